@@ -1,0 +1,90 @@
+# Build, test and run codis: one binary, role symlinks, TAP tests.
+#
+#   make            build bin/codis and bin/codis-<role> for each roles/<role>/
+#   make deps       install missing Debian packages (as root), else list them
+#   make test       deps + build + prove over t/
+#   make asan       the same tests against an AddressSanitizer+UBSan build
+#   make bench      side-by-side benchmarks in bench/
+#   make clean      remove build products
+
+CC       ?= cc
+BUILD    ?= build
+BIN      ?= bin
+UNIT_DIR ?= t/unit
+OPT      ?= -O2 -g
+SANITIZE ?=
+PROVE_JOBS ?= 2
+
+PKGS_CFLAGS := $(shell pkg-config --cflags libevent libcjson libcurl 2>/dev/null)
+PKGS_LIBS   := $(shell pkg-config --libs libevent libevent_pthreads libcjson libcurl 2>/dev/null)
+
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
+           $(OPT) $(SANITIZE) -I. -I$(BUILD) -I/usr/include/zookeeper $(PKGS_CFLAGS)
+LDFLAGS += $(SANITIZE)
+LDLIBS  += $(PKGS_LIBS) -lzookeeper_mt -lpthread -lm
+
+# Every role is a folder under roles/; its symlink appears when the folder does.
+ROLES    := $(notdir $(wildcard roles/*))
+LIB_SRC  := $(wildcard lib/*.c redis/*.c $(foreach r,$(ROLES),roles/$(r)/*.c))
+GEN_SRC  := $(BUILD)/web_assets.c
+WEB_FILES := $(sort $(wildcard web/*))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
+UNIT_SRC := $(wildcard t/unit/*_test.c)
+UNIT_BIN := $(UNIT_SRC:t/unit/%.c=$(UNIT_DIR)/%.t)
+
+DEB_PKGS := build-essential pkg-config libevent-dev libzookeeper-mt-dev libcjson-dev \
+            libcurl4-openssl-dev zookeeper redis-tools redis-server nutcracker \
+            python3-redis curl procps
+
+.PHONY: all deps test check asan bench clean install
+
+all: $(BIN)/codis $(addprefix $(BIN)/codis-,$(ROLES)) $(UNIT_BIN)
+
+$(BIN)/codis: $(BUILD)/codis.o $(BUILD)/libcodis.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/codis-%: $(BIN)/codis
+	ln -sf codis $@
+
+$(BUILD)/libcodis.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c $(wildcard lib/*.h redis/*.h roles/*/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -c -o $@ $<
+
+$(BUILD)/web_assets.o: $(BUILD)/web_assets.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# web/ is embedded into the binary: one C array per file, found by name.
+$(BUILD)/web_assets.c: tools/embed.sh $(WEB_FILES)
+	@mkdir -p $(@D)
+	sh tools/embed.sh $(WEB_FILES) > $@
+
+$(UNIT_DIR)/%.t: t/unit/%.c t/unit/tap.h $(BUILD)/libcodis.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libcodis.a $(LDLIBS)
+
+deps:
+	@sh tools/deps.sh $(DEB_PKGS)
+
+test: deps
+	$(MAKE) all
+	$(MAKE) check
+
+check: all
+	CODIS_BIN_DIR=$(abspath $(BIN)) prove -j$(PROVE_JOBS) $(UNIT_BIN) t/[0-9]*.sh
+
+asan: deps
+	$(MAKE) BUILD=build-asan BIN=build-asan/bin UNIT_DIR=build-asan/unit OPT="-O1 -g" \
+	    SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer" check
+
+bench: all
+	@for b in bench/*.sh; do sh $$b || exit 1; done
+
+clean:
+	rm -rf build build-asan bin $(UNIT_DIR)/*.t
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,88 @@
+/* codis: one binary, several roles. This file holds the role table and the
+ * dispatch, nothing else. The role comes from the name the binary was run
+ * as (codis-proxy -> proxy, through the symlinks in bin/) or, when run as
+ * plain "codis", from the first argument (codis proxy ...). Each role's
+ * entry point is <role>_main(argc, argv) in roles/<role>/<role>_main.c; its
+ * argv[0] is "codis-<role>" whichever way it was reached, and its return
+ * value is the exit status. */
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Entry points of the roles, one per roles/<role>/. */
+
+/* One role: its name, its entry point and a line for the role list. */
+struct codis_role {
+    const char *name;
+    int (*main)(int argc, char **argv);
+    const char *summary;
+};
+
+/* Every role that is built, in the order `codis --help` lists them; a
+ * NULL name ends the table. */
+static const struct codis_role codis_roles[] = {
+    { NULL, NULL, NULL },
+};
+
+static void codis_usage(FILE *out)
+{
+    fprintf(out, "usage: codis <role> [<args>...]\n"
+                 "       codis-<role> [<args>...]\n\n"
+                 "roles:\n");
+    for (const struct codis_role *r = codis_roles; r->name != NULL; r++) {
+        fprintf(out, "   %-12s%s\n", r->name, r->summary);
+    }
+    fprintf(out, "\n'codis <role> --help' shows the usage of a role.\n");
+}
+
+static const struct codis_role *codis_find_role(const char *name)
+{
+    for (const struct codis_role *r = codis_roles; r->name != NULL; r++) {
+        if (strcmp(r->name, name) == 0) {
+            return r;
+        }
+    }
+    return NULL;
+}
+
+/* Run 'role' with argv[0] replaced by "codis-<role>". */
+static int codis_run(const struct codis_role *role, int argc, char **argv)
+{
+    char argv0[64];
+    snprintf(argv0, sizeof(argv0), "codis-%s", role->name);
+    argv[0] = argv0;
+    return role->main(argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+    char self[256];
+    snprintf(self, sizeof(self), "%s", argc > 0 ? argv[0] : "codis");
+    const char *base = basename(self);
+
+    if (strncmp(base, "codis-", 6) == 0) {
+        const struct codis_role *role = codis_find_role(base + 6);
+        if (role == NULL) {
+            fprintf(stderr, "codis: '%s' is not a codis role. "
+                            "See 'codis --help'.\n", base + 6);
+            return 127;
+        }
+        return codis_run(role, argc, argv);
+    }
+    if (argc < 2) {
+        codis_usage(stderr);
+        return 1;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        codis_usage(stdout);
+        return 0;
+    }
+    const struct codis_role *role = codis_find_role(argv[1]);
+    if (role == NULL) {
+        fprintf(stderr, "codis: '%s' is not a codis role. "
+                        "See 'codis --help'.\n", argv[1]);
+        return 127;
+    }
+    return codis_run(role, argc - 1, argv + 1);
+}

@@ -1,0 +1,378 @@
+/* RESP2 parsing and writing; see resp.h for the contract. Both parsers keep
+ * only offsets and counts between calls, so the caller's buffer may move
+ * (be reallocated) between calls as long as its bytes stay the same. */
+#include "lib/resp.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+
+#include "lib/mem.h"
+
+/* A header line ("*3", "$5", ":1" ...) longer than this is not RESP. */
+#define RESP_MAX_LINE (64 * 1024)
+
+void resp_request_init(struct resp_request *req)
+{
+    memset(req, 0, sizeof(*req));
+    req->argc_expected = -1;
+    req->bulk_len = -1;
+}
+
+void resp_request_release(struct resp_request *req)
+{
+    mem_free(req->argv);
+    req->argv = NULL;
+    req->cap = 0;
+}
+
+void resp_request_clear(struct resp_request *req)
+{
+    req->pos = 0;
+    req->argc_expected = -1;
+    req->bulk_len = -1;
+    req->argc = 0;
+    req->is_inline = false;
+    req->err[0] = '\0';
+}
+
+int resp_parse_ll(const char *s, size_t len, long long *value)
+{
+    size_t i = 0;
+    bool negative = false;
+    if (len == 0 || len > 20) {
+        return -1;
+    }
+    if (s[0] == '-') {
+        negative = true;
+        i = 1;
+        if (len == 1) {
+            return -1;
+        }
+    }
+    unsigned long long v = 0;
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return -1;
+        }
+        unsigned digit = (unsigned)(s[i] - '0');
+        if (v > (9223372036854775808ULL - digit) / 10) {
+            return -1;
+        }
+        v = v * 10 + digit;
+    }
+    if (!negative && v > 9223372036854775807ULL) {
+        return -1;
+    }
+    *value = negative ? (long long)(0 - v) : (long long)v;
+    return 0;
+}
+
+static void resp_push_arg(struct resp_request *req, size_t off, size_t len)
+{
+    if ((size_t)req->argc == req->cap) {
+        req->cap = req->cap ? req->cap * 2 : 8;
+        req->argv = mem_realloc(req->argv, req->cap * sizeof(*req->argv));
+    }
+    req->argv[req->argc].off = off;
+    req->argv[req->argc].len = len;
+    req->argc++;
+}
+
+/* Find "\r\n" at or after 'from'; return the offset of '\r' or -1. */
+static long long resp_find_crlf(const char *buf, size_t from, size_t len)
+{
+    while (from < len) {
+        const char *cr = memchr(buf + from, '\r', len - from);
+        if (cr == NULL) {
+            return -1;
+        }
+        size_t at = (size_t)(cr - buf);
+        if (at + 1 >= len) {
+            return -1;
+        }
+        if (buf[at + 1] == '\n') {
+            return (long long)at;
+        }
+        from = at + 1;
+    }
+    return -1;
+}
+
+static enum resp_status resp_parse_inline(struct resp_request *req,
+                                          const char *buf, size_t len)
+{
+    const char *nl = memchr(buf, '\n', len < RESP_MAX_INLINE + 1
+                                           ? len : RESP_MAX_INLINE + 1);
+    if (nl == NULL) {
+        if (len > RESP_MAX_INLINE) {
+            snprintf(req->err, sizeof(req->err),
+                     "Protocol error: too big inline request");
+            return RESP_ERROR;
+        }
+        return RESP_AGAIN;
+    }
+    size_t end = (size_t)(nl - buf);
+    size_t line_end = (end > 0 && buf[end - 1] == '\r') ? end - 1 : end;
+    req->is_inline = true;
+    size_t i = 0;
+    while (i < line_end) {
+        while (i < line_end && (buf[i] == ' ' || buf[i] == '\t')) {
+            i++;
+        }
+        size_t start = i;
+        while (i < line_end && buf[i] != ' ' && buf[i] != '\t') {
+            i++;
+        }
+        if (i > start) {
+            resp_push_arg(req, start, i - start);
+        }
+    }
+    req->pos = end + 1;
+    return RESP_OK;
+}
+
+enum resp_status resp_request_parse(struct resp_request *req, const char *buf,
+                                    size_t len)
+{
+    if (req->argc_expected < 0) {
+        if (len == 0) {
+            return RESP_AGAIN;
+        }
+        if (buf[0] != '*') {
+            return resp_parse_inline(req, buf, len);
+        }
+        long long cr = resp_find_crlf(buf, 1, len);
+        if (cr < 0) {
+            if (len > RESP_MAX_LINE) {
+                snprintf(req->err, sizeof(req->err),
+                         "Protocol error: too big mbulk count string");
+                return RESP_ERROR;
+            }
+            return RESP_AGAIN;
+        }
+        long long count;
+        if (resp_parse_ll(buf + 1, (size_t)cr - 1, &count) != 0 ||
+            count > RESP_MAX_ARGS) {
+            snprintf(req->err, sizeof(req->err),
+                     "Protocol error: invalid multibulk length");
+            return RESP_ERROR;
+        }
+        req->pos = (size_t)cr + 2;
+        req->argc_expected = count < 0 ? 0 : count;
+    }
+    while (req->argc < req->argc_expected) {
+        if (req->bulk_len < 0) {
+            if (req->pos >= len) {
+                return RESP_AGAIN;
+            }
+            if (buf[req->pos] != '$') {
+                snprintf(req->err, sizeof(req->err),
+                         "Protocol error: expected '$', got '%c'",
+                         isprint((unsigned char)buf[req->pos])
+                             ? buf[req->pos] : '?');
+                return RESP_ERROR;
+            }
+            long long cr = resp_find_crlf(buf, req->pos + 1, len);
+            if (cr < 0) {
+                if (len - req->pos > RESP_MAX_LINE) {
+                    snprintf(req->err, sizeof(req->err),
+                             "Protocol error: too big bulk count string");
+                    return RESP_ERROR;
+                }
+                return RESP_AGAIN;
+            }
+            long long n;
+            if (resp_parse_ll(buf + req->pos + 1, (size_t)cr - req->pos - 1,
+                              &n) != 0 || n < 0 || n > RESP_MAX_BULK) {
+                snprintf(req->err, sizeof(req->err),
+                         "Protocol error: invalid bulk length");
+                return RESP_ERROR;
+            }
+            req->bulk_len = n;
+            req->pos = (size_t)cr + 2;
+        }
+        size_t need = (size_t)req->bulk_len + 2;
+        if (len - req->pos < need) {
+            return RESP_AGAIN;
+        }
+        if (buf[req->pos + need - 2] != '\r' ||
+            buf[req->pos + need - 1] != '\n') {
+            snprintf(req->err, sizeof(req->err),
+                     "Protocol error: expected CRLF after bulk data");
+            return RESP_ERROR;
+        }
+        resp_push_arg(req, req->pos, (size_t)req->bulk_len);
+        req->pos += need;
+        req->bulk_len = -1;
+    }
+    return RESP_OK;
+}
+
+void resp_scanner_init(struct resp_scanner *s)
+{
+    s->pos = 0;
+    s->depth = 0;
+    s->err[0] = '\0';
+}
+
+enum resp_status resp_scanner_scan(struct resp_scanner *s, const char *buf,
+                                   size_t len)
+{
+    for (;;) {
+        if (s->pos >= len) {
+            return RESP_AGAIN;
+        }
+        char type = buf[s->pos];
+        long long cr = resp_find_crlf(buf, s->pos + 1, len);
+        if (cr < 0) {
+            if (len - s->pos > RESP_MAX_LINE && type != '+' && type != '-') {
+                snprintf(s->err, sizeof(s->err), "reply line too long");
+                return RESP_ERROR;
+            }
+            return RESP_AGAIN;
+        }
+        size_t body = s->pos + 1;
+        size_t body_len = (size_t)cr - body;
+        long long n = 0;
+        switch (type) {
+        case '+':
+        case '-':
+        case ':':
+            s->pos = (size_t)cr + 2;
+            break;
+        case '$':
+            if (resp_parse_ll(buf + body, body_len, &n) != 0 || n < -1 ||
+                n > RESP_MAX_BULK) {
+                snprintf(s->err, sizeof(s->err), "bad bulk length");
+                return RESP_ERROR;
+            }
+            if (n >= 0) {
+                if (len - ((size_t)cr + 2) < (size_t)n + 2) {
+                    return RESP_AGAIN;
+                }
+                s->pos = (size_t)cr + 2 + (size_t)n + 2;
+            } else {
+                s->pos = (size_t)cr + 2;
+            }
+            break;
+        case '*':
+            if (resp_parse_ll(buf + body, body_len, &n) != 0 || n < -1) {
+                snprintf(s->err, sizeof(s->err), "bad array length");
+                return RESP_ERROR;
+            }
+            s->pos = (size_t)cr + 2;
+            if (n > 0) {
+                if (s->depth == RESP_MAX_DEPTH) {
+                    snprintf(s->err, sizeof(s->err), "reply nested too deep");
+                    return RESP_ERROR;
+                }
+                s->remain[s->depth++] = n;
+                continue;
+            }
+            break;
+        default:
+            snprintf(s->err, sizeof(s->err), "unknown reply type byte 0x%02x",
+                     (unsigned char)type);
+            return RESP_ERROR;
+        }
+        /* One element is complete: close every array it completes. */
+        while (s->depth > 0) {
+            if (--s->remain[s->depth - 1] > 0) {
+                break;
+            }
+            s->depth--;
+        }
+        if (s->depth == 0) {
+            return RESP_OK;
+        }
+    }
+}
+
+static void resp_add_line(struct evbuffer *out, char type, long long value)
+{
+    char line[32];
+    int n = snprintf(line, sizeof(line), "%c%lld\r\n", type, value);
+    evbuffer_add(out, line, (size_t)n);
+}
+
+void resp_add_simple(struct evbuffer *out, const char *text)
+{
+    evbuffer_add(out, "+", 1);
+    evbuffer_add(out, text, strlen(text));
+    evbuffer_add(out, "\r\n", 2);
+}
+
+void resp_add_integer(struct evbuffer *out, long long value)
+{
+    resp_add_line(out, ':', value);
+}
+
+void resp_add_bulk(struct evbuffer *out, const void *data, size_t len)
+{
+    resp_add_line(out, '$', (long long)len);
+    evbuffer_add(out, data, len);
+    evbuffer_add(out, "\r\n", 2);
+}
+
+void resp_add_bulk_str(struct evbuffer *out, const char *text)
+{
+    resp_add_bulk(out, text, strlen(text));
+}
+
+void resp_add_null(struct evbuffer *out)
+{
+    evbuffer_add(out, "$-1\r\n", 5);
+}
+
+void resp_add_null_array(struct evbuffer *out)
+{
+    evbuffer_add(out, "*-1\r\n", 5);
+}
+
+void resp_add_array(struct evbuffer *out, long long count)
+{
+    resp_add_line(out, '*', count);
+}
+
+/* True if 'text' opens with an error code: capitals, then a space. */
+static bool resp_has_code(const char *text)
+{
+    size_t i = 0;
+    while (text[i] >= 'A' && text[i] <= 'Z') {
+        i++;
+    }
+    return i >= 2 && text[i] == ' ';
+}
+
+void resp_add_error_text(struct evbuffer *out, const char *text)
+{
+    if (text[0] == '-') {
+        text++;
+    }
+    evbuffer_add(out, resp_has_code(text) ? "-" : "-ERR ",
+                 resp_has_code(text) ? 1 : 5);
+    size_t len = strlen(text);
+    char *clean = mem_strndup(text, len);
+    for (size_t i = 0; i < len; i++) {
+        if (clean[i] == '\r' || clean[i] == '\n') {
+            clean[i] = ' ';
+        }
+    }
+    evbuffer_add(out, clean, len);
+    evbuffer_add(out, "\r\n", 2);
+    mem_free(clean);
+}
+
+void resp_add_error(struct evbuffer *out, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    resp_add_error_text(out, text);
+}

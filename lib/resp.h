@@ -1,0 +1,106 @@
+/* RESP2, the Redis protocol: an incremental request parser (multi-bulk and
+ * inline), an incremental reply scanner that finds where one reply ends,
+ * and writers that append replies to an evbuffer. The parser and scanner
+ * never copy: they return offsets into the caller's buffer, and can be
+ * resumed when more bytes arrive, as long as the caller keeps the bytes
+ * already shown to them in place (at the same offsets) until a whole
+ * request or reply has been consumed.
+ *
+ * Not here: command semantics, routing, sockets. */
+#ifndef CODIS_RESP_H
+#define CODIS_RESP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct evbuffer;
+
+#define RESP_MAX_ARGS (1024 * 1024)          /* elements of one request */
+#define RESP_MAX_BULK (512LL * 1024 * 1024)  /* bytes of one argument */
+#define RESP_MAX_INLINE (64 * 1024)          /* bytes of an inline line */
+#define RESP_MAX_DEPTH 32                    /* nesting of reply arrays */
+
+/* What a parse or scan step found. */
+enum resp_status {
+    RESP_OK,    /* a whole request / reply is ready */
+    RESP_AGAIN, /* need more bytes */
+    RESP_ERROR, /* malformed: the text is in 'err'; close the connection */
+};
+
+/* One argument: 'len' bytes at offset 'off' of the parsed buffer. */
+struct resp_arg {
+    size_t off;
+    size_t len;
+};
+
+/* Request parser state; after RESP_OK it holds the request. */
+struct resp_request {
+    size_t pos;              /* bytes of the buffer consumed so far */
+    long long argc_expected; /* multi-bulk count, -1 before the header */
+    long long bulk_len;      /* length of the bulk being read, -1 none */
+    int argc;                /* arguments parsed so far */
+    bool is_inline;          /* the request is an inline command */
+    struct resp_arg *argv;   /* 'argc' arguments, owned, 'cap' slots */
+    size_t cap;
+    char err[128];           /* Redis-style text on RESP_ERROR */
+};
+
+/* Set up 'req' for parsing; resp_request_release frees its arrays. */
+void resp_request_init(struct resp_request *req);
+void resp_request_release(struct resp_request *req);
+
+/* Forget the last request, so parsing starts afresh at the buffer's new
+ * start (call after consuming req->pos bytes). */
+void resp_request_clear(struct resp_request *req);
+
+/* Parse one request from 'buf' ('len' bytes, which start where the last
+ * request ended). RESP_OK: req->argc arguments are ready as offsets into
+ * 'buf', and req->pos bytes make up the request (an empty line or "*0"
+ * gives argc 0: skip it). RESP_AGAIN: call again with the same bytes plus
+ * more. RESP_ERROR: req->err says why, in Redis's words ("Protocol error:
+ * ..."). */
+enum resp_status resp_request_parse(struct resp_request *req, const char *buf,
+                                    size_t len);
+
+/* Reply scanner state: finds the end of one (possibly nested) reply. */
+struct resp_scanner {
+    size_t pos;                        /* bytes of the reply seen so far */
+    int depth;                         /* open arrays */
+    long long remain[RESP_MAX_DEPTH];  /* elements left per open array */
+    char err[128];
+};
+
+/* Start scanning a new reply at the start of the buffer. */
+void resp_scanner_init(struct resp_scanner *s);
+
+/* Scan 'buf'. RESP_OK: one whole reply is the first s->pos bytes (then
+ * call resp_scanner_init before the next). RESP_AGAIN: call again with the
+ * same bytes plus more. RESP_ERROR: not RESP; s->err says why. */
+enum resp_status resp_scanner_scan(struct resp_scanner *s, const char *buf,
+                                   size_t len);
+
+/* Parse a decimal long long from 'len' bytes at 's' (optional '-', no
+ * spaces, no overflow). Returns 0 and sets '*value', or -1. */
+int resp_parse_ll(const char *s, size_t len, long long *value);
+
+/* Writers. Each appends one RESP value to 'out'. */
+void resp_add_simple(struct evbuffer *out, const char *text);
+void resp_add_integer(struct evbuffer *out, long long value);
+void resp_add_bulk(struct evbuffer *out, const void *data, size_t len);
+void resp_add_bulk_str(struct evbuffer *out, const char *text);
+void resp_add_null(struct evbuffer *out);       /* $-1 */
+void resp_add_null_array(struct evbuffer *out); /* *-1 */
+void resp_add_array(struct evbuffer *out, long long count);
+
+/* An error reply. "-ERR " is put in front unless the text starts with its
+ * own code: a word of capitals followed by a space ("WRONGTYPE ...",
+ * "NOAUTH ..."). CR and LF in the text become spaces so the reply can never
+ * break the protocol. */
+void resp_add_error(struct evbuffer *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The same, taking the finished text. */
+void resp_add_error_text(struct evbuffer *out, const char *text);
+
+#endif

@@ -79,8 +79,9 @@ struct fs_watch {
     int version;       /* data version, or cversion for children */
 };
 
-/* An open store. Used by one thread at a time ('mu' makes concurrent
- * calls safe but serial); watches run on 'head.base'. */
+/* An open store. Operations may come from several threads: 'mu' runs
+ * them one at a time. Watches are set, checked and fired in the thread of
+ * 'head.base' only. */
 struct coord_fs {
     struct coord head;       /* must come first: coord_* see only this */
     char *root;              /* absolute path of the store, owned */
@@ -93,7 +94,7 @@ struct coord_fs {
     uint64_t tmp_seq;        /* names of files in tmp/ */
     uint64_t gen;            /* the store's gen, read by fs_begin */
     bool changed;            /* this operation changed the tree */
-    int inotify_fd;          /* reports renames into root, or -1 */
+    int inotify_fd;          /* reports writes to gen, or -1 */
     struct event *notify_ev; /* inotify_fd readable */
     struct event *timer_ev;  /* the poll for dead owners */
     bool armed;              /* the two events are added */
@@ -855,7 +856,7 @@ static int fs_exists(struct coord *coord, const char *path)
 
 /* ---- watches ---------------------------------------------------------- */
 
-/* Take the snapshot of 'w''s node. Store locked. Returns 0, COORD_NONODE
+/* Take the snapshot of node 'path' for a watch. Store locked. Returns 0, COORD_NONODE
  * (snapshot taken: the node is missing) or COORD_ERROR. */
 static int fs_snapshot(struct coord_fs *fs, const char *path, bool children,
                        bool *exists, uint64_t *cid, int *version)
@@ -956,15 +957,15 @@ static void fs_on_timer(evutil_socket_t fd, short what, void *arg)
 static int fs_watch(struct coord_fs *fs, const char *path, bool children,
                     coord_watch_fn fn, void *arg)
 {
-    struct fs_watch *w = mem_calloc(1, sizeof(*w));
     int rc = fs_begin(fs);
-    if (rc == 0) {
-        rc = fs_end(fs, fs_snapshot(fs, path, children, &w->exists, &w->cid,
-                                    &w->version));
+    if (rc < 0) {
+        return rc;
     }
+    struct fs_watch *w = mem_calloc(1, sizeof(*w));
+    rc = fs_snapshot(fs, path, children, &w->exists, &w->cid, &w->version);
     if (rc < 0 && (children || rc != COORD_NONODE)) {
         mem_free(w);
-        return rc;
+        return fs_end(fs, rc);
     }
     w->children = children;
     w->path = mem_strdup(path);
@@ -975,8 +976,9 @@ static int fs_watch(struct coord_fs *fs, const char *path, bool children,
         pp = &(*pp)->next;
     }
     *pp = w;
+    rc = fs_end(fs, 0);
     fs_arm(fs);
-    return 0;
+    return rc;
 }
 
 static int fs_watch_data(struct coord *coord, const char *path,

@@ -7,13 +7,16 @@
 
 #include <errno.h>
 #include <event2/event.h>
+#include <dirent.h>
 #include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,6 +49,11 @@ struct hits {
 
 static char title_buf[256];
 
+/* The thread running the tests (and the event base), and how many
+ * callbacks ran in another thread. */
+static pthread_t main_thread;
+static int foreign_calls;
+
 /* The title "<kind>: <what>". */
 static const char *title(const struct suite *s, const char *what)
 {
@@ -67,6 +75,7 @@ static const char *P(const struct suite *s, const char *rel)
 static void on_watch(struct coord *coord, const char *path, void *arg)
 {
     struct hits *h = arg;
+    foreign_calls += !pthread_equal(pthread_self(), main_thread);
     h->count++;
     snprintf(h->path, sizeof(h->path), "%s", path);
     event_base_loopbreak(h->base);
@@ -596,6 +605,7 @@ static void on_session(struct coord *coord, enum coord_session_event event,
                        void *arg)
 {
     struct sessions *ss = arg;
+    foreign_calls += !pthread_equal(pthread_self(), main_thread);
     if (event == COORD_SESSION_EXPIRED) {
         ss->expired++;
     } else {
@@ -669,6 +679,7 @@ static void run_suite(const char *kind, const char *addr, const char *root)
     if (strcmp(kind, "zookeeper") == 0) {
         test_session(&s);
     }
+    tap_int(foreign_calls, 0, title(&s, "callbacks run in the base's thread"));
     tap_int(coord_remove_all(s.c, root), 0, title(&s, "clean up"));
     coord_close(s.c);
     event_base_free(s.base);
@@ -679,6 +690,73 @@ static int rm_one(const char *path, const struct stat *st, int flag,
                   struct FTW *ftw)
 {
     return remove(path);
+}
+
+/* Count the entries of directory 'path' (-1 if it cannot be read). */
+static int count_entries(const char *path)
+{
+    DIR *d = opendir(path);
+    if (d == NULL) {
+        return -1;
+    }
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        n += e->d_name[0] != '.';
+    }
+    closedir(d);
+    return n;
+}
+
+/* Write 'text' into the new file 'path'. */
+static void put_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0) {
+        perror(path);
+        exit(2);
+    }
+}
+
+/* The embedded store's own promises, checked on disk in 'store' after
+ * the suite ran. */
+static void test_fs_disk(const char *store)
+{
+    char path[PATH_MAX + 64];
+    char err[256];
+    snprintf(path, sizeof(path), "%s/sessions", store);
+    tap_int(count_entries(path), 0,
+            "filesystem: no session file outlives its owner");
+    snprintf(path, sizeof(path), "%s/tmp/d.stale", store);
+    if (mkdir(path, 0755) != 0) {
+        perror(path);
+        exit(2);
+    }
+    snprintf(path, sizeof(path), "%s/tmp/d.stale/@node", store);
+    put_file(path, "half");
+    snprintf(path, sizeof(path), "%s/tree/_bad", store);
+    if (mkdir(path, 0755) != 0) {
+        perror(path);
+        exit(2);
+    }
+    snprintf(path, sizeof(path), "%s/tree/_bad/@node", store);
+    put_file(path, "garbage\n");
+    struct coord *c = coord_open("filesystem", store, 0, NULL, err,
+                                 sizeof(err));
+    if (!tap_ok(c != NULL, "filesystem: open the store again")) {
+        printf("# %s\n", err);
+        return;
+    }
+    snprintf(path, sizeof(path), "%s/tmp", store);
+    tap_int(count_entries(path), 0,
+            "filesystem: open clears what a crashed writer left in tmp/");
+    char *data;
+    size_t len;
+    tap_int(coord_get(c, "/bad", &data, &len, NULL), COORD_ERROR,
+            "filesystem: a corrupt node is an error");
+    tap_ok(strstr(c->err, "corrupt node") != NULL,
+           "filesystem: which says so");
+    coord_close(c);
 }
 
 static void test_open_errors(void)
@@ -718,6 +796,7 @@ int main(int argc, char **argv)
         return child_main(argv[2], argv[3], argv[4], argv[5]);
     }
     signal(SIGPIPE, SIG_IGN);
+    main_thread = pthread_self();
     test_strerror();
     test_open_errors();
 
@@ -736,6 +815,7 @@ int main(int argc, char **argv)
     char store[PATH_MAX];
     snprintf(store, sizeof(store), "%s/store", dir);
     run_suite("filesystem", store, "/test");
+    test_fs_disk(store);
     nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
     return tap_done();
 }

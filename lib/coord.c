@@ -284,7 +284,8 @@ int coord_exists(struct coord *coord, const char *path)
 static int coord_check_base(struct coord *coord)
 {
     if (coord->base == NULL) {
-        coord_errf(coord, "watches need an event base (coordinator opened without)");
+        coord_errf(coord, "watches need an event base (none given to "
+                          "coord_open)");
         return COORD_ERROR;
     }
     return 0;
@@ -369,7 +370,8 @@ int coord_lock(struct coord *coord, const char *dir, const char *data,
     if (lowest == NULL) {
         /* Our own node is gone already: someone removed it. */
         coord_free_names(names, count);
-        coord_errf(coord, "lock node '%s' vanished while taking the lock", mine);
+        coord_errf(coord, "lock node '%s' vanished while taking the lock",
+                   mine);
         return COORD_ERROR;
     }
     if (strcmp(lowest, base) == 0) {

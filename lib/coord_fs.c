@@ -27,15 +27,17 @@
  *
  * so a crash (kill -9) never leaves a half-written node. The counters
  * (gen, cversion) are fixed-width fields rewritten in place by one small
- * pwrite, which a crash cannot tear; renames cost far more on disk. Ephemeral nodes:
- * every operation first looks for sessions whose lock is free (the owner
- * closed or died), deletes the nodes they own and then their file. Watches
- * are one-shot snapshots of a node (exists, cid, version or cversion)
- * compared on the event base when inotify reports a new gen, and every
- * COORD_FS_POLL_MS for owners that died, since a death changes nothing on
- * disk until someone reaps it. Durability is against process crashes, not
- * power loss (no fsync). Descriptors are close-on-exec; a child forked
- * without exec shares its parent's session until it exits. */
+ * pwrite, which a crash cannot tear; renames cost far more on disk.
+ *
+ * Ephemeral nodes: every operation first looks for sessions whose lock
+ * is free (the owner closed or died), deletes the nodes they own and then
+ * their file. Watches are one-shot snapshots of a node (exists, cid,
+ * version or cversion) compared on the event base when inotify reports a
+ * new gen, and every COORD_FS_POLL_MS for owners that died, since a death
+ * changes nothing on disk until someone reaps it. Durability is against
+ * process crashes, not power loss (no fsync). Descriptors are
+ * close-on-exec; a child forked without exec shares its parent's session
+ * until it exits. Callbacks must not close the handle they run on. */
 #include "lib/coord_fs.h"
 
 #include <dirent.h>
@@ -640,7 +642,8 @@ static int fs_create_locked(struct coord_fs *fs, const char *path,
         return rc;
     }
     if (strcmp(pnode.owner, "-") != 0) {
-        fs_errf(fs, "cannot create '%s': ephemeral nodes have no children", path);
+        fs_errf(fs, "cannot create '%s': ephemeral nodes have no children",
+                path);
         return COORD_ERROR;
     }
     snprintf(name, sizeof(name), "%s", path);
@@ -856,8 +859,8 @@ static int fs_exists(struct coord *coord, const char *path)
 
 /* ---- watches ---------------------------------------------------------- */
 
-/* Take the snapshot of node 'path' for a watch. Store locked. Returns 0, COORD_NONODE
- * (snapshot taken: the node is missing) or COORD_ERROR. */
+/* Take the snapshot of node 'path' for a watch. Store locked. Returns 0,
+ * COORD_NONODE (snapshot taken: the node is missing) or COORD_ERROR. */
 static int fs_snapshot(struct coord_fs *fs, const char *path, bool children,
                        bool *exists, uint64_t *cid, int *version)
 {

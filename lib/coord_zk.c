@@ -18,7 +18,8 @@
  * session; the user hears COORD_SESSION_EXPIRED, then
  * COORD_SESSION_CONNECTED when the new session is up. The library's log
  * goes to our log at debug level, so a ZooKeeper that is down does not
- * flood stderr. */
+ * flood stderr. Operations come from one thread at a time (the base's, if
+ * there is one); callbacks must not close the handle they run on. */
 #include "lib/coord_zk.h"
 
 /* The synchronous zoo_* calls exist in the threaded library only, which

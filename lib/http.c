@@ -1,0 +1,437 @@
+/* evhttp server helpers: routing, replies, bodies, request log; see
+ * http.h. Every request enters http_on_request, which finds the route,
+ * runs the handler and makes sure exactly one reply goes out: a handler
+ * that forgot to reply produces a 500 rather than a hung client. */
+#include "lib/http.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/mem.h"
+#include "lib/model.h"
+
+/* A listening server. */
+struct http_server {
+    struct evhttp *http;               /* owned */
+    struct evhttp_bound_socket *bound; /* owned by 'http' */
+    const struct http_route *routes;   /* borrowed table */
+    void *arg;                         /* passed to handlers */
+    char *log_path;                    /* owned, NULL: no request log */
+    FILE *log;                         /* owned */
+    int port;
+};
+
+static double http_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char *http_method_name(enum evhttp_cmd_type cmd)
+{
+    switch (cmd) {
+    case EVHTTP_REQ_GET:
+        return "GET";
+    case EVHTTP_REQ_POST:
+        return "POST";
+    case EVHTTP_REQ_PUT:
+        return "PUT";
+    case EVHTTP_REQ_DELETE:
+        return "DELETE";
+    case EVHTTP_REQ_HEAD:
+        return "HEAD";
+    case EVHTTP_REQ_OPTIONS:
+        return "OPTIONS";
+    default:
+        return "OTHER";
+    }
+}
+
+/* Decode one path segment of 'len' bytes; NULL if it holds a NUL or '/'
+ * once decoded, or is malformed. */
+static char *http_decode_segment(const char *seg, size_t len)
+{
+    char *raw = mem_strndup(seg, len);
+    size_t outlen = 0;
+    char *dec = evhttp_uridecode(raw, 0, &outlen);
+    mem_free(raw);
+    if (dec == NULL) {
+        return NULL;
+    }
+    char *copy = NULL;
+    if (outlen > 0 && strlen(dec) == outlen && strchr(dec, '/') == NULL) {
+        copy = mem_strdup(dec);
+    }
+    free(dec);
+    return copy;
+}
+
+bool http_route_match(const char *pattern, const char *path,
+                      char *params[HTTP_MAX_PARAMS], size_t *nparams)
+{
+    size_t n = 0;
+    const char *p = pattern;
+    const char *s = path;
+    for (;;) {
+        if (*p != '/' || *s != '/') {
+            break;
+        }
+        p++;
+        s++;
+        size_t plen = strcspn(p, "/");
+        size_t slen = strcspn(s, "/");
+        if (plen == 1 && p[0] == '*') {
+            char *seg = slen > 0 && n < HTTP_MAX_PARAMS
+                            ? http_decode_segment(s, slen)
+                            : NULL;
+            if (seg == NULL) {
+                goto nomatch;
+            }
+            params[n++] = seg;
+        } else if (plen != slen || memcmp(p, s, plen) != 0) {
+            goto nomatch;
+        }
+        p += plen;
+        s += slen;
+        if (*p == '\0' && *s == '\0') {
+            *nparams = n;
+            return true;
+        }
+    }
+nomatch:
+    for (size_t i = 0; i < n; i++) {
+        mem_free(params[i]);
+    }
+    *nparams = 0;
+    return false;
+}
+
+/* Write one line to the request log. */
+static void http_log_request(struct http_request *req, int status,
+                             size_t bytes)
+{
+    struct http_server *server = req->server;
+    if (server->log == NULL) {
+        return;
+    }
+    char stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
+    char *peer = NULL;
+    ev_uint16_t port = 0;
+    struct evhttp_connection *conn = evhttp_request_get_connection(req->req);
+    if (conn != NULL) {
+        evhttp_connection_get_peer(conn, &peer, &port);
+    }
+    fprintf(server->log, "%s %s:%u %s %s %d %zu %.3fms\n", stamp,
+            peer != NULL ? peer : "-", port, req->method,
+            evhttp_request_get_uri(req->req), status, bytes,
+            (http_now() - req->started) * 1000.0);
+    fflush(server->log);
+}
+
+void http_reply_data(struct http_request *req, int status,
+                     const char *content_type, const void *body, size_t len)
+{
+    if (req->replied) {
+        log_error("http: second reply to '%s %s' dropped", req->method,
+                  req->path);
+        return;
+    }
+    req->replied = true;
+    struct evkeyvalq *headers = evhttp_request_get_output_headers(req->req);
+    evhttp_add_header(headers, "Content-Type", content_type);
+    evhttp_add_header(headers, "Access-Control-Allow-Origin", "*");
+    struct evbuffer *out = evbuffer_new();
+    if (out == NULL || evbuffer_add(out, body, len) != 0) {
+        log_error("http: cannot build reply for '%s'", req->path);
+        evhttp_send_error(req->req, 500, NULL);
+        evbuffer_free(out);
+        http_log_request(req, 500, 0);
+        return;
+    }
+    evhttp_send_reply(req->req, status, NULL, out);
+    evbuffer_free(out);
+    http_log_request(req, status, len);
+}
+
+void http_reply_json(struct http_request *req, int status, const cJSON *json)
+{
+    char *text = json_print(json);
+    size_t len = strlen(text);
+    text = mem_realloc(text, len + 2);
+    text[len++] = '\n';
+    text[len] = '\0';
+    http_reply_data(req, status, "application/json; charset=utf-8", text, len);
+    mem_free(text);
+}
+
+void http_reply_ok(struct http_request *req)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "msg", "OK");
+    cJSON_AddNumberToObject(o, "ret", 0);
+    http_reply_json(req, 200, o);
+    cJSON_Delete(o);
+}
+
+void http_reply_error(struct http_request *req, int status, const char *fmt,
+                      ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "msg", msg);
+    cJSON_AddNumberToObject(o, "ret", -1);
+    http_reply_json(req, status, o);
+    cJSON_Delete(o);
+    log_info("http: %s %s -> %d %s", req->method, req->path, status, msg);
+}
+
+void http_reply_redirect(struct http_request *req, const char *location)
+{
+    struct evkeyvalq *headers = evhttp_request_get_output_headers(req->req);
+    evhttp_add_header(headers, "Location", location);
+    http_reply_data(req, 302, "text/plain", "", 0);
+}
+
+const char *http_query(struct http_request *req, const char *key)
+{
+    if (req->query == NULL) {
+        return NULL;
+    }
+    return evhttp_find_header(req->query, key);
+}
+
+char *http_body(struct http_request *req, size_t limit, size_t *len,
+                char *err, size_t errlen)
+{
+    struct evbuffer *in = evhttp_request_get_input_buffer(req->req);
+    size_t n = evbuffer_get_length(in);
+    if (n > limit) {
+        snprintf(err, errlen, "request body of %zu bytes is over %zu", n,
+                 limit);
+        return NULL;
+    }
+    char *body = mem_alloc(n + 1);
+    if (n > 0 && evbuffer_copyout(in, body, n) != (ev_ssize_t)n) {
+        mem_free(body);
+        snprintf(err, errlen, "cannot read the request body");
+        return NULL;
+    }
+    body[n] = '\0';
+    *len = n;
+    return body;
+}
+
+cJSON *http_body_json(struct http_request *req, size_t limit, char *err,
+                      size_t errlen)
+{
+    size_t len;
+    char why[256];
+    char *body = http_body(req, limit, &len, why, sizeof(why));
+    if (body == NULL) {
+        snprintf(err, errlen, "request body: %s", why);
+        return NULL;
+    }
+    cJSON *json = json_parse(body, len, why, sizeof(why));
+    mem_free(body);
+    if (json == NULL) {
+        snprintf(err, errlen, "request body: %s", why);
+    }
+    return json;
+}
+
+/* Find a route for the request and run it, or reply 404/405. */
+static void http_dispatch(struct http_request *req)
+{
+    bool path_known = false;
+    for (const struct http_route *r = req->server->routes; r->method != NULL;
+         r++) {
+        if (!http_route_match(r->pattern, req->path, req->params,
+                              &req->nparams)) {
+            continue;
+        }
+        if (strcmp(r->method, req->method) != 0) {
+            path_known = true;
+            for (size_t i = 0; i < req->nparams; i++) {
+                mem_free(req->params[i]);
+            }
+            req->nparams = 0;
+            continue;
+        }
+        r->handler(req, req->server->arg);
+        if (!req->replied) {
+            log_error("http: handler of '%s %s' did not reply", req->method,
+                      r->pattern);
+            http_reply_error(req, 500, "internal error: no reply");
+        }
+        return;
+    }
+    if (path_known) {
+        http_reply_error(req, 405, "method %s not allowed on '%s'",
+                         req->method, req->path);
+    } else {
+        http_reply_error(req, 404, "no such resource '%s'", req->path);
+    }
+}
+
+static void http_on_request(struct evhttp_request *ev, void *arg)
+{
+    struct http_request req;
+    memset(&req, 0, sizeof(req));
+    req.req = ev;
+    req.server = arg;
+    req.started = http_now();
+    req.method = http_method_name(evhttp_request_get_command(ev));
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ev);
+    const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+    req.path = path != NULL && path[0] != '\0' ? path : "/";
+    if (strcmp(req.method, "OPTIONS") == 0) {
+        struct evkeyvalq *h = evhttp_request_get_output_headers(ev);
+        evhttp_add_header(h, "Access-Control-Allow-Methods",
+                          "GET, POST, PUT, DELETE");
+        evhttp_add_header(h, "Access-Control-Allow-Headers", "Content-Type");
+        http_reply_data(&req, 200, "text/plain", "", 0);
+        return;
+    }
+    const char *query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
+    if (query != NULL) {
+        struct evkeyvalq *q = mem_calloc(1, sizeof(*q));
+        if (evhttp_parse_query_str(query, q) != 0) {
+            evhttp_clear_headers(q);
+            mem_free(q);
+            http_reply_error(&req, 400, "bad query string");
+            return;
+        }
+        req.query = q;
+    }
+    http_dispatch(&req);
+    for (size_t i = 0; i < req.nparams; i++) {
+        mem_free(req.params[i]);
+    }
+    if (req.query != NULL) {
+        evhttp_clear_headers(req.query);
+        mem_free(req.query);
+    }
+}
+
+int http_server_reopen_log(struct http_server *server)
+{
+    if (server->log_path == NULL) {
+        return 0;
+    }
+    FILE *f = fopen(server->log_path, "a");
+    if (f == NULL) {
+        log_error("http: cannot open request log '%s': %s", server->log_path,
+                  strerror(errno));
+        return -1;
+    }
+    if (server->log != NULL) {
+        fclose(server->log);
+    }
+    server->log = f;
+    return 0;
+}
+
+struct http_server *http_server_new(struct event_base *base, const char *addr,
+                                    const struct http_route *routes,
+                                    void *arg, const char *log_path,
+                                    char *err, size_t errlen)
+{
+    char host[MODEL_ADDR_MAX];
+    int port;
+    char why[256];
+    if (model_addr_split(addr, host, sizeof(host), &port, why,
+                         sizeof(why)) != 0) {
+        snprintf(err, errlen, "bad listen address '%s': %s", addr, why);
+        return NULL;
+    }
+    struct http_server *server = mem_calloc(1, sizeof(*server));
+    server->routes = routes;
+    server->arg = arg;
+    if (log_path != NULL && log_path[0] != '\0') {
+        server->log_path = mem_strdup(log_path);
+        server->log = fopen(log_path, "a");
+        if (server->log == NULL) {
+            snprintf(err, errlen, "cannot open request log '%s': %s",
+                     log_path, strerror(errno));
+            http_server_free(server);
+            return NULL;
+        }
+    }
+    server->http = evhttp_new(base);
+    if (server->http == NULL) {
+        snprintf(err, errlen, "cannot create an HTTP server");
+        http_server_free(server);
+        return NULL;
+    }
+    evhttp_set_allowed_methods(server->http,
+                               EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+                                   EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+                                   EVHTTP_REQ_OPTIONS | EVHTTP_REQ_HEAD);
+    evhttp_set_max_body_size(server->http, 16 * HTTP_BODY_LIMIT);
+    evhttp_set_timeout(server->http, 60);
+    evhttp_set_gencb(server->http, http_on_request, server);
+    errno = 0;
+    server->bound = evhttp_bind_socket_with_handle(
+        server->http, host[0] != '\0' ? host : "0.0.0.0", (ev_uint16_t)port);
+    if (server->bound == NULL) {
+        snprintf(err, errlen, "cannot listen on '%s': %s", addr,
+                 errno != 0 ? strerror(errno) : "bind failed");
+        http_server_free(server);
+        return NULL;
+    }
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    evutil_socket_t fd = evhttp_bound_socket_get_fd(server->bound);
+    if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
+        if (ss.ss_family == AF_INET) {
+            server->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+        } else if (ss.ss_family == AF_INET6) {
+            server->port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+        }
+    }
+    return server;
+}
+
+void http_server_free(struct http_server *server)
+{
+    if (server == NULL) {
+        return;
+    }
+    if (server->http != NULL) {
+        evhttp_free(server->http);
+    }
+    if (server->log != NULL) {
+        fclose(server->log);
+    }
+    mem_free(server->log_path);
+    mem_free(server);
+}
+
+int http_server_port(const struct http_server *server)
+{
+    return server->port;
+}

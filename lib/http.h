@@ -1,0 +1,114 @@
+/* HTTP server helpers over libevent's evhttp, for the dashboard's API and
+ * the proxy's /debug/vars: a route table, JSON replies and JSON errors,
+ * bounded body reading, CORS, and one log line per request to a file.
+ *
+ * A route is {method, pattern, handler}. A pattern is a path whose
+ * segments are literals or "*", which matches one non-empty segment and
+ * captures it (URL-decoded) as the next parameter:
+ *
+ *     { "PUT", "/api/server_group/STAR/addServer", api_group_add_server }
+ *
+ * (STAR standing for the '*' character). Routes are tried in order; a
+ * path that matches no pattern gets 404, one that matches with another
+ * method 405, both as JSON errors. Handlers run on the server's event
+ * base and must reply (http_reply_*) exactly once before returning.
+ *
+ * Not here: what any route does; HTTP clients (lib/httpc). */
+#ifndef CODIS_HTTP_H
+#define CODIS_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+struct event_base;
+struct evhttp_request;
+struct http_server;
+
+#define HTTP_MAX_PARAMS 8     /* '*' segments in one pattern */
+#define HTTP_BODY_LIMIT (1 << 20) /* default bound of request bodies */
+
+/* One request being handled. */
+struct http_request {
+    struct evhttp_request *req;  /* libevent's request */
+    struct http_server *server;
+    const char *method;          /* "GET", "PUT", ... */
+    const char *path;            /* the raw path, without the query */
+    char *params[HTTP_MAX_PARAMS]; /* captured segments, owned */
+    size_t nparams;
+    void *query;                 /* parsed query (struct evkeyvalq), owned */
+    bool replied;
+    double started;              /* monotonic seconds, for the log */
+};
+
+/* A handler: 'arg' as given to http_server_new. */
+typedef void (*http_handler_fn)(struct http_request *req, void *arg);
+
+/* One route; a table ends with a NULL method. */
+struct http_route {
+    const char *method;     /* "GET", "PUT", "POST" or "DELETE" */
+    const char *pattern;    /* literal segments and '*' */
+    http_handler_fn handler;
+};
+
+/* Listen on 'addr' ("host:port", ":port" for all interfaces, port 0 for
+ * any free port) and serve 'routes' (borrowed: must outlive the server)
+ * on 'base', passing 'arg' to handlers. 'log_path' (NULL or "": none) is
+ * opened for appending, one line per request. Returns an owned server
+ * (http_server_free), or NULL with 'err' filled ("cannot listen on
+ * ':18087': Address already in use"). */
+struct http_server *http_server_new(struct event_base *base, const char *addr,
+                                    const struct http_route *routes,
+                                    void *arg, const char *log_path,
+                                    char *err, size_t errlen);
+
+/* Stop listening and free 'server' (NULL is fine). */
+void http_server_free(struct http_server *server);
+
+/* The port the server listens on (useful after port 0). */
+int http_server_port(const struct http_server *server);
+
+/* Reopen the request log by name (after logrotate). Returns 0 or -1. */
+int http_server_reopen_log(struct http_server *server);
+
+/* Match 'path' against 'pattern'. On a match returns true and stores the
+ * captured segments (owned, mem_free each) in 'params', their number in
+ * '*nparams'; on no match returns false and owns nothing. A segment that
+ * does not URL-decode cleanly does not match. */
+bool http_route_match(const char *pattern, const char *path,
+                      char *params[HTTP_MAX_PARAMS], size_t *nparams);
+
+/* The value of query parameter 'key' (borrowed, valid until the reply),
+ * or NULL if absent. */
+const char *http_query(struct http_request *req, const char *key);
+
+/* The request body as an owned NUL-terminated string (mem_free) of
+ * '*len' bytes, or NULL with 'err' filled if it is larger than 'limit'. */
+char *http_body(struct http_request *req, size_t limit, size_t *len,
+                char *err, size_t errlen);
+
+/* The body parsed as JSON (owned, cJSON_Delete), or NULL with 'err'
+ * filled ("request body: invalid JSON at offset 3"). */
+cJSON *http_body_json(struct http_request *req, size_t limit, char *err,
+                      size_t errlen);
+
+/* Reply 'status' with 'json' printed indented (Content-Type JSON). */
+void http_reply_json(struct http_request *req, int status, const cJSON *json);
+
+/* Reply 'status' with 'len' bytes of 'body' of 'content_type'. */
+void http_reply_data(struct http_request *req, int status,
+                     const char *content_type, const void *body, size_t len);
+
+/* Reply 200 {"msg": "OK", "ret": 0}. */
+void http_reply_ok(struct http_request *req);
+
+/* Reply 'status' (4xx/5xx) with {"msg": <text>, "ret": -1}. */
+void http_reply_error(struct http_request *req, int status,
+                      const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Redirect to 'location' with 302. */
+void http_reply_redirect(struct http_request *req, const char *location);
+
+#endif

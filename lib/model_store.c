@@ -1,0 +1,1144 @@
+/* The cluster model in the coordinator; see model_store.h. The Action
+ * protocol, as Codis 2 runs it (codis-facts §5.2):
+ *
+ *   dashboard                          proxy (each online one)
+ *   write slots / servers
+ *   fence check (confirm only)
+ *   create ActionResponse/<seq>
+ *   create actions/<seq> -----------> watch on actions/ fires
+ *                                      re-read what the action names
+ *   poll ActionResponse/<seq> <------ create ActionResponse/<seq>/<id>
+ *   all receivers answered: done
+ *   timeout: mark_offline the silent
+ *   ones, fail "receiver timeout"
+ */
+#include "lib/model_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/coord.h"
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/mem.h"
+#include "lib/rclient.h"
+#include "lib/slot.h"
+
+/* Fill 'err' for a path that did not fit. */
+static int model_store_too_long(char *err, size_t errlen)
+{
+    snprintf(err, errlen, "coordinator path too long");
+    return COORD_ERROR;
+}
+
+/* Fill 'err' from a coordinator failure on 'what'. */
+static int model_store_fail(struct model_store *st, int rc, const char *what,
+                            char *err, size_t errlen)
+{
+    const char *detail = st->coord->err[0] != '\0' && rc == COORD_ERROR
+                             ? st->coord->err
+                             : coord_strerror(rc);
+    snprintf(err, errlen, "coordinator: cannot %s: %s", what, detail);
+    return rc;
+}
+
+static void model_store_sleep_ms(int ms)
+{
+    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+static long long model_store_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Read 'path' as JSON into '*json' (owned). */
+static int model_store_get_json(struct model_store *st, const char *path,
+                                cJSON **json, int *version, char *err,
+                                size_t errlen)
+{
+    char *data = NULL;
+    size_t len = 0;
+    int rc = coord_get(st->coord, path, &data, &len, version);
+    if (rc != COORD_OK) {
+        return model_store_fail(st, rc, "read node", err, errlen);
+    }
+    char why[128];
+    *json = json_parse(data, len, why, sizeof(why));
+    mem_free(data);
+    if (*json == NULL) {
+        snprintf(err, errlen, "node '%s' holds bad JSON: %s", path, why);
+        return COORD_ERROR;
+    }
+    return COORD_OK;
+}
+
+/* Write 'json' compactly to 'path', creating the node if missing. */
+static int model_store_put_json(struct model_store *st, const char *path,
+                                const cJSON *json, char *err, size_t errlen)
+{
+    char *text = json_print_compact(json);
+    size_t len = strlen(text);
+    int rc = coord_set(st->coord, path, text, len, -1);
+    if (rc == COORD_NONODE) {
+        rc = coord_create(st->coord, path, text, len, COORD_PERSISTENT, NULL,
+                          0);
+        if (rc == COORD_EXISTS) {
+            rc = coord_set(st->coord, path, text, len, -1);
+        }
+    }
+    mem_free(text);
+    if (rc != COORD_OK) {
+        return model_store_fail(st, rc, "write node", err, errlen);
+    }
+    return COORD_OK;
+}
+
+void model_store_init(struct model_store *st, struct coord *coord,
+                      const char *product)
+{
+    memset(st, 0, sizeof(*st));
+    st->coord = coord;
+    snprintf(st->product, sizeof(st->product), "%s", product);
+    st->action_timeout_ms = 30000;
+    st->poll_ms = 100;
+}
+
+struct coord *model_store_open_coord(const struct model_config *cfg,
+                                     struct event_base *base, char *err,
+                                     size_t errlen)
+{
+    return coord_open(cfg->coordinator, cfg->coord_addr,
+                      cfg->session_timeout_ms, base, err, errlen);
+}
+
+int model_store_setup(struct model_store *st, char *err, size_t errlen)
+{
+    int (*dirs[])(char *, size_t, const char *) = {
+        model_path_slots,   model_path_groups,    model_path_proxies,
+        model_path_fences,  model_path_actions,   model_path_responses,
+        model_path_lock,    model_path_migrate_tasks,
+    };
+    for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+        char path[MODEL_PATH_MAX];
+        if (dirs[i](path, sizeof(path), st->product) != 0) {
+            return model_store_too_long(err, errlen);
+        }
+        int rc = coord_create_all(st->coord, path);
+        if (rc != COORD_OK) {
+            return model_store_fail(st, rc, "create directories", err,
+                                    errlen);
+        }
+    }
+    return COORD_OK;
+}
+
+/* ---- slots ----------------------------------------------------------- */
+
+int model_store_load_slot(struct model_store *st, int id,
+                          struct model_slot *slot, char *err, size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_path_slot(path, sizeof(path), st->product, id) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    cJSON *json;
+    int rc = model_store_get_json(st, path, &json, NULL, err, errlen);
+    if (rc == COORD_NONODE) {
+        snprintf(err, errlen, "slot %d does not exist (slots are not "
+                              "initialized)", id);
+        return rc;
+    }
+    if (rc != COORD_OK) {
+        return rc;
+    }
+    char why[128];
+    rc = model_slot_from_json(json, slot, why, sizeof(why));
+    cJSON_Delete(json);
+    if (rc != 0) {
+        snprintf(err, errlen, "slot %d: %s", id, why);
+        return COORD_ERROR;
+    }
+    return COORD_OK;
+}
+
+int model_store_load_slots(struct model_store *st, struct model_slot *slots,
+                           char *err, size_t errlen)
+{
+    for (int i = 0; i < SLOT_COUNT; i++) {
+        int rc = model_store_load_slot(st, i, &slots[i], err, errlen);
+        if (rc != COORD_OK) {
+            return rc;
+        }
+    }
+    return COORD_OK;
+}
+
+int model_store_save_slot(struct model_store *st,
+                          const struct model_slot *slot, char *err,
+                          size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_path_slot(path, sizeof(path), st->product, slot->id) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    cJSON *json = model_slot_to_json(slot);
+    int rc = model_store_put_json(st, path, json, err, errlen);
+    cJSON_Delete(json);
+    return rc;
+}
+
+int model_store_init_slots(struct model_store *st, bool force, char *err,
+                           size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_path_slots(path, sizeof(path), st->product) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    char **names = NULL;
+    size_t count = 0;
+    int rc = coord_children(st->coord, path, &names, &count);
+    if (rc != COORD_OK && rc != COORD_NONODE) {
+        return model_store_fail(st, rc, "list slots", err, errlen);
+    }
+    coord_free_names(names, count);
+    if (count > 0 && !force) {
+        snprintf(err, errlen, "slots already initialized, you may use "
+                              "'is_force' flag and try again.");
+        return COORD_EXISTS;
+    }
+    for (int i = 0; i < SLOT_COUNT; i++) {
+        struct model_slot slot;
+        model_slot_init(&slot, st->product, i);
+        rc = model_store_save_slot(st, &slot, err, errlen);
+        if (rc != COORD_OK) {
+            return rc;
+        }
+    }
+    return COORD_OK;
+}
+
+/* ---- groups and servers ---------------------------------------------- */
+
+int model_store_load_group(struct model_store *st, int gid,
+                           struct model_group *group, char *err,
+                           size_t errlen)
+{
+    memset(group, 0, sizeof(*group));
+    char path[MODEL_PATH_MAX];
+    if (model_path_group(path, sizeof(path), st->product, gid) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    char **names = NULL;
+    size_t count = 0;
+    int rc = coord_children(st->coord, path, &names, &count);
+    if (rc == COORD_NONODE) {
+        snprintf(err, errlen, "group %d does not exist", gid);
+        return rc;
+    }
+    if (rc != COORD_OK) {
+        return model_store_fail(st, rc, "list servers", err, errlen);
+    }
+    group->id = gid;
+    snprintf(group->product, sizeof(group->product), "%s", st->product);
+    group->servers = mem_calloc(count ? count : 1, sizeof(*group->servers));
+    for (size_t i = 0; i < count; i++) {
+        char spath[MODEL_PATH_MAX];
+        if (model_path_server(spath, sizeof(spath), st->product, gid,
+                              names[i]) != 0) {
+            rc = model_store_too_long(err, errlen);
+            break;
+        }
+        cJSON *json;
+        rc = model_store_get_json(st, spath, &json, NULL, err, errlen);
+        if (rc == COORD_NONODE) {
+            continue; /* removed while we listed */
+        }
+        if (rc != COORD_OK) {
+            break;
+        }
+        char why[128];
+        struct model_server *s = &group->servers[group->count];
+        if (model_server_from_json(json, s, why, sizeof(why)) != 0) {
+            snprintf(err, errlen, "server '%s' of group %d: %s", names[i],
+                     gid, why);
+            cJSON_Delete(json);
+            rc = COORD_ERROR;
+            break;
+        }
+        cJSON_Delete(json);
+        s->group_id = gid;
+        group->count++;
+    }
+    coord_free_names(names, count);
+    if (rc != COORD_OK && rc != COORD_NONODE) {
+        model_group_release(group);
+        return rc;
+    }
+    return COORD_OK;
+}
+
+static int model_store_group_cmp(const void *a, const void *b)
+{
+    const struct model_group *x = a;
+    const struct model_group *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+int model_store_load_groups(struct model_store *st,
+                            struct model_group **groups, size_t *count,
+                            char *err, size_t errlen)
+{
+    *groups = NULL;
+    *count = 0;
+    char path[MODEL_PATH_MAX];
+    if (model_path_groups(path, sizeof(path), st->product) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    char **names = NULL;
+    size_t n = 0;
+    int rc = coord_children(st->coord, path, &names, &n);
+    if (rc == COORD_NONODE) {
+        return COORD_OK;
+    }
+    if (rc != COORD_OK) {
+        return model_store_fail(st, rc, "list groups", err, errlen);
+    }
+    struct model_group *out = mem_calloc(n ? n : 1, sizeof(*out));
+    size_t got = 0;
+    for (size_t i = 0; i < n; i++) {
+        int gid;
+        if (model_group_name_parse(names[i], &gid) != 0) {
+            continue; /* not ours: Codis 2 ignores such nodes too */
+        }
+        rc = model_store_load_group(st, gid, &out[got], err, errlen);
+        if (rc == COORD_NONODE) {
+            continue;
+        }
+        if (rc != COORD_OK) {
+            coord_free_names(names, n);
+            model_store_free_groups(out, got);
+            return rc;
+        }
+        got++;
+    }
+    coord_free_names(names, n);
+    qsort(out, got, sizeof(*out), model_store_group_cmp);
+    *groups = out;
+    *count = got;
+    return COORD_OK;
+}
+
+void model_store_free_groups(struct model_group *groups, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        model_group_release(&groups[i]);
+    }
+    mem_free(groups);
+}
+
+int model_store_create_group(struct model_store *st, int gid, char *err,
+                             size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_path_group(path, sizeof(path), st->product, gid) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    int rc = coord_create(st->coord, path, NULL, 0, COORD_PERSISTENT, NULL, 0);
+    if (rc == COORD_EXISTS) {
+        snprintf(err, errlen, "group already exists");
+        return rc;
+    }
+    if (rc != COORD_OK) {
+        return model_store_fail(st, rc, "create group", err, errlen);
+    }
+    return COORD_OK;
+}
+
+int model_store_remove_group(struct model_store *st, int gid, char *err,
+                             size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_path_group(path, sizeof(path), st->product, gid) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    int rc = coord_exists(st->coord, path);
+    if (rc == 0) {
+        snprintf(err, errlen, "group %d does not exist", gid);
+        return COORD_NONODE;
+    }
+    if (rc < 0) {
+        return model_store_fail(st, rc, "read group", err, errlen);
+    }
+    rc = coord_remove_all(st->coord, path);
+    if (rc != COORD_OK) {
+        return model_store_fail(st, rc, "remove group", err, errlen);
+    }
+    return COORD_OK;
+}
+
+int model_store_save_server(struct model_store *st,
+                            const struct model_server *server, char *err,
+                            size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_path_server(path, sizeof(path), st->product, server->group_id,
+                          server->addr) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    cJSON *json = model_server_to_json(server);
+    int rc = model_store_put_json(st, path, json, err, errlen);
+    cJSON_Delete(json);
+    return rc;
+}
+
+int model_store_remove_server(struct model_store *st, int gid,
+                              const char *addr, char *err, size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_path_server(path, sizeof(path), st->product, gid, addr) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    int rc = coord_remove(st->coord, path, -1);
+    if (rc == COORD_NONODE) {
+        snprintf(err, errlen, "server '%s' is not in group %d", addr, gid);
+        return rc;
+    }
+    if (rc != COORD_OK) {
+        return model_store_fail(st, rc, "remove server", err, errlen);
+    }
+    return COORD_OK;
+}
+
+/* ---- proxies and fences ---------------------------------------------- */
+
+int model_store_load_proxy(struct model_store *st, const char *id,
+                           struct model_proxy *proxy, char *err,
+                           size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_path_proxy(path, sizeof(path), st->product, id) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    cJSON *json;
+    int rc = model_store_get_json(st, path, &json, NULL, err, errlen);
+    if (rc == COORD_NONODE) {
+        snprintf(err, errlen, "proxy '%s' does not exist", id);
+        return rc;
+    }
+    if (rc != COORD_OK) {
+        return rc;
+    }
+    char why[128];
+    rc = model_proxy_from_json(json, proxy, why, sizeof(why));
+    cJSON_Delete(json);
+    if (rc != 0) {
+        snprintf(err, errlen, "proxy '%s': %s", id, why);
+        return COORD_ERROR;
+    }
+    return COORD_OK;
+}
+
+int model_store_load_proxies(struct model_store *st,
+                             struct model_proxy **proxies, size_t *count,
+                             char *err, size_t errlen)
+{
+    *proxies = NULL;
+    *count = 0;
+    char path[MODEL_PATH_MAX];
+    if (model_path_proxies(path, sizeof(path), st->product) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    char **names = NULL;
+    size_t n = 0;
+    int rc = coord_children(st->coord, path, &names, &n);
+    if (rc == COORD_NONODE) {
+        return COORD_OK;
+    }
+    if (rc != COORD_OK) {
+        return model_store_fail(st, rc, "list proxies", err, errlen);
+    }
+    struct model_proxy *out = mem_calloc(n ? n : 1, sizeof(*out));
+    size_t got = 0;
+    for (size_t i = 0; i < n; i++) {
+        rc = model_store_load_proxy(st, names[i], &out[got], err, errlen);
+        if (rc == COORD_NONODE) {
+            continue; /* it went away while we listed */
+        }
+        if (rc != COORD_OK) {
+            coord_free_names(names, n);
+            mem_free(out);
+            return rc;
+        }
+        got++;
+    }
+    coord_free_names(names, n);
+    *proxies = out;
+    *count = got;
+    return COORD_OK;
+}
+
+int model_store_register_proxy(struct model_store *st,
+                               const struct model_proxy *proxy, char *err,
+                               size_t errlen)
+{
+    char fence[MODEL_PATH_MAX];
+    char path[MODEL_PATH_MAX];
+    if (model_path_fence(fence, sizeof(fence), st->product, proxy->addr) ||
+        model_path_proxy(path, sizeof(path), st->product, proxy->id)) {
+        return model_store_too_long(err, errlen);
+    }
+    int rc = coord_create(st->coord, fence, NULL, 0, COORD_PERSISTENT, NULL,
+                          0);
+    if (rc != COORD_OK && rc != COORD_EXISTS) {
+        return model_store_fail(st, rc, "create fence", err, errlen);
+    }
+    cJSON *json = model_proxy_to_json(proxy);
+    char *text = json_print_compact(json);
+    cJSON_Delete(json);
+    rc = coord_create(st->coord, path, text, strlen(text), COORD_EPHEMERAL,
+                      NULL, 0);
+    mem_free(text);
+    if (rc == COORD_EXISTS) {
+        snprintf(err, errlen, "proxy '%s' is already registered",
+                 proxy->id);
+        return rc;
+    }
+    if (rc != COORD_OK) {
+        return model_store_fail(st, rc, "register proxy", err, errlen);
+    }
+    return COORD_OK;
+}
+
+int model_store_unregister_proxy(struct model_store *st,
+                                 const struct model_proxy *proxy, char *err,
+                                 size_t errlen)
+{
+    char fence[MODEL_PATH_MAX];
+    char path[MODEL_PATH_MAX];
+    if (model_path_fence(fence, sizeof(fence), st->product, proxy->addr) ||
+        model_path_proxy(path, sizeof(path), st->product, proxy->id)) {
+        return model_store_too_long(err, errlen);
+    }
+    int rc = coord_remove(st->coord, path, -1);
+    if (rc != COORD_OK && rc != COORD_NONODE) {
+        return model_store_fail(st, rc, "remove proxy", err, errlen);
+    }
+    rc = coord_remove(st->coord, fence, -1);
+    if (rc != COORD_OK && rc != COORD_NONODE) {
+        return model_store_fail(st, rc, "remove fence", err, errlen);
+    }
+    return COORD_OK;
+}
+
+int model_store_set_proxy_state(struct model_store *st, const char *id,
+                                enum model_proxy_state state, char *err,
+                                size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_path_proxy(path, sizeof(path), st->product, id) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    cJSON *json;
+    int version;
+    int rc = model_store_get_json(st, path, &json, &version, err, errlen);
+    if (rc == COORD_NONODE) {
+        if (state == MODEL_PROXY_ONLINE) {
+            snprintf(err, errlen, "proxy '%s' does not exist", id);
+            return rc;
+        }
+        return COORD_OK;
+    }
+    if (rc != COORD_OK) {
+        return rc;
+    }
+    struct model_proxy proxy;
+    char why[128];
+    rc = model_proxy_from_json(json, &proxy, why, sizeof(why));
+    cJSON_Delete(json);
+    if (rc != 0) {
+        snprintf(err, errlen, "proxy '%s': %s", id, why);
+        return COORD_ERROR;
+    }
+    proxy.state = state;
+    json = model_proxy_to_json(&proxy);
+    char *text = json_print_compact(json);
+    cJSON_Delete(json);
+    rc = coord_set(st->coord, path, text, strlen(text), version);
+    mem_free(text);
+    if (rc == COORD_NONODE && state != MODEL_PROXY_ONLINE) {
+        return COORD_OK;
+    }
+    if (rc != COORD_OK) {
+        return model_store_fail(st, rc, "set proxy state", err, errlen);
+    }
+    if (state != MODEL_PROXY_MARK_OFFLINE) {
+        return COORD_OK;
+    }
+    long long deadline = model_store_now_ms() + st->action_timeout_ms;
+    while (model_store_now_ms() < deadline) {
+        rc = coord_exists(st->coord, path);
+        if (rc == 0) {
+            return COORD_OK;
+        }
+        if (rc < 0) {
+            return model_store_fail(st, rc, "watch proxy", err, errlen);
+        }
+        model_store_sleep_ms(st->poll_ms);
+    }
+    snprintf(err, errlen, "proxy '%s' is marked offline but did not go "
+                          "away within %d ms", id, st->action_timeout_ms);
+    return COORD_ERROR;
+}
+
+/* The fence names no online proxy accounts for: owned (coord_free_names),
+ * '*count' of them. */
+static int model_store_stray_fences(struct model_store *st, char ***stray,
+                                    size_t *count, char *err, size_t errlen)
+{
+    *stray = NULL;
+    *count = 0;
+    char path[MODEL_PATH_MAX];
+    if (model_path_fences(path, sizeof(path), st->product) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    char **names = NULL;
+    size_t n = 0;
+    int rc = coord_children(st->coord, path, &names, &n);
+    if (rc == COORD_NONODE) {
+        return COORD_OK;
+    }
+    if (rc != COORD_OK) {
+        return model_store_fail(st, rc, "list fences", err, errlen);
+    }
+    struct model_proxy *proxies;
+    size_t np;
+    rc = model_store_load_proxies(st, &proxies, &np, err, errlen);
+    if (rc != COORD_OK) {
+        coord_free_names(names, n);
+        return rc;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool online = false;
+        for (size_t j = 0; j < np && !online; j++) {
+            online = proxies[j].state == MODEL_PROXY_ONLINE &&
+                     strcmp(proxies[j].addr, names[i]) == 0;
+        }
+        if (online) {
+            mem_free(names[i]);
+        } else {
+            names[kept++] = names[i];
+        }
+    }
+    mem_free(proxies);
+    *stray = names;
+    *count = kept;
+    return COORD_OK;
+}
+
+int model_store_check_fence(struct model_store *st, char *err, size_t errlen)
+{
+    char **stray;
+    size_t n;
+    int rc = model_store_stray_fences(st, &stray, &n, err, errlen);
+    if (rc != COORD_OK) {
+        return rc;
+    }
+    if (n == 0) {
+        mem_free(stray);
+        return COORD_OK;
+    }
+    size_t off = (size_t)snprintf(err, errlen,
+                                  "Some proxies may not stop cleanly:");
+    for (size_t i = 0; i < n && off < errlen; i++) {
+        off += (size_t)snprintf(err + off, errlen - off, " %s", stray[i]);
+    }
+    coord_free_names(stray, n);
+    return COORD_ERROR;
+}
+
+int model_store_remove_fences(struct model_store *st, char *err,
+                              size_t errlen)
+{
+    char **stray;
+    size_t n;
+    int rc = model_store_stray_fences(st, &stray, &n, err, errlen);
+    if (rc != COORD_OK) {
+        return rc;
+    }
+    for (size_t i = 0; i < n && rc == COORD_OK; i++) {
+        char path[MODEL_PATH_MAX];
+        if (model_path_fence(path, sizeof(path), st->product, stray[i])) {
+            rc = model_store_too_long(err, errlen);
+            break;
+        }
+        int r = coord_remove(st->coord, path, -1);
+        if (r != COORD_OK && r != COORD_NONODE) {
+            rc = model_store_fail(st, r, "remove fence", err, errlen);
+        }
+        log_info("removed fence '%s'", stray[i]);
+    }
+    coord_free_names(stray, n);
+    return rc;
+}
+
+/* ---- actions --------------------------------------------------------- */
+
+/* Wait until every receiver acknowledged 'seq'. On timeout, mark the
+ * silent ones offline and fail. */
+static int model_store_wait_acks(struct model_store *st, const char *seq,
+                                 const struct model_proxy *receivers,
+                                 size_t n, char *err, size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_path_response(path, sizeof(path), st->product, seq) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    bool *acked = mem_calloc(n ? n : 1, sizeof(*acked));
+    long long start = model_store_now_ms();
+    bool warned = false;
+    int rc = COORD_OK;
+    for (;;) {
+        char **names = NULL;
+        size_t count = 0;
+        rc = coord_children(st->coord, path, &names, &count);
+        if (rc != COORD_OK) {
+            rc = model_store_fail(st, rc, "read action responses", err,
+                                  errlen);
+            break;
+        }
+        size_t missing = 0;
+        for (size_t i = 0; i < n; i++) {
+            for (size_t j = 0; j < count && !acked[i]; j++) {
+                acked[i] = strcmp(names[j], receivers[i].id) == 0;
+            }
+            missing += !acked[i];
+        }
+        coord_free_names(names, count);
+        if (missing == 0) {
+            break;
+        }
+        long long waited = model_store_now_ms() - start;
+        if (!warned && waited > 3000) {
+            log_warn("action %s: still waiting for %zu proxies", seq,
+                     missing);
+            warned = true;
+        }
+        if (waited >= st->action_timeout_ms) {
+            size_t off = (size_t)snprintf(err, errlen, "receiver timeout:");
+            for (size_t i = 0; i < n; i++) {
+                if (acked[i]) {
+                    continue;
+                }
+                if (off < errlen) {
+                    off += (size_t)snprintf(err + off, errlen - off, " %s",
+                                            receivers[i].id);
+                }
+                /* Codis 2 marks a silent proxy offline (it must not keep
+                 * serving a stale table); the proxy sees it and exits. */
+                char why[256];
+                struct model_store quick = *st;
+                quick.action_timeout_ms = 0;
+                model_store_set_proxy_state(&quick, receivers[i].id,
+                                            MODEL_PROXY_MARK_OFFLINE, why,
+                                            sizeof(why));
+                log_warn("action %s: proxy '%s' did not answer in %d ms, "
+                         "marked offline", seq, receivers[i].id,
+                         st->action_timeout_ms);
+            }
+            rc = COORD_ERROR;
+            break;
+        }
+        model_store_sleep_ms(st->poll_ms);
+    }
+    mem_free(acked);
+    return rc;
+}
+
+int model_store_post_action(struct model_store *st,
+                            enum model_action_type type, const cJSON *target,
+                            bool confirm, char *seq, size_t seqlen,
+                            char *err, size_t errlen)
+{
+    struct model_proxy *proxies;
+    size_t np;
+    int rc = model_store_load_proxies(st, &proxies, &np, err, errlen);
+    if (rc != COORD_OK) {
+        return rc;
+    }
+    size_t nr = 0;
+    for (size_t i = 0; i < np; i++) {
+        if (proxies[i].state == MODEL_PROXY_ONLINE) {
+            proxies[nr++] = proxies[i];
+        }
+    }
+    if (confirm) {
+        rc = model_store_check_fence(st, err, errlen);
+        if (rc != COORD_OK) {
+            mem_free(proxies);
+            return rc;
+        }
+    }
+    struct model_action action;
+    memset(&action, 0, sizeof(action));
+    action.type = type;
+    action.target = (cJSON *)target; /* only read by to_json */
+    snprintf(action.ts, sizeof(action.ts), "%lld", (long long)time(NULL));
+    action.receivers = proxies;
+    action.nreceivers = nr;
+    cJSON *json = model_action_to_json(&action);
+    char *text = json_print_compact(json);
+    cJSON_Delete(json);
+
+    /* The response node first, so no proxy can answer before it exists;
+     * its sequence number names the action too. */
+    char base[MODEL_PATH_MAX];
+    char created[MODEL_PATH_MAX];
+    char path[MODEL_PATH_MAX];
+    const char *name = NULL;
+    if (model_path_responses(base, sizeof(base), st->product) != 0 ||
+        strlen(base) + 2 > sizeof(base)) {
+        rc = model_store_too_long(err, errlen);
+        goto out;
+    }
+    strcat(base, "/");
+    rc = coord_create(st->coord, base, text, strlen(text),
+                      COORD_PERSISTENT | COORD_SEQUENTIAL, created,
+                      sizeof(created));
+    if (rc != COORD_OK) {
+        rc = model_store_fail(st, rc, "create action response", err, errlen);
+        goto out;
+    }
+    name = strrchr(created, '/');
+    name = name != NULL ? name + 1 : created;
+    if (model_path_action(path, sizeof(path), st->product, name) != 0) {
+        rc = model_store_too_long(err, errlen);
+        goto out;
+    }
+    rc = coord_create(st->coord, path, text, strlen(text), COORD_PERSISTENT,
+                      NULL, 0);
+    if (rc != COORD_OK) {
+        rc = model_store_fail(st, rc, "create action", err, errlen);
+        goto out;
+    }
+    if (seq != NULL) {
+        snprintf(seq, seqlen, "%s", name);
+    }
+    log_info("action %s: %s posted to %zu proxies", name,
+             model_action_type_name(type), nr);
+    if (confirm && nr > 0) {
+        rc = model_store_wait_acks(st, name, proxies, nr, err, errlen);
+    }
+out:
+    mem_free(text);
+    mem_free(proxies);
+    return rc;
+}
+
+int model_store_list_actions(struct model_store *st, char ***seqs,
+                             size_t *count, char *err, size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_path_actions(path, sizeof(path), st->product) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    int rc = coord_children(st->coord, path, seqs, count);
+    if (rc == COORD_NONODE) {
+        *seqs = NULL;
+        *count = 0;
+        return COORD_OK;
+    }
+    if (rc != COORD_OK) {
+        return model_store_fail(st, rc, "list actions", err, errlen);
+    }
+    return COORD_OK;
+}
+
+int model_store_load_action(struct model_store *st, const char *seq,
+                            struct model_action *action, char *err,
+                            size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_path_action(path, sizeof(path), st->product, seq) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    cJSON *json;
+    int rc = model_store_get_json(st, path, &json, NULL, err, errlen);
+    if (rc != COORD_OK) {
+        return rc;
+    }
+    char why[128];
+    rc = model_action_from_json(json, action, why, sizeof(why));
+    cJSON_Delete(json);
+    if (rc != 0) {
+        snprintf(err, errlen, "action %s: %s", seq, why);
+        return COORD_ERROR;
+    }
+    return COORD_OK;
+}
+
+int model_store_ack_action(struct model_store *st, const char *seq,
+                           const struct model_proxy *proxy, char *err,
+                           size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_path_response(path, sizeof(path), st->product, seq) != 0 ||
+        strlen(path) + 1 + strlen(proxy->id) + 1 > sizeof(path)) {
+        return model_store_too_long(err, errlen);
+    }
+    strcat(path, "/");
+    strcat(path, proxy->id);
+    cJSON *json = model_proxy_to_json(proxy);
+    char *text = json_print_compact(json);
+    cJSON_Delete(json);
+    int rc = coord_create(st->coord, path, text, strlen(text),
+                          COORD_PERSISTENT, NULL, 0);
+    mem_free(text);
+    if (rc != COORD_OK && rc != COORD_EXISTS) {
+        return model_store_fail(st, rc, "acknowledge action", err, errlen);
+    }
+    return COORD_OK;
+}
+
+/* Delete action 'seq' and its responses. */
+static int model_store_remove_action(struct model_store *st, const char *seq,
+                                     char *err, size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    char resp[MODEL_PATH_MAX];
+    if (model_path_action(path, sizeof(path), st->product, seq) != 0 ||
+        model_path_response(resp, sizeof(resp), st->product, seq) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    int rc = coord_remove_all(st->coord, resp);
+    if (rc == COORD_OK) {
+        rc = coord_remove_all(st->coord, path);
+    }
+    if (rc != COORD_OK) {
+        return model_store_fail(st, rc, "remove action", err, errlen);
+    }
+    return COORD_OK;
+}
+
+int model_store_gc_keep(struct model_store *st, long long keep, char *err,
+                        size_t errlen)
+{
+    char **seqs;
+    size_t n;
+    int rc = model_store_list_actions(st, &seqs, &n, err, errlen);
+    if (rc != COORD_OK) {
+        return rc;
+    }
+    size_t drop = (long long)n > keep ? n - (size_t)keep : 0;
+    for (size_t i = 0; i < drop && rc == COORD_OK; i++) {
+        rc = model_store_remove_action(st, seqs[i], err, errlen);
+    }
+    coord_free_names(seqs, n);
+    return rc;
+}
+
+int model_store_gc_age(struct model_store *st, long long secs, char *err,
+                       size_t errlen)
+{
+    char **seqs;
+    size_t n;
+    int rc = model_store_list_actions(st, &seqs, &n, err, errlen);
+    if (rc != COORD_OK) {
+        return rc;
+    }
+    long long now = (long long)time(NULL);
+    for (size_t i = 0; i < n && rc == COORD_OK; i++) {
+        struct model_action a;
+        char why[256];
+        if (model_store_load_action(st, seqs[i], &a, why, sizeof(why)) != 0) {
+            continue; /* unreadable: leave it for a keep-based gc */
+        }
+        long long ts = strtoll(a.ts, NULL, 10);
+        model_action_release(&a);
+        if (now - ts > secs) {
+            rc = model_store_remove_action(st, seqs[i], err, errlen);
+        }
+    }
+    coord_free_names(seqs, n);
+    return rc;
+}
+
+/* ---- dashboard, lock ------------------------------------------------- */
+
+int model_store_register_dashboard(struct model_store *st, const char *addr,
+                                   char *err, size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_path_dashboard(path, sizeof(path), st->product) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    struct model_dashboard me;
+    memset(&me, 0, sizeof(me));
+    snprintf(me.addr, sizeof(me.addr), "%s", addr);
+    me.pid = (int)getpid();
+    cJSON *json = model_dashboard_to_json(&me);
+    char *text = json_print_compact(json);
+    cJSON_Delete(json);
+    int rc = COORD_ERROR;
+    /* Twice at most: once more after removing a stale registration. */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        rc = coord_create(st->coord, path, text, strlen(text),
+                          COORD_EPHEMERAL, NULL, 0);
+        if (rc != COORD_EXISTS) {
+            break;
+        }
+        char *old = NULL;
+        size_t len = 0;
+        int version = -1;
+        int grc = coord_get(st->coord, path, &old, &len, &version);
+        if (grc == COORD_NONODE) {
+            continue; /* its owner just went away */
+        }
+        if (grc != COORD_OK) {
+            rc = grc;
+            break;
+        }
+        struct model_dashboard other;
+        char why[128];
+        cJSON *oj = json_parse(old, len, why, sizeof(why));
+        bool parsed = oj != NULL &&
+                      model_dashboard_from_json(oj, &other, why,
+                                                sizeof(why)) == 0;
+        cJSON_Delete(oj);
+        struct rclient *probe = parsed ? rclient_connect(other.addr, NULL,
+                                                         1000, why,
+                                                         sizeof(why))
+                                       : NULL;
+        if (probe != NULL) {
+            rclient_close(probe);
+            snprintf(err, errlen, "dashboard already exists: %s", old);
+            mem_free(old);
+            mem_free(text);
+            return COORD_EXISTS;
+        }
+        log_warn("removing stale dashboard registration %s (%s)", old,
+                 parsed ? why : "unreadable");
+        mem_free(old);
+        grc = coord_remove(st->coord, path, version);
+        if (grc != COORD_OK && grc != COORD_NONODE &&
+            grc != COORD_BADVERSION) {
+            rc = grc;
+            break;
+        }
+    }
+    mem_free(text);
+    if (rc != COORD_OK) {
+        if (rc == COORD_EXISTS) {
+            snprintf(err, errlen, "dashboard already exists");
+            return rc;
+        }
+        return model_store_fail(st, rc, "register dashboard", err, errlen);
+    }
+    return COORD_OK;
+}
+
+int model_store_unregister_dashboard(struct model_store *st)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_path_dashboard(path, sizeof(path), st->product) != 0) {
+        return COORD_ERROR;
+    }
+    char *data = NULL;
+    size_t len = 0;
+    int version = -1;
+    int rc = coord_get(st->coord, path, &data, &len, &version);
+    if (rc != COORD_OK) {
+        return rc == COORD_NONODE ? COORD_OK : rc;
+    }
+    char why[128];
+    cJSON *json = json_parse(data, len, why, sizeof(why));
+    mem_free(data);
+    struct model_dashboard d;
+    bool mine = json != NULL &&
+                model_dashboard_from_json(json, &d, why, sizeof(why)) == 0 &&
+                d.pid == (int)getpid();
+    cJSON_Delete(json);
+    if (!mine) {
+        return COORD_OK;
+    }
+    rc = coord_remove(st->coord, path, version);
+    return rc == COORD_NONODE ? COORD_OK : rc;
+}
+
+int model_store_lock(struct model_store *st, const char *desc, char *held,
+                     size_t heldlen, char *err, size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_path_lock(path, sizeof(path), st->product) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    char host[256] = "";
+    if (gethostname(host, sizeof(host) - 1) != 0) {
+        snprintf(host, sizeof(host), "unknown");
+    }
+    cJSON *json = cJSON_CreateObject();
+    cJSON_AddStringToObject(json, "hostname", host);
+    cJSON_AddNumberToObject(json, "pid", (double)getpid());
+    cJSON_AddStringToObject(json, "desc", desc);
+    char *text = json_print_compact(json);
+    cJSON_Delete(json);
+    int rc = coord_lock(st->coord, path, text, held, heldlen);
+    mem_free(text);
+    if (rc == COORD_LOCKED) {
+        snprintf(err, errlen, "zkutil: obtaining lock timed out: another "
+                              "operation holds the lock of '%s'",
+                 st->product);
+        return rc;
+    }
+    if (rc != COORD_OK) {
+        return model_store_fail(st, rc, "take the lock", err, errlen);
+    }
+    return COORD_OK;
+}
+
+void model_store_unlock(struct model_store *st, const char *held)
+{
+    int rc = coord_unlock(st->coord, held);
+    if (rc != COORD_OK && rc != COORD_NONODE) {
+        log_error("cannot release lock '%s': %s", held, coord_strerror(rc));
+    }
+}
+
+int model_store_remove_locks(struct model_store *st, char *err,
+                             size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_path_lock(path, sizeof(path), st->product) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    char **names = NULL;
+    size_t n = 0;
+    int rc = coord_children(st->coord, path, &names, &n);
+    if (rc == COORD_NONODE) {
+        return COORD_OK;
+    }
+    if (rc != COORD_OK) {
+        return model_store_fail(st, rc, "list locks", err, errlen);
+    }
+    for (size_t i = 0; i < n && rc == COORD_OK; i++) {
+        char lock[MODEL_PATH_MAX];
+        int w = snprintf(lock, sizeof(lock), "%s/%s", path, names[i]);
+        if (w < 0 || (size_t)w >= sizeof(lock)) {
+            rc = model_store_too_long(err, errlen);
+            break;
+        }
+        int r = coord_remove(st->coord, lock, -1);
+        if (r != COORD_OK && r != COORD_NONODE) {
+            rc = model_store_fail(st, r, "remove lock", err, errlen);
+        }
+    }
+    coord_free_names(names, n);
+    return rc;
+}

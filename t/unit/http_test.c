@@ -1,0 +1,194 @@
+/* Unit tests of lib/http and lib/httpc: route matching, then a real
+ * evhttp server on a thread answered through libcurl (JSON replies,
+ * errors, 404/405, bodies, query strings, the request log). */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/thread.h>
+
+#include "lib/http.h"
+#include "lib/httpc.h"
+#include "lib/log.h"
+#include "lib/mem.h"
+#include "t/unit/tap.h"
+
+static void free_params(char **params, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        mem_free(params[i]);
+    }
+}
+
+static void test_match(void)
+{
+    char *params[HTTP_MAX_PARAMS];
+    size_t n;
+    tap_ok(http_route_match("/api/slots", "/api/slots", params, &n) && n == 0,
+           "literal path matches");
+    tap_ok(!http_route_match("/api/slots", "/api/slots/x", params, &n),
+           "longer path does not match");
+    tap_ok(!http_route_match("/api/slots", "/api", params, &n),
+           "shorter path does not match");
+    tap_ok(http_route_match("/api/server_group/*/addServer",
+                            "/api/server_group/12/addServer", params, &n) &&
+               n == 1 && strcmp(params[0], "12") == 0,
+           "a star captures its segment");
+    free_params(params, n);
+    tap_ok(http_route_match("/api/redis/*/*/slotinfo",
+                            "/api/redis/127.0.0.1%3A6379/5/slotinfo", params,
+                            &n) &&
+               n == 2 && strcmp(params[0], "127.0.0.1:6379") == 0 &&
+               strcmp(params[1], "5") == 0,
+           "captures are URL-decoded");
+    free_params(params, n);
+    tap_ok(!http_route_match("/api/server_group/*", "/api/server_group/",
+                             params, &n),
+           "a star needs a non-empty segment");
+    tap_ok(!http_route_match("/api/server_group/*", "/api/server_group/a%2Fb",
+                             params, &n),
+           "a decoded slash does not match");
+    tap_ok(!http_route_match("/a/*/c", "/a/b/d", params, &n) && n == 0,
+           "no match frees captures");
+}
+
+static void h_echo(struct http_request *req, void *arg)
+{
+    char err[256];
+    cJSON *body = http_body_json(req, 64, err, sizeof(err));
+    if (body == NULL) {
+        http_reply_error(req, 400, "%s", err);
+        return;
+    }
+    cJSON_AddStringToObject(body, "param", req->params[0]);
+    const char *q = http_query(req, "q");
+    cJSON_AddStringToObject(body, "q", q != NULL ? q : "");
+    http_reply_json(req, 200, body);
+    cJSON_Delete(body);
+}
+
+static void h_ok(struct http_request *req, void *arg)
+{
+    http_reply_ok(req);
+}
+
+static void h_silent(struct http_request *req, void *arg)
+{
+}
+
+static const struct http_route routes[] = {
+    { "POST", "/echo/*", h_echo },
+    { "GET", "/ok", h_ok },
+    { "GET", "/silent", h_silent },
+    { NULL, NULL, NULL },
+};
+
+static void *run_loop(void *arg)
+{
+    event_base_dispatch(arg);
+    return NULL;
+}
+
+static void test_server(void)
+{
+    char err[256];
+    evthread_use_pthreads();
+    struct event_base *base = event_base_new();
+    char logpath[] = "/tmp/http_test_log_XXXXXX";
+    int fd = mkstemp(logpath);
+    close(fd);
+    struct http_server *srv = http_server_new(base, "127.0.0.1:0", routes,
+                                              NULL, logpath, err, sizeof(err));
+    if (!tap_ok(srv != NULL, "server listens on a free port")) {
+        printf("# %s\n", err);
+        return;
+    }
+    struct http_server *dup = NULL;
+    char addr[64];
+    snprintf(addr, sizeof(addr), "127.0.0.1:%d", http_server_port(srv));
+    dup = http_server_new(base, addr, routes, NULL, NULL, err, sizeof(err));
+    tap_ok(dup == NULL && strstr(err, "cannot listen on") != NULL,
+           "a busy port is a clear error");
+    http_server_free(dup);
+    pthread_t th;
+    pthread_create(&th, NULL, run_loop, base);
+
+    char url[128];
+    struct httpc_response r;
+    snprintf(url, sizeof(url), "http://%s/ok", addr);
+    tap_int(httpc_get(url, 2000, &r, err, sizeof(err)), 0, "GET /ok answers");
+    tap_int(r.status, 200, "with 200");
+    tap_str(r.body, "{\n    \"msg\": \"OK\",\n    \"ret\": 0\n}\n",
+            "and Codis's OK body");
+    httpc_response_release(&r);
+
+    snprintf(url, sizeof(url), "http://%s/echo/a%%20b?q=x", addr);
+    httpc_post(url, "{\"n\":1}", 2000, &r, err, sizeof(err));
+    tap_int(r.status, 200, "POST with a JSON body");
+    tap_ok(r.body != NULL && strstr(r.body, "\"param\": \"a b\"") &&
+               strstr(r.body, "\"q\": \"x\"") && strstr(r.body, "\"n\": 1"),
+           "handler sees body, param and query");
+    httpc_response_release(&r);
+
+    httpc_post(url, "{bad", 2000, &r, err, sizeof(err));
+    tap_int(r.status, 400, "bad JSON is a 400");
+    tap_ok(strstr(r.body, "invalid JSON") && strstr(r.body, "\"ret\": -1"),
+           "with a JSON error");
+    httpc_response_release(&r);
+
+    httpc_post(url, "{\"x\":\"0123456789012345678901234567890123456789"
+                    "0123456789012345678901234567890\"}",
+               2000, &r, err, sizeof(err));
+    tap_int(r.status, 400, "a body over the limit is refused");
+    httpc_response_release(&r);
+
+    snprintf(url, sizeof(url), "http://%s/echo/x", addr);
+    httpc_get(url, 2000, &r, err, sizeof(err));
+    tap_int(r.status, 405, "wrong method is 405");
+    httpc_response_release(&r);
+
+    snprintf(url, sizeof(url), "http://%s/nope/../x", addr);
+    httpc_get(url, 2000, &r, err, sizeof(err));
+    tap_int(r.status, 404, "unknown path is 404");
+    httpc_response_release(&r);
+
+    snprintf(url, sizeof(url), "http://%s/silent", addr);
+    httpc_get(url, 2000, &r, err, sizeof(err));
+    tap_int(r.status, 500, "a handler that does not reply gives 500");
+    httpc_response_release(&r);
+
+    event_base_loopbreak(base);
+    pthread_join(th, NULL);
+    http_server_free(srv);
+    event_base_free(base);
+
+    tap_int(httpc_get(url, 500, &r, err, sizeof(err)), -1,
+            "a closed server is an error");
+    tap_ok(strstr(err, "cannot reach") != NULL, "saying so");
+
+    FILE *f = fopen(logpath, "r");
+    char line[512];
+    int lines = 0;
+    int has_ok = 0;
+    while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+        lines++;
+        has_ok |= strstr(line, "GET /ok 200") != NULL;
+    }
+    if (f != NULL) {
+        fclose(f);
+    }
+    unlink(logpath);
+    tap_int(lines, 7, "one log line per request");
+    tap_ok(has_ok, "naming method, path and status");
+}
+
+int main(void)
+{
+    log_set_level(LOG_ERROR);
+    test_match();
+    test_server();
+    libevent_global_shutdown();
+    return tap_done();
+}

@@ -10,6 +10,8 @@
 #include <string.h>
 
 /* Entry points of the roles, one per roles/<role>/. */
+int config_main(int argc, char **argv);
+int dashboard_main(int argc, char **argv);
 
 /* One role: its name, its entry point and a line for the role list. */
 struct codis_role {
@@ -21,6 +23,8 @@ struct codis_role {
 /* Every role that is built, in the order `codis --help` lists them; a
  * NULL name ends the table. */
 static const struct codis_role codis_roles[] = {
+    { "dashboard", dashboard_main, "the cluster's management HTTP API" },
+    { "config", config_main, "the codis-config CLI (talks to the dashboard)" },
     { NULL, NULL, NULL },
 };
 

@@ -47,10 +47,10 @@ start_dashboard() {
 
 dashboard_api() {
     if [ -n "$3" ]; then
-        curl -s -o api.out -w '%{http_code}' -X "$1" -d "$3" \
+        curl -s -o api.out -w '%{http_code}\n' -X "$1" -d "$3" \
             "http://$DASHBOARD_ADDR$2" >status
     else
-        curl -s -o api.out -w '%{http_code}' -X "$1" \
+        curl -s -o api.out -w '%{http_code}\n' -X "$1" \
             "http://$DASHBOARD_ADDR$2" >status
     fi
     cat api.out

@@ -75,7 +75,8 @@ test: deps
 	$(MAKE) check
 
 check: all
-	CODIS_BIN_DIR=$(abspath $(BIN)) prove -j$(PROVE_JOBS) $(UNIT_BIN) t/[0-9]*.sh
+	CODIS_BIN_DIR=$(abspath $(BIN)) CODIS_UNIT_DIR=$(abspath $(UNIT_DIR)) \
+	    prove -j$(PROVE_JOBS) $(UNIT_BIN) t/[0-9]*.sh
 
 asan: deps
 	$(MAKE) BUILD=build-asan BIN=build-asan/bin UNIT_DIR=build-asan/unit OPT="-O1 -g" \

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lib/coord_fs.h"
+#include "lib/coord_zk.h"
 #include "lib/mem.h"
 
 /* Longest path accepted, for both stores alike. */
@@ -39,8 +40,7 @@ struct coord *coord_open(const char *kind, const char *addr,
         return NULL;
     }
     if (strcmp(kind, "zookeeper") == 0 || strcmp(kind, "zk") == 0) {
-        snprintf(err, errlen, "zookeeper coordinator not built yet (issue 3)");
-        return NULL;
+        return coord_zk_open(addr, session_timeout_ms, base, err, errlen);
     }
     if (strcmp(kind, "filesystem") == 0 || strcmp(kind, "fs") == 0) {
         return coord_fs_open(addr, base, err, errlen);

@@ -6,8 +6,8 @@
  * Layout under the store's directory:
  *
  *   data.lck        flock'ed around every operation, by every process
- *   gen             a counter, replaced (by rename) after every change:
- *                   its rename is what inotify reports to watchers
+ *   gen             a counter (20 digits), rewritten in place after every
+ *                   change: what inotify reports to watchers
  *   tree/           the node "/". A node is a directory holding "@node"
  *                   (a header line, then the data) and one "_<name>"
  *                   directory per child, so no name can clash with "@node"
@@ -15,16 +15,19 @@
  *                   lives; not empty once it created an ephemeral node
  *   tmp/            what is being written or deleted; emptied at open
  *
- * "@node" starts with "<version> <cversion> <cid> <owner>\n": the data
- * version, the children version (bumped by each child create and delete,
- * and the counter of sequential names, as in ZooKeeper), a creation id
- * (the gen that created it) and the owner session ("-" if persistent).
+ * "@node" starts with "<version> <cversion> <cid> <owner>\n" (10, 10
+ * and 20 digits): the data version, the children version (bumped by each
+ * child create and delete, and the counter of sequential names, as in
+ * ZooKeeper), a creation id (the gen that created it) and the owner
+ * session ("-" if persistent).
  *
- *   write:  tmp/f.N --rename--> node/@node      (set, cversion bump)
+ *   set:    tmp/f.N --rename--> node/@node
  *   create: tmp/d.N/@node --rename dir--> parent/_name
  *   delete: parent/_name --rename--> tmp/r.N, then rm -r
  *
- * so a crash (kill -9) never leaves a half-written node. Ephemeral nodes:
+ * so a crash (kill -9) never leaves a half-written node. The counters
+ * (gen, cversion) are fixed-width fields rewritten in place by one small
+ * pwrite, which a crash cannot tear; renames cost far more on disk. Ephemeral nodes:
  * every operation first looks for sessions whose lock is free (the owner
  * closed or died), deletes the nodes they own and then their file. Watches
  * are one-shot snapshots of a node (exists, cid, version or cversion)
@@ -82,6 +85,7 @@ struct coord_fs {
     struct coord head;       /* must come first: coord_* see only this */
     char *root;              /* absolute path of the store, owned */
     int lock_fd;             /* data.lck */
+    int gen_fd;              /* gen */
     int session_fd;          /* sessions/<session>, flock'ed */
     char session[64];        /* our session id */
     bool session_marked;     /* wrote "has ephemerals" into its file */
@@ -307,65 +311,79 @@ static int fs_read(struct coord_fs *fs, const char *dir, struct fs_node *node,
     return 0;
 }
 
-/* Write 'node' with 'len' bytes of 'data' as file 'target', through a file
- * in tmp/ and a rename. Returns 0 or COORD_ERROR. */
+/* Offset and width of the cversion field in "@node". */
+#define COORD_FS_CVERSION_AT 11
+#define COORD_FS_CVERSION_LEN 10
+
+/* Write 'node' with 'len' bytes of 'data' as the new file 'path'. Returns
+ * 0 or COORD_ERROR (and no file). */
+static int fs_write_new(struct coord_fs *fs, const char *path,
+                        const struct fs_node *node, const void *data,
+                        size_t len)
+{
+    char header[COORD_FS_HEADER_MAX];
+    int n = snprintf(header, sizeof(header),
+                     "%010d %010d %020" PRIu64 " %s\n", node->version,
+                     node->cversion, node->cid, node->owner);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        return fs_fail(fs, "create", path);
+    }
+    int rc = 0;
+    if (fs_write_all(fd, header, (size_t)n) != 0 ||
+        fs_write_all(fd, data, len) != 0) {
+        rc = fs_fail(fs, "write", path);
+        close(fd);
+    } else if (close(fd) != 0) {
+        rc = fs_fail(fs, "write", path);
+    }
+    if (rc < 0) {
+        unlink(path);
+    }
+    return rc;
+}
+
+/* Replace file 'target' by 'node' with 'len' bytes of 'data', through a
+ * file in tmp/ and a rename. Returns 0 or COORD_ERROR. */
 static int fs_write(struct coord_fs *fs, const char *target,
                     const struct fs_node *node, const void *data, size_t len)
 {
     char tmp[PATH_MAX];
-    char header[COORD_FS_HEADER_MAX];
     fs_tmp_name(fs, 'f', tmp);
-    int n = snprintf(header, sizeof(header), "%d %d %" PRIu64 " %s\n",
-                     node->version, node->cversion, node->cid, node->owner);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        return fs_fail(fs, "create", tmp);
-    }
-    if (fs_write_all(fd, header, (size_t)n) != 0 ||
-        fs_write_all(fd, data, len) != 0) {
-        int rc = fs_fail(fs, "write", tmp);
-        close(fd);
+    int rc = fs_write_new(fs, tmp, node, data, len);
+    if (rc == 0 && rename(tmp, target) != 0) {
+        rc = fs_fail(fs, "replace", target);
         unlink(tmp);
-        return rc;
     }
-    if (close(fd) != 0) {
-        int rc = fs_fail(fs, "write", tmp);
-        unlink(tmp);
-        return rc;
-    }
-    if (rename(tmp, target) != 0) {
-        int rc = fs_fail(fs, "replace", target);
-        unlink(tmp);
-        return rc;
-    }
-    return 0;
-}
-
-/* Write 'node' (data included) back into directory 'dir'. */
-static int fs_rewrite(struct coord_fs *fs, const char *dir,
-                      const struct fs_node *node)
-{
-    char file[PATH_MAX];
-    if (!fs_format(file, sizeof(file), "%s/@node", dir)) {
-        errno = ENAMETOOLONG;
-        return fs_fail(fs, "write", dir);
-    }
-    return fs_write(fs, file, node, node->data, node->len);
+    return rc;
 }
 
 /* Count a child created or deleted under directory 'parent': bump its
- * cversion. Returns 0 or a negative code. */
+ * cversion, in place. Returns 0 or a negative code. */
 static int fs_bump_cversion(struct coord_fs *fs, const char *parent)
 {
     struct fs_node node;
-    int rc = fs_read(fs, parent, &node, true);
+    char file[PATH_MAX];
+    char field[16];
+    int rc = fs_read(fs, parent, &node, false);
     if (rc < 0) {
         return rc;
     }
-    node.cversion++;
-    rc = fs_rewrite(fs, parent, &node);
-    mem_free(node.data);
     fs->changed = true;
+    fs_format(file, sizeof(file), "%s/@node", parent);
+    snprintf(field, sizeof(field), "%010d", node.cversion + 1);
+    int fd = open(file, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return fs_fail(fs, "update", file);
+    }
+    ssize_t n = pwrite(fd, field, COORD_FS_CVERSION_LEN,
+                       COORD_FS_CVERSION_AT);
+    if (n != COORD_FS_CVERSION_LEN) {
+        rc = fs_fail(fs, "update", file);
+    }
+    if (close(fd) != 0 && rc == 0) {
+        rc = fs_fail(fs, "update", file);
+    }
     return rc;
 }
 
@@ -520,54 +538,26 @@ static int fs_reap(struct coord_fs *fs)
 
 /* ---- the store lock --------------------------------------------------- */
 
-/* Read the gen counter into fs->gen. */
+/* Read the gen counter into fs->gen (an empty file is 0). */
 static int fs_read_gen(struct coord_fs *fs)
 {
-    char path[PATH_MAX];
-    fs_format(path, sizeof(path), "%s/gen", fs->root);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno != ENOENT) {
-            return fs_fail(fs, "read", path);
-        }
-        fs->gen = 0;
-        return 0;
+    char text[32];
+    ssize_t n = pread(fs->gen_fd, text, sizeof(text) - 1, 0);
+    if (n < 0) {
+        return fs_fail(fs, "read the gen of", fs->root);
     }
-    char *buf;
-    size_t len;
-    int rc = fs_slurp(fd, 32, &buf, &len);
-    close(fd);
-    if (rc != 0) {
-        return fs_fail(fs, "read", path);
-    }
-    fs->gen = strtoull(buf, NULL, 10);
-    mem_free(buf);
+    text[n] = '\0';
+    fs->gen = strtoull(text, NULL, 10);
     return 0;
 }
 
-/* Write fs->gen + 1 as the new gen (waking every watcher). */
+/* Write fs->gen + 1 as the new gen, in place (waking every watcher). */
 static int fs_write_gen(struct coord_fs *fs)
 {
-    char tmp[PATH_MAX];
-    char path[PATH_MAX];
     char text[32];
-    fs_tmp_name(fs, 'g', tmp);
-    fs_format(path, sizeof(path), "%s/gen", fs->root);
-    int n = snprintf(text, sizeof(text), "%" PRIu64 "\n", fs->gen + 1);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        return fs_fail(fs, "create", tmp);
-    }
-    int rc = fs_write_all(fd, text, (size_t)n);
-    if (close(fd) != 0 || rc != 0) {
-        rc = fs_fail(fs, "write", tmp);
-        unlink(tmp);
-        return rc;
-    }
-    if (rename(tmp, path) != 0) {
-        rc = fs_fail(fs, "replace", path);
-        unlink(tmp);
-        return rc;
+    int n = snprintf(text, sizeof(text), "%020" PRIu64 "\n", fs->gen + 1);
+    if (pwrite(fs->gen_fd, text, (size_t)n, 0) != n) {
+        return fs_fail(fs, "write the gen of", fs->root);
     }
     fs->gen++;
     return 0;
@@ -680,7 +670,7 @@ static int fs_create_locked(struct coord_fs *fs, const char *path,
         return fs_fail(fs, "create", tmp);
     }
     fs_format(file, sizeof(file), "%s/@node", tmp);
-    rc = fs_write(fs, file, &node, data, len);
+    rc = fs_write_new(fs, file, &node, data, len);
     if (rc == 0 && rename(tmp, dir) != 0) {
         rc = errno == EEXIST || errno == ENOTEMPTY ? COORD_EXISTS
                                                    : fs_fail(fs, "create", dir);
@@ -945,7 +935,7 @@ static void fs_check(struct coord_fs *fs)
     }
 }
 
-/* inotify saw a rename into the store's directory: maybe a new gen. */
+/* inotify saw the gen change. */
 static void fs_on_notify(evutil_socket_t fd, short what, void *arg)
 {
     struct coord_fs *fs = arg;
@@ -1027,6 +1017,9 @@ static void fs_free(struct coord_fs *fs)
     }
     if (fs->lock_fd >= 0) {
         close(fs->lock_fd);
+    }
+    if (fs->gen_fd >= 0) {
+        close(fs->gen_fd);
     }
     pthread_mutex_destroy(&fs->mu);
     mem_free(fs->root);
@@ -1150,9 +1143,11 @@ static int fs_setup_events(struct coord_fs *fs, struct event_base *base)
         fs_errf(fs, "cannot create a timer event");
         return COORD_ERROR;
     }
+    char path[PATH_MAX];
+    fs_format(path, sizeof(path), "%s/gen", fs->root);
     fs->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (fs->inotify_fd < 0 ||
-        inotify_add_watch(fs->inotify_fd, fs->root, IN_MOVED_TO) < 0) {
+        inotify_add_watch(fs->inotify_fd, path, IN_MODIFY) < 0) {
         log_warn("coord: no inotify on '%s' (%s); watches poll every %d ms",
                  fs->root, strerror(errno), COORD_FS_POLL_MS);
         return 0;
@@ -1183,6 +1178,7 @@ struct coord *coord_fs_open(const char *dir, struct event_base *base,
     fs->head.base = base;
     fs->root = mem_strdup(real);
     fs->lock_fd = -1;
+    fs->gen_fd = -1;
     fs->session_fd = -1;
     fs->inotify_fd = -1;
     pthread_mutex_init(&fs->mu, NULL);
@@ -1199,10 +1195,12 @@ struct coord *coord_fs_open(const char *dir, struct event_base *base,
             rc = fs_fail(fs, "create", path);
         }
     }
-    fs_format(path, sizeof(path), "%s/data.lck", fs->root);
-    if (rc == 0) {
-        fs->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (fs->lock_fd < 0) {
+    const char *files[] = { "data.lck", "gen" };
+    int *fds[] = { &fs->lock_fd, &fs->gen_fd };
+    for (size_t i = 0; i < 2 && rc == 0; i++) {
+        fs_format(path, sizeof(path), "%s/%s", fs->root, files[i]);
+        *fds[i] = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (*fds[i] < 0) {
             rc = fs_fail(fs, "open", path);
         }
     }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/coord.h"
+#include "lib/coord_zk.h"
 #include "lib/mem.h"
 
 /* How long anything may take before a test gives up, in seconds. */
@@ -570,8 +571,10 @@ static void test_lock(struct suite *s)
     reap(pid);
     int rc = COORD_LOCKED;
     time_t deadline = time(NULL) + WAIT_SECONDS;
+    /* Static: the last watch set here is still pending when we return. */
+    static struct hits h;
     while (rc == COORD_LOCKED && time(NULL) < deadline) {
-        struct hits h = { .base = s->base };
+        h = (struct hits){ .base = s->base };
         coord_watch_children(c, P(s, "/locks/LOCK"), on_watch, &h);
         rc = coord_lock(c, P(s, "/locks/LOCK"), "", held, sizeof(held));
         if (rc == COORD_LOCKED) {
@@ -580,6 +583,51 @@ static void test_lock(struct suite *s)
     }
     tap_int(rc, 0, title(s, "a lock is free once its holder is killed"));
     coord_unlock(c, held);
+}
+
+/* Session events seen by on_session. */
+struct sessions {
+    int expired;
+    int connected;
+    struct event_base *base;
+};
+
+static void on_session(struct coord *coord, enum coord_session_event event,
+                       void *arg)
+{
+    struct sessions *ss = arg;
+    if (event == COORD_SESSION_EXPIRED) {
+        ss->expired++;
+    } else {
+        ss->connected++;
+    }
+    event_base_loopbreak(ss->base);
+}
+
+/* ZooKeeper only: an expired session is reported, then replaced. */
+static void test_session(struct suite *s)
+{
+    struct coord *c = s->c;
+    struct sessions ss = { .base = s->base };
+    char err[256];
+    coord_set_session_fn(c, on_session, &ss);
+    tap_int(coord_create(c, P(s, "/sess"), NULL, 0, COORD_EPHEMERAL, NULL,
+                         0),
+            0, title(s, "create an ephemeral node"));
+    int rc = coord_zk_expire(c, err, sizeof(err));
+    if (!tap_ok(rc == 0, title(s, "end the session from the server"))) {
+        printf("# %s\n", err);
+    }
+    tap_ok(wait_count(s, &ss.expired, 1),
+           title(s, "the expiry is reported"));
+    tap_ok(wait_count(s, &ss.connected, 1),
+           title(s, "then the new session"));
+    tap_int(coord_exists(c, P(s, "/sess")), 0,
+            title(s, "the old session's ephemeral node is gone"));
+    tap_int(coord_create(c, P(s, "/sess"), NULL, 0, COORD_EPHEMERAL, NULL,
+                         0),
+            0, title(s, "the new session creates it again"));
+    coord_set_session_fn(c, NULL, NULL);
 }
 
 static void test_strerror(void)
@@ -618,6 +666,9 @@ static void run_suite(const char *kind, const char *addr, const char *root)
     test_ephemeral(&s);
     test_watches(&s);
     test_lock(&s);
+    if (strcmp(kind, "zookeeper") == 0) {
+        test_session(&s);
+    }
     tap_int(coord_remove_all(s.c, root), 0, title(&s, "clean up"));
     coord_close(s.c);
     event_base_free(s.base);
@@ -640,6 +691,25 @@ static void test_open_errors(void)
                    sizeof(err));
     tap_ok(c == NULL && strstr(err, "cannot create '/proc/version/x'") != NULL,
            "filesystem: a directory that cannot be made is an error");
+
+    /* A port nobody listens on: bind one, note it, close it. */
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sin = { .sin_family = AF_INET,
+                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t len = sizeof(sin);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
+        getsockname(fd, (struct sockaddr *)&sin, &len) != 0) {
+        perror("socket");
+        exit(2);
+    }
+    close(fd);
+    char addr[64], want[128];
+    snprintf(addr, sizeof(addr), "127.0.0.1:%d", ntohs(sin.sin_port));
+    snprintf(want, sizeof(want),
+             "cannot connect to zookeeper '%s': Connection refused", addr);
+    c = coord_open("zookeeper", addr, 2000, NULL, err, sizeof(err));
+    tap_ok(c == NULL, "zookeeper: no server, no handle");
+    tap_str(err, want, "zookeeper: the error names the address and why");
 }
 
 int main(int argc, char **argv)
@@ -651,6 +721,13 @@ int main(int argc, char **argv)
     test_strerror();
     test_open_errors();
 
+    const char *zk = getenv("CODIS_TEST_ZK");
+    if (zk != NULL && zk[0] != '\0') {
+        char root[64];
+        snprintf(root, sizeof(root), "/codis-test-%d", (int)getpid());
+        run_suite("zookeeper", zk, root);
+        return tap_done();
+    }
     char dir[] = "/tmp/coord-test-XXXXXX";
     if (mkdtemp(dir) == NULL) {
         perror("mkdtemp");

@@ -1,0 +1,444 @@
+/* The command table: one row per command (columns documented at struct
+ * command in server.h), grouped by the file that implements it, with the
+ * handlers' prototypes next to their rows. The dispatcher checks arity and
+ * flags from here once, so handlers never do. Also the lookup by name and
+ * the COMMAND command (COUNT, LIST, INFO, DOCS), which report this table.
+ *
+ * To add a command: write cmd_<name> in its file, declare it in that
+ * file's section below and add its row there. */
+#include <ctype.h>
+#include <string.h>
+
+#include "redis/server.h"
+
+/* server.c */
+void cmd_ping(struct client *c);
+void cmd_echo(struct client *c);
+void cmd_quit(struct client *c);
+void cmd_auth(struct client *c);
+void cmd_hello(struct client *c);
+void cmd_time(struct client *c);
+void cmd_shutdown(struct client *c);
+void cmd_debug(struct client *c);
+/* networking.c */
+void cmd_client(struct client *c);
+/* config.c, info.c, commands.c */
+void cmd_config(struct client *c);
+void cmd_info(struct client *c);
+void cmd_command(struct client *c);
+/* db.c */
+void cmd_select(struct client *c);
+void cmd_del(struct client *c);
+void cmd_exists(struct client *c);
+void cmd_touch(struct client *c);
+void cmd_type(struct client *c);
+void cmd_rename(struct client *c);
+void cmd_renamenx(struct client *c);
+void cmd_move(struct client *c);
+void cmd_keys(struct client *c);
+void cmd_scan(struct client *c);
+void cmd_randomkey(struct client *c);
+void cmd_dbsize(struct client *c);
+void cmd_flushdb(struct client *c);
+void cmd_flushall(struct client *c);
+void cmd_object(struct client *c);
+/* expire.c */
+void cmd_expire(struct client *c);
+void cmd_pexpire(struct client *c);
+void cmd_expireat(struct client *c);
+void cmd_pexpireat(struct client *c);
+void cmd_ttl(struct client *c);
+void cmd_pttl(struct client *c);
+void cmd_expiretime(struct client *c);
+void cmd_pexpiretime(struct client *c);
+void cmd_persist(struct client *c);
+/* t_string.c */
+void cmd_get(struct client *c);
+void cmd_set(struct client *c);
+void cmd_setnx(struct client *c);
+void cmd_setex(struct client *c);
+void cmd_psetex(struct client *c);
+void cmd_getset(struct client *c);
+void cmd_getdel(struct client *c);
+void cmd_getex(struct client *c);
+void cmd_mget(struct client *c);
+void cmd_mset(struct client *c);
+void cmd_msetnx(struct client *c);
+void cmd_append(struct client *c);
+void cmd_strlen(struct client *c);
+void cmd_incr(struct client *c);
+void cmd_decr(struct client *c);
+void cmd_incrby(struct client *c);
+void cmd_decrby(struct client *c);
+void cmd_incrbyfloat(struct client *c);
+void cmd_getrange(struct client *c);
+void cmd_setrange(struct client *c);
+void cmd_setbit(struct client *c);
+void cmd_getbit(struct client *c);
+void cmd_bitcount(struct client *c);
+void cmd_bitpos(struct client *c);
+/* slots.c */
+void cmd_slotshashkey(struct client *c);
+void cmd_slotsinfo(struct client *c);
+void cmd_slotsdel(struct client *c);
+void cmd_slotsscan(struct client *c);
+void cmd_slotscheck(struct client *c);
+
+#define W CMD_WRITE
+#define R CMD_READONLY
+#define M CMD_DENYOOM
+#define A CMD_ADMIN
+#define F CMD_FAST
+#define ANY (CMD_LOADING | CMD_STALE)
+
+static const struct command commands[] = {
+    /* connection (server.c, networking.c, db.c) */
+    { "ping", cmd_ping, -1, F | ANY, 0, 0, 0, "connection",
+      "Ping the server" },
+    { "echo", cmd_echo, 2, F, 0, 0, 0, "connection",
+      "Echo the given string" },
+    { "quit", cmd_quit, -1, CMD_NO_AUTH | F | ANY, 0, 0, 0, "connection",
+      "Close the connection" },
+    { "auth", cmd_auth, -2, CMD_NO_AUTH | CMD_NOSCRIPT | F | ANY, 0, 0, 0,
+      "connection", "Authenticate to the server" },
+    { "hello", cmd_hello, -1, CMD_NO_AUTH | CMD_NOSCRIPT | F | ANY, 0, 0, 0,
+      "connection", "Handshake with the server" },
+    { "select", cmd_select, 2, F | ANY, 0, 0, 0, "connection",
+      "Change the selected database for the current connection" },
+    { "client", cmd_client, -2, A | CMD_NOSCRIPT | ANY, 0, 0, 0,
+      "connection", "Manage client connections" },
+    /* server (server.c, config.c, info.c, commands.c, db.c) */
+    { "info", cmd_info, -1, CMD_RANDOM | ANY, 0, 0, 0, "server",
+      "Get information and statistics about the server" },
+    { "config", cmd_config, -2, A | CMD_NOSCRIPT | ANY, 0, 0, 0, "server",
+      "Get or set configuration parameters" },
+    { "command", cmd_command, -1, CMD_RANDOM | ANY, 0, 0, 0, "server",
+      "Get details about the commands of the server" },
+    { "time", cmd_time, 1, CMD_RANDOM | F | ANY, 0, 0, 0, "server",
+      "Return the current server time" },
+    { "debug", cmd_debug, -2, A | CMD_NOSCRIPT | ANY, 0, 0, 0, "server",
+      "Debugging commands" },
+    { "shutdown", cmd_shutdown, -1, A | CMD_NOSCRIPT | ANY, 0, 0, 0,
+      "server", "Stop the server" },
+    { "dbsize", cmd_dbsize, 1, R | F, 0, 0, 0, "server",
+      "Return the number of keys in the selected database" },
+    { "flushdb", cmd_flushdb, -1, W, 0, 0, 0, "server",
+      "Remove all keys from the current database" },
+    { "flushall", cmd_flushall, -1, W, 0, 0, 0, "server",
+      "Remove all keys from all databases" },
+    /* generic (db.c, expire.c) */
+    { "del", cmd_del, -2, W, 1, -1, 1, "generic", "Delete keys" },
+    { "unlink", cmd_del, -2, W | F, 1, -1, 1, "generic", "Delete keys" },
+    { "exists", cmd_exists, -2, R | F, 1, -1, 1, "generic",
+      "Determine if keys exist" },
+    { "touch", cmd_touch, -2, R | F, 1, -1, 1, "generic",
+      "Count the keys that exist" },
+    { "type", cmd_type, 2, R | F, 1, 1, 1, "generic",
+      "Determine the type stored at key" },
+    { "rename", cmd_rename, 3, W, 1, 2, 1, "generic", "Rename a key" },
+    { "renamenx", cmd_renamenx, 3, W | F, 1, 2, 1, "generic",
+      "Rename a key, only if the new key does not exist" },
+    { "move", cmd_move, 3, W | F, 1, 1, 1, "generic",
+      "Move a key to another database" },
+    { "keys", cmd_keys, 2, R, 0, 0, 0, "generic",
+      "Find all keys matching the given pattern" },
+    { "scan", cmd_scan, -2, R | CMD_RANDOM, 0, 0, 0, "generic",
+      "Incrementally iterate the keys space" },
+    { "randomkey", cmd_randomkey, 1, R | CMD_RANDOM, 0, 0, 0, "generic",
+      "Return a random key from the keyspace" },
+    { "object", cmd_object, -2, R, 2, 2, 1, "generic",
+      "Inspect the internals of Redis objects" },
+    { "expire", cmd_expire, -3, W | F, 1, 1, 1, "generic",
+      "Set a key's time to live in seconds" },
+    { "pexpire", cmd_pexpire, -3, W | F, 1, 1, 1, "generic",
+      "Set a key's time to live in milliseconds" },
+    { "expireat", cmd_expireat, -3, W | F, 1, 1, 1, "generic",
+      "Set the expiration for a key as a UNIX timestamp" },
+    { "pexpireat", cmd_pexpireat, -3, W | F, 1, 1, 1, "generic",
+      "Set the expiration for a key as a UNIX timestamp in milliseconds" },
+    { "ttl", cmd_ttl, 2, R | F | CMD_RANDOM, 1, 1, 1, "generic",
+      "Get the time to live for a key in seconds" },
+    { "pttl", cmd_pttl, 2, R | F | CMD_RANDOM, 1, 1, 1, "generic",
+      "Get the time to live for a key in milliseconds" },
+    { "expiretime", cmd_expiretime, 2, R | F, 1, 1, 1, "generic",
+      "Get the expiration Unix timestamp for a key" },
+    { "pexpiretime", cmd_pexpiretime, 2, R | F, 1, 1, 1, "generic",
+      "Get the expiration Unix timestamp for a key in milliseconds" },
+    { "persist", cmd_persist, 2, W | F, 1, 1, 1, "generic",
+      "Remove the expiration from a key" },
+    /* string (t_string.c) */
+    { "get", cmd_get, 2, R | F, 1, 1, 1, "string",
+      "Get the value of a key" },
+    { "set", cmd_set, -3, W | M, 1, 1, 1, "string",
+      "Set the string value of a key" },
+    { "setnx", cmd_setnx, 3, W | M | F, 1, 1, 1, "string",
+      "Set the value of a key, only if the key does not exist" },
+    { "setex", cmd_setex, 4, W | M, 1, 1, 1, "string",
+      "Set the value and expiration of a key" },
+    { "psetex", cmd_psetex, 4, W | M, 1, 1, 1, "string",
+      "Set the value and expiration in milliseconds of a key" },
+    { "getset", cmd_getset, 3, W | M | F, 1, 1, 1, "string",
+      "Set the string value of a key and return its old value" },
+    { "getdel", cmd_getdel, 2, W | F, 1, 1, 1, "string",
+      "Get the value of a key and delete the key" },
+    { "getex", cmd_getex, -2, W | F, 1, 1, 1, "string",
+      "Get the value of a key and optionally set its expiration" },
+    { "mget", cmd_mget, -2, R | F, 1, -1, 1, "string",
+      "Get the values of all the given keys" },
+    { "mset", cmd_mset, -3, W | M, 1, -1, 2, "string",
+      "Set multiple keys to multiple values" },
+    { "msetnx", cmd_msetnx, -3, W | M, 1, -1, 2, "string",
+      "Set multiple keys to multiple values, only if none of the keys "
+      "exist" },
+    { "append", cmd_append, 3, W | M | F, 1, 1, 1, "string",
+      "Append a value to a key" },
+    { "strlen", cmd_strlen, 2, R | F, 1, 1, 1, "string",
+      "Get the length of the value stored in a key" },
+    { "incr", cmd_incr, 2, W | M | F, 1, 1, 1, "string",
+      "Increment the integer value of a key by one" },
+    { "decr", cmd_decr, 2, W | M | F, 1, 1, 1, "string",
+      "Decrement the integer value of a key by one" },
+    { "incrby", cmd_incrby, 3, W | M | F, 1, 1, 1, "string",
+      "Increment the integer value of a key by the given amount" },
+    { "decrby", cmd_decrby, 3, W | M | F, 1, 1, 1, "string",
+      "Decrement the integer value of a key by the given number" },
+    { "incrbyfloat", cmd_incrbyfloat, 3, W | M | F, 1, 1, 1, "string",
+      "Increment the float value of a key by the given amount" },
+    { "getrange", cmd_getrange, 4, R, 1, 1, 1, "string",
+      "Get a substring of the string stored at a key" },
+    { "substr", cmd_getrange, 4, R, 1, 1, 1, "string",
+      "Get a substring of the string stored at a key" },
+    { "setrange", cmd_setrange, 4, W | M, 1, 1, 1, "string",
+      "Overwrite part of a string at key starting at the specified "
+      "offset" },
+    { "setbit", cmd_setbit, 4, W | M, 1, 1, 1, "bitmap",
+      "Sets or clears the bit at offset in the string value stored at "
+      "key" },
+    { "getbit", cmd_getbit, 3, R | F, 1, 1, 1, "bitmap",
+      "Returns the bit value at offset in the string value stored at key" },
+    { "bitcount", cmd_bitcount, -2, R, 1, 1, 1, "bitmap",
+      "Count set bits in a string" },
+    { "bitpos", cmd_bitpos, -3, R, 1, 1, 1, "bitmap",
+      "Find first bit set or clear in a string" },
+    /* codis slots (slots.c) */
+    { "slotshashkey", cmd_slotshashkey, -1, F, 0, 0, 0, "codis",
+      "Return the slot of each given key" },
+    { "slotsinfo", cmd_slotsinfo, -1, R, 0, 0, 0, "codis",
+      "Return [slot, keys] for each non-empty slot in a range" },
+    { "slotsdel", cmd_slotsdel, -2, W, 0, 0, 0, "codis",
+      "Delete every key of the given slots" },
+    { "slotsscan", cmd_slotsscan, -3, R, 0, 0, 0, "codis",
+      "Incrementally iterate the keys of one slot" },
+    { "slotscheck", cmd_slotscheck, -1, R | A, 0, 0, 0, "codis",
+      "Check that the slot and tag indexes match the keyspace" },
+};
+
+#undef W
+#undef R
+#undef M
+#undef A
+#undef F
+#undef ANY
+
+#define COMMANDS_COUNT (sizeof(commands) / sizeof(commands[0]))
+
+static struct command_stats commands_stat[COMMANDS_COUNT];
+
+/* Name -> row (keys owned, rows are not). */
+static const struct dict_type commands_dict_type = { true, NULL };
+static struct dict *commands_dict;
+
+void commands_init(void)
+{
+    commands_dict = dict_new(&commands_dict_type);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        char *name = sds_new(commands[i].name, strlen(commands[i].name));
+        struct dict_entry *e = dict_insert(commands_dict, name);
+        if (e == NULL) {
+            sds_free(name);
+            continue;
+        }
+        e->v.ptr = (void *)&commands[i];
+    }
+}
+
+void commands_release(void)
+{
+    dict_free(commands_dict);
+    commands_dict = NULL;
+}
+
+const struct command *commands_lookup(const char *name, size_t len)
+{
+    char lower[64];
+    if (len == 0 || len > sizeof(lower)) {
+        return NULL;
+    }
+    for (size_t i = 0; i < len; i++) {
+        lower[i] = (char)tolower((unsigned char)name[i]);
+    }
+    struct dict_entry *e = dict_find(commands_dict, lower, len);
+    return e != NULL ? e->v.ptr : NULL;
+}
+
+const struct command *commands_table(size_t *count)
+{
+    *count = COMMANDS_COUNT;
+    return commands;
+}
+
+struct command_stats *commands_stats(const struct command *cmd)
+{
+    return &commands_stat[cmd - commands];
+}
+
+/* ------------------------------------------------------------------------
+ * COMMAND */
+
+/* Flag names as COMMAND INFO shows them, in table order. */
+static const struct {
+    unsigned flag;
+    const char *name;
+} commands_flag_names[] = {
+    { CMD_WRITE, "write" },     { CMD_READONLY, "readonly" },
+    { CMD_DENYOOM, "denyoom" }, { CMD_ADMIN, "admin" },
+    { CMD_PUBSUB, "pubsub" },   { CMD_NOSCRIPT, "noscript" },
+    { CMD_LOADING, "loading" }, { CMD_STALE, "stale" },
+    { CMD_FAST, "fast" },       { CMD_NO_AUTH, "no_auth" },
+};
+
+/* The ACL categories Redis would give a command with these flags. */
+static void commands_reply_categories(struct client *c,
+                                      const struct command *cmd)
+{
+    const char *cats[6];
+    int n = 0;
+    if (cmd->flags & CMD_WRITE) {
+        cats[n++] = "@write";
+    }
+    if (cmd->flags & CMD_READONLY) {
+        cats[n++] = "@read";
+    }
+    if (cmd->flags & CMD_ADMIN) {
+        cats[n++] = "@admin";
+        cats[n++] = "@dangerous";
+    }
+    cats[n++] = (cmd->flags & CMD_FAST) ? "@fast" : "@slow";
+    if (strcmp(cmd->group, "generic") == 0) {
+        cats[n++] = "@keyspace";
+    } else if (strcmp(cmd->group, "string") == 0 ||
+               strcmp(cmd->group, "connection") == 0 ||
+               strcmp(cmd->group, "bitmap") == 0) {
+        cats[n++] = strcmp(cmd->group, "string") == 0 ? "@string"
+                    : strcmp(cmd->group, "bitmap") == 0 ? "@bitmap"
+                                                        : "@connection";
+    }
+    reply_array(c, n);
+    for (int i = 0; i < n; i++) {
+        reply_simple(c, cats[i]);
+    }
+}
+
+/* One COMMAND INFO entry. */
+static void commands_reply_info(struct client *c, const struct command *cmd)
+{
+    reply_array(c, 10);
+    reply_bulk_str(c, cmd->name);
+    reply_integer(c, cmd->arity);
+    size_t handle = reply_defer_len(c);
+    int n = 0;
+    for (size_t i = 0; i < sizeof(commands_flag_names) /
+                           sizeof(commands_flag_names[0]); i++) {
+        if (cmd->flags & commands_flag_names[i].flag) {
+            reply_simple(c, commands_flag_names[i].name);
+            n++;
+        }
+    }
+    reply_set_array_len(c, handle, n);
+    reply_integer(c, cmd->first_key);
+    reply_integer(c, cmd->last_key);
+    reply_integer(c, cmd->key_step);
+    commands_reply_categories(c, cmd);
+    reply_array(c, 0); /* tips */
+    reply_array(c, 0); /* key specs */
+    reply_array(c, 0); /* subcommands */
+}
+
+/* One COMMAND DOCS entry: name, then its field/value map. */
+static void commands_reply_docs(struct client *c, const struct command *cmd)
+{
+    reply_bulk_str(c, cmd->name);
+    reply_array(c, 4);
+    reply_bulk_str(c, "summary");
+    reply_bulk_str(c, cmd->summary);
+    reply_bulk_str(c, "group");
+    reply_bulk_str(c, cmd->group);
+}
+
+/* COMMAND [COUNT | LIST | INFO name... | DOCS [name...] | HELP] */
+void cmd_command(struct client *c)
+{
+    size_t count = sizeof(commands) / sizeof(commands[0]);
+    if (c->argc == 1) {
+        reply_array(c, (long long)count);
+        for (size_t i = 0; i < count; i++) {
+            commands_reply_info(c, &commands[i]);
+        }
+    } else if (arg_is(&c->argv[1], "count") && c->argc == 2) {
+        reply_integer(c, (long long)count);
+    } else if (arg_is(&c->argv[1], "list") && c->argc == 2) {
+        reply_array(c, (long long)count);
+        for (size_t i = 0; i < count; i++) {
+            reply_bulk_str(c, commands[i].name);
+        }
+    } else if (arg_is(&c->argv[1], "info")) {
+        if (c->argc == 2) {
+            reply_array(c, (long long)count);
+            for (size_t i = 0; i < count; i++) {
+                commands_reply_info(c, &commands[i]);
+            }
+            return;
+        }
+        reply_array(c, c->argc - 2);
+        for (int i = 2; i < c->argc; i++) {
+            const struct command *cmd = commands_lookup(c->argv[i].ptr,
+                                                        c->argv[i].len);
+            if (cmd != NULL) {
+                commands_reply_info(c, cmd);
+            } else {
+                reply_null_array(c);
+            }
+        }
+    } else if (arg_is(&c->argv[1], "docs")) {
+        if (c->argc == 2) {
+            reply_array(c, (long long)count * 2);
+            for (size_t i = 0; i < count; i++) {
+                commands_reply_docs(c, &commands[i]);
+            }
+            return;
+        }
+        size_t handle = reply_defer_len(c);
+        long long n = 0;
+        for (int i = 2; i < c->argc; i++) {
+            const struct command *cmd = commands_lookup(c->argv[i].ptr,
+                                                        c->argv[i].len);
+            if (cmd != NULL) {
+                commands_reply_docs(c, cmd);
+                n += 2;
+            }
+        }
+        reply_set_array_len(c, handle, n);
+    } else if (arg_is(&c->argv[1], "help") && c->argc == 2) {
+        reply_array(c, 6);
+        reply_simple(c, "COMMAND <subcommand> [<arg> [value] [opt] ...]. "
+                        "Subcommands are:");
+        reply_simple(c, "(no subcommand)");
+        reply_simple(c, "COUNT");
+        reply_simple(c, "DOCS [<command-name> ...]");
+        reply_simple(c, "INFO [<command-name> ...]");
+        reply_simple(c, "LIST");
+    } else {
+        reply_error(c, "unknown subcommand or wrong number of arguments for "
+                       "'%.128s'. Try COMMAND HELP.", c->argv[1].ptr);
+    }
+}

@@ -1,0 +1,604 @@
+/* The keyspace: the db_* API every command uses to read and change keys
+ * (lazy expiry on lookup, slot and tag indexes kept in step on add and
+ * delete), and the generic key commands: SELECT, DEL, UNLINK, EXISTS,
+ * TOUCH, TYPE, RENAME, RENAMENX, MOVE, KEYS, SCAN, RANDOMKEY, DBSIZE,
+ * FLUSHDB, FLUSHALL, OBJECT. Expiry commands are in expire.c, the slot
+ * index itself in slots.c. */
+#include <assert.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lib/mem.h"
+#include "redis/server.h"
+
+/* At most this many modification hooks (WATCH, notifications ...). */
+#define DB_MAX_HOOKS 8
+
+static db_modified_fn db_modified_hooks[DB_MAX_HOOKS];
+static int db_modified_hook_count;
+
+static void db_free_value(void *ptr)
+{
+    object_decr_ref(ptr);
+}
+
+/* Keys -> values: owns both. */
+static const struct dict_type db_dict_type = { true, db_free_value };
+/* Keys -> expiry: the keys belong to the main table. */
+static const struct dict_type db_expires_type = { false, NULL };
+
+void db_init(struct db *db, int id)
+{
+    db->id = id;
+    db->dict = dict_new(&db_dict_type);
+    db->expires = dict_new(&db_expires_type);
+    slots_init_db(db);
+}
+
+void db_release(struct db *db)
+{
+    slots_release_db(db);
+    dict_free(db->expires);
+    dict_free(db->dict);
+}
+
+void db_on_modified(db_modified_fn fn)
+{
+    assert(db_modified_hook_count < DB_MAX_HOOKS);
+    db_modified_hooks[db_modified_hook_count++] = fn;
+}
+
+void db_signal_modified(struct db *db, const char *key, size_t len)
+{
+    for (int i = 0; i < db_modified_hook_count; i++) {
+        db_modified_hooks[i](db, key, len);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Expiry */
+
+long long db_get_expire(struct db *db, const char *key, size_t len)
+{
+    if (dict_size(db->expires) == 0) {
+        return -1;
+    }
+    struct dict_entry *e = dict_find(db->expires, key, len);
+    return e != NULL ? e->v.s64 : -1;
+}
+
+void db_set_expire(struct db *db, const char *key, size_t len,
+                   long long when)
+{
+    struct dict_entry *kde = dict_find(db->dict, key, len);
+    assert(kde != NULL);
+    struct dict_entry *e = dict_find(db->expires, key, len);
+    if (e == NULL) {
+        e = dict_insert(db->expires, kde->key);
+    }
+    e->v.s64 = when;
+}
+
+bool db_remove_expire(struct db *db, const char *key, size_t len)
+{
+    if (dict_size(db->expires) == 0) {
+        return false;
+    }
+    return dict_delete(db->expires, key, len);
+}
+
+bool db_key_is_expired(struct db *db, const char *key, size_t len)
+{
+    long long when = db_get_expire(db, key, len);
+    return when >= 0 && when <= server.mstime;
+}
+
+bool db_expire_if_needed(struct db *db, const char *key, size_t len)
+{
+    if (dict_size(db->expires) == 0) {
+        return false;
+    }
+    struct dict_entry *e = dict_find(db->expires, key, len);
+    if (e == NULL || e->v.s64 > server.mstime) {
+        return false;
+    }
+    if (server.masterhost != NULL) {
+        /* A replica waits for its master's DEL, but answers as if the key
+         * were gone. */
+        return true;
+    }
+    server.stat_expired_keys++;
+    struct arg argv[2] = { { "DEL", 3 }, { e->key, sds_len(e->key) } };
+    server_propagate(db->id, 2, argv);
+    db_delete(db, key, len);
+    return true;
+}
+
+/* ------------------------------------------------------------------------
+ * Lookup and change */
+
+struct object *db_lookup_read(struct db *db, const char *key, size_t len)
+{
+    if (db_expire_if_needed(db, key, len)) {
+        server.stat_keyspace_misses++;
+        return NULL;
+    }
+    struct dict_entry *e = dict_find(db->dict, key, len);
+    if (e == NULL) {
+        server.stat_keyspace_misses++;
+        return NULL;
+    }
+    server.stat_keyspace_hits++;
+    return e->v.ptr;
+}
+
+struct object *db_lookup_write(struct db *db, const char *key, size_t len)
+{
+    if (db_expire_if_needed(db, key, len)) {
+        return NULL;
+    }
+    struct dict_entry *e = dict_find(db->dict, key, len);
+    return e != NULL ? e->v.ptr : NULL;
+}
+
+struct object *db_lookup_read_or_reply(struct client *c, const struct arg *a,
+                                       const char *miss)
+{
+    struct object *o = db_lookup_read(c->db, a->ptr, a->len);
+    if (o == NULL) {
+        reply_raw(c, miss, strlen(miss));
+    }
+    return o;
+}
+
+bool db_exists(struct db *db, const char *key, size_t len)
+{
+    return db_lookup_write(db, key, len) != NULL;
+}
+
+void db_add(struct db *db, const char *key, size_t len, struct object *val)
+{
+    char *k = sds_new(key, len);
+    struct dict_entry *e = dict_insert(db->dict, k);
+    assert(e != NULL);
+    e->v.ptr = val;
+    slots_add_key(db, k);
+}
+
+void db_overwrite(struct db *db, const char *key, size_t len,
+                  struct object *val)
+{
+    struct dict_entry *e = dict_find(db->dict, key, len);
+    assert(e != NULL);
+    struct object *old = e->v.ptr;
+    e->v.ptr = val;
+    object_decr_ref(old);
+}
+
+void db_set_key(struct db *db, const char *key, size_t len,
+                struct object *val, bool keep_ttl)
+{
+    struct dict_entry *e = dict_find(db->dict, key, len);
+    if (e == NULL) {
+        db_add(db, key, len, val);
+    } else {
+        struct object *old = e->v.ptr;
+        e->v.ptr = val;
+        object_decr_ref(old);
+        if (!keep_ttl) {
+            db_remove_expire(db, key, len);
+        }
+    }
+    db_signal_modified(db, key, len);
+}
+
+bool db_delete(struct db *db, const char *key, size_t len)
+{
+    struct dict_entry *e = dict_unlink(db->dict, key, len);
+    if (e == NULL) {
+        return false;
+    }
+    /* 'key' may be e->key itself: use the entry's key until it is freed. */
+    db_signal_modified(db, e->key, len);
+    db_remove_expire(db, e->key, len);
+    slots_del_key(db, e->key, len);
+    dict_free_unlinked(db->dict, e);
+    return true;
+}
+
+long long db_empty(struct db *db)
+{
+    long long removed = (long long)dict_size(db->dict);
+    slots_clear_db(db);
+    dict_clear(db->expires);
+    dict_clear(db->dict);
+    db->expire_cursor = 0;
+    db->avg_ttl = 0;
+    db_signal_modified(db, NULL, 0);
+    return removed;
+}
+
+char *db_random_key(struct db *db)
+{
+    for (int tries = 0; tries < 100; tries++) {
+        struct dict_entry *e = dict_random(db->dict);
+        if (e == NULL) {
+            return NULL;
+        }
+        char *key = sds_new(e->key, sds_len(e->key));
+        if (!db_expire_if_needed(db, key, sds_len(key)) ||
+            server.masterhost != NULL) {
+            return key;
+        }
+        sds_free(key);
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * Commands */
+
+/* Parse a database index into '*db' or reply an error. */
+static int db_index_or_reply(struct client *c, const struct arg *a,
+                             struct db **db)
+{
+    long long id;
+    if (arg_ll_or_reply(c, a, &id, NULL) != 0) {
+        return -1;
+    }
+    if (id < 0 || id >= server.databases) {
+        reply_error(c, "DB index is out of range");
+        return -1;
+    }
+    *db = &server.db[id];
+    return 0;
+}
+
+/* SELECT index */
+void cmd_select(struct client *c)
+{
+    struct db *db;
+    if (db_index_or_reply(c, &c->argv[1], &db) == 0) {
+        c->db = db;
+        reply_ok(c);
+    }
+}
+
+/* DEL key [key ...] / UNLINK key [key ...] */
+void cmd_del(struct client *c)
+{
+    long long deleted = 0;
+    for (int i = 1; i < c->argc; i++) {
+        db_expire_if_needed(c->db, c->argv[i].ptr, c->argv[i].len);
+        if (db_delete(c->db, c->argv[i].ptr, c->argv[i].len)) {
+            deleted++;
+        }
+    }
+    server.dirty += deleted;
+    reply_integer(c, deleted);
+}
+
+/* EXISTS key [key ...]: repeated keys count repeatedly. */
+void cmd_exists(struct client *c)
+{
+    long long n = 0;
+    for (int i = 1; i < c->argc; i++) {
+        if (db_lookup_read(c->db, c->argv[i].ptr, c->argv[i].len) != NULL) {
+            n++;
+        }
+    }
+    reply_integer(c, n);
+}
+
+/* TOUCH key [key ...] */
+void cmd_touch(struct client *c)
+{
+    long long n = 0;
+    for (int i = 1; i < c->argc; i++) {
+        if (db_exists(c->db, c->argv[i].ptr, c->argv[i].len)) {
+            n++;
+        }
+    }
+    reply_integer(c, n);
+}
+
+/* TYPE key */
+void cmd_type(struct client *c)
+{
+    struct object *o = db_lookup_write(c->db, c->argv[1].ptr, c->argv[1].len);
+    reply_simple(c, o != NULL ? object_type_name(o) : "none");
+}
+
+static void db_rename_generic(struct client *c, bool nx)
+{
+    const struct arg *src = &c->argv[1], *dst = &c->argv[2];
+    struct object *o = db_lookup_write(c->db, src->ptr, src->len);
+    if (o == NULL) {
+        reply_error(c, "no such key");
+        return;
+    }
+    if (src->len == dst->len && memcmp(src->ptr, dst->ptr, src->len) == 0) {
+        if (nx) {
+            reply_integer(c, 0);
+        } else {
+            reply_ok(c);
+        }
+        return;
+    }
+    long long expire = db_get_expire(c->db, src->ptr, src->len);
+    if (db_lookup_write(c->db, dst->ptr, dst->len) != NULL) {
+        if (nx) {
+            reply_integer(c, 0);
+            return;
+        }
+        db_delete(c->db, dst->ptr, dst->len);
+    }
+    object_incr_ref(o);
+    db_delete(c->db, src->ptr, src->len);
+    db_add(c->db, dst->ptr, dst->len, o);
+    if (expire != -1) {
+        db_set_expire(c->db, dst->ptr, dst->len, expire);
+    }
+    db_signal_modified(c->db, dst->ptr, dst->len);
+    server.dirty++;
+    if (nx) {
+        reply_integer(c, 1);
+    } else {
+        reply_ok(c);
+    }
+}
+
+/* RENAME key newkey */
+void cmd_rename(struct client *c)
+{
+    db_rename_generic(c, false);
+}
+
+/* RENAMENX key newkey */
+void cmd_renamenx(struct client *c)
+{
+    db_rename_generic(c, true);
+}
+
+/* MOVE key db */
+void cmd_move(struct client *c)
+{
+    struct db *dst;
+    if (db_index_or_reply(c, &c->argv[2], &dst) != 0) {
+        return;
+    }
+    if (dst == c->db) {
+        reply_error(c, "source and destination objects are the same");
+        return;
+    }
+    const struct arg *key = &c->argv[1];
+    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
+    if (o == NULL || db_lookup_write(dst, key->ptr, key->len) != NULL) {
+        reply_integer(c, 0);
+        return;
+    }
+    long long expire = db_get_expire(c->db, key->ptr, key->len);
+    object_incr_ref(o);
+    db_delete(c->db, key->ptr, key->len);
+    db_add(dst, key->ptr, key->len, o);
+    if (expire != -1) {
+        db_set_expire(dst, key->ptr, key->len, expire);
+    }
+    db_signal_modified(dst, key->ptr, key->len);
+    server.dirty++;
+    reply_integer(c, 1);
+}
+
+/* KEYS pattern */
+void cmd_keys(struct client *c)
+{
+    const struct arg *pat = &c->argv[1];
+    bool all = pat->len == 1 && pat->ptr[0] == '*';
+    size_t handle = reply_defer_len(c);
+    long long n = 0;
+    struct dict_iter it;
+    dict_iter_init(&it, c->db->dict);
+    struct dict_entry *e;
+    while ((e = dict_iter_next(&it)) != NULL) {
+        size_t len = sds_len(e->key);
+        if ((all || util_glob_match(pat->ptr, pat->len, e->key, len, false))
+            && !db_key_is_expired(c->db, e->key, len)) {
+            reply_bulk(c, e->key, len);
+            n++;
+        }
+    }
+    dict_iter_release(&it);
+    reply_set_array_len(c, handle, n);
+}
+
+/* Keys collected by one SCAN step (borrowed from the table). */
+struct db_scan_acc {
+    char **keys;
+    size_t count;
+    size_t cap;
+};
+
+static void db_scan_collect(void *priv, const struct dict_entry *e)
+{
+    struct db_scan_acc *acc = priv;
+    if (acc->count == acc->cap) {
+        acc->cap = acc->cap ? acc->cap * 2 : 16;
+        acc->keys = mem_realloc(acc->keys, acc->cap * sizeof(*acc->keys));
+    }
+    acc->keys[acc->count++] = e->key;
+}
+
+int db_scan_cursor_or_reply(struct client *c, const struct arg *a,
+                            uint64_t *cursor)
+{
+    unsigned long long v = 0;
+    if (a->len == 0 || a->len > 20) {
+        reply_error(c, "invalid cursor");
+        return -1;
+    }
+    for (size_t i = 0; i < a->len; i++) {
+        if (a->ptr[i] < '0' || a->ptr[i] > '9' ||
+            v > (UINT64_MAX - (unsigned)(a->ptr[i] - '0')) / 10) {
+            reply_error(c, "invalid cursor");
+            return -1;
+        }
+        v = v * 10 + (unsigned)(a->ptr[i] - '0');
+    }
+    *cursor = v;
+    return 0;
+}
+
+void db_scan_keys(struct client *c, struct dict *d, uint64_t cursor,
+                  int first_opt)
+{
+    const struct arg *pat = NULL;
+    const char *type = NULL;
+    long long count = 10;
+    for (int i = first_opt; i < c->argc; i += 2) {
+        if (i + 1 >= c->argc) {
+            reply_syntax_error(c);
+            return;
+        }
+        if (arg_is(&c->argv[i], "count")) {
+            if (arg_ll_or_reply(c, &c->argv[i + 1], &count, NULL) != 0) {
+                return;
+            }
+            if (count < 1) {
+                reply_syntax_error(c);
+                return;
+            }
+        } else if (arg_is(&c->argv[i], "match")) {
+            pat = &c->argv[i + 1];
+            if (pat->len == 1 && pat->ptr[0] == '*') {
+                pat = NULL;
+            }
+        } else if (arg_is(&c->argv[i], "type")) {
+            type = c->argv[i + 1].ptr;
+        } else {
+            reply_syntax_error(c);
+            return;
+        }
+    }
+    struct db_scan_acc acc = { NULL, 0, 0 };
+    long long budget = count * 10;
+    do {
+        cursor = dict_scan(d, cursor, db_scan_collect, &acc);
+    } while (cursor != 0 && budget-- > 0 && acc.count < (size_t)count);
+    reply_array(c, 2);
+    reply_bulk_ll(c, (long long)cursor);
+    size_t handle = reply_defer_len(c);
+    long long n = 0;
+    for (size_t i = 0; i < acc.count; i++) {
+        const char *k = acc.keys[i];
+        size_t len = sds_len(k);
+        if (pat != NULL &&
+            !util_glob_match(pat->ptr, pat->len, k, len, false)) {
+            continue;
+        }
+        if (db_key_is_expired(c->db, k, len)) {
+            continue;
+        }
+        if (type != NULL) {
+            struct dict_entry *e = dict_find(c->db->dict, k, len);
+            if (e == NULL || strcasecmp(type,
+                                        object_type_name(e->v.ptr)) != 0) {
+                continue;
+            }
+        }
+        reply_bulk(c, k, len);
+        n++;
+    }
+    reply_set_array_len(c, handle, n);
+    mem_free(acc.keys);
+}
+
+/* SCAN cursor [MATCH pattern] [COUNT count] [TYPE type] */
+void cmd_scan(struct client *c)
+{
+    uint64_t cursor;
+    if (db_scan_cursor_or_reply(c, &c->argv[1], &cursor) == 0) {
+        db_scan_keys(c, c->db->dict, cursor, 2);
+    }
+}
+
+/* RANDOMKEY */
+void cmd_randomkey(struct client *c)
+{
+    char *key = db_random_key(c->db);
+    if (key == NULL) {
+        reply_null(c);
+        return;
+    }
+    reply_bulk_sds(c, key);
+    sds_free(key);
+}
+
+/* DBSIZE */
+void cmd_dbsize(struct client *c)
+{
+    reply_integer(c, (long long)dict_size(c->db->dict));
+}
+
+/* Check the optional ASYNC|SYNC of FLUSHDB / FLUSHALL. */
+static int db_flush_flags_or_reply(struct client *c)
+{
+    if (c->argc == 1) {
+        return 0;
+    }
+    if (c->argc == 2 && (arg_is(&c->argv[1], "async") ||
+                         arg_is(&c->argv[1], "sync"))) {
+        return 0;
+    }
+    reply_syntax_error(c);
+    return -1;
+}
+
+/* FLUSHDB [ASYNC|SYNC] */
+void cmd_flushdb(struct client *c)
+{
+    if (db_flush_flags_or_reply(c) != 0) {
+        return;
+    }
+    server.dirty += db_empty(c->db) + 1;
+    reply_ok(c);
+}
+
+/* FLUSHALL [ASYNC|SYNC] */
+void cmd_flushall(struct client *c)
+{
+    if (db_flush_flags_or_reply(c) != 0) {
+        return;
+    }
+    for (int i = 0; i < server.databases; i++) {
+        server.dirty += db_empty(&server.db[i]);
+    }
+    server.dirty++;
+    reply_ok(c);
+}
+
+/* OBJECT ENCODING|REFCOUNT key | OBJECT HELP */
+void cmd_object(struct client *c)
+{
+    if (arg_is(&c->argv[1], "help") && c->argc == 2) {
+        reply_array(c, 3);
+        reply_simple(c, "OBJECT <subcommand> [<arg> [value] [opt] ...]. "
+                        "Subcommands are:");
+        reply_simple(c, "ENCODING <key>");
+        reply_simple(c, "REFCOUNT <key>");
+        return;
+    }
+    if (c->argc != 3 || (!arg_is(&c->argv[1], "encoding") &&
+                         !arg_is(&c->argv[1], "refcount"))) {
+        reply_error(c, "unknown subcommand or wrong number of arguments for "
+                       "'%.128s'. Try OBJECT HELP.", c->argv[1].ptr);
+        return;
+    }
+    struct object *o = db_lookup_write(c->db, c->argv[2].ptr, c->argv[2].len);
+    if (o == NULL) {
+        reply_null(c);
+    } else if (arg_is(&c->argv[1], "encoding")) {
+        reply_bulk_str(c, object_encoding_name(o));
+    } else {
+        reply_integer(c, o->refcount);
+    }
+}

@@ -1,0 +1,236 @@
+/* INFO: a table of sections {name, writer, shown by default}; each writer
+ * appends "field:value" lines with Redis's field names, so tools that
+ * parse Redis's INFO (redis-cli, the dashboard, codis-ha) read ours. A new
+ * subsystem (persistence, replication ...) adds or replaces its row. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+
+#include <event2/event.h>
+
+#include "redis/server.h"
+
+/* Append a formatted line to the sds string 's'; returns it. */
+static char *info_cat(char *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static char *info_cat(char *s, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        return s;
+    }
+    return sds_cat(s, buf, (size_t)n < sizeof(buf) ? (size_t)n
+                                                   : sizeof(buf) - 1);
+}
+
+/* Bytes as Redis prints them for humans: 1.50K, 2.00M ... */
+static void info_human(char *buf, size_t len, long long bytes)
+{
+    static const char *units = "BKMGTP";
+    double v = (double)bytes;
+    int u = 0;
+    while (v >= 1024 && u < 5) {
+        v /= 1024;
+        u++;
+    }
+    if (u == 0) {
+        snprintf(buf, len, "%lldB", bytes);
+    } else {
+        snprintf(buf, len, "%.2f%c", v, units[u]);
+    }
+}
+
+static char *info_server(char *s)
+{
+    struct utsname un;
+    if (uname(&un) != 0) {
+        memset(&un, 0, sizeof(un));
+    }
+    long long uptime = (server.mstime - server.start_time) / 1000;
+    s = info_cat(s, "redis_version:%s\r\n", SERVER_VERSION);
+    s = info_cat(s, "redis_git_sha1:00000000\r\nredis_git_dirty:0\r\n");
+    s = info_cat(s, "redis_mode:standalone\r\n");
+    s = info_cat(s, "codis_server:yes\r\n");
+    s = info_cat(s, "os:%s %s %s\r\n", un.sysname, un.release, un.machine);
+    s = info_cat(s, "arch_bits:%d\r\n", (int)(sizeof(void *) * 8));
+    s = info_cat(s, "multiplexing_api:%s\r\n",
+                 event_base_get_method(server.base));
+    s = info_cat(s, "gcc_version:%d.%d.%d\r\n", __GNUC__, __GNUC_MINOR__,
+                 __GNUC_PATCHLEVEL__);
+    s = info_cat(s, "process_id:%d\r\n", (int)server.pid);
+    s = info_cat(s, "run_id:%s\r\n", server.run_id);
+    s = info_cat(s, "tcp_port:%d\r\n", server.port);
+    s = info_cat(s, "server_time_usec:%lld\r\n", server_ustime());
+    s = info_cat(s, "uptime_in_seconds:%lld\r\n", uptime);
+    s = info_cat(s, "uptime_in_days:%lld\r\n", uptime / 86400);
+    s = info_cat(s, "hz:%d\r\nconfigured_hz:%d\r\n", server.hz, server.hz);
+    s = info_cat(s, "config_file:%s\r\n",
+                 server.config_file != NULL ? server.config_file : "");
+    return s;
+}
+
+static char *info_clients(char *s)
+{
+    s = info_cat(s, "connected_clients:%zu\r\n", server.client_count);
+    s = info_cat(s, "maxclients:%d\r\n", server.maxclients);
+    s = info_cat(s, "blocked_clients:0\r\n");
+    return s;
+}
+
+static char *info_memory(char *s)
+{
+    char h1[32], h2[32], h3[32], h4[32];
+    info_human(h1, sizeof(h1), server.used_memory);
+    info_human(h2, sizeof(h2), server.rss_memory);
+    info_human(h3, sizeof(h3), server.peak_memory);
+    info_human(h4, sizeof(h4), server.maxmemory);
+    s = info_cat(s, "used_memory:%lld\r\nused_memory_human:%s\r\n",
+                 server.used_memory, h1);
+    s = info_cat(s, "used_memory_rss:%lld\r\nused_memory_rss_human:%s\r\n",
+                 server.rss_memory, h2);
+    s = info_cat(s, "used_memory_peak:%lld\r\nused_memory_peak_human:%s\r\n",
+                 server.peak_memory, h3);
+    s = info_cat(s, "maxmemory:%lld\r\nmaxmemory_human:%s\r\n",
+                 server.maxmemory, h4);
+    s = info_cat(s, "maxmemory_policy:%s\r\n", server.maxmemory_policy);
+    s = info_cat(s, "mem_allocator:libc\r\n");
+    return s;
+}
+
+static char *info_stats(char *s)
+{
+    s = info_cat(s, "total_connections_received:%lld\r\n",
+                 server.stat_connections);
+    s = info_cat(s, "total_commands_processed:%lld\r\n",
+                 server.stat_commands);
+    s = info_cat(s, "instantaneous_ops_per_sec:%lld\r\n",
+                 server.stat_ops_per_sec);
+    s = info_cat(s, "total_net_input_bytes:%lld\r\n",
+                 server.stat_net_input_bytes);
+    s = info_cat(s, "total_net_output_bytes:%lld\r\n",
+                 server.stat_net_output_bytes);
+    s = info_cat(s, "rejected_connections:%lld\r\n",
+                 server.stat_rejected_conn);
+    s = info_cat(s, "expired_keys:%lld\r\n", server.stat_expired_keys);
+    s = info_cat(s, "evicted_keys:0\r\n");
+    s = info_cat(s, "keyspace_hits:%lld\r\n", server.stat_keyspace_hits);
+    s = info_cat(s, "keyspace_misses:%lld\r\n", server.stat_keyspace_misses);
+    s = info_cat(s, "total_error_replies:%lld\r\n",
+                 server.stat_error_replies);
+    return s;
+}
+
+static char *info_replication(char *s)
+{
+    if (server.masterhost != NULL) {
+        s = info_cat(s, "role:slave\r\nmaster_host:%s\r\nmaster_port:%d\r\n"
+                        "master_link_status:down\r\n",
+                     server.masterhost, server.masterport);
+    } else {
+        s = info_cat(s, "role:master\r\n");
+    }
+    s = info_cat(s, "connected_slaves:0\r\n");
+    s = info_cat(s, "master_replid:%s\r\n", server.run_id);
+    s = info_cat(s, "master_repl_offset:0\r\n");
+    return s;
+}
+
+static char *info_cpu(char *s)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0) {
+        return s;
+    }
+    s = info_cat(s, "used_cpu_sys:%ld.%06ld\r\n", (long)ru.ru_stime.tv_sec,
+                 (long)ru.ru_stime.tv_usec);
+    s = info_cat(s, "used_cpu_user:%ld.%06ld\r\n", (long)ru.ru_utime.tv_sec,
+                 (long)ru.ru_utime.tv_usec);
+    return s;
+}
+
+static char *info_commandstats(char *s)
+{
+    size_t count;
+    const struct command *table = commands_table(&count);
+    for (size_t i = 0; i < count; i++) {
+        const struct command_stats *st = commands_stats(&table[i]);
+        if (st->calls == 0 && st->failed == 0) {
+            continue;
+        }
+        s = info_cat(s, "cmdstat_%s:calls=%lld,usec=%lld,usec_per_call=%.2f,"
+                        "rejected_calls=0,failed_calls=%lld\r\n",
+                     table[i].name, st->calls, st->usec,
+                     st->calls ? (double)st->usec / (double)st->calls : 0,
+                     st->failed);
+    }
+    return s;
+}
+
+static char *info_keyspace(char *s)
+{
+    for (int i = 0; i < server.databases; i++) {
+        struct db *db = &server.db[i];
+        size_t keys = dict_size(db->dict);
+        if (keys > 0) {
+            s = info_cat(s, "db%d:keys=%zu,expires=%zu,avg_ttl=%lld\r\n", i,
+                         keys, dict_size(db->expires), db->avg_ttl);
+        }
+    }
+    return s;
+}
+
+/* The sections, in output order. */
+static const struct {
+    const char *name;        /* lowercase; the header capitalises it */
+    const char *title;
+    char *(*write)(char *s); /* append the fields */
+    bool by_default;         /* part of INFO without arguments */
+} info_sections[] = {
+    { "server", "Server", info_server, true },
+    { "clients", "Clients", info_clients, true },
+    { "memory", "Memory", info_memory, true },
+    { "stats", "Stats", info_stats, true },
+    { "replication", "Replication", info_replication, true },
+    { "cpu", "CPU", info_cpu, true },
+    { "commandstats", "Commandstats", info_commandstats, false },
+    { "keyspace", "Keyspace", info_keyspace, true },
+};
+
+/* INFO [section ...] */
+void cmd_info(struct client *c)
+{
+    size_t nsec = sizeof(info_sections) / sizeof(info_sections[0]);
+    bool all = false, defaults = c->argc == 1;
+    for (int i = 1; i < c->argc; i++) {
+        if (arg_is(&c->argv[i], "all") || arg_is(&c->argv[i], "everything")) {
+            all = true;
+        } else if (arg_is(&c->argv[i], "default")) {
+            defaults = true;
+        }
+    }
+    char *s = sds_new_empty(1024);
+    for (size_t k = 0; k < nsec; k++) {
+        bool want = all || (defaults && info_sections[k].by_default);
+        for (int i = 1; i < c->argc && !want; i++) {
+            want = arg_is(&c->argv[i], info_sections[k].name);
+        }
+        if (!want) {
+            continue;
+        }
+        if (sds_len(s) > 0) {
+            s = sds_cat(s, "\r\n", 2);
+        }
+        s = info_cat(s, "# %s\r\n", info_sections[k].title);
+        s = info_sections[k].write(s);
+    }
+    reply_bulk_sds(c, s);
+    sds_free(s);
+}

@@ -1,0 +1,944 @@
+/* Client connections: accepting on the listeners, reading requests into
+ * the query buffer and parsing them in place, writing replies, output and
+ * query buffer limits, idle timeouts and freeing. Also every reply_*
+ * writer and the arg_* parsers that handlers use, and the CLIENT command.
+ *
+ * Buffers. Each client has one flat query buffer and one flat output
+ * buffer. A read appends to the query buffer; every complete request in
+ * it is parsed by lib/resp into offsets, turned into struct arg views
+ * (each argument is NUL-terminated in place by overwriting the CR or the
+ * separator that follows it) and run; then the unconsumed tail moves to
+ * the front. Replies of the whole batch pile up in the output buffer and
+ * go out in one write() when the batch is done; what the socket does not
+ * take waits for the write event. So a pipelined batch costs one read and
+ * one write, and no allocation once the buffers have grown.
+ *
+ * Freeing. A client is never freed while its own command runs: errors and
+ * CLIENT KILL of oneself set a flag; client_free_async queues the client
+ * and an event frees it at the next turn of the loop. */
+#include <arpa/inet.h>
+#include <assert.h>
+#include <errno.h>
+#include <math.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "lib/log.h"
+#include "lib/mem.h"
+#include "redis/server.h"
+
+/* Output buffers larger than this are given back once empty. */
+#define NETWORKING_OBUF_KEEP (64 * 1024)
+
+/* ------------------------------------------------------------------------
+ * Freeing */
+
+static void networking_on_free(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    (void)arg;
+    while (server.free_count > 0) {
+        struct client *c = server.free_queue[server.free_count - 1];
+        client_free(c);
+    }
+}
+
+void client_free_async(struct client *c)
+{
+    if (c->flags & CLIENT_CLOSE_ASAP) {
+        return;
+    }
+    c->flags |= CLIENT_CLOSE_ASAP;
+    event_del(c->read_ev);
+    if (server.free_count == server.free_cap) {
+        server.free_cap = server.free_cap ? server.free_cap * 2 : 16;
+        server.free_queue = mem_realloc(server.free_queue,
+                                        server.free_cap *
+                                        sizeof(*server.free_queue));
+    }
+    server.free_queue[server.free_count++] = c;
+    event_active(server.free_ev, EV_TIMEOUT, 0);
+}
+
+void client_free(struct client *c)
+{
+    assert(c != server.current);
+    if (c->flags & CLIENT_CLOSE_ASAP) {
+        for (size_t i = 0; i < server.free_count; i++) {
+            if (server.free_queue[i] == c) {
+                server.free_queue[i] = server.free_queue[--server.free_count];
+                break;
+            }
+        }
+    }
+    if (c->prev != NULL) {
+        c->prev->next = c->next;
+    } else {
+        server.clients = c->next;
+    }
+    if (c->next != NULL) {
+        c->next->prev = c->prev;
+    }
+    server.client_count--;
+    event_free(c->read_ev);
+    event_free(c->write_ev);
+    close(c->fd);
+    resp_request_release(&c->req);
+    mem_free(c->argv);
+    mem_free(c->qbuf);
+    mem_free(c->obuf);
+    mem_free(c->name);
+    mem_free(c);
+}
+
+void networking_free_all(void)
+{
+    while (server.clients != NULL) {
+        client_free(server.clients);
+    }
+    mem_free(server.free_queue);
+    server.free_queue = NULL;
+    server.free_count = server.free_cap = 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Writing */
+
+static void client_on_write(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    struct client *c = arg;
+    server_update_time();
+    client_flush(c);
+}
+
+void client_flush(struct client *c)
+{
+    if (c->flags & CLIENT_CLOSE_ASAP) {
+        return;
+    }
+    while (c->opos < c->olen) {
+        ssize_t n = write(c->fd, c->obuf + c->opos, c->olen - c->opos);
+        if (n > 0) {
+            c->opos += (size_t)n;
+            server.stat_net_output_bytes += n;
+            c->last_interaction = server.mstime;
+            continue;
+        }
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (!(c->flags & CLIENT_PENDING_WRITE)) {
+                if (event_add(c->write_ev, NULL) != 0) {
+                    log_warn("cannot watch client %s for writing", c->addr);
+                    client_free_async(c);
+                    return;
+                }
+                c->flags |= CLIENT_PENDING_WRITE;
+            }
+            return;
+        }
+        log_debug("error writing to client %s: %s", c->addr,
+                  n < 0 ? strerror(errno) : "short write");
+        client_free_async(c);
+        return;
+    }
+    c->olen = c->opos = 0;
+    c->obuf_soft_since = 0;
+    if (c->ocap > NETWORKING_OBUF_KEEP) {
+        mem_free(c->obuf);
+        c->ocap = SERVER_IOBUF_LEN;
+        c->obuf = mem_alloc(c->ocap);
+    }
+    if (c->flags & CLIENT_PENDING_WRITE) {
+        event_del(c->write_ev);
+        c->flags &= ~CLIENT_PENDING_WRITE;
+    }
+    if (c->flags & CLIENT_CLOSE_AFTER_REPLY) {
+        client_free_async(c);
+    }
+}
+
+/* Close 'c' if its pending output passed the normal class limits. */
+static void client_check_output_limit(struct client *c)
+{
+    const struct client_limit *l = &server.limit_normal;
+    long long pending = (long long)(c->olen - c->opos);
+    bool hard = l->hard > 0 && pending >= l->hard;
+    bool soft = false;
+    if (l->soft > 0 && pending >= l->soft) {
+        if (c->obuf_soft_since == 0) {
+            c->obuf_soft_since = server.mstime;
+        } else if (server.mstime - c->obuf_soft_since > l->seconds * 1000) {
+            soft = true;
+        }
+    } else {
+        c->obuf_soft_since = 0;
+    }
+    if ((hard || soft) && !(c->flags & CLIENT_CLOSE_ASAP)) {
+        log_warn("client %s closed for overcoming of output buffer limits",
+                 c->addr);
+        client_free_async(c);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Reading and parsing */
+
+/* Turn the parsed request at 'base' into c->argv. */
+static void client_set_argv(struct client *c, char *base)
+{
+    if (c->req.argc > c->argv_cap) {
+        c->argv_cap = c->req.argc;
+        c->argv = mem_realloc(c->argv, (size_t)c->argv_cap * sizeof(*c->argv));
+    }
+    for (int i = 0; i < c->req.argc; i++) {
+        char *p = base + c->req.argv[i].off;
+        size_t len = c->req.argv[i].len;
+        p[len] = '\0';
+        c->argv[i].ptr = p;
+        c->argv[i].len = len;
+    }
+    c->argc = c->req.argc;
+}
+
+/* Run every complete request in the query buffer. */
+static void client_process_input(struct client *c)
+{
+    size_t off = 0;
+    while (off < c->qlen && !server.shutdown_asap &&
+           !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP))) {
+        enum resp_status st = resp_request_parse(&c->req, c->qbuf + off,
+                                                 c->qlen - off);
+        if (st == RESP_AGAIN) {
+            break;
+        }
+        if (st == RESP_ERROR) {
+            log_info("protocol error from client %s: %s", c->addr,
+                     c->req.err);
+            reply_error_text(c, c->req.err);
+            c->flags |= CLIENT_CLOSE_AFTER_REPLY | CLIENT_PROTOCOL_ERROR;
+            off = c->qlen;
+            break;
+        }
+        client_set_argv(c, c->qbuf + off);
+        off += c->req.pos;
+        resp_request_clear(&c->req);
+        if (c->argc > 0) {
+            server_process_command(c);
+            client_check_output_limit(c);
+        }
+    }
+    c->argc = 0;
+    if (off > 0) {
+        memmove(c->qbuf, c->qbuf + off, c->qlen - off);
+        c->qlen -= off;
+    }
+}
+
+static void client_on_read(evutil_socket_t fd, short what, void *arg)
+{
+    (void)what;
+    struct client *c = arg;
+    size_t want = SERVER_IOBUF_LEN;
+    /* Inside a big bulk, make room for all of it so one read can finish
+     * it and the buffer does not grow step by step. */
+    if (c->req.bulk_len >= 0) {
+        size_t need = c->req.pos + (size_t)c->req.bulk_len + 2;
+        if (need > c->qlen && need - c->qlen > want) {
+            want = need - c->qlen;
+        }
+    }
+    if (c->qcap - c->qlen < want) {
+        c->qcap = c->qlen + want;
+        c->qbuf = mem_realloc(c->qbuf, c->qcap);
+    }
+    ssize_t n = read(fd, c->qbuf + c->qlen, c->qcap - c->qlen);
+    if (n <= 0) {
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+                      errno == EINTR)) {
+            return;
+        }
+        if (n < 0) {
+            log_debug("error reading from client %s: %s", c->addr,
+                      strerror(errno));
+        }
+        client_free_async(c);
+        return;
+    }
+    server_update_time();
+    c->qlen += (size_t)n;
+    c->last_interaction = server.mstime;
+    server.stat_net_input_bytes += n;
+    if ((long long)c->qlen > server.client_max_querybuf_len) {
+        log_warn("closing client %s that reached max query buffer length "
+                 "(%zu bytes)", c->addr, c->qlen);
+        client_free_async(c);
+        return;
+    }
+    client_process_input(c);
+    client_flush(c);
+    if (c->qlen == 0 && c->qcap > NETWORKING_OBUF_KEEP) {
+        mem_free(c->qbuf);
+        c->qcap = SERVER_IOBUF_LEN;
+        c->qbuf = mem_alloc(c->qcap);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Accepting */
+
+static void networking_format_addr(const struct sockaddr *sa, char *buf,
+                                   size_t len)
+{
+    char host[INET6_ADDRSTRLEN] = "?";
+    int port = 0;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+        inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+        port = ntohs(in->sin_port);
+        snprintf(buf, len, "%s:%d", host, port);
+    } else if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+        inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+        port = ntohs(in6->sin6_port);
+        snprintf(buf, len, "[%s]:%d", host, port);
+    } else {
+        snprintf(buf, len, "?:0");
+    }
+}
+
+static void networking_on_accept(struct evconnlistener *l, evutil_socket_t fd,
+                                 struct sockaddr *sa, int salen, void *arg)
+{
+    (void)l;
+    (void)salen;
+    (void)arg;
+    server.stat_connections++;
+    if (server.maxclients > 0 &&
+        server.client_count >= (size_t)server.maxclients) {
+        static const char msg[] = "-ERR max number of clients reached\r\n";
+        ssize_t ignored = write(fd, msg, sizeof(msg) - 1);
+        (void)ignored;
+        close(fd);
+        server.stat_rejected_conn++;
+        return;
+    }
+    int one = 1;
+    if (sa->sa_family == AF_INET || sa->sa_family == AF_INET6) {
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        if (server.tcp_keepalive > 0) {
+            int idle = server.tcp_keepalive;
+            setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+            setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+        }
+    }
+    server_update_time();
+    struct client *c = mem_calloc(1, sizeof(*c));
+    c->id = ++server.next_client_id;
+    c->fd = fd;
+    c->db = &server.db[0];
+    c->ctime = c->last_interaction = server.mstime;
+    c->authenticated = server.requirepass == NULL ||
+                       server.requirepass[0] == '\0';
+    c->qcap = SERVER_IOBUF_LEN;
+    c->qbuf = mem_alloc(c->qcap);
+    c->ocap = SERVER_IOBUF_LEN;
+    c->obuf = mem_alloc(c->ocap);
+    resp_request_init(&c->req);
+    networking_format_addr(sa, c->addr, sizeof(c->addr));
+    struct sockaddr_storage local;
+    socklen_t local_len = sizeof(local);
+    if (getsockname(fd, (struct sockaddr *)&local, &local_len) == 0) {
+        networking_format_addr((struct sockaddr *)&local, c->laddr,
+                               sizeof(c->laddr));
+    }
+    c->read_ev = event_new(server.base, fd, EV_READ | EV_PERSIST,
+                           client_on_read, c);
+    c->write_ev = event_new(server.base, fd, EV_WRITE | EV_PERSIST,
+                            client_on_write, c);
+    c->next = server.clients;
+    if (server.clients != NULL) {
+        server.clients->prev = c;
+    }
+    server.clients = c;
+    server.client_count++;
+    if (c->read_ev == NULL || c->write_ev == NULL ||
+        event_add(c->read_ev, NULL) != 0) {
+        log_warn("cannot set up events for client %s", c->addr);
+        if (c->read_ev == NULL) {
+            c->read_ev = event_new(server.base, -1, 0, client_on_read, c);
+        }
+        if (c->write_ev == NULL) {
+            c->write_ev = event_new(server.base, -1, 0, client_on_write, c);
+        }
+        client_free(c);
+        return;
+    }
+    log_debug("accepted %s", c->addr);
+}
+
+static void networking_on_accept_error(struct evconnlistener *l, void *arg)
+{
+    (void)l;
+    (void)arg;
+    log_warn("accept failed: %s", strerror(errno));
+}
+
+/* Listen on one 'host' (numeric or name) at server.port. */
+static int networking_listen_one(const char *host, char *err, size_t errlen)
+{
+    struct addrinfo hints, *res;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    char port[16];
+    snprintf(port, sizeof(port), "%d", server.port);
+    int rc = getaddrinfo(strcmp(host, "*") == 0 ? NULL : host, port, &hints,
+                         &res);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot resolve bind address '%s': %s", host,
+                 gai_strerror(rc));
+        return -1;
+    }
+    struct evconnlistener *l = evconnlistener_new_bind(
+        server.base, networking_on_accept, NULL,
+        LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
+        server.tcp_backlog, res->ai_addr, (int)res->ai_addrlen);
+    if (l == NULL) {
+        snprintf(err, errlen, "cannot listen on '%s:%d': %s", host,
+                 server.port, strerror(errno));
+        freeaddrinfo(res);
+        return -1;
+    }
+    freeaddrinfo(res);
+    evconnlistener_set_error_cb(l, networking_on_accept_error);
+    server.listeners = mem_realloc(server.listeners,
+                                   (size_t)(server.listener_count + 1) *
+                                   sizeof(*server.listeners));
+    server.listeners[server.listener_count++] = l;
+    return 0;
+}
+
+int networking_listen(char *err, size_t errlen)
+{
+    char *copy = mem_strdup(server.bind != NULL && server.bind[0] != '\0'
+                            ? server.bind : "*");
+    char *save = NULL;
+    int rc = 0;
+    for (char *h = strtok_r(copy, " ", &save); h != NULL;
+         h = strtok_r(NULL, " ", &save)) {
+        if (networking_listen_one(h, err, errlen) != 0) {
+            rc = -1;
+            break;
+        }
+    }
+    mem_free(copy);
+    server.free_ev = event_new(server.base, -1, 0, networking_on_free, NULL);
+    if (server.free_ev == NULL) {
+        snprintf(err, errlen, "cannot create the client free event");
+        return -1;
+    }
+    return rc;
+}
+
+void networking_close_listeners(void)
+{
+    for (int i = 0; i < server.listener_count; i++) {
+        evconnlistener_free(server.listeners[i]);
+    }
+    mem_free(server.listeners);
+    server.listeners = NULL;
+    server.listener_count = 0;
+    if (server.free_ev != NULL) {
+        event_free(server.free_ev);
+        server.free_ev = NULL;
+    }
+}
+
+void networking_cron(void)
+{
+    for (struct client *c = server.clients; c != NULL; c = c->next) {
+        if (c->flags & CLIENT_CLOSE_ASAP) {
+            continue;
+        }
+        if (server.timeout > 0 &&
+            server.mstime - c->last_interaction > server.timeout * 1000LL) {
+            log_debug("closing idle client %s", c->addr);
+            client_free_async(c);
+            continue;
+        }
+        if (c->olen > c->opos) {
+            client_check_output_limit(c);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Replies */
+
+void reply_raw(struct client *c, const void *p, size_t len)
+{
+    if (c->olen + len > c->ocap) {
+        size_t cap = c->ocap ? c->ocap : SERVER_IOBUF_LEN;
+        while (cap < c->olen + len) {
+            cap *= 2;
+        }
+        c->obuf = mem_realloc(c->obuf, cap);
+        c->ocap = cap;
+    }
+    memcpy(c->obuf + c->olen, p, len);
+    c->olen += len;
+}
+
+/* Append "<type><value>\r\n". */
+static void reply_line(struct client *c, char type, long long value)
+{
+    char buf[SERVER_LONG_STR_SIZE + 3];
+    buf[0] = type;
+    size_t n = 1 + util_ll2str(buf + 1, value);
+    buf[n++] = '\r';
+    buf[n++] = '\n';
+    reply_raw(c, buf, n);
+}
+
+void reply_ok(struct client *c)
+{
+    reply_raw(c, "+OK\r\n", 5);
+}
+
+void reply_simple(struct client *c, const char *text)
+{
+    reply_raw(c, "+", 1);
+    reply_raw(c, text, strlen(text));
+    reply_raw(c, "\r\n", 2);
+}
+
+void reply_integer(struct client *c, long long value)
+{
+    if (value == 0) {
+        reply_raw(c, ":0\r\n", 4);
+    } else if (value == 1) {
+        reply_raw(c, ":1\r\n", 4);
+    } else {
+        reply_line(c, ':', value);
+    }
+}
+
+void reply_bulk(struct client *c, const void *p, size_t len)
+{
+    reply_line(c, '$', (long long)len);
+    reply_raw(c, p, len);
+    reply_raw(c, "\r\n", 2);
+}
+
+void reply_bulk_str(struct client *c, const char *text)
+{
+    reply_bulk(c, text, strlen(text));
+}
+
+void reply_bulk_sds(struct client *c, const char *s)
+{
+    reply_bulk(c, s, sds_len(s));
+}
+
+void reply_bulk_ll(struct client *c, long long value)
+{
+    char buf[SERVER_LONG_STR_SIZE];
+    size_t n = util_ll2str(buf, value);
+    reply_bulk(c, buf, n);
+}
+
+void reply_double(struct client *c, double d)
+{
+    char buf[64];
+    int n;
+    if (isinf(d)) {
+        n = snprintf(buf, sizeof(buf), "%s", d > 0 ? "inf" : "-inf");
+    } else {
+        n = snprintf(buf, sizeof(buf), "%.17g", d);
+    }
+    reply_bulk(c, buf, (size_t)n);
+}
+
+void reply_object(struct client *c, const struct object *o)
+{
+    char buf[SERVER_LONG_STR_SIZE];
+    size_t len;
+    const char *p = object_string(o, buf, &len);
+    reply_bulk(c, p, len);
+}
+
+void reply_null(struct client *c)
+{
+    reply_raw(c, "$-1\r\n", 5);
+}
+
+void reply_null_array(struct client *c)
+{
+    reply_raw(c, "*-1\r\n", 5);
+}
+
+void reply_array(struct client *c, long long count)
+{
+    reply_line(c, '*', count);
+}
+
+/* True if 'text' opens with one of Redis's error codes and a space. A
+ * capitalised first word alone is not enough: "DB index is out of range"
+ * must still get "-ERR ". */
+static bool reply_has_code(const char *text)
+{
+    static const char *codes[] = {
+        "ERR", "WRONGTYPE", "NOAUTH", "WRONGPASS", "OOM", "READONLY",
+        "NOPROTO", "BUSY", "BUSYKEY", "NOSCRIPT", "LOADING", "MOVED", "ASK",
+        "EXECABORT", "NOREPLICAS", "MASTERDOWN", "MISCONF", "IOERR",
+        "NOTBUSY", "UNBLOCKED", "NOPERM", "CROSSSLOT", "TRYAGAIN",
+    };
+    for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+        size_t n = strlen(codes[i]);
+        if (strncmp(text, codes[i], n) == 0 && text[n] == ' ') {
+            return true;
+        }
+    }
+    return false;
+}
+
+void reply_error_text(struct client *c, const char *text)
+{
+    bool own_code = text[0] == '-';
+    if (own_code) {
+        text++;
+    }
+    if (own_code || reply_has_code(text)) {
+        reply_raw(c, "-", 1);
+    } else {
+        reply_raw(c, "-ERR ", 5);
+    }
+    size_t start = c->olen;
+    size_t len = strlen(text);
+    reply_raw(c, text, len);
+    for (size_t i = start; i < start + len; i++) {
+        if (c->obuf[i] == '\r' || c->obuf[i] == '\n') {
+            c->obuf[i] = ' ';
+        }
+    }
+    reply_raw(c, "\r\n", 2);
+    server.stat_error_replies++;
+}
+
+void reply_error(struct client *c, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    reply_error_text(c, text);
+}
+
+void reply_wrongtype(struct client *c)
+{
+    reply_error_text(c, "WRONGTYPE Operation against a key holding the "
+                        "wrong kind of value");
+}
+
+void reply_syntax_error(struct client *c)
+{
+    reply_error_text(c, "syntax error");
+}
+
+size_t reply_defer_len(struct client *c)
+{
+    return c->olen;
+}
+
+void reply_set_array_len(struct client *c, size_t handle, long long count)
+{
+    char hdr[SERVER_LONG_STR_SIZE + 3];
+    hdr[0] = '*';
+    size_t n = 1 + util_ll2str(hdr + 1, count);
+    hdr[n++] = '\r';
+    hdr[n++] = '\n';
+    size_t tail = c->olen - handle;
+    reply_raw(c, hdr, n); /* grows the buffer; the bytes move below */
+    memmove(c->obuf + handle + n, c->obuf + handle, tail);
+    memcpy(c->obuf + handle, hdr, n);
+}
+
+/* ------------------------------------------------------------------------
+ * Argument helpers */
+
+bool arg_is(const struct arg *a, const char *text)
+{
+    size_t n = strlen(text);
+    return a->len == n && strncasecmp(a->ptr, text, n) == 0;
+}
+
+int arg_ll_or_reply(struct client *c, const struct arg *a, long long *value,
+                    const char *msg)
+{
+    if (resp_parse_ll(a->ptr, a->len, value) != 0) {
+        reply_error_text(c, msg != NULL ? msg
+                         : "value is not an integer or out of range");
+        return -1;
+    }
+    return 0;
+}
+
+int arg_ld_or_reply(struct client *c, const struct arg *a, long double *value)
+{
+    if (util_str2ld(a->ptr, a->len, value) != 0) {
+        reply_error_text(c, "value is not a valid float");
+        return -1;
+    }
+    return 0;
+}
+
+int arg_double_or_reply(struct client *c, const struct arg *a, double *value)
+{
+    long double ld;
+    if (util_str2ld(a->ptr, a->len, &ld) != 0 || isnan((double)ld)) {
+        reply_error_text(c, "value is not a valid float");
+        return -1;
+    }
+    *value = (double)ld;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * CLIENT */
+
+/* Append one CLIENT LIST line for 'c' to the sds string 's'. */
+static char *client_info_line(char *s, const struct client *c)
+{
+    char line[1024];
+    const struct command *cmd = c->cmd != NULL ? c->cmd : c->last_cmd;
+    int n = snprintf(line, sizeof(line),
+        "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld "
+        "flags=N db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu "
+        "qbuf-free=%zu argv-mem=0 multi-mem=0 rbs=%zu rbp=0 obl=%zu oll=0 "
+        "omem=%zu tot-mem=%zu events=r%s cmd=%s user=default redir=-1 "
+        "resp=2\n",
+        (unsigned long long)c->id, c->addr, c->laddr, c->fd,
+        c->name != NULL ? c->name : "",
+        (server.mstime - c->ctime) / 1000,
+        (server.mstime - c->last_interaction) / 1000, c->db->id, c->qlen,
+        c->qcap - c->qlen, c->qcap, c->olen - c->opos, c->ocap,
+        sizeof(*c) + c->qcap + c->ocap,
+        (c->flags & CLIENT_PENDING_WRITE) ? "w" : "",
+        cmd != NULL ? cmd->name : "NULL");
+    if (n < 0) {
+        return s;
+    }
+    return sds_cat(s, line, (size_t)n < sizeof(line) ? (size_t)n
+                                                     : sizeof(line) - 1);
+}
+
+static void client_cmd_list(struct client *c)
+{
+    bool by_id = false;
+    if (c->argc == 4 && arg_is(&c->argv[2], "type")) {
+        if (!arg_is(&c->argv[3], "normal") && !arg_is(&c->argv[3], "master")
+            && !arg_is(&c->argv[3], "replica") &&
+            !arg_is(&c->argv[3], "slave") && !arg_is(&c->argv[3], "pubsub")) {
+            reply_error(c, "Unknown client type '%s'", c->argv[3].ptr);
+            return;
+        }
+        if (!arg_is(&c->argv[3], "normal")) {
+            reply_bulk(c, "", 0);
+            return;
+        }
+    } else if (c->argc >= 4 && arg_is(&c->argv[2], "id")) {
+        by_id = true;
+    } else if (c->argc != 2) {
+        reply_syntax_error(c);
+        return;
+    }
+    char *s = sds_new_empty(256);
+    for (struct client *o = server.clients; o != NULL; o = o->next) {
+        if (by_id) {
+            bool want = false;
+            for (int i = 3; i < c->argc; i++) {
+                long long id;
+                if (resp_parse_ll(c->argv[i].ptr, c->argv[i].len, &id) != 0) {
+                    sds_free(s);
+                    reply_error(c, "Invalid client ID");
+                    return;
+                }
+                want = want || (uint64_t)id == o->id;
+            }
+            if (!want) {
+                continue;
+            }
+        }
+        s = client_info_line(s, o);
+    }
+    reply_bulk_sds(c, s);
+    sds_free(s);
+}
+
+static bool client_name_is_valid(const struct arg *a)
+{
+    for (size_t i = 0; i < a->len; i++) {
+        if (a->ptr[i] < '!' || a->ptr[i] > '~') {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* CLIENT KILL addr | CLIENT KILL <filter> <value> ... */
+static void client_cmd_kill(struct client *c)
+{
+    const char *addr = NULL, *laddr = NULL;
+    long long id = -1;
+    bool skipme = true, old_style = c->argc == 3;
+    if (old_style) {
+        addr = c->argv[2].ptr;
+        skipme = false;
+    } else {
+        if (c->argc % 2 != 0) {
+            reply_syntax_error(c);
+            return;
+        }
+        for (int i = 2; i < c->argc; i += 2) {
+            const struct arg *v = &c->argv[i + 1];
+            if (arg_is(&c->argv[i], "id")) {
+                if (resp_parse_ll(v->ptr, v->len, &id) != 0 || id <= 0) {
+                    reply_error(c, "client-id should be greater than 0");
+                    return;
+                }
+            } else if (arg_is(&c->argv[i], "addr")) {
+                addr = v->ptr;
+            } else if (arg_is(&c->argv[i], "laddr")) {
+                laddr = v->ptr;
+            } else if (arg_is(&c->argv[i], "skipme")) {
+                if (arg_is(v, "yes")) {
+                    skipme = true;
+                } else if (arg_is(v, "no")) {
+                    skipme = false;
+                } else {
+                    reply_syntax_error(c);
+                    return;
+                }
+            } else if (arg_is(&c->argv[i], "type")) {
+                if (!arg_is(v, "normal") && !arg_is(v, "master") &&
+                    !arg_is(v, "replica") && !arg_is(v, "slave") &&
+                    !arg_is(v, "pubsub")) {
+                    reply_error(c, "Unknown client type '%s'", v->ptr);
+                    return;
+                }
+                if (!arg_is(v, "normal")) {
+                    reply_integer(c, 0);
+                    return;
+                }
+            } else if (arg_is(&c->argv[i], "user")) {
+                if (!arg_is(v, "default")) {
+                    reply_error(c, "No such user '%s'", v->ptr);
+                    return;
+                }
+            } else {
+                reply_syntax_error(c);
+                return;
+            }
+        }
+    }
+    long long killed = 0;
+    for (struct client *o = server.clients; o != NULL; o = o->next) {
+        if ((addr != NULL && strcmp(o->addr, addr) != 0) ||
+            (laddr != NULL && strcmp(o->laddr, laddr) != 0) ||
+            (id != -1 && o->id != (uint64_t)id) || (skipme && o == c) ||
+            (o->flags & CLIENT_CLOSE_ASAP)) {
+            continue;
+        }
+        if (o == c) {
+            c->flags |= CLIENT_CLOSE_AFTER_REPLY;
+        } else {
+            client_free_async(o);
+        }
+        killed++;
+    }
+    if (old_style) {
+        if (killed == 0) {
+            reply_error(c, "No such client");
+        } else {
+            reply_ok(c);
+        }
+    } else {
+        reply_integer(c, killed);
+    }
+}
+
+/* CLIENT LIST|INFO|ID|SETNAME|GETNAME|KILL|HELP */
+void cmd_client(struct client *c)
+{
+    const struct arg *sub = &c->argv[1];
+    if (arg_is(sub, "list")) {
+        client_cmd_list(c);
+    } else if (arg_is(sub, "info") && c->argc == 2) {
+        char *s = client_info_line(sds_new_empty(256), c);
+        reply_bulk_sds(c, s);
+        sds_free(s);
+    } else if (arg_is(sub, "id") && c->argc == 2) {
+        reply_integer(c, (long long)c->id);
+    } else if (arg_is(sub, "setname") && c->argc == 3) {
+        if (!client_name_is_valid(&c->argv[2])) {
+            reply_error(c, "Client names cannot contain spaces, newlines "
+                           "or special characters.");
+            return;
+        }
+        mem_free(c->name);
+        c->name = c->argv[2].len > 0
+                  ? mem_strndup(c->argv[2].ptr, c->argv[2].len) : NULL;
+        reply_ok(c);
+    } else if (arg_is(sub, "getname") && c->argc == 2) {
+        if (c->name != NULL) {
+            reply_bulk_str(c, c->name);
+        } else {
+            reply_null(c);
+        }
+    } else if (arg_is(sub, "kill") && c->argc >= 3) {
+        client_cmd_kill(c);
+    } else if (arg_is(sub, "help") && c->argc == 2) {
+        static const char *help[] = {
+            "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "GETNAME",
+            "    Return the name of the current connection.",
+            "ID",
+            "    Return the ID of the current connection.",
+            "INFO",
+            "    Return information about the current client connection.",
+            "KILL <ip:port>",
+            "    Kill connection made from <ip:port>.",
+            "KILL <option> <value> [<option> <value> [...]]",
+            "    Kill connections. Options are: ID, ADDR, LADDR, TYPE, USER,",
+            "    SKIPME (yes|no).",
+            "LIST [TYPE normal] [ID <id> [<id> ...]]",
+            "    Return information about client connections.",
+            "SETNAME <name>",
+            "    Assign the name <name> to the current connection.",
+        };
+        size_t n = sizeof(help) / sizeof(help[0]);
+        reply_array(c, (long long)n);
+        for (size_t i = 0; i < n; i++) {
+            reply_simple(c, help[i]);
+        }
+    } else {
+        reply_error(c, "unknown subcommand or wrong number of arguments for "
+                       "'%.128s'. Try CLIENT HELP.", sub->ptr);
+    }
+}

@@ -1,0 +1,616 @@
+/* The server engine's core API: the object model, databases, clients and
+ * replies, the command table and the global server state. Every file of
+ * redis/ includes this header; roles/server/ starts the engine through
+ * server_init / server_run.
+ *
+ * Reading order for a newcomer: struct object (a value), struct db (a
+ * keyspace, with its slot and tag indexes), struct client (a connection
+ * and its request), struct command (a row of redis/commands.c), then the
+ * db_*, reply_* and arg_* families below, which command handlers use.
+ *
+ * How a request flows: networking.c reads bytes into the client's query
+ * buffer and parses them in place with lib/resp (arguments are views into
+ * that buffer, NUL-terminated in place); server_process_command looks the
+ * name up in the command table, checks arity, authentication and memory
+ * once, then server_call runs the handler, which replies through reply_*.
+ * If the handler changed the dataset it bumps server.dirty; server_call
+ * then hands the command to the propagation hooks (AOF, replicas) through
+ * server_propagate. Replies accumulate in the client's output buffer and
+ * are written when the read batch is done.
+ *
+ * Adding a command: write `void cmd_foo(struct client *c)` in the file of
+ * its group (t_list.c ...), then add its prototype and its row in
+ * redis/commands.c. Adding a data type: an OBJ_* value below, its free
+ * and name in object.c, its commands as above. */
+#ifndef CODIS_SERVER_H
+#define CODIS_SERVER_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lib/resp.h"
+#include "lib/slot.h"
+#include "redis/dict.h"
+#include "redis/sds.h"
+
+struct event;
+struct event_base;
+struct evconnlistener;
+struct client;
+struct arg;
+
+/* ------------------------------------------------------------------------
+ * Limits and defaults */
+
+#define SERVER_VERSION "7.0.15"          /* the Redis version we mimic */
+#define SERVER_DEFAULT_PORT 6379
+#define SERVER_DEFAULT_DBNUM 16
+#define SERVER_IOBUF_LEN (16 * 1024)     /* bytes per read() */
+#define SERVER_LONG_STR_SIZE 21          /* digits of a long long + NUL */
+#define SERVER_MAX_STRING (512LL * 1024 * 1024) /* largest string value */
+
+/* ------------------------------------------------------------------------
+ * Objects: every value in a database is a struct object. */
+
+/* Value types, as TYPE reports them (names in object.c). */
+enum obj_type {
+    OBJ_STRING = 0,
+    OBJ_LIST = 1,
+    OBJ_SET = 2,
+    OBJ_ZSET = 3,
+    OBJ_HASH = 4,
+};
+
+/* How a value is stored. A type's author adds its encodings here. */
+enum obj_encoding {
+    OBJ_ENC_RAW = 0,    /* string: ptr is an sds string of its own */
+    OBJ_ENC_INT = 1,    /* string: ptr holds a long long (no allocation) */
+    OBJ_ENC_EMBSTR = 2, /* string: sds stored in the object's allocation */
+};
+
+/* A value. Reference counted: whoever stores a pointer to it holds a
+ * reference (object_incr_ref); object_decr_ref frees it at zero through
+ * its type's free function. */
+struct object {
+    uint8_t type;     /* enum obj_type */
+    uint8_t encoding; /* enum obj_encoding */
+    uint32_t refcount;
+    void *ptr;        /* type- and encoding-specific */
+};
+
+/* A new object of 'type'/'encoding' holding 'ptr' (taken), refcount 1. */
+struct object *object_new(enum obj_type type, enum obj_encoding encoding,
+                          void *ptr);
+
+/* A new string object holding a copy of 'len' bytes at 'p'. Short strings
+ * are embedded in the object (one allocation); with 'try_int', a canonical
+ * decimal integer is stored as OBJ_ENC_INT. */
+struct object *object_new_string(const char *p, size_t len, bool try_int);
+
+/* A new string object that takes the sds string 's'. */
+struct object *object_new_sds(char *s);
+
+/* A new integer-encoded string object. */
+struct object *object_new_int(long long value);
+
+/* Reference counting; decr frees at zero. NULL is fine for decr. */
+void object_incr_ref(struct object *o);
+void object_decr_ref(struct object *o);
+
+/* The bytes of string object 'o' and their length. For OBJ_ENC_INT the
+ * digits are written into 'buf' (SERVER_LONG_STR_SIZE bytes). Borrowed:
+ * valid while 'o' and 'buf' live and 'o' is unchanged. */
+const char *object_string(const struct object *o, char *buf, size_t *len);
+
+/* Length of string object 'o' in bytes. */
+size_t object_string_len(const struct object *o);
+
+/* The integer value of string object 'o'. Returns 0, or -1 if its text is
+ * not a canonical long long. */
+int object_get_ll(const struct object *o, long long *value);
+
+/* Make string object 'o' (refcount 1) OBJ_ENC_RAW so its sds may be
+ * changed in place; returns o->ptr. */
+char *object_string_make_raw(struct object *o);
+
+/* "string", "list", "set", "zset", "hash". */
+const char *object_type_name(const struct object *o);
+
+/* The encoding's name, as OBJECT ENCODING reports it. */
+const char *object_encoding_name(const struct object *o);
+
+/* ------------------------------------------------------------------------
+ * Databases */
+
+/* One keyspace. The slot and tag indexes share the key strings owned by
+ * 'dict'; db_* functions keep all four tables in step, so code outside
+ * db.c never touches them directly for writes. */
+struct db {
+    int id;
+    struct dict *dict;                 /* key -> struct object * (owned) */
+    struct dict *expires;              /* key -> v.s64 expiry, ms epoch */
+    struct dict *slots[SLOT_COUNT];    /* per slot: key -> nothing */
+    struct dict *tags;                 /* 4-byte tag crc -> dict of keys */
+    uint64_t expire_cursor;            /* active expiry scan position */
+    long long avg_ttl;                 /* estimate, for INFO keyspace */
+};
+
+/* Set up / free database number 'id' (server_init / server_release). */
+void db_init(struct db *db, int id);
+void db_release(struct db *db);
+
+/* Called after a key changed (WATCH, keyspace notifications). */
+typedef void (*db_modified_fn)(struct db *db, const char *key, size_t len);
+
+/* Register 'fn' to run on every db_signal_modified. */
+void db_on_modified(db_modified_fn fn);
+
+/* Tell the registered hooks that 'key' of 'db' changed; a NULL 'key'
+ * means every key of 'db' (FLUSHDB). Every write command calls it for each
+ * key it changes in place (db_set_key, db_delete and db_empty do it
+ * themselves). */
+void db_signal_modified(struct db *db, const char *key, size_t len);
+
+/* Lookups. Each applies lazy expiry first (deleting an expired key, unless
+ * this server is a replica). _read also counts keyspace hits and misses.
+ * Return the value (borrowed: valid until the key is changed) or NULL. */
+struct object *db_lookup_read(struct db *db, const char *key, size_t len);
+struct object *db_lookup_write(struct db *db, const char *key, size_t len);
+
+/* Add 'key' with 'val' (reference taken); the key must not exist (checked
+ * by assertion). The key is copied and indexed under its slot and tag. */
+void db_add(struct db *db, const char *key, size_t len, struct object *val);
+
+/* Replace the value of an existing 'key' (reference taken), keeping its
+ * expiry. */
+void db_overwrite(struct db *db, const char *key, size_t len,
+                  struct object *val);
+
+/* Set 'key' to 'val' (reference taken), adding or overwriting; removes any
+ * expiry unless 'keep_ttl'; signals the change. */
+void db_set_key(struct db *db, const char *key, size_t len,
+                struct object *val, bool keep_ttl);
+
+/* Delete 'key' with its expiry and index entries. Returns true if it
+ * existed. Signals the change. */
+bool db_delete(struct db *db, const char *key, size_t len);
+
+/* True if 'key' exists (without touching hit/miss stats). */
+bool db_exists(struct db *db, const char *key, size_t len);
+
+/* Set the expiry of an existing 'key' to 'when' (ms since the epoch). */
+void db_set_expire(struct db *db, const char *key, size_t len,
+                   long long when);
+
+/* The expiry of 'key' in ms since the epoch, or -1 if none. */
+long long db_get_expire(struct db *db, const char *key, size_t len);
+
+/* Remove the expiry of 'key'. Returns true if it had one. */
+bool db_remove_expire(struct db *db, const char *key, size_t len);
+
+/* True if 'key' has an expiry in the past (no deletion). */
+bool db_key_is_expired(struct db *db, const char *key, size_t len);
+
+/* If 'key' is expired, delete it (master) and propagate a DEL. Returns
+ * true if the key is expired (deleted or, on a replica, only logically). */
+bool db_expire_if_needed(struct db *db, const char *key, size_t len);
+
+/* Delete every key of 'db'. Returns the number removed. */
+long long db_empty(struct db *db);
+
+/* A random live key of 'db' as a new sds string (owned), or NULL. */
+char *db_random_key(struct db *db);
+
+/* Parse a SCAN cursor (an unsigned 64-bit decimal) or reply "invalid
+ * cursor". Returns 0 or -1. */
+int db_scan_cursor_or_reply(struct client *c, const struct arg *a,
+                            uint64_t *cursor);
+
+/* The rest of SCAN over 'd', a table whose keys are keys of c->db (the
+ * keyspace or one slot's index): parse [MATCH p] [COUNT n] [TYPE t] from
+ * argument 'first_opt' on, visit up to COUNT*10 buckets from 'cursor',
+ * reply [next-cursor, [key ...]] without expired keys. */
+void db_scan_keys(struct client *c, struct dict *d, uint64_t cursor,
+                  int first_opt);
+
+/* ------------------------------------------------------------------------
+ * Clients */
+
+/* Client flags (struct client.flags). */
+#define CLIENT_CLOSE_AFTER_REPLY (1u << 0) /* close once output is flushed */
+#define CLIENT_CLOSE_ASAP (1u << 1)        /* being freed asynchronously */
+#define CLIENT_PROTOCOL_ERROR (1u << 2)    /* stop parsing input */
+#define CLIENT_PREVENT_PROP (1u << 3)      /* don't propagate this command */
+#define CLIENT_PENDING_WRITE (1u << 4)     /* write event installed */
+#define CLIENT_IN_CALL (1u << 5)           /* a command runs now */
+
+/* One argument of the current request: a view into the query buffer,
+ * NUL-terminated in place. Valid until the command returns. */
+struct arg {
+    char *ptr;
+    size_t len;
+};
+
+/* A connected client. */
+struct client {
+    uint64_t id;              /* unique, increasing */
+    int fd;
+    unsigned flags;           /* CLIENT_* */
+    struct db *db;            /* selected database */
+    struct event *read_ev;
+    struct event *write_ev;
+
+    char *qbuf;               /* query buffer: bytes read, not consumed */
+    size_t qlen;              /* bytes in qbuf */
+    size_t qcap;              /* capacity of qbuf */
+    struct resp_request req;  /* parser state over qbuf */
+    int argc;                 /* current request */
+    struct arg *argv;         /* 'argc' views, 'argv_cap' slots */
+    int argv_cap;
+
+    char *obuf;               /* output buffer: replies not yet written */
+    size_t olen;              /* bytes in obuf */
+    size_t opos;              /* bytes of obuf already written */
+    size_t ocap;              /* capacity of obuf */
+    long long obuf_soft_since; /* ms when the soft limit was passed, or 0 */
+
+    const struct command *cmd;      /* command being run */
+    const struct command *last_cmd; /* last command run */
+    char *name;               /* CLIENT SETNAME, owned, or NULL */
+    bool authenticated;
+    long long ctime;          /* ms when connected */
+    long long last_interaction; /* ms of the last read or write */
+    char addr[64];            /* peer "ip:port" */
+    char laddr[64];           /* local "ip:port" */
+
+    struct client *prev;      /* in server.clients */
+    struct client *next;
+};
+
+/* Free 'c' now: close its socket, unlink it. Must not be the client whose
+ * command is running (use client_free_async for that). */
+void client_free(struct client *c);
+
+/* Free 'c' at the next turn of the loop; safe anywhere. */
+void client_free_async(struct client *c);
+
+/* Send what is in the output buffer; install the write event if the
+ * socket is full. */
+void client_flush(struct client *c);
+
+/* ------------------------------------------------------------------------
+ * Replies (networking.c). All append to the client's output buffer. */
+
+void reply_raw(struct client *c, const void *p, size_t len); /* RESP bytes */
+void reply_ok(struct client *c);                            /* +OK */
+void reply_simple(struct client *c, const char *text);      /* +text */
+void reply_integer(struct client *c, long long value);      /* :n */
+void reply_bulk(struct client *c, const void *p, size_t len); /* $len */
+void reply_bulk_str(struct client *c, const char *text);
+void reply_bulk_ll(struct client *c, long long value);      /* as text */
+void reply_bulk_sds(struct client *c, const char *s);
+void reply_double(struct client *c, double d);   /* bulk, %.17g style */
+void reply_object(struct client *c, const struct object *o); /* string */
+void reply_null(struct client *c);                          /* $-1 */
+void reply_null_array(struct client *c);                    /* *-1 */
+void reply_array(struct client *c, long long count);        /* *count */
+
+/* An error: "-ERR " is prefixed unless the text starts with a Redis error
+ * code (WRONGTYPE, NOAUTH, OOM ... see networking.c) or with '-' (then the
+ * text after it is sent as is); CR/LF become spaces. Counts the error. */
+void reply_error(struct client *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void reply_error_text(struct client *c, const char *text);
+void reply_wrongtype(struct client *c);
+void reply_syntax_error(struct client *c);
+
+/* Arrays whose length is known only at the end: reply_defer_len returns a
+ * handle, reply_set_array_len fills it (the items go in between). */
+size_t reply_defer_len(struct client *c);
+void reply_set_array_len(struct client *c, size_t handle, long long count);
+
+/* ------------------------------------------------------------------------
+ * Argument helpers (networking.c). The _or_reply ones send the error and
+ * return -1, so a handler can just return. */
+
+/* True if 'a' equals 'text' ignoring ASCII case. */
+bool arg_is(const struct arg *a, const char *text);
+
+/* Parse a long long. Errors: "value is not an integer or out of range"
+ * (or 'msg' if given). */
+int arg_ll_or_reply(struct client *c, const struct arg *a, long long *value,
+                    const char *msg);
+
+/* Parse a long double / double. Error: "value is not a valid float". */
+int arg_ld_or_reply(struct client *c, const struct arg *a, long double *value);
+int arg_double_or_reply(struct client *c, const struct arg *a, double *value);
+
+/* Look 'a' up for reading; on a miss, send 'miss' (raw RESP, e.g.
+ * "$-1\r\n") and return NULL. */
+struct object *db_lookup_read_or_reply(struct client *c, const struct arg *a,
+                                       const char *miss);
+
+/* If 'o' is not of 'type', send WRONGTYPE and return -1; else 0. */
+int object_check_type_or_reply(struct client *c, const struct object *o,
+                               enum obj_type type);
+
+/* ------------------------------------------------------------------------
+ * Commands */
+
+/* Command flags (struct command.flags), named as COMMAND INFO shows them.
+ *   WRITE     changes the dataset (refused on a replica, counted dirty)
+ *   READONLY  reads keys only
+ *   DENYOOM   may use more memory: refused when over maxmemory
+ *   ADMIN     server administration (CONFIG, DEBUG, SHUTDOWN ...)
+ *   PUBSUB    pub/sub related
+ *   NOSCRIPT  not allowed from scripts
+ *   RANDOM    reply is not deterministic
+ *   FAST      O(1) or O(log N): never blocks the server for long
+ *   NO_AUTH   allowed before AUTH (AUTH, HELLO, QUIT)
+ *   LOADING   allowed while loading a dataset
+ *   STALE     allowed on a replica with a broken link to its master */
+#define CMD_WRITE (1u << 0)
+#define CMD_READONLY (1u << 1)
+#define CMD_DENYOOM (1u << 2)
+#define CMD_ADMIN (1u << 3)
+#define CMD_PUBSUB (1u << 4)
+#define CMD_NOSCRIPT (1u << 5)
+#define CMD_RANDOM (1u << 6)
+#define CMD_FAST (1u << 7)
+#define CMD_NO_AUTH (1u << 8)
+#define CMD_LOADING (1u << 9)
+#define CMD_STALE (1u << 10)
+
+/* A command handler: reads c->argv, replies through reply_*. */
+typedef void (*command_proc)(struct client *c);
+
+/* One row of the command table (redis/commands.c).
+ *   name       lowercase name
+ *   proc       handler
+ *   arity      argument count including the name; -N means at least N
+ *   flags      CMD_*
+ *   first_key  index of the first key argument, 0 if none
+ *   last_key   index of the last key, -1 means the last argument
+ *   key_step   distance between keys (2 for MSET's key value pairs)
+ *   group      COMMAND DOCS group ("string", "generic", "server" ...)
+ *   summary    one-line description for COMMAND DOCS */
+struct command {
+    const char *name;
+    command_proc proc;
+    int arity;
+    unsigned flags;
+    int first_key;
+    int last_key;
+    int key_step;
+    const char *group;
+    const char *summary;
+};
+
+/* Run-time statistics of one command (INFO commandstats); zeroed by
+ * CONFIG RESETSTAT. */
+struct command_stats {
+    long long calls;  /* times run */
+    long long usec;   /* total time in the handler */
+    long long failed; /* runs that replied an error */
+};
+
+/* Build the lookup table (at start). */
+void commands_init(void);
+
+/* Free it (at exit). */
+void commands_release(void);
+
+/* The command named 'name' ('len' bytes, any case), or NULL. */
+const struct command *commands_lookup(const char *name, size_t len);
+
+/* The table itself, for COMMAND and INFO commandstats: 'count' rows. */
+const struct command *commands_table(size_t *count);
+
+/* The statistics of 'cmd' (a row of the table). */
+struct command_stats *commands_stats(const struct command *cmd);
+
+/* ------------------------------------------------------------------------
+ * Global state */
+
+/* Output buffer limit of one client class. */
+struct client_limit {
+    long long hard;    /* bytes; 0 = none */
+    long long soft;    /* bytes; 0 = none */
+    long long seconds; /* soft limit may be exceeded this long */
+};
+
+/* The configuration (set by config.c from redis.conf and argv) and the
+ * live state of the server. There is one, 'server'. */
+struct server {
+    /* configuration (see the directive table in config.c) */
+    char *config_file;        /* absolute path, or NULL */
+    int port;
+    char *bind;               /* space-separated addresses */
+    bool daemonize;
+    char *pidfile;
+    char *logfile;
+    char *loglevel;
+    char *requirepass;        /* NULL or "": no password */
+    long long maxmemory;      /* bytes; 0 = no limit */
+    char *maxmemory_policy;
+    int databases;
+    char *dir;
+    char *dbfilename;
+    char *save;               /* "" or "secs changes ..." */
+    bool appendonly;
+    char *appendfilename;
+    char *appendfsync;
+    char *masterhost;         /* slaveof / replicaof host, or NULL */
+    int masterport;
+    char *masterauth;
+    int timeout;              /* idle client timeout, s; 0 = never */
+    int tcp_keepalive;        /* s; 0 = off */
+    int tcp_backlog;
+    int maxclients;
+    int hz;                   /* cron frequency */
+    long long proto_max_bulk_len;
+    long long client_max_querybuf_len;
+    struct client_limit limit_normal; /* client-output-buffer-limit */
+    struct client_limit limit_replica;
+    struct client_limit limit_pubsub;
+
+    /* runtime */
+    struct event_base *base;
+    struct evconnlistener **listeners;
+    int listener_count;
+    struct event *cron_ev;
+    struct event *sig_evs[4];
+    struct event *free_ev;    /* runs the async client frees */
+    struct db *db;            /* 'databases' of them */
+    struct client *clients;   /* list of connected clients */
+    struct client *current;   /* client whose command runs, or NULL */
+    struct client **free_queue; /* client_free_async queue */
+    size_t free_count;
+    size_t free_cap;
+    size_t client_count;
+    uint64_t next_client_id;
+    long long mstime;         /* cached time in ms, refreshed per event */
+    long long start_time;     /* ms at start */
+    long long dirty;          /* changes since the last save */
+    bool shutdown_asap;
+    int exit_code;
+    pid_t pid;
+    char run_id[41];
+    int active_expire_db;     /* where the next active cycle starts */
+    long long used_memory;    /* refreshed by the cron */
+    long long peak_memory;
+    long long rss_memory;
+
+    /* statistics (CONFIG RESETSTAT zeroes them) */
+    long long stat_connections;
+    long long stat_commands;
+    long long stat_rejected_conn;
+    long long stat_expired_keys;
+    long long stat_keyspace_hits;
+    long long stat_keyspace_misses;
+    long long stat_net_input_bytes;
+    long long stat_net_output_bytes;
+    long long stat_error_replies;
+    long long stat_ops_sample_time; /* for instantaneous_ops_per_sec */
+    long long stat_ops_sample_count;
+    long long stat_ops_per_sec;
+};
+
+extern struct server server;
+
+/* ------------------------------------------------------------------------
+ * Server life cycle and dispatch (server.c) */
+
+/* Set every configuration field to its default (before config loading). */
+void server_init_config(void);
+
+/* Create the loop, the databases, the listeners and the cron. Returns 0,
+ * or -1 with 'err' filled (e.g. the port is in use). */
+int server_init(char *err, size_t errlen);
+
+/* Change the cron frequency to 'hz' (CONFIG SET hz). Returns 0 or -1. */
+int server_set_hz(int hz);
+
+/* Run the loop until SHUTDOWN or a signal. Returns the exit status. */
+int server_run(void);
+
+/* Free everything (after server_run). */
+void server_release(void);
+
+/* Refresh server.mstime. */
+void server_update_time(void);
+
+/* Current time in ms / us since the epoch (not cached). */
+long long server_mstime(void);
+long long server_ustime(void);
+
+/* Run the request in c->argc / c->argv: lookup, checks, call. */
+void server_process_command(struct client *c);
+
+/* Called with every write that must reach the AOF and the replicas. */
+typedef void (*server_propagate_fn)(int dbid, int argc,
+                                    const struct arg *argv);
+
+/* Register 'fn' to receive every propagated command. */
+void server_on_propagate(server_propagate_fn fn);
+
+/* Send a command to the propagation hooks (server_call does this for each
+ * command that made the dataset dirty, unless the command set
+ * CLIENT_PREVENT_PROP because it propagated something else itself). */
+void server_propagate(int dbid, int argc, const struct arg *argv);
+
+/* ------------------------------------------------------------------------
+ * Pieces run by the cron and by other files */
+
+/* networking.c: start listening on server.bind/port; accept clients. */
+int networking_listen(char *err, size_t errlen);
+void networking_close_listeners(void);
+/* Close idle clients (timeout) and free the async queue. */
+void networking_cron(void);
+void networking_free_all(void);
+
+/* expire.c: one active expiry cycle (called by the cron). */
+void expire_cycle(void);
+
+/* slots.c: index maintenance, called by db.c only. */
+void slots_add_key(struct db *db, char *key);
+void slots_del_key(struct db *db, const char *key, size_t len);
+void slots_init_db(struct db *db);
+void slots_release_db(struct db *db);
+void slots_clear_db(struct db *db);
+
+/* slots.c, for migration: the number of keys in 'slot' of 'db'; a random
+ * key of the slot (borrowed, NULL if empty); the set of keys whose tag has
+ * crc 'crc' (a table of borrowed keys, or NULL if none). */
+size_t slots_count(struct db *db, unsigned slot);
+const char *slots_random_key(struct db *db, unsigned slot);
+struct dict *slots_tag_keys(struct db *db, uint32_t crc);
+
+/* config.c: the directive table. Apply one directive ('argc' words, the
+ * name first) from a file or the command line. Returns 0, or -1 with
+ * 'err' filled. */
+int config_apply(int argc, char **argv, char *err, size_t errlen);
+
+/* Set every directive to its default (called by server_init_config). */
+void config_init(void);
+
+/* Start a new source of directives (a file, the command line): the first
+ * "save" line of a source replaces the value, later ones add to it. */
+void config_begin_source(void);
+
+/* Read 'path' line by line and apply each directive. Returns 0, or -1 with
+ * 'err' naming the file and line. */
+int config_load_file(const char *path, char *err, size_t errlen);
+
+/* Parse "100", "1k", "1kb", "2mb", "1gb" into bytes. Returns 0 or -1. */
+int config_parse_memory(const char *text, long long *bytes);
+
+/* Free the configuration strings. */
+void config_release(void);
+
+/* util.c */
+/* Glob-style match of 'str' against 'pattern' (*, ?, [a-z], \x), like
+ * Redis's stringmatchlen; 'nocase' ignores ASCII case. */
+bool util_glob_match(const char *pattern, size_t plen, const char *str,
+                     size_t slen, bool nocase);
+
+/* Write 'value' in decimal into 'buf' (SERVER_LONG_STR_SIZE bytes);
+ * returns the length. */
+size_t util_ll2str(char *buf, long long value);
+
+/* Parse a canonical decimal long long (no spaces, no leading zeros, no
+ * '+'): the form Redis stores as an integer. Returns 0 or -1. */
+int util_str2ll(const char *s, size_t len, long long *value);
+
+/* Parse a long double as strtold does, refusing spaces, NaN and trailing
+ * junk. Returns 0 or -1. */
+int util_str2ld(const char *s, size_t len, long double *value);
+
+/* Format 'value' like Redis's INCRBYFLOAT reply (%.17Lg, no trailing
+ * zeros). Returns the length written into 'buf' ('cap' bytes). */
+size_t util_ld2str(char *buf, size_t cap, long double value);
+
+#endif

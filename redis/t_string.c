@@ -1,0 +1,791 @@
+/* The string type: GET, SET and its variants, MGET, MSET, MSETNX, APPEND,
+ * STRLEN, INCR and friends, GETRANGE, SETRANGE, and the bit commands
+ * SETBIT, GETBIT, BITCOUNT, BITPOS. Values are string objects (object.c):
+ * integers are kept as OBJ_ENC_INT so INCR works in place.
+ *
+ * Commands whose effect depends on the time or on floating point are
+ * propagated in a deterministic form, as Redis 7 does: SET with a relative
+ * expiry goes out as SET ... PXAT <ms>, INCRBYFLOAT as SET ... KEEPTTL. */
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/mem.h"
+#include "redis/server.h"
+
+#define STRING_SET_NX (1u << 0)
+#define STRING_SET_XX (1u << 1)
+#define STRING_SET_GET (1u << 2)
+#define STRING_SET_KEEPTTL (1u << 3)
+#define STRING_SET_EX (1u << 4) /* any of EX PX EXAT PXAT */
+#define STRING_SET_PERSIST (1u << 5) /* GETEX only */
+
+/* The value of 'key' for a write that changes the bytes in place: a raw,
+ * unshared string object; NULL (after a WRONGTYPE reply) if the key holds
+ * another type, or NULL without reply if the key is missing. */
+static struct object *string_lookup_raw(struct client *c,
+                                        const struct arg *key, bool *wrong)
+{
+    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
+    *wrong = false;
+    if (o == NULL) {
+        return NULL;
+    }
+    if (o->type != OBJ_STRING) {
+        reply_wrongtype(c);
+        *wrong = true;
+        return NULL;
+    }
+    if (o->refcount > 1) {
+        char buf[SERVER_LONG_STR_SIZE];
+        size_t len;
+        const char *p = object_string(o, buf, &len);
+        o = object_new_sds(sds_new(p, len));
+        db_overwrite(c->db, key->ptr, key->len, o);
+    }
+    object_string_make_raw(o);
+    return o;
+}
+
+/* Check that a string grown to 'size' bytes stays within the limit. */
+static int string_check_size_or_reply(struct client *c, long long size)
+{
+    if (size > SERVER_MAX_STRING) {
+        reply_error(c, "string exceeds maximum allowed size "
+                       "(proto-max-bulk-len)");
+        return -1;
+    }
+    return 0;
+}
+
+/* Parse the options of SET (from argument 3) or GETEX (from 2) into
+ * 'flags' and '*expire' (absolute ms). 'getex' allows PERSIST and refuses
+ * NX/XX/GET/KEEPTTL. Returns 0 or -1 after replying. */
+static int string_parse_set_options(struct client *c, int first, bool getex,
+                                    unsigned *flags, long long *expire)
+{
+    *flags = 0;
+    *expire = -1;
+    for (int i = first; i < c->argc; i++) {
+        const struct arg *a = &c->argv[i];
+        bool has_next = i + 1 < c->argc;
+        if (!getex && arg_is(a, "nx") && !(*flags & STRING_SET_XX)) {
+            *flags |= STRING_SET_NX;
+        } else if (!getex && arg_is(a, "xx") && !(*flags & STRING_SET_NX)) {
+            *flags |= STRING_SET_XX;
+        } else if (!getex && arg_is(a, "get")) {
+            *flags |= STRING_SET_GET;
+        } else if (!getex && arg_is(a, "keepttl") &&
+                   !(*flags & STRING_SET_EX)) {
+            *flags |= STRING_SET_KEEPTTL;
+        } else if (getex && arg_is(a, "persist") &&
+                   !(*flags & STRING_SET_EX)) {
+            *flags |= STRING_SET_PERSIST;
+        } else if ((arg_is(a, "ex") || arg_is(a, "px") ||
+                    arg_is(a, "exat") || arg_is(a, "pxat")) && has_next &&
+                   !(*flags & (STRING_SET_EX | STRING_SET_KEEPTTL |
+                               STRING_SET_PERSIST))) {
+            long long v;
+            if (arg_ll_or_reply(c, &c->argv[i + 1], &v, NULL) != 0) {
+                return -1;
+            }
+            bool secs = arg_is(a, "ex") || arg_is(a, "exat");
+            bool rel = arg_is(a, "ex") || arg_is(a, "px");
+            if (v <= 0 || (secs && v > LLONG_MAX / 1000)) {
+                reply_error(c, "invalid expire time in '%s' command",
+                            getex ? "getex" : "set");
+                return -1;
+            }
+            if (secs) {
+                v *= 1000;
+            }
+            if (rel) {
+                if (v > LLONG_MAX - server.mstime) {
+                    reply_error(c, "invalid expire time in '%s' command",
+                                getex ? "getex" : "set");
+                    return -1;
+                }
+                v += server.mstime;
+            }
+            *expire = v;
+            *flags |= STRING_SET_EX;
+            i++;
+        } else {
+            reply_syntax_error(c);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Propagate "SET key value PXAT when" (or PEXPIREAT for GETEX). */
+static void string_propagate_pxat(struct client *c, const struct arg *key,
+                                  const struct arg *val, long long when)
+{
+    char buf[SERVER_LONG_STR_SIZE];
+    size_t n = util_ll2str(buf, when);
+    if (val != NULL) {
+        struct arg argv[5] = { { "SET", 3 }, *key, *val, { "PXAT", 4 },
+                               { buf, n } };
+        server_propagate(c->db->id, 5, argv);
+    } else {
+        struct arg argv[3] = { { "PEXPIREAT", 9 }, *key, { buf, n } };
+        server_propagate(c->db->id, 3, argv);
+    }
+    c->flags |= CLIENT_PREVENT_PROP;
+}
+
+/* SET's engine, shared by SET, SETNX, SETEX, PSETEX, GETSET. */
+static void string_set_generic(struct client *c, const struct arg *key,
+                               const struct arg *val, unsigned flags,
+                               long long expire, const char *ok_reply,
+                               const char *abort_reply)
+{
+    struct object *old = db_lookup_write(c->db, key->ptr, key->len);
+    if (flags & STRING_SET_GET) {
+        if (old != NULL && old->type != OBJ_STRING) {
+            reply_wrongtype(c);
+            return;
+        }
+    }
+    if (((flags & STRING_SET_NX) && old != NULL) ||
+        ((flags & STRING_SET_XX) && old == NULL)) {
+        if (flags & STRING_SET_GET) {
+            if (old != NULL) {
+                reply_object(c, old);
+            } else {
+                reply_null(c);
+            }
+        } else {
+            reply_raw(c, abort_reply, strlen(abort_reply));
+        }
+        return;
+    }
+    if (flags & STRING_SET_GET) {
+        if (old != NULL) {
+            reply_object(c, old);
+        } else {
+            reply_null(c);
+        }
+    }
+    struct object *o = object_new_string(val->ptr, val->len, true);
+    db_set_key(c->db, key->ptr, key->len, o,
+               (flags & STRING_SET_KEEPTTL) != 0);
+    server.dirty++;
+    if (expire >= 0) {
+        db_set_expire(c->db, key->ptr, key->len, expire);
+        string_propagate_pxat(c, key, val, expire);
+    }
+    if (!(flags & STRING_SET_GET)) {
+        reply_raw(c, ok_reply, strlen(ok_reply));
+    }
+}
+
+/* SET key value [NX|XX] [GET] [EX s|PX ms|EXAT ts|PXAT ms|KEEPTTL] */
+void cmd_set(struct client *c)
+{
+    unsigned flags;
+    long long expire;
+    if (string_parse_set_options(c, 3, false, &flags, &expire) != 0) {
+        return;
+    }
+    string_set_generic(c, &c->argv[1], &c->argv[2], flags, expire,
+                       "+OK\r\n", "$-1\r\n");
+}
+
+/* SETNX key value */
+void cmd_setnx(struct client *c)
+{
+    string_set_generic(c, &c->argv[1], &c->argv[2], STRING_SET_NX, -1,
+                       ":1\r\n", ":0\r\n");
+}
+
+/* SETEX / PSETEX key time value */
+static void string_setex_generic(struct client *c, bool ms)
+{
+    long long v;
+    if (arg_ll_or_reply(c, &c->argv[2], &v, NULL) != 0) {
+        return;
+    }
+    if (v <= 0 || (!ms && v > LLONG_MAX / 1000) ||
+        (ms ? v : v * 1000) > LLONG_MAX - server.mstime) {
+        reply_error(c, "invalid expire time in '%s' command",
+                    ms ? "psetex" : "setex");
+        return;
+    }
+    string_set_generic(c, &c->argv[1], &c->argv[3], 0,
+                       server.mstime + (ms ? v : v * 1000), "+OK\r\n",
+                       "$-1\r\n");
+}
+
+void cmd_setex(struct client *c)
+{
+    string_setex_generic(c, false);
+}
+
+void cmd_psetex(struct client *c)
+{
+    string_setex_generic(c, true);
+}
+
+/* GET key */
+void cmd_get(struct client *c)
+{
+    struct object *o = db_lookup_read_or_reply(c, &c->argv[1], "$-1\r\n");
+    if (o == NULL || object_check_type_or_reply(c, o, OBJ_STRING) != 0) {
+        return;
+    }
+    reply_object(c, o);
+}
+
+/* GETSET key value */
+void cmd_getset(struct client *c)
+{
+    string_set_generic(c, &c->argv[1], &c->argv[2], STRING_SET_GET, -1,
+                       "+OK\r\n", "$-1\r\n");
+}
+
+/* GETDEL key */
+void cmd_getdel(struct client *c)
+{
+    struct object *o = db_lookup_read_or_reply(c, &c->argv[1], "$-1\r\n");
+    if (o == NULL || object_check_type_or_reply(c, o, OBJ_STRING) != 0) {
+        return;
+    }
+    reply_object(c, o);
+    db_delete(c->db, c->argv[1].ptr, c->argv[1].len);
+    server.dirty++;
+}
+
+/* GETEX key [EX s|PX ms|EXAT ts|PXAT ms|PERSIST] */
+void cmd_getex(struct client *c)
+{
+    unsigned flags;
+    long long expire;
+    if (string_parse_set_options(c, 2, true, &flags, &expire) != 0) {
+        return;
+    }
+    const struct arg *key = &c->argv[1];
+    struct object *o = db_lookup_read_or_reply(c, key, "$-1\r\n");
+    if (o == NULL || object_check_type_or_reply(c, o, OBJ_STRING) != 0) {
+        return;
+    }
+    reply_object(c, o);
+    if (expire >= 0) {
+        db_set_expire(c->db, key->ptr, key->len, expire);
+        db_signal_modified(c->db, key->ptr, key->len);
+        server.dirty++;
+        string_propagate_pxat(c, key, NULL, expire);
+    } else if ((flags & STRING_SET_PERSIST) &&
+               db_remove_expire(c->db, key->ptr, key->len)) {
+        db_signal_modified(c->db, key->ptr, key->len);
+        struct arg argv[2] = { { "PERSIST", 7 }, *key };
+        server_propagate(c->db->id, 2, argv);
+        c->flags |= CLIENT_PREVENT_PROP;
+        server.dirty++;
+    }
+}
+
+/* MGET key [key ...] */
+void cmd_mget(struct client *c)
+{
+    reply_array(c, c->argc - 1);
+    for (int i = 1; i < c->argc; i++) {
+        struct object *o = db_lookup_read(c->db, c->argv[i].ptr,
+                                          c->argv[i].len);
+        if (o == NULL || o->type != OBJ_STRING) {
+            reply_null(c);
+        } else {
+            reply_object(c, o);
+        }
+    }
+}
+
+static void string_mset_generic(struct client *c, bool nx)
+{
+    if (c->argc % 2 == 0) {
+        reply_error(c, "wrong number of arguments for '%s' command",
+                    nx ? "msetnx" : "mset");
+        return;
+    }
+    if (nx) {
+        for (int i = 1; i < c->argc; i += 2) {
+            if (db_exists(c->db, c->argv[i].ptr, c->argv[i].len)) {
+                reply_integer(c, 0);
+                return;
+            }
+        }
+    }
+    for (int i = 1; i < c->argc; i += 2) {
+        const struct arg *v = &c->argv[i + 1];
+        db_set_key(c->db, c->argv[i].ptr, c->argv[i].len,
+                   object_new_string(v->ptr, v->len, true), false);
+        server.dirty++;
+    }
+    if (nx) {
+        reply_integer(c, 1);
+    } else {
+        reply_ok(c);
+    }
+}
+
+/* MSET key value [key value ...] */
+void cmd_mset(struct client *c)
+{
+    string_mset_generic(c, false);
+}
+
+/* MSETNX key value [key value ...] */
+void cmd_msetnx(struct client *c)
+{
+    string_mset_generic(c, true);
+}
+
+/* APPEND key value */
+void cmd_append(struct client *c)
+{
+    const struct arg *key = &c->argv[1], *val = &c->argv[2];
+    bool wrong;
+    struct object *o = string_lookup_raw(c, key, &wrong);
+    if (wrong) {
+        return;
+    }
+    if (o == NULL) {
+        db_add(c->db, key->ptr, key->len,
+               object_new_string(val->ptr, val->len, false));
+        db_signal_modified(c->db, key->ptr, key->len);
+        server.dirty++;
+        reply_integer(c, (long long)val->len);
+        return;
+    }
+    if (string_check_size_or_reply(c, (long long)(sds_len(o->ptr) +
+                                                  val->len)) != 0) {
+        return;
+    }
+    o->ptr = sds_cat(o->ptr, val->ptr, val->len);
+    db_signal_modified(c->db, key->ptr, key->len);
+    server.dirty++;
+    reply_integer(c, (long long)sds_len(o->ptr));
+}
+
+/* STRLEN key */
+void cmd_strlen(struct client *c)
+{
+    struct object *o = db_lookup_read_or_reply(c, &c->argv[1], ":0\r\n");
+    if (o == NULL || object_check_type_or_reply(c, o, OBJ_STRING) != 0) {
+        return;
+    }
+    reply_integer(c, (long long)object_string_len(o));
+}
+
+/* INCR, DECR, INCRBY, DECRBY: add 'incr' to the integer at argv[1]. */
+static void string_incr_generic(struct client *c, long long incr)
+{
+    const struct arg *key = &c->argv[1];
+    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
+    long long value = 0;
+    if (o != NULL) {
+        if (object_check_type_or_reply(c, o, OBJ_STRING) != 0) {
+            return;
+        }
+        if (object_get_ll(o, &value) != 0) {
+            reply_error(c, "value is not an integer or out of range");
+            return;
+        }
+    }
+    if ((incr < 0 && value < 0 && incr < LLONG_MIN - value) ||
+        (incr > 0 && value > 0 && incr > LLONG_MAX - value)) {
+        reply_error(c, "increment or decrement would overflow");
+        return;
+    }
+    value += incr;
+    if (o != NULL && o->encoding == OBJ_ENC_INT && o->refcount == 1) {
+        o->ptr = (void *)(intptr_t)value;
+    } else if (o != NULL) {
+        db_overwrite(c->db, key->ptr, key->len, object_new_int(value));
+    } else {
+        db_add(c->db, key->ptr, key->len, object_new_int(value));
+    }
+    db_signal_modified(c->db, key->ptr, key->len);
+    server.dirty++;
+    reply_integer(c, value);
+}
+
+void cmd_incr(struct client *c)
+{
+    string_incr_generic(c, 1);
+}
+
+void cmd_decr(struct client *c)
+{
+    string_incr_generic(c, -1);
+}
+
+void cmd_incrby(struct client *c)
+{
+    long long incr;
+    if (arg_ll_or_reply(c, &c->argv[2], &incr, NULL) == 0) {
+        string_incr_generic(c, incr);
+    }
+}
+
+void cmd_decrby(struct client *c)
+{
+    long long decr;
+    if (arg_ll_or_reply(c, &c->argv[2], &decr, NULL) != 0) {
+        return;
+    }
+    if (decr == LLONG_MIN) {
+        reply_error(c, "decrement would overflow");
+        return;
+    }
+    string_incr_generic(c, -decr);
+}
+
+/* INCRBYFLOAT key increment */
+void cmd_incrbyfloat(struct client *c)
+{
+    const struct arg *key = &c->argv[1];
+    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
+    long double value = 0, incr;
+    if (o != NULL) {
+        if (object_check_type_or_reply(c, o, OBJ_STRING) != 0) {
+            return;
+        }
+        char buf[SERVER_LONG_STR_SIZE];
+        size_t len;
+        const char *p = object_string(o, buf, &len);
+        if (util_str2ld(p, len, &value) != 0) {
+            reply_error(c, "value is not a valid float");
+            return;
+        }
+    }
+    if (arg_ld_or_reply(c, &c->argv[2], &incr) != 0) {
+        return;
+    }
+    value += incr;
+    if (isnan(value) || isinf(value)) {
+        reply_error(c, "increment would produce NaN or Infinity");
+        return;
+    }
+    char out[5 * 1024];
+    size_t n = util_ld2str(out, sizeof(out), value);
+    struct object *nv = object_new_string(out, n, false);
+    if (o != NULL) {
+        db_overwrite(c->db, key->ptr, key->len, nv);
+    } else {
+        db_add(c->db, key->ptr, key->len, nv);
+    }
+    db_signal_modified(c->db, key->ptr, key->len);
+    server.dirty++;
+    reply_bulk(c, out, n);
+    struct arg argv[4] = { { "SET", 3 }, *key, { out, n }, { "KEEPTTL", 7 } };
+    server_propagate(c->db->id, 4, argv);
+    c->flags |= CLIENT_PREVENT_PROP;
+}
+
+/* Clamp Redis-style [start, end] (negative from the end) to a string of
+ * 'len' bytes. Returns false if the range is empty. */
+static bool string_clamp_range(long long len, long long *start,
+                               long long *end)
+{
+    if (*start < 0 && *end < 0 && *start > *end) {
+        return false;
+    }
+    if (*start < 0) {
+        *start += len;
+    }
+    if (*end < 0) {
+        *end += len;
+    }
+    if (*start < 0) {
+        *start = 0;
+    }
+    if (*end < 0) {
+        *end = 0;
+    }
+    if (*end >= len) {
+        *end = len - 1;
+    }
+    return len > 0 && *start <= *end;
+}
+
+/* GETRANGE key start end (also SUBSTR) */
+void cmd_getrange(struct client *c)
+{
+    long long start, end;
+    if (arg_ll_or_reply(c, &c->argv[2], &start, NULL) != 0 ||
+        arg_ll_or_reply(c, &c->argv[3], &end, NULL) != 0) {
+        return;
+    }
+    struct object *o = db_lookup_read_or_reply(c, &c->argv[1], "$0\r\n\r\n");
+    if (o == NULL || object_check_type_or_reply(c, o, OBJ_STRING) != 0) {
+        return;
+    }
+    char buf[SERVER_LONG_STR_SIZE];
+    size_t len;
+    const char *p = object_string(o, buf, &len);
+    if (!string_clamp_range((long long)len, &start, &end)) {
+        reply_bulk(c, "", 0);
+        return;
+    }
+    reply_bulk(c, p + start, (size_t)(end - start + 1));
+}
+
+/* SETRANGE key offset value */
+void cmd_setrange(struct client *c)
+{
+    const struct arg *key = &c->argv[1], *val = &c->argv[3];
+    long long offset;
+    if (arg_ll_or_reply(c, &c->argv[2], &offset, NULL) != 0) {
+        return;
+    }
+    if (offset < 0) {
+        reply_error(c, "offset is out of range");
+        return;
+    }
+    bool wrong;
+    struct object *o = string_lookup_raw(c, key, &wrong);
+    if (wrong) {
+        return;
+    }
+    if (val->len == 0) {
+        reply_integer(c, o != NULL ? (long long)sds_len(o->ptr) : 0);
+        return;
+    }
+    if (string_check_size_or_reply(c, offset + (long long)val->len) != 0) {
+        return;
+    }
+    if (o == NULL) {
+        o = object_new_sds(sds_new(NULL, 0));
+        db_add(c->db, key->ptr, key->len, o);
+    }
+    size_t need = (size_t)offset + val->len;
+    size_t cur = sds_len(o->ptr);
+    if (need > cur) {
+        o->ptr = sds_make_room(o->ptr, need - cur);
+        memset((char *)o->ptr + cur, 0, need - cur);
+        sds_set_len(o->ptr, need);
+    }
+    memcpy((char *)o->ptr + offset, val->ptr, val->len);
+    db_signal_modified(c->db, key->ptr, key->len);
+    server.dirty++;
+    reply_integer(c, (long long)sds_len(o->ptr));
+}
+
+/* Parse a bit offset (0 .. 2^32-1) or reply Redis's error. */
+static int string_bit_offset_or_reply(struct client *c, const struct arg *a,
+                                      uint64_t *offset)
+{
+    long long v;
+    if (resp_parse_ll(a->ptr, a->len, &v) != 0 || v < 0 ||
+        (v >> 3) >= SERVER_MAX_STRING) {
+        reply_error(c, "bit offset is not an integer or out of range");
+        return -1;
+    }
+    *offset = (uint64_t)v;
+    return 0;
+}
+
+/* SETBIT key offset value */
+void cmd_setbit(struct client *c)
+{
+    const struct arg *key = &c->argv[1];
+    uint64_t offset;
+    if (string_bit_offset_or_reply(c, &c->argv[2], &offset) != 0) {
+        return;
+    }
+    const struct arg *v = &c->argv[3];
+    if (v->len != 1 || (v->ptr[0] != '0' && v->ptr[0] != '1')) {
+        reply_error(c, "bit is not an integer or out of range");
+        return;
+    }
+    bool wrong;
+    struct object *o = string_lookup_raw(c, key, &wrong);
+    if (wrong) {
+        return;
+    }
+    if (o == NULL) {
+        o = object_new_sds(sds_new(NULL, 0));
+        db_add(c->db, key->ptr, key->len, o);
+    }
+    size_t byte = (size_t)(offset >> 3);
+    size_t cur = sds_len(o->ptr);
+    if (byte + 1 > cur) {
+        o->ptr = sds_make_room(o->ptr, byte + 1 - cur);
+        memset((char *)o->ptr + cur, 0, byte + 1 - cur);
+        sds_set_len(o->ptr, byte + 1);
+    }
+    unsigned char *p = (unsigned char *)o->ptr + byte;
+    int bit = 7 - (int)(offset & 7);
+    int old = (*p >> bit) & 1;
+    if (v->ptr[0] == '1') {
+        *p |= (unsigned char)(1u << bit);
+    } else {
+        *p &= (unsigned char)~(1u << bit);
+    }
+    db_signal_modified(c->db, key->ptr, key->len);
+    server.dirty++;
+    reply_integer(c, old);
+}
+
+/* GETBIT key offset */
+void cmd_getbit(struct client *c)
+{
+    uint64_t offset;
+    if (string_bit_offset_or_reply(c, &c->argv[2], &offset) != 0) {
+        return;
+    }
+    struct object *o = db_lookup_read_or_reply(c, &c->argv[1], ":0\r\n");
+    if (o == NULL || object_check_type_or_reply(c, o, OBJ_STRING) != 0) {
+        return;
+    }
+    char buf[SERVER_LONG_STR_SIZE];
+    size_t len;
+    const unsigned char *p = (const unsigned char *)object_string(o, buf,
+                                                                  &len);
+    size_t byte = (size_t)(offset >> 3);
+    int bit = 0;
+    if (byte < len) {
+        bit = (p[byte] >> (7 - (offset & 7))) & 1;
+    }
+    reply_integer(c, bit);
+}
+
+/* Parse the optional [start end [BYTE|BIT]] of BITCOUNT (from 'first') or
+ * [start [end [BYTE|BIT]]] of BITPOS into a bit range over a string of
+ * 'len' bytes. Sets '*end_given'. Returns 1 if the range is empty, 0 if
+ * not, -1 after an error reply. */
+static int string_bit_range(struct client *c, int first, bool need_end,
+                            size_t len, uint64_t *from, uint64_t *to,
+                            bool *end_given)
+{
+    long long start = 0, end = -1;
+    bool bits = false;
+    int n = c->argc - first;
+    *end_given = false;
+    if (n == 0) {
+        start = 0;
+        end = (long long)len * 8 - 1;
+        bits = true;
+    } else {
+        if ((need_end && n == 1) || n > 3) {
+            reply_syntax_error(c);
+            return -1;
+        }
+        if (arg_ll_or_reply(c, &c->argv[first], &start, NULL) != 0) {
+            return -1;
+        }
+        if (n >= 2) {
+            if (arg_ll_or_reply(c, &c->argv[first + 1], &end, NULL) != 0) {
+                return -1;
+            }
+            *end_given = true;
+        }
+        if (n == 3) {
+            if (arg_is(&c->argv[first + 2], "bit")) {
+                bits = true;
+            } else if (!arg_is(&c->argv[first + 2], "byte")) {
+                reply_syntax_error(c);
+                return -1;
+            }
+        }
+        if (n == 1) {
+            end = bits ? (long long)len * 8 - 1 : (long long)len - 1;
+        }
+    }
+    long long total = bits ? (long long)len * 8 : (long long)len;
+    if (!string_clamp_range(total, &start, &end)) {
+        return 1;
+    }
+    *from = bits ? (uint64_t)start : (uint64_t)start * 8;
+    *to = bits ? (uint64_t)end : (uint64_t)end * 8 + 7;
+    return 0;
+}
+
+/* BITCOUNT key [start end [BYTE|BIT]] */
+void cmd_bitcount(struct client *c)
+{
+    struct object *o = db_lookup_read(c->db, c->argv[1].ptr, c->argv[1].len);
+    if (o != NULL && object_check_type_or_reply(c, o, OBJ_STRING) != 0) {
+        return;
+    }
+    char buf[SERVER_LONG_STR_SIZE];
+    size_t len = 0;
+    const unsigned char *p = (const unsigned char *)"";
+    if (o != NULL) {
+        p = (const unsigned char *)object_string(o, buf, &len);
+    }
+    uint64_t from, to;
+    bool end_given;
+    int rc = string_bit_range(c, 2, true, len, &from, &to, &end_given);
+    if (rc < 0) {
+        return;
+    }
+    long long count = 0;
+    if (rc == 0) {
+        uint64_t i = from;
+        for (; i <= to && (i & 7) != 0; i++) {
+            count += (p[i >> 3] >> (7 - (i & 7))) & 1;
+        }
+        for (; i + 7 <= to; i += 8) {
+            count += __builtin_popcount(p[i >> 3]);
+        }
+        for (; i <= to; i++) {
+            count += (p[i >> 3] >> (7 - (i & 7))) & 1;
+        }
+    }
+    reply_integer(c, count);
+}
+
+/* BITPOS key bit [start [end [BYTE|BIT]]] */
+void cmd_bitpos(struct client *c)
+{
+    const struct arg *b = &c->argv[2];
+    long long want;
+    if (arg_ll_or_reply(c, b, &want, NULL) != 0) {
+        return;
+    }
+    if (want != 0 && want != 1) {
+        reply_error(c, "The bit argument must be 1 or 0.");
+        return;
+    }
+    struct object *o = db_lookup_read(c->db, c->argv[1].ptr, c->argv[1].len);
+    if (o != NULL && object_check_type_or_reply(c, o, OBJ_STRING) != 0) {
+        return;
+    }
+    char buf[SERVER_LONG_STR_SIZE];
+    size_t len = 0;
+    const unsigned char *p = (const unsigned char *)"";
+    if (o != NULL) {
+        p = (const unsigned char *)object_string(o, buf, &len);
+    }
+    uint64_t from, to;
+    bool end_given;
+    int rc = string_bit_range(c, 3, false, len, &from, &to, &end_given);
+    if (rc < 0) {
+        return;
+    }
+    if (o == NULL) {
+        reply_integer(c, want ? -1 : 0);
+        return;
+    }
+    if (rc == 1) {
+        reply_integer(c, -1);
+        return;
+    }
+    for (uint64_t i = from; i <= to; i++) {
+        if (((p[i >> 3] >> (7 - (i & 7))) & 1) == want) {
+            reply_integer(c, (long long)i);
+            return;
+        }
+    }
+    /* Looking for a clear bit past an open-ended range: the string is
+     * padded with zeros on the right. */
+    if (want == 0 && !end_given) {
+        reply_integer(c, (long long)len * 8);
+        return;
+    }
+    reply_integer(c, -1);
+}

@@ -1,0 +1,156 @@
+#!/bin/sh
+test_description='codis-server starts, speaks RESP and guards its input'
+. "$(dirname "$0")/lib.sh"
+. "$TEST_DIRECTORY/lib-server.sh"
+
+test_expect_success 'codis-server --help prints usage and succeeds' '
+    codis-server --help >out &&
+    grep "usage: codis-server" out &&
+    codis server --help >out2 &&
+    test_cmp out out2
+'
+
+test_expect_success 'an unknown directive in the config file names file and line' '
+    printf "port 7000\n# comment\nbogus-directive 1\n" >bad.conf &&
+    test_expect_code 1 codis-server bad.conf 2>err &&
+    grep "bad.conf'"'"' line 3: unknown directive '"'"'bogus-directive'"'"'" err
+'
+
+test_expect_success 'an unknown option on the command line fails' '
+    test_expect_code 1 codis-server --no-such-thing 1 2>err &&
+    grep "unknown directive '"'"'no-such-thing'"'"'" err &&
+    test_expect_code 1 codis-server --maxmemory lots 2>err &&
+    grep "must be a memory value" err
+'
+
+test_expect_success 'start a server' '
+    start_server
+'
+
+test_expect_success 'PING, ECHO, SET, GET, DEL, EXISTS' '
+    cli ping >actual &&
+    cli ping hello >>actual &&
+    cli echo "two words" >>actual &&
+    cli set k1 v1 >>actual &&
+    cli get k1 >>actual &&
+    cli exists k1 k1 nokey >>actual &&
+    cli del k1 nokey >>actual &&
+    cli get k1 >>actual &&
+    cat >expect <<-\EOT &&
+	PONG
+	hello
+	two words
+	OK
+	v1
+	2
+	1
+
+	EOT
+    test_cmp expect actual
+'
+
+test_expect_success 'SELECT keeps databases apart' '
+    cli set where db0 &&
+    cli -n 3 set where db3 &&
+    cli get where >actual &&
+    cli -n 3 get where >>actual &&
+    cli select 16 >>actual &&
+    cli select x >>actual &&
+    cat >expect <<-\EOT &&
+	db0
+	db3
+	ERR DB index is out of range
+
+	ERR value is not an integer or out of range
+
+	EOT
+    test_cmp expect actual
+'
+
+test_expect_success 'unknown commands and wrong arity get Redis errors' '
+    cli nosuchcmd a b >actual &&
+    cli get >>actual &&
+    cli set k >>actual &&
+    cli ping a b >>actual &&
+    cat >expect <<-\EOT &&
+	ERR unknown command '"'"'nosuchcmd'"'"', with args beginning with: '"'"'a'"'"' '"'"'b'"'"' 
+
+	ERR wrong number of arguments for '"'"'get'"'"' command
+
+	ERR wrong number of arguments for '"'"'set'"'"' command
+
+	ERR wrong number of arguments for '"'"'ping'"'"' command
+
+	EOT
+    test_cmp expect actual
+'
+
+test_expect_success 'inline commands work (telnet style)' '
+    raw_send "PING\r\nSET inl  hello\r\nGET inl\r\nQUIT\r\n" >actual &&
+    printf "+PONG\r\n+OK\r\n\$5\r\nhello\r\n+OK\r\n" >expect &&
+    test_cmp expect actual
+'
+
+test_expect_success 'pipelined requests are answered in order' '
+    raw_send "*3\r\n\$3\r\nSET\r\n\$1\r\np\r\n\$1\r\n1\r\n*2\r\n\$4\r\nINCR\r\n\$1\r\np\r\n*2\r\n\$3\r\nGET\r\n\$1\r\np\r\n*1\r\n\$4\r\nQUIT\r\n" >actual &&
+    printf "+OK\r\n:2\r\n\$1\r\n2\r\n+OK\r\n" >expect &&
+    test_cmp expect actual
+'
+
+test_expect_success 'a request split into single bytes is parsed' '
+    python3 - "$SERVER_PORT" <<-\EOT >actual &&
+	import socket, sys, time
+	s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+	for b in b"*2\r\n$4\r\nECHO\r\n$5\r\nsplit\r\n":
+	    s.send(bytes([b]))
+	    time.sleep(0.001)
+	sys.stdout.write(s.recv(100).decode())
+	EOT
+    printf "\$5\r\nsplit\r\n" >expect &&
+    test_cmp expect actual
+'
+
+test_expect_success 'a protocol error is answered, the connection closed' '
+    raw_send "*1\r\n\$4\r\nPING\r\n*x\r\n*1\r\n\$4\r\nPING\r\n" >actual &&
+    printf "+PONG\r\n-ERR Protocol error: invalid multibulk length\r\n" >expect &&
+    test_cmp expect actual &&
+    raw_send "*1\r\nPING\r\n" >actual &&
+    printf "%s\r\n" "-ERR Protocol error: expected '"'"'\$'"'"', got '"'"'P'"'"'" >expect &&
+    test_cmp expect actual &&
+    server_alive
+'
+
+test_expect_success 'a huge bulk length is refused and the server lives' '
+    raw_send "*2\r\n\$3\r\nGET\r\n\$99999999999\r\n" >actual &&
+    printf "%s\r\n" "-ERR Protocol error: invalid bulk length" >expect &&
+    test_cmp expect actual &&
+    raw_send "*99999999\r\n" >actual &&
+    printf "%s\r\n" "-ERR Protocol error: invalid multibulk length" >expect &&
+    test_cmp expect actual &&
+    server_alive
+'
+
+test_expect_success 'a big value (1 MiB) round-trips' '
+    python3 -c "print(\"x\" * 1048576, end=\"\")" >big &&
+    cli -x set big <big &&
+    cli strlen big >actual &&
+    echo 1048576 >expect &&
+    test_cmp expect actual &&
+    cli --no-raw get big >got &&
+    test $(wc -c <got) -ge 1048576
+'
+
+test_expect_success 'the server still answers after all of the above' '
+    server_alive &&
+    cli dbsize >actual &&
+    echo 4 >expect &&
+    test_cmp expect actual
+'
+
+test_expect_success 'SHUTDOWN stops the server' '
+    cli shutdown nosave;
+    wait_until "! kill -0 $SERVER_PID" &&
+    test_must_fail wait $SERVER_PID 2>/dev/null || true
+'
+
+test_done

@@ -11,6 +11,9 @@
 
 /* Entry points of the roles, one per roles/<role>/. */
 int server_main(int argc, char **argv);
+int dashboard_main(int argc, char **argv);
+int config_main(int argc, char **argv);
+int ha_main(int argc, char **argv);
 
 /* One role: its name, its entry point and a line for the role list. */
 struct codis_role {
@@ -23,6 +26,9 @@ struct codis_role {
  * NULL name ends the table. */
 static const struct codis_role codis_roles[] = {
     { "server", server_main, "Redis-compatible data server with slots" },
+    { "dashboard", dashboard_main, "the cluster's management HTTP API" },
+    { "config", config_main, "the codis-config CLI (talks to the dashboard)" },
+    { "ha", ha_main, "promotes a slave when a group's master dies" },
     { NULL, NULL, NULL },
 };
 

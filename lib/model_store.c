@@ -216,15 +216,40 @@ int model_store_init_slots(struct model_store *st, bool force, char *err,
     for (int i = 0; i < SLOT_COUNT; i++) {
         struct model_slot slot;
         model_slot_init(&slot, st->product, i);
-        rc = model_store_save_slot(st, &slot, err, errlen);
+        char spath[MODEL_PATH_MAX];
+        if (model_path_slot(spath, sizeof(spath), st->product, i) != 0) {
+            return model_store_too_long(err, errlen);
+        }
+        /* Creating first saves a round trip per slot on a fresh product. */
+        cJSON *json = model_slot_to_json(&slot);
+        char *text = json_print_compact(json);
+        cJSON_Delete(json);
+        rc = coord_create(st->coord, spath, text, strlen(text),
+                          COORD_PERSISTENT, NULL, 0);
+        if (rc == COORD_EXISTS) {
+            rc = coord_set(st->coord, spath, text, strlen(text), -1);
+        }
+        mem_free(text);
         if (rc != COORD_OK) {
-            return rc;
+            return model_store_fail(st, rc, "write slot", err, errlen);
         }
     }
     return COORD_OK;
 }
 
 /* ---- groups and servers ---------------------------------------------- */
+
+/* Servers in a group: the master first, then slaves, then offline ones,
+ * each by address, so listings do not depend on port numbers. */
+static int model_store_server_cmp(const void *a, const void *b)
+{
+    const struct model_server *x = a;
+    const struct model_server *y = b;
+    if (x->type != y->type) {
+        return (int)x->type - (int)y->type;
+    }
+    return strcmp(x->addr, y->addr);
+}
 
 int model_store_load_group(struct model_store *st, int gid,
                            struct model_group *group, char *err,
@@ -281,6 +306,8 @@ int model_store_load_group(struct model_store *st, int gid,
         model_group_release(group);
         return rc;
     }
+    qsort(group->servers, group->count, sizeof(*group->servers),
+          model_store_server_cmp);
     return COORD_OK;
 }
 

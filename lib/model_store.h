@@ -73,8 +73,9 @@ int model_store_init_slots(struct model_store *st, bool force, char *err,
 
 /* ---- groups and servers ---- */
 
-/* Read group 'gid' with its servers into 'group' (release with
- * model_group_release); COORD_NONODE ("group 3 does not exist"). */
+/* Read group 'gid' with its servers (master, slaves, offline, each by
+ * address) into 'group' (release with model_group_release);
+ * COORD_NONODE ("group 3 does not exist"). */
 int model_store_load_group(struct model_store *st, int gid,
                            struct model_group *group, char *err,
                            size_t errlen);

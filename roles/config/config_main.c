@@ -1,0 +1,469 @@
+/* codis config: the Codis 2 codis-config CLI (codis-facts §9.1). Every
+ * command but `dashboard` is one HTTP call to the dashboard at
+ * dashboard_addr (config.ini); the JSON answer is printed indented, as
+ * Codis prints it. A refused call or an unreachable dashboard is a
+ * one-line error and exit 1; misuse prints the usage and exits 2.
+ * `dashboard` runs the dashboard role in this process's place (exec of
+ * our own binary), so the two roles share no code. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/conf.h"
+#include "lib/httpc.h"
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/mem.h"
+#include "lib/model.h"
+
+/* How long one call may take: actions wait for proxies (30 s in Codis). */
+#define CONFIG_HTTP_TIMEOUT_MS 120000
+
+static const char config_usage_text[] =
+    "usage: codis-config [-c <config_file>] [-L <log_file>] "
+    "[--log-level=<level>]\n"
+    "                    <command> [<args>...]\n"
+    "\n"
+    "options:\n"
+    "   -c <config_file>       config.ini (default: config.ini)\n"
+    "   -L <log_file>          log to this file (default: stderr)\n"
+    "   --log-level=<level>    debug, info, warn or error\n"
+    "\n"
+    "commands:\n"
+    "   server list\n"
+    "   server add <group_id> <redis_addr> <role>\n"
+    "   server remove <group_id> <redis_addr>\n"
+    "   server promote <group_id> <redis_addr>\n"
+    "   server add-group <group_id>\n"
+    "   server remove-group <group_id>\n"
+    "   slot init [-f]\n"
+    "   slot info <slot_id>\n"
+    "   slot set <slot_id> <group_id> <status>\n"
+    "   slot range-set <slot_from> <slot_to> <group_id> <status>\n"
+    "   proxy list\n"
+    "   proxy online <proxy_name>\n"
+    "   proxy offline <proxy_name>\n"
+    "   action gc [-n <num> | -s <seconds>]\n"
+    "   action remove-lock\n"
+    "   action remove-fence\n"
+    "   dashboard [--addr=<address>] [--http-log=<log_file>]\n";
+
+/* A parsed command line, handed to the command functions. */
+struct config_call {
+    const char *dashboard_addr; /* host:port */
+    const char *config;         /* -c */
+    const char *log_file;       /* -L */
+    const char *level;          /* --log-level= */
+    int argc;                   /* words after the command's two names */
+    char **argv;
+};
+
+/* Print the usage to stderr and return 2 (misuse). */
+static int config_misuse(const char *fmt, const char *arg)
+{
+    if (fmt != NULL) {
+        fprintf(stderr, "codis-config: ");
+        fprintf(stderr, fmt, arg);
+        fprintf(stderr, "\n");
+    }
+    fputs(config_usage_text, stderr);
+    return 2;
+}
+
+/* Parse a decimal integer argument; -1 if it is not one. */
+static int config_int(const char *s, long long *v)
+{
+    char *end;
+    errno = 0;
+    *v = strtoll(s, &end, 10);
+    return *s != '\0' && *end == '\0' && errno == 0 ? 0 : -1;
+}
+
+/* Send one request to the dashboard and print the answer. 'body' (may be
+ * NULL) is freed here. Returns the exit status. */
+static int config_http(const struct config_call *c, const char *method,
+                       const char *path, cJSON *body)
+{
+    char url[MODEL_ADDR_MAX + 256];
+    snprintf(url, sizeof(url), "http://%s%s", c->dashboard_addr, path);
+    char *text = body != NULL ? json_print_compact(body) : NULL;
+    cJSON_Delete(body);
+    struct httpc_response resp;
+    char err[1024];
+    log_debug("%s %s %s", method, url, text != NULL ? text : "");
+    int rc = httpc_request(method, url, text, CONFIG_HTTP_TIMEOUT_MS, &resp,
+                           err, sizeof(err));
+    mem_free(text);
+    if (rc != 0) {
+        fprintf(stderr, "codis-config: cannot reach the dashboard at '%s': "
+                        "%s\n", c->dashboard_addr, err);
+        return 1;
+    }
+    char why[128];
+    cJSON *json = json_parse(resp.body, resp.len, why, sizeof(why));
+    if (resp.status != 200) {
+        const cJSON *msg = cJSON_GetObjectItemCaseSensitive(json, "msg");
+        const char *m = cJSON_IsString(msg) ? msg->valuestring : resp.body;
+        log_info("http status code %ld, %s", resp.status, resp.body);
+        fprintf(stderr, "codis-config: dashboard refused (http %ld): %s\n",
+                resp.status, m);
+        cJSON_Delete(json);
+        httpc_response_release(&resp);
+        return 1;
+    }
+    if (json == NULL) {
+        fprintf(stderr, "codis-config: bad answer from the dashboard: %s\n",
+                why);
+        httpc_response_release(&resp);
+        return 1;
+    }
+    char *out = json_print(json);
+    printf("%s\n", out);
+    mem_free(out);
+    cJSON_Delete(json);
+    httpc_response_release(&resp);
+    return 0;
+}
+
+/* {"addr": a, "group_id": g} (+ "type") bodies of the server commands. */
+static cJSON *config_server_body(long long gid, const char *addr,
+                                 const char *type)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "addr", addr);
+    if (type != NULL) {
+        cJSON_AddStringToObject(o, "type", type);
+    }
+    cJSON_AddNumberToObject(o, "group_id", (double)gid);
+    return o;
+}
+
+static int config_server_list(struct config_call *c)
+{
+    return config_http(c, "GET", "/api/server_groups", NULL);
+}
+
+static int config_server_add(struct config_call *c)
+{
+    long long gid;
+    if (config_int(c->argv[0], &gid) != 0) {
+        return config_misuse("invalid group id '%s'", c->argv[0]);
+    }
+    char path[128];
+    snprintf(path, sizeof(path), "/api/server_group/%lld/addServer", gid);
+    return config_http(c, "PUT", path,
+                       config_server_body(gid, c->argv[1], c->argv[2]));
+}
+
+/* removeServer and promote: the same arguments, another path. */
+static int config_server_op(struct config_call *c, const char *method,
+                            const char *op)
+{
+    long long gid;
+    if (config_int(c->argv[0], &gid) != 0) {
+        return config_misuse("invalid group id '%s'", c->argv[0]);
+    }
+    char path[128];
+    snprintf(path, sizeof(path), "/api/server_group/%lld/%s", gid, op);
+    return config_http(c, method, path,
+                       config_server_body(gid, c->argv[1], NULL));
+}
+
+static int config_server_remove(struct config_call *c)
+{
+    return config_server_op(c, "PUT", "removeServer");
+}
+
+static int config_server_promote(struct config_call *c)
+{
+    return config_server_op(c, "POST", "promote");
+}
+
+static int config_server_add_group(struct config_call *c)
+{
+    long long gid;
+    if (config_int(c->argv[0], &gid) != 0) {
+        return config_misuse("invalid group id '%s'", c->argv[0]);
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "id", (double)gid);
+    return config_http(c, "PUT", "/api/server_groups", o);
+}
+
+static int config_server_remove_group(struct config_call *c)
+{
+    long long gid;
+    if (config_int(c->argv[0], &gid) != 0) {
+        return config_misuse("invalid group id '%s'", c->argv[0]);
+    }
+    char path[128];
+    snprintf(path, sizeof(path), "/api/server_group/%lld", gid);
+    return config_http(c, "DELETE", path, NULL);
+}
+
+static int config_slot_init(struct config_call *c)
+{
+    if (c->argc == 1 && strcmp(c->argv[0], "-f") != 0) {
+        return config_misuse("unknown option '%s'", c->argv[0]);
+    }
+    return config_http(c, "POST",
+                       c->argc == 1 ? "/api/slots/init?is_force=1"
+                                    : "/api/slots/init",
+                       NULL);
+}
+
+static int config_slot_info(struct config_call *c)
+{
+    long long id;
+    if (config_int(c->argv[0], &id) != 0) {
+        return config_misuse("invalid slot id '%s'", c->argv[0]);
+    }
+    char path[64];
+    snprintf(path, sizeof(path), "/api/slot/%lld", id);
+    return config_http(c, "GET", path, NULL);
+}
+
+/* POST /api/slot for [from, to] -> gid with status. */
+static int config_slot_post(struct config_call *c, const char *from,
+                            const char *to, const char *gid,
+                            const char *status)
+{
+    long long f, t, g;
+    if (config_int(from, &f) != 0) {
+        return config_misuse("invalid slot id '%s'", from);
+    }
+    if (config_int(to, &t) != 0) {
+        return config_misuse("invalid slot id '%s'", to);
+    }
+    if (config_int(gid, &g) != 0) {
+        return config_misuse("invalid group id '%s'", gid);
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "from", (double)f);
+    cJSON_AddNumberToObject(o, "to", (double)t);
+    cJSON_AddNumberToObject(o, "new_group", (double)g);
+    cJSON_AddStringToObject(o, "status", status);
+    return config_http(c, "POST", "/api/slot", o);
+}
+
+static int config_slot_set(struct config_call *c)
+{
+    return config_slot_post(c, c->argv[0], c->argv[0], c->argv[1],
+                            c->argv[2]);
+}
+
+static int config_slot_range_set(struct config_call *c)
+{
+    return config_slot_post(c, c->argv[0], c->argv[1], c->argv[2],
+                            c->argv[3]);
+}
+
+static int config_proxy_list(struct config_call *c)
+{
+    return config_http(c, "GET", "/api/proxy/list", NULL);
+}
+
+static int config_proxy_state(struct config_call *c, const char *state)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", c->argv[0]);
+    cJSON_AddStringToObject(o, "state", state);
+    return config_http(c, "POST", "/api/proxy", o);
+}
+
+static int config_proxy_online(struct config_call *c)
+{
+    return config_proxy_state(c, "online");
+}
+
+static int config_proxy_offline(struct config_call *c)
+{
+    return config_proxy_state(c, "mark_offline");
+}
+
+static int config_action_gc(struct config_call *c)
+{
+    long long v;
+    if (c->argc != 2 ||
+        (strcmp(c->argv[0], "-n") != 0 && strcmp(c->argv[0], "-s") != 0)) {
+        return config_misuse("action gc needs -n <num> or -s <seconds>",
+                             NULL);
+    }
+    if (config_int(c->argv[1], &v) != 0 || v < 0) {
+        return config_misuse("invalid number '%s'", c->argv[1]);
+    }
+    char path[128];
+    snprintf(path, sizeof(path), "/api/action/gc?%s=%lld",
+             c->argv[0][1] == 'n' ? "keep" : "secs", v);
+    return config_http(c, "GET", path, NULL);
+}
+
+static int config_action_remove_lock(struct config_call *c)
+{
+    return config_http(c, "GET", "/api/force_remove_locks", NULL);
+}
+
+static int config_action_remove_fence(struct config_call *c)
+{
+    return config_http(c, "GET", "/api/remove_fence", NULL);
+}
+
+/* Run `codis dashboard` in our place with the same config and options. */
+static int config_dashboard(struct config_call *c)
+{
+    char *argv[16];
+    int n = 0;
+    argv[n++] = "codis";
+    argv[n++] = "dashboard";
+    argv[n++] = "-c";
+    argv[n++] = (char *)c->config;
+    char level[128];
+    if (c->log_file != NULL) {
+        argv[n++] = "-L";
+        argv[n++] = (char *)c->log_file;
+    }
+    if (c->level != NULL) {
+        snprintf(level, sizeof(level), "--log-level=%s", c->level);
+        argv[n++] = level;
+    }
+    for (int i = 0; i < c->argc; i++) {
+        if (strncmp(c->argv[i], "--addr=", 7) != 0 &&
+            strncmp(c->argv[i], "--http-log=", 11) != 0) {
+            return config_misuse("unknown dashboard option '%s'",
+                                 c->argv[i]);
+        }
+        argv[n++] = c->argv[i];
+    }
+    argv[n] = NULL;
+    fflush(NULL);
+    execv("/proc/self/exe", argv);
+    fprintf(stderr, "codis-config: cannot run the dashboard: %s\n",
+            strerror(errno));
+    return 1;
+}
+
+/* The commands: two words, the argument counts allowed (max -1: any),
+ * the function. */
+struct config_command {
+    const char *group;
+    const char *name; /* NULL: the group word alone is the command */
+    int min_args;
+    int max_args;
+    int (*run)(struct config_call *c);
+};
+
+static const struct config_command config_commands[] = {
+    { "server", "list", 0, 0, config_server_list },
+    { "server", "add", 3, 3, config_server_add },
+    { "server", "remove", 2, 2, config_server_remove },
+    { "server", "promote", 2, 2, config_server_promote },
+    { "server", "add-group", 1, 1, config_server_add_group },
+    { "server", "remove-group", 1, 1, config_server_remove_group },
+    { "slot", "init", 0, 1, config_slot_init },
+    { "slot", "info", 1, 1, config_slot_info },
+    { "slot", "set", 3, 3, config_slot_set },
+    { "slot", "range-set", 4, 4, config_slot_range_set },
+    { "proxy", "list", 0, 0, config_proxy_list },
+    { "proxy", "online", 1, 1, config_proxy_online },
+    { "proxy", "offline", 1, 1, config_proxy_offline },
+    { "action", "gc", 0, 2, config_action_gc },
+    { "action", "remove-lock", 0, 0, config_action_remove_lock },
+    { "action", "remove-fence", 0, 0, config_action_remove_fence },
+    { "dashboard", NULL, 0, 2, config_dashboard },
+    { NULL, NULL, 0, 0, NULL },
+};
+
+/* Find the command for argv[0] (and argv[1]); sets '*used' to the number
+ * of words it took. */
+static const struct config_command *config_find(int argc, char **argv,
+                                                int *used)
+{
+    for (const struct config_command *k = config_commands; k->group; k++) {
+        if (strcmp(k->group, argv[0]) != 0) {
+            continue;
+        }
+        if (k->name == NULL) {
+            *used = 1;
+            return k;
+        }
+        if (argc > 1 && strcmp(k->name, argv[1]) == 0) {
+            *used = 2;
+            return k;
+        }
+    }
+    return NULL;
+}
+
+/* The entry point of `codis config`; returns the exit status. */
+int config_main(int argc, char **argv)
+{
+    struct config_call call;
+    memset(&call, 0, sizeof(call));
+    call.config = "config.ini";
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(config_usage_text, stdout);
+            return 0;
+        } else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+            call.config = argv[++i];
+        } else if (strcmp(argv[i], "-L") == 0 && i + 1 < argc) {
+            call.log_file = argv[++i];
+        } else if (strncmp(argv[i], "--log-level=", 12) == 0) {
+            call.level = argv[i] + 12;
+        } else {
+            return config_misuse("unknown option '%s'", argv[i]);
+        }
+    }
+    if (i == argc) {
+        return config_misuse("no command given", NULL);
+    }
+    int used = 0;
+    const struct config_command *cmd = config_find(argc - i, argv + i, &used);
+    if (cmd == NULL) {
+        return config_misuse("unknown command '%s'", argv[i]);
+    }
+    call.argc = argc - i - used;
+    call.argv = argv + i + used;
+    for (int k = 0; k < call.argc; k++) {
+        if (strcmp(call.argv[k], "--help") == 0) {
+            fputs(config_usage_text, stdout);
+            return 0;
+        }
+    }
+    if (call.argc < cmd->min_args ||
+        (cmd->max_args >= 0 && call.argc > cmd->max_args)) {
+        return config_misuse("wrong number of arguments for '%s'", argv[i]);
+    }
+    if (cmd->name == NULL) {
+        return cmd->run(&call);
+    }
+    char err[512];
+    if (log_init("config", call.log_file, err, sizeof(err)) != 0) {
+        fprintf(stderr, "codis-config: %s\n", err);
+        return 1;
+    }
+    enum log_level level = call.log_file != NULL ? LOG_INFO : LOG_WARN;
+    if (call.level != NULL && log_parse_level(call.level, &level) != 0) {
+        log_close();
+        return config_misuse("unknown log level '%s'", call.level);
+    }
+    log_set_level(level);
+    struct conf *conf = access(call.config, F_OK) == 0
+                            ? conf_load(call.config, err, sizeof(err))
+                            : conf_new();
+    struct model_config cfg;
+    if (conf == NULL || model_config_load(conf, &cfg, err, sizeof(err))) {
+        fprintf(stderr, "codis-config: %s\n", err);
+        conf_free(conf);
+        log_close();
+        return 1;
+    }
+    conf_free(conf);
+    call.dashboard_addr = cfg.dashboard_addr;
+    int status = cmd->run(&call);
+    log_close();
+    return status;
+}

@@ -1,0 +1,557 @@
+/* Server group routes of the dashboard (codis-facts §4.1): list, create,
+ * get, delete a group; add, remove and promote a server. Each change takes
+ * the operation lock, checks the request against the stored model, writes
+ * the nodes and posts a group action (confirmed by proxies when a master
+ * is added or promoted, as in Codis 2). */
+#include "roles/dashboard/dashboard.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/coord.h"
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/slot.h"
+
+#define API_GROUP_MAX_ID 2147483647LL
+
+void api_group_list(struct http_request *req, void *arg)
+{
+    struct dashboard *d = arg;
+    char err[512];
+    struct model_group *groups;
+    size_t n;
+    int rc = model_store_load_groups(&d->store, &groups, &n, err,
+                                     sizeof(err));
+    if (rc != 0) {
+        dashboard_reply_store_error(req, rc, err);
+        return;
+    }
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++) {
+        cJSON_AddItemToArray(arr, model_group_to_json(&groups[i]));
+    }
+    model_store_free_groups(groups, n);
+    http_reply_json(req, 200, arr);
+    cJSON_Delete(arr);
+}
+
+/* Post a group action for group 'gid' as now stored. Returns 0, or -1
+ * with 'err' and '*rc' set. */
+static int api_group_publish(struct dashboard *d, int gid,
+                             enum model_action_type type, bool confirm,
+                             int *rc, char *err, size_t errlen)
+{
+    struct model_group g;
+    *rc = model_store_load_group(&d->store, gid, &g, err, errlen);
+    if (*rc == COORD_NONODE && type == MODEL_ACTION_GROUP_REMOVE) {
+        memset(&g, 0, sizeof(g));
+        g.id = gid;
+        snprintf(g.product, sizeof(g.product), "%s", d->store.product);
+        *rc = 0;
+    }
+    if (*rc != 0) {
+        return -1;
+    }
+    cJSON *target = model_group_to_json(&g);
+    model_group_release(&g);
+    *rc = model_store_post_action(&d->store, type, target, confirm, NULL, 0,
+                                  err, errlen);
+    cJSON_Delete(target);
+    return *rc == 0 ? 0 : -1;
+}
+
+/* Reply for a failed publish: the change is stored, the action failed. */
+static void api_group_reply_publish_error(struct http_request *req, int rc,
+                                          const char *err)
+{
+    if (strncmp(err, "receiver timeout", 16) == 0) {
+        http_reply_error(req, 504, "%s", err);
+    } else if (strncmp(err, "Some proxies", 12) == 0) {
+        http_reply_error(req, 409, "%s", err);
+    } else {
+        dashboard_reply_store_error(req, rc, err);
+    }
+}
+
+void api_group_create(struct http_request *req, void *arg)
+{
+    struct dashboard *d = arg;
+    char err[512];
+    cJSON *body = dashboard_body_object(req);
+    if (body == NULL) {
+        return;
+    }
+    long long gid;
+    int bad = json_get_int(body, "id", true, 0, &gid, err, sizeof(err));
+    cJSON_Delete(body);
+    if (bad != 0) {
+        http_reply_error(req, 400, "%s", err);
+        return;
+    }
+    if (gid < 1 || gid > API_GROUP_MAX_ID) {
+        http_reply_error(req, 400, "invalid group id %lld: must be >= 1",
+                         gid);
+        return;
+    }
+    char held[MODEL_PATH_MAX];
+    if (dashboard_lock(d, req, "add group", held, sizeof(held)) != 0) {
+        return;
+    }
+    int rc = model_store_create_group(&d->store, (int)gid, err, sizeof(err));
+    if (rc != 0) {
+        dashboard_unlock(d, held);
+        dashboard_reply_store_error(req, rc, err);
+        return;
+    }
+    bad = api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_CHANGED, false,
+                            &rc, err, sizeof(err));
+    dashboard_unlock(d, held);
+    if (bad != 0) {
+        api_group_reply_publish_error(req, rc, err);
+        return;
+    }
+    http_reply_ok(req);
+}
+
+void api_group_get(struct http_request *req, void *arg)
+{
+    struct dashboard *d = arg;
+    long long gid;
+    if (dashboard_param_int(req, 0, "group id", 1, API_GROUP_MAX_ID,
+                            &gid) != 0) {
+        return;
+    }
+    char err[512];
+    struct model_group g;
+    int rc = model_store_load_group(&d->store, (int)gid, &g, err,
+                                    sizeof(err));
+    if (rc != 0) {
+        dashboard_reply_store_error(req, rc, err);
+        return;
+    }
+    cJSON *json = model_group_to_json(&g);
+    model_group_release(&g);
+    http_reply_json(req, 200, json);
+    cJSON_Delete(json);
+}
+
+/* The first slot that group 'gid' owns or that migrates from/to it, or
+ * -1 if none (or slots are not initialised). */
+static int api_group_used_by(struct dashboard *d, int gid, int *rc,
+                             char *err, size_t errlen)
+{
+    static struct model_slot slots[SLOT_COUNT];
+    *rc = model_store_load_slots(&d->store, slots, err, errlen);
+    if (*rc == COORD_NONODE) {
+        *rc = 0;
+        return -1;
+    }
+    if (*rc != 0) {
+        return -1;
+    }
+    for (int i = 0; i < SLOT_COUNT; i++) {
+        if (slots[i].group_id == gid || slots[i].migrate_from == gid ||
+            slots[i].migrate_to == gid) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+void api_group_remove(struct http_request *req, void *arg)
+{
+    struct dashboard *d = arg;
+    long long gid;
+    if (dashboard_param_int(req, 0, "group id", 1, API_GROUP_MAX_ID,
+                            &gid) != 0) {
+        return;
+    }
+    char held[MODEL_PATH_MAX];
+    if (dashboard_lock(d, req, "remove group", held, sizeof(held)) != 0) {
+        return;
+    }
+    char err[512];
+    int rc;
+    int slot = api_group_used_by(d, (int)gid, &rc, err, sizeof(err));
+    if (rc == 0 && slot >= 0) {
+        dashboard_unlock(d, held);
+        http_reply_error(req, 409,
+                         "group %lld is still used by slot %d: move its "
+                         "slots away first", gid, slot);
+        return;
+    }
+    if (rc == 0) {
+        rc = model_store_remove_group(&d->store, (int)gid, err, sizeof(err));
+    }
+    if (rc != 0) {
+        dashboard_unlock(d, held);
+        dashboard_reply_store_error(req, rc, err);
+        return;
+    }
+    int bad = api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_REMOVE, false,
+                                &rc, err, sizeof(err));
+    dashboard_unlock(d, held);
+    if (bad != 0) {
+        api_group_reply_publish_error(req, rc, err);
+        return;
+    }
+    http_reply_ok(req);
+}
+
+/* Read {"addr": "host:port", ...} from the body into 'addr'; on failure
+ * replies 400 and returns NULL. Otherwise returns the body (owned). */
+static cJSON *api_group_server_body(struct http_request *req, char *addr,
+                                    size_t addrlen)
+{
+    cJSON *body = dashboard_body_object(req);
+    if (body == NULL) {
+        return NULL;
+    }
+    char err[256];
+    const char *a;
+    if (json_get_str(body, "addr", true, NULL, &a, err, sizeof(err)) != 0) {
+        cJSON_Delete(body);
+        http_reply_error(req, 400, "%s", err);
+        return NULL;
+    }
+    char host[MODEL_ADDR_MAX];
+    int port;
+    char why[256];
+    if (model_addr_split(a, host, sizeof(host), &port, why,
+                         sizeof(why)) != 0 || host[0] == '\0' || port == 0 ||
+        strchr(a, '/') != NULL || strlen(a) >= addrlen) {
+        http_reply_error(req, 400, "invalid server address '%s': expected "
+                                   "host:port", a);
+        cJSON_Delete(body);
+        return NULL;
+    }
+    snprintf(addr, addrlen, "%s", a);
+    return body;
+}
+
+/* Check that 'addr' answers PING and is a codis server (SLOTSINFO works).
+ * Returns 0, or -1 with 'err' filled. */
+static int api_group_check_server(struct dashboard *d, const char *addr,
+                                  char *err, size_t errlen)
+{
+    static const char *const ping[] = { "PING", NULL };
+    static const char *const slotsinfo[] = { "SLOTSINFO", "0", "1", NULL };
+    if (dashboard_server_call(d, addr, ping, NULL, err, errlen) != 0) {
+        return -1;
+    }
+    char why[512];
+    if (dashboard_server_call(d, addr, slotsinfo, NULL, why,
+                              sizeof(why)) != 0) {
+        snprintf(err, errlen,
+                 "'%s' is not a codis server (SLOTSINFO failed: %s); start "
+                 "it with 'codis server'", addr, why);
+        return -1;
+    }
+    return 0;
+}
+
+/* Make 'addr' a replica of 'master' (CONFIG SET masterauth first when the
+ * cluster has a password). */
+static int api_group_slaveof(struct dashboard *d, const char *addr,
+                             const char *master, char *err, size_t errlen)
+{
+    char host[MODEL_ADDR_MAX];
+    int port;
+    if (model_addr_split(master, host, sizeof(host), &port, err,
+                         errlen) != 0) {
+        return -1;
+    }
+    char portstr[16];
+    snprintf(portstr, sizeof(portstr), "%d", port);
+    if (d->cfg.password[0] != '\0') {
+        const char *const auth[] = { "CONFIG", "SET", "masterauth",
+                                     d->cfg.password, NULL };
+        if (dashboard_server_call(d, addr, auth, NULL, err, errlen) != 0) {
+            return -1;
+        }
+    }
+    const char *const cmd[] = { "SLAVEOF", host, portstr, NULL };
+    return dashboard_server_call(d, addr, cmd, NULL, err, errlen);
+}
+
+/* The group other than 'gid' that holds 'addr', or 0. */
+static int api_group_holder(struct dashboard *d, const char *addr, int gid,
+                            int *rc, char *err, size_t errlen)
+{
+    struct model_group *groups;
+    size_t n;
+    *rc = model_store_load_groups(&d->store, &groups, &n, err, errlen);
+    if (*rc != 0) {
+        return 0;
+    }
+    int holder = 0;
+    for (size_t i = 0; i < n && holder == 0; i++) {
+        if (groups[i].id != gid && model_group_find(&groups[i], addr)) {
+            holder = groups[i].id;
+        }
+    }
+    model_store_free_groups(groups, n);
+    return holder;
+}
+
+void api_group_add_server(struct http_request *req, void *arg)
+{
+    struct dashboard *d = arg;
+    long long gid;
+    if (dashboard_param_int(req, 0, "group id", 1, API_GROUP_MAX_ID,
+                            &gid) != 0) {
+        return;
+    }
+    char addr[MODEL_ADDR_MAX];
+    cJSON *body = api_group_server_body(req, addr, sizeof(addr));
+    if (body == NULL) {
+        return;
+    }
+    char err[1024];
+    const char *type_name;
+    enum model_server_type type = MODEL_SERVER_SLAVE;
+    int bad = json_get_str(body, "type", false, "slave", &type_name, err,
+                           sizeof(err));
+    if (bad == 0 && (model_server_type_parse(type_name, &type) != 0 ||
+                     type == MODEL_SERVER_OFFLINE)) {
+        snprintf(err, sizeof(err),
+                 "server type must be master or slave, not '%s'", type_name);
+        bad = -1;
+    }
+    cJSON_Delete(body);
+    if (bad != 0) {
+        http_reply_error(req, 400, "%s", err);
+        return;
+    }
+    if (api_group_check_server(d, addr, err, sizeof(err)) != 0) {
+        http_reply_error(req, 400, "%s", err);
+        return;
+    }
+    char held[MODEL_PATH_MAX];
+    if (dashboard_lock(d, req, "add server", held, sizeof(held)) != 0) {
+        return;
+    }
+    int rc;
+    int holder = api_group_holder(d, addr, (int)gid, &rc, err, sizeof(err));
+    if (rc != 0 || holder != 0) {
+        dashboard_unlock(d, held);
+        if (rc != 0) {
+            dashboard_reply_store_error(req, rc, err);
+        } else {
+            http_reply_error(req, 409, "server '%s' is already in group %d",
+                             addr, holder);
+        }
+        return;
+    }
+    struct model_group g;
+    rc = model_store_load_group(&d->store, (int)gid, &g, err, sizeof(err));
+    if (rc == COORD_NONODE) {
+        /* Codis 2 creates the group on the fly */
+        rc = model_store_create_group(&d->store, (int)gid, err, sizeof(err));
+        if (rc == 0) {
+            rc = model_store_load_group(&d->store, (int)gid, &g, err,
+                                        sizeof(err));
+        }
+    }
+    if (rc != 0) {
+        dashboard_unlock(d, held);
+        dashboard_reply_store_error(req, rc, err);
+        return;
+    }
+    const struct model_server *master = model_group_master(&g);
+    const struct model_server *self = model_group_find(&g, addr);
+    int status = 0;
+    if (g.count == 0 || (self != NULL && g.count == 1)) {
+        type = MODEL_SERVER_MASTER; /* the first server leads its group */
+    }
+    if (type == MODEL_SERVER_MASTER && master != NULL &&
+        strcmp(master->addr, addr) != 0) {
+        status = 409;
+        snprintf(err, sizeof(err), "group %lld already has a master '%s'",
+                 gid, master->addr);
+    } else if (type == MODEL_SERVER_SLAVE && master != NULL &&
+               strcmp(master->addr, addr) == 0) {
+        status = 409;
+        snprintf(err, sizeof(err),
+                 "'%s' is the master of group %lld: promote another server "
+                 "first", addr, gid);
+    } else if (type == MODEL_SERVER_SLAVE && master != NULL &&
+               api_group_slaveof(d, addr, master->addr, err,
+                                 sizeof(err)) != 0) {
+        status = 502;
+    }
+    if (status == 0 && type == MODEL_SERVER_MASTER) {
+        static const char *const noone[] = { "SLAVEOF", "NO", "ONE", NULL };
+        if (dashboard_server_call(d, addr, noone, NULL, err,
+                                  sizeof(err)) != 0) {
+            status = 502;
+        }
+    }
+    model_group_release(&g);
+    if (status != 0) {
+        dashboard_unlock(d, held);
+        http_reply_error(req, status, "%s", err);
+        return;
+    }
+    struct model_server server;
+    memset(&server, 0, sizeof(server));
+    snprintf(server.addr, sizeof(server.addr), "%s", addr);
+    server.type = type;
+    server.group_id = (int)gid;
+    rc = model_store_save_server(&d->store, &server, err, sizeof(err));
+    if (rc == 0) {
+        bad = api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_CHANGED,
+                                type == MODEL_SERVER_MASTER, &rc, err,
+                                sizeof(err));
+    }
+    dashboard_unlock(d, held);
+    if (rc != 0) {
+        api_group_reply_publish_error(req, rc, err);
+        return;
+    }
+    http_reply_ok(req);
+}
+
+void api_group_remove_server(struct http_request *req, void *arg)
+{
+    struct dashboard *d = arg;
+    long long gid;
+    if (dashboard_param_int(req, 0, "group id", 1, API_GROUP_MAX_ID,
+                            &gid) != 0) {
+        return;
+    }
+    char addr[MODEL_ADDR_MAX];
+    cJSON *body = api_group_server_body(req, addr, sizeof(addr));
+    if (body == NULL) {
+        return;
+    }
+    cJSON_Delete(body);
+    char held[MODEL_PATH_MAX];
+    if (dashboard_lock(d, req, "remove server", held, sizeof(held)) != 0) {
+        return;
+    }
+    char err[512];
+    struct model_group g;
+    int rc = model_store_load_group(&d->store, (int)gid, &g, err,
+                                    sizeof(err));
+    if (rc != 0) {
+        dashboard_unlock(d, held);
+        dashboard_reply_store_error(req, rc, err);
+        return;
+    }
+    const struct model_server *s = model_group_find(&g, addr);
+    bool is_master = s != NULL && s->type == MODEL_SERVER_MASTER;
+    bool found = s != NULL;
+    model_group_release(&g);
+    if (!found || is_master) {
+        dashboard_unlock(d, held);
+        if (!found) {
+            http_reply_error(req, 404, "server '%s' is not in group %lld",
+                             addr, gid);
+        } else {
+            http_reply_error(req, 409,
+                             "cannot remove master, use promote first");
+        }
+        return;
+    }
+    rc = model_store_remove_server(&d->store, (int)gid, addr, err,
+                                   sizeof(err));
+    if (rc == 0) {
+        api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_CHANGED, false, &rc,
+                          err, sizeof(err));
+    }
+    dashboard_unlock(d, held);
+    if (rc != 0) {
+        api_group_reply_publish_error(req, rc, err);
+        return;
+    }
+    http_reply_ok(req);
+}
+
+void api_group_promote(struct http_request *req, void *arg)
+{
+    struct dashboard *d = arg;
+    long long gid;
+    if (dashboard_param_int(req, 0, "group id", 1, API_GROUP_MAX_ID,
+                            &gid) != 0) {
+        return;
+    }
+    char addr[MODEL_ADDR_MAX];
+    cJSON *body = api_group_server_body(req, addr, sizeof(addr));
+    if (body == NULL) {
+        return;
+    }
+    cJSON_Delete(body);
+    char held[MODEL_PATH_MAX];
+    if (dashboard_lock(d, req, "promote server", held, sizeof(held)) != 0) {
+        return;
+    }
+    char err[512];
+    struct model_group g;
+    int rc = model_store_load_group(&d->store, (int)gid, &g, err,
+                                    sizeof(err));
+    if (rc != 0) {
+        dashboard_unlock(d, held);
+        dashboard_reply_store_error(req, rc, err);
+        return;
+    }
+    const struct model_server *s = model_group_find(&g, addr);
+    int status = 0;
+    if (s == NULL) {
+        status = 404;
+        snprintf(err, sizeof(err), "server '%s' is not in group %lld", addr,
+                 gid);
+    } else if (s->type != MODEL_SERVER_SLAVE) {
+        status = 409;
+        snprintf(err, sizeof(err),
+                 "'%s' is %s in group %lld: only a slave can be promoted",
+                 addr, s->type == MODEL_SERVER_MASTER ? "already the master"
+                                                       : "offline",
+                 gid);
+    } else {
+        static const char *const noone[] = { "SLAVEOF", "NO", "ONE", NULL };
+        if (dashboard_server_call(d, addr, noone, NULL, err,
+                                  sizeof(err)) != 0) {
+            status = 502;
+        }
+    }
+    for (size_t i = 0; status == 0 && i < g.count; i++) {
+        struct model_server *o = &g.servers[i];
+        if (strcmp(o->addr, addr) == 0) {
+            o->type = MODEL_SERVER_MASTER;
+        } else if (o->type == MODEL_SERVER_MASTER) {
+            o->type = MODEL_SERVER_OFFLINE; /* as Codis 2: re-add to reuse */
+        } else if (o->type == MODEL_SERVER_SLAVE) {
+            /* Codis 2 left other slaves on the dead master; follow the
+             * new one instead (best effort: a failure is only logged). */
+            char why[512];
+            if (api_group_slaveof(d, o->addr, addr, why, sizeof(why)) != 0) {
+                log_warn("promote: cannot re-point '%s' to '%s': %s",
+                         o->addr, addr, why);
+            }
+        }
+        if (o->type != MODEL_SERVER_SLAVE) {
+            rc = model_store_save_server(&d->store, o, err, sizeof(err));
+            if (rc != 0) {
+                status = 500;
+            }
+        }
+    }
+    model_group_release(&g);
+    if (status == 0) {
+        api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_CHANGED, true, &rc,
+                          err, sizeof(err));
+    }
+    dashboard_unlock(d, held);
+    if (status != 0) {
+        http_reply_error(req, status, "%s", err);
+        return;
+    }
+    if (rc != 0) {
+        api_group_reply_publish_error(req, rc, err);
+        return;
+    }
+    log_info("promoted '%s' to master of group %lld", addr, gid);
+    http_reply_ok(req);
+}

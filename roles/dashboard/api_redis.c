@@ -1,0 +1,252 @@
+/* Server statistics routes of the dashboard (codis-facts §4.1): the
+ * overview (product, cluster ops, INFO of each group master), INFO of one
+ * server, and key counts of a slot. Only servers that belong to a group
+ * are asked: the API is not a way to reach arbitrary hosts. */
+#include "roles/dashboard/dashboard.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/httpc.h"
+#include "lib/json.h"
+#include "lib/mem.h"
+#include "lib/slot.h"
+
+/* INFO of 'addr' as a flat object of strings, plus "maxmemory" ("∞" when
+ * 0, as Codis 2 shows it). NULL with 'err' filled on failure. */
+static cJSON *api_redis_info(struct dashboard *d, const char *addr, char *err,
+                             size_t errlen)
+{
+    static const char *const info[] = { "INFO", NULL };
+    static const char *const maxmem[] = { "CONFIG", "GET", "maxmemory", NULL };
+    struct rclient_reply *r;
+    if (dashboard_server_call(d, addr, info, &r, err, errlen) != 0) {
+        return NULL;
+    }
+    if (r->type != RCLIENT_BULK) {
+        rclient_reply_free(r);
+        snprintf(err, errlen, "'%s' replied to INFO with no text", addr);
+        return NULL;
+    }
+    cJSON *out = cJSON_CreateObject();
+    char *line = r->str;
+    while (line != NULL && *line != '\0') {
+        char *eol = strpbrk(line, "\r\n");
+        if (eol != NULL) {
+            *eol = '\0';
+        }
+        char *colon = strchr(line, ':');
+        if (line[0] != '#' && colon != NULL) {
+            *colon = '\0';
+            cJSON_AddStringToObject(out, line, colon + 1);
+        }
+        line = eol != NULL ? eol + 1 : NULL;
+        while (line != NULL && (*line == '\r' || *line == '\n')) {
+            line++;
+        }
+    }
+    rclient_reply_free(r);
+    const char *mm = "∞";
+    char value[64] = "";
+    if (dashboard_server_call(d, addr, maxmem, &r, err, errlen) == 0) {
+        if (r->type == RCLIENT_ARRAY && r->count == 2 &&
+            r->elements[1]->type == RCLIENT_BULK &&
+            strcmp(r->elements[1]->str, "0") != 0) {
+            snprintf(value, sizeof(value), "%s", r->elements[1]->str);
+            mm = value;
+        }
+        rclient_reply_free(r);
+    }
+    cJSON_AddStringToObject(out, "maxmemory", mm);
+    return out;
+}
+
+/* Sum of the proxies' ops from their /debug/vars ("router"."ops", or a
+ * top-level "ops"); proxies that do not answer count 0. */
+static long long api_redis_ops(struct dashboard *d)
+{
+    char err[512];
+    struct model_proxy *proxies;
+    size_t n;
+    if (model_store_load_proxies(&d->store, &proxies, &n, err,
+                                 sizeof(err)) != 0) {
+        return 0;
+    }
+    long long total = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (proxies[i].state != MODEL_PROXY_ONLINE) {
+            continue;
+        }
+        char url[MODEL_ADDR_MAX + 32];
+        snprintf(url, sizeof(url), "http://%s/debug/vars",
+                 proxies[i].debug_var_addr);
+        struct httpc_response resp;
+        if (httpc_get(url, 1000, &resp, err, sizeof(err)) != 0) {
+            continue;
+        }
+        cJSON *vars = resp.status == 200
+                          ? json_parse(resp.body, resp.len, err, sizeof(err))
+                          : NULL;
+        httpc_response_release(&resp);
+        const cJSON *router = cJSON_GetObjectItemCaseSensitive(vars, "router");
+        const cJSON *ops = cJSON_GetObjectItemCaseSensitive(
+            router != NULL ? router : vars, "ops");
+        long long v;
+        if (json_int_value(ops, &v)) {
+            total += v;
+        }
+        cJSON_Delete(vars);
+    }
+    mem_free(proxies);
+    return total;
+}
+
+void api_redis_overview(struct http_request *req, void *arg)
+{
+    struct dashboard *d = arg;
+    char err[512];
+    struct model_group *groups;
+    size_t n;
+    int rc = model_store_load_groups(&d->store, &groups, &n, err,
+                                     sizeof(err));
+    if (rc != 0) {
+        dashboard_reply_store_error(req, rc, err);
+        return;
+    }
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddStringToObject(out, "product", d->store.product);
+    cJSON_AddNumberToObject(out, "ops", (double)api_redis_ops(d));
+    cJSON *infos = cJSON_AddArrayToObject(out, "redis_infos");
+    for (size_t i = 0; i < n; i++) {
+        const struct model_server *m = model_group_master(&groups[i]);
+        cJSON *info = m != NULL ? api_redis_info(d, m->addr, err, sizeof(err))
+                                : NULL;
+        if (info != NULL) {
+            cJSON_AddItemToArray(infos, info);
+        }
+    }
+    model_store_free_groups(groups, n);
+    http_reply_json(req, 200, out);
+    cJSON_Delete(out);
+}
+
+/* Reply 404 unless 'addr' is a server of some group. Returns 0 if it is. */
+static int api_redis_known(struct dashboard *d, struct http_request *req,
+                           const char *addr)
+{
+    char err[512];
+    struct model_group *groups;
+    size_t n;
+    int rc = model_store_load_groups(&d->store, &groups, &n, err,
+                                     sizeof(err));
+    if (rc != 0) {
+        dashboard_reply_store_error(req, rc, err);
+        return -1;
+    }
+    bool known = false;
+    for (size_t i = 0; i < n && !known; i++) {
+        known = model_group_find(&groups[i], addr) != NULL;
+    }
+    model_store_free_groups(groups, n);
+    if (!known) {
+        http_reply_error(req, 404, "server '%s' is not in any group", addr);
+        return -1;
+    }
+    return 0;
+}
+
+void api_redis_stat(struct http_request *req, void *arg)
+{
+    struct dashboard *d = arg;
+    const char *addr = req->params[0];
+    if (api_redis_known(d, req, addr) != 0) {
+        return;
+    }
+    char err[512];
+    cJSON *info = api_redis_info(d, addr, err, sizeof(err));
+    if (info == NULL) {
+        http_reply_error(req, 502, "%s", err);
+        return;
+    }
+    http_reply_json(req, 200, info);
+    cJSON_Delete(info);
+}
+
+/* Reply {"keys", "slot_id"} (+ group_id, addr when 'gid' > 0) for 'slot'
+ * on 'addr'. */
+static void api_redis_reply_slotinfo(struct dashboard *d,
+                                     struct http_request *req,
+                                     const char *addr, int slot, int gid)
+{
+    char s[16];
+    snprintf(s, sizeof(s), "%d", slot);
+    const char *const cmd[] = { "SLOTSINFO", s, "1", NULL };
+    struct rclient_reply *r;
+    char err[512];
+    if (dashboard_server_call(d, addr, cmd, &r, err, sizeof(err)) != 0) {
+        http_reply_error(req, 502, "%s", err);
+        return;
+    }
+    long long keys = 0;
+    for (size_t i = 0; r->type == RCLIENT_ARRAY && i < r->count; i++) {
+        const struct rclient_reply *e = r->elements[i];
+        if (e->type == RCLIENT_ARRAY && e->count == 2 &&
+            e->elements[0]->type == RCLIENT_INTEGER &&
+            e->elements[0]->integer == slot &&
+            e->elements[1]->type == RCLIENT_INTEGER) {
+            keys = e->elements[1]->integer;
+        }
+    }
+    rclient_reply_free(r);
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddNumberToObject(out, "keys", (double)keys);
+    cJSON_AddNumberToObject(out, "slot_id", slot);
+    if (gid > 0) {
+        cJSON_AddNumberToObject(out, "group_id", gid);
+        cJSON_AddStringToObject(out, "addr", addr);
+    }
+    http_reply_json(req, 200, out);
+    cJSON_Delete(out);
+}
+
+void api_redis_slotinfo(struct http_request *req, void *arg)
+{
+    struct dashboard *d = arg;
+    long long slot;
+    if (dashboard_param_int(req, 1, "slot id", 0, SLOT_COUNT - 1, &slot) ||
+        api_redis_known(d, req, req->params[0]) != 0) {
+        return;
+    }
+    api_redis_reply_slotinfo(d, req, req->params[0], (int)slot, 0);
+}
+
+void api_redis_group_slotinfo(struct http_request *req, void *arg)
+{
+    struct dashboard *d = arg;
+    long long gid;
+    long long slot;
+    if (dashboard_param_int(req, 0, "group id", 1, 2147483647LL, &gid) ||
+        dashboard_param_int(req, 1, "slot id", 0, SLOT_COUNT - 1, &slot)) {
+        return;
+    }
+    char err[512];
+    struct model_group g;
+    int rc = model_store_load_group(&d->store, (int)gid, &g, err,
+                                    sizeof(err));
+    if (rc != 0) {
+        dashboard_reply_store_error(req, rc, err);
+        return;
+    }
+    const struct model_server *m = model_group_master(&g);
+    char addr[MODEL_ADDR_MAX] = "";
+    if (m != NULL) {
+        snprintf(addr, sizeof(addr), "%s", m->addr);
+    }
+    model_group_release(&g);
+    if (addr[0] == '\0') {
+        http_reply_error(req, 409, "group %lld has no master", gid);
+        return;
+    }
+    api_redis_reply_slotinfo(d, req, addr, (int)slot, (int)gid);
+}

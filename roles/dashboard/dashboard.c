@@ -1,0 +1,82 @@
+/* Helpers shared by the dashboard's API files: error mapping, parameter
+ * parsing, the operation lock, JSON bodies and calls to servers. */
+#include "roles/dashboard/dashboard.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/coord.h"
+
+void dashboard_reply_store_error(struct http_request *req, int rc,
+                                 const char *err)
+{
+    int status = 500;
+    if (rc == COORD_NONODE) {
+        status = 404;
+    } else if (rc == COORD_EXISTS || rc == COORD_LOCKED ||
+               rc == COORD_NOTEMPTY) {
+        status = 409;
+    }
+    http_reply_error(req, status, "%s", err);
+}
+
+int dashboard_param_int(struct http_request *req, size_t index,
+                        const char *what, long long min, long long max,
+                        long long *value)
+{
+    const char *s = index < req->nparams ? req->params[index] : "";
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max) {
+        http_reply_error(req, 400, "invalid %s '%s'", what, s);
+        return -1;
+    }
+    *value = v;
+    return 0;
+}
+
+int dashboard_lock(struct dashboard *d, struct http_request *req,
+                   const char *desc, char *held, size_t heldlen)
+{
+    char err[512];
+    int rc = model_store_lock(&d->store, desc, held, heldlen, err,
+                              sizeof(err));
+    if (rc != 0) {
+        dashboard_reply_store_error(req, rc, err);
+        return -1;
+    }
+    return 0;
+}
+
+void dashboard_unlock(struct dashboard *d, const char *held)
+{
+    model_store_unlock(&d->store, held);
+}
+
+cJSON *dashboard_body_object(struct http_request *req)
+{
+    char err[256];
+    cJSON *json = http_body_json(req, HTTP_BODY_LIMIT, err, sizeof(err));
+    if (json == NULL) {
+        http_reply_error(req, 400, "%s", err);
+        return NULL;
+    }
+    if (!cJSON_IsObject(json)) {
+        cJSON_Delete(json);
+        http_reply_error(req, 400, "request body must be a JSON object");
+        return NULL;
+    }
+    return json;
+}
+
+int dashboard_server_call(struct dashboard *d, const char *addr,
+                          const char *const *argv,
+                          struct rclient_reply **reply, char *err,
+                          size_t errlen)
+{
+    return rclient_oneshot(addr, d->cfg.password, DASHBOARD_SERVER_TIMEOUT_MS,
+                           reply, err, errlen, argv);
+}

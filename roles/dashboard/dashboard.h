@@ -1,0 +1,85 @@
+/* The dashboard's shared state and helpers, used by dashboard_main.c and
+ * the api_*.c files (one per family of routes). Not for other roles: what
+ * they share with the dashboard lives in lib/. */
+#ifndef CODIS_DASHBOARD_H
+#define CODIS_DASHBOARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/http.h"
+#include "lib/model.h"
+#include "lib/model_store.h"
+#include "lib/rclient.h"
+
+/* Timeout of each call to a codis server (PING, SLAVEOF, INFO ...). */
+#define DASHBOARD_SERVER_TIMEOUT_MS 3000
+
+/* One running dashboard. */
+struct dashboard {
+    struct model_config cfg;   /* shared config.ini keys */
+    struct model_store store;  /* the product's nodes */
+    struct coord *coord;       /* owned */
+};
+
+/* Map a model_store status to an HTTP error reply: COORD_NONODE 404,
+ * COORD_EXISTS / COORD_LOCKED / COORD_NOTEMPTY 409, else 500, with 'err'
+ * as the message. */
+void dashboard_reply_store_error(struct http_request *req, int rc,
+                                 const char *err);
+
+/* Parse capture 'index' of 'req' as an integer in [min, max] into
+ * '*value'. On failure replies 400 ("invalid <what> 'x'") and returns
+ * -1. */
+int dashboard_param_int(struct http_request *req, size_t index,
+                        const char *what, long long min, long long max,
+                        long long *value);
+
+/* Take the operation lock for 'desc'; on failure replies (409 or 500)
+ * and returns -1. */
+int dashboard_lock(struct dashboard *d, struct http_request *req,
+                   const char *desc, char *held, size_t heldlen);
+
+/* Release a lock taken by dashboard_lock. */
+void dashboard_unlock(struct dashboard *d, const char *held);
+
+/* Read the body of 'req' as a JSON object; on failure replies 400 and
+ * returns NULL. Owned (cJSON_Delete). */
+cJSON *dashboard_body_object(struct http_request *req);
+
+/* Run one command (NULL-ended 'argv') on server 'addr' with the cluster's
+ * password (rclient_oneshot): 0 with the owned reply in '*reply' (if not
+ * NULL), or -1 with 'err' filled, error replies included. */
+int dashboard_server_call(struct dashboard *d, const char *addr,
+                          const char *const *argv,
+                          struct rclient_reply **reply, char *err,
+                          size_t errlen);
+
+/* Routes, by file. Each is an http_handler_fn taking the dashboard. */
+void api_group_list(struct http_request *req, void *arg);
+void api_group_create(struct http_request *req, void *arg);
+void api_group_get(struct http_request *req, void *arg);
+void api_group_remove(struct http_request *req, void *arg);
+void api_group_add_server(struct http_request *req, void *arg);
+void api_group_remove_server(struct http_request *req, void *arg);
+void api_group_promote(struct http_request *req, void *arg);
+
+void api_slot_list(struct http_request *req, void *arg);
+void api_slot_get(struct http_request *req, void *arg);
+void api_slot_init(struct http_request *req, void *arg);
+void api_slot_set(struct http_request *req, void *arg);
+
+void api_proxy_list(struct http_request *req, void *arg);
+void api_proxy_set(struct http_request *req, void *arg);
+void api_proxy_debug_vars(struct http_request *req, void *arg);
+
+void api_action_gc(struct http_request *req, void *arg);
+void api_action_remove_locks(struct http_request *req, void *arg);
+void api_action_remove_fence(struct http_request *req, void *arg);
+
+void api_redis_overview(struct http_request *req, void *arg);
+void api_redis_stat(struct http_request *req, void *arg);
+void api_redis_slotinfo(struct http_request *req, void *arg);
+void api_redis_group_slotinfo(struct http_request *req, void *arg);
+
+#endif

@@ -1,0 +1,317 @@
+/* codis dashboard: the Codis 2 management HTTP API (codis-facts §4.1) over
+ * the coordinator. Start-up: read config.ini, open the coordinator,
+ * register as the product's one dashboard (an ephemeral node: a live
+ * dashboard is refused, a dead one's stale node is replaced), listen,
+ * serve. SIGTERM/SIGINT deregister and exit 0; SIGHUP reopens the logs.
+ * The routes are the table below; their handlers live in api_*.c. Also
+ * run by `codis-config dashboard`. */
+#include "roles/dashboard/dashboard.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "lib/conf.h"
+#include "lib/coord.h"
+#include "lib/log.h"
+
+static const char dashboard_usage_text[] =
+    "usage: codis-dashboard [-c <config_file>] [-L <log_file>] "
+    "[--log-level=<level>]\n"
+    "                       [--addr=<addr>] [--http-log=<file>]\n"
+    "\n"
+    "    -c <config_file>     config.ini to read (default: config.ini, "
+    "defaults if absent)\n"
+    "    -L <log_file>        log to this file (default: stderr)\n"
+    "    --log-level=<level>  debug, info, warn or error (default: info)\n"
+    "    --addr=<addr>        listen address (default: ':' and the port "
+    "of dashboard_addr)\n"
+    "    --http-log=<file>    request log (default: request.log)\n"
+    "\n"
+    "config.ini keys: coordinator (zookeeper|filesystem), zk (ZooKeeper "
+    "hosts, or the\n"
+    "store's directory for filesystem), product, dashboard_addr, "
+    "password,\n"
+    "zk_session_timeout (ms), action_timeout (ms to wait for proxies, "
+    "default 30000)\n";
+
+/* Every route of the Codis 2 API that we serve (migration and rebalance
+ * come with their jobs). Columns: method, path ('*' = one segment, passed
+ * to the handler as a parameter), handler. */
+static const struct http_route dashboard_routes[] = {
+    { "GET", "/api/overview", api_redis_overview },
+    { "GET", "/api/server_groups", api_group_list },
+    { "PUT", "/api/server_groups", api_group_create },
+    { "GET", "/api/server_group/*", api_group_get },
+    { "DELETE", "/api/server_group/*", api_group_remove },
+    { "PUT", "/api/server_group/*/addServer", api_group_add_server },
+    { "PUT", "/api/server_group/*/removeServer", api_group_remove_server },
+    { "POST", "/api/server_group/*/promote", api_group_promote },
+    { "GET", "/api/redis/group/*/*/slotinfo", api_redis_group_slotinfo },
+    { "GET", "/api/redis/*/stat", api_redis_stat },
+    { "GET", "/api/redis/*/*/slotinfo", api_redis_slotinfo },
+    { "GET", "/api/slots", api_slot_list },
+    { "GET", "/api/slot/list", api_slot_list },
+    { "GET", "/api/slot/*", api_slot_get },
+    { "POST", "/api/slots/init", api_slot_init },
+    { "POST", "/api/slot", api_slot_set },
+    { "GET", "/api/proxy/list", api_proxy_list },
+    { "POST", "/api/proxy", api_proxy_set },
+    { "GET", "/api/proxy/debug/vars", api_proxy_debug_vars },
+    { "GET", "/api/action/gc", api_action_gc },
+    { "GET", "/api/force_remove_locks", api_action_remove_locks },
+    { "GET", "/api/remove_fence", api_action_remove_fence },
+    { NULL, NULL, NULL },
+};
+
+/* config.ini keys other roles read; known here so they are not warned. */
+static const char *const dashboard_other_keys[] = {
+    "backend_ping_period", "session_max_timeout", "session_max_bufsize",
+    "session_max_pipeline", "proxy_id", "proto", NULL,
+};
+
+/* Command-line options. */
+struct dashboard_args {
+    const char *config;   /* -c */
+    bool config_given;
+    const char *log_file; /* -L */
+    const char *level;    /* --log-level= */
+    const char *addr;     /* --addr= */
+    const char *http_log; /* --http-log= */
+};
+
+/* What the signal and session callbacks need. */
+struct dashboard_run {
+    struct dashboard *d;
+    struct event_base *base;
+    struct http_server *http;
+    int status; /* exit status */
+};
+
+static int dashboard_parse_args(int argc, char **argv,
+                                struct dashboard_args *a)
+{
+    memset(a, 0, sizeof(*a));
+    a->config = "config.ini";
+    a->http_log = "request.log";
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        if ((strcmp(s, "-c") == 0 || strcmp(s, "-L") == 0) && i + 1 < argc) {
+            if (s[1] == 'c') {
+                a->config = argv[++i];
+                a->config_given = true;
+            } else {
+                a->log_file = argv[++i];
+            }
+        } else if (strncmp(s, "--log-level=", 12) == 0) {
+            a->level = s + 12;
+        } else if (strncmp(s, "--addr=", 7) == 0) {
+            a->addr = s + 7;
+        } else if (strncmp(s, "--http-log=", 11) == 0) {
+            a->http_log = s + 11;
+        } else {
+            fprintf(stderr, "codis-dashboard: unknown option '%s'\n%s", s,
+                    dashboard_usage_text);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void dashboard_warn_unknown(const struct conf_entry *e, void *arg)
+{
+    log_warn("config: unknown key '%s' (line %d) ignored", e->key, e->line);
+}
+
+static void dashboard_on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    struct dashboard_run *run = arg;
+    if (sig == SIGHUP) {
+        log_reopen();
+        http_server_reopen_log(run->http);
+        log_info("logs reopened");
+        return;
+    }
+    log_info("signal %d: shutting down", (int)sig);
+    event_base_loopbreak(run->base);
+}
+
+static void dashboard_on_session(struct coord *coord,
+                                 enum coord_session_event event, void *arg)
+{
+    struct dashboard_run *run = arg;
+    if (event != COORD_SESSION_EXPIRED) {
+        return;
+    }
+    char err[512];
+    log_warn("coordinator session expired: registering again");
+    if (model_store_register_dashboard(&run->d->store,
+                                       run->d->cfg.dashboard_addr, err,
+                                       sizeof(err)) != 0) {
+        log_error("cannot register again: %s", err);
+        run->status = 1;
+        event_base_loopbreak(run->base);
+    }
+}
+
+/* Load config.ini (or defaults) and the shared keys into 'd'. */
+static struct conf *dashboard_load_conf(const struct dashboard_args *a,
+                                        struct dashboard *d,
+                                        long long *action_timeout)
+{
+    char err[512];
+    struct conf *conf = NULL;
+    if (a->config_given || access(a->config, F_OK) == 0) {
+        conf = conf_load(a->config, err, sizeof(err));
+        if (conf == NULL) {
+            fprintf(stderr, "codis-dashboard: %s\n", err);
+            return NULL;
+        }
+    } else {
+        conf = conf_new();
+    }
+    if (model_config_load(conf, &d->cfg, err, sizeof(err)) != 0 ||
+        conf_get_uint(conf, "action_timeout", 30000, action_timeout, err,
+                      sizeof(err)) != 0) {
+        fprintf(stderr, "codis-dashboard: %s\n", err);
+        conf_free(conf);
+        return NULL;
+    }
+    if (*action_timeout > 3600 * 1000) {
+        fprintf(stderr, "codis-dashboard: config: 'action_timeout' must be "
+                        "at most 3600000 ms\n");
+        conf_free(conf);
+        return NULL;
+    }
+    for (const char *const *k = dashboard_other_keys; *k != NULL; k++) {
+        conf_get(conf, *k, NULL);
+    }
+    return conf;
+}
+
+/* Report a start-up failure: on stderr, and in the log when it is a file. */
+static void dashboard_fatal(const struct dashboard_args *a, const char *err)
+{
+    if (a->log_file != NULL) {
+        log_error("%s", err);
+    }
+    fprintf(stderr, "codis-dashboard: %s\n", err);
+}
+
+/* Serve until a signal; returns the exit status. */
+static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
+{
+    char err[512];
+    char listen[MODEL_ADDR_MAX];
+    if (a->addr != NULL) {
+        snprintf(listen, sizeof(listen), "%s", a->addr);
+    } else {
+        char host[MODEL_ADDR_MAX];
+        int port;
+        model_addr_split(d->cfg.dashboard_addr, host, sizeof(host), &port, err,
+                         sizeof(err));
+        snprintf(listen, sizeof(listen), ":%d", port);
+    }
+    struct event_base *base = event_base_new();
+    if (base == NULL) {
+        log_error("cannot create an event loop");
+        return 1;
+    }
+    struct dashboard_run run = { d, base, NULL, 0 };
+    d->coord = model_store_open_coord(&d->cfg, base, err, sizeof(err));
+    if (d->coord == NULL) {
+        dashboard_fatal(a, err);
+        event_base_free(base);
+        return 1;
+    }
+    d->store.coord = d->coord;
+    coord_set_session_fn(d->coord, dashboard_on_session, &run);
+    int status = 1;
+    struct event *sigs[3] = { NULL, NULL, NULL };
+    if (model_store_setup(&d->store, err, sizeof(err)) != 0 ||
+        model_store_register_dashboard(&d->store, d->cfg.dashboard_addr, err,
+                                       sizeof(err)) != 0) {
+        dashboard_fatal(a, err);
+        goto out;
+    }
+    run.http = http_server_new(base, listen, dashboard_routes, d, a->http_log,
+                               err, sizeof(err));
+    if (run.http == NULL) {
+        dashboard_fatal(a, err);
+        model_store_unregister_dashboard(&d->store);
+        goto out;
+    }
+    const int signums[3] = { SIGTERM, SIGINT, SIGHUP };
+    for (int i = 0; i < 3; i++) {
+        sigs[i] = evsignal_new(base, signums[i], dashboard_on_signal, &run);
+        if (sigs[i] == NULL || evsignal_add(sigs[i], NULL) != 0) {
+            log_error("cannot install signal handlers");
+            model_store_unregister_dashboard(&d->store);
+            goto out;
+        }
+    }
+    log_info("dashboard of product '%s' listening on '%s' (%s '%s')",
+             d->cfg.product, listen, d->cfg.coordinator, d->cfg.coord_addr);
+    event_base_dispatch(base);
+    model_store_unregister_dashboard(&d->store);
+    status = run.status;
+    log_info("dashboard stopped");
+out:
+    for (int i = 0; i < 3; i++) {
+        if (sigs[i] != NULL) {
+            event_free(sigs[i]);
+        }
+    }
+    http_server_free(run.http);
+    coord_close(d->coord);
+    event_base_free(base);
+    return status;
+}
+
+/* The entry point of `codis dashboard`; returns the exit status. */
+int dashboard_main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(dashboard_usage_text, stdout);
+            return 0;
+        }
+    }
+    struct dashboard_args args;
+    if (dashboard_parse_args(argc, argv, &args) != 0) {
+        return 2;
+    }
+    char err[512];
+    if (log_init("dashboard", args.log_file, err, sizeof(err)) != 0) {
+        fprintf(stderr, "codis-dashboard: %s\n", err);
+        return 1;
+    }
+    if (args.level != NULL) {
+        enum log_level level;
+        if (log_parse_level(args.level, &level) != 0) {
+            fprintf(stderr, "codis-dashboard: unknown log level '%s'\n",
+                    args.level);
+            log_close();
+            return 2;
+        }
+        log_set_level(level);
+    }
+    signal(SIGPIPE, SIG_IGN);
+    static struct dashboard d;
+    long long action_timeout;
+    struct conf *conf = dashboard_load_conf(&args, &d, &action_timeout);
+    if (conf == NULL) {
+        log_close();
+        return 1;
+    }
+    conf_each_unknown(conf, dashboard_warn_unknown, NULL);
+    conf_free(conf);
+    model_store_init(&d.store, NULL, d.cfg.product);
+    d.store.action_timeout_ms = (int)action_timeout;
+    int status = dashboard_serve(&d, &args);
+    log_close();
+    return status;
+}

@@ -1,0 +1,243 @@
+#!/bin/sh
+test_description='the Codis 2 tutorial management steps through codis-config and the dashboard (embedded coordinator)'
+. "$(dirname "$0")/lib.sh"
+. "$TEST_DIRECTORY/lib-dashboard.sh"
+
+command -v redis-cli >/dev/null || skip_all 'redis-cli is missing'
+
+P=/zk/codis/db_test
+
+test_expect_success 'start the dashboard, registered in the coordinator' '
+    write_dashboard_config &&
+    start_dashboard &&
+    coord_node $P/dashboard >reg &&
+    grep "\"addr\":\"$DASHBOARD_ADDR\"" reg &&
+    grep "\"pid\":$DASHBOARD_PID" reg &&
+    ok_json
+'
+
+test_expect_success 'a second dashboard for the product is refused, naming the first' '
+    test_must_fail codis dashboard -c config.ini --addr=127.0.0.1:$(free_port) \
+        --http-log=second.log 2>err &&
+    grep "dashboard already exists" err &&
+    grep "$DASHBOARD_ADDR" err
+'
+
+test_expect_success 'server add-group creates groups' '
+    codis-config server add-group 1 >out &&
+    test_cmp expect_ok out &&
+    codis-config server add-group 2 >out &&
+    test_cmp expect_ok out &&
+    coord_children $P/servers >groups &&
+    printf "group_1\ngroup_2\n" >expect &&
+    test_cmp expect groups
+'
+
+test_expect_success 'start three codis servers' '
+    start_codis_server && S1=$SERVER_ADDR &&
+    start_codis_server && S2=$SERVER_ADDR &&
+    start_codis_server && S3=$SERVER_ADDR
+'
+
+test_expect_success 'server add: a master, then a slave that is told SLAVEOF' '
+    codis-config server add 1 $S1 master >out &&
+    test_cmp expect_ok out &&
+    codis-config server add 1 $S2 slave >out &&
+    test_cmp expect_ok out &&
+    codis-config server add 2 $S3 master >out &&
+    coord_node $P/servers/group_1/$S1 >node &&
+    echo "{\"type\":\"master\",\"group_id\":1,\"addr\":\"$S1\"}" >expect &&
+    test_cmp expect node &&
+    coord_node $P/servers/group_1/$S2 >node &&
+    echo "{\"type\":\"slave\",\"group_id\":1,\"addr\":\"$S2\"}" >expect &&
+    test_cmp expect node &&
+    redis-cli -p ${S2#*:} info >info &&
+    grep "master_port:${S1#*:}" info
+'
+
+test_expect_success 'server list prints the groups like Codis' '
+    codis-config server list >out &&
+    cat >expect <<EOF_LIST &&
+[
+    {
+        "id": 1,
+        "product_name": "test",
+        "servers": [
+            {
+                "type": "master",
+                "group_id": 1,
+                "addr": "$S1"
+            },
+            {
+                "type": "slave",
+                "group_id": 1,
+                "addr": "$S2"
+            }
+        ]
+    },
+    {
+        "id": 2,
+        "product_name": "test",
+        "servers": [
+            {
+                "type": "master",
+                "group_id": 2,
+                "addr": "$S3"
+            }
+        ]
+    }
+]
+EOF_LIST
+    test_cmp expect out
+'
+
+test_expect_success 'slot init writes 1024 offline slots' '
+    codis-config slot init >out &&
+    test_cmp expect_ok out &&
+    coord_children $P/slots >slots &&
+    test_line_count = 1024 slots &&
+    coord_node $P/slots/slot_1023 >node &&
+    echo "{\"product_name\":\"test\",\"id\":1023,\"group_id\":-1,\"state\":{\"status\":\"offline\",\"migrate_status\":{\"from\":-1,\"to\":-1},\"last_op_ts\":\"0\"}}" >expect &&
+    test_cmp expect node
+'
+
+test_expect_success 'slot init again needs -f' '
+    test_must_fail codis-config slot init 2>err &&
+    grep "slots already initialized" err &&
+    codis-config slot init -f >out &&
+    test_cmp expect_ok out
+'
+
+test_expect_success 'slot range-set assigns slots to groups' '
+    codis-config slot range-set 0 511 1 online >out &&
+    test_cmp expect_ok out &&
+    codis-config slot range-set 512 1023 2 online >out &&
+    test_cmp expect_ok out &&
+    coord_node $P/slots/slot_511 >node &&
+    grep "\"group_id\":1,\"state\":{\"status\":\"online\"" node &&
+    coord_node $P/slots/slot_512 >node &&
+    grep "\"group_id\":2,\"state\":{\"status\":\"online\"" node
+'
+
+test_expect_success 'every range-set posted a confirmed action' '
+    coord_children $P/actions >actions &&
+    coord_node $P/actions/$(tail -n 1 actions) >action &&
+    grep "\"type\":\"multi_slot_changed\"" action &&
+    grep "\"target\":{\"from\":512,\"to\":1023,\"status\":\"online\",\"group_id\":2}" action &&
+    coord_children $P/ActionResponse >responses &&
+    test_cmp actions responses
+'
+
+test_expect_success 'slot info shows one slot' '
+    codis-config slot info 5 >out &&
+    grep "\"id\": 5," out &&
+    grep "\"group_id\": 1," out &&
+    grep "\"status\": \"online\"" out
+'
+
+test_expect_success 'slot set on an owned slot says to migrate' '
+    test_must_fail codis-config slot set 5 2 online 2>err &&
+    grep "slot 5 is not offline" err
+'
+
+test_expect_success 'remove-group is refused while the group owns slots' '
+    test_must_fail codis-config server remove-group 1 2>err &&
+    grep "group 1 is still used by slot 0" err &&
+    coord_children $P/servers >groups &&
+    grep group_1 groups
+'
+
+test_expect_success 'the master cannot be removed' '
+    test_must_fail codis-config server remove 1 $S1 2>err &&
+    grep "cannot remove master, use promote first" err
+'
+
+test_expect_success 'server promote makes the slave master, the old master offline' '
+    codis-config server promote 1 $S2 >out &&
+    test_cmp expect_ok out &&
+    coord_node $P/servers/group_1/$S2 >node &&
+    grep "\"type\":\"master\"" node &&
+    coord_node $P/servers/group_1/$S1 >node &&
+    grep "\"type\":\"offline\"" node &&
+    redis-cli -p ${S2#*:} info >info &&
+    grep "role:master" info
+'
+
+test_expect_success 'promote needs a slave' '
+    test_must_fail codis-config server promote 1 $S2 2>err &&
+    grep "already the master" err
+'
+
+test_expect_success 'an offline server can be removed; an empty group too' '
+    codis-config server remove 1 $S1 >out &&
+    test_cmp expect_ok out &&
+    ! coord_node $P/servers/group_1/$S1 &&
+    codis-config server add-group 3 >out &&
+    codis-config server remove-group 3 >out &&
+    test_cmp expect_ok out &&
+    ! coord_children $P/servers/group_3
+'
+
+test_expect_success 'proxy list is empty; overview and stat answer' '
+    codis-config proxy list >out &&
+    echo "[]" >expect &&
+    test_cmp expect out &&
+    curl -sf http://$DASHBOARD_ADDR/api/overview >overview &&
+    grep "\"product\": \"test\"" overview &&
+    grep "\"role\": \"master\"" overview &&
+    curl -sf http://$DASHBOARD_ADDR/api/redis/$S2/stat >stat &&
+    grep "\"maxmemory\"" stat &&
+    curl -sf http://$DASHBOARD_ADDR/api/redis/group/1/5/slotinfo >si &&
+    grep "\"keys\": 0" si &&
+    grep "\"addr\": \"$S2\"" si
+'
+
+test_expect_success 'action remove-lock, remove-fence and gc' '
+    codis-config action remove-lock >out &&
+    test_cmp expect_ok out &&
+    codis-config action remove-fence >out &&
+    test_cmp expect_ok out &&
+    codis-config action gc -n 0 >out &&
+    test_cmp expect_ok out &&
+    coord_children $P/actions >before &&
+    test -s before &&
+    wait_until "codis-config action gc -s 0 && ! coord_children $P/actions | grep -q ." 10 &&
+    ! coord_children $P/ActionResponse | grep -q .
+'
+
+test_expect_success 'every request is in the http log' '
+    grep "PUT /api/server_groups 200" request.log &&
+    grep "POST /api/slot 200" request.log &&
+    grep "POST /api/slot 409" request.log
+'
+
+test_expect_success 'kill -9 of the dashboard, then an immediate restart works' '
+    kill -9 $DASHBOARD_PID &&
+    wait $DASHBOARD_PID;
+    start_dashboard &&
+    coord_node $P/dashboard >reg &&
+    grep "\"pid\":$DASHBOARD_PID" reg &&
+    codis-config server list >out &&
+    grep "$S2" out
+'
+
+test_expect_success 'SIGTERM deregisters and exits 0' '
+    kill $DASHBOARD_PID &&
+    wait $DASHBOARD_PID &&
+    ! coord_node $P/dashboard
+'
+
+test_expect_success 'codis-config dashboard runs the dashboard' '
+    codis-config -c config.ini dashboard --addr=$DASHBOARD_ADDR \
+        --http-log=cli-request.log >cli-dash.out 2>&1 &
+    cli_pid=$! &&
+    test_atexit "stop_pid $cli_pid" &&
+    wait_until "curl -sf http://$DASHBOARD_ADDR/api/server_groups" &&
+    coord_node $P/dashboard >reg &&
+    grep "\"pid\":$cli_pid" reg &&
+    grep "GET /api/server_groups 200" cli-request.log &&
+    kill $cli_pid &&
+    wait $cli_pid
+'
+
+test_done

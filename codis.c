@@ -10,6 +10,7 @@
 #include <string.h>
 
 /* Entry points of the roles, one per roles/<role>/. */
+int proxy_main(int argc, char **argv);
 
 /* One role: its name, its entry point and a line for the role list. */
 struct codis_role {
@@ -21,6 +22,7 @@ struct codis_role {
 /* Every role that is built, in the order `codis --help` lists them; a
  * NULL name ends the table. */
 static const struct codis_role codis_roles[] = {
+    { "proxy", proxy_main, "the Redis-speaking, slot-routing proxy" },
     { NULL, NULL, NULL },
 };
 

@@ -11,6 +11,7 @@
 
 /* Entry points of the roles, one per roles/<role>/. */
 int server_main(int argc, char **argv);
+int proxy_main(int argc, char **argv);
 int dashboard_main(int argc, char **argv);
 int config_main(int argc, char **argv);
 int ha_main(int argc, char **argv);
@@ -26,6 +27,7 @@ struct codis_role {
  * NULL name ends the table. */
 static const struct codis_role codis_roles[] = {
     { "server", server_main, "Redis-compatible data server with slots" },
+    { "proxy", proxy_main, "the Redis-speaking, slot-routing proxy" },
     { "dashboard", dashboard_main, "the cluster's management HTTP API" },
     { "config", config_main, "the codis-config CLI (talks to the dashboard)" },
     { "ha", ha_main, "promotes a slave when a group's master dies" },

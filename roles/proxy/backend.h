@@ -1,0 +1,87 @@
+/* Backend connections: one per backend address per worker, carrying
+ * every request of that worker's clients for that address, pipelined.
+ * Requests are written in order and their replies matched FIFO with
+ * lib/resp's reply scanner.
+ *
+ * States: idle ─► connecting ─► ready ─► down ─► (connecting on the next
+ * request or tick, after a short delay). A connection that fails (refused,
+ * reset, timed out, bad reply) answers each of its pending requests with
+ * an error, in order, and requests that arrive while it is down are
+ * answered with an error at once: a dead backend never hangs a client.
+ * Idle connections get a PING every backend_ping_period seconds. With a
+ * password, AUTH is the first command on each new connection. */
+#ifndef CODIS_BACKEND_H
+#define CODIS_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "lib/resp.h"
+#include "roles/proxy/pbuf.h"
+#include "roles/proxy/request.h"
+
+struct worker;
+struct event;
+
+/* Connection state. */
+enum backend_state {
+    BACKEND_IDLE,       /* never connected */
+    BACKEND_CONNECTING, /* connect(2) in progress; output queues */
+    BACKEND_READY,
+    BACKEND_DOWN,       /* failed; retried after 'retry_ms' */
+};
+
+/* One connection to one backend address. */
+struct backend {
+    struct backend *next;            /* worker->backends */
+    struct backend *dirty_next;      /* worker's flush list */
+    struct worker *worker;
+    char *addr;                      /* "host:port", owned */
+    char host[256];
+    int port;
+    int fd;
+    struct event *rev;
+    struct event *wev;
+    struct event *timer;             /* connect timeout */
+    enum backend_state state;
+    struct pbuf in;
+    struct resp_scanner scan;
+    struct pbuf out;
+    STAILQ_HEAD(, request) inflight; /* sent or queued, awaiting a reply */
+    size_t ninflight;
+    uint64_t retry_ms;               /* when down: earliest redial */
+    uint64_t last_read_ms;           /* last reply bytes, for the timeout */
+    uint64_t last_ping_ms;
+    bool dirty;
+    bool used;                       /* in the worker's current table */
+    bool writing;                    /* 'wev' is added */
+    char last_err[160];              /* why it went down */
+};
+
+/* A backend for 'addr' in worker 'w', not yet connected. Owned by 'w'. */
+struct backend *backend_new(struct worker *w, const char *addr);
+
+/* Close 'b' for good: pending requests fail, and so will new ones. */
+void backend_stop(struct backend *b);
+
+/* Close and free 'b': pending requests fail. */
+void backend_free(struct backend *b);
+
+/* Queue request 'r' whose wire bytes are 'p' ('n' bytes) on 'b'. If 'b'
+ * is down (and not yet due for a redial), 'r' fails at once. */
+void backend_send(struct backend *b, struct request *r, const void *p,
+                  size_t n);
+
+/* Write queued output (called by the worker after each loop turn). */
+void backend_flush(struct backend *b);
+
+/* Once a second: PING when idle for backend_ping_period, redial when down
+ * and due, fail a connection that has not answered for too long. */
+void backend_tick(struct backend *b, uint64_t now_ms);
+
+/* "ready", "connecting", "down" or "idle". */
+const char *backend_state_name(enum backend_state state);
+
+#endif

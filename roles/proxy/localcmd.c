@@ -1,0 +1,228 @@
+/* Commands answered by the proxy itself; see localcmd.h. Texts follow
+ * Codis 2 (AUTH, SELECT) and Redis (PING, ECHO, COMMAND). */
+#include "roles/proxy/localcmd.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+
+#include "lib/slot.h"
+#include "roles/proxy/cmdtable.h"
+#include "roles/proxy/request.h"
+#include "roles/proxy/session.h"
+#include "roles/proxy/slotmap.h"
+#include "roles/proxy/worker.h"
+
+/* True if argument 'a' is 'word', in any case. */
+static bool localcmd_is(const char *buf, const struct resp_arg *a,
+                        const char *word)
+{
+    size_t n = strlen(word);
+    return a->len == n && strncasecmp(buf + a->off, word, n) == 0;
+}
+
+void localcmd_ping(struct session *s, struct request *r, const char *buf,
+                   const struct resp_arg *argv, int argc)
+{
+    struct evbuffer *out = s->worker->scratch;
+    if (argc > 2) {
+        request_fail(r, "wrong number of arguments for 'ping' command");
+        return;
+    }
+    if (argc == 2) {
+        resp_add_bulk(out, buf + argv[1].off, argv[1].len);
+    } else {
+        resp_add_simple(out, "PONG");
+    }
+    request_reply_scratch(r);
+}
+
+void localcmd_echo(struct session *s, struct request *r, const char *buf,
+                   const struct resp_arg *argv, int argc)
+{
+    resp_add_bulk(s->worker->scratch, buf + argv[1].off, argv[1].len);
+    request_reply_scratch(r);
+}
+
+void localcmd_quit(struct session *s, struct request *r, const char *buf,
+                   const struct resp_arg *argv, int argc)
+{
+    resp_add_simple(s->worker->scratch, "OK");
+    request_reply_scratch(r);
+    session_quit(s);
+}
+
+void localcmd_auth(struct session *s, struct request *r, const char *buf,
+                   const struct resp_arg *argv, int argc)
+{
+    const char *password = s->worker->cfg->password;
+    if (argc > 3) {
+        request_fail(r, "wrong number of arguments for 'auth' command");
+        return;
+    }
+    if (password == NULL) {
+        request_fail(r, "Client sent AUTH, but no password is set");
+        return;
+    }
+    /* AUTH default <password> is Redis 6's form of the same thing */
+    if (argc == 3 && !localcmd_is(buf, &argv[1], "default")) {
+        s->authed = false;
+        request_fail(r, "WRONGPASS invalid username-password pair");
+        return;
+    }
+    const struct resp_arg *pw = &argv[argc - 1];
+    if (pw->len != strlen(password) ||
+        memcmp(buf + pw->off, password, pw->len) != 0) {
+        s->authed = false;
+        request_fail(r, "invalid password");
+        return;
+    }
+    s->authed = true;
+    resp_add_simple(s->worker->scratch, "OK");
+    request_reply_scratch(r);
+}
+
+void localcmd_select(struct session *s, struct request *r, const char *buf,
+                     const struct resp_arg *argv, int argc)
+{
+    long long db;
+    if (resp_parse_ll(buf + argv[1].off, argv[1].len, &db) != 0) {
+        request_fail(r, "invalid DB index");
+        return;
+    }
+    if (db != 0) {
+        request_fail(r, "invalid DB index, only accept DB 0");
+        return;
+    }
+    resp_add_simple(s->worker->scratch, "OK");
+    request_reply_scratch(r);
+}
+
+void localcmd_info(struct session *s, struct request *r, const char *buf,
+                   const struct resp_arg *argv, int argc)
+{
+    struct worker *me = s->worker;
+    const struct worker_config *cfg = me->cfg;
+    int n;
+    struct worker **all = worker_all(&n);
+    uint64_t sum[STATS_COUNT] = { 0 };
+    for (int i = 0; i < n; i++) {
+        for (int k = 0; k < STATS_COUNT; k++) {
+            sum[k] += stats_get(&all[i]->stats, (enum stats_id)k);
+        }
+    }
+    uint64_t now = worker_now_ms(me);
+    char text[2048];
+    int len = snprintf(text, sizeof(text),
+        "# Proxy\r\n"
+        "proxy_id:%s\r\n"
+        "process_id:%ld\r\n"
+        "listen_addr:%s\r\n"
+        "uptime_in_seconds:%llu\r\n"
+        "threads:%d\r\n"
+        "slot_table_version:%llu\r\n"
+        "connected_clients:%llu\r\n"
+        "total_connections_received:%llu\r\n"
+        "total_commands_processed:%llu\r\n"
+        "total_error_replies:%llu\r\n"
+        "backend_failures:%llu\r\n",
+        cfg->proxy_id ? cfg->proxy_id : "", (long)getpid(),
+        cfg->addr ? cfg->addr : "",
+        (unsigned long long)((now - cfg->start_ms) / 1000), cfg->nworkers,
+        (unsigned long long)(me->map ? me->map->version : 0),
+        (unsigned long long)sum[STATS_SESSIONS_ALIVE],
+        (unsigned long long)sum[STATS_SESSIONS_TOTAL],
+        (unsigned long long)sum[STATS_OPS],
+        (unsigned long long)sum[STATS_ERRORS],
+        (unsigned long long)sum[STATS_BACKEND_FAILURES]);
+    if (len < 0 || (size_t)len >= sizeof(text)) {
+        len = (int)strlen(text);
+    }
+    resp_add_bulk(me->scratch, text, (size_t)len);
+    request_reply_scratch(r);
+}
+
+/* Append the COMMAND INFO entry of 'c' to 'out'. */
+static void localcmd_command_entry(struct evbuffer *out,
+                                   const struct cmdtable_cmd *c)
+{
+    char name[64];
+    size_t n = strlen(c->name);
+    for (size_t i = 0; i < n && i < sizeof(name) - 1; i++) {
+        char ch = c->name[i];
+        name[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+    }
+    name[n < sizeof(name) - 1 ? n : sizeof(name) - 1] = '\0';
+    bool movable = c->keyflags != 0;
+    resp_add_array(out, 6);
+    resp_add_bulk_str(out, name);
+    resp_add_integer(out, c->arity);
+    resp_add_array(out, movable ? 1 : 0);
+    if (movable) {
+        resp_add_simple(out, "movablekeys");
+    }
+    resp_add_integer(out, movable ? 0 : c->first);
+    resp_add_integer(out, movable ? 0 : c->last);
+    resp_add_integer(out, movable ? 0 : c->step);
+}
+
+/* True for commands COMMAND lists: those the proxy serves. */
+static bool localcmd_listed(const struct cmdtable_cmd *c)
+{
+    return c->kind != CMDTABLE_REFUSED && !cmdtable_is_unknown(c);
+}
+
+void localcmd_command(struct session *s, struct request *r, const char *buf,
+                      const struct resp_arg *argv, int argc)
+{
+    struct evbuffer *out = s->worker->scratch;
+    size_t listed = 0;
+    for (size_t i = 0; i < cmdtable_count; i++) {
+        listed += localcmd_listed(&cmdtable_cmds[i]);
+    }
+    if (argc == 1) {
+        resp_add_array(out, (long long)listed);
+        for (size_t i = 0; i < cmdtable_count; i++) {
+            if (localcmd_listed(&cmdtable_cmds[i])) {
+                localcmd_command_entry(out, &cmdtable_cmds[i]);
+            }
+        }
+    } else if (localcmd_is(buf, &argv[1], "COUNT") && argc == 2) {
+        resp_add_integer(out, (long long)listed);
+    } else if (localcmd_is(buf, &argv[1], "INFO")) {
+        resp_add_array(out, argc - 2);
+        for (int i = 2; i < argc; i++) {
+            const struct cmdtable_cmd *c =
+                cmdtable_lookup(buf + argv[i].off, argv[i].len);
+            if (localcmd_listed(c)) {
+                localcmd_command_entry(out, c);
+            } else {
+                resp_add_null_array(out);
+            }
+        }
+    } else if (localcmd_is(buf, &argv[1], "DOCS")) {
+        resp_add_array(out, 0);
+    } else {
+        request_fail(r, "unknown subcommand '%.*s'. Try COMMAND HELP.",
+                     (int)(argv[1].len > 64 ? 64 : argv[1].len),
+                     buf + argv[1].off);
+        return;
+    }
+    request_reply_scratch(r);
+}
+
+void localcmd_slotshashkey(struct session *s, struct request *r,
+                           const char *buf, const struct resp_arg *argv,
+                           int argc)
+{
+    struct evbuffer *out = s->worker->scratch;
+    resp_add_array(out, argc - 1);
+    for (int i = 1; i < argc; i++) {
+        resp_add_integer(out, slot_of_key(buf + argv[i].off, argv[i].len));
+    }
+    request_reply_scratch(r);
+}

@@ -1,0 +1,31 @@
+/* Commands the proxy answers itself: PING, ECHO, QUIT, AUTH, SELECT, INFO,
+ * COMMAND and SLOTSHASHKEY. Each handler has the cmdtable_local_fn shape
+ * and replies through the request (arity was checked by the router). */
+#ifndef CODIS_LOCALCMD_H
+#define CODIS_LOCALCMD_H
+
+#include "lib/resp.h"
+
+struct session;
+struct request;
+
+/* The handlers; see the file comment. */
+void localcmd_ping(struct session *s, struct request *r, const char *buf,
+                   const struct resp_arg *argv, int argc);
+void localcmd_echo(struct session *s, struct request *r, const char *buf,
+                   const struct resp_arg *argv, int argc);
+void localcmd_quit(struct session *s, struct request *r, const char *buf,
+                   const struct resp_arg *argv, int argc);
+void localcmd_auth(struct session *s, struct request *r, const char *buf,
+                   const struct resp_arg *argv, int argc);
+void localcmd_select(struct session *s, struct request *r, const char *buf,
+                     const struct resp_arg *argv, int argc);
+void localcmd_info(struct session *s, struct request *r, const char *buf,
+                   const struct resp_arg *argv, int argc);
+void localcmd_command(struct session *s, struct request *r, const char *buf,
+                      const struct resp_arg *argv, int argc);
+void localcmd_slotshashkey(struct session *s, struct request *r,
+                           const char *buf, const struct resp_arg *argv,
+                           int argc);
+
+#endif

@@ -1,0 +1,85 @@
+/* Growable byte buffers for the proxy's hot path; see pbuf.h. */
+#include "roles/proxy/pbuf.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/mem.h"
+
+void pbuf_release(struct pbuf *b)
+{
+    mem_free(b->data);
+    memset(b, 0, sizeof(*b));
+}
+
+char *pbuf_reserve(struct pbuf *b, size_t n)
+{
+    if (b->cap - b->len >= n) {
+        return b->data + b->len;
+    }
+    size_t held = b->len - b->start;
+    if (b->start > 0 && b->cap - held >= n && b->start >= held) {
+        memmove(b->data, b->data + b->start, held);
+        b->start = 0;
+        b->len = held;
+        return b->data + b->len;
+    }
+    if (b->start > 0) {
+        memmove(b->data, b->data + b->start, held);
+        b->start = 0;
+        b->len = held;
+    }
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap - held < n) {
+        cap *= 2;
+    }
+    b->data = mem_realloc(b->data, cap);
+    b->cap = cap;
+    return b->data + b->len;
+}
+
+void pbuf_append(struct pbuf *b, const void *p, size_t n)
+{
+    char *at = pbuf_reserve(b, n);
+    memcpy(at, p, n);
+    b->len += n;
+}
+
+void pbuf_consume(struct pbuf *b, size_t n)
+{
+    b->start += n;
+    if (b->start >= b->len) {
+        b->start = 0;
+        b->len = 0;
+    }
+}
+
+void pbuf_clear(struct pbuf *b, size_t keep)
+{
+    b->start = 0;
+    b->len = 0;
+    if (b->cap > keep) {
+        mem_free(b->data);
+        b->data = NULL;
+        b->cap = 0;
+    }
+}
+
+ssize_t pbuf_read(struct pbuf *b, int fd, size_t max)
+{
+    char *at = pbuf_reserve(b, max);
+    ssize_t n = read(fd, at, max);
+    if (n > 0) {
+        b->len += (size_t)n;
+    }
+    return n;
+}
+
+ssize_t pbuf_write(struct pbuf *b, int fd)
+{
+    ssize_t n = write(fd, b->data + b->start, b->len - b->start);
+    if (n > 0) {
+        pbuf_consume(b, (size_t)n);
+    }
+    return n;
+}

@@ -1,0 +1,504 @@
+/* codis-proxy: the Redis-speaking, slot-routing proxy. This file is the
+ * entry point: flags and config.ini, logging, the listening socket, the
+ * worker threads, the HTTP endpoint, signals, and the slot table source:
+ * --fillslots (standalone, online at once) or the coordinator (topo.c).
+ * The request path itself lives in session.c, router.c, backend.c and
+ * multikey.c, run by the workers (worker.c). */
+#include <errno.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "lib/conf.h"
+#include "lib/log.h"
+#include "lib/mem.h"
+#include "roles/proxy/cmdtable.h"
+#include "roles/proxy/proxyhttp.h"
+#include "roles/proxy/slotmap.h"
+#include "roles/proxy/worker.h"
+
+int proxy_main(int argc, char **argv);
+
+static const char proxy_main_usage[] =
+    "usage: codis-proxy [-c <config.ini>] [-L <logfile>] "
+    "[--log-level=<level>] [--cpu=<n>]\n"
+    "                   [--addr=<host:port>] [--http-addr=<host:port>] "
+    "[--pidfile=<file>]\n"
+    "                   [--fillslots=<slots.json>]\n"
+    "\n"
+    "    -c <file>             config.ini (product, zk, proxy_id, password,"
+    " session_*, ...)\n"
+    "    -L <file>             log to <file> (reopened on SIGHUP), "
+    "default stderr\n"
+    "    --log-level=<level>   debug, info, warn or error (default info)\n"
+    "    --cpu=<n>             worker threads (default: the number of CPUs)\n"
+    "    --addr=<host:port>    client address (default 0.0.0.0:19000)\n"
+    "    --http-addr=<h:p>     /debug/vars and /metrics "
+    "(default 0.0.0.0:11000)\n"
+    "    --pidfile=<file>      write the process id to <file>\n"
+    "    --fillslots=<file>    serve the slots in <file> (a JSON array of "
+    "Codis 3 slot\n"
+    "                          records) standalone, without a coordinator\n";
+
+/* Everything main sets up, torn down in reverse order. */
+struct proxy_main_state {
+    struct event_base *base;
+    struct evconnlistener *listener;
+    struct event *sigint;
+    struct event *sigterm;
+    struct event *sighup;
+    struct event *tick;
+    struct event *resume_accept;
+};
+
+static struct proxy_main_state proxy_main_st;
+
+static void proxy_main_on_accept(struct evconnlistener *l, evutil_socket_t fd,
+                                 struct sockaddr *sa, int len, void *arg)
+{
+    worker_dispatch(fd);
+}
+
+static void proxy_main_on_accept_error(struct evconnlistener *l, void *arg)
+{
+    int err = EVUTIL_SOCKET_ERROR();
+    log_warn("cannot accept a client: %s", strerror(err));
+    if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
+        /* out of descriptors: pause instead of spinning on accept */
+        struct timeval tv = { 0, 100000 };
+        evconnlistener_disable(l);
+        event_add(proxy_main_st.resume_accept, &tv);
+    }
+}
+
+static void proxy_main_on_resume(evutil_socket_t fd, short what, void *arg)
+{
+    evconnlistener_enable(proxy_main_st.listener);
+}
+
+static void proxy_main_on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    if (sig == SIGHUP) {
+        if (log_reopen() != 0) {
+            log_error("cannot reopen the log file: %s", strerror(errno));
+        }
+        log_info("log file reopened");
+        return;
+    }
+    log_info("got signal %d, shutting down", (int)sig);
+    event_base_loopexit(proxy_main_st.base, NULL);
+}
+
+static void proxy_main_on_tick(evutil_socket_t fd, short what, void *arg)
+{
+    proxyhttp_tick();
+    worker_reap();
+}
+
+/* Raise the open-file limit as far as allowed; say so when it stays
+ * low. */
+static void proxy_main_raise_nofile(void)
+{
+    const rlim_t want = 65536;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+        log_warn("cannot read the open file limit: %s", strerror(errno));
+        return;
+    }
+    if (rl.rlim_cur >= want) {
+        return;
+    }
+    struct rlimit up = { want, rl.rlim_max > want ? rl.rlim_max : want };
+    if (setrlimit(RLIMIT_NOFILE, &up) == 0) {
+        log_info("open file limit raised from %llu to %llu",
+                 (unsigned long long)rl.rlim_cur, (unsigned long long)want);
+        return;
+    }
+    up.rlim_cur = rl.rlim_max;
+    up.rlim_max = rl.rlim_max;
+    if (up.rlim_cur > rl.rlim_cur && setrlimit(RLIMIT_NOFILE, &up) == 0) {
+        rl.rlim_cur = up.rlim_cur;
+    }
+    if (rl.rlim_cur >= 10240) {
+        log_info("open file limit is %llu (hard limit %llu)",
+                 (unsigned long long)rl.rlim_cur,
+                 (unsigned long long)rl.rlim_max);
+        return;
+    }
+    log_warn("open file limit is %llu (hard limit %llu, not allowed to raise "
+             "it to %llu): clients beyond about %llu will be refused; raise "
+             "it with 'ulimit -n' or LimitNOFILE=",
+             (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max,
+             (unsigned long long)want,
+             (unsigned long long)(rl.rlim_cur > 64 ? rl.rlim_cur - 64 : 0));
+}
+
+/* Listen on exactly 'addr' ("host:port", "[v6]:port" or ":port" for every
+ * IPv4 address). 'proto' "tcp4" refuses IPv6 hosts. Returns the socket or
+ * -1 with 'err' filled. */
+static int proxy_main_listen(const char *addr, const char *proto, char *err,
+                             size_t errlen)
+{
+    const char *colon = strrchr(addr, ':');
+    if (colon == NULL || colon[1] == '\0') {
+        snprintf(err, errlen, "bad --addr '%s' (expected host:port)", addr);
+        return -1;
+    }
+    char host[256];
+    size_t hlen = (size_t)(colon - addr);
+    const char *h = addr;
+    if (hlen >= 2 && h[0] == '[' && h[hlen - 1] == ']') {
+        h++;
+        hlen -= 2;
+    }
+    if (hlen >= sizeof(host)) {
+        snprintf(err, errlen, "bad --addr '%s': host too long", addr);
+        return -1;
+    }
+    memcpy(host, h, hlen);
+    host[hlen] = '\0';
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    hints.ai_family = strcmp(proto, "tcp4") == 0 ? AF_INET
+                      : strcmp(proto, "tcp6") == 0 ? AF_INET6 : AF_UNSPEC;
+    if (host[0] == '\0' && hints.ai_family != AF_INET6) {
+        snprintf(host, sizeof(host), "0.0.0.0");
+    }
+    int rc = getaddrinfo(host[0] ? host : NULL, colon + 1, &hints, &res);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot listen on '%s': %s", addr,
+                 gai_strerror(rc));
+        return -1;
+    }
+    int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                    0);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot listen on '%s': %s", addr,
+                 strerror(errno));
+        freeaddrinfo(res);
+        return -1;
+    }
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (res->ai_family == AF_INET6) {
+        /* exactly what was asked: an IPv6 address serves IPv6 only */
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+    }
+    if (bind(fd, res->ai_addr, res->ai_addrlen) != 0 ||
+        listen(fd, 1024) != 0) {
+        snprintf(err, errlen, "cannot listen on '%s': %s", addr,
+                 strerror(errno));
+        close(fd);
+        freeaddrinfo(res);
+        return -1;
+    }
+    freeaddrinfo(res);
+    return fd;
+}
+
+/* Options from the command line. */
+struct proxy_main_opts {
+    const char *config;
+    const char *logfile;
+    const char *log_level;
+    const char *addr;
+    const char *http_addr;
+    const char *pidfile;
+    const char *fillslots;
+    long cpu;
+};
+
+/* Fill 'cfg' from config.ini 'conf'. Returns 0 or -1 with 'err'. */
+static int proxy_main_config(struct conf *conf, struct worker_config *cfg,
+                             char *err, size_t errlen)
+{
+    long long ping, timeout, bufsize, pipeline;
+    if (conf_get_uint(conf, "backend_ping_period", 5, &ping, err,
+                      errlen) != 0 ||
+        conf_get_uint(conf, "session_max_timeout", 1800, &timeout, err,
+                      errlen) != 0 ||
+        conf_get_uint(conf, "session_max_bufsize", 131072, &bufsize, err,
+                      errlen) != 0 ||
+        conf_get_uint(conf, "session_max_pipeline", 1024, &pipeline, err,
+                      errlen) != 0) {
+        return -1;
+    }
+    if (pipeline < 1 || bufsize < 1024) {
+        snprintf(err, errlen, "session_max_pipeline must be at least 1 and "
+                 "session_max_bufsize at least 1024");
+        return -1;
+    }
+    const char *password = conf_get(conf, "password", "");
+    cfg->password = password[0] ? mem_strdup(password) : NULL;
+    cfg->ping_period_ms = (uint64_t)ping * 1000;
+    cfg->session_timeout_ms = (uint64_t)timeout * 1000;
+    cfg->session_max_bufsize = (size_t)bufsize;
+    cfg->session_max_pipeline = (size_t)pipeline;
+    cfg->proxy_id = mem_strdup(conf_get(conf, "proxy_id", ""));
+    return 0;
+}
+
+static void proxy_main_warn_unknown(const struct conf_entry *e, void *arg)
+{
+    log_warn("'%s' line %d: unknown key '%s' ignored", (const char *)arg,
+             e->line, e->key);
+}
+
+static int proxy_main_parse(int argc, char **argv,
+                            struct proxy_main_opts *o)
+{
+    static const struct option longopts[] = {
+        { "config", required_argument, NULL, 'c' },
+        { "log", required_argument, NULL, 'L' },
+        { "log-level", required_argument, NULL, 'l' },
+        { "cpu", required_argument, NULL, 'n' },
+        { "addr", required_argument, NULL, 'a' },
+        { "http-addr", required_argument, NULL, 'H' },
+        { "pidfile", required_argument, NULL, 'p' },
+        { "fillslots", required_argument, NULL, 'f' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:L:h", longopts, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case 'c': o->config = optarg; break;
+        case 'L': o->logfile = optarg; break;
+        case 'l': o->log_level = optarg; break;
+        case 'a': o->addr = optarg; break;
+        case 'H': o->http_addr = optarg; break;
+        case 'p': o->pidfile = optarg; break;
+        case 'f': o->fillslots = optarg; break;
+        case 'n':
+            o->cpu = strtol(optarg, &end, 10);
+            if (*end != '\0' || o->cpu < 1 || o->cpu > 256) {
+                fprintf(stderr, "codis-proxy: --cpu must be 1..256, not "
+                        "'%s'\n", optarg);
+                return 1;
+            }
+            break;
+        case 'h':
+            fputs(proxy_main_usage, stdout);
+            return 0;
+        default:
+            fputs(proxy_main_usage, stderr);
+            return 1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "codis-proxy: unexpected argument '%s'\n",
+                argv[optind]);
+        fputs(proxy_main_usage, stderr);
+        return 1;
+    }
+    return -1;
+}
+
+/* Set up the main loop's events. Returns 0 or -1 with 'err'. */
+static int proxy_main_events(int lfd, char *err, size_t errlen)
+{
+    struct proxy_main_state *st = &proxy_main_st;
+    st->listener = evconnlistener_new(st->base, proxy_main_on_accept, NULL,
+                                      LEV_OPT_CLOSE_ON_FREE |
+                                      LEV_OPT_CLOSE_ON_EXEC, -1, lfd);
+    if (st->listener == NULL) {
+        close(lfd);
+        snprintf(err, errlen, "cannot watch the listening socket");
+        return -1;
+    }
+    evconnlistener_set_error_cb(st->listener, proxy_main_on_accept_error);
+    st->sigint = evsignal_new(st->base, SIGINT, proxy_main_on_signal, NULL);
+    st->sigterm = evsignal_new(st->base, SIGTERM, proxy_main_on_signal, NULL);
+    st->sighup = evsignal_new(st->base, SIGHUP, proxy_main_on_signal, NULL);
+    st->tick = event_new(st->base, -1, EV_PERSIST, proxy_main_on_tick, NULL);
+    st->resume_accept = evtimer_new(st->base, proxy_main_on_resume, NULL);
+    struct timeval second = { 1, 0 };
+    if (st->sigint == NULL || st->sigterm == NULL || st->sighup == NULL ||
+        st->tick == NULL || st->resume_accept == NULL ||
+        event_add(st->sigint, NULL) != 0 ||
+        event_add(st->sigterm, NULL) != 0 ||
+        event_add(st->sighup, NULL) != 0 ||
+        event_add(st->tick, &second) != 0) {
+        snprintf(err, errlen, "cannot set up the main event loop");
+        return -1;
+    }
+    return 0;
+}
+
+static void proxy_main_teardown(void)
+{
+    struct proxy_main_state *st = &proxy_main_st;
+    struct event **evs[] = { &st->sigint, &st->sigterm, &st->sighup,
+                             &st->tick, &st->resume_accept };
+    for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++) {
+        if (*evs[i] != NULL) {
+            event_free(*evs[i]);
+            *evs[i] = NULL;
+        }
+    }
+    if (st->listener != NULL) {
+        evconnlistener_free(st->listener);
+        st->listener = NULL;
+    }
+    proxyhttp_stop();
+    worker_stop_all();
+    if (st->base != NULL) {
+        event_base_free(st->base);
+        st->base = NULL;
+    }
+}
+
+int proxy_main(int argc, char **argv)
+{
+    struct proxy_main_opts o = {
+        .addr = "0.0.0.0:19000",
+        .http_addr = "0.0.0.0:11000",
+        .cpu = sysconf(_SC_NPROCESSORS_ONLN) > 0
+                   ? sysconf(_SC_NPROCESSORS_ONLN) : 1,
+    };
+    int rc = proxy_main_parse(argc, argv, &o);
+    if (rc >= 0) {
+        return rc;
+    }
+    char err[512];
+    if (log_init("proxy", o.logfile, err, sizeof(err)) != 0) {
+        fprintf(stderr, "codis-proxy: %s\n", err);
+        return 1;
+    }
+    if (o.log_level != NULL) {
+        enum log_level lv;
+        if (log_parse_level(o.log_level, &lv) != 0) {
+            fprintf(stderr, "codis-proxy: unknown log level '%s'\n",
+                    o.log_level);
+            log_close();
+            return 1;
+        }
+        log_set_level(lv);
+    }
+    if (o.config == NULL && o.fillslots == NULL) {
+        fprintf(stderr, "codis-proxy: need -c <config.ini> or "
+                "--fillslots=<file>\n");
+        fputs(proxy_main_usage, stderr);
+        log_close();
+        return 1;
+    }
+    struct conf *conf = o.config ? conf_load(o.config, err, sizeof(err))
+                                 : conf_new();
+    if (conf == NULL) {
+        fprintf(stderr, "codis-proxy: %s\n", err);
+        log_close();
+        return 1;
+    }
+    struct worker_config cfg = { 0 };
+    int status = 1;
+    struct slotmap *map = NULL;
+    int lfd = -1;
+    bool pidfile_written = false;
+    if (proxy_main_config(conf, &cfg, err, sizeof(err)) != 0) {
+        fprintf(stderr, "codis-proxy: %s\n", err);
+        goto out;
+    }
+    const char *proto = conf_get(conf, "proto", "tcp");
+    if (strcmp(proto, "tcp") != 0 && strcmp(proto, "tcp4") != 0 &&
+        strcmp(proto, "tcp6") != 0) {
+        fprintf(stderr, "codis-proxy: proto must be tcp, tcp4 or tcp6, not "
+                "'%s'\n", proto);
+        goto out;
+    }
+    if (o.fillslots == NULL) {
+        fprintf(stderr, "codis-proxy: coordinator mode is not available in "
+                "this build; use --fillslots=<file>\n");
+        goto out;
+    }
+    map = slotmap_load_file(o.fillslots, err, sizeof(err));
+    if (map == NULL) {
+        fprintf(stderr, "codis-proxy: %s\n", err);
+        goto out;
+    }
+    if (o.config != NULL) {
+        conf_each_unknown(conf, proxy_main_warn_unknown, (void *)o.config);
+    }
+    cfg.addr = mem_strdup(o.addr);
+    cfg.nworkers = (int)o.cpu;
+    signal(SIGPIPE, SIG_IGN);
+    proxy_main_raise_nofile();
+    cmdtable_init();
+    lfd = proxy_main_listen(o.addr, proto, err, sizeof(err));
+    if (lfd < 0) {
+        fprintf(stderr, "codis-proxy: %s\n", err);
+        log_error("%s", err);
+        goto out;
+    }
+    proxy_main_st.base = event_base_new();
+    if (proxy_main_st.base == NULL) {
+        fprintf(stderr, "codis-proxy: cannot make an event base\n");
+        close(lfd);
+        goto out;
+    }
+    cfg.start_ms = 0;
+    {
+        struct timeval tv;
+        event_base_gettimeofday_cached(proxy_main_st.base, &tv);
+        cfg.start_ms = (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec /
+                       1000;
+    }
+    if (worker_start_all(&cfg, cfg.nworkers, err, sizeof(err)) != 0) {
+        fprintf(stderr, "codis-proxy: %s\n", err);
+        close(lfd);
+        goto out;
+    }
+    worker_publish(map);
+    map = NULL;
+    if (proxy_main_events(lfd, err, sizeof(err)) != 0 ||
+        proxyhttp_start(proxy_main_st.base, o.http_addr, err,
+                        sizeof(err)) != 0) {
+        fprintf(stderr, "codis-proxy: %s\n", err);
+        log_error("%s", err);
+        goto out;
+    }
+    if (o.pidfile != NULL) {
+        FILE *f = fopen(o.pidfile, "w");
+        if (f == NULL || fprintf(f, "%ld\n", (long)getpid()) < 0 ||
+            fclose(f) != 0) {
+            fprintf(stderr, "codis-proxy: cannot write pid file '%s': %s\n",
+                    o.pidfile, strerror(errno));
+            goto out;
+        }
+        pidfile_written = true;
+    }
+    log_info("proxy online on %s (http %s), %d worker%s, slots from '%s'",
+             o.addr, o.http_addr, cfg.nworkers, cfg.nworkers > 1 ? "s" : "",
+             o.fillslots);
+    if (event_base_dispatch(proxy_main_st.base) < 0) {
+        log_error("main event loop failed");
+        goto out;
+    }
+    status = 0;
+out:
+    proxy_main_teardown();
+    if (pidfile_written) {
+        unlink(o.pidfile);
+    }
+    slotmap_free(map);
+    conf_free(conf);
+    mem_free(cfg.password);
+    mem_free(cfg.proxy_id);
+    mem_free(cfg.addr);
+    log_info("proxy stopped");
+    log_close();
+    return status;
+}

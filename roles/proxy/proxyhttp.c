@@ -1,0 +1,291 @@
+/* /debug/vars, /metrics and /setloglevel over libevent's evhttp; see
+ * proxyhttp.h. */
+#include "roles/proxy/proxyhttp.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "lib/log.h"
+#include "lib/mem.h"
+#include "roles/proxy/backend.h"
+#include "roles/proxy/cmdtable.h"
+#include "roles/proxy/slotmap.h"
+#include "roles/proxy/worker.h"
+
+static struct evhttp *proxyhttp_server;
+static uint64_t proxyhttp_last_ops;
+static uint64_t proxyhttp_qps;
+
+/* Sum of metric 'id' over the workers. */
+static uint64_t proxyhttp_sum(enum stats_id id)
+{
+    int n;
+    struct worker **all = worker_all(&n);
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++) {
+        v += stats_get(&all[i]->stats, id);
+    }
+    return v;
+}
+
+/* Sums of command 'c' over the workers. */
+static void proxyhttp_cmd(size_t c, uint64_t *calls, uint64_t *usecs,
+                          uint64_t *errors)
+{
+    int n;
+    struct worker **all = worker_all(&n);
+    *calls = *usecs = *errors = 0;
+    for (int i = 0; i < n; i++) {
+        struct stats_cmd *sc = &all[i]->stats.cmds[c];
+        *calls += atomic_load_explicit(&sc->calls, memory_order_relaxed);
+        *usecs += atomic_load_explicit(&sc->usecs, memory_order_relaxed);
+        *errors += atomic_load_explicit(&sc->errors, memory_order_relaxed);
+    }
+}
+
+void proxyhttp_tick(void)
+{
+    uint64_t ops = proxyhttp_sum(STATS_OPS);
+    proxyhttp_qps = ops - proxyhttp_last_ops;
+    proxyhttp_last_ops = ops;
+}
+
+static void proxyhttp_send(struct evhttp_request *req, int code,
+                           const char *type, const char *body, size_t len)
+{
+    struct evbuffer *out = evbuffer_new();
+    if (out == NULL) {
+        evhttp_send_error(req, 500, "out of memory");
+        return;
+    }
+    evbuffer_add(out, body, len);
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+                      type);
+    evhttp_send_reply(req, code, code == 200 ? "OK" : "Error", out);
+    evbuffer_free(out);
+}
+
+/* Send 'json' (taken) as the reply. */
+static void proxyhttp_send_json(struct evhttp_request *req, int code,
+                                cJSON *json)
+{
+    char *text = cJSON_Print(json);
+    cJSON_Delete(json);
+    if (text == NULL) {
+        evhttp_send_error(req, 500, "out of memory");
+        return;
+    }
+    proxyhttp_send(req, code, "application/json; charset=utf-8", text,
+                   strlen(text));
+    free(text);
+}
+
+/* The backends of the current table and how many slots each owns. */
+static cJSON *proxyhttp_backends(void)
+{
+    cJSON *list = cJSON_CreateArray();
+    const struct slotmap *map = worker_current();
+    if (map == NULL) {
+        return list;
+    }
+    for (size_t i = 0; i < map->naddrs; i++) {
+        int slots = 0;
+        for (unsigned s = 0; s < SLOT_COUNT; s++) {
+            slots += map->slots[s].backend == (int32_t)i;
+        }
+        cJSON *b = cJSON_CreateObject();
+        cJSON_AddStringToObject(b, "addr", map->addrs[i]);
+        cJSON_AddNumberToObject(b, "slots", slots);
+        cJSON_AddItemToArray(list, b);
+    }
+    return list;
+}
+
+static void proxyhttp_vars(struct evhttp_request *req, void *arg)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *router = cJSON_AddObjectToObject(root, "router");
+    cJSON_AddNumberToObject(router, "ops",
+                            (double)proxyhttp_sum(STATS_OPS));
+    cJSON_AddNumberToObject(router, "qps", (double)proxyhttp_qps);
+    cJSON *cmds = cJSON_AddArrayToObject(router, "cmds");
+    for (size_t c = 0; c < cmdtable_count; c++) {
+        uint64_t calls, usecs, errors;
+        proxyhttp_cmd(c, &calls, &usecs, &errors);
+        if (calls == 0) {
+            continue;
+        }
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "cmd", cmdtable_cmds[c].name);
+        cJSON_AddNumberToObject(e, "calls", (double)calls);
+        cJSON_AddNumberToObject(e, "usecs", (double)usecs);
+        cJSON_AddNumberToObject(e, "usecs_percall",
+                                (double)(usecs / calls));
+        cJSON_AddNumberToObject(e, "errors", (double)errors);
+        cJSON_AddItemToArray(cmds, e);
+    }
+    cJSON *info = cJSON_AddObjectToObject(router, "info");
+    int n;
+    struct worker **all = worker_all(&n);
+    if (n > 0) {
+        const struct worker_config *cfg = all[0]->cfg;
+        cJSON_AddStringToObject(info, "id", cfg->proxy_id ? cfg->proxy_id
+                                                          : "");
+        cJSON_AddStringToObject(info, "addr", cfg->addr ? cfg->addr : "");
+        cJSON_AddNumberToObject(info, "pid", (double)getpid());
+        cJSON_AddNumberToObject(info, "threads", n);
+    }
+    cJSON *sessions = cJSON_AddObjectToObject(router, "sessions");
+    cJSON_AddNumberToObject(sessions, "total",
+                            (double)proxyhttp_sum(STATS_SESSIONS_TOTAL));
+    cJSON_AddNumberToObject(sessions, "alive",
+                            (double)proxyhttp_sum(STATS_SESSIONS_ALIVE));
+    for (int k = 0; k < STATS_COUNT; k++) {
+        if (k == STATS_OPS || k == STATS_SESSIONS_TOTAL ||
+            k == STATS_SESSIONS_ALIVE) {
+            continue;
+        }
+        cJSON_AddNumberToObject(router, stats_descs[k].name,
+                                (double)proxyhttp_sum((enum stats_id)k));
+    }
+    cJSON_AddItemToObject(router, "backends", proxyhttp_backends());
+    const struct slotmap *map = worker_current();
+    cJSON_AddNumberToObject(router, "slot_table_version",
+                            map ? (double)map->version : 0);
+    proxyhttp_send_json(req, 200, root);
+}
+
+static void proxyhttp_metrics(struct evhttp_request *req, void *arg)
+{
+    struct evbuffer *out = evbuffer_new();
+    if (out == NULL) {
+        evhttp_send_error(req, 500, "out of memory");
+        return;
+    }
+    for (int k = 0; k < STATS_COUNT; k++) {
+        const struct stats_desc *d = &stats_descs[k];
+        const char *suffix = strcmp(d->kind, "counter") == 0 &&
+                             strstr(d->name, "_total") == NULL ? "_total" : "";
+        evbuffer_add_printf(out, "# HELP codis_proxy_%s%s %s\n"
+                            "# TYPE codis_proxy_%s%s %s\n"
+                            "codis_proxy_%s%s %llu\n",
+                            d->name, suffix, d->help, d->name, suffix,
+                            d->kind, d->name, suffix,
+                            (unsigned long long)proxyhttp_sum(
+                                (enum stats_id)k));
+    }
+    evbuffer_add_printf(out, "# HELP codis_proxy_qps requests answered in "
+                        "the last second\n# TYPE codis_proxy_qps gauge\n"
+                        "codis_proxy_qps %llu\n",
+                        (unsigned long long)proxyhttp_qps);
+    static const char *names[] = { "calls", "usecs", "errors" };
+    static const char *helps[] = {
+        "calls of each command", "time spent in each command, microseconds",
+        "error replies of each command" };
+    for (int m = 0; m < 3; m++) {
+        evbuffer_add_printf(out, "# HELP codis_proxy_cmd_%s_total %s\n"
+                            "# TYPE codis_proxy_cmd_%s_total counter\n",
+                            names[m], helps[m], names[m]);
+        for (size_t c = 0; c < cmdtable_count; c++) {
+            uint64_t v[3];
+            proxyhttp_cmd(c, &v[0], &v[1], &v[2]);
+            if (v[0] == 0) {
+                continue;
+            }
+            evbuffer_add_printf(out, "codis_proxy_cmd_%s_total{cmd=\"%s\"} "
+                                "%llu\n", names[m], cmdtable_cmds[c].name,
+                                (unsigned long long)v[m]);
+        }
+    }
+    const struct slotmap *map = worker_current();
+    evbuffer_add_printf(out, "# HELP codis_proxy_slot_table_version version "
+                        "of the slot table served\n"
+                        "# TYPE codis_proxy_slot_table_version gauge\n"
+                        "codis_proxy_slot_table_version %llu\n",
+                        (unsigned long long)(map ? map->version : 0));
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+                      "text/plain; version=0.0.4");
+    evhttp_send_reply(req, 200, "OK", out);
+    evbuffer_free(out);
+}
+
+static void proxyhttp_setloglevel(struct evhttp_request *req, void *arg)
+{
+    struct evkeyvalq query;
+    const char *uri = evhttp_request_get_uri(req);
+    const struct evhttp_uri *parsed = evhttp_request_get_evhttp_uri(req);
+    const char *q = parsed ? evhttp_uri_get_query(parsed) : NULL;
+    TAILQ_INIT(&query);
+    if (q == NULL || evhttp_parse_query_str(q, &query) != 0) {
+        proxyhttp_send(req, 400, "text/plain", "missing level\n", 14);
+        return;
+    }
+    const char *level = evhttp_find_header(&query, "level");
+    enum log_level lv;
+    if (level == NULL || log_parse_level(level, &lv) != 0) {
+        evhttp_clear_headers(&query);
+        proxyhttp_send(req, 400, "text/plain",
+                       "level must be debug, info, warn or error\n", 41);
+        return;
+    }
+    log_set_level(lv);
+    log_info("log level set to %s (%s)", log_level_name(lv), uri);
+    evhttp_clear_headers(&query);
+    proxyhttp_send(req, 200, "text/plain", "OK\n", 3);
+}
+
+static void proxyhttp_notfound(struct evhttp_request *req, void *arg)
+{
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "error", "not found");
+    proxyhttp_send_json(req, 404, e);
+}
+
+int proxyhttp_start(struct event_base *base, const char *addr, char *err,
+                    size_t errlen)
+{
+    char host[256];
+    int port;
+    if (slotmap_split_addr(addr, host, sizeof(host), &port) != 0) {
+        snprintf(err, errlen, "bad --http-addr '%s' (expected host:port)",
+                 addr);
+        return -1;
+    }
+    proxyhttp_server = evhttp_new(base);
+    if (proxyhttp_server == NULL) {
+        snprintf(err, errlen, "cannot start the HTTP server");
+        return -1;
+    }
+    evhttp_set_allowed_methods(proxyhttp_server, EVHTTP_REQ_GET |
+                               EVHTTP_REQ_HEAD);
+    evhttp_set_cb(proxyhttp_server, "/debug/vars", proxyhttp_vars, NULL);
+    evhttp_set_cb(proxyhttp_server, "/metrics", proxyhttp_metrics, NULL);
+    evhttp_set_cb(proxyhttp_server, "/setloglevel", proxyhttp_setloglevel,
+                  NULL);
+    evhttp_set_gencb(proxyhttp_server, proxyhttp_notfound, NULL);
+    if (evhttp_bind_socket_with_handle(proxyhttp_server, host,
+                                       (ev_uint16_t)port) == NULL) {
+        snprintf(err, errlen, "cannot listen on '%s' for HTTP: %s", addr,
+                 strerror(errno));
+        evhttp_free(proxyhttp_server);
+        proxyhttp_server = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+void proxyhttp_stop(void)
+{
+    if (proxyhttp_server != NULL) {
+        evhttp_free(proxyhttp_server);
+        proxyhttp_server = NULL;
+    }
+}

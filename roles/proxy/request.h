@@ -1,0 +1,91 @@
+/* Requests in flight inside the proxy, and how their replies find their
+ * way back in order.
+ *
+ *   client ──► session.requests: r1 ─ r2 ─ r3      (arrival order)
+ *                  │                │    │
+ *                  ▼                ▼    ▼
+ *   backend A.inflight: r1, r3     backend B.inflight: r2
+ *
+ * A backend answers its inflight requests in FIFO order (Redis does), so
+ * each reply belongs to the head of that backend's queue. A client
+ * request whose reply arrives while it heads its session's queue goes
+ * straight to the client's output; one that finishes early keeps its reply
+ * until every request before it has been answered. Split commands
+ * (multikey.c) are a parent client request plus one sub-request per part;
+ * the parent completes when its last part does.
+ *
+ * Requests come from a per-worker pool and keep their buffers when
+ * recycled, so steady traffic allocates nothing. When a client goes away,
+ * its requests still in a backend's queue become orphans: their replies
+ * are read and dropped. */
+#ifndef CODIS_REQUEST_H
+#define CODIS_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "roles/proxy/pbuf.h"
+
+struct session;
+struct backend;
+struct worker;
+struct cmdtable_cmd;
+
+/* What a request is for, which says what to do with its reply. */
+enum request_kind {
+    REQUEST_CLIENT, /* a client's command: reply goes to the client */
+    REQUEST_SUB,    /* part of a split command: reply goes to 'parent' */
+    REQUEST_MGRT,   /* SLOTSMGRTTAGONE before 'parent' may go ahead */
+    REQUEST_PING,   /* keep-alive: reply ignored */
+    REQUEST_AUTH,   /* backend AUTH: an error is logged */
+};
+
+/* One request. */
+struct request {
+    TAILQ_ENTRY(request) queue;      /* session->requests (client kind) */
+    TAILQ_ENTRY(request) wait;       /* worker->waiting (locked slot) */
+    STAILQ_ENTRY(request) inflight;  /* backend->inflight */
+    struct request *next;            /* pool link; next part of a split */
+    struct worker *worker;
+    struct session *session;         /* client kind; NULL once orphaned */
+    struct request *parent;          /* sub and mgrt kinds */
+    struct request *first_sub;       /* split parent: parts in order */
+    struct request *last_sub;
+    struct backend *target;          /* where to go after SLOTSMGRTTAGONE */
+    const struct cmdtable_cmd *cmd;
+    enum request_kind kind;
+    bool done;                       /* 'reply' holds the final reply */
+    bool failed;                     /* a part failed: 'reply' has why */
+    bool waiting;                    /* on worker->waiting */
+    uint32_t pending;                /* parts or SLOTSMGRTTAGONEs to go */
+    long long sum;                   /* merged integer of a split */
+    uint64_t start_us;               /* arrival, for command timing */
+    struct pbuf reply;               /* stored reply, or a part's value */
+    struct pbuf saved;               /* request bytes kept for later */
+};
+
+/* A request from 'w's pool, zeroed but for its buffers (empty). */
+struct request *request_get(struct worker *w, enum request_kind kind);
+
+/* Return 'r' (and the parts of a split) to its worker's pool. */
+void request_put(struct request *r);
+
+/* Free every pooled request of 'w' (at worker exit). */
+void request_pool_release(struct worker *w);
+
+/* Deliver the reply 'p' ('n' bytes, one whole RESP value) of request 'r'
+ * according to its kind. The bytes are copied if they must wait. */
+void request_reply(struct request *r, const char *p, size_t n);
+
+/* Fail 'r' with an error reply "-ERR <text>" (code added unless the text
+ * has its own, CR/LF removed). */
+void request_fail(struct request *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Deliver a reply written with lib/resp writers into the worker's scratch
+ * evbuffer (worker->scratch), then empty it. */
+void request_reply_scratch(struct request *r);
+
+#endif

@@ -1,0 +1,323 @@
+/* Routing of client requests; see router.h. */
+#include "roles/proxy/router.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "lib/slot.h"
+#include "roles/proxy/backend.h"
+#include "roles/proxy/cmdtable.h"
+#include "roles/proxy/localcmd.h"
+#include "roles/proxy/multikey.h"
+#include "roles/proxy/request.h"
+#include "roles/proxy/session.h"
+#include "roles/proxy/slotmap.h"
+#include "roles/proxy/worker.h"
+
+/* Command names longer than this are refused, as Codis does. */
+#define ROUTER_MAX_NAME 64
+/* SLOTSMGRTTAGONE timeout argument, in ms (Codis's value). */
+#define ROUTER_MGRT_TIMEOUT "3000"
+
+/* Append one bulk string to 'b'. */
+static void router_add_bulk(struct pbuf *b, const char *p, size_t n)
+{
+    char head[32];
+    int len = snprintf(head, sizeof(head), "$%zu\r\n", n);
+    pbuf_append(b, head, (size_t)len);
+    pbuf_append(b, p, n);
+    pbuf_append(b, "\r\n", 2);
+}
+
+/* Encode 'argc' arguments as a RESP multi-bulk into w->cmdbuf. */
+static void router_encode(struct worker *w, const char *buf,
+                          const struct resp_arg *argv, int argc)
+{
+    char head[32];
+    pbuf_clear(&w->cmdbuf, 1 << 20);
+    int len = snprintf(head, sizeof(head), "*%d\r\n", argc);
+    pbuf_append(&w->cmdbuf, head, (size_t)len);
+    for (int i = 0; i < argc; i++) {
+        router_add_bulk(&w->cmdbuf, buf + argv[i].off, argv[i].len);
+    }
+}
+
+/* Lower-case copy of a command name for Redis's error texts. */
+static void router_lower(char *dst, size_t dstlen, const char *src,
+                         size_t n)
+{
+    if (n >= dstlen) {
+        n = dstlen - 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = src[i];
+        dst[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    dst[n] = '\0';
+}
+
+/* The first slot that has an owner, or 0. */
+static unsigned router_any_slot(const struct slotmap *map)
+{
+    for (unsigned i = 0; i < SLOT_COUNT; i++) {
+        if (map->slots[i].backend != SLOTMAP_NONE) {
+            return i;
+        }
+    }
+    return 0;
+}
+
+static void router_mgrt_release(struct request *r);
+
+/* Ask the source to move each key, then send 'r' to 'dst'. */
+static void router_migrate(struct worker *w, struct request *r,
+                           struct backend *src, struct backend *dst,
+                           const char *wire, size_t n, const char *buf,
+                           const struct resp_arg *argv, const int *keys,
+                           int nkeys)
+{
+    if (wire != pbuf_head(&r->saved)) {
+        pbuf_clear(&r->saved, 1 << 20);
+        pbuf_append(&r->saved, wire, n);
+    }
+    r->target = dst;
+    r->failed = false;
+    /* One more than the parts, so that parts failing at once cannot
+     * finish 'r' before every part is sent. */
+    r->pending = (uint32_t)nkeys + 1;
+    char port[16];
+    snprintf(port, sizeof(port), "%d", dst->port);
+    for (int i = 0; i < nkeys; i++) {
+        const struct resp_arg *key = &argv[keys[i]];
+        pbuf_clear(&w->cmdbuf, 1 << 20);
+        pbuf_append(&w->cmdbuf, "*6\r\n$15\r\nSLOTSMGRTTAGONE\r\n", 26);
+        router_add_bulk(&w->cmdbuf, dst->host, strlen(dst->host));
+        router_add_bulk(&w->cmdbuf, port, strlen(port));
+        router_add_bulk(&w->cmdbuf, ROUTER_MGRT_TIMEOUT,
+                        sizeof(ROUTER_MGRT_TIMEOUT) - 1);
+        router_add_bulk(&w->cmdbuf, buf + key->off, key->len);
+        struct request *m = request_get(w, REQUEST_MGRT);
+        m->parent = r;
+        stats_add(&w->stats, STATS_SLOTSMGRT, 1);
+        backend_send(src, m, pbuf_head(&w->cmdbuf), pbuf_size(&w->cmdbuf));
+    }
+    router_mgrt_release(r);
+}
+
+/* One part of 'r' is over: when none is left, fail it or send it on. */
+static void router_mgrt_release(struct request *r)
+{
+    if (--r->pending > 0) {
+        return;
+    }
+    if (r->failed) {
+        char text[512];
+        size_t n = pbuf_size(&r->reply);
+        if (n >= sizeof(text)) {
+            n = sizeof(text) - 1;
+        }
+        memcpy(text, pbuf_head(&r->reply), n);
+        text[n] = '\0';
+        pbuf_clear(&r->reply, 1 << 16);
+        r->failed = false;
+        request_fail(r, "handle request, bad slotsmgrt resp: %s", text);
+        return;
+    }
+    backend_send(r->target, r, pbuf_head(&r->saved), pbuf_size(&r->saved));
+}
+
+void router_mgrt_done(struct request *m, const char *p, size_t n)
+{
+    struct request *r = m->parent;
+    if (n > 0 && p[0] == '-' && !r->failed) {
+        r->failed = true;
+        pbuf_clear(&r->reply, 1 << 16);
+        pbuf_append(&r->reply, p + 1, n >= 3 ? n - 3 : 0);
+    }
+    request_put(m);
+    router_mgrt_release(r);
+}
+
+void router_forward(struct worker *w, struct request *r, unsigned slot,
+                    const char *wire, size_t n, const char *buf,
+                    const struct resp_arg *argv, const int *keys, int nkeys)
+{
+    const struct slotmap *map = w->map;
+    const struct slotmap_slot *e = &map->slots[slot];
+    if (e->locked) {
+        if (wire != pbuf_head(&r->saved)) {
+            pbuf_clear(&r->saved, 1 << 20);
+            pbuf_append(&r->saved, wire, n);
+        }
+        r->waiting = true;
+        TAILQ_INSERT_TAIL(&w->waiting, r, wait);
+        return;
+    }
+    if (e->backend == SLOTMAP_NONE) {
+        request_fail(r, "handle request, slot is not ready, may be offline");
+        return;
+    }
+    struct backend *dst = worker_route(w, e->backend);
+    if (e->migrate_from != SLOTMAP_NONE && nkeys > 0) {
+        router_migrate(w, r, worker_route(w, e->migrate_from), dst, wire, n,
+                       buf, argv, keys, nkeys);
+        return;
+    }
+    backend_send(dst, r, wire, n);
+}
+
+/* Route a request of a command with keys (or an unknown command). */
+static void router_keys(struct worker *w, struct request *r,
+                        const char *buf, const struct resp_request *req,
+                        const char *wire, size_t n)
+{
+    const struct cmdtable_cmd *cmd = r->cmd;
+    int *keys = worker_keys(w, (size_t)req->argc);
+    int nkeys = cmdtable_keys(cmd, buf, req->argv, req->argc, keys);
+    if (nkeys < 0) {
+        /* a bad key count: let the backend say what is wrong */
+        nkeys = req->argc > 1 ? 1 : 0;
+        keys[0] = 1;
+    }
+    unsigned slot = 0;
+    if (nkeys > 0) {
+        const struct resp_arg *k = &req->argv[keys[0]];
+        slot = slot_of_key(buf + k->off, k->len);
+    }
+    for (int i = 1; i < nkeys; i++) {
+        const struct resp_arg *k = &req->argv[keys[i]];
+        if (slot_of_key(buf + k->off, k->len) != slot) {
+            request_fail(r, "handle request, keys of '%s' must all hash to "
+                         "one slot (use a {hash tag})", cmd->name);
+            return;
+        }
+    }
+    router_forward(w, r, slot, wire, n, buf, req->argv, keys, nkeys);
+}
+
+void router_dispatch(struct session *s, const char *buf,
+                     const struct resp_request *req)
+{
+    struct worker *w = s->worker;
+    const struct resp_arg *name = &req->argv[0];
+    const struct cmdtable_cmd *cmd = cmdtable_lookup(buf + name->off,
+                                                     name->len);
+    struct request *r = request_get(w, REQUEST_CLIENT);
+    r->session = s;
+    r->cmd = cmd;
+    r->start_us = worker_usec();
+    TAILQ_INSERT_TAIL(&s->requests, r, queue);
+    s->nrequests++;
+
+    if (name->len == 0 || name->len > ROUTER_MAX_NAME) {
+        request_fail(r, "handle request, bad command length, too short or "
+                     "too long");
+        return;
+    }
+    if (!s->authed && cmd->local != localcmd_auth &&
+        cmd->local != localcmd_quit) {
+        request_fail(r, "NOAUTH Authentication required.");
+        return;
+    }
+    if (cmd->kind != CMDTABLE_REFUSED && !cmdtable_arity_ok(cmd, req->argc)) {
+        char lower[ROUTER_MAX_NAME + 1];
+        router_lower(lower, sizeof(lower), buf + name->off, name->len);
+        request_fail(r, "wrong number of arguments for '%s' command", lower);
+        return;
+    }
+    const char *wire = buf;
+    size_t n = req->pos;
+    if (req->is_inline && cmd->kind != CMDTABLE_LOCAL &&
+        cmd->kind != CMDTABLE_REFUSED) {
+        router_encode(w, buf, req->argv, req->argc);
+        wire = pbuf_head(&w->cmdbuf);
+        n = pbuf_size(&w->cmdbuf);
+    }
+    switch (cmd->kind) {
+    case CMDTABLE_LOCAL:
+        cmd->local(s, r, buf, req->argv, req->argc);
+        return;
+    case CMDTABLE_REFUSED:
+        if (cmd->why != NULL) {
+            request_fail(r, "handle request, command '%s' is not allowed: %s",
+                         cmd->name, cmd->why);
+        } else {
+            request_fail(r, "handle request, command '%s' is not allowed",
+                         cmd->name);
+        }
+        return;
+    case CMDTABLE_MGET:
+    case CMDTABLE_SUM:
+        if (req->argc > 2) {
+            multikey_split(w, r, buf, req->argv, req->argc);
+            return;
+        }
+        break;
+    case CMDTABLE_MSET:
+        if (req->argc > 3) {
+            multikey_split(w, r, buf, req->argv, req->argc);
+            return;
+        }
+        break;
+    case CMDTABLE_ALL:
+        multikey_all(w, r);
+        return;
+    case CMDTABLE_ANY:
+        router_forward(w, r, router_any_slot(w->map), wire, n, buf,
+                       req->argv, NULL, 0);
+        return;
+    case CMDTABLE_KEYS:
+        break;
+    }
+    router_keys(w, r, buf, req, wire, n);
+}
+
+void router_retry_waiting(struct worker *w)
+{
+    TAILQ_HEAD(, request) list = TAILQ_HEAD_INITIALIZER(list);
+    TAILQ_CONCAT(&list, &w->waiting, wait);
+    struct request *r;
+    while ((r = TAILQ_FIRST(&list)) != NULL) {
+        TAILQ_REMOVE(&list, r, wait);
+        r->waiting = false;
+        const char *wire = pbuf_head(&r->saved);
+        size_t n = pbuf_size(&r->saved);
+        resp_request_clear(&w->reparse);
+        if (resp_request_parse(&w->reparse, wire, n) != RESP_OK ||
+            w->reparse.argc == 0) {
+            request_fail(r, "handle request, request is broken");
+            continue;
+        }
+        const struct resp_arg *argv = w->reparse.argv;
+        const struct cmdtable_cmd *cmd =
+            cmdtable_lookup(wire + argv[0].off, argv[0].len);
+        int *keys = worker_keys(w, (size_t)w->reparse.argc);
+        int nkeys = cmdtable_keys(cmd, wire, argv, w->reparse.argc, keys);
+        if (cmd->kind == CMDTABLE_MGET || cmd->kind == CMDTABLE_MSET ||
+            cmd->kind == CMDTABLE_SUM) {
+            nkeys = 1;
+            keys[0] = 1;
+        } else if (nkeys < 0) {
+            nkeys = w->reparse.argc > 1 ? 1 : 0;
+            keys[0] = 1;
+        }
+        unsigned slot = 0;
+        if (nkeys > 0) {
+            slot = slot_of_key(wire + argv[keys[0]].off, argv[keys[0]].len);
+        } else if (cmd->kind == CMDTABLE_ANY) {
+            slot = router_any_slot(w->map);
+        }
+        router_forward(w, r, slot, wire, n, wire, argv, keys, nkeys);
+    }
+}
+
+void router_drop_waiting(struct worker *w)
+{
+    struct request *r;
+    while ((r = TAILQ_FIRST(&w->waiting)) != NULL) {
+        TAILQ_REMOVE(&w->waiting, r, wait);
+        r->waiting = false;
+        request_fail(r, "handle request, proxy shutting down");
+    }
+}

@@ -1,0 +1,43 @@
+/* The router: what happens to one parsed client request. It checks AUTH
+ * and arity, then answers it locally, refuses it, splits it (multikey.c)
+ * or forwards it to the backend owning its slot in the worker's table.
+ *
+ * Forwarding honours the slot's state: an offline slot fails the request
+ * ("slot is not ready"), a locked slot keeps it waiting (bytes saved) until
+ * a new table unlocks it, and a migrating slot first has the source move
+ * each key of the request to the target (SLOTSMGRTTAGONE host port 3000
+ * key, as Codis does) and then sends the request to the target. */
+#ifndef CODIS_ROUTER_H
+#define CODIS_ROUTER_H
+
+#include <stddef.h>
+
+#include "lib/resp.h"
+
+struct session;
+struct request;
+struct worker;
+
+/* Handle the request 'req' of session 's', parsed from 'buf' (the bytes
+ * of that request start at 'buf'; its arguments are views into it). */
+void router_dispatch(struct session *s, const char *buf,
+                     const struct resp_request *req);
+
+/* Send 'r' (wire bytes 'wire', 'n' of them) to the owner of 'slot'. The
+ * request's keys are 'nkeys' argument indices 'keys' into 'argv' (views
+ * into 'buf'), for migration. */
+void router_forward(struct worker *w, struct request *r, unsigned slot,
+                    const char *wire, size_t n, const char *buf,
+                    const struct resp_arg *argv, const int *keys, int nkeys);
+
+/* The reply 'p' ('n' bytes) of a SLOTSMGRTTAGONE request 'm'. */
+void router_mgrt_done(struct request *m, const char *p, size_t n);
+
+/* Route again the requests that waited on locked slots (after the worker
+ * adopted a new table). */
+void router_retry_waiting(struct worker *w);
+
+/* Fail and free every waiting request (at worker exit). */
+void router_drop_waiting(struct worker *w);
+
+#endif

@@ -1,0 +1,279 @@
+/* Client sessions: reading, parsing, ordered replies, limits; see
+ * session.h. */
+#include "roles/proxy/session.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "lib/log.h"
+#include "lib/mem.h"
+#include "roles/proxy/cmdtable.h"
+#include "roles/proxy/router.h"
+#include "roles/proxy/worker.h"
+
+/* Bytes asked of each read(2). */
+#define SESSION_READ_SIZE (16 * 1024)
+/* Output buffers above this are freed once written. */
+#define SESSION_KEEP_BYTES (256 * 1024)
+
+static void session_on_read(evutil_socket_t fd, short what, void *arg);
+static void session_on_write(evutil_socket_t fd, short what, void *arg);
+
+int session_start(struct worker *w, int fd)
+{
+    int one = 1;
+    if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0 &&
+        errno != EOPNOTSUPP) {
+        log_debug("cannot set TCP_NODELAY on a client: %s", strerror(errno));
+    }
+    struct session *s = mem_calloc(1, sizeof(*s));
+    s->worker = w;
+    s->fd = fd;
+    TAILQ_INIT(&s->requests);
+    resp_request_init(&s->parser);
+    s->authed = (w->cfg->password == NULL);
+    s->last_active_ms = worker_now_ms(w);
+    s->rev = event_new(w->base, fd, EV_READ | EV_PERSIST, session_on_read, s);
+    s->wev = event_new(w->base, fd, EV_WRITE | EV_PERSIST, session_on_write,
+                       s);
+    if (s->rev == NULL || s->wev == NULL || event_add(s->rev, NULL) != 0) {
+        log_error("cannot start a client session: libevent failed");
+        if (s->rev != NULL) {
+            event_free(s->rev);
+        }
+        if (s->wev != NULL) {
+            event_free(s->wev);
+        }
+        resp_request_release(&s->parser);
+        mem_free(s);
+        close(fd);
+        return -1;
+    }
+    s->reading = true;
+    TAILQ_INSERT_TAIL(&w->sessions, s, link);
+    w->nsessions++;
+    stats_add(&w->stats, STATS_SESSIONS_TOTAL, 1);
+    stats_add(&w->stats, STATS_SESSIONS_ALIVE, 1);
+    return 0;
+}
+
+static void session_pause(struct session *s)
+{
+    if (s->reading) {
+        event_del(s->rev);
+        s->reading = false;
+    }
+}
+
+static void session_unpause(struct session *s)
+{
+    if (!s->reading && !s->closing && !s->closed) {
+        if (event_add(s->rev, NULL) != 0) {
+            log_error("cannot watch a client socket: libevent failed");
+            session_close(s);
+            return;
+        }
+        s->reading = true;
+    }
+}
+
+/* Answer with 'text' as an error in request order, then close. */
+static void session_fail(struct session *s, const char *text)
+{
+    struct request *r = request_get(s->worker, REQUEST_CLIENT);
+    r->session = s;
+    r->cmd = &cmdtable_cmds[cmdtable_count - 1];
+    r->start_us = worker_usec();
+    TAILQ_INSERT_TAIL(&s->requests, r, queue);
+    s->nrequests++;
+    request_fail(r, "%s", text);
+    session_quit(s);
+}
+
+/* Parse and route every whole request in the input, up to the pipeline
+ * limit. */
+static void session_process_input(struct session *s)
+{
+    const struct worker_config *cfg = s->worker->cfg;
+    while (!s->closing && !s->closed) {
+        if (s->nrequests >= cfg->session_max_pipeline) {
+            session_pause(s);
+            return;
+        }
+        size_t size = pbuf_size(&s->in);
+        if (size == 0) {
+            break;
+        }
+        const char *head = pbuf_head(&s->in);
+        enum resp_status st = resp_request_parse(&s->parser, head, size);
+        if (st == RESP_AGAIN) {
+            if (size > cfg->session_max_bufsize) {
+                char text[160];
+                snprintf(text, sizeof(text), "handle request, request is "
+                         "larger than session_max_bufsize (%zu bytes)",
+                         cfg->session_max_bufsize);
+                session_fail(s, text);
+            }
+            break;
+        }
+        if (st == RESP_ERROR) {
+            log_debug("client protocol error: %s", s->parser.err);
+            session_fail(s, s->parser.err);
+            break;
+        }
+        if (s->parser.argc > 0) {
+            router_dispatch(s, head, &s->parser);
+        }
+        pbuf_consume(&s->in, s->parser.pos);
+        resp_request_clear(&s->parser);
+    }
+    if (!s->closing) {
+        session_unpause(s);
+    }
+}
+
+static void session_on_read(evutil_socket_t fd, short what, void *arg)
+{
+    struct session *s = arg;
+    size_t want = SESSION_READ_SIZE;
+    if (s->in.cap - s->in.len > want) {
+        want = s->in.cap - s->in.len;
+    }
+    ssize_t n = pbuf_read(&s->in, fd, want);
+    if (n == 0) {
+        session_close(s);
+        return;
+    }
+    if (n < 0) {
+        if (errno != EAGAIN && errno != EINTR) {
+            log_debug("client read failed: %s", strerror(errno));
+            session_close(s);
+        }
+        return;
+    }
+    s->last_active_ms = worker_now_ms(s->worker);
+    session_process_input(s);
+}
+
+static void session_on_write(evutil_socket_t fd, short what, void *arg)
+{
+    session_flush(arg);
+}
+
+void session_reply(struct session *s, struct request *r, const char *p,
+                   size_t n)
+{
+    struct worker *w = s->worker;
+    stats_record(&w->stats, cmdtable_index(r->cmd),
+                 worker_usec() - r->start_us, n > 0 && p[0] == '-');
+    if (TAILQ_FIRST(&s->requests) != r) {
+        pbuf_append(&r->reply, p, n);
+        r->done = true;
+        return;
+    }
+    pbuf_append(&s->out, p, n);
+    TAILQ_REMOVE(&s->requests, r, queue);
+    s->nrequests--;
+    request_put(r);
+    while ((r = TAILQ_FIRST(&s->requests)) != NULL && r->done) {
+        pbuf_append(&s->out, pbuf_head(&r->reply), pbuf_size(&r->reply));
+        TAILQ_REMOVE(&s->requests, r, queue);
+        s->nrequests--;
+        request_put(r);
+    }
+    if (!s->reading && !s->closing &&
+        s->nrequests < w->cfg->session_max_pipeline) {
+        s->resume = true;
+    }
+    worker_mark_session(s);
+}
+
+void session_flush(struct session *s)
+{
+    if (s->closed) {
+        return;
+    }
+    if (s->resume) {
+        s->resume = false;
+        session_process_input(s);
+        if (s->closed) {
+            return;
+        }
+    }
+    if (pbuf_size(&s->out) > 0) {
+        ssize_t n = pbuf_write(&s->out, s->fd);
+        if (n < 0 && errno != EAGAIN && errno != EINTR) {
+            log_debug("client write failed: %s", strerror(errno));
+            session_close(s);
+            return;
+        }
+    }
+    bool pending = pbuf_size(&s->out) > 0;
+    if (pending && !event_pending(s->wev, EV_WRITE, NULL)) {
+        if (event_add(s->wev, NULL) != 0) {
+            session_close(s);
+            return;
+        }
+    } else if (!pending) {
+        if (event_pending(s->wev, EV_WRITE, NULL)) {
+            event_del(s->wev);
+        }
+        if (s->out.cap > SESSION_KEEP_BYTES) {
+            pbuf_clear(&s->out, SESSION_KEEP_BYTES);
+        }
+        if (s->closing && s->nrequests == 0) {
+            session_close(s);
+        }
+    }
+}
+
+void session_quit(struct session *s)
+{
+    s->closing = true;
+    session_pause(s);
+    worker_mark_session(s);
+}
+
+void session_close(struct session *s)
+{
+    if (s->closed) {
+        return;
+    }
+    struct worker *w = s->worker;
+    s->closed = true;
+    event_del(s->rev);
+    event_del(s->wev);
+    close(s->fd);
+    s->fd = -1;
+    struct request *r;
+    while ((r = TAILQ_FIRST(&s->requests)) != NULL) {
+        TAILQ_REMOVE(&s->requests, r, queue);
+        if (r->done) {
+            request_put(r);
+        } else {
+            r->session = NULL;
+        }
+    }
+    s->nrequests = 0;
+    TAILQ_REMOVE(&w->sessions, s, link);
+    w->nsessions--;
+    stats_add(&w->stats, STATS_SESSIONS_ALIVE, -1);
+    s->dead_next = w->dead_sessions;
+    w->dead_sessions = s;
+}
+
+void session_free(struct session *s)
+{
+    event_free(s->rev);
+    event_free(s->wev);
+    pbuf_release(&s->in);
+    pbuf_release(&s->out);
+    resp_request_release(&s->parser);
+    mem_free(s);
+}

@@ -1,0 +1,75 @@
+/* Client sessions: one per client connection, owned by one worker. A
+ * session reads requests into its input buffer, parses them in place
+ * (lib/resp, inline commands too) and hands each to the router; replies
+ * are written back strictly in request order (see request.h).
+ *
+ * Limits, from config.ini: at most session_max_pipeline requests in flight
+ * (beyond that the session stops reading until replies drain:
+ * backpressure, as Codis 2), one request at most session_max_bufsize bytes
+ * (else an error and the connection closes), idle sessions closed after
+ * session_max_timeout seconds. A protocol error is answered, then the
+ * connection is closed once earlier replies are written. */
+#ifndef CODIS_SESSION_H
+#define CODIS_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "lib/resp.h"
+#include "roles/proxy/pbuf.h"
+#include "roles/proxy/request.h"
+
+struct worker;
+struct event;
+
+/* One client connection. */
+struct session {
+    TAILQ_ENTRY(session) link;          /* worker->sessions */
+    struct session *dirty_next;         /* worker's flush list */
+    struct session *dead_next;          /* worker's list to free */
+    struct worker *worker;
+    int fd;
+    struct event *rev;                  /* readable */
+    struct event *wev;                  /* writable, while output waits */
+    struct pbuf in;                     /* unparsed input */
+    struct resp_request parser;         /* state of the request being read */
+    struct pbuf out;                    /* replies not yet written */
+    TAILQ_HEAD(, request) requests;     /* client requests, arrival order */
+    size_t nrequests;
+    uint64_t last_active_ms;            /* last read, for the idle timeout */
+    bool authed;                        /* AUTH given (or none needed) */
+    bool dirty;                         /* on the flush list */
+    bool reading;                       /* 'rev' is added */
+    bool closing;                       /* close once replies are written */
+    bool closed;                        /* fd gone; freed after the loop */
+    bool resume;                        /* parse buffered input at flush */
+};
+
+/* Start a session on the connected socket 'fd' in worker 'w' (which
+ * takes 'fd'). Returns 0, or -1 (fd closed) on a libevent failure. */
+int session_start(struct worker *w, int fd);
+
+/* Called when request 'r' of 's' got its reply 'p' ('n' bytes): write it
+ * now if 'r' heads the queue, else keep it; then write every following
+ * finished reply. Takes 'r' back to the pool once written. */
+void session_reply(struct session *s, struct request *r, const char *p,
+                   size_t n);
+
+/* Write out what 's' has buffered (called by the worker after each loop
+ * turn); closes it if writing failed or it is done. */
+void session_flush(struct session *s);
+
+/* Close 's' now: the fd is closed, pending requests become orphans; the
+ * struct is freed by session_free later (the worker does it after the
+ * loop turn, so callers up the stack may still look at it). */
+void session_close(struct session *s);
+
+/* Free a closed session. */
+void session_free(struct session *s);
+
+/* Mark 's' to close once every reply before now is written. */
+void session_quit(struct session *s);
+
+#endif

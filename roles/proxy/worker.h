@@ -1,0 +1,135 @@
+/* Worker threads: --cpu=N of them, each with its own libevent base, its
+ * own client sessions and its own backend connections, so the hot path
+ * takes no lock. The main thread accepts connections and hands each to a
+ * worker in turn through the worker's notify pipe; the same pipe carries
+ * "a new slot table is published" and "stop".
+ *
+ * Each loop turn a worker runs the ready events (reads parse requests and
+ * queue them on backends, backend replies queue on sessions), then writes
+ * every connection that has output: one write per connection per turn,
+ * however many requests it carries.
+ *
+ * Slot tables: worker_publish() swaps the global pointer and notifies the
+ * workers; each worker adopts the new table and records its version. A
+ * replaced table is freed (worker_reap) once every worker has moved past
+ * it. */
+#ifndef CODIS_WORKER_H
+#define CODIS_WORKER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "lib/resp.h"
+#include "roles/proxy/pbuf.h"
+#include "roles/proxy/request.h"
+#include "roles/proxy/session.h"
+#include "roles/proxy/stats.h"
+
+struct event_base;
+struct event;
+struct evbuffer;
+struct slotmap;
+struct backend;
+
+/* Settings shared by all workers; read-only once workers start. */
+struct worker_config {
+    char *password;               /* client and backend AUTH, or NULL */
+    uint64_t ping_period_ms;      /* backend PING period, 0 = none */
+    uint64_t session_timeout_ms;  /* idle client close, 0 = none */
+    size_t session_max_bufsize;   /* largest request */
+    size_t session_max_pipeline;  /* requests in flight per client */
+    char *proxy_id;               /* for INFO */
+    char *addr;                   /* listen address, for INFO */
+    int nworkers;
+    uint64_t start_ms;            /* wall clock at start */
+};
+
+/* One worker thread. */
+struct worker {
+    int id;
+    pthread_t thread;
+    const struct worker_config *cfg;
+    struct event_base *base;
+    int notify_rd;                    /* main thread writes, we read */
+    int notify_wr;
+    struct event *notify_ev;
+    struct event *tick;               /* once a second */
+    atomic_bool stop;
+    uint64_t now_ms;                  /* monotonic, per loop turn */
+
+    const struct slotmap *map;        /* adopted table (borrowed) */
+    _Atomic uint64_t seen_version;    /* version of 'map' */
+    struct backend **route;           /* map->addrs index -> backend */
+    size_t nroute;
+    struct backend *backends;         /* every backend connection */
+
+    TAILQ_HEAD(, session) sessions;
+    size_t nsessions;
+    struct session *dirty_sessions;
+    struct backend *dirty_backends;
+    struct session *dead_sessions;    /* closed, freed after the turn */
+    TAILQ_HEAD(, request) waiting;    /* on locked slots */
+
+    struct request *pool;             /* free requests */
+    struct evbuffer *scratch;         /* local replies are built here */
+    struct pbuf cmdbuf;               /* sub-requests are encoded here */
+    struct pbuf merge;                /* merged replies are built here */
+    struct resp_request reparse;      /* saved requests are parsed here */
+    int *keys;                        /* key indices of one request */
+    size_t keys_cap;
+
+    struct stats stats;
+};
+
+/* Start 'n' workers with settings 'cfg'. Returns 0, or -1 with 'err'
+ * filled. */
+int worker_start_all(const struct worker_config *cfg, int n, char *err,
+                     size_t errlen);
+
+/* Stop and join every worker, freeing them and the published tables. */
+void worker_stop_all(void);
+
+/* Hand the accepted socket 'fd' to the next worker (round robin). */
+void worker_dispatch(int fd);
+
+/* Publish 'map' (taking it) as the slot table; its version is set to one
+ * more than the last one. Workers switch to it on their next turn. */
+void worker_publish(struct slotmap *map);
+
+/* The current table (borrowed: valid until the next worker_publish on
+ * this thread; only for the publishing thread). */
+const struct slotmap *worker_current(void);
+
+/* Free replaced tables that no worker holds any more (main thread). */
+void worker_reap(void);
+
+/* True when every worker runs the current table. */
+bool worker_all_adopted(void);
+
+/* The workers (for stats); 'count' gets how many. */
+struct worker **worker_all(int *count);
+
+/* Put 's' / 'b' on the flush list of its worker. */
+void worker_mark_session(struct session *s);
+void worker_mark_backend(struct backend *b);
+
+/* The backend for slot table address 'idx' in 'w'. */
+static inline struct backend *worker_route(struct worker *w, int32_t idx)
+{
+    return w->route[idx];
+}
+
+/* Room for 'n' key indices in w->keys. */
+int *worker_keys(struct worker *w, size_t n);
+
+/* Wall clock in milliseconds, cached per loop turn. */
+uint64_t worker_now_ms(struct worker *w);
+
+/* Monotonic clock in microseconds. */
+uint64_t worker_usec(void);
+
+#endif

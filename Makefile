@@ -34,7 +34,7 @@ UNIT_BIN := $(UNIT_SRC:t/unit/%.c=$(UNIT_DIR)/%.t)
 
 DEB_PKGS := build-essential pkg-config libevent-dev libzookeeper-mt-dev libcjson-dev \
             libcurl4-openssl-dev zookeeper redis-tools redis-server nutcracker \
-            python3-redis curl procps
+            python3-redis curl procps chromium
 
 .PHONY: all deps test check asan bench clean install
 

@@ -225,9 +225,10 @@ static void server_on_signal(evutil_socket_t sig, short what, void *arg)
     (void)what;
     (void)arg;
     if (sig == SIGHUP) {
-        log_info("received SIGHUP, reopening the log file");
         if (log_reopen() != 0) {
             log_warn("cannot reopen the log file: %s", strerror(errno));
+        } else {
+            log_info("received SIGHUP, log file reopened");
         }
         return;
     }

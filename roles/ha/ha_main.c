@@ -254,7 +254,8 @@ static void ha_sleep(double seconds)
     struct timespec ts;
     ts.tv_sec = (time_t)seconds;
     ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
-    while (!ha_stop && nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    while (!ha_stop && !ha_reopen && nanosleep(&ts, &ts) != 0 &&
+           errno == EINTR) {
         continue;
     }
 }
@@ -357,6 +358,8 @@ int ha_main(int argc, char **argv)
             ha_reopen = 0;
             if (log_reopen() != 0) {
                 log_error("cannot reopen log file: %s", strerror(errno));
+            } else {
+                log_info("log file reopened");
             }
         }
         ha_round(ha);

@@ -77,6 +77,44 @@ void cmd_setbit(struct client *c);
 void cmd_getbit(struct client *c);
 void cmd_bitcount(struct client *c);
 void cmd_bitpos(struct client *c);
+/* t_list.c */
+void cmd_lpush(struct client *c);
+void cmd_rpush(struct client *c);
+void cmd_lpushx(struct client *c);
+void cmd_rpushx(struct client *c);
+void cmd_lpop(struct client *c);
+void cmd_rpop(struct client *c);
+void cmd_llen(struct client *c);
+void cmd_lrange(struct client *c);
+void cmd_lindex(struct client *c);
+void cmd_lset(struct client *c);
+void cmd_linsert(struct client *c);
+void cmd_lrem(struct client *c);
+void cmd_ltrim(struct client *c);
+void cmd_lpos(struct client *c);
+void cmd_rpoplpush(struct client *c);
+void cmd_lmove(struct client *c);
+void cmd_blpop(struct client *c);
+void cmd_brpop(struct client *c);
+void cmd_brpoplpush(struct client *c);
+void cmd_blmove(struct client *c);
+/* t_hash.c */
+void cmd_hset(struct client *c);
+void cmd_hsetnx(struct client *c);
+void cmd_hmset(struct client *c);
+void cmd_hget(struct client *c);
+void cmd_hmget(struct client *c);
+void cmd_hdel(struct client *c);
+void cmd_hlen(struct client *c);
+void cmd_hstrlen(struct client *c);
+void cmd_hexists(struct client *c);
+void cmd_hkeys(struct client *c);
+void cmd_hvals(struct client *c);
+void cmd_hgetall(struct client *c);
+void cmd_hincrby(struct client *c);
+void cmd_hincrbyfloat(struct client *c);
+void cmd_hrandfield(struct client *c);
+void cmd_hscan(struct client *c);
 /* slots.c */
 void cmd_slotshashkey(struct client *c);
 void cmd_slotsinfo(struct client *c);
@@ -220,6 +258,85 @@ static const struct command commands[] = {
       "Count set bits in a string" },
     { "bitpos", cmd_bitpos, -3, R, 1, 1, 1, "bitmap",
       "Find first bit set or clear in a string" },
+    /* list (t_list.c) */
+    { "lpush", cmd_lpush, -3, W | M | F, 1, 1, 1, "list",
+      "Prepend one or multiple elements to a list" },
+    { "rpush", cmd_rpush, -3, W | M | F, 1, 1, 1, "list",
+      "Append one or multiple elements to a list" },
+    { "lpushx", cmd_lpushx, -3, W | M | F, 1, 1, 1, "list",
+      "Prepend an element to a list, only if the list exists" },
+    { "rpushx", cmd_rpushx, -3, W | M | F, 1, 1, 1, "list",
+      "Append an element to a list, only if the list exists" },
+    { "lpop", cmd_lpop, -2, W | F, 1, 1, 1, "list",
+      "Remove and get the first elements in a list" },
+    { "rpop", cmd_rpop, -2, W | F, 1, 1, 1, "list",
+      "Remove and get the last elements in a list" },
+    { "llen", cmd_llen, 2, R | F, 1, 1, 1, "list",
+      "Get the length of a list" },
+    { "lrange", cmd_lrange, 4, R, 1, 1, 1, "list",
+      "Get a range of elements from a list" },
+    { "lindex", cmd_lindex, 3, R, 1, 1, 1, "list",
+      "Get an element from a list by its index" },
+    { "lset", cmd_lset, 4, W | M, 1, 1, 1, "list",
+      "Set the value of an element in a list by its index" },
+    { "linsert", cmd_linsert, 5, W | M, 1, 1, 1, "list",
+      "Insert an element before or after another element in a list" },
+    { "lrem", cmd_lrem, 4, W, 1, 1, 1, "list",
+      "Remove elements from a list" },
+    { "ltrim", cmd_ltrim, 4, W, 1, 1, 1, "list",
+      "Trim a list to the specified range" },
+    { "lpos", cmd_lpos, -3, R, 1, 1, 1, "list",
+      "Return the index of matching elements on a list" },
+    { "rpoplpush", cmd_rpoplpush, 3, W | M, 1, 2, 1, "list",
+      "Remove the last element in a list, prepend it to another list "
+      "and return it" },
+    { "lmove", cmd_lmove, 5, W | M, 1, 2, 1, "list",
+      "Pop an element from a list, push it to another list and return it" },
+    { "blpop", cmd_blpop, -3, W | CMD_NOSCRIPT, 1, -2, 1, "list",
+      "Remove and get the first element in a list, or block until one is "
+      "available" },
+    { "brpop", cmd_brpop, -3, W | CMD_NOSCRIPT, 1, -2, 1, "list",
+      "Remove and get the last element in a list, or block until one is "
+      "available" },
+    { "brpoplpush", cmd_brpoplpush, 4, W | M | CMD_NOSCRIPT, 1, 2, 1,
+      "list", "Pop an element from a list, push it to another list and "
+      "return it; or block until one is available" },
+    { "blmove", cmd_blmove, 6, W | M | CMD_NOSCRIPT, 1, 2, 1, "list",
+      "Pop an element from a list, push it to another list and return it; "
+      "or block until one is available" },
+    /* hash (t_hash.c) */
+    { "hset", cmd_hset, -4, W | M | F, 1, 1, 1, "hash",
+      "Set the string value of a hash field" },
+    { "hsetnx", cmd_hsetnx, 4, W | M | F, 1, 1, 1, "hash",
+      "Set the value of a hash field, only if the field does not exist" },
+    { "hmset", cmd_hmset, -4, W | M | F, 1, 1, 1, "hash",
+      "Set multiple hash fields to multiple values" },
+    { "hget", cmd_hget, 3, R | F, 1, 1, 1, "hash",
+      "Get the value of a hash field" },
+    { "hmget", cmd_hmget, -3, R | F, 1, 1, 1, "hash",
+      "Get the values of all the given hash fields" },
+    { "hdel", cmd_hdel, -3, W | F, 1, 1, 1, "hash",
+      "Delete one or more hash fields" },
+    { "hlen", cmd_hlen, 2, R | F, 1, 1, 1, "hash",
+      "Get the number of fields in a hash" },
+    { "hstrlen", cmd_hstrlen, 3, R | F, 1, 1, 1, "hash",
+      "Get the length of the value of a hash field" },
+    { "hexists", cmd_hexists, 3, R | F, 1, 1, 1, "hash",
+      "Determine if a hash field exists" },
+    { "hkeys", cmd_hkeys, 2, R, 1, 1, 1, "hash",
+      "Get all the fields in a hash" },
+    { "hvals", cmd_hvals, 2, R, 1, 1, 1, "hash",
+      "Get all the values in a hash" },
+    { "hgetall", cmd_hgetall, 2, R, 1, 1, 1, "hash",
+      "Get all the fields and values in a hash" },
+    { "hincrby", cmd_hincrby, 4, W | M | F, 1, 1, 1, "hash",
+      "Increment the integer value of a hash field by the given number" },
+    { "hincrbyfloat", cmd_hincrbyfloat, 4, W | M | F, 1, 1, 1, "hash",
+      "Increment the float value of a hash field by the given amount" },
+    { "hrandfield", cmd_hrandfield, -2, R | CMD_RANDOM, 1, 1, 1, "hash",
+      "Get one or multiple random fields from a hash" },
+    { "hscan", cmd_hscan, -3, R | CMD_RANDOM, 1, 1, 1, "hash",
+      "Incrementally iterate hash fields and associated values" },
     /* codis slots (slots.c) */
     { "slotshashkey", cmd_slotshashkey, -1, F, 0, 0, 0, "codis",
       "Return the slot of each given key" },

@@ -115,6 +115,24 @@ void cmd_hincrby(struct client *c);
 void cmd_hincrbyfloat(struct client *c);
 void cmd_hrandfield(struct client *c);
 void cmd_hscan(struct client *c);
+/* t_set.c */
+void cmd_sadd(struct client *c);
+void cmd_srem(struct client *c);
+void cmd_smembers(struct client *c);
+void cmd_sismember(struct client *c);
+void cmd_smismember(struct client *c);
+void cmd_scard(struct client *c);
+void cmd_spop(struct client *c);
+void cmd_srandmember(struct client *c);
+void cmd_smove(struct client *c);
+void cmd_sinter(struct client *c);
+void cmd_sinterstore(struct client *c);
+void cmd_sunion(struct client *c);
+void cmd_sunionstore(struct client *c);
+void cmd_sdiff(struct client *c);
+void cmd_sdiffstore(struct client *c);
+void cmd_sintercard(struct client *c);
+void cmd_sscan(struct client *c);
 /* slots.c */
 void cmd_slotshashkey(struct client *c);
 void cmd_slotsinfo(struct client *c);
@@ -337,6 +355,40 @@ static const struct command commands[] = {
       "Get one or multiple random fields from a hash" },
     { "hscan", cmd_hscan, -3, R | CMD_RANDOM, 1, 1, 1, "hash",
       "Incrementally iterate hash fields and associated values" },
+    /* set (t_set.c) */
+    { "sadd", cmd_sadd, -3, W | M | F, 1, 1, 1, "set",
+      "Add one or more members to a set" },
+    { "srem", cmd_srem, -3, W | F, 1, 1, 1, "set",
+      "Remove one or more members from a set" },
+    { "smembers", cmd_smembers, 2, R, 1, 1, 1, "set",
+      "Get all the members in a set" },
+    { "sismember", cmd_sismember, 3, R | F, 1, 1, 1, "set",
+      "Determine if a given value is a member of a set" },
+    { "smismember", cmd_smismember, -3, R | F, 1, 1, 1, "set",
+      "Returns the membership associated with the given elements for a "
+      "set" },
+    { "scard", cmd_scard, 2, R | F, 1, 1, 1, "set",
+      "Get the number of members in a set" },
+    { "spop", cmd_spop, -2, W | CMD_RANDOM | F, 1, 1, 1, "set",
+      "Remove and return one or multiple random members from a set" },
+    { "srandmember", cmd_srandmember, -2, R | CMD_RANDOM, 1, 1, 1, "set",
+      "Get one or multiple random members from a set" },
+    { "smove", cmd_smove, 4, W | F, 1, 2, 1, "set",
+      "Move a member from one set to another" },
+    { "sinter", cmd_sinter, -2, R, 1, -1, 1, "set",
+      "Intersect multiple sets" },
+    { "sinterstore", cmd_sinterstore, -3, W | M, 1, -1, 1, "set",
+      "Intersect multiple sets and store the resulting set in a key" },
+    { "sunion", cmd_sunion, -2, R, 1, -1, 1, "set", "Add multiple sets" },
+    { "sunionstore", cmd_sunionstore, -3, W | M, 1, -1, 1, "set",
+      "Add multiple sets and store the resulting set in a key" },
+    { "sdiff", cmd_sdiff, -2, R, 1, -1, 1, "set", "Subtract multiple sets" },
+    { "sdiffstore", cmd_sdiffstore, -3, W | M, 1, -1, 1, "set",
+      "Subtract multiple sets and store the resulting set in a key" },
+    { "sintercard", cmd_sintercard, -3, R, 0, 0, 0, "set",
+      "Intersect multiple sets and return the cardinality of the result" },
+    { "sscan", cmd_sscan, -3, R | CMD_RANDOM, 1, 1, 1, "set",
+      "Incrementally iterate Set elements" },
     /* codis slots (slots.c) */
     { "slotshashkey", cmd_slotshashkey, -1, F, 0, 0, 0, "codis",
       "Return the slot of each given key" },

@@ -133,6 +133,32 @@ void cmd_sdiff(struct client *c);
 void cmd_sdiffstore(struct client *c);
 void cmd_sintercard(struct client *c);
 void cmd_sscan(struct client *c);
+/* t_zset.c */
+void cmd_zadd(struct client *c);
+void cmd_zincrby(struct client *c);
+void cmd_zrem(struct client *c);
+void cmd_zcard(struct client *c);
+void cmd_zscore(struct client *c);
+void cmd_zmscore(struct client *c);
+void cmd_zrank(struct client *c);
+void cmd_zrevrank(struct client *c);
+void cmd_zcount(struct client *c);
+void cmd_zlexcount(struct client *c);
+void cmd_zrange(struct client *c);
+void cmd_zrevrange(struct client *c);
+void cmd_zrangebyscore(struct client *c);
+void cmd_zrevrangebyscore(struct client *c);
+void cmd_zrangebylex(struct client *c);
+void cmd_zrevrangebylex(struct client *c);
+void cmd_zremrangebyrank(struct client *c);
+void cmd_zremrangebyscore(struct client *c);
+void cmd_zremrangebylex(struct client *c);
+void cmd_zpopmin(struct client *c);
+void cmd_zpopmax(struct client *c);
+void cmd_zunionstore(struct client *c);
+void cmd_zinterstore(struct client *c);
+void cmd_zrandmember(struct client *c);
+void cmd_zscan(struct client *c);
 /* slots.c */
 void cmd_slotshashkey(struct client *c);
 void cmd_slotsinfo(struct client *c);
@@ -389,6 +415,70 @@ static const struct command commands[] = {
       "Intersect multiple sets and return the cardinality of the result" },
     { "sscan", cmd_sscan, -3, R | CMD_RANDOM, 1, 1, 1, "set",
       "Incrementally iterate Set elements" },
+    /* sorted set (t_zset.c) */
+    { "zadd", cmd_zadd, -4, W | M | F, 1, 1, 1, "sorted-set",
+      "Add one or more members to a sorted set, or update its score if it "
+      "already exists" },
+    { "zincrby", cmd_zincrby, 4, W | M | F, 1, 1, 1, "sorted-set",
+      "Increment the score of a member in a sorted set" },
+    { "zrem", cmd_zrem, -3, W | F, 1, 1, 1, "sorted-set",
+      "Remove one or more members from a sorted set" },
+    { "zcard", cmd_zcard, 2, R | F, 1, 1, 1, "sorted-set",
+      "Get the number of members in a sorted set" },
+    { "zscore", cmd_zscore, 3, R | F, 1, 1, 1, "sorted-set",
+      "Get the score associated with the given member in a sorted set" },
+    { "zmscore", cmd_zmscore, -3, R | F, 1, 1, 1, "sorted-set",
+      "Get the score associated with the given members in a sorted set" },
+    { "zrank", cmd_zrank, 3, R | F, 1, 1, 1, "sorted-set",
+      "Determine the index of a member in a sorted set" },
+    { "zrevrank", cmd_zrevrank, 3, R | F, 1, 1, 1, "sorted-set",
+      "Determine the index of a member in a sorted set, with scores "
+      "ordered from high to low" },
+    { "zcount", cmd_zcount, 4, R | F, 1, 1, 1, "sorted-set",
+      "Count the members in a sorted set with scores within the given "
+      "values" },
+    { "zlexcount", cmd_zlexcount, 4, R | F, 1, 1, 1, "sorted-set",
+      "Count the number of members in a sorted set between a given "
+      "lexicographical range" },
+    { "zrange", cmd_zrange, -4, R, 1, 1, 1, "sorted-set",
+      "Return a range of members in a sorted set" },
+    { "zrevrange", cmd_zrevrange, -4, R, 1, 1, 1, "sorted-set",
+      "Return a range of members in a sorted set, by index, with scores "
+      "ordered from high to low" },
+    { "zrangebyscore", cmd_zrangebyscore, -4, R, 1, 1, 1, "sorted-set",
+      "Return a range of members in a sorted set, by score" },
+    { "zrevrangebyscore", cmd_zrevrangebyscore, -4, R, 1, 1, 1,
+      "sorted-set", "Return a range of members in a sorted set, by score, "
+      "with scores ordered from high to low" },
+    { "zrangebylex", cmd_zrangebylex, -4, R, 1, 1, 1, "sorted-set",
+      "Return a range of members in a sorted set, by lexicographical "
+      "range" },
+    { "zrevrangebylex", cmd_zrevrangebylex, -4, R, 1, 1, 1, "sorted-set",
+      "Return a range of members in a sorted set, by lexicographical "
+      "range, ordered from higher to lower strings" },
+    { "zremrangebyrank", cmd_zremrangebyrank, 4, W, 1, 1, 1, "sorted-set",
+      "Remove all members in a sorted set within the given indexes" },
+    { "zremrangebyscore", cmd_zremrangebyscore, 4, W, 1, 1, 1,
+      "sorted-set", "Remove all members in a sorted set within the given "
+      "scores" },
+    { "zremrangebylex", cmd_zremrangebylex, 4, W, 1, 1, 1, "sorted-set",
+      "Remove all members in a sorted set between the given "
+      "lexicographical range" },
+    { "zpopmin", cmd_zpopmin, -2, W | F, 1, 1, 1, "sorted-set",
+      "Remove and return members with the lowest scores in a sorted set" },
+    { "zpopmax", cmd_zpopmax, -2, W | F, 1, 1, 1, "sorted-set",
+      "Remove and return members with the highest scores in a sorted set" },
+    { "zunionstore", cmd_zunionstore, -4, W | M, 1, 1, 1, "sorted-set",
+      "Add multiple sorted sets and store the resulting sorted set in a "
+      "new key" },
+    { "zinterstore", cmd_zinterstore, -4, W | M, 1, 1, 1, "sorted-set",
+      "Intersect multiple sorted sets and store the resulting sorted set "
+      "in a new key" },
+    { "zrandmember", cmd_zrandmember, -2, R | CMD_RANDOM, 1, 1, 1,
+      "sorted-set", "Get one or multiple random elements from a sorted "
+      "set" },
+    { "zscan", cmd_zscan, -3, R | CMD_RANDOM, 1, 1, 1, "sorted-set",
+      "Incrementally iterate sorted sets elements and associated scores" },
     /* codis slots (slots.c) */
     { "slotshashkey", cmd_slotshashkey, -1, F, 0, 0, 0, "codis",
       "Return the slot of each given key" },

@@ -71,6 +71,9 @@ static void object_free(struct object *o)
     case OBJ_SET:
         set_type_free(o);
         break;
+    case OBJ_ZSET:
+        zset_type_free(o);
+        break;
     default:
         assert(!"object_free: unknown type");
     }

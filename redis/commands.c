@@ -163,6 +163,15 @@ void cmd_zunionstore(struct client *c);
 void cmd_zinterstore(struct client *c);
 void cmd_zrandmember(struct client *c);
 void cmd_zscan(struct client *c);
+/* dump.c */
+void cmd_dump(struct client *c);
+void cmd_restore(struct client *c);
+/* slotsmgrt.c */
+void cmd_slotsmgrtslot(struct client *c);
+void cmd_slotsmgrttagslot(struct client *c);
+void cmd_slotsmgrtone(struct client *c);
+void cmd_slotsmgrttagone(struct client *c);
+void cmd_slotsrestore(struct client *c);
 /* slots.c */
 void cmd_slotshashkey(struct client *c);
 void cmd_slotsinfo(struct client *c);
@@ -232,6 +241,11 @@ static const struct command commands[] = {
       "Rename a key, only if the new key does not exist" },
     { "move", cmd_move, 3, W | F, 1, 1, 1, "generic",
       "Move a key to another database" },
+    { "dump", cmd_dump, 2, R, 1, 1, 1, "generic",
+      "Return a serialized version of the value stored at the specified "
+      "key" },
+    { "restore", cmd_restore, -4, W | M, 1, 1, 1, "generic",
+      "Create a key using the provided serialized value" },
     { "keys", cmd_keys, 2, R, 0, 0, 0, "generic",
       "Find all keys matching the given pattern" },
     { "scan", cmd_scan, -2, R | CMD_RANDOM, 0, 0, 0, "generic",
@@ -500,6 +514,17 @@ static const struct command commands[] = {
       "Incrementally iterate the keys of one slot" },
     { "slotscheck", cmd_slotscheck, -1, R | A, 0, 0, 0, "codis",
       "Check that the slot and tag indexes match the keyspace" },
+    /* codis migration (slotsmgrt.c) */
+    { "slotsmgrtslot", cmd_slotsmgrtslot, 5, W | A, 0, 0, 0, "codis",
+      "Move a random key of a slot to another server" },
+    { "slotsmgrttagslot", cmd_slotsmgrttagslot, 5, W | A, 0, 0, 0, "codis",
+      "Move a random key of a slot, with its tag, to another server" },
+    { "slotsmgrtone", cmd_slotsmgrtone, 5, W | A, 4, 4, 1, "codis",
+      "Move one key to another server" },
+    { "slotsmgrttagone", cmd_slotsmgrttagone, 5, W | A, 4, 4, 1, "codis",
+      "Move one key and the keys sharing its tag to another server" },
+    { "slotsrestore", cmd_slotsrestore, -4, W | M, 1, -1, 3, "codis",
+      "Create keys from DUMP payloads, overwriting (migration target)" },
 };
 
 #undef W

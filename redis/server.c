@@ -200,6 +200,7 @@ static void server_on_cron(evutil_socket_t fd, short what, void *arg)
     }
     server_resize_dbs();
     rdb_cron();
+    slotsmgrt_cron();
     if (server.shutdown_asap) {
         event_base_loopbreak(server.base);
     }

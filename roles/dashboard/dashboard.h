@@ -61,6 +61,10 @@ int dashboard_server_call(struct dashboard *d, const char *addr,
                           size_t errlen);
 
 /* Routes, by file. Each is an http_handler_fn taking the dashboard. */
+void web_root(struct http_request *req, void *arg);
+void web_index(struct http_request *req, void *arg);
+void web_asset(struct http_request *req, void *arg);
+
 void api_group_list(struct http_request *req, void *arg);
 void api_group_create(struct http_request *req, void *arg);
 void api_group_get(struct http_request *req, void *arg);

@@ -43,6 +43,10 @@ static const char dashboard_usage_text[] =
  * task can be removed before it starts). Columns: method, path ('*' = one segment, passed
  * to the handler as a parameter), handler. */
 static const struct http_route dashboard_routes[] = {
+    { "GET", "/", web_root },       { "HEAD", "/", web_root },
+    { "GET", "/admin", web_index }, { "HEAD", "/admin", web_index },
+    { "GET", "/admin/", web_index }, { "HEAD", "/admin/", web_index },
+    { "GET", "/assets/*", web_asset }, { "HEAD", "/assets/*", web_asset },
     { "GET", "/api/overview", api_redis_overview },
     { "GET", "/api/server_groups", api_group_list },
     { "PUT", "/api/server_groups", api_group_create },

@@ -7,6 +7,12 @@ command -v redis-cli >/dev/null || skip_all 'redis-cli is missing'
 
 P=/zk/codis/db_test
 
+# overview_has_ops: the overview reports some cluster ops/s.
+overview_has_ops() {
+    curl -sf "http://$DASHBOARD_ADDR/api/overview" >overview &&
+    grep -q '"ops": [1-9]' overview
+}
+
 test_expect_success 'start the dashboard, registered in the coordinator' '
     write_dashboard_config &&
     start_dashboard &&
@@ -236,6 +242,36 @@ test_expect_success 'every request is in the http log' '
     grep "PUT /api/server_groups 200" request.log &&
     grep "POST /api/slot 200" request.log &&
     grep "POST /api/slot 409" request.log
+'
+
+test_expect_success 'the overview sums the online proxies'"'"' ops from /debug/vars' '
+    vars_port=$(free_port) &&
+    { python3 -c "
+import http.server, json, sys
+ops = [0]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        ops[0] += 50
+        body = json.dumps({\"router\": {\"ops\": ops[0]}}).encode()
+        self.send_response(200 if self.path == \"/debug/vars\" else 404)
+        self.send_header(\"Content-Length\", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer((\"127.0.0.1\", $vars_port), H).serve_forever()
+" & } &&
+    vars_pid=$! &&
+    test_atexit "stop_pid $vars_pid" &&
+    wait_until "curl -sf http://127.0.0.1:$vars_port/debug/vars" &&
+    node=$TRASH_DIRECTORY/coord/tree/_zk/_codis/_db_test/_proxy/_p1 &&
+    mkdir -p "$node" &&
+    printf "0 0 1 -\n{\"id\":\"p1\",\"addr\":\"127.0.0.1:1\",\"state\":\"online\",\"debug_var_addr\":\"127.0.0.1:$vars_port\"}" \
+        >"$node/@node" &&
+    codis-config proxy list >out &&
+    grep "\"debug_var_addr\": \"127.0.0.1:$vars_port\"" out &&
+    wait_until overview_has_ops &&
+    grep "\"ops_total\": [1-9]" overview
 '
 
 test_expect_success 'kill -9 of the dashboard, then an immediate restart works' '

@@ -410,7 +410,8 @@ async function refreshTasks() {
   } catch (e) {
     setStatus('tasks-status', e.status === 404
       ? `Migration tasks are not available on this dashboard: ${e.message}` : e.message);
-    setRows('task-rows', [], 6, 'No task list.');
+    setRows('task-rows', [], 7, 'No task list.');
+    $('migrate-running').textContent = '';
     return;
   }
   const rows = tasks.map((t) => el('tr', {},
@@ -421,8 +422,30 @@ async function refreshTasks() {
     el('td', {}, el('div', { class: 'progress' },
       el('div', { style: `width:${Math.max(0, Math.min(100, Number(t.percent) || 0))}%` })),
     ` ${Number(t.percent) || 0}%`),
-    el('td', {}, el('span', { class: `badge task-${t.status}`, text: t.status }))));
-  setRows('task-rows', rows, 6, 'No migration task.');
+    el('td', {}, el('span', { class: `badge task-${t.status}`, text: t.status })),
+    el('td', { class: 'actions' }, t.id !== undefined && t.status === 'pending'
+      ? el('button', { class: 'small danger', text: 'Cancel',
+        onclick: () => act(`cancel the task of slot ${t.slot_id}`, 'DELETE',
+          `/api/migrate/task/${encodeURIComponent(t.id)}`) })
+      : '')));
+  setRows('task-rows', rows, 7, 'No migration task.');
+  await refreshRunning();
+}
+
+/* The task being run, when the dashboard says (Codis 2 always said null). */
+async function refreshRunning() {
+  let running = null;
+  try {
+    const status = await api('GET', '/api/migrate/status');
+    running = status && status.migrate_task;
+  } catch (e) {
+    running = null;
+  }
+  $('migrate-running').textContent = running
+    ? `Running: slot ${running.slot_id} from group ${running.from} to group `
+      + `${running.new_group}, ${fmtInt(running.moved || 0)} keys moved, `
+      + `${fmtInt(running.remain || 0)} left.`
+    : '';
 }
 
 /* ---- proxies ----------------------------------------------------------- */

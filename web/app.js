@@ -393,10 +393,10 @@ function renderMigrating() {
   const rows = state.slots
     .filter((s) => s.state && /migrate/.test(s.state.status))
     .map((s) => el('tr', {},
-      el('td', { class: 'num', text: s.id }),
+      el('td', { text: s.id }),
       el('td', {}, el('span', { class: `badge st-${s.state.status}`, text: s.state.status })),
-      el('td', { class: 'num', text: s.state.migrate_status ? s.state.migrate_status.from : '' }),
-      el('td', { class: 'num', text: s.state.migrate_status ? s.state.migrate_status.to : s.group_id })));
+      el('td', { text: s.state.migrate_status ? s.state.migrate_status.from : '' }),
+      el('td', { text: s.state.migrate_status ? s.state.migrate_status.to : s.group_id })));
   setRows('migrating-rows', rows, 4, 'No slot is being migrated.');
 }
 
@@ -415,8 +415,8 @@ async function refreshTasks() {
     return;
   }
   const rows = tasks.map((t) => el('tr', {},
-    el('td', { class: 'num', text: t.slot_id }),
-    el('td', { class: 'num', text: t.new_group }),
+    el('td', { text: t.slot_id }),
+    el('td', { text: t.new_group }),
     el('td', { class: 'num', text: t.delay }),
     el('td', { text: t.create_at || '' }),
     el('td', {}, el('div', { class: 'progress' },
@@ -467,7 +467,7 @@ async function refreshProxies() {
       ? el('a', { href: `http://${p.debug_var_addr}/debug/vars`, text: p.debug_var_addr })
       : ''),
     el('td', {}, el('span', { class: `badge px-${p.state}`, text: p.state })),
-    el('td', { class: 'num', text: p.pid || '' }),
+    el('td', { text: p.pid || '' }),
     el('td', { text: p.start_at || '' }),
     el('td', { class: 'actions' },
       el('button', { class: 'small', text: 'Online',

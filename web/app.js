@@ -237,17 +237,20 @@ async function refreshGroups() {
   }
   renderGroups();
   $('ov-groups').textContent = fmtInt(state.groups.length);
-  /* Keys and memory of each server, fetched in parallel. */
+  /* Keys and memory of each server, fetched in parallel; the old figures
+   * stay on screen meanwhile. */
   const addrs = state.groups.flatMap((g) => (g.servers || [])
     .filter((s) => s.type !== 'offline').map((s) => s.addr));
+  const stats = new Map();
   await Promise.all(addrs.map(async (addr) => {
     try {
-      state.stats.set(addr, await api('GET',
+      stats.set(addr, await api('GET',
         `/api/redis/${encodeURIComponent(addr)}/stat`));
     } catch (e) {
-      state.stats.set(addr, e);
+      stats.set(addr, e);
     }
   }));
+  state.stats = stats;
   renderGroups();
 }
 
@@ -279,8 +282,8 @@ function renderGroups() {
       const info = state.stats.get(server.addr);
       const failed = info instanceof Error;
       const keys = info && !failed ? fmtInt(infoKeys(info)) : '';
-      const memory = info && !failed && info.used_memory !== undefined
-        ? fmtBytes(Number(info.used_memory)) : '';
+      const used = info && !failed ? Number(info.used_memory) : NaN;
+      const memory = Number.isFinite(used) ? fmtBytes(used) : '';
       const actions = el('td', { class: 'actions' });
       if (server.type === 'slave') {
         actions.append(el('button', { class: 'small', text: 'Promote',

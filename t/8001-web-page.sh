@@ -114,6 +114,7 @@ test_expect_success CHROMIUM 'the rendered page lists both groups, 1024 slots an
     grep "title=\"slot 600: online, group 2\"" dom.html &&
     grep "title=\"slot 1020: offline\"" dom.html &&
     grep -E "id=\"ov-ops\">[0-9][0-9,]*<" dom.html &&
+    grep -E "id=\"ops-chart\"[^>]* data-samples=\"[1-9]" dom.html &&
     grep -E "id=\"ov-groups\">2<" dom.html
 '
 

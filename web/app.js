@@ -163,6 +163,7 @@ async function refreshOverview() {
     return;
   }
   setStatus('overview-status', '');
+  overview = overview || {};
   $('ov-product').textContent = overview.product || '\u2014';
   $('topbar-product').textContent = overview.product || '';
   const infos = Array.isArray(overview.redis_infos) ? overview.redis_infos : [];
@@ -506,8 +507,13 @@ function wireForms() {
   onForm('form-slot-range', (v) => act(`set slots ${v.from}-${v.to}`, 'POST',
     '/api/slot', { from: int(v.from), to: int(v.to), new_group: int(v.new_group),
       status: v.status }));
-  onForm('form-slot-init', (v) => act('init slots', 'POST',
-    v.force ? '/api/slots/init?is_force=1' : '/api/slots/init'));
+  onForm('form-slot-init', (v) => {
+    if (!v.force) {
+      act('init slots', 'POST', '/api/slots/init');
+    } else if (window.confirm('Reset every slot to offline?')) {
+      act('init slots (forced)', 'POST', '/api/slots/init?is_force=1');
+    }
+  });
   onForm('form-migrate', (v) => act(`migrate slots ${v.from}-${v.to}`, 'POST',
     '/api/migrate', { from: int(v.from), to: int(v.to), new_group: int(v.new_group),
       delay: int(v.delay) }));
@@ -515,29 +521,49 @@ function wireForms() {
 }
 
 /* Refresh everything but the overview; slots first, the group table
- * shows slot counts. */
-async function refreshTables() {
-  await refreshSlots();
-  await Promise.all([refreshGroups(), refreshProxies(), refreshTasks()]);
-  $('refresh-state').textContent = `updated ${new Date().toLocaleTimeString()}`;
+ * shows slot counts. A call while a refresh runs makes it run once more
+ * (an action's result must show) and resolves when that is done. */
+let tablesRunning = null;
+let tablesAgain = false;
+
+function refreshTables() {
+  if (tablesRunning) {
+    tablesAgain = true;
+    return tablesRunning;
+  }
+  tablesRunning = (async () => {
+    do {
+      tablesAgain = false;
+      await refreshSlots();
+      await Promise.all([refreshGroups(), refreshProxies(), refreshTasks()]);
+    } while (tablesAgain);
+    $('refresh-state').textContent = `updated ${new Date().toLocaleTimeString()}`;
+  })().finally(() => {
+    tablesRunning = null;
+  });
+  return tablesRunning;
 }
 
+/* Once a second: the overview (so the ops chart keeps its pace), and
+ * every SLOW_EVERY ticks the tables, in the background. */
 let ticks = 0;
-let busy = false;
+let overviewBusy = false;
 
 async function tick() {
-  if (busy || document.hidden) {
+  if (document.hidden) {
     return;
   }
-  busy = true;
+  if (ticks++ % SLOW_EVERY === 0) {
+    refreshTables();
+  }
+  if (overviewBusy) {
+    return;
+  }
+  overviewBusy = true;
   try {
     await refreshOverview();
-    if (ticks % SLOW_EVERY === 0) {
-      await refreshTables();
-    }
-    ticks++;
   } finally {
-    busy = false;
+    overviewBusy = false;
   }
 }
 

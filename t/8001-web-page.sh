@@ -149,6 +149,20 @@ test_expect_success CHROMIUM 'the range form sets slots and the map shows them' 
 	grep "\"status\": \"online\"" slot
 '
 
+test_expect_success CHROMIUM 'a click on a slot shows its keys and fills the forms' '
+    page <<-EOF &&
+	$LOADED
+	eval document.querySelector("[data-slot=\"100\"]").click()
+	wait document.getElementById("slot-detail").textContent.includes(" keys on ")
+	print document.getElementById("slot-detail").textContent
+	print document.getElementById("form-migrate").elements.from.value
+	EOF
+	grep -E "^slot 100: online, group 1: [0-9]+ keys on $S1\$" cdp.out &&
+	tail -n 1 cdp.out >from &&
+	echo 100 >expect &&
+	test_cmp expect from
+'
+
 test_expect_success CHROMIUM 'API errors are shown with their message' '
     page <<-EOF &&
 	$LOADED

@@ -385,11 +385,25 @@ function renderSlots() {
   $('slot-legend').replaceChildren(...legend);
 }
 
-/* A click on a slot fills the "from" and "to" of both slot forms. */
-function pickSlot(id) {
+/* A click on a slot fills the "from" and "to" of both slot forms and
+ * shows its key count, asked from its group's master. */
+async function pickSlot(id) {
   for (const form of [$('form-slot-range'), $('form-migrate')]) {
     form.elements.from.value = id;
     form.elements.to.value = id;
+  }
+  const detail = $('slot-detail');
+  const title = $('slot-map').children[id].title;
+  const slot = state.slots.find((s) => s.id === id);
+  detail.textContent = title;
+  if (!slot || slot.group_id <= 0) {
+    return;
+  }
+  try {
+    const info = await api('GET', `/api/redis/group/${slot.group_id}/${id}/slotinfo`);
+    detail.textContent = `${title}: ${fmtInt(info.keys)} keys on ${info.addr}`;
+  } catch (e) {
+    detail.textContent = `${title}: ${e.message}`;
   }
 }
 

@@ -43,7 +43,7 @@ UNIT_BIN := $(UNIT_SRC:t/unit/%.c=$(UNIT_DIR)/%.t)
 
 DEB_PKGS := build-essential pkg-config libevent-dev libzookeeper-mt-dev libcjson-dev \
             libcurl4-openssl-dev zookeeper redis-tools redis-server nutcracker \
-            python3-redis curl procps supervisor
+            python3-redis curl procps supervisor chromium
 
 .PHONY: all deps test check asan bench run stop clean install
 

@@ -248,8 +248,11 @@ static int demo_write_config(const struct demo *demo)
     return 0;
 }
 
-/* Start one codis server on 'port' with its data in 'dir'/server-'port'. */
-static int demo_start_server(const struct demo *demo, int port)
+/* Start one codis server on 'port' with its data in 'dir'/server-'port';
+ * a 'master_port' above 0 makes it that master's replica from the start,
+ * so a restarted cluster keeps its roles. */
+static int demo_start_server(const struct demo *demo, int port,
+                             int master_port)
 {
     char name[32];
     char port_s[16];
@@ -262,8 +265,14 @@ static int demo_start_server(const struct demo *demo, int port)
     if (mkdir(data_dir, 0755) != 0 && errno != EEXIST) {
         return demo_fail("cannot create '%s': %s", data_dir, strerror(errno));
     }
+    char master_s[16];
+    snprintf(master_s, sizeof(master_s), "%d", master_port);
     char *argv[] = { "server", "--port", port_s, "--bind", "127.0.0.1",
-                     "--dir", data_dir, NULL };
+                     "--dir", data_dir, "--slaveof", "127.0.0.1", master_s,
+                     NULL };
+    if (master_port <= 0) {
+        argv[7] = NULL; /* no --slaveof */
+    }
     pid_t pid = demo_spawn(demo, name, argv);
     if (pid < 0) {
         return -1;
@@ -286,6 +295,27 @@ static int demo_add_group(int gid)
     snprintf(body, sizeof(body),
              "{\"addr\": \"127.0.0.1:%d\", \"type\": \"slave\"}", master + 1);
     return demo_api("PUT", path, body);
+}
+
+/* 1 if the dashboard already knows server groups (a restart of a cluster
+ * whose state the coordinator kept), 0 if not, -1 on error. */
+static int demo_has_groups(void)
+{
+    struct httpc_response resp;
+    char err[512];
+    if (httpc_get("http://" DEMO_DASHBOARD_ADDR "/api/server_groups",
+                  DEMO_HTTP_TIMEOUT_MS, &resp, err, sizeof(err)) != 0) {
+        return demo_fail("%s", err);
+    }
+    int rc;
+    if (resp.status != 200) {
+        rc = demo_fail("GET /api/server_groups: http status %ld, %s",
+                       resp.status, resp.body);
+    } else {
+        rc = strchr(resp.body, '{') != NULL; /* a non-empty JSON array */
+    }
+    httpc_response_release(&resp);
+    return rc;
 }
 
 /* Give each group an equal run of slots, the tutorial's 0-511 / 512-1023
@@ -390,8 +420,8 @@ static int demo_start(struct demo *demo)
     }
     for (int g = 1; g <= demo->groups; g++) {
         int port = DEMO_FIRST_PORT + (g - 1) * 100;
-        if (demo_start_server(demo, port) != 0 ||
-            demo_start_server(demo, port + 1) != 0) {
+        if (demo_start_server(demo, port, 0) != 0 ||
+            demo_start_server(demo, port + 1, port) != 0) {
             return -1;
         }
     }
@@ -408,13 +438,22 @@ static int demo_start(struct demo *demo)
                   "http://" DEMO_DASHBOARD_ADDR "/api/server_groups") != 0) {
         return -1;
     }
-    for (int g = 1; g <= demo->groups; g++) {
-        if (demo_add_group(g) != 0) {
+    int known = demo_has_groups();
+    if (known < 0) {
+        return -1;
+    }
+    if (known) {
+        printf("the coordinator already holds this cluster's groups and "
+               "slots; keeping them\n");
+    } else {
+        for (int g = 1; g <= demo->groups; g++) {
+            if (demo_add_group(g) != 0) {
+                return -1;
+            }
+        }
+        if (demo_assign_slots(demo) != 0) {
             return -1;
         }
-    }
-    if (demo_assign_slots(demo) != 0) {
-        return -1;
     }
     char *proxy_argv[] = { "proxy", "-c", config,
                            "--addr=" DEMO_PROXY_ADDR,

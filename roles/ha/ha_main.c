@@ -235,7 +235,9 @@ static void ha_round(struct ha *ha)
         ha->masters[i].seen = false;
     }
     const cJSON *item;
+    int checked = 0;
     cJSON_ArrayForEach(item, groups) {
+        checked++;
         struct model_group group;
         if (model_group_from_json(item, &group, err, sizeof(err)) != 0) {
             log_warn("bad server group from the dashboard: %s", err);
@@ -246,6 +248,7 @@ static void ha_round(struct ha *ha)
     }
     cJSON_Delete(groups);
     ha_untrack_unseen(ha);
+    log_debug("round done: %d groups checked", checked);
 }
 
 /* Sleep 'seconds' or until a signal asks to stop. */

@@ -310,6 +310,10 @@ int server_init(char *err, size_t errlen)
                  "above", rdb_default_path());
         return -1;
     }
+    if (blocking_init() != 0) {
+        snprintf(err, errlen, "cannot create the blocking event");
+        return -1;
+    }
     if (networking_listen(err, errlen) != 0) {
         return -1;
     }
@@ -363,6 +367,7 @@ int server_run(void)
 void server_release(void)
 {
     networking_free_all();
+    blocking_release();
     networking_close_listeners();
     for (size_t i = 0; i < sizeof(server.sig_evs) / sizeof(server.sig_evs[0]);
          i++) {

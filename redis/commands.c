@@ -77,6 +77,10 @@ void cmd_setbit(struct client *c);
 void cmd_getbit(struct client *c);
 void cmd_bitcount(struct client *c);
 void cmd_bitpos(struct client *c);
+/* rdb.c */
+void cmd_save(struct client *c);
+void cmd_bgsave(struct client *c);
+void cmd_lastsave(struct client *c);
 /* t_list.c */
 void cmd_lpush(struct client *c);
 void cmd_rpush(struct client *c);
@@ -172,6 +176,15 @@ void cmd_exec(struct client *c);
 void cmd_discard(struct client *c);
 void cmd_watch(struct client *c);
 void cmd_unwatch(struct client *c);
+/* dump.c */
+void cmd_dump(struct client *c);
+void cmd_restore(struct client *c);
+/* slotsmgrt.c */
+void cmd_slotsmgrtslot(struct client *c);
+void cmd_slotsmgrttagslot(struct client *c);
+void cmd_slotsmgrtone(struct client *c);
+void cmd_slotsmgrttagone(struct client *c);
+void cmd_slotsrestore(struct client *c);
 /* slots.c */
 void cmd_slotshashkey(struct client *c);
 void cmd_slotsinfo(struct client *c);
@@ -215,6 +228,12 @@ static const struct command commands[] = {
       "Debugging commands" },
     { "shutdown", cmd_shutdown, -1, A | CMD_NOSCRIPT | ANY, 0, 0, 0,
       "server", "Stop the server" },
+    { "save", cmd_save, 1, A | CMD_NOSCRIPT, 0, 0, 0, "server",
+      "Synchronously save the dataset to disk" },
+    { "bgsave", cmd_bgsave, -1, A | CMD_NOSCRIPT, 0, 0, 0, "server",
+      "Asynchronously save the dataset to disk" },
+    { "lastsave", cmd_lastsave, 1, CMD_RANDOM | F | ANY, 0, 0, 0, "server",
+      "Get the UNIX time stamp of the last successful save to disk" },
     { "dbsize", cmd_dbsize, 1, R | F, 0, 0, 0, "server",
       "Return the number of keys in the selected database" },
     { "flushdb", cmd_flushdb, -1, W, 0, 0, 0, "server",
@@ -235,6 +254,11 @@ static const struct command commands[] = {
       "Rename a key, only if the new key does not exist" },
     { "move", cmd_move, 3, W | F, 1, 1, 1, "generic",
       "Move a key to another database" },
+    { "dump", cmd_dump, 2, R, 1, 1, 1, "generic",
+      "Return a serialized version of the value stored at the specified "
+      "key" },
+    { "restore", cmd_restore, -4, W | M, 1, 1, 1, "generic",
+      "Create a key using the provided serialized value" },
     { "keys", cmd_keys, 2, R, 0, 0, 0, "generic",
       "Find all keys matching the given pattern" },
     { "scan", cmd_scan, -2, R | CMD_RANDOM, 0, 0, 0, "generic",
@@ -534,6 +558,17 @@ static const struct command commands[] = {
       "Incrementally iterate the keys of one slot" },
     { "slotscheck", cmd_slotscheck, -1, R | A, 0, 0, 0, "codis",
       "Check that the slot and tag indexes match the keyspace" },
+    /* codis migration (slotsmgrt.c) */
+    { "slotsmgrtslot", cmd_slotsmgrtslot, 5, W | A, 0, 0, 0, "codis",
+      "Move a random key of a slot to another server" },
+    { "slotsmgrttagslot", cmd_slotsmgrttagslot, 5, W | A, 0, 0, 0, "codis",
+      "Move a random key of a slot, with its tag, to another server" },
+    { "slotsmgrtone", cmd_slotsmgrtone, 5, W | A, 4, 4, 1, "codis",
+      "Move one key to another server" },
+    { "slotsmgrttagone", cmd_slotsmgrttagone, 5, W | A, 4, 4, 1, "codis",
+      "Move one key and the keys sharing its tag to another server" },
+    { "slotsrestore", cmd_slotsrestore, -4, W | M, 1, -1, 3, "codis",
+      "Create keys from DUMP payloads, overwriting (migration target)" },
 };
 
 #undef W

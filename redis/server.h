@@ -743,6 +743,9 @@ size_t slots_count(struct db *db, unsigned slot);
 const char *slots_random_key(struct db *db, unsigned slot);
 struct dict *slots_tag_keys(struct db *db, uint32_t crc);
 
+/* slotsmgrt.c: close cached migration sockets that have been idle. */
+void slotsmgrt_cron(void);
+
 /* config.c: the directive table. Apply one directive ('argc' words, the
  * name first) from a file or the command line. Returns 0, or -1 with
  * 'err' filled. */

@@ -215,6 +215,10 @@ void router_dispatch(struct session *s, const char *buf,
                      "too long");
         return;
     }
+    if ((w->map == NULL || !w->map->online) && cmd->local != localcmd_quit) {
+        request_fail(r, "proxy is not online");
+        return;
+    }
     if (!s->authed && cmd->local != localcmd_auth &&
         cmd->local != localcmd_quit) {
         request_fail(r, "NOAUTH Authentication required.");
@@ -281,6 +285,10 @@ void router_retry_waiting(struct worker *w)
     while ((r = TAILQ_FIRST(&list)) != NULL) {
         TAILQ_REMOVE(&list, r, wait);
         r->waiting = false;
+        if (!w->map->online) {
+            request_fail(r, "proxy is not online");
+            continue;
+        }
         const char *wire = pbuf_head(&r->saved);
         size_t n = pbuf_size(&r->saved);
         resp_request_clear(&w->reparse);

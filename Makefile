@@ -5,6 +5,10 @@
 #   make test       deps + build + prove over t/
 #   make asan       the same tests against an AddressSanitizer+UBSan build
 #   make bench      side-by-side benchmarks in bench/
+#   make run        deps + build + a whole local cluster under $(RUN_DIR)
+#                   (COORDINATOR=zookeeper ZK=host:port for ZooKeeper)
+#   make stop       stop exactly what `make run` started
+#   make install    bin/codis, its role symlinks and conf/ under $(PREFIX)
 #   make clean      remove build products
 
 CC       ?= cc
@@ -14,6 +18,11 @@ UNIT_DIR ?= t/unit
 OPT      ?= -O2 -g
 SANITIZE ?=
 PROVE_JOBS ?= 2
+RUN_DIR  ?= run
+COORDINATOR ?= filesystem
+ZK       ?=
+PREFIX   ?= /usr/local
+SYSCONFDIR ?= /etc/codis
 
 PKGS_CFLAGS := $(shell pkg-config --cflags libevent libcjson libcurl 2>/dev/null)
 PKGS_LIBS   := $(shell pkg-config --libs libevent libevent_pthreads libcjson libcurl 2>/dev/null)
@@ -34,9 +43,9 @@ UNIT_BIN := $(UNIT_SRC:t/unit/%.c=$(UNIT_DIR)/%.t)
 
 DEB_PKGS := build-essential pkg-config libevent-dev libzookeeper-mt-dev libcjson-dev \
             libcurl4-openssl-dev zookeeper redis-tools redis-server nutcracker \
-            python3-redis curl procps
+            python3-redis curl procps supervisor chromium
 
-.PHONY: all deps test check asan bench clean install
+.PHONY: all deps test check asan bench run stop clean install
 
 all: $(BIN)/codis $(addprefix $(BIN)/codis-,$(ROLES)) $(UNIT_BIN)
 
@@ -84,6 +93,29 @@ asan: deps
 
 bench: all
 	@for b in bench/*.sh; do sh $$b || exit 1; done
+
+run: deps
+	$(MAKE) all
+	$(BIN)/codis demo --dir=$(RUN_DIR) --coordinator=$(COORDINATOR) $(if $(ZK),--zk=$(ZK))
+
+stop:
+	@if [ -x $(BIN)/codis ]; then $(BIN)/codis demo stop --dir=$(RUN_DIR); \
+	 else echo "nothing to stop: $(BIN)/codis is not built"; fi
+
+# The binary, a symlink per role, and conf/ with @BINDIR@ and @SYSCONFDIR@
+# filled in; config.ini and redis.conf go to $(SYSCONFDIR) unless present.
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/codis/conf \
+	    $(DESTDIR)$(SYSCONFDIR)
+	install -m 755 $(BIN)/codis $(DESTDIR)$(PREFIX)/bin/codis
+	for r in $(ROLES); do ln -sf codis $(DESTDIR)$(PREFIX)/bin/codis-$$r; done
+	cd conf && find . -type f | while read -r f; do \
+	    install -d "$(DESTDIR)$(PREFIX)/share/codis/conf/$$(dirname "$$f")" && \
+	    sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' "$$f" \
+	        > "$(DESTDIR)$(PREFIX)/share/codis/conf/$$f" && \
+	    chmod --reference="$$f" "$(DESTDIR)$(PREFIX)/share/codis/conf/$$f" || exit 1; done
+	for f in config.ini redis.conf; do [ -e $(DESTDIR)$(SYSCONFDIR)/$$f ] || \
+	    install -m 644 $(DESTDIR)$(PREFIX)/share/codis/conf/$$f $(DESTDIR)$(SYSCONFDIR)/$$f; done
 
 clean:
 	rm -rf build build-asan bin $(UNIT_DIR)/*.t

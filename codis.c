@@ -15,6 +15,7 @@ int proxy_main(int argc, char **argv);
 int dashboard_main(int argc, char **argv);
 int config_main(int argc, char **argv);
 int ha_main(int argc, char **argv);
+int demo_main(int argc, char **argv);
 
 /* One role: its name, its entry point and a line for the role list. */
 struct codis_role {
@@ -31,6 +32,7 @@ static const struct codis_role codis_roles[] = {
     { "dashboard", dashboard_main, "the cluster's management HTTP API" },
     { "config", config_main, "the codis-config CLI (talks to the dashboard)" },
     { "ha", ha_main, "promotes a slave when a group's master dies" },
+    { "demo", demo_main, "a whole local cluster in one command (make run)" },
     { NULL, NULL, NULL },
 };
 

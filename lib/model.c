@@ -256,6 +256,12 @@ int model_path_migrate_tasks(char *out, size_t outlen, const char *product)
     return model_path_fmt(out, outlen, product, "/migrate_tasks");
 }
 
+int model_path_migrate_task(char *out, size_t outlen, const char *product,
+                            const char *seq)
+{
+    return model_path_fmt(out, outlen, product, "/migrate_tasks/%s", seq);
+}
+
 int model_group_name_parse(const char *name, int *gid)
 {
     if (strncmp(name, "group_", 6) != 0) {
@@ -783,6 +789,9 @@ cJSON *model_migrate_task_to_json(const struct model_migrate_task *task)
     cJSON_AddStringToObject(o, "create_at", task->create_at);
     cJSON_AddNumberToObject(o, "percent", task->percent);
     cJSON_AddStringToObject(o, "status", task->status);
+    if (task->error[0] != '\0') {
+        cJSON_AddStringToObject(o, "error", task->error);
+    }
     return o;
 }
 
@@ -802,7 +811,9 @@ int model_migrate_task_from_json(const cJSON *json,
         model_get_int(json, "percent", false, 0, &task->percent, err,
                       errlen) != 0 ||
         model_get_text(json, "status", false, task->status,
-                       sizeof(task->status), err, errlen) != 0) {
+                       sizeof(task->status), err, errlen) != 0 ||
+        model_get_text(json, "error", false, task->error,
+                       sizeof(task->error), err, errlen) != 0) {
         return -1;
     }
     return 0;

@@ -127,10 +127,13 @@ struct model_slot_range {
 struct model_migrate_task {
     int slot_id;
     int new_group;
-    int delay;                      /* ms between SLOTSMGRTTAGSLOT calls */
+    int delay;                      /* ms between migration steps */
     char create_at[MODEL_TEXT_MAX]; /* unix seconds, as a string */
     int percent;
     char status[32];                /* pending, migrating, error */
+    char error[MODEL_TEXT_MAX];     /* why the last run failed, or "";
+                                     * ours (absent from Codis 2's JSON
+                                     * when empty) */
 };
 
 /* dashboard: the registration of the running dashboard. */
@@ -192,6 +195,8 @@ int model_path_responses(char *out, size_t outlen, const char *product);
 int model_path_response(char *out, size_t outlen, const char *product,
                         const char *seq);
 int model_path_migrate_tasks(char *out, size_t outlen, const char *product);
+int model_path_migrate_task(char *out, size_t outlen, const char *product,
+                            const char *seq);
 
 /* Parse "group_<gid>" (a child of servers/) into '*gid'. Returns 0 or -1. */
 int model_group_name_parse(const char *name, int *gid);

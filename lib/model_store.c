@@ -752,6 +752,12 @@ static int model_store_wait_acks(struct model_store *st, const char *seq,
         if (missing == 0) {
             break;
         }
+        if (st->stop != NULL && atomic_load(st->stop)) {
+            snprintf(err, errlen, "stopped while waiting for %zu proxies "
+                                  "to acknowledge action %s", missing, seq);
+            rc = COORD_ERROR;
+            break;
+        }
         long long waited = model_store_now_ms() - start;
         if (!warned && waited > 3000) {
             log_warn("action %s: still waiting for %zu proxies", seq,
@@ -995,6 +1001,120 @@ int model_store_gc_age(struct model_store *st, long long secs, char *err,
     }
     coord_free_names(seqs, n);
     return rc;
+}
+
+/* ---- migrate tasks --------------------------------------------------- */
+
+int model_store_add_migrate_task(struct model_store *st,
+                                 const struct model_migrate_task *task,
+                                 char *seq, size_t seqlen, char *err,
+                                 size_t errlen)
+{
+    char base[MODEL_PATH_MAX];
+    if (model_path_migrate_tasks(base, sizeof(base), st->product) != 0 ||
+        strlen(base) + 2 > sizeof(base)) {
+        return model_store_too_long(err, errlen);
+    }
+    strcat(base, "/");
+    cJSON *json = model_migrate_task_to_json(task);
+    char *text = json_print_compact(json);
+    cJSON_Delete(json);
+    char created[MODEL_PATH_MAX];
+    int rc = coord_create(st->coord, base, text, strlen(text),
+                          COORD_PERSISTENT | COORD_SEQUENTIAL, created,
+                          sizeof(created));
+    mem_free(text);
+    if (rc != COORD_OK) {
+        return model_store_fail(st, rc, "queue migrate task", err, errlen);
+    }
+    if (seq != NULL) {
+        const char *name = strrchr(created, '/');
+        snprintf(seq, seqlen, "%s", name != NULL ? name + 1 : created);
+    }
+    return COORD_OK;
+}
+
+int model_store_list_migrate_tasks(struct model_store *st, char ***seqs,
+                                   size_t *count, char *err, size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_path_migrate_tasks(path, sizeof(path), st->product) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    int rc = coord_children(st->coord, path, seqs, count);
+    if (rc == COORD_NONODE) {
+        *seqs = NULL;
+        *count = 0;
+        return COORD_OK;
+    }
+    if (rc != COORD_OK) {
+        return model_store_fail(st, rc, "list migrate tasks", err, errlen);
+    }
+    return COORD_OK;
+}
+
+int model_store_load_migrate_task(struct model_store *st, const char *seq,
+                                  struct model_migrate_task *task, char *err,
+                                  size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_path_migrate_task(path, sizeof(path), st->product, seq) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    cJSON *json;
+    int rc = model_store_get_json(st, path, &json, NULL, err, errlen);
+    if (rc == COORD_NONODE) {
+        snprintf(err, errlen, "migrate task %s does not exist", seq);
+        return rc;
+    }
+    if (rc != COORD_OK) {
+        return rc;
+    }
+    char why[128];
+    rc = model_migrate_task_from_json(json, task, why, sizeof(why));
+    cJSON_Delete(json);
+    if (rc != 0) {
+        snprintf(err, errlen, "migrate task %s: %s", seq, why);
+        return COORD_ERROR;
+    }
+    return COORD_OK;
+}
+
+int model_store_save_migrate_task(struct model_store *st, const char *seq,
+                                  const struct model_migrate_task *task,
+                                  char *err, size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_path_migrate_task(path, sizeof(path), st->product, seq) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    cJSON *json = model_migrate_task_to_json(task);
+    char *text = json_print_compact(json);
+    cJSON_Delete(json);
+    int rc = coord_set(st->coord, path, text, strlen(text), -1);
+    mem_free(text);
+    if (rc == COORD_NONODE) {
+        snprintf(err, errlen, "migrate task %s does not exist", seq);
+        return rc;
+    }
+    if (rc != COORD_OK) {
+        return model_store_fail(st, rc, "write migrate task", err, errlen);
+    }
+    return COORD_OK;
+}
+
+int model_store_remove_migrate_task(struct model_store *st, const char *seq,
+                                    char *err, size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_path_migrate_task(path, sizeof(path), st->product, seq) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    int rc = coord_remove(st->coord, path, -1);
+    if (rc != COORD_OK && rc != COORD_NONODE) {
+        return model_store_fail(st, rc, "remove migrate task", err, errlen);
+    }
+    return COORD_OK;
 }
 
 /* ---- dashboard, lock ------------------------------------------------- */

@@ -18,6 +18,7 @@
 #ifndef CODIS_MODEL_STORE_H
 #define CODIS_MODEL_STORE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -32,6 +33,10 @@ struct model_store {
     char product[MODEL_NAME_MAX];
     int action_timeout_ms;         /* wait for acks; Codis 2: 30 s */
     int poll_ms;                   /* how often to look for acks */
+    const atomic_bool *stop;       /* borrowed, may be NULL: once true,
+                                    * a wait for acks gives up at once
+                                    * (COORD_ERROR "stopped"), marking no
+                                    * proxy offline */
 };
 
 /* Set up 'st' over 'coord' for 'product' with Codis 2's timeouts. */
@@ -183,6 +188,34 @@ int model_store_gc_keep(struct model_store *st, long long keep, char *err,
  * old. */
 int model_store_gc_age(struct model_store *st, long long secs, char *err,
                        size_t errlen);
+
+/* ---- migrate tasks ---- */
+
+/* Queue 'task' as a new migrate_tasks/<seq> node; its sequence name goes
+ * to 'seq' (of 'seqlen' bytes, may be NULL). */
+int model_store_add_migrate_task(struct model_store *st,
+                                 const struct model_migrate_task *task,
+                                 char *seq, size_t seqlen, char *err,
+                                 size_t errlen);
+
+/* The sequence names of the queued tasks, oldest first
+ * (coord_free_names); none is success. */
+int model_store_list_migrate_tasks(struct model_store *st, char ***seqs,
+                                   size_t *count, char *err, size_t errlen);
+
+/* Read task 'seq'; COORD_NONODE if it is gone. */
+int model_store_load_migrate_task(struct model_store *st, const char *seq,
+                                  struct model_migrate_task *task, char *err,
+                                  size_t errlen);
+
+/* Rewrite task 'seq'; COORD_NONODE if it is gone (never recreated). */
+int model_store_save_migrate_task(struct model_store *st, const char *seq,
+                                  const struct model_migrate_task *task,
+                                  char *err, size_t errlen);
+
+/* Delete task 'seq'; a missing one is success. */
+int model_store_remove_migrate_task(struct model_store *st, const char *seq,
+                                    char *err, size_t errlen);
 
 /* ---- dashboard, lock ---- */
 

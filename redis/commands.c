@@ -77,6 +77,10 @@ void cmd_setbit(struct client *c);
 void cmd_getbit(struct client *c);
 void cmd_bitcount(struct client *c);
 void cmd_bitpos(struct client *c);
+/* rdb.c */
+void cmd_save(struct client *c);
+void cmd_bgsave(struct client *c);
+void cmd_lastsave(struct client *c);
 /* slots.c */
 void cmd_slotshashkey(struct client *c);
 void cmd_slotsinfo(struct client *c);
@@ -120,6 +124,12 @@ static const struct command commands[] = {
       "Debugging commands" },
     { "shutdown", cmd_shutdown, -1, A | CMD_NOSCRIPT | ANY, 0, 0, 0,
       "server", "Stop the server" },
+    { "save", cmd_save, 1, A | CMD_NOSCRIPT, 0, 0, 0, "server",
+      "Synchronously save the dataset to disk" },
+    { "bgsave", cmd_bgsave, -1, A | CMD_NOSCRIPT, 0, 0, 0, "server",
+      "Asynchronously save the dataset to disk" },
+    { "lastsave", cmd_lastsave, 1, CMD_RANDOM | F | ANY, 0, 0, 0, "server",
+      "Get the UNIX time stamp of the last successful save to disk" },
     { "dbsize", cmd_dbsize, 1, R | F, 0, 0, 0, "server",
       "Return the number of keys in the selected database" },
     { "flushdb", cmd_flushdb, -1, W, 0, 0, 0, "server",

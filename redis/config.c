@@ -645,6 +645,10 @@ int config_load_file(const char *path, char *err, size_t errlen)
     int rc = 0;
     while (fgets(line, sizeof(line), f) != NULL) {
         lineno++;
+        const char *first = line + strspn(line, " \t");
+        if (*first == '#') {
+            continue; /* a comment may hold quotes of its own */
+        }
         char *words[256];
         int n = config_split(line, words, 256);
         if (n < 0) {
@@ -653,7 +657,7 @@ int config_load_file(const char *path, char *err, size_t errlen)
             rc = -1;
             break;
         }
-        if (n == 0 || words[0][0] == '#') {
+        if (n == 0) {
             continue;
         }
         char why[512];

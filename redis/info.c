@@ -11,6 +11,7 @@
 
 #include <event2/event.h>
 
+#include "redis/rdb.h"
 #include "redis/server.h"
 
 /* Append a formatted line to the sds string 's'; returns it. */
@@ -128,6 +129,26 @@ static char *info_stats(char *s)
     return s;
 }
 
+static char *info_persistence(char *s)
+{
+    long long now_ms = server_mstime();
+    bool child = rdb_state.child_pid > 0;
+    s = info_cat(s, "loading:0\r\nasync_loading:0\r\n");
+    s = info_cat(s, "rdb_changes_since_last_save:%lld\r\n", server.dirty);
+    s = info_cat(s, "rdb_bgsave_in_progress:%d\r\n", child ? 1 : 0);
+    s = info_cat(s, "rdb_last_save_time:%lld\r\n", rdb_state.lastsave);
+    s = info_cat(s, "rdb_last_bgsave_status:%s\r\n",
+                 rdb_state.last_bgsave_ok ? "ok" : "err");
+    s = info_cat(s, "rdb_last_bgsave_time_sec:%lld\r\n",
+                 rdb_state.last_bgsave_secs);
+    s = info_cat(s, "rdb_current_bgsave_time_sec:%lld\r\n",
+                 child ? (now_ms - rdb_state.child_start_ms) / 1000 : -1);
+    s = info_cat(s, "rdb_saves:%lld\r\n", rdb_state.saves);
+    s = info_cat(s, "rdb_last_load_keys_loaded:%lld\r\n",
+                 rdb_state.keys_loaded);
+    return s;
+}
+
 static char *info_replication(char *s)
 {
     if (server.masterhost != NULL) {
@@ -198,6 +219,7 @@ static const struct {
     { "clients", "Clients", info_clients, true },
     { "memory", "Memory", info_memory, true },
     { "stats", "Stats", info_stats, true },
+    { "persistence", "Persistence", info_persistence, true },
     { "replication", "Replication", info_replication, true },
     { "cpu", "CPU", info_cpu, true },
     { "commandstats", "Commandstats", info_commandstats, false },

@@ -20,6 +20,7 @@
 
 #include "lib/log.h"
 #include "lib/mem.h"
+#include "redis/rdb.h"
 #include "redis/server.h"
 
 /* ------------------------------------------------------------------------
@@ -198,6 +199,7 @@ static void server_on_cron(evutil_socket_t fd, short what, void *arg)
         expire_cycle();
     }
     server_resize_dbs();
+    rdb_cron();
     if (server.shutdown_asap) {
         event_base_loopbreak(server.base);
     }
@@ -225,9 +227,10 @@ static void server_on_signal(evutil_socket_t sig, short what, void *arg)
     (void)what;
     (void)arg;
     if (sig == SIGHUP) {
-        log_info("received SIGHUP, reopening the log file");
         if (log_reopen() != 0) {
             log_warn("cannot reopen the log file: %s", strerror(errno));
+        } else {
+            log_info("received SIGHUP, log file reopened");
         }
         return;
     }
@@ -301,6 +304,11 @@ int server_init(char *err, size_t errlen)
         db_init(&server.db[i], i);
     }
     commands_init();
+    if (rdb_load_at_start() != 0) {
+        snprintf(err, errlen, "cannot load the RDB file '%s', see the log "
+                 "above", rdb_default_path());
+        return -1;
+    }
     if (networking_listen(err, errlen) != 0) {
         return -1;
     }
@@ -345,6 +353,9 @@ int server_run(void)
         return 1;
     }
     log_info("shutting down");
+    if (rdb_shutdown_save(false, false) != 0 && server.exit_code == 0) {
+        server.exit_code = 1;
+    }
     return server.exit_code;
 }
 
@@ -511,14 +522,24 @@ void cmd_time(struct client *c)
 /* SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] */
 void cmd_shutdown(struct client *c)
 {
+    bool nosave = false, save = false, force = false;
     for (int i = 1; i < c->argc; i++) {
-        if (!arg_is(&c->argv[i], "nosave") && !arg_is(&c->argv[i], "save") &&
-            !arg_is(&c->argv[i], "now") && !arg_is(&c->argv[i], "force")) {
+        if (arg_is(&c->argv[i], "nosave")) {
+            nosave = true;
+        } else if (arg_is(&c->argv[i], "save")) {
+            save = true;
+        } else if (arg_is(&c->argv[i], "force")) {
+            force = true;
+        } else if (!arg_is(&c->argv[i], "now")) {
             reply_syntax_error(c);
             return;
         }
     }
     log_info("user requested shutdown");
+    if (rdb_shutdown_save(nosave, save) != 0 && !force) {
+        reply_error(c, "Errors trying to SHUTDOWN. Check logs.");
+        return;
+    }
     server.shutdown_asap = true;
     event_base_loopbreak(server.base);
 }
@@ -552,11 +573,14 @@ void cmd_debug(struct client *c)
                  (void *)o, o->refcount, object_encoding_name(o),
                  o->type == OBJ_STRING ? object_string_len(o) : 0);
         reply_simple(c, line);
+    } else if (arg_is(&c->argv[1], "reload") && c->argc == 2) {
+        rdb_debug_reload(c);
     } else if (arg_is(&c->argv[1], "help") && c->argc == 2) {
-        reply_array(c, 4);
+        reply_array(c, 5);
         reply_simple(c, "DEBUG <subcommand> [<arg> [value] [opt] ...]. "
                         "Subcommands are:");
         reply_simple(c, "OBJECT <key>");
+        reply_simple(c, "RELOAD");
         reply_simple(c, "SLEEP <seconds>");
         reply_simple(c, "HELP");
     } else {

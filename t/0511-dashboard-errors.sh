@@ -158,7 +158,8 @@ test_expect_success 'wrong types in JSON are a 400' '
 
 test_expect_success 'bad paths and methods' '
     expect_http 404 GET /api/nosuch &&
-    expect_http 404 GET / &&
+    test "$(curl -s -o /dev/null -w "%{http_code}" http://$DASHBOARD_ADDR/)" = 302 &&
+    expect_http 404 GET /nosuch &&
     expect_http 405 DELETE /api/slots &&
     expect_http 400 GET /api/server_group/abc &&
     expect_http 400 GET /api/server_group/0 &&

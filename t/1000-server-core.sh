@@ -17,9 +17,9 @@ test_expect_success 'an unknown directive in the config file names file and line
 '
 
 test_expect_success 'an unknown option on the command line fails' '
-    test_expect_code 1 codis-server --no-such-thing 1 2>err &&
+    test_expect_code 2 codis-server --no-such-thing 1 2>err &&
     grep "unknown directive '"'"'no-such-thing'"'"'" err &&
-    test_expect_code 1 codis-server --maxmemory lots 2>err &&
+    test_expect_code 2 codis-server --maxmemory lots 2>err &&
     grep "must be a memory value" err
 '
 

@@ -42,6 +42,8 @@ static const char config_usage_text[] =
     "   slot info <slot_id>\n"
     "   slot set <slot_id> <group_id> <status>\n"
     "   slot range-set <slot_from> <slot_to> <group_id> <status>\n"
+    "   slot migrate <slot_from> <slot_to> <group_id> [--delay=<delay_time_in_ms>]\n"
+    "   slot rebalance [--delay=<delay_time_in_ms>]\n"
     "   proxy list\n"
     "   proxy online <proxy_name>\n"
     "   proxy offline <proxy_name>\n"
@@ -260,6 +262,61 @@ static int config_slot_range_set(struct config_call *c)
                             c->argv[3]);
 }
 
+/* Parse 'arg', "--delay=<ms>", into '*delay'. Returns 0, or the exit
+ * status of a misuse. */
+static int config_delay(const char *arg, long long *delay)
+{
+    if (strncmp(arg, "--delay=", 8) != 0) {
+        return config_misuse("unknown option '%s'", arg);
+    }
+    if (config_int(arg + 8, delay) != 0 || *delay < 0) {
+        return config_misuse("invalid delay '%s': expected milliseconds",
+                             arg + 8);
+    }
+    return 0;
+}
+
+static int config_slot_migrate(struct config_call *c)
+{
+    long long f, t, g, delay = 0;
+    if (config_int(c->argv[0], &f) != 0) {
+        return config_misuse("invalid slot id '%s'", c->argv[0]);
+    }
+    if (config_int(c->argv[1], &t) != 0) {
+        return config_misuse("invalid slot id '%s'", c->argv[1]);
+    }
+    if (config_int(c->argv[2], &g) != 0) {
+        return config_misuse("invalid group id '%s'", c->argv[2]);
+    }
+    if (c->argc == 4) {
+        int rc = config_delay(c->argv[3], &delay);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "from", (double)f);
+    cJSON_AddNumberToObject(o, "to", (double)t);
+    cJSON_AddNumberToObject(o, "new_group", (double)g);
+    cJSON_AddNumberToObject(o, "delay", (double)delay);
+    return config_http(c, "POST", "/api/migrate", o);
+}
+
+static int config_slot_rebalance(struct config_call *c)
+{
+    long long delay = 0;
+    if (c->argc == 1) {
+        int rc = config_delay(c->argv[0], &delay);
+        if (rc != 0) {
+            return rc;
+        }
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "delay", (double)delay);
+        return config_http(c, "POST", "/api/rebalance", o);
+    }
+    return config_http(c, "POST", "/api/rebalance", NULL);
+}
+
 static int config_proxy_list(struct config_call *c)
 {
     return config_http(c, "GET", "/api/proxy/list", NULL);
@@ -365,6 +422,8 @@ static const struct config_command config_commands[] = {
     { "slot", "info", 1, 1, config_slot_info },
     { "slot", "set", 3, 3, config_slot_set },
     { "slot", "range-set", 4, 4, config_slot_range_set },
+    { "slot", "migrate", 3, 4, config_slot_migrate },
+    { "slot", "rebalance", 0, 1, config_slot_rebalance },
     { "proxy", "list", 0, 0, config_proxy_list },
     { "proxy", "online", 1, 1, config_proxy_online },
     { "proxy", "offline", 1, 1, config_proxy_offline },

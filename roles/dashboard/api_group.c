@@ -308,7 +308,7 @@ void api_group_add_server(struct http_request *req, void *arg)
     if (body == NULL) {
         return;
     }
-    char err[1024];
+    char err[2048];
     const char *type_name;
     enum model_server_type type = MODEL_SERVER_SLAVE;
     int bad = json_get_str(body, "type", false, "slave", &type_name, err,
@@ -376,16 +376,30 @@ void api_group_add_server(struct http_request *req, void *arg)
         snprintf(err, sizeof(err),
                  "'%s' is the master of group %lld: promote another server "
                  "first", addr, gid);
-    } else if (type == MODEL_SERVER_SLAVE && master != NULL &&
-               api_group_slaveof(d, addr, master->addr, err,
-                                 sizeof(err)) != 0) {
-        status = 502;
+    } else if (type == MODEL_SERVER_SLAVE && master != NULL) {
+        char why[512];
+        if (api_group_slaveof(d, addr, master->addr, why,
+                              sizeof(why)) != 0) {
+            status = 502;
+            snprintf(err, sizeof(err), "cannot make '%s' a slave of '%s': "
+                     "%s", addr, master->addr, why);
+        }
     }
     if (status == 0 && type == MODEL_SERVER_MASTER) {
         static const char *const noone[] = { "SLAVEOF", "NO", "ONE", NULL };
-        if (dashboard_server_call(d, addr, noone, NULL, err,
-                                  sizeof(err)) != 0) {
-            status = 502;
+        char why[512];
+        if (dashboard_server_call(d, addr, noone, NULL, why,
+                                  sizeof(why)) != 0) {
+            if (strstr(why, "unknown command") != NULL) {
+                /* a server without replication is never a replica: it
+                 * is a master as it stands */
+                log_warn("'%s' does not know SLAVEOF (%s): added as a "
+                         "master as it is", addr, why);
+            } else {
+                status = 502;
+                snprintf(err, sizeof(err), "cannot make '%s' a master: %s",
+                         addr, why);
+            }
         }
     }
     model_group_release(&g);

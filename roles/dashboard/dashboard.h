@@ -15,11 +15,16 @@
 /* Timeout of each call to a codis server (PING, SLAVEOF, INFO ...). */
 #define DASHBOARD_SERVER_TIMEOUT_MS 3000
 
+struct migrator;
+struct proxyops;
+
 /* One running dashboard. */
 struct dashboard {
     struct model_config cfg;   /* shared config.ini keys */
     struct model_store store;  /* the product's nodes */
     struct coord *coord;       /* owned */
+    struct migrator *migrator; /* owned: runs the migrate tasks */
+    struct proxyops *ops;      /* owned: samples the proxies' ops */
 };
 
 /* Map a model_store status to an HTTP error reply: COORD_NONODE 404,
@@ -56,6 +61,10 @@ int dashboard_server_call(struct dashboard *d, const char *addr,
                           size_t errlen);
 
 /* Routes, by file. Each is an http_handler_fn taking the dashboard. */
+void web_root(struct http_request *req, void *arg);
+void web_index(struct http_request *req, void *arg);
+void web_asset(struct http_request *req, void *arg);
+
 void api_group_list(struct http_request *req, void *arg);
 void api_group_create(struct http_request *req, void *arg);
 void api_group_get(struct http_request *req, void *arg);
@@ -72,6 +81,12 @@ void api_slot_set(struct http_request *req, void *arg);
 void api_proxy_list(struct http_request *req, void *arg);
 void api_proxy_set(struct http_request *req, void *arg);
 void api_proxy_debug_vars(struct http_request *req, void *arg);
+
+void api_migrate_start(struct http_request *req, void *arg);
+void api_migrate_tasks(struct http_request *req, void *arg);
+void api_migrate_status(struct http_request *req, void *arg);
+void api_migrate_cancel(struct http_request *req, void *arg);
+void api_migrate_rebalance(struct http_request *req, void *arg);
 
 void api_action_gc(struct http_request *req, void *arg);
 void api_action_remove_locks(struct http_request *req, void *arg);

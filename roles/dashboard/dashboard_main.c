@@ -17,6 +17,7 @@
 #include "lib/conf.h"
 #include "lib/coord.h"
 #include "lib/log.h"
+#include "roles/dashboard/migrator.h"
 
 static const char dashboard_usage_text[] =
     "usage: codis-dashboard [-c <config_file>] [-L <log_file>] "
@@ -38,10 +39,14 @@ static const char dashboard_usage_text[] =
     "zk_session_timeout (ms), action_timeout (ms to wait for proxies, "
     "default 30000)\n";
 
-/* Every route of the Codis 2 API that we serve (migration and rebalance
- * come with their jobs). Columns: method, path ('*' = one segment, passed
+/* Every route of the Codis 2 API that we serve, and our additions (a
+ * task can be removed before it starts). Columns: method, path ('*' = one segment, passed
  * to the handler as a parameter), handler. */
 static const struct http_route dashboard_routes[] = {
+    { "GET", "/", web_root },       { "HEAD", "/", web_root },
+    { "GET", "/admin", web_index }, { "HEAD", "/admin", web_index },
+    { "GET", "/admin/", web_index }, { "HEAD", "/admin/", web_index },
+    { "GET", "/assets/*", web_asset }, { "HEAD", "/assets/*", web_asset },
     { "GET", "/api/overview", api_redis_overview },
     { "GET", "/api/server_groups", api_group_list },
     { "PUT", "/api/server_groups", api_group_create },
@@ -58,6 +63,11 @@ static const struct http_route dashboard_routes[] = {
     { "GET", "/api/slot/*", api_slot_get },
     { "POST", "/api/slots/init", api_slot_init },
     { "POST", "/api/slot", api_slot_set },
+    { "POST", "/api/migrate", api_migrate_start },
+    { "GET", "/api/migrate/tasks", api_migrate_tasks },
+    { "GET", "/api/migrate/status", api_migrate_status },
+    { "DELETE", "/api/migrate/task/*", api_migrate_cancel },
+    { "POST", "/api/rebalance", api_migrate_rebalance },
     { "GET", "/api/proxy/list", api_proxy_list },
     { "POST", "/api/proxy", api_proxy_set },
     { "GET", "/api/proxy/debug/vars", api_proxy_debug_vars },
@@ -237,6 +247,13 @@ static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
         dashboard_fatal(a, err);
         goto out;
     }
+    d->migrator = migrator_start(&d->cfg, d->store.action_timeout_ms, err,
+                                 sizeof(err));
+    if (d->migrator == NULL) {
+        dashboard_fatal(a, err);
+        model_store_unregister_dashboard(&d->store);
+        goto out;
+    }
     run.http = http_server_new(base, listen, dashboard_routes, d, a->http_log,
                                err, sizeof(err));
     if (run.http == NULL) {
@@ -256,6 +273,8 @@ static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
     log_info("dashboard of product '%s' listening on '%s' (%s '%s')",
              d->cfg.product, listen, d->cfg.coordinator, d->cfg.coord_addr);
     event_base_dispatch(base);
+    migrator_stop(d->migrator);
+    d->migrator = NULL;
     model_store_unregister_dashboard(&d->store);
     status = run.status;
     log_info("dashboard stopped");
@@ -266,6 +285,7 @@ out:
         }
     }
     http_server_free(run.http);
+    migrator_stop(d->migrator);
     coord_close(d->coord);
     event_base_free(base);
     return status;

@@ -235,7 +235,9 @@ static void ha_round(struct ha *ha)
         ha->masters[i].seen = false;
     }
     const cJSON *item;
+    int checked = 0;
     cJSON_ArrayForEach(item, groups) {
+        checked++;
         struct model_group group;
         if (model_group_from_json(item, &group, err, sizeof(err)) != 0) {
             log_warn("bad server group from the dashboard: %s", err);
@@ -246,6 +248,7 @@ static void ha_round(struct ha *ha)
     }
     cJSON_Delete(groups);
     ha_untrack_unseen(ha);
+    log_debug("round done: %d groups checked", checked);
 }
 
 /* Sleep 'seconds' or until a signal asks to stop. */
@@ -254,7 +257,8 @@ static void ha_sleep(double seconds)
     struct timespec ts;
     ts.tv_sec = (time_t)seconds;
     ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
-    while (!ha_stop && nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    while (!ha_stop && !ha_reopen && nanosleep(&ts, &ts) != 0 &&
+           errno == EINTR) {
         continue;
     }
 }
@@ -357,6 +361,8 @@ int ha_main(int argc, char **argv)
             ha_reopen = 0;
             if (log_reopen() != 0) {
                 log_error("cannot reopen log file: %s", strerror(errno));
+            } else {
+                log_info("log file reopened");
             }
         }
         ha_round(ha);

@@ -307,7 +307,7 @@ static int proxy_main_parse(int argc, char **argv,
             if (*end != '\0' || o->cpu < 1 || o->cpu > 256) {
                 fprintf(stderr, "codis-proxy: --cpu must be 1..256, not "
                         "'%s'\n", optarg);
-                return 1;
+                return 2;
             }
             break;
         case 'h':
@@ -315,14 +315,14 @@ static int proxy_main_parse(int argc, char **argv,
             return 0;
         default:
             fputs(proxy_main_usage, stderr);
-            return 1;
+            return 2;
         }
     }
     if (optind < argc) {
         fprintf(stderr, "codis-proxy: unexpected argument '%s'\n",
                 argv[optind]);
         fputs(proxy_main_usage, stderr);
-        return 1;
+        return 2;
     }
     return -1;
 }

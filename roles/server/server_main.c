@@ -126,9 +126,9 @@ int server_main(int argc, char **argv)
         i = 2;
     }
     if (server_main_apply_args(argc, argv, i, err, sizeof(err)) != 0) {
-        fprintf(stderr, "codis-server: %s\n", err);
+        fprintf(stderr, "codis-server: %s\n%s", err, server_main_usage);
         server_release();
-        return 1;
+        return 2;
     }
     if (log_init("server", server.logfile, err, sizeof(err)) != 0) {
         fprintf(stderr, "codis-server: %s\n", err);

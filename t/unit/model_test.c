@@ -202,13 +202,26 @@ static void test_small_kinds(void)
     tap_ok(memcmp(&r, &rb, sizeof(r)) == 0, "range round trip");
     cJSON_Delete(j);
 
-    struct model_migrate_task t = { 3, 2, 10, "1700000000", 50, "pending" };
-    j = model_migrate_task_to_json(&t);
+    struct model_migrate_task t = { 3, 2, 10, "1700000000", 50, "pending",
+                                    "" };
+    s = compact(model_migrate_task_to_json(&t));
+    tap_str(s, "{\"slot_id\":3,\"new_group\":2,\"delay\":10,"
+               "\"create_at\":\"1700000000\",\"percent\":50,"
+               "\"status\":\"pending\"}", "task node as Codis 2 writes it");
+    j = parse(s);
+    mem_free(s);
     struct model_migrate_task tb;
     tap_int(model_migrate_task_from_json(j, &tb, err, sizeof(err)), 0,
             "task decodes");
     cJSON_Delete(j);
     tap_ok(memcmp(&t, &tb, sizeof(t)) == 0, "task round trip");
+    snprintf(t.status, sizeof(t.status), "error");
+    snprintf(t.error, sizeof(t.error), "group 2 has no master");
+    j = model_migrate_task_to_json(&t);
+    tap_int(model_migrate_task_from_json(j, &tb, err, sizeof(err)), 0,
+            "failed task decodes");
+    cJSON_Delete(j);
+    tap_str(tb.error, "group 2 has no master", "task error round trip");
 
     struct model_dashboard d = { "host:18087", 99 };
     s = compact(model_dashboard_to_json(&d));

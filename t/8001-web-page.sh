@@ -1,0 +1,178 @@
+#!/bin/sh
+test_description='the dashboard web page: its routes and assets, and the page as a headless chromium renders and drives it'
+. "$(dirname "$0")/lib.sh"
+. "$TEST_DIRECTORY/lib-dashboard.sh"
+. "$TEST_DIRECTORY/lib-server.sh"
+
+command -v curl >/dev/null || skip_all 'curl is missing'
+command -v redis-cli >/dev/null || skip_all 'redis-cli is missing'
+if command -v chromium >/dev/null; then
+    test_set_prereq CHROMIUM
+else
+    say "chromium is missing (apt-get install chromium): browser tests skipped"
+fi
+
+# start_group_server: start a codis server for a group; sets ADDR. The
+# dashboard makes a new master run SLAVEOF NO ONE: while `codis server`
+# lacks SLAVEOF, the dashboard tests' stand-in takes its place.
+start_group_server() {
+    start_server || return 1
+    ADDR=127.0.0.1:$SERVER_PORT
+    if ! redis-cli -p "$SERVER_PORT" slaveof no one 2>&1 | grep -q OK; then
+        say "codis server has no SLAVEOF yet: using t/lib-fake-codis.py"
+        start_codis_server || return 1
+        ADDR=$SERVER_ADDR
+    fi
+}
+
+# page STEPS: run lib-cdp.py steps (stdin) on the page; output in cdp.out.
+page() {
+    python3 "$TEST_DIRECTORY/lib-cdp.py" "http://$DASHBOARD_ADDR/admin/" \
+        >cdp.out 2>cdp.err
+    page_status=$?
+    cat cdp.err >&2
+    return $page_status
+}
+
+# The page has loaded the groups and slots: run before interactive steps.
+LOADED="wait document.querySelector('#group-rows tr[data-gid=\"2\"]') !== null && document.querySelector('[data-slot=\"600\"]').title.includes('group 2')"
+
+test_expect_success 'a dashboard with two groups, one codis server each' '
+    write_dashboard_config &&
+    start_dashboard &&
+    start_group_server && S1=$ADDR &&
+    start_group_server && S2=$ADDR &&
+    dashboard_api PUT /api/server_group/1/addServer \
+        "{\"addr\": \"$S1\", \"type\": \"master\"}" &&
+    echo 200 >expect && test_cmp expect status &&
+    dashboard_api PUT /api/server_group/2/addServer \
+        "{\"addr\": \"$S2\", \"type\": \"master\"}" &&
+    test_cmp expect status &&
+    dashboard_api POST /api/slots/init && test_cmp expect status &&
+    dashboard_api POST /api/slot \
+        "{\"from\": 0, \"to\": 511, \"new_group\": 1}" &&
+    test_cmp expect status &&
+    dashboard_api POST /api/slot \
+        "{\"from\": 512, \"to\": 1015, \"new_group\": 2}" &&
+    test_cmp expect status
+'
+
+test_expect_success 'GET / redirects to /admin/' '
+    curl -s -o body -D headers "http://$DASHBOARD_ADDR/" &&
+    grep "^HTTP/1.1 302" headers &&
+    grep "^Location: /admin/" headers
+'
+
+test_expect_success '/admin and /admin/ answer the page as HTML' '
+    for path in /admin /admin/; do
+        curl -s -o page.html -D headers -w "%{http_code}\n" \
+            "http://$DASHBOARD_ADDR$path" >code &&
+        echo 200 >expect && test_cmp expect code &&
+        grep "^Content-Type: text/html; charset=utf-8" headers &&
+        grep "<title>Codis dashboard</title>" page.html || return 1
+    done
+'
+
+test_expect_success 'every asset the page names is served with its type' '
+    grep -o "\"/assets/[a-z.]*\"" page.html | sort -u >assets &&
+    printf "\"/assets/app.js\"\n\"/assets/style.css\"\n" >expect &&
+    test_cmp expect assets &&
+    curl -s -o app.js -D headers "http://$DASHBOARD_ADDR/assets/app.js" &&
+    grep "^Content-Type: text/javascript; charset=utf-8" headers &&
+    cmp app.js "$TEST_DIRECTORY/../web/app.js" &&
+    curl -s -o style.css -D headers "http://$DASHBOARD_ADDR/assets/style.css" &&
+    grep "^Content-Type: text/css; charset=utf-8" headers &&
+    cmp style.css "$TEST_DIRECTORY/../web/style.css"
+'
+
+test_expect_success 'HEAD tells the length of the page without a body' '
+    curl -s -I -o /dev/null -D headers "http://$DASHBOARD_ADDR/admin/" &&
+    grep "^HTTP/1.1 200" headers &&
+    size=$(wc -c <"$TEST_DIRECTORY/../web/index.html") &&
+    grep "^Content-Length: $size" headers
+'
+
+test_expect_success 'an unknown asset is a JSON 404' '
+    dashboard_api GET /assets/nope.js >body &&
+    echo 404 >expect && test_cmp expect status &&
+    grep "\"msg\": \"no such asset '"'"'nope.js'"'"'\"" body &&
+    dashboard_api GET /assets/ >body &&
+    test_cmp expect status
+'
+
+test_expect_success CHROMIUM 'the rendered page lists both groups, 1024 slots and the ops' '
+    timeout 40 chromium --headless --disable-gpu --no-sandbox \
+        --user-data-dir="$TRASH_DIRECTORY/chromium-dump" \
+        --virtual-time-budget=5000 --dump-dom \
+        "http://$DASHBOARD_ADDR/admin/" >dom.html 2>chromium.err &&
+    grep "data-gid=\"1\"" dom.html &&
+    grep "data-gid=\"2\"" dom.html &&
+    grep -F "$S1" dom.html && grep -F "$S2" dom.html &&
+    grep -o "data-slot=\"[0-9]*\"" dom.html >slots &&
+    test_line_count = 1024 slots &&
+    grep "title=\"slot 0: online, group 1\"" dom.html &&
+    grep "title=\"slot 600: online, group 2\"" dom.html &&
+    grep "title=\"slot 1020: offline\"" dom.html &&
+    grep -E "id=\"ov-ops\">[0-9][0-9,]*<" dom.html &&
+    grep -E "id=\"ov-groups\">2<" dom.html
+'
+
+test_expect_success CHROMIUM 'the add-group and add-server forms create them' '
+    start_group_server && S3=$ADDR &&
+    page <<-EOF &&
+	$LOADED
+	eval (() => { const f = document.getElementById("form-add-group"); f.elements.id.value = "3"; f.querySelector("button").click(); })()
+	wait document.querySelector("#group-rows tr[data-gid=\"3\"]") !== null
+	eval (() => { const f = document.getElementById("form-add-server"); f.elements.group.value = "3"; f.elements.addr.value = "$S3"; f.elements.type.value = "master"; f.querySelector("button").click(); })()
+	wait document.querySelector("#group-rows tr[data-gid=\"3\"]").textContent.includes("$S3")
+	print document.querySelector("#group-rows tr[data-gid=\"3\"] .badge").textContent
+	EOF
+	echo master >expect &&
+	test_cmp expect cdp.out &&
+	dashboard_api GET /api/server_group/3 >group &&
+	grep "\"addr\": \"$S3\"" group &&
+	grep "\"type\": \"master\"" group
+'
+
+test_expect_success CHROMIUM 'the range form sets slots and the map shows them' '
+    page <<-EOF &&
+	$LOADED
+	eval (() => { const f = document.getElementById("form-slot-range"); f.elements.from.value = "1016"; f.elements.to.value = "1023"; f.elements.new_group.value = "2"; f.querySelector("button").click(); })()
+	wait document.querySelector("[data-slot=\"1020\"]").title === "slot 1020: online, group 2"
+	print document.querySelector("[data-slot=\"1020\"]").className
+	EOF
+	echo "slot s-online" >expect &&
+	test_cmp expect cdp.out &&
+	dashboard_api GET /api/slot/1023 >slot &&
+	grep "\"group_id\": 2" slot &&
+	grep "\"status\": \"online\"" slot
+'
+
+test_expect_success CHROMIUM 'API errors are shown with their message' '
+    page <<-EOF &&
+	$LOADED
+	eval (() => { const f = document.getElementById("form-add-group"); f.elements.id.value = "1"; f.querySelector("button").click(); })()
+	wait document.querySelector("#messages .error") !== null
+	print document.querySelector("#messages .error span").textContent
+	eval (() => { const f = document.getElementById("form-migrate"); f.elements.from.value = "10"; f.elements.to.value = "5"; f.elements.new_group.value = "1"; f.querySelector("button").click(); })()
+	wait document.querySelector("#messages .error span").textContent.includes("/api/migrate")
+	EOF
+	echo "PUT /api/server_groups: group already exists (HTTP 409)" >expect &&
+	test_cmp expect cdp.out
+'
+
+test_expect_success CHROMIUM 'the remove-group button removes an unused group' '
+    dashboard_api PUT /api/server_groups "{\"id\": 4}" &&
+    echo 200 >expect && test_cmp expect status &&
+    page <<-EOF &&
+	$LOADED
+	wait document.querySelector("#group-rows tr[data-gid=\"4\"]") !== null
+	eval window.confirm = () => true
+	eval document.querySelector("#group-rows tr[data-gid=\"4\"] button.danger").click()
+	wait document.querySelector("#group-rows tr[data-gid=\"4\"]") === null
+	EOF
+	dashboard_api GET /api/server_group/4 &&
+	echo 404 >expect && test_cmp expect status
+'
+
+test_done

@@ -91,7 +91,7 @@ static void router_migrate(struct worker *w, struct request *r,
     for (int i = 0; i < nkeys; i++) {
         const struct resp_arg *key = &argv[keys[i]];
         pbuf_clear(&w->cmdbuf, 1 << 20);
-        pbuf_append(&w->cmdbuf, "*6\r\n$15\r\nSLOTSMGRTTAGONE\r\n", 26);
+        pbuf_append(&w->cmdbuf, "*5\r\n$15\r\nSLOTSMGRTTAGONE\r\n", 26);
         router_add_bulk(&w->cmdbuf, dst->host, strlen(dst->host));
         router_add_bulk(&w->cmdbuf, port, strlen(port));
         router_add_bulk(&w->cmdbuf, ROUTER_MGRT_TIMEOUT,

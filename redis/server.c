@@ -200,6 +200,7 @@ static void server_on_cron(evutil_socket_t fd, short what, void *arg)
     }
     server_resize_dbs();
     rdb_cron();
+    slotsmgrt_cron();
     if (server.shutdown_asap) {
         event_base_loopbreak(server.base);
     }
@@ -304,6 +305,10 @@ int server_init(char *err, size_t errlen)
         db_init(&server.db[i], i);
     }
     commands_init();
+    if (blocking_init() != 0) {
+        snprintf(err, errlen, "cannot create the blocking event");
+        return -1;
+    }
     if (rdb_load_at_start() != 0) {
         snprintf(err, errlen, "cannot load the RDB file '%s', see the log "
                  "above", rdb_default_path());
@@ -362,6 +367,7 @@ int server_run(void)
 void server_release(void)
 {
     networking_free_all();
+    blocking_release();
     networking_close_listeners();
     for (size_t i = 0; i < sizeof(server.sig_evs) / sizeof(server.sig_evs[0]);
          i++) {

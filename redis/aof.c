@@ -764,6 +764,11 @@ void aof_after_full_sync(void)
     }
 }
 
+size_t aof_buffer_size(void)
+{
+    return aof.buf != NULL ? sds_alloc_size(aof.buf) : 0;
+}
+
 char *aof_info(char *s)
 {
     char line[256];

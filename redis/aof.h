@@ -48,6 +48,9 @@ void aof_after_full_sync(void);
  * Returns 0, or -1 + 'err'. */
 int aof_set_enabled(bool on, char *err, size_t errlen);
 
+/* Bytes held by the buffer of commands not yet written. */
+size_t aof_buffer_size(void);
+
 /* The aof_* fields of INFO persistence, appended to sds 's'. */
 char *aof_info(char *s);
 

@@ -13,11 +13,13 @@
  * LRU is approximated as in Redis: maxmemory-samples random keys of each
  * db are compared by their idle time (struct object.lru, in seconds,
  * refreshed on each lookup) and the oldest one goes. Replicas do not
- * evict: they follow their master's DELs. */
+ * evict: they follow their master's DELs. Replicas' output buffers and
+ * the AOF buffer are left out of the count, as in Redis. */
 #include <string.h>
 
 #include "lib/log.h"
 #include "lib/mem.h"
+#include "redis/aof.h"
 #include "redis/evict.h"
 #include "redis/server.h"
 
@@ -66,6 +68,20 @@ static size_t evict_policy(void)
 long long evict_used_memory(void)
 {
     return (long long)mem_used();
+}
+
+/* Memory that is not the dataset's: replicas' output buffers and the AOF
+ * buffer. Evicting keys grows them (each eviction is a DEL to send), so
+ * counting them would evict in a loop, as Redis notes too. */
+static long long evict_not_counted(void)
+{
+    long long bytes = (long long)aof_buffer_size();
+    for (struct client *c = server.clients; c != NULL; c = c->next) {
+        if (c->flags & CLIENT_SLAVE) {
+            bytes += (long long)c->ocap;
+        }
+    }
+    return bytes;
 }
 
 /* Seconds 'o' has been idle, by the 16-bit clock. */
@@ -126,7 +142,7 @@ int evict_perform(void)
     if (server.maxmemory == 0 || server.masterhost != NULL) {
         return 0;
     }
-    long long used = evict_used_memory();
+    long long used = evict_used_memory() - evict_not_counted();
     if (used <= server.maxmemory) {
         return 0;
     }
@@ -145,7 +161,7 @@ int evict_perform(void)
         db_delete(db, key, sds_len(key));
         sds_free(key);
         server.stat_evicted_keys++;
-        used = evict_used_memory();
+        used = evict_used_memory() - evict_not_counted();
     }
     return 0;
 }

@@ -155,6 +155,21 @@ static char *config_get_save(void)
 static int config_set_replicaof(int argc, char **argv, char *err,
                                 size_t errlen)
 {
+    if (argc == 1 && strchr(argv[0], ' ') != NULL) {
+        /* CONFIG SET replicaof "host port" comes as one word. */
+        char *copy = mem_strdup(argv[0]);
+        char *save = NULL;
+        char *words[2] = { strtok_r(copy, " ", &save), NULL };
+        words[1] = strtok_r(NULL, " ", &save);
+        int rc = -1;
+        if (words[1] != NULL && strtok_r(NULL, " ", &save) == NULL) {
+            rc = config_set_replicaof(2, words, err, errlen);
+        } else {
+            snprintf(err, errlen, "wrong number of arguments");
+        }
+        mem_free(copy);
+        return rc;
+    }
     if (argc != 2) {
         snprintf(err, errlen, "wrong number of arguments");
         return -1;

@@ -74,7 +74,8 @@ void client_free_async(struct client *c)
 void client_free(struct client *c)
 {
     assert(c != server.current);
-    if (c->flags & (CLIENT_SLAVE | CLIENT_MASTER | CLIENT_BLOCKED)) {
+    if ((c->flags & (CLIENT_SLAVE | CLIENT_MASTER | CLIENT_BLOCKED)) ||
+        c->repl != NULL) {
         replication_client_freed(c);
     }
     if (c->flags & CLIENT_CLOSE_ASAP) {

@@ -50,6 +50,11 @@ static struct replication_wait *replication_waits;
 static size_t replication_wait_count;
 static size_t replication_wait_cap;
 
+/* Checks the WAIT list at the next turn of the loop: an ACK arrives
+ * inside a replica's command, where another client's input must not
+ * run. */
+static struct event *replication_wait_ev;
+
 static void replication_start_bgsave(void);
 
 /* ------------------------------------------------------------------------
@@ -338,6 +343,9 @@ static void replication_start_bgsave(void)
         _exit(status);
     }
     close(fds[1]);
+    /* The replicas start in db 0: the stream from the fork on must say
+     * which db its first command is for. */
+    repl.seldb = -1;
     repl.child_pid = pid;
     repl.child_pipe = fds[0];
     repl.child_start = server.mstime;
@@ -479,7 +487,9 @@ void cmd_replconf(struct client *c)
                 c->repl->ack_offset = v;
             }
             c->repl->ack_time = server.mstime;
-            replication_check_waits();
+            if (replication_wait_count > 0) {
+                event_active(replication_wait_ev, EV_TIMEOUT, 0);
+            }
             return;
         } else if (arg_is(opt, "getack")) {
             if (c->flags & CLIENT_MASTER) {
@@ -598,9 +608,24 @@ void replication_check_waits(void)
 /* ------------------------------------------------------------------------
  * Cron and INFO */
 
+static void replication_on_waits(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    (void)arg;
+    server_update_time();
+    replication_check_waits();
+}
+
 void replication_init(void)
 {
     backlog_init();
+    replication_wait_ev = event_new(server.base, -1, 0, replication_on_waits,
+                                    NULL);
+    if (replication_wait_ev == NULL) {
+        log_error("cannot create the WAIT event");
+        abort();
+    }
 }
 
 void replication_release(void)
@@ -615,6 +640,10 @@ void replication_release(void)
     }
     if (repl.child_pipe >= 0) {
         close(repl.child_pipe);
+    }
+    if (replication_wait_ev != NULL) {
+        event_free(replication_wait_ev);
+        replication_wait_ev = NULL;
     }
     mem_free(replication_waits);
     replication_waits = NULL;

@@ -168,7 +168,8 @@ void replication_release(void);
 /* Called once a second by the cron: ping replicas, time them out. */
 void replication_cron(void);
 
-/* Called from client_free for SLAVE, MASTER and BLOCKED clients. */
+/* Called from client_free for SLAVE, MASTER and BLOCKED clients and any
+ * client with link state (REPLCONF before PSYNC). */
 void replication_client_freed(struct client *c);
 
 /* Free 'c''s link state (a replica or the master client). */
@@ -183,7 +184,9 @@ int replication_good_slaves(void);
 /* Write the INFO replication fields to sds 's'; returns it. */
 char *replication_info(char *s);
 
-/* Wake WAIT clients whose replicas have acked far enough. */
+/* Answer the WAIT clients whose replicas have acked far enough or whose
+ * timeout passed, and run their pending input. Never call it from inside
+ * a command. */
 void replication_check_waits(void);
 
 /* replica.c */

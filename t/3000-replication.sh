@@ -142,10 +142,14 @@ test_expect_success 'a replica stopped and continued catches up' '
 '
 
 test_expect_success 'a second replica, then SLAVEOF NO ONE promotes the first' '
+    redis-cli -p $M -n 5 set before-second 1 >/dev/null &&
     start_server --slaveof 127.0.0.1 $M &&
     R2=$SERVER_PORT &&
     wait_until "link_up $R2" &&
+    redis-cli -p $M -n 5 set after-second 1 >/dev/null &&
     wait_until "same_offset $M $R2" &&
+    test "$(redis-cli -p $R2 -n 5 get after-second)" = 1 &&
+    test "$(redis-cli -p $R2 exists after-second)" = 0 &&
     old_id=$(info_field $R replication master_replid) &&
     test "$(redis-cli -p $R slaveof no one)" = OK &&
     test "$(info_field $R replication role)" = master &&
@@ -163,6 +167,19 @@ test_expect_success 'the sibling follows the promoted replica with a partial res
     test "$(info_field $R stats sync_partial_ok)" = 1 &&
     test "$(info_field $R stats sync_full)" = 0 &&
     test "$(redis-cli -p $R2 dbsize)" = "$(redis-cli -p $R dbsize)"
+'
+
+test_expect_success 'CONFIG SET replicaof switches masters at run time' '
+    test "$(redis-cli -p $R2 config set replicaof "127.0.0.1 $M")" = OK &&
+    wait_until "link_up $R2" &&
+    test "$(info_field $R2 replication master_port)" = $M &&
+    redis-cli -p $M set via-config 1 >/dev/null &&
+    wait_until "test \"\$(redis-cli -p $R2 get via-config)\" = 1" &&
+    test "$(redis-cli -p $R2 config set replicaof "no one")" = OK &&
+    test "$(info_field $R2 replication role)" = master &&
+    test "$(redis-cli -p $R2 get via-config)" = 1 &&
+    test "$(redis-cli -p $R2 slaveof 127.0.0.1 $R)" = OK &&
+    wait_until "link_up $R2"
 '
 
 test_expect_success 'bad SLAVEOF arguments are refused' '

@@ -85,7 +85,7 @@ static char *info_clients(char *s)
 {
     s = info_cat(s, "connected_clients:%zu\r\n", server.client_count);
     s = info_cat(s, "maxclients:%d\r\n", server.maxclients);
-    s = info_cat(s, "blocked_clients:0\r\n");
+    s = info_cat(s, "blocked_clients:%zu\r\n", blocking_count());
     return s;
 }
 

@@ -74,7 +74,7 @@ void client_free_async(struct client *c)
 void client_free(struct client *c)
 {
     assert(c != server.current);
-    if ((c->flags & (CLIENT_SLAVE | CLIENT_MASTER | CLIENT_BLOCKED)) ||
+    if ((c->flags & (CLIENT_SLAVE | CLIENT_MASTER | CLIENT_WAIT_ACKS)) ||
         c->repl != NULL) {
         replication_client_freed(c);
     }
@@ -95,6 +95,7 @@ void client_free(struct client *c)
         c->next->prev = c->prev;
     }
     server.client_count--;
+    blocking_client_release(c);
     event_free(c->read_ev);
     event_free(c->write_ev);
     close(c->fd);
@@ -227,7 +228,7 @@ static void client_process_input(struct client *c)
     size_t off = 0;
     while (off < c->qlen && !server.shutdown_asap &&
            !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP |
-                         CLIENT_BLOCKED))) {
+                         CLIENT_BLOCKED | CLIENT_WAIT_ACKS))) {
         enum resp_status st = resp_request_parse(&c->req, c->qbuf + off,
                                                  c->qlen - off);
         if (st == RESP_AGAIN) {
@@ -251,6 +252,7 @@ static void client_process_input(struct client *c)
         if (c->argc > 0) {
             server_process_command(c);
             client_check_output_limit(c);
+            blocking_handle_ready();
         }
     }
     c->argc = 0;
@@ -258,6 +260,15 @@ static void client_process_input(struct client *c)
         memmove(c->qbuf, c->qbuf + off, c->qlen - off);
         c->qlen -= off;
     }
+}
+
+void client_resume(struct client *c)
+{
+    if (!(c->flags & CLIENT_CLOSE_ASAP)) {
+        client_process_input(c);
+    }
+    server_before_reply();
+    client_flush(c);
 }
 
 static void client_on_read(evutil_socket_t fd, short what, void *arg)
@@ -308,17 +319,6 @@ static void client_on_read(evutil_socket_t fd, short what, void *arg)
         c->qcap = SERVER_IOBUF_LEN;
         c->qbuf = mem_alloc(c->qcap);
     }
-}
-
-void client_run_pending(struct client *c)
-{
-    c->flags &= ~CLIENT_BLOCKED;
-    if (c->flags & CLIENT_CLOSE_ASAP) {
-        return;
-    }
-    client_process_input(c);
-    server_before_reply();
-    client_flush(c);
 }
 
 /* ------------------------------------------------------------------------
@@ -515,7 +515,8 @@ void networking_cron(void)
             continue;
         }
         if (server.timeout > 0 &&
-            !(c->flags & (CLIENT_SLAVE | CLIENT_MASTER | CLIENT_BLOCKED)) &&
+            !(c->flags & (CLIENT_SLAVE | CLIENT_MASTER | CLIENT_WAIT_ACKS |
+                          CLIENT_BLOCKED)) &&
             server.mstime - c->last_interaction > server.timeout * 1000LL) {
             log_debug("closing idle client %s", c->addr);
             client_free_async(c);

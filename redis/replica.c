@@ -232,7 +232,7 @@ static void replica_link_up(const char *rest, size_t restlen, int dbid)
     repl.buflen = 0;
     replica_send_ack();
     if (c->qlen > 0) {
-        client_run_pending(c);
+        client_resume(c);
     }
 }
 

@@ -109,7 +109,7 @@ void replication_link_free(struct client *c)
 
 void replication_client_freed(struct client *c)
 {
-    if (c->flags & CLIENT_BLOCKED) {
+    if (c->flags & CLIENT_WAIT_ACKS) {
         for (size_t i = 0; i < replication_wait_count; i++) {
             if (replication_waits[i].c == c) {
                 replication_waits[i] =
@@ -582,7 +582,7 @@ void cmd_wait(struct client *c)
     replication_waits[replication_wait_count++] = (struct replication_wait){
         c, repl.offset, want, timeout > 0 ? server.mstime + timeout : 0
     };
-    c->flags |= CLIENT_BLOCKED;
+    c->flags |= CLIENT_WAIT_ACKS;
     struct arg getack[3] = { { "REPLCONF", 8 }, { "GETACK", 6 },
                              { "*", 1 } };
     backlog_feed_command(repl.seldb < 0 ? 0 : repl.seldb, 3, getack);
@@ -601,7 +601,8 @@ void replication_check_waits(void)
         struct client *c = w->c;
         *w = replication_waits[--replication_wait_count];
         reply_integer(c, acked);
-        client_run_pending(c);
+        c->flags &= ~CLIENT_WAIT_ACKS;
+        client_resume(c);
     }
 }
 

@@ -168,7 +168,7 @@ void replication_release(void);
 /* Called once a second by the cron: ping replicas, time them out. */
 void replication_cron(void);
 
-/* Called from client_free for SLAVE, MASTER and BLOCKED clients and any
+/* Called from client_free for SLAVE, MASTER and WAIT_ACKS clients, and any
  * client with link state (REPLCONF before PSYNC). */
 void replication_client_freed(struct client *c);
 

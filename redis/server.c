@@ -228,6 +228,7 @@ static void server_on_cron(evutil_socket_t fd, short what, void *arg)
     }
     server_resize_dbs();
     rdb_cron();
+    slotsmgrt_cron();
     if (server.shutdown_asap) {
         event_base_loopbreak(server.base);
     }
@@ -357,6 +358,10 @@ int server_init(char *err, size_t errlen)
     commands_init();
     replication_init();
     aof_init();
+    if (blocking_init() != 0) {
+        snprintf(err, errlen, "cannot create the blocking event");
+        return -1;
+    }
     if (server_load_data(err, errlen) != 0 || aof_start(err, errlen) != 0) {
         return -1;
     }
@@ -417,6 +422,7 @@ void server_release(void)
     aof_release();
     networking_free_all();
     replication_release();
+    blocking_release();
     networking_close_listeners();
     for (size_t i = 0; i < sizeof(server.sig_evs) / sizeof(server.sig_evs[0]);
          i++) {

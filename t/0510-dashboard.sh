@@ -7,6 +7,12 @@ command -v redis-cli >/dev/null || skip_all 'redis-cli is missing'
 
 P=/zk/codis/db_test
 
+# overview_has_ops: the overview reports some cluster ops/s.
+overview_has_ops() {
+    curl -sf "http://$DASHBOARD_ADDR/api/overview" >overview &&
+    grep -q '"ops": [1-9]' overview
+}
+
 test_expect_success 'start the dashboard, registered in the coordinator' '
     write_dashboard_config &&
     start_dashboard &&
@@ -39,15 +45,19 @@ test_expect_success 'start three codis servers' '
     start_codis_server && S3=$SERVER_ADDR
 '
 
-test_expect_success 'server add: a master, then a slave that is told SLAVEOF' '
+test_expect_success 'server add: the first server of a group is its master' '
     codis-config server add 1 $S1 master >out &&
     test_cmp expect_ok out &&
-    codis-config server add 1 $S2 slave >out &&
-    test_cmp expect_ok out &&
     codis-config server add 2 $S3 master >out &&
+    test_cmp expect_ok out &&
     coord_node $P/servers/group_1/$S1 >node &&
     echo "{\"type\":\"master\",\"group_id\":1,\"addr\":\"$S1\"}" >expect &&
-    test_cmp expect node &&
+    test_cmp expect node
+'
+
+test_expect_success SLAVEOF 'server add: a slave is told SLAVEOF its master' '
+    codis-config server add 1 $S2 slave >out &&
+    test_cmp expect_ok out &&
     coord_node $P/servers/group_1/$S2 >node &&
     echo "{\"type\":\"slave\",\"group_id\":1,\"addr\":\"$S2\"}" >expect &&
     test_cmp expect node &&
@@ -55,8 +65,32 @@ test_expect_success 'server add: a master, then a slave that is told SLAVEOF' '
     grep "master_port:${S1#*:}" info
 '
 
+test_expect_success NO_SLAVEOF 'server add: a slave the server cannot replicate is a JSON error' '
+    dashboard_api PUT /api/server_group/1/addServer \
+        "{\"addr\": \"$S2\", \"type\": \"slave\"}" >body &&
+    echo 502 >expect &&
+    test_cmp expect status &&
+    grep "\"ret\": -1" body &&
+    grep "cannot make '"'"'$S2'"'"' a slave of '"'"'$S1'"'"'" body &&
+    grep "SLAVEOF" body &&
+    test_expect_code 1 codis-config server add 1 $S2 slave 2>err &&
+    grep "a slave of" err &&
+    ! coord_node $P/servers/group_1/$S2
+'
+
 test_expect_success 'server list prints the groups like Codis' '
     codis-config server list >out &&
+    if test_have_prereq SLAVEOF
+    then
+        slave_entry=",
+            {
+                \"type\": \"slave\",
+                \"group_id\": 1,
+                \"addr\": \"$S2\"
+            }"
+    else
+        slave_entry=
+    fi &&
     cat >expect <<EOF_LIST &&
 [
     {
@@ -67,12 +101,7 @@ test_expect_success 'server list prints the groups like Codis' '
                 "type": "master",
                 "group_id": 1,
                 "addr": "$S1"
-            },
-            {
-                "type": "slave",
-                "group_id": 1,
-                "addr": "$S2"
-            }
+            }$slave_entry
         ]
     },
     {
@@ -152,7 +181,7 @@ test_expect_success 'the master cannot be removed' '
     grep "cannot remove master, use promote first" err
 '
 
-test_expect_success 'server promote makes the slave master, the old master offline' '
+test_expect_success SLAVEOF 'server promote makes the slave master, the old master offline' '
     codis-config server promote 1 $S2 >out &&
     test_cmp expect_ok out &&
     coord_node $P/servers/group_1/$S2 >node &&
@@ -163,15 +192,18 @@ test_expect_success 'server promote makes the slave master, the old master offli
     grep "role:master" info
 '
 
-test_expect_success 'promote needs a slave' '
+test_expect_success SLAVEOF 'promote needs a slave' '
     test_must_fail codis-config server promote 1 $S2 2>err &&
     grep "already the master" err
 '
 
-test_expect_success 'an offline server can be removed; an empty group too' '
+test_expect_success SLAVEOF 'an offline server can be removed' '
     codis-config server remove 1 $S1 >out &&
     test_cmp expect_ok out &&
-    ! coord_node $P/servers/group_1/$S1 &&
+    ! coord_node $P/servers/group_1/$S1
+'
+
+test_expect_success 'an empty group can be removed' '
     codis-config server add-group 3 >out &&
     codis-config server remove-group 3 >out &&
     test_cmp expect_ok out &&
@@ -185,11 +217,12 @@ test_expect_success 'proxy list is empty; overview and stat answer' '
     curl -sf http://$DASHBOARD_ADDR/api/overview >overview &&
     grep "\"product\": \"test\"" overview &&
     grep "\"role\": \"master\"" overview &&
-    curl -sf http://$DASHBOARD_ADDR/api/redis/$S2/stat >stat &&
+    if test_have_prereq SLAVEOF; then M1=$S2; else M1=$S1; fi &&
+    curl -sf http://$DASHBOARD_ADDR/api/redis/$M1/stat >stat &&
     grep "\"maxmemory\"" stat &&
     curl -sf http://$DASHBOARD_ADDR/api/redis/group/1/5/slotinfo >si &&
     grep "\"keys\": 0" si &&
-    grep "\"addr\": \"$S2\"" si
+    grep "\"addr\": \"$M1\"" si
 '
 
 test_expect_success 'action remove-lock, remove-fence and gc' '
@@ -211,6 +244,36 @@ test_expect_success 'every request is in the http log' '
     grep "POST /api/slot 409" request.log
 '
 
+test_expect_success 'the overview sums the online proxies'"'"' ops from /debug/vars' '
+    vars_port=$(free_port) &&
+    { python3 -c "
+import http.server, json, sys
+ops = [0]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        ops[0] += 50
+        body = json.dumps({\"router\": {\"ops\": ops[0]}}).encode()
+        self.send_response(200 if self.path == \"/debug/vars\" else 404)
+        self.send_header(\"Content-Length\", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer((\"127.0.0.1\", $vars_port), H).serve_forever()
+" & } &&
+    vars_pid=$! &&
+    test_atexit "stop_pid $vars_pid" &&
+    wait_until "curl -sf http://127.0.0.1:$vars_port/debug/vars" &&
+    node=$TRASH_DIRECTORY/coord/tree/_zk/_codis/_db_test/_proxy/_p1 &&
+    mkdir -p "$node" &&
+    printf "0 0 1 -\n{\"id\":\"p1\",\"addr\":\"127.0.0.1:1\",\"state\":\"online\",\"debug_var_addr\":\"127.0.0.1:$vars_port\"}" \
+        >"$node/@node" &&
+    codis-config proxy list >out &&
+    grep "\"debug_var_addr\": \"127.0.0.1:$vars_port\"" out &&
+    wait_until overview_has_ops &&
+    grep "\"ops_total\": [1-9]" overview
+'
+
 test_expect_success 'kill -9 of the dashboard, then an immediate restart works' '
     kill -9 $DASHBOARD_PID &&
     wait $DASHBOARD_PID;
@@ -218,7 +281,7 @@ test_expect_success 'kill -9 of the dashboard, then an immediate restart works' 
     coord_node $P/dashboard >reg &&
     grep "\"pid\":$DASHBOARD_PID" reg &&
     codis-config server list >out &&
-    grep "$S2" out
+    grep "$S3" out
 '
 
 test_expect_success 'SIGTERM deregisters and exits 0' '

@@ -114,6 +114,7 @@ test_expect_success CHROMIUM 'the rendered page lists both groups, 1024 slots an
     grep "title=\"slot 600: online, group 2\"" dom.html &&
     grep "title=\"slot 1020: offline\"" dom.html &&
     grep -E "id=\"ov-ops\">[0-9][0-9,]*<" dom.html &&
+    grep -E "id=\"ops-chart\"[^>]* data-samples=\"[1-9]" dom.html &&
     grep -E "id=\"ov-groups\">2<" dom.html
 '
 
@@ -146,6 +147,20 @@ test_expect_success CHROMIUM 'the range form sets slots and the map shows them' 
 	dashboard_api GET /api/slot/1023 >slot &&
 	grep "\"group_id\": 2" slot &&
 	grep "\"status\": \"online\"" slot
+'
+
+test_expect_success CHROMIUM 'a click on a slot shows its keys and fills the forms' '
+    page <<-EOF &&
+	$LOADED
+	eval document.querySelector("[data-slot=\"100\"]").click()
+	wait document.getElementById("slot-detail").textContent.includes(" keys on ")
+	print document.getElementById("slot-detail").textContent
+	print document.getElementById("form-migrate").elements.from.value
+	EOF
+	grep -E "^slot 100: online, group 1: [0-9]+ keys on $S1\$" cdp.out &&
+	tail -n 1 cdp.out >from &&
+	echo 100 >expect &&
+	test_cmp expect from
 '
 
 test_expect_success CHROMIUM 'API errors are shown with their message' '

@@ -9,6 +9,8 @@
 #       start `codis dashboard -c config.ini ARGS` in the background,
 #       wait until its API answers, fail fast if it died. Sets
 #       DASHBOARD_PID; stops it by PID at exit.
+#   start_codis_server [ARGS...]
+#       start a real codis server (see below).
 #   dashboard_api METHOD PATH [BODY]
 #       curl the API: prints the body, exit 0 for any HTTP status; the
 #       status goes to the file 'status'.
@@ -56,20 +58,37 @@ dashboard_api() {
     cat api.out
 }
 
-# start_codis_server: start a server the dashboard accepts as a codis
-# server, on a free port; sets SERVER_ADDR. Until `codis server` is built
-# this is the RESP stand-in t/lib-fake-codis.py (it answers PING,
-# SLOTSINFO, SLAVEOF, INFO as the dashboard needs). Stopped at exit.
+# start_codis_server [ARGS...]: start a real `codis server` (start_server
+# of t/lib-server.sh, ARGS passed on) on a free port; sets SERVER_ADDR
+# (and SERVER_PORT, SERVER_PID ...). Stopped at exit. The first call also
+# sets prerequisites from what the server supports, for tests that need a
+# feature other helpers are still writing:
+#   SLAVEOF / NO_SLAVEOF        replication (SLAVEOF)
+#   SLOTSMGRT / NO_SLOTSMGRT    migration (SLOTSMGRTSLOT and SLOTSRESTORE)
 start_codis_server() {
-    server_port=$(free_port)
-    python3 "$TEST_DIRECTORY/lib-fake-codis.py" "$server_port" \
-        "${CODIS_SERVER_PASSWORD:-}" >"server-$server_port.log" 2>&1 &
-    server_pid=$!
-    test_atexit "stop_pid $server_pid"
-    SERVER_ADDR=127.0.0.1:$server_port
-    wait_until "kill -0 $server_pid && redis-cli -p $server_port \
-        ${CODIS_SERVER_PASSWORD:+-a $CODIS_SERVER_PASSWORD --no-auth-warning} \
-        ping | grep -q PONG" 10
+    start_server "$@" &&
+    SERVER_ADDR=127.0.0.1:$SERVER_PORT &&
+    if [ -z "$codis_server_probed" ]; then
+        codis_server_probed=yes &&
+        if server_has_command slaveof; then
+            test_set_prereq SLAVEOF
+        else
+            test_set_prereq NO_SLAVEOF
+        fi &&
+        if server_has_command slotsmgrtslot &&
+            server_has_command slotsrestore; then
+            test_set_prereq SLOTSMGRT
+        else
+            test_set_prereq NO_SLOTSMGRT
+        fi
+    fi
+}
+
+# server_has_command NAME: the last started server knows command NAME.
+server_has_command() {
+    redis-cli -p "$SERVER_PORT" \
+        command info "$1" >has-command.out 2>&1 &&
+    grep -qi "^$1\$" has-command.out
 }
 
 # start_plain_redis: start Debian's redis-server (not a codis server) on a
@@ -105,3 +124,5 @@ coord_children() {
 ok_json() {
     printf '{\n    "msg": "OK",\n    "ret": 0\n}\n' >expect_ok
 }
+
+. "$TEST_DIRECTORY/lib-server.sh"

@@ -177,15 +177,13 @@ void api_migrate_start(struct http_request *req, void *arg)
                          delay, API_MIGRATE_MAX_DELAY);
         return;
     }
-    char addr[MODEL_ADDR_MAX];
-    if (api_migrate_group_ready(d, req, (int)gid, API_MIGRATE_TARGET, addr,
-                                sizeof(addr)) != 0 ||
-        api_migrate_load_slots(d, req) != 0) {
+    if (api_migrate_load_slots(d, req) != 0) {
         return;
     }
     static struct rebalance_move moves[SLOT_COUNT];
+    static int sources[SLOT_COUNT];
     size_t n = 0;
-    int checked = -1; /* the last source group checked */
+    size_t nsources = 0;
     for (long long i = from; i <= to; i++) {
         const struct model_slot *s = &api_migrate_slots[i];
         if (s->status == MODEL_SLOT_OFFLINE || s->group_id < 1) {
@@ -199,16 +197,25 @@ void api_migrate_start(struct http_request *req, void *arg)
         }
         int source = s->status == MODEL_SLOT_ONLINE ? s->group_id
                                                     : s->migrate_from;
-        if (source != checked && source != gid) {
-            if (api_migrate_group_ready(d, req, source, API_MIGRATE_SOURCE,
-                                        addr, sizeof(addr)) != 0) {
-                return;
-            }
-            checked = source;
+        if (source != gid && (nsources == 0 ||
+                              sources[nsources - 1] != source)) {
+            sources[nsources++] = source;
         }
         moves[n].slot = (int)i;
         moves[n].group = (int)gid;
         n++;
+    }
+    char addr[MODEL_ADDR_MAX];
+    if (api_migrate_group_ready(d, req, (int)gid, API_MIGRATE_TARGET, addr,
+                                sizeof(addr)) != 0) {
+        return;
+    }
+    /* a source repeated apart is checked twice: harmless */
+    for (size_t i = 0; i < nsources; i++) {
+        if (api_migrate_group_ready(d, req, sources[i], API_MIGRATE_SOURCE,
+                                    addr, sizeof(addr)) != 0) {
+            return;
+        }
     }
     if (api_migrate_queue(d, req, moves, n, (int)delay) != 0) {
         return;

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/httpc.h"
 #include "lib/json.h"
 #include "lib/mem.h"
 #include "lib/slot.h"
+#include "roles/dashboard/proxyops.h"
 
 /* INFO of 'addr' as a flat object of strings, plus "maxmemory" ("∞" when
  * 0, as Codis 2 shows it). NULL with 'err' filled on failure. */
@@ -62,46 +62,6 @@ static cJSON *api_redis_info(struct dashboard *d, const char *addr, char *err,
     return out;
 }
 
-/* Sum of the proxies' ops from their /debug/vars ("router"."ops", or a
- * top-level "ops"); proxies that do not answer count 0. */
-static long long api_redis_ops(struct dashboard *d)
-{
-    char err[512];
-    struct model_proxy *proxies;
-    size_t n;
-    if (model_store_load_proxies(&d->store, &proxies, &n, err,
-                                 sizeof(err)) != 0) {
-        return 0;
-    }
-    long long total = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (proxies[i].state != MODEL_PROXY_ONLINE) {
-            continue;
-        }
-        char url[MODEL_ADDR_MAX + 32];
-        snprintf(url, sizeof(url), "http://%s/debug/vars",
-                 proxies[i].debug_var_addr);
-        struct httpc_response resp;
-        if (httpc_get(url, 1000, &resp, err, sizeof(err)) != 0) {
-            continue;
-        }
-        cJSON *vars = resp.status == 200
-                          ? json_parse(resp.body, resp.len, err, sizeof(err))
-                          : NULL;
-        httpc_response_release(&resp);
-        const cJSON *router = cJSON_GetObjectItemCaseSensitive(vars, "router");
-        const cJSON *ops = cJSON_GetObjectItemCaseSensitive(
-            router != NULL ? router : vars, "ops");
-        long long v;
-        if (json_int_value(ops, &v)) {
-            total += v;
-        }
-        cJSON_Delete(vars);
-    }
-    mem_free(proxies);
-    return total;
-}
-
 void api_redis_overview(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
@@ -116,7 +76,12 @@ void api_redis_overview(struct http_request *req, void *arg)
     }
     cJSON *out = cJSON_CreateObject();
     cJSON_AddStringToObject(out, "product", d->store.product);
-    cJSON_AddNumberToObject(out, "ops", (double)api_redis_ops(d));
+    long long total, per_sec;
+    proxyops_get(d->ops, &total, &per_sec);
+    /* Codis 2's "ops" is the cluster's ops/s; the sum of the proxies'
+     * counters is ours */
+    cJSON_AddNumberToObject(out, "ops", (double)per_sec);
+    cJSON_AddNumberToObject(out, "ops_total", (double)total);
     cJSON *infos = cJSON_AddArrayToObject(out, "redis_infos");
     for (size_t i = 0; i < n; i++) {
         const struct model_server *m = model_group_master(&groups[i]);

@@ -18,6 +18,7 @@
 #include "lib/coord.h"
 #include "lib/log.h"
 #include "roles/dashboard/migrator.h"
+#include "roles/dashboard/proxyops.h"
 
 static const char dashboard_usage_text[] =
     "usage: codis-dashboard [-c <config_file>] [-L <log_file>] "
@@ -254,6 +255,12 @@ static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
         model_store_unregister_dashboard(&d->store);
         goto out;
     }
+    d->ops = proxyops_new(base, &d->store);
+    if (d->ops == NULL) {
+        dashboard_fatal(a, "cannot create the ops sampler's timer");
+        model_store_unregister_dashboard(&d->store);
+        goto out;
+    }
     run.http = http_server_new(base, listen, dashboard_routes, d, a->http_log,
                                err, sizeof(err));
     if (run.http == NULL) {
@@ -285,7 +292,10 @@ out:
         }
     }
     http_server_free(run.http);
+    proxyops_free(d->ops);
+    d->ops = NULL;
     migrator_stop(d->migrator);
+    d->migrator = NULL;
     coord_close(d->coord);
     event_base_free(base);
     return status;

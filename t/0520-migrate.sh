@@ -1,0 +1,289 @@
+#!/bin/sh
+test_description='slot migration and rebalance through codis-config, the dashboard and two real codis servers'
+. "$(dirname "$0")/lib.sh"
+. "$TEST_DIRECTORY/lib-dashboard.sh"
+
+P=/zk/codis/db_test
+
+# keys_for_slots FIRST LAST N: print N keys for each slot FIRST..LAST,
+# one per line (Codis's crc32 % 1024 of the whole key).
+keys_for_slots() {
+    python3 - "$1" "$2" "$3" <<'PYEOF'
+import sys, zlib
+first, last, n = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+need = {s: n for s in range(first, last + 1)}
+i = 0
+while any(need.values()):
+    key = "key:%d" % i
+    slot = zlib.crc32(key.encode()) % 1024
+    if need.get(slot, 0) > 0:
+        need[slot] -= 1
+        print(key)
+    i += 1
+PYEOF
+}
+
+# fill PORT KEYFILE: SET every key of KEYFILE to "v-<key>" on PORT.
+fill() {
+    sed -e 's/.*/SET & v-&/' "$2" >fill.cmds &&
+    redis-cli -p "$1" <fill.cmds >fill.out &&
+    ! grep -v '^OK$' fill.out
+}
+
+# values PORT KEYFILE: print "key value" for every key of KEYFILE on PORT.
+values() {
+    sed -e 's/^/GET /' "$2" >get.cmds &&
+    redis-cli -p "$1" <get.cmds >get.out &&
+    paste -d ' ' "$2" get.out
+}
+
+# wait_tasks_done: wait until the dashboard has no migrate task left.
+wait_tasks_done() {
+    wait_until 'dashboard_api GET /api/migrate/tasks >tasks &&
+        test "$(tr -d " \n" <tasks)" = "[]"' 40
+}
+
+# task_moved_some: a migrate task runs and has moved keys.
+task_moved_some() {
+    dashboard_api GET /api/migrate/status >st &&
+    grep -q '"moved": [1-9]' st
+}
+
+# slot_counts: print "<group> <slots>" for each group owning slots.
+slot_counts() {
+    curl -sf "http://$DASHBOARD_ADDR/api/slots" >slots.json &&
+    python3 -c '
+import json, collections
+c = collections.Counter(s["group_id"] for s in json.load(open("slots.json")))
+for g in sorted(c): print(g, c[g])'
+}
+
+# check_placement: every key of every server sits in a slot that the
+# server's group owns, online (SLOTSINFO against /api/slots).
+check_placement() {
+    curl -sf "http://$DASHBOARD_ADDR/api/slots" >slots.json &&
+    redis-cli -p ${S1#*:} slotsinfo 0 1024 >s1.info &&
+    redis-cli -p ${S2#*:} slotsinfo 0 1024 >s2.info &&
+    python3 - <<'PYEOF'
+import json, sys
+slots = json.load(open("slots.json"))
+bad = 0
+for gid, name in ((1, "s1.info"), (2, "s2.info")):
+    nums = [int(x) for x in open(name).read().split()]
+    for slot in nums[0::2]:
+        s = slots[slot]
+        if s["group_id"] != gid or s["state"]["status"] != "online":
+            print("slot %d has keys on group %d but is %r" % (slot, gid, s))
+            bad += 1
+sys.exit(1 if bad else 0)
+PYEOF
+}
+
+test_expect_success 'setup: dashboard, two groups of one server, slots split' '
+    write_dashboard_config &&
+    start_dashboard &&
+    start_codis_server && S1=$SERVER_ADDR &&
+    start_codis_server && S2=$SERVER_ADDR &&
+    codis-config server add 1 $S1 master &&
+    codis-config server add 2 $S2 master &&
+    codis-config slot init &&
+    codis-config slot range-set 0 511 1 online &&
+    codis-config slot range-set 512 1023 2 online &&
+    ok_json
+'
+
+test_expect_success 'fill keys in slots 0-9 (and 100) of group 1' '
+    keys_for_slots 0 9 20 >moving &&
+    test_line_count = 200 moving &&
+    keys_for_slots 100 100 5 >staying &&
+    fill ${S1#*:} moving &&
+    fill ${S1#*:} staying &&
+    redis-cli -p ${S1#*:} pexpire "$(head -n 1 moving)" 600000 &&
+    echo 205 >expect &&
+    redis-cli -p ${S1#*:} dbsize >out &&
+    test_cmp expect out
+'
+
+test_expect_success NO_SLOTSMGRT 'without SLOTSMGRTSLOT in the server, migrate is refused before it starts' '
+    dashboard_api POST /api/migrate \
+        "{\"from\": 0, \"to\": 9, \"new_group\": 2, \"delay\": 0}" >body &&
+    echo 409 >expect &&
+    test_cmp expect status &&
+    grep "does not support SLOTSRESTORE\|does not support SLOTSMGRTSLOT" body &&
+    test_expect_code 1 codis-config slot migrate 0 9 2 2>err &&
+    grep "cannot migrate" err &&
+    dashboard_api GET /api/migrate/tasks >tasks &&
+    test "$(tr -d " \n" <tasks)" = "[]" &&
+    codis-config slot info 0 >out &&
+    grep "\"status\": \"online\"" out
+'
+
+test_expect_success SLOTSMGRT 'slot migrate 0 9 2 moves every key to group 2' '
+    codis-config slot migrate 0 9 2 --delay=1 >out &&
+    test_cmp expect_ok out &&
+    wait_tasks_done &&
+    redis-cli -p ${S1#*:} slotsinfo 0 10 >s1 &&
+    ! grep -q . s1 &&
+    redis-cli -p ${S2#*:} dbsize >out &&
+    echo 200 >expect &&
+    test_cmp expect out &&
+    redis-cli -p ${S1#*:} dbsize >out &&
+    echo 5 >expect &&
+    test_cmp expect out &&
+    sed -e "s/.*/& v-&/" moving >expect &&
+    values ${S2#*:} moving >actual &&
+    test_cmp expect actual
+'
+
+test_expect_success SLOTSMGRT 'a TTL moves with its key' '
+    redis-cli -p ${S2#*:} pttl "$(head -n 1 moving)" >ttl &&
+    test "$(cat ttl)" -gt 0 &&
+    test "$(cat ttl)" -le 600000
+'
+
+test_expect_success SLOTSMGRT 'the slots are online in group 2; the others did not move' '
+    for s in 0 5 9
+    do
+        codis-config slot info $s >out &&
+        grep "\"group_id\": 2," out &&
+        grep "\"status\": \"online\"" out &&
+        grep "\"from\": -1" out || return 1
+    done &&
+    codis-config slot info 10 >out &&
+    grep "\"group_id\": 1," out &&
+    values ${S1#*:} staying >actual &&
+    sed -e "s/.*/& v-&/" staying >expect &&
+    test_cmp expect actual &&
+    check_placement
+'
+
+test_expect_success SLOTSMGRT 'each step was an action, acknowledged by every proxy' '
+    coord_children $P/actions >actions &&
+    for a in $(cat actions); do coord_node $P/actions/$a; done >all &&
+    grep -c "\"type\":\"slot_premigrate\"" all >n &&
+    echo 10 >expect &&
+    test_cmp expect n &&
+    grep "\"type\":\"slot_premigrate\".*\"id\":9,\"group_id\":1,\"state\":{\"status\":\"pre_migrate\",\"migrate_status\":{\"from\":1,\"to\":2}" all &&
+    grep "\"type\":\"slot_migrate\".*\"id\":9,\"group_id\":2,\"state\":{\"status\":\"migrate\",\"migrate_status\":{\"from\":1,\"to\":2}" all &&
+    grep "\"type\":\"slot_changed\".*\"id\":9,\"group_id\":2,\"state\":{\"status\":\"online\",\"migrate_status\":{\"from\":-1,\"to\":-1}" all &&
+    coord_children $P/ActionResponse >responses &&
+    test_cmp actions responses
+'
+
+test_expect_success SLOTSMGRT 'migrate status shows nothing running' '
+    dashboard_api GET /api/migrate/status >out &&
+    grep "\"migrate_slots\": \[\]" out &&
+    grep "\"migrate_task\": null" out
+'
+
+test_expect_success SLOTSMGRT 'a task cut by kill -9 of the dashboard resumes at restart' '
+    keys_for_slots 20 21 30 >slow &&
+    fill ${S1#*:} slow &&
+    codis-config slot migrate 20 21 2 --delay=50 >out &&
+    wait_until task_moved_some &&
+    kill -9 $DASHBOARD_PID &&
+    wait $DASHBOARD_PID;
+    coord_children $P/migrate_tasks >left &&
+    test -s left &&
+    start_dashboard &&
+    wait_tasks_done &&
+    redis-cli -p ${S1#*:} slotsinfo 20 2 >s1 &&
+    ! grep -q . s1 &&
+    sed -e "s/.*/& v-&/" slow >expect &&
+    values ${S2#*:} slow >actual &&
+    test_cmp expect actual &&
+    codis-config slot info 21 >out &&
+    grep "\"group_id\": 2," out &&
+    grep "\"status\": \"online\"" out
+'
+
+test_expect_success SLOTSMGRT 'rebalance over two groups ends with 512 slots each' '
+    slot_counts >before &&
+    printf "1 500\n2 524\n" >expect &&
+    test_cmp expect before &&
+    codis-config slot rebalance >out &&
+    test_cmp expect_ok out &&
+    wait_tasks_done &&
+    slot_counts >after &&
+    printf "1 512\n2 512\n" >expect &&
+    test_cmp expect after &&
+    check_placement &&
+    redis-cli -p ${S1#*:} dbsize >n1 &&
+    redis-cli -p ${S2#*:} dbsize >n2 &&
+    test $(( $(cat n1) + $(cat n2) )) = 265
+'
+
+test_expect_success SLOTSMGRT 'a balanced cluster rebalances to itself' '
+    codis-config slot rebalance >out &&
+    test_cmp expect_ok out &&
+    dashboard_api GET /api/migrate/tasks >tasks &&
+    test "$(tr -d " \n" <tasks)" = "[]"
+'
+
+test_expect_success 'bad migrate requests are JSON errors and CLI failures' '
+    test_expect_code 1 codis-config slot migrate 5 2 2 2>err &&
+    grep "invalid slot range 5-2" err &&
+    dashboard_api POST /api/migrate "{\"from\": 5, \"to\": 2, \"new_group\": 2}" >body &&
+    echo 400 >expect && test_cmp expect status &&
+    grep "\"ret\": -1" body &&
+    test_expect_code 1 codis-config slot migrate 0 1024 2 2>err &&
+    grep "invalid slot range 0-1024" err &&
+    dashboard_api POST /api/migrate "{\"from\": 1000, \"to\": 1024, \"new_group\": 2}" >body &&
+    test_cmp expect status &&
+    test_expect_code 1 codis-config slot migrate -1 3 2 2>err &&
+    test_expect_code 1 codis-config slot migrate 0 1 9 2>err &&
+    grep "group 9 does not exist" err &&
+    dashboard_api POST /api/migrate "{\"from\": 0, \"to\": 1, \"new_group\": 9}" >body &&
+    echo 404 >expect && test_cmp expect status &&
+    test_expect_code 1 codis-config slot migrate 0 1 0 2>err &&
+    grep "invalid group id 0" err &&
+    codis-config server add-group 3 &&
+    test_expect_code 1 codis-config slot migrate 0 1 3 2>err &&
+    grep "group 3 has no master" err &&
+    dashboard_api POST /api/migrate "{\"from\": 0, \"to\": 1, \"new_group\": 3}" >body &&
+    echo 409 >expect && test_cmp expect status &&
+    dashboard_api POST /api/migrate "{\"from\": 0, \"to\": 1, \"new_group\": 2, \"delay\": -5}" >body &&
+    echo 400 >expect && test_cmp expect status &&
+    grep "invalid delay -5" body &&
+    dashboard_api GET /api/migrate/tasks >tasks &&
+    test "$(tr -d " \n" <tasks)" = "[]"
+'
+
+test_expect_success 'bad bodies, ids and arguments' '
+    for b in "{bad" "[1]" "{}" "{\"from\": \"0\", \"to\": 1, \"new_group\": 2}" \
+        "{\"from\": 0, \"to\": 1, \"new_group\": 2, \"delay\": 1.5}"
+    do
+        dashboard_api POST /api/migrate "$b" >body &&
+        echo 400 >expect && test_cmp expect status &&
+        grep "\"ret\": -1" body || return 1
+    done &&
+    dashboard_api POST /api/rebalance "{\"delay\": \"x\"}" >body &&
+    test_cmp expect status &&
+    dashboard_api POST /api/rebalance "{bad" >body &&
+    test_cmp expect status &&
+    dashboard_api DELETE /api/migrate/task/abc >body &&
+    test_cmp expect status &&
+    dashboard_api DELETE /api/migrate/task/0000099999 >body &&
+    echo 404 >expect && test_cmp expect status &&
+    grep "migrate task 0000099999 does not exist" body &&
+    dashboard_api GET /api/migrate >body &&
+    echo 405 >expect && test_cmp expect status &&
+    test_expect_code 2 codis-config slot migrate 0 1 2>err &&
+    grep "usage: codis-config" err &&
+    test_expect_code 2 codis-config slot migrate 0 1 2 --delay=x 2>err &&
+    grep "invalid delay" err &&
+    test_expect_code 2 codis-config slot migrate 0 1 2 --fast 2>err &&
+    test_expect_code 2 codis-config slot migrate x 1 2 2>err &&
+    test_expect_code 2 codis-config slot rebalance --delay=-1 2>err &&
+    test_expect_code 2 codis-config slot rebalance 1 2 2>err
+'
+
+test_expect_success 'rebalance needs every slot online' '
+    codis-config slot init -f &&
+    test_expect_code 1 codis-config slot rebalance 2>err &&
+    grep "slot 0 is offline" err &&
+    test_expect_code 1 codis-config slot migrate 0 3 2 2>err &&
+    grep "slot 0 is offline" err
+'
+
+test_done

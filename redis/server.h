@@ -396,6 +396,11 @@ typedef bool (*blocking_serve_fn)(struct client *c, int argc,
 void blocking_block(struct client *c, int first_key, int key_count,
                     long long timeout_ms, blocking_serve_fn serve);
 
+/* Parse the timeout argument of a blocking command (seconds, fractions
+ * allowed, 0 = forever) into ms, or reply Redis's error. Returns 0 / -1. */
+int blocking_timeout_or_reply(struct client *c, const struct arg *a,
+                              long long *ms);
+
 /* Serve the clients whose keys changed (networking.c calls it after each
  * command; an event calls it after other writers). */
 void blocking_handle_ready(void);

@@ -193,6 +193,13 @@ void cmd_slotsmgrttagslot(struct client *c);
 void cmd_slotsmgrtone(struct client *c);
 void cmd_slotsmgrttagone(struct client *c);
 void cmd_slotsrestore(struct client *c);
+void cmd_slotsmgrtslot_async(struct client *c);
+void cmd_slotsmgrttagslot_async(struct client *c);
+void cmd_slotsmgrtone_async(struct client *c);
+void cmd_slotsmgrttagone_async(struct client *c);
+void cmd_slotsmgrt_async_fence(struct client *c);
+void cmd_slotsmgrt_async_cancel(struct client *c);
+void cmd_slotsmgrt_async_status(struct client *c);
 /* slots.c */
 void cmd_slotshashkey(struct client *c);
 void cmd_slotsinfo(struct client *c);
@@ -597,6 +604,20 @@ static const struct command commands[] = {
       "Move one key and the keys sharing its tag to another server" },
     { "slotsrestore", cmd_slotsrestore, -4, W | M, 1, -1, 3, "codis",
       "Create keys from DUMP payloads, overwriting (migration target)" },
+    { "slotsmgrtslot-async", cmd_slotsmgrtslot_async, 8, W | A, 0, 0, 0,
+      "codis", "Move a batch of keys of a slot to another server" },
+    { "slotsmgrttagslot-async", cmd_slotsmgrttagslot_async, 8, W | A, 0, 0,
+      0, "codis", "Move a batch of keys of a slot, with their tags" },
+    { "slotsmgrtone-async", cmd_slotsmgrtone_async, -7, W | A, 6, -1, 1,
+      "codis", "Move the given keys to another server" },
+    { "slotsmgrttagone-async", cmd_slotsmgrttagone_async, -7, W | A, 6, -1,
+      1, "codis", "Move the given keys, with their tags" },
+    { "slotsmgrt-async-fence", cmd_slotsmgrt_async_fence, 1, R | A, 0, 0, 0,
+      "codis", "Wait for the batch in flight (none outlives its command)" },
+    { "slotsmgrt-async-cancel", cmd_slotsmgrt_async_cancel, 1, A, 0, 0, 0,
+      "codis", "Cancel the batch in flight (there never is one)" },
+    { "slotsmgrt-async-status", cmd_slotsmgrt_async_status, 1, R | A, 0, 0,
+      0, "codis", "Show the batch in flight (nil: none)" },
 };
 
 #undef W

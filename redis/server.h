@@ -193,9 +193,9 @@ int zset_type_each(const struct object *o, container_scored_fn fn,
 enum scan_values { SCAN_KEYS_ONLY, SCAN_SDS_VALUES, SCAN_SCORES };
 void scan_container(struct client *c, struct dict *d, enum scan_values kind);
 
-/* Every entry of 'd' in an array (owned, mem_free; borrowed entries) whose
- * first min(count, size) slots are a uniform random sample without
- * repeats. Nothing may change 'd' while the array is used. t_scan.c. */
+/* An array (owned, mem_free) whose first min(count, size) slots are a
+ * random sample of the entries of 'd' (borrowed) without repeats. Nothing
+ * may change 'd' while the array is used. t_scan.c. */
 const struct dict_entry **scan_sample_distinct(struct dict *d, size_t count);
 
 /* Free a value of each type (object.c, when the last reference goes). */

@@ -171,6 +171,9 @@ void cmd_zdiff(struct client *c);
 void cmd_zdiffstore(struct client *c);
 void cmd_zintercard(struct client *c);
 void cmd_zrangestore(struct client *c);
+/* sort.c */
+void cmd_sort(struct client *c);
+void cmd_sort_ro(struct client *c);
 /* pubsub.c */
 void cmd_subscribe(struct client *c);
 void cmd_unsubscribe(struct client *c);
@@ -551,6 +554,12 @@ static const struct command commands[] = {
       "result" },
     { "zrangestore", cmd_zrangestore, -5, W | M, 1, 2, 1, "sorted-set",
       "Store a range of members from sorted set into another key" },
+    /* sort (sort.c) */
+    { "sort", cmd_sort, -2, W | M, 1, 1, 1, "generic",
+      "Sort the elements in a list, set or sorted set" },
+    { "sort_ro", cmd_sort_ro, -2, R, 1, 1, 1, "generic",
+      "Sort the elements in a list, set or sorted set. Read-only variant "
+      "of SORT." },
     /* pubsub (pubsub.c) */
     { "subscribe", cmd_subscribe, -2, CMD_PUBSUB | CMD_NOSCRIPT | ANY, 0, 0,
       0, "pubsub", "Listen for messages published to the given channels" },

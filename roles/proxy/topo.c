@@ -739,24 +739,34 @@ static void topo_on_timer(evutil_socket_t fd, short what, void *arg)
 
 /* ---- start and stop -------------------------------------------------- */
 
-/* Fill t->me from the config. */
-static int topo_me(struct topo *t, char *err, size_t errlen)
+int topo_check_config(const struct topo_config *cfg, char *err,
+                      size_t errlen)
 {
-    struct model_proxy *me = &t->me;
-    memset(me, 0, sizeof(*me));
-    const char *id = t->cfg.proxy_id;
+    const char *id = cfg->proxy_id;
     if (id == NULL || id[0] == '\0') {
         snprintf(err, errlen, "config: 'proxy_id' is required to register "
                  "with the coordinator");
         return -1;
     }
-    if (strlen(id) >= sizeof(me->id) || strchr(id, '/') != NULL ||
+    if (strlen(id) >= MODEL_NAME_MAX || strchr(id, '/') != NULL ||
         strcmp(id, ".") == 0 || strcmp(id, "..") == 0) {
-        snprintf(err, errlen, "config: bad 'proxy_id' '%s' (a name without "
-                 "'/', shorter than %zu bytes)", id, sizeof(me->id));
+        snprintf(err, errlen, "config: bad 'proxy_id' '%.*s' (a name "
+                 "without '/', shorter than %d bytes)", MODEL_NAME_MAX, id,
+                 MODEL_NAME_MAX);
         return -1;
     }
-    snprintf(me->id, sizeof(me->id), "%s", id);
+    return 0;
+}
+
+/* Fill t->me from the config. */
+static int topo_me(struct topo *t, char *err, size_t errlen)
+{
+    struct model_proxy *me = &t->me;
+    memset(me, 0, sizeof(*me));
+    if (topo_check_config(&t->cfg, err, errlen) != 0) {
+        return -1;
+    }
+    snprintf(me->id, sizeof(me->id), "%s", t->cfg.proxy_id);
     topo_public_addr(t->cfg.addr, me->addr, sizeof(me->addr));
     topo_public_addr(t->cfg.http_addr, me->debug_var_addr,
                      sizeof(me->debug_var_addr));

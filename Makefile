@@ -68,7 +68,12 @@ $(BUILD)/web_assets.o: $(BUILD)/web_assets.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 # web/ is embedded into the binary: one C array per file, found by name.
-$(BUILD)/web_assets.c: tools/embed.sh $(WEB_FILES)
+# The list of files is a prerequisite too, so adding or removing one
+# regenerates the table even when no file is newer.
+WEB_LIST := $(BUILD)/web_files.list
+$(shell mkdir -p $(BUILD) && echo '$(WEB_FILES)' | cmp -s - $(WEB_LIST) || \
+        echo '$(WEB_FILES)' > $(WEB_LIST))
+$(BUILD)/web_assets.c: tools/embed.sh $(WEB_FILES) $(WEB_LIST)
 	@mkdir -p $(@D)
 	sh tools/embed.sh $(WEB_FILES) > $@
 

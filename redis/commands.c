@@ -81,6 +81,117 @@ void cmd_bitpos(struct client *c);
 void cmd_save(struct client *c);
 void cmd_bgsave(struct client *c);
 void cmd_lastsave(struct client *c);
+/* t_list.c */
+void cmd_lpush(struct client *c);
+void cmd_rpush(struct client *c);
+void cmd_lpushx(struct client *c);
+void cmd_rpushx(struct client *c);
+void cmd_lpop(struct client *c);
+void cmd_rpop(struct client *c);
+void cmd_llen(struct client *c);
+void cmd_lrange(struct client *c);
+void cmd_lindex(struct client *c);
+void cmd_lset(struct client *c);
+void cmd_linsert(struct client *c);
+void cmd_lrem(struct client *c);
+void cmd_ltrim(struct client *c);
+void cmd_lpos(struct client *c);
+void cmd_rpoplpush(struct client *c);
+void cmd_lmove(struct client *c);
+void cmd_blpop(struct client *c);
+void cmd_brpop(struct client *c);
+void cmd_brpoplpush(struct client *c);
+void cmd_blmove(struct client *c);
+/* t_hash.c */
+void cmd_hset(struct client *c);
+void cmd_hsetnx(struct client *c);
+void cmd_hmset(struct client *c);
+void cmd_hget(struct client *c);
+void cmd_hmget(struct client *c);
+void cmd_hdel(struct client *c);
+void cmd_hlen(struct client *c);
+void cmd_hstrlen(struct client *c);
+void cmd_hexists(struct client *c);
+void cmd_hkeys(struct client *c);
+void cmd_hvals(struct client *c);
+void cmd_hgetall(struct client *c);
+void cmd_hincrby(struct client *c);
+void cmd_hincrbyfloat(struct client *c);
+void cmd_hrandfield(struct client *c);
+void cmd_hscan(struct client *c);
+/* t_set.c */
+void cmd_sadd(struct client *c);
+void cmd_srem(struct client *c);
+void cmd_smembers(struct client *c);
+void cmd_sismember(struct client *c);
+void cmd_smismember(struct client *c);
+void cmd_scard(struct client *c);
+void cmd_spop(struct client *c);
+void cmd_srandmember(struct client *c);
+void cmd_smove(struct client *c);
+void cmd_sinter(struct client *c);
+void cmd_sinterstore(struct client *c);
+void cmd_sunion(struct client *c);
+void cmd_sunionstore(struct client *c);
+void cmd_sdiff(struct client *c);
+void cmd_sdiffstore(struct client *c);
+void cmd_sintercard(struct client *c);
+void cmd_sscan(struct client *c);
+/* t_zset.c */
+void cmd_zadd(struct client *c);
+void cmd_zincrby(struct client *c);
+void cmd_zrem(struct client *c);
+void cmd_zcard(struct client *c);
+void cmd_zscore(struct client *c);
+void cmd_zmscore(struct client *c);
+void cmd_zrank(struct client *c);
+void cmd_zrevrank(struct client *c);
+void cmd_zcount(struct client *c);
+void cmd_zlexcount(struct client *c);
+void cmd_zrange(struct client *c);
+void cmd_zrevrange(struct client *c);
+void cmd_zrangebyscore(struct client *c);
+void cmd_zrevrangebyscore(struct client *c);
+void cmd_zrangebylex(struct client *c);
+void cmd_zrevrangebylex(struct client *c);
+void cmd_zremrangebyrank(struct client *c);
+void cmd_zremrangebyscore(struct client *c);
+void cmd_zremrangebylex(struct client *c);
+void cmd_zpopmin(struct client *c);
+void cmd_zpopmax(struct client *c);
+void cmd_zunionstore(struct client *c);
+void cmd_zinterstore(struct client *c);
+void cmd_zrandmember(struct client *c);
+void cmd_zscan(struct client *c);
+/* pubsub.c */
+void cmd_subscribe(struct client *c);
+void cmd_unsubscribe(struct client *c);
+void cmd_psubscribe(struct client *c);
+void cmd_punsubscribe(struct client *c);
+void cmd_publish(struct client *c);
+void cmd_pubsub(struct client *c);
+/* multi.c */
+void cmd_multi(struct client *c);
+void cmd_exec(struct client *c);
+void cmd_discard(struct client *c);
+void cmd_watch(struct client *c);
+void cmd_unwatch(struct client *c);
+/* dump.c */
+void cmd_dump(struct client *c);
+void cmd_restore(struct client *c);
+/* slotsmgrt.c */
+void cmd_slotsmgrtslot(struct client *c);
+void cmd_slotsmgrttagslot(struct client *c);
+void cmd_slotsmgrtone(struct client *c);
+void cmd_slotsmgrttagone(struct client *c);
+void cmd_slotsrestore(struct client *c);
+void cmd_slotsmgrtslot_async(struct client *c);
+void cmd_slotsmgrttagslot_async(struct client *c);
+void cmd_slotsmgrtone_async(struct client *c);
+void cmd_slotsmgrttagone_async(struct client *c);
+void cmd_slotsmgrt_async_fence(struct client *c);
+void cmd_slotsmgrt_async_cancel(struct client *c);
+void cmd_slotsmgrt_async_status(struct client *c);
 /* slots.c */
 void cmd_slotshashkey(struct client *c);
 void cmd_slotsinfo(struct client *c);
@@ -150,6 +261,11 @@ static const struct command commands[] = {
       "Rename a key, only if the new key does not exist" },
     { "move", cmd_move, 3, W | F, 1, 1, 1, "generic",
       "Move a key to another database" },
+    { "dump", cmd_dump, 2, R, 1, 1, 1, "generic",
+      "Return a serialized version of the value stored at the specified "
+      "key" },
+    { "restore", cmd_restore, -4, W | M, 1, 1, 1, "generic",
+      "Create a key using the provided serialized value" },
     { "keys", cmd_keys, 2, R, 0, 0, 0, "generic",
       "Find all keys matching the given pattern" },
     { "scan", cmd_scan, -2, R | CMD_RANDOM, 0, 0, 0, "generic",
@@ -230,6 +346,214 @@ static const struct command commands[] = {
       "Count set bits in a string" },
     { "bitpos", cmd_bitpos, -3, R, 1, 1, 1, "bitmap",
       "Find first bit set or clear in a string" },
+    /* list (t_list.c) */
+    { "lpush", cmd_lpush, -3, W | M | F, 1, 1, 1, "list",
+      "Prepend one or multiple elements to a list" },
+    { "rpush", cmd_rpush, -3, W | M | F, 1, 1, 1, "list",
+      "Append one or multiple elements to a list" },
+    { "lpushx", cmd_lpushx, -3, W | M | F, 1, 1, 1, "list",
+      "Prepend an element to a list, only if the list exists" },
+    { "rpushx", cmd_rpushx, -3, W | M | F, 1, 1, 1, "list",
+      "Append an element to a list, only if the list exists" },
+    { "lpop", cmd_lpop, -2, W | F, 1, 1, 1, "list",
+      "Remove and get the first elements in a list" },
+    { "rpop", cmd_rpop, -2, W | F, 1, 1, 1, "list",
+      "Remove and get the last elements in a list" },
+    { "llen", cmd_llen, 2, R | F, 1, 1, 1, "list",
+      "Get the length of a list" },
+    { "lrange", cmd_lrange, 4, R, 1, 1, 1, "list",
+      "Get a range of elements from a list" },
+    { "lindex", cmd_lindex, 3, R, 1, 1, 1, "list",
+      "Get an element from a list by its index" },
+    { "lset", cmd_lset, 4, W | M, 1, 1, 1, "list",
+      "Set the value of an element in a list by its index" },
+    { "linsert", cmd_linsert, 5, W | M, 1, 1, 1, "list",
+      "Insert an element before or after another element in a list" },
+    { "lrem", cmd_lrem, 4, W, 1, 1, 1, "list",
+      "Remove elements from a list" },
+    { "ltrim", cmd_ltrim, 4, W, 1, 1, 1, "list",
+      "Trim a list to the specified range" },
+    { "lpos", cmd_lpos, -3, R, 1, 1, 1, "list",
+      "Return the index of matching elements on a list" },
+    { "rpoplpush", cmd_rpoplpush, 3, W | M, 1, 2, 1, "list",
+      "Remove the last element in a list, prepend it to another list "
+      "and return it" },
+    { "lmove", cmd_lmove, 5, W | M, 1, 2, 1, "list",
+      "Pop an element from a list, push it to another list and return it" },
+    { "blpop", cmd_blpop, -3, W | CMD_NOSCRIPT, 1, -2, 1, "list",
+      "Remove and get the first element in a list, or block until one is "
+      "available" },
+    { "brpop", cmd_brpop, -3, W | CMD_NOSCRIPT, 1, -2, 1, "list",
+      "Remove and get the last element in a list, or block until one is "
+      "available" },
+    { "brpoplpush", cmd_brpoplpush, 4, W | M | CMD_NOSCRIPT, 1, 2, 1,
+      "list", "Pop an element from a list, push it to another list and "
+      "return it; or block until one is available" },
+    { "blmove", cmd_blmove, 6, W | M | CMD_NOSCRIPT, 1, 2, 1, "list",
+      "Pop an element from a list, push it to another list and return it; "
+      "or block until one is available" },
+    /* hash (t_hash.c) */
+    { "hset", cmd_hset, -4, W | M | F, 1, 1, 1, "hash",
+      "Set the string value of a hash field" },
+    { "hsetnx", cmd_hsetnx, 4, W | M | F, 1, 1, 1, "hash",
+      "Set the value of a hash field, only if the field does not exist" },
+    { "hmset", cmd_hmset, -4, W | M | F, 1, 1, 1, "hash",
+      "Set multiple hash fields to multiple values" },
+    { "hget", cmd_hget, 3, R | F, 1, 1, 1, "hash",
+      "Get the value of a hash field" },
+    { "hmget", cmd_hmget, -3, R | F, 1, 1, 1, "hash",
+      "Get the values of all the given hash fields" },
+    { "hdel", cmd_hdel, -3, W | F, 1, 1, 1, "hash",
+      "Delete one or more hash fields" },
+    { "hlen", cmd_hlen, 2, R | F, 1, 1, 1, "hash",
+      "Get the number of fields in a hash" },
+    { "hstrlen", cmd_hstrlen, 3, R | F, 1, 1, 1, "hash",
+      "Get the length of the value of a hash field" },
+    { "hexists", cmd_hexists, 3, R | F, 1, 1, 1, "hash",
+      "Determine if a hash field exists" },
+    { "hkeys", cmd_hkeys, 2, R, 1, 1, 1, "hash",
+      "Get all the fields in a hash" },
+    { "hvals", cmd_hvals, 2, R, 1, 1, 1, "hash",
+      "Get all the values in a hash" },
+    { "hgetall", cmd_hgetall, 2, R, 1, 1, 1, "hash",
+      "Get all the fields and values in a hash" },
+    { "hincrby", cmd_hincrby, 4, W | M | F, 1, 1, 1, "hash",
+      "Increment the integer value of a hash field by the given number" },
+    { "hincrbyfloat", cmd_hincrbyfloat, 4, W | M | F, 1, 1, 1, "hash",
+      "Increment the float value of a hash field by the given amount" },
+    { "hrandfield", cmd_hrandfield, -2, R | CMD_RANDOM, 1, 1, 1, "hash",
+      "Get one or multiple random fields from a hash" },
+    { "hscan", cmd_hscan, -3, R | CMD_RANDOM, 1, 1, 1, "hash",
+      "Incrementally iterate hash fields and associated values" },
+    /* set (t_set.c) */
+    { "sadd", cmd_sadd, -3, W | M | F, 1, 1, 1, "set",
+      "Add one or more members to a set" },
+    { "srem", cmd_srem, -3, W | F, 1, 1, 1, "set",
+      "Remove one or more members from a set" },
+    { "smembers", cmd_smembers, 2, R, 1, 1, 1, "set",
+      "Get all the members in a set" },
+    { "sismember", cmd_sismember, 3, R | F, 1, 1, 1, "set",
+      "Determine if a given value is a member of a set" },
+    { "smismember", cmd_smismember, -3, R | F, 1, 1, 1, "set",
+      "Returns the membership associated with the given elements for a "
+      "set" },
+    { "scard", cmd_scard, 2, R | F, 1, 1, 1, "set",
+      "Get the number of members in a set" },
+    { "spop", cmd_spop, -2, W | CMD_RANDOM | F, 1, 1, 1, "set",
+      "Remove and return one or multiple random members from a set" },
+    { "srandmember", cmd_srandmember, -2, R | CMD_RANDOM, 1, 1, 1, "set",
+      "Get one or multiple random members from a set" },
+    { "smove", cmd_smove, 4, W | F, 1, 2, 1, "set",
+      "Move a member from one set to another" },
+    { "sinter", cmd_sinter, -2, R, 1, -1, 1, "set",
+      "Intersect multiple sets" },
+    { "sinterstore", cmd_sinterstore, -3, W | M, 1, -1, 1, "set",
+      "Intersect multiple sets and store the resulting set in a key" },
+    { "sunion", cmd_sunion, -2, R, 1, -1, 1, "set", "Add multiple sets" },
+    { "sunionstore", cmd_sunionstore, -3, W | M, 1, -1, 1, "set",
+      "Add multiple sets and store the resulting set in a key" },
+    { "sdiff", cmd_sdiff, -2, R, 1, -1, 1, "set", "Subtract multiple sets" },
+    { "sdiffstore", cmd_sdiffstore, -3, W | M, 1, -1, 1, "set",
+      "Subtract multiple sets and store the resulting set in a key" },
+    { "sintercard", cmd_sintercard, -3, R, 0, 0, 0, "set",
+      "Intersect multiple sets and return the cardinality of the result" },
+    { "sscan", cmd_sscan, -3, R | CMD_RANDOM, 1, 1, 1, "set",
+      "Incrementally iterate Set elements" },
+    /* sorted set (t_zset.c) */
+    { "zadd", cmd_zadd, -4, W | M | F, 1, 1, 1, "sorted-set",
+      "Add one or more members to a sorted set, or update its score if it "
+      "already exists" },
+    { "zincrby", cmd_zincrby, 4, W | M | F, 1, 1, 1, "sorted-set",
+      "Increment the score of a member in a sorted set" },
+    { "zrem", cmd_zrem, -3, W | F, 1, 1, 1, "sorted-set",
+      "Remove one or more members from a sorted set" },
+    { "zcard", cmd_zcard, 2, R | F, 1, 1, 1, "sorted-set",
+      "Get the number of members in a sorted set" },
+    { "zscore", cmd_zscore, 3, R | F, 1, 1, 1, "sorted-set",
+      "Get the score associated with the given member in a sorted set" },
+    { "zmscore", cmd_zmscore, -3, R | F, 1, 1, 1, "sorted-set",
+      "Get the score associated with the given members in a sorted set" },
+    { "zrank", cmd_zrank, 3, R | F, 1, 1, 1, "sorted-set",
+      "Determine the index of a member in a sorted set" },
+    { "zrevrank", cmd_zrevrank, 3, R | F, 1, 1, 1, "sorted-set",
+      "Determine the index of a member in a sorted set, with scores "
+      "ordered from high to low" },
+    { "zcount", cmd_zcount, 4, R | F, 1, 1, 1, "sorted-set",
+      "Count the members in a sorted set with scores within the given "
+      "values" },
+    { "zlexcount", cmd_zlexcount, 4, R | F, 1, 1, 1, "sorted-set",
+      "Count the number of members in a sorted set between a given "
+      "lexicographical range" },
+    { "zrange", cmd_zrange, -4, R, 1, 1, 1, "sorted-set",
+      "Return a range of members in a sorted set" },
+    { "zrevrange", cmd_zrevrange, -4, R, 1, 1, 1, "sorted-set",
+      "Return a range of members in a sorted set, by index, with scores "
+      "ordered from high to low" },
+    { "zrangebyscore", cmd_zrangebyscore, -4, R, 1, 1, 1, "sorted-set",
+      "Return a range of members in a sorted set, by score" },
+    { "zrevrangebyscore", cmd_zrevrangebyscore, -4, R, 1, 1, 1,
+      "sorted-set", "Return a range of members in a sorted set, by score, "
+      "with scores ordered from high to low" },
+    { "zrangebylex", cmd_zrangebylex, -4, R, 1, 1, 1, "sorted-set",
+      "Return a range of members in a sorted set, by lexicographical "
+      "range" },
+    { "zrevrangebylex", cmd_zrevrangebylex, -4, R, 1, 1, 1, "sorted-set",
+      "Return a range of members in a sorted set, by lexicographical "
+      "range, ordered from higher to lower strings" },
+    { "zremrangebyrank", cmd_zremrangebyrank, 4, W, 1, 1, 1, "sorted-set",
+      "Remove all members in a sorted set within the given indexes" },
+    { "zremrangebyscore", cmd_zremrangebyscore, 4, W, 1, 1, 1,
+      "sorted-set", "Remove all members in a sorted set within the given "
+      "scores" },
+    { "zremrangebylex", cmd_zremrangebylex, 4, W, 1, 1, 1, "sorted-set",
+      "Remove all members in a sorted set between the given "
+      "lexicographical range" },
+    { "zpopmin", cmd_zpopmin, -2, W | F, 1, 1, 1, "sorted-set",
+      "Remove and return members with the lowest scores in a sorted set" },
+    { "zpopmax", cmd_zpopmax, -2, W | F, 1, 1, 1, "sorted-set",
+      "Remove and return members with the highest scores in a sorted set" },
+    { "zunionstore", cmd_zunionstore, -4, W | M, 1, 1, 1, "sorted-set",
+      "Add multiple sorted sets and store the resulting sorted set in a "
+      "new key" },
+    { "zinterstore", cmd_zinterstore, -4, W | M, 1, 1, 1, "sorted-set",
+      "Intersect multiple sorted sets and store the resulting sorted set "
+      "in a new key" },
+    { "zrandmember", cmd_zrandmember, -2, R | CMD_RANDOM, 1, 1, 1,
+      "sorted-set", "Get one or multiple random elements from a sorted "
+      "set" },
+    { "zscan", cmd_zscan, -3, R | CMD_RANDOM, 1, 1, 1, "sorted-set",
+      "Incrementally iterate sorted sets elements and associated scores" },
+    /* pubsub (pubsub.c) */
+    { "subscribe", cmd_subscribe, -2, CMD_PUBSUB | CMD_NOSCRIPT | ANY, 0, 0,
+      0, "pubsub", "Listen for messages published to the given channels" },
+    { "unsubscribe", cmd_unsubscribe, -1, CMD_PUBSUB | CMD_NOSCRIPT | ANY,
+      0, 0, 0, "pubsub",
+      "Stop listening for messages posted to the given channels" },
+    { "psubscribe", cmd_psubscribe, -2, CMD_PUBSUB | CMD_NOSCRIPT | ANY, 0,
+      0, 0, "pubsub",
+      "Listen for messages published to channels matching the given "
+      "patterns" },
+    { "punsubscribe", cmd_punsubscribe, -1, CMD_PUBSUB | CMD_NOSCRIPT | ANY,
+      0, 0, 0, "pubsub",
+      "Stop listening for messages posted to channels matching the given "
+      "patterns" },
+    { "publish", cmd_publish, 3, CMD_PUBSUB | F | ANY, 0, 0, 0, "pubsub",
+      "Post a message to a channel" },
+    { "pubsub", cmd_pubsub, -2, CMD_PUBSUB | CMD_RANDOM | ANY, 0, 0, 0,
+      "pubsub", "Inspect the state of the Pub/Sub subsystem" },
+    /* transactions (multi.c) */
+    { "multi", cmd_multi, 1, CMD_NOSCRIPT | F | ANY, 0, 0, 0,
+      "transactions", "Mark the start of a transaction block" },
+    { "exec", cmd_exec, 1, CMD_NOSCRIPT | ANY, 0, 0, 0, "transactions",
+      "Execute all commands issued after MULTI" },
+    { "discard", cmd_discard, 1, CMD_NOSCRIPT | F | ANY, 0, 0, 0,
+      "transactions", "Discard all commands issued after MULTI" },
+    { "watch", cmd_watch, -2, CMD_NOSCRIPT | F | ANY, 1, -1, 1,
+      "transactions",
+      "Watch the given keys to determine execution of the MULTI/EXEC "
+      "block" },
+    { "unwatch", cmd_unwatch, 1, CMD_NOSCRIPT | F | ANY, 0, 0, 0,
+      "transactions", "Forget about all watched keys" },
     /* codis slots (slots.c) */
     { "slotshashkey", cmd_slotshashkey, -1, F, 0, 0, 0, "codis",
       "Return the slot of each given key" },
@@ -241,6 +565,31 @@ static const struct command commands[] = {
       "Incrementally iterate the keys of one slot" },
     { "slotscheck", cmd_slotscheck, -1, R | A, 0, 0, 0, "codis",
       "Check that the slot and tag indexes match the keyspace" },
+    /* codis migration (slotsmgrt.c) */
+    { "slotsmgrtslot", cmd_slotsmgrtslot, 5, W | A, 0, 0, 0, "codis",
+      "Move a random key of a slot to another server" },
+    { "slotsmgrttagslot", cmd_slotsmgrttagslot, 5, W | A, 0, 0, 0, "codis",
+      "Move a random key of a slot, with its tag, to another server" },
+    { "slotsmgrtone", cmd_slotsmgrtone, 5, W | A, 4, 4, 1, "codis",
+      "Move one key to another server" },
+    { "slotsmgrttagone", cmd_slotsmgrttagone, 5, W | A, 4, 4, 1, "codis",
+      "Move one key and the keys sharing its tag to another server" },
+    { "slotsrestore", cmd_slotsrestore, -4, W | M, 1, -1, 3, "codis",
+      "Create keys from DUMP payloads, overwriting (migration target)" },
+    { "slotsmgrtslot-async", cmd_slotsmgrtslot_async, 8, W | A, 0, 0, 0,
+      "codis", "Move a batch of keys of a slot to another server" },
+    { "slotsmgrttagslot-async", cmd_slotsmgrttagslot_async, 8, W | A, 0, 0,
+      0, "codis", "Move a batch of keys of a slot, with their tags" },
+    { "slotsmgrtone-async", cmd_slotsmgrtone_async, -7, W | A, 6, -1, 1,
+      "codis", "Move the given keys to another server" },
+    { "slotsmgrttagone-async", cmd_slotsmgrttagone_async, -7, W | A, 6, -1,
+      1, "codis", "Move the given keys, with their tags" },
+    { "slotsmgrt-async-fence", cmd_slotsmgrt_async_fence, 1, R | A, 0, 0, 0,
+      "codis", "Wait for the batch in flight (none outlives its command)" },
+    { "slotsmgrt-async-cancel", cmd_slotsmgrt_async_cancel, 1, A, 0, 0, 0,
+      "codis", "Cancel the batch in flight (there never is one)" },
+    { "slotsmgrt-async-status", cmd_slotsmgrt_async_status, 1, R | A, 0, 0,
+      0, "codis", "Show the batch in flight (nil: none)" },
 };
 
 #undef W

@@ -82,7 +82,7 @@ static char *info_clients(char *s)
 {
     s = info_cat(s, "connected_clients:%zu\r\n", server.client_count);
     s = info_cat(s, "maxclients:%d\r\n", server.maxclients);
-    s = info_cat(s, "blocked_clients:0\r\n");
+    s = info_cat(s, "blocked_clients:%zu\r\n", blocking_count());
     return s;
 }
 
@@ -124,6 +124,8 @@ static char *info_stats(char *s)
     s = info_cat(s, "evicted_keys:0\r\n");
     s = info_cat(s, "keyspace_hits:%lld\r\n", server.stat_keyspace_hits);
     s = info_cat(s, "keyspace_misses:%lld\r\n", server.stat_keyspace_misses);
+    s = info_cat(s, "pubsub_channels:%zu\r\n", pubsub_channel_count());
+    s = info_cat(s, "pubsub_patterns:%zu\r\n", pubsub_pattern_count());
     s = info_cat(s, "total_error_replies:%lld\r\n",
                  server.stat_error_replies);
     return s;

@@ -90,6 +90,9 @@ void client_free(struct client *c)
         c->next->prev = c->prev;
     }
     server.client_count--;
+    blocking_client_release(c);
+    multi_client_release(c);
+    pubsub_client_release(c);
     event_free(c->read_ev);
     event_free(c->write_ev);
     close(c->fd);
@@ -219,7 +222,8 @@ static void client_process_input(struct client *c)
 {
     size_t off = 0;
     while (off < c->qlen && !server.shutdown_asap &&
-           !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP))) {
+           !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP |
+                         CLIENT_BLOCKED))) {
         enum resp_status st = resp_request_parse(&c->req, c->qbuf + off,
                                                  c->qlen - off);
         if (st == RESP_AGAIN) {
@@ -239,6 +243,7 @@ static void client_process_input(struct client *c)
         if (c->argc > 0) {
             server_process_command(c);
             client_check_output_limit(c);
+            blocking_handle_ready();
         }
     }
     c->argc = 0;
@@ -246,6 +251,14 @@ static void client_process_input(struct client *c)
         memmove(c->qbuf, c->qbuf + off, c->qlen - off);
         c->qlen -= off;
     }
+}
+
+void client_resume(struct client *c)
+{
+    if (!(c->flags & CLIENT_CLOSE_ASAP)) {
+        client_process_input(c);
+    }
+    client_flush(c);
 }
 
 static void client_on_read(evutil_socket_t fd, short what, void *arg)

@@ -62,6 +62,18 @@ static void object_free(struct object *o)
             sds_free(o->ptr);
         }
         break;
+    case OBJ_LIST:
+        list_type_free(o);
+        break;
+    case OBJ_HASH:
+        hash_type_free(o);
+        break;
+    case OBJ_SET:
+        set_type_free(o);
+        break;
+    case OBJ_ZSET:
+        zset_type_free(o);
+        break;
     default:
         assert(!"object_free: unknown type");
     }
@@ -136,6 +148,12 @@ const char *object_encoding_name(const struct object *o)
         return "int";
     case OBJ_ENC_EMBSTR:
         return "embstr";
+    case OBJ_ENC_QUICKLIST:
+        return "quicklist";
+    case OBJ_ENC_HT:
+        return "hashtable";
+    case OBJ_ENC_SKIPLIST:
+        return "skiplist";
     default:
         return "unknown";
     }

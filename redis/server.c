@@ -76,8 +76,7 @@ void server_propagate(int dbid, int argc, const struct arg *argv)
 /* ------------------------------------------------------------------------
  * Dispatch */
 
-/* Run c->cmd: time it, count it, propagate what it changed. */
-static void server_call(struct client *c)
+void server_call(struct client *c)
 {
     const struct command *cmd = c->cmd;
     struct command_stats *stats = commands_stats(cmd);
@@ -121,27 +120,39 @@ void server_process_command(struct client *c)
         }
         reply_error(c, "unknown command '%.128s', with args beginning "
                        "with: %s", c->argv[0].ptr, args);
+        multi_flag_error(c);
         return;
     }
     if ((cmd->arity > 0 && c->argc != cmd->arity) ||
         (cmd->arity < 0 && c->argc < -cmd->arity)) {
         reply_error(c, "wrong number of arguments for '%s' command",
                     cmd->name);
+        multi_flag_error(c);
         return;
     }
     if (!c->authenticated && !(cmd->flags & CMD_NO_AUTH)) {
         reply_error_text(c, "NOAUTH Authentication required.");
+        multi_flag_error(c);
+        return;
+    }
+    if (pubsub_refuse(c, cmd)) {
         return;
     }
     if (server.maxmemory > 0 && (cmd->flags & CMD_DENYOOM) &&
         server.used_memory > server.maxmemory) {
         reply_error_text(c, "OOM command not allowed when used memory > "
                             "'maxmemory'.");
+        multi_flag_error(c);
         return;
     }
     if (server.masterhost != NULL && (cmd->flags & CMD_WRITE)) {
         reply_error_text(c, "READONLY You can't write against a read only "
                             "replica.");
+        multi_flag_error(c);
+        return;
+    }
+    if (multi_should_queue(c, cmd)) {
+        multi_queue(c, cmd);
         return;
     }
     c->cmd = cmd;
@@ -200,6 +211,7 @@ static void server_on_cron(evutil_socket_t fd, short what, void *arg)
     }
     server_resize_dbs();
     rdb_cron();
+    slotsmgrt_cron();
     if (server.shutdown_asap) {
         event_base_loopbreak(server.base);
     }
@@ -304,6 +316,11 @@ int server_init(char *err, size_t errlen)
         db_init(&server.db[i], i);
     }
     commands_init();
+    multi_init();
+    if (blocking_init() != 0) {
+        snprintf(err, errlen, "cannot create the blocking event");
+        return -1;
+    }
     if (rdb_load_at_start() != 0) {
         snprintf(err, errlen, "cannot load the RDB file '%s', see the log "
                  "above", rdb_default_path());
@@ -362,6 +379,9 @@ int server_run(void)
 void server_release(void)
 {
     networking_free_all();
+    blocking_release();
+    multi_release();
+    pubsub_release();
     networking_close_listeners();
     for (size_t i = 0; i < sizeof(server.sig_evs) / sizeof(server.sig_evs[0]);
          i++) {
@@ -397,6 +417,11 @@ void cmd_ping(struct client *c)
 {
     if (c->argc > 2) {
         reply_error(c, "wrong number of arguments for 'ping' command");
+    } else if (c->flags & CLIENT_PUBSUB) {
+        reply_array(c, 2);
+        reply_bulk(c, "pong", 4);
+        reply_bulk(c, c->argc == 2 ? c->argv[1].ptr : "",
+                   c->argc == 2 ? c->argv[1].len : 0);
     } else if (c->argc == 2) {
         reply_bulk(c, c->argv[1].ptr, c->argv[1].len);
     } else {

@@ -69,6 +69,9 @@ enum obj_encoding {
     OBJ_ENC_RAW = 0,    /* string: ptr is an sds string of its own */
     OBJ_ENC_INT = 1,    /* string: ptr holds a long long (no allocation) */
     OBJ_ENC_EMBSTR = 2, /* string: sds stored in the object's allocation */
+    OBJ_ENC_QUICKLIST = 3, /* list: ring buffer of sds (t_list.c) */
+    OBJ_ENC_HT = 4,     /* hash, set: a dict (t_hash.c, t_set.c) */
+    OBJ_ENC_SKIPLIST = 5, /* zset: skiplist + dict (t_zset.c) */
 };
 
 /* A value. Reference counted: whoever stores a pointer to it holds a
@@ -121,6 +124,85 @@ const char *object_type_name(const struct object *o);
 
 /* The encoding's name, as OBJECT ENCODING reports it. */
 const char *object_encoding_name(const struct object *o);
+
+/* ------------------------------------------------------------------------
+ * Container API (t_list.c, t_hash.c, t_set.c, t_zset.c)
+ *
+ * What persistence (RDB, DUMP/RESTORE, AOF rewrite) and replication need to
+ * serialise a list, hash, set or sorted set value and to build it again,
+ * without knowing how each type stores its elements. This API is stable:
+ * callers may rely on it as written here.
+ *
+ * Building: <type>_type_new returns an empty value object (refcount 1,
+ * owned by the caller); add elements with the add/push call; store it with
+ * db_add once it has at least one element (a key never holds an empty
+ * container). Element bytes are copied; a value may hold any bytes.
+ *
+ * Walking: <type>_type_each calls 'fn' once per element, in list order for
+ * lists and by ascending score (then member bytes) for sorted sets; hashes
+ * and sets come in no particular order. The value must not change during
+ * the walk. If 'fn' returns non-zero the walk stops and that value is
+ * returned; otherwise each returns 0. */
+
+/* Called with one element of a list or a set. */
+typedef int (*container_elem_fn)(void *priv, const char *p, size_t len);
+
+/* Called with one field and value of a hash. */
+typedef int (*container_pair_fn)(void *priv, const char *field,
+                                 size_t field_len, const char *value,
+                                 size_t value_len);
+
+/* Called with one member of a sorted set and its score. */
+typedef int (*container_scored_fn)(void *priv, const char *member,
+                                   size_t len, double score);
+
+/* Lists. list_type_push appends at the tail. */
+struct object *list_type_new(void);
+void list_type_push(struct object *o, const char *p, size_t len);
+size_t list_type_len(const struct object *o);
+int list_type_each(const struct object *o, container_elem_fn fn,
+                   void *priv);
+
+/* Hashes. hash_type_set adds or replaces 'field'; returns true if the
+ * field is new. */
+struct object *hash_type_new(void);
+bool hash_type_set(struct object *o, const char *field, size_t field_len,
+                   const char *value, size_t value_len);
+size_t hash_type_len(const struct object *o);
+int hash_type_each(const struct object *o, container_pair_fn fn,
+                   void *priv);
+
+/* Sets. set_type_add returns true if 'p' was not a member yet. */
+struct object *set_type_new(void);
+bool set_type_add(struct object *o, const char *p, size_t len);
+size_t set_type_len(const struct object *o);
+int set_type_each(const struct object *o, container_elem_fn fn, void *priv);
+
+/* Sorted sets. zset_type_add adds 'member' with 'score' (not NaN) or
+ * updates its score; returns true if the member is new. */
+struct object *zset_type_new(void);
+bool zset_type_add(struct object *o, const char *member, size_t len,
+                   double score);
+size_t zset_type_len(const struct object *o);
+int zset_type_each(const struct object *o, container_scored_fn fn,
+                   void *priv);
+
+/* HSCAN / SSCAN / ZSCAN key cursor [MATCH p] [COUNT n] over 'd' (NULL:
+ * a missing key), replying each member with, per 'kind', nothing, its sds
+ * value (v.ptr) or its score (v.d). t_scan.c. */
+enum scan_values { SCAN_KEYS_ONLY, SCAN_SDS_VALUES, SCAN_SCORES };
+void scan_container(struct client *c, struct dict *d, enum scan_values kind);
+
+/* Every entry of 'd' in an array (owned, mem_free; borrowed entries) whose
+ * first min(count, size) slots are a uniform random sample without
+ * repeats. Nothing may change 'd' while the array is used. t_scan.c. */
+const struct dict_entry **scan_sample_distinct(struct dict *d, size_t count);
+
+/* Free a value of each type (object.c, when the last reference goes). */
+void list_type_free(struct object *o);
+void hash_type_free(struct object *o);
+void set_type_free(struct object *o);
+void zset_type_free(struct object *o);
 
 /* ------------------------------------------------------------------------
  * Databases */
@@ -226,6 +308,14 @@ void db_scan_keys(struct client *c, struct dict *d, uint64_t cursor,
 #define CLIENT_PREVENT_PROP (1u << 3)      /* don't propagate this command */
 #define CLIENT_PENDING_WRITE (1u << 4)     /* write event installed */
 #define CLIENT_IN_CALL (1u << 5)           /* a command runs now */
+/* Flags of the data types' files (high bits, to stay apart from the
+ * core's): */
+#define CLIENT_BLOCKED (1u << 16)       /* waits in blocking.c */
+#define CLIENT_DENY_BLOCKING (1u << 17) /* inside EXEC: never block */
+#define CLIENT_MULTI (1u << 18)         /* in MULTI: commands are queued */
+#define CLIENT_DIRTY_CAS (1u << 19)     /* a WATCHed key changed */
+#define CLIENT_DIRTY_EXEC (1u << 20)    /* a queued command was refused */
+#define CLIENT_PUBSUB (1u << 21)        /* subscribed to something */
 
 /* One argument of the current request: a view into the query buffer,
  * NUL-terminated in place. Valid until the command returns. */
@@ -265,6 +355,9 @@ struct client {
     long long last_interaction; /* ms of the last read or write */
     char addr[64];            /* peer "ip:port" */
     char laddr[64];           /* local "ip:port" */
+    struct blocked_state *blocked;  /* blocking.c, while CLIENT_BLOCKED */
+    struct multi_state *multi;      /* multi.c: queue, watched keys */
+    struct pubsub_state *pubsub;    /* pubsub.c: subscriptions */
 
     struct client *prev;      /* in server.clients */
     struct client *next;
@@ -280,6 +373,43 @@ void client_free_async(struct client *c);
 /* Send what is in the output buffer; install the write event if the
  * socket is full. */
 void client_flush(struct client *c);
+
+/* Continue a client that was blocked: send its reply, then run the
+ * requests that arrived meanwhile. */
+void client_resume(struct client *c);
+
+/* ------------------------------------------------------------------------
+ * Blocking commands (blocking.c) */
+
+/* Serve client 'c', blocked with command 'argv' ('argc' words, copies
+ * valid while it is blocked), now that 'key' changed: reply, change the
+ * data, propagate, and return true; or return false (nothing sent) if
+ * 'key' cannot serve it yet. Runs outside the client's own command. */
+typedef bool (*blocking_serve_fn)(struct client *c, int argc,
+                                  const struct arg *argv,
+                                  const struct arg *key);
+
+/* Park 'c' (whose command found no data) on its keys c->argv[first_key ..
+ * first_key + key_count - 1] until one can 'serve' it, or for 'timeout_ms'
+ * (0: forever), after which it gets a null array. Inside EXEC it gets the
+ * null array at once. */
+void blocking_block(struct client *c, int first_key, int key_count,
+                    long long timeout_ms, blocking_serve_fn serve);
+
+/* Serve the clients whose keys changed (networking.c calls it after each
+ * command; an event calls it after other writers). */
+void blocking_handle_ready(void);
+
+/* Forget a client being freed. */
+void blocking_client_release(struct client *c);
+
+/* Number of blocked clients (INFO). */
+size_t blocking_count(void);
+
+/* Start / stop (server_init / server_release). blocking_init returns 0 or
+ * -1 if its event cannot be created. */
+int blocking_init(void);
+void blocking_release(void);
 
 /* ------------------------------------------------------------------------
  * Replies (networking.c). All append to the client's output buffer. */
@@ -542,6 +672,50 @@ void server_on_propagate(server_propagate_fn fn);
  * CLIENT_PREVENT_PROP because it propagated something else itself). */
 void server_propagate(int dbid, int argc, const struct arg *argv);
 
+/* Run c->cmd with c->argc/c->argv (already checked): time it, count it,
+ * propagate what it changed. EXEC uses it for the queued commands. */
+void server_call(struct client *c);
+
+/* ------------------------------------------------------------------------
+ * Transactions (multi.c) and pub/sub (pubsub.c): the parts that
+ * server_process_command, networking.c and INFO call. */
+
+/* True if 'c' is in MULTI and 'cmd' must be queued rather than run. */
+bool multi_should_queue(const struct client *c, const struct command *cmd);
+
+/* Queue the current request of 'c' as 'cmd' and reply +QUEUED. */
+void multi_queue(struct client *c, const struct command *cmd);
+
+/* A request of 'c' was refused before running: if 'c' is in MULTI, make
+ * its EXEC fail with EXECABORT. */
+void multi_flag_error(struct client *c);
+
+/* Free the transaction and watched keys of a client being freed. */
+void multi_client_release(struct client *c);
+
+/* Register the WATCH hook (server_init); free the tables (release). */
+void multi_init(void);
+void multi_release(void);
+
+/* If 'c' is in subscribed mode and 'cmd' is not allowed there, reply the
+ * error and return true. */
+bool pubsub_refuse(struct client *c, const struct command *cmd);
+
+/* Send 'msg' to the subscribers of 'channel' and of matching patterns.
+ * Returns the number of receivers. */
+long long pubsub_publish(const char *channel, size_t clen, const char *msg,
+                         size_t mlen);
+
+/* Unsubscribe a client being freed from everything. */
+void pubsub_client_release(struct client *c);
+
+/* Channels and patterns with subscribers (INFO stats). */
+size_t pubsub_channel_count(void);
+size_t pubsub_pattern_count(void);
+
+/* Free the tables (server_release). */
+void pubsub_release(void);
+
 /* ------------------------------------------------------------------------
  * Pieces run by the cron and by other files */
 
@@ -568,6 +742,9 @@ void slots_clear_db(struct db *db);
 size_t slots_count(struct db *db, unsigned slot);
 const char *slots_random_key(struct db *db, unsigned slot);
 struct dict *slots_tag_keys(struct db *db, uint32_t crc);
+
+/* slotsmgrt.c: close cached migration sockets that have been idle. */
+void slotsmgrt_cron(void);
 
 /* config.c: the directive table. Apply one directive ('argc' words, the
  * name first) from a file or the command line. Returns 0, or -1 with

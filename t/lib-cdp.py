@@ -7,14 +7,15 @@
 # one per line, each a JavaScript expression evaluated in the page
 # (promises are awaited):
 #
-#   wait EXPR    poll every 100 ms until EXPR is truthy (20 s at most)
+#   wait EXPR    poll every 100 ms until EXPR is truthy (15 s at most)
 #   eval EXPR    evaluate once; a thrown exception fails
 #   print EXPR   evaluate once and print the value on a line of stdout
 #   # ...        a comment
 #
-# Exits 0 when every step passed; otherwise 1, saying on stderr which
-# step failed and what the page showed in its message area. The browser
-# is stopped (by its PID) before exiting, whatever happened.
+# Exits 0 when every step passed and the page threw no uncaught
+# exception; otherwise 1, saying on stderr which step failed (or the
+# exception) and what the page showed in its message area. The browser is
+# stopped (by its PID) before exiting, whatever happened.
 import json
 import os
 import select
@@ -24,14 +25,14 @@ import sys
 import tempfile
 import time
 
-STEP_TIMEOUT = 20.0
+STEP_TIMEOUT = 15.0
 CALL_TIMEOUT = 20.0
 
 
 class Browser:
     """A chromium process and a DevTools session on its first page."""
 
-    def __init__(self, url):
+    def __init__(self):
         self.profile = tempfile.mkdtemp(prefix="codis-cdp-")
         cmd_r, self.cmd_w = os.pipe()   # we write commands, it reads fd 3
         self.out_r, out_w = os.pipe()   # it writes fd 4, we read
@@ -43,7 +44,7 @@ class Browser:
         self.proc = subprocess.Popen(
             ["chromium", "--headless", "--disable-gpu", "--no-sandbox",
              "--no-first-run", "--remote-debugging-pipe",
-             "--user-data-dir=" + self.profile, url],
+             "--user-data-dir=" + self.profile, "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, preexec_fn=child_fds,
             close_fds=False)
@@ -52,6 +53,7 @@ class Browser:
         self.buffer = b""
         self.next_id = 0
         self.session = None
+        self.exceptions = []  # uncaught exceptions the page reported
 
     def call(self, method, params=None, session=True):
         """Send one command, return its result; raise on a protocol error."""
@@ -80,7 +82,19 @@ class Browser:
                     raise RuntimeError("chromium closed the DevTools pipe")
                 self.buffer += chunk
         line, self.buffer = self.buffer.split(b"\0", 1)
-        return json.loads(line)
+        msg = json.loads(line)
+        if msg.get("method") == "Runtime.exceptionThrown":
+            details = msg["params"]["exceptionDetails"]
+            self.exceptions.append(
+                details.get("exception", {}).get("description") or
+                details.get("text"))
+        return msg
+
+    def open(self, url):
+        """Attach to the blank page, watch for exceptions, load 'url'."""
+        self.attach()
+        self.call("Runtime.enable")
+        self.call("Page.navigate", {"url": url})
 
     def attach(self):
         """Attach to the page target (it appears shortly after start)."""
@@ -146,12 +160,15 @@ def main():
         if line and not line.startswith("#"):
             verb, _, expr = line.partition(" ")
             steps.append((verb, expr.strip()))
-    browser = Browser(sys.argv[1])
+    browser = Browser()
     status = 0
     try:
-        browser.attach()
+        browser.open(sys.argv[1])
         for verb, expr in steps:
             run_step(browser, verb, expr)
+        if browser.exceptions:
+            raise RuntimeError("the page threw: " +
+                               "; ".join(browser.exceptions))
     except Exception as e:
         sys.stderr.write("lib-cdp: %s\n" % e)
         try:

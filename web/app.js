@@ -56,6 +56,15 @@ function fmtBytes(n) {
   return (i === 0 ? n : n.toFixed(1)) + ' ' + units[i];
 }
 
+/* A time given as Unix seconds (as a number or a string of digits) in
+ * local time; anything else as it is. */
+function fmtTime(value) {
+  if (!/^\d+$/.test(String(value))) {
+    return value || '';
+  }
+  return new Date(Number(value) * 1000).toLocaleString();
+}
+
 /* Keys of a server from its INFO map: the sum of dbN:keys=K. */
 function infoKeys(info) {
   let keys = 0;
@@ -163,6 +172,7 @@ async function refreshOverview() {
     return;
   }
   setStatus('overview-status', '');
+  overview = overview || {};
   $('ov-product').textContent = overview.product || '\u2014';
   $('topbar-product').textContent = overview.product || '';
   const infos = Array.isArray(overview.redis_infos) ? overview.redis_infos : [];
@@ -237,17 +247,20 @@ async function refreshGroups() {
   }
   renderGroups();
   $('ov-groups').textContent = fmtInt(state.groups.length);
-  /* Keys and memory of each server, fetched in parallel. */
+  /* Keys and memory of each server, fetched in parallel; the old figures
+   * stay on screen meanwhile. */
   const addrs = state.groups.flatMap((g) => (g.servers || [])
     .filter((s) => s.type !== 'offline').map((s) => s.addr));
+  const stats = new Map();
   await Promise.all(addrs.map(async (addr) => {
     try {
-      state.stats.set(addr, await api('GET',
+      stats.set(addr, await api('GET',
         `/api/redis/${encodeURIComponent(addr)}/stat`));
     } catch (e) {
-      state.stats.set(addr, e);
+      stats.set(addr, e);
     }
   }));
+  state.stats = stats;
   renderGroups();
 }
 
@@ -279,8 +292,8 @@ function renderGroups() {
       const info = state.stats.get(server.addr);
       const failed = info instanceof Error;
       const keys = info && !failed ? fmtInt(infoKeys(info)) : '';
-      const memory = info && !failed && info.used_memory !== undefined
-        ? fmtBytes(Number(info.used_memory)) : '';
+      const used = info && !failed ? Number(info.used_memory) : NaN;
+      const memory = Number.isFinite(used) ? fmtBytes(used) : '';
       const actions = el('td', { class: 'actions' });
       if (server.type === 'slave') {
         actions.append(el('button', { class: 'small', text: 'Promote',
@@ -381,11 +394,25 @@ function renderSlots() {
   $('slot-legend').replaceChildren(...legend);
 }
 
-/* A click on a slot fills the "from" and "to" of both slot forms. */
-function pickSlot(id) {
+/* A click on a slot fills the "from" and "to" of both slot forms and
+ * shows its key count, asked from its group's master. */
+async function pickSlot(id) {
   for (const form of [$('form-slot-range'), $('form-migrate')]) {
     form.elements.from.value = id;
     form.elements.to.value = id;
+  }
+  const detail = $('slot-detail');
+  const title = $('slot-map').children[id].title;
+  const slot = state.slots.find((s) => s.id === id);
+  detail.textContent = title;
+  if (!slot || slot.group_id <= 0) {
+    return;
+  }
+  try {
+    const info = await api('GET', `/api/redis/group/${slot.group_id}/${id}/slotinfo`);
+    detail.textContent = `${title}: ${fmtInt(info.keys)} keys on ${info.addr}`;
+  } catch (e) {
+    detail.textContent = `${title}: ${e.message}`;
   }
 }
 
@@ -393,10 +420,10 @@ function renderMigrating() {
   const rows = state.slots
     .filter((s) => s.state && /migrate/.test(s.state.status))
     .map((s) => el('tr', {},
-      el('td', { class: 'num', text: s.id }),
+      el('td', { text: s.id }),
       el('td', {}, el('span', { class: `badge st-${s.state.status}`, text: s.state.status })),
-      el('td', { class: 'num', text: s.state.migrate_status ? s.state.migrate_status.from : '' }),
-      el('td', { class: 'num', text: s.state.migrate_status ? s.state.migrate_status.to : s.group_id })));
+      el('td', { text: s.state.migrate_status ? s.state.migrate_status.from : '' }),
+      el('td', { text: s.state.migrate_status ? s.state.migrate_status.to : s.group_id })));
   setRows('migrating-rows', rows, 4, 'No slot is being migrated.');
 }
 
@@ -410,19 +437,47 @@ async function refreshTasks() {
   } catch (e) {
     setStatus('tasks-status', e.status === 404
       ? `Migration tasks are not available on this dashboard: ${e.message}` : e.message);
-    setRows('task-rows', [], 6, 'No task list.');
+    setRows('task-rows', [], 7, 'No task list.');
+    $('migrate-running').textContent = '';
     return;
   }
   const rows = tasks.map((t) => el('tr', {},
-    el('td', { class: 'num', text: t.slot_id }),
-    el('td', { class: 'num', text: t.new_group }),
+    el('td', { text: t.slot_id }),
+    el('td', { text: t.new_group }),
     el('td', { class: 'num', text: t.delay }),
-    el('td', { text: t.create_at || '' }),
+    el('td', { text: fmtTime(t.create_at) }),
     el('td', {}, el('div', { class: 'progress' },
       el('div', { style: `width:${Math.max(0, Math.min(100, Number(t.percent) || 0))}%` })),
     ` ${Number(t.percent) || 0}%`),
-    el('td', {}, el('span', { class: `badge task-${t.status}`, text: t.status }))));
-  setRows('task-rows', rows, 6, 'No migration task.');
+    el('td', {}, el('span', { class: `badge task-${t.status}`, text: t.status })),
+    el('td', { class: 'actions' }, t.id !== undefined && t.status === 'pending'
+      ? el('button', { class: 'small danger', text: 'Cancel',
+        onclick: () => act(`cancel the task of slot ${t.slot_id}`, 'DELETE',
+          `/api/migrate/task/${encodeURIComponent(t.id)}`) })
+      : '')));
+  setRows('task-rows', rows, 7, 'No migration task.');
+  await refreshRunning();
+}
+
+/* The task being run, when the dashboard says (Codis 2 always said null). */
+async function refreshRunning() {
+  let running = null;
+  try {
+    const status = await api('GET', '/api/migrate/status');
+    running = status && status.migrate_task;
+  } catch (e) {
+    running = null;
+  }
+  let text = '';
+  if (running) {
+    text = `Running: slot ${running.slot_id} from group ${running.from} to group `
+      + `${running.new_group}, `;
+    /* A negative 'remain' means the first batch has not been counted yet. */
+    text += running.remain >= 0
+      ? `${fmtInt(running.moved || 0)} keys moved, ${fmtInt(running.remain)} left.`
+      : 'starting.';
+  }
+  $('migrate-running').textContent = text;
 }
 
 /* ---- proxies ----------------------------------------------------------- */
@@ -444,7 +499,7 @@ async function refreshProxies() {
       ? el('a', { href: `http://${p.debug_var_addr}/debug/vars`, text: p.debug_var_addr })
       : ''),
     el('td', {}, el('span', { class: `badge px-${p.state}`, text: p.state })),
-    el('td', { class: 'num', text: p.pid || '' }),
+    el('td', { text: p.pid || '' }),
     el('td', { text: p.start_at || '' }),
     el('td', { class: 'actions' },
       el('button', { class: 'small', text: 'Online',
@@ -480,8 +535,13 @@ function wireForms() {
   onForm('form-slot-range', (v) => act(`set slots ${v.from}-${v.to}`, 'POST',
     '/api/slot', { from: int(v.from), to: int(v.to), new_group: int(v.new_group),
       status: v.status }));
-  onForm('form-slot-init', (v) => act('init slots', 'POST',
-    v.force ? '/api/slots/init?is_force=1' : '/api/slots/init'));
+  onForm('form-slot-init', (v) => {
+    if (!v.force) {
+      act('init slots', 'POST', '/api/slots/init');
+    } else if (window.confirm('Reset every slot to offline?')) {
+      act('init slots (forced)', 'POST', '/api/slots/init?is_force=1');
+    }
+  });
   onForm('form-migrate', (v) => act(`migrate slots ${v.from}-${v.to}`, 'POST',
     '/api/migrate', { from: int(v.from), to: int(v.to), new_group: int(v.new_group),
       delay: int(v.delay) }));
@@ -489,29 +549,49 @@ function wireForms() {
 }
 
 /* Refresh everything but the overview; slots first, the group table
- * shows slot counts. */
-async function refreshTables() {
-  await refreshSlots();
-  await Promise.all([refreshGroups(), refreshProxies(), refreshTasks()]);
-  $('refresh-state').textContent = `updated ${new Date().toLocaleTimeString()}`;
+ * shows slot counts. A call while a refresh runs makes it run once more
+ * (an action's result must show) and resolves when that is done. */
+let tablesRunning = null;
+let tablesAgain = false;
+
+function refreshTables() {
+  if (tablesRunning) {
+    tablesAgain = true;
+    return tablesRunning;
+  }
+  tablesRunning = (async () => {
+    do {
+      tablesAgain = false;
+      await refreshSlots();
+      await Promise.all([refreshGroups(), refreshProxies(), refreshTasks()]);
+    } while (tablesAgain);
+    $('refresh-state').textContent = `updated ${new Date().toLocaleTimeString()}`;
+  })().finally(() => {
+    tablesRunning = null;
+  });
+  return tablesRunning;
 }
 
+/* Once a second: the overview (so the ops chart keeps its pace), and
+ * every SLOW_EVERY ticks the tables, in the background. */
 let ticks = 0;
-let busy = false;
+let overviewBusy = false;
 
 async function tick() {
-  if (busy || document.hidden) {
+  if (document.hidden) {
     return;
   }
-  busy = true;
+  if (ticks++ % SLOW_EVERY === 0) {
+    refreshTables();
+  }
+  if (overviewBusy) {
+    return;
+  }
+  overviewBusy = true;
   try {
     await refreshOverview();
-    if (ticks % SLOW_EVERY === 0) {
-      await refreshTables();
-    }
-    ticks++;
   } finally {
-    busy = false;
+    overviewBusy = false;
   }
 }
 

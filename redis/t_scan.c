@@ -1,0 +1,117 @@
+/* The engine shared by HSCAN, SSCAN and ZSCAN: walk a container's dict
+ * with a stateless cursor (dict_scan), filter by MATCH, reply
+ * [next-cursor, [element (value|score) ...]]. Also the random sampling of
+ * distinct entries that HRANDFIELD, SRANDMEMBER, SPOP and ZRANDMEMBER
+ * share. Not here: the key space's SCAN (db.c). */
+#include <string.h>
+
+#include "lib/mem.h"
+#include "redis/server.h"
+
+/* Entries collected by one scan step (borrowed from the dict). */
+struct scan_acc {
+    const struct dict_entry **entries;
+    size_t count;
+    size_t cap;
+};
+
+static void scan_collect(void *priv, const struct dict_entry *e)
+{
+    struct scan_acc *acc = priv;
+    if (acc->count == acc->cap) {
+        acc->cap = acc->cap ? acc->cap * 2 : 16;
+        acc->entries = mem_realloc(acc->entries,
+                                   acc->cap * sizeof(*acc->entries));
+    }
+    acc->entries[acc->count++] = e;
+}
+
+void scan_container(struct client *c, struct dict *d, enum scan_values kind)
+{
+    uint64_t cursor;
+    if (db_scan_cursor_or_reply(c, &c->argv[2], &cursor) != 0) {
+        return;
+    }
+    const struct arg *pat = NULL;
+    long long count = 10;
+    for (int i = 3; i < c->argc; i += 2) {
+        if (i + 1 >= c->argc) {
+            reply_syntax_error(c);
+            return;
+        }
+        if (arg_is(&c->argv[i], "count")) {
+            if (arg_ll_or_reply(c, &c->argv[i + 1], &count, NULL) != 0) {
+                return;
+            }
+            if (count < 1) {
+                reply_syntax_error(c);
+                return;
+            }
+        } else if (arg_is(&c->argv[i], "match")) {
+            pat = &c->argv[i + 1];
+            if (pat->len == 1 && pat->ptr[0] == '*') {
+                pat = NULL;
+            }
+        } else {
+            reply_syntax_error(c);
+            return;
+        }
+    }
+    struct scan_acc acc = { NULL, 0, 0 };
+    if (d != NULL) {
+        long long budget = count * 10;
+        do {
+            cursor = dict_scan(d, cursor, scan_collect, &acc);
+        } while (cursor != 0 && budget-- > 0 && acc.count < (size_t)count);
+    } else {
+        cursor = 0;
+    }
+    reply_array(c, 2);
+    reply_bulk_ll(c, (long long)cursor);
+    size_t handle = reply_defer_len(c);
+    long long n = 0;
+    for (size_t i = 0; i < acc.count; i++) {
+        const struct dict_entry *e = acc.entries[i];
+        size_t len = sds_len(e->key);
+        if (pat != NULL &&
+            !util_glob_match(pat->ptr, pat->len, e->key, len, false)) {
+            continue;
+        }
+        reply_bulk(c, e->key, len);
+        n++;
+        if (kind == SCAN_SDS_VALUES) {
+            reply_bulk_sds(c, e->v.ptr);
+            n++;
+        } else if (kind == SCAN_SCORES) {
+            reply_double(c, e->v.d);
+            n++;
+        }
+    }
+    reply_set_array_len(c, handle, n);
+    mem_free(acc.entries);
+}
+
+const struct dict_entry **scan_sample_distinct(struct dict *d, size_t count)
+{
+    size_t size = dict_size(d);
+    const struct dict_entry **all = mem_alloc((size ? size : 1) *
+                                              sizeof(*all));
+    size_t n = 0;
+    struct dict_iter it;
+    dict_iter_init(&it, d);
+    struct dict_entry *e;
+    while ((e = dict_iter_next(&it)) != NULL) {
+        all[n++] = e;
+    }
+    dict_iter_release(&it);
+    if (count > n) {
+        count = n;
+    }
+    for (size_t i = 0; i < count; i++) {
+        size_t j = i + (size_t)(dict_random_u64() % (n - i));
+        const struct dict_entry *t = all[i];
+        all[i] = all[j];
+        all[j] = t;
+    }
+    return all;
+}

@@ -1,0 +1,555 @@
+/* The set type: a dict of members (sds keys, no values, OBJ_ENC_HT). The
+ * container API for sets (server.h) and the commands SADD SREM SMEMBERS
+ * SISMEMBER SMISMEMBER SCARD SPOP SRANDMEMBER SMOVE SINTER SINTERSTORE
+ * SUNION SUNIONSTORE SDIFF SDIFFSTORE SINTERCARD SSCAN. A key never holds
+ * an empty set. SPOP is propagated as the SREM of what it popped, so
+ * replicas remove the same members. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/mem.h"
+#include "redis/server.h"
+
+/* Members, owned; no values. */
+static const struct dict_type set_dict_type = { true, NULL };
+
+/* ------------------------------------------------------------------------
+ * Container API */
+
+struct object *set_type_new(void)
+{
+    return object_new(OBJ_SET, OBJ_ENC_HT, dict_new(&set_dict_type));
+}
+
+/* Add 'len' bytes at 'p' to 'd'; true if new. */
+static bool set_dict_add(struct dict *d, const char *p, size_t len)
+{
+    if (dict_find(d, p, len) != NULL) {
+        return false;
+    }
+    dict_insert(d, sds_new(p, len));
+    return true;
+}
+
+bool set_type_add(struct object *o, const char *p, size_t len)
+{
+    return set_dict_add(o->ptr, p, len);
+}
+
+size_t set_type_len(const struct object *o)
+{
+    return dict_size(o->ptr);
+}
+
+int set_type_each(const struct object *o, container_elem_fn fn, void *priv)
+{
+    struct dict_iter it;
+    dict_iter_init(&it, o->ptr);
+    struct dict_entry *e;
+    int rc = 0;
+    while (rc == 0 && (e = dict_iter_next(&it)) != NULL) {
+        rc = fn(priv, e->key, sds_len(e->key));
+    }
+    dict_iter_release(&it);
+    return rc;
+}
+
+void set_type_free(struct object *o)
+{
+    dict_free(o->ptr);
+}
+
+/* ------------------------------------------------------------------------
+ * Helpers */
+
+/* The set at 'key' for a write, or NULL: '*wrong' tells a WRONGTYPE
+ * (already replied) from a missing key. */
+static struct dict *set_lookup_write(struct client *c, const struct arg *key,
+                                     bool *wrong)
+{
+    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
+    *wrong = false;
+    if (o == NULL) {
+        return NULL;
+    }
+    if (o->type != OBJ_SET) {
+        reply_wrongtype(c);
+        *wrong = true;
+        return NULL;
+    }
+    return o->ptr;
+}
+
+/* The set at 'key' for a read: NULL after replying 'miss' or WRONGTYPE. */
+static struct dict *set_lookup_read(struct client *c, const struct arg *key,
+                                    const char *miss)
+{
+    struct object *o = db_lookup_read_or_reply(c, key, miss);
+    if (o == NULL || object_check_type_or_reply(c, o, OBJ_SET) != 0) {
+        return NULL;
+    }
+    return o->ptr;
+}
+
+static bool set_has(struct dict *d, const struct arg *m)
+{
+    return d != NULL && dict_find(d, m->ptr, m->len) != NULL;
+}
+
+/* After members were removed from 'key': delete it if empty, signal. */
+static void set_after_remove(struct client *c, const char *key, size_t len,
+                             struct dict *d)
+{
+    if (dict_size(d) == 0) {
+        db_delete(c->db, key, len);
+    } else {
+        dict_shrink_if_needed(d);
+        db_signal_modified(c->db, key, len);
+    }
+}
+
+/* Reply every member of 'd' as an array. */
+static void set_reply_members(struct client *c, struct dict *d)
+{
+    reply_array(c, (long long)dict_size(d));
+    struct dict_iter it;
+    dict_iter_init(&it, d);
+    struct dict_entry *e;
+    while ((e = dict_iter_next(&it)) != NULL) {
+        reply_bulk_sds(c, e->key);
+    }
+    dict_iter_release(&it);
+}
+
+/* ------------------------------------------------------------------------
+ * Commands on one set */
+
+/* SADD key member [member ...] */
+void cmd_sadd(struct client *c)
+{
+    const struct arg *key = &c->argv[1];
+    bool wrong;
+    struct dict *d = set_lookup_write(c, key, &wrong);
+    if (wrong) {
+        return;
+    }
+    if (d == NULL) {
+        struct object *o = set_type_new();
+        db_add(c->db, key->ptr, key->len, o);
+        d = o->ptr;
+    }
+    long long added = 0;
+    for (int i = 2; i < c->argc; i++) {
+        added += set_dict_add(d, c->argv[i].ptr, c->argv[i].len);
+    }
+    if (added > 0) {
+        db_signal_modified(c->db, key->ptr, key->len);
+        server.dirty += added;
+    }
+    reply_integer(c, added);
+}
+
+/* SREM key member [member ...] */
+void cmd_srem(struct client *c)
+{
+    const struct arg *key = &c->argv[1];
+    bool wrong;
+    struct dict *d = set_lookup_write(c, key, &wrong);
+    if (d == NULL) {
+        if (!wrong) {
+            reply_integer(c, 0);
+        }
+        return;
+    }
+    long long removed = 0;
+    for (int i = 2; i < c->argc; i++) {
+        removed += dict_delete(d, c->argv[i].ptr, c->argv[i].len);
+    }
+    if (removed > 0) {
+        set_after_remove(c, key->ptr, key->len, d);
+        server.dirty += removed;
+    }
+    reply_integer(c, removed);
+}
+
+/* SMEMBERS key */
+void cmd_smembers(struct client *c)
+{
+    struct dict *d = set_lookup_read(c, &c->argv[1], "*0\r\n");
+    if (d != NULL) {
+        set_reply_members(c, d);
+    }
+}
+
+/* SISMEMBER key member */
+void cmd_sismember(struct client *c)
+{
+    struct dict *d = set_lookup_read(c, &c->argv[1], ":0\r\n");
+    if (d != NULL) {
+        reply_integer(c, set_has(d, &c->argv[2]));
+    }
+}
+
+/* SMISMEMBER key member [member ...] */
+void cmd_smismember(struct client *c)
+{
+    struct object *o = db_lookup_read(c->db, c->argv[1].ptr, c->argv[1].len);
+    if (o != NULL && object_check_type_or_reply(c, o, OBJ_SET) != 0) {
+        return;
+    }
+    reply_array(c, c->argc - 2);
+    for (int i = 2; i < c->argc; i++) {
+        reply_integer(c, set_has(o != NULL ? o->ptr : NULL, &c->argv[i]));
+    }
+}
+
+/* SCARD key */
+void cmd_scard(struct client *c)
+{
+    struct dict *d = set_lookup_read(c, &c->argv[1], ":0\r\n");
+    if (d != NULL) {
+        reply_integer(c, (long long)dict_size(d));
+    }
+}
+
+/* SPOP key [count] */
+void cmd_spop(struct client *c)
+{
+    const struct arg *key = &c->argv[1];
+    long long count = -1;
+    if (c->argc > 3) {
+        reply_syntax_error(c);
+        return;
+    }
+    if (c->argc == 3 &&
+        (resp_parse_ll(c->argv[2].ptr, c->argv[2].len, &count) != 0 ||
+         count < 0)) {
+        reply_error(c, "value is out of range, must be positive");
+        return;
+    }
+    bool wrong;
+    struct dict *d = set_lookup_write(c, key, &wrong);
+    if (wrong) {
+        return;
+    }
+    if (d == NULL) {
+        if (count >= 0) {
+            reply_array(c, 0);
+        } else {
+            reply_null(c);
+        }
+        return;
+    }
+    size_t n = count < 0 ? 1 : (size_t)count;
+    if (n > dict_size(d)) {
+        n = dict_size(d);
+    }
+    if (n == 0) {
+        reply_array(c, 0);
+        return;
+    }
+    /* Unlink the sample first (its entries are borrowed), then free. */
+    const struct dict_entry **sample = scan_sample_distinct(d, n);
+    struct dict_entry **popped = mem_alloc(n * sizeof(*popped));
+    for (size_t i = 0; i < n; i++) {
+        const char *m = sample[i]->key;
+        popped[i] = dict_unlink(d, m, sds_len(m));
+    }
+    mem_free(sample);
+    struct arg *argv = mem_alloc((n + 2) * sizeof(*argv));
+    argv[0] = (struct arg){ "SREM", 4 };
+    argv[1] = *key;
+    if (count >= 0) {
+        reply_array(c, (long long)n);
+    }
+    for (size_t i = 0; i < n; i++) {
+        reply_bulk_sds(c, popped[i]->key);
+        argv[i + 2] = (struct arg){ popped[i]->key, sds_len(popped[i]->key) };
+    }
+    server_propagate(c->db->id, (int)n + 2, argv);
+    c->flags |= CLIENT_PREVENT_PROP;
+    server.dirty += (long long)n;
+    for (size_t i = 0; i < n; i++) {
+        dict_free_unlinked(d, popped[i]);
+    }
+    mem_free(popped);
+    mem_free(argv);
+    set_after_remove(c, key->ptr, key->len, d);
+}
+
+/* SRANDMEMBER key [count] */
+void cmd_srandmember(struct client *c)
+{
+    long long count = 0;
+    if (c->argc > 3) {
+        reply_syntax_error(c);
+        return;
+    }
+    if (c->argc == 3) {
+        if (arg_ll_or_reply(c, &c->argv[2], &count, NULL) != 0) {
+            return;
+        }
+        if (count < -LONG_MAX / 2 || count > LONG_MAX / 2) {
+            reply_error(c, "value is out of range");
+            return;
+        }
+    }
+    struct dict *d = set_lookup_read(c, &c->argv[1],
+                                     c->argc == 3 ? "*0\r\n" : "$-1\r\n");
+    if (d == NULL) {
+        return;
+    }
+    if (c->argc == 2) {
+        reply_bulk_sds(c, dict_random(d)->key);
+    } else if (count < 0) {
+        reply_array(c, -count);
+        for (long long i = 0; i < -count; i++) {
+            reply_bulk_sds(c, dict_random(d)->key);
+        }
+    } else {
+        const struct dict_entry **sample =
+            scan_sample_distinct(d, (size_t)count);
+        long long n = count < (long long)dict_size(d)
+                      ? count : (long long)dict_size(d);
+        reply_array(c, n);
+        for (long long i = 0; i < n; i++) {
+            reply_bulk_sds(c, sample[i]->key);
+        }
+        mem_free(sample);
+    }
+}
+
+/* SMOVE source destination member */
+void cmd_smove(struct client *c)
+{
+    const struct arg *src = &c->argv[1], *dst = &c->argv[2];
+    const struct arg *m = &c->argv[3];
+    bool wrong;
+    struct dict *from = set_lookup_write(c, src, &wrong);
+    if (wrong) {
+        return;
+    }
+    struct dict *to = set_lookup_write(c, dst, &wrong);
+    if (wrong) {
+        return;
+    }
+    if (from == NULL || !set_has(from, m)) {
+        reply_integer(c, 0);
+        return;
+    }
+    if (from == to) {
+        reply_integer(c, 1);
+        return;
+    }
+    dict_delete(from, m->ptr, m->len);
+    set_after_remove(c, src->ptr, src->len, from);
+    if (to == NULL) {
+        struct object *o = set_type_new();
+        db_add(c->db, dst->ptr, dst->len, o);
+        to = o->ptr;
+    }
+    set_dict_add(to, m->ptr, m->len);
+    db_signal_modified(c->db, dst->ptr, dst->len);
+    server.dirty++;
+    reply_integer(c, 1);
+}
+
+/* SSCAN key cursor [MATCH pattern] [COUNT count] */
+void cmd_sscan(struct client *c)
+{
+    struct object *o = db_lookup_read(c->db, c->argv[1].ptr, c->argv[1].len);
+    if (o != NULL && object_check_type_or_reply(c, o, OBJ_SET) != 0) {
+        return;
+    }
+    scan_container(c, o != NULL ? o->ptr : NULL, SCAN_KEYS_ONLY);
+}
+
+/* ------------------------------------------------------------------------
+ * Algebra: SINTER, SUNION, SDIFF and their STORE forms, SINTERCARD */
+
+enum set_op { SET_INTER, SET_UNION, SET_DIFF };
+
+/* Look up 'count' keys from 'keys' into 'sets' (NULL for a missing key).
+ * Returns -1 after a WRONGTYPE reply. */
+static int set_lookup_many(struct client *c, const struct arg *keys,
+                           int count, struct dict **sets)
+{
+    for (int i = 0; i < count; i++) {
+        struct object *o = db_lookup_read(c->db, keys[i].ptr, keys[i].len);
+        if (o != NULL && o->type != OBJ_SET) {
+            reply_wrongtype(c);
+            return -1;
+        }
+        sets[i] = o != NULL ? o->ptr : NULL;
+    }
+    return 0;
+}
+
+static int set_cmp_size(const void *a, const void *b)
+{
+    size_t x = dict_size(*(struct dict *const *)a);
+    size_t y = dict_size(*(struct dict *const *)b);
+    return x < y ? -1 : x > y;
+}
+
+/* True if 'm' is in every set of 'sets[1..count-1]'. */
+static bool set_in_all(struct dict **sets, int count, const char *m)
+{
+    size_t len = sds_len(m);
+    for (int j = 1; j < count; j++) {
+        if (dict_find(sets[j], m, len) == NULL) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The result of 'op' over 'sets' as a new dict (owned), stopping at
+ * 'limit' members for an intersection (0: no limit). */
+static struct dict *set_compute(enum set_op op, struct dict **sets,
+                                int count, size_t limit)
+{
+    struct dict *out = dict_new(&set_dict_type);
+    struct dict_iter it;
+    struct dict_entry *e;
+    if (op == SET_INTER) {
+        for (int i = 0; i < count; i++) {
+            if (sets[i] == NULL) {
+                return out;
+            }
+        }
+        qsort(sets, (size_t)count, sizeof(*sets), set_cmp_size);
+        dict_iter_init(&it, sets[0]);
+        while ((e = dict_iter_next(&it)) != NULL &&
+               (limit == 0 || dict_size(out) < limit)) {
+            if (set_in_all(sets, count, e->key)) {
+                set_dict_add(out, e->key, sds_len(e->key));
+            }
+        }
+        dict_iter_release(&it);
+        return out;
+    }
+    for (int i = 0; i < count; i++) {
+        if (sets[i] == NULL) {
+            continue;
+        }
+        if (op == SET_DIFF && i > 0) {
+            break;
+        }
+        dict_iter_init(&it, sets[i]);
+        while ((e = dict_iter_next(&it)) != NULL) {
+            bool keep = true;
+            for (int j = 1; op == SET_DIFF && keep && j < count; j++) {
+                keep = sets[j] == NULL ||
+                       dict_find(sets[j], e->key, sds_len(e->key)) == NULL;
+            }
+            if (keep) {
+                set_dict_add(out, e->key, sds_len(e->key));
+            }
+        }
+        dict_iter_release(&it);
+    }
+    return out;
+}
+
+/* S<op> key [key ...] (dst NULL) or S<op>STORE destination key [key ...] */
+static void set_op_generic(struct client *c, enum set_op op,
+                           const struct arg *dst, int first)
+{
+    int count = c->argc - first;
+    struct dict **sets = mem_alloc((size_t)count * sizeof(*sets));
+    if (set_lookup_many(c, &c->argv[first], count, sets) != 0) {
+        mem_free(sets);
+        return;
+    }
+    struct dict *out = set_compute(op, sets, count, 0);
+    mem_free(sets);
+    if (dst == NULL) {
+        set_reply_members(c, out);
+        dict_free(out);
+        return;
+    }
+    long long n = (long long)dict_size(out);
+    if (n > 0) {
+        db_set_key(c->db, dst->ptr, dst->len,
+                   object_new(OBJ_SET, OBJ_ENC_HT, out), false);
+    } else {
+        dict_free(out);
+        db_delete(c->db, dst->ptr, dst->len);
+    }
+    server.dirty++;
+    reply_integer(c, n);
+}
+
+void cmd_sinter(struct client *c)
+{
+    set_op_generic(c, SET_INTER, NULL, 1);
+}
+
+void cmd_sinterstore(struct client *c)
+{
+    set_op_generic(c, SET_INTER, &c->argv[1], 2);
+}
+
+void cmd_sunion(struct client *c)
+{
+    set_op_generic(c, SET_UNION, NULL, 1);
+}
+
+void cmd_sunionstore(struct client *c)
+{
+    set_op_generic(c, SET_UNION, &c->argv[1], 2);
+}
+
+void cmd_sdiff(struct client *c)
+{
+    set_op_generic(c, SET_DIFF, NULL, 1);
+}
+
+void cmd_sdiffstore(struct client *c)
+{
+    set_op_generic(c, SET_DIFF, &c->argv[1], 2);
+}
+
+/* SINTERCARD numkeys key [key ...] [LIMIT limit] */
+void cmd_sintercard(struct client *c)
+{
+    long long numkeys, limit = 0;
+    if (arg_ll_or_reply(c, &c->argv[1], &numkeys, NULL) != 0) {
+        return;
+    }
+    if (numkeys <= 0) {
+        reply_error(c, "numkeys should be greater than 0");
+        return;
+    }
+    if (numkeys > c->argc - 2) {
+        reply_error(c, "Number of keys can't be greater than number of "
+                       "args");
+        return;
+    }
+    for (int i = 2 + (int)numkeys; i < c->argc; i += 2) {
+        if (arg_is(&c->argv[i], "limit") && i + 1 < c->argc) {
+            if (arg_ll_or_reply(c, &c->argv[i + 1], &limit, NULL) != 0) {
+                return;
+            }
+            if (limit < 0) {
+                reply_error(c, "LIMIT can't be negative");
+                return;
+            }
+        } else {
+            reply_syntax_error(c);
+            return;
+        }
+    }
+    struct dict **sets = mem_alloc((size_t)numkeys * sizeof(*sets));
+    if (set_lookup_many(c, &c->argv[2], (int)numkeys, sets) != 0) {
+        mem_free(sets);
+        return;
+    }
+    struct dict *out = set_compute(SET_INTER, sets, (int)numkeys,
+                                   (size_t)limit);
+    mem_free(sets);
+    reply_integer(c, (long long)dict_size(out));
+    dict_free(out);
+}

@@ -1,0 +1,318 @@
+/* The skiplist of sorted sets: see zskiplist.h. Each node gets a random
+ * height (each extra level with probability 1/4); every forward pointer
+ * records how many nodes it jumps (its span), so walking down from the
+ * top level and adding spans gives a node's rank. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/mem.h"
+#include "redis/sds.h"
+#include "redis/zskiplist.h"
+
+static struct zsl_node *zsl_node_new(int level, double score, char *member)
+{
+    struct zsl_node *n = mem_calloc(1, sizeof(*n) +
+                                    (size_t)level * sizeof(n->level[0]));
+    n->score = score;
+    n->member = member;
+    return n;
+}
+
+struct zsl *zsl_new(void)
+{
+    struct zsl *zsl = mem_calloc(1, sizeof(*zsl));
+    zsl->level = 1;
+    zsl->header = zsl_node_new(ZSL_MAX_LEVEL, 0, NULL);
+    return zsl;
+}
+
+void zsl_free(struct zsl *zsl)
+{
+    struct zsl_node *n = zsl->header->level[0].forward;
+    while (n != NULL) {
+        struct zsl_node *next = n->level[0].forward;
+        sds_free(n->member);
+        mem_free(n);
+        n = next;
+    }
+    mem_free(zsl->header);
+    mem_free(zsl);
+}
+
+static int zsl_random_level(void)
+{
+    int level = 1;
+    while (level < ZSL_MAX_LEVEL && (random() & 3) == 0) {
+        level++;
+    }
+    return level;
+}
+
+/* Compare member bytes like memcmp, a shorter prefix first. */
+static int zsl_cmp_bytes(const char *a, size_t alen, const char *b,
+                         size_t blen)
+{
+    int c = memcmp(a, b, alen < blen ? alen : blen);
+    if (c != 0) {
+        return c;
+    }
+    return alen < blen ? -1 : alen > blen;
+}
+
+/* True if node 'n' sorts before ('score', 'member'). */
+static bool zsl_before(const struct zsl_node *n, double score,
+                       const char *member, size_t len)
+{
+    return n->score < score ||
+           (n->score == score &&
+            zsl_cmp_bytes(n->member, sds_len(n->member), member, len) < 0);
+}
+
+struct zsl_node *zsl_insert(struct zsl *zsl, double score, char *member)
+{
+    struct zsl_node *update[ZSL_MAX_LEVEL];
+    size_t rank[ZSL_MAX_LEVEL];
+    struct zsl_node *x = zsl->header;
+    size_t len = sds_len(member);
+    for (int i = zsl->level - 1; i >= 0; i--) {
+        rank[i] = i == zsl->level - 1 ? 0 : rank[i + 1];
+        while (x->level[i].forward != NULL &&
+               zsl_before(x->level[i].forward, score, member, len)) {
+            rank[i] += x->level[i].span;
+            x = x->level[i].forward;
+        }
+        update[i] = x;
+    }
+    int level = zsl_random_level();
+    if (level > zsl->level) {
+        for (int i = zsl->level; i < level; i++) {
+            rank[i] = 0;
+            update[i] = zsl->header;
+            update[i]->level[i].span = zsl->length;
+        }
+        zsl->level = level;
+    }
+    x = zsl_node_new(level, score, member);
+    for (int i = 0; i < level; i++) {
+        x->level[i].forward = update[i]->level[i].forward;
+        update[i]->level[i].forward = x;
+        x->level[i].span = update[i]->level[i].span - (rank[0] - rank[i]);
+        update[i]->level[i].span = rank[0] - rank[i] + 1;
+    }
+    for (int i = level; i < zsl->level; i++) {
+        update[i]->level[i].span++;
+    }
+    x->backward = update[0] == zsl->header ? NULL : update[0];
+    if (x->level[0].forward != NULL) {
+        x->level[0].forward->backward = x;
+    } else {
+        zsl->tail = x;
+    }
+    zsl->length++;
+    return x;
+}
+
+/* Unlink node 'x' given its predecessors 'update' at every level. */
+static void zsl_unlink(struct zsl *zsl, struct zsl_node *x,
+                       struct zsl_node **update)
+{
+    for (int i = 0; i < zsl->level; i++) {
+        if (update[i]->level[i].forward == x) {
+            update[i]->level[i].span += x->level[i].span - 1;
+            update[i]->level[i].forward = x->level[i].forward;
+        } else {
+            update[i]->level[i].span--;
+        }
+    }
+    if (x->level[0].forward != NULL) {
+        x->level[0].forward->backward = x->backward;
+    } else {
+        zsl->tail = x->backward;
+    }
+    while (zsl->level > 1 &&
+           zsl->header->level[zsl->level - 1].forward == NULL) {
+        zsl->level--;
+    }
+    zsl->length--;
+}
+
+char *zsl_delete(struct zsl *zsl, double score, const char *member,
+                 size_t len)
+{
+    struct zsl_node *update[ZSL_MAX_LEVEL];
+    struct zsl_node *x = zsl->header;
+    for (int i = zsl->level - 1; i >= 0; i--) {
+        while (x->level[i].forward != NULL &&
+               zsl_before(x->level[i].forward, score, member, len)) {
+            x = x->level[i].forward;
+        }
+        update[i] = x;
+    }
+    x = x->level[0].forward;
+    if (x == NULL || x->score != score ||
+        zsl_cmp_bytes(x->member, sds_len(x->member), member, len) != 0) {
+        return NULL;
+    }
+    zsl_unlink(zsl, x, update);
+    char *m = x->member;
+    mem_free(x);
+    return m;
+}
+
+struct zsl_node *zsl_update_score(struct zsl *zsl, double score,
+                                  const char *member, size_t len,
+                                  double new_score)
+{
+    char *m = zsl_delete(zsl, score, member, len);
+    return zsl_insert(zsl, new_score, m);
+}
+
+size_t zsl_rank(const struct zsl *zsl, double score, const char *member,
+                size_t len)
+{
+    size_t rank = 0;
+    const struct zsl_node *x = zsl->header;
+    for (int i = zsl->level - 1; i >= 0; i--) {
+        while (x->level[i].forward != NULL &&
+               (zsl_before(x->level[i].forward, score, member, len) ||
+                (x->level[i].forward->score == score &&
+                 zsl_cmp_bytes(x->level[i].forward->member,
+                               sds_len(x->level[i].forward->member),
+                               member, len) == 0))) {
+            rank += x->level[i].span;
+            x = x->level[i].forward;
+        }
+        if (x != zsl->header && x->score == score &&
+            zsl_cmp_bytes(x->member, sds_len(x->member), member, len) == 0) {
+            return rank;
+        }
+    }
+    return 0;
+}
+
+struct zsl_node *zsl_by_rank(const struct zsl *zsl, size_t rank)
+{
+    size_t traversed = 0;
+    struct zsl_node *x = zsl->header;
+    if (rank == 0 || rank > zsl->length) {
+        return NULL;
+    }
+    for (int i = zsl->level - 1; i >= 0; i--) {
+        while (x->level[i].forward != NULL &&
+               traversed + x->level[i].span <= rank) {
+            traversed += x->level[i].span;
+            x = x->level[i].forward;
+        }
+        if (traversed == rank) {
+            return x;
+        }
+    }
+    return NULL;
+}
+
+bool zsl_score_gte_min(double v, const struct zsl_range *r)
+{
+    return r->min_ex ? v > r->min : v >= r->min;
+}
+
+bool zsl_score_lte_max(double v, const struct zsl_range *r)
+{
+    return r->max_ex ? v < r->max : v <= r->max;
+}
+
+/* True if no score can be in 'r'. */
+static bool zsl_range_empty(const struct zsl *zsl, const struct zsl_range *r)
+{
+    if (r->min > r->max || (r->min == r->max && (r->min_ex || r->max_ex))) {
+        return true;
+    }
+    const struct zsl_node *first = zsl->header->level[0].forward;
+    return zsl->tail == NULL || !zsl_score_gte_min(zsl->tail->score, r) ||
+           !zsl_score_lte_max(first->score, r);
+}
+
+struct zsl_node *zsl_first_in_range(const struct zsl *zsl,
+                                    const struct zsl_range *r)
+{
+    if (zsl_range_empty(zsl, r)) {
+        return NULL;
+    }
+    struct zsl_node *x = zsl->header;
+    for (int i = zsl->level - 1; i >= 0; i--) {
+        while (x->level[i].forward != NULL &&
+               !zsl_score_gte_min(x->level[i].forward->score, r)) {
+            x = x->level[i].forward;
+        }
+    }
+    x = x->level[0].forward;
+    return x != NULL && zsl_score_lte_max(x->score, r) ? x : NULL;
+}
+
+struct zsl_node *zsl_last_in_range(const struct zsl *zsl,
+                                   const struct zsl_range *r)
+{
+    if (zsl_range_empty(zsl, r)) {
+        return NULL;
+    }
+    struct zsl_node *x = zsl->header;
+    for (int i = zsl->level - 1; i >= 0; i--) {
+        while (x->level[i].forward != NULL &&
+               zsl_score_lte_max(x->level[i].forward->score, r)) {
+            x = x->level[i].forward;
+        }
+    }
+    return x != zsl->header && zsl_score_gte_min(x->score, r) ? x : NULL;
+}
+
+/* Compare 'm' with a lex bound: <0, 0, >0. */
+static int zsl_lex_cmp(const char *m, size_t len, const struct zsl_lex_bound *b)
+{
+    if (b->inf != 0) {
+        return -b->inf;
+    }
+    return zsl_cmp_bytes(m, len, b->p, b->len);
+}
+
+bool zsl_lex_gte_min(const char *m, size_t len, const struct zsl_lex_range *r)
+{
+    int c = zsl_lex_cmp(m, len, &r->min);
+    return r->min.ex ? c > 0 : c >= 0;
+}
+
+bool zsl_lex_lte_max(const char *m, size_t len, const struct zsl_lex_range *r)
+{
+    int c = zsl_lex_cmp(m, len, &r->max);
+    return r->max.ex ? c < 0 : c <= 0;
+}
+
+struct zsl_node *zsl_first_in_lex(const struct zsl *zsl,
+                                  const struct zsl_lex_range *r)
+{
+    struct zsl_node *x = zsl->header;
+    for (int i = zsl->level - 1; i >= 0; i--) {
+        while (x->level[i].forward != NULL &&
+               !zsl_lex_gte_min(x->level[i].forward->member,
+                                sds_len(x->level[i].forward->member), r)) {
+            x = x->level[i].forward;
+        }
+    }
+    x = x->level[0].forward;
+    return x != NULL && zsl_lex_lte_max(x->member, sds_len(x->member), r)
+           ? x : NULL;
+}
+
+struct zsl_node *zsl_last_in_lex(const struct zsl *zsl,
+                                 const struct zsl_lex_range *r)
+{
+    struct zsl_node *x = zsl->header;
+    for (int i = zsl->level - 1; i >= 0; i--) {
+        while (x->level[i].forward != NULL &&
+               zsl_lex_lte_max(x->level[i].forward->member,
+                               sds_len(x->level[i].forward->member), r)) {
+            x = x->level[i].forward;
+        }
+    }
+    return x != zsl->header && zsl_lex_gte_min(x->member,
+                                               sds_len(x->member), r)
+           ? x : NULL;
+}

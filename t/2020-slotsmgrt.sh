@@ -1,0 +1,258 @@
+#!/bin/sh
+test_description='Codis slot migration: SLOTSMGRT* on the source, SLOTSRESTORE on the target'
+. "$(dirname "$0")/lib.sh"
+. "$TEST_DIRECTORY/lib-server.sh"
+. "$TEST_DIRECTORY/lib-redis.sh"
+
+# src / dst ARGS...: redis-cli against the source / the target.
+src() {
+    redis-cli -p "$SRC_PORT" "$@"
+}
+dst() {
+    redis-cli -p "$DST_PORT" "$@"
+}
+
+# py SCRIPT-ARGS...: run python3-redis code from stdin with the ports.
+py() {
+    "$KEYS_PYTHON" - "$SRC_PORT" "$DST_PORT" "$@"
+}
+
+test_expect_success PYREDIS 'start a source and a target' '
+    start_server && SRC_PORT=$SERVER_PORT &&
+    start_server && DST_PORT=$SERVER_PORT
+'
+
+test_expect_success PYREDIS 'fill slot 100 and other slots, some keys with TTLs' '
+    py <<-\PYEOF
+	import sys, zlib, redis
+	r = redis.Redis(port=int(sys.argv[1]))
+	p = r.pipeline(transaction=False)
+	n = i = 0
+	while n < 500:
+	    key = "slot100:%d" % i
+	    i += 1
+	    if zlib.crc32(key.encode()) % 1024 != 100:
+	        continue
+	    p.set(key, "value-%d" % n)
+	    if n % 5 == 0:
+	        p.pexpire(key, 600000)
+	    n += 1
+	for j in range(300):
+	    key = "other:%d" % j
+	    if zlib.crc32(key.encode()) % 1024 != 100:
+	        p.set(key, j)
+	p.execute()
+	PYEOF
+    src slotsinfo 100 1 >info &&
+    printf "100\n500\n" >expect &&
+    test_cmp expect info &&
+    src dbsize >before-size
+'
+
+test_expect_success PYREDIS 'SLOTSMGRTSLOT moves every key of the slot while others write' '
+    py >writer.out <<-\PYEOF &
+	import os, sys, zlib, redis
+	r = redis.Redis(port=int(sys.argv[1]))
+	r.set("writer-started", 1)
+	n = 0
+	while not os.path.exists("stop-writer"):
+	    key = "w:%d" % n
+	    if zlib.crc32(key.encode()) % 1024 != 100:
+	        r.set(key, n)
+	    n += 1
+	print(n)
+	PYEOF
+    WRITER=$! &&
+    test_when_finished "touch stop-writer; wait $WRITER" &&
+    wait_until "test \"\$(src exists writer-started)\" = 1" &&
+    py >moves <<-\PYEOF &&
+	import sys, redis
+	r = redis.Redis(port=int(sys.argv[1]))
+	dst = int(sys.argv[2])
+	calls = 0
+	while True:
+	    moved, left = r.execute_command("SLOTSMGRTSLOT", "127.0.0.1", dst,
+	                                    1000, 100)
+	    calls += 1
+	    assert moved == 1, (moved, left)
+	    if left == 0:
+	        break
+	print(calls)
+	PYEOF
+    touch stop-writer && wait $WRITER &&
+    echo 500 >expect &&
+    test_cmp expect moves &&
+    src slotsinfo 100 1 >info &&
+    test -z "$(cat info)" &&
+    dst slotsinfo >info &&
+    printf "100\n500\n" >expect &&
+    test_cmp expect info
+'
+
+test_expect_success PYREDIS 'values and TTLs arrived intact; nothing else moved' '
+    py <<-\PYEOF
+	import sys, zlib, redis
+	s = redis.Redis(port=int(sys.argv[1]))
+	d = redis.Redis(port=int(sys.argv[2]))
+	keys = d.keys("*")
+	assert len(keys) == 500, len(keys)
+	with_ttl = 0
+	for k in keys:
+	    assert k.startswith(b"slot100:"), k
+	    assert d.get(k).startswith(b"value-")
+	    ttl = d.pttl(k)
+	    if ttl > 0:
+	        with_ttl += 1
+	        assert 590000 < ttl <= 600000, ttl
+	    assert s.exists(k) == 0
+	assert with_ttl == 100, with_ttl
+	others = s.keys("other:*")
+	assert len(others) == len([j for j in range(300) if
+	    zlib.crc32(b"other:%d" % j) % 1024 != 100])
+	PYEOF
+'
+
+test_expect_success PYREDIS 'the writer lost nothing' '
+    py $(cat writer.out) <<-\PYEOF
+	import sys, zlib, redis
+	s = redis.Redis(port=int(sys.argv[1]))
+	n = int(sys.argv[3])
+	want = [i for i in range(n) if zlib.crc32(b"w:%d" % i) % 1024 != 100]
+	assert n > 0 and len(s.keys("w:*")) == len(want), (n, len(want))
+	PYEOF
+'
+
+test_expect_success 'SLOTSCHECK agrees on both sides' '
+    src slotscheck >out && dst slotscheck >>out &&
+    printf "OK\nOK\n" >expect &&
+    test_cmp expect out
+'
+
+test_expect_success 'SLOTSMGRTTAGONE moves the keys sharing a tag, not others' '
+    src set "{user1000}.following" a &&
+    src set "{user1000}.followers" b &&
+    src set "x{user1000}y" c &&
+    src pexpire "x{user1000}y" 500000 &&
+    src set user1000 untagged &&
+    src slotsmgrttagone 127.0.0.1 $DST_PORT 1000 "{user1000}.following" >out &&
+    echo 3 >expect &&
+    test_cmp expect out &&
+    dst get "x{user1000}y" >out && echo c >expect && test_cmp expect out &&
+    test "$(dst pttl "x{user1000}y")" -gt 400000 &&
+    test "$(src exists "{user1000}.followers")" = 0 &&
+    test "$(src get user1000)" = untagged &&
+    src slotsmgrttagone 127.0.0.1 $DST_PORT 1000 nosuchkey >out &&
+    echo 0 >expect &&
+    test_cmp expect out
+'
+
+test_expect_success 'SLOTSMGRTTAGSLOT empties a slot of tagged and untagged keys' '
+    for i in 1 2 3 4 5 6; do src set "{user1000}:$i" $i || return 1; done &&
+    src slotsinfo 870 1 >info &&
+    test "$(sed -n 1p info)" = 870 &&
+    total=$(( $(sed -n 2p info) + 3 )) &&
+    src slotsmgrttagslot 127.0.0.1 $DST_PORT 0 870 >first &&
+    left=$(sed -n 2p first) &&
+    while test "$left" != 0; do
+        src slotsmgrttagslot 127.0.0.1 $DST_PORT 0 870 >out &&
+        left=$(sed -n 2p out) || return 1
+    done &&
+    src slotsinfo 870 1 >info &&
+    test -z "$(cat info)" &&
+    dst slotsinfo 870 1 >info &&
+    printf "870\n$total\n" >expect &&
+    test_cmp expect info &&
+    src slotsmgrttagslot 127.0.0.1 $DST_PORT 0 870 >out &&
+    printf "0\n0\n" >expect &&
+    test_cmp expect out
+'
+
+test_expect_success 'SLOTSMGRTONE of a missing key is 0; bad arguments fail' '
+    src slotsmgrtone 127.0.0.1 $DST_PORT 100 nokey >out &&
+    echo 0 >expect && test_cmp expect out &&
+    src slotsmgrtslot 127.0.0.1 $DST_PORT 100 1024 >out &&
+    grep "ERR invalid slot number = 1024" out &&
+    src slotsmgrtslot 127.0.0.1 $DST_PORT -1 1 >out &&
+    grep "ERR invalid timeout = -1" out &&
+    src set lonely 1 &&
+    src slotsmgrtone 127.0.0.1 $(free_port) 100 lonely >out &&
+    grep "ERR Can.t connect to target node" out &&
+    test "$(src get lonely)" = 1
+'
+
+test_expect_success PYREDIS 'the batched -ASYNC commands move a slot in batches' '
+    py <<-\PYEOF
+	import sys, zlib, redis
+	s = redis.Redis(port=int(sys.argv[1]))
+	d = redis.Redis(port=int(sys.argv[2]))
+	dst = int(sys.argv[2])
+	keys = [k for k in ("b:%d" % i for i in range(200000))
+	        if zlib.crc32(k.encode()) % 1024 == 7][:250]
+	for k in keys:
+	    s.set(k, k)
+	s.pexpire(keys[0], 300000)
+	s.set("{bt}x", 1)
+	s.set("{bt}y", 2)
+	before = s.execute_command("SLOTSINFO", 7, 1)[0][1]
+	assert before >= len(keys) > 150, (before, len(keys))
+	moved, left = s.execute_command("SLOTSMGRTSLOT-ASYNC", "127.0.0.1",
+	                                dst, 0, 0, 0, 7, 100)
+	assert (moved, left) == (100, before - 100), (moved, left)
+	while left:
+	    moved, left = s.execute_command("SLOTSMGRTSLOT-ASYNC", "127.0.0.1",
+	                                    dst, 0, 0, 300, 7, 0)
+	for k in keys:
+	    assert d.get(k) == k.encode() and not s.exists(k)
+	assert 290000 < d.pttl(keys[0]) <= 300000
+	n = s.execute_command("SLOTSMGRTTAGONE-ASYNC", "127.0.0.1", dst, 0, 0,
+	                      0, "{bt}x", "nokey")
+	assert n == 2 and d.get("{bt}y") == b"2", n
+	assert s.execute_command("SLOTSMGRT-ASYNC-FENCE") in (b"OK", True)
+	assert s.execute_command("SLOTSMGRT-ASYNC-STATUS") is None
+	assert s.execute_command("SLOTSMGRT-ASYNC-CANCEL") == 0
+	for bad, field in (([0, 0, 0, 0], "port"), ([dst, -1, 0, 0], "timeout"),
+	                   ([dst, 0, 600000, 0], "maxbulks")):
+	    try:
+	        s.execute_command("SLOTSMGRTONE-ASYNC", "127.0.0.1", *bad, "k")
+	        assert False, field
+	    except redis.ResponseError as e:
+	        assert str(e).startswith("invalid value of " + field), str(e)
+	PYEOF
+'
+
+test_expect_success PYREDIS 'SLOTSRESTORE checks every payload before writing any' '
+    py <<-\PYEOF
+	import sys, redis
+	s = redis.Redis(port=int(sys.argv[1]))
+	d = redis.Redis(port=int(sys.argv[2]))
+	s.set("p", "payload")
+	good = s.dump("p")
+	def err(*args):
+	    try:
+	        d.execute_command("SLOTSRESTORE", *args)
+	    except redis.ResponseError as e:
+	        return str(e)
+	    return "no error"
+	assert err("a", -1, good) == "invalid ttl value, must be >= 0"
+	assert err("a", 0, good, "b", 0, b"junk") == \
+	    "dump payload version or checksum are wrong"
+	assert d.exists("a") == 0
+	assert "wrong number of arguments" in err("a", 0)
+	d.set("c", "old")
+	assert d.execute_command("SLOTSRESTORE", "c", 0, good, "e", 5000, good)
+	assert d.get("c") == b"payload" and 0 < d.pttl("e") <= 5000
+	PYEOF
+'
+
+test_expect_success PYREDIS 'migration authenticates when both sides need a password' '
+    start_server --requirepass secret && SRC_PORT=$SERVER_PORT &&
+    start_server --requirepass secret && DST_PORT=$SERVER_PORT &&
+    src -a secret --no-auth-warning set "{a}1" one &&
+    src -a secret --no-auth-warning set "{a}2" two &&
+    src -a secret --no-auth-warning slotsmgrttagone 127.0.0.1 $DST_PORT 1000 "{a}1" >out &&
+    echo 2 >expect && test_cmp expect out &&
+    dst -a secret --no-auth-warning get "{a}2" >out &&
+    echo two >expect && test_cmp expect out
+'
+
+test_done

@@ -329,6 +329,19 @@ test_expect_success SLOTSMGRT 'a balanced cluster rebalances to itself' '
     test "$(tr -d " \n" <tasks)" = "[]"
 '
 
+test_expect_success SLOTSMGRT 'with maxmemory on every master, rebalance weighs by it' '
+    redis-cli -p ${S1#*:} config set maxmemory 511mb &&
+    redis-cli -p ${S2#*:} config set maxmemory 513mb &&
+    codis-config slot rebalance --delay=0 >out &&
+    test_cmp expect_ok out &&
+    wait_tasks_done &&
+    slot_counts >after &&
+    printf "1 511\n2 513\n" >expect &&
+    test_cmp expect after &&
+    grep "weighted by maxmemory: 1 slots to move" dashboard.log &&
+    check_placement
+'
+
 test_expect_success 'bad migrate requests are JSON errors and CLI failures' '
     test_expect_code 1 codis-config slot migrate 5 2 2 2>err &&
     grep "invalid slot range 5-2" err &&

@@ -342,6 +342,38 @@ test_expect_success SLOTSMGRT 'with maxmemory on every master, rebalance weighs 
     check_placement
 '
 
+# task_id SLOT: the id of the queued task of SLOT (from the file tasks).
+task_id() {
+    python3 -c "
+import json, sys
+print([t[\"id\"] for t in json.load(open(\"tasks\")) if t[\"slot_id\"] == $1][0])"
+}
+
+test_expect_success SLOTSMGRT 'a queued task can be removed; a group it targets cannot' '
+    start_codis_server && S3=$SERVER_ADDR &&
+    codis-config server add 3 $S3 master &&
+    keys_for_slots 50 50 40 >slow3 &&
+    fill ${S1#*:} slow3 &&
+    codis-config slot migrate 50 50 2 --delay=50 >out &&
+    codis-config slot migrate 51 51 3 >out &&
+    wait_until task_moved_some &&
+    test_expect_code 1 codis-config server remove-group 3 2>err &&
+    grep "group 3 is the target of migrate task" err &&
+    dashboard_api GET /api/migrate/tasks >tasks &&
+    dashboard_api DELETE /api/migrate/task/$(task_id 50) >body &&
+    echo 409 >expect && test_cmp expect status &&
+    grep "slot 50 is being migrated\|is running" body &&
+    dashboard_api DELETE /api/migrate/task/$(task_id 51) >body &&
+    echo 200 >expect && test_cmp expect status &&
+    wait_tasks_done &&
+    codis-config slot info 51 >out &&
+    grep "\"group_id\": 1," out &&
+    codis-config slot info 50 >out &&
+    grep "\"group_id\": 2," out &&
+    codis-config server remove-group 3 >out &&
+    test_cmp expect_ok out
+'
+
 test_expect_success 'bad migrate requests are JSON errors and CLI failures' '
     test_expect_code 1 codis-config slot migrate 5 2 2 2>err &&
     grep "invalid slot range 5-2" err &&

@@ -161,7 +161,7 @@ test_expect_success SLAVEOF,CHROMIUM 'a slave added with the form is promoted by
 	echo offline >expect &&
 	test_cmp expect cdp.out &&
 	dashboard_api GET /api/server_group/3 >group &&
-	grep -A1 "\"type\": \"master\"" group >master &&
+	grep -A2 "\"type\": \"master\"" group >master &&
 	grep "$S4" master
 '
 

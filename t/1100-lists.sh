@@ -496,4 +496,10 @@ test_expect_success REDIS_REF 'list replies and errors match redis-server' '
     compare_with_ref ref.txt
 '
 
+test_expect_success 'every key is still in the slot index' '
+    cli slotscheck >actual &&
+    echo OK >expect &&
+    test_cmp expect actual
+'
+
 test_done

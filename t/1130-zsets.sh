@@ -341,4 +341,10 @@ test_expect_success 'redis-benchmark runs lpush,lpop,sadd,hset,spop,zadd' '
     server_alive
 '
 
+test_expect_success 'every key is still in the slot index' '
+    cli slotscheck >actual &&
+    echo OK >expect &&
+    test_cmp expect actual
+'
+
 test_done

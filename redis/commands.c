@@ -81,6 +81,14 @@ void cmd_bitpos(struct client *c);
 void cmd_save(struct client *c);
 void cmd_bgsave(struct client *c);
 void cmd_lastsave(struct client *c);
+/* replication.c, replica.c, aof.c */
+void cmd_replconf(struct client *c);
+void cmd_psync(struct client *c);
+void cmd_sync(struct client *c);
+void cmd_role(struct client *c);
+void cmd_wait(struct client *c);
+void cmd_replicaof(struct client *c);
+void cmd_bgrewriteaof(struct client *c);
 /* t_list.c */
 void cmd_lpush(struct client *c);
 void cmd_rpush(struct client *c);
@@ -361,6 +369,27 @@ static const struct command commands[] = {
       "Count set bits in a string" },
     { "bitpos", cmd_bitpos, -3, R, 1, 1, 1, "bitmap",
       "Find first bit set or clear in a string" },
+    /* replication and persistence (replication.c, replica.c, aof.c) */
+    { "replconf", cmd_replconf, -1, A | CMD_NOSCRIPT | ANY, 0, 0, 0,
+      "server", "An internal command for configuring the replication "
+      "stream" },
+    { "psync", cmd_psync, -3, A | CMD_NOSCRIPT | ANY, 0, 0, 0, "server",
+      "An internal command used in replication" },
+    { "sync", cmd_sync, 1, A | CMD_NOSCRIPT | ANY, 0, 0, 0, "server",
+      "An internal command used in replication" },
+    { "replicaof", cmd_replicaof, 3, A | CMD_NOSCRIPT | CMD_STALE, 0, 0, 0,
+      "server", "Make the server a replica of another instance, or promote "
+      "it as master" },
+    { "slaveof", cmd_replicaof, 3, A | CMD_NOSCRIPT | CMD_STALE, 0, 0, 0,
+      "server", "Make the server a replica of another instance, or promote "
+      "it as master" },
+    { "role", cmd_role, 1, CMD_NOSCRIPT | F | ANY, 0, 0, 0, "server",
+      "Return the role of the instance in the context of replication" },
+    { "wait", cmd_wait, 3, CMD_NOSCRIPT, 0, 0, 0, "generic",
+      "Wait for the synchronous replication of all the write commands sent "
+      "in the context of the current connection" },
+    { "bgrewriteaof", cmd_bgrewriteaof, 1, A | CMD_NOSCRIPT, 0, 0, 0,
+      "server", "Asynchronously rewrite the append-only file" },
     /* list (t_list.c) */
     { "lpush", cmd_lpush, -3, W | M | F, 1, 1, 1, "list",
       "Prepend one or multiple elements to a list" },

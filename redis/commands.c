@@ -212,6 +212,7 @@ void cmd_slotsmgrt_async_fence(struct client *c);
 void cmd_slotsmgrt_async_cancel(struct client *c);
 void cmd_slotsmgrt_async_status(struct client *c);
 void cmd_slotsrestore_async(struct client *c);
+void cmd_slotsmgrt_exec_wrapper(struct client *c);
 /* slots.c */
 void cmd_slotshashkey(struct client *c);
 void cmd_slotsinfo(struct client *c);
@@ -659,6 +660,8 @@ static const struct command commands[] = {
       0, "codis", "Show the batch moving in the background (nil: none)" },
     { "slotsrestore-async", cmd_slotsrestore_async, -3, W | M, 2, 2, 1,
       "codis", "Create a key from a payload or in chunks (target side)" },
+    { "slotsmgrt-exec-wrapper", cmd_slotsmgrt_exec_wrapper, -3, W, 1, 1, 1,
+      "codis", "Run a command unless its key is gone or being migrated" },
 };
 
 #undef W

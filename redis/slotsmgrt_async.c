@@ -715,6 +715,65 @@ void cmd_slotsmgrt_async_status(struct client *c)
     reply_integer(c, 1 + (long long)job->fence_count);
 }
 
+/* SLOTSMGRT-EXEC-WRAPPER hashkey command [arg ...]: what a Codis 3.2 proxy
+ * sends during migration. Always a 2-element reply: [-1, error] for an
+ * unknown command or bad arity, [0, error] if 'hashkey' is not here (the
+ * proxy then asks the target), [1, error] for a write to a key of the
+ * batch moving now (the proxy retries), else [2, the command's reply].
+ * The command runs as itself, so replicas see it, not the wrapper. */
+void cmd_slotsmgrt_exec_wrapper(struct client *c)
+{
+    const struct arg *hashkey = &c->argv[1];
+    const struct command *inner = commands_lookup(c->argv[2].ptr,
+                                                  c->argv[2].len);
+    int inner_argc = c->argc - 2;
+    reply_array(c, 2);
+    if (inner == NULL) {
+        reply_integer(c, -1);
+        reply_error(c, "unknown command '%.128s'", c->argv[2].ptr);
+        return;
+    }
+    if ((inner->arity > 0 && inner_argc != inner->arity) ||
+        (inner->arity < 0 && inner_argc < -inner->arity)) {
+        reply_integer(c, -1);
+        reply_error(c, "wrong number of arguments for '%s' command",
+                    inner->name);
+        return;
+    }
+    if (!db_exists(c->db, hashkey->ptr, hashkey->len)) {
+        reply_integer(c, 0);
+        reply_error(c, "the specified key doesn't exist");
+        return;
+    }
+    struct slotsmgrt_async_job *job = &slotsmgrt_async_job;
+    if ((inner->flags & CMD_WRITE) && job->pid > 0 && job->db == c->db->id &&
+        dict_find(job->batch.seen, hashkey->ptr, hashkey->len) != NULL) {
+        reply_integer(c, 1);
+        reply_error(c, "the specified key is being migrated");
+        return;
+    }
+    reply_integer(c, 2);
+    /* Run the inner command in place of this one, as EXEC does with its
+     * queue; it must not block (its reply is inside ours). */
+    const struct command *self = c->cmd;
+    int argc = c->argc;
+    struct arg *argv = c->argv;
+    bool deny = (c->flags & CLIENT_DENY_BLOCKING) != 0;
+    c->flags |= CLIENT_DENY_BLOCKING;
+    c->cmd = inner;
+    c->argc = inner_argc;
+    c->argv = argv + 2;
+    server_call(c);
+    if (!deny) {
+        c->flags &= ~CLIENT_DENY_BLOCKING;
+    }
+    c->argc = argc;
+    c->argv = argv;
+    c->cmd = self;
+    server.current = c;
+    c->flags |= CLIENT_IN_CALL | CLIENT_PREVENT_PROP;
+}
+
 /* ------------------------------------------------------------------------
  * Target side */
 

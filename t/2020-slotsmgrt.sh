@@ -292,6 +292,14 @@ test_expect_success PYREDIS 'a write during a background move fails the move and
 	f = threading.Thread(target=fence)
 	f.start()
 	assert s.ping()
+	def wrap(*args):
+	    code, reply = s.execute_command("SLOTSMGRT-EXEC-WRAPPER", *args)
+	    return code, reply
+	code, reply = wrap("{slow}list", "RPUSH", "{slow}list", "refused")
+	assert code == 1 and "being migrated" in str(reply), (code, reply)
+	assert wrap("{slow}list", "LLEN", "{slow}list") == (2, 1000)
+	assert wrap("{other}x", "GET", "{other}x")[0] == 0
+	assert wrap("{slow}list", "NOSUCHCMD")[0] == -1
 	s.rpush("{slow}list", "written meanwhile")
 	open("gate", "w").close()
 	t.join()
@@ -301,6 +309,16 @@ test_expect_success PYREDIS 'a write during a background move fails the move and
 	assert s.llen("{slow}list") == 1001
 	assert s.execute_command("SLOTSMGRT-ASYNC-STATUS") is None
 	PYEOF
+'
+
+test_expect_success PYREDIS 'SLOTSMGRT-EXEC-WRAPPER runs the command as itself' '
+    src set wrapped 1 &&
+    src slotsmgrt-exec-wrapper wrapped incrby wrapped 5 >out &&
+    printf "2\n6\n" >expect &&
+    test_cmp expect out &&
+    src slotsmgrt-exec-wrapper wrapped get >out &&
+    grep -- "-1" out &&
+    grep "wrong number of arguments for .get. command" out
 '
 
 test_expect_success PYREDIS 'SLOTSMGRT-ASYNC-CANCEL stops a stuck background move' '

@@ -44,13 +44,17 @@ int log_reopen(void)
     if (f == NULL) {
         return -1;
     }
-    setvbuf(f, NULL, _IOLBF, 0);
-    FILE *old = log_file;
-    log_file = f;
-    if (old != NULL) {
-        fclose(old);
+    if (log_file == NULL) {
+        setvbuf(f, NULL, _IOLBF, 0);
+        log_file = f;
+        return 0;
     }
-    return 0;
+    /* Other threads may be writing to log_file: keep the stream and swap
+     * the file under it, which dup2 does in one step. */
+    fflush(log_file);
+    int rc = dup2(fileno(f), fileno(log_file)) < 0 ? -1 : 0;
+    fclose(f);
+    return rc;
 }
 
 int log_parse_level(const char *name, enum log_level *level)

@@ -171,6 +171,19 @@ void cmd_zunionstore(struct client *c);
 void cmd_zinterstore(struct client *c);
 void cmd_zrandmember(struct client *c);
 void cmd_zscan(struct client *c);
+/* pubsub.c */
+void cmd_subscribe(struct client *c);
+void cmd_unsubscribe(struct client *c);
+void cmd_psubscribe(struct client *c);
+void cmd_punsubscribe(struct client *c);
+void cmd_publish(struct client *c);
+void cmd_pubsub(struct client *c);
+/* multi.c */
+void cmd_multi(struct client *c);
+void cmd_exec(struct client *c);
+void cmd_discard(struct client *c);
+void cmd_watch(struct client *c);
+void cmd_unwatch(struct client *c);
 /* dump.c */
 void cmd_dump(struct client *c);
 void cmd_restore(struct client *c);
@@ -180,6 +193,13 @@ void cmd_slotsmgrttagslot(struct client *c);
 void cmd_slotsmgrtone(struct client *c);
 void cmd_slotsmgrttagone(struct client *c);
 void cmd_slotsrestore(struct client *c);
+void cmd_slotsmgrtslot_async(struct client *c);
+void cmd_slotsmgrttagslot_async(struct client *c);
+void cmd_slotsmgrtone_async(struct client *c);
+void cmd_slotsmgrttagone_async(struct client *c);
+void cmd_slotsmgrt_async_fence(struct client *c);
+void cmd_slotsmgrt_async_cancel(struct client *c);
+void cmd_slotsmgrt_async_status(struct client *c);
 /* slots.c */
 void cmd_slotshashkey(struct client *c);
 void cmd_slotsinfo(struct client *c);
@@ -532,6 +552,37 @@ static const struct command commands[] = {
       "set" },
     { "zscan", cmd_zscan, -3, R | CMD_RANDOM, 1, 1, 1, "sorted-set",
       "Incrementally iterate sorted sets elements and associated scores" },
+    /* pubsub (pubsub.c) */
+    { "subscribe", cmd_subscribe, -2, CMD_PUBSUB | CMD_NOSCRIPT | ANY, 0, 0,
+      0, "pubsub", "Listen for messages published to the given channels" },
+    { "unsubscribe", cmd_unsubscribe, -1, CMD_PUBSUB | CMD_NOSCRIPT | ANY,
+      0, 0, 0, "pubsub",
+      "Stop listening for messages posted to the given channels" },
+    { "psubscribe", cmd_psubscribe, -2, CMD_PUBSUB | CMD_NOSCRIPT | ANY, 0,
+      0, 0, "pubsub",
+      "Listen for messages published to channels matching the given "
+      "patterns" },
+    { "punsubscribe", cmd_punsubscribe, -1, CMD_PUBSUB | CMD_NOSCRIPT | ANY,
+      0, 0, 0, "pubsub",
+      "Stop listening for messages posted to channels matching the given "
+      "patterns" },
+    { "publish", cmd_publish, 3, CMD_PUBSUB | F | ANY, 0, 0, 0, "pubsub",
+      "Post a message to a channel" },
+    { "pubsub", cmd_pubsub, -2, CMD_PUBSUB | CMD_RANDOM | ANY, 0, 0, 0,
+      "pubsub", "Inspect the state of the Pub/Sub subsystem" },
+    /* transactions (multi.c) */
+    { "multi", cmd_multi, 1, CMD_NOSCRIPT | F | ANY, 0, 0, 0,
+      "transactions", "Mark the start of a transaction block" },
+    { "exec", cmd_exec, 1, CMD_NOSCRIPT | ANY, 0, 0, 0, "transactions",
+      "Execute all commands issued after MULTI" },
+    { "discard", cmd_discard, 1, CMD_NOSCRIPT | F | ANY, 0, 0, 0,
+      "transactions", "Discard all commands issued after MULTI" },
+    { "watch", cmd_watch, -2, CMD_NOSCRIPT | F | ANY, 1, -1, 1,
+      "transactions",
+      "Watch the given keys to determine execution of the MULTI/EXEC "
+      "block" },
+    { "unwatch", cmd_unwatch, 1, CMD_NOSCRIPT | F | ANY, 0, 0, 0,
+      "transactions", "Forget about all watched keys" },
     /* codis slots (slots.c) */
     { "slotshashkey", cmd_slotshashkey, -1, F, 0, 0, 0, "codis",
       "Return the slot of each given key" },
@@ -554,6 +605,20 @@ static const struct command commands[] = {
       "Move one key and the keys sharing its tag to another server" },
     { "slotsrestore", cmd_slotsrestore, -4, W | M, 1, -1, 3, "codis",
       "Create keys from DUMP payloads, overwriting (migration target)" },
+    { "slotsmgrtslot-async", cmd_slotsmgrtslot_async, 8, W | A, 0, 0, 0,
+      "codis", "Move a batch of keys of a slot to another server" },
+    { "slotsmgrttagslot-async", cmd_slotsmgrttagslot_async, 8, W | A, 0, 0,
+      0, "codis", "Move a batch of keys of a slot, with their tags" },
+    { "slotsmgrtone-async", cmd_slotsmgrtone_async, -7, W | A, 6, -1, 1,
+      "codis", "Move the given keys to another server" },
+    { "slotsmgrttagone-async", cmd_slotsmgrttagone_async, -7, W | A, 6, -1,
+      1, "codis", "Move the given keys, with their tags" },
+    { "slotsmgrt-async-fence", cmd_slotsmgrt_async_fence, 1, R | A, 0, 0, 0,
+      "codis", "Wait for the batch in flight (none outlives its command)" },
+    { "slotsmgrt-async-cancel", cmd_slotsmgrt_async_cancel, 1, A, 0, 0, 0,
+      "codis", "Cancel the batch in flight (there never is one)" },
+    { "slotsmgrt-async-status", cmd_slotsmgrt_async_status, 1, R | A, 0, 0,
+      0, "codis", "Show the batch in flight (nil: none)" },
 };
 
 #undef W

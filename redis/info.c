@@ -131,6 +131,8 @@ static char *info_stats(char *s)
     s = info_cat(s, "evicted_keys:%lld\r\n", server.stat_evicted_keys);
     s = info_cat(s, "keyspace_hits:%lld\r\n", server.stat_keyspace_hits);
     s = info_cat(s, "keyspace_misses:%lld\r\n", server.stat_keyspace_misses);
+    s = info_cat(s, "pubsub_channels:%zu\r\n", pubsub_channel_count());
+    s = info_cat(s, "pubsub_patterns:%zu\r\n", pubsub_pattern_count());
     s = info_cat(s, "total_error_replies:%lld\r\n",
                  server.stat_error_replies);
     s = info_cat(s, "sync_full:%lld\r\nsync_partial_ok:%lld\r\n"

@@ -96,6 +96,8 @@ void client_free(struct client *c)
     }
     server.client_count--;
     blocking_client_release(c);
+    multi_client_release(c);
+    pubsub_client_release(c);
     event_free(c->read_ev);
     event_free(c->write_ev);
     close(c->fd);

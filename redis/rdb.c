@@ -759,7 +759,11 @@ static int rdb_in_snapshot(struct rdb_in *r)
                 return -1;
             }
             size_t klen = sds_len(key);
-            if (expire >= 0 && expire <= now && server.masterhost == NULL) {
+            if (rdb_value_is_empty(val)) {
+                log_warn("skipping empty value of key '%.100s'", key);
+                object_decr_ref(val);
+            } else if (expire >= 0 && expire <= now &&
+                       server.masterhost == NULL) {
                 object_decr_ref(val);
             } else if (dict_find(db->dict, key, klen) != NULL) {
                 object_decr_ref(val);
@@ -915,6 +919,10 @@ struct object *rdb_payload_load(const void *payload, size_t len, char *err,
     struct object *o = NULL;
     if (len >= 10 && rdb_in_byte(&r, &type) == 0) {
         o = rdb_value_load(&r, type);
+    }
+    if (o != NULL && rdb_value_is_empty(o)) {
+        object_decr_ref(o);
+        o = NULL;
     }
     if (o == NULL) {
         snprintf(err, errlen, "Bad data format");

@@ -89,5 +89,7 @@ bool rdb_in_may_hold(const struct rdb_in *r, uint64_t n);
 uint8_t rdb_value_type(const struct object *o);
 void rdb_value_save(struct rdb_out *w, const struct object *o);
 struct object *rdb_value_load(struct rdb_in *r, uint8_t type);
+/* True if container 'o' has no elements (Redis skips such keys). */
+bool rdb_value_is_empty(const struct object *o);
 
 #endif

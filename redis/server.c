@@ -89,8 +89,7 @@ void server_before_reply(void)
 /* ------------------------------------------------------------------------
  * Dispatch */
 
-/* Run c->cmd: time it, count it, propagate what it changed. */
-static void server_call(struct client *c)
+void server_call(struct client *c)
 {
     const struct command *cmd = c->cmd;
     struct command_stats *stats = commands_stats(cmd);
@@ -134,16 +133,22 @@ void server_process_command(struct client *c)
         }
         reply_error(c, "unknown command '%.128s', with args beginning "
                        "with: %s", c->argv[0].ptr, args);
+        multi_flag_error(c);
         return;
     }
     if ((cmd->arity > 0 && c->argc != cmd->arity) ||
         (cmd->arity < 0 && c->argc < -cmd->arity)) {
         reply_error(c, "wrong number of arguments for '%s' command",
                     cmd->name);
+        multi_flag_error(c);
         return;
     }
     if (!c->authenticated && !(cmd->flags & CMD_NO_AUTH)) {
         reply_error_text(c, "NOAUTH Authentication required.");
+        multi_flag_error(c);
+        return;
+    }
+    if (pubsub_refuse(c, cmd)) {
         return;
     }
     /* Our master and the AOF loader replay what already happened. */
@@ -152,18 +157,25 @@ void server_process_command(struct client *c)
         (cmd->flags & CMD_DENYOOM)) {
         reply_error_text(c, "OOM command not allowed when used memory > "
                             "'maxmemory'.");
+        multi_flag_error(c);
         return;
     }
     if (server.masterhost != NULL && server.replica_read_only && !trusted &&
         (cmd->flags & CMD_WRITE)) {
         reply_error_text(c, "READONLY You can't write against a read only "
                             "replica.");
+        multi_flag_error(c);
         return;
     }
     if (server.masterhost == NULL && server.min_replicas_to_write > 0 &&
         !trusted && (cmd->flags & CMD_WRITE) &&
         replication_good_slaves() < server.min_replicas_to_write) {
         reply_error_text(c, "NOREPLICAS Not enough good replicas to write.");
+        multi_flag_error(c);
+        return;
+    }
+    if (multi_should_queue(c, cmd)) {
+        multi_queue(c, cmd);
         return;
     }
     c->cmd = cmd;
@@ -358,6 +370,7 @@ int server_init(char *err, size_t errlen)
     commands_init();
     replication_init();
     aof_init();
+    multi_init();
     if (blocking_init() != 0) {
         snprintf(err, errlen, "cannot create the blocking event");
         return -1;
@@ -423,6 +436,8 @@ void server_release(void)
     networking_free_all();
     replication_release();
     blocking_release();
+    multi_release();
+    pubsub_release();
     networking_close_listeners();
     for (size_t i = 0; i < sizeof(server.sig_evs) / sizeof(server.sig_evs[0]);
          i++) {
@@ -458,6 +473,11 @@ void cmd_ping(struct client *c)
 {
     if (c->argc > 2) {
         reply_error(c, "wrong number of arguments for 'ping' command");
+    } else if (c->flags & CLIENT_PUBSUB) {
+        reply_array(c, 2);
+        reply_bulk(c, "pong", 4);
+        reply_bulk(c, c->argc == 2 ? c->argv[1].ptr : "",
+                   c->argc == 2 ? c->argv[1].len : 0);
     } else if (c->argc == 2) {
         reply_bulk(c, c->argv[1].ptr, c->argv[1].len);
     } else {

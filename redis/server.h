@@ -713,6 +713,50 @@ void server_on_propagate(server_propagate_fn fn);
  * CLIENT_PREVENT_PROP because it propagated something else itself). */
 void server_propagate(int dbid, int argc, const struct arg *argv);
 
+/* Run c->cmd with c->argc/c->argv (already checked): time it, count it,
+ * propagate what it changed. EXEC uses it for the queued commands. */
+void server_call(struct client *c);
+
+/* ------------------------------------------------------------------------
+ * Transactions (multi.c) and pub/sub (pubsub.c): the parts that
+ * server_process_command, networking.c and INFO call. */
+
+/* True if 'c' is in MULTI and 'cmd' must be queued rather than run. */
+bool multi_should_queue(const struct client *c, const struct command *cmd);
+
+/* Queue the current request of 'c' as 'cmd' and reply +QUEUED. */
+void multi_queue(struct client *c, const struct command *cmd);
+
+/* A request of 'c' was refused before running: if 'c' is in MULTI, make
+ * its EXEC fail with EXECABORT. */
+void multi_flag_error(struct client *c);
+
+/* Free the transaction and watched keys of a client being freed. */
+void multi_client_release(struct client *c);
+
+/* Register the WATCH hook (server_init); free the tables (release). */
+void multi_init(void);
+void multi_release(void);
+
+/* If 'c' is in subscribed mode and 'cmd' is not allowed there, reply the
+ * error and return true. */
+bool pubsub_refuse(struct client *c, const struct command *cmd);
+
+/* Send 'msg' to the subscribers of 'channel' and of matching patterns.
+ * Returns the number of receivers. */
+long long pubsub_publish(const char *channel, size_t clen, const char *msg,
+                         size_t mlen);
+
+/* Unsubscribe a client being freed from everything. */
+void pubsub_client_release(struct client *c);
+
+/* Channels and patterns with subscribers (INFO stats). */
+size_t pubsub_channel_count(void);
+size_t pubsub_pattern_count(void);
+
+/* Free the tables (server_release). */
+void pubsub_release(void);
+
 /* ------------------------------------------------------------------------
  * Pieces run by the cron and by other files */
 

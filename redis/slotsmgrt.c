@@ -19,6 +19,7 @@
  * with the selected db and whether AUTH was sent; an error closes the
  * socket, and slotsmgrt_cron closes those idle for 15 s. */
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -28,7 +29,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <fcntl.h>
 
 #include "lib/log.h"
 #include "lib/mem.h"
@@ -259,25 +259,41 @@ static int slotsmgrt_read_lines(int fd, char **lines, int count,
     return have == 0 ? 0 : -1;
 }
 
-/* Keys chosen for one migration: owned sds copies. */
+/* Keys chosen for one migration: owned sds copies, each once. */
 struct slotsmgrt_batch {
     char **keys;
     size_t count;
     size_t cap;
+    struct dict *seen;   /* the same keys (borrowed), against repeats */
 };
+
+/* Borrowed keys: the batch's array owns them. */
+static const struct dict_type slotsmgrt_seen_type = { false, NULL };
+
+static void slotsmgrt_batch_init(struct slotsmgrt_batch *b)
+{
+    memset(b, 0, sizeof(*b));
+    b->seen = dict_new(&slotsmgrt_seen_type);
+}
 
 static void slotsmgrt_batch_add(struct slotsmgrt_batch *b, const char *key,
                                 size_t len)
 {
+    if (dict_find(b->seen, key, len) != NULL) {
+        return;
+    }
     if (b->count == b->cap) {
         b->cap = b->cap ? b->cap * 2 : 8;
         b->keys = mem_realloc(b->keys, b->cap * sizeof(*b->keys));
     }
-    b->keys[b->count++] = sds_new(key, len);
+    b->keys[b->count] = sds_new(key, len);
+    dict_insert(b->seen, b->keys[b->count]);
+    b->count++;
 }
 
 static void slotsmgrt_batch_release(struct slotsmgrt_batch *b)
 {
+    dict_free(b->seen);
     for (size_t i = 0; i < b->count; i++) {
         sds_free(b->keys[i]);
     }
@@ -307,10 +323,35 @@ static void slotsmgrt_batch_collect(struct slotsmgrt_batch *b, struct db *db,
     dict_iter_release(&it);
 }
 
-/* Move the keys of 'b' that still exist to the target. Returns the number
- * moved, or -1 after replying the error to 'c'. */
+/* The "key ttl payload" bulk strings of key 'key' of 'db' (owned sds). */
+static char *slotsmgrt_triple(struct db *db, const char *key)
+{
+    size_t klen = sds_len(key);
+    struct dict_entry *e = dict_find(db->dict, key, klen);
+    long long when = db_get_expire(db, key, klen);
+    long long ttl = 0;
+    if (when >= 0) {
+        ttl = when - server.mstime;
+        if (ttl < 1) {
+            ttl = 1;
+        }
+    }
+    char *payload = rdb_dump_payload(e->v.ptr);
+    char *t = sds_new_empty(sds_len(payload) + klen + 64);
+    t = slotsmgrt_bulk(t, key, klen);
+    t = slotsmgrt_bulk_ll(t, ttl);
+    t = slotsmgrt_bulk(t, payload, sds_len(payload));
+    sds_free(payload);
+    return t;
+}
+
+/* Move the keys of 'b' that still exist to the target named by argv[1]
+ * and argv[2], in SLOTSRESTORE commands of about 'max_bytes' each (0:
+ * one command). Returns the number moved, or -1 after replying the error
+ * to 'c'. */
 static long long slotsmgrt_move(struct client *c, const struct arg *argv,
-                                long long timeout, struct slotsmgrt_batch *b)
+                                long long timeout, size_t max_bytes,
+                                struct slotsmgrt_batch *b)
 {
     struct db *db = c->db;
     /* Drop expired and vanished keys first; what is left moves. */
@@ -349,27 +390,28 @@ static long long slotsmgrt_move(struct client *c, const struct arg *argv,
         buf = slotsmgrt_bulk_ll(buf, db->id);
         replies++;
     }
-    buf = slotsmgrt_array(buf, 1 + 3 * (long long)live);
-    buf = slotsmgrt_bulk(buf, "SLOTSRESTORE", 12);
+    char **triples = mem_alloc(live * sizeof(*triples));
     for (size_t i = 0; i < live; i++) {
-        size_t klen = sds_len(b->keys[i]);
-        struct dict_entry *e = dict_find(db->dict, b->keys[i], klen);
-        long long when = db_get_expire(db, b->keys[i], klen);
-        long long ttl = 0;
-        if (when >= 0) {
-            ttl = when - server.mstime;
-            if (ttl < 1) {
-                ttl = 1;
-            }
-        }
-        char *payload = rdb_dump_payload(e->v.ptr);
-        buf = slotsmgrt_bulk(buf, b->keys[i], klen);
-        buf = slotsmgrt_bulk_ll(buf, ttl);
-        buf = slotsmgrt_bulk(buf, payload, sds_len(payload));
-        sds_free(payload);
+        triples[i] = slotsmgrt_triple(db, b->keys[i]);
     }
-    replies++;
-    char *lines[3] = { NULL, NULL, NULL };
+    for (size_t from = 0, to; from < live; from = to) {
+        /* At least one key per command, more while under max_bytes. */
+        size_t bytes = sds_len(triples[from]);
+        for (to = from + 1; to < live &&
+             (max_bytes == 0 || bytes + sds_len(triples[to]) <= max_bytes);
+             to++) {
+            bytes += sds_len(triples[to]);
+        }
+        buf = slotsmgrt_array(buf, 1 + 3 * (long long)(to - from));
+        buf = slotsmgrt_bulk(buf, "SLOTSRESTORE", 12);
+        for (size_t i = from; i < to; i++) {
+            buf = sds_cat(buf, triples[i], sds_len(triples[i]));
+            sds_free(triples[i]);
+        }
+        replies++;
+    }
+    mem_free(triples);
+    char **lines = mem_calloc((size_t)replies, sizeof(*lines));
     const char *failure = NULL;
     if (slotsmgrt_write(conn->fd, buf, sds_len(buf), timeout) != 0) {
         failure = "-IOERR error or timeout writing to target";
@@ -381,14 +423,19 @@ static long long slotsmgrt_move(struct client *c, const struct arg *argv,
             failure = "error on slotsrestore, auth failed";
         } else if (need_select && lines[k++][0] != '+') {
             failure = "error on slotsrestore, select failed";
-        } else if (lines[k][0] != '+') {
-            log_warn("SLOTSRESTORE on %s failed: %s", conn->name, lines[k]);
-            failure = "error on slotsrestore, migration failed";
+        }
+        for (; failure == NULL && k < replies; k++) {
+            if (lines[k][0] != '+') {
+                log_warn("SLOTSRESTORE on %s failed: %s", conn->name,
+                         lines[k]);
+                failure = "error on slotsrestore, migration failed";
+            }
         }
     }
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < replies; i++) {
         sds_free(lines[i]);
     }
+    mem_free(lines);
     sds_free(buf);
     if (failure != NULL) {
         log_warn("migration to %s failed: %s", conn->name,
@@ -461,12 +508,13 @@ static void slotsmgrt_slot_generic(struct client *c, bool tags)
         slotsmgrt_slot_or_reply(c, &c->argv[4], &slot) != 0) {
         return;
     }
-    struct slotsmgrt_batch b = { NULL, 0, 0 };
+    struct slotsmgrt_batch b;
+    slotsmgrt_batch_init(&b);
     const char *key = slots_random_key(c->db, slot);
     if (key != NULL) {
         slotsmgrt_batch_collect(&b, c->db, key, sds_len(key), tags);
     }
-    long long moved = slotsmgrt_move(c, c->argv, timeout, &b);
+    long long moved = slotsmgrt_move(c, c->argv, timeout, 0, &b);
     slotsmgrt_batch_release(&b);
     if (moved < 0) {
         return;
@@ -483,12 +531,13 @@ static void slotsmgrt_one_generic(struct client *c, bool tags)
     if (slotsmgrt_timeout_or_reply(c, &c->argv[3], &timeout) != 0) {
         return;
     }
-    struct slotsmgrt_batch b = { NULL, 0, 0 };
+    struct slotsmgrt_batch b;
+    slotsmgrt_batch_init(&b);
     const struct arg *key = &c->argv[4];
     if (db_lookup_write(c->db, key->ptr, key->len) != NULL) {
         slotsmgrt_batch_collect(&b, c->db, key->ptr, key->len, tags);
     }
-    long long moved = slotsmgrt_move(c, c->argv, timeout, &b);
+    long long moved = slotsmgrt_move(c, c->argv, timeout, 0, &b);
     slotsmgrt_batch_release(&b);
     if (moved >= 0) {
         reply_integer(c, moved);
@@ -517,6 +566,166 @@ void cmd_slotsmgrtone(struct client *c)
 void cmd_slotsmgrttagone(struct client *c)
 {
     slotsmgrt_one_generic(c, true);
+}
+
+/* ------------------------------------------------------------------------
+ * Batched ("-ASYNC") commands of Codis 3.2
+ *
+ * Same arguments and replies as Codis 3.2's semi-async commands, so its
+ * dashboard can drive them, but each batch moves synchronously inside the
+ * command like the commands above: SLOTSRESTORE commands of at most
+ * 'maxbytes' each, pipelined in one round trip. Values are sent whole
+ * ('maxbulks' is checked but not used to split big values), so nothing
+ * is ever in flight between commands: FENCE answers at once, CANCEL finds
+ * nothing to cancel and STATUS is nil. */
+
+/* Parsed arguments of the batched commands. */
+struct slotsmgrt_async_args {
+    long long timeout;   /* ms */
+    long long maxbulks;
+    long long maxbytes;
+};
+
+/* Parse argument 'a' named 'field' into '*v': 0 means 'def', the value
+ * must lie in [0, max]. */
+static int slotsmgrt_async_field(struct client *c, const struct arg *a,
+                                 const char *field, long long def,
+                                 long long max, long long *v)
+{
+    if (util_str2ll(a->ptr, a->len, v) != 0 || *v < 0 || *v > max) {
+        reply_error(c, "invalid value of %s (%s)", field, a->ptr);
+        return -1;
+    }
+    if (*v == 0) {
+        *v = def;
+    }
+    return 0;
+}
+
+/* host port timeout maxbulks maxbytes: argv[1..5]. */
+static int slotsmgrt_async_args_or_reply(struct client *c,
+                                         struct slotsmgrt_async_args *args)
+{
+    long long port;
+    if (util_str2ll(c->argv[2].ptr, c->argv[2].len, &port) != 0 ||
+        port < 1 || port > 65535) {
+        reply_error(c, "invalid value of port (%s)", c->argv[2].ptr);
+        return -1;
+    }
+    return slotsmgrt_async_field(c, &c->argv[3], "timeout", 30000,
+                                 INT32_MAX, &args->timeout) != 0 ||
+           slotsmgrt_async_field(c, &c->argv[4], "maxbulks", 200,
+                                 512 * 1024, &args->maxbulks) != 0 ||
+           slotsmgrt_async_field(c, &c->argv[5], "maxbytes", 512 * 1024,
+                                 INT32_MAX / 2, &args->maxbytes) != 0
+           ? -1 : 0;
+}
+
+/* dict_scan callback: add the key to the batch. */
+static void slotsmgrt_scan_add(void *priv, const struct dict_entry *e)
+{
+    slotsmgrt_batch_add(priv, e->key, sds_len(e->key));
+}
+
+/* SLOTSMGRTSLOT-ASYNC / SLOTSMGRTTAGSLOT-ASYNC
+ *     host port timeout maxbulks maxbytes slot numkeys */
+static void slotsmgrt_slot_async_generic(struct client *c, bool tags)
+{
+    struct slotsmgrt_async_args args;
+    unsigned slot;
+    long long numkeys;
+    if (slotsmgrt_async_args_or_reply(c, &args) != 0 ||
+        slotsmgrt_slot_or_reply(c, &c->argv[6], &slot) != 0 ||
+        slotsmgrt_async_field(c, &c->argv[7], "numkeys", 100, INT32_MAX,
+                              &numkeys) != 0) {
+        return;
+    }
+    struct slotsmgrt_batch b;
+    slotsmgrt_batch_init(&b);
+    struct dict *keys = c->db->slots[slot];
+    uint64_t cursor = 0;
+    do {
+        cursor = dict_scan(keys, cursor, slotsmgrt_scan_add, &b);
+    } while (cursor != 0 && b.count < (size_t)numkeys);
+    if (tags) {
+        /* Expanding may grow the batch: walk only the scanned keys. */
+        size_t scanned = b.count;
+        for (size_t i = 0; i < scanned; i++) {
+            slotsmgrt_batch_collect(&b, c->db, b.keys[i],
+                                    sds_len(b.keys[i]), true);
+        }
+    }
+    long long moved = slotsmgrt_move(c, c->argv, args.timeout,
+                                     (size_t)args.maxbytes, &b);
+    slotsmgrt_batch_release(&b);
+    if (moved < 0) {
+        return;
+    }
+    reply_array(c, 2);
+    reply_integer(c, moved);
+    reply_integer(c, (long long)slots_count(c->db, slot));
+}
+
+/* SLOTSMGRTONE-ASYNC / SLOTSMGRTTAGONE-ASYNC
+ *     host port timeout maxbulks maxbytes key [key ...] */
+static void slotsmgrt_one_async_generic(struct client *c, bool tags)
+{
+    struct slotsmgrt_async_args args;
+    if (slotsmgrt_async_args_or_reply(c, &args) != 0) {
+        return;
+    }
+    struct slotsmgrt_batch b;
+    slotsmgrt_batch_init(&b);
+    for (int i = 6; i < c->argc; i++) {
+        const struct arg *key = &c->argv[i];
+        if (db_lookup_write(c->db, key->ptr, key->len) != NULL) {
+            slotsmgrt_batch_collect(&b, c->db, key->ptr, key->len, tags);
+        }
+    }
+    long long moved = slotsmgrt_move(c, c->argv, args.timeout,
+                                     (size_t)args.maxbytes, &b);
+    slotsmgrt_batch_release(&b);
+    if (moved >= 0) {
+        reply_integer(c, moved);
+    }
+}
+
+void cmd_slotsmgrtslot_async(struct client *c)
+{
+    slotsmgrt_slot_async_generic(c, false);
+}
+
+void cmd_slotsmgrttagslot_async(struct client *c)
+{
+    slotsmgrt_slot_async_generic(c, true);
+}
+
+void cmd_slotsmgrtone_async(struct client *c)
+{
+    slotsmgrt_one_async_generic(c, false);
+}
+
+void cmd_slotsmgrttagone_async(struct client *c)
+{
+    slotsmgrt_one_async_generic(c, true);
+}
+
+/* SLOTSMGRT-ASYNC-FENCE: no batch outlives its command. */
+void cmd_slotsmgrt_async_fence(struct client *c)
+{
+    reply_ok(c);
+}
+
+/* SLOTSMGRT-ASYNC-CANCEL: there is never a batch to cancel. */
+void cmd_slotsmgrt_async_cancel(struct client *c)
+{
+    reply_integer(c, 0);
+}
+
+/* SLOTSMGRT-ASYNC-STATUS: no migration client exists between commands. */
+void cmd_slotsmgrt_async_status(struct client *c)
+{
+    reply_null(c);
 }
 
 /* SLOTSRESTORE key ttl payload [key ttl payload ...]: check everything,

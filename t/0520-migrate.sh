@@ -2,6 +2,11 @@
 test_description='slot migration and rebalance through codis-config, the dashboard and two real codis servers'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-dashboard.sh"
+# The proxy's coordinator mode comes with its test library; without it
+# the migration is tested without a proxy.
+if test -f "$TEST_DIRECTORY/lib-proxy.sh"; then
+    . "$TEST_DIRECTORY/lib-proxy.sh"
+fi
 
 P=/zk/codis/db_test
 
@@ -41,6 +46,19 @@ values() {
 wait_tasks_done() {
     wait_until 'dashboard_api GET /api/migrate/tasks >tasks &&
         test "$(tr -d " \n" <tasks)" = "[]"' 40
+}
+
+# read_while_migrating KEYFILE: until no task is left, read every key of
+# KEYFILE through the proxy and compare with "v-<key>"; at least once.
+read_while_migrating() {
+    sed -e "s/.*/& v-&/" "$1" >expect.read &&
+    while :
+    do
+        dashboard_api GET /api/migrate/tasks >tasks &&
+        values $PROXY_PORT "$1" >got.read &&
+        test_cmp expect.read got.read || return 1
+        test "$(tr -d " \n" <tasks)" = "[]" && return 0
+    done
 }
 
 # task_moved_some: a migrate task runs and has moved keys.
@@ -92,6 +110,25 @@ test_expect_success 'setup: dashboard, two groups of one server, slots split' '
     ok_json
 '
 
+test_expect_success 'setup: a proxy in coordinator mode, when the build has one' '
+    cp config.ini proxy.ini &&
+    echo proxy_id=p1 >>proxy.ini &&
+    if ! command -v start_proxy >/dev/null
+    then
+        say "no t/lib-proxy.sh: migrating without a proxy"
+    elif start_proxy -c proxy.ini 2>proxy-start.err
+    then
+        wait_until "coord_node $P/proxy/p1" &&
+        codis-config proxy online p1 >out &&
+        test_cmp expect_ok out &&
+        wait_until "redis-cli -p $PROXY_PORT ping | grep -q PONG" &&
+        test_set_prereq PROXY
+    else
+        grep "coordinator mode is not available" "$PROXY_LOG.out" &&
+        say "the proxy has no coordinator mode: migrating without a proxy"
+    fi
+'
+
 test_expect_success 'fill keys in slots 0-9 (and 100) of group 1' '
     keys_for_slots 0 9 20 >moving &&
     test_line_count = 200 moving &&
@@ -118,6 +155,12 @@ test_expect_success NO_SLOTSMGRT 'without SLOTSMGRTSLOT in the server, migrate i
     grep "\"status\": \"online\"" out
 '
 
+test_expect_success PROXY 'the proxy serves the keys from group 1' '
+    values $PROXY_PORT moving >actual &&
+    sed -e "s/.*/& v-&/" moving >expect &&
+    test_cmp expect actual
+'
+
 test_expect_success SLOTSMGRT 'slot migrate 0 9 2 moves every key to group 2' '
     codis-config slot migrate 0 9 2 --delay=1 >out &&
     test_cmp expect_ok out &&
@@ -139,6 +182,23 @@ test_expect_success SLOTSMGRT 'a TTL moves with its key' '
     redis-cli -p ${S2#*:} pttl "$(head -n 1 moving)" >ttl &&
     test "$(cat ttl)" -gt 0 &&
     test "$(cat ttl)" -le 600000
+'
+
+test_expect_success PROXY,SLOTSMGRT 'after the migration the proxy writes and reads group 2' '
+    keys_for_slots 0 9 22 | grep -v -x -F -f moving >extra &&
+    test_line_count = 20 extra &&
+    fill $PROXY_PORT extra &&
+    sed -e "s/.*/& v-&/" extra >expect &&
+    values ${S2#*:} extra >actual &&
+    test_cmp expect actual &&
+    values $PROXY_PORT moving >actual &&
+    sed -e "s/.*/& v-&/" moving >expect &&
+    test_cmp expect actual &&
+    redis-cli -p ${S1#*:} slotsinfo 0 10 >s1 &&
+    ! grep -q . s1 &&
+    sed -e "s/^/DEL /" extra >del.cmds &&
+    redis-cli -p $PROXY_PORT <del.cmds >del.out &&
+    ! grep -v "^1$" del.out
 '
 
 test_expect_success SLOTSMGRT 'the slots are online in group 2; the others did not move' '
@@ -167,7 +227,19 @@ test_expect_success SLOTSMGRT 'each step was an action, acknowledged by every pr
     grep "\"type\":\"slot_migrate\".*\"id\":9,\"group_id\":2,\"state\":{\"status\":\"migrate\",\"migrate_status\":{\"from\":1,\"to\":2}" all &&
     grep "\"type\":\"slot_changed\".*\"id\":9,\"group_id\":2,\"state\":{\"status\":\"online\",\"migrate_status\":{\"from\":-1,\"to\":-1}" all &&
     coord_children $P/ActionResponse >responses &&
-    test_cmp actions responses
+    test_cmp actions responses &&
+    if test_have_prereq PROXY
+    then
+        for a in $(cat actions)
+        do
+            coord_node $P/actions/$a | grep -q "\"receivers\":\[\]" ||
+            {
+                coord_children $P/ActionResponse/$a >acks &&
+                echo p1 >expect &&
+                test_cmp expect acks
+            } || return 1
+        done
+    fi
 '
 
 test_expect_success SLOTSMGRT 'migrate status shows nothing running' '
@@ -197,9 +269,27 @@ test_expect_success SLOTSMGRT 'a task cut by kill -9 of the dashboard resumes at
     grep "\"status\": \"online\"" out
 '
 
+test_expect_success PROXY,SLOTSMGRT 'clients of the proxy read every key while its slot migrates' '
+    keys_for_slots 30 31 40 >busy &&
+    fill ${S1#*:} busy &&
+    codis-config slot migrate 30 31 2 --delay=5 >out &&
+    read_while_migrating busy &&
+    codis-config slot info 31 >out &&
+    grep "\"group_id\": 2," out &&
+    grep "\"status\": \"online\"" out &&
+    coord_node $P/proxy/p1 >node &&
+    grep "\"state\":\"online\"" node
+'
+
 test_expect_success SLOTSMGRT 'rebalance over two groups ends with 512 slots each' '
+    wait_tasks_done &&
     slot_counts >before &&
-    printf "1 500\n2 524\n" >expect &&
+    if test_have_prereq PROXY
+    then
+        printf "1 498\n2 526\n" >expect
+    else
+        printf "1 500\n2 524\n" >expect
+    fi &&
     test_cmp expect before &&
     codis-config slot rebalance >out &&
     test_cmp expect_ok out &&
@@ -210,7 +300,8 @@ test_expect_success SLOTSMGRT 'rebalance over two groups ends with 512 slots eac
     check_placement &&
     redis-cli -p ${S1#*:} dbsize >n1 &&
     redis-cli -p ${S2#*:} dbsize >n2 &&
-    test $(( $(cat n1) + $(cat n2) )) = 265
+    if test_have_prereq PROXY; then total=345; else total=265; fi &&
+    test $(( $(cat n1) + $(cat n2) )) = $total
 '
 
 test_expect_success SLOTSMGRT 'a balanced cluster rebalances to itself' '

@@ -180,6 +180,46 @@ test_expect_success 'SLOTSMGRTONE of a missing key is 0; bad arguments fail' '
     test "$(src get lonely)" = 1
 '
 
+test_expect_success PYREDIS 'the batched -ASYNC commands move a slot in batches' '
+    py <<-\PYEOF
+	import sys, zlib, redis
+	s = redis.Redis(port=int(sys.argv[1]))
+	d = redis.Redis(port=int(sys.argv[2]))
+	dst = int(sys.argv[2])
+	keys = [k for k in ("b:%d" % i for i in range(200000))
+	        if zlib.crc32(k.encode()) % 1024 == 7][:250]
+	for k in keys:
+	    s.set(k, k)
+	s.pexpire(keys[0], 300000)
+	s.set("{bt}x", 1)
+	s.set("{bt}y", 2)
+	before = s.execute_command("SLOTSINFO", 7, 1)[0][1]
+	assert before >= len(keys) > 150, (before, len(keys))
+	moved, left = s.execute_command("SLOTSMGRTSLOT-ASYNC", "127.0.0.1",
+	                                dst, 0, 0, 0, 7, 100)
+	assert (moved, left) == (100, before - 100), (moved, left)
+	while left:
+	    moved, left = s.execute_command("SLOTSMGRTSLOT-ASYNC", "127.0.0.1",
+	                                    dst, 0, 0, 300, 7, 0)
+	for k in keys:
+	    assert d.get(k) == k.encode() and not s.exists(k)
+	assert 290000 < d.pttl(keys[0]) <= 300000
+	n = s.execute_command("SLOTSMGRTTAGONE-ASYNC", "127.0.0.1", dst, 0, 0,
+	                      0, "{bt}x", "nokey")
+	assert n == 2 and d.get("{bt}y") == b"2", n
+	assert s.execute_command("SLOTSMGRT-ASYNC-FENCE") in (b"OK", True)
+	assert s.execute_command("SLOTSMGRT-ASYNC-STATUS") is None
+	assert s.execute_command("SLOTSMGRT-ASYNC-CANCEL") == 0
+	for bad, field in (([0, 0, 0, 0], "port"), ([dst, -1, 0, 0], "timeout"),
+	                   ([dst, 0, 600000, 0], "maxbulks")):
+	    try:
+	        s.execute_command("SLOTSMGRTONE-ASYNC", "127.0.0.1", *bad, "k")
+	        assert False, field
+	    except redis.ResponseError as e:
+	        assert str(e).startswith("invalid value of " + field), str(e)
+	PYEOF
+'
+
 test_expect_success PYREDIS 'SLOTSRESTORE checks every payload before writing any' '
     py <<-\PYEOF
 	import sys, redis

@@ -12,17 +12,24 @@ else
     say "chromium is missing (apt-get install chromium): browser tests skipped"
 fi
 
-# start_group_server: start a codis server for a group; sets ADDR. The
-# dashboard makes a new master run SLAVEOF NO ONE: while `codis server`
-# lacks SLAVEOF, the dashboard tests' stand-in takes its place.
-start_group_server() {
-    start_server || return 1
-    ADDR=127.0.0.1:$SERVER_PORT
-    if ! redis-cli -p "$SERVER_PORT" slaveof no one 2>&1 | grep -q OK; then
-        say "codis server has no SLAVEOF yet: using t/lib-fake-codis.py"
-        start_codis_server || return 1
-        ADDR=$SERVER_ADDR
-    fi
+# keys_in_slot SLOT N: print N keys of slot SLOT (crc32 % 1024), one a line.
+keys_in_slot() {
+    python3 - "$1" "$2" <<'PYEOF'
+import sys, zlib
+slot, n, i = int(sys.argv[1]), int(sys.argv[2]), 0
+while n > 0:
+    key = "key:%d" % i
+    if zlib.crc32(key.encode()) % 1024 == slot:
+        print(key)
+        n -= 1
+    i += 1
+PYEOF
+}
+
+# no_tasks_left: the dashboard has no migration task queued or running.
+no_tasks_left() {
+    dashboard_api GET /api/migrate/tasks >tasks &&
+    test "$(tr -d ' \n' <tasks)" = "[]"
 }
 
 # page STEPS: run lib-cdp.py steps (stdin) on the page; output in cdp.out.
@@ -40,8 +47,8 @@ LOADED="wait document.querySelector('#group-rows tr[data-gid=\"2\"]') !== null &
 test_expect_success 'a dashboard with two groups, one codis server each' '
     write_dashboard_config &&
     start_dashboard &&
-    start_group_server && S1=$ADDR &&
-    start_group_server && S2=$ADDR &&
+    start_codis_server && S1=$SERVER_ADDR && P1=$SERVER_PORT &&
+    start_codis_server && S2=$SERVER_ADDR && P2=$SERVER_PORT &&
     dashboard_api PUT /api/server_group/1/addServer \
         "{\"addr\": \"$S1\", \"type\": \"master\"}" &&
     echo 200 >expect && test_cmp expect status &&
@@ -54,7 +61,12 @@ test_expect_success 'a dashboard with two groups, one codis server each' '
     test_cmp expect status &&
     dashboard_api POST /api/slot \
         "{\"from\": 512, \"to\": 1015, \"new_group\": 2}" &&
-    test_cmp expect status
+    test_cmp expect status &&
+    keys_in_slot 100 3 >keys &&
+    sed -e "s/.*/SET & v-&/" keys >set.cmds &&
+    redis-cli -p $P1 <set.cmds >set.out &&
+    printf "OK\nOK\nOK\n" >expect &&
+    test_cmp expect set.out
 '
 
 test_expect_success 'GET / redirects to /admin/' '
@@ -108,6 +120,7 @@ test_expect_success CHROMIUM 'the rendered page lists both groups, 1024 slots an
     grep "data-gid=\"1\"" dom.html &&
     grep "data-gid=\"2\"" dom.html &&
     grep -F "$S1" dom.html && grep -F "$S2" dom.html &&
+    grep -F "$S1</td><td><span class=\"badge role-master\">master</span></td><td class=\"num\">3</td>" dom.html &&
     grep -o "data-slot=\"[0-9]*\"" dom.html >slots &&
     test_line_count = 1024 slots &&
     grep "title=\"slot 0: online, group 1\"" dom.html &&
@@ -119,7 +132,7 @@ test_expect_success CHROMIUM 'the rendered page lists both groups, 1024 slots an
 '
 
 test_expect_success CHROMIUM 'the add-group and add-server forms create them' '
-    start_group_server && S3=$ADDR &&
+    start_codis_server && S3=$SERVER_ADDR &&
     page <<-EOF &&
 	$LOADED
 	eval (() => { const f = document.getElementById("form-add-group"); f.elements.id.value = "3"; f.querySelector("button").click(); })()
@@ -133,6 +146,23 @@ test_expect_success CHROMIUM 'the add-group and add-server forms create them' '
 	dashboard_api GET /api/server_group/3 >group &&
 	grep "\"addr\": \"$S3\"" group &&
 	grep "\"type\": \"master\"" group
+'
+
+test_expect_success SLAVEOF,CHROMIUM 'a slave added with the form is promoted by its button' '
+    start_codis_server && S4=$SERVER_ADDR &&
+    page <<-EOF &&
+	$LOADED
+	eval (() => { const f = document.getElementById("form-add-server"); f.elements.group.value = "3"; f.elements.addr.value = "$S4"; f.elements.type.value = "slave"; f.querySelector("button").click(); })()
+	wait [...document.querySelectorAll("#group-rows tr[data-gid=\"3\"]")].some((r) => r.textContent.includes("$S4") && r.querySelector(".badge").textContent === "slave")
+	eval [...document.querySelectorAll("#group-rows tr[data-gid=\"3\"]")].find((r) => r.textContent.includes("$S4")).querySelector("button:not(.danger)").click()
+	wait [...document.querySelectorAll("#group-rows tr[data-gid=\"3\"]")].some((r) => r.textContent.includes("$S4") && r.querySelector(".badge").textContent === "master")
+	print [...document.querySelectorAll("#group-rows tr[data-gid=\"3\"]")].find((r) => r.textContent.includes("$S3")).querySelector(".badge").textContent
+	EOF
+	echo offline >expect &&
+	test_cmp expect cdp.out &&
+	dashboard_api GET /api/server_group/3 >group &&
+	grep -A1 "\"type\": \"master\"" group >master &&
+	grep "$S4" master
 '
 
 test_expect_success CHROMIUM 'the range form sets slots and the map shows them' '
@@ -157,10 +187,11 @@ test_expect_success CHROMIUM 'a click on a slot shows its keys and fills the for
 	print document.getElementById("slot-detail").textContent
 	print document.getElementById("form-migrate").elements.from.value
 	EOF
-	grep -E "^slot 100: online, group 1: [0-9]+ keys on $S1\$" cdp.out &&
-	tail -n 1 cdp.out >from &&
-	echo 100 >expect &&
-	test_cmp expect from
+	cat >expect <<-EOF &&
+	slot 100: online, group 1: 3 keys on $S1
+	100
+	EOF
+	test_cmp expect cdp.out
 '
 
 test_expect_success CHROMIUM 'API errors are shown with their message' '
@@ -174,6 +205,22 @@ test_expect_success CHROMIUM 'API errors are shown with their message' '
 	EOF
 	echo "PUT /api/server_groups: group already exists (HTTP 409)" >expect &&
 	test_cmp expect cdp.out
+'
+
+test_expect_success SLOTSMGRT,CHROMIUM 'the migrate form moves slots and their keys; the map follows' '
+    page <<-EOF &&
+	$LOADED
+	eval (() => { const f = document.getElementById("form-migrate"); f.elements.from.value = "100"; f.elements.to.value = "101"; f.elements.new_group.value = "2"; f.elements.delay.value = "0"; f.querySelector("button").click(); })()
+	wait document.querySelector("[data-slot=\"100\"]").title === "slot 100: online, group 2" && document.querySelector("[data-slot=\"101\"]").title === "slot 101: online, group 2"
+	print document.querySelectorAll("#messages .error").length
+	EOF
+	echo 0 >expect &&
+	test_cmp expect cdp.out &&
+	wait_until no_tasks_left &&
+	sed -e "s/^/GET /" keys >get.cmds &&
+	redis-cli -p $P2 <get.cmds >got &&
+	sed -e "s/^/v-/" keys >expect &&
+	test_cmp expect got
 '
 
 test_expect_success CHROMIUM 'the remove-group button removes an unused group' '

@@ -7,7 +7,7 @@
 # one per line, each a JavaScript expression evaluated in the page
 # (promises are awaited):
 #
-#   wait EXPR    poll every 100 ms until EXPR is truthy (10 s at most)
+#   wait EXPR    poll every 100 ms until EXPR is truthy (15 s at most)
 #   eval EXPR    evaluate once; a thrown exception fails
 #   print EXPR   evaluate once and print the value on a line of stdout
 #   # ...        a comment
@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 
-STEP_TIMEOUT = 10.0
+STEP_TIMEOUT = 15.0
 CALL_TIMEOUT = 20.0
 
 

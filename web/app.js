@@ -56,6 +56,15 @@ function fmtBytes(n) {
   return (i === 0 ? n : n.toFixed(1)) + ' ' + units[i];
 }
 
+/* A time given as Unix seconds (as a number or a string of digits) in
+ * local time; anything else as it is. */
+function fmtTime(value) {
+  if (!/^\d+$/.test(String(value))) {
+    return value || '';
+  }
+  return new Date(Number(value) * 1000).toLocaleString();
+}
+
 /* Keys of a server from its INFO map: the sum of dbN:keys=K. */
 function infoKeys(info) {
   let keys = 0;
@@ -436,7 +445,7 @@ async function refreshTasks() {
     el('td', { text: t.slot_id }),
     el('td', { text: t.new_group }),
     el('td', { class: 'num', text: t.delay }),
-    el('td', { text: t.create_at || '' }),
+    el('td', { text: fmtTime(t.create_at) }),
     el('td', {}, el('div', { class: 'progress' },
       el('div', { style: `width:${Math.max(0, Math.min(100, Number(t.percent) || 0))}%` })),
     ` ${Number(t.percent) || 0}%`),
@@ -459,11 +468,16 @@ async function refreshRunning() {
   } catch (e) {
     running = null;
   }
-  $('migrate-running').textContent = running
-    ? `Running: slot ${running.slot_id} from group ${running.from} to group `
-      + `${running.new_group}, ${fmtInt(running.moved || 0)} keys moved, `
-      + `${fmtInt(running.remain || 0)} left.`
-    : '';
+  let text = '';
+  if (running) {
+    text = `Running: slot ${running.slot_id} from group ${running.from} to group `
+      + `${running.new_group}, `;
+    /* A negative 'remain' means the first batch has not been counted yet. */
+    text += running.remain >= 0
+      ? `${fmtInt(running.moved || 0)} keys moved, ${fmtInt(running.remain)} left.`
+      : 'starting.';
+  }
+  $('migrate-running').textContent = text;
 }
 
 /* ---- proxies ----------------------------------------------------------- */

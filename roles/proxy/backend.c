@@ -102,6 +102,7 @@ static void backend_fail_pending(struct backend *b, const char *reason)
     struct request *r;
     while ((r = STAILQ_FIRST(&list)) != NULL) {
         STAILQ_REMOVE_HEAD(&list, inflight);
+        worker_sent_done(b->worker, r);
         request_fail(r, "handle response, backend conn failure, %s", reason);
     }
 }
@@ -232,6 +233,7 @@ void backend_send(struct backend *b, struct request *r, const void *p,
     }
     STAILQ_INSERT_TAIL(&b->inflight, r, inflight);
     b->ninflight++;
+    worker_sent(b->worker, r);
     pbuf_append(&b->out, p, n);
     if (b->state == BACKEND_READY) {
         worker_mark_backend(b);
@@ -330,6 +332,7 @@ static void backend_on_read(evutil_socket_t fd, short what, void *arg)
         }
         STAILQ_REMOVE_HEAD(&b->inflight, inflight);
         b->ninflight--;
+        worker_sent_done(b->worker, r);
         size_t len = b->scan.pos;
         resp_scanner_init(&b->scan);
         request_reply(r, head, len);

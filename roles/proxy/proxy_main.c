@@ -1,7 +1,8 @@
 /* codis-proxy: the Redis-speaking, slot-routing proxy. This file is the
  * entry point: flags and config.ini, logging, the listening socket, the
  * worker threads, the HTTP endpoint, signals, and the slot table source:
- * --fillslots (standalone, online at once) or the coordinator (topo.c).
+ * --fillslots (standalone, online at once) or the coordinator (topo.c,
+ * online when the dashboard says so).
  * The request path itself lives in session.c, router.c, backend.c and
  * multikey.c, run by the workers (worker.c). */
 #include <errno.h>
@@ -22,9 +23,11 @@
 #include "lib/conf.h"
 #include "lib/log.h"
 #include "lib/mem.h"
+#include "lib/model.h"
 #include "roles/proxy/cmdtable.h"
 #include "roles/proxy/proxyhttp.h"
 #include "roles/proxy/slotmap.h"
+#include "roles/proxy/topo.h"
 #include "roles/proxy/worker.h"
 
 int proxy_main(int argc, char **argv);
@@ -36,8 +39,14 @@ static const char proxy_main_usage[] =
     "[--pidfile=<file>]\n"
     "                   [--fillslots=<slots.json>]\n"
     "\n"
-    "    -c <file>             config.ini (product, zk, proxy_id, password,"
-    " session_*, ...)\n"
+    "Without --fillslots the proxy registers as proxy_id in the coordinator"
+    " of\n"
+    "config.ini and serves clients once 'codis-config proxy online <id>'"
+    " says so.\n"
+    "\n"
+    "    -c <file>             config.ini (coordinator, zk, product, "
+    "proxy_id, password,\n"
+    "                          session_*, backend_ping_period, proto, ...)\n"
     "    -L <file>             log to <file> (reopened on SIGHUP), "
     "default stderr\n"
     "    --log-level=<level>   debug, info, warn or error (default info)\n"
@@ -59,6 +68,7 @@ struct proxy_main_state {
     struct event *sighup;
     struct event *tick;
     struct event *resume_accept;
+    bool leaving;  /* marked offline: the listener stays disabled */
 };
 
 static struct proxy_main_state proxy_main_st;
@@ -83,7 +93,16 @@ static void proxy_main_on_accept_error(struct evconnlistener *l, void *arg)
 
 static void proxy_main_on_resume(evutil_socket_t fd, short what, void *arg)
 {
-    evconnlistener_enable(proxy_main_st.listener);
+    if (!proxy_main_st.leaving) {
+        evconnlistener_enable(proxy_main_st.listener);
+    }
+}
+
+/* topo: the proxy is marked offline, take no more clients. */
+static void proxy_main_stop_accepting(void *arg)
+{
+    proxy_main_st.leaving = true;
+    evconnlistener_disable(proxy_main_st.listener);
 }
 
 static void proxy_main_on_signal(evutil_socket_t sig, short what, void *arg)
@@ -354,6 +373,7 @@ static void proxy_main_teardown(void)
         evconnlistener_free(st->listener);
         st->listener = NULL;
     }
+    topo_stop();
     proxyhttp_stop();
     worker_stop_all();
     if (st->base != NULL) {
@@ -419,13 +439,19 @@ int proxy_main(int argc, char **argv)
                 "'%s'\n", proto);
         goto out;
     }
-    if (o.fillslots == NULL) {
-        fprintf(stderr, "codis-proxy: coordinator mode is not available in "
-                "this build; use --fillslots=<file>\n");
-        goto out;
-    }
-    map = slotmap_load_file(o.fillslots, err, sizeof(err));
-    if (map == NULL) {
+    struct topo_config topo = {
+        .proxy_id = cfg.proxy_id,
+        .addr = o.addr,
+        .http_addr = o.http_addr,
+        .stop_accepting = proxy_main_stop_accepting,
+    };
+    if (o.fillslots != NULL) {
+        map = slotmap_load_file(o.fillslots, err, sizeof(err));
+        if (map == NULL) {
+            fprintf(stderr, "codis-proxy: %s\n", err);
+            goto out;
+        }
+    } else if (model_config_load(conf, &topo.model, err, sizeof(err)) != 0) {
         fprintf(stderr, "codis-proxy: %s\n", err);
         goto out;
     }
@@ -461,11 +487,15 @@ int proxy_main(int argc, char **argv)
         close(lfd);
         goto out;
     }
-    worker_publish(map);
-    map = NULL;
+    if (map != NULL) {
+        worker_publish(map);
+        map = NULL;
+    }
     if (proxy_main_events(lfd, err, sizeof(err)) != 0 ||
         proxyhttp_start(proxy_main_st.base, o.http_addr, err,
-                        sizeof(err)) != 0) {
+                        sizeof(err)) != 0 ||
+        (o.fillslots == NULL &&
+         topo_start(proxy_main_st.base, &topo, err, sizeof(err)) != 0)) {
         fprintf(stderr, "codis-proxy: %s\n", err);
         log_error("%s", err);
         goto out;
@@ -480,9 +510,17 @@ int proxy_main(int argc, char **argv)
         }
         pidfile_written = true;
     }
-    log_info("proxy online on %s (http %s), %d worker%s, slots from '%s'",
-             o.addr, o.http_addr, cfg.nworkers, cfg.nworkers > 1 ? "s" : "",
-             o.fillslots);
+    if (o.fillslots != NULL) {
+        log_info("proxy online on %s (http %s), %d worker%s, slots from "
+                 "'%s'", o.addr, o.http_addr, cfg.nworkers,
+                 cfg.nworkers > 1 ? "s" : "", o.fillslots);
+    } else {
+        log_info("proxy '%s' listening on %s (http %s), %d worker%s, "
+                 "coordinator %s '%s', product '%s'", cfg.proxy_id, o.addr,
+                 o.http_addr, cfg.nworkers, cfg.nworkers > 1 ? "s" : "",
+                 topo.model.coordinator, topo.model.coord_addr,
+                 topo.model.product);
+    }
     if (event_base_dispatch(proxy_main_st.base) < 0) {
         log_error("main event loop failed");
         goto out;

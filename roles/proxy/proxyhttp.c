@@ -1,5 +1,5 @@
-/* /debug/vars, /metrics and /setloglevel over libevent's evhttp; see
- * proxyhttp.h. */
+/* /debug/vars, /metrics, /setloglevel and PUT /api/loglevel/<level> over
+ * libevent's evhttp; see proxyhttp.h. */
 #include "roles/proxy/proxyhttp.h"
 
 #include <errno.h>
@@ -242,11 +242,55 @@ static void proxyhttp_setloglevel(struct evhttp_request *req, void *arg)
     proxyhttp_send(req, 200, "text/plain", "OK\n", 3);
 }
 
-static void proxyhttp_notfound(struct evhttp_request *req, void *arg)
+/* Send {"error": 'text'} with HTTP status 'code'. */
+static void proxyhttp_error(struct evhttp_request *req, int code,
+                            const char *text)
 {
     cJSON *e = cJSON_CreateObject();
-    cJSON_AddStringToObject(e, "error", "not found");
-    proxyhttp_send_json(req, 404, e);
+    cJSON_AddStringToObject(e, "error", text);
+    proxyhttp_send_json(req, code, e);
+}
+
+/* PUT /api/loglevel/<level>: the admin form of /setloglevel. */
+static void proxyhttp_put_loglevel(struct evhttp_request *req,
+                                   const char *level)
+{
+    if (evhttp_request_get_command(req) != EVHTTP_REQ_PUT) {
+        proxyhttp_error(req, 405, "use PUT /api/loglevel/<level>");
+        return;
+    }
+    enum log_level lv;
+    if (log_parse_level(level, &lv) != 0) {
+        char text[160];
+        snprintf(text, sizeof(text), "unknown log level '%.40s': use debug, "
+                 "info, warn or error", level);
+        proxyhttp_error(req, 400, text);
+        return;
+    }
+    log_set_level(lv);
+    log_info("log level set to %s (admin API)", log_level_name(lv));
+    cJSON *ok = cJSON_CreateObject();
+    cJSON_AddStringToObject(ok, "level", log_level_name(lv));
+    proxyhttp_send_json(req, 200, ok);
+}
+
+/* Paths with a parameter, then 404 for anything else. */
+static void proxyhttp_other(struct evhttp_request *req, void *arg)
+{
+    static const char loglevel[] = "/api/loglevel/";
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+    const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+    if (path != NULL &&
+        strncmp(path, loglevel, sizeof(loglevel) - 1) == 0) {
+        proxyhttp_put_loglevel(req, path + sizeof(loglevel) - 1);
+        return;
+    }
+    if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
+        evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {
+        proxyhttp_error(req, 405, "method not allowed");
+        return;
+    }
+    proxyhttp_error(req, 404, "not found");
 }
 
 int proxyhttp_start(struct event_base *base, const char *addr, char *err,
@@ -265,12 +309,12 @@ int proxyhttp_start(struct event_base *base, const char *addr, char *err,
         return -1;
     }
     evhttp_set_allowed_methods(proxyhttp_server, EVHTTP_REQ_GET |
-                               EVHTTP_REQ_HEAD);
+                               EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT);
     evhttp_set_cb(proxyhttp_server, "/debug/vars", proxyhttp_vars, NULL);
     evhttp_set_cb(proxyhttp_server, "/metrics", proxyhttp_metrics, NULL);
     evhttp_set_cb(proxyhttp_server, "/setloglevel", proxyhttp_setloglevel,
                   NULL);
-    evhttp_set_gencb(proxyhttp_server, proxyhttp_notfound, NULL);
+    evhttp_set_gencb(proxyhttp_server, proxyhttp_other, NULL);
     if (evhttp_bind_socket_with_handle(proxyhttp_server, host,
                                        (ev_uint16_t)port) == NULL) {
         snprintf(err, errlen, "cannot listen on '%s' for HTTP: %s", addr,

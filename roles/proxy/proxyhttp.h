@@ -1,9 +1,10 @@
 /* The proxy's HTTP endpoint (--http-addr), on the main thread's event
  * base: /debug/vars (Codis 2's expvar JSON with its "router" object, plus
  * ops per second, sessions, backends and the slot table version),
- * /metrics (Prometheus text, from the STATS_METRICS list) and
- * /setloglevel?level=... as Codis 2 has. Numbers are summed over the
- * workers at request time. */
+ * /metrics (Prometheus text, from the STATS_METRICS list),
+ * /setloglevel?level=... as Codis 2 has, and PUT /api/loglevel/<level>
+ * (as Codis 3's admin API, without its xauth). Numbers are summed over
+ * the workers at request time. */
 #ifndef CODIS_PROXYHTTP_H
 #define CODIS_PROXYHTTP_H
 

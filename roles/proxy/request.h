@@ -59,6 +59,8 @@ struct request {
     bool done;                       /* 'reply' holds the final reply */
     bool failed;                     /* a part failed: 'reply' has why */
     bool waiting;                    /* on worker->waiting */
+    bool counted;                    /* in its worker's sent counts */
+    uint64_t table_version;          /* table it was sent to a backend by */
     uint32_t pending;                /* parts or SLOTSMGRTTAGONEs to go */
     long long sum;                   /* merged integer of a split */
     uint64_t start_us;               /* arrival, for command timing */

@@ -91,7 +91,7 @@ static void router_migrate(struct worker *w, struct request *r,
     for (int i = 0; i < nkeys; i++) {
         const struct resp_arg *key = &argv[keys[i]];
         pbuf_clear(&w->cmdbuf, 1 << 20);
-        pbuf_append(&w->cmdbuf, "*6\r\n$15\r\nSLOTSMGRTTAGONE\r\n", 26);
+        pbuf_append(&w->cmdbuf, "*5\r\n$15\r\nSLOTSMGRTTAGONE\r\n", 26);
         router_add_bulk(&w->cmdbuf, dst->host, strlen(dst->host));
         router_add_bulk(&w->cmdbuf, port, strlen(port));
         router_add_bulk(&w->cmdbuf, ROUTER_MGRT_TIMEOUT,
@@ -215,6 +215,10 @@ void router_dispatch(struct session *s, const char *buf,
                      "too long");
         return;
     }
+    if ((w->map == NULL || !w->map->online) && cmd->local != localcmd_quit) {
+        request_fail(r, "proxy is not online");
+        return;
+    }
     if (!s->authed && cmd->local != localcmd_auth &&
         cmd->local != localcmd_quit) {
         request_fail(r, "NOAUTH Authentication required.");
@@ -281,6 +285,10 @@ void router_retry_waiting(struct worker *w)
     while ((r = TAILQ_FIRST(&list)) != NULL) {
         TAILQ_REMOVE(&list, r, wait);
         r->waiting = false;
+        if (!w->map->online) {
+            request_fail(r, "proxy is not online");
+            continue;
+        }
         const char *wire = pbuf_head(&r->saved);
         size_t n = pbuf_size(&r->saved);
         resp_request_clear(&w->reparse);

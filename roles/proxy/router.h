@@ -19,7 +19,9 @@ struct request;
 struct worker;
 
 /* Handle the request 'req' of session 's', parsed from 'buf' (the bytes
- * of that request start at 'buf'; its arguments are views into it). */
+ * of that request start at 'buf'; its arguments are views into it). While
+ * the worker's table is not online every request but QUIT fails with
+ * "proxy is not online". */
 void router_dispatch(struct session *s, const char *buf,
                      const struct resp_request *req);
 

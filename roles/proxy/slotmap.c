@@ -158,6 +158,7 @@ struct slotmap *slotmap_parse(const char *text, char *err, size_t errlen)
         }
     }
     cJSON_Delete(root);
+    map->online = true;
     return map;
 fail:
     cJSON_Delete(root);

@@ -30,12 +30,16 @@ struct slotmap_slot {
 /* A whole table. */
 struct slotmap {
     uint64_t version;   /* set when published; higher is newer */
+    bool online;        /* false: every request but QUIT is refused with
+                           "proxy is not online" (coordinator mode before
+                           'proxy online', after 'proxy offline', while the
+                           coordinator session is lost) */
     char **addrs;       /* owned "host:port" strings, 'naddrs' of them */
     size_t naddrs;
     struct slotmap_slot slots[SLOT_COUNT];
 };
 
-/* A table with every slot offline. Owned: slotmap_free. */
+/* A table with every slot offline, not online. Owned: slotmap_free. */
 struct slotmap *slotmap_new(void);
 
 /* A deep copy of 'map' (version included). Owned. */
@@ -55,8 +59,8 @@ int slotmap_set(struct slotmap *map, unsigned id, const char *backend,
 
 /* Parse a fillslots JSON text: an array of Codis 3 slot records
  * {"id", "backend_addr", "migrate_from", "locked", ...}; slots not listed
- * are offline, unknown fields are ignored. Returns an owned table, or NULL
- * with 'err' filled. */
+ * are offline, unknown fields are ignored. The table is online. Returns an
+ * owned table, or NULL with 'err' filled. */
 struct slotmap *slotmap_parse(const char *text, char *err, size_t errlen);
 
 /* Read and parse the file 'path' (see slotmap_parse). */

@@ -113,6 +113,11 @@ static void worker_adopt(struct worker *w)
     }
     w->nroute = map->naddrs;
     w->map = map;
+    w->sent_old += w->sent_cur;
+    w->sent_cur = 0;
+    if (w->sent_old == 0) {
+        atomic_store(&w->drained_version, map->version);
+    }
     atomic_store(&w->seen_version, map->version);
     router_retry_waiting(w);
 }
@@ -267,6 +272,7 @@ static struct worker *worker_new(const struct worker_config *cfg, int id,
     stats_init(&w->stats);
     atomic_init(&w->stop, false);
     atomic_init(&w->seen_version, 0);
+    atomic_init(&w->drained_version, 0);
     int fds[2];
     if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) {
         snprintf(err, errlen, "cannot make a pipe: %s", strerror(errno));
@@ -431,6 +437,36 @@ bool worker_all_adopted(void)
         }
     }
     return true;
+}
+
+bool worker_all_drained(uint64_t version)
+{
+    for (int k = 0; k < worker_n; k++) {
+        if (atomic_load(&worker_list[k]->drained_version) < version) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void worker_sent(struct worker *w, struct request *r)
+{
+    r->counted = true;
+    r->table_version = w->map != NULL ? w->map->version : 0;
+    w->sent_cur++;
+}
+
+void worker_sent_done(struct worker *w, struct request *r)
+{
+    if (!r->counted) {
+        return;
+    }
+    r->counted = false;
+    if (w->map != NULL && r->table_version == w->map->version) {
+        w->sent_cur--;
+    } else if (--w->sent_old == 0 && w->map != NULL) {
+        atomic_store(&w->drained_version, w->map->version);
+    }
 }
 
 struct worker **worker_all(int *count)

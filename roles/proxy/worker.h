@@ -12,7 +12,11 @@
  * Slot tables: worker_publish() swaps the global pointer and notifies the
  * workers; each worker adopts the new table and records its version. A
  * replaced table is freed (worker_reap) once every worker has moved past
- * it. */
+ * it. Each worker also counts the requests it sent to backends under the
+ * tables before its current one; when none is left it records the
+ * current version as drained (worker_all_drained), so the coordinator
+ * side acknowledges a change only once no request routed by the old
+ * table is still in flight (Codis 2's slot lock waits for the same). */
 #ifndef CODIS_WORKER_H
 #define CODIS_WORKER_H
 
@@ -63,6 +67,10 @@ struct worker {
 
     const struct slotmap *map;        /* adopted table (borrowed) */
     _Atomic uint64_t seen_version;    /* version of 'map' */
+    _Atomic uint64_t drained_version; /* no request of an older table is
+                                         in flight */
+    size_t sent_cur;                  /* in flight, sent under 'map' */
+    size_t sent_old;                  /* in flight, sent under older ones */
     struct backend **route;           /* map->addrs index -> backend */
     size_t nroute;
     struct backend *backends;         /* every backend connection */
@@ -109,6 +117,16 @@ void worker_reap(void);
 
 /* True when every worker runs the current table. */
 bool worker_all_adopted(void);
+
+/* True when every worker runs table 'version' or newer and has no request
+ * in flight that an older table routed. */
+bool worker_all_drained(uint64_t version);
+
+/* Count 'r' as sent to a backend under w's current table. */
+void worker_sent(struct worker *w, struct request *r);
+
+/* 'r' left its backend's queue (answered or failed). */
+void worker_sent_done(struct worker *w, struct request *r);
 
 /* The workers (for stats); 'count' gets how many. */
 struct worker **worker_all(int *count);

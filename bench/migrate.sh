@@ -1,0 +1,165 @@
+#!/bin/sh
+# bench/migrate.sh: how fast Codis's synchronous slot migration moves keys
+# between two codis servers, and how long the source stalls meanwhile.
+#
+#   sh bench/migrate.sh [KEYS]      (default 1000000)
+#
+# Starts two `codis server`s on free ports (no snapshots), then for each
+# of two datasets fills the source through redis-cli --pipe and empties
+# all 1024 slots into the target, pipelining the migrate commands per slot:
+#   untagged  KEYS keys "key:N" spread over all slots, SLOTSMGRTSLOT
+#             (one key, so one round trip to the target, per call)
+#   tagged    KEYS keys "{tN}:M", 10 per tag, SLOTSMGRTTAGSLOT (a tag
+#             group per round trip)
+# and the same two datasets with the batched SLOTSMGRTSLOT-ASYNC and
+# SLOTSMGRTTAGSLOT-ASYNC (100 keys, or tag groups, per call), and prints
+# keys/s, plus the longest PING latency seen by a second client during
+# the run. The one-key-per-call SLOTSMGRTSLOT run is capped at 100000
+# keys: it is bound by round trips and would take minutes. With list support it also moves one big list (1M
+# elements) with SLOTSMGRTONE and prints that stall. Needs redis-cli and
+# python3-redis.
+set -e
+KEYS=${1:-1000000}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=$ROOT/bin/codis-server
+WORK=$(mktemp -d /tmp/codis-bench-migrate.XXXXXX)
+PY=/usr/bin/python3
+"$PY" -c 'import redis' 2>/dev/null || PY=python3
+PIDS=
+
+cleanup() {
+    for pid in $PIDS; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in $PIDS; do
+        wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+free_port() {
+    "$PY" -c 'import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+start() {
+    port=$(free_port)
+    mkdir -p "$WORK/$port"
+    "$BIN" --port "$port" --bind 127.0.0.1 --dir "$WORK/$port" --save "" \
+        >"$WORK/$port.log" 2>&1 &
+    PIDS="$PIDS $!"
+    until redis-cli -p "$port" ping 2>/dev/null | grep -q PONG; do
+        sleep 0.05
+    done
+    echo "$port"
+}
+
+SRC=$(start)
+DST=$(start)
+
+# run_case DATASET COMMAND [KEYS]: fill the source with DATASET (untagged
+# or tagged), empty every slot into the target with COMMAND, report.
+run_case() {
+    redis-cli -p "$SRC" flushall >/dev/null
+    redis-cli -p "$DST" flushall >/dev/null
+    "$PY" - "$1" "${3:-$KEYS}" <<'PYEOF' | redis-cli -p "$SRC" --pipe >/dev/null
+import sys
+kind, n = sys.argv[1], int(sys.argv[2])
+out = sys.stdout.buffer
+chunk = []
+for i in range(n):
+    key = ("key:%d" % i) if kind == "untagged" else ("{t%d}:%d" % (i // 10, i))
+    val = "v%d" % i
+    chunk.append(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" %
+                 (len(key), key.encode(), len(val), val.encode()))
+    if len(chunk) == 10000:
+        out.write(b"".join(chunk))
+        chunk = []
+out.write(b"".join(chunk))
+PYEOF
+    "$PY" - "$SRC" "$DST" "$1" "$2" <<'PYEOF'
+import sys, threading, time, redis
+src, dst, kind, cmd = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+r = redis.Redis(port=src)
+total = r.dbsize()
+batched = cmd.endswith("-ASYNC")
+stop = False
+worst = [0.0]
+
+def pinger():
+    p = redis.Redis(port=src)
+    while not stop:
+        t = time.perf_counter()
+        p.ping()
+        worst[0] = max(worst[0], time.perf_counter() - t)
+        time.sleep(0.001)
+
+th = threading.Thread(target=pinger)
+th.start()
+start = time.perf_counter()
+moved = 0
+for slot in range(1024):
+    left = 1
+    while left > 0:
+        pipe = r.pipeline(transaction=False)
+        if batched:
+            for _ in range(min(left // 100 + 1, 16)):
+                pipe.execute_command(cmd, "127.0.0.1", dst, 1000, 0, 0,
+                                     slot, 100)
+        else:
+            for _ in range(min(max(left, 1), 256)):
+                pipe.execute_command(cmd, "127.0.0.1", dst, 1000, slot)
+        for m, left in pipe.execute():
+            moved += m
+elapsed = time.perf_counter() - start
+stop = True
+th.join()
+assert moved == total and r.dbsize() == 0, (moved, total, r.dbsize())
+assert redis.Redis(port=dst).dbsize() == total
+print("%-8s %-22s %8d keys in %6.2f s = %7.0f keys/s, longest PING %.1f ms"
+      % (kind, cmd, moved, elapsed, moved / elapsed, worst[0] * 1000))
+PYEOF
+}
+
+SYNC_KEYS=$KEYS
+if [ "$SYNC_KEYS" -gt 100000 ]; then
+    SYNC_KEYS=100000
+fi
+run_case untagged SLOTSMGRTSLOT "$SYNC_KEYS"
+run_case untagged SLOTSMGRTSLOT-ASYNC
+run_case tagged SLOTSMGRTTAGSLOT
+run_case tagged SLOTSMGRTTAGSLOT-ASYNC
+
+if redis-cli -p "$SRC" rpush probe x 2>/dev/null | grep -q '^1$'; then
+    "$PY" - "$SRC" "$DST" <<'PYEOF'
+import sys, threading, time, redis
+src, dst = int(sys.argv[1]), int(sys.argv[2])
+r = redis.Redis(port=src)
+r.flushall()
+redis.Redis(port=dst).flushall()
+n = 1000000
+for i in range(0, n, 10000):
+    r.rpush("biglist", *range(i, i + 10000))
+stop = False
+worst = [0.0]
+def pinger():
+    p = redis.Redis(port=src)
+    while not stop:
+        t = time.perf_counter()
+        p.ping()
+        worst[0] = max(worst[0], time.perf_counter() - t)
+        time.sleep(0.001)
+th = threading.Thread(target=pinger)
+th.start()
+time.sleep(0.05)
+t = time.perf_counter()
+moved = r.execute_command("SLOTSMGRTONE", "127.0.0.1", dst, 30000, "biglist")
+elapsed = time.perf_counter() - t
+stop = True
+th.join()
+assert moved == 1 and redis.Redis(port=dst).llen("biglist") == n
+print("big list of %d elements: SLOTSMGRTONE %.2f s, longest PING %.0f ms"
+      % (n, elapsed, worst[0] * 1000))
+PYEOF
+fi

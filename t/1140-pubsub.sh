@@ -1,0 +1,103 @@
+#!/bin/sh
+test_description='pub/sub: subscriptions, messages, patterns, PUBSUB and
+the subscribed-mode rules of RESP2, compared with redis-server'
+. "$(dirname "$0")/lib.sh"
+. "$TEST_DIRECTORY/lib-server.sh"
+. "$TEST_DIRECTORY/lib-redis-ref.sh"
+
+# scenario FILE PORT: run the Python scenario FILE against PORT.
+scenario() {
+    python3 - "$2" <"$1"
+}
+
+test_expect_success 'start codis-server' '
+    start_server
+'
+
+test_expect_success REDIS_REF 'start the reference redis-server' '
+    start_redis_ref
+'
+
+cat >pubsub.py <<\EOF
+import os, sys
+exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
+port = int(sys.argv[1])
+sub, psub, pub = Conn(port), Conn(port), Conn(port)
+print(sub.call("SUBSCRIBE", "news", "sport"))
+print(sub.read())
+print(sub.call("SUBSCRIBE", "news"))
+print(psub.call("PSUBSCRIBE", "n*", "s?ort"))
+print(psub.read())
+print(pub.call("PUBLISH", "news", "hello"))
+print(sub.read())
+print(psub.read())
+print(pub.call("PUBLISH", "sport", "goal"))
+print(sub.read())
+print(psub.read())
+print(pub.call("PUBLISH", "nobody", "x"))
+print(psub.read())
+print(pub.call("PUBLISH", "quiet", "x"))
+print(pub.call("PUBSUB", "NUMSUB", "news", "sport", "none"))
+print(pub.call("PUBSUB", "NUMPAT"))
+print(sorted(eval(pub.call("PUBSUB", "CHANNELS").replace("[", "['").replace("]", "']").replace(", ", "', '"))))
+print(pub.call("PUBSUB", "CHANNELS", "n*"))
+print(pub.call("PUBSUB", "BOGUS"))
+print(pub.call("PUBSUB", "NUMPAT", "x"))
+print(sub.call("GET", "k"))
+print(sub.call("SET", "k", "v"))
+print(sub.call("PING"))
+print(sub.call("PING", "hi"))
+print(sub.call("UNSUBSCRIBE", "news"))
+print(sub.call("UNSUBSCRIBE", "notsubscribed"))
+print(sub.call("UNSUBSCRIBE"))
+print(sub.call("UNSUBSCRIBE"))
+print(sub.call("PING"))
+print(sub.call("GET", "k"))
+print(psub.call("PUNSUBSCRIBE", "n*"))
+print(psub.call("PUNSUBSCRIBE"))
+print(pub.call("PUBSUB", "NUMPAT"))
+print(pub.call("PUBLISH", "news", "gone"))
+print(pub.call("SUBSCRIBE"))
+print(pub.call("PUBLISH", "a"))
+EOF
+
+test_expect_success REDIS_REF 'subscribe, publish and subscribed mode like Redis' '
+    scenario pubsub.py "$REF_PORT" >expect &&
+    scenario pubsub.py "$SERVER_PORT" >actual &&
+    test_cmp expect actual
+'
+
+test_expect_success 'messages reach a redis-cli subscriber' '
+    redis-cli -p "$SERVER_PORT" subscribe chan >sub.out &
+    sub_pid=$! &&
+    test_when_finished "kill $sub_pid" &&
+    wait_until "test \"\$(cli pubsub numsub chan | tail -n 1)\" = 1" &&
+    cli publish chan first >actual &&
+    cli publish chan second >>actual &&
+    wait_until "grep -q second sub.out" &&
+    cat >expect <<-\EOT &&
+	1
+	1
+	subscribe
+	chan
+	1
+	message
+	chan
+	first
+	message
+	chan
+	second
+	EOT
+    cat sub.out >>actual &&
+    test_cmp expect actual
+'
+
+test_expect_success 'a subscriber that disconnects is forgotten' '
+    wait_until "test \"\$(cli pubsub numsub chan | tail -n 1)\" = 0" &&
+    cli publish chan lost >actual &&
+    echo 0 >expect &&
+    test_cmp expect actual &&
+    cli info stats | grep -q "^pubsub_channels:0"
+'
+
+test_done

@@ -1,0 +1,137 @@
+#!/bin/sh
+test_description='transactions: MULTI, EXEC, DISCARD, WATCH, UNWATCH,
+compared with redis-server'
+. "$(dirname "$0")/lib.sh"
+. "$TEST_DIRECTORY/lib-server.sh"
+. "$TEST_DIRECTORY/lib-redis-ref.sh"
+
+# scenario FILE PORT: run the Python scenario FILE against PORT.
+scenario() {
+    python3 - "$2" <"$1"
+}
+
+test_expect_success 'start codis-server' '
+    start_server
+'
+
+test_expect_success REDIS_REF 'start the reference redis-server' '
+    start_redis_ref
+'
+
+cat >multi.py <<\EOF
+import os, sys
+exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
+port = int(sys.argv[1])
+a, b = Conn(port), Conn(port)
+a.call("FLUSHALL")
+# a plain transaction
+print(a.call("MULTI"))
+print(a.call("SET", "k", "1"))
+print(a.call("INCR", "k"))
+print(a.call("LPUSH", "l", "x"))
+print(a.call("INCR", "l"))
+print(a.call("GET", "k"))
+print(a.call("EXEC"))
+# errors outside and inside
+print(a.call("EXEC"))
+print(a.call("DISCARD"))
+print(a.call("MULTI"))
+print(a.call("MULTI"))
+print(a.call("WATCH", "k"))
+print(a.call("EXEC"))
+print(a.call("MULTI"))
+print(a.call("SET", "k", "2"))
+print(a.call("NOSUCHCOMMAND"))
+print(a.call("GET"))
+print(a.call("EXEC"))
+print(a.call("GET", "k"))
+# DISCARD drops the queue
+print(a.call("MULTI"))
+print(a.call("SET", "k", "3"))
+print(a.call("DISCARD"))
+print(a.call("GET", "k"))
+# WATCH: another client's change aborts EXEC
+print(a.call("WATCH", "k", "other"))
+print(b.call("SET", "k", "changed"))
+print(a.call("MULTI"))
+print(a.call("SET", "k", "mine"))
+print(a.call("EXEC"))
+print(a.call("GET", "k"))
+# WATCH: untouched keys let EXEC run; EXEC unwatches
+print(a.call("WATCH", "k"))
+print(b.call("SET", "unrelated", "1"))
+print(a.call("MULTI"))
+print(a.call("SET", "k", "mine"))
+print(a.call("EXEC"))
+print(b.call("SET", "k", "after"))
+print(a.call("MULTI"))
+print(a.call("GET", "k"))
+print(a.call("EXEC"))
+# UNWATCH forgets; a change by the same client also counts
+print(a.call("WATCH", "k"))
+print(a.call("UNWATCH"))
+print(b.call("SET", "k", "x"))
+print(a.call("MULTI"))
+print(a.call("EXEC"))
+print(a.call("WATCH", "k"))
+print(a.call("SET", "k", "self"))
+print(a.call("MULTI"))
+print(a.call("EXEC"))
+# changes of every type and deletions are seen
+print(a.call("WATCH", "h", "s", "z", "l"))
+print(b.call("HSET", "h", "f", "v"))
+print(a.call("MULTI"))
+print(a.call("EXEC"))
+print(a.call("WATCH", "l"))
+print(b.call("RPOP", "l"))
+print(a.call("MULTI"))
+print(a.call("EXEC"))
+print(a.call("SADD", "s", "m"))
+print(a.call("WATCH", "s"))
+print(b.call("DEL", "s"))
+print(a.call("MULTI"))
+print(a.call("EXEC"))
+print(a.call("WATCH", "z"))
+print(b.call("FLUSHDB"))
+print(a.call("MULTI"))
+print(a.call("EXEC"))
+# blocking commands do not block inside a transaction
+print(a.call("MULTI"))
+print(a.call("BLPOP", "empty", "0"))
+print(a.call("RPUSH", "full", "v"))
+print(a.call("BLPOP", "full", "0"))
+print(a.call("EXEC"))
+# an empty transaction
+print(a.call("MULTI"))
+print(a.call("EXEC"))
+EOF
+
+test_expect_success REDIS_REF 'transactions behave like Redis' '
+    scenario multi.py "$REF_PORT" >expect &&
+    scenario multi.py "$SERVER_PORT" >actual &&
+    test_cmp expect actual
+'
+
+test_expect_success 'EXEC replies each queued result in order (redis-cli)' '
+    printf "MULTI\nSET a 1\nINCRBY a 5\nGET a\nEXEC\n" | cli >actual &&
+    cat >expect <<-\EOT &&
+	OK
+	QUEUED
+	QUEUED
+	QUEUED
+	OK
+	6
+	6
+	EOT
+    test_cmp expect actual
+'
+
+test_expect_success 'a client that quits inside MULTI leaves no trace' '
+    printf "WATCH a\nMULTI\nSET a 2\n" | cli >/dev/null &&
+    cli get a >actual &&
+    echo 6 >expect &&
+    test_cmp expect actual &&
+    server_alive
+'
+
+test_done

@@ -1,0 +1,56 @@
+#!/bin/sh
+test_description='codis-proxy admin: log level at run time over HTTP, SIGHUP reopens the log file'
+. "$(dirname "$0")/lib.sh"
+. "$TEST_DIRECTORY/lib-server.sh"
+. "$TEST_DIRECTORY/lib-proxy.sh"
+
+test_have_prereq CURL || skip_all 'curl is missing'
+
+# http METHOD PATH: curl the proxy's HTTP address; the body goes to
+# 'body', the status is printed.
+http() {
+    curl -s -o body -w '%{http_code}' -X "$1" "http://$PROXY_HTTP$2"
+}
+
+test_expect_success 'a proxy in front of one server' '
+    start_server &&
+    echo "[{\"id\": 0, \"backend_addr\": \"127.0.0.1:$SERVER_PORT\"}]" \
+        >slots.json &&
+    start_proxy --fillslots=slots.json --cpu=1
+'
+
+test_expect_success 'PUT /api/loglevel/<level> changes the level' '
+    test "$(http PUT /api/loglevel/debug)" = 200 &&
+    tr -d " \t\n" <body >flat &&
+    printf "{\"level\":\"debug\"}" >expect && test_cmp expect flat &&
+    grep "log level set to debug" $PROXY_LOG &&
+    test "$(http PUT /api/loglevel/warn)" = 200 &&
+    ! grep "log level set to warn" $PROXY_LOG &&
+    test "$(http PUT /api/loglevel/info)" = 200 &&
+    grep "log level set to info" $PROXY_LOG
+'
+
+test_expect_success 'a bad level is refused with 400, another method with 405' '
+    test "$(http PUT /api/loglevel/loud)" = 400 &&
+    grep "unknown log level .loud." body &&
+    test "$(http GET /api/loglevel/debug)" = 405 &&
+    test "$(http GET /nothing)" = 404
+'
+
+test_expect_success 'GET /setloglevel?level= (Codis 2) works too' '
+    test "$(http GET "/setloglevel?level=error")" = 200 &&
+    test "$(http GET "/setloglevel?level=info")" = 200 &&
+    grep -c "log level set to" $PROXY_LOG >count &&
+    echo 3 >expect && test_cmp expect count &&
+    test "$(http GET "/setloglevel?level=nope")" = 400
+'
+
+test_expect_success 'SIGHUP reopens the log file (logrotate)' '
+    mv $PROXY_LOG rotated.log &&
+    kill -HUP $PROXY_PID &&
+    wait_until "grep -q \"log file reopened\" $PROXY_LOG" &&
+    ! grep "log file reopened" rotated.log &&
+    pcli ping >out && echo PONG >expect && test_cmp expect out
+'
+
+test_done

@@ -1,0 +1,52 @@
+# t/lib-proxy.sh: start codis-proxy for a test script.
+#
+#   . "$TEST_DIRECTORY/lib-proxy.sh"
+#   start_proxy [ARGS...]      # e.g. -c proxy.ini, or --fillslots=slots.json
+#   pcli get foo               # redis-cli against it
+#
+# start_proxy takes two free ports on 127.0.0.1 (clients, HTTP), runs
+# `codis proxy ARGS` with its log in proxy-<port>.log, polls /debug/vars
+# until it answers (failing fast, with the log, if the process died) and
+# registers a stop by PID at exit. It sets PROXY_PORT, PROXY_ADDR,
+# PROXY_HTTP, PROXY_PID and PROXY_LOG. Set PROXY_WANT_PORT beforehand to
+# listen on that port instead (it is cleared).
+
+# start_proxy [ARGS...]: start a proxy; fail if it does not come up.
+start_proxy() {
+    PROXY_PORT=${PROXY_WANT_PORT:-$(free_port)} &&
+    PROXY_HTTP=127.0.0.1:$(free_port) || return 1
+    PROXY_WANT_PORT=
+    PROXY_ADDR=127.0.0.1:$PROXY_PORT
+    PROXY_LOG="$TRASH_DIRECTORY/proxy-$PROXY_PORT.log"
+    codis proxy --addr="$PROXY_ADDR" --http-addr="$PROXY_HTTP" \
+        -L "$PROXY_LOG" "$@" >"$PROXY_LOG.out" 2>&1 &
+    PROXY_PID=$!
+    test_atexit "stop_pid $PROXY_PID"
+    proxy_deadline=$(( $(date +%s) + 20 ))
+    while ! curl -sf "http://$PROXY_HTTP/debug/vars" >/dev/null 2>&1; do
+        if ! kill -0 "$PROXY_PID" 2>/dev/null; then
+            echo "start_proxy: proxy died:" >&2
+            cat "$PROXY_LOG.out" "$PROXY_LOG" >&2 2>/dev/null
+            return 1
+        fi
+        if [ "$(date +%s)" -ge "$proxy_deadline" ]; then
+            echo "start_proxy: no answer on $PROXY_HTTP" >&2
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+
+# pcli ARGS...: redis-cli against the last started proxy.
+pcli() {
+    redis-cli -p "$PROXY_PORT" "$@"
+}
+
+# proxy_wait_exit PID: wait (up to 20 s) for our child PID to exit and
+# set PROXY_EXIT to its exit status. Not in a subshell: only the shell
+# that started PID can collect its status.
+proxy_wait_exit() {
+    wait_until "! kill -0 $1" 20 || return 1
+    wait "$1"
+    PROXY_EXIT=$?
+}

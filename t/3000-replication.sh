@@ -78,6 +78,37 @@ test_expect_success 'the live stream reaches the replica, SELECT included' '
     test "$(redis-cli -p $R get after-sync)" = yes
 '
 
+test_expect_success 'lists, hashes, sets, sorted sets and MULTI replicate' '
+    redis-cli -p $M rpush list a b c >/dev/null &&
+    redis-cli -p $M lpop list >/dev/null &&
+    redis-cli -p $M hset hash f1 v1 f2 v2 >/dev/null &&
+    redis-cli -p $M sadd set x y z >/dev/null &&
+    redis-cli -p $M srem set y >/dev/null &&
+    redis-cli -p $M zadd zset 1 one 2 two >/dev/null &&
+    redis-cli -p $M zincrby zset 5 one >/dev/null &&
+    printf "MULTI\nINCR counter\nRPUSH list d\nEXEC\n" >multi.txt &&
+    redis-cli -p $M <multi.txt >/dev/null &&
+    wait_until "same_offset $M $R" &&
+    for cmd in "lrange list 0 -1" "hmget hash f1 f2" "smismember set x y z" \
+               "zrange zset 0 -1 withscores" "get counter"; do
+        redis-cli -p $M $cmd >expect &&
+        redis-cli -p $R $cmd >actual &&
+        test_cmp expect actual || return 1
+    done
+'
+
+test_expect_success 'a list served to a blocked client replicates as a pop' '
+    redis-cli -p $M blpop queue 10 >popped &
+    pop_pid=$! &&
+    wait_until "redis-cli -p $M info clients | grep -q \"^blocked_clients:1\"" &&
+    redis-cli -p $M rpush queue job >/dev/null &&
+    wait $pop_pid &&
+    printf "queue\njob\n" >expect &&
+    test_cmp expect popped &&
+    wait_until "same_offset $M $R" &&
+    test "$(redis-cli -p $R exists queue)" = 0
+'
+
 test_expect_success 'expired keys reach the replica as DEL' '
     redis-cli -p $M set short v PX 100 >/dev/null &&
     wait_until "test \"\$(redis-cli -p $R exists short)\" = 1" &&

@@ -119,6 +119,31 @@ test_expect_success 'BGREWRITEAOF shrinks the files and keeps the data' '
     check_keys sec 40
 '
 
+test_expect_success 'every data type survives a rewrite and a crash' '
+    cli rpush list a b c >/dev/null &&
+    cli hset hash f1 v1 f2 v2 >/dev/null &&
+    cli sadd set x y >/dev/null &&
+    cli zadd zset 1 one 2 two >/dev/null &&
+    rewrites=$(cli info persistence | tr -d "\r" |
+               sed -n "s/^aof_rewrites://p") &&
+    test "$(cli bgrewriteaof)" = "Background append only file rewriting started" &&
+    wait_until "cli info persistence | grep -q \"^aof_rewrites:$((rewrites + 1))\"" &&
+    cli rpush list d >/dev/null &&
+    cli hdel hash f1 >/dev/null &&
+    cli zincrby zset 10 one >/dev/null &&
+    for cmd in "lrange list 0 -1" "hmget hash f1 f2" "smismember set x y" \
+               "zrange zset 0 -1 withscores"; do
+        cli $cmd >>expect.types || return 1
+    done &&
+    crash &&
+    run_server "$TRASH_DIRECTORY/everysec" --appendonly yes &&
+    for cmd in "lrange list 0 -1" "hmget hash f1 f2" "smismember set x y" \
+               "zrange zset 0 -1 withscores"; do
+        cli $cmd >>actual.types || return 1
+    done &&
+    test_cmp expect.types actual.types
+'
+
 test_expect_success 'the AOF takes precedence over the RDB file' '
     cli set only-before-save 1 >/dev/null &&
     test "$(cli save)" = OK &&

@@ -171,6 +171,17 @@ void cmd_zunionstore(struct client *c);
 void cmd_zinterstore(struct client *c);
 void cmd_zrandmember(struct client *c);
 void cmd_zscan(struct client *c);
+void cmd_bzpopmin(struct client *c);
+void cmd_bzpopmax(struct client *c);
+void cmd_zunion(struct client *c);
+void cmd_zinter(struct client *c);
+void cmd_zdiff(struct client *c);
+void cmd_zdiffstore(struct client *c);
+void cmd_zintercard(struct client *c);
+void cmd_zrangestore(struct client *c);
+/* sort.c */
+void cmd_sort(struct client *c);
+void cmd_sort_ro(struct client *c);
 /* pubsub.c */
 void cmd_subscribe(struct client *c);
 void cmd_unsubscribe(struct client *c);
@@ -552,6 +563,32 @@ static const struct command commands[] = {
       "set" },
     { "zscan", cmd_zscan, -3, R | CMD_RANDOM, 1, 1, 1, "sorted-set",
       "Incrementally iterate sorted sets elements and associated scores" },
+    { "bzpopmin", cmd_bzpopmin, -3, W | CMD_NOSCRIPT | F, 1, -2, 1,
+      "sorted-set", "Remove and return the member with the lowest score "
+      "from one of the sorted sets, or block until one is available" },
+    { "bzpopmax", cmd_bzpopmax, -3, W | CMD_NOSCRIPT | F, 1, -2, 1,
+      "sorted-set", "Remove and return the member with the highest score "
+      "from one of the sorted sets, or block until one is available" },
+    { "zunion", cmd_zunion, -3, R, 0, 0, 0, "sorted-set",
+      "Add multiple sorted sets" },
+    { "zinter", cmd_zinter, -3, R, 0, 0, 0, "sorted-set",
+      "Intersect multiple sorted sets" },
+    { "zdiff", cmd_zdiff, -3, R, 0, 0, 0, "sorted-set",
+      "Subtract multiple sorted sets" },
+    { "zdiffstore", cmd_zdiffstore, -4, W | M, 1, 1, 1, "sorted-set",
+      "Subtract multiple sorted sets and store the resulting sorted set in "
+      "a new key" },
+    { "zintercard", cmd_zintercard, -3, R, 0, 0, 0, "sorted-set",
+      "Intersect multiple sorted sets and return the cardinality of the "
+      "result" },
+    { "zrangestore", cmd_zrangestore, -5, W | M, 1, 2, 1, "sorted-set",
+      "Store a range of members from sorted set into another key" },
+    /* sort (sort.c) */
+    { "sort", cmd_sort, -2, W | M, 1, 1, 1, "generic",
+      "Sort the elements in a list, set or sorted set" },
+    { "sort_ro", cmd_sort_ro, -2, R, 1, 1, 1, "generic",
+      "Sort the elements in a list, set or sorted set. Read-only variant "
+      "of SORT." },
     /* pubsub (pubsub.c) */
     { "subscribe", cmd_subscribe, -2, CMD_PUBSUB | CMD_NOSCRIPT | ANY, 0, 0,
       0, "pubsub", "Listen for messages published to the given channels" },

@@ -368,9 +368,9 @@ int server_init(char *err, size_t errlen)
         db_init(&server.db[i], i);
     }
     commands_init();
+    multi_init();
     replication_init();
     aof_init();
-    multi_init();
     if (blocking_init() != 0) {
         snprintf(err, errlen, "cannot create the blocking event");
         return -1;

@@ -195,9 +195,9 @@ int zset_type_each(const struct object *o, container_scored_fn fn,
 enum scan_values { SCAN_KEYS_ONLY, SCAN_SDS_VALUES, SCAN_SCORES };
 void scan_container(struct client *c, struct dict *d, enum scan_values kind);
 
-/* Every entry of 'd' in an array (owned, mem_free; borrowed entries) whose
- * first min(count, size) slots are a uniform random sample without
- * repeats. Nothing may change 'd' while the array is used. t_scan.c. */
+/* An array (owned, mem_free) whose first min(count, size) slots are a
+ * random sample of the entries of 'd' (borrowed) without repeats. Nothing
+ * may change 'd' while the array is used. t_scan.c. */
 const struct dict_entry **scan_sample_distinct(struct dict *d, size_t count);
 
 /* Free a value of each type (object.c, when the last reference goes). */
@@ -414,6 +414,11 @@ typedef bool (*blocking_serve_fn)(struct client *c, int argc,
  * null array at once. */
 void blocking_block(struct client *c, int first_key, int key_count,
                     long long timeout_ms, blocking_serve_fn serve);
+
+/* Parse the timeout argument of a blocking command (seconds, fractions
+ * allowed, 0 = forever) into ms, or reply Redis's error. Returns 0 / -1. */
+int blocking_timeout_or_reply(struct client *c, const struct arg *a,
+                              long long *ms);
 
 /* Serve the clients whose keys changed (networking.c calls it after each
  * command; an event calls it after other writers). */

@@ -397,7 +397,11 @@ static bool migrator_step(struct migrator *m)
                            &m->store, seq, err, sizeof(err)) != 0) {
             rc = -1;
         }
-        if (rc < 0) {
+        if (rc < 0 && atomic_load(&m->stop)) {
+            /* not the task's fault: it resumes at the next start */
+            log_info("migrate slot %d: interrupted by shutdown (%s)",
+                     task.slot_id, err);
+        } else if (rc < 0) {
             migrator_failed(m, seq, &task, err);
         } else if (rc == 0) {
             m->retry_seq[0] = '\0';

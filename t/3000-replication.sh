@@ -223,6 +223,21 @@ test_expect_success 'bad SLAVEOF arguments are refused' '
     link_up $R2
 '
 
+test_expect_success 'a replica authenticates with masterauth' '
+    start_server --requirepass s3cret &&
+    P=$SERVER_PORT &&
+    redis-cli -p $P -a s3cret --no-auth-warning set guarded 1 >/dev/null &&
+    start_server --masterauth wrong --slaveof 127.0.0.1 $P &&
+    RA=$SERVER_PORT &&
+    wait_until "grep -q \"AUTH refused\" \"$SERVER_LOG\"" &&
+    ! link_up $RA &&
+    info_field $RA replication master_link_down_since_seconds >down &&
+    test -s down &&
+    test "$(redis-cli -p $RA config set masterauth s3cret)" = OK &&
+    wait_until "link_up $RA" &&
+    test "$(redis-cli -p $RA get guarded)" = 1
+'
+
 test_expect_success REDIS_SERVER 'our replica follows a redis-server master (diskless)' '
     start_redis_server --repl-diskless-sync yes &&
     D=$REDIS_PORT &&

@@ -151,6 +151,23 @@ test_expect_success 'WAIT counts the replicas that acknowledged' '
     test "$(redis-cli -p $M wait 2 200)" = 1
 '
 
+test_expect_success 'min-replicas-to-write refuses writes without enough replicas' '
+    test "$(redis-cli -p $M config set min-replicas-to-write 2)" = OK &&
+    redis-cli -p $M set needs-two 1 >out 2>&1 &&
+    grep "NOREPLICAS Not enough good replicas to write." out &&
+    test "$(redis-cli -p $M config set min-replicas-to-write 1)" = OK &&
+    test "$(redis-cli -p $M set needs-one 1)" = OK &&
+    test "$(redis-cli -p $M config set min-replicas-to-write 0)" = OK
+'
+
+test_expect_success 'SYNC (redis-cli --rdb) gets an RDB that redis-check-rdb accepts' '
+    redis-cli -p $M --rdb synced.rdb >out 2>&1 &&
+    grep "Transfer finished with success" out &&
+    test "$(head -c 5 synced.rdb)" = REDIS &&
+    redis-check-rdb synced.rdb >check.out 2>&1 &&
+    grep "RDB looks OK" check.out
+'
+
 test_expect_success 'a cut link resumes with a partial resync' '
     full=$(info_field $M stats sync_full) &&
     test "$(redis-cli -p $R client kill type master)" = 1 &&

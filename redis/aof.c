@@ -7,6 +7,10 @@
  * gets no replies. A truncated last file is cut at its last complete
  * command when aof-load-truncated is yes, and refused when no.
  *
+ * With appendfsync always, the replies of all clients served in one turn
+ * of the loop wait for a single write and fsync (aof_defer_reply), a
+ * group commit, instead of one fsync per client.
+ *
  * BGREWRITEAOF: switch writes to a new incremental file and record it in
  * the manifest, fork a child that writes the dataset as an RDB, and when
  * it succeeds install it as the new base and drop the older files. The
@@ -57,6 +61,8 @@ static struct {
     bool dirty_since_fsync;
     long long last_fsync;      /* ms */
     bool last_write_ok;
+    struct event *commit_ev;   /* the group commit of appendfsync always */
+    bool commit_pending;       /* commit_ev is active */
     pid_t child_pid;           /* rewrite child, or -1 */
     int child_pipe;
     struct event *child_ev;
@@ -362,6 +368,37 @@ static void aof_bio_stop(void)
     pthread_join(aof_bio.thread, NULL);
     aof_bio.started = false;
     aof_bio.stop = false;
+}
+
+/* End of a turn of the loop: one write and fsync for every client that
+ * wrote, then their replies. */
+static void aof_on_commit(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    (void)arg;
+    aof.commit_pending = false;
+    aof_flush();
+    for (struct client *c = server.clients; c != NULL; c = c->next) {
+        if (c->flags & CLIENT_AOF_WAIT) {
+            c->flags &= ~CLIENT_AOF_WAIT;
+            client_flush(c);
+        }
+    }
+}
+
+bool aof_defer_reply(struct client *c)
+{
+    if (aof.fd < 0 || !aof_fsync_always() || aof.commit_ev == NULL ||
+        (sds_len(aof.buf) == 0 && !aof.commit_pending)) {
+        return false;
+    }
+    c->flags |= CLIENT_AOF_WAIT;
+    if (!aof.commit_pending) {
+        event_active(aof.commit_ev, EV_TIMEOUT, 0);
+        aof.commit_pending = true;
+    }
+    return true;
 }
 
 void aof_cron(void)
@@ -744,6 +781,11 @@ int aof_load(char *err, size_t errlen)
 void aof_init(void)
 {
     aof.buf = sds_new_empty(1024);
+    aof.commit_ev = event_new(server.base, -1, 0, aof_on_commit, NULL);
+    if (aof.commit_ev == NULL) {
+        log_error("cannot create the AOF commit event");
+        abort();
+    }
     server_on_propagate(aof_on_propagate);
 }
 
@@ -812,6 +854,10 @@ void aof_release(void)
     aof_kill_child();
     aof_close();
     aof_bio_stop();
+    if (aof.commit_ev != NULL) {
+        event_free(aof.commit_ev);
+        aof.commit_ev = NULL;
+    }
     aof_manifest_clear(&aof.m);
     sds_free(aof.buf);
     aof.buf = NULL;

@@ -85,6 +85,42 @@ test_expect_success 'kill -9 keeps every acknowledged write (appendfsync always)
     grep "loaded .* commands from" "$SERVER_LOG"
 '
 
+test_expect_success 'concurrent writers lose no acknowledged write to kill -9' '
+    cat >writers.py <<-\EOF &&
+	import socket, sys, threading
+	port, per = int(sys.argv[1]), int(sys.argv[2])
+	acked = []
+	def writer(n):
+	    s = socket.create_connection(("127.0.0.1", port))
+	    f = s.makefile("rb")
+	    best = 0
+	    try:
+	        for _ in range(per):
+	            s.sendall(b"*2\r\n$4\r\nINCR\r\n$4\r\nhits\r\n")
+	            line = f.readline()
+	            if not line.startswith(b":"):
+	                break
+	            best = max(best, int(line[1:]))
+	    except OSError:
+	        pass
+	    acked.append(best)
+	threads = [threading.Thread(target=writer, args=(i,)) for i in range(8)]
+	for t in threads:
+	    t.start()
+	for t in threads:
+	    t.join()
+	print(max(acked))
+	EOF
+    python3 writers.py $SERVER_PORT 100000 >acked &
+    writers=$! &&
+    wait_until "test \"\$(cli get hits)\" -gt 2000" &&
+    crash &&
+    wait $writers &&
+    run_server "$TRASH_DIRECTORY/always" --appendonly yes &&
+    echo "acknowledged $(cat acked), after restart $(cli get hits)" &&
+    test "$(cli get hits)" -ge "$(cat acked)"
+'
+
 test_expect_success 'kill -9 keeps acknowledged writes with appendfsync everysec' '
     crash &&
     run_server "$TRASH_DIRECTORY/everysec" --appendonly yes \

@@ -81,6 +81,14 @@ void cmd_bitpos(struct client *c);
 void cmd_save(struct client *c);
 void cmd_bgsave(struct client *c);
 void cmd_lastsave(struct client *c);
+/* replication.c, replica.c, aof.c */
+void cmd_replconf(struct client *c);
+void cmd_psync(struct client *c);
+void cmd_sync(struct client *c);
+void cmd_role(struct client *c);
+void cmd_wait(struct client *c);
+void cmd_replicaof(struct client *c);
+void cmd_bgrewriteaof(struct client *c);
 /* t_list.c */
 void cmd_lpush(struct client *c);
 void cmd_rpush(struct client *c);
@@ -163,6 +171,17 @@ void cmd_zunionstore(struct client *c);
 void cmd_zinterstore(struct client *c);
 void cmd_zrandmember(struct client *c);
 void cmd_zscan(struct client *c);
+void cmd_bzpopmin(struct client *c);
+void cmd_bzpopmax(struct client *c);
+void cmd_zunion(struct client *c);
+void cmd_zinter(struct client *c);
+void cmd_zdiff(struct client *c);
+void cmd_zdiffstore(struct client *c);
+void cmd_zintercard(struct client *c);
+void cmd_zrangestore(struct client *c);
+/* sort.c */
+void cmd_sort(struct client *c);
+void cmd_sort_ro(struct client *c);
 /* pubsub.c */
 void cmd_subscribe(struct client *c);
 void cmd_unsubscribe(struct client *c);
@@ -346,6 +365,27 @@ static const struct command commands[] = {
       "Count set bits in a string" },
     { "bitpos", cmd_bitpos, -3, R, 1, 1, 1, "bitmap",
       "Find first bit set or clear in a string" },
+    /* replication and persistence (replication.c, replica.c, aof.c) */
+    { "replconf", cmd_replconf, -1, A | CMD_NOSCRIPT | ANY, 0, 0, 0,
+      "server", "An internal command for configuring the replication "
+      "stream" },
+    { "psync", cmd_psync, -3, A | CMD_NOSCRIPT | ANY, 0, 0, 0, "server",
+      "An internal command used in replication" },
+    { "sync", cmd_sync, 1, A | CMD_NOSCRIPT | ANY, 0, 0, 0, "server",
+      "An internal command used in replication" },
+    { "replicaof", cmd_replicaof, 3, A | CMD_NOSCRIPT | CMD_STALE, 0, 0, 0,
+      "server", "Make the server a replica of another instance, or promote "
+      "it as master" },
+    { "slaveof", cmd_replicaof, 3, A | CMD_NOSCRIPT | CMD_STALE, 0, 0, 0,
+      "server", "Make the server a replica of another instance, or promote "
+      "it as master" },
+    { "role", cmd_role, 1, CMD_NOSCRIPT | F | ANY, 0, 0, 0, "server",
+      "Return the role of the instance in the context of replication" },
+    { "wait", cmd_wait, 3, CMD_NOSCRIPT, 0, 0, 0, "generic",
+      "Wait for the synchronous replication of all the write commands sent "
+      "in the context of the current connection" },
+    { "bgrewriteaof", cmd_bgrewriteaof, 1, A | CMD_NOSCRIPT, 0, 0, 0,
+      "server", "Asynchronously rewrite the append-only file" },
     /* list (t_list.c) */
     { "lpush", cmd_lpush, -3, W | M | F, 1, 1, 1, "list",
       "Prepend one or multiple elements to a list" },
@@ -523,6 +563,32 @@ static const struct command commands[] = {
       "set" },
     { "zscan", cmd_zscan, -3, R | CMD_RANDOM, 1, 1, 1, "sorted-set",
       "Incrementally iterate sorted sets elements and associated scores" },
+    { "bzpopmin", cmd_bzpopmin, -3, W | CMD_NOSCRIPT | F, 1, -2, 1,
+      "sorted-set", "Remove and return the member with the lowest score "
+      "from one of the sorted sets, or block until one is available" },
+    { "bzpopmax", cmd_bzpopmax, -3, W | CMD_NOSCRIPT | F, 1, -2, 1,
+      "sorted-set", "Remove and return the member with the highest score "
+      "from one of the sorted sets, or block until one is available" },
+    { "zunion", cmd_zunion, -3, R, 0, 0, 0, "sorted-set",
+      "Add multiple sorted sets" },
+    { "zinter", cmd_zinter, -3, R, 0, 0, 0, "sorted-set",
+      "Intersect multiple sorted sets" },
+    { "zdiff", cmd_zdiff, -3, R, 0, 0, 0, "sorted-set",
+      "Subtract multiple sorted sets" },
+    { "zdiffstore", cmd_zdiffstore, -4, W | M, 1, 1, 1, "sorted-set",
+      "Subtract multiple sorted sets and store the resulting sorted set in "
+      "a new key" },
+    { "zintercard", cmd_zintercard, -3, R, 0, 0, 0, "sorted-set",
+      "Intersect multiple sorted sets and return the cardinality of the "
+      "result" },
+    { "zrangestore", cmd_zrangestore, -5, W | M, 1, 2, 1, "sorted-set",
+      "Store a range of members from sorted set into another key" },
+    /* sort (sort.c) */
+    { "sort", cmd_sort, -2, W | M, 1, 1, 1, "generic",
+      "Sort the elements in a list, set or sorted set" },
+    { "sort_ro", cmd_sort_ro, -2, R, 1, 1, 1, "generic",
+      "Sort the elements in a list, set or sorted set. Read-only variant "
+      "of SORT." },
     /* pubsub (pubsub.c) */
     { "subscribe", cmd_subscribe, -2, CMD_PUBSUB | CMD_NOSCRIPT | ANY, 0, 0,
       0, "pubsub", "Listen for messages published to the given channels" },

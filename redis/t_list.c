@@ -678,6 +678,13 @@ static void list_move_one(struct client *c, const struct arg *src,
 {
     char *s = list_pop_sds(l, from);
     reply_bulk_sds(c, s);
+    server.dirty++;
+    if (src->len == dst->len && memcmp(src->ptr, dst->ptr, src->len) == 0) {
+        /* A rotation: the list never empties, the key keeps its TTL. */
+        list_push_sds(l, s, to);
+        db_signal_modified(c->db, src->ptr, src->len);
+        return;
+    }
     list_after_remove(c, src->ptr, src->len, l);
     struct object *o = db_lookup_write(c->db, dst->ptr, dst->len);
     if (o == NULL) {
@@ -686,7 +693,6 @@ static void list_move_one(struct client *c, const struct arg *src,
     }
     list_push_sds(o->ptr, s, to);
     db_signal_modified(c->db, dst->ptr, dst->len);
-    server.dirty++;
 }
 
 /* Propagate a blocking command's effect as its plain form. */
@@ -801,32 +807,11 @@ static bool list_serve_move(struct client *c, int argc,
     return true;
 }
 
-/* Parse a blocking timeout (seconds, may be fractional) into ms. */
-static int list_timeout_or_reply(struct client *c, const struct arg *a,
-                                 long long *ms)
-{
-    long double secs;
-    if (util_str2ld(a->ptr, a->len, &secs) != 0 || secs != secs ||
-        secs > 1e15L) {
-        reply_error(c, "timeout is not a float or out of range");
-        return -1;
-    }
-    if (secs < 0) {
-        reply_error(c, "timeout is negative");
-        return -1;
-    }
-    *ms = (long long)(secs * 1000.0L + 0.5L);
-    if (*ms == 0 && secs > 0) {
-        *ms = 1;
-    }
-    return 0;
-}
-
 /* BLPOP / BRPOP key [key ...] timeout */
 static void list_bpop_generic(struct client *c, enum list_end end)
 {
     long long timeout;
-    if (list_timeout_or_reply(c, &c->argv[c->argc - 1], &timeout) != 0) {
+    if (blocking_timeout_or_reply(c, &c->argv[c->argc - 1], &timeout) != 0) {
         return;
     }
     for (int i = 1; i < c->argc - 1; i++) {
@@ -873,7 +858,7 @@ static void list_bmove_generic(struct client *c)
         return;
     }
     long long timeout;
-    if (list_timeout_or_reply(c, &c->argv[c->argc - 1], &timeout) != 0) {
+    if (blocking_timeout_or_reply(c, &c->argv[c->argc - 1], &timeout) != 0) {
         return;
     }
     const struct arg *src = &c->argv[1], *dst = &c->argv[2];

@@ -162,6 +162,18 @@ test_expect_success 'with two proxies online every action is acknowledged by bot
     redis-cli -p $P1_PORT get foo >out && test_cmp expect out
 '
 
+test_expect_success 'a promoted slave becomes the backend of its group (group_changed)' '
+    start_server && S3=$SERVER_PORT &&
+    codis-config server add 1 127.0.0.1:$S3 slave >out &&
+    test_cmp expect_ok out &&
+    codis-config server promote 1 127.0.0.1:$S3 >out &&
+    test_cmp expect_ok out &&
+    pcli set foo promoted >out && echo OK >expect && test_cmp expect out &&
+    redis-cli -p $S3 get foo >out && echo promoted >expect &&
+    test_cmp expect out &&
+    redis-cli -p $P1_PORT get foo >out && test_cmp expect out
+'
+
 test_expect_success 'proxy offline: the proxy deregisters and exits 0' '
     codis-config proxy offline p2 >out && test_cmp expect_ok out &&
     test_must_fail coord_node $P/proxy/p2 &&
@@ -182,7 +194,7 @@ test_expect_success 'kill -9 leaves no registration that blocks a restart' '
     grep "\"pid\":$PROXY_PID" node &&
     test "$(proxy_state p1)" = offline &&
     codis-config proxy online p1 >out && test_cmp expect_ok out &&
-    wait_until "pcli get foo | grep -q bar1"
+    wait_until "pcli get foo | grep -q promoted"
 '
 
 test_expect_success 'SIGTERM deregisters too' '

@@ -53,4 +53,20 @@ test_expect_success 'SIGHUP reopens the log file (logrotate)' '
     pcli ping >out && echo PONG >expect && test_cmp expect out
 '
 
+test_expect_success 'a config.ini that cannot work is refused at start' '
+    printf "coordinator=filesystem\nzk=$TRASH_DIRECTORY/coord\n" >noid.ini &&
+    test_must_fail codis proxy -c noid.ini --addr=127.0.0.1:$(free_port) \
+        --http-addr=127.0.0.1:$(free_port) 2>err &&
+    grep "config: .proxy_id. is required" err &&
+    printf "coordinator=etcd\nproxy_id=p\n" >etcd.ini &&
+    test_must_fail codis proxy -c etcd.ini 2>err &&
+    grep "coordinator. must be zookeeper or filesystem" err &&
+    printf "proxy_id=p\nsession_max_pipeline=-1\n" >neg.ini &&
+    test_must_fail codis proxy -c neg.ini 2>err &&
+    grep "session_max_pipeline" err &&
+    printf "proxy_id=a/b\n" >slash.ini &&
+    test_must_fail codis proxy -c slash.ini 2>err &&
+    grep "bad .proxy_id." err
+'
+
 test_done

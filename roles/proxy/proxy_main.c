@@ -451,7 +451,8 @@ int proxy_main(int argc, char **argv)
             fprintf(stderr, "codis-proxy: %s\n", err);
             goto out;
         }
-    } else if (model_config_load(conf, &topo.model, err, sizeof(err)) != 0) {
+    } else if (model_config_load(conf, &topo.model, err, sizeof(err)) != 0 ||
+               topo_check_config(&topo, err, sizeof(err)) != 0) {
         fprintf(stderr, "codis-proxy: %s\n", err);
         goto out;
     }

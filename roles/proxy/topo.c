@@ -52,6 +52,7 @@ struct topo {
     bool waiting;                   /* acks wait for the workers */
     bool rescan;                    /* look at actions/ again */
     bool rewatch_self;              /* re-arm the own node's watch */
+    bool recheck_self;              /* read the own node again */
     bool online;                    /* our state is online */
     bool lost;                      /* session expired, not back yet */
     bool leaving;                   /* mark_offline: on the way out */
@@ -535,7 +536,9 @@ static int topo_register(struct topo *t, char *err, size_t errlen)
         if (rc == COORD_OK) {
             snprintf(err, errlen, "cannot remove the fence of '%s': %s",
                      t->me.addr, t->coord->err);
-            model_store_unregister_proxy(&t->store, &t->me, err, errlen);
+            char why[256];
+            model_store_unregister_proxy(&t->store, &t->me, why,
+                                         sizeof(why));
         }
         return -1;
     }
@@ -593,6 +596,7 @@ static void topo_leave(struct topo *t, const char *why)
 /* Read our node and act on its state. */
 static void topo_check_self(struct topo *t)
 {
+    t->recheck_self = false;
     struct model_proxy now;
     char err[512];
     int rc = model_store_load_proxy(&t->store, t->me.id, &now, err,
@@ -604,7 +608,7 @@ static void topo_check_self(struct topo *t)
     }
     if (rc != COORD_OK) {
         log_error("%s; retrying", err);
-        t->rewatch_self = true;
+        t->recheck_self = true;
         topo_arm(t, TOPO_RETRY_MS);
         return;
     }
@@ -616,7 +620,7 @@ static void topo_check_self(struct topo *t)
     case MODEL_PROXY_ONLINE:
         if (!t->online) {
             if (topo_fence(t, true) != 0) {
-                t->rewatch_self = true;
+                t->recheck_self = true;
                 topo_arm(t, TOPO_RETRY_MS);
                 return;
             }
@@ -725,6 +729,8 @@ static void topo_on_timer(evutil_socket_t fd, short what, void *arg)
     }
     if (t->rewatch_self) {
         topo_watch_self(t);
+    } else if (t->recheck_self) {
+        topo_check_self(t);
     }
     if (t->rescan) {
         topo_scan(t);
@@ -733,24 +739,34 @@ static void topo_on_timer(evutil_socket_t fd, short what, void *arg)
 
 /* ---- start and stop -------------------------------------------------- */
 
-/* Fill t->me from the config. */
-static int topo_me(struct topo *t, char *err, size_t errlen)
+int topo_check_config(const struct topo_config *cfg, char *err,
+                      size_t errlen)
 {
-    struct model_proxy *me = &t->me;
-    memset(me, 0, sizeof(*me));
-    const char *id = t->cfg.proxy_id;
+    const char *id = cfg->proxy_id;
     if (id == NULL || id[0] == '\0') {
         snprintf(err, errlen, "config: 'proxy_id' is required to register "
                  "with the coordinator");
         return -1;
     }
-    if (strlen(id) >= sizeof(me->id) || strchr(id, '/') != NULL ||
+    if (strlen(id) >= MODEL_NAME_MAX || strchr(id, '/') != NULL ||
         strcmp(id, ".") == 0 || strcmp(id, "..") == 0) {
-        snprintf(err, errlen, "config: bad 'proxy_id' '%s' (a name without "
-                 "'/', shorter than %zu bytes)", id, sizeof(me->id));
+        snprintf(err, errlen, "config: bad 'proxy_id' '%.*s' (a name "
+                 "without '/', shorter than %d bytes)", MODEL_NAME_MAX, id,
+                 MODEL_NAME_MAX);
         return -1;
     }
-    snprintf(me->id, sizeof(me->id), "%s", id);
+    return 0;
+}
+
+/* Fill t->me from the config. */
+static int topo_me(struct topo *t, char *err, size_t errlen)
+{
+    struct model_proxy *me = &t->me;
+    memset(me, 0, sizeof(*me));
+    if (topo_check_config(&t->cfg, err, errlen) != 0) {
+        return -1;
+    }
+    snprintf(me->id, sizeof(me->id), "%s", t->cfg.proxy_id);
     topo_public_addr(t->cfg.addr, me->addr, sizeof(me->addr));
     topo_public_addr(t->cfg.http_addr, me->debug_var_addr,
                      sizeof(me->debug_var_addr));

@@ -49,6 +49,11 @@ struct topo_config {
     void *arg;
 };
 
+/* Check what topo_start would refuse in 'cfg' without connecting
+ * (proxy_id). Returns 0, or -1 with 'err' filled. */
+int topo_check_config(const struct topo_config *cfg, char *err,
+                      size_t errlen);
+
 /* Connect, register, load and publish the first table on 'base' (the
  * main thread's, where watches fire). Returns 0, or -1 with 'err' filled
  * ("proxy 'p1' is already registered ..."). */

@@ -311,6 +311,25 @@ test_expect_success PYREDIS 'a write during a background move fails the move and
 	PYEOF
 '
 
+test_expect_success PYREDIS 'the -ASYNC-DUMP commands show the messages of a move' '
+    py <<-\PYEOF
+	import sys, redis
+	s = redis.Redis(port=int(sys.argv[1]))
+	s.rpush("{dump}l", 1, 2, 3, 4, 5)
+	s.set("{dump}s", "v")
+	msgs = s.execute_command("SLOTSMGRTTAGONE-ASYNC-DUMP", 1000, 2, "{dump}l")
+	kinds = sorted(m[1] for m in msgs)
+	assert kinds == [b"delete", b"delete", b"expire", b"list", b"list",
+	                 b"list", b"object"], kinds
+	chunks = [m for m in msgs if m[1] == b"list"]
+	assert [m[5:] for m in chunks] == [[b"1", b"2"], [b"3", b"4"], [b"5"]]
+	assert all(m[3] == b"3000" and m[4] == b"5" for m in chunks), chunks
+	one = s.execute_command("SLOTSMGRTONE-ASYNC-DUMP", 0, 0, "{dump}s", "no")
+	assert [m[1] for m in one] == [b"delete", b"object"], one
+	assert s.exists("{dump}l", "{dump}s") == 2
+	PYEOF
+'
+
 test_expect_success PYREDIS 'SLOTSMGRT-EXEC-WRAPPER runs the command as itself' '
     src set wrapped 1 &&
     src slotsmgrt-exec-wrapper wrapped incrby wrapped 5 >out &&

@@ -1,6 +1,8 @@
 /* Codis's synchronous slot migration (codis-facts.md §2.3): the source
  * side SLOTSMGRTSLOT, SLOTSMGRTONE, SLOTSMGRTTAGSLOT, SLOTSMGRTTAGONE and
- * the target side SLOTSRESTORE.
+ * the target side SLOTSRESTORE; also the batched commands of Codis 3.2
+ * (SLOTSMGRTSLOT-ASYNC ... §2.4), which move batches of small values the
+ * same way and hand batches with big values to slotsmgrt_async.c.
  *
  * How keys move, all inside one command on the source, so no client ever
  * sees a key in both places or in neither:

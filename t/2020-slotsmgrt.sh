@@ -390,6 +390,38 @@ test_expect_success PYREDIS 'SLOTSRESTORE checks every payload before writing an
 	PYEOF
 '
 
+test_expect_success PYREDIS 'replicas of source and target follow a migration' '
+    start_server && SRC_PORT=$SERVER_PORT &&
+    start_server && DST_PORT=$SERVER_PORT &&
+    start_server --slaveof 127.0.0.1 $SRC_PORT && SRC_REPLICA=$SERVER_PORT &&
+    start_server --slaveof 127.0.0.1 $DST_PORT && DST_REPLICA=$SERVER_PORT &&
+    for port in $SRC_REPLICA $DST_REPLICA; do
+        wait_until "redis-cli -p $port info replication |
+                    grep -q master_link_status:up" || return 1
+    done &&
+    src set "{r}a" 1 && src set "{r}b" 2 && src rpush "{r}list" $(seq 1 50) &&
+    src set plain 3 && src rpush big $(seq 1 100) &&
+    wait_until "test \"\$(redis-cli -p $SRC_REPLICA dbsize)\" = 5" &&
+    src slotsmgrttagone 127.0.0.1 $DST_PORT 1000 "{r}a" >out &&
+    echo 3 >expect && test_cmp expect out &&
+    py <<-\PYEOF &&
+	import sys, redis
+	s = redis.Redis(port=int(sys.argv[1]))
+	n = s.execute_command("SLOTSMGRTONE-ASYNC", "127.0.0.1", int(sys.argv[2]),
+	                      1000, 0, 0, "plain")
+	assert n == 1, n
+	# more than maxbulks elements: moved in chunks by a child
+	n = s.execute_command("SLOTSMGRTONE-ASYNC", "127.0.0.1", int(sys.argv[2]),
+	                      1000, 10, 0, "big")
+	assert n == 1, n
+	PYEOF
+    wait_until "test \"\$(redis-cli -p $SRC_REPLICA dbsize)\" = 0" &&
+    wait_until "test \"\$(redis-cli -p $DST_REPLICA dbsize)\" = 5" &&
+    test "$(redis-cli -p $DST_REPLICA llen "{r}list")" = 50 &&
+    test "$(redis-cli -p $DST_REPLICA llen big)" = 100 &&
+    test "$(redis-cli -p $DST_REPLICA ttl big)" = -1
+'
+
 test_expect_success PYREDIS 'migration authenticates when both sides need a password' '
     start_server --requirepass secret && SRC_PORT=$SERVER_PORT &&
     start_server --requirepass secret && DST_PORT=$SERVER_PORT &&

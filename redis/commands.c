@@ -762,14 +762,22 @@ static void commands_reply_categories(struct client *c,
         cats[n++] = "@dangerous";
     }
     cats[n++] = (cmd->flags & CMD_FAST) ? "@fast" : "@slow";
-    if (strcmp(cmd->group, "generic") == 0) {
-        cats[n++] = "@keyspace";
-    } else if (strcmp(cmd->group, "string") == 0 ||
-               strcmp(cmd->group, "connection") == 0 ||
-               strcmp(cmd->group, "bitmap") == 0) {
-        cats[n++] = strcmp(cmd->group, "string") == 0 ? "@string"
-                    : strcmp(cmd->group, "bitmap") == 0 ? "@bitmap"
-                                                        : "@connection";
+    static const struct {
+        const char *group;
+        const char *category;
+    } group_categories[] = {
+        { "generic", "@keyspace" },   { "string", "@string" },
+        { "bitmap", "@bitmap" },      { "connection", "@connection" },
+        { "list", "@list" },          { "hash", "@hash" },
+        { "set", "@set" },            { "sorted-set", "@sortedset" },
+        { "pubsub", "@pubsub" },      { "transactions", "@transaction" },
+    };
+    for (size_t i = 0; i < sizeof(group_categories) /
+                           sizeof(group_categories[0]); i++) {
+        if (strcmp(cmd->group, group_categories[i].group) == 0) {
+            cats[n++] = group_categories[i].category;
+            break;
+        }
     }
     reply_array(c, n);
     for (int i = 0; i < n; i++) {

@@ -215,6 +215,8 @@ void cmd_slotsmgrttagone_async(struct client *c);
 void cmd_slotsmgrt_async_fence(struct client *c);
 void cmd_slotsmgrt_async_cancel(struct client *c);
 void cmd_slotsmgrt_async_status(struct client *c);
+void cmd_slotsrestore_async(struct client *c);
+void cmd_slotsmgrt_exec_wrapper(struct client *c);
 /* slots.c */
 void cmd_slotshashkey(struct client *c);
 void cmd_slotsinfo(struct client *c);
@@ -664,11 +666,15 @@ static const struct command commands[] = {
     { "slotsmgrttagone-async", cmd_slotsmgrttagone_async, -7, W | A, 6, -1,
       1, "codis", "Move the given keys, with their tags" },
     { "slotsmgrt-async-fence", cmd_slotsmgrt_async_fence, 1, R | A, 0, 0, 0,
-      "codis", "Wait for the batch in flight (none outlives its command)" },
+      "codis", "Wait until the batch moving in the background ends" },
     { "slotsmgrt-async-cancel", cmd_slotsmgrt_async_cancel, 1, A, 0, 0, 0,
-      "codis", "Cancel the batch in flight (there never is one)" },
+      "codis", "Stop the batch moving in the background" },
     { "slotsmgrt-async-status", cmd_slotsmgrt_async_status, 1, R | A, 0, 0,
-      0, "codis", "Show the batch in flight (nil: none)" },
+      0, "codis", "Show the batch moving in the background (nil: none)" },
+    { "slotsrestore-async", cmd_slotsrestore_async, -3, W | M, 2, 2, 1,
+      "codis", "Create a key from a payload or in chunks (target side)" },
+    { "slotsmgrt-exec-wrapper", cmd_slotsmgrt_exec_wrapper, -3, W, 1, 1, 1,
+      "codis", "Run a command unless its key is gone or being migrated" },
 };
 
 #undef W

@@ -34,6 +34,7 @@
 
 #include "lib/log.h"
 #include "lib/mem.h"
+#include "redis/aof.h"
 #include "redis/replication.h"
 #include "redis/server.h"
 
@@ -317,8 +318,10 @@ static void client_on_read(evutil_socket_t fd, short what, void *arg)
         return;
     }
     client_process_input(c);
-    server_before_reply();
-    client_flush(c);
+    if (!aof_defer_reply(c)) {
+        server_before_reply();
+        client_flush(c);
+    }
     if (c->qlen == 0 && c->qcap > NETWORKING_OBUF_KEEP) {
         mem_free(c->qbuf);
         c->qcap = SERVER_IOBUF_LEN;

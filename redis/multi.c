@@ -136,6 +136,14 @@ void multi_client_release(struct client *c)
     c->multi = NULL;
 }
 
+long long multi_queued_count(const struct client *c)
+{
+    if (!(c->flags & CLIENT_MULTI)) {
+        return -1;
+    }
+    return c->multi != NULL ? (long long)c->multi->count : 0;
+}
+
 void multi_flag_error(struct client *c)
 {
     if (c->flags & CLIENT_MULTI) {

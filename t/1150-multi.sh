@@ -134,4 +134,38 @@ test_expect_success 'a client that quits inside MULTI leaves no trace' '
     server_alive
 '
 
+test_expect_success 'CLIENT LIST shows MULTI, subscriptions and blocking' '
+    python3 - "$SERVER_PORT" <<-\EOT >actual &&
+	import os, re, sys, time
+	exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
+	port = int(sys.argv[1])
+	a, s, b, probe = Conn(port), Conn(port), Conn(port), Conn(port)
+	ids = [c.call("CLIENT", "ID") for c in (a, s, b)]
+	a.call("WATCH", "w")
+	a.call("MULTI")
+	a.call("SET", "k", "v")
+	a.call("GET", "k")
+	probe.call("SET", "w", "changed")
+	s.call("SUBSCRIBE", "c1", "c2")
+	s.read()
+	s.call("PSUBSCRIBE", "p*")
+	b.send("BLPOP", "nothing", "0")
+	deadline = time.time() + 20
+	while "blocked_clients:1" not in probe.call("INFO", "clients"):
+	    if time.time() > deadline:
+	        sys.exit("the BLPOP never blocked")
+	    time.sleep(0.05)
+	listing = probe.call("CLIENT", "LIST")
+	for i in ids:
+	    line = [l for l in listing.split("\n") if l.startswith("id=%s " % i)][0]
+	    print(" ".join(f for f in line.split() if re.match("(flags|sub|psub|multi)=", f)))
+	EOT
+    cat >expect <<-\EOT &&
+	flags=xd sub=0 psub=0 multi=2
+	flags=P sub=2 psub=1 multi=-1
+	flags=b sub=0 psub=0 multi=-1
+	EOT
+    test_cmp expect actual
+'
+
 test_done

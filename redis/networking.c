@@ -844,8 +844,11 @@ static char *client_info_line(char *s, const struct client *c)
  * the others. */
 static long client_type_flags(const struct arg *type)
 {
-    if (arg_is(type, "normal") || arg_is(type, "pubsub")) {
+    if (arg_is(type, "normal")) {
         return 0;
+    }
+    if (arg_is(type, "pubsub")) {
+        return CLIENT_PUBSUB;
     }
     if (arg_is(type, "master")) {
         return CLIENT_MASTER;
@@ -857,10 +860,13 @@ static long client_type_flags(const struct arg *type)
 }
 
 /* True if 'o' is of the type whose flags are 'want' (client_type_flags).
- * Pub/sub clients are not told apart here: they count as normal. */
+ * A replica or master counts as such even if it subscribed. */
 static bool client_is_type(const struct client *o, long want)
 {
     unsigned kind = o->flags & (CLIENT_MASTER | CLIENT_SLAVE);
+    if (kind == 0) {
+        kind = o->flags & CLIENT_PUBSUB;
+    }
     return kind == (unsigned)want;
 }
 

@@ -22,6 +22,7 @@ void cmd_shutdown(struct client *c);
 void cmd_debug(struct client *c);
 /* networking.c */
 void cmd_client(struct client *c);
+void cmd_reset(struct client *c);
 /* config.c, info.c, commands.c */
 void cmd_config(struct client *c);
 void cmd_info(struct client *c);
@@ -245,6 +246,8 @@ static const struct command commands[] = {
       "connection", "Handshake with the server" },
     { "select", cmd_select, 2, F | ANY, 0, 0, 0, "connection",
       "Change the selected database for the current connection" },
+    { "reset", cmd_reset, 1, CMD_NO_AUTH | CMD_NOSCRIPT | F | ANY, 0, 0, 0,
+      "connection", "Reset the connection" },
     { "client", cmd_client, -2, A | CMD_NOSCRIPT | ANY, 0, 0, 0,
       "connection", "Manage client connections" },
     /* server (server.c, config.c, info.c, commands.c, db.c) */

@@ -1001,6 +1001,21 @@ static void client_cmd_kill(struct client *c)
     }
 }
 
+/* RESET: back to the state of a new connection: no transaction, no
+ * watched keys, no subscriptions, database 0, no name, authenticated only
+ * if no password is set. */
+void cmd_reset(struct client *c)
+{
+    multi_client_release(c);
+    pubsub_client_release(c);
+    c->db = &server.db[0];
+    mem_free(c->name);
+    c->name = NULL;
+    c->authenticated = server.requirepass == NULL ||
+                       server.requirepass[0] == '\0';
+    reply_simple(c, "RESET");
+}
+
 /* CLIENT LIST|INFO|ID|SETNAME|GETNAME|KILL|HELP */
 void cmd_client(struct client *c)
 {

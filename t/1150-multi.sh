@@ -104,6 +104,21 @@ print(a.call("EXEC"))
 # an empty transaction
 print(a.call("MULTI"))
 print(a.call("EXEC"))
+# RESET leaves MULTI, forgets WATCH and subscriptions, selects db 0
+print(a.call("SELECT", "2"))
+print(a.call("WATCH", "k"))
+print(a.call("MULTI"))
+print(a.call("SET", "x", "1"))
+print(a.call("RESET"))
+print(b.call("SET", "k", "touched"))
+print(a.call("EXEC"))
+print(a.call("MULTI"))
+print(a.call("EXEC"))
+print(a.call("GET", "x"))
+print(a.call("SUBSCRIBE", "ch"))
+print(a.call("RESET"))
+print(a.call("PING"))
+print(b.call("PUBSUB", "NUMSUB", "ch"))
 EOF
 
 test_expect_success REDIS_REF 'transactions behave like Redis' '

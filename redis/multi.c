@@ -225,6 +225,15 @@ void cmd_exec(struct client *c)
         multi_unwatch_all(c);
         return;
     }
+    /* A watched key whose time ran out counts as changed even if nothing
+     * has deleted it yet. */
+    for (size_t i = 0; c->multi != NULL && i < c->multi->watched_count; i++) {
+        const struct multi_watched *wk = &c->multi->watched[i];
+        if (db_key_is_expired(&server.db[wk->dbid], wk->key,
+                              sds_len(wk->key))) {
+            c->flags |= CLIENT_DIRTY_CAS;
+        }
+    }
     if (c->flags & CLIENT_DIRTY_CAS) {
         reply_null_array(c);
         multi_discard_queue(c);

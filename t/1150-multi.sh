@@ -101,6 +101,14 @@ print(a.call("BLPOP", "empty", "0"))
 print(a.call("RPUSH", "full", "v"))
 print(a.call("BLPOP", "full", "0"))
 print(a.call("EXEC"))
+# a watched key that expires makes EXEC fail
+print(a.call("SET", "ex", "v", "PX", "100"))
+print(a.call("WATCH", "ex"))
+t0 = __import__("time").time()
+while b.call("PTTL", "ex") != "-2" and __import__("time").time() < t0 + 10:
+    __import__("time").sleep(0.02)
+print(a.call("MULTI"))
+print(a.call("EXEC"))
 # an empty transaction
 print(a.call("MULTI"))
 print(a.call("EXEC"))

@@ -82,7 +82,12 @@ static void replication_attach(struct client *c, enum repl_slave_state state)
     replication_link(c);
     if (!(c->flags & CLIENT_SLAVE)) {
         c->flags |= CLIENT_SLAVE;
-        repl.slave_count++;
+        if (repl.slave_count == repl.slave_cap) {
+            repl.slave_cap = repl.slave_cap ? repl.slave_cap * 2 : 4;
+            repl.slaves = mem_realloc(repl.slaves, repl.slave_cap *
+                                      sizeof(*repl.slaves));
+        }
+        repl.slaves[repl.slave_count++] = c;
     }
     c->repl->state = state;
     c->repl->ack_time = server.mstime;
@@ -119,7 +124,14 @@ void replication_client_freed(struct client *c)
         }
     }
     if (c->flags & CLIENT_SLAVE) {
-        repl.slave_count--;
+        for (size_t k = 0; k < repl.slave_count; k++) {
+            if (repl.slaves[k] == c) {
+                memmove(&repl.slaves[k], &repl.slaves[k + 1],
+                        (repl.slave_count - k - 1) * sizeof(*repl.slaves));
+                repl.slave_count--;
+                break;
+            }
+        }
         log_info("connection with replica %s lost", c->addr);
     }
     if (c->flags & CLIENT_MASTER) {
@@ -130,7 +142,8 @@ void replication_client_freed(struct client *c)
 
 void replication_disconnect_slaves(void)
 {
-    for (struct client *c = server.clients; c != NULL; c = c->next) {
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *c = repl.slaves[k];
         if (c->flags & CLIENT_SLAVE) {
             client_free_async(c);
         }
@@ -140,7 +153,8 @@ void replication_disconnect_slaves(void)
 int replication_good_slaves(void)
 {
     int good = 0;
-    for (struct client *c = server.clients; c != NULL; c = c->next) {
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *c = repl.slaves[k];
         if ((c->flags & CLIENT_SLAVE) && c->repl != NULL &&
             c->repl->state == REPL_SLAVE_ONLINE &&
             server.mstime - c->repl->ack_time <=
@@ -277,7 +291,8 @@ static void replication_on_child_done(evutil_socket_t fd, short what,
     } else {
         log_warn("the RDB for replicas could not be saved");
     }
-    for (struct client *c = server.clients; c != NULL; c = c->next) {
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *c = repl.slaves[k];
         if (!(c->flags & CLIENT_SLAVE) || c->repl == NULL ||
             c->repl->state != REPL_SLAVE_WAIT_BGSAVE_END ||
             (c->flags & CLIENT_CLOSE_ASAP)) {
@@ -300,7 +315,8 @@ static void replication_on_child_done(evutil_socket_t fd, short what,
     }
     /* Every replica holds its own descriptor: the name can go. */
     unlink(repl.child_file);
-    for (struct client *c = server.clients; c != NULL; c = c->next) {
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *c = repl.slaves[k];
         if ((c->flags & CLIENT_SLAVE) && c->repl != NULL &&
             c->repl->state == REPL_SLAVE_WAIT_BGSAVE_START) {
             replication_start_bgsave();
@@ -327,7 +343,8 @@ static void replication_start_bgsave(void)
         log_warn("cannot fork the replication child: %s", strerror(errno));
         close(fds[0]);
         close(fds[1]);
-        for (struct client *c = server.clients; c != NULL; c = c->next) {
+        for (size_t k = 0; k < repl.slave_count; k++) {
+            struct client *c = repl.slaves[k];
             if ((c->flags & CLIENT_SLAVE) && c->repl != NULL &&
                 c->repl->state == REPL_SLAVE_WAIT_BGSAVE_START) {
                 client_free_async(c);
@@ -359,7 +376,8 @@ static void replication_start_bgsave(void)
     char reply[128];
     snprintf(reply, sizeof(reply), "+FULLRESYNC %s %lld\r\n", repl.replid,
              repl.offset);
-    for (struct client *c = server.clients; c != NULL; c = c->next) {
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *c = repl.slaves[k];
         if (!(c->flags & CLIENT_SLAVE) || c->repl == NULL ||
             c->repl->state != REPL_SLAVE_WAIT_BGSAVE_START) {
             continue;
@@ -522,7 +540,8 @@ void cmd_role(struct client *c)
     reply_integer(c, repl.offset);
     size_t handle = reply_defer_len(c);
     long long n = 0;
-    for (struct client *s = server.clients; s != NULL; s = s->next) {
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *s = repl.slaves[k];
         if (!(s->flags & CLIENT_SLAVE) || s->repl == NULL ||
             s->repl->state != REPL_SLAVE_ONLINE) {
             continue;
@@ -540,7 +559,8 @@ void cmd_role(struct client *c)
 static long long replication_count_acked(long long offset)
 {
     long long n = 0;
-    for (struct client *s = server.clients; s != NULL; s = s->next) {
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *s = repl.slaves[k];
         if ((s->flags & CLIENT_SLAVE) && s->repl != NULL &&
             s->repl->state == REPL_SLAVE_ONLINE &&
             s->repl->ack_offset >= offset) {
@@ -648,6 +668,9 @@ void replication_release(void)
     }
     mem_free(replication_waits);
     replication_waits = NULL;
+    mem_free(repl.slaves);
+    repl.slaves = NULL;
+    repl.slave_cap = 0;
     replication_wait_count = replication_wait_cap = 0;
     backlog_release();
 }
@@ -660,7 +683,8 @@ void replication_cron(void)
         backlog_feed_command(repl.seldb < 0 ? 0 : repl.seldb, 1, &ping);
         repl.last_ping = server.mstime;
     }
-    for (struct client *c = server.clients; c != NULL; c = c->next) {
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *c = repl.slaves[k];
         if (!(c->flags & CLIENT_SLAVE) || c->repl == NULL ||
             (c->flags & CLIENT_CLOSE_ASAP)) {
             continue;
@@ -725,7 +749,8 @@ char *replication_info(char *s)
                             replication_good_slaves());
     }
     int i = 0;
-    for (struct client *c = server.clients; c != NULL; c = c->next) {
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *c = repl.slaves[k];
         if (!(c->flags & CLIENT_SLAVE) || c->repl == NULL) {
             continue;
         }

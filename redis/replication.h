@@ -81,7 +81,10 @@ struct repl {
     struct event *flush_ev;        /* sends the stream to replicas */
 
     /* master side */
-    size_t slave_count;            /* CLIENT_SLAVE clients */
+    struct client **slaves;        /* the CLIENT_SLAVE clients, oldest
+                                    * first (borrowed) */
+    size_t slave_count;
+    size_t slave_cap;
     pid_t child_pid;               /* RDB child for replicas, or -1 */
     int child_pipe;                /* its status pipe, or -1 */
     struct event *child_ev;

@@ -207,7 +207,7 @@ test_expect_success 'a truncated tail is refused with aof-load-truncated no' '
 test_expect_success 'a truncated tail is cut with aof-load-truncated yes' '
     run_server "$TRASH_DIRECTORY/everysec" --appendonly yes \
         --aof-load-truncated yes &&
-    grep "dropping the" "$SERVER_LOG" &&
+    grep "dropping the 21 bytes of a partial command" "$SERVER_LOG" &&
     test "$(wc -c <"$incr")" = "$good" &&
     test "$(cli get hits)" = 400 &&
     test "$(cli exists half)" = 0 &&
@@ -216,6 +216,29 @@ test_expect_success 'a truncated tail is cut with aof-load-truncated yes' '
     run_server "$TRASH_DIRECTORY/everysec" --appendonly yes \
         --aof-load-truncated no &&
     test "$(cli get after-cut)" = 1
+'
+
+test_expect_success 'a transaction without EXEC at the end is refused or cut' '
+    crash &&
+    incr=$(last_incr everysec) &&
+    good=$(wc -c <"$incr") &&
+    printf "*1\r\n\$5\r\nMULTI\r\n*3\r\n\$3\r\nSET\r\n\$8\r\nin-multi\r\n\$1\r\n1\r\n" >>"$incr" &&
+    port=$(free_port) &&
+    test_expect_code 1 codis-server --port $port --bind 127.0.0.1 \
+        --dir "$TRASH_DIRECTORY/everysec" --save "" --appendonly yes \
+        --aof-load-truncated no >multi.log 2>&1 &&
+    grep "truncated at byte $good (a transaction without EXEC follows)" \
+        multi.log &&
+    run_server "$TRASH_DIRECTORY/everysec" --appendonly yes &&
+    test "$(wc -c <"$incr")" = "$good" &&
+    test "$(cli exists in-multi)" = 0 &&
+    test "$(cli get after-cut)" = 1 &&
+    printf "MULTI\nSET in-multi 2\nEXEC\n" >multi.txt &&
+    cli <multi.txt >/dev/null &&
+    crash &&
+    run_server "$TRASH_DIRECTORY/everysec" --appendonly yes \
+        --aof-load-truncated no &&
+    test "$(cli get in-multi)" = 2
 '
 
 test_expect_success 'a corrupt AOF is refused' '

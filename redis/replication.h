@@ -114,6 +114,8 @@ struct repl {
     char transfer_file[64];
     long long transfer_start;
     long long last_ack;            /* ms we last sent REPLCONF ACK */
+    char *multi_buf;               /* sds: the master's open transaction,
+                                    * not yet counted, or NULL */
     char master_replid[REPL_ID_LEN + 1]; /* from +FULLRESYNC/+CONTINUE */
     long long master_initial_offset;
 };
@@ -207,9 +209,12 @@ void replica_set_master(const char *host, int port);
 /* Called once a second by the cron: connect, ACK, time out. */
 void replica_cron(void);
 
-/* The master client parsed a request of 'len' bytes at 'p': count it
- * and pass it on to our backlog and sub-replicas. */
-void replica_master_feed(const char *p, size_t len);
+/* The master client parsed a request of 'len' bytes at 'p' whose
+ * command name is the 'namelen' bytes at 'name': count it and pass it on
+ * to our backlog and sub-replicas; a transaction only once its EXEC
+ * arrives, so a link cut inside one resumes before its MULTI. */
+void replica_master_feed(const char *p, size_t len, const char *name,
+                         size_t namelen);
 
 /* The master client 'c' is being freed: the link is down. */
 void replica_master_lost(struct client *c);

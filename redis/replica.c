@@ -723,6 +723,11 @@ void replica_cron(void)
     }
 }
 
+int replica_stream_db(void)
+{
+    return repl.master != NULL ? repl.master->db->id : replica_master_dbid;
+}
+
 const char *replica_role_state(void)
 {
     switch (repl.state) {

@@ -373,9 +373,24 @@ static void replication_start_bgsave(void)
         abort();
     }
     log_info("started the RDB for replicas in child %d", (int)pid);
+    /* A replica passes its master's stream on unchanged, so it cannot
+     * add the SELECT a new sub-replica needs (it starts in db 0): it
+     * sends one itself and starts the sub-replica that many bytes
+     * earlier, which keeps both offsets equal. */
+    char select[64] = "";
+    int dbid = server.masterhost != NULL ? replica_stream_db() : 0;
+    if (dbid != 0) {
+        char num[SERVER_LONG_STR_SIZE];
+        size_t n = util_ll2str(num, dbid);
+        snprintf(select, sizeof(select),
+                 "*2\r\n$6\r\nSELECT\r\n$%zu\r\n%s\r\n", n, num);
+        if ((long long)strlen(select) > repl.offset) {
+            select[0] = '\0';
+        }
+    }
     char reply[128];
     snprintf(reply, sizeof(reply), "+FULLRESYNC %s %lld\r\n", repl.replid,
-             repl.offset);
+             repl.offset - (long long)strlen(select));
     for (size_t k = 0; k < repl.slave_count; k++) {
         struct client *c = repl.slaves[k];
         if (!(c->flags & CLIENT_SLAVE) || c->repl == NULL ||
@@ -386,6 +401,8 @@ static void replication_start_bgsave(void)
         if (c->repl->psync) {
             replication_send_now(c, reply);
         }
+        /* Held behind the RDB, ahead of the stream. */
+        client_append(c, select, strlen(select));
     }
 }
 

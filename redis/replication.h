@@ -225,6 +225,10 @@ void replica_send_ack(void);
 /* The INFO replication fields of a replica; returns 's'. */
 char *replica_info(char *s);
 
+/* The db our master's stream has selected: where its next command
+ * without SELECT goes. */
+int replica_stream_db(void);
+
 /* The state name for ROLE: connect, connecting, sync, connected. */
 const char *replica_role_state(void);
 

@@ -189,6 +189,21 @@ test_expect_success 'a replica stopped and continued catches up' '
     test "$(redis-cli -p $R get while-stopped)" = 1
 '
 
+test_expect_success 'a replica of the replica gets the stream in the right db' '
+    redis-cli -p $M -n 7 set chain-before 1 >/dev/null &&
+    wait_until "same_offset $M $R" &&
+    start_server --slaveof 127.0.0.1 $R &&
+    C=$SERVER_PORT &&
+    wait_until "link_up $C" &&
+    test "$(redis-cli -p $C -n 7 get chain-before)" = 1 &&
+    redis-cli -p $M -n 7 set chain-after 1 >/dev/null &&
+    wait_until "same_offset $M $C" &&
+    test "$(redis-cli -p $C -n 7 get chain-after)" = 1 &&
+    test "$(redis-cli -p $C exists chain-after)" = 0 &&
+    stop_pid $SERVER_PID &&
+    wait_until "test \"\$(info_field $R replication connected_slaves)\" = 0"
+'
+
 test_expect_success 'a second replica, then SLAVEOF NO ONE promotes the first' '
     redis-cli -p $M -n 5 set before-second 1 >/dev/null &&
     start_server --slaveof 127.0.0.1 $M &&
@@ -208,12 +223,14 @@ test_expect_success 'a second replica, then SLAVEOF NO ONE promotes the first' '
 '
 
 test_expect_success 'the sibling follows the promoted replica with a partial resync' '
+    full=$(info_field $R stats sync_full) &&
+    partial=$(info_field $R stats sync_partial_ok) &&
     test "$(redis-cli -p $R2 slaveof 127.0.0.1 $R)" = OK &&
     wait_until "link_up $R2" &&
     wait_until "same_offset $R $R2" &&
     test "$(redis-cli -p $R2 get promoted)" = yes &&
-    test "$(info_field $R stats sync_partial_ok)" = 1 &&
-    test "$(info_field $R stats sync_full)" = 0 &&
+    test "$(info_field $R stats sync_partial_ok)" = $((partial + 1)) &&
+    test "$(info_field $R stats sync_full)" = "$full" &&
     test "$(redis-cli -p $R2 dbsize)" = "$(redis-cli -p $R dbsize)"
 '
 

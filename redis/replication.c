@@ -605,7 +605,8 @@ void cmd_wait(struct client *c)
         return;
     }
     long long acked = replication_count_acked(repl.offset);
-    if (acked >= want) {
+    if (acked >= want || (c->flags & CLIENT_DENY_BLOCKING)) {
+        /* Inside EXEC it cannot wait: answer what is known now. */
         reply_integer(c, acked);
         return;
     }
@@ -620,9 +621,11 @@ void cmd_wait(struct client *c)
         c, repl.offset, want, timeout > 0 ? server.mstime + timeout : 0
     };
     c->flags |= CLIENT_WAIT_ACKS;
-    struct arg getack[3] = { { "REPLCONF", 8 }, { "GETACK", 6 },
-                             { "*", 1 } };
-    backlog_feed_command(repl.seldb < 0 ? 0 : repl.seldb, 3, getack);
+    if (repl.slave_count > 0) {
+        struct arg getack[3] = { { "REPLCONF", 8 }, { "GETACK", 6 },
+                                 { "*", 1 } };
+        backlog_feed_command(repl.seldb < 0 ? 0 : repl.seldb, 3, getack);
+    }
 }
 
 void replication_check_waits(void)

@@ -148,7 +148,11 @@ test_expect_success 'INFO replication and ROLE on both sides' '
 test_expect_success 'WAIT counts the replicas that acknowledged' '
     redis-cli -p $M set waited 1 >/dev/null &&
     test "$(redis-cli -p $M wait 1 5000)" = 1 &&
-    test "$(redis-cli -p $M wait 2 200)" = 1
+    test "$(redis-cli -p $M wait 2 200)" = 1 &&
+    printf "MULTI\nSET in-exec 1\nWAIT 2 0\nEXEC\nPING\n" >wait.txt &&
+    redis-cli -p $M <wait.txt >wait.out &&
+    printf "OK\nQUEUED\nQUEUED\nOK\n0\nPONG\n" >expect &&
+    test_cmp expect wait.out
 '
 
 test_expect_success 'min-replicas-to-write refuses writes without enough replicas' '

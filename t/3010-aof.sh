@@ -278,4 +278,22 @@ test_expect_success 'CONFIG SET appendonly no stops writing the AOF' '
     test "$(cli config get appendonly | tail -n 1)" = no
 '
 
+test_expect_success 'a replica with appendonly rewrites its AOF after a full sync' '
+    start_server &&
+    M=$SERVER_PORT &&
+    M_PID=$SERVER_PID &&
+    write_keys fromsync 30 &&
+    run_server "$TRASH_DIRECTORY/replica" --appendonly yes \
+        --appendfsync always --slaveof 127.0.0.1 $M &&
+    wait_until "cli info replication | grep -q \"^master_link_status:up\"" &&
+    wait_until "cli info persistence | grep -q \"^aof_rewrites:[1-9]\"" &&
+    redis-cli -p $M set streamed 1 >/dev/null &&
+    wait_until "test \"\$(cli get streamed)\" = 1" &&
+    crash &&
+    stop_pid $M_PID &&
+    run_server "$TRASH_DIRECTORY/replica" --appendonly yes &&
+    check_keys fromsync 30 &&
+    test "$(cli get streamed)" = 1
+'
+
 test_done

@@ -27,6 +27,9 @@ char *mem_strndup(const char *s, size_t len);
 /* A copy of the 'len' bytes at 'p'. */
 void *mem_dup(const void *p, size_t len);
 
+/* Bytes held now by blocks from these functions (their usable sizes). */
+size_t mem_used(void);
+
 /* free 'ptr'; NULL is fine. */
 void mem_free(void *ptr);
 

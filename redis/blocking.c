@@ -1,7 +1,8 @@
-/* Clients blocked on keys (BLPOP, BRPOP, BRPOPLPUSH, BLMOVE): who waits
+/* Clients blocked on keys (BLPOP, BRPOP, BRPOPLPUSH, BLMOVE, BZPOPMIN,
+ * BZPOPMAX): who waits
  * for which key, in which order, until when; and waking them. Not here:
  * what serving a woken client means, which the command's file says
- * through a blocking_serve_fn (t_list.c).
+ * through a blocking_serve_fn (t_list.c, t_zset.c).
  *
  *   blocking_block      a command found nothing: park the client on its
  *                       keys (FIFO per key), arm its timeout, stop reading
@@ -66,6 +67,25 @@ static size_t blocking_ready_cap;
 static size_t blocking_client_count;     /* clients blocked now */
 static bool blocking_serving;            /* blocking_handle_ready runs */
 static struct event *blocking_ready_ev;  /* runs blocking_handle_ready */
+
+int blocking_timeout_or_reply(struct client *c, const struct arg *a,
+                               long long *ms)
+{
+    long double secs;
+    if (util_str2ld(a->ptr, a->len, &secs) != 0 || secs > 1e15L) {
+        reply_error(c, "timeout is not a float or out of range");
+        return -1;
+    }
+    if (secs < 0) {
+        reply_error(c, "timeout is negative");
+        return -1;
+    }
+    *ms = (long long)(secs * 1000.0L + 0.5L);
+    if (*ms == 0 && secs > 0) {
+        *ms = 1;
+    }
+    return 0;
+}
 
 size_t blocking_count(void)
 {
@@ -232,12 +252,16 @@ static void blocking_serve_key(int dbid, const char *key,
     while (w->count > 0) {
         struct client *c = w->clients[0];
         struct blocked_state *b = c->blocked;
-        if (!b->serve(c, b->argc, b->argv, &k)) {
+        if (c->flags & CLIENT_CLOSE_ASAP) {
+            /* Being freed: it must not take an element it cannot get. */
+            blocking_unblock(c);
+        } else if (!b->serve(c, b->argc, b->argv, &k)) {
             break;
+        } else {
+            c->flags &= ~CLIENT_PREVENT_PROP;
+            blocking_unblock(c);
+            done[(*done_count)++] = c;
         }
-        c->flags &= ~CLIENT_PREVENT_PROP;
-        blocking_unblock(c);
-        done[(*done_count)++] = c;
         e = dict_find(keys, key, len);
         if (e == NULL) {
             return;

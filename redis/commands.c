@@ -81,6 +81,14 @@ void cmd_bitpos(struct client *c);
 void cmd_save(struct client *c);
 void cmd_bgsave(struct client *c);
 void cmd_lastsave(struct client *c);
+/* replication.c, replica.c, aof.c */
+void cmd_replconf(struct client *c);
+void cmd_psync(struct client *c);
+void cmd_sync(struct client *c);
+void cmd_role(struct client *c);
+void cmd_wait(struct client *c);
+void cmd_replicaof(struct client *c);
+void cmd_bgrewriteaof(struct client *c);
 /* t_list.c */
 void cmd_lpush(struct client *c);
 void cmd_rpush(struct client *c);
@@ -102,6 +110,8 @@ void cmd_blpop(struct client *c);
 void cmd_brpop(struct client *c);
 void cmd_brpoplpush(struct client *c);
 void cmd_blmove(struct client *c);
+void cmd_lmpop(struct client *c);
+void cmd_blmpop(struct client *c);
 /* t_hash.c */
 void cmd_hset(struct client *c);
 void cmd_hsetnx(struct client *c);
@@ -163,6 +173,19 @@ void cmd_zunionstore(struct client *c);
 void cmd_zinterstore(struct client *c);
 void cmd_zrandmember(struct client *c);
 void cmd_zscan(struct client *c);
+void cmd_bzpopmin(struct client *c);
+void cmd_bzpopmax(struct client *c);
+void cmd_zmpop(struct client *c);
+void cmd_bzmpop(struct client *c);
+void cmd_zunion(struct client *c);
+void cmd_zinter(struct client *c);
+void cmd_zdiff(struct client *c);
+void cmd_zdiffstore(struct client *c);
+void cmd_zintercard(struct client *c);
+void cmd_zrangestore(struct client *c);
+/* sort.c */
+void cmd_sort(struct client *c);
+void cmd_sort_ro(struct client *c);
 /* pubsub.c */
 void cmd_subscribe(struct client *c);
 void cmd_unsubscribe(struct client *c);
@@ -192,6 +215,8 @@ void cmd_slotsmgrttagone_async(struct client *c);
 void cmd_slotsmgrt_async_fence(struct client *c);
 void cmd_slotsmgrt_async_cancel(struct client *c);
 void cmd_slotsmgrt_async_status(struct client *c);
+void cmd_slotsrestore_async(struct client *c);
+void cmd_slotsmgrt_exec_wrapper(struct client *c);
 /* slots.c */
 void cmd_slotshashkey(struct client *c);
 void cmd_slotsinfo(struct client *c);
@@ -346,6 +371,27 @@ static const struct command commands[] = {
       "Count set bits in a string" },
     { "bitpos", cmd_bitpos, -3, R, 1, 1, 1, "bitmap",
       "Find first bit set or clear in a string" },
+    /* replication and persistence (replication.c, replica.c, aof.c) */
+    { "replconf", cmd_replconf, -1, A | CMD_NOSCRIPT | ANY, 0, 0, 0,
+      "server", "An internal command for configuring the replication "
+      "stream" },
+    { "psync", cmd_psync, -3, A | CMD_NOSCRIPT | ANY, 0, 0, 0, "server",
+      "An internal command used in replication" },
+    { "sync", cmd_sync, 1, A | CMD_NOSCRIPT | ANY, 0, 0, 0, "server",
+      "An internal command used in replication" },
+    { "replicaof", cmd_replicaof, 3, A | CMD_NOSCRIPT | CMD_STALE, 0, 0, 0,
+      "server", "Make the server a replica of another instance, or promote "
+      "it as master" },
+    { "slaveof", cmd_replicaof, 3, A | CMD_NOSCRIPT | CMD_STALE, 0, 0, 0,
+      "server", "Make the server a replica of another instance, or promote "
+      "it as master" },
+    { "role", cmd_role, 1, CMD_NOSCRIPT | F | ANY, 0, 0, 0, "server",
+      "Return the role of the instance in the context of replication" },
+    { "wait", cmd_wait, 3, CMD_NOSCRIPT, 0, 0, 0, "generic",
+      "Wait for the synchronous replication of all the write commands sent "
+      "in the context of the current connection" },
+    { "bgrewriteaof", cmd_bgrewriteaof, 1, A | CMD_NOSCRIPT, 0, 0, 0,
+      "server", "Asynchronously rewrite the append-only file" },
     /* list (t_list.c) */
     { "lpush", cmd_lpush, -3, W | M | F, 1, 1, 1, "list",
       "Prepend one or multiple elements to a list" },
@@ -392,6 +438,10 @@ static const struct command commands[] = {
     { "blmove", cmd_blmove, 6, W | M | CMD_NOSCRIPT, 1, 2, 1, "list",
       "Pop an element from a list, push it to another list and return it; "
       "or block until one is available" },
+    { "lmpop", cmd_lmpop, -4, W, 0, 0, 0, "list",
+      "Pop elements from a list" },
+    { "blmpop", cmd_blmpop, -5, W | CMD_NOSCRIPT, 0, 0, 0, "list",
+      "Pop elements from a list, or block until one is available" },
     /* hash (t_hash.c) */
     { "hset", cmd_hset, -4, W | M | F, 1, 1, 1, "hash",
       "Set the string value of a hash field" },
@@ -523,6 +573,37 @@ static const struct command commands[] = {
       "set" },
     { "zscan", cmd_zscan, -3, R | CMD_RANDOM, 1, 1, 1, "sorted-set",
       "Incrementally iterate sorted sets elements and associated scores" },
+    { "bzpopmin", cmd_bzpopmin, -3, W | CMD_NOSCRIPT | F, 1, -2, 1,
+      "sorted-set", "Remove and return the member with the lowest score "
+      "from one of the sorted sets, or block until one is available" },
+    { "bzpopmax", cmd_bzpopmax, -3, W | CMD_NOSCRIPT | F, 1, -2, 1,
+      "sorted-set", "Remove and return the member with the highest score "
+      "from one of the sorted sets, or block until one is available" },
+    { "zmpop", cmd_zmpop, -4, W, 0, 0, 0, "sorted-set",
+      "Remove and return members with scores in a sorted set" },
+    { "bzmpop", cmd_bzmpop, -5, W | CMD_NOSCRIPT, 0, 0, 0, "sorted-set",
+      "Remove and return members with scores in a sorted set or block "
+      "until one is available" },
+    { "zunion", cmd_zunion, -3, R, 0, 0, 0, "sorted-set",
+      "Add multiple sorted sets" },
+    { "zinter", cmd_zinter, -3, R, 0, 0, 0, "sorted-set",
+      "Intersect multiple sorted sets" },
+    { "zdiff", cmd_zdiff, -3, R, 0, 0, 0, "sorted-set",
+      "Subtract multiple sorted sets" },
+    { "zdiffstore", cmd_zdiffstore, -4, W | M, 1, 1, 1, "sorted-set",
+      "Subtract multiple sorted sets and store the resulting sorted set in "
+      "a new key" },
+    { "zintercard", cmd_zintercard, -3, R, 0, 0, 0, "sorted-set",
+      "Intersect multiple sorted sets and return the cardinality of the "
+      "result" },
+    { "zrangestore", cmd_zrangestore, -5, W | M, 1, 2, 1, "sorted-set",
+      "Store a range of members from sorted set into another key" },
+    /* sort (sort.c) */
+    { "sort", cmd_sort, -2, W | M, 1, 1, 1, "generic",
+      "Sort the elements in a list, set or sorted set" },
+    { "sort_ro", cmd_sort_ro, -2, R, 1, 1, 1, "generic",
+      "Sort the elements in a list, set or sorted set. Read-only variant "
+      "of SORT." },
     /* pubsub (pubsub.c) */
     { "subscribe", cmd_subscribe, -2, CMD_PUBSUB | CMD_NOSCRIPT | ANY, 0, 0,
       0, "pubsub", "Listen for messages published to the given channels" },
@@ -585,11 +666,15 @@ static const struct command commands[] = {
     { "slotsmgrttagone-async", cmd_slotsmgrttagone_async, -7, W | A, 6, -1,
       1, "codis", "Move the given keys, with their tags" },
     { "slotsmgrt-async-fence", cmd_slotsmgrt_async_fence, 1, R | A, 0, 0, 0,
-      "codis", "Wait for the batch in flight (none outlives its command)" },
+      "codis", "Wait until the batch moving in the background ends" },
     { "slotsmgrt-async-cancel", cmd_slotsmgrt_async_cancel, 1, A, 0, 0, 0,
-      "codis", "Cancel the batch in flight (there never is one)" },
+      "codis", "Stop the batch moving in the background" },
     { "slotsmgrt-async-status", cmd_slotsmgrt_async_status, 1, R | A, 0, 0,
-      0, "codis", "Show the batch in flight (nil: none)" },
+      0, "codis", "Show the batch moving in the background (nil: none)" },
+    { "slotsrestore-async", cmd_slotsrestore_async, -3, W | M, 2, 2, 1,
+      "codis", "Create a key from a payload or in chunks (target side)" },
+    { "slotsmgrt-exec-wrapper", cmd_slotsmgrt_exec_wrapper, -3, W, 1, 1, 1,
+      "codis", "Run a command unless its key is gone or being migrated" },
 };
 
 #undef W

@@ -17,6 +17,9 @@
 
 #include "lib/log.h"
 #include "lib/mem.h"
+#include "redis/aof.h"
+#include "redis/evict.h"
+#include "redis/replication.h"
 #include "redis/server.h"
 
 /* How a directive's value is parsed and stored. */
@@ -152,11 +155,31 @@ static char *config_get_save(void)
 static int config_set_replicaof(int argc, char **argv, char *err,
                                 size_t errlen)
 {
+    if (argc == 1 && strchr(argv[0], ' ') != NULL) {
+        /* CONFIG SET replicaof "host port" comes as one word. */
+        char *copy = mem_strdup(argv[0]);
+        char *save = NULL;
+        char *words[2] = { strtok_r(copy, " ", &save), NULL };
+        words[1] = strtok_r(NULL, " ", &save);
+        int rc = -1;
+        if (words[1] != NULL && strtok_r(NULL, " ", &save) == NULL) {
+            rc = config_set_replicaof(2, words, err, errlen);
+        } else {
+            snprintf(err, errlen, "wrong number of arguments");
+        }
+        mem_free(copy);
+        return rc;
+    }
     if (argc != 2) {
         snprintf(err, errlen, "wrong number of arguments");
         return -1;
     }
+    bool running = server.base != NULL;
     if (strcasecmp(argv[0], "no") == 0 && strcasecmp(argv[1], "one") == 0) {
+        if (running) {
+            replica_set_master(NULL, 0);
+            return 0;
+        }
         mem_free(server.masterhost);
         server.masterhost = NULL;
         server.masterport = 0;
@@ -167,6 +190,13 @@ static int config_set_replicaof(int argc, char **argv, char *err,
     if (*end != '\0' || port < 1 || port > 65535) {
         snprintf(err, errlen, "Invalid master port");
         return -1;
+    }
+    if (running) {
+        if (server.masterhost == NULL || server.masterport != (int)port ||
+            strcasecmp(server.masterhost, argv[0]) != 0) {
+            replica_set_master(argv[0], (int)port);
+        }
+        return 0;
     }
     config_set_string(&server.masterhost, argv[0]);
     server.masterport = (int)port;
@@ -305,6 +335,23 @@ static char *config_get_obuf_limit(void)
     return sds_new(buf, n > 0 ? (size_t)n : 0);
 }
 
+/* CONFIG SET appendonly: start (with a rewrite) or stop the AOF. */
+static int config_after_appendonly(char *err, size_t errlen)
+{
+    if (server.base == NULL) {
+        return 0;
+    }
+    return aof_set_enabled(server.appendonly, err, errlen);
+}
+
+static int config_after_backlog_size(char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    backlog_resize();
+    return 0;
+}
+
 static int config_after_hz(char *err, size_t errlen)
 {
     if (server_set_hz(server.hz) != 0) {
@@ -317,7 +364,6 @@ static int config_after_hz(char *err, size_t errlen)
 /* ------------------------------------------------------------------------
  * The table */
 
-static const char *const config_policies[] = { "noeviction", NULL };
 static const char *const config_fsyncs[] = { "always", "everysec", "no",
                                              NULL };
 
@@ -344,7 +390,9 @@ static const struct config_directive config_table[] = {
     { "maxmemory", NULL, CONFIG_MEMORY, FIELD(maxmemory), "0", 0,
       LLONG_MAX, 0, NULL, NULL, NULL, NULL },
     { "maxmemory-policy", NULL, CONFIG_STRING, FIELD(maxmemory_policy),
-      "noeviction", 0, 0, 0, config_policies, NULL, NULL, NULL },
+      "noeviction", 0, 0, 0, evict_policy_names, NULL, NULL, NULL },
+    { "maxmemory-samples", NULL, CONFIG_INT, FIELD(maxmemory_samples), "5",
+      1, 64, 0, NULL, NULL, NULL, NULL },
     { "databases", NULL, CONFIG_INT, FIELD(databases), "16", 1, 10000,
       CONFIG_IMMUTABLE, NULL, NULL, NULL, NULL },
     SPECIAL("dir", NULL, NULL, 0, config_set_dir, config_get_dir),
@@ -353,13 +401,32 @@ static const struct config_directive config_table[] = {
     SPECIAL("save", NULL, "3600 1 300 100 60 10000", 0, config_set_save,
             config_get_save),
     { "appendonly", NULL, CONFIG_BOOL, FIELD(appendonly), "no", 0, 0, 0,
-      NULL, NULL, NULL, NULL },
+      NULL, NULL, NULL, config_after_appendonly },
+    { "appenddirname", NULL, CONFIG_STRING, FIELD(appenddirname),
+      "appendonlydir", 0, 0, CONFIG_IMMUTABLE, NULL, NULL, NULL, NULL },
+    { "aof-load-truncated", NULL, CONFIG_BOOL, FIELD(aof_load_truncated),
+      "yes", 0, 0, 0, NULL, NULL, NULL, NULL },
     { "appendfilename", NULL, CONFIG_STRING, FIELD(appendfilename),
       "appendonly.aof", 0, 0, CONFIG_IMMUTABLE, NULL, NULL, NULL, NULL },
     { "appendfsync", NULL, CONFIG_STRING, FIELD(appendfsync), "everysec", 0,
       0, 0, config_fsyncs, NULL, NULL, NULL },
-    SPECIAL("replicaof", "slaveof", NULL, CONFIG_IMMUTABLE,
-            config_set_replicaof, config_get_replicaof),
+    SPECIAL("replicaof", "slaveof", NULL, 0, config_set_replicaof,
+            config_get_replicaof),
+    { "replica-read-only", "slave-read-only", CONFIG_BOOL,
+      FIELD(replica_read_only), "yes", 0, 0, 0, NULL, NULL, NULL, NULL },
+    { "repl-backlog-size", NULL, CONFIG_MEMORY, FIELD(repl_backlog_size),
+      "1mb", 16 * 1024, LLONG_MAX, 0, NULL, NULL, NULL,
+      config_after_backlog_size },
+    { "repl-timeout", NULL, CONFIG_INT, FIELD(repl_timeout), "60", 1,
+      INT_MAX, 0, NULL, NULL, NULL, NULL },
+    { "repl-ping-replica-period", "repl-ping-slave-period", CONFIG_INT,
+      FIELD(repl_ping_period), "10", 1, INT_MAX, 0, NULL, NULL, NULL, NULL },
+    { "min-replicas-to-write", "min-slaves-to-write", CONFIG_INT,
+      FIELD(min_replicas_to_write), "0", 0, INT_MAX, 0, NULL, NULL, NULL,
+      NULL },
+    { "min-replicas-max-lag", "min-slaves-max-lag", CONFIG_INT,
+      FIELD(min_replicas_max_lag), "10", 0, INT_MAX, 0, NULL, NULL, NULL,
+      NULL },
     { "timeout", NULL, CONFIG_INT, FIELD(timeout), "0", 0, INT_MAX, 0, NULL,
       NULL, NULL, NULL },
     { "tcp-keepalive", NULL, CONFIG_INT, FIELD(tcp_keepalive), "300", 0,
@@ -801,6 +868,10 @@ static void config_reset_stats(void)
     server.stat_net_input_bytes = 0;
     server.stat_net_output_bytes = 0;
     server.stat_error_replies = 0;
+    server.stat_evicted_keys = 0;
+    repl.stat_sync_full = 0;
+    repl.stat_sync_partial_ok = 0;
+    repl.stat_sync_partial_err = 0;
     server.stat_ops_sample_count = 0;
     server.stat_ops_per_sec = 0;
     server.peak_memory = server.used_memory;

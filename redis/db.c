@@ -129,6 +129,7 @@ struct object *db_lookup_read(struct db *db, const char *key, size_t len)
         return NULL;
     }
     server.stat_keyspace_hits++;
+    ((struct object *)e->v.ptr)->lru = server_lru_clock();
     return e->v.ptr;
 }
 
@@ -138,7 +139,11 @@ struct object *db_lookup_write(struct db *db, const char *key, size_t len)
         return NULL;
     }
     struct dict_entry *e = dict_find(db->dict, key, len);
-    return e != NULL ? e->v.ptr : NULL;
+    if (e == NULL) {
+        return NULL;
+    }
+    ((struct object *)e->v.ptr)->lru = server_lru_clock();
+    return e->v.ptr;
 }
 
 struct object *db_lookup_read_or_reply(struct client *c, const struct arg *a,

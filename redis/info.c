@@ -11,7 +11,10 @@
 
 #include <event2/event.h>
 
+#include "redis/aof.h"
+#include "redis/evict.h"
 #include "redis/rdb.h"
+#include "redis/replication.h"
 #include "redis/server.h"
 
 /* Append a formatted line to the sds string 's'; returns it. */
@@ -89,6 +92,10 @@ static char *info_clients(char *s)
 static char *info_memory(char *s)
 {
     char h1[32], h2[32], h3[32], h4[32];
+    server.used_memory = evict_used_memory();
+    if (server.used_memory > server.peak_memory) {
+        server.peak_memory = server.used_memory;
+    }
     info_human(h1, sizeof(h1), server.used_memory);
     info_human(h2, sizeof(h2), server.rss_memory);
     info_human(h3, sizeof(h3), server.peak_memory);
@@ -121,13 +128,16 @@ static char *info_stats(char *s)
     s = info_cat(s, "rejected_connections:%lld\r\n",
                  server.stat_rejected_conn);
     s = info_cat(s, "expired_keys:%lld\r\n", server.stat_expired_keys);
-    s = info_cat(s, "evicted_keys:0\r\n");
+    s = info_cat(s, "evicted_keys:%lld\r\n", server.stat_evicted_keys);
     s = info_cat(s, "keyspace_hits:%lld\r\n", server.stat_keyspace_hits);
     s = info_cat(s, "keyspace_misses:%lld\r\n", server.stat_keyspace_misses);
     s = info_cat(s, "pubsub_channels:%zu\r\n", pubsub_channel_count());
     s = info_cat(s, "pubsub_patterns:%zu\r\n", pubsub_pattern_count());
     s = info_cat(s, "total_error_replies:%lld\r\n",
                  server.stat_error_replies);
+    s = info_cat(s, "sync_full:%lld\r\nsync_partial_ok:%lld\r\n"
+                    "sync_partial_err:%lld\r\n", repl.stat_sync_full,
+                 repl.stat_sync_partial_ok, repl.stat_sync_partial_err);
     return s;
 }
 
@@ -135,7 +145,7 @@ static char *info_persistence(char *s)
 {
     long long now_ms = server_mstime();
     bool child = rdb_state.child_pid > 0;
-    s = info_cat(s, "loading:0\r\nasync_loading:0\r\n");
+    s = info_cat(s, "loading:%d\r\nasync_loading:0\r\n", server.loading);
     s = info_cat(s, "rdb_changes_since_last_save:%lld\r\n", server.dirty);
     s = info_cat(s, "rdb_bgsave_in_progress:%d\r\n", child ? 1 : 0);
     s = info_cat(s, "rdb_last_save_time:%lld\r\n", rdb_state.lastsave);
@@ -148,22 +158,12 @@ static char *info_persistence(char *s)
     s = info_cat(s, "rdb_saves:%lld\r\n", rdb_state.saves);
     s = info_cat(s, "rdb_last_load_keys_loaded:%lld\r\n",
                  rdb_state.keys_loaded);
-    return s;
+    return aof_info(s);
 }
 
 static char *info_replication(char *s)
 {
-    if (server.masterhost != NULL) {
-        s = info_cat(s, "role:slave\r\nmaster_host:%s\r\nmaster_port:%d\r\n"
-                        "master_link_status:down\r\n",
-                     server.masterhost, server.masterport);
-    } else {
-        s = info_cat(s, "role:master\r\n");
-    }
-    s = info_cat(s, "connected_slaves:0\r\n");
-    s = info_cat(s, "master_replid:%s\r\n", server.run_id);
-    s = info_cat(s, "master_repl_offset:0\r\n");
-    return s;
+    return replication_info(s);
 }
 
 static char *info_cpu(char *s)

@@ -34,6 +34,8 @@
 
 #include "lib/log.h"
 #include "lib/mem.h"
+#include "redis/aof.h"
+#include "redis/replication.h"
 #include "redis/server.h"
 
 /* Output buffers larger than this are given back once empty. */
@@ -73,6 +75,10 @@ void client_free_async(struct client *c)
 void client_free(struct client *c)
 {
     assert(c != server.current);
+    if ((c->flags & (CLIENT_SLAVE | CLIENT_MASTER | CLIENT_WAIT_ACKS)) ||
+        c->repl != NULL) {
+        replication_client_freed(c);
+    }
     if (c->flags & CLIENT_CLOSE_ASAP) {
         for (size_t i = 0; i < server.free_count; i++) {
             if (server.free_queue[i] == c) {
@@ -128,7 +134,7 @@ static void client_on_write(evutil_socket_t fd, short what, void *arg)
 
 void client_flush(struct client *c)
 {
-    if (c->flags & CLIENT_CLOSE_ASAP) {
+    if (c->flags & (CLIENT_CLOSE_ASAP | CLIENT_REPL_HOLD)) {
         return;
     }
     while (c->opos < c->olen) {
@@ -174,10 +180,15 @@ void client_flush(struct client *c)
     }
 }
 
-/* Close 'c' if its pending output passed the normal class limits. */
+/* Close 'c' if its pending output passed the limits of its class
+ * (replica, pub/sub or normal). */
 static void client_check_output_limit(struct client *c)
 {
-    const struct client_limit *l = &server.limit_normal;
+    const struct client_limit *l = (c->flags & CLIENT_SLAVE)
+                                   ? &server.limit_replica
+                                   : (c->flags & CLIENT_PUBSUB)
+                                   ? &server.limit_pubsub
+                                   : &server.limit_normal;
     long long pending = (long long)(c->olen - c->opos);
     bool hard = l->hard > 0 && pending >= l->hard;
     bool soft = false;
@@ -223,7 +234,7 @@ static void client_process_input(struct client *c)
     size_t off = 0;
     while (off < c->qlen && !server.shutdown_asap &&
            !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP |
-                         CLIENT_BLOCKED))) {
+                         CLIENT_BLOCKED | CLIENT_WAIT_ACKS))) {
         enum resp_status st = resp_request_parse(&c->req, c->qbuf + off,
                                                  c->qlen - off);
         if (st == RESP_AGAIN) {
@@ -236,6 +247,10 @@ static void client_process_input(struct client *c)
             c->flags |= CLIENT_CLOSE_AFTER_REPLY | CLIENT_PROTOCOL_ERROR;
             off = c->qlen;
             break;
+        }
+        if (c->flags & CLIENT_MASTER) {
+            /* Before client_set_argv writes NULs into the bytes. */
+            replica_master_feed(c->qbuf + off, c->req.pos);
         }
         client_set_argv(c, c->qbuf + off);
         off += c->req.pos;
@@ -258,6 +273,7 @@ void client_resume(struct client *c)
     if (!(c->flags & CLIENT_CLOSE_ASAP)) {
         client_process_input(c);
     }
+    server_before_reply();
     client_flush(c);
 }
 
@@ -302,7 +318,10 @@ static void client_on_read(evutil_socket_t fd, short what, void *arg)
         return;
     }
     client_process_input(c);
-    client_flush(c);
+    if (!aof_defer_reply(c)) {
+        server_before_reply();
+        client_flush(c);
+    }
     if (c->qlen == 0 && c->qcap > NETWORKING_OBUF_KEEP) {
         mem_free(c->qbuf);
         c->qcap = SERVER_IOBUF_LEN;
@@ -333,30 +352,12 @@ static void networking_format_addr(const struct sockaddr *sa, char *buf,
     }
 }
 
-static void networking_on_accept(struct evconnlistener *l, evutil_socket_t fd,
-                                 struct sockaddr *sa, int salen, void *arg)
+struct client *client_new(int fd, const char *addr)
 {
-    (void)l;
-    (void)salen;
-    (void)arg;
-    server.stat_connections++;
-    if (server.maxclients > 0 &&
-        server.client_count >= (size_t)server.maxclients) {
-        static const char msg[] = "-ERR max number of clients reached\r\n";
-        ssize_t ignored = write(fd, msg, sizeof(msg) - 1);
-        (void)ignored;
+    if (evutil_make_socket_nonblocking(fd) != 0) {
+        log_warn("cannot make the socket of %s non-blocking", addr);
         close(fd);
-        server.stat_rejected_conn++;
-        return;
-    }
-    int one = 1;
-    if (sa->sa_family == AF_INET || sa->sa_family == AF_INET6) {
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-        if (server.tcp_keepalive > 0) {
-            int idle = server.tcp_keepalive;
-            setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
-            setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
-        }
+        return NULL;
     }
     server_update_time();
     struct client *c = mem_calloc(1, sizeof(*c));
@@ -371,7 +372,7 @@ static void networking_on_accept(struct evconnlistener *l, evutil_socket_t fd,
     c->ocap = SERVER_IOBUF_LEN;
     c->obuf = mem_alloc(c->ocap);
     resp_request_init(&c->req);
-    networking_format_addr(sa, c->addr, sizeof(c->addr));
+    snprintf(c->addr, sizeof(c->addr), "%s", addr);
     struct sockaddr_storage local;
     socklen_t local_len = sizeof(local);
     if (getsockname(fd, (struct sockaddr *)&local, &local_len) == 0) {
@@ -398,9 +399,42 @@ static void networking_on_accept(struct evconnlistener *l, evutil_socket_t fd,
             c->write_ev = event_new(server.base, -1, 0, client_on_write, c);
         }
         client_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static void networking_on_accept(struct evconnlistener *l, evutil_socket_t fd,
+                                 struct sockaddr *sa, int salen, void *arg)
+{
+    (void)l;
+    (void)salen;
+    (void)arg;
+    server.stat_connections++;
+    if (server.maxclients > 0 &&
+        server.client_count >= (size_t)server.maxclients) {
+        static const char msg[] = "-ERR max number of clients reached\r\n";
+        ssize_t ignored = write(fd, msg, sizeof(msg) - 1);
+        (void)ignored;
+        close(fd);
+        server.stat_rejected_conn++;
         return;
     }
-    log_debug("accepted %s", c->addr);
+    int one = 1;
+    if (sa->sa_family == AF_INET || sa->sa_family == AF_INET6) {
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        if (server.tcp_keepalive > 0) {
+            int idle = server.tcp_keepalive;
+            setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+            setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+        }
+    }
+    char addr[64];
+    networking_format_addr(sa, addr, sizeof(addr));
+    struct client *c = client_new(fd, addr);
+    if (c != NULL) {
+        log_debug("accepted %s", c->addr);
+    }
 }
 
 static void networking_on_accept_error(struct evconnlistener *l, void *arg)
@@ -489,6 +523,8 @@ void networking_cron(void)
             continue;
         }
         if (server.timeout > 0 &&
+            !(c->flags & (CLIENT_SLAVE | CLIENT_MASTER | CLIENT_WAIT_ACKS |
+                          CLIENT_BLOCKED | CLIENT_PUBSUB)) &&
             server.mstime - c->last_interaction > server.timeout * 1000LL) {
             log_debug("closing idle client %s", c->addr);
             client_free_async(c);
@@ -504,6 +540,16 @@ void networking_cron(void)
  * Replies */
 
 void reply_raw(struct client *c, const void *p, size_t len)
+{
+    /* A master, a replica and the AOF loader never get replies: a
+     * replica's output is the replication stream alone. */
+    if (c->flags & (CLIENT_MASTER | CLIENT_SLAVE | CLIENT_LOADER)) {
+        return;
+    }
+    client_append(c, p, len);
+}
+
+void client_append(struct client *c, const void *p, size_t len)
 {
     if (c->olen + len > c->ocap) {
         size_t cap = c->ocap ? c->ocap : SERVER_IOBUF_LEN;
@@ -686,6 +732,9 @@ void reply_set_array_len(struct client *c, size_t handle, long long count)
     size_t n = 1 + util_ll2str(hdr + 1, count);
     hdr[n++] = '\r';
     hdr[n++] = '\n';
+    if (c->flags & (CLIENT_MASTER | CLIENT_SLAVE | CLIENT_LOADER)) {
+        return;
+    }
     size_t tail = c->olen - handle;
     reply_raw(c, hdr, n); /* grows the buffer; the bytes move below */
     memmove(c->obuf + handle + n, c->obuf + handle, tail);
@@ -742,14 +791,17 @@ static char *client_info_line(char *s, const struct client *c)
     const struct command *cmd = c->cmd != NULL ? c->cmd : c->last_cmd;
     int n = snprintf(line, sizeof(line),
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld "
-        "flags=N db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu "
+        "flags=%s db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu "
         "qbuf-free=%zu argv-mem=0 multi-mem=0 rbs=%zu rbp=0 obl=%zu oll=0 "
         "omem=%zu tot-mem=%zu events=r%s cmd=%s user=default redir=-1 "
         "resp=2\n",
         (unsigned long long)c->id, c->addr, c->laddr, c->fd,
         c->name != NULL ? c->name : "",
         (server.mstime - c->ctime) / 1000,
-        (server.mstime - c->last_interaction) / 1000, c->db->id, c->qlen,
+        (server.mstime - c->last_interaction) / 1000,
+        (c->flags & CLIENT_MASTER) ? "M"
+            : (c->flags & CLIENT_SLAVE) ? "S" : "N",
+        c->db->id, c->qlen,
         c->qcap - c->qlen, c->qcap, c->olen - c->opos, c->ocap,
         sizeof(*c) + c->qcap + c->ocap,
         (c->flags & CLIENT_PENDING_WRITE) ? "w" : "",
@@ -761,18 +813,39 @@ static char *client_info_line(char *s, const struct client *c)
                                                      : sizeof(line) - 1);
 }
 
+/* The CLIENT_* flags that make a client of type 'type' (normal, master,
+ * replica/slave, pubsub); -1 for an unknown type. Normal is 0: none of
+ * the others. */
+static long client_type_flags(const struct arg *type)
+{
+    if (arg_is(type, "normal") || arg_is(type, "pubsub")) {
+        return 0;
+    }
+    if (arg_is(type, "master")) {
+        return CLIENT_MASTER;
+    }
+    if (arg_is(type, "replica") || arg_is(type, "slave")) {
+        return CLIENT_SLAVE;
+    }
+    return -1;
+}
+
+/* True if 'o' is of the type whose flags are 'want' (client_type_flags).
+ * Pub/sub clients are not told apart here: they count as normal. */
+static bool client_is_type(const struct client *o, long want)
+{
+    unsigned kind = o->flags & (CLIENT_MASTER | CLIENT_SLAVE);
+    return kind == (unsigned)want;
+}
+
 static void client_cmd_list(struct client *c)
 {
     bool by_id = false;
+    long type = -2;
     if (c->argc == 4 && arg_is(&c->argv[2], "type")) {
-        if (!arg_is(&c->argv[3], "normal") && !arg_is(&c->argv[3], "master")
-            && !arg_is(&c->argv[3], "replica") &&
-            !arg_is(&c->argv[3], "slave") && !arg_is(&c->argv[3], "pubsub")) {
+        type = client_type_flags(&c->argv[3]);
+        if (type == -1) {
             reply_error(c, "Unknown client type '%s'", c->argv[3].ptr);
-            return;
-        }
-        if (!arg_is(&c->argv[3], "normal")) {
-            reply_bulk(c, "", 0);
             return;
         }
     } else if (c->argc >= 4 && arg_is(&c->argv[2], "id")) {
@@ -783,6 +856,9 @@ static void client_cmd_list(struct client *c)
     }
     char *s = sds_new_empty(256);
     for (struct client *o = server.clients; o != NULL; o = o->next) {
+        if (type != -2 && !client_is_type(o, type)) {
+            continue;
+        }
         if (by_id) {
             bool want = false;
             for (int i = 3; i < c->argc; i++) {
@@ -819,6 +895,7 @@ static void client_cmd_kill(struct client *c)
 {
     const char *addr = NULL, *laddr = NULL;
     long long id = -1;
+    long type = -2;
     bool skipme = true, old_style = c->argc == 3;
     if (old_style) {
         addr = c->argv[2].ptr;
@@ -849,14 +926,9 @@ static void client_cmd_kill(struct client *c)
                     return;
                 }
             } else if (arg_is(&c->argv[i], "type")) {
-                if (!arg_is(v, "normal") && !arg_is(v, "master") &&
-                    !arg_is(v, "replica") && !arg_is(v, "slave") &&
-                    !arg_is(v, "pubsub")) {
+                type = client_type_flags(v);
+                if (type == -1) {
                     reply_error(c, "Unknown client type '%s'", v->ptr);
-                    return;
-                }
-                if (!arg_is(v, "normal")) {
-                    reply_integer(c, 0);
                     return;
                 }
             } else if (arg_is(&c->argv[i], "user")) {
@@ -875,6 +947,7 @@ static void client_cmd_kill(struct client *c)
         if ((addr != NULL && strcmp(o->addr, addr) != 0) ||
             (laddr != NULL && strcmp(o->laddr, laddr) != 0) ||
             (id != -1 && o->id != (uint64_t)id) || (skipme && o == c) ||
+            (type != -2 && !client_is_type(o, type)) ||
             (o->flags & CLIENT_CLOSE_ASAP)) {
             continue;
         }

@@ -6,7 +6,6 @@
  * (networking.c), the keyspace (db.c), the table (commands.c). */
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,7 +19,10 @@
 
 #include "lib/log.h"
 #include "lib/mem.h"
+#include "redis/aof.h"
+#include "redis/evict.h"
 #include "redis/rdb.h"
+#include "redis/replication.h"
 #include "redis/server.h"
 
 /* ------------------------------------------------------------------------
@@ -32,6 +34,9 @@ struct server server;
 #define SERVER_MAX_HOOKS 8
 
 static server_propagate_fn server_propagate_hooks[SERVER_MAX_HOOKS];
+
+/* ms when the once-a-second part of the cron last ran. */
+static long long server_last_second;
 static int server_propagate_hook_count;
 
 /* ------------------------------------------------------------------------
@@ -68,9 +73,17 @@ void server_on_propagate(server_propagate_fn fn)
 
 void server_propagate(int dbid, int argc, const struct arg *argv)
 {
+    if (server.loading) {
+        return;
+    }
     for (int i = 0; i < server_propagate_hook_count; i++) {
         server_propagate_hooks[i](dbid, argc, argv);
     }
+}
+
+void server_before_reply(void)
+{
+    aof_flush();
 }
 
 /* ------------------------------------------------------------------------
@@ -138,16 +151,26 @@ void server_process_command(struct client *c)
     if (pubsub_refuse(c, cmd)) {
         return;
     }
-    if (server.maxmemory > 0 && (cmd->flags & CMD_DENYOOM) &&
-        server.used_memory > server.maxmemory) {
+    /* Our master and the AOF loader replay what already happened. */
+    bool trusted = (c->flags & (CLIENT_MASTER | CLIENT_LOADER)) != 0;
+    if (server.maxmemory > 0 && !trusted && evict_perform() != 0 &&
+        (cmd->flags & CMD_DENYOOM)) {
         reply_error_text(c, "OOM command not allowed when used memory > "
                             "'maxmemory'.");
         multi_flag_error(c);
         return;
     }
-    if (server.masterhost != NULL && (cmd->flags & CMD_WRITE)) {
+    if (server.masterhost != NULL && server.replica_read_only && !trusted &&
+        (cmd->flags & CMD_WRITE)) {
         reply_error_text(c, "READONLY You can't write against a read only "
                             "replica.");
+        multi_flag_error(c);
+        return;
+    }
+    if (server.masterhost == NULL && server.min_replicas_to_write > 0 &&
+        !trusted && (cmd->flags & CMD_WRITE) &&
+        replication_good_slaves() < server.min_replicas_to_write) {
+        reply_error_text(c, "NOREPLICAS Not enough good replicas to write.");
         multi_flag_error(c);
         return;
     }
@@ -164,8 +187,7 @@ void server_process_command(struct client *c)
 
 static void server_update_memory(void)
 {
-    struct mallinfo2 mi = mallinfo2();
-    server.used_memory = (long long)(mi.uordblks + mi.hblkhd);
+    server.used_memory = evict_used_memory();
     if (server.used_memory > server.peak_memory) {
         server.peak_memory = server.used_memory;
     }
@@ -209,6 +231,13 @@ static void server_on_cron(evutil_socket_t fd, short what, void *arg)
     if (server.masterhost == NULL) {
         expire_cycle();
     }
+    aof_cron();
+    replication_check_waits();
+    if (server.mstime - server_last_second >= 1000) {
+        server_last_second = server.mstime;
+        replication_cron();
+        replica_cron();
+    }
     server_resize_dbs();
     rdb_cron();
     slotsmgrt_cron();
@@ -250,6 +279,29 @@ static void server_on_signal(evutil_socket_t sig, short what, void *arg)
              sig == SIGTERM ? "SIGTERM" : "SIGINT");
     server.shutdown_asap = true;
     event_base_loopbreak(server.base);
+}
+
+/* Load the dataset at start: the AOF if appendonly is on and one exists
+ * (it takes precedence), else the RDB file (which also seeds a new AOF
+ * when appendonly was just turned on). Returns 0 or -1 + 'err'. */
+static int server_load_data(char *err, size_t errlen)
+{
+    if (aof_exists()) {
+        return aof_load(err, errlen);
+    }
+    int rc;
+    if (server.appendonly) {
+        rc = access(rdb_default_path(), F_OK) == 0
+             ? rdb_load_file(rdb_default_path()) : 0;
+    } else {
+        rc = rdb_load_at_start();
+    }
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot load the RDB file '%s', see the log "
+                 "above", rdb_default_path());
+        return -1;
+    }
+    return 0;
 }
 
 /* Fill 'out' (41 bytes) with 40 random hex digits; also seed the hash. */
@@ -317,13 +369,13 @@ int server_init(char *err, size_t errlen)
     }
     commands_init();
     multi_init();
+    replication_init();
+    aof_init();
     if (blocking_init() != 0) {
         snprintf(err, errlen, "cannot create the blocking event");
         return -1;
     }
-    if (rdb_load_at_start() != 0) {
-        snprintf(err, errlen, "cannot load the RDB file '%s', see the log "
-                 "above", rdb_default_path());
+    if (server_load_data(err, errlen) != 0 || aof_start(err, errlen) != 0) {
         return -1;
     }
     if (networking_listen(err, errlen) != 0) {
@@ -348,6 +400,7 @@ int server_init(char *err, size_t errlen)
     if (server_write_pidfile(err, errlen) != 0) {
         return -1;
     }
+    replica_init();
     server_update_memory();
     log_info("codis-server %s ready to accept connections on port %d "
              "(pid %d)", SERVER_VERSION, server.port, (int)server.pid);
@@ -378,7 +431,10 @@ int server_run(void)
 
 void server_release(void)
 {
+    replica_release();
+    aof_release();
     networking_free_all();
+    replication_release();
     blocking_release();
     multi_release();
     pubsub_release();
@@ -586,17 +642,21 @@ void cmd_debug(struct client *c)
         }
         reply_ok(c);
     } else if (arg_is(&c->argv[1], "object") && c->argc == 3) {
-        struct object *o = db_lookup_write(c->db, c->argv[2].ptr,
-                                           c->argv[2].len);
+        /* Not db_lookup_*: they would refresh the LRU clock shown. */
+        struct dict_entry *e = dict_find(c->db->dict, c->argv[2].ptr,
+                                         c->argv[2].len);
+        struct object *o = e != NULL ? e->v.ptr : NULL;
         if (o == NULL) {
             reply_error(c, "no such key");
             return;
         }
         char line[256];
         snprintf(line, sizeof(line), "Value at:%p refcount:%u encoding:%s "
-                 "serializedlength:%zu lru:0 lru_seconds_idle:0",
+                 "serializedlength:%zu lru:%u lru_seconds_idle:%u",
                  (void *)o, o->refcount, object_encoding_name(o),
-                 o->type == OBJ_STRING ? object_string_len(o) : 0);
+                 o->type == OBJ_STRING ? object_string_len(o) : 0,
+                 (unsigned)o->lru,
+                 (unsigned)(uint16_t)(server_lru_clock() - o->lru));
         reply_simple(c, line);
     } else if (arg_is(&c->argv[1], "reload") && c->argc == 2) {
         rdb_debug_reload(c);

@@ -41,6 +41,7 @@ struct event_base;
 struct evconnlistener;
 struct client;
 struct arg;
+struct repl_link;
 
 /* ------------------------------------------------------------------------
  * Limits and defaults */
@@ -80,6 +81,7 @@ enum obj_encoding {
 struct object {
     uint8_t type;     /* enum obj_type */
     uint8_t encoding; /* enum obj_encoding */
+    uint16_t lru;     /* server_lru_clock() at the last access (evict.c) */
     uint32_t refcount;
     void *ptr;        /* type- and encoding-specific */
 };
@@ -193,9 +195,9 @@ int zset_type_each(const struct object *o, container_scored_fn fn,
 enum scan_values { SCAN_KEYS_ONLY, SCAN_SDS_VALUES, SCAN_SCORES };
 void scan_container(struct client *c, struct dict *d, enum scan_values kind);
 
-/* Every entry of 'd' in an array (owned, mem_free; borrowed entries) whose
- * first min(count, size) slots are a uniform random sample without
- * repeats. Nothing may change 'd' while the array is used. t_scan.c. */
+/* An array (owned, mem_free) whose first min(count, size) slots are a
+ * random sample of the entries of 'd' (borrowed) without repeats. Nothing
+ * may change 'd' while the array is used. t_scan.c. */
 const struct dict_entry **scan_sample_distinct(struct dict *d, size_t count);
 
 /* Free a value of each type (object.c, when the last reference goes). */
@@ -308,6 +310,12 @@ void db_scan_keys(struct client *c, struct dict *d, uint64_t cursor,
 #define CLIENT_PREVENT_PROP (1u << 3)      /* don't propagate this command */
 #define CLIENT_PENDING_WRITE (1u << 4)     /* write event installed */
 #define CLIENT_IN_CALL (1u << 5)           /* a command runs now */
+#define CLIENT_SLAVE (1u << 6)   /* a replica: gets the replication stream */
+#define CLIENT_MASTER (1u << 7)  /* our master's link: no replies, no checks */
+#define CLIENT_LOADER (1u << 8)  /* replays the AOF: no replies, no checks */
+#define CLIENT_REPL_HOLD (1u << 9) /* replica still syncing: keep obuf */
+#define CLIENT_WAIT_ACKS (1u << 10) /* in WAIT: input not processed */
+#define CLIENT_AOF_WAIT (1u << 11)  /* replies wait for the AOF's fsync */
 /* Flags of the data types' files (high bits, to stay apart from the
  * core's): */
 #define CLIENT_BLOCKED (1u << 16)       /* waits in blocking.c */
@@ -355,6 +363,8 @@ struct client {
     long long last_interaction; /* ms of the last read or write */
     char addr[64];            /* peer "ip:port" */
     char laddr[64];           /* local "ip:port" */
+    struct repl_link *repl;   /* replica/master link state (replication.c),
+                               * or NULL for an ordinary client */
     struct blocked_state *blocked;  /* blocking.c, while CLIENT_BLOCKED */
     struct multi_state *multi;      /* multi.c: queue, watched keys */
     struct pubsub_state *pubsub;    /* pubsub.c: subscriptions */
@@ -374,6 +384,16 @@ void client_free_async(struct client *c);
  * socket is full. */
 void client_flush(struct client *c);
 
+/* A new client on connected socket 'fd' (made non-blocking), named
+ * 'addr', in server.clients, reading. Returns it, or NULL (and closes
+ * 'fd') if its events cannot be set up. */
+struct client *client_new(int fd, const char *addr);
+
+/* Append 'len' bytes to the output of 'c' whatever its kind (the
+ * replication stream, a reply a master must get). reply_raw is the same
+ * for ordinary clients and drops replies to masters, replicas and the
+ * AOF loader. */
+void client_append(struct client *c, const void *p, size_t len);
 /* Continue a client that was blocked: send its reply, then run the
  * requests that arrived meanwhile. */
 void client_resume(struct client *c);
@@ -395,6 +415,11 @@ typedef bool (*blocking_serve_fn)(struct client *c, int argc,
  * null array at once. */
 void blocking_block(struct client *c, int first_key, int key_count,
                     long long timeout_ms, blocking_serve_fn serve);
+
+/* Parse the timeout argument of a blocking command (seconds, fractions
+ * allowed, 0 = forever) into ms, or reply Redis's error. Returns 0 / -1. */
+int blocking_timeout_or_reply(struct client *c, const struct arg *a,
+                              long long *ms);
 
 /* Serve the clients whose keys changed (networking.c calls it after each
  * command; an event calls it after other writers). */
@@ -583,6 +608,15 @@ struct server {
     int hz;                   /* cron frequency */
     long long proto_max_bulk_len;
     long long client_max_querybuf_len;
+    long long repl_backlog_size; /* bytes of replication history kept */
+    int repl_timeout;         /* s without data before a link is dropped */
+    int repl_ping_period;     /* s between PINGs to replicas */
+    bool replica_read_only;
+    int min_replicas_to_write; /* refuse writes with fewer good replicas */
+    int min_replicas_max_lag;  /* s: a replica acked within this is good */
+    int maxmemory_samples;    /* keys sampled per eviction */
+    bool aof_load_truncated;  /* load a truncated AOF, dropping the tail */
+    char *appenddirname;      /* AOF directory inside 'dir' */
     struct client_limit limit_normal; /* client-output-buffer-limit */
     struct client_limit limit_replica;
     struct client_limit limit_pubsub;
@@ -613,6 +647,7 @@ struct server {
     long long used_memory;    /* refreshed by the cron */
     long long peak_memory;
     long long rss_memory;
+    bool loading;             /* replaying a dataset: nothing propagates */
 
     /* statistics (CONFIG RESETSTAT zeroes them) */
     long long stat_connections;
@@ -624,12 +659,20 @@ struct server {
     long long stat_net_input_bytes;
     long long stat_net_output_bytes;
     long long stat_error_replies;
+    long long stat_evicted_keys;
     long long stat_ops_sample_time; /* for instantaneous_ops_per_sec */
     long long stat_ops_sample_count;
     long long stat_ops_per_sec;
 };
 
 extern struct server server;
+
+/* The LRU clock stored in struct object.lru: seconds, modulo 2^16 (so an
+ * idle time is exact up to about 18 hours, then wraps). */
+static inline uint16_t server_lru_clock(void)
+{
+    return (uint16_t)(server.mstime / 1000);
+}
 
 /* ------------------------------------------------------------------------
  * Server life cycle and dispatch (server.c) */
@@ -663,6 +706,10 @@ void server_process_command(struct client *c);
 /* Called with every write that must reach the AOF and the replicas. */
 typedef void (*server_propagate_fn)(int dbid, int argc,
                                     const struct arg *argv);
+
+/* Called before the replies of a batch of requests are written (AOF
+ * writes, so that an acknowledged write is in the file first). */
+void server_before_reply(void);
 
 /* Register 'fn' to receive every propagated command. */
 void server_on_propagate(server_propagate_fn fn);

@@ -351,6 +351,10 @@ void cmd_hincrbyfloat(struct client *c)
     if (arg_ld_or_reply(c, &c->argv[3], &incr) != 0) {
         return;
     }
+    if (isnan(incr) || isinf(incr)) {
+        reply_error(c, "value is NaN or Infinity");
+        return;
+    }
     bool wrong;
     struct dict *d = hash_lookup_write(c, key, false, &wrong);
     if (wrong) {

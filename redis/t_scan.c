@@ -91,27 +91,46 @@ void scan_container(struct client *c, struct dict *d, enum scan_values kind)
     mem_free(acc.entries);
 }
 
+/* Borrowed keys, no values: the members already drawn. */
+static const struct dict_type scan_seen_type = { false, NULL };
+
 const struct dict_entry **scan_sample_distinct(struct dict *d, size_t count)
 {
     size_t size = dict_size(d);
-    const struct dict_entry **all = mem_alloc((size ? size : 1) *
-                                              sizeof(*all));
+    if (count > size) {
+        count = size;
+    }
+    const struct dict_entry **out;
+    if (count * 3 < size) {
+        /* Few of many: draw at random, skipping repeats. */
+        out = mem_alloc((count ? count : 1) * sizeof(*out));
+        struct dict *seen = dict_new(&scan_seen_type);
+        size_t n = 0;
+        while (n < count) {
+            struct dict_entry *e = dict_random(d);
+            if (dict_find(seen, e->key, sds_len(e->key)) == NULL) {
+                dict_insert(seen, e->key);
+                out[n++] = e;
+            }
+        }
+        dict_free(seen);
+        return out;
+    }
+    /* Most of them: shuffle the head of the whole table. */
+    out = mem_alloc((size ? size : 1) * sizeof(*out));
     size_t n = 0;
     struct dict_iter it;
     dict_iter_init(&it, d);
     struct dict_entry *e;
     while ((e = dict_iter_next(&it)) != NULL) {
-        all[n++] = e;
+        out[n++] = e;
     }
     dict_iter_release(&it);
-    if (count > n) {
-        count = n;
-    }
     for (size_t i = 0; i < count; i++) {
         size_t j = i + (size_t)(dict_random_u64() % (n - i));
-        const struct dict_entry *t = all[i];
-        all[i] = all[j];
-        all[j] = t;
+        const struct dict_entry *t = out[i];
+        out[i] = out[j];
+        out[j] = t;
     }
-    return all;
+    return out;
 }

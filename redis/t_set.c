@@ -516,7 +516,8 @@ void cmd_sdiffstore(struct client *c)
 void cmd_sintercard(struct client *c)
 {
     long long numkeys, limit = 0;
-    if (arg_ll_or_reply(c, &c->argv[1], &numkeys, NULL) != 0) {
+    if (arg_ll_or_reply(c, &c->argv[1], &numkeys,
+                        "numkeys should be greater than 0") != 0) {
         return;
     }
     if (numkeys <= 0) {
@@ -530,7 +531,8 @@ void cmd_sintercard(struct client *c)
     }
     for (int i = 2 + (int)numkeys; i < c->argc; i += 2) {
         if (arg_is(&c->argv[i], "limit") && i + 1 < c->argc) {
-            if (arg_ll_or_reply(c, &c->argv[i + 1], &limit, NULL) != 0) {
+            if (arg_ll_or_reply(c, &c->argv[i + 1], &limit,
+                                "LIMIT can't be negative") != 0) {
                 return;
             }
             if (limit < 0) {

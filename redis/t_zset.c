@@ -5,8 +5,9 @@
  * commands ZADD ZINCRBY ZREM ZCARD ZSCORE ZMSCORE ZRANK ZREVRANK ZCOUNT
  * ZLEXCOUNT ZRANGE ZREVRANGE ZRANGEBYSCORE ZREVRANGEBYSCORE ZRANGEBYLEX
  * ZREVRANGEBYLEX ZREMRANGEBYRANK ZREMRANGEBYSCORE ZREMRANGEBYLEX ZPOPMIN
- * ZPOPMAX ZUNIONSTORE ZINTERSTORE ZRANDMEMBER ZSCAN. A key never holds an
- * empty sorted set. */
+ * ZPOPMAX BZPOPMIN BZPOPMAX ZMPOP BZMPOP ZUNION ZINTER ZDIFF ZUNIONSTORE
+ * ZINTERSTORE ZDIFFSTORE ZINTERCARD ZRANGESTORE ZRANDMEMBER ZSCAN. A key
+ * never holds an empty sorted set. */
 #include <limits.h>
 #include <math.h>
 #include <string.h>
@@ -594,6 +595,7 @@ struct zset_range_req {
     bool with_scores;
     long long offset;  /* LIMIT, 0 and -1 (all) by default */
     long long count;
+    struct zset_value *store; /* ZRANGESTORE's result, or NULL: reply */
 };
 
 /* Clamp a rank range to a set of 'len' members; false if empty. */
@@ -617,51 +619,78 @@ static bool zset_clamp_ranks(long long len, long long *start, long long *end)
     return true;
 }
 
-/* The nodes of rank range [start, end] (0-based, reversed with 'rev')
- * into a reply. */
+/* Output of a range: an array reply whose length is set at the end, or
+ * members added to q->store. */
+static size_t zset_out_begin(struct client *c, const struct zset_range_req *q)
+{
+    return q->store != NULL ? 0 : reply_defer_len(c);
+}
+
+static void zset_out_node(struct client *c, const struct zset_range_req *q,
+                          const struct zsl_node *n)
+{
+    if (q->store != NULL) {
+        zset_set(q->store, n->member, sds_len(n->member), n->score);
+    } else {
+        zset_reply_node(c, n, q->with_scores);
+    }
+}
+
+static void zset_out_end(struct client *c, const struct zset_range_req *q,
+                         size_t handle, long long n)
+{
+    if (q->store == NULL) {
+        reply_set_array_len(c, handle, n * (q->with_scores ? 2 : 1));
+    }
+}
+
+/* Output the nodes of rank range [start, end] (0-based, from the end
+ * with 'rev'). */
 static void zset_range_by_rank(struct client *c, struct zset_value *z,
                                long long start, long long end,
                                const struct zset_range_req *q)
 {
     long long len = (long long)zset_len(z);
-    if (!zset_clamp_ranks(len, &start, &end)) {
-        reply_array(c, 0);
-        return;
+    size_t handle = zset_out_begin(c, q);
+    long long n = 0;
+    if (zset_clamp_ranks(len, &start, &end)) {
+        struct zsl_node *node = zsl_by_rank(z->zsl, q->rev
+                                            ? (size_t)(len - start)
+                                            : (size_t)(start + 1));
+        for (; n < end - start + 1 && node != NULL; n++) {
+            zset_out_node(c, q, node);
+            node = q->rev ? node->backward : node->level[0].forward;
+        }
     }
-    long long n = end - start + 1;
-    reply_array(c, n * (q->with_scores ? 2 : 1));
-    struct zsl_node *node = zsl_by_rank(z->zsl, q->rev
-                                        ? (size_t)(len - start)
-                                        : (size_t)(start + 1));
-    for (long long i = 0; i < n && node != NULL; i++) {
-        zset_reply_node(c, node, q->with_scores);
-        node = q->rev ? node->backward : node->level[0].forward;
-    }
+    zset_out_end(c, q, handle, n);
 }
 
-/* Reply the nodes from 'node' on (backwards with 'rev') while 'in' says
+/* Output the nodes from 'node' on (backwards with 'rev') while 'in' says
  * they are in range, after skipping 'offset', at most 'count' (<0: all). */
-static void zset_reply_walk(struct client *c, struct zsl_node *node,
+static void zset_range_walk(struct client *c, struct zsl_node *node,
                             const struct zset_range_req *q,
                             bool (*in)(const struct zsl_node *, const void *),
                             const void *range)
 {
     long long offset = q->offset, count = q->count;
+    if (offset < 0) {
+        node = NULL;
+    }
     while (node != NULL && offset > 0) {
         node = q->rev ? node->backward : node->level[0].forward;
         offset--;
     }
-    size_t handle = reply_defer_len(c);
+    size_t handle = zset_out_begin(c, q);
     long long n = 0;
     while (node != NULL && count != 0 && in(node, range)) {
-        zset_reply_node(c, node, q->with_scores);
+        zset_out_node(c, q, node);
         n++;
         if (count > 0) {
             count--;
         }
         node = q->rev ? node->backward : node->level[0].forward;
     }
-    reply_set_array_len(c, handle, n * (q->with_scores ? 2 : 1));
+    zset_out_end(c, q, handle, n);
 }
 
 static bool zset_in_score(const struct zsl_node *n, const void *range)
@@ -677,10 +706,11 @@ static bool zset_in_lex(const struct zsl_node *n, const void *range)
 }
 
 /* Run range request 'q' on 'key' between arguments 'from' and 'to' (in
- * the command's order: max first for reversed score and lex ranges). */
-static void zset_range_generic(struct client *c, const struct arg *key,
-                               const struct arg *from, const struct arg *to,
-                               const struct zset_range_req *q)
+ * the command's order: max first for reversed score and lex ranges).
+ * Returns 0, or -1 after an error reply. */
+static int zset_range_generic(struct client *c, const struct arg *key,
+                              const struct arg *from, const struct arg *to,
+                              const struct zset_range_req *q)
 {
     long long start = 0, end = 0;
     struct zsl_range sr;
@@ -689,32 +719,36 @@ static void zset_range_generic(struct client *c, const struct arg *key,
     if (q->by == ZSET_BY_RANK) {
         if (arg_ll_or_reply(c, from, &start, NULL) != 0 ||
             arg_ll_or_reply(c, to, &end, NULL) != 0) {
-            return;
+            return -1;
         }
     } else if (q->by == ZSET_BY_SCORE) {
         if (zset_range_or_reply(c, min, max, &sr) != 0) {
-            return;
+            return -1;
         }
     } else if (zset_lex_or_reply(c, min, max, &lr) != 0) {
-        return;
+        return -1;
     }
-    struct zset_value *z = zset_lookup_read(c, key, "*0\r\n");
-    if (z == NULL) {
-        return;
+    struct object *o = db_lookup_read(c->db, key->ptr, key->len);
+    if (o != NULL && object_check_type_or_reply(c, o, OBJ_ZSET) != 0) {
+        return -1;
     }
+    if (o == NULL) {
+        zset_out_end(c, q, zset_out_begin(c, q), 0);
+        return 0;
+    }
+    struct zset_value *z = o->ptr;
     if (q->by == ZSET_BY_RANK) {
         zset_range_by_rank(c, z, start, end, q);
-    } else if (q->offset < 0) {
-        reply_array(c, 0);
     } else if (q->by == ZSET_BY_SCORE) {
         struct zsl_node *n = q->rev ? zsl_last_in_range(z->zsl, &sr)
                                     : zsl_first_in_range(z->zsl, &sr);
-        zset_reply_walk(c, n, q, zset_in_score, &sr);
+        zset_range_walk(c, n, q, zset_in_score, &sr);
     } else {
         struct zsl_node *n = q->rev ? zsl_last_in_lex(z->zsl, &lr)
                                     : zsl_first_in_lex(z->zsl, &lr);
-        zset_reply_walk(c, n, q, zset_in_lex, &lr);
+        zset_range_walk(c, n, q, zset_in_lex, &lr);
     }
+    return 0;
 }
 
 /* Parse [WITHSCORES] [LIMIT offset count] (and for ZRANGE also BYSCORE,
@@ -762,16 +796,46 @@ static int zset_range_opts_or_reply(struct client *c, int first,
  * [WITHSCORES] */
 void cmd_zrange(struct client *c)
 {
-    struct zset_range_req q = { ZSET_BY_RANK, false, false, 0, -1 };
+    struct zset_range_req q = { ZSET_BY_RANK, false, false, 0, -1, NULL };
     if (zset_range_opts_or_reply(c, 4, true, &q) == 0) {
         zset_range_generic(c, &c->argv[1], &c->argv[2], &c->argv[3], &q);
     }
 }
 
+/* ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count] */
+void cmd_zrangestore(struct client *c)
+{
+    const struct arg *dst = &c->argv[1];
+    struct zset_range_req q = { ZSET_BY_RANK, false, false, 0, -1, NULL };
+    if (zset_range_opts_or_reply(c, 5, true, &q) != 0) {
+        return;
+    }
+    if (q.with_scores) {
+        reply_syntax_error(c);
+        return;
+    }
+    q.store = zset_value_new();
+    if (zset_range_generic(c, &c->argv[2], &c->argv[3], &c->argv[4],
+                           &q) != 0) {
+        zset_value_free(q.store);
+        return;
+    }
+    long long len = (long long)zset_len(q.store);
+    if (len > 0) {
+        db_set_key(c->db, dst->ptr, dst->len,
+                   object_new(OBJ_ZSET, OBJ_ENC_SKIPLIST, q.store), false);
+    } else {
+        zset_value_free(q.store);
+        db_delete(c->db, dst->ptr, dst->len);
+    }
+    server.dirty++;
+    reply_integer(c, len);
+}
+
 /* The older range commands: fixed BY and direction. */
 static void zset_range_fixed(struct client *c, enum zset_by by, bool rev)
 {
-    struct zset_range_req q = { by, rev, false, 0, -1 };
+    struct zset_range_req q = { by, rev, false, 0, -1, NULL };
     if (by == ZSET_BY_RANK && c->argc > 5) {
         reply_syntax_error(c);
         return;
@@ -923,6 +987,71 @@ void cmd_zpopmin(struct client *c)
     zset_pop_generic(c, false);
 }
 
+/* Pop the lowest (or highest with 'max') member of the non-empty sorted
+ * set 'z' at 'key', reply [key, member, score] and propagate it as
+ * ZPOPMIN/ZPOPMAX. */
+static void zset_bpop_one(struct client *c, const struct arg *key,
+                          struct zset_value *z, bool max)
+{
+    struct zsl_node *n = max ? z->zsl->tail
+                             : z->zsl->header->level[0].forward;
+    reply_array(c, 3);
+    reply_bulk(c, key->ptr, key->len);
+    zset_reply_node(c, n, true);
+    zset_remove(z, n->member, sds_len(n->member));
+    zset_after_remove(c, key, z);
+    server.dirty++;
+    struct arg argv[2] = { { max ? "ZPOPMAX" : "ZPOPMIN", 7 }, *key };
+    server_propagate(c->db->id, 2, argv);
+    c->flags |= CLIENT_PREVENT_PROP;
+}
+
+/* Serve a client blocked in BZPOPMIN/BZPOPMAX from 'key'. */
+static bool zset_serve_pop(struct client *c, int argc, const struct arg *argv,
+                           const struct arg *key)
+{
+    (void)argc;
+    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
+    if (o == NULL || o->type != OBJ_ZSET) {
+        return false;
+    }
+    zset_bpop_one(c, key, o->ptr, arg_is(&argv[0], "bzpopmax"));
+    return true;
+}
+
+/* BZPOPMIN / BZPOPMAX key [key ...] timeout */
+static void zset_bpop_generic(struct client *c, bool max)
+{
+    long long timeout;
+    if (blocking_timeout_or_reply(c, &c->argv[c->argc - 1], &timeout) != 0) {
+        return;
+    }
+    for (int i = 1; i < c->argc - 1; i++) {
+        const struct arg *key = &c->argv[i];
+        struct object *o = db_lookup_write(c->db, key->ptr, key->len);
+        if (o == NULL) {
+            continue;
+        }
+        if (o->type != OBJ_ZSET) {
+            reply_wrongtype(c);
+            return;
+        }
+        zset_bpop_one(c, key, o->ptr, max);
+        return;
+    }
+    blocking_block(c, 1, c->argc - 2, timeout, zset_serve_pop);
+}
+
+void cmd_bzpopmin(struct client *c)
+{
+    zset_bpop_generic(c, false);
+}
+
+void cmd_bzpopmax(struct client *c)
+{
+    zset_bpop_generic(c, true);
+}
+
 void cmd_zpopmax(struct client *c)
 {
     zset_pop_generic(c, true);
@@ -994,16 +1123,162 @@ void cmd_zscan(struct client *c)
 }
 
 /* ------------------------------------------------------------------------
- * ZUNIONSTORE / ZINTERSTORE */
+ * ZMPOP and BZMPOP */
+
+/* The arguments of ZMPOP (from 'first' = 1) or BZMPOP (first = 2):
+ * numkeys key [key ...] MIN|MAX [COUNT count]. */
+struct zset_mpop {
+    int first_key;
+    long long numkeys;
+    bool max;
+    long long count;
+};
+
+/* Parse 'argv' into 'm'. Returns NULL or the error text to reply. */
+static const char *zset_mpop_parse(int argc, const struct arg *argv,
+                                   int first, struct zset_mpop *m)
+{
+    if (resp_parse_ll(argv[first].ptr, argv[first].len, &m->numkeys) != 0 ||
+        m->numkeys < 1) {
+        return "numkeys should be greater than 0";
+    }
+    m->first_key = first + 1;
+    int where = first + 1 + (int)(m->numkeys < argc ? m->numkeys : argc);
+    if (where >= argc) {
+        return "syntax error";
+    }
+    if (arg_is(&argv[where], "min")) {
+        m->max = false;
+    } else if (arg_is(&argv[where], "max")) {
+        m->max = true;
+    } else {
+        return "syntax error";
+    }
+    m->count = 1;
+    bool have_count = false;
+    for (int i = where + 1; i < argc; i++) {
+        if (arg_is(&argv[i], "count") && i + 1 < argc && !have_count) {
+            if (resp_parse_ll(argv[i + 1].ptr, argv[i + 1].len,
+                              &m->count) != 0 || m->count < 1) {
+                return "count should be greater than 0";
+            }
+            have_count = true;
+            i++;
+        } else {
+            return "syntax error";
+        }
+    }
+    return NULL;
+}
+
+/* Pop up to 'count' members of the non-empty 'z' at 'key', reply [key,
+ * [[member, score] ...]] and propagate a ZPOPMIN/ZPOPMAX with the count. */
+static void zset_mpop_reply(struct client *c, const struct arg *key,
+                            struct zset_value *z, bool max, long long count)
+{
+    long long n = count < (long long)zset_len(z) ? count
+                                                 : (long long)zset_len(z);
+    reply_array(c, 2);
+    reply_bulk(c, key->ptr, key->len);
+    reply_array(c, n);
+    for (long long i = 0; i < n; i++) {
+        struct zsl_node *node = max ? z->zsl->tail
+                                    : z->zsl->header->level[0].forward;
+        reply_array(c, 2);
+        zset_reply_node(c, node, true);
+        zset_remove(z, node->member, sds_len(node->member));
+    }
+    server.dirty += n;
+    char buf[SERVER_LONG_STR_SIZE];
+    struct arg argv[3] = { { max ? "ZPOPMAX" : "ZPOPMIN", 7 }, *key,
+                           { buf, util_ll2str(buf, n) } };
+    server_propagate(c->db->id, 3, argv);
+    c->flags |= CLIENT_PREVENT_PROP;
+    zset_after_remove(c, key, z);
+}
+
+/* Serve a client blocked in BZMPOP from 'key'. */
+static bool zset_serve_mpop(struct client *c, int argc,
+                            const struct arg *argv, const struct arg *key)
+{
+    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
+    if (o == NULL || o->type != OBJ_ZSET) {
+        return false;
+    }
+    struct zset_mpop m;
+    zset_mpop_parse(argc, argv, 2, &m);
+    zset_mpop_reply(c, key, o->ptr, m.max, m.count);
+    return true;
+}
+
+static void zset_mpop_generic(struct client *c, bool blocking)
+{
+    long long timeout = 0;
+    if (blocking &&
+        blocking_timeout_or_reply(c, &c->argv[1], &timeout) != 0) {
+        return;
+    }
+    struct zset_mpop m;
+    const char *err = zset_mpop_parse(c->argc, c->argv, blocking ? 2 : 1,
+                                      &m);
+    if (err != NULL) {
+        reply_error(c, "%s", err);
+        return;
+    }
+    for (int i = 0; i < m.numkeys; i++) {
+        const struct arg *key = &c->argv[m.first_key + i];
+        bool wrong;
+        struct zset_value *z = zset_lookup_write(c, key, &wrong);
+        if (wrong) {
+            return;
+        }
+        if (z != NULL) {
+            zset_mpop_reply(c, key, z, m.max, m.count);
+            return;
+        }
+    }
+    if (blocking) {
+        blocking_block(c, m.first_key, (int)m.numkeys, timeout,
+                       zset_serve_mpop);
+    } else {
+        reply_null_array(c);
+    }
+}
+
+/* ZMPOP numkeys key [key ...] MIN|MAX [COUNT count] */
+void cmd_zmpop(struct client *c)
+{
+    zset_mpop_generic(c, false);
+}
+
+/* BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count] */
+void cmd_bzmpop(struct client *c)
+{
+    zset_mpop_generic(c, true);
+}
+
+/* ------------------------------------------------------------------------
+ * Set operations: ZUNION ZINTER ZDIFF (and their STORE forms), ZINTERCARD */
 
 enum zset_aggregate { ZSET_AGG_SUM, ZSET_AGG_MIN, ZSET_AGG_MAX };
+enum zset_op { ZSET_UNION, ZSET_INTER, ZSET_DIFF };
 
-/* One input of a union or intersection: a sorted set, a set (every
- * score 1) or nothing. */
+/* One input of a set operation: a sorted set, a set (every score 1) or
+ * nothing. */
 struct zset_input {
     struct dict *dict;   /* members; NULL if the key is missing */
     bool is_set;         /* a plain set: no scores */
     double weight;
+};
+
+/* The options of one set operation command. */
+struct zset_setop {
+    enum zset_op op;
+    enum zset_aggregate agg;
+    bool with_scores;
+    long long limit;     /* ZINTERCARD: stop at this many (0: all) */
+    struct zset_input *in;
+    long long count;
 };
 
 static double zset_input_score(const struct zset_input *in,
@@ -1025,96 +1300,118 @@ static double zset_aggregate(enum zset_aggregate agg, double a, double b)
     return isnan(s) ? 0 : s;
 }
 
-/* Member (owned) -> v.d: the accumulator of a union or intersection. */
+/* Member (owned) -> v.d: the accumulator of a set operation. */
 static const struct dict_type zset_acc_type = { true, NULL };
 
-/* Parse numkeys, the keys and WEIGHTS / AGGREGATE of a ZUNIONSTORE or
- * ZINTERSTORE (arguments from 2 on). Returns the inputs (owned) and
- * their count, or NULL after replying. */
-static struct zset_input *zset_parse_inputs(struct client *c, long long *n,
-                                            enum zset_aggregate *agg)
+/* Parse the options after the keys (from 'i' on). 'store' refuses
+ * WITHSCORES; ZDIFF allows only WITHSCORES, ZINTERCARD only LIMIT. */
+static int zset_parse_setop_opts(struct client *c, int i, bool store,
+                                 bool card, struct zset_setop *q)
+{
+    long long numkeys = q->count;
+    for (; i < c->argc; i++) {
+        const struct arg *a = &c->argv[i];
+        bool weighted = !card && q->op != ZSET_DIFF;
+        if (weighted && arg_is(a, "weights") && i + numkeys < c->argc) {
+            for (long long k = 0; k < numkeys; k++) {
+                long double ld;
+                const struct arg *w = &c->argv[i + 1 + k];
+                if (util_str2ld(w->ptr, w->len, &ld) != 0 ||
+                    isnan((double)ld)) {
+                    reply_error(c, "weight value is not a float");
+                    return -1;
+                }
+                q->in[k].weight = (double)ld;
+            }
+            i += (int)numkeys;
+        } else if (weighted && arg_is(a, "aggregate") && i + 1 < c->argc) {
+            const struct arg *v = &c->argv[++i];
+            if (arg_is(v, "sum")) {
+                q->agg = ZSET_AGG_SUM;
+            } else if (arg_is(v, "min")) {
+                q->agg = ZSET_AGG_MIN;
+            } else if (arg_is(v, "max")) {
+                q->agg = ZSET_AGG_MAX;
+            } else {
+                reply_syntax_error(c);
+                return -1;
+            }
+        } else if (!store && !card && arg_is(a, "withscores")) {
+            q->with_scores = true;
+        } else if (card && arg_is(a, "limit") && i + 1 < c->argc) {
+            if (arg_ll_or_reply(c, &c->argv[++i], &q->limit,
+                                "LIMIT can't be negative") != 0) {
+                return -1;
+            }
+            if (q->limit < 0) {
+                reply_error(c, "LIMIT can't be negative");
+                return -1;
+            }
+        } else {
+            reply_syntax_error(c);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Parse "numkeys key [key ...] [options]" from argument 'first' into 'q'
+ * and look the keys up. Returns 0, or -1 after replying. */
+static int zset_parse_setop(struct client *c, int first, bool store,
+                            bool card, struct zset_setop *q)
 {
     long long numkeys;
-    if (arg_ll_or_reply(c, &c->argv[2], &numkeys, NULL) != 0) {
-        return NULL;
+    if (arg_ll_or_reply(c, &c->argv[first], &numkeys, NULL) != 0) {
+        return -1;
     }
     if (numkeys < 1) {
         reply_error(c, "at least 1 input key is needed for '%s' command",
                     c->cmd->name);
-        return NULL;
+        return -1;
     }
-    if (numkeys > c->argc - 3) {
+    if (numkeys > c->argc - first - 1) {
         reply_syntax_error(c);
-        return NULL;
+        return -1;
     }
-    struct zset_input *in = mem_calloc((size_t)numkeys, sizeof(*in));
+    q->count = numkeys;
+    q->in = mem_calloc((size_t)numkeys, sizeof(*q->in));
     for (long long i = 0; i < numkeys; i++) {
-        in[i].weight = 1;
+        q->in[i].weight = 1;
     }
-    *agg = ZSET_AGG_SUM;
-    for (int i = 3 + (int)numkeys; i < c->argc; i++) {
-        if (arg_is(&c->argv[i], "weights") && i + numkeys < c->argc) {
-            for (long long k = 0; k < numkeys; k++) {
-                double w;
-                long double ld;
-                const struct arg *a = &c->argv[i + 1 + k];
-                if (util_str2ld(a->ptr, a->len, &ld) != 0 ||
-                    isnan(w = (double)ld)) {
-                    reply_error(c, "weight value is not a float");
-                    mem_free(in);
-                    return NULL;
-                }
-                in[k].weight = w;
-            }
-            i += (int)numkeys;
-        } else if (arg_is(&c->argv[i], "aggregate") && i + 1 < c->argc) {
-            const struct arg *a = &c->argv[++i];
-            if (arg_is(a, "sum")) {
-                *agg = ZSET_AGG_SUM;
-            } else if (arg_is(a, "min")) {
-                *agg = ZSET_AGG_MIN;
-            } else if (arg_is(a, "max")) {
-                *agg = ZSET_AGG_MAX;
-            } else {
-                reply_syntax_error(c);
-                mem_free(in);
-                return NULL;
-            }
-        } else {
-            reply_syntax_error(c);
-            mem_free(in);
-            return NULL;
-        }
+    if (zset_parse_setop_opts(c, first + 1 + (int)numkeys, store, card,
+                              q) != 0) {
+        mem_free(q->in);
+        return -1;
     }
     for (long long i = 0; i < numkeys; i++) {
-        const struct arg *k = &c->argv[3 + i];
+        const struct arg *k = &c->argv[first + 1 + i];
         struct object *o = db_lookup_write(c->db, k->ptr, k->len);
         if (o == NULL) {
             continue;
         }
         if (o->type == OBJ_SET) {
-            in[i].dict = o->ptr;
-            in[i].is_set = true;
+            q->in[i].dict = o->ptr;
+            q->in[i].is_set = true;
         } else if (o->type == OBJ_ZSET) {
-            in[i].dict = ((struct zset_value *)o->ptr)->dict;
+            q->in[i].dict = ((struct zset_value *)o->ptr)->dict;
         } else {
             reply_wrongtype(c);
-            mem_free(in);
-            return NULL;
+            mem_free(q->in);
+            return -1;
         }
     }
-    *n = numkeys;
-    return in;
+    return 0;
 }
 
 /* Fold input 'in' into 'acc': a union adds every member; an
- * intersection (first input already folded) keeps the members of both. */
+ * intersection keeps the members found in both; a difference drops the
+ * members of 'in'. The first input is always folded as a union. */
 static void zset_fold(struct dict *acc, const struct zset_input *in,
-                      enum zset_aggregate agg, bool inter)
+                      enum zset_op op, enum zset_aggregate agg)
 {
     struct dict_iter it;
     struct dict_entry *e;
-    if (!inter) {
+    if (op == ZSET_UNION) {
         dict_iter_init(&it, in->dict);
         while ((e = dict_iter_next(&it)) != NULL) {
             double s = zset_input_score(in, e);
@@ -1132,65 +1429,130 @@ static void zset_fold(struct dict *acc, const struct zset_input *in,
     dict_iter_init(&it, acc);
     while ((e = dict_iter_next(&it)) != NULL) {
         struct dict_entry *m = dict_find(in->dict, e->key, sds_len(e->key));
-        if (m == NULL) {
+        if (op == ZSET_DIFF ? m != NULL : m == NULL) {
             dict_delete(acc, e->key, sds_len(e->key));
-        } else {
+        } else if (op == ZSET_INTER) {
             e->v.d = zset_aggregate(agg, e->v.d, zset_input_score(in, m));
         }
     }
     dict_iter_release(&it);
 }
 
-static void zset_store_generic(struct client *c, bool inter)
+/* Run the operation 'q' into a new sorted set (owned). */
+static struct zset_value *zset_run_setop(const struct zset_setop *q)
 {
-    const struct arg *dst = &c->argv[1];
-    long long n;
-    enum zset_aggregate agg;
-    struct zset_input *in = zset_parse_inputs(c, &n, &agg);
-    if (in == NULL) {
-        return;
-    }
     struct dict *acc = dict_new(&zset_acc_type);
     bool empty = false;
-    for (long long i = 0; i < n && !empty; i++) {
-        if (in[i].dict == NULL) {
-            empty = inter;
+    for (long long i = 0; i < q->count && !empty; i++) {
+        const struct zset_input *in = &q->in[i];
+        if (in->dict == NULL) {
+            empty = q->op == ZSET_INTER || (q->op == ZSET_DIFF && i == 0);
             continue;
         }
-        zset_fold(acc, &in[i], agg, inter && i > 0);
+        zset_fold(acc, in, i == 0 ? ZSET_UNION : q->op, q->agg);
+        empty = dict_size(acc) == 0 && q->op != ZSET_UNION;
     }
-    struct object *o = zset_type_new();
+    struct zset_value *z = zset_value_new();
     if (!empty) {
         struct dict_iter it;
         struct dict_entry *e;
         dict_iter_init(&it, acc);
         while ((e = dict_iter_next(&it)) != NULL) {
-            zset_set(o->ptr, e->key, sds_len(e->key), e->v.d);
+            zset_set(z, e->key, sds_len(e->key), e->v.d);
         }
         dict_iter_release(&it);
     }
     dict_free(acc);
-    mem_free(in);
-    long long len = (long long)zset_type_len(o);
+    return z;
+}
+
+/* Z<op>STORE destination numkeys key [key ...] [options] */
+static void zset_setop_store(struct client *c, enum zset_op op)
+{
+    const struct arg *dst = &c->argv[1];
+    struct zset_setop q = { op, ZSET_AGG_SUM, false, 0, NULL, 0 };
+    if (zset_parse_setop(c, 2, true, false, &q) != 0) {
+        return;
+    }
+    struct zset_value *z = zset_run_setop(&q);
+    mem_free(q.in);
+    long long len = (long long)zset_len(z);
     if (len > 0) {
-        db_set_key(c->db, dst->ptr, dst->len, o, false);
+        db_set_key(c->db, dst->ptr, dst->len,
+                   object_new(OBJ_ZSET, OBJ_ENC_SKIPLIST, z), false);
     } else {
-        object_decr_ref(o);
+        zset_value_free(z);
         db_delete(c->db, dst->ptr, dst->len);
     }
     server.dirty++;
     reply_integer(c, len);
 }
 
-/* ZUNIONSTORE destination numkeys key [key ...] [WEIGHTS w ...]
- * [AGGREGATE SUM|MIN|MAX] */
-void cmd_zunionstore(struct client *c)
+/* Z<op> numkeys key [key ...] [options] [WITHSCORES] */
+static void zset_setop_reply(struct client *c, enum zset_op op)
 {
-    zset_store_generic(c, false);
+    struct zset_setop q = { op, ZSET_AGG_SUM, false, 0, NULL, 0 };
+    if (zset_parse_setop(c, 1, false, false, &q) != 0) {
+        return;
+    }
+    struct zset_value *z = zset_run_setop(&q);
+    mem_free(q.in);
+    reply_array(c, (long long)zset_len(z) * (q.with_scores ? 2 : 1));
+    for (struct zsl_node *n = z->zsl->header->level[0].forward; n != NULL;
+         n = n->level[0].forward) {
+        zset_reply_node(c, n, q.with_scores);
+    }
+    zset_value_free(z);
 }
 
-/* ZINTERSTORE: the same arguments. */
+/* ZUNIONSTORE destination numkeys key [key ...] [WEIGHTS w ...]
+ * [AGGREGATE SUM|MIN|MAX]; ZINTERSTORE likewise; ZDIFFSTORE without
+ * options. */
+void cmd_zunionstore(struct client *c)
+{
+    zset_setop_store(c, ZSET_UNION);
+}
+
 void cmd_zinterstore(struct client *c)
 {
-    zset_store_generic(c, true);
+    zset_setop_store(c, ZSET_INTER);
+}
+
+void cmd_zdiffstore(struct client *c)
+{
+    zset_setop_store(c, ZSET_DIFF);
+}
+
+/* ZUNION / ZINTER numkeys key [key ...] [WEIGHTS ...] [AGGREGATE ...]
+ * [WITHSCORES]; ZDIFF numkeys key [key ...] [WITHSCORES] */
+void cmd_zunion(struct client *c)
+{
+    zset_setop_reply(c, ZSET_UNION);
+}
+
+void cmd_zinter(struct client *c)
+{
+    zset_setop_reply(c, ZSET_INTER);
+}
+
+void cmd_zdiff(struct client *c)
+{
+    zset_setop_reply(c, ZSET_DIFF);
+}
+
+/* ZINTERCARD numkeys key [key ...] [LIMIT limit] */
+void cmd_zintercard(struct client *c)
+{
+    struct zset_setop q = { ZSET_INTER, ZSET_AGG_SUM, false, 0, NULL, 0 };
+    if (zset_parse_setop(c, 1, false, true, &q) != 0) {
+        return;
+    }
+    struct zset_value *z = zset_run_setop(&q);
+    mem_free(q.in);
+    size_t n = zset_len(z);
+    if (q.limit > 0 && n > (size_t)q.limit) {
+        n = (size_t)q.limit;
+    }
+    reply_integer(c, (long long)n);
+    zset_value_free(z);
 }

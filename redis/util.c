@@ -156,7 +156,7 @@ int util_str2ll(const char *s, size_t len, long long *value)
 
 int util_str2ld(const char *s, size_t len, long double *value)
 {
-    char buf[256];
+    char buf[5 * 1024 + 1]; /* Redis's limit for a long double's text */
     if (len == 0 || len >= sizeof(buf) || isspace((unsigned char)s[0])) {
         return -1;
     }

@@ -40,8 +40,8 @@ test_expect_success 'server add-group creates groups' '
 '
 
 test_expect_success 'start three codis servers' '
-    start_codis_server && S1=$SERVER_ADDR &&
-    start_codis_server && S2=$SERVER_ADDR &&
+    start_codis_server && S1=$SERVER_ADDR && S1_PID=$SERVER_PID &&
+    start_codis_server && S2=$SERVER_ADDR && S2_PID=$SERVER_PID &&
     start_codis_server && S3=$SERVER_ADDR
 '
 
@@ -223,6 +223,19 @@ test_expect_success 'proxy list is empty; overview and stat answer' '
     curl -sf http://$DASHBOARD_ADDR/api/redis/group/1/5/slotinfo >si &&
     grep "\"keys\": 0" si &&
     grep "\"addr\": \"$M1\"" si
+'
+
+test_expect_success 'a hung master does not stall the overview or the API' '
+    if test_have_prereq SLAVEOF; then M1_PID=$S2_PID; else M1_PID=$S1_PID; fi &&
+    kill -STOP $M1_PID &&
+    test_when_finished "kill -CONT $M1_PID" &&
+    for i in 1 2 3
+    do
+        curl -sf -m 5 http://$DASHBOARD_ADDR/api/overview >overview &&
+        grep "\"product\": \"test\"" overview &&
+        curl -sf -m 5 http://$DASHBOARD_ADDR/api/server_groups >/dev/null ||
+        return 1
+    done
 '
 
 test_expect_success 'action remove-lock, remove-fence and gc' '

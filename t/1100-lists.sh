@@ -2,6 +2,7 @@
 test_description='lists: push, pop, ranges, edits, moves and blocking pops'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
+. "$TEST_DIRECTORY/lib-redis-ref.sh"
 
 # blocked N: the server has N blocked clients.
 blocked() {
@@ -359,6 +360,18 @@ test_expect_success 'a blocked client is woken by LMOVE into its key' '
     test_cmp expect actual
 '
 
+test_expect_success 'BLMPOP wakes up with up to COUNT elements' '
+    cli del mp >/dev/null &&
+    cli blmpop 0 2 nothing mp right count 2 >mp.out &
+    wait_until "blocked 1" &&
+    cli rpush mp a b c >actual &&
+    wait_until "test -s mp.out" &&
+    cat mp.out >>actual &&
+    cli lrange mp 0 -1 >>actual &&
+    printf "3\nmp\nc\nb\na\n" >expect &&
+    test_cmp expect actual
+'
+
 test_expect_success 'a blocked client that disconnects is forgotten' '
     redis-cli -p "$SERVER_PORT" blpop gone 0 >/dev/null &
     cli_pid=$! &&
@@ -396,6 +409,97 @@ test_expect_success 'redis-benchmark list tests run without errors' '
         -n 2000 -q >bench.out 2>&1 &&
     ! grep -i err bench.out &&
     server_alive
+'
+
+test_expect_success REDIS_REF 'start the reference redis-server' '
+    start_redis_ref
+'
+
+test_expect_success REDIS_REF 'list replies and errors match redis-server' '
+    cat >ref.txt <<-\EOT &&
+	flushall
+	rpush rl a b c d e f a b
+	lpush rl z
+	lrange rl 0 -1
+	lrange rl -100 100
+	lrange rl 5 2
+	lrange rl a b
+	lindex rl -2
+	lindex rl 100
+	lpos rl a
+	lpos rl a rank -1
+	lpos rl a count 0 maxlen 3
+	lpos rl a rank 0
+	lpos rl a count -1
+	lpos rl a maxlen -1
+	lpos rl a bogus 1
+	lpos rl a rank
+	lpop rl 0
+	lpop rl -1
+	lpop rl 2
+	rpop rl 3
+	rpop rl x
+	lpop rl 1 2
+	lset rl 100 x
+	lset rl -1 last
+	lset nolist 0 x
+	linsert rl before a new
+	linsert rl sideways a new
+	lrem rl 0 a
+	lrem rl x a
+	ltrim rl 1 -2
+	lrange rl 0 -1
+	lmove rl other left right
+	lmove rl other up right
+	lmove nolist other left right
+	rpoplpush rl rl
+	lrange rl 0 -1
+	set str v
+	lpush str a
+	lmove rl str left left
+	rpoplpush str rl
+	blpop str 0
+	blpop rl 0
+	blpop rl -1
+	blpop rl x
+	blmove rl other left sideways 0
+	blmove rl other left left x
+	brpoplpush rl other -1
+	llen str
+	lpushx nolist a
+	rpushx str a
+	lpush
+	lrange rl 0
+	lindex rl
+	linsert rl before a
+	type rl
+	object encoding rl
+	del m1 m2
+	rpush m2 a b c d
+	lmpop 2 m1 m2 left
+	lmpop 2 m1 m2 right count 2
+	lmpop 2 m1 m2 left count 10
+	lmpop 2 m1 m2 left
+	exists m2
+	lmpop 0 m1 left
+	lmpop 3 m1 left
+	lmpop 1 m1 up
+	lmpop 1 m1 left count 0
+	lmpop 1 m1 left count 1 count 1
+	lmpop 1 m1 left bogus
+	lmpop 1 str left
+	blmpop 0.01 1 m1 left
+	blmpop -1 1 m1 left
+	rpush m1 x y
+	blmpop 0 1 m1 right count 5
+	EOT
+    compare_with_ref ref.txt
+'
+
+test_expect_success 'every key is still in the slot index' '
+    cli slotscheck >actual &&
+    echo OK >expect &&
+    test_cmp expect actual
 '
 
 test_done

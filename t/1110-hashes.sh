@@ -2,6 +2,7 @@
 test_description='hashes: fields, counters, random fields and HSCAN'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
+. "$TEST_DIRECTORY/lib-redis-ref.sh"
 
 test_expect_success 'start a server' '
     start_server
@@ -154,7 +155,7 @@ test_expect_success 'HSCAN returns every field once across a full scan' '
     while :; do
         cli hscan sc $cursor count 50 >page &&
         cursor=$(head -n 1 page) &&
-        tail -n +2 page | paste - - >>seen &&
+        tail -n +2 page | sed "/^\$/d" | paste - - >>seen &&
         test "$cursor" != 0 || break
     done &&
     sort -u seen >unique &&
@@ -191,6 +192,68 @@ test_expect_success 'redis-benchmark hset runs without errors' '
     redis-benchmark -p $SERVER_PORT -t hset -n 2000 -q >bench.out 2>&1 &&
     ! grep -i err bench.out &&
     server_alive
+'
+
+test_expect_success REDIS_REF 'start the reference redis-server' '
+    start_redis_ref
+'
+
+test_expect_success REDIS_REF 'hash replies and errors match redis-server' '
+    cat >ref.txt <<-\EOT &&
+	flushall
+	hset rh a 1 b 2 c 3
+	hset rh a 1 b
+	hset rh
+	hmset rh d 4
+	hsetnx rh a 9
+	hget rh a
+	hget rh none
+	hmget rh a none c
+	hlen rh
+	hstrlen rh a
+	hexists rh none
+	hincrby rh a 10
+	hincrby rh a x
+	hincrby rh a 9223372036854775807
+	hincrby rh new -5
+	hincrbyfloat rh a 0.5
+	hincrbyfloat rh a x
+	hincrbyfloat rh fl 1e308
+	hincrbyfloat rh fl 1e308
+	hincrbyfloat rh fl -inf
+	hset rh s str
+	hincrby rh s 1
+	hincrbyfloat rh s 1
+	hdel rh a none
+	hdel rh
+	hrandfield rh 0
+	hrandfield rh x
+	hrandfield rh 1 withvalues extra
+	hrandfield rh 1 notwithvalues
+	hrandfield none
+	hrandfield none 5
+	hscan rh x
+	hscan rh 0 count 0
+	hscan rh 0 match
+	hscan rh 0 bogus 1
+	hscan none 0
+	set str v
+	hset str a b
+	hget str a
+	hgetall str
+	hkeys str
+	hlen str
+	hdel str a
+	hincrby str a 1
+	type rh
+	EOT
+    compare_with_ref ref.txt
+'
+
+test_expect_success 'every key is still in the slot index' '
+    cli slotscheck >actual &&
+    echo OK >expect &&
+    test_cmp expect actual
 '
 
 test_done

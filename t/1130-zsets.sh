@@ -196,6 +196,91 @@ test_expect_success REDIS_REF 'wrong types and arity like Redis' '
     compare_with_ref wrong.txt
 '
 
+test_expect_success REDIS_REF 'ZUNION, ZINTER, ZDIFF, ZINTERCARD, ZRANGESTORE like Redis' '
+    cat >more.txt <<-\EOT &&
+	flushall
+	zadd a 1 x 2 y 3 z
+	zadd b 10 y 20 z 30 w
+	sadd c z w v
+	zunion 2 a b withscores
+	zunion 3 a b c weights 1 2 3 aggregate max withscores
+	zinter 2 a b
+	zinter 3 a b c withscores
+	zdiff 2 a b withscores
+	zdiff 1 nokey
+	zdiff 2 a b weights 1 1
+	zdiffstore d 2 b a
+	zrange d 0 -1 withscores
+	zdiffstore d 2 a a
+	exists d
+	zintercard 2 a b
+	zintercard 2 a b limit 1
+	zintercard 0 a
+	zintercard 3 a b
+	zintercard 1 a limit -1
+	zunion 0 a
+	zunion 3 a b
+	zunion 2 a b withscores extra
+	zunionstore u 2 a b withscores
+	zrangestore r a 0 1
+	zrange r 0 -1 withscores
+	zrangestore r b (10 +inf byscore
+	zrange r 0 -1 withscores
+	zrangestore r b +inf -inf byscore rev limit 0 1
+	zrange r 0 -1 withscores
+	zrangestore r a 5 10
+	exists r
+	zrangestore r nokey 0 -1
+	zrangestore r a 0 -1 withscores
+	set str v
+	zrangestore r str 0 -1
+	zunion 2 a str
+	bzpopmin a b 0
+	bzpopmax a b 0
+	bzpopmin nokey1 nokey2 0.01
+	bzpopmin str 0
+	bzpopmax a -1
+	zrange a 0 -1 withscores
+	zadd mz 1 a 2 b 3 c
+	zmpop 2 none mz min
+	zmpop 1 mz max count 5
+	zmpop 1 mz max
+	exists mz
+	zmpop 0 mz min
+	zmpop 1 mz middle
+	zmpop 1 mz min count -1
+	zmpop 1 str min
+	bzmpop 0.01 1 mz min
+	zadd mz 5 e
+	bzmpop 0 2 none mz max count 3
+	EOT
+    compare_with_ref more.txt
+'
+
+test_expect_success 'BZPOPMIN waits for ZADD; BZPOPMAX for the highest' '
+    cli del bz >/dev/null &&
+    cli bzpopmin bz 0 >min.out &
+    wait_until "cli info clients | grep -q ^blocked_clients:1" &&
+    cli bzpopmax bz 0 >max.out &
+    wait_until "cli info clients | grep -q ^blocked_clients:2" &&
+    cli zadd bz 5 five 1 one 9 nine >actual &&
+    wait_until "test -s min.out" &&
+    wait_until "test -s max.out" &&
+    cat min.out max.out >>actual &&
+    cli zrange bz 0 -1 >>actual &&
+    cat >expect <<-\EOT &&
+	3
+	bz
+	one
+	1
+	bz
+	nine
+	9
+	five
+	EOT
+    test_cmp expect actual
+'
+
 test_expect_success 'a large sorted set keeps order and ranks' '
     seq 1 2000 | awk "{ printf \"zadd big %d m%d\\n\", (\$1 * 7919) % 2000, \$1 }" |
         cli >/dev/null &&
@@ -254,6 +339,12 @@ test_expect_success 'redis-benchmark runs lpush,lpop,sadd,hset,spop,zadd' '
     grep -o "[A-Z]*: [0-9.]* requests per second" bench.out >rates &&
     test_line_count = 6 rates &&
     server_alive
+'
+
+test_expect_success 'every key is still in the slot index' '
+    cli slotscheck >actual &&
+    echo OK >expect &&
+    test_cmp expect actual
 '
 
 test_done

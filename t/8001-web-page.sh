@@ -3,6 +3,7 @@ test_description='the dashboard web page: its routes and assets, and the page as
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-dashboard.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
+. "$TEST_DIRECTORY/lib-proxy.sh"
 
 command -v curl >/dev/null || skip_all 'curl is missing'
 command -v redis-cli >/dev/null || skip_all 'redis-cli is missing'
@@ -32,13 +33,32 @@ no_tasks_left() {
     test "$(tr -d ' \n' <tasks)" = "[]"
 }
 
-# page STEPS: run lib-cdp.py steps (stdin) on the page; output in cdp.out.
-page() {
+# start_browser: start the one headless chromium of this script, driven
+# by t/lib-cdp.py through two FIFOs (fd 7 steps in, fd 8 results out).
+start_browser() {
+    mkfifo cdp.in cdp.results || return 1
     python3 "$TEST_DIRECTORY/lib-cdp.py" "http://$DASHBOARD_ADDR/admin/" \
-        >cdp.out 2>cdp.err
-    page_status=$?
+        <cdp.in >cdp.results 2>>cdp.err &
+    cdp_pid=$!
+    test_atexit "stop_pid $cdp_pid"
+    exec 7>cdp.in 8<cdp.results
+}
+
+# page: run the steps read from stdin on a fresh load of the page (see
+# t/lib-cdp.py); what they print goes to cdp.out. Fails if a step does.
+page() {
+    : >cdp.out
+    { cat && echo run; } >&7 || return 1
+    while IFS= read -r page_line <&8; do
+        case "$page_line" in
+        "status 0") return 0 ;;
+        "status "*) echo "page: ${page_line#status 1 }" >&2; return 1 ;;
+        *) printf '%s\n' "$page_line" >>cdp.out ;;
+        esac
+    done
+    echo "page: the browser driver stopped; its errors:" >&2
     cat cdp.err >&2
-    return $page_status
+    return 1
 }
 
 # The page has loaded the groups and slots: run before interactive steps.
@@ -131,6 +151,10 @@ test_expect_success CHROMIUM 'the rendered page lists both groups, 1024 slots an
     grep -E "id=\"ov-groups\">2<" dom.html
 '
 
+test_expect_success CHROMIUM 'start the browser driver' '
+    start_browser
+'
+
 test_expect_success CHROMIUM 'the add-group and add-server forms create them' '
     start_codis_server && S3=$SERVER_ADDR &&
     page <<-EOF &&
@@ -161,7 +185,7 @@ test_expect_success SLAVEOF,CHROMIUM 'a slave added with the form is promoted by
 	echo offline >expect &&
 	test_cmp expect cdp.out &&
 	dashboard_api GET /api/server_group/3 >group &&
-	grep -A1 "\"type\": \"master\"" group >master &&
+	grep -A2 "\"type\": \"master\"" group >master &&
 	grep "$S4" master
 '
 
@@ -235,6 +259,45 @@ test_expect_success CHROMIUM 'the remove-group button removes an unused group' '
 	EOF
 	dashboard_api GET /api/server_group/4 &&
 	echo 404 >expect && test_cmp expect status
+'
+
+test_expect_success CHROMIUM 'a new proxy is listed, its Online button brings it online' '
+    cat >proxy.ini <<-EOF_INI &&
+	coordinator=filesystem
+	zk=$TRASH_DIRECTORY/coord
+	product=test
+	dashboard_addr=$DASHBOARD_ADDR
+	proxy_id=p1
+	EOF_INI
+    start_proxy -c proxy.ini --cpu=1 &&
+    page <<-EOF &&
+	$LOADED
+	wait document.querySelector("#proxy-rows .proxy-row .badge") !== null
+	print document.querySelector("#proxy-rows .proxy-row").textContent
+	eval document.querySelector("#proxy-rows .proxy-row button:not(.danger)").click()
+	wait document.querySelector("#proxy-rows .proxy-row .badge").textContent === "online"
+	EOF
+	echo "p1${PROXY_ADDR}${PROXY_HTTP}offline${PROXY_PID}" >expect &&
+	sed -e "s/20[0-9-]* [0-9:]*OnlineMark offline\$//" cdp.out >row &&
+	test_cmp expect row &&
+	dashboard_api GET /api/proxy/list >proxies &&
+	grep "\"state\": \"online\"" proxies &&
+	redis-cli -p $PROXY_PORT set foo bar >out &&
+	echo OK >expect &&
+	test_cmp expect out
+'
+
+test_expect_success CHROMIUM 'the ops figure and chart show traffic through the proxy' '
+    redis-cli -p $PROXY_PORT -r 100000 -i 0.01 set foo bar >/dev/null 2>&1 &
+    traffic_pid=$! &&
+    test_when_finished "stop_pid $traffic_pid" &&
+    page <<-EOF &&
+	$LOADED
+	wait Number(document.getElementById("ov-ops").textContent.replace(/,/g, "")) > 0
+	wait Number(document.getElementById("ops-chart").dataset.samples) > 1
+	EOF
+	dashboard_api GET /api/overview >overview &&
+	grep -E "\"ops\": [1-9]" overview
 '
 
 test_done

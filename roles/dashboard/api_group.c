@@ -159,6 +159,35 @@ static int api_group_used_by(struct dashboard *d, int gid, int *rc,
     return -1;
 }
 
+/* The slot of the first queued migrate task that moves a slot to group
+ * 'gid' (its node name in 'seq'), or -1 if none. */
+static int api_group_task_target(struct dashboard *d, int gid, char *seq,
+                                 size_t seqlen, int *rc, char *err,
+                                 size_t errlen)
+{
+    char **seqs;
+    size_t n;
+    *rc = model_store_list_migrate_tasks(&d->store, &seqs, &n, err, errlen);
+    if (*rc != 0) {
+        return -1;
+    }
+    int slot = -1;
+    for (size_t i = 0; i < n && slot < 0; i++) {
+        struct model_migrate_task task;
+        int lrc = model_store_load_migrate_task(&d->store, seqs[i], &task,
+                                                err, errlen);
+        if (lrc == 0 && task.new_group == gid) {
+            slot = task.slot_id;
+            snprintf(seq, seqlen, "%s", seqs[i]);
+        } else if (lrc != 0 && lrc != COORD_NONODE) {
+            *rc = lrc;
+            break;
+        }
+    }
+    coord_free_names(seqs, n);
+    return slot;
+}
+
 void api_group_remove(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
@@ -180,6 +209,19 @@ void api_group_remove(struct http_request *req, void *arg)
                          "group %lld is still used by slot %d: move its "
                          "slots away first", gid, slot);
         return;
+    }
+    if (rc == 0) {
+        char seq[MODEL_NAME_MAX];
+        int task_slot = api_group_task_target(d, (int)gid, seq, sizeof(seq),
+                                              &rc, err, sizeof(err));
+        if (rc == 0 && task_slot >= 0) {
+            dashboard_unlock(d, held);
+            http_reply_error(req, 409,
+                             "group %lld is the target of migrate task %s "
+                             "(slot %d): wait for it or remove it first",
+                             gid, seq, task_slot);
+            return;
+        }
     }
     if (rc == 0) {
         rc = model_store_remove_group(&d->store, (int)gid, err, sizeof(err));

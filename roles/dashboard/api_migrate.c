@@ -8,6 +8,7 @@
 #include "roles/dashboard/dashboard.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -326,6 +327,29 @@ void api_migrate_cancel(struct http_request *req, void *arg)
     http_reply_ok(req);
 }
 
+/* The maxmemory of server 'addr' in bytes, or 0 when it has none or does
+ * not say: Codis 2 weighs groups by it. */
+static long long api_migrate_maxmemory(struct dashboard *d, const char *addr)
+{
+    static const char *const get[] = { "CONFIG", "GET", "maxmemory", NULL };
+    struct rclient_reply *r;
+    char err[512];
+    if (dashboard_server_call(d, addr, get, &r, err, sizeof(err)) != 0) {
+        return 0;
+    }
+    long long bytes = 0;
+    if (r->type == RCLIENT_ARRAY && r->count == 2 &&
+        r->elements[1]->type == RCLIENT_BULK) {
+        char *end;
+        bytes = strtoll(r->elements[1]->str, &end, 10);
+        if (*end != '\0' || bytes < 0) {
+            bytes = 0;
+        }
+    }
+    rclient_reply_free(r);
+    return bytes;
+}
+
 /* The optional body of a rebalance, {"delay": ms}, into '*delay'; on
  * failure replies 400 and returns -1. */
 static int api_migrate_rebalance_delay(struct http_request *req,
@@ -405,17 +429,27 @@ void api_migrate_rebalance(struct http_request *req, void *arg)
         dashboard_reply_store_error(req, rc, err);
         return;
     }
-    int gids[ngroups > 0 ? ngroups : 1];
+    int *gids = mem_calloc(ngroups > 0 ? ngroups : 1, sizeof(*gids));
+    long long *weights = mem_calloc(ngroups > 0 ? ngroups : 1,
+                                    sizeof(*weights));
     size_t n = 0;
+    bool weighted = true;
     for (size_t i = 0; i < ngroups; i++) {
-        if (model_group_master(&groups[i]) != NULL) {
-            gids[n++] = groups[i].id;
+        const struct model_server *m = model_group_master(&groups[i]);
+        if (m != NULL) {
+            gids[n] = groups[i].id;
+            weights[n] = api_migrate_maxmemory(d, m->addr);
+            weighted = weighted && weights[n] > 0;
+            n++;
         }
     }
     model_store_free_groups(groups, ngroups);
     static struct rebalance_move moves[SLOT_COUNT];
-    int nmoves = rebalance_plan(owner, gids, n, moves, err, sizeof(err));
+    int nmoves = rebalance_plan(owner, gids, weighted ? weights : NULL, n,
+                                moves, err, sizeof(err));
+    mem_free(weights);
     if (nmoves < 0) {
+        mem_free(gids);
         http_reply_error(req, 409, "%s", err);
         return;
     }
@@ -424,12 +458,15 @@ void api_migrate_rebalance(struct http_request *req, void *arg)
         if (api_migrate_group_ready(d, req, gids[i],
                                     API_MIGRATE_SOURCE | API_MIGRATE_TARGET,
                                     addr, sizeof(addr)) != 0) {
+            mem_free(gids);
             return;
         }
     }
+    mem_free(gids);
     if (api_migrate_queue(d, req, moves, (size_t)nmoves, (int)delay) != 0) {
         return;
     }
-    log_info("rebalance over %zu groups: %d slots to move", n, nmoves);
+    log_info("rebalance over %zu groups, %s: %d slots to move", n,
+             weighted ? "weighted by maxmemory" : "evenly", nmoves);
     http_reply_ok(req);
 }

@@ -1,5 +1,6 @@
 /* Server statistics routes of the dashboard (codis-facts §4.1): the
- * overview (product, cluster ops, INFO of each group master), INFO of one
+ * overview (product, cluster ops, INFO of each group master, both kept
+ * fresh in the background by proxyops.c and serverinfo.c), INFO of one
  * server, and key counts of a slot. Only servers that belong to a group
  * are asked: the API is not a way to reach arbitrary hosts. */
 #include "roles/dashboard/dashboard.h"
@@ -12,55 +13,7 @@
 #include "lib/mem.h"
 #include "lib/slot.h"
 #include "roles/dashboard/proxyops.h"
-
-/* INFO of 'addr' as a flat object of strings, plus "maxmemory" ("∞" when
- * 0, as Codis 2 shows it). NULL with 'err' filled on failure. */
-static cJSON *api_redis_info(struct dashboard *d, const char *addr, char *err,
-                             size_t errlen)
-{
-    static const char *const info[] = { "INFO", NULL };
-    static const char *const maxmem[] = { "CONFIG", "GET", "maxmemory", NULL };
-    struct rclient_reply *r;
-    if (dashboard_server_call(d, addr, info, &r, err, errlen) != 0) {
-        return NULL;
-    }
-    if (r->type != RCLIENT_BULK) {
-        rclient_reply_free(r);
-        snprintf(err, errlen, "'%s' replied to INFO with no text", addr);
-        return NULL;
-    }
-    cJSON *out = cJSON_CreateObject();
-    char *line = r->str;
-    while (line != NULL && *line != '\0') {
-        char *eol = strpbrk(line, "\r\n");
-        if (eol != NULL) {
-            *eol = '\0';
-        }
-        char *colon = strchr(line, ':');
-        if (line[0] != '#' && colon != NULL) {
-            *colon = '\0';
-            cJSON_AddStringToObject(out, line, colon + 1);
-        }
-        line = eol != NULL ? eol + 1 : NULL;
-        while (line != NULL && (*line == '\r' || *line == '\n')) {
-            line++;
-        }
-    }
-    rclient_reply_free(r);
-    const char *mm = "∞";
-    char value[64] = "";
-    if (dashboard_server_call(d, addr, maxmem, &r, err, errlen) == 0) {
-        if (r->type == RCLIENT_ARRAY && r->count == 2 &&
-            r->elements[1]->type == RCLIENT_BULK &&
-            strcmp(r->elements[1]->str, "0") != 0) {
-            snprintf(value, sizeof(value), "%s", r->elements[1]->str);
-            mm = value;
-        }
-        rclient_reply_free(r);
-    }
-    cJSON_AddStringToObject(out, "maxmemory", mm);
-    return out;
-}
+#include "roles/dashboard/serverinfo.h"
 
 void api_redis_overview(struct http_request *req, void *arg)
 {
@@ -85,7 +38,8 @@ void api_redis_overview(struct http_request *req, void *arg)
     cJSON *infos = cJSON_AddArrayToObject(out, "redis_infos");
     for (size_t i = 0; i < n; i++) {
         const struct model_server *m = model_group_master(&groups[i]);
-        cJSON *info = m != NULL ? api_redis_info(d, m->addr, err, sizeof(err))
+        cJSON *info = m != NULL ? serverinfo_get(d->info, m->addr, err,
+                                                 sizeof(err))
                                 : NULL;
         if (info != NULL) {
             cJSON_AddItemToArray(infos, info);
@@ -129,7 +83,9 @@ void api_redis_stat(struct http_request *req, void *arg)
         return;
     }
     char err[512];
-    cJSON *info = api_redis_info(d, addr, err, sizeof(err));
+    cJSON *info = serverinfo_fetch(addr, d->cfg.password,
+                                   DASHBOARD_SERVER_TIMEOUT_MS, err,
+                                   sizeof(err));
     if (info == NULL) {
         http_reply_error(req, 502, "%s", err);
         return;

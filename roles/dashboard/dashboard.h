@@ -17,6 +17,7 @@
 
 struct migrator;
 struct proxyops;
+struct serverinfo;
 
 /* One running dashboard. */
 struct dashboard {
@@ -25,6 +26,7 @@ struct dashboard {
     struct coord *coord;       /* owned */
     struct migrator *migrator; /* owned: runs the migrate tasks */
     struct proxyops *ops;      /* owned: samples the proxies' ops */
+    struct serverinfo *info;   /* owned: INFO of the masters */
 };
 
 /* Map a model_store status to an HTTP error reply: COORD_NONODE 404,

@@ -19,6 +19,7 @@
 #include "lib/log.h"
 #include "roles/dashboard/migrator.h"
 #include "roles/dashboard/proxyops.h"
+#include "roles/dashboard/serverinfo.h"
 
 static const char dashboard_usage_text[] =
     "usage: codis-dashboard [-c <config_file>] [-L <log_file>] "
@@ -255,6 +256,13 @@ static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
         model_store_unregister_dashboard(&d->store);
         goto out;
     }
+    d->info = serverinfo_start(d->cfg.password, DASHBOARD_SERVER_TIMEOUT_MS,
+                               err, sizeof(err));
+    if (d->info == NULL) {
+        dashboard_fatal(a, err);
+        model_store_unregister_dashboard(&d->store);
+        goto out;
+    }
     d->ops = proxyops_new(base, &d->store);
     if (d->ops == NULL) {
         dashboard_fatal(a, "cannot create the ops sampler's timer");
@@ -294,6 +302,8 @@ out:
     http_server_free(run.http);
     proxyops_free(d->ops);
     d->ops = NULL;
+    serverinfo_stop(d->info);
+    d->info = NULL;
     migrator_stop(d->migrator);
     d->migrator = NULL;
     coord_close(d->coord);

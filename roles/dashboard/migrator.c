@@ -26,6 +26,8 @@
 /* Pauses before retrying a failed task: doubling from the first. */
 #define MIGRATOR_RETRY_FIRST_MS 1000
 #define MIGRATOR_RETRY_MAX_MS 30000
+/* How often a wait for proxies' acks looks for them. */
+#define MIGRATOR_ACK_POLL_MS 20
 /* At most one progress write to the task node per this many ms. */
 #define MIGRATOR_SAVE_EVERY_MS 1000
 
@@ -397,7 +399,11 @@ static bool migrator_step(struct migrator *m)
                            &m->store, seq, err, sizeof(err)) != 0) {
             rc = -1;
         }
-        if (rc < 0) {
+        if (rc < 0 && atomic_load(&m->stop)) {
+            /* not the task's fault: it resumes at the next start */
+            log_info("migrate slot %d: interrupted by shutdown (%s)",
+                     task.slot_id, err);
+        } else if (rc < 0) {
             migrator_failed(m, seq, &task, err);
         } else if (rc == 0) {
             m->retry_seq[0] = '\0';
@@ -442,6 +448,8 @@ struct migrator *migrator_start(const struct model_config *cfg,
     }
     model_store_init(&m->store, m->coord, cfg->product);
     m->store.action_timeout_ms = action_timeout_ms;
+    /* each slot waits for three rounds of acks: look for them often */
+    m->store.poll_ms = MIGRATOR_ACK_POLL_MS;
     m->store.stop = &m->stop;
     pthread_mutex_init(&m->mu, NULL);
     pthread_cond_init(&m->cond, NULL);

@@ -159,7 +159,11 @@ static int proxyops_send(struct proxyops *p, struct proxyops_fetch *f,
         f->conn = NULL;
         return -1;
     }
-    evhttp_add_header(evhttp_request_get_output_headers(req), "Host", host);
+    struct evkeyvalq *headers = evhttp_request_get_output_headers(req);
+    evhttp_add_header(headers, "Host", host);
+    /* libevent frees an auto-free connection after a reply only when it
+     * closes: a kept-alive one would leak, one per proxy and round */
+    evhttp_add_header(headers, "Connection", "close");
     /* on failure libevent frees 'req' itself */
     if (evhttp_make_request(f->conn, req, EVHTTP_REQ_GET,
                             "/debug/vars") != 0) {

@@ -277,6 +277,59 @@ static void test_dashboard_lock(struct model_store *st)
     model_store_unlock(st, held);
 }
 
+static void test_migrate_tasks(struct model_store *st)
+{
+    char err[512];
+    char seq[64];
+    struct model_migrate_task t;
+    memset(&t, 0, sizeof(t));
+    t.slot_id = 7;
+    t.new_group = 2;
+    t.delay = 5;
+    snprintf(t.create_at, sizeof(t.create_at), "1700000000");
+    snprintf(t.status, sizeof(t.status), "pending");
+    tap_int(model_store_add_migrate_task(st, &t, seq, sizeof(seq), err,
+                                         sizeof(err)), 0, "queue a task");
+    tap_str(seq, "0000000000", "its name is the first sequence");
+    t.slot_id = 8;
+    tap_int(model_store_add_migrate_task(st, &t, NULL, 0, err, sizeof(err)),
+            0, "queue another");
+    char **seqs;
+    size_t n;
+    tap_int(model_store_list_migrate_tasks(st, &seqs, &n, err, sizeof(err)),
+            0, "list tasks");
+    tap_ok(n == 2 && strcmp(seqs[0], "0000000000") == 0 &&
+               strcmp(seqs[1], "0000000001") == 0,
+           "oldest first");
+    coord_free_names(seqs, n);
+    struct model_migrate_task back;
+    tap_int(model_store_load_migrate_task(st, "0000000000", &back, err,
+                                          sizeof(err)), 0, "load a task");
+    tap_int(back.slot_id, 7, "its slot");
+    snprintf(back.status, sizeof(back.status), "error");
+    snprintf(back.error, sizeof(back.error), "group 2 has no master");
+    tap_int(model_store_save_migrate_task(st, "0000000000", &back, err,
+                                          sizeof(err)), 0, "save a task");
+    tap_int(model_store_load_migrate_task(st, "0000000000", &back, err,
+                                          sizeof(err)), 0, "load it again");
+    tap_str(back.error, "group 2 has no master", "the error is kept");
+    tap_int(model_store_remove_migrate_task(st, "0000000000", err,
+                                            sizeof(err)), 0, "remove it");
+    tap_int(model_store_remove_migrate_task(st, "0000000000", err,
+                                            sizeof(err)), 0,
+            "removing a gone task is fine");
+    tap_int(model_store_load_migrate_task(st, "0000000000", &back, err,
+                                          sizeof(err)), COORD_NONODE,
+            "a gone task is not found");
+    tap_str(err, "migrate task 0000000000 does not exist", "and named");
+    tap_int(model_store_save_migrate_task(st, "0000000000", &back, err,
+                                          sizeof(err)), COORD_NONODE,
+            "a gone task is not recreated by a save");
+    tap_int(model_store_remove_migrate_task(st, "0000000001", err,
+                                            sizeof(err)), 0,
+            "remove the other");
+}
+
 int main(void)
 {
     log_set_level(LOG_ERROR);
@@ -293,6 +346,7 @@ int main(void)
     test_slots_groups(&st);
     test_actions(&st);
     test_dashboard_lock(&st);
+    test_migrate_tasks(&st);
     coord_close(c);
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);

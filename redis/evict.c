@@ -1,0 +1,167 @@
+/* maxmemory: before a command runs on a master whose memory (lib/mem's
+ * count of bytes allocated) is above maxmemory, delete keys chosen by
+ * maxmemory-policy until it is below, propagating each as DEL:
+ *
+ *   noeviction       delete nothing; commands flagged DENYOOM get -OOM
+ *   allkeys-lru      the least recently used of the sampled keys
+ *   volatile-lru     the same among keys with an expiry
+ *   allkeys-random   any key
+ *   volatile-random  any key with an expiry
+ *   volatile-ttl     of the sampled keys with an expiry, the one that
+ *                    expires first
+ *
+ * LRU is approximated as in Redis: maxmemory-samples random keys of each
+ * db are compared by their idle time (struct object.lru, in seconds,
+ * refreshed on each lookup) and the oldest one goes. Replicas do not
+ * evict: they follow their master's DELs. Replicas' output buffers and
+ * the AOF buffer are left out of the count, as in Redis. */
+#include <string.h>
+
+#include "lib/log.h"
+#include "lib/mem.h"
+#include "redis/aof.h"
+#include "redis/evict.h"
+#include "redis/server.h"
+
+/* A policy: which keys may go and how the best one is chosen. */
+enum evict_pick {
+    EVICT_NONE,
+    EVICT_LRU,
+    EVICT_RANDOM,
+    EVICT_TTL,
+};
+
+static const struct {
+    const char *name;
+    enum evict_pick pick;
+    bool volatile_only; /* only keys with an expiry */
+} evict_policies[] = {
+    { "noeviction", EVICT_NONE, false },
+    { "allkeys-lru", EVICT_LRU, false },
+    { "volatile-lru", EVICT_LRU, true },
+    { "allkeys-random", EVICT_RANDOM, false },
+    { "volatile-random", EVICT_RANDOM, true },
+    { "volatile-ttl", EVICT_TTL, true },
+};
+
+#define EVICT_POLICY_COUNT (sizeof(evict_policies) / sizeof(evict_policies[0]))
+
+/* Where the next random pick starts, so dbs take turns. */
+static int evict_next_db;
+
+const char *const evict_policy_names[] = {
+    "noeviction", "allkeys-lru", "volatile-lru", "allkeys-random",
+    "volatile-random", "volatile-ttl", NULL,
+};
+
+/* The row of server.maxmemory_policy. */
+static size_t evict_policy(void)
+{
+    for (size_t i = 0; i < EVICT_POLICY_COUNT; i++) {
+        if (strcmp(server.maxmemory_policy, evict_policies[i].name) == 0) {
+            return i;
+        }
+    }
+    return 0;
+}
+
+long long evict_used_memory(void)
+{
+    return (long long)mem_used();
+}
+
+/* Memory that is not the dataset's: replicas' output buffers and the AOF
+ * buffer. Evicting keys grows them (each eviction is a DEL to send), so
+ * counting them would evict in a loop, as Redis notes too. */
+static long long evict_not_counted(void)
+{
+    long long bytes = (long long)aof_buffer_size();
+    for (struct client *c = server.clients; c != NULL; c = c->next) {
+        if (c->flags & CLIENT_SLAVE) {
+            bytes += (long long)c->ocap;
+        }
+    }
+    return bytes;
+}
+
+/* Seconds 'o' has been idle, by the 16-bit clock. */
+static unsigned evict_idle(const struct object *o)
+{
+    return (uint16_t)(server_lru_clock() - o->lru);
+}
+
+/* The best key to evict now, as a new sds string (owned) with its db,
+ * or NULL if no key qualifies. */
+static char *evict_choose(size_t policy, struct db **from)
+{
+    enum evict_pick pick = evict_policies[policy].pick;
+    bool vol = evict_policies[policy].volatile_only;
+    char *best = NULL;
+    long long best_score = 0;
+    for (int k = 0; k < server.databases; k++) {
+        int i = (evict_next_db + k) % server.databases;
+        struct db *db = &server.db[i];
+        struct dict *d = vol ? db->expires : db->dict;
+        if (dict_size(d) == 0) {
+            continue;
+        }
+        if (pick == EVICT_RANDOM) {
+            struct dict_entry *e = dict_random(d);
+            evict_next_db = (i + 1) % server.databases;
+            *from = db;
+            return sds_new(e->key, sds_len(e->key));
+        }
+        for (int s = 0; s < server.maxmemory_samples; s++) {
+            struct dict_entry *e = dict_random(d);
+            long long score;
+            if (pick == EVICT_TTL) {
+                /* Sooner expiry scores higher. */
+                score = -e->v.s64;
+            } else {
+                struct dict_entry *ke = vol ? dict_find(db->dict, e->key,
+                                                        sds_len(e->key))
+                                            : e;
+                if (ke == NULL) {
+                    continue;
+                }
+                score = evict_idle(ke->v.ptr);
+            }
+            if (best == NULL || score > best_score) {
+                sds_free(best);
+                best = sds_new(e->key, sds_len(e->key));
+                best_score = score;
+                *from = db;
+            }
+        }
+    }
+    return best;
+}
+
+int evict_perform(void)
+{
+    if (server.maxmemory == 0 || server.masterhost != NULL) {
+        return 0;
+    }
+    long long used = evict_used_memory() - evict_not_counted();
+    if (used <= server.maxmemory) {
+        return 0;
+    }
+    size_t policy = evict_policy();
+    if (evict_policies[policy].pick == EVICT_NONE) {
+        return -1;
+    }
+    while (used > server.maxmemory) {
+        struct db *db = NULL;
+        char *key = evict_choose(policy, &db);
+        if (key == NULL) {
+            return -1;
+        }
+        struct arg argv[2] = { { "DEL", 3 }, { key, sds_len(key) } };
+        server_propagate(db->id, 2, argv);
+        db_delete(db, key, sds_len(key));
+        sds_free(key);
+        server.stat_evicted_keys++;
+        used = evict_used_memory() - evict_not_counted();
+    }
+    return 0;
+}

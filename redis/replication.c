@@ -1,0 +1,753 @@
+/* Replication, master side: the commands a replica sends (REPLCONF, PSYNC,
+ * SYNC), full resynchronisation through an RDB snapshot written by a
+ * forked child, partial resynchronisation from the backlog, keeping
+ * replicas alive (PING in the stream, newlines while they wait), WAIT,
+ * ROLE, min-replicas-to-write and INFO replication.
+ *
+ * A full resync, for each replica:
+ *
+ *   PSYNC ? -1  ->  WAIT_BGSAVE_START --fork--> WAIT_BGSAVE_END
+ *                   "+FULLRESYNC <replid> <offset>" sent at the fork;
+ *                   from then on the stream piles up in its output
+ *                   buffer, held back (CLIENT_REPL_HOLD)
+ *               --child done--> SEND_BULK: "$<size>\r\n" + the file,
+ *                   written by a write event of its own
+ *               --file sent--> ONLINE: the held stream, then live
+ *
+ * The child tells the parent it is done through a pipe (one status
+ * byte), so nothing depends on who reaps children; the parent then reaps
+ * it by pid. Not here: the stream and backlog (backlog.c), the replica
+ * side (replica.c). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "lib/log.h"
+#include "lib/mem.h"
+#include "redis/rdb.h"
+#include "redis/replication.h"
+
+/* A client blocked in WAIT. */
+struct replication_wait {
+    struct client *c;
+    long long offset;     /* replicas must have acked this far */
+    long long replicas;   /* this many of them */
+    long long deadline;   /* ms, or 0 for none */
+};
+
+static struct replication_wait *replication_waits;
+static size_t replication_wait_count;
+static size_t replication_wait_cap;
+
+/* Checks the WAIT list at the next turn of the loop: an ACK arrives
+ * inside a replica's command, where another client's input must not
+ * run. */
+static struct event *replication_wait_ev;
+
+static void replication_start_bgsave(void);
+
+/* ------------------------------------------------------------------------
+ * Replica clients */
+
+/* The link state of 'c', created on first use. */
+static struct repl_link *replication_link(struct client *c)
+{
+    if (c->repl == NULL) {
+        c->repl = mem_calloc(1, sizeof(*c->repl));
+        c->repl->bulk_fd = -1;
+        /* The peer's address until REPLCONF ip-address says otherwise. */
+        snprintf(c->repl->ip, sizeof(c->repl->ip), "%s", c->addr);
+        char *colon = strrchr(c->repl->ip, ':');
+        if (colon != NULL) {
+            *colon = '\0';
+        }
+    }
+    return c->repl;
+}
+
+/* Make 'c' a replica in 'state'. */
+static void replication_attach(struct client *c, enum repl_slave_state state)
+{
+    replication_link(c);
+    if (!(c->flags & CLIENT_SLAVE)) {
+        c->flags |= CLIENT_SLAVE;
+        repl.slave_count++;
+    }
+    c->repl->state = state;
+    c->repl->ack_time = server.mstime;
+    if (state != REPL_SLAVE_ONLINE) {
+        c->flags |= CLIENT_REPL_HOLD;
+    }
+}
+
+void replication_link_free(struct client *c)
+{
+    struct repl_link *l = c->repl;
+    if (l == NULL) {
+        return;
+    }
+    if (l->bulk_ev != NULL) {
+        event_free(l->bulk_ev);
+    }
+    if (l->bulk_fd >= 0) {
+        close(l->bulk_fd);
+    }
+    mem_free(l);
+    c->repl = NULL;
+}
+
+void replication_client_freed(struct client *c)
+{
+    if (c->flags & CLIENT_WAIT_ACKS) {
+        for (size_t i = 0; i < replication_wait_count; i++) {
+            if (replication_waits[i].c == c) {
+                replication_waits[i] =
+                    replication_waits[--replication_wait_count];
+                break;
+            }
+        }
+    }
+    if (c->flags & CLIENT_SLAVE) {
+        repl.slave_count--;
+        log_info("connection with replica %s lost", c->addr);
+    }
+    if (c->flags & CLIENT_MASTER) {
+        replica_master_lost(c);
+    }
+    replication_link_free(c);
+}
+
+void replication_disconnect_slaves(void)
+{
+    for (struct client *c = server.clients; c != NULL; c = c->next) {
+        if (c->flags & CLIENT_SLAVE) {
+            client_free_async(c);
+        }
+    }
+}
+
+int replication_good_slaves(void)
+{
+    int good = 0;
+    for (struct client *c = server.clients; c != NULL; c = c->next) {
+        if ((c->flags & CLIENT_SLAVE) && c->repl != NULL &&
+            c->repl->state == REPL_SLAVE_ONLINE &&
+            server.mstime - c->repl->ack_time <=
+                server.min_replicas_max_lag * 1000LL) {
+            good++;
+        }
+    }
+    return good;
+}
+
+/* Send 'text' to replica 'c' now, ahead of anything held. Returns 0, or
+ * -1 (and drops the replica) if the socket did not take it all. */
+static int replication_send_now(struct client *c, const char *text)
+{
+    unsigned hold = c->flags & CLIENT_REPL_HOLD;
+    c->flags &= ~CLIENT_REPL_HOLD;
+    client_append(c, text, strlen(text));
+    client_flush(c);
+    c->flags |= hold;
+    if (c->olen > c->opos) {
+        log_warn("cannot send the sync reply to replica %s", c->addr);
+        client_free_async(c);
+        return -1;
+    }
+    return 0;
+}
+
+/* The whole file went out: the replica takes the live stream. */
+static void replication_slave_online(struct client *c)
+{
+    struct repl_link *l = c->repl;
+    event_free(l->bulk_ev);
+    l->bulk_ev = NULL;
+    close(l->bulk_fd);
+    l->bulk_fd = -1;
+    l->state = REPL_SLAVE_ONLINE;
+    l->ack_time = server.mstime;
+    c->flags &= ~CLIENT_REPL_HOLD;
+    log_info("synchronization with replica %s succeeded", c->addr);
+    client_flush(c);
+}
+
+/* Write event of a replica in SEND_BULK: the header, then the file. */
+static void replication_on_bulk_write(evutil_socket_t fd, short what,
+                                      void *arg)
+{
+    (void)what;
+    struct client *c = arg;
+    struct repl_link *l = c->repl;
+    server_update_time();
+    if (l->bulk_head_sent < l->bulk_head_len) {
+        ssize_t n = write(fd, l->bulk_head + l->bulk_head_sent,
+                          l->bulk_head_len - l->bulk_head_sent);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+            return;
+        }
+        if (n <= 0) {
+            log_warn("error writing the RDB header to replica %s: %s",
+                     c->addr, strerror(errno));
+            client_free_async(c);
+            return;
+        }
+        l->bulk_head_sent += (size_t)n;
+        return;
+    }
+    off_t off = (off_t)l->bulk_off;
+    ssize_t n = sendfile(fd, l->bulk_fd, &off,
+                         (size_t)(l->bulk_size - l->bulk_off));
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        return;
+    }
+    if (n < 0 || (n == 0 && l->bulk_off < l->bulk_size)) {
+        log_warn("error sending the RDB to replica %s: %s", c->addr,
+                 n < 0 ? strerror(errno) : "file shrank");
+        client_free_async(c);
+        return;
+    }
+    l->bulk_off += n;
+    server.stat_net_output_bytes += n;
+    if (l->bulk_off == l->bulk_size) {
+        replication_slave_online(c);
+    }
+}
+
+/* Start sending the snapshot in file descriptor 'fd' to replica 'c'. */
+static void replication_start_bulk(struct client *c, int fd, long long size)
+{
+    struct repl_link *l = c->repl;
+    l->bulk_fd = fd;
+    l->bulk_size = size;
+    l->bulk_off = 0;
+    int n = snprintf(l->bulk_head, sizeof(l->bulk_head), "$%lld\r\n", size);
+    l->bulk_head_len = (size_t)n;
+    l->bulk_head_sent = 0;
+    l->state = REPL_SLAVE_SEND_BULK;
+    l->bulk_ev = event_new(server.base, c->fd, EV_WRITE | EV_PERSIST,
+                           replication_on_bulk_write, c);
+    if (l->bulk_ev == NULL || event_add(l->bulk_ev, NULL) != 0) {
+        log_warn("cannot watch replica %s for writing", c->addr);
+        client_free_async(c);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * The snapshot child */
+
+/* The child's status byte arrived (or its pipe closed): serve the
+ * replicas that waited for it. */
+static void replication_on_child_done(evutil_socket_t fd, short what,
+                                      void *arg)
+{
+    (void)what;
+    (void)arg;
+    char status = 1;
+    ssize_t got = read(fd, &status, 1);
+    if (got < 0 && (errno == EAGAIN || errno == EINTR)) {
+        return;
+    }
+    server_update_time();
+    bool ok = got == 1 && status == 0;
+    int wstatus;
+    if (waitpid(repl.child_pid, &wstatus, 0) < 0 && errno != ECHILD) {
+        log_warn("cannot reap the replication child %d: %s",
+                 (int)repl.child_pid, strerror(errno));
+    }
+    event_free(repl.child_ev);
+    repl.child_ev = NULL;
+    close(repl.child_pipe);
+    repl.child_pipe = -1;
+    repl.child_pid = -1;
+    if (ok) {
+        log_info("RDB for replicas saved in %lld ms",
+                 server.mstime - repl.child_start);
+    } else {
+        log_warn("the RDB for replicas could not be saved");
+    }
+    for (struct client *c = server.clients; c != NULL; c = c->next) {
+        if (!(c->flags & CLIENT_SLAVE) || c->repl == NULL ||
+            c->repl->state != REPL_SLAVE_WAIT_BGSAVE_END ||
+            (c->flags & CLIENT_CLOSE_ASAP)) {
+            continue;
+        }
+        int rfd = ok ? open(repl.child_file, O_RDONLY | O_CLOEXEC) : -1;
+        struct stat st;
+        if (rfd < 0 || fstat(rfd, &st) != 0) {
+            if (ok) {
+                log_warn("cannot open '%s': %s", repl.child_file,
+                         strerror(errno));
+            }
+            if (rfd >= 0) {
+                close(rfd);
+            }
+            client_free_async(c);
+            continue;
+        }
+        replication_start_bulk(c, rfd, (long long)st.st_size);
+    }
+    /* Every replica holds its own descriptor: the name can go. */
+    unlink(repl.child_file);
+    for (struct client *c = server.clients; c != NULL; c = c->next) {
+        if ((c->flags & CLIENT_SLAVE) && c->repl != NULL &&
+            c->repl->state == REPL_SLAVE_WAIT_BGSAVE_START) {
+            replication_start_bgsave();
+            break;
+        }
+    }
+}
+
+/* Fork a child that writes the dataset to a temp RDB; tell each replica
+ * waiting to start where its stream begins. */
+static void replication_start_bgsave(void)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        log_warn("cannot create a pipe for the replication child: %s",
+                 strerror(errno));
+        replication_disconnect_slaves();
+        return;
+    }
+    snprintf(repl.child_file, sizeof(repl.child_file), "temp-repl-%d.rdb",
+             (int)getpid());
+    pid_t pid = fork();
+    if (pid < 0) {
+        log_warn("cannot fork the replication child: %s", strerror(errno));
+        close(fds[0]);
+        close(fds[1]);
+        for (struct client *c = server.clients; c != NULL; c = c->next) {
+            if ((c->flags & CLIENT_SLAVE) && c->repl != NULL &&
+                c->repl->state == REPL_SLAVE_WAIT_BGSAVE_START) {
+                client_free_async(c);
+            }
+        }
+        return;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        char status = rdb_save_file(repl.child_file) == 0 ? 0 : 1;
+        ssize_t ignored = write(fds[1], &status, 1);
+        (void)ignored;
+        _exit(status);
+    }
+    close(fds[1]);
+    /* The replicas start in db 0: the stream from the fork on must say
+     * which db its first command is for. */
+    repl.seldb = -1;
+    repl.child_pid = pid;
+    repl.child_pipe = fds[0];
+    repl.child_start = server.mstime;
+    repl.child_ev = event_new(server.base, fds[0], EV_READ | EV_PERSIST,
+                              replication_on_child_done, NULL);
+    if (repl.child_ev == NULL || event_add(repl.child_ev, NULL) != 0) {
+        log_error("cannot watch the replication child");
+        abort();
+    }
+    log_info("started the RDB for replicas in child %d", (int)pid);
+    char reply[128];
+    snprintf(reply, sizeof(reply), "+FULLRESYNC %s %lld\r\n", repl.replid,
+             repl.offset);
+    for (struct client *c = server.clients; c != NULL; c = c->next) {
+        if (!(c->flags & CLIENT_SLAVE) || c->repl == NULL ||
+            c->repl->state != REPL_SLAVE_WAIT_BGSAVE_START) {
+            continue;
+        }
+        c->repl->state = REPL_SLAVE_WAIT_BGSAVE_END;
+        if (c->repl->psync) {
+            replication_send_now(c, reply);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Commands */
+
+/* Try to continue 'c' from the backlog. Returns true if it did. */
+static bool replication_try_partial(struct client *c, const struct arg *id,
+                                    const struct arg *off)
+{
+    long long offset;
+    if (resp_parse_ll(off->ptr, off->len, &offset) != 0) {
+        return false;
+    }
+    bool ours = id->len == REPL_ID_LEN &&
+                strncasecmp(id->ptr, repl.replid, REPL_ID_LEN) == 0;
+    bool previous = id->len == REPL_ID_LEN &&
+                    strncasecmp(id->ptr, repl.replid2, REPL_ID_LEN) == 0 &&
+                    offset <= repl.second_offset;
+    if (!ours && !previous) {
+        if (!(id->len == 1 && id->ptr[0] == '?')) {
+            log_info("replica %s asks for replid %s, ours is %s: full "
+                     "resync", c->addr, id->ptr, repl.replid);
+        }
+        return false;
+    }
+    if (!backlog_has(offset)) {
+        log_info("replica %s asks for offset %lld, outside the backlog "
+                 "(%lld..%lld): full resync", c->addr, offset,
+                 repl.backlog_off, repl.offset);
+        return false;
+    }
+    replication_attach(c, REPL_SLAVE_ONLINE);
+    c->repl->psync = true;
+    char reply[96];
+    snprintf(reply, sizeof(reply), "+CONTINUE %s\r\n", repl.replid);
+    client_append(c, reply, strlen(reply));
+    long long sent = backlog_send(c, offset);
+    repl.stat_sync_partial_ok++;
+    log_info("partial resync of replica %s from offset %lld (%lld bytes)",
+             c->addr, offset, sent);
+    return true;
+}
+
+/* PSYNC replid offset / SYNC */
+static void replication_sync_command(struct client *c, bool psync)
+{
+    if (c->flags & CLIENT_SLAVE) {
+        return;
+    }
+    if (server.masterhost != NULL && repl.state != REPL_STATE_CONNECTED) {
+        reply_error_text(c, "-NOMASTERLINK Can't SYNC while not connected "
+                            "with my master");
+        return;
+    }
+    if (c->olen > c->opos) {
+        reply_error(c, "SYNC and PSYNC are invalid with pending output");
+        return;
+    }
+    backlog_create();
+    if (psync) {
+        if (replication_try_partial(c, &c->argv[1], &c->argv[2])) {
+            return;
+        }
+        if (!(c->argv[1].len == 1 && c->argv[1].ptr[0] == '?')) {
+            repl.stat_sync_partial_err++;
+        }
+    }
+    repl.stat_sync_full++;
+    replication_attach(c, REPL_SLAVE_WAIT_BGSAVE_START);
+    c->repl->psync = psync;
+    log_info("full resync requested by replica %s", c->addr);
+    if (repl.child_pid == -1) {
+        replication_start_bgsave();
+    }
+}
+
+void cmd_psync(struct client *c)
+{
+    replication_sync_command(c, true);
+}
+
+void cmd_sync(struct client *c)
+{
+    replication_sync_command(c, false);
+}
+
+/* REPLCONF option value [option value ...] */
+void cmd_replconf(struct client *c)
+{
+    if (c->argc % 2 == 0) {
+        reply_syntax_error(c);
+        return;
+    }
+    for (int i = 1; i < c->argc; i += 2) {
+        const struct arg *opt = &c->argv[i], *val = &c->argv[i + 1];
+        long long v;
+        if (arg_is(opt, "listening-port")) {
+            if (arg_ll_or_reply(c, val, &v, NULL) != 0) {
+                return;
+            }
+            replication_link(c)->listening_port = (int)v;
+        } else if (arg_is(opt, "ip-address")) {
+            struct repl_link *l = replication_link(c);
+            snprintf(l->ip, sizeof(l->ip), "%s", val->ptr);
+        } else if (arg_is(opt, "capa") || arg_is(opt, "rdb-only") ||
+                   arg_is(opt, "rdb-filter-only")) {
+            /* We send RDB files with a length and know PSYNC2 anyway. */
+        } else if (arg_is(opt, "ack") || arg_is(opt, "fack")) {
+            if (!(c->flags & CLIENT_SLAVE) || !arg_is(opt, "ack")) {
+                return;
+            }
+            if (resp_parse_ll(val->ptr, val->len, &v) != 0) {
+                return;
+            }
+            if (v > c->repl->ack_offset) {
+                c->repl->ack_offset = v;
+            }
+            c->repl->ack_time = server.mstime;
+            if (replication_wait_count > 0) {
+                event_active(replication_wait_ev, EV_TIMEOUT, 0);
+            }
+            return;
+        } else if (arg_is(opt, "getack")) {
+            if (c->flags & CLIENT_MASTER) {
+                replica_send_ack();
+            }
+            return;
+        } else {
+            reply_error(c, "Unrecognized REPLCONF option: %s", opt->ptr);
+            return;
+        }
+    }
+    reply_ok(c);
+}
+
+/* ROLE */
+void cmd_role(struct client *c)
+{
+    if (server.masterhost != NULL) {
+        reply_array(c, 5);
+        reply_bulk_str(c, "slave");
+        reply_bulk_str(c, server.masterhost);
+        reply_integer(c, server.masterport);
+        reply_bulk_str(c, replica_role_state());
+        reply_integer(c, repl.state == REPL_STATE_CONNECTED ? repl.offset
+                                                           : -1);
+        return;
+    }
+    reply_array(c, 3);
+    reply_bulk_str(c, "master");
+    reply_integer(c, repl.offset);
+    size_t handle = reply_defer_len(c);
+    long long n = 0;
+    for (struct client *s = server.clients; s != NULL; s = s->next) {
+        if (!(s->flags & CLIENT_SLAVE) || s->repl == NULL ||
+            s->repl->state != REPL_SLAVE_ONLINE) {
+            continue;
+        }
+        reply_array(c, 3);
+        reply_bulk_str(c, s->repl->ip);
+        reply_bulk_ll(c, s->repl->listening_port);
+        reply_bulk_ll(c, s->repl->ack_offset);
+        n++;
+    }
+    reply_set_array_len(c, handle, n);
+}
+
+/* Replicas that acked at least 'offset'. */
+static long long replication_count_acked(long long offset)
+{
+    long long n = 0;
+    for (struct client *s = server.clients; s != NULL; s = s->next) {
+        if ((s->flags & CLIENT_SLAVE) && s->repl != NULL &&
+            s->repl->state == REPL_SLAVE_ONLINE &&
+            s->repl->ack_offset >= offset) {
+            n++;
+        }
+    }
+    return n;
+}
+
+/* WAIT numreplicas timeout */
+void cmd_wait(struct client *c)
+{
+    if (server.masterhost != NULL) {
+        reply_error(c, "WAIT cannot be used with replica instances.");
+        return;
+    }
+    long long want, timeout;
+    if (arg_ll_or_reply(c, &c->argv[1], &want, NULL) != 0 ||
+        arg_ll_or_reply(c, &c->argv[2], &timeout, "timeout is not an "
+                        "integer or out of range") != 0) {
+        return;
+    }
+    if (timeout < 0) {
+        reply_error(c, "timeout is negative");
+        return;
+    }
+    long long acked = replication_count_acked(repl.offset);
+    if (acked >= want) {
+        reply_integer(c, acked);
+        return;
+    }
+    if (replication_wait_count == replication_wait_cap) {
+        replication_wait_cap = replication_wait_cap ? replication_wait_cap * 2
+                                                    : 8;
+        replication_waits = mem_realloc(replication_waits,
+                                        replication_wait_cap *
+                                        sizeof(*replication_waits));
+    }
+    replication_waits[replication_wait_count++] = (struct replication_wait){
+        c, repl.offset, want, timeout > 0 ? server.mstime + timeout : 0
+    };
+    c->flags |= CLIENT_WAIT_ACKS;
+    struct arg getack[3] = { { "REPLCONF", 8 }, { "GETACK", 6 },
+                             { "*", 1 } };
+    backlog_feed_command(repl.seldb < 0 ? 0 : repl.seldb, 3, getack);
+}
+
+void replication_check_waits(void)
+{
+    for (size_t i = 0; i < replication_wait_count;) {
+        struct replication_wait *w = &replication_waits[i];
+        long long acked = replication_count_acked(w->offset);
+        if (acked < w->replicas &&
+            (w->deadline == 0 || server.mstime < w->deadline)) {
+            i++;
+            continue;
+        }
+        struct client *c = w->c;
+        *w = replication_waits[--replication_wait_count];
+        reply_integer(c, acked);
+        c->flags &= ~CLIENT_WAIT_ACKS;
+        client_resume(c);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Cron and INFO */
+
+static void replication_on_waits(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    (void)arg;
+    server_update_time();
+    replication_check_waits();
+}
+
+void replication_init(void)
+{
+    backlog_init();
+    replication_wait_ev = event_new(server.base, -1, 0, replication_on_waits,
+                                    NULL);
+    if (replication_wait_ev == NULL) {
+        log_error("cannot create the WAIT event");
+        abort();
+    }
+}
+
+void replication_release(void)
+{
+    if (repl.child_pid > 0) {
+        kill(repl.child_pid, SIGKILL);
+        waitpid(repl.child_pid, NULL, 0);
+        unlink(repl.child_file);
+    }
+    if (repl.child_ev != NULL) {
+        event_free(repl.child_ev);
+    }
+    if (repl.child_pipe >= 0) {
+        close(repl.child_pipe);
+    }
+    if (replication_wait_ev != NULL) {
+        event_free(replication_wait_ev);
+        replication_wait_ev = NULL;
+    }
+    mem_free(replication_waits);
+    replication_waits = NULL;
+    replication_wait_count = replication_wait_cap = 0;
+    backlog_release();
+}
+
+void replication_cron(void)
+{
+    if (server.masterhost == NULL && repl.slave_count > 0 &&
+        server.mstime - repl.last_ping >= server.repl_ping_period * 1000LL) {
+        struct arg ping = { "PING", 4 };
+        backlog_feed_command(repl.seldb < 0 ? 0 : repl.seldb, 1, &ping);
+        repl.last_ping = server.mstime;
+    }
+    for (struct client *c = server.clients; c != NULL; c = c->next) {
+        if (!(c->flags & CLIENT_SLAVE) || c->repl == NULL ||
+            (c->flags & CLIENT_CLOSE_ASAP)) {
+            continue;
+        }
+        enum repl_slave_state st = c->repl->state;
+        if (st == REPL_SLAVE_WAIT_BGSAVE_START ||
+            st == REPL_SLAVE_WAIT_BGSAVE_END) {
+            /* Tells the replica we live while the snapshot is made. */
+            ssize_t ignored = write(c->fd, "\n", 1);
+            (void)ignored;
+        } else if (st == REPL_SLAVE_ONLINE && c->repl->psync &&
+                   server.mstime - c->repl->ack_time >
+                       server.repl_timeout * 1000LL) {
+            log_warn("disconnecting timed out replica %s", c->addr);
+            client_free_async(c);
+        }
+    }
+}
+
+static const char *replication_state_name(enum repl_slave_state st)
+{
+    switch (st) {
+    case REPL_SLAVE_WAIT_BGSAVE_START:
+    case REPL_SLAVE_WAIT_BGSAVE_END:
+        return "wait_bgsave";
+    case REPL_SLAVE_SEND_BULK:
+        return "send_bulk";
+    case REPL_SLAVE_ONLINE:
+    default:
+        return "online";
+    }
+}
+
+/* Append a formatted line to the sds 's'. */
+static char *replication_cat(char *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static char *replication_cat(char *s, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        return s;
+    }
+    return sds_cat(s, buf, (size_t)n < sizeof(buf) ? (size_t)n
+                                                   : sizeof(buf) - 1);
+}
+
+char *replication_info(char *s)
+{
+    if (server.masterhost != NULL) {
+        s = replica_info(s);
+    } else {
+        s = replication_cat(s, "role:master\r\n");
+    }
+    s = replication_cat(s, "connected_slaves:%zu\r\n", repl.slave_count);
+    if (server.min_replicas_to_write > 0 && server.masterhost == NULL) {
+        s = replication_cat(s, "min_slaves_good_slaves:%d\r\n",
+                            replication_good_slaves());
+    }
+    int i = 0;
+    for (struct client *c = server.clients; c != NULL; c = c->next) {
+        if (!(c->flags & CLIENT_SLAVE) || c->repl == NULL) {
+            continue;
+        }
+        s = replication_cat(s, "slave%d:ip=%s,port=%d,state=%s,offset=%lld,"
+                               "lag=%lld\r\n", i++, c->repl->ip,
+                            c->repl->listening_port,
+                            replication_state_name(c->repl->state),
+                            c->repl->ack_offset,
+                            (server.mstime - c->repl->ack_time) / 1000);
+    }
+    s = replication_cat(s, "master_failover_state:no-failover\r\n");
+    s = replication_cat(s, "master_replid:%s\r\n", repl.replid);
+    s = replication_cat(s, "master_replid2:%s\r\n", repl.replid2);
+    s = replication_cat(s, "master_repl_offset:%lld\r\n", repl.offset);
+    s = replication_cat(s, "second_repl_offset:%lld\r\n", repl.second_offset);
+    s = replication_cat(s, "repl_backlog_active:%d\r\n",
+                        repl.backlog != NULL);
+    s = replication_cat(s, "repl_backlog_size:%lld\r\n",
+                        server.repl_backlog_size);
+    s = replication_cat(s, "repl_backlog_first_byte_offset:%lld\r\n",
+                        repl.backlog != NULL ? repl.backlog_off : 0);
+    s = replication_cat(s, "repl_backlog_histlen:%zu\r\n",
+                        repl.backlog_histlen);
+    return s;
+}

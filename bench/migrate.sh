@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench/migrate.sh: how fast Codis's synchronous slot migration moves keys
+# bench/migrate.sh: how fast Codis's slot migration commands move keys
 # between two codis servers, and how long the source stalls meanwhile.
 #
 #   sh bench/migrate.sh [KEYS]      (default 1000000)
@@ -15,9 +15,11 @@
 # SLOTSMGRTTAGSLOT-ASYNC (100 keys, or tag groups, per call), and prints
 # keys/s, plus the longest PING latency seen by a second client during
 # the run. The one-key-per-call SLOTSMGRTSLOT run is capped at 100000
-# keys: it is bound by round trips and would take minutes. With list support it also moves one big list (1M
-# elements) with SLOTSMGRTONE and prints that stall. Needs redis-cli and
-# python3-redis.
+# keys: it is bound by round trips and would take minutes.
+# With list support it then moves one big list: 1M elements with the
+# synchronous SLOTSMGRTONE, and BIG (default 10M) elements with
+# SLOTSMGRTONE-ASYNC (chunks sent by a forked child), printing the
+# longest PING seen during each. Needs redis-cli and python3-redis.
 set -e
 KEYS=${1:-1000000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -131,16 +133,21 @@ run_case untagged SLOTSMGRTSLOT-ASYNC
 run_case tagged SLOTSMGRTTAGSLOT
 run_case tagged SLOTSMGRTTAGSLOT-ASYNC
 
-if redis-cli -p "$SRC" rpush probe x 2>/dev/null | grep -q '^1$'; then
-    "$PY" - "$SRC" "$DST" <<'PYEOF'
+# big_key ELEMENTS COMMAND: move one list of ELEMENTS with COMMAND and
+# print how long the source stalled (longest PING) meanwhile.
+big_key() {
+    "$PY" - "$SRC" "$DST" "$1" "$2" <<'PYEOF'
 import sys, threading, time, redis
-src, dst = int(sys.argv[1]), int(sys.argv[2])
+src, dst, n, cmd = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 r = redis.Redis(port=src)
 r.flushall()
 redis.Redis(port=dst).flushall()
-n = 1000000
+pipe = r.pipeline(transaction=False)
 for i in range(0, n, 10000):
-    r.rpush("biglist", *range(i, i + 10000))
+    pipe.rpush("biglist", *range(i, min(i + 10000, n)))
+    if len(pipe) >= 50:
+        pipe.execute()
+pipe.execute()
 stop = False
 worst = [0.0]
 def pinger():
@@ -152,14 +159,24 @@ def pinger():
         time.sleep(0.001)
 th = threading.Thread(target=pinger)
 th.start()
-time.sleep(0.05)
+time.sleep(0.2)
 t = time.perf_counter()
-moved = r.execute_command("SLOTSMGRTONE", "127.0.0.1", dst, 30000, "biglist")
+if cmd == "SLOTSMGRTONE":
+    moved = r.execute_command(cmd, "127.0.0.1", dst, 60000, "biglist")
+else:
+    moved = r.execute_command(cmd, "127.0.0.1", dst, 60000, 0, 0, "biglist")
 elapsed = time.perf_counter() - t
+time.sleep(0.2)
 stop = True
 th.join()
 assert moved == 1 and redis.Redis(port=dst).llen("biglist") == n
-print("big list of %d elements: SLOTSMGRTONE %.2f s, longest PING %.0f ms"
-      % (n, elapsed, worst[0] * 1000))
+assert r.exists("biglist") == 0
+print("big list %9d elements %-19s %6.2f s, longest PING %.1f ms"
+      % (n, cmd, elapsed, worst[0] * 1000))
 PYEOF
+}
+
+if redis-cli -p "$SRC" rpush probe x 2>/dev/null | grep -q '^1$'; then
+    big_key 1000000 SLOTSMGRTONE
+    big_key "${BIG:-10000000}" SLOTSMGRTONE-ASYNC
 fi

@@ -7,14 +7,21 @@
  * gets no replies. A truncated last file is cut at its last complete
  * command when aof-load-truncated is yes, and refused when no.
  *
+ * With appendfsync always, the replies of all clients served in one turn
+ * of the loop wait for a single write and fsync (aof_defer_reply), a
+ * group commit, instead of one fsync per client.
+ *
  * BGREWRITEAOF: switch writes to a new incremental file and record it in
  * the manifest, fork a child that writes the dataset as an RDB, and when
  * it succeeds install it as the new base and drop the older files. The
  * child reports through a pipe, like the replication child.
  *
+ * With everysec, a thread of its own calls fdatasync (aof_bio below).
+ *
  * Not here: RDB encoding (rdb.c), the stream to replicas (backlog.c). */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -54,6 +61,8 @@ static struct {
     bool dirty_since_fsync;
     long long last_fsync;      /* ms */
     bool last_write_ok;
+    struct event *commit_ev;   /* the group commit of appendfsync always */
+    bool commit_pending;       /* commit_ev is active */
     pid_t child_pid;           /* rewrite child, or -1 */
     int child_pipe;
     struct event *child_ev;
@@ -68,6 +77,21 @@ static struct {
 } aof = { .fd = -1, .seldb = -1, .child_pid = -1, .child_pipe = -1,
           .last_write_ok = true, .last_rewrite_ok = true,
           .last_rewrite_ms = -1 };
+
+/* The fsync thread of appendfsync everysec, so a slow disk stalls it and
+ * not the event loop. It gets a dup() of the file to sync, so the loop
+ * may close or switch files meanwhile. 'lock' guards every field. */
+static struct {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool started;
+    bool stop;
+    int fd;                    /* descriptor to fsync and close, or -1 */
+    bool busy;                 /* a job is queued or running */
+    long long delayed;         /* seconds a job was still busy (INFO) */
+} aof_bio = { .lock = PTHREAD_MUTEX_INITIALIZER,
+              .cond = PTHREAD_COND_INITIALIZER, .fd = -1 };
 
 static int aof_start_rewrite(char *err, size_t errlen);
 
@@ -273,15 +297,116 @@ void aof_flush(void)
     }
 }
 
+static void *aof_bio_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&aof_bio.lock);
+    for (;;) {
+        while (aof_bio.fd < 0 && !aof_bio.stop) {
+            pthread_cond_wait(&aof_bio.cond, &aof_bio.lock);
+        }
+        if (aof_bio.fd < 0) {
+            break;
+        }
+        int fd = aof_bio.fd;
+        aof_bio.fd = -1;
+        pthread_mutex_unlock(&aof_bio.lock);
+        if (fdatasync(fd) != 0) {
+            log_warn("cannot fsync the AOF: %s", strerror(errno));
+        }
+        close(fd);
+        pthread_mutex_lock(&aof_bio.lock);
+        aof_bio.busy = false;
+    }
+    pthread_mutex_unlock(&aof_bio.lock);
+    return NULL;
+}
+
+/* Hand an fsync of the current file to the thread. Returns false if the
+ * previous one still runs (the disk is slow: try again next second). */
+static bool aof_bio_fsync(void)
+{
+    if (!aof_bio.started) {
+        if (pthread_create(&aof_bio.thread, NULL, aof_bio_main, NULL) != 0) {
+            /* No thread: sync here rather than not at all. */
+            if (fdatasync(aof.fd) != 0) {
+                log_warn("cannot fsync the AOF: %s", strerror(errno));
+            }
+            return true;
+        }
+        aof_bio.started = true;
+    }
+    pthread_mutex_lock(&aof_bio.lock);
+    bool queued = false;
+    if (!aof_bio.busy) {
+        int fd = dup(aof.fd);
+        if (fd < 0) {
+            log_warn("cannot dup the AOF descriptor: %s", strerror(errno));
+        } else {
+            aof_bio.fd = fd;
+            aof_bio.busy = true;
+            pthread_cond_signal(&aof_bio.cond);
+            queued = true;
+        }
+    } else {
+        aof_bio.delayed++;
+    }
+    pthread_mutex_unlock(&aof_bio.lock);
+    return queued;
+}
+
+/* Stop the fsync thread after its last job. */
+static void aof_bio_stop(void)
+{
+    if (!aof_bio.started) {
+        return;
+    }
+    pthread_mutex_lock(&aof_bio.lock);
+    aof_bio.stop = true;
+    pthread_cond_signal(&aof_bio.cond);
+    pthread_mutex_unlock(&aof_bio.lock);
+    pthread_join(aof_bio.thread, NULL);
+    aof_bio.started = false;
+    aof_bio.stop = false;
+}
+
+/* End of a turn of the loop: one write and fsync for every client that
+ * wrote, then their replies. */
+static void aof_on_commit(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    (void)arg;
+    aof.commit_pending = false;
+    aof_flush();
+    for (struct client *c = server.clients; c != NULL; c = c->next) {
+        if (c->flags & CLIENT_AOF_WAIT) {
+            c->flags &= ~CLIENT_AOF_WAIT;
+            client_flush(c);
+        }
+    }
+}
+
+bool aof_defer_reply(struct client *c)
+{
+    if (aof.fd < 0 || !aof_fsync_always() || aof.commit_ev == NULL ||
+        (sds_len(aof.buf) == 0 && !aof.commit_pending)) {
+        return false;
+    }
+    c->flags |= CLIENT_AOF_WAIT;
+    if (!aof.commit_pending) {
+        event_active(aof.commit_ev, EV_TIMEOUT, 0);
+        aof.commit_pending = true;
+    }
+    return true;
+}
+
 void aof_cron(void)
 {
     aof_flush();
     if (aof.fd >= 0 && aof.dirty_since_fsync &&
         strcmp(server.appendfsync, "everysec") == 0 &&
-        server.mstime - aof.last_fsync >= 1000) {
-        if (fdatasync(aof.fd) != 0) {
-            log_warn("cannot fsync the AOF: %s", strerror(errno));
-        }
+        server.mstime - aof.last_fsync >= 1000 && aof_bio_fsync()) {
         aof.dirty_since_fsync = false;
         aof.last_fsync = server.mstime;
     }
@@ -656,6 +781,11 @@ int aof_load(char *err, size_t errlen)
 void aof_init(void)
 {
     aof.buf = sds_new_empty(1024);
+    aof.commit_ev = event_new(server.base, -1, 0, aof_on_commit, NULL);
+    if (aof.commit_ev == NULL) {
+        log_error("cannot create the AOF commit event");
+        abort();
+    }
     server_on_propagate(aof_on_propagate);
 }
 
@@ -723,6 +853,11 @@ void aof_release(void)
 {
     aof_kill_child();
     aof_close();
+    aof_bio_stop();
+    if (aof.commit_ev != NULL) {
+        event_free(aof.commit_ev);
+        aof.commit_ev = NULL;
+    }
     aof_manifest_clear(&aof.m);
     sds_free(aof.buf);
     aof.buf = NULL;
@@ -771,6 +906,10 @@ size_t aof_buffer_size(void)
 
 char *aof_info(char *s)
 {
+    pthread_mutex_lock(&aof_bio.lock);
+    int busy = aof_bio.busy;
+    long long delayed = aof_bio.delayed;
+    pthread_mutex_unlock(&aof_bio.lock);
     char line[256];
     int n = snprintf(line, sizeof(line),
                      "aof_enabled:%d\r\naof_rewrite_in_progress:%d\r\n"
@@ -794,9 +933,10 @@ char *aof_info(char *s)
         n = snprintf(line, sizeof(line),
                      "aof_current_size:%lld\r\naof_base_size:%lld\r\n"
                      "aof_pending_rewrite:%d\r\naof_buffer_length:%zu\r\n"
-                     "aof_pending_bio_fsync:0\r\naof_delayed_fsync:0\r\n",
+                     "aof_pending_bio_fsync:%d\r\n"
+                     "aof_delayed_fsync:%lld\r\n",
                      aof.current_size, aof.base_size, aof.scheduled,
-                     sds_len(aof.buf));
+                     sds_len(aof.buf), busy, delayed);
         s = sds_cat(s, line, (size_t)n);
     }
     return s;

@@ -110,6 +110,8 @@ void cmd_blpop(struct client *c);
 void cmd_brpop(struct client *c);
 void cmd_brpoplpush(struct client *c);
 void cmd_blmove(struct client *c);
+void cmd_lmpop(struct client *c);
+void cmd_blmpop(struct client *c);
 /* t_hash.c */
 void cmd_hset(struct client *c);
 void cmd_hsetnx(struct client *c);
@@ -173,6 +175,8 @@ void cmd_zrandmember(struct client *c);
 void cmd_zscan(struct client *c);
 void cmd_bzpopmin(struct client *c);
 void cmd_bzpopmax(struct client *c);
+void cmd_zmpop(struct client *c);
+void cmd_bzmpop(struct client *c);
 void cmd_zunion(struct client *c);
 void cmd_zinter(struct client *c);
 void cmd_zdiff(struct client *c);
@@ -211,6 +215,8 @@ void cmd_slotsmgrttagone_async(struct client *c);
 void cmd_slotsmgrt_async_fence(struct client *c);
 void cmd_slotsmgrt_async_cancel(struct client *c);
 void cmd_slotsmgrt_async_status(struct client *c);
+void cmd_slotsrestore_async(struct client *c);
+void cmd_slotsmgrt_exec_wrapper(struct client *c);
 /* slots.c */
 void cmd_slotshashkey(struct client *c);
 void cmd_slotsinfo(struct client *c);
@@ -432,6 +438,10 @@ static const struct command commands[] = {
     { "blmove", cmd_blmove, 6, W | M | CMD_NOSCRIPT, 1, 2, 1, "list",
       "Pop an element from a list, push it to another list and return it; "
       "or block until one is available" },
+    { "lmpop", cmd_lmpop, -4, W, 0, 0, 0, "list",
+      "Pop elements from a list" },
+    { "blmpop", cmd_blmpop, -5, W | CMD_NOSCRIPT, 0, 0, 0, "list",
+      "Pop elements from a list, or block until one is available" },
     /* hash (t_hash.c) */
     { "hset", cmd_hset, -4, W | M | F, 1, 1, 1, "hash",
       "Set the string value of a hash field" },
@@ -569,6 +579,11 @@ static const struct command commands[] = {
     { "bzpopmax", cmd_bzpopmax, -3, W | CMD_NOSCRIPT | F, 1, -2, 1,
       "sorted-set", "Remove and return the member with the highest score "
       "from one of the sorted sets, or block until one is available" },
+    { "zmpop", cmd_zmpop, -4, W, 0, 0, 0, "sorted-set",
+      "Remove and return members with scores in a sorted set" },
+    { "bzmpop", cmd_bzmpop, -5, W | CMD_NOSCRIPT, 0, 0, 0, "sorted-set",
+      "Remove and return members with scores in a sorted set or block "
+      "until one is available" },
     { "zunion", cmd_zunion, -3, R, 0, 0, 0, "sorted-set",
       "Add multiple sorted sets" },
     { "zinter", cmd_zinter, -3, R, 0, 0, 0, "sorted-set",
@@ -651,11 +666,15 @@ static const struct command commands[] = {
     { "slotsmgrttagone-async", cmd_slotsmgrttagone_async, -7, W | A, 6, -1,
       1, "codis", "Move the given keys, with their tags" },
     { "slotsmgrt-async-fence", cmd_slotsmgrt_async_fence, 1, R | A, 0, 0, 0,
-      "codis", "Wait for the batch in flight (none outlives its command)" },
+      "codis", "Wait until the batch moving in the background ends" },
     { "slotsmgrt-async-cancel", cmd_slotsmgrt_async_cancel, 1, A, 0, 0, 0,
-      "codis", "Cancel the batch in flight (there never is one)" },
+      "codis", "Stop the batch moving in the background" },
     { "slotsmgrt-async-status", cmd_slotsmgrt_async_status, 1, R | A, 0, 0,
-      0, "codis", "Show the batch in flight (nil: none)" },
+      0, "codis", "Show the batch moving in the background (nil: none)" },
+    { "slotsrestore-async", cmd_slotsrestore_async, -3, W | M, 2, 2, 1,
+      "codis", "Create a key from a payload or in chunks (target side)" },
+    { "slotsmgrt-exec-wrapper", cmd_slotsmgrt_exec_wrapper, -3, W, 1, 1, 1,
+      "codis", "Run a command unless its key is gone or being migrated" },
 };
 
 #undef W

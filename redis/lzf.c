@@ -8,15 +8,16 @@
 
 #include "redis/lzf.h"
 
-#define LZF_HASH_BITS 14
+#define LZF_HASH_BITS 14            /* largest table: 16 Ki positions */
+#define LZF_HASH_BITS_MIN 6
 #define LZF_MAX_OFFSET (1u << 13)  /* 8 KiB window */
 #define LZF_MAX_LITERALS 32
 #define LZF_MAX_MATCH (7 + 255 + 2) /* longest back reference */
 
-static inline unsigned lzf_hash(const uint8_t *p)
+static inline unsigned lzf_hash(const uint8_t *p, unsigned bits)
 {
     uint32_t v = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
-    return (v * 2654435761u) >> (32 - LZF_HASH_BITS);
+    return (v * 2654435761u) >> (32 - bits);
 }
 
 /* Emit the 'n' pending literals ending before 'in + end' in runs of at
@@ -46,13 +47,19 @@ size_t lzf_compress(const void *in_v, size_t in_len, void *out_v,
     uint8_t *out = out_v;
     /* Positions are stored plus one so that 0 means "none". */
     uint32_t table[1u << LZF_HASH_BITS];
-    memset(table, 0, sizeof(table));
     size_t ip = 0, op = 0, literals = 0;
     if (in_len == 0 || in_len > UINT32_MAX - 1) {
         return 0;
     }
+    /* A table about twice the input: clearing 64 KiB for a 30-byte
+     * string would cost more than compressing it. */
+    unsigned bits = LZF_HASH_BITS_MIN;
+    while (bits < LZF_HASH_BITS && (1u << bits) < 2 * in_len) {
+        bits++;
+    }
+    memset(table, 0, sizeof(table[0]) << bits);
     while (ip + 2 < in_len) {
-        unsigned h = lzf_hash(in + ip);
+        unsigned h = lzf_hash(in + ip, bits);
         size_t ref = table[h];
         table[h] = (uint32_t)(ip + 1);
         if (ref == 0 || ip - (ref - 1) > LZF_MAX_OFFSET ||
@@ -91,7 +98,7 @@ size_t lzf_compress(const void *in_v, size_t in_len, void *out_v,
          * repetitive data at a small cost. */
         size_t stop = ip + len;
         for (ip++; ip < stop && ip + 2 < in_len; ip++) {
-            table[lzf_hash(in + ip)] = (uint32_t)(ip + 1);
+            table[lzf_hash(in + ip, bits)] = (uint32_t)(ip + 1);
         }
         ip = stop;
     }

@@ -34,6 +34,7 @@
 
 #include "lib/log.h"
 #include "lib/mem.h"
+#include "redis/aof.h"
 #include "redis/replication.h"
 #include "redis/server.h"
 
@@ -179,11 +180,14 @@ void client_flush(struct client *c)
     }
 }
 
-/* Close 'c' if its pending output passed the normal class limits. */
+/* Close 'c' if its pending output passed the limits of its class
+ * (replica, pub/sub or normal). */
 static void client_check_output_limit(struct client *c)
 {
     const struct client_limit *l = (c->flags & CLIENT_SLAVE)
                                    ? &server.limit_replica
+                                   : (c->flags & CLIENT_PUBSUB)
+                                   ? &server.limit_pubsub
                                    : &server.limit_normal;
     long long pending = (long long)(c->olen - c->opos);
     bool hard = l->hard > 0 && pending >= l->hard;
@@ -314,8 +318,10 @@ static void client_on_read(evutil_socket_t fd, short what, void *arg)
         return;
     }
     client_process_input(c);
-    server_before_reply();
-    client_flush(c);
+    if (!aof_defer_reply(c)) {
+        server_before_reply();
+        client_flush(c);
+    }
     if (c->qlen == 0 && c->qcap > NETWORKING_OBUF_KEEP) {
         mem_free(c->qbuf);
         c->qcap = SERVER_IOBUF_LEN;
@@ -518,7 +524,7 @@ void networking_cron(void)
         }
         if (server.timeout > 0 &&
             !(c->flags & (CLIENT_SLAVE | CLIENT_MASTER | CLIENT_WAIT_ACKS |
-                          CLIENT_BLOCKED)) &&
+                          CLIENT_BLOCKED | CLIENT_PUBSUB)) &&
             server.mstime - c->last_interaction > server.timeout * 1000LL) {
             log_debug("closing idle client %s", c->addr);
             client_free_async(c);

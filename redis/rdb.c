@@ -855,6 +855,8 @@ const char *rdb_default_path(void)
 
 int rdb_load_at_start(void)
 {
+    /* Save rules count from the start, as if we had just saved. */
+    rdb_state.lastsave = time(NULL);
     if (server.appendonly) {
         return 0;
     }

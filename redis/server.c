@@ -167,14 +167,15 @@ void server_process_command(struct client *c)
         multi_flag_error(c);
         return;
     }
-    if (multi_should_queue(c, cmd)) {
-        multi_queue(c, cmd);
-        return;
-    }
     if (server.masterhost == NULL && server.min_replicas_to_write > 0 &&
         !trusted && (cmd->flags & CMD_WRITE) &&
         replication_good_slaves() < server.min_replicas_to_write) {
         reply_error_text(c, "NOREPLICAS Not enough good replicas to write.");
+        multi_flag_error(c);
+        return;
+    }
+    if (multi_should_queue(c, cmd)) {
+        multi_queue(c, cmd);
         return;
     }
     c->cmd = cmd;

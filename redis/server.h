@@ -315,6 +315,7 @@ void db_scan_keys(struct client *c, struct dict *d, uint64_t cursor,
 #define CLIENT_LOADER (1u << 8)  /* replays the AOF: no replies, no checks */
 #define CLIENT_REPL_HOLD (1u << 9) /* replica still syncing: keep obuf */
 #define CLIENT_WAIT_ACKS (1u << 10) /* in WAIT: input not processed */
+#define CLIENT_AOF_WAIT (1u << 11)  /* replies wait for the AOF's fsync */
 /* Flags of the data types' files (high bits, to stay apart from the
  * core's): */
 #define CLIENT_BLOCKED (1u << 16)       /* waits in blocking.c */

@@ -34,6 +34,7 @@
 #include "lib/mem.h"
 #include "redis/rdb.h"
 #include "redis/server.h"
+#include "redis/slotsmgrt.h"
 
 #define SLOTSMGRT_MAX_CONNS 64           /* cached target connections */
 #define SLOTSMGRT_IDLE_MS 15000          /* close cached sockets idle this long */
@@ -64,6 +65,7 @@ static void slotsmgrt_close(struct slotsmgrt_conn *conn)
 
 void slotsmgrt_cron(void)
 {
+    slotsmgrt_async_cron();
     for (int i = slotsmgrt_conn_count - 1; i >= 0; i--) {
         if (server.mstime - slotsmgrt_conns[i].last_use > SLOTSMGRT_IDLE_MS) {
             log_info("closing idle migration socket to %s",
@@ -74,7 +76,7 @@ void slotsmgrt_cron(void)
 }
 
 /* Wait up to 'timeout' ms for 'events' on 'fd'. */
-static bool slotsmgrt_wait(int fd, short events, long long timeout)
+bool slotsmgrt_wait(int fd, short events, long long timeout)
 {
     struct pollfd p = { .fd = fd, .events = events };
     long long deadline = server_mstime() + timeout;
@@ -92,7 +94,7 @@ static bool slotsmgrt_wait(int fd, short events, long long timeout)
 
 /* Connect to 'host':'port' within 'timeout' ms. Returns the fd, or -1
  * with 'err' filled. */
-static int slotsmgrt_dial(const char *host, const char *port,
+int slotsmgrt_dial(const char *host, const char *port,
                           long long timeout, char *err, size_t errlen)
 {
     struct addrinfo hints, *res, *ai;
@@ -175,7 +177,7 @@ static struct slotsmgrt_conn *slotsmgrt_get_conn(struct client *c,
  * Sending keys */
 
 /* Append a RESP bulk string. */
-static char *slotsmgrt_bulk(char *buf, const void *p, size_t len)
+char *slotsmgrt_bulk(char *buf, const void *p, size_t len)
 {
     char head[32];
     int n = snprintf(head, sizeof(head), "$%zu\r\n", len);
@@ -184,13 +186,13 @@ static char *slotsmgrt_bulk(char *buf, const void *p, size_t len)
     return sds_cat(buf, "\r\n", 2);
 }
 
-static char *slotsmgrt_bulk_ll(char *buf, long long v)
+char *slotsmgrt_bulk_ll(char *buf, long long v)
 {
     char digits[SERVER_LONG_STR_SIZE];
     return slotsmgrt_bulk(buf, digits, util_ll2str(digits, v));
 }
 
-static char *slotsmgrt_array(char *buf, long long n)
+char *slotsmgrt_array(char *buf, long long n)
 {
     char head[32];
     int len = snprintf(head, sizeof(head), "*%lld\r\n", n);
@@ -198,7 +200,7 @@ static char *slotsmgrt_array(char *buf, long long n)
 }
 
 /* Write all of 'buf' within 'timeout' ms per chunk. */
-static int slotsmgrt_write(int fd, const char *buf, size_t len,
+int slotsmgrt_write(int fd, const char *buf, size_t len,
                            long long timeout)
 {
     size_t done = 0;
@@ -259,24 +261,16 @@ static int slotsmgrt_read_lines(int fd, char **lines, int count,
     return have == 0 ? 0 : -1;
 }
 
-/* Keys chosen for one migration: owned sds copies, each once. */
-struct slotsmgrt_batch {
-    char **keys;
-    size_t count;
-    size_t cap;
-    struct dict *seen;   /* the same keys (borrowed), against repeats */
-};
-
 /* Borrowed keys: the batch's array owns them. */
 static const struct dict_type slotsmgrt_seen_type = { false, NULL };
 
-static void slotsmgrt_batch_init(struct slotsmgrt_batch *b)
+void slotsmgrt_batch_init(struct slotsmgrt_batch *b)
 {
     memset(b, 0, sizeof(*b));
     b->seen = dict_new(&slotsmgrt_seen_type);
 }
 
-static void slotsmgrt_batch_add(struct slotsmgrt_batch *b, const char *key,
+void slotsmgrt_batch_add(struct slotsmgrt_batch *b, const char *key,
                                 size_t len)
 {
     if (dict_find(b->seen, key, len) != NULL) {
@@ -291,7 +285,7 @@ static void slotsmgrt_batch_add(struct slotsmgrt_batch *b, const char *key,
     b->count++;
 }
 
-static void slotsmgrt_batch_release(struct slotsmgrt_batch *b)
+void slotsmgrt_batch_release(struct slotsmgrt_batch *b)
 {
     dict_free(b->seen);
     for (size_t i = 0; i < b->count; i++) {
@@ -301,7 +295,7 @@ static void slotsmgrt_batch_release(struct slotsmgrt_batch *b)
 }
 
 /* Add 'key' to the batch, with every key sharing its tag if 'tags'. */
-static void slotsmgrt_batch_collect(struct slotsmgrt_batch *b, struct db *db,
+void slotsmgrt_batch_collect(struct slotsmgrt_batch *b, struct db *db,
                                     const char *key, size_t len, bool tags)
 {
     const char *tag;
@@ -323,19 +317,21 @@ static void slotsmgrt_batch_collect(struct slotsmgrt_batch *b, struct db *db,
     dict_iter_release(&it);
 }
 
+long long slotsmgrt_ttl(struct db *db, const char *key, size_t len)
+{
+    long long when = db_get_expire(db, key, len);
+    if (when < 0) {
+        return 0;
+    }
+    return when - server.mstime < 1 ? 1 : when - server.mstime;
+}
+
 /* The "key ttl payload" bulk strings of key 'key' of 'db' (owned sds). */
 static char *slotsmgrt_triple(struct db *db, const char *key)
 {
     size_t klen = sds_len(key);
     struct dict_entry *e = dict_find(db->dict, key, klen);
-    long long when = db_get_expire(db, key, klen);
-    long long ttl = 0;
-    if (when >= 0) {
-        ttl = when - server.mstime;
-        if (ttl < 1) {
-            ttl = 1;
-        }
-    }
+    long long ttl = slotsmgrt_ttl(db, key, klen);
     char *payload = rdb_dump_payload(e->v.ptr);
     char *t = sds_new_empty(sds_len(payload) + klen + 64);
     t = slotsmgrt_bulk(t, key, klen);
@@ -572,12 +568,11 @@ void cmd_slotsmgrttagone(struct client *c)
  * Batched ("-ASYNC") commands of Codis 3.2
  *
  * Same arguments and replies as Codis 3.2's semi-async commands, so its
- * dashboard can drive them, but each batch moves synchronously inside the
+ * dashboard can drive them. A batch of small values moves inside the
  * command like the commands above: SLOTSRESTORE commands of at most
- * 'maxbytes' each, pipelined in one round trip. Values are sent whole
- * ('maxbulks' is checked but not used to split big values), so nothing
- * is ever in flight between commands: FENCE answers at once, CANCEL finds
- * nothing to cancel and STATUS is nil. */
+ * 'maxbytes' each, pipelined in one round trip. A batch holding a value
+ * of more than 'maxbulks' elements moves in the background instead
+ * (slotsmgrt_async.c), in chunks, while the server goes on serving. */
 
 /* Parsed arguments of the batched commands. */
 struct slotsmgrt_async_args {
@@ -655,6 +650,11 @@ static void slotsmgrt_slot_async_generic(struct client *c, bool tags)
                                     sds_len(b.keys[i]), true);
         }
     }
+    if (slotsmgrt_async_wanted(c, &b, args.maxbulks)) {
+        slotsmgrt_async_start(c, &b, args.timeout, args.maxbulks,
+                              args.maxbytes, (int)slot);
+        return;
+    }
     long long moved = slotsmgrt_move(c, c->argv, args.timeout,
                                      (size_t)args.maxbytes, &b);
     slotsmgrt_batch_release(&b);
@@ -682,6 +682,11 @@ static void slotsmgrt_one_async_generic(struct client *c, bool tags)
             slotsmgrt_batch_collect(&b, c->db, key->ptr, key->len, tags);
         }
     }
+    if (slotsmgrt_async_wanted(c, &b, args.maxbulks)) {
+        slotsmgrt_async_start(c, &b, args.timeout, args.maxbulks,
+                              args.maxbytes, -1);
+        return;
+    }
     long long moved = slotsmgrt_move(c, c->argv, args.timeout,
                                      (size_t)args.maxbytes, &b);
     slotsmgrt_batch_release(&b);
@@ -708,24 +713,6 @@ void cmd_slotsmgrtone_async(struct client *c)
 void cmd_slotsmgrttagone_async(struct client *c)
 {
     slotsmgrt_one_async_generic(c, true);
-}
-
-/* SLOTSMGRT-ASYNC-FENCE: no batch outlives its command. */
-void cmd_slotsmgrt_async_fence(struct client *c)
-{
-    reply_ok(c);
-}
-
-/* SLOTSMGRT-ASYNC-CANCEL: there is never a batch to cancel. */
-void cmd_slotsmgrt_async_cancel(struct client *c)
-{
-    reply_integer(c, 0);
-}
-
-/* SLOTSMGRT-ASYNC-STATUS: no migration client exists between commands. */
-void cmd_slotsmgrt_async_status(struct client *c)
-{
-    reply_null(c);
 }
 
 /* SLOTSRESTORE key ttl payload [key ttl payload ...]: check everything,

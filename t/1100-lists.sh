@@ -360,6 +360,18 @@ test_expect_success 'a blocked client is woken by LMOVE into its key' '
     test_cmp expect actual
 '
 
+test_expect_success 'BLMPOP wakes up with up to COUNT elements' '
+    cli del mp >/dev/null &&
+    cli blmpop 0 2 nothing mp right count 2 >mp.out &
+    wait_until "blocked 1" &&
+    cli rpush mp a b c >actual &&
+    wait_until "test -s mp.out" &&
+    cat mp.out >>actual &&
+    cli lrange mp 0 -1 >>actual &&
+    printf "3\nmp\nc\nb\na\n" >expect &&
+    test_cmp expect actual
+'
+
 test_expect_success 'a blocked client that disconnects is forgotten' '
     redis-cli -p "$SERVER_PORT" blpop gone 0 >/dev/null &
     cli_pid=$! &&
@@ -462,8 +474,32 @@ test_expect_success REDIS_REF 'list replies and errors match redis-server' '
 	linsert rl before a
 	type rl
 	object encoding rl
+	del m1 m2
+	rpush m2 a b c d
+	lmpop 2 m1 m2 left
+	lmpop 2 m1 m2 right count 2
+	lmpop 2 m1 m2 left count 10
+	lmpop 2 m1 m2 left
+	exists m2
+	lmpop 0 m1 left
+	lmpop 3 m1 left
+	lmpop 1 m1 up
+	lmpop 1 m1 left count 0
+	lmpop 1 m1 left count 1 count 1
+	lmpop 1 m1 left bogus
+	lmpop 1 str left
+	blmpop 0.01 1 m1 left
+	blmpop -1 1 m1 left
+	rpush m1 x y
+	blmpop 0 1 m1 right count 5
 	EOT
     compare_with_ref ref.txt
+'
+
+test_expect_success 'every key is still in the slot index' '
+    cli slotscheck >actual &&
+    echo OK >expect &&
+    test_cmp expect actual
 '
 
 test_done

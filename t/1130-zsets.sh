@@ -241,6 +241,18 @@ test_expect_success REDIS_REF 'ZUNION, ZINTER, ZDIFF, ZINTERCARD, ZRANGESTORE li
 	bzpopmin str 0
 	bzpopmax a -1
 	zrange a 0 -1 withscores
+	zadd mz 1 a 2 b 3 c
+	zmpop 2 none mz min
+	zmpop 1 mz max count 5
+	zmpop 1 mz max
+	exists mz
+	zmpop 0 mz min
+	zmpop 1 mz middle
+	zmpop 1 mz min count -1
+	zmpop 1 str min
+	bzmpop 0.01 1 mz min
+	zadd mz 5 e
+	bzmpop 0 2 none mz max count 3
 	EOT
     compare_with_ref more.txt
 '
@@ -327,6 +339,12 @@ test_expect_success 'redis-benchmark runs lpush,lpop,sadd,hset,spop,zadd' '
     grep -o "[A-Z]*: [0-9.]* requests per second" bench.out >rates &&
     test_line_count = 6 rates &&
     server_alive
+'
+
+test_expect_success 'every key is still in the slot index' '
+    cli slotscheck >actual &&
+    echo OK >expect &&
+    test_cmp expect actual
 '
 
 test_done

@@ -100,4 +100,36 @@ test_expect_success 'a subscriber that disconnects is forgotten' '
     cli info stats | grep -q "^pubsub_channels:0"
 '
 
+test_expect_success 'an idle subscriber outlives the client timeout' '
+    start_server --timeout 1 &&
+    python3 - "$SERVER_PORT" <<-\EOT >idle.out &&
+	import os, sys, time
+	exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
+	port = int(sys.argv[1])
+	sub, idle, probe = Conn(port), Conn(port), Conn(port)
+	print(sub.call("SUBSCRIBE", "tick"))
+	idle.call("PING")
+	# wait for the idle client to be closed by the timeout
+	deadline = time.time() + 20
+	while time.time() < deadline:
+	    if idle.pending(0.2):
+	        break
+	try:
+	    idle.read()
+	    print("idle client still open")
+	except EOFError:
+	    print("idle client closed")
+	probe = Conn(port)
+	print(probe.call("PUBLISH", "tick", "still here"))
+	print(sub.read())
+	EOT
+    cat >expect <<-\EOT &&
+	[subscribe, tick, 1]
+	idle client closed
+	1
+	[message, tick, still here]
+	EOT
+    test_cmp expect idle.out
+'
+
 test_done

@@ -75,4 +75,10 @@ test_expect_success 'SORT of a large list matches sort(1)' '
     test_cmp expect actual
 '
 
+test_expect_success 'every key is still in the slot index' '
+    cli slotscheck >actual &&
+    echo OK >expect &&
+    test_cmp expect actual
+'
+
 test_done

@@ -78,6 +78,37 @@ test_expect_success 'the live stream reaches the replica, SELECT included' '
     test "$(redis-cli -p $R get after-sync)" = yes
 '
 
+test_expect_success 'lists, hashes, sets, sorted sets and MULTI replicate' '
+    redis-cli -p $M rpush list a b c >/dev/null &&
+    redis-cli -p $M lpop list >/dev/null &&
+    redis-cli -p $M hset hash f1 v1 f2 v2 >/dev/null &&
+    redis-cli -p $M sadd set x y z >/dev/null &&
+    redis-cli -p $M srem set y >/dev/null &&
+    redis-cli -p $M zadd zset 1 one 2 two >/dev/null &&
+    redis-cli -p $M zincrby zset 5 one >/dev/null &&
+    printf "MULTI\nINCR counter\nRPUSH list d\nEXEC\n" >multi.txt &&
+    redis-cli -p $M <multi.txt >/dev/null &&
+    wait_until "same_offset $M $R" &&
+    for cmd in "lrange list 0 -1" "hmget hash f1 f2" "smismember set x y z" \
+               "zrange zset 0 -1 withscores" "get counter"; do
+        redis-cli -p $M $cmd >expect &&
+        redis-cli -p $R $cmd >actual &&
+        test_cmp expect actual || return 1
+    done
+'
+
+test_expect_success 'a list served to a blocked client replicates as a pop' '
+    redis-cli -p $M blpop queue 10 >popped &
+    pop_pid=$! &&
+    wait_until "redis-cli -p $M info clients | grep -q \"^blocked_clients:1\"" &&
+    redis-cli -p $M rpush queue job >/dev/null &&
+    wait $pop_pid &&
+    printf "queue\njob\n" >expect &&
+    test_cmp expect popped &&
+    wait_until "same_offset $M $R" &&
+    test "$(redis-cli -p $R exists queue)" = 0
+'
+
 test_expect_success 'expired keys reach the replica as DEL' '
     redis-cli -p $M set short v PX 100 >/dev/null &&
     wait_until "test \"\$(redis-cli -p $R exists short)\" = 1" &&
@@ -118,6 +149,23 @@ test_expect_success 'WAIT counts the replicas that acknowledged' '
     redis-cli -p $M set waited 1 >/dev/null &&
     test "$(redis-cli -p $M wait 1 5000)" = 1 &&
     test "$(redis-cli -p $M wait 2 200)" = 1
+'
+
+test_expect_success 'min-replicas-to-write refuses writes without enough replicas' '
+    test "$(redis-cli -p $M config set min-replicas-to-write 2)" = OK &&
+    redis-cli -p $M set needs-two 1 >out 2>&1 &&
+    grep "NOREPLICAS Not enough good replicas to write." out &&
+    test "$(redis-cli -p $M config set min-replicas-to-write 1)" = OK &&
+    test "$(redis-cli -p $M set needs-one 1)" = OK &&
+    test "$(redis-cli -p $M config set min-replicas-to-write 0)" = OK
+'
+
+test_expect_success 'SYNC (redis-cli --rdb) gets an RDB that redis-check-rdb accepts' '
+    redis-cli -p $M --rdb synced.rdb >out 2>&1 &&
+    grep "Transfer finished with success" out &&
+    test "$(head -c 5 synced.rdb)" = REDIS &&
+    redis-check-rdb synced.rdb >check.out 2>&1 &&
+    grep "RDB looks OK" check.out
 '
 
 test_expect_success 'a cut link resumes with a partial resync' '
@@ -190,6 +238,21 @@ test_expect_success 'bad SLAVEOF arguments are refused' '
     redis-cli -p $R2 replconf bogus 1 >out 2>&1 &&
     grep "ERR Unrecognized REPLCONF option" out &&
     link_up $R2
+'
+
+test_expect_success 'a replica authenticates with masterauth' '
+    start_server --requirepass s3cret &&
+    P=$SERVER_PORT &&
+    redis-cli -p $P -a s3cret --no-auth-warning set guarded 1 >/dev/null &&
+    start_server --masterauth wrong --slaveof 127.0.0.1 $P &&
+    RA=$SERVER_PORT &&
+    wait_until "grep -q \"AUTH refused\" \"$SERVER_LOG\"" &&
+    ! link_up $RA &&
+    info_field $RA replication master_link_down_since_seconds >down &&
+    test -s down &&
+    test "$(redis-cli -p $RA config set masterauth s3cret)" = OK &&
+    wait_until "link_up $RA" &&
+    test "$(redis-cli -p $RA get guarded)" = 1
 '
 
 test_expect_success REDIS_SERVER 'our replica follows a redis-server master (diskless)' '

@@ -85,6 +85,42 @@ test_expect_success 'kill -9 keeps every acknowledged write (appendfsync always)
     grep "loaded .* commands from" "$SERVER_LOG"
 '
 
+test_expect_success 'concurrent writers lose no acknowledged write to kill -9' '
+    cat >writers.py <<-\EOF &&
+	import socket, sys, threading
+	port, per = int(sys.argv[1]), int(sys.argv[2])
+	acked = []
+	def writer(n):
+	    s = socket.create_connection(("127.0.0.1", port))
+	    f = s.makefile("rb")
+	    best = 0
+	    try:
+	        for _ in range(per):
+	            s.sendall(b"*2\r\n$4\r\nINCR\r\n$4\r\nhits\r\n")
+	            line = f.readline()
+	            if not line.startswith(b":"):
+	                break
+	            best = max(best, int(line[1:]))
+	    except OSError:
+	        pass
+	    acked.append(best)
+	threads = [threading.Thread(target=writer, args=(i,)) for i in range(8)]
+	for t in threads:
+	    t.start()
+	for t in threads:
+	    t.join()
+	print(max(acked))
+	EOF
+    python3 writers.py $SERVER_PORT 100000 >acked &
+    writers=$! &&
+    wait_until "test \"\$(cli get hits)\" -gt 2000" &&
+    crash &&
+    wait $writers &&
+    run_server "$TRASH_DIRECTORY/always" --appendonly yes &&
+    echo "acknowledged $(cat acked), after restart $(cli get hits)" &&
+    test "$(cli get hits)" -ge "$(cat acked)"
+'
+
 test_expect_success 'kill -9 keeps acknowledged writes with appendfsync everysec' '
     crash &&
     run_server "$TRASH_DIRECTORY/everysec" --appendonly yes \
@@ -117,6 +153,31 @@ test_expect_success 'BGREWRITEAOF shrinks the files and keeps the data' '
     test "$(cli get hits)" = 400 &&
     test "$(cli get after-rewrite)" = 1 &&
     check_keys sec 40
+'
+
+test_expect_success 'every data type survives a rewrite and a crash' '
+    cli rpush list a b c >/dev/null &&
+    cli hset hash f1 v1 f2 v2 >/dev/null &&
+    cli sadd set x y >/dev/null &&
+    cli zadd zset 1 one 2 two >/dev/null &&
+    rewrites=$(cli info persistence | tr -d "\r" |
+               sed -n "s/^aof_rewrites://p") &&
+    test "$(cli bgrewriteaof)" = "Background append only file rewriting started" &&
+    wait_until "cli info persistence | grep -q \"^aof_rewrites:$((rewrites + 1))\"" &&
+    cli rpush list d >/dev/null &&
+    cli hdel hash f1 >/dev/null &&
+    cli zincrby zset 10 one >/dev/null &&
+    for cmd in "lrange list 0 -1" "hmget hash f1 f2" "smismember set x y" \
+               "zrange zset 0 -1 withscores"; do
+        cli $cmd >>expect.types || return 1
+    done &&
+    crash &&
+    run_server "$TRASH_DIRECTORY/everysec" --appendonly yes &&
+    for cmd in "lrange list 0 -1" "hmget hash f1 f2" "smismember set x y" \
+               "zrange zset 0 -1 withscores"; do
+        cli $cmd >>actual.types || return 1
+    done &&
+    test_cmp expect.types actual.types
 '
 
 test_expect_success 'the AOF takes precedence over the RDB file' '

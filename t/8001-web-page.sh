@@ -33,13 +33,32 @@ no_tasks_left() {
     test "$(tr -d ' \n' <tasks)" = "[]"
 }
 
-# page STEPS: run lib-cdp.py steps (stdin) on the page; output in cdp.out.
-page() {
+# start_browser: start the one headless chromium of this script, driven
+# by t/lib-cdp.py through two FIFOs (fd 7 steps in, fd 8 results out).
+start_browser() {
+    mkfifo cdp.in cdp.results || return 1
     python3 "$TEST_DIRECTORY/lib-cdp.py" "http://$DASHBOARD_ADDR/admin/" \
-        >cdp.out 2>cdp.err
-    page_status=$?
+        <cdp.in >cdp.results 2>>cdp.err &
+    cdp_pid=$!
+    test_atexit "stop_pid $cdp_pid"
+    exec 7>cdp.in 8<cdp.results
+}
+
+# page: run the steps read from stdin on a fresh load of the page (see
+# t/lib-cdp.py); what they print goes to cdp.out. Fails if a step does.
+page() {
+    : >cdp.out
+    { cat && echo run; } >&7 || return 1
+    while IFS= read -r page_line <&8; do
+        case "$page_line" in
+        "status 0") return 0 ;;
+        "status "*) echo "page: ${page_line#status 1 }" >&2; return 1 ;;
+        *) printf '%s\n' "$page_line" >>cdp.out ;;
+        esac
+    done
+    echo "page: the browser driver stopped; its errors:" >&2
     cat cdp.err >&2
-    return $page_status
+    return 1
 }
 
 # The page has loaded the groups and slots: run before interactive steps.
@@ -130,6 +149,10 @@ test_expect_success CHROMIUM 'the rendered page lists both groups, 1024 slots an
     grep -E "id=\"ov-ops\">[0-9][0-9,]*<" dom.html &&
     grep -E "id=\"ops-chart\"[^>]* data-samples=\"[1-9]" dom.html &&
     grep -E "id=\"ov-groups\">2<" dom.html
+'
+
+test_expect_success CHROMIUM 'start the browser driver' '
+    start_browser
 '
 
 test_expect_success CHROMIUM 'the add-group and add-server forms create them' '

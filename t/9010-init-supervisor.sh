@@ -74,9 +74,10 @@ test_expect_success 'a script under another name refuses, exit 2' '
     grep "install this script as" err
 '
 
-test_expect_success 'supervisord runs the dashboard and ha from conf/supervisor' '
+test_expect_success 'supervisord runs the dashboard, the proxy and ha from conf/supervisor' '
     write_dashboard_config &&
     cp config.ini "$ETC/config.ini" &&
+    echo proxy_id=proxy_1 >>"$ETC/config.ini" &&
     install_conf "$CONF_DIR/supervisor/codis.conf" programs.conf &&
     sed -i -e "s|0.0.0.0:18087|$DASHBOARD_ADDR|" \
         -e "s|0.0.0.0:19000|127.0.0.1:$(free_port)|" \
@@ -98,7 +99,9 @@ test_expect_success 'supervisord runs the dashboard and ha from conf/supervisor'
     start_supervisord &&
     wait_until "supervisorctl -c supervisord.conf status codis-dashboard | grep -q RUNNING" &&
     wait_until "curl -sf http://$DASHBOARD_ADDR/api/server_groups" &&
-    wait_until "supervisorctl -c supervisord.conf status codis-ha | grep -q RUNNING"
+    wait_until "supervisorctl -c supervisord.conf status codis-ha | grep -q RUNNING" &&
+    wait_until "supervisorctl -c supervisord.conf status codis-proxy | grep -q RUNNING" &&
+    wait_until "curl -sf http://$DASHBOARD_ADDR/api/proxy/list | grep -q proxy_1"
 '
 
 test_expect_success 'supervisorctl stop ends the dashboard process' '

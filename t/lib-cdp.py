@@ -1,24 +1,27 @@
 #!/usr/bin/env python3
 # t/lib-cdp.py URL: drive a headless chromium for the web page tests.
 #
-# Starts `chromium --headless --remote-debugging-pipe` on URL and speaks
-# the DevTools protocol over that pipe (NUL-separated JSON on fds 3 and
-# 4: no port, no websocket library). Then runs the steps read from stdin,
-# one per line, each a JavaScript expression evaluated in the page
-# (promises are awaited):
+# Starts `chromium --headless --remote-debugging-pipe` and speaks the
+# DevTools protocol over that pipe (NUL-separated JSON on fds 3 and 4: no
+# port, no websocket library). One browser serves the whole test script:
+# stdin carries batches of steps, each ended by a line "run" (or by the
+# end of input); every batch loads URL afresh, then runs its steps, one
+# per line, each a JavaScript expression evaluated in the page (promises
+# are awaited):
 #
 #   wait EXPR    poll every 100 ms until EXPR is truthy (15 s at most)
 #   eval EXPR    evaluate once; a thrown exception fails
 #   print EXPR   evaluate once and print the value on a line of stdout
 #   # ...        a comment
 #
-# Exits 0 when every step passed and the page threw no uncaught
-# exception; otherwise 1, saying on stderr which step failed (or the
-# exception) and what the page showed in its message area. The browser is
-# stopped (by its PID) before exiting, whatever happened.
+# After each batch it prints "status 0" when every step passed and the
+# page threw no uncaught exception, else "status 1 <what failed>" (the
+# details, with the page's message area, go to stderr). At the end of
+# input, or on SIGTERM, the browser is stopped by its PID.
 import json
 import os
 import select
+import signal
 import shutil
 import subprocess
 import sys
@@ -90,12 +93,6 @@ class Browser:
                 details.get("text"))
         return msg
 
-    def open(self, url):
-        """Attach to the blank page, watch for exceptions, load 'url'."""
-        self.attach()
-        self.call("Runtime.enable")
-        self.call("Page.navigate", {"url": url})
-
     def attach(self):
         """Attach to the page target (it appears shortly after start)."""
         deadline = time.monotonic() + CALL_TIMEOUT
@@ -151,19 +148,11 @@ def run_step(browser, verb, expr):
         raise RuntimeError("unknown step '%s'" % verb)
 
 
-def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: lib-cdp.py URL <steps")
-    steps = []
-    for line in sys.stdin:
-        line = line.strip()
-        if line and not line.startswith("#"):
-            verb, _, expr = line.partition(" ")
-            steps.append((verb, expr.strip()))
-    browser = Browser()
-    status = 0
+def run_batch(browser, url, steps):
+    """Load 'url' and run 'steps'; return None, or what went wrong."""
+    browser.exceptions = []
     try:
-        browser.open(sys.argv[1])
+        browser.call("Page.navigate", {"url": url})
         for verb, expr in steps:
             run_step(browser, verb, expr)
         if browser.exceptions:
@@ -177,10 +166,44 @@ def main():
             sys.stderr.write("lib-cdp: page messages: %s\n" % shown)
         except Exception:
             pass
-        status = 1
+        return str(e).splitlines()[0]
+    return None
+
+
+def read_batch():
+    """The steps up to the next "run" line, or None at the end of input."""
+    steps = []
+    for line in sys.stdin:
+        line = line.strip()
+        if line == "run":
+            return steps
+        if line and not line.startswith("#"):
+            verb, _, expr = line.partition(" ")
+            steps.append((verb, expr.strip()))
+    return steps or None
+
+
+def on_term(signum, frame):
+    raise SystemExit(1)
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: lib-cdp.py URL <batches")
+    signal.signal(signal.SIGTERM, on_term)
+    browser = Browser()
+    try:
+        browser.attach()
+        browser.call("Runtime.enable")
+        while True:
+            steps = read_batch()
+            if steps is None:
+                break
+            failed = run_batch(browser, sys.argv[1], steps)
+            print("status 0" if failed is None else "status 1 " + failed)
+            sys.stdout.flush()
     finally:
         browser.close()
-    sys.exit(status)
 
 
 if __name__ == "__main__":

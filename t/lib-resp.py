@@ -68,7 +68,8 @@ class Conn:
         return self.read()
 
     def pending(self, wait=0.2):
-        """True if a reply arrives within 'wait' seconds."""
+        """True if a reply (or the end of the connection) arrives within
+        'wait' seconds."""
         if self.buf:
             return True
         self.sock.settimeout(wait)
@@ -79,7 +80,7 @@ class Conn:
         finally:
             self.sock.settimeout(5)
         self.buf += chunk
-        return bool(chunk)
+        return True
 
 
 def show(r):

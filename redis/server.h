@@ -740,6 +740,9 @@ void multi_flag_error(struct client *c);
 /* Free the transaction and watched keys of a client being freed. */
 void multi_client_release(struct client *c);
 
+/* Commands queued by 'c' in MULTI, or -1 outside MULTI (CLIENT LIST). */
+long long multi_queued_count(const struct client *c);
+
 /* Register the WATCH hook (server_init); free the tables (release). */
 void multi_init(void);
 void multi_release(void);
@@ -755,6 +758,10 @@ long long pubsub_publish(const char *channel, size_t clen, const char *msg,
 
 /* Unsubscribe a client being freed from everything. */
 void pubsub_client_release(struct client *c);
+
+/* The channels and patterns 'c' is subscribed to (CLIENT LIST). */
+void pubsub_client_counts(const struct client *c, size_t *channels,
+                          size_t *patterns);
 
 /* Channels and patterns with subscribers (INFO stats). */
 size_t pubsub_channel_count(void);

@@ -634,6 +634,9 @@ static int aof_replay(const char *name, bool last, char *err, size_t errlen)
     size_t cap = SERVER_IOBUF_LEN, len = 0, pos = 0;
     char *buf = mem_alloc(cap);
     long long consumed = 0, commands = 0;
+    /* Where the open MULTI began, or -1: a file that ends inside a
+     * transaction is cut back to before it, as Redis does. */
+    long long multi_start = -1;
     int rc = 0;
     bool eof = false;
     for (;;) {
@@ -686,6 +689,13 @@ static int aof_replay(const char *name, bool last, char *err, size_t errlen)
             fake->argv[i].len = req.argv[i].len;
         }
         fake->argc = req.argc;
+        if (fake->argc > 0 && multi_start < 0 &&
+            arg_is(&fake->argv[0], "multi")) {
+            multi_start = consumed;
+        } else if (fake->argc > 0 && (arg_is(&fake->argv[0], "exec") ||
+                                      arg_is(&fake->argv[0], "discard"))) {
+            multi_start = -1;
+        }
         pos += req.pos;
         consumed += (long long)req.pos;
         resp_request_clear(&req);
@@ -701,18 +711,21 @@ static int aof_replay(const char *name, bool last, char *err, size_t errlen)
         server_process_command(fake);
         commands++;
     }
-    if (rc == 0 && pos < len) {
+    long long total = consumed + (long long)(len - pos);
+    long long cut = multi_start >= 0 ? multi_start : consumed;
+    const char *what = multi_start >= 0 ? "a transaction without EXEC"
+                                        : "a partial command";
+    if (rc == 0 && cut < total) {
         if (!last || !server.aof_load_truncated) {
             snprintf(err, errlen, "the append only file '%s' is truncated "
-                     "at byte %lld (a partial command follows); start with "
-                     "aof-load-truncated yes to drop the partial command",
-                     path, consumed);
+                     "at byte %lld (%s follows); start with "
+                     "aof-load-truncated yes to drop it", path, cut, what);
             rc = -1;
         } else {
             log_warn("the append only file '%s' is truncated at byte %lld: "
-                     "dropping the %zu bytes of the partial command",
-                     path, consumed, len - pos);
-            if (truncate(path, (off_t)consumed) != 0) {
+                     "dropping the %lld bytes of %s", path, cut,
+                     total - cut, what);
+            if (truncate(path, (off_t)cut) != 0) {
                 snprintf(err, errlen, "cannot truncate '%s': %s", path,
                          strerror(errno));
                 rc = -1;
@@ -721,6 +734,7 @@ static int aof_replay(const char *name, bool last, char *err, size_t errlen)
     }
     resp_request_release(&req);
     mem_free(buf);
+    multi_client_release(fake);
     mem_free(fake->argv);
     mem_free(fake);
     close(fd);

@@ -218,6 +218,8 @@ void cmd_slotsmgrt_async_cancel(struct client *c);
 void cmd_slotsmgrt_async_status(struct client *c);
 void cmd_slotsrestore_async(struct client *c);
 void cmd_slotsmgrt_exec_wrapper(struct client *c);
+void cmd_slotsmgrtone_async_dump(struct client *c);
+void cmd_slotsmgrttagone_async_dump(struct client *c);
 /* slots.c */
 void cmd_slotshashkey(struct client *c);
 void cmd_slotsinfo(struct client *c);
@@ -678,6 +680,11 @@ static const struct command commands[] = {
       "codis", "Create a key from a payload or in chunks (target side)" },
     { "slotsmgrt-exec-wrapper", cmd_slotsmgrt_exec_wrapper, -3, W, 1, 1, 1,
       "codis", "Run a command unless its key is gone or being migrated" },
+    { "slotsmgrtone-async-dump", cmd_slotsmgrtone_async_dump, -4, R | A, 3,
+      -1, 1, "codis", "Show the messages that would move the keys" },
+    { "slotsmgrttagone-async-dump", cmd_slotsmgrttagone_async_dump, -4,
+      R | A, 3, -1, 1, "codis",
+      "Show the messages that would move the keys, with their tags" },
 };
 
 #undef W

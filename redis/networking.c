@@ -248,9 +248,11 @@ static void client_process_input(struct client *c)
             off = c->qlen;
             break;
         }
-        if (c->flags & CLIENT_MASTER) {
+        if (c->flags & CLIENT_MASTER && c->req.argc > 0) {
             /* Before client_set_argv writes NULs into the bytes. */
-            replica_master_feed(c->qbuf + off, c->req.pos);
+            replica_master_feed(c->qbuf + off, c->req.pos,
+                                c->qbuf + off + c->req.argv[0].off,
+                                c->req.argv[0].len);
         }
         client_set_argv(c, c->qbuf + off);
         off += c->req.pos;

@@ -357,6 +357,10 @@ test_expect_success SLOTSMGRT 'a queued task can be removed; a group it targets 
     codis-config slot migrate 50 50 2 --delay=50 >out &&
     codis-config slot migrate 51 51 3 >out &&
     wait_until task_moved_some &&
+    test_expect_code 1 codis-config slot init -f 2>err &&
+    grep "migration tasks queued" err &&
+    test_expect_code 1 codis-config slot migrate 50 50 3 2>err &&
+    grep "slot 50 is being migrated to group 2" err &&
     test_expect_code 1 codis-config server remove-group 3 2>err &&
     grep "group 3 is the target of migrate task" err &&
     dashboard_api GET /api/migrate/tasks >tasks &&

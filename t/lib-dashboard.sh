@@ -84,9 +84,11 @@ start_codis_server() {
     fi
 }
 
-# server_has_command NAME: the last started server knows command NAME.
+# server_has_command NAME: the last started server knows command NAME
+# (asked with CODIS_SERVER_PASSWORD if set).
 server_has_command() {
     redis-cli -p "$SERVER_PORT" \
+        ${CODIS_SERVER_PASSWORD:+-a "$CODIS_SERVER_PASSWORD" --no-auth-warning} \
         command info "$1" >has-command.out 2>&1 &&
     grep -qi "^$1\$" has-command.out
 }

@@ -196,6 +196,12 @@ void api_migrate_start(struct http_request *req, void *arg)
         if (s->status == MODEL_SLOT_ONLINE && s->group_id == gid) {
             continue; /* already there */
         }
+        if (s->status != MODEL_SLOT_ONLINE && s->migrate_to != gid) {
+            http_reply_error(req, 409, "slot %lld is being migrated to "
+                                       "group %d: wait for it first", i,
+                             s->migrate_to);
+            return;
+        }
         int source = s->status == MODEL_SLOT_ONLINE ? s->group_id
                                                     : s->migrate_from;
         if (source != gid && (nsources == 0 ||

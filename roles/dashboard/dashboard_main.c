@@ -1,10 +1,13 @@
 /* codis dashboard: the Codis 2 management HTTP API (codis-facts §4.1) over
  * the coordinator. Start-up: read config.ini, open the coordinator,
  * register as the product's one dashboard (an ephemeral node: a live
- * dashboard is refused, a dead one's stale node is replaced), listen,
- * serve. SIGTERM/SIGINT deregister and exit 0; SIGHUP reopens the logs.
- * The routes are the table below; their handlers live in api_*.c. Also
- * run by `codis-config dashboard`. */
+ * dashboard is refused, a dead one's stale node is replaced), start the
+ * background work (the migrate task runner, migrator.c; the masters' INFO
+ * refresher, serverinfo.c; the proxies' ops sampler, proxyops.c), listen,
+ * serve. SIGTERM/SIGINT stop the runner after its current step,
+ * deregister and exit 0; SIGHUP reopens the logs. The routes are the
+ * table below; their handlers live in api_*.c. Also run by `codis-config
+ * dashboard`. */
 #include "roles/dashboard/dashboard.h"
 
 #include <signal.h>

@@ -46,6 +46,8 @@ struct migrator {
     char retry_seq[MODEL_NAME_MAX];
     int retry_ms;
     long long retry_at;             /* monotonic ms */
+    char list_err[1024];            /* thread only: the last failure to
+                                     * list tasks, "" once they listed */
 };
 
 static long long migrator_now_ms(void)
@@ -368,8 +370,16 @@ static bool migrator_step(struct migrator *m)
     size_t n;
     if (model_store_list_migrate_tasks(&m->store, &seqs, &n, err,
                                        sizeof(err)) != 0) {
-        log_warn("migrate: %s", err);
+        /* once per outage, not once a second */
+        if (strcmp(err, m->list_err) != 0) {
+            log_warn("migrate: %s", err);
+            snprintf(m->list_err, sizeof(m->list_err), "%s", err);
+        }
         return false;
+    }
+    if (m->list_err[0] != '\0') {
+        log_info("migrate: the task list is readable again");
+        m->list_err[0] = '\0';
     }
     if (n == 0) {
         coord_free_names(seqs, n);

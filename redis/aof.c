@@ -7,9 +7,9 @@
  * gets no replies. A truncated last file is cut at its last complete
  * command when aof-load-truncated is yes, and refused when no.
  *
- * With appendfsync always, the replies of all clients served in one turn
- * of the loop wait for a single write and fsync (aof_defer_reply), a
- * group commit, instead of one fsync per client.
+ * The replies of all clients served in one turn of the loop wait for a
+ * single write of the AOF (and fsync, with always): a group commit
+ * (aof_defer_reply), instead of one write and fsync per client.
  *
  * BGREWRITEAOF: switch writes to a new incremental file and record it in
  * the manifest, fork a child that writes the dataset as an RDB, and when
@@ -389,7 +389,7 @@ static void aof_on_commit(evutil_socket_t fd, short what, void *arg)
 
 bool aof_defer_reply(struct client *c)
 {
-    if (aof.fd < 0 || !aof_fsync_always() || aof.commit_ev == NULL ||
+    if (aof.fd < 0 || aof.commit_ev == NULL ||
         (sds_len(aof.buf) == 0 && !aof.commit_pending)) {
         return false;
     }

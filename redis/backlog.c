@@ -32,7 +32,8 @@ static void backlog_on_flush(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     (void)arg;
-    for (struct client *c = server.clients; c != NULL; c = c->next) {
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *c = repl.slaves[k];
         if ((c->flags & CLIENT_SLAVE) && !(c->flags & CLIENT_REPL_HOLD) &&
             c->olen > c->opos) {
             client_flush(c);
@@ -164,7 +165,8 @@ void backlog_feed_raw(const char *p, size_t len)
 {
     backlog_put(p, len);
     bool pending = false;
-    for (struct client *c = server.clients; c != NULL; c = c->next) {
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *c = repl.slaves[k];
         if (!(c->flags & CLIENT_SLAVE) || c->repl == NULL ||
             c->repl->state == REPL_SLAVE_WAIT_BGSAVE_START) {
             continue;

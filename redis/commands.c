@@ -22,6 +22,7 @@ void cmd_shutdown(struct client *c);
 void cmd_debug(struct client *c);
 /* networking.c */
 void cmd_client(struct client *c);
+void cmd_reset(struct client *c);
 /* config.c, info.c, commands.c */
 void cmd_config(struct client *c);
 void cmd_info(struct client *c);
@@ -217,6 +218,8 @@ void cmd_slotsmgrt_async_cancel(struct client *c);
 void cmd_slotsmgrt_async_status(struct client *c);
 void cmd_slotsrestore_async(struct client *c);
 void cmd_slotsmgrt_exec_wrapper(struct client *c);
+void cmd_slotsmgrtone_async_dump(struct client *c);
+void cmd_slotsmgrttagone_async_dump(struct client *c);
 /* slots.c */
 void cmd_slotshashkey(struct client *c);
 void cmd_slotsinfo(struct client *c);
@@ -245,6 +248,8 @@ static const struct command commands[] = {
       "connection", "Handshake with the server" },
     { "select", cmd_select, 2, F | ANY, 0, 0, 0, "connection",
       "Change the selected database for the current connection" },
+    { "reset", cmd_reset, 1, CMD_NO_AUTH | CMD_NOSCRIPT | F | ANY, 0, 0, 0,
+      "connection", "Reset the connection" },
     { "client", cmd_client, -2, A | CMD_NOSCRIPT | ANY, 0, 0, 0,
       "connection", "Manage client connections" },
     /* server (server.c, config.c, info.c, commands.c, db.c) */
@@ -675,6 +680,11 @@ static const struct command commands[] = {
       "codis", "Create a key from a payload or in chunks (target side)" },
     { "slotsmgrt-exec-wrapper", cmd_slotsmgrt_exec_wrapper, -3, W, 1, 1, 1,
       "codis", "Run a command unless its key is gone or being migrated" },
+    { "slotsmgrtone-async-dump", cmd_slotsmgrtone_async_dump, -4, R | A, 3,
+      -1, 1, "codis", "Show the messages that would move the keys" },
+    { "slotsmgrttagone-async-dump", cmd_slotsmgrttagone_async_dump, -4,
+      R | A, 3, -1, 1, "codis",
+      "Show the messages that would move the keys, with their tags" },
 };
 
 #undef W
@@ -768,14 +778,22 @@ static void commands_reply_categories(struct client *c,
         cats[n++] = "@dangerous";
     }
     cats[n++] = (cmd->flags & CMD_FAST) ? "@fast" : "@slow";
-    if (strcmp(cmd->group, "generic") == 0) {
-        cats[n++] = "@keyspace";
-    } else if (strcmp(cmd->group, "string") == 0 ||
-               strcmp(cmd->group, "connection") == 0 ||
-               strcmp(cmd->group, "bitmap") == 0) {
-        cats[n++] = strcmp(cmd->group, "string") == 0 ? "@string"
-                    : strcmp(cmd->group, "bitmap") == 0 ? "@bitmap"
-                                                        : "@connection";
+    static const struct {
+        const char *group;
+        const char *category;
+    } group_categories[] = {
+        { "generic", "@keyspace" },   { "string", "@string" },
+        { "bitmap", "@bitmap" },      { "connection", "@connection" },
+        { "list", "@list" },          { "hash", "@hash" },
+        { "set", "@set" },            { "sorted-set", "@sortedset" },
+        { "pubsub", "@pubsub" },      { "transactions", "@transaction" },
+    };
+    for (size_t i = 0; i < sizeof(group_categories) /
+                           sizeof(group_categories[0]); i++) {
+        if (strcmp(cmd->group, group_categories[i].group) == 0) {
+            cats[n++] = group_categories[i].category;
+            break;
+        }
     }
     reply_array(c, n);
     for (int i = 0; i < n; i++) {

@@ -581,29 +581,58 @@ void cmd_flushall(struct client *c)
     reply_ok(c);
 }
 
-/* OBJECT ENCODING|REFCOUNT key | OBJECT HELP */
+/* OBJECT ENCODING|REFCOUNT|IDLETIME|FREQ key | OBJECT HELP */
 void cmd_object(struct client *c)
 {
-    if (arg_is(&c->argv[1], "help") && c->argc == 2) {
-        reply_array(c, 3);
+    const struct arg *sub = &c->argv[1];
+    if (arg_is(sub, "help") && c->argc == 2) {
+        reply_array(c, 5);
         reply_simple(c, "OBJECT <subcommand> [<arg> [value] [opt] ...]. "
                         "Subcommands are:");
         reply_simple(c, "ENCODING <key>");
+        reply_simple(c, "FREQ <key>");
+        reply_simple(c, "IDLETIME <key>");
         reply_simple(c, "REFCOUNT <key>");
         return;
     }
-    if (c->argc != 3 || (!arg_is(&c->argv[1], "encoding") &&
-                         !arg_is(&c->argv[1], "refcount"))) {
-        reply_error(c, "unknown subcommand or wrong number of arguments for "
-                       "'%.128s'. Try OBJECT HELP.", c->argv[1].ptr);
+    static const char *subs[] = { "encoding", "refcount", "idletime",
+                                  "freq", "help" };
+    const char *known = NULL;
+    for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+        if (arg_is(sub, subs[i])) {
+            known = subs[i];
+        }
+    }
+    if (known == NULL) {
+        reply_error(c, "unknown subcommand '%.128s'. Try OBJECT HELP.",
+                    sub->ptr);
         return;
     }
-    struct object *o = db_lookup_write(c->db, c->argv[2].ptr, c->argv[2].len);
+    if (c->argc != 3 || strcmp(known, "help") == 0) {
+        reply_error(c, "wrong number of arguments for 'object|%s' command",
+                    known);
+        return;
+    }
+    /* Look the key up without touching its access time. */
+    const struct arg *key = &c->argv[2];
+    struct dict_entry *e = NULL;
+    if (!db_expire_if_needed(c->db, key->ptr, key->len)) {
+        e = dict_find(c->db->dict, key->ptr, key->len);
+    }
+    struct object *o = e != NULL ? e->v.ptr : NULL;
     if (o == NULL) {
         reply_null(c);
-    } else if (arg_is(&c->argv[1], "encoding")) {
+    } else if (arg_is(sub, "encoding")) {
         reply_bulk_str(c, object_encoding_name(o));
-    } else {
+    } else if (arg_is(sub, "refcount")) {
         reply_integer(c, o->refcount);
+    } else if (arg_is(sub, "idletime")) {
+        reply_integer(c, (uint16_t)(server_lru_clock() - o->lru));
+    } else {
+        /* Only LRU and random policies exist here: no access counts. */
+        reply_error(c, "An LFU maxmemory policy is not selected, access "
+                       "frequency not tracked. Please note that when "
+                       "switching between policies at runtime LRU and LFU "
+                       "data will take some time to adjust.");
     }
 }

@@ -21,6 +21,7 @@
 #include "lib/mem.h"
 #include "redis/aof.h"
 #include "redis/evict.h"
+#include "redis/replication.h"
 #include "redis/server.h"
 
 /* A policy: which keys may go and how the best one is chosen. */
@@ -76,7 +77,8 @@ long long evict_used_memory(void)
 static long long evict_not_counted(void)
 {
     long long bytes = (long long)aof_buffer_size();
-    for (struct client *c = server.clients; c != NULL; c = c->next) {
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *c = repl.slaves[k];
         if (c->flags & CLIENT_SLAVE) {
             bytes += (long long)c->ocap;
         }

@@ -136,6 +136,14 @@ void multi_client_release(struct client *c)
     c->multi = NULL;
 }
 
+long long multi_queued_count(const struct client *c)
+{
+    if (!(c->flags & CLIENT_MULTI)) {
+        return -1;
+    }
+    return c->multi != NULL ? (long long)c->multi->count : 0;
+}
+
 void multi_flag_error(struct client *c)
 {
     if (c->flags & CLIENT_MULTI) {
@@ -216,6 +224,15 @@ void cmd_exec(struct client *c)
         multi_discard_queue(c);
         multi_unwatch_all(c);
         return;
+    }
+    /* A watched key whose time ran out counts as changed even if nothing
+     * has deleted it yet. */
+    for (size_t i = 0; c->multi != NULL && i < c->multi->watched_count; i++) {
+        const struct multi_watched *wk = &c->multi->watched[i];
+        if (db_key_is_expired(&server.db[wk->dbid], wk->key,
+                              sds_len(wk->key))) {
+            c->flags |= CLIENT_DIRTY_CAS;
+        }
     }
     if (c->flags & CLIENT_DIRTY_CAS) {
         reply_null_array(c);

@@ -248,9 +248,11 @@ static void client_process_input(struct client *c)
             off = c->qlen;
             break;
         }
-        if (c->flags & CLIENT_MASTER) {
+        if (c->flags & CLIENT_MASTER && c->req.argc > 0) {
             /* Before client_set_argv writes NULs into the bytes. */
-            replica_master_feed(c->qbuf + off, c->req.pos);
+            replica_master_feed(c->qbuf + off, c->req.pos,
+                                c->qbuf + off + c->req.argv[0].off,
+                                c->req.argv[0].len);
         }
         client_set_argv(c, c->qbuf + off);
         off += c->req.pos;
@@ -789,19 +791,45 @@ static char *client_info_line(char *s, const struct client *c)
 {
     char line[1024];
     const struct command *cmd = c->cmd != NULL ? c->cmd : c->last_cmd;
+    /* Redis's letters: M master, S replica, P subscribed, b blocked,
+     * x in MULTI, d a WATCHed key changed; N for none of them. */
+    char flags[8];
+    size_t nf = 0;
+    if (c->flags & CLIENT_MASTER) {
+        flags[nf++] = 'M';
+    }
+    if (c->flags & CLIENT_SLAVE) {
+        flags[nf++] = 'S';
+    }
+    if (c->flags & CLIENT_PUBSUB) {
+        flags[nf++] = 'P';
+    }
+    if (c->flags & CLIENT_BLOCKED) {
+        flags[nf++] = 'b';
+    }
+    if (c->flags & CLIENT_MULTI) {
+        flags[nf++] = 'x';
+    }
+    if (c->flags & CLIENT_DIRTY_CAS) {
+        flags[nf++] = 'd';
+    }
+    if (nf == 0) {
+        flags[nf++] = 'N';
+    }
+    flags[nf] = '\0';
+    size_t sub = 0, psub = 0;
+    pubsub_client_counts(c, &sub, &psub);
     int n = snprintf(line, sizeof(line),
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld "
-        "flags=%s db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu "
+        "flags=%s db=%d sub=%zu psub=%zu ssub=0 multi=%lld qbuf=%zu "
         "qbuf-free=%zu argv-mem=0 multi-mem=0 rbs=%zu rbp=0 obl=%zu oll=0 "
         "omem=%zu tot-mem=%zu events=r%s cmd=%s user=default redir=-1 "
         "resp=2\n",
         (unsigned long long)c->id, c->addr, c->laddr, c->fd,
         c->name != NULL ? c->name : "",
         (server.mstime - c->ctime) / 1000,
-        (server.mstime - c->last_interaction) / 1000,
-        (c->flags & CLIENT_MASTER) ? "M"
-            : (c->flags & CLIENT_SLAVE) ? "S" : "N",
-        c->db->id, c->qlen,
+        (server.mstime - c->last_interaction) / 1000, flags,
+        c->db->id, sub, psub, multi_queued_count(c), c->qlen,
         c->qcap - c->qlen, c->qcap, c->olen - c->opos, c->ocap,
         sizeof(*c) + c->qcap + c->ocap,
         (c->flags & CLIENT_PENDING_WRITE) ? "w" : "",
@@ -818,8 +846,11 @@ static char *client_info_line(char *s, const struct client *c)
  * the others. */
 static long client_type_flags(const struct arg *type)
 {
-    if (arg_is(type, "normal") || arg_is(type, "pubsub")) {
+    if (arg_is(type, "normal")) {
         return 0;
+    }
+    if (arg_is(type, "pubsub")) {
+        return CLIENT_PUBSUB;
     }
     if (arg_is(type, "master")) {
         return CLIENT_MASTER;
@@ -831,10 +862,13 @@ static long client_type_flags(const struct arg *type)
 }
 
 /* True if 'o' is of the type whose flags are 'want' (client_type_flags).
- * Pub/sub clients are not told apart here: they count as normal. */
+ * A replica or master counts as such even if it subscribed. */
 static bool client_is_type(const struct client *o, long want)
 {
     unsigned kind = o->flags & (CLIENT_MASTER | CLIENT_SLAVE);
+    if (kind == 0) {
+        kind = o->flags & CLIENT_PUBSUB;
+    }
     return kind == (unsigned)want;
 }
 
@@ -967,6 +1001,21 @@ static void client_cmd_kill(struct client *c)
     } else {
         reply_integer(c, killed);
     }
+}
+
+/* RESET: back to the state of a new connection: no transaction, no
+ * watched keys, no subscriptions, database 0, no name, authenticated only
+ * if no password is set. */
+void cmd_reset(struct client *c)
+{
+    multi_client_release(c);
+    pubsub_client_release(c);
+    c->db = &server.db[0];
+    mem_free(c->name);
+    c->name = NULL;
+    c->authenticated = server.requirepass == NULL ||
+                       server.requirepass[0] == '\0';
+    reply_simple(c, "RESET");
 }
 
 /* CLIENT LIST|INFO|ID|SETNAME|GETNAME|KILL|HELP */

@@ -377,6 +377,13 @@ bool pubsub_refuse(struct client *c, const struct command *cmd)
     return true;
 }
 
+void pubsub_client_counts(const struct client *c, size_t *channels,
+                          size_t *patterns)
+{
+    *channels = c->pubsub != NULL ? dict_size(c->pubsub->channels) : 0;
+    *patterns = c->pubsub != NULL ? dict_size(c->pubsub->patterns) : 0;
+}
+
 size_t pubsub_channel_count(void)
 {
     return pubsub_channels != NULL ? dict_size(pubsub_channels) : 0;

@@ -569,15 +569,39 @@ static void replica_on_read(evutil_socket_t fd, short what, void *arg)
 /* ------------------------------------------------------------------------
  * Entry points */
 
-void replica_master_feed(const char *p, size_t len)
+/* True if the 'len' bytes at 'name' spell 'cmd' in any case. */
+static bool replica_name_is(const char *name, size_t len, const char *cmd)
 {
-    backlog_feed_raw(p, len);
+    return len == strlen(cmd) && strncasecmp(name, cmd, len) == 0;
+}
+
+void replica_master_feed(const char *p, size_t len, const char *name,
+                         size_t namelen)
+{
+    if (repl.multi_buf == NULL && !replica_name_is(name, namelen, "multi")) {
+        backlog_feed_raw(p, len);
+        return;
+    }
+    if (repl.multi_buf == NULL) {
+        repl.multi_buf = sds_new_empty(len * 4);
+    }
+    repl.multi_buf = sds_cat(repl.multi_buf, p, len);
+    if (replica_name_is(name, namelen, "exec") ||
+        replica_name_is(name, namelen, "discard")) {
+        backlog_feed_raw(repl.multi_buf, sds_len(repl.multi_buf));
+        sds_free(repl.multi_buf);
+        repl.multi_buf = NULL;
+    }
 }
 
 void replica_master_lost(struct client *c)
 {
     replica_master_dbid = c->db->id;
     repl.master = NULL;
+    /* Its open transaction dies with the client; the master sends it
+     * again from its MULTI. */
+    sds_free(repl.multi_buf);
+    repl.multi_buf = NULL;
     if (server.masterhost != NULL) {
         log_warn("connection with master %s:%d lost", server.masterhost,
                  server.masterport);
@@ -697,6 +721,11 @@ void replica_cron(void)
     default:
         break;
     }
+}
+
+int replica_stream_db(void)
+{
+    return repl.master != NULL ? repl.master->db->id : replica_master_dbid;
 }
 
 const char *replica_role_state(void)

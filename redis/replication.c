@@ -82,7 +82,12 @@ static void replication_attach(struct client *c, enum repl_slave_state state)
     replication_link(c);
     if (!(c->flags & CLIENT_SLAVE)) {
         c->flags |= CLIENT_SLAVE;
-        repl.slave_count++;
+        if (repl.slave_count == repl.slave_cap) {
+            repl.slave_cap = repl.slave_cap ? repl.slave_cap * 2 : 4;
+            repl.slaves = mem_realloc(repl.slaves, repl.slave_cap *
+                                      sizeof(*repl.slaves));
+        }
+        repl.slaves[repl.slave_count++] = c;
     }
     c->repl->state = state;
     c->repl->ack_time = server.mstime;
@@ -119,7 +124,14 @@ void replication_client_freed(struct client *c)
         }
     }
     if (c->flags & CLIENT_SLAVE) {
-        repl.slave_count--;
+        for (size_t k = 0; k < repl.slave_count; k++) {
+            if (repl.slaves[k] == c) {
+                memmove(&repl.slaves[k], &repl.slaves[k + 1],
+                        (repl.slave_count - k - 1) * sizeof(*repl.slaves));
+                repl.slave_count--;
+                break;
+            }
+        }
         log_info("connection with replica %s lost", c->addr);
     }
     if (c->flags & CLIENT_MASTER) {
@@ -130,7 +142,8 @@ void replication_client_freed(struct client *c)
 
 void replication_disconnect_slaves(void)
 {
-    for (struct client *c = server.clients; c != NULL; c = c->next) {
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *c = repl.slaves[k];
         if (c->flags & CLIENT_SLAVE) {
             client_free_async(c);
         }
@@ -140,7 +153,8 @@ void replication_disconnect_slaves(void)
 int replication_good_slaves(void)
 {
     int good = 0;
-    for (struct client *c = server.clients; c != NULL; c = c->next) {
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *c = repl.slaves[k];
         if ((c->flags & CLIENT_SLAVE) && c->repl != NULL &&
             c->repl->state == REPL_SLAVE_ONLINE &&
             server.mstime - c->repl->ack_time <=
@@ -277,7 +291,8 @@ static void replication_on_child_done(evutil_socket_t fd, short what,
     } else {
         log_warn("the RDB for replicas could not be saved");
     }
-    for (struct client *c = server.clients; c != NULL; c = c->next) {
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *c = repl.slaves[k];
         if (!(c->flags & CLIENT_SLAVE) || c->repl == NULL ||
             c->repl->state != REPL_SLAVE_WAIT_BGSAVE_END ||
             (c->flags & CLIENT_CLOSE_ASAP)) {
@@ -300,7 +315,8 @@ static void replication_on_child_done(evutil_socket_t fd, short what,
     }
     /* Every replica holds its own descriptor: the name can go. */
     unlink(repl.child_file);
-    for (struct client *c = server.clients; c != NULL; c = c->next) {
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *c = repl.slaves[k];
         if ((c->flags & CLIENT_SLAVE) && c->repl != NULL &&
             c->repl->state == REPL_SLAVE_WAIT_BGSAVE_START) {
             replication_start_bgsave();
@@ -327,7 +343,8 @@ static void replication_start_bgsave(void)
         log_warn("cannot fork the replication child: %s", strerror(errno));
         close(fds[0]);
         close(fds[1]);
-        for (struct client *c = server.clients; c != NULL; c = c->next) {
+        for (size_t k = 0; k < repl.slave_count; k++) {
+            struct client *c = repl.slaves[k];
             if ((c->flags & CLIENT_SLAVE) && c->repl != NULL &&
                 c->repl->state == REPL_SLAVE_WAIT_BGSAVE_START) {
                 client_free_async(c);
@@ -356,10 +373,26 @@ static void replication_start_bgsave(void)
         abort();
     }
     log_info("started the RDB for replicas in child %d", (int)pid);
+    /* A replica passes its master's stream on unchanged, so it cannot
+     * add the SELECT a new sub-replica needs (it starts in db 0): it
+     * sends one itself and starts the sub-replica that many bytes
+     * earlier, which keeps both offsets equal. */
+    char select[64] = "";
+    int dbid = server.masterhost != NULL ? replica_stream_db() : 0;
+    if (dbid != 0) {
+        char num[SERVER_LONG_STR_SIZE];
+        size_t n = util_ll2str(num, dbid);
+        snprintf(select, sizeof(select),
+                 "*2\r\n$6\r\nSELECT\r\n$%zu\r\n%s\r\n", n, num);
+        if ((long long)strlen(select) > repl.offset) {
+            select[0] = '\0';
+        }
+    }
     char reply[128];
     snprintf(reply, sizeof(reply), "+FULLRESYNC %s %lld\r\n", repl.replid,
-             repl.offset);
-    for (struct client *c = server.clients; c != NULL; c = c->next) {
+             repl.offset - (long long)strlen(select));
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *c = repl.slaves[k];
         if (!(c->flags & CLIENT_SLAVE) || c->repl == NULL ||
             c->repl->state != REPL_SLAVE_WAIT_BGSAVE_START) {
             continue;
@@ -368,6 +401,8 @@ static void replication_start_bgsave(void)
         if (c->repl->psync) {
             replication_send_now(c, reply);
         }
+        /* Held behind the RDB, ahead of the stream. */
+        client_append(c, select, strlen(select));
     }
 }
 
@@ -522,7 +557,8 @@ void cmd_role(struct client *c)
     reply_integer(c, repl.offset);
     size_t handle = reply_defer_len(c);
     long long n = 0;
-    for (struct client *s = server.clients; s != NULL; s = s->next) {
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *s = repl.slaves[k];
         if (!(s->flags & CLIENT_SLAVE) || s->repl == NULL ||
             s->repl->state != REPL_SLAVE_ONLINE) {
             continue;
@@ -540,7 +576,8 @@ void cmd_role(struct client *c)
 static long long replication_count_acked(long long offset)
 {
     long long n = 0;
-    for (struct client *s = server.clients; s != NULL; s = s->next) {
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *s = repl.slaves[k];
         if ((s->flags & CLIENT_SLAVE) && s->repl != NULL &&
             s->repl->state == REPL_SLAVE_ONLINE &&
             s->repl->ack_offset >= offset) {
@@ -568,7 +605,8 @@ void cmd_wait(struct client *c)
         return;
     }
     long long acked = replication_count_acked(repl.offset);
-    if (acked >= want) {
+    if (acked >= want || (c->flags & CLIENT_DENY_BLOCKING)) {
+        /* Inside EXEC it cannot wait: answer what is known now. */
         reply_integer(c, acked);
         return;
     }
@@ -583,9 +621,11 @@ void cmd_wait(struct client *c)
         c, repl.offset, want, timeout > 0 ? server.mstime + timeout : 0
     };
     c->flags |= CLIENT_WAIT_ACKS;
-    struct arg getack[3] = { { "REPLCONF", 8 }, { "GETACK", 6 },
-                             { "*", 1 } };
-    backlog_feed_command(repl.seldb < 0 ? 0 : repl.seldb, 3, getack);
+    if (repl.slave_count > 0) {
+        struct arg getack[3] = { { "REPLCONF", 8 }, { "GETACK", 6 },
+                                 { "*", 1 } };
+        backlog_feed_command(repl.seldb < 0 ? 0 : repl.seldb, 3, getack);
+    }
 }
 
 void replication_check_waits(void)
@@ -648,6 +688,9 @@ void replication_release(void)
     }
     mem_free(replication_waits);
     replication_waits = NULL;
+    mem_free(repl.slaves);
+    repl.slaves = NULL;
+    repl.slave_cap = 0;
     replication_wait_count = replication_wait_cap = 0;
     backlog_release();
 }
@@ -660,7 +703,8 @@ void replication_cron(void)
         backlog_feed_command(repl.seldb < 0 ? 0 : repl.seldb, 1, &ping);
         repl.last_ping = server.mstime;
     }
-    for (struct client *c = server.clients; c != NULL; c = c->next) {
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *c = repl.slaves[k];
         if (!(c->flags & CLIENT_SLAVE) || c->repl == NULL ||
             (c->flags & CLIENT_CLOSE_ASAP)) {
             continue;
@@ -725,7 +769,8 @@ char *replication_info(char *s)
                             replication_good_slaves());
     }
     int i = 0;
-    for (struct client *c = server.clients; c != NULL; c = c->next) {
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *c = repl.slaves[k];
         if (!(c->flags & CLIENT_SLAVE) || c->repl == NULL) {
             continue;
         }

@@ -81,7 +81,10 @@ struct repl {
     struct event *flush_ev;        /* sends the stream to replicas */
 
     /* master side */
-    size_t slave_count;            /* CLIENT_SLAVE clients */
+    struct client **slaves;        /* the CLIENT_SLAVE clients, oldest
+                                    * first (borrowed) */
+    size_t slave_count;
+    size_t slave_cap;
     pid_t child_pid;               /* RDB child for replicas, or -1 */
     int child_pipe;                /* its status pipe, or -1 */
     struct event *child_ev;
@@ -106,11 +109,12 @@ struct repl {
     long long transfer_size;       /* -1: EOF-marked; else bytes */
     long long transfer_read;       /* payload bytes received */
     char transfer_eof[REPL_ID_LEN];/* EOF marker of a diskless transfer */
-    char transfer_tail[REPL_ID_LEN]; /* last payload bytes seen */
     int transfer_fd;               /* temp RDB being written, or -1 */
     char transfer_file[64];
     long long transfer_start;
     long long last_ack;            /* ms we last sent REPLCONF ACK */
+    char *multi_buf;               /* sds: the master's open transaction,
+                                    * not yet counted, or NULL */
     char master_replid[REPL_ID_LEN + 1]; /* from +FULLRESYNC/+CONTINUE */
     long long master_initial_offset;
 };
@@ -204,9 +208,12 @@ void replica_set_master(const char *host, int port);
 /* Called once a second by the cron: connect, ACK, time out. */
 void replica_cron(void);
 
-/* The master client parsed a request of 'len' bytes at 'p': count it
- * and pass it on to our backlog and sub-replicas. */
-void replica_master_feed(const char *p, size_t len);
+/* The master client parsed a request of 'len' bytes at 'p' whose
+ * command name is the 'namelen' bytes at 'name': count it and pass it on
+ * to our backlog and sub-replicas; a transaction only once its EXEC
+ * arrives, so a link cut inside one resumes before its MULTI. */
+void replica_master_feed(const char *p, size_t len, const char *name,
+                         size_t namelen);
 
 /* The master client 'c' is being freed: the link is down. */
 void replica_master_lost(struct client *c);
@@ -216,6 +223,10 @@ void replica_send_ack(void);
 
 /* The INFO replication fields of a replica; returns 's'. */
 char *replica_info(char *s);
+
+/* The db our master's stream has selected: where its next command
+ * without SELECT goes. */
+int replica_stream_db(void);
 
 /* The state name for ROLE: connect, connecting, sync, connected. */
 const char *replica_role_state(void);

@@ -275,8 +275,7 @@ static void server_on_signal(evutil_socket_t sig, short what, void *arg)
         }
         return;
     }
-    log_info("received %s, scheduling shutdown",
-             sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    log_info("received %s, scheduling shutdown", strsignal(sig));
     server.shutdown_asap = true;
     event_base_loopbreak(server.base);
 }
@@ -387,7 +386,7 @@ int server_init(char *err, size_t errlen)
         snprintf(err, errlen, "cannot start the cron timer");
         return -1;
     }
-    static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+    static const int sigs[] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP };
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
         server.sig_evs[i] = evsignal_new(server.base, sigs[i],
                                          server_on_signal, NULL);

@@ -21,7 +21,11 @@
  * Adding a command: write `void cmd_foo(struct client *c)` in the file of
  * its group (t_list.c ...), then add its prototype and its row in
  * redis/commands.c. Adding a data type: an OBJ_* value below, its free
- * and name in object.c, its commands as above. */
+ * and name in object.c, its commands as above, and its functions in the
+ * container API section (new, add, len, each) so that RDB, DUMP/RESTORE
+ * and migration can carry it. A command that may wait for data parks the
+ * client with blocking_block; one that changes a key in place calls
+ * db_signal_modified (WATCH and blocked clients hear it there). */
 #ifndef CODIS_SERVER_H
 #define CODIS_SERVER_H
 
@@ -740,6 +744,9 @@ void multi_flag_error(struct client *c);
 /* Free the transaction and watched keys of a client being freed. */
 void multi_client_release(struct client *c);
 
+/* Commands queued by 'c' in MULTI, or -1 outside MULTI (CLIENT LIST). */
+long long multi_queued_count(const struct client *c);
+
 /* Register the WATCH hook (server_init); free the tables (release). */
 void multi_init(void);
 void multi_release(void);
@@ -755,6 +762,10 @@ long long pubsub_publish(const char *channel, size_t clen, const char *msg,
 
 /* Unsubscribe a client being freed from everything. */
 void pubsub_client_release(struct client *c);
+
+/* The channels and patterns 'c' is subscribed to (CLIENT LIST). */
+void pubsub_client_counts(const struct client *c, size_t *channels,
+                          size_t *patterns);
 
 /* Channels and patterns with subscribers (INFO stats). */
 size_t pubsub_channel_count(void);

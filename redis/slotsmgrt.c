@@ -1,6 +1,8 @@
 /* Codis's synchronous slot migration (codis-facts.md §2.3): the source
  * side SLOTSMGRTSLOT, SLOTSMGRTONE, SLOTSMGRTTAGSLOT, SLOTSMGRTTAGONE and
- * the target side SLOTSRESTORE.
+ * the target side SLOTSRESTORE; also the batched commands of Codis 3.2
+ * (SLOTSMGRTSLOT-ASYNC ... §2.4), which move batches of small values the
+ * same way and hand batches with big values to slotsmgrt_async.c.
  *
  * How keys move, all inside one command on the source, so no client ever
  * sees a key in both places or in neither:
@@ -581,9 +583,7 @@ struct slotsmgrt_async_args {
     long long maxbytes;
 };
 
-/* Parse argument 'a' named 'field' into '*v': 0 means 'def', the value
- * must lie in [0, max]. */
-static int slotsmgrt_async_field(struct client *c, const struct arg *a,
+int slotsmgrt_field_or_reply(struct client *c, const struct arg *a,
                                  const char *field, long long def,
                                  long long max, long long *v)
 {
@@ -607,11 +607,11 @@ static int slotsmgrt_async_args_or_reply(struct client *c,
         reply_error(c, "invalid value of port (%s)", c->argv[2].ptr);
         return -1;
     }
-    return slotsmgrt_async_field(c, &c->argv[3], "timeout", 30000,
+    return slotsmgrt_field_or_reply(c, &c->argv[3], "timeout", 30000,
                                  INT32_MAX, &args->timeout) != 0 ||
-           slotsmgrt_async_field(c, &c->argv[4], "maxbulks", 200,
+           slotsmgrt_field_or_reply(c, &c->argv[4], "maxbulks", 200,
                                  512 * 1024, &args->maxbulks) != 0 ||
-           slotsmgrt_async_field(c, &c->argv[5], "maxbytes", 512 * 1024,
+           slotsmgrt_field_or_reply(c, &c->argv[5], "maxbytes", 512 * 1024,
                                  INT32_MAX / 2, &args->maxbytes) != 0
            ? -1 : 0;
 }
@@ -631,7 +631,7 @@ static void slotsmgrt_slot_async_generic(struct client *c, bool tags)
     long long numkeys;
     if (slotsmgrt_async_args_or_reply(c, &args) != 0 ||
         slotsmgrt_slot_or_reply(c, &c->argv[6], &slot) != 0 ||
-        slotsmgrt_async_field(c, &c->argv[7], "numkeys", 100, INT32_MAX,
+        slotsmgrt_field_or_reply(c, &c->argv[7], "numkeys", 100, INT32_MAX,
                               &numkeys) != 0) {
         return;
     }

@@ -11,6 +11,7 @@
 struct client;
 struct db;
 struct dict;
+struct arg;
 
 /* Keys chosen for one migration: owned sds copies, each once. */
 struct slotsmgrt_batch {
@@ -47,6 +48,13 @@ int slotsmgrt_write(int fd, const char *buf, size_t len, long long timeout);
 char *slotsmgrt_array(char *buf, long long n);
 char *slotsmgrt_bulk(char *buf, const void *p, size_t len);
 char *slotsmgrt_bulk_ll(char *buf, long long v);
+
+/* Parse argument 'a', named 'field' in errors ("invalid value of field
+ * (text)"), into '*v': 0 means 'def'; the value must lie in [0, max].
+ * Returns 0, or -1 after replying the error. */
+int slotsmgrt_field_or_reply(struct client *c, const struct arg *a,
+                             const char *field, long long def, long long max,
+                             long long *v);
 
 /* slotsmgrt_async.c: true if batch 'b' of client 'c' should move in the
  * background (a value has more than 'maxbulks' elements and 'c' may

@@ -28,6 +28,7 @@
  * plain +OK or error reply (Codis sends an ACK command back), since our
  * child reads replies, not commands. */
 #include <errno.h>
+#include <stdint.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -713,6 +714,53 @@ void cmd_slotsmgrt_async_status(struct client *c)
     reply_integer(c, server_mstime() - job->start_ms);
     reply_bulk_str(c, "blocked_clients");
     reply_integer(c, 1 + (long long)job->fence_count);
+}
+
+/* SLOTSMGRTONE-ASYNC-DUMP / SLOTSMGRTTAGONE-ASYNC-DUMP timeout maxbulks
+ * key [key ...]: every message a background move of these keys would
+ * send the target (after AUTH and SELECT), as an array of commands. */
+static void slotsmgrt_async_dump_generic(struct client *c, bool tags)
+{
+    long long timeout, maxbulks;
+    if (slotsmgrt_field_or_reply(c, &c->argv[1], "timeout", 30000,
+                                 INT32_MAX, &timeout) != 0 ||
+        slotsmgrt_field_or_reply(c, &c->argv[2], "maxbulks", 200,
+                                 512 * 1024, &maxbulks) != 0) {
+        return;
+    }
+    struct slotsmgrt_batch b;
+    slotsmgrt_batch_init(&b);
+    for (int i = 3; i < c->argc; i++) {
+        const struct arg *key = &c->argv[i];
+        if (db_lookup_write(c->db, key->ptr, key->len) != NULL) {
+            slotsmgrt_batch_collect(&b, c->db, key->ptr, key->len, tags);
+        }
+    }
+    /* No fd and no size limit: everything stays in the buffer. */
+    struct slotsmgrt_async_out out = { -1, sds_new_empty(1024), 0, timeout,
+                                       SIZE_MAX, false };
+    for (size_t i = 0; i < b.count; i++) {
+        struct dict_entry *e = dict_find(c->db->dict, b.keys[i],
+                                         sds_len(b.keys[i]));
+        if (e != NULL) {
+            slotsmgrt_async_send_key(&out, c->db, b.keys[i], e->v.ptr,
+                                     maxbulks);
+        }
+    }
+    reply_array(c, out.messages);
+    reply_raw(c, out.buf, sds_len(out.buf));
+    sds_free(out.buf);
+    slotsmgrt_batch_release(&b);
+}
+
+void cmd_slotsmgrtone_async_dump(struct client *c)
+{
+    slotsmgrt_async_dump_generic(c, false);
+}
+
+void cmd_slotsmgrttagone_async_dump(struct client *c)
+{
+    slotsmgrt_async_dump_generic(c, true);
 }
 
 /* SLOTSMGRT-EXEC-WRAPPER hashkey command [arg ...]: what a Codis 3.2 proxy

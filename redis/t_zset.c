@@ -5,29 +5,24 @@
  * commands ZADD ZINCRBY ZREM ZCARD ZSCORE ZMSCORE ZRANK ZREVRANK ZCOUNT
  * ZLEXCOUNT ZRANGE ZREVRANGE ZRANGEBYSCORE ZREVRANGEBYSCORE ZRANGEBYLEX
  * ZREVRANGEBYLEX ZREMRANGEBYRANK ZREMRANGEBYSCORE ZREMRANGEBYLEX ZPOPMIN
- * ZPOPMAX BZPOPMIN BZPOPMAX ZMPOP BZMPOP ZUNION ZINTER ZDIFF ZUNIONSTORE
- * ZINTERSTORE ZDIFFSTORE ZINTERCARD ZRANGESTORE ZRANDMEMBER ZSCAN. A key
- * never holds an empty sorted set. */
+ * ZPOPMAX BZPOPMIN BZPOPMAX ZMPOP BZMPOP ZRANGESTORE ZRANDMEMBER ZSCAN. The
+ * set operations (ZUNION, ZINTER, ZDIFF and their STORE forms) are in
+ * t_zset_setop.c. A key never holds an empty sorted set. */
 #include <limits.h>
 #include <math.h>
 #include <string.h>
 
 #include "lib/mem.h"
 #include "redis/server.h"
+#include "redis/t_zset.h"
 #include "redis/zskiplist.h"
-
-/* The value of a sorted set object. */
-struct zset_value {
-    struct dict *dict; /* member (borrowed from the node) -> v.d score */
-    struct zsl *zsl;
-};
 
 static const struct dict_type zset_dict_type = { false, NULL };
 
 /* ------------------------------------------------------------------------
  * The value */
 
-static struct zset_value *zset_value_new(void)
+struct zset_value *zset_value_new(void)
 {
     struct zset_value *z = mem_alloc(sizeof(*z));
     z->dict = dict_new(&zset_dict_type);
@@ -35,7 +30,7 @@ static struct zset_value *zset_value_new(void)
     return z;
 }
 
-static void zset_value_free(struct zset_value *z)
+void zset_value_free(struct zset_value *z)
 {
     dict_free(z->dict);
     zsl_free(z->zsl);
@@ -54,10 +49,12 @@ static bool zset_score(struct zset_value *z, const char *member, size_t len,
     return true;
 }
 
-/* Set the score of 'member', adding it if absent; true if added. */
-static bool zset_set(struct zset_value *z, const char *member, size_t len,
-                     double score)
+bool zset_set(struct zset_value *z, const char *member, size_t len,
+              double score)
 {
+    if (score == 0) {
+        score = 0; /* -0 as 0, as Redis's compact encoding stores it */
+    }
     struct dict_entry *e = dict_find(z->dict, member, len);
     if (e != NULL) {
         if (e->v.d != score) {
@@ -85,7 +82,7 @@ static bool zset_remove(struct zset_value *z, const char *member, size_t len)
     return true;
 }
 
-static size_t zset_len(const struct zset_value *z)
+size_t zset_len(const struct zset_value *z)
 {
     return z->zsl->length;
 }
@@ -234,9 +231,8 @@ static int zset_lex_or_reply(struct client *c, const struct arg *min,
     return 0;
 }
 
-/* Reply a member, and its score if 'with_scores'. */
-static void zset_reply_node(struct client *c, const struct zsl_node *n,
-                            bool with_scores)
+void zset_reply_node(struct client *c, const struct zsl_node *n,
+                     bool with_scores)
 {
     reply_bulk_sds(c, n->member);
     if (with_scores) {
@@ -1255,304 +1251,4 @@ void cmd_zmpop(struct client *c)
 void cmd_bzmpop(struct client *c)
 {
     zset_mpop_generic(c, true);
-}
-
-/* ------------------------------------------------------------------------
- * Set operations: ZUNION ZINTER ZDIFF (and their STORE forms), ZINTERCARD */
-
-enum zset_aggregate { ZSET_AGG_SUM, ZSET_AGG_MIN, ZSET_AGG_MAX };
-enum zset_op { ZSET_UNION, ZSET_INTER, ZSET_DIFF };
-
-/* One input of a set operation: a sorted set, a set (every score 1) or
- * nothing. */
-struct zset_input {
-    struct dict *dict;   /* members; NULL if the key is missing */
-    bool is_set;         /* a plain set: no scores */
-    double weight;
-};
-
-/* The options of one set operation command. */
-struct zset_setop {
-    enum zset_op op;
-    enum zset_aggregate agg;
-    bool with_scores;
-    long long limit;     /* ZINTERCARD: stop at this many (0: all) */
-    struct zset_input *in;
-    long long count;
-};
-
-static double zset_input_score(const struct zset_input *in,
-                               const struct dict_entry *e)
-{
-    double s = (in->is_set ? 1.0 : e->v.d) * in->weight;
-    return isnan(s) ? 0 : s;
-}
-
-static double zset_aggregate(enum zset_aggregate agg, double a, double b)
-{
-    if (agg == ZSET_AGG_MIN) {
-        return a < b ? a : b;
-    }
-    if (agg == ZSET_AGG_MAX) {
-        return a > b ? a : b;
-    }
-    double s = a + b;
-    return isnan(s) ? 0 : s;
-}
-
-/* Member (owned) -> v.d: the accumulator of a set operation. */
-static const struct dict_type zset_acc_type = { true, NULL };
-
-/* Parse the options after the keys (from 'i' on). 'store' refuses
- * WITHSCORES; ZDIFF allows only WITHSCORES, ZINTERCARD only LIMIT. */
-static int zset_parse_setop_opts(struct client *c, int i, bool store,
-                                 bool card, struct zset_setop *q)
-{
-    long long numkeys = q->count;
-    for (; i < c->argc; i++) {
-        const struct arg *a = &c->argv[i];
-        bool weighted = !card && q->op != ZSET_DIFF;
-        if (weighted && arg_is(a, "weights") && i + numkeys < c->argc) {
-            for (long long k = 0; k < numkeys; k++) {
-                long double ld;
-                const struct arg *w = &c->argv[i + 1 + k];
-                if (util_str2ld(w->ptr, w->len, &ld) != 0 ||
-                    isnan((double)ld)) {
-                    reply_error(c, "weight value is not a float");
-                    return -1;
-                }
-                q->in[k].weight = (double)ld;
-            }
-            i += (int)numkeys;
-        } else if (weighted && arg_is(a, "aggregate") && i + 1 < c->argc) {
-            const struct arg *v = &c->argv[++i];
-            if (arg_is(v, "sum")) {
-                q->agg = ZSET_AGG_SUM;
-            } else if (arg_is(v, "min")) {
-                q->agg = ZSET_AGG_MIN;
-            } else if (arg_is(v, "max")) {
-                q->agg = ZSET_AGG_MAX;
-            } else {
-                reply_syntax_error(c);
-                return -1;
-            }
-        } else if (!store && !card && arg_is(a, "withscores")) {
-            q->with_scores = true;
-        } else if (card && arg_is(a, "limit") && i + 1 < c->argc) {
-            if (arg_ll_or_reply(c, &c->argv[++i], &q->limit,
-                                "LIMIT can't be negative") != 0) {
-                return -1;
-            }
-            if (q->limit < 0) {
-                reply_error(c, "LIMIT can't be negative");
-                return -1;
-            }
-        } else {
-            reply_syntax_error(c);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* Parse "numkeys key [key ...] [options]" from argument 'first' into 'q'
- * and look the keys up. Returns 0, or -1 after replying. */
-static int zset_parse_setop(struct client *c, int first, bool store,
-                            bool card, struct zset_setop *q)
-{
-    long long numkeys;
-    if (arg_ll_or_reply(c, &c->argv[first], &numkeys, NULL) != 0) {
-        return -1;
-    }
-    if (numkeys < 1) {
-        reply_error(c, "at least 1 input key is needed for '%s' command",
-                    c->cmd->name);
-        return -1;
-    }
-    if (numkeys > c->argc - first - 1) {
-        reply_syntax_error(c);
-        return -1;
-    }
-    q->count = numkeys;
-    q->in = mem_calloc((size_t)numkeys, sizeof(*q->in));
-    for (long long i = 0; i < numkeys; i++) {
-        q->in[i].weight = 1;
-    }
-    if (zset_parse_setop_opts(c, first + 1 + (int)numkeys, store, card,
-                              q) != 0) {
-        mem_free(q->in);
-        return -1;
-    }
-    for (long long i = 0; i < numkeys; i++) {
-        const struct arg *k = &c->argv[first + 1 + i];
-        struct object *o = db_lookup_write(c->db, k->ptr, k->len);
-        if (o == NULL) {
-            continue;
-        }
-        if (o->type == OBJ_SET) {
-            q->in[i].dict = o->ptr;
-            q->in[i].is_set = true;
-        } else if (o->type == OBJ_ZSET) {
-            q->in[i].dict = ((struct zset_value *)o->ptr)->dict;
-        } else {
-            reply_wrongtype(c);
-            mem_free(q->in);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* Fold input 'in' into 'acc': a union adds every member; an
- * intersection keeps the members found in both; a difference drops the
- * members of 'in'. The first input is always folded as a union. */
-static void zset_fold(struct dict *acc, const struct zset_input *in,
-                      enum zset_op op, enum zset_aggregate agg)
-{
-    struct dict_iter it;
-    struct dict_entry *e;
-    if (op == ZSET_UNION) {
-        dict_iter_init(&it, in->dict);
-        while ((e = dict_iter_next(&it)) != NULL) {
-            double s = zset_input_score(in, e);
-            struct dict_entry *a = dict_find(acc, e->key, sds_len(e->key));
-            if (a == NULL) {
-                a = dict_insert(acc, sds_new(e->key, sds_len(e->key)));
-                a->v.d = s;
-            } else {
-                a->v.d = zset_aggregate(agg, a->v.d, s);
-            }
-        }
-        dict_iter_release(&it);
-        return;
-    }
-    dict_iter_init(&it, acc);
-    while ((e = dict_iter_next(&it)) != NULL) {
-        struct dict_entry *m = dict_find(in->dict, e->key, sds_len(e->key));
-        if (op == ZSET_DIFF ? m != NULL : m == NULL) {
-            dict_delete(acc, e->key, sds_len(e->key));
-        } else if (op == ZSET_INTER) {
-            e->v.d = zset_aggregate(agg, e->v.d, zset_input_score(in, m));
-        }
-    }
-    dict_iter_release(&it);
-}
-
-/* Run the operation 'q' into a new sorted set (owned). */
-static struct zset_value *zset_run_setop(const struct zset_setop *q)
-{
-    struct dict *acc = dict_new(&zset_acc_type);
-    bool empty = false;
-    for (long long i = 0; i < q->count && !empty; i++) {
-        const struct zset_input *in = &q->in[i];
-        if (in->dict == NULL) {
-            empty = q->op == ZSET_INTER || (q->op == ZSET_DIFF && i == 0);
-            continue;
-        }
-        zset_fold(acc, in, i == 0 ? ZSET_UNION : q->op, q->agg);
-        empty = dict_size(acc) == 0 && q->op != ZSET_UNION;
-    }
-    struct zset_value *z = zset_value_new();
-    if (!empty) {
-        struct dict_iter it;
-        struct dict_entry *e;
-        dict_iter_init(&it, acc);
-        while ((e = dict_iter_next(&it)) != NULL) {
-            zset_set(z, e->key, sds_len(e->key), e->v.d);
-        }
-        dict_iter_release(&it);
-    }
-    dict_free(acc);
-    return z;
-}
-
-/* Z<op>STORE destination numkeys key [key ...] [options] */
-static void zset_setop_store(struct client *c, enum zset_op op)
-{
-    const struct arg *dst = &c->argv[1];
-    struct zset_setop q = { op, ZSET_AGG_SUM, false, 0, NULL, 0 };
-    if (zset_parse_setop(c, 2, true, false, &q) != 0) {
-        return;
-    }
-    struct zset_value *z = zset_run_setop(&q);
-    mem_free(q.in);
-    long long len = (long long)zset_len(z);
-    if (len > 0) {
-        db_set_key(c->db, dst->ptr, dst->len,
-                   object_new(OBJ_ZSET, OBJ_ENC_SKIPLIST, z), false);
-    } else {
-        zset_value_free(z);
-        db_delete(c->db, dst->ptr, dst->len);
-    }
-    server.dirty++;
-    reply_integer(c, len);
-}
-
-/* Z<op> numkeys key [key ...] [options] [WITHSCORES] */
-static void zset_setop_reply(struct client *c, enum zset_op op)
-{
-    struct zset_setop q = { op, ZSET_AGG_SUM, false, 0, NULL, 0 };
-    if (zset_parse_setop(c, 1, false, false, &q) != 0) {
-        return;
-    }
-    struct zset_value *z = zset_run_setop(&q);
-    mem_free(q.in);
-    reply_array(c, (long long)zset_len(z) * (q.with_scores ? 2 : 1));
-    for (struct zsl_node *n = z->zsl->header->level[0].forward; n != NULL;
-         n = n->level[0].forward) {
-        zset_reply_node(c, n, q.with_scores);
-    }
-    zset_value_free(z);
-}
-
-/* ZUNIONSTORE destination numkeys key [key ...] [WEIGHTS w ...]
- * [AGGREGATE SUM|MIN|MAX]; ZINTERSTORE likewise; ZDIFFSTORE without
- * options. */
-void cmd_zunionstore(struct client *c)
-{
-    zset_setop_store(c, ZSET_UNION);
-}
-
-void cmd_zinterstore(struct client *c)
-{
-    zset_setop_store(c, ZSET_INTER);
-}
-
-void cmd_zdiffstore(struct client *c)
-{
-    zset_setop_store(c, ZSET_DIFF);
-}
-
-/* ZUNION / ZINTER numkeys key [key ...] [WEIGHTS ...] [AGGREGATE ...]
- * [WITHSCORES]; ZDIFF numkeys key [key ...] [WITHSCORES] */
-void cmd_zunion(struct client *c)
-{
-    zset_setop_reply(c, ZSET_UNION);
-}
-
-void cmd_zinter(struct client *c)
-{
-    zset_setop_reply(c, ZSET_INTER);
-}
-
-void cmd_zdiff(struct client *c)
-{
-    zset_setop_reply(c, ZSET_DIFF);
-}
-
-/* ZINTERCARD numkeys key [key ...] [LIMIT limit] */
-void cmd_zintercard(struct client *c)
-{
-    struct zset_setop q = { ZSET_INTER, ZSET_AGG_SUM, false, 0, NULL, 0 };
-    if (zset_parse_setop(c, 1, false, true, &q) != 0) {
-        return;
-    }
-    struct zset_value *z = zset_run_setop(&q);
-    mem_free(q.in);
-    size_t n = zset_len(z);
-    if (q.limit > 0 && n > (size_t)q.limit) {
-        n = (size_t)q.limit;
-    }
-    reply_integer(c, (long long)n);
-    zset_value_free(z);
 }

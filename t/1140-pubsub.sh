@@ -100,6 +100,20 @@ test_expect_success 'a subscriber that disconnects is forgotten' '
     cli info stats | grep -q "^pubsub_channels:0"
 '
 
+test_expect_success 'CLIENT LIST and CLIENT KILL know the pubsub type' '
+    redis-cli -p "$SERVER_PORT" subscribe typed >typed.out &
+    wait_until "test \"\$(cli pubsub numsub typed | tail -n 1)\" = 1" &&
+    cli client list type pubsub | grep "^id=" >list &&
+    test_line_count = 1 list &&
+    grep -q "flags=P db=0 sub=1 psub=0" list &&
+    cli client list type normal >normal &&
+    ! grep -q "flags=P" normal &&
+    cli client kill type pubsub >actual &&
+    echo 1 >expect &&
+    test_cmp expect actual &&
+    wait_until "test \"\$(cli pubsub numsub typed | tail -n 1)\" = 0"
+'
+
 test_expect_success 'an idle subscriber outlives the client timeout' '
     start_server --timeout 1 &&
     python3 - "$SERVER_PORT" <<-\EOT >idle.out &&

@@ -124,6 +124,51 @@ test_expect_success PYREDIS,REDIS_SERVER 'bad RESTOREs fail as in redis-server' 
     grep "Bad data format" actual
 '
 
+test_expect_success PYREDIS,REDIS_SERVER 'corrupt payloads with a valid checksum are refused, never fatal' '
+    "$KEYS_PYTHON" - $SERVER_PORT $REDIS_PORT <<-\PYEOF
+	import random, sys, redis
+	ours = redis.Redis(port=int(sys.argv[1]))
+	ref = redis.Redis(port=int(sys.argv[2]))
+
+	def crc64(data):
+	    crc = 0
+	    for b in data:
+	        crc ^= b
+	        for _ in range(8):
+	            crc = (crc >> 1) ^ 0x95ac9329ac4bc9b5 if crc & 1 else crc >> 1
+	    return crc
+
+	ref.flushall()
+	ref.rpush("l", *range(20))
+	ref.rpush("l2", "a" * 50, "b", 300000, -5)
+	ref.hset("h", mapping={"f%d" % i: i for i in range(10)})
+	ref.sadd("si", *range(10))
+	ref.sadd("ss", "a", "b", "c")
+	ref.zadd("z", {"m%d" % i: i / 3 for i in range(10)})
+	ref.set("s", "x" * 100)
+	# listpack, intset and LZF payloads from redis-server; plain ones
+	# from us
+	payloads = [ref.dump(k) for k in ref.keys("*")]
+	payloads += [ours.dump(k) for k in ours.keys("*")[:20]]
+	rnd = random.Random(7)
+	refused = 0
+	for _ in range(3000):
+	    p = bytearray(rnd.choice(payloads)[:-10])
+	    for _ in range(rnd.randint(1, 4)):
+	        p[rnd.randrange(len(p))] = rnd.randrange(256)
+	    if rnd.random() < 0.2:
+	        p = p[:rnd.randrange(1, len(p))]
+	    body = bytes(p) + b"\x0a\x00"
+	    body += crc64(body).to_bytes(8, "little")
+	    try:
+	        ours.restore("fuzz", 0, body, replace=True)
+	    except redis.ResponseError as e:
+	        refused += 1
+	        assert str(e) == "Bad data format", str(e)
+	assert refused > 1000 and ours.ping(), refused
+	PYEOF
+'
+
 test_expect_success PYREDIS 'TTL, ABSTTL and a TTL already past' '
     cli set src v &&
     "$KEYS_PYTHON" - $SERVER_PORT <<-\PYEOF

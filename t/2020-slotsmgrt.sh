@@ -311,6 +311,25 @@ test_expect_success PYREDIS 'a write during a background move fails the move and
 	PYEOF
 '
 
+test_expect_success PYREDIS 'the -ASYNC-DUMP commands show the messages of a move' '
+    py <<-\PYEOF
+	import sys, redis
+	s = redis.Redis(port=int(sys.argv[1]))
+	s.rpush("{dump}l", 1, 2, 3, 4, 5)
+	s.set("{dump}s", "v")
+	msgs = s.execute_command("SLOTSMGRTTAGONE-ASYNC-DUMP", 1000, 2, "{dump}l")
+	kinds = sorted(m[1] for m in msgs)
+	assert kinds == [b"delete", b"delete", b"expire", b"list", b"list",
+	                 b"list", b"object"], kinds
+	chunks = [m for m in msgs if m[1] == b"list"]
+	assert [m[5:] for m in chunks] == [[b"1", b"2"], [b"3", b"4"], [b"5"]]
+	assert all(m[3] == b"3000" and m[4] == b"5" for m in chunks), chunks
+	one = s.execute_command("SLOTSMGRTONE-ASYNC-DUMP", 0, 0, "{dump}s", "no")
+	assert [m[1] for m in one] == [b"delete", b"object"], one
+	assert s.exists("{dump}l", "{dump}s") == 2
+	PYEOF
+'
+
 test_expect_success PYREDIS 'SLOTSMGRT-EXEC-WRAPPER runs the command as itself' '
     src set wrapped 1 &&
     src slotsmgrt-exec-wrapper wrapped incrby wrapped 5 >out &&
@@ -369,6 +388,38 @@ test_expect_success PYREDIS 'SLOTSRESTORE checks every payload before writing an
 	assert d.execute_command("SLOTSRESTORE", "c", 0, good, "e", 5000, good)
 	assert d.get("c") == b"payload" and 0 < d.pttl("e") <= 5000
 	PYEOF
+'
+
+test_expect_success PYREDIS 'replicas of source and target follow a migration' '
+    start_server && SRC_PORT=$SERVER_PORT &&
+    start_server && DST_PORT=$SERVER_PORT &&
+    start_server --slaveof 127.0.0.1 $SRC_PORT && SRC_REPLICA=$SERVER_PORT &&
+    start_server --slaveof 127.0.0.1 $DST_PORT && DST_REPLICA=$SERVER_PORT &&
+    for port in $SRC_REPLICA $DST_REPLICA; do
+        wait_until "redis-cli -p $port info replication |
+                    grep -q master_link_status:up" || return 1
+    done &&
+    src set "{r}a" 1 && src set "{r}b" 2 && src rpush "{r}list" $(seq 1 50) &&
+    src set plain 3 && src rpush big $(seq 1 100) &&
+    wait_until "test \"\$(redis-cli -p $SRC_REPLICA dbsize)\" = 5" &&
+    src slotsmgrttagone 127.0.0.1 $DST_PORT 1000 "{r}a" >out &&
+    echo 3 >expect && test_cmp expect out &&
+    py <<-\PYEOF &&
+	import sys, redis
+	s = redis.Redis(port=int(sys.argv[1]))
+	n = s.execute_command("SLOTSMGRTONE-ASYNC", "127.0.0.1", int(sys.argv[2]),
+	                      1000, 0, 0, "plain")
+	assert n == 1, n
+	# more than maxbulks elements: moved in chunks by a child
+	n = s.execute_command("SLOTSMGRTONE-ASYNC", "127.0.0.1", int(sys.argv[2]),
+	                      1000, 10, 0, "big")
+	assert n == 1, n
+	PYEOF
+    wait_until "test \"\$(redis-cli -p $SRC_REPLICA dbsize)\" = 0" &&
+    wait_until "test \"\$(redis-cli -p $DST_REPLICA dbsize)\" = 5" &&
+    test "$(redis-cli -p $DST_REPLICA llen "{r}list")" = 50 &&
+    test "$(redis-cli -p $DST_REPLICA llen big)" = 100 &&
+    test "$(redis-cli -p $DST_REPLICA ttl big)" = -1
 '
 
 test_expect_success PYREDIS 'migration authenticates when both sides need a password' '

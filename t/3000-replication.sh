@@ -2,10 +2,7 @@
 test_description='replication: full and partial resync, promotion, interop with redis-server'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
-
-if command -v redis-server >/dev/null 2>&1; then
-    test_set_prereq REDIS_SERVER
-fi
+. "$TEST_DIRECTORY/lib-redis.sh"
 
 # info_field PORT SECTION FIELD: print FIELD of INFO SECTION on PORT.
 info_field() {
@@ -148,7 +145,11 @@ test_expect_success 'INFO replication and ROLE on both sides' '
 test_expect_success 'WAIT counts the replicas that acknowledged' '
     redis-cli -p $M set waited 1 >/dev/null &&
     test "$(redis-cli -p $M wait 1 5000)" = 1 &&
-    test "$(redis-cli -p $M wait 2 200)" = 1
+    test "$(redis-cli -p $M wait 2 200)" = 1 &&
+    printf "MULTI\nSET in-exec 1\nWAIT 2 0\nEXEC\nPING\n" >wait.txt &&
+    redis-cli -p $M <wait.txt >wait.out &&
+    printf "OK\nQUEUED\nQUEUED\nOK\n0\nPONG\n" >expect &&
+    test_cmp expect wait.out
 '
 
 test_expect_success 'min-replicas-to-write refuses writes without enough replicas' '
@@ -180,6 +181,24 @@ test_expect_success 'a cut link resumes with a partial resync' '
     test "$(info_field $M stats sync_full)" = "$full"
 '
 
+test_expect_success PYREDIS 'cuts under a write load leave the replica equal to the master' '
+    redis-benchmark -p $M --dbnum 9 -r 2000 -n 300000 -c 4 -P 8 \
+        -t incr,lpush,sadd,hset >/dev/null 2>&1 &
+    bench=$! &&
+    i=0 &&
+    while [ $i -lt 3 ]; do
+        wait_until "test \"\$(redis-cli -p $R client kill type master)\" = 1" ||
+            return 1
+        i=$((i + 1))
+    done &&
+    wait $bench &&
+    wait_until "same_offset $M $R" &&
+    keys_tool dump $M >master.dump &&
+    keys_tool dump $R >replica.dump &&
+    grep -c "^9 " master.dump &&
+    test_cmp master.dump replica.dump
+'
+
 test_expect_success 'a replica stopped and continued catches up' '
     R_PID=$SERVER_PID &&
     kill -STOP $R_PID &&
@@ -187,6 +206,21 @@ test_expect_success 'a replica stopped and continued catches up' '
     kill -CONT $R_PID &&
     wait_until "same_offset $M $R" &&
     test "$(redis-cli -p $R get while-stopped)" = 1
+'
+
+test_expect_success 'a replica of the replica gets the stream in the right db' '
+    redis-cli -p $M -n 7 set chain-before 1 >/dev/null &&
+    wait_until "same_offset $M $R" &&
+    start_server --slaveof 127.0.0.1 $R &&
+    C=$SERVER_PORT &&
+    wait_until "link_up $C" &&
+    test "$(redis-cli -p $C -n 7 get chain-before)" = 1 &&
+    redis-cli -p $M -n 7 set chain-after 1 >/dev/null &&
+    wait_until "same_offset $M $C" &&
+    test "$(redis-cli -p $C -n 7 get chain-after)" = 1 &&
+    test "$(redis-cli -p $C exists chain-after)" = 0 &&
+    stop_pid $SERVER_PID &&
+    wait_until "test \"\$(info_field $R replication connected_slaves)\" = 0"
 '
 
 test_expect_success 'a second replica, then SLAVEOF NO ONE promotes the first' '
@@ -208,12 +242,14 @@ test_expect_success 'a second replica, then SLAVEOF NO ONE promotes the first' '
 '
 
 test_expect_success 'the sibling follows the promoted replica with a partial resync' '
+    full=$(info_field $R stats sync_full) &&
+    partial=$(info_field $R stats sync_partial_ok) &&
     test "$(redis-cli -p $R2 slaveof 127.0.0.1 $R)" = OK &&
     wait_until "link_up $R2" &&
     wait_until "same_offset $R $R2" &&
     test "$(redis-cli -p $R2 get promoted)" = yes &&
-    test "$(info_field $R stats sync_partial_ok)" = 1 &&
-    test "$(info_field $R stats sync_full)" = 0 &&
+    test "$(info_field $R stats sync_partial_ok)" = $((partial + 1)) &&
+    test "$(info_field $R stats sync_full)" = "$full" &&
     test "$(redis-cli -p $R2 dbsize)" = "$(redis-cli -p $R dbsize)"
 '
 
@@ -253,6 +289,73 @@ test_expect_success 'a replica authenticates with masterauth' '
     test "$(redis-cli -p $RA config set masterauth s3cret)" = OK &&
     wait_until "link_up $RA" &&
     test "$(redis-cli -p $RA get guarded)" = 1
+'
+
+test_expect_success 'a link cut inside a transaction resumes before its MULTI' '
+    redis-cli -p $R2 --rdb empty-ish.rdb >/dev/null 2>&1 &&
+    cat >fake-master.py <<-\EOF &&
+	# A master that cuts the link inside a MULTI, then takes PSYNC.
+	import socket, sys
+	rdb = open(sys.argv[2], "rb").read()
+	srv = socket.socket()
+	srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+	srv.bind(("127.0.0.1", 0))
+	srv.listen(1)
+	with open(sys.argv[1], "w") as out:
+	    out.write("%d\n" % srv.getsockname()[1])
+	def resp(*words):
+	    b = b"*%d\r\n" % len(words)
+	    for w in words:
+	        b += b"$%d\r\n%s\r\n" % (len(w), w)
+	    return b
+	def handshake(conn, f):
+	    while True:
+	        n = int(f.readline()[1:])
+	        args = []
+	        for _ in range(n):
+	            size = int(f.readline()[1:])
+	            args.append(f.read(size + 2)[:-2])
+	        if args[0].upper() == b"PSYNC":
+	            return args
+	        conn.sendall(b"+PONG\r\n" if args[0].upper() == b"PING"
+	                     else b"+OK\r\n")
+	rid = b"f" * 40
+	conn, _ = srv.accept()
+	f = conn.makefile("rb")
+	handshake(conn, f)
+	conn.sendall(b"+FULLRESYNC " + rid + b" 0\r\n$%d\r\n" % len(rdb) + rdb)
+	conn.sendall(resp(b"SET", b"before", b"1") + resp(b"MULTI") +
+	             resp(b"SET", b"in-tx", b"1"))
+	counted = len(resp(b"SET", b"before", b"1"))
+	while b"ACK" not in f.readline():
+	    pass
+	conn.shutdown(socket.SHUT_RDWR)
+	conn.close()
+	conn, _ = srv.accept()
+	f = conn.makefile("rb")
+	args = handshake(conn, f)
+	with open(sys.argv[1] + ".psync", "w") as out:
+	    out.write("%s %d\n" % (args[2].decode(), counted + 1))
+	conn.sendall(b"+CONTINUE " + rid + b"\r\n" + resp(b"MULTI") +
+	             resp(b"SET", b"in-tx", b"1") + resp(b"INCR", b"tx-runs") +
+	             resp(b"EXEC"))
+	while True:
+	    if not f.readline():
+	        break
+	EOF
+    python3 fake-master.py fake.port empty-ish.rdb &
+    fake_pid=$! &&
+    test_atexit "kill $fake_pid 2>/dev/null" &&
+    wait_until "test -s fake.port" &&
+    start_server &&
+    RF=$SERVER_PORT &&
+    redis-cli -p $RF replicaof 127.0.0.1 $(cat fake.port) >/dev/null &&
+    wait_until "test -s fake.port.psync" &&
+    read asked expected <fake.port.psync &&
+    test "$asked" = "$expected" &&
+    wait_until "test \"\$(redis-cli -p $RF get tx-runs)\" = 1" &&
+    test "$(redis-cli -p $RF get before)" = 1 &&
+    test "$(redis-cli -p $RF get in-tx)" = 1
 '
 
 test_expect_success REDIS_SERVER 'our replica follows a redis-server master (diskless)' '

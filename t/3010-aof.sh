@@ -207,7 +207,7 @@ test_expect_success 'a truncated tail is refused with aof-load-truncated no' '
 test_expect_success 'a truncated tail is cut with aof-load-truncated yes' '
     run_server "$TRASH_DIRECTORY/everysec" --appendonly yes \
         --aof-load-truncated yes &&
-    grep "dropping the" "$SERVER_LOG" &&
+    grep "dropping the 21 bytes of a partial command" "$SERVER_LOG" &&
     test "$(wc -c <"$incr")" = "$good" &&
     test "$(cli get hits)" = 400 &&
     test "$(cli exists half)" = 0 &&
@@ -216,6 +216,29 @@ test_expect_success 'a truncated tail is cut with aof-load-truncated yes' '
     run_server "$TRASH_DIRECTORY/everysec" --appendonly yes \
         --aof-load-truncated no &&
     test "$(cli get after-cut)" = 1
+'
+
+test_expect_success 'a transaction without EXEC at the end is refused or cut' '
+    crash &&
+    incr=$(last_incr everysec) &&
+    good=$(wc -c <"$incr") &&
+    printf "*1\r\n\$5\r\nMULTI\r\n*3\r\n\$3\r\nSET\r\n\$8\r\nin-multi\r\n\$1\r\n1\r\n" >>"$incr" &&
+    port=$(free_port) &&
+    test_expect_code 1 codis-server --port $port --bind 127.0.0.1 \
+        --dir "$TRASH_DIRECTORY/everysec" --save "" --appendonly yes \
+        --aof-load-truncated no >multi.log 2>&1 &&
+    grep "truncated at byte $good (a transaction without EXEC follows)" \
+        multi.log &&
+    run_server "$TRASH_DIRECTORY/everysec" --appendonly yes &&
+    test "$(wc -c <"$incr")" = "$good" &&
+    test "$(cli exists in-multi)" = 0 &&
+    test "$(cli get after-cut)" = 1 &&
+    printf "MULTI\nSET in-multi 2\nEXEC\n" >multi.txt &&
+    cli <multi.txt >/dev/null &&
+    crash &&
+    run_server "$TRASH_DIRECTORY/everysec" --appendonly yes \
+        --aof-load-truncated no &&
+    test "$(cli get in-multi)" = 2
 '
 
 test_expect_success 'a corrupt AOF is refused' '
@@ -253,6 +276,24 @@ test_expect_success 'CONFIG SET appendonly no stops writing the AOF' '
     cli set not-logged 1 >/dev/null &&
     test "$(aof_bytes runtime)" = "$size" &&
     test "$(cli config get appendonly | tail -n 1)" = no
+'
+
+test_expect_success 'a replica with appendonly rewrites its AOF after a full sync' '
+    start_server &&
+    M=$SERVER_PORT &&
+    M_PID=$SERVER_PID &&
+    write_keys fromsync 30 &&
+    run_server "$TRASH_DIRECTORY/replica" --appendonly yes \
+        --appendfsync always --slaveof 127.0.0.1 $M &&
+    wait_until "cli info replication | grep -q \"^master_link_status:up\"" &&
+    wait_until "cli info persistence | grep -q \"^aof_rewrites:[1-9]\"" &&
+    redis-cli -p $M set streamed 1 >/dev/null &&
+    wait_until "test \"\$(cli get streamed)\" = 1" &&
+    crash &&
+    stop_pid $M_PID &&
+    run_server "$TRASH_DIRECTORY/replica" --appendonly yes &&
+    check_keys fromsync 30 &&
+    test "$(cli get streamed)" = 1
 '
 
 test_done

@@ -174,6 +174,18 @@ test_expect_success 'a promoted slave becomes the backend of its group (group_ch
     redis-cli -p $P1_PORT get foo >out && test_cmp expect out
 '
 
+test_expect_success 'state offline: the proxy stops serving, drops its fence' '
+    dashboard_api POST /api/proxy "{\"id\": \"p2\", \"state\": \"offline\"}" >out &&
+    echo 200 >expect && test_cmp expect status &&
+    wait_until "pcli get foo | grep -q \"proxy is not online\"" &&
+    wait_until "! coord_children $P/fence | grep -q :$P2_PORT" &&
+    codis-config proxy online p2 >out && test_cmp expect_ok out &&
+    wait_until "pcli get foo | grep -q promoted" &&
+    coord_children $P/fence >fences &&
+    printf "127.0.0.1:%s\n" $P1_PORT $P2_PORT | sort >expect &&
+    test_cmp expect fences
+'
+
 test_expect_success 'proxy offline: the proxy deregisters and exits 0' '
     codis-config proxy offline p2 >out && test_cmp expect_ok out &&
     test_must_fail coord_node $P/proxy/p2 &&

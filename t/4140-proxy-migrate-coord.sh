@@ -100,7 +100,9 @@ test_expect_success 'slot migrate 0 15 2 while a client reads through the proxy'
     touch stop &&
     wait $reader &&
     cat reader.out &&
-    grep "^reads [1-9][0-9]* bad 0$" reader.out
+    grep "^reads [1-9][0-9]* bad 0$" reader.out &&
+    curl -sf http://$PROXY_HTTP/debug/vars | tr -d " \t\n" >vars &&
+    grep "\"slotsmgrt\":[1-9]" vars
 '
 
 test_expect_success 'afterwards every key is on group 2 and reads back' '

@@ -245,7 +245,7 @@ static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
     d->store.coord = d->coord;
     coord_set_session_fn(d->coord, dashboard_on_session, &run);
     int status = 1;
-    struct event *sigs[3] = { NULL, NULL, NULL };
+    struct event *sigs[4] = { NULL, NULL, NULL, NULL };
     if (model_store_setup(&d->store, err, sizeof(err)) != 0 ||
         model_store_register_dashboard(&d->store, d->cfg.dashboard_addr, err,
                                        sizeof(err)) != 0) {
@@ -279,8 +279,8 @@ static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
         model_store_unregister_dashboard(&d->store);
         goto out;
     }
-    const int signums[3] = { SIGTERM, SIGINT, SIGHUP };
-    for (int i = 0; i < 3; i++) {
+    const int signums[4] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP };
+    for (int i = 0; i < 4; i++) {
         sigs[i] = evsignal_new(base, signums[i], dashboard_on_signal, &run);
         if (sigs[i] == NULL || evsignal_add(sigs[i], NULL) != 0) {
             log_error("cannot install signal handlers");
@@ -297,7 +297,7 @@ static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
     status = run.status;
     log_info("dashboard stopped");
 out:
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         if (sigs[i] != NULL) {
             event_free(sigs[i]);
         }

@@ -65,6 +65,7 @@ struct proxy_main_state {
     struct evconnlistener *listener;
     struct event *sigint;
     struct event *sigterm;
+    struct event *sigquit;
     struct event *sighup;
     struct event *tick;
     struct event *resume_accept;
@@ -342,14 +343,17 @@ static int proxy_main_events(int lfd, char *err, size_t errlen)
     evconnlistener_set_error_cb(st->listener, proxy_main_on_accept_error);
     st->sigint = evsignal_new(st->base, SIGINT, proxy_main_on_signal, NULL);
     st->sigterm = evsignal_new(st->base, SIGTERM, proxy_main_on_signal, NULL);
+    st->sigquit = evsignal_new(st->base, SIGQUIT, proxy_main_on_signal, NULL);
     st->sighup = evsignal_new(st->base, SIGHUP, proxy_main_on_signal, NULL);
     st->tick = event_new(st->base, -1, EV_PERSIST, proxy_main_on_tick, NULL);
     st->resume_accept = evtimer_new(st->base, proxy_main_on_resume, NULL);
     struct timeval second = { 1, 0 };
-    if (st->sigint == NULL || st->sigterm == NULL || st->sighup == NULL ||
+    if (st->sigint == NULL || st->sigterm == NULL || st->sigquit == NULL ||
+        st->sighup == NULL ||
         st->tick == NULL || st->resume_accept == NULL ||
         event_add(st->sigint, NULL) != 0 ||
         event_add(st->sigterm, NULL) != 0 ||
+        event_add(st->sigquit, NULL) != 0 ||
         event_add(st->sighup, NULL) != 0 ||
         event_add(st->tick, &second) != 0) {
         snprintf(err, errlen, "cannot set up the main event loop");
@@ -361,7 +365,8 @@ static int proxy_main_events(int lfd, char *err, size_t errlen)
 static void proxy_main_teardown(void)
 {
     struct proxy_main_state *st = &proxy_main_st;
-    struct event **evs[] = { &st->sigint, &st->sigterm, &st->sighup,
+    struct event **evs[] = { &st->sigint, &st->sigterm, &st->sigquit,
+                             &st->sighup,
                              &st->tick, &st->resume_accept };
     for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++) {
         if (*evs[i] != NULL) {

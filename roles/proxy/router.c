@@ -206,7 +206,7 @@ void router_dispatch(struct session *s, const char *buf,
     struct request *r = request_get(w, REQUEST_CLIENT);
     r->session = s;
     r->cmd = cmd;
-    r->start_us = worker_usec();
+    r->start_us = worker_turn_usec(w);
     TAILQ_INSERT_TAIL(&s->requests, r, queue);
     s->nrequests++;
 

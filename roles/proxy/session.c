@@ -89,7 +89,7 @@ static void session_fail(struct session *s, const char *text)
     struct request *r = request_get(s->worker, REQUEST_CLIENT);
     r->session = s;
     r->cmd = &cmdtable_cmds[cmdtable_count - 1];
-    r->start_us = worker_usec();
+    r->start_us = worker_turn_usec(s->worker);
     TAILQ_INSERT_TAIL(&s->requests, r, queue);
     s->nrequests++;
     request_fail(r, "%s", text);
@@ -171,7 +171,7 @@ void session_reply(struct session *s, struct request *r, const char *p,
 {
     struct worker *w = s->worker;
     stats_record(&w->stats, cmdtable_index(r->cmd),
-                 worker_usec() - r->start_us, n > 0 && p[0] == '-');
+                 worker_turn_usec(w) - r->start_us, n > 0 && p[0] == '-');
     if (TAILQ_FIRST(&s->requests) != r) {
         pbuf_append(&r->reply, p, n);
         r->done = true;

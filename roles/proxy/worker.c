@@ -204,6 +204,7 @@ static void *worker_run(void *arg)
             break;
         }
         worker_flush(w);
+        w->turn_us = 0;
     }
     /* teardown, in reverse order of creation */
     struct session *s;

@@ -63,7 +63,7 @@ struct worker {
     struct event *notify_ev;
     struct event *tick;               /* once a second */
     atomic_bool stop;
-    uint64_t now_ms;                  /* monotonic, per loop turn */
+    uint64_t turn_us;                 /* worker_turn_usec, 0: not read */
 
     const struct slotmap *map;        /* adopted table (borrowed) */
     _Atomic uint64_t seen_version;    /* version of 'map' */
@@ -149,5 +149,17 @@ uint64_t worker_now_ms(struct worker *w);
 
 /* Monotonic clock in microseconds. */
 uint64_t worker_usec(void);
+
+/* The monotonic clock in microseconds, read once per loop turn (at the
+ * first call after the turn's events arrived) and reused for the rest of
+ * it: command timings are exact to a turn, without a clock read per
+ * request. */
+static inline uint64_t worker_turn_usec(struct worker *w)
+{
+    if (w->turn_us == 0) {
+        w->turn_us = worker_usec();
+    }
+    return w->turn_us;
+}
 
 #endif

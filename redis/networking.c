@@ -248,11 +248,13 @@ static void client_process_input(struct client *c)
             off = c->qlen;
             break;
         }
-        if (c->flags & CLIENT_MASTER && c->req.argc > 0) {
+        if (c->flags & CLIENT_MASTER) {
             /* Before client_set_argv writes NULs into the bytes. */
+            bool named = c->req.argc > 0;
             replica_master_feed(c->qbuf + off, c->req.pos,
-                                c->qbuf + off + c->req.argv[0].off,
-                                c->req.argv[0].len);
+                                named ? c->qbuf + off + c->req.argv[0].off
+                                      : "",
+                                named ? c->req.argv[0].len : 0);
         }
         client_set_argv(c, c->qbuf + off);
         off += c->req.pos;

@@ -682,6 +682,11 @@ static bool reply_has_code(const char *text)
 
 void reply_error_text(struct client *c, const char *text)
 {
+    if (c->flags & CLIENT_MASTER) {
+        /* Nobody reads the reply: the replica now differs from its
+         * master, which an operator must learn. */
+        log_warn("a command from the master failed: %.200s", text);
+    }
     bool own_code = text[0] == '-';
     if (own_code) {
         text++;

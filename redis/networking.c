@@ -248,11 +248,13 @@ static void client_process_input(struct client *c)
             off = c->qlen;
             break;
         }
-        if (c->flags & CLIENT_MASTER && c->req.argc > 0) {
+        if (c->flags & CLIENT_MASTER) {
             /* Before client_set_argv writes NULs into the bytes. */
+            bool named = c->req.argc > 0;
             replica_master_feed(c->qbuf + off, c->req.pos,
-                                c->qbuf + off + c->req.argv[0].off,
-                                c->req.argv[0].len);
+                                named ? c->qbuf + off + c->req.argv[0].off
+                                      : "",
+                                named ? c->req.argv[0].len : 0);
         }
         client_set_argv(c, c->qbuf + off);
         off += c->req.pos;
@@ -680,6 +682,11 @@ static bool reply_has_code(const char *text)
 
 void reply_error_text(struct client *c, const char *text)
 {
+    if (c->flags & CLIENT_MASTER) {
+        /* Nobody reads the reply: the replica now differs from its
+         * master, which an operator must learn. */
+        log_warn("a command from the master failed: %.200s", text);
+    }
     bool own_code = text[0] == '-';
     if (own_code) {
         text++;

@@ -115,7 +115,7 @@ stop:
 
 # The binary, a symlink per role, and conf/ with @BINDIR@ and @SYSCONFDIR@
 # filled in; config.ini and redis.conf go to $(SYSCONFDIR) unless present.
-install: all
+install: $(BIN)/codis
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/codis/conf \
 	    $(DESTDIR)$(SYSCONFDIR)
 	install -m 755 $(BIN)/codis $(DESTDIR)$(PREFIX)/bin/codis

@@ -128,7 +128,8 @@ start_codis 1
 start_codis 2
 
 # target name, port, pid of the process whose CPU is counted ("-": none)
-TARGETS="direct:$B1:- nutcracker:$NC:$NC_PID codis-cpu1:$CODIS1:$CODIS1_PID codis-cpu2:$CODIS2:$CODIS2_PID"
+TARGETS="direct:$B1:- nutcracker:$NC:$NC_PID"
+TARGETS="$TARGETS codis-cpu1:$CODIS1:$CODIS1_PID codis-cpu2:$CODIS2:$CODIS2_PID"
 TICKS=$(getconf CLK_TCK)
 
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -7,9 +7,9 @@
  * gets no replies. A truncated last file is cut at its last complete
  * command when aof-load-truncated is yes, and refused when no.
  *
- * With appendfsync always, the replies of all clients served in one turn
- * of the loop wait for a single write and fsync (aof_defer_reply), a
- * group commit, instead of one fsync per client.
+ * The replies of all clients served in one turn of the loop wait for a
+ * single write of the AOF (and fsync, with always): a group commit
+ * (aof_defer_reply), instead of one write and fsync per client.
  *
  * BGREWRITEAOF: switch writes to a new incremental file and record it in
  * the manifest, fork a child that writes the dataset as an RDB, and when
@@ -389,7 +389,7 @@ static void aof_on_commit(evutil_socket_t fd, short what, void *arg)
 
 bool aof_defer_reply(struct client *c)
 {
-    if (aof.fd < 0 || !aof_fsync_always() || aof.commit_ev == NULL ||
+    if (aof.fd < 0 || aof.commit_ev == NULL ||
         (sds_len(aof.buf) == 0 && !aof.commit_pending)) {
         return false;
     }
@@ -413,8 +413,11 @@ void aof_cron(void)
 }
 
 /* Open a new incremental file, add it to the manifest and write there
- * from now on. Returns 0 or -1 + 'err'. */
-static int aof_open_new_incr(char *err, size_t errlen)
+ * from now on. With 'record' the manifest on disk lists it at once;
+ * without (no AOF exists yet, its first base is being written) it is
+ * written when the base is, so a crash before that leaves no AOF and the
+ * next start loads the RDB file as before. Returns 0 or -1 + 'err'. */
+static int aof_open_new_incr(bool record, char *err, size_t errlen)
 {
     if (aof.m.incr_count == AOF_MAX_FILES) {
         snprintf(err, errlen, "too many AOF files: rewrite failed too often");
@@ -434,7 +437,7 @@ static int aof_open_new_incr(char *err, size_t errlen)
     }
     aof.m.incr[aof.m.incr_count++] = mem_strdup(name);
     aof.m.incr_seq = seq;
-    if (aof_manifest_write(&aof.m) != 0) {
+    if (record && aof_manifest_write(&aof.m) != 0) {
         mem_free(aof.m.incr[--aof.m.incr_count]);
         aof.m.incr_seq--;
         close(fd);
@@ -547,7 +550,8 @@ static int aof_start_rewrite(char *err, size_t errlen)
                  server.appenddirname, strerror(errno));
         return -1;
     }
-    if (server.appendonly && aof_open_new_incr(err, errlen) != 0) {
+    bool exists = aof.m.base != NULL || aof.m.incr_count > 0;
+    if (server.appendonly && aof_open_new_incr(exists, err, errlen) != 0) {
         return -1;
     }
     int fds[2];
@@ -818,7 +822,7 @@ int aof_start(char *err, size_t errlen)
         return aof_start_rewrite(err, errlen);
     }
     if (aof.m.incr_count == 0) {
-        return aof_open_new_incr(err, errlen);
+        return aof_open_new_incr(true, err, errlen);
     }
     char path[512];
     aof_path(path, sizeof(path), aof.m.incr[aof.m.incr_count - 1]);

@@ -37,10 +37,11 @@ int aof_start(char *err, size_t errlen);
  * before replies go out and by the cron. */
 void aof_flush(void);
 
-/* With appendfsync always and writes pending, hold the replies of 'c'
- * (CLIENT_AOF_WAIT) until one write and fsync at the end of this turn of
- * the loop covers every client of the turn (a group commit), and return
- * true. Otherwise return false: the caller flushes as usual. */
+/* With the AOF on and writes pending, hold the replies of 'c'
+ * (CLIENT_AOF_WAIT) until one write (and fsync, with always) at the end
+ * of this turn of the loop covers every client of the turn (a group
+ * commit), and return true. Otherwise return false: the caller flushes
+ * as usual. */
 bool aof_defer_reply(struct client *c);
 
 /* Once a second: fsync with appendfsync everysec. */

@@ -109,7 +109,6 @@ struct repl {
     long long transfer_size;       /* -1: EOF-marked; else bytes */
     long long transfer_read;       /* payload bytes received */
     char transfer_eof[REPL_ID_LEN];/* EOF marker of a diskless transfer */
-    char transfer_tail[REPL_ID_LEN]; /* last payload bytes seen */
     int transfer_fd;               /* temp RDB being written, or -1 */
     char transfer_file[64];
     long long transfer_start;

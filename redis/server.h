@@ -21,7 +21,11 @@
  * Adding a command: write `void cmd_foo(struct client *c)` in the file of
  * its group (t_list.c ...), then add its prototype and its row in
  * redis/commands.c. Adding a data type: an OBJ_* value below, its free
- * and name in object.c, its commands as above. */
+ * and name in object.c, its commands as above, and its functions in the
+ * container API section (new, add, len, each) so that RDB, DUMP/RESTORE
+ * and migration can carry it. A command that may wait for data parks the
+ * client with blocking_block; one that changes a key in place calls
+ * db_signal_modified (WATCH and blocked clients hear it there). */
 #ifndef CODIS_SERVER_H
 #define CODIS_SERVER_H
 

@@ -5,6 +5,7 @@
  * Patterns: the first '*' is replaced by the element; "key->field" reads
  * a hash field instead of a string; "#" (GET only) is the element itself.
  * A BY pattern without '*' means "do not sort". */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,15 +214,16 @@ static int sort_prepare(struct client *c, const struct sort_opts *o,
         const char *num = o->by != NULL ? v : items[i].elem;
         items[i].score = 0;
         if (num != NULL) {
-            long double ld;
-            if (util_str2ld(num, sds_len(num), &ld) != 0 ||
-                isnan((double)ld)) {
+            /* strtod's rules, as Redis: leading spaces and "" (0) pass. */
+            char *end;
+            errno = 0;
+            items[i].score = strtod(num, &end);
+            if (*end != '\0' || errno == ERANGE || isnan(items[i].score)) {
                 sds_free(v);
                 reply_error(c, "One or more scores can't be converted "
                                "into double");
                 return -1;
             }
-            items[i].score = (double)ld;
         }
         sds_free(v);
     }

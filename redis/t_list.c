@@ -349,11 +349,8 @@ void cmd_llen(struct client *c)
 void cmd_lindex(struct client *c)
 {
     long long index;
-    if (arg_ll_or_reply(c, &c->argv[2], &index, NULL) != 0) {
-        return;
-    }
     struct list_value *l = list_lookup_read(c, &c->argv[1], "$-1\r\n");
-    if (l == NULL) {
+    if (l == NULL || arg_ll_or_reply(c, &c->argv[2], &index, NULL) != 0) {
         return;
     }
     index = list_index(l, index);
@@ -369,9 +366,6 @@ void cmd_lset(struct client *c)
 {
     const struct arg *key = &c->argv[1];
     long long index;
-    if (arg_ll_or_reply(c, &c->argv[2], &index, NULL) != 0) {
-        return;
-    }
     bool wrong;
     struct list_value *l = list_lookup(c, key, &wrong);
     if (wrong) {
@@ -379,6 +373,9 @@ void cmd_lset(struct client *c)
     }
     if (l == NULL) {
         reply_error(c, "no such key");
+        return;
+    }
+    if (arg_ll_or_reply(c, &c->argv[2], &index, NULL) != 0) {
         return;
     }
     index = list_index(l, index);
@@ -579,32 +576,37 @@ void cmd_lpos(struct client *c)
             reply_syntax_error(c);
             return;
         }
-        long long v;
-        if (arg_ll_or_reply(c, &c->argv[i + 1], &v, NULL) != 0) {
-            return;
-        }
+        const struct arg *v = &c->argv[i + 1];
         if (arg_is(&c->argv[i], "rank")) {
-            if (v == 0 || v == LLONG_MIN) {
-                reply_error(c, v == 0
-                    ? "RANK can't be zero: use 1 to start from the first "
-                      "match, 2 from the second ... or use negative to "
-                      "start from the end of the list"
-                    : "value is out of range");
+            if (arg_ll_or_reply(c, v, &rank, NULL) != 0) {
                 return;
             }
-            rank = v;
-        } else if (arg_is(&c->argv[i], "count")) {
-            if (v < 0) {
-                reply_error(c, "COUNT can't be negative");
+            if (rank == LLONG_MIN) {
+                reply_error(c, "value is out of range, value must between "
+                               "%lld and %lld", -LLONG_MAX, LLONG_MAX);
                 return;
             }
-            count = v;
-        } else if (arg_is(&c->argv[i], "maxlen")) {
-            if (v < 0) {
-                reply_error(c, "MAXLEN can't be negative");
+            if (rank == 0) {
+                reply_error(c, "RANK can't be zero: use 1 to start from "
+                               "the first match, 2 from the second ... or "
+                               "use negative to start from the end of the "
+                               "list");
                 return;
             }
-            maxlen = v;
+        } else if (arg_is(&c->argv[i], "count") ||
+                   arg_is(&c->argv[i], "maxlen")) {
+            bool is_count = arg_is(&c->argv[i], "count");
+            const char *msg = is_count ? "COUNT can't be negative"
+                                       : "MAXLEN can't be negative";
+            long long n;
+            if (arg_ll_or_reply(c, v, &n, msg) != 0) {
+                return;
+            }
+            if (n < 0) {
+                reply_error(c, "%s", msg);
+                return;
+            }
+            *(is_count ? &count : &maxlen) = n;
         } else {
             reply_syntax_error(c);
             return;

@@ -325,21 +325,24 @@ void cmd_smove(struct client *c)
 {
     const struct arg *src = &c->argv[1], *dst = &c->argv[2];
     const struct arg *m = &c->argv[3];
-    bool wrong;
-    struct dict *from = set_lookup_write(c, src, &wrong);
-    if (wrong) {
-        return;
-    }
-    struct dict *to = set_lookup_write(c, dst, &wrong);
-    if (wrong) {
-        return;
-    }
-    if (from == NULL || !set_has(from, m)) {
+    struct object *so = db_lookup_write(c->db, src->ptr, src->len);
+    if (so == NULL) {
         reply_integer(c, 0);
         return;
     }
+    struct object *dobj = db_lookup_write(c->db, dst->ptr, dst->len);
+    if (object_check_type_or_reply(c, so, OBJ_SET) != 0 ||
+        (dobj != NULL && object_check_type_or_reply(c, dobj, OBJ_SET) != 0)) {
+        return;
+    }
+    struct dict *from = so->ptr;
+    struct dict *to = dobj != NULL ? dobj->ptr : NULL;
     if (from == to) {
-        reply_integer(c, 1);
+        reply_integer(c, set_has(from, m));
+        return;
+    }
+    if (!set_has(from, m)) {
+        reply_integer(c, 0);
         return;
     }
     dict_delete(from, m->ptr, m->len);

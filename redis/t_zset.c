@@ -50,8 +50,11 @@ static bool zset_score(struct zset_value *z, const char *member, size_t len,
 }
 
 bool zset_set(struct zset_value *z, const char *member, size_t len,
-                     double score)
+              double score)
 {
+    if (score == 0) {
+        score = 0; /* -0 as 0, as Redis's compact encoding stores it */
+    }
     struct dict_entry *e = dict_find(z->dict, member, len);
     if (e != NULL) {
         if (e->v.d != score) {
@@ -229,7 +232,7 @@ static int zset_lex_or_reply(struct client *c, const struct arg *min,
 }
 
 void zset_reply_node(struct client *c, const struct zsl_node *n,
-                            bool with_scores)
+                     bool with_scores)
 {
     reply_bulk_sds(c, n->member);
     if (with_scores) {

@@ -129,11 +129,6 @@ static int zset_parse_setop(struct client *c, int first, bool store,
     for (long long i = 0; i < numkeys; i++) {
         q->in[i].weight = 1;
     }
-    if (zset_parse_setop_opts(c, first + 1 + (int)numkeys, store, card,
-                              q) != 0) {
-        mem_free(q->in);
-        return -1;
-    }
     for (long long i = 0; i < numkeys; i++) {
         const struct arg *k = &c->argv[first + 1 + i];
         struct object *o = db_lookup_write(c->db, k->ptr, k->len);
@@ -150,6 +145,12 @@ static int zset_parse_setop(struct client *c, int first, bool store,
             mem_free(q->in);
             return -1;
         }
+    }
+    /* Like Redis: the keys' types are checked before the options. */
+    if (zset_parse_setop_opts(c, first + 1 + (int)numkeys, store, card,
+                              q) != 0) {
+        mem_free(q->in);
+        return -1;
     }
     return 0;
 }

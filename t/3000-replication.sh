@@ -2,10 +2,7 @@
 test_description='replication: full and partial resync, promotion, interop with redis-server'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
-
-if command -v redis-server >/dev/null 2>&1; then
-    test_set_prereq REDIS_SERVER
-fi
+. "$TEST_DIRECTORY/lib-redis.sh"
 
 # info_field PORT SECTION FIELD: print FIELD of INFO SECTION on PORT.
 info_field() {
@@ -182,6 +179,24 @@ test_expect_success 'a cut link resumes with a partial resync' '
     test "$(redis-cli -p $R get during-cut)" = 1 &&
     test "$(redis-cli -p $R -n 5 get during-cut-5)" = 1 &&
     test "$(info_field $M stats sync_full)" = "$full"
+'
+
+test_expect_success PYREDIS 'cuts under a write load leave the replica equal to the master' '
+    redis-benchmark -p $M --dbnum 9 -r 2000 -n 300000 -c 4 -P 8 \
+        -t incr,lpush,sadd,hset >/dev/null 2>&1 &
+    bench=$! &&
+    i=0 &&
+    while [ $i -lt 3 ]; do
+        wait_until "test \"\$(redis-cli -p $R client kill type master)\" = 1" ||
+            return 1
+        i=$((i + 1))
+    done &&
+    wait $bench &&
+    wait_until "same_offset $M $R" &&
+    keys_tool dump $M >master.dump &&
+    keys_tool dump $R >replica.dump &&
+    grep -c "^9 " master.dump &&
+    test_cmp master.dump replica.dump
 '
 
 test_expect_success 'a replica stopped and continued catches up' '

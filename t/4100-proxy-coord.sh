@@ -174,7 +174,7 @@ test_expect_success 'a promoted slave becomes the backend of its group (group_ch
     redis-cli -p $P1_PORT get foo >out && test_cmp expect out
 '
 
-test_expect_success 'state offline (not mark_offline): the proxy stops serving and drops its fence' '
+test_expect_success 'state offline: the proxy stops serving, drops its fence' '
     dashboard_api POST /api/proxy "{\"id\": \"p2\", \"state\": \"offline\"}" >out &&
     echo 200 >expect && test_cmp expect status &&
     wait_until "pcli get foo | grep -q \"proxy is not online\"" &&

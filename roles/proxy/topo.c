@@ -402,18 +402,24 @@ static void topo_scan(struct topo *t)
     }
 }
 
-/* The workers run the table the acks waited for: send them. */
+/* The workers run the table the acks waited for: send them. Those the
+ * coordinator refused stay for a retry (the timer is armed). */
 static void topo_ack_all(struct topo *t)
 {
+    size_t kept = 0;
     for (size_t i = 0; i < t->nacks; i++) {
         char err[512];
         if (model_store_ack_action(&t->store, t->acks[i], &t->me, err,
                                    sizeof(err)) != 0) {
-            log_error("action %s: %s", t->acks[i], err);
+            log_error("action %s: %s; retrying", t->acks[i], err);
+            memmove(t->acks[kept++], t->acks[i], TOPO_SEQ_MAX);
         }
     }
-    t->nacks = 0;
-    t->waiting = false;
+    t->nacks = kept;
+    t->waiting = kept > 0;
+    if (t->waiting) {
+        topo_arm(t, TOPO_RETRY_MS);
+    }
 }
 
 static void topo_on_actions(struct coord *coord, const char *path, void *arg)
@@ -625,6 +631,7 @@ static void topo_check_self(struct topo *t)
                 return;
             }
             t->online = true;
+            t->unfence = false;
             topo_publish(t);
             log_info("proxy '%s' is online", t->me.id);
         }
@@ -718,6 +725,9 @@ static void topo_on_timer(evutil_socket_t fd, short what, void *arg)
         }
         if (t->waiting) {
             topo_ack_all(t);
+            if (t->waiting) {
+                return;
+            }
         }
         if (t->unfence && !t->online) {
             t->unfence = topo_fence(t, false) != 0;

@@ -1,0 +1,158 @@
+#!/bin/sh
+test_description='codis-proxy local commands (PING ECHO QUIT SELECT AUTH INFO DBSIZE COMMAND TIME) and unsupported commands that never reach a server'
+. "$(dirname "$0")/lib.sh"
+. "$TEST_DIRECTORY/lib-server.sh"
+. "$TEST_DIRECTORY/lib-proxy.sh"
+
+test_have_prereq CURL || skip_all 'curl is missing'
+for PY in /usr/bin/python3 python3; do
+    "$PY" -c 'import redis' 2>/dev/null && break
+done
+"$PY" -c 'import redis' 2>/dev/null || skip_all 'python3-redis is missing'
+# pt ARGS...: t/lib-proxytest.py with a python3 that has python3-redis.
+pt() {
+    "$PY" "$TEST_DIRECTORY/lib-proxytest.py" "$@"
+}
+
+# perr ARGS...: redis-cli to the proxy for an error reply: its text
+# without the blank line redis-cli adds.
+perr() {
+    pcli "$@" >perr.out 2>&1
+    sed -e '/^$/d' perr.out
+}
+
+# praw BYTES: raw_send to the proxy.
+praw() {
+    SERVER_PORT=$PROXY_PORT raw_send "$1"
+}
+
+test_expect_success 'two servers behind a proxy' '
+    start_server && PORT_A=$SERVER_PORT &&
+    start_server && PORT_B=$SERVER_PORT &&
+    pt slots $PORT_A $PORT_B >slots.json &&
+    start_proxy --fillslots=slots.json --cpu=2
+'
+
+test_expect_success 'PING and ECHO are answered by the proxy' '
+    pcli ping >out && echo PONG >expect && test_cmp expect out &&
+    pcli ping "hello world" >out && echo "hello world" >expect &&
+    test_cmp expect out &&
+    pcli echo "a b" >out && echo "a b" >expect && test_cmp expect out &&
+    perr ping a b >out &&
+    echo "ERR wrong number of arguments for '\''ping'\'' command" >expect &&
+    test_cmp expect out &&
+    perr echo >out &&
+    echo "ERR wrong number of arguments for '\''echo'\'' command" >expect &&
+    test_cmp expect out
+'
+
+test_expect_success 'SELECT 0 is accepted, any other db refused' '
+    pcli select 0 >out && echo OK >expect && test_cmp expect out &&
+    perr select 1 >out &&
+    echo "ERR invalid DB index, only accept DB 0" >expect &&
+    test_cmp expect out &&
+    perr select nine >out && echo "ERR invalid DB index" >expect &&
+    test_cmp expect out
+'
+
+test_expect_success 'QUIT answers OK and closes the connection' '
+    praw "PING\r\nQUIT\r\nPING\r\n" >out &&
+    printf "+PONG\r\n+OK\r\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'INFO describes the proxy' '
+    pcli info >out &&
+    grep "^# Proxy" out && grep "^listen_addr:$PROXY_ADDR" out &&
+    grep "^threads:2" out && grep "^total_commands_processed:[1-9]" out
+'
+
+test_expect_success 'DBSIZE sums the servers' '
+    for k in $(pt keys a da 7) $(pt keys b db 5); do
+        pcli set $k v >/dev/null || return 1
+    done &&
+    redis-cli -p $PORT_A dbsize >a && echo 7 >expect && test_cmp expect a &&
+    redis-cli -p $PORT_B dbsize >b && echo 5 >expect && test_cmp expect b &&
+    pcli dbsize >out && echo 12 >expect && test_cmp expect out
+'
+
+test_expect_success 'COMMAND lists the commands the proxy serves' '
+    pcli command count >count &&
+    test $(cat count) -gt 150 &&
+    pcli command >all && grep -x get all && grep -x mset all &&
+    ! grep -x keys all &&
+    pcli command info get keys >out &&
+    printf "get\n2\n\n1\n1\n1\n\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'TIME gives the seconds and microseconds of a server' '
+    pcli time >out && test_line_count = 2 out &&
+    now=$(date +%s) && secs=$(head -n 1 out) && usecs=$(tail -n 1 out) &&
+    test $secs -gt $((now - 60)) && test $secs -lt $((now + 60)) &&
+    test $usecs -ge 0 && test $usecs -lt 1000000
+'
+
+test_expect_success 'AUTH without a password configured is an error' '
+    perr auth secret >out &&
+    echo "ERR Client sent AUTH, but no password is set" >expect &&
+    test_cmp expect out
+'
+
+test_expect_success 'unsupported commands get an error naming them' '
+    redis-cli -p $PORT_A config resetstat >out &&
+    redis-cli -p $PORT_B config resetstat >out &&
+    for c in "keys *" "scan 0" "randomkey" "flushall" "flushdb" \
+            "multi" "exec" "watch k" "subscribe ch" "psubscribe c*" \
+            "publish ch m" "blpop l 1" "brpop l 1" "slotsinfo" \
+            "slotsmgrtslot 127.0.0.1 1 100 1" "config get maxmemory" \
+            "client list" "debug sleep 0" "shutdown" "save" "bgsave" \
+            "script flush" "object encoding k" "sort l" "move k 1" \
+            "slaveof no one" "monitor" "hello 3"; do
+        set -- $c &&
+        perr $c >out &&
+        name=$(echo $1 | tr a-z A-Z) &&
+        grep "^ERR handle request, command '\''$name'\'' is not allowed" out ||
+        { cat out; return 1; }
+    done
+'
+
+test_expect_success 'unsupported commands never reach a server' '
+    for p in $PORT_A $PORT_B; do
+        redis-cli -p $p info commandstats >stats &&
+        grep "^cmdstat_config:calls=1," stats &&
+        ! grep -E "^cmdstat_(keys|scan|randomkey|flushall|flushdb|multi|exec|watch|subscribe|psubscribe|publish|blpop|brpop|slots|client|debug|shutdown|save|bgsave|script|object|sort|move|slaveof|monitor|hello)" stats ||
+        return 1
+    done &&
+    redis-cli -p $PORT_A dbsize >a && echo 7 >expect && test_cmp expect a &&
+    pcli ping >out && echo PONG >expect && test_cmp expect out
+'
+
+test_expect_success 'a command the proxy does not know goes by its first argument' '
+    perr nosuchcommand foo >out &&
+    grep "^ERR unknown command" out
+'
+
+test_expect_success 'a proxy with password= in config.ini' '
+    printf "password=s3cret\nsession_max_timeout=60\n" >auth.ini &&
+    start_proxy -c auth.ini --fillslots=slots.json --cpu=1
+'
+
+test_expect_success 'commands before AUTH get NOAUTH, PING included' '
+    perr get k >out && echo "NOAUTH Authentication required." >expect &&
+    test_cmp expect out &&
+    perr ping >out && test_cmp expect out &&
+    redis-cli -p $PORT_A info commandstats >stats &&
+    ! grep "^cmdstat_get:" stats
+'
+
+test_expect_success 'a wrong password is refused, the right one accepted' '
+    praw "AUTH wrong\r\nGET k\r\nAUTH s3cret\r\nSET k v\r\nGET k\r\nAUTH default s3cret\r\nAUTH bob s3cret\r\nGET k\r\n" >out
+    printf "%s\r\n" "-ERR invalid password" \
+        "-NOAUTH Authentication required." "+OK" "+OK" "\$1" v "+OK" \
+        "-WRONGPASS invalid username-password pair" \
+        "-NOAUTH Authentication required." >expect &&
+    test_cmp expect out &&
+    redis-cli -p $PROXY_PORT -a s3cret --no-auth-warning get k >out &&
+    echo v >expect && test_cmp expect out
+'
+
+test_done

@@ -1,0 +1,126 @@
+#!/bin/sh
+test_description='codis-proxy when a backend dies and comes back on the same port, and when a client sends bad RESP'
+. "$(dirname "$0")/lib.sh"
+. "$TEST_DIRECTORY/lib-server.sh"
+. "$TEST_DIRECTORY/lib-proxy.sh"
+
+test_have_prereq CURL || skip_all 'curl is missing'
+for PY in /usr/bin/python3 python3; do
+    "$PY" -c 'import redis' 2>/dev/null && break
+done
+"$PY" -c 'import redis' 2>/dev/null || skip_all 'python3-redis is missing'
+# pt ARGS...: t/lib-proxytest.py with a python3 that has python3-redis.
+pt() {
+    "$PY" "$TEST_DIRECTORY/lib-proxytest.py" "$@"
+}
+
+# pq ARGS...: redis-cli to the proxy, given 10 s at most (a hang fails),
+# without the blank line redis-cli adds after an error.
+pq() {
+    timeout 10 redis-cli -p $PROXY_PORT "$@" >pq.out 2>&1
+    pq_rc=$?
+    sed -e '/^$/d' pq.out
+    test $pq_rc != 124
+}
+
+# praw BYTES: raw_send to the proxy.
+praw() {
+    SERVER_PORT=$PROXY_PORT raw_send "$1"
+}
+
+test_expect_success 'two servers behind a proxy, a key on each' '
+    start_server && PORT_A=$SERVER_PORT &&
+    start_server && PORT_B=$SERVER_PORT PID_B=$SERVER_PID DIR_B=$SERVER_DIR &&
+    pt slots $PORT_A $PORT_B >slots.json &&
+    start_proxy --fillslots=slots.json --cpu=2 &&
+    KA=$(pt keys a ka 1) && KB=$(pt keys b kb 1) &&
+    pcli set $KA va >out && pcli set $KB vb >out &&
+    pcli mget $KA $KB >out && printf "va\nvb\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'server B is killed' '
+    kill -9 $PID_B && wait $PID_B;
+    ! kill -0 $PID_B 2>/dev/null
+'
+
+test_expect_success 'commands for the slots of B fail at once with an error' '
+    for i in 1 2 3 4 5; do
+        pq get $KB >out || return 1
+        grep "^ERR handle response, backend.*127.0.0.1:$PORT_B\|^ERR handle response, backend conn failure" out ||
+            { cat out; return 1; }
+    done
+'
+
+test_expect_success 'the slots of A keep working' '
+    for i in 1 2 3; do
+        pq get $KA >out && echo va >expect && test_cmp expect out ||
+        return 1
+    done &&
+    pq set $KA va2 >out && echo OK >expect && test_cmp expect out
+'
+
+test_expect_success 'a split command touching B fails as a whole (the part on A is done), DBSIZE too' '
+    pq mget $KA $KB >out && grep "^ERR handle response" out &&
+    pq mset $KA x $KB y >out && grep "^ERR handle response" out &&
+    pq del $KA $KB >out && grep "^ERR handle response" out &&
+    pq dbsize >out && grep "^ERR handle response" out
+'
+
+test_expect_success 'a pipeline mixing both servers: each command answered, in order' '
+    pq set $KA va2 >out && echo OK >expect && test_cmp expect out &&
+    praw "GET $KA\r\nGET $KB\r\nPING\r\nGET $KA\r\n" >out
+    tr -d "\r" <out >lines &&
+    sed -n 1,2p lines >got && printf "\$3\nva2\n" >expect && test_cmp expect got &&
+    sed -n 3p lines | grep "^-ERR handle response" &&
+    sed -n 4,6p lines >got && printf "+PONG\n\$3\nva2\n" >expect && test_cmp expect got
+'
+
+test_expect_success 'B restarts on the same port: its slots work again' '
+    codis-server --port $PORT_B --bind 127.0.0.1 --dir $DIR_B --save "" \
+        >"$DIR_B.log2" 2>&1 &
+    PID_B=$! &&
+    test_atexit "stop_pid $PID_B" &&
+    server_wait_ready $PID_B $PORT_B "$DIR_B.log2" &&
+    wait_until "pq set $KB again >out && grep -x OK out" 20 &&
+    pq get $KB >out && echo again >expect && test_cmp expect out &&
+    redis-cli -p $PORT_B get $KB >out && test_cmp expect out &&
+    pq mget $KA $KB >out && printf "va2\nagain\n" >expect && test_cmp expect out &&
+    pq dbsize >out && echo 2 >expect && test_cmp expect out
+'
+
+test_expect_success 'bad RESP: an error, then the connection is closed' '
+    praw "PING\r\n*2\r\n\$3\r\nGET\r\n\$x\r\n" >out &&
+    printf "+PONG\r\n-ERR Protocol error: invalid bulk length\r\n" >expect &&
+    test_cmp expect out &&
+    praw "*abc\r\n" >out &&
+    printf -- "-ERR Protocol error: invalid multibulk length\r\n" >expect &&
+    test_cmp expect out &&
+    praw "*2\r\n\$3\r\nGET\r\n:1\r\n" >out && grep "^-ERR Protocol error" out &&
+    praw "*1\r\n\$3\r\nGETXX\r\n" >out && grep "^-ERR Protocol error" out &&
+    praw "*99999999999\r\n" >out && grep "^-ERR Protocol error" out &&
+    praw "*1\r\n\$999999999999\r\n" >out && grep "^-ERR Protocol error" out &&
+    praw "*1\r\n\$-1\r\n" >out && grep "^-ERR Protocol error" out
+'
+
+test_expect_success 'the proxy stays alive and serves clients connected before and after' '
+    "$PY" - $PROXY_PORT $KA <<-\EOF
+	import os, sys
+	exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
+	port, key = int(sys.argv[1]), sys.argv[2]
+	before = Conn(port)
+	assert before.call("GET", key) == "va2"
+	bad = Conn(port)
+	bad.sock.sendall(b"*1\r\n$zz\r\n")
+	assert bad.read().startswith("(error) ERR Protocol error")
+	try:
+	    bad.read()
+	    raise SystemExit("the bad connection is still open")
+	except EOFError:
+	    pass
+	assert before.call("GET", key) == "va2"
+	assert Conn(port).call("PING") == "PONG"
+	EOF
+    kill -0 $PROXY_PID && pq ping >out && echo PONG >expect && test_cmp expect out
+'
+
+test_done

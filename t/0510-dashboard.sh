@@ -1,9 +1,26 @@
 #!/bin/sh
-test_description='the Codis 2 tutorial management steps through codis-config and the dashboard (embedded coordinator)'
+# The coordinator of this run: the embedded store, or a real ZooKeeper
+# when DASHBOARD_COORD=zookeeper (t/0512-dashboard-zk.sh runs this same
+# script that way).
+DASHBOARD_COORD=${DASHBOARD_COORD:-filesystem}
+test_description="the Codis 2 tutorial management steps through codis-config and the dashboard ($DASHBOARD_COORD coordinator)"
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-dashboard.sh"
 
 command -v redis-cli >/dev/null || skip_all 'redis-cli is missing'
+case $DASHBOARD_COORD in
+filesystem)
+    ;;
+zookeeper)
+    . "$TEST_DIRECTORY/lib-zk.sh"
+    test_have_prereq ZOOKEEPER || skip_all "$ZK_MISSING"
+    test_set_prereq ZK
+    ;;
+*)
+    skip_all "unknown DASHBOARD_COORD '$DASHBOARD_COORD'"
+    ;;
+esac
+test -x "$COORD_TOOL" || skip_all "$COORD_TOOL is not built (make)"
 
 P=/zk/codis/db_test
 
@@ -13,8 +30,17 @@ overview_has_ops() {
     grep -q '"ops": [1-9]' overview
 }
 
+test_expect_success ZK 'start zookeeper' '
+    start_zk
+'
+
 test_expect_success 'start the dashboard, registered in the coordinator' '
-    write_dashboard_config &&
+    if test_have_prereq ZK
+    then
+        write_dashboard_config zookeeper "$ZK_ADDR"
+    else
+        write_dashboard_config
+    fi &&
     start_dashboard &&
     coord_node $P/dashboard >reg &&
     grep "\"addr\":\"$DASHBOARD_ADDR\"" reg &&
@@ -277,10 +303,8 @@ http.server.HTTPServer((\"127.0.0.1\", $vars_port), H).serve_forever()
     vars_pid=$! &&
     test_atexit "stop_pid $vars_pid" &&
     wait_until "curl -sf http://127.0.0.1:$vars_port/debug/vars" &&
-    node=$TRASH_DIRECTORY/coord/tree/_zk/_codis/_db_test/_proxy/_p1 &&
-    mkdir -p "$node" &&
-    printf "0 0 1 -\n{\"id\":\"p1\",\"addr\":\"127.0.0.1:1\",\"state\":\"online\",\"debug_var_addr\":\"127.0.0.1:$vars_port\"}" \
-        >"$node/@node" &&
+    coord_create_node $P/proxy/p1 \
+        "{\"id\":\"p1\",\"addr\":\"127.0.0.1:1\",\"state\":\"online\",\"debug_var_addr\":\"127.0.0.1:$vars_port\"}" &&
     codis-config proxy list >out &&
     grep "\"debug_var_addr\": \"127.0.0.1:$vars_port\"" out &&
     wait_until overview_has_ops &&

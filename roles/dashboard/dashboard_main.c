@@ -45,8 +45,8 @@ static const char dashboard_usage_text[] =
     "default 30000)\n";
 
 /* Every route of the Codis 2 API that we serve, and our additions (a
- * task can be removed before it starts). Columns: method, path ('*' = one segment, passed
- * to the handler as a parameter), handler. */
+ * migrate task can be removed before it starts). Columns: method, path
+ * ('*' = one segment, passed to the handler as a parameter), handler. */
 static const struct http_route dashboard_routes[] = {
     { "GET", "/", web_root },       { "HEAD", "/", web_root },
     { "GET", "/admin", web_index }, { "HEAD", "/admin", web_index },

@@ -334,7 +334,7 @@ static int proxy_main_events(int lfd, char *err, size_t errlen)
     struct proxy_main_state *st = &proxy_main_st;
     st->listener = evconnlistener_new(st->base, proxy_main_on_accept, NULL,
                                       LEV_OPT_CLOSE_ON_FREE |
-                                      LEV_OPT_CLOSE_ON_EXEC, -1, lfd);
+                                      LEV_OPT_CLOSE_ON_EXEC, 0, lfd);
     if (st->listener == NULL) {
         close(lfd);
         snprintf(err, errlen, "cannot watch the listening socket");

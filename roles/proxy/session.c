@@ -112,14 +112,18 @@ static void session_process_input(struct session *s)
         }
         const char *head = pbuf_head(&s->in);
         enum resp_status st = resp_request_parse(&s->parser, head, size);
+        /* whole or not yet, a request over the limit is refused: whether
+         * it came in one read must not matter */
+        if ((st == RESP_AGAIN && size > cfg->session_max_bufsize) ||
+            (st == RESP_OK && s->parser.pos > cfg->session_max_bufsize)) {
+            char text[160];
+            snprintf(text, sizeof(text), "handle request, request is "
+                     "larger than session_max_bufsize (%zu bytes)",
+                     cfg->session_max_bufsize);
+            session_fail(s, text);
+            break;
+        }
         if (st == RESP_AGAIN) {
-            if (size > cfg->session_max_bufsize) {
-                char text[160];
-                snprintf(text, sizeof(text), "handle request, request is "
-                         "larger than session_max_bufsize (%zu bytes)",
-                         cfg->session_max_bufsize);
-                session_fail(s, text);
-            }
             break;
         }
         if (st == RESP_ERROR) {

@@ -1,0 +1,119 @@
+#!/bin/sh
+test_description='codis-proxy session limits: 1000 clients at once, idle clients closed after session_max_timeout, session_max_bufsize'
+. "$(dirname "$0")/lib.sh"
+. "$TEST_DIRECTORY/lib-server.sh"
+. "$TEST_DIRECTORY/lib-proxy.sh"
+
+test_have_prereq CURL || skip_all 'curl is missing'
+for PY in /usr/bin/python3 python3; do
+    "$PY" -c 'import redis' 2>/dev/null && break
+done
+"$PY" -c 'import redis' 2>/dev/null || skip_all 'python3-redis is missing'
+# pt ARGS...: t/lib-proxytest.py with a python3 that has python3-redis.
+pt() {
+    "$PY" "$TEST_DIRECTORY/lib-proxytest.py" "$@"
+}
+
+# 1000 clients, the proxy's backends and the test's own files.
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 4096 ]; then
+    ulimit -n 4096 2>/dev/null ||
+        skip_all "cannot raise the open file limit to 4096"
+fi
+
+# proxy_clients_are N: the proxy's INFO says N clients are connected
+# (the redis-cli asking included).
+proxy_clients_are() {
+    pcli info | tr -d '\r' | grep -qx "connected_clients:$1"
+}
+
+# praw BYTES: raw_send to the proxy.
+praw() {
+    SERVER_PORT=$PROXY_PORT raw_send "$1"
+}
+
+test_expect_success 'two servers behind a proxy with a short idle timeout and a small buffer' '
+    start_server && PORT_A=$SERVER_PORT &&
+    start_server && PORT_B=$SERVER_PORT &&
+    pt slots $PORT_A $PORT_B >slots.json &&
+    printf "session_max_timeout=2\nsession_max_bufsize=4096\n" >proxy.ini &&
+    start_proxy -c proxy.ini --fillslots=slots.json --cpu=2
+'
+
+test_expect_success '1000 clients connected at once are all served' '
+    pt clients $PROXY_PORT 1000 &&
+    pcli get client:999 >out && echo val999 >expect && test_cmp expect out &&
+    redis-cli -p $PORT_A dbsize >a && redis-cli -p $PORT_B dbsize >b &&
+    test $(($(cat a) + $(cat b))) = 1000
+'
+
+test_expect_success 'the proxy counted the 1000 clients and dropped them' '
+    pcli info >info &&
+    total=$(sed -n "s/^total_connections_received:\([0-9]*\).*/\1/p" info) &&
+    test "$total" -ge 1000 &&
+    wait_until "proxy_clients_are 1" 20
+'
+
+test_expect_success 'an idle client is closed after session_max_timeout' '
+    "$PY" - $PROXY_PORT <<-\EOF
+	import os, sys, time
+	exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
+	c = Conn(int(sys.argv[1]))
+	assert c.call("PING") == "PONG"
+	c.sock.settimeout(20)
+	start = time.time()
+	try:
+	    c.read()
+	    raise SystemExit("the proxy sent something to an idle client")
+	except EOFError:
+	    pass
+	print("closed after %.1f s" % (time.time() - start))
+	EOF
+'
+
+test_expect_success 'a client that keeps talking is not closed' '
+    "$PY" - $PROXY_PORT <<-\EOF
+	import os, sys, time
+	exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
+	c = Conn(int(sys.argv[1]))
+	end = time.time() + 5
+	while time.time() < end:
+	    assert c.call("PING") == "PONG"
+	    time.sleep(0.2)
+	EOF
+'
+
+test_expect_success 'a request larger than session_max_bufsize: an error, then closed' '
+    big=$(head -c 6000 /dev/zero | tr "\0" x) &&
+    praw "*3\r\n\$3\r\nSET\r\n\$3\r\nbig\r\n\$6000\r\n$big\r\n" >out &&
+    printf -- "-ERR handle request, request is larger than session_max_bufsize (4096 bytes)\r\n" >expect &&
+    test_cmp expect out &&
+    pcli exists big >out && echo 0 >expect && test_cmp expect out
+'
+
+test_expect_success 'the same request sent in pieces is refused as well' '
+    "$PY" - $PROXY_PORT <<-\EOF
+	import os, sys
+	exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
+	c = Conn(int(sys.argv[1]))
+	c.sock.sendall(b"*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$6000\r\n" + b"x" * 2000)
+	assert not c.pending(0.3)
+	c.sock.sendall(b"x" * 2500)
+	got = c.read()
+	assert got.startswith("(error) ERR handle request, request is larger"), got
+	try:
+	    c.read()
+	    raise SystemExit("still open")
+	except EOFError:
+	    pass
+	EOF
+    pcli exists big >out && echo 0 >expect && test_cmp expect out
+'
+
+test_expect_success 'requests under session_max_bufsize, and long pipelines, still work' '
+    val=$(head -c 3000 /dev/zero | tr "\0" y) &&
+    pcli set small $val >out && echo OK >expect && test_cmp expect out &&
+    pcli strlen small >out && echo 3000 >expect && test_cmp expect out &&
+    pt pipeline $PROXY_PORT 5000
+'
+
+test_done

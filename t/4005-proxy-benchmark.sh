@@ -1,0 +1,67 @@
+#!/bin/sh
+test_description='redis-benchmark (set, get, incr, mset, lpush; -P 1 and -P 100) runs against codis-proxy over two groups without errors, and the counts add up'
+. "$(dirname "$0")/lib.sh"
+. "$TEST_DIRECTORY/lib-server.sh"
+. "$TEST_DIRECTORY/lib-proxy.sh"
+
+test_have_prereq CURL || skip_all 'curl is missing'
+command -v redis-benchmark >/dev/null 2>&1 ||
+    skip_all 'redis-benchmark (Debian redis-tools) is missing'
+for PY in /usr/bin/python3 python3; do
+    "$PY" -c 'import redis' 2>/dev/null && break
+done
+"$PY" -c 'import redis' 2>/dev/null || skip_all 'python3-redis is missing'
+# pt ARGS...: t/lib-proxytest.py with a python3 that has python3-redis.
+pt() {
+    "$PY" "$TEST_DIRECTORY/lib-proxytest.py" "$@"
+}
+
+# bench PIPELINE: run the five tests of 20000 requests each; each must
+# report its rate and nothing may say error.
+bench() {
+    timeout 50 redis-benchmark -h 127.0.0.1 -p $PROXY_PORT \
+        -t set,get,incr,mset,lpush -n 20000 -P $1 -q >bench.out 2>&1 ||
+        { cat bench.out; return 1; }
+    tr "\r" "\n" <bench.out | grep "requests per second" >rates &&
+    cat rates &&
+    for t in SET GET INCR "MSET (10 keys)" LPUSH; do
+        grep "^$t: [0-9.]* requests per second" rates || return 1
+    done &&
+    ! grep -i error bench.out
+}
+
+test_expect_success 'two servers behind a proxy' '
+    start_server && PORT_A=$SERVER_PORT &&
+    start_server && PORT_B=$SERVER_PORT &&
+    pt slots $PORT_A $PORT_B >slots.json &&
+    start_proxy --fillslots=slots.json --cpu=2
+'
+
+test_expect_success 'redis-benchmark -P 1' '
+    bench 1 &&
+    pcli get counter:__rand_int__ >out && echo 20000 >expect &&
+    test_cmp expect out &&
+    pcli llen mylist >out && test_cmp expect out
+'
+
+test_expect_success 'redis-benchmark -P 100' '
+    bench 100 &&
+    pcli get counter:__rand_int__ >out && echo 40000 >expect &&
+    test_cmp expect out &&
+    pcli llen mylist >out && test_cmp expect out
+'
+
+test_expect_success 'the proxy counted no errors but for CONFIG (redis-benchmark asks)' '
+    curl -sf "http://$PROXY_HTTP/debug/vars" >vars.json &&
+    "$PY" - vars.json <<-\EOF
+	import json, sys
+	cmds = json.load(open(sys.argv[1]))["router"]["cmds"]
+	by_name = {c["cmd"]: c for c in cmds}
+	for name in ("SET", "GET", "INCR", "MSET", "LPUSH"):
+	    assert by_name[name]["calls"] >= 40000, by_name.get(name)
+	bad = [c for c in cmds if c["errors"] and c["cmd"] != "CONFIG"]
+	assert not bad, bad
+	EOF
+'
+
+test_done

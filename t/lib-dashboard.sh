@@ -159,7 +159,9 @@ coord_create_node() {
 }
 
 coord_hold_lock() {
-    coord_tool lock "$1" \
+    # The binary itself in the background (not the coord_tool function,
+    # whose subshell a kill -9 would leave the holder orphaned behind).
+    "$COORD_TOOL" "$COORD_KIND" "$COORD_ADDR" "$COORD_SESSION_MS" lock "$1" \
         '{"hostname":"test","pid":0,"desc":"held by a test"}' >held.out &
     LOCK_HOLDER_PID=$!
     test_atexit "stop_pid $LOCK_HOLDER_PID"

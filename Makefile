@@ -40,6 +40,8 @@ WEB_FILES := $(sort $(wildcard web/*))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
 UNIT_SRC := $(wildcard t/unit/*_test.c)
 UNIT_BIN := $(UNIT_SRC:t/unit/%.c=$(UNIT_DIR)/%.t)
+# Helper programs the shell tests call (not tests themselves).
+UNIT_TOOLS := $(UNIT_DIR)/coord_tool
 
 DEB_PKGS := build-essential pkg-config libevent-dev libzookeeper-mt-dev libcjson-dev \
             libcurl4-openssl-dev zookeeper redis-tools redis-server nutcracker \
@@ -47,7 +49,7 @@ DEB_PKGS := build-essential pkg-config libevent-dev libzookeeper-mt-dev libcjson
 
 .PHONY: all deps test check asan bench run stop clean install
 
-all: $(BIN)/codis $(addprefix $(BIN)/codis-,$(ROLES)) $(UNIT_BIN)
+all: $(BIN)/codis $(addprefix $(BIN)/codis-,$(ROLES)) $(UNIT_BIN) $(UNIT_TOOLS)
 
 $(BIN)/codis: $(BUILD)/codis.o $(BUILD)/libcodis.a
 	@mkdir -p $(@D)
@@ -78,6 +80,10 @@ $(BUILD)/web_assets.c: tools/embed.sh $(WEB_FILES) $(WEB_LIST)
 	sh tools/embed.sh $(WEB_FILES) > $@
 
 $(UNIT_DIR)/%.t: t/unit/%.c t/unit/tap.h $(BUILD)/libcodis.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libcodis.a $(LDLIBS)
+
+$(UNIT_DIR)/coord_tool: t/unit/coord_tool.c $(BUILD)/libcodis.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libcodis.a $(LDLIBS)
 
@@ -123,6 +129,6 @@ install: $(BIN)/codis
 	    install -m 644 $(DESTDIR)$(PREFIX)/share/codis/conf/$$f $(DESTDIR)$(SYSCONFDIR)/$$f; done
 
 clean:
-	rm -rf build build-asan bin $(UNIT_DIR)/*.t
+	rm -rf build build-asan bin $(UNIT_DIR)/*.t $(UNIT_TOOLS)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -15,14 +15,16 @@ KEYS=${1:-300000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OURS=$ROOT/bin/codis-server
 WORK=$(mktemp -d /tmp/codis-bench-persistence.XXXXXX)
-PIDS=
 
+# The servers' pids go to a file: start runs in $(...) subshells.
 cleanup() {
-    for pid in $PIDS; do
+    for pid in $(cat "$WORK/pids" 2>/dev/null); do
         kill "$pid" 2>/dev/null || true
     done
-    for pid in $PIDS; do
-        wait "$pid" 2>/dev/null || true
+    for pid in $(cat "$WORK/pids" 2>/dev/null); do
+        while kill -0 "$pid" 2>/dev/null; do
+            sleep 0.05
+        done
     done
     rm -rf "$WORK"
 }
@@ -50,7 +52,7 @@ start() {
     fi
     "$bin" --port "$port" --bind 127.0.0.1 --dir "$WORK/$name" --save "" \
         "$@" >"$WORK/$name.log" 2>&1 &
-    PIDS="$PIDS $!"
+    echo $! >>"$WORK/pids"
     until redis-cli -p "$port" ping >/dev/null 2>&1; do
         sleep 0.05
     done

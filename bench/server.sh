@@ -3,10 +3,11 @@
 #
 # Starts both on free 127.0.0.1 ports without persistence, then runs the
 # same redis-benchmark (-n 100000 -c 50, tests set,get,incr,lpush,lpop,
-# sadd,hset,mset) against each, first without pipelining (-P 1) then with
-# -P 16, alternating the two servers, for 3 rounds. Prints the median
-# requests per second of each server and codis/redis per test. Both
-# servers are stopped by PID at the end.
+# sadd,hset,mset) against each, without pipelining (-P 1) and with -P 16,
+# test by test with the two servers alternating (so both see the same
+# machine load), for 3 rounds. Prints the median requests per second of
+# each server and codis/redis per test. Both servers are stopped by PID at
+# the end.
 #
 #   sh bench/server.sh              (make bench runs it)
 #   ROUNDS=1 REQUESTS=20000 sh bench/server.sh   (a quicker look)
@@ -80,10 +81,10 @@ wait_ready "$redis_port" "$redis_pid"
 echo "redis-benchmark -t $tests -n $requests -c $clients, $rounds rounds"
 echo "codis-server $codis_port (pid $codis_pid), $(redis-server --version | cut -d' ' -f1-3) $redis_port (pid $redis_pid)"
 
-# run NAME PORT PIPELINE ROUND: one benchmark, CSV lines tagged.
+# run NAME PORT PIPELINE ROUND TEST: one benchmark, CSV lines tagged.
 run() {
     redis-benchmark -p "$2" -n "$requests" -c "$clients" -P "$3" \
-        -t "$tests" --csv 2>/dev/null |
+        -t "$5" --csv 2>/dev/null |
         awk -F, -v name="$1" -v p="$3" -v r="$4" \
             'NR > 1 { gsub(/"/, ""); print name "|" p "|" r "|" $1 "|" $2 }' \
             >>"$work/results"
@@ -92,8 +93,10 @@ run() {
 : >"$work/results"
 for round in $(seq 1 "$rounds"); do
     for pipeline in 1 16; do
-        run codis "$codis_port" $pipeline "$round"
-        run redis "$redis_port" $pipeline "$round"
+        for test in $(echo "$tests" | tr ',' ' '); do
+            run codis "$codis_port" $pipeline "$round" "$test"
+            run redis "$redis_port" $pipeline "$round" "$test"
+        done
     done
 done
 

@@ -67,6 +67,9 @@ static size_t blocking_ready_cap;
 static size_t blocking_client_count;     /* clients blocked now */
 static bool blocking_serving;            /* blocking_handle_ready runs */
 static struct event *blocking_ready_ev;  /* runs blocking_handle_ready */
+static struct client **blocking_resume;  /* unblocked by CLIENT UNBLOCK */
+static size_t blocking_resume_count;
+static size_t blocking_resume_cap;
 
 int blocking_timeout_or_reply(struct client *c, const struct arg *a,
                                long long *ms)
@@ -199,10 +202,37 @@ void blocking_block(struct client *c, int first_key, int key_count,
     }
 }
 
+void blocking_unblock_now(struct client *c, bool error)
+{
+    if (error) {
+        reply_error_text(c, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
+    } else {
+        reply_null_array(c);
+    }
+    blocking_unblock(c);
+    /* Its next requests run after the current command, not inside it. */
+    if (blocking_resume_count == blocking_resume_cap) {
+        blocking_resume_cap = blocking_resume_cap ? blocking_resume_cap * 2
+                                                  : 4;
+        blocking_resume = mem_realloc(blocking_resume, blocking_resume_cap *
+                                      sizeof(*blocking_resume));
+    }
+    blocking_resume[blocking_resume_count++] = c;
+    if (blocking_ready_ev != NULL) {
+        event_active(blocking_ready_ev, EV_TIMEOUT, 0);
+    }
+}
+
 void blocking_client_release(struct client *c)
 {
     if (c->flags & CLIENT_BLOCKED) {
         blocking_unblock(c);
+    }
+    for (size_t i = 0; i < blocking_resume_count; i++) {
+        if (blocking_resume[i] == c) {
+            blocking_resume[i] = blocking_resume[--blocking_resume_count];
+            break;
+        }
     }
 }
 
@@ -275,7 +305,13 @@ static void blocking_serve_key(int dbid, const char *key,
 
 void blocking_handle_ready(void)
 {
-    if (blocking_ready_count == 0 || blocking_serving) {
+    if (blocking_serving) {
+        return;
+    }
+    while (blocking_resume_count > 0) {
+        client_resume(blocking_resume[--blocking_resume_count]);
+    }
+    if (blocking_ready_count == 0) {
         return;
     }
     blocking_serving = true;
@@ -324,6 +360,9 @@ void blocking_release(void)
     }
     mem_free(blocking_ready);
     blocking_ready = NULL;
+    mem_free(blocking_resume);
+    blocking_resume = NULL;
+    blocking_resume_count = blocking_resume_cap = 0;
     blocking_ready_count = blocking_ready_cap = 0;
     if (blocking_keys != NULL) {
         for (int i = 0; i < server.databases; i++) {

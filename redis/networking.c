@@ -248,11 +248,13 @@ static void client_process_input(struct client *c)
             off = c->qlen;
             break;
         }
-        if (c->flags & CLIENT_MASTER && c->req.argc > 0) {
+        if (c->flags & CLIENT_MASTER) {
             /* Before client_set_argv writes NULs into the bytes. */
+            bool named = c->req.argc > 0;
             replica_master_feed(c->qbuf + off, c->req.pos,
-                                c->qbuf + off + c->req.argv[0].off,
-                                c->req.argv[0].len);
+                                named ? c->qbuf + off + c->req.argv[0].off
+                                      : "",
+                                named ? c->req.argv[0].len : 0);
         }
         client_set_argv(c, c->qbuf + off);
         off += c->req.pos;
@@ -680,6 +682,11 @@ static bool reply_has_code(const char *text)
 
 void reply_error_text(struct client *c, const char *text)
 {
+    if (c->flags & CLIENT_MASTER) {
+        /* Nobody reads the reply: the replica now differs from its
+         * master, which an operator must learn. */
+        log_warn("a command from the master failed: %.200s", text);
+    }
     bool own_code = text[0] == '-';
     if (own_code) {
         text++;
@@ -1003,6 +1010,35 @@ static void client_cmd_kill(struct client *c)
     }
 }
 
+/* CLIENT UNBLOCK id [TIMEOUT|ERROR]: end a blocking command as if it
+ * timed out, or with an UNBLOCKED error. Replies 1 if 'id' was blocked. */
+static void client_cmd_unblock(struct client *c)
+{
+    long long id;
+    bool error = false;
+    if (resp_parse_ll(c->argv[2].ptr, c->argv[2].len, &id) != 0) {
+        reply_error(c, "value is not an integer or out of range");
+        return;
+    }
+    if (c->argc == 4) {
+        if (arg_is(&c->argv[3], "error")) {
+            error = true;
+        } else if (!arg_is(&c->argv[3], "timeout")) {
+            reply_error(c, "CLIENT UNBLOCK reason should be TIMEOUT or "
+                           "ERROR");
+            return;
+        }
+    }
+    for (struct client *o = server.clients; o != NULL; o = o->next) {
+        if (o->id == (uint64_t)id && (o->flags & CLIENT_BLOCKED)) {
+            blocking_unblock_now(o, error);
+            reply_integer(c, 1);
+            return;
+        }
+    }
+    reply_integer(c, 0);
+}
+
 /* RESET: back to the state of a new connection: no transaction, no
  * watched keys, no subscriptions, database 0, no name, authenticated only
  * if no password is set. */
@@ -1048,6 +1084,8 @@ void cmd_client(struct client *c)
         }
     } else if (arg_is(sub, "kill") && c->argc >= 3) {
         client_cmd_kill(c);
+    } else if (arg_is(sub, "unblock") && (c->argc == 3 || c->argc == 4)) {
+        client_cmd_unblock(c);
     } else if (arg_is(sub, "help") && c->argc == 2) {
         static const char *help[] = {
             "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -1062,6 +1100,8 @@ void cmd_client(struct client *c)
             "KILL <option> <value> [<option> <value> [...]]",
             "    Kill connections. Options are: ID, ADDR, LADDR, TYPE, USER,",
             "    SKIPME (yes|no).",
+            "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+            "    Unblock the specified blocked client.",
             "LIST [TYPE normal] [ID <id> [<id> ...]]",
             "    Return information about client connections.",
             "SETNAME <name>",

@@ -148,11 +148,13 @@ static void pubsub_subscribe_generic(struct client *c, bool pattern)
     pubsub_update_mode(c);
 }
 
+/* SUBSCRIBE channel [channel ...] */
 void cmd_subscribe(struct client *c)
 {
     pubsub_subscribe_generic(c, false);
 }
 
+/* PSUBSCRIBE pattern [pattern ...] */
 void cmd_psubscribe(struct client *c)
 {
     pubsub_subscribe_generic(c, true);
@@ -203,11 +205,13 @@ static void pubsub_unsubscribe_generic(struct client *c, bool pattern)
     pubsub_update_mode(c);
 }
 
+/* UNSUBSCRIBE [channel ...] */
 void cmd_unsubscribe(struct client *c)
 {
     pubsub_unsubscribe_generic(c, false);
 }
 
+/* PUNSUBSCRIBE [pattern ...] */
 void cmd_punsubscribe(struct client *c)
 {
     pubsub_unsubscribe_generic(c, true);

@@ -782,6 +782,15 @@ char *replica_info(char *s)
                         repl.transfer_size);
         s = replica_cat(s, "master_sync_read_bytes:%lld\r\n",
                         repl.transfer_read);
+        if (repl.transfer_size >= 0) {
+            long long left = repl.transfer_size - repl.transfer_read;
+            s = replica_cat(s, "master_sync_left_bytes:%lld\r\n"
+                               "master_sync_perc:%.2f\r\n", left,
+                            repl.transfer_size > 0
+                                ? 100.0 * (double)repl.transfer_read /
+                                      (double)repl.transfer_size
+                                : 0.0);
+        }
         s = replica_cat(s, "master_sync_last_io_seconds_ago:%lld\r\n",
                         (server.mstime - repl.last_io) / 1000);
     }

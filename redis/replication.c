@@ -204,6 +204,11 @@ static void replication_on_bulk_write(evutil_socket_t fd, short what,
     (void)what;
     struct client *c = arg;
     struct repl_link *l = c->repl;
+    if (c->flags & CLIENT_CLOSE_ASAP) {
+        /* Freed at the next turn of the loop, with this event. */
+        event_del(l->bulk_ev);
+        return;
+    }
     server_update_time();
     if (l->bulk_head_sent < l->bulk_head_len) {
         ssize_t n = write(fd, l->bulk_head + l->bulk_head_sent,

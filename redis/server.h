@@ -432,6 +432,11 @@ void blocking_handle_ready(void);
 /* Forget a client being freed. */
 void blocking_client_release(struct client *c);
 
+/* End the wait of blocked client 'c' now (CLIENT UNBLOCK): it gets the
+ * timeout reply, or with 'error' an UNBLOCKED error; then its pending
+ * requests run. */
+void blocking_unblock_now(struct client *c, bool error);
+
 /* Number of blocked clients (INFO). */
 size_t blocking_count(void);
 

@@ -320,11 +320,15 @@ static void sort_generic(struct client *c, bool read_only)
     mem_free(o.gets);
 }
 
+/* SORT key [BY pattern] [LIMIT offset count] [GET pattern ...] [ASC|DESC]
+ * [ALPHA] [STORE destination] */
 void cmd_sort(struct client *c)
 {
     sort_generic(c, false);
 }
 
+/* SORT_RO key [BY pattern] [LIMIT offset count] [GET pattern ...] [ASC|DESC]
+ * [ALPHA] */
 void cmd_sort_ro(struct client *c)
 {
     sort_generic(c, true);

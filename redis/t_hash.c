@@ -149,11 +149,13 @@ static void hash_set_generic(struct client *c, bool hmset)
     }
 }
 
+/* HSET key field value [field value ...] */
 void cmd_hset(struct client *c)
 {
     hash_set_generic(c, false);
 }
 
+/* HMSET key field value [field value ...] */
 void cmd_hmset(struct client *c)
 {
     hash_set_generic(c, true);
@@ -292,16 +294,19 @@ static void hash_getall_generic(struct client *c, bool keys, bool values)
     dict_iter_release(&it);
 }
 
+/* HKEYS key */
 void cmd_hkeys(struct client *c)
 {
     hash_getall_generic(c, true, false);
 }
 
+/* HVALS key */
 void cmd_hvals(struct client *c)
 {
     hash_getall_generic(c, false, true);
 }
 
+/* HGETALL key */
 void cmd_hgetall(struct client *c)
 {
     hash_getall_generic(c, true, true);

@@ -326,11 +326,13 @@ static void list_pop_generic(struct client *c, enum list_end end)
     list_after_remove(c, key->ptr, key->len, l);
 }
 
+/* LPOP key [count] */
 void cmd_lpop(struct client *c)
 {
     list_pop_generic(c, LIST_HEAD);
 }
 
+/* RPOP key [count] */
 void cmd_rpop(struct client *c)
 {
     list_pop_generic(c, LIST_TAIL);
@@ -841,11 +843,13 @@ static void list_bpop_generic(struct client *c, enum list_end end)
     blocking_block(c, 1, c->argc - 2, timeout, list_serve_pop);
 }
 
+/* BLPOP key [key ...] timeout */
 void cmd_blpop(struct client *c)
 {
     list_bpop_generic(c, LIST_HEAD);
 }
 
+/* BRPOP key [key ...] timeout */
 void cmd_brpop(struct client *c)
 {
     list_bpop_generic(c, LIST_TAIL);
@@ -881,11 +885,13 @@ static void list_bmove_generic(struct client *c)
     list_propagate_move(c, src, dst, from, to);
 }
 
+/* BRPOPLPUSH source destination timeout */
 void cmd_brpoplpush(struct client *c)
 {
     list_bmove_generic(c);
 }
 
+/* BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout */
 void cmd_blmove(struct client *c)
 {
     list_bmove_generic(c);

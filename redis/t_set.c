@@ -485,31 +485,37 @@ static void set_op_generic(struct client *c, enum set_op op,
     reply_integer(c, n);
 }
 
+/* SINTER key [key ...] */
 void cmd_sinter(struct client *c)
 {
     set_op_generic(c, SET_INTER, NULL, 1);
 }
 
+/* SINTERSTORE destination key [key ...] */
 void cmd_sinterstore(struct client *c)
 {
     set_op_generic(c, SET_INTER, &c->argv[1], 2);
 }
 
+/* SUNION key [key ...] */
 void cmd_sunion(struct client *c)
 {
     set_op_generic(c, SET_UNION, NULL, 1);
 }
 
+/* SUNIONSTORE destination key [key ...] */
 void cmd_sunionstore(struct client *c)
 {
     set_op_generic(c, SET_UNION, &c->argv[1], 2);
 }
 
+/* SDIFF key [key ...] */
 void cmd_sdiff(struct client *c)
 {
     set_op_generic(c, SET_DIFF, NULL, 1);
 }
 
+/* SDIFFSTORE destination key [key ...] */
 void cmd_sdiffstore(struct client *c)
 {
     set_op_generic(c, SET_DIFF, &c->argv[1], 2);

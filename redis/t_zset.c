@@ -401,6 +401,7 @@ static void zset_add_generic(struct client *c, unsigned flags)
     }
 }
 
+/* ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...] */
 void cmd_zadd(struct client *c)
 {
     zset_add_generic(c, 0);
@@ -520,11 +521,13 @@ static void zset_rank_generic(struct client *c, bool rev)
                          : (long long)rank - 1);
 }
 
+/* ZRANK key member */
 void cmd_zrank(struct client *c)
 {
     zset_rank_generic(c, false);
 }
 
+/* ZREVRANK key member */
 void cmd_zrevrank(struct client *c)
 {
     zset_rank_generic(c, true);
@@ -841,26 +844,31 @@ static void zset_range_fixed(struct client *c, enum zset_by by, bool rev)
     }
 }
 
+/* ZREVRANGE key start stop [WITHSCORES] */
 void cmd_zrevrange(struct client *c)
 {
     zset_range_fixed(c, ZSET_BY_RANK, true);
 }
 
+/* ZRANGEBYSCORE key min max [WITHSCORES] [LIMIT offset count] */
 void cmd_zrangebyscore(struct client *c)
 {
     zset_range_fixed(c, ZSET_BY_SCORE, false);
 }
 
+/* ZREVRANGEBYSCORE key max min [WITHSCORES] [LIMIT offset count] */
 void cmd_zrevrangebyscore(struct client *c)
 {
     zset_range_fixed(c, ZSET_BY_SCORE, true);
 }
 
+/* ZRANGEBYLEX key min max [LIMIT offset count] */
 void cmd_zrangebylex(struct client *c)
 {
     zset_range_fixed(c, ZSET_BY_LEX, false);
 }
 
+/* ZREVRANGEBYLEX key max min [LIMIT offset count] */
 void cmd_zrevrangebylex(struct client *c)
 {
     zset_range_fixed(c, ZSET_BY_LEX, true);
@@ -925,16 +933,19 @@ static void zset_remrange_generic(struct client *c, enum zset_by by)
     reply_integer(c, removed);
 }
 
+/* ZREMRANGEBYRANK key start stop */
 void cmd_zremrangebyrank(struct client *c)
 {
     zset_remrange_generic(c, ZSET_BY_RANK);
 }
 
+/* ZREMRANGEBYSCORE key min max */
 void cmd_zremrangebyscore(struct client *c)
 {
     zset_remrange_generic(c, ZSET_BY_SCORE);
 }
 
+/* ZREMRANGEBYLEX key min max */
 void cmd_zremrangebylex(struct client *c)
 {
     zset_remrange_generic(c, ZSET_BY_LEX);
@@ -978,6 +989,7 @@ static void zset_pop_generic(struct client *c, bool max)
     server.dirty += count;
 }
 
+/* ZPOPMIN key [count] */
 void cmd_zpopmin(struct client *c)
 {
     zset_pop_generic(c, false);
@@ -1038,16 +1050,19 @@ static void zset_bpop_generic(struct client *c, bool max)
     blocking_block(c, 1, c->argc - 2, timeout, zset_serve_pop);
 }
 
+/* BZPOPMIN key [key ...] timeout */
 void cmd_bzpopmin(struct client *c)
 {
     zset_bpop_generic(c, false);
 }
 
+/* BZPOPMAX key [key ...] timeout */
 void cmd_bzpopmax(struct client *c)
 {
     zset_bpop_generic(c, true);
 }
 
+/* ZPOPMAX key [count] */
 void cmd_zpopmax(struct client *c)
 {
     zset_pop_generic(c, true);

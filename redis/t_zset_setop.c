@@ -265,11 +265,14 @@ void cmd_zunionstore(struct client *c)
     zset_setop_store(c, ZSET_UNION);
 }
 
+/* ZINTERSTORE destination numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE
+ * SUM|MIN|MAX] */
 void cmd_zinterstore(struct client *c)
 {
     zset_setop_store(c, ZSET_INTER);
 }
 
+/* ZDIFFSTORE destination numkeys key [key ...] */
 void cmd_zdiffstore(struct client *c)
 {
     zset_setop_store(c, ZSET_DIFF);
@@ -282,11 +285,13 @@ void cmd_zunion(struct client *c)
     zset_setop_reply(c, ZSET_UNION);
 }
 
+/* ZINTER numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE ...] [WITHSCORES] */
 void cmd_zinter(struct client *c)
 {
     zset_setop_reply(c, ZSET_INTER);
 }
 
+/* ZDIFF numkeys key [key ...] [WITHSCORES] */
 void cmd_zdiff(struct client *c)
 {
     zset_setop_reply(c, ZSET_DIFF);

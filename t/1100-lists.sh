@@ -496,6 +496,38 @@ test_expect_success REDIS_REF 'list replies and errors match redis-server' '
     compare_with_ref ref.txt
 '
 
+cat >unblock.py <<\EOF
+import os, sys, time
+exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
+port = int(sys.argv[1])
+a, b, admin = Conn(port), Conn(port), Conn(port)
+ida, idb = a.call("CLIENT", "ID"), b.call("CLIENT", "ID")
+a.send("BLPOP", "ub1", "0")
+a.send("ECHO", "after-a")
+b.send("BRPOPLPUSH", "ub2", "ub3", "0")
+deadline = time.time() + 20
+while "blocked_clients:2" not in admin.call("INFO", "clients"):
+    if time.time() > deadline:
+        sys.exit("the clients never blocked")
+    time.sleep(0.05)
+print(admin.call("CLIENT", "UNBLOCK", ida))
+print(a.read())
+print(a.read())
+print(admin.call("CLIENT", "UNBLOCK", idb, "ERROR"))
+print(b.read())
+print(admin.call("CLIENT", "UNBLOCK", idb))
+print(admin.call("CLIENT", "UNBLOCK", "x"))
+print(admin.call("CLIENT", "UNBLOCK", ida, "SOON"))
+print(admin.call("LPUSH", "ub1", "v"))
+print(admin.call("LLEN", "ub1"))
+EOF
+
+test_expect_success REDIS_REF 'CLIENT UNBLOCK ends a wait like Redis' '
+    python3 - "$REF_PORT" <unblock.py >expect &&
+    python3 - "$SERVER_PORT" <unblock.py >actual &&
+    test_cmp expect actual
+'
+
 test_expect_success 'every key is still in the slot index' '
     cli slotscheck >actual &&
     echo OK >expect &&

@@ -336,7 +336,8 @@ test_expect_success 'a link cut inside a transaction resumes before its MULTI' '
 	args = handshake(conn, f)
 	with open(sys.argv[1] + ".psync", "w") as out:
 	    out.write("%s %d\n" % (args[2].decode(), counted + 1))
-	conn.sendall(b"+CONTINUE " + rid + b"\r\n" + resp(b"MULTI") +
+	conn.sendall(b"+CONTINUE " + rid + b"\r\n" + resp(b"NOSUCHCMD") +
+	             resp(b"MULTI") +
 	             resp(b"SET", b"in-tx", b"1") + resp(b"INCR", b"tx-runs") +
 	             resp(b"EXEC"))
 	while True:
@@ -355,7 +356,9 @@ test_expect_success 'a link cut inside a transaction resumes before its MULTI' '
     test "$asked" = "$expected" &&
     wait_until "test \"\$(redis-cli -p $RF get tx-runs)\" = 1" &&
     test "$(redis-cli -p $RF get before)" = 1 &&
-    test "$(redis-cli -p $RF get in-tx)" = 1
+    test "$(redis-cli -p $RF get in-tx)" = 1 &&
+    grep "a command from the master failed: unknown command .NOSUCHCMD." \
+        "$SERVER_LOG"
 '
 
 test_expect_success REDIS_SERVER 'our replica follows a redis-server master (diskless)' '

@@ -14,13 +14,32 @@
 #   dashboard_api METHOD PATH [BODY]
 #       curl the API: prints the body, exit 0 for any HTTP status; the
 #       status goes to the file 'status'.
+#   coord_node PATH / coord_children PATH
+#       read a node of the coordinator the last write_dashboard_config
+#       chose (COORD_KIND, COORD_ADDR): the embedded store's files, or
+#       ZooKeeper through t/unit/coord_tool.
+#   coord_create_node PATH DATA
+#       create a persistent node (and its parents) in that coordinator.
+#   coord_hold_lock DIR
+#       a background process takes the lock DIR and holds it; sets
+#       LOCK_HOLDER_PID (stopped at exit).
+#
+# ZooKeeper sessions of the dashboard, codis-config and coord_tool last
+# COORD_SESSION_MS (default 2000 ms: a killed owner's ephemeral nodes go
+# soon; t/lib-zk.sh's server accepts 400..4000).
+
+COORD_SESSION_MS=${COORD_SESSION_MS:-2000}
+COORD_TOOL=${CODIS_UNIT_DIR:-$TEST_DIRECTORY/unit}/coord_tool
 
 write_dashboard_config() {
     DASHBOARD_PORT=$(free_port) &&
     DASHBOARD_ADDR=127.0.0.1:$DASHBOARD_PORT &&
+    COORD_KIND=${1:-filesystem} &&
+    COORD_ADDR=${2:-$TRASH_DIRECTORY/coord} &&
     cat >config.ini <<EOF_CONF
-coordinator=${1:-filesystem}
-zk=${2:-$TRASH_DIRECTORY/coord}
+coordinator=$COORD_KIND
+zk=$COORD_ADDR
+zk_session_timeout=$COORD_SESSION_MS
 product=test
 dashboard_addr=$DASHBOARD_ADDR
 action_timeout=2000
@@ -106,9 +125,13 @@ start_plain_redis() {
 }
 
 # coord_node PATH: print the data of coordinator node PATH
-# ("/zk/codis/db_test/slots/slot_5") of the embedded store in ./coord,
-# with a newline; fails if the node does not exist.
+# ("/zk/codis/db_test/slots/slot_5") with a newline; fails if the node
+# does not exist. The embedded store is read from its files in ./coord.
 coord_node() {
+    if [ "$COORD_KIND" = zookeeper ]; then
+        coord_tool get "$1"
+        return
+    fi
     coord_node_dir=$TRASH_DIRECTORY/coord/tree$(echo "$1" | sed -e 's|/|/_|g') &&
     test -f "$coord_node_dir/@node" &&
     tail -n +2 "$coord_node_dir/@node" &&
@@ -117,9 +140,33 @@ coord_node() {
 
 # coord_children PATH: list the children of node PATH, one per line.
 coord_children() {
+    if [ "$COORD_KIND" = zookeeper ]; then
+        coord_tool children "$1"
+        return
+    fi
     coord_node_dir=$TRASH_DIRECTORY/coord/tree$(echo "$1" | sed -e 's|/|/_|g') &&
     test -d "$coord_node_dir" &&
     ls "$coord_node_dir" | sed -n -e 's/^_//p' | sort
+}
+
+# coord_tool CMD ARGS...: t/unit/coord_tool on the configured coordinator.
+coord_tool() {
+    "$COORD_TOOL" "$COORD_KIND" "$COORD_ADDR" "$COORD_SESSION_MS" "$@"
+}
+
+coord_create_node() {
+    coord_tool create "$1" "$2"
+}
+
+coord_hold_lock() {
+    # The binary itself in the background (not the coord_tool function,
+    # whose subshell a kill -9 would leave the holder orphaned behind).
+    "$COORD_TOOL" "$COORD_KIND" "$COORD_ADDR" "$COORD_SESSION_MS" lock "$1" \
+        '{"hostname":"test","pid":0,"desc":"held by a test"}' >held.out &
+    LOCK_HOLDER_PID=$!
+    test_atexit "stop_pid $LOCK_HOLDER_PID"
+    wait_until "test -s held.out || ! kill -0 $LOCK_HOLDER_PID" 20 &&
+    test -s held.out
 }
 
 # ok_json: write Codis's OK answer to the file 'expect_ok'.

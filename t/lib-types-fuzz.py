@@ -80,12 +80,25 @@ def sorted_reply(cmd, rep):
 
 
 a.call("FLUSHALL"); b.call("FLUSHALL")
+in_multi = 0
 for i in range(int(sys.argv[4]) if len(sys.argv) > 4 else 3000):
     cmd = gen()
+    # Now and then a transaction: MULTI, a few commands, EXEC or DISCARD.
+    if in_multi == 0 and rnd.random() < 0.03:
+        cmd = ["MULTI"]
+        in_multi = rnd.randrange(1, 6)
+    elif in_multi == 1:
+        cmd = [rnd.choice(["EXEC", "EXEC", "DISCARD"])]
+        in_multi = 0
+    elif in_multi > 1:
+        in_multi -= 1
+        # EXEC's array is compared as is: no hash-ordered replies in it.
+        while cmd[0] in UNORDERED:
+            cmd = gen()
     a.send(*cmd)
     b.send(*cmd)
     ra, rb = a._reply(), b._reply()
-    if cmd[0] in UNORDERED:
+    if cmd[0] in UNORDERED and isinstance(ra, list):
         ra = sorted_reply(cmd, ra)
         rb = sorted_reply(cmd, rb)
     ra, rb = show(ra), show(rb)

@@ -12,16 +12,6 @@
 #include "roles/proxy/slotmap.h"
 #include "roles/proxy/worker.h"
 
-/* Append the bulk string 'p' ('n' bytes) to 'b'. */
-static void multikey_add_bulk(struct pbuf *b, const char *p, size_t n)
-{
-    char head[32];
-    int len = snprintf(head, sizeof(head), "$%zu\r\n", n);
-    pbuf_append(b, head, (size_t)len);
-    pbuf_append(b, p, n);
-    pbuf_append(b, "\r\n", 2);
-}
-
 /* A new part of 'r', linked after the others. */
 static struct request *multikey_new_part(struct worker *w, struct request *r)
 {
@@ -50,9 +40,7 @@ static void multikey_finish(struct request *r)
         for (struct request *sub = r->first_sub; sub; sub = sub->next) {
             count++;
         }
-        char head[32];
-        int len = snprintf(head, sizeof(head), "*%zu\r\n", count);
-        pbuf_append(m, head, (size_t)len);
+        pbuf_append_head(m, '*', count);
         for (struct request *sub = r->first_sub; sub; sub = sub->next) {
             pbuf_append(m, pbuf_head(&sub->reply), pbuf_size(&sub->reply));
         }
@@ -106,18 +94,16 @@ void multikey_split(struct worker *w, struct request *r, const char *buf,
         return;
     }
     size_t name_len = strlen(cmd->name);
-    char head[16];
-    int head_len = snprintf(head, sizeof(head), "*%d\r\n", 1 + step);
     /* One more than the parts: a part failing at once must not finish
      * the parent before all are sent. */
     r->pending = (uint32_t)((argc - 1) / step) + 1;
     for (int i = 1; i < argc; i += step) {
         struct request *sub = multikey_new_part(w, r);
         pbuf_clear(&w->cmdbuf, 1 << 20);
-        pbuf_append(&w->cmdbuf, head, (size_t)head_len);
-        multikey_add_bulk(&w->cmdbuf, cmd->name, name_len);
+        pbuf_append_head(&w->cmdbuf, '*', (size_t)(1 + step));
+        pbuf_append_bulk(&w->cmdbuf, cmd->name, name_len);
         for (int j = 0; j < step; j++) {
-            multikey_add_bulk(&w->cmdbuf, buf + argv[i + j].off,
+            pbuf_append_bulk(&w->cmdbuf, buf + argv[i + j].off,
                               argv[i + j].len);
         }
         unsigned slot = slot_of_key(buf + argv[i].off, argv[i].len);

@@ -45,6 +45,44 @@ void pbuf_append(struct pbuf *b, const void *p, size_t n)
     b->len += n;
 }
 
+/* Write "<type><n>\r\n" at 'at'; returns the bytes written (at most
+ * 23). Hand-made: snprintf was a third of the proxy's user time when
+ * splitting MSET. */
+static size_t pbuf_put_head(char *at, char type, size_t n)
+{
+    char digits[20];
+    size_t k = 0;
+    do {
+        digits[k++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n > 0);
+    size_t len = 0;
+    at[len++] = type;
+    while (k > 0) {
+        at[len++] = digits[--k];
+    }
+    at[len++] = '\r';
+    at[len++] = '\n';
+    return len;
+}
+
+void pbuf_append_head(struct pbuf *b, char type, size_t n)
+{
+    char *at = pbuf_reserve(b, 24);
+    b->len += pbuf_put_head(at, type, n);
+}
+
+void pbuf_append_bulk(struct pbuf *b, const void *p, size_t n)
+{
+    char *at = pbuf_reserve(b, n + 26);
+    size_t len = pbuf_put_head(at, '$', n);
+    memcpy(at + len, p, n);
+    len += n;
+    at[len++] = '\r';
+    at[len++] = '\n';
+    b->len += len;
+}
+
 void pbuf_consume(struct pbuf *b, size_t n)
 {
     b->start += n;

@@ -40,6 +40,13 @@ char *pbuf_reserve(struct pbuf *b, size_t n);
 /* Append 'n' bytes at 'p' (which must not point into 'b'). */
 void pbuf_append(struct pbuf *b, const void *p, size_t n);
 
+/* Append a RESP header: 'type' ('*', '$', ':' ...) and the number 'n',
+ * then CRLF. */
+void pbuf_append_head(struct pbuf *b, char type, size_t n);
+
+/* Append 'p' ('n' bytes) as a RESP bulk string: "$<n>\r\n<p>\r\n". */
+void pbuf_append_bulk(struct pbuf *b, const void *p, size_t n);
+
 /* Drop the first 'n' held bytes. */
 void pbuf_consume(struct pbuf *b, size_t n);
 

@@ -20,26 +20,14 @@
 /* SLOTSMGRTTAGONE timeout argument, in ms (Codis's value). */
 #define ROUTER_MGRT_TIMEOUT "3000"
 
-/* Append one bulk string to 'b'. */
-static void router_add_bulk(struct pbuf *b, const char *p, size_t n)
-{
-    char head[32];
-    int len = snprintf(head, sizeof(head), "$%zu\r\n", n);
-    pbuf_append(b, head, (size_t)len);
-    pbuf_append(b, p, n);
-    pbuf_append(b, "\r\n", 2);
-}
-
 /* Encode 'argc' arguments as a RESP multi-bulk into w->cmdbuf. */
 static void router_encode(struct worker *w, const char *buf,
                           const struct resp_arg *argv, int argc)
 {
-    char head[32];
     pbuf_clear(&w->cmdbuf, 1 << 20);
-    int len = snprintf(head, sizeof(head), "*%d\r\n", argc);
-    pbuf_append(&w->cmdbuf, head, (size_t)len);
+    pbuf_append_head(&w->cmdbuf, '*', (size_t)argc);
     for (int i = 0; i < argc; i++) {
-        router_add_bulk(&w->cmdbuf, buf + argv[i].off, argv[i].len);
+        pbuf_append_bulk(&w->cmdbuf, buf + argv[i].off, argv[i].len);
     }
 }
 
@@ -92,11 +80,11 @@ static void router_migrate(struct worker *w, struct request *r,
         const struct resp_arg *key = &argv[keys[i]];
         pbuf_clear(&w->cmdbuf, 1 << 20);
         pbuf_append(&w->cmdbuf, "*5\r\n$15\r\nSLOTSMGRTTAGONE\r\n", 26);
-        router_add_bulk(&w->cmdbuf, dst->host, strlen(dst->host));
-        router_add_bulk(&w->cmdbuf, port, strlen(port));
-        router_add_bulk(&w->cmdbuf, ROUTER_MGRT_TIMEOUT,
+        pbuf_append_bulk(&w->cmdbuf, dst->host, strlen(dst->host));
+        pbuf_append_bulk(&w->cmdbuf, port, strlen(port));
+        pbuf_append_bulk(&w->cmdbuf, ROUTER_MGRT_TIMEOUT,
                         sizeof(ROUTER_MGRT_TIMEOUT) - 1);
-        router_add_bulk(&w->cmdbuf, buf + key->off, key->len);
+        pbuf_append_bulk(&w->cmdbuf, buf + key->off, key->len);
         struct request *m = request_get(w, REQUEST_MGRT);
         m->parent = r;
         stats_add(&w->stats, STATS_SLOTSMGRT, 1);

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='codis-proxy session limits: 1000 clients at once, idle clients closed after session_max_timeout, session_max_bufsize'
+test_description='codis-proxy session limits: 1000 clients at once, idle clients closed after session_max_timeout, session_max_bufsize, session_max_pipeline'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-proxy.sh"
@@ -35,7 +35,7 @@ test_expect_success 'two servers behind a proxy with a short idle timeout and a 
     start_server && PORT_A=$SERVER_PORT &&
     start_server && PORT_B=$SERVER_PORT &&
     pt slots $PORT_A $PORT_B >slots.json &&
-    printf "session_max_timeout=2\nsession_max_bufsize=4096\n" >proxy.ini &&
+    printf "session_max_timeout=2\nsession_max_bufsize=4096\nsession_max_pipeline=16\n" >proxy.ini &&
     start_proxy -c proxy.ini --fillslots=slots.json --cpu=2
 '
 
@@ -109,7 +109,7 @@ test_expect_success 'the same request sent in pieces is refused as well' '
     pcli exists big >out && echo 0 >expect && test_cmp expect out
 '
 
-test_expect_success 'requests under session_max_bufsize, and long pipelines, still work' '
+test_expect_success 'requests under session_max_bufsize, and pipelines longer than session_max_pipeline, still work' '
     val=$(head -c 3000 /dev/zero | tr "\0" y) &&
     pcli set small $val >out && echo OK >expect && test_cmp expect out &&
     pcli strlen small >out && echo 3000 >expect && test_cmp expect out &&

@@ -109,6 +109,39 @@ test_expect_success 'the same request sent in pieces is refused as well' '
     pcli exists big >out && echo 0 >expect && test_cmp expect out
 '
 
+test_expect_success 'a client that does not read its replies: the proxy stops reading it' '
+    "$PY" - $PROXY_PORT $PROXY_PID <<-\EOF
+	import os, socket, sys, threading, time
+	port, pid = int(sys.argv[1]), sys.argv[2]
+	def rss_kb():
+	    for line in open("/proc/%s/status" % pid):
+	        if line.startswith("VmRSS:"):
+	            return int(line.split()[1])
+	value = b"z" * 3000
+	s = socket.create_connection(("127.0.0.1", port))
+	s.sendall(b"*3\r\n$3\r\nSET\r\n$4\r\nbp:v\r\n$3000\r\n" + value + b"\r\n")
+	assert s.recv(5) == b"+OK\r\n"
+	before = rss_kb()
+	n = 20000
+	req = b"*2\r\n$3\r\nGET\r\n$4\r\nbp:v\r\n" * n
+	sender = threading.Thread(target=s.sendall, args=(req,))
+	sender.start()
+	time.sleep(1)  # let the proxy take what it will, then look
+	grown = rss_kb() - before
+	# 20000 replies of 3 KB are 60 MB; the proxy may hold a few
+	assert grown < 20000, "the proxy grew by %d kB" % grown
+	want = (b"$3000\r\n" + value + b"\r\n") * n
+	got = bytearray()
+	s.settimeout(20)
+	while len(got) < len(want):
+	    chunk = s.recv(1 << 20)
+	    assert chunk, "closed after %d bytes" % len(got)
+	    got += chunk
+	sender.join()
+	assert bytes(got) == want
+	EOF
+'
+
 test_expect_success 'requests under session_max_bufsize, and pipelines longer than session_max_pipeline, still work' '
     val=$(head -c 3000 /dev/zero | tr "\0" y) &&
     pcli set small $val >out && echo OK >expect && test_cmp expect out &&

@@ -24,6 +24,12 @@ test -x "$COORD_TOOL" || skip_all "$COORD_TOOL is not built (make)"
 
 P=/zk/codis/db_test
 
+# registered_as PID: the dashboard node names process PID.
+registered_as() {
+    coord_node $P/dashboard >reg &&
+    grep -q "\"pid\":$1[,}]" reg
+}
+
 # overview_has_ops: the overview reports some cluster ops/s.
 overview_has_ops() {
     curl -sf "http://$DASHBOARD_ADDR/api/overview" >overview &&
@@ -347,6 +353,19 @@ test_expect_success 'the registration outlives the killed dashboard'"'"'s sessio
     coord_node $P/dashboard >reg &&
     grep "\"pid\":$DASHBOARD_PID" reg &&
     curl -sf http://$DASHBOARD_ADDR/api/server_groups >/dev/null
+'
+
+# A dashboard stopped longer than its session loses its ephemeral node to
+# ZooKeeper; once running again it must notice and register again.
+test_expect_success ZK 'a dashboard whose session expired registers again' '
+    kill -STOP $DASHBOARD_PID &&
+    test_when_finished "kill -CONT $DASHBOARD_PID" &&
+    wait_until "! coord_node $P/dashboard" 20 &&
+    kill -CONT $DASHBOARD_PID &&
+    wait_until "registered_as $DASHBOARD_PID" 20 &&
+    grep "coordinator session expired: registering again" dashboard.log &&
+    codis-config server list >out &&
+    grep "$S3" out
 '
 
 test_expect_success 'SIGTERM deregisters and exits 0' '

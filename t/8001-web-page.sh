@@ -278,7 +278,7 @@ test_expect_success CHROMIUM 'a new proxy is listed, its Online button brings it
 	wait document.querySelector("#proxy-rows .proxy-row .badge").textContent === "online"
 	EOF
 	echo "p1${PROXY_ADDR}${PROXY_HTTP}offline${PROXY_PID}" >expect &&
-	sed -e "s/20[0-9-]* [0-9:]*OnlineMark offline\$//" cdp.out >row &&
+	sed -e "s/[0-9]\{4\}-[0-9][0-9]-[0-9][0-9] [0-9:]*OnlineMark offline\$//" cdp.out >row &&
 	test_cmp expect row &&
 	dashboard_api GET /api/proxy/list >proxies &&
 	grep "\"state\": \"online\"" proxies &&

@@ -37,9 +37,11 @@ while True:
 sys.stdout.write(out.decode())' "$1" "$2"
 }
 
-# zk_ok PORT: true when the server at PORT answers "imok".
+# zk_ok PORT: true when the server at PORT serves requests ("imok" only
+# says it runs; srvr names its mode once it serves).
 zk_ok() {
-    test "$(zk_ask "$1" ruok 2>/dev/null)" = imok
+    test "$(zk_ask "$1" ruok 2>/dev/null)" = imok &&
+    zk_ask "$1" srvr 2>/dev/null | grep -q "^Mode: "
 }
 
 # zk_alive_and_ok PORT PID: the server answers; fails at once if PID died.

@@ -339,7 +339,7 @@ test_expect_success 'kill -9 of the dashboard, then an immediate restart works' 
 test_expect_success 'a lock held by a killed process is released' '
     coord_hold_lock $P/LOCK &&
     test_must_fail codis-config server add-group 4 2>err &&
-    grep "another operation holds the lock" err &&
+    grep "another operation holds the lock of .test. (holder .*\"desc\":\"held by a test\"" err &&
     kill -9 $LOCK_HOLDER_PID &&
     wait $LOCK_HOLDER_PID;
     wait_until "codis-config server add-group 4" 20 &&

@@ -189,6 +189,15 @@ test_expect_success 'every range-set posted a confirmed action' '
     test_cmp actions responses
 '
 
+test_expect_success 'the product tree has the Codis 2 layout; no lock is left' '
+    coord_children $P | LC_ALL=C sort >top &&
+    printf "%s\n" ActionResponse LOCK actions dashboard fence migrate_tasks \
+        proxy servers slots >expect &&
+    test_cmp expect top &&
+    coord_children $P/LOCK >locks &&
+    test_line_count = 0 locks
+'
+
 test_expect_success 'slot info shows one slot' '
     codis-config slot info 5 >out &&
     grep "\"id\": 5," out &&
@@ -338,6 +347,10 @@ test_expect_success 'kill -9 of the dashboard, then an immediate restart works' 
 
 test_expect_success 'a lock held by a killed process is released' '
     coord_hold_lock $P/LOCK &&
+    coord_children $P/LOCK >locks &&
+    grep -x "lock-[0-9]\{10\}" locks &&
+    echo "$P/LOCK/$(cat locks)" >expect &&
+    test_cmp expect held.out &&
     test_must_fail codis-config server add-group 4 2>err &&
     grep "another operation holds the lock of .test. (holder .*\"desc\":\"held by a test\"" err &&
     kill -9 $LOCK_HOLDER_PID &&

@@ -381,6 +381,22 @@ test_expect_success ZK 'a dashboard whose session expired registers again' '
     grep "$S3" out
 '
 
+# If a newer dashboard registered while the old one's session was gone,
+# the old one must not fight for the node: it stops (with an error).
+test_expect_success ZK 'a dashboard that lost its node to a newer one exits' '
+    old_pid=$DASHBOARD_PID &&
+    kill -STOP $old_pid &&
+    test_when_finished "kill -CONT $old_pid" &&
+    wait_until "! coord_node $P/dashboard" 20 &&
+    DASHBOARD_ADDR=127.0.0.1:$(free_port) &&
+    start_dashboard &&
+    registered_as $DASHBOARD_PID &&
+    kill -CONT $old_pid &&
+    wait_until "grep -q \"dashboard\\[$old_pid\\] cannot register again: dashboard already exists\" dashboard.log" 20 &&
+    test_expect_code 1 wait $old_pid &&
+    registered_as $DASHBOARD_PID
+'
+
 test_expect_success 'SIGTERM deregisters and exits 0' '
     kill $DASHBOARD_PID &&
     wait $DASHBOARD_PID &&

@@ -88,6 +88,34 @@ test_expect_success 'DEL and UNLINK sum the counts and delete on both servers' '
     test_cmp expect a && test_cmp expect b
 '
 
+test_expect_success 'MSET, MGET, EXISTS and DEL of 3000 keys over both servers' '
+    "$PY" - $PROXY_PORT $PORT_A $PORT_B <<-\EOF
+	import redis, sys
+	proxy, a, b = (redis.Redis(port=int(p)) for p in sys.argv[1:4])
+	keys = ["many:%d" % i for i in range(3000)]
+	assert proxy.mset({k: "v" + k for k in keys}) is True
+	want = [("v" + k).encode() for k in keys]
+	asked = keys[::-1] + ["many:none"]
+	assert proxy.mget(asked) == want[::-1] + [None]
+	assert a.dbsize() > 1000 and b.dbsize() > 1000
+	assert proxy.exists(*keys, *keys[:10]) == 3010
+	assert proxy.delete(*keys, "many:none") == 3000
+	assert proxy.exists(*keys) == 0
+	EOF
+'
+
+test_expect_success 'a part of MSET refused by its server: one error for the whole MSET' '
+    cb config set maxmemory-policy noeviction >out &&
+    cb config set maxmemory 1 >out && echo OK >expect && test_cmp expect out &&
+    test_when_finished "cb config set maxmemory 0" &&
+    SERVER_PORT=$PROXY_PORT raw_send "MSET $A1 oom-a $B1 oom-b\r\nPING\r\n" >out
+    tr -d "\r" <out >lines && cat lines &&
+    test_line_count = 2 lines &&
+    grep "^-OOM" lines && tail -n 1 lines >last && echo +PONG >expect &&
+    test_cmp expect last &&
+    cb exists $B1 >out && echo 0 >expect && test_cmp expect out
+'
+
 test_expect_success 'a wrong number of arguments is refused before any split' '
     perr mset $A1 x $B1 >out &&
     echo "ERR wrong number of arguments for '\''mset'\'' command" >expect &&

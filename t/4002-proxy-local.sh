@@ -60,6 +60,14 @@ test_expect_success 'QUIT answers OK and closes the connection' '
     printf "+PONG\r\n+OK\r\n" >expect && test_cmp expect out
 '
 
+test_expect_success 'commands pipelined after QUIT are not run' '
+    praw "SET quit:before 1\r\nQUIT\r\nSET quit:after 1\r\n" >out &&
+    printf "+OK\r\n+OK\r\n" >expect && test_cmp expect out &&
+    pcli exists quit:before quit:after >out && echo 1 >expect &&
+    test_cmp expect out &&
+    pcli del quit:before >out
+'
+
 test_expect_success 'INFO describes the proxy' '
     pcli info >out &&
     grep "^# Proxy" out && grep "^listen_addr:$PROXY_ADDR" out &&

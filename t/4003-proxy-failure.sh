@@ -88,6 +88,72 @@ test_expect_success 'B restarts on the same port: its slots work again' '
     pq dbsize >out && echo 2 >expect && test_cmp expect out
 '
 
+test_expect_success 'B closes the idle connections of the proxy: the next commands work' '
+    for i in 1 2 3 4; do
+        pq get $KB >out && echo again >expect && test_cmp expect out ||
+        return 1
+    done &&
+    grep -c "is down: connection closed by the backend" $PROXY_LOG >before;
+    redis-cli -p $PORT_B client kill type normal >killed &&
+    test "$(cat killed)" -ge 2 &&
+    wait_until "test \$(grep -c \"is down: connection closed by the backend\" $PROXY_LOG) -ge \$((\$(cat before) + 2))" &&
+    for i in 1 2 3 4; do
+        pq get $KB >out && echo again >expect && test_cmp expect out ||
+        return 1
+    done
+'
+
+test_expect_success 'B dies with requests waiting on it: they fail, nothing hangs' '
+    kill -STOP $PID_B &&
+    "$PY" - $PROXY_PORT $KA $KB $PID_B <<-\EOF
+	import os, signal, sys, time
+	exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
+	port, ka, kb, pid = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+	c = Conn(port)
+	for i in range(50):
+	    c.send("GET", kb)
+	c.send("GET", ka)
+	assert not c.pending(0.3), "a reply came from a stopped server"
+	os.kill(pid, signal.SIGKILL)
+	c.sock.settimeout(10)
+	for i in range(50):
+	    got = c.read()
+	    assert got.startswith("(error) ERR handle response"), got
+	assert c.read() == "va2"
+	assert c.call("GET", ka) == "va2"
+	EOF
+    ok=$?
+    kill -9 $PID_B 2>/dev/null; wait $PID_B
+    test $ok = 0 &&
+    pq get $KA >out && echo va2 >expect && test_cmp expect out
+'
+
+test_expect_success 'B back once more' '
+    codis-server --port $PORT_B --bind 127.0.0.1 --dir $DIR_B --save "" \
+        >"$DIR_B.log4" 2>&1 &
+    PID_B=$! &&
+    test_atexit "stop_pid $PID_B" &&
+    server_wait_ready $PID_B $PORT_B "$DIR_B.log4" &&
+    wait_until "pq set $KB fourth >out && grep -x OK out" 20
+'
+
+test_expect_success 'clients that leave with requests still pending do no harm' '
+    "$PY" - $PROXY_PORT $KA $KB <<-\EOF
+	import os, socket, sys
+	port, ka, kb = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+	batch = b""
+	for i in range(500):
+	    batch += b"*3\r\n$4\r\nMGET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (
+	        len(ka), ka.encode(), len(kb), kb.encode())
+	for n in range(40):
+	    s = socket.create_connection(("127.0.0.1", port))
+	    s.sendall(batch)
+	    s.close()
+	EOF
+    pq mget $KA $KB >out && printf "va2\nfourth\n" >expect && test_cmp expect out &&
+    kill -0 $PROXY_PID
+'
+
 test_expect_success 'bad RESP: an error, then the connection is closed' '
     praw "PING\r\n*2\r\n\$3\r\nGET\r\n\$x\r\n" >out &&
     printf "+PONG\r\n-ERR Protocol error: invalid bulk length\r\n" >expect &&

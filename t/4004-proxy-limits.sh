@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='codis-proxy session limits: 1000 clients at once, idle clients closed after session_max_timeout, session_max_bufsize'
+test_description='codis-proxy session limits: 1000 clients at once, idle clients closed after session_max_timeout, session_max_bufsize, session_max_pipeline'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-proxy.sh"
@@ -35,7 +35,7 @@ test_expect_success 'two servers behind a proxy with a short idle timeout and a 
     start_server && PORT_A=$SERVER_PORT &&
     start_server && PORT_B=$SERVER_PORT &&
     pt slots $PORT_A $PORT_B >slots.json &&
-    printf "session_max_timeout=2\nsession_max_bufsize=4096\n" >proxy.ini &&
+    printf "session_max_timeout=2\nsession_max_bufsize=4096\nsession_max_pipeline=16\n" >proxy.ini &&
     start_proxy -c proxy.ini --fillslots=slots.json --cpu=2
 '
 
@@ -109,7 +109,40 @@ test_expect_success 'the same request sent in pieces is refused as well' '
     pcli exists big >out && echo 0 >expect && test_cmp expect out
 '
 
-test_expect_success 'requests under session_max_bufsize, and long pipelines, still work' '
+test_expect_success 'a client that does not read its replies: the proxy stops reading it' '
+    "$PY" - $PROXY_PORT $PROXY_PID <<-\EOF
+	import os, socket, sys, threading, time
+	port, pid = int(sys.argv[1]), sys.argv[2]
+	def rss_kb():
+	    for line in open("/proc/%s/status" % pid):
+	        if line.startswith("VmRSS:"):
+	            return int(line.split()[1])
+	value = b"z" * 3000
+	s = socket.create_connection(("127.0.0.1", port))
+	s.sendall(b"*3\r\n$3\r\nSET\r\n$4\r\nbp:v\r\n$3000\r\n" + value + b"\r\n")
+	assert s.recv(5) == b"+OK\r\n"
+	before = rss_kb()
+	n = 20000
+	req = b"*2\r\n$3\r\nGET\r\n$4\r\nbp:v\r\n" * n
+	sender = threading.Thread(target=s.sendall, args=(req,))
+	sender.start()
+	time.sleep(1)  # let the proxy take what it will, then look
+	grown = rss_kb() - before
+	# 20000 replies of 3 KB are 60 MB; the proxy may hold a few
+	assert grown < 20000, "the proxy grew by %d kB" % grown
+	want = (b"$3000\r\n" + value + b"\r\n") * n
+	got = bytearray()
+	s.settimeout(20)
+	while len(got) < len(want):
+	    chunk = s.recv(1 << 20)
+	    assert chunk, "closed after %d bytes" % len(got)
+	    got += chunk
+	sender.join()
+	assert bytes(got) == want
+	EOF
+'
+
+test_expect_success 'requests under session_max_bufsize, and pipelines longer than session_max_pipeline, still work' '
     val=$(head -c 3000 /dev/zero | tr "\0" y) &&
     pcli set small $val >out && echo OK >expect && test_cmp expect out &&
     pcli strlen small >out && echo 3000 >expect && test_cmp expect out &&

@@ -122,11 +122,15 @@ static void backend_down(struct backend *b, const char *fmt, ...)
         strcmp(reason, b->last_err) != 0) {
         log_warn("backend '%s' is down: %s", b->addr, reason);
     }
+    /* an idle connection the server closed (its timeout, a restart)
+     * says nothing against redialing at the next request */
+    bool idle_close = b->state == BACKEND_READY && b->ninflight == 0;
     snprintf(b->last_err, sizeof(b->last_err), "%s", reason);
     stats_add(&b->worker->stats, STATS_BACKEND_FAILURES, 1);
     backend_close_fd(b);
     b->state = BACKEND_DOWN;
-    b->retry_ms = worker_now_ms(b->worker) + BACKEND_RETRY_MS;
+    b->retry_ms = worker_now_ms(b->worker) +
+                  (idle_close ? 0 : BACKEND_RETRY_MS);
     backend_fail_pending(b, reason);
 }
 

@@ -102,7 +102,8 @@ static void session_process_input(struct session *s)
 {
     const struct worker_config *cfg = s->worker->cfg;
     while (!s->closing && !s->closed) {
-        if (s->nrequests >= cfg->session_max_pipeline) {
+        if (s->nrequests >= cfg->session_max_pipeline ||
+            pbuf_size(&s->out) >= cfg->session_max_bufsize) {
             session_pause(s);
             return;
         }
@@ -215,6 +216,16 @@ void session_flush(struct session *s)
         if (n < 0 && errno != EAGAIN && errno != EINTR) {
             log_debug("client write failed: %s", strerror(errno));
             session_close(s);
+            return;
+        }
+    }
+    const struct worker_config *cfg = s->worker->cfg;
+    if (!s->reading && !s->closing &&
+        pbuf_size(&s->out) < cfg->session_max_bufsize &&
+        s->nrequests < cfg->session_max_pipeline) {
+        /* the client read its replies: take its next requests */
+        session_process_input(s);
+        if (s->closed) {
             return;
         }
     }

@@ -4,8 +4,10 @@
  * are written back strictly in request order (see request.h).
  *
  * Limits, from config.ini: at most session_max_pipeline requests in flight
- * (beyond that the session stops reading until replies drain:
- * backpressure, as Codis 2), one request at most session_max_bufsize bytes
+ * and session_max_bufsize bytes of replies unwritten (beyond that the
+ * session stops reading until replies drain: backpressure, as Codis 2,
+ * so a client that does not read cannot make the proxy buffer without
+ * end), one request at most session_max_bufsize bytes
  * (else an error and the connection closes), idle sessions closed after
  * session_max_timeout seconds. A protocol error is answered, then the
  * connection is closed once earlier replies are written. */

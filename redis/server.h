@@ -440,6 +440,34 @@ void blocking_unblock_now(struct client *c, bool error);
 /* Number of blocked clients (INFO). */
 size_t blocking_count(void);
 
+/* ------------------------------------------------------------------------
+ * Multi-key pops: LMPOP BLMPOP ZMPOP BZMPOP (mpop.c) */
+
+/* What one type (list, sorted set) brings to the MPOP commands. */
+struct mpop_type {
+    int obj_type;             /* OBJ_LIST, OBJ_ZSET */
+    const char *sides[2];     /* the SIDE words: "left", "right" ... */
+    /* Pop up to 'count' from the side sides['second_side'] of 'value',
+     * the non-empty value at 'key': reply [key, [element ...]], count it
+     * in server.dirty, propagate, delete the key if now empty. */
+    void (*pop_reply)(struct client *c, const struct arg *key, void *value,
+                      bool second_side, long long count);
+    blocking_serve_fn serve;  /* calls mpop_serve with this type */
+};
+
+/* Run the MPOP command of 't' in c->argv: numkeys key [key ...] SIDE
+ * [COUNT count], after a timeout with 'blocking' (the B form). Pops from
+ * the first key that exists; WRONGTYPE if it holds another type; none:
+ * blocks (B form) or replies a null array. */
+void mpop_command(struct client *c, const struct mpop_type *t,
+                  bool blocking);
+
+/* The blocking_serve_fn of type 't' (its 'serve' calls this): serve 'c',
+ * blocked in the B form 'argv' ('argc' words), from 'key' if it now holds
+ * the type. */
+bool mpop_serve(const struct mpop_type *t, struct client *c, int argc,
+                const struct arg *argv, const struct arg *key);
+
 /* Start / stop (server_init / server_release). blocking_init returns 0 or
  * -1 if its event cannot be created. */
 int blocking_init(void);

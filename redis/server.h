@@ -193,6 +193,30 @@ size_t zset_type_len(const struct object *o);
 int zset_type_each(const struct object *o, container_scored_fn fn,
                    void *priv);
 
+/* The options of a SCAN-family command, parsed by scan_opts_or_reply. */
+struct scan_opts {
+    const struct arg *pattern; /* MATCH, NULL for none or "*" */
+    long long count;           /* COUNT (>= 1), 10 if absent */
+    const char *type;          /* TYPE (keyspace scans only), or NULL */
+};
+
+/* Parse [MATCH p] [COUNT n] (and [TYPE t] with 'with_type') from
+ * c->argv[first] on into 'o', or reply a syntax or integer error.
+ * Returns 0 / -1. 'o' borrows c->argv. t_scan.c. */
+int scan_opts_or_reply(struct client *c, int first, bool with_type,
+                       struct scan_opts *o);
+
+/* True if 'key' ('len' bytes) passes the MATCH pattern of 'o'. */
+bool scan_opts_match(const struct scan_opts *o, const char *key, size_t len);
+
+/* One step of a scan of 'd' (NULL: empty) from '*cursor': visit buckets
+ * until about 'count' entries were found or count*10 more buckets were
+ * seen; '*cursor' becomes the next cursor (0: done). Returns the entries
+ * found ('*found' of them): the array is owned (mem_free), the entries
+ * borrowed until 'd' changes. t_scan.c. */
+const struct dict_entry **scan_walk(struct dict *d, uint64_t *cursor,
+                                    long long count, size_t *found);
+
 /* HSCAN / SSCAN / ZSCAN key cursor [MATCH p] [COUNT n] over 'd' (NULL:
  * a missing key), replying each member with, per 'kind', nothing, its sds
  * value (v.ptr) or its score (v.d). t_scan.c. */

@@ -276,12 +276,46 @@ static void zk_stop(struct coord_zk *zk)
     zk_free_watches(pending);
 }
 
-/* Replace an expired (or missing) session with a new one. */
-static int zk_renew(struct coord_zk *zk)
+/* Report the expiry of the closed handle 'old' exactly once: closing it
+ * joined the library's threads, which may not have queued their note yet
+ * (then the user would never hear of the expiry and never, say, register
+ * again), or may have (then that note names a freed handle, whose address
+ * a new handle may reuse). Drop such notes and queue one that names no
+ * handle. */
+static void zk_note_replaced(struct coord_zk *zk, zhandle_t *old)
+{
+    struct zk_note *note = mem_alloc(sizeof(*note));
+    note->next = NULL;
+    note->zh = NULL;
+    note->state = ZOO_EXPIRED_SESSION_STATE;
+    pthread_mutex_lock(&zk->mu);
+    struct zk_note **pp = &zk->notes;
+    while (*pp != NULL) {
+        if ((*pp)->zh == old) {
+            struct zk_note *gone = *pp;
+            *pp = gone->next;
+            mem_free(gone);
+        } else {
+            pp = &(*pp)->next;
+        }
+    }
+    *pp = note;
+    zk->notes_tail = &note->next;
+    pthread_mutex_unlock(&zk->mu);
+    zk_wake(zk);
+}
+
+/* Replace an expired (or missing) session with a new one; 'report': the
+ * library's expiry note may be missing, queue one (zk_note_replaced). */
+static int zk_renew(struct coord_zk *zk, bool report)
 {
     log_warn("coord: zookeeper session on '%s' expired; starting a new one",
              zk->hosts);
+    zhandle_t *old = zk->zh;
     zk_stop(zk);
+    if (report && old != NULL) {
+        zk_note_replaced(zk, old);
+    }
     return zk_start(zk);
 }
 
@@ -336,11 +370,12 @@ static void zk_deliver(struct coord_zk *zk)
     while (notes != NULL) {
         struct zk_note *note = notes;
         notes = note->next;
-        bool current = note->zh == zk->zh;
+        /* A NULL handle marks an expiry zk_ready already acted on. */
+        bool current = note->zh != NULL && note->zh == zk->zh;
         if (note->state == ZOO_EXPIRED_SESSION_STATE ||
             note->state == ZOO_AUTH_FAILED_STATE) {
             /* An operation may have renewed the session already. */
-            if (current && zk_renew(zk) < 0) {
+            if (current && zk_renew(zk, false) < 0) {
                 log_error("coord: %s", zk->head.err);
             }
             if (zk->head.session_fn != NULL) {
@@ -390,7 +425,7 @@ static int zk_ready(struct coord_zk *zk)
             return 0;
         }
     }
-    if (zk_renew(zk) < 0) {
+    if (zk_renew(zk, true) < 0) {
         return COORD_ERROR;
     }
     return zk_wait_connected(zk, zk->timeout_ms);

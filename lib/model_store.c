@@ -1219,6 +1219,30 @@ int model_store_unregister_dashboard(struct model_store *st)
     return rc == COORD_NONODE ? COORD_OK : rc;
 }
 
+/* Write to 'out' the data of the oldest node under the lock 'dir' (the
+ * holder's {"hostname","pid","desc"}), or "unknown" if it cannot be read
+ * (e.g. it was just released). */
+static void model_store_lock_holder(struct model_store *st, const char *dir,
+                                    char *out, size_t outlen)
+{
+    snprintf(out, outlen, "unknown");
+    char **names = NULL;
+    size_t n = 0;
+    if (coord_children(st->coord, dir, &names, &n) != COORD_OK) {
+        return;
+    }
+    char path[MODEL_PATH_MAX];
+    int w = n > 0 ? snprintf(path, sizeof(path), "%s/%s", dir, names[0]) : -1;
+    coord_free_names(names, n);
+    char *data = NULL;
+    size_t len = 0;
+    if (w > 0 && (size_t)w < sizeof(path) &&
+        coord_get(st->coord, path, &data, &len, NULL) == COORD_OK) {
+        snprintf(out, outlen, "%s", data);
+        mem_free(data);
+    }
+}
+
 int model_store_lock(struct model_store *st, const char *desc, char *held,
                      size_t heldlen, char *err, size_t errlen)
 {
@@ -1239,9 +1263,16 @@ int model_store_lock(struct model_store *st, const char *desc, char *held,
     int rc = coord_lock(st->coord, path, text, held, heldlen);
     mem_free(text);
     if (rc == COORD_LOCKED) {
+        /* A holder that died keeps the lock until its coordinator session
+         * ends: on ZooKeeper up to zk_session_timeout after the crash. */
+        char holder[256];
+        model_store_lock_holder(st, path, holder, sizeof(holder));
         snprintf(err, errlen, "zkutil: obtaining lock timed out: another "
-                              "operation holds the lock of '%s'",
-                 st->product);
+                              "operation holds the lock of '%s' (holder %s; "
+                              "a dead holder's lock is freed when its "
+                              "coordinator session expires, or by "
+                              "'codis-config action remove-lock')",
+                 st->product, holder);
         return rc;
     }
     if (rc != COORD_OK) {

@@ -416,23 +416,6 @@ void cmd_keys(struct client *c)
     reply_set_array_len(c, handle, n);
 }
 
-/* Keys collected by one SCAN step (borrowed from the table). */
-struct db_scan_acc {
-    char **keys;
-    size_t count;
-    size_t cap;
-};
-
-static void db_scan_collect(void *priv, const struct dict_entry *e)
-{
-    struct db_scan_acc *acc = priv;
-    if (acc->count == acc->cap) {
-        acc->cap = acc->cap ? acc->cap * 2 : 16;
-        acc->keys = mem_realloc(acc->keys, acc->cap * sizeof(*acc->keys));
-    }
-    acc->keys[acc->count++] = e->key;
-}
-
 int db_scan_cursor_or_reply(struct client *c, const struct arg *a,
                             uint64_t *cursor)
 {
@@ -456,57 +439,30 @@ int db_scan_cursor_or_reply(struct client *c, const struct arg *a,
 void db_scan_keys(struct client *c, struct dict *d, uint64_t cursor,
                   int first_opt)
 {
-    const struct arg *pat = NULL;
-    const char *type = NULL;
-    long long count = 10;
-    for (int i = first_opt; i < c->argc; i += 2) {
-        if (i + 1 >= c->argc) {
-            reply_syntax_error(c);
-            return;
-        }
-        if (arg_is(&c->argv[i], "count")) {
-            if (arg_ll_or_reply(c, &c->argv[i + 1], &count, NULL) != 0) {
-                return;
-            }
-            if (count < 1) {
-                reply_syntax_error(c);
-                return;
-            }
-        } else if (arg_is(&c->argv[i], "match")) {
-            pat = &c->argv[i + 1];
-            if (pat->len == 1 && pat->ptr[0] == '*') {
-                pat = NULL;
-            }
-        } else if (arg_is(&c->argv[i], "type")) {
-            type = c->argv[i + 1].ptr;
-        } else {
-            reply_syntax_error(c);
-            return;
-        }
+    struct scan_opts opts;
+    if (scan_opts_or_reply(c, first_opt, true, &opts) != 0) {
+        return;
     }
-    struct db_scan_acc acc = { NULL, 0, 0 };
-    long long budget = count * 10;
-    do {
-        cursor = dict_scan(d, cursor, db_scan_collect, &acc);
-    } while (cursor != 0 && budget-- > 0 && acc.count < (size_t)count);
+    size_t found;
+    const struct dict_entry **entries = scan_walk(d, &cursor, opts.count,
+                                                  &found);
     reply_array(c, 2);
     reply_bulk_ll(c, (long long)cursor);
     size_t handle = reply_defer_len(c);
     long long n = 0;
-    for (size_t i = 0; i < acc.count; i++) {
-        const char *k = acc.keys[i];
+    for (size_t i = 0; i < found; i++) {
+        const char *k = entries[i]->key;
         size_t len = sds_len(k);
-        if (pat != NULL &&
-            !util_glob_match(pat->ptr, pat->len, k, len, false)) {
+        if (!scan_opts_match(&opts, k, len)) {
             continue;
         }
         if (db_key_is_expired(c->db, k, len)) {
             continue;
         }
-        if (type != NULL) {
+        if (opts.type != NULL) {
             struct dict_entry *e = dict_find(c->db->dict, k, len);
-            if (e == NULL || strcasecmp(type,
-                                        object_type_name(e->v.ptr)) != 0) {
+            if (e == NULL ||
+                strcasecmp(opts.type, object_type_name(e->v.ptr)) != 0) {
                 continue;
             }
         }
@@ -514,7 +470,7 @@ void db_scan_keys(struct client *c, struct dict *d, uint64_t cursor,
         n++;
     }
     reply_set_array_len(c, handle, n);
-    mem_free(acc.keys);
+    mem_free(entries);
 }
 
 /* SCAN cursor [MATCH pattern] [COUNT count] [TYPE type] */

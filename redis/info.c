@@ -2,7 +2,6 @@
  * appends "field:value" lines with Redis's field names, so tools that
  * parse Redis's INFO (redis-cli, the dashboard, codis-ha) read ours. A new
  * subsystem (persistence, replication ...) adds or replaces its row. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -16,24 +15,6 @@
 #include "redis/rdb.h"
 #include "redis/replication.h"
 #include "redis/server.h"
-
-/* Append a formatted line to the sds string 's'; returns it. */
-static char *info_cat(char *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static char *info_cat(char *s, const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        return s;
-    }
-    return sds_cat(s, buf, (size_t)n < sizeof(buf) ? (size_t)n
-                                                   : sizeof(buf) - 1);
-}
 
 /* Bytes as Redis prints them for humans: 1.50K, 2.00M ... */
 static void info_human(char *buf, size_t len, long long bytes)
@@ -59,33 +40,33 @@ static char *info_server(char *s)
         memset(&un, 0, sizeof(un));
     }
     long long uptime = (server.mstime - server.start_time) / 1000;
-    s = info_cat(s, "redis_version:%s\r\n", SERVER_VERSION);
-    s = info_cat(s, "redis_git_sha1:00000000\r\nredis_git_dirty:0\r\n");
-    s = info_cat(s, "redis_mode:standalone\r\n");
-    s = info_cat(s, "codis_server:yes\r\n");
-    s = info_cat(s, "os:%s %s %s\r\n", un.sysname, un.release, un.machine);
-    s = info_cat(s, "arch_bits:%d\r\n", (int)(sizeof(void *) * 8));
-    s = info_cat(s, "multiplexing_api:%s\r\n",
-                 event_base_get_method(server.base));
-    s = info_cat(s, "gcc_version:%d.%d.%d\r\n", __GNUC__, __GNUC_MINOR__,
-                 __GNUC_PATCHLEVEL__);
-    s = info_cat(s, "process_id:%d\r\n", (int)server.pid);
-    s = info_cat(s, "run_id:%s\r\n", server.run_id);
-    s = info_cat(s, "tcp_port:%d\r\n", server.port);
-    s = info_cat(s, "server_time_usec:%lld\r\n", server_ustime());
-    s = info_cat(s, "uptime_in_seconds:%lld\r\n", uptime);
-    s = info_cat(s, "uptime_in_days:%lld\r\n", uptime / 86400);
-    s = info_cat(s, "hz:%d\r\nconfigured_hz:%d\r\n", server.hz, server.hz);
-    s = info_cat(s, "config_file:%s\r\n",
-                 server.config_file != NULL ? server.config_file : "");
+    s = sds_catfmt(s, "redis_version:%s\r\n", SERVER_VERSION);
+    s = sds_catfmt(s, "redis_git_sha1:00000000\r\nredis_git_dirty:0\r\n");
+    s = sds_catfmt(s, "redis_mode:standalone\r\n");
+    s = sds_catfmt(s, "codis_server:yes\r\n");
+    s = sds_catfmt(s, "os:%s %s %s\r\n", un.sysname, un.release, un.machine);
+    s = sds_catfmt(s, "arch_bits:%d\r\n", (int)(sizeof(void *) * 8));
+    s = sds_catfmt(s, "multiplexing_api:%s\r\n",
+                   event_base_get_method(server.base));
+    s = sds_catfmt(s, "gcc_version:%d.%d.%d\r\n", __GNUC__, __GNUC_MINOR__,
+                   __GNUC_PATCHLEVEL__);
+    s = sds_catfmt(s, "process_id:%d\r\n", (int)server.pid);
+    s = sds_catfmt(s, "run_id:%s\r\n", server.run_id);
+    s = sds_catfmt(s, "tcp_port:%d\r\n", server.port);
+    s = sds_catfmt(s, "server_time_usec:%lld\r\n", server_ustime());
+    s = sds_catfmt(s, "uptime_in_seconds:%lld\r\n", uptime);
+    s = sds_catfmt(s, "uptime_in_days:%lld\r\n", uptime / 86400);
+    s = sds_catfmt(s, "hz:%d\r\nconfigured_hz:%d\r\n", server.hz, server.hz);
+    s = sds_catfmt(s, "config_file:%s\r\n",
+                   server.config_file != NULL ? server.config_file : "");
     return s;
 }
 
 static char *info_clients(char *s)
 {
-    s = info_cat(s, "connected_clients:%zu\r\n", server.client_count);
-    s = info_cat(s, "maxclients:%d\r\n", server.maxclients);
-    s = info_cat(s, "blocked_clients:%zu\r\n", blocking_count());
+    s = sds_catfmt(s, "connected_clients:%zu\r\n", server.client_count);
+    s = sds_catfmt(s, "maxclients:%d\r\n", server.maxclients);
+    s = sds_catfmt(s, "blocked_clients:%zu\r\n", blocking_count());
     return s;
 }
 
@@ -100,44 +81,44 @@ static char *info_memory(char *s)
     info_human(h2, sizeof(h2), server.rss_memory);
     info_human(h3, sizeof(h3), server.peak_memory);
     info_human(h4, sizeof(h4), server.maxmemory);
-    s = info_cat(s, "used_memory:%lld\r\nused_memory_human:%s\r\n",
-                 server.used_memory, h1);
-    s = info_cat(s, "used_memory_rss:%lld\r\nused_memory_rss_human:%s\r\n",
-                 server.rss_memory, h2);
-    s = info_cat(s, "used_memory_peak:%lld\r\nused_memory_peak_human:%s\r\n",
-                 server.peak_memory, h3);
-    s = info_cat(s, "maxmemory:%lld\r\nmaxmemory_human:%s\r\n",
-                 server.maxmemory, h4);
-    s = info_cat(s, "maxmemory_policy:%s\r\n", server.maxmemory_policy);
-    s = info_cat(s, "mem_allocator:libc\r\n");
+    s = sds_catfmt(s, "used_memory:%lld\r\nused_memory_human:%s\r\n",
+                   server.used_memory, h1);
+    s = sds_catfmt(s, "used_memory_rss:%lld\r\nused_memory_rss_human:%s\r\n",
+                   server.rss_memory, h2);
+    s = sds_catfmt(s, "used_memory_peak:%lld\r\nused_memory_peak_human:%s\r\n",
+                   server.peak_memory, h3);
+    s = sds_catfmt(s, "maxmemory:%lld\r\nmaxmemory_human:%s\r\n",
+                   server.maxmemory, h4);
+    s = sds_catfmt(s, "maxmemory_policy:%s\r\n", server.maxmemory_policy);
+    s = sds_catfmt(s, "mem_allocator:libc\r\n");
     return s;
 }
 
 static char *info_stats(char *s)
 {
-    s = info_cat(s, "total_connections_received:%lld\r\n",
-                 server.stat_connections);
-    s = info_cat(s, "total_commands_processed:%lld\r\n",
-                 server.stat_commands);
-    s = info_cat(s, "instantaneous_ops_per_sec:%lld\r\n",
-                 server.stat_ops_per_sec);
-    s = info_cat(s, "total_net_input_bytes:%lld\r\n",
-                 server.stat_net_input_bytes);
-    s = info_cat(s, "total_net_output_bytes:%lld\r\n",
-                 server.stat_net_output_bytes);
-    s = info_cat(s, "rejected_connections:%lld\r\n",
-                 server.stat_rejected_conn);
-    s = info_cat(s, "expired_keys:%lld\r\n", server.stat_expired_keys);
-    s = info_cat(s, "evicted_keys:%lld\r\n", server.stat_evicted_keys);
-    s = info_cat(s, "keyspace_hits:%lld\r\n", server.stat_keyspace_hits);
-    s = info_cat(s, "keyspace_misses:%lld\r\n", server.stat_keyspace_misses);
-    s = info_cat(s, "pubsub_channels:%zu\r\n", pubsub_channel_count());
-    s = info_cat(s, "pubsub_patterns:%zu\r\n", pubsub_pattern_count());
-    s = info_cat(s, "total_error_replies:%lld\r\n",
-                 server.stat_error_replies);
-    s = info_cat(s, "sync_full:%lld\r\nsync_partial_ok:%lld\r\n"
-                    "sync_partial_err:%lld\r\n", repl.stat_sync_full,
-                 repl.stat_sync_partial_ok, repl.stat_sync_partial_err);
+    s = sds_catfmt(s, "total_connections_received:%lld\r\n",
+                   server.stat_connections);
+    s = sds_catfmt(s, "total_commands_processed:%lld\r\n",
+                   server.stat_commands);
+    s = sds_catfmt(s, "instantaneous_ops_per_sec:%lld\r\n",
+                   server.stat_ops_per_sec);
+    s = sds_catfmt(s, "total_net_input_bytes:%lld\r\n",
+                   server.stat_net_input_bytes);
+    s = sds_catfmt(s, "total_net_output_bytes:%lld\r\n",
+                   server.stat_net_output_bytes);
+    s = sds_catfmt(s, "rejected_connections:%lld\r\n",
+                   server.stat_rejected_conn);
+    s = sds_catfmt(s, "expired_keys:%lld\r\n", server.stat_expired_keys);
+    s = sds_catfmt(s, "evicted_keys:%lld\r\n", server.stat_evicted_keys);
+    s = sds_catfmt(s, "keyspace_hits:%lld\r\n", server.stat_keyspace_hits);
+    s = sds_catfmt(s, "keyspace_misses:%lld\r\n", server.stat_keyspace_misses);
+    s = sds_catfmt(s, "pubsub_channels:%zu\r\n", pubsub_channel_count());
+    s = sds_catfmt(s, "pubsub_patterns:%zu\r\n", pubsub_pattern_count());
+    s = sds_catfmt(s, "total_error_replies:%lld\r\n",
+                   server.stat_error_replies);
+    s = sds_catfmt(s, "sync_full:%lld\r\nsync_partial_ok:%lld\r\n"
+                      "sync_partial_err:%lld\r\n", repl.stat_sync_full,
+                   repl.stat_sync_partial_ok, repl.stat_sync_partial_err);
     return s;
 }
 
@@ -145,19 +126,19 @@ static char *info_persistence(char *s)
 {
     long long now_ms = server_mstime();
     bool child = rdb_state.child_pid > 0;
-    s = info_cat(s, "loading:%d\r\nasync_loading:0\r\n", server.loading);
-    s = info_cat(s, "rdb_changes_since_last_save:%lld\r\n", server.dirty);
-    s = info_cat(s, "rdb_bgsave_in_progress:%d\r\n", child ? 1 : 0);
-    s = info_cat(s, "rdb_last_save_time:%lld\r\n", rdb_state.lastsave);
-    s = info_cat(s, "rdb_last_bgsave_status:%s\r\n",
-                 rdb_state.last_bgsave_ok ? "ok" : "err");
-    s = info_cat(s, "rdb_last_bgsave_time_sec:%lld\r\n",
-                 rdb_state.last_bgsave_secs);
-    s = info_cat(s, "rdb_current_bgsave_time_sec:%lld\r\n",
-                 child ? (now_ms - rdb_state.child_start_ms) / 1000 : -1);
-    s = info_cat(s, "rdb_saves:%lld\r\n", rdb_state.saves);
-    s = info_cat(s, "rdb_last_load_keys_loaded:%lld\r\n",
-                 rdb_state.keys_loaded);
+    s = sds_catfmt(s, "loading:%d\r\nasync_loading:0\r\n", server.loading);
+    s = sds_catfmt(s, "rdb_changes_since_last_save:%lld\r\n", server.dirty);
+    s = sds_catfmt(s, "rdb_bgsave_in_progress:%d\r\n", child ? 1 : 0);
+    s = sds_catfmt(s, "rdb_last_save_time:%lld\r\n", rdb_state.lastsave);
+    s = sds_catfmt(s, "rdb_last_bgsave_status:%s\r\n",
+                   rdb_state.last_bgsave_ok ? "ok" : "err");
+    s = sds_catfmt(s, "rdb_last_bgsave_time_sec:%lld\r\n",
+                   rdb_state.last_bgsave_secs);
+    s = sds_catfmt(s, "rdb_current_bgsave_time_sec:%lld\r\n",
+                   child ? (now_ms - rdb_state.child_start_ms) / 1000 : -1);
+    s = sds_catfmt(s, "rdb_saves:%lld\r\n", rdb_state.saves);
+    s = sds_catfmt(s, "rdb_last_load_keys_loaded:%lld\r\n",
+                   rdb_state.keys_loaded);
     return aof_info(s);
 }
 
@@ -172,10 +153,10 @@ static char *info_cpu(char *s)
     if (getrusage(RUSAGE_SELF, &ru) != 0) {
         return s;
     }
-    s = info_cat(s, "used_cpu_sys:%ld.%06ld\r\n", (long)ru.ru_stime.tv_sec,
-                 (long)ru.ru_stime.tv_usec);
-    s = info_cat(s, "used_cpu_user:%ld.%06ld\r\n", (long)ru.ru_utime.tv_sec,
-                 (long)ru.ru_utime.tv_usec);
+    s = sds_catfmt(s, "used_cpu_sys:%ld.%06ld\r\n", (long)ru.ru_stime.tv_sec,
+                   (long)ru.ru_stime.tv_usec);
+    s = sds_catfmt(s, "used_cpu_user:%ld.%06ld\r\n", (long)ru.ru_utime.tv_sec,
+                   (long)ru.ru_utime.tv_usec);
     return s;
 }
 
@@ -188,11 +169,11 @@ static char *info_commandstats(char *s)
         if (st->calls == 0 && st->failed == 0) {
             continue;
         }
-        s = info_cat(s, "cmdstat_%s:calls=%lld,usec=%lld,usec_per_call=%.2f,"
-                        "rejected_calls=0,failed_calls=%lld\r\n",
-                     table[i].name, st->calls, st->usec,
-                     st->calls ? (double)st->usec / (double)st->calls : 0,
-                     st->failed);
+        s = sds_catfmt(s, "cmdstat_%s:calls=%lld,usec=%lld,usec_per_call=%.2f,"
+                          "rejected_calls=0,failed_calls=%lld\r\n",
+                       table[i].name, st->calls, st->usec,
+                       st->calls ? (double)st->usec / (double)st->calls : 0,
+                       st->failed);
     }
     return s;
 }
@@ -203,8 +184,8 @@ static char *info_keyspace(char *s)
         struct db *db = &server.db[i];
         size_t keys = dict_size(db->dict);
         if (keys > 0) {
-            s = info_cat(s, "db%d:keys=%zu,expires=%zu,avg_ttl=%lld\r\n", i,
-                         keys, dict_size(db->expires), db->avg_ttl);
+            s = sds_catfmt(s, "db%d:keys=%zu,expires=%zu,avg_ttl=%lld\r\n", i,
+                           keys, dict_size(db->expires), db->avg_ttl);
         }
     }
     return s;
@@ -252,7 +233,7 @@ void cmd_info(struct client *c)
         if (sds_len(s) > 0) {
             s = sds_cat(s, "\r\n", 2);
         }
-        s = info_cat(s, "# %s\r\n", info_sections[k].title);
+        s = sds_catfmt(s, "# %s\r\n", info_sections[k].title);
         s = info_sections[k].write(s);
     }
     reply_bulk_sds(c, s);

@@ -745,64 +745,46 @@ const char *replica_role_state(void)
     }
 }
 
-/* Append a formatted line to the sds 's'. */
-static char *replica_cat(char *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static char *replica_cat(char *s, const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        return s;
-    }
-    return sds_cat(s, buf, (size_t)n < sizeof(buf) ? (size_t)n
-                                                   : sizeof(buf) - 1);
-}
-
 char *replica_info(char *s)
 {
     bool up = repl.state == REPL_STATE_CONNECTED && repl.master != NULL;
-    s = replica_cat(s, "role:slave\r\nmaster_host:%s\r\nmaster_port:%d\r\n",
-                    server.masterhost, server.masterport);
-    s = replica_cat(s, "master_link_status:%s\r\n", up ? "up" : "down");
-    s = replica_cat(s, "master_last_io_seconds_ago:%lld\r\n",
-                    up ? (server.mstime - repl.master->last_interaction) /
-                             1000
-                       : -1);
-    s = replica_cat(s, "master_sync_in_progress:%d\r\n",
-                    repl.state == REPL_STATE_TRANSFER);
-    s = replica_cat(s, "slave_read_repl_offset:%lld\r\n", repl.offset);
-    s = replica_cat(s, "slave_repl_offset:%lld\r\n", repl.offset);
+    s = sds_catfmt(s, "role:slave\r\nmaster_host:%s\r\nmaster_port:%d\r\n",
+                   server.masterhost, server.masterport);
+    s = sds_catfmt(s, "master_link_status:%s\r\n", up ? "up" : "down");
+    s = sds_catfmt(s, "master_last_io_seconds_ago:%lld\r\n",
+                   up ? (server.mstime - repl.master->last_interaction) /
+                            1000
+                      : -1);
+    s = sds_catfmt(s, "master_sync_in_progress:%d\r\n",
+                   repl.state == REPL_STATE_TRANSFER);
+    s = sds_catfmt(s, "slave_read_repl_offset:%lld\r\n", repl.offset);
+    s = sds_catfmt(s, "slave_repl_offset:%lld\r\n", repl.offset);
     if (repl.state == REPL_STATE_TRANSFER) {
-        s = replica_cat(s, "master_sync_total_bytes:%lld\r\n",
-                        repl.transfer_size);
-        s = replica_cat(s, "master_sync_read_bytes:%lld\r\n",
-                        repl.transfer_read);
+        s = sds_catfmt(s, "master_sync_total_bytes:%lld\r\n",
+                       repl.transfer_size);
+        s = sds_catfmt(s, "master_sync_read_bytes:%lld\r\n",
+                       repl.transfer_read);
         if (repl.transfer_size >= 0) {
             long long left = repl.transfer_size - repl.transfer_read;
-            s = replica_cat(s, "master_sync_left_bytes:%lld\r\n"
-                               "master_sync_perc:%.2f\r\n", left,
-                            repl.transfer_size > 0
-                                ? 100.0 * (double)repl.transfer_read /
-                                      (double)repl.transfer_size
-                                : 0.0);
+            s = sds_catfmt(s, "master_sync_left_bytes:%lld\r\n"
+                              "master_sync_perc:%.2f\r\n", left,
+                           repl.transfer_size > 0
+                               ? 100.0 * (double)repl.transfer_read /
+                                     (double)repl.transfer_size
+                               : 0.0);
         }
-        s = replica_cat(s, "master_sync_last_io_seconds_ago:%lld\r\n",
-                        (server.mstime - repl.last_io) / 1000);
+        s = sds_catfmt(s, "master_sync_last_io_seconds_ago:%lld\r\n",
+                       (server.mstime - repl.last_io) / 1000);
     }
     if (!up) {
-        s = replica_cat(s, "master_link_down_since_seconds:%lld\r\n",
-                        repl.down_since > 0
-                            ? (server.mstime - repl.down_since) / 1000
-                            : -1);
+        s = sds_catfmt(s, "master_link_down_since_seconds:%lld\r\n",
+                       repl.down_since > 0
+                           ? (server.mstime - repl.down_since) / 1000
+                           : -1);
     }
-    s = replica_cat(s, "slave_priority:100\r\nslave_read_only:%d\r\n",
-                    server.replica_read_only);
-    s = replica_cat(s, "replica_announced:1\r\n");
+    s = sds_catfmt(s, "slave_priority:100\r\nslave_read_only:%d\r\n",
+                   server.replica_read_only);
+    s = sds_catfmt(s, "replica_announced:1\r\n");
     return s;
 }
 

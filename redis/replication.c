@@ -21,7 +21,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -743,35 +742,17 @@ static const char *replication_state_name(enum repl_slave_state st)
     }
 }
 
-/* Append a formatted line to the sds 's'. */
-static char *replication_cat(char *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static char *replication_cat(char *s, const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        return s;
-    }
-    return sds_cat(s, buf, (size_t)n < sizeof(buf) ? (size_t)n
-                                                   : sizeof(buf) - 1);
-}
-
 char *replication_info(char *s)
 {
     if (server.masterhost != NULL) {
         s = replica_info(s);
     } else {
-        s = replication_cat(s, "role:master\r\n");
+        s = sds_catfmt(s, "role:master\r\n");
     }
-    s = replication_cat(s, "connected_slaves:%zu\r\n", repl.slave_count);
+    s = sds_catfmt(s, "connected_slaves:%zu\r\n", repl.slave_count);
     if (server.min_replicas_to_write > 0 && server.masterhost == NULL) {
-        s = replication_cat(s, "min_slaves_good_slaves:%d\r\n",
-                            replication_good_slaves());
+        s = sds_catfmt(s, "min_slaves_good_slaves:%d\r\n",
+                       replication_good_slaves());
     }
     int i = 0;
     for (size_t k = 0; k < repl.slave_count; k++) {
@@ -779,25 +760,25 @@ char *replication_info(char *s)
         if (!(c->flags & CLIENT_SLAVE) || c->repl == NULL) {
             continue;
         }
-        s = replication_cat(s, "slave%d:ip=%s,port=%d,state=%s,offset=%lld,"
-                               "lag=%lld\r\n", i++, c->repl->ip,
-                            c->repl->listening_port,
-                            replication_state_name(c->repl->state),
-                            c->repl->ack_offset,
-                            (server.mstime - c->repl->ack_time) / 1000);
+        s = sds_catfmt(s, "slave%d:ip=%s,port=%d,state=%s,offset=%lld,"
+                          "lag=%lld\r\n", i++, c->repl->ip,
+                       c->repl->listening_port,
+                       replication_state_name(c->repl->state),
+                       c->repl->ack_offset,
+                       (server.mstime - c->repl->ack_time) / 1000);
     }
-    s = replication_cat(s, "master_failover_state:no-failover\r\n");
-    s = replication_cat(s, "master_replid:%s\r\n", repl.replid);
-    s = replication_cat(s, "master_replid2:%s\r\n", repl.replid2);
-    s = replication_cat(s, "master_repl_offset:%lld\r\n", repl.offset);
-    s = replication_cat(s, "second_repl_offset:%lld\r\n", repl.second_offset);
-    s = replication_cat(s, "repl_backlog_active:%d\r\n",
-                        repl.backlog != NULL);
-    s = replication_cat(s, "repl_backlog_size:%lld\r\n",
-                        server.repl_backlog_size);
-    s = replication_cat(s, "repl_backlog_first_byte_offset:%lld\r\n",
-                        repl.backlog != NULL ? repl.backlog_off : 0);
-    s = replication_cat(s, "repl_backlog_histlen:%zu\r\n",
-                        repl.backlog_histlen);
+    s = sds_catfmt(s, "master_failover_state:no-failover\r\n");
+    s = sds_catfmt(s, "master_replid:%s\r\n", repl.replid);
+    s = sds_catfmt(s, "master_replid2:%s\r\n", repl.replid2);
+    s = sds_catfmt(s, "master_repl_offset:%lld\r\n", repl.offset);
+    s = sds_catfmt(s, "second_repl_offset:%lld\r\n", repl.second_offset);
+    s = sds_catfmt(s, "repl_backlog_active:%d\r\n",
+                   repl.backlog != NULL);
+    s = sds_catfmt(s, "repl_backlog_size:%lld\r\n",
+                   server.repl_backlog_size);
+    s = sds_catfmt(s, "repl_backlog_first_byte_offset:%lld\r\n",
+                   repl.backlog != NULL ? repl.backlog_off : 0);
+    s = sds_catfmt(s, "repl_backlog_histlen:%zu\r\n",
+                   repl.backlog_histlen);
     return s;
 }

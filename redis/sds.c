@@ -2,6 +2,8 @@
  * server. */
 #include "redis/sds.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lib/mem.h"
@@ -58,6 +60,28 @@ char *sds_cat(char *s, const void *p, size_t len)
     memcpy(s + h->len, p, len);
     h->len += (uint32_t)len;
     s[h->len] = '\0';
+    return s;
+}
+
+char *sds_catfmt(char *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    va_list again;
+    va_copy(again, ap);
+    size_t room = sds_avail(s);
+    int n = vsnprintf(s + sds_len(s), room + 1, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n > room) {
+        s = sds_make_room(s, (size_t)n);
+        n = vsnprintf(s + sds_len(s), (size_t)n + 1, fmt, again);
+    }
+    va_end(again);
+    if (n < 0) {
+        s[sds_len(s)] = '\0';
+        return s;
+    }
+    sds_set_len(s, sds_len(s) + (size_t)n);
     return s;
 }
 

@@ -56,6 +56,11 @@ char *sds_make_room(char *s, size_t add);
 /* Append 'len' bytes at 'p' to 's'. Returns the (possibly moved) string. */
 char *sds_cat(char *s, const void *p, size_t len);
 
+/* Append the printf-style formatting of 'fmt' to 's'. Returns the
+ * (possibly moved) string; on a formatting error 's' unchanged. */
+char *sds_catfmt(char *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* Set the length of 's' to 'len' (at most its capacity) and NUL-terminate
  * it there. */
 void sds_set_len(char *s, size_t len);

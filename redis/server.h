@@ -193,6 +193,30 @@ size_t zset_type_len(const struct object *o);
 int zset_type_each(const struct object *o, container_scored_fn fn,
                    void *priv);
 
+/* The options of a SCAN-family command, parsed by scan_opts_or_reply. */
+struct scan_opts {
+    const struct arg *pattern; /* MATCH, NULL for none or "*" */
+    long long count;           /* COUNT (>= 1), 10 if absent */
+    const char *type;          /* TYPE (keyspace scans only), or NULL */
+};
+
+/* Parse [MATCH p] [COUNT n] (and [TYPE t] with 'with_type') from
+ * c->argv[first] on into 'o', or reply a syntax or integer error.
+ * Returns 0 / -1. 'o' borrows c->argv. t_scan.c. */
+int scan_opts_or_reply(struct client *c, int first, bool with_type,
+                       struct scan_opts *o);
+
+/* True if 'key' ('len' bytes) passes the MATCH pattern of 'o'. */
+bool scan_opts_match(const struct scan_opts *o, const char *key, size_t len);
+
+/* One step of a scan of 'd' (NULL: empty) from '*cursor': visit buckets
+ * until about 'count' entries were found or count*10 more buckets were
+ * seen; '*cursor' becomes the next cursor (0: done). Returns the entries
+ * found ('*found' of them): the array is owned (mem_free), the entries
+ * borrowed until 'd' changes. t_scan.c. */
+const struct dict_entry **scan_walk(struct dict *d, uint64_t *cursor,
+                                    long long count, size_t *found);
+
 /* HSCAN / SSCAN / ZSCAN key cursor [MATCH p] [COUNT n] over 'd' (NULL:
  * a missing key), replying each member with, per 'kind', nothing, its sds
  * value (v.ptr) or its score (v.d). t_scan.c. */
@@ -439,6 +463,34 @@ void blocking_unblock_now(struct client *c, bool error);
 
 /* Number of blocked clients (INFO). */
 size_t blocking_count(void);
+
+/* ------------------------------------------------------------------------
+ * Multi-key pops: LMPOP BLMPOP ZMPOP BZMPOP (mpop.c) */
+
+/* What one type (list, sorted set) brings to the MPOP commands. */
+struct mpop_type {
+    int obj_type;             /* OBJ_LIST, OBJ_ZSET */
+    const char *sides[2];     /* the SIDE words: "left", "right" ... */
+    /* Pop up to 'count' from the side sides['second_side'] of 'value',
+     * the non-empty value at 'key': reply [key, [element ...]], count it
+     * in server.dirty, propagate, delete the key if now empty. */
+    void (*pop_reply)(struct client *c, const struct arg *key, void *value,
+                      bool second_side, long long count);
+    blocking_serve_fn serve;  /* calls mpop_serve with this type */
+};
+
+/* Run the MPOP command of 't' in c->argv: numkeys key [key ...] SIDE
+ * [COUNT count], after a timeout with 'blocking' (the B form). Pops from
+ * the first key that exists; WRONGTYPE if it holds another type; none:
+ * blocks (B form) or replies a null array. */
+void mpop_command(struct client *c, const struct mpop_type *t,
+                  bool blocking);
+
+/* The blocking_serve_fn of type 't' (its 'serve' calls this): serve 'c',
+ * blocked in the B form 'argv' ('argc' words), from 'key' if it now holds
+ * the type. */
+bool mpop_serve(const struct mpop_type *t, struct client *c, int argc,
+                const struct arg *argv, const struct arg *key);
 
 /* Start / stop (server_init / server_release). blocking_init returns 0 or
  * -1 if its event cannot be created. */

@@ -900,58 +900,14 @@ void cmd_blmove(struct client *c)
 /* ------------------------------------------------------------------------
  * LMPOP and BLMPOP */
 
-/* The arguments of LMPOP (from 'first' = 1) or BLMPOP (first = 2):
- * numkeys key [key ...] LEFT|RIGHT [COUNT count]. */
-struct list_mpop {
-    int first_key;
-    long long numkeys;
-    enum list_end end;
-    long long count;
-};
-
-/* Parse 'argv' into 'm'. Returns NULL or the error text to reply. */
-static const char *list_mpop_parse(int argc, const struct arg *argv,
-                                   int first, struct list_mpop *m)
-{
-    if (resp_parse_ll(argv[first].ptr, argv[first].len, &m->numkeys) != 0 ||
-        m->numkeys < 1) {
-        return "numkeys should be greater than 0";
-    }
-    m->first_key = first + 1;
-    int where = first + 1 + (int)(m->numkeys < argc ? m->numkeys : argc);
-    if (where >= argc) {
-        return "syntax error";
-    }
-    if (arg_is(&argv[where], "left")) {
-        m->end = LIST_HEAD;
-    } else if (arg_is(&argv[where], "right")) {
-        m->end = LIST_TAIL;
-    } else {
-        return "syntax error";
-    }
-    m->count = 1;
-    bool have_count = false;
-    for (int i = where + 1; i < argc; i++) {
-        if (arg_is(&argv[i], "count") && i + 1 < argc && !have_count) {
-            if (resp_parse_ll(argv[i + 1].ptr, argv[i + 1].len,
-                              &m->count) != 0 || m->count < 1) {
-                return "count should be greater than 0";
-            }
-            have_count = true;
-            i++;
-        } else {
-            return "syntax error";
-        }
-    }
-    return NULL;
-}
-
-/* Pop up to 'count' elements from 'end' of the list 'l' at 'key', reply
- * [key, [element ...]] and propagate an LPOP/RPOP with that count. */
+/* The mpop_type pop_reply of lists: pop up to 'count' elements from the
+ * head (or with 'tail' the tail) of the list 'value' at 'key', reply [key,
+ * [element ...]] and propagate an LPOP/RPOP with that count. */
 static void list_mpop_reply(struct client *c, const struct arg *key,
-                            struct list_value *l, enum list_end end,
-                            long long count)
+                            void *value, bool tail, long long count)
 {
+    struct list_value *l = value;
+    enum list_end end = tail ? LIST_TAIL : LIST_HEAD;
     long long n = count < (long long)l->len ? count : (long long)l->len;
     reply_array(c, 2);
     reply_bulk(c, key->ptr, key->len);
@@ -970,62 +926,29 @@ static void list_mpop_reply(struct client *c, const struct arg *key,
     list_after_remove(c, key->ptr, key->len, l);
 }
 
+static bool list_serve_mpop(struct client *c, int argc,
+                            const struct arg *argv, const struct arg *key);
+
+/* Lists in LMPOP and BLMPOP. */
+static const struct mpop_type list_mpop_type = {
+    OBJ_LIST, { "left", "right" }, list_mpop_reply, list_serve_mpop
+};
+
 /* Serve a client blocked in BLMPOP from 'key'. */
 static bool list_serve_mpop(struct client *c, int argc,
                             const struct arg *argv, const struct arg *key)
 {
-    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
-    if (o == NULL || o->type != OBJ_LIST) {
-        return false;
-    }
-    struct list_mpop m;
-    list_mpop_parse(argc, argv, 2, &m);
-    list_mpop_reply(c, key, o->ptr, m.end, m.count);
-    return true;
-}
-
-static void list_mpop_generic(struct client *c, bool blocking)
-{
-    long long timeout = 0;
-    if (blocking &&
-        blocking_timeout_or_reply(c, &c->argv[1], &timeout) != 0) {
-        return;
-    }
-    struct list_mpop m;
-    const char *err = list_mpop_parse(c->argc, c->argv, blocking ? 2 : 1,
-                                      &m);
-    if (err != NULL) {
-        reply_error(c, "%s", err);
-        return;
-    }
-    for (int i = 0; i < m.numkeys; i++) {
-        const struct arg *key = &c->argv[m.first_key + i];
-        bool wrong;
-        struct list_value *l = list_lookup(c, key, &wrong);
-        if (wrong) {
-            return;
-        }
-        if (l != NULL) {
-            list_mpop_reply(c, key, l, m.end, m.count);
-            return;
-        }
-    }
-    if (blocking) {
-        blocking_block(c, m.first_key, (int)m.numkeys, timeout,
-                       list_serve_mpop);
-    } else {
-        reply_null_array(c);
-    }
+    return mpop_serve(&list_mpop_type, c, argc, argv, key);
 }
 
 /* LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count] */
 void cmd_lmpop(struct client *c)
 {
-    list_mpop_generic(c, false);
+    mpop_command(c, &list_mpop_type, false);
 }
 
 /* BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count] */
 void cmd_blmpop(struct client *c)
 {
-    list_mpop_generic(c, true);
+    mpop_command(c, &list_mpop_type, true);
 }

@@ -1,8 +1,10 @@
 /* The engine shared by HSCAN, SSCAN and ZSCAN: walk a container's dict
  * with a stateless cursor (dict_scan), filter by MATCH, reply
- * [next-cursor, [element (value|score) ...]]. Also the random sampling of
- * distinct entries that HRANDFIELD, SRANDMEMBER, SPOP and ZRANDMEMBER
- * share. Not here: the key space's SCAN (db.c). */
+ * [next-cursor, [element (value|score) ...]]. The option parsing
+ * (scan_opts_or_reply) and the cursor walk (scan_walk) also serve the key
+ * space's SCAN and SLOTSSCAN, whose replies db.c writes. Also the random
+ * sampling of distinct entries that HRANDFIELD, SRANDMEMBER, SPOP and
+ * ZRANDMEMBER share. */
 #include <string.h>
 
 #include "lib/mem.h"
@@ -26,55 +28,81 @@ static void scan_collect(void *priv, const struct dict_entry *e)
     acc->entries[acc->count++] = e;
 }
 
+int scan_opts_or_reply(struct client *c, int first, bool with_type,
+                       struct scan_opts *o)
+{
+    o->pattern = NULL;
+    o->count = 10;
+    o->type = NULL;
+    for (int i = first; i < c->argc; i += 2) {
+        if (i + 1 >= c->argc) {
+            reply_syntax_error(c);
+            return -1;
+        }
+        if (arg_is(&c->argv[i], "count")) {
+            if (arg_ll_or_reply(c, &c->argv[i + 1], &o->count, NULL) != 0) {
+                return -1;
+            }
+            if (o->count < 1) {
+                reply_syntax_error(c);
+                return -1;
+            }
+        } else if (arg_is(&c->argv[i], "match")) {
+            o->pattern = &c->argv[i + 1];
+            if (o->pattern->len == 1 && o->pattern->ptr[0] == '*') {
+                o->pattern = NULL;
+            }
+        } else if (with_type && arg_is(&c->argv[i], "type")) {
+            o->type = c->argv[i + 1].ptr;
+        } else {
+            reply_syntax_error(c);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+bool scan_opts_match(const struct scan_opts *o, const char *key, size_t len)
+{
+    return o->pattern == NULL ||
+           util_glob_match(o->pattern->ptr, o->pattern->len, key, len, false);
+}
+
+const struct dict_entry **scan_walk(struct dict *d, uint64_t *cursor,
+                                    long long count, size_t *found)
+{
+    struct scan_acc acc = { NULL, 0, 0 };
+    if (d == NULL) {
+        *cursor = 0;
+    } else {
+        long long budget = count * 10;
+        do {
+            *cursor = dict_scan(d, *cursor, scan_collect, &acc);
+        } while (*cursor != 0 && budget-- > 0 && acc.count < (size_t)count);
+    }
+    *found = acc.count;
+    return acc.entries;
+}
+
 void scan_container(struct client *c, struct dict *d, enum scan_values kind)
 {
     uint64_t cursor;
-    if (db_scan_cursor_or_reply(c, &c->argv[2], &cursor) != 0) {
+    struct scan_opts opts;
+    if (db_scan_cursor_or_reply(c, &c->argv[2], &cursor) != 0 ||
+        scan_opts_or_reply(c, 3, false, &opts) != 0) {
         return;
     }
-    const struct arg *pat = NULL;
-    long long count = 10;
-    for (int i = 3; i < c->argc; i += 2) {
-        if (i + 1 >= c->argc) {
-            reply_syntax_error(c);
-            return;
-        }
-        if (arg_is(&c->argv[i], "count")) {
-            if (arg_ll_or_reply(c, &c->argv[i + 1], &count, NULL) != 0) {
-                return;
-            }
-            if (count < 1) {
-                reply_syntax_error(c);
-                return;
-            }
-        } else if (arg_is(&c->argv[i], "match")) {
-            pat = &c->argv[i + 1];
-            if (pat->len == 1 && pat->ptr[0] == '*') {
-                pat = NULL;
-            }
-        } else {
-            reply_syntax_error(c);
-            return;
-        }
-    }
-    struct scan_acc acc = { NULL, 0, 0 };
-    if (d != NULL) {
-        long long budget = count * 10;
-        do {
-            cursor = dict_scan(d, cursor, scan_collect, &acc);
-        } while (cursor != 0 && budget-- > 0 && acc.count < (size_t)count);
-    } else {
-        cursor = 0;
-    }
+    size_t found;
+    const struct dict_entry **entries = scan_walk(d, &cursor, opts.count,
+                                                  &found);
     reply_array(c, 2);
     reply_bulk_ll(c, (long long)cursor);
     size_t handle = reply_defer_len(c);
     long long n = 0;
-    for (size_t i = 0; i < acc.count; i++) {
-        const struct dict_entry *e = acc.entries[i];
+    for (size_t i = 0; i < found; i++) {
+        const struct dict_entry *e = entries[i];
         size_t len = sds_len(e->key);
-        if (pat != NULL &&
-            !util_glob_match(pat->ptr, pat->len, e->key, len, false)) {
+        if (!scan_opts_match(&opts, e->key, len)) {
             continue;
         }
         reply_bulk(c, e->key, len);
@@ -88,7 +116,7 @@ void scan_container(struct client *c, struct dict *d, enum scan_values kind)
         }
     }
     reply_set_array_len(c, handle, n);
-    mem_free(acc.entries);
+    mem_free(entries);
 }
 
 /* Borrowed keys, no values: the members already drawn. */

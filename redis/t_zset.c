@@ -1136,57 +1136,14 @@ void cmd_zscan(struct client *c)
 /* ------------------------------------------------------------------------
  * ZMPOP and BZMPOP */
 
-/* The arguments of ZMPOP (from 'first' = 1) or BZMPOP (first = 2):
- * numkeys key [key ...] MIN|MAX [COUNT count]. */
-struct zset_mpop {
-    int first_key;
-    long long numkeys;
-    bool max;
-    long long count;
-};
-
-/* Parse 'argv' into 'm'. Returns NULL or the error text to reply. */
-static const char *zset_mpop_parse(int argc, const struct arg *argv,
-                                   int first, struct zset_mpop *m)
-{
-    if (resp_parse_ll(argv[first].ptr, argv[first].len, &m->numkeys) != 0 ||
-        m->numkeys < 1) {
-        return "numkeys should be greater than 0";
-    }
-    m->first_key = first + 1;
-    int where = first + 1 + (int)(m->numkeys < argc ? m->numkeys : argc);
-    if (where >= argc) {
-        return "syntax error";
-    }
-    if (arg_is(&argv[where], "min")) {
-        m->max = false;
-    } else if (arg_is(&argv[where], "max")) {
-        m->max = true;
-    } else {
-        return "syntax error";
-    }
-    m->count = 1;
-    bool have_count = false;
-    for (int i = where + 1; i < argc; i++) {
-        if (arg_is(&argv[i], "count") && i + 1 < argc && !have_count) {
-            if (resp_parse_ll(argv[i + 1].ptr, argv[i + 1].len,
-                              &m->count) != 0 || m->count < 1) {
-                return "count should be greater than 0";
-            }
-            have_count = true;
-            i++;
-        } else {
-            return "syntax error";
-        }
-    }
-    return NULL;
-}
-
-/* Pop up to 'count' members of the non-empty 'z' at 'key', reply [key,
- * [[member, score] ...]] and propagate a ZPOPMIN/ZPOPMAX with the count. */
+/* The mpop_type pop_reply of sorted sets: pop up to 'count' lowest (or
+ * with 'max' highest) members of the non-empty 'value' at 'key', reply
+ * [key, [[member, score] ...]] and propagate a ZPOPMIN/ZPOPMAX with the
+ * count. */
 static void zset_mpop_reply(struct client *c, const struct arg *key,
-                            struct zset_value *z, bool max, long long count)
+                            void *value, bool max, long long count)
 {
+    struct zset_value *z = value;
     long long n = count < (long long)zset_len(z) ? count
                                                  : (long long)zset_len(z);
     reply_array(c, 2);
@@ -1208,62 +1165,29 @@ static void zset_mpop_reply(struct client *c, const struct arg *key,
     zset_after_remove(c, key, z);
 }
 
+static bool zset_serve_mpop(struct client *c, int argc,
+                            const struct arg *argv, const struct arg *key);
+
+/* Sorted sets in ZMPOP and BZMPOP. */
+static const struct mpop_type zset_mpop_type = {
+    OBJ_ZSET, { "min", "max" }, zset_mpop_reply, zset_serve_mpop
+};
+
 /* Serve a client blocked in BZMPOP from 'key'. */
 static bool zset_serve_mpop(struct client *c, int argc,
                             const struct arg *argv, const struct arg *key)
 {
-    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
-    if (o == NULL || o->type != OBJ_ZSET) {
-        return false;
-    }
-    struct zset_mpop m;
-    zset_mpop_parse(argc, argv, 2, &m);
-    zset_mpop_reply(c, key, o->ptr, m.max, m.count);
-    return true;
-}
-
-static void zset_mpop_generic(struct client *c, bool blocking)
-{
-    long long timeout = 0;
-    if (blocking &&
-        blocking_timeout_or_reply(c, &c->argv[1], &timeout) != 0) {
-        return;
-    }
-    struct zset_mpop m;
-    const char *err = zset_mpop_parse(c->argc, c->argv, blocking ? 2 : 1,
-                                      &m);
-    if (err != NULL) {
-        reply_error(c, "%s", err);
-        return;
-    }
-    for (int i = 0; i < m.numkeys; i++) {
-        const struct arg *key = &c->argv[m.first_key + i];
-        bool wrong;
-        struct zset_value *z = zset_lookup_write(c, key, &wrong);
-        if (wrong) {
-            return;
-        }
-        if (z != NULL) {
-            zset_mpop_reply(c, key, z, m.max, m.count);
-            return;
-        }
-    }
-    if (blocking) {
-        blocking_block(c, m.first_key, (int)m.numkeys, timeout,
-                       zset_serve_mpop);
-    } else {
-        reply_null_array(c);
-    }
+    return mpop_serve(&zset_mpop_type, c, argc, argv, key);
 }
 
 /* ZMPOP numkeys key [key ...] MIN|MAX [COUNT count] */
 void cmd_zmpop(struct client *c)
 {
-    zset_mpop_generic(c, false);
+    mpop_command(c, &zset_mpop_type, false);
 }
 
 /* BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count] */
 void cmd_bzmpop(struct client *c)
 {
-    zset_mpop_generic(c, true);
+    mpop_command(c, &zset_mpop_type, true);
 }

@@ -24,6 +24,12 @@ test -x "$COORD_TOOL" || skip_all "$COORD_TOOL is not built (make)"
 
 P=/zk/codis/db_test
 
+# registered_as PID: the dashboard node names process PID.
+registered_as() {
+    coord_node $P/dashboard >reg &&
+    grep -q "\"pid\":$1[,}]" reg
+}
+
 # overview_has_ops: the overview reports some cluster ops/s.
 overview_has_ops() {
     curl -sf "http://$DASHBOARD_ADDR/api/overview" >overview &&
@@ -183,6 +189,15 @@ test_expect_success 'every range-set posted a confirmed action' '
     test_cmp actions responses
 '
 
+test_expect_success 'the product tree has the Codis 2 layout; no lock is left' '
+    coord_children $P | LC_ALL=C sort >top &&
+    printf "%s\n" ActionResponse LOCK actions dashboard fence migrate_tasks \
+        proxy servers slots >expect &&
+    test_cmp expect top &&
+    coord_children $P/LOCK >locks &&
+    test_line_count = 0 locks
+'
+
 test_expect_success 'slot info shows one slot' '
     codis-config slot info 5 >out &&
     grep "\"id\": 5," out &&
@@ -332,8 +347,12 @@ test_expect_success 'kill -9 of the dashboard, then an immediate restart works' 
 
 test_expect_success 'a lock held by a killed process is released' '
     coord_hold_lock $P/LOCK &&
+    coord_children $P/LOCK >locks &&
+    grep -x "lock-[0-9]\{10\}" locks &&
+    echo "$P/LOCK/$(cat locks)" >expect &&
+    test_cmp expect held.out &&
     test_must_fail codis-config server add-group 4 2>err &&
-    grep "another operation holds the lock" err &&
+    grep "another operation holds the lock of .test. (holder .*\"desc\":\"held by a test\"" err &&
     kill -9 $LOCK_HOLDER_PID &&
     wait $LOCK_HOLDER_PID;
     wait_until "codis-config server add-group 4" 20 &&
@@ -347,6 +366,35 @@ test_expect_success 'the registration outlives the killed dashboard'"'"'s sessio
     coord_node $P/dashboard >reg &&
     grep "\"pid\":$DASHBOARD_PID" reg &&
     curl -sf http://$DASHBOARD_ADDR/api/server_groups >/dev/null
+'
+
+# A dashboard stopped longer than its session loses its ephemeral node to
+# ZooKeeper; once running again it must notice and register again.
+test_expect_success ZK 'a dashboard whose session expired registers again' '
+    kill -STOP $DASHBOARD_PID &&
+    test_when_finished "kill -CONT $DASHBOARD_PID" &&
+    wait_until "! coord_node $P/dashboard" 20 &&
+    kill -CONT $DASHBOARD_PID &&
+    wait_until "registered_as $DASHBOARD_PID" 20 &&
+    grep "coordinator session expired: registering again" dashboard.log &&
+    codis-config server list >out &&
+    grep "$S3" out
+'
+
+# If a newer dashboard registered while the old one's session was gone,
+# the old one must not fight for the node: it stops (with an error).
+test_expect_success ZK 'a dashboard that lost its node to a newer one exits' '
+    old_pid=$DASHBOARD_PID &&
+    kill -STOP $old_pid &&
+    test_when_finished "kill -CONT $old_pid" &&
+    wait_until "! coord_node $P/dashboard" 20 &&
+    DASHBOARD_ADDR=127.0.0.1:$(free_port) &&
+    start_dashboard &&
+    registered_as $DASHBOARD_PID &&
+    kill -CONT $old_pid &&
+    wait_until "grep -q \"dashboard\\[$old_pid\\] cannot register again: dashboard already exists\" dashboard.log" 20 &&
+    test_expect_code 1 wait $old_pid &&
+    registered_as $DASHBOARD_PID
 '
 
 test_expect_success 'SIGTERM deregisters and exits 0' '

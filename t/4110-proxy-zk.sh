@@ -98,8 +98,8 @@ test_expect_success 'kill -9, then a restart with the same id and address' '
     wait_until "pcli get foo | grep -q moved"
 '
 
-# A stopped proxy sends no heartbeats, so ZooKeeper ends its session (3 s)
-# and drops its node; once it runs again it learns of the expiry.
+# A proxy frozen past its session timeout: zookeeper expires the session
+# (its node goes), and the proxy learns it when it reconnects.
 test_expect_success 'session expiry: the proxy registers again and serves' '
     kill -STOP $P1_PID &&
     test_when_finished "kill -CONT $P1_PID" &&

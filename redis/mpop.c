@@ -1,0 +1,109 @@
+/* The multi-key pop commands shared by lists and sorted sets: LMPOP,
+ * BLMPOP, ZMPOP and BZMPOP all read "numkeys key [key ...] SIDE [COUNT
+ * count]", pop from the first non-empty key of the type, and with B block
+ * on all keys when none has data. This file parses those arguments and
+ * runs that search; what popping means (which end, what the reply holds,
+ * what is propagated) is the type's, given as a struct mpop_type by
+ * t_list.c and t_zset.c. Not here: the waiting itself (blocking.c).
+ *
+ *   mpop_command   the command: parse, pop from the first key found,
+ *                  else block (B form) or reply a null array
+ *   mpop_serve     a blocked client's key changed: pop if it holds the type
+ */
+#include "lib/resp.h"
+#include "redis/server.h"
+
+/* The parsed arguments of an MPOP command. */
+struct mpop_args {
+    int first_key;      /* keys are argv[first_key .. +numkeys-1] */
+    long long numkeys;
+    bool second_side;   /* the SIDE word was t->sides[1] */
+    long long count;    /* COUNT, 1 if absent */
+};
+
+/* Parse 'argv' ('argc' words, numkeys at 'first') into 'm' for type 't'.
+ * Returns NULL or the error text to reply. */
+static const char *mpop_parse(const struct mpop_type *t, int argc,
+                              const struct arg *argv, int first,
+                              struct mpop_args *m)
+{
+    if (resp_parse_ll(argv[first].ptr, argv[first].len, &m->numkeys) != 0 ||
+        m->numkeys < 1) {
+        return "numkeys should be greater than 0";
+    }
+    m->first_key = first + 1;
+    int where = first + 1 + (int)(m->numkeys < argc ? m->numkeys : argc);
+    if (where >= argc) {
+        return "syntax error";
+    }
+    if (arg_is(&argv[where], t->sides[0])) {
+        m->second_side = false;
+    } else if (arg_is(&argv[where], t->sides[1])) {
+        m->second_side = true;
+    } else {
+        return "syntax error";
+    }
+    m->count = 1;
+    bool have_count = false;
+    for (int i = where + 1; i < argc; i++) {
+        if (arg_is(&argv[i], "count") && i + 1 < argc && !have_count) {
+            if (resp_parse_ll(argv[i + 1].ptr, argv[i + 1].len,
+                              &m->count) != 0 || m->count < 1) {
+                return "count should be greater than 0";
+            }
+            have_count = true;
+            i++;
+        } else {
+            return "syntax error";
+        }
+    }
+    return NULL;
+}
+
+void mpop_command(struct client *c, const struct mpop_type *t,
+                  bool blocking)
+{
+    long long timeout = 0;
+    if (blocking &&
+        blocking_timeout_or_reply(c, &c->argv[1], &timeout) != 0) {
+        return;
+    }
+    struct mpop_args m;
+    const char *err = mpop_parse(t, c->argc, c->argv, blocking ? 2 : 1, &m);
+    if (err != NULL) {
+        reply_error(c, "%s", err);
+        return;
+    }
+    for (int i = 0; i < m.numkeys; i++) {
+        const struct arg *key = &c->argv[m.first_key + i];
+        struct object *o = db_lookup_write(c->db, key->ptr, key->len);
+        if (o == NULL) {
+            continue;
+        }
+        if (o->type != t->obj_type) {
+            reply_wrongtype(c);
+            return;
+        }
+        t->pop_reply(c, key, o->ptr, m.second_side, m.count);
+        return;
+    }
+    if (blocking) {
+        blocking_block(c, m.first_key, (int)m.numkeys, timeout, t->serve);
+    } else {
+        reply_null_array(c);
+    }
+}
+
+bool mpop_serve(const struct mpop_type *t, struct client *c, int argc,
+                const struct arg *argv, const struct arg *key)
+{
+    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
+    if (o == NULL || o->type != t->obj_type) {
+        return false;
+    }
+    struct mpop_args m;
+    /* The command was parsed when it blocked, so this cannot fail. */
+    mpop_parse(t, argc, argv, 2, &m);
+    t->pop_reply(c, key, o->ptr, m.second_side, m.count);
+    return true;
+}

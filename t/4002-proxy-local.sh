@@ -163,4 +163,18 @@ test_expect_success 'a wrong password is refused, the right one accepted' '
     echo v >expect && test_cmp expect out
 '
 
+test_expect_success 'servers with the same requirepass: the proxy logs in to them' '
+    start_server --requirepass s3cret && PORT_C=$SERVER_PORT &&
+    start_server --requirepass s3cret && PORT_D=$SERVER_PORT &&
+    pt slots $PORT_C $PORT_D >slots-auth.json &&
+    start_proxy -c auth.ini --fillslots=slots-auth.json --cpu=2 &&
+    KC=$(pt keys a kc 1) && KD=$(pt keys b kd 1) &&
+    P="redis-cli -p $PROXY_PORT -a s3cret --no-auth-warning" &&
+    $P mset $KC c $KD d >out && echo OK >expect && test_cmp expect out &&
+    $P mget $KC $KD >out && printf "c\nd\n" >expect && test_cmp expect out &&
+    redis-cli -p $PORT_C -a s3cret --no-auth-warning get $KC >out &&
+    echo c >expect && test_cmp expect out &&
+    $P dbsize >out && echo 2 >expect && test_cmp expect out
+'
+
 test_done

@@ -165,7 +165,11 @@ test_expect_success 'bad RESP: an error, then the connection is closed' '
     praw "*1\r\n\$3\r\nGETXX\r\n" >out && grep "^-ERR Protocol error" out &&
     praw "*99999999999\r\n" >out && grep "^-ERR Protocol error" out &&
     praw "*1\r\n\$999999999999\r\n" >out && grep "^-ERR Protocol error" out &&
-    praw "*1\r\n\$-1\r\n" >out && grep "^-ERR Protocol error" out
+    praw "*1\r\n\$-1\r\n" >out && grep "^-ERR Protocol error" out &&
+    line=$(head -c 70000 /dev/zero | tr "\0" a) &&
+    praw "$line" >out &&
+    printf -- "-ERR Protocol error: too big inline request\r\n" >expect &&
+    test_cmp expect out
 '
 
 test_expect_success 'the proxy stays alive and serves clients connected before and after' '

@@ -116,6 +116,32 @@ test_expect_success 'a part of MSET refused by its server: one error for the who
     cb exists $B1 >out && echo 0 >expect && test_cmp expect out
 '
 
+test_expect_success '40 clients at once splitting MSET/MGET/DEL: each sees its own keys' '
+    "$PY" - $PROXY_PORT <<-\EOF
+	import redis, sys, threading
+	port = int(sys.argv[1])
+	errors = []
+	def client(n):
+	    r = redis.Redis(port=port)
+	    try:
+	        for round in range(100):
+	            keys = ["c%d:r%d:k%d" % (n, round, i) for i in range(8)]
+	            vals = ["%d-%d-%d" % (n, round, i) for i in range(8)]
+	            assert r.mset(dict(zip(keys, vals))) is True
+	            got = r.mget(keys[::-1])
+	            assert got == [v.encode() for v in vals[::-1]], got
+	            assert r.delete(*keys) == 8
+	    except Exception as e:
+	        errors.append("client %d: %r" % (n, e))
+	threads = [threading.Thread(target=client, args=(n,)) for n in range(40)]
+	for t in threads:
+	    t.start()
+	for t in threads:
+	    t.join()
+	assert not errors, errors[:3]
+	EOF
+'
+
 test_expect_success 'a wrong number of arguments is refused before any split' '
     perr mset $A1 x $B1 >out &&
     echo "ERR wrong number of arguments for '\''mset'\'' command" >expect &&

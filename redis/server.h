@@ -869,6 +869,11 @@ size_t slots_count(struct db *db, unsigned slot);
 const char *slots_random_key(struct db *db, unsigned slot);
 struct dict *slots_tag_keys(struct db *db, uint32_t crc);
 
+/* slots.c: parse a slot number (0 .. SLOT_COUNT-1) into '*slot', or reply
+ * Codis's error ("invalid slot number = N"). Returns 0 / -1. */
+int slots_parse_slot_or_reply(struct client *c, const struct arg *a,
+                              unsigned *slot);
+
 /* slotsmgrt.c: close cached migration sockets that have been idle. */
 void slotsmgrt_cron(void);
 

@@ -156,6 +156,32 @@ struct object *db_lookup_read_or_reply(struct client *c, const struct arg *a,
     return o;
 }
 
+void *db_lookup_write_typed(struct client *c, const struct arg *key,
+                            enum obj_type type, bool *wrong)
+{
+    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
+    *wrong = false;
+    if (o == NULL) {
+        return NULL;
+    }
+    if (o->type != type) {
+        reply_wrongtype(c);
+        *wrong = true;
+        return NULL;
+    }
+    return o->ptr;
+}
+
+void *db_lookup_read_typed_or_reply(struct client *c, const struct arg *key,
+                                    enum obj_type type, const char *miss)
+{
+    struct object *o = db_lookup_read_or_reply(c, key, miss);
+    if (o == NULL || object_check_type_or_reply(c, o, type) != 0) {
+        return NULL;
+    }
+    return o->ptr;
+}
+
 bool db_exists(struct db *db, const char *key, size_t len)
 {
     return db_lookup_write(db, key, len) != NULL;

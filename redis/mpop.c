@@ -76,16 +76,15 @@ void mpop_command(struct client *c, const struct mpop_type *t,
     }
     for (int i = 0; i < m.numkeys; i++) {
         const struct arg *key = &c->argv[m.first_key + i];
-        struct object *o = db_lookup_write(c->db, key->ptr, key->len);
-        if (o == NULL) {
-            continue;
-        }
-        if (o->type != t->obj_type) {
-            reply_wrongtype(c);
+        bool wrong;
+        void *value = db_lookup_write_typed(c, key, t->obj_type, &wrong);
+        if (wrong) {
             return;
         }
-        t->pop_reply(c, key, o->ptr, m.second_side, m.count);
-        return;
+        if (value != NULL) {
+            t->pop_reply(c, key, value, m.second_side, m.count);
+            return;
+        }
     }
     if (blocking) {
         blocking_block(c, m.first_key, (int)m.numkeys, timeout, t->serve);

@@ -469,7 +469,7 @@ size_t blocking_count(void);
 
 /* What one type (list, sorted set) brings to the MPOP commands. */
 struct mpop_type {
-    int obj_type;             /* OBJ_LIST, OBJ_ZSET */
+    enum obj_type obj_type;   /* OBJ_LIST, OBJ_ZSET */
     const char *sides[2];     /* the SIDE words: "left", "right" ... */
     /* Pop up to 'count' from the side sides['second_side'] of 'value',
      * the non-empty value at 'key': reply [key, [element ...]], count it
@@ -552,6 +552,17 @@ struct object *db_lookup_read_or_reply(struct client *c, const struct arg *a,
 /* If 'o' is not of 'type', send WRONGTYPE and return -1; else 0. */
 int object_check_type_or_reply(struct client *c, const struct object *o,
                                enum obj_type type);
+
+/* The value (o->ptr, borrowed) of 'key' for a write if it holds 'type',
+ * or NULL: '*wrong' tells a WRONGTYPE (already replied) from a missing
+ * key. The typed lookups of t_list.c, t_hash.c, t_set.c, t_zset.c. */
+void *db_lookup_write_typed(struct client *c, const struct arg *key,
+                            enum obj_type type, bool *wrong);
+
+/* The value (o->ptr, borrowed) of 'key' for a read if it holds 'type';
+ * NULL after replying 'miss' (as db_lookup_read_or_reply) or WRONGTYPE. */
+void *db_lookup_read_typed_or_reply(struct client *c, const struct arg *key,
+                                    enum obj_type type, const char *miss);
 
 /* ------------------------------------------------------------------------
  * Commands */
@@ -857,6 +868,11 @@ void slots_clear_db(struct db *db);
 size_t slots_count(struct db *db, unsigned slot);
 const char *slots_random_key(struct db *db, unsigned slot);
 struct dict *slots_tag_keys(struct db *db, uint32_t crc);
+
+/* slots.c: parse a slot number (0 .. SLOT_COUNT-1) into '*slot', or reply
+ * Codis's error ("invalid slot number = N"). Returns 0 / -1. */
+int slots_parse_slot_or_reply(struct client *c, const struct arg *a,
+                              unsigned *slot);
 
 /* slotsmgrt.c: close cached migration sockets that have been idle. */
 void slotsmgrt_cron(void);

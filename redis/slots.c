@@ -7,8 +7,8 @@
  *
  * Commands: SLOTSHASHKEY, SLOTSINFO, SLOTSDEL, SLOTSSCAN, SLOTSCHECK, with
  * the arguments and replies of Codis's redis fork (codis-facts.md §2).
- * Migration (SLOTSMGRT*, SLOTSRESTORE) builds on slots_random_key and
- * slots_tag_keys; it is not here. */
+ * Migration (SLOTSMGRT*, SLOTSRESTORE) builds on slots_random_key,
+ * slots_tag_keys and slots_parse_slot_or_reply; it is not here. */
 #include <string.h>
 
 #include "lib/mem.h"
@@ -113,9 +113,8 @@ const char *slots_random_key(struct db *db, unsigned slot)
     return e != NULL ? e->key : NULL;
 }
 
-/* Parse a slot number (0..1023) or reply Codis's error. */
-static int slots_parse_slot_or_reply(struct client *c, const struct arg *a,
-                                     unsigned *slot)
+int slots_parse_slot_or_reply(struct client *c, const struct arg *a,
+                              unsigned *slot)
 {
     long long v;
     if (arg_ll_or_reply(c, a, &v, NULL) != 0) {

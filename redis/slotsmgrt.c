@@ -482,19 +482,39 @@ static int slotsmgrt_timeout_or_reply(struct client *c, const struct arg *a,
     return 0;
 }
 
-static int slotsmgrt_slot_or_reply(struct client *c, const struct arg *a,
-                                   unsigned *slot)
+/* Add to 'b' the keys c->argv[first .. argc-1] that exist (with their
+ * tag's keys if 'tags'). */
+static void slotsmgrt_collect_args(struct client *c, int first, bool tags,
+                                   struct slotsmgrt_batch *b)
 {
-    long long v;
-    if (arg_ll_or_reply(c, a, &v, NULL) != 0) {
-        return -1;
+    for (int i = first; i < c->argc; i++) {
+        const struct arg *key = &c->argv[i];
+        if (db_lookup_write(c->db, key->ptr, key->len) != NULL) {
+            slotsmgrt_batch_collect(b, c->db, key->ptr, key->len, tags);
+        }
     }
-    if (v < 0 || v >= SLOT_COUNT) {
-        reply_error(c, "invalid slot number = %lld", v);
-        return -1;
+}
+
+/* Move batch 'b' now (SLOTSMGRT* and the -ASYNC forms when the batch is
+ * small), release it and reply the number of keys moved, or for a slot
+ * ('slot' >= 0) [moved, keys left in the slot]. On failure
+ * slotsmgrt_move has replied. */
+static void slotsmgrt_move_reply(struct client *c, long long timeout,
+                                 size_t maxbytes, struct slotsmgrt_batch *b,
+                                 int slot)
+{
+    long long moved = slotsmgrt_move(c, c->argv, timeout, maxbytes, b);
+    slotsmgrt_batch_release(b);
+    if (moved < 0) {
+        return;
     }
-    *slot = (unsigned)v;
-    return 0;
+    if (slot < 0) {
+        reply_integer(c, moved);
+        return;
+    }
+    reply_array(c, 2);
+    reply_integer(c, moved);
+    reply_integer(c, (long long)slots_count(c->db, (unsigned)slot));
 }
 
 /* SLOTSMGRTSLOT / SLOTSMGRTTAGSLOT host port timeout slot */
@@ -503,7 +523,7 @@ static void slotsmgrt_slot_generic(struct client *c, bool tags)
     long long timeout;
     unsigned slot;
     if (slotsmgrt_timeout_or_reply(c, &c->argv[3], &timeout) != 0 ||
-        slotsmgrt_slot_or_reply(c, &c->argv[4], &slot) != 0) {
+        slots_parse_slot_or_reply(c, &c->argv[4], &slot) != 0) {
         return;
     }
     struct slotsmgrt_batch b;
@@ -512,14 +532,7 @@ static void slotsmgrt_slot_generic(struct client *c, bool tags)
     if (key != NULL) {
         slotsmgrt_batch_collect(&b, c->db, key, sds_len(key), tags);
     }
-    long long moved = slotsmgrt_move(c, c->argv, timeout, 0, &b);
-    slotsmgrt_batch_release(&b);
-    if (moved < 0) {
-        return;
-    }
-    reply_array(c, 2);
-    reply_integer(c, moved);
-    reply_integer(c, (long long)slots_count(c->db, slot));
+    slotsmgrt_move_reply(c, timeout, 0, &b, (int)slot);
 }
 
 /* SLOTSMGRTONE / SLOTSMGRTTAGONE host port timeout key */
@@ -531,15 +544,8 @@ static void slotsmgrt_one_generic(struct client *c, bool tags)
     }
     struct slotsmgrt_batch b;
     slotsmgrt_batch_init(&b);
-    const struct arg *key = &c->argv[4];
-    if (db_lookup_write(c->db, key->ptr, key->len) != NULL) {
-        slotsmgrt_batch_collect(&b, c->db, key->ptr, key->len, tags);
-    }
-    long long moved = slotsmgrt_move(c, c->argv, timeout, 0, &b);
-    slotsmgrt_batch_release(&b);
-    if (moved >= 0) {
-        reply_integer(c, moved);
-    }
+    slotsmgrt_collect_args(c, 4, tags, &b);
+    slotsmgrt_move_reply(c, timeout, 0, &b, -1);
 }
 
 /* SLOTSMGRTSLOT host port timeout slot */
@@ -630,7 +636,7 @@ static void slotsmgrt_slot_async_generic(struct client *c, bool tags)
     unsigned slot;
     long long numkeys;
     if (slotsmgrt_async_args_or_reply(c, &args) != 0 ||
-        slotsmgrt_slot_or_reply(c, &c->argv[6], &slot) != 0 ||
+        slots_parse_slot_or_reply(c, &c->argv[6], &slot) != 0 ||
         slotsmgrt_field_or_reply(c, &c->argv[7], "numkeys", 100, INT32_MAX,
                               &numkeys) != 0) {
         return;
@@ -655,15 +661,8 @@ static void slotsmgrt_slot_async_generic(struct client *c, bool tags)
                               args.maxbytes, (int)slot);
         return;
     }
-    long long moved = slotsmgrt_move(c, c->argv, args.timeout,
-                                     (size_t)args.maxbytes, &b);
-    slotsmgrt_batch_release(&b);
-    if (moved < 0) {
-        return;
-    }
-    reply_array(c, 2);
-    reply_integer(c, moved);
-    reply_integer(c, (long long)slots_count(c->db, slot));
+    slotsmgrt_move_reply(c, args.timeout, (size_t)args.maxbytes, &b,
+                         (int)slot);
 }
 
 /* SLOTSMGRTONE-ASYNC / SLOTSMGRTTAGONE-ASYNC
@@ -676,23 +675,13 @@ static void slotsmgrt_one_async_generic(struct client *c, bool tags)
     }
     struct slotsmgrt_batch b;
     slotsmgrt_batch_init(&b);
-    for (int i = 6; i < c->argc; i++) {
-        const struct arg *key = &c->argv[i];
-        if (db_lookup_write(c->db, key->ptr, key->len) != NULL) {
-            slotsmgrt_batch_collect(&b, c->db, key->ptr, key->len, tags);
-        }
-    }
+    slotsmgrt_collect_args(c, 6, tags, &b);
     if (slotsmgrt_async_wanted(c, &b, args.maxbulks)) {
         slotsmgrt_async_start(c, &b, args.timeout, args.maxbulks,
                               args.maxbytes, -1);
         return;
     }
-    long long moved = slotsmgrt_move(c, c->argv, args.timeout,
-                                     (size_t)args.maxbytes, &b);
-    slotsmgrt_batch_release(&b);
-    if (moved >= 0) {
-        reply_integer(c, moved);
-    }
+    slotsmgrt_move_reply(c, args.timeout, (size_t)args.maxbytes, &b, -1);
 }
 
 void cmd_slotsmgrtslot_async(struct client *c)

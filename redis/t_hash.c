@@ -79,31 +79,20 @@ void hash_type_free(struct object *o)
 static struct dict *hash_lookup_write(struct client *c, const struct arg *key,
                                       bool create, bool *wrong)
 {
-    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
-    *wrong = false;
-    if (o == NULL) {
-        if (!create) {
-            return NULL;
-        }
-        o = hash_type_new();
+    struct dict *d = db_lookup_write_typed(c, key, OBJ_HASH, wrong);
+    if (d == NULL && !*wrong && create) {
+        struct object *o = hash_type_new();
         db_add(c->db, key->ptr, key->len, o);
-    } else if (o->type != OBJ_HASH) {
-        reply_wrongtype(c);
-        *wrong = true;
-        return NULL;
+        d = o->ptr;
     }
-    return o->ptr;
+    return d;
 }
 
 /* The hash at 'key' for a read: NULL after replying 'miss' or WRONGTYPE. */
 static struct dict *hash_lookup_read(struct client *c, const struct arg *key,
                                      const char *miss)
 {
-    struct object *o = db_lookup_read_or_reply(c, key, miss);
-    if (o == NULL || object_check_type_or_reply(c, o, OBJ_HASH) != 0) {
-        return NULL;
-    }
-    return o->ptr;
+    return db_lookup_read_typed_or_reply(c, key, OBJ_HASH, miss);
 }
 
 /* The value of 'field', or NULL. */

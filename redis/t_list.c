@@ -187,17 +187,7 @@ void list_type_free(struct object *o)
 static struct list_value *list_lookup(struct client *c, const struct arg *key,
                                       bool *wrong)
 {
-    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
-    *wrong = false;
-    if (o == NULL) {
-        return NULL;
-    }
-    if (o->type != OBJ_LIST) {
-        reply_wrongtype(c);
-        *wrong = true;
-        return NULL;
-    }
-    return o->ptr;
+    return db_lookup_write_typed(c, key, OBJ_LIST, wrong);
 }
 
 /* The list at 'key' for a read: NULL after replying 'miss' or WRONGTYPE. */
@@ -205,11 +195,7 @@ static struct list_value *list_lookup_read(struct client *c,
                                            const struct arg *key,
                                            const char *miss)
 {
-    struct object *o = db_lookup_read_or_reply(c, key, miss);
-    if (o == NULL || object_check_type_or_reply(c, o, OBJ_LIST) != 0) {
-        return NULL;
-    }
-    return o->ptr;
+    return db_lookup_read_typed_or_reply(c, key, OBJ_LIST, miss);
 }
 
 /* After elements were removed from 'key': delete it if empty, signal. */

@@ -68,28 +68,14 @@ void set_type_free(struct object *o)
 static struct dict *set_lookup_write(struct client *c, const struct arg *key,
                                      bool *wrong)
 {
-    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
-    *wrong = false;
-    if (o == NULL) {
-        return NULL;
-    }
-    if (o->type != OBJ_SET) {
-        reply_wrongtype(c);
-        *wrong = true;
-        return NULL;
-    }
-    return o->ptr;
+    return db_lookup_write_typed(c, key, OBJ_SET, wrong);
 }
 
 /* The set at 'key' for a read: NULL after replying 'miss' or WRONGTYPE. */
 static struct dict *set_lookup_read(struct client *c, const struct arg *key,
                                     const char *miss)
 {
-    struct object *o = db_lookup_read_or_reply(c, key, miss);
-    if (o == NULL || object_check_type_or_reply(c, o, OBJ_SET) != 0) {
-        return NULL;
-    }
-    return o->ptr;
+    return db_lookup_read_typed_or_reply(c, key, OBJ_SET, miss);
 }
 
 static bool set_has(struct dict *d, const struct arg *m)

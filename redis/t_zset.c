@@ -134,17 +134,7 @@ static struct zset_value *zset_lookup_write(struct client *c,
                                             const struct arg *key,
                                             bool *wrong)
 {
-    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
-    *wrong = false;
-    if (o == NULL) {
-        return NULL;
-    }
-    if (o->type != OBJ_ZSET) {
-        reply_wrongtype(c);
-        *wrong = true;
-        return NULL;
-    }
-    return o->ptr;
+    return db_lookup_write_typed(c, key, OBJ_ZSET, wrong);
 }
 
 /* The sorted set at 'key' for a read: NULL after replying 'miss' or
@@ -153,11 +143,7 @@ static struct zset_value *zset_lookup_read(struct client *c,
                                            const struct arg *key,
                                            const char *miss)
 {
-    struct object *o = db_lookup_read_or_reply(c, key, miss);
-    if (o == NULL || object_check_type_or_reply(c, o, OBJ_ZSET) != 0) {
-        return NULL;
-    }
-    return o->ptr;
+    return db_lookup_read_typed_or_reply(c, key, OBJ_ZSET, miss);
 }
 
 /* After members were removed from 'key': delete it if empty, signal. */

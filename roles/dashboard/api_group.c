@@ -13,8 +13,6 @@
 #include "lib/log.h"
 #include "lib/slot.h"
 
-#define API_GROUP_MAX_ID 2147483647LL
-
 void api_group_list(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
@@ -89,9 +87,7 @@ void api_group_create(struct http_request *req, void *arg)
         http_reply_error(req, 400, "%s", err);
         return;
     }
-    if (gid < 1 || gid > API_GROUP_MAX_ID) {
-        http_reply_error(req, 400, "invalid group id %lld: must be >= 1",
-                         gid);
+    if (dashboard_check_group_id(req, gid) != 0) {
         return;
     }
     char held[MODEL_PATH_MAX];
@@ -118,7 +114,7 @@ void api_group_get(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     long long gid;
-    if (dashboard_param_int(req, 0, "group id", 1, API_GROUP_MAX_ID,
+    if (dashboard_param_int(req, 0, "group id", 1, DASHBOARD_MAX_GROUP_ID,
                             &gid) != 0) {
         return;
     }
@@ -192,7 +188,7 @@ void api_group_remove(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     long long gid;
-    if (dashboard_param_int(req, 0, "group id", 1, API_GROUP_MAX_ID,
+    if (dashboard_param_int(req, 0, "group id", 1, DASHBOARD_MAX_GROUP_ID,
                             &gid) != 0) {
         return;
     }
@@ -341,7 +337,7 @@ void api_group_add_server(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     long long gid;
-    if (dashboard_param_int(req, 0, "group id", 1, API_GROUP_MAX_ID,
+    if (dashboard_param_int(req, 0, "group id", 1, DASHBOARD_MAX_GROUP_ID,
                             &gid) != 0) {
         return;
     }
@@ -473,7 +469,7 @@ void api_group_remove_server(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     long long gid;
-    if (dashboard_param_int(req, 0, "group id", 1, API_GROUP_MAX_ID,
+    if (dashboard_param_int(req, 0, "group id", 1, DASHBOARD_MAX_GROUP_ID,
                             &gid) != 0) {
         return;
     }
@@ -529,7 +525,7 @@ void api_group_promote(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     long long gid;
-    if (dashboard_param_int(req, 0, "group id", 1, API_GROUP_MAX_ID,
+    if (dashboard_param_int(req, 0, "group id", 1, DASHBOARD_MAX_GROUP_ID,
                             &gid) != 0) {
         return;
     }

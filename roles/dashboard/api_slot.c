@@ -151,15 +151,8 @@ void api_slot_set(struct http_request *req, void *arg)
         http_reply_error(req, 400, "%s", err);
         return;
     }
-    if (from < 0 || to > SLOT_COUNT - 1 || from > to) {
-        http_reply_error(req, 400,
-                         "invalid slot range %lld-%lld: need 0 <= from <= "
-                         "to <= %d", from, to, SLOT_COUNT - 1);
-        return;
-    }
-    if (gid < 1 || gid > 2147483647LL) {
-        http_reply_error(req, 400, "invalid group id %lld: must be >= 1",
-                         gid);
+    if (dashboard_check_slot_range(req, from, to) != 0 ||
+        dashboard_check_group_id(req, gid) != 0) {
         return;
     }
     char held[MODEL_PATH_MAX];

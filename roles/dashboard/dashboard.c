@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lib/coord.h"
+#include "lib/slot.h"
 
 void dashboard_reply_store_error(struct http_request *req, int rc,
                                  const char *err)
@@ -35,6 +36,28 @@ int dashboard_param_int(struct http_request *req, size_t index,
         return -1;
     }
     *value = v;
+    return 0;
+}
+
+int dashboard_check_group_id(struct http_request *req, long long gid)
+{
+    if (gid < 1 || gid > DASHBOARD_MAX_GROUP_ID) {
+        http_reply_error(req, 400, "invalid group id %lld: must be >= 1",
+                         gid);
+        return -1;
+    }
+    return 0;
+}
+
+int dashboard_check_slot_range(struct http_request *req, long long from,
+                               long long to)
+{
+    if (from < 0 || to > SLOT_COUNT - 1 || from > to) {
+        http_reply_error(req, 400,
+                         "invalid slot range %lld-%lld: need 0 <= from <= "
+                         "to <= %d", from, to, SLOT_COUNT - 1);
+        return -1;
+    }
     return 0;
 }
 

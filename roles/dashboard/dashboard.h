@@ -42,6 +42,18 @@ int dashboard_param_int(struct http_request *req, size_t index,
                         const char *what, long long min, long long max,
                         long long *value);
 
+/* The largest group id (ids are positive ints). */
+#define DASHBOARD_MAX_GROUP_ID 2147483647LL
+
+/* Check a group id read from a request body: 1 ..
+ * DASHBOARD_MAX_GROUP_ID. On failure replies 400 and returns -1. */
+int dashboard_check_group_id(struct http_request *req, long long gid);
+
+/* Check a slot range read from a request body: 0 <= 'from' <= 'to' <
+ * SLOT_COUNT. On failure replies 400 and returns -1. */
+int dashboard_check_slot_range(struct http_request *req, long long from,
+                               long long to);
+
 /* Take the operation lock for 'desc'; on failure replies (409 or 500)
  * and returns -1. */
 int dashboard_lock(struct dashboard *d, struct http_request *req,

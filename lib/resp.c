@@ -1,6 +1,8 @@
 /* RESP2 parsing and writing; see resp.h for the contract. Both parsers keep
  * only offsets and counts between calls, so the caller's buffer may move
- * (be reallocated) between calls as long as its bytes stay the same. */
+ * (be reallocated) between calls as long as its bytes stay the same. An
+ * inline line is only split once it is whole, so its copy in req->line is
+ * made in one call. */
 #include "lib/resp.h"
 
 #include <ctype.h>
@@ -15,6 +17,10 @@
 /* A header line ("*3", "$5", ":1" ...) longer than this is not RESP. */
 #define RESP_MAX_LINE (64 * 1024)
 
+/* A new request keeps the inline copy buffer up to this size, so that a
+ * rare long inline line does not pin its copy to the connection. */
+#define RESP_KEEP_LINE 4096
+
 void resp_request_init(struct resp_request *req)
 {
     memset(req, 0, sizeof(*req));
@@ -27,6 +33,9 @@ void resp_request_release(struct resp_request *req)
     mem_free(req->argv);
     req->argv = NULL;
     req->cap = 0;
+    mem_free(req->line);
+    req->line = NULL;
+    req->line_cap = 0;
 }
 
 void resp_request_clear(struct resp_request *req)
@@ -102,6 +111,136 @@ static long long resp_find_crlf(const char *buf, size_t from, size_t len)
     return -1;
 }
 
+/* The value of hex digit 'c', or -1. */
+static int resp_hex_value(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+/* True for the bytes that separate inline arguments. */
+static bool resp_inline_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
+           c == '\f';
+}
+
+/* Read one "double quoted" part of an argument: 'line[*i]' is the byte
+ * after the opening quote. Unescaped bytes go to 'out' at '*o'. Returns 0
+ * with '*i' past the closing quote, or -1 if the line ends first. */
+static int resp_inline_double(const char *line, size_t end, size_t *i,
+                              char *out, size_t *o)
+{
+    size_t at = *i;
+    while (at < end) {
+        char c = line[at];
+        if (c == '"') {
+            *i = at + 1;
+            return 0;
+        }
+        if (c != '\\' || at + 1 == end) {
+            out[(*o)++] = c;
+            at++;
+            continue;
+        }
+        char e = line[at + 1];
+        int hi, lo;
+        if (e == 'x' && at + 3 < end &&
+            (hi = resp_hex_value(line[at + 2])) >= 0 &&
+            (lo = resp_hex_value(line[at + 3])) >= 0) {
+            out[(*o)++] = (char)(hi * 16 + lo);
+            at += 4;
+            continue;
+        }
+        switch (e) {
+        case 'n': c = '\n'; break;
+        case 'r': c = '\r'; break;
+        case 't': c = '\t'; break;
+        case 'b': c = '\b'; break;
+        case 'a': c = '\a'; break;
+        default: c = e; break;
+        }
+        out[(*o)++] = c;
+        at += 2;
+    }
+    return -1;
+}
+
+/* The same for a 'single quoted' part, where only \' is an escape. */
+static int resp_inline_single(const char *line, size_t end, size_t *i,
+                              char *out, size_t *o)
+{
+    size_t at = *i;
+    while (at < end) {
+        char c = line[at];
+        if (c == '\'') {
+            *i = at + 1;
+            return 0;
+        }
+        if (c == '\\' && at + 1 < end && line[at + 1] == '\'') {
+            at++;
+        }
+        out[(*o)++] = line[at];
+        at++;
+    }
+    return -1;
+}
+
+/* Split the inline line of 'end' bytes at 'line' into arguments, the way
+ * redis-cli and Redis read them: runs of spaces separate arguments, and an
+ * argument may hold "double quoted" parts (with \n \r \t \b \a \xHH and
+ * \<any> escapes) and 'single quoted' parts (with \'); a closing quote
+ * must be followed by a space or the end of the line. The unescaped
+ * arguments are copied to req->line, each followed by a NUL. */
+static enum resp_status resp_split_inline(struct resp_request *req,
+                                          const char *line, size_t end)
+{
+    /* an argument never grows, and each takes at least one byte more than
+     * its NUL: 'end' + 1 bytes hold them all */
+    if (req->line_cap < end + 1) {
+        mem_free(req->line);
+        req->line_cap = end + 1;
+        req->line = mem_alloc(req->line_cap);
+    }
+    size_t i = 0, o = 0;
+    for (;;) {
+        while (i < end && resp_inline_space(line[i])) {
+            i++;
+        }
+        if (i == end) {
+            return RESP_OK;
+        }
+        size_t start = o;
+        while (i < end && !resp_inline_space(line[i])) {
+            char c = line[i++];
+            int rc = 0;
+            if (c == '"') {
+                rc = resp_inline_double(line, end, &i, req->line, &o);
+            } else if (c == '\'') {
+                rc = resp_inline_single(line, end, &i, req->line, &o);
+            } else {
+                req->line[o++] = c;
+                continue;
+            }
+            if (rc != 0 || (i < end && !resp_inline_space(line[i]))) {
+                snprintf(req->err, sizeof(req->err),
+                         "Protocol error: unbalanced quotes in request");
+                return RESP_ERROR;
+            }
+        }
+        resp_push_arg(req, start, o - start);
+        req->line[o++] = '\0';
+    }
+}
+
 static enum resp_status resp_parse_inline(struct resp_request *req,
                                           const char *buf, size_t len)
 {
@@ -118,27 +257,19 @@ static enum resp_status resp_parse_inline(struct resp_request *req,
     size_t end = (size_t)(nl - buf);
     size_t line_end = (end > 0 && buf[end - 1] == '\r') ? end - 1 : end;
     req->is_inline = true;
-    size_t i = 0;
-    while (i < line_end) {
-        while (i < line_end && (buf[i] == ' ' || buf[i] == '\t')) {
-            i++;
-        }
-        size_t start = i;
-        while (i < line_end && buf[i] != ' ' && buf[i] != '\t') {
-            i++;
-        }
-        if (i > start) {
-            resp_push_arg(req, start, i - start);
-        }
-    }
     req->pos = end + 1;
-    return RESP_OK;
+    return resp_split_inline(req, buf, line_end);
 }
 
 enum resp_status resp_request_parse(struct resp_request *req, const char *buf,
                                     size_t len)
 {
     if (req->argc_expected < 0) {
+        if (req->line_cap > RESP_KEEP_LINE) {
+            mem_free(req->line);
+            req->line = NULL;
+            req->line_cap = 0;
+        }
         if (len == 0) {
             return RESP_AGAIN;
         }

@@ -1,10 +1,18 @@
 /* RESP2, the Redis protocol: an incremental request parser (multi-bulk and
  * inline), an incremental reply scanner that finds where one reply ends,
  * and writers that append replies to an evbuffer. The parser and scanner
- * never copy: they return offsets into the caller's buffer, and can be
- * resumed when more bytes arrive, as long as the caller keeps the bytes
- * already shown to them in place (at the same offsets) until a whole
- * request or reply has been consumed.
+ * never write to the caller's buffer, and can be resumed when more bytes
+ * arrive, as long as the caller keeps the bytes already shown to them in
+ * place (at the same offsets) until a whole request or reply has been
+ * consumed.
+ *
+ * Where the arguments live: a multi-bulk request (the hot path) is never
+ * copied, its arguments are offsets into the caller's buffer. An inline
+ * request (a line not starting with '*', as telnet sends) can hold quoted
+ * and escaped arguments, so the parser unescapes them into a copy it owns,
+ * req->line, and the offsets point there. resp_request_base gives the right
+ * base for either; the caller's bytes stay as they came (a replica passes
+ * on its master's stream unchanged).
  *
  * Not here: command semantics, routing, sockets. */
 #ifndef CODIS_RESP_H
@@ -28,7 +36,7 @@ enum resp_status {
     RESP_ERROR, /* malformed: the text is in 'err'; close the connection */
 };
 
-/* One argument: 'len' bytes at offset 'off' of the parsed buffer. */
+/* One argument: 'len' bytes at offset 'off' of resp_request_base. */
 struct resp_arg {
     size_t off;
     size_t len;
@@ -43,6 +51,9 @@ struct resp_request {
     bool is_inline;          /* the request is an inline command */
     struct resp_arg *argv;   /* 'argc' arguments, owned, 'cap' slots */
     size_t cap;
+    char *line;              /* inline: the unescaped arguments, each one
+                              * followed by a NUL; owned, 'line_cap' bytes */
+    size_t line_cap;
     char err[128];           /* Redis-style text on RESP_ERROR */
 };
 
@@ -56,12 +67,26 @@ void resp_request_clear(struct resp_request *req);
 
 /* Parse one request from 'buf' ('len' bytes, which start where the last
  * request ended). RESP_OK: req->argc arguments are ready as offsets into
- * 'buf', and req->pos bytes make up the request (an empty line or "*0"
- * gives argc 0: skip it). RESP_AGAIN: call again with the same bytes plus
- * more. RESP_ERROR: req->err says why, in Redis's words ("Protocol error:
- * ..."). */
+ * resp_request_base(req, buf), and req->pos bytes of 'buf' make up the
+ * request (an empty line or "*0" gives argc 0: skip it). RESP_AGAIN: call
+ * again with the same bytes plus more. RESP_ERROR: req->err says why, in
+ * Redis's words ("Protocol error: ..."). An inline line is split the way
+ * Redis splits it: spaces separate arguments, "double quotes" allow the
+ * escapes \n \r \t \b \a \\ \" \xHH, 'single quotes' allow \', and a
+ * closing quote must be followed by a space or the end of the line
+ * (otherwise, or without one: "Protocol error: unbalanced quotes in
+ * request"). */
 enum resp_status resp_request_parse(struct resp_request *req, const char *buf,
                                     size_t len);
+
+/* Where the offsets of the parsed request point: 'buf' (the buffer given
+ * to resp_request_parse) for a multi-bulk request, req->line for an inline
+ * one. Valid until the next parse or release; the caller may write into it
+ * (such as a NUL after each argument). */
+static inline char *resp_request_base(struct resp_request *req, char *buf)
+{
+    return req->is_inline ? req->line : buf;
+}
 
 /* Reply scanner state: finds the end of one (possibly nested) reply. */
 struct resp_scanner {

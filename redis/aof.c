@@ -680,7 +680,7 @@ static int aof_replay(const char *name, bool last, char *err, size_t errlen)
             len += (size_t)n;
             continue;
         }
-        char *base = buf + pos;
+        char *base = resp_request_base(&req, buf + pos);
         if (req.argc > fake->argv_cap) {
             fake->argv_cap = req.argc;
             fake->argv = mem_realloc(fake->argv, (size_t)req.argc *

@@ -211,7 +211,7 @@ static void client_check_output_limit(struct client *c)
 /* ------------------------------------------------------------------------
  * Reading and parsing */
 
-/* Turn the parsed request at 'base' into c->argv. */
+/* Turn the parsed request into c->argv ('base' from resp_request_base). */
 static void client_set_argv(struct client *c, char *base)
 {
     if (c->req.argc > c->argv_cap) {
@@ -251,12 +251,12 @@ static void client_process_input(struct client *c)
         if (c->flags & CLIENT_MASTER) {
             /* Before client_set_argv writes NULs into the bytes. */
             bool named = c->req.argc > 0;
+            const char *base = resp_request_base(&c->req, c->qbuf + off);
             replica_master_feed(c->qbuf + off, c->req.pos,
-                                named ? c->qbuf + off + c->req.argv[0].off
-                                      : "",
+                                named ? base + c->req.argv[0].off : "",
                                 named ? c->req.argv[0].len : 0);
         }
-        client_set_argv(c, c->qbuf + off);
+        client_set_argv(c, resp_request_base(&c->req, c->qbuf + off));
         off += c->req.pos;
         resp_request_clear(&c->req);
         if (c->argc > 0) {

@@ -277,7 +277,8 @@ void router_retry_waiting(struct worker *w)
             request_fail(r, "proxy is not online");
             continue;
         }
-        const char *wire = pbuf_head(&r->saved);
+        /* saved bytes are multi-bulk: inline requests were encoded */
+        char *wire = pbuf_head(&r->saved);
         size_t n = pbuf_size(&r->saved);
         resp_request_clear(&w->reparse);
         if (resp_request_parse(&w->reparse, wire, n) != RESP_OK ||
@@ -285,11 +286,12 @@ void router_retry_waiting(struct worker *w)
             request_fail(r, "handle request, request is broken");
             continue;
         }
+        const char *base = resp_request_base(&w->reparse, wire);
         const struct resp_arg *argv = w->reparse.argv;
         const struct cmdtable_cmd *cmd =
-            cmdtable_lookup(wire + argv[0].off, argv[0].len);
+            cmdtable_lookup(base + argv[0].off, argv[0].len);
         int *keys = worker_keys(w, (size_t)w->reparse.argc);
-        int nkeys = cmdtable_keys(cmd, wire, argv, w->reparse.argc, keys);
+        int nkeys = cmdtable_keys(cmd, base, argv, w->reparse.argc, keys);
         if (cmd->kind == CMDTABLE_MGET || cmd->kind == CMDTABLE_MSET ||
             cmd->kind == CMDTABLE_SUM) {
             nkeys = 1;
@@ -300,11 +302,11 @@ void router_retry_waiting(struct worker *w)
         }
         unsigned slot = 0;
         if (nkeys > 0) {
-            slot = slot_of_key(wire + argv[keys[0]].off, argv[keys[0]].len);
+            slot = slot_of_key(base + argv[keys[0]].off, argv[keys[0]].len);
         } else if (cmd->kind == CMDTABLE_ANY) {
             slot = router_any_slot(w->map);
         }
-        router_forward(w, r, slot, wire, n, wire, argv, keys, nkeys);
+        router_forward(w, r, slot, wire, n, base, argv, keys, nkeys);
     }
 }
 

@@ -18,10 +18,12 @@ struct session;
 struct request;
 struct worker;
 
-/* Handle the request 'req' of session 's', parsed from 'buf' (the bytes
- * of that request start at 'buf'; its arguments are views into it). While
- * the worker's table is not online every request but QUIT fails with
- * "proxy is not online". */
+/* Handle the request 'req' of session 's'; its arguments are views into
+ * 'buf', which is resp_request_base(req, ...): for a multi-bulk request the
+ * bytes of the request start there (they are forwarded as they are), for
+ * an inline one it is the parser's unescaped copy (the request is encoded
+ * as multi-bulk before it is forwarded). While the worker's table is not
+ * online every request but QUIT fails with "proxy is not online". */
 void router_dispatch(struct session *s, const char *buf,
                      const struct resp_request *req);
 

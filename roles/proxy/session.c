@@ -111,7 +111,7 @@ static void session_process_input(struct session *s)
         if (size == 0) {
             break;
         }
-        const char *head = pbuf_head(&s->in);
+        char *head = pbuf_head(&s->in);
         enum resp_status st = resp_request_parse(&s->parser, head, size);
         /* whole or not yet, a request over the limit is refused: whether
          * it came in one read must not matter */
@@ -133,7 +133,8 @@ static void session_process_input(struct session *s)
             break;
         }
         if (s->parser.argc > 0) {
-            router_dispatch(s, head, &s->parser);
+            router_dispatch(s, resp_request_base(&s->parser, head),
+                            &s->parser);
         }
         pbuf_consume(&s->in, s->parser.pos);
         resp_request_clear(&s->parser);

@@ -1,5 +1,6 @@
-/* Unit tests for lib/resp: requests split at every byte, inline commands,
- * malformed input, nested replies and the error writer. */
+/* Unit tests for lib/resp: requests split at every byte, inline commands
+ * (with quotes and escapes), malformed input, nested replies and the error
+ * writer. */
 #include "t/unit/tap.h"
 
 #include <event2/buffer.h>
@@ -47,8 +48,9 @@ static void test_requests(void)
     const char *inl = "  get   foo \r\nrest";
     tap_int(resp_request_parse(&req, inl, strlen(inl)), RESP_OK,
             "inline command parses");
-    tap_ok(req.is_inline && req.argc == 2 && arg_is(&req, inl, 0, "get") &&
-               arg_is(&req, inl, 1, "foo"),
+    tap_ok(req.is_inline && req.argc == 2 &&
+               arg_is(&req, req.line, 0, "get") &&
+               arg_is(&req, req.line, 1, "foo"),
            "inline arguments split on spaces");
     tap_int(req.pos, strlen("  get   foo \r\n"), "inline consumed its line");
 
@@ -85,6 +87,113 @@ static void test_requests(void)
     memset(big, 'a', sizeof(big));
     tap_int(resp_request_parse(&req, big, sizeof(big)), RESP_ERROR,
             "endless inline line is an error");
+    resp_request_release(&req);
+}
+
+/* True if inline argument 'i' of 'req' is the 'len' bytes at 'want'. */
+static int inline_is(const struct resp_request *req, int i, const char *want,
+                     size_t len)
+{
+    return i < req->argc && req->argv[i].len == len &&
+           memcmp(req->line + req->argv[i].off, want, len) == 0 &&
+           req->line[req->argv[i].off + len] == '\0';
+}
+
+/* Parse the inline 'text' whole; expect RESP_OK and 'argc' arguments. */
+static void parse_inline(struct resp_request *req, const char *text,
+                         int argc, const char *title)
+{
+    resp_request_clear(req);
+    enum resp_status st = resp_request_parse(req, text, strlen(text));
+    tap_ok(st == RESP_OK && req->is_inline && req->argc == argc &&
+               req->pos == strlen(text),
+           title);
+}
+
+/* Parse the inline 'text'; expect Redis's unbalanced quotes error. */
+static void parse_unbalanced(struct resp_request *req, const char *text)
+{
+    resp_request_clear(req);
+    enum resp_status st = resp_request_parse(req, text, strlen(text));
+    char title[128];
+    snprintf(title, sizeof(title), "unbalanced: %.*s",
+             (int)strcspn(text, "\r\n"), text);
+    tap_ok(st == RESP_ERROR &&
+               strcmp(req->err,
+                      "Protocol error: unbalanced quotes in request") == 0,
+           title);
+}
+
+static void test_inline_quotes(void)
+{
+    struct resp_request req;
+    resp_request_init(&req);
+
+    const char *set = "SET \"a b\" \"c\\x41\"\r\n";
+    char copy[64];
+    snprintf(copy, sizeof(copy), "%s", set);
+    tap_int(parse_bytewise(&req, copy, strlen(copy)), RESP_OK,
+            "quoted inline line split at every byte parses");
+    tap_ok(req.is_inline && req.argc == 3 && inline_is(&req, 0, "SET", 3) &&
+               inline_is(&req, 1, "a b", 3) && inline_is(&req, 2, "cA", 2),
+           "double quotes keep spaces, \\x41 is A");
+    tap_str(copy, set, "the caller's bytes are left as they came");
+
+    parse_inline(&req, "echo \"\\n\\r\\t\\b\\a\\\\\\\"\\q\\xzz\\x4a\"\n", 2,
+                 "escapes in double quotes");
+    tap_ok(inline_is(&req, 1, "\n\r\t\b\a\\\"qxzzJ", 12),
+           "\\n \\r \\t \\b \\a \\\\ \\\" \\q, bad \\x is x, \\x4a");
+
+    parse_inline(&req, "set \"\\x00\\xff\" v\r\n", 3, "hex escapes");
+    tap_ok(inline_is(&req, 1, "\0\xff", 2), "\\x00 and \\xff are bytes");
+
+    parse_inline(&req, "echo 'it\\'s' 'a\\nb\"c'\r\n", 3, "single quotes");
+    tap_ok(inline_is(&req, 1, "it's", 4) && inline_is(&req, 2, "a\\nb\"c", 6),
+           "only \\' is an escape in single quotes");
+
+    parse_inline(&req, "echo a\"b c\" 'x y'\r\n", 3, "quotes inside a word");
+    tap_ok(inline_is(&req, 1, "ab c", 4) && inline_is(&req, 2, "x y", 3),
+           "a word may open a quote");
+
+    parse_inline(&req, "set \"\" ''\t\"\"\r\n", 4, "empty quotes");
+    tap_ok(inline_is(&req, 1, "", 0) && inline_is(&req, 2, "", 0) &&
+               inline_is(&req, 3, "", 0),
+           "empty quotes are empty arguments, tab separates");
+
+    parse_inline(&req, "  \"\"  \n", 1, "only an empty quoted argument");
+
+    parse_unbalanced(&req, "SET \"a b\r\n");
+    parse_unbalanced(&req, "SET 'a b\r\n");
+    parse_unbalanced(&req, "SET \"a\"b c\r\n");
+    parse_unbalanced(&req, "echo a\"b c\"d\r\n");
+    parse_unbalanced(&req, "SET 'a'b c\r\n");
+    parse_unbalanced(&req, "SET \"ab\\\"\r\n");
+    parse_unbalanced(&req, "SET 'ab\\'\r\n");
+    parse_unbalanced(&req, "SET \"ab\\\r\n");
+
+    /* a long line, then short ones: the copy buffer is dropped and made
+     * again */
+    static char big[RESP_MAX_INLINE];
+    memset(big, 'b', sizeof(big) - 2);
+    big[0] = '"';
+    big[100] = '"';
+    big[101] = ' ';
+    big[sizeof(big) - 2] = '\n';
+    resp_request_clear(&req);
+    tap_int(resp_request_parse(&req, big, sizeof(big) - 1), RESP_OK,
+            "a long quoted inline line parses");
+    tap_ok(req.argc == 2 && req.argv[0].len == 99 &&
+               req.argv[1].len == sizeof(big) - 2 - 102,
+           "its arguments");
+    parse_inline(&req, "get \"k\"\r\n", 2, "a short line after it");
+    tap_ok(inline_is(&req, 1, "k", 1), "is read right");
+
+    resp_request_clear(&req);
+    const char *mixed = "*1\r\n$4\r\nPING\r\n";
+    tap_int(resp_request_parse(&req, mixed, strlen(mixed)), RESP_OK,
+            "multi-bulk after inline");
+    tap_ok(!req.is_inline && resp_request_base(&req, copy) == copy,
+           "multi-bulk offsets are into the caller's buffer");
     resp_request_release(&req);
 }
 
@@ -151,6 +260,7 @@ static void test_writers(void)
 int main(void)
 {
     test_requests();
+    test_inline_quotes();
     test_replies();
     test_writers();
     return tap_done();

@@ -126,11 +126,19 @@ static int resp_hex_value(char c)
     return -1;
 }
 
-/* True for the bytes that separate inline arguments. */
+/* True for the bytes skipped between inline arguments (and allowed after
+ * a closing quote). */
 static bool resp_inline_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
            c == '\f';
+}
+
+/* True for the bytes that end an unquoted word: fewer than the above, as
+ * in Redis ("a\vb" is one word, "\va" is "a"). */
+static bool resp_inline_word_end(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 /* Read one "double quoted" part of an argument: 'line[*i]' is the byte
@@ -195,7 +203,7 @@ static int resp_inline_single(const char *line, size_t end, size_t *i,
 }
 
 /* Split the inline line of 'end' bytes at 'line' into arguments, the way
- * redis-cli and Redis read them: runs of spaces separate arguments, and an
+ * Redis reads them: runs of spaces separate arguments, and an
  * argument may hold "double quoted" parts (with \n \r \t \b \a \xHH and
  * \<any> escapes) and 'single quoted' parts (with \'); a closing quote
  * must be followed by a space or the end of the line. The unescaped
@@ -219,9 +227,9 @@ static enum resp_status resp_split_inline(struct resp_request *req,
             return RESP_OK;
         }
         size_t start = o;
-        while (i < end && !resp_inline_space(line[i])) {
+        while (i < end && !resp_inline_word_end(line[i])) {
             char c = line[i++];
-            int rc = 0;
+            int rc;
             if (c == '"') {
                 rc = resp_inline_double(line, end, &i, req->line, &o);
             } else if (c == '\'') {
@@ -235,6 +243,7 @@ static enum resp_status resp_split_inline(struct resp_request *req,
                          "Protocol error: unbalanced quotes in request");
                 return RESP_ERROR;
             }
+            break; /* a closing quote ends the argument */
         }
         resp_push_arg(req, start, o - start);
         req->line[o++] = '\0';

@@ -91,6 +91,28 @@ test_expect_success 'inline commands work (telnet style)' '
     test_cmp expect actual
 '
 
+test_expect_success 'inline commands take quotes and escapes as Redis does' '
+    raw_send "SET \"a b\" \"c\\\\x41\"\r\nECHO '"'"'it\\\\'"'"'s'"'"'\r\nECHO \"\\\\t\"\r\nQUIT\r\n" >actual &&
+    printf "+OK\r\n\$4\r\nit'"'"'s\r\n\$1\r\n\t\r\n+OK\r\n" >expect &&
+    test_cmp expect actual &&
+    cli get "a b" >actual &&
+    echo cA >expect &&
+    test_cmp expect actual &&
+    cli del "a b"
+'
+
+test_expect_success 'an unbalanced quote in an inline command closes the connection' '
+    raw_send "SET \"q b\r\nPING\r\n" >actual &&
+    printf "%s\r\n" "-ERR Protocol error: unbalanced quotes in request" >expect &&
+    test_cmp expect actual &&
+    raw_send "SET \"q\"b c\r\n" >actual &&
+    test_cmp expect actual &&
+    cli exists "\"q" "\"q\"b" >actual &&
+    echo 0 >expect &&
+    test_cmp expect actual &&
+    server_alive
+'
+
 test_expect_success 'pipelined requests are answered in order' '
     raw_send "*3\r\n\$3\r\nSET\r\n\$1\r\np\r\n\$1\r\n1\r\n*2\r\n\$4\r\nINCR\r\n\$1\r\np\r\n*2\r\n\$3\r\nGET\r\n\$1\r\np\r\n*1\r\n\$4\r\nQUIT\r\n" >actual &&
     printf "+OK\r\n:2\r\n\$1\r\n2\r\n+OK\r\n" >expect &&

@@ -149,6 +149,27 @@ test_expect_success 'an empty or overlong command name is refused' '
     test_cmp expect out
 '
 
+test_expect_success 'inline commands take quotes and escapes, forwarded or local' '
+    praw "SET \"a b\" \"c\\\\x41\"\r\nECHO '"'"'x y'"'"'\r\nMGET \"a b\" \"no key\"\r\nQUIT\r\n" >out &&
+    printf "%s\r\n" +OK "\$3" "x y" "*2" "\$2" cA "\$-1" +OK >expect &&
+    test_cmp expect out &&
+    pcli get "a b" >out &&
+    echo cA >expect &&
+    test_cmp expect out &&
+    # the AUTH tests below expect no GET counted on the servers
+    redis-cli -p $PORT_A config resetstat &&
+    redis-cli -p $PORT_B config resetstat
+'
+
+test_expect_success 'an unbalanced quote in an inline command closes the connection' '
+    praw "GET \"a b\r\nPING\r\n" >out &&
+    printf "%s\r\n" "-ERR Protocol error: unbalanced quotes in request" >expect &&
+    test_cmp expect out &&
+    pcli exists "\"a" >out &&
+    echo 0 >expect &&
+    test_cmp expect out
+'
+
 test_expect_success 'a proxy with password= in config.ini' '
     printf "password=s3cret\nsession_max_timeout=60\n" >auth.ini &&
     start_proxy -c auth.ini --fillslots=slots.json --cpu=1

@@ -162,6 +162,12 @@ static void test_inline_quotes(void)
 
     parse_inline(&req, "  \"\"  \n", 1, "only an empty quoted argument");
 
+    parse_inline(&req, "echo \v\fa\vb\f \"c\"\vd\r\n", 4,
+                 "vertical tab, form feed");
+    tap_ok(inline_is(&req, 1, "a\vb\f", 4) && inline_is(&req, 2, "c", 1) &&
+               inline_is(&req, 3, "d", 1),
+           "are skipped between words but end only a quoted one");
+
     parse_unbalanced(&req, "SET \"a b\r\n");
     parse_unbalanced(&req, "SET 'a b\r\n");
     parse_unbalanced(&req, "SET \"a\"b c\r\n");

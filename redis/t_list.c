@@ -743,6 +743,21 @@ void cmd_lmove(struct client *c)
     }
 }
 
+/* Pop one element from 'end' of the non-empty list 'l' at 'key', reply
+ * [key, element] and propagate it as LPOP/RPOP (BLPOP, BRPOP). */
+static void list_bpop_one(struct client *c, const struct arg *key,
+                          struct list_value *l, enum list_end end)
+{
+    char *s = list_pop_sds(l, end);
+    reply_array(c, 2);
+    reply_bulk(c, key->ptr, key->len);
+    reply_bulk_sds(c, s);
+    sds_free(s);
+    server.dirty++;
+    list_propagate_pop(c, key, end);
+    list_after_remove(c, key->ptr, key->len, l);
+}
+
 /* Serve a client blocked in BLPOP/BRPOP ('argv' is its command) from
  * 'key' if that key now holds a list. */
 static bool list_serve_pop(struct client *c, int argc, const struct arg *argv,
@@ -753,16 +768,8 @@ static bool list_serve_pop(struct client *c, int argc, const struct arg *argv,
         return false;
     }
     (void)argc;
-    enum list_end end = arg_is(&argv[0], "blpop") ? LIST_HEAD : LIST_TAIL;
-    struct list_value *l = o->ptr;
-    char *s = list_pop_sds(l, end);
-    reply_array(c, 2);
-    reply_bulk(c, key->ptr, key->len);
-    reply_bulk_sds(c, s);
-    sds_free(s);
-    server.dirty++;
-    list_propagate_pop(c, key, end);
-    list_after_remove(c, key->ptr, key->len, l);
+    list_bpop_one(c, key, o->ptr,
+                  arg_is(&argv[0], "blpop") ? LIST_HEAD : LIST_TAIL);
     return true;
 }
 
@@ -815,15 +822,7 @@ static void list_bpop_generic(struct client *c, enum list_end end)
             reply_wrongtype(c);
             return;
         }
-        struct list_value *l = o->ptr;
-        char *s = list_pop_sds(l, end);
-        reply_array(c, 2);
-        reply_bulk(c, key->ptr, key->len);
-        reply_bulk_sds(c, s);
-        sds_free(s);
-        server.dirty++;
-        list_propagate_pop(c, key, end);
-        list_after_remove(c, key->ptr, key->len, l);
+        list_bpop_one(c, key, o->ptr, end);
         return;
     }
     blocking_block(c, 1, c->argc - 2, timeout, list_serve_pop);

@@ -74,19 +74,15 @@ void mpop_command(struct client *c, const struct mpop_type *t,
         reply_error(c, "%s", err);
         return;
     }
-    for (int i = 0; i < m.numkeys; i++) {
-        const struct arg *key = &c->argv[m.first_key + i];
-        bool wrong;
-        void *value = db_lookup_write_typed(c, key, t->obj_type, &wrong);
-        if (wrong) {
-            return;
-        }
-        if (value != NULL) {
-            t->pop_reply(c, key, value, m.second_side, m.count);
-            return;
-        }
-    }
-    if (blocking) {
+    const struct arg *key;
+    bool wrong;
+    void *value = db_lookup_first_typed(c, m.first_key, (int)m.numkeys,
+                                        t->obj_type, &key, &wrong);
+    if (value != NULL) {
+        t->pop_reply(c, key, value, m.second_side, m.count);
+    } else if (wrong) {
+        return;
+    } else if (blocking) {
         blocking_block(c, m.first_key, (int)m.numkeys, timeout, t->serve);
     } else {
         reply_null_array(c);

@@ -559,6 +559,15 @@ int object_check_type_or_reply(struct client *c, const struct object *o,
 void *db_lookup_write_typed(struct client *c, const struct arg *key,
                             enum obj_type type, bool *wrong);
 
+/* The value (o->ptr, borrowed) of the first existing key among
+ * c->argv[first .. first+count-1], for a write, with '*key' pointing to
+ * that key; NULL if none exists. If that first existing key holds
+ * another type: NULL with '*wrong' set, WRONGTYPE replied (the blocking
+ * and multi-key pops). */
+void *db_lookup_first_typed(struct client *c, int first, int count,
+                            enum obj_type type, const struct arg **key,
+                            bool *wrong);
+
 /* The value (o->ptr, borrowed) of 'key' for a read if it holds 'type';
  * NULL after replying 'miss' (as db_lookup_read_or_reply) or WRONGTYPE. */
 void *db_lookup_read_typed_or_reply(struct client *c, const struct arg *key,

@@ -812,20 +812,15 @@ static void list_bpop_generic(struct client *c, enum list_end end)
     if (blocking_timeout_or_reply(c, &c->argv[c->argc - 1], &timeout) != 0) {
         return;
     }
-    for (int i = 1; i < c->argc - 1; i++) {
-        const struct arg *key = &c->argv[i];
-        struct object *o = db_lookup_write(c->db, key->ptr, key->len);
-        if (o == NULL) {
-            continue;
-        }
-        if (o->type != OBJ_LIST) {
-            reply_wrongtype(c);
-            return;
-        }
-        list_bpop_one(c, key, o->ptr, end);
-        return;
+    const struct arg *key;
+    bool wrong;
+    void *value = db_lookup_first_typed(c, 1, c->argc - 2, OBJ_LIST, &key,
+                                        &wrong);
+    if (value != NULL) {
+        list_bpop_one(c, key, value, end);
+    } else if (!wrong) {
+        blocking_block(c, 1, c->argc - 2, timeout, list_serve_pop);
     }
-    blocking_block(c, 1, c->argc - 2, timeout, list_serve_pop);
 }
 
 /* BLPOP key [key ...] timeout */

@@ -1020,20 +1020,15 @@ static void zset_bpop_generic(struct client *c, bool max)
     if (blocking_timeout_or_reply(c, &c->argv[c->argc - 1], &timeout) != 0) {
         return;
     }
-    for (int i = 1; i < c->argc - 1; i++) {
-        const struct arg *key = &c->argv[i];
-        struct object *o = db_lookup_write(c->db, key->ptr, key->len);
-        if (o == NULL) {
-            continue;
-        }
-        if (o->type != OBJ_ZSET) {
-            reply_wrongtype(c);
-            return;
-        }
-        zset_bpop_one(c, key, o->ptr, max);
-        return;
+    const struct arg *key;
+    bool wrong;
+    void *value = db_lookup_first_typed(c, 1, c->argc - 2, OBJ_ZSET, &key,
+                                        &wrong);
+    if (value != NULL) {
+        zset_bpop_one(c, key, value, max);
+    } else if (!wrong) {
+        blocking_block(c, 1, c->argc - 2, timeout, zset_serve_pop);
     }
-    blocking_block(c, 1, c->argc - 2, timeout, zset_serve_pop);
 }
 
 /* BZPOPMIN key [key ...] timeout */

@@ -139,6 +139,16 @@ test_expect_success 'a command the proxy does not know goes by its first argumen
     grep "^ERR unknown command" out
 '
 
+test_expect_success 'an empty or overlong command name is refused' '
+    praw "*1\r\n\$0\r\n\r\nPING\r\n" >out
+    printf "%s\r\n" "-ERR handle request, bad command length, too short or too long" \
+        "+PONG" >expect && test_cmp expect out &&
+    long=$(head -c 65 /dev/zero | tr "\0" x) &&
+    perr $long a >out &&
+    echo "ERR handle request, bad command length, too short or too long" >expect &&
+    test_cmp expect out
+'
+
 test_expect_success 'a proxy with password= in config.ini' '
     printf "password=s3cret\nsession_max_timeout=60\n" >auth.ini &&
     start_proxy -c auth.ini --fillslots=slots.json --cpu=1

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='redis-benchmark (set, get, incr, mset, lpush; -P 1 and -P 100) runs against codis-proxy over two groups without errors, and the counts add up'
+test_description='redis-benchmark (set, get, incr, mset, lpush; -P 1 and -P 100; -c 1000) runs against codis-proxy over two groups without errors, and the counts add up'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-proxy.sh"
@@ -15,6 +15,12 @@ done
 pt() {
     "$PY" "$TEST_DIRECTORY/lib-proxytest.py" "$@"
 }
+
+# 1000 benchmark clients and the proxy's side of them.
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 4096 ]; then
+    ulimit -n 4096 2>/dev/null ||
+        skip_all "cannot raise the open file limit to 4096"
+fi
 
 # bench PIPELINE: run the five tests of 20000 requests each; each must
 # report its rate and nothing may say error.
@@ -49,6 +55,17 @@ test_expect_success 'redis-benchmark -P 100' '
     pcli get counter:__rand_int__ >out && echo 40000 >expect &&
     test_cmp expect out &&
     pcli llen mylist >out && test_cmp expect out
+'
+
+test_expect_success 'redis-benchmark -c 1000: a thousand clients at once' '
+    timeout 50 redis-benchmark -h 127.0.0.1 -p $PROXY_PORT -c 1000 \
+        -t set,get -n 20000 -q >bench.out 2>&1 ||
+        { cat bench.out; return 1; }
+    tr "\r" "\n" <bench.out | grep "requests per second" >rates &&
+    cat rates &&
+    grep "^SET: [0-9.]* requests per second" rates &&
+    grep "^GET: [0-9.]* requests per second" rates &&
+    ! grep -i error bench.out
 '
 
 test_expect_success 'the proxy counted no errors but for CONFIG (redis-benchmark asks)' '

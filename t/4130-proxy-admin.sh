@@ -53,7 +53,23 @@ test_expect_success 'SIGHUP reopens the log file (logrotate)' '
     pcli ping >out && echo PONG >expect && test_cmp expect out
 '
 
-test_expect_success 'a config.ini that cannot work is refused at start' '
+test_expect_success '/debug/vars and /metrics count the commands served' '
+    for i in 1 2 3; do pcli set stat:$i $i >/dev/null || return 1; done &&
+    pcli get stat:1 >/dev/null &&
+    test "$(http GET /debug/vars)" = 200 &&
+    python3 -c "import json, sys
+v = json.load(open(\"body\"))
+cmds = {c[\"cmd\"]: c for c in v[\"router\"][\"cmds\"]}
+assert v[\"router\"][\"ops\"] >= 4, v[\"router\"]
+assert cmds[\"SET\"][\"calls\"] >= 3 and cmds[\"GET\"][\"calls\"] >= 1, cmds" &&
+    curl -s -D headers -o metrics "http://$PROXY_HTTP/metrics" &&
+    grep -i "^Content-Type: text/plain; version=0.0.4" headers &&
+    grep "^# TYPE codis_proxy_qps gauge" metrics &&
+    grep "^codis_proxy_cmd_calls_total{cmd=\"SET\"} [3-9]" metrics &&
+    grep "^codis_proxy_slot_table_version [1-9]" metrics
+'
+
+test_expect_success 'a config.ini that cannot work is refused at start' 
     printf "coordinator=filesystem\nzk=$TRASH_DIRECTORY/coord\n" >noid.ini &&
     test_must_fail codis proxy -c noid.ini --addr=127.0.0.1:$(free_port) \
         --http-addr=127.0.0.1:$(free_port) 2>err &&

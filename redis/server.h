@@ -559,6 +559,11 @@ int object_check_type_or_reply(struct client *c, const struct object *o,
 void *db_lookup_write_typed(struct client *c, const struct arg *key,
                             enum obj_type type, bool *wrong);
 
+/* db_lookup_write_typed for a command that answers a missing key at once:
+ * NULL after replying 'miss' (raw RESP, e.g. ":0\r\n") or WRONGTYPE. */
+void *db_lookup_write_typed_or_reply(struct client *c, const struct arg *key,
+                                     enum obj_type type, const char *miss);
+
 /* The value (o->ptr, borrowed) of the first existing key among
  * c->argv[first .. first+count-1], for a write, with '*key' pointing to
  * that key; NULL if none exists. If that first existing key holds

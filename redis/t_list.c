@@ -476,13 +476,9 @@ void cmd_linsert(struct client *c)
         reply_syntax_error(c);
         return;
     }
-    bool wrong;
-    struct list_value *l = list_lookup(c, key, &wrong);
-    if (wrong) {
-        return;
-    }
+    struct list_value *l =
+        db_lookup_write_typed_or_reply(c, key, OBJ_LIST, ":0\r\n");
     if (l == NULL) {
-        reply_integer(c, 0);
         return;
     }
     for (size_t i = 0; i < l->len; i++) {
@@ -507,13 +503,9 @@ void cmd_lrem(struct client *c)
     if (arg_ll_or_reply(c, &c->argv[2], &count, NULL) != 0) {
         return;
     }
-    bool wrong;
-    struct list_value *l = list_lookup(c, key, &wrong);
-    if (wrong) {
-        return;
-    }
+    struct list_value *l =
+        db_lookup_write_typed_or_reply(c, key, OBJ_LIST, ":0\r\n");
     if (l == NULL) {
-        reply_integer(c, 0);
         return;
     }
     /* Matches with an index in [lo, hi] go. */
@@ -712,13 +704,9 @@ static void list_move_generic(struct client *c, enum list_end from,
                               enum list_end to)
 {
     const struct arg *src = &c->argv[1], *dst = &c->argv[2];
-    bool wrong;
-    struct list_value *l = list_lookup(c, src, &wrong);
-    if (wrong) {
-        return;
-    }
+    struct list_value *l =
+        db_lookup_write_typed_or_reply(c, src, OBJ_LIST, "$-1\r\n");
     if (l == NULL) {
-        reply_null(c);
         return;
     }
     if (list_check_dst_or_reply(c, dst) != 0) {

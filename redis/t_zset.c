@@ -427,12 +427,9 @@ void cmd_zincrby(struct client *c)
 void cmd_zrem(struct client *c)
 {
     const struct arg *key = &c->argv[1];
-    bool wrong;
-    struct zset_value *z = zset_lookup_write(c, key, &wrong);
+    struct zset_value *z =
+        db_lookup_write_typed_or_reply(c, key, OBJ_ZSET, ":0\r\n");
     if (z == NULL) {
-        if (!wrong) {
-            reply_integer(c, 0);
-        }
         return;
     }
     long long removed = 0;
@@ -879,12 +876,9 @@ static void zset_remrange_generic(struct client *c, enum zset_by by)
     } else if (zset_lex_or_reply(c, &c->argv[2], &c->argv[3], &lr) != 0) {
         return;
     }
-    bool wrong;
-    struct zset_value *z = zset_lookup_write(c, key, &wrong);
+    struct zset_value *z =
+        db_lookup_write_typed_or_reply(c, key, OBJ_ZSET, ":0\r\n");
     if (z == NULL) {
-        if (!wrong) {
-            reply_integer(c, 0);
-        }
         return;
     }
     struct zsl_node *n = NULL;

@@ -465,9 +465,10 @@ void blocking_unblock_now(struct client *c, bool error);
 size_t blocking_count(void);
 
 /* ------------------------------------------------------------------------
- * Multi-key pops: LMPOP BLMPOP ZMPOP BZMPOP (mpop.c) */
+ * Multi-key pops: LMPOP BLMPOP ZMPOP BZMPOP, and BLPOP BRPOP BZPOPMIN
+ * BZPOPMAX (mpop.c) */
 
-/* What one type (list, sorted set) brings to the MPOP commands. */
+/* What one type (list, sorted set) brings to the multi-key pops. */
 struct mpop_type {
     enum obj_type obj_type;   /* OBJ_LIST, OBJ_ZSET */
     const char *sides[2];     /* the SIDE words: "left", "right" ... */
@@ -477,7 +478,24 @@ struct mpop_type {
     void (*pop_reply)(struct client *c, const struct arg *key, void *value,
                       bool second_side, long long count);
     blocking_serve_fn serve;  /* calls mpop_serve with this type */
+    /* The B command of one pop from the second side ("brpop"). */
+    const char *bpop_second;
+    /* Pop one from that side of the non-empty 'value' at 'key', reply
+     * [key, element ...] and propagate, as pop_reply (BLPOP ...). */
+    void (*pop_one)(struct client *c, const struct arg *key, void *value,
+                    bool second_side);
+    blocking_serve_fn serve_one; /* calls mpop_serve_one with this type */
 };
+
+/* Run BLPOP-style c->argv of 't': key [key ...] timeout, popping one from
+ * side 'second_side' of the first key that exists, else blocking. */
+void mpop_bpop_command(struct client *c, const struct mpop_type *t,
+                       bool second_side);
+
+/* The serve_one of 't': serve 'c', blocked in the BLPOP-style 'argv', from
+ * 'key' if it now holds the type. */
+bool mpop_serve_one(const struct mpop_type *t, struct client *c, int argc,
+                    const struct arg *argv, const struct arg *key);
 
 /* Run the MPOP command of 't' in c->argv: numkeys key [key ...] SIDE
  * [COUNT count], after a timeout with 'blocking' (the B form). Pops from

@@ -731,11 +731,14 @@ void cmd_lmove(struct client *c)
     }
 }
 
-/* Pop one element from 'end' of the non-empty list 'l' at 'key', reply
- * [key, element] and propagate it as LPOP/RPOP (BLPOP, BRPOP). */
+/* The mpop_type pop_one of lists: pop one element from the head (or with
+ * 'tail' the tail) of the non-empty list 'value' at 'key', reply [key,
+ * element] and propagate it as LPOP/RPOP (BLPOP, BRPOP). */
 static void list_bpop_one(struct client *c, const struct arg *key,
-                          struct list_value *l, enum list_end end)
+                          void *value, bool tail)
 {
+    struct list_value *l = value;
+    enum list_end end = tail ? LIST_TAIL : LIST_HEAD;
     char *s = list_pop_sds(l, end);
     reply_array(c, 2);
     reply_bulk(c, key->ptr, key->len);
@@ -746,19 +749,24 @@ static void list_bpop_one(struct client *c, const struct arg *key,
     list_after_remove(c, key->ptr, key->len, l);
 }
 
-/* Serve a client blocked in BLPOP/BRPOP ('argv' is its command) from
- * 'key' if that key now holds a list. */
+static void list_mpop_reply(struct client *c, const struct arg *key,
+                            void *value, bool tail, long long count);
+static bool list_serve_mpop(struct client *c, int argc,
+                            const struct arg *argv, const struct arg *key);
+static bool list_serve_pop(struct client *c, int argc, const struct arg *argv,
+                           const struct arg *key);
+
+/* Lists in the multi-key pops (mpop.c): LMPOP, BLMPOP, BLPOP, BRPOP. */
+static const struct mpop_type list_mpop_type = {
+    OBJ_LIST, { "left", "right" }, list_mpop_reply, list_serve_mpop,
+    "brpop", list_bpop_one, list_serve_pop
+};
+
+/* Serve a client blocked in BLPOP/BRPOP from 'key'. */
 static bool list_serve_pop(struct client *c, int argc, const struct arg *argv,
                            const struct arg *key)
 {
-    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
-    if (o == NULL || o->type != OBJ_LIST) {
-        return false;
-    }
-    (void)argc;
-    list_bpop_one(c, key, o->ptr,
-                  arg_is(&argv[0], "blpop") ? LIST_HEAD : LIST_TAIL);
-    return true;
+    return mpop_serve_one(&list_mpop_type, c, argc, argv, key);
 }
 
 /* The ends of a BRPOPLPUSH / BLMOVE command 'argv'. */
@@ -793,34 +801,16 @@ static bool list_serve_move(struct client *c, int argc,
     return true;
 }
 
-/* BLPOP / BRPOP key [key ...] timeout */
-static void list_bpop_generic(struct client *c, enum list_end end)
-{
-    long long timeout;
-    if (blocking_timeout_or_reply(c, &c->argv[c->argc - 1], &timeout) != 0) {
-        return;
-    }
-    const struct arg *key;
-    bool wrong;
-    void *value = db_lookup_first_typed(c, 1, c->argc - 2, OBJ_LIST, &key,
-                                        &wrong);
-    if (value != NULL) {
-        list_bpop_one(c, key, value, end);
-    } else if (!wrong) {
-        blocking_block(c, 1, c->argc - 2, timeout, list_serve_pop);
-    }
-}
-
 /* BLPOP key [key ...] timeout */
 void cmd_blpop(struct client *c)
 {
-    list_bpop_generic(c, LIST_HEAD);
+    mpop_bpop_command(c, &list_mpop_type, false);
 }
 
 /* BRPOP key [key ...] timeout */
 void cmd_brpop(struct client *c)
 {
-    list_bpop_generic(c, LIST_TAIL);
+    mpop_bpop_command(c, &list_mpop_type, true);
 }
 
 /* BRPOPLPUSH source destination timeout and
@@ -894,13 +884,6 @@ static void list_mpop_reply(struct client *c, const struct arg *key,
     list_after_remove(c, key->ptr, key->len, l);
 }
 
-static bool list_serve_mpop(struct client *c, int argc,
-                            const struct arg *argv, const struct arg *key);
-
-/* Lists in LMPOP and BLMPOP. */
-static const struct mpop_type list_mpop_type = {
-    OBJ_LIST, { "left", "right" }, list_mpop_reply, list_serve_mpop
-};
 
 /* Serve a client blocked in BLMPOP from 'key'. */
 static bool list_serve_mpop(struct client *c, int argc,

@@ -475,15 +475,11 @@ static void aof_on_child_done(evutil_socket_t fd, short what, void *arg)
 {
     (void)what;
     (void)arg;
-    char status = 1;
-    ssize_t got = read(fd, &status, 1);
-    if (got < 0 && (errno == EAGAIN || errno == EINTR)) {
+    int saved = rdb_child_status(fd, aof.child_pid, "AOF rewrite");
+    if (saved < 0) {
         return;
     }
     server_update_time();
-    if (waitpid(aof.child_pid, NULL, 0) < 0 && errno != ECHILD) {
-        log_warn("cannot reap the AOF rewrite child: %s", strerror(errno));
-    }
     event_free(aof.child_ev);
     aof.child_ev = NULL;
     close(aof.child_pipe);
@@ -495,7 +491,7 @@ static void aof_on_child_done(evutil_socket_t fd, short what, void *arg)
     snprintf(base, sizeof(base), "%s.%d.base.rdb", server.appendfilename,
              aof.child_base_seq);
     aof_path(path, sizeof(path), base);
-    if (got != 1 || status != 0) {
+    if (!saved) {
         log_warn("AOF rewrite failed in the child");
         unlink(aof.child_file);
     } else if (rename(aof.child_file, path) != 0) {
@@ -554,30 +550,15 @@ static int aof_start_rewrite(char *err, size_t errlen)
     if (server.appendonly && aof_open_new_incr(exists, err, errlen) != 0) {
         return -1;
     }
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) {
-        snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
-        return -1;
-    }
     snprintf(aof.child_file, sizeof(aof.child_file),
              "temp-rewriteaof-bg-%d.rdb", (int)getpid());
-    pid_t pid = fork();
+    int status_fd;
+    pid_t pid = rdb_child_fork(aof.child_file, &status_fd, err, errlen);
     if (pid < 0) {
-        snprintf(err, errlen, "cannot fork: %s", strerror(errno));
-        close(fds[0]);
-        close(fds[1]);
         return -1;
     }
-    if (pid == 0) {
-        close(fds[0]);
-        char status = rdb_save_file(aof.child_file) == 0 ? 0 : 1;
-        ssize_t ignored = write(fds[1], &status, 1);
-        (void)ignored;
-        _exit(status);
-    }
-    close(fds[1]);
     aof.child_pid = pid;
-    aof.child_pipe = fds[0];
+    aof.child_pipe = status_fd;
     aof.child_start = server.mstime;
     aof.child_base_seq = (aof.m.base_seq > aof.m.incr_seq ? aof.m.base_seq
                                                           : aof.m.incr_seq)
@@ -585,7 +566,7 @@ static int aof_start_rewrite(char *err, size_t errlen)
     /* Everything but the incremental file just opened is in the child's
      * snapshot. */
     aof.child_incr_count = aof.m.incr_count - (server.appendonly ? 1 : 0);
-    aof.child_ev = event_new(server.base, fds[0], EV_READ | EV_PERSIST,
+    aof.child_ev = event_new(server.base, status_fd, EV_READ | EV_PERSIST,
                              aof_on_child_done, NULL);
     if (aof.child_ev == NULL || event_add(aof.child_ev, NULL) != 0) {
         log_error("cannot watch the AOF rewrite child");

@@ -172,6 +172,32 @@ void *db_lookup_write_typed(struct client *c, const struct arg *key,
     return o->ptr;
 }
 
+void *db_lookup_write_typed_or_reply(struct client *c, const struct arg *key,
+                                     enum obj_type type, const char *miss)
+{
+    bool wrong;
+    void *value = db_lookup_write_typed(c, key, type, &wrong);
+    if (value == NULL && !wrong) {
+        reply_raw(c, miss, strlen(miss));
+    }
+    return value;
+}
+
+void *db_lookup_first_typed(struct client *c, int first, int count,
+                            enum obj_type type, const struct arg **key,
+                            bool *wrong)
+{
+    *wrong = false;
+    for (int i = first; i < first + count; i++) {
+        *key = &c->argv[i];
+        void *value = db_lookup_write_typed(c, *key, type, wrong);
+        if (value != NULL || *wrong) {
+            return value;
+        }
+    }
+    return NULL;
+}
+
 void *db_lookup_read_typed_or_reply(struct client *c, const struct arg *key,
                                     enum obj_type type, const char *miss)
 {

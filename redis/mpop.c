@@ -1,14 +1,18 @@
 /* The multi-key pop commands shared by lists and sorted sets: LMPOP,
  * BLMPOP, ZMPOP and BZMPOP all read "numkeys key [key ...] SIDE [COUNT
  * count]", pop from the first non-empty key of the type, and with B block
- * on all keys when none has data. This file parses those arguments and
- * runs that search; what popping means (which end, what the reply holds,
- * what is propagated) is the type's, given as a struct mpop_type by
- * t_list.c and t_zset.c. Not here: the waiting itself (blocking.c).
+ * on all keys when none has data; BLPOP, BRPOP, BZPOPMIN and BZPOPMAX do
+ * the same with one element and "key [key ...] timeout". This file parses
+ * those arguments and runs that search; what popping means (which end,
+ * what the reply holds, what is propagated) is the type's, given as a
+ * struct mpop_type by t_list.c and t_zset.c. Not here: the waiting itself
+ * (blocking.c).
  *
- *   mpop_command   the command: parse, pop from the first key found,
- *                  else block (B form) or reply a null array
- *   mpop_serve     a blocked client's key changed: pop if it holds the type
+ *   mpop_command       [B]LMPOP, [B]ZMPOP: parse, pop from the first key
+ *                      found, else block (B form) or reply a null array
+ *   mpop_bpop_command  BLPOP-style: pop one from the first key, else block
+ *   mpop_serve, mpop_serve_one  a blocked client's key changed: pop if it
+ *                      holds the type
  */
 #include "lib/resp.h"
 #include "redis/server.h"
@@ -74,19 +78,15 @@ void mpop_command(struct client *c, const struct mpop_type *t,
         reply_error(c, "%s", err);
         return;
     }
-    for (int i = 0; i < m.numkeys; i++) {
-        const struct arg *key = &c->argv[m.first_key + i];
-        bool wrong;
-        void *value = db_lookup_write_typed(c, key, t->obj_type, &wrong);
-        if (wrong) {
-            return;
-        }
-        if (value != NULL) {
-            t->pop_reply(c, key, value, m.second_side, m.count);
-            return;
-        }
-    }
-    if (blocking) {
+    const struct arg *key;
+    bool wrong;
+    void *value = db_lookup_first_typed(c, m.first_key, (int)m.numkeys,
+                                        t->obj_type, &key, &wrong);
+    if (value != NULL) {
+        t->pop_reply(c, key, value, m.second_side, m.count);
+    } else if (wrong) {
+        return;
+    } else if (blocking) {
         blocking_block(c, m.first_key, (int)m.numkeys, timeout, t->serve);
     } else {
         reply_null_array(c);
@@ -104,5 +104,35 @@ bool mpop_serve(const struct mpop_type *t, struct client *c, int argc,
     /* The command was parsed when it blocked, so this cannot fail. */
     mpop_parse(t, argc, argv, 2, &m);
     t->pop_reply(c, key, o->ptr, m.second_side, m.count);
+    return true;
+}
+
+void mpop_bpop_command(struct client *c, const struct mpop_type *t,
+                       bool second_side)
+{
+    long long timeout;
+    if (blocking_timeout_or_reply(c, &c->argv[c->argc - 1], &timeout) != 0) {
+        return;
+    }
+    const struct arg *key;
+    bool wrong;
+    void *value = db_lookup_first_typed(c, 1, c->argc - 2, t->obj_type, &key,
+                                        &wrong);
+    if (value != NULL) {
+        t->pop_one(c, key, value, second_side);
+    } else if (!wrong) {
+        blocking_block(c, 1, c->argc - 2, timeout, t->serve_one);
+    }
+}
+
+bool mpop_serve_one(const struct mpop_type *t, struct client *c, int argc,
+                    const struct arg *argv, const struct arg *key)
+{
+    (void)argc;
+    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
+    if (o == NULL || o->type != t->obj_type) {
+        return false;
+    }
+    t->pop_one(c, key, o->ptr, arg_is(&argv[0], t->bpop_second));
     return true;
 }

@@ -72,6 +72,19 @@ typedef void (*rdb_bgsave_done_fn)(bool ok, const char *path);
 /* Register 'fn' to run after each BGSAVE child ends (at most 4 hooks). */
 void rdb_on_bgsave_done(rdb_bgsave_done_fn fn);
 
+/* rdb_child.c: fork a child that saves the dataset to 'path' and then
+ * writes one status byte (0: saved) to a pipe. Returns its pid with the
+ * pipe's read end (close-on-exec, owned by the caller) in '*status_fd',
+ * or -1 with 'err' filled. */
+pid_t rdb_child_fork(const char *path, int *status_fd, char *err,
+                     size_t errlen);
+
+/* rdb_child.c: the pipe 'fd' of child 'pid' (rdb_child_fork) is readable:
+ * read its status byte and reap it ('what' names it in a log line if
+ * waitpid fails). Returns 1 if it saved, 0 if it failed or died, -1 if
+ * nothing could be read yet (call again when readable). */
+int rdb_child_status(int fd, pid_t pid, const char *what);
+
 /* Kill a running BGSAVE child (SIGUSR1) and forget it; removes its
  * temporary file. No-op if none runs. */
 void rdb_kill_child(void);

@@ -15,9 +15,9 @@
  *               --file sent--> ONLINE: the held stream, then live
  *
  * The child tells the parent it is done through a pipe (one status
- * byte), so nothing depends on who reaps children; the parent then reaps
- * it by pid. Not here: the stream and backlog (backlog.c), the replica
- * side (replica.c). */
+ * byte, rdb_child.c), so nothing depends on who reaps children; the
+ * parent then reaps it by pid. Not here: the stream and backlog
+ * (backlog.c), the replica side (replica.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -272,18 +272,12 @@ static void replication_on_child_done(evutil_socket_t fd, short what,
 {
     (void)what;
     (void)arg;
-    char status = 1;
-    ssize_t got = read(fd, &status, 1);
-    if (got < 0 && (errno == EAGAIN || errno == EINTR)) {
+    int saved = rdb_child_status(fd, repl.child_pid, "replication");
+    if (saved < 0) {
         return;
     }
     server_update_time();
-    bool ok = got == 1 && status == 0;
-    int wstatus;
-    if (waitpid(repl.child_pid, &wstatus, 0) < 0 && errno != ECHILD) {
-        log_warn("cannot reap the replication child %d: %s",
-                 (int)repl.child_pid, strerror(errno));
-    }
+    bool ok = saved == 1;
     event_free(repl.child_ev);
     repl.child_ev = NULL;
     close(repl.child_pipe);
@@ -333,20 +327,13 @@ static void replication_on_child_done(evutil_socket_t fd, short what,
  * waiting to start where its stream begins. */
 static void replication_start_bgsave(void)
 {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) {
-        log_warn("cannot create a pipe for the replication child: %s",
-                 strerror(errno));
-        replication_disconnect_slaves();
-        return;
-    }
     snprintf(repl.child_file, sizeof(repl.child_file), "temp-repl-%d.rdb",
              (int)getpid());
-    pid_t pid = fork();
+    char err[256];
+    int status_fd;
+    pid_t pid = rdb_child_fork(repl.child_file, &status_fd, err, sizeof(err));
     if (pid < 0) {
-        log_warn("cannot fork the replication child: %s", strerror(errno));
-        close(fds[0]);
-        close(fds[1]);
+        log_warn("cannot start the replication child: %s", err);
         for (size_t k = 0; k < repl.slave_count; k++) {
             struct client *c = repl.slaves[k];
             if ((c->flags & CLIENT_SLAVE) && c->repl != NULL &&
@@ -356,21 +343,13 @@ static void replication_start_bgsave(void)
         }
         return;
     }
-    if (pid == 0) {
-        close(fds[0]);
-        char status = rdb_save_file(repl.child_file) == 0 ? 0 : 1;
-        ssize_t ignored = write(fds[1], &status, 1);
-        (void)ignored;
-        _exit(status);
-    }
-    close(fds[1]);
     /* The replicas start in db 0: the stream from the fork on must say
      * which db its first command is for. */
     repl.seldb = -1;
     repl.child_pid = pid;
-    repl.child_pipe = fds[0];
+    repl.child_pipe = status_fd;
     repl.child_start = server.mstime;
-    repl.child_ev = event_new(server.base, fds[0], EV_READ | EV_PERSIST,
+    repl.child_ev = event_new(server.base, status_fd, EV_READ | EV_PERSIST,
                               replication_on_child_done, NULL);
     if (repl.child_ev == NULL || event_add(repl.child_ev, NULL) != 0) {
         log_error("cannot watch the replication child");

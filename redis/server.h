@@ -465,9 +465,10 @@ void blocking_unblock_now(struct client *c, bool error);
 size_t blocking_count(void);
 
 /* ------------------------------------------------------------------------
- * Multi-key pops: LMPOP BLMPOP ZMPOP BZMPOP (mpop.c) */
+ * Multi-key pops: LMPOP BLMPOP ZMPOP BZMPOP, and BLPOP BRPOP BZPOPMIN
+ * BZPOPMAX (mpop.c) */
 
-/* What one type (list, sorted set) brings to the MPOP commands. */
+/* What one type (list, sorted set) brings to the multi-key pops. */
 struct mpop_type {
     enum obj_type obj_type;   /* OBJ_LIST, OBJ_ZSET */
     const char *sides[2];     /* the SIDE words: "left", "right" ... */
@@ -477,7 +478,24 @@ struct mpop_type {
     void (*pop_reply)(struct client *c, const struct arg *key, void *value,
                       bool second_side, long long count);
     blocking_serve_fn serve;  /* calls mpop_serve with this type */
+    /* The B command of one pop from the second side ("brpop"). */
+    const char *bpop_second;
+    /* Pop one from that side of the non-empty 'value' at 'key', reply
+     * [key, element ...] and propagate, as pop_reply (BLPOP ...). */
+    void (*pop_one)(struct client *c, const struct arg *key, void *value,
+                    bool second_side);
+    blocking_serve_fn serve_one; /* calls mpop_serve_one with this type */
 };
+
+/* Run BLPOP-style c->argv of 't': key [key ...] timeout, popping one from
+ * side 'second_side' of the first key that exists, else blocking. */
+void mpop_bpop_command(struct client *c, const struct mpop_type *t,
+                       bool second_side);
+
+/* The serve_one of 't': serve 'c', blocked in the BLPOP-style 'argv', from
+ * 'key' if it now holds the type. */
+bool mpop_serve_one(const struct mpop_type *t, struct client *c, int argc,
+                    const struct arg *argv, const struct arg *key);
 
 /* Run the MPOP command of 't' in c->argv: numkeys key [key ...] SIDE
  * [COUNT count], after a timeout with 'blocking' (the B form). Pops from
@@ -558,6 +576,20 @@ int object_check_type_or_reply(struct client *c, const struct object *o,
  * key. The typed lookups of t_list.c, t_hash.c, t_set.c, t_zset.c. */
 void *db_lookup_write_typed(struct client *c, const struct arg *key,
                             enum obj_type type, bool *wrong);
+
+/* db_lookup_write_typed for a command that answers a missing key at once:
+ * NULL after replying 'miss' (raw RESP, e.g. ":0\r\n") or WRONGTYPE. */
+void *db_lookup_write_typed_or_reply(struct client *c, const struct arg *key,
+                                     enum obj_type type, const char *miss);
+
+/* The value (o->ptr, borrowed) of the first existing key among
+ * c->argv[first .. first+count-1], for a write, with '*key' pointing to
+ * that key; NULL if none exists. If that first existing key holds
+ * another type: NULL with '*wrong' set, WRONGTYPE replied (the blocking
+ * and multi-key pops). */
+void *db_lookup_first_typed(struct client *c, int first, int count,
+                            enum obj_type type, const struct arg **key,
+                            bool *wrong);
 
 /* The value (o->ptr, borrowed) of 'key' for a read if it holds 'type';
  * NULL after replying 'miss' (as db_lookup_read_or_reply) or WRONGTYPE. */

@@ -209,12 +209,9 @@ void cmd_hmget(struct client *c)
 void cmd_hdel(struct client *c)
 {
     const struct arg *key = &c->argv[1];
-    bool wrong;
-    struct dict *d = hash_lookup_write(c, key, false, &wrong);
+    struct dict *d =
+        db_lookup_write_typed_or_reply(c, key, OBJ_HASH, ":0\r\n");
     if (d == NULL) {
-        if (!wrong) {
-            reply_integer(c, 0);
-        }
         return;
     }
     long long deleted = 0;

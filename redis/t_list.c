@@ -476,13 +476,9 @@ void cmd_linsert(struct client *c)
         reply_syntax_error(c);
         return;
     }
-    bool wrong;
-    struct list_value *l = list_lookup(c, key, &wrong);
-    if (wrong) {
-        return;
-    }
+    struct list_value *l =
+        db_lookup_write_typed_or_reply(c, key, OBJ_LIST, ":0\r\n");
     if (l == NULL) {
-        reply_integer(c, 0);
         return;
     }
     for (size_t i = 0; i < l->len; i++) {
@@ -507,13 +503,9 @@ void cmd_lrem(struct client *c)
     if (arg_ll_or_reply(c, &c->argv[2], &count, NULL) != 0) {
         return;
     }
-    bool wrong;
-    struct list_value *l = list_lookup(c, key, &wrong);
-    if (wrong) {
-        return;
-    }
+    struct list_value *l =
+        db_lookup_write_typed_or_reply(c, key, OBJ_LIST, ":0\r\n");
     if (l == NULL) {
-        reply_integer(c, 0);
         return;
     }
     /* Matches with an index in [lo, hi] go. */
@@ -712,13 +704,9 @@ static void list_move_generic(struct client *c, enum list_end from,
                               enum list_end to)
 {
     const struct arg *src = &c->argv[1], *dst = &c->argv[2];
-    bool wrong;
-    struct list_value *l = list_lookup(c, src, &wrong);
-    if (wrong) {
-        return;
-    }
+    struct list_value *l =
+        db_lookup_write_typed_or_reply(c, src, OBJ_LIST, "$-1\r\n");
     if (l == NULL) {
-        reply_null(c);
         return;
     }
     if (list_check_dst_or_reply(c, dst) != 0) {
@@ -743,18 +731,14 @@ void cmd_lmove(struct client *c)
     }
 }
 
-/* Serve a client blocked in BLPOP/BRPOP ('argv' is its command) from
- * 'key' if that key now holds a list. */
-static bool list_serve_pop(struct client *c, int argc, const struct arg *argv,
-                           const struct arg *key)
+/* The mpop_type pop_one of lists: pop one element from the head (or with
+ * 'tail' the tail) of the non-empty list 'value' at 'key', reply [key,
+ * element] and propagate it as LPOP/RPOP (BLPOP, BRPOP). */
+static void list_bpop_one(struct client *c, const struct arg *key,
+                          void *value, bool tail)
 {
-    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
-    if (o == NULL || o->type != OBJ_LIST) {
-        return false;
-    }
-    (void)argc;
-    enum list_end end = arg_is(&argv[0], "blpop") ? LIST_HEAD : LIST_TAIL;
-    struct list_value *l = o->ptr;
+    struct list_value *l = value;
+    enum list_end end = tail ? LIST_TAIL : LIST_HEAD;
     char *s = list_pop_sds(l, end);
     reply_array(c, 2);
     reply_bulk(c, key->ptr, key->len);
@@ -763,7 +747,26 @@ static bool list_serve_pop(struct client *c, int argc, const struct arg *argv,
     server.dirty++;
     list_propagate_pop(c, key, end);
     list_after_remove(c, key->ptr, key->len, l);
-    return true;
+}
+
+static void list_mpop_reply(struct client *c, const struct arg *key,
+                            void *value, bool tail, long long count);
+static bool list_serve_mpop(struct client *c, int argc,
+                            const struct arg *argv, const struct arg *key);
+static bool list_serve_pop(struct client *c, int argc, const struct arg *argv,
+                           const struct arg *key);
+
+/* Lists in the multi-key pops (mpop.c): LMPOP, BLMPOP, BLPOP, BRPOP. */
+static const struct mpop_type list_mpop_type = {
+    OBJ_LIST, { "left", "right" }, list_mpop_reply, list_serve_mpop,
+    "brpop", list_bpop_one, list_serve_pop
+};
+
+/* Serve a client blocked in BLPOP/BRPOP from 'key'. */
+static bool list_serve_pop(struct client *c, int argc, const struct arg *argv,
+                           const struct arg *key)
+{
+    return mpop_serve_one(&list_mpop_type, c, argc, argv, key);
 }
 
 /* The ends of a BRPOPLPUSH / BLMOVE command 'argv'. */
@@ -798,47 +801,16 @@ static bool list_serve_move(struct client *c, int argc,
     return true;
 }
 
-/* BLPOP / BRPOP key [key ...] timeout */
-static void list_bpop_generic(struct client *c, enum list_end end)
-{
-    long long timeout;
-    if (blocking_timeout_or_reply(c, &c->argv[c->argc - 1], &timeout) != 0) {
-        return;
-    }
-    for (int i = 1; i < c->argc - 1; i++) {
-        const struct arg *key = &c->argv[i];
-        struct object *o = db_lookup_write(c->db, key->ptr, key->len);
-        if (o == NULL) {
-            continue;
-        }
-        if (o->type != OBJ_LIST) {
-            reply_wrongtype(c);
-            return;
-        }
-        struct list_value *l = o->ptr;
-        char *s = list_pop_sds(l, end);
-        reply_array(c, 2);
-        reply_bulk(c, key->ptr, key->len);
-        reply_bulk_sds(c, s);
-        sds_free(s);
-        server.dirty++;
-        list_propagate_pop(c, key, end);
-        list_after_remove(c, key->ptr, key->len, l);
-        return;
-    }
-    blocking_block(c, 1, c->argc - 2, timeout, list_serve_pop);
-}
-
 /* BLPOP key [key ...] timeout */
 void cmd_blpop(struct client *c)
 {
-    list_bpop_generic(c, LIST_HEAD);
+    mpop_bpop_command(c, &list_mpop_type, false);
 }
 
 /* BRPOP key [key ...] timeout */
 void cmd_brpop(struct client *c)
 {
-    list_bpop_generic(c, LIST_TAIL);
+    mpop_bpop_command(c, &list_mpop_type, true);
 }
 
 /* BRPOPLPUSH source destination timeout and
@@ -912,13 +884,6 @@ static void list_mpop_reply(struct client *c, const struct arg *key,
     list_after_remove(c, key->ptr, key->len, l);
 }
 
-static bool list_serve_mpop(struct client *c, int argc,
-                            const struct arg *argv, const struct arg *key);
-
-/* Lists in LMPOP and BLMPOP. */
-static const struct mpop_type list_mpop_type = {
-    OBJ_LIST, { "left", "right" }, list_mpop_reply, list_serve_mpop
-};
 
 /* Serve a client blocked in BLMPOP from 'key'. */
 static bool list_serve_mpop(struct client *c, int argc,

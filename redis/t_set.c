@@ -140,12 +140,9 @@ void cmd_sadd(struct client *c)
 void cmd_srem(struct client *c)
 {
     const struct arg *key = &c->argv[1];
-    bool wrong;
-    struct dict *d = set_lookup_write(c, key, &wrong);
+    struct dict *d =
+        db_lookup_write_typed_or_reply(c, key, OBJ_SET, ":0\r\n");
     if (d == NULL) {
-        if (!wrong) {
-            reply_integer(c, 0);
-        }
         return;
     }
     long long removed = 0;

@@ -427,12 +427,9 @@ void cmd_zincrby(struct client *c)
 void cmd_zrem(struct client *c)
 {
     const struct arg *key = &c->argv[1];
-    bool wrong;
-    struct zset_value *z = zset_lookup_write(c, key, &wrong);
+    struct zset_value *z =
+        db_lookup_write_typed_or_reply(c, key, OBJ_ZSET, ":0\r\n");
     if (z == NULL) {
-        if (!wrong) {
-            reply_integer(c, 0);
-        }
         return;
     }
     long long removed = 0;
@@ -879,12 +876,9 @@ static void zset_remrange_generic(struct client *c, enum zset_by by)
     } else if (zset_lex_or_reply(c, &c->argv[2], &c->argv[3], &lr) != 0) {
         return;
     }
-    bool wrong;
-    struct zset_value *z = zset_lookup_write(c, key, &wrong);
+    struct zset_value *z =
+        db_lookup_write_typed_or_reply(c, key, OBJ_ZSET, ":0\r\n");
     if (z == NULL) {
-        if (!wrong) {
-            reply_integer(c, 0);
-        }
         return;
     }
     struct zsl_node *n = NULL;
@@ -981,12 +975,13 @@ void cmd_zpopmin(struct client *c)
     zset_pop_generic(c, false);
 }
 
-/* Pop the lowest (or highest with 'max') member of the non-empty sorted
- * set 'z' at 'key', reply [key, member, score] and propagate it as
- * ZPOPMIN/ZPOPMAX. */
+/* The mpop_type pop_one of sorted sets: pop the lowest (or highest with
+ * 'max') member of the non-empty 'value' at 'key', reply [key, member,
+ * score] and propagate it as ZPOPMIN/ZPOPMAX. */
 static void zset_bpop_one(struct client *c, const struct arg *key,
-                          struct zset_value *z, bool max)
+                          void *value, bool max)
 {
+    struct zset_value *z = value;
     struct zsl_node *n = max ? z->zsl->tail
                              : z->zsl->header->level[0].forward;
     reply_array(c, 3);
@@ -1000,52 +995,37 @@ static void zset_bpop_one(struct client *c, const struct arg *key,
     c->flags |= CLIENT_PREVENT_PROP;
 }
 
+static void zset_mpop_reply(struct client *c, const struct arg *key,
+                            void *value, bool max, long long count);
+static bool zset_serve_mpop(struct client *c, int argc,
+                            const struct arg *argv, const struct arg *key);
+static bool zset_serve_pop(struct client *c, int argc, const struct arg *argv,
+                           const struct arg *key);
+
+/* Sorted sets in the multi-key pops (mpop.c): ZMPOP, BZMPOP, BZPOPMIN,
+ * BZPOPMAX. */
+static const struct mpop_type zset_mpop_type = {
+    OBJ_ZSET, { "min", "max" }, zset_mpop_reply, zset_serve_mpop,
+    "bzpopmax", zset_bpop_one, zset_serve_pop
+};
+
 /* Serve a client blocked in BZPOPMIN/BZPOPMAX from 'key'. */
 static bool zset_serve_pop(struct client *c, int argc, const struct arg *argv,
                            const struct arg *key)
 {
-    (void)argc;
-    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
-    if (o == NULL || o->type != OBJ_ZSET) {
-        return false;
-    }
-    zset_bpop_one(c, key, o->ptr, arg_is(&argv[0], "bzpopmax"));
-    return true;
-}
-
-/* BZPOPMIN / BZPOPMAX key [key ...] timeout */
-static void zset_bpop_generic(struct client *c, bool max)
-{
-    long long timeout;
-    if (blocking_timeout_or_reply(c, &c->argv[c->argc - 1], &timeout) != 0) {
-        return;
-    }
-    for (int i = 1; i < c->argc - 1; i++) {
-        const struct arg *key = &c->argv[i];
-        struct object *o = db_lookup_write(c->db, key->ptr, key->len);
-        if (o == NULL) {
-            continue;
-        }
-        if (o->type != OBJ_ZSET) {
-            reply_wrongtype(c);
-            return;
-        }
-        zset_bpop_one(c, key, o->ptr, max);
-        return;
-    }
-    blocking_block(c, 1, c->argc - 2, timeout, zset_serve_pop);
+    return mpop_serve_one(&zset_mpop_type, c, argc, argv, key);
 }
 
 /* BZPOPMIN key [key ...] timeout */
 void cmd_bzpopmin(struct client *c)
 {
-    zset_bpop_generic(c, false);
+    mpop_bpop_command(c, &zset_mpop_type, false);
 }
 
 /* BZPOPMAX key [key ...] timeout */
 void cmd_bzpopmax(struct client *c)
 {
-    zset_bpop_generic(c, true);
+    mpop_bpop_command(c, &zset_mpop_type, true);
 }
 
 /* ZPOPMAX key [count] */
@@ -1151,13 +1131,6 @@ static void zset_mpop_reply(struct client *c, const struct arg *key,
     zset_after_remove(c, key, z);
 }
 
-static bool zset_serve_mpop(struct client *c, int argc,
-                            const struct arg *argv, const struct arg *key);
-
-/* Sorted sets in ZMPOP and BZMPOP. */
-static const struct mpop_type zset_mpop_type = {
-    OBJ_ZSET, { "min", "max" }, zset_mpop_reply, zset_serve_mpop
-};
 
 /* Serve a client blocked in BZMPOP from 'key'. */
 static bool zset_serve_mpop(struct client *c, int argc,

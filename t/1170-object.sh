@@ -28,14 +28,13 @@ test_expect_success 'OBJECT ENCODING names each type' '
     test_cmp expect actual
 '
 
+# Idle time counts whole seconds, so a second may tick over between a use
+# and the check: a fresh use reads 0 or 1, never the 2 it had grown to.
 test_expect_success 'OBJECT IDLETIME grows without access and resets on use' '
-    cli object idletime l >actual &&
-    echo 0 >expect &&
-    test_cmp expect actual &&
-    wait_until "test \$(cli object idletime l) -ge 1" &&
+    test "$(cli object idletime l)" -le 1 &&
+    wait_until "test \$(cli object idletime l) -ge 2" &&
     cli lrange l 0 -1 >/dev/null &&
-    cli object idletime l >actual &&
-    test_cmp expect actual
+    test "$(cli object idletime l)" -le 1
 '
 
 test_expect_success 'OBJECT REFCOUNT of a stored value' '

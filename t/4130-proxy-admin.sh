@@ -69,7 +69,7 @@ assert cmds[\"SET\"][\"calls\"] >= 3 and cmds[\"GET\"][\"calls\"] >= 1, cmds" &&
     grep "^codis_proxy_slot_table_version [1-9]" metrics
 '
 
-test_expect_success 'a config.ini that cannot work is refused at start' 
+test_expect_success 'a config.ini that cannot work is refused at start' '
     printf "coordinator=filesystem\nzk=$TRASH_DIRECTORY/coord\n" >noid.ini &&
     test_must_fail codis proxy -c noid.ini --addr=127.0.0.1:$(free_port) \
         --http-addr=127.0.0.1:$(free_port) 2>err &&

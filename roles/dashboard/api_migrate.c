@@ -391,16 +391,10 @@ void api_migrate_rebalance(struct http_request *req, void *arg)
     if (api_migrate_rebalance_delay(req, &delay) != 0) {
         return;
     }
-    char err[512];
-    char **seqs;
     size_t ntasks;
-    int rc = model_store_list_migrate_tasks(&d->store, &seqs, &ntasks, err,
-                                            sizeof(err));
-    if (rc != 0) {
-        dashboard_reply_store_error(req, rc, err);
+    if (dashboard_count_migrate_tasks(d, req, &ntasks) != 0) {
         return;
     }
-    coord_free_names(seqs, ntasks);
     if (ntasks > 0) {
         http_reply_error(req, 409, "there are migration tasks running, you "
                                    "should wait them done");
@@ -422,8 +416,9 @@ void api_migrate_rebalance(struct http_request *req, void *arg)
     }
     struct model_group *groups;
     size_t ngroups;
-    rc = model_store_load_groups(&d->store, &groups, &ngroups, err,
-                                 sizeof(err));
+    char err[512];
+    int rc = model_store_load_groups(&d->store, &groups, &ngroups, err,
+                                     sizeof(err));
     if (rc != 0) {
         dashboard_reply_store_error(req, rc, err);
         return;

@@ -83,16 +83,10 @@ void api_slot_init(struct http_request *req, void *arg)
     struct dashboard *d = arg;
     const char *f = http_query(req, "is_force");
     bool force = f != NULL && (strcmp(f, "1") == 0 || strcmp(f, "true") == 0);
-    char err[512];
-    char **seqs;
     size_t ntasks;
-    int rc = model_store_list_migrate_tasks(&d->store, &seqs, &ntasks, err,
-                                            sizeof(err));
-    if (rc != 0) {
-        dashboard_reply_store_error(req, rc, err);
+    if (dashboard_count_migrate_tasks(d, req, &ntasks) != 0) {
         return;
     }
-    coord_free_names(seqs, ntasks);
     if (ntasks > 0) {
         /* the runner would write its slots back over the fresh ones */
         http_reply_error(req, 409, "there are %zu migration tasks queued: "
@@ -104,7 +98,8 @@ void api_slot_init(struct http_request *req, void *arg)
     if (dashboard_lock(d, req, "init slots", held, sizeof(held)) != 0) {
         return;
     }
-    rc = model_store_init_slots(&d->store, force, err, sizeof(err));
+    char err[512];
+    int rc = model_store_init_slots(&d->store, force, err, sizeof(err));
     if (rc != 0) {
         dashboard_unlock(d, held);
         dashboard_reply_store_error(req, rc, err);

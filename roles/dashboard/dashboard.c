@@ -61,6 +61,21 @@ int dashboard_check_slot_range(struct http_request *req, long long from,
     return 0;
 }
 
+int dashboard_count_migrate_tasks(struct dashboard *d,
+                                  struct http_request *req, size_t *ntasks)
+{
+    char err[512];
+    char **seqs;
+    int rc = model_store_list_migrate_tasks(&d->store, &seqs, ntasks, err,
+                                            sizeof(err));
+    if (rc != 0) {
+        dashboard_reply_store_error(req, rc, err);
+        return -1;
+    }
+    coord_free_names(seqs, *ntasks);
+    return 0;
+}
+
 int dashboard_lock(struct dashboard *d, struct http_request *req,
                    const char *desc, char *held, size_t heldlen)
 {

@@ -54,6 +54,11 @@ int dashboard_check_group_id(struct http_request *req, long long gid);
 int dashboard_check_slot_range(struct http_request *req, long long from,
                                long long to);
 
+/* The number of queued migrate tasks into '*ntasks'; on a store error
+ * replies it (dashboard_reply_store_error) and returns -1. */
+int dashboard_count_migrate_tasks(struct dashboard *d,
+                                  struct http_request *req, size_t *ntasks);
+
 /* Take the operation lock for 'desc'; on failure replies (409 or 500)
  * and returns -1. */
 int dashboard_lock(struct dashboard *d, struct http_request *req,

@@ -232,6 +232,7 @@ test_expect_success 'a second replica, then SLAVEOF NO ONE promotes the first' '
     wait_until "same_offset $M $R2" &&
     test "$(redis-cli -p $R2 -n 5 get after-second)" = 1 &&
     test "$(redis-cli -p $R2 exists after-second)" = 0 &&
+    wait_until "same_offset $M $R" &&
     old_id=$(info_field $R replication master_replid) &&
     test "$(redis-cli -p $R slaveof no one)" = OK &&
     test "$(info_field $R replication role)" = master &&

@@ -126,6 +126,26 @@ test_expect_success 'range-set moves the routing to the new group' '
     grep "\"backends\":\[{\"addr\":\"127.0.0.1:$S2\",\"slots\":1024}\]" vars.flat
 '
 
+# clients_of PORT: connected_clients of the server on PORT (redis-cli's
+# own connection included).
+clients_of() {
+    redis-cli -p $1 info clients | tr -d "\r" | sed -n -e "s/^connected_clients://p"
+}
+
+test_expect_success 'once no slot uses a server, the proxy closes its connections to it' '
+    codis-config slot init -f >out && test_cmp expect_ok out &&
+    codis-config slot range-set 0 1023 1 online >out &&
+    test_cmp expect_ok out &&
+    pcli get foo >out && echo bar1 >expect && test_cmp expect out &&
+    test "$(clients_of $S1)" -ge 2 &&
+    codis-config slot init -f >out && test_cmp expect_ok out &&
+    codis-config slot range-set 0 1023 2 online >out &&
+    test_cmp expect_ok out &&
+    wait_until "test \$(clients_of $S1) = 1" &&
+    grep "closing the connection to backend .127.0.0.1:$S1.: no slot uses it" $PROXY_LOG &&
+    pcli get foo >out && echo moved >expect && test_cmp expect out
+'
+
 test_expect_success 'a proxy not yet online follows changes unasked, and has no fence' '
     proxy_ini p2 &&
     start_proxy -c proxy-p2.ini --cpu=1 &&

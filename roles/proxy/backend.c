@@ -367,6 +367,19 @@ void backend_tick(struct backend *b, uint64_t now_ms)
     }
 }
 
+void backend_close_unused(struct backend *b)
+{
+    if (b->fd < 0 || b->ninflight > 0) {
+        return;
+    }
+    log_info("closing the connection to backend '%s': no slot uses it",
+             b->addr);
+    backend_close_fd(b);
+    pbuf_release(&b->in);
+    pbuf_release(&b->out);
+    b->state = BACKEND_IDLE;
+}
+
 void backend_stop(struct backend *b)
 {
     backend_close_fd(b);

@@ -9,7 +9,12 @@
  * an error, in order, and requests that arrive while it is down are
  * answered with an error at once: a dead backend never hangs a client.
  * Idle connections get a PING every backend_ping_period seconds. With a
- * password, AUTH is the first command on each new connection. */
+ * password, AUTH is the first command on each new connection.
+ *
+ * When no slot of the worker's table uses an address any more, its
+ * connection is closed as soon as nothing is pending on it
+ * (backend_close_unused); it goes back to idle and dials again only if a
+ * later request is sent to it. */
 #ifndef CODIS_BACKEND_H
 #define CODIS_BACKEND_H
 
@@ -55,7 +60,8 @@ struct backend {
     uint64_t last_read_ms;           /* last reply bytes, for the timeout */
     uint64_t last_ping_ms;
     bool dirty;
-    bool used;                       /* in the worker's current table */
+    bool used;                       /* a slot of the worker's current
+                                        table owns or migrates from it */
     bool writing;                    /* 'wev' is added */
     char last_err[160];              /* why it went down */
 };
@@ -73,6 +79,10 @@ void backend_free(struct backend *b);
  * is down (and not yet due for a redial), 'r' fails at once. */
 void backend_send(struct backend *b, struct request *r, const void *p,
                   size_t n);
+
+/* Close the connection of 'b' if it has one and no request is pending
+ * on it, returning it to idle (for a backend no slot uses any more). */
+void backend_close_unused(struct backend *b);
 
 /* Write queued output (called by the worker after each loop turn). */
 void backend_flush(struct backend *b);

@@ -45,15 +45,53 @@ static void router_lower(char *dst, size_t dstlen, const char *src,
     dst[n] = '\0';
 }
 
-/* The first slot that has an owner, or 0. */
-static unsigned router_any_slot(const struct slotmap *map)
+/* How ready 'b' is to take a request that any backend can answer: 0 with
+ * a live connection, 1 dialing or never dialed, 2 down but due for a
+ * redial, 3 down (requests would fail at once). */
+static int router_readiness(struct worker *w, const struct backend *b)
 {
-    for (unsigned i = 0; i < SLOT_COUNT; i++) {
-        if (map->slots[i].backend != SLOTMAP_NONE) {
-            return i;
+    switch (b->state) {
+    case BACKEND_READY:
+        return 0;
+    case BACKEND_CONNECTING:
+    case BACKEND_IDLE:
+        return 1;
+    case BACKEND_DOWN:
+        break;
+    }
+    return worker_now_ms(w) >= b->retry_ms ? 2 : 3;
+}
+
+/* Send 'r' ('n' wire bytes), a command any backend can answer (TIME), to
+ * the readiest backend a slot of w's table uses, the first in address
+ * order among equals; when every one is down, fail it naming the first
+ * and why. */
+static void router_any(struct worker *w, struct request *r,
+                       const char *wire, size_t n)
+{
+    struct backend *best = NULL;
+    int best_rank = 4;
+    for (size_t i = 0; i < w->nroute && best_rank > 0; i++) {
+        struct backend *b = worker_route(w, (int32_t)i);
+        if (!b->used) {
+            continue;
+        }
+        int rank = router_readiness(w, b);
+        if (rank < best_rank) {
+            best = b;
+            best_rank = rank;
         }
     }
-    return 0;
+    if (best == NULL) {
+        request_fail(r, "handle request, slot is not ready, may be offline");
+        return;
+    }
+    if (best_rank == 3) {
+        request_fail(r, "handle request, no backend is up: '%s' is down: %s",
+                     best->addr, best->last_err);
+        return;
+    }
+    backend_send(best, r, wire, n);
 }
 
 static void router_mgrt_release(struct request *r);
@@ -256,8 +294,7 @@ void router_dispatch(struct session *s, const char *buf,
         multikey_all(w, r);
         return;
     case CMDTABLE_ANY:
-        router_forward(w, r, router_any_slot(w->map), wire, n, buf,
-                       req->argv, NULL, 0);
+        router_any(w, r, wire, n);
         return;
     case CMDTABLE_KEYS:
         break;
@@ -303,8 +340,6 @@ void router_retry_waiting(struct worker *w)
         unsigned slot = 0;
         if (nkeys > 0) {
             slot = slot_of_key(base + argv[keys[0]].off, argv[keys[0]].len);
-        } else if (cmd->kind == CMDTABLE_ANY) {
-            slot = router_any_slot(w->map);
         }
         router_forward(w, r, slot, wire, n, base, argv, keys, nkeys);
     }

@@ -1,6 +1,9 @@
 /* The router: what happens to one parsed client request. It checks AUTH
  * and arity, then answers it locally, refuses it, splits it (multikey.c)
- * or forwards it to the backend owning its slot in the worker's table.
+ * or forwards it to the backend owning its slot in the worker's table. A
+ * command without keys that any backend can answer (TIME) goes to the
+ * first backend of the table that is up, so one dead server does not
+ * fail it.
  *
  * Forwarding honours the slot's state: an offline slot fails the request
  * ("slot is not ready"), a locked slot keeps it waiting (bytes saved) until

@@ -86,7 +86,9 @@ void worker_mark_backend(struct backend *b)
 }
 
 /* Switch 'w' to the published table, making backends for new addresses,
- * and route the requests that waited for it. */
+ * closing the idle ones no slot uses any more (the tick closes the others
+ * once their requests are answered), and route the requests that waited
+ * for it. */
 static void worker_adopt(struct worker *w)
 {
     struct slotmap *map = atomic_load(&worker_table);
@@ -108,8 +110,21 @@ static void worker_adopt(struct worker *w)
             b->next = w->backends;
             w->backends = b;
         }
-        b->used = true;
         w->route[i] = b;
+    }
+    for (unsigned s = 0; s < SLOT_COUNT; s++) {
+        const struct slotmap_slot *e = &map->slots[s];
+        if (e->backend != SLOTMAP_NONE) {
+            w->route[e->backend]->used = true;
+        }
+        if (e->migrate_from != SLOTMAP_NONE) {
+            w->route[e->migrate_from]->used = true;
+        }
+    }
+    for (struct backend *b = w->backends; b != NULL; b = b->next) {
+        if (!b->used) {
+            backend_close_unused(b);
+        }
     }
     w->nroute = map->naddrs;
     w->map = map;
@@ -177,6 +192,8 @@ static void worker_on_tick(evutil_socket_t fd, short what, void *arg)
     for (struct backend *b = w->backends; b != NULL; b = b->next) {
         if (b->used) {
             backend_tick(b, now);
+        } else {
+            backend_close_unused(b);
         }
     }
     uint64_t timeout = w->cfg->session_timeout_ms;

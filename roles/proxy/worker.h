@@ -16,7 +16,11 @@
  * tables before its current one; when none is left it records the
  * current version as drained (worker_all_drained), so the coordinator
  * side acknowledges a change only once no request routed by the old
- * table is still in flight (Codis 2's slot lock waits for the same). */
+ * table is still in flight (Codis 2's slot lock waits for the same).
+ *
+ * A backend connection whose address no slot of the current table owns
+ * or migrates from is closed once nothing is pending on it: at adoption
+ * if it is idle, else at the next tick. The hot path does not check. */
 #ifndef CODIS_WORKER_H
 #define CODIS_WORKER_H
 

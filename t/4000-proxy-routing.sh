@@ -3,16 +3,7 @@ test_description='codis-proxy data plane over two groups (--fillslots): keys rou
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-proxy.sh"
-
-test_have_prereq CURL || skip_all 'curl is missing'
-# pt ARGS...: t/lib-proxytest.py with a python3 that has python3-redis.
-for PY in /usr/bin/python3 python3; do
-    "$PY" -c 'import redis' 2>/dev/null && break
-done
-"$PY" -c 'import redis' 2>/dev/null || skip_all 'python3-redis is missing'
-pt() {
-    "$PY" "$TEST_DIRECTORY/lib-proxytest.py" "$@"
-}
+. "$TEST_DIRECTORY/lib-proxytest.sh"
 
 test_expect_success 'two servers behind a proxy: slots 0-511 on A, 512-1023 on B' '
     start_server && PORT_A=$SERVER_PORT &&

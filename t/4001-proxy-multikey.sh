@@ -3,24 +3,7 @@ test_description='codis-proxy multi-key commands over two groups: MGET/MSET/DEL/
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-proxy.sh"
-
-test_have_prereq CURL || skip_all 'curl is missing'
-for PY in /usr/bin/python3 python3; do
-    "$PY" -c 'import redis' 2>/dev/null && break
-done
-"$PY" -c 'import redis' 2>/dev/null || skip_all 'python3-redis is missing'
-# pt ARGS...: t/lib-proxytest.py with a python3 that has python3-redis.
-pt() {
-    "$PY" "$TEST_DIRECTORY/lib-proxytest.py" "$@"
-}
-
-# ca/cb ARGS...: redis-cli straight to server A / B.
-ca() {
-    redis-cli -p $PORT_A "$@"
-}
-cb() {
-    redis-cli -p $PORT_B "$@"
-}
+. "$TEST_DIRECTORY/lib-proxytest.sh"
 
 # refused NAME ARGS...: the proxy refuses the command ARGS because its
 # keys do not share a slot, naming NAME, and the servers never see it.
@@ -30,13 +13,6 @@ refused() {
     perr "$@" >out &&
     echo "ERR handle request, keys of '$refused_name' must all hash to one slot (use a {hash tag})" >expect &&
     test_cmp expect out
-}
-
-# perr ARGS...: redis-cli to the proxy for an error reply: its text
-# without the blank line redis-cli adds.
-perr() {
-    pcli "$@" >perr.out 2>&1
-    sed -e '/^$/d' perr.out
 }
 
 test_expect_success 'two servers behind a proxy; keys of each server' '

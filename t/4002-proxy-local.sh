@@ -3,28 +3,7 @@ test_description='codis-proxy local commands (PING ECHO QUIT SELECT AUTH INFO DB
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-proxy.sh"
-
-test_have_prereq CURL || skip_all 'curl is missing'
-for PY in /usr/bin/python3 python3; do
-    "$PY" -c 'import redis' 2>/dev/null && break
-done
-"$PY" -c 'import redis' 2>/dev/null || skip_all 'python3-redis is missing'
-# pt ARGS...: t/lib-proxytest.py with a python3 that has python3-redis.
-pt() {
-    "$PY" "$TEST_DIRECTORY/lib-proxytest.py" "$@"
-}
-
-# perr ARGS...: redis-cli to the proxy for an error reply: its text
-# without the blank line redis-cli adds.
-perr() {
-    pcli "$@" >perr.out 2>&1
-    sed -e '/^$/d' perr.out
-}
-
-# praw BYTES: raw_send to the proxy.
-praw() {
-    SERVER_PORT=$PROXY_PORT raw_send "$1"
-}
+. "$TEST_DIRECTORY/lib-proxytest.sh"
 
 test_expect_success 'two servers behind a proxy' '
     start_server && PORT_A=$SERVER_PORT &&

@@ -3,16 +3,7 @@ test_description='codis-proxy when a backend dies and comes back on the same por
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-proxy.sh"
-
-test_have_prereq CURL || skip_all 'curl is missing'
-for PY in /usr/bin/python3 python3; do
-    "$PY" -c 'import redis' 2>/dev/null && break
-done
-"$PY" -c 'import redis' 2>/dev/null || skip_all 'python3-redis is missing'
-# pt ARGS...: t/lib-proxytest.py with a python3 that has python3-redis.
-pt() {
-    "$PY" "$TEST_DIRECTORY/lib-proxytest.py" "$@"
-}
+. "$TEST_DIRECTORY/lib-proxytest.sh"
 
 # pq ARGS...: redis-cli to the proxy, given 10 s at most (a hang fails),
 # without the blank line redis-cli adds after an error.
@@ -21,11 +12,6 @@ pq() {
     pq_rc=$?
     sed -e '/^$/d' pq.out
     test $pq_rc != 124
-}
-
-# praw BYTES: raw_send to the proxy.
-praw() {
-    SERVER_PORT=$PROXY_PORT raw_send "$1"
 }
 
 test_expect_success 'two servers behind a proxy, a key on each' '

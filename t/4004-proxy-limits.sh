@@ -3,16 +3,7 @@ test_description='codis-proxy session limits: 1000 clients at once, idle clients
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-proxy.sh"
-
-test_have_prereq CURL || skip_all 'curl is missing'
-for PY in /usr/bin/python3 python3; do
-    "$PY" -c 'import redis' 2>/dev/null && break
-done
-"$PY" -c 'import redis' 2>/dev/null || skip_all 'python3-redis is missing'
-# pt ARGS...: t/lib-proxytest.py with a python3 that has python3-redis.
-pt() {
-    "$PY" "$TEST_DIRECTORY/lib-proxytest.py" "$@"
-}
+. "$TEST_DIRECTORY/lib-proxytest.sh"
 
 # 1000 clients, the proxy's backends and the test's own files.
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 4096 ]; then
@@ -24,11 +15,6 @@ fi
 # (the redis-cli asking included).
 proxy_clients_are() {
     pcli info | tr -d '\r' | grep -qx "connected_clients:$1"
-}
-
-# praw BYTES: raw_send to the proxy.
-praw() {
-    SERVER_PORT=$PROXY_PORT raw_send "$1"
 }
 
 test_expect_success 'two servers behind a proxy with a short idle timeout and a small buffer' '

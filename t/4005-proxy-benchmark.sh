@@ -3,18 +3,10 @@ test_description='redis-benchmark (set, get, incr, mset, lpush; -P 1 and -P 100;
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-proxy.sh"
+. "$TEST_DIRECTORY/lib-proxytest.sh"
 
-test_have_prereq CURL || skip_all 'curl is missing'
 command -v redis-benchmark >/dev/null 2>&1 ||
     skip_all 'redis-benchmark (Debian redis-tools) is missing'
-for PY in /usr/bin/python3 python3; do
-    "$PY" -c 'import redis' 2>/dev/null && break
-done
-"$PY" -c 'import redis' 2>/dev/null || skip_all 'python3-redis is missing'
-# pt ARGS...: t/lib-proxytest.py with a python3 that has python3-redis.
-pt() {
-    "$PY" "$TEST_DIRECTORY/lib-proxytest.py" "$@"
-}
 
 # 1000 benchmark clients and the proxy's side of them.
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 4096 ]; then

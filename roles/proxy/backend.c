@@ -18,6 +18,7 @@
 
 #include "lib/log.h"
 #include "lib/mem.h"
+#include "roles/proxy/router.h"
 #include "roles/proxy/slotmap.h"
 #include "roles/proxy/worker.h"
 
@@ -103,7 +104,10 @@ static void backend_fail_pending(struct backend *b, const char *reason)
     while ((r = STAILQ_FIRST(&list)) != NULL) {
         STAILQ_REMOVE_HEAD(&list, inflight);
         worker_sent_done(b->worker, r);
-        request_fail(r, "handle response, backend conn failure, %s", reason);
+        if (!router_retry_any(b, r)) {
+            request_fail(r, "handle response, backend conn failure, %s",
+                         reason);
+        }
     }
 }
 

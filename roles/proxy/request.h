@@ -62,6 +62,8 @@ struct request {
     bool counted;                    /* in its worker's sent counts */
     uint64_t table_version;          /* table it was sent to a backend by */
     uint32_t pending;                /* parts or SLOTSMGRTTAGONEs to go */
+    uint32_t tries;                  /* backends an any-backend command
+                                        (TIME) was sent to */
     long long sum;                   /* merged integer of a split */
     uint64_t start_us;               /* arrival, for command timing */
     struct pbuf reply;               /* stored reply, or a part's value */

@@ -62,18 +62,18 @@ static int router_readiness(struct worker *w, const struct backend *b)
     return worker_now_ms(w) >= b->retry_ms ? 2 : 3;
 }
 
-/* Send 'r' ('n' wire bytes), a command any backend can answer (TIME), to
- * the readiest backend a slot of w's table uses, the first in address
- * order among equals; when every one is down, fail it naming the first
- * and why. */
-static void router_any(struct worker *w, struct request *r,
-                       const char *wire, size_t n)
+/* The readiest backend a slot of w's table uses, other than 'skip', the
+ * first in address order among equals, with its rank in '*rank'; NULL
+ * when the table uses none. */
+static struct backend *router_pick_any(struct worker *w,
+                                       const struct backend *skip,
+                                       int *rank_out)
 {
     struct backend *best = NULL;
     int best_rank = 4;
     for (size_t i = 0; i < w->nroute && best_rank > 0; i++) {
         struct backend *b = worker_route(w, (int32_t)i);
-        if (!b->used) {
+        if (!b->used || b == skip) {
             continue;
         }
         int rank = router_readiness(w, b);
@@ -82,6 +82,19 @@ static void router_any(struct worker *w, struct request *r,
             best_rank = rank;
         }
     }
+    *rank_out = best_rank;
+    return best;
+}
+
+/* Send 'r' ('n' wire bytes), a command any backend can answer (TIME), to
+ * the readiest backend of w's table (router_pick_any), keeping its bytes
+ * for a retry elsewhere; when every one is down, fail it naming the first
+ * and why. */
+static void router_any(struct worker *w, struct request *r,
+                       const char *wire, size_t n)
+{
+    int best_rank;
+    struct backend *best = router_pick_any(w, NULL, &best_rank);
     if (best == NULL) {
         request_fail(r, "handle request, slot is not ready, may be offline");
         return;
@@ -91,7 +104,29 @@ static void router_any(struct worker *w, struct request *r,
                      best->addr, best->last_err);
         return;
     }
-    backend_send(best, r, wire, n);
+    pbuf_clear(&r->saved, 1 << 16);
+    pbuf_append(&r->saved, wire, n);
+    r->tries = 1;
+    backend_send(best, r, pbuf_head(&r->saved), n);
+}
+
+bool router_retry_any(struct backend *b, struct request *r)
+{
+    struct worker *w = r->worker;
+    if (r->kind != REQUEST_CLIENT || r->session == NULL ||
+        r->cmd == NULL || r->cmd->kind != CMDTABLE_ANY ||
+        r->tries == 0 || r->tries >= w->nroute || w->map == NULL ||
+        !w->map->online) {
+        return false;
+    }
+    int rank;
+    struct backend *next = router_pick_any(w, b, &rank);
+    if (next == NULL || rank == 3) {
+        return false;
+    }
+    r->tries++;
+    backend_send(next, r, pbuf_head(&r->saved), pbuf_size(&r->saved));
+    return true;
 }
 
 static void router_mgrt_release(struct request *r);

@@ -3,7 +3,7 @@
  * or forwards it to the backend owning its slot in the worker's table. A
  * command without keys that any backend can answer (TIME) goes to the
  * first backend of the table that is up, so one dead server does not
- * fail it.
+ * fail it (and is tried again on the next if that one turns out down).
  *
  * Forwarding honours the slot's state: an offline slot fails the request
  * ("slot is not ready"), a locked slot keeps it waiting (bytes saved) until
@@ -13,12 +13,14 @@
 #ifndef CODIS_ROUTER_H
 #define CODIS_ROUTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lib/resp.h"
 
 struct session;
 struct request;
+struct backend;
 struct worker;
 
 /* Handle the request 'req' of session 's'; its arguments are views into
@@ -36,6 +38,12 @@ void router_dispatch(struct session *s, const char *buf,
 void router_forward(struct worker *w, struct request *r, unsigned slot,
                     const char *wire, size_t n, const char *buf,
                     const struct resp_arg *argv, const int *keys, int nkeys);
+
+/* 'r' failed on backend 'b', which just went down. If it is a command
+ * any backend can answer (TIME) and another backend of the table may be
+ * up, send it there and return true; else return false ('r' is for the
+ * caller to fail). */
+bool router_retry_any(struct backend *b, struct request *r);
 
 /* The reply 'p' ('n' bytes) of a SLOTSMGRTTAGONE request 'm'. */
 void router_mgrt_done(struct request *m, const char *p, size_t n);

@@ -129,7 +129,7 @@ test_expect_success 'redis-server loads the RDB with the replication fields' '
     stop_pid $REDIS_PID
 '
 
-test_expect_success 'a replica of a replica: the stream goes to the db of its RDB' '
+test_expect_success 'a replica of the restarted replica gets the stream in its db' '
     redis-cli -p $M -n 5 set chain-before 1 >/dev/null &&
     wait_until "same_offset $M $R" &&
     start_server --slaveof 127.0.0.1 $R &&
@@ -151,6 +151,24 @@ test_expect_success 'with redis-server as the master' '
     R=$SERVER_PORT RPID=$SERVER_PID RDIR=$SERVER_DIR &&
     wait_until "link_up $R" &&
     restart_cycle $RM
+'
+
+# The stream redis-server (RR) passes on selected db 5 before C syncs, so
+# nothing in it says SELECT after C's payload: only the RDB says so.
+test_expect_success 'a replica of a redis-server replica: the stream goes to the db of its RDB' '
+    start_redis_server rreplica --replicaof 127.0.0.1 $RM &&
+    RR=$REDIS_PORT &&
+    wait_until "link_up $RR" &&
+    redis-cli -p $RM -n 5 set redis-chain-before 1 >/dev/null &&
+    wait_until "same_offset $RM $RR" &&
+    start_server --slaveof 127.0.0.1 $RR &&
+    C=$SERVER_PORT &&
+    wait_until "link_up $C" &&
+    test "$(redis-cli -p $C -n 5 get redis-chain-before)" = 1 &&
+    redis-cli -p $RM -n 5 set redis-chain-after 1 >/dev/null &&
+    wait_until "test \"\$(redis-cli -p $C -n 5 get redis-chain-after)\" = 1" &&
+    test "$(redis-cli -p $C -n 0 exists redis-chain-after)" = 0 &&
+    stop_pid $SERVER_PID
 '
 
 test_done

@@ -15,6 +15,11 @@
  *       -ERR (an old master)      -> SYNC -> TRANSFER
  *   any error or timeout -> CONNECT (retried by the cron each second)
  *
+ * At start, an RDB that recorded repl-id / repl-offset / repl-stream-db
+ * (rdb.c writes them when we have a history) gives our replid, offset and
+ * stream db, so a restarted replica asks PSYNC for the byte after its
+ * data; a master that does not share that history answers +FULLRESYNC.
+ *
  * Not here: the master side (replication.c), the stream (backlog.c). */
 #include <errno.h>
 #include <fcntl.h>

@@ -119,6 +119,25 @@ test_expect_success 'and again (the restarted replica saves it again)' '
     restart_cycle $M
 '
 
+test_expect_success 'restarted as the replica of another master, it syncs in full' '
+    start_server &&
+    M2=$SERVER_PORT &&
+    redis-cli -p $M2 set only-on-m2 1 >/dev/null &&
+    shutdown_save $R $RPID &&
+    restart_replica "$RDIR" $R $M2 &&
+    RPID=$SERVER_PID &&
+    wait_until "link_up $R" &&
+    test "$(info_field $M2 stats sync_full)" = 1 &&
+    test "$(info_field $M2 stats sync_partial_ok)" = 0 &&
+    test "$(redis-cli -p $R dbsize)" = 1 &&
+    test "$(redis-cli -p $R get only-on-m2)" = 1 &&
+    shutdown_save $R $RPID &&
+    restart_replica "$RDIR" $R $M &&
+    wait_until "link_up $R" &&
+    wait_until "same_offset $M $R" &&
+    test "$(redis-cli -p $R dbsize)" = "$(redis-cli -p $M dbsize)"
+'
+
 test_expect_success 'redis-server loads the RDB with the replication fields' '
     mkdir -p ref &&
     cp "$RDIR/dump.rdb" ref/dump.rdb &&

@@ -7,6 +7,7 @@
  *
  *   "REDIS0010"
  *   AUX name value ...                 redis-ver, redis-bits, ctime ...
+ *                                      [repl-stream-db repl-id repl-offset]
  *   SELECTDB n  RESIZEDB keys expires  per non-empty database, then
  *     [EXPIRETIME_MS ms8] type key value   per key
  *   EOF  crc64 (8 bytes, little endian, of everything before it)
@@ -38,6 +39,7 @@
 #include "redis/lzf.h"
 #include "redis/rdb.h"
 #include "redis/rdb_io.h"
+#include "redis/replication.h"
 #include "redis/server.h"
 
 /* Opcodes that are not value types. */
@@ -530,6 +532,16 @@ static void rdb_out_snapshot(struct rdb_out *w)
     rdb_out_aux_ll(w, "ctime", (long long)time(NULL));
     rdb_out_aux_ll(w, "used-mem", server.used_memory);
     rdb_out_aux_ll(w, "aof-base", 0);
+    if (repl.backlog != NULL) {
+        /* We have a replication history (a replica that synced, or a
+         * master that had replicas): record where this data stands in it
+         * so a restart can continue with PSYNC. */
+        int stream_db = server.masterhost != NULL ? replica_stream_db()
+                        : repl.seldb >= 0 ? repl.seldb : 0;
+        rdb_out_aux_ll(w, "repl-stream-db", stream_db);
+        rdb_out_aux(w, "repl-id", repl.replid);
+        rdb_out_aux_ll(w, "repl-offset", repl.offset);
+    }
     for (int i = 0; i < server.databases && !w->failed; i++) {
         struct db *db = &server.db[i];
         if (dict_size(db->dict) == 0) {
@@ -638,6 +650,42 @@ int rdb_save_file(const char *path)
     return 0;
 }
 
+/* The aux field 'name' = 'value': keep the replication fields in
+ * rdb_state. A malformed one is ignored (logged): the data still loads,
+ * only a later PSYNC will not use it. */
+static void rdb_in_repl_aux(const char *name, const char *value)
+{
+    char *end;
+    if (strcmp(name, "repl-id") == 0) {
+        if (strlen(value) != REPL_ID_LEN ||
+            strspn(value, "0123456789abcdefABCDEF") != REPL_ID_LEN) {
+            log_warn("ignoring malformed RDB aux field repl-id '%.64s'",
+                     value);
+            return;
+        }
+        memcpy(rdb_state.repl_id, value, REPL_ID_LEN + 1);
+    } else if (strcmp(name, "repl-offset") == 0) {
+        errno = 0;
+        long long v = strtoll(value, &end, 10);
+        if (errno != 0 || end == value || *end != '\0' || v < 0) {
+            log_warn("ignoring malformed RDB aux field repl-offset '%.64s'",
+                     value);
+            return;
+        }
+        rdb_state.repl_offset = v;
+    } else if (strcmp(name, "repl-stream-db") == 0) {
+        errno = 0;
+        long v = strtol(value, &end, 10);
+        if (errno != 0 || end == value || *end != '\0' || v < 0 ||
+            v >= server.databases) {
+            log_warn("ignoring RDB aux field repl-stream-db '%.64s' (not a "
+                     "db of this server)", value);
+            return;
+        }
+        rdb_state.repl_stream_db = (int)v;
+    }
+}
+
 /* Read the snapshot from 'r' into the databases. Returns 0 or -1 with
  * r->err filled. */
 static int rdb_in_snapshot(struct rdb_in *r)
@@ -659,6 +707,9 @@ static int rdb_in_snapshot(struct rdb_in *r)
     long long expire = -1;
     long long now = server_mstime();
     rdb_state.keys_loaded = 0;
+    rdb_state.repl_id[0] = '\0';
+    rdb_state.repl_offset = -1;
+    rdb_state.repl_stream_db = -1;
     for (;;) {
         uint8_t type;
         uint8_t b[8];
@@ -723,6 +774,8 @@ static int rdb_in_snapshot(struct rdb_in *r)
             }
             if (strcmp(name, "redis-ver") == 0) {
                 log_info("loading RDB produced by version %s", value);
+            } else {
+                rdb_in_repl_aux(name, value);
             }
             sds_free(name);
             sds_free(value);

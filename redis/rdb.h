@@ -38,6 +38,15 @@ struct rdb_state {
     long long loading_start;    /* s when the last load started */
     long long keys_loaded;      /* keys read by the last load */
     bool shutdown_done;         /* the shutdown save was decided */
+
+    /* The replication position the last loaded RDB recorded (aux fields
+     * repl-id, repl-offset, repl-stream-db; written when we are a
+     * replica or a master with a backlog): with it a restarted replica
+     * continues with PSYNC, and a replica of a chained replica knows
+     * which db the stream after the payload is in. */
+    char repl_id[41];           /* 40 hex digits, "" if none */
+    long long repl_offset;      /* offset of its last byte */
+    int repl_stream_db;         /* db the stream has selected, or -1 */
 };
 
 extern struct rdb_state rdb_state;

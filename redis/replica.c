@@ -15,6 +15,11 @@
  *       -ERR (an old master)      -> SYNC -> TRANSFER
  *   any error or timeout -> CONNECT (retried by the cron each second)
  *
+ * At start, an RDB that recorded repl-id / repl-offset / repl-stream-db
+ * (rdb.c writes them when we have a history) gives our replid, offset and
+ * stream db, so a restarted replica asks PSYNC for the byte after its
+ * data; a master that does not share that history answers +FULLRESYNC.
+ *
  * Not here: the master side (replication.c), the stream (backlog.c). */
 #include <errno.h>
 #include <fcntl.h>
@@ -280,7 +285,12 @@ static void replica_load_payload(const char *rest, size_t restlen)
     log_info("synchronized with master %s:%d: replid %s offset %lld",
              server.masterhost, server.masterport, repl.replid,
              repl.offset);
-    replica_link_up(rest, restlen, 0);
+    /* A master that is itself a replica passes its own master's stream
+     * on as it is: its first command need not SELECT, so it goes to the
+     * db that stream had selected when the payload was made. */
+    replica_link_up(rest, restlen,
+                    rdb_state.repl_stream_db >= 0 ? rdb_state.repl_stream_db
+                                                  : 0);
     aof_after_full_sync();
 }
 
@@ -676,6 +686,19 @@ void replica_init(void)
 {
     if (server.masterhost == NULL) {
         return;
+    }
+    if (rdb_state.repl_id[0] != '\0' && rdb_state.repl_offset >= 0) {
+        /* The RDB loaded at start recorded where its data stands in a
+         * replication history: take it as ours, with an empty backlog at
+         * its end, so the first PSYNC asks for the byte after it. */
+        memcpy(repl.replid, rdb_state.repl_id, sizeof(repl.replid));
+        repl.offset = rdb_state.repl_offset;
+        backlog_create();
+        replica_master_dbid =
+            rdb_state.repl_stream_db >= 0 ? rdb_state.repl_stream_db : 0;
+        log_info("the RDB file continues replid %s at offset %lld (db %d): "
+                 "will try a partial resync", repl.replid, repl.offset,
+                 replica_master_dbid);
     }
     repl.state = REPL_STATE_CONNECT;
     repl.down_since = server.mstime;

@@ -195,7 +195,9 @@ void replication_check_waits(void);
 
 /* replica.c */
 
-/* At start: connect to server.masterhost if configured. */
+/* At start: connect to server.masterhost if configured. If the RDB
+ * loaded at start recorded a replication position (rdb_state.repl_id),
+ * take it as ours so the first PSYNC continues from it. */
 void replica_init(void);
 
 /* Free the link (at exit). */

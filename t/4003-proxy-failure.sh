@@ -55,6 +55,19 @@ test_expect_success 'TIME answers while the server of slot 0 (B here) is down' '
     test_line_count = 1 out && ! grep ERR out
 '
 
+test_expect_success 'TIME when every server of the table is down: an error saying why' '
+    pt slots $PORT_B $PORT_B >slots-b.json &&
+    SAVED="$PROXY_PORT $PROXY_PID $PROXY_HTTP $PROXY_LOG" &&
+    start_proxy --fillslots=slots-b.json --cpu=1 &&
+    PB_PORT=$PROXY_PORT &&
+    set -- $SAVED &&
+    PROXY_PORT=$1 PROXY_PID=$2 PROXY_HTTP=$3 PROXY_LOG=$4 &&
+    for i in 1 2 3; do
+        timeout 10 redis-cli -p $PB_PORT time >out &&
+        grep "^ERR handle .*Connection refused" out || { cat out; return 1; }
+    done
+'
+
 test_expect_success 'the slots of A keep working' '
     for i in 1 2 3; do
         pq get $KA >out && echo va >expect && test_cmp expect out ||

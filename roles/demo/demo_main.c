@@ -476,7 +476,7 @@ static int demo_start(struct demo *demo)
     }
     printf("codis is up, all on 127.0.0.1, files in %s:\n"
            "  proxy       %s  (stats: http://%s/debug/vars)\n"
-           "  dashboard   http://%s/admin\n",
+           "  dashboard   http://%s/admin/\n",
            demo->dir, DEMO_PROXY_ADDR, DEMO_PROXY_HTTP_ADDR,
            DEMO_DASHBOARD_ADDR);
     for (int g = 1; g <= demo->groups; g++) {

@@ -169,6 +169,19 @@ test_expect_success 'the server still answers after all of the above' '
     test_cmp expect actual
 '
 
+test_expect_success 'redis-benchmark set,get,incr,mset at -P 1 and -P 100, no errors' '
+    for pipe in 1 100; do
+        cli del counter:__rand_int__ >/dev/null &&
+        redis-benchmark -p $SERVER_PORT -t set,get,incr,mset -n 20000 \
+            -P $pipe -q >bench-$pipe.out 2>&1 &&
+        ! grep -i err bench-$pipe.out &&
+        grep -o "[A-Z]*[^:]*: [0-9.]* requests per second" bench-$pipe.out \
+            >rates &&
+        test_line_count = 4 rates &&
+        test "$(cli get counter:__rand_int__)" = 20000 || return 1
+    done
+'
+
 test_expect_success 'SHUTDOWN stops the server' '
     cli shutdown nosave;
     wait_until "! kill -0 $SERVER_PID" &&

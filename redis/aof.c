@@ -37,6 +37,7 @@
 #include "lib/mem.h"
 #include "redis/aof.h"
 #include "redis/rdb.h"
+#include "redis/replication.h"
 #include "redis/server.h"
 
 #define AOF_MAX_FILES 64
@@ -233,25 +234,7 @@ static void aof_on_propagate(int dbid, int argc, const struct arg *argv)
     if (aof.fd < 0 || server.loading) {
         return;
     }
-    char head[SERVER_LONG_STR_SIZE + 3];
-    if (dbid != aof.seldb) {
-        char num[SERVER_LONG_STR_SIZE];
-        size_t n = util_ll2str(num, dbid);
-        int w = snprintf(head, sizeof(head), "$%zu\r\n", n);
-        aof.buf = sds_cat(aof.buf, "*2\r\n$6\r\nSELECT\r\n", 16);
-        aof.buf = sds_cat(aof.buf, head, (size_t)w);
-        aof.buf = sds_cat(aof.buf, num, n);
-        aof.buf = sds_cat(aof.buf, "\r\n", 2);
-        aof.seldb = dbid;
-    }
-    int w = snprintf(head, sizeof(head), "*%d\r\n", argc);
-    aof.buf = sds_cat(aof.buf, head, (size_t)w);
-    for (int i = 0; i < argc; i++) {
-        w = snprintf(head, sizeof(head), "$%zu\r\n", argv[i].len);
-        aof.buf = sds_cat(aof.buf, head, (size_t)w);
-        aof.buf = sds_cat(aof.buf, argv[i].ptr, argv[i].len);
-        aof.buf = sds_cat(aof.buf, "\r\n", 2);
-    }
+    aof.buf = backlog_cat_command(aof.buf, &aof.seldb, dbid, argc, argv);
 }
 
 static bool aof_fsync_always(void)

@@ -103,6 +103,10 @@ void backlog_release(void)
     }
     mem_free(repl.backlog);
     repl.backlog = NULL;
+    if (repl.feed_buf != NULL) {
+        sds_free(repl.feed_buf);
+        repl.feed_buf = NULL;
+    }
 }
 
 void backlog_create(void)
@@ -192,16 +196,16 @@ static char *backlog_cat_bulk(char *s, const char *p, size_t len)
     return sds_cat(s, "\r\n", 2);
 }
 
-void backlog_feed_command(int dbid, int argc, const struct arg *argv)
+char *backlog_cat_command(char *s, int *seldb, int dbid, int argc,
+                          const struct arg *argv)
 {
-    char *s = sds_new_empty(64);
-    if (dbid != repl.seldb) {
+    if (dbid != *seldb) {
         char num[SERVER_LONG_STR_SIZE];
         size_t n = util_ll2str(num, dbid);
         s = sds_cat(s, "*2\r\n", 4);
         s = backlog_cat_bulk(s, "SELECT", 6);
         s = backlog_cat_bulk(s, num, n);
-        repl.seldb = dbid;
+        *seldb = dbid;
     }
     char head[SERVER_LONG_STR_SIZE + 3];
     head[0] = '*';
@@ -212,8 +216,26 @@ void backlog_feed_command(int dbid, int argc, const struct arg *argv)
     for (int i = 0; i < argc; i++) {
         s = backlog_cat_bulk(s, argv[i].ptr, argv[i].len);
     }
-    backlog_feed_raw(s, sds_len(s));
-    sds_free(s);
+    return s;
+}
+
+/* Above this the feed's buffer is freed after use, so one large command
+ * does not keep its size for good. */
+#define BACKLOG_FEED_BUF_KEEP (64 * 1024)
+
+void backlog_feed_command(int dbid, int argc, const struct arg *argv)
+{
+    if (repl.feed_buf == NULL) {
+        repl.feed_buf = sds_new_empty(256);
+    }
+    sds_set_len(repl.feed_buf, 0);
+    repl.feed_buf = backlog_cat_command(repl.feed_buf, &repl.seldb, dbid,
+                                        argc, argv);
+    backlog_feed_raw(repl.feed_buf, sds_len(repl.feed_buf));
+    if (sds_alloc_size(repl.feed_buf) > BACKLOG_FEED_BUF_KEEP) {
+        sds_free(repl.feed_buf);
+        repl.feed_buf = NULL;
+    }
 }
 
 bool backlog_has(long long offset)

@@ -78,6 +78,7 @@ struct repl {
     size_t backlog_idx;            /* next write position */
     size_t backlog_histlen;        /* valid bytes */
     long long backlog_off;         /* stream offset of its first byte */
+    char *feed_buf;                /* sds reused to encode each command */
     struct event *flush_ev;        /* sends the stream to replicas */
 
     /* master side */
@@ -142,6 +143,12 @@ void backlog_clear(void);
 /* Append 'len' raw stream bytes: to the backlog (advancing the offset)
  * and to every replica that takes the stream. */
 void backlog_feed_raw(const char *p, size_t len);
+
+/* Append to the sds 's' one command as RESP, preceded by a SELECT if
+ * 'dbid' is not '*seldb' (which then becomes 'dbid'). Returns the sds.
+ * The one encoder of the stream, for the backlog and the AOF. */
+char *backlog_cat_command(char *s, int *seldb, int dbid, int argc,
+                          const struct arg *argv);
 
 /* Append one command, as RESP, preceded by SELECT if 'dbid' is not the
  * last selected db. */

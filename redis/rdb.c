@@ -102,13 +102,13 @@ static bool rdb_wait_fd(int fd, short events)
     return rc > 0;
 }
 
-/* Send the buffered bytes to the fd (checksumming them on the way). */
-static void rdb_out_flush(struct rdb_out *w)
+/* Send 'len' bytes at 'p' to the fd (checksumming them on the way). */
+static void rdb_out_send(struct rdb_out *w, const char *p, size_t len)
 {
-    size_t len = sds_len(w->buf), done = 0;
-    w->crc = crc64(w->crc, w->buf, len);
+    size_t done = 0;
+    w->crc = crc64(w->crc, p, len);
     while (!w->failed && done < len) {
-        ssize_t n = write(w->fd, w->buf + done, len - done);
+        ssize_t n = write(w->fd, p + done, len - done);
         if (n > 0) {
             done += (size_t)n;
         } else if (n < 0 && errno == EINTR) {
@@ -121,6 +121,12 @@ static void rdb_out_flush(struct rdb_out *w)
             w->failed = true;
         }
     }
+}
+
+/* Send the buffered bytes. */
+static void rdb_out_flush(struct rdb_out *w)
+{
+    rdb_out_send(w, w->buf, sds_len(w->buf));
     sds_set_len(w->buf, 0);
 }
 
@@ -129,12 +135,8 @@ void rdb_out_write(struct rdb_out *w, const void *p, size_t len)
     if (w->fd >= 0 && sds_len(w->buf) + len > RDB_IO_CHUNK) {
         rdb_out_flush(w);
         if (len > RDB_IO_CHUNK) {
-            /* Big values go straight out instead of through the buffer. */
-            char *saved = w->buf;
-            w->buf = sds_new(p, len);
-            rdb_out_flush(w);
-            sds_free(w->buf);
-            w->buf = saved;
+            /* Big values go straight out, without a copy. */
+            rdb_out_send(w, p, len);
             return;
         }
     }

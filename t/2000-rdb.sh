@@ -47,6 +47,24 @@ test_expect_success PYREDIS 'DEBUG RELOAD keeps the dataset' '
     test_cmp before after
 '
 
+test_expect_success PYREDIS 'a value larger than the write buffer saves and loads whole' '
+    head -c 300000 /dev/urandom | base64 -w 0 >bigval &&
+    redis-cli -p "$SERVER_PORT" -x set rdb:bigval <bigval >out &&
+    echo OK >expect &&
+    test_cmp expect out &&
+    cli save &&
+    redis-check-rdb "$FIRST_DIR/dump.rdb" >check &&
+    grep "RDB looks OK" check &&
+    cli debug reload &&
+    cli --no-raw strlen rdb:bigval >len &&
+    echo "(integer) $(wc -c <bigval)" >expect &&
+    test_cmp expect len &&
+    cli get rdb:bigval >got &&
+    echo >>bigval &&
+    test_cmp bigval got &&
+    cli del rdb:bigval
+'
+
 test_expect_success PYREDIS 'BGSAVE saves in a child and reports success' '
     cli set bg:new value &&
     keys_tool dump $SERVER_PORT >before &&

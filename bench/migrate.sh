@@ -29,14 +29,17 @@ BIN=$ROOT/bin/codis-server
 WORK=$(mktemp -d /tmp/codis-bench-migrate.XXXXXX)
 PY=/usr/bin/python3
 "$PY" -c 'import redis' 2>/dev/null || PY=python3
-PIDS=
 
+# The servers' pids go to a file: start runs in $(...) subshells, where
+# a variable set would be lost and the servers left running.
 cleanup() {
-    for pid in $PIDS; do
+    for pid in $(cat "$WORK/pids" 2>/dev/null); do
         kill "$pid" 2>/dev/null || true
     done
-    for pid in $PIDS; do
-        wait "$pid" 2>/dev/null || true
+    for pid in $(cat "$WORK/pids" 2>/dev/null); do
+        while kill -0 "$pid" 2>/dev/null; do
+            sleep 0.05
+        done
     done
     rm -rf "$WORK"
 }
@@ -47,18 +50,54 @@ free_port() {
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# start [ENV=VALUE]: start a server (with that environment), print its port.
+# start [ENV=VALUE]: start a server (with that environment), print its
+# port; fail if it exits before answering.
 start() {
     port=$(free_port)
     mkdir -p "$WORK/$port"
     env "$@" "$BIN" --port "$port" --bind 127.0.0.1 --dir "$WORK/$port" --save "" \
         >"$WORK/$port.log" 2>&1 &
-    PIDS="$PIDS $!"
+    pid=$!
+    echo "$pid" >>"$WORK/pids"
     until redis-cli -p "$port" ping 2>/dev/null | grep -q PONG; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "bench/migrate.sh: the server on port $port did not start:" >&2
+            cat "$WORK/$port.log" >&2
+            exit 1
+        fi
         sleep 0.05
     done
     echo "$port"
 }
+
+# The longest PING latency a second client sees on a port while the
+# benchmark works, for both Python parts below (PYTHONPATH=$WORK).
+cat >"$WORK/pingwatch.py" <<'PYEOF'
+import threading, time, redis
+
+class PingWatch:
+    """PING 'port' every millisecond in a thread until stop()."""
+    def __init__(self, port):
+        self.conn = redis.Redis(port=port)
+        self.worst = 0.0
+        self.running = True
+        self.thread = threading.Thread(target=self.run)
+        self.thread.start()
+
+    def run(self):
+        while self.running:
+            t = time.perf_counter()
+            self.conn.ping()
+            self.worst = max(self.worst, time.perf_counter() - t)
+            time.sleep(0.001)
+
+    def stop(self):
+        """Stop and return the longest PING in ms."""
+        self.running = False
+        self.thread.join()
+        return self.worst * 1000
+PYEOF
+export PYTHONPATH="$WORK"
 
 SRC=$(start)
 DST=$(start)
@@ -84,24 +123,13 @@ for i in range(n):
 out.write(b"".join(chunk))
 PYEOF
     "$PY" - "$SRC" "$DST" "$1" "$2" <<'PYEOF'
-import sys, threading, time, redis
+import sys, time, redis
+from pingwatch import PingWatch
 src, dst, kind, cmd = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
 r = redis.Redis(port=src)
 total = r.dbsize()
 batched = cmd.endswith("-ASYNC")
-stop = False
-worst = [0.0]
-
-def pinger():
-    p = redis.Redis(port=src)
-    while not stop:
-        t = time.perf_counter()
-        p.ping()
-        worst[0] = max(worst[0], time.perf_counter() - t)
-        time.sleep(0.001)
-
-th = threading.Thread(target=pinger)
-th.start()
+watch = PingWatch(src)
 start = time.perf_counter()
 moved = 0
 for slot in range(1024):
@@ -118,12 +146,11 @@ for slot in range(1024):
         for m, left in pipe.execute():
             moved += m
 elapsed = time.perf_counter() - start
-stop = True
-th.join()
+worst = watch.stop()
 assert moved == total and r.dbsize() == 0, (moved, total, r.dbsize())
 assert redis.Redis(port=dst).dbsize() == total
 print("%-8s %-22s %8d keys in %6.2f s = %7.0f keys/s, longest PING %.1f ms"
-      % (kind, cmd, moved, elapsed, moved / elapsed, worst[0] * 1000))
+      % (kind, cmd, moved, elapsed, moved / elapsed, worst))
 PYEOF
 }
 
@@ -140,7 +167,8 @@ run_case tagged SLOTSMGRTTAGSLOT-ASYNC
 # and print how long the source stalled (longest PING) meanwhile.
 big_key() {
     "$PY" - "$SRC" "$DST" "$1" "$2" "${3:-}" <<'PYEOF'
-import sys, threading, time, redis
+import sys, time, redis
+from pingwatch import PingWatch
 src, dst, n, cmd = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 label = sys.argv[5]
 r = redis.Redis(port=src)
@@ -152,17 +180,7 @@ for i in range(0, n, 10000):
     if len(pipe) >= 50:
         pipe.execute()
 pipe.execute()
-stop = False
-worst = [0.0]
-def pinger():
-    p = redis.Redis(port=src)
-    while not stop:
-        t = time.perf_counter()
-        p.ping()
-        worst[0] = max(worst[0], time.perf_counter() - t)
-        time.sleep(0.001)
-th = threading.Thread(target=pinger)
-th.start()
+watch = PingWatch(src)
 time.sleep(0.2)
 t = time.perf_counter()
 if cmd == "SLOTSMGRTONE":
@@ -171,12 +189,11 @@ else:
     moved = r.execute_command(cmd, "127.0.0.1", dst, 60000, 0, 0, "biglist")
 elapsed = time.perf_counter() - t
 time.sleep(0.2)
-stop = True
-th.join()
+worst = watch.stop()
 assert moved == 1 and redis.Redis(port=dst).llen("biglist") == n
 assert r.exists("biglist") == 0
 print("big list %9d elements %-19s %6.2f s, longest PING %.1f ms %s"
-      % (n, cmd, elapsed, worst[0] * 1000, label))
+      % (n, cmd, elapsed, worst, label))
 PYEOF
 }
 

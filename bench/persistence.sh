@@ -38,7 +38,8 @@ print(s.getsockname()[1])'
 }
 
 # start KIND NAME ARGS...: start codis-server (ours) or redis-server
-# (redis) in $WORK/NAME on a free port; prints the port.
+# (redis) in $WORK/NAME on a free port; prints the port, or fails with
+# the server's log if it exits before answering.
 start() {
     kind=$1
     name=$2
@@ -52,8 +53,14 @@ start() {
     fi
     "$bin" --port "$port" --bind 127.0.0.1 --dir "$WORK/$name" --save "" \
         "$@" >"$WORK/$name.log" 2>&1 &
-    echo $! >>"$WORK/pids"
+    pid=$!
+    echo "$pid" >>"$WORK/pids"
     until redis-cli -p "$port" ping >/dev/null 2>&1; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "bench/persistence.sh: $bin on port $port did not start:" >&2
+            cat "$WORK/$name.log" >&2
+            exit 1
+        fi
         sleep 0.05
     done
     echo "$port"

@@ -32,34 +32,37 @@ enum evict_pick {
     EVICT_TTL,
 };
 
-static const struct {
-    const char *name;
-    enum evict_pick pick;
-    bool volatile_only; /* only keys with an expiry */
-} evict_policies[] = {
-    { "noeviction", EVICT_NONE, false },
-    { "allkeys-lru", EVICT_LRU, false },
-    { "volatile-lru", EVICT_LRU, true },
-    { "allkeys-random", EVICT_RANDOM, false },
-    { "volatile-random", EVICT_RANDOM, true },
-    { "volatile-ttl", EVICT_TTL, true },
-};
-
-#define EVICT_POLICY_COUNT (sizeof(evict_policies) / sizeof(evict_policies[0]))
-
-/* Where the next random pick starts, so dbs take turns. */
-static int evict_next_db;
-
+/* The names, in the order of evict_policies' rows. */
 const char *const evict_policy_names[] = {
     "noeviction", "allkeys-lru", "volatile-lru", "allkeys-random",
     "volatile-random", "volatile-ttl", NULL,
 };
 
+static const struct {
+    enum evict_pick pick;
+    bool volatile_only; /* only keys with an expiry */
+} evict_policies[] = {
+    { EVICT_NONE, false },   /* noeviction */
+    { EVICT_LRU, false },    /* allkeys-lru */
+    { EVICT_LRU, true },     /* volatile-lru */
+    { EVICT_RANDOM, false }, /* allkeys-random */
+    { EVICT_RANDOM, true },  /* volatile-random */
+    { EVICT_TTL, true },     /* volatile-ttl */
+};
+
+#define EVICT_POLICY_COUNT (sizeof(evict_policies) / sizeof(evict_policies[0]))
+_Static_assert(sizeof(evict_policy_names) / sizeof(evict_policy_names[0]) ==
+                   EVICT_POLICY_COUNT + 1,
+               "a name for each policy");
+
+/* Where the next random pick starts, so dbs take turns. */
+static int evict_next_db;
+
 /* The row of server.maxmemory_policy. */
 static size_t evict_policy(void)
 {
     for (size_t i = 0; i < EVICT_POLICY_COUNT; i++) {
-        if (strcmp(server.maxmemory_policy, evict_policies[i].name) == 0) {
+        if (strcmp(server.maxmemory_policy, evict_policy_names[i]) == 0) {
             return i;
         }
     }

@@ -101,7 +101,7 @@ static char *evict_choose(size_t policy, struct db **from)
 {
     enum evict_pick pick = evict_policies[policy].pick;
     bool vol = evict_policies[policy].volatile_only;
-    char *best = NULL;
+    const char *best = NULL; /* a key of the dicts: nothing changes here */
     long long best_score = 0;
     for (int k = 0; k < server.databases; k++) {
         int i = (evict_next_db + k) % server.databases;
@@ -132,14 +132,13 @@ static char *evict_choose(size_t policy, struct db **from)
                 score = evict_idle(ke->v.ptr);
             }
             if (best == NULL || score > best_score) {
-                sds_free(best);
-                best = sds_new(e->key, sds_len(e->key));
+                best = e->key;
                 best_score = score;
                 *from = db;
             }
         }
     }
-    return best;
+    return best != NULL ? sds_new(best, sds_len(best)) : NULL;
 }
 
 int evict_perform(void)

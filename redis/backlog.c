@@ -34,8 +34,7 @@ static void backlog_on_flush(evutil_socket_t fd, short what, void *arg)
     (void)arg;
     for (size_t k = 0; k < repl.slave_count; k++) {
         struct client *c = repl.slaves[k];
-        if ((c->flags & CLIENT_SLAVE) && !(c->flags & CLIENT_REPL_HOLD) &&
-            c->olen > c->opos) {
+        if (!(c->flags & CLIENT_REPL_HOLD) && c->olen > c->opos) {
             client_flush(c);
         }
     }
@@ -171,8 +170,7 @@ void backlog_feed_raw(const char *p, size_t len)
     bool pending = false;
     for (size_t k = 0; k < repl.slave_count; k++) {
         struct client *c = repl.slaves[k];
-        if (!(c->flags & CLIENT_SLAVE) || c->repl == NULL ||
-            c->repl->state == REPL_SLAVE_WAIT_BGSAVE_START) {
+        if (c->repl->state == REPL_SLAVE_WAIT_BGSAVE_START) {
             continue;
         }
         client_append(c, p, len);

@@ -81,10 +81,7 @@ static long long evict_not_counted(void)
 {
     long long bytes = (long long)aof_buffer_size();
     for (size_t k = 0; k < repl.slave_count; k++) {
-        struct client *c = repl.slaves[k];
-        if (c->flags & CLIENT_SLAVE) {
-            bytes += (long long)c->ocap;
-        }
+        bytes += (long long)repl.slaves[k]->ocap;
     }
     return bytes;
 }

@@ -142,10 +142,7 @@ void replication_client_freed(struct client *c)
 void replication_disconnect_slaves(void)
 {
     for (size_t k = 0; k < repl.slave_count; k++) {
-        struct client *c = repl.slaves[k];
-        if (c->flags & CLIENT_SLAVE) {
-            client_free_async(c);
-        }
+        client_free_async(repl.slaves[k]);
     }
 }
 
@@ -154,8 +151,7 @@ int replication_good_slaves(void)
     int good = 0;
     for (size_t k = 0; k < repl.slave_count; k++) {
         struct client *c = repl.slaves[k];
-        if ((c->flags & CLIENT_SLAVE) && c->repl != NULL &&
-            c->repl->state == REPL_SLAVE_ONLINE &&
+        if (c->repl->state == REPL_SLAVE_ONLINE &&
             server.mstime - c->repl->ack_time <=
                 server.min_replicas_max_lag * 1000LL) {
             good++;
@@ -291,8 +287,7 @@ static void replication_on_child_done(evutil_socket_t fd, short what,
     }
     for (size_t k = 0; k < repl.slave_count; k++) {
         struct client *c = repl.slaves[k];
-        if (!(c->flags & CLIENT_SLAVE) || c->repl == NULL ||
-            c->repl->state != REPL_SLAVE_WAIT_BGSAVE_END ||
+        if (c->repl->state != REPL_SLAVE_WAIT_BGSAVE_END ||
             (c->flags & CLIENT_CLOSE_ASAP)) {
             continue;
         }
@@ -315,8 +310,7 @@ static void replication_on_child_done(evutil_socket_t fd, short what,
     unlink(repl.child_file);
     for (size_t k = 0; k < repl.slave_count; k++) {
         struct client *c = repl.slaves[k];
-        if ((c->flags & CLIENT_SLAVE) && c->repl != NULL &&
-            c->repl->state == REPL_SLAVE_WAIT_BGSAVE_START) {
+        if (c->repl->state == REPL_SLAVE_WAIT_BGSAVE_START) {
             replication_start_bgsave();
             break;
         }
@@ -336,8 +330,7 @@ static void replication_start_bgsave(void)
         log_warn("cannot start the replication child: %s", err);
         for (size_t k = 0; k < repl.slave_count; k++) {
             struct client *c = repl.slaves[k];
-            if ((c->flags & CLIENT_SLAVE) && c->repl != NULL &&
-                c->repl->state == REPL_SLAVE_WAIT_BGSAVE_START) {
+            if (c->repl->state == REPL_SLAVE_WAIT_BGSAVE_START) {
                 client_free_async(c);
             }
         }
@@ -376,8 +369,7 @@ static void replication_start_bgsave(void)
              repl.offset - (long long)strlen(select));
     for (size_t k = 0; k < repl.slave_count; k++) {
         struct client *c = repl.slaves[k];
-        if (!(c->flags & CLIENT_SLAVE) || c->repl == NULL ||
-            c->repl->state != REPL_SLAVE_WAIT_BGSAVE_START) {
+        if (c->repl->state != REPL_SLAVE_WAIT_BGSAVE_START) {
             continue;
         }
         c->repl->state = REPL_SLAVE_WAIT_BGSAVE_END;
@@ -542,8 +534,7 @@ void cmd_role(struct client *c)
     long long n = 0;
     for (size_t k = 0; k < repl.slave_count; k++) {
         struct client *s = repl.slaves[k];
-        if (!(s->flags & CLIENT_SLAVE) || s->repl == NULL ||
-            s->repl->state != REPL_SLAVE_ONLINE) {
+        if (s->repl->state != REPL_SLAVE_ONLINE) {
             continue;
         }
         reply_array(c, 3);
@@ -561,8 +552,7 @@ static long long replication_count_acked(long long offset)
     long long n = 0;
     for (size_t k = 0; k < repl.slave_count; k++) {
         struct client *s = repl.slaves[k];
-        if ((s->flags & CLIENT_SLAVE) && s->repl != NULL &&
-            s->repl->state == REPL_SLAVE_ONLINE &&
+        if (s->repl->state == REPL_SLAVE_ONLINE &&
             s->repl->ack_offset >= offset) {
             n++;
         }
@@ -688,8 +678,7 @@ void replication_cron(void)
     }
     for (size_t k = 0; k < repl.slave_count; k++) {
         struct client *c = repl.slaves[k];
-        if (!(c->flags & CLIENT_SLAVE) || c->repl == NULL ||
-            (c->flags & CLIENT_CLOSE_ASAP)) {
+        if (c->flags & CLIENT_CLOSE_ASAP) {
             continue;
         }
         enum repl_slave_state st = c->repl->state;
@@ -736,9 +725,6 @@ char *replication_info(char *s)
     int i = 0;
     for (size_t k = 0; k < repl.slave_count; k++) {
         struct client *c = repl.slaves[k];
-        if (!(c->flags & CLIENT_SLAVE) || c->repl == NULL) {
-            continue;
-        }
         s = sds_catfmt(s, "slave%d:ip=%s,port=%d,state=%s,offset=%lld,"
                           "lag=%lld\r\n", i++, c->repl->ip,
                        c->repl->listening_port,

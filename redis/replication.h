@@ -83,7 +83,8 @@ struct repl {
 
     /* master side */
     struct client **slaves;        /* the CLIENT_SLAVE clients, oldest
-                                    * first (borrowed) */
+                                    * first (borrowed); each has its
+                                    * c->repl until it leaves the list */
     size_t slave_count;
     size_t slave_cap;
     pid_t child_pid;               /* RDB child for replicas, or -1 */

@@ -152,6 +152,23 @@ test_expect_success 'WAIT counts the replicas that acknowledged' '
     test_cmp expect wait.out
 '
 
+test_expect_success 'bad WAIT and REPLCONF arguments are refused' '
+    redis-cli -p $M wait one 0 >out 2>&1 &&
+    grep "ERR value is not an integer or out of range" out &&
+    redis-cli -p $M wait 1 soon >out 2>&1 &&
+    grep "ERR timeout is not an integer or out of range" out &&
+    redis-cli -p $M wait 1 -1 >out 2>&1 &&
+    grep "ERR timeout is negative" out &&
+    redis-cli -p $R wait 1 0 >out 2>&1 &&
+    grep "ERR WAIT cannot be used with replica instances." out &&
+    redis-cli -p $M replconf listening-port >out 2>&1 &&
+    grep "ERR syntax error" out &&
+    redis-cli -p $M replconf listening-port sixty >out 2>&1 &&
+    grep "ERR value is not an integer or out of range" out &&
+    test "$(redis-cli -p $M info replication | tr -d "\r" |
+            grep -c "^slave[0-9]:")" = 1
+'
+
 test_expect_success 'min-replicas-to-write refuses writes without enough replicas' '
     test "$(redis-cli -p $M config set min-replicas-to-write 2)" = OK &&
     redis-cli -p $M set needs-two 1 >out 2>&1 &&

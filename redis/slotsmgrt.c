@@ -328,19 +328,32 @@ long long slotsmgrt_ttl(struct db *db, const char *key, size_t len)
     return when - server.mstime < 1 ? 1 : when - server.mstime;
 }
 
-/* The "key ttl payload" bulk strings of key 'key' of 'db' (owned sds). */
-static char *slotsmgrt_triple(struct db *db, const char *key)
+/* Bytes of a RESP bulk string of 'len' bytes. */
+static size_t slotsmgrt_bulk_size(size_t len)
+{
+    char digits[SERVER_LONG_STR_SIZE];
+    return 1 + util_ll2str(digits, (long long)len) + 2 + len + 2;
+}
+
+/* One key to send: its remaining TTL, its DUMP payload (owned) and the
+ * size of its "key ttl payload" bulk strings. */
+struct slotsmgrt_item {
+    long long ttl;
+    char *payload;
+    size_t bytes;
+};
+
+static void slotsmgrt_item_init(struct slotsmgrt_item *it, struct db *db,
+                                const char *key)
 {
     size_t klen = sds_len(key);
     struct dict_entry *e = dict_find(db->dict, key, klen);
-    long long ttl = slotsmgrt_ttl(db, key, klen);
-    char *payload = rdb_dump_payload(e->v.ptr);
-    char *t = sds_new_empty(sds_len(payload) + klen + 64);
-    t = slotsmgrt_bulk(t, key, klen);
-    t = slotsmgrt_bulk_ll(t, ttl);
-    t = slotsmgrt_bulk(t, payload, sds_len(payload));
-    sds_free(payload);
-    return t;
+    char digits[SERVER_LONG_STR_SIZE];
+    it->ttl = slotsmgrt_ttl(db, key, klen);
+    it->payload = rdb_dump_payload(e->v.ptr);
+    it->bytes = slotsmgrt_bulk_size(klen) +
+                slotsmgrt_bulk_size(util_ll2str(digits, it->ttl)) +
+                slotsmgrt_bulk_size(sds_len(it->payload));
 }
 
 /* Move the keys of 'b' that still exist to the target named by argv[1]
@@ -388,27 +401,33 @@ static long long slotsmgrt_move(struct client *c, const struct arg *argv,
         buf = slotsmgrt_bulk_ll(buf, db->id);
         replies++;
     }
-    char **triples = mem_alloc(live * sizeof(*triples));
+    struct slotsmgrt_item *items = mem_alloc(live * sizeof(*items));
+    size_t total = 0;
     for (size_t i = 0; i < live; i++) {
-        triples[i] = slotsmgrt_triple(db, b->keys[i]);
+        slotsmgrt_item_init(&items[i], db, b->keys[i]);
+        total += items[i].bytes;
     }
+    buf = sds_make_room(buf, total + 64);
     for (size_t from = 0, to; from < live; from = to) {
         /* At least one key per command, more while under max_bytes. */
-        size_t bytes = sds_len(triples[from]);
+        size_t bytes = items[from].bytes;
         for (to = from + 1; to < live &&
-             (max_bytes == 0 || bytes + sds_len(triples[to]) <= max_bytes);
+             (max_bytes == 0 || bytes + items[to].bytes <= max_bytes);
              to++) {
-            bytes += sds_len(triples[to]);
+            bytes += items[to].bytes;
         }
         buf = slotsmgrt_array(buf, 1 + 3 * (long long)(to - from));
         buf = slotsmgrt_bulk(buf, "SLOTSRESTORE", 12);
         for (size_t i = from; i < to; i++) {
-            buf = sds_cat(buf, triples[i], sds_len(triples[i]));
-            sds_free(triples[i]);
+            buf = slotsmgrt_bulk(buf, b->keys[i], sds_len(b->keys[i]));
+            buf = slotsmgrt_bulk_ll(buf, items[i].ttl);
+            buf = slotsmgrt_bulk(buf, items[i].payload,
+                                 sds_len(items[i].payload));
+            sds_free(items[i].payload);
         }
         replies++;
     }
-    mem_free(triples);
+    mem_free(items);
     char **lines = mem_calloc((size_t)replies, sizeof(*lines));
     const char *failure = NULL;
     if (slotsmgrt_write(conn->fd, buf, sds_len(buf), timeout) != 0) {

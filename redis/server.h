@@ -953,4 +953,8 @@ int util_str2ld(const char *s, size_t len, long double *value);
  * zeros). Returns the length written into 'buf' ('cap' bytes). */
 size_t util_ld2str(char *buf, size_t cap, long double value);
 
+/* Clamp a Redis index range [start, end] (negative counts from the end)
+ * to 'len' elements, as LRANGE and ZRANGE do. Returns false if empty. */
+bool util_clamp_range(long long len, long long *start, long long *end);
+
 #endif

@@ -729,10 +729,10 @@ static int zset_range_opts_or_reply(struct client *c, int first,
             }
             limit = true;
             i += 2;
-        } else if (zrange && arg_is(a, "byscore")) {
-            q->by = ZSET_BY_SCORE;
-        } else if (zrange && arg_is(a, "bylex")) {
-            q->by = ZSET_BY_LEX;
+        } else if (zrange && q->by == ZSET_BY_RANK &&
+                   (arg_is(a, "byscore") || arg_is(a, "bylex"))) {
+            /* At most one BY: a second is a syntax error, as in Redis. */
+            q->by = arg_is(a, "byscore") ? ZSET_BY_SCORE : ZSET_BY_LEX;
         } else if (zrange && arg_is(a, "rev")) {
             q->rev = true;
         } else {

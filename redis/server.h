@@ -800,6 +800,10 @@ void server_release(void);
 /* Refresh server.mstime. */
 void server_update_time(void);
 
+/* Refresh server.used_memory, peak_memory and rss_memory (the cron does,
+ * and INFO before it prints them). */
+void server_update_memory(void);
+
 /* Current time in ms / us since the epoch (not cached). */
 long long server_mstime(void);
 long long server_ustime(void);

@@ -60,6 +60,12 @@ int main(void)
     const uint8_t short_lit[] = { 0x05, 'a', 'b' };
     tap_int(lzf_decompress(short_lit, sizeof(short_lit), dec, sizeof(dec)), 0,
             "a truncated literal run is refused");
+    const uint8_t cut_ref[] = { 0x00, 'a', 0x20 };
+    tap_int(lzf_decompress(cut_ref, sizeof(cut_ref), dec, sizeof(dec)), 0,
+            "a back reference without its offset byte is refused");
+    const uint8_t cut_long[] = { 0x00, 'a', 0xe0 };
+    tap_int(lzf_decompress(cut_long, sizeof(cut_long), dec, sizeof(dec)), 0,
+            "a long back reference without its length byte is refused");
     tap_int(lzf_decompress(known, sizeof(known), dec, 5), 0,
             "output larger than the buffer is refused");
     return tap_done();

@@ -254,6 +254,22 @@ test_expect_success 'a corrupt AOF is refused' '
     cp saved.aof "$incr"
 '
 
+test_expect_success 'a bad AOF manifest is refused' '
+    manifest="$TRASH_DIRECTORY/everysec/appendonlydir/appendonly.aof.manifest" &&
+    cp "$manifest" saved.manifest &&
+    for line in "not a manifest line" "file ../../etc/passwd seq 1 type i" \
+                "file appendonly.aof.1.incr.aof seq 1 type x"; do
+        printf "%s\n" "$line" >>"$manifest" &&
+        port=$(free_port) &&
+        test_expect_code 1 codis-server --port $port --bind 127.0.0.1 \
+            --dir "$TRASH_DIRECTORY/everysec" --save "" --appendonly yes \
+            >manifest.log 2>&1 &&
+        grep "bad AOF manifest .* line $(( $(wc -l <saved.manifest) + 1 ))$" \
+            manifest.log &&
+        cp saved.manifest "$manifest" || return 1
+    done
+'
+
 test_expect_success 'CONFIG SET appendonly yes at run time writes a base first' '
     run_server "$TRASH_DIRECTORY/runtime" &&
     write_keys rt 20 &&

@@ -71,34 +71,43 @@ static void serverinfo_parse(char *text, cJSON *out)
 cJSON *serverinfo_fetch(const char *addr, const char *password,
                         int timeout_ms, char *err, size_t errlen)
 {
-    static const char *const info[] = { "INFO", NULL };
-    static const char *const maxmem[] = { "CONFIG", "GET", "maxmemory", NULL };
-    struct rclient_reply *r;
-    if (rclient_oneshot(addr, password, timeout_ms, &r, err, errlen,
-                        info) != 0) {
+    struct rclient *c = rclient_connect(addr, password, timeout_ms, err,
+                                        errlen);
+    if (c == NULL) {
+        return NULL;
+    }
+    struct rclient_reply *r = rclient_command(c, err, errlen, "INFO", NULL);
+    if (r == NULL) {
+        rclient_close(c);
         return NULL;
     }
     if (r->type != RCLIENT_BULK) {
+        if (r->type == RCLIENT_ERROR) {
+            snprintf(err, errlen, "'%s' replied to INFO: %s", addr, r->str);
+        } else {
+            snprintf(err, errlen, "'%s' replied to INFO with no text", addr);
+        }
         rclient_reply_free(r);
-        snprintf(err, errlen, "'%s' replied to INFO with no text", addr);
+        rclient_close(c);
         return NULL;
     }
     cJSON *out = cJSON_CreateObject();
     serverinfo_parse(r->str, out);
     rclient_reply_free(r);
+    /* same connection: a refused CONFIG GET shows as no limit */
     const char *mm = "∞";
     char value[64] = "";
     char why[256];
-    if (rclient_oneshot(addr, password, timeout_ms, &r, why, sizeof(why),
-                        maxmem) == 0) {
-        if (r->type == RCLIENT_ARRAY && r->count == 2 &&
-            r->elements[1]->type == RCLIENT_BULK &&
-            strcmp(r->elements[1]->str, "0") != 0) {
-            snprintf(value, sizeof(value), "%s", r->elements[1]->str);
-            mm = value;
-        }
-        rclient_reply_free(r);
+    r = rclient_command(c, why, sizeof(why), "CONFIG", "GET", "maxmemory",
+                        NULL);
+    if (r != NULL && r->type == RCLIENT_ARRAY && r->count == 2 &&
+        r->elements[1]->type == RCLIENT_BULK &&
+        strcmp(r->elements[1]->str, "0") != 0) {
+        snprintf(value, sizeof(value), "%s", r->elements[1]->str);
+        mm = value;
     }
+    rclient_reply_free(r);
+    rclient_close(c);
     cJSON_AddStringToObject(out, "maxmemory", mm);
     return out;
 }

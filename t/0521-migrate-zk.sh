@@ -6,35 +6,6 @@ test_description='slot migration with the dashboard on a real ZooKeeper, and a k
 
 test_have_prereq ZOOKEEPER || skip_all "$ZK_MISSING"
 
-# keys_for_slots FIRST LAST N: print N keys for each slot FIRST..LAST.
-keys_for_slots() {
-    python3 - "$1" "$2" "$3" <<'PYEOF'
-import sys, zlib
-first, last, n = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-need = {s: n for s in range(first, last + 1)}
-i = 0
-while any(need.values()):
-    key = "zk:%d" % i
-    slot = zlib.crc32(key.encode()) % 1024
-    if need.get(slot, 0) > 0:
-        need[slot] -= 1
-        print(key)
-    i += 1
-PYEOF
-}
-
-# tasks_done: the dashboard has no migrate task left.
-tasks_done() {
-    dashboard_api GET /api/migrate/tasks >tasks &&
-    test "$(tr -d " \n" <tasks)" = "[]"
-}
-
-# task_moved_some: a migrate task runs and has moved keys.
-task_moved_some() {
-    dashboard_api GET /api/migrate/status >st &&
-    grep -q '"moved": [1-9]' st
-}
-
 test_expect_success 'zookeeper, a dashboard on it, two groups, slots split' '
     start_zk &&
     write_dashboard_config zookeeper "$ZK_ADDR" &&
@@ -50,7 +21,7 @@ test_expect_success 'zookeeper, a dashboard on it, two groups, slots split' '
 
 test_expect_success SLOTSMGRT 'migrate over zookeeper survives a kill -9 of the dashboard' '
     keys_for_slots 0 3 40 >keys &&
-    sed -e "s/.*/SET & v-&/" keys | redis-cli -p ${S1#*:} >fill.out &&
+    fill ${S1#*:} keys &&
     codis-config slot migrate 0 3 2 --delay=20 >out &&
     wait_until task_moved_some &&
     kill -9 $DASHBOARD_PID &&
@@ -60,9 +31,9 @@ test_expect_success SLOTSMGRT 'migrate over zookeeper survives a kill -9 of the 
     redis-cli -p ${S1#*:} dbsize >n1 &&
     echo 0 >expect &&
     test_cmp expect n1 &&
-    sed -e "s/^/GET /" keys | redis-cli -p ${S2#*:} >values &&
-    sed -e "s/^/v-/" keys >expect &&
-    test_cmp expect values &&
+    values ${S2#*:} keys >got &&
+    sed -e "s/.*/& v-&/" keys >expect &&
+    test_cmp expect got &&
     codis-config slot info 3 >out &&
     grep "\"group_id\": 2," out &&
     grep "\"status\": \"online\"" out

@@ -1,5 +1,9 @@
 #!/bin/sh
-test_description='slot migration and rebalance through codis-config, the dashboard and two real codis servers'
+# The coordinator of this run: the embedded store, or a real ZooKeeper
+# when DASHBOARD_COORD=zookeeper (t/0521-migrate-zk.sh runs this same
+# script that way).
+DASHBOARD_COORD=${DASHBOARD_COORD:-filesystem}
+test_description="slot migration and rebalance through codis-config, the dashboard and two real codis servers ($DASHBOARD_COORD coordinator)"
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-dashboard.sh"
 # The proxy's coordinator mode comes with its test library; without it
@@ -7,6 +11,18 @@ test_description='slot migration and rebalance through codis-config, the dashboa
 if test -f "$TEST_DIRECTORY/lib-proxy.sh"; then
     . "$TEST_DIRECTORY/lib-proxy.sh"
 fi
+case $DASHBOARD_COORD in
+filesystem)
+    ;;
+zookeeper)
+    . "$TEST_DIRECTORY/lib-zk.sh"
+    test_have_prereq ZOOKEEPER || skip_all "$ZK_MISSING"
+    test -x "$COORD_TOOL" || skip_all "$COORD_TOOL is not built (make)"
+    ;;
+*)
+    skip_all "unknown DASHBOARD_COORD '$DASHBOARD_COORD'"
+    ;;
+esac
 
 P=/zk/codis/db_test
 
@@ -54,7 +70,13 @@ PYEOF
 }
 
 test_expect_success 'setup: dashboard, two groups of one server, slots split' '
-    write_dashboard_config &&
+    if test "$DASHBOARD_COORD" = zookeeper
+    then
+        start_zk &&
+        write_dashboard_config zookeeper "$ZK_ADDR"
+    else
+        write_dashboard_config
+    fi &&
     start_dashboard &&
     start_codis_server && S1=$SERVER_ADDR &&
     start_codis_server && S2=$SERVER_ADDR &&

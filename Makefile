@@ -79,13 +79,17 @@ $(BUILD)/web_assets.c: tools/embed.sh $(WEB_FILES) $(WEB_LIST)
 	@mkdir -p $(@D)
 	sh tools/embed.sh $(WEB_FILES) > $@
 
-$(UNIT_DIR)/%.t: t/unit/%.c t/unit/tap.h $(BUILD)/libcodis.a
+# A unit test or test tool: one C file linked with the library.
+define link_unit
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libcodis.a $(LDLIBS)
+endef
+
+$(UNIT_DIR)/%.t: t/unit/%.c t/unit/tap.h $(BUILD)/libcodis.a
+	$(link_unit)
 
 $(UNIT_DIR)/coord_tool: t/unit/coord_tool.c $(BUILD)/libcodis.a
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libcodis.a $(LDLIBS)
+	$(link_unit)
 
 deps:
 	@sh tools/deps.sh $(DEB_PKGS)

@@ -13,4 +13,16 @@ for role in server proxy dashboard config ha demo; do
     "
 done
 
+test_expect_success 'codis demo refuses bad values, exit 2, before starting anything' '
+    test_expect_code 2 codis demo --dir="$TRASH_DIRECTORY/run" --groups=9 2>err &&
+    grep "groups takes 1 to 8" err &&
+    test_expect_code 2 codis demo --dir="$TRASH_DIRECTORY/run" \
+        --coordinator=etcd 2>err &&
+    grep "filesystem or zookeeper" err &&
+    test_expect_code 2 codis demo --dir="$TRASH_DIRECTORY/run" \
+        --coordinator=zookeeper 2>err &&
+    grep "needs --zk" err &&
+    ! ls "$TRASH_DIRECTORY/run"/*.pid 2>/dev/null
+'
+
 test_done

@@ -3,6 +3,7 @@ test_description='SIGHUP makes every role reopen its log file (logrotate moves i
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-dashboard.sh"
+. "$TEST_DIRECTORY/lib-proxy.sh"
 
 # rotate_and_check PID LOG: move LOG away as logrotate does, send SIGHUP,
 # and wait until the role writes a new LOG while the old one is kept.
@@ -38,14 +39,8 @@ test_expect_success 'codis ha reopens -L' '
 test_expect_success 'codis proxy reopens -L' '
     printf "[{\"id\": 0, \"backend_addr\": \"127.0.0.1:%s\"}]\n" \
         "$SERVER_PORT" >slots.json &&
-    PROXY_PORT=$(free_port) &&
-    PROXY_HTTP_PORT=$(free_port)
-    codis proxy --fillslots=slots.json -L proxy.log --cpu=1 \
-        --addr=127.0.0.1:$PROXY_PORT \
-        --http-addr=127.0.0.1:$PROXY_HTTP_PORT >proxy.out 2>&1 &
-    PROXY_PID=$! &&
-    test_atexit "stop_pid $PROXY_PID" &&
-    rotate_and_check "$PROXY_PID" proxy.log
+    start_proxy --fillslots=slots.json --cpu=1 &&
+    rotate_and_check "$PROXY_PID" "$PROXY_LOG"
 '
 
 test_done

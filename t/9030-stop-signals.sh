@@ -3,6 +3,7 @@ test_description='SIGTERM, SIGINT and SIGQUIT stop every role cleanly: exit 0, r
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-dashboard.sh"
+. "$TEST_DIRECTORY/lib-proxy.sh"
 
 # stopped_cleanly PID: wait for the background job PID to end, exit 0.
 stopped_cleanly() {
@@ -11,7 +12,7 @@ stopped_cleanly() {
 
 test_expect_success 'setup: a dashboard config and a slot file' '
     write_dashboard_config &&
-    echo proxy_id=proxy_1 >>config.ini
+    printf "[{\"id\": 0, \"backend_addr\": \"127.0.0.1:1\"}]\n" >slots.json
 '
 
 for sig in TERM INT QUIT; do
@@ -40,17 +41,10 @@ for sig in TERM INT QUIT; do
     "
 
     test_expect_success "codis proxy stops on SIG$sig" "
-        printf '[{\"id\": 0, \"backend_addr\": \"127.0.0.1:1\"}]\n' >slots.json &&
-        PROXY_PORT=\$(free_port) &&
-        HTTP_PORT=\$(free_port)
-        codis proxy --fillslots=slots.json --cpu=1 -L proxy-$sig.log \
-            --addr=127.0.0.1:\$PROXY_PORT \
-            --http-addr=127.0.0.1:\$HTTP_PORT >proxy.out 2>&1 &
-        PROXY_PID=\$! &&
-        wait_until \"redis-cli -p \$PROXY_PORT ping | grep -q PONG\" &&
+        start_proxy --fillslots=slots.json --cpu=1 &&
         kill -$sig \$PROXY_PID &&
         stopped_cleanly \$PROXY_PID &&
-        grep 'shutting down' proxy-$sig.log
+        grep 'shutting down' \$PROXY_LOG
     "
 done
 

@@ -62,6 +62,13 @@ test_expect_success 'the dashboard answers: API and page' '
     grep -i "<html" page.html
 '
 
+test_expect_success 'codis demo status lists every process as running' '
+    "$TRASH_DIRECTORY/clone/bin/codis" demo status --dir="$RUN" >status &&
+    test_line_count = 7 status &&
+    ! grep stopped status &&
+    grep "^server-26480 *running" status
+'
+
 test_expect_success 'make run again says the cluster is already up' '
     make -C clone run RUN_DIR="$RUN" >run2.out 2>&1 &&
     grep "already up" run2.out
@@ -75,7 +82,10 @@ test_expect_success 'make stop leaves no process behind' '
         pid_gone $pid || return 1
     done &&
     ! ls "$RUN"/*.pid 2>/dev/null &&
-    ! redis-cli -p 19000 ping 2>/dev/null
+    ! redis-cli -p 19000 ping 2>/dev/null &&
+    test_expect_code 1 "$TRASH_DIRECTORY/clone/bin/codis" demo status \
+        --dir="$RUN" >status &&
+    grep "^dashboard *stopped" status
 '
 
 test_expect_success 'make run works again (no stale registration) and keeps the data' '

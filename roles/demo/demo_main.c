@@ -340,10 +340,11 @@ static int demo_assign_slots(const struct demo *demo)
     return 0;
 }
 
-/* Stop every process of the run directory; returns how many were ours. */
-static int demo_stop(const struct demo *demo)
+/* Every process name a run directory may hold a pid file for, in the
+ * order `stop` stops them: clients of a role first, servers last. */
+#define DEMO_NAME_COUNT (DEMO_MAX_GROUPS * 2 + 3)
+static size_t demo_names(char names[DEMO_NAME_COUNT][32])
 {
-    char names[DEMO_MAX_GROUPS * 2 + 3][32];
     size_t count = 0;
     for (size_t i = 0; i < sizeof(demo_stop_order) / sizeof(*demo_stop_order);
          i++) {
@@ -355,6 +356,14 @@ static int demo_stop(const struct demo *demo)
                      DEMO_FIRST_PORT + g * 100 + r);
         }
     }
+    return count;
+}
+
+/* Stop every process of the run directory; returns how many were ours. */
+static int demo_stop(const struct demo *demo)
+{
+    char names[DEMO_NAME_COUNT][32];
+    size_t count = demo_names(names);
     int stopped = 0;
     for (size_t i = 0; i < count; i++) {
         pid_t pid = demo_read_pid(demo, names[i]);
@@ -383,26 +392,18 @@ static int demo_stop(const struct demo *demo)
 
 static int demo_status(const struct demo *demo)
 {
-    static const char *const roles[] = { "dashboard", "proxy", "ha" };
+    char names[DEMO_NAME_COUNT][32];
+    size_t count = demo_names(names);
     int running = 0;
-    for (size_t i = 0; i < sizeof(roles) / sizeof(*roles); i++) {
-        pid_t pid = demo_read_pid(demo, roles[i]);
-        bool up = pid != 0 && demo_is_ours(demo, pid);
-        printf("%-16s %s\n", roles[i], up ? "running" : "stopped");
-        running += up;
-    }
-    for (int g = 0; g < DEMO_MAX_GROUPS; g++) {
-        for (int r = 0; r < 2; r++) {
-            char name[32];
-            snprintf(name, sizeof(name), "server-%d",
-                     DEMO_FIRST_PORT + g * 100 + r);
-            pid_t pid = demo_read_pid(demo, name);
-            if (pid != 0) {
-                bool up = demo_is_ours(demo, pid);
-                printf("%-16s %s\n", name, up ? "running" : "stopped");
-                running += up;
-            }
+    for (size_t i = 0; i < count; i++) {
+        pid_t pid = demo_read_pid(demo, names[i]);
+        bool is_server = strncmp(names[i], "server-", 7) == 0;
+        if (pid == 0 && is_server) {
+            continue; /* a group this run does not have */
         }
+        bool up = pid != 0 && demo_is_ours(demo, pid);
+        printf("%-16s %s\n", names[i], up ? "running" : "stopped");
+        running += up;
     }
     return running > 0 ? 0 : 1;
 }

@@ -16,6 +16,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 
+#include "lib/clock.h"
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/mem.h"
@@ -55,13 +56,6 @@ struct proxyops {
     long long total;
     long long per_sec;
 };
-
-static long long proxyops_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The round is complete: compute the sum and the rate, keep the round's
  * counters for the next one, free the round. */
@@ -192,7 +186,7 @@ static void proxyops_on_tick(evutil_socket_t fd, short what, void *arg)
     struct proxyops_round *r = mem_calloc(1, sizeof(*r));
     r->owner = p;
     r->fetches = mem_calloc(n > 0 ? n : 1, sizeof(*r->fetches));
-    r->started_ms = proxyops_now_ms();
+    r->started_ms = clock_now_ms();
     r->pending = 1; /* this tick's own hold, so no reply ends the round
                      * before every request is out */
     p->round = r;

@@ -7,12 +7,7 @@ test_description='codis-proxy in coordinator mode (embedded coordinator): regist
 
 test_have_prereq CURL || skip_all 'curl is missing'
 
-# The dashboard sends SLAVEOF NO ONE to a server added as a master.
-start_server || exit 1
-redis-cli -p "$SERVER_PORT" slaveof no one >slaveof.out 2>&1
-grep -q OK slaveof.out ||
-    skip_all "codis server lacks SLAVEOF, which the dashboard sends to a new master"
-S1=$SERVER_PORT
+proxy_first_server
 
 P=/zk/codis/db_test
 
@@ -44,18 +39,7 @@ test_expect_success 'a dashboard, two codis servers in two groups, slots split' 
     write_dashboard_config &&
     start_dashboard &&
     ok_json &&
-    start_server && S2=$SERVER_PORT &&
-    codis-config server add-group 1 >out && test_cmp expect_ok out &&
-    codis-config server add-group 2 >out && test_cmp expect_ok out &&
-    codis-config server add 1 127.0.0.1:$S1 master >out &&
-    test_cmp expect_ok out &&
-    codis-config server add 2 127.0.0.1:$S2 master >out &&
-    test_cmp expect_ok out &&
-    codis-config slot init >out && test_cmp expect_ok out &&
-    codis-config slot range-set 0 511 1 online >out &&
-    test_cmp expect_ok out &&
-    codis-config slot range-set 512 1023 2 online >out &&
-    test_cmp expect_ok out
+    proxy_two_groups
 '
 
 test_expect_success 'the proxy registers as an ephemeral node in state offline' '

@@ -9,12 +9,7 @@ test_description='codis-proxy in coordinator mode on a real ZooKeeper: registrat
 test_have_prereq ZOOKEEPER || skip_all "$ZK_MISSING"
 test_have_prereq CURL || skip_all 'curl is missing'
 
-# The dashboard sends SLAVEOF NO ONE to a server added as a master.
-start_server || exit 1
-redis-cli -p "$SERVER_PORT" slaveof no one >slaveof.out 2>&1
-grep -q OK slaveof.out ||
-    skip_all "codis server lacks SLAVEOF, which the dashboard sends to a new master"
-S1=$SERVER_PORT
+proxy_first_server
 
 # proxy_ini ID: config.ini for a proxy named ID in proxy-ID.ini.
 proxy_ini() {
@@ -39,18 +34,7 @@ test_expect_success 'zookeeper, a dashboard on it, two servers, slots split' '
     write_dashboard_config zookeeper "$ZK_ADDR" &&
     start_dashboard &&
     ok_json &&
-    start_server && S2=$SERVER_PORT &&
-    codis-config server add-group 1 >out && test_cmp expect_ok out &&
-    codis-config server add-group 2 >out && test_cmp expect_ok out &&
-    codis-config server add 1 127.0.0.1:$S1 master >out &&
-    test_cmp expect_ok out &&
-    codis-config server add 2 127.0.0.1:$S2 master >out &&
-    test_cmp expect_ok out &&
-    codis-config slot init >out && test_cmp expect_ok out &&
-    codis-config slot range-set 0 511 1 online >out &&
-    test_cmp expect_ok out &&
-    codis-config slot range-set 512 1023 2 online >out &&
-    test_cmp expect_ok out
+    proxy_two_groups
 '
 
 test_expect_success 'the proxy registers offline; a second one with its id is refused' '

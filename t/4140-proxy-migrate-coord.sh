@@ -10,14 +10,9 @@ test_have_prereq PYTHON3 || skip_all 'python3 is missing'
 
 # The dashboard sends SLAVEOF NO ONE to a new master, migrates with
 # SLOTSMGRTSLOT; the proxy moves keys on access with SLOTSMGRTTAGONE.
-start_server || exit 1
-S1=$SERVER_PORT
-redis-cli -p $S1 slaveof no one >probe.out 2>&1
-grep -q OK probe.out ||
-    skip_all "codis server lacks SLAVEOF, which the dashboard sends to a new master"
+proxy_first_server
 for cmd in slotsmgrtslot slotsmgrttagone; do
-    redis-cli -p $S1 command info $cmd >probe.out 2>&1
-    grep -qi "^$cmd" probe.out || skip_all "codis server lacks ${cmd}"
+    server_has_command $cmd || skip_all "codis server lacks ${cmd}"
 done
 
 KEYS=2000
@@ -51,17 +46,7 @@ test_expect_success 'two groups, slots split, a proxy online, keys written throu
     write_dashboard_config &&
     start_dashboard &&
     ok_json &&
-    start_server && S2=$SERVER_PORT &&
-    codis-config server add-group 1 >out && test_cmp expect_ok out &&
-    codis-config server add-group 2 >out && test_cmp expect_ok out &&
-    codis-config server add 1 127.0.0.1:$S1 master >out &&
-    test_cmp expect_ok out &&
-    codis-config server add 2 127.0.0.1:$S2 master >out &&
-    test_cmp expect_ok out &&
-    codis-config slot init >out && test_cmp expect_ok out &&
-    codis-config slot range-set 0 511 1 online >out && test_cmp expect_ok out &&
-    codis-config slot range-set 512 1023 2 online >out &&
-    test_cmp expect_ok out &&
+    proxy_two_groups &&
     cat >proxy.ini <<-EOF_INI &&
 	coordinator=filesystem
 	zk=$TRASH_DIRECTORY/coord

@@ -50,3 +50,40 @@ proxy_wait_exit() {
     wait "$1"
     PROXY_EXIT=$?
 }
+
+# The coordinator-mode scripts (t/41xx) share a cluster shape, built with
+# t/lib-server.sh and t/lib-dashboard.sh (source them first):
+#
+#   proxy_first_server          # before any test: S1, or skip_all
+#   test_expect_success '...' '
+#       write_dashboard_config && start_dashboard && ok_json &&
+#       proxy_two_groups            # S2; group 1: S1, group 2: S2
+#   '
+
+# proxy_first_server: start the first codis server and set S1 to its
+# port; skip the script if the server lacks SLAVEOF, which the dashboard
+# sends to a server added as a master.
+proxy_first_server() {
+    start_codis_server || exit 1
+    test_have_prereq SLAVEOF ||
+        skip_all "codis server lacks SLAVEOF, which the dashboard sends to a new master"
+    S1=$SERVER_PORT
+}
+
+# proxy_two_groups: start a second server (S2), add group 1 with S1 and
+# group 2 with S2 as masters, and put slots 0-511 online on group 1 and
+# 512-1023 on group 2. Needs the dashboard up and expect_ok (ok_json).
+proxy_two_groups() {
+    start_server && S2=$SERVER_PORT &&
+    codis-config server add-group 1 >out && test_cmp expect_ok out &&
+    codis-config server add-group 2 >out && test_cmp expect_ok out &&
+    codis-config server add 1 127.0.0.1:$S1 master >out &&
+    test_cmp expect_ok out &&
+    codis-config server add 2 127.0.0.1:$S2 master >out &&
+    test_cmp expect_ok out &&
+    codis-config slot init >out && test_cmp expect_ok out &&
+    codis-config slot range-set 0 511 1 online >out &&
+    test_cmp expect_ok out &&
+    codis-config slot range-set 512 1023 2 online >out &&
+    test_cmp expect_ok out
+}

@@ -193,10 +193,6 @@ void session_reply(struct session *s, struct request *r, const char *p,
         s->nrequests--;
         request_put(r);
     }
-    if (!s->reading && !s->closing &&
-        s->nrequests < w->cfg->session_max_pipeline) {
-        s->resume = true;
-    }
     worker_mark_session(s);
 }
 
@@ -204,13 +200,6 @@ void session_flush(struct session *s)
 {
     if (s->closed) {
         return;
-    }
-    if (s->resume) {
-        s->resume = false;
-        session_process_input(s);
-        if (s->closed) {
-            return;
-        }
     }
     if (pbuf_size(&s->out) > 0) {
         ssize_t n = pbuf_write(&s->out, s->fd);
@@ -224,7 +213,8 @@ void session_flush(struct session *s)
     if (!s->reading && !s->closing &&
         pbuf_size(&s->out) < cfg->session_max_bufsize &&
         s->nrequests < cfg->session_max_pipeline) {
-        /* the client read its replies: take its next requests */
+        /* replies were written or requests answered below the limits:
+         * take the next requests of a paused session */
         session_process_input(s);
         if (s->closed) {
             return;

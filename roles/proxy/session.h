@@ -46,7 +46,6 @@ struct session {
     bool reading;                       /* 'rev' is added */
     bool closing;                       /* close once replies are written */
     bool closed;                        /* fd gone; freed after the loop */
-    bool resume;                        /* parse buffered input at flush */
 };
 
 /* Start a session on the connected socket 'fd' in worker 'w' (which

@@ -409,9 +409,12 @@ test_expect_success 'bad bodies, ids and arguments' '
     test_expect_code 2 codis-config slot migrate 0 1 2 --delay=x 2>err &&
     grep "invalid delay" err &&
     test_expect_code 2 codis-config slot migrate 0 1 2 --fast 2>err &&
+    grep "unknown option" err &&
     test_expect_code 2 codis-config slot migrate x 1 2 2>err &&
     test_expect_code 2 codis-config slot rebalance --delay=-1 2>err &&
-    test_expect_code 2 codis-config slot rebalance 1 2 2>err
+    test_expect_code 2 codis-config slot rebalance 1 2 2>err &&
+    test_expect_code 2 codis-config slot rebalance --fast 2>err &&
+    grep "unknown option '"'"'--fast'"'"'" err
 '
 
 test_expect_success 'rebalance needs every slot online' '

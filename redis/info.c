@@ -11,7 +11,6 @@
 #include <event2/event.h>
 
 #include "redis/aof.h"
-#include "redis/evict.h"
 #include "redis/rdb.h"
 #include "redis/replication.h"
 #include "redis/server.h"
@@ -73,10 +72,7 @@ static char *info_clients(char *s)
 static char *info_memory(char *s)
 {
     char h1[32], h2[32], h3[32], h4[32];
-    server.used_memory = evict_used_memory();
-    if (server.used_memory > server.peak_memory) {
-        server.peak_memory = server.used_memory;
-    }
+    server_update_memory();
     info_human(h1, sizeof(h1), server.used_memory);
     info_human(h2, sizeof(h2), server.rss_memory);
     info_human(h3, sizeof(h3), server.peak_memory);

@@ -696,10 +696,11 @@ void reply_error_text(struct client *c, const char *text)
     } else {
         reply_raw(c, "-ERR ", 5);
     }
+    /* Only the bytes reply_raw appended: a client that gets no replies
+     * (master, replica, AOF loader) has none, and maybe no buffer. */
     size_t start = c->olen;
-    size_t len = strlen(text);
-    reply_raw(c, text, len);
-    for (size_t i = start; i < start + len; i++) {
+    reply_raw(c, text, strlen(text));
+    for (size_t i = start; i < c->olen; i++) {
         if (c->obuf[i] == '\r' || c->obuf[i] == '\n') {
             c->obuf[i] = ' ';
         }

@@ -185,7 +185,7 @@ void server_process_command(struct client *c)
 /* ------------------------------------------------------------------------
  * Cron */
 
-static void server_update_memory(void)
+void server_update_memory(void)
 {
     server.used_memory = evict_used_memory();
     if (server.used_memory > server.peak_memory) {

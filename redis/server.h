@@ -800,6 +800,10 @@ void server_release(void);
 /* Refresh server.mstime. */
 void server_update_time(void);
 
+/* Refresh server.used_memory, peak_memory and rss_memory (the cron does,
+ * and INFO before it prints them). */
+void server_update_memory(void);
+
 /* Current time in ms / us since the epoch (not cached). */
 long long server_mstime(void);
 long long server_ustime(void);
@@ -952,5 +956,9 @@ int util_str2ld(const char *s, size_t len, long double *value);
 /* Format 'value' like Redis's INCRBYFLOAT reply (%.17Lg, no trailing
  * zeros). Returns the length written into 'buf' ('cap' bytes). */
 size_t util_ld2str(char *buf, size_t cap, long double value);
+
+/* Clamp a Redis index range [start, end] (negative counts from the end)
+ * to 'len' elements, as LRANGE and ZRANGE do. Returns false if empty. */
+bool util_clamp_range(long long len, long long *start, long long *end);
 
 #endif

@@ -379,29 +379,6 @@ void cmd_lset(struct client *c)
     reply_ok(c);
 }
 
-/* Clamp a Redis range [start, end] to the list: false if empty. */
-static bool list_range(const struct list_value *l, long long *start,
-                       long long *end)
-{
-    long long len = (long long)l->len;
-    if (*start < 0) {
-        *start += len;
-    }
-    if (*end < 0) {
-        *end += len;
-    }
-    if (*start < 0) {
-        *start = 0;
-    }
-    if (*start > *end || *start >= len) {
-        return false;
-    }
-    if (*end >= len) {
-        *end = len - 1;
-    }
-    return true;
-}
-
 /* LRANGE key start stop */
 void cmd_lrange(struct client *c)
 {
@@ -414,7 +391,7 @@ void cmd_lrange(struct client *c)
     if (l == NULL) {
         return;
     }
-    if (!list_range(l, &start, &end)) {
+    if (!util_clamp_range((long long)l->len, &start, &end)) {
         reply_array(c, 0);
         return;
     }
@@ -443,7 +420,7 @@ void cmd_ltrim(struct client *c)
         return;
     }
     long long keep_from = 0, keep_to = -1;
-    if (list_range(l, &start, &end)) {
+    if (util_clamp_range((long long)l->len, &start, &end)) {
         keep_from = start;
         keep_to = end;
     }

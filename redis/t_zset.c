@@ -580,27 +580,6 @@ struct zset_range_req {
     struct zset_value *store; /* ZRANGESTORE's result, or NULL: reply */
 };
 
-/* Clamp a rank range to a set of 'len' members; false if empty. */
-static bool zset_clamp_ranks(long long len, long long *start, long long *end)
-{
-    if (*start < 0) {
-        *start += len;
-    }
-    if (*end < 0) {
-        *end += len;
-    }
-    if (*start < 0) {
-        *start = 0;
-    }
-    if (*start > *end || *start >= len) {
-        return false;
-    }
-    if (*end >= len) {
-        *end = len - 1;
-    }
-    return true;
-}
-
 /* Output of a range: an array reply whose length is set at the end, or
  * members added to q->store. */
 static size_t zset_out_begin(struct client *c, const struct zset_range_req *q)
@@ -635,7 +614,7 @@ static void zset_range_by_rank(struct client *c, struct zset_value *z,
     long long len = (long long)zset_len(z);
     size_t handle = zset_out_begin(c, q);
     long long n = 0;
-    if (zset_clamp_ranks(len, &start, &end)) {
+    if (util_clamp_range(len, &start, &end)) {
         struct zsl_node *node = zsl_by_rank(z->zsl, q->rev
                                             ? (size_t)(len - start)
                                             : (size_t)(start + 1));
@@ -750,10 +729,10 @@ static int zset_range_opts_or_reply(struct client *c, int first,
             }
             limit = true;
             i += 2;
-        } else if (zrange && arg_is(a, "byscore")) {
-            q->by = ZSET_BY_SCORE;
-        } else if (zrange && arg_is(a, "bylex")) {
-            q->by = ZSET_BY_LEX;
+        } else if (zrange && q->by == ZSET_BY_RANK &&
+                   (arg_is(a, "byscore") || arg_is(a, "bylex"))) {
+            /* At most one BY: a second is a syntax error, as in Redis. */
+            q->by = arg_is(a, "byscore") ? ZSET_BY_SCORE : ZSET_BY_LEX;
         } else if (zrange && arg_is(a, "rev")) {
             q->rev = true;
         } else {
@@ -884,7 +863,7 @@ static void zset_remrange_generic(struct client *c, enum zset_by by)
     struct zsl_node *n = NULL;
     long long limit = -1;
     if (by == ZSET_BY_RANK) {
-        if (zset_clamp_ranks((long long)zset_len(z), &start, &end)) {
+        if (util_clamp_range((long long)zset_len(z), &start, &end)) {
             n = zsl_by_rank(z->zsl, (size_t)start + 1);
             limit = end - start + 1;
         }

@@ -1,5 +1,6 @@
 /* Small helpers of the engine that know nothing of clients or databases:
- * glob matching, number <-> text conversions with Redis's rules. */
+ * glob matching, number <-> text conversions with Redis's rules, index
+ * range clamping. */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -196,4 +197,24 @@ size_t util_ld2str(char *buf, size_t cap, long double value)
         n = 1;
     }
     return (size_t)n;
+}
+
+bool util_clamp_range(long long len, long long *start, long long *end)
+{
+    if (*start < 0) {
+        *start += len;
+    }
+    if (*end < 0) {
+        *end += len;
+    }
+    if (*start < 0) {
+        *start = 0;
+    }
+    if (*start > *end || *start >= len) {
+        return false;
+    }
+    if (*end >= len) {
+        *end = len - 1;
+    }
+    return true;
 }

@@ -188,4 +188,23 @@ test_expect_success 'SHUTDOWN stops the server' '
     test_must_fail wait $SERVER_PID 2>/dev/null || true
 '
 
+test_expect_success 'an AOF command that fails on replay is skipped, not fatal' '
+    start_server --appendonly yes &&
+    cli set word text &&
+    cli shutdown nosave;
+    wait_until "! kill -0 $SERVER_PID" &&
+    incr=$(sed -n "s/^file \(.*\.incr\.aof\) seq .* type i$/\1/p" \
+        "$SERVER_DIR/appendonlydir/appendonly.aof.manifest" | tail -n 1) &&
+    test -n "$incr" &&
+    printf "*2\r\n\$4\r\nINCR\r\n\$4\r\nword\r\n*3\r\n\$3\r\nSET\r\n\$5\r\nafter\r\n\$2\r\nok\r\n" \
+        >>"$SERVER_DIR/appendonlydir/$incr" &&
+    codis-server --port "$SERVER_PORT" --bind 127.0.0.1 --dir "$SERVER_DIR" \
+        --save "" --appendonly yes >>"$SERVER_LOG" 2>&1 &
+    SERVER_PID=$! &&
+    test_atexit "stop_pid $SERVER_PID" &&
+    server_wait_ready "$SERVER_PID" "$SERVER_PORT" "$SERVER_LOG" &&
+    test "$(cli get word)" = text &&
+    test "$(cli get after)" = ok
+'
+
 test_done

@@ -196,6 +196,69 @@ test_expect_success REDIS_REF 'wrong types and arity like Redis' '
     compare_with_ref wrong.txt
 '
 
+test_expect_success REDIS_REF 'bad scores, ranges, options and counts like Redis' '
+    cat >badinput.txt <<-\EOT &&
+	zadd bz 1 a 2 b 3 c
+	zadd bz xx nx 1 a
+	zadd bz gt lt 1 a
+	zadd bz gt nx 1 a
+	zadd bz incr 1 a 2 b
+	zadd bz notafloat a
+	zadd bz 1
+	zadd bz nan a
+	zadd bz inf a
+	zincrby bz -inf a
+	zincrby bz x a
+	zrangebyscore bz x 1
+	zrangebyscore bz 0 (x
+	zrangebylex bz a c
+	zrangebylex bz [a x
+	zrange bz 0 -1 limit 0 1
+	zrange bz 0 -1 byscore limit 0
+	zrange bz a b bylex withscores
+	zrange bz 0 -1 rev byscore bylex
+	zrangestore dst bz 0 -1 withscores
+	zrank bz a withscore extra
+	zcount bz a b
+	zlexcount bz a b
+	zremrangebyscore bz a b
+	zremrangebylex bz a b
+	zremrangebyrank bz a 1
+	zpopmin bz -1
+	zpopmin bz 0
+	zpopmax bz x
+	zrandmember bz x
+	zrandmember bz 2 withscores extra
+	zunionstore dst 0 bz
+	zunionstore dst -1 bz
+	zunionstore dst 2 bz
+	zunionstore dst 1 bz weights x
+	zunionstore dst 1 bz weights 1 2
+	zunionstore dst 1 bz aggregate avg
+	zunionstore dst 1 bz withscores
+	zinter 1 bz limit 1
+	zintercard 0 bz
+	zintercard 1 bz limit -1
+	zintercard 1 bz limit x
+	zdiff 1 bz weights 1
+	zmpop 0 bz min
+	zmpop 1 bz middle
+	zmpop 1 bz min count 0
+	zmpop 1 bz min count -1
+	bzpopmin bz -1
+	bzpopmin bz x
+	bzmpop -1 1 bz min
+	zscan bz x
+	zscan bz 0 count 0
+	zscan bz 0 bogus 1
+	zrange bz 0 -1 byscore byscore
+	zrange bz 0 -1 bylex byscore
+	zrange bz 0 -1 byscore bylex limit x 1
+	zrangestore d bz 0 -1 bylex byscore
+	EOT
+    compare_with_ref badinput.txt
+'
+
 test_expect_success REDIS_REF 'ZUNION, ZINTER, ZDIFF, ZINTERCARD, ZRANGESTORE like Redis' '
     cat >more.txt <<-\EOT &&
 	flushall

@@ -114,6 +114,18 @@ test_expect_success 'CLIENT LIST and CLIENT KILL know the pubsub type' '
     wait_until "test \"\$(cli pubsub numsub typed | tail -n 1)\" = 0"
 '
 
+test_expect_success REDIS_REF 'CLIENT LIST and KILL refuse a bad TYPE or ID like Redis' '
+    cat >clienttype.txt <<-\EOT &&
+	client list type bogus
+	client list type
+	client list id x
+	client kill type bogus
+	client kill id x
+	client kill type
+	EOT
+    compare_with_ref clienttype.txt
+'
+
 test_expect_success 'an idle subscriber outlives the client timeout' '
     start_server --timeout 1 &&
     python3 - "$SERVER_PORT" <<-\EOT >idle.out &&

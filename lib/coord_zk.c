@@ -42,6 +42,7 @@
 #include <unistd.h>
 #include <zookeeper/zookeeper.h>
 
+#include "lib/clock.h"
 #include "lib/coord.h"
 #include "lib/log.h"
 #include "lib/mem.h"
@@ -323,14 +324,7 @@ static int zk_renew(struct coord_zk *zk, bool report)
  * Returns 0 or COORD_ERROR with head.err filled. */
 static int zk_wait_connected(struct coord_zk *zk, int ms)
 {
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += ms / 1000;
-    deadline.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    struct timespec deadline = clock_deadline_in(ms);
     pthread_mutex_lock(&zk->mu);
     int rc = 0;
     while (zk->state != ZOO_CONNECTED_STATE &&

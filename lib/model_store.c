@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "lib/coord.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -49,13 +50,6 @@ static void model_store_sleep_ms(int ms)
 {
     struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
     nanosleep(&ts, NULL);
-}
-
-static long long model_store_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Read 'path' as JSON into '*json' (owned). */
@@ -608,8 +602,8 @@ int model_store_set_proxy_state(struct model_store *st, const char *id,
     if (state != MODEL_PROXY_MARK_OFFLINE) {
         return COORD_OK;
     }
-    long long deadline = model_store_now_ms() + st->action_timeout_ms;
-    while (model_store_now_ms() < deadline) {
+    long long deadline = clock_now_ms() + st->action_timeout_ms;
+    while (clock_now_ms() < deadline) {
         rc = coord_exists(st->coord, path);
         if (rc == 0) {
             return COORD_OK;
@@ -729,7 +723,7 @@ static int model_store_wait_acks(struct model_store *st, const char *seq,
         return model_store_too_long(err, errlen);
     }
     bool *acked = mem_calloc(n ? n : 1, sizeof(*acked));
-    long long start = model_store_now_ms();
+    long long start = clock_now_ms();
     bool warned = false;
     int rc = COORD_OK;
     for (;;) {
@@ -758,7 +752,7 @@ static int model_store_wait_acks(struct model_store *st, const char *seq,
             rc = COORD_ERROR;
             break;
         }
-        long long waited = model_store_now_ms() - start;
+        long long waited = clock_now_ms() - start;
         if (!warned && waited > 3000) {
             log_warn("action %s: still waiting for %zu proxies", seq,
                      missing);

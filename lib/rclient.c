@@ -18,6 +18,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include "lib/clock.h"
 #include "lib/mem.h"
 #include "lib/model.h"
 #include "lib/resp.h"
@@ -34,19 +35,12 @@ struct rclient {
     size_t cap;
 };
 
-static long long rclient_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Wait until 'fd' is ready for 'events' or 'deadline' passes. Returns 0,
  * or -1 with errno set (ETIMEDOUT on timeout). */
 static int rclient_wait(int fd, short events, long long deadline)
 {
     for (;;) {
-        long long left = deadline - rclient_now_ms();
+        long long left = deadline - clock_now_ms();
         if (left <= 0) {
             errno = ETIMEDOUT;
             return -1;
@@ -123,7 +117,7 @@ struct rclient *rclient_connect(const char *addr, const char *password,
                  gai_strerror(gai));
         return NULL;
     }
-    long long deadline = rclient_now_ms() + timeout_ms;
+    long long deadline = clock_now_ms() + timeout_ms;
     int fd = -1;
     int last_errno = ECONNREFUSED;
     for (struct addrinfo *ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
@@ -276,7 +270,7 @@ struct rclient_reply *rclient_command_argv(struct rclient *client, int argc,
         rclient_append(&out, &len, &cap, argv[i], alen);
         rclient_append(&out, &len, &cap, "\r\n", 2);
     }
-    long long deadline = rclient_now_ms() + client->timeout_ms;
+    long long deadline = clock_now_ms() + client->timeout_ms;
     int rc = rclient_send(client, out, len, deadline, err, errlen);
     mem_free(out);
     if (rc != 0) {

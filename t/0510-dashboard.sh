@@ -276,7 +276,11 @@ test_expect_success 'a hung master does not stall the overview or the API' '
         grep "\"product\": \"test\"" overview &&
         curl -sf -m 5 http://$DASHBOARD_ADDR/api/server_groups >/dev/null ||
         return 1
-    done
+    done &&
+    dashboard_api GET /api/redis/$M1/stat >body &&
+    echo 502 >expect &&
+    test_cmp expect status &&
+    grep "\"msg\": .*$M1" body
 '
 
 test_expect_success 'action remove-lock, remove-fence and gc' '

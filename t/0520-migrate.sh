@@ -1,5 +1,9 @@
 #!/bin/sh
-test_description='slot migration and rebalance through codis-config, the dashboard and two real codis servers'
+# The coordinator of this run: the embedded store, or a real ZooKeeper
+# when DASHBOARD_COORD=zookeeper (t/0521-migrate-zk.sh runs this same
+# script that way).
+DASHBOARD_COORD=${DASHBOARD_COORD:-filesystem}
+test_description="slot migration and rebalance through codis-config, the dashboard and two real codis servers ($DASHBOARD_COORD coordinator)"
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-dashboard.sh"
 # The proxy's coordinator mode comes with its test library; without it
@@ -7,46 +11,20 @@ test_description='slot migration and rebalance through codis-config, the dashboa
 if test -f "$TEST_DIRECTORY/lib-proxy.sh"; then
     . "$TEST_DIRECTORY/lib-proxy.sh"
 fi
+case $DASHBOARD_COORD in
+filesystem)
+    ;;
+zookeeper)
+    . "$TEST_DIRECTORY/lib-zk.sh"
+    test_have_prereq ZOOKEEPER || skip_all "$ZK_MISSING"
+    test -x "$COORD_TOOL" || skip_all "$COORD_TOOL is not built (make)"
+    ;;
+*)
+    skip_all "unknown DASHBOARD_COORD '$DASHBOARD_COORD'"
+    ;;
+esac
 
 P=/zk/codis/db_test
-
-# keys_for_slots FIRST LAST N: print N keys for each slot FIRST..LAST,
-# one per line (Codis's crc32 % 1024 of the whole key).
-keys_for_slots() {
-    python3 - "$1" "$2" "$3" <<'PYEOF'
-import sys, zlib
-first, last, n = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-need = {s: n for s in range(first, last + 1)}
-i = 0
-while any(need.values()):
-    key = "key:%d" % i
-    slot = zlib.crc32(key.encode()) % 1024
-    if need.get(slot, 0) > 0:
-        need[slot] -= 1
-        print(key)
-    i += 1
-PYEOF
-}
-
-# fill PORT KEYFILE: SET every key of KEYFILE to "v-<key>" on PORT.
-fill() {
-    sed -e 's/.*/SET & v-&/' "$2" >fill.cmds &&
-    redis-cli -p "$1" <fill.cmds >fill.out &&
-    ! grep -v '^OK$' fill.out
-}
-
-# values PORT KEYFILE: print "key value" for every key of KEYFILE on PORT.
-values() {
-    sed -e 's/^/GET /' "$2" >get.cmds &&
-    redis-cli -p "$1" <get.cmds >get.out &&
-    paste -d ' ' "$2" get.out
-}
-
-# wait_tasks_done: wait until the dashboard has no migrate task left.
-wait_tasks_done() {
-    wait_until 'dashboard_api GET /api/migrate/tasks >tasks &&
-        test "$(tr -d " \n" <tasks)" = "[]"' 40
-}
 
 # read_while_migrating KEYFILE: until no task is left, read every key of
 # KEYFILE through the proxy and compare with "v-<key>"; at least once.
@@ -54,17 +32,11 @@ read_while_migrating() {
     sed -e "s/.*/& v-&/" "$1" >expect.read &&
     while :
     do
-        dashboard_api GET /api/migrate/tasks >tasks &&
+        if tasks_done; then last_read=yes; else last_read=; fi
         values $PROXY_PORT "$1" >got.read &&
         test_cmp expect.read got.read || return 1
-        test "$(tr -d " \n" <tasks)" = "[]" && return 0
+        test -n "$last_read" && return 0
     done
-}
-
-# task_moved_some: a migrate task runs and has moved keys.
-task_moved_some() {
-    dashboard_api GET /api/migrate/status >st &&
-    grep -q '"moved": [1-9]' st
 }
 
 # slot_counts: print "<group> <slots>" for each group owning slots.
@@ -98,7 +70,13 @@ PYEOF
 }
 
 test_expect_success 'setup: dashboard, two groups of one server, slots split' '
-    write_dashboard_config &&
+    if test "$DASHBOARD_COORD" = zookeeper
+    then
+        start_zk &&
+        write_dashboard_config zookeeper "$ZK_ADDR"
+    else
+        write_dashboard_config
+    fi &&
     start_dashboard &&
     start_codis_server && S1=$SERVER_ADDR &&
     start_codis_server && S2=$SERVER_ADDR &&
@@ -164,7 +142,7 @@ test_expect_success PROXY 'the proxy serves the keys from group 1' '
 test_expect_success SLOTSMGRT 'slot migrate 0 9 2 moves every key to group 2' '
     codis-config slot migrate 0 9 2 --delay=1 >out &&
     test_cmp expect_ok out &&
-    wait_tasks_done &&
+    wait_until tasks_done 40 &&
     redis-cli -p ${S1#*:} slotsinfo 0 10 >s1 &&
     ! grep -q . s1 &&
     redis-cli -p ${S2#*:} dbsize >out &&
@@ -258,7 +236,7 @@ test_expect_success SLOTSMGRT 'a task cut by kill -9 of the dashboard resumes at
     coord_children $P/migrate_tasks >left &&
     test -s left &&
     start_dashboard &&
-    wait_tasks_done &&
+    wait_until tasks_done 40 &&
     redis-cli -p ${S1#*:} slotsinfo 20 2 >s1 &&
     ! grep -q . s1 &&
     sed -e "s/.*/& v-&/" slow >expect &&
@@ -281,7 +259,7 @@ test_expect_success SLOTSMGRT 'SIGTERM mid-task exits 0, the task is not failed 
     test -s left &&
     ! coord_node $P/migrate_tasks/$(head -n 1 left) | grep -q "\"status\":\"error\"" &&
     start_dashboard &&
-    wait_tasks_done &&
+    wait_until tasks_done 40 &&
     sed -e "s/.*/& v-&/" slow2 >expect &&
     values ${S2#*:} slow2 >actual &&
     test_cmp expect actual
@@ -300,7 +278,7 @@ test_expect_success PROXY,SLOTSMGRT 'clients of the proxy read every key while i
 '
 
 test_expect_success SLOTSMGRT 'rebalance over two groups ends with 512 slots each' '
-    wait_tasks_done &&
+    wait_until tasks_done 40 &&
     slot_counts >before &&
     if test_have_prereq PROXY
     then
@@ -311,7 +289,7 @@ test_expect_success SLOTSMGRT 'rebalance over two groups ends with 512 slots eac
     test_cmp expect before &&
     codis-config slot rebalance >out &&
     test_cmp expect_ok out &&
-    wait_tasks_done &&
+    wait_until tasks_done 40 &&
     slot_counts >after &&
     printf "1 512\n2 512\n" >expect &&
     test_cmp expect after &&
@@ -334,7 +312,7 @@ test_expect_success SLOTSMGRT 'with maxmemory on every master, rebalance weighs 
     redis-cli -p ${S2#*:} config set maxmemory 513mb &&
     codis-config slot rebalance --delay=0 >out &&
     test_cmp expect_ok out &&
-    wait_tasks_done &&
+    wait_until tasks_done 40 &&
     slot_counts >after &&
     printf "1 511\n2 513\n" >expect &&
     test_cmp expect after &&
@@ -369,7 +347,7 @@ test_expect_success SLOTSMGRT 'a queued task can be removed; a group it targets 
     grep "slot 50 is being migrated\|is running" body &&
     dashboard_api DELETE /api/migrate/task/$(task_id 51) >body &&
     echo 200 >expect && test_cmp expect status &&
-    wait_tasks_done &&
+    wait_until tasks_done 40 &&
     codis-config slot info 51 >out &&
     grep "\"group_id\": 1," out &&
     codis-config slot info 50 >out &&
@@ -431,9 +409,12 @@ test_expect_success 'bad bodies, ids and arguments' '
     test_expect_code 2 codis-config slot migrate 0 1 2 --delay=x 2>err &&
     grep "invalid delay" err &&
     test_expect_code 2 codis-config slot migrate 0 1 2 --fast 2>err &&
+    grep "unknown option" err &&
     test_expect_code 2 codis-config slot migrate x 1 2 2>err &&
     test_expect_code 2 codis-config slot rebalance --delay=-1 2>err &&
-    test_expect_code 2 codis-config slot rebalance 1 2 2>err
+    test_expect_code 2 codis-config slot rebalance 1 2 2>err &&
+    test_expect_code 2 codis-config slot rebalance --fast 2>err &&
+    grep "unknown option '"'"'--fast'"'"'" err
 '
 
 test_expect_success 'rebalance needs every slot online' '

@@ -13,12 +13,6 @@ acli() {
     redis-cli -p "$acli_port" -a "$PW" --no-auth-warning "$@"
 }
 
-# tasks_done: the dashboard has no migrate task left.
-tasks_done() {
-    dashboard_api GET /api/migrate/tasks >tasks &&
-    test "$(tr -d " \n" <tasks)" = "[]"
-}
-
 test_expect_success 'a dashboard with a password, two servers requiring it' '
     write_dashboard_config &&
     echo "password=$PW" >>config.ini &&

@@ -23,6 +23,13 @@
 #   coord_hold_lock DIR
 #       a background process takes the lock DIR and holds it; sets
 #       LOCK_HOLDER_PID (stopped at exit).
+#   keys_for_slots FIRST LAST N
+#       print N keys for each slot FIRST..LAST, one per line.
+#   fill PORT KEYFILE / values PORT KEYFILE
+#       SET every key of KEYFILE to "v-<key>" / print "key value" for each.
+#   tasks_done / task_moved_some
+#       the dashboard has no migrate task left / a migrate task runs and
+#       has moved keys (for wait_until).
 #
 # ZooKeeper sessions of the dashboard, codis-config and coord_tool last
 # COORD_SESSION_MS (default 2000 ms: a killed owner's ephemeral nodes go
@@ -122,6 +129,50 @@ start_plain_redis() {
     test_atexit "stop_pid $redis_pid"
     REDIS_ADDR=127.0.0.1:$redis_port
     wait_until "kill -0 $redis_pid && redis-cli -p $redis_port ping | grep -q PONG" 10
+}
+
+# keys_for_slots FIRST LAST N: print N keys for each slot FIRST..LAST,
+# one per line (Codis's crc32 % 1024 of the whole key).
+keys_for_slots() {
+    python3 - "$1" "$2" "$3" <<'PYEOF'
+import sys, zlib
+first, last, n = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+need = {s: n for s in range(first, last + 1)}
+i = 0
+while any(need.values()):
+    key = "key:%d" % i
+    slot = zlib.crc32(key.encode()) % 1024
+    if need.get(slot, 0) > 0:
+        need[slot] -= 1
+        print(key)
+    i += 1
+PYEOF
+}
+
+# fill PORT KEYFILE: SET every key of KEYFILE to "v-<key>" on PORT.
+fill() {
+    sed -e 's/.*/SET & v-&/' "$2" >fill.cmds &&
+    redis-cli -p "$1" <fill.cmds >fill.out &&
+    ! grep -v '^OK$' fill.out
+}
+
+# values PORT KEYFILE: print "key value" for every key of KEYFILE on PORT.
+values() {
+    sed -e 's/^/GET /' "$2" >get.cmds &&
+    redis-cli -p "$1" <get.cmds >get.out &&
+    paste -d ' ' "$2" get.out
+}
+
+# tasks_done: the dashboard has no migrate task left.
+tasks_done() {
+    dashboard_api GET /api/migrate/tasks >tasks &&
+    test "$(tr -d " \n" <tasks)" = "[]"
+}
+
+# task_moved_some: a migrate task runs and has moved keys.
+task_moved_some() {
+    dashboard_api GET /api/migrate/status >st &&
+    grep -q '"moved": [1-9]' st
 }
 
 # coord_node PATH: print the data of coordinator node PATH

@@ -310,11 +310,10 @@ static int config_slot_rebalance(struct config_call *c)
         if (rc != 0) {
             return rc;
         }
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "delay", (double)delay);
-        return config_http(c, "POST", "/api/rebalance", o);
     }
-    return config_http(c, "POST", "/api/rebalance", NULL);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "delay", (double)delay);
+    return config_http(c, "POST", "/api/rebalance", o);
 }
 
 static int config_proxy_list(struct config_call *c)

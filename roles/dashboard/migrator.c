@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/clock.h"
 #include "lib/coord.h"
 #include "lib/log.h"
 #include "lib/mem.h"
@@ -50,25 +51,11 @@ struct migrator {
                                      * list tasks, "" once they listed */
 };
 
-static long long migrator_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Sleep up to 'ms', returning early when woken or stopped. Returns true
  * if the runner must stop. */
 static bool migrator_sleep(struct migrator *m, long long ms)
 {
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += ms / 1000;
-    deadline.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    struct timespec deadline = clock_deadline_in(ms);
     pthread_mutex_lock(&m->mu);
     int rc = 0;
     while (!m->wake && !atomic_load(&m->stop) && rc != ETIMEDOUT) {
@@ -83,9 +70,9 @@ static bool migrator_sleep(struct migrator *m, long long ms)
  * operator's delay between steps. Returns true if the runner must stop. */
 static bool migrator_pause(struct migrator *m, long long ms)
 {
-    long long end = migrator_now_ms() + ms;
+    long long end = clock_now_ms() + ms;
     long long left;
-    while (!atomic_load(&m->stop) && (left = end - migrator_now_ms()) > 0) {
+    while (!atomic_load(&m->stop) && (left = end - clock_now_ms()) > 0) {
         migrator_sleep(m, left);
     }
     return atomic_load(&m->stop);
@@ -183,7 +170,7 @@ static int migrator_move_keys(struct migrator *m, const char *seq,
         return -1;
     }
     long long total = -1;
-    long long last_save = migrator_now_ms();
+    long long last_save = clock_now_ms();
     int saved_percent = task->percent;
     int rc = 0;
     for (;;) {
@@ -212,14 +199,14 @@ static int migrator_move_keys(struct migrator *m, const char *seq,
         }
         task->percent = total > 0 ? (int)((total - left) * 100 / total) : 0;
         if (task->percent != saved_percent &&
-            migrator_now_ms() - last_save >= MIGRATOR_SAVE_EVERY_MS) {
+            clock_now_ms() - last_save >= MIGRATOR_SAVE_EVERY_MS) {
             char why[256];
             if (model_store_save_migrate_task(&m->store, seq, task, why,
                                               sizeof(why)) != 0) {
                 log_warn("migrate slot %d: %s", task->slot_id, why);
             }
             saved_percent = task->percent;
-            last_save = migrator_now_ms();
+            last_save = clock_now_ms();
         }
         long long pause = task->delay;
         if (moved == 0 && pause == 0) {
@@ -358,7 +345,7 @@ static void migrator_failed(struct migrator *m, const char *seq,
             m->retry_ms = MIGRATOR_RETRY_MAX_MS;
         }
     }
-    m->retry_at = migrator_now_ms() + m->retry_ms;
+    m->retry_at = clock_now_ms() + m->retry_ms;
 }
 
 /* Take the oldest task and run it. Returns false when there was nothing
@@ -388,7 +375,7 @@ static bool migrator_step(struct migrator *m)
     char seq[MODEL_NAME_MAX];
     snprintf(seq, sizeof(seq), "%s", seqs[0]);
     coord_free_names(seqs, n);
-    if (strcmp(seq, m->retry_seq) == 0 && migrator_now_ms() < m->retry_at) {
+    if (strcmp(seq, m->retry_seq) == 0 && clock_now_ms() < m->retry_at) {
         return false;
     }
     /* Claim the task before reading it, so migrator_cancel sees it. */
@@ -433,7 +420,7 @@ static void *migrator_thread(void *arg)
         if (!migrator_step(m)) {
             long long wait = MIGRATOR_IDLE_MS;
             if (m->retry_seq[0] != '\0') {
-                long long until = m->retry_at - migrator_now_ms();
+                long long until = m->retry_at - clock_now_ms();
                 if (until > 0 && until < wait) {
                     wait = until;
                 }

@@ -4,7 +4,9 @@
  *         proxy (evhttp client, 1 s timeout) -> proxyops_on_reply each
  *   last reply of the round: sum, rate against the previous round, keep
  *
- * A round still running at the next tick makes that tick skip. */
+ * A round still running at the next tick makes that tick skip, and so
+ * does every tick while nobody reads the ops (PROXYOPS_KEEP_MS): the
+ * proxies and the store are not asked for a number nobody shows. */
 #include "roles/dashboard/proxyops.h"
 
 #include <stdbool.h>
@@ -16,12 +18,15 @@
 #include <event2/event.h>
 #include <event2/http.h>
 
+#include "lib/clock.h"
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/mem.h"
 #include "lib/model_store.h"
 
 #define PROXYOPS_PERIOD_MS 1000
+/* Sampling stops when nobody read the ops for this long. */
+#define PROXYOPS_KEEP_MS 10000
 #define PROXYOPS_TIMEOUT_S 1
 #define PROXYOPS_BODY_LIMIT (4 << 20)
 
@@ -54,14 +59,8 @@ struct proxyops {
     long long prev_ms;
     long long total;
     long long per_sec;
+    long long asked_ms;           /* last proxyops_get */
 };
-
-static long long proxyops_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The round is complete: compute the sum and the rate, keep the round's
  * counters for the next one, free the round. */
@@ -181,6 +180,16 @@ static void proxyops_on_tick(evutil_socket_t fd, short what, void *arg)
     if (p->round != NULL) {
         return; /* the last round is still waiting for a proxy */
     }
+    long long now = clock_now_ms();
+    if (now - p->asked_ms > PROXYOPS_KEEP_MS) {
+        /* idle: forget the last round, a rate across the gap would lie */
+        mem_free(p->prev);
+        p->prev = NULL;
+        p->nprev = 0;
+        p->total = 0;
+        p->per_sec = 0;
+        return;
+    }
     char err[512];
     struct model_proxy *proxies;
     size_t n;
@@ -192,7 +201,7 @@ static void proxyops_on_tick(evutil_socket_t fd, short what, void *arg)
     struct proxyops_round *r = mem_calloc(1, sizeof(*r));
     r->owner = p;
     r->fetches = mem_calloc(n > 0 ? n : 1, sizeof(*r->fetches));
-    r->started_ms = proxyops_now_ms();
+    r->started_ms = now;
     r->pending = 1; /* this tick's own hold, so no reply ends the round
                      * before every request is out */
     p->round = r;
@@ -237,9 +246,9 @@ struct proxyops *proxyops_new(struct event_base *base,
     return p;
 }
 
-void proxyops_get(const struct proxyops *p, long long *total,
-                  long long *per_sec)
+void proxyops_get(struct proxyops *p, long long *total, long long *per_sec)
 {
+    p->asked_ms = clock_now_ms();
     *total = p->total;
     *per_sec = p->per_sec;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/clock.h"
 #include "lib/mem.h"
 #include "lib/model.h"
 #include "lib/rclient.h"
@@ -40,13 +41,6 @@ struct serverinfo {
     struct serverinfo_entry *entries; /* owned list */
 };
 
-static long long serverinfo_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Add each "key:value" line of INFO text 'text' to 'out'. */
 static void serverinfo_parse(char *text, cJSON *out)
 {
@@ -71,34 +65,43 @@ static void serverinfo_parse(char *text, cJSON *out)
 cJSON *serverinfo_fetch(const char *addr, const char *password,
                         int timeout_ms, char *err, size_t errlen)
 {
-    static const char *const info[] = { "INFO", NULL };
-    static const char *const maxmem[] = { "CONFIG", "GET", "maxmemory", NULL };
-    struct rclient_reply *r;
-    if (rclient_oneshot(addr, password, timeout_ms, &r, err, errlen,
-                        info) != 0) {
+    struct rclient *c = rclient_connect(addr, password, timeout_ms, err,
+                                        errlen);
+    if (c == NULL) {
+        return NULL;
+    }
+    struct rclient_reply *r = rclient_command(c, err, errlen, "INFO", NULL);
+    if (r == NULL) {
+        rclient_close(c);
         return NULL;
     }
     if (r->type != RCLIENT_BULK) {
+        if (r->type == RCLIENT_ERROR) {
+            snprintf(err, errlen, "'%s' replied to INFO: %s", addr, r->str);
+        } else {
+            snprintf(err, errlen, "'%s' replied to INFO with no text", addr);
+        }
         rclient_reply_free(r);
-        snprintf(err, errlen, "'%s' replied to INFO with no text", addr);
+        rclient_close(c);
         return NULL;
     }
     cJSON *out = cJSON_CreateObject();
     serverinfo_parse(r->str, out);
     rclient_reply_free(r);
+    /* same connection: a refused CONFIG GET shows as no limit */
     const char *mm = "∞";
     char value[64] = "";
     char why[256];
-    if (rclient_oneshot(addr, password, timeout_ms, &r, why, sizeof(why),
-                        maxmem) == 0) {
-        if (r->type == RCLIENT_ARRAY && r->count == 2 &&
-            r->elements[1]->type == RCLIENT_BULK &&
-            strcmp(r->elements[1]->str, "0") != 0) {
-            snprintf(value, sizeof(value), "%s", r->elements[1]->str);
-            mm = value;
-        }
-        rclient_reply_free(r);
+    r = rclient_command(c, why, sizeof(why), "CONFIG", "GET", "maxmemory",
+                        NULL);
+    if (r != NULL && r->type == RCLIENT_ARRAY && r->count == 2 &&
+        r->elements[1]->type == RCLIENT_BULK &&
+        strcmp(r->elements[1]->str, "0") != 0) {
+        snprintf(value, sizeof(value), "%s", r->elements[1]->str);
+        mm = value;
     }
+    rclient_reply_free(r);
+    rclient_close(c);
     cJSON_AddStringToObject(out, "maxmemory", mm);
     return out;
 }
@@ -141,7 +144,7 @@ cJSON *serverinfo_get(struct serverinfo *s, const char *addr, char *err,
     pthread_mutex_lock(&s->mu);
     struct serverinfo_entry *e = serverinfo_find(s, addr);
     if (e != NULL) {
-        e->asked_ms = serverinfo_now_ms();
+        e->asked_ms = clock_now_ms();
         cJSON *copy = serverinfo_copy(e, err, errlen);
         pthread_mutex_unlock(&s->mu);
         return copy;
@@ -153,7 +156,7 @@ cJSON *serverinfo_get(struct serverinfo *s, const char *addr, char *err,
                                    sizeof(why));
     e = mem_calloc(1, sizeof(*e));
     snprintf(e->addr, sizeof(e->addr), "%s", addr);
-    e->asked_ms = serverinfo_now_ms();
+    e->asked_ms = clock_now_ms();
     serverinfo_store(e, info, why);
     pthread_mutex_lock(&s->mu);
     e->next = s->entries;
@@ -173,7 +176,7 @@ struct serverinfo_addr {
 static struct serverinfo_addr *serverinfo_wanted(struct serverinfo *s,
                                                  size_t *count)
 {
-    long long now = serverinfo_now_ms();
+    long long now = clock_now_ms();
     size_t n = 0;
     struct serverinfo_entry **link = &s->entries;
     while (*link != NULL) {
@@ -199,14 +202,7 @@ static struct serverinfo_addr *serverinfo_wanted(struct serverinfo *s,
 /* Wait one period unless stopped. Returns true if stopped. Under 'mu'. */
 static bool serverinfo_wait(struct serverinfo *s)
 {
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += SERVERINFO_PERIOD_MS / 1000;
-    deadline.tv_nsec += (long)(SERVERINFO_PERIOD_MS % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    struct timespec deadline = clock_deadline_in(SERVERINFO_PERIOD_MS);
     int rc = 0;
     while (!s->stop && rc != ETIMEDOUT) {
         rc = pthread_cond_timedwait(&s->cond, &s->mu, &deadline);

@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 #include <event2/event.h>
 
+#include "lib/clock.h"
 #include "lib/coord.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -58,7 +59,7 @@ struct topo {
     bool leaving;                   /* mark_offline: on the way out */
     bool unfence;                   /* offline: drop the fence once the
                                        workers drained wait_version */
-    uint64_t leave_deadline_ms;
+    long long leave_deadline_ms;
     struct event *timer;            /* polls and retries */
 };
 
@@ -67,13 +68,6 @@ static struct topo *topo_st;
 static void topo_scan(struct topo *t);
 static void topo_watch_self(struct topo *t);
 static int topo_fence(struct topo *t, bool present);
-
-static uint64_t topo_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 /* Run the timer in 'ms'. */
 static void topo_arm(struct topo *t, int ms)
@@ -595,7 +589,7 @@ static void topo_leave(struct topo *t, const char *why)
         t->cfg.stop_accepting(t->cfg.arg);
     }
     t->wait_version = topo_publish(t);
-    t->leave_deadline_ms = topo_now_ms() + TOPO_LEAVE_MS;
+    t->leave_deadline_ms = clock_now_ms() + TOPO_LEAVE_MS;
     topo_arm(t, TOPO_POLL_MS);
 }
 
@@ -702,7 +696,7 @@ static void topo_on_timer(evutil_socket_t fd, short what, void *arg)
     struct topo *t = arg;
     if (t->leaving) {
         if (worker_all_drained(t->wait_version) ||
-            topo_now_ms() >= t->leave_deadline_ms) {
+            clock_now_ms() >= t->leave_deadline_ms) {
             topo_deregister(t);
             event_base_loopexit(t->base, NULL);
         } else {

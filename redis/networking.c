@@ -841,7 +841,7 @@ static char *client_info_line(char *s, const struct client *c)
         c->qcap - c->qlen, c->qcap, c->olen - c->opos, c->ocap,
         sizeof(*c) + c->qcap + c->ocap,
         (c->flags & CLIENT_PENDING_WRITE) ? "w" : "",
-        cmd != NULL ? cmd->name : "NULL");
+        cmd != NULL ? cmd->spec->name : "NULL");
     if (n < 0) {
         return s;
     }

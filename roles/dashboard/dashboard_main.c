@@ -136,11 +136,6 @@ static int dashboard_parse_args(int argc, char **argv,
     return 0;
 }
 
-static void dashboard_warn_unknown(const struct conf_entry *e, void *arg)
-{
-    log_warn("config: unknown key '%s' (line %d) ignored", e->key, e->line);
-}
-
 static void dashboard_on_signal(evutil_socket_t sig, short what, void *arg)
 {
     struct dashboard_run *run = arg;
@@ -350,7 +345,7 @@ int dashboard_main(int argc, char **argv)
         log_close();
         return 1;
     }
-    conf_each_unknown(conf, dashboard_warn_unknown, NULL);
+    conf_warn_unknown(conf);
     conf_free(conf);
     model_store_init(&d.store, NULL, d.cfg.product);
     d.store.action_timeout_ms = (int)action_timeout;

@@ -273,10 +273,20 @@ void conf_each_unknown(struct conf *conf,
     }
 }
 
+/* What conf_warn_one needs to know. */
+struct conf_warn {
+    const char *path;
+    bool ignored; /* warn about ignored Codis 3.2 keys too */
+};
+
 static void conf_warn_one(const struct conf_entry *e, void *arg)
 {
-    const char *path = arg;
+    const struct conf_warn *w = arg;
+    const char *path = w->path;
     if (e->note != NULL) {
+        if (!w->ignored) {
+            return;
+        }
         log_warn("'%s' line %d: Codis 3.2 key '%s' ignored: %s", path,
                  e->line, e->source_key ? e->source_key : e->key, e->note);
         return;
@@ -294,8 +304,9 @@ static void conf_warn_one(const struct conf_entry *e, void *arg)
     }
 }
 
-void conf_warn_unknown(struct conf *conf)
+void conf_warn_unknown(struct conf *conf, bool ignored)
 {
-    conf_each_unknown(conf, conf_warn_one,
-                      conf->path != NULL ? conf->path : (char *)"config");
+    struct conf_warn w = { conf->path != NULL ? conf->path : "config",
+                           ignored };
+    conf_each_unknown(conf, conf_warn_one, &w);
 }

@@ -83,8 +83,9 @@ void conf_each_unknown(struct conf *conf,
                        void *arg);
 
 /* Log a warning (lib/log) once for each key this role did not read and
- * no other role reads either, naming the file and line; a Codis 3.2 key
- * ignored here gets its reason. */
-void conf_warn_unknown(struct conf *conf);
+ * no other role reads either, naming the file and line. 'ignored': also
+ * each Codis 3.2 key ignored here, with the reason (for the role the
+ * file is written for; the CLI and ha need not repeat it). */
+void conf_warn_unknown(struct conf *conf, bool ignored);
 
 #endif

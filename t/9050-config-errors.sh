@@ -169,6 +169,34 @@ test_expect_success 'Codis 3.2 TOML: syntax errors name the file and the line' '
     test_cmp expect err
 '
 
+test_expect_success 'proxy limits and protocol name the file and the key' '
+    printf "proxy_id=p\nsession_max_pipeline=0\n" >bad.ini &&
+    role_fails proxy -c bad.ini &&
+    echo "codis-proxy: '"'"'bad.ini'"'"' line 2: '"'"'session_max_pipeline'"'"' must be at least 1" \
+        >expect &&
+    test_cmp expect err &&
+    printf "session_max_bufsize = \"512b\"\n" >bad.toml &&
+    role_fails proxy -c bad.toml &&
+    echo "codis-proxy: '"'"'bad.toml'"'"' line 1: '"'"'session_max_bufsize'"'"' must be at least 1024" \
+        >expect &&
+    test_cmp expect err &&
+    printf "proxy_id = \"p\"\nproto_type = \"unix\"\n" >bad.toml &&
+    role_fails proxy -c bad.toml &&
+    echo "codis-proxy: '"'"'bad.toml'"'"' line 2: '"'"'proto_type'"'"' must be tcp, tcp4 or tcp6, not '"'"'unix'"'"'" \
+        >expect &&
+    test_cmp expect err
+'
+
+test_expect_success 'codis config warns about typos in a dashboard.toml, not about 3.2 keys' '
+    printf "migration_method = \"semi-async\"\ncolor = \"x\"\ndashboard_addr = \"127.0.0.1:1\"\n" \
+        >warn.toml &&
+    test_expect_code 1 codis config -c warn.toml server list 2>err &&
+    grep "warn" err >warnings &&
+    no_log_prefix warnings >actual &&
+    echo "'"'"'warn.toml'"'"' line 2: unknown key '"'"'color'"'"' ignored" >expect &&
+    test_cmp expect actual
+'
+
 test_expect_success 'a TOML file not named .toml is still read as TOML' '
     printf "# 3.2\nproduct_name = \"a/b\"\n" >codis.conf &&
     test_expect_code 1 codis dashboard -c codis.conf 2>err &&

@@ -538,7 +538,7 @@ int config_main(int argc, char **argv)
         log_close();
         return 1;
     }
-    conf_warn_unknown(conf);
+    conf_warn_unknown(conf, false);
     conf_free(conf);
     call.dashboard_addr = cfg.dashboard_addr;
     int status = cmd->run(&call);

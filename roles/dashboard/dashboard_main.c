@@ -345,7 +345,7 @@ int dashboard_main(int argc, char **argv)
         log_close();
         return 1;
     }
-    conf_warn_unknown(conf);
+    conf_warn_unknown(conf, true);
     conf_free(conf);
     model_store_init(&d.store, NULL, d.cfg.product);
     d.store.action_timeout_ms = (int)action_timeout;

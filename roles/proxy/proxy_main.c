@@ -263,9 +263,17 @@ static int proxy_main_config(struct conf *conf, struct worker_config *cfg,
                       errlen) != 0) {
         return -1;
     }
-    if (pipeline < 1 || bufsize < 1024) {
-        snprintf(err, errlen, "session_max_pipeline must be at least 1 and "
-                 "session_max_bufsize at least 1024");
+    char where[600];
+    if (pipeline < 1) {
+        snprintf(err, errlen, "%s must be at least 1",
+                 conf_describe(conf, "session_max_pipeline", where,
+                               sizeof(where)));
+        return -1;
+    }
+    if (bufsize < 1024) {
+        snprintf(err, errlen, "%s must be at least 1024",
+                 conf_describe(conf, "session_max_bufsize", where,
+                               sizeof(where)));
         return -1;
     }
     const char *password = conf_get(conf, "password", "");
@@ -458,8 +466,9 @@ int proxy_main(int argc, char **argv)
     const char *proto = conf_get(conf, "proto", "tcp");
     if (strcmp(proto, "tcp") != 0 && strcmp(proto, "tcp4") != 0 &&
         strcmp(proto, "tcp6") != 0) {
-        fprintf(stderr, "codis-proxy: proto must be tcp, tcp4 or tcp6, not "
-                "'%s'\n", proto);
+        fprintf(stderr, "codis-proxy: %s must be tcp, tcp4 or tcp6, not "
+                "'%s'\n", conf_describe(conf, "proto", err, sizeof(err)),
+                proto);
         goto out;
     }
     struct topo_config topo = {
@@ -479,7 +488,7 @@ int proxy_main(int argc, char **argv)
         fprintf(stderr, "codis-proxy: %s\n", err);
         goto out;
     }
-    conf_warn_unknown(conf);
+    conf_warn_unknown(conf, true);
     cfg.addr = mem_strdup(o.addr);
     cfg.nworkers = (int)o.cpu;
     signal(SIGPIPE, SIG_IGN);

@@ -11,10 +11,14 @@ case "$CODIS_BIN_DIR" in
 *) BUILD_DIR=build ;;
 esac
 
-# do_install DESTDIR PREFIX [TARGET]: make TARGET (install) of this build.
+# do_install DESTDIR PREFIX [TARGET [VAR=VALUE...]]: make TARGET (install)
+# of this build.
 do_install() {
-    make -s -C "$ROOT" "${3:-install}" DESTDIR="$1" PREFIX="$2" \
-        BIN="$CODIS_BIN_DIR" BUILD="$BUILD_DIR" >out 2>&1
+    dest=$1 prefix=$2 target=${3:-install}
+    shift 2
+    test $# -gt 0 && shift
+    make -s -C "$ROOT" "$target" DESTDIR="$dest" PREFIX="$prefix" \
+        BIN="$CODIS_BIN_DIR" BUILD="$BUILD_DIR" "$@" >out 2>&1
 }
 
 test_expect_success 'make install DESTDIR=... PREFIX=/usr/local' '
@@ -83,6 +87,38 @@ test_expect_success 'make install-conf: units, a script per role, supervisor, lo
     done &&
     grep "^\[program:codis-dashboard\]" "$DEST/etc/supervisor/conf.d/codis.conf" &&
     test -f "$DEST/etc/logrotate.d/codis"
+'
+
+test_expect_success 'the installed SysV script starts the installed server' '
+    port=$(free_port) &&
+    echo "DAEMON_ARGS=\"$DEST/etc/codis/redis.conf --port $port --dir $TRASH_DIRECTORY/sysv-data --logfile $TRASH_DIRECTORY/sysv.log\"" \
+        >sysv-defaults &&
+    CODIS_RUN_DIR=$TRASH_DIRECTORY/sysv-run CODIS_LOG_DIR=$TRASH_DIRECTORY/sysv-log \
+        CODIS_DATA_DIR=$TRASH_DIRECTORY/sysv-data CODIS_BIN_DIR=$DEST/usr/local/bin \
+        CODIS_DEFAULTS=$TRASH_DIRECTORY/sysv-defaults \
+        "$DEST/etc/init.d/codis-server" start >out &&
+    test_atexit "stop_pid $(cat $TRASH_DIRECTORY/sysv-run/server.pid)" &&
+    grep "codis-server started" out &&
+    wait_until "redis-cli -p $port ping | grep -q PONG" &&
+    CODIS_RUN_DIR=$TRASH_DIRECTORY/sysv-run CODIS_BIN_DIR=$DEST/usr/local/bin \
+        CODIS_DEFAULTS=$TRASH_DIRECTORY/sysv-defaults \
+        "$DEST/etc/init.d/codis-server" stop >out &&
+    grep "codis-server stopped" out
+'
+
+if command -v systemd-analyze >/dev/null 2>&1; then
+    test_set_prereq SYSTEMD_ANALYZE
+fi
+
+test_expect_success SYSTEMD_ANALYZE 'systemd-analyze verify accepts the installed units' '
+    prefix=$TRASH_DIRECTORY/prefix &&
+    do_install "" "$prefix" install-conf SYSTEMDDIR="$prefix/units" \
+        INITDIR="$prefix/init.d" SUPERVISORDIR="$prefix/supervisor" \
+        LOGROTATEDIR="$prefix/logrotate.d" &&
+    (cd "$prefix/units" &&
+     systemd-analyze verify codis-dashboard.service codis-proxy.service \
+        codis-ha.service codis-server@6379.service) >verify.out 2>&1 &&
+    ! grep . verify.out
 '
 
 test_expect_success 'the installed redis.conf starts a server' '

@@ -27,9 +27,10 @@
 #       print N keys for each slot FIRST..LAST, one per line.
 #   fill PORT KEYFILE / values PORT KEYFILE
 #       SET every key of KEYFILE to "v-<key>" / print "key value" for each.
-#   tasks_done / task_moved_some
+#   tasks_done / task_moved_some / migrate_held
 #       the dashboard has no migrate task left / a migrate task runs and
-#       has moved keys (for wait_until).
+#       has moved keys / the runner holds on POST /api/migrate/pause (for
+#       wait_until).
 #
 # ZooKeeper sessions of the dashboard, codis-config and coord_tool last
 # COORD_SESSION_MS (default 2000 ms: a killed owner's ephemeral nodes go
@@ -173,6 +174,12 @@ tasks_done() {
 task_moved_some() {
     dashboard_api GET /api/migrate/status >st &&
     grep -q '"moved": [1-9]' st
+}
+
+# migrate_held: the migrate runner holds after a step, as paused.
+migrate_held() {
+    dashboard_api GET /api/migrate/status >st &&
+    grep -q '"held": true' st
 }
 
 # coord_node PATH: print the data of coordinator node PATH

@@ -105,6 +105,8 @@ void api_migrate_start(struct http_request *req, void *arg);
 void api_migrate_tasks(struct http_request *req, void *arg);
 void api_migrate_status(struct http_request *req, void *arg);
 void api_migrate_cancel(struct http_request *req, void *arg);
+void api_migrate_pause(struct http_request *req, void *arg);
+void api_migrate_resume(struct http_request *req, void *arg);
 void api_migrate_rebalance(struct http_request *req, void *arg);
 
 void api_action_gc(struct http_request *req, void *arg);

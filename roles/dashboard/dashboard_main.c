@@ -45,7 +45,8 @@ static const char dashboard_usage_text[] =
     "default 30000)\n";
 
 /* Every route of the Codis 2 API that we serve, and our additions (a
- * migrate task can be removed before it starts). Columns: method, path
+ * migrate task can be removed before it starts; the migrate queue can be
+ * paused and resumed). Columns: method, path
  * ('*' = one segment, passed to the handler as a parameter), handler. */
 static const struct http_route dashboard_routes[] = {
     { "GET", "/", web_root },       { "HEAD", "/", web_root },
@@ -72,6 +73,8 @@ static const struct http_route dashboard_routes[] = {
     { "GET", "/api/migrate/tasks", api_migrate_tasks },
     { "GET", "/api/migrate/status", api_migrate_status },
     { "DELETE", "/api/migrate/task/*", api_migrate_cancel },
+    { "POST", "/api/migrate/pause", api_migrate_pause },
+    { "POST", "/api/migrate/resume", api_migrate_resume },
     { "POST", "/api/rebalance", api_migrate_rebalance },
     { "GET", "/api/proxy/list", api_proxy_list },
     { "POST", "/api/proxy", api_proxy_set },

@@ -153,8 +153,8 @@ metrics_report_statsd_period = "1s"
 metrics_report_statsd_prefix = ""
 EOF
 
-test_expect_success 'codis dashboard -c dashboard.toml serves on admin_addr' '
-    codis dashboard -c dashboard.toml -L dashboard.log >dashboard.out 2>&1 &
+test_expect_success 'codis dashboard --config=dashboard.toml, as Codis 3.2 runs it, serves on admin_addr' '
+    codis dashboard --config=dashboard.toml --log=dashboard.log >dashboard.out 2>&1 &
     DASHBOARD_PID=$! &&
     test_atexit "stop_pid $DASHBOARD_PID" &&
     wait_until "kill -0 $DASHBOARD_PID && curl -sf http://127.0.0.1:$DASH_PORT/api/server_groups" &&

@@ -78,6 +78,7 @@ static const struct http_route dashboard_routes[] = {
     { "POST", "/api/migrate/pause", api_migrate_pause },
     { "POST", "/api/migrate/resume", api_migrate_resume },
     { "POST", "/api/rebalance", api_migrate_rebalance },
+    { "GET", "/api/rebalance/status", api_migrate_rebalance_status },
     { "GET", "/api/proxy/list", api_proxy_list },
     { "POST", "/api/proxy", api_proxy_set },
     { "GET", "/api/proxy/debug/vars", api_proxy_debug_vars },

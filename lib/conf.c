@@ -71,24 +71,19 @@ struct conf_entry *conf_add(struct conf *conf, const char *key,
     return e;
 }
 
-/* Does the open file 'f' look like TOML: is the value of its first
- * setting quoted, as Codis 3.2 writes strings (config.ini never quotes)?
- * Rewinds 'f'. */
+/* Does the open file 'f' look like TOML: is some setting's value quoted,
+ * as Codis 3.2 writes strings (config.ini never quotes)? Rewinds 'f'. */
 static bool conf_looks_toml(FILE *f)
 {
     char buf[4096];
     bool toml = false;
-    while (fgets(buf, sizeof(buf), f) != NULL) {
+    while (!toml && fgets(buf, sizeof(buf), f) != NULL) {
         char *s = conf_trim(buf);
-        if (*s == '\0' || *s == '#' || *s == ';') {
-            continue;
-        }
         char *eq = strchr(s, '=');
-        if (eq != NULL) {
+        if (*s != '#' && *s != ';' && eq != NULL) {
             char *v = conf_trim(eq + 1);
             toml = *v == '"' || *v == '\'';
         }
-        break;
     }
     rewind(f);
     return toml;

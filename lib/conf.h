@@ -32,7 +32,7 @@ struct conf {
 };
 
 /* Read 'path' into a new conf: config.ini, or Codis 3.2 TOML when the
- * name ends in ".toml" or the first setting's value is quoted. Returns an
+ * name ends in ".toml" or some setting's value is quoted. Returns an
  * owned conf (conf_free), or NULL with 'err' filled ("cannot read 'x': No
  * such file or directory", "'x' line 3: expected key=value"). */
 struct conf *conf_load(const char *path, char *err, size_t errlen);

@@ -198,9 +198,9 @@ test_expect_success 'codis config warns about typos in a dashboard.toml, not abo
 '
 
 test_expect_success 'a TOML file not named .toml is still read as TOML' '
-    printf "# 3.2\nproduct_name = \"a/b\"\n" >codis.conf &&
+    printf "# 3.2\nsentinel_quorum = 2\nproduct_name = \"a/b\"\n" >codis.conf &&
     test_expect_code 1 codis dashboard -c codis.conf 2>err &&
-    echo "codis-dashboard: '"'"'codis.conf'"'"' line 2: '"'"'product_name'"'"' must be a name of letters, digits, '"'"'_'"'"', '"'"'.'"'"' and '"'"'-'"'"', not '"'"'a/b'"'"'" \
+    echo "codis-dashboard: '"'"'codis.conf'"'"' line 3: '"'"'product_name'"'"' must be a name of letters, digits, '"'"'_'"'"', '"'"'.'"'"' and '"'"'-'"'"', not '"'"'a/b'"'"'" \
         >expect &&
     test_cmp expect err
 '

@@ -35,6 +35,9 @@ INITDIR    ?= /etc/init.d
 SUPERVISORDIR ?= /etc/supervisor/conf.d
 LOGROTATEDIR ?= /etc/logrotate.d
 
+# The version `--version` prints: git describe of the checkout.
+VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
 PKGS_CFLAGS := $(shell pkg-config --cflags libevent libcjson libcurl 2>/dev/null)
 PKGS_LIBS   := $(shell pkg-config --libs libevent libevent_pthreads libcjson libcurl 2>/dev/null)
 
@@ -77,6 +80,14 @@ $(BUILD)/libcodis.a: $(LIB_OBJ)
 $(BUILD)/%.o: %.c $(wildcard lib/*.h redis/*.h roles/*/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -c -o $@ $<
+
+# codis.o is rebuilt when the version changes (a new commit), as web/'s
+# file list does for the embedded assets below.
+VERSION_FILE := $(BUILD)/version
+$(shell mkdir -p $(BUILD) && echo '$(VERSION)' | cmp -s - $(VERSION_FILE) || \
+        echo '$(VERSION)' > $(VERSION_FILE))
+$(BUILD)/codis.o: CFLAGS += -DCODIS_VERSION='"$(VERSION)"'
+$(BUILD)/codis.o: $(VERSION_FILE)
 
 $(BUILD)/web_assets.o: $(BUILD)/web_assets.c
 	$(CC) $(CFLAGS) -c -o $@ $<

@@ -35,8 +35,9 @@ INITDIR    ?= /etc/init.d
 SUPERVISORDIR ?= /etc/supervisor/conf.d
 LOGROTATEDIR ?= /etc/logrotate.d
 
-# The version `--version` prints: git describe of the checkout.
-VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+# What `--version` prints: git describe of the checkout and the build day.
+VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown) \
+            (built $(shell date -u +%Y-%m-%d))
 
 PKGS_CFLAGS := $(shell pkg-config --cflags libevent libcjson libcurl 2>/dev/null)
 PKGS_LIBS   := $(shell pkg-config --libs libevent libevent_pthreads libcjson libcurl 2>/dev/null)

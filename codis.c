@@ -4,7 +4,7 @@
  * plain "codis", from the first argument (codis proxy ...). Each role's
  * entry point is <role>_main(argc, argv) in roles/<role>/<role>_main.c; its
  * argv[0] is "codis-<role>" whichever way it was reached, and its return
- * value is the exit status. `--version` (alone) is answered here for every
+ * value is the exit status. `--version` or `-v` (alone) is answered here for every
  * role but those that print their own (the server, in Redis's form). */
 #include <libgen.h>
 #include <stdbool.h>
@@ -68,13 +68,18 @@ static const struct codis_role *codis_find_role(const char *name)
     return NULL;
 }
 
+static bool codis_is_version_flag(const char *arg)
+{
+    return strcmp(arg, "--version") == 0 || strcmp(arg, "-v") == 0;
+}
+
 /* Run 'role' with argv[0] replaced by "codis-<role>". */
 static int codis_run(const struct codis_role *role, int argc, char **argv)
 {
     char argv0[64];
     snprintf(argv0, sizeof(argv0), "codis-%s", role->name);
     argv[0] = argv0;
-    if (argc == 2 && strcmp(argv[1], "--version") == 0 && !role->own_version) {
+    if (argc == 2 && codis_is_version_flag(argv[1]) && !role->own_version) {
         printf("%s version %s\n", argv0, CODIS_VERSION);
         return 0;
     }
@@ -105,7 +110,7 @@ int main(int argc, char **argv)
         codis_usage(stdout);
         return 0;
     }
-    if (strcmp(argv[1], "--version") == 0) {
+    if (codis_is_version_flag(argv[1])) {
         printf("codis version %s\n", CODIS_VERSION);
         return 0;
     }

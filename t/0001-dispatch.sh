@@ -14,12 +14,14 @@ test_expect_success 'codis --help lists the roles and succeeds' '
 
 test_expect_success 'every role answers --version, by name and by symlink' '
     codis --version >out &&
-    grep "^codis version [^ ]" out &&
+    grep "^codis version [^ ]* (built 20[0-9-]*)$" out &&
+    codis -v >out2 &&
+    test_cmp out out2 &&
     for role in proxy dashboard config ha demo
     do
         codis $role --version >out &&
         grep "^codis-$role version [^ ]" out &&
-        "$CODIS_BIN_DIR/codis-$role" --version >out2 &&
+        "$CODIS_BIN_DIR/codis-$role" -v >out2 &&
         test_cmp out out2 || return 1
     done &&
     codis server --version >out &&

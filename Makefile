@@ -122,9 +122,11 @@ test: deps
 	$(MAKE) all
 	$(MAKE) check
 
+# --comments: a failing test prints its body and last output lines as TAP
+# comments (passing ones print none), so the log of a run says why.
 check: all
 	CODIS_BIN_DIR=$(abspath $(BIN)) CODIS_UNIT_DIR=$(abspath $(UNIT_DIR)) \
-	    prove -j$(PROVE_JOBS) $(UNIT_BIN) t/[0-9]*.sh
+	    prove -j$(PROVE_JOBS) --comments $(UNIT_BIN) t/[0-9]*.sh
 
 test-stress: deps
 	$(MAKE) all

@@ -226,6 +226,15 @@ void cmd_slotsinfo(struct client *c);
 void cmd_slotsdel(struct client *c);
 void cmd_slotsscan(struct client *c);
 void cmd_slotscheck(struct client *c);
+/* script.c, function.c */
+void cmd_eval(struct client *c);
+void cmd_evalsha(struct client *c);
+void cmd_eval_ro(struct client *c);
+void cmd_evalsha_ro(struct client *c);
+void cmd_script(struct client *c);
+void cmd_function(struct client *c);
+void cmd_fcall(struct client *c);
+void cmd_fcall_ro(struct client *c);
 
 #define W CMD_WRITE
 #define R CMD_READONLY
@@ -685,6 +694,23 @@ static const struct command commands[] = {
     { "slotsmgrttagone-async-dump", cmd_slotsmgrttagone_async_dump, -4,
       R | A, 3, -1, 1, "codis",
       "Show the messages that would move the keys, with their tags" },
+    /* scripting (script.c, function.c) */
+    { "eval", cmd_eval, -3, CMD_NOSCRIPT | CMD_STALE, 0, 0, 0, "scripting",
+      "Execute a Lua script server side" },
+    { "evalsha", cmd_evalsha, -3, CMD_NOSCRIPT | CMD_STALE, 0, 0, 0,
+      "scripting", "Execute a Lua script server side" },
+    { "eval_ro", cmd_eval_ro, -3, CMD_NOSCRIPT | CMD_STALE | R, 0, 0, 0,
+      "scripting", "Execute a read-only Lua script server side" },
+    { "evalsha_ro", cmd_evalsha_ro, -3, CMD_NOSCRIPT | CMD_STALE | R, 0, 0,
+      0, "scripting", "Execute a read-only Lua script server side" },
+    { "script", cmd_script, -2, CMD_NOSCRIPT, 0, 0, 0, "scripting",
+      "Manage the script cache" },
+    { "fcall", cmd_fcall, -3, CMD_NOSCRIPT | CMD_STALE, 0, 0, 0,
+      "scripting", "Invoke a function" },
+    { "fcall_ro", cmd_fcall_ro, -3, CMD_NOSCRIPT | CMD_STALE | R, 0, 0, 0,
+      "scripting", "Invoke a read-only function" },
+    { "function", cmd_function, -2, CMD_NOSCRIPT, 0, 0, 0, "scripting",
+      "Manage the function libraries" },
 };
 
 #undef W

@@ -285,10 +285,14 @@ bool script_refuse_busy(struct client *c, const struct command *cmd)
         strcmp(name, "replconf") == 0) {
         return false;
     }
-    if (c->argc >= 2 &&
-        ((strcmp(name, "script") == 0 && arg_is(&c->argv[1], "kill")) ||
-         (strcmp(name, "function") == 0 &&
-          (arg_is(&c->argv[1], "kill") || arg_is(&c->argv[1], "stats"))))) {
+    /* Only the KILL of the running kind (and FUNCTION STATS, which shows
+     * a running function) may run. */
+    if (c->argc >= 2 && !run->is_function && strcmp(name, "script") == 0 &&
+        arg_is(&c->argv[1], "kill")) {
+        return false;
+    }
+    if (c->argc >= 2 && run->is_function && strcmp(name, "function") == 0 &&
+        (arg_is(&c->argv[1], "kill") || arg_is(&c->argv[1], "stats"))) {
         return false;
     }
     if (strcmp(name, "shutdown") == 0) {

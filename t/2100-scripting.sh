@@ -79,8 +79,69 @@ test_expect_success 'the cache is counted in INFO and SCRIPT FLUSH empties it' '
 
 test_expect_success 'a script cannot keep a global for the next one' '
     cli eval "x = 1" 0 >out 2>&1 &&
-    grep "Attempt to modify a readonly table" out &&
+    grep -q "Attempt to modify a readonly table" out &&
     test "$(cli eval "return rawget(_G, \"x\") == nil" 0)" = 1
+'
+
+# busy_py: the scenario of the busy tests in Python (several clients).
+cat >busy.py <<'PYEOF'
+import os, sys, time
+exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
+port, script = int(sys.argv[1]), sys.argv[2]
+a, b = Conn(port), Conn(port)
+a.send("EVAL", script, "0")
+deadline = time.time() + 30
+while True:
+    r = b.call("PING")
+    if isinstance(r, str) and r.startswith("(error) BUSY"):
+        break
+    assert time.time() < deadline, "never busy: %r" % r
+print(r)
+print(b.call("GET", "x"))
+print(b.call("FUNCTION", "KILL"))
+print(b.call("SCRIPT", "KILL"))
+if sys.argv[3] == "kill":
+    a.sock.settimeout(30)
+    print(a.read())
+    print(b.call("PING"))
+else:
+    try:
+        print(b.call("SHUTDOWN", "NOSAVE"))
+    except EOFError:
+        print("closed")
+PYEOF
+
+test_expect_success 'a long script makes others wait: -BUSY, then SCRIPT KILL' '
+    cli config set lua-time-limit 50 >/dev/null &&
+    test "$(cli config get busy-reply-threshold | tail -1)" = 50 &&
+    python3 busy.py $OUR_PORT "local i = 0 while true do i = i + 1 end" \
+        kill >out &&
+    cat >expect <<-\EOT &&
+	(error) BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.
+	(error) BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.
+	(error) BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.
+	OK
+	(error) ERR Script killed by user with SCRIPT KILL... script: 5a8c1d3f3d3b5e5b2a1c7a7e0c9e4ba5c27c6c7c, on @user_script:1.
+	PONG
+	EOT
+    sed "s/script: [0-9a-f]*,/script: SHA,/" out >out.sha &&
+    sed "s/script: [0-9a-f]*,/script: SHA,/" expect >expect.sha &&
+    test_cmp expect.sha out.sha &&
+    test "$(cli script kill)" = "NOTBUSY No scripts in execution right now."
+'
+
+test_expect_success 'a script that wrote is unkillable; SHUTDOWN NOSAVE ends it' '
+    python3 busy.py $OUR_PORT \
+        "redis.call(\"set\", \"w\", 1) while true do end" shutdown >out &&
+    cat >expect <<-\EOT &&
+	(error) BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.
+	(error) BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.
+	(error) BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.
+	(error) UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.
+	closed
+	EOT
+    test_cmp expect out &&
+    wait_until "! kill -0 $SERVER_PID 2>/dev/null"
 '
 
 test_done

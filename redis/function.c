@@ -85,8 +85,14 @@ static int function_env_index(lua_State *L)
         }
         return function_missing(L);
     }
+    /* The real globals sit behind the read-only proxy's __index. */
+    lua_getmetatable(L, LUA_GLOBALSINDEX);
+    lua_getfield(L, -1, "__index");
     lua_pushvalue(L, 2);
-    lua_gettable(L, LUA_GLOBALSINDEX);
+    lua_rawget(L, -2);
+    if (lua_isnil(L, -1)) {
+        return function_missing(L);
+    }
     return 1;
 }
 
@@ -485,7 +491,8 @@ static void function_flush(void)
 static void function_call(struct client *c, bool ro)
 {
     long long numkeys;
-    if (arg_ll_or_reply(c, &c->argv[2], &numkeys, NULL) != 0) {
+    if (arg_ll_or_reply(c, &c->argv[2], &numkeys,
+                        "Bad number of keys provided") != 0) {
         return;
     }
     if (numkeys > c->argc - 3) {
@@ -597,7 +604,7 @@ static void function_restore(struct client *c)
         return;
     }
     if (len < 10) {
-        reply_error(c, "payload version or checksum are wrong");
+        reply_error(c, "DUMP payload version or checksum are wrong");
         return;
     }
     uint16_t ver = (uint16_t)((uint8_t)p[len - 10] |
@@ -607,7 +614,7 @@ static void function_restore(struct client *c)
         crc = crc << 8 | (uint8_t)p[len - 8 + i];
     }
     if (ver > FUNCTION_RDB_VERSION || crc64(0, p, len - 8) != crc) {
-        reply_error(c, "payload version or checksum are wrong");
+        reply_error(c, "DUMP payload version or checksum are wrong");
         return;
     }
     /* Parse every library first: a bad payload changes nothing. */
@@ -617,7 +624,7 @@ static void function_restore(struct client *c)
     size_t n = 0;
     bool bad = false;
     uint8_t op;
-    while (r.left > 0) {
+    while (r.pos < r.len) {
         if (rdb_in_byte(&r, &op) != 0 || op != FUNCTION_RDB_OPCODE) {
             bad = true;
             break;
@@ -870,6 +877,11 @@ void cmd_function(struct client *c)
         reply_error(c, "unknown subcommand '%.128s'. Try FUNCTION HELP.",
                     sub->ptr);
     }
+}
+
+void function_flush_libraries(void)
+{
+    function_flush();
 }
 
 long long function_memory(void)

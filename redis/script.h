@@ -145,4 +145,7 @@ int function_load_code(const char *code, size_t len, bool replace,
                        char *err, size_t errlen);
 void function_release(void);
 
+/* Drop every library (a replica's full sync, DEBUG RELOAD). */
+void function_flush_libraries(void);
+
 #endif

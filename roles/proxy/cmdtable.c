@@ -122,7 +122,8 @@ const struct cmdtable_cmd cmdtable_cmds[] = {
       NULL },
     { "XREADGROUP", CMDTABLE_KEYS, -7, 0, 0, 0, CMDTABLE_KS_STREAMS, 0, NULL,
       NULL },
-    /* scripts: keys must share a slot */
+    /* scripts: keys must share a slot; without keys they go to the owner
+     * of slot 0 (the slot of the empty key), always the same group */
     NK("EVAL", -3, 0, 2), NK("EVALSHA", -3, 0, 2), NK("EVAL_RO", -3, 0, 2),
     NK("EVALSHA_RO", -3, 0, 2), NK("FCALL", -3, 0, 2),
     NK("FCALL_RO", -3, 0, 2),
@@ -133,6 +134,9 @@ const struct cmdtable_cmd cmdtable_cmds[] = {
     LOCAL("COMMAND", -1, localcmd_command),
     LOCAL("SLOTSHASHKEY", -1, localcmd_slotshashkey),
     { "DBSIZE", CMDTABLE_ALL, 1, 0, 0, 0, 0, 0, NULL, NULL },
+    /* script cache and libraries: every master must hold the same */
+    { "SCRIPT", CMDTABLE_EACH, -2, 0, 0, 0, 0, 0, NULL, NULL },
+    { "FUNCTION", CMDTABLE_EACH, -2, 0, 0, 0, 0, 0, NULL, NULL },
     { "TIME", CMDTABLE_ANY, 1, 0, 0, 0, 0, 0, NULL, NULL },
     /* refused */
     NO("KEYS", cmdtable_keyspace), NO("SCAN", cmdtable_keyspace),
@@ -154,7 +158,6 @@ const struct cmdtable_cmd cmdtable_cmds[] = {
     NO("MULTI", cmdtable_multi), NO("EXEC", cmdtable_multi),
     NO("DISCARD", cmdtable_multi), NO("WATCH", cmdtable_multi),
     NO("UNWATCH", cmdtable_multi),
-    NO("SCRIPT", cmdtable_admin), NO("FUNCTION", cmdtable_admin),
     NO("CLIENT", cmdtable_admin), NO("CONFIG", cmdtable_admin),
     NO("DEBUG", cmdtable_admin), NO("MONITOR", cmdtable_admin),
     NO("SAVE", cmdtable_admin), NO("BGSAVE", cmdtable_admin),

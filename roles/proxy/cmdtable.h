@@ -20,6 +20,8 @@ enum cmdtable_kind {
     CMDTABLE_MSET,    /* split per key/value pair, answered +OK once */
     CMDTABLE_SUM,     /* split per key, integer replies summed */
     CMDTABLE_ALL,     /* sent to every backend, integer replies summed */
+    CMDTABLE_EACH,    /* sent to every group's master, answered once
+                         (SCRIPT, FUNCTION; merge rules in multikey.c) */
     CMDTABLE_ANY,     /* sent to one backend (any will do) */
     CMDTABLE_LOCAL,   /* answered by the proxy (localcmd.c) */
     CMDTABLE_REFUSED, /* refused with an error naming the command */

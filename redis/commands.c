@@ -242,6 +242,7 @@ void cmd_fcall_ro(struct client *c);
 #define A CMD_ADMIN
 #define F CMD_FAST
 #define ANY (CMD_LOADING | CMD_STALE)
+#define MR CMD_MAY_REPLICATE
 
 static const struct command commands[] = {
     /* connection (server.c, networking.c, db.c) */
@@ -695,9 +696,9 @@ static const struct command commands[] = {
       R | A, 3, -1, 1, "codis",
       "Show the messages that would move the keys, with their tags" },
     /* scripting (script.c, function.c) */
-    { "eval", cmd_eval, -3, CMD_NOSCRIPT | CMD_STALE, 0, 0, 0, "scripting",
-      "Execute a Lua script server side" },
-    { "evalsha", cmd_evalsha, -3, CMD_NOSCRIPT | CMD_STALE, 0, 0, 0,
+    { "eval", cmd_eval, -3, CMD_NOSCRIPT | CMD_STALE | MR, 0, 0, 0,
+      "scripting", "Execute a Lua script server side" },
+    { "evalsha", cmd_evalsha, -3, CMD_NOSCRIPT | CMD_STALE | MR, 0, 0, 0,
       "scripting", "Execute a Lua script server side" },
     { "eval_ro", cmd_eval_ro, -3, CMD_NOSCRIPT | CMD_STALE | R, 0, 0, 0,
       "scripting", "Execute a read-only Lua script server side" },
@@ -705,11 +706,11 @@ static const struct command commands[] = {
       0, "scripting", "Execute a read-only Lua script server side" },
     { "script", cmd_script, -2, CMD_NOSCRIPT, 0, 0, 0, "scripting",
       "Manage the script cache" },
-    { "fcall", cmd_fcall, -3, CMD_NOSCRIPT | CMD_STALE, 0, 0, 0,
+    { "fcall", cmd_fcall, -3, CMD_NOSCRIPT | CMD_STALE | MR, 0, 0, 0,
       "scripting", "Invoke a function" },
     { "fcall_ro", cmd_fcall_ro, -3, CMD_NOSCRIPT | CMD_STALE | R, 0, 0, 0,
       "scripting", "Invoke a read-only function" },
-    { "function", cmd_function, -2, CMD_NOSCRIPT, 0, 0, 0, "scripting",
+    { "function", cmd_function, -2, CMD_NOSCRIPT | MR, 0, 0, 0, "scripting",
       "Manage the function libraries" },
 };
 
@@ -719,6 +720,7 @@ static const struct command commands[] = {
 #undef A
 #undef F
 #undef ANY
+#undef MR
 
 #define COMMANDS_COUNT (sizeof(commands) / sizeof(commands[0]))
 
@@ -785,6 +787,7 @@ static const struct {
     { CMD_PUBSUB, "pubsub" },   { CMD_NOSCRIPT, "noscript" },
     { CMD_LOADING, "loading" }, { CMD_STALE, "stale" },
     { CMD_FAST, "fast" },       { CMD_NO_AUTH, "no_auth" },
+    { CMD_MAY_REPLICATE, "may_replicate" },
 };
 
 /* The ACL categories Redis would give a command with these flags. */

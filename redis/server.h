@@ -610,7 +610,9 @@ void *db_lookup_read_typed_or_reply(struct client *c, const struct arg *key,
  *   FAST      O(1) or O(log N): never blocks the server for long
  *   NO_AUTH   allowed before AUTH (AUTH, HELLO, QUIT)
  *   LOADING   allowed while loading a dataset
- *   STALE     allowed on a replica with a broken link to its master */
+ *   STALE     allowed on a replica with a broken link to its master
+ *   MAY_REPLICATE  not a write itself but may propagate writes (EVAL,
+ *             FCALL, FUNCTION): EXEC wraps its effects in MULTI ... EXEC */
 #define CMD_WRITE (1u << 0)
 #define CMD_READONLY (1u << 1)
 #define CMD_DENYOOM (1u << 2)
@@ -622,6 +624,7 @@ void *db_lookup_read_typed_or_reply(struct client *c, const struct arg *key,
 #define CMD_NO_AUTH (1u << 8)
 #define CMD_LOADING (1u << 9)
 #define CMD_STALE (1u << 10)
+#define CMD_MAY_REPLICATE (1u << 11)
 
 /* A command handler: reads c->argv, replies through reply_*. */
 typedef void (*command_proc)(struct client *c);

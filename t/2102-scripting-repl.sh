@@ -70,6 +70,21 @@ test_expect_success 'a script with one write propagates just that write' '
     test "$(redis-cli -p $R get one)" = 1
 '
 
+test_expect_success 'EVAL inside MULTI: one transaction, not two nested' '
+    printf "MULTI\nEVAL \"redis.call(\x27set\x27, \x27m1\x27, 1) redis.call(\x27set\x27, \x27m2\x27, 2)\" 0\nSET m3 3\nEXEC\n" |
+        redis-cli -p $M >out &&
+    test "$(tail -n 1 out)" = OK &&
+    aof_text "$M_DIR" >aof &&
+    grep -B8 "^m1\$" aof >before &&
+    test "$(grep -c "^MULTI" before)" = 1 &&
+    test "$(grep -c "^MULTI" aof)" = "$(grep -c "^EXEC" aof)" &&
+    sed -n "/^m1\$/,\$p" aof >tail &&
+    test "$(grep -c "^EXEC" tail)" = 1 &&
+    grep -q "^m3" tail &&
+    wait_until "synced $M $R" &&
+    test "$(redis-cli -p $R mget m1 m2 m3 | tr "\n" " ")" = "1 2 3 "
+'
+
 test_expect_success 'redis.set_repl chooses the AOF, the replicas or neither' '
     redis-cli -p $M eval "
         redis.set_repl(redis.REPL_NONE)

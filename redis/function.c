@@ -27,6 +27,7 @@
 
 #define FUNCTION_RDB_OPCODE 245
 #define FUNCTION_RDB_VERSION 10
+#define FUNCTION_LOAD_MS 500
 
 /* One registered function. */
 struct function_fn {
@@ -420,8 +421,11 @@ int function_load_code(const char *code, size_t len, bool replace,
     struct function_lib *lib = mem_calloc(1, sizeof(*lib));
     lib->name = name;
     lib->code = sds_new(code, len);
+    /* A library's code gets half a second, as in Redis. */
     function_loading = lib;
+    script_load_deadline = server_mstime() + FUNCTION_LOAD_MS;
     int rc = lua_pcall(L, 0, 0, 0);
+    script_load_deadline = 0;
     function_loading = NULL;
     if (rc != 0) {
         const char *msg = NULL;

@@ -30,6 +30,7 @@
 #include "redis/script.h"
 
 struct script_run *script_current;
+long long script_load_deadline;
 
 /* The EVAL engine: its state (created on first use, closed by SCRIPT
  * FLUSH) and the cache, sha -> flags (SCRIPT_FLAG_*) in v.s64; the

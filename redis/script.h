@@ -42,6 +42,10 @@ struct script_run {
 /* The running script, or NULL. */
 extern struct script_run *script_current;
 
+/* While a library's code runs at FUNCTION LOAD (no script_current): the
+ * ms time after which the hook stops it, or 0. */
+extern long long script_load_deadline;
+
 /* ------------------------------------------------------------------------
  * script_lua.c: the sandboxed state */
 

@@ -335,7 +335,15 @@ static int script_lua_error_handler(lua_State *L)
 static void script_lua_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
-    if (script_current == NULL || !script_check_time()) {
+    if (script_current == NULL) {
+        if (script_load_deadline != 0 &&
+            server_mstime() > script_load_deadline) {
+            script_lua_push_error(L, "FUNCTION LOAD timeout");
+            lua_error(L);
+        }
+        return;
+    }
+    if (!script_check_time()) {
         return;
     }
     lua_sethook(L, script_lua_hook, LUA_MASKLINE | LUA_MASKCOUNT, 1);

@@ -61,18 +61,6 @@ static char function_load_redis_key;
 /* ------------------------------------------------------------------------
  * The state */
 
-static int function_missing(lua_State *L)
-{
-    const char *name = lua_tostring(L, 2);
-    return luaL_error(L, "Script attempted to access nonexistent global "
-                         "variable '%s'", name != NULL ? name : "?");
-}
-
-static int function_ro(lua_State *L)
-{
-    return luaL_error(L, "Attempt to modify a readonly table");
-}
-
 /* __index of the libraries' environment: while loading only 'redis'
  * (the load-time one) exists; afterwards every global does. */
 static int function_env_index(lua_State *L)
@@ -84,7 +72,7 @@ static int function_env_index(lua_State *L)
             lua_rawget(L, LUA_REGISTRYINDEX);
             return 1;
         }
-        return function_missing(L);
+        return script_lua_global_missing(L);
     }
     /* The real globals sit behind the read-only proxy's __index. */
     lua_getmetatable(L, LUA_GLOBALSINDEX);
@@ -92,7 +80,7 @@ static int function_env_index(lua_State *L)
     lua_pushvalue(L, 2);
     lua_rawget(L, -2);
     if (lua_isnil(L, -1)) {
-        return function_missing(L);
+        return script_lua_global_missing(L);
     }
     return 1;
 }
@@ -232,17 +220,6 @@ static int function_register(lua_State *L)
     return 0;
 }
 
-static int function_log(lua_State *L)
-{
-    /* The sandbox's redis.log, found in the full globals. */
-    lua_getglobal(L, "redis");
-    lua_getfield(L, -1, "log");
-    lua_insert(L, 1);
-    lua_pop(L, 1);
-    lua_call(L, lua_gettop(L) - 1, 0);
-    return 0;
-}
-
 static lua_State *function_state(void)
 {
     if (function_L != NULL) {
@@ -256,24 +233,17 @@ static lua_State *function_state(void)
     lua_newtable(L);
     lua_pushcfunction(L, function_register);
     lua_setfield(L, -2, "register_function");
-    lua_pushcfunction(L, function_log);
-    lua_setfield(L, -2, "log");
-    static const char *levels[] = { "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE",
-                                    "LOG_WARNING" };
-    for (int i = 0; i < 4; i++) {
-        lua_pushinteger(L, i);
-        lua_setfield(L, -2, levels[i]);
+    /* The rest comes from the sandbox's own redis table. */
+    static const char *copied[] = { "log", "LOG_DEBUG", "LOG_VERBOSE",
+                                    "LOG_NOTICE", "LOG_WARNING",
+                                    "REDIS_VERSION", "REDIS_VERSION_NUM" };
+    lua_getglobal(L, "redis");
+    for (size_t i = 0; i < sizeof(copied) / sizeof(copied[0]); i++) {
+        lua_getfield(L, -1, copied[i]);
+        lua_setfield(L, -3, copied[i]);
     }
-    lua_pushstring(L, SERVER_VERSION);
-    lua_setfield(L, -2, "REDIS_VERSION");
-    lua_pushinteger(L, 0x07000f);
-    lua_setfield(L, -2, "REDIS_VERSION_NUM");
-    lua_newtable(L);
-    lua_pushcfunction(L, function_missing);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, function_ro);
-    lua_setfield(L, -2, "__newindex");
-    lua_setmetatable(L, -2);
+    lua_pop(L, 1);
+    script_lua_guard(L, NULL);
     lua_rawset(L, LUA_REGISTRYINDEX);
     return L;
 }
@@ -331,27 +301,17 @@ static long function_parse_meta(const char *code, size_t len, char **name,
         snprintf(err, errlen, "Missing library metadata");
         return -1;
     }
-    const char *nl = memchr(code, '\n', len);
-    size_t line = nl != NULL ? (size_t)(nl - code) : len;
-    size_t pos = 2;
-    int word = 0;
-    while (pos < line) {
-        while (pos < line && code[pos] == ' ') {
-            pos++;
-        }
-        size_t start = pos;
-        while (pos < line && code[pos] != ' ') {
-            pos++;
-        }
-        if (pos == start) {
-            break;
-        }
-        const char *w = code + start;
-        size_t wlen = pos - start;
-        if (word++ == 0) {
-            if (wlen != 3 || strncasecmp(w, "lua", 3) != 0) {
-                snprintf(err, errlen, "Engine '%.*s' not found", (int)wlen,
-                         w);
+    struct arg words[64];
+    size_t line;
+    int count = script_lua_shebang_words(code, len, &line, words, 64);
+    int word;
+    for (word = 0; word < count; word++) {
+        const char *w = words[word].ptr;
+        size_t wlen = words[word].len;
+        if (word == 0) {
+            if (wlen != 5 || strncasecmp(w + 2, "lua", 3) != 0) {
+                snprintf(err, errlen, "Engine '%.*s' not found",
+                         (int)wlen - 2, w + 2);
                 return -1;
             }
             continue;
@@ -411,12 +371,7 @@ int function_load_code(const char *code, size_t len, bool replace,
     }
     /* The code and its closures see the environment, not the globals. */
     lua_newtable(L);
-    lua_newtable(L);
-    lua_pushcfunction(L, function_env_index);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, function_ro);
-    lua_setfield(L, -2, "__newindex");
-    lua_setmetatable(L, -2);
+    script_lua_guard(L, function_env_index);
     lua_setfenv(L, -2);
     struct function_lib *lib = mem_calloc(1, sizeof(*lib));
     lib->name = name;

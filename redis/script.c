@@ -352,27 +352,16 @@ static int script_parse_shebang(struct client *c, const char *body,
     if (len < 2 || body[0] != '#' || body[1] != '!') {
         return 0;
     }
-    const char *nl = memchr(body, '\n', len);
-    size_t line_len = nl != NULL ? (size_t)(nl - body) : len;
+    struct arg words[64];
+    size_t line_len;
+    int count = script_lua_shebang_words(body, len, &line_len, words, 64);
     *skip = line_len;
     *flags = SCRIPT_FLAG_SHEBANG;
-    /* Words separated by spaces: the engine, then name=value options. */
-    size_t pos = 0;
-    size_t word = 0;
-    while (pos < line_len) {
-        while (pos < line_len && body[pos] == ' ') {
-            pos++;
-        }
-        size_t start = pos;
-        while (pos < line_len && body[pos] != ' ') {
-            pos++;
-        }
-        if (pos == start) {
-            break;
-        }
-        const char *w = body + start;
-        size_t wlen = pos - start;
-        if (word++ == 0) {
+    /* The engine, then name=value options. */
+    for (int word = 0; word < count; word++) {
+        const char *w = words[word].ptr;
+        size_t wlen = words[word].len;
+        if (word == 0) {
             if (wlen != 5 || memcmp(w, "#!lua", 5) != 0) {
                 reply_error(c, "Unexpected engine in script shebang: %.*s",
                             (int)wlen, w);

@@ -55,6 +55,20 @@ extern long long script_load_deadline;
  * is the functions engine's (no KEYS/ARGV). Never NULL (aborts on OOM). */
 struct lua_State *script_lua_new(bool for_functions);
 
+/* __index of a guarded table: reading an unknown name is an error
+ * ("Script attempted to access nonexistent global variable"). */
+int script_lua_global_missing(struct lua_State *L);
+
+/* Make the table on top of 'L' read-only, with 'index' (NULL: the
+ * unknown-name error) as its __index. */
+void script_lua_guard(struct lua_State *L, int (*index)(struct lua_State *));
+
+/* Split the first line of 'body' (a shebang) at spaces into at most
+ * 'max' 'words' (views into 'body'); '*line_len' gets the line's length.
+ * Returns the number of words. */
+int script_lua_shebang_words(const char *body, size_t len, size_t *line_len,
+                             struct arg *words, int max);
+
 /* Close 'L' (NULL is fine). */
 void script_lua_free(struct lua_State *L);
 

@@ -54,8 +54,7 @@ static int script_lua_ro_newindex(lua_State *L)
     return luaL_error(L, "Attempt to modify a readonly table");
 }
 
-/* __index of the real globals: an unknown name is an error. */
-static int script_lua_global_missing(lua_State *L)
+int script_lua_global_missing(lua_State *L)
 {
     const char *name = lua_tostring(L, 2);
     return luaL_error(L, "Script attempted to access nonexistent global "
@@ -198,6 +197,42 @@ static int script_lua_setmetatable(lua_State *L)
     lua_settop(L, 2);
     lua_setmetatable(L, 1);
     return 1;
+}
+
+void script_lua_guard(lua_State *L, lua_CFunction index)
+{
+    lua_newtable(L);
+    lua_pushcfunction(L, index != NULL ? index : script_lua_global_missing);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, script_lua_ro_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_setmetatable(L, -2);
+}
+
+int script_lua_shebang_words(const char *body, size_t len, size_t *line_len,
+                             struct arg *words, int max)
+{
+    const char *nl = memchr(body, '\n', len);
+    size_t line = nl != NULL ? (size_t)(nl - body) : len;
+    int n = 0;
+    size_t pos = 0;
+    while (pos < line && n < max) {
+        while (pos < line && body[pos] == ' ') {
+            pos++;
+        }
+        size_t start = pos;
+        while (pos < line && body[pos] != ' ') {
+            pos++;
+        }
+        if (pos == start) {
+            break;
+        }
+        words[n].ptr = (char *)body + start;
+        words[n].len = pos - start;
+        n++;
+    }
+    *line_len = line;
+    return n;
 }
 
 /* ------------------------------------------------------------------------

@@ -450,17 +450,8 @@ static void function_flush(void)
 static void function_call(struct client *c, bool ro)
 {
     long long numkeys;
-    if (arg_ll_or_reply(c, &c->argv[2], &numkeys,
-                        "Bad number of keys provided") != 0) {
-        return;
-    }
-    if (numkeys > c->argc - 3) {
-        reply_error(c, "Number of keys can't be greater than number of "
-                       "args");
-        return;
-    }
-    if (numkeys < 0) {
-        reply_error(c, "Number of keys can't be negative");
+    if (script_numkeys_or_reply(c, "Bad number of keys provided",
+                                &numkeys) != 0) {
         return;
     }
     struct dict_entry *e = function_names != NULL

@@ -420,20 +420,29 @@ static struct dict_entry *script_compile(struct client *c, const char *body,
     return e;
 }
 
+int script_numkeys_or_reply(struct client *c, const char *not_int,
+                            long long *numkeys)
+{
+    if (arg_ll_or_reply(c, &c->argv[2], numkeys, not_int) != 0) {
+        return -1;
+    }
+    if (*numkeys > c->argc - 3) {
+        reply_error(c, "Number of keys can't be greater than number of "
+                       "args");
+        return -1;
+    }
+    if (*numkeys < 0) {
+        reply_error(c, "Number of keys can't be negative");
+        return -1;
+    }
+    return 0;
+}
+
 /* EVAL / EVALSHA (by 'by_sha') / their _RO forms ('ro'). */
 static void script_eval(struct client *c, bool by_sha, bool ro)
 {
     long long numkeys;
-    if (arg_ll_or_reply(c, &c->argv[2], &numkeys, NULL) != 0) {
-        return;
-    }
-    if (numkeys > c->argc - 3) {
-        reply_error(c, "Number of keys can't be greater than number of "
-                       "args");
-        return;
-    }
-    if (numkeys < 0) {
-        reply_error(c, "Number of keys can't be negative");
+    if (script_numkeys_or_reply(c, NULL, &numkeys) != 0) {
         return;
     }
     char sha[41];

@@ -132,6 +132,12 @@ const char *script_call(int argc, struct arg *argv, size_t *len,
  * must stop (killed). */
 bool script_check_time(void);
 
+/* Parse the key count c->argv[2] of EVAL / FCALL: an integer ('not_int'
+ * is the error otherwise, NULL for the usual one) between 0 and the
+ * arguments that follow. Returns 0, or -1 after replying. */
+int script_numkeys_or_reply(struct client *c, const char *not_int,
+                            long long *numkeys);
+
 /* SCRIPT KILL / FUNCTION KILL ('is_function'): stop the running script
  * of that kind if it has not written, replying OK or the error. */
 void script_kill(struct client *c, bool is_function);

@@ -22,6 +22,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include "lib/cmdspec.h"
 #include "lib/log.h"
 #include "lib/mem.h"
 #include "lib/sha1.h"
@@ -203,18 +204,17 @@ const char *script_call(int argc, struct arg *argv, size_t *len,
         *err = "Unknown Redis command called from script";
         return NULL;
     }
-    if ((cmd->arity > 0 && argc != cmd->arity) ||
-        (cmd->arity < 0 && argc < -cmd->arity)) {
+    if (!cmdspec_arity_ok(cmd->spec, argc)) {
         *err = "Wrong number of args calling Redis command from script";
         return NULL;
     }
-    if (cmd->flags & CMD_NOSCRIPT) {
+    if (cmd->spec->flags & CMDSPEC_NOSCRIPT) {
         *err = "This Redis command is not allowed from script";
         return NULL;
     }
     bool trusted = (run->caller->flags & (CLIENT_MASTER | CLIENT_LOADER))
                    != 0;
-    if (cmd->flags & CMD_WRITE) {
+    if (cmd->spec->flags & CMDSPEC_WRITE) {
         if (run->read_only) {
             *err = "Write commands are not allowed from read-only scripts.";
             return NULL;
@@ -231,12 +231,12 @@ const char *script_call(int argc, struct arg *argv, size_t *len,
             return NULL;
         }
     }
-    if (server.maxmemory > 0 && (cmd->flags & CMD_DENYOOM) && !trusted &&
+    if (server.maxmemory > 0 && (cmd->spec->flags & CMDSPEC_DENYOOM) && !trusted &&
         !run->allow_oom && !run->wrote && evict_perform() != 0) {
         *err = "-OOM command not allowed when used memory > 'maxmemory'.";
         return NULL;
     }
-    if (cmd->flags & CMD_WRITE) {
+    if (cmd->spec->flags & CMDSPEC_WRITE) {
         run->wrote = true;
     }
     struct client *f = run->fake;
@@ -280,7 +280,7 @@ bool script_refuse_busy(struct client *c, const struct command *cmd)
     if (run == NULL || !run->busy || c == run->caller) {
         return false;
     }
-    const char *name = cmd->name;
+    const char *name = cmd->spec->name;
     if (strcmp(name, "auth") == 0 || strcmp(name, "hello") == 0 ||
         strcmp(name, "quit") == 0 || strcmp(name, "reset") == 0 ||
         strcmp(name, "replconf") == 0) {

@@ -24,8 +24,8 @@ ZK       ?=
 PREFIX   ?= /usr/local
 SYSCONFDIR ?= /etc/codis
 
-PKGS_CFLAGS := $(shell pkg-config --cflags libevent libcjson libcurl 2>/dev/null)
-PKGS_LIBS   := $(shell pkg-config --libs libevent libevent_pthreads libcjson libcurl 2>/dev/null)
+PKGS_CFLAGS := $(shell pkg-config --cflags libevent libcjson libcurl libcrypto 2>/dev/null)
+PKGS_LIBS   := $(shell pkg-config --libs libevent libevent_pthreads libcjson libcurl libcrypto 2>/dev/null)
 
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
            $(OPT) $(SANITIZE) -I. -I$(BUILD) -I/usr/include/zookeeper $(PKGS_CFLAGS)
@@ -44,7 +44,7 @@ UNIT_BIN := $(UNIT_SRC:t/unit/%.c=$(UNIT_DIR)/%.t)
 UNIT_TOOLS := $(UNIT_DIR)/coord_tool
 
 DEB_PKGS := build-essential pkg-config libevent-dev libzookeeper-mt-dev libcjson-dev \
-            libcurl4-openssl-dev zookeeper redis-tools redis-server nutcracker \
+            libcurl4-openssl-dev libssl-dev zookeeper redis-tools redis-server nutcracker \
             python3-redis curl procps supervisor chromium
 
 .PHONY: all deps test check asan bench run stop clean install

@@ -1,7 +1,9 @@
 /* evhttp server helpers: routing, replies, bodies, request log; see
- * http.h. Every request enters http_on_request, which finds the route,
- * runs the handler and makes sure exactly one reply goes out: a handler
- * that forgot to reply produces a 500 rather than a hung client. */
+ * http.h. Every request enters http_on_request, which refuses what a
+ * foreign web page could have sent (http_cross_site), finds the route,
+ * runs the guard and the handler and makes sure exactly one reply goes
+ * out: a handler that forgot to reply produces a 500 rather than a hung
+ * client. */
 #include "lib/http.h"
 
 #include <errno.h>
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <arpa/inet.h>
@@ -34,6 +37,9 @@ struct http_server {
     char *log_path;                    /* owned, NULL: no request log */
     FILE *log;                         /* owned */
     int port;
+    http_guard_fn guard;               /* NULL: every route is open */
+    void *guard_arg;
+    char *cors_origin;                 /* owned, NULL: no CORS */
 };
 
 static double http_now(void)
@@ -148,6 +154,113 @@ static void http_log_request(struct http_request *req, int status,
     fflush(server->log);
 }
 
+const char *http_header(struct http_request *req, const char *name)
+{
+    return evhttp_find_header(evhttp_request_get_input_headers(req->req),
+                              name);
+}
+
+void http_add_header(struct http_request *req, const char *name,
+                     const char *value)
+{
+    evhttp_add_header(evhttp_request_get_output_headers(req->req), name,
+                      value);
+}
+
+void http_peer(struct http_request *req, char *out, size_t outlen)
+{
+    char *host = NULL;
+    ev_uint16_t port = 0;
+    struct evhttp_connection *conn = evhttp_request_get_connection(req->req);
+    if (conn != NULL) {
+        evhttp_connection_get_peer(conn, &host, &port);
+    }
+    snprintf(out, outlen, "%s:%u", host != NULL ? host : "-", port);
+}
+
+/* True if the request's Origin is the named CORS origin. */
+static bool http_cors_allowed(struct http_request *req)
+{
+    const char *origin = http_header(req, "Origin");
+    return origin != NULL && req->server->cors_origin != NULL &&
+           strcmp(origin, req->server->cors_origin) == 0;
+}
+
+/* True if the request comes from no web page (no Origin), from our own
+ * (Origin is http://<Host>) or from the named CORS origin. */
+static bool http_origin_ok(struct http_request *req)
+{
+    const char *origin = http_header(req, "Origin");
+    if (origin == NULL) {
+        return true;
+    }
+    const char *host = http_header(req, "Host");
+    if (host != NULL && strncmp(origin, "http://", 7) == 0 &&
+        strcmp(origin + 7, host) == 0) {
+        return true;
+    }
+    return http_cors_allowed(req);
+}
+
+/* CORS headers of a reply, for the named origin only. */
+static void http_add_cors(struct http_request *req)
+{
+    if (!http_cors_allowed(req)) {
+        return;
+    }
+    http_add_header(req, "Access-Control-Allow-Origin",
+                    req->server->cors_origin);
+    http_add_header(req, "Access-Control-Allow-Credentials", "true");
+    http_add_header(req, "Vary", "Origin");
+}
+
+/* True if Content-Type names media type 'type' (parameters ignored). */
+static bool http_content_type_is(struct http_request *req, const char *type)
+{
+    const char *ct = http_header(req, "Content-Type");
+    size_t n = strlen(type);
+    if (ct == NULL) {
+        return false;
+    }
+    while (*ct == ' ') {
+        ct++;
+    }
+    return strncasecmp(ct, type, n) == 0 &&
+           (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* A request that changes state and that a foreign page could have made
+ * the browser send: a "simple" cross-site POST (form or text/plain
+ * content, no custom header), or one whose Origin is not allowed.
+ * Replies 403 and returns true for those. */
+static bool http_cross_site(struct http_request *req)
+{
+    if (strcmp(req->method, "POST") != 0 && strcmp(req->method, "PUT") != 0 &&
+        strcmp(req->method, "DELETE") != 0) {
+        return false;
+    }
+    if (!http_origin_ok(req)) {
+        char peer[128];
+        http_peer(req, peer, sizeof(peer));
+        log_warn("http: cross-origin %s %s from %s (Origin '%.100s') "
+                 "refused", req->method, req->path, peer,
+                 http_header(req, "Origin"));
+        http_reply_error(req, 403, "cross-origin request refused");
+        return true;
+    }
+    if (!http_content_type_is(req, "application/json") &&
+        http_header(req, "X-Requested-With") == NULL) {
+        char peer[128];
+        http_peer(req, peer, sizeof(peer));
+        log_warn("http: %s %s from %s without a JSON Content-Type refused",
+                 req->method, req->path, peer);
+        http_reply_error(req, 403, "%s needs Content-Type: application/json "
+                         "(or an X-Requested-With header)", req->method);
+        return true;
+    }
+    return false;
+}
+
 void http_reply_data(struct http_request *req, int status,
                      const char *content_type, const void *body, size_t len)
 {
@@ -159,7 +272,9 @@ void http_reply_data(struct http_request *req, int status,
     req->replied = true;
     struct evkeyvalq *headers = evhttp_request_get_output_headers(req->req);
     evhttp_add_header(headers, "Content-Type", content_type);
-    evhttp_add_header(headers, "Access-Control-Allow-Origin", "*");
+    evhttp_add_header(headers, "X-Content-Type-Options", "nosniff");
+    evhttp_add_header(headers, "X-Frame-Options", "DENY");
+    http_add_cors(req);
     struct evbuffer *out = evbuffer_new();
     if (out == NULL || evbuffer_add(out, body, len) != 0) {
         log_error("http: cannot build reply for '%s'", req->path);
@@ -281,6 +396,13 @@ static void http_dispatch(struct http_request *req)
             req->nparams = 0;
             continue;
         }
+        if (!(r->flags & HTTP_PUBLIC) && req->server->guard != NULL &&
+            !req->server->guard(req, req->server->guard_arg)) {
+            if (!req->replied) {
+                http_reply_error(req, 401, "authentication required");
+            }
+            return;
+        }
         r->handler(req, req->server->arg);
         if (!req->replied) {
             log_error("http: handler of '%s %s' did not reply", req->method,
@@ -309,11 +431,19 @@ static void http_on_request(struct evhttp_request *ev, void *arg)
     const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
     req.path = path != NULL && path[0] != '\0' ? path : "/";
     if (strcmp(req.method, "OPTIONS") == 0) {
-        struct evkeyvalq *h = evhttp_request_get_output_headers(ev);
-        evhttp_add_header(h, "Access-Control-Allow-Methods",
-                          "GET, POST, PUT, DELETE");
-        evhttp_add_header(h, "Access-Control-Allow-Headers", "Content-Type");
-        http_reply_data(&req, 200, "text/plain", "", 0);
+        /* A preflight: granted to the named origin only */
+        if (!http_cors_allowed(&req)) {
+            http_reply_error(&req, 403, "cross-origin request refused");
+            return;
+        }
+        http_add_header(&req, "Access-Control-Allow-Methods",
+                        "GET, POST, PUT, DELETE");
+        http_add_header(&req, "Access-Control-Allow-Headers",
+                        "Authorization, Content-Type, X-Requested-With");
+        http_reply_data(&req, 204, "text/plain", "", 0);
+        return;
+    }
+    if (http_cross_site(&req)) {
         return;
     }
     const char *query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
@@ -335,6 +465,22 @@ static void http_on_request(struct evhttp_request *ev, void *arg)
         evhttp_clear_headers(req.query);
         mem_free(req.query);
     }
+}
+
+void http_server_set_guard(struct http_server *server, http_guard_fn guard,
+                           void *arg)
+{
+    server->guard = guard;
+    server->guard_arg = arg;
+}
+
+void http_server_set_cors_origin(struct http_server *server,
+                                 const char *origin)
+{
+    mem_free(server->cors_origin);
+    server->cors_origin = origin != NULL && origin[0] != '\0'
+                              ? mem_strdup(origin)
+                              : NULL;
 }
 
 int http_server_reopen_log(struct http_server *server)
@@ -428,6 +574,7 @@ void http_server_free(struct http_server *server)
         fclose(server->log);
     }
     mem_free(server->log_path);
+    mem_free(server->cors_origin);
     mem_free(server);
 }
 

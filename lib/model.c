@@ -93,6 +93,8 @@ int model_config_load(struct conf *conf, struct model_config *cfg, char *err,
     if (auth_spec_parse(dashboard_auth, &spec, err, errlen) != 0) {
         return -1;
     }
+    /* the dashboard's alone, but in the one file every role reads */
+    conf_get(conf, "dashboard_cors_origin", NULL);
     long long timeout;
     if (conf_get_uint(conf, "zk_session_timeout", 30000, &timeout, err,
                       errlen) != 0) {

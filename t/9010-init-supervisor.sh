@@ -81,7 +81,7 @@ test_expect_success 'supervisord runs the dashboard, the proxy and ha from conf/
     install_conf "$CONF_DIR/supervisor/codis.conf" programs.conf &&
     sed -i -e "s|0.0.0.0:18087|$DASHBOARD_ADDR|" \
         -e "s|0.0.0.0:19000|127.0.0.1:$(free_port)|" \
-        -e "s|0.0.0.0:11000|127.0.0.1:$(free_port)|" programs.conf &&
+        -e "s|127.0.0.1:11000|127.0.0.1:$(free_port)|" programs.conf &&
     cat >supervisord.conf <<-EOF &&
 	[unix_http_server]
 	file=$TRASH_DIRECTORY/supervisor.sock

@@ -39,6 +39,9 @@ struct http_server;
 
 #define HTTP_MAX_PARAMS 8     /* '*' segments in one pattern */
 #define HTTP_BODY_LIMIT (1 << 20) /* default bound of request bodies */
+#define HTTP_IDLE_TIMEOUT_S 20    /* a connection silent this long closes */
+#define HTTP_MAX_CONNS 4096       /* connections at once, at most ... */
+#define HTTP_RESERVED_FDS 64      /* ... and this far below the file limit */
 
 /* One request being handled. */
 struct http_request {
@@ -71,7 +74,14 @@ struct http_route {
     unsigned flags;         /* HTTP_PUBLIC or 0 */
 };
 
-/* Listen on 'addr' ("host:port", ":port" for all interfaces, port 0 for
+/* Connections: each closes after HTTP_IDLE_TIMEOUT_S without traffic
+ * (an idle keep-alive, or a client that never finishes its request), and
+ * at most min(HTTP_MAX_CONNS, open file limit - HTTP_RESERVED_FDS) are
+ * open at once: a new one beyond the cap closes the oldest, so a flood of
+ * idle connections delays nobody. When accept() runs out of descriptors
+ * anyway, accepting pauses for 100 ms instead of spinning.
+ *
+ * Listen on 'addr' ("host:port", ":port" for all interfaces, port 0 for
  * any free port) and serve 'routes' (borrowed: must outlive the server)
  * on 'base', passing 'arg' to handlers. 'log_path' (NULL or "": none) is
  * opened for appending, one line per request. Returns an owned server

@@ -146,4 +146,20 @@ test_expect_success 'a wildcard dashboard_cors_origin is refused at start' '
     grep "dashboard_cors_origin.* must be one origin" err
 '
 
+test_expect_success 'another product for a dashboard on every interface' '
+    sed -e "s/^product=.*/product=other/" -e "/^dashboard_cors_origin/d" \
+        config.ini >other.ini &&
+    OTHER_PORT=$(free_port)
+'
+
+test_expect_success 'a dashboard open beyond loopback without dashboard_auth warns' '
+    codis dashboard -c other.ini --addr=0.0.0.0:$OTHER_PORT -L other.log \
+        --http-log=other-request.log >other.out 2>&1 &
+    OTHER_PID=$! &&
+    test_atexit "stop_pid $OTHER_PID" &&
+    wait_until "grep -q \"listening on\" other.log" &&
+    grep "beyond this machine without authentication" other.log &&
+    ! grep "without authentication" dashboard.log
+'
+
 test_done

@@ -10,9 +10,11 @@
  * dashboard`. */
 #include "roles/dashboard/dashboard.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -245,6 +247,22 @@ static struct conf *dashboard_load_conf(const struct dashboard_args *a,
     return conf;
 }
 
+/* Take the open file limit up to the hard limit (65536 at most): lib/http
+ * caps the HTTP connections below it, so more means more clients. */
+static void dashboard_raise_nofile(void)
+{
+    const rlim_t want = 65536;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want ||
+        rl.rlim_cur >= rl.rlim_max) {
+        return;
+    }
+    rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
+        log_warn("cannot raise the open file limit: %s", strerror(errno));
+    }
+}
+
 /* Report a start-up failure: on stderr, and in the log when it is a file. */
 static void dashboard_fatal(const struct dashboard_args *a, const char *err)
 {
@@ -389,6 +407,7 @@ int dashboard_main(int argc, char **argv)
         log_set_level(level);
     }
     signal(SIGPIPE, SIG_IGN);
+    dashboard_raise_nofile();
     static struct dashboard d;
     long long action_timeout;
     struct conf *conf = dashboard_load_conf(&args, &d, &action_timeout);

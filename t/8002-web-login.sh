@@ -3,6 +3,7 @@ test_description='the dashboard page with dashboard_auth: it asks once, works wi
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-dashboard.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
+. "$TEST_DIRECTORY/lib-page.sh"
 
 command -v curl >/dev/null || skip_all 'curl is missing'
 command -v chromium >/dev/null ||
@@ -10,31 +11,6 @@ command -v chromium >/dev/null ||
 
 SECRET='page-s3cret'
 DASHBOARD_USERPASS="admin:$SECRET"
-
-# start_browser / page: as in t/8001-web-page.sh.
-start_browser() {
-    mkfifo cdp.in cdp.results || return 1
-    python3 "$TEST_DIRECTORY/lib-cdp.py" "http://$DASHBOARD_ADDR/admin/" \
-        <cdp.in >cdp.results 2>>cdp.err &
-    cdp_pid=$!
-    test_atexit "stop_pid $cdp_pid"
-    exec 7>cdp.in 8<cdp.results
-}
-
-page() {
-    : >cdp.out
-    { cat && echo run; } >&7 || return 1
-    while IFS= read -r page_line <&8; do
-        case "$page_line" in
-        "status 0") return 0 ;;
-        "status "*) echo "page: ${page_line#status 1 }" >&2; return 1 ;;
-        *) printf '%s\n' "$page_line" >>cdp.out ;;
-        esac
-    done
-    echo "page: the browser driver stopped; its errors:" >&2
-    cat cdp.err >&2
-    return 1
-}
 
 LOGIN_SHOWN="wait document.getElementById('login') !== null && !document.getElementById('login').hidden"
 # fill_login USER PASSWORD: a step that submits the login form.

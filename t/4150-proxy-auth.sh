@@ -124,4 +124,12 @@ test_expect_success 'a proxy open beyond loopback without passwords warns at sta
     ! grep "warn.*beyond" proxy-$PROXY_PORT.log
 '
 
+test_expect_success 'codis server warns when open beyond loopback without requirepass' '
+    start_server --bind 0.0.0.0 &&
+    wait_until "grep -q \"without requirepass\" $SERVER_LOG" &&
+    start_server --bind 127.0.0.1 --requirepass x &&
+    start_server &&
+    ! grep "without requirepass" $SERVER_LOG
+'
+
 test_done

@@ -3,6 +3,7 @@
 #   make            build bin/codis and bin/codis-<role> for each roles/<role>/
 #   make deps       install missing Debian packages (as root), else list them
 #   make test       deps + build + prove over t/
+#   make test-stress the same tests while stress-ng loads every core
 #   make asan       the same tests against an AddressSanitizer+UBSan build
 #   make bench      side-by-side benchmarks in bench/
 #   make run        deps + build + a whole local cluster under $(RUN_DIR)
@@ -45,9 +46,9 @@ UNIT_TOOLS := $(UNIT_DIR)/coord_tool
 
 DEB_PKGS := build-essential pkg-config libevent-dev libzookeeper-mt-dev libcjson-dev \
             libcurl4-openssl-dev libssl-dev zookeeper redis-tools redis-server nutcracker \
-            python3-redis curl procps supervisor chromium
+            python3-redis curl procps supervisor chromium stress-ng
 
-.PHONY: all deps test check asan bench run stop clean install
+.PHONY: all deps test test-stress check asan bench run stop clean install
 
 all: $(BIN)/codis $(addprefix $(BIN)/codis-,$(ROLES)) $(UNIT_BIN) $(UNIT_TOOLS)
 
@@ -101,6 +102,10 @@ test: deps
 check: all
 	CODIS_BIN_DIR=$(abspath $(BIN)) CODIS_UNIT_DIR=$(abspath $(UNIT_DIR)) \
 	    prove -j$(PROVE_JOBS) $(UNIT_BIN) t/[0-9]*.sh
+
+test-stress: deps
+	$(MAKE) all
+	sh tools/stress.sh $(MAKE) check
 
 asan: deps
 	$(MAKE) BUILD=build-asan BIN=build-asan/bin UNIT_DIR=build-asan/unit OPT="-O1 -g" \

@@ -30,7 +30,10 @@ POST /api/migrate
 GET /api/migrate/tasks
 GET /api/migrate/status
 DELETE /api/migrate/task/1
+POST /api/migrate/pause
+POST /api/migrate/resume
 POST /api/rebalance
+GET /api/rebalance/status
 GET /api/proxy/list
 POST /api/proxy
 GET /api/proxy/debug/vars

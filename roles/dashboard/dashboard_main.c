@@ -52,7 +52,8 @@ static const char dashboard_usage_text[] =
     "the API)\n";
 
 /* Every route of the Codis 2 API that we serve, and our additions (a
- * migrate task can be removed before it starts; the page's login). The
+ * migrate task can be removed before it starts; the migrate queue can be
+ * paused and resumed; the page's login). The
  * maintenance actions Codis 2 served on GET are POST (their GET forms
  * answer 405 with a hint). Columns: method, path ('*' = one segment,
  * passed to the handler as a parameter), handler, HTTP_PUBLIC for routes
@@ -89,7 +90,10 @@ static const struct http_route dashboard_routes[] = {
     { "GET", "/api/migrate/tasks", api_migrate_tasks, 0 },
     { "GET", "/api/migrate/status", api_migrate_status, 0 },
     { "DELETE", "/api/migrate/task/*", api_migrate_cancel, 0 },
+    { "POST", "/api/migrate/pause", api_migrate_pause, 0 },
+    { "POST", "/api/migrate/resume", api_migrate_resume, 0 },
     { "POST", "/api/rebalance", api_migrate_rebalance, 0 },
+    { "GET", "/api/rebalance/status", api_migrate_rebalance_status, 0 },
     { "GET", "/api/proxy/list", api_proxy_list, 0 },
     { "POST", "/api/proxy", api_proxy_set, 0 },
     { "GET", "/api/proxy/debug/vars", api_proxy_debug_vars, 0 },

@@ -496,7 +496,10 @@ int proxy_main(int argc, char **argv)
     cfg.nworkers = (int)o.cpu;
     signal(SIGPIPE, SIG_IGN);
     proxy_main_raise_nofile();
-    cmdtable_init();
+    if (cmdtable_init(err, sizeof(err)) != 0) {
+        fprintf(stderr, "codis-proxy: %s\n", err);
+        goto out;
+    }
     lfd = proxy_main_listen(o.addr, proto, err, sizeof(err));
     if (lfd < 0) {
         fprintf(stderr, "codis-proxy: %s\n", err);

@@ -10,7 +10,7 @@
  *     NUMKEYS_AFTER(dest index, count index), STREAMS(search from),
  *     SORTKEYS; route is what the proxy does: SLOT (forward by the keys'
  *     slot), MGET, MSET, SUM (split and merge), ALL, ANY, LOCAL, or
- *     NO(reason) with ADMIN, BLOCKING, KEYSPACE, PUBSUB, MULTI, RESP3 or
+ *     NO(reason) with ADMIN, BLOCKING, KEYSPACE, PUBSUB, MULTI or
  *     NULL. Until codis-server implements it, flag it NS (NOT_SERVED) and
  *     leave the summary NULL: the proxy routes it, the server says
  *     "unknown command".
@@ -73,7 +73,6 @@
 #define ADMIN "server administration goes to the servers, not the proxy"
 #define PUBSUB "pub/sub is not supported by the proxy"
 #define MULTI "transactions are not supported by the proxy"
-#define RESP3 "the proxy speaks RESP2 only"
 
 const struct cmdspec cmdspec_table[] = {
     { "acl", -2, NS, NOKEYS, NO(ADMIN), "server", NULL },
@@ -194,7 +193,7 @@ const struct cmdspec cmdspec_table[] = {
       "Set the string value of a key and return its old value" },
     { "hdel", -3, W | F, KEYS(1, 1, 1), SLOT, "hash",
       "Delete one or more hash fields" },
-    { "hello", -1, S | NA | F | ANY, NOKEYS, NO(RESP3), "connection",
+    { "hello", -1, S | NA | F | ANY, NOKEYS, LOCAL, "connection",
       "Handshake with the server" },
     { "hexists", 3, R | F, KEYS(1, 1, 1), SLOT, "hash",
       "Determine if a hash field exists" },

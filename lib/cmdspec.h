@@ -16,6 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The Redis release whose commands this table describes; the server and
+ * the proxy (HELLO) report it as their version. */
+#define CMDSPEC_REDIS_VERSION "7.0.15"
+
 /* Flags (struct cmdspec.flags). The first group has Redis 7's names and
  * meanings and is shown by COMMAND INFO; the rest is ours.
  *   WRITE      changes the dataset (refused on a read-only replica)

@@ -51,7 +51,7 @@ struct repl_link;
 /* ------------------------------------------------------------------------
  * Limits and defaults */
 
-#define SERVER_VERSION "7.0.15"          /* the Redis version we mimic */
+#define SERVER_VERSION CMDSPEC_REDIS_VERSION /* the Redis version we mimic */
 #define SERVER_DEFAULT_PORT 6379
 #define SERVER_DEFAULT_DBNUM 16
 #define SERVER_IOBUF_LEN (16 * 1024)     /* bytes per read() */

@@ -93,7 +93,7 @@ test_expect_success 'unsupported commands get an error naming them' '
             "slotsmgrtslot 127.0.0.1 1 100 1" "config get maxmemory" \
             "client list" "debug sleep 0" "shutdown" "save" "bgsave" \
             "object encoding k" "sort l" "move k 1" \
-            "slaveof no one" "monitor" "hello 3"; do
+            "slaveof no one" "monitor"; do
         set -- $c &&
         perr $c >out &&
         name=$(echo $1 | tr a-z A-Z) &&
@@ -149,6 +149,33 @@ test_expect_success 'an unbalanced quote in an inline command closes the connect
     test_cmp expect out
 '
 
+# The texts are redis-server 7.0.15's; HELLO 3 gets -NOPROTO, on which
+# clients such as ioredis fall back to RESP2. hello_reply prints the
+# reply to HELLO 2 with its client id as ID; mask_id makes a reply so.
+hello_reply() {
+    printf "%s\r\n" "*14" "\$6" server "\$5" redis "\$7" version \
+        "\$6" 7.0.15 "\$5" proto ":2" "\$2" id ":ID" "\$4" mode \
+        "\$10" standalone "\$4" role "\$6" master "\$7" modules "*0"
+}
+mask_id() {
+    sed -e "/^id.\$/{n;s/^:[0-9]*/:ID/;}"
+}
+
+test_expect_success 'HELLO answers as Redis 7 does for RESP2' '
+    praw "HELLO 2 SETNAME app\r\n" | mask_id >out &&
+    hello_reply >expect &&
+    test_cmp expect out &&
+    praw "HELLO 3\r\nHELLO abc\r\nHELLO 4\r\nHELLO 2 foo\r\nHELLO 2 setname\r\nHELLO 2 AUTH default x\r\nHELLO\r\n" |
+        mask_id >out &&
+    printf "%s\r\n" "-NOPROTO unsupported protocol version" \
+        "-ERR Protocol version is not an integer or out of range" \
+        "-NOPROTO unsupported protocol version" \
+        "-ERR Syntax error in HELLO option '"'"'foo'"'"'" \
+        "-ERR Syntax error in HELLO option '"'"'setname'"'"'" >expect &&
+    hello_reply >>expect && hello_reply >>expect &&
+    test_cmp expect out
+'
+
 test_expect_success 'a proxy with password= in config.ini' '
     printf "password=s3cret\nsession_max_timeout=60\n" >auth.ini &&
     start_proxy -c auth.ini --fillslots=slots.json --cpu=1
@@ -171,6 +198,18 @@ test_expect_success 'a wrong password is refused, the right one accepted' '
     test_cmp expect out &&
     redis-cli -p $PROXY_PORT -a s3cret --no-auth-warning get k >out &&
     echo v >expect && test_cmp expect out
+'
+
+test_expect_success 'HELLO before AUTH: NOAUTH, or it authenticates itself' '
+    praw "HELLO 2\r\nHELLO 2 AUTH default wrong\r\nHELLO 2 AUTH bob s3cret\r\nGET k\r\nHELLO 2 AUTH default s3cret\r\nGET k\r\n" |
+        mask_id >out &&
+    printf "%s\r\n" "-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time" \
+        "-WRONGPASS invalid username-password pair or user is disabled." \
+        "-WRONGPASS invalid username-password pair or user is disabled." \
+        "-NOAUTH Authentication required." >expect &&
+    hello_reply >>expect &&
+    printf "%s\r\n" "\$1" v >>expect &&
+    test_cmp expect out
 '
 
 test_expect_success 'servers with the same requirepass: the proxy logs in to them' '

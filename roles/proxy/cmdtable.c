@@ -18,6 +18,7 @@ static const struct {
 } cmdtable_local_list[] = {
     { "ping", localcmd_ping },     { "echo", localcmd_echo },
     { "quit", localcmd_quit },     { "auth", localcmd_auth },
+    { "hello", localcmd_hello },
     { "select", localcmd_select }, { "info", localcmd_info },
     { "command", localcmd_command },
     { "slotshashkey", localcmd_slotshashkey },

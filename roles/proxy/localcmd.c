@@ -57,6 +57,22 @@ void localcmd_quit(struct session *s, struct request *r, const char *buf,
     session_quit(s);
 }
 
+/* True if argument 'pw' of 'buf' is 'password': compared whole and in
+ * constant time (NUL bytes in 'pw' fail too), the copy wiped after. */
+static bool localcmd_password_ok(const char *password, const char *buf,
+                                 const struct resp_arg *pw)
+{
+    char given[AUTH_TEXT_MAX];
+    bool ok = pw->len < sizeof(given);
+    if (ok) {
+        memcpy(given, buf + pw->off, pw->len);
+        given[pw->len] = '\0';
+        ok = strlen(given) == pw->len && auth_equal(given, password);
+        memset(given, 0, pw->len);
+    }
+    return ok;
+}
+
 void localcmd_auth(struct session *s, struct request *r, const char *buf,
                    const struct resp_arg *argv, int argc)
 {
@@ -75,23 +91,90 @@ void localcmd_auth(struct session *s, struct request *r, const char *buf,
         request_fail(r, "WRONGPASS invalid username-password pair");
         return;
     }
-    const struct resp_arg *pw = &argv[argc - 1];
-    char given[AUTH_TEXT_MAX];
-    bool ok = pw->len < sizeof(given);
-    if (ok) {
-        memcpy(given, buf + pw->off, pw->len);
-        given[pw->len] = '\0';
-        /* whole-string, constant-time: NUL bytes in 'given' fail too */
-        ok = strlen(given) == pw->len && auth_equal(given, password);
-        memset(given, 0, pw->len);
-    }
-    if (!ok) {
+    if (!localcmd_password_ok(password, buf, &argv[argc - 1])) {
         s->authed = false;
         request_fail(r, "invalid password");
         return;
     }
     s->authed = true;
     resp_add_simple(s->worker->scratch, "OK");
+    request_reply_scratch(r);
+}
+
+/* HELLO [protover [AUTH user pass] [SETNAME name]], as Redis 7 answers it
+ * for RESP2. RESP3 is not spoken yet: HELLO 3 gets -NOPROTO, on which
+ * clients (ioredis, redis-py) fall back to RESP2. AUTH checks
+ * session_auth for the default user (any password when none is set, as
+ * Redis's nopass default user). */
+void localcmd_hello(struct session *s, struct request *r, const char *buf,
+                    const struct resp_arg *argv, int argc)
+{
+    long long proto;
+    if (argc >= 2) {
+        if (resp_parse_ll(buf + argv[1].off, argv[1].len, &proto) != 0) {
+            request_fail(r, "Protocol version is not an integer or out of "
+                            "range");
+            return;
+        }
+        if (proto != 2) {
+            request_fail(r, "NOPROTO unsupported protocol version");
+            return;
+        }
+    }
+    const struct resp_arg *user = NULL, *pass = NULL, *name = NULL;
+    for (int i = 2; i < argc; i++) {
+        int more = argc - i - 1;
+        if (localcmd_is(buf, &argv[i], "auth") && more >= 2) {
+            user = &argv[i + 1];
+            pass = &argv[i + 2];
+            i += 2;
+        } else if (localcmd_is(buf, &argv[i], "setname") && more >= 1) {
+            name = &argv[++i];
+        } else {
+            request_fail(r, "Syntax error in HELLO option '%.*s'",
+                         (int)argv[i].len, buf + argv[i].off);
+            return;
+        }
+    }
+    if (user != NULL) {
+        const char *password = s->worker->cfg->session_auth;
+        if (!localcmd_is(buf, user, "default") ||
+            (password != NULL && !localcmd_password_ok(password, buf, pass))) {
+            request_fail(r, "WRONGPASS invalid username-password pair or "
+                            "user is disabled.");
+            return;
+        }
+        s->authed = true;
+    }
+    if (!s->authed) {
+        request_fail(r, "NOAUTH HELLO must be called with the client already "
+                        "authenticated, otherwise the HELLO AUTH <user> "
+                        "<pass> option can be used to authenticate the "
+                        "client and select the RESP protocol version at the "
+                        "same time");
+        return;
+    }
+    if (name != NULL && session_set_name(s, buf + name->off, name->len) != 0) {
+        request_fail(r, "Client names cannot contain spaces, newlines or "
+                        "special characters.");
+        return;
+    }
+    struct evbuffer *out = s->worker->scratch;
+    resp_add_array(out, 14);
+    resp_add_bulk_str(out, "server");
+    resp_add_bulk_str(out, "redis");
+    resp_add_bulk_str(out, "version");
+    resp_add_bulk_str(out, CMDSPEC_REDIS_VERSION);
+    resp_add_bulk_str(out, "proto");
+    resp_add_integer(out, 2);
+    resp_add_bulk_str(out, "id");
+    resp_add_integer(out, (long long)s->id);
+    resp_add_bulk_str(out, "mode");
+    resp_add_bulk_str(out, "standalone");
+    resp_add_bulk_str(out, "role");
+    resp_add_bulk_str(out, "master");
+    resp_add_bulk_str(out, "modules");
+    resp_add_array(out, 0);
     request_reply_scratch(r);
 }
 

@@ -1,5 +1,5 @@
-/* Commands the proxy answers itself: PING, ECHO, QUIT, AUTH, SELECT, INFO,
- * COMMAND and SLOTSHASHKEY. Each handler has the cmdtable_local_fn shape
+/* Commands the proxy answers itself: PING, ECHO, QUIT, AUTH, HELLO, SELECT,
+ * INFO, COMMAND and SLOTSHASHKEY. Each handler has the cmdtable_local_fn shape
  * and replies through the request (arity was checked by the router). */
 #ifndef CODIS_LOCALCMD_H
 #define CODIS_LOCALCMD_H
@@ -18,6 +18,8 @@ void localcmd_quit(struct session *s, struct request *r, const char *buf,
                    const struct resp_arg *argv, int argc);
 void localcmd_auth(struct session *s, struct request *r, const char *buf,
                    const struct resp_arg *argv, int argc);
+void localcmd_hello(struct session *s, struct request *r, const char *buf,
+                    const struct resp_arg *argv, int argc);
 void localcmd_select(struct session *s, struct request *r, const char *buf,
                      const struct resp_arg *argv, int argc);
 void localcmd_info(struct session *s, struct request *r, const char *buf,

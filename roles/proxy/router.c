@@ -283,7 +283,7 @@ void router_dispatch(struct session *s, const char *buf,
         request_fail(r, "proxy is not online");
         return;
     }
-    if (!s->authed && local != localcmd_auth && local != localcmd_quit) {
+    if (!s->authed && !(cmd->flags & CMDSPEC_NO_AUTH)) {
         request_fail(r, "NOAUTH Authentication required.");
         return;
     }

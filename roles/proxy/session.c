@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -22,6 +23,9 @@
 /* Output buffers above this are freed once written. */
 #define SESSION_KEEP_BYTES (256 * 1024)
 
+/* The id of the next session, shared by the workers' threads. */
+static atomic_uint_fast64_t session_next_id = 1;
+
 static void session_on_read(evutil_socket_t fd, short what, void *arg);
 static void session_on_write(evutil_socket_t fd, short what, void *arg);
 
@@ -33,6 +37,7 @@ int session_start(struct worker *w, int fd)
         log_debug("cannot set TCP_NODELAY on a client: %s", strerror(errno));
     }
     struct session *s = mem_calloc(1, sizeof(*s));
+    s->id = atomic_fetch_add(&session_next_id, 1);
     s->worker = w;
     s->fd = fd;
     TAILQ_INIT(&s->requests);
@@ -281,5 +286,18 @@ void session_free(struct session *s)
     pbuf_release(&s->in);
     pbuf_release(&s->out);
     resp_request_release(&s->parser);
+    mem_free(s->name);
     mem_free(s);
+}
+
+int session_set_name(struct session *s, const char *name, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (name[i] < '!' || name[i] > '~') {
+            return -1;
+        }
+    }
+    mem_free(s->name);
+    s->name = len > 0 ? mem_strndup(name, len) : NULL;
+    return 0;
 }

@@ -40,6 +40,8 @@ struct session {
     struct pbuf out;                    /* replies not yet written */
     TAILQ_HEAD(, request) requests;     /* client requests, arrival order */
     size_t nrequests;
+    uint64_t id;                        /* unique in the process, from 1 */
+    char *name;                         /* owned: HELLO SETNAME, or NULL */
     uint64_t last_active_ms;            /* last read, for the idle timeout */
     bool authed;                        /* AUTH given (or none needed) */
     bool dirty;                         /* on the flush list */
@@ -51,6 +53,11 @@ struct session {
 /* Start a session on the connected socket 'fd' in worker 'w' (which
  * takes 'fd'). Returns 0, or -1 (fd closed) on a libevent failure. */
 int session_start(struct worker *w, int fd);
+
+/* Set the name of 's' to the 'len' bytes at 'name' (a copy). Returns 0,
+ * or -1 if a byte is not printable ASCII other than space (Redis's rule
+ * for client names); an empty name clears it. */
+int session_set_name(struct session *s, const char *name, size_t len);
 
 /* Called when request 'r' of 's' got its reply 'p' ('n' bytes): write it
  * now if 'r' heads the queue, else keep it; then write every following

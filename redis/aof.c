@@ -62,8 +62,7 @@ static struct {
     bool dirty_since_fsync;
     long long last_fsync;      /* ms */
     bool last_write_ok;
-    struct event *commit_ev;   /* the group commit of appendfsync always */
-    bool commit_pending;       /* commit_ev is active */
+    bool commit_pending;       /* replies wait for aof_before_sleep */
     pid_t child_pid;           /* rewrite child, or -1 */
     int child_pipe;
     struct event *child_ev;
@@ -353,13 +352,11 @@ static void aof_bio_stop(void)
     aof_bio.stop = false;
 }
 
-/* End of a turn of the loop: one write and fsync for every client that
- * wrote, then their replies. */
-static void aof_on_commit(evutil_socket_t fd, short what, void *arg)
+void aof_before_sleep(void)
 {
-    (void)fd;
-    (void)what;
-    (void)arg;
+    if (!aof.commit_pending) {
+        return;
+    }
     aof.commit_pending = false;
     aof_flush();
     for (struct client *c = server.clients; c != NULL; c = c->next) {
@@ -372,15 +369,12 @@ static void aof_on_commit(evutil_socket_t fd, short what, void *arg)
 
 bool aof_defer_reply(struct client *c)
 {
-    if (aof.fd < 0 || aof.commit_ev == NULL ||
+    if (aof.fd < 0 || aof.buf == NULL ||
         (sds_len(aof.buf) == 0 && !aof.commit_pending)) {
         return false;
     }
     c->flags |= CLIENT_AOF_WAIT;
-    if (!aof.commit_pending) {
-        event_active(aof.commit_ev, EV_TIMEOUT, 0);
-        aof.commit_pending = true;
-    }
+    aof.commit_pending = true;
     return true;
 }
 
@@ -763,11 +757,6 @@ int aof_load(char *err, size_t errlen)
 void aof_init(void)
 {
     aof.buf = sds_new_empty(1024);
-    aof.commit_ev = event_new(server.base, -1, 0, aof_on_commit, NULL);
-    if (aof.commit_ev == NULL) {
-        log_error("cannot create the AOF commit event");
-        abort();
-    }
     server_on_propagate(aof_on_propagate);
 }
 
@@ -836,10 +825,6 @@ void aof_release(void)
     aof_kill_child();
     aof_close();
     aof_bio_stop();
-    if (aof.commit_ev != NULL) {
-        event_free(aof.commit_ev);
-        aof.commit_ev = NULL;
-    }
     aof_manifest_clear(&aof.m);
     sds_free(aof.buf);
     aof.buf = NULL;

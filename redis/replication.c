@@ -52,7 +52,7 @@ static size_t replication_wait_cap;
 /* Checks the WAIT list at the next turn of the loop: an ACK arrives
  * inside a replica's command, where another client's input must not
  * run. */
-static struct event *replication_wait_ev;
+static bool replication_wait_pending; /* an ACK came: check the WAITs */
 
 static void replication_start_bgsave(void);
 
@@ -498,7 +498,7 @@ void cmd_replconf(struct client *c)
             }
             c->repl->ack_time = server.mstime;
             if (replication_wait_count > 0) {
-                event_active(replication_wait_ev, EV_TIMEOUT, 0);
+                replication_wait_pending = true;
             }
             return;
         } else if (arg_is(opt, "getack")) {
@@ -622,11 +622,12 @@ void replication_check_waits(void)
 /* ------------------------------------------------------------------------
  * Cron and INFO */
 
-static void replication_on_waits(evutil_socket_t fd, short what, void *arg)
+void replication_before_sleep(void)
 {
-    (void)fd;
-    (void)what;
-    (void)arg;
+    if (!replication_wait_pending) {
+        return;
+    }
+    replication_wait_pending = false;
     server_update_time();
     replication_check_waits();
 }
@@ -634,12 +635,6 @@ static void replication_on_waits(evutil_socket_t fd, short what, void *arg)
 void replication_init(void)
 {
     backlog_init();
-    replication_wait_ev = event_new(server.base, -1, 0, replication_on_waits,
-                                    NULL);
-    if (replication_wait_ev == NULL) {
-        log_error("cannot create the WAIT event");
-        abort();
-    }
 }
 
 void replication_release(void)
@@ -655,10 +650,7 @@ void replication_release(void)
     if (repl.child_pipe >= 0) {
         close(repl.child_pipe);
     }
-    if (replication_wait_ev != NULL) {
-        event_free(replication_wait_ev);
-        replication_wait_ev = NULL;
-    }
+    replication_wait_pending = false;
     mem_free(replication_waits);
     replication_waits = NULL;
     mem_free(repl.slaves);

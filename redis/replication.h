@@ -79,7 +79,7 @@ struct repl {
     size_t backlog_histlen;        /* valid bytes */
     long long backlog_off;         /* stream offset of its first byte */
     char *feed_buf;                /* sds reused to encode each command */
-    struct event *flush_ev;        /* sends the stream to replicas */
+    bool flush_pending;            /* replicas have output to send */
 
     /* master side */
     struct client **slaves;        /* the CLIENT_SLAVE clients, oldest
@@ -173,6 +173,14 @@ void backlog_shift_replid(void);
 
 /* Start: set up the child event machinery. */
 void replication_init(void);
+
+/* After each turn of the loop (server_before_sleep): send the replication
+ * stream the turn produced to every replica that takes it. */
+void backlog_before_sleep(void);
+
+/* After each turn of the loop: answer the WAIT clients whose replicas
+ * acknowledged in the turn. */
+void replication_before_sleep(void);
 
 /* Stop the child, free the WAIT list and the backlog (at exit). */
 void replication_release(void);

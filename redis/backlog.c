@@ -82,8 +82,6 @@ void backlog_init(void)
     repl.replid2[REPL_ID_LEN] = '\0';
     repl.second_offset = -1;
     repl.seldb = -1;
-    repl.child_pid = -1;
-    repl.child_pipe = -1;
     repl.fd = -1;
     repl.transfer_fd = -1;
     server_on_propagate(backlog_on_propagate);

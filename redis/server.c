@@ -21,6 +21,7 @@
 #include "lib/loop.h"
 #include "lib/mem.h"
 #include "redis/aof.h"
+#include "redis/child.h"
 #include "redis/evict.h"
 #include "redis/rdb.h"
 #include "redis/replication.h"
@@ -239,6 +240,7 @@ static void server_on_cron(evutil_socket_t fd, short what, void *arg)
         replica_cron();
     }
     server_resize_dbs();
+    child_reap();
     rdb_cron();
     slotsmgrt_cron();
     if (server.shutdown_asap) {
@@ -377,6 +379,10 @@ int server_init(char *err, size_t errlen)
     replication_init();
     aof_init();
     blocking_init();
+    if (child_init(server.base) != 0) {
+        snprintf(err, errlen, "cannot watch SIGCHLD");
+        return -1;
+    }
     if (server_load_data(err, errlen) != 0 || aof_start(err, errlen) != 0) {
         return -1;
     }
@@ -441,6 +447,7 @@ void server_release(void)
         mem_free(server.db);
     }
     commands_release();
+    child_release();
     loop_free(server.loop);
     if (server.pidfile != NULL && server.pidfile[0] != '\0') {
         unlink(server.pidfile);

@@ -690,6 +690,8 @@ struct server {
     long long repl_backlog_size; /* bytes of replication history kept */
     int repl_timeout;         /* s without data before a link is dropped */
     int repl_ping_period;     /* s between PINGs to replicas */
+    int rdb_key_save_delay;   /* us to sleep per key saved (tests make
+                               * a child last) */
     bool replica_read_only;
     int min_replicas_to_write; /* refuse writes with fewer good replicas */
     int min_replicas_max_lag;  /* s: a replica acked within this is good */

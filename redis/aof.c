@@ -752,7 +752,7 @@ int aof_load(char *err, size_t errlen)
 void aof_init(void)
 {
     aof.buf = sds_new_empty(1024);
-    server_on_propagate(aof_on_propagate);
+    server_on_propagate_to(aof_on_propagate, SERVER_PROPAGATE_AOF);
 }
 
 int aof_start(char *err, size_t errlen)

@@ -84,7 +84,7 @@ void backlog_init(void)
     repl.seldb = -1;
     repl.fd = -1;
     repl.transfer_fd = -1;
-    server_on_propagate(backlog_on_propagate);
+    server_on_propagate_to(backlog_on_propagate, SERVER_PROPAGATE_REPLICAS);
 }
 
 void backlog_release(void)

@@ -16,8 +16,8 @@
  *
  * The child is a CHILD_REPL of child.c, which reaps it and calls
  * replication_on_child_done; while a BGSAVE or AOF rewrite child runs the
- * replicas wait in WAIT_BGSAVE_START, as in Redis. Not here: the stream and backlog
- * (backlog.c), the replica side (replica.c). */
+ * replicas wait in WAIT_BGSAVE_START, as in Redis. Not here: the stream
+ * and backlog (backlog.c), the replica side (replica.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -27,15 +27,21 @@
 #       print N keys for each slot FIRST..LAST, one per line.
 #   fill PORT KEYFILE / values PORT KEYFILE
 #       SET every key of KEYFILE to "v-<key>" / print "key value" for each.
-#   tasks_done / task_moved_some
+#   tasks_done / task_moved_some / migrate_held
 #       the dashboard has no migrate task left / a migrate task runs and
-#       has moved keys (for wait_until).
+#       has moved keys / the runner holds on POST /api/migrate/pause (for
+#       wait_until).
 #
 # ZooKeeper sessions of the dashboard, codis-config and coord_tool last
-# COORD_SESSION_MS (default 2000 ms: a killed owner's ephemeral nodes go
-# soon; t/lib-zk.sh's server accepts 400..4000).
+# COORD_SESSION_MS (default 4000 ms: a killed owner's ephemeral nodes go
+# soon, and a session survives a busy machine; t/lib-zk.sh's server
+# accepts 1000..10000).
 
-COORD_SESSION_MS=${COORD_SESSION_MS:-2000}
+COORD_SESSION_MS=${COORD_SESSION_MS:-4000}
+# How long the dashboard waits for proxies' acknowledgements: long enough
+# for a proxy on a machine loaded by other work (2 s was not, at load 25).
+ACTION_TIMEOUT_MS=${ACTION_TIMEOUT_MS:-15000}
+
 COORD_TOOL=${CODIS_UNIT_DIR:-$TEST_DIRECTORY/unit}/coord_tool
 
 write_dashboard_config() {
@@ -49,7 +55,7 @@ zk=$COORD_ADDR
 zk_session_timeout=$COORD_SESSION_MS
 product=test
 dashboard_addr=$DASHBOARD_ADDR
-action_timeout=2000
+action_timeout=$ACTION_TIMEOUT_MS
 EOF_CONF
 }
 
@@ -173,6 +179,12 @@ tasks_done() {
 task_moved_some() {
     dashboard_api GET /api/migrate/status >st &&
     grep -q '"moved": [1-9]' st
+}
+
+# migrate_held: the migrate runner holds after a step, as paused.
+migrate_held() {
+    dashboard_api GET /api/migrate/status >st &&
+    grep -q '"held": true' st
 }
 
 # coord_node PATH: print the data of coordinator node PATH

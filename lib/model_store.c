@@ -682,7 +682,7 @@ int model_store_check_fence(struct model_store *st, char *err, size_t errlen)
         off += (size_t)snprintf(err + off, errlen - off, " %s", stray[i]);
     }
     coord_free_names(stray, n);
-    return COORD_ERROR;
+    return MODEL_STORE_FENCED;
 }
 
 int model_store_remove_fences(struct model_store *st, char *err,
@@ -780,7 +780,7 @@ static int model_store_wait_acks(struct model_store *st, const char *seq,
                          "marked offline", seq, receivers[i].id,
                          st->action_timeout_ms);
             }
-            rc = COORD_ERROR;
+            rc = MODEL_STORE_TIMEOUT;
             break;
         }
         model_store_sleep_ms(st->poll_ms);

@@ -27,6 +27,16 @@
 struct coord;
 struct event_base;
 
+/* What model_store calls return beyond coord's results (COORD_OK,
+ * COORD_NONODE ...): failures a caller answers differently (the dashboard
+ * with another HTTP status), so they are told by code, not by text. */
+enum model_store_rc {
+    MODEL_STORE_TIMEOUT = -100, /* proxies did not acknowledge an action
+                                   within action_timeout_ms */
+    MODEL_STORE_FENCED = -101,  /* fence nodes of proxies that are not
+                                   online: they may not stop cleanly */
+};
+
 /* Where a product's nodes live and how long to wait for proxies. */
 struct model_store {
     struct coord *coord;           /* borrowed */
@@ -144,8 +154,8 @@ int model_store_set_proxy_state(struct model_store *st, const char *id,
                                 size_t errlen);
 
 /* The fence check: 0 if every fence node names the addr of an online
- * proxy, else COORD_ERROR with "Some proxies may not stop cleanly: <addr>
- * ...". */
+ * proxy, else MODEL_STORE_FENCED with "Some proxies may not stop cleanly:
+ * <addr> ...", or a coord error. */
 int model_store_check_fence(struct model_store *st, char *err,
                             size_t errlen);
 
@@ -159,7 +169,8 @@ int model_store_remove_fences(struct model_store *st, char *err,
  * to every online proxy. With 'confirm': first the fence check, then wait
  * until every receiver has acknowledged; receivers that have not within
  * action_timeout_ms are set to mark_offline and the call fails with
- * COORD_ERROR "receiver timeout: <ids>". The sequence name of the action
+ * MODEL_STORE_TIMEOUT "receiver timeout: <ids>"; a stale fence fails it
+ * with MODEL_STORE_FENCED before anything is posted. The sequence name of the action
  * is written to 'seq' (if not NULL, of 'seqlen' bytes). */
 int model_store_post_action(struct model_store *st,
                             enum model_action_type type, const cJSON *target,

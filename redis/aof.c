@@ -36,6 +36,7 @@
 #include "lib/log.h"
 #include "lib/mem.h"
 #include "redis/aof.h"
+#include "redis/child.h"
 #include "redis/rdb.h"
 #include "redis/replication.h"
 #include "redis/server.h"
@@ -62,20 +63,16 @@ static struct {
     bool dirty_since_fsync;
     long long last_fsync;      /* ms */
     bool last_write_ok;
-    struct event *commit_ev;   /* the group commit of appendfsync always */
-    bool commit_pending;       /* commit_ev is active */
-    pid_t child_pid;           /* rewrite child, or -1 */
-    int child_pipe;
-    struct event *child_ev;
+    bool commit_pending;       /* replies wait for aof_before_sleep */
     char child_file[64];
     long long child_start;     /* ms */
     int child_base_seq;        /* seq of the base it writes */
     int child_incr_count;      /* incr files it replaces */
-    bool scheduled;            /* rewrite again when the child is done */
+    bool scheduled;            /* rewrite when no snapshot child runs */
     long long last_rewrite_ms;
     bool last_rewrite_ok;
     long long rewrites;
-} aof = { .fd = -1, .seldb = -1, .child_pid = -1, .child_pipe = -1,
+} aof = { .fd = -1, .seldb = -1, 
           .last_write_ok = true, .last_rewrite_ok = true,
           .last_rewrite_ms = -1 };
 
@@ -95,6 +92,7 @@ static struct {
               .cond = PTHREAD_COND_INITIALIZER, .fd = -1 };
 
 static int aof_start_rewrite(char *err, size_t errlen);
+static void aof_start_scheduled(void);
 
 /* ------------------------------------------------------------------------
  * Paths and the manifest */
@@ -353,13 +351,11 @@ static void aof_bio_stop(void)
     aof_bio.stop = false;
 }
 
-/* End of a turn of the loop: one write and fsync for every client that
- * wrote, then their replies. */
-static void aof_on_commit(evutil_socket_t fd, short what, void *arg)
+void aof_before_sleep(void)
 {
-    (void)fd;
-    (void)what;
-    (void)arg;
+    if (!aof.commit_pending) {
+        return;
+    }
     aof.commit_pending = false;
     aof_flush();
     for (struct client *c = server.clients; c != NULL; c = c->next) {
@@ -372,21 +368,19 @@ static void aof_on_commit(evutil_socket_t fd, short what, void *arg)
 
 bool aof_defer_reply(struct client *c)
 {
-    if (aof.fd < 0 || aof.commit_ev == NULL ||
+    if (aof.fd < 0 || aof.buf == NULL ||
         (sds_len(aof.buf) == 0 && !aof.commit_pending)) {
         return false;
     }
     c->flags |= CLIENT_AOF_WAIT;
-    if (!aof.commit_pending) {
-        event_active(aof.commit_ev, EV_TIMEOUT, 0);
-        aof.commit_pending = true;
-    }
+    aof.commit_pending = true;
     return true;
 }
 
 void aof_cron(void)
 {
     aof_flush();
+    aof_start_scheduled();
     if (aof.fd >= 0 && aof.dirty_since_fsync &&
         strcmp(server.appendfsync, "everysec") == 0 &&
         server.mstime - aof.last_fsync >= 1000 && aof_bio_fsync()) {
@@ -453,21 +447,11 @@ static void aof_unlink(const char *name)
     }
 }
 
-/* The rewrite child is done: install its base or drop it. */
-static void aof_on_child_done(evutil_socket_t fd, short what, void *arg)
+/* child.c's reaper: the rewrite child ended with 'status'; install its
+ * base or drop it. */
+static void aof_on_child_done(int status, void *arg)
 {
-    (void)what;
-    (void)arg;
-    int saved = rdb_child_status(fd, aof.child_pid, "AOF rewrite");
-    if (saved < 0) {
-        return;
-    }
-    server_update_time();
-    event_free(aof.child_ev);
-    aof.child_ev = NULL;
-    close(aof.child_pipe);
-    aof.child_pipe = -1;
-    aof.child_pid = -1;
+    bool saved = child_ok(status);
     aof.last_rewrite_ms = server.mstime - aof.child_start;
     aof.last_rewrite_ok = false;
     char base[300], path[512];
@@ -512,12 +496,20 @@ static void aof_on_child_done(evutil_socket_t fd, short what, void *arg)
                      aof.last_rewrite_ms);
         }
     }
-    if (aof.scheduled) {
-        char err[256];
-        aof.scheduled = false;
-        if (aof_start_rewrite(err, sizeof(err)) != 0) {
-            log_warn("cannot start the scheduled AOF rewrite: %s", err);
-        }
+    aof_start_scheduled();
+}
+
+/* Start the rewrite BGREWRITEAOF or a full sync scheduled, if no snapshot
+ * child runs now. */
+static void aof_start_scheduled(void)
+{
+    if (!aof.scheduled || child_busy(CHILD_AOF)) {
+        return;
+    }
+    char err[256];
+    aof.scheduled = false;
+    if (aof_start_rewrite(err, sizeof(err)) != 0) {
+        log_warn("cannot start the scheduled AOF rewrite: %s", err);
     }
 }
 
@@ -535,13 +527,11 @@ static int aof_start_rewrite(char *err, size_t errlen)
     }
     snprintf(aof.child_file, sizeof(aof.child_file),
              "temp-rewriteaof-bg-%d.rdb", (int)getpid());
-    int status_fd;
-    pid_t pid = rdb_child_fork(aof.child_file, &status_fd, err, errlen);
+    pid_t pid = child_fork_save(CHILD_AOF, aof.child_file, aof_on_child_done,
+                                NULL, err, errlen);
     if (pid < 0) {
         return -1;
     }
-    aof.child_pid = pid;
-    aof.child_pipe = status_fd;
     aof.child_start = server.mstime;
     aof.child_base_seq = (aof.m.base_seq > aof.m.incr_seq ? aof.m.base_seq
                                                           : aof.m.incr_seq)
@@ -549,12 +539,6 @@ static int aof_start_rewrite(char *err, size_t errlen)
     /* Everything but the incremental file just opened is in the child's
      * snapshot. */
     aof.child_incr_count = aof.m.incr_count - (server.appendonly ? 1 : 0);
-    aof.child_ev = event_new(server.base, status_fd, EV_READ | EV_PERSIST,
-                             aof_on_child_done, NULL);
-    if (aof.child_ev == NULL || event_add(aof.child_ev, NULL) != 0) {
-        log_error("cannot watch the AOF rewrite child");
-        abort();
-    }
     log_info("background AOF rewrite started by pid %d", (int)pid);
     return 0;
 }
@@ -562,9 +546,14 @@ static int aof_start_rewrite(char *err, size_t errlen)
 /* BGREWRITEAOF */
 void cmd_bgrewriteaof(struct client *c)
 {
-    if (aof.child_pid != -1) {
+    if (child_pid(CHILD_AOF) != -1) {
         reply_error(c, "Background append only file rewriting already in "
                        "progress");
+        return;
+    }
+    if (child_busy(CHILD_AOF)) {
+        aof.scheduled = true;
+        reply_simple(c, "Background append only file rewriting scheduled");
         return;
     }
     char err[512];
@@ -763,11 +752,6 @@ int aof_load(char *err, size_t errlen)
 void aof_init(void)
 {
     aof.buf = sds_new_empty(1024);
-    aof.commit_ev = event_new(server.base, -1, 0, aof_on_commit, NULL);
-    if (aof.commit_ev == NULL) {
-        log_error("cannot create the AOF commit event");
-        abort();
-    }
     server_on_propagate_to(aof_on_propagate, SERVER_PROPAGATE_AOF);
 }
 
@@ -803,18 +787,12 @@ int aof_start(char *err, size_t errlen)
 /* Stop a rewrite in progress, dropping its file. */
 static void aof_kill_child(void)
 {
-    if (aof.child_pid <= 0) {
+    aof.scheduled = false;
+    if (child_pid(CHILD_AOF) <= 0) {
         return;
     }
-    kill(aof.child_pid, SIGKILL);
-    waitpid(aof.child_pid, NULL, 0);
+    child_forget(CHILD_AOF);
     unlink(aof.child_file);
-    event_free(aof.child_ev);
-    aof.child_ev = NULL;
-    close(aof.child_pipe);
-    aof.child_pipe = -1;
-    aof.child_pid = -1;
-    aof.scheduled = false;
 }
 
 /* Write, fsync and close the incremental file. */
@@ -836,10 +814,6 @@ void aof_release(void)
     aof_kill_child();
     aof_close();
     aof_bio_stop();
-    if (aof.commit_ev != NULL) {
-        event_free(aof.commit_ev);
-        aof.commit_ev = NULL;
-    }
     aof_manifest_clear(&aof.m);
     sds_free(aof.buf);
     aof.buf = NULL;
@@ -849,13 +823,26 @@ int aof_set_enabled(bool on, char *err, size_t errlen)
 {
     if (on && aof.fd < 0) {
         server.appendonly = true;
-        if (aof.child_pid != -1) {
+        if (child_pid(CHILD_AOF) != -1) {
             /* The running rewrite did not switch files: start over. */
             aof_kill_child();
         }
         aof_manifest_clear(&aof.m);
-        if (aof_manifest_read(&aof.m, err, errlen) < 0 ||
-            aof_start_rewrite(err, errlen) != 0) {
+        if (aof_manifest_read(&aof.m, err, errlen) < 0) {
+            server.appendonly = false;
+            aof_close();
+            return -1;
+        }
+        if (child_busy(CHILD_AOF)) {
+            /* A BGSAVE or replication child runs: as Redis, start the
+             * first rewrite when it is done. Until then nothing is
+             * logged, and the rewrite's snapshot will hold it all. */
+            log_info("AOF enabled while another child runs: its rewrite "
+                     "is scheduled");
+            aof.scheduled = true;
+            return 0;
+        }
+        if (aof_start_rewrite(err, errlen) != 0) {
             server.appendonly = false;
             aof_close();
             return -1;
@@ -874,7 +861,7 @@ void aof_after_full_sync(void)
         return;
     }
     char err[512];
-    if (aof.child_pid != -1) {
+    if (child_busy(CHILD_AOF)) {
         aof.scheduled = true;
     } else if (aof_start_rewrite(err, sizeof(err)) != 0) {
         log_warn("cannot rewrite the AOF after a full sync: %s", err);
@@ -898,10 +885,10 @@ char *aof_info(char *s)
                      "aof_rewrite_scheduled:%d\r\n"
                      "aof_last_rewrite_time_sec:%lld\r\n"
                      "aof_current_rewrite_time_sec:%lld\r\n",
-                     aof.fd >= 0, aof.child_pid != -1, aof.scheduled,
+                     aof.fd >= 0, child_pid(CHILD_AOF) != -1, aof.scheduled,
                      aof.last_rewrite_ms < 0 ? -1
                                              : aof.last_rewrite_ms / 1000,
-                     aof.child_pid != -1
+                     child_pid(CHILD_AOF) != -1
                          ? (server.mstime - aof.child_start) / 1000 : -1);
     s = sds_cat(s, line, (size_t)n);
     n = snprintf(line, sizeof(line),

@@ -44,6 +44,11 @@ void aof_flush(void);
  * as usual. */
 bool aof_defer_reply(struct client *c);
 
+/* After each turn of the loop (server_before_sleep): the group commit of
+ * appendfsync always, one write and fsync for every client that wrote in
+ * the turn, then the replies aof_defer_reply held back. */
+void aof_before_sleep(void);
+
 /* Once a second: fsync with appendfsync everysec. */
 void aof_cron(void);
 

@@ -26,12 +26,12 @@
 
 struct repl repl;
 
-/* Write the output of every replica that takes the stream. */
-static void backlog_on_flush(evutil_socket_t fd, short what, void *arg)
+void backlog_before_sleep(void)
 {
-    (void)fd;
-    (void)what;
-    (void)arg;
+    if (!repl.flush_pending) {
+        return;
+    }
+    repl.flush_pending = false;
     for (size_t k = 0; k < repl.slave_count; k++) {
         struct client *c = repl.slaves[k];
         if (!(c->flags & CLIENT_REPL_HOLD) && c->olen > c->opos) {
@@ -82,24 +82,13 @@ void backlog_init(void)
     repl.replid2[REPL_ID_LEN] = '\0';
     repl.second_offset = -1;
     repl.seldb = -1;
-    repl.child_pid = -1;
-    repl.child_pipe = -1;
     repl.fd = -1;
     repl.transfer_fd = -1;
-    repl.flush_ev = event_new(server.base, -1, 0, backlog_on_flush, NULL);
-    if (repl.flush_ev == NULL) {
-        log_error("cannot create the replication flush event");
-        abort();
-    }
     server_on_propagate_to(backlog_on_propagate, SERVER_PROPAGATE_REPLICAS);
 }
 
 void backlog_release(void)
 {
-    if (repl.flush_ev != NULL) {
-        event_free(repl.flush_ev);
-        repl.flush_ev = NULL;
-    }
     mem_free(repl.backlog);
     repl.backlog = NULL;
     if (repl.feed_buf != NULL) {
@@ -177,7 +166,7 @@ void backlog_feed_raw(const char *p, size_t len)
         pending = true;
     }
     if (pending) {
-        event_active(repl.flush_ev, EV_TIMEOUT, 0);
+        repl.flush_pending = true;
     }
 }
 

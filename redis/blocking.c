@@ -66,7 +66,7 @@ static size_t blocking_ready_count;
 static size_t blocking_ready_cap;
 static size_t blocking_client_count;     /* clients blocked now */
 static bool blocking_serving;            /* blocking_handle_ready runs */
-static struct event *blocking_ready_ev;  /* runs blocking_handle_ready */
+static bool blocking_pending; /* blocking_before_sleep has work */
 static struct client **blocking_resume;  /* unblocked by CLIENT UNBLOCK */
 static size_t blocking_resume_count;
 static size_t blocking_resume_cap;
@@ -218,9 +218,7 @@ void blocking_unblock_now(struct client *c, bool error)
                                       sizeof(*blocking_resume));
     }
     blocking_resume[blocking_resume_count++] = c;
-    if (blocking_ready_ev != NULL) {
-        event_active(blocking_ready_ev, EV_TIMEOUT, 0);
-    }
+    blocking_pending = true;
 }
 
 void blocking_client_release(struct client *c)
@@ -260,9 +258,7 @@ static void blocking_on_modified(struct db *db, const char *key, size_t len)
     blocking_ready[blocking_ready_count].dbid = db->id;
     blocking_ready[blocking_ready_count].key = sds_new(key, len);
     blocking_ready_count++;
-    if (blocking_ready_ev != NULL) {
-        event_active(blocking_ready_ev, EV_TIMEOUT, 0);
-    }
+    blocking_pending = true;
 }
 
 /* Serve the waiters of one ready key in order; add the served clients to
@@ -332,29 +328,24 @@ void blocking_handle_ready(void)
     mem_free(done);
 }
 
-static void blocking_on_ready(evutil_socket_t fd, short what, void *arg)
+void blocking_before_sleep(void)
 {
-    (void)fd;
-    (void)what;
-    (void)arg;
+    if (!blocking_pending) {
+        return;
+    }
+    blocking_pending = false;
     server_update_time();
     blocking_handle_ready();
 }
 
-int blocking_init(void)
+void blocking_init(void)
 {
     db_on_modified(blocking_on_modified);
-    blocking_ready_ev = event_new(server.base, -1, 0, blocking_on_ready,
-                                  NULL);
-    return blocking_ready_ev != NULL ? 0 : -1;
 }
 
 void blocking_release(void)
 {
-    if (blocking_ready_ev != NULL) {
-        event_free(blocking_ready_ev);
-        blocking_ready_ev = NULL;
-    }
+    blocking_pending = false;
     for (size_t i = 0; i < blocking_ready_count; i++) {
         sds_free(blocking_ready[i].key);
     }

@@ -440,6 +440,8 @@ static const struct config_directive config_table[] = {
       INT_MAX, 0, NULL, NULL, NULL, NULL },
     { "hz", NULL, CONFIG_INT, FIELD(hz), "10", 1, 500, 0, NULL, NULL, NULL,
       config_after_hz },
+    { "rdb-key-save-delay", NULL, CONFIG_INT, FIELD(rdb_key_save_delay), "0",
+      0, INT_MAX, 0, NULL, NULL, NULL, NULL },
     { "client-query-buffer-limit", NULL, CONFIG_MEMORY,
       FIELD(client_max_querybuf_len), "1gb", 1024 * 1024, LLONG_MAX, 0,
       NULL, NULL, NULL, NULL },

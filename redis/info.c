@@ -11,6 +11,7 @@
 #include <event2/event.h>
 
 #include "redis/aof.h"
+#include "redis/child.h"
 #include "redis/rdb.h"
 #include "redis/replication.h"
 #include "redis/script.h"
@@ -131,7 +132,7 @@ static char *info_stats(char *s)
 static char *info_persistence(char *s)
 {
     long long now_ms = server_mstime();
-    bool child = rdb_state.child_pid > 0;
+    bool child = child_pid(CHILD_RDB) > 0;
     s = sds_catfmt(s, "loading:%d\r\nasync_loading:0\r\n", server.loading);
     s = sds_catfmt(s, "rdb_changes_since_last_save:%lld\r\n", server.dirty);
     s = sds_catfmt(s, "rdb_bgsave_in_progress:%d\r\n", child ? 1 : 0);

@@ -45,11 +45,8 @@
 /* ------------------------------------------------------------------------
  * Freeing */
 
-static void networking_on_free(evutil_socket_t fd, short what, void *arg)
+void networking_before_sleep(void)
 {
-    (void)fd;
-    (void)what;
-    (void)arg;
     while (server.free_count > 0) {
         struct client *c = server.free_queue[server.free_count - 1];
         client_free(c);
@@ -70,7 +67,6 @@ void client_free_async(struct client *c)
                                         sizeof(*server.free_queue));
     }
     server.free_queue[server.free_count++] = c;
-    event_active(server.free_ev, EV_TIMEOUT, 0);
 }
 
 void client_free(struct client *c)
@@ -555,11 +551,6 @@ int networking_listen(char *err, size_t errlen)
         }
     }
     mem_free(copy);
-    server.free_ev = event_new(server.base, -1, 0, networking_on_free, NULL);
-    if (server.free_ev == NULL) {
-        snprintf(err, errlen, "cannot create the client free event");
-        return -1;
-    }
     return rc;
 }
 
@@ -571,10 +562,6 @@ void networking_close_listeners(void)
     mem_free(server.listeners);
     server.listeners = NULL;
     server.listener_count = 0;
-    if (server.free_ev != NULL) {
-        event_free(server.free_ev);
-        server.free_ev = NULL;
-    }
 }
 
 void networking_cron(void)

@@ -35,6 +35,7 @@
 
 #include "lib/log.h"
 #include "lib/mem.h"
+#include "redis/child.h"
 #include "redis/crc64.h"
 #include "redis/lzf.h"
 #include "redis/rdb.h"
@@ -71,12 +72,11 @@
 #define RDB_IO_TIMEOUT_MS 60000  /* give up on a silent socket */
 #define RDB_BGSAVE_RETRY_S 5     /* after a failed BGSAVE, wait this long */
 
-struct rdb_state rdb_state = { .child_pid = -1, .last_bgsave_ok = true,
+struct rdb_state rdb_state = { .last_bgsave_ok = true,
                                .last_bgsave_secs = -1 };
 
 static rdb_bgsave_done_fn rdb_done_hooks[4];
 static int rdb_done_hook_count;
-static struct event *rdb_sigchld_ev;
 
 /* ------------------------------------------------------------------------
  * Writer */
@@ -580,6 +580,9 @@ static void rdb_out_snapshot(struct rdb_out *w)
             rdb_out_byte(w, rdb_value_type(e->v.ptr));
             rdb_out_string(w, e->key, klen);
             rdb_value_save(w, e->v.ptr);
+            if (server.rdb_key_save_delay > 0) {
+                usleep((useconds_t)server.rdb_key_save_delay);
+            }
         }
         dict_iter_release(&it);
     }
@@ -1018,7 +1021,6 @@ static void rdb_child_done(int status)
     bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     char *path = rdb_state.child_path;
     long long now = server_mstime();
-    rdb_state.child_pid = -1;
     rdb_state.child_path = NULL;
     rdb_state.last_bgsave_secs = (now - rdb_state.child_start_ms) / 1000;
     if (ok) {
@@ -1045,67 +1047,30 @@ static void rdb_child_done(int status)
     mem_free(path);
 }
 
-/* Reap the child if it has ended. */
-static void rdb_check_child(void)
+/* child.c's reaper: the BGSAVE child ended with 'status'. */
+static void rdb_on_child_done(int status, void *arg)
 {
-    int status;
-    if (rdb_state.child_pid <= 0) {
-        return;
-    }
-    pid_t pid = waitpid(rdb_state.child_pid, &status, WNOHANG);
-    if (pid == rdb_state.child_pid) {
-        rdb_child_done(status);
-    } else if (pid < 0 && errno == ECHILD) {
-        log_warn("the BGSAVE child %d vanished", (int)rdb_state.child_pid);
-        rdb_child_done(1 << 8);
-    }
-}
-
-static void rdb_on_sigchld(evutil_socket_t sig, short what, void *arg)
-{
-    (void)sig;
-    (void)what;
-    (void)arg;
-    rdb_check_child();
+    rdb_child_done(status);
 }
 
 pid_t rdb_bgsave_start(const char *path)
 {
-    if (rdb_state.child_pid > 0) {
-        log_warn("cannot start a background save: one is in progress");
+    char err[256];
+    if (child_busy(CHILD_RDB)) {
+        log_warn("cannot start a background save: another child process "
+                 "is active");
         return -1;
-    }
-    if (rdb_sigchld_ev == NULL && server.base != NULL) {
-        rdb_sigchld_ev = evsignal_new(server.base, SIGCHLD, rdb_on_sigchld,
-                                      NULL);
-        if (rdb_sigchld_ev != NULL && event_add(rdb_sigchld_ev, NULL) != 0) {
-            event_free(rdb_sigchld_ev);
-            rdb_sigchld_ev = NULL;
-        }
     }
     rdb_state.last_bgsave_try = time(NULL);
     long long dirty = server.dirty;
-    pid_t pid = fork();
+    pid_t pid = child_fork_save(CHILD_RDB, path, rdb_on_child_done, NULL,
+                                err, sizeof(err));
     if (pid < 0) {
-        log_warn("cannot start a background save: fork: %s",
-                 strerror(errno));
+        log_warn("cannot start a background save: %s", err);
         rdb_state.last_bgsave_ok = false;
         return -1;
     }
-    if (pid == 0) {
-        /* The child: no listening sockets (a restarted parent must be able
-         * to bind), default signal handling, then save and leave without
-         * running the parent's exit handlers. */
-        signal(SIGTERM, SIG_DFL);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGUSR1, SIG_DFL);
-        for (int i = 0; i < server.listener_count; i++) {
-            close(evconnlistener_get_fd(server.listeners[i]));
-        }
-        _exit(rdb_save_file(path) == 0 ? 0 : 1);
-    }
     log_info("background saving started by pid %d", (int)pid);
-    rdb_state.child_pid = pid;
     rdb_state.child_path = mem_strdup(path);
     rdb_state.child_start_ms = server_mstime();
     rdb_state.dirty_at_fork = dirty;
@@ -1114,19 +1079,15 @@ pid_t rdb_bgsave_start(const char *path)
 
 void rdb_kill_child(void)
 {
-    if (rdb_state.child_pid <= 0) {
+    pid_t pid = child_pid(CHILD_RDB);
+    if (pid <= 0) {
         return;
-    }
-    pid_t pid = rdb_state.child_pid;
-    int status;
-    kill(pid, SIGUSR1);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     char tmp[PATH_MAX + 64], dir[PATH_MAX];
     rdb_dir_of(rdb_state.child_path, dir, sizeof(dir));
     snprintf(tmp, sizeof(tmp), "%s/temp-%d.rdb", dir, (int)pid);
+    child_kill(CHILD_RDB, SIGUSR1);
     unlink(tmp);
-    rdb_child_done(status);
 }
 
 /* True if one of the "save <seconds> <changes>" rules matches now. */
@@ -1146,8 +1107,8 @@ static bool rdb_save_rule_matches(long long now)
 
 void rdb_cron(void)
 {
-    rdb_check_child();
-    if (rdb_state.child_pid > 0) {
+    /* As Redis: no save while any snapshot child runs. */
+    if (child_busy(CHILD_RDB)) {
         return;
     }
     long long now = time(NULL);
@@ -1194,7 +1155,7 @@ int rdb_shutdown_save(bool nosave, bool save)
 /* SAVE */
 void cmd_save(struct client *c)
 {
-    if (rdb_state.child_pid > 0) {
+    if (child_pid(CHILD_RDB) > 0) {
         reply_error(c, "Background save already in progress");
         return;
     }
@@ -1218,12 +1179,18 @@ void cmd_bgsave(struct client *c)
         reply_syntax_error(c);
         return;
     }
-    if (rdb_state.child_pid > 0) {
+    if (child_pid(CHILD_RDB) > 0) {
+        reply_error(c, "Background save already in progress");
+        return;
+    }
+    if (child_busy(CHILD_RDB)) {
         if (schedule) {
             rdb_state.bgsave_scheduled = true;
             reply_simple(c, "Background saving scheduled");
         } else {
-            reply_error(c, "Background save already in progress");
+            reply_error(c, "Another child process is active (AOF?): can't "
+                           "BGSAVE right now. Use BGSAVE SCHEDULE in order "
+                           "to schedule a BGSAVE whenever possible.");
         }
         return;
     }

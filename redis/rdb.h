@@ -25,7 +25,6 @@ struct client;
 
 /* Persistence state (one, 'rdb_state'). */
 struct rdb_state {
-    pid_t child_pid;            /* BGSAVE child, or -1 */
     char *child_path;           /* file it writes (owned), or NULL */
     long long child_start_ms;   /* when it was forked */
     long long dirty_at_fork;    /* server.dirty when it was forked */
@@ -69,10 +68,10 @@ int rdb_save_fd(int fd);
  * bytes, so a replication stream may follow. Returns 0 or -1 (logged). */
 int rdb_load_fd(int fd, long long len);
 
-/* Fork a child that saves to 'path' (rdb_save_file). The parent records
- * the child in rdb_state and reaps it from a SIGCHLD event and the cron,
- * then runs the hooks of rdb_on_bgsave_done. Returns the child's pid, or
- * -1 if a child already runs or fork fails (logged). */
+/* Fork a child that saves to 'path' (rdb_save_file), a CHILD_RDB of
+ * child.c, which reaps it; then the hooks of rdb_on_bgsave_done run.
+ * Returns the child's pid, or -1 if child.c refuses (another snapshot
+ * child runs) or fork fails (logged). */
 pid_t rdb_bgsave_start(const char *path);
 
 /* Called in the parent when a BGSAVE child ends: 'ok' if it saved 'path'. */
@@ -80,19 +79,6 @@ typedef void (*rdb_bgsave_done_fn)(bool ok, const char *path);
 
 /* Register 'fn' to run after each BGSAVE child ends (at most 4 hooks). */
 void rdb_on_bgsave_done(rdb_bgsave_done_fn fn);
-
-/* rdb_child.c: fork a child that saves the dataset to 'path' and then
- * writes one status byte (0: saved) to a pipe. Returns its pid with the
- * pipe's read end (close-on-exec, owned by the caller) in '*status_fd',
- * or -1 with 'err' filled. */
-pid_t rdb_child_fork(const char *path, int *status_fd, char *err,
-                     size_t errlen);
-
-/* rdb_child.c: the pipe 'fd' of child 'pid' (rdb_child_fork) is readable:
- * read its status byte and reap it ('what' names it in a log line if
- * waitpid fails). Returns 1 if it saved, 0 if it failed or died, -1 if
- * nothing could be read yet (call again when readable). */
-int rdb_child_status(int fd, pid_t pid, const char *what);
 
 /* Kill a running BGSAVE child (SIGUSR1) and forget it; removes its
  * temporary file. No-op if none runs. */

@@ -14,10 +14,10 @@
  *                   written by a write event of its own
  *               --file sent--> ONLINE: the held stream, then live
  *
- * The child tells the parent it is done through a pipe (one status
- * byte, rdb_child.c), so nothing depends on who reaps children; the
- * parent then reaps it by pid. Not here: the stream and backlog
- * (backlog.c), the replica side (replica.c). */
+ * The child is a CHILD_REPL of child.c, which reaps it and calls
+ * replication_on_child_done; while a BGSAVE or AOF rewrite child runs the
+ * replicas wait in WAIT_BGSAVE_START, as in Redis. Not here: the stream
+ * and backlog (backlog.c), the replica side (replica.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -34,6 +34,7 @@
 
 #include "lib/log.h"
 #include "lib/mem.h"
+#include "redis/child.h"
 #include "redis/rdb.h"
 #include "redis/replication.h"
 
@@ -52,7 +53,7 @@ static size_t replication_wait_cap;
 /* Checks the WAIT list at the next turn of the loop: an ACK arrives
  * inside a replica's command, where another client's input must not
  * run. */
-static struct event *replication_wait_ev;
+static bool replication_wait_pending; /* an ACK came: check the WAITs */
 
 static void replication_start_bgsave(void);
 
@@ -261,24 +262,11 @@ static void replication_start_bulk(struct client *c, int fd, long long size)
 /* ------------------------------------------------------------------------
  * The snapshot child */
 
-/* The child's status byte arrived (or its pipe closed): serve the
+/* child.c's reaper: the snapshot child ended with 'status'; serve the
  * replicas that waited for it. */
-static void replication_on_child_done(evutil_socket_t fd, short what,
-                                      void *arg)
+static void replication_on_child_done(int status, void *arg)
 {
-    (void)what;
-    (void)arg;
-    int saved = rdb_child_status(fd, repl.child_pid, "replication");
-    if (saved < 0) {
-        return;
-    }
-    server_update_time();
-    bool ok = saved == 1;
-    event_free(repl.child_ev);
-    repl.child_ev = NULL;
-    close(repl.child_pipe);
-    repl.child_pipe = -1;
-    repl.child_pid = -1;
+    bool ok = child_ok(status);
     if (ok) {
         log_info("RDB for replicas saved in %lld ms",
                  server.mstime - repl.child_start);
@@ -308,6 +296,14 @@ static void replication_on_child_done(evutil_socket_t fd, short what,
     }
     /* Every replica holds its own descriptor: the name can go. */
     unlink(repl.child_file);
+    replication_start_waiting();
+}
+
+void replication_start_waiting(void)
+{
+    if (child_busy(CHILD_REPL)) {
+        return;
+    }
     for (size_t k = 0; k < repl.slave_count; k++) {
         struct client *c = repl.slaves[k];
         if (c->repl->state == REPL_SLAVE_WAIT_BGSAVE_START) {
@@ -324,8 +320,9 @@ static void replication_start_bgsave(void)
     snprintf(repl.child_file, sizeof(repl.child_file), "temp-repl-%d.rdb",
              (int)getpid());
     char err[256];
-    int status_fd;
-    pid_t pid = rdb_child_fork(repl.child_file, &status_fd, err, sizeof(err));
+    pid_t pid = child_fork_save(CHILD_REPL, repl.child_file,
+                                replication_on_child_done, NULL, err,
+                                sizeof(err));
     if (pid < 0) {
         log_warn("cannot start the replication child: %s", err);
         for (size_t k = 0; k < repl.slave_count; k++) {
@@ -339,15 +336,7 @@ static void replication_start_bgsave(void)
     /* The replicas start in db 0: the stream from the fork on must say
      * which db its first command is for. */
     repl.seldb = -1;
-    repl.child_pid = pid;
-    repl.child_pipe = status_fd;
     repl.child_start = server.mstime;
-    repl.child_ev = event_new(server.base, status_fd, EV_READ | EV_PERSIST,
-                              replication_on_child_done, NULL);
-    if (repl.child_ev == NULL || event_add(repl.child_ev, NULL) != 0) {
-        log_error("cannot watch the replication child");
-        abort();
-    }
     log_info("started the RDB for replicas in child %d", (int)pid);
     /* A replica passes its master's stream on unchanged, so it cannot
      * add the SELECT a new sub-replica needs (it starts in db 0): it
@@ -450,8 +439,11 @@ static void replication_sync_command(struct client *c, bool psync)
     replication_attach(c, REPL_SLAVE_WAIT_BGSAVE_START);
     c->repl->psync = psync;
     log_info("full resync requested by replica %s", c->addr);
-    if (repl.child_pid == -1) {
-        replication_start_bgsave();
+    /* As Redis: while another snapshot child runs (BGSAVE, AOF rewrite)
+     * the replica waits; replication_start_waiting starts its snapshot
+     * when the children are done. */
+    if (child_pid(CHILD_REPL) == -1) {
+        replication_start_waiting();
     }
 }
 
@@ -498,7 +490,7 @@ void cmd_replconf(struct client *c)
             }
             c->repl->ack_time = server.mstime;
             if (replication_wait_count > 0) {
-                event_active(replication_wait_ev, EV_TIMEOUT, 0);
+                replication_wait_pending = true;
             }
             return;
         } else if (arg_is(opt, "getack")) {
@@ -622,11 +614,12 @@ void replication_check_waits(void)
 /* ------------------------------------------------------------------------
  * Cron and INFO */
 
-static void replication_on_waits(evutil_socket_t fd, short what, void *arg)
+void replication_before_sleep(void)
 {
-    (void)fd;
-    (void)what;
-    (void)arg;
+    if (!replication_wait_pending) {
+        return;
+    }
+    replication_wait_pending = false;
     server_update_time();
     replication_check_waits();
 }
@@ -634,31 +627,15 @@ static void replication_on_waits(evutil_socket_t fd, short what, void *arg)
 void replication_init(void)
 {
     backlog_init();
-    replication_wait_ev = event_new(server.base, -1, 0, replication_on_waits,
-                                    NULL);
-    if (replication_wait_ev == NULL) {
-        log_error("cannot create the WAIT event");
-        abort();
-    }
 }
 
 void replication_release(void)
 {
-    if (repl.child_pid > 0) {
-        kill(repl.child_pid, SIGKILL);
-        waitpid(repl.child_pid, NULL, 0);
+    if (child_pid(CHILD_REPL) > 0) {
+        child_forget(CHILD_REPL);
         unlink(repl.child_file);
     }
-    if (repl.child_ev != NULL) {
-        event_free(repl.child_ev);
-    }
-    if (repl.child_pipe >= 0) {
-        close(repl.child_pipe);
-    }
-    if (replication_wait_ev != NULL) {
-        event_free(replication_wait_ev);
-        replication_wait_ev = NULL;
-    }
+    replication_wait_pending = false;
     mem_free(replication_waits);
     replication_waits = NULL;
     mem_free(repl.slaves);
@@ -670,6 +647,7 @@ void replication_release(void)
 
 void replication_cron(void)
 {
+    replication_start_waiting();
     if (server.masterhost == NULL && repl.slave_count > 0 &&
         server.mstime - repl.last_ping >= server.repl_ping_period * 1000LL) {
         struct arg ping = { "PING", 4 };

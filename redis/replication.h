@@ -79,7 +79,7 @@ struct repl {
     size_t backlog_histlen;        /* valid bytes */
     long long backlog_off;         /* stream offset of its first byte */
     char *feed_buf;                /* sds reused to encode each command */
-    struct event *flush_ev;        /* sends the stream to replicas */
+    bool flush_pending;            /* replicas have output to send */
 
     /* master side */
     struct client **slaves;        /* the CLIENT_SLAVE clients, oldest
@@ -87,9 +87,6 @@ struct repl {
                                     * c->repl until it leaves the list */
     size_t slave_count;
     size_t slave_cap;
-    pid_t child_pid;               /* RDB child for replicas, or -1 */
-    int child_pipe;                /* its status pipe, or -1 */
-    struct event *child_ev;
     char child_file[64];           /* temp RDB it writes */
     long long child_start;         /* ms the child started */
     long long last_ping;           /* ms we last pinged the replicas */
@@ -173,6 +170,19 @@ void backlog_shift_replid(void);
 
 /* Start: set up the child event machinery. */
 void replication_init(void);
+
+/* After each turn of the loop (server_before_sleep): send the replication
+ * stream the turn produced to every replica that takes it. */
+void backlog_before_sleep(void);
+
+/* Start the snapshot for the replicas waiting for a full sync, unless a
+ * snapshot child (child.c) runs: then the next call starts it (the child's
+ * end and replication_cron call it). */
+void replication_start_waiting(void);
+
+/* After each turn of the loop: answer the WAIT clients whose replicas
+ * acknowledged in the turn. */
+void replication_before_sleep(void);
 
 /* Stop the child, free the WAIT list and the backlog (at exit). */
 void replication_release(void);

@@ -18,8 +18,10 @@
 #include <event2/event.h>
 
 #include "lib/log.h"
+#include "lib/loop.h"
 #include "lib/mem.h"
 #include "redis/aof.h"
+#include "redis/child.h"
 #include "redis/evict.h"
 #include "redis/rdb.h"
 #include "redis/replication.h"
@@ -270,6 +272,7 @@ static void server_on_cron(evutil_socket_t fd, short what, void *arg)
         replica_cron();
     }
     server_resize_dbs();
+    child_reap();
     rdb_cron();
     slotsmgrt_cron();
     if (server.shutdown_asap) {
@@ -294,21 +297,24 @@ void server_init_config(void)
     config_init();
 }
 
-static void server_on_signal(evutil_socket_t sig, short what, void *arg)
+/* The work left at the end of each turn of the loop, before it waits
+ * again, in data-flow order (as Redis's beforeSleep): serving blocked
+ * clients writes keys, whose commands go to the AOF and to replicas;
+ * replicas' ACKs answer WAITs; clients closed during the turn go last. */
+static void server_before_sleep(void *arg)
 {
-    (void)what;
-    (void)arg;
-    if (sig == SIGHUP) {
-        if (log_reopen() != 0) {
-            log_warn("cannot reopen the log file: %s", strerror(errno));
-        } else {
-            log_info("received SIGHUP, log file reopened");
-        }
-        return;
-    }
-    log_info("received %s, scheduling shutdown", strsignal(sig));
+    blocking_before_sleep();
+    replication_before_sleep();
+    aof_before_sleep();
+    backlog_before_sleep();
+    networking_before_sleep();
+}
+
+/* TERM, INT or QUIT: shut down as Redis does, after this turn. */
+static void server_on_stop(int sig, void *arg)
+{
+    log_info("received %s, scheduling shutdown", loop_signal_name(sig));
     server.shutdown_asap = true;
-    event_base_loopbreak(server.base);
 }
 
 /* Load the dataset at start: the AOF if appendonly is on and one exists
@@ -383,16 +389,17 @@ int server_init(char *err, size_t errlen)
         snprintf(server.run_id + i * 2, 3, "%02x", seed[16 + i]);
     }
     server.pid = getpid();
-    signal(SIGPIPE, SIG_IGN);
     server_update_time();
     server.start_time = server.mstime;
     server.stat_ops_sample_time = server.mstime;
 
-    server.base = event_base_new();
-    if (server.base == NULL) {
-        snprintf(err, errlen, "cannot create the event loop");
+    server.loop = loop_new(LOOP_SIGNALS, err, errlen);
+    if (server.loop == NULL) {
         return -1;
     }
+    loop_on_signal(server.loop, server_on_stop, NULL, NULL);
+    loop_before_sleep(server.loop, server_before_sleep, NULL);
+    server.base = loop_base(server.loop);
     server.db = mem_calloc((size_t)server.databases, sizeof(*server.db));
     for (int i = 0; i < server.databases; i++) {
         db_init(&server.db[i], i);
@@ -403,8 +410,9 @@ int server_init(char *err, size_t errlen)
     multi_init();
     replication_init();
     aof_init();
-    if (blocking_init() != 0) {
-        snprintf(err, errlen, "cannot create the blocking event");
+    blocking_init();
+    if (child_init(server.base) != 0) {
+        snprintf(err, errlen, "cannot watch SIGCHLD");
         return -1;
     }
     if (server_load_data(err, errlen) != 0 || aof_start(err, errlen) != 0) {
@@ -418,16 +426,6 @@ int server_init(char *err, size_t errlen)
     if (server.cron_ev == NULL || server_arm_cron() != 0) {
         snprintf(err, errlen, "cannot start the cron timer");
         return -1;
-    }
-    static const int sigs[] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP };
-    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-        server.sig_evs[i] = evsignal_new(server.base, sigs[i],
-                                         server_on_signal, NULL);
-        if (server.sig_evs[i] == NULL ||
-            event_add(server.sig_evs[i], NULL) != 0) {
-            snprintf(err, errlen, "cannot watch signal %d", sigs[i]);
-            return -1;
-        }
     }
     if (server_write_pidfile(err, errlen) != 0) {
         return -1;
@@ -450,7 +448,7 @@ int server_set_hz(int hz)
 
 int server_run(void)
 {
-    if (event_base_dispatch(server.base) < 0) {
+    if (loop_run(server.loop) < 0) {
         log_error("the event loop failed");
         return 1;
     }
@@ -473,12 +471,6 @@ void server_release(void)
     script_release();
     function_release();
     networking_close_listeners();
-    for (size_t i = 0; i < sizeof(server.sig_evs) / sizeof(server.sig_evs[0]);
-         i++) {
-        if (server.sig_evs[i] != NULL) {
-            event_free(server.sig_evs[i]);
-        }
-    }
     if (server.cron_ev != NULL) {
         event_free(server.cron_ev);
     }
@@ -489,9 +481,8 @@ void server_release(void)
         mem_free(server.db);
     }
     commands_release();
-    if (server.base != NULL) {
-        event_base_free(server.base);
-    }
+    child_release();
+    loop_free(server.loop);
     if (server.pidfile != NULL && server.pidfile[0] != '\0') {
         unlink(server.pidfile);
     }

@@ -43,6 +43,7 @@
 
 struct event;
 struct event_base;
+struct loop;
 struct evconnlistener;
 struct client;
 struct arg;
@@ -406,8 +407,12 @@ struct client {
  * command is running (use client_free_async for that). */
 void client_free(struct client *c);
 
-/* Free 'c' at the next turn of the loop; safe anywhere. */
+/* Free 'c' after the current turn of the loop; safe anywhere. */
 void client_free_async(struct client *c);
+
+/* After each turn of the loop (server_before_sleep): free the clients
+ * client_free_async queued. */
+void networking_before_sleep(void);
 
 /* Send what is in the output buffer; install the write event if the
  * socket is full. */
@@ -511,10 +516,14 @@ void mpop_command(struct client *c, const struct mpop_type *t,
 bool mpop_serve(const struct mpop_type *t, struct client *c, int argc,
                 const struct arg *argv, const struct arg *key);
 
-/* Start / stop (server_init / server_release). blocking_init returns 0 or
- * -1 if its event cannot be created. */
-int blocking_init(void);
+/* Start / stop (server_init / server_release). */
+void blocking_init(void);
 void blocking_release(void);
+
+/* After each turn of the loop (server_before_sleep): serve the clients
+ * blocked on keys that got data in the turn, and run the requests of
+ * clients CLIENT UNBLOCK released. */
+void blocking_before_sleep(void);
 
 /* ------------------------------------------------------------------------
  * Replies (networking.c). All append to the client's output buffer. */
@@ -681,6 +690,8 @@ struct server {
     long long repl_backlog_size; /* bytes of replication history kept */
     int repl_timeout;         /* s without data before a link is dropped */
     int repl_ping_period;     /* s between PINGs to replicas */
+    int rdb_key_save_delay;   /* us to sleep per key saved (tests make
+                               * a child last) */
     bool replica_read_only;
     int min_replicas_to_write; /* refuse writes with fewer good replicas */
     int min_replicas_max_lag;  /* s: a replica acked within this is good */
@@ -694,12 +705,11 @@ struct server {
     struct client_limit limit_pubsub;
 
     /* runtime */
+    struct loop *loop;              /* lib/loop: base, signals, hooks */
     struct event_base *base;
     struct evconnlistener **listeners;
     int listener_count;
     struct event *cron_ev;
-    struct event *sig_evs[4];
-    struct event *free_ev;    /* runs the async client frees */
     struct db *db;            /* 'databases' of them */
     struct client *clients;   /* list of connected clients */
     struct client *current;   /* client whose command runs, or NULL */

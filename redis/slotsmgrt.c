@@ -67,7 +67,6 @@ static void slotsmgrt_close(struct slotsmgrt_conn *conn)
 
 void slotsmgrt_cron(void)
 {
-    slotsmgrt_async_cron();
     for (int i = slotsmgrt_conn_count - 1; i >= 0; i--) {
         if (server.mstime - slotsmgrt_conns[i].last_use > SLOTSMGRT_IDLE_MS) {
             log_info("closing idle migration socket to %s",

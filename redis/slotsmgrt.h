@@ -69,7 +69,4 @@ void slotsmgrt_async_start(struct client *c, struct slotsmgrt_batch *b,
                            long long timeout, long long maxbulks,
                            long long maxbytes, int slot);
 
-/* Reap the child of a finished batch (from the cron). */
-void slotsmgrt_async_cron(void);
-
 #endif

@@ -42,6 +42,7 @@
 
 #include "lib/log.h"
 #include "lib/mem.h"
+#include "redis/child.h"
 #include "redis/rdb.h"
 #include "redis/server.h"
 #include "redis/slotsmgrt.h"
@@ -71,7 +72,6 @@ struct slotsmgrt_async_job {
 };
 
 static struct slotsmgrt_async_job slotsmgrt_async_job = { .pid = -1 };
-static struct event *slotsmgrt_async_sigchld;
 static bool slotsmgrt_async_hooked;
 
 /* ------------------------------------------------------------------------
@@ -548,38 +548,13 @@ static void slotsmgrt_async_finish(enum slotsmgrt_async_end how)
     job->host = job->port = NULL;
 }
 
-/* Reap the child if it has ended. */
-static void slotsmgrt_async_check(void)
+/* child.c's reaper: the migration child ended with 'status'. */
+static void slotsmgrt_async_on_child_done(int status, void *arg)
 {
-    int status;
-    pid_t pid = slotsmgrt_async_job.pid;
-    if (pid <= 0) {
-        return;
-    }
-    pid_t got = waitpid(pid, &status, WNOHANG);
-    if (got == pid) {
-        bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-        slotsmgrt_async_finish(slotsmgrt_async_job.canceled
-                               ? SLOTSMGRT_ASYNC_CANCELED
-                               : ok ? SLOTSMGRT_ASYNC_DONE
-                                    : SLOTSMGRT_ASYNC_FAILED);
-    } else if (got < 0 && errno == ECHILD) {
-        slotsmgrt_async_finish(SLOTSMGRT_ASYNC_FAILED);
-    }
-}
-
-void slotsmgrt_async_cron(void)
-{
-    slotsmgrt_async_check();
-}
-
-static void slotsmgrt_async_on_sigchld(evutil_socket_t sig, short what,
-                                       void *arg)
-{
-    (void)sig;
-    (void)what;
-    (void)arg;
-    slotsmgrt_async_check();
+    slotsmgrt_async_finish(slotsmgrt_async_job.canceled
+                           ? SLOTSMGRT_ASYNC_CANCELED
+                           : child_ok(status) ? SLOTSMGRT_ASYNC_DONE
+                                              : SLOTSMGRT_ASYNC_FAILED);
 }
 
 /* A serve function for blocking_block that never serves: the caller is
@@ -609,16 +584,6 @@ void slotsmgrt_async_start(struct client *c, struct slotsmgrt_batch *b,
         db_on_modified(slotsmgrt_async_on_modified);
         slotsmgrt_async_hooked = true;
     }
-    if (slotsmgrt_async_sigchld == NULL) {
-        slotsmgrt_async_sigchld = evsignal_new(server.base, SIGCHLD,
-                                               slotsmgrt_async_on_sigchld,
-                                               NULL);
-        if (slotsmgrt_async_sigchld != NULL &&
-            event_add(slotsmgrt_async_sigchld, NULL) != 0) {
-            event_free(slotsmgrt_async_sigchld);
-            slotsmgrt_async_sigchld = NULL;
-        }
-    }
     job->batch = *b;
     job->db = c->db->id;
     job->slot = slot;
@@ -630,10 +595,12 @@ void slotsmgrt_async_start(struct client *c, struct slotsmgrt_batch *b,
     job->timeout = timeout;
     job->start_ms = server_mstime();
     long long fork_start = server_ustime();
-    pid_t pid = fork();
+    char err[256];
+    pid_t pid = child_fork(CHILD_MIGRATE, slotsmgrt_async_on_child_done, NULL,
+                           err, sizeof(err));
     if (pid < 0) {
-        log_warn("async migration: fork: %s", strerror(errno));
-        reply_error(c, "cannot fork the migration: %s", strerror(errno));
+        log_warn("async migration: %s", err);
+        reply_error(c, "cannot fork the migration: %s", err);
         slotsmgrt_batch_release(&job->batch);
         mem_free(job->host);
         mem_free(job->port);
@@ -641,16 +608,11 @@ void slotsmgrt_async_start(struct client *c, struct slotsmgrt_batch *b,
         return;
     }
     if (pid == 0) {
-        signal(SIGTERM, SIG_DFL);
-        signal(SIGINT, SIG_DFL);
         /* Yield the CPU to the server whenever both want it: its clients
          * matter more than how fast the copy finishes. */
         errno = 0;
         if (nice(10) == -1 && errno != 0) {
             log_warn("async migration: cannot lower the child's priority");
-        }
-        for (int i = 0; i < server.listener_count; i++) {
-            close(evconnlistener_get_fd(server.listeners[i]));
         }
         _exit(slotsmgrt_async_child(c->db, maxbulks, maxbytes));
     }

@@ -59,19 +59,6 @@ static int api_group_publish(struct dashboard *d, int gid,
     return *rc == 0 ? 0 : -1;
 }
 
-/* Reply for a failed publish: the change is stored, the action failed. */
-static void api_group_reply_publish_error(struct http_request *req, int rc,
-                                          const char *err)
-{
-    if (strncmp(err, "receiver timeout", 16) == 0) {
-        http_reply_error(req, 504, "%s", err);
-    } else if (strncmp(err, "Some proxies", 12) == 0) {
-        http_reply_error(req, 409, "%s", err);
-    } else {
-        dashboard_reply_store_error(req, rc, err);
-    }
-}
-
 void api_group_create(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
@@ -104,7 +91,7 @@ void api_group_create(struct http_request *req, void *arg)
                             &rc, err, sizeof(err));
     dashboard_unlock(d, held);
     if (bad != 0) {
-        api_group_reply_publish_error(req, rc, err);
+        dashboard_reply_store_error(req, rc, err);
         return;
     }
     http_reply_ok(req);
@@ -231,7 +218,7 @@ void api_group_remove(struct http_request *req, void *arg)
                                 &rc, err, sizeof(err));
     dashboard_unlock(d, held);
     if (bad != 0) {
-        api_group_reply_publish_error(req, rc, err);
+        dashboard_reply_store_error(req, rc, err);
         return;
     }
     http_reply_ok(req);
@@ -459,7 +446,7 @@ void api_group_add_server(struct http_request *req, void *arg)
     }
     dashboard_unlock(d, held);
     if (rc != 0) {
-        api_group_reply_publish_error(req, rc, err);
+        dashboard_reply_store_error(req, rc, err);
         return;
     }
     http_reply_ok(req);
@@ -515,7 +502,7 @@ void api_group_remove_server(struct http_request *req, void *arg)
     }
     dashboard_unlock(d, held);
     if (rc != 0) {
-        api_group_reply_publish_error(req, rc, err);
+        dashboard_reply_store_error(req, rc, err);
         return;
     }
     http_reply_ok(req);
@@ -601,7 +588,7 @@ void api_group_promote(struct http_request *req, void *arg)
         return;
     }
     if (rc != 0) {
-        api_group_reply_publish_error(req, rc, err);
+        dashboard_reply_store_error(req, rc, err);
         return;
     }
     log_info("promoted '%s' to master of group %lld", addr, gid);

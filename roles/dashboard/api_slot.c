@@ -69,10 +69,6 @@ static void api_slot_publish(struct dashboard *d, struct http_request *req,
     cJSON_Delete(target);
     if (rc == 0) {
         http_reply_ok(req);
-    } else if (strncmp(err, "receiver timeout", 16) == 0) {
-        http_reply_error(req, 504, "%s", err);
-    } else if (strncmp(err, "Some proxies", 12) == 0) {
-        http_reply_error(req, 409, "%s", err);
     } else {
         dashboard_reply_store_error(req, rc, err);
     }

@@ -10,17 +10,27 @@
 #include "lib/coord.h"
 #include "lib/slot.h"
 
+int dashboard_store_status(int rc)
+{
+    switch (rc) {
+    case COORD_NONODE:
+        return 404;
+    case COORD_EXISTS:
+    case COORD_LOCKED:
+    case COORD_NOTEMPTY:
+    case MODEL_STORE_FENCED:
+        return 409;
+    case MODEL_STORE_TIMEOUT:
+        return 504;
+    default:
+        return 500;
+    }
+}
+
 void dashboard_reply_store_error(struct http_request *req, int rc,
                                  const char *err)
 {
-    int status = 500;
-    if (rc == COORD_NONODE) {
-        status = 404;
-    } else if (rc == COORD_EXISTS || rc == COORD_LOCKED ||
-               rc == COORD_NOTEMPTY) {
-        status = 409;
-    }
-    http_reply_error(req, status, "%s", err);
+    http_reply_error(req, dashboard_store_status(rc), "%s", err);
 }
 
 int dashboard_param_int(struct http_request *req, size_t index,

@@ -31,9 +31,13 @@ struct dashboard {
     struct login *login;       /* owned: credentials and page sessions */
 };
 
-/* Map a model_store status to an HTTP error reply: COORD_NONODE 404,
- * COORD_EXISTS / COORD_LOCKED / COORD_NOTEMPTY 409, else 500, with 'err'
- * as the message. */
+/* The HTTP status of a failed model_store call's result 'rc':
+ * COORD_NONODE 404, COORD_EXISTS / COORD_LOCKED / COORD_NOTEMPTY /
+ * MODEL_STORE_FENCED 409, MODEL_STORE_TIMEOUT 504, else 500. */
+int dashboard_store_status(int rc);
+
+/* Reply an error with dashboard_store_status(rc) and 'err' as the
+ * message. */
 void dashboard_reply_store_error(struct http_request *req, int rc,
                                  const char *err);
 

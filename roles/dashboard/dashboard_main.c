@@ -11,7 +11,6 @@
 #include "roles/dashboard/dashboard.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -22,6 +21,7 @@
 #include "lib/conf.h"
 #include "lib/coord.h"
 #include "lib/log.h"
+#include "lib/loop.h"
 #include "roles/dashboard/login.h"
 #include "roles/dashboard/migrator.h"
 #include "roles/dashboard/proxyops.h"
@@ -130,7 +130,7 @@ struct dashboard_args {
 /* What the signal and session callbacks need. */
 struct dashboard_run {
     struct dashboard *d;
-    struct event_base *base;
+    struct loop *loop;
     struct http_server *http;
     int status; /* exit status */
 };
@@ -170,17 +170,13 @@ static int dashboard_parse_args(int argc, char **argv,
     return 0;
 }
 
-static void dashboard_on_signal(evutil_socket_t sig, short what, void *arg)
+/* SIGHUP: the log file is reopened already; reopen the request log. */
+static void dashboard_on_hup(int sig, void *arg)
 {
     struct dashboard_run *run = arg;
-    if (sig == SIGHUP) {
-        log_reopen();
+    if (run->http != NULL) {
         http_server_reopen_log(run->http);
-        log_info("logs reopened");
-        return;
     }
-    log_info("signal %d: shutting down", (int)sig);
-    event_base_loopbreak(run->base);
 }
 
 static void dashboard_on_session(struct coord *coord,
@@ -197,7 +193,7 @@ static void dashboard_on_session(struct coord *coord,
                                        sizeof(err)) != 0) {
         log_error("cannot register again: %s", err);
         run->status = 1;
-        event_base_loopbreak(run->base);
+        loop_stop(run->loop);
     }
 }
 
@@ -292,22 +288,23 @@ static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
                          sizeof(err));
         snprintf(listen, sizeof(listen), ":%d", port);
     }
-    struct event_base *base = event_base_new();
-    if (base == NULL) {
-        log_error("cannot create an event loop");
+    struct loop *loop = loop_new(LOOP_SIGNALS, err, sizeof(err));
+    if (loop == NULL) {
+        dashboard_fatal(a, err);
         return 1;
     }
-    struct dashboard_run run = { d, base, NULL, 0 };
+    struct event_base *base = loop_base(loop);
+    struct dashboard_run run = { d, loop, NULL, 0 };
+    loop_on_signal(loop, NULL, dashboard_on_hup, &run);
     d->coord = model_store_open_coord(&d->cfg, base, err, sizeof(err));
     if (d->coord == NULL) {
         dashboard_fatal(a, err);
-        event_base_free(base);
+        loop_free(loop);
         return 1;
     }
     d->store.coord = d->coord;
     coord_set_session_fn(d->coord, dashboard_on_session, &run);
     int status = 1;
-    struct event *sigs[4] = { NULL, NULL, NULL, NULL };
     if (model_store_setup(&d->store, err, sizeof(err)) != 0 ||
         model_store_register_dashboard(&d->store, d->cfg.dashboard_addr, err,
                                        sizeof(err)) != 0) {
@@ -349,29 +346,18 @@ static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
                  "cluster; set dashboard_auth in config.ini (codis config "
                  "passwd makes one) or --addr=127.0.0.1:<port>", listen);
     }
-    const int signums[4] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP };
-    for (int i = 0; i < 4; i++) {
-        sigs[i] = evsignal_new(base, signums[i], dashboard_on_signal, &run);
-        if (sigs[i] == NULL || evsignal_add(sigs[i], NULL) != 0) {
-            log_error("cannot install signal handlers");
-            model_store_unregister_dashboard(&d->store);
-            goto out;
-        }
-    }
     log_info("dashboard of product '%s' listening on '%s' (%s '%s')",
              d->cfg.product, listen, d->cfg.coordinator, d->cfg.coord_addr);
-    event_base_dispatch(base);
+    if (loop_run(loop) < 0) {
+        log_error("the event loop failed");
+        run.status = 1;
+    }
     migrator_stop(d->migrator);
     d->migrator = NULL;
     model_store_unregister_dashboard(&d->store);
     status = run.status;
     log_info("dashboard stopped");
 out:
-    for (int i = 0; i < 4; i++) {
-        if (sigs[i] != NULL) {
-            event_free(sigs[i]);
-        }
-    }
     http_server_free(run.http);
     proxyops_free(d->ops);
     d->ops = NULL;
@@ -380,7 +366,7 @@ out:
     migrator_stop(d->migrator);
     d->migrator = NULL;
     coord_close(d->coord);
-    event_base_free(base);
+    loop_free(loop);
     return status;
 }
 
@@ -412,7 +398,6 @@ int dashboard_main(int argc, char **argv)
         }
         log_set_level(level);
     }
-    signal(SIGPIPE, SIG_IGN);
     dashboard_raise_nofile();
     static struct dashboard d;
     long long action_timeout;

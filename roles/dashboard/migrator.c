@@ -350,9 +350,9 @@ static void migrator_failed(struct migrator *m, const char *seq,
     memcpy(task->error, why, len);
     task->error[len] = '\0';
     char err[512];
-    if (model_store_save_migrate_task(&m->store, seq, task, err,
-                                      sizeof(err)) != 0 &&
-        strstr(err, "does not exist") == NULL) {
+    int rc = model_store_save_migrate_task(&m->store, seq, task, err,
+                                           sizeof(err));
+    if (rc != 0 && rc != COORD_NONODE) {
         log_warn("migrate slot %d: %s", task->slot_id, err);
     }
     if (strcmp(m->retry_seq, seq) != 0) {

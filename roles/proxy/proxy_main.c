@@ -9,7 +9,6 @@
 #include <getopt.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 
 #include "lib/conf.h"
 #include "lib/log.h"
+#include "lib/loop.h"
 #include "lib/mem.h"
 #include "lib/model.h"
 #include "roles/proxy/cmdtable.h"
@@ -73,12 +73,9 @@ static const char proxy_main_usage[] =
 
 /* Everything main sets up, torn down in reverse order. */
 struct proxy_main_state {
-    struct event_base *base;
+    struct loop *loop;            /* lib/loop: base and signals */
+    struct event_base *base;      /* loop_base(loop) */
     struct evconnlistener *listener;
-    struct event *sigint;
-    struct event *sigterm;
-    struct event *sigquit;
-    struct event *sighup;
     struct event *tick;
     struct event *resume_accept;
     bool leaving;  /* marked offline: the listener stays disabled */
@@ -116,19 +113,6 @@ static void proxy_main_stop_accepting(void *arg)
 {
     proxy_main_st.leaving = true;
     evconnlistener_disable(proxy_main_st.listener);
-}
-
-static void proxy_main_on_signal(evutil_socket_t sig, short what, void *arg)
-{
-    if (sig == SIGHUP) {
-        if (log_reopen() != 0) {
-            log_error("cannot reopen the log file: %s", strerror(errno));
-        }
-        log_info("log file reopened");
-        return;
-    }
-    log_info("got signal %d, shutting down", (int)sig);
-    event_base_loopexit(proxy_main_st.base, NULL);
 }
 
 static void proxy_main_on_tick(evutil_socket_t fd, short what, void *arg)
@@ -386,20 +370,10 @@ static int proxy_main_events(int lfd, char *err, size_t errlen)
         return -1;
     }
     evconnlistener_set_error_cb(st->listener, proxy_main_on_accept_error);
-    st->sigint = evsignal_new(st->base, SIGINT, proxy_main_on_signal, NULL);
-    st->sigterm = evsignal_new(st->base, SIGTERM, proxy_main_on_signal, NULL);
-    st->sigquit = evsignal_new(st->base, SIGQUIT, proxy_main_on_signal, NULL);
-    st->sighup = evsignal_new(st->base, SIGHUP, proxy_main_on_signal, NULL);
     st->tick = event_new(st->base, -1, EV_PERSIST, proxy_main_on_tick, NULL);
     st->resume_accept = evtimer_new(st->base, proxy_main_on_resume, NULL);
     struct timeval second = { 1, 0 };
-    if (st->sigint == NULL || st->sigterm == NULL || st->sigquit == NULL ||
-        st->sighup == NULL ||
-        st->tick == NULL || st->resume_accept == NULL ||
-        event_add(st->sigint, NULL) != 0 ||
-        event_add(st->sigterm, NULL) != 0 ||
-        event_add(st->sigquit, NULL) != 0 ||
-        event_add(st->sighup, NULL) != 0 ||
+    if (st->tick == NULL || st->resume_accept == NULL ||
         event_add(st->tick, &second) != 0) {
         snprintf(err, errlen, "cannot set up the main event loop");
         return -1;
@@ -410,9 +384,7 @@ static int proxy_main_events(int lfd, char *err, size_t errlen)
 static void proxy_main_teardown(void)
 {
     struct proxy_main_state *st = &proxy_main_st;
-    struct event **evs[] = { &st->sigint, &st->sigterm, &st->sigquit,
-                             &st->sighup,
-                             &st->tick, &st->resume_accept };
+    struct event **evs[] = { &st->tick, &st->resume_accept };
     for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++) {
         if (*evs[i] != NULL) {
             event_free(*evs[i]);
@@ -426,10 +398,9 @@ static void proxy_main_teardown(void)
     topo_stop();
     proxyhttp_stop();
     worker_stop_all();
-    if (st->base != NULL) {
-        event_base_free(st->base);
-        st->base = NULL;
-    }
+    loop_free(st->loop);
+    st->loop = NULL;
+    st->base = NULL;
 }
 
 int proxy_main(int argc, char **argv)
@@ -519,7 +490,6 @@ int proxy_main(int argc, char **argv)
     conf_warn_unknown(conf, true);
     cfg.addr = mem_strdup(o.addr);
     cfg.nworkers = (int)o.cpu;
-    signal(SIGPIPE, SIG_IGN);
     proxy_main_raise_nofile();
     if (cmdtable_init(err, sizeof(err)) != 0) {
         fprintf(stderr, "codis-proxy: %s\n", err);
@@ -531,12 +501,13 @@ int proxy_main(int argc, char **argv)
         log_error("%s", err);
         goto out;
     }
-    proxy_main_st.base = event_base_new();
-    if (proxy_main_st.base == NULL) {
-        fprintf(stderr, "codis-proxy: cannot make an event base\n");
+    proxy_main_st.loop = loop_new(LOOP_SIGNALS, err, sizeof(err));
+    if (proxy_main_st.loop == NULL) {
+        fprintf(stderr, "codis-proxy: %s\n", err);
         close(lfd);
         goto out;
     }
+    proxy_main_st.base = loop_base(proxy_main_st.loop);
     cfg.start_ms = 0;
     {
         struct timeval tv;
@@ -585,7 +556,7 @@ int proxy_main(int argc, char **argv)
                  topo.model.product);
     }
     proxy_main_warn_open(&o, &cfg);
-    if (event_base_dispatch(proxy_main_st.base) < 0) {
+    if (loop_run(proxy_main_st.loop) < 0) {
         log_error("main event loop failed");
         goto out;
     }

@@ -15,6 +15,7 @@
 #include <event2/event.h>
 
 #include "lib/log.h"
+#include "lib/loop.h"
 #include "lib/mem.h"
 #include "roles/proxy/backend.h"
 #include "roles/proxy/router.h"
@@ -161,6 +162,18 @@ static void worker_flush(struct worker *w)
     }
 }
 
+/* Before sleeping: flush the turn, forget its clock reading, stop if
+ * told to without a message (the tick makes a turn every second). */
+static void worker_on_turn_end(void *arg)
+{
+    struct worker *w = arg;
+    worker_flush(w);
+    w->turn_us = 0;
+    if (atomic_load(&w->stop)) {
+        loop_stop(w->loop);
+    }
+}
+
 static void worker_on_notify(evutil_socket_t fd, short what, void *arg)
 {
     struct worker *w = arg;
@@ -178,8 +191,7 @@ static void worker_on_notify(evutil_socket_t fd, short what, void *arg)
             worker_adopt(w);
             break;
         case WORKER_MSG_STOP:
-            atomic_store(&w->stop, true);
-            event_base_loopbreak(w->base);
+            loop_stop(w->loop);
             break;
         }
     }
@@ -215,13 +227,8 @@ static void *worker_run(void *arg)
 {
     struct worker *w = arg;
     worker_adopt(w);
-    while (!atomic_load(&w->stop)) {
-        if (event_base_loop(w->base, EVLOOP_ONCE) < 0) {
-            log_error("worker %d: event loop failed", w->id);
-            break;
-        }
-        worker_flush(w);
-        w->turn_us = 0;
+    if (loop_run(w->loop) < 0) {
+        log_error("worker %d: event loop failed", w->id);
     }
     /* teardown, in reverse order of creation */
     struct session *s;
@@ -256,9 +263,7 @@ static void worker_free(struct worker *w)
     if (w->notify_ev != NULL) {
         event_free(w->notify_ev);
     }
-    if (w->base != NULL) {
-        event_base_free(w->base);
-    }
+    loop_free(w->loop);
     if (w->notify_rd >= 0) {
         close(w->notify_rd);
     }
@@ -299,10 +304,16 @@ static struct worker *worker_new(const struct worker_config *cfg, int id,
     }
     w->notify_rd = fds[0];
     w->notify_wr = fds[1];
-    w->base = event_base_new();
+    w->loop = loop_new(0, err, errlen);
+    if (w->loop == NULL) {
+        worker_free(w);
+        return NULL;
+    }
+    w->base = loop_base(w->loop);
+    loop_before_sleep(w->loop, worker_on_turn_end, w);
     w->scratch = evbuffer_new();
-    if (w->base == NULL || w->scratch == NULL) {
-        snprintf(err, errlen, "cannot make an event base");
+    if (w->scratch == NULL) {
+        snprintf(err, errlen, "cannot make a buffer");
         worker_free(w);
         return NULL;
     }

@@ -38,6 +38,7 @@
 #include "roles/proxy/stats.h"
 
 struct event_base;
+struct loop;
 struct event;
 struct evbuffer;
 struct slotmap;
@@ -62,12 +63,14 @@ struct worker {
     int id;
     pthread_t thread;
     const struct worker_config *cfg;
-    struct event_base *base;
+    struct loop *loop;                /* lib/loop: base, flush hook */
+    struct event_base *base;          /* loop_base(loop) */
     int notify_rd;                    /* main thread writes, we read */
     int notify_wr;
     struct event *notify_ev;
     struct event *tick;               /* once a second */
-    atomic_bool stop;
+    atomic_bool stop;                 /* set by the main thread when the
+                                         notify pipe fails */
     uint64_t turn_us;                 /* worker_turn_usec, 0: not read */
 
     const struct slotmap *map;        /* adopted table (borrowed) */

@@ -185,7 +185,7 @@ static void test_actions(struct model_store *st)
     int rc = model_store_post_action(st, MODEL_ACTION_SLOT_CHANGED, target,
                                      true, seq, sizeof(seq), err,
                                      sizeof(err));
-    tap_int(rc, COORD_ERROR, "a silent proxy makes the action fail");
+    tap_int(rc, MODEL_STORE_TIMEOUT, "a silent proxy makes the action fail");
     tap_ok(strstr(err, "receiver timeout") && strstr(err, "proxy_3") &&
                !strstr(err, "proxy_1"),
            "naming only the silent proxy");
@@ -198,7 +198,7 @@ static void test_actions(struct model_store *st)
     /* proxy_3 died without cleaning up: its fence stays */
     rc = model_store_post_action(st, MODEL_ACTION_SLOT_CHANGED, target, true,
                                  seq, sizeof(seq), err, sizeof(err));
-    tap_int(rc, COORD_ERROR, "stale fences block confirmed actions");
+    tap_int(rc, MODEL_STORE_FENCED, "stale fences block confirmed actions");
     tap_ok(strstr(err, "Some proxies may not stop cleanly") &&
                strstr(err, "127.0.0.1:19020") &&
                !strstr(err, "127.0.0.1:19000"),

@@ -221,6 +221,30 @@ test_expect_success 'codis ha -c dashboard.toml finds the dashboard' '
     ! grep "cannot read server groups" ha.log
 '
 
+# start_lo2: a second dashboard (its own store and product) from lo2.toml;
+# sets LO2_PID, stopped at exit.
+start_lo2() {
+    codis dashboard --config=lo2.toml --log=lo2.log >lo2.out 2>&1 &
+    LO2_PID=$!
+    test_atexit "stop_pid $LO2_PID"
+}
+
+test_expect_success 'the dashboard listens on exactly the host of admin_addr' '
+    port=$(free_port) &&
+    cat >lo2.toml <<-EOF &&
+	coordinator_name = "filesystem"
+	coordinator_addr = "$TRASH_DIRECTORY/coord2"
+	product_name = "lo2"
+	admin_addr = "127.0.0.2:$port"
+	EOF
+    start_lo2 &&
+    wait_until "kill -0 $LO2_PID && curl -sf http://127.0.0.2:$port/api/server_groups" &&
+    ! curl -sf http://127.0.0.1:$port/api/server_groups &&
+    codis config -c lo2.toml server list >lo2-groups &&
+    echo "[]" >expect &&
+    test_cmp expect lo2-groups
+'
+
 test_expect_success 'convert: a Codis 3.2 proxy.toml as config.ini' '
     cat >small.toml <<-\EOF &&
 	product_name = "demo"

@@ -428,6 +428,7 @@ struct conf *conf_toml_load(const char *path, char *err, size_t errlen)
         }
         char value[1024];
         long long num;
+        struct conf_entry *e;
         if (conf_toml_value(path, it, k->kind, k->ini != NULL, value,
                             sizeof(value), &num, err, errlen) != 0) {
             conf_free(conf);
@@ -439,11 +440,14 @@ struct conf *conf_toml_load(const char *path, char *err, size_t errlen)
         if (k->kind == CT_ADDR) {
             ini = proxy ? "proxy_http_addr" : "dashboard_addr";
             if (!proxy) {
+                /* where the dashboard listens, as written; then where
+                 * others reach it */
+                e = conf_add(conf, "dashboard_listen_addr", value, it->line);
+                e->source_key = mem_strdup(it->key);
                 conf_toml_dashboard_addr(value, addr, sizeof(addr));
                 snprintf(value, sizeof(value), "%s", addr);
             }
         }
-        struct conf_entry *e;
         if (ini != NULL) {
             e = conf_add(conf, ini, value, it->line);
             /* an empty string is every key's default here (no password,
@@ -504,14 +508,15 @@ static const struct conf_toml_key *conf_toml_reverse(const char *ini)
     return NULL;
 }
 
-/* Write one "key = value" line of a config.ini entry as TOML; 'proxy':
- * the file is a proxy's, so its admin_addr is proxy_http_addr (else
- * dashboard_addr), as conf_toml_load reads it back. */
+/* Write one "key = value" line of a config.ini entry as TOML. 'admin':
+ * the config.ini key written as admin_addr (a proxy's proxy_http_addr, a
+ * dashboard's dashboard_listen_addr or else dashboard_addr), as
+ * conf_toml_load reads it back. */
 static void conf_toml_write_entry(FILE *out, const struct conf_entry *e,
-                                  bool proxy)
+                                  const char *admin)
 {
     const struct conf_toml_key *k = conf_toml_reverse(e->key);
-    if (strcmp(e->key, proxy ? "proxy_http_addr" : "dashboard_addr") == 0) {
+    if (strcmp(e->key, admin) == 0) {
         fputs("admin_addr = ", out);
         toml_write_string(out, e->value);
         fputc('\n', out);
@@ -566,11 +571,17 @@ int conf_toml_convert(const char *path, FILE *out, char *err, size_t errlen)
         fprintf(out, "# Codis 3.2 TOML converted from '%s' (config.ini); "
                      "keys Codis 3.2 lacks keep their names\n", path);
         bool proxy = false;
+        bool listen = false;
         for (size_t i = 0; i < conf->count; i++) {
             const struct conf_toml_key *k =
                 conf_toml_reverse(conf->items[i].key);
             proxy = proxy || (k != NULL && k->file == CT_PROXY);
+            listen = listen || strcmp(conf->items[i].key,
+                                      "dashboard_listen_addr") == 0;
         }
+        const char *admin = proxy    ? "proxy_http_addr"
+                            : listen ? "dashboard_listen_addr"
+                                     : "dashboard_addr";
         for (size_t i = 0; i < conf->count; i++) {
             const struct conf_entry *e = &conf->items[i];
             if (strcmp(e->key, "password") == 0) {
@@ -581,7 +592,7 @@ int conf_toml_convert(const char *path, FILE *out, char *err, size_t errlen)
                 toml_write_string(out, e->value);
                 fputc('\n', out);
             } else {
-                conf_toml_write_entry(out, e, proxy);
+                conf_toml_write_entry(out, e, admin);
             }
         }
     }

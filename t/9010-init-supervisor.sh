@@ -113,6 +113,15 @@ test_expect_success 'a script under another name refuses, exit 2' '
 
 # ---- supervisord --------------------------------------------------------
 
+# start_supervisord: supervisord in the foreground of a background job,
+# stopped by PID at exit. (A function, so that '&' backgrounds supervisord
+# alone, not the && chain before it.)
+start_supervisord() {
+    supervisord -n -c supervisord.conf >supervisord.out 2>&1 &
+    SUPERVISORD_PID=$!
+    test_atexit "stop_pid $SUPERVISORD_PID"
+}
+
 test_expect_success 'supervisord starts every program of conf/supervisor on a clean root' '
     rm -rf "$R/var" "$R/run" &&
     install_conf "$CONF_DIR/supervisor/codis.conf" programs.conf &&
@@ -135,9 +144,7 @@ test_expect_success 'supervisord starts every program of conf/supervisor on a cl
 	[include]
 	files = $TRASH_DIRECTORY/programs.conf
 	EOF
-    supervisord -n -c supervisord.conf >supervisord.out 2>&1 &
-    SUPERVISORD_PID=$! &&
-    test_atexit "stop_pid $SUPERVISORD_PID" &&
+    start_supervisord &&
     for p in codis-server:codis-server-$SERVER_PORT codis-dashboard codis-proxy codis-ha; do
         wait_until "supervisorctl -c supervisord.conf status $p | grep -q RUNNING" ||
             return 1

@@ -163,7 +163,7 @@ test_expect_success 'codis dashboard --config=dashboard.toml, as Codis 3.2 runs 
 '
 
 test_expect_success 'the dashboard warns about the 3.2 settings it cannot honour, once each' '
-    grep " warn " dashboard.log >warnings &&
+    grep " warn .* line [0-9]*: " dashboard.log >warnings &&
     no_log_prefix warnings >actual &&
     cat >expect <<-\EOF &&
 	'"'"'dashboard.toml'"'"' line 19: Codis 3.2 key '"'"'migration_method'"'"' ignored: slots migrate synchronously here (SLOTSMGRTSLOT, as Codis 2)
@@ -197,7 +197,7 @@ test_expect_success 'codis proxy --config=proxy.toml --filesystem=DIR, as Codis 
 '
 
 test_expect_success 'the proxy warns only about backend_number_databases' '
-    grep " warn " proxy.log >warnings &&
+    grep " warn .* line [0-9]*: " proxy.log >warnings &&
     no_log_prefix warnings >actual &&
     cat >expect <<-\EOF &&
 	'"'"'proxy.toml'"'"' line 59: Codis 3.2 key '"'"'backend_number_databases'"'"' ignored: this proxy serves database 0 only (SELECT 0)
@@ -212,6 +212,29 @@ test_expect_success 'online, the proxy serves keys from the codis server' '
     test "$(redis-cli -p $S1 get k32)" = v32
 '
 
+# start_auth_proxy: a standalone proxy from auth.toml and slots.json; stopped
+# at exit.
+start_auth_proxy() {
+    codis proxy -c auth.toml --fillslots=slots.json -L auth-proxy.log \
+        >auth-proxy.out 2>&1 &
+    test_atexit "stop_pid $!"
+}
+
+test_expect_success 'session_auth of a proxy.toml: clients must AUTH' '
+    port=$(free_port) &&
+    cat >auth.toml <<-EOF &&
+	session_auth = "s3cret"
+	proxy_addr = "127.0.0.1:$port"
+	admin_addr = "127.0.0.1:$(free_port)"
+	EOF
+    printf "[{\"id\": 0, \"backend_addr\": \"127.0.0.1:%s\"}]\n" $S1 >slots.json &&
+    start_auth_proxy &&
+    wait_until "redis-cli -p $port ping 2>&1 | grep -q NOAUTH" &&
+    redis-cli -p $port -a s3cret --no-auth-warning ping >pong &&
+    echo PONG >expect &&
+    test_cmp expect pong
+'
+
 test_expect_success 'codis ha -c dashboard.toml finds the dashboard' '
     codis ha -c dashboard.toml -L ha.log --interval=0.2 >ha.out 2>&1 &
     HA_PID=$! &&
@@ -219,6 +242,30 @@ test_expect_success 'codis ha -c dashboard.toml finds the dashboard' '
     wait_until "grep -q \"watching product .codis-demo. through dashboard .*:$DASH_PORT.\" ha.log" &&
     kill -0 $HA_PID &&
     ! grep "cannot read server groups" ha.log
+'
+
+# start_lo2: a second dashboard (its own store and product) from lo2.toml;
+# sets LO2_PID, stopped at exit.
+start_lo2() {
+    codis dashboard --config=lo2.toml --log=lo2.log >lo2.out 2>&1 &
+    LO2_PID=$!
+    test_atexit "stop_pid $LO2_PID"
+}
+
+test_expect_success 'the dashboard listens on exactly the host of admin_addr' '
+    port=$(free_port) &&
+    cat >lo2.toml <<-EOF &&
+	coordinator_name = "filesystem"
+	coordinator_addr = "$TRASH_DIRECTORY/coord2"
+	product_name = "lo2"
+	admin_addr = "127.0.0.2:$port"
+	EOF
+    start_lo2 &&
+    wait_until "kill -0 $LO2_PID && curl -sf http://127.0.0.2:$port/api/server_groups" &&
+    ! curl -sf http://127.0.0.1:$port/api/server_groups &&
+    codis config -c lo2.toml server list >lo2-groups &&
+    echo "[]" >expect &&
+    test_cmp expect lo2-groups
 '
 
 test_expect_success 'convert: a Codis 3.2 proxy.toml as config.ini' '

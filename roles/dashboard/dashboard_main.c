@@ -38,8 +38,9 @@ static const char dashboard_usage_text[] =
     "(--config=, --log= too)\n"
     "    -L <log_file>        log to this file (default: stderr)\n"
     "    --log-level=<level>  debug, info, warn or error (default: info)\n"
-    "    --addr=<addr>        listen address (default: ':' and the port "
-    "of dashboard_addr)\n"
+    "    --addr=<addr>        listen address (default: "
+    "dashboard_listen_addr, else ':'\n"
+    "                         and the port of dashboard_addr)\n"
     "    --http-log=<file>    request log (default: request.log)\n"
     "\n"
     "config.ini keys: coordinator (zookeeper|filesystem), zk (ZooKeeper "
@@ -106,12 +107,6 @@ static const struct http_route dashboard_routes[] = {
     { "GET", "/api/force_remove_locks", api_action_use_post, 0 },
     { "GET", "/api/remove_fence", api_action_use_post, 0 },
     { NULL, NULL, NULL, 0 },
-};
-
-/* config.ini keys other roles read; known here so they are not warned. */
-static const char *const dashboard_other_keys[] = {
-    "backend_ping_period", "session_max_timeout", "session_max_bufsize",
-    "session_max_pipeline", "proxy_id", "proto", NULL,
 };
 
 /* dashboard_cors_origin of config.ini; NULL or "" for none. */
@@ -225,9 +220,6 @@ static struct conf *dashboard_load_conf(const struct dashboard_args *a,
                         "at most 3600000 ms\n");
         conf_free(conf);
         return NULL;
-    }
-    for (const char *const *k = dashboard_other_keys; *k != NULL; k++) {
-        conf_get(conf, *k, NULL);
     }
     dashboard_cors_origin = conf_get(conf, "dashboard_cors_origin", "");
     if (strcmp(dashboard_cors_origin, "*") == 0 ||
@@ -405,6 +397,14 @@ int dashboard_main(int argc, char **argv)
     if (conf == NULL) {
         log_close();
         return 1;
+    }
+    /* --addr, else the file's (Codis 3.2's admin_addr), else the port of
+     * dashboard_addr on every interface */
+    static char listen_addr[MODEL_ADDR_MAX];
+    const char *listen = conf_get(conf, "dashboard_listen_addr", NULL);
+    if (args.addr == NULL && listen != NULL) {
+        snprintf(listen_addr, sizeof(listen_addr), "%s", listen);
+        args.addr = listen_addr;
     }
     conf_warn_unknown(conf, true);
     int status = 1;

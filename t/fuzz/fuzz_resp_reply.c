@@ -1,0 +1,131 @@
+/* libFuzzer target: the RESP reply scanner (lib/resp.c,
+ * resp_scanner_scan), which the proxy's backends and lib/rclient use to
+ * find where a reply ends, and lib/rclient's reply reader
+ * (rclient_reply_parse), which builds the tree of one scanned reply. The
+ * input is a server's byte stream, scanned reply after reply all at once
+ * and again with the bytes shown a few more at a time at random cuts (one
+ * byte more at a time for short inputs), each call on a fresh heap copy of
+ * exactly the bytes shown. Properties: every way finds the same replies
+ * and ends the same way; a reply is at least 3 bytes and no more than was
+ * shown; the reader, given exactly one scanned reply, either refuses it or
+ * builds a tree whose sizes are consistent. */
+#include "t/fuzz/fuzz.h"
+
+#include "lib/rclient.h"
+#include "lib/resp.h"
+
+/* Record 'r' in 'log' and check its shape; returns its element count
+ * (itself included). */
+static size_t log_tree(struct fuzz_log *log, const struct rclient_reply *r,
+                       int depth)
+{
+    fuzz_check(depth <= RESP_MAX_DEPTH + 1, "tree %d deep", depth);
+    fuzz_log_num(log, -10, r->type);
+    size_t n = 1;
+    switch (r->type) {
+    case RCLIENT_STATUS:
+    case RCLIENT_ERROR:
+    case RCLIENT_BULK:
+        fuzz_check(r->str != NULL && r->str[r->len] == '\0',
+                   "string reply not NUL-ended");
+        fuzz_log_rec(log, -11, r->str, r->len);
+        break;
+    case RCLIENT_INTEGER:
+        fuzz_log_num(log, -12, r->integer);
+        break;
+    case RCLIENT_NIL:
+        break;
+    case RCLIENT_ARRAY:
+        fuzz_log_num(log, -13, (long long)r->count);
+        for (size_t i = 0; i < r->count; i++) {
+            fuzz_check(r->elements[i] != NULL, "element %zu missing", i);
+            n += log_tree(log, r->elements[i], depth + 1);
+        }
+        break;
+    default:
+        fuzz_check(0, "unknown reply type %d", (int)r->type);
+    }
+    return n;
+}
+
+/* Scan 'data' shown in steps ending at 'cuts' ('ncuts' ascending
+ * positions, the last one 'size'); record the replies in 'log'. */
+static void scan_stream(const uint8_t *data, size_t size, const size_t *cuts,
+                        size_t ncuts, struct fuzz_log *log)
+{
+    struct resp_scanner s;
+    resp_scanner_init(&s);
+    size_t off = 0;
+    size_t step = 0;
+    for (;;) {
+        size_t avail = cuts[step];
+        size_t shown = avail - off;
+        char *view = fuzz_copy(data + off, shown);
+        enum resp_status st = resp_scanner_scan(&s, view, shown);
+        free(view);
+        if (st == RESP_OK) {
+            fuzz_check(s.pos >= 3 && s.pos <= shown,
+                       "reply of %zu bytes out of %zu shown", s.pos, shown);
+            char *reply = fuzz_copy(data + off, s.pos);
+            struct rclient_reply *r = rclient_reply_parse(reply, s.pos);
+            free(reply);
+            fuzz_log_num(log, -1, (long long)s.pos);
+            if (r != NULL) {
+                /* each element takes 3 bytes at least */
+                size_t n = log_tree(log, r, 0);
+                fuzz_check(n * 3 <= s.pos, "%zu elements in %zu bytes", n,
+                           s.pos);
+                rclient_reply_free(r);
+            } else {
+                fuzz_log_num(log, -2, 0);
+            }
+            off += s.pos;
+            resp_scanner_init(&s);
+            continue;
+        }
+        if (st == RESP_ERROR) {
+            fuzz_log_rec(log, -4, s.err, strlen(s.err));
+            break;
+        }
+        if (avail == size) {
+            fuzz_log_num(log, -5, (long long)off);
+            break;
+        }
+        while (cuts[step] == avail) {
+            step++;
+        }
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct fuzz_log whole = { 0 }, split = { 0 };
+    size_t all[1] = { size };
+    scan_stream(data, size, all, 1, &whole);
+
+    uint64_t state = fuzz_seed(data, size);
+    size_t cuts[16];
+    size_t n = 2 + (size_t)(fuzz_rand(&state) % 14);
+    fuzz_cuts(&state, size, cuts, n);
+    scan_stream(data, size, cuts, n, &split);
+    fuzz_check(fuzz_log_same(&whole, &split),
+               "scanning in %zu pieces differs from scanning at once", n);
+
+    if (size <= 512) {
+        size_t *bytes = malloc((size + 1) * sizeof(*bytes));
+        fuzz_check(bytes != NULL, "out of memory");
+        bytes[0] = 0;
+        for (size_t i = 0; i < size; i++) {
+            bytes[i] = i + 1;
+        }
+        struct fuzz_log bytewise = { 0 };
+        scan_stream(data, size, bytes, size ? size : 1, &bytewise);
+        fuzz_check(fuzz_log_same(&whole, &bytewise),
+                   "scanning byte by byte differs from scanning at once");
+        fuzz_log_free(&bytewise);
+        free(bytes);
+    }
+    fuzz_log_free(&whole);
+    fuzz_log_free(&split);
+    return 0;
+}

@@ -115,7 +115,8 @@ asan: deps
 # directory, never mixed with $(BUILD); each t/fuzz/fuzz_<name>.c links
 # with it into $(FUZZ_BUILD)/fuzz/fuzz_<name>. fuzz-run runs the targets
 # one after another for FUZZ_SECONDS each, starting from the seeds in
-# t/fuzz/corpus/<name>/ (read only) and keeping what it finds in
+# t/fuzz/corpus/<name>/ (read only), with the tokens of t/fuzz/<name>.dict
+# if there is one, and keeping what it finds in
 # $(FUZZ_BUILD)/corpus/<name>/; a crash, leak, timeout or failed check
 # stops it with the input saved under $(FUZZ_BUILD)/artifacts/ and the
 # log's tail printed. Replay one input: $(FUZZ_BUILD)/fuzz/fuzz_<name> FILE
@@ -145,9 +146,10 @@ fuzz-run:
 	@dir=$(abspath $(FUZZ_BUILD)); for t in $(FUZZ_NAMES); do \
 	    mkdir -p $$dir/corpus/$$t $$dir/artifacts $$dir/logs || exit 1; \
 	    echo "fuzz: $$t for $(FUZZ_SECONDS) s (log $(FUZZ_BUILD)/logs/$$t.log)"; \
+	    dict=; [ -f t/fuzz/$$t.dict ] && dict=-dict=t/fuzz/$$t.dict; \
 	    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    $$dir/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
-	        -print_final_stats=1 $(FUZZ_FLAGS) \
+	        -print_final_stats=1 $(FUZZ_FLAGS) $$dict \
 	        -artifact_prefix=$$dir/artifacts/$$t- \
 	        $$dir/corpus/$$t $(abspath t/fuzz/corpus)/$$t \
 	        > $$dir/logs/$$t.log 2>&1; \

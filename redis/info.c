@@ -167,7 +167,7 @@ static char *info_commandstats(char *s)
         }
         s = sds_catfmt(s, "cmdstat_%s:calls=%lld,usec=%lld,usec_per_call=%.2f,"
                           "rejected_calls=0,failed_calls=%lld\r\n",
-                       table[i].name, st->calls, st->usec,
+                       table[i].spec->name, st->calls, st->usec,
                        st->calls ? (double)st->usec / (double)st->calls : 0,
                        st->failed);
     }

@@ -660,26 +660,6 @@ void reply_array(struct client *c, long long count)
     reply_line(c, '*', count);
 }
 
-/* True if 'text' opens with one of Redis's error codes and a space. A
- * capitalised first word alone is not enough: "DB index is out of range"
- * must still get "-ERR ". */
-static bool reply_has_code(const char *text)
-{
-    static const char *codes[] = {
-        "ERR", "WRONGTYPE", "NOAUTH", "WRONGPASS", "OOM", "READONLY",
-        "NOPROTO", "BUSY", "BUSYKEY", "NOSCRIPT", "LOADING", "MOVED", "ASK",
-        "EXECABORT", "NOREPLICAS", "MASTERDOWN", "MISCONF", "IOERR",
-        "NOTBUSY", "UNBLOCKED", "NOPERM", "CROSSSLOT", "TRYAGAIN",
-    };
-    for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
-        size_t n = strlen(codes[i]);
-        if (strncmp(text, codes[i], n) == 0 && text[n] == ' ') {
-            return true;
-        }
-    }
-    return false;
-}
-
 void reply_error_text(struct client *c, const char *text)
 {
     if (c->flags & CLIENT_MASTER) {
@@ -687,24 +667,14 @@ void reply_error_text(struct client *c, const char *text)
          * master, which an operator must learn. */
         log_warn("a command from the master failed: %.200s", text);
     }
-    bool own_code = text[0] == '-';
-    if (own_code) {
-        text++;
-    }
-    if (own_code || reply_has_code(text)) {
-        reply_raw(c, "-", 1);
-    } else {
-        reply_raw(c, "-ERR ", 5);
-    }
+    const char *body;
+    const char *prefix = resp_error_prefix(text, &body);
+    reply_raw(c, prefix, strlen(prefix));
     /* Only the bytes reply_raw appended: a client that gets no replies
      * (master, replica, AOF loader) has none, and maybe no buffer. */
     size_t start = c->olen;
-    reply_raw(c, text, strlen(text));
-    for (size_t i = start; i < c->olen; i++) {
-        if (c->obuf[i] == '\r' || c->obuf[i] == '\n') {
-            c->obuf[i] = ' ';
-        }
-    }
+    reply_raw(c, body, strlen(body));
+    resp_error_clean(c->obuf + start, c->olen - start);
     reply_raw(c, "\r\n", 2);
     server.stat_error_replies++;
 }
@@ -841,7 +811,7 @@ static char *client_info_line(char *s, const struct client *c)
         c->qcap - c->qlen, c->qcap, c->olen - c->opos, c->ocap,
         sizeof(*c) + c->qcap + c->ocap,
         (c->flags & CLIENT_PENDING_WRITE) ? "w" : "",
-        cmd != NULL ? cmd->name : "NULL");
+        cmd != NULL ? cmd->spec->name : "NULL");
     if (n < 0) {
         return s;
     }

@@ -136,14 +136,13 @@ void server_process_command(struct client *c)
         multi_flag_error(c);
         return;
     }
-    if ((cmd->arity > 0 && c->argc != cmd->arity) ||
-        (cmd->arity < 0 && c->argc < -cmd->arity)) {
+    if (!cmdspec_arity_ok(cmd->spec, c->argc)) {
         reply_error(c, "wrong number of arguments for '%s' command",
-                    cmd->name);
+                    cmd->spec->name);
         multi_flag_error(c);
         return;
     }
-    if (!c->authenticated && !(cmd->flags & CMD_NO_AUTH)) {
+    if (!c->authenticated && !(cmd->spec->flags & CMDSPEC_NO_AUTH)) {
         reply_error_text(c, "NOAUTH Authentication required.");
         multi_flag_error(c);
         return;
@@ -154,21 +153,21 @@ void server_process_command(struct client *c)
     /* Our master and the AOF loader replay what already happened. */
     bool trusted = (c->flags & (CLIENT_MASTER | CLIENT_LOADER)) != 0;
     if (server.maxmemory > 0 && !trusted && evict_perform() != 0 &&
-        (cmd->flags & CMD_DENYOOM)) {
+        (cmd->spec->flags & CMDSPEC_DENYOOM)) {
         reply_error_text(c, "OOM command not allowed when used memory > "
                             "'maxmemory'.");
         multi_flag_error(c);
         return;
     }
     if (server.masterhost != NULL && server.replica_read_only && !trusted &&
-        (cmd->flags & CMD_WRITE)) {
+        (cmd->spec->flags & CMDSPEC_WRITE)) {
         reply_error_text(c, "READONLY You can't write against a read only "
                             "replica.");
         multi_flag_error(c);
         return;
     }
     if (server.masterhost == NULL && server.min_replicas_to_write > 0 &&
-        !trusted && (cmd->flags & CMD_WRITE) &&
+        !trusted && (cmd->spec->flags & CMDSPEC_WRITE) &&
         replication_good_slaves() < server.min_replicas_to_write) {
         reply_error_text(c, "NOREPLICAS Not enough good replicas to write.");
         multi_flag_error(c);
@@ -366,7 +365,9 @@ int server_init(char *err, size_t errlen)
     for (int i = 0; i < server.databases; i++) {
         db_init(&server.db[i], i);
     }
-    commands_init();
+    if (commands_init(err, errlen) != 0) {
+        return -1;
+    }
     multi_init();
     replication_init();
     aof_init();

@@ -33,10 +33,15 @@
 #       wait_until).
 #
 # ZooKeeper sessions of the dashboard, codis-config and coord_tool last
-# COORD_SESSION_MS (default 2000 ms: a killed owner's ephemeral nodes go
-# soon; t/lib-zk.sh's server accepts 400..4000).
+# COORD_SESSION_MS (default 4000 ms: a killed owner's ephemeral nodes go
+# soon, and a session survives a busy machine; t/lib-zk.sh's server
+# accepts 1000..10000).
 
-COORD_SESSION_MS=${COORD_SESSION_MS:-2000}
+COORD_SESSION_MS=${COORD_SESSION_MS:-4000}
+# How long the dashboard waits for proxies' acknowledgements: long enough
+# for a proxy on a machine loaded by other work (2 s was not, at load 25).
+ACTION_TIMEOUT_MS=${ACTION_TIMEOUT_MS:-15000}
+
 COORD_TOOL=${CODIS_UNIT_DIR:-$TEST_DIRECTORY/unit}/coord_tool
 
 write_dashboard_config() {
@@ -50,7 +55,7 @@ zk=$COORD_ADDR
 zk_session_timeout=$COORD_SESSION_MS
 product=test
 dashboard_addr=$DASHBOARD_ADDR
-action_timeout=2000
+action_timeout=$ACTION_TIMEOUT_MS
 EOF_CONF
 }
 

@@ -6,12 +6,14 @@
  * `dashboard` runs the dashboard role in this process's place (exec of
  * our own binary), so the two roles share no code. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "lib/conf.h"
+#include "lib/conf_toml.h"
 #include "lib/httpc.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -27,7 +29,8 @@ static const char config_usage_text[] =
     "                    <command> [<args>...]\n"
     "\n"
     "options:\n"
-    "   -c <config_file>       config.ini (default: config.ini)\n"
+    "   -c <config_file>       config.ini or a Codis 3.2 dashboard.toml\n"
+    "                          (default: config.ini, if present)\n"
     "   -L <log_file>          log to this file (default: stderr)\n"
     "   --log-level=<level>    debug, info, warn or error\n"
     "\n"
@@ -50,12 +53,15 @@ static const char config_usage_text[] =
     "   action gc [-n <num> | -s <seconds>]\n"
     "   action remove-lock\n"
     "   action remove-fence\n"
-    "   dashboard [--addr=<address>] [--http-log=<log_file>]\n";
+    "   dashboard [--addr=<address>] [--http-log=<log_file>]\n"
+    "   convert <file>         print a config.ini as Codis 3.2 TOML, or a\n"
+    "                          Codis 3.2 proxy.toml/dashboard.toml as config.ini\n";
 
 /* A parsed command line, handed to the command functions. */
 struct config_call {
     const char *dashboard_addr; /* host:port */
     const char *config;         /* -c */
+    bool config_given;          /* -c was on the command line */
     const char *log_file;       /* -L */
     const char *level;          /* --log-level= */
     int argc;                   /* words after the command's two names */
@@ -400,6 +406,18 @@ static int config_dashboard(struct config_call *c)
     return 1;
 }
 
+/* convert <file>: print a config.ini as Codis 3.2 TOML or a Codis 3.2
+ * TOML file as config.ini (lib/conf_toml). */
+static int config_convert(struct config_call *c)
+{
+    char err[512];
+    if (conf_toml_convert(c->argv[0], stdout, err, sizeof(err)) != 0) {
+        fprintf(stderr, "codis-config: %s\n", err);
+        return 1;
+    }
+    return 0;
+}
+
 /* The commands: two words, the argument counts allowed (max -1: any),
  * the function. */
 struct config_command {
@@ -430,6 +448,7 @@ static const struct config_command config_commands[] = {
     { "action", "remove-lock", 0, 0, config_action_remove_lock },
     { "action", "remove-fence", 0, 0, config_action_remove_fence },
     { "dashboard", NULL, 0, 2, config_dashboard },
+    { "convert", NULL, 1, 1, config_convert },
     { NULL, NULL, 0, 0, NULL },
 };
 
@@ -467,6 +486,7 @@ int config_main(int argc, char **argv)
             return 0;
         } else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
             call.config = argv[++i];
+            call.config_given = true;
         } else if (strcmp(argv[i], "-L") == 0 && i + 1 < argc) {
             call.log_file = argv[++i];
         } else if (strncmp(argv[i], "--log-level=", 12) == 0) {
@@ -509,9 +529,8 @@ int config_main(int argc, char **argv)
         return config_misuse("unknown log level '%s'", call.level);
     }
     log_set_level(level);
-    struct conf *conf = access(call.config, F_OK) == 0
-                            ? conf_load(call.config, err, sizeof(err))
-                            : conf_new();
+    struct conf *conf = conf_open(call.config, call.config_given, err,
+                                  sizeof(err));
     struct model_config cfg;
     if (conf == NULL || model_config_load(conf, &cfg, err, sizeof(err))) {
         fprintf(stderr, "codis-config: %s\n", err);
@@ -519,6 +538,7 @@ int config_main(int argc, char **argv)
         log_close();
         return 1;
     }
+    conf_warn_unknown(conf, false);
     conf_free(conf);
     call.dashboard_addr = cfg.dashboard_addr;
     int status = cmd->run(&call);

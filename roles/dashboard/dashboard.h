@@ -108,6 +108,9 @@ void api_migrate_cancel(struct http_request *req, void *arg);
 void api_migrate_pause(struct http_request *req, void *arg);
 void api_migrate_resume(struct http_request *req, void *arg);
 void api_migrate_rebalance(struct http_request *req, void *arg);
+/* GET /api/rebalance/status: Codis 2's {"is_rebalancing": bool}, true
+ * while any migrate task is queued (a rebalance is a batch of them). */
+void api_migrate_rebalance_status(struct http_request *req, void *arg);
 
 void api_action_gc(struct http_request *req, void *arg);
 void api_action_remove_locks(struct http_request *req, void *arg);

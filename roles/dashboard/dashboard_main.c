@@ -31,6 +31,8 @@ static const char dashboard_usage_text[] =
     "\n"
     "    -c <config_file>     config.ini to read (default: config.ini, "
     "defaults if absent)\n"
+    "                         or Codis 3.2's dashboard.toml "
+    "(--config=, --log= too)\n"
     "    -L <log_file>        log to this file (default: stderr)\n"
     "    --log-level=<level>  debug, info, warn or error (default: info)\n"
     "    --addr=<addr>        listen address (default: ':' and the port "
@@ -76,6 +78,7 @@ static const struct http_route dashboard_routes[] = {
     { "POST", "/api/migrate/pause", api_migrate_pause },
     { "POST", "/api/migrate/resume", api_migrate_resume },
     { "POST", "/api/rebalance", api_migrate_rebalance },
+    { "GET", "/api/rebalance/status", api_migrate_rebalance_status },
     { "GET", "/api/proxy/list", api_proxy_list },
     { "POST", "/api/proxy", api_proxy_set },
     { "GET", "/api/proxy/debug/vars", api_proxy_debug_vars },
@@ -124,6 +127,11 @@ static int dashboard_parse_args(int argc, char **argv,
             } else {
                 a->log_file = argv[++i];
             }
+        } else if (strncmp(s, "--config=", 9) == 0) {
+            a->config = s + 9; /* Codis 3.2's spelling of -c */
+            a->config_given = true;
+        } else if (strncmp(s, "--log=", 6) == 0) {
+            a->log_file = s + 6; /* and of -L */
         } else if (strncmp(s, "--log-level=", 12) == 0) {
             a->level = s + 12;
         } else if (strncmp(s, "--addr=", 7) == 0) {
@@ -137,11 +145,6 @@ static int dashboard_parse_args(int argc, char **argv,
         }
     }
     return 0;
-}
-
-static void dashboard_warn_unknown(const struct conf_entry *e, void *arg)
-{
-    log_warn("config: unknown key '%s' (line %d) ignored", e->key, e->line);
 }
 
 static void dashboard_on_signal(evutil_socket_t sig, short what, void *arg)
@@ -353,7 +356,7 @@ int dashboard_main(int argc, char **argv)
         log_close();
         return 1;
     }
-    conf_each_unknown(conf, dashboard_warn_unknown, NULL);
+    conf_warn_unknown(conf, true);
     conf_free(conf);
     model_store_init(&d.store, NULL, d.cfg.product);
     d.store.action_timeout_ms = (int)action_timeout;

@@ -52,6 +52,8 @@ static const char demo_usage_text[] =
 #define DEMO_FIRST_PORT 26379
 #define DEMO_MAX_GROUPS 8
 #define DEMO_READY_SECONDS 20
+/* How long a process may take to stop on SIGTERM before SIGKILL. */
+#define DEMO_STOP_SECONDS 30
 #define DEMO_HTTP_TIMEOUT_MS 60000
 
 /* Pid files in the order `stop` stops them: clients of a role first. */
@@ -373,11 +375,14 @@ static int demo_stop(const struct demo *demo)
             continue;
         }
         if (demo_is_ours(demo, pid) && kill(pid, SIGTERM) == 0) {
-            time_t deadline = time(NULL) + 10;
+            /* a server saving its data on a busy machine may take a
+             * while; after SIGKILL, wait until the process is gone too */
+            time_t deadline = time(NULL) + DEMO_STOP_SECONDS;
+            bool killed = false;
             while (kill(pid, 0) == 0 && demo_is_ours(demo, pid)) {
-                if (time(NULL) >= deadline) {
+                if (!killed && time(NULL) >= deadline) {
                     kill(pid, SIGKILL);
-                    break;
+                    killed = true;
                 }
                 struct timespec ts = { 0, 50 * 1000 * 1000 };
                 nanosleep(&ts, NULL);

@@ -337,6 +337,7 @@ int ha_main(int argc, char **argv)
         conf_free(conf);
         return 1;
     }
+    conf_warn_unknown(conf, false);
     struct ha *ha = mem_calloc(1, sizeof(*ha));
     snprintf(ha->dashboard_addr, sizeof(ha->dashboard_addr), "%s",
              dashboard != NULL ? dashboard : cfg.dashboard_addr);

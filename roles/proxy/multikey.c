@@ -35,7 +35,7 @@ static void multikey_finish(struct request *r)
     pbuf_clear(m, 1 << 20);
     if (r->failed) {
         pbuf_append(m, pbuf_head(&r->reply), pbuf_size(&r->reply));
-    } else if (r->cmd->kind == CMDTABLE_MGET) {
+    } else if (r->cmd->route == CMDSPEC_ROUTE_MGET) {
         size_t count = 0;
         for (struct request *sub = r->first_sub; sub; sub = sub->next) {
             count++;
@@ -44,7 +44,7 @@ static void multikey_finish(struct request *r)
         for (struct request *sub = r->first_sub; sub; sub = sub->next) {
             pbuf_append(m, pbuf_head(&sub->reply), pbuf_size(&sub->reply));
         }
-    } else if (r->cmd->kind == CMDTABLE_MSET) {
+    } else if (r->cmd->route == CMDSPEC_ROUTE_MSET) {
         pbuf_append(m, "+OK\r\n", 5);
     } else {
         char line[32];
@@ -87,8 +87,8 @@ static void multikey_fail(struct request *r, const char *p, size_t n)
 void multikey_split(struct worker *w, struct request *r, const char *buf,
                     const struct resp_arg *argv, int argc)
 {
-    const struct cmdtable_cmd *cmd = r->cmd;
-    int step = cmd->kind == CMDTABLE_MSET ? 2 : 1;
+    const struct cmdspec *cmd = r->cmd;
+    int step = cmd->route == CMDSPEC_ROUTE_MSET ? 2 : 1;
     if ((argc - 1) % step != 0) {
         request_fail(r, "wrong number of arguments for 'mset' command");
         return;
@@ -143,8 +143,8 @@ void multikey_part_done(struct request *sub, const char *p, size_t n)
     if (n > 0 && p[0] == '-') {
         multikey_fail(r, p, n);
     } else {
-        switch (r->cmd->kind) {
-        case CMDTABLE_MGET:
+        switch (r->cmd->route) {
+        case CMDSPEC_ROUTE_MGET:
             /* the reply of "MGET key" is "*1\r\n<value>" */
             if (n >= 4 && memcmp(p, "*1\r\n", 4) == 0) {
                 pbuf_append(&sub->reply, p + 4, n - 4);
@@ -154,7 +154,7 @@ void multikey_part_done(struct request *sub, const char *p, size_t n)
                 multikey_fail(r, bad, sizeof(bad) - 1);
             }
             break;
-        case CMDTABLE_MSET:
+        case CMDSPEC_ROUTE_MSET:
             break;
         default: {
             long long v;

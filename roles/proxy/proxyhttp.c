@@ -117,14 +117,16 @@ static void proxyhttp_vars(struct evhttp_request *req, void *arg)
                             (double)proxyhttp_sum(STATS_OPS));
     cJSON_AddNumberToObject(router, "qps", (double)proxyhttp_qps);
     cJSON *cmds = cJSON_AddArrayToObject(router, "cmds");
-    for (size_t c = 0; c < cmdtable_count; c++) {
+    for (size_t c = 0; c < cmdtable_count(); c++) {
         uint64_t calls, usecs, errors;
         proxyhttp_cmd(c, &calls, &usecs, &errors);
         if (calls == 0) {
             continue;
         }
         cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "cmd", cmdtable_cmds[c].name);
+        char name[64];
+        cJSON_AddStringToObject(e, "cmd", cmdtable_upper(cmdtable_at(c), name,
+                                                         sizeof(name)));
         cJSON_AddNumberToObject(e, "calls", (double)calls);
         cJSON_AddNumberToObject(e, "usecs", (double)usecs);
         cJSON_AddNumberToObject(e, "usecs_percall",
@@ -194,14 +196,16 @@ static void proxyhttp_metrics(struct evhttp_request *req, void *arg)
         evbuffer_add_printf(out, "# HELP codis_proxy_cmd_%s_total %s\n"
                             "# TYPE codis_proxy_cmd_%s_total counter\n",
                             names[m], helps[m], names[m]);
-        for (size_t c = 0; c < cmdtable_count; c++) {
+        for (size_t c = 0; c < cmdtable_count(); c++) {
             uint64_t v[3];
             proxyhttp_cmd(c, &v[0], &v[1], &v[2]);
             if (v[0] == 0) {
                 continue;
             }
+            char name[64];
+            cmdtable_upper(cmdtable_at(c), name, sizeof(name));
             evbuffer_add_printf(out, "codis_proxy_cmd_%s_total{cmd=\"%s\"} "
-                                "%llu\n", names[m], cmdtable_cmds[c].name,
+                                "%llu\n", names[m], name,
                                 (unsigned long long)v[m]);
         }
     }

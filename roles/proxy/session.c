@@ -88,7 +88,7 @@ static void session_fail(struct session *s, const char *text)
 {
     struct request *r = request_get(s->worker, REQUEST_CLIENT);
     r->session = s;
-    r->cmd = &cmdtable_cmds[cmdtable_count - 1];
+    r->cmd = &cmdtable_unknown;
     r->start_us = worker_turn_usec(s->worker);
     TAILQ_INSERT_TAIL(&s->requests, r, queue);
     s->nrequests++;

@@ -15,6 +15,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "lib/log.h"
+
 /* A property of the code under test does not hold: print why and abort,
  * which libFuzzer reports as a crash (with the input saved). */
 #define fuzz_check(cond, ...)                                             \
@@ -27,6 +29,16 @@
             abort();                                                      \
         }                                                                 \
     } while (0)
+
+/* Send lib/log's lines to /dev/null: the code under test logs what it
+ * refuses, which would bury libFuzzer's own output. For
+ * LLVMFuzzerInitialize. */
+static inline void fuzz_quiet_log(void)
+{
+    char err[256];
+    fuzz_check(log_init("fuzz", "/dev/null", err, sizeof(err)) == 0, "%s",
+               err);
+}
 
 /* A heap copy of exactly 'len' bytes of 'p' (free with free()); even an
  * empty copy is its own block, so reading it is an ASan error. */
@@ -159,6 +171,49 @@ static inline int fuzz_log_same(const struct fuzz_log *a,
 {
     return a->len == b->len && (a->len == 0 ||
                                 memcmp(a->buf, b->buf, a->len) == 0);
+}
+
+/* An incremental parser under test: parse 'data' ('size' bytes) shown
+ * in 'ncuts' growing steps ending at 'cuts' (ascending, the last one
+ * 'size'), and record in 'log' what was found. */
+typedef void (*fuzz_stream_fn)(const uint8_t *data, size_t size,
+                               const size_t *cuts, size_t ncuts,
+                               struct fuzz_log *log);
+
+/* Run 'run' on all of 'data' at once, then at 2 to 15 random cuts, then
+ * (up to 512 bytes) one byte more at a time; abort unless every way
+ * records the same. 'what' names the parser in the message. */
+static inline void fuzz_whole_vs_split(const uint8_t *data, size_t size,
+                                       fuzz_stream_fn run, const char *what)
+{
+    struct fuzz_log whole = { 0 }, split = { 0 };
+    size_t all[1] = { size };
+    run(data, size, all, 1, &whole);
+
+    uint64_t state = fuzz_seed(data, size);
+    size_t cuts[16];
+    size_t n = 2 + (size_t)(fuzz_rand(&state) % 14);
+    fuzz_cuts(&state, size, cuts, n);
+    run(data, size, cuts, n, &split);
+    fuzz_check(fuzz_log_same(&whole, &split),
+               "%s in %zu pieces differs from all at once", what, n);
+
+    if (size <= 512) {
+        size_t *bytes = malloc((size + 1) * sizeof(*bytes));
+        fuzz_check(bytes != NULL, "out of memory");
+        bytes[0] = 0;
+        for (size_t i = 0; i < size; i++) {
+            bytes[i] = i + 1;
+        }
+        struct fuzz_log bytewise = { 0 };
+        run(data, size, bytes, size ? size : 1, &bytewise);
+        fuzz_check(fuzz_log_same(&whole, &bytewise),
+                   "%s byte by byte differs from all at once", what);
+        fuzz_log_free(&bytewise);
+        free(bytes);
+    }
+    fuzz_log_free(&whole);
+    fuzz_log_free(&split);
 }
 
 #endif

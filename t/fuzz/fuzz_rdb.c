@@ -13,7 +13,6 @@
 
 #include <fcntl.h>
 
-#include "lib/log.h"
 #include "lib/mem.h"
 #include "redis/rdb.h"
 #include "redis/server.h"
@@ -25,9 +24,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    char err[256];
-    fuzz_check(log_init("fuzz", "/dev/null", err, sizeof(err)) == 0, "%s",
-               err);
+    fuzz_quiet_log();
     server_init_config();
     server.db = mem_calloc((size_t)server.databases, sizeof(*server.db));
     for (int i = 0; i < server.databases; i++) {

@@ -10,7 +10,6 @@
 
 #include <limits.h>
 
-#include "lib/log.h"
 #include "redis/server.h"
 
 static char fuzz_cwd[PATH_MAX];
@@ -19,10 +18,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    char err[256];
-    /* directives are logged as they apply; keep libFuzzer's output clean */
-    fuzz_check(log_init("fuzz", "/dev/null", err, sizeof(err)) == 0, "%s",
-               err);
+    fuzz_quiet_log();
     fuzz_check(getcwd(fuzz_cwd, sizeof(fuzz_cwd)) != NULL, "getcwd failed");
     return 0;
 }

@@ -99,33 +99,6 @@ static void scan_stream(const uint8_t *data, size_t size, const size_t *cuts,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct fuzz_log whole = { 0 }, split = { 0 };
-    size_t all[1] = { size };
-    scan_stream(data, size, all, 1, &whole);
-
-    uint64_t state = fuzz_seed(data, size);
-    size_t cuts[16];
-    size_t n = 2 + (size_t)(fuzz_rand(&state) % 14);
-    fuzz_cuts(&state, size, cuts, n);
-    scan_stream(data, size, cuts, n, &split);
-    fuzz_check(fuzz_log_same(&whole, &split),
-               "scanning in %zu pieces differs from scanning at once", n);
-
-    if (size <= 512) {
-        size_t *bytes = malloc((size + 1) * sizeof(*bytes));
-        fuzz_check(bytes != NULL, "out of memory");
-        bytes[0] = 0;
-        for (size_t i = 0; i < size; i++) {
-            bytes[i] = i + 1;
-        }
-        struct fuzz_log bytewise = { 0 };
-        scan_stream(data, size, bytes, size ? size : 1, &bytewise);
-        fuzz_check(fuzz_log_same(&whole, &bytewise),
-                   "scanning byte by byte differs from scanning at once");
-        fuzz_log_free(&bytewise);
-        free(bytes);
-    }
-    fuzz_log_free(&whole);
-    fuzz_log_free(&split);
+    fuzz_whole_vs_split(data, size, scan_stream, "scanning replies");
     return 0;
 }

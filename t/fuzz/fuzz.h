@@ -173,6 +173,50 @@ static inline int fuzz_log_same(const struct fuzz_log *a,
                                 memcmp(a->buf, b->buf, a->len) == 0);
 }
 
+/* One call of an incremental parser on 'view', a fresh heap copy of the
+ * 'shown' bytes not yet consumed ('ctx' is the parser's state). Returns
+ * 1 when a whole unit (request, reply) was found: its length in '*used',
+ * what it holds recorded in 'log', the parser ready for the next; 0 when
+ * it needs more bytes; -1 when it stopped on an error (recorded). */
+typedef int (*fuzz_step_fn)(void *ctx, const char *view, size_t shown,
+                            size_t *used, struct fuzz_log *log);
+
+/* Feed 'data' ('size' bytes) to 'step' the way a connection does, shown
+ * in 'ncuts' growing steps ending at 'cuts' (ascending, the last one
+ * 'size'): each unit found is consumed and the rest shown again from its
+ * start. Each call gets its own exact copy, so a parser that keeps
+ * pointers between calls or reads past what it was shown trips ASan. */
+static inline void fuzz_feed(const uint8_t *data, size_t size,
+                             const size_t *cuts, size_t ncuts,
+                             fuzz_step_fn step, void *ctx,
+                             struct fuzz_log *log)
+{
+    size_t off = 0, at = 0;
+    for (;;) {
+        size_t avail = cuts[at];
+        size_t shown = avail - off, used = 0;
+        char *view = fuzz_copy(data + off, shown);
+        int rc = step(ctx, view, shown, &used, log);
+        free(view);
+        if (rc > 0) {
+            fuzz_check(used > 0 && used <= shown, "a unit of %zu bytes "
+                       "out of %zu shown", used, shown);
+            off += used;
+            continue;
+        }
+        if (rc < 0) {
+            return;
+        }
+        if (avail == size) {
+            fuzz_log_num(log, -5, (long long)off); /* left waiting */
+            return;
+        }
+        while (at + 1 < ncuts && cuts[at] == avail) {
+            at++;
+        }
+    }
+}
+
 /* An incremental parser under test: parse 'data' ('size' bytes) shown
  * in 'ncuts' growing steps ending at 'cuts' (ascending, the last one
  * 'size'), and record in 'log' what was found. */

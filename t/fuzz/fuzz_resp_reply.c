@@ -48,53 +48,45 @@ static size_t log_tree(struct fuzz_log *log, const struct rclient_reply *r,
     return n;
 }
 
-/* Scan 'data' shown in steps ending at 'cuts' ('ncuts' ascending
- * positions, the last one 'size'); record the replies in 'log'. */
+/* fuzz_step_fn over resp_scanner_scan: 'ctx' is the scanner. Each
+ * reply found also goes through rclient_reply_parse, on a copy of exactly
+ * its bytes. */
+static int scan_step(void *ctx, const char *view, size_t shown,
+                     size_t *used, struct fuzz_log *log)
+{
+    struct resp_scanner *s = ctx;
+    enum resp_status st = resp_scanner_scan(s, view, shown);
+    if (st == RESP_AGAIN) {
+        return 0;
+    }
+    if (st == RESP_ERROR) {
+        fuzz_log_rec(log, -4, s->err, strlen(s->err));
+        return -1;
+    }
+    fuzz_check(s->pos >= 3, "a reply of %zu bytes", s->pos);
+    char *reply = fuzz_copy(view, s->pos);
+    struct rclient_reply *r = rclient_reply_parse(reply, s->pos);
+    free(reply);
+    fuzz_log_num(log, -1, (long long)s->pos);
+    if (r != NULL) {
+        /* each element takes 3 bytes at least */
+        size_t n = log_tree(log, r, 0);
+        fuzz_check(n * 3 <= s->pos, "%zu elements in %zu bytes", n, s->pos);
+        rclient_reply_free(r);
+    } else {
+        fuzz_log_num(log, -2, 0);
+    }
+    *used = s->pos;
+    resp_scanner_init(s);
+    return 1;
+}
+
 static void scan_stream(const uint8_t *data, size_t size, const size_t *cuts,
                         size_t ncuts, struct fuzz_log *log)
 {
     struct resp_scanner s;
     resp_scanner_init(&s);
-    size_t off = 0;
-    size_t step = 0;
-    for (;;) {
-        size_t avail = cuts[step];
-        size_t shown = avail - off;
-        char *view = fuzz_copy(data + off, shown);
-        enum resp_status st = resp_scanner_scan(&s, view, shown);
-        free(view);
-        if (st == RESP_OK) {
-            fuzz_check(s.pos >= 3 && s.pos <= shown,
-                       "reply of %zu bytes out of %zu shown", s.pos, shown);
-            char *reply = fuzz_copy(data + off, s.pos);
-            struct rclient_reply *r = rclient_reply_parse(reply, s.pos);
-            free(reply);
-            fuzz_log_num(log, -1, (long long)s.pos);
-            if (r != NULL) {
-                /* each element takes 3 bytes at least */
-                size_t n = log_tree(log, r, 0);
-                fuzz_check(n * 3 <= s.pos, "%zu elements in %zu bytes", n,
-                           s.pos);
-                rclient_reply_free(r);
-            } else {
-                fuzz_log_num(log, -2, 0);
-            }
-            off += s.pos;
-            resp_scanner_init(&s);
-            continue;
-        }
-        if (st == RESP_ERROR) {
-            fuzz_log_rec(log, -4, s.err, strlen(s.err));
-            break;
-        }
-        if (avail == size) {
-            fuzz_log_num(log, -5, (long long)off);
-            break;
-        }
-        while (cuts[step] == avail) {
-            step++;
-        }
-    }
+    fuzz_feed(data, size, cuts, ncuts, scan_step, &s, log);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

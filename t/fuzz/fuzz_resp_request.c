@@ -13,53 +13,51 @@
 
 #include "lib/resp.h"
 
-/* Parse 'data' shown in steps ending at 'cuts' ('ncuts' ascending
- * positions, the last one 'size'); record what was parsed in 'log'. */
+/* The parser and the size of the whole input. */
+struct parse_ctx {
+    struct resp_request req;
+    size_t size;
+};
+
+/* fuzz_step_fn over resp_request_parse. */
+static int parse_step(void *ctx, const char *view, size_t shown,
+                      size_t *used, struct fuzz_log *log)
+{
+    struct parse_ctx *c = ctx;
+    struct resp_request *req = &c->req;
+    enum resp_status st = resp_request_parse(req, view, shown);
+    if (st == RESP_AGAIN) {
+        return 0;
+    }
+    if (st == RESP_ERROR) {
+        /* Past RESP_MAX_INLINE bytes, which limit fires first may depend
+         * on how much was shown: compare texts only below that. */
+        const char *text = c->size <= RESP_MAX_INLINE ? req->err : "";
+        fuzz_log_rec(log, -4, text, strlen(text));
+        return -1;
+    }
+    fuzz_check(req->argc >= 0, "argc %d", req->argc);
+    /* resp_request_base takes a writable buffer for callers that write
+     * into it; we only read */
+    const char *base = resp_request_base(req, (char *)view);
+    fuzz_log_num(log, -1, req->is_inline);
+    for (int i = 0; i < req->argc; i++) {
+        fuzz_log_rec(log, i, base + req->argv[i].off, req->argv[i].len);
+    }
+    fuzz_log_num(log, -3, (long long)req->pos);
+    *used = req->pos;
+    resp_request_clear(req);
+    return 1;
+}
+
 static void parse_stream(const uint8_t *data, size_t size, const size_t *cuts,
                          size_t ncuts, struct fuzz_log *log)
 {
-    struct resp_request req;
-    resp_request_init(&req);
-    size_t off = 0;
-    size_t step = 0;
-    for (;;) {
-        size_t avail = cuts[step];
-        size_t shown = avail - off;
-        char *view = fuzz_copy(data + off, shown);
-        enum resp_status st = resp_request_parse(&req, view, shown);
-        if (st == RESP_OK) {
-            fuzz_check(req.pos > 0 && req.pos <= shown,
-                       "request consumed %zu of %zu bytes", req.pos, shown);
-            fuzz_check(req.argc >= 0, "argc %d", req.argc);
-            const char *base = resp_request_base(&req, view);
-            fuzz_log_num(log, -1, req.is_inline);
-            for (int i = 0; i < req.argc; i++) {
-                fuzz_log_rec(log, i, base + req.argv[i].off,
-                             req.argv[i].len);
-            }
-            fuzz_log_num(log, -3, (long long)req.pos);
-            off += req.pos;
-            resp_request_clear(&req);
-            free(view);
-            continue;
-        }
-        free(view);
-        if (st == RESP_ERROR) {
-            /* Past RESP_MAX_INLINE bytes, which limit fires first may
-             * depend on how much was shown: compare texts below that. */
-            const char *text = size <= RESP_MAX_INLINE ? req.err : "";
-            fuzz_log_rec(log, -4, text, strlen(text));
-            break;
-        }
-        if (avail == size) {
-            fuzz_log_num(log, -5, (long long)off);
-            break;
-        }
-        while (cuts[step] == avail) {
-            step++;
-        }
-    }
-    resp_request_release(&req);
+    struct parse_ctx c;
+    resp_request_init(&c.req);
+    c.size = size;
+    fuzz_feed(data, size, cuts, ncuts, parse_step, &c, log);
+    resp_request_release(&c.req);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

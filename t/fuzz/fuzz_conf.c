@@ -4,12 +4,11 @@
  * (model_config_load for the shared keys, conf_get_uint / conf_get_bool,
  * the unknown-key warnings, conf_set for command-line overrides). The
  * input is the file's text. Properties: a loaded file's keys are
- * non-empty and, like values, have no leading or trailing spaces;
+ * non-empty;
  * conf_get gives the last value of a repeated key; an override replaces
  * the value conf_get returns; a refusal says why. */
 #include "t/fuzz/fuzz.h"
 
-#include <ctype.h>
 #include <stdbool.h>
 
 #include "lib/conf.h"
@@ -29,13 +28,6 @@ static void count_unknown(const struct conf_entry *e, void *arg)
     (*(size_t *)arg)++;
 }
 
-static bool trimmed(const char *s)
-{
-    size_t n = strlen(s);
-    return n == 0 || (!isspace((unsigned char)s[0]) &&
-                      !isspace((unsigned char)s[n - 1]));
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char err[512];
@@ -46,9 +38,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     for (size_t i = 0; i < conf->count; i++) {
         const struct conf_entry *e = &conf->items[i];
-        fuzz_check(e->key[0] != '\0' && trimmed(e->key) &&
-                       trimmed(e->value),
-                   "bad entry '%s'='%s'", e->key, e->value);
+        /* config.ini trims keys and values, but TOML keeps the spaces of
+         * a quoted key or string: only emptiness is wrong in both */
+        fuzz_check(e->key[0] != '\0', "empty key (value '%s')", e->value);
         fuzz_check(e->line >= 0, "entry line %d", e->line);
     }
     if (conf->count > 0) {

@@ -40,13 +40,13 @@ refused_by_both() {
     grep "line 1: unbalanced quotes" err
 }
 
-test_expect_success REDIS_REF 'backslash-x takes two hex digits, else it is an x' '
+test_expect_success REDIS_REF 'backslash-x takes two hex digits, else is an x' '
     same_as_redis "\"a\\x41\\x4a\"" &&
     same_as_redis "\"a\\xzzb\"" &&
     same_as_redis "\"a\\x4\""
 '
 
-test_expect_success REDIS_REF 'backslash-b and -a are escapes in double quotes' '
+test_expect_success REDIS_REF 'backslash-b and -a are escapes in quotes' '
     same_as_redis "\"a\\bb\\a\""
 '
 
@@ -55,7 +55,7 @@ test_expect_success REDIS_REF 'a quote inside a word opens a quoted part' '
     same_as_redis "a'"'"'b c'"'"'"
 '
 
-test_expect_success REDIS_REF 'single quotes take only the escaped single quote' '
+test_expect_success REDIS_REF 'single quotes take only an escaped quote' '
     same_as_redis "'"'"'it\\'"'"'s \\n'"'"'"
 '
 

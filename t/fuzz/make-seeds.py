@@ -28,7 +28,8 @@ import time
 
 import redis
 
-TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
 CORPUS = os.path.join(TOP, "t", "fuzz", "corpus")
 
 

@@ -37,8 +37,15 @@ INITDIR    ?= /etc/init.d
 SUPERVISORDIR ?= /etc/supervisor/conf.d
 LOGROTATEDIR ?= /etc/logrotate.d
 
-PKGS_CFLAGS := $(shell pkg-config --cflags libevent libcjson libcurl 2>/dev/null)
-PKGS_LIBS   := $(shell pkg-config --libs libevent libevent_pthreads libcjson libcurl 2>/dev/null)
+# What `--version` prints: git describe of the checkout and the build day.
+VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown) \
+            (built $(shell date -u +%Y-%m-%d))
+
+# Lua 5.1 for scripting, with Debian's cjson and bitop modules linked in;
+# libcrypto for the dashboard's password hashes.
+LUA_PKGS    := lua5.1 lua5.1-cjson lua5.1-bitop
+PKGS_CFLAGS := $(shell pkg-config --cflags libevent libcjson libcurl libcrypto $(LUA_PKGS) 2>/dev/null)
+PKGS_LIBS   := $(shell pkg-config --libs libevent libevent_pthreads libcjson libcurl libcrypto $(LUA_PKGS) 2>/dev/null)
 
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
            $(OPT) $(SANITIZE) -I. -I$(BUILD) -I/usr/include/zookeeper $(PKGS_CFLAGS)
@@ -57,9 +64,9 @@ UNIT_BIN := $(UNIT_SRC:t/unit/%.c=$(UNIT_DIR)/%.t)
 UNIT_TOOLS := $(UNIT_DIR)/coord_tool
 
 DEB_PKGS := build-essential pkg-config libevent-dev libzookeeper-mt-dev libcjson-dev \
-            libcurl4-openssl-dev zookeeper redis-tools redis-server nutcracker \
-            python3-redis curl procps supervisor chromium stress-ng clang llvm \
-            libclang-rt-dev
+            libcurl4-openssl-dev libssl-dev zookeeper redis-tools redis-server \
+            nutcracker python3-redis curl procps supervisor chromium stress-ng \
+            liblua5.1-0-dev lua-cjson-dev lua-bitop-dev clang llvm libclang-rt-dev
 
 .PHONY: all deps test test-stress check asan fuzz fuzz-build fuzz-run bench \
         run stop clean install install-conf
@@ -80,6 +87,14 @@ $(BUILD)/libcodis.a: $(LIB_OBJ)
 $(BUILD)/%.o: %.c $(wildcard lib/*.h redis/*.h roles/*/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -c -o $@ $<
+
+# codis.o is rebuilt when the version changes (a new commit), as web/'s
+# file list does for the embedded assets below.
+VERSION_FILE := $(BUILD)/version
+$(shell mkdir -p $(BUILD) && echo '$(VERSION)' | cmp -s - $(VERSION_FILE) || \
+        echo '$(VERSION)' > $(VERSION_FILE))
+$(BUILD)/codis.o: CFLAGS += -DCODIS_VERSION='"$(VERSION)"'
+$(BUILD)/codis.o: $(VERSION_FILE)
 
 $(BUILD)/web_assets.o: $(BUILD)/web_assets.c
 	$(CC) $(CFLAGS) -c -o $@ $<
@@ -113,9 +128,11 @@ test: deps
 	$(MAKE) all
 	$(MAKE) check
 
+# --comments: a failing test prints its body and last output lines as TAP
+# comments (passing ones print none), so the log of a run says why.
 check: all
 	CODIS_BIN_DIR=$(abspath $(BIN)) CODIS_UNIT_DIR=$(abspath $(UNIT_DIR)) \
-	    prove -j$(PROVE_JOBS) $(UNIT_BIN) t/[0-9]*.sh
+	    prove -j$(PROVE_JOBS) --comments $(UNIT_BIN) t/[0-9]*.sh
 
 test-stress: deps
 	$(MAKE) all

@@ -45,6 +45,7 @@
 #define NMK CMDSPEC_NO_MANDATORY_KEYS
 #define RND CMDSPEC_RANDOM
 #define NS CMDSPEC_NOT_SERVED
+#define MR CMDSPEC_MAY_REPLICATE
 
 /* Keys: first, last, step, find, numkeys. */
 #define NOKEYS 0, 0, 0, CMDSPEC_FIND_RANGE, 0
@@ -62,6 +63,7 @@
 #define SUM CMDSPEC_ROUTE_SUM, NULL
 #define ALL CMDSPEC_ROUTE_ALL, NULL
 #define ANYGROUP CMDSPEC_ROUTE_ANY, NULL
+#define EACH CMDSPEC_ROUTE_EACH, NULL
 #define LOCAL CMDSPEC_ROUTE_LOCAL, NULL
 #define NO(why) CMDSPEC_ROUTE_REFUSED, why
 
@@ -138,12 +140,14 @@ const struct cmdspec cmdspec_table[] = {
     { "dump", 2, R, KEYS(1, 1, 1), SLOT, "generic",
       "Return a serialized version of the value stored at the specified key" },
     { "echo", 2, F, NOKEYS, LOCAL, "connection", "Echo the given string" },
-    { "eval", -3, S | NMK | ST | NS, NUMKEYS(2), SLOT, "scripting", NULL },
-    { "eval_ro", -3, R | S | NMK | ST | NS, NUMKEYS(2), SLOT, "scripting",
-      NULL },
-    { "evalsha", -3, S | NMK | ST | NS, NUMKEYS(2), SLOT, "scripting", NULL },
-    { "evalsha_ro", -3, R | S | NMK | ST | NS, NUMKEYS(2), SLOT, "scripting",
-      NULL },
+    { "eval", -3, S | NMK | ST | MR, NUMKEYS(2), SLOT, "scripting",
+      "Execute a Lua script server side" },
+    { "eval_ro", -3, R | S | NMK | ST, NUMKEYS(2), SLOT, "scripting",
+      "Execute a read-only Lua script server side" },
+    { "evalsha", -3, S | NMK | ST | MR, NUMKEYS(2), SLOT, "scripting",
+      "Execute a Lua script server side" },
+    { "evalsha_ro", -3, R | S | NMK | ST, NUMKEYS(2), SLOT, "scripting",
+      "Execute a read-only Lua script server side" },
     { "exec", 1, S | ANY, NOKEYS, NO(MULTI), "transactions",
       "Execute all commands issued after MULTI" },
     { "exists", -2, R | F, KEYS(1, -1, 1), SUM, "generic",
@@ -155,14 +159,16 @@ const struct cmdspec cmdspec_table[] = {
     { "expiretime", 2, R | F, KEYS(1, 1, 1), SLOT, "generic",
       "Get the expiration Unix timestamp for a key" },
     { "failover", -1, A | S | ST | NS, NOKEYS, NO(ADMIN), "server", NULL },
-    { "fcall", -3, S | NMK | ST | NS, NUMKEYS(2), SLOT, "scripting", NULL },
-    { "fcall_ro", -3, R | S | NMK | ST | NS, NUMKEYS(2), SLOT, "scripting",
-      NULL },
+    { "fcall", -3, S | NMK | ST | MR, NUMKEYS(2), SLOT, "scripting",
+      "Invoke a function" },
+    { "fcall_ro", -3, R | S | NMK | ST, NUMKEYS(2), SLOT, "scripting",
+      "Invoke a read-only function" },
     { "flushall", -1, W, NOKEYS, NO(KEYSPACE), "server",
       "Remove all keys from all databases" },
     { "flushdb", -1, W, NOKEYS, NO(KEYSPACE), "server",
       "Remove all keys from the current database" },
-    { "function", -2, NS, NOKEYS, NO(ADMIN), "scripting", NULL },
+    { "function", -2, S | MR, NOKEYS, EACH, "scripting",
+      "Manage the function libraries" },
     { "geoadd", -5, W | M | NS, KEYS(1, 1, 1), SLOT, "geo", NULL },
     { "geodist", -4, R | NS, KEYS(1, 1, 1), SLOT, "geo", NULL },
     { "geohash", -2, R | NS, KEYS(1, 1, 1), SLOT, "geo", NULL },
@@ -345,7 +351,8 @@ const struct cmdspec cmdspec_table[] = {
       "Incrementally iterate the keys space" },
     { "scard", 2, R | F, KEYS(1, 1, 1), SLOT, "set",
       "Get the number of members in a set" },
-    { "script", -2, NS, NOKEYS, NO(ADMIN), "scripting", NULL },
+    { "script", -2, S, NOKEYS, EACH, "scripting",
+      "Manage the script cache" },
     { "sdiff", -2, R, KEYS(1, -1, 1), SLOT, "set", "Subtract multiple sets" },
     { "sdiffstore", -3, W | M, KEYS(1, -1, 1), SLOT, "set",
       "Subtract multiple sets and store the resulting set in a key" },
@@ -581,6 +588,7 @@ const struct cmdspec cmdspec_table[] = {
 #undef NMK
 #undef RND
 #undef NS
+#undef MR
 
 #define CMDSPEC_ROWS (sizeof(cmdspec_table) / sizeof(cmdspec_table[0]))
 _Static_assert(CMDSPEC_ROWS < CMDSPEC_MAX, "raise CMDSPEC_MAX (and "
@@ -778,6 +786,7 @@ static const struct {
     { CMDSPEC_FAST, "fast" },
     { CMDSPEC_NO_AUTH, "no_auth" },
     { CMDSPEC_NO_MANDATORY_KEYS, "no_mandatory_keys" },
+    { CMDSPEC_MAY_REPLICATE, "may_replicate" },
 };
 
 size_t cmdspec_flag_names(const struct cmdspec *spec, const char **names)

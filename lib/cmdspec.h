@@ -30,6 +30,8 @@
  *   FAST       O(1) or O(log N): never blocks the server for long
  *   NO_AUTH    allowed before AUTH (AUTH, HELLO, QUIT)
  *   NO_MANDATORY_KEYS  may have no key at all (EVAL with numkeys 0)
+ *   MAY_REPLICATE  not a write itself but may propagate writes (EVAL,
+ *              FCALL, FUNCTION): EXEC opens its MULTI for them too
  * ours:
  *   RANDOM      reply is not deterministic (not shown)
  *   NOT_SERVED  codis-server does not implement it (yet): the server
@@ -50,6 +52,7 @@
 #define CMDSPEC_NO_MANDATORY_KEYS (1u << 11)
 #define CMDSPEC_RANDOM (1u << 12)
 #define CMDSPEC_NOT_SERVED (1u << 13)
+#define CMDSPEC_MAY_REPLICATE (1u << 14)
 
 /* How the keys of a request are found. */
 enum cmdspec_find {
@@ -71,6 +74,9 @@ enum cmdspec_route {
     CMDSPEC_ROUTE_SUM,     /* split per key, integer replies summed */
     CMDSPEC_ROUTE_ALL,     /* to every group, integer replies summed */
     CMDSPEC_ROUTE_ANY,     /* to one group, any will do */
+    CMDSPEC_ROUTE_EACH,    /* to every group's master, answered once
+                              (SCRIPT, FUNCTION: merge rules in
+                              roles/proxy/multikey.c) */
     CMDSPEC_ROUTE_LOCAL,   /* answered by the proxy itself */
     CMDSPEC_ROUTE_REFUSED, /* refused with an error naming it ('why') */
 };

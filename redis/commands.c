@@ -229,6 +229,15 @@ void cmd_slotsinfo(struct client *c);
 void cmd_slotsdel(struct client *c);
 void cmd_slotsscan(struct client *c);
 void cmd_slotscheck(struct client *c);
+/* script.c, function.c */
+void cmd_eval(struct client *c);
+void cmd_evalsha(struct client *c);
+void cmd_eval_ro(struct client *c);
+void cmd_evalsha_ro(struct client *c);
+void cmd_script(struct client *c);
+void cmd_function(struct client *c);
+void cmd_fcall(struct client *c);
+void cmd_fcall_ro(struct client *c);
 
 /* Every handler, by command name (any order; aliases share a handler). */
 static const struct {
@@ -331,6 +340,10 @@ static const struct {
     { "slotsmgrt-exec-wrapper", cmd_slotsmgrt_exec_wrapper },
     { "slotsmgrtone-async-dump", cmd_slotsmgrtone_async_dump },
     { "slotsmgrttagone-async-dump", cmd_slotsmgrttagone_async_dump },
+    { "eval", cmd_eval }, { "evalsha", cmd_evalsha },
+    { "eval_ro", cmd_eval_ro }, { "evalsha_ro", cmd_evalsha_ro },
+    { "script", cmd_script }, { "function", cmd_function },
+    { "fcall", cmd_fcall }, { "fcall_ro", cmd_fcall_ro },
 };
 
 /* One entry per lib/cmdspec row (same index): its handler, NULL for the

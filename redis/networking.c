@@ -23,6 +23,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -439,6 +440,62 @@ static void networking_on_accept(struct evconnlistener *l, evutil_socket_t fd,
     if (c != NULL) {
         log_debug("accepted %s", c->addr);
     }
+}
+
+/* Accept what waits on listener 'fd' (non-blocking) while the loop is
+ * held by a busy script. */
+static void networking_accept_pending(int fd)
+{
+    for (int i = 0; i < 16; i++) {
+        struct sockaddr_storage ss;
+        socklen_t len = sizeof(ss);
+        int cfd = accept4(fd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
+        if (cfd < 0) {
+            return;
+        }
+        networking_on_accept(NULL, cfd, (struct sockaddr *)&ss, (int)len,
+                             NULL);
+    }
+}
+
+void networking_serve_while_busy(struct client *skip)
+{
+    size_t cap = (size_t)server.listener_count + server.client_count + 1;
+    struct pollfd *fds = mem_calloc(cap, sizeof(*fds));
+    struct client **owners = mem_calloc(cap, sizeof(*owners));
+    size_t n = 0;
+    for (int i = 0; i < server.listener_count; i++) {
+        fds[n].fd = evconnlistener_get_fd(server.listeners[i]);
+        fds[n].events = POLLIN;
+        n++;
+    }
+    for (struct client *c = server.clients; c != NULL && n < cap;
+         c = c->next) {
+        /* Replication links keep their bytes until the script is over. */
+        if (c == skip || c->fd < 0 ||
+            (c->flags & (CLIENT_CLOSE_ASAP | CLIENT_MASTER | CLIENT_SLAVE |
+                         CLIENT_BLOCKED | CLIENT_IN_CALL))) {
+            continue;
+        }
+        fds[n].fd = c->fd;
+        fds[n].events = POLLIN;
+        owners[n] = c;
+        n++;
+    }
+    if (poll(fds, n, 0) > 0) {
+        for (size_t i = 0; i < n; i++) {
+            if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+                continue;
+            }
+            if (owners[i] == NULL) {
+                networking_accept_pending(fds[i].fd);
+            } else if (!(owners[i]->flags & CLIENT_CLOSE_ASAP)) {
+                client_on_read(owners[i]->fd, EV_READ, owners[i]);
+            }
+        }
+    }
+    mem_free(fds);
+    mem_free(owners);
 }
 
 static void networking_on_accept_error(struct evconnlistener *l, void *arg)

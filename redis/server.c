@@ -23,6 +23,7 @@
 #include "redis/evict.h"
 #include "redis/rdb.h"
 #include "redis/replication.h"
+#include "redis/script.h"
 #include "redis/server.h"
 
 /* ------------------------------------------------------------------------
@@ -34,6 +35,8 @@ struct server server;
 #define SERVER_MAX_HOOKS 8
 
 static server_propagate_fn server_propagate_hooks[SERVER_MAX_HOOKS];
+static unsigned server_propagate_targets[SERVER_MAX_HOOKS];
+static server_propagate_fn server_capture;
 
 /* ms when the once-a-second part of the cron last ran. */
 static long long server_last_second;
@@ -62,13 +65,37 @@ void server_update_time(void)
 /* ------------------------------------------------------------------------
  * Propagation */
 
-void server_on_propagate(server_propagate_fn fn)
+void server_on_propagate_to(server_propagate_fn fn, unsigned target)
 {
     if (server_propagate_hook_count == SERVER_MAX_HOOKS) {
         log_error("too many propagation hooks");
         abort();
     }
+    server_propagate_targets[server_propagate_hook_count] = target;
     server_propagate_hooks[server_propagate_hook_count++] = fn;
+}
+
+void server_on_propagate(server_propagate_fn fn)
+{
+    server_on_propagate_to(fn, SERVER_PROPAGATE_ALL);
+}
+
+void server_propagate_capture(server_propagate_fn fn)
+{
+    server_capture = fn;
+}
+
+void server_propagate_to(int dbid, int argc, const struct arg *argv,
+                         unsigned targets)
+{
+    if (server.loading) {
+        return;
+    }
+    for (int i = 0; i < server_propagate_hook_count; i++) {
+        if (server_propagate_targets[i] & targets) {
+            server_propagate_hooks[i](dbid, argc, argv);
+        }
+    }
 }
 
 void server_propagate(int dbid, int argc, const struct arg *argv)
@@ -76,9 +103,11 @@ void server_propagate(int dbid, int argc, const struct arg *argv)
     if (server.loading) {
         return;
     }
-    for (int i = 0; i < server_propagate_hook_count; i++) {
-        server_propagate_hooks[i](dbid, argc, argv);
+    if (server_capture != NULL) {
+        server_capture(dbid, argc, argv);
+        return;
     }
+    server_propagate_to(dbid, argc, argv, SERVER_PROPAGATE_ALL);
 }
 
 void server_before_reply(void)
@@ -148,6 +177,9 @@ void server_process_command(struct client *c)
         return;
     }
     if (pubsub_refuse(c, cmd)) {
+        return;
+    }
+    if (script_refuse_busy(c, cmd)) {
         return;
     }
     /* Our master and the AOF loader replay what already happened. */
@@ -438,6 +470,8 @@ void server_release(void)
     blocking_release();
     multi_release();
     pubsub_release();
+    script_release();
+    function_release();
     networking_close_listeners();
     for (size_t i = 0; i < sizeof(server.sig_evs) / sizeof(server.sig_evs[0]);
          i++) {

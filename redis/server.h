@@ -685,6 +685,8 @@ struct server {
     int min_replicas_to_write; /* refuse writes with fewer good replicas */
     int min_replicas_max_lag;  /* s: a replica acked within this is good */
     int maxmemory_samples;    /* keys sampled per eviction */
+    int busy_reply_threshold; /* ms a script runs before -BUSY (alias
+                               * lua-time-limit) */
     bool aof_load_truncated;  /* load a truncated AOF, dropping the tail */
     char *appenddirname;      /* AOF directory inside 'dir' */
     struct client_limit limit_normal; /* client-output-buffer-limit */
@@ -788,6 +790,23 @@ void server_before_reply(void);
 /* Register 'fn' to receive every propagated command. */
 void server_on_propagate(server_propagate_fn fn);
 
+/* Where a propagated command goes: the AOF, the replicas (backlog). A
+ * hook registered with server_on_propagate_to gets only the commands sent
+ * to its target. */
+#define SERVER_PROPAGATE_AOF (1u << 0)
+#define SERVER_PROPAGATE_REPLICAS (1u << 1)
+#define SERVER_PROPAGATE_ALL (SERVER_PROPAGATE_AOF | SERVER_PROPAGATE_REPLICAS)
+void server_on_propagate_to(server_propagate_fn fn, unsigned target);
+
+/* server_propagate to the hooks of 'targets' only (script effects under
+ * redis.set_repl). */
+void server_propagate_to(int dbid, int argc, const struct arg *argv,
+                         unsigned targets);
+
+/* While 'fn' is set (a script runs), server_propagate hands every
+ * command to 'fn' instead of the hooks; NULL restores them. */
+void server_propagate_capture(server_propagate_fn fn);
+
 /* Send a command to the propagation hooks (server_call does this for each
  * command that made the dataset dirty, unless the command set
  * CLIENT_PREVENT_PROP because it propagated something else itself). */
@@ -853,6 +872,10 @@ void networking_close_listeners(void);
 /* Close idle clients (timeout) and free the async queue. */
 void networking_cron(void);
 void networking_free_all(void);
+/* While a script runs past busy-reply-threshold: accept connections and
+ * serve the requests of every client but 'skip' (they get -BUSY unless
+ * the command may run meanwhile), without returning to the loop. */
+void networking_serve_while_busy(struct client *skip);
 
 /* expire.c: one active expiry cycle (called by the cron). */
 void expire_cycle(void);

@@ -332,7 +332,14 @@ void router_dispatch(struct session *s, const char *buf,
         }
         break;
     case CMDSPEC_ROUTE_ALL:
-        multikey_all(w, r);
+        multikey_all(w, r, wire, n);
+        return;
+    case CMDSPEC_ROUTE_EACH:
+        if (multikey_each_reads(buf, req->argv, req->argc)) {
+            router_any(w, r, wire, n);
+        } else {
+            multikey_all(w, r, wire, n);
+        }
         return;
     case CMDSPEC_ROUTE_ANY:
         router_any(w, r, wire, n);

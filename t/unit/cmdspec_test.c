@@ -106,6 +106,7 @@ static const char *bad_route(const struct cmdspec *s)
                    ? NULL : "split per pair but keys are not 1..-1 step 2";
     case CMDSPEC_ROUTE_ALL:
     case CMDSPEC_ROUTE_ANY:
+    case CMDSPEC_ROUTE_EACH:
         return !cmdspec_has_keys(s) && !(s->flags & CMDSPEC_WRITE)
                    ? NULL : "sent to any or all groups but has keys or "
                             "writes";

@@ -2,8 +2,9 @@
  * a full resync's payload and, through rdb_load_file, of the file read at
  * start and by DEBUG RELOAD). The input is an RDB stream, read from an
  * in-memory file. The databases are set up once (default config, 16
- * databases) and emptied after every run, with the loader's state put
- * back, so runs do not see each other. Properties: a stream that loads
+ * databases) and emptied after every run, with the function libraries
+ * the stream loaded flushed and the loader's state put back, so runs do
+ * not see each other. Properties: a stream that loads
  * counts as many keys as the databases hold; saving them (rdb_save_fd)
  * and loading that back gives the same number of keys in each database
  * (expired keys are kept on that second load, as a replica keeps them, so
@@ -15,6 +16,7 @@
 
 #include "lib/mem.h"
 #include "redis/rdb.h"
+#include "redis/script.h"
 #include "redis/server.h"
 
 static struct rdb_state fuzz_rdb_initial;
@@ -100,6 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_check(rdb_save_fd(fuzz_saved) == 0, "cannot save what loaded");
         off_t saved = lseek(fuzz_saved, 0, SEEK_CUR);
         empty_all();
+        function_flush_libraries();
         static char replica_of[] = "fuzz";
         server.masterhost = replica_of;
         rc = load(fuzz_saved, (long long)saved);
@@ -113,6 +116,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     empty_all();
+    /* a stream may hold function libraries (RDB_OP_FUNCTION2) */
+    function_flush_libraries();
     rdb_state = fuzz_rdb_initial;
     return 0;
 }

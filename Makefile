@@ -5,6 +5,8 @@
 #   make test       deps + build + prove over t/
 #   make test-stress the same tests while stress-ng loads every core
 #   make asan       the same tests against an AddressSanitizer+UBSan build
+#   make fuzz       build the libFuzzer targets t/fuzz/fuzz_*.c with clang,
+#                   ASan and UBSan, and run each for FUZZ_SECONDS (60)
 #   make bench      side-by-side benchmarks in bench/
 #   make run        deps + build + a whole local cluster under $(RUN_DIR)
 #                   (COORDINATOR=zookeeper ZK=host:port for ZooKeeper)
@@ -64,10 +66,10 @@ UNIT_TOOLS := $(UNIT_DIR)/coord_tool
 DEB_PKGS := build-essential pkg-config libevent-dev libzookeeper-mt-dev libcjson-dev \
             libcurl4-openssl-dev libssl-dev zookeeper redis-tools redis-server \
             nutcracker python3-redis curl procps supervisor chromium stress-ng \
-            liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
+            liblua5.1-0-dev lua-cjson-dev lua-bitop-dev clang llvm libclang-rt-dev
 
-.PHONY: all deps test test-stress check asan bench run stop clean install \
-        install-conf
+.PHONY: all deps test test-stress check asan fuzz fuzz-build fuzz-run bench \
+        run stop clean install install-conf
 
 all: $(BIN)/codis $(addprefix $(BIN)/codis-,$(ROLES)) $(UNIT_BIN) $(UNIT_TOOLS)
 
@@ -140,6 +142,57 @@ asan: deps
 	$(MAKE) BUILD=build-asan BIN=build-asan/bin UNIT_DIR=build-asan/unit OPT="-O1 -g" \
 	    SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer" check
 
+# Fuzzing. The library is built again by clang with ASan, UBSan (any
+# undefined behaviour aborts) and libFuzzer's coverage hooks in its own
+# directory, never mixed with $(BUILD); each t/fuzz/fuzz_<name>.c links
+# with it into $(FUZZ_BUILD)/fuzz/fuzz_<name>. fuzz-run runs the targets
+# one after another for FUZZ_SECONDS each, starting from the seeds in
+# t/fuzz/corpus/<name>/ (read only), with the tokens of t/fuzz/<name>.dict
+# if there is one, and keeping what it finds in
+# $(FUZZ_BUILD)/corpus/<name>/; a crash, leak, timeout or failed check
+# stops it with the input saved under $(FUZZ_BUILD)/artifacts/ and the
+# log's tail printed. Replay one input: $(FUZZ_BUILD)/fuzz/fuzz_<name> FILE
+FUZZ_CC      ?= clang
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS   ?= -timeout=30 -rss_limit_mb=2048
+FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+                 -fno-omit-frame-pointer
+FUZZ_NAMES   := $(patsubst t/fuzz/fuzz_%.c,%,$(wildcard t/fuzz/fuzz_*.c))
+
+fuzz: deps
+	$(MAKE) fuzz-build
+	$(MAKE) fuzz-run
+
+fuzz-build:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) OPT="-O1 -g" \
+	    SANITIZE="$(FUZZ_SANITIZE) -fsanitize=fuzzer-no-link" \
+	    $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz/fuzz_%)
+
+$(BUILD)/fuzz/fuzz_%: t/fuzz/fuzz_%.c t/fuzz/fuzz.h $(BUILD)/libcodis.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(BUILD)/libcodis.a \
+	    $(LDLIBS)
+
+fuzz-run:
+	@dir=$(abspath $(FUZZ_BUILD)); for t in $(FUZZ_NAMES); do \
+	    mkdir -p $$dir/corpus/$$t $$dir/artifacts $$dir/logs || exit 1; \
+	    echo "fuzz: $$t for $(FUZZ_SECONDS) s (log $(FUZZ_BUILD)/logs/$$t.log)"; \
+	    dict=; [ -f t/fuzz/$$t.dict ] && dict=-dict=t/fuzz/$$t.dict; \
+	    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    $$dir/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+	        -print_final_stats=1 $(FUZZ_FLAGS) $$dict \
+	        -artifact_prefix=$$dir/artifacts/$$t- \
+	        $$dir/corpus/$$t $(abspath t/fuzz/corpus)/$$t \
+	        > $$dir/logs/$$t.log 2>&1; \
+	    rc=$$?; \
+	    grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)' \
+	        $$dir/logs/$$t.log | sed "s/^/fuzz: $$t /"; \
+	    if [ $$rc != 0 ]; then tail -n 60 $$dir/logs/$$t.log; \
+	        echo "fuzz: $$t FAILED (exit $$rc), see $(FUZZ_BUILD)/logs/$$t.log"; \
+	        exit 1; fi; \
+	done
+
 bench: all
 	@for b in bench/*.sh; do sh $$b || exit 1; done
 
@@ -182,6 +235,6 @@ install-conf: install
 	install -m 644 $(SHARE_CONF)/logrotate $(DESTDIR)$(LOGROTATEDIR)/codis
 
 clean:
-	rm -rf build build-asan bin $(UNIT_DIR)/*.t $(UNIT_TOOLS)
+	rm -rf build build-asan $(FUZZ_BUILD) bin $(UNIT_DIR)/*.t $(UNIT_TOOLS)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

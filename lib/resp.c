@@ -250,6 +250,13 @@ static enum resp_status resp_split_inline(struct resp_request *req,
     }
 }
 
+enum resp_status resp_request_split(struct resp_request *req,
+                                    const char *line, size_t len)
+{
+    req->is_inline = true;
+    return resp_split_inline(req, line, len);
+}
+
 static enum resp_status resp_parse_inline(struct resp_request *req,
                                           const char *buf, size_t len)
 {

@@ -79,6 +79,16 @@ void resp_request_clear(struct resp_request *req);
 enum resp_status resp_request_parse(struct resp_request *req, const char *buf,
                                     size_t len);
 
+/* Split the 'len' bytes at 'line' (one whole line, its line ending
+ * optional) into arguments exactly as resp_request_parse splits an inline
+ * request, which is also how Redis splits a redis.conf line. Call it on a
+ * cleared 'req' (resp_request_init or resp_request_clear). RESP_OK:
+ * req->argc arguments, each one NUL-ended in req->line at the offsets of
+ * req->argv (valid until the next parse, split or release). RESP_ERROR:
+ * unbalanced quotes, req->err says so. */
+enum resp_status resp_request_split(struct resp_request *req,
+                                    const char *line, size_t len);
+
 /* Where the offsets of the parsed request point: 'buf' (the buffer given
  * to resp_request_parse) for a multi-bulk request, req->line for an inline
  * one. Valid until the next parse or release; the caller may write into it

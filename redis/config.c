@@ -17,6 +17,7 @@
 
 #include "lib/log.h"
 #include "lib/mem.h"
+#include "lib/resp.h"
 #include "redis/aof.h"
 #include "redis/evict.h"
 #include "redis/replication.h"
@@ -625,84 +626,6 @@ void config_begin_source(void)
     config_save_appending = false;
 }
 
-/* Split 'line' into words, Redis style: spaces separate, "double" quotes
- * take \n \r \t \\ \" \xHH escapes, 'single' quotes take \'. Words are
- * written into 'line' in place. Returns the count, or -1 on unbalanced
- * quotes or too many words. */
-static int config_split(char *line, char **words, int max)
-{
-    int n = 0;
-    char *p = line;
-    for (;;) {
-        while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
-            p++;
-        }
-        if (*p == '\0') {
-            return n;
-        }
-        if (n == max) {
-            return -1;
-        }
-        char *out = p;
-        words[n++] = out;
-        char quote = 0;
-        if (*p == '"' || *p == '\'') {
-            quote = *p++;
-        }
-        for (;;) {
-            if (quote == 0) {
-                if (*p == '\0' || *p == ' ' || *p == '\t' || *p == '\r' ||
-                    *p == '\n') {
-                    break;
-                }
-                *out++ = *p++;
-            } else if (*p == '\0') {
-                return -1;
-            } else if (*p == quote) {
-                p++;
-                if (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\r' &&
-                    *p != '\n') {
-                    return -1;
-                }
-                break;
-            } else if (*p == '\\' && quote == '"' && p[1] != '\0') {
-                p++;
-                switch (*p) {
-                case 'n':
-                    *out++ = '\n';
-                    break;
-                case 'r':
-                    *out++ = '\r';
-                    break;
-                case 't':
-                    *out++ = '\t';
-                    break;
-                case 'x':
-                    if (p[1] != '\0' && p[2] != '\0') {
-                        char hex[3] = { p[1], p[2], '\0' };
-                        *out++ = (char)strtol(hex, NULL, 16);
-                        p += 2;
-                        break;
-                    }
-                    /* fall through */
-                default:
-                    *out++ = *p;
-                }
-                p++;
-            } else if (*p == '\\' && quote == '\'' && p[1] == '\'') {
-                *out++ = '\'';
-                p += 2;
-            } else {
-                *out++ = *p++;
-            }
-        }
-        if (*p != '\0') {
-            p++;
-        }
-        *out = '\0';
-    }
-}
-
 int config_load_file(const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
@@ -715,19 +638,28 @@ int config_load_file(const char *path, char *err, size_t errlen)
     char line[64 * 1024];
     int lineno = 0;
     int rc = 0;
+    /* A line splits into words as Redis splits it, which is how an inline
+     * request splits: lib/resp does it for both. */
+    struct resp_request split;
+    resp_request_init(&split);
     while (fgets(line, sizeof(line), f) != NULL) {
         lineno++;
         const char *first = line + strspn(line, " \t");
         if (*first == '#') {
             continue; /* a comment may hold quotes of its own */
         }
+        resp_request_clear(&split);
         char *words[256];
-        int n = config_split(line, words, 256);
-        if (n < 0) {
+        if (resp_request_split(&split, line, strlen(line)) != RESP_OK ||
+            split.argc > 256) {
             snprintf(err, errlen, "config file '%s' line %d: unbalanced "
                      "quotes or too many arguments", path, lineno);
             rc = -1;
             break;
+        }
+        int n = split.argc;
+        for (int i = 0; i < n; i++) {
+            words[i] = split.line + split.argv[i].off;
         }
         if (n == 0) {
             continue;
@@ -745,6 +677,7 @@ int config_load_file(const char *path, char *err, size_t errlen)
                  strerror(errno));
         rc = -1;
     }
+    resp_request_release(&split);
     fclose(f);
     config_begin_source();
     return rc;

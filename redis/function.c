@@ -794,8 +794,7 @@ void cmd_function(struct client *c)
         script_kill(c, true);
     } else if (arg_is(sub, "help") && c->argc == 2) {
         static const char *help[] = {
-            "FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands "
-            "are:",
+            "FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "LOAD [REPLACE] <library code>",
             "DELETE <library name>",
             "LIST [LIBRARYNAME <pattern>] [WITHCODE]",

@@ -574,8 +574,7 @@ void cmd_script(struct client *c)
         }
     } else if (arg_is(sub, "help") && c->argc == 2) {
         static const char *help[] = {
-            "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands "
-            "are:",
+            "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "EXISTS <sha1> [<sha1> ...]",
             "    Say for each sha1 whether the script is cached.",
             "FLUSH [ASYNC|SYNC]",

@@ -194,6 +194,21 @@ static void test_inline_quotes(void)
     parse_inline(&req, "get \"k\"\r\n", 2, "a short line after it");
     tap_ok(inline_is(&req, 1, "k", 1), "is read right");
 
+    /* resp_request_split: one line as redis.conf gives it */
+    resp_request_clear(&req);
+    const char *conf = "save \"900 1\" a'b c'\n";
+    tap_int(resp_request_split(&req, conf, strlen(conf)), RESP_OK,
+            "a config line splits");
+    tap_ok(req.argc == 3 && strcmp(req.line + req.argv[0].off, "save") == 0 &&
+               strcmp(req.line + req.argv[1].off, "900 1") == 0 &&
+               strcmp(req.line + req.argv[2].off, "ab c") == 0,
+           "into NUL-ended words");
+    resp_request_clear(&req);
+    tap_int(resp_request_split(&req, "dir \"/tmp", 9), RESP_ERROR,
+            "an unbalanced config line is refused");
+    tap_str(req.err, "Protocol error: unbalanced quotes in request",
+            "and says why");
+
     resp_request_clear(&req);
     const char *mixed = "*1\r\n$4\r\nPING\r\n";
     tap_int(resp_request_parse(&req, mixed, strlen(mixed)), RESP_OK,

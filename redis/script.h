@@ -72,6 +72,9 @@ int script_lua_shebang_words(const char *body, size_t len, size_t *line_len,
 /* Close 'L' (NULL is fine). */
 void script_lua_free(struct lua_State *L);
 
+/* Free the buffers the redis.* calls keep between calls (at exit). */
+void script_lua_release(void);
+
 /* Bytes used by 'L' (INFO used_memory_lua). */
 long long script_lua_memory(struct lua_State *L);
 

@@ -93,10 +93,6 @@ void script_lua_push_args(struct lua_State *L, const struct arg *argv,
  * value on top. */
 void script_lua_set_global(struct lua_State *L, const char *name);
 
-/* Reset math.random's sequence to that of seed 0 (a new state does). As
- * in Redis 7.0, the sequence then goes on from script to script. */
-void script_lua_reset_random(void);
-
 /* Parse a "#!lua ..." first line of 'body' ('len' bytes) for EVAL:
  * '*flags' gets SCRIPT_FLAG_*, '*skip' how many bytes the line takes.
  * Returns 0, or -1 after replying the error to 'c'. */

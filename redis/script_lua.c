@@ -37,8 +37,10 @@ void lua_msgpack_release(void);
 /* Registry keys (their addresses are unique). */
 static char script_lua_proxies_key;  /* weak table: proxy -> real table */
 
-/* The state of math.random, reset before every script (nrand48's). */
-static unsigned short script_lua_rand[3];
+/* The state of math.random (nrand48's), one for the process as in Redis
+ * 7.0: it starts where an unseeded rand48 does, goes on from script to
+ * script and survives SCRIPT FLUSH; math.randomseed sets it. */
+static unsigned short script_lua_rand[3] = { 0x330E, 0xABCD, 0x1234 };
 
 /* The bottom of the conversion: a script returning a table nested this
  * deep gets an error instead of a crash. */
@@ -237,15 +239,7 @@ int script_lua_shebang_words(const char *body, size_t len, size_t *line_len,
 }
 
 /* ------------------------------------------------------------------------
- * math.random: the same sequence for every script */
-
-void script_lua_reset_random(void)
-{
-    /* As srand48(0) would set it. */
-    script_lua_rand[0] = 0x330E;
-    script_lua_rand[1] = 0;
-    script_lua_rand[2] = 0;
-}
+ * math.random: Redis's rand48 sequence */
 
 static int script_lua_math_random(lua_State *L)
 {
@@ -1083,7 +1077,6 @@ lua_State *script_lua_new(bool for_functions)
     lua_pop(L, 1);
 
     lua_sethook(L, script_lua_hook, LUA_MASKCOUNT, SCRIPT_LUA_HOOK_COUNT);
-    script_lua_reset_random();
     return L;
 }
 

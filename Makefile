@@ -39,10 +39,11 @@ LOGROTATEDIR ?= /etc/logrotate.d
 VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown) \
             (built $(shell date -u +%Y-%m-%d))
 
-# Lua 5.1 for scripting, with Debian's cjson and bitop modules linked in.
+# Lua 5.1 for scripting, with Debian's cjson and bitop modules linked in;
+# libcrypto for the dashboard's password hashes.
 LUA_PKGS    := lua5.1 lua5.1-cjson lua5.1-bitop
-PKGS_CFLAGS := $(shell pkg-config --cflags libevent libcjson libcurl $(LUA_PKGS) 2>/dev/null)
-PKGS_LIBS   := $(shell pkg-config --libs libevent libevent_pthreads libcjson libcurl $(LUA_PKGS) 2>/dev/null)
+PKGS_CFLAGS := $(shell pkg-config --cflags libevent libcjson libcurl libcrypto $(LUA_PKGS) 2>/dev/null)
+PKGS_LIBS   := $(shell pkg-config --libs libevent libevent_pthreads libcjson libcurl libcrypto $(LUA_PKGS) 2>/dev/null)
 
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
            $(OPT) $(SANITIZE) -I. -I$(BUILD) -I/usr/include/zookeeper $(PKGS_CFLAGS)
@@ -61,8 +62,8 @@ UNIT_BIN := $(UNIT_SRC:t/unit/%.c=$(UNIT_DIR)/%.t)
 UNIT_TOOLS := $(UNIT_DIR)/coord_tool
 
 DEB_PKGS := build-essential pkg-config libevent-dev libzookeeper-mt-dev libcjson-dev \
-            libcurl4-openssl-dev zookeeper redis-tools redis-server nutcracker \
-            python3-redis curl procps supervisor chromium stress-ng \
+            libcurl4-openssl-dev libssl-dev zookeeper redis-tools redis-server \
+            nutcracker python3-redis curl procps supervisor chromium stress-ng \
             liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
 
 .PHONY: all deps test test-stress check asan bench run stop clean install \
@@ -125,9 +126,11 @@ test: deps
 	$(MAKE) all
 	$(MAKE) check
 
+# --comments: a failing test prints its body and last output lines as TAP
+# comments (passing ones print none), so the log of a run says why.
 check: all
 	CODIS_BIN_DIR=$(abspath $(BIN)) CODIS_UNIT_DIR=$(abspath $(UNIT_DIR)) \
-	    prove -j$(PROVE_JOBS) $(UNIT_BIN) t/[0-9]*.sh
+	    prove -j$(PROVE_JOBS) --comments $(UNIT_BIN) t/[0-9]*.sh
 
 test-stress: deps
 	$(MAKE) all

@@ -20,7 +20,8 @@ static const char *const conf_known_keys[] = {
     "coordinator", "zk", "zk_session_timeout", "product", "dashboard_addr",
     "password", "action_timeout", "proxy_id", "backend_ping_period",
     "session_max_timeout", "session_max_bufsize", "session_max_pipeline",
-    "proto", "proxy_addr", "proxy_http_addr", NULL,
+    "proto", "proxy_addr", "proxy_http_addr", "dashboard_auth",
+    "dashboard_cors_origin", "session_auth", "product_auth", NULL,
 };
 
 struct conf *conf_new(void)

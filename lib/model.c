@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/auth.h"
 #include "lib/conf.h"
 #include "lib/json.h"
 #include "lib/mem.h"
@@ -82,10 +83,24 @@ int model_config_load(struct conf *conf, struct model_config *cfg, char *err,
         return -1;
     }
     const char *password = conf_get(conf, "password", "");
-    if (model_copy(cfg->password, sizeof(cfg->password), password) != 0) {
-        snprintf(err, errlen, "config: 'password' is too long");
+    const char *product_auth = conf_get(conf, "product_auth", password);
+    const char *session_auth = conf_get(conf, "session_auth", password);
+    const char *dashboard_auth = conf_get(conf, "dashboard_auth", "");
+    struct auth_spec spec;
+    if (model_copy(cfg->password, sizeof(cfg->password), product_auth) ||
+        model_copy(cfg->session_auth, sizeof(cfg->session_auth),
+                   session_auth) ||
+        model_copy(cfg->dashboard_auth, sizeof(cfg->dashboard_auth),
+                   dashboard_auth)) {
+        snprintf(err, errlen, "config: a password is too long (at most %d "
+                 "bytes)", MODEL_TEXT_MAX - 1);
         return -1;
     }
+    if (auth_spec_parse(dashboard_auth, &spec, err, errlen) != 0) {
+        return -1;
+    }
+    /* the dashboard's alone, but in the one file every role reads */
+    conf_get(conf, "dashboard_cors_origin", NULL);
     long long timeout;
     if (conf_get_uint(conf, "zk_session_timeout", 30000, &timeout, err,
                       errlen) != 0) {
@@ -116,6 +131,19 @@ bool model_product_valid(const char *name)
         }
     }
     return true;
+}
+
+bool model_addr_loopback(const char *addr)
+{
+    char host[MODEL_ADDR_MAX];
+    int port;
+    char why[128];
+    if (model_addr_split(addr, host, sizeof(host), &port, why,
+                         sizeof(why)) != 0) {
+        return false;
+    }
+    return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
+           strcmp(host, "localhost") == 0;
 }
 
 int model_addr_split(const char *addr, char *host, size_t hostlen, int *port,

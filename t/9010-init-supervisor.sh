@@ -118,7 +118,7 @@ test_expect_success 'supervisord starts every program of conf/supervisor on a cl
     install_conf "$CONF_DIR/supervisor/codis.conf" programs.conf &&
     sed -i -e "s|0.0.0.0:18087|$DASHBOARD_ADDR|" \
         -e "s|0.0.0.0:19000|127.0.0.1:$PROXY_PORT|" \
-        -e "s|0.0.0.0:11000|127.0.0.1:$PROXY_HTTP_PORT|" \
+        -e "s|127.0.0.1:11000|127.0.0.1:$PROXY_HTTP_PORT|" \
         -e "s|^numprocs_start=.*|numprocs_start=$SERVER_PORT|" programs.conf &&
     mkdir supervisor-logs &&
     cat >supervisord.conf <<-EOF &&

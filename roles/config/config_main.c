@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
+#include "lib/auth.h"
 #include "lib/conf.h"
 #include "lib/conf_toml.h"
 #include "lib/httpc.h"
@@ -55,7 +57,14 @@ static const char config_usage_text[] =
     "   action remove-fence\n"
     "   dashboard [--addr=<address>] [--http-log=<log_file>]\n"
     "   convert <file>         print a config.ini as Codis 3.2 TOML, or a\n"
-    "                          Codis 3.2 proxy.toml/dashboard.toml as config.ini\n";
+    "                          Codis 3.2 proxy.toml/dashboard.toml as config.ini\n"
+    "   passwd [<user>]        read a password (stdin), print a "
+    "dashboard_auth hash\n"
+    "\n"
+    "With dashboard_auth in config.ini, commands send it to the dashboard "
+    "(HTTP Basic);\n"
+    "when it holds a hash, give the password as "
+    "CODIS_DASHBOARD_AUTH=user:password.\n";
 
 /* A parsed command line, handed to the command functions. */
 struct config_call {
@@ -117,6 +126,11 @@ static int config_http(const struct config_call *c, const char *method,
         log_info("http status code %ld, %s", resp.status, resp.body);
         fprintf(stderr, "codis-config: dashboard refused (http %ld): %s\n",
                 resp.status, m);
+        if (resp.status == 401) {
+            fprintf(stderr, "codis-config: hint: set dashboard_auth in "
+                            "'%s' or %s=user:password\n", c->config,
+                    AUTH_ENV);
+        }
         cJSON_Delete(json);
         httpc_response_release(&resp);
         return 1;
@@ -359,17 +373,70 @@ static int config_action_gc(struct config_call *c)
     char path[128];
     snprintf(path, sizeof(path), "/api/action/gc?%s=%lld",
              c->argv[0][1] == 'n' ? "keep" : "secs", v);
-    return config_http(c, "GET", path, NULL);
+    return config_http(c, "POST", path, NULL);
 }
 
 static int config_action_remove_lock(struct config_call *c)
 {
-    return config_http(c, "GET", "/api/force_remove_locks", NULL);
+    return config_http(c, "POST", "/api/force_remove_locks", NULL);
 }
 
 static int config_action_remove_fence(struct config_call *c)
 {
-    return config_http(c, "GET", "/api/remove_fence", NULL);
+    return config_http(c, "POST", "/api/remove_fence", NULL);
+}
+
+/* Read one line of at most 'len' - 1 bytes from stdin into 'buf',
+ * without echo on a terminal. Returns 0, or -1 at end of input. */
+static int config_read_password(const char *prompt, char *buf, size_t len)
+{
+    struct termios old, quiet;
+    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+    if (tty) {
+        fputs(prompt, stderr);
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    char *got = fgets(buf, (int)len, stdin);
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        fputs("\n", stderr);
+    }
+    if (got == NULL) {
+        return -1;
+    }
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return 0;
+}
+
+/* `passwd [<user>]`: print the dashboard_auth value storing a hash of
+ * the password read from stdin (asked twice on a terminal). */
+static int config_passwd(struct config_call *c)
+{
+    const char *user = c->argc > 0 ? c->argv[0] : "admin";
+    char pw[AUTH_TEXT_MAX], again[AUTH_TEXT_MAX];
+    if (config_read_password("password: ", pw, sizeof(pw)) != 0 ||
+        pw[0] == '\0') {
+        fprintf(stderr, "codis-config: no password given\n");
+        return 1;
+    }
+    if (isatty(STDIN_FILENO) &&
+        (config_read_password("again: ", again, sizeof(again)) != 0 ||
+         strcmp(pw, again) != 0)) {
+        fprintf(stderr, "codis-config: the passwords differ\n");
+        return 1;
+    }
+    char out[3 * AUTH_TEXT_MAX], err[256];
+    int rc = auth_hash(user, pw, out, sizeof(out), err, sizeof(err));
+    memset(pw, 0, sizeof(pw));
+    memset(again, 0, sizeof(again));
+    if (rc != 0) {
+        fprintf(stderr, "codis-config: %s\n", err);
+        return 1;
+    }
+    printf("%s\n", out);
+    return 0;
 }
 
 /* Run `codis dashboard` in our place with the same config and options. */
@@ -449,6 +516,7 @@ static const struct config_command config_commands[] = {
     { "action", "remove-fence", 0, 0, config_action_remove_fence },
     { "dashboard", NULL, 0, 2, config_dashboard },
     { "convert", NULL, 1, 1, config_convert },
+    { "passwd", NULL, 0, 1, config_passwd },
     { NULL, NULL, 0, 0, NULL },
 };
 
@@ -541,6 +609,15 @@ int config_main(int argc, char **argv)
     conf_warn_unknown(conf, false);
     conf_free(conf);
     call.dashboard_addr = cfg.dashboard_addr;
+    char userpass[3 * AUTH_TEXT_MAX];
+    if (auth_client_credentials(cfg.dashboard_auth, userpass,
+                                sizeof(userpass), err, sizeof(err)) != 0) {
+        fprintf(stderr, "codis-config: %s\n", err);
+        log_close();
+        return 1;
+    }
+    httpc_set_credentials(userpass);
+    memset(userpass, 0, sizeof(userpass));
     int status = cmd->run(&call);
     log_close();
     return status;

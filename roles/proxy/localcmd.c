@@ -10,6 +10,7 @@
 
 #include <event2/buffer.h>
 
+#include "lib/auth.h"
 #include "lib/slot.h"
 #include "roles/proxy/cmdtable.h"
 #include "roles/proxy/request.h"
@@ -59,7 +60,7 @@ void localcmd_quit(struct session *s, struct request *r, const char *buf,
 void localcmd_auth(struct session *s, struct request *r, const char *buf,
                    const struct resp_arg *argv, int argc)
 {
-    const char *password = s->worker->cfg->password;
+    const char *password = s->worker->cfg->session_auth;
     if (argc > 3) {
         request_fail(r, "wrong number of arguments for 'auth' command");
         return;
@@ -75,8 +76,16 @@ void localcmd_auth(struct session *s, struct request *r, const char *buf,
         return;
     }
     const struct resp_arg *pw = &argv[argc - 1];
-    if (pw->len != strlen(password) ||
-        memcmp(buf + pw->off, password, pw->len) != 0) {
+    char given[AUTH_TEXT_MAX];
+    bool ok = pw->len < sizeof(given);
+    if (ok) {
+        memcpy(given, buf + pw->off, pw->len);
+        given[pw->len] = '\0';
+        /* whole-string, constant-time: NUL bytes in 'given' fail too */
+        ok = strlen(given) == pw->len && auth_equal(given, password);
+        memset(given, 0, pw->len);
+    }
+    if (!ok) {
         s->authed = false;
         request_fail(r, "invalid password");
         return;

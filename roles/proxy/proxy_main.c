@@ -45,7 +45,11 @@ static const char proxy_main_usage[] =
     " says so.\n"
     "\n"
     "    -c <file>             config.ini (coordinator, zk, product, "
-    "proxy_id, password,\n"
+    "proxy_id,\n"
+    "                          session_auth (clients' AUTH), product_auth "
+    "(servers' AUTH),\n"
+    "                          password (both, Codis 2), dashboard_auth "
+    "(log level changes),\n"
     "                          session_*, backend_ping_period, proto, ...)\n"
     "                          or Codis 3.2's proxy.toml\n"
     "    -L <file>             log to <file> (reopened on SIGHUP), "
@@ -54,9 +58,11 @@ static const char proxy_main_usage[] =
     "    --cpu=<n>             worker threads (default: the number of CPUs)\n"
     "    --addr=<host:port>    client address (default: proxy_addr, "
     "else 0.0.0.0:19000)\n"
-    "    --http-addr=<h:p>     /debug/vars and /metrics (default: "
-    "proxy_http_addr,\n"
-    "                          else 0.0.0.0:11000)\n"
+    "    --http-addr=<h:p>     /debug/vars, /metrics and the log level "
+    "(default:\n"
+    "                          proxy_http_addr, else 0.0.0.0:11000; "
+    "127.0.0.1:<port>\n"
+    "                          keeps them on this machine)\n"
     "    --pidfile=<file>      write the process id to <file>\n"
     "    --zookeeper=<addr>, --filesystem=<dir>\n"
     "                          the coordinator, over the file's (as Codis "
@@ -248,6 +254,24 @@ struct proxy_main_opts {
     long cpu;
 };
 
+/* Warn when something listens beyond this machine without a password. */
+static void proxy_main_warn_open(const struct proxy_main_opts *o,
+                                 const struct worker_config *cfg)
+{
+    if (cfg->session_auth == NULL && !model_addr_loopback(o->addr)) {
+        log_warn("clients reach '%s' beyond this machine without a "
+                 "password: set session_auth (or password) in config.ini",
+                 o->addr);
+    }
+    if (!proxyhttp_has_auth() && !model_addr_loopback(o->http_addr)) {
+        log_warn("the HTTP admin on '%s' is reachable beyond this machine "
+                 "and dashboard_auth is not set: only clients on this "
+                 "machine may change the log level; use "
+                 "--http-addr=127.0.0.1:<port> to hide /debug/vars too",
+                 o->http_addr);
+    }
+}
+
 /* Fill 'cfg' from config.ini 'conf'. Returns 0 or -1 with 'err'. */
 static int proxy_main_config(struct conf *conf, struct worker_config *cfg,
                              char *err, size_t errlen)
@@ -276,8 +300,12 @@ static int proxy_main_config(struct conf *conf, struct worker_config *cfg,
                                sizeof(where)));
         return -1;
     }
+    /* Codis 2's one password is the default of both Codis 3 keys */
     const char *password = conf_get(conf, "password", "");
-    cfg->password = password[0] ? mem_strdup(password) : NULL;
+    const char *session_auth = conf_get(conf, "session_auth", password);
+    const char *product_auth = conf_get(conf, "product_auth", password);
+    cfg->session_auth = session_auth[0] ? mem_strdup(session_auth) : NULL;
+    cfg->product_auth = product_auth[0] ? mem_strdup(product_auth) : NULL;
     cfg->ping_period_ms = (uint64_t)ping * 1000;
     cfg->session_timeout_ms = (uint64_t)timeout * 1000;
     cfg->session_max_bufsize = (size_t)bufsize;
@@ -526,7 +554,8 @@ int proxy_main(int argc, char **argv)
         map = NULL;
     }
     if (proxy_main_events(lfd, err, sizeof(err)) != 0 ||
-        proxyhttp_start(proxy_main_st.base, o.http_addr, err,
+        proxyhttp_start(proxy_main_st.base, o.http_addr,
+                        conf_get(conf, "dashboard_auth", ""), err,
                         sizeof(err)) != 0 ||
         (o.fillslots == NULL &&
          topo_start(proxy_main_st.base, &topo, err, sizeof(err)) != 0)) {
@@ -555,6 +584,7 @@ int proxy_main(int argc, char **argv)
                  topo.model.coordinator, topo.model.coord_addr,
                  topo.model.product);
     }
+    proxy_main_warn_open(&o, &cfg);
     if (event_base_dispatch(proxy_main_st.base) < 0) {
         log_error("main event loop failed");
         goto out;
@@ -567,7 +597,8 @@ out:
     }
     slotmap_free(map);
     conf_free(conf);
-    mem_free(cfg.password);
+    mem_free(cfg.session_auth);
+    mem_free(cfg.product_auth);
     mem_free(cfg.proxy_id);
     mem_free(cfg.addr);
     log_info("proxy stopped");

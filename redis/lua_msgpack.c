@@ -442,6 +442,15 @@ static const luaL_Reg lua_msgpack_funcs[] = {
     { NULL, NULL },
 };
 
+/* Free the encoding buffer (at exit). */
+void lua_msgpack_release(void);
+void lua_msgpack_release(void)
+{
+    mem_free(lua_msgpack_out.p);
+    lua_msgpack_out.p = NULL;
+    lua_msgpack_out.len = lua_msgpack_out.cap = 0;
+}
+
 /* Open the library: returns its table (also left on the stack). */
 int lua_msgpack_open(lua_State *L);
 int lua_msgpack_open(lua_State *L)

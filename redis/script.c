@@ -34,8 +34,8 @@ struct script_run *script_current;
 long long script_load_deadline;
 
 /* The EVAL engine: its state (created on first use, closed by SCRIPT
- * FLUSH) and the cache, sha -> flags (SCRIPT_FLAG_*) in v.s64; the
- * compiled function is in the registry under "f_<sha>". */
+ * FLUSH) and the cache, sha -> v.s64 holding the compiled function's
+ * registry reference (high 32 bits) and its SCRIPT_FLAG_* (low 32). */
 static lua_State *script_L;
 static const struct dict_type script_cache_type = { true, NULL };
 static struct dict *script_cache;
@@ -412,11 +412,9 @@ static struct dict_entry *script_compile(struct client *c, const char *body,
         lua_pop(L, 1);
         return NULL;
     }
-    char name[43] = "f_";
-    memcpy(name + 2, sha, 41);
-    lua_setfield(L, LUA_REGISTRYINDEX, name);
+    int ref = luaL_ref(L, LUA_REGISTRYINDEX);
     e = dict_insert(script_cache, sds_new(sha, 40));
-    e->v.s64 = flags;
+    e->v.s64 = (int64_t)ref << 32 | flags;
     return e;
 }
 
@@ -470,7 +468,8 @@ static void script_eval(struct client *c, bool by_sha, bool ro)
             return;
         }
     }
-    unsigned flags = (unsigned)e->v.s64;
+    unsigned flags = (unsigned)(e->v.s64 & 0xffffffff);
+    int ref = (int)(e->v.s64 >> 32);
     lua_State *L = script_L;
     struct script_run run;
     script_run_begin(&run, c, sha, false,
@@ -481,9 +480,7 @@ static void script_eval(struct client *c, bool by_sha, bool ro)
     script_lua_push_args(L, c->argv + 3 + numkeys,
                          c->argc - 3 - (int)numkeys);
     script_lua_set_global(L, "ARGV");
-    char name[43] = "f_";
-    memcpy(name + 2, sha, 41);
-    lua_getfield(L, LUA_REGISTRYINDEX, name);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
     script_lua_call(L, 0);
     script_run_end(&run);
 }
@@ -616,6 +613,7 @@ size_t script_cached_count(void)
 void script_release(void)
 {
     script_flush();
+    script_lua_release();
     script_effects_clear();
     mem_free(script_effects);
     script_effects = NULL;

@@ -72,6 +72,9 @@ int script_lua_shebang_words(const char *body, size_t len, size_t *line_len,
 /* Close 'L' (NULL is fine). */
 void script_lua_free(struct lua_State *L);
 
+/* Free the buffers the redis.* calls keep between calls (at exit). */
+void script_lua_release(void);
+
 /* Bytes used by 'L' (INFO used_memory_lua). */
 long long script_lua_memory(struct lua_State *L);
 
@@ -89,10 +92,6 @@ void script_lua_push_args(struct lua_State *L, const struct arg *argv,
 /* Set the global 'name' of 'L' (bypassing the read-only guard). Pops the
  * value on top. */
 void script_lua_set_global(struct lua_State *L, const char *name);
-
-/* Reset math.random's sequence to that of seed 0 (a new state does). As
- * in Redis 7.0, the sequence then goes on from script to script. */
-void script_lua_reset_random(void);
 
 /* Parse a "#!lua ..." first line of 'body' ('len' bytes) for EVAL:
  * '*flags' gets SCRIPT_FLAG_*, '*skip' how many bytes the line takes.

@@ -32,12 +32,15 @@ int luaopen_cjson(lua_State *L);
 int luaopen_bit(lua_State *L);
 int lua_msgpack_open(lua_State *L);
 int lua_struct_open(lua_State *L);
+void lua_msgpack_release(void);
 
 /* Registry keys (their addresses are unique). */
 static char script_lua_proxies_key;  /* weak table: proxy -> real table */
 
-/* The state of math.random, reset before every script (nrand48's). */
-static unsigned short script_lua_rand[3];
+/* The state of math.random (nrand48's), one for the process as in Redis
+ * 7.0: it starts where an unseeded rand48 does, goes on from script to
+ * script and survives SCRIPT FLUSH; math.randomseed sets it. */
+static unsigned short script_lua_rand[3] = { 0x330E, 0xABCD, 0x1234 };
 
 /* The bottom of the conversion: a script returning a table nested this
  * deep gets an error instead of a crash. */
@@ -236,15 +239,7 @@ int script_lua_shebang_words(const char *body, size_t len, size_t *line_len,
 }
 
 /* ------------------------------------------------------------------------
- * math.random: the same sequence for every script */
-
-void script_lua_reset_random(void)
-{
-    /* As srand48(0) would set it. */
-    script_lua_rand[0] = 0x330E;
-    script_lua_rand[1] = 0;
-    script_lua_rand[2] = 0;
-}
+ * math.random: Redis's rand48 sequence */
 
 static int script_lua_math_random(lua_State *L)
 {
@@ -502,8 +497,8 @@ static int script_lua_collect_args(lua_State *L)
 static int script_lua_call_generic(lua_State *L, bool raise)
 {
     if (script_current == NULL) {
-        script_lua_push_error(L, "Please specify at least one argument "
-                                 "for this redis lib call");
+        script_lua_push_error(L, "redis.call can only be called inside a "
+                                 "script invocation");
         return raise ? lua_error(L) : 1;
     }
     int argc = script_lua_collect_args(L);
@@ -854,6 +849,8 @@ void script_lua_call(lua_State *L, int nargs)
     lua_insert(L, func);
     struct client *c = script_current->caller;
     int rc = lua_pcall(L, nargs, 1, func);
+    /* A killed script left the hook firing at every line. */
+    lua_sethook(L, script_lua_hook, LUA_MASKCOUNT, SCRIPT_LUA_HOOK_COUNT);
     if (rc == 0) {
         script_lua_reply(c, L, 0);
     } else if (!lua_istable(L, -1)) {
@@ -1080,7 +1077,6 @@ lua_State *script_lua_new(bool for_functions)
     lua_pop(L, 1);
 
     lua_sethook(L, script_lua_hook, LUA_MASKCOUNT, SCRIPT_LUA_HOOK_COUNT);
-    script_lua_reset_random();
     return L;
 }
 
@@ -1089,6 +1085,17 @@ void script_lua_free(lua_State *L)
     if (L != NULL) {
         lua_close(L);
     }
+}
+
+void script_lua_release(void)
+{
+    mem_free(script_lua_argv);
+    script_lua_argv = NULL;
+    script_lua_argv_cap = 0;
+    mem_free(script_lua_argbuf);
+    script_lua_argbuf = NULL;
+    script_lua_argbuf_cap = 0;
+    lua_msgpack_release();
 }
 
 long long script_lua_memory(lua_State *L)

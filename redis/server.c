@@ -115,6 +115,8 @@ void server_call(struct client *c)
     c->cmd = NULL;
 }
 
+void cmd_debug(struct client *c); /* below; its row is in commands.c */
+
 void server_process_command(struct client *c)
 {
     const struct command *cmd = commands_lookup(c->argv[0].ptr,
@@ -140,6 +142,17 @@ void server_process_command(struct client *c)
         (cmd->arity < 0 && c->argc < -cmd->arity)) {
         reply_error(c, "wrong number of arguments for '%s' command",
                     cmd->name);
+        multi_flag_error(c);
+        return;
+    }
+    if (cmd->proc == cmd_debug &&
+        !(c->flags & (CLIENT_MASTER | CLIENT_LOADER)) &&
+        !client_may_protected(c, server.enable_debug_command)) {
+        reply_error(c, "DEBUG command not allowed. If the "
+                       "enable-debug-command option is set to \"local\", "
+                       "you can run it from a local connection, otherwise "
+                       "you need to set this option in the configuration "
+                       "file, and then restart the server.");
         multi_flag_error(c);
         return;
     }

@@ -417,6 +417,14 @@ void client_flush(struct client *c);
  * 'fd') if its events cannot be set up. */
 struct client *client_new(int fd, const char *addr);
 
+/* True if 'c' came from the loopback interface (127.0.0.1 or ::1), as
+ * Redis's "local" settings and protected mode mean it. */
+bool client_is_local(const struct client *c);
+
+/* True if a setting of enable-debug-command's kind ("no", "yes",
+ * "local") lets 'c' do the protected action. */
+bool client_may_protected(const struct client *c, const char *setting);
+
 /* Append 'len' bytes to the output of 'c' whatever its kind (the
  * replication stream, a reply a master must get). reply_raw is the same
  * for ordinary clients and drops replies to masters, replicas and the
@@ -693,6 +701,11 @@ struct server {
     char *logfile;
     char *loglevel;
     char *requirepass;        /* NULL or "": no password */
+    bool protected_mode;      /* no password: serve loopback clients only */
+    char *enable_protected_configs; /* "no", "yes" or "local": CONFIG SET
+                                     * of dir / dbfilename */
+    char *enable_debug_command;     /* the same for DEBUG */
+    char *enable_module_command;    /* the same for MODULE (stored only) */
     long long maxmemory;      /* bytes; 0 = no limit */
     char *maxmemory_policy;
     int databases;

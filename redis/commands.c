@@ -113,6 +113,22 @@ void cmd_brpoplpush(struct client *c);
 void cmd_blmove(struct client *c);
 void cmd_lmpop(struct client *c);
 void cmd_blmpop(struct client *c);
+/* t_stream.c */
+void cmd_xadd(struct client *c);
+void cmd_xrange(struct client *c);
+void cmd_xrevrange(struct client *c);
+void cmd_xlen(struct client *c);
+void cmd_xdel(struct client *c);
+void cmd_xtrim(struct client *c);
+void cmd_xsetid(struct client *c);
+void cmd_xread(struct client *c);
+void cmd_xreadgroup(struct client *c);
+void cmd_xgroup(struct client *c);
+void cmd_xack(struct client *c);
+void cmd_xpending(struct client *c);
+void cmd_xclaim(struct client *c);
+void cmd_xautoclaim(struct client *c);
+void cmd_xinfo(struct client *c);
 /* t_hash.c */
 void cmd_hset(struct client *c);
 void cmd_hsetnx(struct client *c);
@@ -685,6 +701,51 @@ static const struct command commands[] = {
     { "slotsmgrttagone-async-dump", cmd_slotsmgrttagone_async_dump, -4,
       R | A, 3, -1, 1, "codis",
       "Show the messages that would move the keys, with their tags" },
+    /* stream (t_stream.c); XREAD / XREADGROUP keys follow STREAMS */
+    { "xadd", cmd_xadd, -5, W | M | F, 1, 1, 1, "stream",
+      "Appends a new entry to a stream" },
+    { "xrange", cmd_xrange, -4, R, 1, 1, 1, "stream",
+      "Return a range of elements in a stream, with IDs matching the "
+      "specified IDs interval" },
+    { "xrevrange", cmd_xrevrange, -4, R, 1, 1, 1, "stream",
+      "Return a range of elements in a stream, with IDs matching the "
+      "specified IDs interval, in reverse order (from greater to smaller "
+      "IDs) compared to XRANGE" },
+    { "xlen", cmd_xlen, 2, R | F, 1, 1, 1, "stream",
+      "Return the number of entries in a stream" },
+    { "xdel", cmd_xdel, -3, W | F, 1, 1, 1, "stream",
+      "Removes the specified entries from the stream. Returns the number "
+      "of items actually deleted, that may be different from the number "
+      "of IDs passed in case certain IDs do not exist." },
+    { "xtrim", cmd_xtrim, -4, W, 1, 1, 1, "stream",
+      "Trims the stream to (approximately if '~' is passed) a certain "
+      "size" },
+    { "xsetid", cmd_xsetid, -3, W | M | F, 1, 1, 1, "stream",
+      "An internal command for replicating stream values" },
+    { "xread", cmd_xread, -4, R, 0, 0, 0, "stream",
+      "Return never seen elements in multiple streams, with IDs greater "
+      "than the ones reported by the caller for each stream. Can block." },
+    { "xreadgroup", cmd_xreadgroup, -7, W, 0, 0, 0, "stream",
+      "Return new entries from a stream using a consumer group, or access "
+      "the history of the pending entries for a given consumer. Can "
+      "block." },
+    { "xgroup", cmd_xgroup, -2, W | M, 2, 2, 1, "stream",
+      "A container for consumer groups commands" },
+    { "xack", cmd_xack, -4, W | F, 1, 1, 1, "stream",
+      "Marks a pending message as correctly processed, effectively "
+      "removing it from the pending entries list of the consumer group." },
+    { "xpending", cmd_xpending, -3, R, 1, 1, 1, "stream",
+      "Return information and entries from a stream consumer group "
+      "pending entries list, that are messages fetched but never "
+      "acknowledged." },
+    { "xclaim", cmd_xclaim, -6, W | F, 1, 1, 1, "stream",
+      "Changes (or acquires) ownership of a message in a consumer group, "
+      "as if the message was delivered to the specified consumer." },
+    { "xautoclaim", cmd_xautoclaim, -6, W | F, 1, 1, 1, "stream",
+      "Changes (or acquires) ownership of messages in a consumer group, as "
+      "if the messages were delivered to the specified consumer." },
+    { "xinfo", cmd_xinfo, -2, R, 2, 2, 1, "stream",
+      "A container for stream introspection commands" },
 };
 
 #undef W

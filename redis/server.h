@@ -67,6 +67,7 @@ enum obj_type {
     OBJ_SET = 2,
     OBJ_ZSET = 3,
     OBJ_HASH = 4,
+    OBJ_STREAM = 5, /* struct stream (stream.h, t_stream.c) */
 };
 
 /* How a value is stored. A type's author adds its encodings here. */
@@ -77,6 +78,7 @@ enum obj_encoding {
     OBJ_ENC_QUICKLIST = 3, /* list: ring buffer of sds (t_list.c) */
     OBJ_ENC_HT = 4,     /* hash, set: a dict (t_hash.c, t_set.c) */
     OBJ_ENC_SKIPLIST = 5, /* zset: skiplist + dict (t_zset.c) */
+    OBJ_ENC_STREAM = 6, /* stream: nodes of entries (stream.c) */
 };
 
 /* A value. Reference counted: whoever stores a pointer to it holds a
@@ -233,6 +235,7 @@ void list_type_free(struct object *o);
 void hash_type_free(struct object *o);
 void set_type_free(struct object *o);
 void zset_type_free(struct object *o);
+void stream_type_free(struct object *o);
 
 /* ------------------------------------------------------------------------
  * Databases */

@@ -7,6 +7,7 @@
 #   python3 lib-stream.py exchange OURS REF KEY...
 #       DUMP each key on one server, RESTORE it on the other as x:KEY, and
 #       compare XINFO STREAM FULL of x:KEY with KEY's on each side
+#   python3 lib-stream.py info PORT PORT KEY     # masked XINFO STREAM FULL
 #
 # Each command goes to both servers; the replies are printed side by side
 # only where they differ (exit 1), after masking what depends on the clock
@@ -305,6 +306,10 @@ def exchange(ours, ref, keys):
 
 def main():
     mode, ours, ref = sys.argv[1], Raw(int(sys.argv[2])), Raw(int(sys.argv[3]))
+    if mode == "info":
+        cmd = ["XINFO", "STREAM", sys.argv[4], "FULL"]
+        print(show(mask(cmd, ours.get(*cmd))))
+        return
     if mode in ("dump", "exchange"):
         fn = dump_compare if mode == "dump" else exchange
         bad = fn(ours, ref, sys.argv[4:])

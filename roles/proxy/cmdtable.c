@@ -32,6 +32,8 @@ static const char cmdtable_keyspace[] =
 static const char cmdtable_admin[] =
     "server administration goes to the servers, not the proxy";
 static const char cmdtable_pubsub[] = "pub/sub is not supported by the proxy";
+static const char cmdtable_streams[] =
+    "its keys follow STREAMS and it may block; use one codis server";
 static const char cmdtable_multi[] =
     "transactions are not supported by the proxy";
 
@@ -122,6 +124,15 @@ const struct cmdtable_cmd cmdtable_cmds[] = {
       NULL },
     { "XREADGROUP", CMDTABLE_KEYS, -7, 0, 0, 0, CMDTABLE_KS_STREAMS, 0, NULL,
       NULL },
+    /* streams */
+    K("XADD", -5, 1, 1, 1), K("XRANGE", -4, 1, 1, 1),
+    K("XREVRANGE", -4, 1, 1, 1), K("XLEN", 2, 1, 1, 1),
+    K("XDEL", -3, 1, 1, 1), K("XTRIM", -4, 1, 1, 1),
+    K("XSETID", -3, 1, 1, 1), K("XACK", -4, 1, 1, 1),
+    K("XPENDING", -3, 1, 1, 1), K("XCLAIM", -6, 1, 1, 1),
+    K("XAUTOCLAIM", -6, 1, 1, 1), K("XGROUP", -4, 2, 2, 1),
+    K("XINFO", -3, 2, 2, 1),
+    NO("XREAD", cmdtable_streams), NO("XREADGROUP", cmdtable_streams),
     /* scripts: keys must share a slot */
     NK("EVAL", -3, 0, 2), NK("EVALSHA", -3, 0, 2), NK("EVAL_RO", -3, 0, 2),
     NK("EVALSHA_RO", -3, 0, 2), NK("FCALL", -3, 0, 2),

@@ -162,6 +162,8 @@ const char *object_encoding_name(const struct object *o)
         return "skiplist";
     case OBJ_ENC_STREAM:
         return "stream";
+    case OBJ_ENC_INTSET:
+        return "intset";
     default:
         return "unknown";
     }

@@ -79,6 +79,8 @@ enum obj_encoding {
     OBJ_ENC_HT = 4,     /* hash, set: a dict (t_hash.c, t_set.c) */
     OBJ_ENC_SKIPLIST = 5, /* zset: skiplist + dict (t_zset.c) */
     OBJ_ENC_STREAM = 6, /* stream: nodes of entries (stream.c) */
+    OBJ_ENC_INTSET = 7, /* set: a dict holding only integers, at most 512,
+                         * replied in numeric order as Redis's intset */
 };
 
 /* A value. Reference counted: whoever stores a pointer to it holds a

@@ -863,6 +863,14 @@ void multi_queue(struct client *c, const struct command *cmd);
  * its EXEC fail with EXECABORT. */
 void multi_flag_error(struct client *c);
 
+/* The CMD_* flags of the commands queued by 'c', or'ed (EXEC checks them
+ * against maxmemory and min-replicas-to-write as Redis does). */
+unsigned multi_queued_flags(const struct client *c);
+
+/* Discard the transaction of 'c' and reply "EXECABORT ... because of:
+ * 'why'" (the error EXEC meets). */
+void multi_abort_exec(struct client *c, const char *why);
+
 /* Free the transaction and watched keys of a client being freed. */
 void multi_client_release(struct client *c);
 

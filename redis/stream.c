@@ -636,16 +636,18 @@ static int stream_name_cmp(const char *a, size_t alen, const char *b,
     return alen < blen ? -1 : alen > blen ? 1 : 0;
 }
 
-/* Index of group 'name' ('*found') or where it would go. */
-static size_t stream_group_lower(const struct stream *s, const char *name,
-                                 size_t len, bool *found)
+/* Index of 'name' ('*found') or where it would go in 'arr', 'count'
+ * pointers to groups or consumers sorted by name (both structs open with
+ * their sds name, which is what is read through each pointer). */
+static size_t stream_name_lower(void *const *arr, size_t count,
+                                const char *name, size_t len, bool *found)
 {
-    size_t lo = 0, hi = s->group_count;
+    size_t lo = 0, hi = count;
     *found = false;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = stream_name_cmp(s->groups[mid]->name,
-                                sds_len(s->groups[mid]->name), name, len);
+        const char *n = *(char *const *)arr[mid];
+        int c = stream_name_cmp(n, sds_len(n), name, len);
         if (c == 0) {
             *found = true;
             return mid;
@@ -657,6 +659,13 @@ static size_t stream_group_lower(const struct stream *s, const char *name,
         }
     }
     return lo;
+}
+
+static size_t stream_group_lower(const struct stream *s, const char *name,
+                                 size_t len, bool *found)
+{
+    return stream_name_lower((void *const *)s->groups, s->group_count, name,
+                             len, found);
 }
 
 struct stream_group *stream_group_find(const struct stream *s,
@@ -709,23 +718,8 @@ static size_t stream_consumer_lower(const struct stream_group *g,
                                     const char *name, size_t len,
                                     bool *found)
 {
-    size_t lo = 0, hi = g->consumer_count;
-    *found = false;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const char *n = g->consumers[mid]->name;
-        int c = stream_name_cmp(n, sds_len(n), name, len);
-        if (c == 0) {
-            *found = true;
-            return mid;
-        }
-        if (c < 0) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return lo;
+    return stream_name_lower((void *const *)g->consumers, g->consumer_count,
+                             name, len, found);
 }
 
 struct stream_consumer *stream_consumer_find(const struct stream_group *g,

@@ -63,7 +63,8 @@ struct stream_nack {
 };
 
 /* A consumer of a group: name and the ids it holds (its part of the
- * group's PEL, sorted by id; the nacks are owned by the group). */
+ * group's PEL, sorted by id; the nacks are owned by the group). The name
+ * comes first, as in struct stream_group (stream.c searches both). */
 struct stream_consumer {
     char *name;                /* sds, owned */
     long long seen_time;       /* ms of the last interaction */
@@ -73,7 +74,7 @@ struct stream_consumer {
 };
 
 /* A consumer group. 'pel' owns the nacks, sorted by id; consumers sorted
- * by name. entries_read is -1 when unknown. */
+ * by name. entries_read is -1 when unknown. The name comes first. */
 struct stream_group {
     char *name;                /* sds, owned */
     struct stream_id last_id;

@@ -36,6 +36,7 @@ void cmd_type(struct client *c);
 void cmd_rename(struct client *c);
 void cmd_renamenx(struct client *c);
 void cmd_move(struct client *c);
+void cmd_copy(struct client *c);
 void cmd_keys(struct client *c);
 void cmd_scan(struct client *c);
 void cmd_randomkey(struct client *c);
@@ -305,6 +306,8 @@ static const struct command commands[] = {
     { "rename", cmd_rename, 3, W, 1, 2, 1, "generic", "Rename a key" },
     { "renamenx", cmd_renamenx, 3, W | F, 1, 2, 1, "generic",
       "Rename a key, only if the new key does not exist" },
+    { "copy", cmd_copy, -3, W | M, 1, 2, 1, "generic",
+      "Copy a key" },
     { "move", cmd_move, 3, W | F, 1, 1, 1, "generic",
       "Move a key to another database" },
     { "dump", cmd_dump, 2, R, 1, 1, 1, "generic",

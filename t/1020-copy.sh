@@ -1,0 +1,71 @@
+#!/bin/sh
+test_description='COPY [DB] [REPLACE] for every type, compared with
+redis-server 7.0'
+. "$(dirname "$0")/lib.sh"
+. "$TEST_DIRECTORY/lib-server.sh"
+. "$TEST_DIRECTORY/lib-redis-ref.sh"
+
+test_expect_success REDIS_REF 'start both servers' '
+    start_redis_ref &&
+    start_server
+'
+
+cat >copy.txt <<\EOT
+SET s v
+PEXPIREAT s 99999999999999
+RPUSH l a b c
+HSET h f v g w
+SADD set 3 1 2
+SADD hset a b
+ZADD z 1 a 2 b
+XADD x 1-0 f v
+XGROUP CREATE x g 0
+XREADGROUP GROUP g alice STREAMS x >
+COPY s s2
+PEXPIRETIME s2
+GET s2
+COPY l l2
+LRANGE l2 0 -1
+COPY h h2
+HMGET h2 f g
+COPY set set2
+SMEMBERS set2
+OBJECT ENCODING set2
+COPY hset hset2
+SCARD hset2
+COPY z z2
+ZRANGE z2 0 -1 WITHSCORES
+COPY x x2
+XRANGE x2 - +
+XINFO GROUPS x2
+XPENDING x2 g
+COPY s s2
+COPY s s2 REPLACE
+COPY s s
+COPY nokey k
+COPY s s DB 1
+COPY s s DB 16
+COPY s s DB -1
+COPY s s DB 99999999999
+COPY s s DB x
+COPY s s FOO
+COPY s s DB
+COPY s
+SELECT 1
+GET s
+PEXPIRETIME s
+SELECT 0
+COPY l s DB 1
+COPY l s DB 1 REPLACE
+SELECT 1
+LRANGE s 0 -1
+SELECT 0
+RPUSH l d
+LRANGE l2 0 -1
+EOT
+
+test_expect_success REDIS_REF 'COPY replies and copies as Redis does' '
+    compare_with_ref copy.txt
+'
+
+test_done

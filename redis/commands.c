@@ -37,6 +37,7 @@ void cmd_rename(struct client *c);
 void cmd_renamenx(struct client *c);
 void cmd_move(struct client *c);
 void cmd_copy(struct client *c);
+void cmd_swapdb(struct client *c);
 void cmd_keys(struct client *c);
 void cmd_scan(struct client *c);
 void cmd_randomkey(struct client *c);
@@ -308,6 +309,8 @@ static const struct command commands[] = {
       "Rename a key, only if the new key does not exist" },
     { "copy", cmd_copy, -3, W | M, 1, 2, 1, "generic",
       "Copy a key" },
+    { "swapdb", cmd_swapdb, 3, W | F, 0, 0, 0, "server",
+      "Swaps two Redis databases" },
     { "move", cmd_move, 3, W | F, 1, 1, 1, "generic",
       "Move a key to another database" },
     { "dump", cmd_dump, 2, R, 1, 1, 1, "generic",

@@ -1,6 +1,6 @@
 #!/bin/sh
-test_description='COPY [DB] [REPLACE] for every type, compared with
-redis-server 7.0'
+test_description='COPY [DB] [REPLACE] for every type, and SWAPDB with its
+effect on WATCH and blocked clients, compared with redis-server 7.0'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
@@ -66,6 +66,42 @@ EOT
 
 test_expect_success REDIS_REF 'COPY replies and copies as Redis does' '
     compare_with_ref copy.txt
+'
+
+cat >swapdb.py <<\EOT
+import os, sys, time
+exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
+p = int(sys.argv[1])
+a, b, w = Conn(p), Conn(p), Conn(p)
+print(a.call("FLUSHALL"))
+print(a.call("SET", "k", "in0"), a.call("SELECT", "1"),
+      a.call("SET", "k", "in1"), a.call("SET", "only1", "x"))
+print(a.call("SELECT", "0"), a.call("WATCH", "only1"))
+print(w.call("SWAPDB", "0", "1"))
+print(a.call("MULTI"), a.call("GET", "k"), a.call("EXEC"))
+print(a.call("WATCH", "nothere"))
+print(w.call("SWAPDB", "0", "1"))
+print(a.call("MULTI"), a.call("GET", "k"), a.call("EXEC"))
+print(b.call("SELECT", "0"))
+b.send("BLPOP", "list", "0")
+for _ in range(2000):
+    if "blocked_clients:1\r" in w.call("INFO", "clients"):
+        break
+    time.sleep(0.01)
+print(w.call("SELECT", "2"), w.call("RPUSH", "list", "v"))
+print(w.call("SWAPDB", "2", "0"))
+print(b.read())
+print(w.call("SWAPDB", "0", "0"), w.call("SWAPDB", "0", "16"),
+      w.call("SWAPDB", "x", "1"), w.call("SWAPDB", "1", "y"),
+      w.call("SWAPDB", "-1", "1"), w.call("SWAPDB", "0", "99999999999"))
+print(w.call("SELECT", "0"), w.call("DBSIZE"), w.call("GET", "k"))
+EOT
+
+test_expect_success REDIS_REF 'SWAPDB swaps, tells watchers and wakes blocked clients' '
+    python3 swapdb.py $REF_PORT >swap.expect &&
+    python3 swapdb.py $SERVER_PORT >swap.actual &&
+    test_cmp swap.expect swap.actual &&
+    grep "^OK QUEUED (nil)$" swap.actual && grep "^\[list, v\]$" swap.actual
 '
 
 test_done

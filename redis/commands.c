@@ -38,6 +38,8 @@ void cmd_renamenx(struct client *c);
 void cmd_move(struct client *c);
 void cmd_copy(struct client *c);
 void cmd_swapdb(struct client *c);
+/* t_string_lcs.c */
+void cmd_lcs(struct client *c);
 void cmd_keys(struct client *c);
 void cmd_scan(struct client *c);
 void cmd_randomkey(struct client *c);
@@ -311,6 +313,8 @@ static const struct command commands[] = {
       "Copy a key" },
     { "swapdb", cmd_swapdb, 3, W | F, 0, 0, 0, "server",
       "Swaps two Redis databases" },
+    { "lcs", cmd_lcs, -3, R, 1, 2, 1, "string",
+      "Find longest common substring" },
     { "move", cmd_move, 3, W | F, 1, 1, 1, "generic",
       "Move a key to another database" },
     { "dump", cmd_dump, 2, R, 1, 1, 1, "generic",

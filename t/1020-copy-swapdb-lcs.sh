@@ -1,6 +1,7 @@
 #!/bin/sh
-test_description='COPY [DB] [REPLACE] for every type, and SWAPDB with its
-effect on WATCH and blocked clients, compared with redis-server 7.0'
+test_description='COPY [DB] [REPLACE] for every type, SWAPDB with its
+effect on WATCH and blocked clients, and LCS, compared with redis-server
+7.0'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
@@ -102,6 +103,56 @@ test_expect_success REDIS_REF 'SWAPDB swaps, tells watchers and wakes blocked cl
     python3 swapdb.py $SERVER_PORT >swap.actual &&
     test_cmp swap.expect swap.actual &&
     grep "^OK QUEUED (nil)$" swap.actual && grep "^\[list, v\]$" swap.actual
+'
+
+cat >lcs.txt <<\EOT
+SET a ohmytext
+SET b mynewtext
+LCS a b
+LCS a b LEN
+LCS a b IDX
+LCS a b IDX MINMATCHLEN 4
+LCS a b IDX MINMATCHLEN 4 WITHMATCHLEN
+LCS a b IDX WITHMATCHLEN MINMATCHLEN -3
+LCS a b IDX LEN
+LCS a b FOO
+LCS a b MINMATCHLEN
+LCS a b MINMATCHLEN x
+LCS a nokey
+LCS nokey nokey2 IDX
+SET n1 1234567
+SET n2 912345
+LCS n1 n2 IDX WITHMATCHLEN
+RPUSH l x
+LCS a l
+LCS l a LEN
+SET x1 abcabcabcxyzabc
+SET x2 xabcyzabcaabc
+LCS x1 x2
+LCS x1 x2 IDX WITHMATCHLEN
+LCS x2 x1 IDX
+LCS a
+EOT
+
+test_expect_success REDIS_REF 'LCS replies as Redis does' '
+    compare_with_ref lcs.txt &&
+    python3 - $REF_PORT $SERVER_PORT <<-\PYEOF
+	import os, random, sys
+	exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
+	ref, ours = Conn(int(sys.argv[1])), Conn(int(sys.argv[2]))
+	r = random.Random(7)
+	for n in range(300):
+	    a = "".join(r.choice("abc") for _ in range(r.randint(0, 30)))
+	    b = "".join(r.choice("abcd") for _ in range(r.randint(0, 30)))
+	    for c in (ref, ours):
+	        c.call("MSET", "ra", a, "rb", b)
+	    for opts in ([], ["LEN"], ["IDX", "WITHMATCHLEN"],
+	                 ["IDX", "MINMATCHLEN", "2"]):
+	        want = ref.call("LCS", "ra", "rb", *opts)
+	        got = ours.call("LCS", "ra", "rb", *opts)
+	        if want != got:
+	            sys.exit("LCS %r %r %s: %s / %s" % (a, b, opts, want, got))
+	PYEOF
 '
 
 test_done

@@ -1,5 +1,5 @@
 # t/lib-stream.py: differential runs of stream commands against
-# codis-server and redis-server (t/2100-streams.sh).
+# codis-server and redis-server (t/2110-streams.sh).
 #
 #   python3 lib-stream.py script OURS REF FILE   # commands, one a line
 #   python3 lib-stream.py random OURS REF SEED N # N generated commands

@@ -155,7 +155,7 @@ unsigned multi_queued_flags(const struct client *c)
 {
     unsigned flags = 0;
     for (size_t i = 0; c->multi != NULL && i < c->multi->count; i++) {
-        flags |= c->multi->cmds[i].cmd->flags;
+        flags |= c->multi->cmds[i].cmd->spec->flags;
     }
     return flags;
 }
@@ -176,7 +176,7 @@ bool multi_should_queue(const struct client *c, const struct command *cmd)
         "exec", "discard", "multi", "watch", "quit", "reset",
     };
     for (size_t i = 0; i < sizeof(run_now) / sizeof(run_now[0]); i++) {
-        if (strcmp(cmd->name, run_now[i]) == 0) {
+        if (strcmp(cmd->spec->name, run_now[i]) == 0) {
             return false;
         }
     }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@
 #include "redis/evict.h"
 #include "redis/rdb.h"
 #include "redis/replication.h"
+#include "redis/script.h"
 #include "redis/server.h"
 
 /* ------------------------------------------------------------------------
@@ -34,6 +36,8 @@ struct server server;
 #define SERVER_MAX_HOOKS 8
 
 static server_propagate_fn server_propagate_hooks[SERVER_MAX_HOOKS];
+static unsigned server_propagate_targets[SERVER_MAX_HOOKS];
+static server_propagate_fn server_capture;
 
 /* ms when the once-a-second part of the cron last ran. */
 static long long server_last_second;
@@ -62,12 +66,13 @@ void server_update_time(void)
 /* ------------------------------------------------------------------------
  * Propagation */
 
-void server_on_propagate(server_propagate_fn fn)
+void server_on_propagate_to(server_propagate_fn fn, unsigned target)
 {
     if (server_propagate_hook_count == SERVER_MAX_HOOKS) {
         log_error("too many propagation hooks");
         abort();
     }
+    server_propagate_targets[server_propagate_hook_count] = target;
     server_propagate_hooks[server_propagate_hook_count++] = fn;
 }
 
@@ -76,6 +81,7 @@ void server_on_propagate(server_propagate_fn fn)
  * does (a transaction that writes once propagates that write only). */
 struct server_pending_prop {
     int dbid;
+    unsigned targets; /* SERVER_PROPAGATE_* */
     int argc;
     char **args;     /* sds, owned */
     struct arg *argv; /* views of 'args' */
@@ -86,20 +92,35 @@ static size_t server_pending_count;
 static size_t server_pending_cap;
 static int server_call_depth;
 
-static void server_propagate_now(int dbid, int argc, const struct arg *argv)
+void server_on_propagate(server_propagate_fn fn)
+{
+    server_on_propagate_to(fn, SERVER_PROPAGATE_ALL);
+}
+
+void server_propagate_capture(server_propagate_fn fn)
+{
+    server_capture = fn;
+}
+
+/* Hand one command to the hooks of 'targets' now. */
+static void server_propagate_now(int dbid, int argc, const struct arg *argv,
+                                 unsigned targets)
 {
     for (int i = 0; i < server_propagate_hook_count; i++) {
-        server_propagate_hooks[i](dbid, argc, argv);
+        if (server_propagate_targets[i] & targets) {
+            server_propagate_hooks[i](dbid, argc, argv);
+        }
     }
 }
 
-void server_propagate(int dbid, int argc, const struct arg *argv)
+void server_propagate_to(int dbid, int argc, const struct arg *argv,
+                         unsigned targets)
 {
     if (server.loading) {
         return;
     }
     if (server_call_depth == 0) {
-        server_propagate_now(dbid, argc, argv);
+        server_propagate_now(dbid, argc, argv, targets);
         return;
     }
     if (server_pending_count == server_pending_cap) {
@@ -109,6 +130,7 @@ void server_propagate(int dbid, int argc, const struct arg *argv)
     }
     struct server_pending_prop *p = &server_pending[server_pending_count++];
     p->dbid = dbid;
+    p->targets = targets;
     p->argc = argc;
     p->args = mem_alloc((size_t)argc * sizeof(*p->args));
     p->argv = mem_alloc((size_t)argc * sizeof(*p->argv));
@@ -119,22 +141,49 @@ void server_propagate(int dbid, int argc, const struct arg *argv)
     }
 }
 
-/* Send what the finished top-level command propagated. */
+void server_propagate(int dbid, int argc, const struct arg *argv)
+{
+    if (server.loading) {
+        return;
+    }
+    if (server_capture != NULL) {
+        server_capture(dbid, argc, argv);
+        return;
+    }
+    server_propagate_to(dbid, argc, argv, SERVER_PROPAGATE_ALL);
+}
+
+/* True if pending entry 'i' is the one-word command 'name'. */
+static bool server_pending_is(size_t i, const char *name)
+{
+    const struct server_pending_prop *p = &server_pending[i];
+    return p->argc == 1 && p->argv[0].len == strlen(name) &&
+           strncasecmp(p->argv[0].ptr, name, p->argv[0].len) == 0;
+}
+
+/* Send what the finished top-level command propagated: several commands
+ * inside MULTI / EXEC (unless a script wrapped them already), one alone. */
 static void server_propagate_flush(void)
 {
     size_t n = server_pending_count;
     server_pending_count = 0;
-    if (n > 1) {
+    bool wrap = n > 1 && !(server_pending_is(0, "multi") &&
+                           server_pending_is(n - 1, "exec"));
+    unsigned targets = 0;
+    for (size_t i = 0; i < n; i++) {
+        targets |= server_pending[i].targets;
+    }
+    if (wrap) {
         struct arg multi[1] = { { "MULTI", 5 } };
-        server_propagate_now(server_pending[0].dbid, 1, multi);
+        server_propagate_now(server_pending[0].dbid, 1, multi, targets);
     }
     for (size_t i = 0; i < n; i++) {
         struct server_pending_prop *p = &server_pending[i];
-        server_propagate_now(p->dbid, p->argc, p->argv);
+        server_propagate_now(p->dbid, p->argc, p->argv, p->targets);
     }
-    if (n > 1) {
+    if (wrap) {
         struct arg exec[1] = { { "EXEC", 4 } };
-        server_propagate_now(server_pending[n - 1].dbid, 1, exec);
+        server_propagate_now(server_pending[n - 1].dbid, 1, exec, targets);
     }
     for (size_t i = 0; i < n; i++) {
         for (int j = 0; j < server_pending[i].argc; j++) {
@@ -221,10 +270,9 @@ void server_process_command(struct client *c)
         multi_flag_error(c);
         return;
     }
-    if ((cmd->arity > 0 && c->argc != cmd->arity) ||
-        (cmd->arity < 0 && c->argc < -cmd->arity)) {
+    if (!cmdspec_arity_ok(cmd->spec, c->argc)) {
         reply_error(c, "wrong number of arguments for '%s' command",
-                    cmd->name);
+                    cmd->spec->name);
         multi_flag_error(c);
         return;
     }
@@ -239,7 +287,7 @@ void server_process_command(struct client *c)
         multi_flag_error(c);
         return;
     }
-    if (!c->authenticated && !(cmd->flags & CMD_NO_AUTH)) {
+    if (!c->authenticated && !(cmd->spec->flags & CMDSPEC_NO_AUTH)) {
         reply_error_text(c, "NOAUTH Authentication required.");
         multi_flag_error(c);
         return;
@@ -247,14 +295,17 @@ void server_process_command(struct client *c)
     if (pubsub_refuse(c, cmd)) {
         return;
     }
+    if (script_refuse_busy(c, cmd)) {
+        return;
+    }
     /* Our master and the AOF loader replay what already happened. */
     bool trusted = (c->flags & (CLIENT_MASTER | CLIENT_LOADER)) != 0;
     /* EXEC counts as the commands it runs; anything queued in MULTI may
      * grow memory (Redis's rules). */
     bool is_exec = cmd->proc == cmd_exec && (c->flags & CLIENT_MULTI);
-    unsigned eff_flags = cmd->flags |
+    unsigned eff_flags = cmd->spec->flags |
                          (is_exec ? multi_queued_flags(c) : 0);
-    bool oom_refuses = (eff_flags & CMD_DENYOOM) ||
+    bool oom_refuses = (eff_flags & CMDSPEC_DENYOOM) ||
                        ((c->flags & CLIENT_MULTI) && !is_exec &&
                         multi_should_queue(c, cmd) &&
                         cmd->proc != cmd_discard);
@@ -265,14 +316,14 @@ void server_process_command(struct client *c)
         return;
     }
     if (server.masterhost != NULL && server.replica_read_only && !trusted &&
-        (cmd->flags & CMD_WRITE)) {
+        (cmd->spec->flags & CMDSPEC_WRITE)) {
         reply_error_text(c, "READONLY You can't write against a read only "
                             "replica.");
         multi_flag_error(c);
         return;
     }
     if (server.masterhost == NULL && server.min_replicas_to_write > 0 &&
-        !trusted && (eff_flags & CMD_WRITE) &&
+        !trusted && (eff_flags & CMDSPEC_WRITE) &&
         replication_good_slaves() < server.min_replicas_to_write) {
         server_refuse(c, is_exec, "NOREPLICAS Not enough good replicas to "
                                   "write.");
@@ -470,7 +521,9 @@ int server_init(char *err, size_t errlen)
     for (int i = 0; i < server.databases; i++) {
         db_init(&server.db[i], i);
     }
-    commands_init();
+    if (commands_init(err, errlen) != 0) {
+        return -1;
+    }
     multi_init();
     replication_init();
     aof_init();
@@ -541,6 +594,8 @@ void server_release(void)
     blocking_release();
     multi_release();
     pubsub_release();
+    script_release();
+    function_release();
     networking_close_listeners();
     for (size_t i = 0; i < sizeof(server.sig_evs) / sizeof(server.sig_evs[0]);
          i++) {

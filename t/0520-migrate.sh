@@ -273,7 +273,13 @@ test_expect_success SLOTSMGRT 'SIGTERM mid-task exits 0, the task is not failed 
 test_expect_success PROXY,SLOTSMGRT 'clients of the proxy read every key while its slot migrates' '
     keys_for_slots 30 31 40 >busy &&
     fill ${S1#*:} busy &&
+    dashboard_api POST /api/migrate/pause >out &&
     codis-config slot migrate 30 31 2 --delay=5 >out &&
+    wait_until migrate_held &&
+    sed -e "s/.*/& v-&/" busy >expect &&
+    values $PROXY_PORT busy >actual &&
+    test_cmp expect actual &&
+    dashboard_api POST /api/migrate/resume >out &&
     read_while_migrating busy &&
     codis-config slot info 31 >out &&
     grep "\"group_id\": 2," out &&
@@ -292,9 +298,17 @@ test_expect_success SLOTSMGRT 'rebalance over two groups ends with 512 slots eac
         printf "1 498\n2 526\n" >expect
     fi &&
     test_cmp expect before &&
+    dashboard_api GET /api/rebalance/status >st &&
+    grep "\"is_rebalancing\": false" st &&
+    dashboard_api POST /api/migrate/pause >out &&
     codis-config slot rebalance >out &&
     test_cmp expect_ok out &&
+    dashboard_api GET /api/rebalance/status >st &&
+    grep "\"is_rebalancing\": true" st &&
+    dashboard_api POST /api/migrate/resume >out &&
     wait_until tasks_done 40 &&
+    dashboard_api GET /api/rebalance/status >st &&
+    grep "\"is_rebalancing\": false" st &&
     slot_counts >after &&
     printf "1 512\n2 512\n" >expect &&
     test_cmp expect after &&

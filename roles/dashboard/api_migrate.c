@@ -311,6 +311,19 @@ void api_migrate_status(struct http_request *req, void *arg)
     cJSON_Delete(out);
 }
 
+void api_migrate_rebalance_status(struct http_request *req, void *arg)
+{
+    struct dashboard *d = arg;
+    size_t ntasks;
+    if (dashboard_count_migrate_tasks(d, req, &ntasks) != 0) {
+        return;
+    }
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddBoolToObject(out, "is_rebalancing", ntasks > 0);
+    http_reply_json(req, 200, out);
+    cJSON_Delete(out);
+}
+
 void api_migrate_pause(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;

@@ -15,6 +15,7 @@
 /* Timeout of each call to a codis server (PING, SLAVEOF, INFO ...). */
 #define DASHBOARD_SERVER_TIMEOUT_MS 3000
 
+struct login;
 struct migrator;
 struct proxyops;
 struct serverinfo;
@@ -27,6 +28,7 @@ struct dashboard {
     struct migrator *migrator; /* owned: runs the migrate tasks */
     struct proxyops *ops;      /* owned: samples the proxies' ops */
     struct serverinfo *info;   /* owned: INFO of the masters */
+    struct login *login;       /* owned: credentials and page sessions */
 };
 
 /* Map a model_store status to an HTTP error reply: COORD_NONODE 404,
@@ -108,10 +110,14 @@ void api_migrate_cancel(struct http_request *req, void *arg);
 void api_migrate_pause(struct http_request *req, void *arg);
 void api_migrate_resume(struct http_request *req, void *arg);
 void api_migrate_rebalance(struct http_request *req, void *arg);
+/* GET /api/rebalance/status: Codis 2's {"is_rebalancing": bool}, true
+ * while any migrate task is queued (a rebalance is a batch of them). */
+void api_migrate_rebalance_status(struct http_request *req, void *arg);
 
 void api_action_gc(struct http_request *req, void *arg);
 void api_action_remove_locks(struct http_request *req, void *arg);
 void api_action_remove_fence(struct http_request *req, void *arg);
+void api_action_use_post(struct http_request *req, void *arg);
 
 void api_redis_overview(struct http_request *req, void *arg);
 void api_redis_stat(struct http_request *req, void *arg);

@@ -39,6 +39,26 @@ void cmd_type(struct client *c);
 void cmd_rename(struct client *c);
 void cmd_renamenx(struct client *c);
 void cmd_move(struct client *c);
+void cmd_copy(struct client *c);
+void cmd_swapdb(struct client *c);
+/* t_string_lcs.c */
+void cmd_lcs(struct client *c);
+/* t_stream.c, t_stream_group.c */
+void cmd_xadd(struct client *c);
+void cmd_xrange(struct client *c);
+void cmd_xrevrange(struct client *c);
+void cmd_xlen(struct client *c);
+void cmd_xdel(struct client *c);
+void cmd_xtrim(struct client *c);
+void cmd_xsetid(struct client *c);
+void cmd_xread(struct client *c);
+void cmd_xreadgroup(struct client *c);
+void cmd_xgroup(struct client *c);
+void cmd_xack(struct client *c);
+void cmd_xpending(struct client *c);
+void cmd_xclaim(struct client *c);
+void cmd_xautoclaim(struct client *c);
+void cmd_xinfo(struct client *c);
 void cmd_keys(struct client *c);
 void cmd_scan(struct client *c);
 void cmd_randomkey(struct client *c);
@@ -255,6 +275,14 @@ static const struct {
     { "exists", cmd_exists }, { "touch", cmd_touch }, { "type", cmd_type },
     { "rename", cmd_rename }, { "renamenx", cmd_renamenx },
     { "move", cmd_move }, { "dump", cmd_dump }, { "restore", cmd_restore },
+    { "copy", cmd_copy }, { "swapdb", cmd_swapdb }, { "lcs", cmd_lcs },
+    { "xadd", cmd_xadd }, { "xrange", cmd_xrange },
+    { "xrevrange", cmd_xrevrange }, { "xlen", cmd_xlen }, { "xdel", cmd_xdel },
+    { "xtrim", cmd_xtrim }, { "xsetid", cmd_xsetid }, { "xread", cmd_xread },
+    { "xreadgroup", cmd_xreadgroup }, { "xgroup", cmd_xgroup },
+    { "xack", cmd_xack }, { "xpending", cmd_xpending },
+    { "xclaim", cmd_xclaim }, { "xautoclaim", cmd_xautoclaim },
+    { "xinfo", cmd_xinfo },
     { "keys", cmd_keys }, { "scan", cmd_scan }, { "randomkey", cmd_randomkey },
     { "object", cmd_object }, { "expire", cmd_expire },
     { "pexpire", cmd_pexpire }, { "expireat", cmd_expireat },

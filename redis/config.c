@@ -33,6 +33,8 @@ enum config_kind {
 };
 
 #define CONFIG_IMMUTABLE (1u << 0) /* CONFIG SET refuses it */
+#define CONFIG_PROTECTED (1u << 1) /* CONFIG SET only as
+                                    * enable-protected-configs allows */
 
 /* One directive.
  *   name, alias  the directive (alias: an older name, e.g. slaveof)
@@ -367,6 +369,8 @@ static int config_after_hz(char *err, size_t errlen)
 
 static const char *const config_fsyncs[] = { "always", "everysec", "no",
                                              NULL };
+static const char *const config_protected_choices[] = { "no", "yes",
+                                                        "local", NULL };
 
 #define SPECIAL(name, alias, def, flags, set, get) \
     { name, alias, CONFIG_SPECIAL, 0, def, 0, 0, flags, NULL, set, get, NULL }
@@ -386,6 +390,17 @@ static const struct config_directive config_table[] = {
             config_get_loglevel),
     { "requirepass", NULL, CONFIG_STRING, FIELD(requirepass), "", 0, 0, 0,
       NULL, NULL, NULL, NULL },
+    { "protected-mode", NULL, CONFIG_BOOL, FIELD(protected_mode), "yes", 0,
+      0, 0, NULL, NULL, NULL, NULL },
+    { "enable-protected-configs", NULL, CONFIG_STRING,
+      FIELD(enable_protected_configs), "no", 0, 0, CONFIG_IMMUTABLE,
+      config_protected_choices, NULL, NULL, NULL },
+    { "enable-debug-command", NULL, CONFIG_STRING,
+      FIELD(enable_debug_command), "no", 0, 0, CONFIG_IMMUTABLE,
+      config_protected_choices, NULL, NULL, NULL },
+    { "enable-module-command", NULL, CONFIG_STRING,
+      FIELD(enable_module_command), "no", 0, 0, CONFIG_IMMUTABLE,
+      config_protected_choices, NULL, NULL, NULL },
     { "masterauth", NULL, CONFIG_STRING, FIELD(masterauth), "", 0, 0, 0,
       NULL, NULL, NULL, NULL },
     { "maxmemory", NULL, CONFIG_MEMORY, FIELD(maxmemory), "0", 0,
@@ -399,9 +414,10 @@ static const struct config_directive config_table[] = {
       NULL },
     { "databases", NULL, CONFIG_INT, FIELD(databases), "16", 1, 10000,
       CONFIG_IMMUTABLE, NULL, NULL, NULL, NULL },
-    SPECIAL("dir", NULL, NULL, 0, config_set_dir, config_get_dir),
+    SPECIAL("dir", NULL, NULL, CONFIG_PROTECTED, config_set_dir,
+            config_get_dir),
     { "dbfilename", NULL, CONFIG_STRING, FIELD(dbfilename), "dump.rdb", 0,
-      0, 0, NULL, NULL, NULL, NULL },
+      0, CONFIG_PROTECTED, NULL, NULL, NULL, NULL },
     SPECIAL("save", NULL, "3600 1 300 100 60 10000", 0, config_set_save,
             config_get_save),
     { "appendonly", NULL, CONFIG_BOOL, FIELD(appendonly), "no", 0, 0, 0,
@@ -777,6 +793,14 @@ static void config_cmd_set(struct client *c)
         if (d->flags & CONFIG_IMMUTABLE) {
             reply_error(c, "CONFIG SET failed (possibly related to argument "
                            "'%s') - can't set immutable config",
+                        c->argv[i].ptr);
+            return;
+        }
+        if ((d->flags & CONFIG_PROTECTED) &&
+            !(c->flags & (CLIENT_MASTER | CLIENT_LOADER)) &&
+            !client_may_protected(c, server.enable_protected_configs)) {
+            reply_error(c, "CONFIG SET failed (possibly related to argument "
+                           "'%s') - can't set protected config",
                         c->argv[i].ptr);
             return;
         }

@@ -5,10 +5,12 @@
  * FLUSHDB, FLUSHALL, OBJECT. Expiry commands are in expire.c, the slot
  * index itself in slots.c. */
 #include <assert.h>
+#include <limits.h>
 #include <string.h>
 #include <strings.h>
 
 #include "lib/mem.h"
+#include "redis/rdb.h"
 #include "redis/server.h"
 
 /* At most this many modification hooks (WATCH, notifications ...). */
@@ -444,6 +446,134 @@ void cmd_move(struct client *c)
     db_signal_modified(dst, key->ptr, key->len);
     server.dirty++;
     reply_integer(c, 1);
+}
+
+/* COPY source destination [DB destination-db] [REPLACE]: the value is
+ * copied through its DUMP form, which serves every type (consumer groups
+ * of streams included) with the code RESTORE already trusts. */
+void cmd_copy(struct client *c)
+{
+    struct db *dst = c->db;
+    bool replace = false;
+    for (int j = 3; j < c->argc; j++) {
+        if (arg_is(&c->argv[j], "replace")) {
+            replace = true;
+        } else if (arg_is(&c->argv[j], "db") && j + 1 < c->argc) {
+            long long id;
+            if (arg_ll_or_reply(c, &c->argv[j + 1], &id, NULL) != 0) {
+                return;
+            }
+            if (id < INT_MIN || id > INT_MAX) {
+                reply_error(c, "value is out of range, value must between "
+                               "-2147483648 and 2147483647");
+                return;
+            }
+            if (id < 0 || id >= server.databases) {
+                reply_error(c, "DB index is out of range");
+                return;
+            }
+            dst = &server.db[id];
+            j++;
+        } else {
+            reply_syntax_error(c);
+            return;
+        }
+    }
+    const struct arg *key = &c->argv[1], *newkey = &c->argv[2];
+    if (dst == c->db && key->len == newkey->len &&
+        memcmp(key->ptr, newkey->ptr, key->len) == 0) {
+        reply_error(c, "source and destination objects are the same");
+        return;
+    }
+    struct object *o = db_lookup_read(c->db, key->ptr, key->len);
+    if (o == NULL) {
+        reply_integer(c, 0);
+        return;
+    }
+    long long expire = db_get_expire(c->db, key->ptr, key->len);
+    bool exists = db_lookup_write(dst, newkey->ptr, newkey->len) != NULL;
+    if (exists && !replace) {
+        reply_integer(c, 0);
+        return;
+    }
+    char *payload = rdb_dump_payload(o);
+    char err[128];
+    struct object *copy = rdb_payload_load(payload, sds_len(payload), err,
+                                           sizeof(err));
+    sds_free(payload);
+    if (copy == NULL) {
+        reply_error(c, "cannot copy the value: %s", err);
+        return;
+    }
+    if (exists) {
+        db_delete(dst, newkey->ptr, newkey->len);
+    }
+    db_add(dst, newkey->ptr, newkey->len, copy);
+    if (expire != -1) {
+        db_set_expire(dst, newkey->ptr, newkey->len, expire);
+    }
+    db_signal_modified(dst, newkey->ptr, newkey->len);
+    server.dirty++;
+    reply_integer(c, 1);
+}
+
+/* Parse a SWAPDB index: an int, or 'msg'. */
+static int db_swap_index_or_reply(struct client *c, const struct arg *a,
+                                  const char *msg, long long *id)
+{
+    if (util_str2ll(a->ptr, a->len, id) != 0 || *id < INT_MIN ||
+        *id > INT_MAX) {
+        reply_error(c, "%s", msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* Signal every key of 'from' as changed in 'db' (WATCH, blocked clients). */
+static void db_signal_keys_of(struct db *db, struct dict *from)
+{
+    struct dict_iter it;
+    dict_iter_init(&it, from);
+    struct dict_entry *e;
+    while ((e = dict_iter_next(&it)) != NULL) {
+        db_signal_modified(db, e->key, sds_len(e->key));
+    }
+    dict_iter_release(&it);
+}
+
+/* SWAPDB index1 index2: the two databases trade their keys; clients stay
+ * on their database number. A watcher of a key that exists on either
+ * side is told, and blocked clients of keys that now exist are served,
+ * as in Redis (here by signalling each key of both sides). */
+void cmd_swapdb(struct client *c)
+{
+    long long id1, id2;
+    if (db_swap_index_or_reply(c, &c->argv[1], "invalid first DB index",
+                               &id1) != 0 ||
+        db_swap_index_or_reply(c, &c->argv[2], "invalid second DB index",
+                               &id2) != 0) {
+        return;
+    }
+    if (id1 < 0 || id1 >= server.databases || id2 < 0 ||
+        id2 >= server.databases) {
+        reply_error(c, "DB index is out of range");
+        return;
+    }
+    struct db *a = &server.db[id1], *b = &server.db[id2];
+    if (a != b) {
+        struct db t = *a;
+        int ida = a->id, idb = b->id;
+        *a = *b;
+        *b = t;
+        a->id = ida;
+        b->id = idb;
+        db_signal_keys_of(a, a->dict);
+        db_signal_keys_of(a, b->dict);
+        db_signal_keys_of(b, a->dict);
+        db_signal_keys_of(b, b->dict);
+    }
+    server.dirty++;
+    reply_ok(c);
 }
 
 /* KEYS pattern */

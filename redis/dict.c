@@ -359,34 +359,43 @@ bool dict_delete(struct dict *d, const void *key, size_t len)
     return true;
 }
 
+/* Chains are rarely longer than this at a load factor of at most 1. */
+#define DICT_RANDOM_CHAIN 8
+
 struct dict_entry *dict_random(struct dict *d)
 {
     if (dict_size(d) == 0) {
         return NULL;
     }
     dict_step(d);
-    struct dict_entry *e = NULL;
-    if (d->rehash_idx != -1) {
-        /* Buckets of [0] below rehash_idx are empty: skip them. */
-        size_t lo = (size_t)d->rehash_idx;
-        size_t span = d->size[0] + d->size[1] - lo;
-        while (e == NULL) {
-            size_t i = lo + dict_random_u64() % span;
-            e = i >= d->size[0] ? d->table[1][i - d->size[0]] : d->table[0][i];
+    /* Pick a bucket and a position in it, and retry when the position is
+     * past the chain's end: every entry of a chain of up to
+     * DICT_RANDOM_CHAIN entries has the same chance, wherever it sits.
+     * Taking a random non-empty bucket first would favour entries alone
+     * in their bucket (a biased SRANDMEMBER, RANDOMKEY, SPOP). */
+    size_t lo = d->rehash_idx != -1 ? (size_t)d->rehash_idx : 0;
+    size_t span = d->size[0] + (d->rehash_idx != -1 ? d->size[1] : 0) - lo;
+    for (;;) {
+        size_t i = lo + dict_random_u64() % span;
+        struct dict_entry *e = i >= d->size[0] ? d->table[1][i - d->size[0]]
+                                               : d->table[0][i];
+        if (e == NULL) {
+            continue;
         }
-    } else {
-        while (e == NULL) {
-            e = d->table[0][dict_random_u64() & (d->size[0] - 1)];
+        size_t n = 0;
+        for (struct dict_entry *p = e; p != NULL; p = p->next) {
+            n++;
         }
+        size_t k = dict_random_u64() %
+                   (n > DICT_RANDOM_CHAIN ? n : DICT_RANDOM_CHAIN);
+        if (k >= n) {
+            continue;
+        }
+        while (k-- > 0) {
+            e = e->next;
+        }
+        return e;
     }
-    size_t n = 0;
-    for (struct dict_entry *p = e; p != NULL; p = p->next) {
-        n++;
-    }
-    for (size_t k = dict_random_u64() % n; k > 0; k--) {
-        e = e->next;
-    }
-    return e;
 }
 
 void dict_iter_init(struct dict_iter *it, struct dict *d)

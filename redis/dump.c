@@ -4,6 +4,7 @@
  * payload carries values in Codis's migration (slotsmgrt.c). */
 #include <string.h>
 
+#include "lib/mem.h"
 #include "redis/rdb.h"
 #include "redis/server.h"
 
@@ -105,4 +106,18 @@ void cmd_restore(struct client *c)
     db_signal_modified(c->db, key->ptr, key->len);
     server.dirty++;
     reply_ok(c);
+    if (ttl > 0 && !absttl) {
+        /* Replicas and the AOF get the absolute time: RESTORE key
+         * <ms-epoch> payload [options] ABSTTL, as Redis sends it. */
+        struct arg *argv = mem_alloc(((size_t)c->argc + 1) * sizeof(*argv));
+        memcpy(argv, c->argv, (size_t)c->argc * sizeof(*argv));
+        char buf[SERVER_LONG_STR_SIZE];
+        argv[2].ptr = buf;
+        argv[2].len = util_ll2str(buf, ttl);
+        argv[c->argc].ptr = "ABSTTL";
+        argv[c->argc].len = 6;
+        server_propagate(c->db->id, c->argc + 1, argv);
+        c->flags |= CLIENT_PREVENT_PROP;
+        mem_free(argv);
+    }
 }

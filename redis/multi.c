@@ -151,6 +151,22 @@ void multi_flag_error(struct client *c)
     }
 }
 
+unsigned multi_queued_flags(const struct client *c)
+{
+    unsigned flags = 0;
+    for (size_t i = 0; c->multi != NULL && i < c->multi->count; i++) {
+        flags |= c->multi->cmds[i].cmd->spec->flags;
+    }
+    return flags;
+}
+
+void multi_abort_exec(struct client *c, const char *why)
+{
+    multi_discard_queue(c);
+    multi_unwatch_all(c);
+    reply_error(c, "-EXECABORT Transaction discarded because of: %s", why);
+}
+
 bool multi_should_queue(const struct client *c, const struct command *cmd)
 {
     if (!(c->flags & CLIENT_MULTI)) {
@@ -252,16 +268,11 @@ void cmd_exec(struct client *c)
     const struct command *exec_cmd = c->cmd;
     int argc = c->argc;
     struct arg *argv = c->argv;
-    bool propagated_multi = false;
     reply_array(c, (long long)count);
     c->flags |= CLIENT_DENY_BLOCKING;
+    /* What the commands propagate is held until EXEC returns: one write
+     * goes alone, more go inside MULTI / EXEC (server_call). */
     for (size_t i = 0; i < count; i++) {
-        if ((cmds[i].cmd->spec->flags &
-             (CMDSPEC_WRITE | CMDSPEC_MAY_REPLICATE)) && !propagated_multi) {
-            struct arg multi_argv[1] = { { "MULTI", 5 } };
-            server_propagate(c->db->id, 1, multi_argv);
-            propagated_multi = true;
-        }
         c->argc = cmds[i].argc;
         c->argv = cmds[i].argv;
         c->cmd = cmds[i].cmd;
@@ -273,10 +284,6 @@ void cmd_exec(struct client *c)
     c->cmd = exec_cmd;
     server.current = c;
     c->flags |= CLIENT_IN_CALL;
-    if (propagated_multi) {
-        struct arg exec_argv[1] = { { "EXEC", 4 } };
-        server_propagate(c->db->id, 1, exec_argv);
-    }
     c->flags |= CLIENT_PREVENT_PROP;
     m->cmds = cmds;
     m->count = m->cap = count;

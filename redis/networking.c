@@ -405,12 +405,81 @@ struct client *client_new(int fd, const char *addr)
     return c;
 }
 
+/* Loopback peers, by their "ip:port" text: Redis counts only 127.0.0.1
+ * and ::1 (an IPv4-mapped 127.0.0.1 is the same peer). */
+static bool networking_addr_is_local(const char *addr)
+{
+    static const char *const local[] = { "127.0.0.1:", "[::1]:",
+                                         "[::ffff:127.0.0.1]:" };
+    for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
+        if (strncmp(addr, local[i], strlen(local[i])) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool client_is_local(const struct client *c)
+{
+    return networking_addr_is_local(c->addr);
+}
+
+bool client_may_protected(const struct client *c, const char *setting)
+{
+    if (setting != NULL && strcasecmp(setting, "yes") == 0) {
+        return true;
+    }
+    return setting != NULL && strcasecmp(setting, "local") == 0 &&
+           client_is_local(c);
+}
+
+/* Protected mode: with no password, a peer that is not local gets Redis's
+ * explanation and is closed before it may send anything. Returns true if
+ * 'fd' was refused (and closed). */
+static bool networking_protected_refuse(int fd, const char *addr)
+{
+    if (!server.protected_mode ||
+        (server.requirepass != NULL && server.requirepass[0] != '\0') ||
+        networking_addr_is_local(addr)) {
+        return false;
+    }
+    static const char msg[] =
+        "-DENIED Redis is running in protected mode because protected mode "
+        "is enabled and no password is set for the default user. In this "
+        "mode connections are only accepted from the loopback interface. If "
+        "you want to connect from external computers to Redis you may adopt "
+        "one of the following solutions: 1) Just disable protected mode "
+        "sending the command 'CONFIG SET protected-mode no' from the "
+        "loopback interface by connecting to Redis from the same host the "
+        "server is running, however MAKE SURE Redis is not publicly "
+        "accessible from internet if you do so. Use CONFIG REWRITE to make "
+        "this change permanent. 2) Alternatively you can just disable the "
+        "protected mode by editing the Redis configuration file, and "
+        "setting the protected mode option to 'no', and then restarting the "
+        "server. 3) If you started the server manually just for testing, "
+        "restart it with the '--protected-mode no' option. 4) Setup a an "
+        "authentication password for the default user. NOTE: You only need "
+        "to do one of the above things in order for the server to start "
+        "accepting connections from the outside.\r\n";
+    ssize_t ignored = write(fd, msg, sizeof(msg) - 1);
+    (void)ignored;
+    close(fd);
+    server.stat_rejected_conn++;
+    log_info("refused %s: protected mode", addr);
+    return true;
+}
+
 static void networking_on_accept(struct evconnlistener *l, evutil_socket_t fd,
                                  struct sockaddr *sa, int salen, void *arg)
 {
     (void)l;
     (void)salen;
     (void)arg;
+    char addr[64];
+    networking_format_addr(sa, addr, sizeof(addr));
+    if (networking_protected_refuse(fd, addr)) {
+        return;
+    }
     server.stat_connections++;
     if (server.maxclients > 0 &&
         server.client_count >= (size_t)server.maxclients) {
@@ -430,8 +499,6 @@ static void networking_on_accept(struct evconnlistener *l, evutil_socket_t fd,
             setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
         }
     }
-    char addr[64];
-    networking_format_addr(sa, addr, sizeof(addr));
     struct client *c = client_new(fd, addr);
     if (c != NULL) {
         log_debug("accepted %s", c->addr);

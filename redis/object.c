@@ -76,6 +76,9 @@ static void object_free(struct object *o)
     case OBJ_ZSET:
         zset_type_free(o);
         break;
+    case OBJ_STREAM:
+        stream_type_free(o);
+        break;
     default:
         assert(!"object_free: unknown type");
     }
@@ -136,7 +139,8 @@ char *object_string_make_raw(struct object *o)
 
 const char *object_type_name(const struct object *o)
 {
-    static const char *names[] = { "string", "list", "set", "zset", "hash" };
+    static const char *names[] = { "string", "list", "set", "zset", "hash",
+                                   "stream" };
     return o->type < sizeof(names) / sizeof(names[0]) ? names[o->type]
                                                       : "unknown";
 }
@@ -156,6 +160,10 @@ const char *object_encoding_name(const struct object *o)
         return "hashtable";
     case OBJ_ENC_SKIPLIST:
         return "skiplist";
+    case OBJ_ENC_STREAM:
+        return "stream";
+    case OBJ_ENC_INTSET:
+        return "intset";
     default:
         return "unknown";
     }

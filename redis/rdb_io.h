@@ -89,6 +89,10 @@ bool rdb_in_may_hold(const struct rdb_in *r, uint64_t n);
 uint8_t rdb_value_type(const struct object *o);
 void rdb_value_save(struct rdb_out *w, const struct object *o);
 struct object *rdb_value_load(struct rdb_in *r, uint8_t type);
+/* rdb_stream.c: a stream value (type STREAM_LISTPACKS_2); reading takes
+ * both stream types ('v2': the 7.0 one). */
+void rdb_stream_save(struct rdb_out *w, const struct object *o);
+struct object *rdb_stream_load(struct rdb_in *r, bool v2);
 /* True if container 'o' has no elements (Redis skips such keys). */
 bool rdb_value_is_empty(const struct object *o);
 

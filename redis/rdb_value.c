@@ -7,7 +7,8 @@
  * We write the plain encodings (RDB_TYPE_LIST, SET, ZSET_2, HASH), which
  * every Redis version since 2.x loads, and read every encoding Redis 7.0
  * writes or still accepts: listpacks, ziplists, intsets, zipmaps and
- * quicklists (walked by rdb_blob.c). Streams and modules are refused. */
+ * quicklists (walked by rdb_blob.c). Streams are rdb_stream.c's; modules
+ * are refused. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -426,6 +427,8 @@ uint8_t rdb_value_type(const struct object *o)
         return RDB_TYPE_ZSET_2;
     case OBJ_HASH:
         return RDB_TYPE_HASH;
+    case OBJ_STREAM:
+        return RDB_TYPE_STREAM_LISTPACKS_2;
     case OBJ_STRING:
     default:
         return RDB_TYPE_STRING;
@@ -446,6 +449,9 @@ void rdb_value_save(struct rdb_out *w, const struct object *o)
         break;
     case OBJ_HASH:
         rdb_hash_save(w, o);
+        break;
+    case OBJ_STREAM:
+        rdb_stream_save(w, o);
         break;
     case OBJ_STRING:
     default:
@@ -506,9 +512,9 @@ struct object *rdb_value_load(struct rdb_in *r, uint8_t type)
     case RDB_TYPE_HASH_LISTPACK:
         return rdb_hash_load_blob(r, rdb_blob_listpack, "listpack");
     case RDB_TYPE_STREAM_LISTPACKS:
+        return rdb_stream_load(r, false);
     case RDB_TYPE_STREAM_LISTPACKS_2:
-        rdb_in_fail(r, "stream values are not supported");
-        return NULL;
+        return rdb_stream_load(r, true);
     default:
         rdb_in_fail(r, "unknown value type %u", type);
         return NULL;

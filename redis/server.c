@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -77,6 +78,22 @@ void server_on_propagate_to(server_propagate_fn fn, unsigned target)
     server_propagate_hooks[server_propagate_hook_count++] = fn;
 }
 
+/* Commands propagated while a top-level command runs, held so that more
+ * than one go out inside MULTI / EXEC and a single one alone, as Redis 7
+ * does (a transaction that writes once propagates that write only). */
+struct server_pending_prop {
+    int dbid;
+    unsigned targets; /* SERVER_PROPAGATE_* */
+    int argc;
+    char **args;     /* sds, owned */
+    struct arg *argv; /* views of 'args' */
+};
+
+static struct server_pending_prop *server_pending;
+static size_t server_pending_count;
+static size_t server_pending_cap;
+static int server_call_depth;
+
 void server_on_propagate(server_propagate_fn fn)
 {
     server_on_propagate_to(fn, SERVER_PROPAGATE_ALL);
@@ -87,16 +104,42 @@ void server_propagate_capture(server_propagate_fn fn)
     server_capture = fn;
 }
 
+/* Hand one command to the hooks of 'targets' now. */
+static void server_propagate_now(int dbid, int argc, const struct arg *argv,
+                                 unsigned targets)
+{
+    for (int i = 0; i < server_propagate_hook_count; i++) {
+        if (server_propagate_targets[i] & targets) {
+            server_propagate_hooks[i](dbid, argc, argv);
+        }
+    }
+}
+
 void server_propagate_to(int dbid, int argc, const struct arg *argv,
                          unsigned targets)
 {
     if (server.loading) {
         return;
     }
-    for (int i = 0; i < server_propagate_hook_count; i++) {
-        if (server_propagate_targets[i] & targets) {
-            server_propagate_hooks[i](dbid, argc, argv);
-        }
+    if (server_call_depth == 0) {
+        server_propagate_now(dbid, argc, argv, targets);
+        return;
+    }
+    if (server_pending_count == server_pending_cap) {
+        server_pending_cap = server_pending_cap ? server_pending_cap * 2 : 8;
+        server_pending = mem_realloc(server_pending, server_pending_cap *
+                                     sizeof(*server_pending));
+    }
+    struct server_pending_prop *p = &server_pending[server_pending_count++];
+    p->dbid = dbid;
+    p->targets = targets;
+    p->argc = argc;
+    p->args = mem_alloc((size_t)argc * sizeof(*p->args));
+    p->argv = mem_alloc((size_t)argc * sizeof(*p->argv));
+    for (int i = 0; i < argc; i++) {
+        p->args[i] = sds_new(argv[i].ptr, argv[i].len);
+        p->argv[i].ptr = p->args[i];
+        p->argv[i].len = argv[i].len;
     }
 }
 
@@ -110,6 +153,47 @@ void server_propagate(int dbid, int argc, const struct arg *argv)
         return;
     }
     server_propagate_to(dbid, argc, argv, SERVER_PROPAGATE_ALL);
+}
+
+/* True if pending entry 'i' is the one-word command 'name'. */
+static bool server_pending_is(size_t i, const char *name)
+{
+    const struct server_pending_prop *p = &server_pending[i];
+    return p->argc == 1 && p->argv[0].len == strlen(name) &&
+           strncasecmp(p->argv[0].ptr, name, p->argv[0].len) == 0;
+}
+
+/* Send what the finished top-level command propagated: several commands
+ * inside MULTI / EXEC (unless a script wrapped them already), one alone. */
+static void server_propagate_flush(void)
+{
+    size_t n = server_pending_count;
+    server_pending_count = 0;
+    bool wrap = n > 1 && !(server_pending_is(0, "multi") &&
+                           server_pending_is(n - 1, "exec"));
+    unsigned targets = 0;
+    for (size_t i = 0; i < n; i++) {
+        targets |= server_pending[i].targets;
+    }
+    if (wrap) {
+        struct arg multi[1] = { { "MULTI", 5 } };
+        server_propagate_now(server_pending[0].dbid, 1, multi, targets);
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct server_pending_prop *p = &server_pending[i];
+        server_propagate_now(p->dbid, p->argc, p->argv, p->targets);
+    }
+    if (wrap) {
+        struct arg exec[1] = { { "EXEC", 4 } };
+        server_propagate_now(server_pending[n - 1].dbid, 1, exec, targets);
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (int j = 0; j < server_pending[i].argc; j++) {
+            sds_free(server_pending[i].args[j]);
+        }
+        mem_free(server_pending[i].args);
+        mem_free(server_pending[i].argv);
+    }
 }
 
 void server_before_reply(void)
@@ -129,6 +213,7 @@ void server_call(struct client *c)
     long long start = server_ustime();
     c->flags |= CLIENT_IN_CALL;
     server.current = c;
+    server_call_depth++;
     cmd->proc(c);
     server.current = NULL;
     c->flags &= ~CLIENT_IN_CALL;
@@ -141,9 +226,29 @@ void server_call(struct client *c)
     if (server.dirty != dirty && !(c->flags & CLIENT_PREVENT_PROP)) {
         server_propagate(c->db->id, c->argc, c->argv);
     }
+    if (--server_call_depth == 0) {
+        server_propagate_flush();
+    }
     c->flags &= ~CLIENT_PREVENT_PROP;
     c->last_cmd = cmd;
     c->cmd = NULL;
+}
+
+void cmd_debug(struct client *c); /* below; its row is in commands.c */
+void cmd_exec(struct client *c);    /* multi.c */
+void cmd_discard(struct client *c);
+
+/* Refuse the command of 'c' with 'why' (an error with its code): EXEC
+ * aborts its transaction with it, another command fails and flags the
+ * transaction it is queued in. */
+static void server_refuse(struct client *c, bool is_exec, const char *why)
+{
+    if (is_exec) {
+        multi_abort_exec(c, why);
+    } else {
+        reply_error_text(c, why);
+        multi_flag_error(c);
+    }
 }
 
 void server_process_command(struct client *c)
@@ -173,6 +278,17 @@ void server_process_command(struct client *c)
         multi_flag_error(c);
         return;
     }
+    if (cmd->proc == cmd_debug &&
+        !(c->flags & (CLIENT_MASTER | CLIENT_LOADER)) &&
+        !client_may_protected(c, server.enable_debug_command)) {
+        reply_error(c, "DEBUG command not allowed. If the "
+                       "enable-debug-command option is set to \"local\", "
+                       "you can run it from a local connection, otherwise "
+                       "you need to set this option in the configuration "
+                       "file, and then restart the server.");
+        multi_flag_error(c);
+        return;
+    }
     if (!c->authenticated && !(cmd->spec->flags & CMDSPEC_NO_AUTH)) {
         reply_error_text(c, "NOAUTH Authentication required.");
         multi_flag_error(c);
@@ -186,11 +302,19 @@ void server_process_command(struct client *c)
     }
     /* Our master and the AOF loader replay what already happened. */
     bool trusted = (c->flags & (CLIENT_MASTER | CLIENT_LOADER)) != 0;
+    /* EXEC counts as the commands it runs; anything queued in MULTI may
+     * grow memory (Redis's rules). */
+    bool is_exec = cmd->proc == cmd_exec && (c->flags & CLIENT_MULTI);
+    unsigned eff_flags = cmd->spec->flags |
+                         (is_exec ? multi_queued_flags(c) : 0);
+    bool oom_refuses = (eff_flags & CMDSPEC_DENYOOM) ||
+                       ((c->flags & CLIENT_MULTI) && !is_exec &&
+                        multi_should_queue(c, cmd) &&
+                        cmd->proc != cmd_discard);
     if (server.maxmemory > 0 && !trusted && evict_perform() != 0 &&
-        (cmd->spec->flags & CMDSPEC_DENYOOM)) {
-        reply_error_text(c, "OOM command not allowed when used memory > "
-                            "'maxmemory'.");
-        multi_flag_error(c);
+        oom_refuses) {
+        server_refuse(c, is_exec, "OOM command not allowed when used "
+                                  "memory > 'maxmemory'.");
         return;
     }
     if (server.masterhost != NULL && server.replica_read_only && !trusted &&
@@ -201,10 +325,10 @@ void server_process_command(struct client *c)
         return;
     }
     if (server.masterhost == NULL && server.min_replicas_to_write > 0 &&
-        !trusted && (cmd->spec->flags & CMDSPEC_WRITE) &&
+        !trusted && (eff_flags & CMDSPEC_WRITE) &&
         replication_good_slaves() < server.min_replicas_to_write) {
-        reply_error_text(c, "NOREPLICAS Not enough good replicas to write.");
-        multi_flag_error(c);
+        server_refuse(c, is_exec, "NOREPLICAS Not enough good replicas to "
+                                  "write.");
         return;
     }
     if (multi_should_queue(c, cmd)) {

@@ -69,6 +69,7 @@ enum obj_type {
     OBJ_SET = 2,
     OBJ_ZSET = 3,
     OBJ_HASH = 4,
+    OBJ_STREAM = 5, /* struct stream (stream.h, t_stream.c) */
 };
 
 /* How a value is stored. A type's author adds its encodings here. */
@@ -79,6 +80,9 @@ enum obj_encoding {
     OBJ_ENC_QUICKLIST = 3, /* list: ring buffer of sds (t_list.c) */
     OBJ_ENC_HT = 4,     /* hash, set: a dict (t_hash.c, t_set.c) */
     OBJ_ENC_SKIPLIST = 5, /* zset: skiplist + dict (t_zset.c) */
+    OBJ_ENC_STREAM = 6, /* stream: nodes of entries (stream.c) */
+    OBJ_ENC_INTSET = 7, /* set: a dict holding only integers, at most 512,
+                         * replied in numeric order as Redis's intset */
 };
 
 /* A value. Reference counted: whoever stores a pointer to it holds a
@@ -235,6 +239,7 @@ void list_type_free(struct object *o);
 void hash_type_free(struct object *o);
 void set_type_free(struct object *o);
 void zset_type_free(struct object *o);
+void stream_type_free(struct object *o);
 
 /* ------------------------------------------------------------------------
  * Databases */
@@ -422,6 +427,14 @@ void client_flush(struct client *c);
  * 'addr', in server.clients, reading. Returns it, or NULL (and closes
  * 'fd') if its events cannot be set up. */
 struct client *client_new(int fd, const char *addr);
+
+/* True if 'c' came from the loopback interface (127.0.0.1 or ::1), as
+ * Redis's "local" settings and protected mode mean it. */
+bool client_is_local(const struct client *c);
+
+/* True if a setting of enable-debug-command's kind ("no", "yes",
+ * "local") lets 'c' do the protected action. */
+bool client_may_protected(const struct client *c, const char *setting);
 
 /* Append 'len' bytes to the output of 'c' whatever its kind (the
  * replication stream, a reply a master must get). reply_raw is the same
@@ -668,6 +681,11 @@ struct server {
     char *logfile;
     char *loglevel;
     char *requirepass;        /* NULL or "": no password */
+    bool protected_mode;      /* no password: serve loopback clients only */
+    char *enable_protected_configs; /* "no", "yes" or "local": CONFIG SET
+                                     * of dir / dbfilename */
+    char *enable_debug_command;     /* the same for DEBUG */
+    char *enable_module_command;    /* the same for MODULE (stored only) */
     long long maxmemory;      /* bytes; 0 = no limit */
     char *maxmemory_policy;
     int databases;
@@ -839,6 +857,14 @@ void multi_queue(struct client *c, const struct command *cmd);
 /* A request of 'c' was refused before running: if 'c' is in MULTI, make
  * its EXEC fail with EXECABORT. */
 void multi_flag_error(struct client *c);
+
+/* The CMD_* flags of the commands queued by 'c', or'ed (EXEC checks them
+ * against maxmemory and min-replicas-to-write as Redis does). */
+unsigned multi_queued_flags(const struct client *c);
+
+/* Discard the transaction of 'c' and reply "EXECABORT ... because of:
+ * 'why'" (the error EXEC meets). */
+void multi_abort_exec(struct client *c, const char *why);
 
 /* Free the transaction and watched keys of a client being freed. */
 void multi_client_release(struct client *c);

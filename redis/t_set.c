@@ -1,9 +1,15 @@
-/* The set type: a dict of members (sds keys, no values, OBJ_ENC_HT). The
+/* The set type: a dict of members (sds keys, no values). The
  * container API for sets (server.h) and the commands SADD SREM SMEMBERS
  * SISMEMBER SMISMEMBER SCARD SPOP SRANDMEMBER SMOVE SINTER SINTERSTORE
  * SUNION SUNIONSTORE SDIFF SDIFFSTORE SINTERCARD SSCAN. A key never holds
  * an empty set. SPOP is propagated as the SREM of what it popped, so
- * replicas remove the same members. */
+ * replicas remove the same members.
+ *
+ * Redis stores a set of at most 512 integers as an intset, which replies
+ * in numeric order, and turns it into a hash table for good once a
+ * non-integer or a 513th member comes. We keep a dict either way but mark
+ * such a set OBJ_ENC_INTSET, so SMEMBERS, SSCAN and the set algebra reply
+ * in the same order as Redis and OBJECT ENCODING says the same. */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +23,47 @@ static const struct dict_type set_dict_type = { true, NULL };
 /* ------------------------------------------------------------------------
  * Container API */
 
+#define SET_MAX_INTSET_ENTRIES 512 /* set-max-intset-entries */
+
 struct object *set_type_new(void)
 {
-    return object_new(OBJ_SET, OBJ_ENC_HT, dict_new(&set_dict_type));
+    return object_new(OBJ_SET, OBJ_ENC_INTSET, dict_new(&set_dict_type));
+}
+
+/* True if 'p' is a member an intset could hold. */
+static bool set_is_int(const char *p, size_t len)
+{
+    long long v;
+    return len > 0 && len < 21 && util_str2ll(p, len, &v) == 0;
+}
+
+/* After 'p' joined set 'o': leave the intset encoding if it no longer
+ * fits. */
+static void set_note_added(struct object *o, const char *p, size_t len)
+{
+    if (o->encoding == OBJ_ENC_INTSET &&
+        (!set_is_int(p, len) ||
+         dict_size(o->ptr) > SET_MAX_INTSET_ENTRIES)) {
+        o->encoding = OBJ_ENC_HT;
+    }
+}
+
+/* True if every member of 'd' is an integer and there are few enough:
+ * what Redis would build as an intset. */
+static bool set_fits_intset(struct dict *d)
+{
+    if (dict_size(d) > SET_MAX_INTSET_ENTRIES) {
+        return false;
+    }
+    struct dict_iter it;
+    dict_iter_init(&it, d);
+    struct dict_entry *e;
+    bool ok = true;
+    while (ok && (e = dict_iter_next(&it)) != NULL) {
+        ok = set_is_int(e->key, sds_len(e->key));
+    }
+    dict_iter_release(&it);
+    return ok;
 }
 
 /* Add 'len' bytes at 'p' to 'd'; true if new. */
@@ -34,7 +78,9 @@ static bool set_dict_add(struct dict *d, const char *p, size_t len)
 
 bool set_type_add(struct object *o, const char *p, size_t len)
 {
-    return set_dict_add(o->ptr, p, len);
+    bool added = set_dict_add(o->ptr, p, len);
+    set_note_added(o, p, len);
+    return added;
 }
 
 size_t set_type_len(const struct object *o)
@@ -95,17 +141,45 @@ static void set_after_remove(struct client *c, const char *key, size_t len,
     }
 }
 
-/* Reply every member of 'd' as an array. */
-static void set_reply_members(struct client *c, struct dict *d)
+static int set_cmp_int(const void *a, const void *b)
 {
-    reply_array(c, (long long)dict_size(d));
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    long long u, v;
+    util_str2ll(x, sds_len(x), &u);
+    util_str2ll(y, sds_len(y), &v);
+    return u < v ? -1 : u > v;
+}
+
+/* The members of 'd' (borrowed sds keys, in an owned array of '*n'),
+ * in numeric order with 'sorted' (all must be integers). */
+static const char **set_members(struct dict *d, bool sorted, size_t *n)
+{
+    const char **m = mem_alloc((dict_size(d) + 1) * sizeof(*m));
     struct dict_iter it;
     dict_iter_init(&it, d);
     struct dict_entry *e;
+    *n = 0;
     while ((e = dict_iter_next(&it)) != NULL) {
-        reply_bulk_sds(c, e->key);
+        m[(*n)++] = e->key;
     }
     dict_iter_release(&it);
+    if (sorted) {
+        qsort(m, *n, sizeof(*m), set_cmp_int);
+    }
+    return m;
+}
+
+/* Reply every member of 'd' as an array, in numeric order with 'sorted'
+ * (an intset's order). */
+static void set_reply_members(struct client *c, struct dict *d, bool sorted)
+{
+    size_t n;
+    const char **m = set_members(d, sorted, &n);
+    reply_array(c, (long long)n);
+    for (size_t i = 0; i < n; i++) {
+        reply_bulk_sds(c, m[i]);
+    }
+    mem_free(m);
 }
 
 /* ------------------------------------------------------------------------
@@ -115,19 +189,17 @@ static void set_reply_members(struct client *c, struct dict *d)
 void cmd_sadd(struct client *c)
 {
     const struct arg *key = &c->argv[1];
-    bool wrong;
-    struct dict *d = set_lookup_write(c, key, &wrong);
-    if (wrong) {
+    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
+    if (o != NULL && object_check_type_or_reply(c, o, OBJ_SET) != 0) {
         return;
     }
-    if (d == NULL) {
-        struct object *o = set_type_new();
+    if (o == NULL) {
+        o = set_type_new();
         db_add(c->db, key->ptr, key->len, o);
-        d = o->ptr;
     }
     long long added = 0;
     for (int i = 2; i < c->argc; i++) {
-        added += set_dict_add(d, c->argv[i].ptr, c->argv[i].len);
+        added += set_type_add(o, c->argv[i].ptr, c->argv[i].len);
     }
     if (added > 0) {
         db_signal_modified(c->db, key->ptr, key->len);
@@ -159,9 +231,9 @@ void cmd_srem(struct client *c)
 /* SMEMBERS key */
 void cmd_smembers(struct client *c)
 {
-    struct dict *d = set_lookup_read(c, &c->argv[1], "*0\r\n");
-    if (d != NULL) {
-        set_reply_members(c, d);
+    struct object *o = db_lookup_read_or_reply(c, &c->argv[1], "*0\r\n");
+    if (o != NULL && object_check_type_or_reply(c, o, OBJ_SET) == 0) {
+        set_reply_members(c, o->ptr, o->encoding == OBJ_ENC_INTSET);
     }
 }
 
@@ -330,14 +402,17 @@ void cmd_smove(struct client *c)
     }
     dict_delete(from, m->ptr, m->len);
     set_after_remove(c, src->ptr, src->len, from);
-    if (to == NULL) {
-        struct object *o = set_type_new();
-        db_add(c->db, dst->ptr, dst->len, o);
-        to = o->ptr;
-    }
-    set_dict_add(to, m->ptr, m->len);
-    db_signal_modified(c->db, dst->ptr, dst->len);
     server.dirty++;
+    if (dobj == NULL) {
+        dobj = set_type_new();
+        db_add(c->db, dst->ptr, dst->len, dobj);
+    }
+    /* A destination that holds the member already is not touched (a
+     * WATCH on it stays clean), as in Redis. */
+    if (set_type_add(dobj, m->ptr, m->len)) {
+        db_signal_modified(c->db, dst->ptr, dst->len);
+        server.dirty++;
+    }
     reply_integer(c, 1);
 }
 
@@ -348,7 +423,31 @@ void cmd_sscan(struct client *c)
     if (o != NULL && object_check_type_or_reply(c, o, OBJ_SET) != 0) {
         return;
     }
-    scan_container(c, o != NULL ? o->ptr : NULL, SCAN_KEYS_ONLY);
+    if (o == NULL || o->encoding != OBJ_ENC_INTSET) {
+        scan_container(c, o != NULL ? o->ptr : NULL, SCAN_KEYS_ONLY);
+        return;
+    }
+    /* An intset is scanned whole in one call, in order, as Redis does. */
+    uint64_t cursor;
+    struct scan_opts opts;
+    if (db_scan_cursor_or_reply(c, &c->argv[2], &cursor) != 0 ||
+        scan_opts_or_reply(c, 3, false, &opts) != 0) {
+        return;
+    }
+    size_t n;
+    const char **m = set_members(o->ptr, true, &n);
+    reply_array(c, 2);
+    reply_bulk_str(c, "0");
+    size_t handle = reply_defer_len(c);
+    long long shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (scan_opts_match(&opts, m[i], sds_len(m[i]))) {
+            reply_bulk_sds(c, m[i]);
+            shown++;
+        }
+    }
+    reply_set_array_len(c, handle, shown);
+    mem_free(m);
 }
 
 /* ------------------------------------------------------------------------
@@ -449,17 +548,36 @@ static void set_op_generic(struct client *c, enum set_op op,
         mem_free(sets);
         return;
     }
+    /* Redis replies an intersection in the order of its smallest set,
+     * and builds unions and differences as intsets when they fit. */
+    bool smallest_intset = false;
+    size_t smallest = SIZE_MAX;
+    for (int i = 0; i < count; i++) {
+        size_t size = sets[i] != NULL ? dict_size(sets[i]) : 0;
+        if (size < smallest) {
+            smallest = size;
+            /* Looked up already (expired keys gone): no second count. */
+            struct dict_entry *e = dict_find(c->db->dict,
+                                             c->argv[first + i].ptr,
+                                             c->argv[first + i].len);
+            struct object *o = e != NULL ? e->v.ptr : NULL;
+            smallest_intset = o != NULL && o->encoding == OBJ_ENC_INTSET;
+        }
+    }
     struct dict *out = set_compute(op, sets, count, 0);
     mem_free(sets);
+    bool fits = set_fits_intset(out);
     if (dst == NULL) {
-        set_reply_members(c, out);
+        set_reply_members(c, out,
+                          fits && (op != SET_INTER || smallest_intset));
         dict_free(out);
         return;
     }
     long long n = (long long)dict_size(out);
     if (n > 0) {
         db_set_key(c->db, dst->ptr, dst->len,
-                   object_new(OBJ_SET, OBJ_ENC_HT, out), false);
+                   object_new(OBJ_SET, fits ? OBJ_ENC_INTSET : OBJ_ENC_HT,
+                              out), false);
     } else {
         dict_free(out);
         db_delete(c->db, dst->ptr, dst->len);

@@ -256,6 +256,9 @@ void cmd_getdel(struct client *c)
     reply_object(c, o);
     db_delete(c->db, c->argv[1].ptr, c->argv[1].len);
     server.dirty++;
+    struct arg argv[2] = { { "DEL", 3 }, c->argv[1] };
+    server_propagate(c->db->id, 2, argv);
+    c->flags |= CLIENT_PREVENT_PROP;
 }
 
 /* GETEX key [EX s|PX ms|EXAT ts|PXAT ms|PERSIST] */
@@ -272,7 +275,20 @@ void cmd_getex(struct client *c)
         return;
     }
     reply_object(c, o);
-    if (expire >= 0) {
+    bool absolute = false;
+    for (int i = 2; i < c->argc; i++) {
+        absolute |= arg_is(&c->argv[i], "exat") || arg_is(&c->argv[i], "pxat");
+    }
+    if (expire >= 0 && absolute && expire <= server_mstime() &&
+        server.masterhost == NULL) {
+        /* A time already past deletes the key, which replicas see as a
+         * DEL (Redis does the same). */
+        db_delete(c->db, key->ptr, key->len);
+        server.dirty++;
+        struct arg argv[2] = { { "DEL", 3 }, *key };
+        server_propagate(c->db->id, 2, argv);
+        c->flags |= CLIENT_PREVENT_PROP;
+    } else if (expire >= 0) {
         db_set_expire(c->db, key->ptr, key->len, expire);
         db_signal_modified(c->db, key->ptr, key->len);
         server.dirty++;

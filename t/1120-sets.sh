@@ -256,4 +256,92 @@ test_expect_success 'every key is still in the slot index' '
     test_cmp expect actual
 '
 
+cat >intset.txt <<\EOT
+SADD si 6 3 4 5 2 1
+SMEMBERS si
+OBJECT ENCODING si
+SSCAN si 0
+SSCAN si 0 MATCH 1*
+SSCAN si 5
+SADD si -5 100000000000
+SMEMBERS si
+SADD si 007
+OBJECT ENCODING si
+SREM si 007
+OBJECT ENCODING si
+SADD sj 10 2 3
+SADD sk 3 2 1 0
+SINTER sj sk
+SUNION sj sk
+SDIFF sk sj
+SUNIONSTORE su sj sk
+SMEMBERS su
+OBJECT ENCODING su
+SINTERSTORE sv sj sk
+OBJECT ENCODING sv
+SADD sx a 1
+SUNIONSTORE sy sx sk
+OBJECT ENCODING sy
+SMOVE sk snew 0
+OBJECT ENCODING snew
+SMOVE sx snew2 a
+OBJECT ENCODING snew2
+SMOVE sk sj 3
+SMEMBERS sj
+SMEMBERS sk
+EOT
+
+test_expect_success REDIS_REF 'small sets of integers reply in intset order, as Redis' '
+    cli flushall && redis-cli -p $REF_PORT flushall &&
+    compare_with_ref intset.txt &&
+    cli del big >/dev/null &&
+    for i in $(seq 600 -1 1); do echo "SADD big $i"; done >big.txt &&
+    echo "OBJECT ENCODING big" >>big.txt &&
+    compare_with_ref big.txt
+'
+
+test_expect_success REDIS_REF 'SMOVE leaves a destination that has the member alone' '
+    cat >smove.py <<-\PYEOF &&
+	import os, sys
+	exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
+	a, b = Conn(int(sys.argv[1])), Conn(int(sys.argv[1]))
+	a.call("DEL", "src", "dst")
+	a.call("SADD", "src", "m", "n")
+	a.call("SADD", "dst", "m")
+	print(a.call("WATCH", "dst"))
+	print(b.call("SMOVE", "src", "dst", "m"))
+	print(a.call("MULTI"), a.call("SCARD", "dst"), a.call("EXEC"))
+	print(a.call("WATCH", "src"))
+	print(b.call("SMOVE", "src", "dst", "n"))
+	print(a.call("MULTI"), a.call("SCARD", "src"), a.call("EXEC"))
+	PYEOF
+    python3 smove.py $REF_PORT >expect &&
+    python3 smove.py $SERVER_PORT >actual &&
+    test_cmp expect actual &&
+    grep "^OK QUEUED \[1\]" actual
+'
+
+# chi2 FILE: the chi-square statistic of the lines of FILE against a
+# uniform spread over the distinct lines.
+chi2() {
+    python3 -c "
+import collections, sys
+c = collections.Counter(open(sys.argv[1]).read().split())
+n = sum(c.values()); e = n / len(c)
+print(int(sum((v - e) ** 2 / e for v in c.values())))" "$1"
+}
+
+test_expect_success 'SRANDMEMBER spreads evenly (chi-square below Redis s bound of 40)' '
+    cli del h >/dev/null &&
+    cli sadd h a b c d e f g h i j >/dev/null &&
+    cli srandmember h -1000 >neg &&
+    test $(wc -l <neg) = 1000 &&
+    test $(chi2 neg) -lt 40 &&
+    for i in $(seq 1 250); do cli srandmember h 2 || return 1; done >pos &&
+    test $(wc -l <pos) = 500 &&
+    test $(chi2 pos) -lt 40 &&
+    for i in $(seq 1 500); do cli srandmember h || return 1; done >one &&
+    test $(chi2 one) -lt 40
+'
+
 test_done

@@ -34,7 +34,7 @@ test_expect_success PYREDIS 'SAVE writes a file redis-check-rdb accepts' '
 
 test_expect_success PYREDIS 'a restart loads every value and TTL back' '
     stop_pid $FIRST_PID &&
-    start_server --dir "$FIRST_DIR" &&
+    start_server --dir "$FIRST_DIR" --enable-debug-command local &&
     keys_tool dump $SERVER_PORT >after &&
     test_cmp before after &&
     cli pexpiretime s:ttl >after-expiretime &&

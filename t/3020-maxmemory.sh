@@ -42,7 +42,7 @@ reset() {
 }
 
 test_expect_success 'start a server, maxmemory takes units' '
-    start_server --maxmemory 1gb &&
+    start_server --maxmemory 1gb --enable-debug-command local &&
     test "$(cli config get maxmemory | tail -n 1)" = 1073741824 &&
     info_field memory maxmemory_policy >policy &&
     echo noeviction >expect &&

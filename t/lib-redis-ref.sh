@@ -8,12 +8,13 @@
 # from standard input. Both servers must start empty; each file should
 # use its own keys (or FLUSHALL first).
 
-# start_redis_ref: start redis-server on a free port, no persistence.
+# start_redis_ref [ARGS...]: start redis-server on a free port, no
+# persistence; extra arguments go to redis-server as is.
 start_redis_ref() {
     REF_PORT=$(free_port) || return 1
     mkdir -p "$TRASH_DIRECTORY/ref" || return 1
     redis-server --port "$REF_PORT" --bind 127.0.0.1 --save "" \
-        --appendonly no --dir "$TRASH_DIRECTORY/ref" \
+        --appendonly no --dir "$TRASH_DIRECTORY/ref" "$@" \
         >"$TRASH_DIRECTORY/ref.log" 2>&1 &
     REF_PID=$!
     test_atexit "stop_pid $REF_PID"

@@ -5,7 +5,7 @@
 # or, as the tests do:  exec(open(os.environ["TEST_DIRECTORY"] +
 #                             "/lib-resp.py").read())
 #
-#   c = Conn(port)
+#   c = Conn(port)               # Conn(port, "127.0.0.2"): another source
 #   c.send("SET", "k", "v")      # one command, not waiting
 #   c.read()                     # one reply, printed form (see show)
 #   c.call("GET", "k")           # send + read
@@ -13,8 +13,11 @@ import socket
 
 
 class Conn:
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port))
+    def __init__(self, port, src=None):
+        # 'src': connect from this local address (e.g. 127.0.0.2, which
+        # Redis does not count as a loopback client)
+        self.sock = socket.create_connection(
+            ("127.0.0.1", port), source_address=(src, 0) if src else None)
         self.sock.settimeout(5)
         self.buf = b""
 

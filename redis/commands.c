@@ -74,10 +74,14 @@ void cmd_decrby(struct client *c);
 void cmd_incrbyfloat(struct client *c);
 void cmd_getrange(struct client *c);
 void cmd_setrange(struct client *c);
+/* bitops.c, hyperloglog.c, geo.c (bitmaps, HyperLogLog, GEO) */
 void cmd_setbit(struct client *c);
 void cmd_getbit(struct client *c);
 void cmd_bitcount(struct client *c);
 void cmd_bitpos(struct client *c);
+void cmd_bitop(struct client *c);
+void cmd_bitfield(struct client *c);
+void cmd_bitfield_ro(struct client *c);
 /* rdb.c */
 void cmd_save(struct client *c);
 void cmd_bgsave(struct client *c);
@@ -367,6 +371,7 @@ static const struct command commands[] = {
     { "setrange", cmd_setrange, 4, W | M, 1, 1, 1, "string",
       "Overwrite part of a string at key starting at the specified "
       "offset" },
+    /* bitmaps (bitops.c) */
     { "setbit", cmd_setbit, 4, W | M, 1, 1, 1, "bitmap",
       "Sets or clears the bit at offset in the string value stored at "
       "key" },
@@ -376,6 +381,13 @@ static const struct command commands[] = {
       "Count set bits in a string" },
     { "bitpos", cmd_bitpos, -3, R, 1, 1, 1, "bitmap",
       "Find first bit set or clear in a string" },
+    { "bitop", cmd_bitop, -4, W | M, 2, -1, 1, "bitmap",
+      "Perform bitwise operations between strings" },
+    { "bitfield", cmd_bitfield, -2, W | M, 1, 1, 1, "bitmap",
+      "Perform arbitrary bitfield integer operations on strings" },
+    { "bitfield_ro", cmd_bitfield_ro, -2, R | F, 1, 1, 1, "bitmap",
+      "Perform arbitrary bitfield integer operations on strings. "
+      "Read-only variant of BITFIELD" },
     /* replication and persistence (replication.c, replica.c, aof.c) */
     { "replconf", cmd_replconf, -1, A | CMD_NOSCRIPT | ANY, 0, 0, 0,
       "server", "An internal command for configuring the replication "

@@ -82,6 +82,11 @@ void cmd_bitpos(struct client *c);
 void cmd_bitop(struct client *c);
 void cmd_bitfield(struct client *c);
 void cmd_bitfield_ro(struct client *c);
+void cmd_pfadd(struct client *c);
+void cmd_pfcount(struct client *c);
+void cmd_pfmerge(struct client *c);
+void cmd_pfdebug(struct client *c);
+void cmd_pfselftest(struct client *c);
 /* rdb.c */
 void cmd_save(struct client *c);
 void cmd_bgsave(struct client *c);
@@ -388,6 +393,18 @@ static const struct command commands[] = {
     { "bitfield_ro", cmd_bitfield_ro, -2, R | F, 1, 1, 1, "bitmap",
       "Perform arbitrary bitfield integer operations on strings. "
       "Read-only variant of BITFIELD" },
+    /* HyperLogLog (hyperloglog.c) */
+    { "pfadd", cmd_pfadd, -2, W | M | F, 1, 1, 1, "hyperloglog",
+      "Adds the specified elements to the specified HyperLogLog." },
+    { "pfcount", cmd_pfcount, -2, R, 1, -1, 1, "hyperloglog",
+      "Return the approximated cardinality of the set(s) observed by the "
+      "HyperLogLog at key(s)." },
+    { "pfmerge", cmd_pfmerge, -2, W | M, 1, -1, 1, "hyperloglog",
+      "Merge N different HyperLogLogs into a single one." },
+    { "pfdebug", cmd_pfdebug, 3, W | M | A, 2, 2, 1, "hyperloglog",
+      "Internal commands for debugging HyperLogLog values" },
+    { "pfselftest", cmd_pfselftest, 1, A, 0, 0, 0, "hyperloglog",
+      "An internal command for testing HyperLogLog values" },
     /* replication and persistence (replication.c, replica.c, aof.c) */
     { "replconf", cmd_replconf, -1, A | CMD_NOSCRIPT | ANY, 0, 0, 0,
       "server", "An internal command for configuring the replication "

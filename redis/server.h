@@ -708,6 +708,8 @@ struct server {
     char *loglevel;
     char *requirepass;        /* NULL or "": no password */
     long long maxmemory;      /* bytes; 0 = no limit */
+    long long hll_sparse_max_bytes; /* a sparse HyperLogLog turns dense
+                                       past this size (hyperloglog.c) */
     char *maxmemory_policy;
     int databases;
     char *dir;

@@ -87,6 +87,16 @@ void cmd_pfcount(struct client *c);
 void cmd_pfmerge(struct client *c);
 void cmd_pfdebug(struct client *c);
 void cmd_pfselftest(struct client *c);
+void cmd_geoadd(struct client *c);
+void cmd_geodist(struct client *c);
+void cmd_geohash(struct client *c);
+void cmd_geopos(struct client *c);
+void cmd_georadius(struct client *c);
+void cmd_georadius_ro(struct client *c);
+void cmd_georadiusbymember(struct client *c);
+void cmd_georadiusbymember_ro(struct client *c);
+void cmd_geosearch(struct client *c);
+void cmd_geosearchstore(struct client *c);
 /* rdb.c */
 void cmd_save(struct client *c);
 void cmd_bgsave(struct client *c);
@@ -405,6 +415,35 @@ static const struct command commands[] = {
       "Internal commands for debugging HyperLogLog values" },
     { "pfselftest", cmd_pfselftest, 1, A, 0, 0, 0, "hyperloglog",
       "An internal command for testing HyperLogLog values" },
+    /* GEO (geo.c); the STORE options of GEORADIUS* name a key the
+     * first/last/step triple cannot describe */
+    { "geoadd", cmd_geoadd, -5, W | M, 1, 1, 1, "geo",
+      "Add one or more geospatial items in the geospatial index "
+      "represented using a sorted set" },
+    { "geodist", cmd_geodist, -4, R, 1, 1, 1, "geo",
+      "Returns the distance between two members of a geospatial index" },
+    { "geohash", cmd_geohash, -2, R, 1, 1, 1, "geo",
+      "Returns members of a geospatial index as standard geohash "
+      "strings" },
+    { "geopos", cmd_geopos, -2, R, 1, 1, 1, "geo",
+      "Returns longitude and latitude of members of a geospatial index" },
+    { "georadius", cmd_georadius, -6, W | M, 1, 1, 1, "geo",
+      "Query a sorted set representing a geospatial index to fetch members "
+      "matching a given maximum distance from a point" },
+    { "georadius_ro", cmd_georadius_ro, -6, R, 1, 1, 1, "geo",
+      "A read-only variant for GEORADIUS" },
+    { "georadiusbymember", cmd_georadiusbymember, -5, W | M, 1, 1, 1, "geo",
+      "Query a sorted set representing a geospatial index to fetch members "
+      "matching a given maximum distance from a member" },
+    { "georadiusbymember_ro", cmd_georadiusbymember_ro, -5, R, 1, 1, 1,
+      "geo", "A read-only variant for GEORADIUSBYMEMBER" },
+    { "geosearch", cmd_geosearch, -7, R, 1, 1, 1, "geo",
+      "Query a sorted set representing a geospatial index to fetch members "
+      "inside an area of a box or a circle." },
+    { "geosearchstore", cmd_geosearchstore, -8, W | M, 1, 2, 1, "geo",
+      "Query a sorted set representing a geospatial index to fetch members "
+      "inside an area of a box or a circle, and store the result in "
+      "another key." },
     /* replication and persistence (replication.c, replica.c, aof.c) */
     { "replconf", cmd_replconf, -1, A | CMD_NOSCRIPT | ANY, 0, 0, 0,
       "server", "An internal command for configuring the replication "

@@ -106,7 +106,12 @@ const struct cmdtable_cmd cmdtable_cmds[] = {
     K("HRANDFIELD", -2, 1, 1, 1), K("HSCAN", -3, 1, 1, 1),
     /* hyperloglog, geo, streams */
     K("PFADD", -2, 1, 1, 1), K("PFCOUNT", -2, 1, -1, 1),
-    K("PFMERGE", -2, 1, -1, 1), K("GEOADD", -5, 1, 1, 1),
+    K("PFMERGE", -2, 1, -1, 1), K("BITOP", -4, 2, -1, 1),
+    { "GEORADIUS", CMDTABLE_KEYS, -6, 1, 1, 1, CMDTABLE_KS_STORE, 6, NULL,
+      NULL },
+    { "GEORADIUSBYMEMBER", CMDTABLE_KEYS, -5, 1, 1, 1, CMDTABLE_KS_STORE, 5,
+      NULL, NULL },
+    K("GEOADD", -5, 1, 1, 1),
     K("GEODIST", -4, 1, 1, 1), K("GEOHASH", -2, 1, 1, 1),
     K("GEOPOS", -2, 1, 1, 1), K("GEORADIUS_RO", -6, 1, 1, 1),
     K("GEORADIUSBYMEMBER_RO", -5, 1, 1, 1), K("GEOSEARCH", -7, 1, 1, 1),
@@ -139,9 +144,8 @@ const struct cmdtable_cmd cmdtable_cmds[] = {
     NO("RANDOMKEY", cmdtable_keyspace), NO("FLUSHALL", cmdtable_keyspace),
     NO("FLUSHDB", cmdtable_keyspace), NO("SWAPDB", cmdtable_keyspace),
     NO("MOVE", NULL), NO("OBJECT", NULL), NO("SORT", NULL),
-    NO("BITOP", NULL), NO("MIGRATE", NULL), NO("RESTORE", NULL),
+    NO("MIGRATE", NULL), NO("RESTORE", NULL),
     NO("RESTORE-ASKING", NULL), NO("WAIT", NULL), NO("WAITAOF", NULL),
-    NO("GEORADIUS", NULL), NO("GEORADIUSBYMEMBER", NULL),
     NO("BLPOP", cmdtable_blocking), NO("BRPOP", cmdtable_blocking),
     NO("BRPOPLPUSH", cmdtable_blocking), NO("BLMOVE", cmdtable_blocking),
     NO("BLMPOP", cmdtable_blocking), NO("BZPOPMIN", cmdtable_blocking),
@@ -273,6 +277,18 @@ int cmdtable_keys(const struct cmdtable_cmd *cmd, const char *buf,
             }
         }
         return -1;
+    }
+    if (cmd->keyflags & CMDTABLE_KS_STORE) {
+        /* The source key, then the key after each STORE / STOREDIST
+         * among the options (from argument 'numkeys' on). */
+        keys[n++] = cmd->first;
+        for (int i = cmd->numkeys; i + 1 < argc; i++) {
+            if (cmdtable_arg_is(buf, &argv[i], "STORE") ||
+                cmdtable_arg_is(buf, &argv[i], "STOREDIST")) {
+                keys[n++] = ++i;
+            }
+        }
+        return n;
     }
     if (cmd->keyflags & CMDTABLE_KS_NUMKEYS) {
         if (cmd->first > 0 && cmd->first < argc) {

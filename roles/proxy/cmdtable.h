@@ -31,6 +31,9 @@ enum cmdtable_keyflags {
                                 count; the keys follow it */
     CMDTABLE_KS_STREAMS = 2, /* XREAD: keys are the first half of what
                                 follows the STREAMS word */
+    CMDTABLE_KS_STORE = 4,   /* GEORADIUS*: 'first' is the key; from
+                                argument 'numkeys' on, the word after
+                                STORE or STOREDIST is one more key */
 };
 
 struct session;

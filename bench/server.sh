@@ -3,7 +3,9 @@
 #
 # Starts both on free 127.0.0.1 ports without persistence, then runs the
 # same redis-benchmark (-n 100000 -c 50, tests set,get,incr,lpush,lpop,
-# sadd,hset,mset) against each, without pipelining (-P 1) and with -P 16,
+# sadd,hset,mset, then the commands of CUSTOM: PFADD of random elements
+# and BITCOUNT of a 1.4 kB bitmap) against each, without pipelining
+# (-P 1) and with -P 16,
 # test by test with the two servers alternating (so both see the same
 # machine load), for 3 rounds. Prints the median requests per second of
 # each server and codis/redis per test. Both servers are stopped by PID at
@@ -19,6 +21,8 @@ rounds=${ROUNDS:-3}
 requests=${REQUESTS:-100000}
 clients=${CLIENTS:-50}
 tests=${TESTS:-set,get,incr,lpush,lpop,sadd,hset,mset}
+# Commands redis-benchmark has no test for, ';' between them.
+custom=${CUSTOM:-PFADD bench:hll ele:__rand_int__;BITCOUNT bench:bits}
 
 for tool in redis-server redis-benchmark redis-cli python3; do
     if ! command -v $tool >/dev/null 2>&1; then
@@ -78,7 +82,13 @@ pids="$pids $redis_pid"
 wait_ready "$codis_port" "$codis_pid"
 wait_ready "$redis_port" "$redis_pid"
 
-echo "redis-benchmark -t $tests -n $requests -c $clients, $rounds rounds"
+# The bitmap BITCOUNT counts, the same bytes on both servers.
+bits=$(head -c 1024 /dev/urandom | base64 -w0)
+for port in "$codis_port" "$redis_port"; do
+    redis-cli -p "$port" set bench:bits "$bits" >/dev/null
+done
+
+echo "redis-benchmark -t $tests + '$custom' -n $requests -c $clients, $rounds rounds"
 echo "codis-server $codis_port (pid $codis_pid), $(redis-server --version | cut -d' ' -f1-3) $redis_port (pid $redis_pid)"
 
 # run NAME PORT PIPELINE ROUND TEST: one benchmark, CSV lines tagged.
@@ -90,6 +100,18 @@ run() {
             >>"$work/results"
 }
 
+# run_custom NAME PORT PIPELINE ROUND COMMAND: the same for one command
+# line (random integers up to 1e6 in __rand_int__), tagged by its first
+# word.
+run_custom() {
+    # shellcheck disable=SC2086 # the command line is split on purpose
+    redis-benchmark -p "$2" -n "$requests" -c "$clients" -P "$3" \
+        -r 1000000 --csv $5 2>/dev/null |
+        awk -F, -v name="$1" -v p="$3" -v r="$4" -v t="${5%% *}" \
+            'NR > 1 { gsub(/"/, ""); print name "|" p "|" r "|" t "|" $2 }' \
+            >>"$work/results"
+}
+
 : >"$work/results"
 for round in $(seq 1 "$rounds"); do
     for pipeline in 1 16; do
@@ -97,6 +119,12 @@ for round in $(seq 1 "$rounds"); do
             run codis "$codis_port" $pipeline "$round" "$test"
             run redis "$redis_port" $pipeline "$round" "$test"
         done
+        echo "$custom" | tr ';' '\n' >"$work/custom"
+        while read -r cmd; do
+            [ -n "$cmd" ] || continue
+            run_custom codis "$codis_port" $pipeline "$round" "$cmd"
+            run_custom redis "$redis_port" $pipeline "$round" "$cmd"
+        done <"$work/custom"
     done
 done
 

@@ -485,60 +485,35 @@ static int bitops_type_or_reply(struct client *c, const struct arg *a,
     return 0;
 }
 
-/* Run one SET or INCRBY on the string 'p' and reply its result. */
+/* Run one SET or INCRBY on the string 'p' and reply its result: SET the
+ * old value, INCRBY the new one, nil when OVERFLOW FAIL refuses it. */
 static void bitops_field_write(struct client *c, unsigned char *p,
                                const struct bitops_field_op *op)
 {
+    uint64_t old = op->sign
+                       ? (uint64_t)bitops_get_signed(p, op->offset, op->bits)
+                       : bitops_get_unsigned(p, op->offset, op->bits);
+    bool incr = op->opcode == BITOPS_INCRBY;
+    /* SET checks its value alone, INCRBY the sum. */
+    uint64_t base = incr ? old : (uint64_t)op->value;
+    int64_t add = incr ? op->value : 0;
+    uint64_t limit = 0;
     int ov;
     if (op->sign) {
-        int64_t old = bitops_get_signed(p, op->offset, op->bits);
-        int64_t nv, wrapped = 0, ret;
-        if (op->opcode == BITOPS_INCRBY) {
-            ov = bitops_signed_overflow(old, op->value, op->bits,
-                                        op->overflow, &wrapped);
-            nv = ov ? wrapped : (int64_t)((uint64_t)old + (uint64_t)op->value);
-            ret = nv;
-        } else {
-            nv = op->value;
-            ov = bitops_signed_overflow(nv, 0, op->bits, op->overflow,
-                                        &wrapped);
-            if (ov) {
-                nv = wrapped;
-            }
-            ret = old;
-        }
-        if (ov && op->overflow == BITOPS_FAIL) {
-            reply_null(c);
-            return;
-        }
-        reply_integer(c, ret);
-        bitops_set_bits(p, op->offset, op->bits, (uint64_t)nv);
-        return;
-    }
-    uint64_t old = bitops_get_unsigned(p, op->offset, op->bits);
-    uint64_t nv, wrapped = 0, ret;
-    if (op->opcode == BITOPS_INCRBY) {
-        nv = old + (uint64_t)op->value;
-        ov = bitops_unsigned_overflow(old, op->value, op->bits, op->overflow,
-                                      &wrapped);
-        if (ov) {
-            nv = wrapped;
-        }
-        ret = nv;
+        int64_t l = 0;
+        ov = bitops_signed_overflow((int64_t)base, add, op->bits,
+                                    op->overflow, &l);
+        limit = (uint64_t)l;
     } else {
-        nv = (uint64_t)op->value;
-        ov = bitops_unsigned_overflow(nv, 0, op->bits, op->overflow,
-                                      &wrapped);
-        if (ov) {
-            nv = wrapped;
-        }
-        ret = old;
+        ov = bitops_unsigned_overflow(base, add, op->bits, op->overflow,
+                                      &limit);
     }
     if (ov && op->overflow == BITOPS_FAIL) {
         reply_null(c);
         return;
     }
-    reply_integer(c, (long long)ret);
+    uint64_t nv = ov ? limit : base + (uint64_t)add;
+    reply_integer(c, (long long)(incr ? nv : old));
     bitops_set_bits(p, op->offset, op->bits, nv);
 }
 

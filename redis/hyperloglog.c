@@ -180,6 +180,18 @@ static void hll_op_set_val(uint8_t *p, int val, int len)
     *p = (uint8_t)(0x80 | ((val - 1) << 2) | (len - 1));
 }
 
+/* Write a run of 'len' zero registers at 'p' as one ZERO or, past 64,
+ * one XZERO; returns the byte after it. */
+static uint8_t *hll_op_put_zeros(uint8_t *p, long len)
+{
+    if (len > HLL_SPARSE_ZERO_MAX_LEN) {
+        hll_op_set_xzero(p, (int)len);
+        return p + 2;
+    }
+    hll_op_set_zero(p, (int)len);
+    return p + 1;
+}
+
 /* Bytes of the opcode at 'p' (an XZERO needs its second byte before
  * 'end'); 0 if it is cut short. */
 static int hll_op_size(const uint8_t *p, const uint8_t *end)
@@ -372,23 +384,11 @@ static int hll_sparse_set(struct object *o, long index, int count)
     long last = first + span - 1;
     if (is_zero || is_xzero) {
         if (index != first) {
-            long len = index - first;
-            if (len > HLL_SPARSE_ZERO_MAX_LEN) {
-                hll_op_set_xzero(n, (int)len);
-                n += 2;
-            } else {
-                hll_op_set_zero(n++, (int)len);
-            }
+            n = hll_op_put_zeros(n, index - first);
         }
         hll_op_set_val(n++, count, 1);
         if (index != last) {
-            long len = last - index;
-            if (len > HLL_SPARSE_ZERO_MAX_LEN) {
-                hll_op_set_xzero(n, (int)len);
-                n += 2;
-            } else {
-                hll_op_set_zero(n++, (int)len);
-            }
+            n = hll_op_put_zeros(n, last - index);
         }
     } else {
         int cur = hll_op_val_value(p);

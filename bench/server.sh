@@ -4,7 +4,9 @@
 # Starts both on free 127.0.0.1 ports without persistence, then runs the
 # same redis-benchmark (-n 100000 -c 50, tests set,get,incr,lpush,lpop,
 # sadd,hset,mset, then EVALSHA of a script making one redis.call, INCR of
-# its key) against each, without pipelining (-P 1) and with -P 16,
+# its key, then the commands of CUSTOM: PFADD of random elements and
+# BITCOUNT of a 1.4 kB bitmap) against each, without pipelining (-P 1)
+# and with -P 16,
 # test by test with the two servers alternating (so both see the same
 # machine load), for 3 rounds. Prints the median requests per second of
 # each server and codis/redis per test. Both servers are stopped by PID at
@@ -20,6 +22,8 @@ rounds=${ROUNDS:-3}
 requests=${REQUESTS:-100000}
 clients=${CLIENTS:-50}
 tests=${TESTS:-set,get,incr,lpush,lpop,sadd,hset,mset}
+# Commands redis-benchmark has no test for, ';' between them.
+custom=${CUSTOM:-PFADD bench:hll ele:__rand_int__;BITCOUNT bench:bits}
 
 for tool in redis-server redis-benchmark redis-cli python3; do
     if ! command -v $tool >/dev/null 2>&1; then
@@ -79,7 +83,13 @@ pids="$pids $redis_pid"
 wait_ready "$codis_port" "$codis_pid"
 wait_ready "$redis_port" "$redis_pid"
 
-echo "redis-benchmark -t $tests -n $requests -c $clients, $rounds rounds"
+# The bitmap BITCOUNT counts, the same bytes on both servers.
+bits=$(head -c 1024 /dev/urandom | base64 -w0)
+for port in "$codis_port" "$redis_port"; do
+    redis-cli -p "$port" set bench:bits "$bits" >/dev/null
+done
+
+echo "redis-benchmark -t $tests + '$custom' -n $requests -c $clients, $rounds rounds"
 echo "codis-server $codis_port (pid $codis_pid), $(redis-server --version | cut -d' ' -f1-3) $redis_port (pid $redis_pid)"
 
 # The script of the evalsha test, loaded on both servers (same sha).
@@ -119,9 +129,18 @@ for round in $(seq 1 "$rounds"); do
             run codis "$codis_port" $pipeline "$round" "$test"
             run redis "$redis_port" $pipeline "$round" "$test"
         done
+        echo "$custom" | tr ';' '\n' >"$work/custom"
         for name_port in codis:$codis_port redis:$redis_port; do
             run_cmd "${name_port%%:*}" "${name_port#*:}" $pipeline "$round" \
                 EVALSHA evalsha "$sha" 1 counter
+            # each CUSTOM line, split into words on purpose, random
+            # integers up to 1e6 in __rand_int__, labelled by its first word
+            while read -r cmd; do
+                [ -n "$cmd" ] || continue
+                # shellcheck disable=SC2086
+                run_cmd "${name_port%%:*}" "${name_port#*:}" $pipeline \
+                    "$round" "${cmd%% *}" -r 1000000 $cmd
+            done <"$work/custom"
         done
     done
 done

@@ -87,9 +87,13 @@ const struct cmdspec cmdspec_table[] = {
       "Asynchronously save the dataset to disk" },
     { "bitcount", -2, R, KEYS(1, 1, 1), SLOT, "bitmap",
       "Count set bits in a string" },
-    { "bitfield", -2, W | M | NS, KEYS(1, 1, 1), SLOT, "bitmap", NULL },
-    { "bitfield_ro", -2, R | F | NS, KEYS(1, 1, 1), SLOT, "bitmap", NULL },
-    { "bitop", -4, W | M | NS, KEYS(2, -1, 1), NO(NULL), "bitmap", NULL },
+    { "bitfield", -2, W | M, KEYS(1, 1, 1), SLOT, "bitmap",
+      "Perform arbitrary bitfield integer operations on strings" },
+    { "bitfield_ro", -2, R | F, KEYS(1, 1, 1), SLOT, "bitmap",
+      "Perform arbitrary bitfield integer operations on strings. "
+      "Read-only variant of BITFIELD" },
+    { "bitop", -4, W | M, KEYS(2, -1, 1), SLOT, "bitmap",
+      "Perform bitwise operations between strings" },
     { "bitpos", -3, R, KEYS(1, 1, 1), SLOT, "bitmap",
       "Find first bit set or clear in a string" },
     { "blmove", 6, W | M | S | B, KEYS(1, 2, 1), NO(BLOCKING), "list",
@@ -168,17 +172,35 @@ const struct cmdspec cmdspec_table[] = {
       "Remove all keys from the current database" },
     { "function", -2, S | MR, NOKEYS, EACH, "scripting",
       "Manage the function libraries" },
-    { "geoadd", -5, W | M | NS, KEYS(1, 1, 1), SLOT, "geo", NULL },
-    { "geodist", -4, R | NS, KEYS(1, 1, 1), SLOT, "geo", NULL },
-    { "geohash", -2, R | NS, KEYS(1, 1, 1), SLOT, "geo", NULL },
-    { "geopos", -2, R | NS, KEYS(1, 1, 1), SLOT, "geo", NULL },
-    { "georadius", -6, W | M | NS, KEYS(1, 1, 1), NO(NULL), "geo", NULL },
-    { "georadius_ro", -6, R | NS, KEYS(1, 1, 1), SLOT, "geo", NULL },
-    { "georadiusbymember", -5, W | M | NS, KEYS(1, 1, 1), NO(NULL), "geo",
-      NULL },
-    { "georadiusbymember_ro", -5, R | NS, KEYS(1, 1, 1), SLOT, "geo", NULL },
-    { "geosearch", -7, R | NS, KEYS(1, 1, 1), SLOT, "geo", NULL },
-    { "geosearchstore", -8, W | M | NS, KEYS(1, 2, 1), SLOT, "geo", NULL },
+    { "geoadd", -5, W | M, KEYS(1, 1, 1), SLOT, "geo",
+      "Add one or more geospatial items in the geospatial index "
+      "represented using a sorted set" },
+    { "geodist", -4, R, KEYS(1, 1, 1), SLOT, "geo",
+      "Returns the distance between two members of a geospatial "
+      "index" },
+    { "geohash", -2, R, KEYS(1, 1, 1), SLOT, "geo",
+      "Returns members of a geospatial index as standard geohash "
+      "strings" },
+    { "geopos", -2, R, KEYS(1, 1, 1), SLOT, "geo",
+      "Returns longitude and latitude of members of a geospatial "
+      "index" },
+    { "georadius", -6, W | M, SORTKEYS, SLOT, "geo",
+      "Query a sorted set representing a geospatial index to fetch "
+      "members matching a given maximum distance from a point" },
+    { "georadius_ro", -6, R, KEYS(1, 1, 1), SLOT, "geo",
+      "A read-only variant for GEORADIUS" },
+    { "georadiusbymember", -5, W | M, SORTKEYS, SLOT, "geo",
+      "Query a sorted set representing a geospatial index to fetch "
+      "members matching a given maximum distance from a member" },
+    { "georadiusbymember_ro", -5, R, KEYS(1, 1, 1), SLOT, "geo",
+      "A read-only variant for GEORADIUSBYMEMBER" },
+    { "geosearch", -7, R, KEYS(1, 1, 1), SLOT, "geo",
+      "Query a sorted set representing a geospatial index to fetch "
+      "members inside an area of a box or a circle." },
+    { "geosearchstore", -8, W | M, KEYS(1, 2, 1), SLOT, "geo",
+      "Query a sorted set representing a geospatial index to fetch "
+      "members inside an area of a box or a circle, and store the "
+      "result in another key." },
     { "get", 2, R | F, KEYS(1, 1, 1), SLOT, "string",
       "Get the value of a key" },
     { "getbit", 3, R | F, KEYS(1, 1, 1), SLOT, "bitmap",
@@ -289,12 +311,17 @@ const struct cmdspec cmdspec_table[] = {
       "Set the expiration for a key as a UNIX timestamp in milliseconds" },
     { "pexpiretime", 2, R | F, KEYS(1, 1, 1), SLOT, "generic",
       "Get the expiration Unix timestamp for a key in milliseconds" },
-    { "pfadd", -2, W | M | F | NS, KEYS(1, 1, 1), SLOT, "hyperloglog", NULL },
-    { "pfcount", -2, R | NS, KEYS(1, -1, 1), SLOT, "hyperloglog", NULL },
-    { "pfdebug", 3, W | M | A | NS, KEYS(2, 2, 1), NO(ADMIN), "hyperloglog",
-      NULL },
-    { "pfmerge", -2, W | M | NS, KEYS(1, -1, 1), SLOT, "hyperloglog", NULL },
-    { "pfselftest", 1, A | NS, NOKEYS, NO(ADMIN), "hyperloglog", NULL },
+    { "pfadd", -2, W | M | F, KEYS(1, 1, 1), SLOT, "hyperloglog",
+      "Adds the specified elements to the specified HyperLogLog." },
+    { "pfcount", -2, R, KEYS(1, -1, 1), SLOT, "hyperloglog",
+      "Return the approximated cardinality of the set(s) observed "
+      "by the HyperLogLog at key(s)." },
+    { "pfdebug", 3, W | M | A, KEYS(2, 2, 1), NO(ADMIN), "hyperloglog",
+      "Internal commands for debugging HyperLogLog values" },
+    { "pfmerge", -2, W | M, KEYS(1, -1, 1), SLOT, "hyperloglog",
+      "Merge N different HyperLogLogs into a single one." },
+    { "pfselftest", 1, A, NOKEYS, NO(ADMIN), "hyperloglog",
+      "An internal command for testing HyperLogLog values" },
     { "ping", -1, F | ANY, NOKEYS, LOCAL, "connection", "Ping the server" },
     { "psetex", 4, W | M, KEYS(1, 1, 1), SLOT, "string",
       "Set the value and expiration in milliseconds of a key" },
@@ -742,8 +769,9 @@ static int cmdspec_streams_keys(const struct cmdspec *spec, int argc,
     return -1;
 }
 
-/* CMDSPEC_FIND_SORT: the sorted key, then the last STORE destination;
- * LIMIT's two arguments and BY's and GET's one are patterns, not keys. */
+/* CMDSPEC_FIND_SORT: the first key, then the last STORE (or STOREDIST,
+ * GEORADIUS's) destination; SORT's LIMIT two arguments and BY's and GET's
+ * one are patterns, not keys (GEORADIUS has none of those options). */
 static int cmdspec_sort_keys(int argc, cmdspec_arg_fn arg, const void *argv,
                              int *keys)
 {
@@ -754,7 +782,9 @@ static int cmdspec_sort_keys(int argc, cmdspec_arg_fn arg, const void *argv,
         } else if (cmdspec_arg_is(arg, argv, i, "by") ||
                    cmdspec_arg_is(arg, argv, i, "get")) {
             i++;
-        } else if (cmdspec_arg_is(arg, argv, i, "store") && i + 1 < argc) {
+        } else if ((cmdspec_arg_is(arg, argv, i, "store") ||
+                    cmdspec_arg_is(arg, argv, i, "storedist")) &&
+                   i + 1 < argc) {
             store = ++i;
         }
     }

@@ -66,7 +66,8 @@ enum cmdspec_find {
                              that many keys follow it (ZUNIONSTORE, EVAL) */
     CMDSPEC_FIND_STREAMS, /* the first half of what follows the STREAMS
                              word (XREAD, XREADGROUP) */
-    CMDSPEC_FIND_SORT,    /* key 1, and the argument after STORE (SORT) */
+    CMDSPEC_FIND_SORT,    /* key 1, and the argument after STORE (SORT)
+                             or STORE/STOREDIST (GEORADIUS*) */
 };
 
 /* How the proxy handles a command. */

@@ -97,10 +97,29 @@ void cmd_decrby(struct client *c);
 void cmd_incrbyfloat(struct client *c);
 void cmd_getrange(struct client *c);
 void cmd_setrange(struct client *c);
+/* bitops.c, hyperloglog.c, geo.c (bitmaps, HyperLogLog, GEO) */
 void cmd_setbit(struct client *c);
 void cmd_getbit(struct client *c);
 void cmd_bitcount(struct client *c);
 void cmd_bitpos(struct client *c);
+void cmd_bitop(struct client *c);
+void cmd_bitfield(struct client *c);
+void cmd_bitfield_ro(struct client *c);
+void cmd_pfadd(struct client *c);
+void cmd_pfcount(struct client *c);
+void cmd_pfmerge(struct client *c);
+void cmd_pfdebug(struct client *c);
+void cmd_pfselftest(struct client *c);
+void cmd_geoadd(struct client *c);
+void cmd_geodist(struct client *c);
+void cmd_geohash(struct client *c);
+void cmd_geopos(struct client *c);
+void cmd_georadius(struct client *c);
+void cmd_georadius_ro(struct client *c);
+void cmd_georadiusbymember(struct client *c);
+void cmd_georadiusbymember_ro(struct client *c);
+void cmd_geosearch(struct client *c);
+void cmd_geosearchstore(struct client *c);
 /* rdb.c */
 void cmd_save(struct client *c);
 void cmd_bgsave(struct client *c);
@@ -372,6 +391,16 @@ static const struct {
     { "eval_ro", cmd_eval_ro }, { "evalsha_ro", cmd_evalsha_ro },
     { "script", cmd_script }, { "function", cmd_function },
     { "fcall", cmd_fcall }, { "fcall_ro", cmd_fcall_ro },
+    { "bitop", cmd_bitop }, { "bitfield", cmd_bitfield },
+    { "bitfield_ro", cmd_bitfield_ro }, { "pfadd", cmd_pfadd },
+    { "pfcount", cmd_pfcount }, { "pfmerge", cmd_pfmerge },
+    { "pfdebug", cmd_pfdebug }, { "pfselftest", cmd_pfselftest },
+    { "geoadd", cmd_geoadd }, { "geodist", cmd_geodist },
+    { "geohash", cmd_geohash }, { "geopos", cmd_geopos },
+    { "georadius", cmd_georadius }, { "georadius_ro", cmd_georadius_ro },
+    { "georadiusbymember", cmd_georadiusbymember },
+    { "georadiusbymember_ro", cmd_georadiusbymember_ro },
+    { "geosearch", cmd_geosearch }, { "geosearchstore", cmd_geosearchstore },
 };
 
 /* One entry per lib/cmdspec row (same index): its handler, NULL for the

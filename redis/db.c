@@ -5,7 +5,10 @@
  * FLUSHDB, FLUSHALL, OBJECT. Expiry commands are in expire.c, the slot
  * index itself in slots.c. */
 #include <assert.h>
+#include <ctype.h>
+#include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -305,6 +308,12 @@ static int db_index_or_reply(struct client *c, const struct arg *a,
     if (arg_ll_or_reply(c, a, &id, NULL) != 0) {
         return -1;
     }
+    /* Redis reads the index as an int first. */
+    if (id < INT_MIN || id > INT_MAX) {
+        reply_error(c, "value is out of range, value must between %d and %d",
+                    INT_MIN, INT_MAX);
+        return -1;
+    }
     if (id < 0 || id >= server.databases) {
         reply_error(c, "DB index is out of range");
         return -1;
@@ -601,18 +610,22 @@ void cmd_keys(struct client *c)
 int db_scan_cursor_or_reply(struct client *c, const struct arg *a,
                             uint64_t *cursor)
 {
-    unsigned long long v = 0;
-    if (a->len == 0 || a->len > 20) {
+    /* strtoull's rules, as Redis: a sign is allowed (a negative value
+     * wraps), "" is 0, leading blanks and trailing bytes are not. */
+    char buf[32];
+    if (a->len >= sizeof(buf) ||
+        (a->len > 0 && isspace((unsigned char)a->ptr[0]))) {
         reply_error(c, "invalid cursor");
         return -1;
     }
-    for (size_t i = 0; i < a->len; i++) {
-        if (a->ptr[i] < '0' || a->ptr[i] > '9' ||
-            v > (UINT64_MAX - (unsigned)(a->ptr[i] - '0')) / 10) {
-            reply_error(c, "invalid cursor");
-            return -1;
-        }
-        v = v * 10 + (unsigned)(a->ptr[i] - '0');
+    memcpy(buf, a->ptr, a->len);
+    buf[a->len] = '\0';
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(buf, &end, 10);
+    if (*end != '\0' || errno == ERANGE) {
+        reply_error(c, "invalid cursor");
+        return -1;
     }
     *cursor = v;
     return 0;

@@ -31,7 +31,7 @@ static const char *mpop_parse(const struct mpop_type *t, int argc,
                               const struct arg *argv, int first,
                               struct mpop_args *m)
 {
-    if (resp_parse_ll(argv[first].ptr, argv[first].len, &m->numkeys) != 0 ||
+    if (util_str2ll(argv[first].ptr, argv[first].len, &m->numkeys) != 0 ||
         m->numkeys < 1) {
         return "numkeys should be greater than 0";
     }
@@ -51,7 +51,7 @@ static const char *mpop_parse(const struct mpop_type *t, int argc,
     bool have_count = false;
     for (int i = where + 1; i < argc; i++) {
         if (arg_is(&argv[i], "count") && i + 1 < argc && !have_count) {
-            if (resp_parse_ll(argv[i + 1].ptr, argv[i + 1].len,
+            if (util_str2ll(argv[i + 1].ptr, argv[i + 1].len,
                               &m->count) != 0 || m->count < 1) {
                 return "count should be greater than 0";
             }

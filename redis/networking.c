@@ -18,6 +18,7 @@
  * and an event frees it at the next turn of the loop. */
 #include <arpa/inet.h>
 #include <assert.h>
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <netdb.h>
@@ -25,6 +26,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -844,7 +846,7 @@ bool arg_is(const struct arg *a, const char *text)
 int arg_ll_or_reply(struct client *c, const struct arg *a, long long *value,
                     const char *msg)
 {
-    if (resp_parse_ll(a->ptr, a->len, value) != 0) {
+    if (util_str2ll(a->ptr, a->len, value) != 0) {
         reply_error_text(c, msg != NULL ? msg
                          : "value is not an integer or out of range");
         return -1;
@@ -863,12 +865,26 @@ int arg_ld_or_reply(struct client *c, const struct arg *a, long double *value)
 
 int arg_double_or_reply(struct client *c, const struct arg *a, double *value)
 {
-    long double ld;
-    if (util_str2ld(a->ptr, a->len, &ld) != 0 || isnan((double)ld)) {
+    /* strtod with Redis's rules: no leading blank, every byte used, and
+     * an overflow to +-inf or an underflow to 0 is refused. */
+    char buf[5 * 1024 + 1];
+    if (a->len == 0 || a->len >= sizeof(buf) ||
+        isspace((unsigned char)a->ptr[0])) {
         reply_error_text(c, "value is not a valid float");
         return -1;
     }
-    *value = (double)ld;
+    memcpy(buf, a->ptr, a->len);
+    buf[a->len] = '\0';
+    char *end;
+    errno = 0;
+    double v = strtod(buf, &end);
+    if ((size_t)(end - buf) != a->len ||
+        (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL ||
+                             fpclassify(v) == FP_ZERO)) || isnan(v)) {
+        reply_error_text(c, "value is not a valid float");
+        return -1;
+    }
+    *value = v;
     return 0;
 }
 

@@ -234,6 +234,20 @@ void scan_container(struct client *c, struct dict *d, enum scan_values kind);
  * may change 'd' while the array is used. t_scan.c. */
 const struct dict_entry **scan_sample_distinct(struct dict *d, size_t count);
 
+/* Strings (t_string.c). string_lookup_raw: the value of 'key' for a
+ * write that changes its bytes in place: a raw, unshared string object
+ * (borrowed); NULL after a WRONGTYPE reply (then '*wrong' is true), or NULL
+ * without a reply if the key is missing. */
+struct object *string_lookup_raw(struct client *c, const struct arg *key,
+                                 bool *wrong);
+
+/* Check that a string of 'size' bytes grown by 'append' more stays within
+ * the 512 MB limit (proto-max-bulk-len); both are >= 0 and their sum need
+ * not fit a long long. Replies and returns -1 if not. Our master's stream
+ * and the AOF are obeyed as they come. */
+int string_check_size_or_reply(struct client *c, long long size,
+                               long long append);
+
 /* Free a value of each type (object.c, when the last reference goes). */
 void list_type_free(struct object *o);
 void hash_type_free(struct object *o);
@@ -687,6 +701,8 @@ struct server {
     char *enable_debug_command;     /* the same for DEBUG */
     char *enable_module_command;    /* the same for MODULE (stored only) */
     long long maxmemory;      /* bytes; 0 = no limit */
+    long long hll_sparse_max_bytes; /* a sparse HyperLogLog turns dense
+                                       past this size (hyperloglog.c) */
     char *maxmemory_policy;
     int databases;
     char *dir;

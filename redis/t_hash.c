@@ -389,7 +389,7 @@ void cmd_hrandfield(struct client *c)
         if (arg_ll_or_reply(c, &c->argv[2], &count, NULL) != 0) {
             return;
         }
-        if (count < -LONG_MAX / 2 || count > LONG_MAX / 2) {
+        if (with_values && (count < -LONG_MAX / 2 || count > LONG_MAX / 2)) {
             reply_error(c, "value is out of range");
             return;
         }

@@ -272,7 +272,7 @@ static void list_pop_generic(struct client *c, enum list_end end)
         return;
     }
     if (c->argc == 3) {
-        if (resp_parse_ll(c->argv[2].ptr, c->argv[2].len, &count) != 0 ||
+        if (util_str2ll(c->argv[2].ptr, c->argv[2].len, &count) != 0 ||
             count < 0) {
             reply_error(c, "value is out of range, must be positive");
             return;
@@ -539,9 +539,9 @@ void cmd_lpos(struct client *c)
                 return;
             }
             if (rank == LLONG_MIN) {
-                reply_error(c, "value is out of range, value must between "
-                               "%lld and %lld", -LLONG_MAX, LLONG_MAX);
-                return;
+                /* Redis 7.0 takes it: its negation wraps to itself, a
+                 * rank every match passes, so it acts as -1. */
+                rank = -1;
             }
             if (rank == 0) {
                 reply_error(c, "RANK can't be zero: use 1 to start from "

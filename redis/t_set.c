@@ -278,7 +278,7 @@ void cmd_spop(struct client *c)
         return;
     }
     if (c->argc == 3 &&
-        (resp_parse_ll(c->argv[2].ptr, c->argv[2].len, &count) != 0 ||
+        (util_str2ll(c->argv[2].ptr, c->argv[2].len, &count) != 0 ||
          count < 0)) {
         reply_error(c, "value is out of range, must be positive");
         return;

@@ -1,6 +1,6 @@
 /* The string type: GET, SET and its variants, MGET, MSET, MSETNX, APPEND,
- * STRLEN, INCR and friends, GETRANGE, SETRANGE, and the bit commands
- * SETBIT, GETBIT, BITCOUNT, BITPOS. Values are string objects (object.c):
+ * STRLEN, INCR and friends, GETRANGE, SETRANGE (bit commands: bitops.c,
+ * HyperLogLogs: hyperloglog.c). Values are string objects (object.c):
  * integers are kept as OBJ_ENC_INT so INCR works in place.
  *
  * Commands whose effect depends on the time or on floating point are
@@ -21,10 +21,7 @@
 #define STRING_SET_EX (1u << 4) /* any of EX PX EXAT PXAT */
 #define STRING_SET_PERSIST (1u << 5) /* GETEX only */
 
-/* The value of 'key' for a write that changes the bytes in place: a raw,
- * unshared string object; NULL (after a WRONGTYPE reply) if the key holds
- * another type, or NULL without reply if the key is missing. */
-static struct object *string_lookup_raw(struct client *c,
+struct object *string_lookup_raw(struct client *c,
                                         const struct arg *key, bool *wrong)
 {
     struct object *o = db_lookup_write(c->db, key->ptr, key->len);
@@ -48,10 +45,13 @@ static struct object *string_lookup_raw(struct client *c,
     return o;
 }
 
-/* Check that a string grown to 'size' bytes stays within the limit. */
-static int string_check_size_or_reply(struct client *c, long long size)
+int string_check_size_or_reply(struct client *c, long long size,
+                                      long long append)
 {
-    if (size > SERVER_MAX_STRING) {
+    if (c->flags & (CLIENT_MASTER | CLIENT_LOADER)) {
+        return 0;
+    }
+    if (size > SERVER_MAX_STRING || append > SERVER_MAX_STRING - size) {
         reply_error(c, "string exceeds maximum allowed size "
                        "(proto-max-bulk-len)");
         return -1;
@@ -61,9 +61,12 @@ static int string_check_size_or_reply(struct client *c, long long size)
 
 /* Parse the options of SET (from argument 3) or GETEX (from 2) into
  * 'flags' and '*expire' (absolute ms). 'getex' allows PERSIST and refuses
- * NX/XX/GET/KEEPTTL. Returns 0 or -1 after replying. */
+ * NX/XX/GET/KEEPTTL. Without 'times' the expiry values are not read (GETEX
+ * checks them only once the key is found, as Redis). Returns 0 or -1 after
+ * replying. */
 static int string_parse_set_options(struct client *c, int first, bool getex,
-                                    unsigned *flags, long long *expire)
+                                    bool times, unsigned *flags,
+                                    long long *expire)
 {
     *flags = 0;
     *expire = -1;
@@ -87,6 +90,11 @@ static int string_parse_set_options(struct client *c, int first, bool getex,
                    !(*flags & (STRING_SET_EX | STRING_SET_KEEPTTL |
                                STRING_SET_PERSIST))) {
             long long v;
+            if (!times) {
+                *flags |= STRING_SET_EX;
+                i++;
+                continue;
+            }
             if (arg_ll_or_reply(c, &c->argv[i + 1], &v, NULL) != 0) {
                 return -1;
             }
@@ -187,7 +195,7 @@ void cmd_set(struct client *c)
 {
     unsigned flags;
     long long expire;
-    if (string_parse_set_options(c, 3, false, &flags, &expire) != 0) {
+    if (string_parse_set_options(c, 3, false, true, &flags, &expire) != 0) {
         return;
     }
     string_set_generic(c, &c->argv[1], &c->argv[2], flags, expire,
@@ -266,12 +274,13 @@ void cmd_getex(struct client *c)
 {
     unsigned flags;
     long long expire;
-    if (string_parse_set_options(c, 2, true, &flags, &expire) != 0) {
+    if (string_parse_set_options(c, 2, true, false, &flags, &expire) != 0) {
         return;
     }
     const struct arg *key = &c->argv[1];
     struct object *o = db_lookup_read_or_reply(c, key, "$-1\r\n");
-    if (o == NULL || object_check_type_or_reply(c, o, OBJ_STRING) != 0) {
+    if (o == NULL || object_check_type_or_reply(c, o, OBJ_STRING) != 0 ||
+        string_parse_set_options(c, 2, true, true, &flags, &expire) != 0) {
         return;
     }
     reply_object(c, o);
@@ -375,8 +384,8 @@ void cmd_append(struct client *c)
         reply_integer(c, (long long)val->len);
         return;
     }
-    if (string_check_size_or_reply(c, (long long)(sds_len(o->ptr) +
-                                                  val->len)) != 0) {
+    if (string_check_size_or_reply(c, (long long)sds_len(o->ptr),
+                                   (long long)val->len) != 0) {
         return;
     }
     o->ptr = sds_cat(o->ptr, val->ptr, val->len);
@@ -570,7 +579,7 @@ void cmd_setrange(struct client *c)
         reply_integer(c, o != NULL ? (long long)sds_len(o->ptr) : 0);
         return;
     }
-    if (string_check_size_or_reply(c, offset + (long long)val->len) != 0) {
+    if (string_check_size_or_reply(c, offset, (long long)val->len) != 0) {
         return;
     }
     if (o == NULL) {
@@ -588,220 +597,4 @@ void cmd_setrange(struct client *c)
     db_signal_modified(c->db, key->ptr, key->len);
     server.dirty++;
     reply_integer(c, (long long)sds_len(o->ptr));
-}
-
-/* Parse a bit offset (0 .. 2^32-1) or reply Redis's error. */
-static int string_bit_offset_or_reply(struct client *c, const struct arg *a,
-                                      uint64_t *offset)
-{
-    long long v;
-    if (resp_parse_ll(a->ptr, a->len, &v) != 0 || v < 0 ||
-        (v >> 3) >= SERVER_MAX_STRING) {
-        reply_error(c, "bit offset is not an integer or out of range");
-        return -1;
-    }
-    *offset = (uint64_t)v;
-    return 0;
-}
-
-/* SETBIT key offset value */
-void cmd_setbit(struct client *c)
-{
-    const struct arg *key = &c->argv[1];
-    uint64_t offset;
-    if (string_bit_offset_or_reply(c, &c->argv[2], &offset) != 0) {
-        return;
-    }
-    const struct arg *v = &c->argv[3];
-    if (v->len != 1 || (v->ptr[0] != '0' && v->ptr[0] != '1')) {
-        reply_error(c, "bit is not an integer or out of range");
-        return;
-    }
-    bool wrong;
-    struct object *o = string_lookup_raw(c, key, &wrong);
-    if (wrong) {
-        return;
-    }
-    if (o == NULL) {
-        o = object_new_sds(sds_new(NULL, 0));
-        db_add(c->db, key->ptr, key->len, o);
-    }
-    size_t byte = (size_t)(offset >> 3);
-    size_t cur = sds_len(o->ptr);
-    if (byte + 1 > cur) {
-        o->ptr = sds_make_room(o->ptr, byte + 1 - cur);
-        memset((char *)o->ptr + cur, 0, byte + 1 - cur);
-        sds_set_len(o->ptr, byte + 1);
-    }
-    unsigned char *p = (unsigned char *)o->ptr + byte;
-    int bit = 7 - (int)(offset & 7);
-    int old = (*p >> bit) & 1;
-    if (v->ptr[0] == '1') {
-        *p |= (unsigned char)(1u << bit);
-    } else {
-        *p &= (unsigned char)~(1u << bit);
-    }
-    db_signal_modified(c->db, key->ptr, key->len);
-    server.dirty++;
-    reply_integer(c, old);
-}
-
-/* GETBIT key offset */
-void cmd_getbit(struct client *c)
-{
-    uint64_t offset;
-    if (string_bit_offset_or_reply(c, &c->argv[2], &offset) != 0) {
-        return;
-    }
-    struct object *o = db_lookup_read_or_reply(c, &c->argv[1], ":0\r\n");
-    if (o == NULL || object_check_type_or_reply(c, o, OBJ_STRING) != 0) {
-        return;
-    }
-    char buf[SERVER_LONG_STR_SIZE];
-    size_t len;
-    const unsigned char *p = (const unsigned char *)object_string(o, buf,
-                                                                  &len);
-    size_t byte = (size_t)(offset >> 3);
-    int bit = 0;
-    if (byte < len) {
-        bit = (p[byte] >> (7 - (offset & 7))) & 1;
-    }
-    reply_integer(c, bit);
-}
-
-/* Parse the optional [start end [BYTE|BIT]] of BITCOUNT (from 'first') or
- * [start [end [BYTE|BIT]]] of BITPOS into a bit range over a string of
- * 'len' bytes. Sets '*end_given'. Returns 1 if the range is empty, 0 if
- * not, -1 after an error reply. */
-static int string_bit_range(struct client *c, int first, bool need_end,
-                            size_t len, uint64_t *from, uint64_t *to,
-                            bool *end_given)
-{
-    long long start = 0, end = -1;
-    bool bits = false;
-    int n = c->argc - first;
-    *end_given = false;
-    if (n == 0) {
-        start = 0;
-        end = (long long)len * 8 - 1;
-        bits = true;
-    } else {
-        if ((need_end && n == 1) || n > 3) {
-            reply_syntax_error(c);
-            return -1;
-        }
-        if (arg_ll_or_reply(c, &c->argv[first], &start, NULL) != 0) {
-            return -1;
-        }
-        if (n >= 2) {
-            if (arg_ll_or_reply(c, &c->argv[first + 1], &end, NULL) != 0) {
-                return -1;
-            }
-            *end_given = true;
-        }
-        if (n == 3) {
-            if (arg_is(&c->argv[first + 2], "bit")) {
-                bits = true;
-            } else if (!arg_is(&c->argv[first + 2], "byte")) {
-                reply_syntax_error(c);
-                return -1;
-            }
-        }
-        if (n == 1) {
-            end = bits ? (long long)len * 8 - 1 : (long long)len - 1;
-        }
-    }
-    long long total = bits ? (long long)len * 8 : (long long)len;
-    if (!string_clamp_range(total, &start, &end)) {
-        return 1;
-    }
-    *from = bits ? (uint64_t)start : (uint64_t)start * 8;
-    *to = bits ? (uint64_t)end : (uint64_t)end * 8 + 7;
-    return 0;
-}
-
-/* BITCOUNT key [start end [BYTE|BIT]] */
-void cmd_bitcount(struct client *c)
-{
-    struct object *o = db_lookup_read(c->db, c->argv[1].ptr, c->argv[1].len);
-    if (o != NULL && object_check_type_or_reply(c, o, OBJ_STRING) != 0) {
-        return;
-    }
-    char buf[SERVER_LONG_STR_SIZE];
-    size_t len = 0;
-    const unsigned char *p = (const unsigned char *)"";
-    if (o != NULL) {
-        p = (const unsigned char *)object_string(o, buf, &len);
-    }
-    uint64_t from, to;
-    bool end_given;
-    int rc = string_bit_range(c, 2, true, len, &from, &to, &end_given);
-    if (rc < 0) {
-        return;
-    }
-    long long count = 0;
-    if (rc == 0) {
-        uint64_t i = from;
-        for (; i <= to && (i & 7) != 0; i++) {
-            count += (p[i >> 3] >> (7 - (i & 7))) & 1;
-        }
-        for (; i + 7 <= to; i += 8) {
-            count += __builtin_popcount(p[i >> 3]);
-        }
-        for (; i <= to; i++) {
-            count += (p[i >> 3] >> (7 - (i & 7))) & 1;
-        }
-    }
-    reply_integer(c, count);
-}
-
-/* BITPOS key bit [start [end [BYTE|BIT]]] */
-void cmd_bitpos(struct client *c)
-{
-    const struct arg *b = &c->argv[2];
-    long long want;
-    if (arg_ll_or_reply(c, b, &want, NULL) != 0) {
-        return;
-    }
-    if (want != 0 && want != 1) {
-        reply_error(c, "The bit argument must be 1 or 0.");
-        return;
-    }
-    struct object *o = db_lookup_read(c->db, c->argv[1].ptr, c->argv[1].len);
-    if (o != NULL && object_check_type_or_reply(c, o, OBJ_STRING) != 0) {
-        return;
-    }
-    char buf[SERVER_LONG_STR_SIZE];
-    size_t len = 0;
-    const unsigned char *p = (const unsigned char *)"";
-    if (o != NULL) {
-        p = (const unsigned char *)object_string(o, buf, &len);
-    }
-    uint64_t from, to;
-    bool end_given;
-    int rc = string_bit_range(c, 3, false, len, &from, &to, &end_given);
-    if (rc < 0) {
-        return;
-    }
-    if (o == NULL) {
-        reply_integer(c, want ? -1 : 0);
-        return;
-    }
-    if (rc == 1) {
-        reply_integer(c, -1);
-        return;
-    }
-    for (uint64_t i = from; i <= to; i++) {
-        if (((p[i >> 3] >> (7 - (i & 7))) & 1) == want) {
-            reply_integer(c, (long long)i);
-            return;
-        }
-    }
-    /* Looking for a clear bit past an open-ended range: the string is
-     * padded with zeros on the right. */
-    if (want == 0 && !end_given) {
-        reply_integer(c, (long long)len * 8);
-        return;
-    }
-    reply_integer(c, -1);
 }

@@ -920,7 +920,7 @@ static void zset_pop_generic(struct client *c, bool max)
         return;
     }
     if (c->argc == 3 &&
-        (resp_parse_ll(c->argv[2].ptr, c->argv[2].len, &count) != 0 ||
+        (util_str2ll(c->argv[2].ptr, c->argv[2].len, &count) != 0 ||
          count < 0)) {
         reply_error(c, "value is out of range, must be positive");
         return;
@@ -1026,7 +1026,7 @@ void cmd_zrandmember(struct client *c)
         if (arg_ll_or_reply(c, &c->argv[2], &count, NULL) != 0) {
             return;
         }
-        if (count < -LONG_MAX / 2 || count > LONG_MAX / 2) {
+        if (with_scores && (count < -LONG_MAX / 2 || count > LONG_MAX / 2)) {
             reply_error(c, "value is out of range");
             return;
         }

@@ -33,4 +33,8 @@ size_t zset_len(const struct zset_value *z);
 void zset_reply_node(struct client *c, const struct zsl_node *n,
                      bool with_scores);
 
+/* ZADD's handler (t_zset.c); GEOADD (geo.c) runs it over arguments it
+ * rewrote. */
+void cmd_zadd(struct client *c);
+
 #endif

@@ -10,112 +10,110 @@
 
 #include "redis/server.h"
 
+static bool util_glob_eq(int a, int b, bool nocase)
+{
+    return nocase ? tolower(a) == tolower(b) : a == b;
+}
+
+/* Match one pattern element at 'p' (not '*') against the character 'ch':
+ * '?', a class "[...]" (unterminated: the end closes it), an escape "\x"
+ * or a plain character. Sets '*used' to the pattern bytes it spans. */
+static bool util_glob_one(const char *p, size_t plen, int ch, bool nocase,
+                          size_t *used)
+{
+    if (p[0] == '?') {
+        *used = 1;
+        return true;
+    }
+    if (p[0] == '\\' && plen >= 2) {
+        *used = 2;
+        return util_glob_eq((unsigned char)p[1], ch, nocase);
+    }
+    if (p[0] != '[') {
+        *used = 1;
+        return util_glob_eq((unsigned char)p[0], ch, nocase);
+    }
+    size_t i = 1;
+    bool negate = i < plen && p[i] == '^';
+    if (negate) {
+        i++;
+    }
+    bool match = false;
+    while (i < plen && p[i] != ']') {
+        if (p[i] == '\\' && plen - i >= 2) {
+            i++;
+            if ((unsigned char)p[i] == ch) {
+                match = true;
+            }
+        } else if (plen - i >= 3 && p[i + 1] == '-') {
+            int lo = (unsigned char)p[i], hi = (unsigned char)p[i + 2];
+            int c = ch;
+            if (lo > hi) {
+                int t = lo;
+                lo = hi;
+                hi = t;
+            }
+            if (nocase) {
+                lo = tolower(lo);
+                hi = tolower(hi);
+                c = tolower(c);
+            }
+            if (c >= lo && c <= hi) {
+                match = true;
+            }
+            i += 2;
+        } else if (util_glob_eq((unsigned char)p[i], ch, nocase)) {
+            match = true;
+        }
+        i++;
+    }
+    /* The closing ']' belongs to the element; an unterminated class ends
+     * with the pattern. */
+    *used = i < plen ? i + 1 : plen;
+    return negate ? !match : match;
+}
+
+/* Every element but '*' consumes exactly one character, so on a mismatch
+ * it is enough to let the most recent '*' swallow one more character and
+ * retry from just after it: earlier stars can never help more than the
+ * latest one can. That makes the match O(pattern x string) instead of
+ * exponential in the number of stars. */
 bool util_glob_match(const char *p, size_t plen, const char *s, size_t slen,
                      bool nocase)
 {
-    while (plen > 0 && slen > 0) {
-        switch (p[0]) {
-        case '*':
-            while (plen > 1 && p[1] == '*') {
-                p++;
-                plen--;
+    size_t pi = 0, si = 0;
+    size_t star_p = 0, star_s = 0;
+    bool have_star = false;
+    while (si < slen) {
+        if (pi < plen && p[pi] == '*') {
+            while (pi < plen && p[pi] == '*') {
+                pi++;
             }
-            if (plen == 1) {
+            if (pi == plen) {
                 return true;
             }
-            while (slen > 0) {
-                if (util_glob_match(p + 1, plen - 1, s, slen, nocase)) {
-                    return true;
-                }
-                s++;
-                slen--;
-            }
+            have_star = true;
+            star_p = pi;
+            star_s = si;
+            continue;
+        }
+        size_t used;
+        if (pi < plen && util_glob_one(p + pi, plen - pi,
+                                       (unsigned char)s[si], nocase, &used)) {
+            pi += used;
+            si++;
+            continue;
+        }
+        if (!have_star) {
             return false;
-        case '?':
-            s++;
-            slen--;
-            break;
-        case '[': {
-            p++;
-            plen--;
-            bool negate = plen > 0 && p[0] == '^';
-            if (negate) {
-                p++;
-                plen--;
-            }
-            bool match = false;
-            while (plen > 0 && p[0] != ']') {
-                if (p[0] == '\\' && plen >= 2) {
-                    p++;
-                    plen--;
-                    if (p[0] == s[0]) {
-                        match = true;
-                    }
-                } else if (plen >= 3 && p[1] == '-') {
-                    int lo = (unsigned char)p[0], hi = (unsigned char)p[2];
-                    int ch = (unsigned char)s[0];
-                    if (lo > hi) {
-                        int t = lo;
-                        lo = hi;
-                        hi = t;
-                    }
-                    if (nocase) {
-                        lo = tolower(lo);
-                        hi = tolower(hi);
-                        ch = tolower(ch);
-                    }
-                    if (ch >= lo && ch <= hi) {
-                        match = true;
-                    }
-                    p += 2;
-                    plen -= 2;
-                } else if (nocase ? tolower((unsigned char)p[0]) ==
-                                        tolower((unsigned char)s[0])
-                                  : p[0] == s[0]) {
-                    match = true;
-                }
-                p++;
-                plen--;
-            }
-            if (plen == 0) {
-                /* An unterminated class: Redis treats the end as ']'. */
-                p--;
-                plen++;
-            }
-            if (negate) {
-                match = !match;
-            }
-            if (!match) {
-                return false;
-            }
-            s++;
-            slen--;
-            break;
         }
-        case '\\':
-            if (plen >= 2) {
-                p++;
-                plen--;
-            }
-            /* fall through */
-        default:
-            if (nocase ? tolower((unsigned char)p[0]) !=
-                             tolower((unsigned char)s[0])
-                       : p[0] != s[0]) {
-                return false;
-            }
-            s++;
-            slen--;
-            break;
-        }
-        p++;
-        plen--;
+        pi = star_p;
+        si = ++star_s;
     }
-    while (plen > 0 && p[0] == '*') {
-        p++;
-        plen--;
+    while (pi < plen && p[pi] == '*') {
+        pi++;
     }
-    return plen == 0 && slen == 0;
+    return pi == plen;
 }
 
 size_t util_ll2str(char *buf, long long value)

@@ -66,7 +66,9 @@ UNIT_TOOLS := $(UNIT_DIR)/coord_tool
 DEB_PKGS := build-essential pkg-config libevent-dev libzookeeper-mt-dev libcjson-dev \
             libcurl4-openssl-dev libssl-dev zookeeper redis-tools redis-server \
             nutcracker python3-redis curl procps supervisor chromium stress-ng \
-            liblua5.1-0-dev lua-cjson-dev lua-bitop-dev clang llvm libclang-rt-dev
+            liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
+# Only make fuzz needs these (clang's libFuzzer and its runtime).
+FUZZ_PKGS := clang llvm libclang-rt-dev
 
 .PHONY: all deps test test-stress check asan fuzz fuzz-build fuzz-run bench \
         run stop clean install install-conf
@@ -161,6 +163,7 @@ FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 FUZZ_NAMES   := $(patsubst t/fuzz/fuzz_%.c,%,$(wildcard t/fuzz/fuzz_*.c))
 
 fuzz: deps
+	@sh tools/deps.sh $(FUZZ_PKGS)
 	$(MAKE) fuzz-build
 	$(MAKE) fuzz-run
 

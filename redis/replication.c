@@ -569,7 +569,8 @@ void cmd_wait(struct client *c)
         reply_error(c, "timeout is negative");
         return;
     }
-    long long acked = replication_count_acked(repl.offset);
+    /* as Redis: the client's own writes, not the GETACKs of others */
+    long long acked = replication_count_acked(c->woff);
     if (acked >= want || (c->flags & CLIENT_DENY_BLOCKING)) {
         /* Inside EXEC it cannot wait: answer what is known now. */
         reply_integer(c, acked);
@@ -583,7 +584,7 @@ void cmd_wait(struct client *c)
                                         sizeof(*replication_waits));
     }
     replication_waits[replication_wait_count++] = (struct replication_wait){
-        c, repl.offset, want, timeout > 0 ? server.mstime + timeout : 0
+        c, c->woff, want, timeout > 0 ? server.mstime + timeout : 0
     };
     c->flags |= CLIENT_WAIT_ACKS;
     if (repl.slave_count > 0) {

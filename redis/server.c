@@ -227,7 +227,11 @@ void server_call(struct client *c)
         server_propagate(c->db->id, c->argc, c->argv);
     }
     if (--server_call_depth == 0) {
+        long long before = repl.offset;
         server_propagate_flush();
+        if (repl.offset != before) {
+            c->woff = repl.offset;
+        }
     }
     c->flags &= ~CLIENT_PREVENT_PROP;
     c->last_cmd = cmd;

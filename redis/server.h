@@ -384,6 +384,8 @@ struct arg {
 /* A connected client. */
 struct client {
     uint64_t id;              /* unique, increasing */
+    long long woff;           /* replication offset after this client's
+                               * last propagated write: what WAIT waits for */
     int fd;
     unsigned flags;           /* CLIENT_* */
     struct db *db;            /* selected database */

@@ -713,6 +713,51 @@ int model_store_remove_fences(struct model_store *st, char *err,
 
 /* ---- actions --------------------------------------------------------- */
 
+/* Set proxy 'id' offline because it missed action 'seq' (its last_event
+ * says so; the proxy goes online again by itself once in step). A
+ * missing proxy is success. */
+static int model_store_fence_proxy(struct model_store *st, const char *id,
+                                   const char *seq, char *err, size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_path_proxy(path, sizeof(path), st->product, id) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    cJSON *json;
+    int version;
+    int rc = model_store_get_json(st, path, &json, &version, err, errlen);
+    if (rc == COORD_NONODE) {
+        return COORD_OK;
+    }
+    if (rc != COORD_OK) {
+        return rc;
+    }
+    struct model_proxy proxy;
+    char why[128];
+    rc = model_proxy_from_json(json, &proxy, why, sizeof(why));
+    cJSON_Delete(json);
+    if (rc != 0) {
+        snprintf(err, errlen, "proxy '%s': %s", id, why);
+        return COORD_ERROR;
+    }
+    proxy.state = MODEL_PROXY_OFFLINE;
+    snprintf(proxy.last_event, sizeof(proxy.last_event), "missed action %.64s",
+             seq);
+    proxy.last_event_ts = (long long)time(NULL);
+    json = model_proxy_to_json(&proxy);
+    char *text = json_print_compact(json);
+    cJSON_Delete(json);
+    rc = coord_set(st->coord, path, text, strlen(text), version);
+    mem_free(text);
+    if (rc == COORD_NONODE) {
+        return COORD_OK;
+    }
+    if (rc != COORD_OK) {
+        return model_store_fail(st, rc, "set proxy offline", err, errlen);
+    }
+    return COORD_OK;
+}
+
 /* Wait until every receiver acknowledged 'seq'. On timeout, mark the
  * silent ones offline and fail, or, with 'fenced' (not NULL), append
  * their ids to it and succeed. */
@@ -777,16 +822,16 @@ static int model_store_wait_acks(struct model_store *st, const char *seq,
                                             off > 0 ? " " : "",
                                             receivers[i].id);
                 }
-                /* Codis 2 marks a silent proxy offline (it must not keep
-                 * serving a stale table); the proxy sees it and exits. */
-                char why[256];
-                struct model_store quick = *st;
-                quick.action_timeout_ms = 0;
-                model_store_set_proxy_state(&quick, receivers[i].id,
-                                            MODEL_PROXY_MARK_OFFLINE, why,
-                                            sizeof(why));
+                /* A silent proxy must not keep serving a stale table:
+                 * set it offline (Codis 2 used mark_offline, which made
+                 * it exit); it reloads and goes online again itself. */
+                char why[512];
+                if (model_store_fence_proxy(st, receivers[i].id, seq, why,
+                                            sizeof(why)) != COORD_OK) {
+                    log_warn("action %s: %s", seq, why);
+                }
                 log_warn("action %s: proxy '%s' did not answer in %d ms, "
-                         "marked offline", seq, receivers[i].id,
+                         "set offline", seq, receivers[i].id,
                          st->action_timeout_ms);
             }
             rc = fenced != NULL ? COORD_OK : COORD_ERROR;

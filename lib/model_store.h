@@ -1,7 +1,7 @@
 /* The cluster model in the coordinator: reading and writing lib/model's
  * nodes through lib/coord, and Codis 2's protocols on top of them: the
  * Action protocol (post a change, wait until every online proxy has
- * acknowledged it, fence check, timeout -> mark_offline), the dashboard's
+ * acknowledged it, fence check, timeout -> offline), the dashboard's
  * registration, the operation lock, fences, and action garbage collection.
  *
  * Who uses what:
@@ -158,8 +158,9 @@ int model_store_remove_fences(struct model_store *st, char *err,
 /* Post an action of 'type' on 'target' (borrowed; copied into the node)
  * to every online proxy. With 'confirm': first the fence check, then wait
  * until every receiver has acknowledged; receivers that have not within
- * action_timeout_ms are set to mark_offline and the call fails with
- * COORD_ERROR "receiver timeout: <ids>". The sequence name of the action
+ * action_timeout_ms are set offline with last_event "missed action
+ * <seq>" (they stop serving, reload and go online again by themselves)
+ * and the call fails with COORD_ERROR "receiver timeout: <ids>". The sequence name of the action
  * is written to 'seq' (if not NULL, of 'seqlen' bytes). */
 int model_store_post_action(struct model_store *st,
                             enum model_action_type type, const cJSON *target,
@@ -169,10 +170,9 @@ int model_store_post_action(struct model_store *st,
 /* Post an action like model_store_post_action with 'confirm', for a
  * change that must not wait on a lost proxy (a promotion): stray fences
  * do not stop it, and receivers that do not acknowledge within
- * action_timeout_ms are set to mark_offline (they stop serving until
- * they are in step again) and named in 'fenced' ("" when none, of
- * 'fencedlen' bytes) along with the stray fences, while the call
- * succeeds. Fails only on coordinator errors. */
+ * action_timeout_ms are set offline as above and named in 'fenced'
+ * ("" when none, of 'fencedlen' bytes) along with the stray fences, while
+ * the call succeeds. Fails only on coordinator errors. */
 int model_store_post_action_fenced(struct model_store *st,
                                    enum model_action_type type,
                                    const cJSON *target, char *fenced,

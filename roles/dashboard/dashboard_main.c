@@ -90,7 +90,7 @@ static const struct http_route dashboard_routes[] = {
 /* config.ini keys other roles read; known here so they are not warned. */
 static const char *const dashboard_other_keys[] = {
     "backend_ping_period", "session_max_timeout", "session_max_bufsize",
-    "session_max_pipeline", "proxy_id", "proto", NULL,
+    "session_max_pipeline", "proxy_id", "proto", "proxy_auto_online", NULL,
 };
 
 /* Command-line options. */

@@ -29,6 +29,8 @@
 #define FAILOVER_TICK_MS 1000
 /* Timeout of each call the keeper or a promotion makes to a server. */
 #define FAILOVER_CALL_MS 1000
+/* Timeout of a PING that asks whether a server is alive. */
+#define FAILOVER_PING_MS 500
 /* A candidate's link to the master must have been seen up at most this
  * long before the master was last seen alive. */
 #define FAILOVER_LINK_GRACE_MS 5000
@@ -269,11 +271,13 @@ static int failover_call(struct failover *f, const char *addr,
                            err, errlen, argv);
 }
 
+/* True if 'addr' answers PING within FAILOVER_PING_MS. */
 static bool failover_answers(struct failover *f, const char *addr)
 {
     static const char *const ping[] = { "PING", NULL };
     char err[256];
-    return failover_call(f, addr, ping, NULL, err, sizeof(err)) == 0;
+    return rclient_oneshot(addr, f->cfg->password, FAILOVER_PING_MS, NULL,
+                           err, sizeof(err), ping) == 0;
 }
 
 /* SLAVEOF 'master' on 'addr' (masterauth first with a password). */
@@ -486,7 +490,9 @@ static int failover_fence_old(struct failover *f, struct model_store *st,
 {
     const char *old = failover_intent_str(intent, "old_master");
     const char *new = failover_intent_str(intent, "new_master");
-    if (old[0] == '\0' || !failover_answers(f, old)) {
+    bool down = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(intent,
+                                                              "old_down"));
+    if (old[0] == '\0' || down || !failover_answers(f, old)) {
         log_info("promote: group %d: old master '%s' does not answer: no "
                  "fence needed", gid, old);
         return 0;
@@ -705,17 +711,16 @@ static int failover_prepare(struct failover *f, struct model_store *st,
 {
     const struct model_server *m = model_group_master(g);
     const char *master = m != NULL ? m->addr : NULL;
-    bool alive = master != NULL && failover_answers(f, master);
-    if (req->master_down && master != NULL && alive) {
-        snprintf(err, errlen, "group %d: master '%s' answers the "
-                 "dashboard: not promoting", g->id, master);
-        return 409;
-    }
-    if (req->master_down && master != NULL &&
-        !failover_master_down(f, master)) {
-        snprintf(err, errlen, "group %d: master '%s' answers the "
-                 "dashboard again: not promoting", g->id, master);
-        return 409;
+    bool alive;
+    if (req->master_down && master != NULL) {
+        alive = !failover_master_down(f, master);
+        if (alive) {
+            snprintf(err, errlen, "group %d: master '%s' answers the "
+                     "dashboard: not promoting", g->id, master);
+            return 409;
+        }
+    } else {
+        alive = master != NULL && failover_answers(f, master);
     }
     char chosen[MODEL_ADDR_MAX];
     if (req->addr != NULL) {
@@ -754,6 +759,8 @@ static int failover_prepare(struct failover *f, struct model_store *st,
     cJSON_AddStringToObject(*intent, "old_master",
                             master != NULL ? master : "");
     cJSON_AddStringToObject(*intent, "step", "fence");
+    /* known dead: the fence step does not wait for it again */
+    cJSON_AddBoolToObject(*intent, "old_down", master != NULL && !alive);
     cJSON_AddNumberToObject(*intent, "ts", (double)time(NULL));
     if (model_store_save_promotion(st, g->id, *intent, err, errlen) != 0) {
         cJSON_Delete(*intent);

@@ -987,6 +987,76 @@ static void failover_fix(struct failover *f, int gid)
     model_store_unlock(st, held);
 }
 
+/* True if migrate tasks are queued (or the list cannot be read): keys
+ * may then legitimately sit in slots their group does not own yet. */
+static bool failover_migrating(struct failover *f)
+{
+    char **seqs;
+    size_t n;
+    char err[512];
+    if (model_store_list_migrate_tasks(&f->store, &seqs, &n, err,
+                                       sizeof(err)) != 0) {
+        return true;
+    }
+    coord_free_names(seqs, n);
+    return n > 0;
+}
+
+/* Remove the keys that the master of 'g' holds in slots 'g' does not own
+ * and that do not migrate from or to it (left by a failover in the middle
+ * of a migration: a promoted slave that had not seen keys leave). Only
+ * while no migration is queued; each slot is read again right before. */
+static void failover_clean_orphans(struct failover *f,
+                                   const struct model_group *g)
+{
+    const struct model_server *m = model_group_master(g);
+    struct failover_seen seen;
+    if (m == NULL || !failover_seen_get(f, m->addr, &seen) ||
+        !seen.answered || seen.info.slave || failover_migrating(f)) {
+        return;
+    }
+    static const char *const info[] = { "SLOTSINFO", "0", "1024", NULL };
+    struct rclient_reply *r;
+    char err[512];
+    if (failover_call(f, m->addr, info, &r, err, sizeof(err)) != 0) {
+        return;
+    }
+    for (size_t i = 0; r->type == RCLIENT_ARRAY && i < r->count; i++) {
+        const struct rclient_reply *e = r->elements[i];
+        if (e->type != RCLIENT_ARRAY || e->count != 2 ||
+            e->elements[0]->type != RCLIENT_INTEGER ||
+            e->elements[1]->type != RCLIENT_INTEGER ||
+            e->elements[0]->integer < 0 ||
+            e->elements[0]->integer >= SLOT_COUNT) {
+            continue;
+        }
+        int id = (int)e->elements[0]->integer;
+        struct model_slot slot;
+        if (model_store_load_slot(&f->store, id, &slot, err,
+                                  sizeof(err)) != 0 ||
+            slot.status != MODEL_SLOT_ONLINE || slot.group_id == g->id ||
+            slot.migrate_from == g->id || slot.migrate_to == g->id ||
+            failover_migrating(f)) {
+            continue;
+        }
+        char idstr[16];
+        snprintf(idstr, sizeof(idstr), "%d", id);
+        const char *const del[] = { "SLOTSDEL", idstr, NULL };
+        if (failover_call(f, m->addr, del, NULL, err, sizeof(err)) != 0) {
+            log_warn("keeper: cannot remove orphan keys of slot %d on '%s': "
+                     "%s", id, m->addr, err);
+            continue;
+        }
+        char msg[512];
+        snprintf(msg, sizeof(msg), "removed %lld orphan keys of slot %d "
+                 "(owned by group %d) from '%s'",
+                 e->elements[1]->integer, id, slot.group_id, m->addr);
+        log_warn("keeper: group %d: %s", g->id, msg);
+        failover_set_status(f, g->id, "ok", msg);
+    }
+    rclient_reply_free(r);
+}
+
 /* Sleep one tick unless stopped. Returns true if stopped. */
 static bool failover_sleep(struct failover *f)
 {
@@ -1018,6 +1088,7 @@ static void *failover_thread(void *arg)
             if (failover_needs_fix(f, &groups[i])) {
                 failover_fix(f, groups[i].id);
             }
+            failover_clean_orphans(f, &groups[i]);
         }
         model_store_free_groups(groups, n);
     } while (!failover_sleep(f));

@@ -559,9 +559,13 @@ int model_store_unregister_proxy(struct model_store *st,
     return COORD_OK;
 }
 
-int model_store_set_proxy_state(struct model_store *st, const char *id,
-                                enum model_proxy_state state, char *err,
-                                size_t errlen)
+/* Write 'state' into the node of proxy 'id', and 'event' (if not NULL)
+ * as its last_event, now. A missing proxy is COORD_NONODE ("proxy 'x'
+ * does not exist") for online, success otherwise. */
+static int model_store_write_proxy(struct model_store *st, const char *id,
+                                   enum model_proxy_state state,
+                                   const char *event, char *err,
+                                   size_t errlen)
 {
     char path[MODEL_PATH_MAX];
     if (model_path_proxy(path, sizeof(path), st->product, id) != 0) {
@@ -589,6 +593,10 @@ int model_store_set_proxy_state(struct model_store *st, const char *id,
         return COORD_ERROR;
     }
     proxy.state = state;
+    if (event != NULL) {
+        snprintf(proxy.last_event, sizeof(proxy.last_event), "%s", event);
+        proxy.last_event_ts = (long long)time(NULL);
+    }
     json = model_proxy_to_json(&proxy);
     char *text = json_print_compact(json);
     cJSON_Delete(json);
@@ -599,6 +607,21 @@ int model_store_set_proxy_state(struct model_store *st, const char *id,
     }
     if (rc != COORD_OK) {
         return model_store_fail(st, rc, "set proxy state", err, errlen);
+    }
+    return COORD_OK;
+}
+
+int model_store_set_proxy_state(struct model_store *st, const char *id,
+                                enum model_proxy_state state, char *err,
+                                size_t errlen)
+{
+    int rc = model_store_write_proxy(st, id, state, NULL, err, errlen);
+    if (rc != COORD_OK) {
+        return rc;
+    }
+    char path[MODEL_PATH_MAX];
+    if (model_path_proxy(path, sizeof(path), st->product, id) != 0) {
+        return model_store_too_long(err, errlen);
     }
     if (state != MODEL_PROXY_MARK_OFFLINE) {
         return COORD_OK;
@@ -713,51 +736,6 @@ int model_store_remove_fences(struct model_store *st, char *err,
 
 /* ---- actions --------------------------------------------------------- */
 
-/* Set proxy 'id' offline because it missed action 'seq' (its last_event
- * says so; the proxy goes online again by itself once in step). A
- * missing proxy is success. */
-static int model_store_fence_proxy(struct model_store *st, const char *id,
-                                   const char *seq, char *err, size_t errlen)
-{
-    char path[MODEL_PATH_MAX];
-    if (model_path_proxy(path, sizeof(path), st->product, id) != 0) {
-        return model_store_too_long(err, errlen);
-    }
-    cJSON *json;
-    int version;
-    int rc = model_store_get_json(st, path, &json, &version, err, errlen);
-    if (rc == COORD_NONODE) {
-        return COORD_OK;
-    }
-    if (rc != COORD_OK) {
-        return rc;
-    }
-    struct model_proxy proxy;
-    char why[128];
-    rc = model_proxy_from_json(json, &proxy, why, sizeof(why));
-    cJSON_Delete(json);
-    if (rc != 0) {
-        snprintf(err, errlen, "proxy '%s': %s", id, why);
-        return COORD_ERROR;
-    }
-    proxy.state = MODEL_PROXY_OFFLINE;
-    snprintf(proxy.last_event, sizeof(proxy.last_event), "missed action %.64s",
-             seq);
-    proxy.last_event_ts = (long long)time(NULL);
-    json = model_proxy_to_json(&proxy);
-    char *text = json_print_compact(json);
-    cJSON_Delete(json);
-    rc = coord_set(st->coord, path, text, strlen(text), version);
-    mem_free(text);
-    if (rc == COORD_NONODE) {
-        return COORD_OK;
-    }
-    if (rc != COORD_OK) {
-        return model_store_fail(st, rc, "set proxy offline", err, errlen);
-    }
-    return COORD_OK;
-}
-
 /* Wait until every receiver acknowledged 'seq'. On timeout, mark the
  * silent ones offline and fail, or, with 'fenced' (not NULL), append
  * their ids to it and succeed. */
@@ -826,7 +804,10 @@ static int model_store_wait_acks(struct model_store *st, const char *seq,
                  * set it offline (Codis 2 used mark_offline, which made
                  * it exit); it reloads and goes online again itself. */
                 char why[512];
-                if (model_store_fence_proxy(st, receivers[i].id, seq, why,
+                char event[128];
+                snprintf(event, sizeof(event), "missed action %.64s", seq);
+                if (model_store_write_proxy(st, receivers[i].id,
+                                            MODEL_PROXY_OFFLINE, event, why,
                                             sizeof(why)) != COORD_OK) {
                     log_warn("action %s: %s", seq, why);
                 }

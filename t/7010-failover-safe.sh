@@ -6,9 +6,6 @@ test_description='fail over only to a slave that was in sync: kill -9 of a maste
 . "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-failover.sh"
 
-test_have_prereq CURL || skip_all 'curl is missing'
-test_have_prereq PYTHON3 || skip_all 'python3 is missing'
-proxy_first_server
 
 test_expect_success 'two groups of master and slave, a proxy, ha' '
     failover_cluster &&

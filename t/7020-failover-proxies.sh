@@ -6,9 +6,6 @@ test_description='a promotion never hangs on a proxy or a dead dashboard: a stop
 . "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-failover.sh"
 
-test_have_prereq CURL || skip_all 'curl is missing'
-test_have_prereq PYTHON3 || skip_all 'python3 is missing'
-proxy_first_server
 P=/zk/codis/db_test
 
 proxy_state() {

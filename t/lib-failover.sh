@@ -1,5 +1,7 @@
 # t/lib-failover.sh: the cluster and helpers of the fault tests (t/70xx).
-# Source after t/lib-server.sh, t/lib-dashboard.sh and t/lib-proxy.sh.
+# Source after t/lib-server.sh, t/lib-dashboard.sh and t/lib-proxy.sh; it
+# skips the script without curl or python3 and starts the first codis
+# server (proxy_first_server, which also skips without SLAVEOF).
 #
 #   failover_cluster [ACTION_TIMEOUT_MS]
 #       a dashboard (filesystem coordinator), group 1 (M1 master, S1
@@ -114,3 +116,7 @@ sys.exit(1 if len(slots) != 1024 or bad else 0)' &&
     redis-cli -p $PROXY_PORT set probe-{foo} x | grep -q OK &&
     redis-cli -p $PROXY_PORT set probe-{b} x | grep -q OK
 }
+
+test_have_prereq CURL || skip_all 'curl is missing'
+test_have_prereq PYTHON3 || skip_all 'python3 is missing'
+proxy_first_server

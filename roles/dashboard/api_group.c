@@ -306,30 +306,6 @@ static int api_group_check_server(struct dashboard *d, const char *addr,
     return 0;
 }
 
-/* Make 'addr' a replica of 'master' (CONFIG SET masterauth first when the
- * cluster has a password). */
-static int api_group_slaveof(struct dashboard *d, const char *addr,
-                             const char *master, char *err, size_t errlen)
-{
-    char host[MODEL_ADDR_MAX];
-    int port;
-    if (model_addr_split(master, host, sizeof(host), &port, err,
-                         errlen) != 0) {
-        return -1;
-    }
-    char portstr[16];
-    snprintf(portstr, sizeof(portstr), "%d", port);
-    if (d->cfg.password[0] != '\0') {
-        const char *const auth[] = { "CONFIG", "SET", "masterauth",
-                                     d->cfg.password, NULL };
-        if (dashboard_server_call(d, addr, auth, NULL, err, errlen) != 0) {
-            return -1;
-        }
-    }
-    const char *const cmd[] = { "SLAVEOF", host, portstr, NULL };
-    return dashboard_server_call(d, addr, cmd, NULL, err, errlen);
-}
-
 /* The group other than 'gid' that holds 'addr', or 0. */
 static int api_group_holder(struct dashboard *d, const char *addr, int gid,
                             int *rc, char *err, size_t errlen)
@@ -433,8 +409,8 @@ void api_group_add_server(struct http_request *req, void *arg)
                  "first", addr, gid);
     } else if (type == MODEL_SERVER_SLAVE && master != NULL) {
         char why[512];
-        if (api_group_slaveof(d, addr, master->addr, why,
-                              sizeof(why)) != 0) {
+        if (failover_slaveof(d->failover, addr, master->addr, why,
+                             sizeof(why)) != 0) {
             status = 502;
             snprintf(err, sizeof(err), "cannot make '%s' a slave of '%s': "
                      "%s", addr, master->addr, why);

@@ -80,6 +80,11 @@ struct failover {
     struct failover_seen *seen;     /* owned, 'nseen' of them */
     size_t nseen;
     cJSON *status;                  /* owned: {"<gid>": {...}} */
+    /* keeper thread only: per slot, the group a migrate task was seen
+     * moving it from (0: none), and the group whose orphan keys in it
+     * were last reported */
+    int moved_from[SLOT_COUNT];
+    int reported[SLOT_COUNT];
 };
 
 /* ---- observations ---------------------------------------------------- */
@@ -280,9 +285,8 @@ static bool failover_answers(struct failover *f, const char *addr)
                            err, sizeof(err), ping) == 0;
 }
 
-/* SLAVEOF 'master' on 'addr' (masterauth first with a password). */
-static int failover_slaveof(struct failover *f, const char *addr,
-                            const char *master, char *err, size_t errlen)
+int failover_slaveof(struct failover *f, const char *addr,
+                     const char *master, char *err, size_t errlen)
 {
     char host[MODEL_ADDR_MAX];
     int port;
@@ -987,9 +991,10 @@ static void failover_fix(struct failover *f, int gid)
     model_store_unlock(st, held);
 }
 
-/* True if migrate tasks are queued (or the list cannot be read): keys
- * may then legitimately sit in slots their group does not own yet. */
-static bool failover_migrating(struct failover *f)
+/* Remember where the slots of the queued migrate tasks come from.
+ * Returns true if tasks are queued (or cannot be listed): keys may then
+ * legitimately sit in slots their group does not own yet. */
+static bool failover_note_migrations(struct failover *f)
 {
     char **seqs;
     size_t n;
@@ -998,21 +1003,39 @@ static bool failover_migrating(struct failover *f)
                                        sizeof(err)) != 0) {
         return true;
     }
+    for (size_t i = 0; i < n; i++) {
+        struct model_migrate_task task;
+        struct model_slot slot;
+        if (model_store_load_migrate_task(&f->store, seqs[i], &task, err,
+                                          sizeof(err)) != 0 ||
+            task.slot_id < 0 || task.slot_id >= SLOT_COUNT ||
+            model_store_load_slot(&f->store, task.slot_id, &slot, err,
+                                  sizeof(err)) != 0) {
+            continue;
+        }
+        int from = slot.migrate_from > 0 ? slot.migrate_from : slot.group_id;
+        if (from > 0 && from != task.new_group) {
+            f->moved_from[task.slot_id] = from;
+        }
+    }
     coord_free_names(seqs, n);
     return n > 0;
 }
 
-/* Remove the keys that the master of 'g' holds in slots 'g' does not own
- * and that do not migrate from or to it (left by a failover in the middle
- * of a migration: a promoted slave that had not seen keys leave). Only
- * while no migration is queued; each slot is read again right before. */
+/* Deal with the keys that the master of 'g' holds in slots 'g' does not
+ * own and that do not migrate from or to it: left behind by a failover
+ * around a migration (a promoted slave that had not seen the keys
+ * leave). Keys of a slot this dashboard saw migrate away from 'g' are
+ * removed with SLOTSDEL; others (a slot reassigned by hand) are only
+ * reported. Only while no migration is queued; each slot is read again
+ * right before. */
 static void failover_clean_orphans(struct failover *f,
                                    const struct model_group *g)
 {
     const struct model_server *m = model_group_master(g);
     struct failover_seen seen;
     if (m == NULL || !failover_seen_get(f, m->addr, &seen) ||
-        !seen.answered || seen.info.slave || failover_migrating(f)) {
+        !seen.answered || seen.info.slave) {
         return;
     }
     static const char *const info[] = { "SLOTSINFO", "0", "1024", NULL };
@@ -1031,12 +1054,26 @@ static void failover_clean_orphans(struct failover *f,
             continue;
         }
         int id = (int)e->elements[0]->integer;
+        long long keys = e->elements[1]->integer;
         struct model_slot slot;
         if (model_store_load_slot(&f->store, id, &slot, err,
                                   sizeof(err)) != 0 ||
             slot.status != MODEL_SLOT_ONLINE || slot.group_id == g->id ||
             slot.migrate_from == g->id || slot.migrate_to == g->id ||
-            failover_migrating(f)) {
+            failover_note_migrations(f)) {
+            continue;
+        }
+        char msg[512];
+        if (f->moved_from[id] != g->id) {
+            if (f->reported[id] != g->id) {
+                f->reported[id] = g->id;
+                snprintf(msg, sizeof(msg), "'%s' holds %lld keys of slot "
+                         "%d, owned by group %d: not removed (the slot was "
+                         "not seen migrating away; SLOTSDEL %d removes "
+                         "them)", m->addr, keys, id, slot.group_id, id);
+                log_warn("keeper: group %d: %s", g->id, msg);
+                failover_set_status(f, g->id, "orphans", msg);
+            }
             continue;
         }
         char idstr[16];
@@ -1047,10 +1084,9 @@ static void failover_clean_orphans(struct failover *f,
                      "%s", id, m->addr, err);
             continue;
         }
-        char msg[512];
         snprintf(msg, sizeof(msg), "removed %lld orphan keys of slot %d "
-                 "(owned by group %d) from '%s'",
-                 e->elements[1]->integer, id, slot.group_id, m->addr);
+                 "(migrated to group %d) from '%s'", keys, id,
+                 slot.group_id, m->addr);
         log_warn("keeper: group %d: %s", g->id, msg);
         failover_set_status(f, g->id, "ok", msg);
     }
@@ -1083,6 +1119,7 @@ static void *failover_thread(void *arg)
             log_warn("keeper: %s", err);
             continue;
         }
+        failover_note_migrations(f);
         for (size_t i = 0; i < n && !atomic_load(&f->stop); i++) {
             failover_observe(f, &groups[i]);
             if (failover_needs_fix(f, &groups[i])) {

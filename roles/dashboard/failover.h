@@ -35,8 +35,8 @@
  * with the highest offset wins. Without a safe candidate nothing is
  * promoted unless the operator forces it.
  *
- * Entry points: failover_start, failover_promote, failover_server_json,
- * failover_status_json, failover_stop. */
+ * Entry points: failover_start, failover_promote, failover_slaveof,
+ * failover_server_json, failover_status_json, failover_stop. */
 #ifndef CODIS_FAILOVER_H
 #define CODIS_FAILOVER_H
 
@@ -72,6 +72,11 @@ struct failover *failover_start(const struct model_config *cfg,
 int failover_promote(struct failover *f, struct model_store *store,
                      const struct failover_request *req, cJSON **result,
                      char *err, size_t errlen);
+
+/* Make 'addr' a replica of 'master' (CONFIG SET masterauth first when
+ * the cluster has a password). Returns 0, or -1 with 'err' filled. */
+int failover_slaveof(struct failover *f, const char *addr,
+                     const char *master, char *err, size_t errlen);
 
 /* Add what the keeper last saw of server 'addr' to 'server' (its JSON
  * object): "role", "master", "link", "lag", "offset", "seen". Nothing

@@ -3,12 +3,16 @@
 #   make            build bin/codis and bin/codis-<role> for each roles/<role>/
 #   make deps       install missing Debian packages (as root), else list them
 #   make test       deps + build + prove over t/
+#   make test-stress the same tests while stress-ng loads every core
 #   make asan       the same tests against an AddressSanitizer+UBSan build
 #   make bench      side-by-side benchmarks in bench/
 #   make run        deps + build + a whole local cluster under $(RUN_DIR)
 #                   (COORDINATOR=zookeeper ZK=host:port for ZooKeeper)
 #   make stop       stop exactly what `make run` started
-#   make install    bin/codis, its role symlinks and conf/ under $(PREFIX)
+#   make install    bin/codis, its role symlinks and conf/ under $(PREFIX);
+#                   config.ini and redis.conf under $(SYSCONFDIR)
+#   make install-conf  also the systemd units, SysV scripts, supervisord
+#                   programs and logrotate file where those tools look
 #   make clean      remove build products
 
 CC       ?= cc
@@ -22,10 +26,24 @@ RUN_DIR  ?= run
 COORDINATOR ?= filesystem
 ZK       ?=
 PREFIX   ?= /usr/local
-SYSCONFDIR ?= /etc/codis
+# /etc/codis for the system prefixes, else inside the prefix (a private
+# tree such as /opt/codis keeps everything in it).
+SYSCONFDIR ?= $(if $(filter /usr /usr/local,$(patsubst %/,%,$(PREFIX))),/etc/codis,$(PREFIX)/etc/codis)
+# Where each init system looks; used by install-conf only.
+SYSTEMDDIR ?= /lib/systemd/system
+INITDIR    ?= /etc/init.d
+SUPERVISORDIR ?= /etc/supervisor/conf.d
+LOGROTATEDIR ?= /etc/logrotate.d
 
-PKGS_CFLAGS := $(shell pkg-config --cflags libevent libcjson libcurl 2>/dev/null)
-PKGS_LIBS   := $(shell pkg-config --libs libevent libevent_pthreads libcjson libcurl 2>/dev/null)
+# What `--version` prints: git describe of the checkout and the build day.
+VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown) \
+            (built $(shell date -u +%Y-%m-%d))
+
+# Lua 5.1 for scripting, with Debian's cjson and bitop modules linked in;
+# libcrypto for the dashboard's password hashes.
+LUA_PKGS    := lua5.1 lua5.1-cjson lua5.1-bitop
+PKGS_CFLAGS := $(shell pkg-config --cflags libevent libcjson libcurl libcrypto $(LUA_PKGS) 2>/dev/null)
+PKGS_LIBS   := $(shell pkg-config --libs libevent libevent_pthreads libcjson libcurl libcrypto $(LUA_PKGS) 2>/dev/null)
 
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
            $(OPT) $(SANITIZE) -I. -I$(BUILD) -I/usr/include/zookeeper $(PKGS_CFLAGS)
@@ -44,10 +62,12 @@ UNIT_BIN := $(UNIT_SRC:t/unit/%.c=$(UNIT_DIR)/%.t)
 UNIT_TOOLS := $(UNIT_DIR)/coord_tool
 
 DEB_PKGS := build-essential pkg-config libevent-dev libzookeeper-mt-dev libcjson-dev \
-            libcurl4-openssl-dev zookeeper redis-tools redis-server nutcracker \
-            python3-redis curl procps supervisor chromium
+            libcurl4-openssl-dev libssl-dev zookeeper redis-tools redis-server \
+            nutcracker python3-redis curl procps supervisor chromium stress-ng \
+            liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
 
-.PHONY: all deps test check asan bench run stop clean install
+.PHONY: all deps test test-stress check asan bench run stop clean install \
+        install-conf
 
 all: $(BIN)/codis $(addprefix $(BIN)/codis-,$(ROLES)) $(UNIT_BIN) $(UNIT_TOOLS)
 
@@ -65,6 +85,14 @@ $(BUILD)/libcodis.a: $(LIB_OBJ)
 $(BUILD)/%.o: %.c $(wildcard lib/*.h redis/*.h roles/*/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -c -o $@ $<
+
+# codis.o is rebuilt when the version changes (a new commit), as web/'s
+# file list does for the embedded assets below.
+VERSION_FILE := $(BUILD)/version
+$(shell mkdir -p $(BUILD) && echo '$(VERSION)' | cmp -s - $(VERSION_FILE) || \
+        echo '$(VERSION)' > $(VERSION_FILE))
+$(BUILD)/codis.o: CFLAGS += -DCODIS_VERSION='"$(VERSION)"'
+$(BUILD)/codis.o: $(VERSION_FILE)
 
 $(BUILD)/web_assets.o: $(BUILD)/web_assets.c
 	$(CC) $(CFLAGS) -c -o $@ $<
@@ -98,9 +126,15 @@ test: deps
 	$(MAKE) all
 	$(MAKE) check
 
+# --comments: a failing test prints its body and last output lines as TAP
+# comments (passing ones print none), so the log of a run says why.
 check: all
 	CODIS_BIN_DIR=$(abspath $(BIN)) CODIS_UNIT_DIR=$(abspath $(UNIT_DIR)) \
-	    prove -j$(PROVE_JOBS) $(UNIT_BIN) t/[0-9]*.sh
+	    prove -j$(PROVE_JOBS) --comments $(UNIT_BIN) t/[0-9]*.sh
+
+test-stress: deps
+	$(MAKE) all
+	sh tools/stress.sh $(MAKE) check
 
 asan: deps
 	$(MAKE) BUILD=build-asan BIN=build-asan/bin UNIT_DIR=build-asan/unit OPT="-O1 -g" \
@@ -118,19 +152,34 @@ stop:
 	 else echo "nothing to stop: $(BIN)/codis is not built"; fi
 
 # The binary, a symlink per role, and conf/ with @BINDIR@ and @SYSCONFDIR@
-# filled in; config.ini and redis.conf go to $(SYSCONFDIR) unless present.
+# filled in under share/codis/conf; config.ini and redis.conf go to
+# $(SYSCONFDIR) unless present. Nothing outside PREFIX and SYSCONFDIR.
+SHARE_CONF = $(DESTDIR)$(PREFIX)/share/codis/conf
 install: $(BIN)/codis
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/codis/conf \
-	    $(DESTDIR)$(SYSCONFDIR)
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE_CONF) $(DESTDIR)$(SYSCONFDIR)
 	install -m 755 $(BIN)/codis $(DESTDIR)$(PREFIX)/bin/codis
 	for r in $(ROLES); do ln -sf codis $(DESTDIR)$(PREFIX)/bin/codis-$$r; done
 	cd conf && find . -type f | while read -r f; do \
-	    install -d "$(DESTDIR)$(PREFIX)/share/codis/conf/$$(dirname "$$f")" && \
+	    install -d "$(SHARE_CONF)/$$(dirname "$$f")" && \
 	    sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' "$$f" \
-	        > "$(DESTDIR)$(PREFIX)/share/codis/conf/$$f" && \
-	    chmod --reference="$$f" "$(DESTDIR)$(PREFIX)/share/codis/conf/$$f" || exit 1; done
+	        > "$(SHARE_CONF)/$$f" && \
+	    chmod --reference="$$f" "$(SHARE_CONF)/$$f" || exit 1; done
 	for f in config.ini redis.conf; do [ -e $(DESTDIR)$(SYSCONFDIR)/$$f ] || \
-	    install -m 644 $(DESTDIR)$(PREFIX)/share/codis/conf/$$f $(DESTDIR)$(SYSCONFDIR)/$$f; done
+	    install -m 644 $(SHARE_CONF)/$$f $(DESTDIR)$(SYSCONFDIR)/$$f; done
+
+# The filled-in init files, each where its init system looks: systemd
+# units, the SysV script once per role (its name picks the role), the
+# supervisord programs and the logrotate file. Run `systemctl
+# daemon-reload` or `supervisorctl update` afterwards.
+INIT_ROLES := server dashboard proxy ha
+install-conf: install
+	install -d $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(INITDIR) \
+	    $(DESTDIR)$(SUPERVISORDIR) $(DESTDIR)$(LOGROTATEDIR)
+	install -m 644 $(SHARE_CONF)/systemd/*.service $(DESTDIR)$(SYSTEMDDIR)/
+	for r in $(INIT_ROLES); do \
+	    install -m 755 $(SHARE_CONF)/init.d/codis $(DESTDIR)$(INITDIR)/codis-$$r || exit 1; done
+	install -m 644 $(SHARE_CONF)/supervisor/codis.conf $(DESTDIR)$(SUPERVISORDIR)/codis.conf
+	install -m 644 $(SHARE_CONF)/logrotate $(DESTDIR)$(LOGROTATEDIR)/codis
 
 clean:
 	rm -rf build build-asan bin $(UNIT_DIR)/*.t $(UNIT_TOOLS)

@@ -4,8 +4,10 @@
  * plain "codis", from the first argument (codis proxy ...). Each role's
  * entry point is <role>_main(argc, argv) in roles/<role>/<role>_main.c; its
  * argv[0] is "codis-<role>" whichever way it was reached, and its return
- * value is the exit status. */
+ * value is the exit status. `--version` or `-v` (alone) is answered here for every
+ * role but those that print their own (the server, in Redis's form). */
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,23 +19,32 @@ int config_main(int argc, char **argv);
 int ha_main(int argc, char **argv);
 int demo_main(int argc, char **argv);
 
-/* One role: its name, its entry point and a line for the role list. */
+/* The build's version (make passes `git describe`). */
+#ifndef CODIS_VERSION
+#define CODIS_VERSION "unknown"
+#endif
+
+/* One role: its name, its entry point, a line for the role list, and
+ * whether it answers `--version` itself. */
 struct codis_role {
     const char *name;
     int (*main)(int argc, char **argv);
     const char *summary;
+    bool own_version;
 };
 
 /* Every role that is built, in the order `codis --help` lists them; a
  * NULL name ends the table. */
 static const struct codis_role codis_roles[] = {
-    { "server", server_main, "Redis-compatible data server with slots" },
-    { "proxy", proxy_main, "the Redis-speaking, slot-routing proxy" },
-    { "dashboard", dashboard_main, "the cluster's management HTTP API" },
-    { "config", config_main, "the codis-config CLI (talks to the dashboard)" },
-    { "ha", ha_main, "promotes a slave when a group's master dies" },
-    { "demo", demo_main, "a whole local cluster in one command (make run)" },
-    { NULL, NULL, NULL },
+    { "server", server_main, "Redis-compatible data server with slots", true },
+    { "proxy", proxy_main, "the Redis-speaking, slot-routing proxy", false },
+    { "dashboard", dashboard_main, "the cluster's management HTTP API", false },
+    { "config", config_main, "the codis-config CLI (talks to the dashboard)",
+      false },
+    { "ha", ha_main, "promotes a slave when a group's master dies", false },
+    { "demo", demo_main, "a whole local cluster in one command (make run)",
+      false },
+    { NULL, NULL, NULL, false },
 };
 
 static void codis_usage(FILE *out)
@@ -57,12 +68,21 @@ static const struct codis_role *codis_find_role(const char *name)
     return NULL;
 }
 
+static bool codis_is_version_flag(const char *arg)
+{
+    return strcmp(arg, "--version") == 0 || strcmp(arg, "-v") == 0;
+}
+
 /* Run 'role' with argv[0] replaced by "codis-<role>". */
 static int codis_run(const struct codis_role *role, int argc, char **argv)
 {
     char argv0[64];
     snprintf(argv0, sizeof(argv0), "codis-%s", role->name);
     argv[0] = argv0;
+    if (argc == 2 && codis_is_version_flag(argv[1]) && !role->own_version) {
+        printf("%s version %s\n", argv0, CODIS_VERSION);
+        return 0;
+    }
     return role->main(argc, argv);
 }
 
@@ -88,6 +108,10 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         codis_usage(stdout);
+        return 0;
+    }
+    if (codis_is_version_flag(argv[1])) {
+        printf("codis version %s\n", CODIS_VERSION);
         return 0;
     }
     const struct codis_role *role = codis_find_role(argv[1]);

@@ -3,7 +3,8 @@
 #
 # Starts both on free 127.0.0.1 ports without persistence, then runs the
 # same redis-benchmark (-n 100000 -c 50, tests set,get,incr,lpush,lpop,
-# sadd,hset,mset) against each, without pipelining (-P 1) and with -P 16,
+# sadd,hset,mset, then EVALSHA of a script making one redis.call, INCR of
+# its key) against each, without pipelining (-P 1) and with -P 16,
 # test by test with the two servers alternating (so both see the same
 # machine load), for 3 rounds. Prints the median requests per second of
 # each server and codis/redis per test. Both servers are stopped by PID at
@@ -81,6 +82,27 @@ wait_ready "$redis_port" "$redis_pid"
 echo "redis-benchmark -t $tests -n $requests -c $clients, $rounds rounds"
 echo "codis-server $codis_port (pid $codis_pid), $(redis-server --version | cut -d' ' -f1-3) $redis_port (pid $redis_pid)"
 
+# The script of the evalsha test, loaded on both servers (same sha).
+script="return redis.call('incr', KEYS[1])"
+sha=$(redis-cli -p "$codis_port" script load "$script") &&
+test "$sha" = "$(redis-cli -p "$redis_port" script load "$script")" || {
+    echo "bench/server.sh: SCRIPT LOAD failed" >&2
+    exit 1
+}
+
+# run_cmd NAME PORT PIPELINE ROUND LABEL CMD...: benchmark one command
+# line, its CSV line tagged with LABEL.
+run_cmd() {
+    run_name=$1 run_port=$2 run_p=$3 run_round=$4 run_label=$5
+    shift 5
+    redis-benchmark -p "$run_port" -n "$requests" -c "$clients" \
+        -P "$run_p" --csv "$@" 2>/dev/null |
+        awk -F, -v name="$run_name" -v p="$run_p" -v r="$run_round" \
+            -v label="$run_label" \
+            'NR > 1 { gsub(/"/, ""); print name "|" p "|" r "|" label "|" $2 }' \
+            >>"$work/results"
+}
+
 # run NAME PORT PIPELINE ROUND TEST: one benchmark, CSV lines tagged.
 run() {
     redis-benchmark -p "$2" -n "$requests" -c "$clients" -P "$3" \
@@ -96,6 +118,10 @@ for round in $(seq 1 "$rounds"); do
         for test in $(echo "$tests" | tr ',' ' '); do
             run codis "$codis_port" $pipeline "$round" "$test"
             run redis "$redis_port" $pipeline "$round" "$test"
+        done
+        for name_port in codis:$codis_port redis:$redis_port; do
+            run_cmd "${name_port%%:*}" "${name_port#*:}" $pipeline "$round" \
+                EVALSHA evalsha "$sha" 1 counter
         done
     done
 done

@@ -7,8 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
+#include "lib/conf_toml.h"
+#include "lib/log.h"
 #include "lib/mem.h"
+
+/* Every config.ini key some role reads: a role warns about a key it did
+ * not read only when no other role reads it either, since one file
+ * serves them all. */
+static const char *const conf_known_keys[] = {
+    "coordinator", "zk", "zk_session_timeout", "product", "dashboard_addr",
+    "password", "action_timeout", "proxy_id", "backend_ping_period",
+    "session_max_timeout", "session_max_bufsize", "session_max_pipeline",
+    "proto", "proxy_addr", "proxy_http_addr", "dashboard_auth",
+    "dashboard_cors_origin", "session_auth", "product_auth", NULL,
+};
 
 struct conf *conf_new(void)
 {
@@ -23,6 +37,7 @@ void conf_free(struct conf *conf)
     for (size_t i = 0; i < conf->count; i++) {
         mem_free(conf->items[i].key);
         mem_free(conf->items[i].value);
+        mem_free(conf->items[i].source_key);
     }
     mem_free(conf->items);
     mem_free(conf->path);
@@ -42,8 +57,8 @@ static char *conf_trim(char *s)
     return s;
 }
 
-static void conf_append(struct conf *conf, const char *key,
-                        const char *value, int line)
+struct conf_entry *conf_add(struct conf *conf, const char *key,
+                            const char *value, int line)
 {
     conf->items = mem_realloc(conf->items,
                               (conf->count + 1) * sizeof(*conf->items));
@@ -52,6 +67,36 @@ static void conf_append(struct conf *conf, const char *key,
     e->value = mem_strdup(value);
     e->line = line;
     e->used = false;
+    e->source_key = NULL;
+    e->note = NULL;
+    return e;
+}
+
+/* Does the open file 'f' look like TOML: is some setting's value quoted,
+ * as Codis 3.2 writes strings (config.ini never quotes)? Rewinds 'f'. */
+static bool conf_looks_toml(FILE *f)
+{
+    char buf[4096];
+    bool toml = false;
+    while (!toml && fgets(buf, sizeof(buf), f) != NULL) {
+        char *s = conf_trim(buf);
+        char *eq = strchr(s, '=');
+        if (*s != '#' && *s != ';' && eq != NULL) {
+            char *v = conf_trim(eq + 1);
+            toml = *v == '"' || *v == '\'';
+        }
+    }
+    rewind(f);
+    return toml;
+}
+
+struct conf *conf_open(const char *path, bool given, char *err,
+                       size_t errlen)
+{
+    if (!given && access(path, F_OK) != 0 && errno == ENOENT) {
+        return conf_new();
+    }
+    return conf_load(path, err, errlen);
 }
 
 struct conf *conf_load(const char *path, char *err, size_t errlen)
@@ -60,6 +105,12 @@ struct conf *conf_load(const char *path, char *err, size_t errlen)
     if (f == NULL) {
         snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
         return NULL;
+    }
+    size_t plen = strlen(path);
+    if ((plen > 5 && strcmp(path + plen - 5, ".toml") == 0) ||
+        conf_looks_toml(f)) {
+        fclose(f);
+        return conf_toml_load(path, err, errlen);
     }
     struct conf *conf = conf_new();
     conf->path = mem_strdup(path);
@@ -88,7 +139,7 @@ struct conf *conf_load(const char *path, char *err, size_t errlen)
             fclose(f);
             return NULL;
         }
-        conf_append(conf, key, value, line);
+        conf_add(conf, key, value, line);
     }
     if (ferror(f)) {
         snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
@@ -118,7 +169,7 @@ void conf_set(struct conf *conf, const char *key, const char *value)
         e->value = mem_strdup(value);
         return;
     }
-    conf_append(conf, key, value, 0);
+    conf_add(conf, key, value, 0);
 }
 
 const char *conf_get(struct conf *conf, const char *key, const char *def)
@@ -136,16 +187,17 @@ const char *conf_get(struct conf *conf, const char *key, const char *def)
     return e->value;
 }
 
-/* Describe where 'key' came from, for error messages. */
-static void conf_where(struct conf *conf, const char *key, char *out,
-                       size_t outlen)
+const char *conf_describe(struct conf *conf, const char *key, char *out,
+                          size_t outlen)
 {
     struct conf_entry *e = conf_find(conf, key);
     if (e != NULL && e->line > 0 && conf->path != NULL) {
-        snprintf(out, outlen, "'%s' line %d", conf->path, e->line);
+        snprintf(out, outlen, "'%s' line %d: '%s'", conf->path, e->line,
+                 e->source_key != NULL ? e->source_key : e->key);
     } else {
-        snprintf(out, outlen, "option");
+        snprintf(out, outlen, "config: '%s'", key);
     }
+    return out;
 }
 
 int conf_get_uint(struct conf *conf, const char *key, long long def,
@@ -161,10 +213,8 @@ int conf_get_uint(struct conf *conf, const char *key, long long def,
     long long v = strtoll(s, &end, 10);
     if (*s == '\0' || *end != '\0' || errno != 0 || v < 0) {
         char where[300];
-        conf_where(conf, key, where, sizeof(where));
-        snprintf(err, errlen,
-                 "%s: '%s' must be a non-negative integer, not '%s'", where,
-                 key, s);
+        snprintf(err, errlen, "%s must be a non-negative integer, not '%s'",
+                 conf_describe(conf, key, where, sizeof(where)), s);
         return -1;
     }
     *value = v;
@@ -192,10 +242,20 @@ int conf_get_bool(struct conf *conf, const char *key, bool def, bool *value,
         }
     }
     char where[300];
-    conf_where(conf, key, where, sizeof(where));
-    snprintf(err, errlen, "%s: '%s' must be true or false, not '%s'", where,
-             key, s);
+    snprintf(err, errlen, "%s must be true or false, not '%s'",
+             conf_describe(conf, key, where, sizeof(where)), s);
     return -1;
+}
+
+/* Was 'key' already seen before entry 'i'? */
+static bool conf_seen_before(struct conf *conf, size_t i)
+{
+    for (size_t j = 0; j < i; j++) {
+        if (strcmp(conf->items[j].key, conf->items[i].key) == 0) {
+            return true;
+        }
+    }
+    return false;
 }
 
 void conf_each_unknown(struct conf *conf,
@@ -203,8 +263,46 @@ void conf_each_unknown(struct conf *conf,
                        void *arg)
 {
     for (size_t i = 0; i < conf->count; i++) {
-        if (!conf->items[i].used) {
+        if (!conf->items[i].used && !conf_seen_before(conf, i)) {
             fn(&conf->items[i], arg);
         }
     }
+}
+
+/* What conf_warn_one needs to know. */
+struct conf_warn {
+    const char *path;
+    bool ignored; /* warn about ignored Codis 3.2 keys too */
+};
+
+static void conf_warn_one(const struct conf_entry *e, void *arg)
+{
+    const struct conf_warn *w = arg;
+    const char *path = w->path;
+    if (e->note != NULL) {
+        if (!w->ignored) {
+            return;
+        }
+        log_warn("'%s' line %d: Codis 3.2 key '%s' ignored: %s", path,
+                 e->line, e->source_key ? e->source_key : e->key, e->note);
+        return;
+    }
+    for (const char *const *k = conf_known_keys; *k != NULL; k++) {
+        if (strcmp(*k, e->key) == 0) {
+            return;
+        }
+    }
+    if (e->line > 0) {
+        log_warn("'%s' line %d: unknown key '%s' ignored", path, e->line,
+                 e->source_key ? e->source_key : e->key);
+    } else {
+        log_warn("unknown key '%s' ignored", e->key);
+    }
+}
+
+void conf_warn_unknown(struct conf *conf, bool ignored)
+{
+    struct conf_warn w = { conf->path != NULL ? conf->path : "config",
+                           ignored };
+    conf_each_unknown(conf, conf_warn_one, &w);
 }

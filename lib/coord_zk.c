@@ -661,8 +661,9 @@ static void zk_close(struct coord *coord)
 }
 
 /* Try a TCP connection to "host:port" 'one' (host may be "[v6]"). Returns
- * 0, or an errno value. */
-static int zk_probe_one(const char *one)
+ * 0, or an errno value; a host that does not resolve is EHOSTUNREACH with
+ * 'why' saying so (else 'why' is untouched). */
+static int zk_probe_one(const char *one, char *why, size_t whylen)
 {
     char host[256];
     const char *colon = strrchr(one, ':');
@@ -680,7 +681,10 @@ static int zk_probe_one(const char *one)
     host[hlen] = '\0';
     struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
     struct addrinfo *res;
-    if (getaddrinfo(host, colon + 1, &hints, &res) != 0) {
+    int gai = getaddrinfo(host, colon + 1, &hints, &res);
+    if (gai != 0) {
+        snprintf(why, whylen, "cannot resolve host '%s': %s", host,
+                 gai == EAI_SYSTEM ? strerror(errno) : gai_strerror(gai));
         return EHOSTUNREACH;
     }
     int err = ECONNREFUSED;
@@ -728,16 +732,19 @@ static int zk_probe(struct coord_zk *zk)
     }
     int err = EINVAL;
     char *save = NULL;
+    char why[300];
     for (char *one = strtok_r(list, ",", &save); one != NULL;
          one = strtok_r(NULL, ",", &save)) {
-        err = zk_probe_one(one);
+        why[0] = '\0';
+        err = zk_probe_one(one, why, sizeof(why));
         if (err == 0) {
             return 0;
         }
     }
     zk_errf(zk, "cannot connect to zookeeper '%s': %s", zk->hosts,
             err == EINVAL ? "bad address (expected host:port,...)"
-                          : strerror(err));
+            : why[0] != '\0' ? why
+                             : strerror(err));
     return COORD_ERROR;
 }
 

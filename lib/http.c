@@ -1,7 +1,9 @@
 /* evhttp server helpers: routing, replies, bodies, request log; see
- * http.h. Every request enters http_on_request, which finds the route,
- * runs the handler and makes sure exactly one reply goes out: a handler
- * that forgot to reply produces a 500 rather than a hung client. */
+ * http.h. Every request enters http_on_request, which refuses what a
+ * foreign web page could have sent (http_cross_site), finds the route,
+ * runs the guard and the handler and makes sure exactly one reply goes
+ * out: a handler that forgot to reply produces a 500 rather than a hung
+ * client. */
 #include "lib/http.h"
 
 #include <errno.h>
@@ -9,21 +11,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/mem.h"
 #include "lib/model.h"
+
+/* One client connection, as far as we can see it through evhttp: its
+ * bufferevent, made by http_on_new_bev and kept alive by our reference
+ * until evhttp has freed it (it clears the callbacks then). */
+struct http_conn {
+    struct bufferevent *bev; /* one reference ours */
+    bool evicted;            /* shut down by us to make room */
+};
 
 /* A listening server. */
 struct http_server {
@@ -34,7 +48,22 @@ struct http_server {
     char *log_path;                    /* owned, NULL: no request log */
     FILE *log;                         /* owned */
     int port;
+    http_guard_fn guard;               /* NULL: every route is open */
+    void *guard_arg;
+    char *cors_origin;                 /* owned, NULL: no CORS */
+    struct event_base *base;
+    struct http_conn *conns;           /* owned, oldest first */
+    size_t nconns;
+    size_t max_conns;                  /* the cap: beyond it, evict */
+    struct event *reap_timer;          /* owned: forgets closed ones */
+    struct event *resume_timer;        /* owned: accept again */
+    struct http_server *next;          /* in http_servers */
 };
+
+/* Every server, for http_on_accept_error, whose argument is evhttp's.
+ * Only touched by the threads that make and free servers, one at a time
+ * (each role makes its server at start). */
+static struct http_server *http_servers;
 
 static double http_now(void)
 {
@@ -148,6 +177,113 @@ static void http_log_request(struct http_request *req, int status,
     fflush(server->log);
 }
 
+const char *http_header(struct http_request *req, const char *name)
+{
+    return evhttp_find_header(evhttp_request_get_input_headers(req->req),
+                              name);
+}
+
+void http_add_header(struct http_request *req, const char *name,
+                     const char *value)
+{
+    evhttp_add_header(evhttp_request_get_output_headers(req->req), name,
+                      value);
+}
+
+void http_peer(struct http_request *req, char *out, size_t outlen)
+{
+    char *host = NULL;
+    ev_uint16_t port = 0;
+    struct evhttp_connection *conn = evhttp_request_get_connection(req->req);
+    if (conn != NULL) {
+        evhttp_connection_get_peer(conn, &host, &port);
+    }
+    snprintf(out, outlen, "%s:%u", host != NULL ? host : "-", port);
+}
+
+/* True if the request's Origin is the named CORS origin. */
+static bool http_cors_allowed(struct http_request *req)
+{
+    const char *origin = http_header(req, "Origin");
+    return origin != NULL && req->server->cors_origin != NULL &&
+           strcmp(origin, req->server->cors_origin) == 0;
+}
+
+/* True if the request comes from no web page (no Origin), from our own
+ * (Origin is http://<Host>) or from the named CORS origin. */
+static bool http_origin_ok(struct http_request *req)
+{
+    const char *origin = http_header(req, "Origin");
+    if (origin == NULL) {
+        return true;
+    }
+    const char *host = http_header(req, "Host");
+    if (host != NULL && strncmp(origin, "http://", 7) == 0 &&
+        strcmp(origin + 7, host) == 0) {
+        return true;
+    }
+    return http_cors_allowed(req);
+}
+
+/* CORS headers of a reply, for the named origin only. */
+static void http_add_cors(struct http_request *req)
+{
+    if (!http_cors_allowed(req)) {
+        return;
+    }
+    http_add_header(req, "Access-Control-Allow-Origin",
+                    req->server->cors_origin);
+    http_add_header(req, "Access-Control-Allow-Credentials", "true");
+    http_add_header(req, "Vary", "Origin");
+}
+
+/* True if Content-Type names media type 'type' (parameters ignored). */
+static bool http_content_type_is(struct http_request *req, const char *type)
+{
+    const char *ct = http_header(req, "Content-Type");
+    size_t n = strlen(type);
+    if (ct == NULL) {
+        return false;
+    }
+    while (*ct == ' ') {
+        ct++;
+    }
+    return strncasecmp(ct, type, n) == 0 &&
+           (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* A request that changes state and that a foreign page could have made
+ * the browser send: a "simple" cross-site POST (form or text/plain
+ * content, no custom header), or one whose Origin is not allowed.
+ * Replies 403 and returns true for those. */
+static bool http_cross_site(struct http_request *req)
+{
+    if (strcmp(req->method, "POST") != 0 && strcmp(req->method, "PUT") != 0 &&
+        strcmp(req->method, "DELETE") != 0) {
+        return false;
+    }
+    if (!http_origin_ok(req)) {
+        char peer[128];
+        http_peer(req, peer, sizeof(peer));
+        log_warn("http: cross-origin %s %s from %s (Origin '%.100s') "
+                 "refused", req->method, req->path, peer,
+                 http_header(req, "Origin"));
+        http_reply_error(req, 403, "cross-origin request refused");
+        return true;
+    }
+    if (!http_content_type_is(req, "application/json") &&
+        http_header(req, "X-Requested-With") == NULL) {
+        char peer[128];
+        http_peer(req, peer, sizeof(peer));
+        log_warn("http: %s %s from %s without a JSON Content-Type refused",
+                 req->method, req->path, peer);
+        http_reply_error(req, 403, "%s needs Content-Type: application/json "
+                         "(or an X-Requested-With header)", req->method);
+        return true;
+    }
+    return false;
+}
+
 void http_reply_data(struct http_request *req, int status,
                      const char *content_type, const void *body, size_t len)
 {
@@ -159,7 +295,9 @@ void http_reply_data(struct http_request *req, int status,
     req->replied = true;
     struct evkeyvalq *headers = evhttp_request_get_output_headers(req->req);
     evhttp_add_header(headers, "Content-Type", content_type);
-    evhttp_add_header(headers, "Access-Control-Allow-Origin", "*");
+    evhttp_add_header(headers, "X-Content-Type-Options", "nosniff");
+    evhttp_add_header(headers, "X-Frame-Options", "DENY");
+    http_add_cors(req);
     struct evbuffer *out = evbuffer_new();
     if (out == NULL || evbuffer_add(out, body, len) != 0) {
         log_error("http: cannot build reply for '%s'", req->path);
@@ -281,6 +419,13 @@ static void http_dispatch(struct http_request *req)
             req->nparams = 0;
             continue;
         }
+        if (!(r->flags & HTTP_PUBLIC) && req->server->guard != NULL &&
+            !req->server->guard(req, req->server->guard_arg)) {
+            if (!req->replied) {
+                http_reply_error(req, 401, "authentication required");
+            }
+            return;
+        }
         r->handler(req, req->server->arg);
         if (!req->replied) {
             log_error("http: handler of '%s %s' did not reply", req->method,
@@ -309,11 +454,19 @@ static void http_on_request(struct evhttp_request *ev, void *arg)
     const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
     req.path = path != NULL && path[0] != '\0' ? path : "/";
     if (strcmp(req.method, "OPTIONS") == 0) {
-        struct evkeyvalq *h = evhttp_request_get_output_headers(ev);
-        evhttp_add_header(h, "Access-Control-Allow-Methods",
-                          "GET, POST, PUT, DELETE");
-        evhttp_add_header(h, "Access-Control-Allow-Headers", "Content-Type");
-        http_reply_data(&req, 200, "text/plain", "", 0);
+        /* A preflight: granted to the named origin only */
+        if (!http_cors_allowed(&req)) {
+            http_reply_error(&req, 403, "cross-origin request refused");
+            return;
+        }
+        http_add_header(&req, "Access-Control-Allow-Methods",
+                        "GET, POST, PUT, DELETE");
+        http_add_header(&req, "Access-Control-Allow-Headers",
+                        "Authorization, Content-Type, X-Requested-With");
+        http_reply_data(&req, 204, "text/plain", "", 0);
+        return;
+    }
+    if (http_cross_site(&req)) {
         return;
     }
     const char *query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
@@ -335,6 +488,145 @@ static void http_on_request(struct evhttp_request *ev, void *arg)
         evhttp_clear_headers(req.query);
         mem_free(req.query);
     }
+}
+
+/* True while evhttp still uses 'bev' (its free clears the callbacks). */
+static bool http_conn_alive(struct bufferevent *bev)
+{
+    bufferevent_event_cb eventcb = NULL;
+    bufferevent_getcb(bev, NULL, NULL, &eventcb, NULL);
+    return eventcb != NULL;
+}
+
+/* Drop our reference to the connections evhttp has closed. */
+static void http_reap(struct http_server *server)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < server->nconns; i++) {
+        struct http_conn *c = &server->conns[i];
+        if (http_conn_alive(c->bev)) {
+            server->conns[kept++] = *c;
+        } else {
+            bufferevent_decref(c->bev);
+        }
+    }
+    server->nconns = kept;
+}
+
+static void http_on_reap(evutil_socket_t fd, short what, void *arg)
+{
+    http_reap(arg);
+}
+
+/* Make room for a new connection: shut the oldest live one down (not
+ * yet evicted), so evhttp sees an end of file and closes it. The oldest
+ * is the one most likely idle: a slow-loris or a forgotten keep-alive. */
+static void http_evict_oldest(struct http_server *server)
+{
+    for (size_t i = 0; i < server->nconns; i++) {
+        struct http_conn *c = &server->conns[i];
+        evutil_socket_t fd = bufferevent_getfd(c->bev);
+        if (!c->evicted && fd >= 0 && http_conn_alive(c->bev)) {
+            c->evicted = true;
+            shutdown(fd, SHUT_RDWR);
+            return;
+        }
+    }
+}
+
+/* evhttp's bufferevent factory: one per accepted connection. Counts it,
+ * and past the cap evicts the oldest, so a flood of idle connections
+ * cannot use every descriptor and starve new clients. */
+static struct bufferevent *http_on_new_bev(struct event_base *base,
+                                           void *arg)
+{
+    struct http_server *server = arg;
+    struct bufferevent *bev = bufferevent_socket_new(base, -1, 0);
+    if (bev == NULL) {
+        return NULL; /* evhttp makes its own */
+    }
+    if (server->nconns >= server->max_conns) {
+        http_reap(server);
+    }
+    if (server->nconns >= server->max_conns) {
+        http_evict_oldest(server);
+        static unsigned warned;
+        if (warned++ % 1000 == 0) {
+            log_warn("http: %zu connections open, the most allowed: "
+                     "closing the oldest", server->nconns);
+        }
+    }
+    bufferevent_incref(bev);
+    server->conns = mem_realloc(server->conns, (server->nconns + 1) *
+                                                   sizeof(*server->conns));
+    server->conns[server->nconns].bev = bev;
+    server->conns[server->nconns].evicted = false;
+    server->nconns++;
+    return bev;
+}
+
+static void http_on_resume(evutil_socket_t fd, short what, void *arg)
+{
+    struct http_server *server = arg;
+    evconnlistener_enable(evhttp_bound_socket_get_listener(server->bound));
+}
+
+/* accept() failed: out of descriptors pauses accepting for a moment
+ * rather than spinning on a listener that stays readable. */
+static void http_on_accept_error(struct evconnlistener *listener, void *arg)
+{
+    struct http_server *server = http_servers;
+    while (server != NULL && (server->bound == NULL ||
+                              evhttp_bound_socket_get_listener(
+                                  server->bound) != listener)) {
+        server = server->next;
+    }
+    int err = EVUTIL_SOCKET_ERROR();
+    if (server == NULL) {
+        return;
+    }
+    static unsigned warned;
+    if (warned++ % 100 == 0) {
+        log_warn("http: cannot accept a connection: %s", strerror(err));
+    }
+    if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
+        struct timeval tv = { 0, 100 * 1000 };
+        evconnlistener_disable(listener);
+        http_reap(server);
+        event_add(server->resume_timer, &tv);
+    }
+}
+
+/* The connection cap: what the open file limit leaves after the
+ * descriptors the process needs for other work. */
+static size_t http_max_conns(void)
+{
+    struct rlimit rl;
+    size_t limit = 1024;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+        limit = (size_t)rl.rlim_cur;
+    } else if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        limit = 1 << 20;
+    }
+    size_t cap = limit > 2 * HTTP_RESERVED_FDS ? limit - HTTP_RESERVED_FDS
+                                               : limit / 2;
+    return cap < HTTP_MAX_CONNS ? cap : HTTP_MAX_CONNS;
+}
+
+void http_server_set_guard(struct http_server *server, http_guard_fn guard,
+                           void *arg)
+{
+    server->guard = guard;
+    server->guard_arg = arg;
+}
+
+void http_server_set_cors_origin(struct http_server *server,
+                                 const char *origin)
+{
+    mem_free(server->cors_origin);
+    server->cors_origin = origin != NULL && origin[0] != '\0'
+                              ? mem_strdup(origin)
+                              : NULL;
 }
 
 int http_server_reopen_log(struct http_server *server)
@@ -392,8 +684,21 @@ struct http_server *http_server_new(struct event_base *base, const char *addr,
                                    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
                                    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_HEAD);
     evhttp_set_max_body_size(server->http, 16 * HTTP_BODY_LIMIT);
-    evhttp_set_timeout(server->http, 60);
+    evhttp_set_timeout(server->http, HTTP_IDLE_TIMEOUT_S);
     evhttp_set_gencb(server->http, http_on_request, server);
+    server->base = base;
+    server->max_conns = http_max_conns();
+    evhttp_set_bevcb(server->http, http_on_new_bev, server);
+    server->reap_timer = event_new(base, -1, EV_PERSIST, http_on_reap,
+                                   server);
+    server->resume_timer = evtimer_new(base, http_on_resume, server);
+    struct timeval second = { 1, 0 };
+    if (server->reap_timer == NULL || server->resume_timer == NULL ||
+        event_add(server->reap_timer, &second) != 0) {
+        snprintf(err, errlen, "cannot create the HTTP server's timers");
+        http_server_free(server);
+        return NULL;
+    }
     errno = 0;
     server->bound = evhttp_bind_socket_with_handle(
         server->http, host[0] != '\0' ? host : "0.0.0.0", (ev_uint16_t)port);
@@ -403,6 +708,11 @@ struct http_server *http_server_new(struct event_base *base, const char *addr,
         http_server_free(server);
         return NULL;
     }
+    evconnlistener_set_error_cb(
+        evhttp_bound_socket_get_listener(server->bound),
+        http_on_accept_error);
+    server->next = http_servers;
+    http_servers = server;
     struct sockaddr_storage ss;
     socklen_t sl = sizeof(ss);
     evutil_socket_t fd = evhttp_bound_socket_get_fd(server->bound);
@@ -421,13 +731,32 @@ void http_server_free(struct http_server *server)
     if (server == NULL) {
         return;
     }
+    for (struct http_server **p = &http_servers; *p != NULL;
+         p = &(*p)->next) {
+        if (*p == server) {
+            *p = server->next;
+            break;
+        }
+    }
     if (server->http != NULL) {
         evhttp_free(server->http);
+    }
+    /* evhttp_free freed every connection: drop our references */
+    for (size_t i = 0; i < server->nconns; i++) {
+        bufferevent_decref(server->conns[i].bev);
+    }
+    mem_free(server->conns);
+    if (server->reap_timer != NULL) {
+        event_free(server->reap_timer);
+    }
+    if (server->resume_timer != NULL) {
+        event_free(server->resume_timer);
     }
     if (server->log != NULL) {
         fclose(server->log);
     }
     mem_free(server->log_path);
+    mem_free(server->cors_origin);
     mem_free(server);
 }
 

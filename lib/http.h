@@ -1,6 +1,17 @@
-/* HTTP server helpers over libevent's evhttp, for the dashboard's API and
- * the proxy's /debug/vars: a route table, JSON replies and JSON errors,
- * bounded body reading, CORS, and one log line per request to a file.
+/* HTTP server helpers over libevent's evhttp, for the dashboard's API:
+ * a route table, JSON replies and JSON errors, bounded body reading, one
+ * log line per request to a file, and the rules that keep other web
+ * pages from driving the API through an operator's browser:
+ *
+ *   - no CORS unless one origin is named (http_server_set_cors_origin):
+ *     other pages cannot read the answers;
+ *   - a POST, PUT or DELETE is refused with 403 unless its Content-Type
+ *     is application/json or it carries an X-Requested-With header (both
+ *     impossible for a cross-site "simple" request without a preflight,
+ *     which we never grant), and unless its Origin, when sent, is ours
+ *     or the named one;
+ *   - a guard (http_server_set_guard) runs before every route not marked
+ *     HTTP_PUBLIC: the dashboard's authentication.
  *
  * A route is {method, pattern, handler}. A pattern is a path whose
  * segments are literals or "*", which matches one non-empty segment and
@@ -28,6 +39,9 @@ struct http_server;
 
 #define HTTP_MAX_PARAMS 8     /* '*' segments in one pattern */
 #define HTTP_BODY_LIMIT (1 << 20) /* default bound of request bodies */
+#define HTTP_IDLE_TIMEOUT_S 20    /* a connection silent this long closes */
+#define HTTP_MAX_CONNS 4096       /* connections at once, at most ... */
+#define HTTP_RESERVED_FDS 64      /* ... and this far below the file limit */
 
 /* One request being handled. */
 struct http_request {
@@ -45,14 +59,29 @@ struct http_request {
 /* A handler: 'arg' as given to http_server_new. */
 typedef void (*http_handler_fn)(struct http_request *req, void *arg);
 
+/* A guard: returns true to let the request through, or replies (401...)
+ * and returns false. */
+typedef bool (*http_guard_fn)(struct http_request *req, void *arg);
+
+/* Route flags. */
+#define HTTP_PUBLIC 1u /* the guard does not run (the page, login) */
+
 /* One route; a table ends with a NULL method. */
 struct http_route {
     const char *method;     /* "GET", "PUT", "POST" or "DELETE" */
     const char *pattern;    /* literal segments and '*' */
     http_handler_fn handler;
+    unsigned flags;         /* HTTP_PUBLIC or 0 */
 };
 
-/* Listen on 'addr' ("host:port", ":port" for all interfaces, port 0 for
+/* Connections: each closes after HTTP_IDLE_TIMEOUT_S without traffic
+ * (an idle keep-alive, or a client that never finishes its request), and
+ * at most min(HTTP_MAX_CONNS, open file limit - HTTP_RESERVED_FDS) are
+ * open at once: a new one beyond the cap closes the oldest, so a flood of
+ * idle connections delays nobody. When accept() runs out of descriptors
+ * anyway, accepting pauses for 100 ms instead of spinning.
+ *
+ * Listen on 'addr' ("host:port", ":port" for all interfaces, port 0 for
  * any free port) and serve 'routes' (borrowed: must outlive the server)
  * on 'base', passing 'arg' to handlers. 'log_path' (NULL or "": none) is
  * opened for appending, one line per request. Returns an owned server
@@ -62,6 +91,16 @@ struct http_server *http_server_new(struct event_base *base, const char *addr,
                                     const struct http_route *routes,
                                     void *arg, const char *log_path,
                                     char *err, size_t errlen);
+
+/* Run 'guard' with 'arg' before every route not marked HTTP_PUBLIC. */
+void http_server_set_guard(struct http_server *server, http_guard_fn guard,
+                           void *arg);
+
+/* Let pages of 'origin' ("https://ops.example:8443", copied; NULL or "":
+ * none, the default) call the API from a browser: they get CORS headers
+ * and preflights. Other origins get neither. */
+void http_server_set_cors_origin(struct http_server *server,
+                                 const char *origin);
 
 /* Stop listening and free 'server' (NULL is fine). */
 void http_server_free(struct http_server *server);
@@ -82,6 +121,17 @@ bool http_route_match(const char *pattern, const char *path,
 /* The value of query parameter 'key' (borrowed, valid until the reply),
  * or NULL if absent. */
 const char *http_query(struct http_request *req, const char *key);
+
+/* The value of request header 'name' (borrowed, valid until the reply),
+ * or NULL. */
+const char *http_header(struct http_request *req, const char *name);
+
+/* Add header 'name': 'value' to the reply (before http_reply_*). */
+void http_add_header(struct http_request *req, const char *name,
+                     const char *value);
+
+/* The client's address as "host:port" into 'out'. */
+void http_peer(struct http_request *req, char *out, size_t outlen);
 
 /* The request body as an owned NUL-terminated string (mem_free) of
  * '*len' bytes, or NULL with 'err' filled if it is larger than 'limit'. */

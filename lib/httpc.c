@@ -17,6 +17,15 @@
 static pthread_once_t httpc_once = PTHREAD_ONCE_INIT;
 static CURLcode httpc_global_rc = CURLE_OK;
 
+/* httpc_set_credentials: written before threads start, then only read */
+static char httpc_userpass[512];
+
+void httpc_set_credentials(const char *userpass)
+{
+    snprintf(httpc_userpass, sizeof(httpc_userpass), "%s",
+             userpass != NULL ? userpass : "");
+}
+
 static void httpc_global_init(void)
 {
     httpc_global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -68,6 +77,12 @@ static CURLcode httpc_setup(CURL *curl, const char *method, const char *url,
     if (rc == CURLE_OK && headers != NULL) {
         rc = curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     }
+    if (rc == CURLE_OK && httpc_userpass[0] != '\0') {
+        rc = curl_easy_setopt(curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+        if (rc == CURLE_OK) {
+            rc = curl_easy_setopt(curl, CURLOPT_USERPWD, httpc_userpass);
+        }
+    }
     return rc;
 }
 
@@ -89,7 +104,7 @@ int httpc_request(const char *method, const char *url, const char *body,
     }
     char curl_err[CURL_ERROR_SIZE] = "";
     struct curl_slist *headers = NULL;
-    if (body != NULL) {
+    if (body != NULL || strcmp(method, "GET") != 0) {
         headers = curl_slist_append(headers,
                                     "Content-Type: application/json");
         if (headers == NULL) {

@@ -16,7 +16,9 @@ struct httpc_response {
 
 /* Send 'method' ("GET", "PUT", "POST", "DELETE") to 'url'
  * ("http://host:port/path"), with 'body' (NULL: none) sent as
- * application/json, and wait at most 'timeout_ms' for the whole exchange.
+ * application/json (any method but GET says Content-Type:
+ * application/json even without a body: the dashboard refuses other
+ * state-changing requests as cross-site), and wait at most 'timeout_ms' for the whole exchange.
  * Returns 0 with 'resp' filled whatever the status, or -1 with 'err'
  * filled when no answer came ("cannot connect to 'http://...':
  * Connection refused"). */
@@ -33,6 +35,12 @@ int httpc_post(const char *url, const char *body, long timeout_ms,
                struct httpc_response *resp, char *err, size_t errlen);
 int httpc_delete(const char *url, long timeout_ms,
                  struct httpc_response *resp, char *err, size_t errlen);
+
+/* Send HTTP Basic credentials 'userpass' ("user:password", copied; NULL
+ * or "": none) with every later request of this process. Call before
+ * starting threads that send requests. The dashboard's clients (codis
+ * config, ha, demo) set what auth_client_credentials gives. */
+void httpc_set_credentials(const char *userpass);
 
 /* Free the body of 'resp' (the struct itself is the caller's). */
 void httpc_response_release(struct httpc_response *resp);

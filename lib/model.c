@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/auth.h"
 #include "lib/conf.h"
 #include "lib/json.h"
 #include "lib/mem.h"
@@ -31,22 +32,24 @@ int model_config_load(struct conf *conf, struct model_config *cfg, char *err,
                       size_t errlen)
 {
     memset(cfg, 0, sizeof(*cfg));
+    char where[600];
     const char *kind = conf_get(conf, "coordinator", "filesystem");
     if (strcmp(kind, "zookeeper") == 0 || strcmp(kind, "zk") == 0) {
         snprintf(cfg->coordinator, sizeof(cfg->coordinator), "zookeeper");
     } else if (strcmp(kind, "filesystem") == 0 || strcmp(kind, "fs") == 0) {
         snprintf(cfg->coordinator, sizeof(cfg->coordinator), "filesystem");
     } else {
-        snprintf(err, errlen,
-                 "config: 'coordinator' must be zookeeper or filesystem, "
-                 "not '%s'", kind);
+        snprintf(err, errlen, "%s must be zookeeper or filesystem, not '%s'",
+                 conf_describe(conf, "coordinator", where, sizeof(where)),
+                 kind);
         return -1;
     }
     bool zk = strcmp(cfg->coordinator, "zookeeper") == 0;
     const char *addr = conf_get(conf, "zk", zk ? "localhost:2181" : "/tmp/codis");
     if (addr[0] == '\0' || model_copy(cfg->coord_addr, sizeof(cfg->coord_addr),
                                       addr) != 0) {
-        snprintf(err, errlen, "config: 'zk' must be a %s, not '%s'",
+        snprintf(err, errlen, "%s must be a %s, not '%s'",
+                 conf_describe(conf, "zk", where, sizeof(where)),
                  zk ? "list of ZooKeeper host:port" : "directory", addr);
         return -1;
     }
@@ -54,8 +57,10 @@ int model_config_load(struct conf *conf, struct model_config *cfg, char *err,
     if (!model_product_valid(product) ||
         model_copy(cfg->product, sizeof(cfg->product), product) != 0) {
         snprintf(err, errlen,
-                 "config: 'product' must be a name of letters, digits, "
-                 "'_', '.' and '-', not '%s'", product);
+                 "%s must be a name of letters, digits, '_', '.' and '-', "
+                 "not '%s'",
+                 conf_describe(conf, "product", where, sizeof(where)),
+                 product);
         return -1;
     }
     const char *dash = conf_get(conf, "dashboard_addr", "localhost:18087");
@@ -65,21 +70,37 @@ int model_config_load(struct conf *conf, struct model_config *cfg, char *err,
     if (model_addr_split(dash, host, sizeof(host), &port, why,
                          sizeof(why)) != 0 ||
         model_copy(cfg->dashboard_addr, sizeof(cfg->dashboard_addr), dash)) {
-        snprintf(err, errlen, "config: bad 'dashboard_addr' '%s': %s", dash,
-                 why);
+        snprintf(err, errlen, "%s: bad address '%s': %s",
+                 conf_describe(conf, "dashboard_addr", where, sizeof(where)),
+                 dash, why);
         return -1;
     }
     if (host[0] == '\0' || strcmp(host, "0.0.0.0") == 0 || port == 0) {
         snprintf(err, errlen,
-                 "config: 'dashboard_addr' must name a host others can "
-                 "reach, not '%s'", dash);
+                 "%s must name a host others can reach, not '%s'",
+                 conf_describe(conf, "dashboard_addr", where, sizeof(where)),
+                 dash);
         return -1;
     }
     const char *password = conf_get(conf, "password", "");
-    if (model_copy(cfg->password, sizeof(cfg->password), password) != 0) {
-        snprintf(err, errlen, "config: 'password' is too long");
+    const char *product_auth = conf_get(conf, "product_auth", password);
+    const char *session_auth = conf_get(conf, "session_auth", password);
+    const char *dashboard_auth = conf_get(conf, "dashboard_auth", "");
+    struct auth_spec spec;
+    if (model_copy(cfg->password, sizeof(cfg->password), product_auth) ||
+        model_copy(cfg->session_auth, sizeof(cfg->session_auth),
+                   session_auth) ||
+        model_copy(cfg->dashboard_auth, sizeof(cfg->dashboard_auth),
+                   dashboard_auth)) {
+        snprintf(err, errlen, "config: a password is too long (at most %d "
+                 "bytes)", MODEL_TEXT_MAX - 1);
         return -1;
     }
+    if (auth_spec_parse(dashboard_auth, &spec, err, errlen) != 0) {
+        return -1;
+    }
+    /* the dashboard's alone, but in the one file every role reads */
+    conf_get(conf, "dashboard_cors_origin", NULL);
     long long timeout;
     if (conf_get_uint(conf, "zk_session_timeout", 30000, &timeout, err,
                       errlen) != 0) {
@@ -110,6 +131,19 @@ bool model_product_valid(const char *name)
         }
     }
     return true;
+}
+
+bool model_addr_loopback(const char *addr)
+{
+    char host[MODEL_ADDR_MAX];
+    int port;
+    char why[128];
+    if (model_addr_split(addr, host, sizeof(host), &port, why,
+                         sizeof(why)) != 0) {
+        return false;
+    }
+    return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
+           strcmp(host, "localhost") == 0;
 }
 
 int model_addr_split(const char *addr, char *host, size_t hostlen, int *port,

@@ -151,14 +151,22 @@ struct model_dashboard {
  *   product             cluster name, default "test"
  *   dashboard_addr      where the CLI and proxies reach the dashboard,
  *                       default localhost:18087; host 0.0.0.0 refused
- *   password            AUTH password of the codis servers, default none
+ *   password            Codis 2's one password: the default of both below
+ *   product_auth        AUTH sent to the codis servers (by the proxy, the
+ *                       dashboard, ha), default 'password', none if empty
+ *   session_auth        AUTH clients must send to the proxy, default
+ *                       'password', none if empty
+ *   dashboard_auth      credentials of the dashboard's API and page and of
+ *                       the proxy's log level (lib/auth.h), default none
  *   zk_session_timeout  ms (values <= 100 are seconds), default 30000 */
 struct model_config {
     char coordinator[16]; /* "zookeeper" or "filesystem" */
     char coord_addr[MODEL_PATH_MAX];
     char product[MODEL_NAME_MAX];
     char dashboard_addr[MODEL_ADDR_MAX];
-    char password[MODEL_TEXT_MAX];
+    char password[MODEL_TEXT_MAX];       /* product_auth: to the servers */
+    char session_auth[MODEL_TEXT_MAX];   /* from the proxy's clients */
+    char dashboard_auth[MODEL_TEXT_MAX]; /* checked with lib/auth */
     int session_timeout_ms;
 };
 
@@ -274,6 +282,11 @@ cJSON *model_dashboard_to_json(const struct model_dashboard *dashboard);
 int model_dashboard_from_json(const cJSON *json,
                               struct model_dashboard *dashboard, char *err,
                               size_t errlen);
+
+/* True if listening on 'addr' ("host:port") reaches only this machine:
+ * a 127.x.y.z or ::1 host, or "localhost". An empty host, 0.0.0.0, ::
+ * and any other address reach beyond it. */
+bool model_addr_loopback(const char *addr);
 
 /* Split "host:port" ("[v6]:port" too) into 'host' and '*port'. Returns 0,
  * or -1 with 'err' filled when there is no port or it is not 0..65535 (0

@@ -478,30 +478,50 @@ void resp_add_array(struct evbuffer *out, long long count)
     resp_add_line(out, '*', count);
 }
 
-/* True if 'text' opens with an error code: capitals, then a space. */
-static bool resp_has_code(const char *text)
+/* Redis's error codes. A capitalised first word alone is not a code:
+ * "DB index is out of range" must still get "-ERR ". */
+static const char *const resp_error_codes[] = {
+    "ERR", "WRONGTYPE", "NOAUTH", "WRONGPASS", "NOPERM", "OOM", "READONLY",
+    "NOPROTO", "BUSY", "BUSYKEY", "BUSYGROUP", "NOGROUP", "NOSCRIPT",
+    "LOADING", "MOVED", "ASK", "EXECABORT", "NOREPLICAS", "MASTERDOWN",
+    "NOMASTERLINK", "MISCONF", "IOERR", "NOTBUSY", "UNKILLABLE",
+    "UNBLOCKED", "CROSSSLOT", "TRYAGAIN", "CLUSTERDOWN",
+};
+
+const char *resp_error_prefix(const char *text, const char **body)
 {
-    size_t i = 0;
-    while (text[i] >= 'A' && text[i] <= 'Z') {
-        i++;
+    if (text[0] == '-') {
+        *body = text + 1;
+        return "-";
     }
-    return i >= 2 && text[i] == ' ';
+    *body = text;
+    for (size_t i = 0; i < sizeof(resp_error_codes) /
+                           sizeof(resp_error_codes[0]); i++) {
+        size_t n = strlen(resp_error_codes[i]);
+        if (strncmp(text, resp_error_codes[i], n) == 0 && text[n] == ' ') {
+            return "-";
+        }
+    }
+    return "-ERR ";
+}
+
+void resp_error_clean(char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\r' || text[i] == '\n') {
+            text[i] = ' ';
+        }
+    }
 }
 
 void resp_add_error_text(struct evbuffer *out, const char *text)
 {
-    if (text[0] == '-') {
-        text++;
-    }
-    evbuffer_add(out, resp_has_code(text) ? "-" : "-ERR ",
-                 resp_has_code(text) ? 1 : 5);
-    size_t len = strlen(text);
-    char *clean = mem_strndup(text, len);
-    for (size_t i = 0; i < len; i++) {
-        if (clean[i] == '\r' || clean[i] == '\n') {
-            clean[i] = ' ';
-        }
-    }
+    const char *body;
+    const char *prefix = resp_error_prefix(text, &body);
+    evbuffer_add(out, prefix, strlen(prefix));
+    size_t len = strlen(body);
+    char *clean = mem_strndup(body, len);
+    resp_error_clean(clean, len);
     evbuffer_add(out, clean, len);
     evbuffer_add(out, "\r\n", 2);
     mem_free(clean);

@@ -118,10 +118,20 @@ void resp_add_null(struct evbuffer *out);       /* $-1 */
 void resp_add_null_array(struct evbuffer *out); /* *-1 */
 void resp_add_array(struct evbuffer *out, long long count);
 
-/* An error reply. "-ERR " is put in front unless the text starts with its
- * own code: a word of capitals followed by a space ("WRONGTYPE ...",
- * "NOAUTH ..."). CR and LF in the text become spaces so the reply can never
- * break the protocol. */
+/* The one rule for framing an error reply, used by every role: the text
+ * carries its own code when it starts with '-' (the caller says so:
+ * "-NOMASTERLINK ...") or with one of Redis's codes and a space
+ * ("WRONGTYPE ...", "NOAUTH ...", "MOVED ..."); otherwise "ERR " goes in
+ * front. Returns the prefix to write, "-" or "-ERR ", and sets '*body' to
+ * where the text to write after it starts (past a leading '-'). */
+const char *resp_error_prefix(const char *text, const char **body);
+
+/* Turn CR and LF in the 'len' bytes at 'text' into spaces, so an error
+ * text can never break the protocol. */
+void resp_error_clean(char *text, size_t len);
+
+/* Append an error reply framed by resp_error_prefix, its text cleaned by
+ * resp_error_clean. */
 void resp_add_error(struct evbuffer *out, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

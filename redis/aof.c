@@ -768,7 +768,7 @@ void aof_init(void)
         log_error("cannot create the AOF commit event");
         abort();
     }
-    server_on_propagate(aof_on_propagate);
+    server_on_propagate_to(aof_on_propagate, SERVER_PROPAGATE_AOF);
 }
 
 int aof_start(char *err, size_t errlen)

@@ -91,7 +91,7 @@ void backlog_init(void)
         log_error("cannot create the replication flush event");
         abort();
     }
-    server_on_propagate(backlog_on_propagate);
+    server_on_propagate_to(backlog_on_propagate, SERVER_PROPAGATE_REPLICAS);
 }
 
 void backlog_release(void)

@@ -1,14 +1,17 @@
-/* The command table: one row per command (columns documented at struct
- * command in server.h), grouped by the file that implements it, with the
- * handlers' prototypes next to their rows. The dispatcher checks arity and
- * flags from here once, so handlers never do. Also the lookup by name and
- * the COMMAND command (COUNT, LIST, INFO, DOCS), which report this table.
+/* The server's half of the command table: which handler runs each command
+ * (the facts about a command, its arity, flags and keys, are in
+ * lib/cmdspec.c), joined to lib/cmdspec by name at start; the lookup by
+ * name; per-command statistics; and the COMMAND command (COUNT, LIST,
+ * INFO, DOCS, GETKEYS), which reports lib/cmdspec. The dispatcher checks
+ * arity and flags from there once, so handlers never do.
  *
- * To add a command: write cmd_<name> in its file, declare it in that
- * file's section below and add its row there. */
-#include <ctype.h>
+ * To add a command: see the top of lib/cmdspec.c; here, declare cmd_<name>
+ * in its file's section below and add { "name", cmd_name } to the list. */
+#include <stdio.h>
 #include <string.h>
 
+#include "lib/cmdspec.h"
+#include "lib/mem.h"
 #include "redis/server.h"
 
 /* server.c */
@@ -226,518 +229,189 @@ void cmd_slotsinfo(struct client *c);
 void cmd_slotsdel(struct client *c);
 void cmd_slotsscan(struct client *c);
 void cmd_slotscheck(struct client *c);
+/* script.c, function.c */
+void cmd_eval(struct client *c);
+void cmd_evalsha(struct client *c);
+void cmd_eval_ro(struct client *c);
+void cmd_evalsha_ro(struct client *c);
+void cmd_script(struct client *c);
+void cmd_function(struct client *c);
+void cmd_fcall(struct client *c);
+void cmd_fcall_ro(struct client *c);
 
-#define W CMD_WRITE
-#define R CMD_READONLY
-#define M CMD_DENYOOM
-#define A CMD_ADMIN
-#define F CMD_FAST
-#define ANY (CMD_LOADING | CMD_STALE)
-
-static const struct command commands[] = {
-    /* connection (server.c, networking.c, db.c) */
-    { "ping", cmd_ping, -1, F | ANY, 0, 0, 0, "connection",
-      "Ping the server" },
-    { "echo", cmd_echo, 2, F, 0, 0, 0, "connection",
-      "Echo the given string" },
-    { "quit", cmd_quit, -1, CMD_NO_AUTH | F | ANY, 0, 0, 0, "connection",
-      "Close the connection" },
-    { "auth", cmd_auth, -2, CMD_NO_AUTH | CMD_NOSCRIPT | F | ANY, 0, 0, 0,
-      "connection", "Authenticate to the server" },
-    { "hello", cmd_hello, -1, CMD_NO_AUTH | CMD_NOSCRIPT | F | ANY, 0, 0, 0,
-      "connection", "Handshake with the server" },
-    { "select", cmd_select, 2, F | ANY, 0, 0, 0, "connection",
-      "Change the selected database for the current connection" },
-    { "reset", cmd_reset, 1, CMD_NO_AUTH | CMD_NOSCRIPT | F | ANY, 0, 0, 0,
-      "connection", "Reset the connection" },
-    { "client", cmd_client, -2, A | CMD_NOSCRIPT | ANY, 0, 0, 0,
-      "connection", "Manage client connections" },
-    /* server (server.c, config.c, info.c, commands.c, db.c) */
-    { "info", cmd_info, -1, CMD_RANDOM | ANY, 0, 0, 0, "server",
-      "Get information and statistics about the server" },
-    { "config", cmd_config, -2, A | CMD_NOSCRIPT | ANY, 0, 0, 0, "server",
-      "Get or set configuration parameters" },
-    { "command", cmd_command, -1, CMD_RANDOM | ANY, 0, 0, 0, "server",
-      "Get details about the commands of the server" },
-    { "time", cmd_time, 1, CMD_RANDOM | F | ANY, 0, 0, 0, "server",
-      "Return the current server time" },
-    { "debug", cmd_debug, -2, A | CMD_NOSCRIPT | ANY, 0, 0, 0, "server",
-      "Debugging commands" },
-    { "shutdown", cmd_shutdown, -1, A | CMD_NOSCRIPT | ANY, 0, 0, 0,
-      "server", "Stop the server" },
-    { "save", cmd_save, 1, A | CMD_NOSCRIPT, 0, 0, 0, "server",
-      "Synchronously save the dataset to disk" },
-    { "bgsave", cmd_bgsave, -1, A | CMD_NOSCRIPT, 0, 0, 0, "server",
-      "Asynchronously save the dataset to disk" },
-    { "lastsave", cmd_lastsave, 1, CMD_RANDOM | F | ANY, 0, 0, 0, "server",
-      "Get the UNIX time stamp of the last successful save to disk" },
-    { "dbsize", cmd_dbsize, 1, R | F, 0, 0, 0, "server",
-      "Return the number of keys in the selected database" },
-    { "flushdb", cmd_flushdb, -1, W, 0, 0, 0, "server",
-      "Remove all keys from the current database" },
-    { "flushall", cmd_flushall, -1, W, 0, 0, 0, "server",
-      "Remove all keys from all databases" },
-    /* generic (db.c, expire.c) */
-    { "del", cmd_del, -2, W, 1, -1, 1, "generic", "Delete keys" },
-    { "unlink", cmd_del, -2, W | F, 1, -1, 1, "generic", "Delete keys" },
-    { "exists", cmd_exists, -2, R | F, 1, -1, 1, "generic",
-      "Determine if keys exist" },
-    { "touch", cmd_touch, -2, R | F, 1, -1, 1, "generic",
-      "Count the keys that exist" },
-    { "type", cmd_type, 2, R | F, 1, 1, 1, "generic",
-      "Determine the type stored at key" },
-    { "rename", cmd_rename, 3, W, 1, 2, 1, "generic", "Rename a key" },
-    { "renamenx", cmd_renamenx, 3, W | F, 1, 2, 1, "generic",
-      "Rename a key, only if the new key does not exist" },
-    { "move", cmd_move, 3, W | F, 1, 1, 1, "generic",
-      "Move a key to another database" },
-    { "dump", cmd_dump, 2, R, 1, 1, 1, "generic",
-      "Return a serialized version of the value stored at the specified "
-      "key" },
-    { "restore", cmd_restore, -4, W | M, 1, 1, 1, "generic",
-      "Create a key using the provided serialized value" },
-    { "keys", cmd_keys, 2, R, 0, 0, 0, "generic",
-      "Find all keys matching the given pattern" },
-    { "scan", cmd_scan, -2, R | CMD_RANDOM, 0, 0, 0, "generic",
-      "Incrementally iterate the keys space" },
-    { "randomkey", cmd_randomkey, 1, R | CMD_RANDOM, 0, 0, 0, "generic",
-      "Return a random key from the keyspace" },
-    { "object", cmd_object, -2, R, 2, 2, 1, "generic",
-      "Inspect the internals of Redis objects" },
-    { "expire", cmd_expire, -3, W | F, 1, 1, 1, "generic",
-      "Set a key's time to live in seconds" },
-    { "pexpire", cmd_pexpire, -3, W | F, 1, 1, 1, "generic",
-      "Set a key's time to live in milliseconds" },
-    { "expireat", cmd_expireat, -3, W | F, 1, 1, 1, "generic",
-      "Set the expiration for a key as a UNIX timestamp" },
-    { "pexpireat", cmd_pexpireat, -3, W | F, 1, 1, 1, "generic",
-      "Set the expiration for a key as a UNIX timestamp in milliseconds" },
-    { "ttl", cmd_ttl, 2, R | F | CMD_RANDOM, 1, 1, 1, "generic",
-      "Get the time to live for a key in seconds" },
-    { "pttl", cmd_pttl, 2, R | F | CMD_RANDOM, 1, 1, 1, "generic",
-      "Get the time to live for a key in milliseconds" },
-    { "expiretime", cmd_expiretime, 2, R | F, 1, 1, 1, "generic",
-      "Get the expiration Unix timestamp for a key" },
-    { "pexpiretime", cmd_pexpiretime, 2, R | F, 1, 1, 1, "generic",
-      "Get the expiration Unix timestamp for a key in milliseconds" },
-    { "persist", cmd_persist, 2, W | F, 1, 1, 1, "generic",
-      "Remove the expiration from a key" },
-    /* string (t_string.c) */
-    { "get", cmd_get, 2, R | F, 1, 1, 1, "string",
-      "Get the value of a key" },
-    { "set", cmd_set, -3, W | M, 1, 1, 1, "string",
-      "Set the string value of a key" },
-    { "setnx", cmd_setnx, 3, W | M | F, 1, 1, 1, "string",
-      "Set the value of a key, only if the key does not exist" },
-    { "setex", cmd_setex, 4, W | M, 1, 1, 1, "string",
-      "Set the value and expiration of a key" },
-    { "psetex", cmd_psetex, 4, W | M, 1, 1, 1, "string",
-      "Set the value and expiration in milliseconds of a key" },
-    { "getset", cmd_getset, 3, W | M | F, 1, 1, 1, "string",
-      "Set the string value of a key and return its old value" },
-    { "getdel", cmd_getdel, 2, W | F, 1, 1, 1, "string",
-      "Get the value of a key and delete the key" },
-    { "getex", cmd_getex, -2, W | F, 1, 1, 1, "string",
-      "Get the value of a key and optionally set its expiration" },
-    { "mget", cmd_mget, -2, R | F, 1, -1, 1, "string",
-      "Get the values of all the given keys" },
-    { "mset", cmd_mset, -3, W | M, 1, -1, 2, "string",
-      "Set multiple keys to multiple values" },
-    { "msetnx", cmd_msetnx, -3, W | M, 1, -1, 2, "string",
-      "Set multiple keys to multiple values, only if none of the keys "
-      "exist" },
-    { "append", cmd_append, 3, W | M | F, 1, 1, 1, "string",
-      "Append a value to a key" },
-    { "strlen", cmd_strlen, 2, R | F, 1, 1, 1, "string",
-      "Get the length of the value stored in a key" },
-    { "incr", cmd_incr, 2, W | M | F, 1, 1, 1, "string",
-      "Increment the integer value of a key by one" },
-    { "decr", cmd_decr, 2, W | M | F, 1, 1, 1, "string",
-      "Decrement the integer value of a key by one" },
-    { "incrby", cmd_incrby, 3, W | M | F, 1, 1, 1, "string",
-      "Increment the integer value of a key by the given amount" },
-    { "decrby", cmd_decrby, 3, W | M | F, 1, 1, 1, "string",
-      "Decrement the integer value of a key by the given number" },
-    { "incrbyfloat", cmd_incrbyfloat, 3, W | M | F, 1, 1, 1, "string",
-      "Increment the float value of a key by the given amount" },
-    { "getrange", cmd_getrange, 4, R, 1, 1, 1, "string",
-      "Get a substring of the string stored at a key" },
-    { "substr", cmd_getrange, 4, R, 1, 1, 1, "string",
-      "Get a substring of the string stored at a key" },
-    { "setrange", cmd_setrange, 4, W | M, 1, 1, 1, "string",
-      "Overwrite part of a string at key starting at the specified "
-      "offset" },
-    { "setbit", cmd_setbit, 4, W | M, 1, 1, 1, "bitmap",
-      "Sets or clears the bit at offset in the string value stored at "
-      "key" },
-    { "getbit", cmd_getbit, 3, R | F, 1, 1, 1, "bitmap",
-      "Returns the bit value at offset in the string value stored at key" },
-    { "bitcount", cmd_bitcount, -2, R, 1, 1, 1, "bitmap",
-      "Count set bits in a string" },
-    { "bitpos", cmd_bitpos, -3, R, 1, 1, 1, "bitmap",
-      "Find first bit set or clear in a string" },
-    /* replication and persistence (replication.c, replica.c, aof.c) */
-    { "replconf", cmd_replconf, -1, A | CMD_NOSCRIPT | ANY, 0, 0, 0,
-      "server", "An internal command for configuring the replication "
-      "stream" },
-    { "psync", cmd_psync, -3, A | CMD_NOSCRIPT | ANY, 0, 0, 0, "server",
-      "An internal command used in replication" },
-    { "sync", cmd_sync, 1, A | CMD_NOSCRIPT | ANY, 0, 0, 0, "server",
-      "An internal command used in replication" },
-    { "replicaof", cmd_replicaof, 3, A | CMD_NOSCRIPT | CMD_STALE, 0, 0, 0,
-      "server", "Make the server a replica of another instance, or promote "
-      "it as master" },
-    { "slaveof", cmd_replicaof, 3, A | CMD_NOSCRIPT | CMD_STALE, 0, 0, 0,
-      "server", "Make the server a replica of another instance, or promote "
-      "it as master" },
-    { "role", cmd_role, 1, CMD_NOSCRIPT | F | ANY, 0, 0, 0, "server",
-      "Return the role of the instance in the context of replication" },
-    { "wait", cmd_wait, 3, CMD_NOSCRIPT, 0, 0, 0, "generic",
-      "Wait for the synchronous replication of all the write commands sent "
-      "in the context of the current connection" },
-    { "bgrewriteaof", cmd_bgrewriteaof, 1, A | CMD_NOSCRIPT, 0, 0, 0,
-      "server", "Asynchronously rewrite the append-only file" },
-    /* list (t_list.c) */
-    { "lpush", cmd_lpush, -3, W | M | F, 1, 1, 1, "list",
-      "Prepend one or multiple elements to a list" },
-    { "rpush", cmd_rpush, -3, W | M | F, 1, 1, 1, "list",
-      "Append one or multiple elements to a list" },
-    { "lpushx", cmd_lpushx, -3, W | M | F, 1, 1, 1, "list",
-      "Prepend an element to a list, only if the list exists" },
-    { "rpushx", cmd_rpushx, -3, W | M | F, 1, 1, 1, "list",
-      "Append an element to a list, only if the list exists" },
-    { "lpop", cmd_lpop, -2, W | F, 1, 1, 1, "list",
-      "Remove and get the first elements in a list" },
-    { "rpop", cmd_rpop, -2, W | F, 1, 1, 1, "list",
-      "Remove and get the last elements in a list" },
-    { "llen", cmd_llen, 2, R | F, 1, 1, 1, "list",
-      "Get the length of a list" },
-    { "lrange", cmd_lrange, 4, R, 1, 1, 1, "list",
-      "Get a range of elements from a list" },
-    { "lindex", cmd_lindex, 3, R, 1, 1, 1, "list",
-      "Get an element from a list by its index" },
-    { "lset", cmd_lset, 4, W | M, 1, 1, 1, "list",
-      "Set the value of an element in a list by its index" },
-    { "linsert", cmd_linsert, 5, W | M, 1, 1, 1, "list",
-      "Insert an element before or after another element in a list" },
-    { "lrem", cmd_lrem, 4, W, 1, 1, 1, "list",
-      "Remove elements from a list" },
-    { "ltrim", cmd_ltrim, 4, W, 1, 1, 1, "list",
-      "Trim a list to the specified range" },
-    { "lpos", cmd_lpos, -3, R, 1, 1, 1, "list",
-      "Return the index of matching elements on a list" },
-    { "rpoplpush", cmd_rpoplpush, 3, W | M, 1, 2, 1, "list",
-      "Remove the last element in a list, prepend it to another list "
-      "and return it" },
-    { "lmove", cmd_lmove, 5, W | M, 1, 2, 1, "list",
-      "Pop an element from a list, push it to another list and return it" },
-    { "blpop", cmd_blpop, -3, W | CMD_NOSCRIPT, 1, -2, 1, "list",
-      "Remove and get the first element in a list, or block until one is "
-      "available" },
-    { "brpop", cmd_brpop, -3, W | CMD_NOSCRIPT, 1, -2, 1, "list",
-      "Remove and get the last element in a list, or block until one is "
-      "available" },
-    { "brpoplpush", cmd_brpoplpush, 4, W | M | CMD_NOSCRIPT, 1, 2, 1,
-      "list", "Pop an element from a list, push it to another list and "
-      "return it; or block until one is available" },
-    { "blmove", cmd_blmove, 6, W | M | CMD_NOSCRIPT, 1, 2, 1, "list",
-      "Pop an element from a list, push it to another list and return it; "
-      "or block until one is available" },
-    { "lmpop", cmd_lmpop, -4, W, 0, 0, 0, "list",
-      "Pop elements from a list" },
-    { "blmpop", cmd_blmpop, -5, W | CMD_NOSCRIPT, 0, 0, 0, "list",
-      "Pop elements from a list, or block until one is available" },
-    /* hash (t_hash.c) */
-    { "hset", cmd_hset, -4, W | M | F, 1, 1, 1, "hash",
-      "Set the string value of a hash field" },
-    { "hsetnx", cmd_hsetnx, 4, W | M | F, 1, 1, 1, "hash",
-      "Set the value of a hash field, only if the field does not exist" },
-    { "hmset", cmd_hmset, -4, W | M | F, 1, 1, 1, "hash",
-      "Set multiple hash fields to multiple values" },
-    { "hget", cmd_hget, 3, R | F, 1, 1, 1, "hash",
-      "Get the value of a hash field" },
-    { "hmget", cmd_hmget, -3, R | F, 1, 1, 1, "hash",
-      "Get the values of all the given hash fields" },
-    { "hdel", cmd_hdel, -3, W | F, 1, 1, 1, "hash",
-      "Delete one or more hash fields" },
-    { "hlen", cmd_hlen, 2, R | F, 1, 1, 1, "hash",
-      "Get the number of fields in a hash" },
-    { "hstrlen", cmd_hstrlen, 3, R | F, 1, 1, 1, "hash",
-      "Get the length of the value of a hash field" },
-    { "hexists", cmd_hexists, 3, R | F, 1, 1, 1, "hash",
-      "Determine if a hash field exists" },
-    { "hkeys", cmd_hkeys, 2, R, 1, 1, 1, "hash",
-      "Get all the fields in a hash" },
-    { "hvals", cmd_hvals, 2, R, 1, 1, 1, "hash",
-      "Get all the values in a hash" },
-    { "hgetall", cmd_hgetall, 2, R, 1, 1, 1, "hash",
-      "Get all the fields and values in a hash" },
-    { "hincrby", cmd_hincrby, 4, W | M | F, 1, 1, 1, "hash",
-      "Increment the integer value of a hash field by the given number" },
-    { "hincrbyfloat", cmd_hincrbyfloat, 4, W | M | F, 1, 1, 1, "hash",
-      "Increment the float value of a hash field by the given amount" },
-    { "hrandfield", cmd_hrandfield, -2, R | CMD_RANDOM, 1, 1, 1, "hash",
-      "Get one or multiple random fields from a hash" },
-    { "hscan", cmd_hscan, -3, R | CMD_RANDOM, 1, 1, 1, "hash",
-      "Incrementally iterate hash fields and associated values" },
-    /* set (t_set.c) */
-    { "sadd", cmd_sadd, -3, W | M | F, 1, 1, 1, "set",
-      "Add one or more members to a set" },
-    { "srem", cmd_srem, -3, W | F, 1, 1, 1, "set",
-      "Remove one or more members from a set" },
-    { "smembers", cmd_smembers, 2, R, 1, 1, 1, "set",
-      "Get all the members in a set" },
-    { "sismember", cmd_sismember, 3, R | F, 1, 1, 1, "set",
-      "Determine if a given value is a member of a set" },
-    { "smismember", cmd_smismember, -3, R | F, 1, 1, 1, "set",
-      "Returns the membership associated with the given elements for a "
-      "set" },
-    { "scard", cmd_scard, 2, R | F, 1, 1, 1, "set",
-      "Get the number of members in a set" },
-    { "spop", cmd_spop, -2, W | CMD_RANDOM | F, 1, 1, 1, "set",
-      "Remove and return one or multiple random members from a set" },
-    { "srandmember", cmd_srandmember, -2, R | CMD_RANDOM, 1, 1, 1, "set",
-      "Get one or multiple random members from a set" },
-    { "smove", cmd_smove, 4, W | F, 1, 2, 1, "set",
-      "Move a member from one set to another" },
-    { "sinter", cmd_sinter, -2, R, 1, -1, 1, "set",
-      "Intersect multiple sets" },
-    { "sinterstore", cmd_sinterstore, -3, W | M, 1, -1, 1, "set",
-      "Intersect multiple sets and store the resulting set in a key" },
-    { "sunion", cmd_sunion, -2, R, 1, -1, 1, "set", "Add multiple sets" },
-    { "sunionstore", cmd_sunionstore, -3, W | M, 1, -1, 1, "set",
-      "Add multiple sets and store the resulting set in a key" },
-    { "sdiff", cmd_sdiff, -2, R, 1, -1, 1, "set", "Subtract multiple sets" },
-    { "sdiffstore", cmd_sdiffstore, -3, W | M, 1, -1, 1, "set",
-      "Subtract multiple sets and store the resulting set in a key" },
-    { "sintercard", cmd_sintercard, -3, R, 0, 0, 0, "set",
-      "Intersect multiple sets and return the cardinality of the result" },
-    { "sscan", cmd_sscan, -3, R | CMD_RANDOM, 1, 1, 1, "set",
-      "Incrementally iterate Set elements" },
-    /* sorted set (t_zset.c) */
-    { "zadd", cmd_zadd, -4, W | M | F, 1, 1, 1, "sorted-set",
-      "Add one or more members to a sorted set, or update its score if it "
-      "already exists" },
-    { "zincrby", cmd_zincrby, 4, W | M | F, 1, 1, 1, "sorted-set",
-      "Increment the score of a member in a sorted set" },
-    { "zrem", cmd_zrem, -3, W | F, 1, 1, 1, "sorted-set",
-      "Remove one or more members from a sorted set" },
-    { "zcard", cmd_zcard, 2, R | F, 1, 1, 1, "sorted-set",
-      "Get the number of members in a sorted set" },
-    { "zscore", cmd_zscore, 3, R | F, 1, 1, 1, "sorted-set",
-      "Get the score associated with the given member in a sorted set" },
-    { "zmscore", cmd_zmscore, -3, R | F, 1, 1, 1, "sorted-set",
-      "Get the score associated with the given members in a sorted set" },
-    { "zrank", cmd_zrank, 3, R | F, 1, 1, 1, "sorted-set",
-      "Determine the index of a member in a sorted set" },
-    { "zrevrank", cmd_zrevrank, 3, R | F, 1, 1, 1, "sorted-set",
-      "Determine the index of a member in a sorted set, with scores "
-      "ordered from high to low" },
-    { "zcount", cmd_zcount, 4, R | F, 1, 1, 1, "sorted-set",
-      "Count the members in a sorted set with scores within the given "
-      "values" },
-    { "zlexcount", cmd_zlexcount, 4, R | F, 1, 1, 1, "sorted-set",
-      "Count the number of members in a sorted set between a given "
-      "lexicographical range" },
-    { "zrange", cmd_zrange, -4, R, 1, 1, 1, "sorted-set",
-      "Return a range of members in a sorted set" },
-    { "zrevrange", cmd_zrevrange, -4, R, 1, 1, 1, "sorted-set",
-      "Return a range of members in a sorted set, by index, with scores "
-      "ordered from high to low" },
-    { "zrangebyscore", cmd_zrangebyscore, -4, R, 1, 1, 1, "sorted-set",
-      "Return a range of members in a sorted set, by score" },
-    { "zrevrangebyscore", cmd_zrevrangebyscore, -4, R, 1, 1, 1,
-      "sorted-set", "Return a range of members in a sorted set, by score, "
-      "with scores ordered from high to low" },
-    { "zrangebylex", cmd_zrangebylex, -4, R, 1, 1, 1, "sorted-set",
-      "Return a range of members in a sorted set, by lexicographical "
-      "range" },
-    { "zrevrangebylex", cmd_zrevrangebylex, -4, R, 1, 1, 1, "sorted-set",
-      "Return a range of members in a sorted set, by lexicographical "
-      "range, ordered from higher to lower strings" },
-    { "zremrangebyrank", cmd_zremrangebyrank, 4, W, 1, 1, 1, "sorted-set",
-      "Remove all members in a sorted set within the given indexes" },
-    { "zremrangebyscore", cmd_zremrangebyscore, 4, W, 1, 1, 1,
-      "sorted-set", "Remove all members in a sorted set within the given "
-      "scores" },
-    { "zremrangebylex", cmd_zremrangebylex, 4, W, 1, 1, 1, "sorted-set",
-      "Remove all members in a sorted set between the given "
-      "lexicographical range" },
-    { "zpopmin", cmd_zpopmin, -2, W | F, 1, 1, 1, "sorted-set",
-      "Remove and return members with the lowest scores in a sorted set" },
-    { "zpopmax", cmd_zpopmax, -2, W | F, 1, 1, 1, "sorted-set",
-      "Remove and return members with the highest scores in a sorted set" },
-    { "zunionstore", cmd_zunionstore, -4, W | M, 1, 1, 1, "sorted-set",
-      "Add multiple sorted sets and store the resulting sorted set in a "
-      "new key" },
-    { "zinterstore", cmd_zinterstore, -4, W | M, 1, 1, 1, "sorted-set",
-      "Intersect multiple sorted sets and store the resulting sorted set "
-      "in a new key" },
-    { "zrandmember", cmd_zrandmember, -2, R | CMD_RANDOM, 1, 1, 1,
-      "sorted-set", "Get one or multiple random elements from a sorted "
-      "set" },
-    { "zscan", cmd_zscan, -3, R | CMD_RANDOM, 1, 1, 1, "sorted-set",
-      "Incrementally iterate sorted sets elements and associated scores" },
-    { "bzpopmin", cmd_bzpopmin, -3, W | CMD_NOSCRIPT | F, 1, -2, 1,
-      "sorted-set", "Remove and return the member with the lowest score "
-      "from one of the sorted sets, or block until one is available" },
-    { "bzpopmax", cmd_bzpopmax, -3, W | CMD_NOSCRIPT | F, 1, -2, 1,
-      "sorted-set", "Remove and return the member with the highest score "
-      "from one of the sorted sets, or block until one is available" },
-    { "zmpop", cmd_zmpop, -4, W, 0, 0, 0, "sorted-set",
-      "Remove and return members with scores in a sorted set" },
-    { "bzmpop", cmd_bzmpop, -5, W | CMD_NOSCRIPT, 0, 0, 0, "sorted-set",
-      "Remove and return members with scores in a sorted set or block "
-      "until one is available" },
-    { "zunion", cmd_zunion, -3, R, 0, 0, 0, "sorted-set",
-      "Add multiple sorted sets" },
-    { "zinter", cmd_zinter, -3, R, 0, 0, 0, "sorted-set",
-      "Intersect multiple sorted sets" },
-    { "zdiff", cmd_zdiff, -3, R, 0, 0, 0, "sorted-set",
-      "Subtract multiple sorted sets" },
-    { "zdiffstore", cmd_zdiffstore, -4, W | M, 1, 1, 1, "sorted-set",
-      "Subtract multiple sorted sets and store the resulting sorted set in "
-      "a new key" },
-    { "zintercard", cmd_zintercard, -3, R, 0, 0, 0, "sorted-set",
-      "Intersect multiple sorted sets and return the cardinality of the "
-      "result" },
-    { "zrangestore", cmd_zrangestore, -5, W | M, 1, 2, 1, "sorted-set",
-      "Store a range of members from sorted set into another key" },
-    /* sort (sort.c) */
-    { "sort", cmd_sort, -2, W | M, 1, 1, 1, "generic",
-      "Sort the elements in a list, set or sorted set" },
-    { "sort_ro", cmd_sort_ro, -2, R, 1, 1, 1, "generic",
-      "Sort the elements in a list, set or sorted set. Read-only variant "
-      "of SORT." },
-    /* pubsub (pubsub.c) */
-    { "subscribe", cmd_subscribe, -2, CMD_PUBSUB | CMD_NOSCRIPT | ANY, 0, 0,
-      0, "pubsub", "Listen for messages published to the given channels" },
-    { "unsubscribe", cmd_unsubscribe, -1, CMD_PUBSUB | CMD_NOSCRIPT | ANY,
-      0, 0, 0, "pubsub",
-      "Stop listening for messages posted to the given channels" },
-    { "psubscribe", cmd_psubscribe, -2, CMD_PUBSUB | CMD_NOSCRIPT | ANY, 0,
-      0, 0, "pubsub",
-      "Listen for messages published to channels matching the given "
-      "patterns" },
-    { "punsubscribe", cmd_punsubscribe, -1, CMD_PUBSUB | CMD_NOSCRIPT | ANY,
-      0, 0, 0, "pubsub",
-      "Stop listening for messages posted to channels matching the given "
-      "patterns" },
-    { "publish", cmd_publish, 3, CMD_PUBSUB | F | ANY, 0, 0, 0, "pubsub",
-      "Post a message to a channel" },
-    { "pubsub", cmd_pubsub, -2, CMD_PUBSUB | CMD_RANDOM | ANY, 0, 0, 0,
-      "pubsub", "Inspect the state of the Pub/Sub subsystem" },
-    /* transactions (multi.c) */
-    { "multi", cmd_multi, 1, CMD_NOSCRIPT | F | ANY, 0, 0, 0,
-      "transactions", "Mark the start of a transaction block" },
-    { "exec", cmd_exec, 1, CMD_NOSCRIPT | ANY, 0, 0, 0, "transactions",
-      "Execute all commands issued after MULTI" },
-    { "discard", cmd_discard, 1, CMD_NOSCRIPT | F | ANY, 0, 0, 0,
-      "transactions", "Discard all commands issued after MULTI" },
-    { "watch", cmd_watch, -2, CMD_NOSCRIPT | F | ANY, 1, -1, 1,
-      "transactions",
-      "Watch the given keys to determine execution of the MULTI/EXEC "
-      "block" },
-    { "unwatch", cmd_unwatch, 1, CMD_NOSCRIPT | F | ANY, 0, 0, 0,
-      "transactions", "Forget about all watched keys" },
-    /* codis slots (slots.c) */
-    { "slotshashkey", cmd_slotshashkey, -1, F, 0, 0, 0, "codis",
-      "Return the slot of each given key" },
-    { "slotsinfo", cmd_slotsinfo, -1, R, 0, 0, 0, "codis",
-      "Return [slot, keys] for each non-empty slot in a range" },
-    { "slotsdel", cmd_slotsdel, -2, W, 0, 0, 0, "codis",
-      "Delete every key of the given slots" },
-    { "slotsscan", cmd_slotsscan, -3, R, 0, 0, 0, "codis",
-      "Incrementally iterate the keys of one slot" },
-    { "slotscheck", cmd_slotscheck, -1, R | A, 0, 0, 0, "codis",
-      "Check that the slot and tag indexes match the keyspace" },
-    /* codis migration (slotsmgrt.c) */
-    { "slotsmgrtslot", cmd_slotsmgrtslot, 5, W | A, 0, 0, 0, "codis",
-      "Move a random key of a slot to another server" },
-    { "slotsmgrttagslot", cmd_slotsmgrttagslot, 5, W | A, 0, 0, 0, "codis",
-      "Move a random key of a slot, with its tag, to another server" },
-    { "slotsmgrtone", cmd_slotsmgrtone, 5, W | A, 4, 4, 1, "codis",
-      "Move one key to another server" },
-    { "slotsmgrttagone", cmd_slotsmgrttagone, 5, W | A, 4, 4, 1, "codis",
-      "Move one key and the keys sharing its tag to another server" },
-    { "slotsrestore", cmd_slotsrestore, -4, W | M, 1, -1, 3, "codis",
-      "Create keys from DUMP payloads, overwriting (migration target)" },
-    { "slotsmgrtslot-async", cmd_slotsmgrtslot_async, 8, W | A, 0, 0, 0,
-      "codis", "Move a batch of keys of a slot to another server" },
-    { "slotsmgrttagslot-async", cmd_slotsmgrttagslot_async, 8, W | A, 0, 0,
-      0, "codis", "Move a batch of keys of a slot, with their tags" },
-    { "slotsmgrtone-async", cmd_slotsmgrtone_async, -7, W | A, 6, -1, 1,
-      "codis", "Move the given keys to another server" },
-    { "slotsmgrttagone-async", cmd_slotsmgrttagone_async, -7, W | A, 6, -1,
-      1, "codis", "Move the given keys, with their tags" },
-    { "slotsmgrt-async-fence", cmd_slotsmgrt_async_fence, 1, R | A, 0, 0, 0,
-      "codis", "Wait until the batch moving in the background ends" },
-    { "slotsmgrt-async-cancel", cmd_slotsmgrt_async_cancel, 1, A, 0, 0, 0,
-      "codis", "Stop the batch moving in the background" },
-    { "slotsmgrt-async-status", cmd_slotsmgrt_async_status, 1, R | A, 0, 0,
-      0, "codis", "Show the batch moving in the background (nil: none)" },
-    { "slotsrestore-async", cmd_slotsrestore_async, -3, W | M, 2, 2, 1,
-      "codis", "Create a key from a payload or in chunks (target side)" },
-    { "slotsmgrt-exec-wrapper", cmd_slotsmgrt_exec_wrapper, -3, W, 1, 1, 1,
-      "codis", "Run a command unless its key is gone or being migrated" },
-    { "slotsmgrtone-async-dump", cmd_slotsmgrtone_async_dump, -4, R | A, 3,
-      -1, 1, "codis", "Show the messages that would move the keys" },
-    { "slotsmgrttagone-async-dump", cmd_slotsmgrttagone_async_dump, -4,
-      R | A, 3, -1, 1, "codis",
-      "Show the messages that would move the keys, with their tags" },
+/* Every handler, by command name (any order; aliases share a handler). */
+static const struct {
+    const char *name;
+    command_proc proc;
+} commands_procs[] = {
+    { "ping", cmd_ping }, { "echo", cmd_echo }, { "quit", cmd_quit },
+    { "auth", cmd_auth }, { "hello", cmd_hello }, { "select", cmd_select },
+    { "reset", cmd_reset }, { "client", cmd_client }, { "info", cmd_info },
+    { "config", cmd_config }, { "command", cmd_command }, { "time", cmd_time },
+    { "debug", cmd_debug }, { "shutdown", cmd_shutdown }, { "save", cmd_save },
+    { "bgsave", cmd_bgsave }, { "lastsave", cmd_lastsave },
+    { "dbsize", cmd_dbsize }, { "flushdb", cmd_flushdb },
+    { "flushall", cmd_flushall }, { "del", cmd_del }, { "unlink", cmd_del },
+    { "exists", cmd_exists }, { "touch", cmd_touch }, { "type", cmd_type },
+    { "rename", cmd_rename }, { "renamenx", cmd_renamenx },
+    { "move", cmd_move }, { "dump", cmd_dump }, { "restore", cmd_restore },
+    { "keys", cmd_keys }, { "scan", cmd_scan }, { "randomkey", cmd_randomkey },
+    { "object", cmd_object }, { "expire", cmd_expire },
+    { "pexpire", cmd_pexpire }, { "expireat", cmd_expireat },
+    { "pexpireat", cmd_pexpireat }, { "ttl", cmd_ttl }, { "pttl", cmd_pttl },
+    { "expiretime", cmd_expiretime }, { "pexpiretime", cmd_pexpiretime },
+    { "persist", cmd_persist }, { "get", cmd_get }, { "set", cmd_set },
+    { "setnx", cmd_setnx }, { "setex", cmd_setex }, { "psetex", cmd_psetex },
+    { "getset", cmd_getset }, { "getdel", cmd_getdel }, { "getex", cmd_getex },
+    { "mget", cmd_mget }, { "mset", cmd_mset }, { "msetnx", cmd_msetnx },
+    { "append", cmd_append }, { "strlen", cmd_strlen }, { "incr", cmd_incr },
+    { "decr", cmd_decr }, { "incrby", cmd_incrby }, { "decrby", cmd_decrby },
+    { "incrbyfloat", cmd_incrbyfloat }, { "getrange", cmd_getrange },
+    { "substr", cmd_getrange }, { "setrange", cmd_setrange },
+    { "setbit", cmd_setbit }, { "getbit", cmd_getbit },
+    { "bitcount", cmd_bitcount }, { "bitpos", cmd_bitpos },
+    { "replconf", cmd_replconf }, { "psync", cmd_psync }, { "sync", cmd_sync },
+    { "replicaof", cmd_replicaof }, { "slaveof", cmd_replicaof },
+    { "role", cmd_role }, { "wait", cmd_wait },
+    { "bgrewriteaof", cmd_bgrewriteaof }, { "lpush", cmd_lpush },
+    { "rpush", cmd_rpush }, { "lpushx", cmd_lpushx }, { "rpushx", cmd_rpushx },
+    { "lpop", cmd_lpop }, { "rpop", cmd_rpop }, { "llen", cmd_llen },
+    { "lrange", cmd_lrange }, { "lindex", cmd_lindex }, { "lset", cmd_lset },
+    { "linsert", cmd_linsert }, { "lrem", cmd_lrem }, { "ltrim", cmd_ltrim },
+    { "lpos", cmd_lpos }, { "rpoplpush", cmd_rpoplpush },
+    { "lmove", cmd_lmove }, { "blpop", cmd_blpop }, { "brpop", cmd_brpop },
+    { "brpoplpush", cmd_brpoplpush }, { "blmove", cmd_blmove },
+    { "lmpop", cmd_lmpop }, { "blmpop", cmd_blmpop }, { "hset", cmd_hset },
+    { "hsetnx", cmd_hsetnx }, { "hmset", cmd_hmset }, { "hget", cmd_hget },
+    { "hmget", cmd_hmget }, { "hdel", cmd_hdel }, { "hlen", cmd_hlen },
+    { "hstrlen", cmd_hstrlen }, { "hexists", cmd_hexists },
+    { "hkeys", cmd_hkeys }, { "hvals", cmd_hvals }, { "hgetall", cmd_hgetall },
+    { "hincrby", cmd_hincrby }, { "hincrbyfloat", cmd_hincrbyfloat },
+    { "hrandfield", cmd_hrandfield }, { "hscan", cmd_hscan },
+    { "sadd", cmd_sadd }, { "srem", cmd_srem }, { "smembers", cmd_smembers },
+    { "sismember", cmd_sismember }, { "smismember", cmd_smismember },
+    { "scard", cmd_scard }, { "spop", cmd_spop },
+    { "srandmember", cmd_srandmember }, { "smove", cmd_smove },
+    { "sinter", cmd_sinter }, { "sinterstore", cmd_sinterstore },
+    { "sunion", cmd_sunion }, { "sunionstore", cmd_sunionstore },
+    { "sdiff", cmd_sdiff }, { "sdiffstore", cmd_sdiffstore },
+    { "sintercard", cmd_sintercard }, { "sscan", cmd_sscan },
+    { "zadd", cmd_zadd }, { "zincrby", cmd_zincrby }, { "zrem", cmd_zrem },
+    { "zcard", cmd_zcard }, { "zscore", cmd_zscore },
+    { "zmscore", cmd_zmscore }, { "zrank", cmd_zrank },
+    { "zrevrank", cmd_zrevrank }, { "zcount", cmd_zcount },
+    { "zlexcount", cmd_zlexcount }, { "zrange", cmd_zrange },
+    { "zrevrange", cmd_zrevrange }, { "zrangebyscore", cmd_zrangebyscore },
+    { "zrevrangebyscore", cmd_zrevrangebyscore },
+    { "zrangebylex", cmd_zrangebylex },
+    { "zrevrangebylex", cmd_zrevrangebylex },
+    { "zremrangebyrank", cmd_zremrangebyrank },
+    { "zremrangebyscore", cmd_zremrangebyscore },
+    { "zremrangebylex", cmd_zremrangebylex }, { "zpopmin", cmd_zpopmin },
+    { "zpopmax", cmd_zpopmax }, { "zunionstore", cmd_zunionstore },
+    { "zinterstore", cmd_zinterstore }, { "zrandmember", cmd_zrandmember },
+    { "zscan", cmd_zscan }, { "bzpopmin", cmd_bzpopmin },
+    { "bzpopmax", cmd_bzpopmax }, { "zmpop", cmd_zmpop },
+    { "bzmpop", cmd_bzmpop }, { "zunion", cmd_zunion },
+    { "zinter", cmd_zinter }, { "zdiff", cmd_zdiff },
+    { "zdiffstore", cmd_zdiffstore }, { "zintercard", cmd_zintercard },
+    { "zrangestore", cmd_zrangestore }, { "sort", cmd_sort },
+    { "sort_ro", cmd_sort_ro }, { "subscribe", cmd_subscribe },
+    { "unsubscribe", cmd_unsubscribe }, { "psubscribe", cmd_psubscribe },
+    { "punsubscribe", cmd_punsubscribe }, { "publish", cmd_publish },
+    { "pubsub", cmd_pubsub }, { "multi", cmd_multi }, { "exec", cmd_exec },
+    { "discard", cmd_discard }, { "watch", cmd_watch },
+    { "unwatch", cmd_unwatch }, { "slotshashkey", cmd_slotshashkey },
+    { "slotsinfo", cmd_slotsinfo }, { "slotsdel", cmd_slotsdel },
+    { "slotsscan", cmd_slotsscan }, { "slotscheck", cmd_slotscheck },
+    { "slotsmgrtslot", cmd_slotsmgrtslot },
+    { "slotsmgrttagslot", cmd_slotsmgrttagslot },
+    { "slotsmgrtone", cmd_slotsmgrtone },
+    { "slotsmgrttagone", cmd_slotsmgrttagone },
+    { "slotsrestore", cmd_slotsrestore },
+    { "slotsmgrtslot-async", cmd_slotsmgrtslot_async },
+    { "slotsmgrttagslot-async", cmd_slotsmgrttagslot_async },
+    { "slotsmgrtone-async", cmd_slotsmgrtone_async },
+    { "slotsmgrttagone-async", cmd_slotsmgrttagone_async },
+    { "slotsmgrt-async-fence", cmd_slotsmgrt_async_fence },
+    { "slotsmgrt-async-cancel", cmd_slotsmgrt_async_cancel },
+    { "slotsmgrt-async-status", cmd_slotsmgrt_async_status },
+    { "slotsrestore-async", cmd_slotsrestore_async },
+    { "slotsmgrt-exec-wrapper", cmd_slotsmgrt_exec_wrapper },
+    { "slotsmgrtone-async-dump", cmd_slotsmgrtone_async_dump },
+    { "slotsmgrttagone-async-dump", cmd_slotsmgrttagone_async_dump },
+    { "eval", cmd_eval }, { "evalsha", cmd_evalsha },
+    { "eval_ro", cmd_eval_ro }, { "evalsha_ro", cmd_evalsha_ro },
+    { "script", cmd_script }, { "function", cmd_function },
+    { "fcall", cmd_fcall }, { "fcall_ro", cmd_fcall_ro },
 };
 
-#undef W
-#undef R
-#undef M
-#undef A
-#undef F
-#undef ANY
+/* One entry per lib/cmdspec row (same index): its handler, NULL for the
+ * commands this server does not serve. */
+static struct command *commands;
+static struct command_stats *commands_stat;
 
-#define COMMANDS_COUNT (sizeof(commands) / sizeof(commands[0]))
-
-static struct command_stats commands_stat[COMMANDS_COUNT];
-
-/* Name -> row (keys owned, rows are not). */
-static const struct dict_type commands_dict_type = { true, NULL };
-static struct dict *commands_dict;
-
-void commands_init(void)
+int commands_init(char *err, size_t errlen)
 {
-    commands_dict = dict_new(&commands_dict_type);
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-        char *name = sds_new(commands[i].name, strlen(commands[i].name));
-        struct dict_entry *e = dict_insert(commands_dict, name);
-        if (e == NULL) {
-            sds_free(name);
-            continue;
-        }
-        e->v.ptr = (void *)&commands[i];
+    cmdspec_init();
+    if (commands == NULL) {
+        commands = mem_calloc(cmdspec_count, sizeof(*commands));
+        commands_stat = mem_calloc(cmdspec_count, sizeof(*commands_stat));
     }
+    for (size_t i = 0; i < cmdspec_count; i++) {
+        commands[i].spec = &cmdspec_table[i];
+        commands[i].proc = NULL;
+    }
+    size_t nprocs = sizeof(commands_procs) / sizeof(commands_procs[0]);
+    for (size_t i = 0; i < nprocs; i++) {
+        const char *name = commands_procs[i].name;
+        const struct cmdspec *spec = cmdspec_lookup(name, strlen(name));
+        if (spec == NULL || (spec->flags & CMDSPEC_NOT_SERVED) ||
+            strcmp(spec->name, name) != 0) {
+            snprintf(err, errlen, "command '%s' has a handler but %s", name,
+                     spec == NULL ? "no lib/cmdspec row"
+                                  : "its row says NOT_SERVED");
+            return -1;
+        }
+        struct command *cmd = &commands[cmdspec_index(spec)];
+        if (cmd->proc != NULL) {
+            snprintf(err, errlen, "command '%s' has two handlers", name);
+            return -1;
+        }
+        cmd->proc = commands_procs[i].proc;
+    }
+    for (size_t i = 0; i < cmdspec_count; i++) {
+        if (commands[i].proc == NULL &&
+            !(cmdspec_table[i].flags & CMDSPEC_NOT_SERVED)) {
+            snprintf(err, errlen, "command '%s' has no handler but its row "
+                     "does not say NOT_SERVED", cmdspec_table[i].name);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 void commands_release(void)
 {
-    dict_free(commands_dict);
-    commands_dict = NULL;
+    mem_free(commands);
+    mem_free(commands_stat);
+    commands = NULL;
+    commands_stat = NULL;
 }
 
 const struct command *commands_lookup(const char *name, size_t len)
 {
-    char lower[64];
-    if (len == 0 || len > sizeof(lower)) {
+    const struct cmdspec *spec = cmdspec_lookup(name, len);
+    if (spec == NULL) {
         return NULL;
     }
-    for (size_t i = 0; i < len; i++) {
-        lower[i] = (char)tolower((unsigned char)name[i]);
-    }
-    struct dict_entry *e = dict_find(commands_dict, lower, len);
-    return e != NULL ? e->v.ptr : NULL;
+    const struct command *cmd = &commands[cmdspec_index(spec)];
+    return cmd->proc != NULL ? cmd : NULL;
 }
 
 const struct command *commands_table(size_t *count)
 {
-    *count = COMMANDS_COUNT;
+    *count = cmdspec_count;
     return commands;
 }
 
@@ -749,35 +423,26 @@ struct command_stats *commands_stats(const struct command *cmd)
 /* ------------------------------------------------------------------------
  * COMMAND */
 
-/* Flag names as COMMAND INFO shows them, in table order. */
-static const struct {
-    unsigned flag;
-    const char *name;
-} commands_flag_names[] = {
-    { CMD_WRITE, "write" },     { CMD_READONLY, "readonly" },
-    { CMD_DENYOOM, "denyoom" }, { CMD_ADMIN, "admin" },
-    { CMD_PUBSUB, "pubsub" },   { CMD_NOSCRIPT, "noscript" },
-    { CMD_LOADING, "loading" }, { CMD_STALE, "stale" },
-    { CMD_FAST, "fast" },       { CMD_NO_AUTH, "no_auth" },
-};
-
 /* The ACL categories Redis would give a command with these flags. */
 static void commands_reply_categories(struct client *c,
-                                      const struct command *cmd)
+                                      const struct cmdspec *spec)
 {
-    const char *cats[6];
+    const char *cats[7];
     int n = 0;
-    if (cmd->flags & CMD_WRITE) {
+    if (spec->flags & CMDSPEC_WRITE) {
         cats[n++] = "@write";
     }
-    if (cmd->flags & CMD_READONLY) {
+    if (spec->flags & CMDSPEC_READONLY) {
         cats[n++] = "@read";
     }
-    if (cmd->flags & CMD_ADMIN) {
+    if (spec->flags & CMDSPEC_ADMIN) {
         cats[n++] = "@admin";
         cats[n++] = "@dangerous";
     }
-    cats[n++] = (cmd->flags & CMD_FAST) ? "@fast" : "@slow";
+    cats[n++] = (spec->flags & CMDSPEC_FAST) ? "@fast" : "@slow";
+    if (spec->flags & CMDSPEC_BLOCKING) {
+        cats[n++] = "@blocking";
+    }
     static const struct {
         const char *group;
         const char *category;
@@ -790,7 +455,7 @@ static void commands_reply_categories(struct client *c,
     };
     for (size_t i = 0; i < sizeof(group_categories) /
                            sizeof(group_categories[0]); i++) {
-        if (strcmp(cmd->group, group_categories[i].group) == 0) {
+        if (strcmp(spec->group, group_categories[i].group) == 0) {
             cats[n++] = group_categories[i].category;
             break;
         }
@@ -802,80 +467,135 @@ static void commands_reply_categories(struct client *c,
 }
 
 /* One COMMAND INFO entry. */
-static void commands_reply_info(struct client *c, const struct command *cmd)
+static void commands_reply_info(struct client *c, const struct cmdspec *spec)
 {
+    const char *flags[CMDSPEC_MAX_FLAG_NAMES];
+    size_t nflags = cmdspec_flag_names(spec, flags);
     reply_array(c, 10);
-    reply_bulk_str(c, cmd->name);
-    reply_integer(c, cmd->arity);
-    size_t handle = reply_defer_len(c);
-    int n = 0;
-    for (size_t i = 0; i < sizeof(commands_flag_names) /
-                           sizeof(commands_flag_names[0]); i++) {
-        if (cmd->flags & commands_flag_names[i].flag) {
-            reply_simple(c, commands_flag_names[i].name);
-            n++;
-        }
+    reply_bulk_str(c, spec->name);
+    reply_integer(c, spec->arity);
+    reply_array(c, (long long)nflags);
+    for (size_t i = 0; i < nflags; i++) {
+        reply_simple(c, flags[i]);
     }
-    reply_set_array_len(c, handle, n);
-    reply_integer(c, cmd->first_key);
-    reply_integer(c, cmd->last_key);
-    reply_integer(c, cmd->key_step);
-    commands_reply_categories(c, cmd);
+    reply_integer(c, spec->first);
+    reply_integer(c, spec->last);
+    reply_integer(c, spec->step);
+    commands_reply_categories(c, spec);
     reply_array(c, 0); /* tips */
     reply_array(c, 0); /* key specs */
     reply_array(c, 0); /* subcommands */
 }
 
 /* One COMMAND DOCS entry: name, then its field/value map. */
-static void commands_reply_docs(struct client *c, const struct command *cmd)
+static void commands_reply_docs(struct client *c, const struct cmdspec *spec)
 {
-    reply_bulk_str(c, cmd->name);
+    reply_bulk_str(c, spec->name);
     reply_array(c, 4);
     reply_bulk_str(c, "summary");
-    reply_bulk_str(c, cmd->summary);
+    reply_bulk_str(c, spec->summary);
     reply_bulk_str(c, "group");
-    reply_bulk_str(c, cmd->group);
+    reply_bulk_str(c, spec->group);
 }
 
-/* COMMAND [COUNT | LIST | INFO name... | DOCS [name...] | HELP] */
+/* The number of commands this server serves. */
+static long long commands_served(void)
+{
+    long long n = 0;
+    for (size_t i = 0; i < cmdspec_count; i++) {
+        n += commands[i].proc != NULL;
+    }
+    return n;
+}
+
+/* Argument 'i' of a struct arg array, for cmdspec_keys. */
+static const char *commands_arg(const void *argv, int i, size_t *len)
+{
+    const struct arg *a = (const struct arg *)argv + i;
+    *len = a->len;
+    return a->ptr;
+}
+
+/* COMMAND GETKEYS command [arg ...]: the keys of that command, found as
+ * the dispatcher and the proxy find them. */
+static void commands_getkeys(struct client *c)
+{
+    if (c->argc < 4) {
+        reply_error(c, "wrong number of arguments for 'command|getkeys' "
+                       "command");
+        return;
+    }
+    const struct command *cmd = commands_lookup(c->argv[2].ptr,
+                                                c->argv[2].len);
+    if (cmd == NULL) {
+        reply_error(c, "Invalid command specified");
+        return;
+    }
+    const struct cmdspec *spec = cmd->spec;
+    int argc = c->argc - 2;
+    if (!cmdspec_arity_ok(spec, argc)) {
+        reply_error(c, "Invalid number of arguments specified for command");
+        return;
+    }
+    if (!cmdspec_has_keys(spec)) {
+        reply_error(c, "The command has no key arguments");
+        return;
+    }
+    int *keys = mem_alloc((size_t)argc * sizeof(*keys));
+    int n = cmdspec_keys(spec, argc, commands_arg, c->argv + 2, keys);
+    if (n < 0 && (spec->flags & CMDSPEC_NO_MANDATORY_KEYS)) {
+        n = 0;
+    } else if (n <= 0 && !(spec->flags & CMDSPEC_NO_MANDATORY_KEYS)) {
+        reply_error(c, "Invalid arguments specified for command");
+        mem_free(keys);
+        return;
+    }
+    reply_array(c, n);
+    for (int i = 0; i < n; i++) {
+        const struct arg *k = &c->argv[2 + keys[i]];
+        reply_bulk(c, k->ptr, k->len);
+    }
+    mem_free(keys);
+}
+
+/* COMMAND [COUNT | LIST | INFO name... | DOCS [name...] | GETKEYS cmd ... |
+ * HELP] */
 void cmd_command(struct client *c)
 {
-    size_t count = sizeof(commands) / sizeof(commands[0]);
-    if (c->argc == 1) {
-        reply_array(c, (long long)count);
-        for (size_t i = 0; i < count; i++) {
-            commands_reply_info(c, &commands[i]);
+    if (c->argc == 1 || (arg_is(&c->argv[1], "info") && c->argc == 2)) {
+        reply_array(c, commands_served());
+        for (size_t i = 0; i < cmdspec_count; i++) {
+            if (commands[i].proc != NULL) {
+                commands_reply_info(c, commands[i].spec);
+            }
         }
     } else if (arg_is(&c->argv[1], "count") && c->argc == 2) {
-        reply_integer(c, (long long)count);
+        reply_integer(c, commands_served());
     } else if (arg_is(&c->argv[1], "list") && c->argc == 2) {
-        reply_array(c, (long long)count);
-        for (size_t i = 0; i < count; i++) {
-            reply_bulk_str(c, commands[i].name);
+        reply_array(c, commands_served());
+        for (size_t i = 0; i < cmdspec_count; i++) {
+            if (commands[i].proc != NULL) {
+                reply_bulk_str(c, commands[i].spec->name);
+            }
         }
     } else if (arg_is(&c->argv[1], "info")) {
-        if (c->argc == 2) {
-            reply_array(c, (long long)count);
-            for (size_t i = 0; i < count; i++) {
-                commands_reply_info(c, &commands[i]);
-            }
-            return;
-        }
         reply_array(c, c->argc - 2);
         for (int i = 2; i < c->argc; i++) {
             const struct command *cmd = commands_lookup(c->argv[i].ptr,
                                                         c->argv[i].len);
             if (cmd != NULL) {
-                commands_reply_info(c, cmd);
+                commands_reply_info(c, cmd->spec);
             } else {
                 reply_null_array(c);
             }
         }
     } else if (arg_is(&c->argv[1], "docs")) {
         if (c->argc == 2) {
-            reply_array(c, (long long)count * 2);
-            for (size_t i = 0; i < count; i++) {
-                commands_reply_docs(c, &commands[i]);
+            reply_array(c, commands_served() * 2);
+            for (size_t i = 0; i < cmdspec_count; i++) {
+                if (commands[i].proc != NULL) {
+                    commands_reply_docs(c, commands[i].spec);
+                }
             }
             return;
         }
@@ -885,18 +605,21 @@ void cmd_command(struct client *c)
             const struct command *cmd = commands_lookup(c->argv[i].ptr,
                                                         c->argv[i].len);
             if (cmd != NULL) {
-                commands_reply_docs(c, cmd);
+                commands_reply_docs(c, cmd->spec);
                 n += 2;
             }
         }
         reply_set_array_len(c, handle, n);
+    } else if (arg_is(&c->argv[1], "getkeys")) {
+        commands_getkeys(c);
     } else if (arg_is(&c->argv[1], "help") && c->argc == 2) {
-        reply_array(c, 6);
+        reply_array(c, 7);
         reply_simple(c, "COMMAND <subcommand> [<arg> [value] [opt] ...]. "
                         "Subcommands are:");
         reply_simple(c, "(no subcommand)");
         reply_simple(c, "COUNT");
         reply_simple(c, "DOCS [<command-name> ...]");
+        reply_simple(c, "GETKEYS <full-command>");
         reply_simple(c, "INFO [<command-name> ...]");
         reply_simple(c, "LIST");
     } else {

@@ -130,7 +130,7 @@ static void expire_generic(struct client *c, long long base, bool secs)
     }
     if (overflow || (when > 0 && base > LLONG_MAX - when)) {
         reply_error(c, "invalid expire time in '%s' command",
-                    c->cmd->name);
+                    c->cmd->spec->name);
         return;
     }
     when += base;

@@ -13,6 +13,7 @@
 #include "redis/aof.h"
 #include "redis/rdb.h"
 #include "redis/replication.h"
+#include "redis/script.h"
 #include "redis/server.h"
 
 /* Bytes as Redis prints them for humans: 1.50K, 2.00M ... */
@@ -83,6 +84,15 @@ static char *info_memory(char *s)
                    server.rss_memory, h2);
     s = sds_catfmt(s, "used_memory_peak:%lld\r\nused_memory_peak_human:%s\r\n",
                    server.peak_memory, h3);
+    long long lua = script_memory();
+    char hl[32];
+    info_human(hl, sizeof(hl), lua);
+    s = sds_catfmt(s, "used_memory_lua:%lld\r\nused_memory_lua_human:%s\r\n",
+                   lua, hl);
+    s = sds_catfmt(s, "used_memory_vm_functions:%lld\r\n",
+                   function_memory());
+    s = sds_catfmt(s, "number_of_cached_scripts:%zu\r\n",
+                   script_cached_count());
     s = sds_catfmt(s, "maxmemory:%lld\r\nmaxmemory_human:%s\r\n",
                    server.maxmemory, h4);
     s = sds_catfmt(s, "maxmemory_policy:%s\r\n", server.maxmemory_policy);
@@ -167,7 +177,7 @@ static char *info_commandstats(char *s)
         }
         s = sds_catfmt(s, "cmdstat_%s:calls=%lld,usec=%lld,usec_per_call=%.2f,"
                           "rejected_calls=0,failed_calls=%lld\r\n",
-                       table[i].name, st->calls, st->usec,
+                       table[i].spec->name, st->calls, st->usec,
                        st->calls ? (double)st->usec / (double)st->calls : 0,
                        st->failed);
     }

@@ -160,7 +160,7 @@ bool multi_should_queue(const struct client *c, const struct command *cmd)
         "exec", "discard", "multi", "watch", "quit", "reset",
     };
     for (size_t i = 0; i < sizeof(run_now) / sizeof(run_now[0]); i++) {
-        if (strcmp(cmd->name, run_now[i]) == 0) {
+        if (strcmp(cmd->spec->name, run_now[i]) == 0) {
             return false;
         }
     }
@@ -256,7 +256,8 @@ void cmd_exec(struct client *c)
     reply_array(c, (long long)count);
     c->flags |= CLIENT_DENY_BLOCKING;
     for (size_t i = 0; i < count; i++) {
-        if ((cmds[i].cmd->flags & CMD_WRITE) && !propagated_multi) {
+        if ((cmds[i].cmd->spec->flags &
+             (CMDSPEC_WRITE | CMDSPEC_MAY_REPLICATE)) && !propagated_multi) {
             struct arg multi_argv[1] = { { "MULTI", 5 } };
             server_propagate(c->db->id, 1, multi_argv);
             propagated_multi = true;

@@ -23,6 +23,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -441,6 +442,62 @@ static void networking_on_accept(struct evconnlistener *l, evutil_socket_t fd,
     }
 }
 
+/* Accept what waits on listener 'fd' (non-blocking) while the loop is
+ * held by a busy script. */
+static void networking_accept_pending(int fd)
+{
+    for (int i = 0; i < 16; i++) {
+        struct sockaddr_storage ss;
+        socklen_t len = sizeof(ss);
+        int cfd = accept4(fd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
+        if (cfd < 0) {
+            return;
+        }
+        networking_on_accept(NULL, cfd, (struct sockaddr *)&ss, (int)len,
+                             NULL);
+    }
+}
+
+void networking_serve_while_busy(struct client *skip)
+{
+    size_t cap = (size_t)server.listener_count + server.client_count + 1;
+    struct pollfd *fds = mem_calloc(cap, sizeof(*fds));
+    struct client **owners = mem_calloc(cap, sizeof(*owners));
+    size_t n = 0;
+    for (int i = 0; i < server.listener_count; i++) {
+        fds[n].fd = evconnlistener_get_fd(server.listeners[i]);
+        fds[n].events = POLLIN;
+        n++;
+    }
+    for (struct client *c = server.clients; c != NULL && n < cap;
+         c = c->next) {
+        /* Replication links keep their bytes until the script is over. */
+        if (c == skip || c->fd < 0 ||
+            (c->flags & (CLIENT_CLOSE_ASAP | CLIENT_MASTER | CLIENT_SLAVE |
+                         CLIENT_BLOCKED | CLIENT_IN_CALL))) {
+            continue;
+        }
+        fds[n].fd = c->fd;
+        fds[n].events = POLLIN;
+        owners[n] = c;
+        n++;
+    }
+    if (poll(fds, n, 0) > 0) {
+        for (size_t i = 0; i < n; i++) {
+            if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+                continue;
+            }
+            if (owners[i] == NULL) {
+                networking_accept_pending(fds[i].fd);
+            } else if (!(owners[i]->flags & CLIENT_CLOSE_ASAP)) {
+                client_on_read(owners[i]->fd, EV_READ, owners[i]);
+            }
+        }
+    }
+    mem_free(fds);
+    mem_free(owners);
+}
+
 static void networking_on_accept_error(struct evconnlistener *l, void *arg)
 {
     (void)l;
@@ -660,26 +717,6 @@ void reply_array(struct client *c, long long count)
     reply_line(c, '*', count);
 }
 
-/* True if 'text' opens with one of Redis's error codes and a space. A
- * capitalised first word alone is not enough: "DB index is out of range"
- * must still get "-ERR ". */
-static bool reply_has_code(const char *text)
-{
-    static const char *codes[] = {
-        "ERR", "WRONGTYPE", "NOAUTH", "WRONGPASS", "OOM", "READONLY",
-        "NOPROTO", "BUSY", "BUSYKEY", "NOSCRIPT", "LOADING", "MOVED", "ASK",
-        "EXECABORT", "NOREPLICAS", "MASTERDOWN", "MISCONF", "IOERR",
-        "NOTBUSY", "UNBLOCKED", "NOPERM", "CROSSSLOT", "TRYAGAIN",
-    };
-    for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
-        size_t n = strlen(codes[i]);
-        if (strncmp(text, codes[i], n) == 0 && text[n] == ' ') {
-            return true;
-        }
-    }
-    return false;
-}
-
 void reply_error_text(struct client *c, const char *text)
 {
     if (c->flags & CLIENT_MASTER) {
@@ -687,24 +724,14 @@ void reply_error_text(struct client *c, const char *text)
          * master, which an operator must learn. */
         log_warn("a command from the master failed: %.200s", text);
     }
-    bool own_code = text[0] == '-';
-    if (own_code) {
-        text++;
-    }
-    if (own_code || reply_has_code(text)) {
-        reply_raw(c, "-", 1);
-    } else {
-        reply_raw(c, "-ERR ", 5);
-    }
+    const char *body;
+    const char *prefix = resp_error_prefix(text, &body);
+    reply_raw(c, prefix, strlen(prefix));
     /* Only the bytes reply_raw appended: a client that gets no replies
      * (master, replica, AOF loader) has none, and maybe no buffer. */
     size_t start = c->olen;
-    reply_raw(c, text, strlen(text));
-    for (size_t i = start; i < c->olen; i++) {
-        if (c->obuf[i] == '\r' || c->obuf[i] == '\n') {
-            c->obuf[i] = ' ';
-        }
-    }
+    reply_raw(c, body, strlen(body));
+    resp_error_clean(c->obuf + start, c->olen - start);
     reply_raw(c, "\r\n", 2);
     server.stat_error_replies++;
 }
@@ -841,7 +868,7 @@ static char *client_info_line(char *s, const struct client *c)
         c->qcap - c->qlen, c->qcap, c->olen - c->opos, c->ocap,
         sizeof(*c) + c->qcap + c->ocap,
         (c->flags & CLIENT_PENDING_WRITE) ? "w" : "",
-        cmd != NULL ? cmd->name : "NULL");
+        cmd != NULL ? cmd->spec->name : "NULL");
     if (n < 0) {
         return s;
     }

@@ -371,13 +371,13 @@ bool pubsub_refuse(struct client *c, const struct command *cmd)
         return false;
     }
     for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
-        if (strcmp(cmd->name, allowed[i]) == 0) {
+        if (strcmp(cmd->spec->name, allowed[i]) == 0) {
             return false;
         }
     }
     reply_error(c, "Can't execute '%s': only (P|S)SUBSCRIBE / "
                    "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in "
-                   "this context", cmd->name);
+                   "this context", cmd->spec->name);
     return true;
 }
 

@@ -40,6 +40,7 @@
 #include "redis/rdb.h"
 #include "redis/rdb_io.h"
 #include "redis/replication.h"
+#include "redis/script.h"
 #include "redis/server.h"
 
 /* Opcodes that are not value types. */
@@ -544,6 +545,14 @@ static void rdb_out_snapshot(struct rdb_out *w)
         rdb_out_aux(w, "repl-id", repl.replid);
         rdb_out_aux_ll(w, "repl-offset", repl.offset);
     }
+    size_t libs;
+    char **codes = function_codes(&libs);
+    for (size_t i = 0; i < libs; i++) {
+        rdb_out_byte(w, RDB_OP_FUNCTION2);
+        rdb_out_string(w, codes[i], sds_len(codes[i]));
+        sds_free(codes[i]);
+    }
+    mem_free(codes);
     for (int i = 0; i < server.databases && !w->failed; i++) {
         struct db *db = &server.db[i];
         if (dict_size(db->dict) == 0) {
@@ -784,15 +793,18 @@ static int rdb_in_snapshot(struct rdb_in *r)
             continue;
         }
         case RDB_OP_FUNCTION2: {
-            /* A function library: we have no functions; keep going so the
-             * data of a Redis 7 file still loads. */
             char *code = rdb_in_string(r);
             if (code == NULL) {
                 return -1;
             }
-            log_warn("RDB holds a function library; functions are not "
-                     "supported, skipping it");
+            char err[512];
+            int rc = function_load_code(code, sds_len(code), true, err,
+                                        sizeof(err));
             sds_free(code);
+            if (rc != 0) {
+                return rdb_in_fail(r, "cannot load a function library: %s",
+                                   err);
+            }
             continue;
         }
         case RDB_OP_MODULE_AUX:
@@ -1239,6 +1251,7 @@ void rdb_debug_reload(struct client *c)
     for (int i = 0; i < server.databases; i++) {
         db_empty(&server.db[i]);
     }
+    function_flush_libraries();
     server.dirty = 0;
     rdb_state.lastsave = time(NULL);
     if (rdb_load_file(path) != 0) {

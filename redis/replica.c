@@ -39,6 +39,7 @@
 #include "redis/aof.h"
 #include "redis/rdb.h"
 #include "redis/replication.h"
+#include "redis/script.h"
 
 /* Handshake steps (repl.step): the reply each one waits for. */
 enum replica_step {
@@ -258,6 +259,7 @@ static void replica_load_payload(const char *rest, size_t restlen)
     for (int i = 0; i < server.databases; i++) {
         db_empty(&server.db[i]);
     }
+    function_flush_libraries();
     server.loading = true;
     int rc = rdb_load_file(repl.transfer_file);
     server.loading = false;

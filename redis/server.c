@@ -23,6 +23,7 @@
 #include "redis/evict.h"
 #include "redis/rdb.h"
 #include "redis/replication.h"
+#include "redis/script.h"
 #include "redis/server.h"
 
 /* ------------------------------------------------------------------------
@@ -34,6 +35,8 @@ struct server server;
 #define SERVER_MAX_HOOKS 8
 
 static server_propagate_fn server_propagate_hooks[SERVER_MAX_HOOKS];
+static unsigned server_propagate_targets[SERVER_MAX_HOOKS];
+static server_propagate_fn server_capture;
 
 /* ms when the once-a-second part of the cron last ran. */
 static long long server_last_second;
@@ -62,13 +65,37 @@ void server_update_time(void)
 /* ------------------------------------------------------------------------
  * Propagation */
 
-void server_on_propagate(server_propagate_fn fn)
+void server_on_propagate_to(server_propagate_fn fn, unsigned target)
 {
     if (server_propagate_hook_count == SERVER_MAX_HOOKS) {
         log_error("too many propagation hooks");
         abort();
     }
+    server_propagate_targets[server_propagate_hook_count] = target;
     server_propagate_hooks[server_propagate_hook_count++] = fn;
+}
+
+void server_on_propagate(server_propagate_fn fn)
+{
+    server_on_propagate_to(fn, SERVER_PROPAGATE_ALL);
+}
+
+void server_propagate_capture(server_propagate_fn fn)
+{
+    server_capture = fn;
+}
+
+void server_propagate_to(int dbid, int argc, const struct arg *argv,
+                         unsigned targets)
+{
+    if (server.loading) {
+        return;
+    }
+    for (int i = 0; i < server_propagate_hook_count; i++) {
+        if (server_propagate_targets[i] & targets) {
+            server_propagate_hooks[i](dbid, argc, argv);
+        }
+    }
 }
 
 void server_propagate(int dbid, int argc, const struct arg *argv)
@@ -76,9 +103,11 @@ void server_propagate(int dbid, int argc, const struct arg *argv)
     if (server.loading) {
         return;
     }
-    for (int i = 0; i < server_propagate_hook_count; i++) {
-        server_propagate_hooks[i](dbid, argc, argv);
+    if (server_capture != NULL) {
+        server_capture(dbid, argc, argv);
+        return;
     }
+    server_propagate_to(dbid, argc, argv, SERVER_PROPAGATE_ALL);
 }
 
 void server_before_reply(void)
@@ -136,14 +165,13 @@ void server_process_command(struct client *c)
         multi_flag_error(c);
         return;
     }
-    if ((cmd->arity > 0 && c->argc != cmd->arity) ||
-        (cmd->arity < 0 && c->argc < -cmd->arity)) {
+    if (!cmdspec_arity_ok(cmd->spec, c->argc)) {
         reply_error(c, "wrong number of arguments for '%s' command",
-                    cmd->name);
+                    cmd->spec->name);
         multi_flag_error(c);
         return;
     }
-    if (!c->authenticated && !(cmd->flags & CMD_NO_AUTH)) {
+    if (!c->authenticated && !(cmd->spec->flags & CMDSPEC_NO_AUTH)) {
         reply_error_text(c, "NOAUTH Authentication required.");
         multi_flag_error(c);
         return;
@@ -151,24 +179,27 @@ void server_process_command(struct client *c)
     if (pubsub_refuse(c, cmd)) {
         return;
     }
+    if (script_refuse_busy(c, cmd)) {
+        return;
+    }
     /* Our master and the AOF loader replay what already happened. */
     bool trusted = (c->flags & (CLIENT_MASTER | CLIENT_LOADER)) != 0;
     if (server.maxmemory > 0 && !trusted && evict_perform() != 0 &&
-        (cmd->flags & CMD_DENYOOM)) {
+        (cmd->spec->flags & CMDSPEC_DENYOOM)) {
         reply_error_text(c, "OOM command not allowed when used memory > "
                             "'maxmemory'.");
         multi_flag_error(c);
         return;
     }
     if (server.masterhost != NULL && server.replica_read_only && !trusted &&
-        (cmd->flags & CMD_WRITE)) {
+        (cmd->spec->flags & CMDSPEC_WRITE)) {
         reply_error_text(c, "READONLY You can't write against a read only "
                             "replica.");
         multi_flag_error(c);
         return;
     }
     if (server.masterhost == NULL && server.min_replicas_to_write > 0 &&
-        !trusted && (cmd->flags & CMD_WRITE) &&
+        !trusted && (cmd->spec->flags & CMDSPEC_WRITE) &&
         replication_good_slaves() < server.min_replicas_to_write) {
         reply_error_text(c, "NOREPLICAS Not enough good replicas to write.");
         multi_flag_error(c);
@@ -366,7 +397,9 @@ int server_init(char *err, size_t errlen)
     for (int i = 0; i < server.databases; i++) {
         db_init(&server.db[i], i);
     }
-    commands_init();
+    if (commands_init(err, errlen) != 0) {
+        return -1;
+    }
     multi_init();
     replication_init();
     aof_init();
@@ -437,6 +470,8 @@ void server_release(void)
     blocking_release();
     multi_release();
     pubsub_release();
+    script_release();
+    function_release();
     networking_close_listeners();
     for (size_t i = 0; i < sizeof(server.sig_evs) / sizeof(server.sig_evs[0]);
          i++) {

@@ -5,8 +5,8 @@
  *
  * Reading order for a newcomer: struct object (a value), struct db (a
  * keyspace, with its slot and tag indexes), struct client (a connection
- * and its request), struct command (a row of redis/commands.c), then the
- * db_*, reply_* and arg_* families below, which command handlers use.
+ * and its request), struct command (a lib/cmdspec row and its handler),
+ * then the db_*, reply_* and arg_* families below, which command handlers use.
  *
  * How a request flows: networking.c reads bytes into the client's query
  * buffer and parses them in place with lib/resp (arguments are views into
@@ -35,6 +35,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "lib/cmdspec.h"
 #include "lib/resp.h"
 #include "lib/slot.h"
 #include "redis/dict.h"
@@ -599,53 +600,14 @@ void *db_lookup_read_typed_or_reply(struct client *c, const struct arg *key,
 /* ------------------------------------------------------------------------
  * Commands */
 
-/* Command flags (struct command.flags), named as COMMAND INFO shows them.
- *   WRITE     changes the dataset (refused on a replica, counted dirty)
- *   READONLY  reads keys only
- *   DENYOOM   may use more memory: refused when over maxmemory
- *   ADMIN     server administration (CONFIG, DEBUG, SHUTDOWN ...)
- *   PUBSUB    pub/sub related
- *   NOSCRIPT  not allowed from scripts
- *   RANDOM    reply is not deterministic
- *   FAST      O(1) or O(log N): never blocks the server for long
- *   NO_AUTH   allowed before AUTH (AUTH, HELLO, QUIT)
- *   LOADING   allowed while loading a dataset
- *   STALE     allowed on a replica with a broken link to its master */
-#define CMD_WRITE (1u << 0)
-#define CMD_READONLY (1u << 1)
-#define CMD_DENYOOM (1u << 2)
-#define CMD_ADMIN (1u << 3)
-#define CMD_PUBSUB (1u << 4)
-#define CMD_NOSCRIPT (1u << 5)
-#define CMD_RANDOM (1u << 6)
-#define CMD_FAST (1u << 7)
-#define CMD_NO_AUTH (1u << 8)
-#define CMD_LOADING (1u << 9)
-#define CMD_STALE (1u << 10)
-
 /* A command handler: reads c->argv, replies through reply_*. */
 typedef void (*command_proc)(struct client *c);
 
-/* One row of the command table (redis/commands.c).
- *   name       lowercase name
- *   proc       handler
- *   arity      argument count including the name; -N means at least N
- *   flags      CMD_*
- *   first_key  index of the first key argument, 0 if none
- *   last_key   index of the last key, -1 means the last argument
- *   key_step   distance between keys (2 for MSET's key value pairs)
- *   group      COMMAND DOCS group ("string", "generic", "server" ...)
- *   summary    one-line description for COMMAND DOCS */
+/* A command this server knows: its lib/cmdspec row (name, arity, flags
+ * CMDSPEC_*, keys) and its handler (redis/commands.c). */
 struct command {
-    const char *name;
+    const struct cmdspec *spec;
     command_proc proc;
-    int arity;
-    unsigned flags;
-    int first_key;
-    int last_key;
-    int key_step;
-    const char *group;
-    const char *summary;
 };
 
 /* Run-time statistics of one command (INFO commandstats); zeroed by
@@ -656,16 +618,20 @@ struct command_stats {
     long long failed; /* runs that replied an error */
 };
 
-/* Build the lookup table (at start). */
-void commands_init(void);
+/* Join the handlers to lib/cmdspec's rows (at start). Returns 0, or -1
+ * with 'err' naming a handler without a row, or a row said to be served
+ * without a handler (a programming error the unit test catches). */
+int commands_init(char *err, size_t errlen);
 
 /* Free it (at exit). */
 void commands_release(void);
 
-/* The command named 'name' ('len' bytes, any case), or NULL. */
+/* The command named 'name' ('len' bytes, any case), or NULL when this
+ * server does not serve it. */
 const struct command *commands_lookup(const char *name, size_t len);
 
-/* The table itself, for COMMAND and INFO commandstats: 'count' rows. */
+/* The table itself, for INFO commandstats and CONFIG RESETSTAT: 'count'
+ * entries, one per lib/cmdspec row; those not served have no 'proc'. */
 const struct command *commands_table(size_t *count);
 
 /* The statistics of 'cmd' (a row of the table). */
@@ -719,6 +685,8 @@ struct server {
     int min_replicas_to_write; /* refuse writes with fewer good replicas */
     int min_replicas_max_lag;  /* s: a replica acked within this is good */
     int maxmemory_samples;    /* keys sampled per eviction */
+    int busy_reply_threshold; /* ms a script runs before -BUSY (alias
+                               * lua-time-limit) */
     bool aof_load_truncated;  /* load a truncated AOF, dropping the tail */
     char *appenddirname;      /* AOF directory inside 'dir' */
     struct client_limit limit_normal; /* client-output-buffer-limit */
@@ -822,6 +790,23 @@ void server_before_reply(void);
 /* Register 'fn' to receive every propagated command. */
 void server_on_propagate(server_propagate_fn fn);
 
+/* Where a propagated command goes: the AOF, the replicas (backlog). A
+ * hook registered with server_on_propagate_to gets only the commands sent
+ * to its target. */
+#define SERVER_PROPAGATE_AOF (1u << 0)
+#define SERVER_PROPAGATE_REPLICAS (1u << 1)
+#define SERVER_PROPAGATE_ALL (SERVER_PROPAGATE_AOF | SERVER_PROPAGATE_REPLICAS)
+void server_on_propagate_to(server_propagate_fn fn, unsigned target);
+
+/* server_propagate to the hooks of 'targets' only (script effects under
+ * redis.set_repl). */
+void server_propagate_to(int dbid, int argc, const struct arg *argv,
+                         unsigned targets);
+
+/* While 'fn' is set (a script runs), server_propagate hands every
+ * command to 'fn' instead of the hooks; NULL restores them. */
+void server_propagate_capture(server_propagate_fn fn);
+
 /* Send a command to the propagation hooks (server_call does this for each
  * command that made the dataset dirty, unless the command set
  * CLIENT_PREVENT_PROP because it propagated something else itself). */
@@ -887,6 +872,10 @@ void networking_close_listeners(void);
 /* Close idle clients (timeout) and free the async queue. */
 void networking_cron(void);
 void networking_free_all(void);
+/* While a script runs past busy-reply-threshold: accept connections and
+ * serve the requests of every client but 'skip' (they get -BUSY unless
+ * the command may run meanwhile), without returning to the loop. */
+void networking_serve_while_busy(struct client *skip);
 
 /* expire.c: one active expiry cycle (called by the cron). */
 void expire_cycle(void);

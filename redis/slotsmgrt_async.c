@@ -781,11 +781,10 @@ void cmd_slotsmgrt_exec_wrapper(struct client *c)
         reply_error(c, "unknown command '%.128s'", c->argv[2].ptr);
         return;
     }
-    if ((inner->arity > 0 && inner_argc != inner->arity) ||
-        (inner->arity < 0 && inner_argc < -inner->arity)) {
+    if (!cmdspec_arity_ok(inner->spec, inner_argc)) {
         reply_integer(c, -1);
         reply_error(c, "wrong number of arguments for '%s' command",
-                    inner->name);
+                    inner->spec->name);
         return;
     }
     if (!db_exists(c->db, hashkey->ptr, hashkey->len)) {
@@ -794,7 +793,8 @@ void cmd_slotsmgrt_exec_wrapper(struct client *c)
         return;
     }
     struct slotsmgrt_async_job *job = &slotsmgrt_async_job;
-    if ((inner->flags & CMD_WRITE) && job->pid > 0 && job->db == c->db->id &&
+    if ((inner->spec->flags & CMDSPEC_WRITE) && job->pid > 0 &&
+        job->db == c->db->id &&
         dict_find(job->batch.seen, hashkey->ptr, hashkey->len) != NULL) {
         reply_integer(c, 1);
         reply_error(c, "the specified key is being migrated");

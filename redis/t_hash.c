@@ -116,7 +116,7 @@ static void hash_set_generic(struct client *c, bool hmset)
 {
     if (c->argc % 2 != 0) {
         reply_error(c, "wrong number of arguments for '%s' command",
-                    c->cmd->name);
+                    c->cmd->spec->name);
         return;
     }
     const struct arg *key = &c->argv[1];

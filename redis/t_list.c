@@ -268,7 +268,7 @@ static void list_pop_generic(struct client *c, enum list_end end)
     long long count = -1;
     if (c->argc > 3) {
         reply_error(c, "wrong number of arguments for '%s' command",
-                    c->cmd->name);
+                    c->cmd->spec->name);
         return;
     }
     if (c->argc == 3) {

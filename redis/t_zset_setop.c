@@ -117,7 +117,7 @@ static int zset_parse_setop(struct client *c, int first, bool store,
     }
     if (numkeys < 1) {
         reply_error(c, "at least 1 input key is needed for '%s' command",
-                    c->cmd->name);
+                    c->cmd->spec->name);
         return -1;
     }
     if (numkeys > c->argc - first - 1) {

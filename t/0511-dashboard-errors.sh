@@ -167,9 +167,9 @@ test_expect_success 'bad paths and methods' '
     expect_http 400 GET /api/slot/-1 &&
     expect_http 400 GET /api/slot/99999999999999999999 &&
     expect_http 404 GET /api/redis/1.2.3.4:5/stat &&
-    expect_http 400 GET "/api/action/gc" &&
-    expect_http 400 GET "/api/action/gc?keep=x" &&
-    expect_http 400 GET "/api/action/gc?keep=1&secs=2" &&
+    expect_http 400 POST "/api/action/gc" &&
+    expect_http 400 POST "/api/action/gc?keep=x" &&
+    expect_http 400 POST "/api/action/gc?keep=1&secs=2" &&
     curl -sf http://$DASHBOARD_ADDR/api/server_groups >/dev/null
 '
 

@@ -223,14 +223,17 @@ test_expect_success SLOTSMGRT 'each step was an action, acknowledged by every pr
 test_expect_success SLOTSMGRT 'migrate status shows nothing running' '
     dashboard_api GET /api/migrate/status >out &&
     grep "\"migrate_slots\": \[\]" out &&
-    grep "\"migrate_task\": null" out
+    grep "\"migrate_task\": null" out &&
+    grep "\"paused\": false" out
 '
 
 test_expect_success SLOTSMGRT 'a task cut by kill -9 of the dashboard resumes at restart' '
     keys_for_slots 20 21 30 >slow &&
     fill ${S1#*:} slow &&
+    dashboard_api POST /api/migrate/pause >out &&
     codis-config slot migrate 20 21 2 --delay=50 >out &&
-    wait_until task_moved_some &&
+    wait_until migrate_held &&
+    task_moved_some &&
     kill -9 $DASHBOARD_PID &&
     wait $DASHBOARD_PID;
     coord_children $P/migrate_tasks >left &&
@@ -250,8 +253,10 @@ test_expect_success SLOTSMGRT 'a task cut by kill -9 of the dashboard resumes at
 test_expect_success SLOTSMGRT 'SIGTERM mid-task exits 0, the task is not failed and resumes at restart' '
     keys_for_slots 22 23 30 >slow2 &&
     fill ${S1#*:} slow2 &&
+    dashboard_api POST /api/migrate/pause >out &&
     codis-config slot migrate 22 23 2 --delay=50 >out &&
-    wait_until task_moved_some &&
+    wait_until migrate_held &&
+    task_moved_some &&
     kill $DASHBOARD_PID &&
     wait $DASHBOARD_PID &&
     grep "interrupted by shutdown\|dashboard stopped" dashboard.log &&
@@ -268,7 +273,13 @@ test_expect_success SLOTSMGRT 'SIGTERM mid-task exits 0, the task is not failed 
 test_expect_success PROXY,SLOTSMGRT 'clients of the proxy read every key while its slot migrates' '
     keys_for_slots 30 31 40 >busy &&
     fill ${S1#*:} busy &&
+    dashboard_api POST /api/migrate/pause >out &&
     codis-config slot migrate 30 31 2 --delay=5 >out &&
+    wait_until migrate_held &&
+    sed -e "s/.*/& v-&/" busy >expect &&
+    values $PROXY_PORT busy >actual &&
+    test_cmp expect actual &&
+    dashboard_api POST /api/migrate/resume >out &&
     read_while_migrating busy &&
     codis-config slot info 31 >out &&
     grep "\"group_id\": 2," out &&
@@ -287,9 +298,17 @@ test_expect_success SLOTSMGRT 'rebalance over two groups ends with 512 slots eac
         printf "1 498\n2 526\n" >expect
     fi &&
     test_cmp expect before &&
+    dashboard_api GET /api/rebalance/status >st &&
+    grep "\"is_rebalancing\": false" st &&
+    dashboard_api POST /api/migrate/pause >out &&
     codis-config slot rebalance >out &&
     test_cmp expect_ok out &&
+    dashboard_api GET /api/rebalance/status >st &&
+    grep "\"is_rebalancing\": true" st &&
+    dashboard_api POST /api/migrate/resume >out &&
     wait_until tasks_done 40 &&
+    dashboard_api GET /api/rebalance/status >st &&
+    grep "\"is_rebalancing\": false" st &&
     slot_counts >after &&
     printf "1 512\n2 512\n" >expect &&
     test_cmp expect after &&
@@ -332,9 +351,11 @@ test_expect_success SLOTSMGRT 'a queued task can be removed; a group it targets 
     codis-config server add 3 $S3 master &&
     keys_for_slots 50 50 40 >slow3 &&
     fill ${S1#*:} slow3 &&
+    dashboard_api POST /api/migrate/pause >out &&
     codis-config slot migrate 50 50 2 --delay=50 >out &&
     codis-config slot migrate 51 51 3 >out &&
-    wait_until task_moved_some &&
+    wait_until migrate_held &&
+    task_moved_some &&
     test_expect_code 1 codis-config slot init -f 2>err &&
     grep "migration tasks queued" err &&
     test_expect_code 1 codis-config slot migrate 50 50 3 2>err &&
@@ -347,6 +368,7 @@ test_expect_success SLOTSMGRT 'a queued task can be removed; a group it targets 
     grep "slot 50 is being migrated\|is running" body &&
     dashboard_api DELETE /api/migrate/task/$(task_id 51) >body &&
     echo 200 >expect && test_cmp expect status &&
+    dashboard_api POST /api/migrate/resume >out &&
     wait_until tasks_done 40 &&
     codis-config slot info 51 >out &&
     grep "\"group_id\": 1," out &&

@@ -390,11 +390,21 @@ test_expect_success 'pipelined commands after a blocking one wait for it' '
 	port = int(sys.argv[1])
 	a = socket.create_connection(("127.0.0.1", port))
 	a.sendall(b"BLPOP pl 0\r\nECHO after\r\n")
-	time.sleep(0.2)
 	b = socket.create_connection(("127.0.0.1", port))
+	deadline = time.time() + 20
+	while True:
+	    b.sendall(b"INFO clients\r\n")
+	    info = b""
+	    while not info.endswith(b"\r\n\r\n"):
+	        info += b.recv(4096)
+	    if b"blocked_clients:1" in info:
+	        break
+	    if time.time() > deadline:
+	        sys.exit("the BLPOP never blocked")
+	    time.sleep(0.05)
 	b.sendall(b"RPUSH pl v\r\n")
 	b.recv(100)
-	a.settimeout(5)
+	a.settimeout(20)
 	got = b""
 	while not got.endswith(b"after\r\n"):
 	    got += a.recv(100)

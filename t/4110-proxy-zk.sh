@@ -38,7 +38,7 @@ test_expect_success 'zookeeper, a dashboard on it, two servers, slots split' '
 '
 
 test_expect_success 'the proxy registers offline; a second one with its id is refused' '
-    proxy_ini p1 3000 &&
+    proxy_ini p1 8000 &&
     start_proxy -c proxy-p1.ini --cpu=2 &&
     P1_PID=$PROXY_PID && P1_PORT=$PROXY_PORT &&
     proxy_listed p1 offline &&

@@ -37,12 +37,16 @@ test_expect_success 'a bad level is refused with 400, another method with 405' '
     test "$(http GET /nothing)" = 404
 '
 
-test_expect_success 'GET /setloglevel?level= (Codis 2) works too' '
-    test "$(http GET "/setloglevel?level=error")" = 200 &&
-    test "$(http GET "/setloglevel?level=info")" = 200 &&
+test_expect_success 'PUT /setloglevel?level= (Codis 2 path) works, its GET form is 405' '
+    test "$(http PUT "/setloglevel?level=error")" = 200 &&
+    test "$(http PUT "/setloglevel?level=info")" = 200 &&
     grep -c "log level set to" $PROXY_LOG >count &&
     echo 3 >expect && test_cmp expect count &&
-    test "$(http GET "/setloglevel?level=nope")" = 400
+    test "$(http PUT "/setloglevel?level=nope")" = 400 &&
+    test "$(http GET "/setloglevel?level=debug")" = 405 &&
+    grep "PUT /api/loglevel" body &&
+    grep -c "log level set to" $PROXY_LOG >count &&
+    test_cmp expect count
 '
 
 test_expect_success 'SIGHUP reopens the log file (logrotate)' '

@@ -4,6 +4,7 @@ test_description='the dashboard web page: its routes and assets, and the page as
 . "$TEST_DIRECTORY/lib-dashboard.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-proxy.sh"
+. "$TEST_DIRECTORY/lib-page.sh"
 
 command -v curl >/dev/null || skip_all 'curl is missing'
 command -v redis-cli >/dev/null || skip_all 'redis-cli is missing'
@@ -31,34 +32,6 @@ PYEOF
 no_tasks_left() {
     dashboard_api GET /api/migrate/tasks >tasks &&
     test "$(tr -d ' \n' <tasks)" = "[]"
-}
-
-# start_browser: start the one headless chromium of this script, driven
-# by t/lib-cdp.py through two FIFOs (fd 7 steps in, fd 8 results out).
-start_browser() {
-    mkfifo cdp.in cdp.results || return 1
-    python3 "$TEST_DIRECTORY/lib-cdp.py" "http://$DASHBOARD_ADDR/admin/" \
-        <cdp.in >cdp.results 2>>cdp.err &
-    cdp_pid=$!
-    test_atexit "stop_pid $cdp_pid"
-    exec 7>cdp.in 8<cdp.results
-}
-
-# page: run the steps read from stdin on a fresh load of the page (see
-# t/lib-cdp.py); what they print goes to cdp.out. Fails if a step does.
-page() {
-    : >cdp.out
-    { cat && echo run; } >&7 || return 1
-    while IFS= read -r page_line <&8; do
-        case "$page_line" in
-        "status 0") return 0 ;;
-        "status "*) echo "page: ${page_line#status 1 }" >&2; return 1 ;;
-        *) printf '%s\n' "$page_line" >>cdp.out ;;
-        esac
-    done
-    echo "page: the browser driver stopped; its errors:" >&2
-    cat cdp.err >&2
-    return 1
 }
 
 # The page has loaded the groups and slots: run before interactive steps.

@@ -82,7 +82,7 @@ test_expect_success 'make stop leaves no process behind' '
     test_line_count = 7 pids &&
     make -C clone stop RUN_DIR="$RUN" >stop.out 2>&1 &&
     for pid in $(cat pids); do
-        pid_gone $pid || return 1
+        wait_until "pid_gone $pid" || return 1
     done &&
     ! ls "$RUN"/*.pid 2>/dev/null &&
     ! redis-cli -p 19000 ping 2>/dev/null &&

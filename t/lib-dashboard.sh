@@ -12,8 +12,9 @@
 #   start_codis_server [ARGS...]
 #       start a real codis server (see below).
 #   dashboard_api METHOD PATH [BODY]
-#       curl the API: prints the body, exit 0 for any HTTP status; the
-#       status goes to the file 'status'.
+#       curl the API as codis config does (Content-Type: application/json,
+#       the credentials of DASHBOARD_USERPASS when set): prints the body,
+#       exit 0 for any HTTP status; the status goes to the file 'status'.
 #   coord_node PATH / coord_children PATH
 #       read a node of the coordinator the last write_dashboard_config
 #       chose (COORD_KIND, COORD_ADDR): the embedded store's files, or
@@ -27,15 +28,21 @@
 #       print N keys for each slot FIRST..LAST, one per line.
 #   fill PORT KEYFILE / values PORT KEYFILE
 #       SET every key of KEYFILE to "v-<key>" / print "key value" for each.
-#   tasks_done / task_moved_some
+#   tasks_done / task_moved_some / migrate_held
 #       the dashboard has no migrate task left / a migrate task runs and
-#       has moved keys (for wait_until).
+#       has moved keys / the runner holds on POST /api/migrate/pause (for
+#       wait_until).
 #
 # ZooKeeper sessions of the dashboard, codis-config and coord_tool last
-# COORD_SESSION_MS (default 2000 ms: a killed owner's ephemeral nodes go
-# soon; t/lib-zk.sh's server accepts 400..4000).
+# COORD_SESSION_MS (default 4000 ms: a killed owner's ephemeral nodes go
+# soon, and a session survives a busy machine; t/lib-zk.sh's server
+# accepts 1000..10000).
 
-COORD_SESSION_MS=${COORD_SESSION_MS:-2000}
+COORD_SESSION_MS=${COORD_SESSION_MS:-4000}
+# How long the dashboard waits for proxies' acknowledgements: long enough
+# for a proxy on a machine loaded by other work (2 s was not, at load 25).
+ACTION_TIMEOUT_MS=${ACTION_TIMEOUT_MS:-15000}
+
 COORD_TOOL=${CODIS_UNIT_DIR:-$TEST_DIRECTORY/unit}/coord_tool
 
 write_dashboard_config() {
@@ -49,7 +56,7 @@ zk=$COORD_ADDR
 zk_session_timeout=$COORD_SESSION_MS
 product=test
 dashboard_addr=$DASHBOARD_ADDR
-action_timeout=2000
+action_timeout=$ACTION_TIMEOUT_MS
 EOF_CONF
 }
 
@@ -59,7 +66,7 @@ start_dashboard() {
     DASHBOARD_PID=$!
     test_atexit "stop_pid $DASHBOARD_PID"
     dashboard_deadline=$(( $(date +%s) + 20 ))
-    while ! curl -sf "http://$DASHBOARD_ADDR/api/server_groups" >/dev/null 2>&1; do
+    while ! curl -sf "http://$DASHBOARD_ADDR/api/login" >/dev/null 2>&1; do
         if ! kill -0 $DASHBOARD_PID 2>/dev/null; then
             echo "start_dashboard: dashboard died:" >&2
             cat dashboard.out dashboard.log >&2 2>/dev/null
@@ -74,11 +81,19 @@ start_dashboard() {
 }
 
 dashboard_api() {
+    # $4 $5: the credentials, or a harmless header in their place
+    if [ -n "$DASHBOARD_USERPASS" ]; then
+        set -- "$1" "$2" "$3" -u "$DASHBOARD_USERPASS"
+    else
+        set -- "$1" "$2" "$3" -H 'Accept: application/json'
+    fi
     if [ -n "$3" ]; then
         curl -s -o api.out -w '%{http_code}\n' -X "$1" -d "$3" \
+            -H 'Content-Type: application/json' "$4" "$5" \
             "http://$DASHBOARD_ADDR$2" >status
     else
         curl -s -o api.out -w '%{http_code}\n' -X "$1" \
+            -H 'Content-Type: application/json' "$4" "$5" \
             "http://$DASHBOARD_ADDR$2" >status
     fi
     cat api.out
@@ -173,6 +188,12 @@ tasks_done() {
 task_moved_some() {
     dashboard_api GET /api/migrate/status >st &&
     grep -q '"moved": [1-9]' st
+}
+
+# migrate_held: the migrate runner holds after a step, as paused.
+migrate_held() {
+    dashboard_api GET /api/migrate/status >st &&
+    grep -q '"held": true' st
 }
 
 # coord_node PATH: print the data of coordinator node PATH

@@ -6,7 +6,8 @@
 #
 # start_zk runs one standalone server in the scratch directory: its own
 # dataDir and config, a free client port on 127.0.0.1, no admin server, no
-# JMX, a short tick (200 ms, so sessions may be as short as 400 ms) and the
+# JMX, a tick of 500 ms (sessions of 1 to 10 s: short enough that a killed
+# owner's nodes go soon, long enough to survive a loaded machine) and the
 # four-letter words "ruok" and "srvr" allowed. It waits until the server
 # answers "imok" (failing fast if java died), and stops it by PID when the
 # script ends. Its log is zk.log in the scratch directory.
@@ -59,7 +60,7 @@ start_zk() {
     ZK_PORT=$(free_port) &&
     zk_dir="$TRASH_DIRECTORY/zk-$ZK_PORT" &&
     mkdir -p "$zk_dir/data" &&
-    printf '%s\n' "tickTime=200" "dataDir=$zk_dir/data" \
+    printf '%s\n' "tickTime=500" "dataDir=$zk_dir/data" \
         "clientPort=$ZK_PORT" "clientPortAddress=127.0.0.1" \
         "maxClientCnxns=0" "admin.enableServer=false" \
         "4lw.commands.whitelist=ruok,srvr" >"$zk_dir/zoo.cfg" &&

@@ -6,7 +6,14 @@
  * call the mutating endpoints; an error answer ({"msg", "ret"} with a
  * 4xx/5xx status, or plain text) is shown at the top of the page.
  * Everything is built with DOM calls and textContent, never innerHTML,
- * so nothing from the API is ever parsed as markup. */
+ * so nothing from the API is ever parsed as markup.
+ *
+ * When the dashboard needs credentials (dashboard_auth), the page shows
+ * its login form first and again whenever an answer is 401; POST
+ * /api/login opens a session kept in an HttpOnly cookie the page never
+ * sees. Every call carries X-Requested-With, which the dashboard demands
+ * of state-changing requests that are not JSON (a page of another site
+ * cannot add it without a CORS preflight, which is refused). */
 'use strict';
 
 const SLOT_COUNT = 1024;
@@ -85,7 +92,8 @@ function groupColour(gid) {
 /* Call the API. Resolves to the parsed JSON (or null for an empty body),
  * rejects with an Error whose message says what failed and why. */
 async function api(method, path, body) {
-  const options = { method, headers: {} };
+  const options = { method, credentials: 'same-origin',
+    headers: { 'X-Requested-With': 'codis-dashboard' } };
   if (body !== undefined) {
     options.body = JSON.stringify(body);
     options.headers['Content-Type'] = 'application/json';
@@ -108,6 +116,9 @@ async function api(method, path, body) {
       : text.trim() || response.statusText;
     const error = new Error(`${method} ${path}: ${why} (HTTP ${response.status})`);
     error.status = response.status;
+    if (response.status === 401 && path !== '/api/login') {
+      showLogin();
+    }
     throw error;
   }
   if (data === undefined) {
@@ -572,13 +583,73 @@ function refreshTables() {
   return tablesRunning;
 }
 
+/* ---- login ------------------------------------------------------------- */
+
+let loggedIn = false;
+
+/* Show the login form and stop polling until it succeeds. */
+function showLogin() {
+  loggedIn = false;
+  $('login').hidden = false;
+  $('form-login').elements.user.focus();
+}
+
+function hideLogin(authRequired) {
+  loggedIn = true;
+  $('login').hidden = true;
+  $('logout').hidden = !authRequired;
+}
+
+function wireLogin() {
+  onForm('form-login', async (v) => {
+    try {
+      const state = await api('POST', '/api/login',
+        { user: v.user, password: v.password });
+      $('form-login').elements.password.value = '';
+      setStatus('login-status', '');
+      hideLogin(state.auth);
+      ticks = 0;
+      tick();
+    } catch (e) {
+      setStatus('login-status', e.status === 401
+        ? 'Wrong user name or password.' : e.message);
+    }
+  });
+  $('logout').addEventListener('click', async () => {
+    try {
+      await api('POST', '/api/logout');
+    } catch (e) {
+      showMessage(e.message, true);
+    }
+    showLogin();
+  });
+}
+
+/* Ask whether credentials are needed and whether our session still
+ * holds; show the login form or start. */
+async function start() {
+  let state = null;
+  try {
+    state = await api('GET', '/api/login');
+  } catch (e) {
+    /* an older dashboard without /api/login: no authentication */
+  }
+  if (state && state.auth && !state.session) {
+    showLogin();
+  } else {
+    hideLogin(Boolean(state && state.auth));
+    tick();
+  }
+  setInterval(tick, 1000);
+}
+
 /* Once a second: the overview (so the ops chart keeps its pace), and
  * every SLOW_EVERY ticks the tables, in the background. */
 let ticks = 0;
 let overviewBusy = false;
 
 async function tick() {
-  if (document.hidden) {
+  if (document.hidden || !loggedIn) {
     return;
   }
   if (ticks++ % SLOW_EVERY === 0) {
@@ -597,5 +668,5 @@ async function tick() {
 
 buildSlotMap();
 wireForms();
-tick();
-setInterval(tick, 1000);
+wireLogin();
+start();

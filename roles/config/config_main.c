@@ -6,12 +6,16 @@
  * `dashboard` runs the dashboard role in this process's place (exec of
  * our own binary), so the two roles share no code. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
+#include "lib/auth.h"
 #include "lib/conf.h"
+#include "lib/conf_toml.h"
 #include "lib/httpc.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -27,7 +31,8 @@ static const char config_usage_text[] =
     "                    <command> [<args>...]\n"
     "\n"
     "options:\n"
-    "   -c <config_file>       config.ini (default: config.ini)\n"
+    "   -c <config_file>       config.ini or a Codis 3.2 dashboard.toml\n"
+    "                          (default: config.ini, if present)\n"
     "   -L <log_file>          log to this file (default: stderr)\n"
     "   --log-level=<level>    debug, info, warn or error\n"
     "\n"
@@ -50,12 +55,22 @@ static const char config_usage_text[] =
     "   action gc [-n <num> | -s <seconds>]\n"
     "   action remove-lock\n"
     "   action remove-fence\n"
-    "   dashboard [--addr=<address>] [--http-log=<log_file>]\n";
+    "   dashboard [--addr=<address>] [--http-log=<log_file>]\n"
+    "   convert <file>         print a config.ini as Codis 3.2 TOML, or a\n"
+    "                          Codis 3.2 proxy.toml/dashboard.toml as config.ini\n"
+    "   passwd [<user>]        read a password (stdin), print a "
+    "dashboard_auth hash\n"
+    "\n"
+    "With dashboard_auth in config.ini, commands send it to the dashboard "
+    "(HTTP Basic);\n"
+    "when it holds a hash, give the password as "
+    "CODIS_DASHBOARD_AUTH=user:password.\n";
 
 /* A parsed command line, handed to the command functions. */
 struct config_call {
     const char *dashboard_addr; /* host:port */
     const char *config;         /* -c */
+    bool config_given;          /* -c was on the command line */
     const char *log_file;       /* -L */
     const char *level;          /* --log-level= */
     int argc;                   /* words after the command's two names */
@@ -111,6 +126,11 @@ static int config_http(const struct config_call *c, const char *method,
         log_info("http status code %ld, %s", resp.status, resp.body);
         fprintf(stderr, "codis-config: dashboard refused (http %ld): %s\n",
                 resp.status, m);
+        if (resp.status == 401) {
+            fprintf(stderr, "codis-config: hint: set dashboard_auth in "
+                            "'%s' or %s=user:password\n", c->config,
+                    AUTH_ENV);
+        }
         cJSON_Delete(json);
         httpc_response_release(&resp);
         return 1;
@@ -353,17 +373,70 @@ static int config_action_gc(struct config_call *c)
     char path[128];
     snprintf(path, sizeof(path), "/api/action/gc?%s=%lld",
              c->argv[0][1] == 'n' ? "keep" : "secs", v);
-    return config_http(c, "GET", path, NULL);
+    return config_http(c, "POST", path, NULL);
 }
 
 static int config_action_remove_lock(struct config_call *c)
 {
-    return config_http(c, "GET", "/api/force_remove_locks", NULL);
+    return config_http(c, "POST", "/api/force_remove_locks", NULL);
 }
 
 static int config_action_remove_fence(struct config_call *c)
 {
-    return config_http(c, "GET", "/api/remove_fence", NULL);
+    return config_http(c, "POST", "/api/remove_fence", NULL);
+}
+
+/* Read one line of at most 'len' - 1 bytes from stdin into 'buf',
+ * without echo on a terminal. Returns 0, or -1 at end of input. */
+static int config_read_password(const char *prompt, char *buf, size_t len)
+{
+    struct termios old, quiet;
+    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+    if (tty) {
+        fputs(prompt, stderr);
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    char *got = fgets(buf, (int)len, stdin);
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        fputs("\n", stderr);
+    }
+    if (got == NULL) {
+        return -1;
+    }
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return 0;
+}
+
+/* `passwd [<user>]`: print the dashboard_auth value storing a hash of
+ * the password read from stdin (asked twice on a terminal). */
+static int config_passwd(struct config_call *c)
+{
+    const char *user = c->argc > 0 ? c->argv[0] : "admin";
+    char pw[AUTH_TEXT_MAX], again[AUTH_TEXT_MAX];
+    if (config_read_password("password: ", pw, sizeof(pw)) != 0 ||
+        pw[0] == '\0') {
+        fprintf(stderr, "codis-config: no password given\n");
+        return 1;
+    }
+    if (isatty(STDIN_FILENO) &&
+        (config_read_password("again: ", again, sizeof(again)) != 0 ||
+         strcmp(pw, again) != 0)) {
+        fprintf(stderr, "codis-config: the passwords differ\n");
+        return 1;
+    }
+    char out[3 * AUTH_TEXT_MAX], err[256];
+    int rc = auth_hash(user, pw, out, sizeof(out), err, sizeof(err));
+    memset(pw, 0, sizeof(pw));
+    memset(again, 0, sizeof(again));
+    if (rc != 0) {
+        fprintf(stderr, "codis-config: %s\n", err);
+        return 1;
+    }
+    printf("%s\n", out);
+    return 0;
 }
 
 /* Run `codis dashboard` in our place with the same config and options. */
@@ -400,6 +473,18 @@ static int config_dashboard(struct config_call *c)
     return 1;
 }
 
+/* convert <file>: print a config.ini as Codis 3.2 TOML or a Codis 3.2
+ * TOML file as config.ini (lib/conf_toml). */
+static int config_convert(struct config_call *c)
+{
+    char err[512];
+    if (conf_toml_convert(c->argv[0], stdout, err, sizeof(err)) != 0) {
+        fprintf(stderr, "codis-config: %s\n", err);
+        return 1;
+    }
+    return 0;
+}
+
 /* The commands: two words, the argument counts allowed (max -1: any),
  * the function. */
 struct config_command {
@@ -430,6 +515,8 @@ static const struct config_command config_commands[] = {
     { "action", "remove-lock", 0, 0, config_action_remove_lock },
     { "action", "remove-fence", 0, 0, config_action_remove_fence },
     { "dashboard", NULL, 0, 2, config_dashboard },
+    { "convert", NULL, 1, 1, config_convert },
+    { "passwd", NULL, 0, 1, config_passwd },
     { NULL, NULL, 0, 0, NULL },
 };
 
@@ -467,6 +554,7 @@ int config_main(int argc, char **argv)
             return 0;
         } else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
             call.config = argv[++i];
+            call.config_given = true;
         } else if (strcmp(argv[i], "-L") == 0 && i + 1 < argc) {
             call.log_file = argv[++i];
         } else if (strncmp(argv[i], "--log-level=", 12) == 0) {
@@ -509,9 +597,8 @@ int config_main(int argc, char **argv)
         return config_misuse("unknown log level '%s'", call.level);
     }
     log_set_level(level);
-    struct conf *conf = access(call.config, F_OK) == 0
-                            ? conf_load(call.config, err, sizeof(err))
-                            : conf_new();
+    struct conf *conf = conf_open(call.config, call.config_given, err,
+                                  sizeof(err));
     struct model_config cfg;
     if (conf == NULL || model_config_load(conf, &cfg, err, sizeof(err))) {
         fprintf(stderr, "codis-config: %s\n", err);
@@ -519,8 +606,18 @@ int config_main(int argc, char **argv)
         log_close();
         return 1;
     }
+    conf_warn_unknown(conf, false);
     conf_free(conf);
     call.dashboard_addr = cfg.dashboard_addr;
+    char userpass[3 * AUTH_TEXT_MAX];
+    if (auth_client_credentials(cfg.dashboard_auth, userpass,
+                                sizeof(userpass), err, sizeof(err)) != 0) {
+        fprintf(stderr, "codis-config: %s\n", err);
+        log_close();
+        return 1;
+    }
+    httpc_set_credentials(userpass);
+    memset(userpass, 0, sizeof(userpass));
     int status = cmd->run(&call);
     log_close();
     return status;

@@ -1,6 +1,8 @@
 /* Maintenance routes of the dashboard (codis-facts §4.1, §5.2): garbage
  * collection of actions, removal of operation locks and of the fences of
- * proxies that are gone. */
+ * proxies that are gone. Codis 2 served them on GET; they change the
+ * cluster, so they are POST now (a GET could come from any web page an
+ * operator opens) and the old GET forms answer 405 with the new form. */
 #include "roles/dashboard/dashboard.h"
 
 #include <errno.h>
@@ -71,4 +73,11 @@ void api_action_remove_fence(struct http_request *req, void *arg)
         return;
     }
     http_reply_ok(req);
+}
+
+void api_action_use_post(struct http_request *req, void *arg)
+{
+    http_add_header(req, "Allow", "POST");
+    http_reply_error(req, 405, "'%s' changes the cluster: use POST %s "
+                     "(codis config does)", req->path, req->path);
 }

@@ -305,8 +305,37 @@ void api_migrate_status(struct http_request *req, void *arg)
     } else {
         cJSON_AddNullToObject(out, "migrate_task");
     }
+    cJSON_AddBoolToObject(out, "paused", p.paused);
+    cJSON_AddBoolToObject(out, "held", p.held);
     http_reply_json(req, 200, out);
     cJSON_Delete(out);
+}
+
+void api_migrate_rebalance_status(struct http_request *req, void *arg)
+{
+    struct dashboard *d = arg;
+    size_t ntasks;
+    if (dashboard_count_migrate_tasks(d, req, &ntasks) != 0) {
+        return;
+    }
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddBoolToObject(out, "is_rebalancing", ntasks > 0);
+    http_reply_json(req, 200, out);
+    cJSON_Delete(out);
+}
+
+void api_migrate_pause(struct http_request *req, void *arg)
+{
+    struct dashboard *d = arg;
+    migrator_set_paused(d->migrator, true);
+    http_reply_ok(req);
+}
+
+void api_migrate_resume(struct http_request *req, void *arg)
+{
+    struct dashboard *d = arg;
+    migrator_set_paused(d->migrator, false);
+    http_reply_ok(req);
 }
 
 void api_migrate_cancel(struct http_request *req, void *arg)

@@ -16,6 +16,7 @@
 #define DASHBOARD_SERVER_TIMEOUT_MS 3000
 
 struct failover;
+struct login;
 struct migrator;
 struct proxyops;
 struct serverinfo;
@@ -29,6 +30,7 @@ struct dashboard {
     struct proxyops *ops;      /* owned: samples the proxies' ops */
     struct serverinfo *info;   /* owned: INFO of the masters */
     struct failover *failover; /* owned: promotions, the group keeper */
+    struct login *login;       /* owned: credentials and page sessions */
 };
 
 /* Map a model_store status to an HTTP error reply: COORD_NONODE 404,
@@ -109,11 +111,17 @@ void api_migrate_start(struct http_request *req, void *arg);
 void api_migrate_tasks(struct http_request *req, void *arg);
 void api_migrate_status(struct http_request *req, void *arg);
 void api_migrate_cancel(struct http_request *req, void *arg);
+void api_migrate_pause(struct http_request *req, void *arg);
+void api_migrate_resume(struct http_request *req, void *arg);
 void api_migrate_rebalance(struct http_request *req, void *arg);
+/* GET /api/rebalance/status: Codis 2's {"is_rebalancing": bool}, true
+ * while any migrate task is queued (a rebalance is a batch of them). */
+void api_migrate_rebalance_status(struct http_request *req, void *arg);
 
 void api_action_gc(struct http_request *req, void *arg);
 void api_action_remove_locks(struct http_request *req, void *arg);
 void api_action_remove_fence(struct http_request *req, void *arg);
+void api_action_use_post(struct http_request *req, void *arg);
 
 void api_redis_overview(struct http_request *req, void *arg);
 void api_redis_stat(struct http_request *req, void *arg);

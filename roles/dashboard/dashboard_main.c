@@ -12,9 +12,11 @@
  * dashboard`. */
 #include "roles/dashboard/dashboard.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -23,6 +25,7 @@
 #include "lib/coord.h"
 #include "lib/log.h"
 #include "roles/dashboard/failover.h"
+#include "roles/dashboard/login.h"
 #include "roles/dashboard/migrator.h"
 #include "roles/dashboard/proxyops.h"
 #include "roles/dashboard/serverinfo.h"
@@ -34,6 +37,8 @@ static const char dashboard_usage_text[] =
     "\n"
     "    -c <config_file>     config.ini to read (default: config.ini, "
     "defaults if absent)\n"
+    "                         or Codis 3.2's dashboard.toml "
+    "(--config=, --log= too)\n"
     "    -L <log_file>        log to this file (default: stderr)\n"
     "    --log-level=<level>  debug, info, warn or error (default: info)\n"
     "    --addr=<addr>        listen address (default: ':' and the port "
@@ -43,48 +48,69 @@ static const char dashboard_usage_text[] =
     "config.ini keys: coordinator (zookeeper|filesystem), zk (ZooKeeper "
     "hosts, or the\n"
     "store's directory for filesystem), product, dashboard_addr, "
-    "password,\n"
+    "password or product_auth,\n"
     "zk_session_timeout (ms), action_timeout (ms to wait for proxies, "
-    "default 30000)\n";
+    "default 30000),\n"
+    "dashboard_auth (user:password or a hash from 'codis config passwd': "
+    "the API and\n"
+    "page need it), dashboard_cors_origin (one origin whose pages may call "
+    "the API)\n";
 
 /* Every route of the Codis 2 API that we serve, and our additions (a
- * migrate task can be removed before it starts). Columns: method, path
- * ('*' = one segment, passed to the handler as a parameter), handler. */
+ * migrate task can be removed before it starts; the migrate queue can be
+ * paused and resumed; the page's login). The
+ * maintenance actions Codis 2 served on GET are POST (their GET forms
+ * answer 405 with a hint). Columns: method, path ('*' = one segment,
+ * passed to the handler as a parameter), handler, HTTP_PUBLIC for routes
+ * open without credentials (the page itself and its login). */
 static const struct http_route dashboard_routes[] = {
-    { "GET", "/", web_root },       { "HEAD", "/", web_root },
-    { "GET", "/admin", web_index }, { "HEAD", "/admin", web_index },
-    { "GET", "/admin/", web_index }, { "HEAD", "/admin/", web_index },
-    { "GET", "/assets/*", web_asset }, { "HEAD", "/assets/*", web_asset },
-    { "GET", "/api/overview", api_redis_overview },
-    { "GET", "/api/server_groups", api_group_list },
-    { "PUT", "/api/server_groups", api_group_create },
-    { "GET", "/api/server_group/*", api_group_get },
-    { "DELETE", "/api/server_group/*", api_group_remove },
-    { "PUT", "/api/server_group/*/addServer", api_group_add_server },
-    { "PUT", "/api/server_group/*/removeServer", api_group_remove_server },
-    { "POST", "/api/server_group/*/promote", api_group_promote },
-    { "POST", "/api/server_group/*/failover", api_group_failover },
-    { "GET", "/api/failover", api_group_failover_status },
-    { "GET", "/api/redis/group/*/*/slotinfo", api_redis_group_slotinfo },
-    { "GET", "/api/redis/*/stat", api_redis_stat },
-    { "GET", "/api/redis/*/*/slotinfo", api_redis_slotinfo },
-    { "GET", "/api/slots", api_slot_list },
-    { "GET", "/api/slot/list", api_slot_list },
-    { "GET", "/api/slot/*", api_slot_get },
-    { "POST", "/api/slots/init", api_slot_init },
-    { "POST", "/api/slot", api_slot_set },
-    { "POST", "/api/migrate", api_migrate_start },
-    { "GET", "/api/migrate/tasks", api_migrate_tasks },
-    { "GET", "/api/migrate/status", api_migrate_status },
-    { "DELETE", "/api/migrate/task/*", api_migrate_cancel },
-    { "POST", "/api/rebalance", api_migrate_rebalance },
-    { "GET", "/api/proxy/list", api_proxy_list },
-    { "POST", "/api/proxy", api_proxy_set },
-    { "GET", "/api/proxy/debug/vars", api_proxy_debug_vars },
-    { "GET", "/api/action/gc", api_action_gc },
-    { "GET", "/api/force_remove_locks", api_action_remove_locks },
-    { "GET", "/api/remove_fence", api_action_remove_fence },
-    { NULL, NULL, NULL },
+    { "GET", "/", web_root, HTTP_PUBLIC },
+    { "HEAD", "/", web_root, HTTP_PUBLIC },
+    { "GET", "/admin", web_index, HTTP_PUBLIC },
+    { "HEAD", "/admin", web_index, HTTP_PUBLIC },
+    { "GET", "/admin/", web_index, HTTP_PUBLIC },
+    { "HEAD", "/admin/", web_index, HTTP_PUBLIC },
+    { "GET", "/assets/*", web_asset, HTTP_PUBLIC },
+    { "HEAD", "/assets/*", web_asset, HTTP_PUBLIC },
+    { "GET", "/api/login", login_state, HTTP_PUBLIC },
+    { "POST", "/api/login", login_post, HTTP_PUBLIC },
+    { "POST", "/api/logout", login_logout, HTTP_PUBLIC },
+    { "GET", "/api/overview", api_redis_overview, 0 },
+    { "GET", "/api/server_groups", api_group_list, 0 },
+    { "PUT", "/api/server_groups", api_group_create, 0 },
+    { "GET", "/api/server_group/*", api_group_get, 0 },
+    { "DELETE", "/api/server_group/*", api_group_remove, 0 },
+    { "PUT", "/api/server_group/*/addServer", api_group_add_server, 0 },
+    { "PUT", "/api/server_group/*/removeServer", api_group_remove_server, 0 },
+    { "POST", "/api/server_group/*/promote", api_group_promote, 0 },
+    { "POST", "/api/server_group/*/failover", api_group_failover, 0 },
+    { "GET", "/api/failover", api_group_failover_status, 0 },
+    { "GET", "/api/redis/group/*/*/slotinfo", api_redis_group_slotinfo, 0 },
+    { "GET", "/api/redis/*/stat", api_redis_stat, 0 },
+    { "GET", "/api/redis/*/*/slotinfo", api_redis_slotinfo, 0 },
+    { "GET", "/api/slots", api_slot_list, 0 },
+    { "GET", "/api/slot/list", api_slot_list, 0 },
+    { "GET", "/api/slot/*", api_slot_get, 0 },
+    { "POST", "/api/slots/init", api_slot_init, 0 },
+    { "POST", "/api/slot", api_slot_set, 0 },
+    { "POST", "/api/migrate", api_migrate_start, 0 },
+    { "GET", "/api/migrate/tasks", api_migrate_tasks, 0 },
+    { "GET", "/api/migrate/status", api_migrate_status, 0 },
+    { "DELETE", "/api/migrate/task/*", api_migrate_cancel, 0 },
+    { "POST", "/api/migrate/pause", api_migrate_pause, 0 },
+    { "POST", "/api/migrate/resume", api_migrate_resume, 0 },
+    { "POST", "/api/rebalance", api_migrate_rebalance, 0 },
+    { "GET", "/api/rebalance/status", api_migrate_rebalance_status, 0 },
+    { "GET", "/api/proxy/list", api_proxy_list, 0 },
+    { "POST", "/api/proxy", api_proxy_set, 0 },
+    { "GET", "/api/proxy/debug/vars", api_proxy_debug_vars, 0 },
+    { "POST", "/api/action/gc", api_action_gc, 0 },
+    { "POST", "/api/force_remove_locks", api_action_remove_locks, 0 },
+    { "POST", "/api/remove_fence", api_action_remove_fence, 0 },
+    { "GET", "/api/action/gc", api_action_use_post, 0 },
+    { "GET", "/api/force_remove_locks", api_action_use_post, 0 },
+    { "GET", "/api/remove_fence", api_action_use_post, 0 },
+    { NULL, NULL, NULL, 0 },
 };
 
 /* config.ini keys other roles read; known here so they are not warned. */
@@ -92,6 +118,9 @@ static const char *const dashboard_other_keys[] = {
     "backend_ping_period", "session_max_timeout", "session_max_bufsize",
     "session_max_pipeline", "proxy_id", "proto", "proxy_auto_online", NULL,
 };
+
+/* dashboard_cors_origin of config.ini; NULL or "" for none. */
+static const char *dashboard_cors_origin;
 
 /* Command-line options. */
 struct dashboard_args {
@@ -126,6 +155,11 @@ static int dashboard_parse_args(int argc, char **argv,
             } else {
                 a->log_file = argv[++i];
             }
+        } else if (strncmp(s, "--config=", 9) == 0) {
+            a->config = s + 9; /* Codis 3.2's spelling of -c */
+            a->config_given = true;
+        } else if (strncmp(s, "--log=", 6) == 0) {
+            a->log_file = s + 6; /* and of -L */
         } else if (strncmp(s, "--log-level=", 12) == 0) {
             a->level = s + 12;
         } else if (strncmp(s, "--addr=", 7) == 0) {
@@ -139,11 +173,6 @@ static int dashboard_parse_args(int argc, char **argv,
         }
     }
     return 0;
-}
-
-static void dashboard_warn_unknown(const struct conf_entry *e, void *arg)
-{
-    log_warn("config: unknown key '%s' (line %d) ignored", e->key, e->line);
 }
 
 static void dashboard_on_signal(evutil_socket_t sig, short what, void *arg)
@@ -209,7 +238,40 @@ static struct conf *dashboard_load_conf(const struct dashboard_args *a,
     for (const char *const *k = dashboard_other_keys; *k != NULL; k++) {
         conf_get(conf, *k, NULL);
     }
+    dashboard_cors_origin = conf_get(conf, "dashboard_cors_origin", "");
+    if (strcmp(dashboard_cors_origin, "*") == 0 ||
+        (dashboard_cors_origin[0] != '\0' &&
+         strncmp(dashboard_cors_origin, "http://", 7) != 0 &&
+         strncmp(dashboard_cors_origin, "https://", 8) != 0)) {
+        fprintf(stderr, "codis-dashboard: config: 'dashboard_cors_origin' "
+                        "must be one origin, http(s)://host[:port], not "
+                        "'%s'\n", dashboard_cors_origin);
+        conf_free(conf);
+        return NULL;
+    }
+    d->login = login_new(d->cfg.dashboard_auth, err, sizeof(err));
+    if (d->login == NULL) {
+        fprintf(stderr, "codis-dashboard: %s\n", err);
+        conf_free(conf);
+        return NULL;
+    }
     return conf;
+}
+
+/* Take the open file limit up to the hard limit (65536 at most): lib/http
+ * caps the HTTP connections below it, so more means more clients. */
+static void dashboard_raise_nofile(void)
+{
+    const rlim_t want = 65536;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want ||
+        rl.rlim_cur >= rl.rlim_max) {
+        return;
+    }
+    rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
+        log_warn("cannot raise the open file limit: %s", strerror(errno));
+    }
 }
 
 /* Report a start-up failure: on stderr, and in the log when it is a file. */
@@ -291,6 +353,14 @@ static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
         model_store_unregister_dashboard(&d->store);
         goto out;
     }
+    http_server_set_guard(run.http, login_guard, d->login);
+    http_server_set_cors_origin(run.http, dashboard_cors_origin);
+    if (!login_enabled(d->login) && !model_addr_loopback(listen)) {
+        log_warn("listening on '%s' beyond this machine without "
+                 "authentication: anyone who reaches it can change the "
+                 "cluster; set dashboard_auth in config.ini (codis config "
+                 "passwd makes one) or --addr=127.0.0.1:<port>", listen);
+    }
     const int signums[4] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP };
     for (int i = 0; i < 4; i++) {
         sigs[i] = evsignal_new(base, signums[i], dashboard_on_signal, &run);
@@ -359,6 +429,7 @@ int dashboard_main(int argc, char **argv)
         log_set_level(level);
     }
     signal(SIGPIPE, SIG_IGN);
+    dashboard_raise_nofile();
     static struct dashboard d;
     long long action_timeout;
     struct conf *conf = dashboard_load_conf(&args, &d, &action_timeout);
@@ -366,11 +437,14 @@ int dashboard_main(int argc, char **argv)
         log_close();
         return 1;
     }
-    conf_each_unknown(conf, dashboard_warn_unknown, NULL);
-    conf_free(conf);
+    conf_warn_unknown(conf, true);
+    int status = 1;
     model_store_init(&d.store, NULL, d.cfg.product);
     d.store.action_timeout_ms = (int)action_timeout;
-    int status = dashboard_serve(&d, &args);
+    status = dashboard_serve(&d, &args);
+    conf_free(conf); /* after serving: dashboard_cors_origin points in */
+    login_free(d.login);
+    d.login = NULL;
     log_close();
     return status;
 }

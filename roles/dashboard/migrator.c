@@ -42,6 +42,7 @@ struct migrator {
     pthread_mutex_t mu;             /* guards the fields below */
     pthread_cond_t cond;            /* 'wake' or 'stop' changed */
     bool wake;                      /* tasks were queued */
+    bool paused;                    /* the operator holds the queue */
     struct migrator_progress progress;
     /* thread only: the back-off of a failing task */
     char retry_seq[MODEL_NAME_MAX];
@@ -68,13 +69,31 @@ static bool migrator_sleep(struct migrator *m, long long ms)
 
 /* Sleep exactly 'ms' unless stopped (wake-ups do not shorten it): the
  * operator's delay between steps. Returns true if the runner must stop. */
-static bool migrator_pause(struct migrator *m, long long ms)
+static bool migrator_delay(struct migrator *m, long long ms)
 {
     long long end = clock_now_ms() + ms;
     long long left;
     while (!atomic_load(&m->stop) && (left = end - clock_now_ms()) > 0) {
         migrator_sleep(m, left);
     }
+    return atomic_load(&m->stop);
+}
+
+/* Wait while the operator holds the queue, showing 'held' in the
+ * progress meanwhile. Returns true if the runner must stop. */
+static bool migrator_hold(struct migrator *m)
+{
+    pthread_mutex_lock(&m->mu);
+    if (m->paused && !atomic_load(&m->stop)) {
+        m->progress.held = true;
+        log_info("migrate: paused by the operator");
+        while (m->paused && !atomic_load(&m->stop)) {
+            pthread_cond_wait(&m->cond, &m->mu);
+        }
+        m->progress.held = false;
+        log_info("migrate: resumed");
+    }
+    pthread_mutex_unlock(&m->mu);
     return atomic_load(&m->stop);
 }
 
@@ -214,7 +233,7 @@ static int migrator_move_keys(struct migrator *m, const char *seq,
              * do not spin hot either */
             pause = 1;
         }
-        if (migrator_pause(m, pause)) {
+        if (migrator_delay(m, pause) || migrator_hold(m)) {
             rc = 1;
             break;
         }
@@ -471,10 +490,19 @@ void migrator_wake(struct migrator *m)
     pthread_mutex_unlock(&m->mu);
 }
 
+void migrator_set_paused(struct migrator *m, bool paused)
+{
+    pthread_mutex_lock(&m->mu);
+    m->paused = paused;
+    pthread_cond_signal(&m->cond);
+    pthread_mutex_unlock(&m->mu);
+}
+
 void migrator_progress(struct migrator *m, struct migrator_progress *out)
 {
     pthread_mutex_lock(&m->mu);
     *out = m->progress;
+    out->paused = m->paused;
     pthread_mutex_unlock(&m->mu);
 }
 

@@ -12,12 +12,14 @@
  * dashboard resumes a task where the slot's stored state says it is. A
  * failed task stays queued with status "error" and its reason, and is
  * retried with a growing pause; it can be removed while its slot has not
- * entered pre_migrate/migrate.
+ * entered pre_migrate/migrate. The operator can hold key movement
+ * between two steps (migrator_set_paused).
  *
  * The thread has its own coordinator handle (the handle of the event loop
  * is not shared across threads); blocking calls (actions, SLOTSMGRTSLOT)
  * happen there, never on the event loop. Entry points: migrator_start,
- * migrator_wake, migrator_progress, migrator_cancel, migrator_stop. */
+ * migrator_wake, migrator_set_paused, migrator_progress, migrator_cancel,
+ * migrator_stop. */
 #ifndef CODIS_MIGRATOR_H
 #define CODIS_MIGRATOR_H
 
@@ -39,6 +41,8 @@ struct migrator_progress {
     long long moved;          /* keys moved in this run */
     long long remain;         /* keys left in the slot at the last step,
                                * -1 before the first */
+    bool paused;              /* the operator holds the queue */
+    bool held;                /* the runner waits on that hold */
 };
 
 /* Start the runner for the product of 'cfg' (borrowed: must outlive the
@@ -51,6 +55,13 @@ struct migrator *migrator_start(const struct model_config *cfg,
 
 /* Tell the runner that tasks were queued (it also looks every second). */
 void migrator_wake(struct migrator *m);
+
+/* Hold key movement ('paused' true) or let it go on: the runner holds
+ * after the SLOTSMGRTSLOT step it is on (and its delay) until resumed, its
+ * slot staying in 'migrate'. A task taken while paused moves its first
+ * step, then holds; so the operator (and a test) gets a task that is
+ * surely half done. Not stored: a restarted dashboard runs its queue. */
+void migrator_set_paused(struct migrator *m, bool paused);
 
 /* Copy the running task's progress into 'out'. */
 void migrator_progress(struct migrator *m, struct migrator_progress *out);

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/auth.h"
 #include "lib/httpc.h"
 #include "lib/rclient.h"
 #include "lib/slot.h"
@@ -42,7 +43,11 @@ static const char demo_usage_text[] =
     "   --groups=<n>           server groups, each a master and a slave\n"
     "                          (default 2, at most 8)\n"
     "   --coordinator=<kind>   filesystem (default, no setup) or zookeeper\n"
-    "   --zk=<addr>            ZooKeeper hosts for --coordinator=zookeeper\n";
+    "   --zk=<addr>            ZooKeeper hosts for --coordinator=zookeeper\n"
+    "\n"
+    "With CODIS_DASHBOARD_AUTH=user:password in the environment, the "
+    "dashboard of\n"
+    "the demo needs those credentials (dashboard_auth in its config.ini).\n";
 
 #define DEMO_DASHBOARD_ADDR "127.0.0.1:18087"
 #define DEMO_PROXY_ADDR "127.0.0.1:19000"
@@ -52,6 +57,8 @@ static const char demo_usage_text[] =
 #define DEMO_FIRST_PORT 26379
 #define DEMO_MAX_GROUPS 8
 #define DEMO_READY_SECONDS 20
+/* How long a process may take to stop on SIGTERM before SIGKILL. */
+#define DEMO_STOP_SECONDS 30
 #define DEMO_HTTP_TIMEOUT_MS 60000
 
 /* Pid files in the order `stop` stops them: clients of a role first. */
@@ -242,6 +249,12 @@ static int demo_write_config(const struct demo *demo)
             "proxy_id=%s\n",
             demo->coordinator, demo->zk != NULL ? demo->zk : coord_dir,
             DEMO_PRODUCT, DEMO_DASHBOARD_ADDR, DEMO_PROXY_ID);
+    const char *auth = getenv(AUTH_ENV);
+    if (auth != NULL && auth[0] != '\0') {
+        /* only its owner may read the password in the file */
+        fchmod(fileno(f), 0600);
+        fprintf(f, "dashboard_auth=%s\n", auth);
+    }
     if (fclose(f) != 0) {
         return demo_fail("cannot write '%s': %s", path, strerror(errno));
     }
@@ -373,11 +386,14 @@ static int demo_stop(const struct demo *demo)
             continue;
         }
         if (demo_is_ours(demo, pid) && kill(pid, SIGTERM) == 0) {
-            time_t deadline = time(NULL) + 10;
+            /* a server saving its data on a busy machine may take a
+             * while; after SIGKILL, wait until the process is gone too */
+            time_t deadline = time(NULL) + DEMO_STOP_SECONDS;
+            bool killed = false;
             while (kill(pid, 0) == 0 && demo_is_ours(demo, pid)) {
-                if (time(NULL) >= deadline) {
+                if (!killed && time(NULL) >= deadline) {
                     kill(pid, SIGKILL);
-                    break;
+                    killed = true;
                 }
                 struct timespec ts = { 0, 50 * 1000 * 1000 };
                 nanosleep(&ts, NULL);
@@ -419,6 +435,13 @@ static int demo_start(struct demo *demo)
     if (demo_write_config(demo) != 0) {
         return -1;
     }
+    char userpass[3 * AUTH_TEXT_MAX];
+    char err[512];
+    if (auth_client_credentials(NULL, userpass, sizeof(userpass), err,
+                                sizeof(err)) != 0) {
+        return demo_fail("%s", err);
+    }
+    httpc_set_credentials(userpass);
     for (int g = 1; g <= demo->groups; g++) {
         int port = DEMO_FIRST_PORT + (g - 1) * 100;
         if (demo_start_server(demo, port, 0) != 0 ||

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/auth.h"
 #include "lib/conf.h"
 #include "lib/httpc.h"
 #include "lib/json.h"
@@ -34,7 +35,8 @@ static const char ha_usage_text[] =
     "\n"
     "options:\n"
     "   -c <config_file>          config.ini: dashboard_addr, product,\n"
-    "                             password (optional)\n"
+    "                             password or product_auth, "
+    "dashboard_auth (optional)\n"
     "   --codis-config=<addr>     the dashboard's host:port (overrides\n"
     "                             dashboard_addr)\n"
     "   --productName=<product>   the product (overrides product)\n"
@@ -323,6 +325,15 @@ int ha_main(int argc, char **argv)
         conf_free(conf);
         return 1;
     }
+    conf_warn_unknown(conf, false);
+    char userpass[3 * AUTH_TEXT_MAX];
+    if (auth_client_credentials(cfg.dashboard_auth, userpass,
+                                sizeof(userpass), err, sizeof(err)) != 0) {
+        log_error("%s", err);
+        conf_free(conf);
+        return 1;
+    }
+    httpc_set_credentials(userpass);
     struct ha *ha = mem_calloc(1, sizeof(*ha));
     snprintf(ha->dashboard_addr, sizeof(ha->dashboard_addr), "%s",
              dashboard != NULL ? dashboard : cfg.dashboard_addr);

@@ -220,11 +220,11 @@ static void backend_connect(struct backend *b)
     }
     b->writing = true;
     b->state = BACKEND_CONNECTING;
-    if (w->cfg->password != NULL) {
+    if (w->cfg->product_auth != NULL) {
         char wire[600];
-        size_t plen = strlen(w->cfg->password);
+        size_t plen = strlen(w->cfg->product_auth);
         int n = snprintf(wire, sizeof(wire), "*2\r\n$4\r\nAUTH\r\n$%zu\r\n%s"
-                         "\r\n", plen, w->cfg->password);
+                         "\r\n", plen, w->cfg->product_auth);
         if (n > 0 && (size_t)n < sizeof(wire)) {
             backend_send_internal(b, REQUEST_AUTH, wire, (size_t)n);
         }

@@ -9,7 +9,7 @@
  * an error, in order, and requests that arrive while it is down are
  * answered with an error at once: a dead backend never hangs a client.
  * Idle connections get a PING every backend_ping_period seconds. With a
- * password, AUTH is the first command on each new connection.
+ * product_auth, AUTH is the first command on each new connection.
  *
  * When no slot of the worker's table uses an address any more, its
  * connection is closed as soon as nothing is pending on it

@@ -1,7 +1,8 @@
-/* The proxy's routing table: for every command Redis clients send, how
- * the proxy handles it (see the 'kind' values), its arity and where its
- * keys are. Lookup is by name, case-insensitive. Commands not in the table
- * are forwarded like Codis does, routed by their first argument.
+/* The proxy's view of lib/cmdspec: the commands it answers itself joined
+ * to their rows by name, the entry used for commands lib/cmdspec does not
+ * know (forwarded like Codis does, routed by their first argument), and
+ * key finding over the proxy's request views. Every fact about a command
+ * (arity, keys, route, refusal reason) is lib/cmdspec's.
  * Not here: what the local commands do (localcmd.c) or how splitting
  * works (multikey.c). */
 #ifndef CODIS_CMDTABLE_H
@@ -10,28 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lib/cmdspec.h"
 #include "lib/resp.h"
-
-/* How a command is handled. */
-enum cmdtable_kind {
-    CMDTABLE_KEYS,    /* forwarded to the owner of its key(s); several
-                         keys must share one slot */
-    CMDTABLE_MGET,    /* split per key, values merged in order */
-    CMDTABLE_MSET,    /* split per key/value pair, answered +OK once */
-    CMDTABLE_SUM,     /* split per key, integer replies summed */
-    CMDTABLE_ALL,     /* sent to every backend, integer replies summed */
-    CMDTABLE_ANY,     /* sent to one backend (any will do) */
-    CMDTABLE_LOCAL,   /* answered by the proxy (localcmd.c) */
-    CMDTABLE_REFUSED, /* refused with an error naming the command */
-};
-
-/* Where the keys are, beyond the first/last/step triple. */
-enum cmdtable_keyflags {
-    CMDTABLE_KS_NUMKEYS = 1, /* 'numkeys' names the argument holding a key
-                                count; the keys follow it */
-    CMDTABLE_KS_STREAMS = 2, /* XREAD: keys are the first half of what
-                                follows the STREAMS word */
-};
 
 struct session;
 struct request;
@@ -42,54 +23,50 @@ typedef void (*cmdtable_local_fn)(struct session *s, struct request *r,
                                   const char *buf,
                                   const struct resp_arg *argv, int argc);
 
-/* One command. Key positions follow Redis's command table: 'first' is the
- * index of the first key (0: no key), 'last' of the last one (negative:
- * counted from the end, -1 the last argument), 'step' the distance
- * between keys. With CMDTABLE_KS_NUMKEYS, argument 'numkeys' holds a key
- * count and that many keys follow it; 'first' (if not 0) is one more key
- * before it (a destination). */
-struct cmdtable_cmd {
-    const char *name;          /* upper case */
-    enum cmdtable_kind kind;
-    int arity;                 /* Redis arity: n exact, -n at least n */
-    int first;
-    int last;
-    int step;
-    int keyflags;              /* enum cmdtable_keyflags */
-    int numkeys;               /* CMDTABLE_KS_NUMKEYS: its index */
-    cmdtable_local_fn local;   /* CMDTABLE_LOCAL: the handler */
-    const char *why;           /* CMDTABLE_REFUSED: reason, or NULL for
-                                  "not allowed" */
-};
+/* The entry of commands lib/cmdspec does not know: any arity, key at
+ * argument 1, routed by its slot. */
+extern const struct cmdspec cmdtable_unknown;
 
-/* The table and its length; index of a command = its position. The last
- * entry is the one used for unknown commands. */
-extern const struct cmdtable_cmd cmdtable_cmds[];
-extern const size_t cmdtable_count;
+/* Join the local handlers to lib/cmdspec (once, before any thread uses
+ * the table). Returns 0, or -1 with 'err' naming a handler without a LOCAL
+ * row or a LOCAL row without a handler (a programming error the unit test
+ * catches). */
+int cmdtable_init(char *err, size_t errlen);
 
-/* Build the lookup index (once, before any thread uses the table). */
-void cmdtable_init(void);
+/* The command named by the 'len' bytes at 'name' (any case), or
+ * &cmdtable_unknown. */
+const struct cmdspec *cmdtable_lookup(const char *name, size_t len);
 
-/* The command named by the 'len' bytes at 'name' (any case), or the
- * unknown-command entry (the last one) when there is none. */
-const struct cmdtable_cmd *cmdtable_lookup(const char *name, size_t len);
+/* The handler of a CMDSPEC_ROUTE_LOCAL command, NULL for the others. */
+cmdtable_local_fn cmdtable_local(const struct cmdspec *cmd);
 
-/* True for the unknown-command entry. */
-bool cmdtable_is_unknown(const struct cmdtable_cmd *cmd);
-
-/* Index of 'cmd' in cmdtable_cmds. */
-static inline size_t cmdtable_index(const struct cmdtable_cmd *cmd)
+/* Per-command statistics slots: one per lib/cmdspec row, then one for
+ * unknown commands. cmdtable_index gives 'cmd's slot, cmdtable_at the
+ * command of a slot. */
+static inline size_t cmdtable_count(void)
 {
-    return (size_t)(cmd - cmdtable_cmds);
+    return cmdspec_count + 1;
 }
 
-/* True if 'argc' arguments (command name included) satisfy the arity. */
-bool cmdtable_arity_ok(const struct cmdtable_cmd *cmd, int argc);
+static inline size_t cmdtable_index(const struct cmdspec *cmd)
+{
+    return cmd == &cmdtable_unknown ? cmdspec_count : cmdspec_index(cmd);
+}
+
+static inline const struct cmdspec *cmdtable_at(size_t index)
+{
+    return index < cmdspec_count ? &cmdspec_table[index] : &cmdtable_unknown;
+}
+
+/* 'cmd's name in upper case, as Codis names commands in errors and
+ * statistics, written to 'buf' ('size' bytes). Returns 'buf'. */
+const char *cmdtable_upper(const struct cmdspec *cmd, char *buf,
+                           size_t size);
 
 /* The indices of the keys of a request with 'argc' arguments 'argv' in
- * 'buf', written to 'keys' (room for 'argc' entries). Returns the number
- * of keys, or -1 when a key count argument is not a valid number. */
-int cmdtable_keys(const struct cmdtable_cmd *cmd, const char *buf,
+ * 'buf', written to 'keys' (room for 'argc' entries), as cmdspec_keys:
+ * the number of keys, or -1 when they are named wrongly. */
+int cmdtable_keys(const struct cmdspec *cmd, const char *buf,
                   const struct resp_arg *argv, int argc, int *keys);
 
 #endif

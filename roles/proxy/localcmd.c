@@ -10,6 +10,7 @@
 
 #include <event2/buffer.h>
 
+#include "lib/auth.h"
 #include "lib/slot.h"
 #include "roles/proxy/cmdtable.h"
 #include "roles/proxy/request.h"
@@ -59,7 +60,7 @@ void localcmd_quit(struct session *s, struct request *r, const char *buf,
 void localcmd_auth(struct session *s, struct request *r, const char *buf,
                    const struct resp_arg *argv, int argc)
 {
-    const char *password = s->worker->cfg->password;
+    const char *password = s->worker->cfg->session_auth;
     if (argc > 3) {
         request_fail(r, "wrong number of arguments for 'auth' command");
         return;
@@ -75,8 +76,16 @@ void localcmd_auth(struct session *s, struct request *r, const char *buf,
         return;
     }
     const struct resp_arg *pw = &argv[argc - 1];
-    if (pw->len != strlen(password) ||
-        memcmp(buf + pw->off, password, pw->len) != 0) {
+    char given[AUTH_TEXT_MAX];
+    bool ok = pw->len < sizeof(given);
+    if (ok) {
+        memcpy(given, buf + pw->off, pw->len);
+        given[pw->len] = '\0';
+        /* whole-string, constant-time: NUL bytes in 'given' fail too */
+        ok = strlen(given) == pw->len && auth_equal(given, password);
+        memset(given, 0, pw->len);
+    }
+    if (!ok) {
         s->authed = false;
         request_fail(r, "invalid password");
         return;
@@ -148,18 +157,11 @@ void localcmd_info(struct session *s, struct request *r, const char *buf,
 
 /* Append the COMMAND INFO entry of 'c' to 'out'. */
 static void localcmd_command_entry(struct evbuffer *out,
-                                   const struct cmdtable_cmd *c)
+                                   const struct cmdspec *c)
 {
-    char name[64];
-    size_t n = strlen(c->name);
-    for (size_t i = 0; i < n && i < sizeof(name) - 1; i++) {
-        char ch = c->name[i];
-        name[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
-    }
-    name[n < sizeof(name) - 1 ? n : sizeof(name) - 1] = '\0';
-    bool movable = c->keyflags != 0;
+    bool movable = cmdspec_movable(c);
     resp_add_array(out, 6);
-    resp_add_bulk_str(out, name);
+    resp_add_bulk_str(out, c->name);
     resp_add_integer(out, c->arity);
     resp_add_array(out, movable ? 1 : 0);
     if (movable) {
@@ -171,9 +173,9 @@ static void localcmd_command_entry(struct evbuffer *out,
 }
 
 /* True for commands COMMAND lists: those the proxy serves. */
-static bool localcmd_listed(const struct cmdtable_cmd *c)
+static bool localcmd_listed(const struct cmdspec *c)
 {
-    return c->kind != CMDTABLE_REFUSED && !cmdtable_is_unknown(c);
+    return c->route != CMDSPEC_ROUTE_REFUSED && c != &cmdtable_unknown;
 }
 
 void localcmd_command(struct session *s, struct request *r, const char *buf,
@@ -181,14 +183,14 @@ void localcmd_command(struct session *s, struct request *r, const char *buf,
 {
     struct evbuffer *out = s->worker->scratch;
     size_t listed = 0;
-    for (size_t i = 0; i < cmdtable_count; i++) {
-        listed += localcmd_listed(&cmdtable_cmds[i]);
+    for (size_t i = 0; i < cmdspec_count; i++) {
+        listed += localcmd_listed(&cmdspec_table[i]);
     }
     if (argc == 1) {
         resp_add_array(out, (long long)listed);
-        for (size_t i = 0; i < cmdtable_count; i++) {
-            if (localcmd_listed(&cmdtable_cmds[i])) {
-                localcmd_command_entry(out, &cmdtable_cmds[i]);
+        for (size_t i = 0; i < cmdspec_count; i++) {
+            if (localcmd_listed(&cmdspec_table[i])) {
+                localcmd_command_entry(out, &cmdspec_table[i]);
             }
         }
     } else if (localcmd_is(buf, &argv[1], "COUNT") && argc == 2) {
@@ -196,7 +198,7 @@ void localcmd_command(struct session *s, struct request *r, const char *buf,
     } else if (localcmd_is(buf, &argv[1], "INFO")) {
         resp_add_array(out, argc - 2);
         for (int i = 2; i < argc; i++) {
-            const struct cmdtable_cmd *c =
+            const struct cmdspec *c =
                 cmdtable_lookup(buf + argv[i].off, argv[i].len);
             if (localcmd_listed(c)) {
                 localcmd_command_entry(out, c);

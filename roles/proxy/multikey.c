@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lib/slot.h"
 #include "roles/proxy/backend.h"
@@ -27,6 +28,8 @@ static struct request *multikey_new_part(struct worker *w, struct request *r)
     return sub;
 }
 
+static void multikey_each_merge(struct request *r, struct pbuf *m);
+
 /* Build the merged reply of 'r' and deliver it. */
 static void multikey_finish(struct request *r)
 {
@@ -35,7 +38,7 @@ static void multikey_finish(struct request *r)
     pbuf_clear(m, 1 << 20);
     if (r->failed) {
         pbuf_append(m, pbuf_head(&r->reply), pbuf_size(&r->reply));
-    } else if (r->cmd->kind == CMDTABLE_MGET) {
+    } else if (r->cmd->route == CMDSPEC_ROUTE_MGET) {
         size_t count = 0;
         for (struct request *sub = r->first_sub; sub; sub = sub->next) {
             count++;
@@ -44,8 +47,10 @@ static void multikey_finish(struct request *r)
         for (struct request *sub = r->first_sub; sub; sub = sub->next) {
             pbuf_append(m, pbuf_head(&sub->reply), pbuf_size(&sub->reply));
         }
-    } else if (r->cmd->kind == CMDTABLE_MSET) {
+    } else if (r->cmd->route == CMDSPEC_ROUTE_MSET) {
         pbuf_append(m, "+OK\r\n", 5);
+    } else if (r->cmd->route == CMDSPEC_ROUTE_EACH) {
+        multikey_each_merge(r, m);
     } else {
         char line[32];
         int len = snprintf(line, sizeof(line), ":%lld\r\n", r->sum);
@@ -87,8 +92,8 @@ static void multikey_fail(struct request *r, const char *p, size_t n)
 void multikey_split(struct worker *w, struct request *r, const char *buf,
                     const struct resp_arg *argv, int argc)
 {
-    const struct cmdtable_cmd *cmd = r->cmd;
-    int step = cmd->kind == CMDTABLE_MSET ? 2 : 1;
+    const struct cmdspec *cmd = r->cmd;
+    int step = cmd->route == CMDSPEC_ROUTE_MSET ? 2 : 1;
     if ((argc - 1) % step != 0) {
         request_fail(r, "wrong number of arguments for 'mset' command");
         return;
@@ -114,13 +119,13 @@ void multikey_split(struct worker *w, struct request *r, const char *buf,
     multikey_release(r);
 }
 
-void multikey_all(struct worker *w, struct request *r)
+void multikey_all(struct worker *w, struct request *r, const char *wire,
+                  size_t n)
 {
     const struct slotmap *map = w->map;
-    char wire[64];
-    size_t name_len = strlen(r->cmd->name);
-    int n = snprintf(wire, sizeof(wire), "*1\r\n$%zu\r\n%s\r\n", name_len,
-                     r->cmd->name);
+    /* The parts all send the same bytes: keep one copy in the parent. */
+    pbuf_clear(&r->saved, 1 << 16);
+    pbuf_append(&r->saved, wire, n);
     r->pending = 1;
     for (size_t i = 0; i < map->naddrs; i++) {
         bool owner = false;
@@ -132,19 +137,115 @@ void multikey_all(struct worker *w, struct request *r)
         }
         struct request *sub = multikey_new_part(w, r);
         r->pending++;
-        backend_send(worker_route(w, (int32_t)i), sub, wire, (size_t)n);
+        backend_send(worker_route(w, (int32_t)i), sub, pbuf_head(&r->saved),
+                     n);
     }
     multikey_release(r);
+}
+
+bool multikey_each_reads(const char *buf, const struct resp_arg *argv,
+                         int argc)
+{
+    static const char *reads[] = { "LIST", "DUMP", "STATS", "HELP" };
+    if (argc < 2 || argv[0].len != 8 ||
+        strncasecmp(buf + argv[0].off, "FUNCTION", 8) != 0) {
+        return false;
+    }
+    for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++) {
+        size_t len = strlen(reads[i]);
+        if (argv[1].len == len &&
+            strncasecmp(buf + argv[1].off, reads[i], len) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* True if 'p' ('n' bytes) starts with 'prefix'. */
+static bool multikey_starts(const char *p, size_t n, const char *prefix)
+{
+    size_t len = strlen(prefix);
+    return n >= len && memcmp(p, prefix, len) == 0;
+}
+
+/* The merged reply of a SCRIPT / FUNCTION sent to every master, into 'm'.
+ * Each part's reply is in its 'reply'. */
+static void multikey_each_merge(struct request *r, struct pbuf *m)
+{
+    struct request *first = r->first_sub;
+    if (first == NULL) {
+        static const char none[] =
+            "-ERR handle request, no group owns slots\r\n";
+        pbuf_append(m, none, sizeof(none) - 1);
+        return;
+    }
+    const char *kill = NULL;
+    size_t kill_len = 0;
+    int kill_rank = -1;
+    bool is_kill = false;
+    for (struct request *sub = first; sub; sub = sub->next) {
+        const char *p = pbuf_head(&sub->reply);
+        size_t n = pbuf_size(&sub->reply);
+        /* KILL: OK beats UNKILLABLE / BUSY, which beat NOTBUSY. */
+        int rank = multikey_starts(p, n, "+OK") ? 3
+                   : multikey_starts(p, n, "-NOTBUSY") ? 1 : 2;
+        if (multikey_starts(p, n, "-NOTBUSY") ||
+            multikey_starts(p, n, "-UNKILLABLE")) {
+            is_kill = true;
+        }
+        if (rank > kill_rank) {
+            kill_rank = rank;
+            kill = p;
+            kill_len = n;
+        }
+    }
+    if (is_kill) {
+        pbuf_append(m, kill, kill_len);
+        return;
+    }
+    for (struct request *sub = first; sub; sub = sub->next) {
+        if (pbuf_size(&sub->reply) > 0 && pbuf_head(&sub->reply)[0] == '-') {
+            pbuf_append(m, pbuf_head(&sub->reply), pbuf_size(&sub->reply));
+            return;
+        }
+    }
+    const char *p = pbuf_head(&first->reply);
+    size_t n = pbuf_size(&first->reply);
+    long long count;
+    const char *eol = n > 1 && p[0] == '*' ? memchr(p, '\r', n) : NULL;
+    if (eol == NULL || resp_parse_ll(p + 1, (size_t)(eol - p - 1), &count)
+        != 0 || count <= 0 || (size_t)(eol - p) + 2 >= n ||
+        eol[2] != ':') {
+        pbuf_append(m, p, n);
+        return;
+    }
+    /* SCRIPT EXISTS: an array of :0 / :1; 1 only where all say 1. */
+    pbuf_append_head(m, '*', (size_t)count);
+    for (long long i = 0; i < count; i++) {
+        bool all = true;
+        for (struct request *sub = first; sub; sub = sub->next) {
+            const char *q = pbuf_head(&sub->reply);
+            size_t qn = pbuf_size(&sub->reply);
+            /* element i is at a fixed offset: header, then 4 bytes each */
+            size_t at = (size_t)(eol - p) + 2 + (size_t)i * 4;
+            if (qn < at + 4 || q[at] != ':' || q[at + 1] != '1') {
+                all = false;
+            }
+        }
+        pbuf_append(m, all ? ":1\r\n" : ":0\r\n", 4);
+    }
 }
 
 void multikey_part_done(struct request *sub, const char *p, size_t n)
 {
     struct request *r = sub->parent;
-    if (n > 0 && p[0] == '-') {
+    if (r->cmd->route == CMDSPEC_ROUTE_EACH) {
+        pbuf_append(&sub->reply, p, n);
+    } else if (n > 0 && p[0] == '-') {
         multikey_fail(r, p, n);
     } else {
-        switch (r->cmd->kind) {
-        case CMDTABLE_MGET:
+        switch (r->cmd->route) {
+        case CMDSPEC_ROUTE_MGET:
             /* the reply of "MGET key" is "*1\r\n<value>" */
             if (n >= 4 && memcmp(p, "*1\r\n", 4) == 0) {
                 pbuf_append(&sub->reply, p + 4, n - 4);
@@ -154,7 +255,7 @@ void multikey_part_done(struct request *sub, const char *p, size_t n)
                 multikey_fail(r, bad, sizeof(bad) - 1);
             }
             break;
-        case CMDTABLE_MSET:
+        case CMDSPEC_ROUTE_MSET:
             break;
         default: {
             long long v;

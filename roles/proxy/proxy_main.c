@@ -48,17 +48,29 @@ static const char proxy_main_usage[] =
     "before a restart or was set offline for missing an action).\n"
     "\n"
     "    -c <file>             config.ini (coordinator, zk, product, "
-    "proxy_id, password,\n"
+    "proxy_id,\n"
+    "                          session_auth (clients' AUTH), product_auth "
+    "(servers' AUTH),\n"
+    "                          password (both, Codis 2), dashboard_auth "
+    "(log level changes),\n"
     "                          session_*, backend_ping_period, proto,\n"
     "                          proxy_auto_online, ...)\n"
+    "                          or Codis 3.2's proxy.toml\n"
     "    -L <file>             log to <file> (reopened on SIGHUP), "
     "default stderr\n"
     "    --log-level=<level>   debug, info, warn or error (default info)\n"
     "    --cpu=<n>             worker threads (default: the number of CPUs)\n"
-    "    --addr=<host:port>    client address (default 0.0.0.0:19000)\n"
-    "    --http-addr=<h:p>     /debug/vars and /metrics "
-    "(default 0.0.0.0:11000)\n"
+    "    --addr=<host:port>    client address (default: proxy_addr, "
+    "else 0.0.0.0:19000)\n"
+    "    --http-addr=<h:p>     /debug/vars, /metrics and the log level "
+    "(default:\n"
+    "                          proxy_http_addr, else 0.0.0.0:11000; "
+    "127.0.0.1:<port>\n"
+    "                          keeps them on this machine)\n"
     "    --pidfile=<file>      write the process id to <file>\n"
+    "    --zookeeper=<addr>, --filesystem=<dir>\n"
+    "                          the coordinator, over the file's (as Codis "
+    "3.2)\n"
     "    --fillslots=<file>    serve the slots in <file> (a JSON array of "
     "Codis 3 slot\n"
     "                          records) standalone, without a coordinator\n";
@@ -239,10 +251,30 @@ struct proxy_main_opts {
     const char *log_level;
     const char *addr;
     const char *http_addr;
+    const char *coordinator; /* Codis 3.2's --zookeeper/--filesystem */
+    const char *coord_addr;
     const char *pidfile;
     const char *fillslots;
     long cpu;
 };
+
+/* Warn when something listens beyond this machine without a password. */
+static void proxy_main_warn_open(const struct proxy_main_opts *o,
+                                 const struct worker_config *cfg)
+{
+    if (cfg->session_auth == NULL && !model_addr_loopback(o->addr)) {
+        log_warn("clients reach '%s' beyond this machine without a "
+                 "password: set session_auth (or password) in config.ini",
+                 o->addr);
+    }
+    if (!proxyhttp_has_auth() && !model_addr_loopback(o->http_addr)) {
+        log_warn("the HTTP admin on '%s' is reachable beyond this machine "
+                 "and dashboard_auth is not set: only clients on this "
+                 "machine may change the log level; use "
+                 "--http-addr=127.0.0.1:<port> to hide /debug/vars too",
+                 o->http_addr);
+    }
+}
 
 /* Fill 'cfg' from config.ini 'conf'. Returns 0 or -1 with 'err'. */
 static int proxy_main_config(struct conf *conf, struct worker_config *cfg,
@@ -259,25 +291,31 @@ static int proxy_main_config(struct conf *conf, struct worker_config *cfg,
                       errlen) != 0) {
         return -1;
     }
-    if (pipeline < 1 || bufsize < 1024) {
-        snprintf(err, errlen, "session_max_pipeline must be at least 1 and "
-                 "session_max_bufsize at least 1024");
+    char where[600];
+    if (pipeline < 1) {
+        snprintf(err, errlen, "%s must be at least 1",
+                 conf_describe(conf, "session_max_pipeline", where,
+                               sizeof(where)));
         return -1;
     }
+    if (bufsize < 1024) {
+        snprintf(err, errlen, "%s must be at least 1024",
+                 conf_describe(conf, "session_max_bufsize", where,
+                               sizeof(where)));
+        return -1;
+    }
+    /* Codis 2's one password is the default of both Codis 3 keys */
     const char *password = conf_get(conf, "password", "");
-    cfg->password = password[0] ? mem_strdup(password) : NULL;
+    const char *session_auth = conf_get(conf, "session_auth", password);
+    const char *product_auth = conf_get(conf, "product_auth", password);
+    cfg->session_auth = session_auth[0] ? mem_strdup(session_auth) : NULL;
+    cfg->product_auth = product_auth[0] ? mem_strdup(product_auth) : NULL;
     cfg->ping_period_ms = (uint64_t)ping * 1000;
     cfg->session_timeout_ms = (uint64_t)timeout * 1000;
     cfg->session_max_bufsize = (size_t)bufsize;
     cfg->session_max_pipeline = (size_t)pipeline;
     cfg->proxy_id = mem_strdup(conf_get(conf, "proxy_id", ""));
     return 0;
-}
-
-static void proxy_main_warn_unknown(const struct conf_entry *e, void *arg)
-{
-    log_warn("'%s' line %d: unknown key '%s' ignored", (const char *)arg,
-             e->line, e->key);
 }
 
 static int proxy_main_parse(int argc, char **argv,
@@ -292,6 +330,8 @@ static int proxy_main_parse(int argc, char **argv,
         { "http-addr", required_argument, NULL, 'H' },
         { "pidfile", required_argument, NULL, 'p' },
         { "fillslots", required_argument, NULL, 'f' },
+        { "zookeeper", required_argument, NULL, 'Z' },
+        { "filesystem", required_argument, NULL, 'F' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -307,6 +347,11 @@ static int proxy_main_parse(int argc, char **argv,
         case 'H': o->http_addr = optarg; break;
         case 'p': o->pidfile = optarg; break;
         case 'f': o->fillslots = optarg; break;
+        case 'Z':
+        case 'F':
+            o->coordinator = c == 'Z' ? "zookeeper" : "filesystem";
+            o->coord_addr = optarg;
+            break;
         case 'n':
             o->cpu = strtol(optarg, &end, 10);
             if (*end != '\0' || o->cpu < 1 || o->cpu > 256) {
@@ -394,8 +439,6 @@ static void proxy_main_teardown(void)
 int proxy_main(int argc, char **argv)
 {
     struct proxy_main_opts o = {
-        .addr = "0.0.0.0:19000",
-        .http_addr = "0.0.0.0:11000",
         .cpu = sysconf(_SC_NPROCESSORS_ONLN) > 0
                    ? sysconf(_SC_NPROCESSORS_ONLN) : 1,
     };
@@ -432,6 +475,17 @@ int proxy_main(int argc, char **argv)
         log_close();
         return 1;
     }
+    if (o.coordinator != NULL) {
+        conf_set(conf, "coordinator", o.coordinator);
+        conf_set(conf, "zk", o.coord_addr);
+    }
+    /* flags first, then the file (Codis 3.2's proxy_addr, admin_addr) */
+    if (o.addr == NULL) {
+        o.addr = conf_get(conf, "proxy_addr", "0.0.0.0:19000");
+    }
+    if (o.http_addr == NULL) {
+        o.http_addr = conf_get(conf, "proxy_http_addr", "0.0.0.0:11000");
+    }
     struct worker_config cfg = { 0 };
     int status = 1;
     struct slotmap *map = NULL;
@@ -444,8 +498,9 @@ int proxy_main(int argc, char **argv)
     const char *proto = conf_get(conf, "proto", "tcp");
     if (strcmp(proto, "tcp") != 0 && strcmp(proto, "tcp4") != 0 &&
         strcmp(proto, "tcp6") != 0) {
-        fprintf(stderr, "codis-proxy: proto must be tcp, tcp4 or tcp6, not "
-                "'%s'\n", proto);
+        fprintf(stderr, "codis-proxy: %s must be tcp, tcp4 or tcp6, not "
+                "'%s'\n", conf_describe(conf, "proto", err, sizeof(err)),
+                proto);
         goto out;
     }
     struct topo_config topo = {
@@ -470,14 +525,15 @@ int proxy_main(int argc, char **argv)
         fprintf(stderr, "codis-proxy: %s\n", err);
         goto out;
     }
-    if (o.config != NULL) {
-        conf_each_unknown(conf, proxy_main_warn_unknown, (void *)o.config);
-    }
+    conf_warn_unknown(conf, true);
     cfg.addr = mem_strdup(o.addr);
     cfg.nworkers = (int)o.cpu;
     signal(SIGPIPE, SIG_IGN);
     proxy_main_raise_nofile();
-    cmdtable_init();
+    if (cmdtable_init(err, sizeof(err)) != 0) {
+        fprintf(stderr, "codis-proxy: %s\n", err);
+        goto out;
+    }
     lfd = proxy_main_listen(o.addr, proto, err, sizeof(err));
     if (lfd < 0) {
         fprintf(stderr, "codis-proxy: %s\n", err);
@@ -507,7 +563,8 @@ int proxy_main(int argc, char **argv)
         map = NULL;
     }
     if (proxy_main_events(lfd, err, sizeof(err)) != 0 ||
-        proxyhttp_start(proxy_main_st.base, o.http_addr, err,
+        proxyhttp_start(proxy_main_st.base, o.http_addr,
+                        conf_get(conf, "dashboard_auth", ""), err,
                         sizeof(err)) != 0 ||
         (o.fillslots == NULL &&
          topo_start(proxy_main_st.base, &topo, err, sizeof(err)) != 0)) {
@@ -536,6 +593,7 @@ int proxy_main(int argc, char **argv)
                  topo.model.coordinator, topo.model.coord_addr,
                  topo.model.product);
     }
+    proxy_main_warn_open(&o, &cfg);
     if (event_base_dispatch(proxy_main_st.base) < 0) {
         log_error("main event loop failed");
         goto out;
@@ -548,7 +606,8 @@ out:
     }
     slotmap_free(map);
     conf_free(conf);
-    mem_free(cfg.password);
+    mem_free(cfg.session_auth);
+    mem_free(cfg.product_auth);
     mem_free(cfg.proxy_id);
     mem_free(cfg.addr);
     log_info("proxy stopped");

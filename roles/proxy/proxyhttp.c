@@ -13,14 +13,17 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "lib/auth.h"
 #include "lib/log.h"
 #include "lib/mem.h"
+#include "lib/model.h"
 #include "roles/proxy/backend.h"
 #include "roles/proxy/cmdtable.h"
 #include "roles/proxy/slotmap.h"
 #include "roles/proxy/worker.h"
 
 static struct evhttp *proxyhttp_server;
+static struct auth_spec proxyhttp_auth; /* dashboard_auth */
 static uint64_t proxyhttp_last_ops;
 static uint64_t proxyhttp_qps;
 
@@ -117,14 +120,16 @@ static void proxyhttp_vars(struct evhttp_request *req, void *arg)
                             (double)proxyhttp_sum(STATS_OPS));
     cJSON_AddNumberToObject(router, "qps", (double)proxyhttp_qps);
     cJSON *cmds = cJSON_AddArrayToObject(router, "cmds");
-    for (size_t c = 0; c < cmdtable_count; c++) {
+    for (size_t c = 0; c < cmdtable_count(); c++) {
         uint64_t calls, usecs, errors;
         proxyhttp_cmd(c, &calls, &usecs, &errors);
         if (calls == 0) {
             continue;
         }
         cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "cmd", cmdtable_cmds[c].name);
+        char name[64];
+        cJSON_AddStringToObject(e, "cmd", cmdtable_upper(cmdtable_at(c), name,
+                                                         sizeof(name)));
         cJSON_AddNumberToObject(e, "calls", (double)calls);
         cJSON_AddNumberToObject(e, "usecs", (double)usecs);
         cJSON_AddNumberToObject(e, "usecs_percall",
@@ -194,14 +199,16 @@ static void proxyhttp_metrics(struct evhttp_request *req, void *arg)
         evbuffer_add_printf(out, "# HELP codis_proxy_cmd_%s_total %s\n"
                             "# TYPE codis_proxy_cmd_%s_total counter\n",
                             names[m], helps[m], names[m]);
-        for (size_t c = 0; c < cmdtable_count; c++) {
+        for (size_t c = 0; c < cmdtable_count(); c++) {
             uint64_t v[3];
             proxyhttp_cmd(c, &v[0], &v[1], &v[2]);
             if (v[0] == 0) {
                 continue;
             }
+            char name[64];
+            cmdtable_upper(cmdtable_at(c), name, sizeof(name));
             evbuffer_add_printf(out, "codis_proxy_cmd_%s_total{cmd=\"%s\"} "
-                                "%llu\n", names[m], cmdtable_cmds[c].name,
+                                "%llu\n", names[m], name,
                                 (unsigned long long)v[m]);
         }
     }
@@ -217,8 +224,61 @@ static void proxyhttp_metrics(struct evhttp_request *req, void *arg)
     evbuffer_free(out);
 }
 
+/* Send {"error": 'text'} with HTTP status 'code'. */
+static void proxyhttp_error(struct evhttp_request *req, int code,
+                            const char *text);
+
+/* True if the client of 'req' may change settings: it sent the
+ * dashboard's credentials, or none are set and it is on this machine.
+ * Otherwise replies 401 (403) and logs the refusal. */
+static bool proxyhttp_may_change(struct evhttp_request *req)
+{
+    char *host = NULL;
+    ev_uint16_t port = 0;
+    struct evhttp_connection *conn = evhttp_request_get_connection(req);
+    if (conn != NULL) {
+        evhttp_connection_get_peer(conn, &host, &port);
+    }
+    char peer[300];
+    snprintf(peer, sizeof(peer), "%s:%u", host != NULL ? host : "-", port);
+    struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+    if (proxyhttp_auth.enabled) {
+        if (auth_check_basic(&proxyhttp_auth,
+                             evhttp_find_header(in, "Authorization"))) {
+            return true;
+        }
+        log_warn("http: %s from %s refused: wrong or no credentials",
+                 evhttp_request_get_uri(req), peer);
+        evhttp_add_header(evhttp_request_get_output_headers(req),
+                          "WWW-Authenticate",
+                          "Basic realm=\"codis proxy\", charset=\"UTF-8\"");
+        proxyhttp_error(req, 401, "authentication required: the "
+                        "credentials of dashboard_auth");
+        return false;
+    }
+    if (model_addr_loopback(peer)) {
+        return true;
+    }
+    log_warn("http: %s from %s refused: without dashboard_auth only "
+             "clients on this machine may change settings",
+             evhttp_request_get_uri(req), peer);
+    proxyhttp_error(req, 403, "set dashboard_auth to change settings from "
+                    "another machine");
+    return false;
+}
+
 static void proxyhttp_setloglevel(struct evhttp_request *req, void *arg)
 {
+    if (evhttp_request_get_command(req) != EVHTTP_REQ_PUT) {
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
+                          "PUT");
+        proxyhttp_error(req, 405, "the log level changes with PUT "
+                        "/api/loglevel/<level> (or PUT /setloglevel?level=)");
+        return;
+    }
+    if (!proxyhttp_may_change(req)) {
+        return;
+    }
     struct evkeyvalq query;
     const char *uri = evhttp_request_get_uri(req);
     const struct evhttp_uri *parsed = evhttp_request_get_evhttp_uri(req);
@@ -259,6 +319,9 @@ static void proxyhttp_put_loglevel(struct evhttp_request *req,
         proxyhttp_error(req, 405, "use PUT /api/loglevel/<level>");
         return;
     }
+    if (!proxyhttp_may_change(req)) {
+        return;
+    }
     enum log_level lv;
     if (log_parse_level(level, &lv) != 0) {
         char text[160];
@@ -293,9 +356,17 @@ static void proxyhttp_other(struct evhttp_request *req, void *arg)
     proxyhttp_error(req, 404, "not found");
 }
 
-int proxyhttp_start(struct event_base *base, const char *addr, char *err,
-                    size_t errlen)
+bool proxyhttp_has_auth(void)
 {
+    return proxyhttp_auth.enabled;
+}
+
+int proxyhttp_start(struct event_base *base, const char *addr,
+                    const char *dashboard_auth, char *err, size_t errlen)
+{
+    if (auth_spec_parse(dashboard_auth, &proxyhttp_auth, err, errlen) != 0) {
+        return -1;
+    }
     char host[256];
     int port;
     if (slotmap_split_addr(addr, host, sizeof(host), &port) != 0) {
@@ -315,7 +386,9 @@ int proxyhttp_start(struct event_base *base, const char *addr, char *err,
     evhttp_set_cb(proxyhttp_server, "/setloglevel", proxyhttp_setloglevel,
                   NULL);
     evhttp_set_gencb(proxyhttp_server, proxyhttp_other, NULL);
-    if (evhttp_bind_socket_with_handle(proxyhttp_server, host,
+    /* ":11000" means every IPv4 address, as Codis 2 did */
+    if (evhttp_bind_socket_with_handle(proxyhttp_server,
+                                       host[0] != '\0' ? host : "0.0.0.0",
                                        (ev_uint16_t)port) == NULL) {
         snprintf(err, errlen, "cannot listen on '%s' for HTTP: %s", addr,
                  strerror(errno));
@@ -328,6 +401,7 @@ int proxyhttp_start(struct event_base *base, const char *addr, char *err,
 
 void proxyhttp_stop(void)
 {
+    memset(&proxyhttp_auth, 0, sizeof(proxyhttp_auth));
     if (proxyhttp_server != NULL) {
         evhttp_free(proxyhttp_server);
         proxyhttp_server = NULL;

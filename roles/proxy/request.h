@@ -31,7 +31,7 @@
 struct session;
 struct backend;
 struct worker;
-struct cmdtable_cmd;
+struct cmdspec;
 
 /* What a request is for, which says what to do with its reply. */
 enum request_kind {
@@ -54,7 +54,7 @@ struct request {
     struct request *first_sub;       /* split parent: parts in order */
     struct request *last_sub;
     struct backend *target;          /* where to go after SLOTSMGRTTAGONE */
-    const struct cmdtable_cmd *cmd;
+    const struct cmdspec *cmd;
     enum request_kind kind;
     bool done;                       /* 'reply' holds the final reply */
     bool failed;                     /* a part failed: 'reply' has why */

@@ -114,7 +114,7 @@ bool router_retry_any(struct backend *b, struct request *r)
 {
     struct worker *w = r->worker;
     if (r->kind != REQUEST_CLIENT || r->session == NULL ||
-        r->cmd == NULL || r->cmd->kind != CMDTABLE_ANY ||
+        r->cmd == NULL || r->cmd->route != CMDSPEC_ROUTE_ANY ||
         r->tries == 0 || r->tries >= w->nroute || w->map == NULL ||
         !w->map->online) {
         return false;
@@ -233,7 +233,7 @@ static void router_keys(struct worker *w, struct request *r,
                         const char *buf, const struct resp_request *req,
                         const char *wire, size_t n)
 {
-    const struct cmdtable_cmd *cmd = r->cmd;
+    const struct cmdspec *cmd = r->cmd;
     int *keys = worker_keys(w, (size_t)req->argc);
     int nkeys = cmdtable_keys(cmd, buf, req->argv, req->argc, keys);
     if (nkeys < 0) {
@@ -249,8 +249,10 @@ static void router_keys(struct worker *w, struct request *r,
     for (int i = 1; i < nkeys; i++) {
         const struct resp_arg *k = &req->argv[keys[i]];
         if (slot_of_key(buf + k->off, k->len) != slot) {
+            char upper[ROUTER_MAX_NAME + 1];
             request_fail(r, "handle request, keys of '%s' must all hash to "
-                         "one slot (use a {hash tag})", cmd->name);
+                         "one slot (use a {hash tag})",
+                         cmdtable_upper(cmd, upper, sizeof(upper)));
             return;
         }
     }
@@ -262,7 +264,7 @@ void router_dispatch(struct session *s, const char *buf,
 {
     struct worker *w = s->worker;
     const struct resp_arg *name = &req->argv[0];
-    const struct cmdtable_cmd *cmd = cmdtable_lookup(buf + name->off,
+    const struct cmdspec *cmd = cmdtable_lookup(buf + name->off,
                                                      name->len);
     struct request *r = request_get(w, REQUEST_CLIENT);
     r->session = s;
@@ -276,16 +278,17 @@ void router_dispatch(struct session *s, const char *buf,
                      "too long");
         return;
     }
-    if ((w->map == NULL || !w->map->online) && cmd->local != localcmd_quit) {
+    cmdtable_local_fn local = cmdtable_local(cmd);
+    if ((w->map == NULL || !w->map->online) && local != localcmd_quit) {
         request_fail(r, "proxy is not online");
         return;
     }
-    if (!s->authed && cmd->local != localcmd_auth &&
-        cmd->local != localcmd_quit) {
+    if (!s->authed && local != localcmd_auth && local != localcmd_quit) {
         request_fail(r, "NOAUTH Authentication required.");
         return;
     }
-    if (cmd->kind != CMDTABLE_REFUSED && !cmdtable_arity_ok(cmd, req->argc)) {
+    if (cmd->route != CMDSPEC_ROUTE_REFUSED &&
+        !cmdspec_arity_ok(cmd, req->argc)) {
         char lower[ROUTER_MAX_NAME + 1];
         router_lower(lower, sizeof(lower), buf + name->off, name->len);
         request_fail(r, "wrong number of arguments for '%s' command", lower);
@@ -293,45 +296,55 @@ void router_dispatch(struct session *s, const char *buf,
     }
     const char *wire = buf;
     size_t n = req->pos;
-    if (req->is_inline && cmd->kind != CMDTABLE_LOCAL &&
-        cmd->kind != CMDTABLE_REFUSED) {
+    if (req->is_inline && cmd->route != CMDSPEC_ROUTE_LOCAL &&
+        cmd->route != CMDSPEC_ROUTE_REFUSED) {
         router_encode(w, buf, req->argv, req->argc);
         wire = pbuf_head(&w->cmdbuf);
         n = pbuf_size(&w->cmdbuf);
     }
-    switch (cmd->kind) {
-    case CMDTABLE_LOCAL:
-        cmd->local(s, r, buf, req->argv, req->argc);
+    switch (cmd->route) {
+    case CMDSPEC_ROUTE_LOCAL:
+        local(s, r, buf, req->argv, req->argc);
         return;
-    case CMDTABLE_REFUSED:
+    case CMDSPEC_ROUTE_REFUSED: {
+        char upper[ROUTER_MAX_NAME + 1];
+        cmdtable_upper(cmd, upper, sizeof(upper));
         if (cmd->why != NULL) {
             request_fail(r, "handle request, command '%s' is not allowed: %s",
-                         cmd->name, cmd->why);
+                         upper, cmd->why);
         } else {
             request_fail(r, "handle request, command '%s' is not allowed",
-                         cmd->name);
+                         upper);
         }
         return;
-    case CMDTABLE_MGET:
-    case CMDTABLE_SUM:
+    }
+    case CMDSPEC_ROUTE_MGET:
+    case CMDSPEC_ROUTE_SUM:
         if (req->argc > 2) {
             multikey_split(w, r, buf, req->argv, req->argc);
             return;
         }
         break;
-    case CMDTABLE_MSET:
+    case CMDSPEC_ROUTE_MSET:
         if (req->argc > 3) {
             multikey_split(w, r, buf, req->argv, req->argc);
             return;
         }
         break;
-    case CMDTABLE_ALL:
-        multikey_all(w, r);
+    case CMDSPEC_ROUTE_ALL:
+        multikey_all(w, r, wire, n);
         return;
-    case CMDTABLE_ANY:
+    case CMDSPEC_ROUTE_EACH:
+        if (multikey_each_reads(buf, req->argv, req->argc)) {
+            router_any(w, r, wire, n);
+        } else {
+            multikey_all(w, r, wire, n);
+        }
+        return;
+    case CMDSPEC_ROUTE_ANY:
         router_any(w, r, wire, n);
         return;
-    case CMDTABLE_KEYS:
+    case CMDSPEC_ROUTE_SLOT:
         break;
     }
     router_keys(w, r, buf, req, wire, n);
@@ -360,12 +373,13 @@ void router_retry_waiting(struct worker *w)
         }
         const char *base = resp_request_base(&w->reparse, wire);
         const struct resp_arg *argv = w->reparse.argv;
-        const struct cmdtable_cmd *cmd =
+        const struct cmdspec *cmd =
             cmdtable_lookup(base + argv[0].off, argv[0].len);
         int *keys = worker_keys(w, (size_t)w->reparse.argc);
         int nkeys = cmdtable_keys(cmd, base, argv, w->reparse.argc, keys);
-        if (cmd->kind == CMDTABLE_MGET || cmd->kind == CMDTABLE_MSET ||
-            cmd->kind == CMDTABLE_SUM) {
+        if (cmd->route == CMDSPEC_ROUTE_MGET ||
+            cmd->route == CMDSPEC_ROUTE_MSET ||
+            cmd->route == CMDSPEC_ROUTE_SUM) {
             nkeys = 1;
             keys[0] = 1;
         } else if (nkeys < 0) {

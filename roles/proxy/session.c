@@ -37,7 +37,7 @@ int session_start(struct worker *w, int fd)
     s->fd = fd;
     TAILQ_INIT(&s->requests);
     resp_request_init(&s->parser);
-    s->authed = (w->cfg->password == NULL);
+    s->authed = (w->cfg->session_auth == NULL);
     s->last_active_ms = worker_now_ms(w);
     s->rev = event_new(w->base, fd, EV_READ | EV_PERSIST, session_on_read, s);
     s->wev = event_new(w->base, fd, EV_WRITE | EV_PERSIST, session_on_write,
@@ -88,7 +88,7 @@ static void session_fail(struct session *s, const char *text)
 {
     struct request *r = request_get(s->worker, REQUEST_CLIENT);
     r->session = s;
-    r->cmd = &cmdtable_cmds[cmdtable_count - 1];
+    r->cmd = &cmdtable_unknown;
     r->start_us = worker_turn_usec(s->worker);
     TAILQ_INSERT_TAIL(&s->requests, r, queue);
     s->nrequests++;

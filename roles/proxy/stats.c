@@ -15,7 +15,7 @@ void stats_init(struct stats *st)
     for (int i = 0; i < STATS_COUNT; i++) {
         atomic_init(&st->values[i], 0);
     }
-    st->cmds = mem_calloc(cmdtable_count, sizeof(*st->cmds));
+    st->cmds = mem_calloc(cmdtable_count(), sizeof(*st->cmds));
 }
 
 void stats_release(struct stats *st)

@@ -53,7 +53,7 @@ struct stats_cmd {
 /* One worker's metrics. */
 struct stats {
     _Atomic uint64_t values[STATS_COUNT];
-    struct stats_cmd *cmds; /* cmdtable_count entries, owned */
+    struct stats_cmd *cmds; /* cmdtable_count() entries, owned */
 };
 
 /* Set up / free 'st'. */

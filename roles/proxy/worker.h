@@ -45,7 +45,8 @@ struct backend;
 
 /* Settings shared by all workers; read-only once workers start. */
 struct worker_config {
-    char *password;               /* client and backend AUTH, or NULL */
+    char *session_auth;           /* clients' AUTH password, or NULL */
+    char *product_auth;           /* AUTH sent to backends, or NULL */
     uint64_t ping_period_ms;      /* backend PING period, 0 = none */
     uint64_t session_timeout_ms;  /* idle client close, 0 = none */
     size_t session_max_bufsize;   /* largest request */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,33 @@ static int server_main_apply_args(int argc, char **argv, int i, char *err,
 }
 
 /* Fork into the background; the parent exits. Returns 0 in the child. */
+/* Warn when a server without requirepass listens beyond this machine:
+ * every address of 'bind' must be a loopback one (a leading '-' marks an
+ * optional address) for it to stay quiet. */
+static void server_main_warn_open(void)
+{
+    if (server.requirepass != NULL && server.requirepass[0] != '\0') {
+        return;
+    }
+    const char *b = server.bind != NULL ? server.bind : "";
+    bool local = b[0] != '\0';
+    for (const char *p = b; *p != '\0' && local;) {
+        p += strspn(p, " ");
+        p += *p == '-';
+        size_t n = strcspn(p, " ");
+        local = n == 0 || strncmp(p, "127.", 4) == 0 ||
+                (n == 3 && strncmp(p, "::1", 3) == 0) ||
+                (n == 9 && strncmp(p, "localhost", 9) == 0);
+        p += n;
+    }
+    if (!local) {
+        log_warn("listening on '%s' port %d beyond this machine without "
+                 "requirepass: anyone who reaches it reads and changes the "
+                 "data; set requirepass (and product_auth in config.ini) "
+                 "or bind 127.0.0.1", b[0] != '\0' ? b : "*", server.port);
+    }
+}
+
 static int server_main_daemonize(char *err, size_t errlen)
 {
     pid_t pid = fork();
@@ -150,6 +178,7 @@ int server_main(int argc, char **argv)
         log_close();
         return 1;
     }
+    server_main_warn_open();
     int rc = server_run();
     server_release();
     log_close();

@@ -78,11 +78,21 @@ static void h_silent(struct http_request *req, void *arg)
 {
 }
 
+/* The guard of the tests: a request needs an Authorization header. */
+static bool guard_calls;
+
+static bool h_guard(struct http_request *req, void *arg)
+{
+    guard_calls = true;
+    return http_header(req, "Authorization") != NULL;
+}
+
 static const struct http_route routes[] = {
-    { "POST", "/echo/*", h_echo },
-    { "GET", "/ok", h_ok },
-    { "GET", "/silent", h_silent },
-    { NULL, NULL, NULL },
+    { "POST", "/echo/*", h_echo, HTTP_PUBLIC },
+    { "GET", "/ok", h_ok, HTTP_PUBLIC },
+    { "GET", "/silent", h_silent, HTTP_PUBLIC },
+    { "GET", "/secret", h_ok, 0 },
+    { NULL, NULL, NULL, 0 },
 };
 
 static void *run_loop(void *arg)
@@ -112,6 +122,7 @@ static void test_server(void)
     tap_ok(dup == NULL && strstr(err, "cannot listen on") != NULL,
            "a busy port is a clear error");
     http_server_free(dup);
+    http_server_set_guard(srv, h_guard, NULL);
     pthread_t th;
     pthread_create(&th, NULL, run_loop, base);
 
@@ -158,6 +169,17 @@ static void test_server(void)
     httpc_get(url, 2000, &r, err, sizeof(err));
     tap_int(r.status, 500, "a handler that does not reply gives 500");
     httpc_response_release(&r);
+    tap_ok(!guard_calls, "public routes do not run the guard");
+
+    snprintf(url, sizeof(url), "http://%s/secret", addr);
+    httpc_get(url, 2000, &r, err, sizeof(err));
+    tap_int(r.status, 401, "a guard that refuses without replying gives 401");
+    httpc_response_release(&r);
+    httpc_set_credentials("u:p");
+    httpc_get(url, 2000, &r, err, sizeof(err));
+    tap_int(r.status, 200, "httpc sends credentials the guard lets through");
+    httpc_response_release(&r);
+    httpc_set_credentials(NULL);
 
     event_base_loopbreak(base);
     pthread_join(th, NULL);
@@ -180,7 +202,7 @@ static void test_server(void)
         fclose(f);
     }
     unlink(logpath);
-    tap_int(lines, 7, "one log line per request");
+    tap_int(lines, 9, "one log line per request");
     tap_ok(has_ok, "naming method, path and status");
 }
 

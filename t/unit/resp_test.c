@@ -247,6 +247,30 @@ static void test_writers(void)
                   "own code is kept");
     resp_add_error(b, "bad\r\nthing");
     expect_buffer(b, "-ERR bad  thing\r\n", "CR and LF are stripped");
+    resp_add_error_text(b, "DB index is out of range");
+    expect_buffer(b, "-ERR DB index is out of range\r\n",
+                  "a capitalised word that is not a code gets ERR");
+    resp_add_error_text(b, "-NOMASTERLINK Can't SYNC");
+    expect_buffer(b, "-NOMASTERLINK Can't SYNC\r\n",
+                  "a leading '-' says the text brings its own code");
+    resp_add_error_text(b, "NOAUTH Authentication required.");
+    expect_buffer(b, "-NOAUTH Authentication required.\r\n",
+                  "NOAUTH is a code");
+    resp_add_error_text(b, "ERR already framed");
+    expect_buffer(b, "-ERR already framed\r\n", "ERR is not doubled");
+    resp_add_error_text(b, "MOVEDX 1");
+    expect_buffer(b, "-ERR MOVEDX 1\r\n", "a code must end at a space");
+    resp_add_error_text(b, "WRONGTYPE");
+    expect_buffer(b, "-ERR WRONGTYPE\r\n", "a code alone is a message");
+    resp_add_error_text(b, "");
+    expect_buffer(b, "-ERR \r\n", "an empty text gets ERR");
+    const char *body;
+    tap_str(resp_error_prefix("-OOM x", &body), "-",
+            "prefix of an own-code text");
+    tap_str(body, "OOM x", "its body skips the '-'");
+    tap_str(resp_error_prefix("syntax error", &body), "-ERR ",
+            "prefix of a plain message");
+    tap_str(body, "syntax error", "its body is the whole text");
     resp_add_array(b, 2);
     resp_add_integer(b, -7);
     resp_add_bulk_str(b, "hi");

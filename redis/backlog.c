@@ -27,17 +27,22 @@
 struct repl repl;
 
 /* Write the output of every replica that takes the stream. */
-static void backlog_on_flush(evutil_socket_t fd, short what, void *arg)
+void backlog_flush(void)
 {
-    (void)fd;
-    (void)what;
-    (void)arg;
     for (size_t k = 0; k < repl.slave_count; k++) {
         struct client *c = repl.slaves[k];
         if (!(c->flags & CLIENT_REPL_HOLD) && c->olen > c->opos) {
             client_flush(c);
         }
     }
+}
+
+static void backlog_on_flush(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    (void)arg;
+    backlog_flush();
 }
 
 /* The propagation hook: a master's writes become the stream. */

@@ -145,6 +145,12 @@ void backlog_clear(void);
  * and to every replica that takes the stream. */
 void backlog_feed_raw(const char *p, size_t len);
 
+/* Write the pending stream to the replicas now (server_before_reply
+ * calls it, so a client's reply never leaves before the replicas were
+ * sent the writes it acknowledges: a kill -9 between the two would lose
+ * acknowledged writes). */
+void backlog_flush(void);
+
 /* Append to the sds 's' one command as RESP, preceded by a SELECT if
  * 'dbid' is not '*seldb' (which then becomes 'dbid'). Returns the sds.
  * The one encoder of the stream, for the backlog and the AOF. */

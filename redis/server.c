@@ -113,6 +113,7 @@ void server_propagate(int dbid, int argc, const struct arg *argv)
 void server_before_reply(void)
 {
     aof_flush();
+    backlog_flush();
 }
 
 /* ------------------------------------------------------------------------

@@ -53,7 +53,7 @@ test_expect_success 'the dashboard is killed in the middle of a promotion: the n
     start_writer w2 &&
     wait_until "test \$(wc -l <w2.acked) -ge 1000" 60 &&
     kill -STOP $P2_PID &&
-    curl -s -o promote.out -X POST \
+    curl -s -o promote.out -X POST -H "Content-Type: application/json" \
         -d "{\"addr\": \"127.0.0.1:$S2\"}" \
         "http://$DASHBOARD_ADDR/api/server_group/2/promote" &
     wait_until "coord_node $P/promotions/2 | grep -q publish" 30 &&

@@ -38,7 +38,7 @@ test_expect_success 'a master slow for a second is not failed over' '
     stop_writer w2 &&
     check_writer w2 &&
     test "$(server_field 127.0.0.1:$M2 type)" = master &&
-    ! grep "group 2: failed over" ha.log
+    ! grep "to master of group 2" ha.log
 '
 
 test_done

@@ -144,7 +144,12 @@ static int ha_failover(struct ha *ha, int gid)
     }
     int rc = resp.status == 200 ? 0 : -1;
     if (rc == 0) {
-        log_info("group %d: failed over: %s", gid, resp.body);
+        char why[128];
+        cJSON *r = json_parse(resp.body, resp.len, why, sizeof(why));
+        const cJSON *a = cJSON_GetObjectItemCaseSensitive(r, "promoted");
+        log_info("promoted '%s' to master of group %d: %s",
+                 cJSON_IsString(a) ? a->valuestring : "?", gid, resp.body);
+        cJSON_Delete(r);
     } else if (resp.status == 409) {
         log_error("group %d: NOT PROMOTED, waiting for the operator or the "
                   "master: %s", gid, resp.body);

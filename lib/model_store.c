@@ -14,6 +14,7 @@
  */
 #include "lib/model_store.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -558,9 +559,13 @@ int model_store_unregister_proxy(struct model_store *st,
     return COORD_OK;
 }
 
-int model_store_set_proxy_state(struct model_store *st, const char *id,
-                                enum model_proxy_state state, char *err,
-                                size_t errlen)
+/* Write 'state' into the node of proxy 'id', and 'event' (if not NULL)
+ * as its last_event, now. A missing proxy is COORD_NONODE ("proxy 'x'
+ * does not exist") for online, success otherwise. */
+static int model_store_write_proxy(struct model_store *st, const char *id,
+                                   enum model_proxy_state state,
+                                   const char *event, char *err,
+                                   size_t errlen)
 {
     char path[MODEL_PATH_MAX];
     if (model_path_proxy(path, sizeof(path), st->product, id) != 0) {
@@ -588,6 +593,10 @@ int model_store_set_proxy_state(struct model_store *st, const char *id,
         return COORD_ERROR;
     }
     proxy.state = state;
+    if (event != NULL) {
+        snprintf(proxy.last_event, sizeof(proxy.last_event), "%s", event);
+        proxy.last_event_ts = (long long)time(NULL);
+    }
     json = model_proxy_to_json(&proxy);
     char *text = json_print_compact(json);
     cJSON_Delete(json);
@@ -598,6 +607,21 @@ int model_store_set_proxy_state(struct model_store *st, const char *id,
     }
     if (rc != COORD_OK) {
         return model_store_fail(st, rc, "set proxy state", err, errlen);
+    }
+    return COORD_OK;
+}
+
+int model_store_set_proxy_state(struct model_store *st, const char *id,
+                                enum model_proxy_state state, char *err,
+                                size_t errlen)
+{
+    int rc = model_store_write_proxy(st, id, state, NULL, err, errlen);
+    if (rc != COORD_OK) {
+        return rc;
+    }
+    char path[MODEL_PATH_MAX];
+    if (model_path_proxy(path, sizeof(path), st->product, id) != 0) {
+        return model_store_too_long(err, errlen);
     }
     if (state != MODEL_PROXY_MARK_OFFLINE) {
         return COORD_OK;
@@ -713,10 +737,12 @@ int model_store_remove_fences(struct model_store *st, char *err,
 /* ---- actions --------------------------------------------------------- */
 
 /* Wait until every receiver acknowledged 'seq'. On timeout, mark the
- * silent ones offline and fail. */
+ * silent ones offline and fail, or, with 'fenced' (not NULL), append
+ * their ids to it and succeed. */
 static int model_store_wait_acks(struct model_store *st, const char *seq,
                                  const struct model_proxy *receivers,
-                                 size_t n, char *err, size_t errlen)
+                                 size_t n, char *fenced, size_t fencedlen,
+                                 char *err, size_t errlen)
 {
     char path[MODEL_PATH_MAX];
     if (model_path_response(path, sizeof(path), st->product, seq) != 0) {
@@ -759,28 +785,37 @@ static int model_store_wait_acks(struct model_store *st, const char *seq,
             warned = true;
         }
         if (waited >= st->action_timeout_ms) {
-            size_t off = (size_t)snprintf(err, errlen, "receiver timeout:");
+            char *out = fenced != NULL ? fenced : err;
+            size_t outlen = fenced != NULL ? fencedlen : errlen;
+            size_t off = fenced != NULL ? strlen(fenced)
+                                        : (size_t)snprintf(err, errlen,
+                                                           "receiver "
+                                                           "timeout:");
             for (size_t i = 0; i < n; i++) {
                 if (acked[i]) {
                     continue;
                 }
-                if (off < errlen) {
-                    off += (size_t)snprintf(err + off, errlen - off, " %s",
+                if (off < outlen) {
+                    off += (size_t)snprintf(out + off, outlen - off, "%s%s",
+                                            off > 0 ? " " : "",
                                             receivers[i].id);
                 }
-                /* Codis 2 marks a silent proxy offline (it must not keep
-                 * serving a stale table); the proxy sees it and exits. */
-                char why[256];
-                struct model_store quick = *st;
-                quick.action_timeout_ms = 0;
-                model_store_set_proxy_state(&quick, receivers[i].id,
-                                            MODEL_PROXY_MARK_OFFLINE, why,
-                                            sizeof(why));
+                /* A silent proxy must not keep serving a stale table:
+                 * set it offline (Codis 2 used mark_offline, which made
+                 * it exit); it reloads and goes online again itself. */
+                char why[512];
+                char event[128];
+                snprintf(event, sizeof(event), "missed action %.64s", seq);
+                if (model_store_write_proxy(st, receivers[i].id,
+                                            MODEL_PROXY_OFFLINE, event, why,
+                                            sizeof(why)) != COORD_OK) {
+                    log_warn("action %s: %s", seq, why);
+                }
                 log_warn("action %s: proxy '%s' did not answer in %d ms, "
-                         "marked offline", seq, receivers[i].id,
+                         "set offline", seq, receivers[i].id,
                          st->action_timeout_ms);
             }
-            rc = MODEL_STORE_TIMEOUT;
+            rc = fenced != NULL ? COORD_OK : MODEL_STORE_TIMEOUT;
             break;
         }
         model_store_sleep_ms(st->poll_ms);
@@ -789,10 +824,13 @@ static int model_store_wait_acks(struct model_store *st, const char *seq,
     return rc;
 }
 
-int model_store_post_action(struct model_store *st,
+/* Post an action (see model_store_post_action); with 'fenced' (not
+ * NULL, implies 'confirm') as model_store_post_action_fenced. */
+static int model_store_post(struct model_store *st,
                             enum model_action_type type, const cJSON *target,
                             bool confirm, char *seq, size_t seqlen,
-                            char *err, size_t errlen)
+                            char *fenced, size_t fencedlen, char *err,
+                            size_t errlen)
 {
     struct model_proxy *proxies;
     size_t np;
@@ -806,7 +844,22 @@ int model_store_post_action(struct model_store *st,
             proxies[nr++] = proxies[i];
         }
     }
-    if (confirm) {
+    if (fenced != NULL) {
+        fenced[0] = '\0';
+        char **stray;
+        size_t ns;
+        rc = model_store_stray_fences(st, &stray, &ns, err, errlen);
+        if (rc != COORD_OK) {
+            mem_free(proxies);
+            return rc;
+        }
+        size_t off = 0;
+        for (size_t i = 0; i < ns && off < fencedlen; i++) {
+            off += (size_t)snprintf(fenced + off, fencedlen - off, "%s%s",
+                                    off > 0 ? " " : "", stray[i]);
+        }
+        coord_free_names(stray, ns);
+    } else if (confirm) {
         rc = model_store_check_fence(st, err, errlen);
         if (rc != COORD_OK) {
             mem_free(proxies);
@@ -860,13 +913,33 @@ int model_store_post_action(struct model_store *st,
     }
     log_info("action %s: %s posted to %zu proxies", name,
              model_action_type_name(type), nr);
-    if (confirm && nr > 0) {
-        rc = model_store_wait_acks(st, name, proxies, nr, err, errlen);
+    if ((confirm || fenced != NULL) && nr > 0) {
+        rc = model_store_wait_acks(st, name, proxies, nr, fenced, fencedlen,
+                                   err, errlen);
     }
 out:
     mem_free(text);
     mem_free(proxies);
     return rc;
+}
+
+int model_store_post_action(struct model_store *st,
+                            enum model_action_type type, const cJSON *target,
+                            bool confirm, char *seq, size_t seqlen,
+                            char *err, size_t errlen)
+{
+    return model_store_post(st, type, target, confirm, seq, seqlen, NULL, 0,
+                            err, errlen);
+}
+
+int model_store_post_action_fenced(struct model_store *st,
+                                   enum model_action_type type,
+                                   const cJSON *target, char *fenced,
+                                   size_t fencedlen, char *err,
+                                   size_t errlen)
+{
+    return model_store_post(st, type, target, true, NULL, 0, fenced,
+                            fencedlen, err, errlen);
 }
 
 int model_store_list_actions(struct model_store *st, char ***seqs,
@@ -1107,6 +1180,93 @@ int model_store_remove_migrate_task(struct model_store *st, const char *seq,
     int rc = coord_remove(st->coord, path, -1);
     if (rc != COORD_OK && rc != COORD_NONODE) {
         return model_store_fail(st, rc, "remove migrate task", err, errlen);
+    }
+    return COORD_OK;
+}
+
+/* ---- promotion intents ---------------------------------------------- */
+
+/* The path of the intents' directory, or of group 'gid''s intent when
+ * 'gid' > 0. */
+static int model_store_promotion_path(struct model_store *st, int gid,
+                                      char *out, size_t outlen)
+{
+    char root[MODEL_PATH_MAX];
+    if (model_path_root(root, sizeof(root), st->product) != 0) {
+        return -1;
+    }
+    int n = gid > 0 ? snprintf(out, outlen, "%s/promotions/%d", root, gid)
+                    : snprintf(out, outlen, "%s/promotions", root);
+    return n < 0 || (size_t)n >= outlen ? -1 : 0;
+}
+
+int model_store_save_promotion(struct model_store *st, int gid,
+                               const cJSON *intent, char *err, size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_store_promotion_path(st, 0, path, sizeof(path)) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    int rc = coord_create_all(st->coord, path);
+    if (rc != COORD_OK) {
+        return model_store_fail(st, rc, "create directories", err, errlen);
+    }
+    if (model_store_promotion_path(st, gid, path, sizeof(path)) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    return model_store_put_json(st, path, intent, err, errlen);
+}
+
+int model_store_load_promotion(struct model_store *st, int gid,
+                               cJSON **intent, char *err, size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_store_promotion_path(st, gid, path, sizeof(path)) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    return model_store_get_json(st, path, intent, NULL, err, errlen);
+}
+
+int model_store_list_promotions(struct model_store *st, int **gids,
+                                size_t *count, char *err, size_t errlen)
+{
+    *gids = NULL;
+    *count = 0;
+    char path[MODEL_PATH_MAX];
+    if (model_store_promotion_path(st, 0, path, sizeof(path)) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    char **names;
+    size_t n;
+    int rc = coord_children(st->coord, path, &names, &n);
+    if (rc == COORD_NONODE) {
+        return COORD_OK;
+    }
+    if (rc != COORD_OK) {
+        return model_store_fail(st, rc, "list promotions", err, errlen);
+    }
+    *gids = mem_calloc(n ? n : 1, sizeof(**gids));
+    for (size_t i = 0; i < n; i++) {
+        char *end;
+        long gid = strtol(names[i], &end, 10);
+        if (*end == '\0' && gid > 0 && gid <= INT_MAX) {
+            (*gids)[(*count)++] = (int)gid;
+        }
+    }
+    coord_free_names(names, n);
+    return COORD_OK;
+}
+
+int model_store_remove_promotion(struct model_store *st, int gid, char *err,
+                                 size_t errlen)
+{
+    char path[MODEL_PATH_MAX];
+    if (model_store_promotion_path(st, gid, path, sizeof(path)) != 0) {
+        return model_store_too_long(err, errlen);
+    }
+    int rc = coord_remove(st->coord, path, -1);
+    if (rc != COORD_OK && rc != COORD_NONODE) {
+        return model_store_fail(st, rc, "remove promotion", err, errlen);
     }
     return COORD_OK;
 }

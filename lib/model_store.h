@@ -1,7 +1,7 @@
 /* The cluster model in the coordinator: reading and writing lib/model's
  * nodes through lib/coord, and Codis 2's protocols on top of them: the
  * Action protocol (post a change, wait until every online proxy has
- * acknowledged it, fence check, timeout -> mark_offline), the dashboard's
+ * acknowledged it, fence check, timeout -> offline), the dashboard's
  * registration, the operation lock, fences, and action garbage collection.
  *
  * Who uses what:
@@ -168,14 +168,28 @@ int model_store_remove_fences(struct model_store *st, char *err,
 /* Post an action of 'type' on 'target' (borrowed; copied into the node)
  * to every online proxy. With 'confirm': first the fence check, then wait
  * until every receiver has acknowledged; receivers that have not within
- * action_timeout_ms are set to mark_offline and the call fails with
- * MODEL_STORE_TIMEOUT "receiver timeout: <ids>"; a stale fence fails it
- * with MODEL_STORE_FENCED before anything is posted. The sequence name of the action
+ * action_timeout_ms are set offline with last_event "missed action
+ * <seq>" (they stop serving, reload and go online again by themselves)
+ * and the call fails with MODEL_STORE_TIMEOUT "receiver timeout: <ids>";
+ * a stale fence fails it with MODEL_STORE_FENCED before anything is
+ * posted. The sequence name of the action
  * is written to 'seq' (if not NULL, of 'seqlen' bytes). */
 int model_store_post_action(struct model_store *st,
                             enum model_action_type type, const cJSON *target,
                             bool confirm, char *seq, size_t seqlen,
                             char *err, size_t errlen);
+
+/* Post an action like model_store_post_action with 'confirm', for a
+ * change that must not wait on a lost proxy (a promotion): stray fences
+ * do not stop it, and receivers that do not acknowledge within
+ * action_timeout_ms are set offline as above and named in 'fenced'
+ * ("" when none, of 'fencedlen' bytes) along with the stray fences, while
+ * the call succeeds. Fails only on coordinator errors. */
+int model_store_post_action_fenced(struct model_store *st,
+                                   enum model_action_type type,
+                                   const cJSON *target, char *fenced,
+                                   size_t fencedlen, char *err,
+                                   size_t errlen);
 
 /* The sequence names of the actions, oldest first (coord_free_names). */
 int model_store_list_actions(struct model_store *st, char ***seqs,
@@ -227,6 +241,30 @@ int model_store_save_migrate_task(struct model_store *st, const char *seq,
 /* Delete task 'seq'; a missing one is success. */
 int model_store_remove_migrate_task(struct model_store *st, const char *seq,
                                     char *err, size_t errlen);
+
+/* ---- promotion intents ---- */
+
+/* A promotion is written down before its first step, as
+ * promotions/<gid> (JSON owned by the dashboard), so that the next
+ * dashboard finishes one that was interrupted. */
+
+/* Write the intent of group 'gid' (created if missing). */
+int model_store_save_promotion(struct model_store *st, int gid,
+                               const cJSON *intent, char *err,
+                               size_t errlen);
+
+/* Read the intent of group 'gid' into '*intent' (owned, cJSON_Delete);
+ * COORD_NONODE if there is none. */
+int model_store_load_promotion(struct model_store *st, int gid,
+                               cJSON **intent, char *err, size_t errlen);
+
+/* The groups with an intent: an owned array (mem_free) of '*count' ids. */
+int model_store_list_promotions(struct model_store *st, int **gids,
+                                size_t *count, char *err, size_t errlen);
+
+/* Delete the intent of group 'gid'; a missing one is success. */
+int model_store_remove_promotion(struct model_store *st, int gid, char *err,
+                                 size_t errlen);
 
 /* ---- dashboard, lock ---- */
 

@@ -26,7 +26,7 @@
 
 struct repl repl;
 
-void backlog_before_sleep(void)
+void backlog_flush(void)
 {
     if (!repl.flush_pending) {
         return;
@@ -39,6 +39,7 @@ void backlog_before_sleep(void)
         }
     }
 }
+
 
 /* The propagation hook: a master's writes become the stream. */
 static void backlog_on_propagate(int dbid, int argc, const struct arg *argv)

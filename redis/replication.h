@@ -142,6 +142,12 @@ void backlog_clear(void);
  * and to every replica that takes the stream. */
 void backlog_feed_raw(const char *p, size_t len);
 
+/* Write the pending stream to the replicas now (server_before_reply
+ * calls it, and the loop's before-sleep hook, so a client's reply never leaves before the replicas were
+ * sent the writes it acknowledges: a kill -9 between the two would lose
+ * acknowledged writes). */
+void backlog_flush(void);
+
 /* Append to the sds 's' one command as RESP, preceded by a SELECT if
  * 'dbid' is not '*seldb' (which then becomes 'dbid'). Returns the sds.
  * The one encoder of the stream, for the backlog and the AOF. */
@@ -171,9 +177,6 @@ void backlog_shift_replid(void);
 /* Start: set up the child event machinery. */
 void replication_init(void);
 
-/* After each turn of the loop (server_before_sleep): send the replication
- * stream the turn produced to every replica that takes it. */
-void backlog_before_sleep(void);
 
 /* Start the snapshot for the replicas waiting for a full sync, unless a
  * snapshot child (child.c) runs: then the next call starts it (the child's

@@ -199,6 +199,7 @@ static void server_propagate_flush(void)
 void server_before_reply(void)
 {
     aof_flush();
+    backlog_flush();
 }
 
 /* ------------------------------------------------------------------------
@@ -434,7 +435,7 @@ static void server_before_sleep(void *arg)
     blocking_before_sleep();
     replication_before_sleep();
     aof_before_sleep();
-    backlog_before_sleep();
+    backlog_flush();
     networking_before_sleep();
 }
 

@@ -830,7 +830,8 @@ typedef void (*server_propagate_fn)(int dbid, int argc,
                                     const struct arg *argv);
 
 /* Called before the replies of a batch of requests are written (AOF
- * writes, so that an acknowledged write is in the file first). */
+ * writes and the replication stream, so that an acknowledged write is in
+ * the file and on its way to the replicas first). */
 void server_before_reply(void);
 
 /* Register 'fn' to receive every propagated command. */

@@ -723,7 +723,12 @@ void cmd_slotsmgrttagone_async(struct client *c)
 }
 
 /* SLOTSRESTORE key ttl payload [key ttl payload ...]: check everything,
- * then overwrite each key. */
+ * then add each key that is not here yet. A key that exists is kept as
+ * it is (Codis replaces it): during a migration the target only has a
+ * key once it was moved or written through a proxy that already routes
+ * the slot here, so its copy is the newer one; after a failover the
+ * source may send an old copy again (a promoted slave that had not seen
+ * the key leave), and replacing would bring back a stale value. */
 void cmd_slotsrestore(struct client *c)
 {
     if ((c->argc - 1) % 3 != 0) {
@@ -756,11 +761,12 @@ void cmd_slotsrestore(struct client *c)
     } else {
         for (int i = 0; i < n; i++) {
             const struct arg *key = &c->argv[1 + 3 * i];
-            if (db_delete(c->db, key->ptr, key->len)) {
-                log_warn("slotsrestore: key '%.*s' already exists, "
-                         "overwritten", (int)(key->len < 128 ? key->len
-                                                             : 128),
-                         key->ptr);
+            if (db_lookup_write(c->db, key->ptr, key->len) != NULL) {
+                log_warn("slotsrestore: key '%.*s' already exists, the "
+                         "newer copy here is kept",
+                         (int)(key->len < 128 ? key->len : 128), key->ptr);
+                object_decr_ref(objs[i]);
+                continue;
             }
             db_add(c->db, key->ptr, key->len, objs[i]);
             if (ttls[i] > 0) {

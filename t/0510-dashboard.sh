@@ -222,13 +222,15 @@ test_expect_success 'the master cannot be removed' '
     grep "cannot remove master, use promote first" err
 '
 
-test_expect_success SLAVEOF 'server promote makes the slave master, the old master offline' '
+test_expect_success SLAVEOF 'server promote makes the slave master, the live old master its slave' '
     codis-config server promote 1 $S2 >out &&
     test_cmp expect_ok out &&
     coord_node $P/servers/group_1/$S2 >node &&
     grep "\"type\":\"master\"" node &&
     coord_node $P/servers/group_1/$S1 >node &&
-    grep "\"type\":\"offline\"" node &&
+    grep "\"type\":\"slave\"" node &&
+    redis-cli -p ${S1#*:} info replication >info &&
+    grep "master_port:${S2#*:}" info &&
     redis-cli -p ${S2#*:} info >info &&
     grep "role:master" info
 '
@@ -238,7 +240,7 @@ test_expect_success SLAVEOF 'promote needs a slave' '
     grep "already the master" err
 '
 
-test_expect_success SLAVEOF 'an offline server can be removed' '
+test_expect_success SLAVEOF 'the old master, now a slave, can be removed' '
     codis-config server remove 1 $S1 >out &&
     test_cmp expect_ok out &&
     ! coord_node $P/servers/group_1/$S1

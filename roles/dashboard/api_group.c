@@ -12,6 +12,21 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/slot.h"
+#include "roles/dashboard/failover.h"
+
+/* Add what the keeper saw of each server (real role, link, lag) to the
+ * servers of group JSON 'g'. */
+static void api_group_add_seen(struct dashboard *d, cJSON *g)
+{
+    const cJSON *servers = cJSON_GetObjectItemCaseSensitive(g, "servers");
+    cJSON *s;
+    cJSON_ArrayForEach(s, servers) {
+        const cJSON *addr = cJSON_GetObjectItemCaseSensitive(s, "addr");
+        if (cJSON_IsString(addr)) {
+            failover_server_json(d->failover, addr->valuestring, s);
+        }
+    }
+}
 
 void api_group_list(struct http_request *req, void *arg)
 {
@@ -27,7 +42,9 @@ void api_group_list(struct http_request *req, void *arg)
     }
     cJSON *arr = cJSON_CreateArray();
     for (size_t i = 0; i < n; i++) {
-        cJSON_AddItemToArray(arr, model_group_to_json(&groups[i]));
+        cJSON *g = model_group_to_json(&groups[i]);
+        api_group_add_seen(d, g);
+        cJSON_AddItemToArray(arr, g);
     }
     model_store_free_groups(groups, n);
     http_reply_json(req, 200, arr);
@@ -276,30 +293,6 @@ static int api_group_check_server(struct dashboard *d, const char *addr,
     return 0;
 }
 
-/* Make 'addr' a replica of 'master' (CONFIG SET masterauth first when the
- * cluster has a password). */
-static int api_group_slaveof(struct dashboard *d, const char *addr,
-                             const char *master, char *err, size_t errlen)
-{
-    char host[MODEL_ADDR_MAX];
-    int port;
-    if (model_addr_split(master, host, sizeof(host), &port, err,
-                         errlen) != 0) {
-        return -1;
-    }
-    char portstr[16];
-    snprintf(portstr, sizeof(portstr), "%d", port);
-    if (d->cfg.password[0] != '\0') {
-        const char *const auth[] = { "CONFIG", "SET", "masterauth",
-                                     d->cfg.password, NULL };
-        if (dashboard_server_call(d, addr, auth, NULL, err, errlen) != 0) {
-            return -1;
-        }
-    }
-    const char *const cmd[] = { "SLAVEOF", host, portstr, NULL };
-    return dashboard_server_call(d, addr, cmd, NULL, err, errlen);
-}
-
 /* The group other than 'gid' that holds 'addr', or 0. */
 static int api_group_holder(struct dashboard *d, const char *addr, int gid,
                             int *rc, char *err, size_t errlen)
@@ -403,8 +396,8 @@ void api_group_add_server(struct http_request *req, void *arg)
                  "first", addr, gid);
     } else if (type == MODEL_SERVER_SLAVE && master != NULL) {
         char why[512];
-        if (api_group_slaveof(d, addr, master->addr, why,
-                              sizeof(why)) != 0) {
+        if (failover_slaveof(d->failover, addr, master->addr, why,
+                             sizeof(why)) != 0) {
             status = 502;
             snprintf(err, sizeof(err), "cannot make '%s' a slave of '%s': "
                      "%s", addr, master->addr, why);
@@ -508,6 +501,47 @@ void api_group_remove_server(struct http_request *req, void *arg)
     http_reply_ok(req);
 }
 
+/* Run a promotion of group 'gid' and reply: 200 with Codis 2's OK, or
+ * with 'details' {"promoted": addr, "fenced_proxies": ...}; else the
+ * error failover_promote gives. */
+static void api_group_run_promote(struct dashboard *d,
+                                  struct http_request *req,
+                                  const struct failover_request *fr,
+                                  bool details)
+{
+    char err[2048];
+    cJSON *result;
+    int status = failover_promote(d->failover, &d->store, fr, &result, err,
+                                  sizeof(err));
+    if (status != 200) {
+        http_reply_error(req, status, "%s", err);
+        return;
+    }
+    if (details) {
+        http_reply_json(req, 200, result);
+    } else {
+        http_reply_ok(req);
+    }
+    cJSON_Delete(result);
+}
+
+/* Read the optional boolean 'key' of 'body' into '*out'; on a bad type
+ * replies 400 and returns -1. */
+static int api_group_body_bool(struct http_request *req, const cJSON *body,
+                               const char *key, bool *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, key);
+    if (v == NULL) {
+        return 0;
+    }
+    if (!cJSON_IsBool(v)) {
+        http_reply_error(req, 400, "'%s' must be true or false", key);
+        return -1;
+    }
+    *out = cJSON_IsTrue(v);
+    return 0;
+}
+
 void api_group_promote(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
@@ -521,76 +555,31 @@ void api_group_promote(struct http_request *req, void *arg)
     if (body == NULL) {
         return;
     }
+    struct failover_request fr = { (int)gid, addr, false, false };
+    int bad = api_group_body_bool(req, body, "force", &fr.force);
     cJSON_Delete(body);
-    char held[MODEL_PATH_MAX];
-    if (dashboard_lock(d, req, "promote server", held, sizeof(held)) != 0) {
+    if (bad == 0) {
+        api_group_run_promote(d, req, &fr, false);
+    }
+}
+
+void api_group_failover(struct http_request *req, void *arg)
+{
+    struct dashboard *d = arg;
+    long long gid;
+    if (dashboard_param_int(req, 0, "group id", 1, DASHBOARD_MAX_GROUP_ID,
+                            &gid) != 0) {
         return;
     }
-    char err[512];
-    struct model_group g;
-    int rc = model_store_load_group(&d->store, (int)gid, &g, err,
-                                    sizeof(err));
-    if (rc != 0) {
-        dashboard_unlock(d, held);
-        dashboard_reply_store_error(req, rc, err);
-        return;
-    }
-    const struct model_server *s = model_group_find(&g, addr);
-    int status = 0;
-    if (s == NULL) {
-        status = 404;
-        snprintf(err, sizeof(err), "server '%s' is not in group %lld", addr,
-                 gid);
-    } else if (s->type != MODEL_SERVER_SLAVE) {
-        status = 409;
-        snprintf(err, sizeof(err),
-                 "'%s' is %s in group %lld: only a slave can be promoted",
-                 addr, s->type == MODEL_SERVER_MASTER ? "already the master"
-                                                       : "offline",
-                 gid);
-    } else {
-        static const char *const noone[] = { "SLAVEOF", "NO", "ONE", NULL };
-        if (dashboard_server_call(d, addr, noone, NULL, err,
-                                  sizeof(err)) != 0) {
-            status = 502;
-        }
-    }
-    for (size_t i = 0; status == 0 && i < g.count; i++) {
-        struct model_server *o = &g.servers[i];
-        if (strcmp(o->addr, addr) == 0) {
-            o->type = MODEL_SERVER_MASTER;
-        } else if (o->type == MODEL_SERVER_MASTER) {
-            o->type = MODEL_SERVER_OFFLINE; /* as Codis 2: re-add to reuse */
-        } else if (o->type == MODEL_SERVER_SLAVE) {
-            /* Codis 2 left other slaves on the dead master; follow the
-             * new one instead (best effort: a failure is only logged). */
-            char why[512];
-            if (api_group_slaveof(d, o->addr, addr, why, sizeof(why)) != 0) {
-                log_warn("promote: cannot re-point '%s' to '%s': %s",
-                         o->addr, addr, why);
-            }
-        }
-        if (o->type != MODEL_SERVER_SLAVE) {
-            rc = model_store_save_server(&d->store, o, err, sizeof(err));
-            if (rc != 0) {
-                status = 500;
-            }
-        }
-    }
-    model_group_release(&g);
-    if (status == 0) {
-        api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_CHANGED, true, &rc,
-                          err, sizeof(err));
-    }
-    dashboard_unlock(d, held);
-    if (status != 0) {
-        http_reply_error(req, status, "%s", err);
-        return;
-    }
-    if (rc != 0) {
-        dashboard_reply_store_error(req, rc, err);
-        return;
-    }
-    log_info("promoted '%s' to master of group %lld", addr, gid);
-    http_reply_ok(req);
+    /* ha's call: only when the master is down for us too */
+    struct failover_request fr = { (int)gid, NULL, false, true };
+    api_group_run_promote(d, req, &fr, true);
+}
+
+void api_group_failover_status(struct http_request *req, void *arg)
+{
+    struct dashboard *d = arg;
+    cJSON *status = failover_status_json(d->failover);
+    http_reply_json(req, 200, status);
+    cJSON_Delete(status);
 }

@@ -15,6 +15,7 @@
 /* Timeout of each call to a codis server (PING, SLAVEOF, INFO ...). */
 #define DASHBOARD_SERVER_TIMEOUT_MS 3000
 
+struct failover;
 struct login;
 struct migrator;
 struct proxyops;
@@ -28,6 +29,7 @@ struct dashboard {
     struct migrator *migrator; /* owned: runs the migrate tasks */
     struct proxyops *ops;      /* owned: samples the proxies' ops */
     struct serverinfo *info;   /* owned: INFO of the masters */
+    struct failover *failover; /* owned: promotions, the group keeper */
     struct login *login;       /* owned: credentials and page sessions */
 };
 
@@ -97,6 +99,8 @@ void api_group_remove(struct http_request *req, void *arg);
 void api_group_add_server(struct http_request *req, void *arg);
 void api_group_remove_server(struct http_request *req, void *arg);
 void api_group_promote(struct http_request *req, void *arg);
+void api_group_failover(struct http_request *req, void *arg);
+void api_group_failover_status(struct http_request *req, void *arg);
 
 void api_slot_list(struct http_request *req, void *arg);
 void api_slot_get(struct http_request *req, void *arg);

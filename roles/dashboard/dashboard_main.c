@@ -2,8 +2,10 @@
  * the coordinator. Start-up: read config.ini, open the coordinator,
  * register as the product's one dashboard (an ephemeral node: a live
  * dashboard is refused, a dead one's stale node is replaced), start the
- * background work (the migrate task runner, migrator.c; the masters' INFO
- * refresher, serverinfo.c; the proxies' ops sampler, proxyops.c), listen,
+ * background work (the migrate task runner, migrator.c; the group keeper
+ * that finishes promotions and keeps slaves attached, failover.c; the
+ * masters' INFO refresher, serverinfo.c; the proxies' ops sampler,
+ * proxyops.c), listen,
  * serve. SIGTERM/SIGINT stop the runner after its current step,
  * deregister and exit 0; SIGHUP reopens the logs. The routes are the
  * table below; their handlers live in api_*.c. Also run by `codis-config
@@ -22,6 +24,7 @@
 #include "lib/coord.h"
 #include "lib/log.h"
 #include "lib/loop.h"
+#include "roles/dashboard/failover.h"
 #include "roles/dashboard/login.h"
 #include "roles/dashboard/migrator.h"
 #include "roles/dashboard/proxyops.h"
@@ -81,6 +84,8 @@ static const struct http_route dashboard_routes[] = {
     { "PUT", "/api/server_group/*/addServer", api_group_add_server, 0 },
     { "PUT", "/api/server_group/*/removeServer", api_group_remove_server, 0 },
     { "POST", "/api/server_group/*/promote", api_group_promote, 0 },
+    { "POST", "/api/server_group/*/failover", api_group_failover, 0 },
+    { "GET", "/api/failover", api_group_failover_status, 0 },
     { "GET", "/api/redis/group/*/*/slotinfo", api_redis_group_slotinfo, 0 },
     { "GET", "/api/redis/*/stat", api_redis_stat, 0 },
     { "GET", "/api/redis/*/*/slotinfo", api_redis_slotinfo, 0 },
@@ -310,6 +315,13 @@ static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
         model_store_unregister_dashboard(&d->store);
         goto out;
     }
+    d->failover = failover_start(&d->cfg, d->store.action_timeout_ms, err,
+                                 sizeof(err));
+    if (d->failover == NULL) {
+        dashboard_fatal(a, err);
+        model_store_unregister_dashboard(&d->store);
+        goto out;
+    }
     d->info = serverinfo_start(d->cfg.password, DASHBOARD_SERVER_TIMEOUT_MS,
                                err, sizeof(err));
     if (d->info == NULL) {
@@ -346,6 +358,8 @@ static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
     }
     migrator_stop(d->migrator);
     d->migrator = NULL;
+    failover_stop(d->failover);
+    d->failover = NULL;
     model_store_unregister_dashboard(&d->store);
     status = run.status;
     log_info("dashboard stopped");
@@ -357,6 +371,8 @@ out:
     d->info = NULL;
     migrator_stop(d->migrator);
     d->migrator = NULL;
+    failover_stop(d->failover);
+    d->failover = NULL;
     coord_close(d->coord);
     loop_free(loop);
     return status;

@@ -4,10 +4,12 @@
  * Each round (every --interval seconds) it reads GET /api/server_groups
  * from the dashboard, PINGs each group's master, and counts consecutive
  * failures per master. After --down-after failed rounds in a row the
- * master is declared dead: the first slave of the group that answers PING
- * and reports itself a replica is promoted with POST
- * /api/server_group/<gid>/promote (the dashboard makes it master, points
- * the group at it and tells the proxies). A dead slave is only logged.
+ * master is declared dead for us and we ask the dashboard with POST
+ * /api/server_group/<gid>/failover; it promotes only if the master does
+ * not answer it either, and only a slave that was in sync with the master
+ * (see roles/dashboard/failover.h). When no slave is safe the dashboard
+ * refuses, we log it loudly and ask again each round while the master
+ * stays down. A dead slave is only logged.
  * Not here: how promotion works (the dashboard) or stats (the page). */
 #include <errno.h>
 #include <signal.h>
@@ -121,52 +123,42 @@ static bool ha_ping(struct ha *ha, const char *addr)
     return true;
 }
 
-/* Ask the dashboard to promote 'addr' in group 'gid'. Returns 0 or -1. */
-static int ha_promote(struct ha *ha, int gid, const char *addr)
+/* The master of group 'gid' is dead for us: ask the dashboard to fail it
+ * over. The dashboard checks that the master is down for it too, picks
+ * the safest slave (in sync with the master, not restarted, freshest
+ * offset) and promotes it all-or-nothing. Returns 0 once promoted, -1 if
+ * not (the reason is logged; a group without a safe slave waits for the
+ * operator, and we ask again next round). */
+static int ha_failover(struct ha *ha, int gid)
 {
     char url[512];
-    char body[512];
     char err[512];
-    snprintf(url, sizeof(url), "http://%s/api/server_group/%d/promote",
+    snprintf(url, sizeof(url), "http://%s/api/server_group/%d/failover",
              ha->dashboard_addr, gid);
-    snprintf(body, sizeof(body), "{\"addr\": \"%s\", \"group_id\": %d}", addr,
-             gid);
     struct httpc_response resp;
-    if (httpc_post(url, body, HA_HTTP_TIMEOUT_MS, &resp, err,
+    if (httpc_post(url, "{}", HA_HTTP_TIMEOUT_MS, &resp, err,
                    sizeof(err)) != 0) {
-        log_error("cannot promote '%s' in group %d: %s", addr, gid, err);
+        log_error("group %d: cannot ask the dashboard to fail over: %s", gid,
+                  err);
         return -1;
     }
     int rc = resp.status == 200 ? 0 : -1;
     if (rc == 0) {
-        log_info("promoted '%s' to master of group %d", addr, gid);
+        char why[128];
+        cJSON *r = json_parse(resp.body, resp.len, why, sizeof(why));
+        const cJSON *a = cJSON_GetObjectItemCaseSensitive(r, "promoted");
+        log_info("promoted '%s' to master of group %d: %s",
+                 cJSON_IsString(a) ? a->valuestring : "?", gid, resp.body);
+        cJSON_Delete(r);
+    } else if (resp.status == 409) {
+        log_error("group %d: NOT PROMOTED, waiting for the operator or the "
+                  "master: %s", gid, resp.body);
     } else {
-        log_error("dashboard refused to promote '%s' in group %d: "
-                  "http status %ld, %s", addr, gid, resp.status, resp.body);
+        log_error("group %d: the dashboard could not fail over: http status "
+                  "%ld, %s", gid, resp.status, resp.body);
     }
     httpc_response_release(&resp);
     return rc;
-}
-
-/* The master of 'group' is dead: promote its first slave that answers. */
-static void ha_failover(struct ha *ha, const struct model_group *group)
-{
-    for (size_t i = 0; i < group->count; i++) {
-        const struct model_server *s = &group->servers[i];
-        if (s->type != MODEL_SERVER_SLAVE) {
-            continue;
-        }
-        if (!ha_ping(ha, s->addr)) {
-            log_warn("group %d: slave '%s' does not answer either", group->id,
-                     s->addr);
-            continue;
-        }
-        if (ha_promote(ha, group->id, s->addr) == 0) {
-            return;
-        }
-    }
-    log_error("group %d: master is down and no slave can be promoted",
-              group->id);
 }
 
 /* Check one group: its master's health, and a failover when it is dead. */
@@ -194,8 +186,7 @@ static void ha_check_group(struct ha *ha, const struct model_group *group)
     m->failures++;
     log_warn("group %d: master '%s' does not answer (%d of %d)", group->id,
              master->addr, m->failures, ha->down_after);
-    if (m->failures >= ha->down_after) {
-        ha_failover(ha, group);
+    if (m->failures >= ha->down_after && ha_failover(ha, group->id) == 0) {
         m->failures = 0;
     }
     for (size_t i = 0; i < group->count; i++) {

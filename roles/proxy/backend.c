@@ -29,6 +29,9 @@
 /* A connection with requests pending and no reply for this long is
  * declared dead (Codis 2 used a 60 s read timeout). */
 #define BACKEND_REPLY_TIMEOUT_MS 30000
+/* A backend no slot uses any more gets this long to answer what is
+ * pending before it is failed (backend_close_unused). */
+#define BACKEND_UNUSED_STALL_MS 1000
 #define BACKEND_KEEP_BYTES (256 * 1024)
 
 static void backend_on_read(evutil_socket_t fd, short what, void *arg);
@@ -162,6 +165,9 @@ static void backend_send_internal(struct backend *b, enum request_kind kind,
 {
     struct request *r = request_get(b->worker, kind);
     STAILQ_INSERT_TAIL(&b->inflight, r, inflight);
+    if (b->ninflight == 0) {
+        b->busy_since_ms = worker_now_ms(b->worker);
+    }
     b->ninflight++;
     pbuf_append(&b->out, wire, n);
 }
@@ -240,7 +246,9 @@ void backend_send(struct backend *b, struct request *r, const void *p,
         return;
     }
     STAILQ_INSERT_TAIL(&b->inflight, r, inflight);
-    b->ninflight++;
+    if (b->ninflight++ == 0) {
+        b->busy_since_ms = worker_now_ms(b->worker);
+    }
     worker_sent(b->worker, r);
     pbuf_append(&b->out, p, n);
     if (b->state == BACKEND_READY) {
@@ -373,15 +381,34 @@ void backend_tick(struct backend *b, uint64_t now_ms)
 
 void backend_close_unused(struct backend *b)
 {
-    if (b->fd < 0 || b->ninflight > 0) {
+    if (b->fd < 0) {
         return;
     }
-    log_info("closing the connection to backend '%s': no slot uses it",
-             b->addr);
+    bool stalled = false;
+    if (b->ninflight > 0) {
+        uint64_t now = worker_now_ms(b->worker);
+        uint64_t last = b->last_read_ms > b->busy_since_ms
+                            ? b->last_read_ms
+                            : b->busy_since_ms;
+        if (now - last < BACKEND_UNUSED_STALL_MS) {
+            return;
+        }
+        stalled = true;
+        log_warn("backend '%s' left the slot table and has not answered "
+                 "for %llu ms: failing its %zu pending requests", b->addr,
+                 (unsigned long long)(now - last), b->ninflight);
+    } else {
+        log_info("closing the connection to backend '%s': no slot uses it",
+                 b->addr);
+    }
     backend_close_fd(b);
     pbuf_release(&b->in);
     pbuf_release(&b->out);
     b->state = BACKEND_IDLE;
+    if (stalled) {
+        backend_fail_pending(b, "the server left the cluster without "
+                                "answering");
+    }
 }
 
 void backend_stop(struct backend *b)

@@ -14,7 +14,10 @@
  * When no slot of the worker's table uses an address any more, its
  * connection is closed as soon as nothing is pending on it
  * (backend_close_unused); it goes back to idle and dials again only if a
- * later request is sent to it. */
+ * later request is sent to it. If it does not answer what is pending for
+ * a second (a failed-over master that is stopped), the pending requests
+ * fail at once: its late replies must not acknowledge writes the new
+ * master never got. */
 #ifndef CODIS_BACKEND_H
 #define CODIS_BACKEND_H
 
@@ -58,6 +61,7 @@ struct backend {
     size_t ninflight;
     uint64_t retry_ms;               /* when down: earliest redial */
     uint64_t last_read_ms;           /* last reply bytes, for the timeout */
+    uint64_t busy_since_ms;          /* when 'ninflight' last left 0 */
     uint64_t last_ping_ms;
     bool dirty;
     bool used;                       /* a slot of the worker's current

@@ -42,7 +42,10 @@ static const char proxy_main_usage[] =
     "Without --fillslots the proxy registers as proxy_id in the coordinator"
     " of\n"
     "config.ini and serves clients once 'codis-config proxy online <id>'"
-    " says so.\n"
+    " says so\n"
+    "(or by itself, with proxy_auto_online=true, the default, when it was "
+    "online\n"
+    "before a restart or was set offline for missing an action).\n"
     "\n"
     "    -c <file>             config.ini (coordinator, zk, product, "
     "proxy_id,\n"
@@ -50,7 +53,8 @@ static const char proxy_main_usage[] =
     "(servers' AUTH),\n"
     "                          password (both, Codis 2), dashboard_auth "
     "(log level changes),\n"
-    "                          session_*, backend_ping_period, proto, ...)\n"
+    "                          session_*, backend_ping_period, proto,\n"
+    "                          proxy_auto_online, ...)\n"
     "                          or Codis 3.2's proxy.toml\n"
     "    -L <file>             log to <file> (reopened on SIGHUP), "
     "default stderr\n"
@@ -476,6 +480,11 @@ int proxy_main(int argc, char **argv)
         .http_addr = o.http_addr,
         .stop_accepting = proxy_main_stop_accepting,
     };
+    if (conf_get_bool(conf, "proxy_auto_online", true, &topo.auto_online,
+                      err, sizeof(err)) != 0) {
+        fprintf(stderr, "codis-proxy: %s\n", err);
+        goto out;
+    }
     if (o.fillslots != NULL) {
         map = slotmap_load_file(o.fillslots, err, sizeof(err));
         if (map == NULL) {

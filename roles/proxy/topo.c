@@ -59,6 +59,12 @@ struct topo {
     bool leaving;                   /* mark_offline: on the way out */
     bool unfence;                   /* offline: drop the fence once the
                                        workers drained wait_version */
+    bool rejoin;                    /* offline by no choice of an
+                                       operator (a missed action, our node
+                                       gone, a restart): online again once
+                                       in step, with auto_online */
+    long long rejoined_ts;          /* last_event_ts of the missed action
+                                       already handled */
     long long leave_deadline_ms;
     struct event *timer;            /* polls and retries */
 };
@@ -465,6 +471,9 @@ static int topo_replace_stale(struct topo *t, char *err, size_t errlen)
     }
     log_warn("replacing the registration of proxy '%s' left by pid %d "
              "(%s), which is gone", other.id, other.pid, other.addr);
+    if (other.state == MODEL_PROXY_ONLINE && !t->online) {
+        t->rejoin = true; /* it was online: so are we, once registered */
+    }
     char path[MODEL_PATH_MAX];
     if (model_path_proxy(path, sizeof(path), t->store.product,
                          t->me.id) != 0) {
@@ -575,7 +584,35 @@ static void topo_deregister(struct topo *t)
     log_info("proxy '%s' deregistered", t->me.id);
 }
 
-/* mark_offline (or our node vanished): stop taking work, drain, go. */
+/* Go online again on our own (rejoin is set, we are offline and no
+ * longer fenced): reload everything, then set our node online; the watch
+ * on it does the rest as for an operator's "proxy online". */
+static void topo_rejoin(struct topo *t)
+{
+    if (!t->rejoin || t->online || t->lost || t->leaving) {
+        return;
+    }
+    if (!t->cfg.auto_online) {
+        t->rejoin = false;
+        log_warn("proxy '%s' is offline; proxy_auto_online is off: waiting "
+                 "for 'proxy online'", t->me.id);
+        return;
+    }
+    char err[512];
+    if (topo_load_all(t, err, sizeof(err)) != 0 ||
+        model_store_set_proxy_state(&t->store, t->me.id, MODEL_PROXY_ONLINE,
+                                    err, sizeof(err)) != 0) {
+        log_error("proxy '%s' cannot go online again: %s; retrying",
+                  t->me.id, err);
+        topo_arm(t, TOPO_RETRY_MS);
+        return;
+    }
+    t->rejoin = false;
+    log_info("proxy '%s' reloaded the cluster and asked to be online again "
+             "(proxy_auto_online)", t->me.id);
+}
+
+/* mark_offline by an operator: stop taking work, drain, go. */
 static void topo_leave(struct topo *t, const char *why)
 {
     if (t->leaving) {
@@ -602,8 +639,18 @@ static void topo_check_self(struct topo *t)
     int rc = model_store_load_proxy(&t->store, t->me.id, &now, err,
                                     sizeof(err));
     if (rc == COORD_NONODE) {
+        /* not a reason to exit: register again, offline, and go online
+         * again if we were */
+        log_warn("proxy '%s' was removed from the coordinator: registering "
+                 "again", t->me.id);
+        t->rejoin = t->rejoin || t->online;
+        t->online = false;
         t->registered = false;
-        topo_leave(t, "was removed from the coordinator");
+        t->lost = true;
+        t->nacks = 0;
+        t->waiting = false;
+        topo_publish(t);
+        topo_arm(t, 0);
         return;
     }
     if (rc != COORD_OK) {
@@ -636,7 +683,13 @@ static void topo_check_self(struct topo *t)
             t->wait_version = topo_publish(t);
             t->unfence = true;
             topo_arm(t, TOPO_POLL_MS);
-            log_info("proxy '%s' is offline", t->me.id);
+            log_info("proxy '%s' is offline%s%s", t->me.id,
+                     now.last_event[0] ? ": " : "", now.last_event);
+            if (strncmp(now.last_event, "missed action", 13) == 0 &&
+                now.last_event_ts != t->rejoined_ts) {
+                t->rejoined_ts = now.last_event_ts;
+                t->rejoin = true;
+            }
         }
         return;
     }
@@ -709,6 +762,8 @@ static void topo_on_timer(evutil_socket_t fd, short what, void *arg)
         if (topo_register(t, err, sizeof(err)) != 0) {
             log_error("cannot register again: %s; retrying", err);
             topo_arm(t, TOPO_RETRY_MS);
+        } else {
+            topo_rejoin(t);
         }
         return;
     }
@@ -730,6 +785,9 @@ static void topo_on_timer(evutil_socket_t fd, short what, void *arg)
                 return;
             }
         }
+    }
+    if (t->rejoin && !t->unfence) {
+        topo_rejoin(t);
     }
     if (t->rewatch_self) {
         topo_watch_self(t);
@@ -811,11 +869,22 @@ int topo_start(struct event_base *base, const struct topo_config *cfg,
     }
     model_store_init(&t->store, t->coord, cfg->model.product);
     coord_set_session_fn(t->coord, topo_on_session, t);
-    if (model_store_setup(&t->store, err, errlen) != 0 ||
-        topo_register(t, err, errlen) != 0) {
+    if (model_store_setup(&t->store, err, errlen) != 0) {
         topo_stop();
         return -1;
     }
+    /* A fence of our address outlives a crash: we were online. */
+    char path[MODEL_PATH_MAX];
+    if (model_path_fence(path, sizeof(path), t->store.product,
+                         t->me.addr) == 0 &&
+        coord_exists(t->coord, path) == 1) {
+        t->rejoin = true;
+    }
+    if (topo_register(t, err, errlen) != 0) {
+        topo_stop();
+        return -1;
+    }
+    topo_rejoin(t);
     return 0;
 }
 

@@ -43,6 +43,9 @@ struct topo_config {
     const char *proxy_id;      /* proxy_id= of config.ini */
     const char *addr;          /* client listen address */
     const char *http_addr;     /* /debug/vars address */
+    bool auto_online;          /* proxy_auto_online: go online again by
+                                  itself after a restart or a missed
+                                  action, when it was online before */
     /* Called once when the proxy must stop taking clients (mark_offline);
      * the event loop is ended by topo itself once it has deregistered. */
     void (*stop_accepting)(void *arg);

@@ -191,8 +191,9 @@ static void test_actions(struct model_store *st)
            "naming only the silent proxy");
     struct model_proxy p;
     tap_ok(model_store_load_proxy(st, "proxy_3", &p, err, sizeof(err)) == 0 &&
-               p.state == MODEL_PROXY_MARK_OFFLINE,
-           "which is marked offline");
+               p.state == MODEL_PROXY_OFFLINE &&
+               strncmp(p.last_event, "missed action", 13) == 0,
+           "which is set offline for the missed action");
     kill_child(p3);
 
     /* proxy_3 died without cleaning up: its fence stays */

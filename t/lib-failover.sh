@@ -1,0 +1,122 @@
+# t/lib-failover.sh: the cluster and helpers of the fault tests (t/70xx).
+# Source after t/lib-server.sh, t/lib-dashboard.sh and t/lib-proxy.sh; it
+# skips the script without curl or python3 and starts the first codis
+# server (proxy_first_server, which also skips without SLAVEOF).
+#
+#   failover_cluster [ACTION_TIMEOUT_MS]
+#       a dashboard (filesystem coordinator), group 1 (M1 master, S1
+#       slave) and group 2 (M2, S2), slots 0-511 on group 1 and 512-1023
+#       on group 2, proxy p1 online (PROXY_PORT ...), and codis ha every
+#       second, down after 3 failed rounds (HA_PID, ha.log). Ports in M1
+#       S1 M2 S2, pids in M1_PID ...; each slave in sync with its master.
+#   restart_server PORT
+#       start a new, empty codis server on PORT (its old process must be
+#       gone); sets SERVER_PID.
+#   start_writer NAME / stop_writer NAME
+#       run t/lib-writer.py through the proxy in the background / stop it.
+#   check_writer NAME
+#       read back every acknowledged write; fails if one was lost. The
+#       line "acked N lost L gap S" is in NAME.result.
+#   server_field ADDR FIELD
+#       a field of server ADDR in `codis-config server list` (type, role,
+#       link, lag ...).
+#   all_slots_online
+#       every slot is online in a group whose master takes writes through
+#       the proxy (a key of each group is written).
+
+failover_cluster() {
+    write_dashboard_config &&
+    sed -i "s/^action_timeout=.*/action_timeout=${1:-5000}/" config.ini &&
+    start_dashboard &&
+    ok_json &&
+    start_codis_server && M1=$SERVER_PORT && M1_PID=$SERVER_PID &&
+    start_server && S1=$SERVER_PORT && S1_PID=$SERVER_PID &&
+    start_server && M2=$SERVER_PORT && M2_PID=$SERVER_PID &&
+    start_server && S2=$SERVER_PORT && S2_PID=$SERVER_PID &&
+    codis-config server add 1 127.0.0.1:$M1 master >out &&
+    test_cmp expect_ok out &&
+    codis-config server add 1 127.0.0.1:$S1 slave >out &&
+    test_cmp expect_ok out &&
+    codis-config server add 2 127.0.0.1:$M2 master >out &&
+    test_cmp expect_ok out &&
+    codis-config server add 2 127.0.0.1:$S2 slave >out &&
+    test_cmp expect_ok out &&
+    codis-config slot init >out && test_cmp expect_ok out &&
+    codis-config slot range-set 0 511 1 online >out &&
+    test_cmp expect_ok out &&
+    codis-config slot range-set 512 1023 2 online >out &&
+    test_cmp expect_ok out &&
+    cat >proxy.ini <<-EOF_INI &&
+	coordinator=filesystem
+	zk=$TRASH_DIRECTORY/coord
+	product=test
+	proxy_id=p1
+	EOF_INI
+    start_proxy -c proxy.ini --cpu=2 &&
+    P1_PID=$PROXY_PID &&
+    codis-config proxy online p1 >out && test_cmp expect_ok out &&
+    wait_until "redis-cli -p $PROXY_PORT ping | grep -q PONG" &&
+    wait_until "test \"\$(server_field 127.0.0.1:$S1 link)\" = up" 60 &&
+    wait_until "test \"\$(server_field 127.0.0.1:$S2 link)\" = up" 60 ||
+        return 1
+    codis ha -c config.ini --interval=1 --down-after=3 -L ha.log \
+        >ha.out 2>&1 &
+    HA_PID=$! &&
+    test_atexit "stop_pid $HA_PID" &&
+    wait_until "grep -q watching ha.log"
+}
+
+restart_server() {
+    codis-server --port "$1" --bind 127.0.0.1 \
+        --dir "$TRASH_DIRECTORY/server-$1" --save "" \
+        >>"$TRASH_DIRECTORY/server-$1.log" 2>&1 &
+    SERVER_PID=$!
+    test_atexit "stop_pid $SERVER_PID"
+    server_wait_ready "$SERVER_PID" "$1" "$TRASH_DIRECTORY/server-$1.log"
+}
+
+start_writer() {
+    rm -f "$1.stop" || return 1
+    python3 "$TEST_DIRECTORY/lib-writer.py" write $PROXY_PORT "$1" \
+        >"$1.out" 2>&1 &
+    eval "WRITER_$1=$!"
+    test_atexit "touch $TRASH_DIRECTORY/$1.stop; stop_pid $!"
+    wait_until "test -s $1.acked"
+}
+
+stop_writer() {
+    touch "$1.stop" &&
+    eval "wait_until \"! kill -0 \$WRITER_$1\"" 60
+}
+
+check_writer() {
+    python3 "$TEST_DIRECTORY/lib-writer.py" check $PROXY_PORT "$1" \
+        >"$1.result" 2>&1 &&
+    cat "$1.result" &&
+    grep -q "^acked [0-9]* lost 0 " "$1.result"
+}
+
+server_field() {
+    codis-config server list >server_field.json &&
+    python3 -c 'import json, sys
+for g in json.load(open("server_field.json")):
+    for s in g["servers"]:
+        if s["addr"] == sys.argv[1]:
+            print(s.get(sys.argv[2], ""))' "$1" "$2"
+}
+
+all_slots_online() {
+    dashboard_api GET /api/slots >slots.json &&
+    python3 -c 'import json, sys
+slots = json.load(open("slots.json"))
+bad = [s for s in slots if s["state"]["status"] != "online"]
+sys.exit(1 if len(slots) != 1024 or bad else 0)' &&
+    # {foo} is in slot 289 (group 1), {b} in slot 1017 (group 2): one key
+    # of each group
+    redis-cli -p $PROXY_PORT set probe-{foo} x | grep -q OK &&
+    redis-cli -p $PROXY_PORT set probe-{b} x | grep -q OK
+}
+
+test_have_prereq CURL || skip_all 'curl is missing'
+test_have_prereq PYTHON3 || skip_all 'python3 is missing'
+proxy_first_server

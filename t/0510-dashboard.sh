@@ -110,6 +110,19 @@ test_expect_success NO_SLAVEOF 'server add: a slave the server cannot replicate 
     ! coord_node $P/servers/group_1/$S2
 '
 
+# codis_fields FILE: the server list in FILE with only Codis 2's fields
+# of each server (type, group_id, addr): the dashboard adds what it sees
+# live (role, link, offset, lag, seen_ms_ago) once its keeper has looked.
+codis_fields() {
+    python3 -c '
+import json, sys
+groups = json.load(open(sys.argv[1]))
+for g in groups:
+    g["servers"] = [{k: s[k] for k in ("type", "group_id", "addr")}
+                    for s in g["servers"]]
+print(json.dumps(groups, indent=4))' "$1"
+}
+
 test_expect_success 'server list prints the groups like Codis' '
     codis-config server list >out &&
     if test_have_prereq SLAVEOF
@@ -149,7 +162,9 @@ test_expect_success 'server list prints the groups like Codis' '
     }
 ]
 EOF_LIST
-    test_cmp expect out
+    codis_fields out >actual &&
+    codis_fields expect >expected &&
+    test_cmp expected actual
 '
 
 test_expect_success 'slot init writes 1024 offline slots' '

@@ -212,6 +212,8 @@ test_expect_success SLAVEOF 'codis ha reads the groups and promotes with the cre
     test_atexit "stop_pid $HA_PID" &&
     wait_until "test \$(grep -c \"round done: 1 groups\" ha.log) -ge 2" &&
     ! grep "401" ha.log &&
+    # the dashboard promotes only a slave it has seen in sync
+    wait_until "CODIS_DASHBOARD_AUTH=\"ops:\$SECRET\" codis-config server list | grep -q \"link.: .up\"" &&
     kill -9 $MASTER_PID &&
     wait_until "redis-cli -p $SLAVE_PORT info replication | grep -q role:master" 30 &&
     grep "promoted .$SLAVE_ADDR. to master of group 1" ha.log

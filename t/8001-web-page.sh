@@ -155,7 +155,7 @@ test_expect_success SLAVEOF,CHROMIUM 'a slave added with the form is promoted by
 	wait [...document.querySelectorAll("#group-rows tr[data-gid=\"3\"]")].some((r) => r.textContent.includes("$S4") && r.querySelector(".badge").textContent === "master")
 	print [...document.querySelectorAll("#group-rows tr[data-gid=\"3\"]")].find((r) => r.textContent.includes("$S3")).querySelector(".badge").textContent
 	EOF
-	echo offline >expect &&
+	echo slave >expect &&
 	test_cmp expect cdp.out &&
 	dashboard_api GET /api/server_group/3 >group &&
 	grep -A2 "\"type\": \"master\"" group >master &&

@@ -23,7 +23,10 @@ BIN      ?= bin
 UNIT_DIR ?= t/unit
 OPT      ?= -O2 -g
 SANITIZE ?=
-PROVE_JOBS ?= 2
+# test, test-stress and run compile with one job per core; the tests
+# mostly wait on processes they start, so prove runs twice as many.
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+PROVE_JOBS ?= $(shell echo $$(( $(JOBS) * 2 )))
 RUN_DIR  ?= run
 COORDINATOR ?= filesystem
 ZK       ?=
@@ -127,7 +130,7 @@ deps:
 	@sh tools/deps.sh $(DEB_PKGS)
 
 test: deps
-	$(MAKE) all
+	$(MAKE) -j$(JOBS) all
 	$(MAKE) check
 
 # --comments: a failing test prints its body and last output lines as TAP
@@ -137,7 +140,7 @@ check: all
 	    prove -j$(PROVE_JOBS) --comments $(UNIT_BIN) t/[0-9]*.sh
 
 test-stress: deps
-	$(MAKE) all
+	$(MAKE) -j$(JOBS) all
 	sh tools/stress.sh $(MAKE) check
 
 asan: deps
@@ -200,7 +203,7 @@ bench: all
 	@for b in bench/*.sh; do sh $$b || exit 1; done
 
 run: deps
-	$(MAKE) all
+	$(MAKE) -j$(JOBS) all
 	$(BIN)/codis demo --dir=$(RUN_DIR) --coordinator=$(COORDINATOR) $(if $(ZK),--zk=$(ZK))
 
 stop:

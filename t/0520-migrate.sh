@@ -231,7 +231,7 @@ test_expect_success SLOTSMGRT 'a task cut by kill -9 of the dashboard resumes at
     keys_for_slots 20 21 30 >slow &&
     fill ${S1#*:} slow &&
     dashboard_api POST /api/migrate/pause >out &&
-    codis-config slot migrate 20 21 2 --delay=50 >out &&
+    codis-config slot migrate 20 21 2 --delay=1 >out &&
     wait_until migrate_held &&
     task_moved_some &&
     kill -9 $DASHBOARD_PID &&
@@ -254,7 +254,7 @@ test_expect_success SLOTSMGRT 'SIGTERM mid-task exits 0, the task is not failed 
     keys_for_slots 22 23 30 >slow2 &&
     fill ${S1#*:} slow2 &&
     dashboard_api POST /api/migrate/pause >out &&
-    codis-config slot migrate 22 23 2 --delay=50 >out &&
+    codis-config slot migrate 22 23 2 --delay=1 >out &&
     wait_until migrate_held &&
     task_moved_some &&
     kill $DASHBOARD_PID &&
@@ -352,7 +352,7 @@ test_expect_success SLOTSMGRT 'a queued task can be removed; a group it targets 
     keys_for_slots 50 50 40 >slow3 &&
     fill ${S1#*:} slow3 &&
     dashboard_api POST /api/migrate/pause >out &&
-    codis-config slot migrate 50 50 2 --delay=50 >out &&
+    codis-config slot migrate 50 50 2 --delay=1 >out &&
     codis-config slot migrate 51 51 3 >out &&
     wait_until migrate_held &&
     task_moved_some &&

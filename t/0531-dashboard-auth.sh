@@ -216,7 +216,7 @@ test_expect_success SLAVEOF 'codis ha reads the groups and promotes with the cre
     wait_until "CODIS_DASHBOARD_AUTH=\"ops:\$SECRET\" codis-config server list | grep -q \"link.: .up\"" &&
     kill -9 $MASTER_PID &&
     wait_until "redis-cli -p $SLAVE_PORT info replication | grep -q role:master" 30 &&
-    grep "promoted .$SLAVE_ADDR. to master of group 1" ha.log
+    wait_until "grep -q \"promoted .$SLAVE_ADDR. to master of group 1\" ha.log"
 '
 
 test_expect_success 'no log holds the secret or the session token' '

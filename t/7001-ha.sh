@@ -45,7 +45,7 @@ test_expect_success 'kill -9 the master: its slave is promoted' '
     kill -9 $MASTER_PID &&
     wait_until "redis-cli -p $SLAVE_PORT info replication | grep -q role:master" 30 &&
     wait_until "test \"\$(server_type 127.0.0.1:$SLAVE_PORT)\" = master" &&
-    grep "promot" ha.log
+    wait_until "grep -q promot ha.log"
 '
 
 test_expect_success 'the promoted server has the data and takes writes' '

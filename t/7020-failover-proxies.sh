@@ -35,7 +35,7 @@ test_expect_success 'p2 is stopped, a master is killed: the promotion goes on wi
     stop_writer w1 &&
     check_writer w1 &&
     all_slots_online &&
-    grep "\"fenced_proxies\": \"p2\"" ha.log
+    wait_until "grep -q \"fenced_proxies.: .p2\" ha.log"
 '
 
 test_expect_success 'p2 comes back: it did not exit, it reloads and is online again' '
@@ -99,7 +99,7 @@ test_expect_success 'p2 crashes and stays dead, a master is killed: promoted, p2
     stop_writer w4 &&
     check_writer w4 &&
     all_slots_online &&
-    grep "\"fenced_proxies\": \"127.0.0.1:$P2_PORT\"" ha.log
+    wait_until "grep -q \"fenced_proxies.: .127.0.0.1:$P2_PORT\" ha.log"
 '
 
 test_done

@@ -14,6 +14,7 @@
 
 #include "lib/mem.h"
 #include "redis/rdb.h"
+#include "redis/notify.h"
 #include "redis/server.h"
 
 /* At most this many modification hooks (WATCH, notifications ...). */
@@ -113,6 +114,7 @@ bool db_expire_if_needed(struct db *db, const char *key, size_t len)
         return true;
     }
     server.stat_expired_keys++;
+    notify_event(NOTIFY_EXPIRED, "expired", key, len, db->id);
     struct arg argv[2] = { { "DEL", 3 }, { e->key, sds_len(e->key) } };
     server_propagate(db->id, 2, argv);
     db_delete(db, key, len);
@@ -124,13 +126,11 @@ bool db_expire_if_needed(struct db *db, const char *key, size_t len)
 
 struct object *db_lookup_read(struct db *db, const char *key, size_t len)
 {
-    if (db_expire_if_needed(db, key, len)) {
-        server.stat_keyspace_misses++;
-        return NULL;
-    }
-    struct dict_entry *e = dict_find(db->dict, key, len);
+    struct dict_entry *e = db_expire_if_needed(db, key, len) ? NULL
+                           : dict_find(db->dict, key, len);
     if (e == NULL) {
         server.stat_keyspace_misses++;
+        notify_event(NOTIFY_KEY_MISS, "keymiss", key, len, db->id);
         return NULL;
     }
     server.stat_keyspace_hits++;
@@ -225,6 +225,7 @@ void db_add(struct db *db, const char *key, size_t len, struct object *val)
     assert(e != NULL);
     e->v.ptr = val;
     slots_add_key(db, k);
+    notify_event(NOTIFY_NEW, "new", key, len, db->id);
 }
 
 void db_overwrite(struct db *db, const char *key, size_t len,
@@ -339,6 +340,7 @@ void cmd_del(struct client *c)
     for (int i = 1; i < c->argc; i++) {
         db_expire_if_needed(c->db, c->argv[i].ptr, c->argv[i].len);
         if (db_delete(c->db, c->argv[i].ptr, c->argv[i].len)) {
+            notify_arg(NOTIFY_GENERIC, "del", &c->argv[i], c->db->id);
             deleted++;
         }
     }
@@ -363,7 +365,7 @@ void cmd_touch(struct client *c)
 {
     long long n = 0;
     for (int i = 1; i < c->argc; i++) {
-        if (db_exists(c->db, c->argv[i].ptr, c->argv[i].len)) {
+        if (db_lookup_read(c->db, c->argv[i].ptr, c->argv[i].len) != NULL) {
             n++;
         }
     }
@@ -373,7 +375,7 @@ void cmd_touch(struct client *c)
 /* TYPE key */
 void cmd_type(struct client *c)
 {
-    struct object *o = db_lookup_write(c->db, c->argv[1].ptr, c->argv[1].len);
+    struct object *o = db_lookup_read(c->db, c->argv[1].ptr, c->argv[1].len);
     reply_simple(c, o != NULL ? object_type_name(o) : "none");
 }
 
@@ -408,6 +410,8 @@ static void db_rename_generic(struct client *c, bool nx)
         db_set_expire(c->db, dst->ptr, dst->len, expire);
     }
     db_signal_modified(c->db, dst->ptr, dst->len);
+    notify_arg(NOTIFY_GENERIC, "rename_from", src, c->db->id);
+    notify_arg(NOTIFY_GENERIC, "rename_to", dst, c->db->id);
     server.dirty++;
     if (nx) {
         reply_integer(c, 1);
@@ -453,6 +457,8 @@ void cmd_move(struct client *c)
         db_set_expire(dst, key->ptr, key->len, expire);
     }
     db_signal_modified(dst, key->ptr, key->len);
+    notify_arg(NOTIFY_GENERIC, "move_from", key, c->db->id);
+    notify_arg(NOTIFY_GENERIC, "move_to", key, dst->id);
     server.dirty++;
     reply_integer(c, 1);
 }
@@ -522,6 +528,7 @@ void cmd_copy(struct client *c)
         db_set_expire(dst, newkey->ptr, newkey->len, expire);
     }
     db_signal_modified(dst, newkey->ptr, newkey->len);
+    notify_arg(NOTIFY_GENERIC, "copy_to", newkey, dst->id);
     server.dirty++;
     reply_integer(c, 1);
 }

@@ -6,6 +6,7 @@
 
 #include "lib/mem.h"
 #include "redis/rdb.h"
+#include "redis/notify.h"
 #include "redis/server.h"
 
 /* DUMP key */
@@ -104,6 +105,7 @@ void cmd_restore(struct client *c)
         db_set_expire(c->db, key->ptr, key->len, ttl);
     }
     db_signal_modified(c->db, key->ptr, key->len);
+    notify_arg(NOTIFY_GENERIC, "restore", key, c->db->id);
     server.dirty++;
     reply_ok(c);
     if (ttl > 0 && !absttl) {

@@ -22,6 +22,7 @@
 #include "redis/aof.h"
 #include "redis/evict.h"
 #include "redis/replication.h"
+#include "redis/notify.h"
 #include "redis/server.h"
 
 /* A policy: which keys may go and how the best one is chosen. */
@@ -160,6 +161,7 @@ int evict_perform(void)
         struct arg argv[2] = { { "DEL", 3 }, { key, sds_len(key) } };
         server_propagate(db->id, 2, argv);
         db_delete(db, key, sds_len(key));
+        notify_event(NOTIFY_EVICTED, "evicted", key, sds_len(key), db->id);
         sds_free(key);
         server.stat_evicted_keys++;
         used = evict_used_memory() - evict_not_counted();

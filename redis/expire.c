@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lib/mem.h"
+#include "redis/notify.h"
 #include "redis/server.h"
 
 #define EXPIRE_SAMPLE 20         /* keys looked at per round */
@@ -148,11 +149,13 @@ static void expire_generic(struct client *c, long long base, bool secs)
     char buf[SERVER_LONG_STR_SIZE];
     if (when <= server.mstime && server.masterhost == NULL) {
         db_delete(c->db, key->ptr, key->len);
+        notify_arg(NOTIFY_GENERIC, "del", key, c->db->id);
         struct arg argv[2] = { { "DEL", 3 }, *key };
         server_propagate(c->db->id, 2, argv);
     } else {
         db_set_expire(c->db, key->ptr, key->len, when);
         db_signal_modified(c->db, key->ptr, key->len);
+        notify_arg(NOTIFY_GENERIC, "expire", key, c->db->id);
         size_t n = util_ll2str(buf, when);
         struct arg argv[3] = { { "PEXPIREAT", 9 }, *key, { buf, n } };
         server_propagate(c->db->id, 3, argv);
@@ -237,6 +240,7 @@ void cmd_persist(struct client *c)
     if (db_lookup_write(c->db, key->ptr, key->len) != NULL &&
         db_remove_expire(c->db, key->ptr, key->len)) {
         db_signal_modified(c->db, key->ptr, key->len);
+        notify_arg(NOTIFY_GENERIC, "persist", key, c->db->id);
         server.dirty++;
         reply_integer(c, 1);
     } else {

@@ -739,6 +739,12 @@ struct server {
     struct client_limit limit_normal; /* client-output-buffer-limit */
     struct client_limit limit_replica;
     struct client_limit limit_pubsub;
+    unsigned notify_keyspace_events; /* NOTIFY_* classes (notify.h) */
+    int slowlog_log_slower_than; /* us; -1 = off, 0 = every command */
+    int slowlog_max_len;      /* entries kept by the slow log */
+    int latency_monitor_threshold; /* ms; 0 = latency monitor off */
+    int lfu_log_factor;       /* LFU counter growth (evict.c) */
+    int lfu_decay_time;       /* minutes per LFU counter decrement */
 
     /* runtime */
     struct loop *loop;              /* lib/loop: base, signals, hooks */

@@ -24,6 +24,7 @@
 #include "redis/replication.h"
 #include "redis/notify.h"
 #include "redis/server.h"
+#include "redis/slowlog.h"
 
 /* A policy: which keys may go and how the best one is chosen. */
 enum evict_pick {
@@ -152,10 +153,13 @@ int evict_perform(void)
     if (evict_policies[policy].pick == EVICT_NONE) {
         return -1;
     }
+    long long start = server_ustime();
     while (used > server.maxmemory) {
         struct db *db = NULL;
         char *key = evict_choose(policy, &db);
         if (key == NULL) {
+            latency_add_sample("eviction-cycle",
+                               (server_ustime() - start) / 1000);
             return -1;
         }
         struct arg argv[2] = { { "DEL", 3 }, { key, sds_len(key) } };
@@ -166,5 +170,6 @@ int evict_perform(void)
         server.stat_evicted_keys++;
         used = evict_used_memory() - evict_not_counted();
     }
+    latency_add_sample("eviction-cycle", (server_ustime() - start) / 1000);
     return 0;
 }

@@ -13,6 +13,7 @@
 #include "lib/mem.h"
 #include "redis/notify.h"
 #include "redis/server.h"
+#include "redis/slowlog.h"
 
 #define EXPIRE_SAMPLE 20         /* keys looked at per round */
 #define EXPIRE_ACCEPTABLE_PCT 10 /* stop when fewer expired than this */
@@ -65,9 +66,9 @@ static int expire_round(struct db *db)
     return s.seen == 0 ? 0 : s.count * 100 / s.seen;
 }
 
-void expire_cycle(void)
+/* One cycle; 'start' is when it began (us). */
+static void expire_cycle_run(long long start)
 {
-    long long start = server_ustime();
     long long limit = 1000000 / server.hz / 4;
     for (int n = 0; n < server.databases; n++) {
         struct db *db = &server.db[server.active_expire_db];
@@ -88,6 +89,13 @@ void expire_cycle(void)
             return;
         }
     }
+}
+
+void expire_cycle(void)
+{
+    long long start = server_ustime();
+    expire_cycle_run(start);
+    latency_add_sample("expire-cycle", (server_ustime() - start) / 1000);
 }
 
 /* EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT: 'base' is added to the time

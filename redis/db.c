@@ -14,6 +14,7 @@
 
 #include "lib/mem.h"
 #include "redis/rdb.h"
+#include "redis/evict.h"
 #include "redis/notify.h"
 #include "redis/server.h"
 
@@ -134,7 +135,7 @@ struct object *db_lookup_read(struct db *db, const char *key, size_t len)
         return NULL;
     }
     server.stat_keyspace_hits++;
-    ((struct object *)e->v.ptr)->lru = server_lru_clock();
+    evict_touch(e->v.ptr);
     return e->v.ptr;
 }
 
@@ -147,7 +148,7 @@ struct object *db_lookup_write(struct db *db, const char *key, size_t len)
     if (e == NULL) {
         return NULL;
     }
-    ((struct object *)e->v.ptr)->lru = server_lru_clock();
+    evict_touch(e->v.ptr);
     return e->v.ptr;
 }
 
@@ -784,10 +785,16 @@ void cmd_object(struct client *c)
         reply_bulk_str(c, object_encoding_name(o));
     } else if (arg_is(sub, "refcount")) {
         reply_integer(c, o->refcount);
+    } else if (arg_is(sub, "idletime") && evict_lfu()) {
+        reply_error(c, "An LFU maxmemory policy is selected, idle time not "
+                       "tracked. Please note that when switching between "
+                       "policies at runtime LRU and LFU data will take some "
+                       "time to adjust.");
     } else if (arg_is(sub, "idletime")) {
         reply_integer(c, (uint16_t)(server_lru_clock() - o->lru));
+    } else if (evict_lfu()) {
+        reply_integer(c, evict_lfu_value(o));
     } else {
-        /* Only LRU and random policies exist here: no access counts. */
         reply_error(c, "An LFU maxmemory policy is not selected, access "
                        "frequency not tracked. Please note that when "
                        "switching between policies at runtime LRU and LFU "

@@ -91,7 +91,7 @@ long long evict_used_memory(void)
 /* Memory that is not the dataset's: replicas' output buffers and the AOF
  * buffer. Evicting keys grows them (each eviction is a DEL to send), so
  * counting them would evict in a loop, as Redis notes too. */
-static long long evict_not_counted(void)
+long long evict_not_counted(void)
 {
     long long bytes = (long long)aof_buffer_size();
     for (size_t k = 0; k < repl.slave_count; k++) {

@@ -14,6 +14,10 @@ extern const char *const evict_policy_names[];
 /* Bytes allocated by the server now (lib/mem's count). */
 long long evict_used_memory(void);
 
+/* Bytes left out of the maxmemory count: replicas' output buffers and
+ * the AOF buffer (INFO mem_not_counted_for_evict). */
+long long evict_not_counted(void);
+
 /* If used memory is above maxmemory, evict keys by the policy until it
  * is not. Returns 0 if memory is (now) within the limit, -1 if it is
  * still above (noeviction, or nothing left to evict). */

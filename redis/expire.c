@@ -42,6 +42,12 @@ static void expire_collect(void *priv, const struct dict_entry *e)
     }
 }
 
+/* INFO: cycles stopped by their time limit, CPU time spent, and the
+ * running estimate of the share of expired keys among those sampled. */
+static long long expire_cap_reached;
+static long long expire_cpu_us;
+static double expire_stale_perc;
+
 /* One round on 'db'. Returns the percentage of expired keys seen. */
 static int expire_round(struct db *db)
 {
@@ -58,6 +64,10 @@ static int expire_round(struct db *db)
     for (int i = 0; i < s.count; i++) {
         db_expire_if_needed(db, s.keys[i], sds_len(s.keys[i]));
         sds_free(s.keys[i]);
+    }
+    if (s.seen > 0) {
+        expire_stale_perc = expire_stale_perc * 0.95 +
+                            (double)s.count / s.seen * 0.05;
     }
     if (s.ttl_count > 0) {
         long long avg = s.ttl_sum / s.ttl_count;
@@ -82,10 +92,12 @@ static void expire_cycle_run(long long start)
         while (expire_round(db) > EXPIRE_ACCEPTABLE_PCT &&
                dict_size(db->expires) > 0) {
             if ((++rounds & 15) == 0 && server_ustime() - start > limit) {
+                expire_cap_reached++;
                 return;
             }
         }
         if (server_ustime() - start > limit) {
+            expire_cap_reached++;
             return;
         }
     }
@@ -95,7 +107,20 @@ void expire_cycle(void)
 {
     long long start = server_ustime();
     expire_cycle_run(start);
-    latency_add_sample("expire-cycle", (server_ustime() - start) / 1000);
+    long long spent = server_ustime() - start;
+    expire_cpu_us += spent;
+    latency_add_sample("expire-cycle", spent / 1000);
+}
+
+char *expire_info(char *s)
+{
+    s = sds_catfmt(s, "expired_stale_perc:%.2f\r\n",
+                   expire_stale_perc * 100);
+    s = sds_catfmt(s, "expired_time_cap_reached_count:%lld\r\n",
+                   expire_cap_reached);
+    s = sds_catfmt(s, "expire_cycle_cpu_milliseconds:%lld\r\n",
+                   expire_cpu_us / 1000);
+    return s;
 }
 
 /* EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT: 'base' is added to the time

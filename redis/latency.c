@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "lib/mem.h"
+#include "redis/notify.h"
 #include "redis/server.h"
 #include "redis/slowlog.h"
 
@@ -335,6 +336,38 @@ static void latency_reply_histogram(struct client *c)
         items += 2;
     }
     reply_set_array_len(c, handle, items);
+}
+
+char *latency_info(char *s)
+{
+    size_t count;
+    const struct command *table = commands_table(&count);
+    static const double pct[3] = { 50, 99, 99.9 };
+    for (size_t i = 0; i < latency_hist_count; i++) {
+        const long long *h = latency_hist[i];
+        if (h == NULL) {
+            continue;
+        }
+        long long calls = 0;
+        for (size_t b = 0; b < LATENCY_BUCKETS; b++) {
+            calls += h[b];
+        }
+        double at[3] = { 0, 0, 0 };
+        for (int p = 0; p < 3; p++) {
+            long long cumulative = 0;
+            for (size_t b = 0; b < LATENCY_BUCKETS; b++) {
+                cumulative += h[b];
+                if ((double)cumulative * 100 >= pct[p] * (double)calls) {
+                    at[p] = (double)(1ULL << b);
+                    break;
+                }
+            }
+        }
+        s = sds_catfmt(s, "latency_percentiles_usec_%s:p50=%.3f,p99=%.3f,"
+                          "p99.9=%.3f\r\n", table[i].spec->name, at[0],
+                       at[1], at[2]);
+    }
+    return s;
 }
 
 static void latency_help(struct client *c)

@@ -940,6 +940,8 @@ void networking_serve_while_busy(struct client *skip);
 
 /* expire.c: one active expiry cycle (called by the cron). */
 void expire_cycle(void);
+/* expire.c: append the INFO stats fields of the active expiry to 's'. */
+char *expire_info(char *s);
 
 /* slots.c: index maintenance, called by db.c only. */
 void slots_add_key(struct db *db, char *key);
@@ -962,6 +964,8 @@ int slots_parse_slot_or_reply(struct client *c, const struct arg *a,
 
 /* slotsmgrt.c: close cached migration sockets that have been idle. */
 void slotsmgrt_cron(void);
+/* slotsmgrt.c: migration sockets cached now (INFO migrate_cached_sockets). */
+int slotsmgrt_cached_sockets(void);
 
 /* config.c: the directive table. Apply one directive ('argc' words, the
  * name first) from a file or the command line. Returns 0, or -1 with

@@ -32,6 +32,10 @@ void latency_add_sample(const char *event, long long ms);
 /* Free the tables (server_release). */
 void latency_release(void);
 
+/* Append INFO latencystats (each command's p50, p99 and p99.9, in us, as
+ * the upper bound of its power-of-two bucket) to 's'. */
+char *latency_info(char *s);
+
 /* Send c->argv of 'c' to the MONITOR clients, in Redis's line format,
  * unless 'cmd' is an administrative command. 'before' tells the call
  * made before the command runs (scripts show before their commands) from

@@ -12,7 +12,6 @@
  * power-of-two microsecond buckets, whatever the threshold.
  *
  * Not here: the slow log (slowlog.c). */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -436,14 +435,7 @@ void cmd_latency(struct client *c)
     } else if (arg_is(sub, "latest") || arg_is(sub, "history") ||
                arg_is(sub, "graph") || arg_is(sub, "doctor") ||
                arg_is(sub, "help")) {
-        char lower[16];
-        size_t n = sub->len < sizeof(lower) - 1 ? sub->len : sizeof(lower) - 1;
-        for (size_t i = 0; i < n; i++) {
-            lower[i] = (char)tolower((unsigned char)sub->ptr[i]);
-        }
-        lower[n] = '\0';
-        reply_error(c, "wrong number of arguments for 'latency|%s' command",
-                    lower);
+        slowlog_reply_arity(c, "latency");
     } else {
         reply_error(c, "unknown subcommand '%.128s'. Try LATENCY HELP.",
                     sub->ptr);

@@ -162,6 +162,19 @@ void slowlog_release(void)
     slowlog_cap = 0;
 }
 
+void slowlog_reply_arity(struct client *c, const char *command)
+{
+    const struct arg *sub = &c->argv[1];
+    char lower[16];
+    size_t n = sub->len < sizeof(lower) - 1 ? sub->len : sizeof(lower) - 1;
+    for (size_t i = 0; i < n; i++) {
+        lower[i] = (char)tolower((unsigned char)sub->ptr[i]);
+    }
+    lower[n] = '\0';
+    reply_error(c, "wrong number of arguments for '%s|%s' command", command,
+                lower);
+}
+
 static void slowlog_help(struct client *c)
 {
     static const char *help[] = {
@@ -230,14 +243,7 @@ void cmd_slowlog(struct client *c)
         }
     } else if (arg_is(sub, "help") || arg_is(sub, "reset") ||
                arg_is(sub, "len") || arg_is(sub, "get")) {
-        char lower[16];
-        size_t n = sub->len < sizeof(lower) - 1 ? sub->len : sizeof(lower) - 1;
-        for (size_t i = 0; i < n; i++) {
-            lower[i] = (char)tolower((unsigned char)sub->ptr[i]);
-        }
-        lower[n] = '\0';
-        reply_error(c, "wrong number of arguments for 'slowlog|%s' command",
-                    lower);
+        slowlog_reply_arity(c, "slowlog");
     } else {
         reply_error(c, "unknown subcommand '%.128s'. Try SLOWLOG HELP.",
                     sub->ptr);

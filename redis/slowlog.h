@@ -18,6 +18,10 @@ void slowlog_push(struct client *c, const struct command *cmd,
  * that logs show as "(redacted)" (AUTH's, HELLO ... AUTH's). */
 bool slowlog_redacted(int argc, const struct arg *argv, int i);
 
+/* Reply Redis's arity error for the subcommand c->argv[1] of 'command'
+ * ("wrong number of arguments for 'slowlog|get' command"). */
+void slowlog_reply_arity(struct client *c, const char *command);
+
 /* Free the log (server_release). */
 void slowlog_release(void);
 

@@ -96,6 +96,7 @@ void cmd_restore(struct client *c)
         /* Already expired: the key is gone, which replicas learn as DEL. */
         object_decr_ref(o);
         if (deleted) {
+            notify_arg(NOTIFY_GENERIC, "del", key, c->db->id);
             struct arg del[2] = { { "DEL", 3 }, *key };
             server_propagate(c->db->id, 2, del);
             c->flags |= CLIENT_PREVENT_PROP;

@@ -153,6 +153,10 @@ for i in range(count):
             cmd.send("RESTORE", key + "r", "0", d.encode("latin-1"),
                      "REPLACE")
             print("RESTORE", key + "r", cmd.read())
+            # a time already past deletes the key it replaces
+            cmd.send("RESTORE", key + "r", "1", d.encode("latin-1"),
+                     "REPLACE", "ABSTTL")
+            print("RESTORE ABSTTL", key + "r", cmd.read())
 print(cmd.call("PUBLISH", "__keyevent@9__:end", "end"))
 while True:
     msg = sub.read()

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "lib/mem.h"
+#include "redis/notify.h"
 #include "redis/server.h"
 
 static const char bitops_offset_err[] =
@@ -43,8 +44,10 @@ static int bitops_offset_or_reply(struct client *c, const struct arg *a,
 }
 
 /* The value of argv[1] for a write reaching bit 'maxbit': created or
- * grown with zero bytes to hold it. NULL after a WRONGTYPE reply. */
-static struct object *bitops_lookup_grow(struct client *c, uint64_t maxbit)
+ * grown with zero bytes to hold it ('*grew' tells, if not NULL). NULL
+ * after a WRONGTYPE reply. */
+static struct object *bitops_lookup_grow(struct client *c, uint64_t maxbit,
+                                         bool *grew)
 {
     const struct arg *key = &c->argv[1];
     size_t need = (size_t)(maxbit >> 3) + 1;
@@ -58,6 +61,9 @@ static struct object *bitops_lookup_grow(struct client *c, uint64_t maxbit)
         db_add(c->db, key->ptr, key->len, o);
     }
     size_t cur = sds_len(o->ptr);
+    if (grew != NULL) {
+        *grew = need > cur;
+    }
     if (need > cur) {
         o->ptr = sds_make_room(o->ptr, need - cur);
         memset((char *)o->ptr + cur, 0, need - cur);
@@ -92,15 +98,22 @@ void cmd_setbit(struct client *c)
         reply_error(c, "bit is not an integer or out of range");
         return;
     }
-    struct object *o = bitops_lookup_grow(c, offset);
+    bool grew;
+    struct object *o = bitops_lookup_grow(c, offset, &grew);
     if (o == NULL) {
         return;
     }
     unsigned char *p = (unsigned char *)o->ptr + (offset >> 3);
     int bit = 7 - (int)(offset & 7);
     int old = (*p >> bit) & 1;
+    if (!grew && old == on) {
+        /* Nothing changed: nothing to signal, count or propagate. */
+        reply_integer(c, old);
+        return;
+    }
     *p = (unsigned char)((*p & ~(1u << bit)) | ((unsigned)on << bit));
     db_signal_modified(c->db, c->argv[1].ptr, c->argv[1].len);
+    notify_arg(NOTIFY_STRING, "setbit", &c->argv[1], c->db->id);
     server.dirty++;
     reply_integer(c, old);
 }
@@ -355,8 +368,10 @@ void cmd_bitop(struct client *c)
             r[i] = out;
         }
         db_set_key(c->db, dest->ptr, dest->len, object_new_sds(res), false);
+        notify_arg(NOTIFY_STRING, "set", dest, c->db->id);
         server.dirty++;
     } else if (db_delete(c->db, dest->ptr, dest->len)) {
+        notify_arg(NOTIFY_GENERIC, "del", dest, c->db->id);
         server.dirty++;
     }
     reply_integer(c, (long long)maxlen);
@@ -576,6 +591,7 @@ static void bitops_field_generic(struct client *c, bool ro)
         j += opc == BITOPS_GET ? 2 : 3;
     }
     struct object *o;
+    bool grew = false;
     if (readonly) {
         o = db_lookup_read(c->db, c->argv[1].ptr, c->argv[1].len);
         if (o != NULL && object_check_type_or_reply(c, o, OBJ_STRING) != 0) {
@@ -586,18 +602,24 @@ static void bitops_field_generic(struct client *c, bool ro)
             reply_error(c, "BITFIELD_RO only supports the GET subcommand");
             goto done;
         }
-        o = bitops_lookup_grow(c, highest);
+        o = bitops_lookup_grow(c, highest, &grew);
         if (o == NULL) {
             goto done;
         }
     }
     reply_array(c, nops);
-    int changes = 0;
+    int changes = grew ? 1 : 0;
     for (int j = 0; j < nops; j++) {
         const struct bitops_field_op *op = &ops[j];
         if (op->opcode != BITOPS_GET) {
+            /* Only a write that changes bytes counts (as Redis). */
+            unsigned char *at = (unsigned char *)o->ptr + (op->offset >> 3);
+            size_t span = sds_len(o->ptr) - (op->offset >> 3);
+            unsigned char before[9];
+            span = span < sizeof(before) ? span : sizeof(before);
+            memcpy(before, at, span);
             bitops_field_write(c, (unsigned char *)o->ptr, op);
-            changes++;
+            changes += memcmp(before, at, span) != 0;
             continue;
         }
         /* A GET may reach past the end: read through a zero-padded copy
@@ -620,6 +642,7 @@ static void bitops_field_generic(struct client *c, bool ro)
     }
     if (changes > 0) {
         db_signal_modified(c->db, c->argv[1].ptr, c->argv[1].len);
+        notify_arg(NOTIFY_STRING, "setbit", &c->argv[1], c->db->id);
         server.dirty += changes;
     }
 done:

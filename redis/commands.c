@@ -60,6 +60,9 @@ void cmd_xclaim(struct client *c);
 void cmd_xautoclaim(struct client *c);
 void cmd_xinfo(struct client *c);
 void cmd_keys(struct client *c);
+void cmd_slowlog(struct client *c);  /* slowlog.c */
+void cmd_latency(struct client *c);  /* latency.c */
+void cmd_monitor(struct client *c);  /* monitor.c */
 void cmd_scan(struct client *c);
 void cmd_randomkey(struct client *c);
 void cmd_dbsize(struct client *c);
@@ -303,6 +306,8 @@ static const struct {
     { "xclaim", cmd_xclaim }, { "xautoclaim", cmd_xautoclaim },
     { "xinfo", cmd_xinfo },
     { "keys", cmd_keys }, { "scan", cmd_scan }, { "randomkey", cmd_randomkey },
+    { "slowlog", cmd_slowlog }, { "latency", cmd_latency },
+    { "monitor", cmd_monitor },
     { "object", cmd_object }, { "expire", cmd_expire },
     { "pexpire", cmd_pexpire }, { "expireat", cmd_expireat },
     { "pexpireat", cmd_pexpireat }, { "ttl", cmd_ttl }, { "pttl", cmd_pttl },

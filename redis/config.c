@@ -20,6 +20,7 @@
 #include "lib/resp.h"
 #include "redis/aof.h"
 #include "redis/evict.h"
+#include "redis/notify.h"
 #include "redis/replication.h"
 #include "redis/server.h"
 
@@ -364,6 +365,26 @@ static int config_after_hz(char *err, size_t errlen)
     return 0;
 }
 
+/* notify-keyspace-events: class letters (notify.c). */
+static int config_set_notify(int argc, char **argv, char *err, size_t errlen)
+{
+    unsigned flags = 0;
+    if (argc > 1 || (argc == 1 && notify_parse_flags(argv[0],
+                                                     strlen(argv[0]),
+                                                     &flags) != 0)) {
+        snprintf(err, errlen, "Invalid event class character. Use "
+                 "'Ag$lshzxeKEtmdn'.");
+        return -1;
+    }
+    server.notify_keyspace_events = flags;
+    return 0;
+}
+
+static char *config_get_notify(void)
+{
+    return notify_flags_string(server.notify_keyspace_events);
+}
+
 /* ------------------------------------------------------------------------
  * The table */
 
@@ -468,6 +489,21 @@ static const struct config_directive config_table[] = {
     SPECIAL("client-output-buffer-limit", NULL,
             "normal 0 0 0 replica 256mb 64mb 60 pubsub 32mb 8mb 60", 0,
             config_set_obuf_limit, config_get_obuf_limit),
+    /* keyspace notifications, slow log, latency monitor, LFU */
+    SPECIAL("notify-keyspace-events", NULL, "", 0, config_set_notify,
+            config_get_notify),
+    { "slowlog-log-slower-than", NULL, CONFIG_INT,
+      FIELD(slowlog_log_slower_than), "10000", -1, INT_MAX, 0, NULL, NULL,
+      NULL, NULL },
+    { "slowlog-max-len", NULL, CONFIG_INT, FIELD(slowlog_max_len), "128", 0,
+      INT_MAX, 0, NULL, NULL, NULL, NULL },
+    { "latency-monitor-threshold", NULL, CONFIG_INT,
+      FIELD(latency_monitor_threshold), "0", 0, INT_MAX, 0, NULL, NULL, NULL,
+      NULL },
+    { "lfu-log-factor", NULL, CONFIG_INT, FIELD(lfu_log_factor), "10", 0,
+      INT_MAX, 0, NULL, NULL, NULL, NULL },
+    { "lfu-decay-time", NULL, CONFIG_INT, FIELD(lfu_decay_time), "1", 0,
+      INT_MAX, 0, NULL, NULL, NULL, NULL },
 };
 
 #define CONFIG_COUNT (sizeof(config_table) / sizeof(config_table[0]))

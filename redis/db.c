@@ -14,6 +14,8 @@
 
 #include "lib/mem.h"
 #include "redis/rdb.h"
+#include "redis/evict.h"
+#include "redis/notify.h"
 #include "redis/server.h"
 
 /* At most this many modification hooks (WATCH, notifications ...). */
@@ -113,6 +115,7 @@ bool db_expire_if_needed(struct db *db, const char *key, size_t len)
         return true;
     }
     server.stat_expired_keys++;
+    notify_event(NOTIFY_EXPIRED, "expired", key, len, db->id);
     struct arg argv[2] = { { "DEL", 3 }, { e->key, sds_len(e->key) } };
     server_propagate(db->id, 2, argv);
     db_delete(db, key, len);
@@ -124,17 +127,15 @@ bool db_expire_if_needed(struct db *db, const char *key, size_t len)
 
 struct object *db_lookup_read(struct db *db, const char *key, size_t len)
 {
-    if (db_expire_if_needed(db, key, len)) {
-        server.stat_keyspace_misses++;
-        return NULL;
-    }
-    struct dict_entry *e = dict_find(db->dict, key, len);
+    struct dict_entry *e = db_expire_if_needed(db, key, len) ? NULL
+                           : dict_find(db->dict, key, len);
     if (e == NULL) {
         server.stat_keyspace_misses++;
+        notify_event(NOTIFY_KEY_MISS, "keymiss", key, len, db->id);
         return NULL;
     }
     server.stat_keyspace_hits++;
-    ((struct object *)e->v.ptr)->lru = server_lru_clock();
+    evict_touch(e->v.ptr);
     return e->v.ptr;
 }
 
@@ -147,7 +148,7 @@ struct object *db_lookup_write(struct db *db, const char *key, size_t len)
     if (e == NULL) {
         return NULL;
     }
-    ((struct object *)e->v.ptr)->lru = server_lru_clock();
+    evict_touch(e->v.ptr);
     return e->v.ptr;
 }
 
@@ -225,6 +226,7 @@ void db_add(struct db *db, const char *key, size_t len, struct object *val)
     assert(e != NULL);
     e->v.ptr = val;
     slots_add_key(db, k);
+    notify_event(NOTIFY_NEW, "new", key, len, db->id);
 }
 
 void db_overwrite(struct db *db, const char *key, size_t len,
@@ -339,6 +341,7 @@ void cmd_del(struct client *c)
     for (int i = 1; i < c->argc; i++) {
         db_expire_if_needed(c->db, c->argv[i].ptr, c->argv[i].len);
         if (db_delete(c->db, c->argv[i].ptr, c->argv[i].len)) {
+            notify_arg(NOTIFY_GENERIC, "del", &c->argv[i], c->db->id);
             deleted++;
         }
     }
@@ -363,7 +366,7 @@ void cmd_touch(struct client *c)
 {
     long long n = 0;
     for (int i = 1; i < c->argc; i++) {
-        if (db_exists(c->db, c->argv[i].ptr, c->argv[i].len)) {
+        if (db_lookup_read(c->db, c->argv[i].ptr, c->argv[i].len) != NULL) {
             n++;
         }
     }
@@ -373,7 +376,7 @@ void cmd_touch(struct client *c)
 /* TYPE key */
 void cmd_type(struct client *c)
 {
-    struct object *o = db_lookup_write(c->db, c->argv[1].ptr, c->argv[1].len);
+    struct object *o = db_lookup_read(c->db, c->argv[1].ptr, c->argv[1].len);
     reply_simple(c, o != NULL ? object_type_name(o) : "none");
 }
 
@@ -408,6 +411,8 @@ static void db_rename_generic(struct client *c, bool nx)
         db_set_expire(c->db, dst->ptr, dst->len, expire);
     }
     db_signal_modified(c->db, dst->ptr, dst->len);
+    notify_arg(NOTIFY_GENERIC, "rename_from", src, c->db->id);
+    notify_arg(NOTIFY_GENERIC, "rename_to", dst, c->db->id);
     server.dirty++;
     if (nx) {
         reply_integer(c, 1);
@@ -453,6 +458,8 @@ void cmd_move(struct client *c)
         db_set_expire(dst, key->ptr, key->len, expire);
     }
     db_signal_modified(dst, key->ptr, key->len);
+    notify_arg(NOTIFY_GENERIC, "move_from", key, c->db->id);
+    notify_arg(NOTIFY_GENERIC, "move_to", key, dst->id);
     server.dirty++;
     reply_integer(c, 1);
 }
@@ -522,6 +529,7 @@ void cmd_copy(struct client *c)
         db_set_expire(dst, newkey->ptr, newkey->len, expire);
     }
     db_signal_modified(dst, newkey->ptr, newkey->len);
+    notify_arg(NOTIFY_GENERIC, "copy_to", newkey, dst->id);
     server.dirty++;
     reply_integer(c, 1);
 }
@@ -777,10 +785,16 @@ void cmd_object(struct client *c)
         reply_bulk_str(c, object_encoding_name(o));
     } else if (arg_is(sub, "refcount")) {
         reply_integer(c, o->refcount);
+    } else if (arg_is(sub, "idletime") && evict_lfu()) {
+        reply_error(c, "An LFU maxmemory policy is selected, idle time not "
+                       "tracked. Please note that when switching between "
+                       "policies at runtime LRU and LFU data will take some "
+                       "time to adjust.");
     } else if (arg_is(sub, "idletime")) {
         reply_integer(c, (uint16_t)(server_lru_clock() - o->lru));
+    } else if (evict_lfu()) {
+        reply_integer(c, evict_lfu_value(o));
     } else {
-        /* Only LRU and random policies exist here: no access counts. */
         reply_error(c, "An LFU maxmemory policy is not selected, access "
                        "frequency not tracked. Please note that when "
                        "switching between policies at runtime LRU and LFU "

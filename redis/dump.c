@@ -6,6 +6,8 @@
 
 #include "lib/mem.h"
 #include "redis/rdb.h"
+#include "redis/evict.h"
+#include "redis/notify.h"
 #include "redis/server.h"
 
 /* DUMP key */
@@ -26,6 +28,7 @@ void cmd_restore(struct client *c)
 {
     bool replace = false, absttl = false, idle_given = false;
     bool freq_given = false;
+    long long idle = -1, freq = -1;
     for (int i = 4; i < c->argc; i++) {
         bool has_value = i + 1 < c->argc;
         long long v;
@@ -43,6 +46,7 @@ void cmd_restore(struct client *c)
                 return;
             }
             idle_given = true;
+            idle = v;
         } else if (arg_is(&c->argv[i], "freq") && has_value && !idle_given) {
             if (arg_ll_or_reply(c, &c->argv[++i], &v, NULL) != 0) {
                 return;
@@ -53,6 +57,7 @@ void cmd_restore(struct client *c)
                 return;
             }
             freq_given = true;
+            freq = v;
         } else {
             reply_syntax_error(c);
             return;
@@ -91,6 +96,7 @@ void cmd_restore(struct client *c)
         /* Already expired: the key is gone, which replicas learn as DEL. */
         object_decr_ref(o);
         if (deleted) {
+            notify_arg(NOTIFY_GENERIC, "del", key, c->db->id);
             struct arg del[2] = { { "DEL", 3 }, *key };
             server_propagate(c->db->id, 2, del);
             c->flags |= CLIENT_PREVENT_PROP;
@@ -99,11 +105,13 @@ void cmd_restore(struct client *c)
         reply_ok(c);
         return;
     }
+    evict_restore_hints(o, idle, freq);
     db_add(c->db, key->ptr, key->len, o);
     if (ttl > 0) {
         db_set_expire(c->db, key->ptr, key->len, ttl);
     }
     db_signal_modified(c->db, key->ptr, key->len);
+    notify_arg(NOTIFY_GENERIC, "restore", key, c->db->id);
     server.dirty++;
     reply_ok(c);
     if (ttl > 0 && !absttl) {

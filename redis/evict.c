@@ -9,12 +9,21 @@
  *   volatile-random  any key with an expiry
  *   volatile-ttl     of the sampled keys with an expiry, the one that
  *                    expires first
+ *   allkeys-lfu      the least frequently used of the sampled keys
+ *   volatile-lfu     the same among keys with an expiry
  *
  * LRU is approximated as in Redis: maxmemory-samples random keys of each
  * db are compared by their idle time (struct object.lru, in seconds,
- * refreshed on each lookup) and the oldest one goes. Replicas do not
+ * refreshed on each lookup) and the oldest one goes. LFU keeps in the
+ * same 16 bits, as Redis keeps in its 24, a logarithmic access counter
+ * (low byte: grows with probability 1/((n-5)*lfu-log-factor+1), starts
+ * at 5) and the minute it was last decremented (high byte, modulo 256):
+ * the counter loses one per lfu-decay-time minutes without access (so a
+ * key idle for more than 255 minutes decays as if idle for less; Redis's
+ * 16-bit minutes wrap after 45 days). Replicas do not
  * evict: they follow their master's DELs. Replicas' output buffers and
  * the AOF buffer are left out of the count, as in Redis. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/log.h"
@@ -22,7 +31,9 @@
 #include "redis/aof.h"
 #include "redis/evict.h"
 #include "redis/replication.h"
+#include "redis/notify.h"
 #include "redis/server.h"
+#include "redis/slowlog.h"
 
 /* A policy: which keys may go and how the best one is chosen. */
 enum evict_pick {
@@ -30,12 +41,13 @@ enum evict_pick {
     EVICT_LRU,
     EVICT_RANDOM,
     EVICT_TTL,
+    EVICT_LFU,
 };
 
 /* The names, in the order of evict_policies' rows. */
 const char *const evict_policy_names[] = {
     "noeviction", "allkeys-lru", "volatile-lru", "allkeys-random",
-    "volatile-random", "volatile-ttl", NULL,
+    "volatile-random", "volatile-ttl", "allkeys-lfu", "volatile-lfu", NULL,
 };
 
 static const struct {
@@ -48,6 +60,8 @@ static const struct {
     { EVICT_RANDOM, false }, /* allkeys-random */
     { EVICT_RANDOM, true },  /* volatile-random */
     { EVICT_TTL, true },     /* volatile-ttl */
+    { EVICT_LFU, false },    /* allkeys-lfu */
+    { EVICT_LFU, true },     /* volatile-lfu */
 };
 
 #define EVICT_POLICY_COUNT (sizeof(evict_policies) / sizeof(evict_policies[0]))
@@ -77,13 +91,72 @@ long long evict_used_memory(void)
 /* Memory that is not the dataset's: replicas' output buffers and the AOF
  * buffer. Evicting keys grows them (each eviction is a DEL to send), so
  * counting them would evict in a loop, as Redis notes too. */
-static long long evict_not_counted(void)
+long long evict_not_counted(void)
 {
     long long bytes = (long long)aof_buffer_size();
     for (size_t k = 0; k < repl.slave_count; k++) {
         bytes += (long long)repl.slaves[k]->ocap;
     }
     return bytes;
+}
+
+#define EVICT_LFU_INIT 5 /* the counter of a new key */
+
+bool evict_lfu(void)
+{
+    return evict_policies[evict_policy()].pick == EVICT_LFU;
+}
+
+/* Minutes since the epoch, modulo 256 (the LFU decrement clock). */
+static unsigned evict_lfu_minutes(void)
+{
+    return (unsigned)((server.mstime / 60000) & 255);
+}
+
+uint16_t evict_new_clock(void)
+{
+    if (evict_lfu()) {
+        return (uint16_t)(evict_lfu_minutes() << 8 | EVICT_LFU_INIT);
+    }
+    return server_lru_clock();
+}
+
+unsigned evict_lfu_value(const struct object *o)
+{
+    unsigned counter = o->lru & 255;
+    unsigned elapsed = (evict_lfu_minutes() - (o->lru >> 8)) & 255;
+    unsigned periods = server.lfu_decay_time > 0
+                       ? elapsed / (unsigned)server.lfu_decay_time : 0;
+    return periods >= counter ? 0 : counter - periods;
+}
+
+void evict_touch(struct object *o)
+{
+    if (!evict_lfu()) {
+        o->lru = server_lru_clock();
+        return;
+    }
+    unsigned counter = evict_lfu_value(o);
+    if (counter < 255) {
+        double base = counter > EVICT_LFU_INIT ? counter - EVICT_LFU_INIT : 0;
+        double p = 1.0 / (base * server.lfu_log_factor + 1);
+        if ((double)random() / RAND_MAX < p) {
+            counter++;
+        }
+    }
+    o->lru = (uint16_t)(evict_lfu_minutes() << 8 | counter);
+}
+
+void evict_restore_hints(struct object *o, long long idle, long long freq)
+{
+    if (evict_lfu()) {
+        if (freq >= 0) {
+            o->lru = (uint16_t)(evict_lfu_minutes() << 8 | (unsigned)freq);
+        }
+    } else if (idle >= 0) {
+        o->lru = (uint16_t)(server_lru_clock() - (idle > 65535 ? 65535
+                                                               : idle));
+    }
 }
 
 /* Seconds 'o' has been idle, by the 16-bit clock. */
@@ -126,7 +199,9 @@ static char *evict_choose(size_t policy, struct db **from)
                 if (ke == NULL) {
                     continue;
                 }
-                score = evict_idle(ke->v.ptr);
+                score = pick == EVICT_LFU
+                        ? 255 - (long long)evict_lfu_value(ke->v.ptr)
+                        : evict_idle(ke->v.ptr);
             }
             if (best == NULL || score > best_score) {
                 best = e->key;
@@ -151,18 +226,23 @@ int evict_perform(void)
     if (evict_policies[policy].pick == EVICT_NONE) {
         return -1;
     }
+    long long start = server_ustime();
     while (used > server.maxmemory) {
         struct db *db = NULL;
         char *key = evict_choose(policy, &db);
         if (key == NULL) {
+            latency_add_sample("eviction-cycle",
+                               (server_ustime() - start) / 1000);
             return -1;
         }
         struct arg argv[2] = { { "DEL", 3 }, { key, sds_len(key) } };
         server_propagate(db->id, 2, argv);
         db_delete(db, key, sds_len(key));
+        notify_event(NOTIFY_EVICTED, "evicted", key, sds_len(key), db->id);
         sds_free(key);
         server.stat_evicted_keys++;
         used = evict_used_memory() - evict_not_counted();
     }
+    latency_add_sample("eviction-cycle", (server_ustime() - start) / 1000);
     return 0;
 }

@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "lib/mem.h"
+#include "redis/notify.h"
 #include "redis/server.h"
+#include "redis/slowlog.h"
 
 #define EXPIRE_SAMPLE 20         /* keys looked at per round */
 #define EXPIRE_ACCEPTABLE_PCT 10 /* stop when fewer expired than this */
@@ -40,6 +42,12 @@ static void expire_collect(void *priv, const struct dict_entry *e)
     }
 }
 
+/* INFO: cycles stopped by their time limit, CPU time spent, and the
+ * running estimate of the share of expired keys among those sampled. */
+static long long expire_cap_reached;
+static long long expire_cpu_us;
+static double expire_stale_perc;
+
 /* One round on 'db'. Returns the percentage of expired keys seen. */
 static int expire_round(struct db *db)
 {
@@ -57,6 +65,10 @@ static int expire_round(struct db *db)
         db_expire_if_needed(db, s.keys[i], sds_len(s.keys[i]));
         sds_free(s.keys[i]);
     }
+    if (s.seen > 0) {
+        expire_stale_perc = expire_stale_perc * 0.95 +
+                            (double)s.count / s.seen * 0.05;
+    }
     if (s.ttl_count > 0) {
         long long avg = s.ttl_sum / s.ttl_count;
         db->avg_ttl = db->avg_ttl == 0 ? avg : (db->avg_ttl * 49 + avg) / 50;
@@ -64,9 +76,9 @@ static int expire_round(struct db *db)
     return s.seen == 0 ? 0 : s.count * 100 / s.seen;
 }
 
-void expire_cycle(void)
+/* One cycle; 'start' is when it began (us). */
+static void expire_cycle_run(long long start)
 {
-    long long start = server_ustime();
     long long limit = 1000000 / server.hz / 4;
     for (int n = 0; n < server.databases; n++) {
         struct db *db = &server.db[server.active_expire_db];
@@ -80,13 +92,35 @@ void expire_cycle(void)
         while (expire_round(db) > EXPIRE_ACCEPTABLE_PCT &&
                dict_size(db->expires) > 0) {
             if ((++rounds & 15) == 0 && server_ustime() - start > limit) {
+                expire_cap_reached++;
                 return;
             }
         }
         if (server_ustime() - start > limit) {
+            expire_cap_reached++;
             return;
         }
     }
+}
+
+void expire_cycle(void)
+{
+    long long start = server_ustime();
+    expire_cycle_run(start);
+    long long spent = server_ustime() - start;
+    expire_cpu_us += spent;
+    latency_add_sample("expire-cycle", spent / 1000);
+}
+
+char *expire_info(char *s)
+{
+    s = sds_catfmt(s, "expired_stale_perc:%.2f\r\n",
+                   expire_stale_perc * 100);
+    s = sds_catfmt(s, "expired_time_cap_reached_count:%lld\r\n",
+                   expire_cap_reached);
+    s = sds_catfmt(s, "expire_cycle_cpu_milliseconds:%lld\r\n",
+                   expire_cpu_us / 1000);
+    return s;
 }
 
 /* EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT: 'base' is added to the time
@@ -148,11 +182,13 @@ static void expire_generic(struct client *c, long long base, bool secs)
     char buf[SERVER_LONG_STR_SIZE];
     if (when <= server.mstime && server.masterhost == NULL) {
         db_delete(c->db, key->ptr, key->len);
+        notify_arg(NOTIFY_GENERIC, "del", key, c->db->id);
         struct arg argv[2] = { { "DEL", 3 }, *key };
         server_propagate(c->db->id, 2, argv);
     } else {
         db_set_expire(c->db, key->ptr, key->len, when);
         db_signal_modified(c->db, key->ptr, key->len);
+        notify_arg(NOTIFY_GENERIC, "expire", key, c->db->id);
         size_t n = util_ll2str(buf, when);
         struct arg argv[3] = { { "PEXPIREAT", 9 }, *key, { buf, n } };
         server_propagate(c->db->id, 3, argv);
@@ -237,6 +273,7 @@ void cmd_persist(struct client *c)
     if (db_lookup_write(c->db, key->ptr, key->len) != NULL &&
         db_remove_expire(c->db, key->ptr, key->len)) {
         db_signal_modified(c->db, key->ptr, key->len);
+        notify_arg(NOTIFY_GENERIC, "persist", key, c->db->id);
         server.dirty++;
         reply_integer(c, 1);
     } else {

@@ -16,6 +16,7 @@
 
 #include "lib/mem.h"
 #include "redis/geohash.h"
+#include "redis/notify.h"
 #include "redis/server.h"
 #include "redis/t_zset.h"
 
@@ -490,6 +491,7 @@ static void geo_search_generic(struct client *c, int src, unsigned flags)
     if (z == NULL) {
         if (store != NULL) {
             if (db_delete(c->db, store->ptr, store->len)) {
+                notify_arg(NOTIFY_GENERIC, "del", store, c->db->id);
                 server.dirty++;
             }
             reply_integer(c, 0);
@@ -556,10 +558,13 @@ static void geo_search_generic(struct client *c, int src, unsigned flags)
                           storedist ? pts[i].dist : pts[i].score);
         }
         db_set_key(c->db, store->ptr, store->len, dest, false);
+        notify_arg(NOTIFY_ZSET, strncmp(c->cmd->spec->name, "geosearch", 9) == 0
+                   ? "geosearchstore" : "georadiusstore", store, c->db->id);
         server.dirty += returned;
         reply_integer(c, returned);
     } else {
         if (db_delete(c->db, store->ptr, store->len)) {
+            notify_arg(NOTIFY_GENERIC, "del", store, c->db->id);
             server.dirty++;
         }
         reply_integer(c, 0);

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "lib/mem.h"
+#include "redis/notify.h"
 #include "redis/server.h"
 
 #define HLL_P 14
@@ -620,6 +621,7 @@ void cmd_pfadd(struct client *c)
     if (updated > 0) {
         hll_invalidate_cache(o->ptr);
         db_signal_modified(c->db, key->ptr, key->len);
+        notify_arg(NOTIFY_STRING, "pfadd", key, c->db->id);
         server.dirty += updated;
     }
     reply_integer(c, updated > 0);
@@ -727,6 +729,7 @@ void cmd_pfmerge(struct client *c)
     }
     hll_invalidate_cache(o->ptr);
     db_signal_modified(c->db, key->ptr, key->len);
+    notify_arg(NOTIFY_STRING, "pfadd", key, c->db->id);
     server.dirty++;
     reply_ok(c);
 done:

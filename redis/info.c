@@ -2,20 +2,25 @@
  * appends "field:value" lines with Redis's field names, so tools that
  * parse Redis's INFO (redis-cli, the dashboard, codis-ha) read ours. A new
  * subsystem (persistence, replication ...) adds or replaces its row. */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
 #include "redis/aof.h"
+#include "redis/evict.h"
 #include "redis/child.h"
 #include "redis/rdb.h"
 #include "redis/replication.h"
 #include "redis/script.h"
+#include "redis/notify.h"
 #include "redis/server.h"
+#include "redis/slowlog.h"
 
 /* Bytes as Redis prints them for humans: 1.50K, 2.00M ... */
 static void info_human(char *buf, size_t len, long long bytes)
@@ -45,28 +50,53 @@ static char *info_server(char *s)
     s = sds_catfmt(s, "redis_git_sha1:00000000\r\nredis_git_dirty:0\r\n");
     s = sds_catfmt(s, "redis_mode:standalone\r\n");
     s = sds_catfmt(s, "codis_server:yes\r\n");
+    /* A build id: a hash of the version and the build time. */
+    const char *build = SERVER_VERSION " " __DATE__ " " __TIME__;
+    uint64_t id = 1469598103934665603ULL;
+    for (const char *p = build; *p != '\0'; p++) {
+        id = (id ^ (unsigned char)*p) * 1099511628211ULL;
+    }
+    s = sds_catfmt(s, "redis_build_id:%016llx\r\n", (unsigned long long)id);
     s = sds_catfmt(s, "os:%s %s %s\r\n", un.sysname, un.release, un.machine);
     s = sds_catfmt(s, "arch_bits:%d\r\n", (int)(sizeof(void *) * 8));
     s = sds_catfmt(s, "multiplexing_api:%s\r\n",
                    event_base_get_method(server.base));
+    s = sds_catfmt(s, "atomicvar_api:c11-builtin\r\n");
     s = sds_catfmt(s, "gcc_version:%d.%d.%d\r\n", __GNUC__, __GNUC_MINOR__,
                    __GNUC_PATCHLEVEL__);
+    s = sds_catfmt(s, "monotonic_clock:POSIX clock_gettime\r\n");
     s = sds_catfmt(s, "process_id:%d\r\n", (int)server.pid);
+    s = sds_catfmt(s, "process_supervised:no\r\n");
     s = sds_catfmt(s, "run_id:%s\r\n", server.run_id);
     s = sds_catfmt(s, "tcp_port:%d\r\n", server.port);
     s = sds_catfmt(s, "server_time_usec:%lld\r\n", server_ustime());
     s = sds_catfmt(s, "uptime_in_seconds:%lld\r\n", uptime);
     s = sds_catfmt(s, "uptime_in_days:%lld\r\n", uptime / 86400);
     s = sds_catfmt(s, "hz:%d\r\nconfigured_hz:%d\r\n", server.hz, server.hz);
+    s = sds_catfmt(s, "lru_clock:%u\r\n", (unsigned)server_lru_clock());
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    exe[n > 0 ? n : 0] = '\0';
+    s = sds_catfmt(s, "executable:%s\r\n", exe);
     s = sds_catfmt(s, "config_file:%s\r\n",
                    server.config_file != NULL ? server.config_file : "");
+    /* One thread does all I/O here. */
+    s = sds_catfmt(s, "io_threads_active:0\r\n");
     return s;
 }
 
 static char *info_clients(char *s)
 {
     s = sds_catfmt(s, "connected_clients:%zu\r\n", server.client_count);
+    s = sds_catfmt(s, "cluster_connections:0\r\n");
     s = sds_catfmt(s, "maxclients:%d\r\n", server.maxclients);
+    size_t in = 0, out = 0;
+    for (const struct client *c = server.clients; c != NULL; c = c->next) {
+        in = c->qcap > in ? c->qcap : in;
+        out = c->ocap > out ? c->ocap : out;
+    }
+    s = sds_catfmt(s, "client_recent_max_input_buffer:%zu\r\n", in);
+    s = sds_catfmt(s, "client_recent_max_output_buffer:%zu\r\n", out);
     s = sds_catfmt(s, "blocked_clients:%zu\r\n", blocking_count());
     return s;
 }
@@ -85,19 +115,59 @@ static char *info_memory(char *s)
                    server.rss_memory, h2);
     s = sds_catfmt(s, "used_memory_peak:%lld\r\nused_memory_peak_human:%s\r\n",
                    server.peak_memory, h3);
+    s = sds_catfmt(s, "used_memory_peak_perc:%.2f%%\r\n",
+                   server.peak_memory > 0 ? (double)server.used_memory * 100 /
+                                            (double)server.peak_memory : 0);
+    long long sysmem = (long long)sysconf(_SC_PHYS_PAGES) *
+                       (long long)sysconf(_SC_PAGESIZE);
+    char hs[32];
+    info_human(hs, sizeof(hs), sysmem);
+    s = sds_catfmt(s, "total_system_memory:%lld\r\n"
+                      "total_system_memory_human:%s\r\n", sysmem, hs);
     long long lua = script_memory();
     char hl[32];
     info_human(hl, sizeof(hl), lua);
     s = sds_catfmt(s, "used_memory_lua:%lld\r\nused_memory_lua_human:%s\r\n",
                    lua, hl);
+    s = sds_catfmt(s, "used_memory_vm_eval:%lld\r\n", lua);
     s = sds_catfmt(s, "used_memory_vm_functions:%lld\r\n",
                    function_memory());
+    char hv[32];
+    info_human(hv, sizeof(hv), lua + function_memory());
+    s = sds_catfmt(s, "used_memory_vm_total:%lld\r\n"
+                      "used_memory_vm_total_human:%s\r\n",
+                   lua + function_memory(), hv);
     s = sds_catfmt(s, "number_of_cached_scripts:%zu\r\n",
                    script_cached_count());
     s = sds_catfmt(s, "maxmemory:%lld\r\nmaxmemory_human:%s\r\n",
                    server.maxmemory, h4);
     s = sds_catfmt(s, "maxmemory_policy:%s\r\n", server.maxmemory_policy);
+    long long used = server.used_memory > 0 ? server.used_memory : 1;
+    s = sds_catfmt(s, "mem_fragmentation_ratio:%.2f\r\n",
+                   (double)server.rss_memory / (double)used);
+    s = sds_catfmt(s, "mem_fragmentation_bytes:%lld\r\n",
+                   server.rss_memory - server.used_memory);
+    s = sds_catfmt(s, "mem_not_counted_for_evict:%lld\r\n",
+                   evict_not_counted());
+    s = sds_catfmt(s, "mem_replication_backlog:%zu\r\n",
+                   repl.backlog != NULL ? repl.backlog_size : 0);
+    long long replicas = 0, normal = 0;
+    for (const struct client *c = server.clients; c != NULL; c = c->next) {
+        if (c->flags & CLIENT_SLAVE) {
+            replicas += (long long)c->ocap;
+        } else {
+            normal += (long long)(c->ocap + c->qcap);
+        }
+    }
+    s = sds_catfmt(s, "mem_clients_slaves:%lld\r\n", replicas);
+    s = sds_catfmt(s, "mem_clients_normal:%lld\r\n", normal);
+    s = sds_catfmt(s, "mem_cluster_links:0\r\n");
+    s = sds_catfmt(s, "mem_aof_buffer:%zu\r\n", aof_buffer_size());
     s = sds_catfmt(s, "mem_allocator:libc\r\n");
+    /* Values are freed at once (no lazy free) and never defragmented. */
+    s = sds_catfmt(s, "active_defrag_running:0\r\n");
+    s = sds_catfmt(s, "lazyfree_pending_objects:0\r\n");
+    s = sds_catfmt(s, "lazyfreed_objects:0\r\n");
     return s;
 }
 
@@ -116,11 +186,26 @@ static char *info_stats(char *s)
     s = sds_catfmt(s, "rejected_connections:%lld\r\n",
                    server.stat_rejected_conn);
     s = sds_catfmt(s, "expired_keys:%lld\r\n", server.stat_expired_keys);
+    s = expire_info(s);
     s = sds_catfmt(s, "evicted_keys:%lld\r\n", server.stat_evicted_keys);
+    s = sds_catfmt(s, "evicted_clients:0\r\n");
     s = sds_catfmt(s, "keyspace_hits:%lld\r\n", server.stat_keyspace_hits);
     s = sds_catfmt(s, "keyspace_misses:%lld\r\n", server.stat_keyspace_misses);
     s = sds_catfmt(s, "pubsub_channels:%zu\r\n", pubsub_channel_count());
     s = sds_catfmt(s, "pubsub_patterns:%zu\r\n", pubsub_pattern_count());
+    s = sds_catfmt(s, "pubsubshard_channels:0\r\n");
+    s = sds_catfmt(s, "migrate_cached_sockets:%d\r\n",
+                   slotsmgrt_cached_sockets());
+    /* A replica never expires keys itself here, nothing is defragmented,
+     * and one thread does all I/O: these counters stay 0. */
+    s = sds_catfmt(s, "slave_expires_tracked_keys:0\r\n");
+    s = sds_catfmt(s, "active_defrag_hits:0\r\nactive_defrag_misses:0\r\n"
+                      "active_defrag_key_hits:0\r\n"
+                      "active_defrag_key_misses:0\r\n"
+                      "total_active_defrag_time:0\r\n"
+                      "current_active_defrag_time:0\r\n");
+    s = sds_catfmt(s, "io_threaded_reads_processed:0\r\n"
+                      "io_threaded_writes_processed:0\r\n");
     s = sds_catfmt(s, "total_error_replies:%lld\r\n",
                    server.stat_error_replies);
     s = sds_catfmt(s, "sync_full:%lld\r\nsync_partial_ok:%lld\r\n"
@@ -164,7 +249,32 @@ static char *info_cpu(char *s)
                    (long)ru.ru_stime.tv_usec);
     s = sds_catfmt(s, "used_cpu_user:%ld.%06ld\r\n", (long)ru.ru_utime.tv_sec,
                    (long)ru.ru_utime.tv_usec);
+    if (getrusage(RUSAGE_CHILDREN, &ru) == 0) {
+        s = sds_catfmt(s, "used_cpu_sys_children:%ld.%06ld\r\n",
+                       (long)ru.ru_stime.tv_sec, (long)ru.ru_stime.tv_usec);
+        s = sds_catfmt(s, "used_cpu_user_children:%ld.%06ld\r\n",
+                       (long)ru.ru_utime.tv_sec, (long)ru.ru_utime.tv_usec);
+    }
+    if (getrusage(RUSAGE_THREAD, &ru) == 0) {
+        s = sds_catfmt(s, "used_cpu_sys_main_thread:%ld.%06ld\r\n",
+                       (long)ru.ru_stime.tv_sec, (long)ru.ru_stime.tv_usec);
+        s = sds_catfmt(s, "used_cpu_user_main_thread:%ld.%06ld\r\n",
+                       (long)ru.ru_utime.tv_sec, (long)ru.ru_utime.tv_usec);
+    }
     return s;
+}
+
+/* No modules can be loaded: the section exists, empty, as in Redis
+ * without modules. */
+static char *info_modules(char *s)
+{
+    return s;
+}
+
+/* Codis servers are never in Redis Cluster mode (slots are Codis's). */
+static char *info_cluster(char *s)
+{
+    return sds_catfmt(s, "cluster_enabled:0\r\n");
 }
 
 static char *info_commandstats(char *s)
@@ -208,11 +318,14 @@ static const struct {
     { "server", "Server", info_server, true },
     { "clients", "Clients", info_clients, true },
     { "memory", "Memory", info_memory, true },
-    { "stats", "Stats", info_stats, true },
     { "persistence", "Persistence", info_persistence, true },
+    { "stats", "Stats", info_stats, true },
     { "replication", "Replication", info_replication, true },
     { "cpu", "CPU", info_cpu, true },
+    { "modules", "Modules", info_modules, true },
     { "commandstats", "Commandstats", info_commandstats, false },
+    { "latencystats", "Latencystats", latency_info, false },
+    { "cluster", "Cluster", info_cluster, true },
     { "keyspace", "Keyspace", info_keyspace, true },
 };
 

@@ -40,6 +40,7 @@
 #include "redis/aof.h"
 #include "redis/replication.h"
 #include "redis/server.h"
+#include "redis/slowlog.h"
 
 /* Output buffers larger than this are given back once empty. */
 #define NETWORKING_OBUF_KEEP (64 * 1024)
@@ -78,6 +79,7 @@ void client_free(struct client *c)
         c->repl != NULL) {
         replication_client_freed(c);
     }
+    monitor_client_release(c);
     if (c->flags & CLIENT_CLOSE_ASAP) {
         for (size_t i = 0; i < server.free_count; i++) {
             if (server.free_queue[i] == c) {

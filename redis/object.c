@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/mem.h"
+#include "redis/evict.h"
 #include "redis/server.h"
 
 /* Strings up to this length are embedded in their object, like Redis. */
@@ -17,7 +18,7 @@ struct object *object_new(enum obj_type type, enum obj_encoding encoding,
     o->type = (uint8_t)type;
     o->encoding = (uint8_t)encoding;
     o->refcount = 1;
-    o->lru = server_lru_clock();
+    o->lru = evict_new_clock();
     o->ptr = ptr;
     return o;
 }
@@ -44,7 +45,7 @@ struct object *object_new_string(const char *p, size_t len, bool try_int)
         o->type = OBJ_STRING;
         o->encoding = OBJ_ENC_EMBSTR;
         o->refcount = 1;
-        o->lru = server_lru_clock();
+        o->lru = evict_new_clock();
         o->ptr = sds_init_in(o + 1, p, len);
         return o;
     }

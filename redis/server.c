@@ -27,7 +27,9 @@
 #include "redis/rdb.h"
 #include "redis/replication.h"
 #include "redis/script.h"
+#include "redis/notify.h"
 #include "redis/server.h"
+#include "redis/slowlog.h"
 
 /* ------------------------------------------------------------------------
  * Globals */
@@ -215,10 +217,18 @@ void server_call(struct client *c)
     c->flags |= CLIENT_IN_CALL;
     server.current = c;
     server_call_depth++;
+    monitor_feed(c, cmd, true);
     cmd->proc(c);
     server.current = NULL;
     c->flags &= ~CLIENT_IN_CALL;
-    stats->usec += server_ustime() - start;
+    long long duration = server_ustime() - start;
+    stats->usec += duration;
+    if (!(c->flags & CLIENT_BLOCKED)) {
+        /* A blocked command is timed when it is served, as in Redis. */
+        slowlog_push(c, cmd, duration);
+        latency_command(cmd, duration);
+    }
+    monitor_feed(c, cmd, false);
     stats->calls++;
     if (server.stat_error_replies != errors) {
         stats->failed++;
@@ -597,6 +607,8 @@ void server_release(void)
     blocking_release();
     multi_release();
     pubsub_release();
+    slowlog_release();
+    latency_release();
     script_release();
     function_release();
     networking_close_listeners();

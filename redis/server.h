@@ -739,6 +739,12 @@ struct server {
     struct client_limit limit_normal; /* client-output-buffer-limit */
     struct client_limit limit_replica;
     struct client_limit limit_pubsub;
+    unsigned notify_keyspace_events; /* NOTIFY_* classes (notify.h) */
+    int slowlog_log_slower_than; /* us; -1 = off, 0 = every command */
+    int slowlog_max_len;      /* entries kept by the slow log */
+    int latency_monitor_threshold; /* ms; 0 = latency monitor off */
+    int lfu_log_factor;       /* LFU counter growth (evict.c) */
+    int lfu_decay_time;       /* minutes per LFU counter decrement */
 
     /* runtime */
     struct loop *loop;              /* lib/loop: base, signals, hooks */
@@ -934,6 +940,8 @@ void networking_serve_while_busy(struct client *skip);
 
 /* expire.c: one active expiry cycle (called by the cron). */
 void expire_cycle(void);
+/* expire.c: append the INFO stats fields of the active expiry to 's'. */
+char *expire_info(char *s);
 
 /* slots.c: index maintenance, called by db.c only. */
 void slots_add_key(struct db *db, char *key);
@@ -956,6 +964,8 @@ int slots_parse_slot_or_reply(struct client *c, const struct arg *a,
 
 /* slotsmgrt.c: close cached migration sockets that have been idle. */
 void slotsmgrt_cron(void);
+/* slotsmgrt.c: migration sockets cached now (INFO migrate_cached_sockets). */
+int slotsmgrt_cached_sockets(void);
 
 /* config.c: the directive table. Apply one directive ('argc' words, the
  * name first) from a file or the command line. Returns 0, or -1 with

@@ -65,6 +65,11 @@ static void slotsmgrt_close(struct slotsmgrt_conn *conn)
     *conn = slotsmgrt_conns[--slotsmgrt_conn_count];
 }
 
+int slotsmgrt_cached_sockets(void)
+{
+    return slotsmgrt_conn_count;
+}
+
 void slotsmgrt_cron(void)
 {
     for (int i = slotsmgrt_conn_count - 1; i >= 0; i--) {

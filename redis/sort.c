@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lib/mem.h"
+#include "redis/notify.h"
 #include "redis/server.h"
 
 /* One element being sorted. */
@@ -309,9 +310,12 @@ static void sort_generic(struct client *c, bool read_only)
         long long len = (long long)list_type_len(out);
         if (len > 0) {
             db_set_key(c->db, o.store->ptr, o.store->len, out, false);
+            notify_arg(NOTIFY_LIST, "sortstore", o.store, c->db->id);
         } else {
             object_decr_ref(out);
-            db_delete(c->db, o.store->ptr, o.store->len);
+            if (db_delete(c->db, o.store->ptr, o.store->len)) {
+                notify_arg(NOTIFY_GENERIC, "del", o.store, c->db->id);
+            }
         }
         server.dirty += len > 0 ? len : 1;
         reply_integer(c, len);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lib/mem.h"
+#include "redis/notify.h"
 #include "redis/server.h"
 
 static void hash_free_value(void *ptr)
@@ -130,6 +131,7 @@ static void hash_set_generic(struct client *c, bool hmset)
         created += hash_set(d, &c->argv[i], &c->argv[i + 1]);
     }
     db_signal_modified(c->db, key->ptr, key->len);
+    notify_arg(NOTIFY_HASH, "hset", key, c->db->id);
     server.dirty += (c->argc - 2) / 2;
     if (hmset) {
         reply_ok(c);
@@ -168,6 +170,7 @@ void cmd_hsetnx(struct client *c)
     struct dict *d = hash_lookup_write(c, key, true, &wrong);
     hash_set(d, &c->argv[2], &c->argv[3]);
     db_signal_modified(c->db, key->ptr, key->len);
+    notify_arg(NOTIFY_HASH, "hset", key, c->db->id);
     server.dirty++;
     reply_integer(c, 1);
 }
@@ -219,8 +222,10 @@ void cmd_hdel(struct client *c)
         deleted += dict_delete(d, c->argv[i].ptr, c->argv[i].len);
     }
     if (deleted > 0) {
+        notify_arg(NOTIFY_HASH, "hdel", key, c->db->id);
         if (dict_size(d) == 0) {
             db_delete(c->db, key->ptr, key->len);
+            notify_arg(NOTIFY_GENERIC, "del", key, c->db->id);
         } else {
             dict_shrink_if_needed(d);
             db_signal_modified(c->db, key->ptr, key->len);
@@ -329,6 +334,7 @@ void cmd_hincrby(struct client *c)
     }
     hash_set(d, &c->argv[2], &v);
     db_signal_modified(c->db, key->ptr, key->len);
+    notify_arg(NOTIFY_HASH, "hincrby", key, c->db->id);
     server.dirty++;
     reply_integer(c, value);
 }
@@ -368,6 +374,7 @@ void cmd_hincrbyfloat(struct client *c)
     }
     hash_set(d, &c->argv[2], &v);
     db_signal_modified(c->db, key->ptr, key->len);
+    notify_arg(NOTIFY_HASH, "hincrbyfloat", key, c->db->id);
     server.dirty++;
     reply_bulk(c, v.ptr, v.len);
     struct arg argv[4] = { { "HSET", 4 }, *key, c->argv[2], v };

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lib/mem.h"
+#include "redis/notify.h"
 #include "redis/server.h"
 
 /* The value of a list object. */
@@ -204,6 +205,7 @@ static void list_after_remove(struct client *c, const char *key, size_t len,
 {
     if (l->len == 0) {
         db_delete(c->db, key, len);
+        notify_event(NOTIFY_GENERIC, "del", key, len, c->db->id);
     } else {
         db_signal_modified(c->db, key, len);
     }
@@ -233,6 +235,8 @@ static void list_push_generic(struct client *c, enum list_end end,
         list_push_sds(l, sds_new(c->argv[i].ptr, c->argv[i].len), end);
     }
     db_signal_modified(c->db, key->ptr, key->len);
+    notify_arg(NOTIFY_LIST, end == LIST_HEAD ? "lpush" : "rpush", key,
+               c->db->id);
     server.dirty += c->argc - 2;
     reply_integer(c, (long long)l->len);
 }
@@ -309,6 +313,8 @@ static void list_pop_generic(struct client *c, enum list_end end)
         }
         server.dirty += n;
     }
+    notify_arg(NOTIFY_LIST, end == LIST_HEAD ? "lpop" : "rpop", key,
+               c->db->id);
     list_after_remove(c, key->ptr, key->len, l);
 }
 
@@ -375,6 +381,7 @@ void cmd_lset(struct client *c)
     sds_free(*slot);
     *slot = sds_new(c->argv[3].ptr, c->argv[3].len);
     db_signal_modified(c->db, key->ptr, key->len);
+    notify_arg(NOTIFY_LIST, "lset", key, c->db->id);
     server.dirty++;
     reply_ok(c);
 }
@@ -435,6 +442,7 @@ void cmd_ltrim(struct client *c)
     for (long long i = 0; i < keep_from; i++) {
         sds_free(list_pop_sds(l, LIST_HEAD));
     }
+    notify_arg(NOTIFY_LIST, "ltrim", key, c->db->id);
     list_after_remove(c, key->ptr, key->len, l);
     server.dirty += keep_from + tail_drop;
     reply_ok(c);
@@ -463,6 +471,7 @@ void cmd_linsert(struct client *c)
             list_insert_at(l, after ? i + 1 : i,
                            sds_new(c->argv[4].ptr, c->argv[4].len));
             db_signal_modified(c->db, key->ptr, key->len);
+            notify_arg(NOTIFY_LIST, "linsert", key, c->db->id);
             server.dirty++;
             reply_integer(c, (long long)l->len);
             return;
@@ -518,6 +527,7 @@ void cmd_lrem(struct client *c)
     l->len = kept;
     if (removed > 0) {
         list_maybe_shrink(l);
+        notify_arg(NOTIFY_LIST, "lrem", key, c->db->id);
         list_after_remove(c, key->ptr, key->len, l);
         server.dirty += removed;
     }
@@ -643,9 +653,14 @@ static void list_move_one(struct client *c, const struct arg *src,
         /* A rotation: the list never empties, the key keeps its TTL. */
         list_push_sds(l, s, to);
         db_signal_modified(c->db, src->ptr, src->len);
+        notify_arg(NOTIFY_LIST, to == LIST_HEAD ? "lpush" : "rpush", dst,
+                   c->db->id);
+        notify_arg(NOTIFY_LIST, from == LIST_HEAD ? "lpop" : "rpop", src,
+                   c->db->id);
         return;
     }
-    list_after_remove(c, src->ptr, src->len, l);
+    /* Redis's order of events: the push to 'dst', then the pop from
+     * 'src' (and its deletion). */
     struct object *o = db_lookup_write(c->db, dst->ptr, dst->len);
     if (o == NULL) {
         o = list_type_new();
@@ -653,6 +668,11 @@ static void list_move_one(struct client *c, const struct arg *src,
     }
     list_push_sds(o->ptr, s, to);
     db_signal_modified(c->db, dst->ptr, dst->len);
+    notify_arg(NOTIFY_LIST, to == LIST_HEAD ? "lpush" : "rpush", dst,
+               c->db->id);
+    notify_arg(NOTIFY_LIST, from == LIST_HEAD ? "lpop" : "rpop", src,
+               c->db->id);
+    list_after_remove(c, src->ptr, src->len, l);
 }
 
 /* Propagate a blocking command's effect as its plain form. */
@@ -723,6 +743,7 @@ static void list_bpop_one(struct client *c, const struct arg *key,
     sds_free(s);
     server.dirty++;
     list_propagate_pop(c, key, end);
+    notify_arg(NOTIFY_LIST, tail ? "rpop" : "lpop", key, c->db->id);
     list_after_remove(c, key->ptr, key->len, l);
 }
 
@@ -858,6 +879,7 @@ static void list_mpop_reply(struct client *c, const struct arg *key,
                            { buf, util_ll2str(buf, n) } };
     server_propagate(c->db->id, 3, argv);
     c->flags |= CLIENT_PREVENT_PROP;
+    notify_arg(NOTIFY_LIST, tail ? "rpop" : "lpop", key, c->db->id);
     list_after_remove(c, key->ptr, key->len, l);
 }
 

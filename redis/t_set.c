@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "lib/mem.h"
+#include "redis/notify.h"
 #include "redis/server.h"
 
 /* Members, owned; no values. */
@@ -135,6 +136,7 @@ static void set_after_remove(struct client *c, const char *key, size_t len,
 {
     if (dict_size(d) == 0) {
         db_delete(c->db, key, len);
+        notify_event(NOTIFY_GENERIC, "del", key, len, c->db->id);
     } else {
         dict_shrink_if_needed(d);
         db_signal_modified(c->db, key, len);
@@ -203,6 +205,7 @@ void cmd_sadd(struct client *c)
     }
     if (added > 0) {
         db_signal_modified(c->db, key->ptr, key->len);
+        notify_arg(NOTIFY_SET, "sadd", key, c->db->id);
         server.dirty += added;
     }
     reply_integer(c, added);
@@ -222,6 +225,7 @@ void cmd_srem(struct client *c)
         removed += dict_delete(d, c->argv[i].ptr, c->argv[i].len);
     }
     if (removed > 0) {
+        notify_arg(NOTIFY_SET, "srem", key, c->db->id);
         set_after_remove(c, key->ptr, key->len, d);
         server.dirty += removed;
     }
@@ -330,6 +334,7 @@ void cmd_spop(struct client *c)
     }
     mem_free(popped);
     mem_free(argv);
+    notify_arg(NOTIFY_SET, "spop", key, c->db->id);
     set_after_remove(c, key->ptr, key->len, d);
 }
 
@@ -401,6 +406,7 @@ void cmd_smove(struct client *c)
         return;
     }
     dict_delete(from, m->ptr, m->len);
+    notify_arg(NOTIFY_SET, "srem", src, c->db->id);
     set_after_remove(c, src->ptr, src->len, from);
     server.dirty++;
     if (dobj == NULL) {
@@ -411,6 +417,7 @@ void cmd_smove(struct client *c)
      * WATCH on it stays clean), as in Redis. */
     if (set_type_add(dobj, m->ptr, m->len)) {
         db_signal_modified(c->db, dst->ptr, dst->len);
+        notify_arg(NOTIFY_SET, "sadd", dst, c->db->id);
         server.dirty++;
     }
     reply_integer(c, 1);
@@ -578,9 +585,13 @@ static void set_op_generic(struct client *c, enum set_op op,
         db_set_key(c->db, dst->ptr, dst->len,
                    object_new(OBJ_SET, fits ? OBJ_ENC_INTSET : OBJ_ENC_HT,
                               out), false);
+        notify_arg(NOTIFY_SET, op == SET_INTER ? "sinterstore" : op ==
+                   SET_UNION ? "sunionstore" : "sdiffstore", dst, c->db->id);
     } else {
         dict_free(out);
-        db_delete(c->db, dst->ptr, dst->len);
+        if (db_delete(c->db, dst->ptr, dst->len)) {
+            notify_arg(NOTIFY_GENERIC, "del", dst, c->db->id);
+        }
     }
     server.dirty++;
     reply_integer(c, n);

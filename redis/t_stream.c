@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "lib/mem.h"
+#include "redis/notify.h"
 #include "redis/server.h"
 #include "redis/stream.h"
 #include "redis/t_stream.h"
@@ -244,6 +245,7 @@ struct stream_consumer *stream_consumer_get(struct client *c,
     struct stream_consumer *cn = stream_consumer_find(g, name, len);
     if (cn == NULL) {
         cn = stream_consumer_create(g, name, len, server.mstime);
+        notify_arg(NOTIFY_STREAM, "xgroup-createconsumer", key, c->db->id);
         if (propagate) {
             stream_propagate_consumer(c, key, g, cn);
             server.dirty++;
@@ -588,8 +590,9 @@ void cmd_xadd(struct client *c)
     }
     stream_reply_id(c, &id);
     server.dirty++;
-    if (a.has_trim) {
-        stream_apply_trim(s, &a);
+    notify_arg(NOTIFY_STREAM, "xadd", key, c->db->id);
+    if (a.has_trim && stream_apply_trim(s, &a) > 0) {
+        notify_arg(NOTIFY_STREAM, "xtrim", key, c->db->id);
     }
     db_signal_modified(c->db, key->ptr, key->len);
     if (!a.id_given || !a.seq_given || (a.has_trim && a.approx)) {
@@ -623,6 +626,7 @@ void cmd_xtrim(struct client *c)
     uint64_t removed = stream_apply_trim(s, &a);
     if (removed > 0) {
         db_signal_modified(c->db, key->ptr, key->len);
+        notify_arg(NOTIFY_STREAM, "xtrim", key, c->db->id);
         server.dirty += (long long)removed;
         if (a.approx) {
             stream_propagate_rewritten(c, &a, s, -1, NULL);
@@ -720,6 +724,7 @@ void cmd_xdel(struct client *c)
     mem_free(ids);
     if (deleted > 0) {
         db_signal_modified(c->db, key->ptr, key->len);
+        notify_arg(NOTIFY_STREAM, "xdel", key, c->db->id);
         server.dirty += deleted;
     }
     reply_integer(c, deleted);
@@ -787,6 +792,7 @@ void cmd_xsetid(struct client *c)
     }
     reply_ok(c);
     db_signal_modified(c->db, key->ptr, key->len);
+    notify_arg(NOTIFY_STREAM, "xsetid", key, c->db->id);
     server.dirty++;
 }
 

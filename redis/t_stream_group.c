@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/mem.h"
+#include "redis/notify.h"
 #include "redis/server.h"
 #include "redis/stream.h"
 #include "redis/t_stream.h"
@@ -181,6 +182,7 @@ void cmd_xgroup(struct client *c)
         if (stream_group_create(s, c->argv[3].ptr, c->argv[3].len, &id,
                                 entries_read) != NULL) {
             reply_ok(c);
+            notify_arg(NOTIFY_STREAM, "xgroup-create", key, c->db->id);
             server.dirty++;
         } else {
             reply_error(c, "-BUSYGROUP Consumer Group name already exists");
@@ -210,11 +212,13 @@ void cmd_xgroup(struct client *c)
         g->last_id = id;
         g->entries_read = entries_read;
         reply_ok(c);
+        notify_arg(NOTIFY_STREAM, "xgroup-setid", key, c->db->id);
         server.dirty++;
     } else if (arg_is(opt, "destroy") && c->argc == 4) {
         if (g != NULL) {
             stream_group_destroy(s, g);
             reply_integer(c, 1);
+            notify_arg(NOTIFY_STREAM, "xgroup-destroy", key, c->db->id);
             server.dirty++;
             /* Readers blocked on the group learn it is gone. */
             db_signal_modified(c->db, key->ptr, key->len);
@@ -225,6 +229,8 @@ void cmd_xgroup(struct client *c)
         bool made = stream_consumer_create(g, c->argv[4].ptr, c->argv[4].len,
                                            server.mstime) != NULL;
         if (made) {
+            notify_arg(NOTIFY_STREAM, "xgroup-createconsumer", key,
+                       c->db->id);
             server.dirty++;
         }
         reply_integer(c, made ? 1 : 0);
@@ -234,6 +240,7 @@ void cmd_xgroup(struct client *c)
         long long pending = 0;
         if (cn != NULL) {
             pending = (long long)stream_consumer_delete(g, cn);
+            notify_arg(NOTIFY_STREAM, "xgroup-delconsumer", key, c->db->id);
             server.dirty++;
         }
         reply_integer(c, pending);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "lib/mem.h"
+#include "redis/notify.h"
 #include "redis/server.h"
 
 #define STRING_SET_NX (1u << 0)
@@ -150,7 +151,10 @@ static void string_set_generic(struct client *c, const struct arg *key,
                                long long expire, const char *ok_reply,
                                const char *abort_reply)
 {
-    struct object *old = db_lookup_write(c->db, key->ptr, key->len);
+    /* With GET the old value is read as GET reads it (stats, keymiss). */
+    struct object *old = (flags & STRING_SET_GET)
+                         ? db_lookup_read(c->db, key->ptr, key->len)
+                         : db_lookup_write(c->db, key->ptr, key->len);
     if (flags & STRING_SET_GET) {
         if (old != NULL && old->type != OBJ_STRING) {
             reply_wrongtype(c);
@@ -180,9 +184,11 @@ static void string_set_generic(struct client *c, const struct arg *key,
     struct object *o = object_new_string(val->ptr, val->len, true);
     db_set_key(c->db, key->ptr, key->len, o,
                (flags & STRING_SET_KEEPTTL) != 0);
+    notify_arg(NOTIFY_STRING, "set", key, c->db->id);
     server.dirty++;
     if (expire >= 0) {
         db_set_expire(c->db, key->ptr, key->len, expire);
+        notify_arg(NOTIFY_GENERIC, "expire", key, c->db->id);
         string_propagate_pxat(c, key, val, expire);
     }
     if (!(flags & STRING_SET_GET)) {
@@ -263,6 +269,7 @@ void cmd_getdel(struct client *c)
     }
     reply_object(c, o);
     db_delete(c->db, c->argv[1].ptr, c->argv[1].len);
+    notify_arg(NOTIFY_GENERIC, "del", &c->argv[1], c->db->id);
     server.dirty++;
     struct arg argv[2] = { { "DEL", 3 }, c->argv[1] };
     server_propagate(c->db->id, 2, argv);
@@ -293,6 +300,7 @@ void cmd_getex(struct client *c)
         /* A time already past deletes the key, which replicas see as a
          * DEL (Redis does the same). */
         db_delete(c->db, key->ptr, key->len);
+        notify_arg(NOTIFY_GENERIC, "del", key, c->db->id);
         server.dirty++;
         struct arg argv[2] = { { "DEL", 3 }, *key };
         server_propagate(c->db->id, 2, argv);
@@ -300,11 +308,13 @@ void cmd_getex(struct client *c)
     } else if (expire >= 0) {
         db_set_expire(c->db, key->ptr, key->len, expire);
         db_signal_modified(c->db, key->ptr, key->len);
+        notify_arg(NOTIFY_GENERIC, "expire", key, c->db->id);
         server.dirty++;
         string_propagate_pxat(c, key, NULL, expire);
     } else if ((flags & STRING_SET_PERSIST) &&
                db_remove_expire(c->db, key->ptr, key->len)) {
         db_signal_modified(c->db, key->ptr, key->len);
+        notify_arg(NOTIFY_GENERIC, "persist", key, c->db->id);
         struct arg argv[2] = { { "PERSIST", 7 }, *key };
         server_propagate(c->db->id, 2, argv);
         c->flags |= CLIENT_PREVENT_PROP;
@@ -346,6 +356,7 @@ static void string_mset_generic(struct client *c, bool nx)
         const struct arg *v = &c->argv[i + 1];
         db_set_key(c->db, c->argv[i].ptr, c->argv[i].len,
                    object_new_string(v->ptr, v->len, true), false);
+        notify_arg(NOTIFY_STRING, "set", &c->argv[i], c->db->id);
         server.dirty++;
     }
     if (nx) {
@@ -380,6 +391,7 @@ void cmd_append(struct client *c)
         db_add(c->db, key->ptr, key->len,
                object_new_string(val->ptr, val->len, false));
         db_signal_modified(c->db, key->ptr, key->len);
+        notify_arg(NOTIFY_STRING, "append", key, c->db->id);
         server.dirty++;
         reply_integer(c, (long long)val->len);
         return;
@@ -390,6 +402,7 @@ void cmd_append(struct client *c)
     }
     o->ptr = sds_cat(o->ptr, val->ptr, val->len);
     db_signal_modified(c->db, key->ptr, key->len);
+    notify_arg(NOTIFY_STRING, "append", key, c->db->id);
     server.dirty++;
     reply_integer(c, (long long)sds_len(o->ptr));
 }
@@ -433,6 +446,7 @@ static void string_incr_generic(struct client *c, long long incr)
         db_add(c->db, key->ptr, key->len, object_new_int(value));
     }
     db_signal_modified(c->db, key->ptr, key->len);
+    notify_arg(NOTIFY_STRING, "incrby", key, c->db->id);
     server.dirty++;
     reply_integer(c, value);
 }
@@ -503,6 +517,7 @@ void cmd_incrbyfloat(struct client *c)
         db_add(c->db, key->ptr, key->len, nv);
     }
     db_signal_modified(c->db, key->ptr, key->len);
+    notify_arg(NOTIFY_STRING, "incrbyfloat", key, c->db->id);
     server.dirty++;
     reply_bulk(c, out, n);
     struct arg argv[4] = { { "SET", 3 }, *key, { out, n }, { "KEEPTTL", 7 } };
@@ -595,6 +610,7 @@ void cmd_setrange(struct client *c)
     }
     memcpy((char *)o->ptr + offset, val->ptr, val->len);
     db_signal_modified(c->db, key->ptr, key->len);
+    notify_arg(NOTIFY_STRING, "setrange", key, c->db->id);
     server.dirty++;
     reply_integer(c, (long long)sds_len(o->ptr));
 }

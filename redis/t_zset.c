@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "lib/mem.h"
+#include "redis/notify.h"
 #include "redis/server.h"
 #include "redis/t_zset.h"
 #include "redis/zskiplist.h"
@@ -152,6 +153,7 @@ static void zset_after_remove(struct client *c, const struct arg *key,
 {
     if (zset_len(z) == 0) {
         db_delete(c->db, key->ptr, key->len);
+        notify_arg(NOTIFY_GENERIC, "del", key, c->db->id);
     } else {
         dict_shrink_if_needed(z->dict);
         db_signal_modified(c->db, key->ptr, key->len);
@@ -374,6 +376,8 @@ static void zset_add_generic(struct client *c, unsigned flags)
         db_delete(c->db, key->ptr, key->len);
     } else if (added + changed > 0) {
         db_signal_modified(c->db, key->ptr, key->len);
+        notify_arg(NOTIFY_ZSET, (flags & ZADD_INCR) ? "zincr" : "zadd", key,
+                   c->db->id);
         server.dirty += added + changed;
     }
     if (flags & ZADD_INCR) {
@@ -419,6 +423,7 @@ void cmd_zincrby(struct client *c)
         return;
     }
     db_signal_modified(c->db, key->ptr, key->len);
+    notify_arg(NOTIFY_ZSET, "zincr", key, c->db->id);
     server.dirty++;
     reply_double(c, result);
 }
@@ -437,6 +442,7 @@ void cmd_zrem(struct client *c)
         removed += zset_remove(z, c->argv[i].ptr, c->argv[i].len);
     }
     if (removed > 0) {
+        notify_arg(NOTIFY_ZSET, "zrem", key, c->db->id);
         zset_after_remove(c, key, z);
         server.dirty += removed;
     }
@@ -785,9 +791,12 @@ void cmd_zrangestore(struct client *c)
     if (len > 0) {
         db_set_key(c->db, dst->ptr, dst->len,
                    object_new(OBJ_ZSET, OBJ_ENC_SKIPLIST, q.store), false);
+        notify_arg(NOTIFY_ZSET, "zrangestore", dst, c->db->id);
     } else {
         zset_value_free(q.store);
-        db_delete(c->db, dst->ptr, dst->len);
+        if (db_delete(c->db, dst->ptr, dst->len)) {
+            notify_arg(NOTIFY_GENERIC, "del", dst, c->db->id);
+        }
     }
     server.dirty++;
     reply_integer(c, len);
@@ -886,6 +895,9 @@ static void zset_remrange_generic(struct client *c, enum zset_by by)
         n = next;
     }
     if (removed > 0) {
+        notify_arg(NOTIFY_ZSET, by == ZSET_BY_RANK ? "zremrangebyrank" :
+                   by == ZSET_BY_SCORE ? "zremrangebyscore" :
+                   "zremrangebylex", key, c->db->id);
         zset_after_remove(c, key, z);
         server.dirty += removed;
     }
@@ -944,6 +956,7 @@ static void zset_pop_generic(struct client *c, bool max)
         zset_reply_node(c, n, true);
         zset_remove(z, n->member, sds_len(n->member));
     }
+    notify_arg(NOTIFY_ZSET, max ? "zpopmax" : "zpopmin", key, c->db->id);
     zset_after_remove(c, key, z);
     server.dirty += count;
 }
@@ -967,6 +980,7 @@ static void zset_bpop_one(struct client *c, const struct arg *key,
     reply_bulk(c, key->ptr, key->len);
     zset_reply_node(c, n, true);
     zset_remove(z, n->member, sds_len(n->member));
+    notify_arg(NOTIFY_ZSET, max ? "zpopmax" : "zpopmin", key, c->db->id);
     zset_after_remove(c, key, z);
     server.dirty++;
     struct arg argv[2] = { { max ? "ZPOPMAX" : "ZPOPMIN", 7 }, *key };
@@ -1107,6 +1121,7 @@ static void zset_mpop_reply(struct client *c, const struct arg *key,
                            { buf, util_ll2str(buf, n) } };
     server_propagate(c->db->id, 3, argv);
     c->flags |= CLIENT_PREVENT_PROP;
+    notify_arg(NOTIFY_ZSET, max ? "zpopmax" : "zpopmin", key, c->db->id);
     zset_after_remove(c, key, z);
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lib/mem.h"
+#include "redis/notify.h"
 #include "redis/server.h"
 #include "redis/t_zset.h"
 
@@ -131,7 +132,7 @@ static int zset_parse_setop(struct client *c, int first, bool store,
     }
     for (long long i = 0; i < numkeys; i++) {
         const struct arg *k = &c->argv[first + 1 + i];
-        struct object *o = db_lookup_write(c->db, k->ptr, k->len);
+        struct object *o = db_lookup_read(c->db, k->ptr, k->len);
         if (o == NULL) {
             continue;
         }
@@ -232,9 +233,13 @@ static void zset_setop_store(struct client *c, enum zset_op op)
     if (len > 0) {
         db_set_key(c->db, dst->ptr, dst->len,
                    object_new(OBJ_ZSET, OBJ_ENC_SKIPLIST, z), false);
+        notify_arg(NOTIFY_ZSET, op == ZSET_UNION ? "zunionstore" : op ==
+                   ZSET_INTER ? "zinterstore" : "zdiffstore", dst, c->db->id);
     } else {
         zset_value_free(z);
-        db_delete(c->db, dst->ptr, dst->len);
+        if (db_delete(c->db, dst->ptr, dst->len)) {
+            notify_arg(NOTIFY_GENERIC, "del", dst, c->db->id);
+        }
     }
     server.dirty++;
     reply_integer(c, len);

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "lib/http.h"
+#include "roles/dashboard/http.h"
 #include "lib/model.h"
 #include "lib/model_store.h"
 #include "lib/rclient.h"

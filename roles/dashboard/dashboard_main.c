@@ -246,7 +246,7 @@ static struct conf *dashboard_load_conf(const struct dashboard_args *a,
     return conf;
 }
 
-/* Take the open file limit up to the hard limit (65536 at most): lib/http
+/* Take the open file limit up to the hard limit (65536 at most): http.c
  * caps the HTTP connections below it, so more means more clients. */
 static void dashboard_raise_nofile(void)
 {

@@ -9,7 +9,7 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
-#include "lib/http.h"
+#include "roles/dashboard/http.h"
 #include "lib/httpc.h"
 #include "lib/log.h"
 #include "lib/mem.h"

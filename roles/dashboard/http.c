@@ -4,7 +4,7 @@
  * runs the guard and the handler and makes sure exactly one reply goes
  * out: a handler that forgot to reply produces a 500 rather than a hung
  * client. */
-#include "lib/http.h"
+#include "roles/dashboard/http.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -141,7 +141,7 @@ void api_group_get(struct http_request *req, void *arg)
 static int api_group_used_by(struct dashboard *d, int gid, int *rc,
                              char *err, size_t errlen)
 {
-    static struct model_slot slots[SLOT_COUNT];
+    struct model_slot *slots = d->slots;
     *rc = model_store_load_slots(&d->store, slots, err, errlen);
     if (*rc == COORD_NONODE) {
         *rc = 0;

@@ -10,14 +10,11 @@
 #include "lib/json.h"
 #include "lib/slot.h"
 
-/* All slots, shared by the handlers (the dashboard is single-threaded). */
-static struct model_slot api_slot_all[SLOT_COUNT];
-
 void api_slot_list(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     char err[512];
-    int rc = model_store_load_slots(&d->store, api_slot_all, err,
+    int rc = model_store_load_slots(&d->store, d->slots, err,
                                     sizeof(err));
     if (rc == COORD_NONODE) {
         cJSON *empty = cJSON_CreateArray();
@@ -31,7 +28,7 @@ void api_slot_list(struct http_request *req, void *arg)
     }
     cJSON *arr = cJSON_CreateArray();
     for (int i = 0; i < SLOT_COUNT; i++) {
-        cJSON_AddItemToArray(arr, model_slot_to_json(&api_slot_all[i]));
+        cJSON_AddItemToArray(arr, model_slot_to_json(&d->slots[i]));
     }
     http_reply_json(req, 200, arr);
     cJSON_Delete(arr);
@@ -166,7 +163,7 @@ void api_slot_set(struct http_request *req, void *arg)
         return;
     }
     for (long long i = from; i <= to; i++) {
-        struct model_slot *s = &api_slot_all[i];
+        struct model_slot *s = &d->slots[i];
         rc = model_store_load_slot(&d->store, (int)i, s, err, sizeof(err));
         if (rc == COORD_NONODE) {
             snprintf(err, sizeof(err), "slots are not initialized: run "
@@ -186,7 +183,7 @@ void api_slot_set(struct http_request *req, void *arg)
         }
     }
     for (long long i = from; i <= to; i++) {
-        struct model_slot *s = &api_slot_all[i];
+        struct model_slot *s = &d->slots[i];
         s->group_id = (int)gid;
         s->status = status;
         rc = model_store_save_slot(&d->store, s, err, sizeof(err));

@@ -11,6 +11,7 @@
 #include "lib/model.h"
 #include "lib/model_store.h"
 #include "lib/rclient.h"
+#include "lib/slot.h"
 
 /* Timeout of each call to a codis server (PING, SLAVEOF, INFO ...). */
 #define DASHBOARD_SERVER_TIMEOUT_MS 3000
@@ -31,6 +32,9 @@ struct dashboard {
     struct serverinfo *info;   /* owned: INFO of the masters */
     struct failover *failover; /* owned: promotions, the group keeper */
     struct login *login;       /* owned: credentials and page sessions */
+    /* Scratch for a handler's load of every slot: each HTTP worker has its
+     * own struct dashboard, so handlers running at once never share it. */
+    struct model_slot slots[SLOT_COUNT];
 };
 
 /* The HTTP status of a failed model_store call's result 'rc':

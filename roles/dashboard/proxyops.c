@@ -9,6 +9,7 @@
  * proxies and the store are not asked for a number nobody shows. */
 #include "roles/dashboard/proxyops.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -57,9 +58,10 @@ struct proxyops {
     struct proxyops_fetch *prev;  /* owned, 'nprev' entries */
     size_t nprev;
     long long prev_ms;
-    long long total;
-    long long per_sec;
-    long long asked_ms;           /* last proxyops_get */
+    /* read by proxyops_get on the HTTP workers, written by the loop */
+    _Atomic long long total;
+    _Atomic long long per_sec;
+    _Atomic long long asked_ms;   /* last proxyops_get */
 };
 
 /* The round is complete: compute the sum and the rate, keep the round's

@@ -70,8 +70,8 @@ static int api_group_publish(struct dashboard *d, int gid,
     }
     cJSON *target = model_group_to_json(&g);
     model_group_release(&g);
-    *rc = model_store_post_action(&d->store, type, target, confirm, NULL, 0,
-                                  err, errlen);
+    *rc = store_post_action(&d->store, type, target, confirm, NULL, 0,
+                            err, errlen);
     cJSON_Delete(target);
     return *rc == 0 ? 0 : -1;
 }
@@ -98,7 +98,7 @@ void api_group_create(struct http_request *req, void *arg)
     if (dashboard_lock(d, req, "add group", held, sizeof(held)) != 0) {
         return;
     }
-    int rc = model_store_create_group(&d->store, (int)gid, err, sizeof(err));
+    int rc = store_create_group(&d->store, (int)gid, err, sizeof(err));
     if (rc != 0) {
         dashboard_unlock(d, held);
         dashboard_reply_store_error(req, rc, err);
@@ -167,15 +167,15 @@ static int api_group_task_target(struct dashboard *d, int gid, char *seq,
 {
     char **seqs;
     size_t n;
-    *rc = model_store_list_migrate_tasks(&d->store, &seqs, &n, err, errlen);
+    *rc = store_list_migrate_tasks(&d->store, &seqs, &n, err, errlen);
     if (*rc != 0) {
         return -1;
     }
     int slot = -1;
     for (size_t i = 0; i < n && slot < 0; i++) {
         struct model_migrate_task task;
-        int lrc = model_store_load_migrate_task(&d->store, seqs[i], &task,
-                                                err, errlen);
+        int lrc = store_load_migrate_task(&d->store, seqs[i], &task,
+                                          err, errlen);
         if (lrc == 0 && task.new_group == gid) {
             slot = task.slot_id;
             snprintf(seq, seqlen, "%s", seqs[i]);
@@ -224,7 +224,7 @@ void api_group_remove(struct http_request *req, void *arg)
         }
     }
     if (rc == 0) {
-        rc = model_store_remove_group(&d->store, (int)gid, err, sizeof(err));
+        rc = store_remove_group(&d->store, (int)gid, err, sizeof(err));
     }
     if (rc != 0) {
         dashboard_unlock(d, held);
@@ -366,7 +366,7 @@ void api_group_add_server(struct http_request *req, void *arg)
     rc = model_store_load_group(&d->store, (int)gid, &g, err, sizeof(err));
     if (rc == COORD_NONODE) {
         /* Codis 2 creates the group on the fly */
-        rc = model_store_create_group(&d->store, (int)gid, err, sizeof(err));
+        rc = store_create_group(&d->store, (int)gid, err, sizeof(err));
         if (rc == 0) {
             rc = model_store_load_group(&d->store, (int)gid, &g, err,
                                         sizeof(err));
@@ -431,7 +431,7 @@ void api_group_add_server(struct http_request *req, void *arg)
     snprintf(server.addr, sizeof(server.addr), "%s", addr);
     server.type = type;
     server.group_id = (int)gid;
-    rc = model_store_save_server(&d->store, &server, err, sizeof(err));
+    rc = store_save_server(&d->store, &server, err, sizeof(err));
     if (rc == 0) {
         bad = api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_CHANGED,
                                 type == MODEL_SERVER_MASTER, &rc, err,
@@ -487,8 +487,8 @@ void api_group_remove_server(struct http_request *req, void *arg)
         }
         return;
     }
-    rc = model_store_remove_server(&d->store, (int)gid, addr, err,
-                                   sizeof(err));
+    rc = store_remove_server(&d->store, (int)gid, addr, err,
+                             sizeof(err));
     if (rc == 0) {
         api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_CHANGED, false, &rc,
                           err, sizeof(err));

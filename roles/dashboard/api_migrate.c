@@ -128,8 +128,8 @@ static int api_migrate_queue(struct dashboard *d, struct http_request *req,
         snprintf(task.create_at, sizeof(task.create_at), "%lld",
                  (long long)time(NULL));
         snprintf(task.status, sizeof(task.status), "pending");
-        int rc = model_store_add_migrate_task(&d->store, &task, NULL, 0, err,
-                                              sizeof(err));
+        int rc = store_add_migrate_task(&d->store, &task, NULL, 0, err,
+                                        sizeof(err));
         if (rc != 0) {
             migrator_wake(d->migrator);
             dashboard_reply_store_error(req, rc, err);
@@ -229,15 +229,15 @@ static cJSON *api_migrate_tasks_json(struct dashboard *d, int *rc, char *err,
 {
     char **seqs;
     size_t n;
-    *rc = model_store_list_migrate_tasks(&d->store, &seqs, &n, err, errlen);
+    *rc = store_list_migrate_tasks(&d->store, &seqs, &n, err, errlen);
     if (*rc != 0) {
         return NULL;
     }
     cJSON *arr = cJSON_CreateArray();
     for (size_t i = 0; i < n; i++) {
         struct model_migrate_task task;
-        int lrc = model_store_load_migrate_task(&d->store, seqs[i], &task,
-                                                err, errlen);
+        int lrc = store_load_migrate_task(&d->store, seqs[i], &task,
+                                          err, errlen);
         if (lrc == COORD_NONODE) {
             continue; /* finished meanwhile */
         }

@@ -20,8 +20,8 @@ void api_proxy_list(struct http_request *req, void *arg)
     char err[512];
     struct model_proxy *proxies;
     size_t n;
-    int rc = model_store_load_proxies(&d->store, &proxies, &n, err,
-                                      sizeof(err));
+    int rc = store_load_proxies(&d->store, &proxies, &n, err,
+                                sizeof(err));
     if (rc != 0) {
         dashboard_reply_store_error(req, rc, err);
         return;
@@ -117,8 +117,8 @@ void api_proxy_debug_vars(struct http_request *req, void *arg)
     char err[512];
     struct model_proxy *proxies;
     size_t n;
-    int rc = model_store_load_proxies(&d->store, &proxies, &n, err,
-                                      sizeof(err));
+    int rc = store_load_proxies(&d->store, &proxies, &n, err,
+                                sizeof(err));
     if (rc != 0) {
         dashboard_reply_store_error(req, rc, err);
         return;

@@ -60,9 +60,9 @@ static void api_slot_publish(struct dashboard *d, struct http_request *req,
 {
     char err[1024];
     cJSON *target = model_slot_range_to_json(range);
-    int rc = model_store_post_action(&d->store,
-                                     MODEL_ACTION_MULTI_SLOT_CHANGED, target,
-                                     true, NULL, 0, err, sizeof(err));
+    int rc = store_post_action(&d->store,
+                               MODEL_ACTION_MULTI_SLOT_CHANGED, target,
+                               true, NULL, 0, err, sizeof(err));
     cJSON_Delete(target);
     if (rc == 0) {
         http_reply_ok(req);
@@ -92,7 +92,7 @@ void api_slot_init(struct http_request *req, void *arg)
         return;
     }
     char err[512];
-    int rc = model_store_init_slots(&d->store, force, err, sizeof(err));
+    int rc = store_init_slots(&d->store, force, err, sizeof(err));
     if (rc != 0) {
         dashboard_unlock(d, held);
         dashboard_reply_store_error(req, rc, err);
@@ -186,7 +186,7 @@ void api_slot_set(struct http_request *req, void *arg)
         struct model_slot *s = &d->slots[i];
         s->group_id = (int)gid;
         s->status = status;
-        rc = model_store_save_slot(&d->store, s, err, sizeof(err));
+        rc = store_save_slot(&d->store, s, err, sizeof(err));
         if (rc != 0) {
             dashboard_unlock(d, held);
             dashboard_reply_store_error(req, rc, err);

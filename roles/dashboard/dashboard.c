@@ -76,8 +76,8 @@ int dashboard_count_migrate_tasks(struct dashboard *d,
 {
     char err[512];
     char **seqs;
-    int rc = model_store_list_migrate_tasks(&d->store, &seqs, ntasks, err,
-                                            sizeof(err));
+    int rc = store_list_migrate_tasks(&d->store, &seqs, ntasks, err,
+                                      sizeof(err));
     if (rc != 0) {
         dashboard_reply_store_error(req, rc, err);
         return -1;
@@ -90,8 +90,8 @@ int dashboard_lock(struct dashboard *d, struct http_request *req,
                    const char *desc, char *held, size_t heldlen)
 {
     char err[512];
-    int rc = model_store_lock(&d->store, desc, held, heldlen, err,
-                              sizeof(err));
+    int rc = store_lock(&d->store, desc, held, heldlen, err,
+                        sizeof(err));
     if (rc != 0) {
         dashboard_reply_store_error(req, rc, err);
         return -1;
@@ -101,7 +101,7 @@ int dashboard_lock(struct dashboard *d, struct http_request *req,
 
 void dashboard_unlock(struct dashboard *d, const char *held)
 {
-    model_store_unlock(&d->store, held);
+    store_unlock(&d->store, held);
 }
 
 cJSON *dashboard_body_object(struct http_request *req)

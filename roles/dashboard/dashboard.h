@@ -9,7 +9,7 @@
 
 #include "roles/dashboard/http.h"
 #include "lib/model.h"
-#include "lib/model_store.h"
+#include "roles/dashboard/store.h"
 #include "lib/rclient.h"
 #include "lib/slot.h"
 

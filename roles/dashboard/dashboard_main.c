@@ -207,9 +207,9 @@ static void dashboard_on_session(struct coord *coord,
     }
     char err[512];
     log_warn("coordinator session expired: registering again");
-    if (model_store_register_dashboard(&run->d->store,
-                                       run->d->cfg.dashboard_addr, err,
-                                       sizeof(err)) != 0) {
+    if (store_register_dashboard(&run->d->store,
+                                 run->d->cfg.dashboard_addr, err,
+                                 sizeof(err)) != 0) {
         log_error("cannot register again: %s", err);
         run->status = 1;
         loop_stop(run->loop);
@@ -359,8 +359,8 @@ static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
     coord_set_session_fn(d->coord, dashboard_on_session, &run);
     int status = 1;
     if (model_store_setup(&d->store, err, sizeof(err)) != 0 ||
-        model_store_register_dashboard(&d->store, d->cfg.dashboard_addr, err,
-                                       sizeof(err)) != 0) {
+        store_register_dashboard(&d->store, d->cfg.dashboard_addr, err,
+                                 sizeof(err)) != 0) {
         dashboard_fatal(a, err);
         goto out;
     }
@@ -368,39 +368,39 @@ static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
                                  sizeof(err));
     if (d->migrator == NULL) {
         dashboard_fatal(a, err);
-        model_store_unregister_dashboard(&d->store);
+        store_unregister_dashboard(&d->store);
         goto out;
     }
     d->failover = failover_start(&d->cfg, d->store.action_timeout_ms, err,
                                  sizeof(err));
     if (d->failover == NULL) {
         dashboard_fatal(a, err);
-        model_store_unregister_dashboard(&d->store);
+        store_unregister_dashboard(&d->store);
         goto out;
     }
     d->info = serverinfo_start(d->cfg.password, DASHBOARD_SERVER_TIMEOUT_MS,
                                err, sizeof(err));
     if (d->info == NULL) {
         dashboard_fatal(a, err);
-        model_store_unregister_dashboard(&d->store);
+        store_unregister_dashboard(&d->store);
         goto out;
     }
     d->ops = proxyops_new(base, &d->store);
     if (d->ops == NULL) {
         dashboard_fatal(a, "cannot create the ops sampler's timer");
-        model_store_unregister_dashboard(&d->store);
+        store_unregister_dashboard(&d->store);
         goto out;
     }
     run.http = http_server_new(base, listen, dashboard_routes, d, a->http_log,
                                err, sizeof(err));
     if (run.http == NULL) {
         dashboard_fatal(a, err);
-        model_store_unregister_dashboard(&d->store);
+        store_unregister_dashboard(&d->store);
         goto out;
     }
     if (dashboard_start_workers(&run, err, sizeof(err)) != 0) {
         dashboard_fatal(a, err);
-        model_store_unregister_dashboard(&d->store);
+        store_unregister_dashboard(&d->store);
         goto out;
     }
     http_server_set_guard(run.http, login_guard, d->login);
@@ -423,7 +423,7 @@ static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
     d->migrator = NULL;
     failover_stop(d->failover);
     d->failover = NULL;
-    model_store_unregister_dashboard(&d->store);
+    store_unregister_dashboard(&d->store);
     status = run.status;
     log_info("dashboard stopped");
 out:

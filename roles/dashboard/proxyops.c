@@ -23,7 +23,7 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/mem.h"
-#include "lib/model_store.h"
+#include "roles/dashboard/store.h"
 
 #define PROXYOPS_PERIOD_MS 1000
 /* Sampling stops when nobody read the ops for this long. */
@@ -195,8 +195,8 @@ static void proxyops_on_tick(evutil_socket_t fd, short what, void *arg)
     char err[512];
     struct model_proxy *proxies;
     size_t n;
-    if (model_store_load_proxies(p->store, &proxies, &n, err,
-                                 sizeof(err)) != 0) {
+    if (store_load_proxies(p->store, &proxies, &n, err,
+                           sizeof(err)) != 0) {
         log_debug("ops: %s", err);
         return;
     }

@@ -122,6 +122,22 @@ int model_store_setup(struct model_store *st, char *err, size_t errlen)
     return COORD_OK;
 }
 
+int model_store_children(struct model_store *st, const char *path,
+                         const char *what, char ***names, size_t *count,
+                         char *err, size_t errlen)
+{
+    int rc = coord_children(st->coord, path, names, count);
+    if (rc == COORD_NONODE) {
+        *names = NULL;
+        *count = 0;
+        return COORD_OK;
+    }
+    if (rc != COORD_OK) {
+        return model_store_fail(st, rc, what, err, errlen);
+    }
+    return COORD_OK;
+}
+
 /* ---- slots ----------------------------------------------------------- */
 
 int model_store_load_slot(struct model_store *st, int id,
@@ -256,12 +272,10 @@ int model_store_load_groups(struct model_store *st,
     }
     char **names = NULL;
     size_t n = 0;
-    int rc = coord_children(st->coord, path, &names, &n);
-    if (rc == COORD_NONODE) {
-        return COORD_OK;
-    }
+    int rc = model_store_children(st, path, "list groups", &names, &n, err,
+                                  errlen);
     if (rc != COORD_OK) {
-        return model_store_fail(st, rc, "list groups", err, errlen);
+        return rc;
     }
     struct model_group *out = mem_calloc(n ? n : 1, sizeof(*out));
     size_t got = 0;
@@ -470,14 +484,10 @@ int model_store_list_actions(struct model_store *st, char ***seqs,
     if (model_path_actions(path, sizeof(path), st->product) != 0) {
         return model_store_too_long(err, errlen);
     }
-    int rc = coord_children(st->coord, path, seqs, count);
-    if (rc == COORD_NONODE) {
-        *seqs = NULL;
-        *count = 0;
-        return COORD_OK;
-    }
+    int rc = model_store_children(st, path, "list actions", seqs, count, err,
+                                  errlen);
     if (rc != COORD_OK) {
-        return model_store_fail(st, rc, "list actions", err, errlen);
+        return rc;
     }
     return COORD_OK;
 }

@@ -146,6 +146,13 @@ int model_store_too_long(char *err, size_t errlen);
 int model_store_fail(struct model_store *st, int rc, const char *what,
                      char *err, size_t errlen);
 
+/* The children of 'path' into '*names' (coord_free_names), '*count' of
+ * them; none when the node is missing. A failure fills 'err' as
+ * model_store_fail on 'what' ("list groups"). */
+int model_store_children(struct model_store *st, const char *path,
+                         const char *what, char ***names, size_t *count,
+                         char *err, size_t errlen);
+
 /* Sleep 'ms' milliseconds (a poll's pause). */
 void model_store_sleep_ms(int ms);
 

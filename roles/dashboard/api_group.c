@@ -31,13 +31,9 @@ static void api_group_add_seen(struct dashboard *d, cJSON *g)
 void api_group_list(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
-    char err[512];
     struct model_group *groups;
     size_t n;
-    int rc = model_store_load_groups(&d->store, &groups, &n, err,
-                                     sizeof(err));
-    if (rc != 0) {
-        dashboard_reply_store_error(req, rc, err);
+    if (dashboard_load_groups(d, req, &groups, &n) != 0) {
         return;
     }
     cJSON *arr = cJSON_CreateArray();
@@ -100,18 +96,12 @@ void api_group_create(struct http_request *req, void *arg)
     }
     int rc = store_create_group(&d->store, (int)gid, err, sizeof(err));
     if (rc != 0) {
-        dashboard_unlock(d, held);
-        dashboard_reply_store_error(req, rc, err);
+        dashboard_unlock_reply(d, req, held, rc, err);
         return;
     }
-    bad = api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_CHANGED, false,
-                            &rc, err, sizeof(err));
-    dashboard_unlock(d, held);
-    if (bad != 0) {
-        dashboard_reply_store_error(req, rc, err);
-        return;
-    }
-    http_reply_ok(req);
+    api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_CHANGED, false, &rc,
+                      err, sizeof(err));
+    dashboard_unlock_reply(d, req, held, rc, err);
 }
 
 void api_group_get(struct http_request *req, void *arg)
@@ -227,18 +217,12 @@ void api_group_remove(struct http_request *req, void *arg)
         rc = store_remove_group(&d->store, (int)gid, err, sizeof(err));
     }
     if (rc != 0) {
-        dashboard_unlock(d, held);
-        dashboard_reply_store_error(req, rc, err);
+        dashboard_unlock_reply(d, req, held, rc, err);
         return;
     }
-    int bad = api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_REMOVE, false,
-                                &rc, err, sizeof(err));
-    dashboard_unlock(d, held);
-    if (bad != 0) {
-        dashboard_reply_store_error(req, rc, err);
-        return;
-    }
-    http_reply_ok(req);
+    api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_REMOVE, false, &rc,
+                      err, sizeof(err));
+    dashboard_unlock_reply(d, req, held, rc, err);
 }
 
 /* Read {"addr": "host:port", ...} from the body into 'addr'; on failure
@@ -373,8 +357,7 @@ void api_group_add_server(struct http_request *req, void *arg)
         }
     }
     if (rc != 0) {
-        dashboard_unlock(d, held);
-        dashboard_reply_store_error(req, rc, err);
+        dashboard_unlock_reply(d, req, held, rc, err);
         return;
     }
     const struct model_server *master = model_group_master(&g);
@@ -433,16 +416,10 @@ void api_group_add_server(struct http_request *req, void *arg)
     server.group_id = (int)gid;
     rc = store_save_server(&d->store, &server, err, sizeof(err));
     if (rc == 0) {
-        bad = api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_CHANGED,
-                                type == MODEL_SERVER_MASTER, &rc, err,
-                                sizeof(err));
+        api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_CHANGED,
+                          type == MODEL_SERVER_MASTER, &rc, err, sizeof(err));
     }
-    dashboard_unlock(d, held);
-    if (rc != 0) {
-        dashboard_reply_store_error(req, rc, err);
-        return;
-    }
-    http_reply_ok(req);
+    dashboard_unlock_reply(d, req, held, rc, err);
 }
 
 void api_group_remove_server(struct http_request *req, void *arg)
@@ -468,8 +445,7 @@ void api_group_remove_server(struct http_request *req, void *arg)
     int rc = model_store_load_group(&d->store, (int)gid, &g, err,
                                     sizeof(err));
     if (rc != 0) {
-        dashboard_unlock(d, held);
-        dashboard_reply_store_error(req, rc, err);
+        dashboard_unlock_reply(d, req, held, rc, err);
         return;
     }
     const struct model_server *s = model_group_find(&g, addr);
@@ -493,12 +469,7 @@ void api_group_remove_server(struct http_request *req, void *arg)
         api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_CHANGED, false, &rc,
                           err, sizeof(err));
     }
-    dashboard_unlock(d, held);
-    if (rc != 0) {
-        dashboard_reply_store_error(req, rc, err);
-        return;
-    }
-    http_reply_ok(req);
+    dashboard_unlock_reply(d, req, held, rc, err);
 }
 
 /* Run a promotion of group 'gid' and reply: 200 with Codis 2's OK, or

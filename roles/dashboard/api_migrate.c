@@ -443,10 +443,7 @@ void api_migrate_rebalance(struct http_request *req, void *arg)
     struct model_group *groups;
     size_t ngroups;
     char err[512];
-    int rc = model_store_load_groups(&d->store, &groups, &ngroups, err,
-                                     sizeof(err));
-    if (rc != 0) {
-        dashboard_reply_store_error(req, rc, err);
+    if (dashboard_load_groups(d, req, &groups, &ngroups) != 0) {
         return;
     }
     int *gids = mem_calloc(ngroups > 0 ? ngroups : 1, sizeof(*gids));

@@ -94,8 +94,7 @@ void api_slot_init(struct http_request *req, void *arg)
     char err[512];
     int rc = store_init_slots(&d->store, force, err, sizeof(err));
     if (rc != 0) {
-        dashboard_unlock(d, held);
-        dashboard_reply_store_error(req, rc, err);
+        dashboard_unlock_reply(d, req, held, rc, err);
         return;
     }
     if (force) {
@@ -151,8 +150,7 @@ void api_slot_set(struct http_request *req, void *arg)
     int rc = model_store_load_group(&d->store, (int)gid, &g, err,
                                     sizeof(err));
     if (rc != 0) {
-        dashboard_unlock(d, held);
-        dashboard_reply_store_error(req, rc, err);
+        dashboard_unlock_reply(d, req, held, rc, err);
         return;
     }
     bool has_master = model_group_master(&g) != NULL;
@@ -177,8 +175,7 @@ void api_slot_set(struct http_request *req, void *arg)
             rc = COORD_EXISTS;
         }
         if (rc != 0) {
-            dashboard_unlock(d, held);
-            dashboard_reply_store_error(req, rc, err);
+            dashboard_unlock_reply(d, req, held, rc, err);
             return;
         }
     }
@@ -188,8 +185,7 @@ void api_slot_set(struct http_request *req, void *arg)
         s->status = status;
         rc = store_save_slot(&d->store, s, err, sizeof(err));
         if (rc != 0) {
-            dashboard_unlock(d, held);
-            dashboard_reply_store_error(req, rc, err);
+            dashboard_unlock_reply(d, req, held, rc, err);
             return;
         }
     }

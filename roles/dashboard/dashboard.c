@@ -33,6 +33,41 @@ void dashboard_reply_store_error(struct http_request *req, int rc,
     http_reply_error(req, dashboard_store_status(rc), "%s", err);
 }
 
+void dashboard_unlock_reply(struct dashboard *d, struct http_request *req,
+                            const char *held, int rc, const char *err)
+{
+    dashboard_unlock(d, held);
+    if (rc != 0) {
+        dashboard_reply_store_error(req, rc, err);
+    } else {
+        http_reply_ok(req);
+    }
+}
+
+int dashboard_load_groups(struct dashboard *d, struct http_request *req,
+                          struct model_group **groups, size_t *n)
+{
+    char err[512];
+    int rc = model_store_load_groups(&d->store, groups, n, err, sizeof(err));
+    if (rc != 0) {
+        dashboard_reply_store_error(req, rc, err);
+        return -1;
+    }
+    return 0;
+}
+
+int dashboard_load_proxies(struct dashboard *d, struct http_request *req,
+                           struct model_proxy **proxies, size_t *n)
+{
+    char err[512];
+    int rc = store_load_proxies(&d->store, proxies, n, err, sizeof(err));
+    if (rc != 0) {
+        dashboard_reply_store_error(req, rc, err);
+        return -1;
+    }
+    return 0;
+}
+
 int dashboard_param_int(struct http_request *req, size_t index,
                         const char *what, long long min, long long max,
                         long long *value)

@@ -47,6 +47,19 @@ int dashboard_store_status(int rc);
 void dashboard_reply_store_error(struct http_request *req, int rc,
                                  const char *err);
 
+/* Release the lock 'held' (dashboard_unlock), then reply: OK when 'rc'
+ * is 0, else dashboard_reply_store_error(rc, err). */
+void dashboard_unlock_reply(struct dashboard *d, struct http_request *req,
+                            const char *held, int rc, const char *err);
+
+/* Every group into '*groups' ('*n' of them, model_store_free_groups) /
+ * every proxy into '*proxies' (mem_free). On a store error reply it and
+ * return -1. */
+int dashboard_load_groups(struct dashboard *d, struct http_request *req,
+                          struct model_group **groups, size_t *n);
+int dashboard_load_proxies(struct dashboard *d, struct http_request *req,
+                           struct model_proxy **proxies, size_t *n);
+
 /* Parse capture 'index' of 'req' as an integer in [min, max] into
  * '*value'. On failure replies 400 ("invalid <what> 'x'") and returns
  * -1. */

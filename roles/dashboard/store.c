@@ -171,12 +171,10 @@ int store_load_proxies(struct model_store *st,
     }
     char **names = NULL;
     size_t n = 0;
-    int rc = coord_children(st->coord, path, &names, &n);
-    if (rc == COORD_NONODE) {
-        return COORD_OK;
-    }
+    int rc = model_store_children(st, path, "list proxies", &names, &n, err,
+                                  errlen);
     if (rc != COORD_OK) {
-        return model_store_fail(st, rc, "list proxies", err, errlen);
+        return rc;
     }
     struct model_proxy *out = mem_calloc(n ? n : 1, sizeof(*out));
     size_t got = 0;
@@ -211,12 +209,10 @@ static int store_stray_fences(struct model_store *st, char ***stray,
     }
     char **names = NULL;
     size_t n = 0;
-    int rc = coord_children(st->coord, path, &names, &n);
-    if (rc == COORD_NONODE) {
-        return COORD_OK;
-    }
+    int rc = model_store_children(st, path, "list fences", &names, &n, err,
+                                  errlen);
     if (rc != COORD_OK) {
-        return model_store_fail(st, rc, "list fences", err, errlen);
+        return rc;
     }
     struct model_proxy *proxies;
     size_t np;
@@ -595,14 +591,10 @@ int store_list_migrate_tasks(struct model_store *st, char ***seqs,
     if (model_path_migrate_tasks(path, sizeof(path), st->product) != 0) {
         return model_store_too_long(err, errlen);
     }
-    int rc = coord_children(st->coord, path, seqs, count);
-    if (rc == COORD_NONODE) {
-        *seqs = NULL;
-        *count = 0;
-        return COORD_OK;
-    }
+    int rc = model_store_children(st, path, "list migrate tasks", seqs,
+                                  count, err, errlen);
     if (rc != COORD_OK) {
-        return model_store_fail(st, rc, "list migrate tasks", err, errlen);
+        return rc;
     }
     return COORD_OK;
 }
@@ -723,12 +715,10 @@ int store_list_promotions(struct model_store *st, int **gids,
     }
     char **names;
     size_t n;
-    int rc = coord_children(st->coord, path, &names, &n);
-    if (rc == COORD_NONODE) {
-        return COORD_OK;
-    }
+    int rc = model_store_children(st, path, "list promotions", &names, &n, err,
+                                  errlen);
     if (rc != COORD_OK) {
-        return model_store_fail(st, rc, "list promotions", err, errlen);
+        return rc;
     }
     *gids = mem_calloc(n ? n : 1, sizeof(**gids));
     for (size_t i = 0; i < n; i++) {
@@ -935,12 +925,10 @@ int store_remove_locks(struct model_store *st, char *err,
     }
     char **names = NULL;
     size_t n = 0;
-    int rc = coord_children(st->coord, path, &names, &n);
-    if (rc == COORD_NONODE) {
-        return COORD_OK;
-    }
+    int rc = model_store_children(st, path, "list locks", &names, &n, err,
+                                  errlen);
     if (rc != COORD_OK) {
-        return model_store_fail(st, rc, "list locks", err, errlen);
+        return rc;
     }
     for (size_t i = 0; i < n && rc == COORD_OK; i++) {
         char lock[MODEL_PATH_MAX];

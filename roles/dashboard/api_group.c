@@ -108,8 +108,7 @@ void api_group_get(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     long long gid;
-    if (dashboard_param_int(req, 0, "group id", 1, DASHBOARD_MAX_GROUP_ID,
-                            &gid) != 0) {
+    if (dashboard_param_gid(req, &gid) != 0) {
         return;
     }
     char err[512];
@@ -182,8 +181,7 @@ void api_group_remove(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     long long gid;
-    if (dashboard_param_int(req, 0, "group id", 1, DASHBOARD_MAX_GROUP_ID,
-                            &gid) != 0) {
+    if (dashboard_param_gid(req, &gid) != 0) {
         return;
     }
     char held[MODEL_PATH_MAX];
@@ -301,8 +299,7 @@ void api_group_add_server(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     long long gid;
-    if (dashboard_param_int(req, 0, "group id", 1, DASHBOARD_MAX_GROUP_ID,
-                            &gid) != 0) {
+    if (dashboard_param_gid(req, &gid) != 0) {
         return;
     }
     char addr[MODEL_ADDR_MAX];
@@ -426,8 +423,7 @@ void api_group_remove_server(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     long long gid;
-    if (dashboard_param_int(req, 0, "group id", 1, DASHBOARD_MAX_GROUP_ID,
-                            &gid) != 0) {
+    if (dashboard_param_gid(req, &gid) != 0) {
         return;
     }
     char addr[MODEL_ADDR_MAX];
@@ -517,8 +513,7 @@ void api_group_promote(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     long long gid;
-    if (dashboard_param_int(req, 0, "group id", 1, DASHBOARD_MAX_GROUP_ID,
-                            &gid) != 0) {
+    if (dashboard_param_gid(req, &gid) != 0) {
         return;
     }
     char addr[MODEL_ADDR_MAX];
@@ -538,8 +533,7 @@ void api_group_failover(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     long long gid;
-    if (dashboard_param_int(req, 0, "group id", 1, DASHBOARD_MAX_GROUP_ID,
-                            &gid) != 0) {
+    if (dashboard_param_gid(req, &gid) != 0) {
         return;
     }
     /* ha's call: only when the master is down for us too */

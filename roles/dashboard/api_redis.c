@@ -140,8 +140,7 @@ void api_redis_group_slotinfo(struct http_request *req, void *arg)
     struct dashboard *d = arg;
     long long gid;
     long long slot;
-    if (dashboard_param_int(req, 0, "group id", 1, DASHBOARD_MAX_GROUP_ID,
-                            &gid) ||
+    if (dashboard_param_gid(req, &gid) ||
         dashboard_param_int(req, 1, "slot id", 0, SLOT_COUNT - 1, &slot)) {
         return;
     }

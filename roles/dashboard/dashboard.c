@@ -84,6 +84,12 @@ int dashboard_param_int(struct http_request *req, size_t index,
     return 0;
 }
 
+int dashboard_param_gid(struct http_request *req, long long *gid)
+{
+    return dashboard_param_int(req, 0, "group id", 1, DASHBOARD_MAX_GROUP_ID,
+                               gid);
+}
+
 int dashboard_check_group_id(struct http_request *req, long long gid)
 {
     if (gid < 1 || gid > DASHBOARD_MAX_GROUP_ID) {

@@ -70,6 +70,10 @@ int dashboard_param_int(struct http_request *req, size_t index,
 /* The largest group id (ids are positive ints). */
 #define DASHBOARD_MAX_GROUP_ID 2147483647LL
 
+/* The group id of capture 0 (dashboard_param_int, 1 ..
+ * DASHBOARD_MAX_GROUP_ID): 0, or -1 after replying 400. */
+int dashboard_param_gid(struct http_request *req, long long *gid);
+
 /* Check a group id read from a request body: 1 ..
  * DASHBOARD_MAX_GROUP_ID. On failure replies 400 and returns -1. */
 int dashboard_check_group_id(struct http_request *req, long long gid);

@@ -26,7 +26,7 @@ int model_store_too_long(char *err, size_t errlen)
 
 /* Fill 'err' from a coordinator failure on 'what'. */
 int model_store_fail(struct model_store *st, int rc, const char *what,
-                            char *err, size_t errlen)
+                     char *err, size_t errlen)
 {
     const char *detail = st->coord->err[0] != '\0' && rc == COORD_ERROR
                              ? st->coord->err
@@ -43,8 +43,8 @@ void model_store_sleep_ms(int ms)
 
 /* Read 'path' as JSON into '*json' (owned). */
 int model_store_get_json(struct model_store *st, const char *path,
-                                cJSON **json, int *version, char *err,
-                                size_t errlen)
+                         cJSON **json, int *version, char *err,
+                         size_t errlen)
 {
     char *data = NULL;
     size_t len = 0;
@@ -64,7 +64,7 @@ int model_store_get_json(struct model_store *st, const char *path,
 
 /* Write 'json' compactly to 'path', creating the node if missing. */
 int model_store_put_json(struct model_store *st, const char *path,
-                                const cJSON *json, char *err, size_t errlen)
+                         const cJSON *json, char *err, size_t errlen)
 {
     char *text = json_print_compact(json);
     size_t len = strlen(text);
@@ -396,9 +396,9 @@ int model_store_unregister_proxy(struct model_store *st,
  * as its last_event, now. A missing proxy is COORD_NONODE ("proxy 'x'
  * does not exist") for online, success otherwise. */
 int model_store_write_proxy(struct model_store *st, const char *id,
-                                   enum model_proxy_state state,
-                                   const char *event, char *err,
-                                   size_t errlen)
+                            enum model_proxy_state state,
+                            const char *event, char *err,
+                            size_t errlen)
 {
     char path[MODEL_PATH_MAX];
     if (model_path_proxy(path, sizeof(path), st->product, id) != 0) {

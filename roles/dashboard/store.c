@@ -29,6 +29,17 @@
 #include "lib/rclient.h"
 #include "lib/slot.h"
 
+/* Write 'json' (taken: freed here) to 'path', unless building the path
+ * failed ('bad' not 0). */
+static int store_put(struct model_store *st, int bad, const char *path,
+                     cJSON *json, char *err, size_t errlen)
+{
+    int rc = bad != 0 ? model_store_too_long(err, errlen)
+                      : model_store_put_json(st, path, json, err, errlen);
+    cJSON_Delete(json);
+    return rc;
+}
+
 int store_init_slots(struct model_store *st, bool force, char *err,
                      size_t errlen)
 {
@@ -77,13 +88,8 @@ int store_save_slot(struct model_store *st,
                     size_t errlen)
 {
     char path[MODEL_PATH_MAX];
-    if (model_path_slot(path, sizeof(path), st->product, slot->id) != 0) {
-        return model_store_too_long(err, errlen);
-    }
-    cJSON *json = model_slot_to_json(slot);
-    int rc = model_store_put_json(st, path, json, err, errlen);
-    cJSON_Delete(json);
-    return rc;
+    int bad = model_path_slot(path, sizeof(path), st->product, slot->id);
+    return store_put(st, bad, path, model_slot_to_json(slot), err, errlen);
 }
 
 int store_create_group(struct model_store *st, int gid, char *err,
@@ -131,14 +137,10 @@ int store_save_server(struct model_store *st,
                       size_t errlen)
 {
     char path[MODEL_PATH_MAX];
-    if (model_path_server(path, sizeof(path), st->product, server->group_id,
-                          server->addr) != 0) {
-        return model_store_too_long(err, errlen);
-    }
-    cJSON *json = model_server_to_json(server);
-    int rc = model_store_put_json(st, path, json, err, errlen);
-    cJSON_Delete(json);
-    return rc;
+    int bad = model_path_server(path, sizeof(path), st->product,
+                                server->group_id, server->addr);
+    return store_put(st, bad, path, model_server_to_json(server), err,
+                     errlen);
 }
 
 int store_remove_server(struct model_store *st, int gid,

@@ -54,8 +54,8 @@ struct http_server;
 #define HTTP_MAX_PARAMS 8     /* '*' segments in one pattern */
 #define HTTP_BODY_LIMIT (1 << 20) /* default bound of request bodies */
 #define HTTP_IDLE_TIMEOUT_S 300   /* a connection silent this long closes;
-                                   * no shorter than a handler may block
-                                   * the loop (slot init on a loaded
+                                   * no shorter than a handler may take
+                                   * on a worker (slot init on a loaded
                                    * ZooKeeper: 63 s), or its reply is cut */
 #define HTTP_MAX_CONNS 4096       /* connections at once, at most ... */
 #define HTTP_RESERVED_FDS 64      /* ... and this far below the file limit */

@@ -91,7 +91,7 @@ $(BUILD)/libcodis.a: $(LIB_OBJ)
 
 $(BUILD)/%.o: %.c $(wildcard lib/*.h redis/*.h roles/*/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -MMD -c -o $@ $<
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # codis.o is rebuilt when the version changes (a new commit), as web/'s
 # file list does for the embedded assets below.

@@ -1,20 +1,21 @@
-/* The cluster model in the coordinator: reading and writing lib/model's
- * nodes through lib/coord, and Codis 2's protocols on top of them: the
- * Action protocol (post a change, wait until every online proxy has
- * acknowledged it, fence check, timeout -> offline), the dashboard's
- * registration, the operation lock, fences, and action garbage collection.
+/* The cluster model in the coordinator, what every role that reads it
+ * shares: reading lib/model's slots, groups, proxies and actions through
+ * lib/coord, and the proxy's side of Codis 2's Action protocol (register,
+ * acknowledge an action, set its own state, unregister). The dashboard's
+ * side (posting actions and waiting for them, fences, locks, its
+ * registration, migrate tasks, promotions, writes of slots and groups)
+ * lives in roles/dashboard/store.c, built on the helpers at the end.
  *
  * Who uses what:
- *   dashboard  slots/groups/servers load+save, post_action, lock,
- *              register_dashboard, set_proxy_state, gc, remove_*
  *   proxy      register_proxy, load_slots/load_groups, load_action,
- *              ack_action, unregister_proxy
+ *              ack_action, set_proxy_state, unregister_proxy
+ *   dashboard  the loads, set_proxy_state, and roles/dashboard/store.h
  *   ha         reads through the dashboard's HTTP API instead
  *
  * Every function returns 0 or a negative coord_status (COORD_NONODE when
  * the thing asked for does not exist, ...) and fills 'err' with a message
- * for a user. Calls block (the action wait polls the coordinator); none
- * keeps state between calls besides the fields of struct model_store. */
+ * for a user. Calls block; none keeps state between calls besides the
+ * fields of struct model_store. */
 #ifndef CODIS_MODEL_STORE_H
 #define CODIS_MODEL_STORE_H
 
@@ -75,17 +76,6 @@ int model_store_load_slot(struct model_store *st, int id,
 int model_store_load_slots(struct model_store *st, struct model_slot *slots,
                            char *err, size_t errlen);
 
-/* Write 'slot' (created if missing). */
-int model_store_save_slot(struct model_store *st,
-                          const struct model_slot *slot, char *err,
-                          size_t errlen);
-
-/* Create all slots offline with no group. If any slot exists: with
- * 'force' they are all rewritten, without it COORD_EXISTS ("slots already
- * initialized, you may use 'is_force' flag and try again."). */
-int model_store_init_slots(struct model_store *st, bool force, char *err,
-                           size_t errlen);
-
 /* ---- groups and servers ---- */
 
 /* Read group 'gid' with its servers (master, slaves, offline, each by
@@ -104,30 +94,7 @@ int model_store_load_groups(struct model_store *st,
 /* Free what model_store_load_groups returned. */
 void model_store_free_groups(struct model_group *groups, size_t count);
 
-/* Create the empty group 'gid'; COORD_EXISTS ("group already exists"). */
-int model_store_create_group(struct model_store *st, int gid, char *err,
-                             size_t errlen);
-
-/* Delete group 'gid' and its servers; COORD_NONODE if absent. */
-int model_store_remove_group(struct model_store *st, int gid, char *err,
-                             size_t errlen);
-
-/* Write 'server' into its group (server->group_id), created if missing;
- * the group must exist. */
-int model_store_save_server(struct model_store *st,
-                            const struct model_server *server, char *err,
-                            size_t errlen);
-
-/* Delete server 'addr' of group 'gid'; COORD_NONODE if absent. */
-int model_store_remove_server(struct model_store *st, int gid,
-                              const char *addr, char *err, size_t errlen);
-
 /* ---- proxies and fences ---- */
-
-/* Read every proxy, sorted by id: owned array (mem_free). */
-int model_store_load_proxies(struct model_store *st,
-                             struct model_proxy **proxies, size_t *count,
-                             char *err, size_t errlen);
 
 /* Read proxy 'id'; COORD_NONODE if it is not registered. */
 int model_store_load_proxy(struct model_store *st, const char *id,
@@ -153,43 +120,7 @@ int model_store_set_proxy_state(struct model_store *st, const char *id,
                                 enum model_proxy_state state, char *err,
                                 size_t errlen);
 
-/* The fence check: 0 if every fence node names the addr of an online
- * proxy, else MODEL_STORE_FENCED with "Some proxies may not stop cleanly:
- * <addr> ...", or a coord error. */
-int model_store_check_fence(struct model_store *st, char *err,
-                            size_t errlen);
-
-/* Delete the fence nodes of proxies that are not online. */
-int model_store_remove_fences(struct model_store *st, char *err,
-                              size_t errlen);
-
 /* ---- actions ---- */
-
-/* Post an action of 'type' on 'target' (borrowed; copied into the node)
- * to every online proxy. With 'confirm': first the fence check, then wait
- * until every receiver has acknowledged; receivers that have not within
- * action_timeout_ms are set offline with last_event "missed action
- * <seq>" (they stop serving, reload and go online again by themselves)
- * and the call fails with MODEL_STORE_TIMEOUT "receiver timeout: <ids>";
- * a stale fence fails it with MODEL_STORE_FENCED before anything is
- * posted. The sequence name of the action
- * is written to 'seq' (if not NULL, of 'seqlen' bytes). */
-int model_store_post_action(struct model_store *st,
-                            enum model_action_type type, const cJSON *target,
-                            bool confirm, char *seq, size_t seqlen,
-                            char *err, size_t errlen);
-
-/* Post an action like model_store_post_action with 'confirm', for a
- * change that must not wait on a lost proxy (a promotion): stray fences
- * do not stop it, and receivers that do not acknowledge within
- * action_timeout_ms are set offline as above and named in 'fenced'
- * ("" when none, of 'fencedlen' bytes) along with the stray fences, while
- * the call succeeds. Fails only on coordinator errors. */
-int model_store_post_action_fenced(struct model_store *st,
-                                   enum model_action_type type,
-                                   const cJSON *target, char *fenced,
-                                   size_t fencedlen, char *err,
-                                   size_t errlen);
 
 /* The sequence names of the actions, oldest first (coord_free_names). */
 int model_store_list_actions(struct model_store *st, char ***seqs,
@@ -205,91 +136,41 @@ int model_store_ack_action(struct model_store *st, const char *seq,
                            const struct model_proxy *proxy, char *err,
                            size_t errlen);
 
-/* Delete all but the newest 'keep' actions and their responses. */
-int model_store_gc_keep(struct model_store *st, long long keep, char *err,
-                        size_t errlen);
+/* ---- for stores built on this one (the dashboard's, store.c) ---- */
 
-/* Delete the actions (and responses) whose ts is more than 'secs' seconds
- * old. */
-int model_store_gc_age(struct model_store *st, long long secs, char *err,
-                       size_t errlen);
+/* Fill 'err' for a path that did not fit; returns COORD_ERROR. */
+int model_store_too_long(char *err, size_t errlen);
 
-/* ---- migrate tasks ---- */
+/* Fill 'err' from coordinator failure 'rc' on 'what' ("coordinator:
+ * cannot <what>: <why>"); returns 'rc'. */
+int model_store_fail(struct model_store *st, int rc, const char *what,
+                     char *err, size_t errlen);
 
-/* Queue 'task' as a new migrate_tasks/<seq> node; its sequence name goes
- * to 'seq' (of 'seqlen' bytes, may be NULL). */
-int model_store_add_migrate_task(struct model_store *st,
-                                 const struct model_migrate_task *task,
-                                 char *seq, size_t seqlen, char *err,
-                                 size_t errlen);
+/* The children of 'path' into '*names' (coord_free_names), '*count' of
+ * them; none when the node is missing. A failure fills 'err' as
+ * model_store_fail on 'what' ("list groups"). */
+int model_store_children(struct model_store *st, const char *path,
+                         const char *what, char ***names, size_t *count,
+                         char *err, size_t errlen);
 
-/* The sequence names of the queued tasks, oldest first
- * (coord_free_names); none is success. */
-int model_store_list_migrate_tasks(struct model_store *st, char ***seqs,
-                                   size_t *count, char *err, size_t errlen);
+/* Sleep 'ms' milliseconds (a poll's pause). */
+void model_store_sleep_ms(int ms);
 
-/* Read task 'seq'; COORD_NONODE if it is gone. */
-int model_store_load_migrate_task(struct model_store *st, const char *seq,
-                                  struct model_migrate_task *task, char *err,
-                                  size_t errlen);
+/* Read 'path' as JSON into '*json' (owned, cJSON_Delete) and its version
+ * into '*version' (if not NULL). */
+int model_store_get_json(struct model_store *st, const char *path,
+                         cJSON **json, int *version, char *err,
+                         size_t errlen);
 
-/* Rewrite task 'seq'; COORD_NONODE if it is gone (never recreated). */
-int model_store_save_migrate_task(struct model_store *st, const char *seq,
-                                  const struct model_migrate_task *task,
-                                  char *err, size_t errlen);
+/* Write 'json' compactly to 'path', creating the node if missing. */
+int model_store_put_json(struct model_store *st, const char *path,
+                         const cJSON *json, char *err, size_t errlen);
 
-/* Delete task 'seq'; a missing one is success. */
-int model_store_remove_migrate_task(struct model_store *st, const char *seq,
-                                    char *err, size_t errlen);
-
-/* ---- promotion intents ---- */
-
-/* A promotion is written down before its first step, as
- * promotions/<gid> (JSON owned by the dashboard), so that the next
- * dashboard finishes one that was interrupted. */
-
-/* Write the intent of group 'gid' (created if missing). */
-int model_store_save_promotion(struct model_store *st, int gid,
-                               const cJSON *intent, char *err,
-                               size_t errlen);
-
-/* Read the intent of group 'gid' into '*intent' (owned, cJSON_Delete);
- * COORD_NONODE if there is none. */
-int model_store_load_promotion(struct model_store *st, int gid,
-                               cJSON **intent, char *err, size_t errlen);
-
-/* The groups with an intent: an owned array (mem_free) of '*count' ids. */
-int model_store_list_promotions(struct model_store *st, int **gids,
-                                size_t *count, char *err, size_t errlen);
-
-/* Delete the intent of group 'gid'; a missing one is success. */
-int model_store_remove_promotion(struct model_store *st, int gid, char *err,
-                                 size_t errlen);
-
-/* ---- dashboard, lock ---- */
-
-/* Register the dashboard at 'addr' as an ephemeral node. If a node exists
- * and its dashboard still accepts TCP connections at its addr, fail with
- * COORD_EXISTS ("dashboard already exists: {...}"); if nothing answers
- * there, the node is stale (its owner died): replace it. */
-int model_store_register_dashboard(struct model_store *st, const char *addr,
-                                   char *err, size_t errlen);
-
-/* Remove the dashboard node if it is ours (same pid). */
-int model_store_unregister_dashboard(struct model_store *st);
-
-/* Take the product's operation lock (LOCK) for 'desc' without waiting.
- * On success 'held' (of 'heldlen' bytes) names the lock for
- * model_store_unlock; COORD_LOCKED ("zkutil: obtaining lock timed out")
- * if someone else holds it. */
-int model_store_lock(struct model_store *st, const char *desc, char *held,
-                     size_t heldlen, char *err, size_t errlen);
-
-/* Release the lock 'held'. */
-void model_store_unlock(struct model_store *st, const char *held);
-
-/* Delete every lock node (action remove-lock). */
-int model_store_remove_locks(struct model_store *st, char *err,
-                             size_t errlen);
+/* Write 'state' into the node of proxy 'id', and 'event' (if not NULL)
+ * as its last_event, now. A missing proxy is COORD_NONODE for online,
+ * success otherwise. */
+int model_store_write_proxy(struct model_store *st, const char *id,
+                            enum model_proxy_state state, const char *event,
+                            char *err, size_t errlen);
 
 #endif

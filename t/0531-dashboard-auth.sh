@@ -216,7 +216,9 @@ test_expect_success SLAVEOF 'codis ha reads the groups and promotes with the cre
     wait_until "CODIS_DASHBOARD_AUTH=\"ops:\$SECRET\" codis-config server list | grep -q \"link.: .up\"" &&
     kill -9 $MASTER_PID &&
     wait_until "redis-cli -p $SLAVE_PORT info replication | grep -q role:master" 30 &&
-    wait_until "grep -q \"promoted .$SLAVE_ADDR. to master of group 1\" ha.log"
+    # ha logs the promotion once the reply of the dashboard is back, which
+    # comes after the new master has changed its role
+    wait_until "grep -q \"promoted .$SLAVE_ADDR. to master of group 1\" ha.log" 30
 '
 
 test_expect_success 'no log holds the secret or the session token' '

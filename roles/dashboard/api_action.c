@@ -41,9 +41,9 @@ void api_action_gc(struct http_request *req, void *arg)
     }
     char err[512];
     int rc = keep >= 0
-                 ? model_store_gc_keep(&d->store, keep + API_ACTION_KEEP_EXTRA,
-                                       err, sizeof(err))
-                 : model_store_gc_age(&d->store, secs, err, sizeof(err));
+                 ? store_gc_keep(&d->store, keep + API_ACTION_KEEP_EXTRA,
+                                 err, sizeof(err))
+                 : store_gc_age(&d->store, secs, err, sizeof(err));
     if (rc != 0) {
         dashboard_reply_store_error(req, rc, err);
         return;
@@ -55,7 +55,7 @@ void api_action_remove_locks(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     char err[512];
-    int rc = model_store_remove_locks(&d->store, err, sizeof(err));
+    int rc = store_remove_locks(&d->store, err, sizeof(err));
     if (rc != 0) {
         dashboard_reply_store_error(req, rc, err);
         return;
@@ -67,7 +67,7 @@ void api_action_remove_fence(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     char err[512];
-    int rc = model_store_remove_fences(&d->store, err, sizeof(err));
+    int rc = store_remove_fences(&d->store, err, sizeof(err));
     if (rc != 0) {
         dashboard_reply_store_error(req, rc, err);
         return;

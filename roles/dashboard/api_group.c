@@ -31,13 +31,9 @@ static void api_group_add_seen(struct dashboard *d, cJSON *g)
 void api_group_list(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
-    char err[512];
     struct model_group *groups;
     size_t n;
-    int rc = model_store_load_groups(&d->store, &groups, &n, err,
-                                     sizeof(err));
-    if (rc != 0) {
-        dashboard_reply_store_error(req, rc, err);
+    if (dashboard_load_groups(d, req, &groups, &n) != 0) {
         return;
     }
     cJSON *arr = cJSON_CreateArray();
@@ -70,8 +66,8 @@ static int api_group_publish(struct dashboard *d, int gid,
     }
     cJSON *target = model_group_to_json(&g);
     model_group_release(&g);
-    *rc = model_store_post_action(&d->store, type, target, confirm, NULL, 0,
-                                  err, errlen);
+    *rc = store_post_action(&d->store, type, target, confirm, NULL, 0,
+                            err, errlen);
     cJSON_Delete(target);
     return *rc == 0 ? 0 : -1;
 }
@@ -98,28 +94,21 @@ void api_group_create(struct http_request *req, void *arg)
     if (dashboard_lock(d, req, "add group", held, sizeof(held)) != 0) {
         return;
     }
-    int rc = model_store_create_group(&d->store, (int)gid, err, sizeof(err));
+    int rc = store_create_group(&d->store, (int)gid, err, sizeof(err));
     if (rc != 0) {
-        dashboard_unlock(d, held);
-        dashboard_reply_store_error(req, rc, err);
+        dashboard_unlock_reply(d, req, held, rc, err);
         return;
     }
-    bad = api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_CHANGED, false,
-                            &rc, err, sizeof(err));
-    dashboard_unlock(d, held);
-    if (bad != 0) {
-        dashboard_reply_store_error(req, rc, err);
-        return;
-    }
-    http_reply_ok(req);
+    api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_CHANGED, false, &rc,
+                      err, sizeof(err));
+    dashboard_unlock_reply(d, req, held, rc, err);
 }
 
 void api_group_get(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     long long gid;
-    if (dashboard_param_int(req, 0, "group id", 1, DASHBOARD_MAX_GROUP_ID,
-                            &gid) != 0) {
+    if (dashboard_param_gid(req, &gid) != 0) {
         return;
     }
     char err[512];
@@ -141,7 +130,7 @@ void api_group_get(struct http_request *req, void *arg)
 static int api_group_used_by(struct dashboard *d, int gid, int *rc,
                              char *err, size_t errlen)
 {
-    static struct model_slot slots[SLOT_COUNT];
+    struct model_slot *slots = d->slots;
     *rc = model_store_load_slots(&d->store, slots, err, errlen);
     if (*rc == COORD_NONODE) {
         *rc = 0;
@@ -167,15 +156,15 @@ static int api_group_task_target(struct dashboard *d, int gid, char *seq,
 {
     char **seqs;
     size_t n;
-    *rc = model_store_list_migrate_tasks(&d->store, &seqs, &n, err, errlen);
+    *rc = store_list_migrate_tasks(&d->store, &seqs, &n, err, errlen);
     if (*rc != 0) {
         return -1;
     }
     int slot = -1;
     for (size_t i = 0; i < n && slot < 0; i++) {
         struct model_migrate_task task;
-        int lrc = model_store_load_migrate_task(&d->store, seqs[i], &task,
-                                                err, errlen);
+        int lrc = store_load_migrate_task(&d->store, seqs[i], &task,
+                                          err, errlen);
         if (lrc == 0 && task.new_group == gid) {
             slot = task.slot_id;
             snprintf(seq, seqlen, "%s", seqs[i]);
@@ -192,8 +181,7 @@ void api_group_remove(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     long long gid;
-    if (dashboard_param_int(req, 0, "group id", 1, DASHBOARD_MAX_GROUP_ID,
-                            &gid) != 0) {
+    if (dashboard_param_gid(req, &gid) != 0) {
         return;
     }
     char held[MODEL_PATH_MAX];
@@ -224,21 +212,15 @@ void api_group_remove(struct http_request *req, void *arg)
         }
     }
     if (rc == 0) {
-        rc = model_store_remove_group(&d->store, (int)gid, err, sizeof(err));
+        rc = store_remove_group(&d->store, (int)gid, err, sizeof(err));
     }
     if (rc != 0) {
-        dashboard_unlock(d, held);
-        dashboard_reply_store_error(req, rc, err);
+        dashboard_unlock_reply(d, req, held, rc, err);
         return;
     }
-    int bad = api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_REMOVE, false,
-                                &rc, err, sizeof(err));
-    dashboard_unlock(d, held);
-    if (bad != 0) {
-        dashboard_reply_store_error(req, rc, err);
-        return;
-    }
-    http_reply_ok(req);
+    api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_REMOVE, false, &rc,
+                      err, sizeof(err));
+    dashboard_unlock_reply(d, req, held, rc, err);
 }
 
 /* Read {"addr": "host:port", ...} from the body into 'addr'; on failure
@@ -317,8 +299,7 @@ void api_group_add_server(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     long long gid;
-    if (dashboard_param_int(req, 0, "group id", 1, DASHBOARD_MAX_GROUP_ID,
-                            &gid) != 0) {
+    if (dashboard_param_gid(req, &gid) != 0) {
         return;
     }
     char addr[MODEL_ADDR_MAX];
@@ -366,15 +347,14 @@ void api_group_add_server(struct http_request *req, void *arg)
     rc = model_store_load_group(&d->store, (int)gid, &g, err, sizeof(err));
     if (rc == COORD_NONODE) {
         /* Codis 2 creates the group on the fly */
-        rc = model_store_create_group(&d->store, (int)gid, err, sizeof(err));
+        rc = store_create_group(&d->store, (int)gid, err, sizeof(err));
         if (rc == 0) {
             rc = model_store_load_group(&d->store, (int)gid, &g, err,
                                         sizeof(err));
         }
     }
     if (rc != 0) {
-        dashboard_unlock(d, held);
-        dashboard_reply_store_error(req, rc, err);
+        dashboard_unlock_reply(d, req, held, rc, err);
         return;
     }
     const struct model_server *master = model_group_master(&g);
@@ -431,26 +411,19 @@ void api_group_add_server(struct http_request *req, void *arg)
     snprintf(server.addr, sizeof(server.addr), "%s", addr);
     server.type = type;
     server.group_id = (int)gid;
-    rc = model_store_save_server(&d->store, &server, err, sizeof(err));
+    rc = store_save_server(&d->store, &server, err, sizeof(err));
     if (rc == 0) {
-        bad = api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_CHANGED,
-                                type == MODEL_SERVER_MASTER, &rc, err,
-                                sizeof(err));
+        api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_CHANGED,
+                          type == MODEL_SERVER_MASTER, &rc, err, sizeof(err));
     }
-    dashboard_unlock(d, held);
-    if (rc != 0) {
-        dashboard_reply_store_error(req, rc, err);
-        return;
-    }
-    http_reply_ok(req);
+    dashboard_unlock_reply(d, req, held, rc, err);
 }
 
 void api_group_remove_server(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     long long gid;
-    if (dashboard_param_int(req, 0, "group id", 1, DASHBOARD_MAX_GROUP_ID,
-                            &gid) != 0) {
+    if (dashboard_param_gid(req, &gid) != 0) {
         return;
     }
     char addr[MODEL_ADDR_MAX];
@@ -468,8 +441,7 @@ void api_group_remove_server(struct http_request *req, void *arg)
     int rc = model_store_load_group(&d->store, (int)gid, &g, err,
                                     sizeof(err));
     if (rc != 0) {
-        dashboard_unlock(d, held);
-        dashboard_reply_store_error(req, rc, err);
+        dashboard_unlock_reply(d, req, held, rc, err);
         return;
     }
     const struct model_server *s = model_group_find(&g, addr);
@@ -487,18 +459,13 @@ void api_group_remove_server(struct http_request *req, void *arg)
         }
         return;
     }
-    rc = model_store_remove_server(&d->store, (int)gid, addr, err,
-                                   sizeof(err));
+    rc = store_remove_server(&d->store, (int)gid, addr, err,
+                             sizeof(err));
     if (rc == 0) {
         api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_CHANGED, false, &rc,
                           err, sizeof(err));
     }
-    dashboard_unlock(d, held);
-    if (rc != 0) {
-        dashboard_reply_store_error(req, rc, err);
-        return;
-    }
-    http_reply_ok(req);
+    dashboard_unlock_reply(d, req, held, rc, err);
 }
 
 /* Run a promotion of group 'gid' and reply: 200 with Codis 2's OK, or
@@ -546,8 +513,7 @@ void api_group_promote(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     long long gid;
-    if (dashboard_param_int(req, 0, "group id", 1, DASHBOARD_MAX_GROUP_ID,
-                            &gid) != 0) {
+    if (dashboard_param_gid(req, &gid) != 0) {
         return;
     }
     char addr[MODEL_ADDR_MAX];
@@ -567,8 +533,7 @@ void api_group_failover(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     long long gid;
-    if (dashboard_param_int(req, 0, "group id", 1, DASHBOARD_MAX_GROUP_ID,
-                            &gid) != 0) {
+    if (dashboard_param_gid(req, &gid) != 0) {
         return;
     }
     /* ha's call: only when the master is down for us too */

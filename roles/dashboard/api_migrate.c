@@ -23,16 +23,13 @@
 /* The longest pause between migration steps we accept, in ms. */
 #define API_MIGRATE_MAX_DELAY 60000
 
-/* All slots, shared by the handlers (they run on the one event thread). */
-static struct model_slot api_migrate_slots[SLOT_COUNT];
-
-/* Load every slot into api_migrate_slots; on failure replies (409 when
+/* Load every slot into d->slots; on failure replies (409 when
  * they were never initialised) and returns -1. */
 static int api_migrate_load_slots(struct dashboard *d,
                                   struct http_request *req)
 {
     char err[512];
-    int rc = model_store_load_slots(&d->store, api_migrate_slots, err,
+    int rc = model_store_load_slots(&d->store, d->slots, err,
                                     sizeof(err));
     if (rc == COORD_NONODE) {
         http_reply_error(req, 409, "slots are not initialized: run 'slot "
@@ -131,8 +128,8 @@ static int api_migrate_queue(struct dashboard *d, struct http_request *req,
         snprintf(task.create_at, sizeof(task.create_at), "%lld",
                  (long long)time(NULL));
         snprintf(task.status, sizeof(task.status), "pending");
-        int rc = model_store_add_migrate_task(&d->store, &task, NULL, 0, err,
-                                              sizeof(err));
+        int rc = store_add_migrate_task(&d->store, &task, NULL, 0, err,
+                                        sizeof(err));
         if (rc != 0) {
             migrator_wake(d->migrator);
             dashboard_reply_store_error(req, rc, err);
@@ -179,7 +176,7 @@ void api_migrate_start(struct http_request *req, void *arg)
     size_t n = 0;
     size_t nsources = 0;
     for (long long i = from; i <= to; i++) {
-        const struct model_slot *s = &api_migrate_slots[i];
+        const struct model_slot *s = &d->slots[i];
         if (s->status == MODEL_SLOT_OFFLINE || s->group_id < 1) {
             http_reply_error(req, 409, "slot %lld is offline: assign it "
                                        "with 'slot range-set', there is "
@@ -232,15 +229,15 @@ static cJSON *api_migrate_tasks_json(struct dashboard *d, int *rc, char *err,
 {
     char **seqs;
     size_t n;
-    *rc = model_store_list_migrate_tasks(&d->store, &seqs, &n, err, errlen);
+    *rc = store_list_migrate_tasks(&d->store, &seqs, &n, err, errlen);
     if (*rc != 0) {
         return NULL;
     }
     cJSON *arr = cJSON_CreateArray();
     for (size_t i = 0; i < n; i++) {
         struct model_migrate_task task;
-        int lrc = model_store_load_migrate_task(&d->store, seqs[i], &task,
-                                                err, errlen);
+        int lrc = store_load_migrate_task(&d->store, seqs[i], &task,
+                                          err, errlen);
         if (lrc == COORD_NONODE) {
             continue; /* finished meanwhile */
         }
@@ -276,7 +273,7 @@ void api_migrate_status(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     char err[512];
-    int rc = model_store_load_slots(&d->store, api_migrate_slots, err,
+    int rc = model_store_load_slots(&d->store, d->slots, err,
                                     sizeof(err));
     if (rc != 0 && rc != COORD_NONODE) {
         dashboard_reply_store_error(req, rc, err);
@@ -285,7 +282,7 @@ void api_migrate_status(struct http_request *req, void *arg)
     cJSON *out = cJSON_CreateObject();
     cJSON *slots = cJSON_AddArrayToObject(out, "migrate_slots");
     for (int i = 0; rc == 0 && i < SLOT_COUNT; i++) {
-        const struct model_slot *s = &api_migrate_slots[i];
+        const struct model_slot *s = &d->slots[i];
         if (s->status == MODEL_SLOT_MIGRATE ||
             s->status == MODEL_SLOT_PRE_MIGRATE) {
             cJSON_AddItemToArray(slots, model_slot_to_json(s));
@@ -434,7 +431,7 @@ void api_migrate_rebalance(struct http_request *req, void *arg)
     }
     static int owner[SLOT_COUNT];
     for (int i = 0; i < SLOT_COUNT; i++) {
-        const struct model_slot *s = &api_migrate_slots[i];
+        const struct model_slot *s = &d->slots[i];
         if (s->status != MODEL_SLOT_ONLINE) {
             http_reply_error(req, 409, "slot %d is %s: every slot must be "
                                        "online to rebalance", i,
@@ -446,10 +443,7 @@ void api_migrate_rebalance(struct http_request *req, void *arg)
     struct model_group *groups;
     size_t ngroups;
     char err[512];
-    int rc = model_store_load_groups(&d->store, &groups, &ngroups, err,
-                                     sizeof(err));
-    if (rc != 0) {
-        dashboard_reply_store_error(req, rc, err);
+    if (dashboard_load_groups(d, req, &groups, &ngroups) != 0) {
         return;
     }
     int *gids = mem_calloc(ngroups > 0 ? ngroups : 1, sizeof(*gids));

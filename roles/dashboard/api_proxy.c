@@ -17,13 +17,9 @@
 void api_proxy_list(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
-    char err[512];
     struct model_proxy *proxies;
     size_t n;
-    int rc = model_store_load_proxies(&d->store, &proxies, &n, err,
-                                      sizeof(err));
-    if (rc != 0) {
-        dashboard_reply_store_error(req, rc, err);
+    if (dashboard_load_proxies(d, req, &proxies, &n) != 0) {
         return;
     }
     cJSON *arr = cJSON_CreateArray();
@@ -114,16 +110,13 @@ void api_proxy_set(struct http_request *req, void *arg)
 void api_proxy_debug_vars(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
-    char err[512];
     struct model_proxy *proxies;
     size_t n;
-    int rc = model_store_load_proxies(&d->store, &proxies, &n, err,
-                                      sizeof(err));
-    if (rc != 0) {
-        dashboard_reply_store_error(req, rc, err);
+    if (dashboard_load_proxies(d, req, &proxies, &n) != 0) {
         return;
     }
     cJSON *out = cJSON_CreateObject();
+    char err[512];
     for (size_t i = 0; i < n; i++) {
         char url[MODEL_ADDR_MAX + 32];
         snprintf(url, sizeof(url), "http://%s/debug/vars",

@@ -18,13 +18,9 @@
 void api_redis_overview(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
-    char err[512];
     struct model_group *groups;
     size_t n;
-    int rc = model_store_load_groups(&d->store, &groups, &n, err,
-                                     sizeof(err));
-    if (rc != 0) {
-        dashboard_reply_store_error(req, rc, err);
+    if (dashboard_load_groups(d, req, &groups, &n) != 0) {
         return;
     }
     cJSON *out = cJSON_CreateObject();
@@ -36,6 +32,7 @@ void api_redis_overview(struct http_request *req, void *arg)
     cJSON_AddNumberToObject(out, "ops", (double)per_sec);
     cJSON_AddNumberToObject(out, "ops_total", (double)total);
     cJSON *infos = cJSON_AddArrayToObject(out, "redis_infos");
+    char err[512];
     for (size_t i = 0; i < n; i++) {
         const struct model_server *m = model_group_master(&groups[i]);
         cJSON *info = m != NULL ? serverinfo_get(d->info, m->addr, err,
@@ -54,13 +51,9 @@ void api_redis_overview(struct http_request *req, void *arg)
 static int api_redis_known(struct dashboard *d, struct http_request *req,
                            const char *addr)
 {
-    char err[512];
     struct model_group *groups;
     size_t n;
-    int rc = model_store_load_groups(&d->store, &groups, &n, err,
-                                     sizeof(err));
-    if (rc != 0) {
-        dashboard_reply_store_error(req, rc, err);
+    if (dashboard_load_groups(d, req, &groups, &n) != 0) {
         return -1;
     }
     bool known = false;
@@ -147,8 +140,7 @@ void api_redis_group_slotinfo(struct http_request *req, void *arg)
     struct dashboard *d = arg;
     long long gid;
     long long slot;
-    if (dashboard_param_int(req, 0, "group id", 1, DASHBOARD_MAX_GROUP_ID,
-                            &gid) ||
+    if (dashboard_param_gid(req, &gid) ||
         dashboard_param_int(req, 1, "slot id", 0, SLOT_COUNT - 1, &slot)) {
         return;
     }

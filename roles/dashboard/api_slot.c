@@ -10,14 +10,11 @@
 #include "lib/json.h"
 #include "lib/slot.h"
 
-/* All slots, shared by the handlers (the dashboard is single-threaded). */
-static struct model_slot api_slot_all[SLOT_COUNT];
-
 void api_slot_list(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     char err[512];
-    int rc = model_store_load_slots(&d->store, api_slot_all, err,
+    int rc = model_store_load_slots(&d->store, d->slots, err,
                                     sizeof(err));
     if (rc == COORD_NONODE) {
         cJSON *empty = cJSON_CreateArray();
@@ -31,7 +28,7 @@ void api_slot_list(struct http_request *req, void *arg)
     }
     cJSON *arr = cJSON_CreateArray();
     for (int i = 0; i < SLOT_COUNT; i++) {
-        cJSON_AddItemToArray(arr, model_slot_to_json(&api_slot_all[i]));
+        cJSON_AddItemToArray(arr, model_slot_to_json(&d->slots[i]));
     }
     http_reply_json(req, 200, arr);
     cJSON_Delete(arr);
@@ -63,9 +60,9 @@ static void api_slot_publish(struct dashboard *d, struct http_request *req,
 {
     char err[1024];
     cJSON *target = model_slot_range_to_json(range);
-    int rc = model_store_post_action(&d->store,
-                                     MODEL_ACTION_MULTI_SLOT_CHANGED, target,
-                                     true, NULL, 0, err, sizeof(err));
+    int rc = store_post_action(&d->store,
+                               MODEL_ACTION_MULTI_SLOT_CHANGED, target,
+                               true, NULL, 0, err, sizeof(err));
     cJSON_Delete(target);
     if (rc == 0) {
         http_reply_ok(req);
@@ -95,10 +92,9 @@ void api_slot_init(struct http_request *req, void *arg)
         return;
     }
     char err[512];
-    int rc = model_store_init_slots(&d->store, force, err, sizeof(err));
+    int rc = store_init_slots(&d->store, force, err, sizeof(err));
     if (rc != 0) {
-        dashboard_unlock(d, held);
-        dashboard_reply_store_error(req, rc, err);
+        dashboard_unlock_reply(d, req, held, rc, err);
         return;
     }
     if (force) {
@@ -154,8 +150,7 @@ void api_slot_set(struct http_request *req, void *arg)
     int rc = model_store_load_group(&d->store, (int)gid, &g, err,
                                     sizeof(err));
     if (rc != 0) {
-        dashboard_unlock(d, held);
-        dashboard_reply_store_error(req, rc, err);
+        dashboard_unlock_reply(d, req, held, rc, err);
         return;
     }
     bool has_master = model_group_master(&g) != NULL;
@@ -166,7 +161,7 @@ void api_slot_set(struct http_request *req, void *arg)
         return;
     }
     for (long long i = from; i <= to; i++) {
-        struct model_slot *s = &api_slot_all[i];
+        struct model_slot *s = &d->slots[i];
         rc = model_store_load_slot(&d->store, (int)i, s, err, sizeof(err));
         if (rc == COORD_NONODE) {
             snprintf(err, sizeof(err), "slots are not initialized: run "
@@ -180,19 +175,17 @@ void api_slot_set(struct http_request *req, void *arg)
             rc = COORD_EXISTS;
         }
         if (rc != 0) {
-            dashboard_unlock(d, held);
-            dashboard_reply_store_error(req, rc, err);
+            dashboard_unlock_reply(d, req, held, rc, err);
             return;
         }
     }
     for (long long i = from; i <= to; i++) {
-        struct model_slot *s = &api_slot_all[i];
+        struct model_slot *s = &d->slots[i];
         s->group_id = (int)gid;
         s->status = status;
-        rc = model_store_save_slot(&d->store, s, err, sizeof(err));
+        rc = store_save_slot(&d->store, s, err, sizeof(err));
         if (rc != 0) {
-            dashboard_unlock(d, held);
-            dashboard_reply_store_error(req, rc, err);
+            dashboard_unlock_reply(d, req, held, rc, err);
             return;
         }
     }

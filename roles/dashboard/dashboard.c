@@ -33,6 +33,41 @@ void dashboard_reply_store_error(struct http_request *req, int rc,
     http_reply_error(req, dashboard_store_status(rc), "%s", err);
 }
 
+void dashboard_unlock_reply(struct dashboard *d, struct http_request *req,
+                            const char *held, int rc, const char *err)
+{
+    dashboard_unlock(d, held);
+    if (rc != 0) {
+        dashboard_reply_store_error(req, rc, err);
+    } else {
+        http_reply_ok(req);
+    }
+}
+
+int dashboard_load_groups(struct dashboard *d, struct http_request *req,
+                          struct model_group **groups, size_t *n)
+{
+    char err[512];
+    int rc = model_store_load_groups(&d->store, groups, n, err, sizeof(err));
+    if (rc != 0) {
+        dashboard_reply_store_error(req, rc, err);
+        return -1;
+    }
+    return 0;
+}
+
+int dashboard_load_proxies(struct dashboard *d, struct http_request *req,
+                           struct model_proxy **proxies, size_t *n)
+{
+    char err[512];
+    int rc = store_load_proxies(&d->store, proxies, n, err, sizeof(err));
+    if (rc != 0) {
+        dashboard_reply_store_error(req, rc, err);
+        return -1;
+    }
+    return 0;
+}
+
 int dashboard_param_int(struct http_request *req, size_t index,
                         const char *what, long long min, long long max,
                         long long *value)
@@ -47,6 +82,12 @@ int dashboard_param_int(struct http_request *req, size_t index,
     }
     *value = v;
     return 0;
+}
+
+int dashboard_param_gid(struct http_request *req, long long *gid)
+{
+    return dashboard_param_int(req, 0, "group id", 1, DASHBOARD_MAX_GROUP_ID,
+                               gid);
 }
 
 int dashboard_check_group_id(struct http_request *req, long long gid)
@@ -76,8 +117,8 @@ int dashboard_count_migrate_tasks(struct dashboard *d,
 {
     char err[512];
     char **seqs;
-    int rc = model_store_list_migrate_tasks(&d->store, &seqs, ntasks, err,
-                                            sizeof(err));
+    int rc = store_list_migrate_tasks(&d->store, &seqs, ntasks, err,
+                                      sizeof(err));
     if (rc != 0) {
         dashboard_reply_store_error(req, rc, err);
         return -1;
@@ -90,8 +131,8 @@ int dashboard_lock(struct dashboard *d, struct http_request *req,
                    const char *desc, char *held, size_t heldlen)
 {
     char err[512];
-    int rc = model_store_lock(&d->store, desc, held, heldlen, err,
-                              sizeof(err));
+    int rc = store_lock(&d->store, desc, held, heldlen, err,
+                        sizeof(err));
     if (rc != 0) {
         dashboard_reply_store_error(req, rc, err);
         return -1;
@@ -101,7 +142,7 @@ int dashboard_lock(struct dashboard *d, struct http_request *req,
 
 void dashboard_unlock(struct dashboard *d, const char *held)
 {
-    model_store_unlock(&d->store, held);
+    store_unlock(&d->store, held);
 }
 
 cJSON *dashboard_body_object(struct http_request *req)

@@ -7,10 +7,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "lib/http.h"
+#include "roles/dashboard/http.h"
 #include "lib/model.h"
-#include "lib/model_store.h"
+#include "roles/dashboard/store.h"
 #include "lib/rclient.h"
+#include "lib/slot.h"
 
 /* Timeout of each call to a codis server (PING, SLAVEOF, INFO ...). */
 #define DASHBOARD_SERVER_TIMEOUT_MS 3000
@@ -31,6 +32,9 @@ struct dashboard {
     struct serverinfo *info;   /* owned: INFO of the masters */
     struct failover *failover; /* owned: promotions, the group keeper */
     struct login *login;       /* owned: credentials and page sessions */
+    /* Scratch for a handler's load of every slot: each HTTP worker has its
+     * own struct dashboard, so handlers running at once never share it. */
+    struct model_slot slots[SLOT_COUNT];
 };
 
 /* The HTTP status of a failed model_store call's result 'rc':
@@ -43,6 +47,19 @@ int dashboard_store_status(int rc);
 void dashboard_reply_store_error(struct http_request *req, int rc,
                                  const char *err);
 
+/* Release the lock 'held' (dashboard_unlock), then reply: OK when 'rc'
+ * is 0, else dashboard_reply_store_error(rc, err). */
+void dashboard_unlock_reply(struct dashboard *d, struct http_request *req,
+                            const char *held, int rc, const char *err);
+
+/* Every group into '*groups' ('*n' of them, model_store_free_groups) /
+ * every proxy into '*proxies' (mem_free). On a store error reply it and
+ * return -1. */
+int dashboard_load_groups(struct dashboard *d, struct http_request *req,
+                          struct model_group **groups, size_t *n);
+int dashboard_load_proxies(struct dashboard *d, struct http_request *req,
+                           struct model_proxy **proxies, size_t *n);
+
 /* Parse capture 'index' of 'req' as an integer in [min, max] into
  * '*value'. On failure replies 400 ("invalid <what> 'x'") and returns
  * -1. */
@@ -52,6 +69,10 @@ int dashboard_param_int(struct http_request *req, size_t index,
 
 /* The largest group id (ids are positive ints). */
 #define DASHBOARD_MAX_GROUP_ID 2147483647LL
+
+/* The group id of capture 0 (dashboard_param_int, 1 ..
+ * DASHBOARD_MAX_GROUP_ID): 0, or -1 after replying 400. */
+int dashboard_param_gid(struct http_request *req, long long *gid);
 
 /* Check a group id read from a request body: 1 ..
  * DASHBOARD_MAX_GROUP_ID. On failure replies 400 and returns -1. */

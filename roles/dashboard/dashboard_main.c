@@ -13,6 +13,7 @@
 #include "roles/dashboard/dashboard.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -63,7 +64,10 @@ static const char dashboard_usage_text[] =
  * maintenance actions Codis 2 served on GET are POST (their GET forms
  * answer 405 with a hint). Columns: method, path ('*' = one segment,
  * passed to the handler as a parameter), handler, HTTP_PUBLIC for routes
- * open without credentials (the page itself and its login). */
+ * open without credentials (the page itself and its login), HTTP_WORKER
+ * for those that may wait on the coordinator, a proxy or a server: they
+ * run on a worker thread (DASHBOARD_WORKERS of them; changes one at a
+ * time), so the page, and reads on the other workers, answer meanwhile. */
 static const struct http_route dashboard_routes[] = {
     { "GET", "/", web_root, HTTP_PUBLIC },
     { "HEAD", "/", web_root, HTTP_PUBLIC },
@@ -76,43 +80,56 @@ static const struct http_route dashboard_routes[] = {
     { "GET", "/api/login", login_state, HTTP_PUBLIC },
     { "POST", "/api/login", login_post, HTTP_PUBLIC },
     { "POST", "/api/logout", login_logout, HTTP_PUBLIC },
-    { "GET", "/api/overview", api_redis_overview, 0 },
-    { "GET", "/api/server_groups", api_group_list, 0 },
-    { "PUT", "/api/server_groups", api_group_create, 0 },
-    { "GET", "/api/server_group/*", api_group_get, 0 },
-    { "DELETE", "/api/server_group/*", api_group_remove, 0 },
-    { "PUT", "/api/server_group/*/addServer", api_group_add_server, 0 },
-    { "PUT", "/api/server_group/*/removeServer", api_group_remove_server, 0 },
-    { "POST", "/api/server_group/*/promote", api_group_promote, 0 },
-    { "POST", "/api/server_group/*/failover", api_group_failover, 0 },
+    { "GET", "/api/overview", api_redis_overview, HTTP_WORKER },
+    { "GET", "/api/server_groups", api_group_list, HTTP_WORKER },
+    { "PUT", "/api/server_groups", api_group_create, HTTP_WORKER },
+    { "GET", "/api/server_group/*", api_group_get, HTTP_WORKER },
+    { "DELETE", "/api/server_group/*", api_group_remove, HTTP_WORKER },
+    { "PUT", "/api/server_group/*/addServer", api_group_add_server,
+      HTTP_WORKER },
+    { "PUT", "/api/server_group/*/removeServer", api_group_remove_server,
+      HTTP_WORKER },
+    { "POST", "/api/server_group/*/promote", api_group_promote, HTTP_WORKER },
+    { "POST", "/api/server_group/*/failover", api_group_failover,
+      HTTP_WORKER },
     { "GET", "/api/failover", api_group_failover_status, 0 },
-    { "GET", "/api/redis/group/*/*/slotinfo", api_redis_group_slotinfo, 0 },
-    { "GET", "/api/redis/*/stat", api_redis_stat, 0 },
-    { "GET", "/api/redis/*/*/slotinfo", api_redis_slotinfo, 0 },
-    { "GET", "/api/slots", api_slot_list, 0 },
-    { "GET", "/api/slot/list", api_slot_list, 0 },
-    { "GET", "/api/slot/*", api_slot_get, 0 },
-    { "POST", "/api/slots/init", api_slot_init, 0 },
-    { "POST", "/api/slot", api_slot_set, 0 },
-    { "POST", "/api/migrate", api_migrate_start, 0 },
-    { "GET", "/api/migrate/tasks", api_migrate_tasks, 0 },
-    { "GET", "/api/migrate/status", api_migrate_status, 0 },
-    { "DELETE", "/api/migrate/task/*", api_migrate_cancel, 0 },
-    { "POST", "/api/migrate/pause", api_migrate_pause, 0 },
-    { "POST", "/api/migrate/resume", api_migrate_resume, 0 },
-    { "POST", "/api/rebalance", api_migrate_rebalance, 0 },
-    { "GET", "/api/rebalance/status", api_migrate_rebalance_status, 0 },
-    { "GET", "/api/proxy/list", api_proxy_list, 0 },
-    { "POST", "/api/proxy", api_proxy_set, 0 },
-    { "GET", "/api/proxy/debug/vars", api_proxy_debug_vars, 0 },
-    { "POST", "/api/action/gc", api_action_gc, 0 },
-    { "POST", "/api/force_remove_locks", api_action_remove_locks, 0 },
-    { "POST", "/api/remove_fence", api_action_remove_fence, 0 },
+    { "GET", "/api/redis/group/*/*/slotinfo", api_redis_group_slotinfo,
+      HTTP_WORKER },
+    { "GET", "/api/redis/*/stat", api_redis_stat, HTTP_WORKER },
+    { "GET", "/api/redis/*/*/slotinfo", api_redis_slotinfo, HTTP_WORKER },
+    { "GET", "/api/slots", api_slot_list, HTTP_WORKER },
+    { "GET", "/api/slot/list", api_slot_list, HTTP_WORKER },
+    { "GET", "/api/slot/*", api_slot_get, HTTP_WORKER },
+    { "POST", "/api/slots/init", api_slot_init, HTTP_WORKER },
+    { "POST", "/api/slot", api_slot_set, HTTP_WORKER },
+    { "POST", "/api/migrate", api_migrate_start, HTTP_WORKER },
+    { "GET", "/api/migrate/tasks", api_migrate_tasks, HTTP_WORKER },
+    { "GET", "/api/migrate/status", api_migrate_status, HTTP_WORKER },
+    { "DELETE", "/api/migrate/task/*", api_migrate_cancel, HTTP_WORKER },
+    { "POST", "/api/migrate/pause", api_migrate_pause, HTTP_WORKER },
+    { "POST", "/api/migrate/resume", api_migrate_resume, HTTP_WORKER },
+    { "POST", "/api/rebalance", api_migrate_rebalance, HTTP_WORKER },
+    { "GET", "/api/rebalance/status", api_migrate_rebalance_status,
+      HTTP_WORKER },
+    { "GET", "/api/proxy/list", api_proxy_list, HTTP_WORKER },
+    { "POST", "/api/proxy", api_proxy_set, HTTP_WORKER },
+    { "GET", "/api/proxy/debug/vars", api_proxy_debug_vars, HTTP_WORKER },
+    { "POST", "/api/action/gc", api_action_gc, HTTP_WORKER },
+    { "POST", "/api/force_remove_locks", api_action_remove_locks,
+      HTTP_WORKER },
+    { "POST", "/api/remove_fence", api_action_remove_fence, HTTP_WORKER },
     { "GET", "/api/action/gc", api_action_use_post, 0 },
     { "GET", "/api/force_remove_locks", api_action_use_post, 0 },
     { "GET", "/api/remove_fence", api_action_use_post, 0 },
     { NULL, NULL, NULL, 0 },
 };
+
+/* Threads running the HTTP_WORKER routes: a state change waiting for its
+ * proxies (only one runs at a time) leaves the others to reads. */
+#define DASHBOARD_WORKERS 4
+
+/* Set when the dashboard stops: a worker's wait for proxies gives up. */
+static atomic_bool dashboard_stopping;
 
 /* dashboard_cors_origin of config.ini; NULL or "" for none. */
 static const char *dashboard_cors_origin;
@@ -132,6 +149,8 @@ struct dashboard_run {
     struct dashboard *d;
     struct loop *loop;
     struct http_server *http;
+    struct dashboard workers[DASHBOARD_WORKERS]; /* each one's view: 'd'
+                                                  * with its own coord */
     int status; /* exit status */
 };
 
@@ -188,9 +207,9 @@ static void dashboard_on_session(struct coord *coord,
     }
     char err[512];
     log_warn("coordinator session expired: registering again");
-    if (model_store_register_dashboard(&run->d->store,
-                                       run->d->cfg.dashboard_addr, err,
-                                       sizeof(err)) != 0) {
+    if (store_register_dashboard(&run->d->store,
+                                 run->d->cfg.dashboard_addr, err,
+                                 sizeof(err)) != 0) {
         log_error("cannot register again: %s", err);
         run->status = 1;
         loop_stop(run->loop);
@@ -246,7 +265,7 @@ static struct conf *dashboard_load_conf(const struct dashboard_args *a,
     return conf;
 }
 
-/* Take the open file limit up to the hard limit (65536 at most): lib/http
+/* Take the open file limit up to the hard limit (65536 at most): http.c
  * caps the HTTP connections below it, so more means more clients. */
 static void dashboard_raise_nofile(void)
 {
@@ -271,6 +290,41 @@ static void dashboard_fatal(const struct dashboard_args *a, const char *err)
     fprintf(stderr, "codis-dashboard: %s\n", err);
 }
 
+/* Start the HTTP workers of 'run', each over its own coordinator
+ * handle (a handle serves one thread at a time). Returns 0, or -1 with
+ * 'err' filled. */
+static int dashboard_start_workers(struct dashboard_run *run, char *err,
+                                   size_t errlen)
+{
+    for (size_t i = 0; i < DASHBOARD_WORKERS; i++) {
+        struct dashboard *w = &run->workers[i];
+        *w = *run->d;
+        w->coord = model_store_open_coord(&w->cfg, NULL, err, errlen);
+        if (w->coord == NULL) {
+            return -1;
+        }
+        w->store.coord = w->coord;
+        w->store.stop = &dashboard_stopping;
+        if (http_server_add_worker(run->http, w, err, errlen) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Stop serving: the workers give up waiting, end their handlers and
+ * are joined; the server and the workers' handles are freed. */
+static void dashboard_stop_workers(struct dashboard_run *run)
+{
+    atomic_store(&dashboard_stopping, true);
+    http_server_free(run->http);
+    run->http = NULL;
+    for (size_t i = 0; i < DASHBOARD_WORKERS; i++) {
+        coord_close(run->workers[i].coord);
+        run->workers[i].coord = NULL;
+    }
+}
+
 /* Serve until a signal; returns the exit status. */
 static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
 {
@@ -291,7 +345,9 @@ static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
         return 1;
     }
     struct event_base *base = loop_base(loop);
-    struct dashboard_run run = { d, loop, NULL, 0 };
+    static struct dashboard_run run;
+    run.d = d;
+    run.loop = loop;
     loop_on_signal(loop, NULL, dashboard_on_hup, &run);
     d->coord = model_store_open_coord(&d->cfg, base, err, sizeof(err));
     if (d->coord == NULL) {
@@ -303,8 +359,8 @@ static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
     coord_set_session_fn(d->coord, dashboard_on_session, &run);
     int status = 1;
     if (model_store_setup(&d->store, err, sizeof(err)) != 0 ||
-        model_store_register_dashboard(&d->store, d->cfg.dashboard_addr, err,
-                                       sizeof(err)) != 0) {
+        store_register_dashboard(&d->store, d->cfg.dashboard_addr, err,
+                                 sizeof(err)) != 0) {
         dashboard_fatal(a, err);
         goto out;
     }
@@ -312,34 +368,39 @@ static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
                                  sizeof(err));
     if (d->migrator == NULL) {
         dashboard_fatal(a, err);
-        model_store_unregister_dashboard(&d->store);
+        store_unregister_dashboard(&d->store);
         goto out;
     }
     d->failover = failover_start(&d->cfg, d->store.action_timeout_ms, err,
                                  sizeof(err));
     if (d->failover == NULL) {
         dashboard_fatal(a, err);
-        model_store_unregister_dashboard(&d->store);
+        store_unregister_dashboard(&d->store);
         goto out;
     }
     d->info = serverinfo_start(d->cfg.password, DASHBOARD_SERVER_TIMEOUT_MS,
                                err, sizeof(err));
     if (d->info == NULL) {
         dashboard_fatal(a, err);
-        model_store_unregister_dashboard(&d->store);
+        store_unregister_dashboard(&d->store);
         goto out;
     }
     d->ops = proxyops_new(base, &d->store);
     if (d->ops == NULL) {
         dashboard_fatal(a, "cannot create the ops sampler's timer");
-        model_store_unregister_dashboard(&d->store);
+        store_unregister_dashboard(&d->store);
         goto out;
     }
     run.http = http_server_new(base, listen, dashboard_routes, d, a->http_log,
                                err, sizeof(err));
     if (run.http == NULL) {
         dashboard_fatal(a, err);
-        model_store_unregister_dashboard(&d->store);
+        store_unregister_dashboard(&d->store);
+        goto out;
+    }
+    if (dashboard_start_workers(&run, err, sizeof(err)) != 0) {
+        dashboard_fatal(a, err);
+        store_unregister_dashboard(&d->store);
         goto out;
     }
     http_server_set_guard(run.http, login_guard, d->login);
@@ -356,15 +417,17 @@ static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
         log_error("the event loop failed");
         run.status = 1;
     }
+    /* The workers first: their handlers use what follows */
+    dashboard_stop_workers(&run);
     migrator_stop(d->migrator);
     d->migrator = NULL;
     failover_stop(d->failover);
     d->failover = NULL;
-    model_store_unregister_dashboard(&d->store);
+    store_unregister_dashboard(&d->store);
     status = run.status;
     log_info("dashboard stopped");
 out:
-    http_server_free(run.http);
+    dashboard_stop_workers(&run);
     proxyops_free(d->ops);
     d->ops = NULL;
     serverinfo_stop(d->info);

@@ -20,7 +20,7 @@
 #include "lib/coord.h"
 #include "lib/log.h"
 #include "lib/mem.h"
-#include "lib/model_store.h"
+#include "roles/dashboard/store.h"
 #include "lib/rclient.h"
 #include "lib/slot.h"
 #include "roles/dashboard/serverinfo.h"
@@ -511,7 +511,7 @@ static int failover_fence_old(struct failover *f, struct model_store *st,
             snprintf(saved, sizeof(saved), "0");
         }
         failover_intent_set(intent, "old_min_replicas", saved);
-        int rc = model_store_save_promotion(st, gid, intent, err, errlen);
+        int rc = store_save_promotion(st, gid, intent, err, errlen);
         if (rc != 0) {
             return -1;
         }
@@ -573,7 +573,7 @@ static void failover_attach_all(struct failover *f, struct model_store *st,
         if (is_old) {
             failover_unfence(f, intent);
             s->type = MODEL_SERVER_SLAVE;
-            if (model_store_save_server(st, s, err, sizeof(err)) != 0) {
+            if (store_save_server(st, s, err, sizeof(err)) != 0) {
                 log_warn("promote: %s", err);
             }
             log_info("promote: group %d: old master '%s' is now a slave of "
@@ -623,7 +623,7 @@ static int failover_run(struct failover *f, struct model_store *st, int gid,
             }
             if (type != s->type) {
                 s->type = type;
-                if (model_store_save_server(st, s, err, errlen) != 0) {
+                if (store_save_server(st, s, err, errlen) != 0) {
                     status = 500;
                 }
             }
@@ -636,14 +636,14 @@ static int failover_run(struct failover *f, struct model_store *st, int gid,
              * partial group save is the one case left to the next try. */
             failover_unfence(f, intent);
             if (status != 500) {
-                model_store_remove_promotion(st, gid, why, sizeof(why));
+                store_remove_promotion(st, gid, why, sizeof(why));
             }
             log_error("promote: group %d: promoting '%s' failed, rolled "
                       "back: %s", gid, new, err);
             return status;
         }
         failover_intent_set(intent, "step", "publish");
-        if (model_store_save_promotion(st, gid, intent, err, errlen) != 0) {
+        if (store_save_promotion(st, gid, intent, err, errlen) != 0) {
             return 500;
         }
         log_info("promote: group %d: '%s' is the master in the store", gid,
@@ -654,9 +654,9 @@ static int failover_run(struct failover *f, struct model_store *st, int gid,
         return 500;
     }
     cJSON *target = model_group_to_json(&g);
-    int rc = model_store_post_action_fenced(st, MODEL_ACTION_GROUP_CHANGED,
-                                            target, fenced, fencedlen, err,
-                                            errlen);
+    int rc = store_post_action_fenced(st, MODEL_ACTION_GROUP_CHANGED,
+                                      target, fenced, fencedlen, err,
+                                      errlen);
     cJSON_Delete(target);
     if (rc != 0) {
         model_group_release(&g);
@@ -669,7 +669,7 @@ static int failover_run(struct failover *f, struct model_store *st, int gid,
     }
     failover_attach_all(f, st, &g, intent);
     model_group_release(&g);
-    if (model_store_remove_promotion(st, gid, err, errlen) != 0) {
+    if (store_remove_promotion(st, gid, err, errlen) != 0) {
         return 500;
     }
     log_info("promote: group %d: '%s' promoted (old master '%s')", gid, new,
@@ -684,7 +684,7 @@ static int failover_lock(struct model_store *st, const char *desc,
 {
     long long deadline = clock_now_ms() + FAILOVER_LOCK_WAIT_MS;
     for (;;) {
-        int rc = model_store_lock(st, desc, held, heldlen, err, errlen);
+        int rc = store_lock(st, desc, held, heldlen, err, errlen);
         if (rc != COORD_LOCKED || clock_now_ms() > deadline) {
             return rc;
         }
@@ -766,7 +766,7 @@ static int failover_prepare(struct failover *f, struct model_store *st,
     /* known dead: the fence step does not wait for it again */
     cJSON_AddBoolToObject(*intent, "old_down", master != NULL && !alive);
     cJSON_AddNumberToObject(*intent, "ts", (double)time(NULL));
-    if (model_store_save_promotion(st, g->id, *intent, err, errlen) != 0) {
+    if (store_save_promotion(st, g->id, *intent, err, errlen) != 0) {
         cJSON_Delete(*intent);
         *intent = NULL;
         return 500;
@@ -787,7 +787,7 @@ int failover_promote(struct failover *f, struct model_store *store,
     }
     cJSON *intent = NULL;
     int status = 0;
-    rc = model_store_load_promotion(store, req->gid, &intent, err, errlen);
+    rc = store_load_promotion(store, req->gid, &intent, err, errlen);
     if (rc == 0) {
         /* an unfinished promotion goes first */
         status = 409;
@@ -814,7 +814,7 @@ int failover_promote(struct failover *f, struct model_store *store,
         status = failover_run(f, store, req->gid, intent, fenced,
                               sizeof(fenced), err, errlen);
     }
-    model_store_unlock(store, held);
+    store_unlock(store, held);
     if (status == 200) {
         char msg[1200];
         snprintf(msg, sizeof(msg), "'%s' promoted%s%s",
@@ -843,19 +843,19 @@ static void failover_resume_all(struct failover *f)
     int *gids;
     size_t n;
     char err[1024];
-    if (model_store_list_promotions(st, &gids, &n, err, sizeof(err)) != 0) {
+    if (store_list_promotions(st, &gids, &n, err, sizeof(err)) != 0) {
         log_warn("keeper: %s", err);
         return;
     }
     for (size_t i = 0; i < n && !atomic_load(&f->stop); i++) {
         char held[MODEL_PATH_MAX];
-        if (model_store_lock(st, "resume promotion", held, sizeof(held), err,
-                             sizeof(err)) != 0) {
+        if (store_lock(st, "resume promotion", held, sizeof(held), err,
+                       sizeof(err)) != 0) {
             break; /* someone works on it; look again next tick */
         }
         cJSON *intent;
-        if (model_store_load_promotion(st, gids[i], &intent, err,
-                                       sizeof(err)) == 0) {
+        if (store_load_promotion(st, gids[i], &intent, err,
+                                 sizeof(err)) == 0) {
             log_warn("keeper: group %d: finishing the promotion of '%s' "
                      "(step %s)", gids[i],
                      failover_intent_str(intent, "new_master"),
@@ -876,7 +876,7 @@ static void failover_resume_all(struct failover *f)
                                                           : "error", msg);
             cJSON_Delete(intent);
         }
-        model_store_unlock(st, held);
+        store_unlock(st, held);
     }
     mem_free(gids);
 }
@@ -930,13 +930,13 @@ static void failover_fix(struct failover *f, int gid)
     struct model_store *st = &f->store;
     char held[MODEL_PATH_MAX];
     char err[512];
-    if (model_store_lock(st, "attach slaves", held, sizeof(held), err,
-                         sizeof(err)) != 0) {
+    if (store_lock(st, "attach slaves", held, sizeof(held), err,
+                   sizeof(err)) != 0) {
         return;
     }
     cJSON *intent;
     struct model_group g;
-    if (model_store_load_promotion(st, gid, &intent, err, sizeof(err)) == 0) {
+    if (store_load_promotion(st, gid, &intent, err, sizeof(err)) == 0) {
         cJSON_Delete(intent); /* resumed first, next tick */
     } else if (model_store_load_group(st, gid, &g, err, sizeof(err)) == 0) {
         const struct model_server *m = model_group_master(&g);
@@ -971,7 +971,7 @@ static void failover_fix(struct failover *f, int gid)
             }
             if (s->type == MODEL_SERVER_OFFLINE) {
                 s->type = MODEL_SERVER_SLAVE;
-                if (model_store_save_server(st, s, err, sizeof(err)) != 0) {
+                if (store_save_server(st, s, err, sizeof(err)) != 0) {
                     log_warn("keeper: %s", err);
                 }
                 changed = true;
@@ -979,16 +979,16 @@ static void failover_fix(struct failover *f, int gid)
         }
         if (changed) {
             cJSON *target = model_group_to_json(&g);
-            if (model_store_post_action(st, MODEL_ACTION_GROUP_CHANGED,
-                                        target, false, NULL, 0, err,
-                                        sizeof(err)) != 0) {
+            if (store_post_action(st, MODEL_ACTION_GROUP_CHANGED,
+                                  target, false, NULL, 0, err,
+                                  sizeof(err)) != 0) {
                 log_warn("keeper: %s", err);
             }
             cJSON_Delete(target);
         }
         model_group_release(&g);
     }
-    model_store_unlock(st, held);
+    store_unlock(st, held);
 }
 
 /* Remember where the slots of the queued migrate tasks come from.
@@ -999,15 +999,15 @@ static bool failover_note_migrations(struct failover *f)
     char **seqs;
     size_t n;
     char err[512];
-    if (model_store_list_migrate_tasks(&f->store, &seqs, &n, err,
-                                       sizeof(err)) != 0) {
+    if (store_list_migrate_tasks(&f->store, &seqs, &n, err,
+                                 sizeof(err)) != 0) {
         return true;
     }
     for (size_t i = 0; i < n; i++) {
         struct model_migrate_task task;
         struct model_slot slot;
-        if (model_store_load_migrate_task(&f->store, seqs[i], &task, err,
-                                          sizeof(err)) != 0 ||
+        if (store_load_migrate_task(&f->store, seqs[i], &task, err,
+                                    sizeof(err)) != 0 ||
             task.slot_id < 0 || task.slot_id >= SLOT_COUNT ||
             model_store_load_slot(&f->store, task.slot_id, &slot, err,
                                   sizeof(err)) != 0) {

@@ -1,5 +1,5 @@
 /* Authentication of the dashboard's API (dashboard_auth in config.ini,
- * parsed by lib/auth): the guard lib/http runs before every route not
+ * parsed by lib/auth): the guard http.c runs before every route not
  * marked HTTP_PUBLIC, and the page's login and logout.
  *
  * A request passes with HTTP Basic credentials (codis config, ha, curl)

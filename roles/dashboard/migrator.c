@@ -15,7 +15,7 @@
 #include "lib/coord.h"
 #include "lib/log.h"
 #include "lib/mem.h"
-#include "lib/model_store.h"
+#include "roles/dashboard/store.h"
 #include "lib/rclient.h"
 
 /* The timeout SLOTSMGRTSLOT gets for moving one key (Codis 2: 30 s). */
@@ -111,13 +111,13 @@ static int migrator_publish(struct migrator *m, const struct model_slot *slot,
                             enum model_action_type type, char *err,
                             size_t errlen)
 {
-    int rc = model_store_save_slot(&m->store, slot, err, errlen);
+    int rc = store_save_slot(&m->store, slot, err, errlen);
     if (rc != 0) {
         return rc;
     }
     cJSON *target = model_slot_to_json(slot);
-    rc = model_store_post_action(&m->store, type, target, true, NULL, 0, err,
-                                 errlen);
+    rc = store_post_action(&m->store, type, target, true, NULL, 0, err,
+                           errlen);
     cJSON_Delete(target);
     return rc;
 }
@@ -220,8 +220,8 @@ static int migrator_move_keys(struct migrator *m, const char *seq,
         if (task->percent != saved_percent &&
             clock_now_ms() - last_save >= MIGRATOR_SAVE_EVERY_MS) {
             char why[256];
-            if (model_store_save_migrate_task(&m->store, seq, task, why,
-                                              sizeof(why)) != 0) {
+            if (store_save_migrate_task(&m->store, seq, task, why,
+                                        sizeof(why)) != 0) {
                 log_warn("migrate slot %d: %s", task->slot_id, why);
             }
             saved_percent = task->percent;
@@ -289,8 +289,8 @@ static int migrator_run(struct migrator *m, const char *seq,
     }
     snprintf(task->status, sizeof(task->status), "migrating");
     task->error[0] = '\0';
-    if (model_store_save_migrate_task(&m->store, seq, task, err,
-                                      errlen) != 0) {
+    if (store_save_migrate_task(&m->store, seq, task, err,
+                                errlen) != 0) {
         return -1;
     }
     log_info("migrate slot %d: group %d ('%s') -> group %d ('%s')", slot.id,
@@ -350,8 +350,8 @@ static void migrator_failed(struct migrator *m, const char *seq,
     memcpy(task->error, why, len);
     task->error[len] = '\0';
     char err[512];
-    int rc = model_store_save_migrate_task(&m->store, seq, task, err,
-                                           sizeof(err));
+    int rc = store_save_migrate_task(&m->store, seq, task, err,
+                                     sizeof(err));
     if (rc != 0 && rc != COORD_NONODE) {
         log_warn("migrate slot %d: %s", task->slot_id, err);
     }
@@ -374,8 +374,8 @@ static bool migrator_step(struct migrator *m)
     char err[1024];
     char **seqs;
     size_t n;
-    if (model_store_list_migrate_tasks(&m->store, &seqs, &n, err,
-                                       sizeof(err)) != 0) {
+    if (store_list_migrate_tasks(&m->store, &seqs, &n, err,
+                                 sizeof(err)) != 0) {
         /* once per outage, not once a second */
         if (strcmp(err, m->list_err) != 0) {
             log_warn("migrate: %s", err);
@@ -407,11 +407,11 @@ static bool migrator_step(struct migrator *m)
     p.remain = -1;
     migrator_set_progress(m, &p);
     struct model_migrate_task task;
-    int rc = model_store_load_migrate_task(&m->store, seq, &task, err,
-                                           sizeof(err));
+    int rc = store_load_migrate_task(&m->store, seq, &task, err,
+                                     sizeof(err));
     if (rc == 0) {
         rc = migrator_run(m, seq, &task, err, sizeof(err));
-        if (rc == 0 && model_store_remove_migrate_task(
+        if (rc == 0 && store_remove_migrate_task(
                            &m->store, seq, err, sizeof(err)) != 0) {
             rc = -1;
         }
@@ -510,7 +510,7 @@ int migrator_cancel(struct migrator *m, struct model_store *store,
                     const char *seq, char *err, size_t errlen)
 {
     struct model_migrate_task task;
-    int rc = model_store_load_migrate_task(store, seq, &task, err, errlen);
+    int rc = store_load_migrate_task(store, seq, &task, err, errlen);
     if (rc != 0) {
         return rc;
     }
@@ -534,7 +534,7 @@ int migrator_cancel(struct migrator *m, struct model_store *store,
                               "removed", seq);
         return COORD_EXISTS;
     }
-    rc = model_store_remove_migrate_task(store, seq, err, errlen);
+    rc = store_remove_migrate_task(store, seq, err, errlen);
     pthread_mutex_unlock(&m->mu);
     if (rc == 0) {
         log_info("migrate task %s (slot %d) removed", seq, task.slot_id);

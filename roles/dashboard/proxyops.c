@@ -9,6 +9,7 @@
  * proxies and the store are not asked for a number nobody shows. */
 #include "roles/dashboard/proxyops.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +23,7 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/mem.h"
-#include "lib/model_store.h"
+#include "roles/dashboard/store.h"
 
 #define PROXYOPS_PERIOD_MS 1000
 /* Sampling stops when nobody read the ops for this long. */
@@ -57,9 +58,10 @@ struct proxyops {
     struct proxyops_fetch *prev;  /* owned, 'nprev' entries */
     size_t nprev;
     long long prev_ms;
-    long long total;
-    long long per_sec;
-    long long asked_ms;           /* last proxyops_get */
+    /* read by proxyops_get on the HTTP workers, written by the loop */
+    _Atomic long long total;
+    _Atomic long long per_sec;
+    _Atomic long long asked_ms;   /* last proxyops_get */
 };
 
 /* The round is complete: compute the sum and the rate, keep the round's
@@ -193,8 +195,8 @@ static void proxyops_on_tick(evutil_socket_t fd, short what, void *arg)
     char err[512];
     struct model_proxy *proxies;
     size_t n;
-    if (model_store_load_proxies(p->store, &proxies, &n, err,
-                                 sizeof(err)) != 0) {
+    if (store_load_proxies(p->store, &proxies, &n, err,
+                           sizeof(err)) != 0) {
         log_debug("ops: %s", err);
         return;
     }

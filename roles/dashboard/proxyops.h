@@ -22,7 +22,8 @@ struct proxyops *proxyops_new(struct event_base *base,
 
 /* The last round: '*total' the sum of the proxies' ops counters,
  * '*per_sec' the cluster's ops per second (0 before two rounds). Keeps
- * the sampler going: it pauses when nobody asked for 10 s. */
+ * the sampler going: it pauses when nobody asked for 10 s. Safe from any
+ * thread. */
 void proxyops_get(struct proxyops *p, long long *total, long long *per_sec);
 
 /* Stop sampling and free 'p' (NULL is fine); fetches in flight are

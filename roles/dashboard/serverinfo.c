@@ -1,6 +1,6 @@
 /* INFO of the group masters, refreshed off the event loop; see
- * serverinfo.h. Threads: the event loop's thread calls serverinfo_get
- * (and adds entries); the refresher thread re-reads them and drops those
+ * serverinfo.h. Threads: the dashboard's HTTP workers call
+ * serverinfo_get (and add entries); the refresher thread re-reads them and drops those
  * nobody asked for lately. 'entries' is guarded by 'mu'; reads of servers
  * happen outside it. */
 #include "roles/dashboard/serverinfo.h"
@@ -150,17 +150,20 @@ cJSON *serverinfo_get(struct serverinfo *s, const char *addr, char *err,
         return copy;
     }
     pthread_mutex_unlock(&s->mu);
-    /* Only this thread adds entries: no one else can add 'addr' now. */
     char why[512] = "";
     cJSON *info = serverinfo_fetch(addr, s->password, s->timeout_ms, why,
                                    sizeof(why));
-    e = mem_calloc(1, sizeof(*e));
-    snprintf(e->addr, sizeof(e->addr), "%s", addr);
+    pthread_mutex_lock(&s->mu);
+    /* another caller may have added it meanwhile */
+    e = serverinfo_find(s, addr);
+    if (e == NULL) {
+        e = mem_calloc(1, sizeof(*e));
+        snprintf(e->addr, sizeof(e->addr), "%s", addr);
+        e->next = s->entries;
+        s->entries = e;
+    }
     e->asked_ms = clock_now_ms();
     serverinfo_store(e, info, why);
-    pthread_mutex_lock(&s->mu);
-    e->next = s->entries;
-    s->entries = e;
     cJSON *copy = serverinfo_copy(e, err, errlen);
     pthread_mutex_unlock(&s->mu);
     return copy;

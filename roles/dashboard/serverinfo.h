@@ -3,7 +3,8 @@
  * the overview asked for in the last ten seconds, so a slow or hung
  * server never stalls the API (Codis 2 asked each master in turn inside
  * the request, codis-facts §10 item 9). The first time an address is
- * asked for, it is read at once in the caller. Entry points:
+ * asked for, it is read at once in the caller (an HTTP worker, never the
+ * event loop). Entry points:
  * serverinfo_start, serverinfo_get, serverinfo_fetch, serverinfo_stop. */
 #ifndef CODIS_SERVERINFO_H
 #define CODIS_SERVERINFO_H

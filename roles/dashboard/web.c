@@ -12,7 +12,7 @@
 
 #include <event2/http.h>
 
-#include "lib/web_assets.h"
+#include "roles/dashboard/web_assets.h"
 
 /* Content types by file extension; the first column is matched against
  * the end of the name, the last row is the fallback. */

@@ -1,6 +1,7 @@
-/* Unit tests of lib/http and lib/httpc: route matching, then a real
- * evhttp server on a thread answered through libcurl (JSON replies,
- * errors, 404/405, bodies, query strings, the request log). */
+/* Unit tests of roles/dashboard/http and lib/httpc: route matching, then
+ * a real evhttp server on a thread answered through libcurl (JSON
+ * replies, errors, 404/405, bodies, query strings, the request log), then
+ * worker threads: a waiting handler stalls no other request. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,7 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
-#include "lib/http.h"
+#include "roles/dashboard/http.h"
 #include "lib/httpc.h"
 #include "lib/log.h"
 #include "lib/mem.h"
@@ -206,11 +207,118 @@ static void test_server(void)
     tap_ok(has_ok, "naming method, path and status");
 }
 
+/* A change that waits until the test lets it go, on a worker. */
+static pthread_mutex_t slow_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t slow_cond = PTHREAD_COND_INITIALIZER;
+static bool slow_entered;
+static bool slow_released;
+
+static void h_slow(struct http_request *req, void *arg)
+{
+    pthread_mutex_lock(&slow_mu);
+    slow_entered = true;
+    pthread_cond_broadcast(&slow_cond);
+    while (!slow_released) {
+        pthread_cond_wait(&slow_cond, &slow_mu);
+    }
+    pthread_mutex_unlock(&slow_mu);
+    http_reply_ok(req);
+}
+
+/* A read on a worker: answers with the worker's 'arg'. */
+static void h_whoami(struct http_request *req, void *arg)
+{
+    http_reply_data(req, 200, "text/plain", arg, strlen(arg));
+}
+
+static const struct http_route worker_routes[] = {
+    { "POST", "/slow", h_slow, HTTP_PUBLIC | HTTP_WORKER },
+    { "GET", "/whoami", h_whoami, HTTP_PUBLIC | HTTP_WORKER },
+    { "GET", "/ok", h_ok, HTTP_PUBLIC },
+    { NULL, NULL, NULL, 0 },
+};
+
+struct slow_call {
+    char url[128];
+    int status;
+};
+
+static void *post_slow(void *arg)
+{
+    struct slow_call *c = arg;
+    struct httpc_response r;
+    char err[256];
+    c->status = httpc_post(c->url, "{}", 60000, &r, err, sizeof(err)) == 0
+                    ? r.status
+                    : -1;
+    httpc_response_release(&r);
+    return NULL;
+}
+
+static void test_workers(void)
+{
+    char err[256];
+    struct event_base *base = event_base_new();
+    struct http_server *srv = http_server_new(base, "127.0.0.1:0",
+                                              worker_routes, "loop", NULL,
+                                              err, sizeof(err));
+    static char w1[] = "worker";
+    static char w2[] = "worker";
+    if (!tap_ok(srv != NULL && http_server_add_worker(srv, w1, err,
+                                                      sizeof(err)) == 0 &&
+                    http_server_add_worker(srv, w2, err, sizeof(err)) == 0,
+                "a server with two workers")) {
+        printf("# %s\n", err);
+        return;
+    }
+    pthread_t loop;
+    pthread_create(&loop, NULL, run_loop, base);
+    struct slow_call slow;
+    snprintf(slow.url, sizeof(slow.url), "http://127.0.0.1:%d/slow",
+             http_server_port(srv));
+    pthread_t poster;
+    pthread_create(&poster, NULL, post_slow, &slow);
+    pthread_mutex_lock(&slow_mu);
+    while (!slow_entered) {
+        pthread_cond_wait(&slow_cond, &slow_mu);
+    }
+    pthread_mutex_unlock(&slow_mu);
+
+    /* the change waits in its handler: others answer meanwhile */
+    char url[128];
+    struct httpc_response r;
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/ok",
+             http_server_port(srv));
+    httpc_get(url, 60000, &r, err, sizeof(err));
+    tap_int(r.status, 200, "the loop answers while a worker waits");
+    httpc_response_release(&r);
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/whoami",
+             http_server_port(srv));
+    httpc_get(url, 60000, &r, err, sizeof(err));
+    tap_int(r.status, 200, "so does the other worker");
+    tap_str(r.body, "worker", "its handler gets the worker's argument");
+    httpc_response_release(&r);
+    pthread_mutex_lock(&slow_mu);
+    bool still = !slow_released;
+    slow_released = true;
+    pthread_cond_broadcast(&slow_cond);
+    pthread_mutex_unlock(&slow_mu);
+    tap_ok(still, "both answered before the change was let go");
+    pthread_join(poster, NULL);
+    tap_int(slow.status, 200, "the change's reply is sent by the loop");
+
+    event_base_loopbreak(base);
+    pthread_join(loop, NULL);
+    http_server_free(srv);
+    event_base_free(base);
+}
+
 int main(void)
 {
     log_set_level(LOG_ERROR);
     test_match();
     test_server();
+    test_workers();
     libevent_global_shutdown();
     return tap_done();
 }

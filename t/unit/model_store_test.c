@@ -16,7 +16,7 @@
 #include "lib/coord.h"
 #include "lib/log.h"
 #include "lib/mem.h"
-#include "lib/model_store.h"
+#include "roles/dashboard/store.h"
 #include "lib/slot.h"
 #include "t/unit/tap.h"
 
@@ -106,9 +106,9 @@ static void test_slots_groups(struct model_store *st)
     tap_int(model_store_setup(st, err, sizeof(err)), 0, "setup");
     tap_int(model_store_load_slots(st, slots, err, sizeof(err)), COORD_NONODE,
             "no slots before init");
-    tap_int(model_store_init_slots(st, false, err, sizeof(err)), 0,
+    tap_int(store_init_slots(st, false, err, sizeof(err)), 0,
             "init slots");
-    tap_int(model_store_init_slots(st, false, err, sizeof(err)),
+    tap_int(store_init_slots(st, false, err, sizeof(err)),
             COORD_EXISTS, "init again needs force");
     tap_int(model_store_load_slots(st, slots, err, sizeof(err)), 0,
             "load all slots");
@@ -117,20 +117,20 @@ static void test_slots_groups(struct model_store *st)
            "slot 1023 is offline");
     slots[7].group_id = 2;
     slots[7].status = MODEL_SLOT_ONLINE;
-    tap_int(model_store_save_slot(st, &slots[7], err, sizeof(err)), 0,
+    tap_int(store_save_slot(st, &slots[7], err, sizeof(err)), 0,
             "save a slot");
     struct model_slot s;
     tap_ok(model_store_load_slot(st, 7, &s, err, sizeof(err)) == 0 &&
                s.group_id == 2 && s.status == MODEL_SLOT_ONLINE,
            "it reads back");
-    tap_int(model_store_create_group(st, 2, err, sizeof(err)), 0,
+    tap_int(store_create_group(st, 2, err, sizeof(err)), 0,
             "create group");
-    tap_int(model_store_create_group(st, 2, err, sizeof(err)), COORD_EXISTS,
+    tap_int(store_create_group(st, 2, err, sizeof(err)), COORD_EXISTS,
             "twice is refused");
     struct model_server sv = { "127.0.0.1:7001", MODEL_SERVER_SLAVE, 2 };
-    model_store_save_server(st, &sv, err, sizeof(err));
+    store_save_server(st, &sv, err, sizeof(err));
     struct model_server m = { "127.0.0.1:7002", MODEL_SERVER_MASTER, 2 };
-    model_store_save_server(st, &m, err, sizeof(err));
+    store_save_server(st, &m, err, sizeof(err));
     struct model_group *groups;
     size_t n;
     tap_int(model_store_load_groups(st, &groups, &n, err, sizeof(err)), 0,
@@ -139,12 +139,12 @@ static void test_slots_groups(struct model_store *st)
                groups[0].servers[0].type == MODEL_SERVER_MASTER,
            "one group, master listed first");
     model_store_free_groups(groups, n);
-    tap_int(model_store_remove_server(st, 2, "127.0.0.1:7001", err,
-                                      sizeof(err)), 0, "remove server");
-    tap_int(model_store_remove_server(st, 2, "127.0.0.1:7001", err,
-                                      sizeof(err)), COORD_NONODE,
+    tap_int(store_remove_server(st, 2, "127.0.0.1:7001", err,
+                                sizeof(err)), 0, "remove server");
+    tap_int(store_remove_server(st, 2, "127.0.0.1:7001", err,
+                                sizeof(err)), COORD_NONODE,
             "a missing server is NONODE");
-    tap_int(model_store_remove_group(st, 2, err, sizeof(err)), 0,
+    tap_int(store_remove_group(st, 2, err, sizeof(err)), 0,
             "remove group with its servers");
     struct model_group g;
     tap_int(model_store_load_group(st, 2, &g, err, sizeof(err)), COORD_NONODE,
@@ -156,8 +156,8 @@ static void test_actions(struct model_store *st)
     char err[512];
     char seq[64];
     cJSON *target = cJSON_CreateObject();
-    tap_int(model_store_post_action(st, MODEL_ACTION_SLOT_CHANGED, target,
-                                    true, seq, sizeof(seq), err, sizeof(err)),
+    tap_int(store_post_action(st, MODEL_ACTION_SLOT_CHANGED, target,
+                              true, seq, sizeof(seq), err, sizeof(err)),
             0, "an action with no proxies succeeds at once");
     struct model_action a;
     tap_ok(model_store_load_action(st, seq, &a, err, sizeof(err)) == 0 &&
@@ -169,22 +169,22 @@ static void test_actions(struct model_store *st)
     pid_t p2 = spawn_proxy("proxy_2", 19010, true);
     tap_ok(p1 > 0 && p2 > 0, "two proxies registered");
     st->action_timeout_ms = 5000;
-    tap_int(model_store_post_action(st, MODEL_ACTION_SLOT_CHANGED, target,
-                                    true, seq, sizeof(seq), err, sizeof(err)),
+    tap_int(store_post_action(st, MODEL_ACTION_SLOT_CHANGED, target,
+                              true, seq, sizeof(seq), err, sizeof(err)),
             0, "both proxies acknowledge");
     if (model_store_load_action(st, seq, &a, err, sizeof(err)) == 0) {
         tap_int(a.nreceivers, 2, "both were receivers");
         model_action_release(&a);
     }
     kill_child(p2);
-    tap_int(model_store_remove_fences(st, err, sizeof(err)), 0,
+    tap_int(store_remove_fences(st, err, sizeof(err)), 0,
             "remove the fence of a proxy that died");
 
     pid_t p3 = spawn_proxy("proxy_3", 19020, false);
     st->action_timeout_ms = 300;
-    int rc = model_store_post_action(st, MODEL_ACTION_SLOT_CHANGED, target,
-                                     true, seq, sizeof(seq), err,
-                                     sizeof(err));
+    int rc = store_post_action(st, MODEL_ACTION_SLOT_CHANGED, target,
+                               true, seq, sizeof(seq), err,
+                               sizeof(err));
     tap_int(rc, MODEL_STORE_TIMEOUT, "a silent proxy makes the action fail");
     tap_ok(strstr(err, "receiver timeout") && strstr(err, "proxy_3") &&
                !strstr(err, "proxy_1"),
@@ -197,22 +197,22 @@ static void test_actions(struct model_store *st)
     kill_child(p3);
 
     /* proxy_3 died without cleaning up: its fence stays */
-    rc = model_store_post_action(st, MODEL_ACTION_SLOT_CHANGED, target, true,
-                                 seq, sizeof(seq), err, sizeof(err));
+    rc = store_post_action(st, MODEL_ACTION_SLOT_CHANGED, target, true,
+                           seq, sizeof(seq), err, sizeof(err));
     tap_int(rc, MODEL_STORE_FENCED, "stale fences block confirmed actions");
     tap_ok(strstr(err, "Some proxies may not stop cleanly") &&
                strstr(err, "127.0.0.1:19020") &&
                !strstr(err, "127.0.0.1:19000"),
            "naming the dead proxy's address");
-    tap_int(model_store_post_action(st, MODEL_ACTION_GROUP_REMOVE, target,
-                                    false, seq, sizeof(seq), err,
-                                    sizeof(err)),
+    tap_int(store_post_action(st, MODEL_ACTION_GROUP_REMOVE, target,
+                              false, seq, sizeof(seq), err,
+                              sizeof(err)),
             0, "unconfirmed actions skip the fence check");
-    tap_int(model_store_remove_fences(st, err, sizeof(err)), 0,
+    tap_int(store_remove_fences(st, err, sizeof(err)), 0,
             "remove fences");
     st->action_timeout_ms = 5000;
-    tap_int(model_store_post_action(st, MODEL_ACTION_SLOT_CHANGED, target,
-                                    true, seq, sizeof(seq), err, sizeof(err)),
+    tap_int(store_post_action(st, MODEL_ACTION_SLOT_CHANGED, target,
+                              true, seq, sizeof(seq), err, sizeof(err)),
             0, "then confirmed actions work again");
     kill_child(p1);
     cJSON_Delete(target);
@@ -222,11 +222,11 @@ static void test_actions(struct model_store *st)
     model_store_list_actions(st, &seqs, &n, err, sizeof(err));
     coord_free_names(seqs, n);
     tap_ok(n >= 4, "actions accumulate");
-    tap_int(model_store_gc_keep(st, 2, err, sizeof(err)), 0, "gc keep 2");
+    tap_int(store_gc_keep(st, 2, err, sizeof(err)), 0, "gc keep 2");
     model_store_list_actions(st, &seqs, &n, err, sizeof(err));
     tap_ok(n == 2 && strcmp(seqs[1], seq) == 0, "the newest two are kept");
     coord_free_names(seqs, n);
-    tap_int(model_store_gc_age(st, 3600, err, sizeof(err)), 0,
+    tap_int(store_gc_age(st, 3600, err, sizeof(err)), 0,
             "gc by age");
     model_store_list_actions(st, &seqs, &n, err, sizeof(err));
     coord_free_names(seqs, n);
@@ -247,35 +247,35 @@ static void test_dashboard_lock(struct model_store *st)
     getsockname(fd, (struct sockaddr *)&sa, &sl);
     char addr[64];
     snprintf(addr, sizeof(addr), "127.0.0.1:%d", ntohs(sa.sin_port));
-    tap_int(model_store_register_dashboard(st, addr, err, sizeof(err)), 0,
+    tap_int(store_register_dashboard(st, addr, err, sizeof(err)), 0,
             "register the dashboard");
-    tap_int(model_store_register_dashboard(st, "127.0.0.1:1", err,
-                                           sizeof(err)),
+    tap_int(store_register_dashboard(st, "127.0.0.1:1", err,
+                                     sizeof(err)),
             COORD_EXISTS, "a live dashboard blocks a second");
     tap_ok(strstr(err, "dashboard already exists") && strstr(err, addr),
            "naming it");
     close(fd);
-    tap_int(model_store_register_dashboard(st, "127.0.0.1:2", err,
-                                           sizeof(err)),
+    tap_int(store_register_dashboard(st, "127.0.0.1:2", err,
+                                     sizeof(err)),
             0, "a dashboard that stopped answering is replaced");
-    tap_int(model_store_unregister_dashboard(st), 0, "unregister");
+    tap_int(store_unregister_dashboard(st), 0, "unregister");
 
     char held[MODEL_PATH_MAX];
     char held2[MODEL_PATH_MAX];
-    tap_int(model_store_lock(st, "test", held, sizeof(held), err,
-                             sizeof(err)), 0, "take the lock");
-    tap_int(model_store_lock(st, "test", held2, sizeof(held2), err,
-                             sizeof(err)),
+    tap_int(store_lock(st, "test", held, sizeof(held), err,
+                       sizeof(err)), 0, "take the lock");
+    tap_int(store_lock(st, "test", held2, sizeof(held2), err,
+                       sizeof(err)),
             COORD_LOCKED, "a second take fails");
     tap_ok(strstr(err, "obtaining lock timed out") != NULL, "Codis's words");
-    model_store_unlock(st, held);
-    tap_int(model_store_lock(st, "test", held, sizeof(held), err,
-                             sizeof(err)), 0, "free again after unlock");
-    tap_int(model_store_remove_locks(st, err, sizeof(err)), 0,
+    store_unlock(st, held);
+    tap_int(store_lock(st, "test", held, sizeof(held), err,
+                       sizeof(err)), 0, "free again after unlock");
+    tap_int(store_remove_locks(st, err, sizeof(err)), 0,
             "remove-lock");
-    tap_int(model_store_lock(st, "test", held, sizeof(held), err,
-                             sizeof(err)), 0, "free after remove-lock");
-    model_store_unlock(st, held);
+    tap_int(store_lock(st, "test", held, sizeof(held), err,
+                       sizeof(err)), 0, "free after remove-lock");
+    store_unlock(st, held);
 }
 
 static void test_migrate_tasks(struct model_store *st)
@@ -289,45 +289,45 @@ static void test_migrate_tasks(struct model_store *st)
     t.delay = 5;
     snprintf(t.create_at, sizeof(t.create_at), "1700000000");
     snprintf(t.status, sizeof(t.status), "pending");
-    tap_int(model_store_add_migrate_task(st, &t, seq, sizeof(seq), err,
-                                         sizeof(err)), 0, "queue a task");
+    tap_int(store_add_migrate_task(st, &t, seq, sizeof(seq), err,
+                                   sizeof(err)), 0, "queue a task");
     tap_str(seq, "0000000000", "its name is the first sequence");
     t.slot_id = 8;
-    tap_int(model_store_add_migrate_task(st, &t, NULL, 0, err, sizeof(err)),
+    tap_int(store_add_migrate_task(st, &t, NULL, 0, err, sizeof(err)),
             0, "queue another");
     char **seqs;
     size_t n;
-    tap_int(model_store_list_migrate_tasks(st, &seqs, &n, err, sizeof(err)),
+    tap_int(store_list_migrate_tasks(st, &seqs, &n, err, sizeof(err)),
             0, "list tasks");
     tap_ok(n == 2 && strcmp(seqs[0], "0000000000") == 0 &&
                strcmp(seqs[1], "0000000001") == 0,
            "oldest first");
     coord_free_names(seqs, n);
     struct model_migrate_task back;
-    tap_int(model_store_load_migrate_task(st, "0000000000", &back, err,
-                                          sizeof(err)), 0, "load a task");
+    tap_int(store_load_migrate_task(st, "0000000000", &back, err,
+                                    sizeof(err)), 0, "load a task");
     tap_int(back.slot_id, 7, "its slot");
     snprintf(back.status, sizeof(back.status), "error");
     snprintf(back.error, sizeof(back.error), "group 2 has no master");
-    tap_int(model_store_save_migrate_task(st, "0000000000", &back, err,
-                                          sizeof(err)), 0, "save a task");
-    tap_int(model_store_load_migrate_task(st, "0000000000", &back, err,
-                                          sizeof(err)), 0, "load it again");
+    tap_int(store_save_migrate_task(st, "0000000000", &back, err,
+                                    sizeof(err)), 0, "save a task");
+    tap_int(store_load_migrate_task(st, "0000000000", &back, err,
+                                    sizeof(err)), 0, "load it again");
     tap_str(back.error, "group 2 has no master", "the error is kept");
-    tap_int(model_store_remove_migrate_task(st, "0000000000", err,
-                                            sizeof(err)), 0, "remove it");
-    tap_int(model_store_remove_migrate_task(st, "0000000000", err,
-                                            sizeof(err)), 0,
+    tap_int(store_remove_migrate_task(st, "0000000000", err,
+                                      sizeof(err)), 0, "remove it");
+    tap_int(store_remove_migrate_task(st, "0000000000", err,
+                                      sizeof(err)), 0,
             "removing a gone task is fine");
-    tap_int(model_store_load_migrate_task(st, "0000000000", &back, err,
-                                          sizeof(err)), COORD_NONODE,
+    tap_int(store_load_migrate_task(st, "0000000000", &back, err,
+                                    sizeof(err)), COORD_NONODE,
             "a gone task is not found");
     tap_str(err, "migrate task 0000000000 does not exist", "and named");
-    tap_int(model_store_save_migrate_task(st, "0000000000", &back, err,
-                                          sizeof(err)), COORD_NONODE,
+    tap_int(store_save_migrate_task(st, "0000000000", &back, err,
+                                    sizeof(err)), COORD_NONODE,
             "a gone task is not recreated by a save");
-    tap_int(model_store_remove_migrate_task(st, "0000000001", err,
-                                            sizeof(err)), 0,
+    tap_int(store_remove_migrate_task(st, "0000000001", err,
+                                      sizeof(err)), 0,
             "remove the other");
 }
 

@@ -3,16 +3,22 @@
  * foreign web page could have sent (http_cross_site), finds the route,
  * runs the guard and the handler and makes sure exactly one reply goes
  * out: a handler that forgot to reply produces a 500 rather than a hung
- * client. */
-#include "lib/http.h"
+ * client. Routes marked HTTP_WORKER are queued for the worker threads
+ * (http_worker_main) instead; a worker keeps the reply in the request and
+ * hands it back through 'done' and the wake pipe (http_on_done), since
+ * only the loop's thread may touch evhttp's connections. */
+#include "roles/dashboard/http.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -39,6 +45,13 @@ struct http_conn {
     bool evicted;            /* shut down by us to make room */
 };
 
+/* A thread running HTTP_WORKER routes. */
+struct http_worker {
+    struct http_server *server;
+    void *arg;                         /* passed to handlers */
+    pthread_t thread;
+};
+
 /* A listening server. */
 struct http_server {
     struct evhttp *http;               /* owned */
@@ -58,6 +71,16 @@ struct http_server {
     struct event *reap_timer;          /* owned: forgets closed ones */
     struct event *resume_timer;        /* owned: accept again */
     struct http_server *next;          /* in http_servers */
+    struct http_worker **workers;      /* owned */
+    size_t nworkers;
+    int wake[2];                       /* workers -> loop: replies ready */
+    struct event *wake_event;          /* owned: reads 'wake[0]' */
+    pthread_mutex_t mu;                /* guards what follows */
+    pthread_cond_t cond;               /* a job came, a writer ended, stop */
+    struct http_request *queue;        /* owned, oldest first */
+    struct http_request *done;         /* owned, replies to send */
+    bool writing;                      /* a state change is running */
+    bool stopping;
 };
 
 /* Every server, for http_on_accept_error, whose argument is evhttp's.
@@ -284,6 +307,20 @@ static bool http_cross_site(struct http_request *req)
     return false;
 }
 
+/* Send the reply kept in 'req' and log it. On the loop's thread only. */
+static void http_send(struct http_request *req)
+{
+    if (req->out == NULL) {
+        evhttp_send_error(req->req, 500, NULL);
+        http_log_request(req, 500, 0);
+        return;
+    }
+    evhttp_send_reply(req->req, req->status, NULL, req->out);
+    evbuffer_free(req->out);
+    req->out = NULL;
+    http_log_request(req, req->status, req->out_len);
+}
+
 void http_reply_data(struct http_request *req, int status,
                      const char *content_type, const void *body, size_t len)
 {
@@ -293,22 +330,24 @@ void http_reply_data(struct http_request *req, int status,
         return;
     }
     req->replied = true;
+    /* evhttp leaves a request's headers and buffers alone until it is
+     * sent, so a worker may fill them; sending is the loop's */
     struct evkeyvalq *headers = evhttp_request_get_output_headers(req->req);
     evhttp_add_header(headers, "Content-Type", content_type);
     evhttp_add_header(headers, "X-Content-Type-Options", "nosniff");
     evhttp_add_header(headers, "X-Frame-Options", "DENY");
     http_add_cors(req);
-    struct evbuffer *out = evbuffer_new();
-    if (out == NULL || evbuffer_add(out, body, len) != 0) {
+    req->status = status;
+    req->out_len = len;
+    req->out = evbuffer_new();
+    if (req->out == NULL || evbuffer_add(req->out, body, len) != 0) {
         log_error("http: cannot build reply for '%s'", req->path);
-        evhttp_send_error(req->req, 500, NULL);
-        evbuffer_free(out);
-        http_log_request(req, 500, 0);
-        return;
+        evbuffer_free(req->out);
+        req->out = NULL;
     }
-    evhttp_send_reply(req->req, status, NULL, out);
-    evbuffer_free(out);
-    http_log_request(req, status, len);
+    if (req->route == NULL) {
+        http_send(req);
+    }
 }
 
 void http_reply_json(struct http_request *req, int status, const cJSON *json)
@@ -401,8 +440,173 @@ cJSON *http_body_json(struct http_request *req, size_t limit, char *err,
     return json;
 }
 
-/* Find a route for the request and run it, or reply 404/405. */
-static void http_dispatch(struct http_request *req)
+/* Run the handler of route 'r' with 'arg'; a handler that did not
+ * reply gets a 500 made for it. */
+static void http_run(struct http_request *req, const struct http_route *r,
+                     void *arg)
+{
+    r->handler(req, arg);
+    if (!req->replied) {
+        log_error("http: handler of '%s %s' did not reply", req->method,
+                  r->pattern);
+        http_reply_error(req, 500, "internal error: no reply");
+    }
+}
+
+/* Free 'req' with what it owns (NULL is fine). */
+static void http_request_free(struct http_request *req)
+{
+    if (req == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < req->nparams; i++) {
+        mem_free(req->params[i]);
+    }
+    if (req->query != NULL) {
+        evhttp_clear_headers(req->query);
+        mem_free(req->query);
+    }
+    if (req->out != NULL) {
+        evbuffer_free(req->out);
+    }
+    mem_free(req);
+}
+
+/* True if 'req' changes state: such requests run one at a time. */
+static bool http_is_write(const struct http_request *req)
+{
+    return strcmp(req->method, "GET") != 0 &&
+           strcmp(req->method, "HEAD") != 0;
+}
+
+/* Queue 'req' for route 'r' to the workers; they own it now. */
+static void http_queue(struct http_request *req, const struct http_route *r)
+{
+    struct http_server *server = req->server;
+    req->route = r;
+    req->next = NULL;
+    pthread_mutex_lock(&server->mu);
+    struct http_request **tail = &server->queue;
+    while (*tail != NULL) {
+        tail = &(*tail)->next;
+    }
+    *tail = req;
+    pthread_cond_broadcast(&server->cond);
+    pthread_mutex_unlock(&server->mu);
+}
+
+/* The oldest queued request a worker may start now, unlinked, or NULL:
+ * a write waits while another write runs. Under 'mu'. */
+static struct http_request *http_take(struct http_server *server)
+{
+    for (struct http_request **link = &server->queue; *link != NULL;
+         link = &(*link)->next) {
+        struct http_request *req = *link;
+        if (http_is_write(req) && server->writing) {
+            continue;
+        }
+        *link = req->next;
+        req->next = NULL;
+        if (http_is_write(req)) {
+            server->writing = true;
+        }
+        return req;
+    }
+    return NULL;
+}
+
+/* Hand 'req', replied, back to the loop. Under 'mu'. */
+static void http_hand_back(struct http_server *server,
+                           struct http_request *req)
+{
+    req->next = server->done;
+    server->done = req;
+    char byte = 0;
+    /* a full pipe already has a wake-up pending */
+    if (write(server->wake[1], &byte, 1) < 0 && errno != EAGAIN) {
+        log_error("http: cannot wake the loop: %s", strerror(errno));
+    }
+}
+
+static void *http_worker_main(void *arg)
+{
+    struct http_worker *w = arg;
+    struct http_server *server = w->server;
+    pthread_mutex_lock(&server->mu);
+    for (;;) {
+        struct http_request *req = NULL;
+        while (!server->stopping && (req = http_take(server)) == NULL) {
+            pthread_cond_wait(&server->cond, &server->mu);
+        }
+        if (req == NULL) {
+            break;
+        }
+        pthread_mutex_unlock(&server->mu);
+        http_run(req, req->route, w->arg);
+        pthread_mutex_lock(&server->mu);
+        if (http_is_write(req)) {
+            server->writing = false;
+            pthread_cond_broadcast(&server->cond);
+        }
+        http_hand_back(server, req);
+    }
+    pthread_mutex_unlock(&server->mu);
+    return NULL;
+}
+
+/* Send the replies the workers made. */
+static void http_send_done(struct http_server *server)
+{
+    pthread_mutex_lock(&server->mu);
+    struct http_request *done = server->done;
+    server->done = NULL;
+    pthread_mutex_unlock(&server->mu);
+    /* the list is newest first: send in the order they finished */
+    struct http_request *rev = NULL;
+    while (done != NULL) {
+        struct http_request *next = done->next;
+        done->next = rev;
+        rev = done;
+        done = next;
+    }
+    while (rev != NULL) {
+        struct http_request *next = rev->next;
+        http_send(rev);
+        http_request_free(rev);
+        rev = next;
+    }
+}
+
+static void http_on_done(evutil_socket_t fd, short what, void *arg)
+{
+    char buf[256];
+    while (read(fd, buf, sizeof(buf)) > 0) {
+    }
+    http_send_done(arg);
+}
+
+int http_server_add_worker(struct http_server *server, void *arg, char *err,
+                           size_t errlen)
+{
+    struct http_worker *w = mem_calloc(1, sizeof(*w));
+    w->server = server;
+    w->arg = arg;
+    int rc = pthread_create(&w->thread, NULL, http_worker_main, w);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot start an HTTP worker: %s",
+                 strerror(rc));
+        mem_free(w);
+        return -1;
+    }
+    server->workers = mem_realloc(server->workers, (server->nworkers + 1) *
+                                                       sizeof(*w));
+    server->workers[server->nworkers++] = w;
+    return 0;
+}
+
+/* Find a route for the request and run it (or queue it for a worker),
+ * or reply 404/405. Returns true if the workers own 'req' now. */
+static bool http_dispatch(struct http_request *req)
 {
     bool path_known = false;
     for (const struct http_route *r = req->server->routes; r->method != NULL;
@@ -424,15 +628,14 @@ static void http_dispatch(struct http_request *req)
             if (!req->replied) {
                 http_reply_error(req, 401, "authentication required");
             }
-            return;
+            return false;
         }
-        r->handler(req, req->server->arg);
-        if (!req->replied) {
-            log_error("http: handler of '%s %s' did not reply", req->method,
-                      r->pattern);
-            http_reply_error(req, 500, "internal error: no reply");
+        if ((r->flags & HTTP_WORKER) && req->server->nworkers > 0) {
+            http_queue(req, r);
+            return true;
         }
-        return;
+        http_run(req, r, req->server->arg);
+        return false;
     }
     if (path_known) {
         http_reply_error(req, 405, "method %s not allowed on '%s'",
@@ -440,34 +643,31 @@ static void http_dispatch(struct http_request *req)
     } else {
         http_reply_error(req, 404, "no such resource '%s'", req->path);
     }
+    return false;
 }
 
-static void http_on_request(struct evhttp_request *ev, void *arg)
+/* Answer 'req' unless it goes to a worker. Returns true if the workers
+ * own it now. */
+static bool http_handle(struct http_request *req)
 {
-    struct http_request req;
-    memset(&req, 0, sizeof(req));
-    req.req = ev;
-    req.server = arg;
-    req.started = http_now();
-    req.method = http_method_name(evhttp_request_get_command(ev));
-    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ev);
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req->req);
     const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
-    req.path = path != NULL && path[0] != '\0' ? path : "/";
-    if (strcmp(req.method, "OPTIONS") == 0) {
+    req->path = path != NULL && path[0] != '\0' ? path : "/";
+    if (strcmp(req->method, "OPTIONS") == 0) {
         /* A preflight: granted to the named origin only */
-        if (!http_cors_allowed(&req)) {
-            http_reply_error(&req, 403, "cross-origin request refused");
-            return;
+        if (!http_cors_allowed(req)) {
+            http_reply_error(req, 403, "cross-origin request refused");
+            return false;
         }
-        http_add_header(&req, "Access-Control-Allow-Methods",
+        http_add_header(req, "Access-Control-Allow-Methods",
                         "GET, POST, PUT, DELETE");
-        http_add_header(&req, "Access-Control-Allow-Headers",
+        http_add_header(req, "Access-Control-Allow-Headers",
                         "Authorization, Content-Type, X-Requested-With");
-        http_reply_data(&req, 204, "text/plain", "", 0);
-        return;
+        http_reply_data(req, 204, "text/plain", "", 0);
+        return false;
     }
-    if (http_cross_site(&req)) {
-        return;
+    if (http_cross_site(req)) {
+        return false;
     }
     const char *query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
     if (query != NULL) {
@@ -475,18 +675,23 @@ static void http_on_request(struct evhttp_request *ev, void *arg)
         if (evhttp_parse_query_str(query, q) != 0) {
             evhttp_clear_headers(q);
             mem_free(q);
-            http_reply_error(&req, 400, "bad query string");
-            return;
+            http_reply_error(req, 400, "bad query string");
+            return false;
         }
-        req.query = q;
+        req->query = q;
     }
-    http_dispatch(&req);
-    for (size_t i = 0; i < req.nparams; i++) {
-        mem_free(req.params[i]);
-    }
-    if (req.query != NULL) {
-        evhttp_clear_headers(req.query);
-        mem_free(req.query);
+    return http_dispatch(req);
+}
+
+static void http_on_request(struct evhttp_request *ev, void *arg)
+{
+    struct http_request *req = mem_calloc(1, sizeof(*req));
+    req->req = ev;
+    req->server = arg;
+    req->started = http_now();
+    req->method = http_method_name(evhttp_request_get_command(ev));
+    if (!http_handle(req)) {
+        http_request_free(req);
     }
 }
 
@@ -663,6 +868,24 @@ struct http_server *http_server_new(struct event_base *base, const char *addr,
     struct http_server *server = mem_calloc(1, sizeof(*server));
     server->routes = routes;
     server->arg = arg;
+    pthread_mutex_init(&server->mu, NULL);
+    pthread_cond_init(&server->cond, NULL);
+    if (pipe(server->wake) != 0) {
+        snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
+        server->wake[0] = server->wake[1] = -1;
+        http_server_free(server);
+        return NULL;
+    }
+    for (int i = 0; i < 2; i++) {
+        int fl = fcntl(server->wake[i], F_GETFL);
+        if (fl < 0 || fcntl(server->wake[i], F_SETFL, fl | O_NONBLOCK) != 0 ||
+            fcntl(server->wake[i], F_SETFD, FD_CLOEXEC) != 0) {
+            snprintf(err, errlen, "cannot set up a pipe: %s",
+                     strerror(errno));
+            http_server_free(server);
+            return NULL;
+        }
+    }
     if (log_path != NULL && log_path[0] != '\0') {
         server->log_path = mem_strdup(log_path);
         server->log = fopen(log_path, "a");
@@ -692,9 +915,13 @@ struct http_server *http_server_new(struct event_base *base, const char *addr,
     server->reap_timer = event_new(base, -1, EV_PERSIST, http_on_reap,
                                    server);
     server->resume_timer = evtimer_new(base, http_on_resume, server);
+    server->wake_event = event_new(base, server->wake[0], EV_READ | EV_PERSIST,
+                                   http_on_done, server);
     struct timeval second = { 1, 0 };
     if (server->reap_timer == NULL || server->resume_timer == NULL ||
-        event_add(server->reap_timer, &second) != 0) {
+        server->wake_event == NULL ||
+        event_add(server->reap_timer, &second) != 0 ||
+        event_add(server->wake_event, NULL) != 0) {
         snprintf(err, errlen, "cannot create the HTTP server's timers");
         http_server_free(server);
         return NULL;
@@ -738,6 +965,29 @@ void http_server_free(struct http_server *server)
             break;
         }
     }
+    /* Workers first: their requests belong to evhttp's connections */
+    pthread_mutex_lock(&server->mu);
+    server->stopping = true;
+    pthread_cond_broadcast(&server->cond);
+    pthread_mutex_unlock(&server->mu);
+    for (size_t i = 0; i < server->nworkers; i++) {
+        pthread_join(server->workers[i]->thread, NULL);
+        mem_free(server->workers[i]);
+    }
+    mem_free(server->workers);
+    while (server->queue != NULL) {
+        struct http_request *req = server->queue;
+        server->queue = req->next;
+        http_reply_error(req, 503, "shutting down");
+        http_send(req);
+        http_request_free(req);
+    }
+    if (server->wake[0] >= 0) {
+        http_send_done(server);
+    }
+    if (server->wake_event != NULL) {
+        event_free(server->wake_event);
+    }
     if (server->http != NULL) {
         evhttp_free(server->http);
     }
@@ -757,6 +1007,13 @@ void http_server_free(struct http_server *server)
     }
     mem_free(server->log_path);
     mem_free(server->cors_origin);
+    for (int i = 0; i < 2; i++) {
+        if (server->wake[i] >= 0) {
+            close(server->wake[i]);
+        }
+    }
+    pthread_cond_destroy(&server->cond);
+    pthread_mutex_destroy(&server->mu);
     mem_free(server);
 }
 

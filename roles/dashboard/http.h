@@ -21,8 +21,21 @@
  *
  * (STAR standing for the '*' character). Routes are tried in order; a
  * path that matches no pattern gets 404, one that matches with another
- * method 405, both as JSON errors. Handlers run on the server's event
- * base and must reply (http_reply_*) exactly once before returning.
+ * method 405, both as JSON errors. Handlers must reply (http_reply_*)
+ * exactly once before returning. They run on the server's event base,
+ * except those of routes marked HTTP_WORKER once workers were added
+ * (http_server_add_worker): those run on a worker thread, so a handler
+ * that waits (on proxies, a hung server, a loaded ZooKeeper) stalls no
+ * other request:
+ *
+ *   loop thread                          worker thread
+ *   http_on_request: guard, queue  ---->  http_worker_main: handler runs,
+ *                                          its reply is kept in the request
+ *   http_on_done: send, log, free  <----  done list + a byte on a pipe
+ *
+ * Requests that change state (POST, PUT, DELETE) run one at a time and
+ * in the order they came, as they did on the loop; reads run beside
+ * them on the other workers.
  *
  * Not here: what any route does; HTTP clients (lib/httpc). */
 #ifndef CODIS_HTTP_H
@@ -34,14 +47,15 @@
 #include <cjson/cJSON.h>
 
 struct event_base;
+struct evbuffer;
 struct evhttp_request;
 struct http_server;
 
 #define HTTP_MAX_PARAMS 8     /* '*' segments in one pattern */
 #define HTTP_BODY_LIMIT (1 << 20) /* default bound of request bodies */
 #define HTTP_IDLE_TIMEOUT_S 300   /* a connection silent this long closes;
-                                   * no shorter than a handler may block
-                                   * the loop (slot init on a loaded
+                                   * no shorter than a handler may take
+                                   * on a worker (slot init on a loaded
                                    * ZooKeeper: 63 s), or its reply is cut */
 #define HTTP_MAX_CONNS 4096       /* connections at once, at most ... */
 #define HTTP_RESERVED_FDS 64      /* ... and this far below the file limit */
@@ -57,6 +71,12 @@ struct http_request {
     void *query;                 /* parsed query (struct evkeyvalq), owned */
     bool replied;
     double started;              /* monotonic seconds, for the log */
+    /* A reply made on a worker waits here until the loop sends it. */
+    const struct http_route *route; /* the route run on a worker */
+    int status;                  /* of the reply */
+    struct evbuffer *out;        /* owned: the reply's body; NULL: 500 */
+    size_t out_len;
+    struct http_request *next;   /* in the server's queue or done list */
 };
 
 /* A handler: 'arg' as given to http_server_new. */
@@ -68,13 +88,16 @@ typedef bool (*http_guard_fn)(struct http_request *req, void *arg);
 
 /* Route flags. */
 #define HTTP_PUBLIC 1u /* the guard does not run (the page, login) */
+#define HTTP_WORKER 2u /* run on a worker thread, if there are any: the
+                        * handler may wait; it must touch only what is
+                        * safe from another thread */
 
 /* One route; a table ends with a NULL method. */
 struct http_route {
     const char *method;     /* "GET", "PUT", "POST" or "DELETE" */
     const char *pattern;    /* literal segments and '*' */
     http_handler_fn handler;
-    unsigned flags;         /* HTTP_PUBLIC or 0 */
+    unsigned flags;         /* HTTP_PUBLIC, HTTP_WORKER or 0 */
 };
 
 /* Connections: each closes after HTTP_IDLE_TIMEOUT_S without traffic
@@ -105,7 +128,14 @@ void http_server_set_guard(struct http_server *server, http_guard_fn guard,
 void http_server_set_cors_origin(struct http_server *server,
                                  const char *origin);
 
-/* Stop listening and free 'server' (NULL is fine). */
+/* Start one worker thread running the handlers of HTTP_WORKER routes
+ * with 'arg' (borrowed, must outlive the server) instead of the server's.
+ * Call it once per thread wanted. Returns 0, or -1 with 'err' filled. */
+int http_server_add_worker(struct http_server *server, void *arg, char *err,
+                           size_t errlen);
+
+/* Stop listening and free 'server' (NULL is fine). Running handlers are
+ * waited for and their replies sent; queued requests get 503. */
 void http_server_free(struct http_server *server);
 
 /* The port the server listens on (useful after port 0). */

@@ -15,7 +15,8 @@
 #   start_writer NAME / stop_writer NAME
 #       run t/lib-writer.py through the proxy in the background / stop it;
 #       it watches the servers M1 S1 M2 S2 and $WRITER_EXTRA (ports) to
-#       know which acknowledged writes reached a replica.
+#       know which acknowledged writes reached a replica; with
+#       WRITER_KEYS=K it overwrites K keys (set it for check_writer too).
 #   check_writer NAME
 #       read back every acknowledged write; fails if one that had reached
 #       a replica was lost, or if fewer than 100 are known to have reached
@@ -82,6 +83,7 @@ restart_server() {
 start_writer() {
     rm -f "$1.stop" || return 1
     WRITER_SERVERS="$M1 $S1 $M2 $S2 $WRITER_EXTRA" \
+        WRITER_KEYS="${WRITER_KEYS:-0}" \
         python3 "$TEST_DIRECTORY/lib-writer.py" write $PROXY_PORT "$1" \
         >"$1.out" 2>&1 &
     eval "WRITER_$1=$!"
@@ -95,7 +97,8 @@ stop_writer() {
 }
 
 check_writer() {
-    python3 "$TEST_DIRECTORY/lib-writer.py" check $PROXY_PORT "$1" \
+    WRITER_KEYS="${WRITER_KEYS:-0}" \
+        python3 "$TEST_DIRECTORY/lib-writer.py" check $PROXY_PORT "$1" \
         >"$1.result" 2>&1 &&
     cat "$1.result" &&
     python3 -c 'import sys

@@ -4,6 +4,8 @@
 # afterwards whether a write that a client was told succeeded was lost.
 #
 #   lib-writer.py write PORT NAME   SET NAME:<i> <i> for i = 0, 1, ...
+#                                   (SET NAME:<i % K> <i> with
+#                                   $WRITER_KEYS=K: each key overwritten)
 #                                   through PORT until the file NAME.stop
 #                                   exists; each write that got +OK is
 #                                   logged to NAME.acked as "<i> <time>";
@@ -167,6 +169,7 @@ def confirm(ports, acked, done, name):
 def write(port, name):
     stop = name + ".stop"
     ports = [int(p) for p in os.environ.get("WRITER_SERVERS", "").split()]
+    nkeys = int(os.environ.get("WRITER_KEYS", "0"))
     acked = []
     done = threading.Event()
     confirmer = threading.Thread(target=confirm,
@@ -180,7 +183,8 @@ def write(port, name):
         try:
             if r is None:
                 r = Conn(port, 10)
-            if r.command("SET", "%s:%d" % (name, i), i) == b"OK":
+            key = "%s:%d" % (name, i % nkeys if nkeys else i)
+            if r.command("SET", key, i) == b"OK":
                 log.write("%d %.3f\n" % (i, time.time()))
                 acked.append(i)
             i += 1
@@ -205,18 +209,30 @@ def check(port, name):
     for line in open(name + ".replicated"):
         first, last = line.split()
         replicated.update(range(int(first), int(last) + 1))
+    # the last acknowledged write of each key: with $WRITER_KEYS its value
+    # may only have grown since (a write that failed may have happened)
+    nkeys = int(os.environ.get("WRITER_KEYS", "0"))
+    def key_of(i):
+        return i % nkeys if nkeys else i
+    last = {}      # key: its last acknowledged value
+    last_rep = {}  # key: its last value known to have reached a replica
+    for pos, (i, _) in enumerate(acked):
+        last[key_of(i)] = i
+        if pos in replicated:
+            last_rep[key_of(i)] = i
     r = Conn(port, 30)
     lost = lost_replicated = 0
-    for start in range(0, len(acked), 500):
-        chunk = acked[start:start + 500]
-        keys = ["%s:%d" % (name, i) for i, _ in chunk]
-        for pos, (i, _), v in zip(range(start, start + len(chunk)), chunk,
-                                  r.command("MGET", *keys)):
-            if v != str(i).encode():
+    items = sorted(last.items())
+    for start in range(0, len(items), 500):
+        chunk = items[start:start + 500]
+        keys = ["%s:%d" % (name, k) for k, _ in chunk]
+        for (k, i), v in zip(chunk, r.command("MGET", *keys)):
+            have = int(v) if v is not None and v.isdigit() else -1
+            if have < i:
                 lost += 1
-                was = pos in replicated
+                was = have < last_rep.get(k, -1)
                 lost_replicated += was
-                print("lost %s:%d%s: %r" % (name, i,
+                print("lost %s:%d=%d%s: %r" % (name, k, i,
                                             " (replicated)" if was else "",
                                             v))
     # unavailability per half of the slots (group 1: 0-511, group 2:
@@ -224,8 +240,8 @@ def check(port, name):
     gaps = []
     for low, high in ((0, 512), (512, 1024)):
         times = [t for i, t in acked
-                 if low <= zlib.crc32(b"%s:%d" % (name.encode(), i)) % 1024
-                 < high]
+                 if low <= zlib.crc32(b"%s:%d" % (name.encode(), key_of(i)))
+                 % 1024 < high]
         gaps.append(max([b - a for a, b in zip(times, times[1:])] or [0]))
     print("acked %d lost %d replicated %d lost %d gap %.1f %.1f"
           % (len(acked), lost, len(replicated), lost_replicated, gaps[0],

@@ -28,11 +28,21 @@ test_expect_success 'M1 killed while slots 0-255 migrate to group 2 and S1 lags:
     wait_until "dashboard_api GET /api/slots >slots.json && grep -q \"\\\"group_id\\\": 2\" slots.json && python3 -c \"import json, sys; s = json.load(open(\\\"slots.json\\\")); sys.exit(0 if sum(1 for x in s[:256] if x[\\\"group_id\\\"] == 2 and x[\\\"state\\\"][\\\"status\\\"] == \\\"online\\\") >= 8 else 1)\"" 120 &&
     kill -STOP $S1_PID &&
     acked=$(wc -l <w1.acked) &&
+    # 30 MB more than socket buffers hold: S1 lags behind the migration
+    head -c 1048576 /dev/zero | tr "\\0" x >big &&
+    for i in $(seq 1 30); do
+        redis-cli -p $M1 -x set big{foo}:$i <big >out || return 1
+    done &&
     wait_until "test \$(wc -l <w1.acked) -ge \$((acked + 300))" 60 &&
+    redis-cli -p $M1 info replication >repl &&
+    grep "^master_repl_offset" repl &&
     kill -9 $M1_PID && wait $M1_PID;
     kill -CONT $S1_PID &&
     wait_until "test \"\$(server_field 127.0.0.1:$S1 type)\" = master" 90 &&
-    grep "promoted .127.0.0.1:$S1. to master of group 1" ha.log
+    grep "promoted .127.0.0.1:$S1. to master of group 1" ha.log &&
+    redis-cli -p $S1 info replication >repl &&
+    grep "^master_repl_offset" repl &&
+    test "$(redis-cli -p $S1 exists big{foo}:30)" = 0
 '
 
 test_expect_success 'writes go on, then stop before the migration ends: nothing replicated is lost, no key is older than its last write' '

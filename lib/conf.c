@@ -77,9 +77,10 @@ struct conf_entry *conf_add(struct conf *conf, const char *key,
  * as Codis 3.2 writes strings (config.ini never quotes)? Rewinds 'f'. */
 static bool conf_looks_toml(FILE *f)
 {
-    char buf[4096];
+    char *buf = NULL;
+    size_t cap = 0;
     bool toml = false;
-    while (!toml && fgets(buf, sizeof(buf), f) != NULL) {
+    while (!toml && getline(&buf, &cap, f) != -1) {
         char *s = conf_trim(buf);
         char *eq = strchr(s, '=');
         if (*s != '#' && *s != ';' && eq != NULL) {
@@ -87,6 +88,7 @@ static bool conf_looks_toml(FILE *f)
             toml = *v == '"' || *v == '\'';
         }
     }
+    free(buf);
     rewind(f);
     return toml;
 }
@@ -115,9 +117,11 @@ struct conf *conf_load(const char *path, char *err, size_t errlen)
     }
     struct conf *conf = conf_new();
     conf->path = mem_strdup(path);
-    char buf[4096];
+    /* getline: a line of any length is one setting */
+    char *buf = NULL;
+    size_t cap = 0;
     int line = 0;
-    while (fgets(buf, sizeof(buf), f) != NULL) {
+    while (getline(&buf, &cap, f) != -1) {
         line++;
         char *s = conf_trim(buf);
         if (*s == '\0' || *s == '#' || *s == ';') {
@@ -127,6 +131,7 @@ struct conf *conf_load(const char *path, char *err, size_t errlen)
         if (eq == NULL) {
             snprintf(err, errlen, "'%s' line %d: expected key=value", path,
                      line);
+            free(buf);
             conf_free(conf);
             fclose(f);
             return NULL;
@@ -136,12 +141,14 @@ struct conf *conf_load(const char *path, char *err, size_t errlen)
         char *value = conf_trim(eq + 1);
         if (*key == '\0') {
             snprintf(err, errlen, "'%s' line %d: empty key", path, line);
+            free(buf);
             conf_free(conf);
             fclose(f);
             return NULL;
         }
         conf_add(conf, key, value, line);
     }
+    free(buf);
     if (ferror(f)) {
         snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
         conf_free(conf);

@@ -654,14 +654,15 @@ int config_load_file(const char *path, char *err, size_t errlen)
         return -1;
     }
     config_begin_source();
-    char line[64 * 1024];
+    char *line = NULL; /* getline's: any length */
+    size_t cap = 0;
     int lineno = 0;
     int rc = 0;
     /* A line splits into words as Redis splits it, which is how an inline
      * request splits: lib/resp does it for both. */
     struct resp_request split;
     resp_request_init(&split);
-    while (fgets(line, sizeof(line), f) != NULL) {
+    while (getline(&line, &cap, f) != -1) {
         lineno++;
         const char *first = line + strspn(line, " \t");
         if (*first == '#') {
@@ -696,6 +697,7 @@ int config_load_file(const char *path, char *err, size_t errlen)
                  strerror(errno));
         rc = -1;
     }
+    free(line);
     resp_request_release(&split);
     fclose(f);
     config_begin_source();

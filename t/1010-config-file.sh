@@ -64,4 +64,10 @@ test_expect_success REDIS_REF 'unbalanced quotes are refused' '
     refused_by_both "\"closed\"x"
 '
 
+
+test_expect_success REDIS_REF 'a line longer than any buffer is one line' '
+    long=$(printf "%070000d" 7) &&
+    same_as_redis "$long"
+'
+
 test_done

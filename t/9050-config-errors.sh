@@ -87,6 +87,16 @@ test_expect_success 'a malformed line names the file and the line' '
     test_cmp expect err
 '
 
+test_expect_success 'a line longer than 4 KB is one setting' '
+    long=$(printf "%06000d" 5) &&
+    { echo "product=test" && echo "# $long" &&
+      echo "colour=$long" && echo "product=test2"; } >long.ini &&
+    test_expect_code 1 codis dashboard -c long.ini --addr=not-an-addr \
+        2>err.all &&
+    ! grep "expected key=value" err.all &&
+    grep "line 3: unknown key .colour. ignored" err.all
+'
+
 test_expect_success 'unknown keys: one warning each, at the first line; keys of other roles are not unknown' '
     write_dashboard_config &&
     cat >>config.ini <<-EOF &&

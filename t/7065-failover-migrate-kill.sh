@@ -20,29 +20,22 @@ test_expect_success 'two groups of master and slave, a proxy, ha' '
 '
 
 test_expect_success 'M1 killed while slots 0-255 migrate to group 2 and S1 lags: S1 takes over' '
-    WRITER_KEYS=3000 &&
+    WRITER_KEYS=30000 &&
     start_writer w1 &&
-    wait_until "test \$(wc -l <w1.acked) -ge 6000" 120 &&
+    wait_until "test \$(wc -l <w1.acked) -ge 3000" 120 &&
     codis-config slot migrate 0 255 2 --delay=20 >out &&
     test_cmp expect_ok out &&
     wait_until "dashboard_api GET /api/slots >slots.json && grep -q \"\\\"group_id\\\": 2\" slots.json && python3 -c \"import json, sys; s = json.load(open(\\\"slots.json\\\")); sys.exit(0 if sum(1 for x in s[:256] if x[\\\"group_id\\\"] == 2 and x[\\\"state\\\"][\\\"status\\\"] == \\\"online\\\") >= 8 else 1)\"" 120 &&
     kill -STOP $S1_PID &&
+    # cut S1 off: what M1 takes from now on never reaches it
+    redis-cli -p $M1 client kill type replica >out &&
+    echo 1 >expect && test_cmp expect out &&
     acked=$(wc -l <w1.acked) &&
-    # 30 MB more than socket buffers hold: S1 lags behind the migration
-    head -c 1048576 /dev/zero | tr "\\0" x >big &&
-    for i in $(seq 1 30); do
-        redis-cli -p $M1 -x set big{foo}:$i <big >out || return 1
-    done &&
     wait_until "test \$(wc -l <w1.acked) -ge \$((acked + 300))" 60 &&
-    redis-cli -p $M1 info replication >repl &&
-    grep "^master_repl_offset" repl &&
     kill -9 $M1_PID && wait $M1_PID;
     kill -CONT $S1_PID &&
     wait_until "test \"\$(server_field 127.0.0.1:$S1 type)\" = master" 90 &&
-    grep "promoted .127.0.0.1:$S1. to master of group 1" ha.log &&
-    redis-cli -p $S1 info replication >repl &&
-    grep "^master_repl_offset" repl &&
-    test "$(redis-cli -p $S1 exists big{foo}:30)" = 0
+    grep "promoted .127.0.0.1:$S1. to master of group 1" ha.log
 '
 
 test_expect_success 'writes go on, then stop before the migration ends: nothing replicated is lost, no key is older than its last write' '
@@ -53,6 +46,8 @@ test_expect_success 'writes go on, then stop before the migration ends: nothing 
     test "$(tr -d " \n" <tasks)" != "[]" &&
     wait_until tasks_done 300 &&
     check_writer w1 &&
+    # S1 lagged: writes M1 acknowledged after it was cut off are gone
+    grep "^acked [0-9]* lost [1-9]" w1.result &&
     all_slots_online
 '
 

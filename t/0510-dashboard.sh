@@ -205,7 +205,8 @@ test_expect_success 'every range-set posted a confirmed action' '
 '
 
 test_expect_success 'the product tree has the Codis 2 layout; no lock is left' '
-    coord_children $P | LC_ALL=C sort >top &&
+    # failover/<gid>: the keeper'"'"'s in-sync records, once a master answered
+    coord_children $P | grep -vx failover | LC_ALL=C sort >top &&
     printf "%s\n" ActionResponse LOCK actions dashboard fence migrate_tasks \
         proxy servers slots >expect &&
     test_cmp expect top &&

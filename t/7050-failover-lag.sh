@@ -9,7 +9,7 @@ test_description='fail over to the freshest slave: a lagging slave is passed ove
 
 test_expect_success 'two groups, group 1 with two slaves, a proxy, ha' '
     failover_cluster &&
-    start_server && T1=$SERVER_PORT &&
+    start_server && T1=$SERVER_PORT && WRITER_EXTRA=$T1 &&
     codis-config server add 1 127.0.0.1:$T1 slave >out &&
     test_cmp expect_ok out &&
     wait_until "test \"\$(server_field 127.0.0.1:$T1 link)\" = up" 60

@@ -327,6 +327,56 @@ function renderGroups() {
   setRows('group-rows', rows, 6, 'No server groups yet: add one above.');
 }
 
+/* ---- failover ------------------------------------------------------------ */
+
+/* The last failover decision of each group (GET /api/failover: state
+ * "ok", "waiting" (no safe slave: the operator must act), "promoted",
+ * "orphans" or "error", with a message), and each server's real role,
+ * link and lag as the dashboard's keeper reads them (fields of
+ * /api/server_groups). */
+async function refreshFailover() {
+  let status;
+  try {
+    status = await api('GET', '/api/failover') || {};
+    setStatus('failover-status', '');
+  } catch (e) {
+    setStatus('failover-status', e.message);
+    return;
+  }
+  const rows = Object.keys(status).sort((a, b) => Number(a) - Number(b))
+    .map((gid) => {
+      const s = status[gid];
+      return el('tr', { class: 'failover-row', 'data-gid': gid },
+        el('td', { text: `Group ${gid}` }),
+        el('td', {}, el('span', { class: `badge fo-${s.state}`, text: s.state })),
+        el('td', { class: 'fo-message', text: s.message }),
+        el('td', { text: fmtTime(s.ts) }));
+    });
+  setRows('failover-rows', rows, 4, 'No failover yet: every group has its master.');
+  renderReplication();
+}
+
+function renderReplication() {
+  const rows = [];
+  const sorted = [...state.groups].sort((a, b) => a.id - b.id);
+  for (const group of sorted) {
+    for (const server of group.servers || []) {
+      const role = server.role || '';
+      rows.push(el('tr', { class: 'replication-row', 'data-addr': server.addr },
+        el('td', { text: `Group ${group.id}` }),
+        el('td', { class: 'mono', text: server.addr }),
+        el('td', { text: server.type }),
+        el('td', {}, role ? el('span', { class: `badge role-${role}`,
+          title: server.error || '', text: role }) : ''),
+        el('td', { class: 'mono', text: server.master || '' }),
+        el('td', {}, server.link ? el('span', { class: `badge link-${server.link}`,
+          text: server.link }) : ''),
+        el('td', { class: 'num', text: server.lag === undefined ? '' : fmtInt(server.lag) })));
+    }
+  }
+  setRows('replication-rows', rows, 7, 'No servers yet.');
+}
+
 function removeGroup(gid) {
   if (window.confirm(`Remove group ${gid}?`)) {
     act(`remove group ${gid}`, 'DELETE', `/api/server_group/${gid}`);
@@ -575,6 +625,7 @@ function refreshTables() {
       tablesAgain = false;
       await refreshSlots();
       await Promise.all([refreshGroups(), refreshProxies(), refreshTasks()]);
+      await refreshFailover();
     } while (tablesAgain);
     $('refresh-state').textContent = `updated ${new Date().toLocaleTimeString()}`;
   })().finally(() => {

@@ -18,6 +18,7 @@
 
 #include "lib/clock.h"
 #include "lib/coord.h"
+#include "lib/json.h"
 #include "lib/log.h"
 #include "lib/mem.h"
 #include "roles/dashboard/store.h"
@@ -40,6 +41,9 @@
 #define FAILOVER_LOCK_WAIT_MS 10000
 /* The min-replicas-to-write that fences a master: no write passes. */
 #define FAILOVER_FENCE_REPLICAS "2147483647"
+/* How often the keeper writes down what it saw of a group when nothing
+ * changed (see failover_persist): well under FAILOVER_LINK_GRACE_MS. */
+#define FAILOVER_PERSIST_MS 2000
 /* The longest replication or run id we keep (40 hex digits). */
 #define FAILOVER_ID_MAX 48
 
@@ -85,6 +89,17 @@ struct failover {
      * were last reported */
     int moved_from[SLOT_COUNT];
     int reported[SLOT_COUNT];
+    /* keeper thread only: the records of failover_persist */
+    bool loaded;                    /* failover_load_seen ran */
+    struct failover_written *written;
+    size_t nwritten;
+};
+
+/* What the keeper last wrote down of one group. */
+struct failover_written {
+    int gid;
+    char *text;                     /* owned: the record minus its times */
+    long long at_ms;                /* monotonic ms of the write */
 };
 
 /* ---- observations ---------------------------------------------------- */
@@ -901,6 +916,194 @@ static void failover_observe(struct failover *f, const struct model_group *g)
     }
 }
 
+/* ---- what the keeper saw, written down ------------------------------- */
+
+/* The in-sync memory lives in the coordinator too, as failover/<gid>:
+ * {"master", "replid", "slaves": {"<addr>": {"run_id"}}, "alive"}, the
+ * master and its replication id as last read, the slaves then seen in
+ * sync with it (with their run ids) and the wall-clock ms of that read.
+ * A dashboard started later seeds its observations from it, so it can
+ * promote a slave that was in sync when the master died before this
+ * dashboard saw either (failover_check reads the seeded times as if it
+ * had seen them itself). Rewritten when the set changes, else every
+ * FAILOVER_PERSIST_MS. */
+
+static long long failover_wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int failover_record_path(struct failover *f, int gid, char *out,
+                                size_t outlen)
+{
+    char root[MODEL_PATH_MAX];
+    if (model_path_root(root, sizeof(root), f->cfg->product) != 0) {
+        return -1;
+    }
+    int n = gid > 0 ? snprintf(out, outlen, "%s/failover/%d", root, gid)
+                    : snprintf(out, outlen, "%s/failover", root);
+    return n < 0 || (size_t)n >= outlen ? -1 : 0;
+}
+
+/* The record of what this round saw of 'g', or NULL if its master did
+ * not answer as a master (nothing new to write down). */
+static cJSON *failover_record(struct failover *f, const struct model_group *g)
+{
+    const struct model_server *m = model_group_master(g);
+    if (m == NULL) {
+        return NULL;
+    }
+    cJSON *rec = NULL;
+    pthread_mutex_lock(&f->mu);
+    const struct failover_seen *ms = NULL;
+    for (size_t i = 0; i < f->nseen; i++) {
+        if (strcmp(f->seen[i].addr, m->addr) == 0) {
+            ms = &f->seen[i];
+        }
+    }
+    if (ms != NULL && ms->answered && !ms->info.slave) {
+        rec = cJSON_CreateObject();
+        cJSON_AddStringToObject(rec, "master", m->addr);
+        cJSON_AddStringToObject(rec, "replid", ms->info.replid);
+        cJSON *slaves = cJSON_AddObjectToObject(rec, "slaves");
+        for (size_t i = 0; i < f->nseen; i++) {
+            const struct failover_seen *s = &f->seen[i];
+            if (s->answered && s->synced_ms == s->alive_ms &&
+                strcmp(s->synced_master, m->addr) == 0 &&
+                model_group_find(g, s->addr) != NULL) {
+                cJSON *one = cJSON_AddObjectToObject(slaves, s->addr);
+                cJSON_AddStringToObject(one, "run_id", s->synced_run_id);
+            }
+        }
+    }
+    pthread_mutex_unlock(&f->mu);
+    return rec;
+}
+
+/* Write down what this round saw of 'g' if it changed or is getting old. */
+static void failover_persist(struct failover *f, const struct model_group *g)
+{
+    cJSON *rec = failover_record(f, g);
+    if (rec == NULL) {
+        return;
+    }
+    char *text = json_print_compact(rec);
+    struct failover_written *w = NULL;
+    for (size_t i = 0; i < f->nwritten; i++) {
+        if (f->written[i].gid == g->id) {
+            w = &f->written[i];
+        }
+    }
+    long long now = clock_now_ms();
+    if (w != NULL && strcmp(w->text, text) == 0 &&
+        now - w->at_ms < FAILOVER_PERSIST_MS) {
+        mem_free(text);
+        cJSON_Delete(rec);
+        return;
+    }
+    cJSON_AddNumberToObject(rec, "alive", (double)failover_wall_ms());
+    char path[MODEL_PATH_MAX];
+    char *data = json_print_compact(rec);
+    int rc = failover_record_path(f, 0, path, sizeof(path));
+    if (rc == 0) {
+        rc = coord_create_all(f->coord, path);
+    }
+    if (rc == 0) {
+        rc = failover_record_path(f, g->id, path, sizeof(path));
+    }
+    if (rc == 0) {
+        rc = coord_set(f->coord, path, data, strlen(data), -1);
+        if (rc == COORD_NONODE) {
+            rc = coord_create(f->coord, path, data, strlen(data),
+                              COORD_PERSISTENT, NULL, 0);
+        }
+    }
+    mem_free(data);
+    cJSON_Delete(rec);
+    if (rc != 0) {
+        log_warn("keeper: group %d: cannot write down the in-sync slaves: "
+                 "%s", g->id, coord_strerror(rc));
+        mem_free(text);
+        return;
+    }
+    if (w == NULL) {
+        f->written = mem_realloc(f->written,
+                                 (f->nwritten + 1) * sizeof(*f->written));
+        w = &f->written[f->nwritten++];
+        w->gid = g->id;
+        w->text = NULL;
+    }
+    mem_free(w->text);
+    w->text = text;
+    w->at_ms = now;
+}
+
+/* Seed the observations from the records of the groups 'groups' whose
+ * master is still the one recorded; only servers this dashboard has not
+ * read yet (the first round). */
+static void failover_load_seen(struct failover *f,
+                               const struct model_group *groups, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct model_server *m = model_group_master(&groups[i]);
+        char path[MODEL_PATH_MAX];
+        char *data = NULL;
+        size_t len = 0;
+        if (m == NULL ||
+            failover_record_path(f, groups[i].id, path, sizeof(path)) != 0 ||
+            coord_get(f->coord, path, &data, &len, NULL) != 0) {
+            continue;
+        }
+        char why[128];
+        cJSON *rec = json_parse(data, len, why, sizeof(why));
+        mem_free(data);
+        const cJSON *master = cJSON_GetObjectItemCaseSensitive(rec, "master");
+        const cJSON *alive = cJSON_GetObjectItemCaseSensitive(rec, "alive");
+        const cJSON *slaves = cJSON_GetObjectItemCaseSensitive(rec, "slaves");
+        if (!cJSON_IsString(master) || strcmp(master->valuestring,
+                                               m->addr) != 0 ||
+            !cJSON_IsNumber(alive) || !cJSON_IsObject(slaves)) {
+            cJSON_Delete(rec);
+            continue;
+        }
+        /* the record's wall-clock time on this process' monotonic clock */
+        long long at = clock_now_ms() -
+                       (failover_wall_ms() - (long long)alive->valuedouble);
+        pthread_mutex_lock(&f->mu);
+        size_t before = f->nseen;
+        struct failover_seen *ms = failover_seen_of(f, m->addr);
+        if (f->nseen > before) {
+            snprintf(ms->err, sizeof(ms->err), "not read yet by this "
+                     "dashboard");
+            ms->alive_ms = at;
+            failover_copy_str(rec, "replid", ms->info.replid,
+                              sizeof(ms->info.replid));
+        }
+        const cJSON *one;
+        cJSON_ArrayForEach(one, slaves) {
+            before = f->nseen;
+            struct failover_seen *s = failover_seen_of(f, one->string);
+            if (f->nseen == before) {
+                continue;
+            }
+            snprintf(s->err, sizeof(s->err), "not read yet by this "
+                     "dashboard");
+            s->synced_ms = at;
+            snprintf(s->synced_master, sizeof(s->synced_master), "%s",
+                     m->addr);
+            failover_copy_str(one, "run_id", s->synced_run_id,
+                              sizeof(s->synced_run_id));
+        }
+        pthread_mutex_unlock(&f->mu);
+        log_info("keeper: group %d: loaded what the last dashboard saw: "
+                 "master '%s', %d slaves in sync %lld ms ago", groups[i].id,
+                 m->addr, cJSON_GetArraySize(slaves), clock_now_ms() - at);
+        cJSON_Delete(rec);
+    }
+}
+
 /* What the keeper would fix in 'g': true if a member is detached. */
 static bool failover_needs_fix(struct failover *f, const struct model_group *g)
 {
@@ -1119,9 +1322,14 @@ static void *failover_thread(void *arg)
             log_warn("keeper: %s", err);
             continue;
         }
+        if (!f->loaded) {
+            failover_load_seen(f, groups, n);
+            f->loaded = true;
+        }
         failover_note_migrations(f);
         for (size_t i = 0; i < n && !atomic_load(&f->stop); i++) {
             failover_observe(f, &groups[i]);
+            failover_persist(f, &groups[i]);
             if (failover_needs_fix(f, &groups[i])) {
                 failover_fix(f, groups[i].id);
             }
@@ -1181,5 +1389,9 @@ void failover_stop(struct failover *f)
     coord_close(f->coord);
     cJSON_Delete(f->status);
     mem_free(f->seen);
+    for (size_t i = 0; i < f->nwritten; i++) {
+        mem_free(f->written[i].text);
+    }
+    mem_free(f->written);
     mem_free(f);
 }

@@ -7,7 +7,11 @@
  *   2. reads INFO of every server of every group and remembers, per
  *      server, its real role, the master it follows, its link state,
  *      replication id and offset, and when it was last seen in sync with
- *      its group's master (with which run_id: a restart shows);
+ *      its group's master (with which run_id: a restart shows); what
+ *      it saw of each group is also written to failover/<gid> (the
+ *      master, its replication id, the slaves in sync, when), and a
+ *      starting dashboard begins from it, so it can promote a slave that
+ *      was in sync with a master that died before it started;
  *   3. keeps the groups attached: a slave that is standalone or follows
  *      another server gets SLAVEOF its group's master; an offline server
  *      (an old master) that answers again becomes a slave of the group's

@@ -1,0 +1,59 @@
+#!/bin/sh
+test_description='the source master of a migration is killed mid-way while its slave lags: the slave takes over, the migration ends, no newer key is overwritten, no orphan key is left'
+. "$(dirname "$0")/lib.sh"
+. "$TEST_DIRECTORY/lib-server.sh"
+. "$TEST_DIRECTORY/lib-dashboard.sh"
+. "$TEST_DIRECTORY/lib-proxy.sh"
+. "$TEST_DIRECTORY/lib-failover.sh"
+
+server_has_command slotsmgrtone || skip_all 'codis server lacks slotsmgrtone'
+
+# keys_outside PORT FIRST LAST: how many keys server PORT holds in slots
+# FIRST-LAST (SLOTSINFO).
+keys_outside() {
+    redis-cli -p "$1" slotsinfo "$2" $(($3 - $2 + 1)) |
+        awk "NR % 2 == 0 { n += \$1 } END { print n + 0 }"
+}
+
+test_expect_success 'two groups of master and slave, a proxy, ha' '
+    failover_cluster 15000
+'
+
+test_expect_success 'M1 killed while slots 0-255 migrate to group 2 and S1 lags: S1 takes over' '
+    WRITER_KEYS=30000 &&
+    start_writer w1 &&
+    wait_until "test \$(wc -l <w1.acked) -ge 3000" 120 &&
+    codis-config slot migrate 0 255 2 --delay=20 >out &&
+    test_cmp expect_ok out &&
+    wait_until "dashboard_api GET /api/slots >slots.json && grep -q \"\\\"group_id\\\": 2\" slots.json && python3 -c \"import json, sys; s = json.load(open(\\\"slots.json\\\")); sys.exit(0 if sum(1 for x in s[:256] if x[\\\"group_id\\\"] == 2 and x[\\\"state\\\"][\\\"status\\\"] == \\\"online\\\") >= 8 else 1)\"" 120 &&
+    kill -STOP $S1_PID &&
+    # cut S1 off: what M1 takes from now on never reaches it
+    redis-cli -p $M1 client kill type replica >out &&
+    echo 1 >expect && test_cmp expect out &&
+    acked=$(wc -l <w1.acked) &&
+    wait_until "test \$(wc -l <w1.acked) -ge \$((acked + 300))" 60 &&
+    kill -9 $M1_PID && wait $M1_PID;
+    kill -CONT $S1_PID &&
+    wait_until "test \"\$(server_field 127.0.0.1:$S1 type)\" = master" 90 &&
+    grep "promoted .127.0.0.1:$S1. to master of group 1" ha.log
+'
+
+test_expect_success 'writes go on, then stop before the migration ends: nothing replicated is lost, no key is older than its last write' '
+    acked=$(wc -l <w1.acked) &&
+    wait_until "test \$(wc -l <w1.acked) -ge \$((acked + 1000))" 60 &&
+    stop_writer w1 &&
+    dashboard_api GET /api/migrate/tasks >tasks &&
+    test "$(tr -d " \n" <tasks)" != "[]" &&
+    wait_until tasks_done 300 &&
+    check_writer w1 &&
+    # S1 lagged: writes M1 acknowledged after it was cut off are gone
+    grep "^acked [0-9]* lost [1-9]" w1.result &&
+    all_slots_online
+'
+
+test_expect_success 'no key of slots 0-255 is left on group 1' '
+    wait_until "test \$(keys_outside $S1 0 255) = 0" 60 &&
+    test "$(keys_outside $M2 0 255)" -gt 0
+'
+
+test_done

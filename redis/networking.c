@@ -365,6 +365,7 @@ struct client *client_new(int fd, const char *addr)
     server_update_time();
     struct client *c = mem_calloc(1, sizeof(*c));
     c->id = ++server.next_client_id;
+    c->resp = 2;
     c->fd = fd;
     c->db = &server.db[0];
     c->ctime = c->last_interaction = server.mstime;
@@ -680,15 +681,13 @@ void client_append(struct client *c, const void *p, size_t len)
     c->olen += len;
 }
 
-/* Append "<type><value>\r\n". */
-static void reply_line(struct client *c, char type, long long value)
+/* Append the header of a value of 'type' with count or length 'value',
+ * framed for the client's protocol by the encoder of lib/resp. */
+static void reply_header(struct client *c, enum resp_type type,
+                         long long value)
 {
-    char buf[SERVER_LONG_STR_SIZE + 3];
-    buf[0] = type;
-    size_t n = 1 + util_ll2str(buf + 1, value);
-    buf[n++] = '\r';
-    buf[n++] = '\n';
-    reply_raw(c, buf, n);
+    char buf[RESP_ENC_MAX];
+    reply_raw(c, buf, resp_enc_header(buf, type, value, c->resp));
 }
 
 void reply_ok(struct client *c)
@@ -710,13 +709,13 @@ void reply_integer(struct client *c, long long value)
     } else if (value == 1) {
         reply_raw(c, ":1\r\n", 4);
     } else {
-        reply_line(c, ':', value);
+        reply_header(c, RESP_INTEGER, value);
     }
 }
 
 void reply_bulk(struct client *c, const void *p, size_t len)
 {
-    reply_line(c, '$', (long long)len);
+    reply_header(c, RESP_BULK, (long long)len);
     reply_raw(c, p, len);
     reply_raw(c, "\r\n", 2);
 }
@@ -740,14 +739,100 @@ void reply_bulk_ll(struct client *c, long long value)
 
 void reply_double(struct client *c, double d)
 {
-    char buf[64];
-    int n;
-    if (isinf(d)) {
-        n = snprintf(buf, sizeof(buf), "%s", d > 0 ? "inf" : "-inf");
+    char buf[RESP_ENC_MAX];
+    reply_raw(c, buf, resp_enc_double(buf, d, c->resp));
+}
+
+void reply_double_text(struct client *c, const char *text, size_t len)
+{
+    if (c->resp >= 3) {
+        reply_raw(c, ",", 1);
+        reply_raw(c, text, len);
+        reply_raw(c, "\r\n", 2);
     } else {
-        n = snprintf(buf, sizeof(buf), "%.17g", d);
+        reply_bulk(c, text, len);
     }
-    reply_bulk(c, buf, (size_t)n);
+}
+
+void reply_bool(struct client *c, bool value)
+{
+    char buf[RESP_ENC_MAX];
+    reply_raw(c, buf, resp_enc_bool(buf, value, c->resp));
+}
+
+void reply_verbatim(struct client *c, const char *p, size_t len,
+                    const char *fmt)
+{
+    char buf[RESP_ENC_MAX];
+    reply_raw(c, buf, resp_enc_verbatim(buf, len, fmt, c->resp));
+    reply_raw(c, p, len);
+    reply_raw(c, "\r\n", 2);
+}
+
+void reply_bignum(struct client *c, const char *digits, size_t len)
+{
+    if (c->resp >= 3) {
+        reply_raw(c, "(", 1);
+        reply_raw(c, digits, len);
+        reply_raw(c, "\r\n", 2);
+    } else {
+        reply_bulk(c, digits, len);
+    }
+}
+
+void reply_map(struct client *c, long long pairs)
+{
+    reply_header(c, RESP_MAP, pairs);
+}
+
+void reply_set(struct client *c, long long count)
+{
+    reply_header(c, RESP_SET, count);
+}
+
+void reply_push(struct client *c, long long count)
+{
+    reply_header(c, RESP_PUSH, count);
+}
+
+void reply_attribute(struct client *c, long long pairs)
+{
+    reply_header(c, RESP_ATTR, pairs);
+}
+
+long long reply_pairs_len(const struct client *c, long long n)
+{
+    return c->resp >= 3 ? n : n * 2;
+}
+
+void reply_pair(struct client *c)
+{
+    if (c->resp >= 3) {
+        reply_raw(c, "*2\r\n", 4);
+    }
+}
+
+void reply_canned(struct client *c, const char *raw)
+{
+    /* The shared replies handlers pass as text ("$-1", "%0", "~0"...)
+     * are written in either protocol's form; the other one's is made
+     * here. */
+    char buf[RESP_ENC_MAX];
+    size_t n = strlen(raw);
+    if (raw[0] == '_' || (raw[1] == '-' && (raw[0] == '$' ||
+                                           raw[0] == '*'))) {
+        n = resp_enc_null(buf, raw[0] == '*' ? RESP_ARRAY : RESP_BULK,
+                          c->resp);
+        raw = buf;
+    } else if (raw[0] == '%' || raw[0] == '~' || raw[0] == '>') {
+        long long count;
+        if (resp_parse_ll(raw + 1, n - 3, &count) == 0) {
+            n = resp_enc_header(buf, (enum resp_type)raw[0], count,
+                                c->resp);
+            raw = buf;
+        }
+    }
+    reply_raw(c, raw, n);
 }
 
 void reply_object(struct client *c, const struct object *o)
@@ -760,17 +845,19 @@ void reply_object(struct client *c, const struct object *o)
 
 void reply_null(struct client *c)
 {
-    reply_raw(c, "$-1\r\n", 5);
+    char buf[RESP_ENC_MAX];
+    reply_raw(c, buf, resp_enc_null(buf, RESP_BULK, c->resp));
 }
 
 void reply_null_array(struct client *c)
 {
-    reply_raw(c, "*-1\r\n", 5);
+    char buf[RESP_ENC_MAX];
+    reply_raw(c, buf, resp_enc_null(buf, RESP_ARRAY, c->resp));
 }
 
 void reply_array(struct client *c, long long count)
 {
-    reply_line(c, '*', count);
+    reply_header(c, RESP_ARRAY, count);
 }
 
 void reply_error_text(struct client *c, const char *text)
@@ -820,11 +907,24 @@ size_t reply_defer_len(struct client *c)
 
 void reply_set_array_len(struct client *c, size_t handle, long long count)
 {
-    char hdr[SERVER_LONG_STR_SIZE + 3];
-    hdr[0] = '*';
-    size_t n = 1 + util_ll2str(hdr + 1, count);
-    hdr[n++] = '\r';
-    hdr[n++] = '\n';
+    reply_set_len(c, handle, RESP_ARRAY, count);
+}
+
+void reply_set_map_len(struct client *c, size_t handle, long long pairs)
+{
+    reply_set_len(c, handle, RESP_MAP, pairs);
+}
+
+void reply_set_set_len(struct client *c, size_t handle, long long count)
+{
+    reply_set_len(c, handle, RESP_SET, count);
+}
+
+void reply_set_len(struct client *c, size_t handle, enum resp_type type,
+                   long long count)
+{
+    char hdr[RESP_ENC_MAX];
+    size_t n = resp_enc_header(hdr, type, count, c->resp);
     if (c->flags & (CLIENT_MASTER | CLIENT_SLAVE | CLIENT_LOADER)) {
         return;
     }

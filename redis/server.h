@@ -388,6 +388,8 @@ struct client {
                                * last propagated write: what WAIT waits for */
     int fd;
     unsigned flags;           /* CLIENT_* */
+    int resp;                 /* protocol of its replies: 2, or 3 after
+                               * HELLO 3 */
     struct db *db;            /* selected database */
     struct event *read_ev;
     struct event *write_ev;
@@ -555,7 +557,11 @@ void blocking_release(void);
 void blocking_before_sleep(void);
 
 /* ------------------------------------------------------------------------
- * Replies (networking.c). All append to the client's output buffer. */
+ * Replies (networking.c). All append to the client's output buffer, framed
+ * for the client's protocol (c->resp, 2 or 3; HELLO sets it) by lib/resp's
+ * encoder: a handler says the TYPE of its reply (a map, a set, a double, a
+ * null) and RESP2 clients get Redis's RESP2 form of it (a map as an array
+ * of 2n items, a set as an array, a double as a bulk string, "$-1"). */
 
 void reply_raw(struct client *c, const void *p, size_t len); /* RESP bytes */
 void reply_ok(struct client *c);                            /* +OK */
@@ -565,11 +571,34 @@ void reply_bulk(struct client *c, const void *p, size_t len); /* $len */
 void reply_bulk_str(struct client *c, const char *text);
 void reply_bulk_ll(struct client *c, long long value);      /* as text */
 void reply_bulk_sds(struct client *c, const char *s);
-void reply_double(struct client *c, double d);   /* bulk, %.17g style */
+void reply_double(struct client *c, double d);   /* %.17g, bulk in RESP2 */
+/* A double already formatted as 'len' bytes of 'text' (GEOPOS). */
+void reply_double_text(struct client *c, const char *text, size_t len);
+void reply_bool(struct client *c, bool value);   /* #t/#f, RESP2 :1/:0 */
+/* A verbatim string in three-letter format 'fmt' ("txt"); a bulk in RESP2. */
+void reply_verbatim(struct client *c, const char *p, size_t len,
+                    const char *fmt);
+void reply_bignum(struct client *c, const char *digits, size_t len);
 void reply_object(struct client *c, const struct object *o); /* string */
-void reply_null(struct client *c);                          /* $-1 */
-void reply_null_array(struct client *c);                    /* *-1 */
+void reply_null(struct client *c);                 /* _, RESP2 $-1 */
+void reply_null_array(struct client *c);           /* _, RESP2 *-1 */
 void reply_array(struct client *c, long long count);        /* *count */
+void reply_map(struct client *c, long long pairs);  /* %pairs, then k v .. */
+void reply_set(struct client *c, long long count);  /* ~count */
+void reply_push(struct client *c, long long count); /* >count (pub/sub) */
+void reply_attribute(struct client *c, long long pairs); /* |pairs */
+
+/* Arrays of pairs (ZRANGE WITHSCORES, HRANDFIELD WITHVALUES ...): RESP2
+ * sends the 2n items flat, RESP3 n arrays of two. reply_pairs_len gives
+ * the outer array's length for 'n' pairs; reply_pair starts one pair. */
+long long reply_pairs_len(const struct client *c, long long n);
+void reply_pair(struct client *c);
+
+/* A reply given as RESP text by a table or a caller ("$-1\r\n", ":0\r\n",
+ * "%0\r\n" for an empty map, "~0\r\n" for an empty set): nulls and empty
+ * maps, sets and pushes come out in the client's protocol, other text as
+ * is. The "miss" replies of the db_lookup_*_or_reply helpers go here. */
+void reply_canned(struct client *c, const char *raw);
 
 /* An error: "-ERR " is prefixed unless the text starts with a Redis error
  * code (WRONGTYPE, NOAUTH, OOM ... see networking.c) or with '-' (then the
@@ -584,6 +613,10 @@ void reply_syntax_error(struct client *c);
  * handle, reply_set_array_len fills it (the items go in between). */
 size_t reply_defer_len(struct client *c);
 void reply_set_array_len(struct client *c, size_t handle, long long count);
+void reply_set_map_len(struct client *c, size_t handle, long long pairs);
+void reply_set_set_len(struct client *c, size_t handle, long long count);
+void reply_set_len(struct client *c, size_t handle, enum resp_type type,
+                   long long count);
 
 /* ------------------------------------------------------------------------
  * Argument helpers (networking.c). The _or_reply ones send the error and

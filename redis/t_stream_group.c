@@ -708,7 +708,7 @@ static void stream_xinfo_stream(struct client *c, struct stream *s)
             }
         }
     }
-    reply_array(c, full ? 18 : 20);
+    reply_map(c, full ? 9 : 10);
     reply_bulk_str(c, "length");
     reply_integer(c, (long long)s->length);
     reply_bulk_str(c, "radix-tree-keys");
@@ -749,7 +749,7 @@ static void stream_xinfo_stream(struct client *c, struct stream *s)
     reply_array(c, (long long)s->group_count);
     for (size_t gi = 0; gi < s->group_count; gi++) {
         const struct stream_group *g = s->groups[gi];
-        reply_array(c, 14);
+        reply_map(c, 7);
         reply_bulk_str(c, "name");
         reply_bulk(c, g->name, sds_len(g->name));
         reply_bulk_str(c, "last-delivered-id");
@@ -778,7 +778,7 @@ static void stream_xinfo_stream(struct client *c, struct stream *s)
         reply_array(c, (long long)g->consumer_count);
         for (size_t ci = 0; ci < g->consumer_count; ci++) {
             const struct stream_consumer *cn = g->consumers[ci];
-            reply_array(c, 8);
+            reply_map(c, 4);
             reply_bulk_str(c, "name");
             reply_bulk(c, cn->name, sds_len(cn->name));
             reply_bulk_str(c, "seen-time");
@@ -850,7 +850,7 @@ void cmd_xinfo(struct client *c)
         for (size_t i = 0; i < g->consumer_count; i++) {
             const struct stream_consumer *cn = g->consumers[i];
             long long idle = now - cn->seen_time;
-            reply_array(c, 6);
+            reply_map(c, 3);
             reply_bulk_str(c, "name");
             reply_bulk(c, cn->name, sds_len(cn->name));
             reply_bulk_str(c, "pending");
@@ -862,7 +862,7 @@ void cmd_xinfo(struct client *c)
         reply_array(c, (long long)s->group_count);
         for (size_t i = 0; i < s->group_count; i++) {
             const struct stream_group *g = s->groups[i];
-            reply_array(c, 12);
+            reply_map(c, 6);
             reply_bulk_str(c, "name");
             reply_bulk(c, g->name, sds_len(g->name));
             reply_bulk_str(c, "consumers");

@@ -216,6 +216,9 @@ void server_call(struct client *c)
     server.current = c;
     server_call_depth++;
     cmd->proc(c);
+    if (c->tracking != NULL) {
+        tracking_after_call(c, cmd);
+    }
     server.current = NULL;
     c->flags &= ~CLIENT_IN_CALL;
     stats->usec += server_ustime() - start;
@@ -540,6 +543,7 @@ int server_init(char *err, size_t errlen)
     replication_init();
     aof_init();
     blocking_init();
+    tracking_init();
     if (child_init(server.base) != 0) {
         snprintf(err, errlen, "cannot watch SIGCHLD");
         return -1;
@@ -595,6 +599,7 @@ void server_release(void)
     networking_free_all();
     replication_release();
     blocking_release();
+    tracking_release();
     multi_release();
     pubsub_release();
     script_release();
@@ -627,7 +632,7 @@ void cmd_ping(struct client *c)
 {
     if (c->argc > 2) {
         reply_error(c, "wrong number of arguments for 'ping' command");
-    } else if (c->flags & CLIENT_PUBSUB) {
+    } else if ((c->flags & CLIENT_PUBSUB) && c->resp < 3) {
         reply_array(c, 2);
         reply_bulk(c, "pong", 4);
         reply_bulk(c, c->argc == 2 ? c->argv[1].ptr : "",

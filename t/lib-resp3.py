@@ -8,7 +8,8 @@
 # without sending; "@conn N" switches to connection N (opened on first
 # use; connection 0 is the default). Replies that differ between runs
 # (ids, ages, addresses) are masked: a line "@mask" prints the next reply
-# with digits replaced by '#'.
+# with digits replaced by '#'. "{last}" in a command stands for the last
+# integer reply (a CLIENT ID to redirect to).
 import re
 import shlex
 import socket
@@ -77,6 +78,7 @@ def main():
     conns = {}
     cur = "0"
     mask = False
+    last = ""
     for line in sys.stdin:
         line = line.strip()
         if not line or line.startswith("#"):
@@ -94,8 +96,10 @@ def main():
             out = c.reply()
             line = "(push)"
         else:
-            c.send(shlex.split(line))
+            c.send([w.replace("{last}", last) for w in shlex.split(line)])
             out = c.reply()
+            if out.startswith(b":"):
+                last = out[1:-2].decode()
         text = repr(out)
         if mask:
             text = re.sub(r"[0-9]", "#", text)

@@ -8,8 +8,9 @@
 # without sending; "@conn N" switches to connection N (opened on first
 # use; connection 0 is the default). Replies that differ between runs
 # (ids, ages, addresses) are masked: a line "@mask" prints the next reply
-# with digits replaced by '#'. "{last}" in a command stands for the last
-# integer reply (a CLIENT ID to redirect to).
+# with digits replaced by '#'; HELLO's id is always masked. "{last}" in
+# a command stands for the last integer reply (a CLIENT ID to redirect
+# to).
 import re
 import shlex
 import socket
@@ -100,7 +101,9 @@ def main():
             out = c.reply()
             if out.startswith(b":"):
                 last = out[1:-2].decode()
-        text = repr(out)
+        # HELLO's "id" is the connection's number: differs between servers.
+        text = re.sub(r"\$2\\r\\nid\\r\\n:[0-9]+", "$2\\\\r\\\\nid\\\\r\\\\n:#",
+                      repr(out))
         if mask:
             text = re.sub(r"[0-9]", "#", text)
             mask = False

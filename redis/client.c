@@ -94,7 +94,7 @@ static char *client_info_line(char *s, const struct client *c)
         (server.mstime - c->ctime) / 1000,
         (server.mstime - c->last_interaction) / 1000, flags,
         c->db->id, sub, psub, multi_queued_count(c), c->qlen,
-        c->qcap - c->qlen, argv_mem, c->qcap, c->qlen, obl, omem,
+        c->qcap - c->qlen, argv_mem, c->qcap, c->qcap, obl, omem,
         sizeof(*c) + c->qcap + c->ocap,
         (c->flags & CLIENT_PENDING_WRITE) ? "w" : "", cmdname,
         tracking_redirect_of(c), c->resp >= 3 ? 3 : 2);

@@ -263,10 +263,12 @@ static void client_note_sub(struct client *c)
     }
 }
 
-/* True if CLIENT PAUSE holds the request in c->argv: every command of an
- * ordinary client with ALL; with WRITE, the writes and the commands that
- * may write or publish (EVAL, FCALL, PUBLISH, PFCOUNT, WAIT), as Redis. */
-static bool client_pause_holds(struct client *c)
+/* True if CLIENT PAUSE holds the request of 'c' whose command name is the
+ * 'len' bytes at 'name': every command of an ordinary client with ALL;
+ * with WRITE, the writes and the commands that may write or publish
+ * (EVAL, FCALL, PUBLISH, PFCOUNT, WAIT), as Redis. */
+static bool client_pause_holds(struct client *c, const char *name,
+                               size_t len)
 {
     if (server.pause_end == 0 ||
         (c->flags & (CLIENT_MASTER | CLIENT_SLAVE | CLIENT_LOADER))) {
@@ -279,8 +281,7 @@ static bool client_pause_holds(struct client *c)
     if (server.pause_all) {
         return true;
     }
-    const struct command *cmd = commands_lookup(c->argv[0].ptr,
-                                                c->argv[0].len);
+    const struct command *cmd = commands_lookup(name, len);
     if (cmd == NULL) {
         return false;
     }
@@ -346,13 +347,15 @@ static void client_process_input(struct client *c)
                                 named ? base + c->req.argv[0].off : "",
                                 named ? c->req.argv[0].len : 0);
         }
-        client_set_argv(c, resp_request_base(&c->req, c->qbuf + off));
-        if (c->argc > 0 && client_pause_holds(c)) {
-            /* Left in the buffer whole: parsed again once unpaused. */
+        char *base = resp_request_base(&c->req, c->qbuf + off);
+        if (c->req.argc > 0 && client_pause_holds(c, base + c->req.argv[0].off,
+                                                  c->req.argv[0].len)) {
+            /* Left in the buffer untouched: parsed again once unpaused. */
             resp_request_clear(&c->req);
             c->flags |= CLIENT_PAUSED;
             break;
         }
+        client_set_argv(c, base);
         off += c->req.pos;
         resp_request_clear(&c->req);
         if (c->argc > 0) {

@@ -10,7 +10,8 @@
 # (ids, ages, addresses) are masked: a line "@mask" prints the next reply
 # with digits replaced by '#'; HELLO's id is always masked. "{last}" in
 # a command stands for the last integer reply (a CLIENT ID to redirect
-# to).
+# to). A line starting with "!" sends its command without reading a
+# reply (CLIENT REPLY OFF).
 import re
 import shlex
 import socket
@@ -96,6 +97,10 @@ def main():
         if line == "@push":
             out = c.reply()
             line = "(push)"
+        elif line.startswith("!"):
+            c.send(shlex.split(line[1:]))
+            print("%s => (no reply read)" % line)
+            continue
         else:
             c.send([w.replace("{last}", last) for w in shlex.split(line)])
             out = c.reply()

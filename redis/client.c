@@ -577,11 +577,7 @@ static void client_cmd_help(struct client *c)
         "HELP",
         "    Print this help.",
     };
-    size_t n = sizeof(help) / sizeof(help[0]);
-    reply_array(c, (long long)n);
-    for (size_t i = 0; i < n; i++) {
-        reply_simple(c, help[i]);
-    }
+    reply_help(c, help, sizeof(help) / sizeof(help[0]));
 }
 
 /* CLIENT <subcommand> ... */

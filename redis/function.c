@@ -805,10 +805,7 @@ void cmd_function(struct client *c)
             "KILL",
             "HELP",
         };
-        reply_array(c, sizeof(help) / sizeof(help[0]));
-        for (size_t i = 0; i < sizeof(help) / sizeof(help[0]); i++) {
-            reply_simple(c, help[i]);
-        }
+        reply_help(c, help, sizeof(help) / sizeof(help[0]));
     } else if (arg_is(sub, "load") || arg_is(sub, "delete") ||
                arg_is(sub, "flush") || arg_is(sub, "dump") ||
                arg_is(sub, "restore") || arg_is(sub, "stats") ||

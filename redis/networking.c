@@ -917,6 +917,14 @@ void reply_attribute(struct client *c, long long pairs)
     reply_header(c, RESP_ATTR, pairs);
 }
 
+void reply_help(struct client *c, const char *const *lines, size_t n)
+{
+    reply_array(c, (long long)n);
+    for (size_t i = 0; i < n; i++) {
+        reply_simple(c, lines[i]);
+    }
+}
+
 long long reply_pairs_len(const struct client *c, long long n)
 {
     return c->resp >= 3 ? n : n * 2;

@@ -345,11 +345,7 @@ void cmd_pubsub(struct client *c)
             "HELP",
             "    Prints this help.",
         };
-        size_t n = sizeof(help) / sizeof(help[0]);
-        reply_array(c, (long long)n);
-        for (size_t i = 0; i < n; i++) {
-            reply_simple(c, help[i]);
-        }
+        reply_help(c, help, sizeof(help) / sizeof(help[0]));
     } else if (arg_is(sub, "channels") || arg_is(sub, "numpat") ||
                arg_is(sub, "help")) {
         char lower[16];

@@ -653,6 +653,9 @@ void reply_set(struct client *c, long long count);  /* ~count */
 void reply_push(struct client *c, long long count); /* >count (pub/sub) */
 void reply_attribute(struct client *c, long long pairs); /* |pairs */
 
+/* A HELP reply: the 'n' lines of 'lines' as an array of status lines. */
+void reply_help(struct client *c, const char *const *lines, size_t n);
+
 /* Arrays of pairs (ZRANGE WITHSCORES, HRANDFIELD WITHVALUES ...): RESP2
  * sends the 2n items flat, RESP3 n arrays of two. reply_pairs_len gives
  * the outer array's length for 'n' pairs; reply_pair starts one pair. */

@@ -61,16 +61,6 @@ static int stream_check_sub(struct client *c, const char *cmd,
     return -1;
 }
 
-/* Reply 'n' help lines as simple strings. */
-static void stream_reply_help(struct client *c, const char *const *lines,
-                              size_t n)
-{
-    reply_array(c, (long long)n);
-    for (size_t i = 0; i < n; i++) {
-        reply_simple(c, lines[i]);
-    }
-}
-
 static void stream_xgroup_help(struct client *c)
 {
     static const char *const lines[] = {
@@ -92,7 +82,7 @@ static void stream_xgroup_help(struct client *c)
         "HELP",
         "    Prints this help.",
     };
-    stream_reply_help(c, lines, sizeof(lines) / sizeof(lines[0]));
+    reply_help(c, lines, sizeof(lines) / sizeof(lines[0]));
 }
 
 /* XGROUP CREATE|SETID|DESTROY|CREATECONSUMER|DELCONSUMER|HELP ... */
@@ -814,7 +804,7 @@ static void stream_xinfo_help(struct client *c)
         "HELP",
         "    Prints this help.",
     };
-    stream_reply_help(c, lines, sizeof(lines) / sizeof(lines[0]));
+    reply_help(c, lines, sizeof(lines) / sizeof(lines[0]));
 }
 
 /* XINFO CONSUMERS key group | GROUPS key | STREAM key [FULL [COUNT n]] |

@@ -5,16 +5,6 @@ pub/sub pushes, byte for byte against redis-server over raw sockets'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-# replay FILE: run FILE's commands (t/lib-resp3.py) against both servers
-# and compare the exact reply bytes; codis-server's are 'actual'.
-replay() {
-    python3 "$TEST_DIRECTORY/lib-resp3.py" "$REF_PORT" <"$1" \
-        >"$1.expect" 2>&1 &&
-    python3 "$TEST_DIRECTORY/lib-resp3.py" "$SERVER_PORT" <"$1" \
-        >"$1.actual" 2>&1 &&
-    test_cmp "$1.expect" "$1.actual"
-}
-
 test_expect_success 'start codis-server' '
     start_server
 '
@@ -43,7 +33,7 @@ test_expect_success REDIS_REF 'HELLO: versions, AUTH, SETNAME, errors' '
 	HELLO 2 SETNAME conn2
 	CLIENT GETNAME
 	EOF
-    replay hello.txt
+    replay_with_ref hello.txt
 '
 
 cat >types.txt <<\EOF
@@ -187,12 +177,12 @@ PING hi
 EOF
 
 test_expect_success REDIS_REF 'RESP3: maps, sets, doubles, nulls as Redis' '
-    replay types.txt
+    replay_with_ref types.txt
 '
 
 test_expect_success REDIS_REF 'the same commands under RESP2 are unchanged' '
     sed "s/^HELLO 3$/HELLO 2/" types.txt >types2.txt &&
-    replay types2.txt
+    replay_with_ref types2.txt
 '
 
 test_expect_success REDIS_REF 'RESP3 pub/sub: pushes, any command while subscribed' '
@@ -229,7 +219,7 @@ test_expect_success REDIS_REF 'RESP3 pub/sub: pushes, any command while subscrib
 	PUBLISH self m
 	@push
 	EOF
-    replay pubsub.txt
+    replay_with_ref pubsub.txt
 '
 
 test_expect_success REDIS_REF 'RESET returns to RESP2' '
@@ -240,7 +230,7 @@ test_expect_success REDIS_REF 'RESET returns to RESP2' '
 	GET nope
 	HGETALL nope
 	EOF
-    replay reset.txt
+    replay_with_ref reset.txt
 '
 
 test_expect_success 'the server still answers' '

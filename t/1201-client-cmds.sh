@@ -5,16 +5,6 @@ CLIENT errors, compared with redis-server'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-# replay FILE: run FILE's commands (t/lib-resp3.py) against both servers
-# and compare the exact reply bytes; codis-server's are 'actual'.
-replay() {
-    python3 "$TEST_DIRECTORY/lib-resp3.py" "$REF_PORT" <"$1" \
-        >"$1.expect" 2>&1 &&
-    python3 "$TEST_DIRECTORY/lib-resp3.py" "$SERVER_PORT" <"$1" \
-        >"$1.actual" 2>&1 &&
-    test_cmp "$1.expect" "$1.actual"
-}
-
 test_expect_success 'start codis-server' '
     start_server
 '
@@ -60,7 +50,7 @@ test_expect_success REDIS_REF 'CLIENT subcommand errors and arities' '
 	CLIENT TRACKINGINFO
 	CLIENT foo
 	EOF
-    replay errors.txt
+    replay_with_ref errors.txt
 '
 
 test_expect_success REDIS_REF 'CLIENT LIST and INFO: fields, order, RESP3 text' '
@@ -83,7 +73,7 @@ test_expect_success REDIS_REF 'CLIENT LIST and INFO: fields, order, RESP3 text' 
 	@mask
 	CLIENT LIST TYPE normal
 	EOF
-    replay list.txt
+    replay_with_ref list.txt
 '
 
 test_expect_success REDIS_REF 'CLIENT REPLY OFF, SKIP and ON' '
@@ -98,7 +88,7 @@ test_expect_success REDIS_REF 'CLIENT REPLY OFF, SKIP and ON' '
 	CLIENT REPLY ON
 	GET r
 	EOF
-    replay reply.txt
+    replay_with_ref reply.txt
 '
 
 test_expect_success REDIS_REF 'CLIENT REPLY OFF still delivers pushes' '
@@ -112,7 +102,7 @@ test_expect_success REDIS_REF 'CLIENT REPLY OFF still delivers pushes' '
 	@push
 	CLIENT REPLY ON
 	EOF
-    replay reply3.txt
+    replay_with_ref reply3.txt
 '
 
 cat >pause.py <<\EOF

@@ -5,16 +5,6 @@ pushes, RESP2 redirect, flushes, compared with redis-server'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-# replay FILE: run FILE's commands (t/lib-resp3.py) against both servers
-# and compare the exact reply bytes; codis-server's are 'actual'.
-replay() {
-    python3 "$TEST_DIRECTORY/lib-resp3.py" "$REF_PORT" <"$1" \
-        >"$1.expect" 2>&1 &&
-    python3 "$TEST_DIRECTORY/lib-resp3.py" "$SERVER_PORT" <"$1" \
-        >"$1.actual" 2>&1 &&
-    test_cmp "$1.expect" "$1.actual"
-}
-
 test_expect_success 'start codis-server' '
     start_server
 '
@@ -52,7 +42,7 @@ test_expect_success REDIS_REF 'TRACKING options, mode switches, TRACKINGINFO' '
 	CLIENT TRACKINGINFO
 	CLIENT GETREDIR
 	EOF
-    replay modes.txt
+    replay_with_ref modes.txt
 '
 
 test_expect_success REDIS_REF 'RESP3 invalidations: default, NOLOOP, BCAST, OPTIN, flush' '
@@ -113,7 +103,7 @@ test_expect_success REDIS_REF 'RESP3 invalidations: default, NOLOOP, BCAST, OPTI
 	@conn 0
 	@push
 	EOF
-    replay push.txt
+    replay_with_ref push.txt
 '
 
 test_expect_success REDIS_REF 'RESP2 redirect to __redis__:invalidate' '
@@ -146,7 +136,7 @@ test_expect_success REDIS_REF 'RESP2 redirect to __redis__:invalidate' '
 	CLIENT GETREDIR
 	CLIENT TRACKING on BCAST
 	EOF
-    replay redirect.txt
+    replay_with_ref redirect.txt
 '
 
 test_done

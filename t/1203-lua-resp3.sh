@@ -5,16 +5,6 @@ and Lua values to RESP3 replies, compared with redis-server'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-# replay FILE: run FILE's commands (t/lib-resp3.py) against both servers
-# and compare the exact reply bytes; codis-server's are 'actual'.
-replay() {
-    python3 "$TEST_DIRECTORY/lib-resp3.py" "$REF_PORT" <"$1" \
-        >"$1.expect" 2>&1 &&
-    python3 "$TEST_DIRECTORY/lib-resp3.py" "$SERVER_PORT" <"$1" \
-        >"$1.actual" 2>&1 &&
-    test_cmp "$1.expect" "$1.actual"
-}
-
 test_expect_success 'start codis-server' '
     start_server
 '
@@ -78,7 +68,7 @@ EVAL "redis.setresp(3); return false" 0
 EOF
 
 test_expect_success REDIS_REF 'conversions both ways, for RESP2 and RESP3 callers' '
-    replay lua.txt
+    replay_with_ref lua.txt
 '
 
 test_done

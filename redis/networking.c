@@ -246,8 +246,11 @@ static const char *const client_containers[] = {
 static void client_note_sub(struct client *c)
 {
     c->last_sub[0] = '\0';
+    /* Cheap filters first: this runs before every command. */
     if (c->argc < 2 || c->argv[1].len >= sizeof(c->last_sub) ||
-        c->argv[0].len < 3 || c->argv[0].len > 8) {
+        c->argv[0].len < 3 || c->argv[0].len > 8 ||
+        strchr("acflmopsx", tolower((unsigned char)c->argv[0].ptr[0])) ==
+        NULL) {
         return;
     }
     for (size_t i = 0; i < sizeof(client_containers) /

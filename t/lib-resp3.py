@@ -8,7 +8,7 @@
 # without sending; "@conn N" switches to connection N (opened on first
 # use; connection 0 is the default). Replies that differ between runs
 # (ids, ages, addresses) are masked: a line "@mask" prints the next reply
-# with digits replaced by '#'; HELLO's id is always masked. "{last}" in
+# with each number replaced by '#'; HELLO's id is always masked. "{last}" in
 # a command stands for the last integer reply (a CLIENT ID to redirect
 # to). A line starting with "!" sends its command without reading a
 # reply (CLIENT REPLY OFF).
@@ -110,7 +110,7 @@ def main():
         text = re.sub(r"\$2\\r\\nid\\r\\n:[0-9]+", "$2\\\\r\\\\nid\\\\r\\\\n:#",
                       repr(out))
         if mask:
-            text = re.sub(r"[0-9]", "#", text)
+            text = re.sub(r"[0-9]+", "#", text)
             mask = False
         print("%s => %s" % (line, text))
 

@@ -6,6 +6,7 @@
 #include "lib/resp.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -389,9 +390,15 @@ enum resp_status resp_scanner_scan(struct resp_scanner *s, const char *buf,
         case '+':
         case '-':
         case ':':
+        case '_':
+        case '#':
+        case ',':
+        case '(':
             s->pos = (size_t)cr + 2;
             break;
         case '$':
+        case '!':
+        case '=':
             if (resp_parse_ll(buf + body, body_len, &n) != 0 || n < -1 ||
                 n > RESP_MAX_BULK) {
                 snprintf(s->err, sizeof(s->err), "bad bulk length");
@@ -407,11 +414,24 @@ enum resp_status resp_scanner_scan(struct resp_scanner *s, const char *buf,
             }
             break;
         case '*':
-            if (resp_parse_ll(buf + body, body_len, &n) != 0 || n < -1) {
+        case '%':
+        case '~':
+        case '>':
+        case '|':
+            if (resp_parse_ll(buf + body, body_len, &n) != 0 || n < -1 ||
+                n > RESP_MAX_ARGS) {
                 snprintf(s->err, sizeof(s->err), "bad array length");
                 return RESP_ERROR;
             }
             s->pos = (size_t)cr + 2;
+            /* A map holds pairs; an attribute's pairs come before the
+             * value they describe, which completes it. */
+            if (type == '%' || type == '|') {
+                n *= 2;
+            }
+            if (type == '|') {
+                n++;
+            }
             if (n > 0) {
                 if (s->depth == RESP_MAX_DEPTH) {
                     snprintf(s->err, sizeof(s->err), "reply nested too deep");
@@ -439,11 +459,130 @@ enum resp_status resp_scanner_scan(struct resp_scanner *s, const char *buf,
     }
 }
 
+/* ------------------------------------------------------------------------
+ * The reply encoder */
+
+/* Write "<type><value>\r\n" into 'buf'; returns its length. */
+static size_t resp_enc_line(char *buf, char type, long long value)
+{
+    char digits[24];
+    unsigned long long v = value < 0 ? 0ULL - (unsigned long long)value
+                                     : (unsigned long long)value;
+    size_t nd = 0;
+    do {
+        digits[nd++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    size_t n = 0;
+    buf[n++] = type;
+    if (value < 0) {
+        buf[n++] = '-';
+    }
+    while (nd > 0) {
+        buf[n++] = digits[--nd];
+    }
+    buf[n++] = '\r';
+    buf[n++] = '\n';
+    return n;
+}
+
+enum resp_type resp_enc_type2(enum resp_type type)
+{
+    switch (type) {
+    case RESP_MAP:
+    case RESP_SET:
+    case RESP_PUSH:
+    case RESP_ATTR:
+        return RESP_ARRAY;
+    case RESP_DOUBLE:
+    case RESP_BIGNUM:
+    case RESP_VERBATIM:
+        return RESP_BULK;
+    case RESP_BOOL:
+        return RESP_INTEGER;
+    case RESP_BLOB_ERR:
+        return RESP_ERR;
+    default:
+        return type;
+    }
+}
+
+size_t resp_enc_header(char *buf, enum resp_type type, long long n,
+                       int proto)
+{
+    if (proto < 3) {
+        if (type == RESP_MAP || type == RESP_ATTR) {
+            n *= 2;
+        }
+        type = resp_enc_type2(type);
+    } else if (type == RESP_VERBATIM) {
+        n += 4;
+    }
+    return resp_enc_line(buf, (char)type, n);
+}
+
+size_t resp_enc_null(char *buf, enum resp_type as, int proto)
+{
+    const char *text = proto >= 3 ? "_\r\n"
+                       : as == RESP_ARRAY ? "*-1\r\n" : "$-1\r\n";
+    size_t n = strlen(text);
+    memcpy(buf, text, n);
+    return n;
+}
+
+size_t resp_enc_double(char *buf, double d, int proto)
+{
+    char text[RESP_ENC_MAX - 8];
+    int len;
+    if (isinf(d)) {
+        len = snprintf(text, sizeof(text), "%s", d > 0 ? "inf" : "-inf");
+    } else if (isnan(d)) {
+        len = snprintf(text, sizeof(text), "nan");
+    } else {
+        len = snprintf(text, sizeof(text), "%.17g", d);
+    }
+    size_t n;
+    if (proto >= 3) {
+        buf[0] = ',';
+        n = 1;
+    } else {
+        n = resp_enc_line(buf, '$', len);
+    }
+    memcpy(buf + n, text, (size_t)len);
+    n += (size_t)len;
+    buf[n++] = '\r';
+    buf[n++] = '\n';
+    return n;
+}
+
+size_t resp_enc_bool(char *buf, bool value, int proto)
+{
+    if (proto >= 3) {
+        memcpy(buf, value ? "#t\r\n" : "#f\r\n", 4);
+    } else {
+        memcpy(buf, value ? ":1\r\n" : ":0\r\n", 4);
+    }
+    return 4;
+}
+
+size_t resp_enc_verbatim(char *buf, size_t len, const char *fmt, int proto)
+{
+    size_t n = resp_enc_header(buf, RESP_VERBATIM, (long long)len, proto);
+    if (proto >= 3) {
+        memcpy(buf + n, fmt, 3);
+        buf[n + 3] = ':';
+        n += 4;
+    }
+    return n;
+}
+
+/* ------------------------------------------------------------------------
+ * Writers to an evbuffer */
+
 static void resp_add_line(struct evbuffer *out, char type, long long value)
 {
-    char line[32];
-    int n = snprintf(line, sizeof(line), "%c%lld\r\n", type, value);
-    evbuffer_add(out, line, (size_t)n);
+    char line[RESP_ENC_MAX];
+    evbuffer_add(out, line, resp_enc_line(line, type, value));
 }
 
 void resp_add_simple(struct evbuffer *out, const char *text)
@@ -472,12 +611,14 @@ void resp_add_bulk_str(struct evbuffer *out, const char *text)
 
 void resp_add_null(struct evbuffer *out)
 {
-    evbuffer_add(out, "$-1\r\n", 5);
+    char buf[RESP_ENC_MAX];
+    evbuffer_add(out, buf, resp_enc_null(buf, RESP_BULK, 2));
 }
 
 void resp_add_null_array(struct evbuffer *out)
 {
-    evbuffer_add(out, "*-1\r\n", 5);
+    char buf[RESP_ENC_MAX];
+    evbuffer_add(out, buf, resp_enc_null(buf, RESP_ARRAY, 2));
 }
 
 void resp_add_array(struct evbuffer *out, long long count)

@@ -1,6 +1,8 @@
-/* RESP2, the Redis protocol: an incremental request parser (multi-bulk and
- * inline), an incremental reply scanner that finds where one reply ends,
- * and writers that append replies to an evbuffer. The parser and scanner
+/* RESP, the Redis protocol (RESP2 and RESP3): an incremental request
+ * parser (multi-bulk and inline), an incremental reply scanner that finds
+ * where one reply ends (any RESP3 type too), the reply encoder that frames
+ * each kind of value for RESP2 or RESP3, and writers that append replies
+ * to an evbuffer. The parser and scanner
  * never write to the caller's buffer, and can be resumed when more bytes
  * arrive, as long as the caller keeps the bytes already shown to them in
  * place (at the same offsets) until a whole request or reply has been
@@ -118,6 +120,67 @@ enum resp_status resp_scanner_scan(struct resp_scanner *s, const char *buf,
 /* Parse a decimal long long from 'len' bytes at 's' (optional '-', no
  * spaces, no overflow). Returns 0 and sets '*value', or -1. */
 int resp_parse_ll(const char *s, size_t len, long long *value);
+
+/* ------------------------------------------------------------------------
+ * The reply encoder: the one place that knows how each kind of reply is
+ * framed in RESP2 and in RESP3. Every writer (the server's reply_* in
+ * redis/networking.c, the evbuffer writers below) formats through these
+ * functions and only appends the bytes to its own kind of buffer.
+ *
+ * Each resp_enc_* writes the framing of one value into 'buf' (at least
+ * RESP_ENC_MAX bytes) and returns its length; 'proto' is 2 or 3. A kind
+ * RESP2 lacks comes out as Redis sends it to a RESP2 client: a map as an
+ * array of 2n items, a set or push as an array, a double or big number
+ * as a bulk string, a boolean as the integer 1 or 0, every null as the
+ * null bulk string (or null array where the caller asks for one). */
+
+#define RESP_ENC_MAX 64 /* bytes any resp_enc_* may write */
+
+/* The kinds of RESP values, by their RESP3 type byte. */
+enum resp_type {
+    RESP_SIMPLE = '+',
+    RESP_ERR = '-',
+    RESP_INTEGER = ':',
+    RESP_BULK = '$',
+    RESP_ARRAY = '*',
+    RESP_NULL = '_',
+    RESP_BOOL = '#',
+    RESP_DOUBLE = ',',
+    RESP_BIGNUM = '(',
+    RESP_BLOB_ERR = '!',
+    RESP_VERBATIM = '=',
+    RESP_MAP = '%',
+    RESP_SET = '~',
+    RESP_ATTR = '|',
+    RESP_PUSH = '>',
+};
+
+/* The header line of a value that carries a count or a length: "*n" for
+ * RESP_ARRAY (a map's 'n' counts pairs), ":n" for RESP_INTEGER, "$n" for
+ * RESP_BULK and RESP_BIGNUM/RESP_VERBATIM under RESP2 ... Under RESP3 a
+ * verbatim string's 'n' is the text's length without the "txt:" that
+ * resp_enc_verbatim adds. */
+size_t resp_enc_header(char *buf, enum resp_type type, long long n,
+                       int proto);
+
+/* A null: "_" under RESP3; under RESP2 "$-1", or "*-1" if 'as' is
+ * RESP_ARRAY (Redis's null array). */
+size_t resp_enc_null(char *buf, enum resp_type as, int proto);
+
+/* A whole double (Redis's "%.17g", "inf", "-inf", "nan"): ",d" under
+ * RESP3, a bulk string under RESP2. */
+size_t resp_enc_double(char *buf, double d, int proto);
+
+/* A whole boolean: "#t"/"#f" under RESP3, ":1"/":0" under RESP2. */
+size_t resp_enc_bool(char *buf, bool value, int proto);
+
+/* The header of a verbatim string of 'len' bytes in format 'fmt' (three
+ * letters, "txt"): "=len+4\r\nfmt:" under RESP3, "$len\r\n" under RESP2.
+ * The text and "\r\n" follow. */
+size_t resp_enc_verbatim(char *buf, size_t len, const char *fmt, int proto);
+
+/* The type a RESP2 reader sees for a value of 'type' ('*' for a map...). */
+enum resp_type resp_enc_type2(enum resp_type type);
 
 /* Writers. Each appends one RESP value to 'out'. */
 void resp_add_simple(struct evbuffer *out, const char *text);

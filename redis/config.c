@@ -809,12 +809,12 @@ static void config_cmd_get(struct client *c)
                 reply_bulk_str(c, match);
                 reply_bulk_sds(c, v);
                 sds_free(v);
-                n += 2;
+                n++;
                 break;
             }
         }
     }
-    reply_set_array_len(c, handle, n);
+    reply_set_map_len(c, handle, n);
 }
 
 static void config_cmd_set(struct client *c)

@@ -157,7 +157,7 @@ struct object *db_lookup_read_or_reply(struct client *c, const struct arg *a,
 {
     struct object *o = db_lookup_read(c->db, a->ptr, a->len);
     if (o == NULL) {
-        reply_raw(c, miss, strlen(miss));
+        reply_canned(c, miss);
     }
     return o;
 }
@@ -184,7 +184,7 @@ void *db_lookup_write_typed_or_reply(struct client *c, const struct arg *key,
     bool wrong;
     void *value = db_lookup_write_typed(c, key, type, &wrong);
     if (value == NULL && !wrong) {
-        reply_raw(c, miss, strlen(miss));
+        reply_canned(c, miss);
     }
     return value;
 }

@@ -653,7 +653,7 @@ static void function_list(struct client *c)
             continue;
         }
         n++;
-        reply_array(c, with_code ? 8 : 6);
+        reply_map(c, with_code ? 4 : 3);
         reply_bulk_str(c, "library_name");
         reply_bulk_sds(c, l->name);
         reply_bulk_str(c, "engine");
@@ -662,7 +662,7 @@ static void function_list(struct client *c)
         reply_array(c, (long long)l->count);
         for (size_t i = 0; i < l->count; i++) {
             struct function_fn *fn = &l->fns[i];
-            reply_array(c, 6);
+            reply_map(c, 3);
             reply_bulk_str(c, "name");
             reply_bulk_sds(c, fn->name);
             reply_bulk_str(c, "description");
@@ -690,7 +690,7 @@ static void function_list(struct client *c)
                     nf++;
                 }
             }
-            reply_set_array_len(c, fh, nf);
+            reply_set_set_len(c, fh, nf);
         }
         if (with_code) {
             reply_bulk_str(c, "library_code");
@@ -703,11 +703,11 @@ static void function_list(struct client *c)
 /* FUNCTION STATS */
 static void function_stats(struct client *c)
 {
-    reply_array(c, 4);
+    reply_map(c, 2);
     reply_bulk_str(c, "running_script");
     struct script_run *run = script_current;
     if (run != NULL && run->is_function) {
-        reply_array(c, 6);
+        reply_map(c, 3);
         reply_bulk_str(c, "name");
         reply_bulk_str(c, run->funcname);
         reply_bulk_str(c, "command");
@@ -726,9 +726,9 @@ static void function_stats(struct client *c)
         fns += l->count;
     }
     reply_bulk_str(c, "engines");
-    reply_array(c, 2);
+    reply_map(c, 1);
     reply_bulk_str(c, "LUA");
-    reply_array(c, 4);
+    reply_map(c, 2);
     reply_bulk_str(c, "libraries_count");
     reply_integer(c, (long long)libs);
     reply_bulk_str(c, "functions_count");
@@ -805,10 +805,7 @@ void cmd_function(struct client *c)
             "KILL",
             "HELP",
         };
-        reply_array(c, sizeof(help) / sizeof(help[0]));
-        for (size_t i = 0; i < sizeof(help) / sizeof(help[0]); i++) {
-            reply_simple(c, help[i]);
-        }
+        reply_help(c, help, sizeof(help) / sizeof(help[0]));
     } else if (arg_is(sub, "load") || arg_is(sub, "delete") ||
                arg_is(sub, "flush") || arg_is(sub, "dump") ||
                arg_is(sub, "restore") || arg_is(sub, "stats") ||

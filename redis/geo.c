@@ -109,7 +109,7 @@ static void geo_reply_coord(struct client *c, double v)
 {
     char buf[5 * 1024];
     size_t n = util_ld2str(buf, sizeof(buf), (long double)v);
-    reply_bulk(c, buf, n);
+    reply_double_text(c, buf, n);
 }
 
 /* GEOADD key [NX|XX] [CH] longitude latitude member [...]: becomes ZADD

@@ -356,6 +356,6 @@ void cmd_info(struct client *c)
         s = sds_catfmt(s, "# %s\r\n", info_sections[k].title);
         s = info_sections[k].write(s);
     }
-    reply_bulk_sds(c, s);
+    reply_verbatim(c, s, sds_len(s), "txt");
     sds_free(s);
 }

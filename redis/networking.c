@@ -1,7 +1,8 @@
 /* Client connections: accepting on the listeners, reading requests into
  * the query buffer and parsing them in place, writing replies, output and
  * query buffer limits, idle timeouts and freeing. Also every reply_*
- * writer and the arg_* parsers that handlers use, and the CLIENT command.
+ * writer and the arg_* parsers that handlers use. The CLIENT command is in
+ * client.c.
  *
  * Buffers. Each client has one flat query buffer and one flat output
  * buffer. A read appends to the query buffer; every complete request in
@@ -45,11 +46,17 @@
 /* Output buffers larger than this are given back once empty. */
 #define NETWORKING_OBUF_KEEP (64 * 1024)
 
+static void client_resume_paused(void);
+
 /* ------------------------------------------------------------------------
  * Freeing */
 
 void networking_before_sleep(void)
 {
+    if (server.unpause_pending) {
+        client_resume_paused();
+    }
+    tracking_before_sleep();
     while (server.free_count > 0) {
         struct client *c = server.free_queue[server.free_count - 1];
         client_free(c);
@@ -100,6 +107,7 @@ void client_free(struct client *c)
     blocking_client_release(c);
     multi_client_release(c);
     pubsub_client_release(c);
+    tracking_disable(c);
     event_free(c->read_ev);
     event_free(c->write_ev);
     close(c->fd);
@@ -229,13 +237,100 @@ static void client_set_argv(struct client *c, char *base)
     c->argc = c->req.argc;
 }
 
+/* Commands with subcommands: CLIENT LIST shows "cmd=client|list". */
+static const char *const client_containers[] = {
+    "acl", "client", "cluster", "command", "config", "function", "latency",
+    "memory", "module", "object", "pubsub", "script", "slowlog", "xgroup",
+    "xinfo",
+};
+
+/* Remember the subcommand of c->argv if its command is a container. */
+static void client_note_sub(struct client *c)
+{
+    c->last_sub[0] = '\0';
+    /* Cheap filters first: this runs before every command. */
+    if (c->argc < 2 || c->argv[1].len >= sizeof(c->last_sub) ||
+        c->argv[0].len < 3 || c->argv[0].len > 8 ||
+        strchr("acflmopsx", tolower((unsigned char)c->argv[0].ptr[0])) ==
+        NULL) {
+        return;
+    }
+    for (size_t i = 0; i < sizeof(client_containers) /
+                           sizeof(client_containers[0]); i++) {
+        if (arg_is(&c->argv[0], client_containers[i])) {
+            for (size_t k = 0; k < c->argv[1].len; k++) {
+                c->last_sub[k] = (char)tolower((unsigned char)
+                                               c->argv[1].ptr[k]);
+            }
+            c->last_sub[c->argv[1].len] = '\0';
+            return;
+        }
+    }
+}
+
+/* True if CLIENT PAUSE holds the request of 'c' whose command name is the
+ * 'len' bytes at 'name': every command of an ordinary client with ALL;
+ * with WRITE, the writes and the commands that may write or publish
+ * (EVAL, FCALL, PUBLISH, PFCOUNT, WAIT), as Redis. */
+static bool client_pause_holds(struct client *c, const char *name,
+                               size_t len)
+{
+    if (server.pause_end == 0 ||
+        (c->flags & (CLIENT_MASTER | CLIENT_SLAVE | CLIENT_LOADER))) {
+        return false;
+    }
+    if (server.mstime >= server.pause_end) {
+        client_unpause_all();
+        return false;
+    }
+    if (server.pause_all) {
+        return true;
+    }
+    const struct command *cmd = commands_lookup(name, len);
+    if (cmd == NULL) {
+        return false;
+    }
+    static const char *const may_write[] = {
+        "eval", "evalsha", "fcall", "publish", "pfcount", "wait",
+    };
+    if (cmd->spec->flags & CMDSPEC_WRITE) {
+        return true;
+    }
+    for (size_t i = 0; i < sizeof(may_write) / sizeof(may_write[0]); i++) {
+        if (strcmp(cmd->spec->name, may_write[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void client_unpause_all(void)
+{
+    server.pause_end = 0;
+    server.pause_all = false;
+    server.unpause_pending = true;
+}
+
+/* After the loop's turn: run the requests CLIENT PAUSE held. Not inside
+ * CLIENT UNPAUSE itself, so no command runs nested in another. */
+static void client_resume_paused(void)
+{
+    server.unpause_pending = false;
+    for (struct client *c = server.clients; c != NULL; c = c->next) {
+        if (c->flags & CLIENT_PAUSED) {
+            c->flags &= ~CLIENT_PAUSED;
+            client_resume(c);
+        }
+    }
+}
+
 /* Run every complete request in the query buffer. */
 static void client_process_input(struct client *c)
 {
     size_t off = 0;
     while (off < c->qlen && !server.shutdown_asap &&
            !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP |
-                         CLIENT_BLOCKED | CLIENT_WAIT_ACKS))) {
+                         CLIENT_BLOCKED | CLIENT_WAIT_ACKS | CLIENT_PAUSED))) {
         enum resp_status st = resp_request_parse(&c->req, c->qbuf + off,
                                                  c->qlen - off);
         if (st == RESP_AGAIN) {
@@ -257,11 +352,28 @@ static void client_process_input(struct client *c)
                                 named ? base + c->req.argv[0].off : "",
                                 named ? c->req.argv[0].len : 0);
         }
-        client_set_argv(c, resp_request_base(&c->req, c->qbuf + off));
+        char *base = resp_request_base(&c->req, c->qbuf + off);
+        if (c->req.argc > 0 && client_pause_holds(c, base + c->req.argv[0].off,
+                                                  c->req.argv[0].len)) {
+            /* Left in the buffer untouched: parsed again once unpaused. */
+            resp_request_clear(&c->req);
+            c->flags |= CLIENT_PAUSED;
+            break;
+        }
+        client_set_argv(c, base);
         off += c->req.pos;
         resp_request_clear(&c->req);
         if (c->argc > 0) {
+            if (c->flags & CLIENT_REPLY_SKIP_NEXT) {
+                c->flags = (c->flags & ~CLIENT_REPLY_SKIP_NEXT) |
+                           CLIENT_REPLY_SKIP;
+            }
+            client_note_sub(c);
+            server.in_request = c;
             server_process_command(c);
+            server.in_request = NULL;
+            c->flags &= ~CLIENT_REPLY_SKIP;
+            tracking_after_command(c);
             client_check_output_limit(c);
             blocking_handle_ready();
         }
@@ -367,6 +479,7 @@ struct client *client_new(int fd, const char *addr)
     server_update_time();
     struct client *c = mem_calloc(1, sizeof(*c));
     c->id = ++server.next_client_id;
+    c->resp = 2;
     c->fd = fd;
     c->db = &server.db[0];
     c->ctime = c->last_interaction = server.mstime;
@@ -637,6 +750,9 @@ void networking_close_listeners(void)
 
 void networking_cron(void)
 {
+    if (server.pause_end != 0 && server.mstime >= server.pause_end) {
+        client_unpause_all();
+    }
     for (struct client *c = server.clients; c != NULL; c = c->next) {
         if (c->flags & CLIENT_CLOSE_ASAP) {
             continue;
@@ -665,6 +781,11 @@ void reply_raw(struct client *c, const void *p, size_t len)
     if (c->flags & (CLIENT_MASTER | CLIENT_SLAVE | CLIENT_LOADER)) {
         return;
     }
+    /* CLIENT REPLY OFF|SKIP silence replies, never push messages. */
+    if ((c->flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP)) &&
+        !(c->flags & CLIENT_PUSHING)) {
+        return;
+    }
     client_append(c, p, len);
 }
 
@@ -682,15 +803,13 @@ void client_append(struct client *c, const void *p, size_t len)
     c->olen += len;
 }
 
-/* Append "<type><value>\r\n". */
-static void reply_line(struct client *c, char type, long long value)
+/* Append the header of a value of 'type' with count or length 'value',
+ * framed for the client's protocol by the encoder of lib/resp. */
+static void reply_header(struct client *c, enum resp_type type,
+                         long long value)
 {
-    char buf[SERVER_LONG_STR_SIZE + 3];
-    buf[0] = type;
-    size_t n = 1 + util_ll2str(buf + 1, value);
-    buf[n++] = '\r';
-    buf[n++] = '\n';
-    reply_raw(c, buf, n);
+    char buf[RESP_ENC_MAX];
+    reply_raw(c, buf, resp_enc_header(buf, type, value, c->resp));
 }
 
 void reply_ok(struct client *c)
@@ -712,13 +831,13 @@ void reply_integer(struct client *c, long long value)
     } else if (value == 1) {
         reply_raw(c, ":1\r\n", 4);
     } else {
-        reply_line(c, ':', value);
+        reply_header(c, RESP_INTEGER, value);
     }
 }
 
 void reply_bulk(struct client *c, const void *p, size_t len)
 {
-    reply_line(c, '$', (long long)len);
+    reply_header(c, RESP_BULK, (long long)len);
     reply_raw(c, p, len);
     reply_raw(c, "\r\n", 2);
 }
@@ -742,14 +861,108 @@ void reply_bulk_ll(struct client *c, long long value)
 
 void reply_double(struct client *c, double d)
 {
-    char buf[64];
-    int n;
-    if (isinf(d)) {
-        n = snprintf(buf, sizeof(buf), "%s", d > 0 ? "inf" : "-inf");
+    char buf[RESP_ENC_MAX];
+    reply_raw(c, buf, resp_enc_double(buf, d, c->resp));
+}
+
+void reply_double_text(struct client *c, const char *text, size_t len)
+{
+    if (c->resp >= 3) {
+        reply_raw(c, ",", 1);
+        reply_raw(c, text, len);
+        reply_raw(c, "\r\n", 2);
     } else {
-        n = snprintf(buf, sizeof(buf), "%.17g", d);
+        reply_bulk(c, text, len);
     }
-    reply_bulk(c, buf, (size_t)n);
+}
+
+void reply_bool(struct client *c, bool value)
+{
+    char buf[RESP_ENC_MAX];
+    reply_raw(c, buf, resp_enc_bool(buf, value, c->resp));
+}
+
+void reply_verbatim(struct client *c, const char *p, size_t len,
+                    const char *fmt)
+{
+    char buf[RESP_ENC_MAX];
+    reply_raw(c, buf, resp_enc_verbatim(buf, len, fmt, c->resp));
+    reply_raw(c, p, len);
+    reply_raw(c, "\r\n", 2);
+}
+
+void reply_bignum(struct client *c, const char *digits, size_t len)
+{
+    if (c->resp >= 3) {
+        reply_raw(c, "(", 1);
+        reply_raw(c, digits, len);
+        reply_raw(c, "\r\n", 2);
+    } else {
+        reply_bulk(c, digits, len);
+    }
+}
+
+void reply_map(struct client *c, long long pairs)
+{
+    reply_header(c, RESP_MAP, pairs);
+}
+
+void reply_set(struct client *c, long long count)
+{
+    reply_header(c, RESP_SET, count);
+}
+
+void reply_push(struct client *c, long long count)
+{
+    reply_header(c, RESP_PUSH, count);
+}
+
+void reply_attribute(struct client *c, long long pairs)
+{
+    reply_header(c, RESP_ATTR, pairs);
+}
+
+void reply_help(struct client *c, const char *const *lines, size_t n)
+{
+    reply_array(c, (long long)n);
+    for (size_t i = 0; i < n; i++) {
+        reply_simple(c, lines[i]);
+    }
+}
+
+long long reply_pairs_len(const struct client *c, long long n)
+{
+    return c->resp >= 3 ? n : n * 2;
+}
+
+void reply_pair(struct client *c)
+{
+    if (c->resp >= 3) {
+        reply_raw(c, "*2\r\n", 4);
+    }
+}
+
+void reply_canned(struct client *c, const char *raw)
+{
+    /* The shared replies handlers pass as text ("$-1", "%0", "~0"...)
+     * are written in either protocol's form; the other one's is made
+     * here. */
+    char buf[RESP_ENC_MAX];
+    size_t n = strlen(raw);
+    if (raw[0] == '_' || (raw[1] == '-' && (raw[0] == '$' ||
+                                           raw[0] == '*'))) {
+        n = resp_enc_null(buf, raw[0] == '*' ? RESP_ARRAY : RESP_BULK,
+                          c->resp);
+        raw = buf;
+    } else if (raw[0] == '%' || raw[0] == '~' || raw[0] == '>') {
+        long long count;
+        if (resp_parse_ll(raw + 1, n - 3, &count) == 0) {
+            n = resp_enc_header(buf, (enum resp_type)raw[0], count,
+                                c->resp);
+            raw = buf;
+        }
+    }
+    reply_raw(c, raw, n);
 }
 
 void reply_object(struct client *c, const struct object *o)
@@ -762,17 +975,19 @@ void reply_object(struct client *c, const struct object *o)
 
 void reply_null(struct client *c)
 {
-    reply_raw(c, "$-1\r\n", 5);
+    char buf[RESP_ENC_MAX];
+    reply_raw(c, buf, resp_enc_null(buf, RESP_BULK, c->resp));
 }
 
 void reply_null_array(struct client *c)
 {
-    reply_raw(c, "*-1\r\n", 5);
+    char buf[RESP_ENC_MAX];
+    reply_raw(c, buf, resp_enc_null(buf, RESP_ARRAY, c->resp));
 }
 
 void reply_array(struct client *c, long long count)
 {
-    reply_line(c, '*', count);
+    reply_header(c, RESP_ARRAY, count);
 }
 
 void reply_error_text(struct client *c, const char *text)
@@ -822,12 +1037,26 @@ size_t reply_defer_len(struct client *c)
 
 void reply_set_array_len(struct client *c, size_t handle, long long count)
 {
-    char hdr[SERVER_LONG_STR_SIZE + 3];
-    hdr[0] = '*';
-    size_t n = 1 + util_ll2str(hdr + 1, count);
-    hdr[n++] = '\r';
-    hdr[n++] = '\n';
-    if (c->flags & (CLIENT_MASTER | CLIENT_SLAVE | CLIENT_LOADER)) {
+    reply_set_len(c, handle, RESP_ARRAY, count);
+}
+
+void reply_set_map_len(struct client *c, size_t handle, long long pairs)
+{
+    reply_set_len(c, handle, RESP_MAP, pairs);
+}
+
+void reply_set_set_len(struct client *c, size_t handle, long long count)
+{
+    reply_set_len(c, handle, RESP_SET, count);
+}
+
+void reply_set_len(struct client *c, size_t handle, enum resp_type type,
+                   long long count)
+{
+    char hdr[RESP_ENC_MAX];
+    size_t n = resp_enc_header(hdr, type, count, c->resp);
+    if (c->flags & (CLIENT_MASTER | CLIENT_SLAVE | CLIENT_LOADER |
+                    CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP)) {
         return;
     }
     size_t tail = c->olen - handle;
@@ -888,332 +1117,4 @@ int arg_double_or_reply(struct client *c, const struct arg *a, double *value)
     }
     *value = v;
     return 0;
-}
-
-/* ------------------------------------------------------------------------
- * CLIENT */
-
-/* Append one CLIENT LIST line for 'c' to the sds string 's'. */
-static char *client_info_line(char *s, const struct client *c)
-{
-    char line[1024];
-    const struct command *cmd = c->cmd != NULL ? c->cmd : c->last_cmd;
-    /* Redis's letters: M master, S replica, P subscribed, b blocked,
-     * x in MULTI, d a WATCHed key changed; N for none of them. */
-    char flags[8];
-    size_t nf = 0;
-    if (c->flags & CLIENT_MASTER) {
-        flags[nf++] = 'M';
-    }
-    if (c->flags & CLIENT_SLAVE) {
-        flags[nf++] = 'S';
-    }
-    if (c->flags & CLIENT_PUBSUB) {
-        flags[nf++] = 'P';
-    }
-    if (c->flags & CLIENT_BLOCKED) {
-        flags[nf++] = 'b';
-    }
-    if (c->flags & CLIENT_MULTI) {
-        flags[nf++] = 'x';
-    }
-    if (c->flags & CLIENT_DIRTY_CAS) {
-        flags[nf++] = 'd';
-    }
-    if (nf == 0) {
-        flags[nf++] = 'N';
-    }
-    flags[nf] = '\0';
-    size_t sub = 0, psub = 0;
-    pubsub_client_counts(c, &sub, &psub);
-    int n = snprintf(line, sizeof(line),
-        "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld "
-        "flags=%s db=%d sub=%zu psub=%zu ssub=0 multi=%lld qbuf=%zu "
-        "qbuf-free=%zu argv-mem=0 multi-mem=0 rbs=%zu rbp=0 obl=%zu oll=0 "
-        "omem=%zu tot-mem=%zu events=r%s cmd=%s user=default redir=-1 "
-        "resp=2\n",
-        (unsigned long long)c->id, c->addr, c->laddr, c->fd,
-        c->name != NULL ? c->name : "",
-        (server.mstime - c->ctime) / 1000,
-        (server.mstime - c->last_interaction) / 1000, flags,
-        c->db->id, sub, psub, multi_queued_count(c), c->qlen,
-        c->qcap - c->qlen, c->qcap, c->olen - c->opos, c->ocap,
-        sizeof(*c) + c->qcap + c->ocap,
-        (c->flags & CLIENT_PENDING_WRITE) ? "w" : "",
-        cmd != NULL ? cmd->spec->name : "NULL");
-    if (n < 0) {
-        return s;
-    }
-    return sds_cat(s, line, (size_t)n < sizeof(line) ? (size_t)n
-                                                     : sizeof(line) - 1);
-}
-
-/* The CLIENT_* flags that make a client of type 'type' (normal, master,
- * replica/slave, pubsub); -1 for an unknown type. Normal is 0: none of
- * the others. */
-static long client_type_flags(const struct arg *type)
-{
-    if (arg_is(type, "normal")) {
-        return 0;
-    }
-    if (arg_is(type, "pubsub")) {
-        return CLIENT_PUBSUB;
-    }
-    if (arg_is(type, "master")) {
-        return CLIENT_MASTER;
-    }
-    if (arg_is(type, "replica") || arg_is(type, "slave")) {
-        return CLIENT_SLAVE;
-    }
-    return -1;
-}
-
-/* True if 'o' is of the type whose flags are 'want' (client_type_flags).
- * A replica or master counts as such even if it subscribed. */
-static bool client_is_type(const struct client *o, long want)
-{
-    unsigned kind = o->flags & (CLIENT_MASTER | CLIENT_SLAVE);
-    if (kind == 0) {
-        kind = o->flags & CLIENT_PUBSUB;
-    }
-    return kind == (unsigned)want;
-}
-
-static void client_cmd_list(struct client *c)
-{
-    bool by_id = false;
-    long type = -2;
-    if (c->argc == 4 && arg_is(&c->argv[2], "type")) {
-        type = client_type_flags(&c->argv[3]);
-        if (type == -1) {
-            reply_error(c, "Unknown client type '%s'", c->argv[3].ptr);
-            return;
-        }
-    } else if (c->argc >= 4 && arg_is(&c->argv[2], "id")) {
-        by_id = true;
-    } else if (c->argc != 2) {
-        reply_syntax_error(c);
-        return;
-    }
-    char *s = sds_new_empty(256);
-    for (struct client *o = server.clients; o != NULL; o = o->next) {
-        if (type != -2 && !client_is_type(o, type)) {
-            continue;
-        }
-        if (by_id) {
-            bool want = false;
-            for (int i = 3; i < c->argc; i++) {
-                long long id;
-                if (resp_parse_ll(c->argv[i].ptr, c->argv[i].len, &id) != 0) {
-                    sds_free(s);
-                    reply_error(c, "Invalid client ID");
-                    return;
-                }
-                want = want || (uint64_t)id == o->id;
-            }
-            if (!want) {
-                continue;
-            }
-        }
-        s = client_info_line(s, o);
-    }
-    reply_bulk_sds(c, s);
-    sds_free(s);
-}
-
-static bool client_name_is_valid(const struct arg *a)
-{
-    for (size_t i = 0; i < a->len; i++) {
-        if (a->ptr[i] < '!' || a->ptr[i] > '~') {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* CLIENT KILL addr | CLIENT KILL <filter> <value> ... */
-static void client_cmd_kill(struct client *c)
-{
-    const char *addr = NULL, *laddr = NULL;
-    long long id = -1;
-    long type = -2;
-    bool skipme = true, old_style = c->argc == 3;
-    if (old_style) {
-        addr = c->argv[2].ptr;
-        skipme = false;
-    } else {
-        if (c->argc % 2 != 0) {
-            reply_syntax_error(c);
-            return;
-        }
-        for (int i = 2; i < c->argc; i += 2) {
-            const struct arg *v = &c->argv[i + 1];
-            if (arg_is(&c->argv[i], "id")) {
-                if (resp_parse_ll(v->ptr, v->len, &id) != 0 || id <= 0) {
-                    reply_error(c, "client-id should be greater than 0");
-                    return;
-                }
-            } else if (arg_is(&c->argv[i], "addr")) {
-                addr = v->ptr;
-            } else if (arg_is(&c->argv[i], "laddr")) {
-                laddr = v->ptr;
-            } else if (arg_is(&c->argv[i], "skipme")) {
-                if (arg_is(v, "yes")) {
-                    skipme = true;
-                } else if (arg_is(v, "no")) {
-                    skipme = false;
-                } else {
-                    reply_syntax_error(c);
-                    return;
-                }
-            } else if (arg_is(&c->argv[i], "type")) {
-                type = client_type_flags(v);
-                if (type == -1) {
-                    reply_error(c, "Unknown client type '%s'", v->ptr);
-                    return;
-                }
-            } else if (arg_is(&c->argv[i], "user")) {
-                if (!arg_is(v, "default")) {
-                    reply_error(c, "No such user '%s'", v->ptr);
-                    return;
-                }
-            } else {
-                reply_syntax_error(c);
-                return;
-            }
-        }
-    }
-    long long killed = 0;
-    for (struct client *o = server.clients; o != NULL; o = o->next) {
-        if ((addr != NULL && strcmp(o->addr, addr) != 0) ||
-            (laddr != NULL && strcmp(o->laddr, laddr) != 0) ||
-            (id != -1 && o->id != (uint64_t)id) || (skipme && o == c) ||
-            (type != -2 && !client_is_type(o, type)) ||
-            (o->flags & CLIENT_CLOSE_ASAP)) {
-            continue;
-        }
-        if (o == c) {
-            c->flags |= CLIENT_CLOSE_AFTER_REPLY;
-        } else {
-            client_free_async(o);
-        }
-        killed++;
-    }
-    if (old_style) {
-        if (killed == 0) {
-            reply_error(c, "No such client");
-        } else {
-            reply_ok(c);
-        }
-    } else {
-        reply_integer(c, killed);
-    }
-}
-
-/* CLIENT UNBLOCK id [TIMEOUT|ERROR]: end a blocking command as if it
- * timed out, or with an UNBLOCKED error. Replies 1 if 'id' was blocked. */
-static void client_cmd_unblock(struct client *c)
-{
-    long long id;
-    bool error = false;
-    if (resp_parse_ll(c->argv[2].ptr, c->argv[2].len, &id) != 0) {
-        reply_error(c, "value is not an integer or out of range");
-        return;
-    }
-    if (c->argc == 4) {
-        if (arg_is(&c->argv[3], "error")) {
-            error = true;
-        } else if (!arg_is(&c->argv[3], "timeout")) {
-            reply_error(c, "CLIENT UNBLOCK reason should be TIMEOUT or "
-                           "ERROR");
-            return;
-        }
-    }
-    for (struct client *o = server.clients; o != NULL; o = o->next) {
-        if (o->id == (uint64_t)id && (o->flags & CLIENT_BLOCKED)) {
-            blocking_unblock_now(o, error);
-            reply_integer(c, 1);
-            return;
-        }
-    }
-    reply_integer(c, 0);
-}
-
-/* RESET: back to the state of a new connection: no transaction, no
- * watched keys, no subscriptions, database 0, no name, authenticated only
- * if no password is set. */
-void cmd_reset(struct client *c)
-{
-    multi_client_release(c);
-    pubsub_client_release(c);
-    c->db = &server.db[0];
-    mem_free(c->name);
-    c->name = NULL;
-    c->authenticated = server.requirepass == NULL ||
-                       server.requirepass[0] == '\0';
-    reply_simple(c, "RESET");
-}
-
-/* CLIENT LIST|INFO|ID|SETNAME|GETNAME|KILL|HELP */
-void cmd_client(struct client *c)
-{
-    const struct arg *sub = &c->argv[1];
-    if (arg_is(sub, "list")) {
-        client_cmd_list(c);
-    } else if (arg_is(sub, "info") && c->argc == 2) {
-        char *s = client_info_line(sds_new_empty(256), c);
-        reply_bulk_sds(c, s);
-        sds_free(s);
-    } else if (arg_is(sub, "id") && c->argc == 2) {
-        reply_integer(c, (long long)c->id);
-    } else if (arg_is(sub, "setname") && c->argc == 3) {
-        if (!client_name_is_valid(&c->argv[2])) {
-            reply_error(c, "Client names cannot contain spaces, newlines "
-                           "or special characters.");
-            return;
-        }
-        mem_free(c->name);
-        c->name = c->argv[2].len > 0
-                  ? mem_strndup(c->argv[2].ptr, c->argv[2].len) : NULL;
-        reply_ok(c);
-    } else if (arg_is(sub, "getname") && c->argc == 2) {
-        if (c->name != NULL) {
-            reply_bulk_str(c, c->name);
-        } else {
-            reply_null(c);
-        }
-    } else if (arg_is(sub, "kill") && c->argc >= 3) {
-        client_cmd_kill(c);
-    } else if (arg_is(sub, "unblock") && (c->argc == 3 || c->argc == 4)) {
-        client_cmd_unblock(c);
-    } else if (arg_is(sub, "help") && c->argc == 2) {
-        static const char *help[] = {
-            "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-            "GETNAME",
-            "    Return the name of the current connection.",
-            "ID",
-            "    Return the ID of the current connection.",
-            "INFO",
-            "    Return information about the current client connection.",
-            "KILL <ip:port>",
-            "    Kill connection made from <ip:port>.",
-            "KILL <option> <value> [<option> <value> [...]]",
-            "    Kill connections. Options are: ID, ADDR, LADDR, TYPE, USER,",
-            "    SKIPME (yes|no).",
-            "UNBLOCK <clientid> [TIMEOUT|ERROR]",
-            "    Unblock the specified blocked client.",
-            "LIST [TYPE normal] [ID <id> [<id> ...]]",
-            "    Return information about client connections.",
-            "SETNAME <name>",
-            "    Assign the name <name> to the current connection.",
-        };
-        size_t n = sizeof(help) / sizeof(help[0]);
-        reply_array(c, (long long)n);
-        for (size_t i = 0; i < n; i++) {
-            reply_simple(c, help[i]);
-        }
-    } else {
-        reply_error(c, "unknown subcommand or wrong number of arguments for "
-                       "'%.128s'. Try CLIENT HELP.", sub->ptr);
-    }
 }

@@ -47,11 +47,12 @@ static size_t pubsub_client_count(const struct client *c)
     return dict_size(c->pubsub->channels) + dict_size(c->pubsub->patterns);
 }
 
-/* Reply [kind, name, subscription count]; NULL 'name' is a nil. */
+/* Reply [kind, name, subscription count], a push message under RESP3;
+ * NULL 'name' is a nil. */
 static void pubsub_reply_event(struct client *c, const char *kind,
                                const char *name, size_t len)
 {
-    reply_array(c, 3);
+    reply_push(c, 3);
     reply_bulk_str(c, kind);
     if (name != NULL) {
         reply_bulk(c, name, len);
@@ -247,10 +248,12 @@ long long pubsub_publish(const char *channel, size_t clen, const char *msg,
         struct pubsub_subscribers *s = e->v.ptr;
         for (size_t i = 0; i < s->count; i++) {
             struct client *r = s->clients[i];
-            reply_array(r, 3);
+            r->flags |= CLIENT_PUSHING;
+            reply_push(r, 3);
             reply_bulk(r, "message", 7);
             reply_bulk(r, channel, clen);
             reply_bulk(r, msg, mlen);
+            r->flags &= ~CLIENT_PUSHING;
             client_flush(r);
             receivers++;
         }
@@ -268,11 +271,13 @@ long long pubsub_publish(const char *channel, size_t clen, const char *msg,
         struct pubsub_subscribers *s = e->v.ptr;
         for (size_t i = 0; i < s->count; i++) {
             struct client *r = s->clients[i];
-            reply_array(r, 4);
+            r->flags |= CLIENT_PUSHING;
+            reply_push(r, 4);
             reply_bulk(r, "pmessage", 8);
             reply_bulk_sds(r, e->key);
             reply_bulk(r, channel, clen);
             reply_bulk(r, msg, mlen);
+            r->flags &= ~CLIENT_PUSHING;
             client_flush(r);
             receivers++;
         }
@@ -340,11 +345,7 @@ void cmd_pubsub(struct client *c)
             "HELP",
             "    Prints this help.",
         };
-        size_t n = sizeof(help) / sizeof(help[0]);
-        reply_array(c, (long long)n);
-        for (size_t i = 0; i < n; i++) {
-            reply_simple(c, help[i]);
-        }
+        reply_help(c, help, sizeof(help) / sizeof(help[0]));
     } else if (arg_is(sub, "channels") || arg_is(sub, "numpat") ||
                arg_is(sub, "help")) {
         char lower[16];
@@ -367,7 +368,8 @@ bool pubsub_refuse(struct client *c, const struct command *cmd)
         "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ping",
         "quit", "reset",
     };
-    if (!(c->flags & CLIENT_PUBSUB)) {
+    /* RESP3 carries messages as pushes, so any command may run. */
+    if (!(c->flags & CLIENT_PUBSUB) || c->resp >= 3) {
         return false;
     }
     for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
@@ -375,10 +377,18 @@ bool pubsub_refuse(struct client *c, const struct command *cmd)
             return false;
         }
     }
-    reply_error(c, "Can't execute '%s': only (P|S)SUBSCRIBE / "
+    reply_error(c, "Can't execute '%s%s%s': only (P|S)SUBSCRIBE / "
                    "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in "
-                   "this context", cmd->spec->name);
+                   "this context", cmd->spec->name,
+                c->last_sub[0] != '\0' ? "|" : "", c->last_sub);
     return true;
+}
+
+bool pubsub_is_subscribed(const struct client *c, const char *channel,
+                          size_t len)
+{
+    return c->pubsub != NULL &&
+           dict_find(c->pubsub->channels, channel, len) != NULL;
 }
 
 void pubsub_client_counts(const struct client *c, size_t *channels,

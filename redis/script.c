@@ -583,10 +583,7 @@ void cmd_script(struct client *c)
             "HELP",
             "    Print this help.",
         };
-        reply_array(c, sizeof(help) / sizeof(help[0]));
-        for (size_t i = 0; i < sizeof(help) / sizeof(help[0]); i++) {
-            reply_simple(c, help[i]);
-        }
+        reply_help(c, help, sizeof(help) / sizeof(help[0]));
     } else if (arg_is(sub, "kill") || arg_is(sub, "debug") ||
                arg_is(sub, "help")) {
         reply_error(c, "unknown subcommand or wrong number of arguments for "

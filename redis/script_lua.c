@@ -385,9 +385,23 @@ static void script_lua_hook(lua_State *L, lua_Debug *ar)
 /* ------------------------------------------------------------------------
  * RESP reply -> Lua value */
 
+/* Push a table holding 'field' = the value on top of the stack. */
+static void script_lua_wrap(lua_State *L, const char *field)
+{
+    lua_newtable(L);
+    lua_pushstring(L, field);
+    lua_pushvalue(L, -3);
+    lua_rawset(L, -3);
+    lua_remove(L, -2);
+}
+
 /* Parse one RESP value from 'p' (complete, ending before 'end') and push
  * it: integer -> number, bulk -> string, null -> false, array -> table,
- * status -> {ok = s}, error -> {err = s}. Returns the byte after it. */
+ * status -> {ok = s}, error -> {err = s}. The RESP3 types (a script under
+ * redis.setresp(3) gets them): map -> {map = {k = v}}, set -> {set =
+ * {m = true}}, null -> nil, boolean -> boolean, double -> {double = n},
+ * big number -> {big_number = s}, verbatim -> {verbatim_string =
+ * {format = f, string = s}}. Returns the byte after it. */
 static const char *script_lua_push_resp(lua_State *L, const char *p,
                                         const char *end)
 {
@@ -431,6 +445,57 @@ static const char *script_lua_push_resp(lua_State *L, const char *p,
             lua_rawseti(L, -2, (int)i);
         }
         return next;
+    case '%':
+    case '~':
+        resp_parse_ll(p + 1, (size_t)(eol - p - 1), &n);
+        luaL_checkstack(L, 4, "reached lua stack limit");
+        lua_newtable(L);
+        for (long long i = 0; i < n; i++) {
+            next = script_lua_push_resp(L, next, end);
+            if (p[0] == '%') {
+                next = script_lua_push_resp(L, next, end);
+            } else {
+                lua_pushboolean(L, 1);
+            }
+            lua_rawset(L, -3);
+        }
+        script_lua_wrap(L, p[0] == '%' ? "map" : "set");
+        return next;
+    case '_':
+        lua_pushnil(L);
+        return next;
+    case '#':
+        lua_pushboolean(L, p[1] == 't');
+        return next;
+    case ',': {
+        char buf[128];
+        size_t len = (size_t)(eol - p - 1);
+        len = len < sizeof(buf) - 1 ? len : sizeof(buf) - 1;
+        memcpy(buf, p + 1, len);
+        buf[len] = '\0';
+        lua_pushnumber(L, strtod(buf, NULL));
+        script_lua_wrap(L, "double");
+        return next;
+    }
+    case '(':
+        lua_pushlstring(L, p + 1, (size_t)(eol - p - 1));
+        script_lua_wrap(L, "big_number");
+        return next;
+    case '=':
+        resp_parse_ll(p + 1, (size_t)(eol - p - 1), &n);
+        if (n < 4) {
+            lua_pushboolean(L, 0);
+            return next;
+        }
+        lua_newtable(L);
+        lua_pushliteral(L, "format");
+        lua_pushlstring(L, next, 3);
+        lua_rawset(L, -3);
+        lua_pushliteral(L, "string");
+        lua_pushlstring(L, next + 4, (size_t)n - 4);
+        lua_rawset(L, -3);
+        script_lua_wrap(L, "verbatim_string");
+        return next + n + 2;
     default:
         lua_pushboolean(L, 0);
         return end;
@@ -636,6 +701,10 @@ static int script_lua_redis_setresp(lua_State *L)
         script_lua_push_error(L, "RESP version must be 2 or 3.");
         return lua_error(L);
     }
+    /* The protocol of the replies redis.call gets from now on. */
+    if (script_current != NULL) {
+        script_current->fake->resp = resp;
+    }
     return 0;
 }
 
@@ -723,7 +792,11 @@ static void script_lua_reply(struct client *c, lua_State *L, int depth)
         reply_bulk(c, s, len);
         break;
     case LUA_TBOOLEAN:
-        if (lua_toboolean(L, -1)) {
+        /* Under redis.setresp(3) a boolean is RESP3's; before, true is 1
+         * and false a null. */
+        if (script_current != NULL && script_current->fake->resp >= 3) {
+            reply_bool(c, lua_toboolean(L, -1));
+        } else if (lua_toboolean(L, -1)) {
             reply_integer(c, 1);
         } else {
             reply_null(c);
@@ -773,9 +846,30 @@ static void script_lua_reply(struct client *c, lua_State *L, int depth)
         lua_rawget(L, -2);
         if (lua_type(L, -1) == LUA_TSTRING) {
             s = lua_tolstring(L, -1, &len);
-            reply_bulk(c, s, len);
+            reply_bignum(c, s, len);
             lua_pop(L, 1);
             break;
+        }
+        lua_pop(L, 1);
+        lua_pushliteral(L, "verbatim_string");
+        lua_rawget(L, -2);
+        if (lua_type(L, -1) == LUA_TTABLE) {
+            lua_pushliteral(L, "format");
+            lua_rawget(L, -2);
+            lua_pushliteral(L, "string");
+            lua_rawget(L, -3);
+            if (lua_type(L, -2) == LUA_TSTRING &&
+                lua_type(L, -1) == LUA_TSTRING) {
+                size_t flen;
+                const char *fmt = lua_tolstring(L, -2, &flen);
+                s = lua_tolstring(L, -1, &len);
+                char f3[4] = "txt";
+                memcpy(f3, fmt, flen < 3 ? flen : 3);
+                reply_verbatim(c, s, len, f3);
+                lua_pop(L, 3);
+                break;
+            }
+            lua_pop(L, 2);
         }
         lua_pop(L, 1);
         lua_pushliteral(L, "map");
@@ -788,9 +882,9 @@ static void script_lua_reply(struct client *c, lua_State *L, int depth)
                 lua_pushvalue(L, -2);
                 script_lua_reply(c, L, depth + 1);
                 script_lua_reply(c, L, depth + 1);
-                n += 2;
+                n++;
             }
-            reply_set_array_len(c, handle, n);
+            reply_set_map_len(c, handle, n);
             lua_pop(L, 1);
             break;
         }
@@ -807,7 +901,7 @@ static void script_lua_reply(struct client *c, lua_State *L, int depth)
                 script_lua_reply(c, L, depth + 1);
                 n++;
             }
-            reply_set_array_len(c, handle, n);
+            reply_set_set_len(c, handle, n);
             lua_pop(L, 1);
             break;
         }
@@ -848,6 +942,7 @@ void script_lua_call(lua_State *L, int nargs)
     lua_rawget(L, LUA_REGISTRYINDEX);
     lua_insert(L, func);
     struct client *c = script_current->caller;
+    script_current->fake->resp = 2; /* each script starts with RESP2 */
     int rc = lua_pcall(L, nargs, 1, func);
     /* A killed script left the hook firing at every line. */
     lua_sethook(L, script_lua_hook, LUA_MASKCOUNT, SCRIPT_LUA_HOOK_COUNT);

@@ -219,6 +219,9 @@ void server_call(struct client *c)
     server_call_depth++;
     monitor_feed(c, cmd, true);
     cmd->proc(c);
+    if (c->tracking != NULL) {
+        tracking_after_call(c, cmd);
+    }
     server.current = NULL;
     c->flags &= ~CLIENT_IN_CALL;
     long long duration = server_ustime() - start;
@@ -550,6 +553,7 @@ int server_init(char *err, size_t errlen)
     replication_init();
     aof_init();
     blocking_init();
+    tracking_init();
     if (child_init(server.base) != 0) {
         snprintf(err, errlen, "cannot watch SIGCHLD");
         return -1;
@@ -605,6 +609,7 @@ void server_release(void)
     networking_free_all();
     replication_release();
     blocking_release();
+    tracking_release();
     multi_release();
     pubsub_release();
     slowlog_release();
@@ -639,7 +644,7 @@ void cmd_ping(struct client *c)
 {
     if (c->argc > 2) {
         reply_error(c, "wrong number of arguments for 'ping' command");
-    } else if (c->flags & CLIENT_PUBSUB) {
+    } else if ((c->flags & CLIENT_PUBSUB) && c->resp < 3) {
         reply_array(c, 2);
         reply_bulk(c, "pong", 4);
         reply_bulk(c, c->argc == 2 ? c->argv[1].ptr : "",
@@ -690,31 +695,36 @@ void cmd_auth(struct client *c)
                         "is disabled.");
 }
 
-/* HELLO [2 [AUTH username password] [SETNAME name]]: RESP2 only. */
+/* HELLO [2|3 [AUTH username password] [SETNAME name]]: switch the
+ * connection's protocol, authenticate and name it in one step; replies
+ * the server's facts as a map (an array of pairs under RESP2). */
 void cmd_hello(struct client *c)
 {
     int i = 1;
+    long long ver = c->resp >= 3 ? 3 : 2;
     if (c->argc >= 2) {
-        long long ver;
         if (resp_parse_ll(c->argv[1].ptr, c->argv[1].len, &ver) != 0) {
             reply_error(c, "Protocol version is not an integer or out of "
                            "range");
             return;
         }
-        if (ver != 2) {
+        if (ver != 2 && ver != 3) {
             reply_error_text(c, "NOPROTO unsupported protocol version");
             return;
         }
         i = 2;
     }
+    const struct arg *name = NULL;
     for (; i < c->argc; i++) {
         if (arg_is(&c->argv[i], "auth") && i + 2 < c->argc) {
             const struct arg *pass = &c->argv[i + 2];
-            bool ok = server.requirepass != NULL &&
-                      server.requirepass[0] != '\0' &&
-                      arg_is(&c->argv[i + 1], "default") &&
-                      pass->len == strlen(server.requirepass) &&
-                      memcmp(pass->ptr, server.requirepass, pass->len) == 0;
+            bool nopass = server.requirepass == NULL ||
+                          server.requirepass[0] == '\0';
+            bool ok = arg_is(&c->argv[i + 1], "default") &&
+                      (nopass ||
+                       (pass->len == strlen(server.requirepass) &&
+                        memcmp(pass->ptr, server.requirepass,
+                               pass->len) == 0));
             if (!ok) {
                 reply_error_text(c, "WRONGPASS invalid username-password "
                                     "pair or user is disabled.");
@@ -723,9 +733,14 @@ void cmd_hello(struct client *c)
             c->authenticated = true;
             i += 2;
         } else if (arg_is(&c->argv[i], "setname") && i + 1 < c->argc) {
-            mem_free(c->name);
-            c->name = mem_strndup(c->argv[i + 1].ptr, c->argv[i + 1].len);
-            i++;
+            name = &c->argv[++i];
+            for (size_t k = 0; k < name->len; k++) {
+                if (name->ptr[k] < '!' || name->ptr[k] > '~') {
+                    reply_error(c, "Client names cannot contain spaces, "
+                                   "newlines or special characters.");
+                    return;
+                }
+            }
         } else {
             reply_error(c, "Syntax error in HELLO option '%s'",
                         c->argv[i].ptr);
@@ -740,13 +755,18 @@ void cmd_hello(struct client *c)
                             "RESP protocol version at the same time");
         return;
     }
-    reply_array(c, 14);
+    if (name != NULL) {
+        mem_free(c->name);
+        c->name = name->len > 0 ? mem_strndup(name->ptr, name->len) : NULL;
+    }
+    c->resp = (int)ver;
+    reply_map(c, 7);
     reply_bulk_str(c, "server");
     reply_bulk_str(c, "redis");
     reply_bulk_str(c, "version");
     reply_bulk_str(c, SERVER_VERSION);
     reply_bulk_str(c, "proto");
-    reply_integer(c, 2);
+    reply_integer(c, ver);
     reply_bulk_str(c, "id");
     reply_integer(c, (long long)c->id);
     reply_bulk_str(c, "mode");

@@ -373,6 +373,13 @@ void db_scan_keys(struct client *c, struct dict *d, uint64_t cursor,
 #define CLIENT_DIRTY_CAS (1u << 19)     /* a WATCHed key changed */
 #define CLIENT_DIRTY_EXEC (1u << 20)    /* a queued command was refused */
 #define CLIENT_PUBSUB (1u << 21)        /* subscribed to something */
+/* Flags of the CLIENT command (networking.c): */
+#define CLIENT_PAUSED (1u << 24)     /* held by CLIENT PAUSE: input waits */
+#define CLIENT_NO_EVICT (1u << 25)   /* CLIENT NO-EVICT on */
+#define CLIENT_REPLY_OFF (1u << 26)  /* CLIENT REPLY OFF: replies dropped */
+#define CLIENT_REPLY_SKIP_NEXT (1u << 27) /* CLIENT REPLY SKIP was given */
+#define CLIENT_REPLY_SKIP (1u << 28) /* this command's replies dropped */
+#define CLIENT_PUSHING (1u << 29)    /* a push message is being written */
 
 /* One argument of the current request: a view into the query buffer,
  * NUL-terminated in place. Valid until the command returns. */
@@ -388,6 +395,8 @@ struct client {
                                * last propagated write: what WAIT waits for */
     int fd;
     unsigned flags;           /* CLIENT_* */
+    int resp;                 /* protocol of its replies: 2, or 3 after
+                               * HELLO 3 */
     struct db *db;            /* selected database */
     struct event *read_ev;
     struct event *write_ev;
@@ -408,6 +417,8 @@ struct client {
 
     const struct command *cmd;      /* command being run */
     const struct command *last_cmd; /* last command run */
+    char last_sub[32];        /* its subcommand, lowercase, if it is a
+                               * container (CLIENT LIST "cmd=client|list") */
     char *name;               /* CLIENT SETNAME, owned, or NULL */
     bool authenticated;
     long long ctime;          /* ms when connected */
@@ -419,6 +430,8 @@ struct client {
     struct blocked_state *blocked;  /* blocking.c, while CLIENT_BLOCKED */
     struct multi_state *multi;      /* multi.c: queue, watched keys */
     struct pubsub_state *pubsub;    /* pubsub.c: subscriptions */
+    struct tracking_state *tracking; /* tracking.c: CLIENT TRACKING, or
+                                      * NULL when off */
 
     struct client *prev;      /* in server.clients */
     struct client *next;
@@ -457,6 +470,10 @@ bool client_may_protected(const struct client *c, const char *setting);
  * for ordinary clients and drops replies to masters, replicas and the
  * AOF loader. */
 void client_append(struct client *c, const void *p, size_t len);
+/* End CLIENT PAUSE: the clients it held run at the end of this turn of
+ * the loop. */
+void client_unpause_all(void);
+
 /* Continue a client that was blocked: send its reply, then run the
  * requests that arrived meanwhile. */
 void client_resume(struct client *c);
@@ -498,6 +515,56 @@ void blocking_unblock_now(struct client *c, bool error);
 
 /* Number of blocked clients (INFO). */
 size_t blocking_count(void);
+
+/* ------------------------------------------------------------------------
+ * Client-side caching (tracking.c) */
+
+/* What CLIENT TRACKING ON asks for. */
+struct tracking_options {
+    long long redirect;          /* client id, or 0 */
+    bool bcast;
+    bool optin;
+    bool optout;
+    bool noloop;
+    const struct arg *prefixes;  /* 'prefix_count' BCAST prefixes */
+    int prefix_count;
+};
+
+/* Turn tracking on for 'c' (or add prefixes when it is on). Returns 0, or
+ * -1 with Redis's error text in 'err' (mode switch, bad redirect id,
+ * overlapping prefixes ...). */
+int tracking_enable(struct client *c, const struct tracking_options *o,
+                    char *err, size_t errlen);
+
+/* Turn tracking off for 'c' (RESET, CLIENT TRACKING OFF, freeing). */
+void tracking_disable(struct client *c);
+
+/* CLIENT CACHING yes|no. Returns 0, or -1 with Redis's error in 'err'. */
+int tracking_caching(struct client *c, bool yes, char *err, size_t errlen);
+
+/* CLIENT GETREDIR: -1 if off, 0 without a redirect, else the id. */
+long long tracking_redirect_of(const struct client *c);
+
+/* The CLIENT LIST flag letters of tracking ("t", "R", "B") written to
+ * 'out'; returns how many. */
+size_t tracking_flag_letters(const struct client *c, char *out);
+
+/* CLIENT TRACKINGINFO's map. */
+void tracking_info_reply(struct client *c);
+
+/* After 'cmd' ran for 'c' (server_call): remember the keys it read. */
+void tracking_after_call(struct client *c, const struct command *cmd);
+
+/* After a request of 'c' is done: send the invalidations that waited
+ * for its reply. */
+void tracking_after_command(struct client *c);
+
+/* After each turn of the loop: send the BCAST batches. */
+void tracking_before_sleep(void);
+
+/* Start / stop (server_init / server_release). */
+void tracking_init(void);
+void tracking_release(void);
 
 /* ------------------------------------------------------------------------
  * Multi-key pops: LMPOP BLMPOP ZMPOP BZMPOP, and BLPOP BRPOP BZPOPMIN
@@ -555,7 +622,11 @@ void blocking_release(void);
 void blocking_before_sleep(void);
 
 /* ------------------------------------------------------------------------
- * Replies (networking.c). All append to the client's output buffer. */
+ * Replies (networking.c). All append to the client's output buffer, framed
+ * for the client's protocol (c->resp, 2 or 3; HELLO sets it) by lib/resp's
+ * encoder: a handler says the TYPE of its reply (a map, a set, a double, a
+ * null) and RESP2 clients get Redis's RESP2 form of it (a map as an array
+ * of 2n items, a set as an array, a double as a bulk string, "$-1"). */
 
 void reply_raw(struct client *c, const void *p, size_t len); /* RESP bytes */
 void reply_ok(struct client *c);                            /* +OK */
@@ -565,11 +636,37 @@ void reply_bulk(struct client *c, const void *p, size_t len); /* $len */
 void reply_bulk_str(struct client *c, const char *text);
 void reply_bulk_ll(struct client *c, long long value);      /* as text */
 void reply_bulk_sds(struct client *c, const char *s);
-void reply_double(struct client *c, double d);   /* bulk, %.17g style */
+void reply_double(struct client *c, double d);   /* %.17g, bulk in RESP2 */
+/* A double already formatted as 'len' bytes of 'text' (GEOPOS). */
+void reply_double_text(struct client *c, const char *text, size_t len);
+void reply_bool(struct client *c, bool value);   /* #t/#f, RESP2 :1/:0 */
+/* A verbatim string in three-letter format 'fmt' ("txt"); a bulk in RESP2. */
+void reply_verbatim(struct client *c, const char *p, size_t len,
+                    const char *fmt);
+void reply_bignum(struct client *c, const char *digits, size_t len);
 void reply_object(struct client *c, const struct object *o); /* string */
-void reply_null(struct client *c);                          /* $-1 */
-void reply_null_array(struct client *c);                    /* *-1 */
+void reply_null(struct client *c);                 /* _, RESP2 $-1 */
+void reply_null_array(struct client *c);           /* _, RESP2 *-1 */
 void reply_array(struct client *c, long long count);        /* *count */
+void reply_map(struct client *c, long long pairs);  /* %pairs, then k v .. */
+void reply_set(struct client *c, long long count);  /* ~count */
+void reply_push(struct client *c, long long count); /* >count (pub/sub) */
+void reply_attribute(struct client *c, long long pairs); /* |pairs */
+
+/* A HELP reply: the 'n' lines of 'lines' as an array of status lines. */
+void reply_help(struct client *c, const char *const *lines, size_t n);
+
+/* Arrays of pairs (ZRANGE WITHSCORES, HRANDFIELD WITHVALUES ...): RESP2
+ * sends the 2n items flat, RESP3 n arrays of two. reply_pairs_len gives
+ * the outer array's length for 'n' pairs; reply_pair starts one pair. */
+long long reply_pairs_len(const struct client *c, long long n);
+void reply_pair(struct client *c);
+
+/* A reply given as RESP text by a table or a caller ("$-1\r\n", ":0\r\n",
+ * "%0\r\n" for an empty map, "~0\r\n" for an empty set): nulls and empty
+ * maps, sets and pushes come out in the client's protocol, other text as
+ * is. The "miss" replies of the db_lookup_*_or_reply helpers go here. */
+void reply_canned(struct client *c, const char *raw);
 
 /* An error: "-ERR " is prefixed unless the text starts with a Redis error
  * code (WRONGTYPE, NOAUTH, OOM ... see networking.c) or with '-' (then the
@@ -584,6 +681,10 @@ void reply_syntax_error(struct client *c);
  * handle, reply_set_array_len fills it (the items go in between). */
 size_t reply_defer_len(struct client *c);
 void reply_set_array_len(struct client *c, size_t handle, long long count);
+void reply_set_map_len(struct client *c, size_t handle, long long pairs);
+void reply_set_set_len(struct client *c, size_t handle, long long count);
+void reply_set_len(struct client *c, size_t handle, enum resp_type type,
+                   long long count);
 
 /* ------------------------------------------------------------------------
  * Argument helpers (networking.c). The _or_reply ones send the error and
@@ -777,6 +878,11 @@ struct server {
     long long stat_connections;
     long long stat_commands;
     long long stat_rejected_conn;
+    long long pause_end;      /* CLIENT PAUSE: ms it ends, 0 if none */
+    bool pause_all;           /* ... ALL (else WRITE) */
+    bool unpause_pending;     /* paused clients to resume (networking.c) */
+    struct client *in_request; /* whose request runs now (networking.c),
+                                * across nested calls (EXEC, scripts) */
     long long stat_expired_keys;
     long long stat_keyspace_hits;
     long long stat_keyspace_misses;
@@ -914,6 +1020,10 @@ long long pubsub_publish(const char *channel, size_t clen, const char *msg,
 void pubsub_client_release(struct client *c);
 
 /* The channels and patterns 'c' is subscribed to (CLIENT LIST). */
+/* True if 'c' subscribed to the 'len' bytes of 'channel'. */
+bool pubsub_is_subscribed(const struct client *c, const char *channel,
+                          size_t len);
+
 void pubsub_client_counts(const struct client *c, size_t *channels,
                           size_t *patterns);
 

@@ -266,11 +266,16 @@ void cmd_hexists(struct client *c)
 /* HKEYS, HVALS, HGETALL key */
 static void hash_getall_generic(struct client *c, bool keys, bool values)
 {
-    struct dict *d = hash_lookup_read(c, &c->argv[1], "*0\r\n");
+    struct dict *d = hash_lookup_read(c, &c->argv[1],
+                                      keys && values ? "%0\r\n" : "*0\r\n");
     if (d == NULL) {
         return;
     }
-    reply_array(c, (long long)dict_size(d) * (keys && values ? 2 : 1));
+    if (keys && values) {
+        reply_map(c, (long long)dict_size(d));
+    } else {
+        reply_array(c, (long long)dict_size(d));
+    }
     struct dict_iter it;
     dict_iter_init(&it, d);
     struct dict_entry *e;
@@ -410,11 +415,13 @@ void cmd_hrandfield(struct client *c)
         reply_bulk_sds(c, dict_random(d)->key);
         return;
     }
-    long long per = with_values ? 2 : 1;
     if (count < 0) {
-        reply_array(c, -count * per);
+        reply_array(c, with_values ? reply_pairs_len(c, -count) : -count);
         for (long long i = 0; i < -count; i++) {
             struct dict_entry *e = dict_random(d);
+            if (with_values) {
+                reply_pair(c);
+            }
             reply_bulk_sds(c, e->key);
             if (with_values) {
                 reply_bulk_sds(c, e->v.ptr);
@@ -425,8 +432,11 @@ void cmd_hrandfield(struct client *c)
     const struct dict_entry **sample = scan_sample_distinct(d, (size_t)count);
     long long n = count < (long long)dict_size(d) ? count
                                                   : (long long)dict_size(d);
-    reply_array(c, n * per);
+    reply_array(c, with_values ? reply_pairs_len(c, n) : n);
     for (long long i = 0; i < n; i++) {
+        if (with_values) {
+            reply_pair(c);
+        }
         reply_bulk_sds(c, sample[i]->key);
         if (with_values) {
             reply_bulk_sds(c, sample[i]->v.ptr);

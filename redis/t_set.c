@@ -171,13 +171,13 @@ static const char **set_members(struct dict *d, bool sorted, size_t *n)
     return m;
 }
 
-/* Reply every member of 'd' as an array, in numeric order with 'sorted'
+/* Reply every member of 'd' as a set, in numeric order with 'sorted'
  * (an intset's order). */
 static void set_reply_members(struct client *c, struct dict *d, bool sorted)
 {
     size_t n;
     const char **m = set_members(d, sorted, &n);
-    reply_array(c, (long long)n);
+    reply_set(c, (long long)n);
     for (size_t i = 0; i < n; i++) {
         reply_bulk_sds(c, m[i]);
     }
@@ -235,7 +235,7 @@ void cmd_srem(struct client *c)
 /* SMEMBERS key */
 void cmd_smembers(struct client *c)
 {
-    struct object *o = db_lookup_read_or_reply(c, &c->argv[1], "*0\r\n");
+    struct object *o = db_lookup_read_or_reply(c, &c->argv[1], "~0\r\n");
     if (o != NULL && object_check_type_or_reply(c, o, OBJ_SET) == 0) {
         set_reply_members(c, o->ptr, o->encoding == OBJ_ENC_INTSET);
     }
@@ -294,7 +294,7 @@ void cmd_spop(struct client *c)
     }
     if (d == NULL) {
         if (count >= 0) {
-            reply_array(c, 0);
+            reply_set(c, 0);
         } else {
             reply_null(c);
         }
@@ -305,7 +305,7 @@ void cmd_spop(struct client *c)
         n = dict_size(d);
     }
     if (n == 0) {
-        reply_array(c, 0);
+        reply_set(c, 0);
         return;
     }
     /* Unlink the sample first (its entries are borrowed), then free. */
@@ -320,7 +320,7 @@ void cmd_spop(struct client *c)
     argv[0] = (struct arg){ "SREM", 4 };
     argv[1] = *key;
     if (count >= 0) {
-        reply_array(c, (long long)n);
+        reply_set(c, (long long)n);
     }
     for (size_t i = 0; i < n; i++) {
         reply_bulk_sds(c, popped[i]->key);

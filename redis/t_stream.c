@@ -325,6 +325,25 @@ size_t stream_reply_range(struct client *c, struct stream *s,
     return n;
 }
 
+/* Start the reply of one key of XREAD/XREADGROUP: with 'keys' > 0 the
+ * reply's header for that many keys first (a map under RESP3, an array
+ * of [key, entries] under RESP2), then 'key'; its entries follow. */
+static void stream_reply_read_key(struct client *c, long long keys,
+                                  const struct arg *key)
+{
+    if (keys > 0) {
+        if (c->resp >= 3) {
+            reply_map(c, keys);
+        } else {
+            reply_array(c, keys);
+        }
+    }
+    if (c->resp < 3) {
+        reply_array(c, 2);
+    }
+    reply_bulk(c, key->ptr, key->len);
+}
+
 /* XREADGROUP with an id: the consumer's pending entries from 'start',
  * at most 'count', each delivered again (missing entries come with a
  * null field list). */
@@ -926,9 +945,7 @@ static bool stream_serve_blocked(struct client *c, int argc,
         cn = stream_consumer_get(c, key, g, r.consumer->ptr, r.consumer->len,
                                  true);
     }
-    reply_array(c, 1);
-    reply_array(c, 2);
-    reply_bulk(c, key->ptr, key->len);
+    stream_reply_read_key(c, 1, key);
     stream_reply_range(c, s, &start, NULL,
                        r.count ? r.count : STREAM_BLOCKED_DEFAULT_COUNT,
                        false, g, cn, r.noack ? STREAM_RWR_NOACK : 0, key);
@@ -1031,8 +1048,7 @@ static void stream_read_generic(struct client *c, bool xreadgroup)
         }
         struct stream_id start = gt;
         stream_id_incr(&start);
-        reply_array(c, 2);
-        reply_bulk(c, key->ptr, key->len);
+        stream_reply_read_key(c, 0, key);
         struct stream_consumer *cn = NULL;
         if (groups[i] != NULL) {
             cn = stream_consumer_get(c, key, groups[i], r.consumer->ptr,
@@ -1049,7 +1065,9 @@ static void stream_read_generic(struct client *c, bool xreadgroup)
         }
     }
     if (served > 0) {
-        reply_set_array_len(c, handle, (long long)served);
+        /* RESP3: a map of key to entries; RESP2: [key, entries] pairs. */
+        reply_set_len(c, handle, c->resp >= 3 ? RESP_MAP : RESP_ARRAY,
+                      (long long)served);
         goto done;
     }
     if (r.timeout != -1) {

@@ -62,16 +62,6 @@ static int stream_check_sub(struct client *c, const char *cmd,
     return -1;
 }
 
-/* Reply 'n' help lines as simple strings. */
-static void stream_reply_help(struct client *c, const char *const *lines,
-                              size_t n)
-{
-    reply_array(c, (long long)n);
-    for (size_t i = 0; i < n; i++) {
-        reply_simple(c, lines[i]);
-    }
-}
-
 static void stream_xgroup_help(struct client *c)
 {
     static const char *const lines[] = {
@@ -93,7 +83,7 @@ static void stream_xgroup_help(struct client *c)
         "HELP",
         "    Prints this help.",
     };
-    stream_reply_help(c, lines, sizeof(lines) / sizeof(lines[0]));
+    reply_help(c, lines, sizeof(lines) / sizeof(lines[0]));
 }
 
 /* XGROUP CREATE|SETID|DESTROY|CREATECONSUMER|DELCONSUMER|HELP ... */
@@ -715,7 +705,7 @@ static void stream_xinfo_stream(struct client *c, struct stream *s)
             }
         }
     }
-    reply_array(c, full ? 18 : 20);
+    reply_map(c, full ? 9 : 10);
     reply_bulk_str(c, "length");
     reply_integer(c, (long long)s->length);
     reply_bulk_str(c, "radix-tree-keys");
@@ -756,7 +746,7 @@ static void stream_xinfo_stream(struct client *c, struct stream *s)
     reply_array(c, (long long)s->group_count);
     for (size_t gi = 0; gi < s->group_count; gi++) {
         const struct stream_group *g = s->groups[gi];
-        reply_array(c, 14);
+        reply_map(c, 7);
         reply_bulk_str(c, "name");
         reply_bulk(c, g->name, sds_len(g->name));
         reply_bulk_str(c, "last-delivered-id");
@@ -785,7 +775,7 @@ static void stream_xinfo_stream(struct client *c, struct stream *s)
         reply_array(c, (long long)g->consumer_count);
         for (size_t ci = 0; ci < g->consumer_count; ci++) {
             const struct stream_consumer *cn = g->consumers[ci];
-            reply_array(c, 8);
+            reply_map(c, 4);
             reply_bulk_str(c, "name");
             reply_bulk(c, cn->name, sds_len(cn->name));
             reply_bulk_str(c, "seen-time");
@@ -821,7 +811,7 @@ static void stream_xinfo_help(struct client *c)
         "HELP",
         "    Prints this help.",
     };
-    stream_reply_help(c, lines, sizeof(lines) / sizeof(lines[0]));
+    reply_help(c, lines, sizeof(lines) / sizeof(lines[0]));
 }
 
 /* XINFO CONSUMERS key group | GROUPS key | STREAM key [FULL [COUNT n]] |
@@ -857,7 +847,7 @@ void cmd_xinfo(struct client *c)
         for (size_t i = 0; i < g->consumer_count; i++) {
             const struct stream_consumer *cn = g->consumers[i];
             long long idle = now - cn->seen_time;
-            reply_array(c, 6);
+            reply_map(c, 3);
             reply_bulk_str(c, "name");
             reply_bulk(c, cn->name, sds_len(cn->name));
             reply_bulk_str(c, "pending");
@@ -869,7 +859,7 @@ void cmd_xinfo(struct client *c)
         reply_array(c, (long long)s->group_count);
         for (size_t i = 0; i < s->group_count; i++) {
             const struct stream_group *g = s->groups[i];
-            reply_array(c, 12);
+            reply_map(c, 6);
             reply_bulk_str(c, "name");
             reply_bulk(c, g->name, sds_len(g->name));
             reply_bulk_str(c, "consumers");

@@ -170,7 +170,7 @@ static void string_set_generic(struct client *c, const struct arg *key,
                 reply_null(c);
             }
         } else {
-            reply_raw(c, abort_reply, strlen(abort_reply));
+            reply_canned(c, abort_reply);
         }
         return;
     }
@@ -192,7 +192,7 @@ static void string_set_generic(struct client *c, const struct arg *key,
         string_propagate_pxat(c, key, val, expire);
     }
     if (!(flags & STRING_SET_GET)) {
-        reply_raw(c, ok_reply, strlen(ok_reply));
+        reply_canned(c, ok_reply);
     }
 }
 

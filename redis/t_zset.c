@@ -222,6 +222,9 @@ static int zset_lex_or_reply(struct client *c, const struct arg *min,
 void zset_reply_node(struct client *c, const struct zsl_node *n,
                      bool with_scores)
 {
+    if (with_scores) {
+        reply_pair(c);
+    }
     reply_bulk_sds(c, n->member);
     if (with_scores) {
         reply_double(c, n->score);
@@ -607,7 +610,8 @@ static void zset_out_end(struct client *c, const struct zset_range_req *q,
                          size_t handle, long long n)
 {
     if (q->store == NULL) {
-        reply_set_array_len(c, handle, n * (q->with_scores ? 2 : 1));
+        reply_set_array_len(c, handle, q->with_scores
+                                       ? reply_pairs_len(c, n) : n);
     }
 }
 
@@ -949,11 +953,18 @@ static void zset_pop_generic(struct client *c, bool max)
     if ((size_t)count > zset_len(z)) {
         count = (long long)zset_len(z);
     }
-    reply_array(c, count * 2);
+    /* Without a count the one pair comes flat, as Redis sends it. */
+    bool flat = c->argc == 2;
+    reply_array(c, flat ? 2 : reply_pairs_len(c, count));
     for (long long i = 0; i < count; i++) {
         struct zsl_node *n = max ? z->zsl->tail
                                  : z->zsl->header->level[0].forward;
-        zset_reply_node(c, n, true);
+        if (flat) {
+            reply_bulk_sds(c, n->member);
+            reply_double(c, n->score);
+        } else {
+            zset_reply_node(c, n, true);
+        }
         zset_remove(z, n->member, sds_len(n->member));
     }
     notify_arg(NOTIFY_ZSET, max ? "zpopmax" : "zpopmin", key, c->db->id);
@@ -978,7 +989,8 @@ static void zset_bpop_one(struct client *c, const struct arg *key,
                              : z->zsl->header->level[0].forward;
     reply_array(c, 3);
     reply_bulk(c, key->ptr, key->len);
-    zset_reply_node(c, n, true);
+    reply_bulk_sds(c, n->member);
+    reply_double(c, n->score);
     zset_remove(z, n->member, sds_len(n->member));
     notify_arg(NOTIFY_ZSET, max ? "zpopmax" : "zpopmin", key, c->db->id);
     zset_after_remove(c, key, z);
@@ -1055,11 +1067,13 @@ void cmd_zrandmember(struct client *c)
         reply_bulk_sds(c, dict_random(z->dict)->key);
         return;
     }
-    long long per = with_scores ? 2 : 1;
     if (count < 0) {
-        reply_array(c, -count * per);
+        reply_array(c, with_scores ? reply_pairs_len(c, -count) : -count);
         for (long long i = 0; i < -count; i++) {
             struct dict_entry *e = dict_random(z->dict);
+            if (with_scores) {
+                reply_pair(c);
+            }
             reply_bulk_sds(c, e->key);
             if (with_scores) {
                 reply_double(c, e->v.d);
@@ -1071,8 +1085,11 @@ void cmd_zrandmember(struct client *c)
                                                             (size_t)count);
     long long n = count < (long long)zset_len(z) ? count
                                                  : (long long)zset_len(z);
-    reply_array(c, n * per);
+    reply_array(c, with_scores ? reply_pairs_len(c, n) : n);
     for (long long i = 0; i < n; i++) {
+        if (with_scores) {
+            reply_pair(c);
+        }
         reply_bulk_sds(c, sample[i]->key);
         if (with_scores) {
             reply_double(c, sample[i]->v.d);
@@ -1112,7 +1129,8 @@ static void zset_mpop_reply(struct client *c, const struct arg *key,
         struct zsl_node *node = max ? z->zsl->tail
                                     : z->zsl->header->level[0].forward;
         reply_array(c, 2);
-        zset_reply_node(c, node, true);
+        reply_bulk_sds(c, node->member);
+        reply_double(c, node->score);
         zset_remove(z, node->member, sds_len(node->member));
     }
     server.dirty += n;

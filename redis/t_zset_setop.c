@@ -254,7 +254,8 @@ static void zset_setop_reply(struct client *c, enum zset_op op)
     }
     struct zset_value *z = zset_run_setop(&q);
     mem_free(q.in);
-    reply_array(c, (long long)zset_len(z) * (q.with_scores ? 2 : 1));
+    reply_array(c, q.with_scores ? reply_pairs_len(c, (long long)zset_len(z))
+                                 : (long long)zset_len(z));
     for (struct zsl_node *n = z->zsl->header->level[0].forward; n != NULL;
          n = n->level[0].forward) {
         zset_reply_node(c, n, q.with_scores);

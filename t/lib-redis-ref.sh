@@ -29,6 +29,17 @@ compare_with_ref() {
     test_cmp "$1.expect" "$1.actual"
 }
 
+# replay_with_ref FILE: run FILE's commands through t/lib-resp3.py against
+# both servers (raw sockets: RESP3, pushes, several connections) and
+# compare the exact reply bytes; codis-server's are 'actual'.
+replay_with_ref() {
+    python3 "$TEST_DIRECTORY/lib-resp3.py" "$REF_PORT" <"$1" \
+        >"$1.expect" 2>&1 &&
+    python3 "$TEST_DIRECTORY/lib-resp3.py" "$SERVER_PORT" <"$1" \
+        >"$1.actual" 2>&1 &&
+    test_cmp "$1.expect" "$1.actual"
+}
+
 if command -v redis-server >/dev/null 2>&1; then
     test_set_prereq REDIS_REF
 fi

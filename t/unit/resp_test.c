@@ -302,8 +302,72 @@ static void test_writers(void)
     tap_ok(resp_parse_ll("12a", 3, &v) != 0, "parse_ll refuses junk");
 }
 
+/* Scan 'r' whole: the status and where the reply ends. */
+static void expect_scan(const char *r, size_t end, const char *title)
+{
+    struct resp_scanner s;
+    resp_scanner_init(&s);
+    enum resp_status st = RESP_AGAIN;
+    size_t n;
+    for (n = 0; n <= strlen(r) && st == RESP_AGAIN; n++) {
+        st = resp_scanner_scan(&s, r, n);
+    }
+    tap_ok(st == RESP_OK && s.pos == end, title);
+}
+
+static void test_resp3_scan(void)
+{
+    const char *map = "%2\r\n+a\r\n:1\r\n$1\r\nb\r\n,1.5\r\n";
+    expect_scan(map, strlen(map), "a map holds 2n values");
+    const char *set = "~2\r\n_\r\n#t\r\n(12\r\n";
+    expect_scan(set, strlen(set) - 5, "a set of null and boolean");
+    const char *push = ">2\r\n=8\r\ntxt:abcd\r\n!3\r\nERR\r\n";
+    expect_scan(push, strlen(push), "push, verbatim, blob error");
+    const char *attr = "|1\r\n+k\r\n+v\r\n*1\r\n:5\r\n";
+    expect_scan(attr, strlen(attr), "an attribute ends with its value");
+    const char *empty = "%0\r\n:1\r\n";
+    expect_scan(empty, 4, "an empty map is whole");
+}
+
+/* The encoder's output for both protocols. */
+static void test_encoder(void)
+{
+    char buf[RESP_ENC_MAX + 1];
+    size_t n;
+#define ENC(call, want, title)                                            \
+    do {                                                                  \
+        n = (call);                                                       \
+        buf[n] = '\0';                                                    \
+        tap_str(buf, want, title);                                        \
+    } while (0)
+    ENC(resp_enc_header(buf, RESP_MAP, 3, 3), "%3\r\n", "map in RESP3");
+    ENC(resp_enc_header(buf, RESP_MAP, 3, 2), "*6\r\n",
+        "map in RESP2 is an array of pairs");
+    ENC(resp_enc_header(buf, RESP_SET, 2, 2), "*2\r\n", "set in RESP2");
+    ENC(resp_enc_header(buf, RESP_SET, 2, 3), "~2\r\n", "set in RESP3");
+    ENC(resp_enc_header(buf, RESP_PUSH, 3, 3), ">3\r\n", "push in RESP3");
+    ENC(resp_enc_header(buf, RESP_INTEGER, -9223372036854775807LL - 1, 2),
+        ":-9223372036854775808\r\n", "LLONG_MIN");
+    ENC(resp_enc_null(buf, RESP_BULK, 2), "$-1\r\n", "null bulk in RESP2");
+    ENC(resp_enc_null(buf, RESP_ARRAY, 2), "*-1\r\n",
+        "null array in RESP2");
+    ENC(resp_enc_null(buf, RESP_ARRAY, 3), "_\r\n", "null in RESP3");
+    ENC(resp_enc_double(buf, 0.1, 3), ",0.10000000000000001\r\n",
+        "double in RESP3");
+    ENC(resp_enc_double(buf, 1.5, 2), "$3\r\n1.5\r\n", "double in RESP2");
+    ENC(resp_enc_double(buf, -1.0 / 0.0, 3), ",-inf\r\n", "-inf");
+    ENC(resp_enc_bool(buf, true, 3), "#t\r\n", "true in RESP3");
+    ENC(resp_enc_bool(buf, false, 2), ":0\r\n", "false in RESP2");
+    ENC(resp_enc_verbatim(buf, 5, "txt", 3), "=9\r\ntxt:",
+        "verbatim in RESP3");
+    ENC(resp_enc_verbatim(buf, 5, "txt", 2), "$5\r\n", "verbatim in RESP2");
+#undef ENC
+}
+
 int main(void)
 {
+    test_resp3_scan();
+    test_encoder();
     test_requests();
     test_inline_quotes();
     test_replies();

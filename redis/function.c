@@ -16,6 +16,7 @@
  * the same records followed by the RDB version and a CRC64. */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -133,19 +134,46 @@ static int function_register(lua_State *L)
         /* 2 name, 3 callback, 4 scratch */
         lua_pushnil(L);
         while (lua_next(L, 1) != 0) {
-            const char *key = lua_type(L, -2) == LUA_TSTRING
-                              ? lua_tostring(L, -2) : "";
-            if (strcmp(key, "function_name") == 0 &&
-                lua_type(L, -1) == LUA_TSTRING) {
+            if (lua_type(L, -2) != LUA_TSTRING &&
+                lua_type(L, -2) != LUA_TNUMBER) {
+                return function_raise(L, "named argument key given to "
+                                         "redis.register_function is not "
+                                         "a string");
+            }
+            /* A copy of a number key: lua_tostring must not change the
+             * key lua_next goes on from. */
+            lua_pushvalue(L, -2);
+            const char *key = lua_tostring(L, -1);
+            lua_pop(L, 1);
+            if (strcasecmp(key, "function_name") == 0) {
+                if (!lua_isstring(L, -1)) {
+                    return function_raise(L, "function_name argument given "
+                                             "to redis.register_function "
+                                             "must be a string");
+                }
                 lua_replace(L, 2);
-            } else if (strcmp(key, "callback") == 0 &&
-                       lua_isfunction(L, -1)) {
-                lua_replace(L, 3);
-            } else if (strcmp(key, "description") == 0 &&
-                       lua_type(L, -1) == LUA_TSTRING) {
+            } else if (strcasecmp(key, "description") == 0) {
+                if (!lua_isstring(L, -1)) {
+                    return function_raise(L, "description argument given "
+                                             "to redis.register_function "
+                                             "must be a string");
+                }
                 desc = lua_tostring(L, -1);
                 lua_replace(L, 4);
-            } else if (strcmp(key, "flags") == 0 && lua_istable(L, -1)) {
+            } else if (strcasecmp(key, "callback") == 0) {
+                if (!lua_isfunction(L, -1)) {
+                    return function_raise(L, "callback argument given to "
+                                             "redis.register_function must "
+                                             "be a function");
+                }
+                lua_replace(L, 3);
+            } else if (strcasecmp(key, "flags") == 0) {
+                if (!lua_istable(L, -1)) {
+                    return function_raise(L, "flags argument to "
+                                             "redis.register_function must "
+                                             "be a table representing "
+                                             "function flags");
+                }
                 for (int i = 1;; i++) {
                     lua_rawgeti(L, -1, i);
                     if (lua_isnil(L, -1)) {
@@ -153,9 +181,10 @@ static int function_register(lua_State *L)
                         break;
                     }
                     size_t flen;
-                    const char *f = lua_tolstring(L, -1, &flen);
+                    const char *f = lua_isstring(L, -1)
+                                    ? lua_tolstring(L, -1, &flen) : NULL;
                     if (f == NULL ||
-                        script_parse_flag(f, flen, &flags) != 0) {
+                        script_parse_flag(f, flen, true, &flags) != 0) {
                         return function_raise(L, "unknown flag given");
                     }
                     lua_pop(L, 1);
@@ -175,7 +204,7 @@ static int function_register(lua_State *L)
                                      "callback argument");
         }
     } else if (argc == 2) {
-        if (lua_type(L, 1) != LUA_TSTRING) {
+        if (!lua_isstring(L, 1)) {
             return function_raise(L, "first argument to "
                                      "redis.register_function must be a "
                                      "string");
@@ -195,6 +224,7 @@ static int function_register(lua_State *L)
     size_t nlen;
     const char *name = lua_tolstring(L, 2, &nlen);
     if (!function_is_name(name, nlen)) {
+        /* Redis says "Library" here too. */
         return function_raise(L, "Library names can only contain letters, "
                                  "numbers, or underscores(_) and must be at "
                                  "least one character long");
@@ -462,9 +492,7 @@ static void function_call(struct client *c, bool ro)
         return;
     }
     struct function_fn *fn = e->v.ptr;
-    if (ro && !(fn->flags & SCRIPT_FLAG_NO_WRITES)) {
-        reply_error(c, "Can not execute a script with write flag using *_ro "
-                       "command.");
+    if (script_refuse_flags(c, fn->flags | SCRIPT_FLAG_SHEBANG, ro)) {
         return;
     }
     lua_State *L = function_L;

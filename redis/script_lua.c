@@ -14,10 +14,12 @@
  * library for the scripts after it.
  *
  * Not here: the script cache and commands (script.c, function.c). */
+#include <ctype.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -220,11 +222,11 @@ int script_lua_shebang_words(const char *body, size_t len, size_t *line_len,
     int n = 0;
     size_t pos = 0;
     while (pos < line && n < max) {
-        while (pos < line && body[pos] == ' ') {
+        while (pos < line && isspace((unsigned char)body[pos])) {
             pos++;
         }
         size_t start = pos;
-        while (pos < line && body[pos] != ' ') {
+        while (pos < line && !isspace((unsigned char)body[pos])) {
             pos++;
         }
         if (pos == start) {
@@ -903,7 +905,8 @@ void script_lua_set_global(lua_State *L, const char *name)
 /* ------------------------------------------------------------------------
  * Flags of shebangs and functions */
 
-int script_parse_flag(const char *p, size_t len, unsigned *flags)
+int script_parse_flag(const char *p, size_t len, bool nocase,
+                      unsigned *flags)
 {
     static const struct {
         const char *name;
@@ -917,7 +920,8 @@ int script_parse_flag(const char *p, size_t len, unsigned *flags)
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (strlen(names[i].name) == len &&
-            memcmp(names[i].name, p, len) == 0) {
+            (nocase ? strncasecmp(names[i].name, p, len)
+                    : memcmp(names[i].name, p, len)) == 0) {
             *flags |= names[i].flag;
             return 0;
         }

@@ -559,6 +559,110 @@ char *function_dump_payload(void)
     return out;
 }
 
+/* Make the name table hold exactly the functions of 'function_libs'. */
+static void function_names_rebuild(void)
+{
+    dict_clear(function_names);
+    for (struct function_lib *l = function_libs; l != NULL; l = l->next) {
+        for (size_t i = 0; i < l->count; i++) {
+            struct dict_entry *e = dict_insert(
+                function_names, sds_new(l->fns[i].name,
+                                        sds_len(l->fns[i].name)));
+            e->v.ptr = &l->fns[i];
+        }
+    }
+}
+
+/* Free every library of the list 'libs' (names already dropped). */
+static void function_libs_free(struct function_lib *libs)
+{
+    while (libs != NULL) {
+        struct function_lib *lib = libs;
+        libs = lib->next;
+        function_lib_free(lib, false);
+    }
+}
+
+/* Join the libraries of 'codes' ('n' sds) into the loaded ones by
+ * RESTORE 'policy' (0 APPEND, 1 REPLACE, 2 FLUSH), all or nothing: they
+ * are loaded apart first (a name twice in the payload is an error), then
+ * an existing library of the same name is an error unless REPLACE
+ * replaces it, then a function name still in use is an error. On error
+ * 'err' gets the text and the loaded libraries are as before. */
+static void function_restore_codes(char **codes, size_t n, int policy,
+                                   char *err, size_t errlen)
+{
+    function_state();
+    struct function_lib *old = function_libs;
+    function_libs = NULL;
+    dict_clear(function_names);
+    for (size_t i = 0; i < n; i++) {
+        if (function_load_code(codes[i], sds_len(codes[i]), false, err,
+                               errlen) != 0) {
+            break;
+        }
+    }
+    struct function_lib *fresh = function_libs;
+    function_libs = old;
+    if (err[0] == '\0' && policy == 2) {
+        function_libs = fresh;
+        function_libs_free(old);
+        function_names_rebuild();
+        return;
+    }
+    function_names_rebuild();
+    /* The old libraries the new ones replace, and conflicts. */
+    struct function_lib *replaced = NULL;
+    for (struct function_lib *l = fresh; l != NULL && err[0] == '\0';
+         l = l->next) {
+        struct function_lib *same = function_find_lib(l->name,
+                                                      sds_len(l->name));
+        if (same == NULL) {
+            continue;
+        }
+        if (policy != 1) {
+            snprintf(err, errlen, "Library %s already exists", l->name);
+            break;
+        }
+        function_unlink(same);
+        same->next = replaced;
+        replaced = same;
+    }
+    if (err[0] == '\0') {
+        function_names_rebuild();
+        for (struct function_lib *l = fresh; l != NULL && err[0] == '\0';
+             l = l->next) {
+            for (size_t i = 0; i < l->count; i++) {
+                if (dict_find(function_names, l->fns[i].name,
+                              sds_len(l->fns[i].name)) != NULL) {
+                    snprintf(err, errlen, "Function %s already exists",
+                             l->fns[i].name);
+                    break;
+                }
+            }
+        }
+    }
+    if (err[0] != '\0') {
+        /* Put back what was replaced; drop what was loaded. */
+        while (replaced != NULL) {
+            struct function_lib *lib = replaced;
+            replaced = lib->next;
+            lib->next = function_libs;
+            function_libs = lib;
+        }
+        function_libs_free(fresh);
+    } else {
+        function_libs_free(replaced);
+        while (fresh != NULL) {
+            struct function_lib *lib = fresh;
+            fresh = lib->next;
+            lib->next = function_libs;
+            function_libs = lib;
+        }
+    }
+    function_names_rebuild();
+}
+
 /* FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE] */
 static void function_restore(struct client *c)
 {
@@ -618,28 +722,8 @@ static void function_restore(struct client *c)
     char err[512] = "";
     if (bad) {
         snprintf(err, sizeof(err), "given type is not a function");
-    }
-    struct function_lib *saved = NULL;
-    if (!bad && policy == 2) {
-        saved = function_libs;
-        function_libs = NULL;
-        if (function_names != NULL) {
-            dict_clear(function_names);
-        }
-    }
-    for (size_t i = 0; i < n && err[0] == '\0'; i++) {
-        if (function_load_code(codes[i], sds_len(codes[i]), policy == 1,
-                               err, sizeof(err)) != 0) {
-            break;
-        }
-    }
-    if (saved != NULL) {
-        /* Flushed libraries: free them without touching the new names. */
-        while (saved != NULL) {
-            struct function_lib *lib = saved;
-            saved = lib->next;
-            function_lib_free(lib, false);
-        }
+    } else {
+        function_restore_codes(codes, n, policy, err, sizeof(err));
     }
     for (size_t i = 0; i < n; i++) {
         sds_free(codes[i]);

@@ -311,7 +311,7 @@ static int geo_box_or_reply(struct client *c, int i, struct geo_shape *s)
 }
 
 /* The position of 'member' of 'z' into 'xy', or an error reply. */
-static int geo_member_or_reply(struct client *c, struct zset_value *z,
+static int geo_member_or_reply(struct client *c, const struct zset_value *z,
                                const struct arg *member, double *xy)
 {
     double score;
@@ -500,6 +500,49 @@ static void geo_find(const struct zset_value *z,
     }
 }
 
+/* GEOSEARCH's FROMMEMBER m | FROMLONLAT lon lat (the centre) and
+ * BYRADIUS r unit | BYBOX w h unit (the shape) at argv[i], with 'after'
+ * arguments after it, into 'shape'; the centre of a member only if 'z'
+ * exists. '*from' and '*by' record which form was given (1 + its index):
+ * the other form of the same kind is then not recognised (a syntax
+ * error, as in Redis), the same one again overrides. Returns how many
+ * arguments follow the name, 0 if argv[i] is not one of them, -1 after
+ * an error reply. */
+static int geo_search_option(struct client *c, const struct zset_value *z,
+                             int i, int after, struct geo_shape *shape,
+                             int *from, int *by)
+{
+    static const struct {
+        const char *name;
+        int nargs;
+        bool is_by;
+    } opts[] = { { "frommember", 1, false }, { "fromlonlat", 2, false },
+                 { "byradius", 2, true }, { "bybox", 3, true } };
+    for (int k = 0; k < 4; k++) {
+        int *seen = opts[k].is_by ? by : from;
+        if (!arg_is(&c->argv[i], opts[k].name) || opts[k].nargs > after ||
+            (*seen != 0 && *seen != k + 1)) {
+            continue;
+        }
+        int rc = 0;
+        if (k == 0 && z != NULL) {
+            rc = geo_member_or_reply(c, z, &c->argv[i + 1], shape->xy);
+        } else if (k == 1) {
+            rc = geo_lonlat_or_reply(c, i + 1, shape->xy);
+        } else if (k == 2) {
+            rc = geo_radius_or_reply(c, i + 1, shape);
+        } else if (k == 3) {
+            rc = geo_box_or_reply(c, i + 1, shape);
+        }
+        if (rc != 0) {
+            return -1;
+        }
+        *seen = k + 1;
+        return opts[k].nargs;
+    }
+    return 0;
+}
+
 /* Every GEOSEARCH / GEORADIUS form; 'src' is the index of the source
  * key. */
 static void geo_search_generic(struct client *c, int src, unsigned flags)
@@ -535,8 +578,7 @@ static void geo_search_generic(struct client *c, int src, unsigned flags)
         }
     }
     bool withdist = false, withhash = false, withcoord = false, any = false;
-    bool frommember = false, fromloc = false, byradius = false;
-    bool bybox = false;
+    int from = 0, by = 0, taken;
     int sort = 0; /* 0 none, 1 ASC, -1 DESC */
     long long count = 0;
     int rest = c->argc - base;
@@ -573,35 +615,13 @@ static void geo_search_generic(struct client *c, int src, unsigned flags)
             i++;
         } else if (arg_is(a, "storedist") && (flags & GEO_SEARCHSTORE)) {
             storedist = true;
-        } else if (arg_is(a, "frommember") && i + 1 < rest && search &&
-                   !fromloc) {
-            if (z != NULL && geo_member_or_reply(c, z, &c->argv[base + i + 1],
-                                                 shape.xy) != 0) {
+        } else if (search &&
+                   (taken = geo_search_option(c, z, base + i, rest - i - 1,
+                                              &shape, &from, &by)) != 0) {
+            if (taken < 0) {
                 return;
             }
-            frommember = true;
-            i++;
-        } else if (arg_is(a, "fromlonlat") && i + 2 < rest && search &&
-                   !frommember) {
-            if (geo_lonlat_or_reply(c, base + i + 1, shape.xy) != 0) {
-                return;
-            }
-            fromloc = true;
-            i += 2;
-        } else if (arg_is(a, "byradius") && i + 2 < rest && search &&
-                   !bybox) {
-            if (geo_radius_or_reply(c, base + i + 1, &shape) != 0) {
-                return;
-            }
-            byradius = true;
-            i += 2;
-        } else if (arg_is(a, "bybox") && i + 3 < rest && search &&
-                   !byradius) {
-            if (geo_box_or_reply(c, base + i + 1, &shape) != 0) {
-                return;
-            }
-            bybox = true;
-            i += 3;
+            i += taken;
         } else {
             reply_syntax_error(c);
             return;
@@ -614,12 +634,12 @@ static void geo_search_generic(struct client *c, int src, unsigned flags)
                                               : "STORE option in GEORADIUS");
         return;
     }
-    if ((flags & GEO_SEARCH) && !(frommember || fromloc)) {
+    if ((flags & GEO_SEARCH) && from == 0) {
         reply_error(c, "exactly one of FROMMEMBER or FROMLONLAT can be "
                        "specified for %s", c->argv[0].ptr);
         return;
     }
-    if ((flags & GEO_SEARCH) && !(byradius || bybox)) {
+    if ((flags & GEO_SEARCH) && by == 0) {
         reply_error(c, "exactly one of BYRADIUS and BYBOX can be specified "
                        "for %s", c->argv[0].ptr);
         return;

@@ -709,6 +709,46 @@ static long long script_lua_to_ll(lua_Number n)
     return (long long)n;
 }
 
+static void script_lua_reply(struct client *c, lua_State *L, int depth);
+
+/* Push field 'name' of the table on top of 'L' and return true if it has
+ * Lua type 'type'; otherwise push nothing and return false. */
+static bool script_lua_field(lua_State *L, const char *name, int type)
+{
+    lua_pushstring(L, name);
+    lua_rawget(L, -2);
+    if (lua_type(L, -1) == type) {
+        return true;
+    }
+    lua_pop(L, 1);
+    return false;
+}
+
+/* Reply the entries of the table on top of 'L' (left there) as one
+ * array: each key then its value ('with_values', a map) or each key
+ * alone (a set). */
+static void script_lua_reply_entries(struct client *c, lua_State *L,
+                                     int depth, bool with_values)
+{
+    size_t handle = reply_defer_len(c);
+    long long n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, -2) != 0) {
+        if (!with_values) {
+            lua_pop(L, 1);
+        }
+        /* A copy of the key: lua_next goes on from the original. */
+        lua_pushvalue(L, with_values ? -2 : -1);
+        script_lua_reply(c, L, depth + 1);
+        n++;
+        if (with_values) {
+            script_lua_reply(c, L, depth + 1);
+            n++;
+        }
+    }
+    reply_set_array_len(c, handle, n);
+}
+
 /* Reply the value on top of 'L' to 'c' and pop it. */
 static void script_lua_reply(struct client *c, lua_State *L, int depth)
 {
@@ -734,22 +774,14 @@ static void script_lua_reply(struct client *c, lua_State *L, int depth)
     case LUA_TNUMBER:
         reply_integer(c, script_lua_to_ll(lua_tonumber(L, -1)));
         break;
-    case LUA_TTABLE: {
-        lua_pushliteral(L, "err");
-        lua_rawget(L, -2);
-        if (lua_type(L, -1) == LUA_TSTRING) {
+    case LUA_TTABLE:
+        if (script_lua_field(L, "err", LUA_TSTRING)) {
             s = lua_tolstring(L, -1, &len);
             char *text = sds_new("-", 1);
             text = sds_cat(text, s, strlen(s));
             reply_error_text(c, text);
             sds_free(text);
-            lua_pop(L, 1);
-            break;
-        }
-        lua_pop(L, 1);
-        lua_pushliteral(L, "ok");
-        lua_rawget(L, -2);
-        if (lua_type(L, -1) == LUA_TSTRING) {
+        } else if (script_lua_field(L, "ok", LUA_TSTRING)) {
             s = lua_tolstring(L, -1, &len);
             char *text = sds_new(s, strlen(s));
             for (size_t i = 0; i < sds_len(text); i++) {
@@ -759,75 +791,32 @@ static void script_lua_reply(struct client *c, lua_State *L, int depth)
             }
             reply_simple(c, text);
             sds_free(text);
-            lua_pop(L, 1);
-            break;
-        }
-        lua_pop(L, 1);
-        lua_pushliteral(L, "double");
-        lua_rawget(L, -2);
-        if (lua_type(L, -1) == LUA_TNUMBER) {
+        } else if (script_lua_field(L, "double", LUA_TNUMBER)) {
             reply_double(c, lua_tonumber(L, -1));
-            lua_pop(L, 1);
-            break;
-        }
-        lua_pop(L, 1);
-        lua_pushliteral(L, "big_number");
-        lua_rawget(L, -2);
-        if (lua_type(L, -1) == LUA_TSTRING) {
+        } else if (script_lua_field(L, "big_number", LUA_TSTRING)) {
             s = lua_tolstring(L, -1, &len);
             reply_bulk(c, s, len);
-            lua_pop(L, 1);
-            break;
-        }
-        lua_pop(L, 1);
-        lua_pushliteral(L, "map");
-        lua_rawget(L, -2);
-        if (lua_type(L, -1) == LUA_TTABLE) {
+        } else if (script_lua_field(L, "map", LUA_TTABLE)) {
+            script_lua_reply_entries(c, L, depth, true);
+        } else if (script_lua_field(L, "set", LUA_TTABLE)) {
+            script_lua_reply_entries(c, L, depth, false);
+        } else {
+            /* An array, cut at its first nil. */
             size_t handle = reply_defer_len(c);
             long long n = 0;
-            lua_pushnil(L);
-            while (lua_next(L, -2) != 0) {
-                lua_pushvalue(L, -2);
-                script_lua_reply(c, L, depth + 1);
-                script_lua_reply(c, L, depth + 1);
-                n += 2;
-            }
-            reply_set_array_len(c, handle, n);
-            lua_pop(L, 1);
-            break;
-        }
-        lua_pop(L, 1);
-        lua_pushliteral(L, "set");
-        lua_rawget(L, -2);
-        if (lua_type(L, -1) == LUA_TTABLE) {
-            size_t handle = reply_defer_len(c);
-            long long n = 0;
-            lua_pushnil(L);
-            while (lua_next(L, -2) != 0) {
-                lua_pop(L, 1);
-                lua_pushvalue(L, -1);
+            for (int j = 1;; j++) {
+                lua_rawgeti(L, -1, j);
+                if (lua_isnil(L, -1)) {
+                    break;
+                }
                 script_lua_reply(c, L, depth + 1);
                 n++;
             }
             reply_set_array_len(c, handle, n);
-            lua_pop(L, 1);
-            break;
         }
+        /* The field found, or the nil that ended the array. */
         lua_pop(L, 1);
-        size_t handle = reply_defer_len(c);
-        long long n = 0;
-        for (int j = 1;; j++) {
-            lua_rawgeti(L, -1, j);
-            if (lua_isnil(L, -1)) {
-                lua_pop(L, 1);
-                break;
-            }
-            script_lua_reply(c, L, depth + 1);
-            n++;
-        }
-        reply_set_array_len(c, handle, n);
         break;
-    }
     default:
         reply_null(c);
         break;

@@ -681,9 +681,6 @@ static void function_restore(struct client *c)
                            "either FLUSH, APPEND or REPLACE.");
             return;
         }
-    } else if (c->argc > 4) {
-        reply_syntax_error(c);
-        return;
     }
     if (len < 10) {
         reply_error(c, "DUMP payload version or checksum are wrong");
@@ -850,12 +847,27 @@ static void function_stats(struct client *c)
 /* FUNCTION LOAD | LIST | DELETE | FLUSH | DUMP | RESTORE | STATS | KILL */
 void cmd_function(struct client *c)
 {
+    static const struct script_subcommand subs[] = {
+        { "load", -3 }, { "list", -2 }, { "delete", 3 }, { "flush", -2 },
+        { "dump", 2 }, { "restore", -3 }, { "stats", 2 }, { "kill", 2 },
+        { "help", 2 },
+    };
+    if (script_subcommand_or_reply(c, "function", subs,
+                                   sizeof(subs) / sizeof(subs[0])) < 0) {
+        return;
+    }
     const struct arg *sub = &c->argv[1];
-    if (arg_is(sub, "load") && c->argc >= 3 && c->argc <= 4) {
+    if ((arg_is(sub, "flush") && c->argc > 3) ||
+        (arg_is(sub, "restore") && c->argc > 4)) {
+        reply_error(c, "unknown subcommand or wrong number of arguments for "
+                       "'%.128s'. Try FUNCTION HELP.", sub->ptr);
+        return;
+    }
+    if (arg_is(sub, "load")) {
         bool replace = false;
-        if (c->argc == 4) {
-            if (!arg_is(&c->argv[2], "replace")) {
-                reply_error(c, "Unknown option given: %s", c->argv[2].ptr);
+        for (int i = 2; i < c->argc - 1; i++) {
+            if (!arg_is(&c->argv[i], "replace")) {
+                reply_error(c, "Unknown option given: %s", c->argv[i].ptr);
                 return;
             }
             replace = true;
@@ -874,7 +886,7 @@ void cmd_function(struct client *c)
         server.dirty++;
     } else if (arg_is(sub, "list")) {
         function_list(c);
-    } else if (arg_is(sub, "delete") && c->argc == 3) {
+    } else if (arg_is(sub, "delete")) {
         struct function_lib *lib = function_find_lib(c->argv[2].ptr,
                                                      c->argv[2].len);
         if (lib == NULL) {
@@ -885,7 +897,7 @@ void cmd_function(struct client *c)
         function_lib_free(lib, true);
         server.dirty++;
         reply_ok(c);
-    } else if (arg_is(sub, "flush") && c->argc <= 3) {
+    } else if (arg_is(sub, "flush")) {
         if (c->argc == 3 && !arg_is(&c->argv[2], "sync") &&
             !arg_is(&c->argv[2], "async")) {
             reply_error(c, "FUNCTION FLUSH only supports SYNC|ASYNC option");
@@ -894,17 +906,17 @@ void cmd_function(struct client *c)
         function_flush();
         server.dirty++;
         reply_ok(c);
-    } else if (arg_is(sub, "dump") && c->argc == 2) {
+    } else if (arg_is(sub, "dump")) {
         char *payload = function_dump_payload();
         reply_bulk_sds(c, payload);
         sds_free(payload);
-    } else if (arg_is(sub, "restore") && c->argc >= 3) {
+    } else if (arg_is(sub, "restore")) {
         function_restore(c);
-    } else if (arg_is(sub, "stats") && c->argc == 2) {
+    } else if (arg_is(sub, "stats")) {
         function_stats(c);
-    } else if (arg_is(sub, "kill") && c->argc == 2) {
+    } else if (arg_is(sub, "kill")) {
         script_kill(c, true);
-    } else if (arg_is(sub, "help") && c->argc == 2) {
+    } else {
         static const char *help[] = {
             "FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "LOAD [REPLACE] <library code>",
@@ -921,22 +933,6 @@ void cmd_function(struct client *c)
         for (size_t i = 0; i < sizeof(help) / sizeof(help[0]); i++) {
             reply_simple(c, help[i]);
         }
-    } else if (arg_is(sub, "load") || arg_is(sub, "delete") ||
-               arg_is(sub, "flush") || arg_is(sub, "dump") ||
-               arg_is(sub, "restore") || arg_is(sub, "stats") ||
-               arg_is(sub, "kill") || arg_is(sub, "help")) {
-        char lower[16];
-        size_t n = sub->len < sizeof(lower) - 1 ? sub->len
-                                                : sizeof(lower) - 1;
-        for (size_t i = 0; i < n; i++) {
-            lower[i] = (char)tolower((unsigned char)sub->ptr[i]);
-        }
-        lower[n] = '\0';
-        reply_error(c, "wrong number of arguments for 'function|%s' command",
-                    lower);
-    } else {
-        reply_error(c, "unknown subcommand '%.128s'. Try FUNCTION HELP.",
-                    sub->ptr);
     }
 }
 

@@ -192,7 +192,8 @@ static int lua_struct_pack(lua_State *L)
             break;
         }
         default:
-            luaL_error(L, "invalid format option '%c'", opt);
+            luaL_argerror(L, 1, lua_pushfstring(L, "invalid format option "
+                                                   "'%c'", opt));
         }
         total += size;
     }
@@ -286,7 +287,8 @@ static int lua_struct_unpack(lua_State *L)
             break;
         }
         default:
-            luaL_error(L, "invalid format option '%c'", opt);
+            luaL_argerror(L, 1, lua_pushfstring(L, "invalid format option "
+                                                   "'%c'", opt));
         }
         pos += size;
     }

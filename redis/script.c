@@ -566,18 +566,46 @@ static void script_flush(void)
     }
 }
 
+int script_subcommand_or_reply(struct client *c, const char *cmd,
+                               const struct script_subcommand *subs,
+                               size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!arg_is(&c->argv[1], subs[i].name)) {
+            continue;
+        }
+        int arity = subs[i].arity;
+        if (arity > 0 ? c->argc != arity : c->argc < -arity) {
+            reply_error(c, "wrong number of arguments for '%s|%s' command",
+                        cmd, subs[i].name);
+            return -1;
+        }
+        return (int)i;
+    }
+    char upper[16];
+    size_t len = strlen(cmd) < sizeof(upper) ? strlen(cmd)
+                                             : sizeof(upper) - 1;
+    for (size_t i = 0; i < len; i++) {
+        upper[i] = (char)toupper((unsigned char)cmd[i]);
+    }
+    upper[len] = '\0';
+    reply_error(c, "unknown subcommand '%.128s'. Try %s HELP.",
+                c->argv[1].ptr, upper);
+    return -1;
+}
+
 /* SCRIPT LOAD | EXISTS | FLUSH [ASYNC|SYNC] | KILL | DEBUG | HELP */
 void cmd_script(struct client *c)
 {
-    const struct arg *sub = &c->argv[1];
-    if (arg_is(sub, "load") || arg_is(sub, "exists")) {
-        if ((arg_is(sub, "load") && c->argc != 3) || c->argc < 3) {
-            reply_error(c, "wrong number of arguments for 'script|%s' "
-                           "command", arg_is(sub, "load") ? "load"
-                                                          : "exists");
-            return;
-        }
+    static const struct script_subcommand subs[] = {
+        { "load", 3 }, { "exists", -3 }, { "flush", -2 }, { "kill", 2 },
+        { "debug", 3 }, { "help", 2 },
+    };
+    if (script_subcommand_or_reply(c, "script", subs,
+                                   sizeof(subs) / sizeof(subs[0])) < 0) {
+        return;
     }
+    const struct arg *sub = &c->argv[1];
     if (arg_is(sub, "load")) {
         char sha[41];
         sha1_hex(c->argv[2].ptr, c->argv[2].len, sha);
@@ -607,9 +635,9 @@ void cmd_script(struct client *c)
         }
         script_flush();
         reply_ok(c);
-    } else if (arg_is(sub, "kill") && c->argc == 2) {
+    } else if (arg_is(sub, "kill")) {
         script_kill(c, false);
-    } else if (arg_is(sub, "debug") && c->argc == 3) {
+    } else if (arg_is(sub, "debug")) {
         if (arg_is(&c->argv[2], "no")) {
             reply_ok(c);
         } else if (arg_is(&c->argv[2], "yes") ||
@@ -619,7 +647,7 @@ void cmd_script(struct client *c)
         } else {
             reply_error(c, "Use SCRIPT DEBUG YES/SYNC/NO");
         }
-    } else if (arg_is(sub, "help") && c->argc == 2) {
+    } else {
         static const char *help[] = {
             "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "EXISTS <sha1> [<sha1> ...]",
@@ -637,13 +665,6 @@ void cmd_script(struct client *c)
         for (size_t i = 0; i < sizeof(help) / sizeof(help[0]); i++) {
             reply_simple(c, help[i]);
         }
-    } else if (arg_is(sub, "kill") || arg_is(sub, "debug") ||
-               arg_is(sub, "help")) {
-        reply_error(c, "unknown subcommand or wrong number of arguments for "
-                       "'%.128s'. Try SCRIPT HELP.", sub->ptr);
-    } else {
-        reply_error(c, "unknown subcommand '%.128s'. Try SCRIPT HELP.",
-                    sub->ptr);
     }
 }
 

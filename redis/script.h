@@ -109,6 +109,21 @@ void script_lua_set_global(struct lua_State *L, const char *name);
 int script_parse_flag(const char *p, size_t len, bool nocase,
                       unsigned *flags);
 
+/* A subcommand of SCRIPT or FUNCTION: its name and Redis's arity for it
+ * (counting the command and the subcommand; negative: at least). */
+struct script_subcommand {
+    const char *name;
+    int arity;
+};
+
+/* Check argv[1] of 'c' against the 'n' subcommands 'subs' of command
+ * 'cmd' ("script", "function"). Returns the index of the subcommand, or
+ * -1 after replying Redis's error for an unknown one or a wrong number
+ * of arguments. */
+int script_subcommand_or_reply(struct client *c, const char *cmd,
+                               const struct script_subcommand *subs,
+                               size_t n);
+
 /* Refuse to start a script or function with SCRIPT_FLAG_* 'flags' (a
  * shebang script or a function: without SCRIPT_FLAG_SHEBANG nothing is
  * checked) as Redis does: a writing one when out of memory without

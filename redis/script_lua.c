@@ -644,7 +644,8 @@ static int script_lua_redis_setresp(lua_State *L)
 static int script_lua_redis_set_repl(lua_State *L)
 {
     if (lua_gettop(L) != 1) {
-        script_lua_push_error(L, "redis.set_repl() requires one argument.");
+        /* Redis's text, though one argument is wanted. */
+        script_lua_push_error(L, "redis.set_repl() requires two arguments.");
         return lua_error(L);
     }
     int flags = (int)lua_tonumber(L, 1);

@@ -16,6 +16,7 @@
  * the same records followed by the RDB version and a CRC64. */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -133,19 +134,46 @@ static int function_register(lua_State *L)
         /* 2 name, 3 callback, 4 scratch */
         lua_pushnil(L);
         while (lua_next(L, 1) != 0) {
-            const char *key = lua_type(L, -2) == LUA_TSTRING
-                              ? lua_tostring(L, -2) : "";
-            if (strcmp(key, "function_name") == 0 &&
-                lua_type(L, -1) == LUA_TSTRING) {
+            if (lua_type(L, -2) != LUA_TSTRING &&
+                lua_type(L, -2) != LUA_TNUMBER) {
+                return function_raise(L, "named argument key given to "
+                                         "redis.register_function is not "
+                                         "a string");
+            }
+            /* A copy of a number key: lua_tostring must not change the
+             * key lua_next goes on from. */
+            lua_pushvalue(L, -2);
+            const char *key = lua_tostring(L, -1);
+            lua_pop(L, 1);
+            if (strcasecmp(key, "function_name") == 0) {
+                if (!lua_isstring(L, -1)) {
+                    return function_raise(L, "function_name argument given "
+                                             "to redis.register_function "
+                                             "must be a string");
+                }
                 lua_replace(L, 2);
-            } else if (strcmp(key, "callback") == 0 &&
-                       lua_isfunction(L, -1)) {
-                lua_replace(L, 3);
-            } else if (strcmp(key, "description") == 0 &&
-                       lua_type(L, -1) == LUA_TSTRING) {
+            } else if (strcasecmp(key, "description") == 0) {
+                if (!lua_isstring(L, -1)) {
+                    return function_raise(L, "description argument given "
+                                             "to redis.register_function "
+                                             "must be a string");
+                }
                 desc = lua_tostring(L, -1);
                 lua_replace(L, 4);
-            } else if (strcmp(key, "flags") == 0 && lua_istable(L, -1)) {
+            } else if (strcasecmp(key, "callback") == 0) {
+                if (!lua_isfunction(L, -1)) {
+                    return function_raise(L, "callback argument given to "
+                                             "redis.register_function must "
+                                             "be a function");
+                }
+                lua_replace(L, 3);
+            } else if (strcasecmp(key, "flags") == 0) {
+                if (!lua_istable(L, -1)) {
+                    return function_raise(L, "flags argument to "
+                                             "redis.register_function must "
+                                             "be a table representing "
+                                             "function flags");
+                }
                 for (int i = 1;; i++) {
                     lua_rawgeti(L, -1, i);
                     if (lua_isnil(L, -1)) {
@@ -153,9 +181,10 @@ static int function_register(lua_State *L)
                         break;
                     }
                     size_t flen;
-                    const char *f = lua_tolstring(L, -1, &flen);
+                    const char *f = lua_isstring(L, -1)
+                                    ? lua_tolstring(L, -1, &flen) : NULL;
                     if (f == NULL ||
-                        script_parse_flag(f, flen, &flags) != 0) {
+                        script_parse_flag(f, flen, true, &flags) != 0) {
                         return function_raise(L, "unknown flag given");
                     }
                     lua_pop(L, 1);
@@ -175,7 +204,7 @@ static int function_register(lua_State *L)
                                      "callback argument");
         }
     } else if (argc == 2) {
-        if (lua_type(L, 1) != LUA_TSTRING) {
+        if (!lua_isstring(L, 1)) {
             return function_raise(L, "first argument to "
                                      "redis.register_function must be a "
                                      "string");
@@ -195,6 +224,7 @@ static int function_register(lua_State *L)
     size_t nlen;
     const char *name = lua_tolstring(L, 2, &nlen);
     if (!function_is_name(name, nlen)) {
+        /* Redis says "Library" here too. */
         return function_raise(L, "Library names can only contain letters, "
                                  "numbers, or underscores(_) and must be at "
                                  "least one character long");
@@ -462,9 +492,7 @@ static void function_call(struct client *c, bool ro)
         return;
     }
     struct function_fn *fn = e->v.ptr;
-    if (ro && !(fn->flags & SCRIPT_FLAG_NO_WRITES)) {
-        reply_error(c, "Can not execute a script with write flag using *_ro "
-                       "command.");
+    if (script_refuse_flags(c, fn->flags | SCRIPT_FLAG_SHEBANG, ro)) {
         return;
     }
     lua_State *L = function_L;
@@ -531,6 +559,110 @@ char *function_dump_payload(void)
     return out;
 }
 
+/* Make the name table hold exactly the functions of 'function_libs'. */
+static void function_names_rebuild(void)
+{
+    dict_clear(function_names);
+    for (struct function_lib *l = function_libs; l != NULL; l = l->next) {
+        for (size_t i = 0; i < l->count; i++) {
+            struct dict_entry *e = dict_insert(
+                function_names, sds_new(l->fns[i].name,
+                                        sds_len(l->fns[i].name)));
+            e->v.ptr = &l->fns[i];
+        }
+    }
+}
+
+/* Free every library of the list 'libs' (names already dropped). */
+static void function_libs_free(struct function_lib *libs)
+{
+    while (libs != NULL) {
+        struct function_lib *lib = libs;
+        libs = lib->next;
+        function_lib_free(lib, false);
+    }
+}
+
+/* Join the libraries of 'codes' ('n' sds) into the loaded ones by
+ * RESTORE 'policy' (0 APPEND, 1 REPLACE, 2 FLUSH), all or nothing: they
+ * are loaded apart first (a name twice in the payload is an error), then
+ * an existing library of the same name is an error unless REPLACE
+ * replaces it, then a function name still in use is an error. On error
+ * 'err' gets the text and the loaded libraries are as before. */
+static void function_restore_codes(char **codes, size_t n, int policy,
+                                   char *err, size_t errlen)
+{
+    function_state();
+    struct function_lib *old = function_libs;
+    function_libs = NULL;
+    dict_clear(function_names);
+    for (size_t i = 0; i < n; i++) {
+        if (function_load_code(codes[i], sds_len(codes[i]), false, err,
+                               errlen) != 0) {
+            break;
+        }
+    }
+    struct function_lib *fresh = function_libs;
+    function_libs = old;
+    if (err[0] == '\0' && policy == 2) {
+        function_libs = fresh;
+        function_libs_free(old);
+        function_names_rebuild();
+        return;
+    }
+    function_names_rebuild();
+    /* The old libraries the new ones replace, and conflicts. */
+    struct function_lib *replaced = NULL;
+    for (struct function_lib *l = fresh; l != NULL && err[0] == '\0';
+         l = l->next) {
+        struct function_lib *same = function_find_lib(l->name,
+                                                      sds_len(l->name));
+        if (same == NULL) {
+            continue;
+        }
+        if (policy != 1) {
+            snprintf(err, errlen, "Library %s already exists", l->name);
+            break;
+        }
+        function_unlink(same);
+        same->next = replaced;
+        replaced = same;
+    }
+    if (err[0] == '\0') {
+        function_names_rebuild();
+        for (struct function_lib *l = fresh; l != NULL && err[0] == '\0';
+             l = l->next) {
+            for (size_t i = 0; i < l->count; i++) {
+                if (dict_find(function_names, l->fns[i].name,
+                              sds_len(l->fns[i].name)) != NULL) {
+                    snprintf(err, errlen, "Function %s already exists",
+                             l->fns[i].name);
+                    break;
+                }
+            }
+        }
+    }
+    if (err[0] != '\0') {
+        /* Put back what was replaced; drop what was loaded. */
+        while (replaced != NULL) {
+            struct function_lib *lib = replaced;
+            replaced = lib->next;
+            lib->next = function_libs;
+            function_libs = lib;
+        }
+        function_libs_free(fresh);
+    } else {
+        function_libs_free(replaced);
+        while (fresh != NULL) {
+            struct function_lib *lib = fresh;
+            fresh = lib->next;
+            lib->next = function_libs;
+            function_libs = lib;
+        }
+    }
+    function_names_rebuild();
+}
+
 /* FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE] */
 static void function_restore(struct client *c)
 {
@@ -549,9 +681,6 @@ static void function_restore(struct client *c)
                            "either FLUSH, APPEND or REPLACE.");
             return;
         }
-    } else if (c->argc > 4) {
-        reply_syntax_error(c);
-        return;
     }
     if (len < 10) {
         reply_error(c, "DUMP payload version or checksum are wrong");
@@ -590,28 +719,8 @@ static void function_restore(struct client *c)
     char err[512] = "";
     if (bad) {
         snprintf(err, sizeof(err), "given type is not a function");
-    }
-    struct function_lib *saved = NULL;
-    if (!bad && policy == 2) {
-        saved = function_libs;
-        function_libs = NULL;
-        if (function_names != NULL) {
-            dict_clear(function_names);
-        }
-    }
-    for (size_t i = 0; i < n && err[0] == '\0'; i++) {
-        if (function_load_code(codes[i], sds_len(codes[i]), policy == 1,
-                               err, sizeof(err)) != 0) {
-            break;
-        }
-    }
-    if (saved != NULL) {
-        /* Flushed libraries: free them without touching the new names. */
-        while (saved != NULL) {
-            struct function_lib *lib = saved;
-            saved = lib->next;
-            function_lib_free(lib, false);
-        }
+    } else {
+        function_restore_codes(codes, n, policy, err, sizeof(err));
     }
     for (size_t i = 0; i < n; i++) {
         sds_free(codes[i]);
@@ -738,12 +847,27 @@ static void function_stats(struct client *c)
 /* FUNCTION LOAD | LIST | DELETE | FLUSH | DUMP | RESTORE | STATS | KILL */
 void cmd_function(struct client *c)
 {
+    static const struct script_subcommand subs[] = {
+        { "load", -3 }, { "list", -2 }, { "delete", 3 }, { "flush", -2 },
+        { "dump", 2 }, { "restore", -3 }, { "stats", 2 }, { "kill", 2 },
+        { "help", 2 },
+    };
+    if (script_subcommand_or_reply(c, "function", subs,
+                                   sizeof(subs) / sizeof(subs[0])) < 0) {
+        return;
+    }
     const struct arg *sub = &c->argv[1];
-    if (arg_is(sub, "load") && c->argc >= 3 && c->argc <= 4) {
+    if ((arg_is(sub, "flush") && c->argc > 3) ||
+        (arg_is(sub, "restore") && c->argc > 4)) {
+        reply_error(c, "unknown subcommand or wrong number of arguments for "
+                       "'%.128s'. Try FUNCTION HELP.", sub->ptr);
+        return;
+    }
+    if (arg_is(sub, "load")) {
         bool replace = false;
-        if (c->argc == 4) {
-            if (!arg_is(&c->argv[2], "replace")) {
-                reply_error(c, "Unknown option given: %s", c->argv[2].ptr);
+        for (int i = 2; i < c->argc - 1; i++) {
+            if (!arg_is(&c->argv[i], "replace")) {
+                reply_error(c, "Unknown option given: %s", c->argv[i].ptr);
                 return;
             }
             replace = true;
@@ -762,7 +886,7 @@ void cmd_function(struct client *c)
         server.dirty++;
     } else if (arg_is(sub, "list")) {
         function_list(c);
-    } else if (arg_is(sub, "delete") && c->argc == 3) {
+    } else if (arg_is(sub, "delete")) {
         struct function_lib *lib = function_find_lib(c->argv[2].ptr,
                                                      c->argv[2].len);
         if (lib == NULL) {
@@ -773,7 +897,7 @@ void cmd_function(struct client *c)
         function_lib_free(lib, true);
         server.dirty++;
         reply_ok(c);
-    } else if (arg_is(sub, "flush") && c->argc <= 3) {
+    } else if (arg_is(sub, "flush")) {
         if (c->argc == 3 && !arg_is(&c->argv[2], "sync") &&
             !arg_is(&c->argv[2], "async")) {
             reply_error(c, "FUNCTION FLUSH only supports SYNC|ASYNC option");
@@ -782,17 +906,17 @@ void cmd_function(struct client *c)
         function_flush();
         server.dirty++;
         reply_ok(c);
-    } else if (arg_is(sub, "dump") && c->argc == 2) {
+    } else if (arg_is(sub, "dump")) {
         char *payload = function_dump_payload();
         reply_bulk_sds(c, payload);
         sds_free(payload);
-    } else if (arg_is(sub, "restore") && c->argc >= 3) {
+    } else if (arg_is(sub, "restore")) {
         function_restore(c);
-    } else if (arg_is(sub, "stats") && c->argc == 2) {
+    } else if (arg_is(sub, "stats")) {
         function_stats(c);
-    } else if (arg_is(sub, "kill") && c->argc == 2) {
+    } else if (arg_is(sub, "kill")) {
         script_kill(c, true);
-    } else if (arg_is(sub, "help") && c->argc == 2) {
+    } else {
         static const char *help[] = {
             "FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "LOAD [REPLACE] <library code>",
@@ -806,22 +930,6 @@ void cmd_function(struct client *c)
             "HELP",
         };
         reply_help(c, help, sizeof(help) / sizeof(help[0]));
-    } else if (arg_is(sub, "load") || arg_is(sub, "delete") ||
-               arg_is(sub, "flush") || arg_is(sub, "dump") ||
-               arg_is(sub, "restore") || arg_is(sub, "stats") ||
-               arg_is(sub, "kill") || arg_is(sub, "help")) {
-        char lower[16];
-        size_t n = sub->len < sizeof(lower) - 1 ? sub->len
-                                                : sizeof(lower) - 1;
-        for (size_t i = 0; i < n; i++) {
-            lower[i] = (char)tolower((unsigned char)sub->ptr[i]);
-        }
-        lower[n] = '\0';
-        reply_error(c, "wrong number of arguments for 'function|%s' command",
-                    lower);
-    } else {
-        reply_error(c, "unknown subcommand '%.128s'. Try FUNCTION HELP.",
-                    sub->ptr);
     }
 }
 

@@ -3,11 +3,12 @@
  * geo set is a sorted set whose scores are 52-bit geohashes (geohash.c),
  * so ZRANGE and friends work on it and it moves like any sorted set.
  *
- * Searches test every member of the set against the shape (a circle or
- * a box around a point) with Redis's distance arithmetic, so they find
- * the members Redis finds; with neither ASC nor DESC (nor COUNT) the
- * order is the set's score order. Argument checks follow Redis 7.0's
- * order so errors match it byte for byte. */
+ * Searches scan the geohash cells Redis scans (the centre's cell and its
+ * eight neighbours, geo_shape_cells) and test their members against the
+ * shape (a circle or a box around a point) with Redis's distance
+ * arithmetic, so they find the members Redis finds, in its order, even
+ * where it misses far parts of huge shapes. Argument checks follow Redis
+ * 7.0's order so errors match it byte for byte. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -149,7 +150,7 @@ void cmd_geoadd(struct client *c)
             goto done;
         }
         geohash_encode(xy[0], xy[1], GEOHASH_LAT_MIN, GEOHASH_LAT_MAX,
-                       &bits);
+                       GEOHASH_STEP, &bits);
         argv[first + i * 2].ptr = scores[i];
         argv[first + i * 2].len = util_ll2str(scores[i], (long long)bits);
         argv[first + i * 2 + 1] = c->argv[first + i * 3 + 2];
@@ -311,7 +312,7 @@ static int geo_box_or_reply(struct client *c, int i, struct geo_shape *s)
 }
 
 /* The position of 'member' of 'z' into 'xy', or an error reply. */
-static int geo_member_or_reply(struct client *c, struct zset_value *z,
+static int geo_member_or_reply(struct client *c, const struct zset_value *z,
                                const struct arg *member, double *xy)
 {
     double score;
@@ -360,6 +361,189 @@ static int geo_cmp_desc(const void *a, const void *b)
     return -geo_cmp_asc(a, b);
 }
 
+/* A geohash cell: 'step' bits per coordinate; step 0 means none. */
+struct geo_cell {
+    uint64_t bits;
+    unsigned step;
+};
+
+/* How many bits per coordinate make a cell about as wide as 'meters'
+ * (so the cell and its neighbours cover it), fewer near the poles. */
+static unsigned geo_step_for(double meters, double lat)
+{
+    if (meters == 0) {
+        return GEOHASH_STEP;
+    }
+    int step = 1;
+    while (meters < 20037726.37) { /* half the Mercator world's width */
+        meters *= 2;
+        step++;
+    }
+    step -= 2;
+    if (lat > 66 || lat < -66) {
+        step -= lat > 80 || lat < -80 ? 2 : 1;
+    }
+    return step < 1 ? 1 : step > GEOHASH_STEP ? GEOHASH_STEP : (unsigned)step;
+}
+
+/* The cells to scan for 'shape', as Redis picks them: the cell of the
+ * centre at the step estimated from the radius (or half diagonal), one
+ * step coarser if a side neighbour ends inside the shape's bounding box,
+ * then the centre and its eight neighbours (N, S, E, W, NE, NW, SE, SW),
+ * without those lying wholly outside the box. Far parts of very large
+ * shapes fall outside these cells and are not found, as in Redis. */
+static void geo_shape_cells(const struct geo_shape *shape,
+                            struct geo_cell *cells)
+{
+    static const int moves[9][2] = { { 0, 0 }, { 0, 1 }, { 0, -1 },
+                                     { 1, 0 }, { -1, 0 }, { 1, 1 },
+                                     { -1, 1 }, { 1, -1 }, { -1, -1 } };
+    double lon = shape->xy[0], lat = shape->xy[1];
+    double half_h = shape->conversion *
+                    (shape->box ? shape->height / 2 : shape->radius);
+    double half_w = shape->conversion *
+                    (shape->box ? shape->width / 2 : shape->radius);
+    double meters = shape->box ? sqrt(shape->width / 2 * shape->width / 2 +
+                                      shape->height / 2 * shape->height / 2)
+                               : shape->radius;
+    meters *= shape->conversion;
+    /* The bounding box: longitudes widen towards the pole side. */
+    double radius = 6372797.560856, deg = 180 / M_PI;
+    double dlat = half_h / radius * deg;
+    double dlon = half_w / radius /
+                  cos((lat < 0 ? lat - dlat : lat + dlat) / deg) * deg;
+    double min_lon = lon - dlon, max_lon = lon + dlon;
+    double min_lat = lat - dlat, max_lat = lat + dlat;
+    unsigned step = geo_step_for(meters, lat);
+    uint64_t bits;
+    double n[4], s[4], e[4], w[4], area[4];
+    geohash_encode(lon, lat, GEOHASH_LAT_MIN, GEOHASH_LAT_MAX, step, &bits);
+    geohash_area(geohash_move(bits, step, 0, 1), step, n);
+    geohash_area(geohash_move(bits, step, 0, -1), step, s);
+    geohash_area(geohash_move(bits, step, 1, 0), step, e);
+    geohash_area(geohash_move(bits, step, -1, 0), step, w);
+    if (step > 1 && (n[3] < max_lat || s[1] > min_lat || e[2] < max_lon ||
+                     w[0] > min_lon)) {
+        step--;
+        geohash_encode(lon, lat, GEOHASH_LAT_MIN, GEOHASH_LAT_MAX, step,
+                       &bits);
+    }
+    geohash_area(bits, step, area);
+    for (int i = 0; i < 9; i++) {
+        int dx = moves[i][0], dy = moves[i][1];
+        bool useless = step >= 2 && ((dy < 0 && area[1] < min_lat) ||
+                                     (dy > 0 && area[3] > max_lat) ||
+                                     (dx < 0 && area[0] < min_lon) ||
+                                     (dx > 0 && area[2] > max_lon));
+        cells[i].bits = useless ? 0 : geohash_move(bits, step, dx, dy);
+        cells[i].step = useless ? 0 : step;
+    }
+}
+
+/* Points of 'shape' found so far. */
+struct geo_found {
+    struct geo_point *pts;
+    size_t used, cap;
+};
+
+/* Add to 'f' the members of 'z' in 'cell' that lie in 'shape', stopping
+ * once 'limit' (0: none) were found. */
+static void geo_scan_cell(const struct zset_value *z,
+                          const struct geo_shape *shape,
+                          struct geo_cell cell, size_t limit,
+                          struct geo_found *f)
+{
+    unsigned shift = 2 * (GEOHASH_STEP - cell.step);
+    struct zsl_range r = { (double)(cell.bits << shift),
+                           (double)((cell.bits + 1) << shift), false, true };
+    for (const struct zsl_node *n = zsl_first_in_range(z->zsl, &r);
+         n != NULL && zsl_score_lte_max(n->score, &r);
+         n = n->level[0].forward) {
+        if (f->used == f->cap) {
+            f->cap = f->cap * 2 + 16;
+            f->pts = mem_realloc(f->pts, f->cap * sizeof(*f->pts));
+        }
+        struct geo_point *p = &f->pts[f->used];
+        if (geo_in_shape(shape, n->score, p)) {
+            p->member = n->member;
+            p->len = sds_len(n->member);
+            f->used++;
+        }
+        if (limit != 0 && f->used >= limit) {
+            break;
+        }
+    }
+}
+
+/* Find the members of 'z' in 'shape' the way Redis does (see
+ * geo_shape_cells), in the order it finds them; a cell equal to the one
+ * scanned just before it is skipped. */
+static void geo_find(const struct zset_value *z,
+                     const struct geo_shape *shape, size_t limit,
+                     struct geo_found *f)
+{
+    struct geo_cell cells[9];
+    int last = -1;
+    geo_shape_cells(shape, cells);
+    for (int i = 0; i < 9; i++) {
+        if (cells[i].step == 0 && cells[i].bits == 0) {
+            continue;
+        }
+        if (last >= 0 && cells[i].bits == cells[last].bits &&
+            cells[i].step == cells[last].step) {
+            continue;
+        }
+        if (limit != 0 && f->used >= limit) {
+            break;
+        }
+        geo_scan_cell(z, shape, cells[i], limit, f);
+        last = i;
+    }
+}
+
+/* GEOSEARCH's FROMMEMBER m | FROMLONLAT lon lat (the centre) and
+ * BYRADIUS r unit | BYBOX w h unit (the shape) at argv[i], with 'after'
+ * arguments after it, into 'shape'; the centre of a member only if 'z'
+ * exists. '*from' and '*by' record which form was given (1 + its index):
+ * the other form of the same kind is then not recognised (a syntax
+ * error, as in Redis), the same one again overrides. Returns how many
+ * arguments follow the name, 0 if argv[i] is not one of them, -1 after
+ * an error reply. */
+static int geo_search_option(struct client *c, const struct zset_value *z,
+                             int i, int after, struct geo_shape *shape,
+                             int *from, int *by)
+{
+    static const struct {
+        const char *name;
+        int nargs;
+        bool is_by;
+    } opts[] = { { "frommember", 1, false }, { "fromlonlat", 2, false },
+                 { "byradius", 2, true }, { "bybox", 3, true } };
+    for (int k = 0; k < 4; k++) {
+        int *seen = opts[k].is_by ? by : from;
+        if (!arg_is(&c->argv[i], opts[k].name) || opts[k].nargs > after ||
+            (*seen != 0 && *seen != k + 1)) {
+            continue;
+        }
+        int rc = 0;
+        if (k == 0 && z != NULL) {
+            rc = geo_member_or_reply(c, z, &c->argv[i + 1], shape->xy);
+        } else if (k == 1) {
+            rc = geo_lonlat_or_reply(c, i + 1, shape->xy);
+        } else if (k == 2) {
+            rc = geo_radius_or_reply(c, i + 1, shape);
+        } else if (k == 3) {
+            rc = geo_box_or_reply(c, i + 1, shape);
+        }
+        if (rc != 0) {
+            return -1;
+        }
+        *seen = k + 1;
+        return opts[k].nargs;
+    }
+    return 0;
+}
+
 /* Every GEOSEARCH / GEORADIUS form; 'src' is the index of the source
  * key. */
 static void geo_search_generic(struct client *c, int src, unsigned flags)
@@ -395,8 +579,7 @@ static void geo_search_generic(struct client *c, int src, unsigned flags)
         }
     }
     bool withdist = false, withhash = false, withcoord = false, any = false;
-    bool frommember = false, fromloc = false, byradius = false;
-    bool bybox = false;
+    int from = 0, by = 0, taken;
     int sort = 0; /* 0 none, 1 ASC, -1 DESC */
     long long count = 0;
     int rest = c->argc - base;
@@ -433,35 +616,13 @@ static void geo_search_generic(struct client *c, int src, unsigned flags)
             i++;
         } else if (arg_is(a, "storedist") && (flags & GEO_SEARCHSTORE)) {
             storedist = true;
-        } else if (arg_is(a, "frommember") && i + 1 < rest && search &&
-                   !fromloc) {
-            if (z != NULL && geo_member_or_reply(c, z, &c->argv[base + i + 1],
-                                                 shape.xy) != 0) {
+        } else if (search &&
+                   (taken = geo_search_option(c, z, base + i, rest - i - 1,
+                                              &shape, &from, &by)) != 0) {
+            if (taken < 0) {
                 return;
             }
-            frommember = true;
-            i++;
-        } else if (arg_is(a, "fromlonlat") && i + 2 < rest && search &&
-                   !frommember) {
-            if (geo_lonlat_or_reply(c, base + i + 1, shape.xy) != 0) {
-                return;
-            }
-            fromloc = true;
-            i += 2;
-        } else if (arg_is(a, "byradius") && i + 2 < rest && search &&
-                   !bybox) {
-            if (geo_radius_or_reply(c, base + i + 1, &shape) != 0) {
-                return;
-            }
-            byradius = true;
-            i += 2;
-        } else if (arg_is(a, "bybox") && i + 3 < rest && search &&
-                   !byradius) {
-            if (geo_box_or_reply(c, base + i + 1, &shape) != 0) {
-                return;
-            }
-            bybox = true;
-            i += 3;
+            i += taken;
         } else {
             reply_syntax_error(c);
             return;
@@ -474,12 +635,12 @@ static void geo_search_generic(struct client *c, int src, unsigned flags)
                                               : "STORE option in GEORADIUS");
         return;
     }
-    if ((flags & GEO_SEARCH) && !(frommember || fromloc)) {
+    if ((flags & GEO_SEARCH) && from == 0) {
         reply_error(c, "exactly one of FROMMEMBER or FROMLONLAT can be "
                        "specified for %s", c->argv[0].ptr);
         return;
     }
-    if ((flags & GEO_SEARCH) && !(byradius || bybox)) {
+    if ((flags & GEO_SEARCH) && by == 0) {
         reply_error(c, "exactly one of BYRADIUS and BYBOX can be specified "
                        "for %s", c->argv[0].ptr);
         return;
@@ -503,20 +664,10 @@ static void geo_search_generic(struct client *c, int src, unsigned flags)
     if (count != 0 && sort == 0 && !any) {
         sort = 1;
     }
-    size_t cap = zset_len(z), used = 0;
-    struct geo_point *pts = mem_calloc(cap > 0 ? cap : 1, sizeof(*pts));
-    for (const struct zsl_node *n = z->zsl->header->level[0].forward;
-         n != NULL; n = n->level[0].forward) {
-        if (any && (long long)used == count) {
-            break;
-        }
-        struct geo_point *p = &pts[used];
-        if (geo_in_shape(&shape, n->score, p)) {
-            p->member = n->member;
-            p->len = sds_len(n->member);
-            used++;
-        }
-    }
+    struct geo_found found = { NULL, 0, 0 };
+    geo_find(z, &shape, any ? (size_t)count : 0, &found);
+    struct geo_point *pts = found.pts;
+    size_t used = found.used;
     if (used == 0 && store == NULL) {
         reply_array(c, 0);
         mem_free(pts);

@@ -15,11 +15,19 @@
 #define GEOHASH_LONG_MAX 180.0
 
 /* Encode 'lon','lat' over latitudes [lat_min, lat_max] (longitudes over
- * [-180, 180]) into 2*GEOHASH_STEP bits: latitude bits at even positions,
- * longitude bits at odd ones. Returns false outside the Web Mercator
- * limits or the given range. */
+ * [-180, 180]) into 2*'step' bits (step 1..GEOHASH_STEP): latitude bits
+ * at even positions, longitude bits at odd ones. Returns false outside
+ * the Web Mercator limits or the given range. */
 bool geohash_encode(double lon, double lat, double lat_min, double lat_max,
-                    uint64_t *bits);
+                    unsigned step, uint64_t *bits);
+
+/* The bounds of the cell 'bits' of 2*'step' bits (Web Mercator
+ * latitudes): 'area' gets lon_min, lat_min, lon_max, lat_max. */
+void geohash_area(uint64_t bits, unsigned step, double *area);
+
+/* The cell 'dx' (-1, 0, 1) cells east and 'dy' cells north of 'bits' at
+ * 'step', wrapping around at the edges as Redis's neighbours do. */
+uint64_t geohash_move(uint64_t bits, unsigned step, int dx, int dy);
 
 /* The centre of the cell of 52-bit hash 'bits' (Web Mercator latitudes),
  * clamped to the limits: '*lon', '*lat'. */

@@ -627,28 +627,39 @@ void cmd_pfadd(struct client *c)
     reply_integer(c, updated > 0);
 }
 
+/* Merge into the registers 'max' the HyperLogLogs at argv[1..] (missing
+ * keys count as empty); '*dense' (if given) becomes true if one of them
+ * is dense. Returns 0, or -1 after an error reply. */
+static int hll_merge_keys(struct client *c, uint8_t *max, bool *dense)
+{
+    for (int j = 1; j < c->argc; j++) {
+        struct object *o = db_lookup_read(c->db, c->argv[j].ptr,
+                                          c->argv[j].len);
+        if (o == NULL) {
+            continue;
+        }
+        if (hll_check_or_reply(c, o) != 0) {
+            return -1;
+        }
+        if (dense != NULL && hll_encoding(o->ptr) == HLL_DENSE) {
+            *dense = true;
+        }
+        if (hll_merge_into(max, o) != 0) {
+            reply_error_text(c, hll_invalid_err);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* PFCOUNT key [key ...] */
 void cmd_pfcount(struct client *c)
 {
     if (c->argc > 2) {
         uint8_t *max = mem_calloc(HLL_REGISTERS, 1);
-        for (int j = 1; j < c->argc; j++) {
-            struct object *o = db_lookup_read(c->db, c->argv[j].ptr,
-                                              c->argv[j].len);
-            if (o == NULL) {
-                continue;
-            }
-            if (hll_check_or_reply(c, o) != 0) {
-                mem_free(max);
-                return;
-            }
-            if (hll_merge_into(max, o) != 0) {
-                reply_error_text(c, hll_invalid_err);
-                mem_free(max);
-                return;
-            }
+        if (hll_merge_keys(c, max, NULL) == 0) {
+            reply_integer(c, (long long)hll_count_registers(max));
         }
-        reply_integer(c, (long long)hll_count_registers(max));
         mem_free(max);
         return;
     }
@@ -690,22 +701,8 @@ void cmd_pfmerge(struct client *c)
 {
     uint8_t *max = mem_calloc(HLL_REGISTERS, 1);
     bool dense = false;
-    for (int j = 1; j < c->argc; j++) {
-        struct object *o = db_lookup_read(c->db, c->argv[j].ptr,
-                                          c->argv[j].len);
-        if (o == NULL) {
-            continue;
-        }
-        if (hll_check_or_reply(c, o) != 0) {
-            goto done;
-        }
-        if (hll_encoding(o->ptr) == HLL_DENSE) {
-            dense = true;
-        }
-        if (hll_merge_into(max, o) != 0) {
-            reply_error_text(c, hll_invalid_err);
-            goto done;
-        }
+    if (hll_merge_keys(c, max, &dense) != 0) {
+        goto done;
     }
     const struct arg *key = &c->argv[1];
     bool err;

@@ -137,6 +137,14 @@ static void lua_struct_correctbytes(char *p, size_t size, bool little)
     }
 }
 
+/* Raise Redis's error for a format character 'opt' it does not know:
+ * "bad argument #1 to 'pack' (invalid format option 'z')". */
+static void lua_struct_bad_option(lua_State *L, char opt)
+{
+    luaL_argerror(L, 1, lua_pushfstring(L, "invalid format option '%c'",
+                                        opt));
+}
+
 static int lua_struct_pack(lua_State *L)
 {
     struct lua_struct_h h = { lua_struct_native_little(), 1 };
@@ -192,7 +200,7 @@ static int lua_struct_pack(lua_State *L)
             break;
         }
         default:
-            luaL_error(L, "invalid format option '%c'", opt);
+            lua_struct_bad_option(L, opt);
         }
         total += size;
     }
@@ -286,7 +294,7 @@ static int lua_struct_unpack(lua_State *L)
             break;
         }
         default:
-            luaL_error(L, "invalid format option '%c'", opt);
+            lua_struct_bad_option(L, opt);
         }
         pos += size;
     }

@@ -352,6 +352,10 @@ static int script_parse_shebang(struct client *c, const char *body,
     if (len < 2 || body[0] != '#' || body[1] != '!') {
         return 0;
     }
+    if (memchr(body, '\n', len) == NULL) {
+        reply_error(c, "Invalid script shebang");
+        return -1;
+    }
     struct arg words[64];
     size_t line_len;
     int count = script_lua_shebang_words(body, len, &line_len, words, 64);
@@ -370,18 +374,25 @@ static int script_parse_shebang(struct client *c, const char *body,
             continue;
         }
         if (wlen >= 6 && memcmp(w, "flags=", 6) == 0) {
+            /* Comma-separated; "flags=" alone names none, but an empty
+             * name between commas is an unknown flag. */
             const char *p = w + 6;
             const char *end = w + wlen;
             while (p < end) {
                 const char *comma = memchr(p, ',', (size_t)(end - p));
                 size_t flen = comma != NULL ? (size_t)(comma - p)
                                             : (size_t)(end - p);
-                if (flen > 0 && script_parse_flag(p, flen, flags) != 0) {
+                if (script_parse_flag(p, flen, false, flags) != 0) {
                     reply_error(c, "Unexpected flag in script shebang: "
                                    "%.*s", (int)flen, p);
                     return -1;
                 }
-                p += flen + (comma != NULL ? 1 : 0);
+                p += flen;
+                if (comma != NULL && p + 1 == end) {
+                    reply_error(c, "Unexpected flag in script shebang: ");
+                    return -1;
+                }
+                p += comma != NULL ? 1 : 0;
             }
             continue;
         }
@@ -389,6 +400,42 @@ static int script_parse_shebang(struct client *c, const char *body,
         return -1;
     }
     return 0;
+}
+
+bool script_refuse_flags(struct client *c, unsigned flags, bool ro)
+{
+    if (!(flags & SCRIPT_FLAG_SHEBANG)) {
+        return false;
+    }
+    bool trusted = (c->flags & (CLIENT_MASTER | CLIENT_LOADER)) != 0;
+    bool writes = !(flags & SCRIPT_FLAG_NO_WRITES);
+    bool oom = server.maxmemory > 0 && !trusted && evict_perform() != 0;
+    /* First what Redis's command checks refuse (a writing script counts
+     * as a write command, denied when out of memory unless allow-oom; a
+     * no-writes one runs), then what its script start refuses. */
+    if (oom && writes && !(flags & SCRIPT_FLAG_ALLOW_OOM)) {
+        reply_error(c, "-OOM command not allowed when used memory > "
+                       "'maxmemory'.");
+        return true;
+    }
+    if (writes && !trusted && server.masterhost == NULL &&
+        server.min_replicas_to_write > 0 &&
+        replication_good_slaves() < server.min_replicas_to_write) {
+        reply_error(c, "-NOREPLICAS Not enough good replicas to write.");
+        return true;
+    }
+    if (writes && !trusted && server.masterhost != NULL &&
+        server.replica_read_only) {
+        reply_error(c, "-READONLY You can't write against a read only "
+                       "replica.");
+        return true;
+    }
+    if (writes && ro) {
+        reply_error(c, "Can not execute a script with write flag using *_ro "
+                       "command.");
+        return true;
+    }
+    return false;
 }
 
 /* Compile 'body' into the cache under 'sha' unless it is there. Returns
@@ -470,6 +517,9 @@ static void script_eval(struct client *c, bool by_sha, bool ro)
     }
     unsigned flags = (unsigned)(e->v.s64 & 0xffffffff);
     int ref = (int)(e->v.s64 >> 32);
+    if (script_refuse_flags(c, flags, ro)) {
+        return;
+    }
     lua_State *L = script_L;
     struct script_run run;
     script_run_begin(&run, c, sha, false,
@@ -516,18 +566,46 @@ static void script_flush(void)
     }
 }
 
+int script_subcommand_or_reply(struct client *c, const char *cmd,
+                               const struct script_subcommand *subs,
+                               size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!arg_is(&c->argv[1], subs[i].name)) {
+            continue;
+        }
+        int arity = subs[i].arity;
+        if (arity > 0 ? c->argc != arity : c->argc < -arity) {
+            reply_error(c, "wrong number of arguments for '%s|%s' command",
+                        cmd, subs[i].name);
+            return -1;
+        }
+        return (int)i;
+    }
+    char upper[16];
+    size_t len = strlen(cmd) < sizeof(upper) ? strlen(cmd)
+                                             : sizeof(upper) - 1;
+    for (size_t i = 0; i < len; i++) {
+        upper[i] = (char)toupper((unsigned char)cmd[i]);
+    }
+    upper[len] = '\0';
+    reply_error(c, "unknown subcommand '%.128s'. Try %s HELP.",
+                c->argv[1].ptr, upper);
+    return -1;
+}
+
 /* SCRIPT LOAD | EXISTS | FLUSH [ASYNC|SYNC] | KILL | DEBUG | HELP */
 void cmd_script(struct client *c)
 {
-    const struct arg *sub = &c->argv[1];
-    if (arg_is(sub, "load") || arg_is(sub, "exists")) {
-        if ((arg_is(sub, "load") && c->argc != 3) || c->argc < 3) {
-            reply_error(c, "wrong number of arguments for 'script|%s' "
-                           "command", arg_is(sub, "load") ? "load"
-                                                          : "exists");
-            return;
-        }
+    static const struct script_subcommand subs[] = {
+        { "load", 3 }, { "exists", -3 }, { "flush", -2 }, { "kill", 2 },
+        { "debug", 3 }, { "help", 2 },
+    };
+    if (script_subcommand_or_reply(c, "script", subs,
+                                   sizeof(subs) / sizeof(subs[0])) < 0) {
+        return;
     }
+    const struct arg *sub = &c->argv[1];
     if (arg_is(sub, "load")) {
         char sha[41];
         sha1_hex(c->argv[2].ptr, c->argv[2].len, sha);
@@ -557,9 +635,9 @@ void cmd_script(struct client *c)
         }
         script_flush();
         reply_ok(c);
-    } else if (arg_is(sub, "kill") && c->argc == 2) {
+    } else if (arg_is(sub, "kill")) {
         script_kill(c, false);
-    } else if (arg_is(sub, "debug") && c->argc == 3) {
+    } else if (arg_is(sub, "debug")) {
         if (arg_is(&c->argv[2], "no")) {
             reply_ok(c);
         } else if (arg_is(&c->argv[2], "yes") ||
@@ -569,7 +647,7 @@ void cmd_script(struct client *c)
         } else {
             reply_error(c, "Use SCRIPT DEBUG YES/SYNC/NO");
         }
-    } else if (arg_is(sub, "help") && c->argc == 2) {
+    } else {
         static const char *help[] = {
             "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "EXISTS <sha1> [<sha1> ...]",
@@ -584,13 +662,6 @@ void cmd_script(struct client *c)
             "    Print this help.",
         };
         reply_help(c, help, sizeof(help) / sizeof(help[0]));
-    } else if (arg_is(sub, "kill") || arg_is(sub, "debug") ||
-               arg_is(sub, "help")) {
-        reply_error(c, "unknown subcommand or wrong number of arguments for "
-                       "'%.128s'. Try SCRIPT HELP.", sub->ptr);
-    } else {
-        reply_error(c, "unknown subcommand '%.128s'. Try SCRIPT HELP.",
-                    sub->ptr);
     }
 }
 

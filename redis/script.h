@@ -103,9 +103,34 @@ void script_lua_set_global(struct lua_State *L, const char *name);
 #define SCRIPT_FLAG_CROSS_SLOT (1u << 4)
 #define SCRIPT_FLAG_SHEBANG (1u << 5) /* a shebang was there */
 
-/* Parse a comma-separated flags word ('len' bytes) for functions and
- * shebangs. Returns 0, or -1 with '*bad' pointing at the unknown flag. */
-int script_parse_flag(const char *p, size_t len, unsigned *flags);
+/* Add to '*flags' the flag named by 'p' ('len' bytes; any case if
+ * 'nocase', as register_function takes them; shebangs want the exact
+ * case). Returns 0, or -1 if no flag has that name. */
+int script_parse_flag(const char *p, size_t len, bool nocase,
+                      unsigned *flags);
+
+/* A subcommand of SCRIPT or FUNCTION: its name and Redis's arity for it
+ * (counting the command and the subcommand; negative: at least). */
+struct script_subcommand {
+    const char *name;
+    int arity;
+};
+
+/* Check argv[1] of 'c' against the 'n' subcommands 'subs' of command
+ * 'cmd' ("script", "function"). Returns the index of the subcommand, or
+ * -1 after replying Redis's error for an unknown one or a wrong number
+ * of arguments. */
+int script_subcommand_or_reply(struct client *c, const char *cmd,
+                               const struct script_subcommand *subs,
+                               size_t n);
+
+/* Refuse to start a script or function with SCRIPT_FLAG_* 'flags' (a
+ * shebang script or a function: without SCRIPT_FLAG_SHEBANG nothing is
+ * checked) as Redis does: a writing one when out of memory without
+ * allow-oom, on a read-only replica or without enough good replicas, and
+ * EVAL_RO / EVALSHA_RO / FCALL_RO ('ro') without no-writes. Returns true
+ * after replying the error to 'c'. */
+bool script_refuse_flags(struct client *c, unsigned flags, bool ro);
 
 /* ------------------------------------------------------------------------
  * script.c: running */

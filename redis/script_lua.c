@@ -14,10 +14,12 @@
  * library for the scripts after it.
  *
  * Not here: the script cache and commands (script.c, function.c). */
+#include <ctype.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -220,11 +222,11 @@ int script_lua_shebang_words(const char *body, size_t len, size_t *line_len,
     int n = 0;
     size_t pos = 0;
     while (pos < line && n < max) {
-        while (pos < line && body[pos] == ' ') {
+        while (pos < line && isspace((unsigned char)body[pos])) {
             pos++;
         }
         size_t start = pos;
-        while (pos < line && body[pos] != ' ') {
+        while (pos < line && !isspace((unsigned char)body[pos])) {
             pos++;
         }
         if (pos == start) {
@@ -711,7 +713,8 @@ static int script_lua_redis_setresp(lua_State *L)
 static int script_lua_redis_set_repl(lua_State *L)
 {
     if (lua_gettop(L) != 1) {
-        script_lua_push_error(L, "redis.set_repl() requires one argument.");
+        /* Redis's text, though one argument is wanted. */
+        script_lua_push_error(L, "redis.set_repl() requires two arguments.");
         return lua_error(L);
     }
     int flags = (int)lua_tonumber(L, 1);
@@ -776,6 +779,75 @@ static long long script_lua_to_ll(lua_Number n)
     return (long long)n;
 }
 
+static void script_lua_reply(struct client *c, lua_State *L, int depth);
+
+/* Push field 'name' of the table on top of 'L' and return true if it has
+ * Lua type 'type'; otherwise push nothing and return false. */
+static bool script_lua_field(lua_State *L, const char *name, int type)
+{
+    lua_pushstring(L, name);
+    lua_rawget(L, -2);
+    if (lua_type(L, -1) == type) {
+        return true;
+    }
+    lua_pop(L, 1);
+    return false;
+}
+
+/* Reply the entries of the table on top of 'L' (left there) as one
+ * array: each key then its value ('with_values', a map) or each key
+ * alone (a set). */
+static void script_lua_reply_entries(struct client *c, lua_State *L,
+                                     int depth, bool with_values)
+{
+    size_t handle = reply_defer_len(c);
+    long long n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, -2) != 0) {
+        if (!with_values) {
+            lua_pop(L, 1);
+        }
+        /* A copy of the key: lua_next goes on from the original. */
+        lua_pushvalue(L, with_values ? -2 : -1);
+        script_lua_reply(c, L, depth + 1);
+        if (with_values) {
+            script_lua_reply(c, L, depth + 1);
+        }
+        n++;
+    }
+    if (with_values) {
+        reply_set_map_len(c, handle, n);
+    } else {
+        reply_set_set_len(c, handle, n);
+    }
+}
+
+/* If the table on top of 'L' has a verbatim_string field holding a format
+ * and a string, reply it and leave the field on the stack; else change
+ * nothing and return false. */
+static bool script_lua_verbatim(struct client *c, lua_State *L)
+{
+    if (!script_lua_field(L, "verbatim_string", LUA_TTABLE)) {
+        return false;
+    }
+    lua_pushliteral(L, "format");
+    lua_rawget(L, -2);
+    lua_pushliteral(L, "string");
+    lua_rawget(L, -3);
+    if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING) {
+        lua_pop(L, 3);
+        return false;
+    }
+    size_t flen, len;
+    const char *fmt = lua_tolstring(L, -2, &flen);
+    const char *s = lua_tolstring(L, -1, &len);
+    char f3[4] = "txt";
+    memcpy(f3, fmt, flen < 3 ? flen : 3);
+    reply_verbatim(c, s, len, f3);
+    lua_pop(L, 2);
+    return true;
+}
+
 /* Reply the value on top of 'L' to 'c' and pop it. */
 static void script_lua_reply(struct client *c, lua_State *L, int depth)
 {
@@ -805,22 +877,14 @@ static void script_lua_reply(struct client *c, lua_State *L, int depth)
     case LUA_TNUMBER:
         reply_integer(c, script_lua_to_ll(lua_tonumber(L, -1)));
         break;
-    case LUA_TTABLE: {
-        lua_pushliteral(L, "err");
-        lua_rawget(L, -2);
-        if (lua_type(L, -1) == LUA_TSTRING) {
+    case LUA_TTABLE:
+        if (script_lua_field(L, "err", LUA_TSTRING)) {
             s = lua_tolstring(L, -1, &len);
             char *text = sds_new("-", 1);
             text = sds_cat(text, s, strlen(s));
             reply_error_text(c, text);
             sds_free(text);
-            lua_pop(L, 1);
-            break;
-        }
-        lua_pop(L, 1);
-        lua_pushliteral(L, "ok");
-        lua_rawget(L, -2);
-        if (lua_type(L, -1) == LUA_TSTRING) {
+        } else if (script_lua_field(L, "ok", LUA_TSTRING)) {
             s = lua_tolstring(L, -1, &len);
             char *text = sds_new(s, strlen(s));
             for (size_t i = 0; i < sds_len(text); i++) {
@@ -830,96 +894,34 @@ static void script_lua_reply(struct client *c, lua_State *L, int depth)
             }
             reply_simple(c, text);
             sds_free(text);
-            lua_pop(L, 1);
-            break;
-        }
-        lua_pop(L, 1);
-        lua_pushliteral(L, "double");
-        lua_rawget(L, -2);
-        if (lua_type(L, -1) == LUA_TNUMBER) {
+        } else if (script_lua_field(L, "double", LUA_TNUMBER)) {
             reply_double(c, lua_tonumber(L, -1));
-            lua_pop(L, 1);
-            break;
-        }
-        lua_pop(L, 1);
-        lua_pushliteral(L, "big_number");
-        lua_rawget(L, -2);
-        if (lua_type(L, -1) == LUA_TSTRING) {
+        } else if (script_lua_field(L, "big_number", LUA_TSTRING)) {
             s = lua_tolstring(L, -1, &len);
             reply_bignum(c, s, len);
-            lua_pop(L, 1);
-            break;
-        }
-        lua_pop(L, 1);
-        lua_pushliteral(L, "verbatim_string");
-        lua_rawget(L, -2);
-        if (lua_type(L, -1) == LUA_TTABLE) {
-            lua_pushliteral(L, "format");
-            lua_rawget(L, -2);
-            lua_pushliteral(L, "string");
-            lua_rawget(L, -3);
-            if (lua_type(L, -2) == LUA_TSTRING &&
-                lua_type(L, -1) == LUA_TSTRING) {
-                size_t flen;
-                const char *fmt = lua_tolstring(L, -2, &flen);
-                s = lua_tolstring(L, -1, &len);
-                char f3[4] = "txt";
-                memcpy(f3, fmt, flen < 3 ? flen : 3);
-                reply_verbatim(c, s, len, f3);
-                lua_pop(L, 3);
-                break;
-            }
-            lua_pop(L, 2);
-        }
-        lua_pop(L, 1);
-        lua_pushliteral(L, "map");
-        lua_rawget(L, -2);
-        if (lua_type(L, -1) == LUA_TTABLE) {
+        } else if (script_lua_verbatim(c, L)) {
+            /* replied; the field stays for the pop below */
+        } else if (script_lua_field(L, "map", LUA_TTABLE)) {
+            script_lua_reply_entries(c, L, depth, true);
+        } else if (script_lua_field(L, "set", LUA_TTABLE)) {
+            script_lua_reply_entries(c, L, depth, false);
+        } else {
+            /* An array, cut at its first nil. */
             size_t handle = reply_defer_len(c);
             long long n = 0;
-            lua_pushnil(L);
-            while (lua_next(L, -2) != 0) {
-                lua_pushvalue(L, -2);
-                script_lua_reply(c, L, depth + 1);
+            for (int j = 1;; j++) {
+                lua_rawgeti(L, -1, j);
+                if (lua_isnil(L, -1)) {
+                    break;
+                }
                 script_lua_reply(c, L, depth + 1);
                 n++;
             }
-            reply_set_map_len(c, handle, n);
-            lua_pop(L, 1);
-            break;
+            reply_set_array_len(c, handle, n);
         }
+        /* The field found, or the nil that ended the array. */
         lua_pop(L, 1);
-        lua_pushliteral(L, "set");
-        lua_rawget(L, -2);
-        if (lua_type(L, -1) == LUA_TTABLE) {
-            size_t handle = reply_defer_len(c);
-            long long n = 0;
-            lua_pushnil(L);
-            while (lua_next(L, -2) != 0) {
-                lua_pop(L, 1);
-                lua_pushvalue(L, -1);
-                script_lua_reply(c, L, depth + 1);
-                n++;
-            }
-            reply_set_set_len(c, handle, n);
-            lua_pop(L, 1);
-            break;
-        }
-        lua_pop(L, 1);
-        size_t handle = reply_defer_len(c);
-        long long n = 0;
-        for (int j = 1;; j++) {
-            lua_rawgeti(L, -1, j);
-            if (lua_isnil(L, -1)) {
-                lua_pop(L, 1);
-                break;
-            }
-            script_lua_reply(c, L, depth + 1);
-            n++;
-        }
-        reply_set_array_len(c, handle, n);
         break;
-    }
     default:
         reply_null(c);
         break;
@@ -998,7 +1000,8 @@ void script_lua_set_global(lua_State *L, const char *name)
 /* ------------------------------------------------------------------------
  * Flags of shebangs and functions */
 
-int script_parse_flag(const char *p, size_t len, unsigned *flags)
+int script_parse_flag(const char *p, size_t len, bool nocase,
+                      unsigned *flags)
 {
     static const struct {
         const char *name;
@@ -1012,7 +1015,8 @@ int script_parse_flag(const char *p, size_t len, unsigned *flags)
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (strlen(names[i].name) == len &&
-            memcmp(names[i].name, p, len) == 0) {
+            (nocase ? strncasecmp(names[i].name, p, len)
+                    : memcmp(names[i].name, p, len)) == 0) {
             *flags |= names[i].flag;
             return 0;
         }

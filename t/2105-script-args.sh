@@ -1,0 +1,28 @@
+#!/bin/sh
+test_description='scripting, PF, bit and GEO commands with bad arguments
+
+SCRIPT and FUNCTION subcommands with wrong argument counts and options,
+EVAL/EVALSHA/FCALL with bad key counts, every redis.* helper with bad
+arguments, the libraries and the sandbox, and bad arguments of the PF*,
+BIT* and GEO* commands: replies compared byte for byte with
+redis-server 7.0.15.'
+. "$(dirname "$0")/lib.sh"
+. "$TEST_DIRECTORY/lib-server.sh"
+. "$TEST_DIRECTORY/lib-redis-ref.sh"
+
+test_expect_success 'start codis-server' '
+    start_server &&
+    OUR_PORT=$SERVER_PORT
+'
+
+test_expect_success REDIS_REF 'start the reference redis-server' '
+    start_redis_ref
+'
+
+test_expect_success REDIS_REF 'every case answers as redis-server' '
+    python3 "$TEST_DIRECTORY/lib-script-diff.py" $REF_PORT $OUR_PORT \
+        "$TEST_DIRECTORY/lib-script-misc-cases.txt" >diff.out 2>&1 ||
+    { cat diff.out; false; }
+'
+
+test_done

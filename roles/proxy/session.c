@@ -22,6 +22,8 @@
 #define SESSION_READ_SIZE (16 * 1024)
 /* Output buffers above this are freed once written. */
 #define SESSION_KEEP_BYTES (256 * 1024)
+/* Replies this big skip the output buffer when it is empty. */
+#define SESSION_DIRECT_BYTES (64 * 1024)
 
 /* The id of the next session, shared by the workers' threads. */
 static atomic_uint_fast64_t session_next_id = 1;
@@ -120,12 +122,12 @@ static void session_process_input(struct session *s)
         enum resp_status st = resp_request_parse(&s->parser, head, size);
         /* whole or not yet, a request over the limit is refused: whether
          * it came in one read must not matter */
-        if ((st == RESP_AGAIN && size > cfg->session_max_bufsize) ||
-            (st == RESP_OK && s->parser.pos > cfg->session_max_bufsize)) {
+        if ((st == RESP_AGAIN && size > cfg->session_max_request) ||
+            (st == RESP_OK && s->parser.pos > cfg->session_max_request)) {
             char text[160];
             snprintf(text, sizeof(text), "handle request, request is "
-                     "larger than session_max_bufsize (%zu bytes)",
-                     cfg->session_max_bufsize);
+                     "larger than session_max_request (%zu bytes)",
+                     cfg->session_max_request);
             session_fail(s, text);
             break;
         }
@@ -144,6 +146,8 @@ static void session_process_input(struct session *s)
         pbuf_consume(&s->in, s->parser.pos);
         resp_request_clear(&s->parser);
     }
+    /* a huge request passed: do not keep its buffer for an idle client */
+    pbuf_shrink(&s->in, SESSION_KEEP_BYTES);
     if (!s->closing) {
         session_unpause(s);
     }
@@ -177,6 +181,22 @@ static void session_on_write(evutil_socket_t fd, short what, void *arg)
     session_flush(arg);
 }
 
+/* Append reply bytes to the output of 's'. A big reply with nothing
+ * before it is written at once, so only what the socket does not take is
+ * copied (a 100 MB GET is not held twice). */
+static void session_append(struct session *s, const char *p, size_t n)
+{
+    if (n >= SESSION_DIRECT_BYTES && pbuf_size(&s->out) == 0 &&
+        !s->closed) {
+        ssize_t w = write(s->fd, p, n);
+        if (w > 0) {
+            p += w;
+            n -= (size_t)w;
+        }
+    }
+    pbuf_append(&s->out, p, n);
+}
+
 void session_reply(struct session *s, struct request *r, const char *p,
                    size_t n)
 {
@@ -188,7 +208,7 @@ void session_reply(struct session *s, struct request *r, const char *p,
         r->done = true;
         return;
     }
-    pbuf_append(&s->out, p, n);
+    session_append(s, p, n);
     TAILQ_REMOVE(&s->requests, r, queue);
     s->nrequests--;
     request_put(r);

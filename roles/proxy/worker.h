@@ -50,7 +50,10 @@ struct worker_config {
     char *product_auth;           /* AUTH sent to backends, or NULL */
     uint64_t ping_period_ms;      /* backend PING period, 0 = none */
     uint64_t session_timeout_ms;  /* idle client close, 0 = none */
-    size_t session_max_bufsize;   /* largest request */
+    size_t session_max_bufsize;   /* reply bytes buffered before a
+                                     session stops reading */
+    size_t session_max_request;   /* largest request */
+    int backend_databases;        /* SELECT accepts 0 .. this - 1 */
     size_t session_max_pipeline;  /* requests in flight per client */
     char *proxy_id;               /* for INFO */
     char *addr;                   /* listen address, for INFO */

@@ -61,6 +61,7 @@ test_expect_success 'a 3 MB GET reply is the same bytes as a single redis-server
 	import socket, sys
 	def call(port, payload, want):
 	    s = socket.create_connection(("127.0.0.1", port))
+	    s.settimeout(120)
 	    s.sendall(payload)
 	    got = bytearray()
 	    while len(got) < want:

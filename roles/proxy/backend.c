@@ -328,7 +328,8 @@ void backend_flush(struct backend *b)
         event_del(b->wev);
         b->writing = false;
     }
-    if (!pending && b->out.cap > BACKEND_KEEP_BYTES) {
+    /* (while the db check waits, 'out' still holds what follows it) */
+    if (pbuf_size(&b->out) == 0 && b->out.cap > BACKEND_KEEP_BYTES) {
         pbuf_clear(&b->out, BACKEND_KEEP_BYTES);
     }
 }

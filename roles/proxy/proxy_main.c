@@ -264,7 +264,7 @@ static void proxy_main_warn_open(const struct proxy_main_opts *o,
 static int proxy_main_config(struct conf *conf, struct worker_config *cfg,
                              char *err, size_t errlen)
 {
-    long long ping, timeout, bufsize, pipeline, maxreq, ndb;
+    long long ping, timeout, bufsize, pipeline, maxreq, ndb, maxreply;
     if (conf_get_uint(conf, "backend_ping_period", 5, &ping, err,
                       errlen) != 0 ||
         conf_get_uint(conf, "session_max_timeout", 1800, &timeout, err,
@@ -276,7 +276,9 @@ static int proxy_main_config(struct conf *conf, struct worker_config *cfg,
         conf_get_uint(conf, "session_max_request", 512LL * 1024 * 1024,
                       &maxreq, err, errlen) != 0 ||
         conf_get_uint(conf, "backend_number_databases", 16, &ndb, err,
-                      errlen) != 0) {
+                      errlen) != 0 ||
+        conf_get_uint(conf, "session_max_reply", 256LL * 1024 * 1024,
+                      &maxreply, err, errlen) != 0) {
         return -1;
     }
     char where[600];
@@ -315,6 +317,7 @@ static int proxy_main_config(struct conf *conf, struct worker_config *cfg,
     cfg->session_max_bufsize = (size_t)bufsize;
     cfg->session_max_request = (size_t)maxreq;
     cfg->backend_databases = (int)ndb;
+    cfg->session_max_reply = (size_t)maxreply;
     cfg->session_max_pipeline = (size_t)pipeline;
     cfg->proxy_id = mem_strdup(conf_get(conf, "proxy_id", ""));
     return 0;

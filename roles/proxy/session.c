@@ -197,6 +197,21 @@ static void session_append(struct session *s, const char *p, size_t n)
     pbuf_append(&s->out, p, n);
 }
 
+/* Close 's' if it holds more reply bytes than session_max_reply: a client
+ * that pipelines big replies and does not read them must not make the
+ * proxy buffer without end (Redis's client-output-buffer-limit). */
+static void session_check_held(struct session *s)
+{
+    size_t limit = s->worker->cfg->session_max_reply;
+    size_t held = s->held + pbuf_size(&s->out);
+    if (limit > 0 && held > limit && !s->closed) {
+        log_warn("closing client %llu: %zu bytes of replies unread, over "
+                 "session_max_reply (%zu)", (unsigned long long)s->id, held,
+                 limit);
+        session_close(s);
+    }
+}
+
 void session_reply(struct session *s, struct request *r, const char *p,
                    size_t n)
 {
@@ -206,6 +221,8 @@ void session_reply(struct session *s, struct request *r, const char *p,
     if (TAILQ_FIRST(&s->requests) != r) {
         pbuf_append(&r->reply, p, n);
         r->done = true;
+        s->held += n;
+        session_check_held(s);
         return;
     }
     session_append(s, p, n);
@@ -213,12 +230,14 @@ void session_reply(struct session *s, struct request *r, const char *p,
     s->nrequests--;
     request_put(r);
     while ((r = TAILQ_FIRST(&s->requests)) != NULL && r->done) {
+        s->held -= pbuf_size(&r->reply);
         pbuf_append(&s->out, pbuf_head(&r->reply), pbuf_size(&r->reply));
         TAILQ_REMOVE(&s->requests, r, queue);
         s->nrequests--;
         request_put(r);
     }
     worker_mark_session(s);
+    session_check_held(s);
 }
 
 void session_flush(struct session *s)
@@ -292,6 +311,7 @@ void session_close(struct session *s)
         }
     }
     s->nrequests = 0;
+    s->held = 0;
     TAILQ_REMOVE(&w->sessions, s, link);
     w->nsessions--;
     stats_add(&w->stats, STATS_SESSIONS_ALIVE, -1);
@@ -301,6 +321,7 @@ void session_close(struct session *s)
 
 void session_free(struct session *s)
 {
+    s->worker->trim = true;
     event_free(s->rev);
     event_free(s->wev);
     pbuf_release(&s->in);

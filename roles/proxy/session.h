@@ -42,6 +42,9 @@ struct session {
     struct pbuf out;                    /* replies not yet written */
     TAILQ_HEAD(, request) requests;     /* client requests, arrival order */
     size_t nrequests;
+    size_t held;                        /* bytes of replies stored in
+                                           requests, waiting for earlier
+                                           ones */
     uint64_t id;                        /* unique in the process, from 1 */
     char *name;                         /* owned: HELLO SETNAME, or NULL */
     uint64_t last_active_ms;            /* last read, for the idle timeout */

@@ -53,6 +53,8 @@ struct worker_config {
     size_t session_max_bufsize;   /* reply bytes buffered before a
                                      session stops reading */
     size_t session_max_request;   /* largest request */
+    size_t session_max_reply;     /* reply bytes held for one client
+                                     beyond which it is closed, 0: none */
     int backend_databases;        /* SELECT accepts 0 .. this - 1 */
     size_t session_max_pipeline;  /* requests in flight per client */
     char *proxy_id;               /* for INFO */
@@ -101,6 +103,8 @@ struct worker {
     int *keys;                        /* key indices of one request */
     size_t keys_cap;
 
+    bool trim;                        /* sessions were freed: give
+                                         memory back at the next tick */
     struct stats stats;
 };
 

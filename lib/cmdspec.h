@@ -77,7 +77,8 @@ enum cmdspec_route {
     CMDSPEC_ROUTE_MGET,    /* split per key, values merged in order */
     CMDSPEC_ROUTE_MSET,    /* split per key/value pair, +OK once */
     CMDSPEC_ROUTE_SUM,     /* split per key, integer replies summed */
-    CMDSPEC_ROUTE_ALL,     /* to every group, integer replies summed */
+    CMDSPEC_ROUTE_ALL,     /* to every group, integer replies summed,
+                              array replies joined (KEYS) */
     CMDSPEC_ROUTE_ANY,     /* to one group, any will do */
     CMDSPEC_ROUTE_EACH,    /* to every group's master, answered once
                               (SCRIPT, FUNCTION: merge rules in

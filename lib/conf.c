@@ -22,7 +22,8 @@ static const char *const conf_known_keys[] = {
     "session_max_timeout", "session_max_bufsize", "session_max_pipeline",
     "proto", "proxy_addr", "proxy_http_addr", "dashboard_listen_addr",
     "dashboard_auth", "dashboard_cors_origin", "session_auth", "product_auth",
-    "proxy_auto_online", NULL,
+    "proxy_auto_online", "session_max_request", "backend_number_databases",
+    "session_max_reply", NULL,
 };
 
 struct conf *conf_new(void)

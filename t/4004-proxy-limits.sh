@@ -21,7 +21,7 @@ test_expect_success 'two servers behind a proxy with a short idle timeout and a 
     start_server && PORT_A=$SERVER_PORT &&
     start_server && PORT_B=$SERVER_PORT &&
     pt slots $PORT_A $PORT_B >slots.json &&
-    printf "session_max_timeout=2\nsession_max_bufsize=4096\nsession_max_pipeline=16\n" >proxy.ini &&
+    printf "session_max_timeout=2\nsession_max_bufsize=4096\nsession_max_request=4096\nsession_max_pipeline=16\n" >proxy.ini &&
     start_proxy -c proxy.ini --fillslots=slots.json --cpu=2
 '
 
@@ -79,10 +79,10 @@ test_expect_success 'a client that keeps talking outlives an idle one' '
 	EOF
 '
 
-test_expect_success 'a request larger than session_max_bufsize: an error, then closed' '
+test_expect_success 'a request larger than session_max_request: an error, then closed' '
     big=$(head -c 6000 /dev/zero | tr "\0" x) &&
     praw "*3\r\n\$3\r\nSET\r\n\$3\r\nbig\r\n\$6000\r\n$big\r\n" >out &&
-    printf -- "-ERR handle request, request is larger than session_max_bufsize (4096 bytes)\r\n" >expect &&
+    printf -- "-ERR handle request, request is larger than session_max_request (4096 bytes)\r\n" >expect &&
     test_cmp expect out &&
     pcli exists big >out && echo 0 >expect && test_cmp expect out
 '

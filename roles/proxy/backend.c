@@ -33,6 +33,8 @@
  * pending before it is failed (backend_close_unused). */
 #define BACKEND_UNUSED_STALL_MS 1000
 #define BACKEND_KEEP_BYTES (256 * 1024)
+/* Requests this big skip the output buffer when it is empty. */
+#define BACKEND_DIRECT_BYTES (64 * 1024)
 
 static void backend_on_read(evutil_socket_t fd, short what, void *arg);
 static void backend_on_write(evutil_socket_t fd, short what, void *arg);
@@ -172,6 +174,17 @@ static void backend_send_internal(struct backend *b, enum request_kind kind,
     pbuf_append(&b->out, wire, n);
 }
 
+/* Write "SELECT <db>" as RESP into 'wire' ('size' bytes, 64 is enough);
+ * returns its length. */
+static size_t backend_select_wire(char *wire, size_t size, int db)
+{
+    char num[16];
+    int len = snprintf(num, sizeof(num), "%d", db);
+    int n = snprintf(wire, size, "*2\r\n$6\r\nSELECT\r\n$%d\r\n%s\r\n",
+                     len, num);
+    return n > 0 && (size_t)n < size ? (size_t)n : 0;
+}
+
 /* Start connecting; on failure the backend is down (and 'last_err'
  * says why). */
 static void backend_connect(struct backend *b)
@@ -220,6 +233,8 @@ static void backend_connect(struct backend *b)
     }
     b->writing = true;
     b->state = BACKEND_CONNECTING;
+    b->db = 0;
+    b->checking = false;
     if (w->cfg->product_auth != NULL) {
         char wire[600];
         size_t plen = strlen(w->cfg->product_auth);
@@ -228,6 +243,17 @@ static void backend_connect(struct backend *b)
         if (n > 0 && (size_t)n < sizeof(wire)) {
             backend_send_internal(b, REQUEST_AUTH, wire, (size_t)n);
         }
+    }
+    if (w->cfg->backend_databases > 1) {
+        char wire[64];
+        backend_send_internal(b, REQUEST_DBCHECK, wire,
+                              backend_select_wire(
+                                  wire, sizeof(wire),
+                                  w->cfg->backend_databases - 1));
+        backend_send_internal(b, REQUEST_SELECT, wire,
+                              backend_select_wire(wire, sizeof(wire), 0));
+        b->checking = true;
+        b->gate = pbuf_size(&b->out);
     }
 }
 
@@ -245,11 +271,27 @@ void backend_send(struct backend *b, struct request *r, const void *p,
                      b->addr, b->last_err);
         return;
     }
+    if (r->db != b->db) {
+        char wire[64];
+        backend_send_internal(b, REQUEST_SELECT, wire,
+                              backend_select_wire(wire, sizeof(wire), r->db));
+        b->db = r->db;
+    }
     STAILQ_INSERT_TAIL(&b->inflight, r, inflight);
     if (b->ninflight++ == 0) {
         b->busy_since_ms = worker_now_ms(b->worker);
     }
     worker_sent(b->worker, r);
+    /* a big request with nothing queued before it is written at once:
+     * only what the socket does not take is copied */
+    if (n >= BACKEND_DIRECT_BYTES && b->state == BACKEND_READY &&
+        !b->checking && pbuf_size(&b->out) == 0) {
+        ssize_t w = write(b->fd, p, n);
+        if (w > 0) {
+            p = (const char *)p + w;
+            n -= (size_t)w;
+        }
+    }
     pbuf_append(&b->out, p, n);
     if (b->state == BACKEND_READY) {
         worker_mark_backend(b);
@@ -261,14 +303,21 @@ void backend_flush(struct backend *b)
     if (b->state != BACKEND_READY) {
         return;
     }
-    if (pbuf_size(&b->out) > 0) {
-        ssize_t n = pbuf_write(&b->out, b->fd);
+    size_t allowed = b->checking ? b->gate : pbuf_size(&b->out);
+    if (allowed > 0) {
+        ssize_t n = write(b->fd, pbuf_head(&b->out), allowed);
         if (n < 0 && errno != EAGAIN && errno != EINTR) {
             backend_down(b, "write: %s", strerror(errno));
             return;
         }
+        if (n > 0) {
+            pbuf_consume(&b->out, (size_t)n);
+            if (b->checking) {
+                b->gate -= (size_t)n;
+            }
+        }
     }
-    bool pending = pbuf_size(&b->out) > 0;
+    bool pending = b->checking ? b->gate > 0 : pbuf_size(&b->out) > 0;
     if (pending && !b->writing) {
         if (event_add(b->wev, NULL) != 0) {
             backend_down(b, "libevent failed");
@@ -278,6 +327,10 @@ void backend_flush(struct backend *b)
     } else if (!pending && b->writing) {
         event_del(b->wev);
         b->writing = false;
+    }
+    /* (while the db check waits, 'out' still holds what follows it) */
+    if (pbuf_size(&b->out) == 0 && b->out.cap > BACKEND_KEEP_BYTES) {
+        pbuf_clear(&b->out, BACKEND_KEEP_BYTES);
     }
 }
 
@@ -335,6 +388,8 @@ static void backend_on_read(evutil_socket_t fd, short what, void *arg)
         size_t size = pbuf_size(&b->in);
         enum resp_status st = resp_scanner_scan(&b->scan, head, size);
         if (st == RESP_AGAIN) {
+            /* after a huge reply, give its buffer back */
+            pbuf_shrink(&b->in, BACKEND_KEEP_BYTES);
             break;
         }
         if (st == RESP_ERROR) {
@@ -351,6 +406,20 @@ static void backend_on_read(evutil_socket_t fd, short what, void *arg)
         worker_sent_done(b->worker, r);
         size_t len = b->scan.pos;
         resp_scanner_init(&b->scan);
+        if ((r->kind == REQUEST_SELECT || r->kind == REQUEST_DBCHECK) &&
+            head[0] == '-') {
+            bool check = r->kind == REQUEST_DBCHECK;
+            request_put(r);
+            backend_down(b, "%s: %.*s", check ?
+                         "the server lacks a db below "
+                         "backend_number_databases" : "SELECT refused",
+                         (int)(len > 3 ? len - 3 : 0), head + 1);
+            return;
+        }
+        if (r->kind == REQUEST_DBCHECK) {
+            b->checking = false;
+            worker_mark_backend(b);
+        }
         request_reply(r, head, len);
         if (b->state != BACKEND_READY) {
             return;

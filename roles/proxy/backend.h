@@ -11,6 +11,16 @@
  * Idle connections get a PING every backend_ping_period seconds. With a
  * product_auth, AUTH is the first command on each new connection.
  *
+ * Databases: every request carries the db its session SELECTed. The
+ * connection remembers which db its queued requests leave selected and
+ * puts a SELECT before a request of another db (one connection serves
+ * every db; sessions of db 0 pay nothing). Since pipelined requests run
+ * even when the SELECT before them fails, a new connection first checks
+ * that the server has every db the proxy serves: "SELECT <n-1>" then
+ * "SELECT 0", and nothing else is written until that is answered (one
+ * round trip per connect). A refusal takes the connection down and fails
+ * what waits, unsent: no request ever runs in the wrong db.
+ *
  * When no slot of the worker's table uses an address any more, its
  * connection is closed as soon as nothing is pending on it
  * (backend_close_unused); it goes back to idle and dials again only if a
@@ -59,6 +69,8 @@ struct backend {
     struct pbuf out;
     STAILQ_HEAD(, request) inflight; /* sent or queued, awaiting a reply */
     size_t ninflight;
+    int db;                          /* database the queued requests leave
+                                        selected (0 on a new connection) */
     uint64_t retry_ms;               /* when down: earliest redial */
     uint64_t last_read_ms;           /* last reply bytes, for the timeout */
     uint64_t busy_since_ms;          /* when 'ninflight' last left 0 */
@@ -67,6 +79,10 @@ struct backend {
     bool used;                       /* a slot of the worker's current
                                         table owns or migrates from it */
     bool writing;                    /* 'wev' is added */
+    bool checking;                   /* the db check is unanswered: only
+                                        the first 'gate' bytes of 'out'
+                                        may be written */
+    size_t gate;
     char last_err[160];              /* why it went down */
 };
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "roles/proxy/keyscan.h"
 #include "roles/proxy/localcmd.h"
 
 const struct cmdspec cmdtable_unknown = {
@@ -22,6 +23,7 @@ static const struct {
     { "select", localcmd_select }, { "info", localcmd_info },
     { "command", localcmd_command },
     { "slotshashkey", localcmd_slotshashkey },
+    { "scan", keyscan_scan },
 };
 
 #define CMDTABLE_LOCALS \

@@ -183,13 +183,14 @@ void localcmd_select(struct session *s, struct request *r, const char *buf,
 {
     long long db;
     if (resp_parse_ll(buf + argv[1].off, argv[1].len, &db) != 0) {
-        request_fail(r, "invalid DB index");
+        request_fail(r, "value is not an integer or out of range");
         return;
     }
-    if (db != 0) {
-        request_fail(r, "invalid DB index, only accept DB 0");
+    if (db < 0 || db >= s->worker->cfg->backend_databases) {
+        request_fail(r, "DB index is out of range");
         return;
     }
+    s->db = (int)db;
     resp_add_simple(s->worker->scratch, "OK");
     request_reply_scratch(r);
 }

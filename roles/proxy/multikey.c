@@ -19,6 +19,7 @@ static struct request *multikey_new_part(struct worker *w, struct request *r)
     struct request *sub = request_get(w, REQUEST_SUB);
     sub->parent = r;
     sub->cmd = r->cmd;
+    sub->db = r->db;
     if (r->last_sub != NULL) {
         r->last_sub->next = sub;
     } else {
@@ -51,6 +52,11 @@ static void multikey_finish(struct request *r)
         pbuf_append(m, "+OK\r\n", 5);
     } else if (r->cmd->route == CMDSPEC_ROUTE_EACH) {
         multikey_each_merge(r, m);
+    } else if (r->joined) {
+        pbuf_append_head(m, '*', (size_t)r->sum);
+        for (struct request *sub = r->first_sub; sub; sub = sub->next) {
+            pbuf_append(m, pbuf_head(&sub->reply), pbuf_size(&sub->reply));
+        }
     } else {
         char line[32];
         int len = snprintf(line, sizeof(line), ":%lld\r\n", r->sum);
@@ -236,6 +242,26 @@ static void multikey_each_merge(struct request *r, struct pbuf *m)
     }
 }
 
+/* Keep the elements of the array reply 'p' ('n' bytes) of part 'sub' of
+ * 'r', to be joined into one array (KEYS over every group). */
+static void multikey_join(struct request *r, struct request *sub,
+                          const char *p, size_t n)
+{
+    const char *eol = memchr(p, '\r', n);
+    long long count;
+    if (eol == NULL || (size_t)(eol - p) + 2 > n ||
+        resp_parse_ll(p + 1, (size_t)(eol - p - 1), &count) != 0 ||
+        count < 0) {
+        static const char bad[] = "-ERR handle response, bad array resp\r\n";
+        multikey_fail(r, bad, sizeof(bad) - 1);
+        return;
+    }
+    size_t head = (size_t)(eol - p) + 2;
+    pbuf_append(&sub->reply, p + head, n - head);
+    r->sum += count;
+    r->joined = true;
+}
+
 void multikey_part_done(struct request *sub, const char *p, size_t n)
 {
     struct request *r = sub->parent;
@@ -243,6 +269,8 @@ void multikey_part_done(struct request *sub, const char *p, size_t n)
         pbuf_append(&sub->reply, p, n);
     } else if (n > 0 && p[0] == '-') {
         multikey_fail(r, p, n);
+    } else if (r->cmd->route == CMDSPEC_ROUTE_ALL && p[0] == '*') {
+        multikey_join(r, sub, p, n);
     } else {
         switch (r->cmd->route) {
         case CMDSPEC_ROUTE_MGET:

@@ -103,6 +103,25 @@ void pbuf_clear(struct pbuf *b, size_t keep)
     }
 }
 
+void pbuf_shrink(struct pbuf *b, size_t keep)
+{
+    size_t held = b->len - b->start;
+    if (b->cap <= keep || held > keep) {
+        return;
+    }
+    if (held == 0) {
+        pbuf_clear(b, keep);
+        return;
+    }
+    char *data = mem_alloc(keep);
+    memcpy(data, b->data + b->start, held);
+    mem_free(b->data);
+    b->data = data;
+    b->cap = keep;
+    b->start = 0;
+    b->len = held;
+}
+
 ssize_t pbuf_read(struct pbuf *b, int fd, size_t max)
 {
     char *at = pbuf_reserve(b, max);

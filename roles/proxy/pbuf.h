@@ -53,6 +53,11 @@ void pbuf_consume(struct pbuf *b, size_t n);
 /* Drop everything; storage above 'keep' bytes is freed. */
 void pbuf_clear(struct pbuf *b, size_t keep);
 
+/* Give back storage above 'keep' bytes when at most 'keep' bytes are
+ * held (after a huge request or reply passed through), moving the held
+ * bytes to a smaller allocation. */
+void pbuf_shrink(struct pbuf *b, size_t keep);
+
 /* read(2) up to 'max' bytes from 'fd' onto the end of 'b'. Returns what
  * read returned. */
 ssize_t pbuf_read(struct pbuf *b, int fd, size_t max);

@@ -264,7 +264,7 @@ static void proxy_main_warn_open(const struct proxy_main_opts *o,
 static int proxy_main_config(struct conf *conf, struct worker_config *cfg,
                              char *err, size_t errlen)
 {
-    long long ping, timeout, bufsize, pipeline;
+    long long ping, timeout, bufsize, pipeline, maxreq, ndb, maxreply;
     if (conf_get_uint(conf, "backend_ping_period", 5, &ping, err,
                       errlen) != 0 ||
         conf_get_uint(conf, "session_max_timeout", 1800, &timeout, err,
@@ -272,10 +272,28 @@ static int proxy_main_config(struct conf *conf, struct worker_config *cfg,
         conf_get_uint(conf, "session_max_bufsize", 131072, &bufsize, err,
                       errlen) != 0 ||
         conf_get_uint(conf, "session_max_pipeline", 1024, &pipeline, err,
-                      errlen) != 0) {
+                      errlen) != 0 ||
+        conf_get_uint(conf, "session_max_request", 512LL * 1024 * 1024,
+                      &maxreq, err, errlen) != 0 ||
+        conf_get_uint(conf, "backend_number_databases", 16, &ndb, err,
+                      errlen) != 0 ||
+        conf_get_uint(conf, "session_max_reply", 256LL * 1024 * 1024,
+                      &maxreply, err, errlen) != 0) {
         return -1;
     }
     char where[600];
+    if (maxreq < 1024) {
+        snprintf(err, errlen, "%s must be at least 1024",
+                 conf_describe(conf, "session_max_request", where,
+                               sizeof(where)));
+        return -1;
+    }
+    if (ndb < 1 || ndb > 1 << 20) {
+        snprintf(err, errlen, "%s must be between 1 and 1048576",
+                 conf_describe(conf, "backend_number_databases", where,
+                               sizeof(where)));
+        return -1;
+    }
     if (pipeline < 1) {
         snprintf(err, errlen, "%s must be at least 1",
                  conf_describe(conf, "session_max_pipeline", where,
@@ -297,6 +315,9 @@ static int proxy_main_config(struct conf *conf, struct worker_config *cfg,
     cfg->ping_period_ms = (uint64_t)ping * 1000;
     cfg->session_timeout_ms = (uint64_t)timeout * 1000;
     cfg->session_max_bufsize = (size_t)bufsize;
+    cfg->session_max_request = (size_t)maxreq;
+    cfg->backend_databases = (int)ndb;
+    cfg->session_max_reply = (size_t)maxreply;
     cfg->session_max_pipeline = (size_t)pipeline;
     cfg->proxy_id = mem_strdup(conf_get(conf, "proxy_id", ""));
     return 0;

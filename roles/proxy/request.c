@@ -11,6 +11,7 @@
 #include "lib/mem.h"
 #include "lib/resp.h"
 #include "roles/proxy/backend.h"
+#include "roles/proxy/keyscan.h"
 #include "roles/proxy/multikey.h"
 #include "roles/proxy/router.h"
 #include "roles/proxy/session.h"
@@ -80,6 +81,9 @@ void request_reply(struct request *r, const char *p, size_t n)
             request_put(r);
         }
         break;
+    case REQUEST_SCAN:
+        keyscan_done(r, p, n);
+        break;
     case REQUEST_SUB:
         multikey_part_done(r, p, n);
         break;
@@ -94,6 +98,8 @@ void request_reply(struct request *r, const char *p, size_t n)
         request_put(r);
         break;
     case REQUEST_PING:
+    case REQUEST_SELECT:
+    case REQUEST_DBCHECK:
         request_put(r);
         break;
     }

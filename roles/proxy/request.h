@@ -40,6 +40,12 @@ enum request_kind {
     REQUEST_MGRT,   /* SLOTSMGRTTAGONE before 'parent' may go ahead */
     REQUEST_PING,   /* keep-alive: reply ignored */
     REQUEST_AUTH,   /* backend AUTH: an error is logged */
+    REQUEST_SELECT, /* backend SELECT: an error takes the connection down
+                       (what follows would run in the wrong db) */
+    REQUEST_SCAN,   /* a client's SCAN: the reply's cursor is rewritten
+                       (keyscan_done), then it is a client reply */
+    REQUEST_DBCHECK, /* SELECT <databases - 1> on a new connection: until
+                        it is answered nothing else is written */
 };
 
 /* One request. */
@@ -60,8 +66,14 @@ struct request {
     bool failed;                     /* a part failed: 'reply' has why */
     bool waiting;                    /* on worker->waiting */
     bool counted;                    /* in its worker's sent counts */
+    bool joined;                     /* ALL split: parts gave arrays, their
+                                        elements are joined ('sum' counts
+                                        them) */
     uint64_t table_version;          /* table it was sent to a backend by */
     uint32_t pending;                /* parts or SLOTSMGRTTAGONEs to go */
+    uint32_t group;                  /* SCAN: address index scanned */
+    int db;                          /* database it runs in (the session's
+                                        SELECT when it arrived) */
     uint32_t tries;                  /* backends an any-backend command
                                         (TIME) was sent to */
     long long sum;                   /* merged integer of a split */

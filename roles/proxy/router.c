@@ -160,6 +160,7 @@ static void router_migrate(struct worker *w, struct request *r,
         pbuf_append_bulk(&w->cmdbuf, buf + key->off, key->len);
         struct request *m = request_get(w, REQUEST_MGRT);
         m->parent = r;
+        m->db = r->db;
         stats_add(&w->stats, STATS_SLOTSMGRT, 1);
         backend_send(src, m, pbuf_head(&w->cmdbuf), pbuf_size(&w->cmdbuf));
     }
@@ -270,6 +271,7 @@ void router_dispatch(struct session *s, const char *buf,
     r->session = s;
     r->cmd = cmd;
     r->start_us = worker_turn_usec(w);
+    r->db = s->db;
     TAILQ_INSERT_TAIL(&s->requests, r, queue);
     s->nrequests++;
 

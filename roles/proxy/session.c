@@ -22,6 +22,8 @@
 #define SESSION_READ_SIZE (16 * 1024)
 /* Output buffers above this are freed once written. */
 #define SESSION_KEEP_BYTES (256 * 1024)
+/* Replies this big skip the output buffer when it is empty. */
+#define SESSION_DIRECT_BYTES (64 * 1024)
 
 /* The id of the next session, shared by the workers' threads. */
 static atomic_uint_fast64_t session_next_id = 1;
@@ -120,12 +122,12 @@ static void session_process_input(struct session *s)
         enum resp_status st = resp_request_parse(&s->parser, head, size);
         /* whole or not yet, a request over the limit is refused: whether
          * it came in one read must not matter */
-        if ((st == RESP_AGAIN && size > cfg->session_max_bufsize) ||
-            (st == RESP_OK && s->parser.pos > cfg->session_max_bufsize)) {
+        if ((st == RESP_AGAIN && size > cfg->session_max_request) ||
+            (st == RESP_OK && s->parser.pos > cfg->session_max_request)) {
             char text[160];
             snprintf(text, sizeof(text), "handle request, request is "
-                     "larger than session_max_bufsize (%zu bytes)",
-                     cfg->session_max_bufsize);
+                     "larger than session_max_request (%zu bytes)",
+                     cfg->session_max_request);
             session_fail(s, text);
             break;
         }
@@ -144,6 +146,8 @@ static void session_process_input(struct session *s)
         pbuf_consume(&s->in, s->parser.pos);
         resp_request_clear(&s->parser);
     }
+    /* a huge request passed: do not keep its buffer for an idle client */
+    pbuf_shrink(&s->in, SESSION_KEEP_BYTES);
     if (!s->closing) {
         session_unpause(s);
     }
@@ -177,6 +181,37 @@ static void session_on_write(evutil_socket_t fd, short what, void *arg)
     session_flush(arg);
 }
 
+/* Append reply bytes to the output of 's'. A big reply with nothing
+ * before it is written at once, so only what the socket does not take is
+ * copied (a 100 MB GET is not held twice). */
+static void session_append(struct session *s, const char *p, size_t n)
+{
+    if (n >= SESSION_DIRECT_BYTES && pbuf_size(&s->out) == 0 &&
+        !s->closed) {
+        ssize_t w = write(s->fd, p, n);
+        if (w > 0) {
+            p += w;
+            n -= (size_t)w;
+        }
+    }
+    pbuf_append(&s->out, p, n);
+}
+
+/* Close 's' if it holds more reply bytes than session_max_reply: a client
+ * that pipelines big replies and does not read them must not make the
+ * proxy buffer without end (Redis's client-output-buffer-limit). */
+static void session_check_held(struct session *s)
+{
+    size_t limit = s->worker->cfg->session_max_reply;
+    size_t held = s->held + pbuf_size(&s->out);
+    if (limit > 0 && held > limit && !s->closed) {
+        log_warn("closing client %llu: %zu bytes of replies unread, over "
+                 "session_max_reply (%zu)", (unsigned long long)s->id, held,
+                 limit);
+        session_close(s);
+    }
+}
+
 void session_reply(struct session *s, struct request *r, const char *p,
                    size_t n)
 {
@@ -186,19 +221,23 @@ void session_reply(struct session *s, struct request *r, const char *p,
     if (TAILQ_FIRST(&s->requests) != r) {
         pbuf_append(&r->reply, p, n);
         r->done = true;
+        s->held += n;
+        session_check_held(s);
         return;
     }
-    pbuf_append(&s->out, p, n);
+    session_append(s, p, n);
     TAILQ_REMOVE(&s->requests, r, queue);
     s->nrequests--;
     request_put(r);
     while ((r = TAILQ_FIRST(&s->requests)) != NULL && r->done) {
+        s->held -= pbuf_size(&r->reply);
         pbuf_append(&s->out, pbuf_head(&r->reply), pbuf_size(&r->reply));
         TAILQ_REMOVE(&s->requests, r, queue);
         s->nrequests--;
         request_put(r);
     }
     worker_mark_session(s);
+    session_check_held(s);
 }
 
 void session_flush(struct session *s)
@@ -272,6 +311,7 @@ void session_close(struct session *s)
         }
     }
     s->nrequests = 0;
+    s->held = 0;
     TAILQ_REMOVE(&w->sessions, s, link);
     w->nsessions--;
     stats_add(&w->stats, STATS_SESSIONS_ALIVE, -1);
@@ -281,6 +321,7 @@ void session_close(struct session *s)
 
 void session_free(struct session *s)
 {
+    s->worker->trim = true;
     event_free(s->rev);
     event_free(s->wev);
     pbuf_release(&s->in);

@@ -7,8 +7,10 @@
  * and session_max_bufsize bytes of replies unwritten (beyond that the
  * session stops reading until replies drain: backpressure, as Codis 2,
  * so a client that does not read cannot make the proxy buffer without
- * end), one request at most session_max_bufsize bytes
- * (else an error and the connection closes), idle sessions closed after
+ * end), one request at most session_max_request bytes (512 MB by
+ * default, else an error and the connection closes; a big request is
+ * buffered whole once, and its buffer given back after), idle sessions
+ * closed after
  * session_max_timeout seconds. A protocol error is answered, then the
  * connection is closed once earlier replies are written. */
 #ifndef CODIS_SESSION_H
@@ -40,9 +42,13 @@ struct session {
     struct pbuf out;                    /* replies not yet written */
     TAILQ_HEAD(, request) requests;     /* client requests, arrival order */
     size_t nrequests;
+    size_t held;                        /* bytes of replies stored in
+                                           requests, waiting for earlier
+                                           ones */
     uint64_t id;                        /* unique in the process, from 1 */
     char *name;                         /* owned: HELLO SETNAME, or NULL */
     uint64_t last_active_ms;            /* last read, for the idle timeout */
+    int db;                             /* SELECTed database */
     bool authed;                        /* AUTH given (or none needed) */
     bool dirty;                         /* on the flush list */
     bool reading;                       /* 'rev' is added */

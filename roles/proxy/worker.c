@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,6 +202,12 @@ static void worker_on_tick(evutil_socket_t fd, short what, void *arg)
 {
     struct worker *w = arg;
     uint64_t now = worker_now_ms(w);
+    if (w->trim) {
+        /* closed clients' buffers sit in free lists of the allocator's
+         * arenas; hand them back so RSS falls after a burst of clients */
+        w->trim = false;
+        malloc_trim(0);
+    }
     for (struct backend *b = w->backends; b != NULL; b = b->next) {
         if (b->used) {
             backend_tick(b, now);

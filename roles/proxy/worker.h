@@ -50,7 +50,12 @@ struct worker_config {
     char *product_auth;           /* AUTH sent to backends, or NULL */
     uint64_t ping_period_ms;      /* backend PING period, 0 = none */
     uint64_t session_timeout_ms;  /* idle client close, 0 = none */
-    size_t session_max_bufsize;   /* largest request */
+    size_t session_max_bufsize;   /* reply bytes buffered before a
+                                     session stops reading */
+    size_t session_max_request;   /* largest request */
+    size_t session_max_reply;     /* reply bytes held for one client
+                                     beyond which it is closed, 0: none */
+    int backend_databases;        /* SELECT accepts 0 .. this - 1 */
     size_t session_max_pipeline;  /* requests in flight per client */
     char *proxy_id;               /* for INFO */
     char *addr;                   /* listen address, for INFO */
@@ -98,6 +103,8 @@ struct worker {
     int *keys;                        /* key indices of one request */
     size_t keys_cap;
 
+    bool trim;                        /* sessions were freed: give
+                                         memory back at the next tick */
     struct stats stats;
 };
 

@@ -706,7 +706,7 @@ const struct cmdspec cmdspec_subtable[] = {
       "Show helpful text about the different subcommands" },
     { "config|resetstat", 2, A | S | ANY, NOKEYS, NO(NULL), "server",
       "Reset the stats returned by INFO" },
-    { "config|rewrite", 2, A | S | ANY | NS, NOKEYS, NO(NULL), "server",
+    { "config|rewrite", 2, A | S | ANY, NOKEYS, NO(NULL), "server",
       "Rewrite the configuration file with the in memory configuration" },
     { "config|set", -4, A | S | ANY, NOKEYS, NO(NULL), "server",
       "Set configuration parameters to the given values" },

@@ -51,7 +51,6 @@ client|reply
 client|tracking
 client|trackinginfo
 client|unpause
-config|rewrite
 failover
 latency
 latency|doctor

@@ -286,7 +286,7 @@ static const struct {
     { "ping", cmd_ping }, { "echo", cmd_echo }, { "quit", cmd_quit },
     { "auth", cmd_auth }, { "hello", cmd_hello }, { "select", cmd_select },
     { "reset", cmd_reset }, { "client", cmd_client }, { "info", cmd_info },
-    { "config", cmd_config }, { "command", cmd_command }, { "time", cmd_time },
+    { "acl", cmd_acl }, { "config", cmd_config }, { "command", cmd_command }, { "time", cmd_time },
     { "debug", cmd_debug }, { "shutdown", cmd_shutdown }, { "save", cmd_save },
     { "bgsave", cmd_bgsave }, { "lastsave", cmd_lastsave },
     { "dbsize", cmd_dbsize }, { "flushdb", cmd_flushdb },

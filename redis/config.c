@@ -360,6 +360,15 @@ static int config_after_backlog_size(char *err, size_t errlen)
     return 0;
 }
 
+/* requirepass is the default user's password (acl.c). */
+static int config_after_requirepass(char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    acl_set_requirepass(server.requirepass);
+    return 0;
+}
+
 static int config_after_hz(char *err, size_t errlen)
 {
     /* Redis takes any hz and keeps it within 1..500. */
@@ -396,7 +405,7 @@ static const struct config_directive config_table[] = {
     SPECIAL("loglevel", NULL, "notice", 0, config_set_loglevel,
             config_get_loglevel),
     { "requirepass", NULL, CONFIG_STRING, FIELD(requirepass), "", 0, 0, 0,
-      NULL, NULL, NULL, NULL },
+      NULL, NULL, NULL, config_after_requirepass },
     { "protected-mode", NULL, CONFIG_BOOL, FIELD(protected_mode), "yes", 0,
       0, 0, NULL, NULL, NULL, NULL },
     { "enable-protected-configs", NULL, CONFIG_STRING,
@@ -1242,6 +1251,7 @@ void config_release(void)
         mem_free(config_stored_values[i]);
         config_stored_values[i] = NULL;
     }
+    acl_release();
     mem_free(server.bind);
     mem_free(server.save);
     mem_free(server.loglevel);

@@ -410,6 +410,7 @@ struct client {
     const struct command *last_cmd; /* last command run */
     char *name;               /* CLIENT SETNAME, owned, or NULL */
     bool authenticated;
+    struct acl_user *user;    /* acl.c: who it runs as; NULL: "default" */
     long long ctime;          /* ms when connected */
     long long last_interaction; /* ms of the last read or write */
     char addr[64];            /* peer "ip:port" */
@@ -898,6 +899,21 @@ void multi_release(void);
 /* If 'c' is in subscribed mode and 'cmd' is not allowed there, reply the
  * error and return true. */
 bool pubsub_refuse(struct client *c, const struct command *cmd);
+
+/* acl.c: users and permissions (see the top of acl.c). */
+struct acl_user;
+void acl_init(void);    /* the default user; idempotent */
+void acl_release(void); /* free every user */
+/* Refuse (reply -NOPERM, return true) what c's user may not run. */
+bool acl_refuse(struct client *c, const struct command *cmd);
+/* Authenticate 'c' as 'user' (NULL: default) with 'pass': 0, or -1. */
+int acl_auth(struct client *c, const struct arg *user,
+             const struct arg *pass);
+/* requirepass changed: it is the default user's only password now. */
+void acl_set_requirepass(const char *pass);
+/* True if a new connection starts authenticated (default: nopass, on). */
+bool acl_client_autoauth(void);
+void cmd_acl(struct client *c);
 
 /* Send 'msg' to the subscribers of 'channel' and of matching patterns.
  * Returns the number of receivers. */

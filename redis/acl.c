@@ -9,18 +9,24 @@
  * Entry points: acl_init (the default user), acl_refuse (the dispatcher's
  * check: replies -NOPERM), acl_auth (AUTH, HELLO AUTH), acl_set_requirepass
  * (CONFIG requirepass), acl_client_autoauth (a new connection), cmd_acl.
- * Not here: the AUTH command's replies (server.c), ACL LOG and aclfile
- * LOAD/SAVE, selectors (Redis 7's "(...)" rules): not implemented. */
+ * ACL LOG keeps the latest refusals (acllog-max-len); ACL LOAD / SAVE
+ * read and write the aclfile, which is also loaded at start.
+ * Not here: the AUTH command's replies (server.c); selectors (Redis 7's
+ * "(...)" rules) are not implemented. */
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "lib/cmdspec.h"
+#include "lib/log.h"
 #include "lib/mem.h"
 #include "redis/server.h"
+#include "redis/sds.h"
 
 #define ACL_HASH_HEX 64 /* SHA-256 as hex */
 
@@ -523,6 +529,294 @@ static char *acl_describe(const struct acl_user *u)
 /* ------------------------------------------------------------------------
  * Checks */
 
+/* ------------------------------------------------------------------------
+ * ACL LOG */
+
+struct acl_log_entry {
+    long long count;
+    const char *reason; /* "command", "key", "channel", "auth" */
+    const char *context; /* "toplevel", "multi", "lua" */
+    char *object;        /* owned */
+    char *username;      /* owned */
+    long long ctime;     /* ms of the first refusal */
+    long long mtime;     /* ms of the last */
+    char *client_info;   /* owned sds */
+};
+
+/* Newest first. */
+static struct acl_log_entry *acl_log;
+static size_t acl_log_len;
+
+static void acl_log_entry_release(struct acl_log_entry *e)
+{
+    mem_free(e->object);
+    mem_free(e->username);
+    sds_free(e->client_info);
+}
+
+static void acl_log_reset(void)
+{
+    for (size_t i = 0; i < acl_log_len; i++) {
+        acl_log_entry_release(&acl_log[i]);
+    }
+    mem_free(acl_log);
+    acl_log = NULL;
+    acl_log_len = 0;
+}
+
+static char *acl_strndup(const char *p, size_t len)
+{
+    char *s = mem_alloc(len + 1);
+    memcpy(s, p, len);
+    s[len] = '\0';
+    return s;
+}
+
+/* Record a refusal of 'reason' about 'object' for user 'username': an
+ * entry with the same reason, context, object and user from the last 60
+ * seconds is counted again instead. */
+static void acl_log_add(struct client *c, const char *reason,
+                        const char *object, size_t olen,
+                        const char *username)
+{
+    const char *context = (c->flags & CLIENT_MULTI) ? "multi"
+                          : (c->flags & CLIENT_LOADER) ? "lua"
+                                                       : "toplevel";
+    char *info = client_info_line(sds_new_empty(256), c);
+    if (sds_len(info) > 0 && info[sds_len(info) - 1] == '\n') {
+        char *trimmed = sds_new(info, sds_len(info) - 1);
+        sds_free(info);
+        info = trimmed;
+    }
+    for (size_t i = 0; i < acl_log_len; i++) {
+        struct acl_log_entry *e = &acl_log[i];
+        if (strcmp(e->reason, reason) == 0 &&
+            strcmp(e->context, context) == 0 &&
+            strlen(e->object) == olen && memcmp(e->object, object, olen) == 0 &&
+            strcmp(e->username, username) == 0 &&
+            server.mstime - e->mtime < 60000) {
+            struct acl_log_entry hit = *e;
+            hit.count++;
+            hit.mtime = server.mstime;
+            sds_free(hit.client_info);
+            hit.client_info = info;
+            memmove(acl_log + 1, acl_log, i * sizeof(*acl_log));
+            acl_log[0] = hit;
+            return;
+        }
+    }
+    long long max = atoll(config_stored_get("acllog-max-len"));
+    if (max <= 0) {
+        sds_free(info);
+        acl_log_reset();
+        return;
+    }
+    while (acl_log_len >= (size_t)max) {
+        acl_log_entry_release(&acl_log[--acl_log_len]);
+    }
+    acl_log = mem_realloc(acl_log, (acl_log_len + 1) * sizeof(*acl_log));
+    memmove(acl_log + 1, acl_log, acl_log_len * sizeof(*acl_log));
+    acl_log_len++;
+    acl_log[0] = (struct acl_log_entry){
+        .count = 1, .reason = reason, .context = context,
+        .object = acl_strndup(object, olen),
+        .username = mem_strdup(username), .ctime = server.mstime,
+        .mtime = server.mstime, .client_info = info,
+    };
+}
+
+/* ACL LOG [count | RESET] */
+static void acl_cmd_log(struct client *c)
+{
+    long long count = 10;
+    if (c->argc > 3) {
+        reply_error(c, "unknown subcommand or wrong number of arguments for "
+                       "'LOG'. Try ACL HELP.");
+        return;
+    }
+    if (c->argc == 3) {
+        if (arg_is(&c->argv[2], "reset")) {
+            acl_log_reset();
+            reply_ok(c);
+            return;
+        }
+        if (resp_parse_ll(c->argv[2].ptr, c->argv[2].len, &count) != 0) {
+            reply_error(c, "value is not an integer or out of range");
+            return;
+        }
+    }
+    size_t n = count < 0 ? 0
+               : (size_t)count < acl_log_len ? (size_t)count : acl_log_len;
+    reply_array(c, (long long)n);
+    for (size_t i = 0; i < n; i++) {
+        const struct acl_log_entry *e = &acl_log[i];
+        reply_array(c, 14);
+        reply_bulk_str(c, "count");
+        reply_integer(c, e->count);
+        reply_bulk_str(c, "reason");
+        reply_bulk_str(c, e->reason);
+        reply_bulk_str(c, "context");
+        reply_bulk_str(c, e->context);
+        reply_bulk_str(c, "object");
+        reply_bulk_str(c, e->object);
+        reply_bulk_str(c, "username");
+        reply_bulk_str(c, e->username);
+        reply_bulk_str(c, "age-seconds");
+        reply_double(c, (double)(server.mstime - e->ctime) / 1000.0);
+        reply_bulk_str(c, "client-info");
+        reply_bulk_sds(c, e->client_info);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * aclfile */
+
+static const char acl_no_file[] =
+    "This Redis instance is not configured to use an ACL file. You may "
+    "want to specify users via the ACL SETUSER command and then issue a "
+    "CONFIG REWRITE (assuming you have a Redis configuration file set) in "
+    "order to store users in the Redis configuration.";
+
+/* Replace every user with those of the aclfile, all or nothing: each
+ * line "user <name> <rule> ..." (blank lines and # comments skipped);
+ * "default" is created as new if the file lacks it. Clients of users
+ * that go are closed. 0, or -1 and 'err'. */
+static int acl_load_file(const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        snprintf(err, errlen, "Error loading ACLs, opening file '%s': %s",
+                 path, strerror(errno));
+        return -1;
+    }
+    struct acl_user *old_users = acl_users;
+    struct acl_user *old_default = acl_default;
+    acl_users = NULL;
+    acl_default = NULL;
+    char line[64 * 1024];
+    int lineno = 0;
+    int rc = 0;
+    struct resp_request split;
+    resp_request_init(&split);
+    while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
+        lineno++;
+        const char *first = line + strspn(line, " \t\r\n");
+        if (*first == '\0') {
+            continue;
+        }
+        resp_request_clear(&split);
+        if (resp_request_split(&split, line, strlen(line)) != RESP_OK ||
+            split.argc < 2 ||
+            strcmp(split.line + split.argv[0].off, "user") != 0) {
+            snprintf(err, errlen, "%s:%d should start with user keyword "
+                     "followed by the username. ", path, lineno);
+            rc = -1;
+            break;
+        }
+        const char *name = split.line + split.argv[1].off;
+        if (acl_find(name, strlen(name)) != NULL) {
+            snprintf(err, errlen, "WARNING: Duplicate user '%s' found on "
+                     "line %d. ", name, lineno);
+            rc = -1;
+            break;
+        }
+        struct acl_user *u = acl_user_new(name, strlen(name));
+        for (int i = 2; i < split.argc && rc == 0; i++) {
+            const char *r = split.line + split.argv[i].off;
+            char why[256];
+            if (acl_apply_rule(u, r, split.argv[i].len, why,
+                               sizeof(why)) != 0) {
+                snprintf(err, errlen, "%s:%d: Error in applying operation "
+                         "'%s': %s. ", path, lineno, r, why);
+                rc = -1;
+            }
+        }
+        acl_user_settle(u);
+    }
+    resp_request_release(&split);
+    fclose(f);
+    if (rc != 0) {
+        size_t used = strlen(err);
+        snprintf(err + used, errlen - used, "WARNING: ACL errors detected, "
+                 "no change to the previously active ACL rules was "
+                 "performed");
+    }
+    struct acl_user *gone = rc == 0 ? old_users : acl_users;
+    if (rc != 0) {
+        acl_users = old_users;
+        acl_default = old_default;
+    } else {
+        acl_default = acl_find("default", 7);
+        if (acl_default == NULL) {
+            acl_init();
+            acl_set_requirepass(server.requirepass);
+        }
+    }
+    /* Clients keep users that still exist by name; others are closed. */
+    for (struct client *k = server.clients; k != NULL; k = k->next) {
+        if (rc == 0 && k->user != NULL) {
+            struct acl_user *now = acl_find(k->user->name,
+                                            strlen(k->user->name));
+            if (now == NULL || now == acl_default) {
+                k->flags |= CLIENT_CLOSE_AFTER_REPLY;
+                k->authenticated = false;
+            }
+            k->user = now == acl_default ? NULL : now;
+        }
+    }
+    while (gone != NULL) {
+        struct acl_user *next = gone->next;
+        acl_user_free(gone);
+        gone = next;
+    }
+    return rc;
+}
+
+int acl_load_at_start(char *err, size_t errlen)
+{
+    acl_init();
+    const char *path = config_stored_get("aclfile");
+    if (path[0] == '\0') {
+        return 0;
+    }
+    return acl_load_file(path, err, errlen);
+}
+
+/* Write every user as ACL LIST shows it to the aclfile, through a
+ * temporary file and a rename. 0, or -1 and 'err'. */
+static int acl_save_file(const char *path, char *err, size_t errlen)
+{
+    char *out = sds_new_empty(1024);
+    for (struct acl_user *u = acl_users; u != NULL; u = u->next) {
+        char *line = acl_describe(u);
+        out = sds_cat(out, line, sds_len(line));
+        out = sds_cat(out, "\n", 1);
+        sds_free(line);
+    }
+    char tmp[4096];
+    snprintf(tmp, sizeof(tmp), "%s.tmp-%d", path, (int)getpid());
+    FILE *f = fopen(tmp, "w");
+    int rc = 0;
+    if (f == NULL || fwrite(out, 1, sds_len(out), f) != sds_len(out) ||
+        fflush(f) != 0 || fsync(fileno(f)) != 0) {
+        rc = -1;
+    }
+    if (f != NULL && fclose(f) != 0) {
+        rc = -1;
+    }
+    if (rc == 0 && rename(tmp, path) != 0) {
+        rc = -1;
+    }
+    if (rc != 0) {
+        snprintf(err, errlen, "There was an error trying to save the ACLs. "
+                 "Please check the server logs for more information");
+        log_warn("cannot save ACLs to '%s': %s", path, strerror(errno));
+        unlink(tmp);
+    }
+    sds_free(out);
+    return rc;
+}
+
 /* The user a client runs as. */
 static struct acl_user *acl_client_user(const struct client *c)
 {
@@ -644,10 +938,15 @@ bool acl_refuse(struct client *c, const struct command *cmd)
         return false; /* the common case: no ACLs in use */
     }
     const char *what;
-    const struct arg *bad;
+    const struct arg *bad = NULL;
     const char *why = acl_why(u, cmd->spec, c->argc, c->argv, &what, &bad);
     if (why == NULL) {
         return false;
+    }
+    if (strcmp(why, "command") == 0) {
+        acl_log_add(c, "command", what, strlen(what), u->name);
+    } else {
+        acl_log_add(c, why, bad->ptr, bad->len, u->name);
     }
     if (strcmp(why, "command") == 0) {
         reply_error(c, "NOPERM this user has no permissions to run the "
@@ -680,6 +979,7 @@ void acl_init(void)
 
 void acl_release(void)
 {
+    acl_log_reset();
     while (acl_users != NULL) {
         struct acl_user *u = acl_users;
         acl_users = u->next;
@@ -703,6 +1003,12 @@ void acl_set_requirepass(const char *pass)
     acl_user_settle(acl_default);
 }
 
+const char *acl_user_name(const struct client *c)
+{
+    acl_init();
+    return acl_client_user(c)->name;
+}
+
 bool acl_client_autoauth(void)
 {
     acl_init();
@@ -714,16 +1020,20 @@ int acl_auth(struct client *c, const struct arg *user, const struct arg *pass)
     acl_init();
     struct acl_user *u = user != NULL ? acl_find(user->ptr, user->len)
                                       : acl_default;
-    if (u == NULL || !u->enabled) {
-        return -1;
-    }
-    bool ok = u->nopass;
-    if (!ok) {
+    bool ok = u != NULL && u->enabled && u->nopass;
+    if (!ok && u != NULL && u->enabled) {
         char hex[ACL_HASH_HEX + 1];
         acl_hash(pass->ptr, pass->len, hex);
         for (size_t i = 0; i < u->npasswords && !ok; i++) {
             ok = strcmp(u->passwords[i], hex) == 0;
         }
+    }
+    if (!ok && u != NULL) {
+        const char *who = user != NULL ? user->ptr : "default";
+        size_t len = user != NULL ? user->len : 7;
+        char *name = acl_strndup(who, len);
+        acl_log_add(c, "auth", "AUTH", 4, name);
+        mem_free(name);
     }
     if (!ok) {
         return -1;
@@ -1039,13 +1349,29 @@ void cmd_acl(struct client *c)
         acl_cmd_dryrun(c);
     } else if (arg_is(sub, "genpass")) {
         acl_cmd_genpass(c);
+    } else if (arg_is(sub, "log")) {
+        acl_cmd_log(c);
+    } else if (arg_is(sub, "load") || arg_is(sub, "save")) {
+        const char *path = config_stored_get("aclfile");
+        char err[1024];
+        if (path[0] == '\0') {
+            reply_error(c, "%s", acl_no_file);
+        } else if ((arg_is(sub, "load") ? acl_load_file(path, err,
+                                                        sizeof(err))
+                                        : acl_save_file(path, err,
+                                                        sizeof(err))) != 0) {
+            reply_error(c, "%s", err);
+        } else {
+            reply_ok(c);
+        }
     } else {
         static const char *const help[] = {
             "ACL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "CAT [<category>]", "DELUSER <username> [<username> ...]",
             "DRYRUN <username> <command> [<arg> ...]",
             "GETUSER <username>", "LIST", "USERS", "WHOAMI",
-            "SETUSER <username> <attribs> ...", "GENPASS [<bits>]", "HELP",
+            "SETUSER <username> <attribs> ...", "GENPASS [<bits>]",
+            "LOG [<count> | RESET]", "LOAD", "SAVE", "HELP",
         };
         reply_array(c, sizeof(help) / sizeof(help[0]));
         for (size_t i = 0; i < sizeof(help) / sizeof(help[0]); i++) {

@@ -1036,6 +1036,12 @@ static int config_stored_find(const char *name)
     return -1;
 }
 
+const char *config_stored_get(const char *name)
+{
+    int i = config_stored_find(name);
+    return i >= 0 ? config_stored_values[i] : "";
+}
+
 /* Check 'value' for stored parameter 'i' and store it (normalised: memory
  * units become bytes, yes/no and choices lower case). 0, or -1 and
  * 'err'. */

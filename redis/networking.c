@@ -890,8 +890,7 @@ int arg_double_or_reply(struct client *c, const struct arg *a, double *value)
 /* ------------------------------------------------------------------------
  * CLIENT */
 
-/* Append one CLIENT LIST line for 'c' to the sds string 's'. */
-static char *client_info_line(char *s, const struct client *c)
+char *client_info_line(char *s, const struct client *c)
 {
     char line[1024];
     const struct command *cmd = c->cmd != NULL ? c->cmd : c->last_cmd;
@@ -927,7 +926,7 @@ static char *client_info_line(char *s, const struct client *c)
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld "
         "flags=%s db=%d sub=%zu psub=%zu ssub=0 multi=%lld qbuf=%zu "
         "qbuf-free=%zu argv-mem=0 multi-mem=0 rbs=%zu rbp=0 obl=%zu oll=0 "
-        "omem=%zu tot-mem=%zu events=r%s cmd=%s user=default redir=-1 "
+        "omem=%zu tot-mem=%zu events=r%s cmd=%s user=%s redir=-1 "
         "resp=2\n",
         (unsigned long long)c->id, c->addr, c->laddr, c->fd,
         c->name != NULL ? c->name : "",
@@ -937,7 +936,7 @@ static char *client_info_line(char *s, const struct client *c)
         c->qcap - c->qlen, c->qcap, c->olen - c->opos, c->ocap,
         sizeof(*c) + c->qcap + c->ocap,
         (c->flags & CLIENT_PENDING_WRITE) ? "w" : "",
-        cmd != NULL ? cmd->spec->name : "NULL");
+        cmd != NULL ? cmd->spec->name : "NULL", acl_user_name(c));
     if (n < 0) {
         return s;
     }

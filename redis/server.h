@@ -914,6 +914,17 @@ void acl_set_requirepass(const char *pass);
 /* True if a new connection starts authenticated (default: nopass, on). */
 bool acl_client_autoauth(void);
 void cmd_acl(struct client *c);
+/* The name of the user 'c' runs as (static until the user goes). */
+const char *acl_user_name(const struct client *c);
+/* Load the aclfile at start: 0, or -1 and 'err'. */
+int acl_load_at_start(char *err, size_t errlen);
+
+/* networking.c: one CLIENT LIST line for 'c' (with its newline),
+ * appended to the sds string 's'; returns 's'. */
+char *client_info_line(char *s, const struct client *c);
+/* config.c: the value of a parameter this server only stores
+ * (acllog-max-len, aclfile ...); static, valid until it changes. */
+const char *config_stored_get(const char *name);
 
 /* Send 'msg' to the subscribers of 'channel' and of matching patterns.
  * Returns the number of receivers. */

@@ -169,12 +169,74 @@ on(4, "ACL", "SETUSER", "default", "off")
 on(6, "PING")
 on(6, "AUTH", "alice", "pw")
 on(4, "ACL", "SETUSER", "default", "on")
+on(7, "AUTH", "alice", "nope")
+c = conns[0]
+c.send("ACL", "LOG")
+for e in c._reply():
+    e = dict(zip(e[0::2], e[1::2]))
+    # Redis counts three of our four failed AUTHs as alice: left out
+    count = e["count"] if e["reason"] != "auth" else "-"
+    print("log", count, e["reason"], e["context"], e["object"],
+          e["username"], "cmd=" in e["client-info"],
+          0 <= float(e["age-seconds"]) < 600)
+on(0, "ACL", "LOG", "2", "x")
+on(0, "ACL", "LOG", "-1")
+on(0, "ACL", "LOG", "RESET")
+on(0, "ACL", "LOG")
 EOT
 
 test_expect_success REDIS_REF 'AUTH, -NOPERM, DELUSER and requirepass behave as in Redis' '
     python3 conns.py "$REF_PORT" >expect &&
     python3 conns.py "$SERVER_PORT" >actual &&
     test_cmp expect actual
+'
+
+cat >file.py <<\EOT
+import os, sys
+exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
+port, path = int(sys.argv[1]), sys.argv[2]
+c = Conn(port)
+def on(*cmd):
+    print(" ".join(cmd), "->", c.call(*cmd))
+on("ACL", "LIST")
+on("ACL", "SETUSER", "ann", "on", ">pw", "+get", "~a*")
+on("ACL", "SAVE")
+print(open(path).read().strip())
+open(path, "a").write("user bob on nopass +@all ~*\n")
+on("ACL", "LOAD")
+on("ACL", "USERS")
+on("ACL", "SETUSER", "tmp")
+open(path, "a").write("user bob off\n")
+on("ACL", "LOAD")
+on("ACL", "USERS")
+open(path, "w").write("user ann on nopass +set\nbogus line\n")
+on("ACL", "LOAD")
+open(path, "w").write("user ann on +nosuch\n")
+on("ACL", "LOAD")
+open(path, "w").write("# only a comment\n\nuser ann on nopass +ping\n")
+on("ACL", "LOAD")
+on("ACL", "LIST")
+EOT
+
+test_expect_success REDIS_REF 'aclfile: loaded at start, ACL SAVE and LOAD as Redis' '
+    mkdir aclref aclours &&
+    echo "user carol on nopass +@read ~c*" >aclref/users.acl &&
+    cp aclref/users.acl aclours/users.acl &&
+    stop_pid "$REF_PID" && stop_pid "$SERVER_PID" &&
+    start_redis_ref --aclfile "$TRASH_DIRECTORY/aclref/users.acl" &&
+    start_server --aclfile "$TRASH_DIRECTORY/aclours/users.acl" &&
+    python3 file.py "$REF_PORT" aclref/users.acl >expect &&
+    python3 file.py "$SERVER_PORT" aclours/users.acl >actual &&
+    sed "s|aclref|ACL|g" expect >expect.n &&
+    sed "s|aclours|ACL|g" actual >actual.n &&
+    test_cmp expect.n actual.n
+'
+
+test_expect_success 'a bad aclfile stops the start with a message' '
+    echo "user x on +nosuch" >bad.acl &&
+    test_must_fail codis-server --port "$(free_port)" \
+        --aclfile "$TRASH_DIRECTORY/bad.acl" >bad.out 2>&1 &&
+    grep -q "bad.acl:1" bad.out
 '
 
 test_done

@@ -319,30 +319,25 @@ static int acl_apply_rule(struct acl_user *u, const char *r, size_t len,
         u->payload = "sanitize-payload";
     } else if (IS("skip-sanitize-payload")) {
         u->payload = "skip-sanitize-payload";
-    } else if (len > 0 && (r[0] == '>' || r[0] == '<')) {
-        acl_hash(r + 1, len - 1, hex);
-        if (r[0] == '>') {
-            acl_password_add(u, hex);
-            u->nopass = false;
-        } else if (!acl_password_del(u, hex)) {
-            snprintf(err, errlen, "The password you are trying to remove "
-                     "from the user does not exist");
-            return -1;
+    } else if (len > 0 && strchr("><#!", r[0]) != NULL) {
+        /* > and < take a password, # and ! its hash. */
+        if (r[0] == '>' || r[0] == '<') {
+            acl_hash(r + 1, len - 1, hex);
+        } else {
+            bool hexok = len == ACL_HASH_HEX + 1;
+            for (size_t i = 1; i < len && hexok; i++) {
+                hexok = strchr("0123456789abcdef", r[i]) != NULL;
+            }
+            if (!hexok) {
+                snprintf(err, errlen, "The password hash must be exactly 64 "
+                         "characters and contain only lowercase hexadecimal "
+                         "characters");
+                return -1;
+            }
+            memcpy(hex, r + 1, ACL_HASH_HEX);
+            hex[ACL_HASH_HEX] = '\0';
         }
-    } else if (len > 0 && (r[0] == '#' || r[0] == '!')) {
-        bool hexok = len == ACL_HASH_HEX + 1;
-        for (size_t i = 1; i < len && hexok; i++) {
-            hexok = strchr("0123456789abcdef", r[i]) != NULL;
-        }
-        if (!hexok) {
-            snprintf(err, errlen, "The password hash must be exactly 64 "
-                     "characters and contain only lowercase hexadecimal "
-                     "characters");
-            return -1;
-        }
-        memcpy(hex, r + 1, ACL_HASH_HEX);
-        hex[ACL_HASH_HEX] = '\0';
-        if (r[0] == '#') {
+        if (r[0] == '>' || r[0] == '#') {
             acl_password_add(u, hex);
             u->nopass = false;
         } else if (!acl_password_del(u, hex)) {
@@ -1308,16 +1303,7 @@ void cmd_acl(struct client *c)
 {
     acl_init();
     const struct arg *sub = &c->argv[1];
-    const struct cmdspec *spec =
-        cmdspec_lookup_sub(c->cmd->spec, sub->ptr, sub->len);
-    if (spec == NULL || (spec->flags & CMDSPEC_NOT_SERVED)) {
-        reply_error(c, "unknown subcommand '%.128s'. Try ACL HELP.",
-                    sub->ptr);
-        return;
-    }
-    if (!cmdspec_arity_ok(spec, c->argc)) {
-        reply_error(c, "wrong number of arguments for '%s' command",
-                    spec->name);
+    if (commands_subcommand_or_reply(c) == NULL) {
         return;
     }
     if (arg_is(sub, "setuser")) {

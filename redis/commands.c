@@ -776,23 +776,37 @@ static void commands_list(struct client *c)
     reply_set_array_len(c, handle, n);
 }
 
+const struct cmdspec *commands_subcommand_or_reply(struct client *c)
+{
+    const struct cmdspec *parent = c->cmd->spec;
+    const struct cmdspec *sub =
+        cmdspec_lookup_sub(parent, c->argv[1].ptr, c->argv[1].len);
+    if (sub == NULL || (sub->flags & CMDSPEC_NOT_SERVED)) {
+        char upper[32];
+        size_t i = 0;
+        for (; parent->name[i] != '\0' && i + 1 < sizeof(upper); i++) {
+            char ch = parent->name[i];
+            upper[i] = (char)(ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
+        }
+        upper[i] = '\0';
+        reply_error(c, "unknown subcommand '%.128s'. Try %s HELP.",
+                    c->argv[1].ptr, upper);
+        return NULL;
+    }
+    if (!cmdspec_arity_ok(sub, c->argc)) {
+        reply_error(c, "wrong number of arguments for '%s' command",
+                    sub->name);
+        return NULL;
+    }
+    return sub;
+}
+
 /* COMMAND [COUNT | LIST | INFO name... | DOCS [name...] | GETKEYS cmd ... |
  * GETKEYSANDFLAGS cmd ... | HELP] */
 void cmd_command(struct client *c)
 {
-    if (c->argc > 1) {
-        const struct cmdspec *sub = cmdspec_lookup_sub(
-            c->cmd->spec, c->argv[1].ptr, c->argv[1].len);
-        if (sub == NULL) {
-            reply_error(c, "unknown subcommand '%.128s'. Try COMMAND HELP.",
-                        c->argv[1].ptr);
-            return;
-        }
-        if (!cmdspec_arity_ok(sub, c->argc)) {
-            reply_error(c, "wrong number of arguments for '%s' command",
-                        sub->name);
-            return;
-        }
+    if (c->argc > 1 && commands_subcommand_or_reply(c) == NULL) {
+        return;
     }
     if (c->argc == 1 || (arg_is(&c->argv[1], "info") && c->argc == 2)) {
         reply_array(c, commands_served());

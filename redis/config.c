@@ -1673,16 +1673,7 @@ static void config_reset_stats(void)
 void cmd_config(struct client *c)
 {
     const struct arg *sub = &c->argv[1];
-    const struct cmdspec *spec =
-        cmdspec_lookup_sub(c->cmd->spec, sub->ptr, sub->len);
-    if (spec == NULL) {
-        reply_error(c, "unknown subcommand '%.128s'. Try CONFIG HELP.",
-                    sub->ptr);
-        return;
-    }
-    if (!cmdspec_arity_ok(spec, c->argc)) {
-        reply_error(c, "wrong number of arguments for '%s' command",
-                    spec->name);
+    if (commands_subcommand_or_reply(c) == NULL) {
         return;
     }
     if (arg_is(sub, "get")) {

@@ -900,6 +900,11 @@ void multi_release(void);
  * error and return true. */
 bool pubsub_refuse(struct client *c, const struct command *cmd);
 
+/* commands.c: the subcommand row c->argv[1] names under c's container
+ * command, arity checked; NULL after replying Redis's error (unknown
+ * subcommand, wrong number of arguments). */
+const struct cmdspec *commands_subcommand_or_reply(struct client *c);
+
 /* acl.c: users and permissions (see the top of acl.c). */
 struct acl_user;
 void acl_init(void);    /* the default user; idempotent */

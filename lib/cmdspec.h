@@ -4,6 +4,8 @@
  * these entries by name (redis/commands.c), the proxy its local handlers
  * (roles/proxy/cmdtable.c); neither repeats a fact written here.
  * How to add a command: see the comment at the top of lib/cmdspec.c.
+ * Facts generated from redis-server (COMMAND INFO flag words, key-spec
+ * flags, ACL categories) live in lib/cmdspec_redis.c.
  *
  * Entry points: cmdspec_init (build the name index, once), cmdspec_lookup
  * (name -> entry), cmdspec_keys (the key positions of one request),

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-# tools/gen-cmdspec.py: print lib/cmdspec.c's generated parts from a
-# running redis-server 7.0 (the facts are Redis's; writing them by hand
+# tools/gen-cmdspec.py: print the generated tables of lib/cmdspec.c (sub)
+# and lib/cmdspec_redis.c (flags, keyflags, acl) from a running
+# redis-server 7.0 (the facts are Redis's; writing them by hand
 # invites typos):
 #
 #   redis-server --port 6399 &

@@ -928,6 +928,7 @@ bool acl_refuse(struct client *c, const struct command *cmd)
     if (c->flags & (CLIENT_MASTER | CLIENT_LOADER)) {
         return false;
     }
+    acl_init();
     const struct acl_user *u = acl_client_user(c);
     if (u->unrestricted) {
         return false; /* the common case: no ACLs in use */

@@ -4,6 +4,8 @@
  * these entries by name (redis/commands.c), the proxy its local handlers
  * (roles/proxy/cmdtable.c); neither repeats a fact written here.
  * How to add a command: see the comment at the top of lib/cmdspec.c.
+ * Facts generated from redis-server (COMMAND INFO flag words, key-spec
+ * flags, ACL categories) live in lib/cmdspec_redis.c.
  *
  * Entry points: cmdspec_init (build the name index, once), cmdspec_lookup
  * (name -> entry), cmdspec_keys (the key positions of one request),
@@ -121,6 +123,75 @@ struct cmdspec {
 #define CMDSPEC_MAX 512
 extern const struct cmdspec cmdspec_table[];
 extern const size_t cmdspec_count;
+
+/* The subcommand rows ("config|get"), sorted by name, and their count. */
+extern const struct cmdspec cmdspec_subtable[];
+extern const size_t cmdspec_subcount;
+
+/* The subcommands of 'parent' (contiguous rows of cmdspec_subtable),
+ * their number in '*count'; NULL and 0 when it has none. */
+const struct cmdspec *cmdspec_subcommands(const struct cmdspec *parent,
+                                          size_t *count);
+
+/* The subcommand of 'parent' named by the 'len' bytes at 'sub' (any
+ * case), or NULL. */
+const struct cmdspec *cmdspec_lookup_sub(const struct cmdspec *parent,
+                                         const char *sub, size_t len);
+
+/* A command or, for "parent|sub", a subcommand, by full name (any case);
+ * NULL if unknown. Needs cmdspec_init. */
+const struct cmdspec *cmdspec_lookup_full(const char *name, size_t len);
+
+/* The flag words Redis 7.0.15's COMMAND INFO shows for 'spec' ("write
+ * denyoom fast"), space-separated, static; NULL for our own commands
+ * (then cmdspec_flag_names). */
+const char *cmdspec_info_flags(const struct cmdspec *spec);
+
+/* The key-spec flags Redis gives key number 'keyno' (0-based, in the
+ * order cmdspec_keys finds them) of 'spec': space-separated ("RW access
+ * delete"), at '*flags' (static, not NUL-terminated at the end); returns
+ * the length. */
+size_t cmdspec_key_flags(const struct cmdspec *spec, int keyno,
+                         const char **flags);
+
+/* ACL categories (cmdspec_acl_categories), one bit each, in Redis's
+ * order. */
+enum {
+    CMDSPEC_ACL_KEYSPACE = 1u << 0,
+    CMDSPEC_ACL_READ = 1u << 1,
+    CMDSPEC_ACL_WRITE = 1u << 2,
+    CMDSPEC_ACL_SET = 1u << 3,
+    CMDSPEC_ACL_SORTEDSET = 1u << 4,
+    CMDSPEC_ACL_LIST = 1u << 5,
+    CMDSPEC_ACL_HASH = 1u << 6,
+    CMDSPEC_ACL_STRING = 1u << 7,
+    CMDSPEC_ACL_BITMAP = 1u << 8,
+    CMDSPEC_ACL_HYPERLOGLOG = 1u << 9,
+    CMDSPEC_ACL_GEO = 1u << 10,
+    CMDSPEC_ACL_STREAM = 1u << 11,
+    CMDSPEC_ACL_PUBSUB = 1u << 12,
+    CMDSPEC_ACL_ADMIN = 1u << 13,
+    CMDSPEC_ACL_FAST = 1u << 14,
+    CMDSPEC_ACL_SLOW = 1u << 15,
+    CMDSPEC_ACL_BLOCKING = 1u << 16,
+    CMDSPEC_ACL_DANGEROUS = 1u << 17,
+    CMDSPEC_ACL_CONNECTION = 1u << 18,
+    CMDSPEC_ACL_TRANSACTION = 1u << 19,
+    CMDSPEC_ACL_SCRIPTING = 1u << 20,
+};
+#define CMDSPEC_ACL_COUNT 21
+
+/* The ACL categories of a command or subcommand row (CMDSPEC_ACL_*):
+ * Redis 7.0.15's, or for commands Redis lacks, derived from the flags. */
+uint32_t cmdspec_acl_categories(const struct cmdspec *spec);
+
+/* The name of category bit number 'bit' ("read"), NULL when out of
+ * range. Static string. */
+const char *cmdspec_acl_name(int bit);
+
+/* The bit number of the category named by 'len' bytes at 'name' (any
+ * case), or -1. */
+int cmdspec_acl_bit(const char *name, size_t len);
 
 /* Build the lookup index. Call once before any thread looks a name up;
  * calling it again does nothing. */

@@ -54,7 +54,7 @@ static void client_flag_letters(const struct client *c, char *out)
 }
 
 /* Append one CLIENT LIST line for 'c' to the sds string 's'. */
-static char *client_info_line(char *s, const struct client *c)
+char *client_info_line(char *s, const struct client *c)
 {
     char line[1024];
     const struct command *cmd = c->cmd != NULL ? c->cmd : c->last_cmd;
@@ -87,7 +87,7 @@ static char *client_info_line(char *s, const struct client *c)
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld "
         "flags=%s db=%d sub=%zu psub=%zu ssub=0 multi=%lld qbuf=%zu "
         "qbuf-free=%zu argv-mem=%zu multi-mem=0 rbs=%zu rbp=%zu obl=%zu "
-        "oll=0 omem=%zu tot-mem=%zu events=r%s cmd=%s user=default "
+        "oll=0 omem=%zu tot-mem=%zu events=r%s cmd=%s user=%s "
         "redir=%lld resp=%d\n",
         (unsigned long long)c->id, c->addr, c->laddr, c->fd,
         c->name != NULL ? c->name : "",
@@ -97,7 +97,7 @@ static char *client_info_line(char *s, const struct client *c)
         c->qcap - c->qlen, argv_mem, c->qcap, c->qcap, obl, omem,
         sizeof(*c) + c->qcap + c->ocap,
         (c->flags & CLIENT_PENDING_WRITE) ? "w" : "", cmdname,
-        tracking_redirect_of(c), c->resp >= 3 ? 3 : 2);
+        acl_user_name(c), tracking_redirect_of(c), c->resp >= 3 ? 3 : 2);
     if (n < 0) {
         return s;
     }
@@ -605,7 +605,8 @@ void cmd_client(struct client *c)
 
 /* RESET: back to the state of a new connection: no transaction, no
  * watched keys, no subscriptions, no tracking, RESP2, database 0, no
- * name, replies on, authenticated only if no password is set. */
+ * name, replies on, the default user (authenticated if it needs no
+ * password). */
 void cmd_reset(struct client *c)
 {
     multi_client_release(c);
@@ -617,7 +618,7 @@ void cmd_reset(struct client *c)
                   CLIENT_NO_EVICT);
     mem_free(c->name);
     c->name = NULL;
-    c->authenticated = server.requirepass == NULL ||
-                       server.requirepass[0] == '\0';
+    c->user = NULL;
+    c->authenticated = acl_client_autoauth();
     reply_simple(c, "RESET");
 }

@@ -289,7 +289,7 @@ static const struct {
     { "ping", cmd_ping }, { "echo", cmd_echo }, { "quit", cmd_quit },
     { "auth", cmd_auth }, { "hello", cmd_hello }, { "select", cmd_select },
     { "reset", cmd_reset }, { "client", cmd_client }, { "info", cmd_info },
-    { "config", cmd_config }, { "command", cmd_command }, { "time", cmd_time },
+    { "acl", cmd_acl }, { "config", cmd_config }, { "command", cmd_command }, { "time", cmd_time },
     { "debug", cmd_debug }, { "shutdown", cmd_shutdown }, { "save", cmd_save },
     { "bgsave", cmd_bgsave }, { "lastsave", cmd_lastsave },
     { "dbsize", cmd_dbsize }, { "flushdb", cmd_flushdb },
@@ -485,82 +485,135 @@ struct command_stats *commands_stats(const struct command *cmd)
 /* ------------------------------------------------------------------------
  * COMMAND */
 
-/* The ACL categories Redis would give a command with these flags. */
-static void commands_reply_categories(struct client *c,
-                                      const struct cmdspec *spec)
+/* True if this server serves 'spec', a command or a subcommand row. */
+static bool commands_served_row(const struct cmdspec *spec)
 {
-    const char *cats[7];
-    int n = 0;
-    if (spec->flags & CMDSPEC_WRITE) {
-        cats[n++] = "@write";
+    const char *bar = strchr(spec->name, '|');
+    if (bar == NULL) {
+        return commands[cmdspec_index(spec)].proc != NULL;
     }
-    if (spec->flags & CMDSPEC_READONLY) {
-        cats[n++] = "@read";
+    const struct cmdspec *parent =
+        cmdspec_lookup(spec->name, (size_t)(bar - spec->name));
+    return parent != NULL && commands[cmdspec_index(parent)].proc != NULL &&
+           !(spec->flags & CMDSPEC_NOT_SERVED);
+}
+
+/* The served subcommands of 'spec', for COMMAND INFO and DOCS: their
+ * rows start at '*first' and there are '*n'; returns how many served. */
+static long long commands_served_subs(const struct cmdspec *spec,
+                                      const struct cmdspec **first,
+                                      size_t *n)
+{
+    *first = cmdspec_subcommands(spec, n);
+    long long served = 0;
+    for (size_t i = 0; i < *n; i++) {
+        served += commands_served_row(&(*first)[i]);
     }
-    if (spec->flags & CMDSPEC_ADMIN) {
-        cats[n++] = "@admin";
-        cats[n++] = "@dangerous";
-    }
-    cats[n++] = (spec->flags & CMDSPEC_FAST) ? "@fast" : "@slow";
-    if (spec->flags & CMDSPEC_BLOCKING) {
-        cats[n++] = "@blocking";
-    }
-    static const struct {
-        const char *group;
-        const char *category;
-    } group_categories[] = {
-        { "generic", "@keyspace" },   { "string", "@string" },
-        { "bitmap", "@bitmap" },      { "connection", "@connection" },
-        { "list", "@list" },          { "hash", "@hash" },
-        { "set", "@set" },            { "sorted-set", "@sortedset" },
-        { "pubsub", "@pubsub" },      { "transactions", "@transaction" },
-    };
-    for (size_t i = 0; i < sizeof(group_categories) /
-                           sizeof(group_categories[0]); i++) {
-        if (strcmp(spec->group, group_categories[i].group) == 0) {
-            cats[n++] = group_categories[i].category;
-            break;
-        }
+    return served;
+}
+
+/* The command or subcommand a user names ("get", "config|get"), if we
+ * serve it; NULL otherwise. */
+static const struct cmdspec *commands_find_served(const struct arg *a)
+{
+    const struct cmdspec *spec = cmdspec_lookup_full(a->ptr, a->len);
+    return spec != NULL && commands_served_row(spec) ? spec : NULL;
+}
+
+/* An array of simple strings: the space-separated words of the 'len'
+ * bytes at 'text'. */
+static void commands_reply_words(struct client *c, const char *text,
+                                 size_t len)
+{
+    long long n = 0;
+    for (size_t i = 0; i < len; i++) {
+        n += text[i] != ' ' && (i == 0 || text[i - 1] == ' ');
     }
     reply_array(c, n);
-    for (int i = 0; i < n; i++) {
-        reply_simple(c, cats[i]);
+    size_t i = 0;
+    while (i < len) {
+        size_t end = i;
+        while (end < len && text[end] != ' ') {
+            end++;
+        }
+        if (end > i) {
+            char word[64];
+            snprintf(word, sizeof(word), "%.*s", (int)(end - i), text + i);
+            reply_simple(c, word);
+        }
+        i = end + 1;
     }
 }
 
-/* One COMMAND INFO entry. */
+/* One COMMAND INFO entry, subcommands nested. Flags are Redis's words
+ * where Redis has the command; a container command (CONFIG, OBJECT ...)
+ * shows no key positions, its subcommands do. */
 static void commands_reply_info(struct client *c, const struct cmdspec *spec)
 {
-    const char *flags[CMDSPEC_MAX_FLAG_NAMES];
-    size_t nflags = cmdspec_flag_names(spec, flags);
+    const struct cmdspec *subs;
+    size_t nsubs;
+    long long served = commands_served_subs(spec, &subs, &nsubs);
     reply_array(c, 10);
     reply_bulk_str(c, spec->name);
     reply_integer(c, spec->arity);
-    reply_array(c, (long long)nflags);
-    for (size_t i = 0; i < nflags; i++) {
-        reply_simple(c, flags[i]);
+    const char *words = cmdspec_info_flags(spec);
+    if (words != NULL) {
+        commands_reply_words(c, words, strlen(words));
+    } else {
+        const char *flags[CMDSPEC_MAX_FLAG_NAMES];
+        size_t nflags = cmdspec_flag_names(spec, flags);
+        reply_array(c, (long long)nflags);
+        for (size_t i = 0; i < nflags; i++) {
+            reply_simple(c, flags[i]);
+        }
     }
-    reply_integer(c, spec->first);
-    reply_integer(c, spec->last);
-    reply_integer(c, spec->step);
-    commands_reply_categories(c, spec);
+    reply_integer(c, nsubs > 0 ? 0 : spec->first);
+    reply_integer(c, nsubs > 0 ? 0 : spec->last);
+    reply_integer(c, nsubs > 0 ? 0 : spec->step);
+    uint32_t cats = cmdspec_acl_categories(spec);
+    reply_array(c, __builtin_popcount(cats));
+    for (int bit = 0; bit < CMDSPEC_ACL_COUNT; bit++) {
+        if (cats & (1u << bit)) {
+            char name[32];
+            snprintf(name, sizeof(name), "@%s", cmdspec_acl_name(bit));
+            reply_simple(c, name);
+        }
+    }
     reply_array(c, 0); /* tips */
     reply_array(c, 0); /* key specs */
-    reply_array(c, 0); /* subcommands */
+    reply_array(c, served);
+    for (size_t i = 0; i < nsubs; i++) {
+        if (commands_served_row(&subs[i])) {
+            commands_reply_info(c, &subs[i]);
+        }
+    }
 }
 
-/* One COMMAND DOCS entry: name, then its field/value map. */
+/* One COMMAND DOCS entry: name, then its field/value map (summary, group
+ * and, for a container, its subcommands' entries). */
 static void commands_reply_docs(struct client *c, const struct cmdspec *spec)
 {
+    const struct cmdspec *subs;
+    size_t nsubs;
+    long long served = commands_served_subs(spec, &subs, &nsubs);
     reply_bulk_str(c, spec->name);
-    reply_array(c, 4);
+    reply_array(c, served > 0 ? 6 : 4);
     reply_bulk_str(c, "summary");
     reply_bulk_str(c, spec->summary);
     reply_bulk_str(c, "group");
     reply_bulk_str(c, spec->group);
+    if (served > 0) {
+        reply_bulk_str(c, "subcommands");
+        reply_array(c, served * 2);
+        for (size_t i = 0; i < nsubs; i++) {
+            if (commands_served_row(&subs[i])) {
+                commands_reply_docs(c, &subs[i]);
+            }
+        }
+    }
 }
 
-/* The number of commands this server serves. */
+/* The number of (top-level) commands this server serves. */
 static long long commands_served(void)
 {
     long long n = 0;
@@ -578,15 +631,28 @@ static const char *commands_arg(const void *argv, int i, size_t *len)
     return a->ptr;
 }
 
-/* COMMAND GETKEYS command [arg ...]: the keys of that command, found as
- * the dispatcher and the proxy find them. */
-static void commands_getkeys(struct client *c)
+/* The key flags of a command whose key spec says "variable_flags": what
+ * this request does to its key (SET with or without GET; BITFIELD with or
+ * without a write). */
+static const char *commands_variable_key_flags(const struct cmdspec *spec,
+                                               const struct arg *argv,
+                                               int argc)
 {
-    if (c->argc < 4) {
-        reply_error(c, "wrong number of arguments for 'command|getkeys' "
-                       "command");
-        return;
+    bool set = strcmp(spec->name, "set") == 0;
+    for (int i = set ? 3 : 2; i < argc; i++) {
+        if (set ? arg_is(&argv[i], "get")
+                : arg_is(&argv[i], "set") || arg_is(&argv[i], "incrby")) {
+            return "RW access update";
+        }
     }
+    return set ? "OW update" : "RO access";
+}
+
+/* COMMAND GETKEYS|GETKEYSANDFLAGS command [arg ...]: the keys of that
+ * command (with their key-spec flags), found as the dispatcher and the
+ * proxy find them. */
+static void commands_getkeys(struct client *c, bool with_flags)
+{
     const struct command *cmd = commands_lookup(c->argv[2].ptr,
                                                 c->argv[2].len);
     if (cmd == NULL) {
@@ -594,6 +660,15 @@ static void commands_getkeys(struct client *c)
         return;
     }
     const struct cmdspec *spec = cmd->spec;
+    size_t nsubs;
+    cmdspec_subcommands(spec, &nsubs);
+    if (nsubs > 0 && c->argc > 3) {
+        spec = cmdspec_lookup_sub(spec, c->argv[3].ptr, c->argv[3].len);
+        if (spec == NULL || !commands_served_row(spec)) {
+            reply_error(c, "Invalid command specified");
+            return;
+        }
+    }
     int argc = c->argc - 2;
     if (!cmdspec_arity_ok(spec, argc)) {
         reply_error(c, "Invalid number of arguments specified for command");
@@ -615,15 +690,129 @@ static void commands_getkeys(struct client *c)
     reply_array(c, n);
     for (int i = 0; i < n; i++) {
         const struct arg *k = &c->argv[2 + keys[i]];
+        if (!with_flags) {
+            reply_bulk(c, k->ptr, k->len);
+            continue;
+        }
+        reply_array(c, 2);
         reply_bulk(c, k->ptr, k->len);
+        const char *flags;
+        size_t len = cmdspec_key_flags(spec, i, &flags);
+        if (memmem(flags, len, "variable_flags", 14) != NULL) {
+            flags = commands_variable_key_flags(spec, c->argv + 2, argc);
+            len = strlen(flags);
+        }
+        commands_reply_words(c, flags, len);
     }
     mem_free(keys);
 }
 
+/* What COMMAND LIST FILTERBY asks: one filter, or none. */
+struct commands_filter {
+    enum { FILTER_NONE, FILTER_MODULE, FILTER_ACLCAT, FILTER_PATTERN } kind;
+    uint32_t category; /* FILTER_ACLCAT: its bit; 0 if unknown */
+    const struct arg *pattern;
+};
+
+/* True if 'spec' passes 'f'. */
+static bool commands_filter_pass(const struct commands_filter *f,
+                                 const struct cmdspec *spec)
+{
+    switch (f->kind) {
+    case FILTER_NONE:
+        return true;
+    case FILTER_MODULE:
+        return false; /* no modules here */
+    case FILTER_ACLCAT:
+        return (cmdspec_acl_categories(spec) & f->category) != 0;
+    case FILTER_PATTERN:
+        return util_glob_match(f->pattern->ptr, f->pattern->len, spec->name,
+                               strlen(spec->name), true);
+    }
+    return false;
+}
+
+/* COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN glob]:
+ * every served command and subcommand name that passes the filter. */
+static void commands_list(struct client *c)
+{
+    struct commands_filter f = { FILTER_NONE, 0, NULL };
+    if (c->argc == 5 && arg_is(&c->argv[2], "filterby")) {
+        const struct arg *v = &c->argv[4];
+        if (arg_is(&c->argv[3], "module")) {
+            f.kind = FILTER_MODULE;
+        } else if (arg_is(&c->argv[3], "aclcat")) {
+            f.kind = FILTER_ACLCAT;
+            int bit = cmdspec_acl_bit(v->ptr, v->len);
+            f.category = bit >= 0 ? 1u << bit : 0;
+        } else if (arg_is(&c->argv[3], "pattern")) {
+            f.kind = FILTER_PATTERN;
+            f.pattern = v;
+        } else {
+            reply_syntax_error(c);
+            return;
+        }
+    } else if (c->argc != 2) {
+        reply_syntax_error(c);
+        return;
+    }
+    size_t handle = reply_defer_len(c);
+    long long n = 0;
+    for (size_t i = 0; i < cmdspec_count; i++) {
+        const struct cmdspec *spec = &cmdspec_table[i];
+        if (commands[i].proc == NULL) {
+            continue;
+        }
+        if (commands_filter_pass(&f, spec)) {
+            reply_bulk_str(c, spec->name);
+            n++;
+        }
+        const struct cmdspec *subs;
+        size_t nsubs;
+        commands_served_subs(spec, &subs, &nsubs);
+        for (size_t k = 0; k < nsubs; k++) {
+            if (commands_served_row(&subs[k]) &&
+                commands_filter_pass(&f, &subs[k])) {
+                reply_bulk_str(c, subs[k].name);
+                n++;
+            }
+        }
+    }
+    reply_set_array_len(c, handle, n);
+}
+
+const struct cmdspec *commands_subcommand_or_reply(struct client *c)
+{
+    const struct cmdspec *parent = c->cmd->spec;
+    const struct cmdspec *sub =
+        cmdspec_lookup_sub(parent, c->argv[1].ptr, c->argv[1].len);
+    if (sub == NULL || (sub->flags & CMDSPEC_NOT_SERVED)) {
+        char upper[32];
+        size_t i = 0;
+        for (; parent->name[i] != '\0' && i + 1 < sizeof(upper); i++) {
+            char ch = parent->name[i];
+            upper[i] = (char)(ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
+        }
+        upper[i] = '\0';
+        reply_error(c, "unknown subcommand '%.128s'. Try %s HELP.",
+                    c->argv[1].ptr, upper);
+        return NULL;
+    }
+    if (!cmdspec_arity_ok(sub, c->argc)) {
+        reply_error(c, "wrong number of arguments for '%s' command",
+                    sub->name);
+        return NULL;
+    }
+    return sub;
+}
+
 /* COMMAND [COUNT | LIST | INFO name... | DOCS [name...] | GETKEYS cmd ... |
- * HELP] */
+ * GETKEYSANDFLAGS cmd ... | HELP] */
 void cmd_command(struct client *c)
 {
+    if (c->argc > 1 && commands_subcommand_or_reply(c) == NULL) {
+        return;
+    }
     if (c->argc == 1 || (arg_is(&c->argv[1], "info") && c->argc == 2)) {
         reply_array(c, commands_served());
         for (size_t i = 0; i < cmdspec_count; i++) {
@@ -631,22 +820,16 @@ void cmd_command(struct client *c)
                 commands_reply_info(c, commands[i].spec);
             }
         }
-    } else if (arg_is(&c->argv[1], "count") && c->argc == 2) {
+    } else if (arg_is(&c->argv[1], "count")) {
         reply_integer(c, commands_served());
-    } else if (arg_is(&c->argv[1], "list") && c->argc == 2) {
-        reply_array(c, commands_served());
-        for (size_t i = 0; i < cmdspec_count; i++) {
-            if (commands[i].proc != NULL) {
-                reply_bulk_str(c, commands[i].spec->name);
-            }
-        }
+    } else if (arg_is(&c->argv[1], "list")) {
+        commands_list(c);
     } else if (arg_is(&c->argv[1], "info")) {
         reply_array(c, c->argc - 2);
         for (int i = 2; i < c->argc; i++) {
-            const struct command *cmd = commands_lookup(c->argv[i].ptr,
-                                                        c->argv[i].len);
-            if (cmd != NULL) {
-                commands_reply_info(c, cmd->spec);
+            const struct cmdspec *spec = commands_find_served(&c->argv[i]);
+            if (spec != NULL) {
+                commands_reply_info(c, spec);
             } else {
                 reply_null_array(c);
             }
@@ -664,26 +847,30 @@ void cmd_command(struct client *c)
         size_t handle = reply_defer_len(c);
         long long n = 0;
         for (int i = 2; i < c->argc; i++) {
-            const struct command *cmd = commands_lookup(c->argv[i].ptr,
-                                                        c->argv[i].len);
-            if (cmd != NULL) {
-                commands_reply_docs(c, cmd->spec);
+            const struct cmdspec *spec = commands_find_served(&c->argv[i]);
+            if (spec != NULL) {
+                commands_reply_docs(c, spec);
                 n += 2;
             }
         }
         reply_set_array_len(c, handle, n);
     } else if (arg_is(&c->argv[1], "getkeys")) {
-        commands_getkeys(c);
-    } else if (arg_is(&c->argv[1], "help") && c->argc == 2) {
-        reply_array(c, 7);
+        commands_getkeys(c, false);
+    } else if (arg_is(&c->argv[1], "getkeysandflags")) {
+        commands_getkeys(c, true);
+    } else if (arg_is(&c->argv[1], "help")) {
+        reply_array(c, 9);
         reply_simple(c, "COMMAND <subcommand> [<arg> [value] [opt] ...]. "
                         "Subcommands are:");
         reply_simple(c, "(no subcommand)");
         reply_simple(c, "COUNT");
         reply_simple(c, "DOCS [<command-name> ...]");
         reply_simple(c, "GETKEYS <full-command>");
+        reply_simple(c, "GETKEYSANDFLAGS <full-command>");
         reply_simple(c, "INFO [<command-name> ...]");
-        reply_simple(c, "LIST");
+        reply_simple(c, "LIST [FILTERBY (MODULE <module-name>|ACLCAT "
+                        "<category>|PATTERN <pattern>)]");
+        reply_simple(c, "HELP");
     } else {
         reply_error(c, "unknown subcommand or wrong number of arguments for "
                        "'%.128s'. Try COMMAND HELP.", c->argv[1].ptr);

@@ -36,6 +36,7 @@ enum config_kind {
 #define CONFIG_IMMUTABLE (1u << 0) /* CONFIG SET refuses it */
 #define CONFIG_PROTECTED (1u << 1) /* CONFIG SET only as
                                     * enable-protected-configs allows */
+#define CONFIG_HIDDEN (1u << 2)    /* CONFIG GET by exact name only */
 
 /* One directive.
  *   name, alias  the directive (alias: an older name, e.g. slaveof)
@@ -43,7 +44,7 @@ enum config_kind {
  *   offset       field in struct server (not for CONFIG_SPECIAL)
  *   def          default value, applied through the same parser at start
  *   min, max     bounds of CONFIG_INT / CONFIG_MEMORY
- *   flags        CONFIG_IMMUTABLE
+ *   flags        CONFIG_IMMUTABLE, CONFIG_PROTECTED, CONFIG_HIDDEN
  *   choices      NULL-terminated allowed values of a CONFIG_STRING
  *   set          CONFIG_SPECIAL: parse 'argc' words; 0 or -1 + 'err'
  *   get          CONFIG_SPECIAL: the value as a new sds string
@@ -352,13 +353,28 @@ static int config_after_backlog_size(char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
+    /* Redis takes any size and uses at least 16kb. */
+    if (server.repl_backlog_size < 16 * 1024) {
+        server.repl_backlog_size = 16 * 1024;
+    }
     backlog_resize();
+    return 0;
+}
+
+/* requirepass is the default user's password (acl.c). */
+static int config_after_requirepass(char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    acl_set_requirepass(server.requirepass);
     return 0;
 }
 
 static int config_after_hz(char *err, size_t errlen)
 {
-    if (server_set_hz(server.hz) != 0) {
+    /* Redis takes any hz and keeps it within 1..500. */
+    int hz = server.hz < 1 ? 1 : server.hz > 500 ? 500 : server.hz;
+    if (server_set_hz(hz) != 0) {
         snprintf(err, errlen, "cannot re-arm the cron");
         return -1;
     }
@@ -388,7 +404,7 @@ static char *config_get_notify(void)
 /* ------------------------------------------------------------------------
  * The table */
 
-static const char *const config_fsyncs[] = { "always", "everysec", "no",
+static const char *const config_fsyncs[] = { "everysec", "always", "no",
                                              NULL };
 static const char *const config_protected_choices[] = { "no", "yes",
                                                         "local", NULL };
@@ -410,7 +426,7 @@ static const struct config_directive config_table[] = {
     SPECIAL("loglevel", NULL, "notice", 0, config_set_loglevel,
             config_get_loglevel),
     { "requirepass", NULL, CONFIG_STRING, FIELD(requirepass), "", 0, 0, 0,
-      NULL, NULL, NULL, NULL },
+      NULL, NULL, NULL, config_after_requirepass },
     { "protected-mode", NULL, CONFIG_BOOL, FIELD(protected_mode), "yes", 0,
       0, 0, NULL, NULL, NULL, NULL },
     { "enable-protected-configs", NULL, CONFIG_STRING,
@@ -459,7 +475,7 @@ static const struct config_directive config_table[] = {
     { "replica-read-only", "slave-read-only", CONFIG_BOOL,
       FIELD(replica_read_only), "yes", 0, 0, 0, NULL, NULL, NULL, NULL },
     { "repl-backlog-size", NULL, CONFIG_MEMORY, FIELD(repl_backlog_size),
-      "1mb", 16 * 1024, LLONG_MAX, 0, NULL, NULL, NULL,
+      "1mb", 1, LLONG_MAX, 0, NULL, NULL, NULL,
       config_after_backlog_size },
     { "repl-timeout", NULL, CONFIG_INT, FIELD(repl_timeout), "60", 1,
       INT_MAX, 0, NULL, NULL, NULL, NULL },
@@ -479,10 +495,10 @@ static const struct config_directive config_table[] = {
       INT_MAX, CONFIG_IMMUTABLE, NULL, NULL, NULL, NULL },
     { "maxclients", NULL, CONFIG_INT, FIELD(maxclients), "10000", 1,
       INT_MAX, 0, NULL, NULL, NULL, NULL },
-    { "hz", NULL, CONFIG_INT, FIELD(hz), "10", 1, 500, 0, NULL, NULL, NULL,
-      config_after_hz },
+    { "hz", NULL, CONFIG_INT, FIELD(hz), "10", 0, INT_MAX, 0, NULL, NULL,
+      NULL, config_after_hz },
     { "rdb-key-save-delay", NULL, CONFIG_INT, FIELD(rdb_key_save_delay), "0",
-      0, INT_MAX, 0, NULL, NULL, NULL, NULL },
+      0, INT_MAX, CONFIG_HIDDEN, NULL, NULL, NULL, NULL },
     { "client-query-buffer-limit", NULL, CONFIG_MEMORY,
       FIELD(client_max_querybuf_len), "1gb", 1024 * 1024, LLONG_MAX, 0,
       NULL, NULL, NULL, NULL },
@@ -507,6 +523,417 @@ static const struct config_directive config_table[] = {
 };
 
 #define CONFIG_COUNT (sizeof(config_table) / sizeof(config_table[0]))
+
+/* Parameters Redis 7.0 has and this server only stores: accepted from
+ * redis.conf, argv and CONFIG SET (checked as Redis checks them), and
+ * returned by CONFIG GET, so that tools which set them work.
+ *   kind     how a value is checked: BOOL yes/no, INT or MEM (a number,
+ *            MEM with units) in [min, max], ENUM one of 'choices'
+ *            (space-separated), STR anything
+ *   def      Redis's default, as CONFIG GET shows it
+ *   flags    CONFIG_IMMUTABLE, CONFIG_PROTECTED
+ * A name the table above also has is served by the table above. */
+enum config_stored_kind { BOOL, INT, MEM, ENUM, STR };
+
+struct config_stored {
+    const char *name;
+    const char *alias;
+    enum config_stored_kind kind;
+    const char *def;
+    long long min;
+    long long max;
+    const char *choices;
+    unsigned flags;
+};
+
+#define STORED(name, alias, kind, def, min, max, choices, flags) \
+    { name, alias, kind, def, min, max, choices, flags }
+
+/* Generated by tools/gen-config.py from redis-server 7.0.15. */
+static const struct config_stored config_stored_table[] = {
+    STORED("acl-pubsub-default", NULL, ENUM, "resetchannels",
+           0, 0, "allchannels resetchannels", 0),
+    STORED("aclfile", NULL, STR, "",
+           0, 0, NULL, CONFIG_IMMUTABLE),
+    STORED("acllog-max-len", NULL, INT, "128",
+           0, LLONG_MAX, NULL, 0),
+    STORED("active-defrag-cycle-max", NULL, INT, "25",
+           1, 99, NULL, 0),
+    STORED("active-defrag-cycle-min", NULL, INT, "1",
+           1, 99, NULL, 0),
+    STORED("active-defrag-ignore-bytes", NULL, MEM, "104857600",
+           1, LLONG_MAX, NULL, 0),
+    STORED("active-defrag-max-scan-fields", NULL, INT, "1000",
+           1, LLONG_MAX, NULL, 0),
+    STORED("active-defrag-threshold-lower", NULL, INT, "10",
+           0, 1000, NULL, 0),
+    STORED("active-defrag-threshold-upper", NULL, INT, "100",
+           0, 1000, NULL, 0),
+    STORED("active-expire-effort", NULL, INT, "1",
+           1, 10, NULL, 0),
+    STORED("activedefrag", NULL, BOOL, "no",
+           0, 0, NULL, 0),
+    STORED("activerehashing", NULL, BOOL, "yes",
+           0, 0, NULL, 0),
+    STORED("always-show-logo", NULL, BOOL, "no",
+           0, 0, NULL, CONFIG_IMMUTABLE),
+    STORED("aof-disable-auto-gc", NULL, BOOL, "no",
+           0, 0, NULL, 0),
+    STORED("aof-rewrite-incremental-fsync", NULL, BOOL, "yes",
+           0, 0, NULL, 0),
+    STORED("aof-timestamp-enabled", NULL, BOOL, "no",
+           0, 0, NULL, 0),
+    STORED("aof-use-rdb-preamble", NULL, BOOL, "yes",
+           0, 0, NULL, 0),
+    STORED("aof_rewrite_cpulist", NULL, STR, "",
+           0, 0, NULL, CONFIG_IMMUTABLE),
+    STORED("auto-aof-rewrite-min-size", NULL, MEM, "67108864",
+           0, LLONG_MAX, NULL, 0),
+    STORED("auto-aof-rewrite-percentage", NULL, INT, "100",
+           0, 2147483647, NULL, 0),
+    STORED("bgsave_cpulist", NULL, STR, "",
+           0, 0, NULL, CONFIG_IMMUTABLE),
+    STORED("bind-source-addr", NULL, STR, "",
+           0, 0, NULL, 0),
+    STORED("bio_cpulist", NULL, STR, "",
+           0, 0, NULL, CONFIG_IMMUTABLE),
+    STORED("cluster-allow-pubsubshard-when-down", NULL, BOOL, "yes",
+           0, 0, NULL, 0),
+    STORED("cluster-allow-reads-when-down", NULL, BOOL, "no",
+           0, 0, NULL, 0),
+    STORED("cluster-allow-replica-migration", NULL, BOOL, "yes",
+           0, 0, NULL, 0),
+    STORED("cluster-announce-bus-port", NULL, INT, "0",
+           0, 65535, NULL, 0),
+    STORED("cluster-announce-hostname", NULL, STR, "",
+           0, 0, NULL, 0),
+    STORED("cluster-announce-ip", NULL, STR, "",
+           0, 0, NULL, 0),
+    STORED("cluster-announce-port", NULL, INT, "0",
+           0, 65535, NULL, 0),
+    STORED("cluster-announce-tls-port", NULL, INT, "0",
+           0, 65535, NULL, 0),
+    STORED("cluster-config-file", NULL, STR, "nodes.conf",
+           0, 0, NULL, CONFIG_IMMUTABLE),
+    STORED("cluster-enabled", NULL, BOOL, "no",
+           0, 0, NULL, CONFIG_IMMUTABLE),
+    STORED("cluster-link-sendbuf-limit", NULL, MEM, "0",
+           0, LLONG_MAX, NULL, 0),
+    STORED("cluster-migration-barrier", NULL, INT, "1",
+           0, 2147483647, NULL, 0),
+    STORED("cluster-node-timeout", NULL, INT, "15000",
+           0, LLONG_MAX, NULL, 0),
+    STORED("cluster-port", NULL, INT, "0",
+           LLONG_MIN, LLONG_MAX, NULL, CONFIG_IMMUTABLE),
+    STORED("cluster-preferred-endpoint-type", NULL, ENUM, "ip",
+           0, 0, "ip hostname unknown-endpoint", 0),
+    STORED("cluster-replica-no-failover", "cluster-slave-no-failover", BOOL, "no",
+           0, 0, NULL, 0),
+    STORED("cluster-replica-validity-factor", "cluster-slave-validity-factor", INT, "10",
+           0, 2147483647, NULL, 0),
+    STORED("cluster-require-full-coverage", NULL, BOOL, "yes",
+           0, 0, NULL, 0),
+    STORED("crash-log-enabled", NULL, BOOL, "yes",
+           0, 0, NULL, 0),
+    STORED("crash-memcheck-enabled", NULL, BOOL, "yes",
+           0, 0, NULL, 0),
+    STORED("disable-thp", NULL, BOOL, "yes",
+           0, 0, NULL, CONFIG_IMMUTABLE),
+    STORED("dynamic-hz", NULL, BOOL, "yes",
+           0, 0, NULL, 0),
+    STORED("hash-max-listpack-entries", "hash-max-ziplist-entries", INT, "512",
+           0, LLONG_MAX, NULL, 0),
+    STORED("hash-max-listpack-value", "hash-max-ziplist-value", MEM, "64",
+           0, LLONG_MAX, NULL, 0),
+    STORED("ignore-warnings", NULL, STR, "",
+           0, 0, NULL, 0),
+    STORED("io-threads", NULL, INT, "1",
+           LLONG_MIN, LLONG_MAX, NULL, CONFIG_IMMUTABLE),
+    STORED("io-threads-do-reads", NULL, BOOL, "no",
+           0, 0, NULL, CONFIG_IMMUTABLE),
+    STORED("jemalloc-bg-thread", NULL, BOOL, "yes",
+           0, 0, NULL, 0),
+    STORED("latency-monitor-threshold", NULL, INT, "0",
+           0, LLONG_MAX, NULL, 0),
+    STORED("latency-tracking", NULL, BOOL, "yes",
+           0, 0, NULL, 0),
+    STORED("latency-tracking-info-percentiles", NULL, STR, "50 99 99.9",
+           0, 0, NULL, 0),
+    STORED("lazyfree-lazy-eviction", NULL, BOOL, "no",
+           0, 0, NULL, 0),
+    STORED("lazyfree-lazy-expire", NULL, BOOL, "no",
+           0, 0, NULL, 0),
+    STORED("lazyfree-lazy-server-del", NULL, BOOL, "no",
+           0, 0, NULL, 0),
+    STORED("lazyfree-lazy-user-del", NULL, BOOL, "no",
+           0, 0, NULL, 0),
+    STORED("lazyfree-lazy-user-flush", NULL, BOOL, "no",
+           0, 0, NULL, 0),
+    STORED("lfu-decay-time", NULL, INT, "1",
+           0, 2147483647, NULL, 0),
+    STORED("lfu-log-factor", NULL, INT, "10",
+           0, 2147483647, NULL, 0),
+    STORED("list-compress-depth", NULL, INT, "0",
+           0, 2147483647, NULL, 0),
+    STORED("list-max-listpack-size", "list-max-ziplist-size", INT, "-2",
+           -2147483648, 2147483647, NULL, 0),
+    STORED("masteruser", NULL, STR, "",
+           0, 0, NULL, 0),
+    STORED("maxmemory-clients", NULL, STR, "0",
+           0, 0, NULL, 0),
+    STORED("maxmemory-eviction-tenacity", NULL, INT, "10",
+           0, 100, NULL, 0),
+    STORED("no-appendfsync-on-rewrite", NULL, BOOL, "no",
+           0, 0, NULL, 0),
+    STORED("notify-keyspace-events", NULL, STR, "",
+           0, 0, NULL, 0),
+    STORED("oom-score-adj", NULL, ENUM, "no",
+           0, 0, "no yes relative absolute", 0),
+    STORED("oom-score-adj-values", NULL, STR, "0 200 800",
+           0, 0, NULL, 0),
+    STORED("proc-title-template", NULL, STR, "{title} {listen-addr} {server-mode}",
+           0, 0, NULL, 0),
+    STORED("propagation-error-behavior", NULL, ENUM, "ignore",
+           0, 0, "ignore panic panic-on-replicas", 0),
+    STORED("proto-max-bulk-len", NULL, MEM, "536870912",
+           1048576, LLONG_MAX, NULL, 0),
+    STORED("rdb-del-sync-files", NULL, BOOL, "no",
+           0, 0, NULL, 0),
+    STORED("rdb-save-incremental-fsync", NULL, BOOL, "yes",
+           0, 0, NULL, 0),
+    STORED("rdbchecksum", NULL, BOOL, "yes",
+           0, 0, NULL, CONFIG_IMMUTABLE),
+    STORED("rdbcompression", NULL, BOOL, "yes",
+           0, 0, NULL, 0),
+    STORED("repl-backlog-ttl", NULL, INT, "3600",
+           0, LLONG_MAX, NULL, 0),
+    STORED("repl-disable-tcp-nodelay", NULL, BOOL, "no",
+           0, 0, NULL, 0),
+    STORED("repl-diskless-load", NULL, ENUM, "disabled",
+           0, 0, "disabled on-empty-db swapdb", 0),
+    STORED("repl-diskless-sync", NULL, BOOL, "yes",
+           0, 0, NULL, 0),
+    STORED("repl-diskless-sync-delay", NULL, INT, "5",
+           0, 2147483647, NULL, 0),
+    STORED("repl-diskless-sync-max-replicas", NULL, INT, "0",
+           0, 2147483647, NULL, 0),
+    STORED("replica-announce-ip", NULL, STR, "",
+           0, 0, NULL, 0),
+    STORED("replica-announce-port", "slave-announce-port", INT, "0",
+           0, 65535, NULL, 0),
+    STORED("replica-announced", NULL, BOOL, "yes",
+           0, 0, NULL, 0),
+    STORED("replica-ignore-disk-write-errors", NULL, BOOL, "no",
+           0, 0, NULL, 0),
+    STORED("replica-ignore-maxmemory", "slave-ignore-maxmemory", BOOL, "yes",
+           0, 0, NULL, 0),
+    STORED("replica-lazy-flush", "slave-lazy-flush", BOOL, "no",
+           0, 0, NULL, 0),
+    STORED("replica-priority", "slave-priority", INT, "100",
+           0, 2147483647, NULL, 0),
+    STORED("replica-serve-stale-data", "slave-serve-stale-data", BOOL, "yes",
+           0, 0, NULL, 0),
+    STORED("sanitize-dump-payload", NULL, ENUM, "no",
+           0, 0, "no yes clients", 0),
+    STORED("server_cpulist", NULL, STR, "",
+           0, 0, NULL, CONFIG_IMMUTABLE),
+    STORED("set-max-intset-entries", NULL, INT, "512",
+           0, LLONG_MAX, NULL, 0),
+    STORED("set-proc-title", NULL, BOOL, "yes",
+           0, 0, NULL, CONFIG_IMMUTABLE),
+    STORED("shutdown-on-sigint", NULL, ENUM, "default",
+           0, 0, "default save nosave now force", 0),
+    STORED("shutdown-on-sigterm", NULL, ENUM, "default",
+           0, 0, "default save nosave now force", 0),
+    STORED("shutdown-timeout", NULL, INT, "10",
+           0, 2147483647, NULL, 0),
+    STORED("slave-announce-ip", NULL, STR, "",
+           0, 0, NULL, 0),
+    STORED("slowlog-log-slower-than", NULL, INT, "10000",
+           -1, LLONG_MAX, NULL, 0),
+    STORED("slowlog-max-len", NULL, INT, "128",
+           0, LLONG_MAX, NULL, 0),
+    STORED("socket-mark-id", NULL, INT, "0",
+           LLONG_MIN, LLONG_MAX, NULL, CONFIG_IMMUTABLE),
+    STORED("stop-writes-on-bgsave-error", NULL, BOOL, "yes",
+           0, 0, NULL, 0),
+    STORED("stream-node-max-bytes", NULL, MEM, "4096",
+           0, LLONG_MAX, NULL, 0),
+    STORED("stream-node-max-entries", NULL, INT, "100",
+           0, LLONG_MAX, NULL, 0),
+    STORED("supervised", NULL, BOOL, "no",
+           0, 0, NULL, CONFIG_IMMUTABLE),
+    STORED("syslog-enabled", NULL, BOOL, "no",
+           0, 0, NULL, CONFIG_IMMUTABLE),
+    STORED("syslog-facility", NULL, STR, "local0",
+           0, 0, NULL, CONFIG_IMMUTABLE),
+    STORED("syslog-ident", NULL, STR, "redis",
+           0, 0, NULL, CONFIG_IMMUTABLE),
+    STORED("tls-auth-clients", NULL, ENUM, "yes",
+           0, 0, "no yes optional", 0),
+    STORED("tls-ca-cert-dir", NULL, STR, "",
+           0, 0, NULL, 0),
+    STORED("tls-ca-cert-file", NULL, STR, "",
+           0, 0, NULL, 0),
+    STORED("tls-cert-file", NULL, STR, "",
+           0, 0, NULL, 0),
+    STORED("tls-ciphers", NULL, STR, "",
+           0, 0, NULL, 0),
+    STORED("tls-ciphersuites", NULL, STR, "",
+           0, 0, NULL, 0),
+    STORED("tls-client-cert-file", NULL, STR, "",
+           0, 0, NULL, 0),
+    STORED("tls-client-key-file", NULL, STR, "",
+           0, 0, NULL, 0),
+    STORED("tls-client-key-file-pass", NULL, STR, "",
+           0, 0, NULL, 0),
+    STORED("tls-cluster", NULL, BOOL, "no",
+           0, 0, NULL, 0),
+    STORED("tls-dh-params-file", NULL, STR, "",
+           0, 0, NULL, 0),
+    STORED("tls-key-file", NULL, STR, "",
+           0, 0, NULL, 0),
+    STORED("tls-key-file-pass", NULL, STR, "",
+           0, 0, NULL, 0),
+    STORED("tls-port", NULL, INT, "0",
+           0, 65535, NULL, 0),
+    STORED("tls-prefer-server-ciphers", NULL, BOOL, "no",
+           0, 0, NULL, 0),
+    STORED("tls-protocols", NULL, STR, "",
+           0, 0, NULL, 0),
+    STORED("tls-replication", NULL, BOOL, "no",
+           0, 0, NULL, 0),
+    STORED("tls-session-cache-size", NULL, INT, "20480",
+           0, 2147483647, NULL, 0),
+    STORED("tls-session-cache-timeout", NULL, INT, "300",
+           0, 2147483647, NULL, 0),
+    STORED("tls-session-caching", NULL, BOOL, "yes",
+           0, 0, NULL, 0),
+    STORED("tracking-table-max-keys", NULL, INT, "1000000",
+           0, LLONG_MAX, NULL, 0),
+    STORED("unixsocket", NULL, STR, "",
+           0, 0, NULL, CONFIG_IMMUTABLE),
+    STORED("unixsocketperm", NULL, INT, "0",
+           LLONG_MIN, LLONG_MAX, NULL, CONFIG_IMMUTABLE),
+    STORED("zset-max-listpack-entries", "zset-max-ziplist-entries", INT, "128",
+           0, LLONG_MAX, NULL, 0),
+    STORED("zset-max-listpack-value", "zset-max-ziplist-value", MEM, "64",
+           0, LLONG_MAX, NULL, 0),
+};
+
+#undef STORED
+
+#define CONFIG_STORED_COUNT \
+    (sizeof(config_stored_table) / sizeof(config_stored_table[0]))
+
+/* Checks Redis makes of a few stored parameters beyond their kind: 0, or
+ * -1 and 'err'. */
+static int config_check_percentiles(const char *value, char *err,
+                                    size_t errlen)
+{
+    const char *p = value;
+    while (*p != '\0') {
+        char *end;
+        double v = strtod(p, &end);
+        if (end == p || (*end != ' ' && *end != '\0')) {
+            snprintf(err, errlen, "Invalid latency-tracking-info-percentiles "
+                     "parameters");
+            return -1;
+        }
+        if (v < 0.0 || v > 100.0) {
+            snprintf(err, errlen, "latency-tracking-info-percentiles "
+                     "parameters should sit between [0.0,100.0]");
+            return -1;
+        }
+        p = end + strspn(end, " ");
+    }
+    return 0;
+}
+
+static int config_check_oom_values(const char *value, char *err,
+                                   size_t errlen)
+{
+    char *end;
+    const char *p = value;
+    int n = 0;
+    bool bad = false;
+    while (*p != '\0') {
+        errno = 0;
+        long x = strtol(p, &end, 10);
+        bad |= end == p || (*end != ' ' && *end != '\0') || errno != 0 ||
+               x < -2000 || x > 2000;
+        if (end == p) {
+            end += strcspn(end, " ");
+        }
+        n++;
+        p = end + strspn(end, " ");
+    }
+    if (n != 3) {
+        snprintf(err, errlen, "wrong number of arguments");
+        return -1;
+    }
+    if (bad) {
+        snprintf(err, errlen, "Invalid oom-score-adj-values");
+        return -1;
+    }
+    return 0;
+}
+
+static int config_check_memory_or_percent(const char *value, char *err,
+                                          size_t errlen)
+{
+    size_t len = strlen(value);
+    long long v;
+    if (len > 1 && value[len - 1] == '%') {
+        char *end;
+        errno = 0;
+        v = strtoll(value, &end, 10);
+        if (end == value + len - 1 && errno == 0 && v >= 0) {
+            return 0;
+        }
+    } else if (config_parse_memory(value, &v) == 0) {
+        return 0;
+    }
+    snprintf(err, errlen, "argument must be a memory or percent value");
+    return -1;
+}
+
+/* We have no TLS and no defragmenter: only their "off" values stand. */
+static int config_check_tls(const char *value, char *err, size_t errlen)
+{
+    if (strcmp(value, "0") == 0 || strcasecmp(value, "no") == 0) {
+        return 0;
+    }
+    snprintf(err, errlen, "Unable to update TLS configuration: this server "
+             "has no TLS");
+    return -1;
+}
+
+static int config_check_defrag(const char *value, char *err, size_t errlen)
+{
+    if (strcasecmp(value, "yes") != 0) {
+        return 0;
+    }
+    snprintf(err, errlen, "Active defragmentation cannot be enabled: this "
+             "server has no defragmenter");
+    return -1;
+}
+
+static const struct {
+    const char *name;
+    int (*check)(const char *value, char *err, size_t errlen);
+} config_stored_checks[] = {
+    { "activedefrag", config_check_defrag },
+    { "latency-tracking-info-percentiles", config_check_percentiles },
+    { "maxmemory-clients", config_check_memory_or_percent },
+    { "oom-score-adj-values", config_check_oom_values },
+    { "tls-cluster", config_check_tls },
+    { "tls-port", config_check_tls },
+    { "tls-replication", config_check_tls },
+};
+
+/* The current value of each stored parameter (owned). */
+static char *config_stored_values[CONFIG_STORED_COUNT];
 
 /* ------------------------------------------------------------------------
  * Parsing and applying */
@@ -629,9 +1056,119 @@ static int config_set_value(const struct config_directive *d, int argc,
     return 0;
 }
 
+/* The stored parameter named 'name' (any case), or -1. */
+static int config_stored_find(const char *name)
+{
+    if (config_find(name) != NULL) {
+        return -1;
+    }
+    for (size_t i = 0; i < CONFIG_STORED_COUNT; i++) {
+        const struct config_stored *p = &config_stored_table[i];
+        if (strcasecmp(p->name, name) == 0 ||
+            (p->alias != NULL && strcasecmp(p->alias, name) == 0)) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+const char *config_stored_get(const char *name)
+{
+    int i = config_stored_find(name);
+    return i >= 0 ? config_stored_values[i] : "";
+}
+
+/* Check 'value' for stored parameter 'i' and store it (normalised: memory
+ * units become bytes, yes/no and choices lower case). 0, or -1 and
+ * 'err'. */
+static int config_stored_set(int i, const char *value, char *err,
+                             size_t errlen)
+{
+    const struct config_stored *p = &config_stored_table[i];
+    char buf[SERVER_LONG_STR_SIZE];
+    const char *norm = value;
+    if (p->kind == BOOL) {
+        if (strcasecmp(value, "yes") != 0 && strcasecmp(value, "no") != 0) {
+            snprintf(err, errlen, "argument must be 'yes' or 'no'");
+            return -1;
+        }
+        norm = strcasecmp(value, "yes") == 0 ? "yes" : "no";
+    } else if (p->kind == INT || p->kind == MEM) {
+        long long v;
+        char *end;
+        errno = 0;
+        if (p->kind == MEM) {
+            if (config_parse_memory(value, &v) != 0) {
+                snprintf(err, errlen, "argument must be a memory value");
+                return -1;
+            }
+        } else {
+            v = strtoll(value, &end, 10);
+            if (end == value || *end != '\0' || errno != 0) {
+                snprintf(err, errlen, "argument couldn't be parsed into an "
+                         "integer");
+                return -1;
+            }
+        }
+        if (v < p->min || v > p->max) {
+            snprintf(err, errlen, "argument must be between %lld and %lld "
+                     "inclusive", p->min, p->max);
+            return -1;
+        }
+        util_ll2str(buf, v);
+        norm = buf;
+    } else if (p->kind == ENUM) {
+        size_t len = strlen(value);
+        const char *c = p->choices;
+        norm = NULL;
+        while (*c != '\0' && norm == NULL) {
+            size_t w = strcspn(c, " ");
+            if (w == len && strncasecmp(c, value, len) == 0) {
+                snprintf(buf, sizeof(buf), "%.*s", (int)w, c);
+                norm = buf;
+            }
+            c += w + (c[w] == ' ');
+        }
+        if (norm == NULL) {
+            char list[160];
+            size_t n = 0;
+            for (c = p->choices; *c != '\0' && n + 3 < sizeof(list); c++) {
+                if (*c == ' ') {
+                    list[n++] = ',';
+                }
+                list[n++] = *c;
+            }
+            list[n] = '\0';
+            snprintf(err, errlen, "argument(s) must be one of the "
+                     "following: %s", list);
+            return -1;
+        }
+    }
+    for (size_t k = 0; k < sizeof(config_stored_checks) /
+                           sizeof(config_stored_checks[0]); k++) {
+        if (strcmp(config_stored_checks[k].name, p->name) == 0 &&
+            config_stored_checks[k].check(norm, err, errlen) != 0) {
+            return -1;
+        }
+    }
+    config_set_string(&config_stored_values[i], norm);
+    return 0;
+}
+
 int config_apply(int argc, char **argv, char *err, size_t errlen)
 {
     const struct config_directive *d = config_find(argv[0]);
+    int stored = d == NULL ? config_stored_find(argv[0]) : -1;
+    if (stored >= 0) {
+        char why[256];
+        char *value = config_join(argc - 1, argv + 1);
+        int rc = config_stored_set(stored, value, why, sizeof(why));
+        sds_free(value);
+        if (rc != 0) {
+            snprintf(err, errlen, "bad value for '%s': %s", argv[0], why);
+        }
+        return rc;
+    }
     if (d == NULL) {
         snprintf(err, errlen, "unknown directive '%s'", argv[0]);
         return -1;
@@ -674,6 +1211,10 @@ void config_init(void)
         mem_free(value);
     }
     config_save_appending = false;
+    for (size_t i = 0; i < CONFIG_STORED_COUNT; i++) {
+        config_set_string(&config_stored_values[i],
+                          config_stored_table[i].def);
+    }
 }
 
 void config_begin_source(void)
@@ -750,6 +1291,11 @@ void config_release(void)
             *field = NULL;
         }
     }
+    for (size_t i = 0; i < CONFIG_STORED_COUNT; i++) {
+        mem_free(config_stored_values[i]);
+        config_stored_values[i] = NULL;
+    }
+    acl_release();
     mem_free(server.bind);
     mem_free(server.save);
     mem_free(server.loglevel);
@@ -787,77 +1333,351 @@ static char *config_value(const struct config_directive *d)
     }
 }
 
+/* True if one of CONFIG GET's patterns matches 'name'. A hidden
+ * parameter answers only to its exact name, as in Redis. */
+static bool config_get_matches(struct client *c, const char *name,
+                               bool hidden)
+{
+    for (int a = 2; a < c->argc; a++) {
+        const struct arg *pat = &c->argv[a];
+        if (hidden ? strlen(name) == pat->len &&
+                         strncasecmp(name, pat->ptr, pat->len) == 0
+                   : util_glob_match(pat->ptr, pat->len, name, strlen(name),
+                                     true)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* CONFIG GET pattern [pattern ...]: each parameter (and each alias) that
+ * a pattern matches, once. */
 static void config_cmd_get(struct client *c)
 {
     size_t handle = reply_defer_len(c);
     long long n = 0;
     for (size_t i = 0; i < CONFIG_COUNT; i++) {
         const struct config_directive *d = &config_table[i];
-        for (int a = 2; a < c->argc; a++) {
-            const struct arg *pat = &c->argv[a];
-            const char *match = NULL;
-            if (util_glob_match(pat->ptr, pat->len, d->name, strlen(d->name),
-                                true)) {
-                match = d->name;
-            } else if (d->alias != NULL &&
-                       util_glob_match(pat->ptr, pat->len, d->alias,
-                                       strlen(d->alias), true)) {
-                match = d->alias;
-            }
-            if (match != NULL) {
+        const char *names[2] = { d->name, d->alias };
+        for (int k = 0; k < 2; k++) {
+            if (names[k] != NULL &&
+                config_get_matches(c, names[k],
+                                   (d->flags & CONFIG_HIDDEN) != 0)) {
                 char *v = config_value(d);
-                reply_bulk_str(c, match);
+                reply_bulk_str(c, names[k]);
                 reply_bulk_sds(c, v);
                 sds_free(v);
                 n++;
-                break;
+            }
+        }
+    }
+    for (size_t i = 0; i < CONFIG_STORED_COUNT; i++) {
+        const struct config_stored *p = &config_stored_table[i];
+        const char *names[2] = { p->name, p->alias };
+        for (int k = 0; k < 2; k++) {
+            if (names[k] != NULL && config_find(p->name) == NULL &&
+                config_get_matches(c, names[k], false)) {
+                reply_bulk_str(c, names[k]);
+                reply_bulk_str(c, config_stored_values[i]);
+                n++;
             }
         }
     }
     reply_set_map_len(c, handle, n);
 }
 
+/* One parameter of a CONFIG SET: which it is and its value before. */
+struct config_change {
+    const struct config_directive *d; /* or NULL: a stored one */
+    int stored;                       /* config_stored_table index */
+    char *old;                        /* value before (sds for 'd') */
+};
+
+/* Set parameter 'ch' to 'value'. 0, or -1 and 'err'. */
+static int config_change_apply(const struct config_change *ch, char *value,
+                               char *err, size_t errlen)
+{
+    if (ch->d == NULL) {
+        return config_stored_set(ch->stored, value, err, errlen);
+    }
+    config_begin_source();
+    return config_set_value(ch->d, 1, &value, err, errlen);
+}
+
+/* CONFIG SET name value [name value ...]: all or nothing. Every name is
+ * checked first (known, not twice, mutable, not protected); then values
+ * are applied in order, and if one fails those before it get their old
+ * values back, as Redis does. */
 static void config_cmd_set(struct client *c)
 {
-    if (c->argc < 4 || c->argc % 2 != 0) {
-        reply_error(c, "Unknown option or number of arguments for CONFIG "
-                       "SET - '%s'", c->argc > 2 ? c->argv[2].ptr : "");
+    if (c->argc % 2 != 0) {
+        reply_syntax_error(c);
         return;
     }
-    for (int i = 2; i < c->argc; i += 2) {
-        const struct config_directive *d = config_find(c->argv[i].ptr);
-        if (d == NULL) {
+    int n = (c->argc - 2) / 2;
+    struct config_change *ch = mem_calloc((size_t)n, sizeof(*ch));
+    int applied = 0;
+    for (int k = 0; k < n; k++) {
+        const char *name = c->argv[2 + 2 * k].ptr;
+        ch[k].d = config_find(name);
+        ch[k].stored = ch[k].d == NULL ? config_stored_find(name) : -1;
+        if (ch[k].d == NULL && ch[k].stored < 0) {
             reply_error(c, "Unknown option or number of arguments for CONFIG "
-                           "SET - '%s'", c->argv[i].ptr);
-            return;
+                           "SET - '%s'", name);
+            goto done;
         }
-        if (d->flags & CONFIG_IMMUTABLE) {
-            reply_error(c, "CONFIG SET failed (possibly related to argument "
-                           "'%s') - can't set immutable config",
-                        c->argv[i].ptr);
-            return;
+        unsigned flags = ch[k].d != NULL
+                             ? ch[k].d->flags
+                             : config_stored_table[ch[k].stored].flags;
+        const char *why = NULL;
+        for (int j = 0; j < k; j++) {
+            if (strcasecmp(c->argv[2 + 2 * j].ptr, name) == 0) {
+                why = "duplicate parameter";
+            }
         }
-        if ((d->flags & CONFIG_PROTECTED) &&
+        if (why == NULL && (flags & CONFIG_IMMUTABLE)) {
+            why = "can't set immutable config";
+        }
+        if (why == NULL && (flags & CONFIG_PROTECTED) &&
             !(c->flags & (CLIENT_MASTER | CLIENT_LOADER)) &&
             !client_may_protected(c, server.enable_protected_configs)) {
+            why = "can't set protected config";
+        }
+        if (why != NULL) {
             reply_error(c, "CONFIG SET failed (possibly related to argument "
-                           "'%s') - can't set protected config",
-                        c->argv[i].ptr);
-            return;
+                           "'%s') - %s", name, why);
+            goto done;
         }
     }
-    for (int i = 2; i < c->argc; i += 2) {
-        const struct config_directive *d = config_find(c->argv[i].ptr);
+    for (int k = 0; k < n; k++) {
+        ch[k].old = ch[k].d != NULL
+                        ? config_value(ch[k].d)
+                        : sds_new(config_stored_values[ch[k].stored],
+                                  strlen(config_stored_values[ch[k].stored]));
+    }
+    for (; applied < n; applied++) {
         char err[256];
-        char *value = c->argv[i + 1].ptr;
-        config_begin_source();
-        if (config_set_value(d, 1, &value, err, sizeof(err)) != 0) {
+        if (config_change_apply(&ch[applied], c->argv[3 + 2 * applied].ptr,
+                                err, sizeof(err)) != 0) {
             reply_error(c, "CONFIG SET failed (possibly related to argument "
-                           "'%s') - %s", c->argv[i].ptr, err);
-            return;
+                           "'%s') - %s", c->argv[2 + 2 * applied].ptr, err);
+            /* The failed one too: its 'after' hook may fail once stored. */
+            for (int k = applied; k >= 0; k--) {
+                char ignored[256];
+                if (config_change_apply(&ch[k], ch[k].old, ignored,
+                                        sizeof(ignored)) != 0) {
+                    log_warn("CONFIG SET could not restore '%s': %s",
+                                c->argv[2 + 2 * k].ptr, ignored);
+                }
+            }
+            goto done;
         }
     }
     reply_ok(c);
+done:
+    for (int k = 0; k < n; k++) {
+        sds_free(ch[k].old);
+    }
+    mem_free(ch);
+}
+
+/* ------------------------------------------------------------------------
+ * CONFIG REWRITE */
+
+/* One value word for a config file line: as is when it is a plain word,
+ * else double-quoted with escapes (an empty value becomes ""). */
+static char *config_cat_word(char *line, const char *w, size_t len)
+{
+    bool plain = len > 0;
+    for (size_t i = 0; i < len && plain; i++) {
+        unsigned char ch = (unsigned char)w[i];
+        plain = ch > ' ' && ch < 127 && ch != '"' && ch != '\'' &&
+                ch != '\\';
+    }
+    if (plain) {
+        return sds_cat(line, w, len);
+    }
+    line = sds_cat(line, "\"", 1);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)w[i];
+        if (ch == '"' || ch == '\\') {
+            line = sds_catfmt(line, "\\%c", ch);
+        } else if (ch < ' ' || ch >= 127) {
+            line = sds_catfmt(line, "\\x%02x", ch);
+        } else {
+            line = sds_cat(line, w + i, 1);
+        }
+    }
+    return sds_cat(line, "\"", 1);
+}
+
+/* The config file line that sets 'name' to 'value': several words for a
+ * parameter whose value is a list (save, bind, client-output-buffer-limit),
+ * one quoted word otherwise. Returns a new sds string with a newline. */
+static char *config_rewrite_line(const char *name, const char *value,
+                                 bool words)
+{
+    char *line = sds_new(name, strlen(name));
+    line = sds_cat(line, " ", 1);
+    if (!words || value[0] == '\0') {
+        line = config_cat_word(line, value, strlen(value));
+    } else {
+        const char *p = value;
+        while (*p != '\0') {
+            size_t w = strcspn(p, " ");
+            line = config_cat_word(line, p, w);
+            p += w;
+            p += strspn(p, " ");
+            if (*p != '\0') {
+                line = sds_cat(line, " ", 1);
+            }
+        }
+    }
+    return sds_cat(line, "\n", 1);
+}
+
+/* The parameter a config file line sets ("" if none): its first word,
+ * lower case, written to 'name' (room for 'len'). */
+static void config_line_name(const char *line, char *name, size_t len)
+{
+    line += strspn(line, " \t");
+    size_t n = 0;
+    while (line[n] != '\0' && !strchr(" \t\r\n", line[n]) && n + 1 < len) {
+        name[n] = (char)(line[n] >= 'A' && line[n] <= 'Z' ? line[n] + 32
+                                                         : line[n]);
+        n++;
+    }
+    name[n] = '\0';
+    if (name[0] == '#') {
+        name[0] = '\0';
+    }
+}
+
+/* Parameter 'i' (config_table first, then config_stored_table) for the
+ * rewrite: its names, current value (new sds), default and whether the
+ * value is a list of words. Returns false for an index past both tables
+ * or a stored parameter the table above shadows. */
+static bool config_rewrite_param(size_t i, const char **name,
+                                 const char **alias, char **value,
+                                 const char **def, bool *words)
+{
+    if (i < CONFIG_COUNT) {
+        const struct config_directive *d = &config_table[i];
+        *name = d->name;
+        *alias = d->alias;
+        *value = config_value(d);
+        *def = d->def;
+        *words = d->kind == CONFIG_SPECIAL;
+        return true;
+    }
+    i -= CONFIG_COUNT;
+    if (i >= CONFIG_STORED_COUNT ||
+        config_find(config_stored_table[i].name) != NULL) {
+        return false;
+    }
+    const struct config_stored *p = &config_stored_table[i];
+    *name = p->name;
+    *alias = p->alias;
+    *value = sds_new(config_stored_values[i],
+                     strlen(config_stored_values[i]));
+    *def = p->def;
+    *words = p->kind == STR && strchr(p->def, ' ') != NULL;
+    return true;
+}
+
+/* Rewrite the config file the server started with: a line that sets a
+ * parameter gets its current value (later lines for it go), other lines
+ * stay as they are, and parameters that differ from their default and
+ * have no line are appended. Written to a temporary file, then renamed.
+ * 0, or -1 and 'err'. */
+static int config_rewrite(char *err, size_t errlen)
+{
+    if (server.config_file == NULL) {
+        snprintf(err, errlen, "The server is running without a config file");
+        return -1;
+    }
+    size_t total = CONFIG_COUNT + CONFIG_STORED_COUNT;
+    bool *done = mem_calloc(total, sizeof(*done));
+    char *out = sds_new_empty(4096);
+    FILE *f = fopen(server.config_file, "r");
+    if (f != NULL) {
+        char line[64 * 1024];
+        while (fgets(line, sizeof(line), f) != NULL) {
+            char name[128];
+            config_line_name(line, name, sizeof(name));
+            size_t i = 0;
+            const char *n, *alias, *def;
+            char *value = NULL;
+            bool words;
+            for (; i < total; i++) {
+                if (config_rewrite_param(i, &n, &alias, &value, &def,
+                                         &words)) {
+                    if (strcmp(n, name) == 0 ||
+                        (alias != NULL && strcmp(alias, name) == 0)) {
+                        break;
+                    }
+                    sds_free(value);
+                    value = NULL;
+                }
+            }
+            if (i == total) {
+                out = sds_cat(out, line, strlen(line));
+            } else if (!done[i]) {
+                char *l = config_rewrite_line(n, value, words);
+                out = sds_cat(out, l, sds_len(l));
+                sds_free(l);
+                done[i] = true;
+            }
+            sds_free(value);
+        }
+        fclose(f);
+    }
+    bool marked = false;
+    for (size_t i = 0; i < total; i++) {
+        const char *n, *alias, *def;
+        char *value;
+        bool words;
+        if (done[i] ||
+            !config_rewrite_param(i, &n, &alias, &value, &def, &words)) {
+            continue;
+        }
+        /* No default (dir, replicaof): written when set at all. */
+        if (def == NULL ? value[0] != '\0' : strcmp(def, value) != 0) {
+            if (!marked) {
+                const char *mark = "# Generated by CONFIG REWRITE\n";
+                out = sds_cat(out, mark, strlen(mark));
+                marked = true;
+            }
+            char *l = config_rewrite_line(n, value, words);
+            out = sds_cat(out, l, sds_len(l));
+            sds_free(l);
+        }
+        sds_free(value);
+    }
+    mem_free(done);
+    char tmp[PATH_MAX + 32];
+    snprintf(tmp, sizeof(tmp), "%s.rewrite-%d", server.config_file,
+             (int)getpid());
+    FILE *w = fopen(tmp, "w");
+    int rc = 0;
+    if (w == NULL || fwrite(out, 1, sds_len(out), w) != sds_len(out) ||
+        fflush(w) != 0 || fsync(fileno(w)) != 0) {
+        snprintf(err, errlen, "Rewriting config file: %s", strerror(errno));
+        rc = -1;
+    }
+    if (w != NULL && fclose(w) != 0 && rc == 0) {
+        snprintf(err, errlen, "Rewriting config file: %s", strerror(errno));
+        rc = -1;
+    }
+    if (rc == 0 && rename(tmp, server.config_file) != 0) {
+        snprintf(err, errlen, "Rewriting config file: %s", strerror(errno));
+        rc = -1;
+    }
+    if (rc != 0) {
+        unlink(tmp);
+    }
+    sds_free(out);
+    return rc;
 }
 
 static void config_reset_stats(void)
@@ -891,22 +1711,31 @@ static void config_reset_stats(void)
 void cmd_config(struct client *c)
 {
     const struct arg *sub = &c->argv[1];
-    if (arg_is(sub, "get") && c->argc >= 3) {
+    if (commands_subcommand_or_reply(c) == NULL) {
+        return;
+    }
+    if (arg_is(sub, "get")) {
         config_cmd_get(c);
     } else if (arg_is(sub, "set")) {
         config_cmd_set(c);
-    } else if (arg_is(sub, "resetstat") && c->argc == 2) {
+    } else if (arg_is(sub, "resetstat")) {
         config_reset_stats();
         reply_ok(c);
-    } else if (arg_is(sub, "help") && c->argc == 2) {
-        reply_array(c, 4);
+    } else if (arg_is(sub, "rewrite")) {
+        char err[512];
+        if (config_rewrite(err, sizeof(err)) != 0) {
+            reply_error(c, "%s", err);
+            return;
+        }
+        log_info("CONFIG REWRITE executed with success");
+        reply_ok(c);
+    } else {
+        reply_array(c, 5);
         reply_simple(c, "CONFIG <subcommand> [<arg> [value] [opt] ...]. "
                         "Subcommands are:");
         reply_simple(c, "GET <pattern> [<pattern> ...]");
         reply_simple(c, "SET <directive> <value> [<directive> <value> ...]");
         reply_simple(c, "RESETSTAT");
-    } else {
-        reply_error(c, "unknown subcommand or wrong number of arguments for "
-                       "'%.128s'. Try CONFIG HELP.", sub->ptr);
+        reply_simple(c, "REWRITE");
     }
 }

@@ -483,8 +483,7 @@ struct client *client_new(int fd, const char *addr)
     c->fd = fd;
     c->db = &server.db[0];
     c->ctime = c->last_interaction = server.mstime;
-    c->authenticated = server.requirepass == NULL ||
-                       server.requirepass[0] == '\0';
+    c->authenticated = acl_client_autoauth();
     c->qcap = SERVER_IOBUF_LEN;
     c->qbuf = mem_alloc(c->qcap);
     c->ocap = SERVER_IOBUF_LEN;

@@ -312,6 +312,10 @@ void server_process_command(struct client *c)
         multi_flag_error(c);
         return;
     }
+    if (acl_refuse(c, cmd)) {
+        multi_flag_error(c);
+        return;
+    }
     if (pubsub_refuse(c, cmd)) {
         return;
     }
@@ -676,21 +680,17 @@ void cmd_auth(struct client *c)
         reply_syntax_error(c);
         return;
     }
-    if (server.requirepass == NULL || server.requirepass[0] == '\0') {
+    if (c->argc == 2 && acl_client_autoauth()) {
         reply_error(c, "AUTH <password> called without any password "
                        "configured for the default user. Are you sure your "
                        "configuration is correct?");
         return;
     }
-    const struct arg *pass = &c->argv[c->argc - 1];
-    bool user_ok = c->argc == 2 || arg_is(&c->argv[1], "default");
-    if (user_ok && pass->len == strlen(server.requirepass) &&
-        memcmp(pass->ptr, server.requirepass, pass->len) == 0) {
-        c->authenticated = true;
+    if (acl_auth(c, c->argc == 3 ? &c->argv[1] : NULL,
+                 &c->argv[c->argc - 1]) == 0) {
         reply_ok(c);
         return;
     }
-    c->authenticated = false;
     reply_error_text(c, "WRONGPASS invalid username-password pair or user "
                         "is disabled.");
 }
@@ -717,20 +717,11 @@ void cmd_hello(struct client *c)
     const struct arg *name = NULL;
     for (; i < c->argc; i++) {
         if (arg_is(&c->argv[i], "auth") && i + 2 < c->argc) {
-            const struct arg *pass = &c->argv[i + 2];
-            bool nopass = server.requirepass == NULL ||
-                          server.requirepass[0] == '\0';
-            bool ok = arg_is(&c->argv[i + 1], "default") &&
-                      (nopass ||
-                       (pass->len == strlen(server.requirepass) &&
-                        memcmp(pass->ptr, server.requirepass,
-                               pass->len) == 0));
-            if (!ok) {
+            if (acl_auth(c, &c->argv[i + 1], &c->argv[i + 2]) != 0) {
                 reply_error_text(c, "WRONGPASS invalid username-password "
                                     "pair or user is disabled.");
                 return;
             }
-            c->authenticated = true;
             i += 2;
         } else if (arg_is(&c->argv[i], "setname") && i + 1 < c->argc) {
             name = &c->argv[++i];

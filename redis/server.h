@@ -421,6 +421,7 @@ struct client {
                                * container (CLIENT LIST "cmd=client|list") */
     char *name;               /* CLIENT SETNAME, owned, or NULL */
     bool authenticated;
+    struct acl_user *user;    /* acl.c: who it runs as; NULL: "default" */
     long long ctime;          /* ms when connected */
     long long last_interaction; /* ms of the last read or write */
     char addr[64];            /* peer "ip:port" */
@@ -1010,6 +1011,37 @@ void multi_release(void);
 /* If 'c' is in subscribed mode and 'cmd' is not allowed there, reply the
  * error and return true. */
 bool pubsub_refuse(struct client *c, const struct command *cmd);
+
+/* commands.c: the subcommand row c->argv[1] names under c's container
+ * command, arity checked; NULL after replying Redis's error (unknown
+ * subcommand, wrong number of arguments). */
+const struct cmdspec *commands_subcommand_or_reply(struct client *c);
+
+/* acl.c: users and permissions (see the top of acl.c). */
+struct acl_user;
+void acl_init(void);    /* the default user; idempotent */
+void acl_release(void); /* free every user */
+/* Refuse (reply -NOPERM, return true) what c's user may not run. */
+bool acl_refuse(struct client *c, const struct command *cmd);
+/* Authenticate 'c' as 'user' (NULL: default) with 'pass': 0, or -1. */
+int acl_auth(struct client *c, const struct arg *user,
+             const struct arg *pass);
+/* requirepass changed: it is the default user's only password now. */
+void acl_set_requirepass(const char *pass);
+/* True if a new connection starts authenticated (default: nopass, on). */
+bool acl_client_autoauth(void);
+void cmd_acl(struct client *c);
+/* The name of the user 'c' runs as (static until the user goes). */
+const char *acl_user_name(const struct client *c);
+/* Load the aclfile at start: 0, or -1 and 'err'. */
+int acl_load_at_start(char *err, size_t errlen);
+
+/* networking.c: one CLIENT LIST line for 'c' (with its newline),
+ * appended to the sds string 's'; returns 's'. */
+char *client_info_line(char *s, const struct client *c);
+/* config.c: the value of a parameter this server only stores
+ * (acllog-max-len, aclfile ...); static, valid until it changes. */
+const char *config_stored_get(const char *name);
 
 /* Send 'msg' to the subscribers of 'channel' and of matching patterns.
  * Returns the number of receivers. */

@@ -158,6 +158,11 @@ int server_main(int argc, char **argv)
         server_release();
         return 2;
     }
+    if (acl_load_at_start(err, sizeof(err)) != 0) {
+        fprintf(stderr, "codis-server: %s\n", err);
+        server_release();
+        return 1;
+    }
     if (log_init("server", server.logfile, err, sizeof(err)) != 0) {
         fprintf(stderr, "codis-server: %s\n", err);
         server_release();

@@ -164,6 +164,8 @@ const char *object_encoding_name(const struct object *o)
         return "stream";
     case OBJ_ENC_INTSET:
         return "intset";
+    case OBJ_ENC_LISTPACK:
+        return "listpack";
     default:
         return "unknown";
     }

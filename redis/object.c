@@ -22,8 +22,32 @@ struct object *object_new(enum obj_type type, enum obj_encoding encoding,
     return o;
 }
 
+/* The integers 0 .. OBJECT_SHARED_INTS-1 as objects every key shares, as
+ * Redis's shared.integers: a value among them costs no allocation. Their
+ * refcount is OBJECT_SHARED_REFCOUNT, never counted up or down. */
+static struct object object_shared_ints[OBJECT_SHARED_INTS];
+
+/* Not under an LRU or LFU maxmemory policy, whose access times a shared
+ * object cannot keep per key (Redis makes the same exception). */
+static bool object_may_share(void)
+{
+    return server.maxmemory == 0 || server.maxmemory_policy == NULL ||
+           (strstr(server.maxmemory_policy, "lru") == NULL &&
+            strstr(server.maxmemory_policy, "lfu") == NULL);
+}
+
 struct object *object_new_int(long long value)
 {
+    if (value >= 0 && value < OBJECT_SHARED_INTS && object_may_share()) {
+        struct object *o = &object_shared_ints[value];
+        if (o->refcount == 0) {
+            o->type = OBJ_STRING;
+            o->encoding = OBJ_ENC_INT;
+            o->refcount = OBJECT_SHARED_REFCOUNT;
+            o->ptr = (void *)(intptr_t)value;
+        }
+        return o;
+    }
     return object_new(OBJ_STRING, OBJ_ENC_INT, (void *)(intptr_t)value);
 }
 
@@ -53,7 +77,9 @@ struct object *object_new_string(const char *p, size_t len, bool try_int)
 
 void object_incr_ref(struct object *o)
 {
-    o->refcount++;
+    if (o->refcount != OBJECT_SHARED_REFCOUNT) {
+        o->refcount++;
+    }
 }
 
 static void object_free(struct object *o)
@@ -91,6 +117,9 @@ void object_decr_ref(struct object *o)
         return;
     }
     assert(o->refcount > 0);
+    if (o->refcount == OBJECT_SHARED_REFCOUNT) {
+        return;
+    }
     if (--o->refcount == 0) {
         object_free(o);
     }

@@ -109,7 +109,11 @@ struct object *object_new_string(const char *p, size_t len, bool try_int);
 /* A new string object that takes the sds string 's'. */
 struct object *object_new_sds(char *s);
 
-/* A new integer-encoded string object. */
+/* A new integer-encoded string object; 0 .. 9999 come as shared objects
+ * (refcount OBJECT_SHARED_REFCOUNT, which reference counting leaves
+ * alone), unless maxmemory evicts by LRU or LFU. */
+#define OBJECT_SHARED_REFCOUNT INT32_MAX
+#define OBJECT_SHARED_INTS 10000
 struct object *object_new_int(long long value);
 
 /* Reference counting; decr frees at zero. NULL is fine for decr. */

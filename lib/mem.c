@@ -177,3 +177,20 @@ void mem_allocator_print(mem_print_fn fn, void *priv)
     fn(priv, "Stats not supported for the current allocator\n");
 #endif
 }
+
+size_t mem_usable(const void *ptr)
+{
+    return ptr != NULL ? malloc_usable_size((void *)ptr) : 0;
+}
+
+void mem_purge(void)
+{
+#ifdef MEM_JEMALLOC
+    char cmd[64];
+    snprintf(cmd, sizeof(cmd), "arena.%u.purge", 4096u);
+    /* MALLCTL_ARENAS_ALL is 4096 in jemalloc 5 */
+    mallctl(cmd, NULL, NULL, NULL, 0);
+#else
+    malloc_trim(0);
+#endif
+}

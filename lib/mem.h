@@ -27,6 +27,13 @@ char *mem_strndup(const char *s, size_t len);
 /* A copy of the 'len' bytes at 'p'. */
 void *mem_dup(const void *p, size_t len);
 
+/* Usable size of the block at 'ptr' (from these functions); 0 for NULL. */
+size_t mem_usable(const void *ptr);
+
+/* Return unused dirty pages to the system (jemalloc's purge; glibc's
+ * malloc_trim). */
+void mem_purge(void);
+
 /* Bytes held now by blocks from these functions (their usable sizes). */
 size_t mem_used(void);
 

@@ -187,8 +187,7 @@ void mem_purge(void)
 {
 #ifdef MEM_JEMALLOC
     char cmd[64];
-    snprintf(cmd, sizeof(cmd), "arena.%u.purge", 4096u);
-    /* MALLCTL_ARENAS_ALL is 4096 in jemalloc 5 */
+    snprintf(cmd, sizeof(cmd), "arena.%d.purge", (int)MALLCTL_ARENAS_ALL);
     mallctl(cmd, NULL, NULL, NULL, 0);
 #else
     malloc_trim(0);

@@ -16,6 +16,7 @@
 #   make install-conf  also the systemd units, SysV scripts, supervisord
 #                   programs and logrotate file where those tools look
 #   make clean      remove build products
+#   make MALLOC=libc  build with the C library's malloc instead of jemalloc
 
 CC       ?= cc
 BUILD    ?= build
@@ -55,6 +56,18 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
 LDFLAGS += $(SANITIZE)
 LDLIBS  += $(PKGS_LIBS) -lzookeeper_mt -lpthread -lm
 
+# The allocator, as Redis picks it: jemalloc (Debian's libjemalloc) for
+# lower fragmentation and its statistics in INFO memory; MALLOC=libc
+# builds with the C library's malloc. Sanitizer builds use libc, whose
+# malloc the sanitizers replace.
+MALLOC ?= $(if $(SANITIZE),libc,jemalloc)
+ifeq ($(MALLOC),jemalloc)
+LDLIBS  += -ljemalloc
+MALLOC_CFLAGS := -DMEM_JEMALLOC
+else ifneq ($(MALLOC),libc)
+$(error MALLOC must be jemalloc or libc, not '$(MALLOC)')
+endif
+
 # Every role is a folder under roles/; its symlink appears when the folder does.
 ROLES    := $(notdir $(wildcard roles/*))
 LIB_SRC  := $(wildcard lib/*.c redis/*.c $(foreach r,$(ROLES),roles/$(r)/*.c))
@@ -69,7 +82,7 @@ UNIT_TOOLS := $(UNIT_DIR)/coord_tool
 DEB_PKGS := build-essential pkg-config libevent-dev libzookeeper-mt-dev libcjson-dev \
             libcurl4-openssl-dev libssl-dev zookeeper redis-tools redis-server \
             nutcracker python3-redis curl procps supervisor chromium stress-ng \
-            liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
+            liblua5.1-0-dev lua-cjson-dev lua-bitop-dev libjemalloc-dev
 # Only make fuzz needs these (clang's libFuzzer and its runtime).
 FUZZ_PKGS := clang llvm libclang-rt-dev
 
@@ -100,6 +113,13 @@ $(shell mkdir -p $(BUILD) && echo '$(VERSION)' | cmp -s - $(VERSION_FILE) || \
         echo '$(VERSION)' > $(VERSION_FILE))
 $(BUILD)/codis.o: CFLAGS += -DCODIS_VERSION='"$(VERSION)"'
 $(BUILD)/codis.o: $(VERSION_FILE)
+
+# lib/mem.o is rebuilt when MALLOC changes.
+MALLOC_FILE := $(BUILD)/malloc
+$(shell mkdir -p $(BUILD) && echo '$(MALLOC)' | cmp -s - $(MALLOC_FILE) || \
+        echo '$(MALLOC)' > $(MALLOC_FILE))
+$(BUILD)/lib/mem.o: CFLAGS += $(MALLOC_CFLAGS)
+$(BUILD)/lib/mem.o: $(MALLOC_FILE)
 
 $(BUILD)/web_assets.o: $(BUILD)/web_assets.c
 	$(CC) $(CFLAGS) -c -o $@ $<

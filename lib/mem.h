@@ -27,10 +27,41 @@ char *mem_strndup(const char *s, size_t len);
 /* A copy of the 'len' bytes at 'p'. */
 void *mem_dup(const void *p, size_t len);
 
+/* Usable size of the block at 'ptr' (from these functions); 0 for NULL. */
+size_t mem_usable(const void *ptr);
+
+/* Return unused dirty pages to the system (jemalloc's purge; glibc's
+ * malloc_trim). */
+void mem_purge(void);
+
 /* Bytes held now by blocks from these functions (their usable sizes). */
 size_t mem_used(void);
 
 /* free 'ptr'; NULL is fine. */
 void mem_free(void *ptr);
+
+/* The allocator linked in: "jemalloc-X.Y.Z" or "libc" (INFO's
+ * mem_allocator). Borrowed, static. */
+const char *mem_allocator(void);
+
+/* What the allocator itself holds, in bytes (jemalloc's stats.*; with
+ * libc, mallinfo2's view of the same). */
+struct mem_stats {
+    size_t allocated; /* in live blocks */
+    size_t active;    /* in pages with live blocks */
+    size_t resident;  /* in physically resident pages */
+    size_t mapped;    /* in mapped extents */
+    size_t retained;  /* unmapped but kept for reuse (jemalloc) */
+};
+
+/* Fill 'st'; returns 0, or -1 if the allocator cannot tell. */
+int mem_allocator_stats(struct mem_stats *st);
+
+/* Called with successive pieces of text by mem_allocator_print. */
+typedef void (*mem_print_fn)(void *priv, const char *text);
+
+/* The allocator's full statistics report (MEMORY MALLOC-STATS), fed to
+ * 'fn' piece by piece. */
+void mem_allocator_print(mem_print_fn fn, void *priv);
 
 #endif

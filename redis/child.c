@@ -37,6 +37,16 @@ static bool child_is_snapshot(enum child_type type)
     return type != CHILD_MIGRATE;
 }
 
+/* Tables resize only while no child shares our pages (dict.h). */
+static void child_update_resize(void)
+{
+    bool any = false;
+    for (int t = 0; t < CHILD_TYPES; t++) {
+        any = any || child_table[t].pid > 0;
+    }
+    dict_set_resize_allowed(!any);
+}
+
 /* Forget the child of 'type' and tell its owner how it ended. */
 static void child_done(enum child_type type, int status)
 {
@@ -46,6 +56,7 @@ static void child_done(enum child_type type, int status)
     ch->pid = -1;
     ch->done = NULL;
     ch->arg = NULL;
+    child_update_resize();
     if (done != NULL) {
         done(status, arg);
     }
@@ -145,6 +156,7 @@ pid_t child_fork(enum child_type type, child_done_fn done, void *arg,
     child_table[type].pid = pid;
     child_table[type].done = done;
     child_table[type].arg = arg;
+    child_update_resize();
     return pid;
 }
 

@@ -28,6 +28,7 @@
 enum config_kind {
     CONFIG_BOOL,    /* bool field; yes / no */
     CONFIG_INT,     /* int field in [min, max] */
+    CONFIG_LONG,    /* long long field in [min, max] */
     CONFIG_MEMORY,  /* long long field, bytes with units, in [min, max] */
     CONFIG_STRING,  /* char * field (owned); one of 'choices' if given */
     CONFIG_SPECIAL, /* parsed and printed by 'set' / 'get' */
@@ -43,7 +44,7 @@ enum config_kind {
  *   kind         CONFIG_*
  *   offset       field in struct server (not for CONFIG_SPECIAL)
  *   def          default value, applied through the same parser at start
- *   min, max     bounds of CONFIG_INT / CONFIG_MEMORY
+ *   min, max     bounds of CONFIG_INT / CONFIG_LONG / CONFIG_MEMORY
  *   flags        CONFIG_IMMUTABLE, CONFIG_PROTECTED, CONFIG_HIDDEN
  *   choices      NULL-terminated allowed values of a CONFIG_STRING
  *   set          CONFIG_SPECIAL: parse 'argc' words; 0 or -1 + 'err'
@@ -445,6 +446,27 @@ static const struct config_directive config_table[] = {
     { "hll-sparse-max-bytes", NULL, CONFIG_MEMORY,
       FIELD(hll_sparse_max_bytes), "3000", 0, LLONG_MAX, 0, NULL, NULL, NULL,
       NULL },
+    /* compact encodings: Redis's thresholds and their ziplist aliases */
+    { "hash-max-listpack-entries", "hash-max-ziplist-entries", CONFIG_LONG,
+      FIELD(hash_max_listpack_entries), "512", 0, LLONG_MAX, 0, NULL, NULL,
+      NULL, NULL },
+    { "hash-max-listpack-value", "hash-max-ziplist-value", CONFIG_MEMORY,
+      FIELD(hash_max_listpack_value), "64", 0, LLONG_MAX, 0, NULL, NULL, NULL,
+      NULL },
+    { "zset-max-listpack-entries", "zset-max-ziplist-entries", CONFIG_LONG,
+      FIELD(zset_max_listpack_entries), "128", 0, LLONG_MAX, 0, NULL, NULL,
+      NULL, NULL },
+    { "zset-max-listpack-value", "zset-max-ziplist-value", CONFIG_MEMORY,
+      FIELD(zset_max_listpack_value), "64", 0, LLONG_MAX, 0, NULL, NULL, NULL,
+      NULL },
+    { "set-max-intset-entries", NULL, CONFIG_LONG,
+      FIELD(set_max_intset_entries), "512", 0, LLONG_MAX, 0, NULL, NULL, NULL,
+      NULL },
+    { "list-max-listpack-size", "list-max-ziplist-size", CONFIG_INT,
+      FIELD(list_max_listpack_size), "-2", INT_MIN, INT_MAX, 0, NULL, NULL,
+      NULL, NULL },
+    { "list-compress-depth", NULL, CONFIG_INT, FIELD(list_compress_depth),
+      "0", 0, INT_MAX, 0, NULL, NULL, NULL, NULL },
     { "maxmemory-policy", NULL, CONFIG_STRING, FIELD(maxmemory_policy),
       "noeviction", 0, 0, 0, evict_policy_names, NULL, NULL, NULL },
     { "maxmemory-samples", NULL, CONFIG_INT, FIELD(maxmemory_samples), "5",
@@ -508,13 +530,13 @@ static const struct config_directive config_table[] = {
     /* keyspace notifications, slow log, latency monitor, LFU */
     SPECIAL("notify-keyspace-events", NULL, "", 0, config_set_notify,
             config_get_notify),
-    { "slowlog-log-slower-than", NULL, CONFIG_INT,
-      FIELD(slowlog_log_slower_than), "10000", -1, INT_MAX, 0, NULL, NULL,
+    { "slowlog-log-slower-than", NULL, CONFIG_LONG,
+      FIELD(slowlog_log_slower_than), "10000", -1, LLONG_MAX, 0, NULL, NULL,
       NULL, NULL },
-    { "slowlog-max-len", NULL, CONFIG_INT, FIELD(slowlog_max_len), "128", 0,
-      INT_MAX, 0, NULL, NULL, NULL, NULL },
-    { "latency-monitor-threshold", NULL, CONFIG_INT,
-      FIELD(latency_monitor_threshold), "0", 0, INT_MAX, 0, NULL, NULL, NULL,
+    { "slowlog-max-len", NULL, CONFIG_LONG, FIELD(slowlog_max_len), "128", 0,
+      LLONG_MAX, 0, NULL, NULL, NULL, NULL },
+    { "latency-monitor-threshold", NULL, CONFIG_LONG,
+      FIELD(latency_monitor_threshold), "0", 0, LLONG_MAX, 0, NULL, NULL, NULL,
       NULL },
     { "lfu-log-factor", NULL, CONFIG_INT, FIELD(lfu_log_factor), "10", 0,
       INT_MAX, 0, NULL, NULL, NULL, NULL },
@@ -1001,7 +1023,8 @@ static int config_set_value(const struct config_directive *d, int argc,
             return -1;
         }
         *(bool *)(void *)field = strcasecmp(argv[0], "yes") == 0;
-    } else if (d->kind == CONFIG_INT || d->kind == CONFIG_MEMORY) {
+    } else if (d->kind == CONFIG_INT || d->kind == CONFIG_LONG ||
+               d->kind == CONFIG_MEMORY) {
         long long v;
         if (d->kind == CONFIG_MEMORY) {
             if (config_parse_memory(argv[0], &v) != 0) {
@@ -1320,6 +1343,7 @@ static char *config_value(const struct config_directive *d)
     case CONFIG_INT:
         return sds_new(buf, util_ll2str(buf,
                                         *(const int *)(const void *)field));
+    case CONFIG_LONG:
     case CONFIG_MEMORY:
         return sds_new(buf, util_ll2str(
             buf, *(const long long *)(const void *)field));

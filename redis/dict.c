@@ -93,12 +93,31 @@ struct dict *dict_new(const struct dict_type *type)
     return d;
 }
 
+struct dict *dict_new_keys_only(const struct dict_type *type)
+{
+    struct dict *d = dict_new(type);
+    d->keys_only = true;
+    return d;
+}
+
+/* False while a child process runs (dict_set_resize_allowed). */
+static bool dict_resize_allowed = true;
+
+/* Entries per bucket past which a table grows even while resizing is
+ * forbidden, as Redis's dict_force_resize_ratio. */
+#define DICT_FORCE_RESIZE_RATIO 5
+
+void dict_set_resize_allowed(bool allowed)
+{
+    dict_resize_allowed = allowed;
+}
+
 static void dict_free_entry(struct dict *d, struct dict_entry *e)
 {
     if (d->type->owns_keys) {
         sds_free(e->key);
     }
-    if (d->type->val_free != NULL && e->v.ptr != NULL) {
+    if (!d->keys_only && d->type->val_free != NULL && e->v.ptr != NULL) {
         d->type->val_free(e->v.ptr);
     }
     mem_free(e);
@@ -173,8 +192,8 @@ void dict_expand(struct dict *d, size_t size)
 
 bool dict_shrink_if_needed(struct dict *d)
 {
-    if (d->rehash_idx != -1 || d->size[0] <= DICT_INITIAL_SIZE ||
-        d->used[0] * 10 >= d->size[0]) {
+    if (!dict_resize_allowed || d->rehash_idx != -1 ||
+        d->size[0] <= DICT_INITIAL_SIZE || d->used[0] * 10 >= d->size[0]) {
         return false;
     }
     dict_resize_to(d, d->used[0]);
@@ -284,8 +303,12 @@ struct dict_entry *dict_find(struct dict *d, const void *key, size_t len)
 struct dict_entry *dict_insert(struct dict *d, char *key)
 {
     dict_step(d);
-    if (d->rehash_idx == -1 && dict_size(d) >= d->size[0]) {
-        dict_resize_to(d, (dict_size(d) + 1) * 2);
+    /* grow to the next power of two past the size, i.e. double, as
+     * Redis does (a table is at most full, at least half full after) */
+    if (d->rehash_idx == -1 && dict_size(d) >= d->size[0] &&
+        (dict_resize_allowed || d->size[0] == 0 ||
+         dict_size(d) / d->size[0] >= DICT_FORCE_RESIZE_RATIO)) {
+        dict_resize_to(d, dict_size(d) + 1);
     }
     size_t len = sds_len(key);
     uint64_t h = dict_hash(key, len);
@@ -304,10 +327,13 @@ struct dict_entry *dict_insert(struct dict *d, char *key)
         }
     }
     int t = d->rehash_idx != -1 ? 1 : 0;
-    struct dict_entry *e = mem_alloc(sizeof(*e));
+    struct dict_entry *e = mem_alloc(
+        d->keys_only ? offsetof(struct dict_entry, v) : sizeof(*e));
     size_t idx = h & (d->size[t] - 1);
     e->key = key;
-    e->v.ptr = NULL;
+    if (!d->keys_only) {
+        e->v.ptr = NULL;
+    }
     e->next = d->table[t][idx];
     d->table[t][idx] = e;
     d->used[t]++;

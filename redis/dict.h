@@ -17,15 +17,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One key/value pair. 'key' is an sds string; the value is one of 'v'. */
+/* One key/value pair. 'key' is an sds string; the value is one of 'v',
+ * which the entries of a keys-only table (dict_new_keys_only) lack: they
+ * are allocated without it. */
 struct dict_entry {
     char *key;
+    struct dict_entry *next; /* next in the bucket's chain */
     union {
         void *ptr;
         int64_t s64;
         double d;
     } v;
-    struct dict_entry *next; /* next in the bucket's chain */
 };
 
 /* What a table owns. */
@@ -42,6 +44,7 @@ struct dict {
     size_t used[2];         /* entries */
     long long rehash_idx;   /* next bucket of [0] to move, -1 if none */
     int pause_rehash;       /* >0 while an iterator or scan is active */
+    bool keys_only;         /* entries carry no value (16 bytes) */
 };
 
 /* A safe iterator: the entry it returned last may be deleted; nothing else
@@ -65,6 +68,17 @@ uint64_t dict_hash(const void *key, size_t len);
 
 /* A new empty table of 'type' (which must outlive it). Owned: dict_free. */
 struct dict *dict_new(const struct dict_type *type);
+
+/* A new empty table whose entries hold a key and no value: a set of
+ * keys at 16 bytes an entry instead of 24 (the slot indexes of
+ * redis/slots.c). Reading an entry's 'v' is a bug. Owned: dict_free. */
+struct dict *dict_new_keys_only(const struct dict_type *type);
+
+/* Allow or forbid growing and shrinking tables (all of them): forbidden
+ * while a child process shares the parent's memory copy-on-write, as in
+ * Redis, so a rehash does not copy every page. A table grows anyway once
+ * it holds five times more entries than buckets. */
+void dict_set_resize_allowed(bool allowed);
 
 /* Free 'd' with every entry (and keys / values as its type says). NULL is
  * fine. */

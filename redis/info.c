@@ -12,6 +12,7 @@
 
 #include <event2/event.h>
 
+#include "lib/mem.h"
 #include "redis/aof.h"
 #include "redis/evict.h"
 #include "redis/child.h"
@@ -101,6 +102,38 @@ static char *info_clients(char *s)
     return s;
 }
 
+/* The allocator's view of memory (INFO memory), as Redis words it. */
+static char *info_allocator(char *s)
+{
+    struct mem_stats st;
+    if (mem_allocator_stats(&st) != 0) {
+        memset(&st, 0, sizeof(st));
+    }
+    double used = server.used_memory > 0 ? (double)server.used_memory : 1;
+    s = sds_catfmt(s, "allocator_allocated:%zu\r\nallocator_active:%zu\r\n"
+                      "allocator_resident:%zu\r\n",
+                   st.allocated, st.active, st.resident);
+    s = sds_catfmt(s, "allocator_frag_ratio:%.2f\r\n"
+                      "allocator_frag_bytes:%lld\r\n",
+                   st.allocated ? (double)st.active / (double)st.allocated
+                                : 0.0,
+                   (long long)st.active - (long long)st.allocated);
+    s = sds_catfmt(s, "allocator_rss_ratio:%.2f\r\n"
+                      "allocator_rss_bytes:%lld\r\n",
+                   st.active ? (double)st.resident / (double)st.active : 0.0,
+                   (long long)st.resident - (long long)st.active);
+    s = sds_catfmt(s, "rss_overhead_ratio:%.2f\r\n"
+                      "rss_overhead_bytes:%lld\r\n",
+                   st.resident ? (double)server.rss_memory /
+                                     (double)st.resident : 0.0,
+                   server.rss_memory - (long long)st.resident);
+    s = sds_catfmt(s, "mem_fragmentation_ratio:%.2f\r\n"
+                      "mem_fragmentation_bytes:%lld\r\n",
+                   (double)server.rss_memory / used,
+                   server.rss_memory - server.used_memory);
+    return s;
+}
+
 static char *info_memory(char *s)
 {
     char h1[32], h2[32], h3[32], h4[32];
@@ -142,11 +175,7 @@ static char *info_memory(char *s)
     s = sds_catfmt(s, "maxmemory:%lld\r\nmaxmemory_human:%s\r\n",
                    server.maxmemory, h4);
     s = sds_catfmt(s, "maxmemory_policy:%s\r\n", server.maxmemory_policy);
-    long long used = server.used_memory > 0 ? server.used_memory : 1;
-    s = sds_catfmt(s, "mem_fragmentation_ratio:%.2f\r\n",
-                   (double)server.rss_memory / (double)used);
-    s = sds_catfmt(s, "mem_fragmentation_bytes:%lld\r\n",
-                   server.rss_memory - server.used_memory);
+    s = info_allocator(s);
     s = sds_catfmt(s, "mem_not_counted_for_evict:%lld\r\n",
                    evict_not_counted());
     s = sds_catfmt(s, "mem_replication_backlog:%zu\r\n",
@@ -163,7 +192,7 @@ static char *info_memory(char *s)
     s = sds_catfmt(s, "mem_clients_normal:%lld\r\n", normal);
     s = sds_catfmt(s, "mem_cluster_links:0\r\n");
     s = sds_catfmt(s, "mem_aof_buffer:%zu\r\n", aof_buffer_size());
-    s = sds_catfmt(s, "mem_allocator:libc\r\n");
+    s = sds_catfmt(s, "mem_allocator:%s\r\n", mem_allocator());
     /* Values are freed at once (no lazy free) and never defragmented. */
     s = sds_catfmt(s, "active_defrag_running:0\r\n");
     s = sds_catfmt(s, "lazyfree_pending_objects:0\r\n");

@@ -248,7 +248,7 @@ static void latency_reply_doctor(struct client *c)
     int n;
     if (latency_event_count == 0) {
         n = snprintf(buf, sizeof(buf), "No latency event reached "
-                     "latency-monitor-threshold (%d ms) since the start "
+                     "latency-monitor-threshold (%lld ms) since the start "
                      "or the last LATENCY RESET.%s\n",
                      server.latency_monitor_threshold,
                      server.latency_monitor_threshold == 0

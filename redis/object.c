@@ -1,7 +1,9 @@
 /* Values of the keyspace: creation, reference counting, string access and
  * type names. One place knows how to free each type: object_free below,
- * where a new type adds its case. Not here: commands (t_*.c). */
+ * where a new type adds its case. Also the MEMORY command, which measures
+ * values and the allocator. Not here: the commands of the types (t_*.c). */
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lib/mem.h"
@@ -23,8 +25,32 @@ struct object *object_new(enum obj_type type, enum obj_encoding encoding,
     return o;
 }
 
+/* The integers 0 .. OBJECT_SHARED_INTS-1 as objects every key shares, as
+ * Redis's shared.integers: a value among them costs no allocation. Their
+ * refcount is OBJECT_SHARED_REFCOUNT, never counted up or down. */
+static struct object object_shared_ints[OBJECT_SHARED_INTS];
+
+/* Not under an LRU or LFU maxmemory policy, whose access times a shared
+ * object cannot keep per key (Redis makes the same exception). */
+static bool object_may_share(void)
+{
+    return server.maxmemory == 0 || server.maxmemory_policy == NULL ||
+           (strstr(server.maxmemory_policy, "lru") == NULL &&
+            strstr(server.maxmemory_policy, "lfu") == NULL);
+}
+
 struct object *object_new_int(long long value)
 {
+    if (value >= 0 && value < OBJECT_SHARED_INTS && object_may_share()) {
+        struct object *o = &object_shared_ints[value];
+        if (o->refcount == 0) {
+            o->type = OBJ_STRING;
+            o->encoding = OBJ_ENC_INT;
+            o->refcount = OBJECT_SHARED_REFCOUNT;
+            o->ptr = (void *)(intptr_t)value;
+        }
+        return o;
+    }
     return object_new(OBJ_STRING, OBJ_ENC_INT, (void *)(intptr_t)value);
 }
 
@@ -54,7 +80,9 @@ struct object *object_new_string(const char *p, size_t len, bool try_int)
 
 void object_incr_ref(struct object *o)
 {
-    o->refcount++;
+    if (o->refcount != OBJECT_SHARED_REFCOUNT) {
+        o->refcount++;
+    }
 }
 
 static void object_free(struct object *o)
@@ -92,6 +120,9 @@ void object_decr_ref(struct object *o)
         return;
     }
     assert(o->refcount > 0);
+    if (o->refcount == OBJECT_SHARED_REFCOUNT) {
+        return;
+    }
     if (--o->refcount == 0) {
         object_free(o);
     }
@@ -165,6 +196,8 @@ const char *object_encoding_name(const struct object *o)
         return "stream";
     case OBJ_ENC_INTSET:
         return "intset";
+    case OBJ_ENC_LISTPACK:
+        return "listpack";
     default:
         return "unknown";
     }
@@ -178,4 +211,235 @@ int object_check_type_or_reply(struct client *c, const struct object *o,
         return -1;
     }
     return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * MEMORY */
+
+/* Sampled bytes of the elements of a container, for object_memory. */
+struct object_mem_acc {
+    size_t seen;    /* elements measured */
+    size_t limit;   /* how many to measure (0: all) */
+    size_t bytes;   /* their estimated bytes */
+    size_t per;     /* fixed bytes per element (entry, node) */
+};
+
+/* An allocation of 'n' bytes as the allocator rounds it (jemalloc's
+ * size classes: 8, 16, then four a doubling). */
+static size_t object_mem_round(size_t n)
+{
+    if (n <= 8) {
+        return 8;
+    }
+    if (n <= 16) {
+        return 16;
+    }
+    size_t pow = 16;
+    while (pow * 2 < n) {
+        pow *= 2;
+    }
+    size_t step = pow / 4;
+    return (n + step - 1) / step * step;
+}
+
+/* An sds string of 'len' bytes as allocated. */
+static size_t object_mem_sds(size_t len)
+{
+    return object_mem_round(sizeof(struct sds_hdr) + len + 1);
+}
+
+static int object_mem_elem(void *priv, const char *p, size_t len)
+{
+    struct object_mem_acc *a = priv;
+    a->bytes += a->per + object_mem_sds(len);
+    return a->limit != 0 && ++a->seen >= a->limit;
+}
+
+static int object_mem_pair(void *priv, const char *f, size_t flen,
+                           const char *v, size_t vlen)
+{
+    struct object_mem_acc *a = priv;
+    a->bytes += a->per + object_mem_sds(flen) + object_mem_sds(vlen);
+    return a->limit != 0 && ++a->seen >= a->limit;
+}
+
+static int object_mem_scored(void *priv, const char *m, size_t len,
+                             double score)
+{
+    return object_mem_elem(priv, m, len);
+}
+
+/* Bytes a dict's buckets take. */
+static size_t object_mem_dict(const struct dict *d)
+{
+    return sizeof(*d) + dict_buckets(d) * sizeof(void *);
+}
+
+/* Estimated bytes of value 'o', measuring up to 'samples' elements of a
+ * container (0: all) and scaling to its length. */
+static size_t object_memory(const struct object *o, size_t samples)
+{
+    size_t size = mem_usable(o);
+    if (o->refcount == OBJECT_SHARED_REFCOUNT) {
+        size = sizeof(*o);
+    }
+    struct object_mem_acc a = { 0, samples, 0, 0 };
+    size_t n = 0;
+    switch (o->type) {
+    case OBJ_STRING:
+        if (o->encoding == OBJ_ENC_RAW) {
+            size += mem_usable((const char *)o->ptr -
+                               sizeof(struct sds_hdr));
+        }
+        return size;
+    case OBJ_HASH:
+        if (o->encoding == OBJ_ENC_LISTPACK) {
+            return size + mem_usable(o->ptr);
+        }
+        a.per = object_mem_round(sizeof(struct dict_entry));
+        n = hash_type_len(o);
+        hash_type_each(o, object_mem_pair, &a);
+        size += object_mem_dict(o->ptr);
+        break;
+    case OBJ_SET:
+        if (o->encoding == OBJ_ENC_INTSET) {
+            return size + mem_usable(o->ptr);
+        }
+        a.per = object_mem_round(sizeof(struct dict_entry));
+        n = set_type_len(o);
+        set_type_each(o, object_mem_elem, &a);
+        size += object_mem_dict(o->ptr);
+        break;
+    case OBJ_LIST:
+        a.per = sizeof(char *);
+        n = list_type_len(o);
+        list_type_each(o, object_mem_elem, &a);
+        break;
+    case OBJ_ZSET:
+        /* a skiplist node (score, member, backward, ~1.33 levels) and a
+         * dict entry */
+        a.per = object_mem_round(48) +
+                object_mem_round(sizeof(struct dict_entry)) + 12;
+        n = zset_type_len(o);
+        zset_type_each(o, object_mem_scored, &a);
+        break;
+    default:
+        return size;
+    }
+    if (a.seen > 0 && a.seen < n) {
+        a.bytes = a.bytes / a.seen * n;
+    }
+    return size + a.bytes;
+}
+
+static void object_mem_print(void *priv, const char *text)
+{
+    char **s = priv;
+    *s = sds_cat(*s, text, strlen(text));
+}
+
+/* Reply a name and an integer of MEMORY STATS. */
+static void object_mem_stat(struct client *c, const char *name,
+                            long long v)
+{
+    reply_bulk_str(c, name);
+    reply_integer(c, v);
+}
+
+/* MEMORY USAGE key [SAMPLES count] | STATS | MALLOC-STATS | PURGE |
+ * HELP */
+void cmd_memory(struct client *c)
+{
+    const struct arg *sub = &c->argv[1];
+    if (arg_is(sub, "help") && c->argc == 2) {
+        reply_array(c, 6);
+        reply_simple(c, "MEMORY <subcommand> [<arg> [value] [opt] ...]. "
+                        "Subcommands are:");
+        reply_simple(c, "MALLOC-STATS");
+        reply_simple(c, "PURGE");
+        reply_simple(c, "STATS");
+        reply_simple(c, "USAGE <key> [SAMPLES <count>]");
+        reply_simple(c, "HELP");
+        return;
+    }
+    if (arg_is(sub, "usage") && c->argc >= 3) {
+        long long samples = 5;
+        for (int i = 3; i < c->argc; i += 2) {
+            if (arg_is(&c->argv[i], "samples") && i + 1 < c->argc) {
+                if (arg_ll_or_reply(c, &c->argv[i + 1], &samples, NULL)
+                    != 0) {
+                    return;
+                }
+                if (samples < 0) {
+                    reply_syntax_error(c);
+                    return;
+                }
+            } else {
+                reply_syntax_error(c);
+                return;
+            }
+        }
+        const struct arg *key = &c->argv[2];
+        struct dict_entry *e = NULL;
+        if (!db_expire_if_needed(c->db, key->ptr, key->len)) {
+            e = dict_find(c->db->dict, key->ptr, key->len);
+        }
+        if (e == NULL) {
+            reply_null(c);
+            return;
+        }
+        size_t size = object_memory(e->v.ptr, (size_t)samples) +
+                      mem_usable(e->key - sizeof(struct sds_hdr)) +
+                      mem_usable(e);
+        reply_integer(c, (long long)size);
+        return;
+    }
+    if (arg_is(sub, "stats") && c->argc == 2) {
+        struct mem_stats st;
+        mem_allocator_stats(&st);
+        server_update_memory();
+        long long keys = 0;
+        for (int i = 0; i < server.databases; i++) {
+            keys += (long long)dict_size(server.db[i].dict);
+        }
+        reply_array(c, 18);
+        object_mem_stat(c, "peak.allocated", server.peak_memory);
+        object_mem_stat(c, "total.allocated", server.used_memory);
+        object_mem_stat(c, "keys.count", keys);
+        object_mem_stat(c, "allocator.allocated", (long long)st.allocated);
+        object_mem_stat(c, "allocator.active", (long long)st.active);
+        object_mem_stat(c, "allocator.resident", (long long)st.resident);
+        reply_bulk_str(c, "allocator-fragmentation.ratio");
+        reply_double(c, st.allocated ? (double)st.active /
+                                           (double)st.allocated : 0);
+        object_mem_stat(c, "rss", server.rss_memory);
+        reply_bulk_str(c, "fragmentation");
+        reply_double(c, server.used_memory ? (double)server.rss_memory /
+                                                 (double)server.used_memory
+                                           : 0);
+        return;
+    }
+    if (arg_is(sub, "malloc-stats") && c->argc == 2) {
+        char *s = sds_new_empty(0);
+        mem_allocator_print(object_mem_print, &s);
+        reply_bulk(c, s, sds_len(s));
+        sds_free(s);
+        return;
+    }
+    if (arg_is(sub, "purge") && c->argc == 2) {
+        mem_purge();
+        reply_ok(c);
+        return;
+    }
+    static const char *subs[] = { "usage", "stats", "malloc-stats", "purge",
+                                  "help" };
+    for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+        if (arg_is(sub, subs[i])) {
+            reply_error(c, "wrong number of arguments for 'memory|%s' "
+                           "command", subs[i]);
+            return;
+        }
+    }
+    reply_error(c, "unknown subcommand '%.128s'. Try MEMORY HELP.",
+                sub->ptr);
 }

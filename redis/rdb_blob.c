@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/mem.h"
 #include "redis/rdb_blob.h"
 
 /* Little-endian unsigned of 'n' bytes at 'p'. */
@@ -275,4 +276,135 @@ int rdb_blob_zipmap(const void *blob, size_t len, rdb_blob_fn fn,
         pos += vlen + free_bytes;
     }
     return pos == len - 1 ? 0 : -1;
+}
+
+/* ------------------------------------------------------------------------
+ * Writing listpacks */
+
+#define RDB_BLOB_LP_HDR 6 /* uint32 total bytes, uint16 count */
+
+static void rdb_blob_lp_reserve(struct rdb_blob_lp *lp, size_t more)
+{
+    if (lp->len + more > lp->cap) {
+        lp->cap = (lp->len + more) * 2;
+        lp->buf = mem_realloc(lp->buf, lp->cap);
+    }
+}
+
+/* The value of 'p' if it is a canonical decimal long long (no sign on 0,
+ * no leading zero, no '+'), as Redis's listpack stores it as an integer. */
+static bool rdb_blob_canonical_int(const char *p, size_t len, long long *v)
+{
+    if (len == 0 || len > 20) {
+        return false;
+    }
+    size_t i = p[0] == '-' ? 1 : 0;
+    if (i == len || (p[i] == '0' && len > i + 1) ||
+        (i == 1 && p[1] == '0')) {
+        return false;
+    }
+    uint64_t u = 0;
+    for (; i < len; i++) {
+        if (p[i] < '0' || p[i] > '9' ||
+            u > (UINT64_MAX - (uint64_t)(p[i] - '0')) / 10) {
+            return false;
+        }
+        u = u * 10 + (uint64_t)(p[i] - '0');
+    }
+    if (p[0] == '-') {
+        if (u > (uint64_t)INT64_MAX + 1) {
+            return false;
+        }
+        *v = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(long long)u;
+    } else {
+        if (u > (uint64_t)INT64_MAX) {
+            return false;
+        }
+        *v = (long long)u;
+    }
+    return true;
+}
+
+void rdb_blob_lp_init(struct rdb_blob_lp *lp)
+{
+    lp->buf = NULL;
+    lp->len = 0;
+    lp->cap = 0;
+    lp->count = 0;
+    rdb_blob_lp_reserve(lp, 64);
+    lp->len = RDB_BLOB_LP_HDR;
+}
+
+void rdb_blob_lp_add(struct rdb_blob_lp *lp, const char *p, size_t len)
+{
+    unsigned char hdr[9];
+    size_t hlen;
+    long long v;
+    bool is_int = rdb_blob_canonical_int(p, len, &v);
+    if (is_int && v >= 0 && v <= 127) {
+        hdr[0] = (unsigned char)v;
+        hlen = 1;
+    } else if (is_int && v >= -4096 && v <= 4095) {
+        uint16_t u = (uint16_t)(v & 0x1fff);
+        hdr[0] = (unsigned char)(0xc0 | (u >> 8));
+        hdr[1] = (unsigned char)(u & 0xff);
+        hlen = 2;
+    } else if (is_int) {
+        unsigned bytes = v >= INT16_MIN && v <= INT16_MAX ? 2
+                       : v >= -8388608 && v <= 8388607 ? 3
+                       : v >= INT32_MIN && v <= INT32_MAX ? 4 : 8;
+        hdr[0] = bytes == 2 ? 0xf1 : bytes == 3 ? 0xf2
+               : bytes == 4 ? 0xf3 : 0xf4;
+        uint64_t u = (uint64_t)v;
+        for (unsigned i = 0; i < bytes; i++) {
+            hdr[1 + i] = (unsigned char)(u >> (8 * i));
+        }
+        hlen = 1 + bytes;
+    } else if (len <= 63) {
+        hdr[0] = (unsigned char)(0x80 | len);
+        hlen = 1;
+    } else if (len <= 4095) {
+        hdr[0] = (unsigned char)(0xe0 | (len >> 8));
+        hdr[1] = (unsigned char)(len & 0xff);
+        hlen = 2;
+    } else {
+        hdr[0] = 0xf0;
+        for (unsigned i = 0; i < 4; i++) {
+            hdr[1 + i] = (unsigned char)((uint32_t)len >> (8 * i));
+        }
+        hlen = 5;
+    }
+    size_t data = is_int ? 0 : len;
+    size_t entry = hlen + data;
+    /* the entry's length, 7 bits a byte, most significant first, every
+     * byte but the first flagged, so it reads backwards from its end */
+    unsigned char back[5];
+    size_t blen = entry < 128 ? 1 : entry < 16384 ? 2 : entry < 2097152 ? 3
+                : entry < 268435456 ? 4 : 5;
+    for (size_t i = 0; i < blen; i++) {
+        size_t shift = 7 * (blen - 1 - i);
+        back[i] = (unsigned char)((entry >> shift) & 127) |
+                  (i > 0 ? 128 : 0);
+    }
+    rdb_blob_lp_reserve(lp, entry + blen + 1);
+    memcpy(lp->buf + lp->len, hdr, hlen);
+    if (data > 0) {
+        memcpy(lp->buf + lp->len + hlen, p, data);
+    }
+    memcpy(lp->buf + lp->len + entry, back, blen);
+    lp->len += entry + blen;
+    lp->count++;
+}
+
+void rdb_blob_lp_finish(struct rdb_blob_lp *lp)
+{
+    rdb_blob_lp_reserve(lp, 1);
+    lp->buf[lp->len++] = 0xff;
+    uint32_t total = (uint32_t)lp->len;
+    uint16_t count = lp->count < 65535 ? (uint16_t)lp->count : 65535;
+    for (unsigned i = 0; i < 4; i++) {
+        lp->buf[i] = (unsigned char)(total >> (8 * i));
+    }
+    lp->buf[4] = (unsigned char)(count & 0xff);
+    lp->buf[5] = (unsigned char)(count >> 8);
 }

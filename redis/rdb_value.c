@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lib/mem.h"
+#include "redis/intset.h"
 #include "redis/rdb_blob.h"
 #include "redis/rdb_io.h"
 #include "redis/server.h"
@@ -81,10 +82,57 @@ static struct object *rdb_string_load(struct rdb_in *r)
 /* ------------------------------------------------------------------------
  * Lists */
 
+/* A list is saved as RDB_TYPE_LIST_QUICKLIST_2, Redis 7's form: nodes
+ * of packed listpacks, each as long as list-max-listpack-size allows
+ * (bytes when negative: -1 4 kB ... -5 64 kB; entries when positive). */
+struct rdb_list_nodes {
+    struct rdb_blob_lp *nodes; /* finished ones, then the open one */
+    size_t count;              /* nodes, the open one included */
+    size_t max_bytes;          /* 0: limit by entries */
+    size_t max_entries;
+};
+
+static int rdb_list_node_add(void *priv, const char *p, size_t len)
+{
+    struct rdb_list_nodes *q = priv;
+    struct rdb_blob_lp *cur = q->count > 0 ? &q->nodes[q->count - 1] : NULL;
+    bool full = cur == NULL ||
+                (q->max_bytes > 0 ? cur->count > 0 &&
+                                        cur->len + len + 11 > q->max_bytes
+                                  : cur->count >= q->max_entries);
+    if (full) {
+        if (cur != NULL) {
+            rdb_blob_lp_finish(cur);
+        }
+        q->nodes = mem_realloc(q->nodes, (q->count + 1) * sizeof(*q->nodes));
+        cur = &q->nodes[q->count++];
+        rdb_blob_lp_init(cur);
+    }
+    rdb_blob_lp_add(cur, p, len);
+    return 0;
+}
+
 static void rdb_list_save(struct rdb_out *w, const struct object *o)
 {
-    rdb_out_len(w, list_type_len(o));
-    list_type_each(o, rdb_save_elem, w);
+    int fill = server.list_max_listpack_size;
+    struct rdb_list_nodes q = { NULL, 0, 0, 0 };
+    if (fill < 0) {
+        int shift = fill < -5 ? 4 : -fill - 1;
+        q.max_bytes = (size_t)4096 << shift;
+    } else {
+        q.max_entries = fill > 0 ? (size_t)fill : 1;
+    }
+    list_type_each(o, rdb_list_node_add, &q);
+    if (q.count > 0) {
+        rdb_blob_lp_finish(&q.nodes[q.count - 1]);
+    }
+    rdb_out_len(w, q.count);
+    for (size_t i = 0; i < q.count; i++) {
+        rdb_out_len(w, RDB_QUICKLIST_NODE_PACKED);
+        rdb_out_string(w, (const char *)q.nodes[i].buf, q.nodes[i].len);
+        mem_free(q.nodes[i].buf);
+    }
+    mem_free(q.nodes);
 }
 
 static int rdb_list_push(void *priv, const char *p, size_t len)
@@ -167,8 +215,14 @@ static struct object *rdb_list_load_quicklist(struct rdb_in *r, bool v2)
 /* ------------------------------------------------------------------------
  * Sets */
 
+/* An intset is saved as is (RDB_TYPE_SET_INTSET: intset.h keeps Redis's
+ * layout), a hash table member by member (RDB_TYPE_SET). */
 static void rdb_set_save(struct rdb_out *w, const struct object *o)
 {
+    if (o->encoding == OBJ_ENC_INTSET) {
+        rdb_out_string(w, o->ptr, intset_bytes(o->ptr));
+        return;
+    }
     rdb_out_len(w, set_type_len(o));
     set_type_each(o, rdb_save_elem, w);
 }
@@ -224,8 +278,27 @@ static int rdb_hash_save_pair(void *priv, const char *field, size_t flen,
     return 0;
 }
 
+static int rdb_hash_lp_pair(void *priv, const char *field, size_t flen,
+                            const char *value, size_t vlen)
+{
+    rdb_blob_lp_add(priv, field, flen);
+    rdb_blob_lp_add(priv, value, vlen);
+    return 0;
+}
+
+/* A listpack hash is saved as one Redis listpack (RDB_TYPE_HASH_LISTPACK),
+ * a hash table pair by pair (RDB_TYPE_HASH). */
 static void rdb_hash_save(struct rdb_out *w, const struct object *o)
 {
+    if (o->encoding == OBJ_ENC_LISTPACK) {
+        struct rdb_blob_lp lp;
+        rdb_blob_lp_init(&lp);
+        hash_type_each(o, rdb_hash_lp_pair, &lp);
+        rdb_blob_lp_finish(&lp);
+        rdb_out_string(w, (const char *)lp.buf, lp.len);
+        mem_free(lp.buf);
+        return;
+    }
     rdb_out_len(w, hash_type_len(o));
     hash_type_each(o, rdb_hash_save_pair, w);
 }
@@ -420,13 +493,15 @@ uint8_t rdb_value_type(const struct object *o)
 {
     switch (o->type) {
     case OBJ_LIST:
-        return RDB_TYPE_LIST;
+        return RDB_TYPE_LIST_QUICKLIST_2;
     case OBJ_SET:
-        return RDB_TYPE_SET;
+        return o->encoding == OBJ_ENC_INTSET ? RDB_TYPE_SET_INTSET
+                                             : RDB_TYPE_SET;
     case OBJ_ZSET:
         return RDB_TYPE_ZSET_2;
     case OBJ_HASH:
-        return RDB_TYPE_HASH;
+        return o->encoding == OBJ_ENC_LISTPACK ? RDB_TYPE_HASH_LISTPACK
+                                               : RDB_TYPE_HASH;
     case OBJ_STREAM:
         return RDB_TYPE_STREAM_LISTPACKS_2;
     case OBJ_STRING:

@@ -83,6 +83,7 @@ enum obj_encoding {
     OBJ_ENC_STREAM = 6, /* stream: nodes of entries (stream.c) */
     OBJ_ENC_INTSET = 7, /* set: a dict holding only integers, at most 512,
                          * replied in numeric order as Redis's intset */
+    OBJ_ENC_LISTPACK = 8, /* hash, zset: one listpack (listpack.h) */
 };
 
 /* A value. Reference counted: whoever stores a pointer to it holds a
@@ -108,7 +109,11 @@ struct object *object_new_string(const char *p, size_t len, bool try_int);
 /* A new string object that takes the sds string 's'. */
 struct object *object_new_sds(char *s);
 
-/* A new integer-encoded string object. */
+/* A new integer-encoded string object; 0 .. 9999 come as shared objects
+ * (refcount OBJECT_SHARED_REFCOUNT, which reference counting leaves
+ * alone), unless maxmemory evicts by LRU or LFU. */
+#define OBJECT_SHARED_REFCOUNT INT32_MAX
+#define OBJECT_SHARED_INTS 10000
 struct object *object_new_int(long long value);
 
 /* Reference counting; decr frees at zero. NULL is fine for decr. */
@@ -184,6 +189,11 @@ size_t hash_type_len(const struct object *o);
 int hash_type_each(const struct object *o, container_pair_fn fn,
                    void *priv);
 
+/* The value of 'field' ('len' bytes) in hash 'o' and its length in
+ * '*vlen', or NULL. Borrowed: valid until the hash changes. */
+const char *hash_type_get(struct object *o, const char *field, size_t len,
+                          size_t *vlen);
+
 /* Sets. set_type_add returns true if 'p' was not a member yet. */
 struct object *set_type_new(void);
 bool set_type_add(struct object *o, const char *p, size_t len);
@@ -228,6 +238,12 @@ const struct dict_entry **scan_walk(struct dict *d, uint64_t *cursor,
  * value (v.ptr) or its score (v.d). t_scan.c. */
 enum scan_values { SCAN_KEYS_ONLY, SCAN_SDS_VALUES, SCAN_SCORES };
 void scan_container(struct client *c, struct dict *d, enum scan_values kind);
+
+/* The same over a listpack of member, value pairs (SCAN_SDS_VALUES, the
+ * value replied as is; SCAN_SCORES, the value a score's text): all of it
+ * in one call with cursor 0, as Redis scans its small encodings. */
+void scan_listpack(struct client *c, unsigned char *lp,
+                   enum scan_values kind);
 
 /* An array (owned, mem_free) whose first min(count, size) slots are a
  * random sample of the entries of 'd' (borrowed) without repeats. Nothing
@@ -805,6 +821,13 @@ struct server {
     char *enable_debug_command;     /* the same for DEBUG */
     char *enable_module_command;    /* the same for MODULE (stored only) */
     long long maxmemory;      /* bytes; 0 = no limit */
+    long long hash_max_listpack_entries; /* compact encodings (t_hash.c, */
+    long long hash_max_listpack_value; /* t_zset.c, t_set.c, t_list.c): */
+    long long zset_max_listpack_entries; /* the Redis thresholds of the */
+    long long zset_max_listpack_value; /* same names; bytes */
+    long long set_max_intset_entries;
+    int list_max_listpack_size;
+    int list_compress_depth;
     long long hll_sparse_max_bytes; /* a sparse HyperLogLog turns dense
                                        past this size (hyperloglog.c) */
     char *maxmemory_policy;
@@ -842,9 +865,9 @@ struct server {
     struct client_limit limit_replica;
     struct client_limit limit_pubsub;
     unsigned notify_keyspace_events; /* NOTIFY_* classes (notify.h) */
-    int slowlog_log_slower_than; /* us; -1 = off, 0 = every command */
-    int slowlog_max_len;      /* entries kept by the slow log */
-    int latency_monitor_threshold; /* ms; 0 = latency monitor off */
+    long long slowlog_log_slower_than; /* us; -1 = off, 0 = every command */
+    long long slowlog_max_len;      /* entries kept by the slow log */
+    long long latency_monitor_threshold; /* ms; 0 = latency monitor off */
     int lfu_log_factor;       /* LFU counter growth (evict.c) */
     int lfu_decay_time;       /* minutes per LFU counter decrement */
 

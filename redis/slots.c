@@ -28,7 +28,7 @@ static const struct dict_type slots_tag_type = { true, slots_free_tagset };
 void slots_init_db(struct db *db)
 {
     for (int i = 0; i < SLOT_COUNT; i++) {
-        db->slots[i] = dict_new(&slots_key_type);
+        db->slots[i] = dict_new_keys_only(&slots_key_type);
     }
     db->tags = dict_new(&slots_tag_type);
 }

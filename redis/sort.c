@@ -94,8 +94,9 @@ static char *sort_lookup(struct db *db, const struct arg *pattern,
         if (o->type != OBJ_HASH) {
             return NULL;
         }
-        struct dict_entry *e = dict_find(o->ptr, field, field_len);
-        return e != NULL ? sds_new(e->v.ptr, sds_len(e->v.ptr)) : NULL;
+        size_t vlen;
+        const char *v = hash_type_get(o, field, field_len, &vlen);
+        return v != NULL ? sds_new(v, vlen) : NULL;
     }
     if (o->type != OBJ_STRING) {
         return NULL;

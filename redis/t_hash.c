@@ -1,13 +1,19 @@
-/* The hash type: a dict of field -> value, both sds strings
- * (OBJ_ENC_HT). The container API for hashes (server.h) and the commands
- * HSET HSETNX HMSET HGET HMGET HDEL HLEN HSTRLEN HEXISTS HKEYS HVALS
- * HGETALL HINCRBY HINCRBYFLOAT HRANDFIELD HSCAN. A key never holds an
- * empty hash: HDEL of the last field deletes the key. */
+/* The hash type, in one of two encodings, as Redis keeps them:
+ * OBJ_ENC_LISTPACK, fields and values alternating in one listpack
+ * (listpack.c) in insertion order, while the hash has at most
+ * hash-max-listpack-entries fields and no field or value longer than
+ * hash-max-listpack-value bytes; then OBJ_ENC_HT, a dict of field -> sds
+ * value, for good (a hash never converts back). The container API for
+ * hashes (server.h) and the commands HSET HSETNX HMSET HGET HMGET HDEL
+ * HLEN HSTRLEN HEXISTS HKEYS HVALS HGETALL HINCRBY HINCRBYFLOAT
+ * HRANDFIELD HSCAN. A key never holds an empty hash: HDEL of the last
+ * field deletes the key. */
 #include <limits.h>
 #include <math.h>
 #include <string.h>
 
 #include "lib/mem.h"
+#include "redis/listpack.h"
 #include "redis/notify.h"
 #include "redis/server.h"
 
@@ -20,17 +26,156 @@ static void hash_free_value(void *ptr)
 static const struct dict_type hash_dict_type = { true, hash_free_value };
 
 /* ------------------------------------------------------------------------
+ * Encodings */
+
+/* Turn listpack hash 'o' into a dict, keeping every pair. */
+static void hash_convert(struct object *o)
+{
+    unsigned char *lp = o->ptr;
+    struct dict *d = dict_new(&hash_dict_type);
+    dict_expand(d, listpack_count(lp) / 2);
+    for (unsigned char *f = listpack_first(lp); f != NULL;) {
+        unsigned char *v = listpack_next(lp, f);
+        size_t flen, vlen;
+        const char *fs = listpack_get(f, &flen);
+        const char *vs = listpack_get(v, &vlen);
+        struct dict_entry *e = dict_insert(d, sds_new(fs, flen));
+        e->v.ptr = sds_new(vs, vlen);
+        f = listpack_next(lp, v);
+    }
+    listpack_free(lp);
+    o->ptr = d;
+    o->encoding = OBJ_ENC_HT;
+}
+
+/* The listpack entry of 'field' in listpack hash 'o', or NULL. */
+static unsigned char *hash_lp_find(struct object *o, const char *field,
+                                   size_t len)
+{
+    unsigned char *lp = o->ptr;
+    return listpack_find(lp, listpack_first(lp), field, len, 1);
+}
+
+/* The value of 'field' ('*vlen' bytes), or NULL. Borrowed: valid until
+ * the hash changes. */
+const char *hash_type_get(struct object *o, const char *field, size_t len,
+                          size_t *vlen)
+{
+    if (o->encoding == OBJ_ENC_LISTPACK) {
+        unsigned char *f = hash_lp_find(o, field, len);
+        if (f == NULL) {
+            return NULL;
+        }
+        return listpack_get(listpack_next(o->ptr, f), vlen);
+    }
+    struct dict_entry *e = dict_find(o->ptr, field, len);
+    if (e == NULL) {
+        return NULL;
+    }
+    *vlen = sds_len(e->v.ptr);
+    return e->v.ptr;
+}
+
+/* Delete 'field'; true if it existed. */
+static bool hash_del(struct object *o, const char *field, size_t len)
+{
+    if (o->encoding == OBJ_ENC_LISTPACK) {
+        unsigned char *f = hash_lp_find(o, field, len);
+        if (f == NULL) {
+            return false;
+        }
+        o->ptr = listpack_delete(o->ptr, listpack_offset(o->ptr, f), 2);
+        return true;
+    }
+    if (!dict_delete(o->ptr, field, len)) {
+        return false;
+    }
+    dict_shrink_if_needed(o->ptr);
+    return true;
+}
+
+/* A walk over the pairs of a hash of either encoding. */
+struct hash_iter {
+    struct object *o;
+    unsigned char *p;     /* listpack: the next field */
+    struct dict_iter di;  /* dict */
+};
+
+static void hash_iter_init(struct hash_iter *it, struct object *o)
+{
+    it->o = o;
+    if (o->encoding == OBJ_ENC_LISTPACK) {
+        it->p = listpack_first(o->ptr);
+    } else {
+        dict_iter_init(&it->di, o->ptr);
+    }
+}
+
+/* The next pair (borrowed), or false at the end. */
+static bool hash_iter_next(struct hash_iter *it, const char **f, size_t *flen,
+                           const char **v, size_t *vlen)
+{
+    if (it->o->encoding == OBJ_ENC_LISTPACK) {
+        if (it->p == NULL) {
+            return false;
+        }
+        unsigned char *vp = listpack_next(it->o->ptr, it->p);
+        *f = listpack_get(it->p, flen);
+        *v = listpack_get(vp, vlen);
+        it->p = listpack_next(it->o->ptr, vp);
+        return true;
+    }
+    struct dict_entry *e = dict_iter_next(&it->di);
+    if (e == NULL) {
+        return false;
+    }
+    *f = e->key;
+    *flen = sds_len(e->key);
+    *v = e->v.ptr;
+    *vlen = sds_len(e->v.ptr);
+    return true;
+}
+
+static void hash_iter_release(struct hash_iter *it)
+{
+    if (it->o->encoding != OBJ_ENC_LISTPACK) {
+        dict_iter_release(&it->di);
+    }
+}
+
+/* ------------------------------------------------------------------------
  * Container API */
 
 struct object *hash_type_new(void)
 {
-    return object_new(OBJ_HASH, OBJ_ENC_HT, dict_new(&hash_dict_type));
+    return object_new(OBJ_HASH, OBJ_ENC_LISTPACK, listpack_new());
 }
 
-/* Set 'field' to 'value' (both copied); true if the field is new. */
-static bool hash_dict_set(struct dict *d, const char *field, size_t field_len,
-                          const char *value, size_t value_len)
+bool hash_type_set(struct object *o, const char *field, size_t field_len,
+                   const char *value, size_t value_len)
 {
+    if (o->encoding == OBJ_ENC_LISTPACK &&
+        (field_len > (size_t)server.hash_max_listpack_value ||
+         value_len > (size_t)server.hash_max_listpack_value)) {
+        hash_convert(o);
+    }
+    if (o->encoding == OBJ_ENC_LISTPACK) {
+        unsigned char *f = hash_lp_find(o, field, field_len);
+        if (f != NULL) {
+            unsigned char *v = listpack_next(o->ptr, f);
+            o->ptr = listpack_replace(o->ptr, listpack_offset(o->ptr, v),
+                                      value, value_len);
+            return false;
+        }
+        o->ptr = listpack_append(o->ptr, field, field_len);
+        o->ptr = listpack_append(o->ptr, value, value_len);
+        if (listpack_count(o->ptr) / 2 >
+            (size_t)server.hash_max_listpack_entries) {
+            hash_convert(o);
+        }
+        return true;
+    }
+    struct dict *d = o->ptr;
     struct dict_entry *e = dict_find(d, field, field_len);
     if (e != NULL) {
         sds_free(e->v.ptr);
@@ -42,33 +187,35 @@ static bool hash_dict_set(struct dict *d, const char *field, size_t field_len,
     return true;
 }
 
-bool hash_type_set(struct object *o, const char *field, size_t field_len,
-                   const char *value, size_t value_len)
-{
-    return hash_dict_set(o->ptr, field, field_len, value, value_len);
-}
-
 size_t hash_type_len(const struct object *o)
 {
+    if (o->encoding == OBJ_ENC_LISTPACK) {
+        return listpack_count(o->ptr) / 2;
+    }
     return dict_size(o->ptr);
 }
 
 int hash_type_each(const struct object *o, container_pair_fn fn, void *priv)
 {
-    struct dict_iter it;
-    dict_iter_init(&it, o->ptr);
-    struct dict_entry *e;
+    struct hash_iter it;
+    hash_iter_init(&it, (struct object *)o);
+    const char *f, *v;
+    size_t flen, vlen;
     int rc = 0;
-    while (rc == 0 && (e = dict_iter_next(&it)) != NULL) {
-        rc = fn(priv, e->key, sds_len(e->key), e->v.ptr, sds_len(e->v.ptr));
+    while (rc == 0 && hash_iter_next(&it, &f, &flen, &v, &vlen)) {
+        rc = fn(priv, f, flen, v, vlen);
     }
-    dict_iter_release(&it);
+    hash_iter_release(&it);
     return rc;
 }
 
 void hash_type_free(struct object *o)
 {
-    dict_free(o->ptr);
+    if (o->encoding == OBJ_ENC_LISTPACK) {
+        listpack_free(o->ptr);
+    } else {
+        dict_free(o->ptr);
+    }
 }
 
 /* ------------------------------------------------------------------------
@@ -77,36 +224,45 @@ void hash_type_free(struct object *o)
 /* The hash at 'key' for a write, or NULL: '*wrong' tells a WRONGTYPE
  * (already replied) from a missing key. With 'create', a missing key gets
  * a new empty hash, which the caller must fill. */
-static struct dict *hash_lookup_write(struct client *c, const struct arg *key,
-                                      bool create, bool *wrong)
+static struct object *hash_lookup_write(struct client *c,
+                                        const struct arg *key, bool create,
+                                        bool *wrong)
 {
-    struct dict *d = db_lookup_write_typed(c, key, OBJ_HASH, wrong);
-    if (d == NULL && !*wrong && create) {
-        struct object *o = hash_type_new();
-        db_add(c->db, key->ptr, key->len, o);
-        d = o->ptr;
+    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
+    *wrong = o != NULL && object_check_type_or_reply(c, o, OBJ_HASH) != 0;
+    if (*wrong) {
+        return NULL;
     }
-    return d;
+    if (o == NULL && create) {
+        o = hash_type_new();
+        db_add(c->db, key->ptr, key->len, o);
+    }
+    return o;
 }
 
 /* The hash at 'key' for a read: NULL after replying 'miss' or WRONGTYPE. */
-static struct dict *hash_lookup_read(struct client *c, const struct arg *key,
-                                     const char *miss)
+static struct object *hash_lookup_read(struct client *c,
+                                       const struct arg *key,
+                                       const char *miss)
 {
-    return db_lookup_read_typed_or_reply(c, key, OBJ_HASH, miss);
+    struct object *o = db_lookup_read_or_reply(c, key, miss);
+    if (o == NULL || object_check_type_or_reply(c, o, OBJ_HASH) != 0) {
+        return NULL;
+    }
+    return o;
 }
 
-/* The value of 'field', or NULL. */
-static char *hash_get(struct dict *d, const struct arg *field)
+/* The value of 'field' ('*len' bytes), or NULL. */
+static const char *hash_get(struct object *o, const struct arg *field,
+                            size_t *len)
 {
-    struct dict_entry *e = dict_find(d, field->ptr, field->len);
-    return e != NULL ? e->v.ptr : NULL;
+    return hash_type_get(o, field->ptr, field->len, len);
 }
 
-static bool hash_set(struct dict *d, const struct arg *field,
+static bool hash_set(struct object *o, const struct arg *field,
                      const struct arg *value)
 {
-    return hash_dict_set(d, field->ptr, field->len, value->ptr, value->len);
+    return hash_type_set(o, field->ptr, field->len, value->ptr, value->len);
 }
 
 /* ------------------------------------------------------------------------
@@ -122,13 +278,13 @@ static void hash_set_generic(struct client *c, bool hmset)
     }
     const struct arg *key = &c->argv[1];
     bool wrong;
-    struct dict *d = hash_lookup_write(c, key, true, &wrong);
+    struct object *o = hash_lookup_write(c, key, true, &wrong);
     if (wrong) {
         return;
     }
     long long created = 0;
     for (int i = 2; i < c->argc; i += 2) {
-        created += hash_set(d, &c->argv[i], &c->argv[i + 1]);
+        created += hash_set(o, &c->argv[i], &c->argv[i + 1]);
     }
     db_signal_modified(c->db, key->ptr, key->len);
     notify_arg(NOTIFY_HASH, "hset", key, c->db->id);
@@ -161,14 +317,15 @@ void cmd_hsetnx(struct client *c)
         if (object_check_type_or_reply(c, o, OBJ_HASH) != 0) {
             return;
         }
-        if (hash_get(o->ptr, &c->argv[2]) != NULL) {
+        size_t len;
+        if (hash_get(o, &c->argv[2], &len) != NULL) {
             reply_integer(c, 0);
             return;
         }
     }
     bool wrong;
-    struct dict *d = hash_lookup_write(c, key, true, &wrong);
-    hash_set(d, &c->argv[2], &c->argv[3]);
+    o = hash_lookup_write(c, key, true, &wrong);
+    hash_set(o, &c->argv[2], &c->argv[3]);
     db_signal_modified(c->db, key->ptr, key->len);
     notify_arg(NOTIFY_HASH, "hset", key, c->db->id);
     server.dirty++;
@@ -178,13 +335,14 @@ void cmd_hsetnx(struct client *c)
 /* HGET key field */
 void cmd_hget(struct client *c)
 {
-    struct dict *d = hash_lookup_read(c, &c->argv[1], "$-1\r\n");
-    if (d == NULL) {
+    struct object *o = hash_lookup_read(c, &c->argv[1], "$-1\r\n");
+    if (o == NULL) {
         return;
     }
-    char *v = hash_get(d, &c->argv[2]);
+    size_t len;
+    const char *v = hash_get(o, &c->argv[2], &len);
     if (v != NULL) {
-        reply_bulk_sds(c, v);
+        reply_bulk(c, v, len);
     } else {
         reply_null(c);
     }
@@ -199,9 +357,10 @@ void cmd_hmget(struct client *c)
     }
     reply_array(c, c->argc - 2);
     for (int i = 2; i < c->argc; i++) {
-        char *v = o != NULL ? hash_get(o->ptr, &c->argv[i]) : NULL;
+        size_t len;
+        const char *v = o != NULL ? hash_get(o, &c->argv[i], &len) : NULL;
         if (v != NULL) {
-            reply_bulk_sds(c, v);
+            reply_bulk(c, v, len);
         } else {
             reply_null(c);
         }
@@ -212,22 +371,24 @@ void cmd_hmget(struct client *c)
 void cmd_hdel(struct client *c)
 {
     const struct arg *key = &c->argv[1];
-    struct dict *d =
-        db_lookup_write_typed_or_reply(c, key, OBJ_HASH, ":0\r\n");
-    if (d == NULL) {
+    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
+    if (o == NULL) {
+        reply_integer(c, 0);
+        return;
+    }
+    if (object_check_type_or_reply(c, o, OBJ_HASH) != 0) {
         return;
     }
     long long deleted = 0;
     for (int i = 2; i < c->argc; i++) {
-        deleted += dict_delete(d, c->argv[i].ptr, c->argv[i].len);
+        deleted += hash_del(o, c->argv[i].ptr, c->argv[i].len);
     }
     if (deleted > 0) {
         notify_arg(NOTIFY_HASH, "hdel", key, c->db->id);
-        if (dict_size(d) == 0) {
+        if (hash_type_len(o) == 0) {
             db_delete(c->db, key->ptr, key->len);
             notify_arg(NOTIFY_GENERIC, "del", key, c->db->id);
         } else {
-            dict_shrink_if_needed(d);
             db_signal_modified(c->db, key->ptr, key->len);
         }
         server.dirty += deleted;
@@ -238,56 +399,59 @@ void cmd_hdel(struct client *c)
 /* HLEN key */
 void cmd_hlen(struct client *c)
 {
-    struct dict *d = hash_lookup_read(c, &c->argv[1], ":0\r\n");
-    if (d != NULL) {
-        reply_integer(c, (long long)dict_size(d));
+    struct object *o = hash_lookup_read(c, &c->argv[1], ":0\r\n");
+    if (o != NULL) {
+        reply_integer(c, (long long)hash_type_len(o));
     }
 }
 
 /* HSTRLEN key field */
 void cmd_hstrlen(struct client *c)
 {
-    struct dict *d = hash_lookup_read(c, &c->argv[1], ":0\r\n");
-    if (d != NULL) {
-        char *v = hash_get(d, &c->argv[2]);
-        reply_integer(c, v != NULL ? (long long)sds_len(v) : 0);
+    struct object *o = hash_lookup_read(c, &c->argv[1], ":0\r\n");
+    if (o != NULL) {
+        size_t len;
+        const char *v = hash_get(o, &c->argv[2], &len);
+        reply_integer(c, v != NULL ? (long long)len : 0);
     }
 }
 
 /* HEXISTS key field */
 void cmd_hexists(struct client *c)
 {
-    struct dict *d = hash_lookup_read(c, &c->argv[1], ":0\r\n");
-    if (d != NULL) {
-        reply_integer(c, hash_get(d, &c->argv[2]) != NULL);
+    struct object *o = hash_lookup_read(c, &c->argv[1], ":0\r\n");
+    if (o != NULL) {
+        size_t len;
+        reply_integer(c, hash_get(o, &c->argv[2], &len) != NULL);
     }
 }
 
 /* HKEYS, HVALS, HGETALL key */
 static void hash_getall_generic(struct client *c, bool keys, bool values)
 {
-    struct dict *d = hash_lookup_read(c, &c->argv[1],
-                                      keys && values ? "%0\r\n" : "*0\r\n");
-    if (d == NULL) {
+    struct object *o = hash_lookup_read(c, &c->argv[1],
+                                        keys && values ? "%0\r\n" : "*0\r\n");
+    if (o == NULL) {
         return;
     }
     if (keys && values) {
-        reply_map(c, (long long)dict_size(d));
+        reply_map(c, (long long)hash_type_len(o));
     } else {
-        reply_array(c, (long long)dict_size(d));
+        reply_array(c, (long long)hash_type_len(o));
     }
-    struct dict_iter it;
-    dict_iter_init(&it, d);
-    struct dict_entry *e;
-    while ((e = dict_iter_next(&it)) != NULL) {
+    struct hash_iter it;
+    hash_iter_init(&it, o);
+    const char *f, *v;
+    size_t flen, vlen;
+    while (hash_iter_next(&it, &f, &flen, &v, &vlen)) {
         if (keys) {
-            reply_bulk_sds(c, e->key);
+            reply_bulk(c, f, flen);
         }
         if (values) {
-            reply_bulk_sds(c, e->v.ptr);
+            reply_bulk(c, v, vlen);
         }
     }
-    dict_iter_release(&it);
+    hash_iter_release(&it);
 }
 
 /* HKEYS key */
@@ -317,12 +481,13 @@ void cmd_hincrby(struct client *c)
         return;
     }
     bool wrong;
-    struct dict *d = hash_lookup_write(c, key, false, &wrong);
+    struct object *o = hash_lookup_write(c, key, false, &wrong);
     if (wrong) {
         return;
     }
-    char *old = d != NULL ? hash_get(d, &c->argv[2]) : NULL;
-    if (old != NULL && util_str2ll(old, sds_len(old), &value) != 0) {
+    size_t old_len = 0;
+    const char *old = o != NULL ? hash_get(o, &c->argv[2], &old_len) : NULL;
+    if (old != NULL && util_str2ll(old, old_len, &value) != 0) {
         reply_error(c, "hash value is not an integer");
         return;
     }
@@ -334,10 +499,10 @@ void cmd_hincrby(struct client *c)
     value += incr;
     char buf[SERVER_LONG_STR_SIZE];
     struct arg v = { buf, util_ll2str(buf, value) };
-    if (d == NULL) {
-        d = hash_lookup_write(c, key, true, &wrong);
+    if (o == NULL) {
+        o = hash_lookup_write(c, key, true, &wrong);
     }
-    hash_set(d, &c->argv[2], &v);
+    hash_set(o, &c->argv[2], &v);
     db_signal_modified(c->db, key->ptr, key->len);
     notify_arg(NOTIFY_HASH, "hincrby", key, c->db->id);
     server.dirty++;
@@ -358,12 +523,13 @@ void cmd_hincrbyfloat(struct client *c)
         return;
     }
     bool wrong;
-    struct dict *d = hash_lookup_write(c, key, false, &wrong);
+    struct object *o = hash_lookup_write(c, key, false, &wrong);
     if (wrong) {
         return;
     }
-    char *old = d != NULL ? hash_get(d, &c->argv[2]) : NULL;
-    if (old != NULL && util_str2ld(old, sds_len(old), &value) != 0) {
+    size_t old_len = 0;
+    const char *old = o != NULL ? hash_get(o, &c->argv[2], &old_len) : NULL;
+    if (old != NULL && util_str2ld(old, old_len, &value) != 0) {
         reply_error(c, "hash value is not a float");
         return;
     }
@@ -374,10 +540,10 @@ void cmd_hincrbyfloat(struct client *c)
     }
     char out[5 * 1024];
     struct arg v = { out, util_ld2str(out, sizeof(out), value) };
-    if (d == NULL) {
-        d = hash_lookup_write(c, key, true, &wrong);
+    if (o == NULL) {
+        o = hash_lookup_write(c, key, true, &wrong);
     }
-    hash_set(d, &c->argv[2], &v);
+    hash_set(o, &c->argv[2], &v);
     db_signal_modified(c->db, key->ptr, key->len);
     notify_arg(NOTIFY_HASH, "hincrbyfloat", key, c->db->id);
     server.dirty++;
@@ -385,6 +551,55 @@ void cmd_hincrbyfloat(struct client *c)
     struct arg argv[4] = { { "HSET", 4 }, *key, c->argv[2], v };
     server_propagate(c->db->id, 4, argv);
     c->flags |= CLIENT_PREVENT_PROP;
+}
+
+/* Reply one field (and its value) of listpack 'lp' at pair 'index'. */
+static void hash_lp_reply_pair(struct client *c, unsigned char *lp,
+                               long long index, bool with_values)
+{
+    unsigned char *f = listpack_seek(lp, index * 2);
+    size_t len;
+    if (with_values) {
+        reply_pair(c);
+    }
+    const char *p = listpack_get(f, &len);
+    reply_bulk(c, p, len);
+    if (with_values) {
+        p = listpack_get(listpack_next(lp, f), &len);
+        reply_bulk(c, p, len);
+    }
+}
+
+/* HRANDFIELD of a listpack hash: 'count' 0 means the one-field form. */
+static void hash_lp_randfield(struct client *c, unsigned char *lp,
+                              long long count, bool with_values)
+{
+    long long size = (long long)listpack_count(lp) / 2;
+    if (c->argc == 2) {
+        hash_lp_reply_pair(c, lp, (long long)(dict_random_u64() %
+                                              (uint64_t)size), false);
+        return;
+    }
+    if (count < 0) {
+        reply_array(c, with_values ? reply_pairs_len(c, -count) : -count);
+        for (long long i = 0; i < -count; i++) {
+            hash_lp_reply_pair(c, lp, (long long)(dict_random_u64() %
+                                                  (uint64_t)size),
+                               with_values);
+        }
+        return;
+    }
+    long long n = count < size ? count : size;
+    reply_array(c, with_values ? reply_pairs_len(c, n) : n);
+    /* selection sampling: each pair is taken with probability
+     * (still needed) / (still left), so exactly n distinct come out */
+    long long needed = n;
+    for (long long i = 0; i < size && needed > 0; i++) {
+        if ((long long)(dict_random_u64() % (uint64_t)(size - i)) < needed) {
+            hash_lp_reply_pair(c, lp, i, with_values);
+            needed--;
+        }
+    }
 }
 
 /* HRANDFIELD key [count [WITHVALUES]] */
@@ -406,11 +621,16 @@ void cmd_hrandfield(struct client *c)
             return;
         }
     }
-    struct dict *d = hash_lookup_read(c, &c->argv[1],
-                                      c->argc >= 3 ? "*0\r\n" : "$-1\r\n");
-    if (d == NULL) {
+    struct object *o = hash_lookup_read(c, &c->argv[1],
+                                        c->argc >= 3 ? "*0\r\n" : "$-1\r\n");
+    if (o == NULL) {
         return;
     }
+    if (o->encoding == OBJ_ENC_LISTPACK) {
+        hash_lp_randfield(c, o->ptr, count, with_values);
+        return;
+    }
+    struct dict *d = o->ptr;
     if (c->argc == 2) {
         reply_bulk_sds(c, dict_random(d)->key);
         return;
@@ -450,6 +670,10 @@ void cmd_hscan(struct client *c)
 {
     struct object *o = db_lookup_read(c->db, c->argv[1].ptr, c->argv[1].len);
     if (o != NULL && object_check_type_or_reply(c, o, OBJ_HASH) != 0) {
+        return;
+    }
+    if (o != NULL && o->encoding == OBJ_ENC_LISTPACK) {
+        scan_listpack(c, o->ptr, SCAN_SDS_VALUES);
         return;
     }
     scan_container(c, o != NULL ? o->ptr : NULL, SCAN_SDS_VALUES);

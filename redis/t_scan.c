@@ -7,7 +7,10 @@
  * ZRANDMEMBER share. */
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "lib/mem.h"
+#include "redis/listpack.h"
 #include "redis/server.h"
 
 /* Entries collected by one scan step (borrowed from the dict). */
@@ -117,6 +120,42 @@ void scan_container(struct client *c, struct dict *d, enum scan_values kind)
     }
     reply_set_array_len(c, handle, n);
     mem_free(entries);
+}
+
+void scan_listpack(struct client *c, unsigned char *lp,
+                   enum scan_values kind)
+{
+    uint64_t cursor;
+    struct scan_opts opts;
+    if (db_scan_cursor_or_reply(c, &c->argv[2], &cursor) != 0 ||
+        scan_opts_or_reply(c, 3, false, &opts) != 0) {
+        return;
+    }
+    reply_array(c, 2);
+    reply_bulk_str(c, "0");
+    size_t handle = reply_defer_len(c);
+    long long n = 0;
+    for (unsigned char *m = listpack_first(lp); m != NULL;) {
+        unsigned char *v = listpack_next(lp, m);
+        size_t len, vlen;
+        const char *mp = listpack_get(m, &len);
+        const char *vp = listpack_get(v, &vlen);
+        m = listpack_next(lp, v);
+        if (!scan_opts_match(&opts, mp, len)) {
+            continue;
+        }
+        reply_bulk(c, mp, len);
+        if (kind == SCAN_SCORES) {
+            char buf[64];
+            memcpy(buf, vp, vlen < sizeof(buf) ? vlen : sizeof(buf) - 1);
+            buf[vlen < sizeof(buf) ? vlen : sizeof(buf) - 1] = '\0';
+            reply_double(c, strtod(buf, NULL));
+        } else {
+            reply_bulk(c, vp, vlen);
+        }
+        n += 2;
+    }
+    reply_set_array_len(c, handle, n);
 }
 
 /* Borrowed keys, no values: the members already drawn. */

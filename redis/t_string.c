@@ -438,7 +438,9 @@ static void string_incr_generic(struct client *c, long long incr)
         return;
     }
     value += incr;
-    if (o != NULL && o->encoding == OBJ_ENC_INT && o->refcount == 1) {
+    /* in place, unless the result is one of the shared integers */
+    if (o != NULL && o->encoding == OBJ_ENC_INT && o->refcount == 1 &&
+        (value < 0 || value >= OBJECT_SHARED_INTS)) {
         o->ptr = (void *)(intptr_t)value;
     } else if (o != NULL) {
         db_overwrite(c->db, key->ptr, key->len, object_new_int(value));

@@ -41,7 +41,7 @@ test_expect_success 'HSET, HGET, HMGET, HLEN, HEXISTS, HSTRLEN' '
 	3
 	0
 	hash
-	hashtable
+	listpack
 	EOT
     test_cmp expect actual
 '

@@ -20,7 +20,7 @@ test_expect_success 'OBJECT ENCODING names each type' '
 	embstr
 	int
 	quicklist
-	hashtable
+	listpack
 	hashtable
 	skiplist
 

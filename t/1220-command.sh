@@ -29,38 +29,10 @@ EOT
 # Redis's commands we do not serve yet. The test fails when this list is
 # wrong either way, so a command served later must leave it.
 cat >missing.txt <<\EOT
-client|caching
-client|getredir
-client|no-evict
-client|pause
-client|reply
-client|tracking
-client|trackinginfo
-client|unpause
 failover
-latency
-latency|doctor
-latency|graph
-latency|help
-latency|histogram
-latency|history
-latency|latest
-latency|reset
 lolwut
-memory
 memory|doctor
-memory|help
-memory|malloc-stats
-memory|purge
-memory|stats
-memory|usage
 migrate
-monitor
-slowlog
-slowlog|get
-slowlog|help
-slowlog|len
-slowlog|reset
 EOT
 
 test_expect_success REDIS_REF 'COMMAND LIST is redis-server 7.0s but for the exclusions' '

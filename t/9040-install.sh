@@ -12,12 +12,14 @@ case "$CODIS_BIN_DIR" in
 esac
 
 # do_install DESTDIR PREFIX [TARGET [VAR=VALUE...]]: make TARGET (install)
-# of this build.
+# of this build, as built: -o keeps make from relinking the binary that
+# the other tests run (a new commit or an edit since the build would).
 do_install() {
     dest=$1 prefix=$2 target=${3:-install}
     shift 2
     test $# -gt 0 && shift
-    make -s -C "$ROOT" "$target" DESTDIR="$dest" PREFIX="$prefix" \
+    make -s -C "$ROOT" -o "$CODIS_BIN_DIR/codis" "$target" \
+        DESTDIR="$dest" PREFIX="$prefix" \
         BIN="$CODIS_BIN_DIR" BUILD="$BUILD_DIR" "$@" >out 2>&1
 }
 

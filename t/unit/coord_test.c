@@ -1,6 +1,6 @@
 /* Unit tests for lib/coord: one suite, run against the embedded store
  * (always, in a fresh directory) and against ZooKeeper when CODIS_TEST_ZK
- * holds its address (t/0501-coord-zk.sh starts one and sets it). Other
+ * holds its address (t/5001-coord-zk.sh starts one and sets it). Other
  * processes are this binary run again as "coord_test.t --child ..." (fork
  * and exec), so a kill -9 is a real crash of a real owner. */
 #include "t/unit/tap.h"

@@ -1,6 +1,6 @@
 #!/bin/sh
-# The suite of t/0520-migrate.sh (migration, kill -9 and SIGTERM of the
+# The suite of t/6000-migrate.sh (migration, kill -9 and SIGTERM of the
 # dashboard mid-task, rebalance) on a real ZooKeeper: the same script,
 # run with DASHBOARD_COORD=zookeeper.
 DASHBOARD_COORD=zookeeper
-. "$(dirname "$0")/0520-migrate.sh"
+. "$(dirname "$0")/6000-migrate.sh"

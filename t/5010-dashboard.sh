@@ -1,6 +1,6 @@
 #!/bin/sh
 # The coordinator of this run: the embedded store, or a real ZooKeeper
-# when DASHBOARD_COORD=zookeeper (t/0512-dashboard-zk.sh runs this same
+# when DASHBOARD_COORD=zookeeper (t/5012-dashboard-zk.sh runs this same
 # script that way).
 DASHBOARD_COORD=${DASHBOARD_COORD:-filesystem}
 test_description="the Codis 2 tutorial management steps through codis-config and the dashboard ($DASHBOARD_COORD coordinator)"

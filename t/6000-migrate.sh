@@ -1,6 +1,6 @@
 #!/bin/sh
 # The coordinator of this run: the embedded store, or a real ZooKeeper
-# when DASHBOARD_COORD=zookeeper (t/0521-migrate-zk.sh runs this same
+# when DASHBOARD_COORD=zookeeper (t/6001-migrate-zk.sh runs this same
 # script that way).
 DASHBOARD_COORD=${DASHBOARD_COORD:-filesystem}
 test_description="slot migration and rebalance through codis-config, the dashboard and two real codis servers ($DASHBOARD_COORD coordinator)"

@@ -203,3 +203,36 @@ END {
                m[key], e, r1, r2
     }
 }' "$RESULTS"
+
+# Idle clients: 2000 connections opened (a PING on every 100th) and
+# closed, 5 rounds, against nutcracker and codis-proxy --cpu=1; the
+# proxies' RSS (VmRSS) before, after one round and after five.
+rss_kb() {
+    sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"
+}
+idle_rounds() {
+    python3 - "$1" "$2" <<'EOF_PY'
+import socket, sys
+port, rounds = int(sys.argv[1]), int(sys.argv[2])
+for _ in range(rounds):
+    conns = [socket.create_connection(("127.0.0.1", port)) for _ in range(2000)]
+    for c in conns[::100]:
+        c.sendall(b"*1\r\n$4\r\nPING\r\n")
+        c.recv(16)
+    for c in conns:
+        c.close()
+EOF_PY
+}
+ulimit -n 4096 2>/dev/null || true
+echo
+printf "%-12s %12s %14s %15s\n" "idle 2000" "RSS start kB" "after 1 round" "after 5 rounds"
+for t in "nutcracker:$NC:$NC_PID" "codis-cpu1:$CODIS1:$CODIS1_PID"; do
+    name=${t%%:*} rest=${t#*:}
+    port=${rest%%:*} pid=${rest#*:}
+    start=$(rss_kb "$pid")
+    idle_rounds "$port" 1
+    one=$(rss_kb "$pid")
+    idle_rounds "$port" 4
+    sleep 1 # let the proxy's next tick give memory back
+    printf "%-12s %12s %14s %15s\n" "$name" "$start" "$one" "$(rss_kb "$pid")"
+done

@@ -1,18 +1,9 @@
 #!/bin/sh
-test_description='codis-proxy memory bounds: a client that pipelines big replies and never reads is closed at session_max_reply while others are served; idle clients opened and closed give their memory back'
+test_description='codis-proxy memory bounds: a client that pipelines big replies and never reads is closed at session_max_reply while others are served (idle-client RSS is measured in bench/proxy.sh)'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
-
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 4096 ]; then
-    ulimit -n 4096 2>/dev/null ||
-        skip_all "cannot raise the open file limit to 4096"
-fi
-
-proxy_rss_kb() {
-    sed -n "s/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p" /proc/$PROXY_PID/status
-}
 
 test_expect_success 'two servers behind a proxy with session_max_reply=8000000' '
     start_server && PORT_A=$SERVER_PORT &&
@@ -37,49 +28,15 @@ test_expect_success 'a client asking for 200 MB of replies without reading is cl
 	except OSError:
 	    pass
 	assert r.get("big") == b"v" * (1 << 20)
-	# the proxy closed it: reading ends before 200 replies
-	got = 0
-	try:
-	    while True:
-	        chunk = hog.recv(1 << 20)
-	        if not chunk:
-	            break
-	        got += len(chunk)
-	except ConnectionResetError:
-	    pass
-	assert got < 200 * (1 << 20), got
+	# the proxy closed it: only r is left (reading what the kernel holds
+	# through a 4 KB window would take minutes)
+	deadline = time.time() + 60
+	while r.info()["connected_clients"] != 1:
+	    assert time.time() < deadline, r.info()["connected_clients"]
+	    time.sleep(0.05)
 	assert r.ping()
 	EOF
     grep "over session_max_reply (8000000)" "$PROXY_LOG"
-'
-
-# idle_round N: open 2000 clients to the proxy, check that some answer,
-# close them all, N times.
-idle_round() {
-    "$PY" - $PROXY_PORT $1 <<-\EOF
-	import socket, sys
-	pp, n = int(sys.argv[1]), int(sys.argv[2])
-	for round in range(n):
-	    conns = [socket.create_connection(("127.0.0.1", pp)) for _ in range(2000)]
-	    for c in conns[::100]:
-	        c.sendall(b"*1\r\n$4\r\nPING\r\n")
-	        assert c.recv(16) == b"+PONG\r\n"
-	    for c in conns:
-	        c.close()
-	EOF
-}
-
-test_expect_success '2000 idle clients opened and closed 5 times: RSS comes back within 8 MB of the start' '
-    proxy_rss_kb >rss.start &&
-    idle_round 1 &&
-    wait_until "pcli info | grep -q connected_clients:1" 20 &&
-    proxy_rss_kb >rss.one &&
-    idle_round 4 &&
-    wait_until "pcli info | grep -q connected_clients:1" 20 &&
-    start=$(cat rss.start) one=$(cat rss.one) &&
-    # what stays after 10000 clients came and went must be small
-    wait_until "test \$(proxy_rss_kb) -le \$(( start + 8192 ))" 20 &&
-    echo "rss: start ${start} kB, after 1 round ${one} kB, after 5 rounds $(proxy_rss_kb) kB"
 '
 
 test_done

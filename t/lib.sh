@@ -206,16 +206,22 @@ test_line_count() {
     fi
 }
 
-# wait_until CMD [SECONDS]: poll CMD (every 50 ms) until it succeeds or
-# SECONDS (default 20) pass. Fails on timeout.
+# wait_until CMD [SECONDS]: poll CMD until it succeeds or SECONDS
+# (default 20) pass. Fails on timeout. The pause between polls grows from
+# 50 ms to 400 ms: a short wait ends soon, and a long one does not spend
+# a busy machine's CPU on polling (each poll starts processes).
 wait_until() {
     wait_deadline=$(( $(date +%s) + ${2:-20} ))
+    wait_pause_ms=50
     while ! eval "$1" >/dev/null 2>&1; do
         if [ "$(date +%s)" -ge "$wait_deadline" ]; then
             echo "wait_until: timed out waiting for: $1" >&2
             return 1
         fi
-        sleep 0.05
+        sleep "0.$(printf %03d $wait_pause_ms)"
+        if [ $wait_pause_ms -lt 400 ]; then
+            wait_pause_ms=$((wait_pause_ms * 2))
+        fi
     done
     return 0
 }

@@ -29,7 +29,7 @@ test_expect_success 'dashboard killed, master killed, dashboard started: the sla
     start_dashboard &&
     wait_until "test \"\$(server_field 127.0.0.1:$S1 type)\" = master" 60 &&
     grep "group 1: loaded what the last dashboard saw: master .127.0.0.1:$M1., 1 slaves in sync" dashboard.log &&
-    grep "promoted .127.0.0.1:$S1. to master of group 1" ha.log &&
+    wait_until "grep -q \"promoted .127.0.0.1:$S1. to master of group 1\" ha.log" &&
     acked=$(wc -l <w1.acked) &&
     wait_until "test \$(wc -l <w1.acked) -ge \$((acked + 2000))" 60 &&
     stop_writer w1 &&

@@ -35,7 +35,7 @@ test_expect_success 'M1 killed while slots 0-255 migrate to group 2 and S1 lags:
     kill -9 $M1_PID && wait $M1_PID;
     kill -CONT $S1_PID &&
     wait_until "test \"\$(server_field 127.0.0.1:$S1 type)\" = master" 90 &&
-    grep "promoted .127.0.0.1:$S1. to master of group 1" ha.log
+    wait_until "grep -q \"promoted .127.0.0.1:$S1. to master of group 1\" ha.log"
 '
 
 test_expect_success 'writes go on, then stop before the migration ends: nothing replicated is lost, no key is older than its last write' '

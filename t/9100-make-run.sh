@@ -95,9 +95,16 @@ test_expect_success 'make run works again (no stale registration) and keeps the 
     make -C clone run RUN_DIR="$RUN" >run3.out 2>&1 &&
     grep "codis is up" run3.out &&
     redis-cli -p 19000 set again yes | grep OK &&
-    test "$(redis-cli -p 19000 get hello)" = world &&
+    test "$(redis-cli -p 19000 get hello)" = world
+'
+
+test_expect_success 'make stop stops every process after a rebuild replaced the binary' '
+    rm clone/bin/codis &&
+    make -C clone all >build.out 2>&1 &&
     make -C clone stop RUN_DIR="$RUN" >stop2.out 2>&1 &&
-    ! redis-cli -p 19000 ping 2>/dev/null
+    test "$(grep -c "^stopped" stop2.out)" = 7 &&
+    ! redis-cli -p 19000 ping 2>/dev/null &&
+    ! redis-cli -p 26379 ping 2>/dev/null
 '
 
 test_done

@@ -110,7 +110,8 @@ static pid_t demo_read_pid(const struct demo *demo, const char *name)
 }
 
 /* True if 'pid' runs and is this same binary (so a reused pid of some
- * other program is never signalled). */
+ * other program is never signalled), also when the binary was rebuilt
+ * since it started (the kernel then adds " (deleted)" to its path). */
 static bool demo_is_ours(const struct demo *demo, pid_t pid)
 {
     char link[64];
@@ -121,7 +122,10 @@ static bool demo_is_ours(const struct demo *demo, pid_t pid)
         return false;
     }
     exe[n] = '\0';
-    return strcmp(exe, demo->self) == 0;
+    size_t self_len = strlen(demo->self);
+    return strncmp(exe, demo->self, self_len) == 0 &&
+           (exe[self_len] == '\0' ||
+            strcmp(exe + self_len, " (deleted)") == 0);
 }
 
 /* Start this binary as 'argv' (argv[0] is the role) detached from the

@@ -21,6 +21,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argc;
     (void)argv;
     fuzz_quiet_log();
+    /* the defaults a server starts with: encodings' thresholds, the
+     * eviction policy new objects' clocks follow */
+    server_init_config();
     return 0;
 }
 

@@ -45,10 +45,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-free_port() {
-    "$PY" -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+. "$(dirname "$0")/lib/common.sh"
 
 # start [ENV=VALUE]: start a server (with that environment), print its
 # port; fail if it exits before answering.

@@ -30,12 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-free_port() {
-    python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
+. "$(dirname "$0")/lib/common.sh"
 
 # start KIND NAME ARGS...: start codis-server (ours) or redis-server
 # (redis) in $WORK/NAME on a free port; prints the port, or fails with

@@ -49,29 +49,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-    python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
-# wait_ping PORT PID: until PORT answers PING; fail if PID died.
-wait_ping() {
-    n=0
-    while ! redis-cli -p "$1" ping 2>/dev/null | grep -q PONG; do
-        if ! kill -0 "$2" 2>/dev/null; then
-            echo "bench/proxy.sh: process $2 (port $1) died" >&2
-            exit 1
-        fi
-        n=$((n + 1))
-        if [ $n -gt 400 ]; then
-            echo "bench/proxy.sh: nothing answers on port $1" >&2
-            exit 1
-        fi
-        sleep 0.05
-    done
-}
+. "$(dirname "$0")/lib/common.sh"
 
 # cpu_ticks PID: utime + stime of PID in clock ticks.
 cpu_ticks() {
@@ -84,7 +62,7 @@ for port in $B1 $B2; do
     redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
         --daemonize no --logfile "$WORK/redis-$port.log" &
     PIDS="$PIDS $!"
-    wait_ping "$port" $!
+    wait_ready "$port" $!
 done
 
 NC=$(free_port)
@@ -104,7 +82,7 @@ nutcracker -c "$WORK/nutcracker.yml" -s "$(free_port)" -a 127.0.0.1 \
     -o "$WORK/nutcracker.log" &
 NC_PID=$!
 PIDS="$PIDS $NC_PID"
-wait_ping "$NC" "$NC_PID"
+wait_ready "$NC" "$NC_PID"
 
 python3 - "$B1" "$B2" >"$WORK/slots.json" <<'EOF_PY'
 import json, sys
@@ -121,7 +99,7 @@ start_codis() {
         -L "$WORK/codis-$1.log" --log-level=warn &
     pid=$!
     PIDS="$PIDS $pid"
-    wait_ping "$port" "$pid"
+    wait_ready "$port" "$pid"
     eval "CODIS$1=$port CODIS$1_PID=$pid"
 }
 start_codis 1

@@ -52,25 +52,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-free_port() {
-    python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
+. "$(dirname "$0")/lib/common.sh"
 
-# wait_ready PORT PID: PING until PONG (10 s), failing if PID died.
-wait_ready() {
-    tries=0
-    while ! redis-cli -p "$1" ping 2>/dev/null | grep -q PONG; do
-        if ! kill -0 "$2" 2>/dev/null || [ $tries -ge 200 ]; then
-            echo "bench/server.sh: server on port $1 did not start" >&2
-            exit 1
-        fi
-        tries=$((tries + 1))
-        sleep 0.05
-    done
-}
 
 codis_port=$(free_port)
 mkdir -p "$work/codis" "$work/redis"

@@ -1,0 +1,23 @@
+# bench/lib/common.sh: what every bench script needs to start servers
+# (sourced, not run: `make bench` runs bench/*.sh only).
+
+# free_port: print a TCP port on 127.0.0.1 that nothing listens on now.
+free_port() {
+    python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+# wait_ready PORT PID: PING until PONG (20 s), exiting if PID died.
+wait_ready() {
+    tries=0
+    while ! redis-cli -p "$1" ping 2>/dev/null | grep -q PONG; do
+        if ! kill -0 "$2" 2>/dev/null || [ $tries -ge 400 ]; then
+            echo "$0: nothing answers on port $1 (pid $2)" >&2
+            exit 1
+        fi
+        tries=$((tries + 1))
+        sleep 0.05
+    done
+}

@@ -575,6 +575,7 @@ void model_slot_init(struct model_slot *slot, const char *product, int id)
     slot->status = MODEL_SLOT_OFFLINE;
     slot->migrate_from = -1;
     slot->migrate_to = -1;
+    slot->migrate_method = MODEL_MIGRATE_SYNC;
     snprintf(slot->last_op_ts, sizeof(slot->last_op_ts), "0");
 }
 
@@ -590,6 +591,9 @@ cJSON *model_slot_to_json(const struct model_slot *slot)
     cJSON *ms = cJSON_AddObjectToObject(state, "migrate_status");
     cJSON_AddNumberToObject(ms, "from", slot->migrate_from);
     cJSON_AddNumberToObject(ms, "to", slot->migrate_to);
+    if (slot->migrate_method == MODEL_MIGRATE_SEMI_ASYNC) {
+        cJSON_AddStringToObject(ms, "method", "semi-async");
+    }
     cJSON_AddStringToObject(state, "last_op_ts", slot->last_op_ts);
     return o;
 }
@@ -611,6 +615,7 @@ int model_slot_from_json(const cJSON *json, struct model_slot *slot,
         return 0;
     }
     char status[32];
+    char method[16] = "";
     if (model_need_object(state, "field 'state'", err, errlen) != 0 ||
         model_get_text(state, "status", false, status, sizeof(status), err,
                        errlen) != 0 ||
@@ -629,7 +634,15 @@ int model_slot_from_json(const cJSON *json, struct model_slot *slot,
          model_get_int(ms, "from", false, -1, &slot->migrate_from, err,
                        errlen) != 0 ||
          model_get_int(ms, "to", false, -1, &slot->migrate_to, err,
-                       errlen) != 0)) {
+                       errlen) != 0 ||
+         model_get_text(ms, "method", false, method, sizeof(method), err,
+                        errlen) != 0)) {
+        return -1;
+    }
+    if (strcmp(method, "semi-async") == 0) {
+        slot->migrate_method = MODEL_MIGRATE_SEMI_ASYNC;
+    } else if (method[0] != '\0' && strcmp(method, "sync") != 0) {
+        snprintf(err, errlen, "unknown migration method '%s'", method);
         return -1;
     }
     return 0;

@@ -64,6 +64,14 @@ enum model_slot_status {
     MODEL_SLOT_PRE_MIGRATE,
 };
 
+/* How the keys of a migrating slot move, and so how proxies forward its
+ * requests: sync (Codis 2: SLOTSMGRTTAGONE before each request) or
+ * semi-async (Codis 3.2: SLOTSMGRT-EXEC-WRAPPER). */
+enum model_migrate_method {
+    MODEL_MIGRATE_SYNC,
+    MODEL_MIGRATE_SEMI_ASYNC,
+};
+
 /* slots/slot_<n>. */
 struct model_slot {
     int id;
@@ -72,6 +80,8 @@ struct model_slot {
     enum model_slot_status status;
     int migrate_from;            /* -1 when not migrating */
     int migrate_to;              /* -1 when not migrating */
+    enum model_migrate_method migrate_method; /* "method" in migrate_status,
+                                                 absent for sync */
     char last_op_ts[MODEL_TEXT_MAX]; /* a string in Codis 2 ("0") */
 };
 

@@ -85,6 +85,19 @@ static void test_slot(void)
             "an unknown status is refused");
     tap_str(err, "unknown slot status 'weird'", "with its name");
     cJSON_Delete(j);
+    slot.migrate_method = MODEL_MIGRATE_SEMI_ASYNC;
+    j = model_slot_to_json(&slot);
+    tap_int(model_slot_from_json(j, &back, err, sizeof(err)), 0,
+            "a semi-async slot decodes");
+    cJSON_Delete(j);
+    tap_ok(back.migrate_method == MODEL_MIGRATE_SEMI_ASYNC,
+           "its method survives the round trip");
+    j = parse("{\"id\":1,\"state\":{\"migrate_status\":"
+              "{\"method\":\"fast\"}}}");
+    tap_int(model_slot_from_json(j, &back, err, sizeof(err)), -1,
+            "an unknown method is refused");
+    tap_str(err, "unknown migration method 'fast'", "with its name");
+    cJSON_Delete(j);
     j = parse("[1]");
     tap_int(model_slot_from_json(j, &back, err, sizeof(err)), -1,
             "a non-object slot is refused");

@@ -66,7 +66,7 @@ struct object *object_new_string(const char *p, size_t len, bool try_int)
         return object_new_int(value);
     }
     if (len <= OBJECT_EMBSTR_MAX) {
-        struct object *o = mem_alloc(sizeof(*o) + sizeof(struct sds_hdr) +
+        struct object *o = mem_alloc(sizeof(*o) + sds_hdr_size(len) +
                                      len + 1);
         o->type = OBJ_STRING;
         o->encoding = OBJ_ENC_EMBSTR;
@@ -245,7 +245,7 @@ static size_t object_mem_round(size_t n)
 /* An sds string of 'len' bytes as allocated. */
 static size_t object_mem_sds(size_t len)
 {
-    return object_mem_round(sizeof(struct sds_hdr) + len + 1);
+    return object_mem_round(sds_hdr_size(len) + len + 1);
 }
 
 static int object_mem_elem(void *priv, const char *p, size_t len)
@@ -288,8 +288,7 @@ static size_t object_memory(const struct object *o, size_t samples)
     switch (o->type) {
     case OBJ_STRING:
         if (o->encoding == OBJ_ENC_RAW) {
-            size += mem_usable((const char *)o->ptr -
-                               sizeof(struct sds_hdr));
+            size += mem_usable(sds_alloc_ptr(o->ptr));
         }
         return size;
     case OBJ_HASH:
@@ -389,7 +388,7 @@ void cmd_memory(struct client *c)
             return;
         }
         size_t size = object_memory(e->v.ptr, (size_t)samples) +
-                      mem_usable(e->key - sizeof(struct sds_hdr)) +
+                      mem_usable(sds_alloc_ptr(e->key)) +
                       mem_usable(e);
         reply_integer(c, (long long)size);
         return;

@@ -1,5 +1,5 @@
-/* Dynamic strings with an in-front header; see sds.h. Knows nothing of the
- * server. */
+/* Dynamic strings with an in-front header of three sizes; see sds.h.
+ * Knows nothing of the server. */
 #include "redis/sds.h"
 
 #include <stdarg.h>
@@ -10,12 +10,34 @@
 
 #define SDS_MAX_PREALLOC (1024 * 1024)
 
+/* Write a header for 'len' used of 'cap' bytes at 'mem' (which holds
+ * sds_hdr_size('cap') bytes of header) and return the string's start. */
+static char *sds_write_hdr(void *mem, size_t len, size_t cap)
+{
+    size_t hdr = sds_hdr_size(cap);
+    char *s = (char *)mem + hdr;
+    if (hdr == sizeof(struct sds_hdr8)) {
+        struct sds_hdr8 *h = mem;
+        h->len = (uint8_t)len;
+        h->alloc = (uint8_t)cap;
+        h->type = SDS_TYPE_8;
+    } else if (hdr == sizeof(struct sds_hdr16)) {
+        struct sds_hdr16 *h = mem;
+        h->len = (uint16_t)len;
+        h->alloc = (uint16_t)cap;
+        h->type = SDS_TYPE_16;
+    } else {
+        struct sds_hdr32 *h = mem;
+        h->len = (uint32_t)len;
+        h->alloc = (uint32_t)cap;
+        h->type = SDS_TYPE_32;
+    }
+    return s;
+}
+
 char *sds_init_in(void *mem, const void *p, size_t len)
 {
-    struct sds_hdr *h = mem;
-    char *s = (char *)mem + sizeof(*h);
-    h->len = (uint32_t)len;
-    h->alloc = (uint32_t)len;
+    char *s = sds_write_hdr(mem, len, len);
     if (p != NULL) {
         memcpy(s, p, len);
     } else {
@@ -27,7 +49,7 @@ char *sds_init_in(void *mem, const void *p, size_t len)
 
 char *sds_new(const void *p, size_t len)
 {
-    void *mem = mem_alloc(sizeof(struct sds_hdr) + len + 1);
+    void *mem = mem_alloc(sds_hdr_size(len) + len + 1);
     return sds_init_in(mem, p, len);
 }
 
@@ -37,29 +59,43 @@ char *sds_new_empty(size_t cap)
     return s;
 }
 
+/* Give 's' a capacity of 'cap' (at least its length), moving it to the
+ * header size that capacity needs. Returns the moved string. */
+static char *sds_realloc(char *s, size_t cap)
+{
+    size_t len = sds_len(s);
+    size_t old_hdr = (const char *)s - (const char *)sds_alloc_ptr(s);
+    size_t hdr = sds_hdr_size(cap);
+    char *mem;
+    if (hdr == old_hdr) {
+        mem = mem_realloc(s - old_hdr, hdr + cap + 1);
+    } else {
+        mem = mem_alloc(hdr + cap + 1);
+        memcpy(mem + hdr, s, len + 1);
+        mem_free(s - old_hdr);
+    }
+    return sds_write_hdr(mem, len, cap);
+}
+
 char *sds_make_room(char *s, size_t add)
 {
-    struct sds_hdr *h = SDS_HDR(s);
-    if ((size_t)h->alloc - h->len >= add) {
+    if (sds_avail(s) >= add) {
         return s;
     }
-    size_t need = (size_t)h->len + add;
+    size_t need = sds_len(s) + add;
     size_t cap = need < SDS_MAX_PREALLOC ? need * 2 : need + SDS_MAX_PREALLOC;
     if (cap > UINT32_MAX) {
         cap = UINT32_MAX;
     }
-    h = mem_realloc(h, sizeof(*h) + cap + 1);
-    h->alloc = (uint32_t)cap;
-    return (char *)h + sizeof(*h);
+    return sds_realloc(s, cap);
 }
 
 char *sds_cat(char *s, const void *p, size_t len)
 {
     s = sds_make_room(s, len);
-    struct sds_hdr *h = SDS_HDR(s);
-    memcpy(s + h->len, p, len);
-    h->len += (uint32_t)len;
-    s[h->len] = '\0';
+    size_t old = sds_len(s);
+    memcpy(s + old, p, len);
+    sds_set_len(s, old + len);
     return s;
 }
 
@@ -87,31 +123,37 @@ char *sds_catfmt(char *s, const char *fmt, ...)
 
 void sds_set_len(char *s, size_t len)
 {
-    SDS_HDR(s)->len = (uint32_t)len;
+    switch ((uint8_t)s[-1]) {
+    case SDS_TYPE_8:
+        SDS_H8(s)->len = (uint8_t)len;
+        break;
+    case SDS_TYPE_16:
+        SDS_H16(s)->len = (uint16_t)len;
+        break;
+    default:
+        SDS_H32(s)->len = (uint32_t)len;
+        break;
+    }
     s[len] = '\0';
 }
 
 size_t sds_alloc_size(const char *s)
 {
-    return sizeof(struct sds_hdr) +
-           ((const struct sds_hdr *)(const void *)
-            (s - sizeof(struct sds_hdr)))->alloc + 1;
+    size_t cap = sds_capacity(s);
+    return sds_hdr_size(cap) + cap + 1;
 }
 
 char *sds_shrink(char *s)
 {
-    struct sds_hdr *h = SDS_HDR(s);
-    if (h->alloc == h->len) {
+    if (sds_avail(s) == 0) {
         return s;
     }
-    h = mem_realloc(h, sizeof(*h) + h->len + 1);
-    h->alloc = h->len;
-    return (char *)h + sizeof(*h);
+    return sds_realloc(s, sds_len(s));
 }
 
 void sds_free(char *s)
 {
     if (s != NULL) {
-        mem_free(SDS_HDR(s));
+        mem_free((void *)sds_alloc_ptr(s));
     }
 }

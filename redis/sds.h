@@ -1,8 +1,11 @@
 /* Binary-safe dynamic strings for the server engine: a length and capacity
  * header stored just before the bytes, so a string is passed around as a
  * plain 'char *' that is always NUL-terminated and whose length is O(1).
- * Keys of the keyspace and string values are kept this way. Capacity is
- * bounded by 4 GiB (the server caps strings at 512 MiB anyway).
+ * Keys of the keyspace and string values are kept this way. The header is
+ * as small as the capacity allows (3 bytes up to 255 bytes, 5 up to 64 KiB,
+ * 9 above; the byte just before the string says which), since every key
+ * and every field of a big hash or set carries one. Capacity is bounded by
+ * 4 GiB (the server caps strings at 512 MiB anyway).
  *
  * Ownership: every function returning a 'char *' returns an owned string
  * (free with sds_free), except where it says it reuses its argument. */
@@ -12,27 +15,89 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The header in front of every string's bytes. */
-struct sds_hdr {
-    uint32_t len;   /* bytes used, not counting the trailing NUL */
-    uint32_t alloc; /* bytes available for data, not counting the NUL */
+/* The three header layouts, told apart by their last byte ('type', one of
+ * SDS_TYPE_*), which sits at s[-1]. Packed: no padding between the header
+ * and the bytes. */
+struct __attribute__((packed)) sds_hdr8 {
+    uint8_t len;    /* bytes used, not counting the trailing NUL */
+    uint8_t alloc;  /* bytes available for data, not counting the NUL */
+    uint8_t type;
+};
+struct __attribute__((packed)) sds_hdr16 {
+    uint16_t len;
+    uint16_t alloc;
+    uint8_t type;
+};
+struct __attribute__((packed)) sds_hdr32 {
+    uint32_t len;
+    uint32_t alloc;
+    uint8_t type;
 };
 
-#define SDS_HDR(s) ((struct sds_hdr *)(void *)((s) - sizeof(struct sds_hdr)))
+enum { SDS_TYPE_8 = 1, SDS_TYPE_16 = 2, SDS_TYPE_32 = 3 };
+
+#define SDS_H8(s) ((struct sds_hdr8 *)(void *)((s) - sizeof(struct sds_hdr8)))
+#define SDS_H16(s) \
+    ((struct sds_hdr16 *)(void *)((s) - sizeof(struct sds_hdr16)))
+#define SDS_H32(s) \
+    ((struct sds_hdr32 *)(void *)((s) - sizeof(struct sds_hdr32)))
 
 /* Length of 's' in bytes. */
 static inline size_t sds_len(const char *s)
 {
-    return ((const struct sds_hdr *)(const void *)
-            (s - sizeof(struct sds_hdr)))->len;
+    switch ((uint8_t)s[-1]) {
+    case SDS_TYPE_8:
+        return SDS_H8(s)->len;
+    case SDS_TYPE_16:
+        return SDS_H16(s)->len;
+    default:
+        return SDS_H32(s)->len;
+    }
+}
+
+/* Capacity of 's' in bytes, not counting the NUL. */
+static inline size_t sds_capacity(const char *s)
+{
+    switch ((uint8_t)s[-1]) {
+    case SDS_TYPE_8:
+        return SDS_H8(s)->alloc;
+    case SDS_TYPE_16:
+        return SDS_H16(s)->alloc;
+    default:
+        return SDS_H32(s)->alloc;
+    }
 }
 
 /* Free bytes after the end of 's' that sds_cat can use without growing. */
 static inline size_t sds_avail(const char *s)
 {
-    const struct sds_hdr *h = (const struct sds_hdr *)(const void *)
-                              (s - sizeof(struct sds_hdr));
-    return (size_t)h->alloc - h->len;
+    return sds_capacity(s) - sds_len(s);
+}
+
+/* Bytes of the header a string of capacity 'cap' gets. */
+static inline size_t sds_hdr_size(size_t cap)
+{
+    if (cap <= UINT8_MAX) {
+        return sizeof(struct sds_hdr8);
+    }
+    if (cap <= UINT16_MAX) {
+        return sizeof(struct sds_hdr16);
+    }
+    return sizeof(struct sds_hdr32);
+}
+
+/* The start of the allocation holding 's' (for the allocator's size
+ * queries). Borrowed. */
+static inline const void *sds_alloc_ptr(const char *s)
+{
+    switch ((uint8_t)s[-1]) {
+    case SDS_TYPE_8:
+        return s - sizeof(struct sds_hdr8);
+    case SDS_TYPE_16:
+        return s - sizeof(struct sds_hdr16);
+    default:
+        return s - sizeof(struct sds_hdr32);
+    }
 }
 
 /* A new string holding the 'len' bytes at 'p' ('p' may be NULL: the bytes
@@ -42,9 +107,9 @@ char *sds_new(const void *p, size_t len);
 /* A new empty string with room for 'cap' bytes. */
 char *sds_new_empty(size_t cap);
 
-/* Build a string header in 'mem', which must hold sizeof(struct sds_hdr) +
- * 'len' + 1 bytes, copy 'len' bytes of 'p' into it and return the string.
- * The memory stays the caller's: such a string must never be given to
+/* Build a string in 'mem', which must hold sds_hdr_size('len') + 'len' + 1
+ * bytes, copy 'len' bytes of 'p' into it and return the string. The
+ * memory stays the caller's: such a string must never be given to
  * sds_free or to a function that may grow it. */
 char *sds_init_in(void *mem, const void *p, size_t len);
 

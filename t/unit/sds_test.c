@@ -1,5 +1,7 @@
 /* sds_catfmt: appending within the spare room, growing past it (lines
- * longer than any fixed buffer), and keeping the earlier bytes. */
+ * longer than any fixed buffer), and keeping the earlier bytes. Header
+ * sizes: a short string gets the 3-byte header, and growing across the
+ * 255-byte and 64 KiB limits moves it to a larger header with its bytes. */
 #include <string.h>
 
 #include "redis/sds.h"
@@ -27,5 +29,32 @@ int main(void)
     e = sds_catfmt(e, "%s", "");
     tap_int((long long)sds_len(e), 0, "an empty format adds nothing");
     sds_free(e);
+
+    char *k = sds_new("k:123456", 8);
+    tap_int((long long)(k - (const char *)sds_alloc_ptr(k)), 3,
+            "an 8-byte string has a 3-byte header");
+    tap_int((long long)sds_alloc_size(k), 12, "and takes 12 bytes");
+    char chunk[1000];
+    memset(chunk, 'z', sizeof(chunk));
+    size_t want = 8;
+    for (int i = 0; i < 80; i++) {
+        k = sds_cat(k, chunk, sizeof(chunk));
+        want += sizeof(chunk);
+    }
+    tap_int((long long)sds_len(k), (long long)want,
+            "appending past 255 and 65535 bytes keeps the length");
+    tap_int((long long)(k - (const char *)sds_alloc_ptr(k)), 9,
+            "an 80 kB string has the 9-byte header");
+    tap_ok(memcmp(k, "k:123456zzz", 11) == 0 && k[want - 1] == 'z' &&
+           k[want] == '\0', "the bytes moved with the header");
+    k = sds_shrink(k);
+    tap_int((long long)sds_avail(k), 0, "shrink leaves no spare room");
+    sds_set_len(k, 300);
+    k = sds_shrink(k);
+    tap_int((long long)(k - (const char *)sds_alloc_ptr(k)), 5,
+            "shrunk to 300 bytes it has the 5-byte header");
+    tap_ok(memcmp(k, "k:123456zz", 10) == 0 && sds_len(k) == 300,
+           "and keeps its first 300 bytes");
+    sds_free(k);
     return tap_done();
 }

@@ -1,6 +1,6 @@
 /* The keyspace: the db_* API every command uses to read and change keys
- * (lazy expiry on lookup, slot and tag indexes kept in step on add and
- * delete), and the generic key commands: SELECT, DEL, UNLINK, EXISTS,
+ * (lazy expiry on lookup, one table per slot, the tag index kept in step
+ * on add and delete), and the generic key commands: SELECT, DEL, UNLINK, EXISTS,
  * TOUCH, TYPE, RENAME, RENAMENX, MOVE, KEYS, SCAN, RANDOMKEY, DBSIZE,
  * FLUSHDB, FLUSHALL, OBJECT. Expiry commands are in expire.c, the slot
  * index itself in slots.c. */
@@ -37,7 +37,11 @@ static const struct dict_type db_expires_type = { false, NULL };
 void db_init(struct db *db, int id)
 {
     db->id = id;
-    db->dict = dict_new(&db_dict_type);
+    for (int i = 0; i < SLOT_COUNT; i++) {
+        db->slots[i] = dict_new(&db_dict_type);
+    }
+    memset(db->slot_tree, 0, sizeof(db->slot_tree));
+    db->resize_cursor = 0;
     db->expires = dict_new(&db_expires_type);
     slots_init_db(db);
 }
@@ -46,7 +50,122 @@ void db_release(struct db *db)
 {
     slots_release_db(db);
     dict_free(db->expires);
-    dict_free(db->dict);
+    for (int i = 0; i < SLOT_COUNT; i++) {
+        dict_free(db->slots[i]);
+        db->slots[i] = NULL;
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * The slot tables */
+
+/* Add 'delta' to the key count of 'slot' in the Fenwick tree. */
+static void db_tree_add(struct db *db, unsigned slot, long delta)
+{
+    for (unsigned i = slot + 1; i <= SLOT_COUNT; i += i & -i) {
+        db->slot_tree[i] += (size_t)delta;
+    }
+}
+
+size_t db_size(const struct db *db)
+{
+    /* SLOT_COUNT is a power of two: the root node holds the total. */
+    return db->slot_tree[SLOT_COUNT];
+}
+
+/* The slot holding the key of rank 'rank' (0 <= rank < db_size) when keys
+ * are ordered by slot. */
+static unsigned db_tree_find(const struct db *db, size_t rank)
+{
+    unsigned pos = 0;
+    for (unsigned step = SLOT_COUNT; step > 0; step >>= 1) {
+        if (pos + step <= SLOT_COUNT && db->slot_tree[pos + step] <= rank) {
+            pos += step;
+            rank -= db->slot_tree[pos];
+        }
+    }
+    return pos;
+}
+
+struct dict_entry *db_find(struct db *db, const char *key, size_t len)
+{
+    return dict_find(db->slots[slot_of_key(key, len)], key, len);
+}
+
+struct dict_entry *db_random_entry(struct db *db)
+{
+    size_t n = db_size(db);
+    if (n == 0) {
+        return NULL;
+    }
+    unsigned slot = db_tree_find(db, dict_random_u64() % n);
+    return dict_random(db->slots[slot]);
+}
+
+void db_iter_init(struct db_iter *it, struct db *db)
+{
+    it->db = db;
+    it->slot = 0;
+    it->active = false;
+}
+
+struct dict_entry *db_iter_next(struct db_iter *it)
+{
+    while (it->slot < SLOT_COUNT) {
+        if (!it->active) {
+            if (dict_size(it->db->slots[it->slot]) == 0) {
+                it->slot++;
+                continue;
+            }
+            dict_iter_init(&it->it, it->db->slots[it->slot]);
+            it->active = true;
+        }
+        struct dict_entry *e = dict_iter_next(&it->it);
+        if (e != NULL) {
+            return e;
+        }
+        dict_iter_release(&it->it);
+        it->active = false;
+        it->slot++;
+    }
+    return NULL;
+}
+
+void db_iter_release(struct db_iter *it)
+{
+    if (it->active) {
+        dict_iter_release(&it->it);
+        it->active = false;
+    }
+    it->slot = SLOT_COUNT;
+}
+
+/* Slot tables visited per cron turn for shrinking, at most. */
+#define DB_RESIZE_SLOTS_PER_CRON 64
+
+void db_cron_resize(struct db *db, int ms)
+{
+    if (db_size(db) == 0 && dict_size(db->expires) == 0) {
+        return;
+    }
+    for (int i = 0; i < DB_RESIZE_SLOTS_PER_CRON; i++) {
+        dict_shrink_if_needed(db->slots[db->resize_cursor]);
+        db->resize_cursor = (db->resize_cursor + 1) % SLOT_COUNT;
+    }
+    dict_shrink_if_needed(db->expires);
+    /* A table rehashing is usually one that just grew: finish it in the
+     * background while the budget lasts. */
+    long long start = server_mstime();
+    for (int i = 0; i < SLOT_COUNT; i++) {
+        struct dict *d = db->slots[i];
+        if (d->rehash_idx != -1) {
+            dict_rehash_ms(d, ms);
+            if (server_mstime() - start >= ms) {
+                return;
+            }
+        }
+    }
+    dict_rehash_ms(db->expires, ms);
 }
 
 void db_on_modified(db_modified_fn fn)
@@ -77,7 +196,7 @@ long long db_get_expire(struct db *db, const char *key, size_t len)
 void db_set_expire(struct db *db, const char *key, size_t len,
                    long long when)
 {
-    struct dict_entry *kde = dict_find(db->dict, key, len);
+    struct dict_entry *kde = db_find(db, key, len);
     assert(kde != NULL);
     struct dict_entry *e = dict_find(db->expires, key, len);
     if (e == NULL) {
@@ -128,7 +247,7 @@ bool db_expire_if_needed(struct db *db, const char *key, size_t len)
 struct object *db_lookup_read(struct db *db, const char *key, size_t len)
 {
     struct dict_entry *e = db_expire_if_needed(db, key, len) ? NULL
-                           : dict_find(db->dict, key, len);
+                           : db_find(db, key, len);
     if (e == NULL) {
         server.stat_keyspace_misses++;
         notify_event(NOTIFY_KEY_MISS, "keymiss", key, len, db->id);
@@ -144,7 +263,7 @@ struct object *db_lookup_write(struct db *db, const char *key, size_t len)
     if (db_expire_if_needed(db, key, len)) {
         return NULL;
     }
-    struct dict_entry *e = dict_find(db->dict, key, len);
+    struct dict_entry *e = db_find(db, key, len);
     if (e == NULL) {
         return NULL;
     }
@@ -221,18 +340,24 @@ bool db_exists(struct db *db, const char *key, size_t len)
 
 void db_add(struct db *db, const char *key, size_t len, struct object *val)
 {
+    bool has_tag;
+    uint32_t crc;
+    unsigned slot = slots_locate(key, len, &has_tag, &crc);
     char *k = sds_new(key, len);
-    struct dict_entry *e = dict_insert(db->dict, k);
+    struct dict_entry *e = dict_insert(db->slots[slot], k);
     assert(e != NULL);
     e->v.ptr = val;
-    slots_add_key(db, k);
+    db_tree_add(db, slot, 1);
+    if (has_tag) {
+        slots_tag_add(db, crc, k);
+    }
     notify_event(NOTIFY_NEW, "new", key, len, db->id);
 }
 
 void db_overwrite(struct db *db, const char *key, size_t len,
                   struct object *val)
 {
-    struct dict_entry *e = dict_find(db->dict, key, len);
+    struct dict_entry *e = db_find(db, key, len);
     assert(e != NULL);
     struct object *old = e->v.ptr;
     e->v.ptr = val;
@@ -242,7 +367,7 @@ void db_overwrite(struct db *db, const char *key, size_t len,
 void db_set_key(struct db *db, const char *key, size_t len,
                 struct object *val, bool keep_ttl)
 {
-    struct dict_entry *e = dict_find(db->dict, key, len);
+    struct dict_entry *e = db_find(db, key, len);
     if (e == NULL) {
         db_add(db, key, len, val);
     } else {
@@ -258,24 +383,33 @@ void db_set_key(struct db *db, const char *key, size_t len,
 
 bool db_delete(struct db *db, const char *key, size_t len)
 {
-    struct dict_entry *e = dict_unlink(db->dict, key, len);
+    bool has_tag;
+    uint32_t crc;
+    unsigned slot = slots_locate(key, len, &has_tag, &crc);
+    struct dict_entry *e = dict_unlink(db->slots[slot], key, len);
     if (e == NULL) {
         return false;
     }
+    db_tree_add(db, slot, -1);
     /* 'key' may be e->key itself: use the entry's key until it is freed. */
     db_signal_modified(db, e->key, len);
     db_remove_expire(db, e->key, len);
-    slots_del_key(db, e->key, len);
-    dict_free_unlinked(db->dict, e);
+    if (has_tag) {
+        slots_tag_del(db, crc, e->key, len);
+    }
+    dict_free_unlinked(db->slots[slot], e);
     return true;
 }
 
 long long db_empty(struct db *db)
 {
-    long long removed = (long long)dict_size(db->dict);
+    long long removed = (long long)db_size(db);
     slots_clear_db(db);
     dict_clear(db->expires);
-    dict_clear(db->dict);
+    for (int i = 0; i < SLOT_COUNT; i++) {
+        dict_clear(db->slots[i]);
+    }
+    memset(db->slot_tree, 0, sizeof(db->slot_tree));
     db->expire_cursor = 0;
     db->avg_ttl = 0;
     db_signal_modified(db, NULL, 0);
@@ -285,7 +419,7 @@ long long db_empty(struct db *db)
 char *db_random_key(struct db *db)
 {
     for (int tries = 0; tries < 100; tries++) {
-        struct dict_entry *e = dict_random(db->dict);
+        struct dict_entry *e = db_random_entry(db);
         if (e == NULL) {
             return NULL;
         }
@@ -547,15 +681,15 @@ static int db_swap_index_or_reply(struct client *c, const struct arg *a,
 }
 
 /* Signal every key of 'from' as changed in 'db' (WATCH, blocked clients). */
-static void db_signal_keys_of(struct db *db, struct dict *from)
+static void db_signal_keys_of(struct db *db, struct db *from)
 {
-    struct dict_iter it;
-    dict_iter_init(&it, from);
+    struct db_iter it;
+    db_iter_init(&it, from);
     struct dict_entry *e;
-    while ((e = dict_iter_next(&it)) != NULL) {
+    while ((e = db_iter_next(&it)) != NULL) {
         db_signal_modified(db, e->key, sds_len(e->key));
     }
-    dict_iter_release(&it);
+    db_iter_release(&it);
 }
 
 /* SWAPDB index1 index2: the two databases trade their keys; clients stay
@@ -584,10 +718,10 @@ void cmd_swapdb(struct client *c)
         *b = t;
         a->id = ida;
         b->id = idb;
-        db_signal_keys_of(a, a->dict);
-        db_signal_keys_of(a, b->dict);
-        db_signal_keys_of(b, a->dict);
-        db_signal_keys_of(b, b->dict);
+        db_signal_keys_of(a, a);
+        db_signal_keys_of(a, b);
+        db_signal_keys_of(b, a);
+        db_signal_keys_of(b, b);
     }
     server.dirty++;
     reply_ok(c);
@@ -600,10 +734,10 @@ void cmd_keys(struct client *c)
     bool all = pat->len == 1 && pat->ptr[0] == '*';
     size_t handle = reply_defer_len(c);
     long long n = 0;
-    struct dict_iter it;
-    dict_iter_init(&it, c->db->dict);
+    struct db_iter it;
+    db_iter_init(&it, c->db);
     struct dict_entry *e;
-    while ((e = dict_iter_next(&it)) != NULL) {
+    while ((e = db_iter_next(&it)) != NULL) {
         size_t len = sds_len(e->key);
         if ((all || util_glob_match(pat->ptr, pat->len, e->key, len, false))
             && !db_key_is_expired(c->db, e->key, len)) {
@@ -611,7 +745,7 @@ void cmd_keys(struct client *c)
             n++;
         }
     }
-    dict_iter_release(&it);
+    db_iter_release(&it);
     reply_set_array_len(c, handle, n);
 }
 
@@ -639,6 +773,81 @@ int db_scan_cursor_or_reply(struct client *c, const struct arg *a,
     return 0;
 }
 
+/* Bits of a keyspace SCAN cursor that hold the slot; the slot table's own
+ * cursor is above them. */
+#define DB_SCAN_SLOT_BITS 10
+
+/* Walk the slot tables of 'db' from '*cursor' until about 'count' keys are
+ * found or the scan is complete ('*cursor' 0). Returns the entries found
+ * (owned array of borrowed entries, '*found' of them). */
+static const struct dict_entry **db_scan_walk(struct db *db,
+                                              uint64_t *cursor,
+                                              long long count,
+                                              size_t *found)
+{
+    unsigned slot = (unsigned)(*cursor & (SLOT_COUNT - 1));
+    uint64_t inner = *cursor >> DB_SCAN_SLOT_BITS;
+    const struct dict_entry **all = NULL;
+    size_t n = 0;
+    /* Each walk of a table visits at most count*10 buckets: bound the
+     * walks too, so a sparse keyspace cannot make one step long. */
+    long long walks = count;
+    while (slot < SLOT_COUNT && (long long)n < count && walks > 0) {
+        size_t got = 0;
+        const struct dict_entry **part = NULL;
+        if (dict_size(db->slots[slot]) > 0) {
+            walks--;
+            part = scan_walk(db->slots[slot], &inner, count - (long long)n,
+                             &got);
+        } else {
+            inner = 0;
+        }
+        if (got > 0) {
+            all = mem_realloc(all, (n + got) * sizeof(*all));
+            memcpy(all + n, part, got * sizeof(*all));
+            n += got;
+        }
+        mem_free(part);
+        if (inner == 0) {
+            slot++;
+        }
+    }
+    *cursor = slot < SLOT_COUNT ? inner << DB_SCAN_SLOT_BITS | slot : 0;
+    *found = n;
+    return all;
+}
+
+/* Reply to a SCAN step that found 'entries' and continues at 'cursor'. */
+static void db_scan_reply(struct client *c, const struct scan_opts *opts,
+                          const struct dict_entry **entries, size_t found,
+                          uint64_t cursor)
+{
+    reply_array(c, 2);
+    reply_bulk_ll(c, (long long)cursor);
+    size_t handle = reply_defer_len(c);
+    long long n = 0;
+    for (size_t i = 0; i < found; i++) {
+        const char *k = entries[i]->key;
+        size_t len = sds_len(k);
+        if (!scan_opts_match(opts, k, len)) {
+            continue;
+        }
+        if (db_key_is_expired(c->db, k, len)) {
+            continue;
+        }
+        if (opts->type != NULL) {
+            struct dict_entry *e = db_find(c->db, k, len);
+            if (e == NULL ||
+                strcasecmp(opts->type, object_type_name(e->v.ptr)) != 0) {
+                continue;
+            }
+        }
+        reply_bulk(c, k, len);
+        n++;
+    }
+    reply_set_array_len(c, handle, n);
+}
+
 void db_scan_keys(struct client *c, struct dict *d, uint64_t cursor,
                   int first_opt)
 {
@@ -649,40 +858,26 @@ void db_scan_keys(struct client *c, struct dict *d, uint64_t cursor,
     size_t found;
     const struct dict_entry **entries = scan_walk(d, &cursor, opts.count,
                                                   &found);
-    reply_array(c, 2);
-    reply_bulk_ll(c, (long long)cursor);
-    size_t handle = reply_defer_len(c);
-    long long n = 0;
-    for (size_t i = 0; i < found; i++) {
-        const char *k = entries[i]->key;
-        size_t len = sds_len(k);
-        if (!scan_opts_match(&opts, k, len)) {
-            continue;
-        }
-        if (db_key_is_expired(c->db, k, len)) {
-            continue;
-        }
-        if (opts.type != NULL) {
-            struct dict_entry *e = dict_find(c->db->dict, k, len);
-            if (e == NULL ||
-                strcasecmp(opts.type, object_type_name(e->v.ptr)) != 0) {
-                continue;
-            }
-        }
-        reply_bulk(c, k, len);
-        n++;
-    }
-    reply_set_array_len(c, handle, n);
+    db_scan_reply(c, &opts, entries, found, cursor);
     mem_free(entries);
 }
 
-/* SCAN cursor [MATCH pattern] [COUNT count] [TYPE type] */
+/* SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]: the cursor's low
+ * DB_SCAN_SLOT_BITS bits are the slot, the rest the cursor in its table,
+ * so every key present for the whole scan is returned at least once. */
 void cmd_scan(struct client *c)
 {
     uint64_t cursor;
-    if (db_scan_cursor_or_reply(c, &c->argv[1], &cursor) == 0) {
-        db_scan_keys(c, c->db->dict, cursor, 2);
+    struct scan_opts opts;
+    if (db_scan_cursor_or_reply(c, &c->argv[1], &cursor) != 0 ||
+        scan_opts_or_reply(c, 2, true, &opts) != 0) {
+        return;
     }
+    size_t found;
+    const struct dict_entry **entries = db_scan_walk(c->db, &cursor,
+                                                     opts.count, &found);
+    db_scan_reply(c, &opts, entries, found, cursor);
+    mem_free(entries);
 }
 
 /* RANDOMKEY */
@@ -700,7 +895,7 @@ void cmd_randomkey(struct client *c)
 /* DBSIZE */
 void cmd_dbsize(struct client *c)
 {
-    reply_integer(c, (long long)dict_size(c->db->dict));
+    reply_integer(c, (long long)db_size(c->db));
 }
 
 /* Check the optional ASYNC|SYNC of FLUSHDB / FLUSHALL. */
@@ -776,7 +971,7 @@ void cmd_object(struct client *c)
     const struct arg *key = &c->argv[2];
     struct dict_entry *e = NULL;
     if (!db_expire_if_needed(c->db, key->ptr, key->len)) {
-        e = dict_find(c->db->dict, key->ptr, key->len);
+        e = db_find(c->db, key->ptr, key->len);
     }
     struct object *o = e != NULL ? e->v.ptr : NULL;
     if (o == NULL) {

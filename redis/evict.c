@@ -176,25 +176,26 @@ static char *evict_choose(size_t policy, struct db **from)
     for (int k = 0; k < server.databases; k++) {
         int i = (evict_next_db + k) % server.databases;
         struct db *db = &server.db[i];
-        struct dict *d = vol ? db->expires : db->dict;
-        if (dict_size(d) == 0) {
+        struct dict *d = db->expires;
+        if (vol ? dict_size(d) == 0 : db_size(db) == 0) {
             continue;
         }
         if (pick == EVICT_RANDOM) {
-            struct dict_entry *e = dict_random(d);
+            struct dict_entry *e = vol ? dict_random(d) : db_random_entry(db);
             evict_next_db = (i + 1) % server.databases;
             *from = db;
             return sds_new(e->key, sds_len(e->key));
         }
         for (int s = 0; s < server.maxmemory_samples; s++) {
-            struct dict_entry *e = dict_random(d);
+            struct dict_entry *e = vol ? dict_random(d)
+                                       : db_random_entry(db);
             long long score;
             if (pick == EVICT_TTL) {
                 /* Sooner expiry scores higher. */
                 score = -e->v.s64;
             } else {
-                struct dict_entry *ke = vol ? dict_find(db->dict, e->key,
-                                                        sds_len(e->key))
+                struct dict_entry *ke = vol ? db_find(db, e->key,
+                                                      sds_len(e->key))
                                             : e;
                 if (ke == NULL) {
                     continue;

@@ -328,7 +328,7 @@ static char *info_keyspace(char *s)
 {
     for (int i = 0; i < server.databases; i++) {
         struct db *db = &server.db[i];
-        size_t keys = dict_size(db->dict);
+        size_t keys = db_size(db);
         if (keys > 0) {
             s = sds_catfmt(s, "db%d:keys=%zu,expires=%zu,avg_ttl=%lld\r\n", i,
                            keys, dict_size(db->expires), db->avg_ttl);

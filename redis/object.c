@@ -381,7 +381,7 @@ void cmd_memory(struct client *c)
         const struct arg *key = &c->argv[2];
         struct dict_entry *e = NULL;
         if (!db_expire_if_needed(c->db, key->ptr, key->len)) {
-            e = dict_find(c->db->dict, key->ptr, key->len);
+            e = db_find(c->db, key->ptr, key->len);
         }
         if (e == NULL) {
             reply_null(c);
@@ -399,7 +399,7 @@ void cmd_memory(struct client *c)
         server_update_memory();
         long long keys = 0;
         for (int i = 0; i < server.databases; i++) {
-            keys += (long long)dict_size(server.db[i].dict);
+            keys += (long long)db_size(&server.db[i]);
         }
         reply_array(c, 18);
         object_mem_stat(c, "peak.allocated", server.peak_memory);

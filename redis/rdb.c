@@ -555,18 +555,18 @@ static void rdb_out_snapshot(struct rdb_out *w)
     mem_free(codes);
     for (int i = 0; i < server.databases && !w->failed; i++) {
         struct db *db = &server.db[i];
-        if (dict_size(db->dict) == 0) {
+        if (db_size(db) == 0) {
             continue;
         }
         rdb_out_byte(w, RDB_OP_SELECTDB);
         rdb_out_len(w, (uint64_t)i);
         rdb_out_byte(w, RDB_OP_RESIZEDB);
-        rdb_out_len(w, dict_size(db->dict));
+        rdb_out_len(w, db_size(db));
         rdb_out_len(w, dict_size(db->expires));
-        struct dict_iter it;
+        struct db_iter it;
         struct dict_entry *e;
-        dict_iter_init(&it, db->dict);
-        while ((e = dict_iter_next(&it)) != NULL && !w->failed) {
+        db_iter_init(&it, db);
+        while ((e = db_iter_next(&it)) != NULL && !w->failed) {
             size_t klen = sds_len(e->key);
             long long when = db_get_expire(db, e->key, klen);
             if (when >= 0) {
@@ -584,7 +584,7 @@ static void rdb_out_snapshot(struct rdb_out *w)
                 usleep((useconds_t)server.rdb_key_save_delay);
             }
         }
-        dict_iter_release(&it);
+        db_iter_release(&it);
     }
     rdb_out_byte(w, RDB_OP_EOF);
     /* The checksum covers everything up to here: flush it into w->crc. */
@@ -775,9 +775,6 @@ static int rdb_in_snapshot(struct rdb_in *r)
             if (rdb_in_len(r, &v1) != 0 || rdb_in_len(r, &v2) != 0) {
                 return -1;
             }
-            if (rdb_in_may_hold(r, v1)) {
-                dict_expand(db->dict, (size_t)v1);
-            }
             continue;
         case RDB_OP_AUX: {
             char *name = rdb_in_string(r);
@@ -835,7 +832,7 @@ static int rdb_in_snapshot(struct rdb_in *r)
             } else if (expire >= 0 && expire <= now &&
                        server.masterhost == NULL) {
                 object_decr_ref(val);
-            } else if (dict_find(db->dict, key, klen) != NULL) {
+            } else if (db_find(db, key, klen) != NULL) {
                 object_decr_ref(val);
                 rdb_in_fail(r, "duplicate key '%.100s' in db %d", key,
                             db->id);

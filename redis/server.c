@@ -385,10 +385,7 @@ static void server_resize_dbs(void)
 {
     for (int i = 0; i < server.databases; i++) {
         struct db *db = &server.db[i];
-        dict_shrink_if_needed(db->dict);
-        dict_shrink_if_needed(db->expires);
-        dict_rehash_ms(db->dict, 1);
-        dict_rehash_ms(db->expires, 1);
+        db_cron_resize(db, 1);
     }
 }
 
@@ -820,8 +817,8 @@ void cmd_debug(struct client *c)
         reply_ok(c);
     } else if (arg_is(&c->argv[1], "object") && c->argc == 3) {
         /* Not db_lookup_*: they would refresh the LRU clock shown. */
-        struct dict_entry *e = dict_find(c->db->dict, c->argv[2].ptr,
-                                         c->argv[2].len);
+        struct dict_entry *e = db_find(c->db, c->argv[2].ptr,
+                                       c->argv[2].len);
         struct object *o = e != NULL ? e->v.ptr : NULL;
         if (o == NULL) {
             reply_error(c, "no such key");

@@ -277,14 +277,30 @@ void stream_type_free(struct object *o);
 /* One keyspace. The slot and tag indexes share the key strings owned by
  * 'dict'; db_* functions keep all four tables in step, so code outside
  * db.c never touches them directly for writes. */
+/* A keyspace. Its keys live in one table per Codis slot, so the slot
+ * commands find a slot's keys without any index beside the keyspace (no
+ * memory per key beyond the table itself); db_find and db_iter hide the
+ * split from the rest of the server. */
 struct db {
     int id;
-    struct dict *dict;                 /* key -> struct object * (owned) */
+    struct dict *slots[SLOT_COUNT];    /* per slot: key -> struct object *
+                                          (owns both) */
     struct dict *expires;              /* key -> v.s64 expiry, ms epoch */
-    struct dict *slots[SLOT_COUNT];    /* per slot: key -> nothing */
     struct dict *tags;                 /* 4-byte tag crc -> dict of keys */
+    size_t slot_tree[SLOT_COUNT + 1];  /* Fenwick tree of slot sizes, for
+                                          db_size and a fair random key */
+    unsigned resize_cursor;            /* next slot db_cron_resize visits */
     uint64_t expire_cursor;            /* active expiry scan position */
     long long avg_ttl;                 /* estimate, for INFO keyspace */
+};
+
+/* Walks every key of a db, slot by slot; a safe dict iterator underneath
+ * (the entry returned last may be deleted, nothing else may change). */
+struct db_iter {
+    struct db *db;
+    unsigned slot;      /* slot of 'it' */
+    bool active;        /* 'it' is initialised */
+    struct dict_iter it;
 };
 
 /* Set up / free database number 'id' (server_init / server_release). */
@@ -302,6 +318,27 @@ void db_on_modified(db_modified_fn fn);
  * key it changes in place (db_set_key, db_delete and db_empty do it
  * themselves). */
 void db_signal_modified(struct db *db, const char *key, size_t len);
+
+/* The entry of 'key' in 'db' (key and value), or NULL, without lazy
+ * expiry or access-time update. Borrowed: valid until the key changes. */
+struct dict_entry *db_find(struct db *db, const char *key, size_t len);
+
+/* Number of keys of 'db' (expired ones not yet deleted included). */
+size_t db_size(const struct db *db);
+
+/* Iterate every key of 'db': init, next until NULL, release (also when
+ * stopping early). */
+void db_iter_init(struct db_iter *it, struct db *db);
+struct dict_entry *db_iter_next(struct db_iter *it);
+void db_iter_release(struct db_iter *it);
+
+/* A random entry of 'db' (each key about equally likely, expired or not),
+ * or NULL if empty. Borrowed, as db_find. */
+struct dict_entry *db_random_entry(struct db *db);
+
+/* Cron: shrink sparse slot tables and move rehashing ones along, for
+ * about 'ms' milliseconds in all. */
+void db_cron_resize(struct db *db, int ms);
 
 /* Lookups. Each applies lazy expiry first (deleting an expired key, unless
  * this server is a replica). _read also counts keyspace hits and misses.
@@ -358,8 +395,7 @@ char *db_random_key(struct db *db);
 int db_scan_cursor_or_reply(struct client *c, const struct arg *a,
                             uint64_t *cursor);
 
-/* The rest of SCAN over 'd', a table whose keys are keys of c->db (the
- * keyspace or one slot's index): parse [MATCH p] [COUNT n] [TYPE t] from
+/* The rest of SCAN over 'd', one slot's table of c->db (SLOTSSCAN): parse [MATCH p] [COUNT n] [TYPE t] from
  * argument 'first_opt' on, visit up to COUNT*10 buckets from 'cursor',
  * reply [next-cursor, [key ...]] without expired keys. */
 void db_scan_keys(struct client *c, struct dict *d, uint64_t cursor,
@@ -1108,9 +1144,14 @@ void expire_cycle(void);
 /* expire.c: append the INFO stats fields of the active expiry to 's'. */
 char *expire_info(char *s);
 
-/* slots.c: index maintenance, called by db.c only. */
-void slots_add_key(struct db *db, char *key);
-void slots_del_key(struct db *db, const char *key, size_t len);
+/* slots.c: the tag index, maintained by db.c only. slots_locate returns
+ * the slot of 'key' and tells whether it has a tag and the tag's crc;
+ * slots_tag_add / slots_tag_del index 'key' (owned by the keyspace) under
+ * that crc or take it out. */
+unsigned slots_locate(const char *key, size_t len, bool *has_tag,
+                      uint32_t *crc);
+void slots_tag_add(struct db *db, uint32_t crc, char *key);
+void slots_tag_del(struct db *db, uint32_t crc, const char *key, size_t len);
 void slots_init_db(struct db *db);
 void slots_release_db(struct db *db);
 void slots_clear_db(struct db *db);

@@ -1,9 +1,10 @@
-/* Codis slots on the server side: every key of a database is also indexed
- * under its slot (crc32 of the key or of its {tag}, modulo 1024, from
- * lib/slot), so the slot commands cost O(keys in the slot), and every key
- * that has a tag is indexed under the crc of its tag, so migration can
- * move all keys of a tag together. db.c calls slots_add_key /
- * slots_del_key on every add and delete; nothing else writes the indexes.
+/* Codis slots on the server side: a database keeps its keys in one table
+ * per slot (crc32 of the key or of its {tag}, modulo 1024, from lib/slot;
+ * see struct db), so the slot commands cost O(keys in the slot) with no
+ * index beside the keyspace; and every key that has a tag is indexed under
+ * the crc of its tag, so migration can move all keys of a tag together.
+ * db.c calls slots_tag_add / slots_tag_del on every add and delete of a
+ * tagged key; nothing else writes the tag index.
  *
  * Commands: SLOTSHASHKEY, SLOTSINFO, SLOTSDEL, SLOTSSCAN, SLOTSCHECK, with
  * the arguments and replies of Codis's redis fork (codis-facts.md §2).
@@ -14,7 +15,7 @@
 #include "lib/mem.h"
 #include "redis/server.h"
 
-/* Slot index tables: the keys belong to the main table. */
+/* Tag sets: the keys belong to the keyspace. */
 static const struct dict_type slots_key_type = { false, NULL };
 
 static void slots_free_tagset(void *ptr)
@@ -27,33 +28,22 @@ static const struct dict_type slots_tag_type = { true, slots_free_tagset };
 
 void slots_init_db(struct db *db)
 {
-    for (int i = 0; i < SLOT_COUNT; i++) {
-        db->slots[i] = dict_new_keys_only(&slots_key_type);
-    }
     db->tags = dict_new(&slots_tag_type);
 }
 
 void slots_release_db(struct db *db)
 {
-    for (int i = 0; i < SLOT_COUNT; i++) {
-        dict_free(db->slots[i]);
-        db->slots[i] = NULL;
-    }
     dict_free(db->tags);
     db->tags = NULL;
 }
 
 void slots_clear_db(struct db *db)
 {
-    for (int i = 0; i < SLOT_COUNT; i++) {
-        dict_clear(db->slots[i]);
-    }
     dict_clear(db->tags);
 }
 
-/* Split 'key' into its slot and, if it has a tag, the tag's crc. */
-static unsigned slots_locate(const char *key, size_t len, bool *has_tag,
-                             uint32_t *crc)
+unsigned slots_locate(const char *key, size_t len, bool *has_tag,
+                      uint32_t *crc)
 {
     const char *tag;
     size_t tag_len;
@@ -62,36 +52,23 @@ static unsigned slots_locate(const char *key, size_t len, bool *has_tag,
     return *crc % SLOT_COUNT;
 }
 
-void slots_add_key(struct db *db, char *key)
+void slots_tag_add(struct db *db, uint32_t crc, char *key)
 {
-    bool has_tag;
-    uint32_t crc;
-    size_t len = sds_len(key);
-    unsigned slot = slots_locate(key, len, &has_tag, &crc);
-    dict_insert(db->slots[slot], key);
-    if (has_tag) {
-        struct dict_entry *e = dict_find(db->tags, &crc, sizeof(crc));
-        if (e == NULL) {
-            e = dict_insert(db->tags, sds_new(&crc, sizeof(crc)));
-            e->v.ptr = dict_new(&slots_key_type);
-        }
-        dict_insert(e->v.ptr, key);
+    struct dict_entry *e = dict_find(db->tags, &crc, sizeof(crc));
+    if (e == NULL) {
+        e = dict_insert(db->tags, sds_new(&crc, sizeof(crc)));
+        e->v.ptr = dict_new_keys_only(&slots_key_type);
     }
+    dict_insert(e->v.ptr, key);
 }
 
-void slots_del_key(struct db *db, const char *key, size_t len)
+void slots_tag_del(struct db *db, uint32_t crc, const char *key, size_t len)
 {
-    bool has_tag;
-    uint32_t crc;
-    unsigned slot = slots_locate(key, len, &has_tag, &crc);
-    dict_delete(db->slots[slot], key, len);
-    if (has_tag) {
-        struct dict_entry *e = dict_find(db->tags, &crc, sizeof(crc));
-        if (e != NULL) {
-            dict_delete(e->v.ptr, key, len);
-            if (dict_size(e->v.ptr) == 0) {
-                dict_delete(db->tags, &crc, sizeof(crc));
-            }
+    struct dict_entry *e = dict_find(db->tags, &crc, sizeof(crc));
+    if (e != NULL) {
+        dict_delete(e->v.ptr, key, len);
+        if (dict_size(e->v.ptr) == 0) {
+            dict_delete(db->tags, &crc, sizeof(crc));
         }
     }
 }
@@ -224,10 +201,11 @@ void cmd_slotsscan(struct client *c)
     db_scan_keys(c, c->db->slots[slot], cursor, 3);
 }
 
-/* Report the first key of 'd' missing from 'other' (or in the wrong slot
- * when 'slot' >= 0) as SLOTSCHECK's error. Returns -1 if one is missing. */
+/* Report the first key of 'd' that is not a key of c->db, or (when
+ * 'slot' >= 0) is not in 'slot', as SLOTSCHECK's error. Returns -1 if
+ * there is one. */
 static int slots_check_table(struct client *c, int step, struct dict *d,
-                             struct dict *other, int slot)
+                             int slot)
 {
     struct dict_iter it;
     struct dict_entry *e;
@@ -235,10 +213,8 @@ static int slots_check_table(struct client *c, int step, struct dict *d,
     dict_iter_init(&it, d);
     while ((e = dict_iter_next(&it)) != NULL) {
         size_t len = sds_len(e->key);
-        struct dict *where = other != NULL ? other
-                             : c->db->slots[slot_of_key(e->key, len)];
-        if (dict_find(where, e->key, len) == NULL ||
-            (slot >= 0 && slot_of_key(e->key, len) != (unsigned)slot)) {
+        if ((slot >= 0 && slot_of_key(e->key, len) != (unsigned)slot) ||
+            db_find(c->db, e->key, len) == NULL) {
             reply_error(c, "step %d, miss = '%s'", step, e->key);
             rc = -1;
             break;
@@ -248,23 +224,21 @@ static int slots_check_table(struct client *c, int step, struct dict *d,
     return rc;
 }
 
-/* SLOTSCHECK: the slot and tag indexes agree with the keyspace. */
+/* SLOTSCHECK: every key sits in its slot's table, and the tag index
+ * agrees with the keyspace. */
 void cmd_slotscheck(struct client *c)
 {
     for (int s = 0; s < SLOT_COUNT; s++) {
-        if (slots_check_table(c, 1, c->db->slots[s], c->db->dict, s) != 0) {
+        if (slots_check_table(c, 1, c->db->slots[s], s) != 0) {
             return;
         }
-    }
-    if (slots_check_table(c, 2, c->db->dict, NULL, -1) != 0) {
-        return;
     }
     struct dict_iter it;
     struct dict_entry *e;
     int rc = 0;
     dict_iter_init(&it, c->db->tags);
     while (rc == 0 && (e = dict_iter_next(&it)) != NULL) {
-        rc = slots_check_table(c, 3, e->v.ptr, c->db->dict, -1);
+        rc = slots_check_table(c, 3, e->v.ptr, -1);
     }
     dict_iter_release(&it);
     if (rc == 0) {

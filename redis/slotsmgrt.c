@@ -351,7 +351,7 @@ static void slotsmgrt_item_init(struct slotsmgrt_item *it, struct db *db,
                                 const char *key)
 {
     size_t klen = sds_len(key);
-    struct dict_entry *e = dict_find(db->dict, key, klen);
+    struct dict_entry *e = db_find(db, key, klen);
     char digits[SERVER_LONG_STR_SIZE];
     it->ttl = slotsmgrt_ttl(db, key, klen);
     it->payload = rdb_dump_payload(e->v.ptr);

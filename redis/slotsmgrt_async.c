@@ -162,7 +162,7 @@ bool slotsmgrt_async_wanted(struct client *c, const struct slotsmgrt_batch *b,
         return false;
     }
     for (size_t i = 0; i < b->count; i++) {
-        struct dict_entry *e = dict_find(c->db->dict, b->keys[i],
+        struct dict_entry *e = db_find(c->db, b->keys[i],
                                          sds_len(b->keys[i]));
         if (e != NULL &&
             slotsmgrt_async_elements(e->v.ptr) > (size_t)maxbulks) {
@@ -404,7 +404,7 @@ static int slotsmgrt_async_child(struct db *db, long long maxbulks,
     out.messages++;
     for (size_t i = 0; i < job->batch.count && !out.failed; i++) {
         const char *key = job->batch.keys[i];
-        struct dict_entry *e = dict_find(db->dict, key, sds_len(key));
+        struct dict_entry *e = db_find(db, key, sds_len(key));
         if (e != NULL) {
             slotsmgrt_async_send_key(&out, db, key, e->v.ptr, maxbulks);
         }
@@ -484,7 +484,7 @@ static long long slotsmgrt_async_delete(struct db *db,
     del[0].len = 3;
     for (size_t i = 0; i < b->count; i++) {
         size_t len = sds_len(b->keys[i]);
-        struct dict_entry *e = dict_find(db->dict, b->keys[i], len);
+        struct dict_entry *e = db_find(db, b->keys[i], len);
         if (e == NULL) {
             continue;
         }
@@ -702,7 +702,7 @@ static void slotsmgrt_async_dump_generic(struct client *c, bool tags)
     struct slotsmgrt_async_out out = { -1, sds_new_empty(1024), 0, timeout,
                                        SIZE_MAX, false };
     for (size_t i = 0; i < b.count; i++) {
-        struct dict_entry *e = dict_find(c->db->dict, b.keys[i],
+        struct dict_entry *e = db_find(c->db, b.keys[i],
                                          sds_len(b.keys[i]));
         if (e != NULL) {
             slotsmgrt_async_send_key(&out, c->db, b.keys[i], e->v.ptr,

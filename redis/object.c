@@ -245,7 +245,7 @@ static size_t object_mem_round(size_t n)
 /* An sds string of 'len' bytes as allocated. */
 static size_t object_mem_sds(size_t len)
 {
-    return object_mem_round(sds_hdr_size(len) + len + 1);
+    return object_mem_round(sds_new_size(len));
 }
 
 static int object_mem_elem(void *priv, const char *p, size_t len)

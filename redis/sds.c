@@ -49,8 +49,25 @@ char *sds_init_in(void *mem, const void *p, size_t len)
 
 char *sds_new(const void *p, size_t len)
 {
-    void *mem = mem_alloc(sds_hdr_size(len) + len + 1);
-    return sds_init_in(mem, p, len);
+    if (len > SDS_TYPE5_MAX) {
+        void *mem = mem_alloc(sds_hdr_size(len) + len + 1);
+        return sds_init_in(mem, p, len);
+    }
+    /* Keys and fields: the 1-byte header. An empty string is grown at
+     * once by most callers (sds_new_empty): it gets the 3-byte one. */
+    if (len == 0) {
+        return sds_init_in(mem_alloc(sizeof(struct sds_hdr8) + 1), p, 0);
+    }
+    char *mem = mem_alloc(1 + len + 1);
+    mem[0] = (char)(len << 3 | SDS_TYPE_5);
+    char *s = mem + 1;
+    if (p != NULL) {
+        memcpy(s, p, len);
+    } else {
+        memset(s, 0, len);
+    }
+    s[len] = '\0';
+    return s;
 }
 
 char *sds_new_empty(size_t cap)
@@ -123,7 +140,11 @@ char *sds_catfmt(char *s, const char *fmt, ...)
 
 void sds_set_len(char *s, size_t len)
 {
-    switch ((uint8_t)s[-1]) {
+    switch ((uint8_t)s[-1] & SDS_TYPE_MASK) {
+    case SDS_TYPE_5:
+        /* only ever shorter: the capacity follows the length */
+        s[-1] = (char)(len << 3 | SDS_TYPE_5);
+        break;
     case SDS_TYPE_8:
         SDS_H8(s)->len = (uint8_t)len;
         break;
@@ -140,7 +161,8 @@ void sds_set_len(char *s, size_t len)
 size_t sds_alloc_size(const char *s)
 {
     size_t cap = sds_capacity(s);
-    return sds_hdr_size(cap) + cap + 1;
+    size_t hdr = (size_t)(s - (const char *)sds_alloc_ptr(s));
+    return hdr + cap + 1;
 }
 
 char *sds_shrink(char *s)

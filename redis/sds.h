@@ -4,7 +4,9 @@
  * Keys of the keyspace and string values are kept this way. The header is
  * as small as the capacity allows (3 bytes up to 255 bytes, 5 up to 64 KiB,
  * 9 above; the byte just before the string says which), since every key
- * and every field of a big hash or set carries one. Capacity is bounded by
+ * and every field of a big hash or set carries one; and a string made by
+ * sds_new shorter than 32 bytes has a 1-byte header holding its length
+ * (capacity = length: it moves to a 3-byte header when it grows). Capacity is bounded by
  * 4 GiB (the server caps strings at 512 MiB anyway).
  *
  * Ownership: every function returning a 'char *' returns an owned string
@@ -15,9 +17,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The three header layouts, told apart by their last byte ('type', one of
- * SDS_TYPE_*), which sits at s[-1]. Packed: no padding between the header
- * and the bytes. */
+/* The header layouts, told apart by the low 3 bits of their last byte
+ * ('type', one of SDS_TYPE_*), which sits at s[-1]. SDS_TYPE_5 is that
+ * byte alone, the length in its upper 5 bits. Packed: no padding between
+ * the header and the bytes. */
 struct __attribute__((packed)) sds_hdr8 {
     uint8_t len;    /* bytes used, not counting the trailing NUL */
     uint8_t alloc;  /* bytes available for data, not counting the NUL */
@@ -34,7 +37,9 @@ struct __attribute__((packed)) sds_hdr32 {
     uint8_t type;
 };
 
-enum { SDS_TYPE_8 = 1, SDS_TYPE_16 = 2, SDS_TYPE_32 = 3 };
+enum { SDS_TYPE_5 = 0, SDS_TYPE_8 = 1, SDS_TYPE_16 = 2, SDS_TYPE_32 = 3 };
+#define SDS_TYPE_MASK 7
+#define SDS_TYPE5_MAX 31
 
 #define SDS_H8(s) ((struct sds_hdr8 *)(void *)((s) - sizeof(struct sds_hdr8)))
 #define SDS_H16(s) \
@@ -45,7 +50,9 @@ enum { SDS_TYPE_8 = 1, SDS_TYPE_16 = 2, SDS_TYPE_32 = 3 };
 /* Length of 's' in bytes. */
 static inline size_t sds_len(const char *s)
 {
-    switch ((uint8_t)s[-1]) {
+    switch ((uint8_t)s[-1] & SDS_TYPE_MASK) {
+    case SDS_TYPE_5:
+        return (uint8_t)s[-1] >> 3;
     case SDS_TYPE_8:
         return SDS_H8(s)->len;
     case SDS_TYPE_16:
@@ -58,7 +65,9 @@ static inline size_t sds_len(const char *s)
 /* Capacity of 's' in bytes, not counting the NUL. */
 static inline size_t sds_capacity(const char *s)
 {
-    switch ((uint8_t)s[-1]) {
+    switch ((uint8_t)s[-1] & SDS_TYPE_MASK) {
+    case SDS_TYPE_5:
+        return (uint8_t)s[-1] >> 3;
     case SDS_TYPE_8:
         return SDS_H8(s)->alloc;
     case SDS_TYPE_16:
@@ -74,7 +83,8 @@ static inline size_t sds_avail(const char *s)
     return sds_capacity(s) - sds_len(s);
 }
 
-/* Bytes of the header a string of capacity 'cap' gets. */
+/* Bytes of the header a string of capacity 'cap' gets when it may grow
+ * (sds_init_in, sds_make_room). */
 static inline size_t sds_hdr_size(size_t cap)
 {
     if (cap <= UINT8_MAX) {
@@ -90,7 +100,9 @@ static inline size_t sds_hdr_size(size_t cap)
  * queries). Borrowed. */
 static inline const void *sds_alloc_ptr(const char *s)
 {
-    switch ((uint8_t)s[-1]) {
+    switch ((uint8_t)s[-1] & SDS_TYPE_MASK) {
+    case SDS_TYPE_5:
+        return s - 1;
     case SDS_TYPE_8:
         return s - sizeof(struct sds_hdr8);
     case SDS_TYPE_16:
@@ -103,6 +115,12 @@ static inline const void *sds_alloc_ptr(const char *s)
 /* A new string holding the 'len' bytes at 'p' ('p' may be NULL: the bytes
  * are then zeroed). Capacity is exactly 'len'. */
 char *sds_new(const void *p, size_t len);
+
+/* Bytes sds_new(p, 'len') allocates. */
+static inline size_t sds_new_size(size_t len)
+{
+    return (len <= SDS_TYPE5_MAX ? 1 : sds_hdr_size(len)) + len + 1;
+}
 
 /* A new empty string with room for 'cap' bytes. */
 char *sds_new_empty(size_t cap);

@@ -1,6 +1,6 @@
 /* sds_catfmt: appending within the spare room, growing past it (lines
  * longer than any fixed buffer), and keeping the earlier bytes. Header
- * sizes: a short string gets the 3-byte header, and growing across the
+ * sizes: a short string gets the 1-byte header, and growing across the
  * 255-byte and 64 KiB limits moves it to a larger header with its bytes. */
 #include <string.h>
 
@@ -31,9 +31,17 @@ int main(void)
     sds_free(e);
 
     char *k = sds_new("k:123456", 8);
-    tap_int((long long)(k - (const char *)sds_alloc_ptr(k)), 3,
-            "an 8-byte string has a 3-byte header");
-    tap_int((long long)sds_alloc_size(k), 12, "and takes 12 bytes");
+    tap_int((long long)(k - (const char *)sds_alloc_ptr(k)), 1,
+            "an 8-byte string has a 1-byte header");
+    tap_int((long long)sds_alloc_size(k), 10, "and takes 10 bytes");
+    tap_int((long long)sds_len(k), 8, "its length is in the type byte");
+    char *g = sds_cat(k, "7", 1);
+    tap_int((long long)(g - (const char *)sds_alloc_ptr(g)), 3,
+            "growing it moves it to the 3-byte header");
+    tap_ok(sds_len(g) == 9 && memcmp(g, "k:1234567", 10) == 0,
+           "with its bytes and the NUL");
+    sds_set_len(g, 8);
+    k = g;
     char chunk[1000];
     memset(chunk, 'z', sizeof(chunk));
     size_t want = 8;

@@ -35,9 +35,9 @@ static char *sds_write_hdr(void *mem, size_t len, size_t cap)
     return s;
 }
 
-char *sds_init_in(void *mem, const void *p, size_t len)
+/* Copy 'len' bytes of 'p' (zeros if NULL) into 's' and terminate it. */
+static char *sds_fill(char *s, const void *p, size_t len)
 {
-    char *s = sds_write_hdr(mem, len, len);
     if (p != NULL) {
         memcpy(s, p, len);
     } else {
@@ -45,6 +45,11 @@ char *sds_init_in(void *mem, const void *p, size_t len)
     }
     s[len] = '\0';
     return s;
+}
+
+char *sds_init_in(void *mem, const void *p, size_t len)
+{
+    return sds_fill(sds_write_hdr(mem, len, len), p, len);
 }
 
 char *sds_new(const void *p, size_t len)
@@ -60,14 +65,7 @@ char *sds_new(const void *p, size_t len)
     }
     char *mem = mem_alloc(1 + len + 1);
     mem[0] = (char)(len << 3 | SDS_TYPE_5);
-    char *s = mem + 1;
-    if (p != NULL) {
-        memcpy(s, p, len);
-    } else {
-        memset(s, 0, len);
-    }
-    s[len] = '\0';
-    return s;
+    return sds_fill(mem + 1, p, len);
 }
 
 char *sds_new_empty(size_t cap)

@@ -304,7 +304,7 @@ static size_t object_memory(const struct object *o, size_t samples)
         if (o->encoding == OBJ_ENC_INTSET) {
             return size + mem_usable(o->ptr);
         }
-        a.per = object_mem_round(sizeof(struct dict_entry));
+        a.per = object_mem_round(offsetof(struct dict_entry, v));
         n = set_type_len(o);
         set_type_each(o, object_mem_elem, &a);
         size += object_mem_dict(o->ptr);

@@ -34,7 +34,8 @@ static bool set_as_int(const char *p, size_t len, long long *v)
 static void set_convert(struct object *o)
 {
     struct intset *is = o->ptr;
-    struct dict *d = dict_new(&set_dict_type);
+    /* members only: 16-byte entries, no value field */
+    struct dict *d = dict_new_keys_only(&set_dict_type);
     dict_expand(d, intset_len(is) + 1);
     for (size_t i = 0; i < intset_len(is); i++) {
         char buf[SERVER_LONG_STR_SIZE];

@@ -19,6 +19,20 @@
 #   bigzset  one sorted set of BIG members
 #   biglist  one list of BIG items
 #
+# Where a key's bytes go (jemalloc size classes 8, 16, 32, 48...), for
+# SET k:123456 v123456, codis-server as of issue 14 against redis-server:
+#   keyspace entry (key, value, next: 24 B)        32       32
+#   key string (1-byte header under 32 bytes)      16       16 (sdshdr5)
+#   value object + embedded string (16+3+7+1)      32       32 (embstr)
+#   bucket pointer at a load factor of 0.5..1     ~11      ~11
+#   slot index                                      0        -
+# Before, the key string had an 8-byte header (17 B: the 32-byte class)
+# and every key also had a 16-byte entry and a bucket in a per-slot index
+# table (~27 B): 130 B/key against 90. The keyspace is now one table per
+# slot (struct db in redis/server.h), so the index costs nothing. A
+# hashtable-encoded hash field takes 32 (entry) + 16 + 16 (field, value
+# strings under 32 bytes) + a bucket, as in Redis.
+#
 #   sh bench/memory.sh                      (200000 keys, 1000000 elements)
 #   KEYS=20000 BIG=100000 SHAPES="hash set" sh bench/memory.sh
 set -u

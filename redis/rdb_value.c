@@ -383,8 +383,30 @@ static int rdb_zset_save_member(void *priv, const char *member, size_t len,
     return 0;
 }
 
+static int rdb_zset_lp_member(void *priv, const char *member, size_t len,
+                              double score)
+{
+    char buf[ZSET_SCORE_TEXT_SIZE];
+    size_t n = zset_type_score_text(buf, score);
+    rdb_blob_lp_add(priv, member, len);
+    rdb_blob_lp_add(priv, buf, n);
+    return 0;
+}
+
+/* A listpack sorted set is saved as one Redis listpack of member, score
+ * (RDB_TYPE_ZSET_LISTPACK; a score as Redis writes it: an integer's
+ * digits, else %.17g), a skiplist member by member (RDB_TYPE_ZSET_2). */
 static void rdb_zset_save(struct rdb_out *w, const struct object *o)
 {
+    if (o->encoding == OBJ_ENC_LISTPACK) {
+        struct rdb_blob_lp lp;
+        rdb_blob_lp_init(&lp);
+        zset_type_each(o, rdb_zset_lp_member, &lp);
+        rdb_blob_lp_finish(&lp);
+        rdb_out_string(w, (const char *)lp.buf, lp.len);
+        mem_free(lp.buf);
+        return;
+    }
     rdb_out_len(w, zset_type_len(o));
     zset_type_each(o, rdb_zset_save_member, w);
 }
@@ -498,7 +520,8 @@ uint8_t rdb_value_type(const struct object *o)
         return o->encoding == OBJ_ENC_INTSET ? RDB_TYPE_SET_INTSET
                                              : RDB_TYPE_SET;
     case OBJ_ZSET:
-        return RDB_TYPE_ZSET_2;
+        return o->encoding == OBJ_ENC_LISTPACK ? RDB_TYPE_ZSET_LISTPACK
+                                               : RDB_TYPE_ZSET_2;
     case OBJ_HASH:
         return o->encoding == OBJ_ENC_LISTPACK ? RDB_TYPE_HASH_LISTPACK
                                                : RDB_TYPE_HASH;

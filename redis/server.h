@@ -209,6 +209,11 @@ size_t zset_type_len(const struct object *o);
 int zset_type_each(const struct object *o, container_scored_fn fn,
                    void *priv);
 
+/* Write 'score' into 'buf' as a listpack holds it (an integer's digits,
+ * else %.17g); returns the length. */
+#define ZSET_SCORE_TEXT_SIZE 32
+size_t zset_type_score_text(char *buf, double score);
+
 /* The options of a SCAN-family command, parsed by scan_opts_or_reply. */
 struct scan_opts {
     const struct arg *pattern; /* MATCH, NULL for none or "*" */

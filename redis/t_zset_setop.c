@@ -243,8 +243,8 @@ static struct zset_value *zset_run_setop(const struct zset_setop *q)
         dict_iter_init(&it, acc);
         while ((e = dict_iter_next(&it)) != NULL) {
             double d = e->v.d == 0 ? 0 : e->v.d; /* -0 as 0 */
-            struct zsl_node *n = zsl_insert(z->zsl, d,
-                                            sds_new(e->key, sds_len(e->key)));
+            struct zsl_node *n = zsl_insert(z->zsl, d, e->key,
+                                            sds_len(e->key));
             dict_insert(z->dict, n->member)->v.d = d;
         }
         dict_iter_release(&it);

@@ -52,12 +52,14 @@ static bool zset_value_set(struct zset_value *z, const char *member,
     struct dict_entry *e = dict_find(z->dict, member, len);
     if (e != NULL) {
         if (e->v.d != score) {
-            zsl_update_score(z->zsl, e->v.d, member, len, score);
+            /* The dict's key is the node's string, which may move. */
+            e->key = zsl_update_score(z->zsl, e->v.d, member, len,
+                                      score)->member;
             e->v.d = score;
         }
         return false;
     }
-    struct zsl_node *n = zsl_insert(z->zsl, score, sds_new(member, len));
+    struct zsl_node *n = zsl_insert(z->zsl, score, member, len);
     e = dict_insert(z->dict, n->member);
     e->v.d = score;
     return true;
@@ -72,7 +74,7 @@ static bool zset_value_remove(struct zset_value *z, const char *member,
     }
     double score = e->v.d;
     dict_free_unlinked(z->dict, e);
-    sds_free(zsl_delete(z->zsl, score, member, len));
+    zsl_delete(z->zsl, score, member, len);
     return true;
 }
 

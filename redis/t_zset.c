@@ -827,6 +827,43 @@ void cmd_zremrangebylex(struct client *c)
     zset_remrange_generic(c, ZSET_BY_LEX);
 }
 
+/* How zset_pop_members replies each member and its score. */
+enum zset_pop_shape {
+    ZSET_POP_FLAT,  /* member, score */
+    ZSET_POP_PAIR,  /* a pair (an array in RESP2, a map entry's shape) */
+    ZSET_POP_ARRAY, /* a 2-element array */
+};
+
+/* Reply and remove the 'n' (<= size) lowest members of 'z', or the
+ * highest with 'max', in popping order. */
+static void zset_pop_members(struct client *c, struct object *z, bool max,
+                             size_t n, enum zset_pop_shape shape)
+{
+    struct zset_pos pos;
+    if (max) {
+        zset_last(z, &pos);
+    } else {
+        zset_first(z, &pos);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (shape == ZSET_POP_ARRAY) {
+            reply_array(c, 2);
+        }
+        zset_reply_pos(c, &pos, shape == ZSET_POP_PAIR);
+        if (shape != ZSET_POP_PAIR) {
+            const char *m;
+            size_t len;
+            reply_double(c, zset_get(&pos, &m, &len));
+        }
+        if (max) {
+            zset_prev(&pos);
+        } else {
+            zset_next(&pos);
+        }
+    }
+    zset_delete_ranks(z, max ? zset_len(z) - n : 0, n);
+}
+
 /* ZPOPMIN / ZPOPMAX key [count] */
 static void zset_pop_generic(struct client *c, bool max)
 {
@@ -857,27 +894,8 @@ static void zset_pop_generic(struct client *c, bool max)
     /* Without a count the one pair comes flat, as Redis sends it. */
     bool flat = c->argc == 2;
     reply_array(c, flat ? 2 : reply_pairs_len(c, count));
-    struct zset_pos pos;
-    if (max) {
-        zset_last(z, &pos);
-    } else {
-        zset_first(z, &pos);
-    }
-    for (long long i = 0; i < count; i++) {
-        zset_reply_pos(c, &pos, !flat);
-        if (flat) {
-            const char *m;
-            size_t len;
-            reply_double(c, zset_get(&pos, &m, &len));
-        }
-        if (max) {
-            zset_prev(&pos);
-        } else {
-            zset_next(&pos);
-        }
-    }
-    zset_delete_ranks(z, max ? zset_len(z) - (size_t)count : 0,
-                      (size_t)count);
+    zset_pop_members(c, z, max, (size_t)count,
+                     flat ? ZSET_POP_FLAT : ZSET_POP_PAIR);
     notify_arg(NOTIFY_ZSET, max ? "zpopmax" : "zpopmin", key, c->db->id);
     zset_after_remove(c, key, z);
     server.dirty += count;
@@ -898,19 +916,9 @@ static void zset_bpop_one(struct client *c, const struct arg *key,
     (void)value; /* o->ptr: the object is needed, as the encoding may be
                   * a listpack */
     struct object *z = db_lookup_write(c->db, key->ptr, key->len);
-    struct zset_pos pos;
-    if (max) {
-        zset_last(z, &pos);
-    } else {
-        zset_first(z, &pos);
-    }
     reply_array(c, 3);
     reply_bulk(c, key->ptr, key->len);
-    zset_reply_pos(c, &pos, false);
-    const char *m;
-    size_t len;
-    reply_double(c, zset_get(&pos, &m, &len));
-    zset_delete_ranks(z, max ? zset_len(z) - 1 : 0, 1);
+    zset_pop_members(c, z, max, 1, ZSET_POP_FLAT);
     notify_arg(NOTIFY_ZSET, max ? "zpopmax" : "zpopmin", key, c->db->id);
     zset_after_remove(c, key, z);
     server.dirty++;
@@ -1088,25 +1096,7 @@ static void zset_mpop_reply(struct client *c, const struct arg *key,
     reply_array(c, 2);
     reply_bulk(c, key->ptr, key->len);
     reply_array(c, n);
-    struct zset_pos pos;
-    if (max) {
-        zset_last(z, &pos);
-    } else {
-        zset_first(z, &pos);
-    }
-    for (long long i = 0; i < n; i++) {
-        reply_array(c, 2);
-        zset_reply_pos(c, &pos, false);
-        const char *m;
-        size_t len;
-        reply_double(c, zset_get(&pos, &m, &len));
-        if (max) {
-            zset_prev(&pos);
-        } else {
-            zset_next(&pos);
-        }
-    }
-    zset_delete_ranks(z, max ? zset_len(z) - (size_t)n : 0, (size_t)n);
+    zset_pop_members(c, z, max, (size_t)n, ZSET_POP_ARRAY);
     server.dirty += n;
     char buf[SERVER_LONG_STR_SIZE];
     struct arg argv[3] = { { max ? "ZPOPMAX" : "ZPOPMIN", 7 }, *key,

@@ -140,10 +140,12 @@ static void zsl_unlink(struct zsl *zsl, struct zsl_node *x,
     zsl->length--;
 }
 
-bool zsl_delete(struct zsl *zsl, double score, const char *member,
-                size_t len)
+/* The first node not before ('score', 'member') (or NULL), filling
+ * 'update' with its predecessor at every level. */
+static struct zsl_node *zsl_seek(struct zsl *zsl, double score,
+                                 const char *member, size_t len,
+                                 struct zsl_node **update)
 {
-    struct zsl_node *update[ZSL_MAX_LEVEL];
     struct zsl_node *x = zsl->header;
     for (int i = zsl->level - 1; i >= 0; i--) {
         while (x->level[i].forward != NULL &&
@@ -152,7 +154,14 @@ bool zsl_delete(struct zsl *zsl, double score, const char *member,
         }
         update[i] = x;
     }
-    x = x->level[0].forward;
+    return x->level[0].forward;
+}
+
+bool zsl_delete(struct zsl *zsl, double score, const char *member,
+                size_t len)
+{
+    struct zsl_node *update[ZSL_MAX_LEVEL];
+    struct zsl_node *x = zsl_seek(zsl, score, member, len, update);
     if (x == NULL || x->score != score ||
         zsl_cmp_bytes(x->member, sds_len(x->member), member, len) != 0) {
         return false;
@@ -167,15 +176,7 @@ struct zsl_node *zsl_update_score(struct zsl *zsl, double score,
                                   double new_score)
 {
     struct zsl_node *update[ZSL_MAX_LEVEL];
-    struct zsl_node *x = zsl->header;
-    for (int i = zsl->level - 1; i >= 0; i--) {
-        while (x->level[i].forward != NULL &&
-               zsl_before(x->level[i].forward, score, member, len)) {
-            x = x->level[i].forward;
-        }
-        update[i] = x;
-    }
-    x = x->level[0].forward;
+    struct zsl_node *x = zsl_seek(zsl, score, member, len, update);
     /* Still between its neighbours: the node stays where it is. */
     if ((x->backward == NULL || x->backward->score < new_score) &&
         (x->level[0].forward == NULL ||

@@ -420,8 +420,8 @@ static int rdb_zset_pair(void *priv, const char *p, size_t len)
         return 0;
     }
     int rc = rdb_parse_score(p, len, &score) != 0 ? 1
-             : zset_type_add(pairs->o, pairs->first, sds_len(pairs->first),
-                             score) ? 0 : 1;
+             : zset_type_add_compact(pairs->o, pairs->first,
+                                     sds_len(pairs->first), score) ? 0 : 1;
     sds_free(pairs->first);
     pairs->first = NULL;
     return rc;

@@ -209,6 +209,12 @@ size_t zset_type_len(const struct object *o);
 int zset_type_each(const struct object *o, container_scored_fn fn,
                    void *priv);
 
+/* zset_type_add for the members of a compact RDB or DUMP blob: as Redis
+ * loads one, only zset-max-listpack-entries converts it, not a long
+ * member. */
+bool zset_type_add_compact(struct object *o, const char *member, size_t len,
+                           double score);
+
 /* Write 'score' into 'buf' as a listpack holds it (an integer's digits,
  * else %.17g); returns the length. */
 #define ZSET_SCORE_TEXT_SIZE 32

@@ -251,8 +251,10 @@ bool zset_score(const struct object *o, const char *member, size_t len,
     return true;
 }
 
-bool zset_type_add(struct object *o, const char *member, size_t len,
-                   double score)
+/* zset_type_add; 'any_len' keeps a listpack whatever the length of the
+ * member (only the entries threshold converts). */
+static bool zset_add(struct object *o, const char *member, size_t len,
+                     double score, bool any_len)
 {
     if (score == 0) {
         score = 0; /* -0 as 0, as Redis's compact encoding stores it */
@@ -273,7 +275,7 @@ bool zset_type_add(struct object *o, const char *member, size_t len,
         }
         if (listpack_count(lp) / 2 + 1 >
                 (size_t)server.zset_max_listpack_entries ||
-            len > (size_t)server.zset_max_listpack_value) {
+            (!any_len && len > (size_t)server.zset_max_listpack_value)) {
             zset_to_skiplist(o);
         } else {
             o->ptr = zset_lp_insert(lp, member, len, score);
@@ -281,6 +283,18 @@ bool zset_type_add(struct object *o, const char *member, size_t len,
         }
     }
     return zset_value_set(o->ptr, member, len, score);
+}
+
+bool zset_type_add(struct object *o, const char *member, size_t len,
+                   double score)
+{
+    return zset_add(o, member, len, score, false);
+}
+
+bool zset_type_add_compact(struct object *o, const char *member, size_t len,
+                           double score)
+{
+    return zset_add(o, member, len, score, true);
 }
 
 bool zset_remove(struct object *o, const char *member, size_t len)

@@ -105,4 +105,31 @@ test_expect_success REDIS_REF 'our DUMP payloads RESTORE in redis-server' '
     compare_with_ref check.txt
 '
 
+test_expect_success REDIS_REF 'a loaded blob converts by entries, not by member length' '
+    "$PY" - $REF_PORT $SERVER_PORT >loaded.out <<-\PYEOF &&
+	import sys, redis
+	ref = redis.Redis(port=int(sys.argv[1]))
+	ref.config_set("zset-max-listpack-value", 100)
+	ref.zadd("lz", {"x" * 70: 1, "y": 2})
+	blob = ref.dump("lz")
+	ref.config_set("zset-max-listpack-value", 64)
+	ref.config_set("zset-max-listpack-entries", 1)
+	ref.zadd("sk", {"a": 1, "b": 2})
+	skip = ref.dump("sk")
+	ref.config_set("zset-max-listpack-entries", 128)
+	for port in sys.argv[1:]:
+	    r = redis.Redis(port=int(port))
+	    r.restore("r1", 0, blob, replace=True)
+	    r.restore("r3", 0, skip, replace=True)
+	    r.config_set("zset-max-listpack-entries", 1)
+	    r.restore("r2", 0, blob, replace=True)
+	    r.config_set("zset-max-listpack-entries", 128)
+	    print(port == sys.argv[1], [r.object("encoding", k) for k in
+	                                ("r1", "r2", "r3")], r.zrange("r1", 0, -1))
+	PYEOF
+    cut -d" " -f2- loaded.out | uniq >encodings &&
+    test_line_count = 1 encodings &&
+    grep -q "listpack.*skiplist.*listpack" encodings
+'
+
 test_done

@@ -83,7 +83,9 @@ static bool zset_value_remove(struct zset_value *z, const char *member,
 
 size_t zset_type_score_text(char *buf, double score)
 {
-    if (score == floor(score) && fabs(score) < 1e17) {
+    /* Integers of up to 52 bits as digits, like Redis's d2string. */
+    if (score > -4503599627370495.0 && score < 4503599627370496.0 &&
+        score == (double)(long long)score) {
         return util_ll2str(buf, (long long)score);
     }
     int n = snprintf(buf, ZSET_SCORE_TEXT_SIZE, "%.17g", score);

@@ -51,6 +51,9 @@ test_expect_success REDIS_REF 'every command on a small sorted set (a listpack)'
 	zrange z 0 -1 withscores
 	zcard z
 	object encoding z
+	zadd sc 4503599627370495 a 4503599627370496 b -4503599627370495 c 1e16 d 0.1 e 1.5e-300 f 12345678901234567890 g
+	zscan sc 0
+	zrange sc 0 -1 withscores
 	zadd lex 0 a 0 b 0 c 0 d 0 e
 	zrangebylex lex [b (d
 	zrevrangebylex lex + (b limit 0 2

@@ -77,7 +77,7 @@ enum obj_encoding {
     OBJ_ENC_RAW = 0,    /* string: ptr is an sds string of its own */
     OBJ_ENC_INT = 1,    /* string: ptr holds a long long (no allocation) */
     OBJ_ENC_EMBSTR = 2, /* string: sds stored in the object's allocation */
-    OBJ_ENC_QUICKLIST = 3, /* list: ring buffer of sds (t_list.c) */
+    OBJ_ENC_QUICKLIST = 3, /* list: listpack nodes (quicklist.h) */
     OBJ_ENC_HT = 4,     /* hash, set: a dict (t_hash.c, t_set.c) */
     OBJ_ENC_SKIPLIST = 5, /* zset: skiplist + dict (t_zset.c) */
     OBJ_ENC_STREAM = 6, /* stream: nodes of entries (stream.c) */

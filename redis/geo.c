@@ -83,18 +83,13 @@ static double geo_unit_or_reply(struct client *c, const struct arg *a)
 }
 
 /* The score of 'member' in geo set 'z', or false if it has none. */
-static bool geo_score(const struct zset_value *z, const struct arg *member,
+static bool geo_score(struct object *z, const struct arg *member,
                       double *score)
 {
     if (z == NULL) {
         return false;
     }
-    struct dict_entry *e = dict_find(z->dict, member->ptr, member->len);
-    if (e == NULL) {
-        return false;
-    }
-    *score = e->v.d;
-    return true;
+    return zset_score(z, member->ptr, member->len, score);
 }
 
 /* Reply a distance in the unit's text: "%.4f" as a bulk string. */
@@ -181,9 +176,8 @@ void cmd_geodist(struct client *c)
         reply_syntax_error(c);
         return;
     }
-    struct zset_value *z = db_lookup_read_typed_or_reply(
-        c, &c->argv[1], OBJ_ZSET, "$-1\r\n");
-    if (z == NULL) {
+    struct object *z = db_lookup_read_or_reply(c, &c->argv[1], "$-1\r\n");
+    if (z == NULL || object_check_type_or_reply(c, z, OBJ_ZSET) != 0) {
         return;
     }
     double s1, s2;
@@ -199,19 +193,19 @@ void cmd_geodist(struct client *c)
 
 /* The geo set at argv[1] for GEOHASH/GEOPOS: NULL when missing (no
  * reply) or after WRONGTYPE ('*wrong'). */
-static struct zset_value *geo_lookup_members(struct client *c, bool *wrong)
+static struct object *geo_lookup_members(struct client *c, bool *wrong)
 {
     struct object *o = db_lookup_read(c->db, c->argv[1].ptr,
                                       c->argv[1].len);
     *wrong = o != NULL && object_check_type_or_reply(c, o, OBJ_ZSET) != 0;
-    return o != NULL && !*wrong ? o->ptr : NULL;
+    return o != NULL && !*wrong ? o : NULL;
 }
 
 /* GEOHASH key [member ...] */
 void cmd_geohash(struct client *c)
 {
     bool wrong;
-    struct zset_value *z = geo_lookup_members(c, &wrong);
+    struct object *z = geo_lookup_members(c, &wrong);
     if (wrong) {
         return;
     }
@@ -232,7 +226,7 @@ void cmd_geohash(struct client *c)
 void cmd_geopos(struct client *c)
 {
     bool wrong;
-    struct zset_value *z = geo_lookup_members(c, &wrong);
+    struct object *z = geo_lookup_members(c, &wrong);
     if (wrong) {
         return;
     }
@@ -312,7 +306,7 @@ static int geo_box_or_reply(struct client *c, int i, struct geo_shape *s)
 }
 
 /* The position of 'member' of 'z' into 'xy', or an error reply. */
-static int geo_member_or_reply(struct client *c, const struct zset_value *z,
+static int geo_member_or_reply(struct client *c, struct object *z,
                                const struct arg *member, double *xy)
 {
     double score;
@@ -448,7 +442,7 @@ struct geo_found {
 
 /* Add to 'f' the members of 'z' in 'cell' that lie in 'shape', stopping
  * once 'limit' (0: none) were found. */
-static void geo_scan_cell(const struct zset_value *z,
+static void geo_scan_cell(struct object *z,
                           const struct geo_shape *shape,
                           struct geo_cell cell, size_t limit,
                           struct geo_found *f)
@@ -456,17 +450,19 @@ static void geo_scan_cell(const struct zset_value *z,
     unsigned shift = 2 * (GEOHASH_STEP - cell.step);
     struct zsl_range r = { (double)(cell.bits << shift),
                            (double)((cell.bits + 1) << shift), false, true };
-    for (const struct zsl_node *n = zsl_first_in_range(z->zsl, &r);
-         n != NULL && zsl_score_lte_max(n->score, &r);
-         n = n->level[0].forward) {
+    struct zset_pos pos;
+    for (zset_first_in(z, &r, false, &pos);
+         zset_pos_ok(&pos) && zset_pos_in(&pos, &r, false); zset_next(&pos)) {
         if (f->used == f->cap) {
             f->cap = f->cap * 2 + 16;
             f->pts = mem_realloc(f->pts, f->cap * sizeof(*f->pts));
         }
         struct geo_point *p = &f->pts[f->used];
-        if (geo_in_shape(shape, n->score, p)) {
-            p->member = n->member;
-            p->len = sds_len(n->member);
+        const char *m;
+        size_t len;
+        if (geo_in_shape(shape, zset_get(&pos, &m, &len), p)) {
+            p->member = m;
+            p->len = len;
             f->used++;
         }
         if (limit != 0 && f->used >= limit) {
@@ -478,7 +474,7 @@ static void geo_scan_cell(const struct zset_value *z,
 /* Find the members of 'z' in 'shape' the way Redis does (see
  * geo_shape_cells), in the order it finds them; a cell equal to the one
  * scanned just before it is skipped. */
-static void geo_find(const struct zset_value *z,
+static void geo_find(struct object *z,
                      const struct geo_shape *shape, size_t limit,
                      struct geo_found *f)
 {
@@ -509,7 +505,7 @@ static void geo_find(const struct zset_value *z,
  * error, as in Redis), the same one again overrides. Returns how many
  * arguments follow the name, 0 if argv[i] is not one of them, -1 after
  * an error reply. */
-static int geo_search_option(struct client *c, const struct zset_value *z,
+static int geo_search_option(struct client *c, struct object *z,
                              int i, int after, struct geo_shape *shape,
                              int *from, int *by)
 {
@@ -553,7 +549,7 @@ static void geo_search_generic(struct client *c, int src, unsigned flags)
     if (zo != NULL && object_check_type_or_reply(c, zo, OBJ_ZSET) != 0) {
         return;
     }
-    struct zset_value *z = zo != NULL ? zo->ptr : NULL;
+    struct object *z = zo;
     struct geo_shape shape = { 0 };
     const struct arg *store = NULL;
     bool storedist = false;

@@ -15,6 +15,7 @@
 
 #include "lib/mem.h"
 #include "redis/intset.h"
+#include "redis/quicklist.h"
 #include "redis/rdb_blob.h"
 #include "redis/rdb_io.h"
 #include "redis/server.h"
@@ -82,57 +83,42 @@ static struct object *rdb_string_load(struct rdb_in *r)
 /* ------------------------------------------------------------------------
  * Lists */
 
-/* A list is saved as RDB_TYPE_LIST_QUICKLIST_2, Redis 7's form: nodes
- * of packed listpacks, each as long as list-max-listpack-size allows
- * (bytes when negative: -1 4 kB ... -5 64 kB; entries when positive). */
-struct rdb_list_nodes {
-    struct rdb_blob_lp *nodes; /* finished ones, then the open one */
-    size_t count;              /* nodes, the open one included */
-    size_t max_bytes;          /* 0: limit by entries */
-    size_t max_entries;
-};
-
-static int rdb_list_node_add(void *priv, const char *p, size_t len)
+/* Write the finished node 'lp' and free it. */
+static void rdb_list_save_node(struct rdb_out *w, struct rdb_blob_lp *lp)
 {
-    struct rdb_list_nodes *q = priv;
-    struct rdb_blob_lp *cur = q->count > 0 ? &q->nodes[q->count - 1] : NULL;
-    bool full = cur == NULL ||
-                (q->max_bytes > 0 ? cur->count > 0 &&
-                                        cur->len + len + 11 > q->max_bytes
-                                  : cur->count >= q->max_entries);
-    if (full) {
-        if (cur != NULL) {
-            rdb_blob_lp_finish(cur);
-        }
-        q->nodes = mem_realloc(q->nodes, (q->count + 1) * sizeof(*q->nodes));
-        cur = &q->nodes[q->count++];
-        rdb_blob_lp_init(cur);
-    }
-    rdb_blob_lp_add(cur, p, len);
-    return 0;
+    rdb_blob_lp_finish(lp);
+    rdb_out_len(w, RDB_QUICKLIST_NODE_PACKED);
+    rdb_out_string(w, (const char *)lp->buf, lp->len);
+    mem_free(lp->buf);
 }
 
+/* A list is saved as RDB_TYPE_LIST_QUICKLIST_2, Redis 7's form: one
+ * packed listpack per node of its quicklist, node by node, each rewritten
+ * in Redis's listpack format (a node of ours unpacked for the walk). */
 static void rdb_list_save(struct rdb_out *w, const struct object *o)
 {
-    int fill = server.list_max_listpack_size;
-    struct rdb_list_nodes q = { NULL, 0, 0, 0 };
-    if (fill < 0) {
-        int shift = fill < -5 ? 4 : -fill - 1;
-        q.max_bytes = (size_t)4096 << shift;
-    } else {
-        q.max_entries = fill > 0 ? (size_t)fill : 1;
+    struct quicklist *ql = o->ptr;
+    struct quicklist_iter it;
+    struct quicklist_node *node = NULL;
+    struct rdb_blob_lp lp;
+    const char *p;
+    size_t len;
+    rdb_out_len(w, ql->nodes);
+    quicklist_iter_init(&it, ql, 0, true);
+    while (quicklist_iter_next(&it, &p, &len)) {
+        if (it.node != node) {
+            if (node != NULL) {
+                rdb_list_save_node(w, &lp);
+            }
+            node = it.node;
+            rdb_blob_lp_init(&lp);
+        }
+        rdb_blob_lp_add(&lp, p, len);
     }
-    list_type_each(o, rdb_list_node_add, &q);
-    if (q.count > 0) {
-        rdb_blob_lp_finish(&q.nodes[q.count - 1]);
+    quicklist_iter_release(&it);
+    if (node != NULL) {
+        rdb_list_save_node(w, &lp);
     }
-    rdb_out_len(w, q.count);
-    for (size_t i = 0; i < q.count; i++) {
-        rdb_out_len(w, RDB_QUICKLIST_NODE_PACKED);
-        rdb_out_string(w, (const char *)q.nodes[i].buf, q.nodes[i].len);
-        mem_free(q.nodes[i].buf);
-    }
-    mem_free(q.nodes);
 }
 
 static int rdb_list_push(void *priv, const char *p, size_t len)
@@ -383,8 +369,30 @@ static int rdb_zset_save_member(void *priv, const char *member, size_t len,
     return 0;
 }
 
+static int rdb_zset_lp_member(void *priv, const char *member, size_t len,
+                              double score)
+{
+    char buf[ZSET_SCORE_TEXT_SIZE];
+    size_t n = zset_type_score_text(buf, score);
+    rdb_blob_lp_add(priv, member, len);
+    rdb_blob_lp_add(priv, buf, n);
+    return 0;
+}
+
+/* A listpack sorted set is saved as one Redis listpack of member, score
+ * (RDB_TYPE_ZSET_LISTPACK; a score as Redis writes it: an integer's
+ * digits, else %.17g), a skiplist member by member (RDB_TYPE_ZSET_2). */
 static void rdb_zset_save(struct rdb_out *w, const struct object *o)
 {
+    if (o->encoding == OBJ_ENC_LISTPACK) {
+        struct rdb_blob_lp lp;
+        rdb_blob_lp_init(&lp);
+        zset_type_each(o, rdb_zset_lp_member, &lp);
+        rdb_blob_lp_finish(&lp);
+        rdb_out_string(w, (const char *)lp.buf, lp.len);
+        mem_free(lp.buf);
+        return;
+    }
     rdb_out_len(w, zset_type_len(o));
     zset_type_each(o, rdb_zset_save_member, w);
 }
@@ -412,8 +420,8 @@ static int rdb_zset_pair(void *priv, const char *p, size_t len)
         return 0;
     }
     int rc = rdb_parse_score(p, len, &score) != 0 ? 1
-             : zset_type_add(pairs->o, pairs->first, sds_len(pairs->first),
-                             score) ? 0 : 1;
+             : zset_type_add_compact(pairs->o, pairs->first,
+                                     sds_len(pairs->first), score) ? 0 : 1;
     sds_free(pairs->first);
     pairs->first = NULL;
     return rc;
@@ -498,7 +506,8 @@ uint8_t rdb_value_type(const struct object *o)
         return o->encoding == OBJ_ENC_INTSET ? RDB_TYPE_SET_INTSET
                                              : RDB_TYPE_SET;
     case OBJ_ZSET:
-        return RDB_TYPE_ZSET_2;
+        return o->encoding == OBJ_ENC_LISTPACK ? RDB_TYPE_ZSET_LISTPACK
+                                               : RDB_TYPE_ZSET_2;
     case OBJ_HASH:
         return o->encoding == OBJ_ENC_LISTPACK ? RDB_TYPE_HASH_LISTPACK
                                                : RDB_TYPE_HASH;

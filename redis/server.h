@@ -77,7 +77,7 @@ enum obj_encoding {
     OBJ_ENC_RAW = 0,    /* string: ptr is an sds string of its own */
     OBJ_ENC_INT = 1,    /* string: ptr holds a long long (no allocation) */
     OBJ_ENC_EMBSTR = 2, /* string: sds stored in the object's allocation */
-    OBJ_ENC_QUICKLIST = 3, /* list: ring buffer of sds (t_list.c) */
+    OBJ_ENC_QUICKLIST = 3, /* list: listpack nodes (quicklist.h) */
     OBJ_ENC_HT = 4,     /* hash, set: a dict (t_hash.c, t_set.c) */
     OBJ_ENC_SKIPLIST = 5, /* zset: skiplist + dict (t_zset.c) */
     OBJ_ENC_STREAM = 6, /* stream: nodes of entries (stream.c) */
@@ -208,6 +208,17 @@ bool zset_type_add(struct object *o, const char *member, size_t len,
 size_t zset_type_len(const struct object *o);
 int zset_type_each(const struct object *o, container_scored_fn fn,
                    void *priv);
+
+/* zset_type_add for the members of a compact RDB or DUMP blob: as Redis
+ * loads one, only zset-max-listpack-entries converts it, not a long
+ * member. */
+bool zset_type_add_compact(struct object *o, const char *member, size_t len,
+                           double score);
+
+/* Write 'score' into 'buf' as a listpack holds it (an integer's digits,
+ * else %.17g); returns the length. */
+#define ZSET_SCORE_TEXT_SIZE 32
+size_t zset_type_score_text(char *buf, double score);
 
 /* The options of a SCAN-family command, parsed by scan_opts_or_reply. */
 struct scan_opts {

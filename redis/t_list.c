@@ -1,6 +1,8 @@
-/* The list type: a ring buffer of sds strings (OBJ_ENC_QUICKLIST), so
- * pushes and pops at both ends are O(1) and LINDEX/LSET are O(1); inserts
- * and removals in the middle move the shorter side. Also the container API
+/* The list type: a quicklist (quicklist.c) of listpack nodes bounded by
+ * list-max-listpack-size, inner nodes LZF-compressed past
+ * list-compress-depth (OBJ_ENC_QUICKLIST, as OBJECT ENCODING of Redis 7.0
+ * names every list). Pushes and pops at both ends are O(1); indexes walk
+ * the nodes from the nearer end. Also the container API
  * for lists (server.h) and the list commands: LPUSH RPUSH LPUSHX RPUSHX
  * LPOP RPOP LLEN LRANGE LINDEX LSET LINSERT LREM LTRIM LPOS RPOPLPUSH LMOVE
  * LMPOP and the blocking BLPOP BRPOP BRPOPLPUSH BLMOVE BLMPOP, whose
@@ -15,132 +17,42 @@
 
 #include "lib/mem.h"
 #include "redis/notify.h"
+#include "redis/quicklist.h"
 #include "redis/server.h"
-
-/* The value of a list object. */
-struct list_value {
-    char **items; /* 'cap' slots, elements from 'head' on, wrapping */
-    size_t head;  /* slot of the first element */
-    size_t len;   /* elements */
-    size_t cap;   /* slots: 0 or a power of two */
-};
 
 /* Which end of a list. */
 enum list_end { LIST_HEAD = 0, LIST_TAIL = 1 };
 
 /* ------------------------------------------------------------------------
- * The ring buffer */
+ * The value: a quicklist */
 
-static char **list_slot(struct list_value *l, size_t index)
+/* Add 'len' bytes at 'p' at 'end'. */
+static void list_push(struct quicklist *l, const char *p, size_t len,
+                      enum list_end end)
 {
-    return &l->items[(l->head + index) & (l->cap - 1)];
+    quicklist_push(l, p, len, end == LIST_HEAD);
 }
 
-static void list_grow(struct list_value *l)
+/* Remove the element at 'end' and return it (owned sds); the list must
+ * not be empty. */
+static char *list_pop_sds(struct quicklist *l, enum list_end end)
 {
-    size_t cap = l->cap ? l->cap * 2 : 4;
-    char **items = mem_alloc(cap * sizeof(*items));
-    for (size_t i = 0; i < l->len; i++) {
-        items[i] = *list_slot(l, i);
-    }
-    mem_free(l->items);
-    l->items = items;
-    l->head = 0;
-    l->cap = cap;
-}
-
-/* Give memory back when the list uses under a quarter of its slots. */
-static void list_maybe_shrink(struct list_value *l)
-{
-    if (l->cap <= 16 || l->len * 4 >= l->cap) {
-        return;
-    }
-    size_t cap = l->cap / 2;
-    char **items = mem_alloc(cap * sizeof(*items));
-    for (size_t i = 0; i < l->len; i++) {
-        items[i] = *list_slot(l, i);
-    }
-    mem_free(l->items);
-    l->items = items;
-    l->head = 0;
-    l->cap = cap;
-}
-
-/* Add the sds string 's' (taken) at 'end'. */
-static void list_push_sds(struct list_value *l, char *s, enum list_end end)
-{
-    if (l->len == l->cap) {
-        list_grow(l);
-    }
-    if (end == LIST_HEAD) {
-        l->head = (l->head + l->cap - 1) & (l->cap - 1);
-        l->items[l->head] = s;
-    } else {
-        *list_slot(l, l->len) = s;
-    }
-    l->len++;
-}
-
-/* Remove the element at 'end' and return it (owned); the list must not be
- * empty. */
-static char *list_pop_sds(struct list_value *l, enum list_end end)
-{
-    assert(l->len > 0);
-    char *s;
-    if (end == LIST_HEAD) {
-        s = l->items[l->head];
-        l->head = (l->head + 1) & (l->cap - 1);
-    } else {
-        s = *list_slot(l, l->len - 1);
-    }
-    l->len--;
-    list_maybe_shrink(l);
-    return s;
-}
-
-/* Insert 's' (taken) so that it becomes element 'index' (0..len). */
-static void list_insert_at(struct list_value *l, size_t index, char *s)
-{
-    if (l->len == l->cap) {
-        list_grow(l);
-    }
-    if (index < l->len / 2) {
-        l->head = (l->head + l->cap - 1) & (l->cap - 1);
-        l->len++;
-        for (size_t i = 0; i < index; i++) {
-            *list_slot(l, i) = *list_slot(l, i + 1);
-        }
-    } else {
-        l->len++;
-        for (size_t i = l->len - 1; i > index; i--) {
-            *list_slot(l, i) = *list_slot(l, i - 1);
-        }
-    }
-    *list_slot(l, index) = s;
-}
-
-static void list_free_value(struct list_value *l)
-{
-    for (size_t i = 0; i < l->len; i++) {
-        sds_free(*list_slot(l, i));
-    }
-    mem_free(l->items);
-    mem_free(l);
+    return quicklist_pop(l, end == LIST_HEAD);
 }
 
 /* Turn a Redis index (negative counts from the end) into 0..len-1, or
  * return -1 if it is out of range. */
-static long long list_index(const struct list_value *l, long long index)
+static long long list_index(const struct quicklist *l, long long index)
 {
     if (index < 0) {
-        index += (long long)l->len;
+        index += (long long)l->count;
     }
-    return index >= 0 && index < (long long)l->len ? index : -1;
+    return index >= 0 && index < (long long)l->count ? index : -1;
 }
 
-static bool list_elem_eq(const char *s, const struct arg *a)
+static bool list_eq(const char *p, size_t len, const struct arg *a)
 {
-    return sds_len(s) == a->len && memcmp(s, a->ptr, a->len) == 0;
+    return len == a->len && memcmp(p, a->ptr, a->len) == 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -149,35 +61,37 @@ static bool list_elem_eq(const char *s, const struct arg *a)
 struct object *list_type_new(void)
 {
     return object_new(OBJ_LIST, OBJ_ENC_QUICKLIST,
-                      mem_calloc(1, sizeof(struct list_value)));
+                      quicklist_new(server.list_max_listpack_size,
+                                    server.list_compress_depth));
 }
 
 void list_type_push(struct object *o, const char *p, size_t len)
 {
-    list_push_sds(o->ptr, sds_new(p, len), LIST_TAIL);
+    list_push(o->ptr, p, len, LIST_TAIL);
 }
 
 size_t list_type_len(const struct object *o)
 {
-    return ((const struct list_value *)o->ptr)->len;
+    return ((const struct quicklist *)o->ptr)->count;
 }
 
 int list_type_each(const struct object *o, container_elem_fn fn, void *priv)
 {
-    struct list_value *l = o->ptr;
-    for (size_t i = 0; i < l->len; i++) {
-        char *s = *list_slot(l, i);
-        int rc = fn(priv, s, sds_len(s));
-        if (rc != 0) {
-            return rc;
-        }
+    struct quicklist_iter it;
+    const char *p;
+    size_t len;
+    int rc = 0;
+    quicklist_iter_init(&it, o->ptr, 0, true);
+    while (rc == 0 && quicklist_iter_next(&it, &p, &len)) {
+        rc = fn(priv, p, len);
     }
-    return 0;
+    quicklist_iter_release(&it);
+    return rc;
 }
 
 void list_type_free(struct object *o)
 {
-    list_free_value(o->ptr);
+    quicklist_free(o->ptr);
 }
 
 /* ------------------------------------------------------------------------
@@ -185,14 +99,14 @@ void list_type_free(struct object *o)
 
 /* The list at 'key' for a write, or NULL: '*wrong' tells a WRONGTYPE
  * (already replied) from a missing key. */
-static struct list_value *list_lookup(struct client *c, const struct arg *key,
+static struct quicklist *list_lookup(struct client *c, const struct arg *key,
                                       bool *wrong)
 {
     return db_lookup_write_typed(c, key, OBJ_LIST, wrong);
 }
 
 /* The list at 'key' for a read: NULL after replying 'miss' or WRONGTYPE. */
-static struct list_value *list_lookup_read(struct client *c,
+static struct quicklist *list_lookup_read(struct client *c,
                                            const struct arg *key,
                                            const char *miss)
 {
@@ -201,9 +115,9 @@ static struct list_value *list_lookup_read(struct client *c,
 
 /* After elements were removed from 'key': delete it if empty, signal. */
 static void list_after_remove(struct client *c, const char *key, size_t len,
-                              struct list_value *l)
+                              struct quicklist *l)
 {
-    if (l->len == 0) {
+    if (l->count == 0) {
         db_delete(c->db, key, len);
         notify_event(NOTIFY_GENERIC, "del", key, len, c->db->id);
     } else {
@@ -218,7 +132,7 @@ static void list_push_generic(struct client *c, enum list_end end,
 {
     const struct arg *key = &c->argv[1];
     bool wrong;
-    struct list_value *l = list_lookup(c, key, &wrong);
+    struct quicklist *l = list_lookup(c, key, &wrong);
     if (wrong) {
         return;
     }
@@ -232,13 +146,13 @@ static void list_push_generic(struct client *c, enum list_end end,
         l = o->ptr;
     }
     for (int i = 2; i < c->argc; i++) {
-        list_push_sds(l, sds_new(c->argv[i].ptr, c->argv[i].len), end);
+        list_push(l, c->argv[i].ptr, c->argv[i].len, end);
     }
     db_signal_modified(c->db, key->ptr, key->len);
     notify_arg(NOTIFY_LIST, end == LIST_HEAD ? "lpush" : "rpush", key,
                c->db->id);
     server.dirty += c->argc - 2;
-    reply_integer(c, (long long)l->len);
+    reply_integer(c, (long long)l->count);
 }
 
 /* LPUSH key element [element ...] */
@@ -283,7 +197,7 @@ static void list_pop_generic(struct client *c, enum list_end end)
         }
     }
     bool wrong;
-    struct list_value *l = list_lookup(c, key, &wrong);
+    struct quicklist *l = list_lookup(c, key, &wrong);
     if (wrong) {
         return;
     }
@@ -301,7 +215,8 @@ static void list_pop_generic(struct client *c, enum list_end end)
         sds_free(s);
         server.dirty++;
     } else {
-        long long n = count < (long long)l->len ? count : (long long)l->len;
+        long long n = count < (long long)l->count ? count
+                                                  : (long long)l->count;
         reply_array(c, n);
         for (long long i = 0; i < n; i++) {
             char *s = list_pop_sds(l, end);
@@ -333,9 +248,9 @@ void cmd_rpop(struct client *c)
 /* LLEN key */
 void cmd_llen(struct client *c)
 {
-    struct list_value *l = list_lookup_read(c, &c->argv[1], ":0\r\n");
+    struct quicklist *l = list_lookup_read(c, &c->argv[1], ":0\r\n");
     if (l != NULL) {
-        reply_integer(c, (long long)l->len);
+        reply_integer(c, (long long)l->count);
     }
 }
 
@@ -343,16 +258,23 @@ void cmd_llen(struct client *c)
 void cmd_lindex(struct client *c)
 {
     long long index;
-    struct list_value *l = list_lookup_read(c, &c->argv[1], "$-1\r\n");
+    struct quicklist *l = list_lookup_read(c, &c->argv[1], "$-1\r\n");
     if (l == NULL || arg_ll_or_reply(c, &c->argv[2], &index, NULL) != 0) {
         return;
     }
     index = list_index(l, index);
     if (index < 0) {
         reply_null(c);
-    } else {
-        reply_bulk_sds(c, *list_slot(l, (size_t)index));
+        return;
     }
+    struct quicklist_iter it;
+    const char *p;
+    size_t len;
+    quicklist_iter_init(&it, l, (size_t)index, true);
+    if (quicklist_iter_next(&it, &p, &len)) {
+        reply_bulk(c, p, len);
+    }
+    quicklist_iter_release(&it);
 }
 
 /* LSET key index element */
@@ -361,7 +283,7 @@ void cmd_lset(struct client *c)
     const struct arg *key = &c->argv[1];
     long long index;
     bool wrong;
-    struct list_value *l = list_lookup(c, key, &wrong);
+    struct quicklist *l = list_lookup(c, key, &wrong);
     if (wrong) {
         return;
     }
@@ -377,9 +299,7 @@ void cmd_lset(struct client *c)
         reply_error(c, "index out of range");
         return;
     }
-    char **slot = list_slot(l, (size_t)index);
-    sds_free(*slot);
-    *slot = sds_new(c->argv[3].ptr, c->argv[3].len);
+    quicklist_replace(l, (size_t)index, c->argv[3].ptr, c->argv[3].len);
     db_signal_modified(c->db, key->ptr, key->len);
     notify_arg(NOTIFY_LIST, "lset", key, c->db->id);
     server.dirty++;
@@ -394,18 +314,24 @@ void cmd_lrange(struct client *c)
         arg_ll_or_reply(c, &c->argv[3], &end, NULL) != 0) {
         return;
     }
-    struct list_value *l = list_lookup_read(c, &c->argv[1], "*0\r\n");
+    struct quicklist *l = list_lookup_read(c, &c->argv[1], "*0\r\n");
     if (l == NULL) {
         return;
     }
-    if (!util_clamp_range((long long)l->len, &start, &end)) {
+    if (!util_clamp_range((long long)l->count, &start, &end)) {
         reply_array(c, 0);
         return;
     }
     reply_array(c, end - start + 1);
-    for (long long i = start; i <= end; i++) {
-        reply_bulk_sds(c, *list_slot(l, (size_t)i));
+    struct quicklist_iter it;
+    const char *p;
+    size_t len;
+    quicklist_iter_init(&it, l, (size_t)start, true);
+    for (long long i = start; i <= end && quicklist_iter_next(&it, &p, &len);
+         i++) {
+        reply_bulk(c, p, len);
     }
+    quicklist_iter_release(&it);
 }
 
 /* LTRIM key start stop */
@@ -418,7 +344,7 @@ void cmd_ltrim(struct client *c)
         return;
     }
     bool wrong;
-    struct list_value *l = list_lookup(c, key, &wrong);
+    struct quicklist *l = list_lookup(c, key, &wrong);
     if (wrong) {
         return;
     }
@@ -427,20 +353,21 @@ void cmd_ltrim(struct client *c)
         return;
     }
     long long keep_from = 0, keep_to = -1;
-    if (util_clamp_range((long long)l->len, &start, &end)) {
+    if (util_clamp_range((long long)l->count, &start, &end)) {
         keep_from = start;
         keep_to = end;
     }
-    long long tail_drop = (long long)l->len - 1 - keep_to;
+    long long tail_drop = (long long)l->count - 1 - keep_to;
     if (keep_to < keep_from) {
-        keep_from = (long long)l->len;
+        keep_from = (long long)l->count;
         tail_drop = 0;
     }
-    for (long long i = 0; i < tail_drop; i++) {
-        sds_free(list_pop_sds(l, LIST_TAIL));
+    if (tail_drop > 0) {
+        quicklist_delete_range(l, l->count - (size_t)tail_drop,
+                               (size_t)tail_drop);
     }
-    for (long long i = 0; i < keep_from; i++) {
-        sds_free(list_pop_sds(l, LIST_HEAD));
+    if (keep_from > 0) {
+        quicklist_delete_range(l, 0, (size_t)keep_from);
     }
     notify_arg(NOTIFY_LIST, "ltrim", key, c->db->id);
     list_after_remove(c, key->ptr, key->len, l);
@@ -461,23 +388,33 @@ void cmd_linsert(struct client *c)
         reply_syntax_error(c);
         return;
     }
-    struct list_value *l =
+    struct quicklist *l =
         db_lookup_write_typed_or_reply(c, key, OBJ_LIST, ":0\r\n");
     if (l == NULL) {
         return;
     }
-    for (size_t i = 0; i < l->len; i++) {
-        if (list_elem_eq(*list_slot(l, i), &c->argv[3])) {
-            list_insert_at(l, after ? i + 1 : i,
-                           sds_new(c->argv[4].ptr, c->argv[4].len));
-            db_signal_modified(c->db, key->ptr, key->len);
-            notify_arg(NOTIFY_LIST, "linsert", key, c->db->id);
-            server.dirty++;
-            reply_integer(c, (long long)l->len);
-            return;
+    struct quicklist_iter it;
+    const char *p;
+    size_t len, i = 0;
+    bool found = false;
+    quicklist_iter_init(&it, l, 0, true);
+    while (quicklist_iter_next(&it, &p, &len)) {
+        if (list_eq(p, len, &c->argv[3])) {
+            found = true;
+            break;
         }
+        i++;
     }
-    reply_integer(c, -1);
+    quicklist_iter_release(&it);
+    if (!found) {
+        reply_integer(c, -1);
+        return;
+    }
+    quicklist_insert(l, after ? i + 1 : i, c->argv[4].ptr, c->argv[4].len);
+    db_signal_modified(c->db, key->ptr, key->len);
+    notify_arg(NOTIFY_LIST, "linsert", key, c->db->id);
+    server.dirty++;
+    reply_integer(c, (long long)l->count);
 }
 
 /* LREM key count element: remove the first 'count' matches (from the tail
@@ -489,44 +426,51 @@ void cmd_lrem(struct client *c)
     if (arg_ll_or_reply(c, &c->argv[2], &count, NULL) != 0) {
         return;
     }
-    struct list_value *l =
+    struct quicklist *l =
         db_lookup_write_typed_or_reply(c, key, OBJ_LIST, ":0\r\n");
     if (l == NULL) {
         return;
     }
     /* Matches with an index in [lo, hi] go. */
-    size_t lo = 0, hi = l->len;
-    if (count > 0) {
+    size_t lo = 0, hi = l->count;
+    struct quicklist_iter it;
+    const char *p;
+    size_t len;
+    if (count != 0) {
         long long seen = 0;
-        for (size_t i = 0; i < l->len; i++) {
-            if (list_elem_eq(*list_slot(l, i), elem) && ++seen == count) {
-                hi = i;
+        size_t i = count > 0 ? 0 : l->count - 1;
+        quicklist_iter_init(&it, l, i, count > 0);
+        while (quicklist_iter_next(&it, &p, &len)) {
+            if (list_eq(p, len, elem) && ++seen == (count > 0 ? count
+                                                               : -count)) {
+                *(count > 0 ? &hi : &lo) = i;
                 break;
             }
+            i += count > 0 ? 1 : (size_t)-1;
         }
-    } else if (count < 0) {
-        long long seen = 0;
-        for (size_t i = l->len; i-- > 0;) {
-            if (list_elem_eq(*list_slot(l, i), elem) && --seen == count) {
-                lo = i;
-                break;
-            }
-        }
+        quicklist_iter_release(&it);
     }
-    size_t kept = 0;
+    /* Copy what stays into a new quicklist: one pass, whatever the
+     * matches' positions. */
+    struct quicklist *kept = quicklist_new(l->fill, l->depth);
     long long removed = 0;
-    for (size_t i = 0; i < l->len; i++) {
-        char *s = *list_slot(l, i);
-        if (i >= lo && i <= hi && list_elem_eq(s, elem)) {
-            sds_free(s);
+    size_t i = 0;
+    quicklist_iter_init(&it, l, 0, true);
+    while (quicklist_iter_next(&it, &p, &len)) {
+        if (i >= lo && i <= hi && list_eq(p, len, elem)) {
             removed++;
         } else {
-            *list_slot(l, kept++) = s;
+            quicklist_push(kept, p, len, false);
         }
+        i++;
     }
-    l->len = kept;
+    quicklist_iter_release(&it);
     if (removed > 0) {
-        list_maybe_shrink(l);
+        quicklist_take(l, kept);
+    } else {
+        quicklist_free(kept);
+    }
+    if (removed > 0) {
         notify_arg(NOTIFY_LIST, "lrem", key, c->db->id);
         list_after_remove(c, key->ptr, key->len, l);
         server.dirty += removed;
@@ -579,7 +523,7 @@ void cmd_lpos(struct client *c)
             return;
         }
     }
-    struct list_value *l = list_lookup_read(c, &c->argv[1],
+    struct quicklist *l = list_lookup_read(c, &c->argv[1],
                                             count >= 0 ? "*0\r\n"
                                                        : "$-1\r\n");
     if (l == NULL) {
@@ -587,11 +531,16 @@ void cmd_lpos(struct client *c)
     }
     size_t handle = count >= 0 ? reply_defer_len(c) : 0;
     long long found = 0, skip = (rank > 0 ? rank : -rank) - 1;
-    long long len = (long long)l->len;
-    for (long long step = 0; step < len && (maxlen == 0 || step < maxlen);
+    long long len = (long long)l->count;
+    struct quicklist_iter it;
+    const char *p;
+    size_t plen;
+    quicklist_iter_init(&it, l, rank > 0 ? 0 : (size_t)len - 1, rank > 0);
+    for (long long step = 0; step < len && (maxlen == 0 || step < maxlen) &&
+                             quicklist_iter_next(&it, &p, &plen);
          step++) {
         long long i = rank > 0 ? step : len - 1 - step;
-        if (!list_elem_eq(*list_slot(l, (size_t)i), &c->argv[2])) {
+        if (!list_eq(p, plen, &c->argv[2])) {
             continue;
         }
         if (skip > 0) {
@@ -604,6 +553,7 @@ void cmd_lpos(struct client *c)
             break;
         }
     }
+    quicklist_iter_release(&it);
     if (count >= 0) {
         reply_set_array_len(c, handle, found);
     } else if (found == 0) {
@@ -643,7 +593,7 @@ static int list_check_dst_or_reply(struct client *c, const struct arg *dst)
 /* Move one element from 'from' of list 'src' (non-empty) to 'to' of 'dst'
  * (missing or a list) and reply it as a bulk string. */
 static void list_move_one(struct client *c, const struct arg *src,
-                          struct list_value *l, const struct arg *dst,
+                          struct quicklist *l, const struct arg *dst,
                           enum list_end from, enum list_end to)
 {
     char *s = list_pop_sds(l, from);
@@ -651,7 +601,8 @@ static void list_move_one(struct client *c, const struct arg *src,
     server.dirty++;
     if (src->len == dst->len && memcmp(src->ptr, dst->ptr, src->len) == 0) {
         /* A rotation: the list never empties, the key keeps its TTL. */
-        list_push_sds(l, s, to);
+        list_push(l, s, sds_len(s), to);
+        sds_free(s);
         db_signal_modified(c->db, src->ptr, src->len);
         notify_arg(NOTIFY_LIST, to == LIST_HEAD ? "lpush" : "rpush", dst,
                    c->db->id);
@@ -666,7 +617,8 @@ static void list_move_one(struct client *c, const struct arg *src,
         o = list_type_new();
         db_add(c->db, dst->ptr, dst->len, o);
     }
-    list_push_sds(o->ptr, s, to);
+    list_push(o->ptr, s, sds_len(s), to);
+    sds_free(s);
     db_signal_modified(c->db, dst->ptr, dst->len);
     notify_arg(NOTIFY_LIST, to == LIST_HEAD ? "lpush" : "rpush", dst,
                c->db->id);
@@ -701,7 +653,7 @@ static void list_move_generic(struct client *c, enum list_end from,
                               enum list_end to)
 {
     const struct arg *src = &c->argv[1], *dst = &c->argv[2];
-    struct list_value *l =
+    struct quicklist *l =
         db_lookup_write_typed_or_reply(c, src, OBJ_LIST, "$-1\r\n");
     if (l == NULL) {
         return;
@@ -734,7 +686,7 @@ void cmd_lmove(struct client *c)
 static void list_bpop_one(struct client *c, const struct arg *key,
                           void *value, bool tail)
 {
-    struct list_value *l = value;
+    struct quicklist *l = value;
     enum list_end end = tail ? LIST_TAIL : LIST_HEAD;
     char *s = list_pop_sds(l, end);
     reply_array(c, 2);
@@ -826,7 +778,7 @@ static void list_bmove_generic(struct client *c)
     }
     const struct arg *src = &c->argv[1], *dst = &c->argv[2];
     bool wrong;
-    struct list_value *l = list_lookup(c, src, &wrong);
+    struct quicklist *l = list_lookup(c, src, &wrong);
     if (wrong) {
         return;
     }
@@ -862,9 +814,9 @@ void cmd_blmove(struct client *c)
 static void list_mpop_reply(struct client *c, const struct arg *key,
                             void *value, bool tail, long long count)
 {
-    struct list_value *l = value;
+    struct quicklist *l = value;
     enum list_end end = tail ? LIST_TAIL : LIST_HEAD;
-    long long n = count < (long long)l->len ? count : (long long)l->len;
+    long long n = count < (long long)l->count ? count : (long long)l->count;
     reply_array(c, 2);
     reply_bulk(c, key->ptr, key->len);
     reply_array(c, n);

@@ -1,8 +1,6 @@
-/* The sorted set type (OBJ_ENC_SKIPLIST): a dict member -> score (v.d)
- * for O(1) lookups beside a skiplist (zskiplist.c) ordered by score then
- * member, for ranks and ranges; the dict's keys are the skiplist nodes'
- * member strings. The container API for sorted sets (server.h) and the
- * commands ZADD ZINCRBY ZREM ZCARD ZSCORE ZMSCORE ZRANK ZREVRANK ZCOUNT
+/* The sorted set commands, over either encoding of the value
+ * (t_zset_value.c: a listpack for small sets, a skiplist and dict for
+ * big ones) walked through struct zset_pos. The commands ZADD ZINCRBY ZREM ZCARD ZSCORE ZMSCORE ZRANK ZREVRANK ZCOUNT
  * ZLEXCOUNT ZRANGE ZREVRANGE ZRANGEBYSCORE ZREVRANGEBYSCORE ZRANGEBYLEX
  * ZREVRANGEBYLEX ZREMRANGEBYRANK ZREMRANGEBYSCORE ZREMRANGEBYLEX ZPOPMIN
  * ZPOPMAX BZPOPMIN BZPOPMAX ZMPOP BZMPOP ZRANGESTORE ZRANDMEMBER ZSCAN. The
@@ -18,144 +16,54 @@
 #include "redis/t_zset.h"
 #include "redis/zskiplist.h"
 
-static const struct dict_type zset_dict_type = { false, NULL };
-
-/* ------------------------------------------------------------------------
- * The value */
-
-struct zset_value *zset_value_new(void)
-{
-    struct zset_value *z = mem_alloc(sizeof(*z));
-    z->dict = dict_new(&zset_dict_type);
-    z->zsl = zsl_new();
-    return z;
-}
-
-void zset_value_free(struct zset_value *z)
-{
-    dict_free(z->dict);
-    zsl_free(z->zsl);
-    mem_free(z);
-}
-
-/* The score of 'member' into '*score'; false if absent. */
-static bool zset_score(struct zset_value *z, const char *member, size_t len,
-                       double *score)
-{
-    struct dict_entry *e = dict_find(z->dict, member, len);
-    if (e == NULL) {
-        return false;
-    }
-    *score = e->v.d;
-    return true;
-}
-
-bool zset_set(struct zset_value *z, const char *member, size_t len,
-              double score)
-{
-    if (score == 0) {
-        score = 0; /* -0 as 0, as Redis's compact encoding stores it */
-    }
-    struct dict_entry *e = dict_find(z->dict, member, len);
-    if (e != NULL) {
-        if (e->v.d != score) {
-            zsl_update_score(z->zsl, e->v.d, member, len, score);
-            e->v.d = score;
-        }
-        return false;
-    }
-    struct zsl_node *n = zsl_insert(z->zsl, score, sds_new(member, len));
-    e = dict_insert(z->dict, n->member);
-    e->v.d = score;
-    return true;
-}
-
-/* Remove 'member'; true if it was there. */
-static bool zset_remove(struct zset_value *z, const char *member, size_t len)
-{
-    struct dict_entry *e = dict_unlink(z->dict, member, len);
-    if (e == NULL) {
-        return false;
-    }
-    double score = e->v.d;
-    dict_free_unlinked(z->dict, e);
-    sds_free(zsl_delete(z->zsl, score, member, len));
-    return true;
-}
-
-size_t zset_len(const struct zset_value *z)
-{
-    return z->zsl->length;
-}
-
-/* ------------------------------------------------------------------------
- * Container API */
-
-struct object *zset_type_new(void)
-{
-    return object_new(OBJ_ZSET, OBJ_ENC_SKIPLIST, zset_value_new());
-}
-
-bool zset_type_add(struct object *o, const char *member, size_t len,
-                   double score)
-{
-    return zset_set(o->ptr, member, len, score);
-}
-
-size_t zset_type_len(const struct object *o)
-{
-    return zset_len(o->ptr);
-}
-
-int zset_type_each(const struct object *o, container_scored_fn fn,
-                   void *priv)
-{
-    const struct zset_value *z = o->ptr;
-    for (struct zsl_node *n = z->zsl->header->level[0].forward; n != NULL;
-         n = n->level[0].forward) {
-        int rc = fn(priv, n->member, sds_len(n->member), n->score);
-        if (rc != 0) {
-            return rc;
-        }
-    }
-    return 0;
-}
-
-void zset_type_free(struct object *o)
-{
-    zset_value_free(o->ptr);
-}
-
 /* ------------------------------------------------------------------------
  * Helpers of the commands */
 
-/* The sorted set at 'key' for a write, or NULL: '*wrong' tells a
+/* The sorted set object at 'key' for a write, or NULL: '*wrong' tells a
  * WRONGTYPE (already replied) from a missing key. */
-static struct zset_value *zset_lookup_write(struct client *c,
-                                            const struct arg *key,
-                                            bool *wrong)
+static struct object *zset_lookup_write(struct client *c,
+                                        const struct arg *key, bool *wrong)
 {
-    return db_lookup_write_typed(c, key, OBJ_ZSET, wrong);
+    struct object *o = db_lookup_write(c->db, key->ptr, key->len);
+    *wrong = o != NULL && object_check_type_or_reply(c, o, OBJ_ZSET) != 0;
+    return *wrong ? NULL : o;
 }
 
-/* The sorted set at 'key' for a read: NULL after replying 'miss' or
- * WRONGTYPE. */
-static struct zset_value *zset_lookup_read(struct client *c,
-                                           const struct arg *key,
-                                           const char *miss)
+/* The same, replying 'miss' for a missing key. */
+static struct object *zset_lookup_write_or_reply(struct client *c,
+                                                 const struct arg *key,
+                                                 const char *miss)
 {
-    return db_lookup_read_typed_or_reply(c, key, OBJ_ZSET, miss);
+    bool wrong;
+    struct object *o = zset_lookup_write(c, key, &wrong);
+    if (o == NULL && !wrong) {
+        reply_canned(c, miss);
+    }
+    return o;
+}
+
+/* The sorted set object at 'key' for a read: NULL after replying 'miss'
+ * or WRONGTYPE. */
+static struct object *zset_lookup_read(struct client *c,
+                                       const struct arg *key,
+                                       const char *miss)
+{
+    struct object *o = db_lookup_read_or_reply(c, key, miss);
+    if (o == NULL || object_check_type_or_reply(c, o, OBJ_ZSET) != 0) {
+        return NULL;
+    }
+    return o;
 }
 
 /* After members were removed from 'key': delete it if empty, signal. */
 static void zset_after_remove(struct client *c, const struct arg *key,
-                              struct zset_value *z)
+                              struct object *o)
 {
-    if (zset_len(z) == 0) {
+    if (zset_len(o) == 0) {
         db_delete(c->db, key->ptr, key->len);
         notify_arg(NOTIFY_GENERIC, "del", key, c->db->id);
     } else {
-        dict_shrink_if_needed(z->dict);
+        zset_after_change(o);
         db_signal_modified(c->db, key->ptr, key->len);
     }
 }
@@ -219,18 +127,6 @@ static int zset_lex_or_reply(struct client *c, const struct arg *min,
     return 0;
 }
 
-void zset_reply_node(struct client *c, const struct zsl_node *n,
-                     bool with_scores)
-{
-    if (with_scores) {
-        reply_pair(c);
-    }
-    reply_bulk_sds(c, n->member);
-    if (with_scores) {
-        reply_double(c, n->score);
-    }
-}
-
 /* ------------------------------------------------------------------------
  * ZADD, ZINCRBY, ZREM and single-member reads */
 
@@ -251,7 +147,7 @@ enum zset_add_result {
 };
 
 /* ZADD's engine for one member; the resulting score goes into '*out'. */
-static enum zset_add_result zset_add_one(struct zset_value *z,
+static enum zset_add_result zset_add_one(struct object *z,
                                          const struct arg *m, double score,
                                          unsigned flags, double *out)
 {
@@ -272,13 +168,13 @@ static enum zset_add_result zset_add_one(struct zset_value *z,
         if (next == cur) {
             return ZSET_ADD_SAME;
         }
-        zset_set(z, m->ptr, m->len, next);
+        zset_type_add(z, m->ptr, m->len, next);
         return ZSET_ADD_UPDATED;
     }
     if (flags & ZADD_XX) {
         return ZSET_ADD_SKIPPED;
     }
-    zset_set(z, m->ptr, m->len, score);
+    zset_type_add(z, m->ptr, m->len, score);
     *out = score;
     return ZSET_ADD_ADDED;
 }
@@ -336,7 +232,7 @@ static void zset_add_generic(struct client *c, unsigned flags)
         }
     }
     bool wrong;
-    struct zset_value *z = zset_lookup_write(c, key, &wrong);
+    struct object *z = zset_lookup_write(c, key, &wrong);
     if (wrong) {
         mem_free(scores);
         return;
@@ -352,9 +248,8 @@ static void zset_add_generic(struct client *c, unsigned flags)
             }
             return;
         }
-        struct object *o = zset_type_new();
-        db_add(c->db, key->ptr, key->len, o);
-        z = o->ptr;
+        z = zset_type_new_for(c->argv[i + 1].len);
+        db_add(c->db, key->ptr, key->len, z);
         created = true;
     }
     long long added = 0, changed = 0;
@@ -409,14 +304,13 @@ void cmd_zincrby(struct client *c)
         return;
     }
     bool wrong;
-    struct zset_value *z = zset_lookup_write(c, key, &wrong);
+    struct object *z = zset_lookup_write(c, key, &wrong);
     if (wrong) {
         return;
     }
     if (z == NULL) {
-        struct object *o = zset_type_new();
-        db_add(c->db, key->ptr, key->len, o);
-        z = o->ptr;
+        z = zset_type_new_for(m->len);
+        db_add(c->db, key->ptr, key->len, z);
     }
     if (zset_add_one(z, m, incr, ZADD_INCR, &result) == ZSET_ADD_NAN) {
         reply_error(c, "resulting score is not a number (NaN)");
@@ -435,8 +329,7 @@ void cmd_zincrby(struct client *c)
 void cmd_zrem(struct client *c)
 {
     const struct arg *key = &c->argv[1];
-    struct zset_value *z =
-        db_lookup_write_typed_or_reply(c, key, OBJ_ZSET, ":0\r\n");
+    struct object *z = zset_lookup_write_or_reply(c, key, ":0\r\n");
     if (z == NULL) {
         return;
     }
@@ -455,7 +348,7 @@ void cmd_zrem(struct client *c)
 /* ZCARD key */
 void cmd_zcard(struct client *c)
 {
-    struct zset_value *z = zset_lookup_read(c, &c->argv[1], ":0\r\n");
+    struct object *z = zset_lookup_read(c, &c->argv[1], ":0\r\n");
     if (z != NULL) {
         reply_integer(c, (long long)zset_len(z));
     }
@@ -464,7 +357,7 @@ void cmd_zcard(struct client *c)
 /* ZSCORE key member */
 void cmd_zscore(struct client *c)
 {
-    struct zset_value *z = zset_lookup_read(c, &c->argv[1], "$-1\r\n");
+    struct object *z = zset_lookup_read(c, &c->argv[1], "$-1\r\n");
     double score;
     if (z == NULL) {
         return;
@@ -486,7 +379,7 @@ void cmd_zmscore(struct client *c)
     reply_array(c, c->argc - 2);
     for (int i = 2; i < c->argc; i++) {
         double score;
-        if (o != NULL && zset_score(o->ptr, c->argv[i].ptr, c->argv[i].len,
+        if (o != NULL && zset_score(o, c->argv[i].ptr, c->argv[i].len,
                                     &score)) {
             reply_double(c, score);
         } else {
@@ -498,7 +391,7 @@ void cmd_zmscore(struct client *c)
 /* ZRANK / ZREVRANK key member */
 static void zset_rank_generic(struct client *c, bool rev)
 {
-    struct zset_value *z = zset_lookup_read(c, &c->argv[1], "$-1\r\n");
+    struct object *z = zset_lookup_read(c, &c->argv[1], "$-1\r\n");
     double score;
     if (z == NULL) {
         return;
@@ -508,9 +401,24 @@ static void zset_rank_generic(struct client *c, bool rev)
         reply_null(c);
         return;
     }
-    size_t rank = zsl_rank(z->zsl, score, m->ptr, m->len);
-    reply_integer(c, rev ? (long long)(zset_len(z) - rank)
-                         : (long long)rank - 1);
+    size_t rank;
+    if (z->encoding == OBJ_ENC_SKIPLIST) {
+        rank = zsl_rank(((struct zset_value *)z->ptr)->zsl, score, m->ptr,
+                        m->len) - 1;
+    } else {
+        struct zset_pos pos;
+        for (rank = 0, zset_first(z, &pos); zset_pos_ok(&pos);
+             zset_next(&pos), rank++) {
+            const char *p;
+            size_t len;
+            zset_get(&pos, &p, &len);
+            if (len == m->len && memcmp(p, m->ptr, len) == 0) {
+                break;
+            }
+        }
+    }
+    reply_integer(c, rev ? (long long)(zset_len(z) - 1 - rank)
+                         : (long long)rank);
 }
 
 /* ZRANK key member */
@@ -525,6 +433,22 @@ void cmd_zrevrank(struct client *c)
     zset_rank_generic(c, true);
 }
 
+/* The number of members of 'z' within 'r' (see zset_first_in). */
+static long long zset_count_in(struct object *z, const void *r, bool lex)
+{
+    struct zset_pos first, last;
+    zset_first_in(z, r, lex, &first);
+    if (!zset_pos_ok(&first)) {
+        return 0;
+    }
+    zset_last_in(z, r, lex, &last);
+    if (!zset_pos_ok(&last)) {
+        return 0;
+    }
+    size_t lo = zset_pos_rank(z, &first), hi = zset_pos_rank(z, &last);
+    return hi >= lo ? (long long)(hi - lo + 1) : 0;
+}
+
 /* ZCOUNT key min max */
 void cmd_zcount(struct client *c)
 {
@@ -532,21 +456,10 @@ void cmd_zcount(struct client *c)
     if (zset_range_or_reply(c, &c->argv[2], &c->argv[3], &r) != 0) {
         return;
     }
-    struct zset_value *z = zset_lookup_read(c, &c->argv[1], ":0\r\n");
-    if (z == NULL) {
-        return;
+    struct object *z = zset_lookup_read(c, &c->argv[1], ":0\r\n");
+    if (z != NULL) {
+        reply_integer(c, zset_count_in(z, &r, false));
     }
-    struct zsl_node *first = zsl_first_in_range(z->zsl, &r);
-    if (first == NULL) {
-        reply_integer(c, 0);
-        return;
-    }
-    struct zsl_node *last = zsl_last_in_range(z->zsl, &r);
-    size_t lo = zsl_rank(z->zsl, first->score, first->member,
-                         sds_len(first->member));
-    size_t hi = zsl_rank(z->zsl, last->score, last->member,
-                         sds_len(last->member));
-    reply_integer(c, (long long)(hi - lo + 1));
 }
 
 /* ZLEXCOUNT key min max */
@@ -556,22 +469,10 @@ void cmd_zlexcount(struct client *c)
     if (zset_lex_or_reply(c, &c->argv[2], &c->argv[3], &r) != 0) {
         return;
     }
-    struct zset_value *z = zset_lookup_read(c, &c->argv[1], ":0\r\n");
-    if (z == NULL) {
-        return;
+    struct object *z = zset_lookup_read(c, &c->argv[1], ":0\r\n");
+    if (z != NULL) {
+        reply_integer(c, zset_count_in(z, &r, true));
     }
-    struct zsl_node *first = zsl_first_in_lex(z->zsl, &r);
-    struct zsl_node *last = first != NULL ? zsl_last_in_lex(z->zsl, &r)
-                                          : NULL;
-    if (first == NULL || last == NULL) {
-        reply_integer(c, 0);
-        return;
-    }
-    size_t lo = zsl_rank(z->zsl, first->score, first->member,
-                         sds_len(first->member));
-    size_t hi = zsl_rank(z->zsl, last->score, last->member,
-                         sds_len(last->member));
-    reply_integer(c, hi >= lo ? (long long)(hi - lo + 1) : 0);
 }
 
 /* ------------------------------------------------------------------------
@@ -586,7 +487,7 @@ struct zset_range_req {
     bool with_scores;
     long long offset;  /* LIMIT, 0 and -1 (all) by default */
     long long count;
-    struct zset_value *store; /* ZRANGESTORE's result, or NULL: reply */
+    struct object *store; /* ZRANGESTORE's result, or NULL: reply */
 };
 
 /* Output of a range: an array reply whose length is set at the end, or
@@ -597,12 +498,15 @@ static size_t zset_out_begin(struct client *c, const struct zset_range_req *q)
 }
 
 static void zset_out_node(struct client *c, const struct zset_range_req *q,
-                          const struct zsl_node *n)
+                          const struct zset_pos *pos)
 {
     if (q->store != NULL) {
-        zset_set(q->store, n->member, sds_len(n->member), n->score);
+        const char *m;
+        size_t len;
+        double score = zset_get(pos, &m, &len);
+        zset_type_add(q->store, m, len, score);
     } else {
-        zset_reply_node(c, n, q->with_scores);
+        zset_reply_pos(c, pos, q->with_scores);
     }
 }
 
@@ -617,7 +521,7 @@ static void zset_out_end(struct client *c, const struct zset_range_req *q,
 
 /* Output the nodes of rank range [start, end] (0-based, from the end
  * with 'rev'). */
-static void zset_range_by_rank(struct client *c, struct zset_value *z,
+static void zset_range_by_rank(struct client *c, struct object *z,
                                long long start, long long end,
                                const struct zset_range_req *q)
 {
@@ -625,55 +529,55 @@ static void zset_range_by_rank(struct client *c, struct zset_value *z,
     size_t handle = zset_out_begin(c, q);
     long long n = 0;
     if (util_clamp_range(len, &start, &end)) {
-        struct zsl_node *node = zsl_by_rank(z->zsl, q->rev
-                                            ? (size_t)(len - start)
-                                            : (size_t)(start + 1));
-        for (; n < end - start + 1 && node != NULL; n++) {
-            zset_out_node(c, q, node);
-            node = q->rev ? node->backward : node->level[0].forward;
+        struct zset_pos pos;
+        zset_by_rank(z, q->rev ? (size_t)(len - 1 - start) : (size_t)start,
+                     &pos);
+        for (; n < end - start + 1 && zset_pos_ok(&pos); n++) {
+            zset_out_node(c, q, &pos);
+            if (q->rev) {
+                zset_prev(&pos);
+            } else {
+                zset_next(&pos);
+            }
         }
     }
     zset_out_end(c, q, handle, n);
 }
 
-/* Output the nodes from 'node' on (backwards with 'rev') while 'in' says
- * they are in range, after skipping 'offset', at most 'count' (<0: all). */
-static void zset_range_walk(struct client *c, struct zsl_node *node,
+/* Output the members from 'pos' on (backwards with 'rev') while they
+ * are within 'range' (see zset_first_in), after skipping 'offset', at
+ * most 'count' (<0: all). */
+static void zset_range_walk(struct client *c, struct zset_pos *pos,
                             const struct zset_range_req *q,
-                            bool (*in)(const struct zsl_node *, const void *),
-                            const void *range)
+                            const void *range, bool lex)
 {
     long long offset = q->offset, count = q->count;
-    if (offset < 0) {
-        node = NULL;
-    }
-    while (node != NULL && offset > 0) {
-        node = q->rev ? node->backward : node->level[0].forward;
+    bool ok = offset >= 0 && zset_pos_ok(pos);
+    while (ok && offset > 0) {
+        if (q->rev) {
+            zset_prev(pos);
+        } else {
+            zset_next(pos);
+        }
+        ok = zset_pos_ok(pos);
         offset--;
     }
     size_t handle = zset_out_begin(c, q);
     long long n = 0;
-    while (node != NULL && count != 0 && in(node, range)) {
-        zset_out_node(c, q, node);
+    while (ok && count != 0 && zset_pos_in(pos, range, lex)) {
+        zset_out_node(c, q, pos);
         n++;
         if (count > 0) {
             count--;
         }
-        node = q->rev ? node->backward : node->level[0].forward;
+        if (q->rev) {
+            zset_prev(pos);
+        } else {
+            zset_next(pos);
+        }
+        ok = zset_pos_ok(pos);
     }
     zset_out_end(c, q, handle, n);
-}
-
-static bool zset_in_score(const struct zsl_node *n, const void *range)
-{
-    return zsl_score_gte_min(n->score, range) &&
-           zsl_score_lte_max(n->score, range);
-}
-
-static bool zset_in_lex(const struct zsl_node *n, const void *range)
-{
-    return zsl_lex_gte_min(n->member, sds_len(n->member), range) &&
-           zsl_lex_lte_max(n->member, sds_len(n->member), range);
 }
 
 /* Run range request 'q' on 'key' between arguments 'from' and 'to' (in
@@ -707,18 +611,19 @@ static int zset_range_generic(struct client *c, const struct arg *key,
         zset_out_end(c, q, zset_out_begin(c, q), 0);
         return 0;
     }
-    struct zset_value *z = o->ptr;
     if (q->by == ZSET_BY_RANK) {
-        zset_range_by_rank(c, z, start, end, q);
-    } else if (q->by == ZSET_BY_SCORE) {
-        struct zsl_node *n = q->rev ? zsl_last_in_range(z->zsl, &sr)
-                                    : zsl_first_in_range(z->zsl, &sr);
-        zset_range_walk(c, n, q, zset_in_score, &sr);
-    } else {
-        struct zsl_node *n = q->rev ? zsl_last_in_lex(z->zsl, &lr)
-                                    : zsl_first_in_lex(z->zsl, &lr);
-        zset_range_walk(c, n, q, zset_in_lex, &lr);
+        zset_range_by_rank(c, o, start, end, q);
+        return 0;
     }
+    bool lex = q->by == ZSET_BY_LEX;
+    const void *range = lex ? (const void *)&lr : (const void *)&sr;
+    struct zset_pos pos;
+    if (q->rev) {
+        zset_last_in(o, range, lex, &pos);
+    } else {
+        zset_first_in(o, range, lex, &pos);
+    }
+    zset_range_walk(c, &pos, q, range, lex);
     return 0;
 }
 
@@ -785,19 +690,18 @@ void cmd_zrangestore(struct client *c)
         reply_syntax_error(c);
         return;
     }
-    q.store = zset_value_new();
+    q.store = zset_type_new();
     if (zset_range_generic(c, &c->argv[2], &c->argv[3], &c->argv[4],
                            &q) != 0) {
-        zset_value_free(q.store);
+        object_decr_ref(q.store);
         return;
     }
     long long len = (long long)zset_len(q.store);
     if (len > 0) {
-        db_set_key(c->db, dst->ptr, dst->len,
-                   object_new(OBJ_ZSET, OBJ_ENC_SKIPLIST, q.store), false);
+        db_set_key(c->db, dst->ptr, dst->len, q.store, false);
         notify_arg(NOTIFY_ZSET, "zrangestore", dst, c->db->id);
     } else {
-        zset_value_free(q.store);
+        object_decr_ref(q.store);
         if (db_delete(c->db, dst->ptr, dst->len)) {
             notify_arg(NOTIFY_GENERIC, "del", dst, c->db->id);
         }
@@ -868,35 +772,32 @@ static void zset_remrange_generic(struct client *c, enum zset_by by)
     } else if (zset_lex_or_reply(c, &c->argv[2], &c->argv[3], &lr) != 0) {
         return;
     }
-    struct zset_value *z =
-        db_lookup_write_typed_or_reply(c, key, OBJ_ZSET, ":0\r\n");
+    struct object *z = zset_lookup_write_or_reply(c, key, ":0\r\n");
     if (z == NULL) {
         return;
     }
-    struct zsl_node *n = NULL;
-    long long limit = -1;
+    long long removed = 0;
+    size_t first = 0;
     if (by == ZSET_BY_RANK) {
         if (util_clamp_range((long long)zset_len(z), &start, &end)) {
-            n = zsl_by_rank(z->zsl, (size_t)start + 1);
-            limit = end - start + 1;
+            first = (size_t)start;
+            removed = end - start + 1;
         }
-    } else if (by == ZSET_BY_SCORE) {
-        n = zsl_first_in_range(z->zsl, &sr);
     } else {
-        n = zsl_first_in_lex(z->zsl, &lr);
-    }
-    long long removed = 0;
-    while (n != NULL && limit != 0 &&
-           (by == ZSET_BY_RANK || (by == ZSET_BY_SCORE
-                                   ? zset_in_score(n, &sr)
-                                   : zset_in_lex(n, &lr)))) {
-        struct zsl_node *next = n->level[0].forward;
-        zset_remove(z, n->member, sds_len(n->member));
-        removed++;
-        if (limit > 0) {
-            limit--;
+        bool lex = by == ZSET_BY_LEX;
+        const void *range = lex ? (const void *)&lr : (const void *)&sr;
+        struct zset_pos pos;
+        zset_first_in(z, range, lex, &pos);
+        if (zset_pos_ok(&pos)) {
+            first = zset_pos_rank(z, &pos);
         }
-        n = next;
+        for (; zset_pos_ok(&pos) && zset_pos_in(&pos, range, lex);
+             zset_next(&pos)) {
+            removed++;
+        }
+    }
+    if (removed > 0) {
+        zset_delete_ranks(z, first, (size_t)removed);
     }
     if (removed > 0) {
         notify_arg(NOTIFY_ZSET, by == ZSET_BY_RANK ? "zremrangebyrank" :
@@ -926,6 +827,43 @@ void cmd_zremrangebylex(struct client *c)
     zset_remrange_generic(c, ZSET_BY_LEX);
 }
 
+/* How zset_pop_members replies each member and its score. */
+enum zset_pop_shape {
+    ZSET_POP_FLAT,  /* member, score */
+    ZSET_POP_PAIR,  /* a pair (an array in RESP2, a map entry's shape) */
+    ZSET_POP_ARRAY, /* a 2-element array */
+};
+
+/* Reply and remove the 'n' (<= size) lowest members of 'z', or the
+ * highest with 'max', in popping order. */
+static void zset_pop_members(struct client *c, struct object *z, bool max,
+                             size_t n, enum zset_pop_shape shape)
+{
+    struct zset_pos pos;
+    if (max) {
+        zset_last(z, &pos);
+    } else {
+        zset_first(z, &pos);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (shape == ZSET_POP_ARRAY) {
+            reply_array(c, 2);
+        }
+        zset_reply_pos(c, &pos, shape == ZSET_POP_PAIR);
+        if (shape != ZSET_POP_PAIR) {
+            const char *m;
+            size_t len;
+            reply_double(c, zset_get(&pos, &m, &len));
+        }
+        if (max) {
+            zset_prev(&pos);
+        } else {
+            zset_next(&pos);
+        }
+    }
+    zset_delete_ranks(z, max ? zset_len(z) - n : 0, n);
+}
+
 /* ZPOPMIN / ZPOPMAX key [count] */
 static void zset_pop_generic(struct client *c, bool max)
 {
@@ -942,7 +880,7 @@ static void zset_pop_generic(struct client *c, bool max)
         return;
     }
     bool wrong;
-    struct zset_value *z = zset_lookup_write(c, key, &wrong);
+    struct object *z = zset_lookup_write(c, key, &wrong);
     if (wrong) {
         return;
     }
@@ -956,17 +894,8 @@ static void zset_pop_generic(struct client *c, bool max)
     /* Without a count the one pair comes flat, as Redis sends it. */
     bool flat = c->argc == 2;
     reply_array(c, flat ? 2 : reply_pairs_len(c, count));
-    for (long long i = 0; i < count; i++) {
-        struct zsl_node *n = max ? z->zsl->tail
-                                 : z->zsl->header->level[0].forward;
-        if (flat) {
-            reply_bulk_sds(c, n->member);
-            reply_double(c, n->score);
-        } else {
-            zset_reply_node(c, n, true);
-        }
-        zset_remove(z, n->member, sds_len(n->member));
-    }
+    zset_pop_members(c, z, max, (size_t)count,
+                     flat ? ZSET_POP_FLAT : ZSET_POP_PAIR);
     notify_arg(NOTIFY_ZSET, max ? "zpopmax" : "zpopmin", key, c->db->id);
     zset_after_remove(c, key, z);
     server.dirty += count;
@@ -984,14 +913,12 @@ void cmd_zpopmin(struct client *c)
 static void zset_bpop_one(struct client *c, const struct arg *key,
                           void *value, bool max)
 {
-    struct zset_value *z = value;
-    struct zsl_node *n = max ? z->zsl->tail
-                             : z->zsl->header->level[0].forward;
+    (void)value; /* o->ptr: the object is needed, as the encoding may be
+                  * a listpack */
+    struct object *z = db_lookup_write(c->db, key->ptr, key->len);
     reply_array(c, 3);
     reply_bulk(c, key->ptr, key->len);
-    reply_bulk_sds(c, n->member);
-    reply_double(c, n->score);
-    zset_remove(z, n->member, sds_len(n->member));
+    zset_pop_members(c, z, max, 1, ZSET_POP_FLAT);
     notify_arg(NOTIFY_ZSET, max ? "zpopmax" : "zpopmin", key, c->db->id);
     zset_after_remove(c, key, z);
     server.dirty++;
@@ -1039,6 +966,40 @@ void cmd_zpopmax(struct client *c)
     zset_pop_generic(c, true);
 }
 
+/* ZRANDMEMBER on listpack 'z': one member ('single'), 'count' distinct
+ * ones (in set order, as a selection), or -count with repeats. */
+static void zset_lp_randmember(struct client *c, struct object *z,
+                               bool single, long long count,
+                               bool with_scores)
+{
+    size_t size = zset_len(z);
+    struct zset_pos pos;
+    if (single || count < 0) {
+        long long n = single ? 1 : -count;
+        if (!single) {
+            reply_array(c, with_scores ? reply_pairs_len(c, n) : n);
+        }
+        for (long long i = 0; i < n; i++) {
+            zset_by_rank(z, (size_t)(dict_random_u64() % size), &pos);
+            zset_reply_pos(c, &pos, with_scores);
+        }
+        return;
+    }
+    long long n = count < (long long)size ? count : (long long)size;
+    reply_array(c, with_scores ? reply_pairs_len(c, n) : n);
+    /* Selection sampling: each member is taken with the probability
+     * (still needed) / (still left). */
+    long long needed = n;
+    size_t i = 0;
+    for (zset_first(z, &pos); zset_pos_ok(&pos) && needed > 0;
+         zset_next(&pos), i++) {
+        if ((long long)(dict_random_u64() % (uint64_t)(size - i)) < needed) {
+            zset_reply_pos(c, &pos, with_scores);
+            needed--;
+        }
+    }
+}
+
 /* ZRANDMEMBER key [count [WITHSCORES]] */
 void cmd_zrandmember(struct client *c)
 {
@@ -1057,20 +1018,25 @@ void cmd_zrandmember(struct client *c)
             return;
         }
     }
-    struct zset_value *z = zset_lookup_read(c, &c->argv[1],
+    struct object *z = zset_lookup_read(c, &c->argv[1],
                                             c->argc >= 3 ? "*0\r\n"
                                                          : "$-1\r\n");
     if (z == NULL) {
         return;
     }
+    if (z->encoding == OBJ_ENC_LISTPACK) {
+        zset_lp_randmember(c, z, c->argc == 2, count, with_scores);
+        return;
+    }
+    struct zset_value *zv = z->ptr;
     if (c->argc == 2) {
-        reply_bulk_sds(c, dict_random(z->dict)->key);
+        reply_bulk_sds(c, dict_random(zv->dict)->key);
         return;
     }
     if (count < 0) {
         reply_array(c, with_scores ? reply_pairs_len(c, -count) : -count);
         for (long long i = 0; i < -count; i++) {
-            struct dict_entry *e = dict_random(z->dict);
+            struct dict_entry *e = dict_random(zv->dict);
             if (with_scores) {
                 reply_pair(c);
             }
@@ -1081,7 +1047,7 @@ void cmd_zrandmember(struct client *c)
         }
         return;
     }
-    const struct dict_entry **sample = scan_sample_distinct(z->dict,
+    const struct dict_entry **sample = scan_sample_distinct(zv->dict,
                                                             (size_t)count);
     long long n = count < (long long)zset_len(z) ? count
                                                  : (long long)zset_len(z);
@@ -1105,6 +1071,10 @@ void cmd_zscan(struct client *c)
     if (o != NULL && object_check_type_or_reply(c, o, OBJ_ZSET) != 0) {
         return;
     }
+    if (o != NULL && o->encoding == OBJ_ENC_LISTPACK) {
+        scan_listpack(c, o->ptr, SCAN_SCORES);
+        return;
+    }
     scan_container(c, o != NULL ? ((struct zset_value *)o->ptr)->dict : NULL,
                    SCAN_SCORES);
 }
@@ -1119,20 +1089,14 @@ void cmd_zscan(struct client *c)
 static void zset_mpop_reply(struct client *c, const struct arg *key,
                             void *value, bool max, long long count)
 {
-    struct zset_value *z = value;
+    (void)value; /* o->ptr: the object is needed (see zset_bpop_one) */
+    struct object *z = db_lookup_write(c->db, key->ptr, key->len);
     long long n = count < (long long)zset_len(z) ? count
                                                  : (long long)zset_len(z);
     reply_array(c, 2);
     reply_bulk(c, key->ptr, key->len);
     reply_array(c, n);
-    for (long long i = 0; i < n; i++) {
-        struct zsl_node *node = max ? z->zsl->tail
-                                    : z->zsl->header->level[0].forward;
-        reply_array(c, 2);
-        reply_bulk_sds(c, node->member);
-        reply_double(c, node->score);
-        zset_remove(z, node->member, sds_len(node->member));
-    }
+    zset_pop_members(c, z, max, (size_t)n, ZSET_POP_ARRAY);
     server.dirty += n;
     char buf[SERVER_LONG_STR_SIZE];
     struct arg argv[3] = { { max ? "ZPOPMAX" : "ZPOPMIN", 7 }, *key,

@@ -20,6 +20,7 @@ enum zset_op { ZSET_UNION, ZSET_INTER, ZSET_DIFF };
 struct zset_input {
     struct dict *dict;   /* members; NULL if the key is missing */
     bool is_set;         /* a plain set: no scores */
+    bool owned;          /* 'dict' is a copy of a listpack sorted set */
     double weight;
 };
 
@@ -54,6 +55,33 @@ static double zset_aggregate(enum zset_aggregate agg, double a, double b)
 
 /* Member (owned) -> v.d: the accumulator of a set operation. */
 static const struct dict_type zset_acc_type = { true, NULL };
+
+/* The members and scores of listpack sorted set 'o' as a member (owned)
+ * -> v.d dict (owned: dict_free), so that the operations look members of
+ * every input up in O(1). */
+static struct dict *zset_lp_dict(struct object *o)
+{
+    struct dict *d = dict_new(&zset_acc_type);
+    struct zset_pos pos;
+    for (zset_first(o, &pos); zset_pos_ok(&pos); zset_next(&pos)) {
+        const char *m;
+        size_t len;
+        double score = zset_get(&pos, &m, &len);
+        dict_insert(d, sds_new(m, len))->v.d = score;
+    }
+    return d;
+}
+
+/* Free the inputs of 'q'. */
+static void zset_setop_release(struct zset_setop *q)
+{
+    for (long long i = 0; i < q->count; i++) {
+        if (q->in[i].owned) {
+            dict_free(q->in[i].dict);
+        }
+    }
+    mem_free(q->in);
+}
 
 /* Parse the options after the keys (from 'i' on). 'store' refuses
  * WITHSCORES; ZDIFF allows only WITHSCORES, ZINTERCARD only LIMIT. */
@@ -139,18 +167,21 @@ static int zset_parse_setop(struct client *c, int first, bool store,
         if (o->type == OBJ_SET) {
             q->in[i].dict = o->ptr;
             q->in[i].is_set = true;
+        } else if (o->type == OBJ_ZSET && o->encoding == OBJ_ENC_LISTPACK) {
+            q->in[i].dict = zset_lp_dict(o);
+            q->in[i].owned = true;
         } else if (o->type == OBJ_ZSET) {
             q->in[i].dict = ((struct zset_value *)o->ptr)->dict;
         } else {
             reply_wrongtype(c);
-            mem_free(q->in);
+            zset_setop_release(q);
             return -1;
         }
     }
     /* Like Redis: the keys' types are checked before the options. */
     if (zset_parse_setop_opts(c, first + 1 + (int)numkeys, store, card,
                               q) != 0) {
-        mem_free(q->in);
+        zset_setop_release(q);
         return -1;
     }
     return 0;
@@ -191,7 +222,7 @@ static void zset_fold(struct dict *acc, const struct zset_input *in,
     dict_iter_release(&it);
 }
 
-/* Run the operation 'q' into a new sorted set (owned). */
+/* Run the operation 'q' into a new skiplist sorted set (owned). */
 static struct zset_value *zset_run_setop(const struct zset_setop *q)
 {
     struct dict *acc = dict_new(&zset_acc_type);
@@ -211,7 +242,10 @@ static struct zset_value *zset_run_setop(const struct zset_setop *q)
         struct dict_entry *e;
         dict_iter_init(&it, acc);
         while ((e = dict_iter_next(&it)) != NULL) {
-            zset_set(z, e->key, sds_len(e->key), e->v.d);
+            double d = e->v.d == 0 ? 0 : e->v.d; /* -0 as 0 */
+            struct zsl_node *n = zsl_insert(z->zsl, d, e->key,
+                                            sds_len(e->key));
+            dict_insert(z->dict, n->member)->v.d = d;
         }
         dict_iter_release(&it);
     }
@@ -227,16 +261,17 @@ static void zset_setop_store(struct client *c, enum zset_op op)
     if (zset_parse_setop(c, 2, true, false, &q) != 0) {
         return;
     }
-    struct zset_value *z = zset_run_setop(&q);
-    mem_free(q.in);
-    long long len = (long long)zset_len(z);
+    struct object *o = object_new(OBJ_ZSET, OBJ_ENC_SKIPLIST,
+                                  zset_run_setop(&q));
+    zset_setop_release(&q);
+    long long len = (long long)zset_len(o);
     if (len > 0) {
-        db_set_key(c->db, dst->ptr, dst->len,
-                   object_new(OBJ_ZSET, OBJ_ENC_SKIPLIST, z), false);
+        zset_shrink_if_small(o);
+        db_set_key(c->db, dst->ptr, dst->len, o, false);
         notify_arg(NOTIFY_ZSET, op == ZSET_UNION ? "zunionstore" : op ==
                    ZSET_INTER ? "zinterstore" : "zdiffstore", dst, c->db->id);
     } else {
-        zset_value_free(z);
+        object_decr_ref(o);
         if (db_delete(c->db, dst->ptr, dst->len)) {
             notify_arg(NOTIFY_GENERIC, "del", dst, c->db->id);
         }
@@ -252,15 +287,16 @@ static void zset_setop_reply(struct client *c, enum zset_op op)
     if (zset_parse_setop(c, 1, false, false, &q) != 0) {
         return;
     }
-    struct zset_value *z = zset_run_setop(&q);
-    mem_free(q.in);
-    reply_array(c, q.with_scores ? reply_pairs_len(c, (long long)zset_len(z))
-                                 : (long long)zset_len(z));
-    for (struct zsl_node *n = z->zsl->header->level[0].forward; n != NULL;
-         n = n->level[0].forward) {
-        zset_reply_node(c, n, q.with_scores);
+    struct object *o = object_new(OBJ_ZSET, OBJ_ENC_SKIPLIST,
+                                  zset_run_setop(&q));
+    zset_setop_release(&q);
+    long long len = (long long)zset_len(o);
+    reply_array(c, q.with_scores ? reply_pairs_len(c, len) : len);
+    struct zset_pos pos;
+    for (zset_first(o, &pos); zset_pos_ok(&pos); zset_next(&pos)) {
+        zset_reply_pos(c, &pos, q.with_scores);
     }
-    zset_value_free(z);
+    object_decr_ref(o);
 }
 
 /* ZUNIONSTORE destination numkeys key [key ...] [WEIGHTS w ...]
@@ -311,8 +347,8 @@ void cmd_zintercard(struct client *c)
         return;
     }
     struct zset_value *z = zset_run_setop(&q);
-    mem_free(q.in);
-    size_t n = zset_len(z);
+    zset_setop_release(&q);
+    size_t n = z->zsl->length;
     if (q.limit > 0 && n > (size_t)q.limit) {
         n = (size_t)q.limit;
     }

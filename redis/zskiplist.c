@@ -9,12 +9,17 @@
 #include "redis/sds.h"
 #include "redis/zskiplist.h"
 
-static struct zsl_node *zsl_node_new(int level, double score, char *member)
+/* A node of 'level' levels holding a copy of 'len' bytes at 'member' as
+ * an sds string stored after its levels: one allocation per member. */
+static struct zsl_node *zsl_node_new(int level, double score,
+                                     const char *member, size_t len)
 {
-    struct zsl_node *n = mem_calloc(1, sizeof(*n) +
-                                    (size_t)level * sizeof(n->level[0]));
+    size_t head = sizeof(struct zsl_node) +
+                  (size_t)level * sizeof(struct zsl_level);
+    struct zsl_node *n = mem_alloc(head + sizeof(struct sds_hdr) + len + 1);
+    memset(n, 0, head);
     n->score = score;
-    n->member = member;
+    n->member = sds_init_in((char *)n + head, member, len);
     return n;
 }
 
@@ -22,7 +27,7 @@ struct zsl *zsl_new(void)
 {
     struct zsl *zsl = mem_calloc(1, sizeof(*zsl));
     zsl->level = 1;
-    zsl->header = zsl_node_new(ZSL_MAX_LEVEL, 0, NULL);
+    zsl->header = zsl_node_new(ZSL_MAX_LEVEL, 0, "", 0);
     return zsl;
 }
 
@@ -31,7 +36,6 @@ void zsl_free(struct zsl *zsl)
     struct zsl_node *n = zsl->header->level[0].forward;
     while (n != NULL) {
         struct zsl_node *next = n->level[0].forward;
-        sds_free(n->member);
         mem_free(n);
         n = next;
     }
@@ -68,12 +72,12 @@ static bool zsl_before(const struct zsl_node *n, double score,
             zsl_cmp_bytes(n->member, sds_len(n->member), member, len) < 0);
 }
 
-struct zsl_node *zsl_insert(struct zsl *zsl, double score, char *member)
+struct zsl_node *zsl_insert(struct zsl *zsl, double score,
+                            const char *member, size_t len)
 {
     struct zsl_node *update[ZSL_MAX_LEVEL];
     size_t rank[ZSL_MAX_LEVEL];
     struct zsl_node *x = zsl->header;
-    size_t len = sds_len(member);
     for (int i = zsl->level - 1; i >= 0; i--) {
         rank[i] = i == zsl->level - 1 ? 0 : rank[i + 1];
         while (x->level[i].forward != NULL &&
@@ -92,7 +96,7 @@ struct zsl_node *zsl_insert(struct zsl *zsl, double score, char *member)
         }
         zsl->level = level;
     }
-    x = zsl_node_new(level, score, member);
+    x = zsl_node_new(level, score, member, len);
     for (int i = 0; i < level; i++) {
         x->level[i].forward = update[i]->level[i].forward;
         update[i]->level[i].forward = x;
@@ -136,10 +140,12 @@ static void zsl_unlink(struct zsl *zsl, struct zsl_node *x,
     zsl->length--;
 }
 
-char *zsl_delete(struct zsl *zsl, double score, const char *member,
-                 size_t len)
+/* The first node not before ('score', 'member') (or NULL), filling
+ * 'update' with its predecessor at every level. */
+static struct zsl_node *zsl_seek(struct zsl *zsl, double score,
+                                 const char *member, size_t len,
+                                 struct zsl_node **update)
 {
-    struct zsl_node *update[ZSL_MAX_LEVEL];
     struct zsl_node *x = zsl->header;
     for (int i = zsl->level - 1; i >= 0; i--) {
         while (x->level[i].forward != NULL &&
@@ -148,23 +154,40 @@ char *zsl_delete(struct zsl *zsl, double score, const char *member,
         }
         update[i] = x;
     }
-    x = x->level[0].forward;
+    return x->level[0].forward;
+}
+
+bool zsl_delete(struct zsl *zsl, double score, const char *member,
+                size_t len)
+{
+    struct zsl_node *update[ZSL_MAX_LEVEL];
+    struct zsl_node *x = zsl_seek(zsl, score, member, len, update);
     if (x == NULL || x->score != score ||
         zsl_cmp_bytes(x->member, sds_len(x->member), member, len) != 0) {
-        return NULL;
+        return false;
     }
     zsl_unlink(zsl, x, update);
-    char *m = x->member;
     mem_free(x);
-    return m;
+    return true;
 }
 
 struct zsl_node *zsl_update_score(struct zsl *zsl, double score,
                                   const char *member, size_t len,
                                   double new_score)
 {
-    char *m = zsl_delete(zsl, score, member, len);
-    return zsl_insert(zsl, new_score, m);
+    struct zsl_node *update[ZSL_MAX_LEVEL];
+    struct zsl_node *x = zsl_seek(zsl, score, member, len, update);
+    /* Still between its neighbours: the node stays where it is. */
+    if ((x->backward == NULL || x->backward->score < new_score) &&
+        (x->level[0].forward == NULL ||
+         x->level[0].forward->score > new_score)) {
+        x->score = new_score;
+        return x;
+    }
+    zsl_unlink(zsl, x, update);
+    struct zsl_node *n = zsl_insert(zsl, new_score, member, len);
+    mem_free(x); /* after the insert: 'member' may point into it */
+    return n;
 }
 
 size_t zsl_rank(const struct zsl *zsl, double score, const char *member,

@@ -14,9 +14,10 @@
 
 #define ZSL_MAX_LEVEL 32
 
-/* One element. 'level' has as many entries as the node's height. */
+/* One element. 'level' has as many entries as the node's height; the
+ * member's sds string lives in the same allocation, after the levels. */
 struct zsl_node {
-    char *member;                /* sds, owned */
+    char *member;                /* sds, part of the node */
     double score;
     struct zsl_node *backward;   /* previous node, NULL for the first */
     struct zsl_level {
@@ -54,21 +55,22 @@ struct zsl_lex_range {
     struct zsl_lex_bound max;
 };
 
-/* A new empty list (owned: zsl_free, which frees the members too). */
+/* A new empty list (owned: zsl_free, which frees the nodes). */
 struct zsl *zsl_new(void);
 void zsl_free(struct zsl *zsl);
 
-/* Insert 'member' (an sds string, taken) with 'score'; the pair must not
- * be present. Returns the new node. */
-struct zsl_node *zsl_insert(struct zsl *zsl, double score, char *member);
+/* Insert a copy of 'len' bytes at 'member' with 'score'; the pair must
+ * not be present. Returns the new node. */
+struct zsl_node *zsl_insert(struct zsl *zsl, double score,
+                            const char *member, size_t len);
 
-/* Remove the node of ('score', 'member'). Returns its member (owned by
- * the caller now), or NULL if absent. */
-char *zsl_delete(struct zsl *zsl, double score, const char *member,
-                 size_t len);
+/* Remove the node of ('score', 'member'); false if absent. */
+bool zsl_delete(struct zsl *zsl, double score, const char *member,
+                size_t len);
 
-/* Move ('score', 'member') to 'new_score'. Returns the node (which may be
- * a new one). The pair must be present. */
+/* Move ('score', 'member') to 'new_score'. Returns the node, which may be
+ * a new one: its member string then moved too. The pair must be
+ * present. */
 struct zsl_node *zsl_update_score(struct zsl *zsl, double score,
                                   const char *member, size_t len,
                                   double new_score);

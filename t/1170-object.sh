@@ -22,7 +22,7 @@ test_expect_success 'OBJECT ENCODING names each type' '
 	quicklist
 	listpack
 	hashtable
-	skiplist
+	listpack
 
 	EOT
     test_cmp expect actual

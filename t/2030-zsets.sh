@@ -388,10 +388,10 @@ test_expect_success 'ZRANDMEMBER and ZSCAN' '
     test_cmp expect pairs
 '
 
-test_expect_success 'OBJECT ENCODING and TYPE' '
+test_expect_success 'OBJECT ENCODING and TYPE: small sets are listpacks' '
     cli type rnd >actual &&
     cli object encoding rnd >>actual &&
-    printf "zset\nskiplist\n" >expect &&
+    printf "zset\nlistpack\n" >expect &&
     test_cmp expect actual
 '
 

@@ -1053,6 +1053,14 @@ int acl_auth(struct client *c, const struct arg *user,
 void acl_set_requirepass(const char *pass);
 /* True if a new connection starts authenticated (default: nopass, on). */
 bool acl_client_autoauth(void);
+/* The error a script gets when 'caller's user may not run 'argv'
+ * ('cmd'), recorded in ACL LOG with context "lua" if 'log'; NULL if it
+ * may. */
+const char *acl_script_refuse(struct client *caller,
+                              const struct command *cmd, int argc,
+                              const struct arg *argv, bool log);
+/* True if the default user needs no password (protected mode's test). */
+bool acl_default_nopass(void);
 void cmd_acl(struct client *c);
 /* The name of the user 'c' runs as (static until the user goes). */
 const char *acl_user_name(const struct client *c);

@@ -971,15 +971,124 @@ static int acl_load_file(const char *path, char *err, size_t errlen)
     return rc;
 }
 
+/* "user" lines of the config file, applied once the whole file is read
+ * (acl_load_at_start): each an array of owned rules, name first. */
+static struct {
+    struct arg *words;
+    int count;
+} *acl_conf_users;
+static size_t acl_conf_nusers;
+
+int acl_conf_user(int argc, char **argv, char *err, size_t errlen)
+{
+    cmdspec_init();
+    acl_init();
+    if (argc < 1) {
+        snprintf(err, errlen, "'user' needs a name and rules");
+        return -1;
+    }
+    for (size_t i = 0; i < acl_conf_nusers; i++) {
+        if (strcmp(acl_conf_users[i].words[0].ptr, argv[0]) == 0) {
+            snprintf(err, errlen, "Duplicate user '%s' found", argv[0]);
+            return -1;
+        }
+    }
+    int n = argc - 1;
+    struct arg *raw = mem_calloc((size_t)argc, sizeof(*raw));
+    for (int i = 0; i < n; i++) {
+        raw[i].ptr = argv[i + 1];
+        raw[i].len = strlen(argv[i + 1]);
+    }
+    char *unmatched = NULL;
+    struct arg *rules = acl_merge_args(&n, raw, &unmatched);
+    mem_free(raw);
+    if (rules == NULL) {
+        snprintf(err, errlen, "Unmatched parenthesis in acl selector "
+                 "starting at '%s'.", unmatched);
+        mem_free(unmatched);
+        return -1;
+    }
+    /* Try the rules on a scratch user so a bad one stops the start. */
+    struct acl_user *scratch = acl_user_alloc(argv[0], strlen(argv[0]));
+    for (int i = 0; i < n; i++) {
+        char why[256];
+        if (acl_apply_rule(scratch, rules[i].ptr, rules[i].len, why,
+                           sizeof(why)) != 0) {
+            snprintf(err, errlen, "Error in user declaration '%s': %s",
+                     rules[i].ptr, why);
+            acl_user_free(scratch);
+            acl_args_free(rules, n);
+            return -1;
+        }
+    }
+    acl_user_free(scratch);
+    struct arg *words = mem_calloc((size_t)n + 1, sizeof(*words));
+    words[0].ptr = mem_strdup(argv[0]);
+    words[0].len = strlen(argv[0]);
+    memcpy(words + 1, rules, (size_t)n * sizeof(*rules));
+    mem_free(rules);
+    acl_conf_users = mem_realloc(acl_conf_users, (acl_conf_nusers + 1) *
+                                                 sizeof(*acl_conf_users));
+    acl_conf_users[acl_conf_nusers].words = words;
+    acl_conf_users[acl_conf_nusers].count = n + 1;
+    acl_conf_nusers++;
+    return 0;
+}
+
+/* Create the users of the config file's "user" lines ("default" starts
+ * over from reset) and forget the lines. */
+static void acl_conf_apply(void)
+{
+    for (size_t i = 0; i < acl_conf_nusers; i++) {
+        const struct arg *w = acl_conf_users[i].words;
+        struct acl_user *u = acl_find(w[0].ptr, w[0].len);
+        char err[256];
+        if (u == NULL) {
+            u = acl_user_new(w[0].ptr, w[0].len);
+        } else {
+            acl_apply_rule(u, "reset", 5, err, sizeof(err));
+        }
+        for (int k = 1; k < acl_conf_users[i].count; k++) {
+            /* Checked by acl_conf_user. */
+            acl_apply_rule(u, w[k].ptr, w[k].len, err, sizeof(err));
+        }
+        acl_user_settle(u);
+        acl_args_free(acl_conf_users[i].words, acl_conf_users[i].count);
+    }
+    mem_free(acl_conf_users);
+    acl_conf_users = NULL;
+    acl_conf_nusers = 0;
+}
+
 int acl_load_at_start(char *err, size_t errlen)
 {
     cmdspec_init(); /* rules name commands before the server is set up */
     acl_init();
     const char *path = config_stored_get("aclfile");
+    if (acl_conf_nusers > 0 && path[0] != '\0') {
+        snprintf(err, errlen, "Configuring Redis with users defined in "
+                 "redis.conf and at the same setting an ACL file path is "
+                 "invalid. This setup is very likely to lead to "
+                 "configuration errors and security holes, please define "
+                 "either an ACL file or declare users directly in your "
+                 "redis.conf, but not both.");
+        return -1;
+    }
     if (path[0] == '\0') {
+        acl_conf_apply();
         return 0;
     }
     return acl_load_file(path, err, errlen);
+}
+
+char *acl_user_line(size_t i)
+{
+    acl_init();
+    const struct acl_user *u = acl_users;
+    while (u != NULL && i-- > 0) {
+        u = u->next;
+    }
+    return u != NULL ? acl_describe(u) : NULL;
 }
 
 /* Write every user as ACL LIST shows it to the aclfile, through a

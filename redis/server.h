@@ -1064,8 +1064,15 @@ bool acl_default_nopass(void);
 void cmd_acl(struct client *c);
 /* The name of the user 'c' runs as (static until the user goes). */
 const char *acl_user_name(const struct client *c);
-/* Load the aclfile at start: 0, or -1 and 'err'. */
+/* Load the aclfile, or create the users of the config file's "user"
+ * lines, at start: 0, or -1 and 'err' (both are refused, as in Redis). */
 int acl_load_at_start(char *err, size_t errlen);
+/* A "user NAME RULE..." config line ('argv' after "user"): checked and
+ * kept for acl_load_at_start. 0, or -1 and 'err'. */
+int acl_conf_user(int argc, char **argv, char *err, size_t errlen);
+/* User 'i' (in name order) as a config line "user NAME RULES" (new sds),
+ * or NULL past the last. */
+char *acl_user_line(size_t i);
 
 /* networking.c: one CLIENT LIST line for 'c' (with its newline),
  * appended to the sds string 's'; returns 's'. */

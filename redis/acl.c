@@ -814,7 +814,7 @@ static void acl_cmd_log(struct client *c)
     long long count = 10;
     if (c->argc > 3) {
         reply_error(c, "unknown subcommand or wrong number of arguments for "
-                       "'LOG'. Try ACL HELP.");
+                       "'%.128s'. Try ACL HELP.", c->argv[1].ptr);
         return;
     }
     if (c->argc == 3) {
@@ -1290,6 +1290,7 @@ bool acl_refuse(struct client *c, const struct command *cmd)
     if (why == NULL) {
         return false;
     }
+    c->last_cmd = cmd; /* the entry's client info names it, as Redis */
     if (strcmp(why, "command") == 0) {
         acl_log_add(c, NULL, "command", what, strlen(what), u->name);
     } else {
@@ -1414,11 +1415,12 @@ int acl_auth(struct client *c, const struct arg *user, const struct arg *pass)
             ok = strcmp(u->passwords[i], hex) == 0;
         }
     }
-    if (!ok && u != NULL) {
+    if (!ok) {
         const char *who = user != NULL ? user->ptr : "default";
         size_t len = user != NULL ? user->len : 7;
         char *name = acl_strndup(who, len);
-        acl_log_add(c, NULL, "auth", "AUTH", 4, name);
+        /* The object is the command as typed (AUTH or HELLO). */
+        acl_log_add(c, NULL, "auth", c->argv[0].ptr, c->argv[0].len, name);
         mem_free(name);
     }
     if (!ok) {

@@ -227,9 +227,11 @@ void server_call(struct client *c)
     long long duration = server_ustime() - start;
     stats->usec += duration;
     if (!(c->flags & CLIENT_BLOCKED)) {
-        /* A blocked command is timed when it is served, as in Redis. */
         slowlog_push(c, cmd, duration);
         latency_command(cmd, duration);
+    } else {
+        /* A blocked command is logged when it is served, as in Redis. */
+        blocking_note_duration(c, duration);
     }
     monitor_feed(c, cmd, false);
     stats->calls++;

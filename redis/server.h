@@ -529,6 +529,9 @@ void blocking_client_release(struct client *c);
  * timeout reply, or with 'error' an UNBLOCKED error; then its pending
  * requests run. */
 void blocking_unblock_now(struct client *c, bool error);
+/* server_call: the call that blocked 'c' took 'usec' (its slow log entry,
+ * made when it is served, counts it). */
+void blocking_note_duration(struct client *c, long long usec);
 
 /* Number of blocked clients (INFO). */
 size_t blocking_count(void);

@@ -221,6 +221,8 @@ void server_call(struct client *c)
     cmd->proc(c);
     if (c->tracking != NULL) {
         tracking_after_call(c, cmd);
+    } else if (script_current != NULL && c == script_current->fake) {
+        tracking_script_read(script_current->caller, cmd);
     }
     server.current = NULL;
     c->flags &= ~CLIENT_IN_CALL;

@@ -574,6 +574,9 @@ void tracking_info_reply(struct client *c);
 
 /* After 'cmd' ran for 'c' (server_call): remember the keys it read. */
 void tracking_after_call(struct client *c, const struct command *cmd);
+/* A script of 'caller' ran 'cmd': a read makes a tracking caller remember
+ * the keys its own command (EVAL, FCALL ...) declares, as Redis 7.0. */
+void tracking_script_read(struct client *caller, const struct command *cmd);
 
 /* After a request of 'c' is done: send the invalidations that waited
  * for its reply. */

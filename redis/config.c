@@ -1742,6 +1742,8 @@ static void config_reset_stats(void)
     server.stat_net_input_bytes = 0;
     server.stat_net_output_bytes = 0;
     server.stat_error_replies = 0;
+    server.stat_unexpected_error_replies = 0;
+    info_reset_errors();
     server.stat_evicted_keys = 0;
     repl.stat_sync_full = 0;
     repl.stat_sync_partial_ok = 0;
@@ -1753,7 +1755,7 @@ static void config_reset_stats(void)
     const struct command *table = commands_table(&count);
     for (size_t i = 0; i < count; i++) {
         struct command_stats *st = commands_stats(&table[i]);
-        st->calls = st->usec = st->failed = 0;
+        st->calls = st->usec = st->failed = st->rejected = 0;
     }
 }
 

@@ -23,6 +23,86 @@
 #include "redis/server.h"
 #include "redis/slowlog.h"
 
+/* Error replies by code (INFO errorstats), in the order first seen; as
+ * Redis, at most 128 codes are told apart. */
+#define INFO_ERROR_CODES 128
+static struct {
+    char code[32];
+    long long count;
+} info_errors[INFO_ERROR_CODES];
+static size_t info_error_count;
+
+void info_count_error(const struct client *c, const char *text)
+{
+    if (c->flags & (CLIENT_MASTER | CLIENT_LOADER)) {
+        server.stat_unexpected_error_replies++;
+    }
+    const char *body;
+    const char *prefix = resp_error_prefix(text, &body);
+    size_t len = 3;
+    if (strcmp(prefix, "-ERR ") == 0) {
+        body = "ERR";
+    } else {
+        len = strcspn(body, " \r\n");
+    }
+    if (len >= sizeof(info_errors[0].code)) {
+        len = sizeof(info_errors[0].code) - 1;
+    }
+    for (size_t i = 0; i < info_error_count; i++) {
+        if (strlen(info_errors[i].code) == len &&
+            memcmp(info_errors[i].code, body, len) == 0) {
+            info_errors[i].count++;
+            return;
+        }
+    }
+    if (info_error_count == INFO_ERROR_CODES) {
+        return;
+    }
+    memcpy(info_errors[info_error_count].code, body, len);
+    info_errors[info_error_count].code[len] = '\0';
+    info_errors[info_error_count++].count = 1;
+}
+
+void info_reset_errors(void)
+{
+    info_error_count = 0;
+}
+
+static char *info_errorstats(char *s)
+{
+    for (size_t i = 0; i < info_error_count; i++) {
+        s = sds_catfmt(s, "errorstat_%s:count=%lld\r\n", info_errors[i].code,
+                       info_errors[i].count);
+    }
+    return s;
+}
+
+/* Network throughput, sampled every 100 ms by the cron as
+ * instantaneous_ops_per_sec is: bytes per second over the last sample. */
+static struct {
+    long long time_ms;
+    long long in, out;        /* counters at the last sample */
+    double in_kbps, out_kbps; /* over the last interval */
+} info_net;
+
+void info_cron(void)
+{
+    long long elapsed = server.mstime - info_net.time_ms;
+    if (elapsed < 100) {
+        return;
+    }
+    if (info_net.time_ms > 0) {
+        info_net.in_kbps = (double)(server.stat_net_input_bytes - info_net.in)
+                           * 1000 / (double)elapsed / 1024;
+        info_net.out_kbps = (double)(server.stat_net_output_bytes -
+                                     info_net.out) * 1000 / (double)elapsed /
+                            1024;
+    }
+    info_net.time_ms = server.mstime;
+    info_net.in = server.stat_net_input_bytes;
+    info_net.out = server.stat_net_output_bytes;
+}
+
 /* Bytes as Redis prints them for humans: 1.50K, 2.00M ... */
 static void info_human(char *buf, size_t len, long long bytes)
 {
@@ -99,6 +179,9 @@ static char *info_clients(char *s)
     s = sds_catfmt(s, "client_recent_max_input_buffer:%zu\r\n", in);
     s = sds_catfmt(s, "client_recent_max_output_buffer:%zu\r\n", out);
     s = sds_catfmt(s, "blocked_clients:%zu\r\n", blocking_count());
+    size_t tclients, tkeys, titems, tprefixes;
+    tracking_totals(&tclients, &tkeys, &titems, &tprefixes);
+    s = sds_catfmt(s, "tracking_clients:%zu\r\n", tclients);
     return s;
 }
 
@@ -212,6 +295,9 @@ static char *info_stats(char *s)
                    server.stat_net_input_bytes);
     s = sds_catfmt(s, "total_net_output_bytes:%lld\r\n",
                    server.stat_net_output_bytes);
+    s = sds_catfmt(s, "instantaneous_input_kbps:%.2f\r\n"
+                      "instantaneous_output_kbps:%.2f\r\n",
+                   info_net.in_kbps, info_net.out_kbps);
     s = sds_catfmt(s, "rejected_connections:%lld\r\n",
                    server.stat_rejected_conn);
     s = sds_catfmt(s, "expired_keys:%lld\r\n", server.stat_expired_keys);
@@ -235,6 +321,14 @@ static char *info_stats(char *s)
                       "current_active_defrag_time:0\r\n");
     s = sds_catfmt(s, "io_threaded_reads_processed:0\r\n"
                       "io_threaded_writes_processed:0\r\n");
+    size_t tclients, tkeys, titems, tprefixes;
+    tracking_totals(&tclients, &tkeys, &titems, &tprefixes);
+    s = sds_catfmt(s, "tracking_total_keys:%zu\r\n"
+                      "tracking_total_items:%zu\r\n"
+                      "tracking_total_prefixes:%zu\r\n",
+                   tkeys, titems, tprefixes);
+    s = sds_catfmt(s, "unexpected_error_replies:%lld\r\n",
+                   server.stat_unexpected_error_replies);
     s = sds_catfmt(s, "total_error_replies:%lld\r\n",
                    server.stat_error_replies);
     s = sds_catfmt(s, "sync_full:%lld\r\nsync_partial_ok:%lld\r\n"
@@ -312,14 +406,14 @@ static char *info_commandstats(char *s)
     const struct command *table = commands_table(&count);
     for (size_t i = 0; i < count; i++) {
         const struct command_stats *st = commands_stats(&table[i]);
-        if (st->calls == 0 && st->failed == 0) {
+        if (st->calls == 0 && st->failed == 0 && st->rejected == 0) {
             continue;
         }
         s = sds_catfmt(s, "cmdstat_%s:calls=%lld,usec=%lld,usec_per_call=%.2f,"
-                          "rejected_calls=0,failed_calls=%lld\r\n",
+                          "rejected_calls=%lld,failed_calls=%lld\r\n",
                        table[i].spec->name, st->calls, st->usec,
                        st->calls ? (double)st->usec / (double)st->calls : 0,
-                       st->failed);
+                       st->rejected, st->failed);
     }
     return s;
 }
@@ -353,6 +447,7 @@ static const struct {
     { "cpu", "CPU", info_cpu, true },
     { "modules", "Modules", info_modules, true },
     { "commandstats", "Commandstats", info_commandstats, false },
+    { "errorstats", "Errorstats", info_errorstats, false },
     { "latencystats", "Latencystats", latency_info, false },
     { "cluster", "Cluster", info_cluster, true },
     { "keyspace", "Keyspace", info_keyspace, true },

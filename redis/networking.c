@@ -1005,6 +1005,7 @@ void reply_error_text(struct client *c, const char *text)
     resp_error_clean(c->obuf + start, c->olen - start);
     reply_raw(c, "\r\n", 2);
     server.stat_error_replies++;
+    info_count_error(c, text);
 }
 
 void reply_error(struct client *c, const char *fmt, ...)

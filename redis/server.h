@@ -574,6 +574,18 @@ void tracking_info_reply(struct client *c);
 
 /* After 'cmd' ran for 'c' (server_call): remember the keys it read. */
 void tracking_after_call(struct client *c, const struct command *cmd);
+/* INFO: clients with tracking on, keys remembered, (key, client) pairs,
+ * BCAST prefixes. */
+void tracking_totals(size_t *clients, size_t *keys, size_t *items,
+                     size_t *prefixes);
+/* info.c: count an error reply 'text' (its code, ERR if it has none) for
+ * INFO errorstats; 'c' is who gets it (replies to our master or the AOF
+ * loader count as unexpected). */
+void info_count_error(const struct client *c, const char *text);
+/* info.c: forget the errorstats counts (CONFIG RESETSTAT). */
+void info_reset_errors(void);
+/* info.c: sample the network byte counters (server cron). */
+void info_cron(void);
 /* A script of 'caller' ran 'cmd': a read makes a tracking caller remember
  * the keys its own command (EVAL, FCALL ...) declares, as Redis 7.0. */
 void tracking_script_read(struct client *caller, const struct command *cmd);
@@ -778,6 +790,7 @@ struct command_stats {
     long long calls;  /* times run */
     long long usec;   /* total time in the handler */
     long long failed; /* runs that replied an error */
+    long long rejected; /* refused before running (arity, ACL, OOM ...) */
 };
 
 /* Join the handlers to lib/cmdspec's rows (at start). Returns 0, or -1
@@ -919,6 +932,7 @@ struct server {
     long long stat_net_input_bytes;
     long long stat_net_output_bytes;
     long long stat_error_replies;
+    long long stat_unexpected_error_replies; /* to our master, AOF loader */
     long long stat_evicted_keys;
     long long stat_ops_sample_time; /* for instantaneous_ops_per_sec */
     long long stat_ops_sample_count;

@@ -359,6 +359,25 @@ void tracking_after_call(struct client *c, const struct command *cmd)
     }
 }
 
+void tracking_totals(size_t *clients, size_t *keys, size_t *items,
+                     size_t *prefixes)
+{
+    *clients = tracking_client_count;
+    *keys = tracking_table != NULL ? dict_size(tracking_table) : 0;
+    *items = 0;
+    *prefixes = tracking_prefix_count;
+    if (tracking_table == NULL) {
+        return;
+    }
+    struct dict_iter it;
+    dict_iter_init(&it, tracking_table);
+    for (struct dict_entry *e = dict_iter_next(&it); e != NULL;
+         e = dict_iter_next(&it)) {
+        *items += ((const struct tracking_ids *)e->v.ptr)->count;
+    }
+    dict_iter_release(&it);
+}
+
 void tracking_script_read(struct client *caller, const struct command *cmd)
 {
     /* Redis 7.0 remembers the keys the script's command declares (its

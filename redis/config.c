@@ -1743,6 +1743,7 @@ static void config_reset_stats(void)
     server.stat_net_output_bytes = 0;
     server.stat_error_replies = 0;
     server.stat_unexpected_error_replies = 0;
+    server.stat_total_forks = 0;
     info_reset_errors();
     server.stat_evicted_keys = 0;
     repl.stat_sync_full = 0;

@@ -309,6 +309,8 @@ static char *info_stats(char *s)
     s = sds_catfmt(s, "pubsub_channels:%zu\r\n", pubsub_channel_count());
     s = sds_catfmt(s, "pubsub_patterns:%zu\r\n", pubsub_pattern_count());
     s = sds_catfmt(s, "pubsubshard_channels:0\r\n");
+    s = sds_catfmt(s, "latest_fork_usec:%lld\r\ntotal_forks:%lld\r\n",
+                   server.stat_fork_usec, server.stat_total_forks);
     s = sds_catfmt(s, "migrate_cached_sockets:%d\r\n",
                    slotsmgrt_cached_sockets());
     /* A replica never expires keys itself here, nothing is defragmented,

@@ -934,6 +934,8 @@ struct server {
     long long stat_error_replies;
     long long stat_unexpected_error_replies; /* to our master, AOF loader */
     long long stat_evicted_keys;
+    long long stat_fork_usec;    /* the last fork() took this long */
+    long long stat_total_forks;
     long long stat_ops_sample_time; /* for instantaneous_ops_per_sec */
     long long stat_ops_sample_count;
     long long stat_ops_per_sec;

@@ -54,8 +54,6 @@ Stats instantaneous_input_repl_kbps
 Stats instantaneous_output_repl_kbps
 Stats total_eviction_exceeded_time
 Stats current_eviction_exceeded_time
-Stats latest_fork_usec
-Stats total_forks
 Stats dump_payload_sanitizations
 Stats total_reads_processed
 Stats total_writes_processed

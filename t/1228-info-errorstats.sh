@@ -82,4 +82,13 @@ test_expect_success 'tracking totals and throughput fields' '
     grep -q "instantaneous_output_kbps:[0-9]*\.[0-9][0-9]" track.out
 '
 
+test_expect_success 'BGSAVE counts a fork and its time' '
+    cli info stats >before &&
+    grep -q "^total_forks:0" before &&
+    cli bgsave >/dev/null &&
+    cli info stats >after &&
+    grep -q "^total_forks:1" after &&
+    ! grep -q "^latest_fork_usec:0" after
+'
+
 test_done

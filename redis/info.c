@@ -129,8 +129,6 @@ static char *info_server(char *s)
     long long uptime = (server.mstime - server.start_time) / 1000;
     s = sds_catfmt(s, "redis_version:%s\r\n", SERVER_VERSION);
     s = sds_catfmt(s, "redis_git_sha1:00000000\r\nredis_git_dirty:0\r\n");
-    s = sds_catfmt(s, "redis_mode:standalone\r\n");
-    s = sds_catfmt(s, "codis_server:yes\r\n");
     /* A build id: a hash of the version and the build time. */
     const char *build = SERVER_VERSION " " __DATE__ " " __TIME__;
     uint64_t id = 1469598103934665603ULL;
@@ -138,14 +136,16 @@ static char *info_server(char *s)
         id = (id ^ (unsigned char)*p) * 1099511628211ULL;
     }
     s = sds_catfmt(s, "redis_build_id:%016llx\r\n", (unsigned long long)id);
+    s = sds_catfmt(s, "redis_mode:standalone\r\n");
+    s = sds_catfmt(s, "codis_server:yes\r\n");
     s = sds_catfmt(s, "os:%s %s %s\r\n", un.sysname, un.release, un.machine);
     s = sds_catfmt(s, "arch_bits:%d\r\n", (int)(sizeof(void *) * 8));
+    s = sds_catfmt(s, "monotonic_clock:POSIX clock_gettime\r\n");
     s = sds_catfmt(s, "multiplexing_api:%s\r\n",
                    event_base_get_method(server.base));
     s = sds_catfmt(s, "atomicvar_api:c11-builtin\r\n");
     s = sds_catfmt(s, "gcc_version:%d.%d.%d\r\n", __GNUC__, __GNUC_MINOR__,
                    __GNUC_PATCHLEVEL__);
-    s = sds_catfmt(s, "monotonic_clock:POSIX clock_gettime\r\n");
     s = sds_catfmt(s, "process_id:%d\r\n", (int)server.pid);
     s = sds_catfmt(s, "process_supervised:no\r\n");
     s = sds_catfmt(s, "run_id:%s\r\n", server.run_id);
@@ -185,17 +185,22 @@ static char *info_clients(char *s)
     return s;
 }
 
-/* The allocator's view of memory (INFO memory), as Redis words it. */
-static char *info_allocator(char *s)
+/* The allocator's view of memory (INFO memory), as Redis words it: its
+ * three sizes, then (with 'ratios') what Redis derives from them, which
+ * it prints further down the section. */
+static char *info_allocator(char *s, bool ratios)
 {
     struct mem_stats st;
     if (mem_allocator_stats(&st) != 0) {
         memset(&st, 0, sizeof(st));
     }
     double used = server.used_memory > 0 ? (double)server.used_memory : 1;
-    s = sds_catfmt(s, "allocator_allocated:%zu\r\nallocator_active:%zu\r\n"
-                      "allocator_resident:%zu\r\n",
-                   st.allocated, st.active, st.resident);
+    if (!ratios) {
+        return sds_catfmt(s, "allocator_allocated:%zu\r\n"
+                             "allocator_active:%zu\r\n"
+                             "allocator_resident:%zu\r\n",
+                          st.allocated, st.active, st.resident);
+    }
     s = sds_catfmt(s, "allocator_frag_ratio:%.2f\r\n"
                       "allocator_frag_bytes:%lld\r\n",
                    st.allocated ? (double)st.active / (double)st.allocated
@@ -234,6 +239,7 @@ static char *info_memory(char *s)
     s = sds_catfmt(s, "used_memory_peak_perc:%.2f%%\r\n",
                    server.peak_memory > 0 ? (double)server.used_memory * 100 /
                                             (double)server.peak_memory : 0);
+    s = info_allocator(s, false);
     long long sysmem = (long long)sysconf(_SC_PHYS_PAGES) *
                        (long long)sysconf(_SC_PAGESIZE);
     char hs[32];
@@ -243,9 +249,10 @@ static char *info_memory(char *s)
     long long lua = script_memory();
     char hl[32];
     info_human(hl, sizeof(hl), lua);
-    s = sds_catfmt(s, "used_memory_lua:%lld\r\nused_memory_lua_human:%s\r\n",
-                   lua, hl);
-    s = sds_catfmt(s, "used_memory_vm_eval:%lld\r\n", lua);
+    s = sds_catfmt(s, "used_memory_lua:%lld\r\nused_memory_vm_eval:%lld\r\n"
+                      "used_memory_lua_human:%s\r\n", lua, lua, hl);
+    s = sds_catfmt(s, "number_of_cached_scripts:%zu\r\n",
+                   script_cached_count());
     s = sds_catfmt(s, "used_memory_vm_functions:%lld\r\n",
                    function_memory());
     char hv[32];
@@ -253,12 +260,10 @@ static char *info_memory(char *s)
     s = sds_catfmt(s, "used_memory_vm_total:%lld\r\n"
                       "used_memory_vm_total_human:%s\r\n",
                    lua + function_memory(), hv);
-    s = sds_catfmt(s, "number_of_cached_scripts:%zu\r\n",
-                   script_cached_count());
     s = sds_catfmt(s, "maxmemory:%lld\r\nmaxmemory_human:%s\r\n",
                    server.maxmemory, h4);
     s = sds_catfmt(s, "maxmemory_policy:%s\r\n", server.maxmemory_policy);
-    s = info_allocator(s);
+    s = info_allocator(s, true);
     s = sds_catfmt(s, "mem_not_counted_for_evict:%lld\r\n",
                    evict_not_counted());
     s = sds_catfmt(s, "mem_replication_backlog:%zu\r\n",
@@ -300,6 +305,9 @@ static char *info_stats(char *s)
                    info_net.in_kbps, info_net.out_kbps);
     s = sds_catfmt(s, "rejected_connections:%lld\r\n",
                    server.stat_rejected_conn);
+    s = sds_catfmt(s, "sync_full:%lld\r\nsync_partial_ok:%lld\r\n"
+                      "sync_partial_err:%lld\r\n", repl.stat_sync_full,
+                   repl.stat_sync_partial_ok, repl.stat_sync_partial_err);
     s = sds_catfmt(s, "expired_keys:%lld\r\n", server.stat_expired_keys);
     s = expire_info(s);
     s = sds_catfmt(s, "evicted_keys:%lld\r\n", server.stat_evicted_keys);
@@ -321,8 +329,6 @@ static char *info_stats(char *s)
                       "active_defrag_key_misses:0\r\n"
                       "total_active_defrag_time:0\r\n"
                       "current_active_defrag_time:0\r\n");
-    s = sds_catfmt(s, "io_threaded_reads_processed:0\r\n"
-                      "io_threaded_writes_processed:0\r\n");
     size_t tclients, tkeys, titems, tprefixes;
     tracking_totals(&tclients, &tkeys, &titems, &tprefixes);
     s = sds_catfmt(s, "tracking_total_keys:%zu\r\n"
@@ -333,9 +339,8 @@ static char *info_stats(char *s)
                    server.stat_unexpected_error_replies);
     s = sds_catfmt(s, "total_error_replies:%lld\r\n",
                    server.stat_error_replies);
-    s = sds_catfmt(s, "sync_full:%lld\r\nsync_partial_ok:%lld\r\n"
-                      "sync_partial_err:%lld\r\n", repl.stat_sync_full,
-                   repl.stat_sync_partial_ok, repl.stat_sync_partial_err);
+    s = sds_catfmt(s, "io_threaded_reads_processed:0\r\n"
+                      "io_threaded_writes_processed:0\r\n");
     return s;
 }
 

@@ -1,6 +1,7 @@
 #!/bin/sh
-test_description='INFO everything: the sections and field names of
-redis-server 7.0.15, except a known list of fields this server lacks'
+test_description='INFO everything: the sections, field names and field
+order of redis-server 7.0.15, except a known list of fields this server
+lacks'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
@@ -89,6 +90,11 @@ for s in ref:
     for f in ours[s]:
         if f not in ref[s] and f != "codis_server":
             print(s, f, "extra")
+    # the fields both have come in Redis's order
+    mine = [f for f in ours[s] if f in ref[s]]
+    theirs = [f for f in ref[s] if f in ours[s]]
+    if mine != theirs:
+        print(s, "order differs:", mine, theirs)
 for s in ours:
     if s not in ref:
         print("section", s, "extra")

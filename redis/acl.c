@@ -1361,6 +1361,12 @@ void acl_init(void)
 void acl_release(void)
 {
     acl_log_reset();
+    for (size_t i = 0; i < acl_conf_nusers; i++) {
+        acl_args_free(acl_conf_users[i].words, acl_conf_users[i].count);
+    }
+    mem_free(acl_conf_users);
+    acl_conf_users = NULL;
+    acl_conf_nusers = 0;
     while (acl_users != NULL) {
         struct acl_user *u = acl_users;
         acl_users = u->next;

@@ -11,8 +11,11 @@
  * (CONFIG requirepass), acl_client_autoauth (a new connection), cmd_acl.
  * ACL LOG keeps the latest refusals (acllog-max-len); ACL LOAD / SAVE
  * read and write the aclfile, which is also loaded at start.
- * Not here: the AUTH command's replies (server.c); selectors (Redis 7's
- * "(...)" rules) are not implemented. */
+ * Selectors (Redis 7's "(...)" rules) are nameless acl_users kept in
+ * their user's 'selectors': they carry command, key and channel rules
+ * only; a command is allowed if the user's own rules or one selector
+ * allow it.
+ * Not here: the AUTH command's replies (server.c). */
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <errno.h>
@@ -57,7 +60,9 @@ struct acl_user {
     size_t nkeys;
     struct acl_pattern *channels;
     size_t nchannels;
-    struct acl_user *next;
+    struct acl_user **selectors; /* owned; "(...)" rules, in order */
+    size_t nselectors;
+    struct acl_user *next; /* NULL in a selector */
 };
 
 static struct acl_user *acl_users; /* sorted by name; "default" in it */
@@ -111,8 +116,21 @@ static void acl_patterns_clear(struct acl_pattern **p, size_t *n)
     *n = 0;
 }
 
+static void acl_user_free(struct acl_user *u);
+static char *acl_strndup(const char *p, size_t len);
+
+static void acl_selectors_clear(struct acl_user *u)
+{
+    for (size_t i = 0; i < u->nselectors; i++) {
+        acl_user_free(u->selectors[i]);
+    }
+    mem_free(u->selectors);
+    u->selectors = NULL;
+    u->nselectors = 0;
+}
+
 /* Back to a new user's state: off, no passwords, no commands, no keys,
- * no channels (acl-pubsub-default resetchannels). */
+ * no channels (acl-pubsub-default resetchannels), no selectors. */
 static void acl_user_reset(struct acl_user *u)
 {
     u->enabled = false;
@@ -126,15 +144,25 @@ static void acl_user_reset(struct acl_user *u)
     memset(u->bits, 0, (acl_nbits() + 7) / 8);
     acl_patterns_clear(&u->keys, &u->nkeys);
     acl_patterns_clear(&u->channels, &u->nchannels);
+    acl_selectors_clear(u);
+}
+
+/* A user named 'name' not in the list yet, or a selector (NULL name). */
+static struct acl_user *acl_user_alloc(const char *name, size_t len)
+{
+    struct acl_user *u = mem_calloc(1, sizeof(*u));
+    if (name != NULL) {
+        u->name = mem_alloc(len + 1);
+        memcpy(u->name, name, len);
+        u->name[len] = '\0';
+    }
+    u->bits = mem_calloc((acl_nbits() + 7) / 8, 1);
+    return u;
 }
 
 static struct acl_user *acl_user_new(const char *name, size_t len)
 {
-    struct acl_user *u = mem_calloc(1, sizeof(*u));
-    u->name = mem_alloc(len + 1);
-    memcpy(u->name, name, len);
-    u->name[len] = '\0';
-    u->bits = mem_calloc((acl_nbits() + 7) / 8, 1);
+    struct acl_user *u = acl_user_alloc(name, len);
     struct acl_user **p = &acl_users;
     while (*p != NULL && strcmp((*p)->name, u->name) < 0) {
         p = &(*p)->next;
@@ -274,13 +302,86 @@ static int acl_set_command(struct acl_user *u, const char *name, size_t len,
     return 0;
 }
 
-/* Apply one rule of ACL SETUSER to 'u'. 0, or -1 and 'err'. */
+static int acl_apply_rule(struct acl_user *u, const char *r, size_t len,
+                          char *err, size_t errlen);
+
+/* A copy of the rules of 'src' (a user's or a selector's) into 'dst',
+ * which has none yet. */
+static void acl_user_copy_rules(struct acl_user *dst,
+                                const struct acl_user *src)
+{
+    dst->enabled = src->enabled;
+    dst->nopass = src->nopass;
+    dst->allcommands = src->allcommands;
+    dst->allchannels = src->allchannels;
+    dst->payload = src->payload;
+    memcpy(dst->bits, src->bits, (acl_nbits() + 7) / 8);
+    for (size_t i = 0; i < src->npasswords; i++) {
+        acl_password_add(dst, src->passwords[i]);
+    }
+    for (size_t i = 0; i < src->nkeys; i++) {
+        acl_pattern_add(&dst->keys, &dst->nkeys, src->keys[i].text,
+                        strlen(src->keys[i].text), src->keys[i].perms);
+    }
+    for (size_t i = 0; i < src->nchannels; i++) {
+        acl_pattern_add(&dst->channels, &dst->nchannels,
+                        src->channels[i].text,
+                        strlen(src->channels[i].text), 0);
+    }
+    for (size_t i = 0; i < src->nselectors; i++) {
+        struct acl_user *sel = acl_user_alloc(NULL, 0);
+        acl_user_copy_rules(sel, src->selectors[i]);
+        dst->selectors = mem_realloc(dst->selectors, (dst->nselectors + 1) *
+                                                     sizeof(*dst->selectors));
+        dst->selectors[dst->nselectors++] = sel;
+    }
+}
+
+/* "(rule rule ...)": a new selector for 'u' with those rules, each
+ * separated by spaces. 0, or -1 and 'err'. */
+static int acl_add_selector(struct acl_user *u, const char *r, size_t len,
+                            char *err, size_t errlen)
+{
+    struct acl_user *sel = acl_user_alloc(NULL, 0);
+    size_t i = 1;
+    while (i < len - 1) {
+        size_t end = i;
+        while (end < len - 1 && r[end] != ' ') {
+            end++;
+        }
+        if (end > i && acl_apply_rule(sel, r + i, end - i, err, errlen) != 0) {
+            acl_user_free(sel);
+            return -1;
+        }
+        i = end + 1;
+    }
+    u->selectors = mem_realloc(u->selectors,
+                               (u->nselectors + 1) * sizeof(*u->selectors));
+    u->selectors[u->nselectors++] = sel;
+    return 0;
+}
+
+/* Apply one rule of ACL SETUSER to 'u' (a user, or a selector: 'u->name'
+ * NULL, which takes only command, key and channel rules). 0, or -1 and
+ * 'err'. */
 static int acl_apply_rule(struct acl_user *u, const char *r, size_t len,
                           char *err, size_t errlen)
 {
 #define IS(word) (len == strlen(word) && strncasecmp(r, word, len) == 0)
     char hex[ACL_HASH_HEX + 1];
-    if (IS("on")) {
+    if (u->name == NULL &&
+        (IS("on") || IS("off") || IS("nopass") || IS("resetpass") ||
+         IS("reset") || IS("sanitize-payload") ||
+         IS("skip-sanitize-payload") || IS("clearselectors") ||
+         (len > 0 && strchr("><#!(", r[0]) != NULL))) {
+        snprintf(err, errlen, "Syntax error");
+        return -1;
+    }
+    if (IS("clearselectors")) {
+        acl_selectors_clear(u);
+    } else if (len >= 2 && r[0] == '(' && r[len - 1] == ')') {
+        return acl_add_selector(u, r, len, err, errlen);
+    } else if (IS("on")) {
         u->enabled = true;
     } else if (IS("off")) {
         u->enabled = false;
@@ -408,6 +509,64 @@ static int acl_apply_rule(struct acl_user *u, const char *r, size_t len,
 #undef IS
 }
 
+/* The rules 'argv' with each selector given over several arguments
+ * ("(+get" "~a*)") joined into one, by single spaces, as Redis does:
+ * 'argc' owned strings (free with acl_args_free), or NULL if a "(" is
+ * never closed, with '*unmatched' the owned text of the argument that
+ * opened it. */
+static struct arg *acl_merge_args(int *argc, const struct arg *argv,
+                                  char **unmatched)
+{
+    struct arg *out = mem_calloc((size_t)*argc + 1, sizeof(*out));
+    int n = 0;
+    char *open = NULL;
+    int opened = 0;
+    for (int i = 0; i < *argc; i++) {
+        const struct arg *a = &argv[i];
+        if (open == NULL && !(a->len > 0 && a->ptr[0] == '(' &&
+                              a->ptr[a->len - 1] != ')')) {
+            out[n].ptr = mem_alloc(a->len + 1);
+            memcpy(out[n].ptr, a->ptr, a->len);
+            out[n].ptr[a->len] = '\0';
+            out[n++].len = a->len;
+            continue;
+        }
+        if (open == NULL) {
+            open = sds_new(a->ptr, a->len);
+            opened = i;
+        } else {
+            open = sds_cat(open, " ", 1);
+            open = sds_cat(open, a->ptr, a->len);
+        }
+        if (open[sds_len(open) - 1] == ')' && sds_len(open) > a->len) {
+            out[n].ptr = mem_alloc(sds_len(open) + 1);
+            memcpy(out[n].ptr, open, sds_len(open) + 1);
+            out[n++].len = sds_len(open);
+            sds_free(open);
+            open = NULL;
+        }
+    }
+    if (open != NULL) {
+        *unmatched = acl_strndup(argv[opened].ptr, argv[opened].len);
+        sds_free(open);
+        for (int i = 0; i < n; i++) {
+            mem_free(out[i].ptr);
+        }
+        mem_free(out);
+        return NULL;
+    }
+    *argc = n;
+    return out;
+}
+
+static void acl_args_free(struct arg *args, int argc)
+{
+    for (int i = 0; i < argc; i++) {
+        mem_free(args[i].ptr);
+    }
+    mem_free(args);
+}
+
 /* ------------------------------------------------------------------------
  * Describing a user (ACL LIST, GETUSER) */
 
@@ -491,7 +650,30 @@ static char *acl_describe_channels(const struct acl_user *u, char *s)
     return s;
 }
 
-/* One ACL LIST line without "user ". */
+/* A selector as ACL LIST shows it, without its parentheses: keys,
+ * channels, commands. */
+static char *acl_describe_selector(const struct acl_user *sel)
+{
+    char *s = acl_describe_keys(sel, sds_new_empty(64));
+    if (sds_len(s) > 0) {
+        s = sds_cat(s, " ", 1);
+    }
+    if (sel->allchannels) {
+        s = sds_cat(s, "&*", 2);
+    } else {
+        s = sds_cat(s, "resetchannels", 13);
+        if (sel->nchannels > 0) {
+            s = sds_cat(s, " ", 1);
+            s = acl_describe_channels(sel, s);
+        }
+    }
+    char *cmds = acl_describe_commands(sel);
+    s = sds_catfmt(s, " %s", cmds);
+    sds_free(cmds);
+    return s;
+}
+
+/* One ACL LIST line. */
 static char *acl_describe(const struct acl_user *u)
 {
     char *s = sds_new_empty(128);
@@ -518,6 +700,11 @@ static char *acl_describe(const struct acl_user *u)
     char *cmds = acl_describe_commands(u);
     s = sds_catfmt(s, " %s", cmds);
     sds_free(cmds);
+    for (size_t i = 0; i < u->nselectors; i++) {
+        char *sel = acl_describe_selector(u->selectors[i]);
+        s = sds_catfmt(s, " (%s)", sel);
+        sds_free(sel);
+    }
     return s;
 }
 
@@ -567,16 +754,17 @@ static char *acl_strndup(const char *p, size_t len)
     return s;
 }
 
-/* Record a refusal of 'reason' about 'object' for user 'username': an
+/* Record a refusal of 'reason' about 'object' for user 'username' by
+ * client 'c' in 'context' ("lua"; NULL: "multi" or "toplevel"): an
  * entry with the same reason, context, object and user from the last 60
  * seconds is counted again instead. */
-static void acl_log_add(struct client *c, const char *reason,
-                        const char *object, size_t olen,
+static void acl_log_add(struct client *c, const char *context,
+                        const char *reason, const char *object, size_t olen,
                         const char *username)
 {
-    const char *context = (c->flags & CLIENT_MULTI) ? "multi"
-                          : (c->flags & CLIENT_LOADER) ? "lua"
-                                                       : "toplevel";
+    if (context == NULL) {
+        context = (c->flags & CLIENT_MULTI) ? "multi" : "toplevel";
+    }
     char *info = client_info_line(sds_new_empty(256), c);
     if (sds_len(info) > 0 && info[sds_len(info) - 1] == '\n') {
         char *trimmed = sds_new(info, sds_len(info) - 1);
@@ -626,7 +814,7 @@ static void acl_cmd_log(struct client *c)
     long long count = 10;
     if (c->argc > 3) {
         reply_error(c, "unknown subcommand or wrong number of arguments for "
-                       "'LOG'. Try ACL HELP.");
+                       "'%.128s'. Try ACL HELP.", c->argv[1].ptr);
         return;
     }
     if (c->argc == 3) {
@@ -715,17 +903,33 @@ static int acl_load_file(const char *path, char *err, size_t errlen)
             rc = -1;
             break;
         }
+        int nrules = split.argc - 2;
+        struct arg *raw = mem_calloc((size_t)nrules + 1, sizeof(*raw));
+        for (int i = 0; i < nrules; i++) {
+            raw[i].ptr = split.line + split.argv[i + 2].off;
+            raw[i].len = split.argv[i + 2].len;
+        }
+        char *unmatched = NULL;
+        struct arg *rules = acl_merge_args(&nrules, raw, &unmatched);
+        mem_free(raw);
+        if (rules == NULL) {
+            snprintf(err, errlen, "%s:%d: Unmatched parenthesis in acl "
+                     "selector starting at '%s'. ", path, lineno, unmatched);
+            mem_free(unmatched);
+            rc = -1;
+            break;
+        }
         struct acl_user *u = acl_user_new(name, strlen(name));
-        for (int i = 2; i < split.argc && rc == 0; i++) {
-            const char *r = split.line + split.argv[i].off;
+        for (int i = 0; i < nrules && rc == 0; i++) {
             char why[256];
-            if (acl_apply_rule(u, r, split.argv[i].len, why,
+            if (acl_apply_rule(u, rules[i].ptr, rules[i].len, why,
                                sizeof(why)) != 0) {
                 snprintf(err, errlen, "%s:%d: Error in applying operation "
-                         "'%s': %s. ", path, lineno, r, why);
+                         "'%s': %s. ", path, lineno, rules[i].ptr, why);
                 rc = -1;
             }
         }
+        acl_args_free(rules, nrules);
         acl_user_settle(u);
     }
     resp_request_release(&split);
@@ -767,14 +971,124 @@ static int acl_load_file(const char *path, char *err, size_t errlen)
     return rc;
 }
 
+/* "user" lines of the config file, applied once the whole file is read
+ * (acl_load_at_start): each an array of owned rules, name first. */
+static struct {
+    struct arg *words;
+    int count;
+} *acl_conf_users;
+static size_t acl_conf_nusers;
+
+int acl_conf_user(int argc, char **argv, char *err, size_t errlen)
+{
+    cmdspec_init();
+    acl_init();
+    if (argc < 1) {
+        snprintf(err, errlen, "'user' needs a name and rules");
+        return -1;
+    }
+    for (size_t i = 0; i < acl_conf_nusers; i++) {
+        if (strcmp(acl_conf_users[i].words[0].ptr, argv[0]) == 0) {
+            snprintf(err, errlen, "Duplicate user '%s' found", argv[0]);
+            return -1;
+        }
+    }
+    int n = argc - 1;
+    struct arg *raw = mem_calloc((size_t)argc, sizeof(*raw));
+    for (int i = 0; i < n; i++) {
+        raw[i].ptr = argv[i + 1];
+        raw[i].len = strlen(argv[i + 1]);
+    }
+    char *unmatched = NULL;
+    struct arg *rules = acl_merge_args(&n, raw, &unmatched);
+    mem_free(raw);
+    if (rules == NULL) {
+        snprintf(err, errlen, "Unmatched parenthesis in acl selector "
+                 "starting at '%s'.", unmatched);
+        mem_free(unmatched);
+        return -1;
+    }
+    /* Try the rules on a scratch user so a bad one stops the start. */
+    struct acl_user *scratch = acl_user_alloc(argv[0], strlen(argv[0]));
+    for (int i = 0; i < n; i++) {
+        char why[256];
+        if (acl_apply_rule(scratch, rules[i].ptr, rules[i].len, why,
+                           sizeof(why)) != 0) {
+            snprintf(err, errlen, "Error in user declaration '%s': %s",
+                     rules[i].ptr, why);
+            acl_user_free(scratch);
+            acl_args_free(rules, n);
+            return -1;
+        }
+    }
+    acl_user_free(scratch);
+    struct arg *words = mem_calloc((size_t)n + 1, sizeof(*words));
+    words[0].ptr = mem_strdup(argv[0]);
+    words[0].len = strlen(argv[0]);
+    memcpy(words + 1, rules, (size_t)n * sizeof(*rules));
+    mem_free(rules);
+    acl_conf_users = mem_realloc(acl_conf_users, (acl_conf_nusers + 1) *
+                                                 sizeof(*acl_conf_users));
+    acl_conf_users[acl_conf_nusers].words = words;
+    acl_conf_users[acl_conf_nusers].count = n + 1;
+    acl_conf_nusers++;
+    return 0;
+}
+
+/* Create the users of the config file's "user" lines ("default" starts
+ * over from reset) and forget the lines. */
+static void acl_conf_apply(void)
+{
+    for (size_t i = 0; i < acl_conf_nusers; i++) {
+        const struct arg *w = acl_conf_users[i].words;
+        struct acl_user *u = acl_find(w[0].ptr, w[0].len);
+        char err[256];
+        if (u == NULL) {
+            u = acl_user_new(w[0].ptr, w[0].len);
+        } else {
+            acl_apply_rule(u, "reset", 5, err, sizeof(err));
+        }
+        for (int k = 1; k < acl_conf_users[i].count; k++) {
+            /* Checked by acl_conf_user. */
+            acl_apply_rule(u, w[k].ptr, w[k].len, err, sizeof(err));
+        }
+        acl_user_settle(u);
+        acl_args_free(acl_conf_users[i].words, acl_conf_users[i].count);
+    }
+    mem_free(acl_conf_users);
+    acl_conf_users = NULL;
+    acl_conf_nusers = 0;
+}
+
 int acl_load_at_start(char *err, size_t errlen)
 {
+    cmdspec_init(); /* rules name commands before the server is set up */
     acl_init();
     const char *path = config_stored_get("aclfile");
+    if (acl_conf_nusers > 0 && path[0] != '\0') {
+        snprintf(err, errlen, "Configuring Redis with users defined in "
+                 "redis.conf and at the same setting an ACL file path is "
+                 "invalid. This setup is very likely to lead to "
+                 "configuration errors and security holes, please define "
+                 "either an ACL file or declare users directly in your "
+                 "redis.conf, but not both.");
+        return -1;
+    }
     if (path[0] == '\0') {
+        acl_conf_apply();
         return 0;
     }
     return acl_load_file(path, err, errlen);
+}
+
+char *acl_user_line(size_t i)
+{
+    acl_init();
+    const struct acl_user *u = acl_users;
+    while (u != NULL && i-- > 0) {
+        u = u->next;
+    }
+    return u != NULL ? acl_describe(u) : NULL;
 }
 
 /* Write every user as ACL LIST shows it to the aclfile, through a
@@ -879,7 +1193,8 @@ static const char *acl_why(const struct acl_user *u,
             *what = sub->name;
         }
     }
-    if (!acl_bit(u, acl_bit_of(row)) &&
+    /* AUTH and HELLO (no-auth commands) are never refused. */
+    if (!(spec->flags & CMDSPEC_NO_AUTH) && !acl_bit(u, acl_bit_of(row)) &&
         !(row != spec && acl_bit(u, acl_bit_of(spec)) && nsubs == 0)) {
         return "command";
     }
@@ -923,6 +1238,41 @@ static const char *acl_why(const struct acl_user *u,
     return NULL;
 }
 
+/* The rank of a refusal: when no selector allows a command, the one
+ * refused the furthest (channel > key > command) says why. */
+static int acl_why_rank(const char *why)
+{
+    return strcmp(why, "channel") == 0 ? 3 : strcmp(why, "key") == 0 ? 2 : 1;
+}
+
+/* acl_why over 'u's own rules and then each of its selectors: NULL if one
+ * of them allows the command; else the most relevant refusal, and among
+ * equal ones that of the later argument. */
+static const char *acl_check(const struct acl_user *u,
+                             const struct cmdspec *spec, int argc,
+                             const struct arg *argv, const char **what,
+                             const struct arg **bad)
+{
+    const char *why = acl_why(u, spec, argc, argv, what, bad);
+    for (size_t i = 0; i < u->nselectors && why != NULL; i++) {
+        const char *swhat;
+        const struct arg *sbad = NULL;
+        const char *swhy = acl_why(u->selectors[i], spec, argc, argv, &swhat,
+                                   &sbad);
+        if (swhy == NULL) {
+            return NULL;
+        }
+        int rank = acl_why_rank(swhy), best = acl_why_rank(why);
+        if (rank > best || (rank == best && sbad != NULL &&
+                            (*bad == NULL || sbad > *bad))) {
+            why = swhy;
+            *what = swhat;
+            *bad = sbad;
+        }
+    }
+    return why;
+}
+
 bool acl_refuse(struct client *c, const struct command *cmd)
 {
     if (c->flags & (CLIENT_MASTER | CLIENT_LOADER)) {
@@ -935,14 +1285,16 @@ bool acl_refuse(struct client *c, const struct command *cmd)
     }
     const char *what;
     const struct arg *bad = NULL;
-    const char *why = acl_why(u, cmd->spec, c->argc, c->argv, &what, &bad);
+    const char *why = acl_check(u, cmd->spec, c->argc, c->argv, &what,
+                                &bad);
     if (why == NULL) {
         return false;
     }
+    c->last_cmd = cmd; /* the entry's client info names it, as Redis */
     if (strcmp(why, "command") == 0) {
-        acl_log_add(c, "command", what, strlen(what), u->name);
+        acl_log_add(c, NULL, "command", what, strlen(what), u->name);
     } else {
-        acl_log_add(c, why, bad->ptr, bad->len, u->name);
+        acl_log_add(c, NULL, why, bad->ptr, bad->len, u->name);
     }
     if (strcmp(why, "command") == 0) {
         reply_error(c, "NOPERM this user has no permissions to run the "
@@ -952,6 +1304,39 @@ bool acl_refuse(struct client *c, const struct command *cmd)
                        "of the %ss used as arguments", why);
     }
     return true;
+}
+
+const char *acl_script_refuse(struct client *caller,
+                              const struct command *cmd, int argc,
+                              const struct arg *argv, bool log)
+{
+    if (caller->flags & (CLIENT_MASTER | CLIENT_LOADER)) {
+        return NULL;
+    }
+    acl_init();
+    const struct acl_user *u = acl_client_user(caller);
+    if (u->unrestricted) {
+        return NULL;
+    }
+    const char *what;
+    const struct arg *bad = NULL;
+    const char *why = acl_check(u, cmd->spec, argc, argv, &what, &bad);
+    if (why == NULL) {
+        return NULL;
+    }
+    if (log) {
+        bool is_cmd = strcmp(why, "command") == 0;
+        acl_log_add(caller, "lua", why, is_cmd ? what : bad->ptr,
+                    is_cmd ? strlen(what) : bad->len, u->name);
+    }
+    return strcmp(why, "command") == 0
+               ? "The user executing the script can't run this command or "
+                 "subcommand"
+           : strcmp(why, "key") == 0
+               ? "The user executing the script can't access at least one "
+                 "of the keys mentioned in the command arguments"
+               : "The user executing the script can't publish to the "
+                 "channel mentioned in the command";
 }
 
 /* ------------------------------------------------------------------------
@@ -976,6 +1361,12 @@ void acl_init(void)
 void acl_release(void)
 {
     acl_log_reset();
+    for (size_t i = 0; i < acl_conf_nusers; i++) {
+        acl_args_free(acl_conf_users[i].words, acl_conf_users[i].count);
+    }
+    mem_free(acl_conf_users);
+    acl_conf_users = NULL;
+    acl_conf_nusers = 0;
     while (acl_users != NULL) {
         struct acl_user *u = acl_users;
         acl_users = u->next;
@@ -1011,6 +1402,12 @@ bool acl_client_autoauth(void)
     return acl_default->enabled && acl_default->nopass;
 }
 
+bool acl_default_nopass(void)
+{
+    acl_init();
+    return acl_default->nopass;
+}
+
 int acl_auth(struct client *c, const struct arg *user, const struct arg *pass)
 {
     acl_init();
@@ -1024,11 +1421,12 @@ int acl_auth(struct client *c, const struct arg *user, const struct arg *pass)
             ok = strcmp(u->passwords[i], hex) == 0;
         }
     }
-    if (!ok && u != NULL) {
+    if (!ok) {
         const char *who = user != NULL ? user->ptr : "default";
         size_t len = user != NULL ? user->len : 7;
         char *name = acl_strndup(who, len);
-        acl_log_add(c, "auth", "AUTH", 4, name);
+        /* The object is the command as typed (AUTH or HELLO). */
+        acl_log_add(c, NULL, "auth", c->argv[0].ptr, c->argv[0].len, name);
         mem_free(name);
     }
     if (!ok) {
@@ -1055,36 +1453,31 @@ static void acl_cmd_setuser(struct client *c)
         p = &(*p)->next;
     }
     *p = work->next;
-    if (u != NULL) {
-        work->enabled = u->enabled;
-        work->nopass = u->nopass;
-        work->allcommands = u->allcommands;
-        work->allchannels = u->allchannels;
-        work->payload = u->payload;
-        memcpy(work->bits, u->bits, (acl_nbits() + 7) / 8);
-        for (size_t i = 0; i < u->npasswords; i++) {
-            acl_password_add(work, u->passwords[i]);
-        }
-        for (size_t i = 0; i < u->nkeys; i++) {
-            acl_pattern_add(&work->keys, &work->nkeys, u->keys[i].text,
-                            strlen(u->keys[i].text), u->keys[i].perms);
-        }
-        for (size_t i = 0; i < u->nchannels; i++) {
-            acl_pattern_add(&work->channels, &work->nchannels,
-                            u->channels[i].text,
-                            strlen(u->channels[i].text), 0);
-        }
+    int nrules = c->argc - 3;
+    char *unmatched = NULL;
+    struct arg *rules = acl_merge_args(&nrules, c->argv + 3, &unmatched);
+    if (rules == NULL) {
+        reply_error(c, "Unmatched parenthesis in acl selector starting at "
+                       "'%s'.", unmatched);
+        mem_free(unmatched);
+        acl_user_free(work);
+        return;
     }
-    for (int i = 3; i < c->argc; i++) {
+    if (u != NULL) {
+        acl_user_copy_rules(work, u);
+    }
+    for (int i = 0; i < nrules; i++) {
         char err[256];
-        if (acl_apply_rule(work, c->argv[i].ptr, c->argv[i].len, err,
+        if (acl_apply_rule(work, rules[i].ptr, rules[i].len, err,
                            sizeof(err)) != 0) {
-            reply_error(c, "Error in ACL SETUSER modifier '%.128s': %s",
-                        c->argv[i].ptr, err);
+            reply_error(c, "Error in ACL SETUSER modifier '%s': %s",
+                        rules[i].ptr, err);
+            acl_args_free(rules, nrules);
             acl_user_free(work);
             return;
         }
     }
+    acl_args_free(rules, nrules);
     if (u == NULL) {
         struct acl_user *n = acl_user_new(name->ptr, name->len);
         u = n;
@@ -1104,6 +1497,10 @@ static void acl_cmd_setuser(struct client *c)
     u->nkeys = work->nkeys;
     u->channels = work->channels;
     u->nchannels = work->nchannels;
+    u->selectors = work->selectors;
+    u->nselectors = work->nselectors;
+    work->selectors = tmp.selectors;
+    work->nselectors = tmp.nselectors;
     work->passwords = tmp.passwords;
     work->npasswords = tmp.npasswords;
     work->bits = tmp.bits;
@@ -1125,7 +1522,7 @@ static void acl_cmd_getuser(struct client *c)
         reply_null(c);
         return;
     }
-    reply_array(c, 12);
+    reply_map(c, 6);
     reply_bulk_str(c, "flags");
     reply_array(c, 1 + u->nopass + (u->payload != NULL));
     reply_bulk_str(c, u->enabled ? "on" : "off");
@@ -1153,7 +1550,23 @@ static void acl_cmd_getuser(struct client *c)
     reply_bulk_sds(c, s);
     sds_free(s);
     reply_bulk_str(c, "selectors");
-    reply_array(c, 0);
+    reply_array(c, (long long)u->nselectors);
+    for (size_t i = 0; i < u->nselectors; i++) {
+        const struct acl_user *sel = u->selectors[i];
+        reply_map(c, 3);
+        reply_bulk_str(c, "commands");
+        s = acl_describe_commands(sel);
+        reply_bulk_sds(c, s);
+        sds_free(s);
+        reply_bulk_str(c, "keys");
+        s = acl_describe_keys(sel, sds_new_empty(32));
+        reply_bulk_sds(c, s);
+        sds_free(s);
+        reply_bulk_str(c, "channels");
+        s = acl_describe_channels(sel, sds_new_empty(32));
+        reply_bulk_sds(c, s);
+        sds_free(s);
+    }
 }
 
 /* ACL DELUSER name [name ...]: the number deleted; their clients are
@@ -1251,7 +1664,8 @@ static void acl_cmd_dryrun(struct client *c)
     }
     const char *what;
     const struct arg *bad = NULL;
-    const char *why = acl_why(u, cmd->spec, argc, c->argv + 3, &what, &bad);
+    const char *why = acl_check(u, cmd->spec, argc, c->argv + 3, &what,
+                                &bad);
     if (why == NULL) {
         reply_ok(c);
     } else if (strcmp(why, "command") == 0) {

@@ -22,6 +22,7 @@
 
 #include "lib/mem.h"
 #include "redis/server.h"
+#include "redis/slowlog.h"
 
 /* What a blocked client waits with. */
 struct blocked_state {
@@ -32,6 +33,7 @@ struct blocked_state {
     int key_count;
     blocking_serve_fn serve;
     struct event *timer;    /* NULL: waits forever */
+    long long usec;         /* the call that blocked took this long */
 };
 
 /* The clients waiting on one key, in the order they blocked. */
@@ -209,6 +211,15 @@ void blocking_unblock_now(struct client *c, bool error)
     } else {
         reply_null_array(c);
     }
+    /* Redis 7.0 logs this end of a blocked command too, but its
+     * arguments are gone by then: an entry without arguments. */
+    if (c->last_cmd != NULL) {
+        int argc = c->argc;
+        c->argc = 0;
+        slowlog_push(c, c->last_cmd, c->blocked->usec);
+        latency_command(c->last_cmd, c->blocked->usec);
+        c->argc = argc;
+    }
     blocking_unblock(c);
     /* Its next requests run after the current command, not inside it. */
     if (blocking_resume_count == blocking_resume_cap) {
@@ -261,6 +272,32 @@ static void blocking_on_modified(struct db *db, const char *key, size_t len)
     blocking_pending = true;
 }
 
+/* A blocked command was served in 'usec': the slow log and the latency
+ * histogram get it now, with its own arguments (Redis logs a blocked
+ * command when it is served, not when it blocks or times out). */
+static void blocking_log_served(struct client *c, long long usec)
+{
+    if (c->last_cmd == NULL) {
+        return;
+    }
+    usec += c->blocked->usec;
+    int argc = c->argc;
+    struct arg *argv = c->argv;
+    c->argc = c->blocked->argc;
+    c->argv = c->blocked->argv;
+    slowlog_push(c, c->last_cmd, usec);
+    latency_command(c->last_cmd, usec);
+    c->argc = argc;
+    c->argv = argv;
+}
+
+void blocking_note_duration(struct client *c, long long usec)
+{
+    if (c->blocked != NULL) {
+        c->blocked->usec = usec;
+    }
+}
+
 /* Serve the waiters of one ready key in order; add the served clients to
  * 'done' ('*done_count' of them, room for every blocked client). */
 static void blocking_serve_key(int dbid, const char *key,
@@ -281,9 +318,12 @@ static void blocking_serve_key(int dbid, const char *key,
         if (c->flags & CLIENT_CLOSE_ASAP) {
             /* Being freed: it must not take an element it cannot get. */
             blocking_unblock(c);
-        } else if (!b->serve(c, b->argc, b->argv, &k)) {
-            break;
         } else {
+            long long start = server_ustime();
+            if (!b->serve(c, b->argc, b->argv, &k)) {
+                break;
+            }
+            blocking_log_served(c, server_ustime() - start);
             c->flags &= ~CLIENT_PREVENT_PROP;
             blocking_unblock(c);
             done[(*done_count)++] = c;

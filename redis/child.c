@@ -139,10 +139,16 @@ pid_t child_fork(enum child_type type, child_done_fn done, void *arg,
         snprintf(err, errlen, "another child process is active");
         return -1;
     }
+    long long start = server_ustime();
     pid_t pid = fork();
     if (pid < 0) {
         snprintf(err, errlen, "cannot fork: %s", strerror(errno));
         return -1;
+    }
+    if (pid > 0) {
+        /* INFO latest_fork_usec: how long the parent stood in fork(). */
+        server.stat_fork_usec = server_ustime() - start;
+        server.stat_total_forks++;
     }
     if (pid == 0) {
         signal(SIGTERM, SIG_DFL);

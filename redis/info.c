@@ -23,6 +23,86 @@
 #include "redis/server.h"
 #include "redis/slowlog.h"
 
+/* Error replies by code (INFO errorstats), in the order first seen; as
+ * Redis, at most 128 codes are told apart. */
+#define INFO_ERROR_CODES 128
+static struct {
+    char code[32];
+    long long count;
+} info_errors[INFO_ERROR_CODES];
+static size_t info_error_count;
+
+void info_count_error(const struct client *c, const char *text)
+{
+    if (c->flags & (CLIENT_MASTER | CLIENT_LOADER)) {
+        server.stat_unexpected_error_replies++;
+    }
+    const char *body;
+    const char *prefix = resp_error_prefix(text, &body);
+    size_t len = 3;
+    if (strcmp(prefix, "-ERR ") == 0) {
+        body = "ERR";
+    } else {
+        len = strcspn(body, " \r\n");
+    }
+    if (len >= sizeof(info_errors[0].code)) {
+        len = sizeof(info_errors[0].code) - 1;
+    }
+    for (size_t i = 0; i < info_error_count; i++) {
+        if (strlen(info_errors[i].code) == len &&
+            memcmp(info_errors[i].code, body, len) == 0) {
+            info_errors[i].count++;
+            return;
+        }
+    }
+    if (info_error_count == INFO_ERROR_CODES) {
+        return;
+    }
+    memcpy(info_errors[info_error_count].code, body, len);
+    info_errors[info_error_count].code[len] = '\0';
+    info_errors[info_error_count++].count = 1;
+}
+
+void info_reset_errors(void)
+{
+    info_error_count = 0;
+}
+
+static char *info_errorstats(char *s)
+{
+    for (size_t i = 0; i < info_error_count; i++) {
+        s = sds_catfmt(s, "errorstat_%s:count=%lld\r\n", info_errors[i].code,
+                       info_errors[i].count);
+    }
+    return s;
+}
+
+/* Network throughput, sampled every 100 ms by the cron as
+ * instantaneous_ops_per_sec is: bytes per second over the last sample. */
+static struct {
+    long long time_ms;
+    long long in, out;        /* counters at the last sample */
+    double in_kbps, out_kbps; /* over the last interval */
+} info_net;
+
+void info_cron(void)
+{
+    long long elapsed = server.mstime - info_net.time_ms;
+    if (elapsed < 100) {
+        return;
+    }
+    if (info_net.time_ms > 0) {
+        info_net.in_kbps = (double)(server.stat_net_input_bytes - info_net.in)
+                           * 1000 / (double)elapsed / 1024;
+        info_net.out_kbps = (double)(server.stat_net_output_bytes -
+                                     info_net.out) * 1000 / (double)elapsed /
+                            1024;
+    }
+    info_net.time_ms = server.mstime;
+    info_net.in = server.stat_net_input_bytes;
+    info_net.out = server.stat_net_output_bytes;
+}
+
 /* Bytes as Redis prints them for humans: 1.50K, 2.00M ... */
 static void info_human(char *buf, size_t len, long long bytes)
 {
@@ -49,8 +129,6 @@ static char *info_server(char *s)
     long long uptime = (server.mstime - server.start_time) / 1000;
     s = sds_catfmt(s, "redis_version:%s\r\n", SERVER_VERSION);
     s = sds_catfmt(s, "redis_git_sha1:00000000\r\nredis_git_dirty:0\r\n");
-    s = sds_catfmt(s, "redis_mode:standalone\r\n");
-    s = sds_catfmt(s, "codis_server:yes\r\n");
     /* A build id: a hash of the version and the build time. */
     const char *build = SERVER_VERSION " " __DATE__ " " __TIME__;
     uint64_t id = 1469598103934665603ULL;
@@ -58,14 +136,16 @@ static char *info_server(char *s)
         id = (id ^ (unsigned char)*p) * 1099511628211ULL;
     }
     s = sds_catfmt(s, "redis_build_id:%016llx\r\n", (unsigned long long)id);
+    s = sds_catfmt(s, "redis_mode:standalone\r\n");
+    s = sds_catfmt(s, "codis_server:yes\r\n");
     s = sds_catfmt(s, "os:%s %s %s\r\n", un.sysname, un.release, un.machine);
     s = sds_catfmt(s, "arch_bits:%d\r\n", (int)(sizeof(void *) * 8));
+    s = sds_catfmt(s, "monotonic_clock:POSIX clock_gettime\r\n");
     s = sds_catfmt(s, "multiplexing_api:%s\r\n",
                    event_base_get_method(server.base));
     s = sds_catfmt(s, "atomicvar_api:c11-builtin\r\n");
     s = sds_catfmt(s, "gcc_version:%d.%d.%d\r\n", __GNUC__, __GNUC_MINOR__,
                    __GNUC_PATCHLEVEL__);
-    s = sds_catfmt(s, "monotonic_clock:POSIX clock_gettime\r\n");
     s = sds_catfmt(s, "process_id:%d\r\n", (int)server.pid);
     s = sds_catfmt(s, "process_supervised:no\r\n");
     s = sds_catfmt(s, "run_id:%s\r\n", server.run_id);
@@ -99,20 +179,28 @@ static char *info_clients(char *s)
     s = sds_catfmt(s, "client_recent_max_input_buffer:%zu\r\n", in);
     s = sds_catfmt(s, "client_recent_max_output_buffer:%zu\r\n", out);
     s = sds_catfmt(s, "blocked_clients:%zu\r\n", blocking_count());
+    size_t tclients, tkeys, titems, tprefixes;
+    tracking_totals(&tclients, &tkeys, &titems, &tprefixes);
+    s = sds_catfmt(s, "tracking_clients:%zu\r\n", tclients);
     return s;
 }
 
-/* The allocator's view of memory (INFO memory), as Redis words it. */
-static char *info_allocator(char *s)
+/* The allocator's view of memory (INFO memory), as Redis words it: its
+ * three sizes, then (with 'ratios') what Redis derives from them, which
+ * it prints further down the section. */
+static char *info_allocator(char *s, bool ratios)
 {
     struct mem_stats st;
     if (mem_allocator_stats(&st) != 0) {
         memset(&st, 0, sizeof(st));
     }
     double used = server.used_memory > 0 ? (double)server.used_memory : 1;
-    s = sds_catfmt(s, "allocator_allocated:%zu\r\nallocator_active:%zu\r\n"
-                      "allocator_resident:%zu\r\n",
-                   st.allocated, st.active, st.resident);
+    if (!ratios) {
+        return sds_catfmt(s, "allocator_allocated:%zu\r\n"
+                             "allocator_active:%zu\r\n"
+                             "allocator_resident:%zu\r\n",
+                          st.allocated, st.active, st.resident);
+    }
     s = sds_catfmt(s, "allocator_frag_ratio:%.2f\r\n"
                       "allocator_frag_bytes:%lld\r\n",
                    st.allocated ? (double)st.active / (double)st.allocated
@@ -151,6 +239,7 @@ static char *info_memory(char *s)
     s = sds_catfmt(s, "used_memory_peak_perc:%.2f%%\r\n",
                    server.peak_memory > 0 ? (double)server.used_memory * 100 /
                                             (double)server.peak_memory : 0);
+    s = info_allocator(s, false);
     long long sysmem = (long long)sysconf(_SC_PHYS_PAGES) *
                        (long long)sysconf(_SC_PAGESIZE);
     char hs[32];
@@ -160,9 +249,10 @@ static char *info_memory(char *s)
     long long lua = script_memory();
     char hl[32];
     info_human(hl, sizeof(hl), lua);
-    s = sds_catfmt(s, "used_memory_lua:%lld\r\nused_memory_lua_human:%s\r\n",
-                   lua, hl);
-    s = sds_catfmt(s, "used_memory_vm_eval:%lld\r\n", lua);
+    s = sds_catfmt(s, "used_memory_lua:%lld\r\nused_memory_vm_eval:%lld\r\n"
+                      "used_memory_lua_human:%s\r\n", lua, lua, hl);
+    s = sds_catfmt(s, "number_of_cached_scripts:%zu\r\n",
+                   script_cached_count());
     s = sds_catfmt(s, "used_memory_vm_functions:%lld\r\n",
                    function_memory());
     char hv[32];
@@ -170,12 +260,10 @@ static char *info_memory(char *s)
     s = sds_catfmt(s, "used_memory_vm_total:%lld\r\n"
                       "used_memory_vm_total_human:%s\r\n",
                    lua + function_memory(), hv);
-    s = sds_catfmt(s, "number_of_cached_scripts:%zu\r\n",
-                   script_cached_count());
     s = sds_catfmt(s, "maxmemory:%lld\r\nmaxmemory_human:%s\r\n",
                    server.maxmemory, h4);
     s = sds_catfmt(s, "maxmemory_policy:%s\r\n", server.maxmemory_policy);
-    s = info_allocator(s);
+    s = info_allocator(s, true);
     s = sds_catfmt(s, "mem_not_counted_for_evict:%lld\r\n",
                    evict_not_counted());
     s = sds_catfmt(s, "mem_replication_backlog:%zu\r\n",
@@ -212,8 +300,14 @@ static char *info_stats(char *s)
                    server.stat_net_input_bytes);
     s = sds_catfmt(s, "total_net_output_bytes:%lld\r\n",
                    server.stat_net_output_bytes);
+    s = sds_catfmt(s, "instantaneous_input_kbps:%.2f\r\n"
+                      "instantaneous_output_kbps:%.2f\r\n",
+                   info_net.in_kbps, info_net.out_kbps);
     s = sds_catfmt(s, "rejected_connections:%lld\r\n",
                    server.stat_rejected_conn);
+    s = sds_catfmt(s, "sync_full:%lld\r\nsync_partial_ok:%lld\r\n"
+                      "sync_partial_err:%lld\r\n", repl.stat_sync_full,
+                   repl.stat_sync_partial_ok, repl.stat_sync_partial_err);
     s = sds_catfmt(s, "expired_keys:%lld\r\n", server.stat_expired_keys);
     s = expire_info(s);
     s = sds_catfmt(s, "evicted_keys:%lld\r\n", server.stat_evicted_keys);
@@ -223,6 +317,8 @@ static char *info_stats(char *s)
     s = sds_catfmt(s, "pubsub_channels:%zu\r\n", pubsub_channel_count());
     s = sds_catfmt(s, "pubsub_patterns:%zu\r\n", pubsub_pattern_count());
     s = sds_catfmt(s, "pubsubshard_channels:0\r\n");
+    s = sds_catfmt(s, "latest_fork_usec:%lld\r\ntotal_forks:%lld\r\n",
+                   server.stat_fork_usec, server.stat_total_forks);
     s = sds_catfmt(s, "migrate_cached_sockets:%d\r\n",
                    slotsmgrt_cached_sockets());
     /* A replica never expires keys itself here, nothing is defragmented,
@@ -233,13 +329,18 @@ static char *info_stats(char *s)
                       "active_defrag_key_misses:0\r\n"
                       "total_active_defrag_time:0\r\n"
                       "current_active_defrag_time:0\r\n");
-    s = sds_catfmt(s, "io_threaded_reads_processed:0\r\n"
-                      "io_threaded_writes_processed:0\r\n");
+    size_t tclients, tkeys, titems, tprefixes;
+    tracking_totals(&tclients, &tkeys, &titems, &tprefixes);
+    s = sds_catfmt(s, "tracking_total_keys:%zu\r\n"
+                      "tracking_total_items:%zu\r\n"
+                      "tracking_total_prefixes:%zu\r\n",
+                   tkeys, titems, tprefixes);
+    s = sds_catfmt(s, "unexpected_error_replies:%lld\r\n",
+                   server.stat_unexpected_error_replies);
     s = sds_catfmt(s, "total_error_replies:%lld\r\n",
                    server.stat_error_replies);
-    s = sds_catfmt(s, "sync_full:%lld\r\nsync_partial_ok:%lld\r\n"
-                      "sync_partial_err:%lld\r\n", repl.stat_sync_full,
-                   repl.stat_sync_partial_ok, repl.stat_sync_partial_err);
+    s = sds_catfmt(s, "io_threaded_reads_processed:0\r\n"
+                      "io_threaded_writes_processed:0\r\n");
     return s;
 }
 
@@ -312,14 +413,14 @@ static char *info_commandstats(char *s)
     const struct command *table = commands_table(&count);
     for (size_t i = 0; i < count; i++) {
         const struct command_stats *st = commands_stats(&table[i]);
-        if (st->calls == 0 && st->failed == 0) {
+        if (st->calls == 0 && st->failed == 0 && st->rejected == 0) {
             continue;
         }
         s = sds_catfmt(s, "cmdstat_%s:calls=%lld,usec=%lld,usec_per_call=%.2f,"
-                          "rejected_calls=0,failed_calls=%lld\r\n",
+                          "rejected_calls=%lld,failed_calls=%lld\r\n",
                        table[i].spec->name, st->calls, st->usec,
                        st->calls ? (double)st->usec / (double)st->calls : 0,
-                       st->failed);
+                       st->rejected, st->failed);
     }
     return s;
 }
@@ -353,6 +454,7 @@ static const struct {
     { "cpu", "CPU", info_cpu, true },
     { "modules", "Modules", info_modules, true },
     { "commandstats", "Commandstats", info_commandstats, false },
+    { "errorstats", "Errorstats", info_errorstats, false },
     { "latencystats", "Latencystats", latency_info, false },
     { "cluster", "Cluster", info_cluster, true },
     { "keyspace", "Keyspace", info_keyspace, true },

@@ -549,13 +549,12 @@ bool client_may_protected(const struct client *c, const char *setting)
            client_is_local(c);
 }
 
-/* Protected mode: with no password, a peer that is not local gets Redis's
+/* Protected mode: while the default user needs no password, a peer that is not local gets Redis's
  * explanation and is closed before it may send anything. Returns true if
  * 'fd' was refused (and closed). */
 static bool networking_protected_refuse(int fd, const char *addr)
 {
-    if (!server.protected_mode ||
-        (server.requirepass != NULL && server.requirepass[0] != '\0') ||
+    if (!server.protected_mode || !acl_default_nopass() ||
         networking_addr_is_local(addr)) {
         return false;
     }
@@ -1006,6 +1005,7 @@ void reply_error_text(struct client *c, const char *text)
     resp_error_clean(c->obuf + start, c->olen - start);
     reply_raw(c, "\r\n", 2);
     server.stat_error_replies++;
+    info_count_error(c, text);
 }
 
 void reply_error(struct client *c, const char *fmt, ...)

@@ -212,6 +212,12 @@ const char *script_call(int argc, struct arg *argv, size_t *len,
         *err = "This Redis command is not allowed from script";
         return NULL;
     }
+    const char *refused = acl_script_refuse(run->caller, cmd, argc, argv,
+                                            true);
+    if (refused != NULL) {
+        *err = refused;
+        return NULL;
+    }
     bool trusted = (run->caller->flags & (CLIENT_MASTER | CLIENT_LOADER))
                    != 0;
     if (cmd->spec->flags & CMDSPEC_WRITE) {

@@ -760,8 +760,10 @@ static int script_lua_redis_acl_check_cmd(lua_State *L)
                                  "redis.acl_check_cmd()");
         return lua_error(L);
     }
-    /* No ACL users: the default user may run everything. */
-    lua_pushboolean(L, 1);
+    lua_pushboolean(L, script_current == NULL ||
+                           acl_script_refuse(script_current->caller, cmd,
+                                             argc, script_lua_argv,
+                                             false) == NULL);
     return 1;
 }
 

@@ -221,15 +221,19 @@ void server_call(struct client *c)
     cmd->proc(c);
     if (c->tracking != NULL) {
         tracking_after_call(c, cmd);
+    } else if (script_current != NULL && c == script_current->fake) {
+        tracking_script_read(script_current->caller, cmd);
     }
     server.current = NULL;
     c->flags &= ~CLIENT_IN_CALL;
     long long duration = server_ustime() - start;
     stats->usec += duration;
     if (!(c->flags & CLIENT_BLOCKED)) {
-        /* A blocked command is timed when it is served, as in Redis. */
         slowlog_push(c, cmd, duration);
         latency_command(cmd, duration);
+    } else {
+        /* A blocked command is logged when it is served, as in Redis. */
+        blocking_note_duration(c, duration);
     }
     monitor_feed(c, cmd, false);
     stats->calls++;
@@ -269,27 +273,42 @@ static void server_refuse(struct client *c, bool is_exec, const char *why)
     }
 }
 
+static void server_dispatch(struct client *c, const struct command *cmd);
+
 void server_process_command(struct client *c)
 {
     const struct command *cmd = commands_lookup(c->argv[0].ptr,
                                                 c->argv[0].len);
-    if (cmd == NULL) {
-        char args[160];
-        size_t n = 0;
-        args[0] = '\0';
-        for (int i = 1; i < c->argc && n < 128; i++) {
-            int w = snprintf(args + n, sizeof(args) - n, "'%.*s' ",
-                             (int)(128 - n), c->argv[i].ptr);
-            if (w < 0 || (size_t)w >= sizeof(args) - n) {
-                break;
-            }
-            n += (size_t)w;
+    if (cmd != NULL) {
+        /* A command refused before it ran (arity, ACL, OOM ...) counts as
+         * a rejected call of it (INFO commandstats). */
+        struct command_stats *st = commands_stats(cmd);
+        long long calls = st->calls, errors = server.stat_error_replies;
+        server_dispatch(c, cmd);
+        if (st->calls == calls && server.stat_error_replies != errors) {
+            st->rejected++;
         }
-        reply_error(c, "unknown command '%.128s', with args beginning "
-                       "with: %s", c->argv[0].ptr, args);
-        multi_flag_error(c);
         return;
     }
+    char args[160];
+    size_t n = 0;
+    args[0] = '\0';
+    for (int i = 1; i < c->argc && n < 128; i++) {
+        int w = snprintf(args + n, sizeof(args) - n, "'%.*s' ",
+                         (int)(128 - n), c->argv[i].ptr);
+        if (w < 0 || (size_t)w >= sizeof(args) - n) {
+            break;
+        }
+        n += (size_t)w;
+    }
+    reply_error(c, "unknown command '%.128s', with args beginning "
+                   "with: %s", c->argv[0].ptr, args);
+    multi_flag_error(c);
+}
+
+/* The checks a known command passes before it runs or is queued. */
+static void server_dispatch(struct client *c, const struct command *cmd)
+{
     if (!cmdspec_arity_ok(cmd->spec, c->argc)) {
         reply_error(c, "wrong number of arguments for '%s' command",
                     cmd->spec->name);
@@ -403,6 +422,7 @@ static void server_on_cron(evutil_socket_t fd, short what, void *arg)
         server.stat_ops_sample_count = server.stat_commands;
     }
     server_update_memory();
+    info_cron();
     networking_cron();
     if (server.masterhost == NULL) {
         expire_cycle();

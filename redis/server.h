@@ -576,6 +576,9 @@ void blocking_client_release(struct client *c);
  * timeout reply, or with 'error' an UNBLOCKED error; then its pending
  * requests run. */
 void blocking_unblock_now(struct client *c, bool error);
+/* server_call: the call that blocked 'c' took 'usec' (its slow log entry,
+ * made when it is served, counts it). */
+void blocking_note_duration(struct client *c, long long usec);
 
 /* Number of blocked clients (INFO). */
 size_t blocking_count(void);
@@ -618,6 +621,21 @@ void tracking_info_reply(struct client *c);
 
 /* After 'cmd' ran for 'c' (server_call): remember the keys it read. */
 void tracking_after_call(struct client *c, const struct command *cmd);
+/* INFO: clients with tracking on, keys remembered, (key, client) pairs,
+ * BCAST prefixes. */
+void tracking_totals(size_t *clients, size_t *keys, size_t *items,
+                     size_t *prefixes);
+/* info.c: count an error reply 'text' (its code, ERR if it has none) for
+ * INFO errorstats; 'c' is who gets it (replies to our master or the AOF
+ * loader count as unexpected). */
+void info_count_error(const struct client *c, const char *text);
+/* info.c: forget the errorstats counts (CONFIG RESETSTAT). */
+void info_reset_errors(void);
+/* info.c: sample the network byte counters (server cron). */
+void info_cron(void);
+/* A script of 'caller' ran 'cmd': a read makes a tracking caller remember
+ * the keys its own command (EVAL, FCALL ...) declares, as Redis 7.0. */
+void tracking_script_read(struct client *caller, const struct command *cmd);
 
 /* After a request of 'c' is done: send the invalidations that waited
  * for its reply. */
@@ -819,6 +837,7 @@ struct command_stats {
     long long calls;  /* times run */
     long long usec;   /* total time in the handler */
     long long failed; /* runs that replied an error */
+    long long rejected; /* refused before running (arity, ACL, OOM ...) */
 };
 
 /* Join the handlers to lib/cmdspec's rows (at start). Returns 0, or -1
@@ -960,7 +979,10 @@ struct server {
     long long stat_net_input_bytes;
     long long stat_net_output_bytes;
     long long stat_error_replies;
+    long long stat_unexpected_error_replies; /* to our master, AOF loader */
     long long stat_evicted_keys;
+    long long stat_fork_usec;    /* the last fork() took this long */
+    long long stat_total_forks;
     long long stat_ops_sample_time; /* for instantaneous_ops_per_sec */
     long long stat_ops_sample_count;
     long long stat_ops_per_sec;
@@ -1100,11 +1122,26 @@ int acl_auth(struct client *c, const struct arg *user,
 void acl_set_requirepass(const char *pass);
 /* True if a new connection starts authenticated (default: nopass, on). */
 bool acl_client_autoauth(void);
+/* The error a script gets when 'caller's user may not run 'argv'
+ * ('cmd'), recorded in ACL LOG with context "lua" if 'log'; NULL if it
+ * may. */
+const char *acl_script_refuse(struct client *caller,
+                              const struct command *cmd, int argc,
+                              const struct arg *argv, bool log);
+/* True if the default user needs no password (protected mode's test). */
+bool acl_default_nopass(void);
 void cmd_acl(struct client *c);
 /* The name of the user 'c' runs as (static until the user goes). */
 const char *acl_user_name(const struct client *c);
-/* Load the aclfile at start: 0, or -1 and 'err'. */
+/* Load the aclfile, or create the users of the config file's "user"
+ * lines, at start: 0, or -1 and 'err' (both are refused, as in Redis). */
 int acl_load_at_start(char *err, size_t errlen);
+/* A "user NAME RULE..." config line ('argv' after "user"): checked and
+ * kept for acl_load_at_start. 0, or -1 and 'err'. */
+int acl_conf_user(int argc, char **argv, char *err, size_t errlen);
+/* User 'i' (in name order) as a config line "user NAME RULES" (new sds),
+ * or NULL past the last. */
+char *acl_user_line(size_t i);
 
 /* networking.c: one CLIENT LIST line for 'c' (with its newline),
  * appended to the sds string 's'; returns 's'. */

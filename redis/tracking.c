@@ -326,6 +326,22 @@ static const char *tracking_arg(const void *argv, int i, size_t *len)
     return a[i].ptr;
 }
 
+/* True if a read by 'cmd' makes 'c' remember keys: a read-only command
+ * (not EVAL_RO, EVALSHA_RO or FCALL_RO themselves: the commands their
+ * scripts run count), default or OPTIN/OPTOUT mode as CLIENT CACHING
+ * says. */
+static bool tracking_wants(const struct tracking_state *t,
+                           const struct command *cmd)
+{
+    const char *name = cmd->spec->name;
+    return !t->bcast && (cmd->spec->flags & CMDSPEC_READONLY) &&
+           strcmp(name, "eval_ro") != 0 && strcmp(name, "evalsha_ro") != 0 &&
+           strcmp(name, "fcall_ro") != 0 &&
+           (!t->optin || t->caching_yes) && (!t->optout || !t->caching_no);
+}
+
+static void tracking_remember(struct client *c, const struct command *cmd);
+
 void tracking_after_call(struct client *c, const struct command *cmd)
 {
     struct tracking_state *t = c->tracking;
@@ -334,13 +350,48 @@ void tracking_after_call(struct client *c, const struct command *cmd)
     }
     bool caching_cmd = t->caching_set_now;
     t->caching_set_now = false;
-    bool want = !t->bcast && (cmd->spec->flags & CMDSPEC_READONLY) &&
-                (!t->optin || t->caching_yes) &&
-                (!t->optout || !t->caching_no);
+    bool want = tracking_wants(t, cmd);
     if (!caching_cmd && !(c->flags & CLIENT_MULTI)) {
         t->caching_yes = t->caching_no = false;
     }
-    if (!want || c->argc == 0) {
+    if (want) {
+        tracking_remember(c, cmd);
+    }
+}
+
+void tracking_totals(size_t *clients, size_t *keys, size_t *items,
+                     size_t *prefixes)
+{
+    *clients = tracking_client_count;
+    *keys = tracking_table != NULL ? dict_size(tracking_table) : 0;
+    *items = 0;
+    *prefixes = tracking_prefix_count;
+    if (tracking_table == NULL) {
+        return;
+    }
+    struct dict_iter it;
+    dict_iter_init(&it, tracking_table);
+    for (struct dict_entry *e = dict_iter_next(&it); e != NULL;
+         e = dict_iter_next(&it)) {
+        *items += ((const struct tracking_ids *)e->v.ptr)->count;
+    }
+    dict_iter_release(&it);
+}
+
+void tracking_script_read(struct client *caller, const struct command *cmd)
+{
+    /* Redis 7.0 remembers the keys the script's command declares (its
+     * KEYS), not the keys of the command the script ran. */
+    if (caller->tracking != NULL && caller->cmd != NULL &&
+        tracking_wants(caller->tracking, cmd)) {
+        tracking_remember(caller, caller->cmd);
+    }
+}
+
+/* Remember the keys of c->argv ('cmd's) as read by 'c'. */
+static void tracking_remember(struct client *c, const struct command *cmd)
+{
+    if (c->argc == 0) {
         return;
     }
     int *keys = mem_alloc((size_t)c->argc * sizeof(*keys));

@@ -16,7 +16,7 @@ static struct zsl_node *zsl_node_new(int level, double score,
 {
     size_t head = sizeof(struct zsl_node) +
                   (size_t)level * sizeof(struct zsl_level);
-    struct zsl_node *n = mem_alloc(head + sizeof(struct sds_hdr) + len + 1);
+    struct zsl_node *n = mem_alloc(head + sds_hdr_size(len) + len + 1);
     memset(n, 0, head);
     n->score = score;
     n->member = sds_init_in((char *)n + head, member, len);

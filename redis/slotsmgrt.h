@@ -1,7 +1,8 @@
 /* Internal to slot migration (slotsmgrt.c, the synchronous path and the
- * commands; slotsmgrt_async.c, batches with big values moved by a forked
- * child): key batches, sockets to targets and RESP building. Not for use
- * elsewhere; the commands are declared in commands.c. */
+ * commands; slotsmgrt_async.c, batches with big values moved in chunks
+ * from the event loop): key batches, sockets to targets and RESP
+ * building. Not for use elsewhere; the commands are declared in
+ * commands.c. */
 #ifndef CODIS_SLOTSMGRT_H
 #define CODIS_SLOTSMGRT_H
 
@@ -63,10 +64,17 @@ bool slotsmgrt_async_wanted(struct client *c, const struct slotsmgrt_batch *b,
                             long long maxbulks);
 
 /* Start moving batch 'b' (taken) to host:port (argv[1], argv[2] of 'c')
- * in a forked child; 'c' waits without a reply until it ends, then gets
+ * in the background; 'c' waits without a reply until it ends, then gets
  * [moved, keys left in 'slot'] (slot >= 0) or the number moved. */
 void slotsmgrt_async_start(struct client *c, struct slotsmgrt_batch *b,
                            long long timeout, long long maxbulks,
                            long long maxbytes, int slot);
+
+/* Drop from batch 'b' of client 'c' the keys of the batch moving in the
+ * background (moving them now would fail that one). If that leaves 'b'
+ * empty, 'c' waits for the background batch to end, then gets [0, keys
+ * left in 'slot'], and true is returned: 'c' is answered. */
+bool slotsmgrt_async_exclude(struct client *c, struct slotsmgrt_batch *b,
+                             int slot);
 
 #endif

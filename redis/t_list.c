@@ -175,6 +175,20 @@ int list_type_each(const struct object *o, container_elem_fn fn, void *priv)
     return 0;
 }
 
+int list_type_each_range(const struct object *o, size_t start, size_t count,
+                         container_elem_fn fn, void *priv)
+{
+    struct list_value *l = o->ptr;
+    for (size_t i = start; i < l->len && i - start < count; i++) {
+        char *s = *list_slot(l, i);
+        int rc = fn(priv, s, sds_len(s));
+        if (rc != 0) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
 void list_type_free(struct object *o)
 {
     list_free_value(o->ptr);

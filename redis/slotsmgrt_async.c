@@ -44,6 +44,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -127,6 +128,10 @@ struct slotsmgrt_async_job {
     uint64_t cursor;              /* walk of the value being cut */
     size_t index;
     bool produced;                /* every message is built */
+    long long longest_step_us;    /* wall clock, for the log and STATUS */
+    long long longest_step_cpu_us; /* CPU time of this thread: the same
+                                      without the time the machine gave
+                                      to other processes */
 };
 
 static struct slotsmgrt_async_job slotsmgrt_async_job = { .fd = -1 };
@@ -587,6 +592,16 @@ static void slotsmgrt_async_next(struct slotsmgrt_async_job *job)
     }
 }
 
+/* CPU time used by the calling thread, in microseconds. */
+static long long slotsmgrt_async_cpu_us(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) {
+        return 0;
+    }
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 /* A step: finish, or build and write. */
 static void slotsmgrt_async_on_step(evutil_socket_t fd, short what,
                                     void *arg)
@@ -600,8 +615,18 @@ static void slotsmgrt_async_on_step(evutil_socket_t fd, short what,
         slotsmgrt_async_finish();
         return;
     }
+    long long start = server_ustime();
+    long long cpu = slotsmgrt_async_cpu_us();
     slotsmgrt_async_produce(job);
     slotsmgrt_async_write(job);
+    long long took = server_ustime() - start;
+    if (took > job->longest_step_us) {
+        job->longest_step_us = took;
+    }
+    cpu = slotsmgrt_async_cpu_us() - cpu;
+    if (cpu > job->longest_step_cpu_us) {
+        job->longest_step_cpu_us = cpu;
+    }
     slotsmgrt_async_next(job);
 }
 
@@ -795,9 +820,11 @@ static void slotsmgrt_async_finish(void)
     } else {
         moved = slotsmgrt_async_delete(db, &job->batch);
     }
-    log_info("async migration of %zu keys to %s:%s %s after %lld ms",
+    log_info("async migration of %zu keys to %s:%s %s after %lld ms "
+             "(%lld messages, longest step %lld us, %lld us of CPU)",
              job->batch.count, job->host, job->port,
-             error != NULL ? error : "done", elapsed);
+             error != NULL ? error : "done", elapsed, job->out.messages,
+             job->longest_step_us, job->longest_step_cpu_us);
     for (size_t i = 0; i < job->nwaiters; i++) {
         slotsmgrt_async_answer(job->waiters[i].id, error, moved,
                                job->waiters[i].slot, db);
@@ -981,7 +1008,7 @@ void cmd_slotsmgrt_async_status(struct client *c)
         reply_null(c);
         return;
     }
-    reply_array(c, 18);
+    reply_array(c, 22);
     reply_bulk_str(c, "host");
     reply_bulk_str(c, job->host);
     reply_bulk_str(c, "port");
@@ -1000,6 +1027,10 @@ void cmd_slotsmgrt_async_status(struct client *c)
     reply_integer(c, job->acked);
     reply_bulk_str(c, "keys_done");
     reply_integer(c, (long long)job->next_key);
+    reply_bulk_str(c, "longest_step_us");
+    reply_integer(c, job->longest_step_us);
+    reply_bulk_str(c, "longest_step_cpu_us");
+    reply_integer(c, job->longest_step_cpu_us);
 }
 
 /* SLOTSMGRTONE-ASYNC-DUMP / SLOTSMGRTTAGONE-ASYNC-DUMP timeout maxbulks

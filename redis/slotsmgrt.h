@@ -65,7 +65,9 @@ bool slotsmgrt_async_wanted(struct client *c, const struct slotsmgrt_batch *b,
 
 /* Start moving batch 'b' (taken) to host:port (argv[1], argv[2] of 'c')
  * in the background; 'c' waits without a reply until it ends, then gets
- * [moved, keys left in 'slot'] (slot >= 0) or the number moved. */
+ * [moved, keys left in 'slot'] (slot >= 0) or the number moved. While
+ * another batch moves, a slot's caller waits for it and gets [0, left]
+ * (it asks again), a one-key caller an error. */
 void slotsmgrt_async_start(struct client *c, struct slotsmgrt_batch *b,
                            long long timeout, long long maxbulks,
                            long long maxbytes, int slot);

@@ -897,8 +897,15 @@ void slotsmgrt_async_start(struct client *c, struct slotsmgrt_batch *b,
 {
     struct slotsmgrt_async_job *job = &slotsmgrt_async_job;
     if (job->active) {
+        /* One batch at a time. A slot's caller (a dashboard moving slots
+         * in parallel) waits for its turn and gets [0, left], so it just
+         * asks again; a one-key caller gets Codis's error. */
         slotsmgrt_batch_release(b);
-        reply_error(c, "the specified DB is being migrated");
+        if (slot >= 0) {
+            slotsmgrt_async_wait(c, slot);
+        } else {
+            reply_error(c, "the specified DB is being migrated");
+        }
         return;
     }
     char err[256];

@@ -249,4 +249,47 @@ test_expect_success 'a big key written while it moves: the write waits, nothing 
     redis-cli -p $DST ttl big1 >out && echo -1 >expect && test_cmp expect out
 '
 
+# Two big lists in two slots below 512; the first batch moves through a
+# gated relay, so the second, on another connection, must wait for it.
+test_expect_success 'a second big batch waits for the one in flight, then moves' '
+    python3 -c "import zlib
+seen = set()
+for i in range(1000):
+    k = \"g%d\" % i
+    s = zlib.crc32(k.encode()) % 1024
+    if s < 512 and s not in seen:
+        seen.add(s)
+        print(k, s)
+    if len(seen) == 2:
+        break" >two &&
+    read K1 SLOT1 <two && sed -n 2p two >two2 && read K2 SLOT2 <two2 &&
+    redis-cli -p $SRC rpush $K1 $(seq 500) >out && echo 500 >expect &&
+    test_cmp expect out &&
+    redis-cli -p $SRC rpush $K2 $(seq 500) >out && test_cmp expect out &&
+    RELAY2=$(free_port) &&
+    { python3 relay.py $RELAY2 $DST gate2 >relay2.out 2>&1 & } &&
+    relay2=$! &&
+    test_atexit "kill $relay2" &&
+    wait_until "grep -q ready relay2.out" &&
+    { redis-cli -p $SRC slotsmgrttagslot-async 127.0.0.1 $RELAY2 30000 100 0 \
+        $SLOT1 10 >first.out 2>&1 & } &&
+    first=$! &&
+    wait_until "redis-cli -p $SRC slotsmgrt-async-status | grep -q keys" &&
+    { redis-cli -p $SRC slotsmgrttagslot-async 127.0.0.1 $DST 30000 100 0 \
+        $SLOT2 10 >second.out 2>&1 & } &&
+    second=$! &&
+    wait_until "redis-cli -p $SRC slotsmgrt-async-status >st &&
+                sed -n \"/blocked_clients/{n;p}\" st | grep -qx 2" &&
+    test ! -s second.out &&
+    touch gate2 &&
+    wait $first && wait $second &&
+    printf "1\n0\n" >expect && test_cmp expect first.out &&
+    printf "0\n1\n" >expect && test_cmp expect second.out &&
+    redis-cli -p $SRC slotsmgrttagslot-async 127.0.0.1 $DST 30000 100 0 \
+        $SLOT2 10 >out && printf "1\n0\n" >expect && test_cmp expect out &&
+    redis-cli -p $DST llen $K1 >out && echo 500 >expect && test_cmp expect out &&
+    redis-cli -p $DST llen $K2 >out && test_cmp expect out &&
+    redis-cli -p $SRC exists $K1 $K2 >out && echo 0 >expect && test_cmp expect out
+'
+
 test_done

@@ -213,6 +213,14 @@ while True:
     threading.Thread(target=pipe, args=(d, c, False), daemon=True).start()
 EOF_PY
 
+# start_relay GATE: start relay.py to DST on a free port, RELAY.
+start_relay() {
+    RELAY=$(free_port) &&
+    { python3 relay.py $RELAY $DST $1 >$1.relay 2>&1 & } &&
+    test_atexit "kill $!" &&
+    wait_until "grep -q ready $1.relay"
+}
+
 wrapper_calls() {
     redis-cli -p $SRC info commandstats |
         sed -n "s/^cmdstat_slotsmgrt-exec-wrapper:calls=\([0-9]*\),.*/\1/p"
@@ -222,11 +230,7 @@ test_expect_success 'a big key written while it moves: the write waits, nothing 
     test $(slot_of big1) -lt 512 &&
     redis-cli -p $SRC rpush big1 $(seq 3000) >out && echo 3000 >expect &&
     test_cmp expect out &&
-    RELAY=$(free_port) &&
-    { python3 relay.py $RELAY $DST gate >relay.out 2>&1 & } &&
-    relay=$! &&
-    test_atexit "kill $relay" &&
-    wait_until "grep -q ready relay.out" &&
+    start_relay gate &&
     { redis-cli -p $SRC slotsmgrtone-async 127.0.0.1 $RELAY 30000 100 0 \
         big1 >move.out 2>&1 & } &&
     move=$! &&
@@ -266,12 +270,8 @@ for i in range(1000):
     redis-cli -p $SRC rpush $K1 $(seq 500) >out && echo 500 >expect &&
     test_cmp expect out &&
     redis-cli -p $SRC rpush $K2 $(seq 500) >out && test_cmp expect out &&
-    RELAY2=$(free_port) &&
-    { python3 relay.py $RELAY2 $DST gate2 >relay2.out 2>&1 & } &&
-    relay2=$! &&
-    test_atexit "kill $relay2" &&
-    wait_until "grep -q ready relay2.out" &&
-    { redis-cli -p $SRC slotsmgrttagslot-async 127.0.0.1 $RELAY2 30000 100 0 \
+    start_relay gate2 &&
+    { redis-cli -p $SRC slotsmgrttagslot-async 127.0.0.1 $RELAY 30000 100 0 \
         $SLOT1 10 >first.out 2>&1 & } &&
     first=$! &&
     wait_until "redis-cli -p $SRC slotsmgrt-async-status | grep -q keys" &&

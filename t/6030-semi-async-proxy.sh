@@ -292,4 +292,31 @@ for i in range(1000):
     redis-cli -p $SRC exists $K1 $K2 >out && echo 0 >expect && test_cmp expect out
 '
 
+test_expect_success 'a part of a split DEL waits for its key being moved' '
+    python3 -c "import zlib
+print(next(t for t in (\"s%d\" % i for i in range(1000))
+           if zlib.crc32(t.encode()) % 1024 < 512))" >tag &&
+    T=$(cat tag) &&
+    redis-cli -p $SRC rpush "{$T}l" $(seq 300) >out && echo 300 >expect &&
+    test_cmp expect out &&
+    redis-cli -p $SRC set "{$T}s" v >out && echo OK >expect &&
+    test_cmp expect out &&
+    start_relay gate3 &&
+    { redis-cli -p $SRC slotsmgrttagone-async 127.0.0.1 $RELAY 30000 100 0 \
+        "{$T}l" >move3.out 2>&1 & } &&
+    move=$! &&
+    wait_until "redis-cli -p $SRC slotsmgrt-async-status | grep -q keys" &&
+    before=$(wrapper_calls) &&
+    { redis-cli -p $P1 del "{$T}s" nokey >del.out 2>&1 & } &&
+    del=$! &&
+    wait_until "test \$(wrapper_calls) -ge \$((before + 3))" &&
+    test ! -s del.out &&
+    touch gate3 &&
+    wait $move && wait $del &&
+    echo 2 >expect && test_cmp expect move3.out &&
+    echo 1 >expect && test_cmp expect del.out &&
+    redis-cli -p $DST exists "{$T}s" >out && echo 0 >expect && test_cmp expect out &&
+    redis-cli -p $DST llen "{$T}l" >out && echo 300 >expect && test_cmp expect out
+'
+
 test_done

@@ -226,6 +226,10 @@ static void router_wrap(struct worker *w, struct request *r,
 {
     router_save(r, wire, n);
     r->target = dst;
+    if (r->start_us == 0) {
+        /* a part of a split command: its wait is bounded from here */
+        r->start_us = worker_turn_usec(w);
+    }
     const char *p = pbuf_head(&r->saved);
     /* The request is "*<argc>\r\n<bulks>": keep the bulks, count two more
      * arguments in front of them. */

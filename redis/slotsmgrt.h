@@ -63,6 +63,13 @@ int slotsmgrt_field_or_reply(struct client *c, const struct arg *a,
 bool slotsmgrt_async_wanted(struct client *c, const struct slotsmgrt_batch *b,
                             long long maxbulks);
 
+/* Keep in batch 'b' only its big values (more than 'maxbulks' elements)
+ * and, if 'tags', the keys sharing their tags: a slot's small keys move
+ * in batches of their own, so a write to one of them never waits for a
+ * big value. */
+void slotsmgrt_async_keep_big(struct db *db, struct slotsmgrt_batch *b,
+                              long long maxbulks, bool tags);
+
 /* Start moving batch 'b' (taken) to host:port (argv[1], argv[2] of 'c')
  * in the background; 'c' waits without a reply until it ends, then gets
  * [moved, keys left in 'slot'] (slot >= 0) or the number moved. While

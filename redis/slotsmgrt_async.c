@@ -455,6 +455,22 @@ bool slotsmgrt_async_wanted(struct client *c, const struct slotsmgrt_batch *b,
     return false;
 }
 
+void slotsmgrt_async_keep_big(struct db *db, struct slotsmgrt_batch *b,
+                              long long maxbulks, bool tags)
+{
+    struct slotsmgrt_batch big;
+    slotsmgrt_batch_init(&big);
+    for (size_t i = 0; i < b->count; i++) {
+        const char *key = b->keys[i];
+        struct dict_entry *e = dict_find(db->dict, key, sds_len(key));
+        if (e != NULL && slotsmgrt_async_chunked(e->v.ptr, maxbulks)) {
+            slotsmgrt_batch_collect(&big, db, key, sds_len(key), tags);
+        }
+    }
+    slotsmgrt_batch_release(b);
+    *b = big;
+}
+
 /* ------------------------------------------------------------------------
  * The sender, in the event loop */
 

@@ -179,6 +179,10 @@ void list_type_push(struct object *o, const char *p, size_t len);
 size_t list_type_len(const struct object *o);
 int list_type_each(const struct object *o, container_elem_fn fn,
                    void *priv);
+/* The same over the elements at indexes 'start' .. 'start' + 'count' - 1
+ * that exist, so a walk can pause between calls. */
+int list_type_each_range(const struct object *o, size_t start, size_t count,
+                         container_elem_fn fn, void *priv);
 
 /* Hashes. hash_type_set adds or replaces 'field'; returns true if the
  * field is new. */

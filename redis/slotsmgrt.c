@@ -603,7 +603,10 @@ void cmd_slotsmgrttagone(struct client *c)
  * command like the commands above: SLOTSRESTORE commands of at most
  * 'maxbytes' each, pipelined in one round trip. A batch holding a value
  * of more than 'maxbulks' elements moves in the background instead
- * (slotsmgrt_async.c), in chunks, while the server goes on serving. */
+ * (slotsmgrt_async.c), in chunks, while the server goes on serving: the
+ * big values alone (with their tags' keys), so that writes to the slot's
+ * other keys need not wait for them; a batch of a slot never takes the
+ * keys of the one in the background. */
 
 /* Parsed arguments of the batched commands. */
 struct slotsmgrt_async_args {
@@ -679,7 +682,12 @@ static void slotsmgrt_slot_async_generic(struct client *c, bool tags)
                                     sds_len(b.keys[i]), true);
         }
     }
+    if (slotsmgrt_async_exclude(c, &b, (int)slot)) {
+        slotsmgrt_batch_release(&b);
+        return;
+    }
     if (slotsmgrt_async_wanted(c, &b, args.maxbulks)) {
+        slotsmgrt_async_keep_big(c->db, &b, args.maxbulks, tags);
         slotsmgrt_async_start(c, &b, args.timeout, args.maxbulks,
                               args.maxbytes, (int)slot);
         return;

@@ -1,7 +1,8 @@
 /* Internal to slot migration (slotsmgrt.c, the synchronous path and the
- * commands; slotsmgrt_async.c, batches with big values moved by a forked
- * child): key batches, sockets to targets and RESP building. Not for use
- * elsewhere; the commands are declared in commands.c. */
+ * commands; slotsmgrt_async.c, batches with big values moved in chunks
+ * from the event loop): key batches, sockets to targets and RESP
+ * building. Not for use elsewhere; the commands are declared in
+ * commands.c. */
 #ifndef CODIS_SLOTSMGRT_H
 #define CODIS_SLOTSMGRT_H
 
@@ -62,11 +63,27 @@ int slotsmgrt_field_or_reply(struct client *c, const struct arg *a,
 bool slotsmgrt_async_wanted(struct client *c, const struct slotsmgrt_batch *b,
                             long long maxbulks);
 
+/* Keep in batch 'b' only its big values (more than 'maxbulks' elements)
+ * and, if 'tags', the keys sharing their tags: a slot's small keys move
+ * in batches of their own, so a write to one of them never waits for a
+ * big value. */
+void slotsmgrt_async_keep_big(struct db *db, struct slotsmgrt_batch *b,
+                              long long maxbulks, bool tags);
+
 /* Start moving batch 'b' (taken) to host:port (argv[1], argv[2] of 'c')
- * in a forked child; 'c' waits without a reply until it ends, then gets
- * [moved, keys left in 'slot'] (slot >= 0) or the number moved. */
+ * in the background; 'c' waits without a reply until it ends, then gets
+ * [moved, keys left in 'slot'] (slot >= 0) or the number moved. While
+ * another batch moves, a slot's caller waits for it and gets [0, left]
+ * (it asks again), a one-key caller an error. */
 void slotsmgrt_async_start(struct client *c, struct slotsmgrt_batch *b,
                            long long timeout, long long maxbulks,
                            long long maxbytes, int slot);
+
+/* Drop from batch 'b' of client 'c' the keys of the batch moving in the
+ * background (moving them now would fail that one). If that leaves 'b'
+ * empty, 'c' waits for the background batch to end, then gets [0, keys
+ * left in 'slot'], and true is returned: 'c' is answered. */
+bool slotsmgrt_async_exclude(struct client *c, struct slotsmgrt_batch *b,
+                             int slot);
 
 #endif

@@ -1,77 +1,140 @@
-/* Background migration of batches that hold big values (Codis 3.2's
- * semi-async migration, our way), the target side SLOTSRESTORE-ASYNC,
- * and SLOTSMGRT-ASYNC-FENCE / -CANCEL / -STATUS.
+/* Semi-async migration (Codis 3.2's, our way): batches holding big values
+ * move in chunks from the event loop while the server goes on serving;
+ * the target side SLOTSRESTORE-ASYNC; SLOTSMGRT-ASYNC-FENCE / -CANCEL /
+ * -STATUS; SLOTSMGRT-EXEC-WRAPPER, through which proxies reach a slot
+ * being moved.
  *
  * Moving a value of millions of elements inside one command would stall
- * the source (and the target) for seconds. Instead:
+ * the source (and the target) for seconds; copying the process with
+ * fork() stalls it too, for the page tables of gigabytes. Instead the
+ * batch is sent by a small state machine in the event loop, each step
+ * bounded in time (SLOTSMGRT_ASYNC_STEP_US) and in what it leaves
+ * unanswered (maxbytes unsent, SLOTSMGRT_ASYNC_WINDOW messages unacked):
  *
- *   source (event loop)          child (fork: a frozen copy)      target
- *   caller blocks, no reply      dial, AUTH, SELECT
- *   keeps serving clients        per key: delete, then either
- *                                  object key ttl payload, or
- *                                  list|hash|dict|zset chunks of
- *                                  maxbulks elements, expire ------>
- *                                read one +OK per message   <------ +OK
- *   SIGCHLD: child exit 0 and    exit 0 / 1
- *   no key of the batch changed
- *   -> delete the keys (big values freed on a thread), propagate DEL,
- *      answer the caller; else answer an error and keep the keys.
+ *   source (event loop)                                target
+ *   caller blocks, no reply; dial, AUTH, SELECT
+ *   step: per key, delete, then either
+ *           object key ttl payload (small values), or
+ *           list|hash|dict|zset key ttl hint chunk
+ *           (maxbulks elements), one chunk per turn
+ *           of the walk, then expire key ttl ------------>  apply each
+ *   read acks, step again when there is room  <--------  +OK each
+ *   all acked: delete the keys (big values freed on a thread),
+ *   propagate DEL, answer the caller
  *
- * The fork gives the child a consistent copy without locking anything;
- * a write to a key of the batch while the child runs (seen through the
- * db_on_modified hook) makes the batch fail instead of losing the write,
- * and the caller (the dashboard) tries again. While chunks arrive, the
- * target's key carries a temporary TTL of 3 x timeout, so an abandoned
- * transfer cleans itself up. One batch at a time per server.
+ * Between steps the loop serves clients, so the source never stalls for
+ * longer than one step. The walk of a big value resumes from an index
+ * (lists) or a dict_scan cursor (hashes, sets, sorted sets: an element
+ * may come twice after a resize, which the target's set semantics
+ * absorb), looking the key up again each step. Reads of the batch's keys
+ * go on meanwhile; SLOTSMGRT-EXEC-WRAPPER answers a write to one of them
+ * with code 1, so the proxy retries it until the key has moved; any other
+ * change to a key of the batch (a client bypassing the proxy, expiry)
+ * aborts the batch with an error and the caller (the dashboard) tries
+ * again. While chunks arrive, the target's key carries a temporary TTL of
+ * 3 x timeout, so an abandoned transfer cleans itself up. One batch at a
+ * time per server.
  *
  * Unlike Codis, the target answers each SLOTSRESTORE-ASYNC message with a
- * plain +OK or error reply (Codis sends an ACK command back), since our
- * child reads replies, not commands. */
+ * plain +OK or error reply (Codis sends an ACK command back). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
-#include <poll.h>
+#include <stdio.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
-#include <event2/listener.h>
 
 #include "lib/log.h"
 #include "lib/mem.h"
-#include "redis/child.h"
 #include "redis/rdb.h"
 #include "redis/server.h"
 #include "redis/slotsmgrt.h"
+/* The dict of a big sorted set, to walk it with a cursor. */
+#include "redis/t_zset.h"
 
-/* How a batch in the background ended. */
-enum slotsmgrt_async_end {
-    SLOTSMGRT_ASYNC_DONE,
-    SLOTSMGRT_ASYNC_FAILED,
-    SLOTSMGRT_ASYNC_CANCELED,
+/* Longest step of the sender in the event loop, in microseconds. */
+#define SLOTSMGRT_ASYNC_STEP_US 1000
+/* Messages sent and not yet acknowledged, at most. */
+#define SLOTSMGRT_ASYNC_WINDOW 256
+/* How often the sender checks it still makes progress, ms. */
+#define SLOTSMGRT_ASYNC_WATCH_MS 100
+/* Longest wait for the connection to the target, ms. */
+#define SLOTSMGRT_ASYNC_DIAL_MS 3000
+
+/* What slotsmgrt_async_answer sends without an error: +OK (FENCE), the
+ * number moved (ONE variants), else [moved, keys left in the slot]. */
+#define SLOTSMGRT_ASYNC_REPLY_OK (-2)
+#define SLOTSMGRT_ASYNC_REPLY_COUNT (-1)
+
+/* Messages being built: RESP commands for the target. */
+struct slotsmgrt_async_out {
+    char *buf;            /* bytes not yet written (sds) */
+    long long messages;   /* messages built, each owed one reply */
 };
 
-/* The batch in the background (one at most). */
+/* Chunks of one big value being cut. */
+struct slotsmgrt_async_chunks {
+    struct slotsmgrt_async_out *out;
+    const char *kind;     /* list, hash, dict, zset */
+    int type;             /* OBJ_LIST ... */
+    const char *key;      /* sds, borrowed from the batch */
+    long long ttl;        /* temporary TTL while chunks arrive */
+    long long hint;       /* total elements */
+    char *body;           /* element bulks of the chunk being built */
+    long long words;      /* bulks in 'body' */
+    long long maxbulks;
+};
+
+/* A client waiting for the batch: the caller, or a FENCE. */
+struct slotsmgrt_async_waiter {
+    uint64_t id;
+    int slot;             /* reply kind, see slotsmgrt_async_answer */
+};
+
+/* The batch being moved (one at most). */
 struct slotsmgrt_async_job {
-    pid_t pid;                    /* the child, or -1 when idle */
-    uint64_t client_id;           /* the caller waiting for the reply */
+    bool active;
     int db;                       /* database of the keys */
-    int slot;                     /* SLOT variants' slot, or -1 */
     struct slotsmgrt_batch batch; /* the keys (owned) */
-    bool conflict;                /* a key changed while the child ran */
-    bool canceled;                /* SLOTSMGRT-ASYNC-CANCEL killed it */
+    bool conflict;                /* a key changed while it moved */
+    bool canceled;                /* SLOTSMGRT-ASYNC-CANCEL */
+    char *error;                  /* why it failed (owned), or NULL */
     char *host;                   /* target, owned */
     char *port;
-    long long timeout;            /* ms, per socket operation */
+    long long timeout;            /* ms without progress before failing */
+    long long maxbulks;
+    long long maxbytes;
     long long start_ms;
-    uint64_t *fence_ids;          /* SLOTSMGRT-ASYNC-FENCE callers */
-    size_t fence_count;
+    long long progress_ms;        /* last byte written or ack read */
+    struct slotsmgrt_async_waiter *waiters; /* [0] is the caller */
+    size_t nwaiters;
+    int fd;                       /* to the target */
+    struct event *read_ev;        /* acks */
+    struct event *write_ev;       /* while 'out' has unsent bytes */
+    struct event *step_ev;        /* the next step, on the next turn */
+    struct event *watch_ev;       /* progress check */
+    struct slotsmgrt_async_out out;
+    size_t sent;                  /* bytes of out.buf already written */
+    long long acked;              /* replies read */
+    bool line_start;              /* ack parser: at a line's start */
+    size_t next_key;              /* batch index of the next key */
+    bool cutting;                 /* batch.keys[next_key] is being cut */
+    struct slotsmgrt_async_chunks cut;
+    uint64_t cursor;              /* walk of the value being cut */
+    size_t index;
+    bool produced;                /* every message is built */
+    long long longest_step_us;    /* wall clock, for the log and STATUS */
+    long long longest_step_cpu_us; /* CPU time of this thread: the same
+                                      without the time the machine gave
+                                      to other processes */
 };
 
-static struct slotsmgrt_async_job slotsmgrt_async_job = { .pid = -1 };
+static struct slotsmgrt_async_job slotsmgrt_async_job = { .fd = -1 };
 static bool slotsmgrt_async_hooked;
 
 /* ------------------------------------------------------------------------
@@ -155,48 +218,8 @@ static size_t slotsmgrt_async_elements(const struct object *o)
     }
 }
 
-bool slotsmgrt_async_wanted(struct client *c, const struct slotsmgrt_batch *b,
-                            long long maxbulks)
-{
-    if (c->flags & CLIENT_DENY_BLOCKING) {
-        return false;
-    }
-    for (size_t i = 0; i < b->count; i++) {
-        struct dict_entry *e = db_find(c->db, b->keys[i],
-                                         sds_len(b->keys[i]));
-        if (e != NULL &&
-            slotsmgrt_async_elements(e->v.ptr) > (size_t)maxbulks) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* ------------------------------------------------------------------------
- * The child: stream the batch to the target */
-
-/* Messages being written by the child. */
-struct slotsmgrt_async_out {
-    int fd;
-    char *buf;            /* pending bytes (sds) */
-    long long messages;   /* messages sent, each owed one reply */
-    long long timeout;
-    size_t maxbytes;      /* flush above this */
-    bool failed;
-};
-
-/* Send what is pending. */
-static void slotsmgrt_async_flush(struct slotsmgrt_async_out *out)
-{
-    if (!out->failed && sds_len(out->buf) > 0 &&
-        slotsmgrt_write(out->fd, out->buf, sds_len(out->buf),
-                        out->timeout) != 0) {
-        log_warn("async migration: cannot write to the target: %s",
-                 strerror(errno));
-        out->failed = true;
-    }
-    sds_set_len(out->buf, 0);
-}
+ * Building messages */
 
 /* Start a message of 'argc' words: SLOTSRESTORE-ASYNC 'what' 'key'. */
 static void slotsmgrt_async_begin(struct slotsmgrt_async_out *out, int argc,
@@ -209,27 +232,7 @@ static void slotsmgrt_async_begin(struct slotsmgrt_async_out *out, int argc,
     out->messages++;
 }
 
-/* End a message: flush if enough is pending. */
-static void slotsmgrt_async_end(struct slotsmgrt_async_out *out)
-{
-    if (sds_len(out->buf) >= out->maxbytes) {
-        slotsmgrt_async_flush(out);
-    }
-}
-
-/* Chunks of one big value being cut. */
-struct slotsmgrt_async_chunks {
-    struct slotsmgrt_async_out *out;
-    const char *kind;     /* list, hash, dict, zset */
-    const char *key;      /* sds */
-    long long ttl;        /* temporary TTL while chunks arrive */
-    long long hint;       /* total elements */
-    char *body;           /* element bulks of the chunk being built */
-    long long words;      /* bulks in 'body' */
-    long long maxbulks;
-};
-
-/* Send the chunk built so far. */
+/* Build the chunk gathered so far. */
 static void slotsmgrt_async_chunk_flush(struct slotsmgrt_async_chunks *ch)
 {
     if (ch->words == 0) {
@@ -239,12 +242,12 @@ static void slotsmgrt_async_chunk_flush(struct slotsmgrt_async_chunks *ch)
     ch->out->buf = slotsmgrt_bulk_ll(ch->out->buf, ch->ttl);
     ch->out->buf = slotsmgrt_bulk_ll(ch->out->buf, ch->hint);
     ch->out->buf = sds_cat(ch->out->buf, ch->body, sds_len(ch->body));
-    slotsmgrt_async_end(ch->out);
     sds_set_len(ch->body, 0);
     ch->words = 0;
 }
 
-/* Add 'n' bulks (pairs come whole) and cut the chunk when full. */
+/* Add one element (a pair when 'b' is not NULL) and cut the chunk when
+ * full. */
 static int slotsmgrt_async_chunk_add(struct slotsmgrt_async_chunks *ch,
                                      const char *a, size_t alen,
                                      const char *b, size_t blen)
@@ -258,7 +261,7 @@ static int slotsmgrt_async_chunk_add(struct slotsmgrt_async_chunks *ch,
     if (ch->words >= ch->maxbulks) {
         slotsmgrt_async_chunk_flush(ch);
     }
-    return ch->out->failed ? 1 : 0;
+    return 0;
 }
 
 static int slotsmgrt_async_on_elem(void *priv, const char *p, size_t len)
@@ -284,152 +287,438 @@ static int slotsmgrt_async_on_scored(void *priv, const char *m, size_t len,
     return slotsmgrt_async_chunk_add(priv, m, len, (const char *)raw, 8);
 }
 
-/* Queue the messages that recreate 'key' (value 'o') on the target. */
+/* dict_scan callback over a big hash, set or sorted set. */
+static void slotsmgrt_async_on_entry(void *priv, const struct dict_entry *e)
+{
+    struct slotsmgrt_async_chunks *ch = priv;
+    switch (ch->type) {
+    case OBJ_SET:
+        slotsmgrt_async_on_elem(ch, e->key, sds_len(e->key));
+        break;
+    case OBJ_HASH:
+        slotsmgrt_async_on_pair(ch, e->key, sds_len(e->key), e->v.ptr,
+                                sds_len(e->v.ptr));
+        break;
+    default:
+        slotsmgrt_async_on_scored(ch, e->key, sds_len(e->key), e->v.d);
+        break;
+    }
+}
+
+/* The dict to walk of big value 'o' (a hash, set or sorted set), or NULL
+ * for a list. */
+static struct dict *slotsmgrt_async_dict(const struct object *o)
+{
+    if (o->type == OBJ_ZSET) {
+        return ((struct zset_value *)o->ptr)->dict;
+    }
+    return o->type == OBJ_LIST ? NULL : o->ptr;
+}
+
+/* True if 'o' moves in chunks: more than 'maxbulks' elements in an
+ * encoding that can be walked a piece at a time. */
+static bool slotsmgrt_async_chunked(const struct object *o,
+                                    long long maxbulks)
+{
+    bool walkable = (o->type == OBJ_LIST &&
+                     o->encoding == OBJ_ENC_QUICKLIST) ||
+                    ((o->type == OBJ_HASH || o->type == OBJ_SET) &&
+                     o->encoding == OBJ_ENC_HT) ||
+                    (o->type == OBJ_ZSET && o->encoding == OBJ_ENC_SKIPLIST);
+    return walkable && slotsmgrt_async_elements(o) > (size_t)maxbulks;
+}
+
+/* Set up 'ch' to cut big value 'o' of 'key' into 'out'. */
+static void slotsmgrt_async_chunks_init(struct slotsmgrt_async_chunks *ch,
+                                        struct slotsmgrt_async_out *out,
+                                        const char *key,
+                                        const struct object *o,
+                                        long long ttl, long long maxbulks)
+{
+    static const char *kinds[] = { [OBJ_LIST] = "list", [OBJ_SET] = "dict",
+                                   [OBJ_HASH] = "hash", [OBJ_ZSET] = "zset" };
+    ch->out = out;
+    ch->kind = kinds[o->type];
+    ch->type = o->type;
+    ch->key = key;
+    ch->ttl = ttl;
+    ch->hint = (long long)slotsmgrt_async_elements(o);
+    ch->body = sds_new_empty(4096);
+    ch->words = 0;
+    ch->maxbulks = maxbulks;
+}
+
+/* Build the messages that start 'key' (value 'o') on the target: delete,
+ * then the whole value if it is small. Returns true if it is big: then
+ * its chunks follow. */
+static bool slotsmgrt_async_key_begin(struct slotsmgrt_async_out *out,
+                                      struct db *db, const char *key,
+                                      const struct object *o,
+                                      long long maxbulks)
+{
+    slotsmgrt_async_begin(out, 3, "delete", key);
+    if (slotsmgrt_async_chunked(o, maxbulks)) {
+        return true;
+    }
+    char *payload = rdb_dump_payload(o);
+    slotsmgrt_async_begin(out, 5, "object", key);
+    out->buf = slotsmgrt_bulk_ll(out->buf,
+                                 slotsmgrt_ttl(db, key, sds_len(key)));
+    out->buf = slotsmgrt_bulk(out->buf, payload, sds_len(payload));
+    sds_free(payload);
+    return false;
+}
+
+/* Build the message that ends big 'key': its real TTL. */
+static void slotsmgrt_async_key_end(struct slotsmgrt_async_out *out,
+                                    struct db *db, const char *key)
+{
+    slotsmgrt_async_begin(out, 4, "expire", key);
+    out->buf = slotsmgrt_bulk_ll(out->buf,
+                                 slotsmgrt_ttl(db, key, sds_len(key)));
+}
+
+/* Build every message that moves 'key' (value 'o'), at once (for the
+ * DUMP commands). */
 static void slotsmgrt_async_send_key(struct slotsmgrt_async_out *out,
                                      struct db *db, const char *key,
                                      const struct object *o,
-                                     long long maxbulks)
+                                     long long maxbulks, long long timeout);
+
+/* Build the next chunk of big value 'o' from '*cursor' / '*index' (both 0
+ * at the start; 'started' false only then). Returns true if more
+ * elements remain. */
+static bool slotsmgrt_async_cut_step(struct slotsmgrt_async_chunks *ch,
+                                     const struct object *o,
+                                     uint64_t *cursor, size_t *index,
+                                     bool started)
 {
-    long long ttl = slotsmgrt_ttl(db, key, sds_len(key));
-    slotsmgrt_async_begin(out, 3, "delete", key);
-    slotsmgrt_async_end(out);
-    size_t n = slotsmgrt_async_elements(o);
-    if (o->type == OBJ_STRING || n <= (size_t)maxbulks) {
-        char *payload = rdb_dump_payload(o);
-        slotsmgrt_async_begin(out, 5, "object", key);
-        out->buf = slotsmgrt_bulk_ll(out->buf, ttl);
-        out->buf = slotsmgrt_bulk(out->buf, payload, sds_len(payload));
-        sds_free(payload);
-        slotsmgrt_async_end(out);
+    long long before = ch->out->messages;
+    struct dict *d = slotsmgrt_async_dict(o);
+    if (d == NULL) {
+        size_t len = list_type_len(o);
+        size_t want = (size_t)(ch->maxbulks - ch->words);
+        list_type_each_range(o, *index, want, slotsmgrt_async_on_elem, ch);
+        *index += want;
+        if (*index < len) {
+            return true;
+        }
+    } else {
+        if (started && *cursor == 0) {
+            slotsmgrt_async_chunk_flush(ch);
+            return false;
+        }
+        do {
+            *cursor = dict_scan(d, *cursor, slotsmgrt_async_on_entry, ch);
+        } while (*cursor != 0 && ch->out->messages == before);
+        if (*cursor != 0) {
+            return true;
+        }
+    }
+    slotsmgrt_async_chunk_flush(ch);
+    return false;
+}
+
+static void slotsmgrt_async_send_key(struct slotsmgrt_async_out *out,
+                                     struct db *db, const char *key,
+                                     const struct object *o,
+                                     long long maxbulks, long long timeout)
+{
+    if (!slotsmgrt_async_key_begin(out, db, key, o, maxbulks)) {
         return;
     }
-    struct slotsmgrt_async_chunks ch = {
-        out, NULL, key, 3 * out->timeout, (long long)n, sds_new_empty(4096),
-        0, maxbulks,
-    };
-    switch (o->type) {
-    case OBJ_LIST:
-        ch.kind = "list";
-        list_type_each(o, slotsmgrt_async_on_elem, &ch);
-        break;
-    case OBJ_SET:
-        ch.kind = "dict";
-        set_type_each(o, slotsmgrt_async_on_elem, &ch);
-        break;
-    case OBJ_HASH:
-        ch.kind = "hash";
-        hash_type_each(o, slotsmgrt_async_on_pair, &ch);
-        break;
-    default:
-        ch.kind = "zset";
-        zset_type_each(o, slotsmgrt_async_on_scored, &ch);
-        break;
+    struct slotsmgrt_async_chunks ch;
+    slotsmgrt_async_chunks_init(&ch, out, key, o, 3 * timeout, maxbulks);
+    uint64_t cursor = 0;
+    size_t index = 0;
+    bool started = false;
+    while (slotsmgrt_async_cut_step(&ch, o, &cursor, &index, started)) {
+        started = true;
     }
-    slotsmgrt_async_chunk_flush(&ch);
     sds_free(ch.body);
-    slotsmgrt_async_begin(out, 4, "expire", key);
-    out->buf = slotsmgrt_bulk_ll(out->buf, ttl);
-    slotsmgrt_async_end(out);
+    slotsmgrt_async_key_end(out, db, key);
 }
 
-/* Read 'count' replies; each must be a +status line. Returns 0 or -1. */
-static int slotsmgrt_async_read_acks(int fd, long long count,
-                                     long long timeout)
+bool slotsmgrt_async_wanted(struct client *c, const struct slotsmgrt_batch *b,
+                            long long maxbulks)
 {
-    char buf[16384];
-    size_t have = 0;
-    bool line_start = true;
-    while (count > 0) {
-        ssize_t n = read(fd, buf, sizeof(buf));
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            if (!slotsmgrt_wait(fd, POLLIN, timeout)) {
-                log_warn("async migration: no reply from the target");
-                return -1;
-            }
-            continue;
-        }
-        if (n <= 0) {
-            log_warn("async migration: the target closed the connection");
-            return -1;
-        }
-        have = (size_t)n;
-        for (size_t i = 0; i < have && count > 0; i++) {
-            if (line_start && buf[i] != '+') {
-                size_t end = i;
-                while (end < have && buf[end] != '\r') {
-                    end++;
-                }
-                log_warn("async migration: the target answered '%.*s'",
-                         (int)(end - i), buf + i);
-                return -1;
-            }
-            line_start = buf[i] == '\n';
-            if (line_start) {
-                count--;
-            }
+    if (c->flags & CLIENT_DENY_BLOCKING) {
+        return false;
+    }
+    for (size_t i = 0; i < b->count; i++) {
+        struct dict_entry *e = db_find(c->db, b->keys[i],
+                                         sds_len(b->keys[i]));
+        if (e != NULL && slotsmgrt_async_chunked(e->v.ptr, maxbulks)) {
+            return true;
         }
     }
-    return 0;
+    return false;
 }
 
-/* The child's work. Returns the exit status. */
-static int slotsmgrt_async_child(struct db *db, long long maxbulks,
-                                 long long maxbytes)
+void slotsmgrt_async_keep_big(struct db *db, struct slotsmgrt_batch *b,
+                              long long maxbulks, bool tags)
 {
-    struct slotsmgrt_async_job *job = &slotsmgrt_async_job;
-    char err[256];
-    int fd = slotsmgrt_dial(job->host, job->port, job->timeout, err,
-                            sizeof(err));
-    if (fd < 0) {
-        log_warn("async migration: cannot connect to %s:%s: %s", job->host,
-                 job->port, err);
-        return 1;
-    }
-    struct slotsmgrt_async_out out = { fd, sds_new_empty(64 * 1024), 0,
-                                       job->timeout, (size_t)maxbytes,
-                                       false };
-    if (server.requirepass != NULL && server.requirepass[0] != '\0') {
-        out.buf = slotsmgrt_array(out.buf, 2);
-        out.buf = slotsmgrt_bulk(out.buf, "AUTH", 4);
-        out.buf = slotsmgrt_bulk(out.buf, server.requirepass,
-                                 strlen(server.requirepass));
-        out.messages++;
-    }
-    out.buf = slotsmgrt_array(out.buf, 2);
-    out.buf = slotsmgrt_bulk(out.buf, "SELECT", 6);
-    out.buf = slotsmgrt_bulk_ll(out.buf, db->id);
-    out.messages++;
-    for (size_t i = 0; i < job->batch.count && !out.failed; i++) {
-        const char *key = job->batch.keys[i];
+    struct slotsmgrt_batch big;
+    slotsmgrt_batch_init(&big);
+    for (size_t i = 0; i < b->count; i++) {
+        const char *key = b->keys[i];
         struct dict_entry *e = db_find(db, key, sds_len(key));
-        if (e != NULL) {
-            slotsmgrt_async_send_key(&out, db, key, e->v.ptr, maxbulks);
+        if (e != NULL && slotsmgrt_async_chunked(e->v.ptr, maxbulks)) {
+            slotsmgrt_batch_collect(&big, db, key, sds_len(key), tags);
         }
     }
-    slotsmgrt_async_flush(&out);
-    int rc = out.failed ||
-             slotsmgrt_async_read_acks(fd, out.messages, job->timeout) != 0;
-    sds_free(out.buf);
-    close(fd);
-    return rc;
+    slotsmgrt_batch_release(b);
+    *b = big;
 }
 
 /* ------------------------------------------------------------------------
- * The parent: start, watch, finish */
+ * The sender, in the event loop */
+
+static void slotsmgrt_async_finish(void);
+
+/* Fail the batch (it ends on the next turn): keep the first reason. */
+static void slotsmgrt_async_fail(struct slotsmgrt_async_job *job,
+                                 const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void slotsmgrt_async_fail(struct slotsmgrt_async_job *job,
+                                 const char *fmt, ...)
+{
+    if (job->error == NULL) {
+        char text[512];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(text, sizeof(text), fmt, ap);
+        va_end(ap);
+        job->error = mem_strdup(text);
+    }
+    static const struct timeval now = { 0, 0 };
+    evtimer_add(job->step_ev, &now);
+}
+
+/* Bytes built and not yet written. */
+static size_t slotsmgrt_async_unsent(const struct slotsmgrt_async_job *job)
+{
+    return sds_len(job->out.buf) - job->sent;
+}
+
+/* True if another step may build messages now. */
+static bool slotsmgrt_async_room(const struct slotsmgrt_async_job *job)
+{
+    return !job->produced && job->error == NULL &&
+           slotsmgrt_async_unsent(job) < (size_t)job->maxbytes &&
+           job->out.messages - job->acked < SLOTSMGRT_ASYNC_WINDOW;
+}
+
+/* Build messages for at most one step's time. */
+static void slotsmgrt_async_produce(struct slotsmgrt_async_job *job)
+{
+    struct db *db = &server.db[job->db];
+    long long deadline = server_ustime() + SLOTSMGRT_ASYNC_STEP_US;
+    while (slotsmgrt_async_room(job)) {
+        if (job->next_key >= job->batch.count) {
+            job->produced = true;
+            break;
+        }
+        const char *key = job->batch.keys[job->next_key];
+        struct dict_entry *e = db_find(db, key, sds_len(key));
+        if (e == NULL) {
+            /* gone since the batch began: the change hook failed it */
+            slotsmgrt_async_fail(job, "interrupted: a key changed while "
+                                 "it was being migrated, try again");
+            break;
+        }
+        const struct object *o = e->v.ptr;
+        if (!job->cutting) {
+            if (slotsmgrt_async_key_begin(&job->out, db, key, o,
+                                          job->maxbulks)) {
+                job->cutting = true;
+                job->cursor = 0;
+                job->index = 0;
+                slotsmgrt_async_chunks_init(&job->cut, &job->out, key, o,
+                                            3 * job->timeout, job->maxbulks);
+                if (slotsmgrt_async_cut_step(&job->cut, o, &job->cursor,
+                                             &job->index, false)) {
+                    goto next;
+                }
+            } else {
+                job->next_key++;
+                goto next;
+            }
+        } else if (slotsmgrt_async_cut_step(&job->cut, o, &job->cursor,
+                                            &job->index, true)) {
+            goto next;
+        }
+        slotsmgrt_async_key_end(&job->out, db, key);
+        sds_free(job->cut.body);
+        job->cut.body = NULL;
+        job->cutting = false;
+        job->next_key++;
+    next:
+        if (server_ustime() >= deadline) {
+            break;
+        }
+    }
+}
+
+/* Write what the socket takes; watch for writability while some is
+ * left. */
+static void slotsmgrt_async_write(struct slotsmgrt_async_job *job)
+{
+    size_t len = sds_len(job->out.buf);
+    while (job->sent < len && job->error == NULL) {
+        ssize_t n = write(job->fd, job->out.buf + job->sent, len - job->sent);
+        if (n > 0) {
+            job->sent += (size_t)n;
+            job->progress_ms = server_mstime();
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            break;
+        } else {
+            slotsmgrt_async_fail(job, "async migration failed: cannot "
+                                 "write to %s:%s: %s", job->host,
+                                 job->port, strerror(errno));
+        }
+    }
+    if (job->sent == len) {
+        sds_set_len(job->out.buf, 0);
+        job->sent = 0;
+        event_del(job->write_ev);
+        return;
+    }
+    if (job->sent >= len / 2) {
+        memmove(job->out.buf, job->out.buf + job->sent, len - job->sent);
+        sds_set_len(job->out.buf, len - job->sent);
+        job->sent = 0;
+    }
+    event_add(job->write_ev, NULL);
+}
+
+/* Build and send more if there is room, on the next turn of the loop
+ * (clients are served in between); finish once all is acknowledged. */
+static void slotsmgrt_async_next(struct slotsmgrt_async_job *job)
+{
+    static const struct timeval now = { 0, 0 };
+    if (job->error != NULL || job->conflict || job->canceled ||
+        (job->produced && job->acked == job->out.messages &&
+         slotsmgrt_async_unsent(job) == 0) ||
+        slotsmgrt_async_room(job)) {
+        evtimer_add(job->step_ev, &now);
+    }
+}
+
+/* CPU time used by the calling thread, in microseconds. */
+static long long slotsmgrt_async_cpu_us(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) {
+        return 0;
+    }
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* A step: finish, or build and write. */
+static void slotsmgrt_async_on_step(evutil_socket_t fd, short what,
+                                    void *arg)
+{
+    (void)fd;
+    (void)what;
+    struct slotsmgrt_async_job *job = arg;
+    if (job->error != NULL || job->conflict || job->canceled ||
+        (job->produced && job->acked == job->out.messages &&
+         slotsmgrt_async_unsent(job) == 0)) {
+        slotsmgrt_async_finish();
+        return;
+    }
+    long long start = server_ustime();
+    long long cpu = slotsmgrt_async_cpu_us();
+    slotsmgrt_async_produce(job);
+    slotsmgrt_async_write(job);
+    long long took = server_ustime() - start;
+    if (took > job->longest_step_us) {
+        job->longest_step_us = took;
+    }
+    cpu = slotsmgrt_async_cpu_us() - cpu;
+    if (cpu > job->longest_step_cpu_us) {
+        job->longest_step_cpu_us = cpu;
+    }
+    slotsmgrt_async_next(job);
+}
+
+/* The socket takes more bytes. */
+static void slotsmgrt_async_on_writable(evutil_socket_t fd, short what,
+                                        void *arg)
+{
+    (void)fd;
+    (void)what;
+    struct slotsmgrt_async_job *job = arg;
+    slotsmgrt_async_write(job);
+    slotsmgrt_async_next(job);
+}
+
+/* Replies from the target: one +status line per message. */
+static void slotsmgrt_async_on_readable(evutil_socket_t fd, short what,
+                                        void *arg)
+{
+    (void)what;
+    struct slotsmgrt_async_job *job = arg;
+    char buf[16384];
+    ssize_t n = read(fd, buf, sizeof(buf));
+    if (n < 0 && (errno == EINTR || errno == EAGAIN ||
+                  errno == EWOULDBLOCK)) {
+        return;
+    }
+    if (n <= 0) {
+        slotsmgrt_async_fail(job, "async migration failed: %s:%s closed "
+                             "the connection", job->host, job->port);
+        return;
+    }
+    job->progress_ms = server_mstime();
+    for (ssize_t i = 0; i < n; i++) {
+        if (job->line_start && buf[i] != '+') {
+            ssize_t end = i;
+            while (end < n && buf[end] != '\r') {
+                end++;
+            }
+            log_warn("async migration: %s:%s answered '%.*s'", job->host,
+                     job->port, (int)(end - i), buf + i);
+            slotsmgrt_async_fail(job, "async migration failed: the target "
+                                 "answered '%.*s'", (int)(end - i - 1),
+                                 buf + i + 1);
+            return;
+        }
+        job->line_start = buf[i] == '\n';
+        if (job->line_start) {
+            job->acked++;
+        }
+    }
+    slotsmgrt_async_next(job);
+}
+
+/* Fail the batch when nothing moved for 'timeout' ms. */
+static void slotsmgrt_async_on_watch(evutil_socket_t fd, short what,
+                                     void *arg)
+{
+    (void)fd;
+    (void)what;
+    struct slotsmgrt_async_job *job = arg;
+    if (server_mstime() - job->progress_ms > job->timeout) {
+        slotsmgrt_async_fail(job, "interrupted: migration timeout");
+    }
+}
 
 /* db_on_modified hook: a key of the batch changed. */
 static void slotsmgrt_async_on_modified(struct db *db, const char *key,
                                         size_t len)
 {
     struct slotsmgrt_async_job *job = &slotsmgrt_async_job;
-    if (job->pid <= 0 || db->id != job->db) {
+    if (!job->active || db->id != job->db) {
         return;
     }
     if (key == NULL || dict_find(job->batch.seen, key, len) != NULL) {
         job->conflict = true;
+        slotsmgrt_async_next(job);
     }
 }
 
@@ -443,11 +732,6 @@ static struct client *slotsmgrt_async_client(uint64_t id)
     }
     return NULL;
 }
-
-/* What slotsmgrt_async_answer sends without an error: +OK (FENCE), the
- * number moved (ONE variants), else [moved, keys left in the slot]. */
-#define SLOTSMGRT_ASYNC_REPLY_OK (-2)
-#define SLOTSMGRT_ASYNC_REPLY_COUNT (-1)
 
 /* Answer the waiting client 'id' with 'error' (or, if NULL, the result
  * per 'slot') and let it go on. */
@@ -509,52 +793,68 @@ static long long slotsmgrt_async_delete(struct db *db,
     return argc - 1;
 }
 
-/* The child ended ('how'): apply the result and answer everyone. */
-static void slotsmgrt_async_finish(enum slotsmgrt_async_end how)
+/* Free the sender's connection, events and buffers. */
+static void slotsmgrt_async_close(struct slotsmgrt_async_job *job)
+{
+    struct event **evs[] = { &job->read_ev, &job->write_ev, &job->step_ev,
+                             &job->watch_ev };
+    for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++) {
+        if (*evs[i] != NULL) {
+            event_free(*evs[i]);
+            *evs[i] = NULL;
+        }
+    }
+    if (job->fd >= 0) {
+        close(job->fd);
+        job->fd = -1;
+    }
+    sds_free(job->out.buf);
+    job->out.buf = NULL;
+    sds_free(job->cut.body);
+    job->cut.body = NULL;
+}
+
+/* The batch ended: apply the result and answer everyone. */
+static void slotsmgrt_async_finish(void)
 {
     struct slotsmgrt_async_job *job = &slotsmgrt_async_job;
     struct db *db = &server.db[job->db];
-    bool conflict = job->conflict;
     /* Idle from here on, so our own deletes do not count as changes. */
-    job->pid = -1;
+    job->active = false;
+    slotsmgrt_async_close(job);
     server_update_time();
     long long elapsed = server.mstime - job->start_ms;
     const char *error = NULL;
     long long moved = 0;
-    if (how == SLOTSMGRT_ASYNC_CANCELED) {
+    if (job->canceled) {
         error = "interrupted: canceled";
-    } else if (how == SLOTSMGRT_ASYNC_FAILED) {
-        error = "async migration failed, see the server log";
-    } else if (conflict) {
+    } else if (job->conflict) {
         error = "interrupted: a key changed while it was being migrated, "
                 "try again";
+    } else if (job->error != NULL) {
+        error = job->error;
     } else {
         moved = slotsmgrt_async_delete(db, &job->batch);
     }
-    log_info("async migration of %zu keys to %s:%s %s after %lld ms",
+    log_info("async migration of %zu keys to %s:%s %s after %lld ms "
+             "(%lld messages, longest step %lld us, %lld us of CPU)",
              job->batch.count, job->host, job->port,
-             error != NULL ? error : "done", elapsed);
-    slotsmgrt_async_answer(job->client_id, error, moved, job->slot, db);
-    for (size_t i = 0; i < job->fence_count; i++) {
-        slotsmgrt_async_answer(job->fence_ids[i], error, 0,
-                               SLOTSMGRT_ASYNC_REPLY_OK, db);
+             error != NULL ? error : "done", elapsed, job->out.messages,
+             job->longest_step_us, job->longest_step_cpu_us);
+    for (size_t i = 0; i < job->nwaiters; i++) {
+        slotsmgrt_async_answer(job->waiters[i].id, error, moved,
+                               job->waiters[i].slot, db);
+        moved = 0;
     }
-    mem_free(job->fence_ids);
-    job->fence_ids = NULL;
-    job->fence_count = 0;
+    mem_free(job->waiters);
+    job->waiters = NULL;
+    job->nwaiters = 0;
+    mem_free(job->error);
+    job->error = NULL;
     slotsmgrt_batch_release(&job->batch);
     mem_free(job->host);
     mem_free(job->port);
     job->host = job->port = NULL;
-}
-
-/* child.c's reaper: the migration child ended with 'status'. */
-static void slotsmgrt_async_on_child_done(int status, void *arg)
-{
-    slotsmgrt_async_finish(slotsmgrt_async_job.canceled
-                           ? SLOTSMGRT_ASYNC_CANCELED
-                           : child_ok(status) ? SLOTSMGRT_ASYNC_DONE
-                                              : SLOTSMGRT_ASYNC_FAILED);
 }
 
 /* A serve function for blocking_block that never serves: the caller is
@@ -570,57 +870,129 @@ static bool slotsmgrt_async_never(struct client *c, int argc,
     return false;
 }
 
+/* Make 'c' wait for the batch, to get the reply 'slot' says. */
+static void slotsmgrt_async_wait(struct client *c, int slot)
+{
+    struct slotsmgrt_async_job *job = &slotsmgrt_async_job;
+    job->waiters = mem_realloc(job->waiters, (job->nwaiters + 1) *
+                               sizeof(*job->waiters));
+    job->waiters[job->nwaiters].id = c->id;
+    job->waiters[job->nwaiters].slot = slot;
+    job->nwaiters++;
+    blocking_block(c, 0, 0, 0, slotsmgrt_async_never);
+}
+
+bool slotsmgrt_async_exclude(struct client *c, struct slotsmgrt_batch *b,
+                             int slot)
+{
+    struct slotsmgrt_async_job *job = &slotsmgrt_async_job;
+    if (!job->active || job->db != c->db->id) {
+        return false;
+    }
+    size_t kept = 0, before = b->count;
+    for (size_t i = 0; i < b->count; i++) {
+        const char *key = b->keys[i];
+        if (dict_find(job->batch.seen, key, sds_len(key)) != NULL) {
+            dict_delete(b->seen, key, sds_len(key));
+            sds_free(b->keys[i]);
+        } else {
+            b->keys[kept++] = b->keys[i];
+        }
+    }
+    b->count = kept;
+    if (kept > 0 || before == 0 || (c->flags & CLIENT_DENY_BLOCKING)) {
+        return false;
+    }
+    slotsmgrt_async_wait(c, slot);
+    return true;
+}
+
 void slotsmgrt_async_start(struct client *c, struct slotsmgrt_batch *b,
                            long long timeout, long long maxbulks,
                            long long maxbytes, int slot)
 {
     struct slotsmgrt_async_job *job = &slotsmgrt_async_job;
-    if (job->pid > 0) {
+    if (job->active) {
+        /* One batch at a time. A slot's caller (a dashboard moving slots
+         * in parallel) waits for its turn and gets [0, left], so it just
+         * asks again; a one-key caller gets Codis's error. */
         slotsmgrt_batch_release(b);
-        reply_error(c, "the specified DB is being migrated");
+        if (slot >= 0) {
+            slotsmgrt_async_wait(c, slot);
+        } else {
+            reply_error(c, "the specified DB is being migrated");
+        }
+        return;
+    }
+    char err[256];
+    char *host = mem_strndup(c->argv[1].ptr, c->argv[1].len);
+    char *port = mem_strndup(c->argv[2].ptr, c->argv[2].len);
+    int fd = slotsmgrt_dial(host, port, timeout < SLOTSMGRT_ASYNC_DIAL_MS
+                                        ? timeout : SLOTSMGRT_ASYNC_DIAL_MS,
+                            err, sizeof(err));
+    if (fd < 0) {
+        log_warn("async migration: cannot connect to %s:%s: %s", host, port,
+                 err);
+        reply_error(c, "create client to %s:%s failed", host, port);
+        mem_free(host);
+        mem_free(port);
+        slotsmgrt_batch_release(b);
         return;
     }
     if (!slotsmgrt_async_hooked) {
         db_on_modified(slotsmgrt_async_on_modified);
         slotsmgrt_async_hooked = true;
     }
+    memset(job, 0, sizeof(*job));
+    job->active = true;
     job->batch = *b;
     job->db = c->db->id;
-    job->slot = slot;
-    job->client_id = c->id;
-    job->conflict = false;
-    job->canceled = false;
-    job->host = mem_strndup(c->argv[1].ptr, c->argv[1].len);
-    job->port = mem_strndup(c->argv[2].ptr, c->argv[2].len);
+    job->host = host;
+    job->port = port;
     job->timeout = timeout;
-    job->start_ms = server_mstime();
-    long long fork_start = server_ustime();
-    char err[256];
-    pid_t pid = child_fork(CHILD_MIGRATE, slotsmgrt_async_on_child_done, NULL,
-                           err, sizeof(err));
-    if (pid < 0) {
-        log_warn("async migration: %s", err);
-        reply_error(c, "cannot fork the migration: %s", err);
+    job->maxbulks = maxbulks;
+    job->maxbytes = maxbytes;
+    job->start_ms = job->progress_ms = server_mstime();
+    job->fd = fd;
+    job->line_start = true;
+    job->read_ev = event_new(server.base, fd, EV_READ | EV_PERSIST,
+                             slotsmgrt_async_on_readable, job);
+    job->write_ev = event_new(server.base, fd, EV_WRITE | EV_PERSIST,
+                              slotsmgrt_async_on_writable, job);
+    job->step_ev = evtimer_new(server.base, slotsmgrt_async_on_step, job);
+    job->watch_ev = event_new(server.base, -1, EV_PERSIST,
+                              slotsmgrt_async_on_watch, job);
+    if (job->read_ev == NULL || job->write_ev == NULL ||
+        job->step_ev == NULL || job->watch_ev == NULL) {
+        log_warn("async migration: cannot create its events");
+        reply_error(c, "async migration failed: cannot create its events");
+        job->active = false;
+        slotsmgrt_async_close(job);
         slotsmgrt_batch_release(&job->batch);
         mem_free(job->host);
         mem_free(job->port);
         job->host = job->port = NULL;
         return;
     }
-    if (pid == 0) {
-        /* Yield the CPU to the server whenever both want it: its clients
-         * matter more than how fast the copy finishes. */
-        errno = 0;
-        if (nice(10) == -1 && errno != 0) {
-            log_warn("async migration: cannot lower the child's priority");
-        }
-        _exit(slotsmgrt_async_child(c->db, maxbulks, maxbytes));
+    struct timeval watch = { 0, SLOTSMGRT_ASYNC_WATCH_MS * 1000 };
+    event_add(job->read_ev, NULL);
+    event_add(job->watch_ev, &watch);
+    job->out.buf = sds_new_empty(64 * 1024);
+    if (server.requirepass != NULL && server.requirepass[0] != '\0') {
+        job->out.buf = slotsmgrt_array(job->out.buf, 2);
+        job->out.buf = slotsmgrt_bulk(job->out.buf, "AUTH", 4);
+        job->out.buf = slotsmgrt_bulk(job->out.buf, server.requirepass,
+                                      strlen(server.requirepass));
+        job->out.messages++;
     }
-    job->pid = pid;
-    log_info("async migration of %zu keys to %s:%s started by pid %d "
-             "(fork took %lld us)", job->batch.count, job->host, job->port,
-             (int)pid, server_ustime() - fork_start);
-    blocking_block(c, 0, 0, 0, slotsmgrt_async_never);
+    job->out.buf = slotsmgrt_array(job->out.buf, 2);
+    job->out.buf = slotsmgrt_bulk(job->out.buf, "SELECT", 6);
+    job->out.buf = slotsmgrt_bulk_ll(job->out.buf, job->db);
+    job->out.messages++;
+    log_info("async migration of %zu keys to %s:%s started",
+             job->batch.count, job->host, job->port);
+    slotsmgrt_async_wait(c, slot >= 0 ? slot : SLOTSMGRT_ASYNC_REPLY_COUNT);
+    slotsmgrt_async_next(job);
 }
 
 /* ------------------------------------------------------------------------
@@ -629,29 +1001,25 @@ void slotsmgrt_async_start(struct client *c, struct slotsmgrt_batch *b,
 /* SLOTSMGRT-ASYNC-FENCE: wait until the batch in flight ends. */
 void cmd_slotsmgrt_async_fence(struct client *c)
 {
-    struct slotsmgrt_async_job *job = &slotsmgrt_async_job;
-    if (job->pid <= 0 || (c->flags & CLIENT_DENY_BLOCKING)) {
+    if (!slotsmgrt_async_job.active || (c->flags & CLIENT_DENY_BLOCKING)) {
         reply_ok(c);
         return;
     }
-    job->fence_ids = mem_realloc(job->fence_ids, (job->fence_count + 1) *
-                                 sizeof(*job->fence_ids));
-    job->fence_ids[job->fence_count++] = c->id;
-    blocking_block(c, 0, 0, 0, slotsmgrt_async_never);
+    slotsmgrt_async_wait(c, SLOTSMGRT_ASYNC_REPLY_OK);
 }
 
 /* SLOTSMGRT-ASYNC-CANCEL: stop the batch in flight; 1 if there was one.
- * Its waiting callers get their error when the child is reaped, outside
- * this command. */
+ * Its waiting callers get their error on the next turn of the loop,
+ * outside this command. */
 void cmd_slotsmgrt_async_cancel(struct client *c)
 {
-    pid_t pid = slotsmgrt_async_job.pid;
-    if (pid <= 0) {
+    struct slotsmgrt_async_job *job = &slotsmgrt_async_job;
+    if (!job->active) {
         reply_integer(c, 0);
         return;
     }
-    slotsmgrt_async_job.canceled = true;
-    kill(pid, SIGKILL);
+    job->canceled = true;
+    slotsmgrt_async_next(job);
     reply_integer(c, 1);
 }
 
@@ -659,11 +1027,11 @@ void cmd_slotsmgrt_async_cancel(struct client *c)
 void cmd_slotsmgrt_async_status(struct client *c)
 {
     struct slotsmgrt_async_job *job = &slotsmgrt_async_job;
-    if (job->pid <= 0) {
+    if (!job->active) {
         reply_null(c);
         return;
     }
-    reply_array(c, 12);
+    reply_array(c, 22);
     reply_bulk_str(c, "host");
     reply_bulk_str(c, job->host);
     reply_bulk_str(c, "port");
@@ -675,7 +1043,17 @@ void cmd_slotsmgrt_async_status(struct client *c)
     reply_bulk_str(c, "since");
     reply_integer(c, server_mstime() - job->start_ms);
     reply_bulk_str(c, "blocked_clients");
-    reply_integer(c, 1 + (long long)job->fence_count);
+    reply_integer(c, (long long)job->nwaiters);
+    reply_bulk_str(c, "sending_msgs");
+    reply_integer(c, job->out.messages - job->acked);
+    reply_bulk_str(c, "acked_msgs");
+    reply_integer(c, job->acked);
+    reply_bulk_str(c, "keys_done");
+    reply_integer(c, (long long)job->next_key);
+    reply_bulk_str(c, "longest_step_us");
+    reply_integer(c, job->longest_step_us);
+    reply_bulk_str(c, "longest_step_cpu_us");
+    reply_integer(c, job->longest_step_cpu_us);
 }
 
 /* SLOTSMGRTONE-ASYNC-DUMP / SLOTSMGRTTAGONE-ASYNC-DUMP timeout maxbulks
@@ -699,14 +1077,13 @@ static void slotsmgrt_async_dump_generic(struct client *c, bool tags)
         }
     }
     /* No fd and no size limit: everything stays in the buffer. */
-    struct slotsmgrt_async_out out = { -1, sds_new_empty(1024), 0, timeout,
-                                       SIZE_MAX, false };
+    struct slotsmgrt_async_out out = { sds_new_empty(1024), 0 };
     for (size_t i = 0; i < b.count; i++) {
         struct dict_entry *e = db_find(c->db, b.keys[i],
                                          sds_len(b.keys[i]));
         if (e != NULL) {
             slotsmgrt_async_send_key(&out, c->db, b.keys[i], e->v.ptr,
-                                     maxbulks);
+                                     maxbulks, timeout);
         }
     }
     reply_array(c, out.messages);
@@ -755,7 +1132,7 @@ void cmd_slotsmgrt_exec_wrapper(struct client *c)
         return;
     }
     struct slotsmgrt_async_job *job = &slotsmgrt_async_job;
-    if ((inner->spec->flags & CMDSPEC_WRITE) && job->pid > 0 &&
+    if ((inner->spec->flags & CMDSPEC_WRITE) && job->active &&
         job->db == c->db->id &&
         dict_find(job->batch.seen, hashkey->ptr, hashkey->len) != NULL) {
         reply_integer(c, 1);

@@ -89,6 +89,22 @@ int list_type_each(const struct object *o, container_elem_fn fn, void *priv)
     return rc;
 }
 
+int list_type_each_range(const struct object *o, size_t start, size_t count,
+                         container_elem_fn fn, void *priv)
+{
+    struct quicklist_iter it;
+    const char *p;
+    size_t len;
+    int rc = 0;
+    quicklist_iter_init(&it, o->ptr, start, true);
+    for (size_t n = 0; rc == 0 && n < count &&
+                       quicklist_iter_next(&it, &p, &len); n++) {
+        rc = fn(priv, p, len);
+    }
+    quicklist_iter_release(&it);
+    return rc;
+}
+
 void list_type_free(struct object *o)
 {
     quicklist_free(o->ptr);

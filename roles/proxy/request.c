@@ -90,6 +90,9 @@ void request_reply(struct request *r, const char *p, size_t n)
     case REQUEST_MGRT:
         router_mgrt_done(r, p, n);
         break;
+    case REQUEST_WRAP:
+        router_wrap_done(r, p, n);
+        break;
     case REQUEST_AUTH:
         if (n > 0 && p[0] == '-') {
             log_warn("backend refused AUTH: %.*s", (int)(n > 2 ? n - 3 : 0),

@@ -38,6 +38,8 @@ enum request_kind {
     REQUEST_CLIENT, /* a client's command: reply goes to the client */
     REQUEST_SUB,    /* part of a split command: reply goes to 'parent' */
     REQUEST_MGRT,   /* SLOTSMGRTTAGONE before 'parent' may go ahead */
+    REQUEST_WRAP,   /* 'parent' wrapped in SLOTSMGRT-EXEC-WRAPPER, sent to
+                       the source of a semi-async migrating slot */
     REQUEST_PING,   /* keep-alive: reply ignored */
     REQUEST_AUTH,   /* backend AUTH: an error is logged */
     REQUEST_SELECT, /* backend SELECT: an error takes the connection down
@@ -59,7 +61,8 @@ struct request {
     struct request *parent;          /* sub and mgrt kinds */
     struct request *first_sub;       /* split parent: parts in order */
     struct request *last_sub;
-    struct backend *target;          /* where to go after SLOTSMGRTTAGONE */
+    struct backend *target;          /* where to go after SLOTSMGRTTAGONE
+                                        or a wrapper's "not here" */
     const struct cmdspec *cmd;
     enum request_kind kind;
     bool done;                       /* 'reply' holds the final reply */

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <event2/event.h>
+
 #include "lib/log.h"
 #include "lib/slot.h"
 #include "roles/proxy/backend.h"
@@ -19,6 +21,13 @@
 #define ROUTER_MAX_NAME 64
 /* SLOTSMGRTTAGONE timeout argument, in ms (Codis's value). */
 #define ROUTER_MGRT_TIMEOUT "3000"
+/* A request whose key is being moved (wrapper code 1) is routed again at
+ * once this many times, then after a pause of one more ms each time up
+ * to ROUTER_WRAP_MAX_PAUSE_MS, and fails once it has waited this long:
+ * long enough for a value of tens of millions of elements to move. */
+#define ROUTER_WRAP_EAGER_TRIES 5
+#define ROUTER_WRAP_MAX_PAUSE_MS 10
+#define ROUTER_WRAP_MAX_WAIT_MS 60000
 
 /* Encode 'argc' arguments as a RESP multi-bulk into w->cmdbuf. */
 static void router_encode(struct worker *w, const char *buf,
@@ -129,6 +138,15 @@ bool router_retry_any(struct backend *b, struct request *r)
     return true;
 }
 
+/* Keep the wire bytes of 'r' in r->saved (they may already be there). */
+static void router_save(struct request *r, const char *wire, size_t n)
+{
+    if (wire != pbuf_head(&r->saved)) {
+        pbuf_clear(&r->saved, 1 << 20);
+        pbuf_append(&r->saved, wire, n);
+    }
+}
+
 static void router_mgrt_release(struct request *r);
 
 /* Ask the source to move each key, then send 'r' to 'dst'. */
@@ -138,10 +156,7 @@ static void router_migrate(struct worker *w, struct request *r,
                            const struct resp_arg *argv, const int *keys,
                            int nkeys)
 {
-    if (wire != pbuf_head(&r->saved)) {
-        pbuf_clear(&r->saved, 1 << 20);
-        pbuf_append(&r->saved, wire, n);
-    }
+    router_save(r, wire, n);
     r->target = dst;
     r->failed = false;
     /* One more than the parts, so that parts failing at once cannot
@@ -201,6 +216,166 @@ void router_mgrt_done(struct request *m, const char *p, size_t n)
     router_mgrt_release(r);
 }
 
+/* Send 'r' ('n' multi-bulk bytes at 'wire') to 'src' as
+ * SLOTSMGRT-EXEC-WRAPPER 'key' <the request>; router_wrap_done acts on
+ * the answer, going to 'dst' if the key is not on 'src'. */
+static void router_wrap(struct worker *w, struct request *r,
+                        struct backend *src, struct backend *dst,
+                        const char *wire, size_t n, const char *key,
+                        size_t keylen)
+{
+    router_save(r, wire, n);
+    r->target = dst;
+    if (r->start_us == 0) {
+        /* a part of a split command: its wait is bounded from here */
+        r->start_us = worker_turn_usec(w);
+    }
+    const char *p = pbuf_head(&r->saved);
+    /* The request is "*<argc>\r\n<bulks>": keep the bulks, count two more
+     * arguments in front of them. */
+    size_t head = 1;
+    long long argc = 0;
+    while (head < n && p[head] >= '0' && p[head] <= '9') {
+        argc = argc * 10 + (p[head++] - '0');
+    }
+    if (p[0] != '*' || head + 1 >= n || p[head] != '\r') {
+        request_fail(r, "handle request, request is broken");
+        return;
+    }
+    head += 2;
+    pbuf_clear(&w->cmdbuf, 1 << 20);
+    pbuf_append_head(&w->cmdbuf, '*', (size_t)argc + 2);
+    pbuf_append(&w->cmdbuf, "$22\r\nSLOTSMGRT-EXEC-WRAPPER\r\n", 29);
+    pbuf_append_bulk(&w->cmdbuf, key, keylen);
+    pbuf_append(&w->cmdbuf, p + head, n - head);
+    struct request *m = request_get(w, REQUEST_WRAP);
+    m->parent = r;
+    m->db = r->db;
+    backend_send(src, m, pbuf_head(&w->cmdbuf), pbuf_size(&w->cmdbuf));
+}
+
+/* Route 'r' again from its saved bytes (a multi-bulk request) under the
+ * worker's current table. */
+static void router_reforward(struct worker *w, struct request *r)
+{
+    if (!w->map->online) {
+        request_fail(r, "proxy is not online");
+        return;
+    }
+    char *wire = pbuf_head(&r->saved);
+    size_t n = pbuf_size(&r->saved);
+    resp_request_clear(&w->reparse);
+    if (resp_request_parse(&w->reparse, wire, n) != RESP_OK ||
+        w->reparse.argc == 0) {
+        request_fail(r, "handle request, request is broken");
+        return;
+    }
+    const char *base = resp_request_base(&w->reparse, wire);
+    const struct resp_arg *argv = w->reparse.argv;
+    const struct cmdspec *cmd =
+        cmdtable_lookup(base + argv[0].off, argv[0].len);
+    int *keys = worker_keys(w, (size_t)w->reparse.argc);
+    int nkeys = cmdtable_keys(cmd, base, argv, w->reparse.argc, keys);
+    if (cmd->route == CMDSPEC_ROUTE_MGET ||
+        cmd->route == CMDSPEC_ROUTE_MSET ||
+        cmd->route == CMDSPEC_ROUTE_SUM) {
+        nkeys = 1;
+        keys[0] = 1;
+    } else if (nkeys < 0) {
+        nkeys = w->reparse.argc > 1 ? 1 : 0;
+        keys[0] = 1;
+    }
+    unsigned slot = 0;
+    if (nkeys > 0) {
+        slot = slot_of_key(base + argv[keys[0]].off, argv[keys[0]].len);
+    }
+    router_forward(w, r, slot, wire, n, base, argv, keys, nkeys);
+}
+
+/* The pause of a request whose key was being moved is over. */
+static void router_wrap_on_timer(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    struct request *r = arg;
+    if (r->kind == REQUEST_CLIENT && r->session == NULL) {
+        request_put(r); /* its client left while it waited */
+        return;
+    }
+    router_reforward(r->worker, r);
+}
+
+/* Parse a wrapper answer "*2\r\n:<code>\r\n<payload>": the code in
+ * '*code', the payload's offset in '*off'. Returns 0, or -1 when 'p' is
+ * something else (an error of a server without the wrapper). */
+static int router_wrap_parse(const char *p, size_t n, long long *code,
+                             size_t *off)
+{
+    if (n < 8 || memcmp(p, "*2\r\n:", 5) != 0) {
+        return -1;
+    }
+    size_t i = 5;
+    bool neg = p[i] == '-';
+    if (neg) {
+        i++;
+    }
+    long long v = 0;
+    size_t digits = 0;
+    while (i < n && p[i] >= '0' && p[i] <= '9' && digits < 18) {
+        v = v * 10 + (p[i++] - '0');
+        digits++;
+    }
+    if (digits == 0 || i + 2 >= n || p[i] != '\r' || p[i + 1] != '\n') {
+        return -1;
+    }
+    *code = neg ? -v : v;
+    *off = i + 2;
+    return 0;
+}
+
+void router_wrap_done(struct request *m, const char *p, size_t n)
+{
+    struct request *r = m->parent;
+    struct worker *w = r->worker;
+    request_put(m);
+    long long code;
+    size_t off;
+    if (router_wrap_parse(p, n, &code, &off) != 0) {
+        /* the source failed or has no wrapper: its error is the reply */
+        request_reply(r, p, n);
+        return;
+    }
+    if (code == 0) {
+        backend_send(r->target, r, pbuf_head(&r->saved),
+                     pbuf_size(&r->saved));
+        return;
+    }
+    if (code != 1) {
+        request_reply(r, p + off, n - off);
+        return;
+    }
+    uint64_t waited_ms = (worker_turn_usec(w) - r->start_us) / 1000;
+    if (waited_ms >= ROUTER_WRAP_MAX_WAIT_MS) {
+        request_fail(r, "handle request, key is being migrated, waited "
+                     "%d ms, try again", ROUTER_WRAP_MAX_WAIT_MS);
+        return;
+    }
+    r->tries++;
+    if (r->tries <= ROUTER_WRAP_EAGER_TRIES) {
+        router_reforward(w, r);
+        return;
+    }
+    uint32_t pause = r->tries - ROUTER_WRAP_EAGER_TRIES;
+    if (pause > ROUTER_WRAP_MAX_PAUSE_MS) {
+        pause = ROUTER_WRAP_MAX_PAUSE_MS;
+    }
+    struct timeval tv = { 0, (suseconds_t)pause * 1000 };
+    if (event_base_once(w->base, -1, EV_TIMEOUT, router_wrap_on_timer, r,
+                        &tv) != 0) {
+        request_fail(r, "handle request, key is being migrated, try again");
+    }
+}
+
 void router_forward(struct worker *w, struct request *r, unsigned slot,
                     const char *wire, size_t n, const char *buf,
                     const struct resp_arg *argv, const int *keys, int nkeys)
@@ -208,10 +383,7 @@ void router_forward(struct worker *w, struct request *r, unsigned slot,
     const struct slotmap *map = w->map;
     const struct slotmap_slot *e = &map->slots[slot];
     if (e->locked) {
-        if (wire != pbuf_head(&r->saved)) {
-            pbuf_clear(&r->saved, 1 << 20);
-            pbuf_append(&r->saved, wire, n);
-        }
+        router_save(r, wire, n);
         r->waiting = true;
         TAILQ_INSERT_TAIL(&w->waiting, r, wait);
         return;
@@ -221,6 +393,12 @@ void router_forward(struct worker *w, struct request *r, unsigned slot,
         return;
     }
     struct backend *dst = worker_route(w, e->backend);
+    if (e->migrate_from != SLOTMAP_NONE && nkeys > 0 && e->semi_async) {
+        const struct resp_arg *key = &argv[keys[0]];
+        router_wrap(w, r, worker_route(w, e->migrate_from), dst, wire, n,
+                    buf + key->off, key->len);
+        return;
+    }
     if (e->migrate_from != SLOTMAP_NONE && nkeys > 0) {
         router_migrate(w, r, worker_route(w, e->migrate_from), dst, wire, n,
                        buf, argv, keys, nkeys);
@@ -360,39 +538,8 @@ void router_retry_waiting(struct worker *w)
     while ((r = TAILQ_FIRST(&list)) != NULL) {
         TAILQ_REMOVE(&list, r, wait);
         r->waiting = false;
-        if (!w->map->online) {
-            request_fail(r, "proxy is not online");
-            continue;
-        }
         /* saved bytes are multi-bulk: inline requests were encoded */
-        char *wire = pbuf_head(&r->saved);
-        size_t n = pbuf_size(&r->saved);
-        resp_request_clear(&w->reparse);
-        if (resp_request_parse(&w->reparse, wire, n) != RESP_OK ||
-            w->reparse.argc == 0) {
-            request_fail(r, "handle request, request is broken");
-            continue;
-        }
-        const char *base = resp_request_base(&w->reparse, wire);
-        const struct resp_arg *argv = w->reparse.argv;
-        const struct cmdspec *cmd =
-            cmdtable_lookup(base + argv[0].off, argv[0].len);
-        int *keys = worker_keys(w, (size_t)w->reparse.argc);
-        int nkeys = cmdtable_keys(cmd, base, argv, w->reparse.argc, keys);
-        if (cmd->route == CMDSPEC_ROUTE_MGET ||
-            cmd->route == CMDSPEC_ROUTE_MSET ||
-            cmd->route == CMDSPEC_ROUTE_SUM) {
-            nkeys = 1;
-            keys[0] = 1;
-        } else if (nkeys < 0) {
-            nkeys = w->reparse.argc > 1 ? 1 : 0;
-            keys[0] = 1;
-        }
-        unsigned slot = 0;
-        if (nkeys > 0) {
-            slot = slot_of_key(base + argv[keys[0]].off, argv[keys[0]].len);
-        }
-        router_forward(w, r, slot, wire, n, base, argv, keys, nkeys);
+        router_reforward(w, r);
     }
 }
 

@@ -9,7 +9,21 @@
  * ("slot is not ready"), a locked slot keeps it waiting (bytes saved) until
  * a new table unlocks it, and a migrating slot first has the source move
  * each key of the request to the target (SLOTSMGRTTAGONE host port 3000
- * key, as Codis does) and then sends the request to the target. */
+ * key, as Codis does) and then sends the request to the target.
+ *
+ * A slot migrating semi-async (Codis 3.2) instead sends the request to the
+ * source wrapped, SLOTSMGRT-EXEC-WRAPPER key command args..., and acts on
+ * the answer [code, payload]:
+ *
+ *   2 or -1   the source ran it (or refused it): payload is the reply
+ *   0         the key is not on the source (moved, or new): send the
+ *             request to the target as it is
+ *   1         the key is in the batch being moved right now: wait and
+ *             route the request again (the table may have changed),
+ *             at once for the first tries, then every few ms, failing it
+ *             after ROUTER_WRAP_MAX_WAIT_MS
+ *
+ * so a request waits only for its own key, never for the whole slot. */
 #ifndef CODIS_ROUTER_H
 #define CODIS_ROUTER_H
 
@@ -47,6 +61,9 @@ bool router_retry_any(struct backend *b, struct request *r);
 
 /* The reply 'p' ('n' bytes) of a SLOTSMGRTTAGONE request 'm'. */
 void router_mgrt_done(struct request *m, const char *p, size_t n);
+
+/* The reply 'p' ('n' bytes) of a SLOTSMGRT-EXEC-WRAPPER request 'm'. */
+void router_wrap_done(struct request *m, const char *p, size_t n);
 
 /* Route again the requests that waited on locked slots (after the worker
  * adopted a new table). */

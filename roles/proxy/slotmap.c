@@ -112,6 +112,7 @@ int slotmap_set(struct slotmap *map, unsigned id, const char *backend,
         s->migrate_from = SLOTMAP_NONE;
     }
     s->locked = locked;
+    s->semi_async = false;
     return 0;
 }
 
@@ -156,6 +157,11 @@ struct slotmap *slotmap_parse(const char *text, char *err, size_t errlen)
                         cJSON_IsTrue(locked), err, errlen) != 0) {
             goto fail;
         }
+        const cJSON *method = cJSON_GetObjectItemCaseSensitive(
+            item, "forward_method");
+        struct slotmap_slot *s = &map->slots[id->valueint];
+        s->semi_async = s->migrate_from != SLOTMAP_NONE &&
+                        cJSON_IsNumber(method) && method->valueint == 1;
     }
     cJSON_Delete(root);
     map->online = true;

@@ -25,6 +25,10 @@ struct slotmap_slot {
     int32_t backend;      /* index into addrs, or SLOTMAP_NONE: offline */
     int32_t migrate_from; /* index into addrs, or SLOTMAP_NONE */
     bool locked;          /* requests wait until a new table unlocks it */
+    bool semi_async;      /* migrating semi-async: requests go to the
+                             source wrapped in SLOTSMGRT-EXEC-WRAPPER
+                             (Codis 3.2 "forward_method" 1), not after a
+                             SLOTSMGRTTAGONE */
 };
 
 /* A whole table. */
@@ -58,7 +62,8 @@ int slotmap_set(struct slotmap *map, unsigned id, const char *backend,
                 size_t errlen);
 
 /* Parse a fillslots JSON text: an array of Codis 3 slot records
- * {"id", "backend_addr", "migrate_from", "locked", ...}; slots not listed
+ * {"id", "backend_addr", "migrate_from", "locked", "forward_method", ...}
+ * (forward_method 1: semi-async); slots not listed
  * are offline, unknown fields are ignored. The table is online. Returns an
  * owned table, or NULL with 'err' filled. */
 struct slotmap *slotmap_parse(const char *text, char *err, size_t errlen);

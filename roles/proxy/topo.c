@@ -160,6 +160,9 @@ struct slotmap *topo_build(const struct model_slot *slots,
             slotmap_set(map, (unsigned)i, NULL, NULL, false, err,
                         sizeof(err));
         }
+        map->slots[i].semi_async =
+            map->slots[i].migrate_from != SLOTMAP_NONE &&
+            s->migrate_method == MODEL_MIGRATE_SEMI_ASYNC;
     }
     if (bad > 1) {
         log_warn("%d slots cannot be served as the coordinator says", bad);

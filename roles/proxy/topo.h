@@ -70,7 +70,8 @@ void topo_stop(void);
 /* Build a slot table from the model: each slot's backend is the master of
  * its group (none if the slot is offline or its group has no master); a
  * pre_migrate slot is locked; a migrate slot also names the master of
- * the group it comes from. Not online. Problems that leave a slot without
+ * the group it comes from, and is semi-async when its migrate_method
+ * says so. Not online. Problems that leave a slot without
  * an owner are counted in '*problems' (if not NULL) and logged. Returns an
  * owned table. */
 struct slotmap *topo_build(const struct model_slot *slots,

@@ -82,6 +82,14 @@ int main(void)
     slots[6].migrate_from = 3;
     slots[6].migrate_to = 2;
 
+    /* 8: migrate from 1 to 2, semi-async; 9: online, a stale method */
+    slots[8] = slots[3];
+    slots[8].id = 8;
+    slots[8].migrate_method = MODEL_MIGRATE_SEMI_ASYNC;
+    slots[9] = slots[0];
+    slots[9].id = 9;
+    slots[9].migrate_method = MODEL_MIGRATE_SEMI_ASYNC;
+
     int problems = -1;
     struct slotmap *map = topo_build(slots, groups, 3, &problems);
     tap_ok(!map->online, "a built table is not online by itself");
@@ -103,8 +111,26 @@ int main(void)
     tap_str(backend_of(map, 6), "-",
             "migrating from a group without master: no owner");
     tap_str(backend_of(map, 7), "-", "an uninitialised slot has no owner");
+    tap_ok(!map->slots[3].semi_async, "a sync migration stays sync");
+    tap_ok(map->slots[8].semi_async && from_of(map, 8)[0] != '-',
+           "a semi-async migration is forwarded semi-async");
+    tap_ok(!map->slots[9].semi_async,
+           "a slot that does not migrate is never semi-async");
     tap_int(problems, 2, "the slots that cannot be served are counted");
     tap_int((int)map->naddrs, 2, "each backend address is kept once");
+    slotmap_free(map);
+
+    map = slotmap_parse("[{\"id\": 1, \"backend_addr\": \"h:2\", "
+                        "\"migrate_from\": \"h:1\", \"forward_method\": 1},"
+                        "{\"id\": 2, \"backend_addr\": \"h:2\", "
+                        "\"migrate_from\": \"h:1\"},"
+                        "{\"id\": 3, \"backend_addr\": \"h:2\", "
+                        "\"forward_method\": 1}]", err, sizeof(err));
+    tap_ok(map != NULL && map->slots[1].semi_async,
+           "fillslots: forward_method 1 is semi-async");
+    tap_ok(map != NULL && !map->slots[2].semi_async &&
+           !map->slots[3].semi_async,
+           "fillslots: no forward_method, or no migrate_from, is not");
     slotmap_free(map);
 
     char addr[256];

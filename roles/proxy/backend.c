@@ -233,6 +233,7 @@ static void backend_connect(struct backend *b)
     }
     b->writing = true;
     b->state = BACKEND_CONNECTING;
+    b->connects++;
     b->db = 0;
     b->checking = false;
     if (w->cfg->product_auth != NULL) {

@@ -75,6 +75,8 @@ struct backend {
     uint64_t last_read_ms;           /* last reply bytes, for the timeout */
     uint64_t busy_since_ms;          /* when 'ninflight' last left 0 */
     uint64_t last_ping_ms;
+    uint64_t connects;               /* dials so far (a new connection
+                                        loses server-side state: WATCH) */
     bool dirty;
     bool used;                       /* a slot of the worker's current
                                         table owns or migrates from it */

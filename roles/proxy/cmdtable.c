@@ -6,6 +6,7 @@
 
 #include "roles/proxy/keyscan.h"
 #include "roles/proxy/localcmd.h"
+#include "roles/proxy/pin.h"
 
 const struct cmdspec cmdtable_unknown = {
     "unknown", -1, 0, 1, 1, 1, CMDSPEC_FIND_RANGE, 0, CMDSPEC_ROUTE_SLOT,
@@ -24,6 +25,8 @@ static const struct {
     { "command", localcmd_command },
     { "slotshashkey", localcmd_slotshashkey },
     { "scan", keyscan_scan },
+    { "multi", pin_multi },       { "exec", pin_exec },
+    { "discard", pin_discard },   { "unwatch", pin_unwatch },
 };
 
 #define CMDTABLE_LOCALS \

@@ -10,6 +10,7 @@
 #include "roles/proxy/cmdtable.h"
 #include "roles/proxy/localcmd.h"
 #include "roles/proxy/multikey.h"
+#include "roles/proxy/pin.h"
 #include "roles/proxy/request.h"
 #include "roles/proxy/session.h"
 #include "roles/proxy/slotmap.h"
@@ -289,20 +290,24 @@ void router_dispatch(struct session *s, const char *buf,
         request_fail(r, "NOAUTH Authentication required.");
         return;
     }
+    const char *wire = buf;
+    size_t n = req->pos;
+    bool multi = s->pin != NULL && s->pin->multi;
+    if (req->is_inline && (multi || (cmd->route != CMDSPEC_ROUTE_LOCAL &&
+                                     cmd->route != CMDSPEC_ROUTE_REFUSED))) {
+        router_encode(w, buf, req->argv, req->argc);
+        wire = pbuf_head(&w->cmdbuf);
+        n = pbuf_size(&w->cmdbuf);
+    }
+    if (pin_route(s, r, buf, req, wire, n)) {
+        return;
+    }
     if (cmd->route != CMDSPEC_ROUTE_REFUSED &&
         !cmdspec_arity_ok(cmd, req->argc)) {
         char lower[ROUTER_MAX_NAME + 1];
         router_lower(lower, sizeof(lower), buf + name->off, name->len);
         request_fail(r, "wrong number of arguments for '%s' command", lower);
         return;
-    }
-    const char *wire = buf;
-    size_t n = req->pos;
-    if (req->is_inline && cmd->route != CMDSPEC_ROUTE_LOCAL &&
-        cmd->route != CMDSPEC_ROUTE_REFUSED) {
-        router_encode(w, buf, req->argv, req->argc);
-        wire = pbuf_head(&w->cmdbuf);
-        n = pbuf_size(&w->cmdbuf);
     }
     switch (cmd->route) {
     case CMDSPEC_ROUTE_LOCAL:

@@ -15,6 +15,7 @@
 #include "lib/log.h"
 #include "lib/mem.h"
 #include "roles/proxy/cmdtable.h"
+#include "roles/proxy/pin.h"
 #include "roles/proxy/router.h"
 #include "roles/proxy/worker.h"
 
@@ -116,6 +117,15 @@ static void session_process_input(struct session *s)
         }
         size_t size = pbuf_size(&s->in);
         if (size == 0) {
+            break;
+        }
+        if (s->pin != NULL && pin_busy(s)) {
+            /* wait for the client's own connection (pin.h); keep reading
+             * to see a client that leaves, up to a bound */
+            if (size > cfg->session_max_bufsize) {
+                session_pause(s);
+                return;
+            }
             break;
         }
         char *head = pbuf_head(&s->in);
@@ -238,6 +248,9 @@ void session_reply(struct session *s, struct request *r, const char *p,
     }
     worker_mark_session(s);
     session_check_held(s);
+    if (s->pin != NULL && !s->closed) {
+        pin_kick(s);
+    }
 }
 
 void session_flush(struct session *s)
@@ -254,8 +267,8 @@ void session_flush(struct session *s)
         }
     }
     const struct worker_config *cfg = s->worker->cfg;
-    if (!s->reading && !s->closing &&
-        pbuf_size(&s->out) < cfg->session_max_bufsize &&
+    if ((!s->reading || (s->pin != NULL && pbuf_size(&s->in) > 0)) &&
+        !s->closing && pbuf_size(&s->out) < cfg->session_max_bufsize &&
         s->nrequests < cfg->session_max_pipeline) {
         /* replies were written or requests answered below the limits:
          * take the next requests of a paused session */
@@ -322,6 +335,7 @@ void session_close(struct session *s)
 void session_free(struct session *s)
 {
     s->worker->trim = true;
+    pin_free(s);
     event_free(s->rev);
     event_free(s->wev);
     pbuf_release(&s->in);

@@ -554,7 +554,7 @@ bool pin_route(struct session *s, struct request *r, const char *buf,
     struct pin *p = s->pin;
     const struct cmdspec *cmd = r->cmd;
     if (p == NULL && !(cmd->flags & CMDSPEC_BLOCKING) &&
-        cmd->group[0] != 't') {
+        (cmd->group == NULL || cmd->group[0] != 't')) {
         return false; /* the common case: nothing to look at */
     }
     cmdtable_local_fn local = cmdtable_local(cmd);

@@ -11,6 +11,7 @@
 #include "roles/proxy/localcmd.h"
 #include "roles/proxy/multikey.h"
 #include "roles/proxy/pin.h"
+#include "roles/proxy/replica.h"
 #include "roles/proxy/request.h"
 #include "roles/proxy/session.h"
 #include "roles/proxy/slotmap.h"
@@ -258,6 +259,9 @@ static void router_keys(struct worker *w, struct request *r,
             return;
         }
     }
+    if (nkeys > 0 && replica_route(w, r, slot, wire, n)) {
+        return;
+    }
     router_forward(w, r, slot, wire, n, buf, req->argv, keys, nkeys);
 }
 
@@ -273,8 +277,14 @@ void router_dispatch(struct session *s, const char *buf,
     r->cmd = cmd;
     r->start_us = worker_turn_usec(w);
     r->db = s->db;
+    r->id = ((uint64_t)w->id << 48) | ++w->req_seq;
     TAILQ_INSERT_TAIL(&s->requests, r, queue);
     s->nrequests++;
+    if (log_get_level() == LOG_DEBUG) {
+        log_debug("req %llu received from client %llu: '%.*s'",
+                  (unsigned long long)r->id, (unsigned long long)s->id,
+                  (int)(name->len < 64 ? name->len : 64), buf + name->off);
+    }
 
     if (name->len == 0 || name->len > ROUTER_MAX_NAME) {
         request_fail(r, "handle request, bad command length, too short or "

@@ -15,6 +15,7 @@
 #include "lib/log.h"
 #include "lib/mem.h"
 #include "roles/proxy/cmdtable.h"
+#include "roles/proxy/metrics.h"
 #include "roles/proxy/pin.h"
 #include "roles/proxy/router.h"
 #include "roles/proxy/worker.h"
@@ -226,8 +227,14 @@ void session_reply(struct session *s, struct request *r, const char *p,
                    size_t n)
 {
     struct worker *w = s->worker;
-    stats_record(&w->stats, cmdtable_index(r->cmd),
-                 worker_turn_usec(w) - r->start_us, n > 0 && p[0] == '-');
+    uint64_t usecs = worker_turn_usec(w) - r->start_us;
+    stats_record(&w->stats, cmdtable_index(r->cmd), usecs,
+                 n > 0 && p[0] == '-');
+    metrics_observe(w->id, r->cmd, usecs);
+    if (log_get_level() == LOG_DEBUG) {
+        log_debug("req %llu replied, %zu bytes", (unsigned long long)r->id,
+                  n);
+    }
     if (TAILQ_FIRST(&s->requests) != r) {
         pbuf_append(&r->reply, p, n);
         r->done = true;

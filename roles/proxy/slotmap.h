@@ -19,12 +19,15 @@
 #include "lib/slot.h"
 
 #define SLOTMAP_NONE (-1) /* no backend */
+#define SLOTMAP_MAX_REPLICAS 4 /* slaves kept per slot for replica reads */
 
 /* One slot. */
 struct slotmap_slot {
     int32_t backend;      /* index into addrs, or SLOTMAP_NONE: offline */
     int32_t migrate_from; /* index into addrs, or SLOTMAP_NONE */
     bool locked;          /* requests wait until a new table unlocks it */
+    uint8_t nreplicas;    /* slaves of the owner's group, for reads */
+    int32_t replicas[SLOTMAP_MAX_REPLICAS]; /* indices into addrs */
 };
 
 /* A whole table. */
@@ -57,8 +60,15 @@ int slotmap_set(struct slotmap *map, unsigned id, const char *backend,
                 const char *migrate_from, bool locked, char *err,
                 size_t errlen);
 
+/* Add the slave 'addr' of slot 'id's group (at most
+ * SLOTMAP_MAX_REPLICAS are kept; the rest are ignored). Returns 0, or -1
+ * with 'err' filled for a bad address. */
+int slotmap_add_replica(struct slotmap *map, unsigned id, const char *addr,
+                        char *err, size_t errlen);
+
 /* Parse a fillslots JSON text: an array of Codis 3 slot records
- * {"id", "backend_addr", "migrate_from", "locked", ...}; slots not listed
+ * {"id", "backend_addr", "migrate_from", "locked",
+ * "replica_groups": [[addr, ...], ...], ...}; slots not listed
  * are offline, unknown fields are ignored. The table is online. Returns an
  * owned table, or NULL with 'err' filled. */
 struct slotmap *slotmap_parse(const char *text, char *err, size_t errlen);

@@ -184,6 +184,34 @@ test_expect_success 'raw replies of a cross-slot transaction' '
     test_cmp expect actual
 '
 
+test_expect_success 'a WATCH whose backend connection was lost never lets EXEC run' '
+    KEY="{lost}k" &&
+    "$PY" - $PROXY_PORT $PORT_A $PORT_B "$KEY" <<-\EOF
+	import sys, time, redis
+	pp, pa, pb, key = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+	r = redis.Redis(port=pp)
+	r.set(key, "start")
+	p = r.pipeline()
+	p.watch(key)
+	victim = None
+	for port in (pa, pb):
+	    for c in redis.Redis(port=port).client_list():
+	        if c["cmd"] == "watch":
+	            victim = (port, c["id"])
+	assert victim, "no server connection ran WATCH"
+	redis.Redis(port=victim[0]).execute_command("CLIENT", "KILL", "ID", victim[1])
+	redis.Redis(port=pp).set(key, "other")
+	p.multi()
+	p.set(key, "mine")
+	try:
+	    p.execute()
+	    raise SystemExit("EXEC ran without the watch")
+	except (redis.WatchError, redis.ResponseError):
+	    pass
+	assert r.get(key) == b"other", r.get(key)
+	EOF
+'
+
 test_expect_success 'a proxy whose slots migrate from A to B' '
     python3 -c "import json, sys
 print(json.dumps([{\"id\": i, \"backend_addr\": \"127.0.0.1:\" + sys.argv[2],

@@ -104,7 +104,12 @@ int main(void)
             "migrating from a group without master: no owner");
     tap_str(backend_of(map, 7), "-", "an uninitialised slot has no owner");
     tap_int(problems, 2, "the slots that cannot be served are counted");
-    tap_int((int)map->naddrs, 2, "each backend address is kept once");
+    tap_int((int)map->naddrs, 3, "each backend address is kept once "
+            "(two masters, one slave)");
+    tap_ok(map->slots[0].nreplicas == 1 &&
+           strcmp(map->addrs[map->slots[0].replicas[0]], "127.0.0.1:7001") ==
+               0, "a slot lists the slaves of its group for replica reads");
+    tap_ok(map->slots[1].nreplicas == 0, "a group without slaves: none");
     slotmap_free(map);
 
     char addr[256];

@@ -21,11 +21,15 @@
 static const char replica_info_wire[] =
     "*2\r\n$4\r\nINFO\r\n$11\r\nreplication\r\n";
 
-/* True when slave 'b' may serve reads now. */
+/* True when slave 'b' may serve reads now: its master vouched for it
+ * lately, and the proxy's connection to it is up, or not yet dialed and
+ * never failed (a redial after a failure waits until it succeeds). */
 static bool replica_healthy(struct worker *w, const struct backend *b)
 {
-    return b->replica_ok && b->state != BACKEND_DOWN &&
-           worker_now_ms(w) - b->replica_seen_ms <= REPLICA_FRESH_MS;
+    return b->replica_ok &&
+           worker_now_ms(w) - b->replica_seen_ms <= REPLICA_FRESH_MS &&
+           (b->state == BACKEND_READY ||
+            (b->state != BACKEND_DOWN && b->last_err[0] == '\0'));
 }
 
 bool replica_route(struct worker *w, struct request *r, unsigned slot,

@@ -14,24 +14,10 @@ test_expect_success 'two servers behind a proxy, and a redis-server' '
     start_redis_ref
 '
 
-# talk PORT < commands: send the commands (one per line, words split on
-# spaces) on one connection and print the reply bytes, escaped.
-cat >talk.py <<\EOF_PY
-import socket, sys
-cmds = [line.split() for line in sys.stdin.read().splitlines() if line]
-payload = b"".join(b"*%d\r\n" % len(c) +
-                   b"".join(b"$%d\r\n%s\r\n" % (len(a), a.encode()) for a in c)
-                   for c in cmds) + b"*1\r\n$4\r\nQUIT\r\n"
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-s.sendall(payload)
-got = bytearray()
-while True:
-    chunk = s.recv(65536)
-    if not chunk:
-        break
-    got += chunk
-sys.stdout.write(repr(bytes(got)).replace("\\r\\n", "\\r\\n\n") + "\n")
-EOF_PY
+# talk PORT < commands: the reply bytes of the commands, escaped.
+talk() {
+    "$PY" "$TEST_DIRECTORY/lib-talk.py" "$@"
+}
 
 test_expect_success 'MULTI, EXEC, DISCARD and WATCH replies are the bytes redis-server sends' '
     cat >cmds <<-\EOF &&
@@ -75,8 +61,8 @@ test_expect_success 'MULTI, EXEC, DISCARD and WATCH replies are the bytes redis-
 	GET {t}a
 	DEL {t}a
 	EOF
-    "$PY" talk.py $REF_PORT <cmds >ref.out &&
-    "$PY" talk.py $PROXY_PORT <cmds >proxy.out &&
+    talk $REF_PORT <cmds >ref.out &&
+    talk $PROXY_PORT <cmds >proxy.out &&
     test_cmp ref.out proxy.out
 '
 
@@ -171,7 +157,7 @@ test_expect_success 'a command of another slot dooms the transaction: EXECABORT,
 
 test_expect_success 'raw replies of a cross-slot transaction' '
     printf "%s\n" MULTI "SET {x}a 1" "SET {y}b 2" EXEC "EXISTS {x}a" >cmds &&
-    "$PY" talk.py $PROXY_PORT <cmds >actual &&
+    talk $PROXY_PORT <cmds >actual &&
     cat >expect <<-\EOF &&
 	b"+OK\r\n
 	+QUEUED\r\n
@@ -224,7 +210,7 @@ print(json.dumps([{\"id\": i, \"backend_addr\": \"127.0.0.1:\" + sys.argv[2],
 
 test_expect_success 'EXEC on a migrating slot is refused whole, WATCH too' '
     printf "%s\n" MULTI "SET {m}a 1" "INCR {m}b" EXEC "WATCH {m}a" >cmds &&
-    "$PY" talk.py $PORT_MOVING <cmds >actual &&
+    talk $PORT_MOVING <cmds >actual &&
     grep "EXECABORT Transaction discarded because slot [0-9]* is migrating" actual &&
     grep "TRYAGAIN slot [0-9]* is migrating" actual &&
     for port in $PORT_A $PORT_B

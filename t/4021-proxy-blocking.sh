@@ -19,22 +19,9 @@ blocked() {
     redis-cli -p $1 info clients | tr -d "\r" | sed -n "s/^blocked_clients://p"
 }
 
-cat >talk.py <<\EOF_PY
-import socket, sys
-cmds = [line.split() for line in sys.stdin.read().splitlines() if line]
-payload = b"".join(b"*%d\r\n" % len(c) +
-                   b"".join(b"$%d\r\n%s\r\n" % (len(a), a.encode()) for a in c)
-                   for c in cmds) + b"*1\r\n$4\r\nQUIT\r\n"
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-s.sendall(payload)
-got = bytearray()
-while True:
-    chunk = s.recv(65536)
-    if not chunk:
-        break
-    got += chunk
-sys.stdout.write(repr(bytes(got)).replace("\\r\\n", "\\r\\n\n") + "\n")
-EOF_PY
+talk() {
+    "$PY" "$TEST_DIRECTORY/lib-talk.py" "$@"
+}
 
 test_expect_success 'every blocking command answers as redis-server, with data and on timeout' '
     cat >cmds <<-\EOF &&
@@ -65,14 +52,14 @@ test_expect_success 'every blocking command answers as redis-server, with data a
 	LRANGE {b}l2 0 -1
 	DEL {b}l {b}l2 {b}z {b}s
 	EOF
-    "$PY" talk.py $REF_PORT <cmds >expect &&
-    "$PY" talk.py $PROXY_PORT <cmds >actual &&
+    talk $REF_PORT <cmds >expect &&
+    talk $PROXY_PORT <cmds >actual &&
     test_cmp expect actual
 '
 
 test_expect_success 'keys of two slots are refused' '
     printf "%s\n" "BLPOP {p}a {q}b 1" >cmds &&
-    "$PY" talk.py $PROXY_PORT <cmds >actual &&
+    talk $PROXY_PORT <cmds >actual &&
     grep CROSSSLOT actual
 '
 

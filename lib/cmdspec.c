@@ -10,7 +10,7 @@
  *     NUMKEYS_AFTER(dest index, count index), STREAMS(search from),
  *     SORTKEYS; route is what the proxy does: SLOT (forward by the keys'
  *     slot), MGET, MSET, SUM (split and merge), ALL, ANY, LOCAL, or
- *     NO(reason) with ADMIN, BLOCKING, KEYSPACE, PUBSUB, MULTI or
+ *     NO(reason) with ADMIN, KEYSPACE, PUBSUB or
  *     NULL. Until codis-server implements it, flag it NS (NOT_SERVED) and
  *     leave the summary NULL: the proxy routes it, the server says
  *     "unknown command".
@@ -68,11 +68,9 @@
 #define NO(why) CMDSPEC_ROUTE_REFUSED, why
 
 /* Why the proxy refuses what it refuses: Codis's unsupported list. */
-#define BLOCKING "blocking commands are not supported by the proxy"
 #define KEYSPACE "it needs the whole keyspace"
 #define ADMIN "server administration goes to the servers, not the proxy"
 #define PUBSUB "pub/sub is not supported by the proxy"
-#define MULTI "transactions are not supported by the proxy"
 
 const struct cmdspec cmdspec_table[] = {
     { "acl", -2, S | ANY, NOKEYS, NO(ADMIN), "server",
@@ -97,28 +95,28 @@ const struct cmdspec cmdspec_table[] = {
       "Perform bitwise operations between strings" },
     { "bitpos", -3, R, KEYS(1, 1, 1), SLOT, "bitmap",
       "Find first bit set or clear in a string" },
-    { "blmove", 6, W | M | S | B, KEYS(1, 2, 1), NO(BLOCKING), "list",
+    { "blmove", 6, W | M | S | B, KEYS(1, 2, 1), SLOT, "list",
       "Pop an element from a list, push it to another list and return it; "
       "or block until one is available" },
-    { "blmpop", -5, W | B, NUMKEYS(2), NO(BLOCKING), "list",
+    { "blmpop", -5, W | B, NUMKEYS(2), SLOT, "list",
       "Pop elements from a list, or block until one is available" },
-    { "blpop", -3, W | S | B, KEYS(1, -2, 1), NO(BLOCKING), "list",
+    { "blpop", -3, W | S | B, KEYS(1, -2, 1), SLOT, "list",
       "Remove and get the first element in a list, or block until one is "
       "available" },
-    { "brpop", -3, W | S | B, KEYS(1, -2, 1), NO(BLOCKING), "list",
+    { "brpop", -3, W | S | B, KEYS(1, -2, 1), SLOT, "list",
       "Remove and get the last element in a list, or block until one is "
       "available" },
-    { "brpoplpush", 4, W | M | S | B, KEYS(1, 2, 1), NO(BLOCKING), "list",
+    { "brpoplpush", 4, W | M | S | B, KEYS(1, 2, 1), SLOT, "list",
       "Pop an element from a list, push it to another list and return it; "
       "or block until one is available" },
-    { "bzmpop", -5, W | B, NUMKEYS(2), NO(BLOCKING), "sorted-set",
+    { "bzmpop", -5, W | B, NUMKEYS(2), SLOT, "sorted-set",
       "Remove and return members with scores in a sorted set or block until "
       "one is available" },
-    { "bzpopmax", -3, W | S | B | F, KEYS(1, -2, 1), NO(BLOCKING),
+    { "bzpopmax", -3, W | S | B | F, KEYS(1, -2, 1), SLOT,
       "sorted-set",
       "Remove and return the member with the highest score from one of the "
       "sorted sets, or block until one is available" },
-    { "bzpopmin", -3, W | S | B | F, KEYS(1, -2, 1), NO(BLOCKING),
+    { "bzpopmin", -3, W | S | B | F, KEYS(1, -2, 1), SLOT,
       "sorted-set",
       "Remove and return the member with the lowest score from one of the "
       "sorted sets, or block until one is available" },
@@ -139,7 +137,7 @@ const struct cmdspec cmdspec_table[] = {
     { "decrby", 3, W | M | F, KEYS(1, 1, 1), SLOT, "string",
       "Decrement the integer value of a key by the given number" },
     { "del", -2, W, KEYS(1, -1, 1), SUM, "generic", "Delete keys" },
-    { "discard", 1, S | F | ANY, NOKEYS, NO(MULTI), "transactions",
+    { "discard", 1, S | F | ANY, NOKEYS, LOCAL, "transactions",
       "Discard all commands issued after MULTI" },
     { "dump", 2, R, KEYS(1, 1, 1), SLOT, "generic",
       "Return a serialized version of the value stored at the specified key" },
@@ -152,7 +150,7 @@ const struct cmdspec cmdspec_table[] = {
       "Execute a Lua script server side" },
     { "evalsha_ro", -3, R | S | NMK | ST, NUMKEYS(2), SLOT, "scripting",
       "Execute a read-only Lua script server side" },
-    { "exec", 1, S | ANY, NOKEYS, NO(MULTI), "transactions",
+    { "exec", 1, S | ANY, NOKEYS, LOCAL, "transactions",
       "Execute all commands issued after MULTI" },
     { "exists", -2, R | F, KEYS(1, -1, 1), SUM, "generic",
       "Determine if keys exist" },
@@ -303,7 +301,7 @@ const struct cmdspec cmdspec_table[] = {
       "Set multiple keys to multiple values" },
     { "msetnx", -3, W | M, KEYS(1, -1, 2), SLOT, "string",
       "Set multiple keys to multiple values, only if none of the keys exist" },
-    { "multi", 1, S | F | ANY, NOKEYS, NO(MULTI), "transactions",
+    { "multi", 1, S | F | ANY, NOKEYS, LOCAL, "transactions",
       "Mark the start of a transaction block" },
     { "object", -2, R, KEYS(2, 2, 1), NO(NULL), "generic",
       "Inspect the internals of Redis objects" },
@@ -347,8 +345,8 @@ const struct cmdspec cmdspec_table[] = {
       "Close the connection" },
     { "randomkey", 1, R | RND, NOKEYS, NO(KEYSPACE), "generic",
       "Return a random key from the keyspace" },
-    { "readonly", 1, F | L | ST | NS, NOKEYS, NO(ADMIN), "cluster", NULL },
-    { "readwrite", 1, F | L | ST | NS, NOKEYS, NO(ADMIN), "cluster", NULL },
+    { "readonly", 1, F | L | ST | NS, NOKEYS, LOCAL, "cluster", NULL },
+    { "readwrite", 1, F | L | ST | NS, NOKEYS, LOCAL, "cluster", NULL },
     { "rename", 3, W, KEYS(1, 2, 1), SLOT, "generic", "Rename a key" },
     { "renamenx", 3, W | F, KEYS(1, 2, 1), SLOT, "generic",
       "Rename a key, only if the new key does not exist" },
@@ -505,13 +503,13 @@ const struct cmdspec cmdspec_table[] = {
     { "unlink", -2, W | F, KEYS(1, -1, 1), SUM, "generic", "Delete keys" },
     { "unsubscribe", -1, P | S | ANY, NOKEYS, NO(PUBSUB), "pubsub",
       "Stop listening for messages posted to the given channels" },
-    { "unwatch", 1, S | F | ANY, NOKEYS, NO(MULTI), "transactions",
+    { "unwatch", 1, S | F | ANY, NOKEYS, LOCAL, "transactions",
       "Forget about all watched keys" },
     { "wait", 3, S, NOKEYS, NO(NULL), "generic",
       "Wait for the synchronous replication of all the write commands sent "
       "in the context of the current connection" },
     { "waitaof", 4, S | NS, NOKEYS, NO(NULL), "generic", NULL },
-    { "watch", -2, S | F | ANY, KEYS(1, -1, 1), NO(MULTI), "transactions",
+    { "watch", -2, S | F | ANY, KEYS(1, -1, 1), SLOT, "transactions",
       "Watch the given keys to determine execution of the MULTI/EXEC block" },
     { "xack", -4, W | F, KEYS(1, 1, 1), SLOT, "stream",
       "Marks a pending message as correctly processed" },

@@ -23,7 +23,8 @@ static const char *const conf_known_keys[] = {
     "proto", "proxy_addr", "proxy_http_addr", "dashboard_listen_addr",
     "dashboard_auth", "dashboard_cors_origin", "session_auth", "product_auth",
     "proxy_auto_online", "session_max_request", "backend_number_databases",
-    "session_max_reply", NULL,
+    "session_max_reply", "backend_replica_reads", "backend_replica_max_lag",
+    NULL,
 };
 
 struct conf *conf_new(void)

@@ -18,6 +18,7 @@
 
 #include "lib/log.h"
 #include "lib/mem.h"
+#include "roles/proxy/metrics.h"
 #include "roles/proxy/router.h"
 #include "roles/proxy/slotmap.h"
 #include "roles/proxy/worker.h"
@@ -68,6 +69,7 @@ struct backend *backend_new(struct worker *w, const char *addr)
     }
     STAILQ_INIT(&b->inflight);
     resp_scanner_init(&b->scan);
+    b->metrics = metrics_backend_get(addr);
     b->timer = evtimer_new(w->base, backend_on_timeout, b);
     if (b->timer == NULL) {
         log_error("cannot make a timer for backend '%s'", addr);
@@ -109,6 +111,7 @@ static void backend_fail_pending(struct backend *b, const char *reason)
     while ((r = STAILQ_FIRST(&list)) != NULL) {
         STAILQ_REMOVE_HEAD(&list, inflight);
         worker_sent_done(b->worker, r);
+        metrics_backend_done(b->metrics, true);
         if (!router_retry_any(b, r)) {
             request_fail(r, "handle response, backend conn failure, %s",
                          reason);
@@ -171,6 +174,7 @@ static void backend_send_internal(struct backend *b, enum request_kind kind,
         b->busy_since_ms = worker_now_ms(b->worker);
     }
     b->ninflight++;
+    metrics_backend_sent(b->metrics);
     pbuf_append(&b->out, wire, n);
 }
 
@@ -233,6 +237,8 @@ static void backend_connect(struct backend *b)
     }
     b->writing = true;
     b->state = BACKEND_CONNECTING;
+    b->connects++;
+    metrics_backend_connect(b->metrics);
     b->db = 0;
     b->checking = false;
     if (w->cfg->product_auth != NULL) {
@@ -267,6 +273,8 @@ void backend_send(struct backend *b, struct request *r, const void *p,
         backend_connect(b);
     }
     if (b->state == BACKEND_DOWN) {
+        metrics_backend_sent(b->metrics);
+        metrics_backend_done(b->metrics, true);
         request_fail(r, "handle response, backend '%s' is down: %s",
                      b->addr, b->last_err);
         return;
@@ -281,7 +289,12 @@ void backend_send(struct backend *b, struct request *r, const void *p,
     if (b->ninflight++ == 0) {
         b->busy_since_ms = worker_now_ms(b->worker);
     }
+    metrics_backend_sent(b->metrics);
     worker_sent(b->worker, r);
+    if (r->kind == REQUEST_CLIENT && log_get_level() == LOG_DEBUG) {
+        log_debug("req %llu routed to backend '%s'",
+                  (unsigned long long)r->id, b->addr);
+    }
     /* a big request with nothing queued before it is written at once:
      * only what the socket does not take is copied */
     if (n >= BACKEND_DIRECT_BYTES && b->state == BACKEND_READY &&
@@ -405,6 +418,11 @@ static void backend_on_read(evutil_socket_t fd, short what, void *arg)
         b->ninflight--;
         worker_sent_done(b->worker, r);
         size_t len = b->scan.pos;
+        metrics_backend_done(b->metrics, head[0] == '-');
+        if (r->kind == REQUEST_CLIENT && log_get_level() == LOG_DEBUG) {
+            log_debug("req %llu reply from backend '%s', %zu bytes",
+                      (unsigned long long)r->id, b->addr, len);
+        }
         resp_scanner_init(&b->scan);
         if ((r->kind == REQUEST_SELECT || r->kind == REQUEST_DBCHECK) &&
             head[0] == '-') {

@@ -42,6 +42,7 @@
 
 struct worker;
 struct event;
+struct metrics_backend;
 
 /* Connection state. */
 enum backend_state {
@@ -75,6 +76,8 @@ struct backend {
     uint64_t last_read_ms;           /* last reply bytes, for the timeout */
     uint64_t busy_since_ms;          /* when 'ninflight' last left 0 */
     uint64_t last_ping_ms;
+    uint64_t connects;               /* dials so far (a new connection
+                                        loses server-side state: WATCH) */
     bool dirty;
     bool used;                       /* a slot of the worker's current
                                         table owns or migrates from it */
@@ -83,6 +86,14 @@ struct backend {
                                         the first 'gate' bytes of 'out'
                                         may be written */
     size_t gate;
+    struct metrics_backend *metrics; /* counters of its address (shared
+                                        by the workers; metrics.h) */
+    bool replica;                    /* a slave of a slot's group in the
+                                        current table (kept, not 'used') */
+    bool replica_ok;                 /* as a slave: online, lag under the
+                                        bound at the last check */
+    uint64_t replica_seen_ms;        /* when its master last said so */
+    uint64_t replica_poll_ms;        /* as a master: last INFO sent */
     char last_err[160];              /* why it went down */
 };
 

@@ -6,6 +6,8 @@
 
 #include "roles/proxy/keyscan.h"
 #include "roles/proxy/localcmd.h"
+#include "roles/proxy/pin.h"
+#include "roles/proxy/replica.h"
 
 const struct cmdspec cmdtable_unknown = {
     "unknown", -1, 0, 1, 1, 1, CMDSPEC_FIND_RANGE, 0, CMDSPEC_ROUTE_SLOT,
@@ -24,6 +26,10 @@ static const struct {
     { "command", localcmd_command },
     { "slotshashkey", localcmd_slotshashkey },
     { "scan", keyscan_scan },
+    { "multi", pin_multi },       { "exec", pin_exec },
+    { "discard", pin_discard },   { "unwatch", pin_unwatch },
+    { "readonly", replica_readonly },
+    { "readwrite", replica_readwrite },
 };
 
 #define CMDTABLE_LOCALS \

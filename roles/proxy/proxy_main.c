@@ -25,6 +25,7 @@
 #include "lib/mem.h"
 #include "lib/model.h"
 #include "roles/proxy/cmdtable.h"
+#include "roles/proxy/metrics.h"
 #include "roles/proxy/proxyhttp.h"
 #include "roles/proxy/slotmap.h"
 #include "roles/proxy/topo.h"
@@ -265,6 +266,7 @@ static int proxy_main_config(struct conf *conf, struct worker_config *cfg,
                              char *err, size_t errlen)
 {
     long long ping, timeout, bufsize, pipeline, maxreq, ndb, maxreply;
+    long long maxlag;
     if (conf_get_uint(conf, "backend_ping_period", 5, &ping, err,
                       errlen) != 0 ||
         conf_get_uint(conf, "session_max_timeout", 1800, &timeout, err,
@@ -278,7 +280,11 @@ static int proxy_main_config(struct conf *conf, struct worker_config *cfg,
         conf_get_uint(conf, "backend_number_databases", 16, &ndb, err,
                       errlen) != 0 ||
         conf_get_uint(conf, "session_max_reply", 256LL * 1024 * 1024,
-                      &maxreply, err, errlen) != 0) {
+                      &maxreply, err, errlen) != 0 ||
+        conf_get_bool(conf, "backend_replica_reads", false,
+                      &cfg->replica_reads, err, errlen) != 0 ||
+        conf_get_uint(conf, "backend_replica_max_lag", 10, &maxlag, err,
+                      errlen) != 0) {
         return -1;
     }
     char where[600];
@@ -319,6 +325,7 @@ static int proxy_main_config(struct conf *conf, struct worker_config *cfg,
     cfg->backend_databases = (int)ndb;
     cfg->session_max_reply = (size_t)maxreply;
     cfg->session_max_pipeline = (size_t)pipeline;
+    cfg->replica_max_lag_s = (uint64_t)maxlag;
     cfg->proxy_id = mem_strdup(conf_get(conf, "proxy_id", ""));
     return 0;
 }
@@ -423,6 +430,7 @@ static void proxy_main_teardown(void)
     topo_stop();
     proxyhttp_stop();
     worker_stop_all();
+    metrics_release();
     loop_free(st->loop);
     st->loop = NULL;
     st->base = NULL;
@@ -521,7 +529,8 @@ int proxy_main(int argc, char **argv)
     cfg.addr = mem_strdup(o.addr);
     cfg.nworkers = (int)o.cpu;
     proxy_main_raise_nofile();
-    if (cmdtable_init(err, sizeof(err)) != 0) {
+    if (cmdtable_init(err, sizeof(err)) != 0 ||
+        metrics_init(cfg.nworkers) != 0) {
         fprintf(stderr, "codis-proxy: %s\n", err);
         goto out;
     }

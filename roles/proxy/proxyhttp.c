@@ -19,6 +19,7 @@
 #include "lib/model.h"
 #include "roles/proxy/backend.h"
 #include "roles/proxy/cmdtable.h"
+#include "roles/proxy/metrics.h"
 #include "roles/proxy/slotmap.h"
 #include "roles/proxy/worker.h"
 
@@ -218,6 +219,7 @@ static void proxyhttp_metrics(struct evhttp_request *req, void *arg)
                         "# TYPE codis_proxy_slot_table_version gauge\n"
                         "codis_proxy_slot_table_version %llu\n",
                         (unsigned long long)(map ? map->version : 0));
+    metrics_write(out);
     evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
                       "text/plain; version=0.0.4");
     evhttp_send_reply(req, 200, "OK", out);

@@ -13,6 +13,7 @@
 #include "roles/proxy/backend.h"
 #include "roles/proxy/keyscan.h"
 #include "roles/proxy/multikey.h"
+#include "roles/proxy/replica.h"
 #include "roles/proxy/router.h"
 #include "roles/proxy/session.h"
 #include "roles/proxy/worker.h"
@@ -99,6 +100,9 @@ void request_reply(struct request *r, const char *p, size_t n)
                      p + 1);
         }
         request_put(r);
+        break;
+    case REQUEST_REPLINFO:
+        replica_info_done(r, p, n);
         break;
     case REQUEST_PING:
     case REQUEST_SELECT:

@@ -48,6 +48,8 @@ enum request_kind {
                        (keyscan_done), then it is a client reply */
     REQUEST_DBCHECK, /* SELECT <databases - 1> on a new connection: until
                         it is answered nothing else is written */
+    REQUEST_REPLINFO, /* INFO replication to a master: its slaves' health
+                         (replica.c) */
 };
 
 /* One request. */
@@ -81,6 +83,8 @@ struct request {
                                         (TIME) was sent to */
     long long sum;                   /* merged integer of a split */
     uint64_t start_us;               /* arrival, for command timing */
+    uint64_t id;                     /* client kind: for debug logs
+                                        ("req <id>"), unique per proxy */
     struct pbuf reply;               /* stored reply, or a part's value */
     struct pbuf saved;               /* request bytes kept for later */
 };

@@ -12,6 +12,8 @@
 #include "roles/proxy/cmdtable.h"
 #include "roles/proxy/localcmd.h"
 #include "roles/proxy/multikey.h"
+#include "roles/proxy/pin.h"
+#include "roles/proxy/replica.h"
 #include "roles/proxy/request.h"
 #include "roles/proxy/session.h"
 #include "roles/proxy/slotmap.h"
@@ -435,6 +437,9 @@ static void router_keys(struct worker *w, struct request *r,
             return;
         }
     }
+    if (nkeys > 0 && replica_route(w, r, slot, wire, n)) {
+        return;
+    }
     router_forward(w, r, slot, wire, n, buf, req->argv, keys, nkeys);
 }
 
@@ -450,8 +455,14 @@ void router_dispatch(struct session *s, const char *buf,
     r->cmd = cmd;
     r->start_us = worker_turn_usec(w);
     r->db = s->db;
+    r->id = ((uint64_t)w->id << 48) | ++w->req_seq;
     TAILQ_INSERT_TAIL(&s->requests, r, queue);
     s->nrequests++;
+    if (log_get_level() == LOG_DEBUG) {
+        log_debug("req %llu received from client %llu: '%.*s'",
+                  (unsigned long long)r->id, (unsigned long long)s->id,
+                  (int)(name->len < 64 ? name->len : 64), buf + name->off);
+    }
 
     if (name->len == 0 || name->len > ROUTER_MAX_NAME) {
         request_fail(r, "handle request, bad command length, too short or "
@@ -467,20 +478,24 @@ void router_dispatch(struct session *s, const char *buf,
         request_fail(r, "NOAUTH Authentication required.");
         return;
     }
+    const char *wire = buf;
+    size_t n = req->pos;
+    bool multi = s->pin != NULL && s->pin->multi;
+    if (req->is_inline && (multi || (cmd->route != CMDSPEC_ROUTE_LOCAL &&
+                                     cmd->route != CMDSPEC_ROUTE_REFUSED))) {
+        router_encode(w, buf, req->argv, req->argc);
+        wire = pbuf_head(&w->cmdbuf);
+        n = pbuf_size(&w->cmdbuf);
+    }
+    if (pin_route(s, r, buf, req, wire, n)) {
+        return;
+    }
     if (cmd->route != CMDSPEC_ROUTE_REFUSED &&
         !cmdspec_arity_ok(cmd, req->argc)) {
         char lower[ROUTER_MAX_NAME + 1];
         router_lower(lower, sizeof(lower), buf + name->off, name->len);
         request_fail(r, "wrong number of arguments for '%s' command", lower);
         return;
-    }
-    const char *wire = buf;
-    size_t n = req->pos;
-    if (req->is_inline && cmd->route != CMDSPEC_ROUTE_LOCAL &&
-        cmd->route != CMDSPEC_ROUTE_REFUSED) {
-        router_encode(w, buf, req->argv, req->argc);
-        wire = pbuf_head(&w->cmdbuf);
-        n = pbuf_size(&w->cmdbuf);
     }
     switch (cmd->route) {
     case CMDSPEC_ROUTE_LOCAL:

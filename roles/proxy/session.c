@@ -15,6 +15,8 @@
 #include "lib/log.h"
 #include "lib/mem.h"
 #include "roles/proxy/cmdtable.h"
+#include "roles/proxy/metrics.h"
+#include "roles/proxy/pin.h"
 #include "roles/proxy/router.h"
 #include "roles/proxy/worker.h"
 
@@ -118,6 +120,15 @@ static void session_process_input(struct session *s)
         if (size == 0) {
             break;
         }
+        if (s->pin != NULL && pin_busy(s)) {
+            /* wait for the client's own connection (pin.h); keep reading
+             * to see a client that leaves, up to a bound */
+            if (size > cfg->session_max_bufsize) {
+                session_pause(s);
+                return;
+            }
+            break;
+        }
         char *head = pbuf_head(&s->in);
         enum resp_status st = resp_request_parse(&s->parser, head, size);
         /* whole or not yet, a request over the limit is refused: whether
@@ -216,8 +227,14 @@ void session_reply(struct session *s, struct request *r, const char *p,
                    size_t n)
 {
     struct worker *w = s->worker;
-    stats_record(&w->stats, cmdtable_index(r->cmd),
-                 worker_turn_usec(w) - r->start_us, n > 0 && p[0] == '-');
+    uint64_t usecs = worker_turn_usec(w) - r->start_us;
+    stats_record(&w->stats, cmdtable_index(r->cmd), usecs,
+                 n > 0 && p[0] == '-');
+    metrics_observe(w->id, r->cmd, usecs);
+    if (log_get_level() == LOG_DEBUG) {
+        log_debug("req %llu replied, %zu bytes", (unsigned long long)r->id,
+                  n);
+    }
     if (TAILQ_FIRST(&s->requests) != r) {
         pbuf_append(&r->reply, p, n);
         r->done = true;
@@ -238,6 +255,9 @@ void session_reply(struct session *s, struct request *r, const char *p,
     }
     worker_mark_session(s);
     session_check_held(s);
+    if (s->pin != NULL && !s->closed) {
+        pin_kick(s);
+    }
 }
 
 void session_flush(struct session *s)
@@ -254,8 +274,8 @@ void session_flush(struct session *s)
         }
     }
     const struct worker_config *cfg = s->worker->cfg;
-    if (!s->reading && !s->closing &&
-        pbuf_size(&s->out) < cfg->session_max_bufsize &&
+    if ((!s->reading || (s->pin != NULL && pbuf_size(&s->in) > 0)) &&
+        !s->closing && pbuf_size(&s->out) < cfg->session_max_bufsize &&
         s->nrequests < cfg->session_max_pipeline) {
         /* replies were written or requests answered below the limits:
          * take the next requests of a paused session */
@@ -322,6 +342,7 @@ void session_close(struct session *s)
 void session_free(struct session *s)
 {
     s->worker->trim = true;
+    pin_free(s);
     event_free(s->rev);
     event_free(s->wev);
     pbuf_release(&s->in);

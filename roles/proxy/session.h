@@ -27,6 +27,7 @@
 
 struct worker;
 struct event;
+struct pin;
 
 /* One client connection. */
 struct session {
@@ -47,6 +48,8 @@ struct session {
                                            ones */
     uint64_t id;                        /* unique in the process, from 1 */
     char *name;                         /* owned: HELLO SETNAME, or NULL */
+    struct pin *pin;                    /* owned: transaction, WATCH,
+                                           private connection (pin.h) */
     uint64_t last_active_ms;            /* last read, for the idle timeout */
     int db;                             /* SELECTed database */
     bool authed;                        /* AUTH given (or none needed) */

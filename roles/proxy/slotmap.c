@@ -116,6 +116,24 @@ int slotmap_set(struct slotmap *map, unsigned id, const char *backend,
     return 0;
 }
 
+int slotmap_add_replica(struct slotmap *map, unsigned id, const char *addr,
+                        char *err, size_t errlen)
+{
+    char host[256];
+    int port;
+    if (slotmap_split_addr(addr, host, sizeof(host), &port) != 0) {
+        snprintf(err, errlen, "slot %u: bad replica address '%s' (expected "
+                 "host:port)", id, addr);
+        return -1;
+    }
+    struct slotmap_slot *s = &map->slots[id];
+    int32_t idx = slotmap_addr(map, addr);
+    if (s->nreplicas < SLOTMAP_MAX_REPLICAS && idx != s->backend) {
+        s->replicas[s->nreplicas++] = idx;
+    }
+    return 0;
+}
+
 /* The string field 'name' of 'obj', or NULL when absent or not a
  * string. */
 static const char *slotmap_json_str(const cJSON *obj, const char *name)
@@ -162,6 +180,24 @@ struct slotmap *slotmap_parse(const char *text, char *err, size_t errlen)
         struct slotmap_slot *s = &map->slots[id->valueint];
         s->semi_async = s->migrate_from != SLOTMAP_NONE &&
                         cJSON_IsNumber(method) && method->valueint == 1;
+        const cJSON *groups, *group, *addr;
+        groups = cJSON_GetObjectItemCaseSensitive(item, "replica_groups");
+        if (!cJSON_IsArray(groups)) {
+            continue;
+        }
+        cJSON_ArrayForEach(group, groups) {
+            if (!cJSON_IsArray(group)) {
+                continue;
+            }
+            cJSON_ArrayForEach(addr, group) {
+                if (cJSON_IsString(addr) &&
+                    slotmap_add_replica(map, (unsigned)id->valueint,
+                                        addr->valuestring, err,
+                                        errlen) != 0) {
+                    goto fail;
+                }
+            }
+        }
     }
     cJSON_Delete(root);
     map->online = true;

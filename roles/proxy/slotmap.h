@@ -19,6 +19,7 @@
 #include "lib/slot.h"
 
 #define SLOTMAP_NONE (-1) /* no backend */
+#define SLOTMAP_MAX_REPLICAS 4 /* slaves kept per slot for replica reads */
 
 /* One slot. */
 struct slotmap_slot {
@@ -29,6 +30,8 @@ struct slotmap_slot {
                              source wrapped in SLOTSMGRT-EXEC-WRAPPER
                              (Codis 3.2 "forward_method" 1), not after a
                              SLOTSMGRTTAGONE */
+    uint8_t nreplicas;    /* slaves of the owner's group, for reads */
+    int32_t replicas[SLOTMAP_MAX_REPLICAS]; /* indices into addrs */
 };
 
 /* A whole table. */
@@ -61,9 +64,16 @@ int slotmap_set(struct slotmap *map, unsigned id, const char *backend,
                 const char *migrate_from, bool locked, char *err,
                 size_t errlen);
 
+/* Add the slave 'addr' of slot 'id's group (at most
+ * SLOTMAP_MAX_REPLICAS are kept; the rest are ignored). Returns 0, or -1
+ * with 'err' filled for a bad address. */
+int slotmap_add_replica(struct slotmap *map, unsigned id, const char *addr,
+                        char *err, size_t errlen);
+
 /* Parse a fillslots JSON text: an array of Codis 3 slot records
- * {"id", "backend_addr", "migrate_from", "locked", "forward_method", ...}
- * (forward_method 1: semi-async); slots not listed
+ * {"id", "backend_addr", "migrate_from", "locked", "forward_method",
+ * "replica_groups": [[addr, ...], ...], ...} (forward_method 1:
+ * semi-async); slots not listed
  * are offline, unknown fields are ignored. The table is online. Returns an
  * owned table, or NULL with 'err' filled. */
 struct slotmap *slotmap_parse(const char *text, char *err, size_t errlen);

@@ -125,6 +125,27 @@ static const char *topo_master(const struct model_group *groups, size_t n,
     return NULL;
 }
 
+/* Give slot 'id' of 'map' the slaves of group 'gid', for replica reads. */
+static void topo_replicas(struct slotmap *map, unsigned id,
+                          const struct model_group *groups, size_t n,
+                          int gid)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (groups[i].id != gid) {
+            continue;
+        }
+        for (size_t k = 0; k < groups[i].count; k++) {
+            const struct model_server *sv = &groups[i].servers[k];
+            char err[256];
+            if (sv->type == MODEL_SERVER_SLAVE &&
+                slotmap_add_replica(map, id, sv->addr, err,
+                                    sizeof(err)) != 0) {
+                log_debug("%s", err);
+            }
+        }
+    }
+}
+
 struct slotmap *topo_build(const struct model_slot *slots,
                            const struct model_group *groups, size_t ngroups,
                            int *problems)
@@ -159,10 +180,12 @@ struct slotmap *topo_build(const struct model_slot *slots,
             bad++;
             slotmap_set(map, (unsigned)i, NULL, NULL, false, err,
                         sizeof(err));
+            continue;
         }
         map->slots[i].semi_async =
             map->slots[i].migrate_from != SLOTMAP_NONE &&
             s->migrate_method == MODEL_MIGRATE_SEMI_ASYNC;
+        topo_replicas(map, (unsigned)i, groups, ngroups, s->group_id);
     }
     if (bad > 1) {
         log_warn("%d slots cannot be served as the coordinator says", bad);

@@ -19,6 +19,7 @@
 #include "lib/loop.h"
 #include "lib/mem.h"
 #include "roles/proxy/backend.h"
+#include "roles/proxy/replica.h"
 #include "roles/proxy/router.h"
 #include "roles/proxy/slotmap.h"
 
@@ -101,6 +102,7 @@ static void worker_adopt(struct worker *w)
                            (map->naddrs ? map->naddrs : 1) * sizeof(*w->route));
     for (struct backend *b = w->backends; b != NULL; b = b->next) {
         b->used = false;
+        b->replica = false;
     }
     for (size_t i = 0; i < map->naddrs; i++) {
         struct backend *b = w->backends;
@@ -122,9 +124,12 @@ static void worker_adopt(struct worker *w)
         if (e->migrate_from != SLOTMAP_NONE) {
             w->route[e->migrate_from]->used = true;
         }
+        for (unsigned k = 0; k < e->nreplicas; k++) {
+            w->route[e->replicas[k]]->replica = true;
+        }
     }
     for (struct backend *b = w->backends; b != NULL; b = b->next) {
-        if (!b->used) {
+        if (!b->used && !b->replica) {
             backend_close_unused(b);
         }
     }
@@ -208,8 +213,9 @@ static void worker_on_tick(evutil_socket_t fd, short what, void *arg)
         w->trim = false;
         malloc_trim(0);
     }
+    replica_tick(w);
     for (struct backend *b = w->backends; b != NULL; b = b->next) {
-        if (b->used) {
+        if (b->used || b->replica) {
             backend_tick(b, now);
         } else {
             backend_close_unused(b);

@@ -56,6 +56,9 @@ struct worker_config {
     size_t session_max_reply;     /* reply bytes held for one client
                                      beyond which it is closed, 0: none */
     int backend_databases;        /* SELECT accepts 0 .. this - 1 */
+    bool replica_reads;           /* read-only commands may go to a
+                                     healthy slave (replica.h) */
+    uint64_t replica_max_lag_s;   /* a slave lagging more is not used */
     size_t session_max_pipeline;  /* requests in flight per client */
     char *proxy_id;               /* for INFO */
     char *addr;                   /* listen address, for INFO */
@@ -103,6 +106,10 @@ struct worker {
     int *keys;                        /* key indices of one request */
     size_t keys_cap;
 
+    uint64_t req_seq;                 /* request ids handed out */
+    bool replica_wanted;              /* replica reads are on or a
+                                         session said READONLY: poll
+                                         the masters (replica.c) */
     bool trim;                        /* sessions were freed: give
                                          memory back at the next tick */
     struct stats stats;

@@ -82,15 +82,17 @@ static const char *bad_route(const struct cmdspec *s)
     if ((s->flags & (CMDSPEC_ADMIN | CMDSPEC_PUBSUB)) && !refused) {
         return "an admin or pub/sub command the proxy does not refuse";
     }
-    /* XREAD and XREADGROUP block only with their BLOCK option, and Codis
-     * forwards them; every other blocking command holds the shared
-     * backend connection, so the proxy refuses it. */
-    if ((s->flags & CMDSPEC_BLOCKING) && !refused &&
-        s->find != CMDSPEC_FIND_STREAMS) {
-        return "a blocking command the proxy does not refuse";
+    /* Blocking commands are routed by their slot: the proxy sends them on
+     * a connection of the client's own (roles/proxy/pin.c). */
+    if ((s->flags & CMDSPEC_BLOCKING) && s->route != CMDSPEC_ROUTE_SLOT) {
+        return "a blocking command not routed by its slot";
     }
-    if (strcmp(s->group, "transactions") == 0 && !refused) {
-        return "a transaction command the proxy does not refuse";
+    /* MULTI, EXEC, DISCARD and UNWATCH are the proxy's own (pin.c), WATCH
+     * goes by its keys' slot */
+    if (strcmp(s->group, "transactions") == 0 &&
+        s->route != (cmdspec_has_keys(s) ? CMDSPEC_ROUTE_SLOT
+                                         : CMDSPEC_ROUTE_LOCAL)) {
+        return "a transaction command neither LOCAL nor routed by its keys";
     }
     switch (s->route) {
     case CMDSPEC_ROUTE_SLOT:

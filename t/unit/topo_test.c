@@ -117,7 +117,12 @@ int main(void)
     tap_ok(!map->slots[9].semi_async,
            "a slot that does not migrate is never semi-async");
     tap_int(problems, 2, "the slots that cannot be served are counted");
-    tap_int((int)map->naddrs, 2, "each backend address is kept once");
+    tap_int((int)map->naddrs, 3, "each backend address is kept once "
+            "(two masters, one slave)");
+    tap_ok(map->slots[0].nreplicas == 1 &&
+           strcmp(map->addrs[map->slots[0].replicas[0]], "127.0.0.1:7001") ==
+               0, "a slot lists the slaves of its group for replica reads");
+    tap_ok(map->slots[1].nreplicas == 0, "a group without slaves: none");
     slotmap_free(map);
 
     map = slotmap_parse("[{\"id\": 1, \"backend_addr\": \"h:2\", "

@@ -201,8 +201,8 @@ test_expect_success SLOTSMGRT 'each step was an action, acknowledged by every pr
     grep -c "\"type\":\"slot_premigrate\"" all >n &&
     echo 10 >expect &&
     test_cmp expect n &&
-    grep "\"type\":\"slot_premigrate\".*\"id\":9,\"group_id\":1,\"state\":{\"status\":\"pre_migrate\",\"migrate_status\":{\"from\":1,\"to\":2}" all &&
-    grep "\"type\":\"slot_migrate\".*\"id\":9,\"group_id\":2,\"state\":{\"status\":\"migrate\",\"migrate_status\":{\"from\":1,\"to\":2}" all &&
+    grep "\"type\":\"slot_premigrate\".*\"id\":9,\"group_id\":1,\"state\":{\"status\":\"pre_migrate\",\"migrate_status\":{\"from\":1,\"to\":2,\"method\":\"semi-async\"}" all &&
+    grep "\"type\":\"slot_migrate\".*\"id\":9,\"group_id\":2,\"state\":{\"status\":\"migrate\",\"migrate_status\":{\"from\":1,\"to\":2,\"method\":\"semi-async\"}" all &&
     grep "\"type\":\"slot_changed\".*\"id\":9,\"group_id\":2,\"state\":{\"status\":\"online\",\"migrate_status\":{\"from\":-1,\"to\":-1}" all &&
     coord_children $P/ActionResponse >responses &&
     test_cmp actions responses &&

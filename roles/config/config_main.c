@@ -388,17 +388,17 @@ static void config_duration(long long secs, char *out, size_t outlen)
 }
 
 /* --wait: poll the dashboard until none of the tasks 'ids' (an array of
- * task ids) is queued, printing a progress line whenever it changes (on
+ * task ids) is queued (the queue's keys_moved was 'keys0' before them), printing a progress line whenever it changes (on
  * a terminal, in place). Returns 0 when all are done, 1 as soon as one
  * is in error (its error printed) or the dashboard cannot be asked. */
-static int config_wait(struct config_call *c, const cJSON *ids)
+static int config_wait(struct config_call *c, const cJSON *ids,
+                       long long keys0)
 {
     int total = cJSON_GetArraySize(ids);
     bool tty = isatty(STDOUT_FILENO);
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     char last[256] = "";
-    long long keys0 = -1;
     for (;;) {
         cJSON *tasks, *status;
         if (config_request(c, "GET", "/api/migrate/tasks", NULL, &tasks)) {
@@ -434,9 +434,6 @@ static int config_wait(struct config_call *c, const cJSON *ids)
         const cJSON *p = cJSON_GetObjectItemCaseSensitive(status,
                                                           "progress");
         long long keys = config_num(p, "keys_moved", 0);
-        if (keys0 < 0) {
-            keys0 = keys; /* the queue may have moved keys before us */
-        }
         struct timespec now;
         clock_gettime(CLOCK_MONOTONIC, &now);
         double secs = (double)(now.tv_sec - t0.tv_sec) +
@@ -500,7 +497,23 @@ static int config_migrate_post(struct config_call *c, const char *path,
                                cJSON *body,
                                const struct config_migrate_opts *o)
 {
+    /* The queue's totals restart when it goes from empty to busy: keys
+     * moved before ours count only if it is busy now. */
+    long long keys0 = 0;
     cJSON *answer;
+    if (o->wait) {
+        if (config_request(c, "GET", "/api/migrate/status", NULL,
+                           &answer) != 0) {
+            cJSON_Delete(body);
+            return 1;
+        }
+        const cJSON *p = cJSON_GetObjectItemCaseSensitive(answer,
+                                                          "progress");
+        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "active"))) {
+            keys0 = config_num(p, "keys_moved", 0);
+        }
+        cJSON_Delete(answer);
+    }
     int rc = config_request(c, "POST", path, body, &answer);
     if (rc != 0) {
         return rc;
@@ -509,7 +522,7 @@ static int config_migrate_post(struct config_call *c, const char *path,
     fflush(stdout);
     if (o->wait) {
         const cJSON *ids = cJSON_GetObjectItemCaseSensitive(answer, "ids");
-        rc = cJSON_IsArray(ids) ? config_wait(c, ids) : 0;
+        rc = cJSON_IsArray(ids) ? config_wait(c, ids, keys0) : 0;
     }
     cJSON_Delete(answer);
     return rc;

@@ -518,7 +518,7 @@ async function refreshTasks() {
       ` ${percent}%`),
       el('td', {}, el('span', { class: `badge task-${t.status}`,
         text: t.stage && t.status !== 'error' ? t.stage : t.status })),
-      el('td', { class: 'task-error', text: t.error || '' }),
+      el('td', { class: 'error-text', text: t.error || '' }),
       el('td', { class: 'actions' }, t.id !== undefined && !t.stage
         && t.status !== 'migrating'
         ? el('button', { class: 'small danger', text: 'Cancel',
@@ -596,7 +596,7 @@ async function refreshRunning() {
     el('td', { text: fmtTime(String(h.at)) }),
     el('td', {}, el('span', { class: `badge task-${h.status === 'failed' ? 'error' : 'done'}`,
       text: h.status })),
-    el('td', { class: 'task-error', text: h.error || '' })));
+    el('td', { class: 'error-text', text: h.error || '' })));
   setRows('history-rows', rows, 8, 'Nothing finished yet.');
 }
 

@@ -217,6 +217,12 @@ static void dashboard_on_session(struct coord *coord,
     }
 }
 
+/* The migrate runner tells the keeper which slots left which group. */
+static void dashboard_on_moved(void *arg, int slot, int from)
+{
+    failover_note_moved(arg, slot, from);
+}
+
 /* The migration_* keys of config.ini, for the migrate runner. */
 static struct migrator_config dashboard_migration;
 
@@ -389,6 +395,7 @@ static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
         store_unregister_dashboard(&d->store);
         goto out;
     }
+    migrator_on_moved(d->migrator, dashboard_on_moved, d->failover);
     d->info = serverinfo_start(d->cfg.password, DASHBOARD_SERVER_TIMEOUT_MS,
                                err, sizeof(err));
     if (d->info == NULL) {

@@ -91,6 +91,8 @@ struct migrator {
     bool paused;                    /* the operator holds the queue */
     int held;                       /* movers waiting on that hold */
     struct migrator_progress *progress; /* owned */
+    void (*on_moved)(void *arg, int slot, int from); /* or NULL */
+    void *on_moved_arg;
     long long active_since;         /* monotonic ms, when 'active' */
     /* thread only */
     struct migrator_retry retries[MIGRATOR_RETRIES];
@@ -785,6 +787,11 @@ static void migrator_wave(struct migrator *m, struct migrator_item *items,
         if (items[i].rc != 0) {
             continue;
         }
+        pthread_mutex_lock(&m->mu);
+        if (m->on_moved != NULL) {
+            m->on_moved(m->on_moved_arg, items[i].slot.id, items[i].from);
+        }
+        pthread_mutex_unlock(&m->mu);
         if (store_remove_migrate_task(&m->store, items[i].seq, err,
                                       sizeof(err)) != 0) {
             log_warn("migrate slot %d: %s", items[i].slot.id, err);
@@ -993,6 +1000,15 @@ struct migrator *migrator_start(const struct model_config *cfg,
 const struct migrator_config *migrator_config(const struct migrator *m)
 {
     return &m->mc;
+}
+
+void migrator_on_moved(struct migrator *m,
+                       void (*fn)(void *arg, int slot, int from), void *arg)
+{
+    pthread_mutex_lock(&m->mu);
+    m->on_moved = fn;
+    m->on_moved_arg = arg;
+    pthread_mutex_unlock(&m->mu);
 }
 
 void migrator_wake(struct migrator *m)

@@ -126,6 +126,12 @@ struct migrator *migrator_start(const struct model_config *cfg,
 /* The settings the runner was started with (borrowed, as long as it). */
 const struct migrator_config *migrator_config(const struct migrator *m);
 
+/* Call 'fn'('arg', slot, from) (from the runner's thread) when a slot
+ * has moved away from group 'from', before its task is deleted; NULL
+ * stops the calls. */
+void migrator_on_moved(struct migrator *m,
+                       void (*fn)(void *arg, int slot, int from), void *arg);
+
 /* Tell the runner that tasks were queued (it also looks every second). */
 void migrator_wake(struct migrator *m);
 

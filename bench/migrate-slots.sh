@@ -17,7 +17,7 @@ SLOTS=${1:-256}
 PER=${2:-2000}
 METHOD=${3:-semi-async}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=$ROOT/bin
+BIN=${CODIS_BIN_DIR:-$ROOT/bin}
 WORK=$(mktemp -d /tmp/codis-bench-mslots.XXXXXX)
 . "$(dirname "$0")/lib/common.sh"
 
@@ -28,7 +28,7 @@ cleanup() {
     for pid in $(cat "$WORK/pids" 2>/dev/null); do
         while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
     done
-    rm -rf "$WORK"
+    test -n "$KEEP" || rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM
 cd "$WORK"

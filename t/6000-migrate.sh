@@ -198,12 +198,14 @@ test_expect_success SLOTSMGRT 'the slots are online in group 2; the others did n
 test_expect_success SLOTSMGRT 'each step was an action, acknowledged by every proxy' '
     coord_children $P/actions >actions &&
     for a in $(cat actions); do coord_node $P/actions/$a; done >all &&
-    grep -c "\"type\":\"slot_premigrate\"" all >n &&
-    echo 10 >expect &&
+    # one wave of 10 slots: each step is one multi_slot_changed (Codis 2
+    # proxies reload every slot of the range), acknowledged once
+    grep -c "\"type\":\"multi_slot_changed\".*\"target\":{\"from\":0,\"to\":9," all >n &&
+    echo 3 >expect &&
     test_cmp expect n &&
-    grep "\"type\":\"slot_premigrate\".*\"id\":9,\"group_id\":1,\"state\":{\"status\":\"pre_migrate\",\"migrate_status\":{\"from\":1,\"to\":2,\"method\":\"semi-async\"}" all &&
-    grep "\"type\":\"slot_migrate\".*\"id\":9,\"group_id\":2,\"state\":{\"status\":\"migrate\",\"migrate_status\":{\"from\":1,\"to\":2,\"method\":\"semi-async\"}" all &&
-    grep "\"type\":\"slot_changed\".*\"id\":9,\"group_id\":2,\"state\":{\"status\":\"online\",\"migrate_status\":{\"from\":-1,\"to\":-1}" all &&
+    grep "\"type\":\"multi_slot_changed\".*\"target\":{\"from\":0,\"to\":9,\"status\":\"pre_migrate\",\"group_id\":1}" all &&
+    grep "\"type\":\"multi_slot_changed\".*\"target\":{\"from\":0,\"to\":9,\"status\":\"migrate\",\"group_id\":2}" all &&
+    grep "\"type\":\"multi_slot_changed\".*\"target\":{\"from\":0,\"to\":9,\"status\":\"online\",\"group_id\":2}" all &&
     coord_children $P/ActionResponse >responses &&
     test_cmp actions responses &&
     if test_have_prereq PROXY

@@ -348,15 +348,22 @@ static void migrator_retry_schedule(struct migrator *m, const char *seq)
     r->at = clock_now_ms() + r->ms;
 }
 
-/* Store each slot of 'items' whose rc is 0 and post an action of 'type'
- * for it, waiting for the proxies' acknowledgements of the last only: a
- * proxy acknowledges an action after applying it and every earlier
- * one. Returns 0, or a negative code with 'err' filled. */
+/* Store each slot of 'items' whose rc is 0 and tell the proxies: one
+ * action of 'type' when it is one slot (as Codis 2 posts it), else one
+ * multi_slot_changed per run of consecutive slot ids (the proxy reloads
+ * each slot of the range from its node, so it sees the stored status;
+ * the range's "status" and "group_id" are those of its first slot). Only
+ * the last action is waited for: a proxy acknowledges an action after
+ * applying it and every earlier one. Returns 0, or a negative code with
+ * 'err' filled. */
 static int migrator_publish(struct migrator *m, struct migrator_item *items,
                             size_t n, enum model_action_type type, char *err,
                             size_t errlen)
 {
-    size_t last = n;
+    static const struct model_slot *by_id[SLOT_COUNT]; /* runner only */
+    memset(by_id, 0, sizeof(by_id));
+    size_t count = 0;
+    const struct model_slot *only = NULL;
     for (size_t i = 0; i < n; i++) {
         if (items[i].rc != 0) {
             continue;
@@ -365,15 +372,40 @@ static int migrator_publish(struct migrator *m, struct migrator_item *items,
         if (rc != 0) {
             return rc;
         }
-        last = i;
+        by_id[items[i].slot.id] = only = &items[i].slot;
+        count++;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (items[i].rc != 0) {
+    if (count == 0) {
+        return 0;
+    }
+    if (count == 1) {
+        cJSON *target = model_slot_to_json(only);
+        int rc = store_post_action(&m->store, type, target, true, NULL, 0,
+                                   err, errlen);
+        cJSON_Delete(target);
+        return rc;
+    }
+    int last_run = SLOT_COUNT;
+    while (last_run > 0 && by_id[last_run - 1] == NULL) {
+        last_run--;
+    }
+    for (int id = 0; id < SLOT_COUNT;) {
+        if (by_id[id] == NULL) {
+            id++;
             continue;
         }
-        cJSON *target = model_slot_to_json(&items[i].slot);
-        int rc = store_post_action(&m->store, type, target, i == last, NULL,
-                                   0, err, errlen);
+        struct model_slot_range range;
+        range.from = id;
+        range.status = by_id[id]->status;
+        range.group_id = by_id[id]->group_id;
+        while (id < SLOT_COUNT && by_id[id] != NULL) {
+            id++;
+        }
+        range.to = id - 1;
+        cJSON *target = model_slot_range_to_json(&range);
+        int rc = store_post_action(&m->store, MODEL_ACTION_MULTI_SLOT_CHANGED,
+                                   target, id == last_run, NULL, 0, err,
+                                   errlen);
         cJSON_Delete(target);
         if (rc != 0) {
             return rc;
@@ -381,6 +413,13 @@ static int migrator_publish(struct migrator *m, struct migrator_item *items,
     }
     return 0;
 }
+
+/* The masters of the groups a wave reads, so each group is read once. */
+struct migrator_masters {
+    int gid[SLOT_COUNT];
+    char addr[SLOT_COUNT][MODEL_ADDR_MAX];
+    size_t n;
+};
 
 /* The master address of group 'gid' into 'addr'. */
 static int migrator_master(struct migrator *m, int gid, char *addr,
@@ -653,10 +692,33 @@ static void migrator_fail_all(struct migrator *m, struct migrator_item *items,
     }
 }
 
+/* The master of group 'gid' from 'cache', read and added when missing. */
+static int migrator_cached_master(struct migrator *m,
+                                  struct migrator_masters *cache, int gid,
+                                  char *addr, size_t addrlen, char *err,
+                                  size_t errlen)
+{
+    for (size_t i = 0; i < cache->n; i++) {
+        if (cache->gid[i] == gid) {
+            snprintf(addr, addrlen, "%s", cache->addr[i]);
+            return 0;
+        }
+    }
+    int rc = migrator_master(m, gid, addr, addrlen, err, errlen);
+    if (rc == 0 && cache->n < SLOT_COUNT) {
+        cache->gid[cache->n] = gid;
+        snprintf(cache->addr[cache->n], sizeof(cache->addr[0]), "%s", addr);
+        cache->n++;
+    }
+    return rc;
+}
+
 /* Prepare 'it' (task 'seq' loaded): read its slot, decide source and
- * target, find their masters. Returns 0 to migrate it, 1 when there is
- * nothing to move (the task is done), -1 with it->err on failure. */
-static int migrator_prepare(struct migrator *m, struct migrator_item *it)
+ * target, find their masters (through 'cache'). Returns 0 to migrate it,
+ * 1 when there is nothing to move (the task is done), -1 with it->err on
+ * failure. */
+static int migrator_prepare(struct migrator *m, struct migrator_item *it,
+                            struct migrator_masters *cache)
 {
     if (model_store_load_slot(&m->store, it->task.slot_id, &it->slot,
                               it->err, sizeof(it->err)) != 0) {
@@ -679,17 +741,24 @@ static int migrator_prepare(struct migrator *m, struct migrator_item *it)
         log_info("migrate slot %d: already in group %d", slot->id, it->to);
         return 1;
     }
-    if (migrator_master(m, it->from, it->source, sizeof(it->source),
-                        it->err, sizeof(it->err)) != 0 ||
-        migrator_master(m, it->to, it->target, sizeof(it->target), it->err,
-                        sizeof(it->err)) != 0) {
+    if (migrator_cached_master(m, cache, it->from, it->source,
+                               sizeof(it->source), it->err,
+                               sizeof(it->err)) != 0 ||
+        migrator_cached_master(m, cache, it->to, it->target,
+                               sizeof(it->target), it->err,
+                               sizeof(it->err)) != 0) {
         return -1;
     }
-    snprintf(it->task.status, sizeof(it->task.status), "migrating");
-    it->task.error[0] = '\0';
-    if (store_save_migrate_task(&m->store, it->seq, &it->task, it->err,
-                                sizeof(it->err)) != 0) {
-        return -1;
+    /* The node says "migrating" once, and loses an old error: one write
+     * for a task that runs once (its stage lives in the progress). */
+    if (strcmp(it->task.status, "migrating") != 0 ||
+        it->task.error[0] != '\0') {
+        snprintf(it->task.status, sizeof(it->task.status), "migrating");
+        it->task.error[0] = '\0';
+        if (store_save_migrate_task(&m->store, it->seq, &it->task, it->err,
+                                    sizeof(it->err)) != 0) {
+            return -1;
+        }
     }
     it->premigrate = slot->status != MODEL_SLOT_MIGRATE;
     log_info("migrate slot %d: group %d ('%s') -> group %d ('%s')",
@@ -847,6 +916,7 @@ static bool migrator_step(struct migrator *m)
     static bool taken[SLOT_COUNT];
     memset(taken, 0, sizeof(taken));
     size_t nitems = 0;
+    struct migrator_masters *cache = mem_calloc(1, sizeof(*cache));
     long long now = clock_now_ms();
     bool worked = false;
     /* Claim each task before reading it, so migrator_cancel sees it. */
@@ -883,7 +953,7 @@ static bool migrator_step(struct migrator *m)
         } else {
             taken[it->task.slot_id] = true;
             worked = true;
-            rc = migrator_prepare(m, it);
+            rc = migrator_prepare(m, it, cache);
             if (rc == 1) {
                 if (store_remove_migrate_task(&m->store, seqs[i], err,
                                               sizeof(err)) != 0) {
@@ -913,6 +983,7 @@ static bool migrator_step(struct migrator *m)
         pthread_mutex_unlock(&m->mu);
     }
     coord_free_names(seqs, n);
+    mem_free(cache);
     if (nitems > 0) {
         log_info("migrate: %zu slots in this wave", nitems);
         migrator_wave(m, items, nitems);

@@ -155,17 +155,23 @@ test: deps
 
 # --comments: a failing test prints its body and last output lines as TAP
 # comments (passing ones print none), so the log of a run says why.
+# Scripts run from the highest number down: the fault, page and
+# end-to-end families take longest, and started last they would run on
+# alone after the rest had finished.
+TEST_SCRIPTS = $(shell ls -r t/[0-9]*.sh)
 check: all
 	CODIS_BIN_DIR=$(abspath $(BIN)) CODIS_UNIT_DIR=$(abspath $(UNIT_DIR)) \
-	    prove -j$(PROVE_JOBS) --comments $(UNIT_BIN) t/[0-9]*.sh
+	    prove -j$(PROVE_JOBS) --comments $(TEST_SCRIPTS) $(UNIT_BIN)
 
 test-stress: deps
 	$(MAKE) -j$(JOBS) all
 	sh tools/stress.sh $(MAKE) check
 
+ASAN_VARS := BUILD=build-asan BIN=build-asan/bin UNIT_DIR=build-asan/unit \
+    OPT="-O1 -g" SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer"
 asan: deps
-	$(MAKE) BUILD=build-asan BIN=build-asan/bin UNIT_DIR=build-asan/unit OPT="-O1 -g" \
-	    SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer" check
+	$(MAKE) -j$(JOBS) $(ASAN_VARS) all
+	$(MAKE) $(ASAN_VARS) check
 
 # Fuzzing. The library is built again by clang with ASan, UBSan (any
 # undefined behaviour aborts) and libFuzzer's coverage hooks in its own
@@ -191,7 +197,7 @@ fuzz: deps
 	$(MAKE) fuzz-run
 
 fuzz-build:
-	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) OPT="-O1 -g" \
+	$(MAKE) -j$(JOBS) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) OPT="-O1 -g" \
 	    SANITIZE="$(FUZZ_SANITIZE) -fsanitize=fuzzer-no-link" \
 	    $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz/fuzz_%)
 

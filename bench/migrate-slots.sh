@@ -50,6 +50,7 @@ zk=$WORK/coord
 product=bench
 dashboard_addr=127.0.0.1:$DPORT
 migration_method=$METHOD
+migration_async_numkeys=${NUMKEYS:-500}
 EOC
 "$BIN/codis-dashboard" -c config.ini -L dashboard.log >dashboard.out 2>&1 &
 echo $! >>pids

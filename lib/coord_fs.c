@@ -703,12 +703,12 @@ static int fs_create(struct coord *coord, const char *path, const void *data,
     return fs_end(fs, rc);
 }
 
-static int fs_get(struct coord *coord, const char *path, char **data,
-                  size_t *len, int *version)
+/* Read the node of 'path' (its data too if 'with_data') in a store
+ * locked for the read alone. */
+static int fs_read_path(struct coord_fs *fs, const char *path,
+                        struct fs_node *node, bool with_data)
 {
-    struct coord_fs *fs = (struct coord_fs *)coord;
     char dir[PATH_MAX];
-    struct fs_node node;
     int rc = fs_dir_of(fs, path, dir);
     if (rc == 0) {
         rc = fs_begin(fs);
@@ -716,7 +716,14 @@ static int fs_get(struct coord *coord, const char *path, char **data,
     if (rc < 0) {
         return rc;
     }
-    rc = fs_end(fs, fs_read(fs, dir, &node, true));
+    return fs_end(fs, fs_read(fs, dir, node, with_data));
+}
+
+static int fs_get(struct coord *coord, const char *path, char **data,
+                  size_t *len, int *version)
+{
+    struct fs_node node;
+    int rc = fs_read_path((struct coord_fs *)coord, path, &node, true);
     if (rc < 0) {
         return rc;
     }
@@ -843,17 +850,8 @@ static int fs_children(struct coord *coord, const char *path, char ***names,
 
 static int fs_exists(struct coord *coord, const char *path)
 {
-    struct coord_fs *fs = (struct coord_fs *)coord;
-    char dir[PATH_MAX];
     struct fs_node node;
-    int rc = fs_dir_of(fs, path, dir);
-    if (rc == 0) {
-        rc = fs_begin(fs);
-    }
-    if (rc < 0) {
-        return rc;
-    }
-    rc = fs_end(fs, fs_read(fs, dir, &node, false));
+    int rc = fs_read_path((struct coord_fs *)coord, path, &node, false);
     return rc == 0 ? 1 : rc == COORD_NONODE ? 0 : rc;
 }
 

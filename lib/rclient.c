@@ -260,13 +260,13 @@ struct rclient_reply *rclient_command_argv(struct rclient *client, int argc,
     char *out = NULL;
     size_t len = 0;
     size_t cap = 0;
-    char head[64];
-    int n = snprintf(head, sizeof(head), "*%d\r\n", argc);
-    rclient_append(&out, &len, &cap, head, (size_t)n);
+    char head[RESP_ENC_MAX];
+    rclient_append(&out, &len, &cap, head,
+                   resp_enc_header(head, RESP_ARRAY, argc, 2));
     for (int i = 0; i < argc; i++) {
         size_t alen = lens != NULL ? lens[i] : strlen(argv[i]);
-        n = snprintf(head, sizeof(head), "$%zu\r\n", alen);
-        rclient_append(&out, &len, &cap, head, (size_t)n);
+        rclient_append(&out, &len, &cap, head,
+                       resp_enc_header(head, RESP_BULK, (long long)alen, 2));
         rclient_append(&out, &len, &cap, argv[i], alen);
         rclient_append(&out, &len, &cap, "\r\n", 2);
     }

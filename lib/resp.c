@@ -521,6 +521,16 @@ size_t resp_enc_header(char *buf, enum resp_type type, long long n,
     return resp_enc_line(buf, (char)type, n);
 }
 
+size_t resp_enc_bulk(char *buf, const void *data, size_t len)
+{
+    size_t n = resp_enc_line(buf, '$', (long long)len);
+    memcpy(buf + n, data, len);
+    n += len;
+    buf[n++] = '\r';
+    buf[n++] = '\n';
+    return n;
+}
+
 size_t resp_enc_null(char *buf, enum resp_type as, int proto)
 {
     const char *text = proto >= 3 ? "_\r\n"

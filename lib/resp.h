@@ -179,6 +179,10 @@ size_t resp_enc_bool(char *buf, bool value, int proto);
  * The text and "\r\n" follow. */
 size_t resp_enc_verbatim(char *buf, size_t len, const char *fmt, int proto);
 
+/* A whole bulk string: its header, the 'len' bytes at 'data' and CRLF.
+ * 'buf' must hold len + RESP_ENC_MAX bytes. */
+size_t resp_enc_bulk(char *buf, const void *data, size_t len);
+
 /* The type a RESP2 reader sees for a value of 'type' ('*' for a map...). */
 enum resp_type resp_enc_type2(enum resp_type type);
 

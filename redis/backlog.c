@@ -22,6 +22,7 @@
 
 #include "lib/log.h"
 #include "lib/mem.h"
+#include "lib/resp.h"
 #include "redis/replication.h"
 
 struct repl repl;
@@ -174,12 +175,8 @@ void backlog_feed_raw(const char *p, size_t len)
 /* Append one RESP bulk string to the sds 's'. */
 static char *backlog_cat_bulk(char *s, const char *p, size_t len)
 {
-    char head[SERVER_LONG_STR_SIZE + 3];
-    head[0] = '$';
-    size_t n = 1 + util_ll2str(head + 1, (long long)len);
-    head[n++] = '\r';
-    head[n++] = '\n';
-    s = sds_cat(s, head, n);
+    char head[RESP_ENC_MAX];
+    s = sds_cat(s, head, resp_enc_header(head, RESP_BULK, (long long)len, 2));
     s = sds_cat(s, p, len);
     return sds_cat(s, "\r\n", 2);
 }
@@ -187,20 +184,16 @@ static char *backlog_cat_bulk(char *s, const char *p, size_t len)
 char *backlog_cat_command(char *s, int *seldb, int dbid, int argc,
                           const struct arg *argv)
 {
+    char head[RESP_ENC_MAX];
     if (dbid != *seldb) {
         char num[SERVER_LONG_STR_SIZE];
         size_t n = util_ll2str(num, dbid);
-        s = sds_cat(s, "*2\r\n", 4);
+        s = sds_cat(s, head, resp_enc_header(head, RESP_ARRAY, 2, 2));
         s = backlog_cat_bulk(s, "SELECT", 6);
         s = backlog_cat_bulk(s, num, n);
         *seldb = dbid;
     }
-    char head[SERVER_LONG_STR_SIZE + 3];
-    head[0] = '*';
-    size_t n = 1 + util_ll2str(head + 1, argc);
-    head[n++] = '\r';
-    head[n++] = '\n';
-    s = sds_cat(s, head, n);
+    s = sds_cat(s, head, resp_enc_header(head, RESP_ARRAY, argc, 2));
     for (int i = 0; i < argc; i++) {
         s = backlog_cat_bulk(s, argv[i].ptr, argv[i].len);
     }

@@ -36,6 +36,7 @@
 
 #include "lib/log.h"
 #include "lib/mem.h"
+#include "lib/resp.h"
 #include "redis/aof.h"
 #include "redis/rdb.h"
 #include "redis/replication.h"
@@ -98,15 +99,14 @@ static void replica_abort(const char *why)
 static bool replica_send(int argc, ...)
 {
     char *s = sds_new_empty(128);
-    char head[32];
-    int n = snprintf(head, sizeof(head), "*%d\r\n", argc);
-    s = sds_cat(s, head, (size_t)n);
+    char head[RESP_ENC_MAX];
+    s = sds_cat(s, head, resp_enc_header(head, RESP_ARRAY, argc, 2));
     va_list ap;
     va_start(ap, argc);
     for (int i = 0; i < argc; i++) {
         const char *w = va_arg(ap, const char *);
-        n = snprintf(head, sizeof(head), "$%zu\r\n", strlen(w));
-        s = sds_cat(s, head, (size_t)n);
+        s = sds_cat(s, head,
+                    resp_enc_header(head, RESP_BULK, (long long)strlen(w), 2));
         s = sds_cat(s, w, strlen(w));
         s = sds_cat(s, "\r\n", 2);
     }
@@ -632,11 +632,12 @@ void replica_send_ack(void)
     }
     char num[SERVER_LONG_STR_SIZE];
     size_t n = util_ll2str(num, repl.offset);
-    char msg[96];
-    int len = snprintf(msg, sizeof(msg),
-                       "*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$%zu\r\n%s\r\n",
-                       n, num);
-    client_append(m, msg, (size_t)len);
+    char msg[4 * RESP_ENC_MAX + sizeof(num)];
+    size_t len = resp_enc_header(msg, RESP_ARRAY, 3, 2);
+    len += resp_enc_bulk(msg + len, "REPLCONF", 8);
+    len += resp_enc_bulk(msg + len, "ACK", 3);
+    len += resp_enc_bulk(msg + len, num, n);
+    client_append(m, msg, len);
     client_flush(m);
     repl.last_ack = server.mstime;
 }

@@ -342,14 +342,15 @@ static void replication_start_bgsave(void)
      * add the SELECT a new sub-replica needs (it starts in db 0): it
      * sends one itself and starts the sub-replica that many bytes
      * earlier, which keeps both offsets equal. */
-    char select[64] = "";
+    char select[4 * RESP_ENC_MAX] = "";
     int dbid = server.masterhost != NULL ? replica_stream_db() : 0;
     if (dbid != 0) {
         char num[SERVER_LONG_STR_SIZE];
-        size_t n = util_ll2str(num, dbid);
-        snprintf(select, sizeof(select),
-                 "*2\r\n$6\r\nSELECT\r\n$%zu\r\n%s\r\n", n, num);
-        if ((long long)strlen(select) > repl.offset) {
+        size_t n = resp_enc_header(select, RESP_ARRAY, 2, 2);
+        n += resp_enc_bulk(select + n, "SELECT", 6);
+        n += resp_enc_bulk(select + n, num, util_ll2str(num, dbid));
+        select[n] = '\0';
+        if ((long long)n > repl.offset) {
             select[0] = '\0';
         }
     }

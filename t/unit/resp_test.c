@@ -346,6 +346,9 @@ static void test_encoder(void)
     ENC(resp_enc_header(buf, RESP_SET, 2, 2), "*2\r\n", "set in RESP2");
     ENC(resp_enc_header(buf, RESP_SET, 2, 3), "~2\r\n", "set in RESP3");
     ENC(resp_enc_header(buf, RESP_PUSH, 3, 3), ">3\r\n", "push in RESP3");
+    ENC(resp_enc_bulk(buf, "a\r\nb", 4), "$4\r\na\r\nb\r\n",
+        "a whole bulk string, CRLF inside it kept");
+    ENC(resp_enc_bulk(buf, "", 0), "$0\r\n\r\n", "an empty bulk string");
     ENC(resp_enc_header(buf, RESP_INTEGER, -9223372036854775807LL - 1, 2),
         ":-9223372036854775808\r\n", "LLONG_MIN");
     ENC(resp_enc_null(buf, RESP_BULK, 2), "$-1\r\n", "null bulk in RESP2");

@@ -85,8 +85,10 @@ test_expect_success 'every key is on group 2 with its last acknowledged value' '
     test_cmp writer.acked actual
 '
 
-test_expect_success 'the 16 slots moved as one wave, their actions acknowledged once per step' '
-    grep "migrate: 16 slots in this wave" dashboard.log &&
+# The runner may take the first tasks while the rest are being queued:
+# then the 16 slots take two waves.
+test_expect_success 'the 16 slots moved in waves of many slots' '
+    grep "migrate: \([2-9]\|1[0-6]\) slots in this wave" dashboard.log &&
     for s in 0 7 15; do
         codis-config slot info $s >out &&
         grep "\"group_id\": 2," out &&

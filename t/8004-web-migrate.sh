@@ -45,7 +45,7 @@ test_expect_success 'the page shows the finished tasks and the overall progress'
 
 test_expect_success 'the pause and resume buttons hold and release the queue' '
     page <<-\EOF &&
-	wait document.querySelector("#migrate-pause") && !document.querySelector("#migrate-pause").disabled
+	wait document.querySelector("#migrate-summary") && document.querySelector("#migrate-summary").textContent.includes("slots") && !document.querySelector("#migrate-pause").disabled
 	eval document.querySelector("#migrate-pause").click()
 	wait document.querySelector("#migrate-summary").textContent.endsWith("(paused)")
 	wait document.querySelector("#migrate-pause").disabled && !document.querySelector("#migrate-resume").disabled
@@ -53,7 +53,7 @@ test_expect_success 'the pause and resume buttons hold and release the queue' '
     dashboard_api GET /api/migrate/status >st &&
     grep "\"paused\": true" st &&
     page <<-\EOF &&
-	wait document.querySelector("#migrate-resume") && !document.querySelector("#migrate-resume").disabled
+	wait document.querySelector("#migrate-summary") && document.querySelector("#migrate-summary").textContent.includes("paused") && !document.querySelector("#migrate-resume").disabled
 	eval document.querySelector("#migrate-resume").click()
 	wait !document.querySelector("#migrate-summary").textContent.includes("paused")
 	EOF

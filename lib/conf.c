@@ -24,7 +24,9 @@ static const char *const conf_known_keys[] = {
     "dashboard_auth", "dashboard_cors_origin", "session_auth", "product_auth",
     "proxy_auto_online", "session_max_request", "backend_number_databases",
     "session_max_reply", "backend_replica_reads", "backend_replica_max_lag",
-    NULL,
+    "migration_method", "migration_parallel_slots",
+    "migration_async_maxbulks", "migration_async_maxbytes",
+    "migration_async_numkeys", "migration_timeout", NULL,
 };
 
 struct conf *conf_new(void)

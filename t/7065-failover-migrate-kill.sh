@@ -28,13 +28,13 @@ test_expect_success 'M1 killed while slots 0-63 migrate to group 2 and S1 lags: 
     start_writer w1 &&
     wait_until "test \$(wc -l <w1.acked) -ge 3000" 120 &&
     codis-config slot migrate 0 7 2 >out &&
-    test_cmp expect_ok out &&
+    migrate_queued out &&
     wait_until tasks_done 120 &&
     dashboard_api POST /api/migrate/pause >out &&
     codis-config slot migrate 8 15 2 --delay=5 >out &&
-    test_cmp expect_ok out &&
+    migrate_queued out &&
     codis-config slot migrate 16 63 2 >out &&
-    test_cmp expect_ok out &&
+    migrate_queued out &&
     wait_until migrate_held &&
     kill -STOP $S1_PID &&
     # cut S1 off: what M1 takes from now on never reaches it

@@ -247,3 +247,10 @@ ok_json() {
 }
 
 . "$TEST_DIRECTORY/lib-server.sh"
+
+# migrate_queued FILE: FILE holds the dashboard's answer to a queued
+# migration or rebalance: Codis's OK plus the number of tasks queued.
+migrate_queued() {
+    grep -q "\"msg\": \"OK\"" "$1" &&
+    grep -q "\"tasks\": [0-9]" "$1"
+}

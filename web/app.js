@@ -498,47 +498,106 @@ async function refreshTasks() {
   } catch (e) {
     setStatus('tasks-status', e.status === 404
       ? `Migration tasks are not available on this dashboard: ${e.message}` : e.message);
-    setRows('task-rows', [], 7, 'No task list.');
+    setRows('task-rows', [], 8, 'No task list.');
     $('migrate-running').textContent = '';
     return;
   }
-  const rows = tasks.map((t) => el('tr', {},
-    el('td', { text: t.slot_id }),
-    el('td', { text: t.new_group }),
-    el('td', { class: 'num', text: t.delay }),
-    el('td', { text: fmtTime(t.create_at) }),
-    el('td', {}, el('div', { class: 'progress' },
-      el('div', { style: `width:${Math.max(0, Math.min(100, Number(t.percent) || 0))}%` })),
-    ` ${Number(t.percent) || 0}%`),
-    el('td', {}, el('span', { class: `badge task-${t.status}`, text: t.status })),
-    el('td', { class: 'actions' }, t.id !== undefined && t.status === 'pending'
-      ? el('button', { class: 'small danger', text: 'Cancel',
-        onclick: () => act(`cancel the task of slot ${t.slot_id}`, 'DELETE',
-          `/api/migrate/task/${encodeURIComponent(t.id)}`) })
-      : '')));
-  setRows('task-rows', rows, 7, 'No migration task.');
+  const rows = tasks.map((t) => {
+    /* a slot in flight counts its keys; its node's percent lags */
+    let percent = Number(t.percent) || 0;
+    if (t.remain >= 0 && t.moved + t.remain > 0) {
+      percent = Math.floor(100 * t.moved / (t.moved + t.remain));
+    }
+    return el('tr', { class: `task-row task-${t.status}` },
+      el('td', { text: t.slot_id }),
+      el('td', { text: t.new_group }),
+      el('td', { class: 'num', text: t.delay }),
+      el('td', { text: fmtTime(t.create_at) }),
+      el('td', {}, el('div', { class: 'progress' },
+        el('div', { style: `width:${Math.max(0, Math.min(100, percent))}%` })),
+      ` ${percent}%`),
+      el('td', {}, el('span', { class: `badge task-${t.status}`,
+        text: t.stage && t.status !== 'error' ? t.stage : t.status })),
+      el('td', { class: 'error-text', text: t.error || '' }),
+      el('td', { class: 'actions' }, t.id !== undefined && !t.stage
+        && t.status !== 'migrating'
+        ? el('button', { class: 'small danger', text: 'Cancel',
+          onclick: () => act(`cancel the task of slot ${t.slot_id}`, 'DELETE',
+            `/api/migrate/task/${encodeURIComponent(t.id)}`) })
+        : ''));
+  });
+  setRows('task-rows', rows, 8, 'No migration task.');
   await refreshRunning();
 }
 
-/* The task being run, when the dashboard says (Codis 2 always said null). */
+/* Seconds as "1h02m", "3m05s" or "12s". */
+function fmtSecs(secs) {
+  const s = Math.max(0, Math.round(secs));
+  const pad = (n) => String(n).padStart(2, '0');
+  if (s >= 3600) return `${Math.floor(s / 3600)}h${pad(Math.floor(s / 60) % 60)}m`;
+  if (s >= 60) return `${Math.floor(s / 60)}m${pad(s % 60)}s`;
+  return `${s}s`;
+}
+
+/* The overall progress, the slots in flight and the recent history, when
+ * the dashboard says (Codis 2 answered migrate_task null and no more). */
 async function refreshRunning() {
-  let running = null;
+  let status = null;
   try {
-    const status = await api('GET', '/api/migrate/status');
-    running = status && status.migrate_task;
+    status = await api('GET', '/api/migrate/status');
   } catch (e) {
-    running = null;
+    status = null;
   }
+  const running = (status && status.running) || (status && status.migrate_task
+    ? [status.migrate_task] : []);
   let text = '';
-  if (running) {
-    text = `Running: slot ${running.slot_id} from group ${running.from} to group `
-      + `${running.new_group}, `;
+  if (running.length === 1) {
+    const r = running[0];
+    text = `Running: slot ${r.slot_id} from group ${r.from} to group ${r.new_group}, `;
     /* A negative 'remain' means the first batch has not been counted yet. */
-    text += running.remain >= 0
-      ? `${fmtInt(running.moved || 0)} keys moved, ${fmtInt(running.remain)} left.`
+    text += r.remain >= 0
+      ? `${fmtInt(r.moved || 0)} keys moved, ${fmtInt(r.remain)} left.`
       : 'starting.';
+  } else if (running.length > 1) {
+    const moved = running.reduce((n, r) => n + (r.moved || 0), 0);
+    text = `Running: ${running.length} slots at once `
+      + `(${running.map((r) => r.slot_id).slice(0, 8).join(', ')}`
+      + `${running.length > 8 ? ', ...' : ''}), ${fmtInt(moved)} keys moved so far.`;
   }
   $('migrate-running').textContent = text;
+  const p = status && status.progress;
+  let summary = '';
+  let percent = 0;
+  if (p && p.slots_total > 0) {
+    percent = Math.floor(100 * p.slots_done / p.slots_total);
+    summary = `${fmtInt(p.slots_done)} / ${fmtInt(p.slots_total)} slots, `
+      + `${fmtInt(p.keys_moved)} keys moved, ${fmtInt(p.keys_per_sec)} keys/s`;
+    if (p.slots_queued > 0) {
+      summary += p.eta_sec >= 0 ? `, ETA ${fmtSecs(p.eta_sec)}` : ', ETA unknown';
+    } else {
+      summary += ', done';
+    }
+    if (p.slots_failing > 0) summary += `, ${fmtInt(p.slots_failing)} failing`;
+  } else {
+    summary = 'No migration since the dashboard started.';
+  }
+  if (status && status.paused) summary += ' (paused)';
+  $('migrate-summary').textContent = summary;
+  $('migrate-bar').firstChild.style.width = `${percent}%`;
+  $('migrate-pause').disabled = !status || status.paused;
+  $('migrate-resume').disabled = !status || !status.paused;
+  const history = (status && status.history) || [];
+  const rows = history.map((h) => el('tr', { class: `history-row history-${h.status}` },
+    el('td', { text: h.slot_id }),
+    el('td', { text: h.from >= 0 ? h.from : '' }),
+    el('td', { text: h.new_group >= 0 ? h.new_group : '' }),
+    el('td', { class: 'num', text: fmtInt(h.moved || 0) }),
+    el('td', { class: 'num', text: `${((h.ms || 0) / 1000).toFixed(1)} s` }),
+    el('td', { text: fmtTime(String(h.at)) }),
+    el('td', {}, el('span', { class: `badge task-${h.status === 'failed' ? 'error' : 'done'}`,
+      text: h.status })),
+    el('td', { class: 'error-text', text: h.error || '' })));
+  setRows('history-rows', rows, 8, 'Nothing finished yet.');
 }
 
 /* ---- proxies ----------------------------------------------------------- */
@@ -607,6 +666,10 @@ function wireForms() {
     '/api/migrate', { from: int(v.from), to: int(v.to), new_group: int(v.new_group),
       delay: int(v.delay) }));
   onForm('form-rebalance', () => act('rebalance', 'POST', '/api/rebalance'));
+  $('migrate-pause').addEventListener('click',
+    () => act('pause the migration', 'POST', '/api/migrate/pause'));
+  $('migrate-resume').addEventListener('click',
+    () => act('resume the migration', 'POST', '/api/migrate/resume'));
 }
 
 /* Refresh everything but the overview; slots first, the group table

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/auth.h"
@@ -48,7 +49,10 @@ static const char config_usage_text[] =
     "   slot set <slot_id> <group_id> <status>\n"
     "   slot range-set <slot_from> <slot_to> <group_id> <status>\n"
     "   slot migrate <slot_from> <slot_to> <group_id> [--delay=<delay_time_in_ms>]\n"
-    "   slot rebalance [--delay=<delay_time_in_ms>]\n"
+    "                [--wait]\n"
+    "   slot migrate --cancel [<task_id>|all]\n"
+    "   slot migrate-status\n"
+    "   slot rebalance [--delay=<delay_time_in_ms>] [--wait]\n"
     "   proxy list\n"
     "   proxy online <proxy_name>\n"
     "   proxy offline <proxy_name>\n"
@@ -60,6 +64,22 @@ static const char config_usage_text[] =
     "                          Codis 3.2 proxy.toml/dashboard.toml as config.ini\n"
     "   passwd [<user>]        read a password (stdin), print a "
     "dashboard_auth hash\n"
+    "\n"
+    "Migration: --delay=N pauses N ms after each batch of keys a slot's "
+    "source server\n"
+    "sends (under migration_method=semi-async one SLOTSMGRTTAGSLOT-ASYNC of "
+    "up to\n"
+    "migration_async_numkeys keys, 500 by default; under sync one key and "
+    "its tag),\n"
+    "so it caps each source at numkeys*1000/N keys/s. --wait prints "
+    "progress (slots\n"
+    "done/total, keys moved, keys/s, ETA) until the queued tasks are done; "
+    "it exits 1\n"
+    "as soon as one fails (the task stays queued and is retried: see "
+    "migrate-status,\n"
+    "remove it with --cancel). --cancel removes queued tasks that have not "
+    "started\n"
+    "(default: all).\n"
     "\n"
     "With dashboard_auth in config.ini, commands send it to the dashboard "
     "(HTTP Basic);\n"
@@ -98,10 +118,12 @@ static int config_int(const char *s, long long *v)
     return *s != '\0' && *end == '\0' && errno == 0 ? 0 : -1;
 }
 
-/* Send one request to the dashboard and print the answer. 'body' (may be
- * NULL) is freed here. Returns the exit status. */
-static int config_http(const struct config_call *c, const char *method,
-                       const char *path, cJSON *body)
+/* Send one request to the dashboard; its JSON answer goes to '*answer'
+ * (owned, cJSON_Delete). 'body' (may be NULL) is freed here. Returns 0,
+ * or the exit status 1 after printing why (unreachable, refused with the
+ * dashboard's message, not JSON). */
+static int config_request(const struct config_call *c, const char *method,
+                          const char *path, cJSON *body, cJSON **answer)
 {
     char url[MODEL_ADDR_MAX + 256];
     snprintf(url, sizeof(url), "http://%s%s", c->dashboard_addr, path);
@@ -141,11 +163,31 @@ static int config_http(const struct config_call *c, const char *method,
         httpc_response_release(&resp);
         return 1;
     }
+    httpc_response_release(&resp);
+    *answer = json;
+    return 0;
+}
+
+/* Print 'json' indented, as Codis prints answers. */
+static void config_print(const cJSON *json)
+{
     char *out = json_print(json);
     printf("%s\n", out);
     mem_free(out);
+}
+
+/* Send one request to the dashboard and print the answer. 'body' (may be
+ * NULL) is freed here. Returns the exit status. */
+static int config_http(const struct config_call *c, const char *method,
+                       const char *path, cJSON *body)
+{
+    cJSON *json;
+    int rc = config_request(c, method, path, body, &json);
+    if (rc != 0) {
+        return rc;
+    }
+    config_print(json);
     cJSON_Delete(json);
-    httpc_response_release(&resp);
     return 0;
 }
 
@@ -282,23 +324,240 @@ static int config_slot_range_set(struct config_call *c)
                             c->argv[3]);
 }
 
-/* Parse 'arg', "--delay=<ms>", into '*delay'. Returns 0, or the exit
- * status of a misuse. */
-static int config_delay(const char *arg, long long *delay)
+/* The options of slot migrate and slot rebalance. */
+struct config_migrate_opts {
+    long long delay; /* --delay=<ms> */
+    bool wait;       /* --wait */
+};
+
+/* Parse the options 'argv' ('argc' of them): --delay=<ms> and --wait.
+ * Returns 0, or the exit status of a misuse. */
+static int config_migrate_opts(int argc, char **argv,
+                               struct config_migrate_opts *o)
 {
-    if (strncmp(arg, "--delay=", 8) != 0) {
-        return config_misuse("unknown option '%s'", arg);
-    }
-    if (config_int(arg + 8, delay) != 0 || *delay < 0) {
-        return config_misuse("invalid delay '%s': expected milliseconds",
-                             arg + 8);
+    o->delay = 0;
+    o->wait = false;
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--wait") == 0) {
+            o->wait = true;
+        } else if (strncmp(arg, "--delay=", 8) == 0) {
+            if (config_int(arg + 8, &o->delay) != 0 || o->delay < 0) {
+                return config_misuse("invalid delay '%s': expected "
+                                     "milliseconds", arg + 8);
+            }
+        } else {
+            return config_misuse("unknown option '%s'", arg);
+        }
     }
     return 0;
 }
 
+/* An integer field 'name' of 'o', or 'def'. */
+static long long config_num(const cJSON *o, const char *name, long long def)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    return cJSON_IsNumber(v) ? (long long)v->valuedouble : def;
+}
+
+/* A string field 'name' of 'o', or "". */
+static const char *config_str(const cJSON *o, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* Sleep 'ms' milliseconds. */
+static void config_sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+/* Seconds as "1h02m", "3m05s" or "12s". */
+static void config_duration(long long secs, char *out, size_t outlen)
+{
+    if (secs >= 3600) {
+        snprintf(out, outlen, "%lldh%02lldm", secs / 3600, secs / 60 % 60);
+    } else if (secs >= 60) {
+        snprintf(out, outlen, "%lldm%02llds", secs / 60, secs % 60);
+    } else {
+        snprintf(out, outlen, "%llds", secs);
+    }
+}
+
+/* --wait: poll the dashboard until none of the tasks 'ids' (an array of
+ * task ids) is queued (the queue's keys_moved was 'keys0' before them), printing a progress line whenever it changes (on
+ * a terminal, in place). Returns 0 when all are done, 1 as soon as one
+ * is in error (its error printed) or the dashboard cannot be asked. */
+static int config_wait(struct config_call *c, const cJSON *ids,
+                       long long keys0)
+{
+    int total = cJSON_GetArraySize(ids);
+    bool tty = isatty(STDOUT_FILENO);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    char last[256] = "";
+    for (;;) {
+        cJSON *tasks, *status;
+        if (config_request(c, "GET", "/api/migrate/tasks", NULL, &tasks)) {
+            return 1;
+        }
+        if (config_request(c, "GET", "/api/migrate/status", NULL,
+                           &status)) {
+            cJSON_Delete(tasks);
+            return 1;
+        }
+        int left = 0;
+        const cJSON *t;
+        const cJSON *failed = NULL;
+        cJSON_ArrayForEach(t, tasks)
+        {
+            const char *id = config_str(t, "id");
+            const cJSON *mine;
+            bool ours = false;
+            cJSON_ArrayForEach(mine, ids)
+            {
+                ours = ours || (cJSON_IsString(mine) &&
+                                strcmp(mine->valuestring, id) == 0);
+            }
+            if (!ours) {
+                continue;
+            }
+            left++;
+            if (failed == NULL &&
+                strcmp(config_str(t, "status"), "error") == 0) {
+                failed = t;
+            }
+        }
+        const cJSON *p = cJSON_GetObjectItemCaseSensitive(status,
+                                                          "progress");
+        long long keys = config_num(p, "keys_moved", 0);
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double secs = (double)(now.tv_sec - t0.tv_sec) +
+                      (double)(now.tv_nsec - t0.tv_nsec) / 1e9;
+        int done = total - left;
+        long long moved = keys >= keys0 ? keys - keys0 : keys;
+        char eta[32] = "?";
+        if (left == 0) {
+            snprintf(eta, sizeof(eta), "0s");
+        } else if (done > 0) {
+            config_duration((long long)(secs / done * left + 0.5), eta,
+                            sizeof(eta));
+        }
+        char line[256];
+        snprintf(line, sizeof(line), "migrate: %d/%d slots, %lld keys moved, "
+                                     "%.0f keys/s, ETA %s%s",
+                 done, total, moved, secs > 0 ? (double)moved / secs : 0.0,
+                 eta, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+                          status, "paused"))
+                          ? " (paused)"
+                          : "");
+        if (strcmp(line, last) != 0) {
+            printf(tty ? "\r%s\033[K" : "%s\n", line);
+            fflush(stdout);
+            snprintf(last, sizeof(last), "%s", line);
+        }
+        int rc = -1;
+        if (failed != NULL) {
+            if (tty) {
+                printf("\n");
+            }
+            fprintf(stderr, "codis-config: migrate task %s (slot %lld to "
+                            "group %lld) failed: %s\n",
+                    config_str(failed, "id"),
+                    config_num(failed, "slot_id", -1),
+                    config_num(failed, "new_group", -1),
+                    config_str(failed, "error"));
+            fprintf(stderr, "codis-config: it stays queued and is retried; "
+                            "'slot migrate --cancel %s' removes it unless "
+                            "its slot started\n", config_str(failed, "id"));
+            rc = 1;
+        } else if (left == 0) {
+            if (tty) {
+                printf("\n");
+            }
+            printf("migrate: done, %d slots in %.1f s\n", total, secs);
+            rc = 0;
+        }
+        cJSON_Delete(tasks);
+        cJSON_Delete(status);
+        if (rc >= 0) {
+            return rc;
+        }
+        config_sleep_ms(200);
+    }
+}
+
+/* POST a migration ('path', 'body') and print the answer; with --wait
+ * then wait for its tasks. Returns the exit status. */
+static int config_migrate_post(struct config_call *c, const char *path,
+                               cJSON *body,
+                               const struct config_migrate_opts *o)
+{
+    /* The queue's totals restart when it goes from empty to busy: keys
+     * moved before ours count only if it is busy now. */
+    long long keys0 = 0;
+    cJSON *answer;
+    if (o->wait) {
+        if (config_request(c, "GET", "/api/migrate/status", NULL,
+                           &answer) != 0) {
+            cJSON_Delete(body);
+            return 1;
+        }
+        const cJSON *p = cJSON_GetObjectItemCaseSensitive(answer,
+                                                          "progress");
+        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "active"))) {
+            keys0 = config_num(p, "keys_moved", 0);
+        }
+        cJSON_Delete(answer);
+    }
+    int rc = config_request(c, "POST", path, body, &answer);
+    if (rc != 0) {
+        return rc;
+    }
+    config_print(answer);
+    fflush(stdout);
+    if (o->wait) {
+        const cJSON *ids = cJSON_GetObjectItemCaseSensitive(answer, "ids");
+        rc = cJSON_IsArray(ids) ? config_wait(c, ids, keys0) : 0;
+    }
+    cJSON_Delete(answer);
+    return rc;
+}
+
+/* slot migrate --cancel [<task_id>|all]. */
+static int config_slot_cancel(struct config_call *c)
+{
+    if (c->argc > 2) {
+        return config_misuse("wrong number of arguments for '%s'",
+                             "slot migrate --cancel");
+    }
+    const char *what = c->argc == 2 ? c->argv[1] : "all";
+    if (strcmp(what, "all") == 0) {
+        return config_http(c, "DELETE", "/api/migrate/tasks", NULL);
+    }
+    if (what[0] == '\0' || strspn(what, "0123456789") != strlen(what) ||
+        strlen(what) > 20) {
+        return config_misuse("invalid task id '%s'", what);
+    }
+    char path[64];
+    snprintf(path, sizeof(path), "/api/migrate/task/%s", what);
+    return config_http(c, "DELETE", path, NULL);
+}
+
 static int config_slot_migrate(struct config_call *c)
 {
-    long long f, t, g, delay = 0;
+    if (c->argc >= 1 && strcmp(c->argv[0], "--cancel") == 0) {
+        return config_slot_cancel(c);
+    }
+    if (c->argc < 3) {
+        return config_misuse("wrong number of arguments for '%s'",
+                             "slot migrate");
+    }
+    long long f, t, g;
     if (config_int(c->argv[0], &f) != 0) {
         return config_misuse("invalid slot id '%s'", c->argv[0]);
     }
@@ -308,32 +567,80 @@ static int config_slot_migrate(struct config_call *c)
     if (config_int(c->argv[2], &g) != 0) {
         return config_misuse("invalid group id '%s'", c->argv[2]);
     }
-    if (c->argc == 4) {
-        int rc = config_delay(c->argv[3], &delay);
-        if (rc != 0) {
-            return rc;
-        }
+    struct config_migrate_opts opts;
+    int rc = config_migrate_opts(c->argc - 3, c->argv + 3, &opts);
+    if (rc != 0) {
+        return rc;
     }
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "from", (double)f);
     cJSON_AddNumberToObject(o, "to", (double)t);
     cJSON_AddNumberToObject(o, "new_group", (double)g);
-    cJSON_AddNumberToObject(o, "delay", (double)delay);
-    return config_http(c, "POST", "/api/migrate", o);
+    cJSON_AddNumberToObject(o, "delay", (double)opts.delay);
+    return config_migrate_post(c, "/api/migrate", o, &opts);
 }
 
 static int config_slot_rebalance(struct config_call *c)
 {
-    long long delay = 0;
-    if (c->argc == 1) {
-        int rc = config_delay(c->argv[0], &delay);
-        if (rc != 0) {
-            return rc;
-        }
+    struct config_migrate_opts opts;
+    int rc = config_migrate_opts(c->argc, c->argv, &opts);
+    if (rc != 0) {
+        return rc;
     }
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "delay", (double)delay);
-    return config_http(c, "POST", "/api/rebalance", o);
+    cJSON_AddNumberToObject(o, "delay", (double)opts.delay);
+    return config_migrate_post(c, "/api/rebalance", o, &opts);
+}
+
+/* slot migrate-status: the queued tasks with state and error, what is in
+ * flight, the totals, and the last finished or failed tasks. */
+static int config_slot_migrate_status(struct config_call *c)
+{
+    cJSON *tasks, *status;
+    if (config_request(c, "GET", "/api/migrate/tasks", NULL, &tasks)) {
+        return 1;
+    }
+    if (config_request(c, "GET", "/api/migrate/status", NULL, &status)) {
+        cJSON_Delete(tasks);
+        return 1;
+    }
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(status, "progress");
+    printf("method %s, up to %lld slots at once%s\n",
+           config_str(status, "method"),
+           config_num(status, "parallel_slots", 0),
+           cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(status, "paused"))
+               ? ", paused"
+               : "");
+    printf("%lld/%lld slots done, %lld queued (%lld failing), %lld keys "
+           "moved, %lld keys/s\n",
+           config_num(p, "slots_done", 0), config_num(p, "slots_total", 0),
+           config_num(p, "slots_queued", 0),
+           config_num(p, "slots_failing", 0), config_num(p, "keys_moved", 0),
+           config_num(p, "keys_per_sec", 0));
+    printf("%-12s %5s %5s %5s %-10s %8s  %s\n", "task", "slot", "from", "to",
+           "state", "moved", "error");
+    const cJSON *t;
+    cJSON_ArrayForEach(t, tasks)
+    {
+        const char *stage = config_str(t, "stage");
+        printf("%-12s %5lld %5s %5lld %-10s %8lld  %s\n", config_str(t, "id"),
+               config_num(t, "slot_id", -1), "-",
+               config_num(t, "new_group", -1),
+               stage[0] != '\0' ? stage : config_str(t, "status"),
+               config_num(t, "moved", 0), config_str(t, "error"));
+    }
+    const cJSON *h = cJSON_GetObjectItemCaseSensitive(status, "history");
+    cJSON_ArrayForEach(t, h)
+    {
+        printf("%-12s %5lld %5lld %5lld %-10s %8lld  %s\n",
+               config_str(t, "id"), config_num(t, "slot_id", -1),
+               config_num(t, "from", -1), config_num(t, "new_group", -1),
+               config_str(t, "status"), config_num(t, "moved", 0),
+               config_str(t, "error"));
+    }
+    cJSON_Delete(tasks);
+    cJSON_Delete(status);
+    return 0;
 }
 
 static int config_proxy_list(struct config_call *c)
@@ -506,8 +813,9 @@ static const struct config_command config_commands[] = {
     { "slot", "info", 1, 1, config_slot_info },
     { "slot", "set", 3, 3, config_slot_set },
     { "slot", "range-set", 4, 4, config_slot_range_set },
-    { "slot", "migrate", 3, 4, config_slot_migrate },
-    { "slot", "rebalance", 0, 1, config_slot_rebalance },
+    { "slot", "migrate", 1, 5, config_slot_migrate },
+    { "slot", "migrate-status", 0, 0, config_slot_migrate_status },
+    { "slot", "rebalance", 0, 2, config_slot_rebalance },
     { "proxy", "list", 0, 0, config_proxy_list },
     { "proxy", "online", 1, 1, config_proxy_online },
     { "proxy", "offline", 1, 1, config_proxy_offline },

@@ -45,8 +45,8 @@ static int api_migrate_load_slots(struct dashboard *d,
 
 /* Which side of a migration a group's master must serve. */
 enum api_migrate_role {
-    API_MIGRATE_SOURCE = 1, /* runs SLOTSMGRTSLOT */
-    API_MIGRATE_TARGET = 2, /* receives SLOTSRESTORE */
+    API_MIGRATE_SOURCE = 1, /* runs SLOTSMGRTSLOT(-ASYNC) */
+    API_MIGRATE_TARGET = 2, /* receives SLOTSRESTORE(-ASYNC) */
 };
 
 /* Check that 'addr' knows 'command' (COMMAND INFO). Returns 0, or -1
@@ -100,25 +100,38 @@ static int api_migrate_group_ready(struct dashboard *d,
         http_reply_error(req, 502, "master of group %d: %s", gid, err);
         return -1;
     }
+    bool async = migrator_config(d->migrator)->method ==
+                 MODEL_MIGRATE_SEMI_ASYNC;
     if (((roles & API_MIGRATE_SOURCE) &&
-         api_migrate_has_command(d, addr, "SLOTSMGRTSLOT", err,
-                                 sizeof(err)) != 0) ||
+         api_migrate_has_command(d, addr,
+                                 async ? "SLOTSMGRTTAGSLOT-ASYNC"
+                                       : "SLOTSMGRTSLOT",
+                                 err, sizeof(err)) != 0) ||
         ((roles & API_MIGRATE_TARGET) &&
-         api_migrate_has_command(d, addr, "SLOTSRESTORE", err,
-                                 sizeof(err)) != 0)) {
+         api_migrate_has_command(d, addr,
+                                 async ? "SLOTSRESTORE-ASYNC"
+                                       : "SLOTSRESTORE",
+                                 err, sizeof(err)) != 0)) {
         http_reply_error(req, 409, "group %d cannot migrate: %s", gid, err);
         return -1;
     }
     return 0;
 }
 
-/* Queue one task per slot of 'moves' ('n' of them) with 'delay'; on
- * failure replies and returns -1. */
+/* Queue one task per slot of 'moves' ('n' of them) with 'delay' and
+ * reply {"msg": "OK", "ret": 0, "tasks": n, "ids": [...]}: Codis 2's OK
+ * plus what was queued (a client waits for those ids to leave the
+ * queue). On failure replies the error and returns -1. */
 static int api_migrate_queue(struct dashboard *d, struct http_request *req,
                              const struct rebalance_move *moves, size_t n,
                              int delay)
 {
     char err[512];
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddStringToObject(out, "msg", "OK");
+    cJSON_AddNumberToObject(out, "ret", 0);
+    cJSON_AddNumberToObject(out, "tasks", (double)n);
+    cJSON *ids = cJSON_AddArrayToObject(out, "ids");
     for (size_t i = 0; i < n; i++) {
         struct model_migrate_task task;
         memset(&task, 0, sizeof(task));
@@ -128,15 +141,20 @@ static int api_migrate_queue(struct dashboard *d, struct http_request *req,
         snprintf(task.create_at, sizeof(task.create_at), "%lld",
                  (long long)time(NULL));
         snprintf(task.status, sizeof(task.status), "pending");
-        int rc = store_add_migrate_task(&d->store, &task, NULL, 0, err,
-                                        sizeof(err));
+        char seq[MODEL_NAME_MAX];
+        int rc = store_add_migrate_task(&d->store, &task, seq, sizeof(seq),
+                                        err, sizeof(err));
         if (rc != 0) {
             migrator_wake(d->migrator);
+            cJSON_Delete(out);
             dashboard_reply_store_error(req, rc, err);
             return -1;
         }
+        cJSON_AddItemToArray(ids, cJSON_CreateString(seq));
     }
     migrator_wake(d->migrator);
+    http_reply_json(req, 200, out);
+    cJSON_Delete(out);
     return 0;
 }
 
@@ -219,13 +237,28 @@ void api_migrate_start(struct http_request *req, void *arg)
     }
     log_info("queued migration of slots %lld-%lld to group %lld (%zu "
              "tasks, delay %lld ms)", from, to, gid, n, delay);
-    http_reply_ok(req);
 }
 
-/* The queued tasks, oldest first, each with its node name as "id". NULL
- * with 'err' and '*rc' set on failure. */
-static cJSON *api_migrate_tasks_json(struct dashboard *d, int *rc, char *err,
-                                     size_t errlen)
+/* The JSON of slot 'sl' in flight. */
+static cJSON *api_migrate_slot_json(const struct migrator_slot *sl)
+{
+    cJSON *t = cJSON_CreateObject();
+    cJSON_AddStringToObject(t, "id", sl->seq);
+    cJSON_AddNumberToObject(t, "slot_id", sl->slot_id);
+    cJSON_AddNumberToObject(t, "from", sl->from);
+    cJSON_AddNumberToObject(t, "new_group", sl->to);
+    cJSON_AddStringToObject(t, "stage", sl->stage);
+    cJSON_AddNumberToObject(t, "moved", (double)sl->moved);
+    cJSON_AddNumberToObject(t, "remain", (double)sl->remain);
+    return t;
+}
+
+/* The queued tasks, oldest first, each with its node name as "id", and
+ * for those in flight their "stage", "moved" and "remain" (from 'p',
+ * which may be NULL). NULL with 'err' and '*rc' set on failure. */
+static cJSON *api_migrate_tasks_json(struct dashboard *d,
+                                     const struct migrator_progress *p,
+                                     int *rc, char *err, size_t errlen)
 {
     char **seqs;
     size_t n;
@@ -249,6 +282,14 @@ static cJSON *api_migrate_tasks_json(struct dashboard *d, int *rc, char *err,
         }
         cJSON *t = model_migrate_task_to_json(&task);
         cJSON_AddStringToObject(t, "id", seqs[i]);
+        for (size_t k = 0; p != NULL && k < p->nslots; k++) {
+            const struct migrator_slot *sl = &p->slots[k];
+            if (strcmp(sl->seq, seqs[i]) == 0) {
+                cJSON_AddStringToObject(t, "stage", sl->stage);
+                cJSON_AddNumberToObject(t, "moved", (double)sl->moved);
+                cJSON_AddNumberToObject(t, "remain", (double)sl->remain);
+            }
+        }
         cJSON_AddItemToArray(arr, t);
     }
     coord_free_names(seqs, n);
@@ -260,13 +301,48 @@ void api_migrate_tasks(struct http_request *req, void *arg)
     struct dashboard *d = arg;
     char err[512];
     int rc;
-    cJSON *arr = api_migrate_tasks_json(d, &rc, err, sizeof(err));
+    struct migrator_progress *p = mem_alloc(sizeof(*p));
+    migrator_progress(d->migrator, p);
+    cJSON *arr = api_migrate_tasks_json(d, p, &rc, err, sizeof(err));
+    mem_free(p);
     if (arr == NULL) {
         dashboard_reply_store_error(req, rc, err);
         return;
     }
     http_reply_json(req, 200, arr);
     cJSON_Delete(arr);
+}
+
+/* The totals of 'p' with 'queued' tasks waiting (of which 'failing' in
+ * error): slots done of the total, keys moved, keys/s and the ETA in
+ * seconds (-1 while unknown: nothing finished yet). */
+static cJSON *api_migrate_totals_json(const struct migrator_progress *p,
+                                      size_t queued, size_t failing)
+{
+    cJSON *t = cJSON_CreateObject();
+    cJSON_AddBoolToObject(t, "active", p->active);
+    cJSON_AddNumberToObject(t, "slots_done", (double)p->slots_done);
+    cJSON_AddNumberToObject(t, "slots_queued", (double)queued);
+    cJSON_AddNumberToObject(t, "slots_failing", (double)failing);
+    cJSON_AddNumberToObject(t, "slots_total",
+                            (double)(p->slots_done + (long long)queued));
+    cJSON_AddNumberToObject(t, "failures", (double)p->slots_failed);
+    cJSON_AddNumberToObject(t, "keys_moved", (double)p->keys_moved);
+    cJSON_AddNumberToObject(t, "elapsed_ms", (double)p->elapsed_ms);
+    double secs = (double)p->elapsed_ms / 1000.0;
+    cJSON_AddNumberToObject(t, "keys_per_sec",
+                            secs > 0 ? (double)(long long)(p->keys_moved /
+                                                           secs)
+                                     : 0);
+    double eta = -1;
+    if (queued == 0) {
+        eta = 0;
+    } else if (p->slots_done > 0) {
+        eta = secs / (double)p->slots_done * (double)queued;
+    }
+    cJSON_AddNumberToObject(t, "eta_sec", eta < 0 ? -1 : (double)(long long)
+                                                          (eta + 0.5));
+    return t;
 }
 
 void api_migrate_status(struct http_request *req, void *arg)
@@ -279,6 +355,15 @@ void api_migrate_status(struct http_request *req, void *arg)
         dashboard_reply_store_error(req, rc, err);
         return;
     }
+    struct migrator_progress *p = mem_alloc(sizeof(*p));
+    migrator_progress(d->migrator, p);
+    int trc;
+    cJSON *tasks = api_migrate_tasks_json(d, p, &trc, err, sizeof(err));
+    if (tasks == NULL) {
+        mem_free(p);
+        dashboard_reply_store_error(req, trc, err);
+        return;
+    }
     cJSON *out = cJSON_CreateObject();
     cJSON *slots = cJSON_AddArrayToObject(out, "migrate_slots");
     for (int i = 0; rc == 0 && i < SLOT_COUNT; i++) {
@@ -288,22 +373,54 @@ void api_migrate_status(struct http_request *req, void *arg)
             cJSON_AddItemToArray(slots, model_slot_to_json(s));
         }
     }
-    /* Codis 2 always answered null here; we say what runs. */
-    struct migrator_progress p;
-    migrator_progress(d->migrator, &p);
-    if (p.running && p.slot_id >= 0) {
-        cJSON *t = cJSON_AddObjectToObject(out, "migrate_task");
-        cJSON_AddStringToObject(t, "id", p.seq);
-        cJSON_AddNumberToObject(t, "slot_id", p.slot_id);
-        cJSON_AddNumberToObject(t, "from", p.from);
-        cJSON_AddNumberToObject(t, "new_group", p.to);
-        cJSON_AddNumberToObject(t, "moved", (double)p.moved);
-        cJSON_AddNumberToObject(t, "remain", (double)p.remain);
+    /* Codis 2 always answered null here; we say what runs: the first
+     * slot in flight, and all of them under "running". */
+    if (p->nslots > 0) {
+        cJSON_AddItemToObject(out, "migrate_task",
+                              api_migrate_slot_json(&p->slots[0]));
     } else {
         cJSON_AddNullToObject(out, "migrate_task");
     }
-    cJSON_AddBoolToObject(out, "paused", p.paused);
-    cJSON_AddBoolToObject(out, "held", p.held);
+    cJSON *running = cJSON_AddArrayToObject(out, "running");
+    for (size_t i = 0; i < p->nslots; i++) {
+        cJSON_AddItemToArray(running, api_migrate_slot_json(&p->slots[i]));
+    }
+    size_t queued = (size_t)cJSON_GetArraySize(tasks);
+    size_t failing = 0;
+    cJSON *errors = cJSON_AddArrayToObject(out, "errors");
+    const cJSON *t;
+    cJSON_ArrayForEach(t, tasks)
+    {
+        const cJSON *st = cJSON_GetObjectItemCaseSensitive(t, "status");
+        if (cJSON_IsString(st) && strcmp(st->valuestring, "error") == 0) {
+            failing++;
+            cJSON_AddItemToArray(errors, cJSON_Duplicate(t, true));
+        }
+    }
+    cJSON_Delete(tasks);
+    cJSON_AddItemToObject(out, "progress",
+                          api_migrate_totals_json(p, queued, failing));
+    cJSON *history = cJSON_AddArrayToObject(out, "history");
+    for (size_t i = 0; i < p->nhistory; i++) {
+        const struct migrator_done *h = &p->history[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "id", h->seq);
+        cJSON_AddNumberToObject(o, "slot_id", h->slot_id);
+        cJSON_AddNumberToObject(o, "from", h->from);
+        cJSON_AddNumberToObject(o, "new_group", h->to);
+        cJSON_AddStringToObject(o, "status", h->failed ? "failed" : "done");
+        cJSON_AddStringToObject(o, "error", h->error);
+        cJSON_AddNumberToObject(o, "moved", (double)h->moved);
+        cJSON_AddNumberToObject(o, "at", (double)h->at);
+        cJSON_AddNumberToObject(o, "ms", (double)h->ms);
+        cJSON_AddItemToArray(history, o);
+    }
+    const struct migrator_config *mc = migrator_config(d->migrator);
+    cJSON_AddStringToObject(out, "method", migrator_method_name(mc->method));
+    cJSON_AddNumberToObject(out, "parallel_slots", mc->parallel_slots);
+    cJSON_AddBoolToObject(out, "paused", p->paused);
+    cJSON_AddBoolToObject(out, "held", p->held);
+    mem_free(p);
     http_reply_json(req, 200, out);
     cJSON_Delete(out);
 }
@@ -350,6 +467,47 @@ void api_migrate_cancel(struct http_request *req, void *arg)
         return;
     }
     http_reply_ok(req);
+}
+
+void api_migrate_cancel_all(struct http_request *req, void *arg)
+{
+    struct dashboard *d = arg;
+    char err[512];
+    char **seqs;
+    size_t n;
+    int rc = store_list_migrate_tasks(&d->store, &seqs, &n, err,
+                                      sizeof(err));
+    if (rc != 0) {
+        dashboard_reply_store_error(req, rc, err);
+        return;
+    }
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddStringToObject(out, "msg", "OK");
+    cJSON_AddNumberToObject(out, "ret", 0);
+    cJSON *removed = cJSON_AddArrayToObject(out, "removed");
+    cJSON *kept = cJSON_AddArrayToObject(out, "kept");
+    for (size_t i = 0; i < n; i++) {
+        rc = migrator_cancel(d->migrator, &d->store, seqs[i], err,
+                             sizeof(err));
+        if (rc == 0) {
+            cJSON_AddItemToArray(removed, cJSON_CreateString(seqs[i]));
+        } else if (rc == COORD_EXISTS) {
+            cJSON *k = cJSON_CreateObject();
+            cJSON_AddStringToObject(k, "id", seqs[i]);
+            cJSON_AddStringToObject(k, "why", err);
+            cJSON_AddItemToArray(kept, k);
+        } else if (rc != COORD_NONODE) {
+            coord_free_names(seqs, n);
+            cJSON_Delete(out);
+            dashboard_reply_store_error(req, rc, err);
+            return;
+        }
+    }
+    coord_free_names(seqs, n);
+    log_info("removed %d queued migrate tasks, %d kept (started)",
+             cJSON_GetArraySize(removed), cJSON_GetArraySize(kept));
+    http_reply_json(req, 200, out);
+    cJSON_Delete(out);
 }
 
 /* The maxmemory of server 'addr' in bytes, or 0 when it has none or does
@@ -485,5 +643,4 @@ void api_migrate_rebalance(struct http_request *req, void *arg)
     }
     log_info("rebalance over %zu groups, %s: %d slots to move", n,
              weighted ? "weighted by maxmemory" : "evenly", nmoves);
-    http_reply_ok(req);
 }

@@ -136,6 +136,9 @@ void api_migrate_start(struct http_request *req, void *arg);
 void api_migrate_tasks(struct http_request *req, void *arg);
 void api_migrate_status(struct http_request *req, void *arg);
 void api_migrate_cancel(struct http_request *req, void *arg);
+/* DELETE /api/migrate/tasks: remove every queued task that has not
+ * started; answers the ids "removed" and those "kept" with why. */
+void api_migrate_cancel_all(struct http_request *req, void *arg);
 void api_migrate_pause(struct http_request *req, void *arg);
 void api_migrate_resume(struct http_request *req, void *arg);
 void api_migrate_rebalance(struct http_request *req, void *arg);

@@ -106,6 +106,7 @@ static const struct http_route dashboard_routes[] = {
     { "GET", "/api/migrate/tasks", api_migrate_tasks, HTTP_WORKER },
     { "GET", "/api/migrate/status", api_migrate_status, HTTP_WORKER },
     { "DELETE", "/api/migrate/task/*", api_migrate_cancel, HTTP_WORKER },
+    { "DELETE", "/api/migrate/tasks", api_migrate_cancel_all, HTTP_WORKER },
     { "POST", "/api/migrate/pause", api_migrate_pause, HTTP_WORKER },
     { "POST", "/api/migrate/resume", api_migrate_resume, HTTP_WORKER },
     { "POST", "/api/rebalance", api_migrate_rebalance, HTTP_WORKER },
@@ -216,6 +217,15 @@ static void dashboard_on_session(struct coord *coord,
     }
 }
 
+/* The migrate runner tells the keeper which slots left which group. */
+static void dashboard_on_moved(void *arg, int slot, int from)
+{
+    failover_note_moved(arg, slot, from);
+}
+
+/* The migration_* keys of config.ini, for the migrate runner. */
+static struct migrator_config dashboard_migration;
+
 /* Load config.ini (or defaults) and the shared keys into 'd'. */
 static struct conf *dashboard_load_conf(const struct dashboard_args *a,
                                         struct dashboard *d,
@@ -235,6 +245,12 @@ static struct conf *dashboard_load_conf(const struct dashboard_args *a,
     if (model_config_load(conf, &d->cfg, err, sizeof(err)) != 0 ||
         conf_get_uint(conf, "action_timeout", 30000, action_timeout, err,
                       sizeof(err)) != 0) {
+        fprintf(stderr, "codis-dashboard: %s\n", err);
+        conf_free(conf);
+        return NULL;
+    }
+    if (migrator_config_load(conf, &dashboard_migration, err,
+                             sizeof(err)) != 0) {
         fprintf(stderr, "codis-dashboard: %s\n", err);
         conf_free(conf);
         return NULL;
@@ -364,7 +380,8 @@ static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
         dashboard_fatal(a, err);
         goto out;
     }
-    d->migrator = migrator_start(&d->cfg, d->store.action_timeout_ms, err,
+    d->migrator = migrator_start(&d->cfg, &dashboard_migration,
+                                 d->store.action_timeout_ms, err,
                                  sizeof(err));
     if (d->migrator == NULL) {
         dashboard_fatal(a, err);
@@ -378,6 +395,7 @@ static int dashboard_serve(struct dashboard *d, const struct dashboard_args *a)
         store_unregister_dashboard(&d->store);
         goto out;
     }
+    migrator_on_moved(d->migrator, dashboard_on_moved, d->failover);
     d->info = serverinfo_start(d->cfg.password, DASHBOARD_SERVER_TIMEOUT_MS,
                                err, sizeof(err));
     if (d->info == NULL) {

@@ -84,9 +84,10 @@ struct failover {
     struct failover_seen *seen;     /* owned, 'nseen' of them */
     size_t nseen;
     cJSON *status;                  /* owned: {"<gid>": {...}} */
-    /* keeper thread only: per slot, the group a migrate task was seen
-     * moving it from (0: none), and the group whose orphan keys in it
-     * were last reported */
+    /* per slot, the group a migrate task was seen moving it from (0:
+     * none; under 'mu': failover_note_moved writes it from the migrate
+     * runner), and (keeper thread only) the group whose orphan keys in
+     * it were last reported */
     int moved_from[SLOT_COUNT];
     int reported[SLOT_COUNT];
     /* keeper thread only: the records of failover_persist */
@@ -1218,7 +1219,7 @@ static bool failover_note_migrations(struct failover *f)
         }
         int from = slot.migrate_from > 0 ? slot.migrate_from : slot.group_id;
         if (from > 0 && from != task.new_group) {
-            f->moved_from[task.slot_id] = from;
+            failover_note_moved(f, task.slot_id, from);
         }
     }
     coord_free_names(seqs, n);
@@ -1267,7 +1268,10 @@ static void failover_clean_orphans(struct failover *f,
             continue;
         }
         char msg[512];
-        if (f->moved_from[id] != g->id) {
+        pthread_mutex_lock(&f->mu);
+        int moved_from = f->moved_from[id];
+        pthread_mutex_unlock(&f->mu);
+        if (moved_from != g->id) {
             if (f->reported[id] != g->id) {
                 f->reported[id] = g->id;
                 snprintf(msg, sizeof(msg), "'%s' holds %lld keys of slot "
@@ -1372,6 +1376,16 @@ struct failover *failover_start(const struct model_config *cfg,
         return NULL;
     }
     return f;
+}
+
+void failover_note_moved(struct failover *f, int slot, int from)
+{
+    if (slot < 0 || slot >= SLOT_COUNT) {
+        return;
+    }
+    pthread_mutex_lock(&f->mu);
+    f->moved_from[slot] = from;
+    pthread_mutex_unlock(&f->mu);
 }
 
 void failover_stop(struct failover *f)

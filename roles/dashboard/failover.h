@@ -92,6 +92,13 @@ void failover_server_json(struct failover *f, const char *addr,
  * can be made. Owned (cJSON_Delete). */
 cJSON *failover_status_json(struct failover *f);
 
+/* The migrate runner moved 'slot' away from group 'from': keys of it
+ * that a server of 'from' holds later (a promoted slave that had not
+ * seen them leave) are orphans the keeper removes. A migration may start
+ * and end between two of the keeper's looks at the queue, so the runner
+ * says it. Any thread. */
+void failover_note_moved(struct failover *f, int slot, int from);
+
 /* Stop the keeper after its current step and free it (NULL is fine). */
 void failover_stop(struct failover *f);
 

@@ -893,6 +893,9 @@ struct server {
     pid_t pid;
     char run_id[41];
     int active_expire_db;     /* where the next active cycle starts */
+    bool debug_no_active_expire; /* DEBUG SET-ACTIVE-EXPIRE 0 */
+    bool debug_pause_cron;    /* DEBUG PAUSE-CRON 1: the cron does nothing */
+    bool debug_script_any;    /* DEBUG SET-DISABLE-DENY-SCRIPTS 1 */
     long long used_memory;    /* refreshed by the cron */
     long long peak_memory;
     long long rss_memory;
@@ -1153,6 +1156,10 @@ int config_parse_memory(const char *text, long long *bytes);
 
 /* Free the configuration strings. */
 void config_release(void);
+
+/* CONFIG REWRITE writing every parameter, defaults too (DEBUG
+ * CONFIG-REWRITE-FORCE-ALL). 0, or -1 and 'err'. */
+int config_rewrite_all(char *err, size_t errlen);
 
 /* util.c */
 /* Glob-style match of 'str' against 'pattern' (*, ?, [a-z], \x), like

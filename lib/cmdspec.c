@@ -55,6 +55,7 @@
     dest, dest, 1, CMDSPEC_FIND_NUMKEYS, count
 #define STREAMS(from) 0, 0, 0, CMDSPEC_FIND_STREAMS, from
 #define SORTKEYS 1, 1, 1, CMDSPEC_FIND_SORT, 0
+#define MIGRATEKEYS 3, 3, 1, CMDSPEC_FIND_MIGRATE, 0
 
 /* Routes: route, why. */
 #define SLOT CMDSPEC_ROUTE_SLOT, NULL
@@ -293,7 +294,8 @@ const struct cmdspec cmdspec_table[] = {
       "Report the memory use of a key, the server and the allocator" },
     { "mget", -2, R | F, KEYS(1, -1, 1), MGET, "string",
       "Get the values of all the given keys" },
-    { "migrate", -6, W | NS, KEYS(3, 3, 1), NO(NULL), "generic", NULL },
+    { "migrate", -6, W, MIGRATEKEYS, NO(NULL), "generic",
+      "Atomically transfer a key from a Redis instance to another one." },
     { "module", -2, NS, NOKEYS, NO(ADMIN), "server", NULL },
     { "monitor", 1, A | S | L | ST, NOKEYS, NO(ADMIN), "server",
       "Listen for all requests received by the server in real time" },
@@ -1057,6 +1059,35 @@ static int cmdspec_sort_keys(int argc, cmdspec_arg_fn arg, const void *argv,
     return 1;
 }
 
+/* CMDSPEC_FIND_MIGRATE: key 3, unless it is empty and a KEYS option
+ * follows (AUTH takes one argument, AUTH2 two): then what comes after. */
+static int cmdspec_migrate_keys(int argc, cmdspec_arg_fn arg,
+                                const void *argv, int *keys)
+{
+    size_t len = 1;
+    if (argc > 3) {
+        arg(argv, 3, &len);
+    }
+    for (int i = 6; len == 0 && i < argc; i++) {
+        if (cmdspec_arg_is(arg, argv, i, "auth")) {
+            i++;
+        } else if (cmdspec_arg_is(arg, argv, i, "auth2")) {
+            i += 2;
+        } else if (cmdspec_arg_is(arg, argv, i, "keys")) {
+            int n = 0;
+            for (int k = i + 1; k < argc; k++) {
+                keys[n++] = k;
+            }
+            return n;
+        }
+    }
+    if (argc <= 3) {
+        return 0;
+    }
+    keys[0] = 3;
+    return 1;
+}
+
 int cmdspec_keys(const struct cmdspec *spec, int argc, cmdspec_arg_fn arg,
                  const void *argv, int *keys)
 {
@@ -1067,6 +1098,8 @@ int cmdspec_keys(const struct cmdspec *spec, int argc, cmdspec_arg_fn arg,
         return cmdspec_streams_keys(spec, argc, arg, argv, keys);
     case CMDSPEC_FIND_SORT:
         return argc > 1 ? cmdspec_sort_keys(argc, arg, argv, keys) : 0;
+    case CMDSPEC_FIND_MIGRATE:
+        return cmdspec_migrate_keys(argc, arg, argv, keys);
     case CMDSPEC_FIND_RANGE:
         break;
     }

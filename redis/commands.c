@@ -71,6 +71,7 @@ void cmd_flushall(struct client *c);
 void cmd_object(struct client *c);
 /* object.c */
 void cmd_memory(struct client *c);
+void cmd_migrate(struct client *c); /* migrate.c */
 /* expire.c */
 void cmd_expire(struct client *c);
 void cmd_pexpire(struct client *c);
@@ -310,7 +311,8 @@ static const struct {
     { "keys", cmd_keys }, { "scan", cmd_scan }, { "randomkey", cmd_randomkey },
     { "slowlog", cmd_slowlog }, { "latency", cmd_latency },
     { "monitor", cmd_monitor },
-    { "object", cmd_object }, { "memory", cmd_memory }, { "expire", cmd_expire },
+    { "object", cmd_object }, { "memory", cmd_memory },
+    { "migrate", cmd_migrate }, { "expire", cmd_expire },
     { "pexpire", cmd_pexpire }, { "expireat", cmd_expireat },
     { "pexpireat", cmd_pexpireat }, { "ttl", cmd_ttl }, { "pttl", cmd_pttl },
     { "expiretime", cmd_expiretime }, { "pexpiretime", cmd_pexpiretime },

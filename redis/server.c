@@ -419,6 +419,7 @@ static void server_on_cron(evutil_socket_t fd, short what, void *arg)
         server_last_second = server.mstime;
         replication_cron();
         replica_cron();
+        migrate_cron();
     }
     server_resize_dbs();
     child_reap();

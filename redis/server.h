@@ -1132,6 +1132,10 @@ int slots_parse_slot_or_reply(struct client *c, const struct arg *a,
 
 /* slotsmgrt.c: close cached migration sockets that have been idle. */
 void slotsmgrt_cron(void);
+/* MIGRATE's cached target connections (migrate.c): how many are open
+ * (INFO's migrate_cached_sockets), and closing the idle ones. */
+int migrate_cached_sockets(void);
+void migrate_cron(void);
 /* slotsmgrt.c: migration sockets cached now (INFO migrate_cached_sockets). */
 int slotsmgrt_cached_sockets(void);
 

@@ -417,6 +417,15 @@ static void replication_sync_command(struct client *c, bool psync)
     if (c->flags & CLIENT_SLAVE) {
         return;
     }
+    if (psync && c->argc > 3) {
+        if (!arg_is(&c->argv[3], "failover")) {
+            reply_syntax_error(c);
+            return;
+        }
+        if (failover_psync_request(c) != 0) {
+            return;
+        }
+    }
     if (server.masterhost != NULL && repl.state != REPL_STATE_CONNECTED) {
         reply_error_text(c, "-NOMASTERLINK Can't SYNC while not connected "
                             "with my master");
@@ -711,7 +720,7 @@ char *replication_info(char *s)
                        c->repl->ack_offset,
                        (server.mstime - c->repl->ack_time) / 1000);
     }
-    s = sds_catfmt(s, "master_failover_state:no-failover\r\n");
+    s = sds_catfmt(s, "master_failover_state:%s\r\n", failover_state_name());
     s = sds_catfmt(s, "master_replid:%s\r\n", repl.replid);
     s = sds_catfmt(s, "master_replid2:%s\r\n", repl.replid2);
     s = sds_catfmt(s, "master_repl_offset:%lld\r\n", repl.offset);

@@ -219,6 +219,16 @@ void replication_check_waits(void);
 /* At start: connect to server.masterhost if configured. If the RDB
  * loaded at start recorded a replication position (rdb_state.repl_id),
  * take it as ours so the first PSYNC continues from it. */
+/* FAILOVER (failover.c): whether we are switching to a replica of ours
+ * (the PSYNC we send then says FAILOVER), its state for INFO, the cron
+ * step, the target's side of PSYNC ... FAILOVER (0, or -1 after replying)
+ * and the target's refusal of ours. */
+bool failover_in_progress(void);
+const char *failover_state_name(void);
+void failover_cron(void);
+int failover_psync_request(struct client *c);
+void failover_psync_refused(const char *why);
+
 void replica_init(void);
 
 /* Free the link (at exit). */

@@ -415,6 +415,7 @@ static void server_on_cron(evutil_socket_t fd, short what, void *arg)
     }
     aof_cron();
     replication_check_waits();
+    failover_cron();
     if (server.mstime - server_last_second >= 1000) {
         server_last_second = server.mstime;
         replication_cron();

@@ -62,11 +62,16 @@ struct repl_link {
     size_t bulk_head_len;
     size_t bulk_head_sent;
     struct event *bulk_ev;    /* write event while sending the file */
+    bool capa_eof;            /* REPLCONF capa eof: takes "$EOF:" RDBs */
+    bool rdb_only;            /* REPLCONF rdb-only 1: the RDB, then close */
+    bool diskless;            /* its RDB is written to the socket by the
+                                 child, between "$EOF:<mark>" and mark */
 };
 
 /* The replication state of this server (both sides). */
 struct repl {
     char replid[REPL_ID_LEN + 1];  /* our (or our master's) history */
+    bool child_diskless;           /* the snapshot child writes sockets */
     char replid2[REPL_ID_LEN + 1]; /* the previous history, or zeros */
     long long offset;              /* master_repl_offset */
     long long second_offset;       /* replid2 valid up to here, or -1 */

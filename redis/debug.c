@@ -364,23 +364,14 @@ static void debug_protocol(struct client *c)
 static void debug_populate(struct client *c)
 {
     long long count, size = 0;
-    if (arg_ll_or_reply(c, &c->argv[2], &count, NULL) != 0) {
-        return;
-    }
-    if (count < 0) {
+    if (util_str2ll(c->argv[2].ptr, c->argv[2].len, &count) != 0 ||
+        count < 0 ||
+        (c->argc > 4 && (util_str2ll(c->argv[4].ptr, c->argv[4].len,
+                                     &size) != 0 || size < 0))) {
         reply_error(c, "value is out of range, must be positive");
         return;
     }
     const char *prefix = c->argc > 3 ? c->argv[3].ptr : "key";
-    if (c->argc > 4) {
-        if (arg_ll_or_reply(c, &c->argv[4], &size, NULL) != 0) {
-            return;
-        }
-        if (size < 0) {
-            reply_error(c, "value is out of range, must be positive");
-            return;
-        }
-    }
     char *key = sds_new_empty(64);
     for (long long j = 0; j < count; j++) {
         sds_set_len(key, 0);

@@ -77,10 +77,14 @@ static void migrate_forget(const char *name)
 }
 
 /* The connection to 'name' (host:port): the cached one, else a new one
- * dialled within 'timeout' ms. NULL if the target cannot be reached. */
+ * dialled within 'timeout' ms. NULL if the target cannot be reached;
+ * '*refused' then tells a refused connection (which Redis, connecting
+ * without waiting, only notices when it writes) from the others. */
 static struct migrate_conn *migrate_get(const char *name, const char *host,
-                                        const char *port, long long timeout)
+                                        const char *port, long long timeout,
+                                        bool *refused)
 {
+    *refused = false;
     for (int i = 0; i < migrate_conn_count; i++) {
         if (strcmp(migrate_conns[i].name, name) == 0) {
             migrate_conns[i].last_use = server.mstime;
@@ -91,6 +95,7 @@ static struct migrate_conn *migrate_get(const char *name, const char *host,
     int fd = slotsmgrt_dial(host, port, timeout, err, sizeof(err));
     if (fd < 0) {
         log_info("MIGRATE cannot connect to %s: %s", name, err);
+        *refused = strcmp(err, strerror(ECONNREFUSED)) == 0;
         return NULL;
     }
     if (migrate_conn_count == MIGRATE_MAX_CONNS) {
@@ -271,11 +276,16 @@ void cmd_migrate(struct client *c)
     snprintf(name, sizeof(name), "%s:%s", c->argv[1].ptr, c->argv[2].ptr);
     bool may_retry = true;
     for (;;) {
+        bool refused;
         struct migrate_conn *conn = migrate_get(name, c->argv[1].ptr,
-                                                c->argv[2].ptr, r.timeout);
+                                                c->argv[2].ptr, r.timeout,
+                                                &refused);
         if (conn == NULL) {
-            reply_error_text(c, "IOERR error or timeout connecting to the "
-                                "client");
+            reply_error_text(c, refused
+                                    ? "IOERR error or timeout writing to "
+                                      "target instance"
+                                    : "IOERR error or timeout connecting to "
+                                      "the client");
             goto done;
         }
         bool select = conn->db != r.db;

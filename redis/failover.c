@@ -11,9 +11,10 @@
  *                    ----> no-failover: the link is up, writes resume
  *                          (and are refused: we are a replica now)
  *
- * TIMEOUT bounds the whole: past it the failover is aborted (we stay or
- * become master again), or with FORCE and a target, a failover still
- * waiting for the target to catch up goes ahead anyway. FAILOVER ABORT
+ * TIMEOUT bounds the wait for the target to catch up: past it the
+ * failover is aborted, or with FORCE and a target goes ahead anyway. The
+ * switch itself then has repl-timeout to complete, or is aborted (we
+ * become master again). FAILOVER ABORT
  * stops it at any point. The target's side (PSYNC ... FAILOVER) is
  * failover_psync_request below, called from replication.c. */
 #include <limits.h>
@@ -103,6 +104,9 @@ static void failover_switch(const char *host, int port)
     }
     failover.port = port;
     failover.state = FAILOVER_IN_PROGRESS;
+    /* From here the handshake has repl-timeout, as any link to a master
+     * (TIMEOUT only bounds the wait for the target to catch up). */
+    failover.deadline = server.mstime + server.repl_timeout * 1000LL;
     log_info("FAILOVER: switching to %s:%d", host, port);
     replica_set_master(failover.host, port);
 }

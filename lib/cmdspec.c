@@ -55,6 +55,7 @@
     dest, dest, 1, CMDSPEC_FIND_NUMKEYS, count
 #define STREAMS(from) 0, 0, 0, CMDSPEC_FIND_STREAMS, from
 #define SORTKEYS 1, 1, 1, CMDSPEC_FIND_SORT, 0
+#define MIGRATEKEYS 3, 3, 1, CMDSPEC_FIND_MIGRATE, 0
 
 /* Routes: route, why. */
 #define SLOT CMDSPEC_ROUTE_SLOT, NULL
@@ -160,7 +161,9 @@ const struct cmdspec cmdspec_table[] = {
       "Set the expiration for a key as a UNIX timestamp" },
     { "expiretime", 2, R | F, KEYS(1, 1, 1), SLOT, "generic",
       "Get the expiration Unix timestamp for a key" },
-    { "failover", -1, A | S | ST | NS, NOKEYS, NO(ADMIN), "server", NULL },
+    { "failover", -1, A | S | ST, NOKEYS, NO(ADMIN), "server",
+      "Start a coordinated failover between this server and one of its "
+      "replicas." },
     { "fcall", -3, S | NMK | ST | MR, NUMKEYS(2), SLOT, "scripting",
       "Invoke a function" },
     { "fcall_ro", -3, R | S | NMK | ST, NUMKEYS(2), SLOT, "scripting",
@@ -271,6 +274,8 @@ const struct cmdspec cmdspec_table[] = {
     { "lmove", 5, W | M, KEYS(1, 2, 1), SLOT, "list",
       "Pop an element from a list, push it to another list and return it" },
     { "lmpop", -4, W, NUMKEYS(1), SLOT, "list", "Pop elements from a list" },
+    { "lolwut", -1, R | F, NOKEYS, ANYGROUP, "server",
+      "Display some computer art and the Redis version" },
     { "lpop", -2, W | F, KEYS(1, 1, 1), SLOT, "list",
       "Remove and get the first elements in a list" },
     { "lpos", -3, R, KEYS(1, 1, 1), SLOT, "list",
@@ -291,7 +296,8 @@ const struct cmdspec cmdspec_table[] = {
       "Report the memory use of a key, the server and the allocator" },
     { "mget", -2, R | F, KEYS(1, -1, 1), MGET, "string",
       "Get the values of all the given keys" },
-    { "migrate", -6, W | NS, KEYS(3, 3, 1), NO(NULL), "generic", NULL },
+    { "migrate", -6, W, MIGRATEKEYS, NO(NULL), "generic",
+      "Atomically transfer a key from a Redis instance to another one." },
     { "module", -2, NS, NOKEYS, NO(ADMIN), "server", NULL },
     { "monitor", 1, A | S | L | ST, NOKEYS, NO(ADMIN), "server",
       "Listen for all requests received by the server in real time" },
@@ -746,7 +752,7 @@ const struct cmdspec cmdspec_subtable[] = {
       "Return the latest latency samples for all events." },
     { "latency|reset", -2, A | S | ANY, NOKEYS, NO(NULL), "server",
       "Reset latency data for one or more events." },
-    { "memory|doctor", 2, NS, NOKEYS, NO(NULL), "server",
+    { "memory|doctor", 2, 0, NOKEYS, NO(NULL), "server",
       "Outputs memory problems report" },
     { "memory|help", 2, ANY, NOKEYS, NO(NULL), "server",
       "Show helpful text about the different subcommands" },
@@ -1055,6 +1061,35 @@ static int cmdspec_sort_keys(int argc, cmdspec_arg_fn arg, const void *argv,
     return 1;
 }
 
+/* CMDSPEC_FIND_MIGRATE: key 3, unless it is empty and a KEYS option
+ * follows (AUTH takes one argument, AUTH2 two): then what comes after. */
+static int cmdspec_migrate_keys(int argc, cmdspec_arg_fn arg,
+                                const void *argv, int *keys)
+{
+    size_t len = 1;
+    if (argc > 3) {
+        arg(argv, 3, &len);
+    }
+    for (int i = 6; len == 0 && i < argc; i++) {
+        if (cmdspec_arg_is(arg, argv, i, "auth")) {
+            i++;
+        } else if (cmdspec_arg_is(arg, argv, i, "auth2")) {
+            i += 2;
+        } else if (cmdspec_arg_is(arg, argv, i, "keys")) {
+            int n = 0;
+            for (int k = i + 1; k < argc; k++) {
+                keys[n++] = k;
+            }
+            return n;
+        }
+    }
+    if (argc <= 3) {
+        return 0;
+    }
+    keys[0] = 3;
+    return 1;
+}
+
 int cmdspec_keys(const struct cmdspec *spec, int argc, cmdspec_arg_fn arg,
                  const void *argv, int *keys)
 {
@@ -1065,6 +1100,8 @@ int cmdspec_keys(const struct cmdspec *spec, int argc, cmdspec_arg_fn arg,
         return cmdspec_streams_keys(spec, argc, arg, argv, keys);
     case CMDSPEC_FIND_SORT:
         return argc > 1 ? cmdspec_sort_keys(argc, arg, argv, keys) : 0;
+    case CMDSPEC_FIND_MIGRATE:
+        return cmdspec_migrate_keys(argc, arg, argv, keys);
     case CMDSPEC_FIND_RANGE:
         break;
     }

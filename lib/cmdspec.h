@@ -70,6 +70,8 @@ enum cmdspec_find {
                              word (XREAD, XREADGROUP) */
     CMDSPEC_FIND_SORT,    /* key 1, and the argument after STORE (SORT)
                              or STORE/STOREDIST (GEORADIUS*) */
+    CMDSPEC_FIND_MIGRATE, /* key 3, or when it is empty the arguments
+                             after KEYS (MIGRATE) */
 };
 
 /* How the proxy handles a command. */

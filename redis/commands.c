@@ -71,6 +71,9 @@ void cmd_flushall(struct client *c);
 void cmd_object(struct client *c);
 /* object.c */
 void cmd_memory(struct client *c);
+void cmd_migrate(struct client *c); /* migrate.c */
+void cmd_lolwut(struct client *c);  /* lolwut.c */
+void cmd_failover(struct client *c); /* failover.c */
 /* expire.c */
 void cmd_expire(struct client *c);
 void cmd_pexpire(struct client *c);
@@ -310,7 +313,9 @@ static const struct {
     { "keys", cmd_keys }, { "scan", cmd_scan }, { "randomkey", cmd_randomkey },
     { "slowlog", cmd_slowlog }, { "latency", cmd_latency },
     { "monitor", cmd_monitor },
-    { "object", cmd_object }, { "memory", cmd_memory }, { "expire", cmd_expire },
+    { "object", cmd_object }, { "memory", cmd_memory },
+    { "migrate", cmd_migrate }, { "lolwut", cmd_lolwut },
+    { "failover", cmd_failover }, { "expire", cmd_expire },
     { "pexpire", cmd_pexpire }, { "expireat", cmd_expireat },
     { "pexpireat", cmd_pexpireat }, { "ttl", cmd_ttl }, { "pttl", cmd_pttl },
     { "expiretime", cmd_expiretime }, { "pexpiretime", cmd_pexpiretime },

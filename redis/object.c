@@ -345,15 +345,96 @@ static void object_mem_stat(struct client *c, const char *name,
     reply_integer(c, v);
 }
 
-/* MEMORY USAGE key [SAMPLES count] | STATS | MALLOC-STATS | PURGE |
+/* Below this much allocated memory MEMORY DOCTOR has nothing to judge
+ * (Redis's threshold). */
+#define OBJECT_DOCTOR_MIN_MEMORY (5LL * 1024 * 1024)
+
+/* MEMORY DOCTOR: Redis's texts when the instance is (nearly) empty or
+ * nothing looks wrong; otherwise one sentence per finding: a peak far
+ * above today's use, RSS far from what we allocated, clients or replicas
+ * whose output buffers hold a lot. */
+static void object_memory_doctor(struct client *c)
+{
+    server_update_memory();
+    long long used = server.used_memory;
+    if (used < OBJECT_DOCTOR_MIN_MEMORY) {
+        const char *empty = "Hi Sam, this instance is empty or is using "
+            "very little memory, my issues detector can't be used in these "
+            "conditions. Please, leave for your mission on Earth and fill "
+            "it with some data. The new Sam and I will be back to our "
+            "programming as soon as I finished rebooting.\n";
+        reply_verbatim(c, empty, strlen(empty), "txt");
+        return;
+    }
+    long long clients = 0, client_out = 0, replicas = 0, replica_out = 0;
+    for (struct client *k = server.clients; k != NULL; k = k->next) {
+        long long out = (long long)(k->olen - k->opos);
+        if (k->flags & CLIENT_SLAVE) {
+            replicas++;
+            replica_out += out;
+        } else {
+            clients++;
+            client_out += out;
+        }
+    }
+    char *s = sds_new_empty(512);
+    const char *head = "Sam, I looked at this instance's memory and found "
+                       "the following:\n\n";
+    s = sds_cat(s, head, strlen(head));
+    size_t start = sds_len(s);
+    if (server.peak_memory > used * 3 / 2) {
+        s = sds_catfmt(s, " * Peak: at its peak the server allocated %lld "
+                       "bytes, more than 1.5 times the %lld it allocates "
+                       "now. If that peak will not come back, the memory "
+                       "the allocator keeps may be worth returning (MEMORY "
+                       "PURGE).\n\n", server.peak_memory, used);
+    }
+    double frag = (double)server.rss_memory / (double)used;
+    if (frag > 1.4) {
+        s = sds_catfmt(s, " * Fragmentation: the process holds %.2f bytes "
+                       "of RAM per byte it allocated. Many freed small "
+                       "values leave pages half used; MEMORY PURGE or a "
+                       "restart gives them back.\n\n", frag);
+    } else if (frag < 0.7 && server.rss_memory > 0) {
+        s = sds_catfmt(s, " * Swap: only %.2f bytes of RAM per byte "
+                       "allocated are resident, so part of the dataset is "
+                       "likely swapped out, which makes every access to it "
+                       "slow.\n\n", frag);
+    }
+    if (clients > 0 && client_out / clients > 200 * 1024) {
+        s = sds_catfmt(s, " * Clients: %lld clients hold %lld bytes of "
+                       "unsent replies (%lld each on average). Slow readers "
+                       "or big replies (KEYS, large ranges) cause it; "
+                       "client-output-buffer-limit bounds it.\n\n",
+                       clients, client_out, client_out / clients);
+    }
+    if (replicas > 0 && replica_out / replicas > 10 * 1024 * 1024) {
+        s = sds_catfmt(s, " * Replicas: %lld replicas hold %lld bytes of "
+                       "unsent replication stream. The links may be too "
+                       "slow for the write rate.\n\n", replicas,
+                       replica_out);
+    }
+    if (sds_len(s) == start) {
+        const char *fine = "Hi Sam, I can't find any memory issue in your "
+                           "instance. I can only account for what occurs "
+                           "on this base.\n";
+        reply_verbatim(c, fine, strlen(fine), "txt");
+    } else {
+        reply_verbatim(c, s, sds_len(s), "txt");
+    }
+    sds_free(s);
+}
+
+/* MEMORY USAGE key [SAMPLES count] | STATS | DOCTOR | MALLOC-STATS | PURGE |
  * HELP */
 void cmd_memory(struct client *c)
 {
     const struct arg *sub = &c->argv[1];
     if (arg_is(sub, "help") && c->argc == 2) {
-        reply_array(c, 6);
+        reply_array(c, 7);
         reply_simple(c, "MEMORY <subcommand> [<arg> [value] [opt] ...]. "
                         "Subcommands are:");
+        reply_simple(c, "DOCTOR");
         reply_simple(c, "MALLOC-STATS");
         reply_simple(c, "PURGE");
         reply_simple(c, "STATS");
@@ -391,6 +472,10 @@ void cmd_memory(struct client *c)
                       mem_usable(sds_alloc_ptr(e->key)) +
                       mem_usable(e);
         reply_integer(c, (long long)size);
+        return;
+    }
+    if (arg_is(sub, "doctor") && c->argc == 2) {
+        object_memory_doctor(c);
         return;
     }
     if (arg_is(sub, "stats") && c->argc == 2) {

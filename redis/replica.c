@@ -446,6 +446,10 @@ static bool replica_on_psync_reply(char *line, const char *rest,
         replica_link_up(rest, restlen, replica_master_dbid);
         return false;
     }
+    if (line[0] == '-' && failover_in_progress()) {
+        failover_psync_refused(line + 1);
+        return false;
+    }
     if (strncmp(line, "-NOMASTERLINK", 13) == 0 ||
         strncmp(line, "-LOADING", 8) == 0) {
         replica_abort("the master cannot serve us yet");
@@ -500,6 +504,9 @@ static bool replica_on_line(char *line, const char *rest, size_t restlen)
         snprintf(off, sizeof(off), "%lld", repl.offset + 1);
         log_info("trying a partial resync: replid %s offset %s",
                  repl.replid, off);
+        if (failover_in_progress()) {
+            return replica_send(4, "PSYNC", repl.replid, off, "FAILOVER");
+        }
         return replica_send(3, "PSYNC", repl.replid, off);
     }
     case REPLICA_STEP_PSYNC:

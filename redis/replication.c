@@ -20,6 +20,7 @@
  * and backlog (backlog.c), the replica side (replica.c). */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,14 +179,25 @@ static int replication_send_now(struct client *c, const char *text)
     return 0;
 }
 
-/* The whole file went out: the replica takes the live stream. */
+/* The whole file went out: the replica takes the live stream, or, if it
+ * asked for the RDB only (redis-cli --rdb), is closed. */
 static void replication_slave_online(struct client *c)
 {
     struct repl_link *l = c->repl;
-    event_free(l->bulk_ev);
-    l->bulk_ev = NULL;
-    close(l->bulk_fd);
-    l->bulk_fd = -1;
+    if (l->bulk_ev != NULL) {
+        event_free(l->bulk_ev);
+        l->bulk_ev = NULL;
+    }
+    if (l->bulk_fd >= 0) {
+        close(l->bulk_fd);
+        l->bulk_fd = -1;
+    }
+    if (l->rdb_only) {
+        log_info("RDB sent to %s, which asked for the RDB only: closing it",
+                 c->addr);
+        client_free_async(c);
+        return;
+    }
     l->state = REPL_SLAVE_ONLINE;
     l->ack_time = server.mstime;
     c->flags &= ~CLIENT_REPL_HOLD;
@@ -279,6 +291,15 @@ static void replication_on_child_done(int status, void *arg)
             (c->flags & CLIENT_CLOSE_ASAP)) {
             continue;
         }
+        if (c->repl->diskless) {
+            /* The child wrote it all to the socket. */
+            if (ok) {
+                replication_slave_online(c);
+            } else {
+                client_free_async(c);
+            }
+            continue;
+        }
         int rfd = ok ? open(repl.child_file, O_RDONLY | O_CLOEXEC) : -1;
         struct stat st;
         if (rfd < 0 || fstat(rfd, &st) != 0) {
@@ -295,7 +316,9 @@ static void replication_on_child_done(int status, void *arg)
         replication_start_bulk(c, rfd, (long long)st.st_size);
     }
     /* Every replica holds its own descriptor: the name can go. */
-    unlink(repl.child_file);
+    if (!repl.child_diskless) {
+        unlink(repl.child_file);
+    }
     replication_start_waiting();
 }
 
@@ -313,31 +336,80 @@ void replication_start_waiting(void)
     }
 }
 
-/* Fork a child that writes the dataset to a temp RDB; tell each replica
- * waiting to start where its stream begins. */
+/* Write all of 'len' bytes at 'p' to socket 'fd' (maybe non-blocking),
+ * waiting when it is full. In the diskless child. Returns 0 or -1. */
+static int replication_child_write(int fd, const char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n > 0) {
+            p += n;
+            len -= (size_t)n;
+        } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+            struct pollfd pf = { .fd = fd, .events = POLLOUT };
+            if (poll(&pf, 1, 1000) < 0 && errno != EINTR) {
+                return -1;
+            }
+        } else {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The diskless child: "$EOF:<mark>\r\n", the RDB stream and the mark
+ * again on each replica's socket. Exits 0 if every one took it all. */
+static void replication_diskless_child(void)
+{
+    char mark[REPL_ID_LEN + 1];
+    memcpy(mark, repl.replid, sizeof(mark));
+    for (size_t i = 0; i < REPL_ID_LEN; i++) {
+        mark[i] = "0123456789abcdef"[dict_random_u64() & 15];
+    }
+    int failed = 0;
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *c = repl.slaves[k];
+        if (!c->repl->diskless ||
+            c->repl->state != REPL_SLAVE_WAIT_BGSAVE_END) {
+            continue;
+        }
+        char head[64];
+        int n = snprintf(head, sizeof(head), "$EOF:%s\r\n", mark);
+        if (replication_child_write(c->fd, head, (size_t)n) != 0 ||
+            rdb_save_fd(c->fd) != 0 ||
+            replication_child_write(c->fd, mark, REPL_ID_LEN) != 0) {
+            failed = 1;
+        }
+    }
+    _exit(failed);
+}
+
+/* True if the replicas waiting now all take a diskless RDB and
+ * repl-diskless-sync asks for one. */
+static bool replication_want_diskless(void)
+{
+    const char *on = config_stored_get("repl-diskless-sync");
+    if (on == NULL || strcasecmp(on, "yes") != 0) {
+        return false;
+    }
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *c = repl.slaves[k];
+        if (c->repl->state == REPL_SLAVE_WAIT_BGSAVE_START &&
+            !c->repl->capa_eof) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Fork a child that writes the dataset to a temp RDB (or, diskless,
+ * straight to the replicas' sockets); tell each replica waiting to start
+ * where its stream begins, before the child can write to it. */
 static void replication_start_bgsave(void)
 {
-    snprintf(repl.child_file, sizeof(repl.child_file), "temp-repl-%d.rdb",
-             (int)getpid());
-    char err[256];
-    pid_t pid = child_fork_save(CHILD_REPL, repl.child_file,
-                                replication_on_child_done, NULL, err,
-                                sizeof(err));
-    if (pid < 0) {
-        log_warn("cannot start the replication child: %s", err);
-        for (size_t k = 0; k < repl.slave_count; k++) {
-            struct client *c = repl.slaves[k];
-            if (c->repl->state == REPL_SLAVE_WAIT_BGSAVE_START) {
-                client_free_async(c);
-            }
-        }
-        return;
-    }
+    bool diskless = replication_want_diskless();
     /* The replicas start in db 0: the stream from the fork on must say
      * which db its first command is for. */
-    repl.seldb = -1;
-    repl.child_start = server.mstime;
-    log_info("started the RDB for replicas in child %d", (int)pid);
     /* A replica passes its master's stream on unchanged, so it cannot
      * add the SELECT a new sub-replica needs (it starts in db 0): it
      * sends one itself and starts the sub-replica that many bytes
@@ -359,15 +431,53 @@ static void replication_start_bgsave(void)
              repl.offset - (long long)strlen(select));
     for (size_t k = 0; k < repl.slave_count; k++) {
         struct client *c = repl.slaves[k];
-        if (c->repl->state != REPL_SLAVE_WAIT_BGSAVE_START) {
+        if (c->repl->state != REPL_SLAVE_WAIT_BGSAVE_START ||
+            (c->flags & CLIENT_CLOSE_ASAP)) {
             continue;
         }
         c->repl->state = REPL_SLAVE_WAIT_BGSAVE_END;
+        c->repl->diskless = diskless;
         if (c->repl->psync) {
             replication_send_now(c, reply);
         }
-        /* Held behind the RDB, ahead of the stream. */
-        client_append(c, select, strlen(select));
+    }
+    char err[256];
+    pid_t pid;
+    repl.child_diskless = diskless;
+    if (diskless) {
+        pid = child_fork(CHILD_REPL, replication_on_child_done, NULL, err,
+                         sizeof(err));
+        if (pid == 0) {
+            replication_diskless_child();
+        }
+    } else {
+        snprintf(repl.child_file, sizeof(repl.child_file),
+                 "temp-repl-%d.rdb", (int)getpid());
+        pid = child_fork_save(CHILD_REPL, repl.child_file,
+                              replication_on_child_done, NULL, err,
+                              sizeof(err));
+    }
+    if (pid < 0) {
+        log_warn("cannot start the replication child: %s", err);
+        for (size_t k = 0; k < repl.slave_count; k++) {
+            struct client *c = repl.slaves[k];
+            if (c->repl->state == REPL_SLAVE_WAIT_BGSAVE_END) {
+                client_free_async(c);
+            }
+        }
+        return;
+    }
+    repl.seldb = -1;
+    repl.child_start = server.mstime;
+    log_info("started the RDB for replicas in child %d (%s)", (int)pid,
+             diskless ? "diskless, to the sockets" : "to disk");
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        struct client *c = repl.slaves[k];
+        if (c->repl->state == REPL_SLAVE_WAIT_BGSAVE_END &&
+            !(c->flags & CLIENT_CLOSE_ASAP)) {
+            /* Held behind the RDB, ahead of the stream. */
+            client_append(c, select, strlen(select));
+        }
     }
 }
 
@@ -417,6 +527,15 @@ static void replication_sync_command(struct client *c, bool psync)
 {
     if (c->flags & CLIENT_SLAVE) {
         return;
+    }
+    if (psync && c->argc > 3) {
+        if (!arg_is(&c->argv[3], "failover")) {
+            reply_syntax_error(c);
+            return;
+        }
+        if (failover_psync_request(c) != 0) {
+            return;
+        }
     }
     if (server.masterhost != NULL && repl.state != REPL_STATE_CONNECTED) {
         reply_error_text(c, "-NOMASTERLINK Can't SYNC while not connected "
@@ -476,9 +595,17 @@ void cmd_replconf(struct client *c)
         } else if (arg_is(opt, "ip-address")) {
             struct repl_link *l = replication_link(c);
             snprintf(l->ip, sizeof(l->ip), "%s", val->ptr);
-        } else if (arg_is(opt, "capa") || arg_is(opt, "rdb-only") ||
-                   arg_is(opt, "rdb-filter-only")) {
-            /* We send RDB files with a length and know PSYNC2 anyway. */
+        } else if (arg_is(opt, "capa")) {
+            if (arg_is(val, "eof")) {
+                replication_link(c)->capa_eof = true;
+            }
+        } else if (arg_is(opt, "rdb-only")) {
+            if (arg_ll_or_reply(c, val, &v, NULL) != 0) {
+                return;
+            }
+            replication_link(c)->rdb_only = v != 0;
+        } else if (arg_is(opt, "rdb-filter-only")) {
+            /* Functions only, or none ("" = none): we send them all. */
         } else if (arg_is(opt, "ack") || arg_is(opt, "fack")) {
             if (!(c->flags & CLIENT_SLAVE) || !arg_is(opt, "ack")) {
                 return;
@@ -663,7 +790,7 @@ void replication_cron(void)
         }
         enum repl_slave_state st = c->repl->state;
         if (st == REPL_SLAVE_WAIT_BGSAVE_START ||
-            st == REPL_SLAVE_WAIT_BGSAVE_END) {
+            (st == REPL_SLAVE_WAIT_BGSAVE_END && !c->repl->diskless)) {
             /* Tells the replica we live while the snapshot is made. */
             ssize_t ignored = write(c->fd, "\n", 1);
             (void)ignored;
@@ -712,7 +839,7 @@ char *replication_info(char *s)
                        c->repl->ack_offset,
                        (server.mstime - c->repl->ack_time) / 1000);
     }
-    s = sds_catfmt(s, "master_failover_state:no-failover\r\n");
+    s = sds_catfmt(s, "master_failover_state:%s\r\n", failover_state_name());
     s = sds_catfmt(s, "master_replid:%s\r\n", repl.replid);
     s = sds_catfmt(s, "master_replid2:%s\r\n", repl.replid2);
     s = sds_catfmt(s, "master_repl_offset:%lld\r\n", repl.offset);

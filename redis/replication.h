@@ -62,11 +62,16 @@ struct repl_link {
     size_t bulk_head_len;
     size_t bulk_head_sent;
     struct event *bulk_ev;    /* write event while sending the file */
+    bool capa_eof;            /* REPLCONF capa eof: takes "$EOF:" RDBs */
+    bool rdb_only;            /* REPLCONF rdb-only 1: the RDB, then close */
+    bool diskless;            /* its RDB is written to the socket by the
+                                 child, between "$EOF:<mark>" and mark */
 };
 
 /* The replication state of this server (both sides). */
 struct repl {
     char replid[REPL_ID_LEN + 1];  /* our (or our master's) history */
+    bool child_diskless;           /* the snapshot child writes sockets */
     char replid2[REPL_ID_LEN + 1]; /* the previous history, or zeros */
     long long offset;              /* master_repl_offset */
     long long second_offset;       /* replid2 valid up to here, or -1 */
@@ -219,6 +224,16 @@ void replication_check_waits(void);
 /* At start: connect to server.masterhost if configured. If the RDB
  * loaded at start recorded a replication position (rdb_state.repl_id),
  * take it as ours so the first PSYNC continues from it. */
+/* FAILOVER (failover.c): whether we are switching to a replica of ours
+ * (the PSYNC we send then says FAILOVER), its state for INFO, the cron
+ * step, the target's side of PSYNC ... FAILOVER (0, or -1 after replying)
+ * and the target's refusal of ours. */
+bool failover_in_progress(void);
+const char *failover_state_name(void);
+void failover_cron(void);
+int failover_psync_request(struct client *c);
+void failover_psync_refused(const char *why);
+
 void replica_init(void);
 
 /* Free the link (at exit). */

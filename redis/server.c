@@ -256,7 +256,7 @@ void server_call(struct client *c)
     c->cmd = NULL;
 }
 
-void cmd_debug(struct client *c); /* below; its row is in commands.c */
+void cmd_debug(struct client *c); /* debug.c */
 void cmd_exec(struct client *c);    /* multi.c */
 void cmd_discard(struct client *c);
 
@@ -414,6 +414,9 @@ static void server_on_cron(evutil_socket_t fd, short what, void *arg)
     (void)what;
     (void)arg;
     server_update_time();
+    if (server.debug_pause_cron) {
+        return;
+    }
     long long elapsed = server.mstime - server.stat_ops_sample_time;
     if (elapsed >= 100) {
         long long ops = server.stat_commands - server.stat_ops_sample_count;
@@ -424,15 +427,17 @@ static void server_on_cron(evutil_socket_t fd, short what, void *arg)
     server_update_memory();
     info_cron();
     networking_cron();
-    if (server.masterhost == NULL) {
+    if (server.masterhost == NULL && !server.debug_no_active_expire) {
         expire_cycle();
     }
     aof_cron();
     replication_check_waits();
+    failover_cron();
     if (server.mstime - server_last_second >= 1000) {
         server_last_second = server.mstime;
         replication_cron();
         replica_cron();
+        migrate_cron();
     }
     server_resize_dbs();
     child_reap();
@@ -817,53 +822,4 @@ void cmd_shutdown(struct client *c)
     }
     server.shutdown_asap = true;
     event_base_loopbreak(server.base);
-}
-
-/* DEBUG SLEEP seconds | DEBUG OBJECT key | DEBUG HELP */
-void cmd_debug(struct client *c)
-{
-    if (arg_is(&c->argv[1], "sleep") && c->argc == 3) {
-        long double secs;
-        if (arg_ld_or_reply(c, &c->argv[2], &secs) != 0) {
-            return;
-        }
-        if (secs > 0) {
-            struct timespec ts;
-            ts.tv_sec = (time_t)secs;
-            ts.tv_nsec = (long)((secs - (long double)ts.tv_sec) * 1e9L);
-            while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-            }
-        }
-        reply_ok(c);
-    } else if (arg_is(&c->argv[1], "object") && c->argc == 3) {
-        /* Not db_lookup_*: they would refresh the LRU clock shown. */
-        struct dict_entry *e = db_find(c->db, c->argv[2].ptr,
-                                       c->argv[2].len);
-        struct object *o = e != NULL ? e->v.ptr : NULL;
-        if (o == NULL) {
-            reply_error(c, "no such key");
-            return;
-        }
-        char line[256];
-        snprintf(line, sizeof(line), "Value at:%p refcount:%u encoding:%s "
-                 "serializedlength:%zu lru:%u lru_seconds_idle:%u",
-                 (void *)o, o->refcount, object_encoding_name(o),
-                 o->type == OBJ_STRING ? object_string_len(o) : 0,
-                 (unsigned)o->lru,
-                 (unsigned)(uint16_t)(server_lru_clock() - o->lru));
-        reply_simple(c, line);
-    } else if (arg_is(&c->argv[1], "reload") && c->argc == 2) {
-        rdb_debug_reload(c);
-    } else if (arg_is(&c->argv[1], "help") && c->argc == 2) {
-        reply_array(c, 5);
-        reply_simple(c, "DEBUG <subcommand> [<arg> [value] [opt] ...]. "
-                        "Subcommands are:");
-        reply_simple(c, "OBJECT <key>");
-        reply_simple(c, "RELOAD");
-        reply_simple(c, "SLEEP <seconds>");
-        reply_simple(c, "HELP");
-    } else {
-        reply_error(c, "unknown subcommand or wrong number of arguments for "
-                       "'%.128s'. Try DEBUG HELP.", c->argv[1].ptr);
-    }
 }

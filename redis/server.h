@@ -963,6 +963,9 @@ struct server {
     pid_t pid;
     char run_id[41];
     int active_expire_db;     /* where the next active cycle starts */
+    bool debug_no_active_expire; /* DEBUG SET-ACTIVE-EXPIRE 0 */
+    bool debug_pause_cron;    /* DEBUG PAUSE-CRON 1: the cron does nothing */
+    bool debug_script_any;    /* DEBUG SET-DISABLE-DENY-SCRIPTS 1 */
     long long used_memory;    /* refreshed by the cron */
     long long peak_memory;
     long long rss_memory;
@@ -1222,6 +1225,10 @@ int slots_parse_slot_or_reply(struct client *c, const struct arg *a,
 
 /* slotsmgrt.c: close cached migration sockets that have been idle. */
 void slotsmgrt_cron(void);
+/* MIGRATE's cached target connections (migrate.c): how many are open
+ * (INFO's migrate_cached_sockets), and closing the idle ones. */
+int migrate_cached_sockets(void);
+void migrate_cron(void);
 /* slotsmgrt.c: migration sockets cached now (INFO migrate_cached_sockets). */
 int slotsmgrt_cached_sockets(void);
 
@@ -1246,6 +1253,10 @@ int config_parse_memory(const char *text, long long *bytes);
 
 /* Free the configuration strings. */
 void config_release(void);
+
+/* CONFIG REWRITE writing every parameter, defaults too (DEBUG
+ * CONFIG-REWRITE-FORCE-ALL). 0, or -1 and 'err'. */
+int config_rewrite_all(char *err, size_t errlen);
 
 /* util.c */
 /* Glob-style match of 'str' against 'pattern' (*, ?, [a-z], \x), like

@@ -67,6 +67,8 @@ static const char *bad_keys(const struct cmdspec *s)
                    ? NULL : "STREAMS with fixed keys or no start";
     case CMDSPEC_FIND_SORT:
         return s->first == 1 ? NULL : "SORT keys not starting at 1";
+    case CMDSPEC_FIND_MIGRATE:
+        return s->first == 3 ? NULL : "MIGRATE's key not at 3";
     }
     return "unknown key finder";
 }

@@ -320,7 +320,7 @@ static char *info_stats(char *s)
     s = sds_catfmt(s, "latest_fork_usec:%lld\r\ntotal_forks:%lld\r\n",
                    server.stat_fork_usec, server.stat_total_forks);
     s = sds_catfmt(s, "migrate_cached_sockets:%d\r\n",
-                   slotsmgrt_cached_sockets());
+                   slotsmgrt_cached_sockets() + migrate_cached_sockets());
     /* A replica never expires keys itself here, nothing is defragmented,
      * and one thread does all I/O: these counters stay 0. */
     s = sds_catfmt(s, "slave_expires_tracked_keys:0\r\n");

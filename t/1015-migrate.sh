@@ -33,6 +33,8 @@ test_expect_success REDIS_REF 'codis -> redis: values, TTL, the key gone here' '
     cli xadd x 1-1 f v >/dev/null &&
     cli migrate 127.0.0.1 "$REF_PORT" s 0 5000 >actual &&
     echo OK >expect && test_cmp expect actual &&
+    # the connection stays cached (10 s idle) and INFO counts it
+    cli info stats | grep "^migrate_cached_sockets:1" &&
     test "$(cli exists s)" = 0 &&
     ttl=$(redis-cli -p "$REF_PORT" pttl s) &&
     test "$ttl" -gt 90000 && test "$ttl" -le 100000 &&

@@ -71,7 +71,8 @@
 #define BLOCKING "blocking commands are not supported by the proxy"
 #define KEYSPACE "it needs the whole keyspace"
 #define ADMIN "server administration goes to the servers, not the proxy"
-#define PUBSUB "pub/sub is not supported by the proxy"
+#define PUBSUB "sharded pub/sub is not supported by the proxy: use " \
+    "SUBSCRIBE and PUBLISH"
 #define MULTI "transactions are not supported by the proxy"
 
 const struct cmdspec cmdspec_table[] = {
@@ -122,12 +123,12 @@ const struct cmdspec cmdspec_table[] = {
       "sorted-set",
       "Remove and return the member with the lowest score from one of the "
       "sorted sets, or block until one is available" },
-    { "client", -2, A | S | ANY, NOKEYS, NO(ADMIN), "connection",
+    { "client", -2, A | S | ANY, NOKEYS, LOCAL, "connection",
       "Manage client connections" },
     { "cluster", -2, NS, NOKEYS, NO(ADMIN), "cluster", NULL },
     { "command", -1, RND | ANY, NOKEYS, LOCAL, "server",
       "Get details about the commands of the server" },
-    { "config", -2, A | S | ANY, NOKEYS, NO(ADMIN), "server",
+    { "config", -2, A | S | ANY, NOKEYS, LOCAL, "server",
       "Get or set configuration parameters" },
     { "copy", -3, W | M, KEYS(1, 2, 1), SLOT, "generic", "Copy a key" },
     { "dbsize", 1, R | F, NOKEYS, ALL, "server",
@@ -167,9 +168,9 @@ const struct cmdspec cmdspec_table[] = {
       "Invoke a function" },
     { "fcall_ro", -3, R | S | NMK | ST, NUMKEYS(2), SLOT, "scripting",
       "Invoke a read-only function" },
-    { "flushall", -1, W, NOKEYS, NO(KEYSPACE), "server",
+    { "flushall", -1, W, NOKEYS, LOCAL, "server",
       "Remove all keys from all databases" },
-    { "flushdb", -1, W, NOKEYS, NO(KEYSPACE), "server",
+    { "flushdb", -1, W, NOKEYS, LOCAL, "server",
       "Remove all keys from the current database" },
     { "function", -2, S | MR, NOKEYS, EACH, "scripting",
       "Manage the function libraries" },
@@ -305,7 +306,7 @@ const struct cmdspec cmdspec_table[] = {
       "Set multiple keys to multiple values, only if none of the keys exist" },
     { "multi", 1, S | F | ANY, NOKEYS, NO(MULTI), "transactions",
       "Mark the start of a transaction block" },
-    { "object", -2, R, KEYS(2, 2, 1), NO(NULL), "generic",
+    { "object", -2, R, KEYS(2, 2, 1), SLOT, "generic",
       "Inspect the internals of Redis objects" },
     { "persist", 2, W | F, KEYS(1, 1, 1), SLOT, "generic",
       "Remove the expiration from a key" },
@@ -329,23 +330,23 @@ const struct cmdspec cmdspec_table[] = {
     { "ping", -1, F | ANY, NOKEYS, LOCAL, "connection", "Ping the server" },
     { "psetex", 4, W | M, KEYS(1, 1, 1), SLOT, "string",
       "Set the value and expiration in milliseconds of a key" },
-    { "psubscribe", -2, P | S | ANY, NOKEYS, NO(PUBSUB), "pubsub",
+    { "psubscribe", -2, P | S | ANY, NOKEYS, LOCAL, "pubsub",
       "Listen for messages published to channels matching the given "
       "patterns" },
     { "psync", -3, A | S | ANY, NOKEYS, NO(ADMIN), "server",
       "An internal command used in replication" },
     { "pttl", 2, R | RND | F, KEYS(1, 1, 1), SLOT, "generic",
       "Get the time to live for a key in milliseconds" },
-    { "publish", 3, P | F | ANY, NOKEYS, NO(PUBSUB), "pubsub",
+    { "publish", 3, P | F | ANY, NOKEYS, LOCAL, "pubsub",
       "Post a message to a channel" },
-    { "pubsub", -2, P | RND | ANY, NOKEYS, NO(PUBSUB), "pubsub",
+    { "pubsub", -2, P | RND | ANY, NOKEYS, LOCAL, "pubsub",
       "Inspect the state of the Pub/Sub subsystem" },
-    { "punsubscribe", -1, P | S | ANY, NOKEYS, NO(PUBSUB), "pubsub",
+    { "punsubscribe", -1, P | S | ANY, NOKEYS, LOCAL, "pubsub",
       "Stop listening for messages posted to channels matching the given "
       "patterns" },
     { "quit", -1, NA | F | ANY, NOKEYS, LOCAL, "connection",
       "Close the connection" },
-    { "randomkey", 1, R | RND, NOKEYS, NO(KEYSPACE), "generic",
+    { "randomkey", 1, R | RND, NOKEYS, LOCAL, "generic",
       "Return a random key from the keyspace" },
     { "readonly", 1, F | L | ST | NS, NOKEYS, NO(ADMIN), "cluster", NULL },
     { "readwrite", 1, F | L | ST | NS, NOKEYS, NO(ADMIN), "cluster", NULL },
@@ -357,9 +358,9 @@ const struct cmdspec cmdspec_table[] = {
     { "replicaof", 3, A | S | ST, NOKEYS, NO(ADMIN), "server",
       "Make the server a replica of another instance, or promote it as "
       "master" },
-    { "reset", 1, S | NA | F | ANY, NOKEYS, NO(ADMIN), "connection",
+    { "reset", 1, S | NA | F | ANY, NOKEYS, LOCAL, "connection",
       "Reset the connection" },
-    { "restore", -4, W | M, KEYS(1, 1, 1), NO(NULL), "generic",
+    { "restore", -4, W | M, KEYS(1, 1, 1), SLOT, "generic",
       "Create a key using the provided serialized value" },
     { "restore-asking", -4, W | M | NS, KEYS(1, 1, 1), NO(NULL), "server",
       NULL },
@@ -452,7 +453,7 @@ const struct cmdspec cmdspec_table[] = {
       "Create keys from DUMP payloads, overwriting (migration target)" },
     { "slotsrestore-async", -3, W | M, KEYS(2, 2, 1), NO(ADMIN), "codis",
       "Create a key from a payload or in chunks (target side)" },
-    { "slotsscan", -3, R, NOKEYS, NO(ADMIN), "codis",
+    { "slotsscan", -3, R, NOKEYS, LOCAL, "codis",
       "Incrementally iterate the keys of one slot" },
     { "slowlog", -2, A | L | ST, NOKEYS, NO(ADMIN), "server",
       "A container for slow log commands" },
@@ -462,7 +463,7 @@ const struct cmdspec cmdspec_table[] = {
       "Returns the membership associated with the given elements for a set" },
     { "smove", 4, W | F, KEYS(1, 2, 1), SLOT, "set",
       "Move a member from one set to another" },
-    { "sort", -2, W | M, SORTKEYS, NO(NULL), "generic",
+    { "sort", -2, W | M, SORTKEYS, LOCAL, "generic",
       "Sort the elements in a list, set or sorted set" },
     { "sort_ro", -2, R, KEYS(1, 1, 1), SLOT, "generic",
       "Sort the elements in a list, set or sorted set. Read-only variant of "
@@ -481,7 +482,7 @@ const struct cmdspec cmdspec_table[] = {
       "pubsub", NULL },
     { "strlen", 2, R | F, KEYS(1, 1, 1), SLOT, "string",
       "Get the length of the value stored in a key" },
-    { "subscribe", -2, P | S | ANY, NOKEYS, NO(PUBSUB), "pubsub",
+    { "subscribe", -2, P | S | ANY, NOKEYS, LOCAL, "pubsub",
       "Listen for messages published to the given channels" },
     { "substr", 4, R, KEYS(1, 1, 1), SLOT, "string",
       "Get a substring of the string stored at a key" },
@@ -503,7 +504,7 @@ const struct cmdspec cmdspec_table[] = {
     { "type", 2, R | F, KEYS(1, 1, 1), SLOT, "generic",
       "Determine the type stored at key" },
     { "unlink", -2, W | F, KEYS(1, -1, 1), SUM, "generic", "Delete keys" },
-    { "unsubscribe", -1, P | S | ANY, NOKEYS, NO(PUBSUB), "pubsub",
+    { "unsubscribe", -1, P | S | ANY, NOKEYS, LOCAL, "pubsub",
       "Stop listening for messages posted to the given channels" },
     { "unwatch", 1, S | F | ANY, NOKEYS, NO(MULTI), "transactions",
       "Forget about all watched keys" },

@@ -23,7 +23,7 @@ static const char *const conf_known_keys[] = {
     "proto", "proxy_addr", "proxy_http_addr", "dashboard_listen_addr",
     "dashboard_auth", "dashboard_cors_origin", "session_auth", "product_auth",
     "proxy_auto_online", "session_max_request", "backend_number_databases",
-    "session_max_reply", NULL,
+    "session_max_reply", "proxy_allow_flush", "proxy_admin_auth", NULL,
 };
 
 struct conf *conf_new(void)

@@ -4,8 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "roles/proxy/clientcmd.h"
+#include "roles/proxy/proxyinfo.h"
 #include "roles/proxy/keyscan.h"
 #include "roles/proxy/localcmd.h"
+#include "roles/proxy/proxysub.h"
 
 const struct cmdspec cmdtable_unknown = {
     "unknown", -1, 0, 1, 1, 1, CMDSPEC_FIND_RANGE, 0, CMDSPEC_ROUTE_SLOT,
@@ -20,10 +23,20 @@ static const struct {
     { "ping", localcmd_ping },     { "echo", localcmd_echo },
     { "quit", localcmd_quit },     { "auth", localcmd_auth },
     { "hello", localcmd_hello },
-    { "select", localcmd_select }, { "info", localcmd_info },
+    { "select", localcmd_select }, { "info", proxyinfo_command },
     { "command", localcmd_command },
     { "slotshashkey", localcmd_slotshashkey },
     { "scan", keyscan_scan },
+    { "randomkey", localcmd_randomkey },
+    { "flushdb", localcmd_flush },  { "flushall", localcmd_flush },
+    { "config", localcmd_config },  { "slotsscan", localcmd_slotsscan },
+    { "sort", localcmd_sort },      { "reset", localcmd_reset },
+    { "client", clientcmd_client },
+    { "subscribe", proxysub_subscribe },
+    { "unsubscribe", proxysub_unsubscribe },
+    { "psubscribe", proxysub_psubscribe },
+    { "punsubscribe", proxysub_punsubscribe },
+    { "publish", proxysub_publish },  { "pubsub", proxysub_pubsub },
 };
 
 #define CMDTABLE_LOCALS \

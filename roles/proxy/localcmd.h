@@ -22,8 +22,25 @@ void localcmd_hello(struct session *s, struct request *r, const char *buf,
                     const struct resp_arg *argv, int argc);
 void localcmd_select(struct session *s, struct request *r, const char *buf,
                      const struct resp_arg *argv, int argc);
-void localcmd_info(struct session *s, struct request *r, const char *buf,
+/* RANDOMKEY (a random master among those with keys), FLUSHDB and
+ * FLUSHALL (every master, unless proxy_allow_flush is false), CONFIG
+ * (GET from one master; SET and RESETSTAT to every master for an admin
+ * session), SLOTSSCAN (to the slot's master), SORT (by its key, BY and
+ * GET patterns checked to stay in its slot), RESET. */
+void localcmd_randomkey(struct session *s, struct request *r,
+                        const char *buf, const struct resp_arg *argv,
+                        int argc);
+void localcmd_flush(struct session *s, struct request *r, const char *buf,
+                    const struct resp_arg *argv, int argc);
+void localcmd_config(struct session *s, struct request *r, const char *buf,
+                     const struct resp_arg *argv, int argc);
+void localcmd_slotsscan(struct session *s, struct request *r,
+                        const char *buf, const struct resp_arg *argv,
+                        int argc);
+void localcmd_sort(struct session *s, struct request *r, const char *buf,
                    const struct resp_arg *argv, int argc);
+void localcmd_reset(struct session *s, struct request *r, const char *buf,
+                    const struct resp_arg *argv, int argc);
 void localcmd_command(struct session *s, struct request *r, const char *buf,
                       const struct resp_arg *argv, int argc);
 void localcmd_slotshashkey(struct session *s, struct request *r,

@@ -46,6 +46,8 @@ enum request_kind {
                        (keyscan_done), then it is a client reply */
     REQUEST_DBCHECK, /* SELECT <databases - 1> on a new connection: until
                         it is answered nothing else is written */
+    REQUEST_FANOUT, /* part of a command the proxy sends to every master
+                       (fanout.c): reply goes to 'parent' */
 };
 
 /* One request. */
@@ -80,6 +82,8 @@ struct request {
     uint64_t start_us;               /* arrival, for command timing */
     struct pbuf reply;               /* stored reply, or a part's value */
     struct pbuf saved;               /* request bytes kept for later */
+    /* fan-out parent (fanout.c): builds its reply from the parts */
+    void (*merge)(struct request *r, struct pbuf *out);
 };
 
 /* A request from 'w's pool, zeroed but for its buffers (empty). */

@@ -10,6 +10,7 @@
 #include "roles/proxy/cmdtable.h"
 #include "roles/proxy/localcmd.h"
 #include "roles/proxy/multikey.h"
+#include "roles/proxy/proxysub.h"
 #include "roles/proxy/request.h"
 #include "roles/proxy/session.h"
 #include "roles/proxy/slotmap.h"
@@ -287,6 +288,9 @@ void router_dispatch(struct session *s, const char *buf,
     }
     if (!s->authed && !(cmd->flags & CMDSPEC_NO_AUTH)) {
         request_fail(r, "NOAUTH Authentication required.");
+        return;
+    }
+    if (s->pubsub != NULL && proxysub_refuse(s, r, cmd)) {
         return;
     }
     if (cmd->route != CMDSPEC_ROUTE_REFUSED &&

@@ -56,6 +56,9 @@ struct worker_config {
     size_t session_max_reply;     /* reply bytes held for one client
                                      beyond which it is closed, 0: none */
     int backend_databases;        /* SELECT accepts 0 .. this - 1 */
+    bool allow_flush;             /* FLUSHDB / FLUSHALL to every master */
+    char *admin_auth;             /* password of the admin user (CONFIG
+                                     SET / RESETSTAT), or NULL: none */
     size_t session_max_pipeline;  /* requests in flight per client */
     char *proxy_id;               /* for INFO */
     char *addr;                   /* listen address, for INFO */

@@ -52,12 +52,16 @@ static void clientcmd_line(struct session *s, struct pbuf *out,
     clientcmd_addr(s->fd, false, laddr, sizeof(laddr));
     int n = snprintf(line, sizeof(line),
                      "id=%llu addr=%s laddr=%s fd=%d name=%s age=%llu "
-                     "idle=%llu flags=N db=%d user=default resp=2\n",
+                     "idle=%llu flags=%s db=%d sub=%u psub=%u multi=-1 "
+                     "qbuf=0 qbuf-free=0 argv-mem=0 obl=0 oll=0 omem=0 "
+                     "tot-mem=0 events=r cmd=NULL user=default resp=2\n",
                      (unsigned long long)s->id, addr, laddr, s->fd,
                      s->name != NULL ? s->name : "",
                      (unsigned long long)((now_ms - s->start_ms) / 1000),
                      (unsigned long long)((now_ms - s->last_active_ms) /
-                                          1000), s->db);
+                                          1000),
+                     s->nsub + s->npsub > 0 ? "P" : "N", s->db, s->nsub,
+                     s->npsub);
     if (n > 0) {
         pbuf_append(out, line, (size_t)n < sizeof(line) ? (size_t)n
                                                         : sizeof(line) - 1);

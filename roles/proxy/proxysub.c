@@ -88,6 +88,14 @@ bool proxysub_active(const struct session *s)
            s->pubsub->nchannels + s->pubsub->npatterns > 0;
 }
 
+/* Publish the counts of 's' for CLIENT LIST. */
+static void proxysub_count(struct session *s)
+{
+    struct proxysub *ps = s->pubsub;
+    s->nsub = ps != NULL ? (uint32_t)ps->nchannels : 0;
+    s->npsub = ps != NULL ? (uint32_t)ps->npatterns : 0;
+}
+
 static struct proxysub *proxysub_of(struct session *s)
 {
     if (s->pubsub == NULL) {
@@ -468,6 +476,7 @@ void proxysub_subscribe(struct session *s, struct request *r, const char *buf,
         proxysub_frame(r, "subscribe", name, len,
                      ps->nchannels + ps->npatterns);
     }
+    proxysub_count(s);
     proxysub_release(r);
 }
 
@@ -514,6 +523,7 @@ void proxysub_unsubscribe(struct session *s, struct request *r,
         proxysub_frame(r, "unsubscribe", name, len,
                      ps->nchannels + ps->npatterns);
     }
+    proxysub_count(s);
     proxysub_release(r);
 }
 
@@ -568,6 +578,7 @@ void proxysub_psubscribe(struct session *s, struct request *r,
         proxysub_frame(r, "psubscribe", name, len,
                      ps->nchannels + ps->npatterns);
     }
+    proxysub_count(s);
     proxysub_release(r);
 }
 
@@ -606,6 +617,7 @@ void proxysub_punsubscribe(struct session *s, struct request *r,
         proxysub_frame(r, "punsubscribe", name, len,
                      ps->nchannels + ps->npatterns);
     }
+    proxysub_count(s);
     proxysub_release(r);
 }
 
@@ -623,6 +635,7 @@ void proxysub_reset_command(struct session *s, struct request *r)
         proxysub_pattern_send(ps, r, "PUNSUBSCRIBE", pn->name, pn->len);
         mem_free(pn->name);
     }
+    proxysub_count(s);
     proxysub_release(r);
 }
 
@@ -633,6 +646,7 @@ void proxysub_reset(struct session *s)
         return;
     }
     s->pubsub = NULL;
+    proxysub_count(s);
     while (ps->conns != NULL) {
         struct proxysub_conn *c = ps->conns;
         ps->conns = c->next;

@@ -59,8 +59,11 @@ struct session {
     bool closed;                        /* fd gone; freed after the loop */
     bool admin;                         /* AUTH admin <proxy_admin_auth>:
                                            may CONFIG SET / RESETSTAT */
-    struct proxysub *pubsub;              /* subscriptions (pubsub.c), or
-                                           NULL */
+    struct proxysub *pubsub;            /* subscriptions (proxysub.c),
+                                           or NULL */
+    uint32_t nsub, npsub;               /* its channels and patterns, for
+                                           CLIENT LIST of other threads
+                                           (aligned words, read racily) */
 };
 
 /* Held while a worker adds or removes a session of its list, closes its

@@ -346,6 +346,22 @@ static void proxyinfo_proxy(struct worker *me, struct pbuf *out)
     pbuf_append(out, text, (size_t)len);
 }
 
+/* True if the first 'n' bytes at 'text' have a line "<key>:...". */
+static bool proxyinfo_has(const char *text, size_t n, const char *key,
+                          size_t klen)
+{
+    const char *p = text, *end = text + n;
+    while (p != NULL && p < end) {
+        if ((size_t)(end - p) > klen && memcmp(p, key, klen) == 0 &&
+            p[klen] == ':') {
+            return true;
+        }
+        p = memchr(p, '\n', (size_t)(end - p));
+        p = p != NULL ? p + 1 : NULL;
+    }
+    return false;
+}
+
 /* Merge the masters' INFO replies of 'r' after the proxy's section
  * (r->group is 1 when the proxy section was asked for). */
 static void proxyinfo_merge(struct request *r, struct pbuf *out)
@@ -371,6 +387,10 @@ static void proxyinfo_merge(struct request *r, struct pbuf *out)
     if (r->group) {
         proxyinfo_proxy(r->worker, &body);
     }
+    /* the proxy's own fields (connected_clients ...) are what a client
+     * of the proxy means: the servers' ones of that name are left out,
+     * so a field appears once */
+    size_t own = pbuf_size(&body);
     for (int s = 0; s < m.nsections; s++) {
         if (pbuf_size(&body) > 0) {
             pbuf_append(&body, "\r\n", 2);
@@ -380,7 +400,8 @@ static void proxyinfo_merge(struct request *r, struct pbuf *out)
         pbuf_append(&body, "\r\n", 2);
         for (size_t i = 0; i < m.nfields; i++) {
             const struct proxyinfo_field *f = &m.fields[i];
-            if (f->section == s) {
+            if (f->section == s && !proxyinfo_has(pbuf_head(&body), own,
+                                                  f->key, f->klen)) {
                 pbuf_append(&body, f->key, f->klen);
                 pbuf_append(&body, ":", 1);
                 proxyinfo_value(&m, f, &body);

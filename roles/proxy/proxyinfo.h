@@ -11,7 +11,9 @@
  *                 master's
  *   other sections (Server: redis_version ..., Persistence, Replication,
  *                 CPU, Latencystats) the first master's values
- * A field only some masters have is merged over those. */
+ * A field only some masters have is merged over those. A field the Proxy
+ * section has (connected_clients, total_commands_processed ...) is given
+ * once, the proxy's, when that section is in the reply. */
 #ifndef CODIS_PROXYINFO_H
 #define CODIS_PROXYINFO_H
 

@@ -113,4 +113,23 @@ test_expect_success 'a subscriber that goes away leaves no subscription behind' 
 	EOF
 '
 
+test_expect_success 'a subscriber is not closed as idle; an idle client is' '
+    printf "session_max_timeout=1\n" >idle.ini &&
+    start_proxy -c idle.ini --fillslots=slots.json &&
+    "$PY" - $PROXY_PORT $P2 <<-\EOF
+	import sys, time, socket, redis
+	p, p2 = map(int, sys.argv[1:])
+	sub = redis.Redis(port=p).pubsub()
+	sub.subscribe("idle:ch")
+	assert sub.get_message(timeout=5)["type"] == "subscribe"
+	idle = socket.create_connection(("127.0.0.1", p))
+	idle.settimeout(30)
+	assert idle.recv(10) == b"", "the idle client was not closed"
+	# the subscriber, as quiet, is still there
+	assert redis.Redis(port=p2).publish("idle:ch", "still") == 1
+	m = sub.get_message(timeout=5)
+	assert m and m["data"] == b"still", m
+	EOF
+'
+
 test_done

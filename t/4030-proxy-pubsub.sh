@@ -7,7 +7,7 @@ test_description='codis-proxy pub/sub: a channel lives on the group of its slot,
 
 test_expect_success 'two groups behind two proxies' '
     start_server && PORT_A=$SERVER_PORT &&
-    start_server && PORT_B=$SERVER_PORT &&
+    start_server && PORT_B=$SERVER_PORT && PID_B=$SERVER_PID &&
     pt slots $PORT_A $PORT_B >slots.json &&
     start_proxy --fillslots=slots.json --cpu=2 && P1=$PROXY_PORT &&
     start_proxy --fillslots=slots.json && P2=$PROXY_PORT
@@ -130,6 +130,30 @@ test_expect_success 'a subscriber is not closed as idle; an idle client is' '
 	m = sub.get_message(timeout=5)
 	assert m and m["data"] == b"still", m
 	EOF
+'
+
+test_expect_success 'a master that fails closes its subscribers, with a log line' '
+    "$PY" - $P1 $PID_B <<-\EOF
+	import os, sys, time, signal, zlib, redis
+	p, pid = map(int, sys.argv[1:])
+	sub = redis.Redis(port=p).pubsub()
+	# channels of B (slots 512-1023), then B dies
+	chans = [c for c in ("f:%d" % i for i in range(100))
+	         if zlib.crc32(c.encode()) % 1024 >= 512][:5]
+	sub.subscribe(*chans)
+	for _ in range(5):
+	    assert sub.get_message(timeout=5)["type"] == "subscribe"
+	os.kill(pid, signal.SIGKILL)
+	deadline = time.time() + 20
+	try:
+	    while time.time() < deadline:
+	        sub.get_message(timeout=1)
+	    assert False, "the subscriber was not closed"
+	except redis.ConnectionError:
+	    pass
+	assert redis.Redis(port=p).ping()
+	EOF
+    grep "its pub/sub connection to .127.0.0.1:$PORT_B. failed" "$TRASH_DIRECTORY"/proxy-$P1.log
 '
 
 test_done

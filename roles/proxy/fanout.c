@@ -48,11 +48,7 @@ void fanout_send(struct worker *w, struct request *r, const char *wire,
     r->merge = merge;
     r->pending = 1;
     for (size_t i = 0; i < map->naddrs; i++) {
-        bool owner = false;
-        for (unsigned s = 0; s < SLOT_COUNT && !owner; s++) {
-            owner = map->slots[s].backend == (int32_t)i;
-        }
-        if (!owner) {
+        if (!fanout_is_master(map, i)) {
             continue;
         }
         struct request *sub = request_get(w, REQUEST_FANOUT);
@@ -94,13 +90,29 @@ const char *fanout_error(struct request *r, size_t *n)
     return NULL;
 }
 
-void fanout_merge_first(struct request *r, struct pbuf *out)
+bool fanout_merge_error(struct request *r, struct pbuf *out)
 {
     size_t n;
     const char *err = fanout_error(r, &n);
     if (err != NULL) {
         pbuf_append(out, err, n);
-    } else {
+    }
+    return err != NULL;
+}
+
+bool fanout_is_master(const struct slotmap *map, size_t i)
+{
+    for (unsigned s = 0; s < SLOT_COUNT; s++) {
+        if (map->slots[s].backend == (int32_t)i) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void fanout_merge_first(struct request *r, struct pbuf *out)
+{
+    if (!fanout_merge_error(r, out)) {
         pbuf_append(out, pbuf_head(&r->first_sub->reply),
                     pbuf_size(&r->first_sub->reply));
     }

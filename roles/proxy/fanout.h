@@ -33,6 +33,14 @@ void fanout_part_done(struct request *sub, const char *p, size_t n);
  * NULL; '*n' gets its length. */
 const char *fanout_error(struct request *r, size_t *n);
 
+/* For merges: if a part of 'r' failed, append its error to 'out' and
+ * return true. */
+bool fanout_merge_error(struct request *r, struct pbuf *out);
+
+/* True if address 'i' of 'map' owns a slot (it is a group's master). */
+struct slotmap;
+bool fanout_is_master(const struct slotmap *map, size_t i);
+
 /* Merges: the first error, else the first part's reply (FLUSHDB, CONFIG
  * SET). */
 void fanout_merge_first(struct request *r, struct pbuf *out);

@@ -296,10 +296,7 @@ void localcmd_slotshashkey(struct session *s, struct request *r,
 /* RANDOMKEY: a key of a random master among those that have keys. */
 static void localcmd_merge_randomkey(struct request *r, struct pbuf *out)
 {
-    size_t n;
-    const char *err = fanout_error(r, &n);
-    if (err != NULL) {
-        pbuf_append(out, err, n);
+    if (fanout_merge_error(r, out)) {
         return;
     }
     static __thread unsigned seed;

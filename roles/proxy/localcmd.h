@@ -1,6 +1,10 @@
-/* Commands the proxy answers itself: PING, ECHO, QUIT, AUTH, HELLO, SELECT,
- * INFO, COMMAND and SLOTSHASHKEY. Each handler has the cmdtable_local_fn shape
- * and replies through the request (arity was checked by the router). */
+/* Commands the proxy answers itself or routes its own way: PING, ECHO,
+ * QUIT, AUTH (AUTH admin <proxy_admin_auth> makes an admin session),
+ * HELLO, SELECT, COMMAND, SLOTSHASHKEY, RANDOMKEY, FLUSHDB, FLUSHALL,
+ * CONFIG, SLOTSSCAN, SORT and RESET. INFO is in proxyinfo.c, CLIENT in
+ * clientcmd.c, pub/sub in proxysub.c, SCAN in keyscan.c. Each handler
+ * has the cmdtable_local_fn shape and replies through the request (arity
+ * was checked by the router). */
 #ifndef CODIS_LOCALCMD_H
 #define CODIS_LOCALCMD_H
 

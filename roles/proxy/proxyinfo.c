@@ -308,12 +308,7 @@ static void proxyinfo_proxy(struct worker *me, struct pbuf *out)
     size_t groups = 0;
     const struct slotmap *map = me->map;
     for (size_t i = 0; map != NULL && i < map->naddrs; i++) {
-        for (unsigned s = 0; s < SLOT_COUNT; s++) {
-            if (map->slots[s].backend == (int32_t)i) {
-                groups++;
-                break;
-            }
-        }
+        groups += fanout_is_master(map, i);
     }
     uint64_t now = worker_now_ms(me);
     char text[2048];
@@ -366,10 +361,7 @@ static bool proxyinfo_has(const char *text, size_t n, const char *key,
  * (r->group is 1 when the proxy section was asked for). */
 static void proxyinfo_merge(struct request *r, struct pbuf *out)
 {
-    size_t n;
-    const char *err = fanout_error(r, &n);
-    if (err != NULL) {
-        pbuf_append(out, err, n);
+    if (fanout_merge_error(r, out)) {
         return;
     }
     struct proxyinfo_merge m;

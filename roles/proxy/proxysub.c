@@ -423,11 +423,8 @@ static size_t proxysub_masters(const struct slotmap *map, const char **out)
 {
     size_t k = 0;
     for (size_t i = 0; i < map->naddrs; i++) {
-        for (unsigned s = 0; s < SLOT_COUNT; s++) {
-            if (map->slots[s].backend == (int32_t)i) {
-                out[k++] = map->addrs[i];
-                break;
-            }
+        if (fanout_is_master(map, i)) {
+            out[k++] = map->addrs[i];
         }
     }
     return k;
@@ -698,10 +695,7 @@ void proxysub_publish(struct session *s, struct request *r, const char *buf,
  * channel is subscribed on one group only, patterns are not counted). */
 static void proxysub_merge_numsub(struct request *r, struct pbuf *out)
 {
-    size_t n;
-    const char *err = fanout_error(r, &n);
-    if (err != NULL) {
-        pbuf_append(out, err, n);
+    if (fanout_merge_error(r, out)) {
         return;
     }
     /* the first part gives the channel names, in the request's order */
@@ -771,10 +765,7 @@ static void proxysub_merge_numsub(struct request *r, struct pbuf *out)
  * largest count is the number of patterns. */
 static void proxysub_merge_numpat(struct request *r, struct pbuf *out)
 {
-    size_t n;
-    const char *err = fanout_error(r, &n);
-    if (err != NULL) {
-        pbuf_append(out, err, n);
+    if (fanout_merge_error(r, out)) {
         return;
     }
     long long best = 0;
@@ -795,10 +786,7 @@ static void proxysub_merge_numpat(struct request *r, struct pbuf *out)
 /* PUBSUB CHANNELS: the masters' lists joined (each channel is on one). */
 static void proxysub_merge_channels(struct request *r, struct pbuf *out)
 {
-    size_t n;
-    const char *err = fanout_error(r, &n);
-    if (err != NULL) {
-        pbuf_append(out, err, n);
+    if (fanout_merge_error(r, out)) {
         return;
     }
     long long total = 0;

@@ -106,13 +106,15 @@ $(BUILD)/%.o: %.c $(wildcard lib/*.h redis/*.h roles/*/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-# codis.o is rebuilt when the version changes (a new commit), as web/'s
-# file list does for the embedded assets below.
+# codis.o and server_main.o (codis-server --version) are rebuilt when
+# the version changes (a new commit), as web/'s file list does for the
+# embedded assets below.
 VERSION_FILE := $(BUILD)/version
 $(shell mkdir -p $(BUILD) && echo '$(VERSION)' | cmp -s - $(VERSION_FILE) || \
         echo '$(VERSION)' > $(VERSION_FILE))
-$(BUILD)/codis.o: CFLAGS += -DCODIS_VERSION='"$(VERSION)"'
-$(BUILD)/codis.o: $(VERSION_FILE)
+$(BUILD)/codis.o $(BUILD)/roles/server/server_main.o: \
+    CFLAGS += -DCODIS_VERSION='"$(VERSION)"'
+$(BUILD)/codis.o $(BUILD)/roles/server/server_main.o: $(VERSION_FILE)
 
 # lib/mem.o is rebuilt when MALLOC changes.
 MALLOC_FILE := $(BUILD)/malloc

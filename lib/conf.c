@@ -26,7 +26,8 @@ static const char *const conf_known_keys[] = {
     "session_max_reply", "backend_replica_reads", "backend_replica_max_lag",
     "migration_method", "migration_parallel_slots",
     "migration_async_maxbulks", "migration_async_maxbytes",
-    "migration_async_numkeys", "migration_timeout", NULL,
+    "migration_async_numkeys", "migration_timeout",
+    "proxy_allow_flush", "proxy_admin_auth", NULL,
 };
 
 struct conf *conf_new(void)

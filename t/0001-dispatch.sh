@@ -25,7 +25,8 @@ test_expect_success 'every role answers --version, by name and by symlink' '
         test_cmp out out2 || return 1
     done &&
     codis server --version >out &&
-    grep "^codis-server v=7.0.15" out
+    grep "^codis-server v=7.0.15 (Redis-compatible), codis version [^ ]* (built 20[0-9-]*)$" out &&
+    "$CODIS_BIN_DIR/codis-server" -v >out2 && test_cmp out out2
 '
 
 test_expect_success 'an unknown role is named, exit 127' '

@@ -68,8 +68,8 @@ test_expect_success 'COMMAND lists the commands the proxy serves' '
     pcli command count >count &&
     test $(cat count) -gt 150 &&
     pcli command >all && grep -x get all && grep -x mset all &&
-    grep -x keys all && grep -x scan all && ! grep -x randomkey all &&
-    pcli command info get randomkey >out &&
+    grep -x keys all && grep -x scan all && ! grep -x monitor all &&
+    pcli command info get monitor >out &&
     printf "get\n2\n\n1\n1\n1\n\n" >expect && test_cmp expect out
 '
 
@@ -89,13 +89,9 @@ test_expect_success 'AUTH without a password configured is an error' '
 test_expect_success 'unsupported commands get an error naming them' '
     redis-cli -p $PORT_A config resetstat >out &&
     redis-cli -p $PORT_B config resetstat >out &&
-    for c in "randomkey" "flushall" "flushdb" \
-            "subscribe ch" "psubscribe c*" \
-            "publish ch m" "slotsinfo" \
-            "slotsmgrtslot 127.0.0.1 1 100 1" "config get maxmemory" \
-            "client list" "debug sleep 0" "shutdown" "save" "bgsave" \
-            "object encoding k" "sort l" "move k 1" \
-            "slaveof no one" "monitor"; do
+    for c in "slotsinfo" "slotsmgrtslot 127.0.0.1 1 100 1" "debug sleep 0" \
+            "shutdown" "save" "bgsave" "move k 1" "slaveof no one" \
+            "monitor"; do
         set -- $c &&
         perr $c >out &&
         name=$(echo $1 | tr a-z A-Z) &&
@@ -108,7 +104,7 @@ test_expect_success 'unsupported commands never reach a server' '
     for p in $PORT_A $PORT_B; do
         redis-cli -p $p info commandstats >stats &&
         grep "^cmdstat_config:calls=1," stats &&
-        ! grep -E "^cmdstat_(randomkey|flushall|flushdb|multi|exec|watch|subscribe|psubscribe|publish|blpop|brpop|slots|client|debug|shutdown|save|bgsave|object|sort|move|slaveof|monitor|hello)" stats ||
+        ! grep -E "^cmdstat_(multi|exec|watch|blpop|brpop|slots|debug|shutdown|save|bgsave|move|slaveof|monitor|hello)" stats ||
         return 1
     done &&
     redis-cli -p $PORT_A dbsize >a && echo 7 >expect && test_cmp expect a &&

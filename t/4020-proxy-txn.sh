@@ -59,6 +59,14 @@ test_expect_success 'MULTI, EXEC, DISCARD and WATCH replies are the bytes redis-
 	INCR {t}a
 	DISCARD
 	GET {t}a
+	MULTI
+	SET {t}a 5
+	RESET
+	GET {t}a
+	EXEC
+	WATCH {t}a
+	RESET
+	EXEC
 	DEL {t}a
 	EOF
     talk $REF_PORT <cmds >ref.out &&

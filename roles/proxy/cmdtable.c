@@ -4,10 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "roles/proxy/clientcmd.h"
+#include "roles/proxy/proxyinfo.h"
 #include "roles/proxy/keyscan.h"
 #include "roles/proxy/localcmd.h"
 #include "roles/proxy/pin.h"
 #include "roles/proxy/replica.h"
+#include "roles/proxy/proxysub.h"
 
 const struct cmdspec cmdtable_unknown = {
     "unknown", -1, 0, 1, 1, 1, CMDSPEC_FIND_RANGE, 0, CMDSPEC_ROUTE_SLOT,
@@ -22,7 +25,7 @@ static const struct {
     { "ping", localcmd_ping },     { "echo", localcmd_echo },
     { "quit", localcmd_quit },     { "auth", localcmd_auth },
     { "hello", localcmd_hello },
-    { "select", localcmd_select }, { "info", localcmd_info },
+    { "select", localcmd_select }, { "info", proxyinfo_command },
     { "command", localcmd_command },
     { "slotshashkey", localcmd_slotshashkey },
     { "scan", keyscan_scan },
@@ -30,6 +33,16 @@ static const struct {
     { "discard", pin_discard },   { "unwatch", pin_unwatch },
     { "readonly", replica_readonly },
     { "readwrite", replica_readwrite },
+    { "randomkey", localcmd_randomkey },
+    { "flushdb", localcmd_flush },  { "flushall", localcmd_flush },
+    { "config", localcmd_config },  { "slotsscan", localcmd_slotsscan },
+    { "sort", localcmd_sort },      { "reset", localcmd_reset },
+    { "client", clientcmd_client },
+    { "subscribe", proxysub_subscribe },
+    { "unsubscribe", proxysub_unsubscribe },
+    { "psubscribe", proxysub_psubscribe },
+    { "punsubscribe", proxysub_punsubscribe },
+    { "publish", proxysub_publish },  { "pubsub", proxysub_pubsub },
 };
 
 #define CMDTABLE_LOCALS \

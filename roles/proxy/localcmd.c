@@ -3,6 +3,7 @@
 #include "roles/proxy/localcmd.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -13,6 +14,10 @@
 #include "lib/auth.h"
 #include "lib/slot.h"
 #include "roles/proxy/cmdtable.h"
+#include "roles/proxy/fanout.h"
+#include "roles/proxy/proxysub.h"
+#include "roles/proxy/pin.h"
+#include "roles/proxy/router.h"
 #include "roles/proxy/request.h"
 #include "roles/proxy/session.h"
 #include "roles/proxy/slotmap.h"
@@ -34,7 +39,13 @@ void localcmd_ping(struct session *s, struct request *r, const char *buf,
         request_fail(r, "wrong number of arguments for 'ping' command");
         return;
     }
-    if (argc == 2) {
+    if (proxysub_active(s)) {
+        /* subscribed mode answers as a pushed pair (Redis, RESP2) */
+        resp_add_array(out, 2);
+        resp_add_bulk_str(out, "pong");
+        resp_add_bulk(out, argc == 2 ? buf + argv[1].off : "",
+                      argc == 2 ? argv[1].len : 0);
+    } else if (argc == 2) {
         resp_add_bulk(out, buf + argv[1].off, argv[1].len);
     } else {
         resp_add_simple(out, "PONG");
@@ -81,6 +92,19 @@ void localcmd_auth(struct session *s, struct request *r, const char *buf,
         request_fail(r, "wrong number of arguments for 'auth' command");
         return;
     }
+    const char *admin = s->worker->cfg->admin_auth;
+    if (argc == 3 && admin != NULL && localcmd_is(buf, &argv[1], "admin")) {
+        /* the admin user: CONFIG SET / RESETSTAT to every master */
+        if (!localcmd_password_ok(admin, buf, &argv[2])) {
+            s->authed = s->admin = false;
+            request_fail(r, "WRONGPASS invalid username-password pair");
+            return;
+        }
+        s->authed = s->admin = true;
+        resp_add_simple(s->worker->scratch, "OK");
+        request_reply_scratch(r);
+        return;
+    }
     if (password == NULL) {
         request_fail(r, "Client sent AUTH, but no password is set");
         return;
@@ -92,11 +116,12 @@ void localcmd_auth(struct session *s, struct request *r, const char *buf,
         return;
     }
     if (!localcmd_password_ok(password, buf, &argv[argc - 1])) {
-        s->authed = false;
+        s->authed = s->admin = false;
         request_fail(r, "invalid password");
         return;
     }
     s->authed = true;
+    s->admin = false;
     resp_add_simple(s->worker->scratch, "OK");
     request_reply_scratch(r);
 }
@@ -195,50 +220,6 @@ void localcmd_select(struct session *s, struct request *r, const char *buf,
     request_reply_scratch(r);
 }
 
-void localcmd_info(struct session *s, struct request *r, const char *buf,
-                   const struct resp_arg *argv, int argc)
-{
-    struct worker *me = s->worker;
-    const struct worker_config *cfg = me->cfg;
-    int n;
-    struct worker **all = worker_all(&n);
-    uint64_t sum[STATS_COUNT] = { 0 };
-    for (int i = 0; i < n; i++) {
-        for (int k = 0; k < STATS_COUNT; k++) {
-            sum[k] += stats_get(&all[i]->stats, (enum stats_id)k);
-        }
-    }
-    uint64_t now = worker_now_ms(me);
-    char text[2048];
-    int len = snprintf(text, sizeof(text),
-        "# Proxy\r\n"
-        "proxy_id:%s\r\n"
-        "process_id:%ld\r\n"
-        "listen_addr:%s\r\n"
-        "uptime_in_seconds:%llu\r\n"
-        "threads:%d\r\n"
-        "slot_table_version:%llu\r\n"
-        "connected_clients:%llu\r\n"
-        "total_connections_received:%llu\r\n"
-        "total_commands_processed:%llu\r\n"
-        "total_error_replies:%llu\r\n"
-        "backend_failures:%llu\r\n",
-        cfg->proxy_id ? cfg->proxy_id : "", (long)getpid(),
-        cfg->addr ? cfg->addr : "",
-        (unsigned long long)((now - cfg->start_ms) / 1000), cfg->nworkers,
-        (unsigned long long)(me->map ? me->map->version : 0),
-        (unsigned long long)sum[STATS_SESSIONS_ALIVE],
-        (unsigned long long)sum[STATS_SESSIONS_TOTAL],
-        (unsigned long long)sum[STATS_OPS],
-        (unsigned long long)sum[STATS_ERRORS],
-        (unsigned long long)sum[STATS_BACKEND_FAILURES]);
-    if (len < 0 || (size_t)len >= sizeof(text)) {
-        len = (int)strlen(text);
-    }
-    resp_add_bulk(me->scratch, text, (size_t)len);
-    request_reply_scratch(r);
-}
-
 /* Append the COMMAND INFO entry of 'c' to 'out'. */
 static void localcmd_command_entry(struct evbuffer *out,
                                    const struct cmdspec *c)
@@ -311,4 +292,186 @@ void localcmd_slotshashkey(struct session *s, struct request *r,
         resp_add_integer(out, slot_of_key(buf + argv[i].off, argv[i].len));
     }
     request_reply_scratch(r);
+}
+
+/* RANDOMKEY: a key of a random master among those that have keys. */
+static void localcmd_merge_randomkey(struct request *r, struct pbuf *out)
+{
+    if (fanout_merge_error(r, out)) {
+        return;
+    }
+    static __thread unsigned seed;
+    if (seed == 0) {
+        seed = (unsigned)worker_usec() | 1;
+    }
+    size_t have = 0;
+    for (struct request *sub = r->first_sub; sub; sub = sub->next) {
+        size_t len;
+        have += fanout_bulk(pbuf_head(&sub->reply), pbuf_size(&sub->reply),
+                            &len) != NULL;
+    }
+    if (have == 0) {
+        pbuf_append(out, "$-1\r\n", 5);
+        return;
+    }
+    size_t pick = (size_t)rand_r(&seed) % have;
+    for (struct request *sub = r->first_sub; sub; sub = sub->next) {
+        size_t len;
+        if (fanout_bulk(pbuf_head(&sub->reply), pbuf_size(&sub->reply),
+                        &len) != NULL && pick-- == 0) {
+            pbuf_append(out, pbuf_head(&sub->reply), pbuf_size(&sub->reply));
+            return;
+        }
+    }
+}
+
+void localcmd_randomkey(struct session *s, struct request *r,
+                        const char *buf, const struct resp_arg *argv,
+                        int argc)
+{
+    struct worker *w = s->worker;
+    fanout_encode(w, NULL, buf, argv, argc);
+    fanout_send(w, r, pbuf_head(&w->cmdbuf), pbuf_size(&w->cmdbuf), false,
+                localcmd_merge_randomkey);
+}
+
+void localcmd_flush(struct session *s, struct request *r, const char *buf,
+                    const struct resp_arg *argv, int argc)
+{
+    struct worker *w = s->worker;
+    if (!w->cfg->allow_flush) {
+        char upper[32];
+        request_fail(r, "handle request, command '%s' is not allowed: "
+                     "proxy_allow_flush is false",
+                     cmdtable_upper(r->cmd, upper, sizeof(upper)));
+        return;
+    }
+    fanout_encode(w, NULL, buf, argv, argc);
+    fanout_send(w, r, pbuf_head(&w->cmdbuf), pbuf_size(&w->cmdbuf), false,
+                fanout_merge_first);
+}
+
+/* CONFIG GET (and HELP) from one master; CONFIG SET and RESETSTAT to
+ * every master, for an admin session only; the rest refused. */
+void localcmd_config(struct session *s, struct request *r, const char *buf,
+                     const struct resp_arg *argv, int argc)
+{
+    struct worker *w = s->worker;
+    bool one = localcmd_is(buf, &argv[1], "get") ||
+               localcmd_is(buf, &argv[1], "help");
+    bool all = localcmd_is(buf, &argv[1], "set") ||
+               localcmd_is(buf, &argv[1], "resetstat");
+    if (!one && !all) {
+        request_fail(r, "handle request, CONFIG %.*s is not allowed through "
+                     "the proxy", (int)(argv[1].len > 32 ? 32 : argv[1].len),
+                     buf + argv[1].off);
+        return;
+    }
+    if (all && !s->admin) {
+        request_fail(r, "NOPERM CONFIG SET and RESETSTAT need an admin "
+                     "session: AUTH admin <proxy_admin_auth>");
+        return;
+    }
+    fanout_encode(w, NULL, buf, argv, argc);
+    fanout_send(w, r, pbuf_head(&w->cmdbuf), pbuf_size(&w->cmdbuf), one,
+                fanout_merge_first);
+}
+
+void localcmd_slotsscan(struct session *s, struct request *r,
+                        const char *buf, const struct resp_arg *argv,
+                        int argc)
+{
+    struct worker *w = s->worker;
+    long long slot;
+    if (resp_parse_ll(buf + argv[1].off, argv[1].len, &slot) != 0 ||
+        slot < 0 || slot >= SLOT_COUNT) {
+        request_fail(r, "invalid slot number");
+        return;
+    }
+    fanout_encode(w, NULL, buf, argv, argc);
+    router_forward(w, r, (unsigned)slot, pbuf_head(&w->cmdbuf),
+                   pbuf_size(&w->cmdbuf), buf, argv, NULL, 0);
+}
+
+/* True if the key pattern 'p' ('n' bytes) of SORT BY/GET stays in slot
+ * 'slot': it has no '*' (it names no other key: "nosort", "#"), or its
+ * key part (before "->") carries a {tag} of that slot before any '*'. */
+static bool localcmd_sort_pattern_ok(const char *p, size_t n, unsigned slot)
+{
+    const char *arrow = NULL;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (p[i] == '-' && p[i + 1] == '>') {
+            arrow = p + i;
+        }
+    }
+    size_t klen = arrow != NULL ? (size_t)(arrow - p) : n;
+    if (memchr(p, '*', klen) == NULL) {
+        return true;
+    }
+    const char *open = memchr(p, '{', klen);
+    if (open == NULL) {
+        return false;
+    }
+    size_t rest = klen - (size_t)(open - p) - 1;
+    const char *close = memchr(open + 1, '}', rest);
+    const char *star = memchr(p, '*', klen);
+    if (close == NULL || close == open + 1 || star < close) {
+        return false;
+    }
+    return slot_of_key(p, klen) == slot;
+}
+
+void localcmd_sort(struct session *s, struct request *r, const char *buf,
+                   const struct resp_arg *argv, int argc)
+{
+    struct worker *w = s->worker;
+    unsigned slot = slot_of_key(buf + argv[1].off, argv[1].len);
+    for (int i = 2; i + 1 < argc; i++) {
+        if ((localcmd_is(buf, &argv[i], "by") ||
+             localcmd_is(buf, &argv[i], "get")) &&
+            !localcmd_sort_pattern_ok(buf + argv[i + 1].off,
+                                      argv[i + 1].len, slot)) {
+            request_fail(r, "handle request, SORT pattern '%.*s' must carry "
+                         "the key's {hash tag} before any '*' so that the "
+                         "keys it names are in the key's slot",
+                         (int)(argv[i + 1].len > 64 ? 64 : argv[i + 1].len),
+                         buf + argv[i + 1].off);
+            return;
+        }
+        if (localcmd_is(buf, &argv[i], "by") ||
+            localcmd_is(buf, &argv[i], "get") ||
+            localcmd_is(buf, &argv[i], "store")) {
+            i++;
+        } else if (localcmd_is(buf, &argv[i], "limit")) {
+            i += 2;
+        }
+    }
+    int *keys = worker_keys(w, (size_t)argc);
+    int nkeys = cmdtable_keys(r->cmd, buf, argv, argc, keys);
+    for (int i = 1; i < nkeys; i++) {
+        if (slot_of_key(buf + argv[keys[i]].off, argv[keys[i]].len) !=
+            slot) {
+            request_fail(r, "handle request, keys of 'SORT' must all hash "
+                         "to one slot (use a {hash tag})");
+            return;
+        }
+    }
+    fanout_encode(w, NULL, buf, argv, argc);
+    router_forward(w, r, slot, pbuf_head(&w->cmdbuf), pbuf_size(&w->cmdbuf),
+                   buf, argv, keys, nkeys < 0 ? 0 : nkeys);
+}
+
+/* RESET: back to a new connection's state (db 0, no name, no
+ * subscriptions, not authenticated when a password is set). */
+void localcmd_reset(struct session *s, struct request *r, const char *buf,
+                    const struct resp_arg *argv, int argc)
+{
+    s->db = 0;
+    session_set_name(s, "", 0);
+    s->authed = (s->worker->cfg->session_auth == NULL);
+    s->admin = false;
+    if (s->pin != NULL && !pin_busy(s)) {
+        pin_free(s); /* RESET discards a transaction and unwatches */
+    }
+    proxysub_reset_command(s, r);
 }

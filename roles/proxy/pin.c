@@ -560,7 +560,7 @@ bool pin_route(struct session *s, struct request *r, const char *buf,
     cmdtable_local_fn local = cmdtable_local(cmd);
     if (p != NULL && p->multi) {
         if (local == pin_exec || local == pin_discard ||
-            local == localcmd_quit) {
+            local == localcmd_quit || local == localcmd_reset) {
             return false;
         }
         if (local == pin_multi) {

@@ -327,6 +327,16 @@ static int proxy_main_config(struct conf *conf, struct worker_config *cfg,
     cfg->session_max_pipeline = (size_t)pipeline;
     cfg->replica_max_lag_s = (uint64_t)maxlag;
     cfg->proxy_id = mem_strdup(conf_get(conf, "proxy_id", ""));
+    const char *flush = conf_get(conf, "proxy_allow_flush", "true");
+    if (strcmp(flush, "true") != 0 && strcmp(flush, "false") != 0) {
+        snprintf(err, errlen, "%s must be true or false",
+                 conf_describe(conf, "proxy_allow_flush", where,
+                               sizeof(where)));
+        return -1;
+    }
+    cfg->allow_flush = strcmp(flush, "true") == 0;
+    const char *admin = conf_get(conf, "proxy_admin_auth", "");
+    cfg->admin_auth = admin[0] ? mem_strdup(admin) : NULL;
     return 0;
 }
 
@@ -609,6 +619,7 @@ out:
     conf_free(conf);
     mem_free(cfg.session_auth);
     mem_free(cfg.product_auth);
+    mem_free(cfg.admin_auth);
     mem_free(cfg.proxy_id);
     mem_free(cfg.addr);
     log_info("proxy stopped");

@@ -11,6 +11,7 @@
 #include "lib/mem.h"
 #include "lib/resp.h"
 #include "roles/proxy/backend.h"
+#include "roles/proxy/fanout.h"
 #include "roles/proxy/keyscan.h"
 #include "roles/proxy/multikey.h"
 #include "roles/proxy/replica.h"
@@ -93,6 +94,9 @@ void request_reply(struct request *r, const char *p, size_t n)
         break;
     case REQUEST_WRAP:
         router_wrap_done(r, p, n);
+        break;
+    case REQUEST_FANOUT:
+        fanout_part_done(r, p, n);
         break;
     case REQUEST_AUTH:
         if (n > 0 && p[0] == '-') {

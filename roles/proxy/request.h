@@ -50,6 +50,8 @@ enum request_kind {
                         it is answered nothing else is written */
     REQUEST_REPLINFO, /* INFO replication to a master: its slaves' health
                          (replica.c) */
+    REQUEST_FANOUT, /* part of a command the proxy sends to every master
+                       (fanout.c): reply goes to 'parent' */
 };
 
 /* One request. */
@@ -87,6 +89,8 @@ struct request {
                                         ("req <id>"), unique per proxy */
     struct pbuf reply;               /* stored reply, or a part's value */
     struct pbuf saved;               /* request bytes kept for later */
+    /* fan-out parent (fanout.c): builds its reply from the parts */
+    void (*merge)(struct request *r, struct pbuf *out);
 };
 
 /* A request from 'w's pool, zeroed but for its buffers (empty). */

@@ -14,6 +14,7 @@
 #include "roles/proxy/multikey.h"
 #include "roles/proxy/pin.h"
 #include "roles/proxy/replica.h"
+#include "roles/proxy/proxysub.h"
 #include "roles/proxy/request.h"
 #include "roles/proxy/session.h"
 #include "roles/proxy/slotmap.h"
@@ -476,6 +477,9 @@ void router_dispatch(struct session *s, const char *buf,
     }
     if (!s->authed && !(cmd->flags & CMDSPEC_NO_AUTH)) {
         request_fail(r, "NOAUTH Authentication required.");
+        return;
+    }
+    if (s->pubsub != NULL && proxysub_refuse(s, r, cmd)) {
         return;
     }
     const char *wire = buf;

@@ -17,6 +17,7 @@
 #include "roles/proxy/cmdtable.h"
 #include "roles/proxy/metrics.h"
 #include "roles/proxy/pin.h"
+#include "roles/proxy/proxysub.h"
 #include "roles/proxy/router.h"
 #include "roles/proxy/worker.h"
 
@@ -29,6 +30,8 @@
 
 /* The id of the next session, shared by the workers' threads. */
 static atomic_uint_fast64_t session_next_id = 1;
+
+pthread_mutex_t session_list_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void session_on_read(evutil_socket_t fd, short what, void *arg);
 static void session_on_write(evutil_socket_t fd, short what, void *arg);
@@ -65,7 +68,10 @@ int session_start(struct worker *w, int fd)
         return -1;
     }
     s->reading = true;
+    s->start_ms = s->last_active_ms;
+    pthread_mutex_lock(&session_list_lock);
     TAILQ_INSERT_TAIL(&w->sessions, s, link);
+    pthread_mutex_unlock(&session_list_lock);
     w->nsessions++;
     stats_add(&w->stats, STATS_SESSIONS_TOTAL, 1);
     stats_add(&w->stats, STATS_SESSIONS_ALIVE, 1);
@@ -260,6 +266,28 @@ void session_reply(struct session *s, struct request *r, const char *p,
     }
 }
 
+void session_push(struct session *s, const char *p, size_t n)
+{
+    if (s->closed) {
+        return;
+    }
+    if (TAILQ_EMPTY(&s->requests)) {
+        session_append(s, p, n);
+        worker_mark_session(s);
+    } else {
+        /* a finished request at the tail keeps the order of replies */
+        struct request *r = request_get(s->worker, REQUEST_CLIENT);
+        r->session = s;
+        r->cmd = &cmdtable_unknown;
+        r->done = true;
+        pbuf_append(&r->reply, p, n);
+        TAILQ_INSERT_TAIL(&s->requests, r, queue);
+        s->nrequests++;
+        s->held += n;
+    }
+    session_check_held(s);
+}
+
 void session_flush(struct session *s)
 {
     if (s->closed) {
@@ -319,8 +347,11 @@ void session_close(struct session *s)
     s->closed = true;
     event_del(s->rev);
     event_del(s->wev);
+    pthread_mutex_lock(&session_list_lock);
+    TAILQ_REMOVE(&w->sessions, s, link);
     close(s->fd);
     s->fd = -1;
+    pthread_mutex_unlock(&session_list_lock);
     struct request *r;
     while ((r = TAILQ_FIRST(&s->requests)) != NULL) {
         TAILQ_REMOVE(&s->requests, r, queue);
@@ -332,7 +363,7 @@ void session_close(struct session *s)
     }
     s->nrequests = 0;
     s->held = 0;
-    TAILQ_REMOVE(&w->sessions, s, link);
+    proxysub_reset(s);
     w->nsessions--;
     stats_add(&w->stats, STATS_SESSIONS_ALIVE, -1);
     s->dead_next = w->dead_sessions;
@@ -359,7 +390,9 @@ int session_set_name(struct session *s, const char *name, size_t len)
             return -1;
         }
     }
+    pthread_mutex_lock(&session_list_lock);
     mem_free(s->name);
     s->name = len > 0 ? mem_strndup(name, len) : NULL;
+    pthread_mutex_unlock(&session_list_lock);
     return 0;
 }

@@ -16,6 +16,7 @@
 #ifndef CODIS_SESSION_H
 #define CODIS_SESSION_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,6 +29,7 @@
 struct worker;
 struct event;
 struct pin;
+struct proxysub;
 
 /* One client connection. */
 struct session {
@@ -51,13 +53,26 @@ struct session {
     struct pin *pin;                    /* owned: transaction, WATCH,
                                            private connection (pin.h) */
     uint64_t last_active_ms;            /* last read, for the idle timeout */
+    uint64_t start_ms;                  /* accepted (CLIENT LIST age) */
     int db;                             /* SELECTed database */
     bool authed;                        /* AUTH given (or none needed) */
     bool dirty;                         /* on the flush list */
     bool reading;                       /* 'rev' is added */
     bool closing;                       /* close once replies are written */
     bool closed;                        /* fd gone; freed after the loop */
+    bool admin;                         /* AUTH admin <proxy_admin_auth>:
+                                           may CONFIG SET / RESETSTAT */
+    struct proxysub *pubsub;            /* subscriptions (proxysub.c),
+                                           or NULL */
+    uint32_t nsub, npsub;               /* its channels and patterns, for
+                                           CLIENT LIST of other threads
+                                           (aligned words, read racily) */
 };
+
+/* Held while a worker adds or removes a session of its list, closes its
+ * socket or renames it, and while CLIENT LIST / KILL walk every worker's
+ * list from another thread. */
+extern pthread_mutex_t session_list_lock;
 
 /* Start a session on the connected socket 'fd' in worker 'w' (which
  * takes 'fd'). Returns 0, or -1 (fd closed) on a libevent failure. */
@@ -85,6 +100,10 @@ void session_close(struct session *s);
 
 /* Free a closed session. */
 void session_free(struct session *s);
+
+/* Write the pushed value 'p' ('n' bytes, a pub/sub message) to 's'
+ * after the replies still due to it. */
+void session_push(struct session *s, const char *p, size_t n);
 
 /* Mark 's' to close once every reply before now is written. */
 void session_quit(struct session *s);

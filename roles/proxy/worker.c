@@ -226,7 +226,9 @@ static void worker_on_tick(evutil_socket_t fd, short what, void *arg)
         struct session *s = TAILQ_FIRST(&w->sessions);
         while (s != NULL) {
             struct session *next = TAILQ_NEXT(s, link);
-            if (s->nrequests == 0 && now - s->last_active_ms > timeout) {
+            /* a subscriber waits for messages: never idle (Redis) */
+            if (s->nrequests == 0 && s->nsub + s->npsub == 0 &&
+                now - s->last_active_ms > timeout) {
                 log_debug("closing a client idle for %llu s",
                           (unsigned long long)(timeout / 1000));
                 session_close(s);

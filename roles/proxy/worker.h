@@ -59,6 +59,9 @@ struct worker_config {
     bool replica_reads;           /* read-only commands may go to a
                                      healthy slave (replica.h) */
     uint64_t replica_max_lag_s;   /* a slave lagging more is not used */
+    bool allow_flush;             /* FLUSHDB / FLUSHALL to every master */
+    char *admin_auth;             /* password of the admin user (CONFIG
+                                     SET / RESETSTAT), or NULL: none */
     size_t session_max_pipeline;  /* requests in flight per client */
     char *proxy_id;               /* for INFO */
     char *addr;                   /* listen address, for INFO */

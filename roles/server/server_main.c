@@ -122,6 +122,11 @@ static int server_main_daemonize(char *err, size_t errlen)
 }
 
 /* Entry point of `codis server`; returns the exit status. */
+/* The build's version (make passes `git describe` and the build day). */
+#ifndef CODIS_VERSION
+#define CODIS_VERSION "unknown"
+#endif
+
 int server_main(int argc, char **argv)
 {
     char err[1024];
@@ -133,7 +138,8 @@ int server_main(int argc, char **argv)
     }
     if (argc > 1 && (strcmp(argv[1], "-v") == 0 ||
                      strcmp(argv[1], "--version") == 0)) {
-        printf("codis-server v=%s (Redis-compatible)\n", SERVER_VERSION);
+        printf("codis-server v=%s (Redis-compatible), codis version %s\n",
+               SERVER_VERSION, CODIS_VERSION);
         return 0;
     }
     server_init_config();

@@ -81,7 +81,10 @@ static const char *bad_route(const struct cmdspec *s)
     if (!refused && s->why != NULL) {
         return "a reason without the REFUSED route";
     }
-    if ((s->flags & (CMDSPEC_ADMIN | CMDSPEC_PUBSUB)) && !refused) {
+    /* a LOCAL handler decides itself (CONFIG for admins, pub/sub on
+     * dedicated connections, SORT with its patterns checked) */
+    if ((s->flags & (CMDSPEC_ADMIN | CMDSPEC_PUBSUB)) && !refused &&
+        s->route != CMDSPEC_ROUTE_LOCAL) {
         return "an admin or pub/sub command the proxy does not refuse";
     }
     /* Blocking commands are routed by their slot: the proxy sends them on
@@ -115,8 +118,7 @@ static const char *bad_route(const struct cmdspec *s)
                    ? NULL : "sent to any or all groups but has keys or "
                             "writes";
     case CMDSPEC_ROUTE_LOCAL:
-        return !cmdspec_has_keys(s) && !(s->flags & CMDSPEC_WRITE)
-                   ? NULL : "answered locally but has keys or writes";
+        return NULL;
     case CMDSPEC_ROUTE_REFUSED:
         return NULL;
     }

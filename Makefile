@@ -163,7 +163,7 @@ test: deps
 TEST_SCRIPTS = $(shell ls -r t/[0-9]*.sh)
 check: all
 	CODIS_BIN_DIR=$(abspath $(BIN)) CODIS_UNIT_DIR=$(abspath $(UNIT_DIR)) \
-	    prove -j$(PROVE_JOBS) --comments $(TEST_SCRIPTS) $(UNIT_BIN)
+	    prove -j$(PROVE_JOBS) --timer --comments $(TEST_SCRIPTS) $(UNIT_BIN)
 
 test-stress: deps
 	$(MAKE) -j$(JOBS) all

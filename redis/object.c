@@ -8,7 +8,10 @@
 
 #include "lib/mem.h"
 #include "redis/evict.h"
+#include "redis/quicklist.h"
 #include "redis/server.h"
+#include "redis/t_zset.h"
+#include "redis/zskiplist.h"
 
 /* Strings up to this length are embedded in their object, like Redis. */
 #define OBJECT_EMBSTR_MAX 44
@@ -263,10 +266,15 @@ static int object_mem_pair(void *priv, const char *f, size_t flen,
     return a->limit != 0 && ++a->seen >= a->limit;
 }
 
+/* A skiplist member: its node (score, backward pointer, on average 4/3
+ * levels) with the member string inside it, and its dict entry. */
 static int object_mem_scored(void *priv, const char *m, size_t len,
                              double score)
 {
-    return object_mem_elem(priv, m, len);
+    struct object_mem_acc *a = priv;
+    size_t node = sizeof(struct zsl_node) + sizeof(struct zsl_level) * 4 / 3;
+    a->bytes += a->per + object_mem_round(node + sds_hdr_size(len) + len + 1);
+    return a->limit != 0 && ++a->seen >= a->limit;
 }
 
 /* Bytes a dict's buckets take. */
@@ -310,18 +318,19 @@ static size_t object_memory(const struct object *o, size_t samples)
         size += object_mem_dict(o->ptr);
         break;
     case OBJ_LIST:
-        a.per = sizeof(char *);
-        n = list_type_len(o);
-        list_type_each(o, object_mem_elem, &a);
-        break;
-    case OBJ_ZSET:
-        /* a skiplist node (score, member, backward, ~1.33 levels) and a
-         * dict entry */
-        a.per = object_mem_round(48) +
-                object_mem_round(sizeof(struct dict_entry)) + 12;
+        return size + quicklist_bytes(o->ptr);
+    case OBJ_ZSET: {
+        if (o->encoding == OBJ_ENC_LISTPACK) {
+            return size + mem_usable(o->ptr);
+        }
+        const struct zset_value *z = o->ptr;
+        a.per = object_mem_round(sizeof(struct dict_entry));
         n = zset_type_len(o);
         zset_type_each(o, object_mem_scored, &a);
+        size += mem_usable(o->ptr) + object_mem_dict(z->dict) +
+                mem_usable(z->zsl) + mem_usable(z->zsl->header);
         break;
+    }
     default:
         return size;
     }

@@ -125,16 +125,21 @@ test_expect_success REDIS_REF 'MEMORY USAGE of keys near redis-server' '
     i=0 &&
     while [ $i -lt 300 ]; do
         echo "hset bighash field:$i value:$i" &&
-        echo "sadd bigset member:$i" && i=$((i + 1)) || return 1
+        echo "sadd bigset member:$i" &&
+        echo "rpush biglist item:$i" &&
+        echo "zadd bigzset $i member:$i" && i=$((i + 1)) || return 1
     done >mem.txt &&
     cat >>mem.txt <<-\EOT &&
 	set str:int 123456
 	set str:emb hello-world
 	set str:raw aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+	rpush list a b c
+	zadd zset 1 a 2 b 3 c
 	EOT
     cli <mem.txt >/dev/null &&
     redis-cli -p "$REF_PORT" <mem.txt >/dev/null &&
-    for k in str:int str:emb str:raw bighash bigset; do
+    for k in str:int str:emb str:raw bighash bigset list biglist zset \
+            bigzset; do
         ours=$(cli memory usage $k samples 0) &&
         ref=$(redis-cli -p "$REF_PORT" memory usage $k samples 0) &&
         say "$k: codis $ours, redis $ref" &&

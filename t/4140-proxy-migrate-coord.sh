@@ -80,7 +80,12 @@ for i in range($KEYS):
 test_expect_success 'slot migrate 0 15 2 while a client reads through the proxy' '
     python3 "$TRASH_DIRECTORY/reader.py" $PROXY_PORT >reader.out 2>&1 &
     reader=$! &&
+    # held mid-task, so the reader surely meets keys still to move
+    dashboard_api POST /api/migrate/pause >out &&
     codis-config slot migrate 0 15 2 >out && migrate_queued out &&
+    wait_until migrate_held &&
+    wait_until "curl -sf http://$PROXY_HTTP/debug/vars | tr -d \" \t\n\" | grep -q \"\\\"slotsmgrt\\\":[1-9]\"" &&
+    dashboard_api POST /api/migrate/resume >out &&
     wait_until "dashboard_api GET /api/migrate/tasks | tr -d \" \n\" | grep -qx \"\\[\\]\"" 60 &&
     dashboard_api GET /api/slot/15 | tr -d " \n" >slot &&
     grep "\"group_id\":2" slot && grep "\"status\":\"online\"" slot &&

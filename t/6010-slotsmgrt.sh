@@ -293,6 +293,9 @@ test_expect_success PYREDIS 'a write during a background move fails the move and
 	    assert "being migrated" in str(e), str(e)
 	f = threading.Thread(target=fence)
 	f.start()
+	# the fence must be waiting before the write below ends the move
+	while not any(c["cmd"] == "slotsmgrt-async-fence" for c in s.client_list()):
+	    time.sleep(0.01)
 	assert s.ping()
 	def wrap(*args):
 	    code, reply = s.execute_command("SLOTSMGRT-EXEC-WRAPPER", *args)

@@ -27,6 +27,7 @@
 #include "lib/loop.h"
 #include "roles/dashboard/failover.h"
 #include "roles/dashboard/login.h"
+#include "roles/dashboard/metrics.h"
 #include "roles/dashboard/migrator.h"
 #include "roles/dashboard/proxyops.h"
 #include "roles/dashboard/serverinfo.h"
@@ -81,6 +82,8 @@ static const struct http_route dashboard_routes[] = {
     { "POST", "/api/login", login_post, HTTP_PUBLIC },
     { "POST", "/api/logout", login_logout, HTTP_PUBLIC },
     { "GET", "/api/overview", api_redis_overview, HTTP_WORKER },
+    { "GET", "/metrics", metrics_get, HTTP_WORKER },
+    { "GET", "/metrics", metrics_get, HTTP_WORKER },
     { "GET", "/api/server_groups", api_group_list, HTTP_WORKER },
     { "PUT", "/api/server_groups", api_group_create, HTTP_WORKER },
     { "GET", "/api/server_group/*", api_group_get, HTTP_WORKER },

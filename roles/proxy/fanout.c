@@ -51,16 +51,7 @@ void fanout_send(struct worker *w, struct request *r, const char *wire,
         if (!fanout_is_master(map, i)) {
             continue;
         }
-        struct request *sub = request_get(w, REQUEST_FANOUT);
-        sub->parent = r;
-        sub->cmd = r->cmd;
-        sub->db = r->db;
-        if (r->last_sub != NULL) {
-            r->last_sub->next = sub;
-        } else {
-            r->first_sub = sub;
-        }
-        r->last_sub = sub;
+        struct request *sub = request_new_part(w, r, REQUEST_FANOUT);
         r->pending++;
         backend_send(worker_route(w, (int32_t)i), sub, pbuf_head(&r->saved),
                      n);

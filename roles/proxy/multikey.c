@@ -13,22 +13,6 @@
 #include "roles/proxy/slotmap.h"
 #include "roles/proxy/worker.h"
 
-/* A new part of 'r', linked after the others. */
-static struct request *multikey_new_part(struct worker *w, struct request *r)
-{
-    struct request *sub = request_get(w, REQUEST_SUB);
-    sub->parent = r;
-    sub->cmd = r->cmd;
-    sub->db = r->db;
-    if (r->last_sub != NULL) {
-        r->last_sub->next = sub;
-    } else {
-        r->first_sub = sub;
-    }
-    r->last_sub = sub;
-    return sub;
-}
-
 static void multikey_each_merge(struct request *r, struct pbuf *m);
 
 /* Build the merged reply of 'r' and deliver it. */
@@ -109,7 +93,7 @@ void multikey_split(struct worker *w, struct request *r, const char *buf,
      * the parent before all are sent. */
     r->pending = (uint32_t)((argc - 1) / step) + 1;
     for (int i = 1; i < argc; i += step) {
-        struct request *sub = multikey_new_part(w, r);
+        struct request *sub = request_new_part(w, r, REQUEST_SUB);
         pbuf_clear(&w->cmdbuf, 1 << 20);
         pbuf_append_head(&w->cmdbuf, '*', (size_t)(1 + step));
         pbuf_append_bulk(&w->cmdbuf, cmd->name, name_len);
@@ -141,7 +125,7 @@ void multikey_all(struct worker *w, struct request *r, const char *wire,
         if (!owner) {
             continue;
         }
-        struct request *sub = multikey_new_part(w, r);
+        struct request *sub = request_new_part(w, r, REQUEST_SUB);
         r->pending++;
         backend_send(worker_route(w, (int32_t)i), sub, pbuf_head(&r->saved),
                      n);

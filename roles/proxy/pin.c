@@ -446,6 +446,31 @@ void pin_exec(struct session *s, struct request *r, const char *buf,
     pin_end_multi(p);
 }
 
+/* The master 'r' of 's' goes to for 'slot': NULL (after failing 'r')
+ * for a slot other than the watched one, or one without a master. */
+static const char *pin_target(struct session *s, struct request *r, int slot)
+{
+    struct pin *p = pin_get(s);
+    if (p->watching && slot != p->slot) {
+        request_fail(r, pin_crossslot);
+        return NULL;
+    }
+    return pin_owner(r, (unsigned)slot);
+}
+
+/* pin_conn, failing 'r' when the private connection is still busy on
+ * another server. */
+static struct backend *pin_conn_for(struct session *s, struct request *r,
+                                    const char *owner)
+{
+    struct backend *b = pin_conn(s, owner);
+    if (b == NULL) {
+        request_fail(r, "handle request, a blocking command of this client "
+                     "is still waiting on another server");
+    }
+    return b;
+}
+
 /* WATCH outside a transaction: pin the slot's master and send it there. */
 static void pin_watch(struct session *s, struct request *r, const char *buf,
                       const struct resp_request *req, const char *wire,
@@ -459,23 +484,17 @@ static void pin_watch(struct session *s, struct request *r, const char *buf,
     if (slot < 0) {
         return;
     }
-    struct pin *p = pin_get(s);
-    if (p->watching && slot != p->slot) {
-        request_fail(r, pin_crossslot);
-        return;
-    }
-    const char *owner = pin_owner(r, (unsigned)slot);
+    const char *owner = pin_target(s, r, slot);
     if (owner == NULL) {
         return;
     }
+    struct pin *p = s->pin;
     if (p->watching) {
         pin_send(s, p->conn, r, wire, n);
         return;
     }
-    struct backend *b = pin_conn(s, owner);
+    struct backend *b = pin_conn_for(s, r, owner);
     if (b == NULL) {
-        request_fail(r, "handle request, a blocking command of this client "
-                     "is still waiting on another server");
         return;
     }
     /* the connection WATCH will run on: this one if it is up or dialing,
@@ -530,19 +549,12 @@ static void pin_block(struct session *s, struct request *r, const char *buf,
     if (slot < 0) {
         slot = 0;
     }
-    struct pin *p = pin_get(s);
-    if (p->watching && slot != p->slot) {
-        request_fail(r, pin_crossslot);
-        return;
-    }
-    const char *owner = pin_owner(r, (unsigned)slot);
+    const char *owner = pin_target(s, r, slot);
     if (owner == NULL) {
         return;
     }
-    struct backend *b = pin_conn(s, owner);
+    struct backend *b = pin_conn_for(s, r, owner);
     if (b == NULL) {
-        request_fail(r, "handle request, a blocking command of this client "
-                     "is still waiting on another server");
         return;
     }
     pin_send(s, b, r, wire, n);

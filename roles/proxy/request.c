@@ -50,6 +50,22 @@ static void request_recycle(struct request *r)
     w->pool = r;
 }
 
+struct request *request_new_part(struct worker *w, struct request *r,
+                                 enum request_kind kind)
+{
+    struct request *sub = request_get(w, kind);
+    sub->parent = r;
+    sub->cmd = r->cmd;
+    sub->db = r->db;
+    if (r->last_sub != NULL) {
+        r->last_sub->next = sub;
+    } else {
+        r->first_sub = sub;
+    }
+    r->last_sub = sub;
+    return sub;
+}
+
 void request_put(struct request *r)
 {
     struct request *sub = r->first_sub;

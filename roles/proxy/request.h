@@ -96,6 +96,11 @@ struct request {
 /* A request from 'w's pool, zeroed but for its buffers (empty). */
 struct request *request_get(struct worker *w, enum request_kind kind);
 
+/* A new part of 'r' of 'kind' (a split's or a fan-out's), from 'w's pool,
+ * linked after the others; it inherits the command and the db. */
+struct request *request_new_part(struct worker *w, struct request *r,
+                                 enum request_kind kind);
+
 /* Return 'r' (and the parts of a split) to its worker's pool. */
 void request_put(struct request *r);
 

@@ -49,37 +49,37 @@ static long long total_keys(long long *per_db)
 {
     long long total = 0;
     for (int i = 0; i < server.databases; i++) {
-        per_db[i] = (long long)dict_size(server.db[i].dict);
+        per_db[i] = (long long)db_size(&server.db[i]);
         total += per_db[i];
     }
     return total;
 }
 
 /* Delete every key. Key by key rather than db_empty, which clears all
- * 1024 slot indexes of a database and would make most of each run. */
+ * 1024 slot tables of a database and would make most of each run. */
 static void empty_all(void)
 {
     for (int i = 0; i < server.databases; i++) {
         struct db *db = &server.db[i];
-        size_t n = dict_size(db->dict), k = 0;
+        size_t n = db_size(db), k = 0;
         if (n == 0) {
             continue;
         }
         char **keys = mem_calloc(n, sizeof(*keys));
-        struct dict_iter it;
+        struct db_iter it;
         struct dict_entry *e;
-        dict_iter_init(&it, db->dict);
-        while ((e = dict_iter_next(&it)) != NULL) {
+        db_iter_init(&it, db);
+        while ((e = db_iter_next(&it)) != NULL) {
             keys[k++] = sds_new(e->key, sds_len(e->key));
         }
-        dict_iter_release(&it);
+        db_iter_release(&it);
         for (k = 0; k < n; k++) {
             fuzz_check(db_delete(db, keys[k], sds_len(keys[k])),
                        "key vanished");
             sds_free(keys[k]);
         }
         mem_free(keys);
-        fuzz_check(dict_size(db->dict) == 0 && dict_size(db->expires) == 0,
+        fuzz_check(db_size(db) == 0 && dict_size(db->expires) == 0,
                    "db %d not empty", i);
     }
 }

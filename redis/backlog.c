@@ -22,7 +22,6 @@
 
 #include "lib/log.h"
 #include "lib/mem.h"
-#include "lib/resp.h"
 #include "redis/replication.h"
 
 struct repl repl;
@@ -172,30 +171,20 @@ void backlog_feed_raw(const char *p, size_t len)
     }
 }
 
-/* Append one RESP bulk string to the sds 's'. */
-static char *backlog_cat_bulk(char *s, const char *p, size_t len)
-{
-    char head[RESP_ENC_MAX];
-    s = sds_cat(s, head, resp_enc_header(head, RESP_BULK, (long long)len, 2));
-    s = sds_cat(s, p, len);
-    return sds_cat(s, "\r\n", 2);
-}
-
 char *backlog_cat_command(char *s, int *seldb, int dbid, int argc,
                           const struct arg *argv)
 {
-    char head[RESP_ENC_MAX];
     if (dbid != *seldb) {
         char num[SERVER_LONG_STR_SIZE];
         size_t n = util_ll2str(num, dbid);
-        s = sds_cat(s, head, resp_enc_header(head, RESP_ARRAY, 2, 2));
-        s = backlog_cat_bulk(s, "SELECT", 6);
-        s = backlog_cat_bulk(s, num, n);
+        s = util_cat_resp_array(s, 2);
+        s = util_cat_resp_bulk(s, "SELECT", 6);
+        s = util_cat_resp_bulk(s, num, n);
         *seldb = dbid;
     }
-    s = sds_cat(s, head, resp_enc_header(head, RESP_ARRAY, argc, 2));
+    s = util_cat_resp_array(s, argc);
     for (int i = 0; i < argc; i++) {
-        s = backlog_cat_bulk(s, argv[i].ptr, argv[i].len);
+        s = util_cat_resp_bulk(s, argv[i].ptr, argv[i].len);
     }
     return s;
 }

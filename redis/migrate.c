@@ -212,16 +212,16 @@ static char *migrate_build(struct client *c, const struct migrate_req *r,
 {
     char *buf = sds_new_empty(256);
     if (r->pass != NULL) {
-        buf = slotsmgrt_array(buf, r->user != NULL ? 3 : 2);
-        buf = slotsmgrt_bulk(buf, "AUTH", 4);
+        buf = util_cat_resp_array(buf, r->user != NULL ? 3 : 2);
+        buf = util_cat_resp_bulk(buf, "AUTH", 4);
         if (r->user != NULL) {
-            buf = slotsmgrt_bulk(buf, r->user->ptr, r->user->len);
+            buf = util_cat_resp_bulk(buf, r->user->ptr, r->user->len);
         }
-        buf = slotsmgrt_bulk(buf, r->pass->ptr, r->pass->len);
+        buf = util_cat_resp_bulk(buf, r->pass->ptr, r->pass->len);
     }
     if (select) {
-        buf = slotsmgrt_array(buf, 2);
-        buf = slotsmgrt_bulk(buf, "SELECT", 6);
+        buf = util_cat_resp_array(buf, 2);
+        buf = util_cat_resp_bulk(buf, "SELECT", 6);
         buf = slotsmgrt_bulk_ll(buf, r->db);
     }
     for (int j = 0; j < n; j++) {
@@ -234,13 +234,13 @@ static char *migrate_build(struct client *c, const struct migrate_req *r,
             }
         }
         char *payload = rdb_dump_payload(vals[j]);
-        buf = slotsmgrt_array(buf, r->replace ? 5 : 4);
-        buf = slotsmgrt_bulk(buf, "RESTORE", 7);
-        buf = slotsmgrt_bulk(buf, keys[j]->ptr, keys[j]->len);
+        buf = util_cat_resp_array(buf, r->replace ? 5 : 4);
+        buf = util_cat_resp_bulk(buf, "RESTORE", 7);
+        buf = util_cat_resp_bulk(buf, keys[j]->ptr, keys[j]->len);
         buf = slotsmgrt_bulk_ll(buf, ttl);
-        buf = slotsmgrt_bulk(buf, payload, sds_len(payload));
+        buf = util_cat_resp_bulk(buf, payload, sds_len(payload));
         if (r->replace) {
-            buf = slotsmgrt_bulk(buf, "REPLACE", 7);
+            buf = util_cat_resp_bulk(buf, "REPLACE", 7);
         }
         sds_free(payload);
     }

@@ -1268,6 +1268,13 @@ bool util_glob_match(const char *pattern, size_t plen, const char *str,
  * returns the length. */
 size_t util_ll2str(char *buf, long long value);
 
+/* Append a command's RESP framing (lib/resp's encoder) to the sds 's';
+ * each returns it, maybe moved: an array header of 'n' items, a bulk
+ * string of 'len' bytes at 'p'. For replication, the AOF and slot
+ * migration. */
+char *util_cat_resp_array(char *s, long long n);
+char *util_cat_resp_bulk(char *s, const void *p, size_t len);
+
 /* Parse a canonical decimal long long (no spaces, no leading zeros, no
  * '+'): the form Redis stores as an integer. Returns 0 or -1. */
 int util_str2ll(const char *s, size_t len, long long *value);

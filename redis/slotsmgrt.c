@@ -182,27 +182,10 @@ static struct slotsmgrt_conn *slotsmgrt_get_conn(struct client *c,
 /* ------------------------------------------------------------------------
  * Sending keys */
 
-/* Append a RESP bulk string. */
-char *slotsmgrt_bulk(char *buf, const void *p, size_t len)
-{
-    char head[32];
-    int n = snprintf(head, sizeof(head), "$%zu\r\n", len);
-    buf = sds_cat(buf, head, (size_t)n);
-    buf = sds_cat(buf, p, len);
-    return sds_cat(buf, "\r\n", 2);
-}
-
 char *slotsmgrt_bulk_ll(char *buf, long long v)
 {
     char digits[SERVER_LONG_STR_SIZE];
-    return slotsmgrt_bulk(buf, digits, util_ll2str(digits, v));
-}
-
-char *slotsmgrt_array(char *buf, long long n)
-{
-    char head[32];
-    int len = snprintf(head, sizeof(head), "*%lld\r\n", n);
-    return sds_cat(buf, head, (size_t)len);
+    return util_cat_resp_bulk(buf, digits, util_ll2str(digits, v));
 }
 
 /* Write all of 'buf' within 'timeout' ms per chunk. */
@@ -392,16 +375,16 @@ static long long slotsmgrt_move(struct client *c, const struct arg *argv,
     bool need_auth = server.requirepass != NULL &&
                      server.requirepass[0] != '\0' && !conn->authed;
     if (need_auth) {
-        buf = slotsmgrt_array(buf, 2);
-        buf = slotsmgrt_bulk(buf, "AUTH", 4);
-        buf = slotsmgrt_bulk(buf, server.requirepass,
+        buf = util_cat_resp_array(buf, 2);
+        buf = util_cat_resp_bulk(buf, "AUTH", 4);
+        buf = util_cat_resp_bulk(buf, server.requirepass,
                              strlen(server.requirepass));
         replies++;
     }
     bool need_select = conn->db != db->id;
     if (need_select) {
-        buf = slotsmgrt_array(buf, 2);
-        buf = slotsmgrt_bulk(buf, "SELECT", 6);
+        buf = util_cat_resp_array(buf, 2);
+        buf = util_cat_resp_bulk(buf, "SELECT", 6);
         buf = slotsmgrt_bulk_ll(buf, db->id);
         replies++;
     }
@@ -420,12 +403,12 @@ static long long slotsmgrt_move(struct client *c, const struct arg *argv,
              to++) {
             bytes += items[to].bytes;
         }
-        buf = slotsmgrt_array(buf, 1 + 3 * (long long)(to - from));
-        buf = slotsmgrt_bulk(buf, "SLOTSRESTORE", 12);
+        buf = util_cat_resp_array(buf, 1 + 3 * (long long)(to - from));
+        buf = util_cat_resp_bulk(buf, "SLOTSRESTORE", 12);
         for (size_t i = from; i < to; i++) {
-            buf = slotsmgrt_bulk(buf, b->keys[i], sds_len(b->keys[i]));
+            buf = util_cat_resp_bulk(buf, b->keys[i], sds_len(b->keys[i]));
             buf = slotsmgrt_bulk_ll(buf, items[i].ttl);
-            buf = slotsmgrt_bulk(buf, items[i].payload,
+            buf = util_cat_resp_bulk(buf, items[i].payload,
                                  sds_len(items[i].payload));
             sds_free(items[i].payload);
         }

@@ -44,10 +44,8 @@ bool slotsmgrt_wait(int fd, short events, long long timeout);
  * full. Returns 0 or -1. */
 int slotsmgrt_write(int fd, const char *buf, size_t len, long long timeout);
 
-/* Append RESP to the sds 'buf' (returns it, maybe moved): an array
- * header, a bulk string, an integer as a bulk string. */
-char *slotsmgrt_array(char *buf, long long n);
-char *slotsmgrt_bulk(char *buf, const void *p, size_t len);
+/* Append an integer as a RESP bulk string to the sds 'buf' (returns
+ * it, maybe moved). */
 char *slotsmgrt_bulk_ll(char *buf, long long v);
 
 /* Parse argument 'a', named 'field' in errors ("invalid value of field

@@ -225,10 +225,10 @@ static size_t slotsmgrt_async_elements(const struct object *o)
 static void slotsmgrt_async_begin(struct slotsmgrt_async_out *out, int argc,
                                   const char *what, const char *key)
 {
-    out->buf = slotsmgrt_array(out->buf, argc);
-    out->buf = slotsmgrt_bulk(out->buf, "SLOTSRESTORE-ASYNC", 18);
-    out->buf = slotsmgrt_bulk(out->buf, what, strlen(what));
-    out->buf = slotsmgrt_bulk(out->buf, key, sds_len(key));
+    out->buf = util_cat_resp_array(out->buf, argc);
+    out->buf = util_cat_resp_bulk(out->buf, "SLOTSRESTORE-ASYNC", 18);
+    out->buf = util_cat_resp_bulk(out->buf, what, strlen(what));
+    out->buf = util_cat_resp_bulk(out->buf, key, sds_len(key));
     out->messages++;
 }
 
@@ -252,10 +252,10 @@ static int slotsmgrt_async_chunk_add(struct slotsmgrt_async_chunks *ch,
                                      const char *a, size_t alen,
                                      const char *b, size_t blen)
 {
-    ch->body = slotsmgrt_bulk(ch->body, a, alen);
+    ch->body = util_cat_resp_bulk(ch->body, a, alen);
     ch->words++;
     if (b != NULL) {
-        ch->body = slotsmgrt_bulk(ch->body, b, blen);
+        ch->body = util_cat_resp_bulk(ch->body, b, blen);
         ch->words++;
     }
     if (ch->words >= ch->maxbulks) {
@@ -364,7 +364,7 @@ static bool slotsmgrt_async_key_begin(struct slotsmgrt_async_out *out,
     slotsmgrt_async_begin(out, 5, "object", key);
     out->buf = slotsmgrt_bulk_ll(out->buf,
                                  slotsmgrt_ttl(db, key, sds_len(key)));
-    out->buf = slotsmgrt_bulk(out->buf, payload, sds_len(payload));
+    out->buf = util_cat_resp_bulk(out->buf, payload, sds_len(payload));
     sds_free(payload);
     return false;
 }
@@ -979,14 +979,14 @@ void slotsmgrt_async_start(struct client *c, struct slotsmgrt_batch *b,
     event_add(job->watch_ev, &watch);
     job->out.buf = sds_new_empty(64 * 1024);
     if (server.requirepass != NULL && server.requirepass[0] != '\0') {
-        job->out.buf = slotsmgrt_array(job->out.buf, 2);
-        job->out.buf = slotsmgrt_bulk(job->out.buf, "AUTH", 4);
-        job->out.buf = slotsmgrt_bulk(job->out.buf, server.requirepass,
+        job->out.buf = util_cat_resp_array(job->out.buf, 2);
+        job->out.buf = util_cat_resp_bulk(job->out.buf, "AUTH", 4);
+        job->out.buf = util_cat_resp_bulk(job->out.buf, server.requirepass,
                                       strlen(server.requirepass));
         job->out.messages++;
     }
-    job->out.buf = slotsmgrt_array(job->out.buf, 2);
-    job->out.buf = slotsmgrt_bulk(job->out.buf, "SELECT", 6);
+    job->out.buf = util_cat_resp_array(job->out.buf, 2);
+    job->out.buf = util_cat_resp_bulk(job->out.buf, "SELECT", 6);
     job->out.buf = slotsmgrt_bulk_ll(job->out.buf, job->db);
     job->out.messages++;
     log_info("async migration of %zu keys to %s:%s started",

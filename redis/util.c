@@ -116,6 +116,20 @@ bool util_glob_match(const char *p, size_t plen, const char *s, size_t slen,
     return pi == plen;
 }
 
+char *util_cat_resp_array(char *s, long long n)
+{
+    char head[RESP_ENC_MAX];
+    return sds_cat(s, head, resp_enc_header(head, RESP_ARRAY, n, 2));
+}
+
+char *util_cat_resp_bulk(char *s, const void *p, size_t len)
+{
+    char head[RESP_ENC_MAX];
+    s = sds_cat(s, head, resp_enc_header(head, RESP_BULK, (long long)len, 2));
+    s = sds_cat(s, p, len);
+    return sds_cat(s, "\r\n", 2);
+}
+
 size_t util_ll2str(char *buf, long long value)
 {
     char tmp[SERVER_LONG_STR_SIZE];

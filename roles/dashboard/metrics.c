@@ -17,7 +17,8 @@
 static void metrics_head(struct evbuffer *o, const char *name,
                          const char *type, const char *help)
 {
-    evbuffer_add_printf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+    evbuffer_add_printf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
+                        type);
 }
 
 /* Groups, and their servers by the role the coordinator stores. */
@@ -95,7 +96,8 @@ static void metrics_migration(struct evbuffer *o, struct dashboard *d,
     evbuffer_add_printf(o, "codis_migrate_slots_done %lld\n", p->slots_done);
     metrics_head(o, "codis_migrate_slots_failed", "gauge",
                  "Failed slot runs since the queue last became non-empty.");
-    evbuffer_add_printf(o, "codis_migrate_slots_failed %lld\n", p->slots_failed);
+    evbuffer_add_printf(o, "codis_migrate_slots_failed %lld\n",
+                        p->slots_failed);
     metrics_head(o, "codis_migrate_keys_moved", "gauge",
                  "Keys moved since the queue last became non-empty.");
     evbuffer_add_printf(o, "codis_migrate_keys_moved %lld\n", p->keys_moved);

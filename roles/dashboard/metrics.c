@@ -119,7 +119,7 @@ void metrics_get(struct http_request *req, void *arg)
         return;
     }
     size_t ntasks;
-    struct model_slot *slots = mem_alloc(SLOT_COUNT * sizeof(*slots));
+    struct model_slot *slots = d->slots; /* this worker's scratch */
     char err[512];
     int rc = model_store_load_slots(&d->store, slots, err, sizeof(err));
     if ((rc != 0 && rc != COORD_NONODE) ||
@@ -127,7 +127,6 @@ void metrics_get(struct http_request *req, void *arg)
         if (rc != 0 && rc != COORD_NONODE) {
             dashboard_reply_store_error(req, rc, err);
         }
-        mem_free(slots);
         mem_free(proxies);
         model_store_free_groups(groups, ngroups);
         return;
@@ -149,7 +148,6 @@ void metrics_get(struct http_request *req, void *arg)
     http_reply_data(req, 200, "text/plain; version=0.0.4",
                     evbuffer_pullup(o, -1), len);
     evbuffer_free(o);
-    mem_free(slots);
     mem_free(proxies);
     model_store_free_groups(groups, ngroups);
 }

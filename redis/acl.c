@@ -652,22 +652,24 @@ static char *acl_describe_channels(const struct acl_user *u, char *s)
 
 /* A selector as ACL LIST shows it, without its parentheses: keys,
  * channels, commands. */
-static char *acl_describe_selector(const struct acl_user *sel)
+/* Append the key, channel and command rules of 'u' (a user or one of its
+ * selectors) to 's', space-separated from what 's' holds. */
+static char *acl_describe_rules(const struct acl_user *u, char *s)
 {
-    char *s = acl_describe_keys(sel, sds_new_empty(64));
+    s = acl_describe_keys(u, s);
     if (sds_len(s) > 0) {
         s = sds_cat(s, " ", 1);
     }
-    if (sel->allchannels) {
+    if (u->allchannels) {
         s = sds_cat(s, "&*", 2);
     } else {
         s = sds_cat(s, "resetchannels", 13);
-        if (sel->nchannels > 0) {
+        if (u->nchannels > 0) {
             s = sds_cat(s, " ", 1);
-            s = acl_describe_channels(sel, s);
+            s = acl_describe_channels(u, s);
         }
     }
-    char *cmds = acl_describe_commands(sel);
+    char *cmds = acl_describe_commands(u);
     s = sds_catfmt(s, " %s", cmds);
     sds_free(cmds);
     return s;
@@ -687,21 +689,9 @@ static char *acl_describe(const struct acl_user *u)
     for (size_t i = 0; i < u->npasswords; i++) {
         s = sds_catfmt(s, " #%s", u->passwords[i]);
     }
-    s = acl_describe_keys(u, s);
-    if (u->allchannels) {
-        s = sds_cat(s, " &*", 3);
-    } else {
-        s = sds_cat(s, " resetchannels", 14);
-        if (u->nchannels > 0) {
-            s = sds_cat(s, " ", 1);
-            s = acl_describe_channels(u, s);
-        }
-    }
-    char *cmds = acl_describe_commands(u);
-    s = sds_catfmt(s, " %s", cmds);
-    sds_free(cmds);
+    s = acl_describe_rules(u, s);
     for (size_t i = 0; i < u->nselectors; i++) {
-        char *sel = acl_describe_selector(u->selectors[i]);
+        char *sel = acl_describe_rules(u->selectors[i], sds_new_empty(64));
         s = sds_catfmt(s, " (%s)", sel);
         sds_free(sel);
     }

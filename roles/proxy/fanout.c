@@ -10,6 +10,8 @@
 #include "roles/proxy/slotmap.h"
 #include "roles/proxy/worker.h"
 
+static void fanout_on_part(struct request *sub, const char *p, size_t n);
+
 /* One part is over, or the guard taken while sending is released. */
 static void fanout_release(struct request *r)
 {
@@ -51,7 +53,8 @@ void fanout_send(struct worker *w, struct request *r, const char *wire,
         if (!fanout_is_master(map, i)) {
             continue;
         }
-        struct request *sub = request_new_part(w, r, REQUEST_FANOUT);
+        struct request *sub = request_new_part(r, REQUEST_FANOUT,
+                                               fanout_on_part);
         r->pending++;
         backend_send(worker_route(w, (int32_t)i), sub, pbuf_head(&r->saved),
                      n);
@@ -62,7 +65,8 @@ void fanout_send(struct worker *w, struct request *r, const char *wire,
     fanout_release(r);
 }
 
-void fanout_part_done(struct request *sub, const char *p, size_t n)
+/* The reply 'p' ('n' bytes) of part 'sub': kept for the merge. */
+static void fanout_on_part(struct request *sub, const char *p, size_t n)
 {
     pbuf_clear(&sub->reply, 1 << 16);
     pbuf_append(&sub->reply, p, n);

@@ -26,9 +26,6 @@ typedef void (*fanout_merge_fn)(struct request *r, struct pbuf *out);
 void fanout_send(struct worker *w, struct request *r, const char *wire,
                  size_t n, bool one, fanout_merge_fn merge);
 
-/* The reply of part 'sub' ('n' bytes at 'p'). */
-void fanout_part_done(struct request *sub, const char *p, size_t n);
-
 /* The first error among the parts of 'r' (a whole "-..." reply), or
  * NULL; '*n' gets its length. */
 const char *fanout_error(struct request *r, size_t *n);

@@ -14,6 +14,7 @@
 #include "roles/proxy/worker.h"
 
 static void multikey_each_merge(struct request *r, struct pbuf *m);
+static void multikey_on_part(struct request *sub, const char *p, size_t n);
 
 /* Build the merged reply of 'r' and deliver it. */
 static void multikey_finish(struct request *r)
@@ -93,7 +94,8 @@ void multikey_split(struct worker *w, struct request *r, const char *buf,
      * the parent before all are sent. */
     r->pending = (uint32_t)((argc - 1) / step) + 1;
     for (int i = 1; i < argc; i += step) {
-        struct request *sub = request_new_part(w, r, REQUEST_SUB);
+        struct request *sub = request_new_part(r, REQUEST_SUB,
+                                               multikey_on_part);
         pbuf_clear(&w->cmdbuf, 1 << 20);
         pbuf_append_head(&w->cmdbuf, '*', (size_t)(1 + step));
         pbuf_append_bulk(&w->cmdbuf, cmd->name, name_len);
@@ -125,7 +127,8 @@ void multikey_all(struct worker *w, struct request *r, const char *wire,
         if (!owner) {
             continue;
         }
-        struct request *sub = request_new_part(w, r, REQUEST_SUB);
+        struct request *sub = request_new_part(r, REQUEST_SUB,
+                                               multikey_on_part);
         r->pending++;
         backend_send(worker_route(w, (int32_t)i), sub, pbuf_head(&r->saved),
                      n);
@@ -246,7 +249,9 @@ static void multikey_join(struct request *r, struct request *sub,
     r->joined = true;
 }
 
-void multikey_part_done(struct request *sub, const char *p, size_t n)
+/* The reply 'p' ('n' bytes) of part 'sub': kept for the merge, or
+ * folded into the parent's count; the last part finishes the parent. */
+static void multikey_on_part(struct request *sub, const char *p, size_t n)
 {
     struct request *r = sub->parent;
     if (r->cmd->route == CMDSPEC_ROUTE_EACH) {

@@ -37,7 +37,4 @@ void multikey_all(struct worker *w, struct request *r, const char *wire,
 bool multikey_each_reads(const char *buf, const struct resp_arg *argv,
                          int argc);
 
-/* The reply 'p' ('n' bytes) of part 'sub'. */
-void multikey_part_done(struct request *sub, const char *p, size_t n);
-
 #endif

@@ -39,9 +39,6 @@ bool replica_route(struct worker *w, struct request *r, unsigned slot,
  * state. */
 void replica_tick(struct worker *w);
 
-/* The reply 'p' ('n' bytes) of an INFO replication request 'm'. */
-void replica_info_done(struct request *m, const char *p, size_t n);
-
 /* The LOCAL handlers of READONLY and READWRITE. */
 void replica_readonly(struct session *s, struct request *r, const char *buf,
                       const struct resp_arg *argv, int argc);

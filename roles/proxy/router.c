@@ -151,6 +151,7 @@ static void router_save(struct request *r, const char *wire, size_t n)
 }
 
 static void router_mgrt_release(struct request *r);
+static void router_on_mgrt(struct request *m, const char *p, size_t n);
 
 /* Ask the source to move each key, then send 'r' to 'dst'. */
 static void router_migrate(struct worker *w, struct request *r,
@@ -176,9 +177,7 @@ static void router_migrate(struct worker *w, struct request *r,
         pbuf_append_bulk(&w->cmdbuf, ROUTER_MGRT_TIMEOUT,
                         sizeof(ROUTER_MGRT_TIMEOUT) - 1);
         pbuf_append_bulk(&w->cmdbuf, buf + key->off, key->len);
-        struct request *m = request_get(w, REQUEST_MGRT);
-        m->parent = r;
-        m->db = r->db;
+        struct request *m = request_child(r, REQUEST_MGRT, router_on_mgrt);
         stats_add(&w->stats, STATS_SLOTSMGRT, 1);
         backend_send(src, m, pbuf_head(&w->cmdbuf), pbuf_size(&w->cmdbuf));
     }
@@ -207,7 +206,8 @@ static void router_mgrt_release(struct request *r)
     backend_send(r->target, r, pbuf_head(&r->saved), pbuf_size(&r->saved));
 }
 
-void router_mgrt_done(struct request *m, const char *p, size_t n)
+/* The reply 'p' ('n' bytes) of a SLOTSMGRTTAGONE request 'm'. */
+static void router_on_mgrt(struct request *m, const char *p, size_t n)
 {
     struct request *r = m->parent;
     if (n > 0 && p[0] == '-' && !r->failed) {
@@ -219,8 +219,10 @@ void router_mgrt_done(struct request *m, const char *p, size_t n)
     router_mgrt_release(r);
 }
 
+static void router_on_wrap(struct request *m, const char *p, size_t n);
+
 /* Send 'r' ('n' multi-bulk bytes at 'wire') to 'src' as
- * SLOTSMGRT-EXEC-WRAPPER 'key' <the request>; router_wrap_done acts on
+ * SLOTSMGRT-EXEC-WRAPPER 'key' <the request>; router_on_wrap acts on
  * the answer, going to 'dst' if the key is not on 'src'. */
 static void router_wrap(struct worker *w, struct request *r,
                         struct backend *src, struct backend *dst,
@@ -229,10 +231,6 @@ static void router_wrap(struct worker *w, struct request *r,
 {
     router_save(r, wire, n);
     r->target = dst;
-    if (r->start_us == 0) {
-        /* a part of a split command: its wait is bounded from here */
-        r->start_us = worker_turn_usec(w);
-    }
     const char *p = pbuf_head(&r->saved);
     /* The request is "*<argc>\r\n<bulks>": keep the bulks, count two more
      * arguments in front of them. */
@@ -251,9 +249,7 @@ static void router_wrap(struct worker *w, struct request *r,
     pbuf_append(&w->cmdbuf, "$22\r\nSLOTSMGRT-EXEC-WRAPPER\r\n", 29);
     pbuf_append_bulk(&w->cmdbuf, key, keylen);
     pbuf_append(&w->cmdbuf, p + head, n - head);
-    struct request *m = request_get(w, REQUEST_WRAP);
-    m->parent = r;
-    m->db = r->db;
+    struct request *m = request_child(r, REQUEST_WRAP, router_on_wrap);
     backend_send(src, m, pbuf_head(&w->cmdbuf), pbuf_size(&w->cmdbuf));
 }
 
@@ -336,7 +332,10 @@ static int router_wrap_parse(const char *p, size_t n, long long *code,
     return 0;
 }
 
-void router_wrap_done(struct request *m, const char *p, size_t n)
+/* The reply 'p' ('n' bytes) of a SLOTSMGRT-EXEC-WRAPPER request 'm':
+ * acted on as router.h says; the wait is bounded from the arrival of 'r'
+ * (a part's: of its parent). */
+static void router_on_wrap(struct request *m, const char *p, size_t n)
 {
     struct request *r = m->parent;
     struct worker *w = r->worker;
@@ -451,7 +450,8 @@ void router_dispatch(struct session *s, const char *buf,
     const struct resp_arg *name = &req->argv[0];
     const struct cmdspec *cmd = cmdtable_lookup(buf + name->off,
                                                      name->len);
-    struct request *r = request_get(w, REQUEST_CLIENT);
+    struct request *r = request_get(&w->requests, REQUEST_CLIENT,
+                                    session_reply);
     r->session = s;
     r->cmd = cmd;
     r->start_us = worker_turn_usec(w);

@@ -101,7 +101,7 @@ struct worker {
     struct session *dead_sessions;    /* closed, freed after the turn */
     TAILQ_HEAD(, request) waiting;    /* on locked slots */
 
-    struct request *pool;             /* free requests */
+    struct request_pool requests;     /* free requests (request.h) */
     struct evbuffer *scratch;         /* local replies are built here */
     struct pbuf cmdbuf;               /* sub-requests are encoded here */
     struct pbuf merge;                /* merged replies are built here */

@@ -29,15 +29,7 @@ static void fanout_release(struct request *r)
         r->merge(r, m);
     }
     /* the parts are done with: give them back before the parent waits */
-    struct request *sub = r->first_sub;
-    while (sub != NULL) {
-        struct request *next = sub->next;
-        sub->next = NULL;
-        request_put(sub);
-        sub = next;
-    }
-    r->first_sub = NULL;
-    r->last_sub = NULL;
+    request_put_parts(r);
     request_reply(r, pbuf_head(m), pbuf_size(m));
 }
 

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/slot.h"
 #include "roles/proxy/backend.h"
+#include "roles/proxy/fanout.h"
 #include "roles/proxy/request.h"
 #include "roles/proxy/session.h"
 #include "roles/proxy/slotmap.h"
@@ -21,10 +21,8 @@
 static int32_t keyscan_owner_from(const struct slotmap *map, size_t from)
 {
     for (size_t i = from; i < map->naddrs; i++) {
-        for (unsigned s = 0; s < SLOT_COUNT; s++) {
-            if (map->slots[s].backend == (int32_t)i) {
-                return (int32_t)i;
-            }
+        if (fanout_is_master(map, i)) {
+            return (int32_t)i;
         }
     }
     return -1;

@@ -8,6 +8,7 @@
 #include "lib/slot.h"
 #include "roles/proxy/backend.h"
 #include "roles/proxy/cmdtable.h"
+#include "roles/proxy/fanout.h"
 #include "roles/proxy/request.h"
 #include "roles/proxy/router.h"
 #include "roles/proxy/slotmap.h"
@@ -48,16 +49,7 @@ static void multikey_finish(struct request *r)
         pbuf_append(m, line, (size_t)len);
     }
     /* the parts are done with: give them back before the parent waits */
-    struct request *sub = r->first_sub;
-    while (sub != NULL) {
-        struct request *next = sub->next;
-        sub->first_sub = NULL;
-        sub->next = NULL;
-        request_put(sub);
-        sub = next;
-    }
-    r->first_sub = NULL;
-    r->last_sub = NULL;
+    request_put_parts(r);
     pbuf_clear(&r->reply, 1 << 16);
     request_reply(r, pbuf_head(m), pbuf_size(m));
 }
@@ -80,9 +72,10 @@ static void multikey_fail(struct request *r, const char *p, size_t n)
     }
 }
 
-void multikey_split(struct worker *w, struct request *r, const char *buf,
+void multikey_split(struct request *r, const char *buf,
                     const struct resp_arg *argv, int argc)
 {
+    struct worker *w = r->worker;
     const struct cmdspec *cmd = r->cmd;
     int step = cmd->route == CMDSPEC_ROUTE_MSET ? 2 : 1;
     if ((argc - 1) % step != 0) {
@@ -111,20 +104,16 @@ void multikey_split(struct worker *w, struct request *r, const char *buf,
     multikey_release(r);
 }
 
-void multikey_all(struct worker *w, struct request *r, const char *wire,
-                  size_t n)
+void multikey_all(struct request *r, const char *wire, size_t n)
 {
+    struct worker *w = r->worker;
     const struct slotmap *map = w->map;
     /* The parts all send the same bytes: keep one copy in the parent. */
     pbuf_clear(&r->saved, 1 << 16);
     pbuf_append(&r->saved, wire, n);
     r->pending = 1;
     for (size_t i = 0; i < map->naddrs; i++) {
-        bool owner = false;
-        for (unsigned s = 0; s < SLOT_COUNT && !owner; s++) {
-            owner = map->slots[s].backend == (int32_t)i;
-        }
-        if (!owner) {
+        if (!fanout_is_master(map, i)) {
             continue;
         }
         struct request *sub = request_new_part(r, REQUEST_SUB,

@@ -32,9 +32,10 @@ static bool replica_healthy(struct worker *w, const struct backend *b)
             (b->state != BACKEND_DOWN && b->last_err[0] == '\0'));
 }
 
-bool replica_route(struct worker *w, struct request *r, unsigned slot,
-                   const char *wire, size_t n)
+bool replica_route(struct request *r, unsigned slot, const char *wire,
+                   size_t n)
 {
+    struct worker *w = r->worker;
     if (!(r->cmd->flags & CMDSPEC_READONLY) || r->kind != REQUEST_CLIENT) {
         return false;
     }

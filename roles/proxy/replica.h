@@ -32,8 +32,8 @@ struct worker;
 /* Send 'r' ('n' wire bytes) to a healthy slave of 'slot' if it is a read
  * and replica reads apply to its session; returns false (nothing done)
  * when the master should take it. */
-bool replica_route(struct worker *w, struct request *r, unsigned slot,
-                   const char *wire, size_t n);
+bool replica_route(struct request *r, unsigned slot, const char *wire,
+                   size_t n);
 
 /* Once a second: ask the masters with slaves for their replication
  * state. */

@@ -70,7 +70,7 @@ struct request *request_new_part(struct request *r, enum request_kind kind,
     return sub;
 }
 
-void request_put(struct request *r)
+void request_put_parts(struct request *r)
 {
     struct request *sub = r->first_sub;
     while (sub != NULL) {
@@ -79,6 +79,12 @@ void request_put(struct request *r)
         sub = next;
     }
     r->first_sub = NULL;
+    r->last_sub = NULL;
+}
+
+void request_put(struct request *r)
+{
+    request_put_parts(r);
     request_recycle(r);
 }
 

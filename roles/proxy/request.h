@@ -16,32 +16,35 @@
  *
  * Whoever makes a request says, once, what its reply is for: the
  * request's 'complete' function, given to request_get. request_reply
- * calls it and knows nothing of the callers (session, router, multikey,
+ * calls it and knows nothing of the makers (session, router, multikey,
  * ...): this file includes none of them. A request also carries what its
  * hops need to know about it (session or parent, command, db, arrival
  * time, id); its worker is only the thread's services (pool, scratch
  * buffers, event base, routes).
  *
  * The path of a GET, file by file:
- *   session.c  session_on_read reads the socket, resp_request_parse cuts
- *              one request, router_dispatch takes it
+ *   session.c  session_on_read reads the socket; session_process_input
+ *              cuts one request (lib/resp) and calls router_dispatch
  *   router.c   router_dispatch makes the client request (complete:
- *              session_reply), checks AUTH and arity, router_keys finds
- *              the slot, router_forward picks the slot's backend
- *   backend.c  backend_send queues it on that connection; the worker
- *              writes it after the loop turn (backend_flush)
- *   backend.c  backend_on_read scans one reply, takes the head of the
- *              inflight queue and calls request_reply
- *   request.c  request_reply calls r->complete: session_reply
- *   session.c  session_reply writes it in order (or keeps it until the
- *              requests before it are answered); session_flush writes it
- *              out after the turn
- * An MGET over several slots: router_dispatch hands it to multikey_split
- * (multikey.c), which makes one part per key (complete:
- * multikey_on_part) and router_forwards each; backend.c answers each
- * part; multikey_on_part keeps its value, and the last one builds the
- * array (multikey_finish) and calls request_reply on the parent, which
- * goes to session_reply as above.
+ *              session_reply), checks it (online, AUTH, arity);
+ *              router_keys finds the slot (replica.c may pick a slave),
+ *              router_forward the slot's backend
+ *   backend.c  backend_send queues the bytes on that connection; after
+ *              the loop turn worker.c's worker_flush calls backend_flush
+ *   backend.c  backend_on_read cuts one reply (lib/resp), takes the head
+ *              of the connection's inflight queue, calls request_reply
+ *   request.c  request_reply calls r->complete, here session_reply
+ *   session.c  session_reply appends the reply in request order (or
+ *              keeps it until those before it are answered); after the
+ *              turn worker_flush calls session_flush, which writes it
+ * An MGET over keys of several slots takes the same road with one turn:
+ *   router.c   router_dispatch sees a split command: multikey_split
+ *   multikey.c multikey_split makes one part per key (request_new_part,
+ *              complete: multikey_on_part) and router_forwards each
+ *   backend.c  as above, for each part, in each part's backend
+ *   multikey.c multikey_on_part keeps the value; the last part's call
+ *              builds the array (multikey_finish) and calls request_reply
+ *              on the parent: session_reply, as above.
  *
  * Requests come from a per-worker pool and keep their buffers when
  * recycled, so steady traffic allocates nothing. When a client goes away,
@@ -179,6 +182,10 @@ struct request *request_new_part(struct request *r, enum request_kind kind,
 
 /* Return 'r' (and the parts of a split) to its pool. */
 void request_put(struct request *r);
+
+/* Return the parts of 'r' to the pool, keeping 'r' (whose reply the
+ * parts' replies were merged into). */
+void request_put_parts(struct request *r);
 
 /* Free every request of 'pool' (at worker exit). */
 void request_pool_release(struct request_pool *pool);

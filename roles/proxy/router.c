@@ -10,6 +10,7 @@
 #include "lib/slot.h"
 #include "roles/proxy/backend.h"
 #include "roles/proxy/cmdtable.h"
+#include "roles/proxy/fanout.h"
 #include "roles/proxy/localcmd.h"
 #include "roles/proxy/multikey.h"
 #include "roles/proxy/pin.h"
@@ -31,17 +32,6 @@
 #define ROUTER_WRAP_EAGER_TRIES 5
 #define ROUTER_WRAP_MAX_PAUSE_MS 10
 #define ROUTER_WRAP_MAX_WAIT_MS 60000
-
-/* Encode 'argc' arguments as a RESP multi-bulk into w->cmdbuf. */
-static void router_encode(struct worker *w, const char *buf,
-                          const struct resp_arg *argv, int argc)
-{
-    pbuf_clear(&w->cmdbuf, 1 << 20);
-    pbuf_append_head(&w->cmdbuf, '*', (size_t)argc);
-    for (int i = 0; i < argc; i++) {
-        pbuf_append_bulk(&w->cmdbuf, buf + argv[i].off, argv[i].len);
-    }
-}
 
 /* Lower-case copy of a command name for Redis's error texts. */
 static void router_lower(char *dst, size_t dstlen, const char *src,
@@ -437,7 +427,7 @@ static void router_keys(struct worker *w, struct request *r,
             return;
         }
     }
-    if (nkeys > 0 && replica_route(w, r, slot, wire, n)) {
+    if (nkeys > 0 && replica_route(r, slot, wire, n)) {
         return;
     }
     router_forward(w, r, slot, wire, n, buf, req->argv, keys, nkeys);
@@ -487,7 +477,7 @@ void router_dispatch(struct session *s, const char *buf,
     bool multi = s->pin != NULL && s->pin->multi;
     if (req->is_inline && (multi || (cmd->route != CMDSPEC_ROUTE_LOCAL &&
                                      cmd->route != CMDSPEC_ROUTE_REFUSED))) {
-        router_encode(w, buf, req->argv, req->argc);
+        fanout_encode(w, NULL, buf, req->argv, req->argc);
         wire = pbuf_head(&w->cmdbuf);
         n = pbuf_size(&w->cmdbuf);
     }
@@ -520,24 +510,24 @@ void router_dispatch(struct session *s, const char *buf,
     case CMDSPEC_ROUTE_MGET:
     case CMDSPEC_ROUTE_SUM:
         if (req->argc > 2) {
-            multikey_split(w, r, buf, req->argv, req->argc);
+            multikey_split(r, buf, req->argv, req->argc);
             return;
         }
         break;
     case CMDSPEC_ROUTE_MSET:
         if (req->argc > 3) {
-            multikey_split(w, r, buf, req->argv, req->argc);
+            multikey_split(r, buf, req->argv, req->argc);
             return;
         }
         break;
     case CMDSPEC_ROUTE_ALL:
-        multikey_all(w, r, wire, n);
+        multikey_all(r, wire, n);
         return;
     case CMDSPEC_ROUTE_EACH:
         if (multikey_each_reads(buf, req->argv, req->argc)) {
             router_any(w, r, wire, n);
         } else {
-            multikey_all(w, r, wire, n);
+            multikey_all(r, wire, n);
         }
         return;
     case CMDSPEC_ROUTE_ANY:

@@ -33,20 +33,19 @@ static void fanout_release(struct request *r)
     request_reply(r, pbuf_head(m), pbuf_size(m));
 }
 
-void fanout_send(struct worker *w, struct request *r, const char *wire,
-                 size_t n, bool one, fanout_merge_fn merge)
+void fanout_parts(struct request *r, const char *wire, size_t n, bool one,
+                  enum request_kind kind, request_complete_fn complete)
 {
+    struct worker *w = r->worker;
     const struct slotmap *map = w->map;
+    /* The parts all send the same bytes: keep one copy in the parent. */
     pbuf_clear(&r->saved, 1 << 16);
     pbuf_append(&r->saved, wire, n);
-    r->merge = merge;
-    r->pending = 1;
     for (size_t i = 0; i < map->naddrs; i++) {
         if (!fanout_is_master(map, i)) {
             continue;
         }
-        struct request *sub = request_new_part(r, REQUEST_FANOUT,
-                                               fanout_on_part);
+        struct request *sub = request_new_part(r, kind, complete);
         r->pending++;
         backend_send(worker_route(w, (int32_t)i), sub, pbuf_head(&r->saved),
                      n);
@@ -54,6 +53,14 @@ void fanout_send(struct worker *w, struct request *r, const char *wire,
             break;
         }
     }
+}
+
+void fanout_send(struct worker *w, struct request *r, const char *wire,
+                 size_t n, bool one, fanout_merge_fn merge)
+{
+    r->merge = merge;
+    r->pending = 1;
+    fanout_parts(r, wire, n, one, REQUEST_FANOUT, fanout_on_part);
     fanout_release(r);
 }
 

@@ -6,12 +6,10 @@
 #include <strings.h>
 
 #include "lib/slot.h"
-#include "roles/proxy/backend.h"
 #include "roles/proxy/cmdtable.h"
 #include "roles/proxy/fanout.h"
 #include "roles/proxy/request.h"
 #include "roles/proxy/router.h"
-#include "roles/proxy/slotmap.h"
 #include "roles/proxy/worker.h"
 
 static void multikey_each_merge(struct request *r, struct pbuf *m);
@@ -106,22 +104,8 @@ void multikey_split(struct request *r, const char *buf,
 
 void multikey_all(struct request *r, const char *wire, size_t n)
 {
-    struct worker *w = r->worker;
-    const struct slotmap *map = w->map;
-    /* The parts all send the same bytes: keep one copy in the parent. */
-    pbuf_clear(&r->saved, 1 << 16);
-    pbuf_append(&r->saved, wire, n);
     r->pending = 1;
-    for (size_t i = 0; i < map->naddrs; i++) {
-        if (!fanout_is_master(map, i)) {
-            continue;
-        }
-        struct request *sub = request_new_part(r, REQUEST_SUB,
-                                               multikey_on_part);
-        r->pending++;
-        backend_send(worker_route(w, (int32_t)i), sub, pbuf_head(&r->saved),
-                     n);
-    }
+    fanout_parts(r, wire, n, false, REQUEST_SUB, multikey_on_part);
     multikey_release(r);
 }
 

@@ -1,8 +1,6 @@
 #!/bin/sh
 test_description='codis-proxy when a backend dies and comes back on the same port, and when a client sends bad RESP'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
 # pq ARGS...: redis-cli to the proxy, given 10 s at most (a hang fails),
@@ -15,9 +13,7 @@ pq() {
 }
 
 test_expect_success 'two servers behind a proxy, a key on each' '
-    start_server && PORT_A=$SERVER_PORT &&
-    start_server && PORT_B=$SERVER_PORT PID_B=$SERVER_PID DIR_B=$SERVER_DIR &&
-    pt slots $PORT_A $PORT_B >slots.json &&
+    pt_servers &&
     start_proxy --fillslots=slots.json --cpu=2 &&
     KA=$(pt keys a ka 1) && KB=$(pt keys b kb 1) &&
     pcli set $KA va >out && pcli set $KB vb >out &&

@@ -1,15 +1,11 @@
 #!/bin/sh
 test_description='codis-proxy databases: SELECT n below backend_number_databases, per session, on shared backend connections; redis-py Redis(db=1); replies as a single redis-server'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
 test_expect_success 'two servers behind a proxy (one worker), and a redis-server' '
-    start_server && PORT_A=$SERVER_PORT &&
-    start_server && PORT_B=$SERVER_PORT &&
-    pt slots $PORT_A $PORT_B >slots.json &&
+    pt_servers &&
     start_proxy --fillslots=slots.json --cpu=1 &&
     start_redis_ref
 '

@@ -1,15 +1,11 @@
 #!/bin/sh
 test_description='codis-proxy key iteration: SCAN over every group (the cursor names the group), KEYS joined over every group, redis-cli --scan and --bigkeys, per db'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
 test_expect_success 'two servers behind a proxy, 100000 keys through it, and a redis-server' '
-    start_server && PORT_A=$SERVER_PORT &&
-    start_server && PORT_B=$SERVER_PORT &&
-    pt slots $PORT_A $PORT_B >slots.json &&
+    pt_servers &&
     start_proxy --fillslots=slots.json --cpu=2 &&
     start_redis_ref &&
     "$PY" - $PROXY_PORT <<-\EOF

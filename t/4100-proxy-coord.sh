@@ -1,11 +1,8 @@
 #!/bin/sh
 test_description='codis-proxy in coordinator mode (embedded coordinator): registration, online/offline, routing by the slots and groups the dashboard sets, actions'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-dashboard.sh"
 . "$TEST_DIRECTORY/lib-proxy.sh"
-
-test_have_prereq CURL || skip_all 'curl is missing'
 
 proxy_first_server
 

@@ -1,12 +1,8 @@
 #!/bin/sh
 test_description='semi-async migration of many slots at once through the dashboard, while a client writes through a proxy: every key ends with its last acknowledged value'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-dashboard.sh"
 . "$TEST_DIRECTORY/lib-proxy.sh"
-
-test_have_prereq CURL || skip_all 'curl is missing'
-test_have_prereq PYTHON3 || skip_all 'python3 is missing'
 
 proxy_first_server
 server_has_command slotsmgrttagslot-async ||

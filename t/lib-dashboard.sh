@@ -28,6 +28,10 @@
 #       print N keys for each slot FIRST..LAST, one per line.
 #   fill PORT KEYFILE / values PORT KEYFILE
 #       SET every key of KEYFILE to "v-<key>" / print "key value" for each.
+#   ok_json / config_ok ARGS...
+#       write Codis's OK answer to expect_ok / codis-config ARGS answers it.
+#   slots_split_online
+#       slots 0-511 online on group 1, 512-1023 on group 2.
 #   tasks_done / task_moved_some / migrate_held
 #       the dashboard has no migrate task left / a migrate task runs and
 #       has moved keys / the runner holds on POST /api/migrate/pause (for
@@ -244,6 +248,20 @@ coord_hold_lock() {
 # ok_json: write Codis's OK answer to the file 'expect_ok'.
 ok_json() {
     printf '{\n    "msg": "OK",\n    "ret": 0\n}\n' >expect_ok
+}
+
+# config_ok ARGS...: `codis-config ARGS` answers Codis's OK (expect_ok,
+# from ok_json); its answer is in the file 'out'.
+config_ok() {
+    codis-config "$@" >out && test_cmp expect_ok out
+}
+
+# slots_split_online: init the slots and put 0-511 online on group 1 and
+# 512-1023 on group 2 (both groups have a master).
+slots_split_online() {
+    config_ok slot init &&
+    config_ok slot range-set 0 511 1 online &&
+    config_ok slot range-set 512 1023 2 online
 }
 
 . "$TEST_DIRECTORY/lib-server.sh"

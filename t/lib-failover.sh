@@ -1,7 +1,7 @@
 # t/lib-failover.sh: the cluster and helpers of the fault tests (t/70xx).
-# Source after t/lib-server.sh, t/lib-dashboard.sh and t/lib-proxy.sh; it
-# skips the script without curl or python3 and starts the first codis
-# server (proxy_first_server, which also skips without SLAVEOF).
+# It sources t/lib-dashboard.sh (and with it t/lib-server.sh) and
+# t/lib-proxy.sh and starts the first codis server (proxy_first_server,
+# which skips the script without curl, python3 or SLAVEOF).
 #
 #   failover_cluster [ACTION_TIMEOUT_MS]
 #       a dashboard (filesystem coordinator), group 1 (M1 master, S1
@@ -39,29 +39,12 @@ failover_cluster() {
     start_server && S1=$SERVER_PORT && S1_PID=$SERVER_PID &&
     start_server && M2=$SERVER_PORT && M2_PID=$SERVER_PID &&
     start_server && S2=$SERVER_PORT && S2_PID=$SERVER_PID &&
-    codis-config server add 1 127.0.0.1:$M1 master >out &&
-    test_cmp expect_ok out &&
-    codis-config server add 1 127.0.0.1:$S1 slave >out &&
-    test_cmp expect_ok out &&
-    codis-config server add 2 127.0.0.1:$M2 master >out &&
-    test_cmp expect_ok out &&
-    codis-config server add 2 127.0.0.1:$S2 slave >out &&
-    test_cmp expect_ok out &&
-    codis-config slot init >out && test_cmp expect_ok out &&
-    codis-config slot range-set 0 511 1 online >out &&
-    test_cmp expect_ok out &&
-    codis-config slot range-set 512 1023 2 online >out &&
-    test_cmp expect_ok out &&
-    cat >proxy.ini <<-EOF_INI &&
-	coordinator=filesystem
-	zk=$TRASH_DIRECTORY/coord
-	product=test
-	proxy_id=p1
-	EOF_INI
-    start_proxy -c proxy.ini --cpu=2 &&
-    P1_PID=$PROXY_PID &&
-    codis-config proxy online p1 >out && test_cmp expect_ok out &&
-    wait_until "redis-cli -p $PROXY_PORT ping | grep -q PONG" &&
+    config_ok server add 1 127.0.0.1:$M1 master &&
+    config_ok server add 1 127.0.0.1:$S1 slave &&
+    config_ok server add 2 127.0.0.1:$M2 master &&
+    config_ok server add 2 127.0.0.1:$S2 slave &&
+    slots_split_online &&
+    proxy_online p1 --cpu=2 && P1_PID=$PROXY_PID &&
     wait_until "test \"\$(server_field 127.0.0.1:$S1 link)\" = up" 60 &&
     wait_until "test \"\$(server_field 127.0.0.1:$S2 link)\" = up" 60 ||
         return 1
@@ -131,6 +114,7 @@ sys.exit(1 if len(slots) != 1024 or bad else 0)' &&
     redis-cli -p $PROXY_PORT set probe-{b} x | grep -q OK
 }
 
-test_have_prereq CURL || skip_all 'curl is missing'
-test_have_prereq PYTHON3 || skip_all 'python3 is missing'
+. "$TEST_DIRECTORY/lib-dashboard.sh"
+. "$TEST_DIRECTORY/lib-proxy.sh"
+
 proxy_first_server

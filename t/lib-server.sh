@@ -55,6 +55,13 @@ server_alive() {
     redis-cli -p "$SERVER_PORT" ping 2>&1 | grep -qE 'PONG|NOAUTH'
 }
 
+# scenario FILE PORT [ARGS...]: run the Python scenario FILE against PORT
+# (python3 t/lib-resp.py FILE PORT ARGS: Conn, show and port are
+# defined for it).
+scenario() {
+    python3 "$TEST_DIRECTORY/lib-resp.py" "$@"
+}
+
 # raw_send BYTES: send BYTES (printf escapes allowed) on one connection,
 # print everything the server answers until it closes or goes quiet for
 # 0.5 s, and exit 0 if the server closed the connection, 1 if not.

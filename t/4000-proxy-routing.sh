@@ -4,8 +4,7 @@ test_description='codis-proxy data plane over two groups (--fillslots): keys rou
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
 test_expect_success 'two servers behind a proxy: slots 0-511 on A, 512-1023 on B' '
-    pt_servers &&
-    start_proxy --fillslots=slots.json --cpu=2 &&
+    pt_start --cpu=2 &&
     pcli ping >out && echo PONG >expect && test_cmp expect out
 '
 

@@ -4,8 +4,7 @@ test_description='codis-proxy multi-key commands over two groups: MGET/MSET/DEL/
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
 test_expect_success 'two servers behind a proxy; keys of each server' '
-    pt_servers &&
-    start_proxy --fillslots=slots.json --cpu=2 &&
+    pt_start --cpu=2 &&
     set -- $(pt keys a ka 3) && A1=$1 A2=$2 A3=$3 &&
     set -- $(pt keys b kb 3) && B1=$1 B2=$2 B3=$3 &&
     test -n "$B3" &&

@@ -4,8 +4,7 @@ test_description='codis-proxy local commands (PING ECHO QUIT SELECT AUTH INFO DB
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
 test_expect_success 'two servers behind a proxy' '
-    pt_servers &&
-    start_proxy --fillslots=slots.json --cpu=2
+    pt_start --cpu=2
 '
 
 test_expect_success 'PING and ECHO are answered by the proxy' '

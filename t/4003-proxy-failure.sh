@@ -13,8 +13,7 @@ pq() {
 }
 
 test_expect_success 'two servers behind a proxy, a key on each' '
-    pt_servers &&
-    start_proxy --fillslots=slots.json --cpu=2 &&
+    pt_start --cpu=2 &&
     KA=$(pt keys a ka 1) && KB=$(pt keys b kb 1) &&
     pcli set $KA va >out && pcli set $KB vb >out &&
     pcli mget $KA $KB >out && printf "va\nvb\n" >expect && test_cmp expect out

@@ -12,9 +12,8 @@ proxy_clients_are() {
 }
 
 test_expect_success 'two servers behind a proxy with a short idle timeout and a small buffer' '
-    pt_servers &&
     printf "session_max_timeout=2\nsession_max_bufsize=4096\nsession_max_request=4096\nsession_max_pipeline=16\n" >proxy.ini &&
-    start_proxy -c proxy.ini --fillslots=slots.json --cpu=2
+    pt_start -c proxy.ini --cpu=2
 '
 
 test_expect_success '1000 clients connected at once are all served' '

@@ -23,8 +23,7 @@ bench() {
 }
 
 test_expect_success 'two servers behind a proxy' '
-    pt_servers &&
-    start_proxy --fillslots=slots.json --cpu=2
+    pt_start --cpu=2
 '
 
 test_expect_success 'redis-benchmark -P 1' '

@@ -10,8 +10,7 @@ register_script and pipeline().eval work through the proxy.'
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
 test_expect_success 'two servers behind a proxy; keys of each server' '
-    pt_servers &&
-    start_proxy --fillslots=slots.json --cpu=2 &&
+    pt_start --cpu=2 &&
     set -- $(pt keys a ka 2) && A1=$1 A2=$2 &&
     set -- $(pt keys b kb 2) && B1=$1 B2=$2 &&
     test -n "$B2"

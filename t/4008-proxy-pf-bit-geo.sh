@@ -6,8 +6,7 @@ refused with the multi-key error across slots'
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
 test_expect_success 'two servers behind a proxy' '
-    pt_servers &&
-    start_proxy --fillslots=slots.json --cpu=2 &&
+    pt_start --cpu=2 &&
     set -- $(pt keys a ka 1) && A1=$1 &&
     set -- $(pt keys b kb 1) && B1=$1 &&
     test -n "$B1"

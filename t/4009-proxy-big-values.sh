@@ -10,8 +10,7 @@ proxy_rss_kb() {
 }
 
 test_expect_success 'two servers behind a proxy with default limits, and a redis-server' '
-    pt_servers &&
-    start_proxy --fillslots=slots.json --cpu=2 &&
+    pt_start --cpu=2 &&
     start_redis_ref
 '
 

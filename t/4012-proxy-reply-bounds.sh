@@ -4,9 +4,8 @@ test_description='codis-proxy memory bounds: a client that pipelines big replies
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
 test_expect_success 'two servers behind a proxy with session_max_reply=8000000' '
-    pt_servers &&
     printf "session_max_reply=8000000\n" >proxy.ini &&
-    start_proxy -c proxy.ini --fillslots=slots.json --cpu=2
+    pt_start -c proxy.ini --cpu=2
 '
 
 test_expect_success 'a client asking for 200 MB of replies without reading is closed; others are served' '

@@ -4,8 +4,7 @@ test_description='codis-proxy pub/sub: a channel lives on the group of its slot,
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
 test_expect_success 'two groups behind two proxies' '
-    pt_servers &&
-    start_proxy --fillslots=slots.json --cpu=2 && P1=$PROXY_PORT &&
+    pt_start --cpu=2 && P1=$PROXY_PORT &&
     start_proxy --fillslots=slots.json && P2=$PROXY_PORT
 '
 

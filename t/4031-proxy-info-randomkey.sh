@@ -4,8 +4,7 @@ test_description='codis-proxy INFO (the Proxy section plus the servers sections 
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
 test_expect_success 'two groups behind a proxy, keys in db 0 and db 2' '
-    pt_servers &&
-    start_proxy --fillslots=slots.json &&
+    pt_start &&
     "$PY" - $PROXY_PORT <<-\EOF
 	import sys, redis
 	r = redis.Redis(port=int(sys.argv[1]))

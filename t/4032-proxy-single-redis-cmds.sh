@@ -4,9 +4,8 @@ test_description='codis-proxy commands a single-Redis client expects, with their
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
 test_expect_success 'two groups behind a proxy with an admin password' '
-    pt_servers &&
     printf "proxy_admin_auth=adm1n\n" >admin.ini &&
-    start_proxy -c admin.ini --fillslots=slots.json --cpu=2
+    pt_start -c admin.ini --cpu=2
 '
 
 test_expect_success 'SORT by its key; BY/GET patterns only with the key tag' '

@@ -18,8 +18,7 @@ fi
 NODE_MODULES=$(cd "$NPM_DIR/node_modules" && pwd)
 
 test_expect_success 'two groups behind two proxies' '
-    pt_servers &&
-    start_proxy --fillslots=slots.json --cpu=2 && P1=$PROXY_PORT &&
+    pt_start --cpu=2 && P1=$PROXY_PORT &&
     start_proxy --fillslots=slots.json && P2=$PROXY_PORT
 '
 

@@ -5,6 +5,7 @@
 # It skips the script when curl or python3-redis is missing, and defines:
 #   pt_servers     start servers A and B and write slots.json (slots
 #                  0-511 on A, 512-1023 on B) for start_proxy --fillslots
+#   pt_start ARGS  pt_servers, then a proxy over them (start_proxy ARGS)
 #   pt ARGS...     t/lib-proxytest.py (slot hashing, slots.json, key
 #                  pickers, scenarios) with a python3 that has redis
 #   ca/cb ARGS...  redis-cli straight to server A / B (PORT_A, PORT_B)
@@ -13,6 +14,7 @@
 #   praw BYTES     raw_send (t/lib-server.sh) to the proxy
 #   refused NAME ARGS...  the proxy refuses ARGS as keys of several slots
 #   talk PORT <cmds       t/lib-talk.py: the escaped reply bytes
+#   talk_same CMDS        the proxy answers as redis-server (REF_PORT)
 #   need_open_files N     raise the open file limit to N, or skip_all
 
 . "$TEST_DIRECTORY/lib-server.sh"
@@ -67,6 +69,21 @@ refused() {
 # talk PORT <commands: the reply bytes of the commands, escaped.
 talk() {
     "$PY" "$TEST_DIRECTORY/lib-talk.py" "$@"
+}
+
+# pt_start [ARGS...]: pt_servers, then start_proxy --fillslots=slots.json
+# ARGS.
+pt_start() {
+    pt_servers && start_proxy --fillslots=slots.json "$@"
+}
+
+# talk_same CMDS: the proxy answers the commands of file CMDS (one a
+# line, for t/lib-talk.py) with the bytes the reference redis-server on
+# REF_PORT sends.
+talk_same() {
+    talk $REF_PORT <"$1" >"$1.expect" &&
+    talk $PROXY_PORT <"$1" >"$1.actual" &&
+    test_cmp "$1.expect" "$1.actual"
 }
 
 # need_open_files N: raise the open file limit to N (for N clients at

@@ -8,6 +8,7 @@
 #   test_rdb_with_ref CHECKS KEYS   # RDB files and DUMPs both ways (tests)
 #   both NAME SRC CMD...            # replies to a client from address SRC
 #   scenario_with_ref FILE          # a t/lib-resp.py scenario on both
+#   script_diff_with_ref CASES      # t/lib-script-diff.py on both
 #
 # The commands file holds one command per line, as redis-cli reads them
 # from standard input. Both servers must start empty; each file should
@@ -119,6 +120,15 @@ scenario_with_ref() {
     scenario "$scenario_file" "$REF_PORT" "$@" >"$scenario_file.expect" 2>&1 &&
     scenario "$scenario_file" "$SERVER_PORT" "$@" >"$scenario_file.actual" 2>&1 &&
     test_cmp "$scenario_file.expect" "$scenario_file.actual"
+}
+
+# script_diff_with_ref CASES: run the script cases of file CASES through
+# t/lib-script-diff.py on redis-server and codis-server (SERVER_PORT);
+# fails, showing the end of its report, when a reply differs.
+script_diff_with_ref() {
+    python3 "$TEST_DIRECTORY/lib-script-diff.py" $REF_PORT $SERVER_PORT \
+        "$1" >script-diff.out 2>&1 ||
+    { tail -n 60 script-diff.out; false; }
 }
 
 # from SRC PORT CMD...: one connection from address SRC ("local" for

@@ -55,6 +55,28 @@ server_alive() {
     redis-cli -p "$SERVER_PORT" ping 2>&1 | grep -qE 'PONG|NOAUTH'
 }
 
+# server_info PORT SECTION FIELD: print FIELD of INFO SECTION on PORT.
+server_info() {
+    redis-cli -p "$1" info "$2" | tr -d '\r' | sed -n "s/^$3://p"
+}
+
+# link_up PORT: the replica on PORT is connected to its master.
+link_up() {
+    test "$(server_info "$1" replication master_link_status)" = up
+}
+
+# same_offset MASTER REPLICA: the replica applied all the master sent.
+same_offset() {
+    m=$(server_info "$1" replication master_repl_offset) &&
+    r=$(server_info "$2" replication slave_repl_offset) &&
+    test -n "$m" && test "$m" = "$r"
+}
+
+# synced MASTER REPLICA: the link is up and the replica applied all.
+synced() {
+    link_up "$2" && same_offset "$1" "$2"
+}
+
 # scenario FILE PORT [ARGS...]: run the Python scenario FILE against PORT
 # (python3 t/lib-resp.py FILE PORT ARGS: Conn, show and port are
 # defined for it).

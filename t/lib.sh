@@ -226,13 +226,7 @@ wait_until() {
     return 0
 }
 
-# free_port: print a TCP port on 127.0.0.1 that nothing listens on now.
-free_port() {
-    python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
+. "$TEST_DIRECTORY/lib-port.sh"
 
 # stop_pid PID: stop a process we started (TERM, then KILL after 10 s).
 stop_pid() {

@@ -46,20 +46,12 @@ replay_with_ref() {
     test_cmp "$1.expect" "$1.actual"
 }
 
-
 # move_dump FROM TO KEY...: DUMP each KEY on port FROM and RESTORE it on
-# port TO under the same name (REPLACE); fails unless each RESTORE is OK.
+# port TO under the same name (REPLACE, t/lib-dump-move.py); fails
+# unless each RESTORE is OK.
 move_dump() {
-    python3 - "$@" <<-\PYEOF
-	import os, sys
-	exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
-	src, dst = Conn(int(sys.argv[1])), Conn(int(sys.argv[2]))
-	for k in sys.argv[3:]:
-	    src.send("DUMP", k)
-	    payload = src._reply().encode("latin-1")
-	    got = dst.call("RESTORE", k, "0", payload, "REPLACE")
-	    assert got == "OK", (k, got)
-	PYEOF
+    python3 "$TEST_DIRECTORY/lib-dump-move.py" "$@" >move-dump.out ||
+    { cat move-dump.out; false; }
 }
 
 # dump_types_are KEY TYPE ...: codis-server's DUMP of each KEY starts with

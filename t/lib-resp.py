@@ -12,7 +12,18 @@
 #   c.send("SET", "k", "v")      # one command, not waiting
 #   c.read()                     # one reply, printed form (see show)
 #   c.call("GET", "k")           # send + read
+#   encode("SET", "k", "v")      # the RESP bytes of one command
 import socket
+
+
+def encode(*args):
+    """One command as RESP bytes: an array of bulk strings (str, bytes or
+    anything str() takes)."""
+    out = b"*%d\r\n" % len(args)
+    for a in args:
+        a = a if isinstance(a, bytes) else str(a).encode()
+        out += b"$%d\r\n%s\r\n" % (len(a), a)
+    return out
 
 
 class Conn:
@@ -25,11 +36,7 @@ class Conn:
         self.buf = b""
 
     def send(self, *args):
-        out = b"*%d\r\n" % len(args)
-        for a in args:
-            a = a if isinstance(a, bytes) else str(a).encode()
-            out += b"$%d\r\n%s\r\n" % (len(a), a)
-        self.sock.sendall(out)
+        self.sock.sendall(encode(*args))
 
     def _line(self):
         while b"\r\n" not in self.buf:

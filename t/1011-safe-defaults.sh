@@ -74,10 +74,7 @@ test_expect_success SRC2,REDIS_REF 'CONFIG SET protected-mode no lets non-loopba
 '
 
 test_expect_success REDIS_REF 'restart both with the gates set to local' '
-    stop_pid $SERVER_PID && stop_pid $REF_PID &&
-    start_redis_ref --enable-debug-command local \
-        --enable-protected-configs local --protected-mode no &&
-    start_server --enable-debug-command local \
+    restart_both --enable-debug-command local \
         --enable-protected-configs local --protected-mode no
 '
 
@@ -100,10 +97,7 @@ test_expect_success SRC2,REDIS_REF '"local" still refuses a non-loopback client'
 '
 
 test_expect_success REDIS_REF 'restart both with the gates set to yes' '
-    stop_pid $SERVER_PID && stop_pid $REF_PID &&
-    start_redis_ref --enable-debug-command yes \
-        --enable-protected-configs yes --protected-mode no &&
-    start_server --enable-debug-command yes \
+    restart_both --enable-debug-command yes \
         --enable-protected-configs yes --protected-mode no
 '
 

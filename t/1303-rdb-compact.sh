@@ -17,10 +17,7 @@ test_expect_success 'start codis-server with the values' '
         echo "sadd s 1 2 3 -70000 5000000000 -9223372036854775808" &&
         echo "sadd sbig a b c" &&
         echo "rpush l a b c 1 2 -3 4096" &&
-        i=0 &&
-        while [ $i -lt 2000 ]; do
-            echo "rpush bl element-$i" && i=$((i + 1)) || return 1
-        done
+        seq_lines 2000 "rpush bl element-%d"
     } >data.txt &&
     cli <data.txt >/dev/null &&
     cat >check.txt <<-\EOT

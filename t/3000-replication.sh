@@ -21,11 +21,7 @@ start_redis_server() {
 test_expect_success 'a master with a dataset in several dbs' '
     start_server &&
     M=$SERVER_PORT &&
-    i=0 &&
-    while [ $i -lt 300 ]; do
-        echo "SET key:$i value-$i" || return 1
-        i=$((i + 1))
-    done >load.txt &&
+    seq_lines 300 "SET key:%d value-%d" >load.txt &&
     redis-cli -p $M <load.txt >/dev/null &&
     redis-cli -p $M -n 3 set in-db-3 three >/dev/null &&
     redis-cli -p $M set counter 10 >/dev/null &&

@@ -65,11 +65,7 @@ restart_cycle() {
 
 # fill PORT: 200 keys in db 0, then a few in db 5 (selected last).
 fill() {
-    i=0 &&
-    while [ $i -lt 200 ]; do
-        echo "SET key:$i value-$i" || return 1
-        i=$((i + 1))
-    done >load.txt &&
+    seq_lines 200 "SET key:%d value-%d" >load.txt &&
     redis-cli -p "$1" <load.txt >/dev/null &&
     redis-cli -p "$1" -n 5 set in-db-5 five >/dev/null &&
     redis-cli -p "$1" -n 5 rpush list a b c >/dev/null

@@ -27,6 +27,14 @@ start_redis_ref() {
     server_wait_ready "$REF_PID" "$REF_PORT" "$TRASH_DIRECTORY/ref.log"
 }
 
+# restart_both ARGS...: stop codis-server and redis-server and start both
+# again with ARGS.
+restart_both() {
+    stop_pid $SERVER_PID && stop_pid $REF_PID &&
+    start_redis_ref "$@" &&
+    start_server "$@"
+}
+
 # compare_with_ref FILE: run FILE's commands against both servers and
 # show the difference (codis-server's output is 'actual').
 compare_with_ref() {

@@ -302,15 +302,7 @@ test_expect_success SLOTSMGRT 'rebalance over two groups ends with 512 slots eac
     test_cmp expect before &&
     dashboard_api GET /api/rebalance/status >st &&
     grep "\"is_rebalancing\": false" st &&
-    dashboard_api POST /api/migrate/pause >out &&
-    codis-config slot rebalance >out &&
-    migrate_queued out &&
-    dashboard_api GET /api/rebalance/status >st &&
-    grep "\"is_rebalancing\": true" st &&
-    dashboard_api POST /api/migrate/resume >out &&
-    wait_until tasks_done 40 &&
-    dashboard_api GET /api/rebalance/status >st &&
-    grep "\"is_rebalancing\": false" st &&
+    rebalance_queued_then_done 40 &&
     slot_counts >after &&
     printf "1 512\n2 512\n" >expect &&
     test_cmp expect after &&

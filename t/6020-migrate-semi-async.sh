@@ -113,15 +113,7 @@ test_expect_success 'GET /api/rebalance/status says whether tasks are queued' '
     echo "{\"is_rebalancing\":false}" >expect &&
     tr -d " \n" <st >actual && echo >>actual &&
     test_cmp expect actual &&
-    dashboard_api POST /api/migrate/pause >out &&
-    codis-config slot rebalance >out &&
-    migrate_queued out &&
-    dashboard_api GET /api/rebalance/status >st &&
-    grep "\"is_rebalancing\": true" st &&
-    dashboard_api POST /api/migrate/resume >out &&
-    wait_until tasks_done 60 &&
-    dashboard_api GET /api/rebalance/status >st &&
-    grep "\"is_rebalancing\": false" st
+    rebalance_queued_then_done 60
 '
 
 test_expect_success 'sync and bad migration settings' '

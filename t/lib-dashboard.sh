@@ -32,6 +32,10 @@
 #       write Codis's OK answer to expect_ok / codis-config ARGS answers it.
 #   slots_split_online
 #       slots 0-511 online on group 1, 512-1023 on group 2.
+#   migrate_two_groups
+#       dashboard, S1 in group 1 and S2 in group 2, every slot in group 1.
+#   rebalance_queued_then_done SECONDS
+#       SLOT REBALANCE queues tasks (paused), which then end.
 #   tasks_done / task_moved_some / migrate_held
 #       the dashboard has no migrate task left / a migrate task runs and
 #       has moved keys / the runner holds on POST /api/migrate/pause (for
@@ -265,6 +269,40 @@ slots_split_online() {
 }
 
 . "$TEST_DIRECTORY/lib-server.sh"
+
+# migrate_two_groups: a dashboard (config.ini, expect_ok), codis servers
+# S1 (master of group 1) and S2 (master of group 2, S2_PID) and every
+# slot online in group 1; skips the script when the server cannot
+# migrate slots asynchronously.
+migrate_two_groups() {
+    write_dashboard_config &&
+    start_dashboard &&
+    ok_json &&
+    start_codis_server && S1=$SERVER_PORT || return 1
+    test_have_prereq SLOTSMGRT || skip_all "codis server lacks slot migration"
+    server_has_command slotsmgrttagslot-async ||
+        skip_all "codis server lacks SLOTSMGRTTAGSLOT-ASYNC"
+    start_codis_server && S2=$SERVER_PORT S2_PID=$SERVER_PID &&
+    config_ok server add 1 127.0.0.1:$S1 master &&
+    config_ok server add 2 127.0.0.1:$S2 master &&
+    config_ok slot init &&
+    config_ok slot range-set 0 1023 1 online
+}
+
+# rebalance_queued_then_done SECONDS: with the migration queue paused,
+# SLOT REBALANCE queues tasks and /api/rebalance/status says it is
+# rebalancing; resumed, the tasks end within SECONDS and it says no more.
+rebalance_queued_then_done() {
+    dashboard_api POST /api/migrate/pause >out &&
+    codis-config slot rebalance >out &&
+    migrate_queued out &&
+    dashboard_api GET /api/rebalance/status >st &&
+    grep "\"is_rebalancing\": true" st &&
+    dashboard_api POST /api/migrate/resume >out &&
+    wait_until tasks_done "$1" &&
+    dashboard_api GET /api/rebalance/status >st &&
+    grep "\"is_rebalancing\": false" st
+}
 
 # migrate_queued FILE: FILE holds the dashboard's answer to a queued
 # migration or rebalance: Codis's OK plus the number of tasks queued.

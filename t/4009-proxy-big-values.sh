@@ -2,7 +2,6 @@
 test_description='codis-proxy big values: requests up to session_max_request (no 128 KB cap), 1-100 MB SET/GET through redis-py, replies equal to a single redis-server, buffers given back'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
-. "$TEST_DIRECTORY/lib-redis-ref.sh"
 
 # proxy_rss_kb: the proxy's resident set, in KB.
 proxy_rss_kb() {

@@ -2,7 +2,6 @@
 test_description='codis-proxy databases: SELECT n below backend_number_databases, per session, on shared backend connections; redis-py Redis(db=1); replies as a single redis-server'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
-. "$TEST_DIRECTORY/lib-redis-ref.sh"
 
 test_expect_success 'two servers behind a proxy (one worker), and a redis-server' '
     pt_start --cpu=1 &&

@@ -2,7 +2,6 @@
 test_description='codis-proxy key iteration: SCAN over every group (the cursor names the group), KEYS joined over every group, redis-cli --scan and --bigkeys, per db'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
-. "$TEST_DIRECTORY/lib-redis-ref.sh"
 
 test_expect_success 'two servers behind a proxy, 100000 keys through it, and a redis-server' '
     pt_start --cpu=2 &&

@@ -2,7 +2,6 @@
 test_description='codis-proxy transactions: MULTI/EXEC/DISCARD and WATCH on one slot, replies as a single redis-server, redis-py pipelines and WATCH retries, cross-slot and migrating slots refused whole'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
-. "$TEST_DIRECTORY/lib-redis-ref.sh"
 
 test_expect_success 'two servers behind a proxy, and a redis-server' '
     pt_start --cpu=1 &&

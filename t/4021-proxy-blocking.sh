@@ -2,7 +2,6 @@
 test_description='codis-proxy blocking commands on one slot: a private backend connection for the wait, timeouts, wake-ups from other clients, a blocked client that goes away'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
-. "$TEST_DIRECTORY/lib-redis-ref.sh"
 
 test_expect_success 'two servers behind a proxy, and a redis-server' '
     pt_start --cpu=1 &&

@@ -208,25 +208,31 @@ migrate_held() {
 # ("/zk/codis/db_test/slots/slot_5") with a newline; fails if the node
 # does not exist. The embedded store is read from its files in ./coord.
 coord_node() {
-    if [ "$COORD_KIND" = zookeeper ]; then
-        coord_tool get "$1"
-        return
-    fi
-    coord_node_dir=$TRASH_DIRECTORY/coord/tree$(echo "$1" | sed -e 's|/|/_|g') &&
-    test -f "$coord_node_dir/@node" &&
-    tail -n +2 "$coord_node_dir/@node" &&
-    echo
+    coord_read get "$1"
 }
 
 # coord_children PATH: list the children of node PATH, one per line.
 coord_children() {
+    coord_read children "$1"
+}
+
+# coord_read get|children PATH: what coord_node / coord_children print,
+# from ZooKeeper through coord_tool or from the embedded store's files.
+coord_read() {
     if [ "$COORD_KIND" = zookeeper ]; then
-        coord_tool children "$1"
+        coord_tool "$1" "$2"
         return
     fi
-    coord_node_dir=$TRASH_DIRECTORY/coord/tree$(echo "$1" | sed -e 's|/|/_|g') &&
-    test -d "$coord_node_dir" &&
-    ls "$coord_node_dir" | sed -n -e 's/^_//p' | sort
+    coord_node_dir=$TRASH_DIRECTORY/coord/tree$(echo "$2" | sed -e 's|/|/_|g')
+    case "$1" in
+    get)
+        test -f "$coord_node_dir/@node" &&
+        tail -n +2 "$coord_node_dir/@node" &&
+        echo ;;
+    children)
+        test -d "$coord_node_dir" &&
+        ls "$coord_node_dir" | sed -n -e 's/^_//p' | sort ;;
+    esac
 }
 
 # coord_tool CMD ARGS...: t/unit/coord_tool on the configured coordinator.

@@ -1,6 +1,7 @@
 # t/lib-proxytest.sh: what the proxy data-plane scripts (t/400x) share.
 #
-#   . "$TEST_DIRECTORY/lib-proxytest.sh"   (sources lib-server.sh, lib-proxy.sh)
+#   . "$TEST_DIRECTORY/lib-proxytest.sh"   (sources lib-server.sh, lib-proxy.sh,
+#                                          lib-redis-ref.sh)
 #
 # It skips the script when curl or python3-redis is missing, and defines:
 #   pt_servers     start servers A and B and write slots.json (slots
@@ -19,6 +20,7 @@
 
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-proxy.sh"
+. "$TEST_DIRECTORY/lib-redis-ref.sh"
 
 test_have_prereq CURL || skip_all 'curl is missing'
 for PY in /usr/bin/python3 python3; do

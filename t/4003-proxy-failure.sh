@@ -34,11 +34,8 @@ test_expect_success 'commands for the slots of B fail at once with an error' '
 
 test_expect_success 'TIME answers while the server of slot 0 (B here) is down' '
     pt slots $PORT_B $PORT_A >slots-b0.json &&
-    SAVED="$PROXY_PORT $PROXY_PID $PROXY_HTTP $PROXY_LOG" &&
-    start_proxy --fillslots=slots-b0.json --cpu=1 &&
-    P0_PORT=$PROXY_PORT &&
-    set -- $SAVED &&
-    PROXY_PORT=$1 PROXY_PID=$2 PROXY_HTTP=$3 PROXY_LOG=$4 &&
+    start_other_proxy --fillslots=slots-b0.json --cpu=1 &&
+    P0_PORT=$OTHER_PORT &&
     for port in $P0_PORT $P0_PORT $P0_PORT $PROXY_PORT; do
         timeout 10 redis-cli -p $port time >out &&
         test_line_count = 2 out &&
@@ -52,11 +49,8 @@ test_expect_success 'TIME answers while the server of slot 0 (B here) is down' '
 
 test_expect_success 'TIME when every server of the table is down: an error saying why' '
     pt slots $PORT_B $PORT_B >slots-b.json &&
-    SAVED="$PROXY_PORT $PROXY_PID $PROXY_HTTP $PROXY_LOG" &&
-    start_proxy --fillslots=slots-b.json --cpu=1 &&
-    PB_PORT=$PROXY_PORT &&
-    set -- $SAVED &&
-    PROXY_PORT=$1 PROXY_PID=$2 PROXY_HTTP=$3 PROXY_LOG=$4 &&
+    start_other_proxy --fillslots=slots-b.json --cpu=1 &&
+    PB_PORT=$OTHER_PORT &&
     for i in 1 2 3; do
         timeout 10 redis-cli -p $PB_PORT time >out &&
         grep "^ERR handle .*Connection refused" out || { cat out; return 1; }

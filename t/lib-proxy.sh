@@ -37,6 +37,19 @@ start_proxy() {
     done
 }
 
+# start_other_proxy ARGS...: start_proxy ARGS, but keep PROXY_PORT,
+# PROXY_ADDR, PROXY_PID, PROXY_HTTP and PROXY_LOG of the current proxy
+# (pcli still talks to it); the new proxy's port is OTHER_PORT.
+start_other_proxy() {
+    other_saved="$PROXY_PORT $PROXY_ADDR $PROXY_PID $PROXY_HTTP $PROXY_LOG"
+    start_proxy "$@"
+    other_rc=$?
+    OTHER_PORT=$PROXY_PORT
+    set -- $other_saved
+    PROXY_PORT=$1 PROXY_ADDR=$2 PROXY_PID=$3 PROXY_HTTP=$4 PROXY_LOG=$5
+    return $other_rc
+}
+
 # pcli ARGS...: redis-cli against the last started proxy.
 pcli() {
     redis-cli -p "$PROXY_PORT" "$@"

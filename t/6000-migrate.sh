@@ -29,12 +29,10 @@ P=/zk/codis/db_test
 # read_while_migrating KEYFILE: until no task is left, read every key of
 # KEYFILE through the proxy and compare with "v-<key>"; at least once.
 read_while_migrating() {
-    sed -e "s/.*/& v-&/" "$1" >expect.read &&
     while :
     do
         if tasks_done; then last_read=yes; else last_read=; fi
-        values $PROXY_PORT "$1" >got.read &&
-        test_cmp expect.read got.read || return 1
+        values_filled $PROXY_PORT "$1" || return 1
         test -n "$last_read" && return 0
     done
 }
@@ -134,9 +132,7 @@ test_expect_success NO_SLOTSMGRT 'without SLOTSMGRTSLOT in the server, migrate i
 '
 
 test_expect_success PROXY 'the proxy serves the keys from group 1' '
-    values $PROXY_PORT moving >actual &&
-    sed -e "s/.*/& v-&/" moving >expect &&
-    test_cmp expect actual
+    values_filled $PROXY_PORT moving
 '
 
 test_expect_success SLOTSMGRT 'slot migrate 0 9 2 moves every key to group 2' '
@@ -151,9 +147,7 @@ test_expect_success SLOTSMGRT 'slot migrate 0 9 2 moves every key to group 2' '
     redis-cli -p ${S1#*:} dbsize >out &&
     echo 5 >expect &&
     test_cmp expect out &&
-    sed -e "s/.*/& v-&/" moving >expect &&
-    values ${S2#*:} moving >actual &&
-    test_cmp expect actual
+    values_filled ${S2#*:} moving
 '
 
 test_expect_success SLOTSMGRT 'a TTL moves with its key' '
@@ -166,12 +160,8 @@ test_expect_success PROXY,SLOTSMGRT 'after the migration the proxy writes and re
     keys_for_slots 0 9 22 | grep -v -x -F -f moving >extra &&
     test_line_count = 20 extra &&
     fill $PROXY_PORT extra &&
-    sed -e "s/.*/& v-&/" extra >expect &&
-    values ${S2#*:} extra >actual &&
-    test_cmp expect actual &&
-    values $PROXY_PORT moving >actual &&
-    sed -e "s/.*/& v-&/" moving >expect &&
-    test_cmp expect actual &&
+    values_filled ${S2#*:} extra &&
+    values_filled $PROXY_PORT moving &&
     redis-cli -p ${S1#*:} slotsinfo 0 10 >s1 &&
     ! grep -q . s1 &&
     sed -e "s/^/DEL /" extra >del.cmds &&
@@ -189,9 +179,7 @@ test_expect_success SLOTSMGRT 'the slots are online in group 2; the others did n
     done &&
     codis-config slot info 10 >out &&
     grep "\"group_id\": 1," out &&
-    values ${S1#*:} staying >actual &&
-    sed -e "s/.*/& v-&/" staying >expect &&
-    test_cmp expect actual &&
+    values_filled ${S1#*:} staying &&
     check_placement
 '
 
@@ -244,9 +232,7 @@ test_expect_success SLOTSMGRT 'a task cut by kill -9 of the dashboard resumes at
     wait_until tasks_done 40 &&
     redis-cli -p ${S1#*:} slotsinfo 20 2 >s1 &&
     ! grep -q . s1 &&
-    sed -e "s/.*/& v-&/" slow >expect &&
-    values ${S2#*:} slow >actual &&
-    test_cmp expect actual &&
+    values_filled ${S2#*:} slow &&
     codis-config slot info 21 >out &&
     grep "\"group_id\": 2," out &&
     grep "\"status\": \"online\"" out
@@ -267,9 +253,7 @@ test_expect_success SLOTSMGRT 'SIGTERM mid-task exits 0, the task is not failed 
     ! coord_node $P/migrate_tasks/$(head -n 1 left) | grep -q "\"status\":\"error\"" &&
     start_dashboard &&
     wait_until tasks_done 40 &&
-    sed -e "s/.*/& v-&/" slow2 >expect &&
-    values ${S2#*:} slow2 >actual &&
-    test_cmp expect actual
+    values_filled ${S2#*:} slow2
 '
 
 test_expect_success PROXY,SLOTSMGRT 'clients of the proxy read every key while its slot migrates' '
@@ -278,9 +262,7 @@ test_expect_success PROXY,SLOTSMGRT 'clients of the proxy read every key while i
     dashboard_api POST /api/migrate/pause >out &&
     codis-config slot migrate 30 31 2 --delay=5 >out &&
     wait_until migrate_held &&
-    sed -e "s/.*/& v-&/" busy >expect &&
-    values $PROXY_PORT busy >actual &&
-    test_cmp expect actual &&
+    values_filled $PROXY_PORT busy &&
     dashboard_api POST /api/migrate/resume >out &&
     read_while_migrating busy &&
     codis-config slot info 31 >out &&

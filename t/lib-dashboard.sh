@@ -28,6 +28,8 @@
 #       print N keys for each slot FIRST..LAST, one per line.
 #   fill PORT KEYFILE / values PORT KEYFILE
 #       SET every key of KEYFILE to "v-<key>" / print "key value" for each.
+#   values_filled PORT KEYFILE
+#       every key of KEYFILE reads "v-<key>" on PORT.
 #   ok_json / config_ok ARGS...
 #       write Codis's OK answer to expect_ok / codis-config ARGS answers it.
 #   slots_split_online
@@ -184,6 +186,14 @@ values() {
     sed -e 's/^/GET /' "$2" >get.cmds &&
     redis-cli -p "$1" <get.cmds >get.out &&
     paste -d ' ' "$2" get.out
+}
+
+# values_filled PORT KEYFILE: every key of KEYFILE reads "v-<key>" (as
+# fill wrote it) on PORT; the difference shows if not.
+values_filled() {
+    sed -e "s/.*/& v-&/" "$2" >expect.values &&
+    values "$1" "$2" >actual.values &&
+    test_cmp expect.values actual.values
 }
 
 # tasks_done: the dashboard has no migrate task left.

@@ -26,6 +26,18 @@ esac
 
 P=/zk/codis/db_test
 
+# held_migration KEYFILE FIRST LAST N DELAY: N keys of each slot
+# FIRST..LAST written on S1 (named in KEYFILE), then, with the queue
+# paused, their migration to group 2 (--delay=DELAY) queued and held by
+# the runner.
+held_migration() {
+    keys_for_slots $2 $3 $4 >"$1" &&
+    fill ${S1#*:} "$1" &&
+    dashboard_api POST /api/migrate/pause >out &&
+    codis-config slot migrate $2 $3 2 --delay=$5 >out &&
+    wait_until migrate_held
+}
+
 # read_while_migrating KEYFILE: until no task is left, read every key of
 # KEYFILE through the proxy and compare with "v-<key>"; at least once.
 read_while_migrating() {
@@ -218,11 +230,7 @@ test_expect_success SLOTSMGRT 'migrate status shows nothing running' '
 '
 
 test_expect_success SLOTSMGRT 'a task cut by kill -9 of the dashboard resumes at restart' '
-    keys_for_slots 20 21 30 >slow &&
-    fill ${S1#*:} slow &&
-    dashboard_api POST /api/migrate/pause >out &&
-    codis-config slot migrate 20 21 2 --delay=1 >out &&
-    wait_until migrate_held &&
+    held_migration slow 20 21 30 1 &&
     task_moved_some &&
     kill -9 $DASHBOARD_PID &&
     wait $DASHBOARD_PID;
@@ -239,11 +247,7 @@ test_expect_success SLOTSMGRT 'a task cut by kill -9 of the dashboard resumes at
 '
 
 test_expect_success SLOTSMGRT 'SIGTERM mid-task exits 0, the task is not failed and resumes at restart' '
-    keys_for_slots 22 23 30 >slow2 &&
-    fill ${S1#*:} slow2 &&
-    dashboard_api POST /api/migrate/pause >out &&
-    codis-config slot migrate 22 23 2 --delay=1 >out &&
-    wait_until migrate_held &&
+    held_migration slow2 22 23 30 1 &&
     task_moved_some &&
     kill $DASHBOARD_PID &&
     wait $DASHBOARD_PID &&
@@ -257,11 +261,7 @@ test_expect_success SLOTSMGRT 'SIGTERM mid-task exits 0, the task is not failed 
 '
 
 test_expect_success PROXY,SLOTSMGRT 'clients of the proxy read every key while its slot migrates' '
-    keys_for_slots 30 31 40 >busy &&
-    fill ${S1#*:} busy &&
-    dashboard_api POST /api/migrate/pause >out &&
-    codis-config slot migrate 30 31 2 --delay=5 >out &&
-    wait_until migrate_held &&
+    held_migration busy 30 31 40 5 &&
     values_filled $PROXY_PORT busy &&
     dashboard_api POST /api/migrate/resume >out &&
     read_while_migrating busy &&
@@ -325,11 +325,7 @@ print([t[\"id\"] for t in json.load(open(\"tasks\")) if t[\"slot_id\"] == $1][0]
 test_expect_success SLOTSMGRT 'a queued task can be removed; a group it targets cannot' '
     start_codis_server && S3=$SERVER_ADDR &&
     codis-config server add 3 $S3 master &&
-    keys_for_slots 50 50 40 >slow3 &&
-    fill ${S1#*:} slow3 &&
-    dashboard_api POST /api/migrate/pause >out &&
-    codis-config slot migrate 50 50 2 --delay=1 >out &&
-    wait_until migrate_held &&
+    held_migration slow3 50 50 40 1 &&
     task_moved_some &&
     codis-config slot migrate 51 51 3 >out &&
     test_expect_code 1 codis-config slot init -f 2>err &&

@@ -82,11 +82,7 @@ test_expect_success 'a pipeline mixing both servers: each command answered, in o
 '
 
 test_expect_success 'B restarts on the same port: its slots work again' '
-    codis-server --port $PORT_B --bind 127.0.0.1 --dir $DIR_B --save "" \
-        >"$DIR_B.log2" 2>&1 &
-    PID_B=$! &&
-    test_atexit "stop_pid $PID_B" &&
-    server_wait_ready $PID_B $PORT_B "$DIR_B.log2" &&
+    restart_server $PORT_B && PID_B=$SERVER_PID &&
     wait_until "pq set $KB again >out && grep -x OK out" 20 &&
     pq get $KB >out && echo again >expect && test_cmp expect out &&
     redis-cli -p $PORT_B get $KB >out && test_cmp expect out &&
@@ -135,11 +131,7 @@ test_expect_success 'B dies with requests waiting on it: they fail, nothing hang
 '
 
 test_expect_success 'B back once more' '
-    codis-server --port $PORT_B --bind 127.0.0.1 --dir $DIR_B --save "" \
-        >"$DIR_B.log4" 2>&1 &
-    PID_B=$! &&
-    test_atexit "stop_pid $PID_B" &&
-    server_wait_ready $PID_B $PORT_B "$DIR_B.log4" &&
+    restart_server $PORT_B && PID_B=$SERVER_PID &&
     wait_until "pq set $KB fourth >out && grep -x OK out" 20
 '
 

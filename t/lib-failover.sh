@@ -9,9 +9,9 @@
 #       on group 2, proxy p1 online (PROXY_PORT ...), and codis ha every
 #       second, down after 3 failed rounds (HA_PID, ha.log). Ports in M1
 #       S1 M2 S2, pids in M1_PID ...; each slave in sync with its master.
-#   restart_server PORT
-#       start a new, empty codis server on PORT (its old process must be
-#       gone); sets SERVER_PID.
+#   restart_server PORT (t/lib-server.sh)
+#       start codis server again on PORT (its old process must be gone);
+#       sets SERVER_PID.
 #   start_writer NAME / stop_writer NAME
 #       run t/lib-writer.py through the proxy in the background / stop it;
 #       it watches the servers M1 S1 M2 S2 and $WRITER_EXTRA (ports) to
@@ -53,15 +53,6 @@ failover_cluster() {
     HA_PID=$! &&
     test_atexit "stop_pid $HA_PID" &&
     wait_until "grep -q watching ha.log"
-}
-
-restart_server() {
-    codis-server --port "$1" --bind 127.0.0.1 \
-        --dir "$TRASH_DIRECTORY/server-$1" --save "" \
-        >>"$TRASH_DIRECTORY/server-$1.log" 2>&1 &
-    SERVER_PID=$!
-    test_atexit "stop_pid $SERVER_PID"
-    server_wait_ready "$SERVER_PID" "$1" "$TRASH_DIRECTORY/server-$1.log"
 }
 
 start_writer() {

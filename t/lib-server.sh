@@ -23,6 +23,18 @@ start_server() {
     server_wait_ready "$SERVER_PID" "$SERVER_PORT" "$SERVER_LOG"
 }
 
+# restart_server PORT: start codis-server again on PORT, in the directory
+# start_server gave it (its old process must be gone), its output added
+# to the same log; sets SERVER_PID.
+restart_server() {
+    codis-server --port "$1" --bind 127.0.0.1 \
+        --dir "$TRASH_DIRECTORY/server-$1" --save "" \
+        >>"$TRASH_DIRECTORY/server-$1.log" 2>&1 &
+    SERVER_PID=$!
+    test_atexit "stop_pid $SERVER_PID"
+    server_wait_ready "$SERVER_PID" "$1" "$TRASH_DIRECTORY/server-$1.log"
+}
+
 # server_wait_ready PID PORT LOG: poll PORT with PING for 20 s; fail at
 # once if PID exits (showing LOG).
 server_wait_ready() {

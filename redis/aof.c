@@ -72,6 +72,7 @@ static struct {
     long long last_rewrite_ms;
     bool last_rewrite_ok;
     long long rewrites;
+    long long rewrite_failures; /* consecutive failed rewrites */
 } aof = { .fd = -1, .seldb = -1, 
           .last_write_ok = true, .last_rewrite_ok = true,
           .last_rewrite_ms = -1 };
@@ -496,6 +497,8 @@ static void aof_on_child_done(int status, void *arg)
                      aof.last_rewrite_ms);
         }
     }
+    aof.rewrite_failures = aof.last_rewrite_ok ? 0
+                                               : aof.rewrite_failures + 1;
     aof_start_scheduled();
 }
 
@@ -893,11 +896,17 @@ char *aof_info(char *s)
     s = sds_cat(s, line, (size_t)n);
     n = snprintf(line, sizeof(line),
                  "aof_last_bgrewrite_status:%s\r\n"
-                 "aof_rewrites:%lld\r\naof_last_write_status:%s\r\n"
-                 "aof_last_cow_size:0\r\n",
+                 "aof_rewrites:%lld\r\n"
+                 "aof_rewrites_consecutive_failures:%lld\r\n"
+                 "aof_last_write_status:%s\r\n"
+                 "aof_last_cow_size:%lld\r\n",
                  aof.last_rewrite_ok ? "ok" : "err", aof.rewrites,
-                 aof.last_write_ok ? "ok" : "err");
+                 aof.rewrite_failures, aof.last_write_ok ? "ok" : "err",
+                 child_progress()->last_cow[CHILD_AOF]);
     s = sds_cat(s, line, (size_t)n);
+    /* No modules can be loaded, so no module ever forks: always 0. */
+    s = sds_catfmt(s, "module_fork_in_progress:0\r\n"
+                      "module_fork_last_cow_size:0\r\n");
     if (aof.fd >= 0) {
         n = snprintf(line, sizeof(line),
                      "aof_current_size:%lld\r\naof_base_size:%lld\r\n"

@@ -97,6 +97,15 @@ size_t blocking_count(void)
     return blocking_client_count;
 }
 
+size_t blocking_timeout_count(void)
+{
+    size_t n = 0;
+    for (const struct client *c = server.clients; c != NULL; c = c->next) {
+        n += c->blocked != NULL && c->blocked->timer != NULL;
+    }
+    return n;
+}
+
 /* Take 'c' off every key it waits on and free its state. */
 static void blocking_unblock(struct client *c)
 {

@@ -231,6 +231,7 @@ static void replication_on_bulk_write(evutil_socket_t fd, short what,
             return;
         }
         l->bulk_head_sent += (size_t)n;
+        server.stat_net_repl_output_bytes += n;
         return;
     }
     off_t off = (off_t)l->bulk_off;
@@ -246,7 +247,7 @@ static void replication_on_bulk_write(evutil_socket_t fd, short what,
         return;
     }
     l->bulk_off += n;
-    server.stat_net_output_bytes += n;
+    server.stat_net_repl_output_bytes += n;
     if (l->bulk_off == l->bulk_size) {
         replication_slave_online(c);
     }
@@ -367,6 +368,8 @@ static void replication_diskless_child(void)
         mark[i] = "0123456789abcdef"[dict_random_u64() & 15];
     }
     int failed = 0;
+    long long sent = 0; /* bytes of the header and end marks */
+    rdb_state.bytes_written = 0;
     for (size_t k = 0; k < repl.slave_count; k++) {
         struct client *c = repl.slaves[k];
         if (!c->repl->diskless ||
@@ -380,7 +383,9 @@ static void replication_diskless_child(void)
             replication_child_write(c->fd, mark, REPL_ID_LEN) != 0) {
             failed = 1;
         }
+        sent += n + REPL_ID_LEN;
     }
+    child_report(rdb_state.keys_saved, sent + rdb_state.bytes_written, true);
     _exit(failed);
 }
 

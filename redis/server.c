@@ -584,6 +584,8 @@ int server_init(char *err, size_t errlen)
         snprintf(err, errlen, "cannot watch SIGCHLD");
         return -1;
     }
+    server_update_memory();
+    server.startup_memory = server.used_memory;
     if (server_load_data(err, errlen) != 0 || aof_start(err, errlen) != 0) {
         return -1;
     }

@@ -587,6 +587,10 @@ void blocking_note_duration(struct client *c, long long usec);
 /* Number of blocked clients (INFO). */
 size_t blocking_count(void);
 
+/* How many blocked clients wait with a timeout (INFO's
+ * clients_in_timeout_table). */
+size_t blocking_timeout_count(void);
+
 /* ------------------------------------------------------------------------
  * Client-side caching (tracking.c) */
 
@@ -637,6 +641,9 @@ void info_count_error(const struct client *c, const char *text);
 void info_reset_errors(void);
 /* info.c: sample the network byte counters (server cron). */
 void info_cron(void);
+
+/* MEMORY STATS: the memory counted by part, as INFO memory tells it. */
+void info_memory_stats(struct client *c);
 /* A script of 'caller' ran 'cmd': a read makes a tracking caller remember
  * the keys its own command (EVAL, FCALL ...) declares, as Redis 7.0. */
 void tracking_script_read(struct client *caller, const struct command *cmd);
@@ -969,6 +976,8 @@ struct server {
     long long used_memory;    /* refreshed by the cron */
     long long peak_memory;
     long long rss_memory;
+    long long startup_memory; /* used_memory once initialised, before the
+                                 dataset loads */
     bool loading;             /* replaying a dataset: nothing propagates */
 
     /* statistics (CONFIG RESETSTAT zeroes them) */
@@ -985,6 +994,13 @@ struct server {
     long long stat_keyspace_misses;
     long long stat_net_input_bytes;
     long long stat_net_output_bytes;
+    long long stat_net_repl_input_bytes;  /* from our master */
+    long long stat_net_repl_output_bytes; /* to replicas, RDB included */
+    long long stat_total_reads;  /* read events of clients */
+    long long stat_total_writes; /* flushes of clients' pending output */
+    long long stat_reply_buffer_expands; /* a reply buffer grew */
+    long long stat_reply_buffer_shrinks; /* one went back to its base size */
+    long long stat_dump_payload_sanitizations; /* values checked deeply */
     long long stat_error_replies;
     long long stat_unexpected_error_replies; /* to our master, AOF loader */
     long long stat_evicted_keys;
@@ -1140,6 +1156,8 @@ bool acl_default_nopass(void);
 void cmd_acl(struct client *c);
 /* The name of the user 'c' runs as (static until the user goes). */
 const char *acl_user_name(const struct client *c);
+/* True if the user of 'c' has the skip-sanitize-payload flag. */
+bool acl_skip_sanitize(const struct client *c);
 /* Load the aclfile, or create the users of the config file's "user"
  * lines, at start: 0, or -1 and 'err' (both are refused, as in Redis). */
 int acl_load_at_start(char *err, size_t errlen);

@@ -289,6 +289,10 @@ static void blocking_log_served(struct client *c, long long usec)
     if (c->last_cmd == NULL) {
         return;
     }
+    /* The command's time in INFO commandstats grows by the serving (its
+     * call was counted when it blocked), as in Redis. */
+    commands_stats_call(c->last_cmd, c->blocked->argc,
+                        c->blocked->argv)->usec += usec;
     usec += c->blocked->usec;
     int argc = c->argc;
     struct arg *argv = c->argv;

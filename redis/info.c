@@ -73,6 +73,7 @@ void info_reset_errors(void)
     server.stat_reply_buffer_expands = 0;
     server.stat_reply_buffer_shrinks = 0;
     server.stat_dump_payload_sanitizations = 0;
+    commands_reset_stats();
 }
 
 static char *info_errorstats(char *s)
@@ -655,20 +656,39 @@ static char *info_cluster(char *s)
     return sds_catfmt(s, "cluster_enabled:0\r\n");
 }
 
+/* One cmdstat_ line of command or subcommand 'name', if it ran or was
+ * refused. */
+static char *info_cmdstat(char *s, const char *name,
+                          const struct command_stats *st)
+{
+    if (st->calls == 0 && st->failed == 0 && st->rejected == 0) {
+        return s;
+    }
+    return sds_catfmt(s, "cmdstat_%s:calls=%lld,usec=%lld,"
+                         "usec_per_call=%.2f,rejected_calls=%lld,"
+                         "failed_calls=%lld\r\n",
+                      name, st->calls, st->usec,
+                      st->calls ? (double)st->usec / (double)st->calls : 0,
+                      st->rejected, st->failed);
+}
+
+/* Each command, then its subcommands ("cmdstat_config|get"): a command
+ * with subcommands has a line of its own only for calls refused before
+ * a subcommand was known (wrong arity), as in Redis 7. */
 static char *info_commandstats(char *s)
 {
     size_t count;
     const struct command *table = commands_table(&count);
     for (size_t i = 0; i < count; i++) {
-        const struct command_stats *st = commands_stats(&table[i]);
-        if (st->calls == 0 && st->failed == 0 && st->rejected == 0) {
-            continue;
+        s = info_cmdstat(s, table[i].spec->name, commands_stats(&table[i]));
+        size_t nsub;
+        const struct cmdspec *sub = cmdspec_subcommands(table[i].spec,
+                                                        &nsub);
+        for (size_t k = 0; k < nsub; k++) {
+            s = info_cmdstat(s, sub[k].name,
+                             commands_substats((size_t)(&sub[k] -
+                                                        cmdspec_subtable)));
         }
-        s = sds_catfmt(s, "cmdstat_%s:calls=%lld,usec=%lld,usec_per_call=%.2f,"
-                          "rejected_calls=%lld,failed_calls=%lld\r\n",
-                       table[i].spec->name, st->calls, st->usec,
-                       st->calls ? (double)st->usec / (double)st->calls : 0,
-                       st->rejected, st->failed);
     }
     return s;
 }

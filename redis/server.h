@@ -637,7 +637,10 @@ void tracking_totals(size_t *clients, size_t *keys, size_t *items,
  * INFO errorstats; 'c' is who gets it (replies to our master or the AOF
  * loader count as unexpected). */
 void info_count_error(const struct client *c, const char *text);
-/* info.c: forget the errorstats counts (CONFIG RESETSTAT). */
+/* info.c: forget the errorstats counts and the counters INFO added with
+ * them (replication bytes, reads, writes, reply buffer resizes, payload
+ * sanitizations), and every command's and subcommand's statistics
+ * (CONFIG RESETSTAT). */
 void info_reset_errors(void);
 /* info.c: sample the network byte counters (server cron). */
 void info_cron(void);
@@ -869,6 +872,19 @@ const struct command *commands_table(size_t *count);
 
 /* The statistics of 'cmd' (a row of the table). */
 struct command_stats *commands_stats(const struct command *cmd);
+
+/* The statistics a call of 'cmd' with 'argc' arguments 'argv' counts in:
+ * for a command with subcommands, those of the subcommand argv[1] names
+ * ("config|get"), as Redis 7 counts them; an unknown subcommand counts
+ * nowhere shown (Redis rejects it before lookup). Else commands_stats. */
+struct command_stats *commands_stats_call(const struct command *cmd,
+                                          int argc, const struct arg *argv);
+
+/* The statistics of subcommand row 'i' of lib/cmdspec's subtable. */
+struct command_stats *commands_substats(size_t i);
+
+/* Zero the statistics of every command and subcommand. */
+void commands_reset_stats(void);
 
 /* ------------------------------------------------------------------------
  * Global state */

@@ -276,22 +276,25 @@ static void client_note_sub(struct client *c)
     }
 }
 
-/* True if CLIENT PAUSE holds the request of 'c' whose command name is the
- * 'len' bytes at 'name': every command of an ordinary client with ALL;
- * with WRITE, the writes and the commands that may write or publish
- * (EVAL, FCALL, PUBLISH, PFCOUNT, WAIT), as Redis. */
+/* True if CLIENT PAUSE or FAILOVER's pause holds the request of 'c' whose
+ * command name is the 'len' bytes at 'name': every command of an
+ * ordinary client with CLIENT PAUSE ALL; with WRITE or a failover, the
+ * writes and the commands that may write or publish (EVAL, FCALL,
+ * PUBLISH, PFCOUNT, WAIT), as Redis. */
 static bool client_pause_holds(struct client *c, const char *name,
                                size_t len)
 {
-    if (server.pause_end == 0 ||
+    if ((server.pause_end == 0 && !server.pause_failover) ||
         (c->flags & (CLIENT_MASTER | CLIENT_SLAVE | CLIENT_LOADER))) {
         return false;
     }
-    if (server.mstime >= server.pause_end) {
+    if (server.pause_end != 0 && server.mstime >= server.pause_end) {
         client_unpause_all();
-        return false;
+        if (!server.pause_failover) {
+            return false;
+        }
     }
-    if (server.pause_all) {
+    if (server.pause_end != 0 && server.pause_all) {
         return true;
     }
     const struct command *cmd = commands_lookup(name, len);
@@ -317,6 +320,14 @@ void client_unpause_all(void)
     server.pause_end = 0;
     server.pause_all = false;
     server.unpause_pending = true;
+}
+
+void client_pause_failover(bool on)
+{
+    if (server.pause_failover && !on) {
+        server.unpause_pending = true;
+    }
+    server.pause_failover = on;
 }
 
 /* After the loop's turn: run the requests CLIENT PAUSE held. Not inside

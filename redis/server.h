@@ -539,8 +539,12 @@ bool client_may_protected(const struct client *c, const char *setting);
  * AOF loader. */
 void client_append(struct client *c, const void *p, size_t len);
 /* End CLIENT PAUSE: the clients it held run at the end of this turn of
- * the loop. */
+ * the loop (unless FAILOVER's pause still holds them). */
 void client_unpause_all(void);
+/* Start ('on') or end FAILOVER's pause of writes. It is kept apart from
+ * CLIENT PAUSE, as Redis keeps pause purposes apart: CLIENT UNPAUSE does
+ * not end it, and a CLIENT PAUSE ending does not either. */
+void client_pause_failover(bool on);
 
 /* Continue a client that was blocked: send its reply, then run the
  * requests that arrived meanwhile. */
@@ -1002,6 +1006,7 @@ struct server {
     long long stat_rejected_conn;
     long long pause_end;      /* CLIENT PAUSE: ms it ends, 0 if none */
     bool pause_all;           /* ... ALL (else WRITE) */
+    bool pause_failover;      /* FAILOVER holds writes until it ends */
     bool unpause_pending;     /* paused clients to resume (networking.c) */
     struct client *in_request; /* whose request runs now (networking.c),
                                 * across nested calls (EXEC, scripts) */

@@ -837,13 +837,17 @@ static int rdb_in_snapshot(struct rdb_in *r)
                        server.masterhost == NULL) {
                 object_decr_ref(val);
                 rdb_state.keys_expired++;
-            } else if (db_find(db, key, klen) != NULL) {
+            } else if (db_find(db, key, klen) != NULL &&
+                       !rdb_state.load_replace) {
                 object_decr_ref(val);
                 rdb_in_fail(r, "duplicate key '%.100s' in db %d", key,
                             db->id);
                 sds_free(key);
                 return -1;
             } else {
+                if (rdb_state.load_replace) {
+                    db_delete(db, key, klen);
+                }
                 db_add(db, key, klen, val);
                 if (expire >= 0) {
                     db_set_expire(db, key, klen, expire);

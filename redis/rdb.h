@@ -40,6 +40,8 @@ struct rdb_state {
     long long keys_saved;       /* keys written by the snapshot running in
                                    this process (a child reports them) */
     long long bytes_written;    /* by rdb_out to its fd since start */
+    bool load_replace;          /* a key loaded replaces one that exists
+                                   (DEBUG RELOAD MERGE), else it fails */
     bool shutdown_done;         /* the shutdown save was decided */
 
     /* The replication position the last loaded RDB recorded (aux fields

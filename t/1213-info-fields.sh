@@ -11,7 +11,7 @@ test_expect_success 'start codis-server' '
 '
 
 test_expect_success REDIS_REF 'start the reference redis-server' '
-    start_redis_ref
+    start_redis_ref --enable-debug-command yes
 '
 
 # Fields of redis-server we do not have (section field), one a line: none
@@ -215,6 +215,23 @@ test_expect_success REDIS_REF 'dump_payload_sanitizations counts as Redis does' 
     test_cmp expect actual &&
     echo 2 >expect &&
     test_cmp expect actual
+'
+
+cat >merge.txt <<\EOF_CMDS
+FLUSHALL
+SET a 1
+SET b 1
+SAVE
+SET a 2
+SET c 3
+DEBUG RELOAD MERGE NOSAVE NOFLUSH
+MGET a b c
+DBSIZE
+EOF_CMDS
+
+test_expect_success REDIS_REF 'DEBUG RELOAD MERGE: the file replaces keys, others stay' '
+    compare_with_ref merge.txt &&
+    grep -q "^3$" merge.txt.actual
 '
 
 test_done

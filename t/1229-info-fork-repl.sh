@@ -93,6 +93,21 @@ test_expect_success 'a diskless child reports the bytes it sent to a replica' '
     test "$(field $M persistence rdb_last_cow_size)" -gt 0
 '
 
+test_expect_success 'a diskless sync waits for more replicas (one fork for two)' '
+    redis-cli -p $M config set repl-diskless-sync-delay 100 >/dev/null &&
+    redis-cli -p $M config set repl-diskless-sync-max-replicas 2 >/dev/null &&
+    forks=$(field $M stats total_forks) &&
+    start_server --replicaof 127.0.0.1 $M &&
+    R3=$SERVER_PORT &&
+    wait_until "redis-cli -p $M info replication | grep -q \"port=$R3,state=wait_bgsave\"" &&
+    test "$(field $M stats total_forks)" = "$forks" &&
+    start_server --replicaof 127.0.0.1 $M &&
+    R4=$SERVER_PORT &&
+    wait_until "test \"\$(field $R3 replication master_link_status)\" = up" &&
+    wait_until "test \"\$(field $R4 replication master_link_status)\" = up" &&
+    test "$(field $M stats total_forks)" = $((forks + 1))
+'
+
 test_expect_success 'CONFIG RESETSTAT zeroes the replication byte counters' '
     redis-cli -p $M config resetstat >/dev/null &&
     test "$(field $M stats total_net_repl_output_bytes)" -lt 1000

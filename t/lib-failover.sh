@@ -75,6 +75,7 @@ failover_cluster() {
 restart_server() {
     codis-server --port "$1" --bind 127.0.0.1 \
         --dir "$TRASH_DIRECTORY/server-$1" --save "" \
+        --repl-diskless-sync-delay 0 \
         >>"$TRASH_DIRECTORY/server-$1.log" 2>&1 &
     SERVER_PID=$!
     test_atexit "stop_pid $SERVER_PID"

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -68,6 +69,7 @@ static struct {
     long long child_start;     /* ms */
     int child_base_seq;        /* seq of the base it writes */
     int child_incr_count;      /* incr files it replaces */
+    bool child_rdb;            /* it writes an RDB base, else commands */
     bool scheduled;            /* rewrite when no snapshot child runs */
     long long last_rewrite_ms;
     bool last_rewrite_ok;
@@ -456,8 +458,8 @@ static void aof_on_child_done(int status, void *arg)
     aof.last_rewrite_ms = server.mstime - aof.child_start;
     aof.last_rewrite_ok = false;
     char base[300], path[512];
-    snprintf(base, sizeof(base), "%s.%d.base.rdb", server.appendfilename,
-             aof.child_base_seq);
+    snprintf(base, sizeof(base), "%s.%d.base.%s", server.appendfilename,
+             aof.child_base_seq, aof.child_rdb ? "rdb" : "aof");
     aof_path(path, sizeof(path), base);
     if (!saved) {
         log_warn("AOF rewrite failed in the child");
@@ -528,13 +530,27 @@ static int aof_start_rewrite(char *err, size_t errlen)
     if (server.appendonly && aof_open_new_incr(exists, err, errlen) != 0) {
         return -1;
     }
+    /* aof-use-rdb-preamble no: the base is written as commands. */
+    const char *preamble = config_stored_get("aof-use-rdb-preamble");
+    bool rdb = preamble == NULL || strcasecmp(preamble, "no") != 0;
     snprintf(aof.child_file, sizeof(aof.child_file),
-             "temp-rewriteaof-bg-%d.rdb", (int)getpid());
-    pid_t pid = child_fork_save(CHILD_AOF, aof.child_file, aof_on_child_done,
-                                NULL, err, errlen);
+             "temp-rewriteaof-bg-%d.%s", (int)getpid(), rdb ? "rdb" : "aof");
+    pid_t pid;
+    if (rdb) {
+        pid = child_fork_save(CHILD_AOF, aof.child_file, aof_on_child_done,
+                              NULL, err, errlen);
+    } else {
+        pid = child_fork(CHILD_AOF, aof_on_child_done, NULL, err, errlen);
+        if (pid == 0) {
+            int rc = aof_rewrite_file(aof.child_file);
+            child_report(rdb_state.keys_saved, 0, true);
+            _exit(rc == 0 ? 0 : 1);
+        }
+    }
     if (pid < 0) {
         return -1;
     }
+    aof.child_rdb = rdb;
     aof.child_start = server.mstime;
     aof.child_base_seq = (aof.m.base_seq > aof.m.incr_seq ? aof.m.base_seq
                                                           : aof.m.incr_seq)

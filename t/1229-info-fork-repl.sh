@@ -4,6 +4,7 @@ its progress and copy-on-write size to the parent; bytes to and from
 replicas are counted apart from the clients'"'"' bytes'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
+. "$TEST_DIRECTORY/lib-redis-ref.sh"
 
 # field PORT SECTION FIELD: FIELD of INFO SECTION on PORT.
 field() {
@@ -111,6 +112,72 @@ test_expect_success 'a diskless sync waits for more replicas (one fork for two)'
 test_expect_success 'CONFIG RESETSTAT zeroes the replication byte counters' '
     redis-cli -p $M config resetstat >/dev/null &&
     test "$(field $M stats total_net_repl_output_bytes)" -lt 1000
+'
+
+cat >data.txt <<\EOF_CMDS
+SET s hello
+SET n 12345
+RPUSH l a b c
+SADD st x y
+SADD is 1 2 3
+ZADD z 1.5 a -inf b 2 c
+HSET h f1 v1 f2 v2
+SET e 1 EX 1000
+XADD x 1-1 f v
+XGROUP CREATE x g 0
+SELECT 2
+SET other 1
+EOF_CMDS
+
+cat >reads.txt <<\EOF_CMDS
+DBSIZE
+GET s
+GET n
+LRANGE l 0 -1
+SORT st ALPHA
+OBJECT ENCODING is
+ZRANGE z 0 -1 WITHSCORES
+HGET h f2
+TTL x
+XRANGE x - +
+XINFO GROUPS x
+FCALL f1 0
+SELECT 2
+GET other
+EOF_CMDS
+
+test_expect_success REDIS_REF 'aof-use-rdb-preamble no: a base of commands redis-server loads' '
+    start_server --appendonly yes --aof-use-rdb-preamble no &&
+    A=$SERVER_PORT && A_DIR=$SERVER_DIR && A_PID=$SERVER_PID &&
+    wait_until "test \$(field $A persistence aof_rewrite_in_progress) = 0" &&
+    rewrites=$(field $A persistence aof_rewrites) &&
+    cli <data.txt >/dev/null &&
+    cli function load "#!lua name=lib1
+redis.register_function(\"f1\", function() return 1 end)" >/dev/null &&
+    cli bgrewriteaof >/dev/null &&
+    wait_until "test \$(field $A persistence aof_rewrites) = $((rewrites + 1))" &&
+    test "$(field $A persistence aof_last_bgrewrite_status)" = ok &&
+    base=$(ls "$A_DIR"/appendonlydir/*.base.aof) &&
+    head -c 1 "$base" >first && printf "*" >star && test_cmp star first &&
+    grep -q "base.aof seq" "$A_DIR"/appendonlydir/*.manifest &&
+    cli <reads.txt >expect &&
+    mkdir -p copy && cp -r "$A_DIR/appendonlydir" copy/ &&
+    start_redis_ref --dir "$TRASH_DIRECTORY/copy" --appendonly yes &&
+    redis-cli -p "$REF_PORT" <reads.txt >actual &&
+    test_cmp expect actual &&
+    grep -q "^hello$" actual
+'
+
+test_expect_success 'the base of commands loads back into codis-server' '
+    redis-cli -p $A shutdown nosave >/dev/null 2>&1
+    wait_until "! kill -0 $A_PID" &&
+    codis-server --port $A --bind 127.0.0.1 --dir "$A_DIR" --save "" \
+        --appendonly yes --aof-use-rdb-preamble no >>"$A_DIR.log" 2>&1 &
+    A_PID=$!
+    test_atexit "stop_pid $A_PID" &&
+    server_wait_ready $A_PID $A "$A_DIR.log" &&
+    redis-cli -p $A <reads.txt >again &&
+    test_cmp expect again
 '
 
 test_done

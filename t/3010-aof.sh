@@ -12,7 +12,7 @@ run_server() {
     SERVER_LOG="$TRASH_DIRECTORY/$(basename "$run_dir")-$SERVER_PORT.log"
     mkdir -p "$run_dir" || return 1
     codis-server --port "$SERVER_PORT" --bind 127.0.0.1 --dir "$run_dir" \
-        --save "" "$@" >"$SERVER_LOG" 2>&1 &
+        --save "" --repl-diskless-sync-delay 0 "$@" >"$SERVER_LOG" 2>&1 &
     SERVER_PID=$!
     test_atexit "stop_pid $SERVER_PID"
     server_wait_ready "$SERVER_PID" "$SERVER_PORT" "$SERVER_LOG"

@@ -9,6 +9,7 @@ restart_replica() {
     SERVER_PORT=$2
     SERVER_LOG="$1.restart.log"
     codis-server --port "$2" --bind 127.0.0.1 --dir "$1" --save "" \
+        --repl-diskless-sync-delay 0 \
         --slaveof 127.0.0.1 "$3" >"$SERVER_LOG" 2>&1 &
     SERVER_PID=$!
     test_atexit "stop_pid $SERVER_PID"

@@ -9,6 +9,8 @@
 # polls with PING until it answers (failing fast if the process died) and
 # registers a stop by PID at exit. It sets SERVER_PORT, SERVER_PID,
 # SERVER_DIR and SERVER_LOG; extra arguments go to codis-server as is.
+# A diskless full sync starts at once (repl-diskless-sync-delay 0; Redis
+# and our default wait 5 s for more replicas).
 
 # start_server [ARGS...]: start a server; fail if it does not come up.
 start_server() {
@@ -17,7 +19,8 @@ start_server() {
     SERVER_LOG="$SERVER_DIR.log"
     mkdir -p "$SERVER_DIR" || return 1
     codis-server --port "$SERVER_PORT" --bind 127.0.0.1 \
-        --dir "$SERVER_DIR" --save "" "$@" >"$SERVER_LOG" 2>&1 &
+        --dir "$SERVER_DIR" --save "" --repl-diskless-sync-delay 0 "$@" \
+        >"$SERVER_LOG" 2>&1 &
     SERVER_PID=$!
     test_atexit "stop_pid $SERVER_PID"
     server_wait_ready "$SERVER_PID" "$SERVER_PORT" "$SERVER_LOG"
@@ -28,7 +31,7 @@ start_server() {
 # to the same log; sets SERVER_PID.
 restart_server() {
     codis-server --port "$1" --bind 127.0.0.1 \
-        --dir "$TRASH_DIRECTORY/server-$1" --save "" \
+        --dir "$TRASH_DIRECTORY/server-$1" --save "" --repl-diskless-sync-delay 0 \
         >>"$TRASH_DIRECTORY/server-$1.log" 2>&1 &
     SERVER_PID=$!
     test_atexit "stop_pid $SERVER_PID"

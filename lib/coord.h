@@ -67,10 +67,10 @@ struct coord_ops {
     int (*children)(struct coord *coord, const char *path, char ***names,
                     size_t *count);
     int (*exists)(struct coord *coord, const char *path);
-    int (*watch_data)(struct coord *coord, const char *path,
-                      coord_watch_fn fn, void *arg);
-    int (*watch_children)(struct coord *coord, const char *path,
-                          coord_watch_fn fn, void *arg);
+    /* One watch on 'path': its children's list when 'children', else
+     * its data and existence. */
+    int (*watch)(struct coord *coord, const char *path, bool children,
+                 coord_watch_fn fn, void *arg);
     void (*close)(struct coord *coord);
 };
 

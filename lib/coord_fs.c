@@ -982,16 +982,10 @@ static int fs_watch(struct coord_fs *fs, const char *path, bool children,
     return rc;
 }
 
-static int fs_watch_data(struct coord *coord, const char *path,
-                         coord_watch_fn fn, void *arg)
+static int fs_watch_op(struct coord *coord, const char *path,
+                       bool children, coord_watch_fn fn, void *arg)
 {
-    return fs_watch((struct coord_fs *)coord, path, false, fn, arg);
-}
-
-static int fs_watch_children(struct coord *coord, const char *path,
-                             coord_watch_fn fn, void *arg)
-{
-    return fs_watch((struct coord_fs *)coord, path, true, fn, arg);
+    return fs_watch((struct coord_fs *)coord, path, children, fn, arg);
 }
 
 /* ---- open and close --------------------------------------------------- */
@@ -1236,7 +1230,6 @@ static const struct coord_ops fs_ops = {
     .remove = fs_remove,
     .children = fs_children,
     .exists = fs_exists,
-    .watch_data = fs_watch_data,
-    .watch_children = fs_watch_children,
+    .watch = fs_watch_op,
     .close = fs_close,
 };

@@ -617,16 +617,10 @@ static int zk_watch(struct coord_zk *zk, const char *path, bool children,
     return 0;
 }
 
-static int zk_watch_data(struct coord *coord, const char *path,
-                         coord_watch_fn fn, void *arg)
+static int zk_watch_op(struct coord *coord, const char *path,
+                       bool children, coord_watch_fn fn, void *arg)
 {
-    return zk_watch((struct coord_zk *)coord, path, false, fn, arg);
-}
-
-static int zk_watch_children(struct coord *coord, const char *path,
-                             coord_watch_fn fn, void *arg)
-{
-    return zk_watch((struct coord_zk *)coord, path, true, fn, arg);
+    return zk_watch((struct coord_zk *)coord, path, children, fn, arg);
 }
 
 /* ---- open and close ----------------------------------------------------- */
@@ -856,7 +850,6 @@ static const struct coord_ops zk_ops = {
     .remove = zk_remove,
     .children = zk_children,
     .exists = zk_exists,
-    .watch_data = zk_watch_data,
-    .watch_children = zk_watch_children,
+    .watch = zk_watch_op,
     .close = zk_close,
 };

@@ -62,6 +62,53 @@ int model_store_get_json(struct model_store *st, const char *path,
     return COORD_OK;
 }
 
+/* Decode 'json' as a node of 'kind' into 'out' (a struct of that kind);
+ * 0, or -1 with 'why' filled. */
+static int model_store_decode(enum model_store_kind kind, const cJSON *json,
+                              void *out, char *why, size_t whylen)
+{
+    switch (kind) {
+    case MODEL_STORE_SLOT:
+        return model_slot_from_json(json, out, why, whylen);
+    case MODEL_STORE_SERVER:
+        return model_server_from_json(json, out, why, whylen);
+    case MODEL_STORE_PROXY:
+        return model_proxy_from_json(json, out, why, whylen);
+    case MODEL_STORE_ACTION:
+        return model_action_from_json(json, out, why, whylen);
+    case MODEL_STORE_MIGRATE_TASK:
+        return model_migrate_task_from_json(json, out, why, whylen);
+    }
+    snprintf(why, whylen, "unknown kind %d", (int)kind);
+    return -1;
+}
+
+int model_store_load(struct model_store *st, bool too_long, const char *path,
+                     int *version, const char *what, const char *missing,
+                     enum model_store_kind kind, void *out, char *err,
+                     size_t errlen)
+{
+    if (too_long) {
+        return model_store_too_long(err, errlen);
+    }
+    cJSON *json;
+    int rc = model_store_get_json(st, path, &json, version, err, errlen);
+    if (rc == COORD_NONODE && missing != NULL) {
+        snprintf(err, errlen, "%s %s", what, missing);
+    }
+    if (rc != COORD_OK) {
+        return rc;
+    }
+    char why[128];
+    rc = model_store_decode(kind, json, out, why, sizeof(why));
+    cJSON_Delete(json);
+    if (rc != 0) {
+        snprintf(err, errlen, "%s: %s", what, why);
+        return COORD_ERROR;
+    }
+    return COORD_OK;
+}
+
 /* Write 'json' compactly to 'path', creating the node if missing. */
 int model_store_put_json(struct model_store *st, const char *path,
                          const cJSON *json, char *err, size_t errlen)
@@ -144,27 +191,12 @@ int model_store_load_slot(struct model_store *st, int id,
                           struct model_slot *slot, char *err, size_t errlen)
 {
     char path[MODEL_PATH_MAX];
-    if (model_path_slot(path, sizeof(path), st->product, id) != 0) {
-        return model_store_too_long(err, errlen);
-    }
-    cJSON *json;
-    int rc = model_store_get_json(st, path, &json, NULL, err, errlen);
-    if (rc == COORD_NONODE) {
-        snprintf(err, errlen, "slot %d does not exist (slots are not "
-                              "initialized)", id);
-        return rc;
-    }
-    if (rc != COORD_OK) {
-        return rc;
-    }
-    char why[128];
-    rc = model_slot_from_json(json, slot, why, sizeof(why));
-    cJSON_Delete(json);
-    if (rc != 0) {
-        snprintf(err, errlen, "slot %d: %s", id, why);
-        return COORD_ERROR;
-    }
-    return COORD_OK;
+    char what[32];
+    snprintf(what, sizeof(what), "slot %d", id);
+    return model_store_load(
+        st, model_path_slot(path, sizeof(path), st->product, id) != 0, path,
+        NULL, what, "does not exist (slots are not initialized)",
+        MODEL_STORE_SLOT, slot, err, errlen);
 }
 
 int model_store_load_slots(struct model_store *st, struct model_slot *slots,
@@ -222,24 +254,18 @@ int model_store_load_group(struct model_store *st, int gid,
             rc = model_store_too_long(err, errlen);
             break;
         }
-        cJSON *json;
-        rc = model_store_get_json(st, spath, &json, NULL, err, errlen);
+        char what[MODEL_PATH_MAX + 32];
+        snprintf(what, sizeof(what), "server '%s' of group %d", names[i],
+                 gid);
+        struct model_server *s = &group->servers[group->count];
+        rc = model_store_load(st, false, spath, NULL, what, NULL,
+                              MODEL_STORE_SERVER, s, err, errlen);
         if (rc == COORD_NONODE) {
             continue; /* removed while we listed */
         }
         if (rc != COORD_OK) {
             break;
         }
-        char why[128];
-        struct model_server *s = &group->servers[group->count];
-        if (model_server_from_json(json, s, why, sizeof(why)) != 0) {
-            snprintf(err, errlen, "server '%s' of group %d: %s", names[i],
-                     gid, why);
-            cJSON_Delete(json);
-            rc = COORD_ERROR;
-            break;
-        }
-        cJSON_Delete(json);
         s->group_id = gid;
         group->count++;
     }
@@ -317,26 +343,11 @@ int model_store_load_proxy(struct model_store *st, const char *id,
                            size_t errlen)
 {
     char path[MODEL_PATH_MAX];
-    if (model_path_proxy(path, sizeof(path), st->product, id) != 0) {
-        return model_store_too_long(err, errlen);
-    }
-    cJSON *json;
-    int rc = model_store_get_json(st, path, &json, NULL, err, errlen);
-    if (rc == COORD_NONODE) {
-        snprintf(err, errlen, "proxy '%s' does not exist", id);
-        return rc;
-    }
-    if (rc != COORD_OK) {
-        return rc;
-    }
-    char why[128];
-    rc = model_proxy_from_json(json, proxy, why, sizeof(why));
-    cJSON_Delete(json);
-    if (rc != 0) {
-        snprintf(err, errlen, "proxy '%s': %s", id, why);
-        return COORD_ERROR;
-    }
-    return COORD_OK;
+    char what[MODEL_PATH_MAX + 16];
+    snprintf(what, sizeof(what), "proxy '%s'", id);
+    return model_store_load(
+        st, model_path_proxy(path, sizeof(path), st->product, id) != 0, path,
+        NULL, what, "does not exist", MODEL_STORE_PROXY, proxy, err, errlen);
 }
 
 int model_store_register_proxy(struct model_store *st,
@@ -401,36 +412,26 @@ int model_store_write_proxy(struct model_store *st, const char *id,
                             size_t errlen)
 {
     char path[MODEL_PATH_MAX];
-    if (model_path_proxy(path, sizeof(path), st->product, id) != 0) {
-        return model_store_too_long(err, errlen);
-    }
-    cJSON *json;
+    char what[MODEL_PATH_MAX + 16];
+    snprintf(what, sizeof(what), "proxy '%s'", id);
+    struct model_proxy proxy;
     int version;
-    int rc = model_store_get_json(st, path, &json, &version, err, errlen);
-    if (rc == COORD_NONODE) {
-        if (state == MODEL_PROXY_ONLINE) {
-            snprintf(err, errlen, "proxy '%s' does not exist", id);
-            return rc;
-        }
+    int rc = model_store_load(
+        st, model_path_proxy(path, sizeof(path), st->product, id) != 0, path,
+        &version, what, "does not exist", MODEL_STORE_PROXY, &proxy, err,
+        errlen);
+    if (rc == COORD_NONODE && state != MODEL_PROXY_ONLINE) {
         return COORD_OK;
     }
     if (rc != COORD_OK) {
         return rc;
-    }
-    struct model_proxy proxy;
-    char why[128];
-    rc = model_proxy_from_json(json, &proxy, why, sizeof(why));
-    cJSON_Delete(json);
-    if (rc != 0) {
-        snprintf(err, errlen, "proxy '%s': %s", id, why);
-        return COORD_ERROR;
     }
     proxy.state = state;
     if (event != NULL) {
         snprintf(proxy.last_event, sizeof(proxy.last_event), "%s", event);
         proxy.last_event_ts = (long long)time(NULL);
     }
-    json = model_proxy_to_json(&proxy);
+    cJSON *json = model_proxy_to_json(&proxy);
     char *text = json_print_compact(json);
     cJSON_Delete(json);
     rc = coord_set(st->coord, path, text, strlen(text), version);
@@ -497,22 +498,11 @@ int model_store_load_action(struct model_store *st, const char *seq,
                             size_t errlen)
 {
     char path[MODEL_PATH_MAX];
-    if (model_path_action(path, sizeof(path), st->product, seq) != 0) {
-        return model_store_too_long(err, errlen);
-    }
-    cJSON *json;
-    int rc = model_store_get_json(st, path, &json, NULL, err, errlen);
-    if (rc != COORD_OK) {
-        return rc;
-    }
-    char why[128];
-    rc = model_action_from_json(json, action, why, sizeof(why));
-    cJSON_Delete(json);
-    if (rc != 0) {
-        snprintf(err, errlen, "action %s: %s", seq, why);
-        return COORD_ERROR;
-    }
-    return COORD_OK;
+    char what[MODEL_PATH_MAX + 16];
+    snprintf(what, sizeof(what), "action %s", seq);
+    return model_store_load(
+        st, model_path_action(path, sizeof(path), st->product, seq) != 0,
+        path, NULL, what, NULL, MODEL_STORE_ACTION, action, err, errlen);
 }
 
 int model_store_ack_action(struct model_store *st, const char *seq,

@@ -20,6 +20,13 @@
 #define LUA_STRUCT_MAXINTSIZE 32
 #define LUA_STRUCT_MAXALIGN 8
 
+/* An 'f' or 'd' value: its first 'size' bytes (sizeof(float) or
+ * sizeof(double)) are the packed form. */
+union lua_struct_float {
+    float f;
+    double d;
+};
+
 /* Parsing state of a format. */
 struct lua_struct_h {
     bool little;
@@ -173,16 +180,16 @@ static int lua_struct_pack(lua_State *L)
         case 'x':
             luaL_addchar(&b, '\0');
             break;
-        case 'f': {
-            float f = (float)luaL_checknumber(L, arg++);
-            lua_struct_correctbytes((char *)&f, size, h.little);
-            luaL_addlstring(&b, (char *)&f, size);
-            break;
-        }
+        case 'f':
         case 'd': {
-            double d = luaL_checknumber(L, arg++);
-            lua_struct_correctbytes((char *)&d, size, h.little);
-            luaL_addlstring(&b, (char *)&d, size);
+            union lua_struct_float v;
+            if (opt == 'f') {
+                v.f = (float)luaL_checknumber(L, arg++);
+            } else {
+                v.d = luaL_checknumber(L, arg++);
+            }
+            lua_struct_correctbytes((char *)&v, size, h.little);
+            luaL_addlstring(&b, (char *)&v, size);
             break;
         }
         case 'c': case 's': {
@@ -253,19 +260,12 @@ static int lua_struct_unpack(lua_State *L)
             break;
         case 'x':
             break;
-        case 'f': {
-            float f;
-            memcpy(&f, data + pos, size);
-            lua_struct_correctbytes((char *)&f, sizeof(f), h.little);
-            lua_pushnumber(L, f);
-            n++;
-            break;
-        }
+        case 'f':
         case 'd': {
-            double d;
-            memcpy(&d, data + pos, size);
-            lua_struct_correctbytes((char *)&d, sizeof(d), h.little);
-            lua_pushnumber(L, d);
+            union lua_struct_float v;
+            memcpy(&v, data + pos, size);
+            lua_struct_correctbytes((char *)&v, size, h.little);
+            lua_pushnumber(L, opt == 'f' ? v.f : v.d);
             n++;
             break;
         }

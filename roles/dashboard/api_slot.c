@@ -45,8 +45,7 @@ void api_slot_get(struct http_request *req, void *arg)
     struct model_slot slot;
     int rc = model_store_load_slot(&d->store, (int)id, &slot, err,
                                    sizeof(err));
-    if (rc != 0) {
-        dashboard_reply_store_error(req, rc, err);
+    if (dashboard_store_ok(req, rc, err) != 0) {
         return;
     }
     cJSON *json = model_slot_to_json(&slot);

@@ -153,19 +153,32 @@ cJSON *json_parse(const char *text, size_t len, char *err, size_t errlen)
     return root;
 }
 
-int json_get_int(const cJSON *obj, const char *key, bool required,
-                 long long def, long long *value, char *err, size_t errlen)
+/* The field 'key' of 'obj' into '*item', or NULL when it is absent or
+ * null. Returns 0, or -1 with 'err' filled when it is absent but
+ * 'required'. */
+static int json_field(const cJSON *obj, const char *key, bool required,
+                      const cJSON **item, char *err, size_t errlen)
 {
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (item == NULL || cJSON_IsNull(item)) {
+    *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (*item == NULL || cJSON_IsNull(*item)) {
+        *item = NULL;
         if (required) {
             snprintf(err, errlen, "missing field '%s'", key);
             return -1;
         }
-        *value = def;
-        return 0;
     }
-    if (!json_int_value(item, value)) {
+    return 0;
+}
+
+int json_get_int(const cJSON *obj, const char *key, bool required,
+                 long long def, long long *value, char *err, size_t errlen)
+{
+    const cJSON *item;
+    if (json_field(obj, key, required, &item, err, errlen) != 0) {
+        return -1;
+    }
+    *value = def;
+    if (item != NULL && !json_int_value(item, value)) {
         snprintf(err, errlen, "field '%s' must be an integer", key);
         return -1;
     }
@@ -176,19 +189,14 @@ int json_get_str(const cJSON *obj, const char *key, bool required,
                  const char *def, const char **value, char *err,
                  size_t errlen)
 {
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (item == NULL || cJSON_IsNull(item)) {
-        if (required) {
-            snprintf(err, errlen, "missing field '%s'", key);
-            return -1;
-        }
-        *value = def;
-        return 0;
+    const cJSON *item;
+    if (json_field(obj, key, required, &item, err, errlen) != 0) {
+        return -1;
     }
-    if (!cJSON_IsString(item)) {
+    if (item != NULL && !cJSON_IsString(item)) {
         snprintf(err, errlen, "field '%s' must be a string", key);
         return -1;
     }
-    *value = item->valuestring;
+    *value = item != NULL ? item->valuestring : def;
     return 0;
 }

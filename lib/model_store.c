@@ -350,14 +350,26 @@ int model_store_load_proxy(struct model_store *st, const char *id,
         NULL, what, "does not exist", MODEL_STORE_PROXY, proxy, err, errlen);
 }
 
+/* The fence and node paths of 'proxy' (MODEL_PATH_MAX bytes each); -1 if
+ * one did not fit. */
+static int model_store_proxy_paths(struct model_store *st,
+                                   const struct model_proxy *proxy,
+                                   char *fence, char *path)
+{
+    if (model_path_fence(fence, MODEL_PATH_MAX, st->product, proxy->addr) ||
+        model_path_proxy(path, MODEL_PATH_MAX, st->product, proxy->id)) {
+        return -1;
+    }
+    return 0;
+}
+
 int model_store_register_proxy(struct model_store *st,
                                const struct model_proxy *proxy, char *err,
                                size_t errlen)
 {
     char fence[MODEL_PATH_MAX];
     char path[MODEL_PATH_MAX];
-    if (model_path_fence(fence, sizeof(fence), st->product, proxy->addr) ||
-        model_path_proxy(path, sizeof(path), st->product, proxy->id)) {
+    if (model_store_proxy_paths(st, proxy, fence, path) != 0) {
         return model_store_too_long(err, errlen);
     }
     int rc = coord_create(st->coord, fence, NULL, 0, COORD_PERSISTENT, NULL,
@@ -388,8 +400,7 @@ int model_store_unregister_proxy(struct model_store *st,
 {
     char fence[MODEL_PATH_MAX];
     char path[MODEL_PATH_MAX];
-    if (model_path_fence(fence, sizeof(fence), st->product, proxy->addr) ||
-        model_path_proxy(path, sizeof(path), st->product, proxy->id)) {
+    if (model_store_proxy_paths(st, proxy, fence, path) != 0) {
         return model_store_too_long(err, errlen);
     }
     int rc = coord_remove(st->coord, path, -1);

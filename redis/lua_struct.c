@@ -119,6 +119,25 @@ static bool lua_struct_control(lua_State *L, char opt, const char **fmt,
     }
 }
 
+/* The next data option of '*fmt' (advanced past it) into '*opt' and its
+ * size into '*size', after applying the control options before it to
+ * 'h'; false at the end of the format. 'pos' is where the option would
+ * start: '*toalign' gets the padding it needs first. */
+static bool lua_struct_next(lua_State *L, const char **fmt,
+                            struct lua_struct_h *h, size_t pos, char *opt,
+                            size_t *size, size_t *toalign)
+{
+    while (**fmt != '\0') {
+        *opt = *(*fmt)++;
+        if (!lua_struct_control(L, *opt, fmt, h)) {
+            *size = lua_struct_optsize(L, *opt, fmt);
+            *toalign = lua_struct_gettoalign(L, pos, h, *opt, *size);
+            return true;
+        }
+    }
+    return false;
+}
+
 static void lua_struct_putint(luaL_Buffer *b, lua_Number n, bool little,
                               size_t size)
 {
@@ -160,13 +179,9 @@ static int lua_struct_pack(lua_State *L)
     size_t total = 0;
     luaL_Buffer b;
     luaL_buffinit(L, &b);
-    while (*fmt != '\0') {
-        char opt = *fmt++;
-        if (lua_struct_control(L, opt, &fmt, &h)) {
-            continue;
-        }
-        size_t size = lua_struct_optsize(L, opt, &fmt);
-        size_t toalign = lua_struct_gettoalign(L, total, &h, opt, size);
+    char opt;
+    size_t size, toalign;
+    while (lua_struct_next(L, &fmt, &h, total, &opt, &size, &toalign)) {
         total += toalign;
         while (toalign-- > 0) {
             luaL_addchar(&b, '\0');
@@ -241,13 +256,10 @@ static int lua_struct_unpack(lua_State *L)
     size_t pos = (size_t)luaL_optinteger(L, 3, 1) - 1;
     int n = 0;
     luaL_argcheck(L, pos <= ld, 3, "offset must be 1 or greater");
-    while (*fmt != '\0') {
-        char opt = *fmt++;
-        if (lua_struct_control(L, opt, &fmt, &h)) {
-            continue;
-        }
-        size_t size = lua_struct_optsize(L, opt, &fmt);
-        pos += lua_struct_gettoalign(L, pos, &h, opt, size);
+    char opt;
+    size_t size, toalign;
+    while (lua_struct_next(L, &fmt, &h, pos, &opt, &size, &toalign)) {
+        pos += toalign;
         luaL_argcheck(L, size <= ld && pos <= ld - size, 2,
                       "data string too short");
         luaL_checkstack(L, 2, "too many results");
@@ -307,13 +319,10 @@ static int lua_struct_size(lua_State *L)
     struct lua_struct_h h = { lua_struct_native_little(), 1 };
     const char *fmt = luaL_checkstring(L, 1);
     size_t pos = 0;
-    while (*fmt != '\0') {
-        char opt = *fmt++;
-        if (lua_struct_control(L, opt, &fmt, &h)) {
-            continue;
-        }
-        size_t size = lua_struct_optsize(L, opt, &fmt);
-        pos += lua_struct_gettoalign(L, pos, &h, opt, size);
+    char opt;
+    size_t size, toalign;
+    while (lua_struct_next(L, &fmt, &h, pos, &opt, &size, &toalign)) {
+        pos += toalign;
         if (opt == 's') {
             luaL_argerror(L, 1, "options 'c0' - 's' have undefined sizes");
         } else if (opt == 'c' && size == 0) {

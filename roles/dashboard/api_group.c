@@ -112,7 +112,7 @@ void api_group_get(struct http_request *req, void *arg)
         return;
     }
     struct model_group g;
-    if (dashboard_load_group(d, req, gid, &g) != 0) {
+    if (dashboard_load_group(d, req, NULL, gid, &g) != 0) {
         return;
     }
     cJSON *json = model_group_to_json(&g);
@@ -431,12 +431,8 @@ void api_group_remove_server(struct http_request *req, void *arg)
     if (dashboard_lock(d, req, "remove server", held, sizeof(held)) != 0) {
         return;
     }
-    char err[512];
     struct model_group g;
-    int rc = model_store_load_group(&d->store, (int)gid, &g, err,
-                                    sizeof(err));
-    if (rc != 0) {
-        dashboard_unlock_reply(d, req, held, rc, err);
+    if (dashboard_load_group(d, req, held, gid, &g) != 0) {
         return;
     }
     const struct model_server *s = model_group_find(&g, addr);
@@ -454,8 +450,9 @@ void api_group_remove_server(struct http_request *req, void *arg)
         }
         return;
     }
-    rc = store_remove_server(&d->store, (int)gid, addr, err,
-                             sizeof(err));
+    char err[512];
+    int rc = store_remove_server(&d->store, (int)gid, addr, err,
+                                 sizeof(err));
     if (rc == 0) {
         api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_CHANGED, false, &rc,
                           err, sizeof(err));

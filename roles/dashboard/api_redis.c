@@ -145,7 +145,7 @@ void api_redis_group_slotinfo(struct http_request *req, void *arg)
         return;
     }
     struct model_group g;
-    if (dashboard_load_group(d, req, gid, &g) != 0) {
+    if (dashboard_load_group(d, req, NULL, gid, &g) != 0) {
         return;
     }
     const struct model_server *m = model_group_master(&g);

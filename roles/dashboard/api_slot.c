@@ -146,12 +146,10 @@ void api_slot_set(struct http_request *req, void *arg)
         return;
     }
     struct model_group g;
-    int rc = model_store_load_group(&d->store, (int)gid, &g, err,
-                                    sizeof(err));
-    if (rc != 0) {
-        dashboard_unlock_reply(d, req, held, rc, err);
+    if (dashboard_load_group(d, req, held, gid, &g) != 0) {
         return;
     }
+    int rc;
     bool has_master = model_group_master(&g) != NULL;
     model_group_release(&g);
     if (!has_master) {

@@ -62,11 +62,16 @@ int dashboard_load_groups(struct dashboard *d, struct http_request *req,
 }
 
 int dashboard_load_group(struct dashboard *d, struct http_request *req,
-                         long long gid, struct model_group *group)
+                         const char *held, long long gid,
+                         struct model_group *group)
 {
     char err[512];
     int rc = model_store_load_group(&d->store, (int)gid, group, err,
                                     sizeof(err));
+    if (rc != 0 && held != NULL) {
+        dashboard_unlock_reply(d, req, held, rc, err);
+        return -1;
+    }
     return dashboard_store_ok(req, rc, err);
 }
 

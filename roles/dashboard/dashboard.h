@@ -58,11 +58,13 @@ int dashboard_store_ok(struct http_request *req, int rc, const char *err);
 
 /* Every group into '*groups' ('*n' of them, model_store_free_groups) /
  * group 'gid' into '*group' (model_group_release) / every proxy into
- * '*proxies' (mem_free). On a store error reply it and return -1. */
+ * '*proxies' (mem_free). On a store error reply it and return -1 (for
+ * a group, after releasing the lock 'held' when it is not NULL). */
 int dashboard_load_groups(struct dashboard *d, struct http_request *req,
                           struct model_group **groups, size_t *n);
 int dashboard_load_group(struct dashboard *d, struct http_request *req,
-                         long long gid, struct model_group *group);
+                         const char *held, long long gid,
+                         struct model_group *group);
 int dashboard_load_proxies(struct dashboard *d, struct http_request *req,
                            struct model_proxy **proxies, size_t *n);
 

@@ -20,10 +20,7 @@
 #define COORD_LOCK_PREFIX "lock-"
 
 /* Write the text of the last failure into coord->err (truncated to fit). */
-static void coord_errf(struct coord *coord, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void coord_errf(struct coord *coord, const char *fmt, ...)
+void coord_errf(struct coord *coord, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -83,6 +83,11 @@ struct coord {
     char err[256];               /* text of the last failure */
 };
 
+/* Write the text of 'coord''s last failure (truncated to fit): for the
+ * implementations and coord.c. */
+void coord_errf(struct coord *coord, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* Open a coordinator. 'kind' is "zookeeper" (alias "zk") or "filesystem"
  * (alias "fs"); 'addr' is a ZooKeeper host list ("h:p,h:p") or a
  * directory (created if missing). 'session_timeout_ms' applies to

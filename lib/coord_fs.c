@@ -117,23 +117,11 @@ static const struct coord_ops fs_ops;
 
 /* ---- small helpers ---------------------------------------------------- */
 
-/* Write the text of the last failure (truncated to fit). */
-static void fs_errf(struct coord_fs *fs, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void fs_errf(struct coord_fs *fs, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(fs->head.err, sizeof(fs->head.err), fmt, ap);
-    va_end(ap);
-}
-
 /* Fill the error text with "cannot 'what' 'name': <errno text>". Returns
  * COORD_ERROR. */
 static int fs_fail(struct coord_fs *fs, const char *what, const char *name)
 {
-    fs_errf(fs, "cannot %s '%s': %s", what, name, strerror(errno));
+    coord_errf(&fs->head, "cannot %s '%s': %s", what, name, strerror(errno));
     return COORD_ERROR;
 }
 
@@ -178,8 +166,7 @@ static int fs_dir_of(struct coord_fs *fs, const char *path, char *out)
     }
     return 0;
 too_long:
-    fs_errf(fs, "path too long: '%s'",
-             path);
+    coord_errf(&fs->head, "path too long: '%s'", path);
     return COORD_ERROR;
 }
 
@@ -300,8 +287,7 @@ static int fs_read(struct coord_fs *fs, const char *dir, struct fs_node *node,
     if (eol == NULL || sscanf(buf, "%d %d %" SCNu64 " %63s", &node->version,
                               &node->cversion, &node->cid, node->owner) != 4) {
         mem_free(buf);
-        fs_errf(fs, "corrupt node '%s'",
-                 file);
+        coord_errf(&fs->head, "corrupt node '%s'", file);
         return COORD_ERROR;
     }
     node->data = NULL;
@@ -642,15 +628,14 @@ static int fs_create_locked(struct coord_fs *fs, const char *path,
         return rc;
     }
     if (strcmp(pnode.owner, "-") != 0) {
-        fs_errf(fs, "cannot create '%s': ephemeral nodes have no children",
-                path);
+        coord_errf(&fs->head, "cannot create '%s': ephemeral nodes have no "
+                   "children", path);
         return COORD_ERROR;
     }
     snprintf(name, sizeof(name), "%s", path);
     if ((flags & COORD_SEQUENTIAL) &&
         !fs_format(name, sizeof(name), "%s%010d", path, pnode.cversion)) {
-        fs_errf(fs, "path too long: '%s'",
-                 path);
+        coord_errf(&fs->head, "path too long: '%s'", path);
         return COORD_ERROR;
     }
     rc = fs_dir_of(fs, name, dir);
@@ -1137,7 +1122,7 @@ static int fs_setup_events(struct coord_fs *fs, struct event_base *base)
 {
     fs->timer_ev = event_new(base, -1, EV_PERSIST, fs_on_timer, fs);
     if (fs->timer_ev == NULL) {
-        fs_errf(fs, "cannot create a timer event");
+        coord_errf(&fs->head, "cannot create a timer event");
         return COORD_ERROR;
     }
     char path[PATH_MAX];
@@ -1152,7 +1137,7 @@ static int fs_setup_events(struct coord_fs *fs, struct event_base *base)
     fs->notify_ev = event_new(base, fs->inotify_fd, EV_READ | EV_PERSIST,
                               fs_on_notify, fs);
     if (fs->notify_ev == NULL) {
-        fs_errf(fs, "cannot create an inotify event");
+        coord_errf(&fs->head, "cannot create an inotify event");
         return COORD_ERROR;
     }
     return 0;

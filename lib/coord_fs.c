@@ -736,12 +736,13 @@ static int fs_load_checked(struct coord_fs *fs, const char *path, int version,
     return rc;
 }
 
-static int fs_set(struct coord *coord, const char *path, const void *data,
-                  size_t len, int version)
+/* Set the node of 'path' to 'data' ('len' bytes), or remove it when
+ * 'remove' (it must have no children), if its version is 'version' (-1:
+ * any). */
+static int fs_change(struct coord_fs *fs, const char *path, int version,
+                     bool remove, const void *data, size_t len)
 {
-    struct coord_fs *fs = (struct coord_fs *)coord;
     char dir[PATH_MAX];
-    char file[PATH_MAX];
     struct fs_node node;
     int rc = fs_begin(fs);
     if (rc < 0) {
@@ -750,6 +751,15 @@ static int fs_set(struct coord *coord, const char *path, const void *data,
     rc = fs_load_checked(fs, path, version, dir, &node);
     if (rc == 0) {
         mem_free(node.data);
+    }
+    if (rc == 0 && remove) {
+        bool has = false;
+        rc = fs_has_children(fs, dir, &has);
+        if (rc == 0) {
+            rc = has ? COORD_NOTEMPTY : fs_delete(fs, dir);
+        }
+    } else if (rc == 0) {
+        char file[PATH_MAX];
         node.version++;
         fs_format(file, sizeof(file), "%s/@node", dir);
         rc = fs_write(fs, file, &node, data, len);
@@ -758,25 +768,16 @@ static int fs_set(struct coord *coord, const char *path, const void *data,
     return fs_end(fs, rc);
 }
 
+static int fs_set(struct coord *coord, const char *path, const void *data,
+                  size_t len, int version)
+{
+    return fs_change((struct coord_fs *)coord, path, version, false, data,
+                     len);
+}
+
 static int fs_remove(struct coord *coord, const char *path, int version)
 {
-    struct coord_fs *fs = (struct coord_fs *)coord;
-    char dir[PATH_MAX];
-    struct fs_node node;
-    int rc = fs_begin(fs);
-    if (rc < 0) {
-        return rc;
-    }
-    rc = fs_load_checked(fs, path, version, dir, &node);
-    if (rc == 0) {
-        mem_free(node.data);
-        bool has = false;
-        rc = fs_has_children(fs, dir, &has);
-        if (rc == 0) {
-            rc = has ? COORD_NOTEMPTY : fs_delete(fs, dir);
-        }
-    }
-    return fs_end(fs, rc);
+    return fs_change((struct coord_fs *)coord, path, version, true, NULL, 0);
 }
 
 /* qsort comparison of two names, bytewise. */

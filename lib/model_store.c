@@ -3,6 +3,7 @@
 #include "lib/model_store.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,10 +85,15 @@ static int model_store_decode(enum model_store_kind kind, const cJSON *json,
 }
 
 int model_store_load(struct model_store *st, bool too_long, const char *path,
-                     int *version, const char *what, const char *missing,
+                     int *version, const char *missing,
                      enum model_store_kind kind, void *out, char *err,
-                     size_t errlen)
+                     size_t errlen, const char *what_fmt, ...)
 {
+    char what[MODEL_PATH_MAX + 64];
+    va_list ap;
+    va_start(ap, what_fmt);
+    vsnprintf(what, sizeof(what), what_fmt, ap);
+    va_end(ap);
     if (too_long) {
         return model_store_too_long(err, errlen);
     }
@@ -191,12 +197,10 @@ int model_store_load_slot(struct model_store *st, int id,
                           struct model_slot *slot, char *err, size_t errlen)
 {
     char path[MODEL_PATH_MAX];
-    char what[32];
-    snprintf(what, sizeof(what), "slot %d", id);
     return model_store_load(
         st, model_path_slot(path, sizeof(path), st->product, id) != 0, path,
-        NULL, what, "does not exist (slots are not initialized)",
-        MODEL_STORE_SLOT, slot, err, errlen);
+        NULL, "does not exist (slots are not initialized)", MODEL_STORE_SLOT,
+        slot, err, errlen, "slot %d", id);
 }
 
 int model_store_load_slots(struct model_store *st, struct model_slot *slots,
@@ -254,12 +258,10 @@ int model_store_load_group(struct model_store *st, int gid,
             rc = model_store_too_long(err, errlen);
             break;
         }
-        char what[MODEL_PATH_MAX + 32];
-        snprintf(what, sizeof(what), "server '%s' of group %d", names[i],
-                 gid);
         struct model_server *s = &group->servers[group->count];
-        rc = model_store_load(st, false, spath, NULL, what, NULL,
-                              MODEL_STORE_SERVER, s, err, errlen);
+        rc = model_store_load(st, false, spath, NULL, NULL,
+                              MODEL_STORE_SERVER, s, err, errlen,
+                              "server '%s' of group %d", names[i], gid);
         if (rc == COORD_NONODE) {
             continue; /* removed while we listed */
         }
@@ -343,11 +345,10 @@ int model_store_load_proxy(struct model_store *st, const char *id,
                            size_t errlen)
 {
     char path[MODEL_PATH_MAX];
-    char what[MODEL_PATH_MAX + 16];
-    snprintf(what, sizeof(what), "proxy '%s'", id);
     return model_store_load(
         st, model_path_proxy(path, sizeof(path), st->product, id) != 0, path,
-        NULL, what, "does not exist", MODEL_STORE_PROXY, proxy, err, errlen);
+        NULL, "does not exist", MODEL_STORE_PROXY, proxy, err, errlen,
+        "proxy '%s'", id);
 }
 
 /* The fence and node paths of 'proxy' (MODEL_PATH_MAX bytes each); -1 if
@@ -423,14 +424,12 @@ int model_store_write_proxy(struct model_store *st, const char *id,
                             size_t errlen)
 {
     char path[MODEL_PATH_MAX];
-    char what[MODEL_PATH_MAX + 16];
-    snprintf(what, sizeof(what), "proxy '%s'", id);
     struct model_proxy proxy;
     int version;
     int rc = model_store_load(
         st, model_path_proxy(path, sizeof(path), st->product, id) != 0, path,
-        &version, what, "does not exist", MODEL_STORE_PROXY, &proxy, err,
-        errlen);
+        &version, "does not exist", MODEL_STORE_PROXY, &proxy, err, errlen,
+        "proxy '%s'", id);
     if (rc == COORD_NONODE && state != MODEL_PROXY_ONLINE) {
         return COORD_OK;
     }
@@ -509,11 +508,10 @@ int model_store_load_action(struct model_store *st, const char *seq,
                             size_t errlen)
 {
     char path[MODEL_PATH_MAX];
-    char what[MODEL_PATH_MAX + 16];
-    snprintf(what, sizeof(what), "action %s", seq);
     return model_store_load(
         st, model_path_action(path, sizeof(path), st->product, seq) != 0,
-        path, NULL, what, NULL, MODEL_STORE_ACTION, action, err, errlen);
+        path, NULL, NULL, MODEL_STORE_ACTION, action, err, errlen,
+        "action %s", seq);
 }
 
 int model_store_ack_action(struct model_store *st, const char *seq,

@@ -173,14 +173,15 @@ enum model_store_kind {
 
 /* Read the node at 'path' and decode it as 'kind' into 'out', its version
  * into '*version' (if not NULL). 'too_long' says the path did not fit (the
- * caller's model_path_* failed): COORD_ERROR. 'what' names the node in
- * errors ("slot 3: field 'id' must be an integer"); a missing node is
- * COORD_NONODE, with "<what> <missing>" in 'err' when 'missing' is not
- * NULL. */
+ * caller's model_path_* failed): COORD_ERROR. 'what_fmt' and what follows
+ * name the node in errors ("slot 3: field 'id' must be an integer"); a
+ * missing node is COORD_NONODE, with "<what> <missing>" in 'err' when
+ * 'missing' is not NULL. */
 int model_store_load(struct model_store *st, bool too_long, const char *path,
-                     int *version, const char *what, const char *missing,
+                     int *version, const char *missing,
                      enum model_store_kind kind, void *out, char *err,
-                     size_t errlen);
+                     size_t errlen, const char *what_fmt, ...)
+    __attribute__((format(printf, 10, 11)));
 
 /* Write 'json' compactly to 'path', creating the node if missing. */
 int model_store_put_json(struct model_store *st, const char *path,

@@ -606,12 +606,10 @@ int store_load_migrate_task(struct model_store *st, const char *seq,
                             size_t errlen)
 {
     char path[MODEL_PATH_MAX];
-    char what[MODEL_PATH_MAX + 16];
-    snprintf(what, sizeof(what), "migrate task %s", seq);
     return model_store_load(
         st, model_path_migrate_task(path, sizeof(path), st->product, seq) != 0,
-        path, NULL, what, "does not exist", MODEL_STORE_MIGRATE_TASK, task,
-        err, errlen);
+        path, NULL, "does not exist", MODEL_STORE_MIGRATE_TASK, task, err,
+        errlen, "migrate task %s", seq);
 }
 
 int store_save_migrate_task(struct model_store *st, const char *seq,

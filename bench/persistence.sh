@@ -16,21 +16,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OURS=$ROOT/bin/codis-server
 WORK=$(mktemp -d /tmp/codis-bench-persistence.XXXXXX)
 
-# The servers' pids go to a file: start runs in $(...) subshells.
-cleanup() {
-    for pid in $(cat "$WORK/pids" 2>/dev/null); do
-        kill "$pid" 2>/dev/null || true
-    done
-    for pid in $(cat "$WORK/pids" 2>/dev/null); do
-        while kill -0 "$pid" 2>/dev/null; do
-            sleep 0.05
-        done
-    done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
 . "$(dirname "$0")/lib/common.sh"
+# The servers' pids go to $WORK/pids: start runs in $(...) subshells.
+trap stop_work EXIT INT TERM
 
 # start KIND NAME ARGS...: start codis-server (ours) or redis-server
 # (redis) in $WORK/NAME on a free port; prints the port, or fails with

@@ -20,10 +20,7 @@
 #define COORD_LOCK_PREFIX "lock-"
 
 /* Write the text of the last failure into coord->err (truncated to fit). */
-static void coord_errf(struct coord *coord, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void coord_errf(struct coord *coord, const char *fmt, ...)
+void coord_errf(struct coord *coord, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -291,30 +288,31 @@ static int coord_check_base(struct coord *coord)
     return 0;
 }
 
-int coord_watch_data(struct coord *coord, const char *path,
-                     coord_watch_fn fn, void *arg)
+/* Check and set one watch: the children's list of 'path' when
+ * 'children', else its data. */
+static int coord_watch(struct coord *coord, const char *path, bool children,
+                       coord_watch_fn fn, void *arg)
 {
     int rc = coord_check_path(coord, path);
     if (rc == 0) {
         rc = coord_check_base(coord);
     }
     if (rc == 0) {
-        rc = coord->ops->watch_data(coord, path, fn, arg);
+        rc = coord->ops->watch(coord, path, children, fn, arg);
     }
     return coord_note(coord, path, rc);
+}
+
+int coord_watch_data(struct coord *coord, const char *path,
+                     coord_watch_fn fn, void *arg)
+{
+    return coord_watch(coord, path, false, fn, arg);
 }
 
 int coord_watch_children(struct coord *coord, const char *path,
                          coord_watch_fn fn, void *arg)
 {
-    int rc = coord_check_path(coord, path);
-    if (rc == 0) {
-        rc = coord_check_base(coord);
-    }
-    if (rc == 0) {
-        rc = coord->ops->watch_children(coord, path, fn, arg);
-    }
-    return coord_note(coord, path, rc);
+    return coord_watch(coord, path, true, fn, arg);
 }
 
 int coord_lock(struct coord *coord, const char *dir, const char *data,

@@ -67,10 +67,10 @@ struct coord_ops {
     int (*children)(struct coord *coord, const char *path, char ***names,
                     size_t *count);
     int (*exists)(struct coord *coord, const char *path);
-    int (*watch_data)(struct coord *coord, const char *path,
-                      coord_watch_fn fn, void *arg);
-    int (*watch_children)(struct coord *coord, const char *path,
-                          coord_watch_fn fn, void *arg);
+    /* One watch on 'path': its children's list when 'children', else
+     * its data and existence. */
+    int (*watch)(struct coord *coord, const char *path, bool children,
+                 coord_watch_fn fn, void *arg);
     void (*close)(struct coord *coord);
 };
 
@@ -82,6 +82,11 @@ struct coord {
     void *session_arg;
     char err[256];               /* text of the last failure */
 };
+
+/* Write the text of 'coord''s last failure (truncated to fit): for the
+ * implementations and coord.c. */
+void coord_errf(struct coord *coord, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Open a coordinator. 'kind' is "zookeeper" (alias "zk") or "filesystem"
  * (alias "fs"); 'addr' is a ZooKeeper host list ("h:p,h:p") or a

@@ -117,23 +117,11 @@ static const struct coord_ops fs_ops;
 
 /* ---- small helpers ---------------------------------------------------- */
 
-/* Write the text of the last failure (truncated to fit). */
-static void fs_errf(struct coord_fs *fs, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void fs_errf(struct coord_fs *fs, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(fs->head.err, sizeof(fs->head.err), fmt, ap);
-    va_end(ap);
-}
-
 /* Fill the error text with "cannot 'what' 'name': <errno text>". Returns
  * COORD_ERROR. */
 static int fs_fail(struct coord_fs *fs, const char *what, const char *name)
 {
-    fs_errf(fs, "cannot %s '%s': %s", what, name, strerror(errno));
+    coord_errf(&fs->head, "cannot %s '%s': %s", what, name, strerror(errno));
     return COORD_ERROR;
 }
 
@@ -178,8 +166,7 @@ static int fs_dir_of(struct coord_fs *fs, const char *path, char *out)
     }
     return 0;
 too_long:
-    fs_errf(fs, "path too long: '%s'",
-             path);
+    coord_errf(&fs->head, "path too long: '%s'", path);
     return COORD_ERROR;
 }
 
@@ -300,8 +287,7 @@ static int fs_read(struct coord_fs *fs, const char *dir, struct fs_node *node,
     if (eol == NULL || sscanf(buf, "%d %d %" SCNu64 " %63s", &node->version,
                               &node->cversion, &node->cid, node->owner) != 4) {
         mem_free(buf);
-        fs_errf(fs, "corrupt node '%s'",
-                 file);
+        coord_errf(&fs->head, "corrupt node '%s'", file);
         return COORD_ERROR;
     }
     node->data = NULL;
@@ -642,15 +628,14 @@ static int fs_create_locked(struct coord_fs *fs, const char *path,
         return rc;
     }
     if (strcmp(pnode.owner, "-") != 0) {
-        fs_errf(fs, "cannot create '%s': ephemeral nodes have no children",
-                path);
+        coord_errf(&fs->head, "cannot create '%s': ephemeral nodes have no "
+                   "children", path);
         return COORD_ERROR;
     }
     snprintf(name, sizeof(name), "%s", path);
     if ((flags & COORD_SEQUENTIAL) &&
         !fs_format(name, sizeof(name), "%s%010d", path, pnode.cversion)) {
-        fs_errf(fs, "path too long: '%s'",
-                 path);
+        coord_errf(&fs->head, "path too long: '%s'", path);
         return COORD_ERROR;
     }
     rc = fs_dir_of(fs, name, dir);
@@ -751,12 +736,13 @@ static int fs_load_checked(struct coord_fs *fs, const char *path, int version,
     return rc;
 }
 
-static int fs_set(struct coord *coord, const char *path, const void *data,
-                  size_t len, int version)
+/* Set the node of 'path' to 'data' ('len' bytes), or remove it when
+ * 'remove' (it must have no children), if its version is 'version' (-1:
+ * any). */
+static int fs_change(struct coord_fs *fs, const char *path, int version,
+                     bool remove, const void *data, size_t len)
 {
-    struct coord_fs *fs = (struct coord_fs *)coord;
     char dir[PATH_MAX];
-    char file[PATH_MAX];
     struct fs_node node;
     int rc = fs_begin(fs);
     if (rc < 0) {
@@ -765,6 +751,15 @@ static int fs_set(struct coord *coord, const char *path, const void *data,
     rc = fs_load_checked(fs, path, version, dir, &node);
     if (rc == 0) {
         mem_free(node.data);
+    }
+    if (rc == 0 && remove) {
+        bool has = false;
+        rc = fs_has_children(fs, dir, &has);
+        if (rc == 0) {
+            rc = has ? COORD_NOTEMPTY : fs_delete(fs, dir);
+        }
+    } else if (rc == 0) {
+        char file[PATH_MAX];
         node.version++;
         fs_format(file, sizeof(file), "%s/@node", dir);
         rc = fs_write(fs, file, &node, data, len);
@@ -773,25 +768,16 @@ static int fs_set(struct coord *coord, const char *path, const void *data,
     return fs_end(fs, rc);
 }
 
+static int fs_set(struct coord *coord, const char *path, const void *data,
+                  size_t len, int version)
+{
+    return fs_change((struct coord_fs *)coord, path, version, false, data,
+                     len);
+}
+
 static int fs_remove(struct coord *coord, const char *path, int version)
 {
-    struct coord_fs *fs = (struct coord_fs *)coord;
-    char dir[PATH_MAX];
-    struct fs_node node;
-    int rc = fs_begin(fs);
-    if (rc < 0) {
-        return rc;
-    }
-    rc = fs_load_checked(fs, path, version, dir, &node);
-    if (rc == 0) {
-        mem_free(node.data);
-        bool has = false;
-        rc = fs_has_children(fs, dir, &has);
-        if (rc == 0) {
-            rc = has ? COORD_NOTEMPTY : fs_delete(fs, dir);
-        }
-    }
-    return fs_end(fs, rc);
+    return fs_change((struct coord_fs *)coord, path, version, true, NULL, 0);
 }
 
 /* qsort comparison of two names, bytewise. */
@@ -982,16 +968,10 @@ static int fs_watch(struct coord_fs *fs, const char *path, bool children,
     return rc;
 }
 
-static int fs_watch_data(struct coord *coord, const char *path,
-                         coord_watch_fn fn, void *arg)
+static int fs_watch_op(struct coord *coord, const char *path,
+                       bool children, coord_watch_fn fn, void *arg)
 {
-    return fs_watch((struct coord_fs *)coord, path, false, fn, arg);
-}
-
-static int fs_watch_children(struct coord *coord, const char *path,
-                             coord_watch_fn fn, void *arg)
-{
-    return fs_watch((struct coord_fs *)coord, path, true, fn, arg);
+    return fs_watch((struct coord_fs *)coord, path, children, fn, arg);
 }
 
 /* ---- open and close --------------------------------------------------- */
@@ -1143,7 +1123,7 @@ static int fs_setup_events(struct coord_fs *fs, struct event_base *base)
 {
     fs->timer_ev = event_new(base, -1, EV_PERSIST, fs_on_timer, fs);
     if (fs->timer_ev == NULL) {
-        fs_errf(fs, "cannot create a timer event");
+        coord_errf(&fs->head, "cannot create a timer event");
         return COORD_ERROR;
     }
     char path[PATH_MAX];
@@ -1158,7 +1138,7 @@ static int fs_setup_events(struct coord_fs *fs, struct event_base *base)
     fs->notify_ev = event_new(base, fs->inotify_fd, EV_READ | EV_PERSIST,
                               fs_on_notify, fs);
     if (fs->notify_ev == NULL) {
-        fs_errf(fs, "cannot create an inotify event");
+        coord_errf(&fs->head, "cannot create an inotify event");
         return COORD_ERROR;
     }
     return 0;
@@ -1236,7 +1216,6 @@ static const struct coord_ops fs_ops = {
     .remove = fs_remove,
     .children = fs_children,
     .exists = fs_exists,
-    .watch_data = fs_watch_data,
-    .watch_children = fs_watch_children,
+    .watch = fs_watch_op,
     .close = fs_close,
 };

@@ -132,18 +132,6 @@ static void zk_setup_logging(void)
     pthread_once(&once, zk_setup_logging_once);
 }
 
-/* Write the text of the last failure (truncated to fit). */
-static void zk_errf(struct coord_zk *zk, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void zk_errf(struct coord_zk *zk, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(zk->head.err, sizeof(zk->head.err), fmt, ap);
-    va_end(ap);
-}
-
 /* Map the library's code 'rc' of operation 'what' on 'path' to a
  * coord_status, describing errors in head.err. */
 static int zk_status(struct coord_zk *zk, int rc, const char *what,
@@ -165,11 +153,11 @@ static int zk_status(struct coord_zk *zk, int rc, const char *what,
         return COORD_NOTEMPTY;
     }
     if (rc == ZNOCHILDRENFOREPHEMERALS) {
-        zk_errf(zk, "cannot %s '%s': ephemeral nodes have no children", what,
-                path);
+        coord_errf(&zk->head, "cannot %s '%s': ephemeral nodes have no "
+                   "children", what, path);
     } else {
-        zk_errf(zk, "cannot %s '%s' in zookeeper '%s': %s", what, path,
-                zk->hosts, zerror(rc));
+        coord_errf(&zk->head, "cannot %s '%s' in zookeeper '%s': %s", what,
+                   path, zk->hosts, zerror(rc));
     }
     return COORD_ERROR;
 }
@@ -255,8 +243,8 @@ static int zk_start(struct coord_zk *zk)
     zk->zh = zookeeper_init2(zk->hosts, zk_on_session, zk->timeout_ms, NULL,
                              zk, 0, zk_log);
     if (zk->zh == NULL) {
-        zk_errf(zk, "cannot connect to zookeeper '%s': %s", zk->hosts,
-                strerror(errno));
+        coord_errf(&zk->head, "cannot connect to zookeeper '%s': %s", zk->hosts,
+                   strerror(errno));
         return COORD_ERROR;
     }
     return 0;
@@ -339,12 +327,13 @@ static int zk_wait_connected(struct coord_zk *zk, int ms)
     }
     if (state == ZOO_EXPIRED_SESSION_STATE ||
         state == ZOO_AUTH_FAILED_STATE) {
-        zk_errf(zk, "cannot connect to zookeeper '%s': %s", zk->hosts,
-                state == ZOO_AUTH_FAILED_STATE ? "authentication failed"
-                                               : "session expired");
+        coord_errf(&zk->head, "cannot connect to zookeeper '%s': %s",
+                   zk->hosts,
+                   state == ZOO_AUTH_FAILED_STATE ? "authentication failed"
+                                                  : "session expired");
     } else {
-        zk_errf(zk, "cannot connect to zookeeper '%s': no session within "
-                "%d ms", zk->hosts, ms);
+        coord_errf(&zk->head, "cannot connect to zookeeper '%s': no session "
+                   "within %d ms", zk->hosts, ms);
     }
     return COORD_ERROR;
 }
@@ -432,7 +421,8 @@ static int zk_create(struct coord *coord, const char *path, const void *data,
 {
     struct coord_zk *zk = (struct coord_zk *)coord;
     if (len > INT_MAX) {
-        zk_errf(zk, "cannot create '%s': %zu bytes is too much", path, len);
+        coord_errf(&zk->head, "cannot create '%s': %zu bytes is too much", path,
+                   len);
         return COORD_ERROR;
     }
     int mode = ZOO_PERSISTENT;
@@ -496,7 +486,8 @@ static int zk_set(struct coord *coord, const char *path, const void *data,
 {
     struct coord_zk *zk = (struct coord_zk *)coord;
     if (len > INT_MAX) {
-        zk_errf(zk, "cannot write '%s': %zu bytes is too much", path, len);
+        coord_errf(&zk->head, "cannot write '%s': %zu bytes is too much", path,
+                   len);
         return COORD_ERROR;
     }
     int rc = zk_ready(zk);
@@ -617,16 +608,10 @@ static int zk_watch(struct coord_zk *zk, const char *path, bool children,
     return 0;
 }
 
-static int zk_watch_data(struct coord *coord, const char *path,
-                         coord_watch_fn fn, void *arg)
+static int zk_watch_op(struct coord *coord, const char *path,
+                       bool children, coord_watch_fn fn, void *arg)
 {
-    return zk_watch((struct coord_zk *)coord, path, false, fn, arg);
-}
-
-static int zk_watch_children(struct coord *coord, const char *path,
-                             coord_watch_fn fn, void *arg)
-{
-    return zk_watch((struct coord_zk *)coord, path, true, fn, arg);
+    return zk_watch((struct coord_zk *)coord, path, children, fn, arg);
 }
 
 /* ---- open and close ----------------------------------------------------- */
@@ -741,10 +726,10 @@ static int zk_probe(struct coord_zk *zk)
             return 0;
         }
     }
-    zk_errf(zk, "cannot connect to zookeeper '%s': %s", zk->hosts,
-            err == EINVAL ? "bad address (expected host:port,...)"
-            : why[0] != '\0' ? why
-                             : strerror(err));
+    coord_errf(&zk->head, "cannot connect to zookeeper '%s': %s", zk->hosts,
+               err == EINVAL    ? "bad address (expected host:port,...)"
+               : why[0] != '\0' ? why
+                                : strerror(err));
     return COORD_ERROR;
 }
 
@@ -753,13 +738,13 @@ static int zk_setup_events(struct coord_zk *zk, struct event_base *base)
 {
     if (pipe2(zk->wake_fd, O_NONBLOCK | O_CLOEXEC) != 0) {
         zk->wake_fd[0] = zk->wake_fd[1] = -1;
-        zk_errf(zk, "cannot make a pipe: %s", strerror(errno));
+        coord_errf(&zk->head, "cannot make a pipe: %s", strerror(errno));
         return COORD_ERROR;
     }
     zk->wake_ev = event_new(base, zk->wake_fd[0], EV_READ | EV_PERSIST,
                             zk_on_wakeup, zk);
     if (zk->wake_ev == NULL || event_add(zk->wake_ev, NULL) != 0) {
-        zk_errf(zk, "cannot add the zookeeper wakeup event");
+        coord_errf(&zk->head, "cannot add the zookeeper wakeup event");
         return COORD_ERROR;
     }
     return 0;
@@ -856,7 +841,6 @@ static const struct coord_ops zk_ops = {
     .remove = zk_remove,
     .children = zk_children,
     .exists = zk_exists,
-    .watch_data = zk_watch_data,
-    .watch_children = zk_watch_children,
+    .watch = zk_watch_op,
     .close = zk_close,
 };

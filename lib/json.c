@@ -10,71 +10,37 @@
 
 #include "lib/mem.h"
 
-/* A growing output string. */
-struct json_out {
-    char *buf;
-    size_t len;
-    size_t cap;
-};
-
-static void json_out_add(struct json_out *o, const char *s, size_t n)
+static void json_out_str(struct mem_str *o, const char *s)
 {
-    if (o->len + n + 1 > o->cap) {
-        size_t cap = o->cap ? o->cap : 128;
-        while (o->len + n + 1 > cap) {
-            cap *= 2;
-        }
-        o->buf = mem_realloc(o->buf, cap);
-        o->cap = cap;
-    }
-    memcpy(o->buf + o->len, s, n);
-    o->len += n;
-    o->buf[o->len] = '\0';
+    mem_str_add(o, s, strlen(s));
 }
 
-static void json_out_str(struct json_out *o, const char *s)
-{
-    json_out_add(o, s, strlen(s));
-}
-
-static void json_out_indent(struct json_out *o, int depth)
+static void json_out_indent(struct mem_str *o, int depth)
 {
     for (int i = 0; i < depth; i++) {
-        json_out_add(o, "    ", 4);
+        mem_str_add(o, "    ", 4);
     }
 }
 
-static void json_out_string(struct json_out *o, const char *s)
+static void json_out_string(struct mem_str *o, const char *s)
 {
-    json_out_add(o, "\"", 1);
+    mem_str_add(o, "\"", 1);
     for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-        char esc[8];
-        switch (*p) {
-        case '"':
-            json_out_add(o, "\\\"", 2);
-            break;
-        case '\\':
-            json_out_add(o, "\\\\", 2);
-            break;
-        case '\n':
-            json_out_add(o, "\\n", 2);
-            break;
-        case '\r':
-            json_out_add(o, "\\r", 2);
-            break;
-        case '\t':
-            json_out_add(o, "\\t", 2);
-            break;
-        default:
-            if (*p < 0x20) {
-                snprintf(esc, sizeof(esc), "\\u%04x", *p);
-                json_out_str(o, esc);
-            } else {
-                json_out_add(o, (const char *)p, 1);
-            }
+        static const char from[] = "\"\\\n\r\t";
+        static const char *const to[] = { "\\\"", "\\\\", "\\n", "\\r",
+                                          "\\t" };
+        const char *hit = strchr(from, *p);
+        if (hit != NULL) {
+            json_out_str(o, to[hit - from]);
+        } else if (*p < 0x20) {
+            char esc[8];
+            snprintf(esc, sizeof(esc), "\\u%04x", *p);
+            json_out_str(o, esc);
+        } else {
+            mem_str_add(o, p, 1);
         }
     }
-    json_out_add(o, "\"", 1);
+    mem_str_add(o, "\"", 1);
 }
 
 bool json_int_value(const cJSON *item, long long *value)
@@ -92,7 +58,7 @@ bool json_int_value(const cJSON *item, long long *value)
     return true;
 }
 
-static void json_out_number(struct json_out *o, const cJSON *item)
+static void json_out_number(struct mem_str *o, const cJSON *item)
 {
     char num[64];
     long long v;
@@ -106,7 +72,7 @@ static void json_out_number(struct json_out *o, const cJSON *item)
     json_out_str(o, num);
 }
 
-static void json_out_value(struct json_out *o, const cJSON *item, int depth,
+static void json_out_value(struct mem_str *o, const cJSON *item, int depth,
                            bool pretty)
 {
     if (cJSON_IsObject(item) || cJSON_IsArray(item)) {
@@ -152,14 +118,14 @@ static void json_out_value(struct json_out *o, const cJSON *item, int depth,
 
 char *json_print(const cJSON *item)
 {
-    struct json_out o = { NULL, 0, 0 };
+    struct mem_str o = { NULL, 0, 0 };
     json_out_value(&o, item, 0, true);
     return o.buf;
 }
 
 char *json_print_compact(const cJSON *item)
 {
-    struct json_out o = { NULL, 0, 0 };
+    struct mem_str o = { NULL, 0, 0 };
     json_out_value(&o, item, 0, false);
     return o.buf;
 }
@@ -187,19 +153,32 @@ cJSON *json_parse(const char *text, size_t len, char *err, size_t errlen)
     return root;
 }
 
-int json_get_int(const cJSON *obj, const char *key, bool required,
-                 long long def, long long *value, char *err, size_t errlen)
+/* The field 'key' of 'obj' into '*item', or NULL when it is absent or
+ * null. Returns 0, or -1 with 'err' filled when it is absent but
+ * 'required'. */
+static int json_field(const cJSON *obj, const char *key, bool required,
+                      const cJSON **item, char *err, size_t errlen)
 {
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (item == NULL || cJSON_IsNull(item)) {
+    *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (*item == NULL || cJSON_IsNull(*item)) {
+        *item = NULL;
         if (required) {
             snprintf(err, errlen, "missing field '%s'", key);
             return -1;
         }
-        *value = def;
-        return 0;
     }
-    if (!json_int_value(item, value)) {
+    return 0;
+}
+
+int json_get_int(const cJSON *obj, const char *key, bool required,
+                 long long def, long long *value, char *err, size_t errlen)
+{
+    const cJSON *item;
+    if (json_field(obj, key, required, &item, err, errlen) != 0) {
+        return -1;
+    }
+    *value = def;
+    if (item != NULL && !json_int_value(item, value)) {
         snprintf(err, errlen, "field '%s' must be an integer", key);
         return -1;
     }
@@ -210,19 +189,14 @@ int json_get_str(const cJSON *obj, const char *key, bool required,
                  const char *def, const char **value, char *err,
                  size_t errlen)
 {
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (item == NULL || cJSON_IsNull(item)) {
-        if (required) {
-            snprintf(err, errlen, "missing field '%s'", key);
-            return -1;
-        }
-        *value = def;
-        return 0;
+    const cJSON *item;
+    if (json_field(obj, key, required, &item, err, errlen) != 0) {
+        return -1;
     }
-    if (!cJSON_IsString(item)) {
+    if (item != NULL && !cJSON_IsString(item)) {
         snprintf(err, errlen, "field '%s' must be a string", key);
         return -1;
     }
-    *value = item->valuestring;
+    *value = item != NULL ? item->valuestring : def;
     return 0;
 }

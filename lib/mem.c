@@ -193,3 +193,18 @@ void mem_purge(void)
     malloc_trim(0);
 #endif
 }
+
+void mem_str_add(struct mem_str *str, const void *s, size_t n)
+{
+    if (str->len + n + 1 > str->cap) {
+        size_t cap = str->cap ? str->cap : 128;
+        while (str->len + n + 1 > cap) {
+            cap *= 2;
+        }
+        str->buf = mem_realloc(str->buf, cap);
+        str->cap = cap;
+    }
+    memcpy(str->buf + str->len, s, n);
+    str->len += n;
+    str->buf[str->len] = '\0';
+}

@@ -37,6 +37,18 @@ void mem_purge(void);
 /* Bytes held now by blocks from these functions (their usable sizes). */
 size_t mem_used(void);
 
+/* A growing byte string: 'buf' (owned, mem_free; NULL until the first
+ * add) holds 'len' bytes and a NUL after them, in 'cap' bytes. Start it
+ * as { NULL, 0, 0 }. */
+struct mem_str {
+    char *buf;
+    size_t len;
+    size_t cap;
+};
+
+/* Append the 'n' bytes at 's' to 'str', growing it by doubling. */
+void mem_str_add(struct mem_str *str, const void *s, size_t n);
+
 /* free 'ptr'; NULL is fine. */
 void mem_free(void *ptr);
 

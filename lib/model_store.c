@@ -3,6 +3,7 @@
 #include "lib/model_store.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,58 @@ int model_store_get_json(struct model_store *st, const char *path,
     mem_free(data);
     if (*json == NULL) {
         snprintf(err, errlen, "node '%s' holds bad JSON: %s", path, why);
+        return COORD_ERROR;
+    }
+    return COORD_OK;
+}
+
+/* Decode 'json' as a node of 'kind' into 'out' (a struct of that kind);
+ * 0, or -1 with 'why' filled. */
+static int model_store_decode(enum model_store_kind kind, const cJSON *json,
+                              void *out, char *why, size_t whylen)
+{
+    switch (kind) {
+    case MODEL_STORE_SLOT:
+        return model_slot_from_json(json, out, why, whylen);
+    case MODEL_STORE_SERVER:
+        return model_server_from_json(json, out, why, whylen);
+    case MODEL_STORE_PROXY:
+        return model_proxy_from_json(json, out, why, whylen);
+    case MODEL_STORE_ACTION:
+        return model_action_from_json(json, out, why, whylen);
+    case MODEL_STORE_MIGRATE_TASK:
+        return model_migrate_task_from_json(json, out, why, whylen);
+    }
+    snprintf(why, whylen, "unknown kind %d", (int)kind);
+    return -1;
+}
+
+int model_store_load(struct model_store *st, bool too_long, const char *path,
+                     int *version, const char *missing,
+                     enum model_store_kind kind, void *out, char *err,
+                     size_t errlen, const char *what_fmt, ...)
+{
+    char what[MODEL_PATH_MAX + 64];
+    va_list ap;
+    va_start(ap, what_fmt);
+    vsnprintf(what, sizeof(what), what_fmt, ap);
+    va_end(ap);
+    if (too_long) {
+        return model_store_too_long(err, errlen);
+    }
+    cJSON *json;
+    int rc = model_store_get_json(st, path, &json, version, err, errlen);
+    if (rc == COORD_NONODE && missing != NULL) {
+        snprintf(err, errlen, "%s %s", what, missing);
+    }
+    if (rc != COORD_OK) {
+        return rc;
+    }
+    char why[128];
+    rc = model_store_decode(kind, json, out, why, sizeof(why));
+    cJSON_Delete(json);
+    if (rc != 0) {
+        snprintf(err, errlen, "%s: %s", what, why);
         return COORD_ERROR;
     }
     return COORD_OK;
@@ -144,27 +197,10 @@ int model_store_load_slot(struct model_store *st, int id,
                           struct model_slot *slot, char *err, size_t errlen)
 {
     char path[MODEL_PATH_MAX];
-    if (model_path_slot(path, sizeof(path), st->product, id) != 0) {
-        return model_store_too_long(err, errlen);
-    }
-    cJSON *json;
-    int rc = model_store_get_json(st, path, &json, NULL, err, errlen);
-    if (rc == COORD_NONODE) {
-        snprintf(err, errlen, "slot %d does not exist (slots are not "
-                              "initialized)", id);
-        return rc;
-    }
-    if (rc != COORD_OK) {
-        return rc;
-    }
-    char why[128];
-    rc = model_slot_from_json(json, slot, why, sizeof(why));
-    cJSON_Delete(json);
-    if (rc != 0) {
-        snprintf(err, errlen, "slot %d: %s", id, why);
-        return COORD_ERROR;
-    }
-    return COORD_OK;
+    return model_store_load(
+        st, model_path_slot(path, sizeof(path), st->product, id) != 0, path,
+        NULL, "does not exist (slots are not initialized)", MODEL_STORE_SLOT,
+        slot, err, errlen, "slot %d", id);
 }
 
 int model_store_load_slots(struct model_store *st, struct model_slot *slots,
@@ -222,24 +258,16 @@ int model_store_load_group(struct model_store *st, int gid,
             rc = model_store_too_long(err, errlen);
             break;
         }
-        cJSON *json;
-        rc = model_store_get_json(st, spath, &json, NULL, err, errlen);
+        struct model_server *s = &group->servers[group->count];
+        rc = model_store_load(st, false, spath, NULL, NULL,
+                              MODEL_STORE_SERVER, s, err, errlen,
+                              "server '%s' of group %d", names[i], gid);
         if (rc == COORD_NONODE) {
             continue; /* removed while we listed */
         }
         if (rc != COORD_OK) {
             break;
         }
-        char why[128];
-        struct model_server *s = &group->servers[group->count];
-        if (model_server_from_json(json, s, why, sizeof(why)) != 0) {
-            snprintf(err, errlen, "server '%s' of group %d: %s", names[i],
-                     gid, why);
-            cJSON_Delete(json);
-            rc = COORD_ERROR;
-            break;
-        }
-        cJSON_Delete(json);
         s->group_id = gid;
         group->count++;
     }
@@ -317,26 +345,23 @@ int model_store_load_proxy(struct model_store *st, const char *id,
                            size_t errlen)
 {
     char path[MODEL_PATH_MAX];
-    if (model_path_proxy(path, sizeof(path), st->product, id) != 0) {
-        return model_store_too_long(err, errlen);
+    return model_store_load(
+        st, model_path_proxy(path, sizeof(path), st->product, id) != 0, path,
+        NULL, "does not exist", MODEL_STORE_PROXY, proxy, err, errlen,
+        "proxy '%s'", id);
+}
+
+/* The fence and node paths of 'proxy' (MODEL_PATH_MAX bytes each); -1 if
+ * one did not fit. */
+static int model_store_proxy_paths(struct model_store *st,
+                                   const struct model_proxy *proxy,
+                                   char *fence, char *path)
+{
+    if (model_path_fence(fence, MODEL_PATH_MAX, st->product, proxy->addr) ||
+        model_path_proxy(path, MODEL_PATH_MAX, st->product, proxy->id)) {
+        return -1;
     }
-    cJSON *json;
-    int rc = model_store_get_json(st, path, &json, NULL, err, errlen);
-    if (rc == COORD_NONODE) {
-        snprintf(err, errlen, "proxy '%s' does not exist", id);
-        return rc;
-    }
-    if (rc != COORD_OK) {
-        return rc;
-    }
-    char why[128];
-    rc = model_proxy_from_json(json, proxy, why, sizeof(why));
-    cJSON_Delete(json);
-    if (rc != 0) {
-        snprintf(err, errlen, "proxy '%s': %s", id, why);
-        return COORD_ERROR;
-    }
-    return COORD_OK;
+    return 0;
 }
 
 int model_store_register_proxy(struct model_store *st,
@@ -345,8 +370,7 @@ int model_store_register_proxy(struct model_store *st,
 {
     char fence[MODEL_PATH_MAX];
     char path[MODEL_PATH_MAX];
-    if (model_path_fence(fence, sizeof(fence), st->product, proxy->addr) ||
-        model_path_proxy(path, sizeof(path), st->product, proxy->id)) {
+    if (model_store_proxy_paths(st, proxy, fence, path) != 0) {
         return model_store_too_long(err, errlen);
     }
     int rc = coord_create(st->coord, fence, NULL, 0, COORD_PERSISTENT, NULL,
@@ -377,8 +401,7 @@ int model_store_unregister_proxy(struct model_store *st,
 {
     char fence[MODEL_PATH_MAX];
     char path[MODEL_PATH_MAX];
-    if (model_path_fence(fence, sizeof(fence), st->product, proxy->addr) ||
-        model_path_proxy(path, sizeof(path), st->product, proxy->id)) {
+    if (model_store_proxy_paths(st, proxy, fence, path) != 0) {
         return model_store_too_long(err, errlen);
     }
     int rc = coord_remove(st->coord, path, -1);
@@ -401,36 +424,24 @@ int model_store_write_proxy(struct model_store *st, const char *id,
                             size_t errlen)
 {
     char path[MODEL_PATH_MAX];
-    if (model_path_proxy(path, sizeof(path), st->product, id) != 0) {
-        return model_store_too_long(err, errlen);
-    }
-    cJSON *json;
+    struct model_proxy proxy;
     int version;
-    int rc = model_store_get_json(st, path, &json, &version, err, errlen);
-    if (rc == COORD_NONODE) {
-        if (state == MODEL_PROXY_ONLINE) {
-            snprintf(err, errlen, "proxy '%s' does not exist", id);
-            return rc;
-        }
+    int rc = model_store_load(
+        st, model_path_proxy(path, sizeof(path), st->product, id) != 0, path,
+        &version, "does not exist", MODEL_STORE_PROXY, &proxy, err, errlen,
+        "proxy '%s'", id);
+    if (rc == COORD_NONODE && state != MODEL_PROXY_ONLINE) {
         return COORD_OK;
     }
     if (rc != COORD_OK) {
         return rc;
-    }
-    struct model_proxy proxy;
-    char why[128];
-    rc = model_proxy_from_json(json, &proxy, why, sizeof(why));
-    cJSON_Delete(json);
-    if (rc != 0) {
-        snprintf(err, errlen, "proxy '%s': %s", id, why);
-        return COORD_ERROR;
     }
     proxy.state = state;
     if (event != NULL) {
         snprintf(proxy.last_event, sizeof(proxy.last_event), "%s", event);
         proxy.last_event_ts = (long long)time(NULL);
     }
-    json = model_proxy_to_json(&proxy);
+    cJSON *json = model_proxy_to_json(&proxy);
     char *text = json_print_compact(json);
     cJSON_Delete(json);
     rc = coord_set(st->coord, path, text, strlen(text), version);
@@ -497,22 +508,10 @@ int model_store_load_action(struct model_store *st, const char *seq,
                             size_t errlen)
 {
     char path[MODEL_PATH_MAX];
-    if (model_path_action(path, sizeof(path), st->product, seq) != 0) {
-        return model_store_too_long(err, errlen);
-    }
-    cJSON *json;
-    int rc = model_store_get_json(st, path, &json, NULL, err, errlen);
-    if (rc != COORD_OK) {
-        return rc;
-    }
-    char why[128];
-    rc = model_action_from_json(json, action, why, sizeof(why));
-    cJSON_Delete(json);
-    if (rc != 0) {
-        snprintf(err, errlen, "action %s: %s", seq, why);
-        return COORD_ERROR;
-    }
-    return COORD_OK;
+    return model_store_load(
+        st, model_path_action(path, sizeof(path), st->product, seq) != 0,
+        path, NULL, NULL, MODEL_STORE_ACTION, action, err, errlen,
+        "action %s", seq);
 }
 
 int model_store_ack_action(struct model_store *st, const char *seq,

@@ -162,6 +162,27 @@ int model_store_get_json(struct model_store *st, const char *path,
                          cJSON **json, int *version, char *err,
                          size_t errlen);
 
+/* The kinds of node model_store_load decodes. */
+enum model_store_kind {
+    MODEL_STORE_SLOT,         /* struct model_slot */
+    MODEL_STORE_SERVER,       /* struct model_server */
+    MODEL_STORE_PROXY,        /* struct model_proxy */
+    MODEL_STORE_ACTION,       /* struct model_action (release it) */
+    MODEL_STORE_MIGRATE_TASK, /* struct model_migrate_task */
+};
+
+/* Read the node at 'path' and decode it as 'kind' into 'out', its version
+ * into '*version' (if not NULL). 'too_long' says the path did not fit (the
+ * caller's model_path_* failed): COORD_ERROR. 'what_fmt' and what follows
+ * name the node in errors ("slot 3: field 'id' must be an integer"); a
+ * missing node is COORD_NONODE, with "<what> <missing>" in 'err' when
+ * 'missing' is not NULL. */
+int model_store_load(struct model_store *st, bool too_long, const char *path,
+                     int *version, const char *missing,
+                     enum model_store_kind kind, void *out, char *err,
+                     size_t errlen, const char *what_fmt, ...)
+    __attribute__((format(printf, 10, 11)));
+
 /* Write 'json' compactly to 'path', creating the node if missing. */
 int model_store_put_json(struct model_store *st, const char *path,
                          const cJSON *json, char *err, size_t errlen);

@@ -22,24 +22,6 @@ struct toml_parser {
     struct toml *doc;
 };
 
-/* A growing byte string for unescaped values. */
-struct toml_buf {
-    char *s;
-    size_t len;
-    size_t cap;
-};
-
-static void toml_buf_add(struct toml_buf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        b->cap = (b->len + n + 1) * 2;
-        b->s = mem_realloc(b->s, b->cap);
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
 /* Fill the error with the file and line; returns -1. */
 static int toml_fail(struct toml_parser *ps, const char *what)
 {
@@ -56,7 +38,7 @@ static void toml_skip_blank(struct toml_parser *ps)
 }
 
 /* Append code point 'cp' as UTF-8. Returns 0, or -1 if not a scalar. */
-static int toml_add_utf8(struct toml_buf *b, uint32_t cp)
+static int toml_add_utf8(struct mem_str *b, uint32_t cp)
 {
     char out[4];
     size_t n;
@@ -84,7 +66,7 @@ static int toml_add_utf8(struct toml_buf *b, uint32_t cp)
     } else {
         return -1;
     }
-    toml_buf_add(b, out, n);
+    mem_str_add(b, out, n);
     return 0;
 }
 
@@ -97,20 +79,20 @@ static char *toml_string(struct toml_parser *ps)
         toml_fail(ps, "multi-line strings are not supported");
         return NULL;
     }
-    struct toml_buf b = { mem_strdup(""), 0, 1 };
+    struct mem_str b = { mem_strdup(""), 0, 1 };
     for (;;) {
         char c = *ps->p;
         if (c == '\0' || c == '\n' || c == '\r') {
             toml_fail(ps, "unterminated string");
-            mem_free(b.s);
+            mem_free(b.buf);
             return NULL;
         }
         ps->p++;
         if (c == quote) {
-            return b.s;
+            return b.buf;
         }
         if (c != '\\' || quote == '\'') {
-            toml_buf_add(&b, &c, 1);
+            mem_str_add(&b, &c, 1);
             continue;
         }
         char e = *ps->p++;
@@ -126,7 +108,7 @@ static char *toml_string(struct toml_parser *ps)
         default: break;
         }
         if (simple != NULL) {
-            toml_buf_add(&b, simple, 1);
+            mem_str_add(&b, simple, 1);
             continue;
         }
         int digits = e == 'u' ? 4 : e == 'U' ? 8 : 0;
@@ -140,7 +122,7 @@ static char *toml_string(struct toml_parser *ps)
         }
         if (digits == 0 || i < digits || toml_add_utf8(&b, cp) != 0) {
             toml_fail(ps, "bad escape in a string");
-            mem_free(b.s);
+            mem_free(b.buf);
             return NULL;
         }
         ps->p += digits;
@@ -151,10 +133,10 @@ static char *toml_string(struct toml_parser *ps)
  * sign) into its plain decimal text. Returns owned text or NULL. */
 static char *toml_integer(struct toml_parser *ps)
 {
-    struct toml_buf b = { mem_strdup(""), 0, 1 };
+    struct mem_str b = { mem_strdup(""), 0, 1 };
     if (*ps->p == '+' || *ps->p == '-') {
         if (*ps->p == '-') {
-            toml_buf_add(&b, "-", 1);
+            mem_str_add(&b, "-", 1);
         }
         ps->p++;
     }
@@ -167,27 +149,27 @@ static char *toml_integer(struct toml_parser *ps)
             }
             digit_before = false;
         } else {
-            toml_buf_add(&b, ps->p, 1);
+            mem_str_add(&b, ps->p, 1);
             digit_before = true;
             ndigits++;
         }
         ps->p++;
     }
-    const char *digits = b.s[0] == '-' ? b.s + 1 : b.s;
+    const char *digits = b.buf[0] == '-' ? b.buf + 1 : b.buf;
     if (ndigits == 0 || (digits[0] == '0' && ndigits > 1) ||
         isalnum((unsigned char)*ps->p) || *ps->p == '.' || *ps->p == '_') {
         toml_fail(ps, "expected a string, an integer or true/false");
-        mem_free(b.s);
+        mem_free(b.buf);
         return NULL;
     }
     errno = 0;
-    (void)strtoll(b.s, NULL, 10);
+    (void)strtoll(b.buf, NULL, 10);
     if (errno == ERANGE) {
         toml_fail(ps, "integer out of range");
-        mem_free(b.s);
+        mem_free(b.buf);
         return NULL;
     }
-    return b.s;
+    return b.buf;
 }
 
 /* Parse the key at ps->p: bare (letters, digits, '_', '-') or quoted.
@@ -319,27 +301,27 @@ struct toml *toml_load(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
         return NULL;
     }
-    struct toml_buf b = { mem_strdup(""), 0, 1 };
+    struct mem_str b = { mem_strdup(""), 0, 1 };
     char chunk[4096];
     size_t n;
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
         if (memchr(chunk, '\0', n) != NULL) {
             snprintf(err, errlen, "'%s': not a text file", path);
             fclose(f);
-            mem_free(b.s);
+            mem_free(b.buf);
             return NULL;
         }
-        toml_buf_add(&b, chunk, n);
+        mem_str_add(&b, chunk, n);
     }
     if (ferror(f)) {
         snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
         fclose(f);
-        mem_free(b.s);
+        mem_free(b.buf);
         return NULL;
     }
     fclose(f);
-    struct toml *doc = toml_parse(b.s, path, err, errlen);
-    mem_free(b.s);
+    struct toml *doc = toml_parse(b.buf, path, err, errlen);
+    mem_free(b.buf);
     return doc;
 }
 

@@ -1503,6 +1503,23 @@ static void acl_cmd_setuser(struct client *c)
     reply_ok(c);
 }
 
+/* The commands, keys and channels fields of ACL GETUSER for 'u' (a user
+ * or one of its selectors). */
+static void acl_reply_rule_fields(struct client *c, const struct acl_user *u)
+{
+    static const char *const names[] = { "commands", "keys", "channels" };
+    char *values[] = {
+        acl_describe_commands(u),
+        acl_describe_keys(u, sds_new_empty(32)),
+        acl_describe_channels(u, sds_new_empty(32)),
+    };
+    for (size_t i = 0; i < 3; i++) {
+        reply_bulk_str(c, names[i]);
+        reply_bulk_sds(c, values[i]);
+        sds_free(values[i]);
+    }
+}
+
 /* ACL GETUSER name: flags, passwords, commands, keys, channels,
  * selectors. */
 static void acl_cmd_getuser(struct client *c)
@@ -1527,35 +1544,12 @@ static void acl_cmd_getuser(struct client *c)
     for (size_t i = 0; i < u->npasswords; i++) {
         reply_bulk_str(c, u->passwords[i]);
     }
-    reply_bulk_str(c, "commands");
-    char *s = acl_describe_commands(u);
-    reply_bulk_sds(c, s);
-    sds_free(s);
-    reply_bulk_str(c, "keys");
-    s = acl_describe_keys(u, sds_new_empty(32));
-    reply_bulk_sds(c, s);
-    sds_free(s);
-    reply_bulk_str(c, "channels");
-    s = acl_describe_channels(u, sds_new_empty(32));
-    reply_bulk_sds(c, s);
-    sds_free(s);
+    acl_reply_rule_fields(c, u);
     reply_bulk_str(c, "selectors");
     reply_array(c, (long long)u->nselectors);
     for (size_t i = 0; i < u->nselectors; i++) {
-        const struct acl_user *sel = u->selectors[i];
         reply_map(c, 3);
-        reply_bulk_str(c, "commands");
-        s = acl_describe_commands(sel);
-        reply_bulk_sds(c, s);
-        sds_free(s);
-        reply_bulk_str(c, "keys");
-        s = acl_describe_keys(sel, sds_new_empty(32));
-        reply_bulk_sds(c, s);
-        sds_free(s);
-        reply_bulk_str(c, "channels");
-        s = acl_describe_channels(sel, sds_new_empty(32));
-        reply_bulk_sds(c, s);
-        sds_free(s);
+        acl_reply_rule_fields(c, u->selectors[i]);
     }
 }
 

@@ -84,6 +84,19 @@ static const unsigned char *bitops_bytes(const struct object *o, char *buf,
     return (const unsigned char *)object_string(o, buf, len);
 }
 
+/* The bytes of the string at argv[1] and their length ('buf' holds the
+ * digits of an integer-encoded value), or NULL after replying: 0 for a
+ * missing key, or WRONGTYPE. */
+static const unsigned char *bitops_read_or_reply(struct client *c,
+                                                 char *buf, size_t *len)
+{
+    struct object *o = db_lookup_read_or_reply(c, &c->argv[1], ":0\r\n");
+    if (o == NULL || object_check_type_or_reply(c, o, OBJ_STRING) != 0) {
+        return NULL;
+    }
+    return bitops_bytes(o, buf, len);
+}
+
 /* SETBIT key offset value */
 void cmd_setbit(struct client *c)
 {
@@ -125,13 +138,12 @@ void cmd_getbit(struct client *c)
     if (bitops_offset_or_reply(c, &c->argv[2], false, 0, &offset) != 0) {
         return;
     }
-    struct object *o = db_lookup_read_or_reply(c, &c->argv[1], ":0\r\n");
-    if (o == NULL || object_check_type_or_reply(c, o, OBJ_STRING) != 0) {
-        return;
-    }
     char buf[SERVER_LONG_STR_SIZE];
     size_t len;
-    const unsigned char *p = bitops_bytes(o, buf, &len);
+    const unsigned char *p = bitops_read_or_reply(c, buf, &len);
+    if (p == NULL) {
+        return;
+    }
     uint64_t byte = offset >> 3;
     reply_integer(c, byte < len ? (p[byte] >> (7 - (offset & 7))) & 1 : 0);
 }
@@ -199,13 +211,12 @@ static long long bitops_popcount(const unsigned char *p, uint64_t from,
 /* BITCOUNT key [start end [BYTE|BIT]] */
 void cmd_bitcount(struct client *c)
 {
-    struct object *o = db_lookup_read_or_reply(c, &c->argv[1], ":0\r\n");
-    if (o == NULL || object_check_type_or_reply(c, o, OBJ_STRING) != 0) {
-        return;
-    }
     char buf[SERVER_LONG_STR_SIZE];
     size_t len;
-    const unsigned char *p = bitops_bytes(o, buf, &len);
+    const unsigned char *p = bitops_read_or_reply(c, buf, &len);
+    if (p == NULL) {
+        return;
+    }
     long long start = 0, end = (long long)len - 1;
     bool bits = false;
     if (c->argc == 4 || c->argc == 5) {

@@ -276,13 +276,10 @@ static inline bool dict_key_eq(const char *stored, const void *key,
     return sds_len(stored) == len && memcmp(stored, key, len) == 0;
 }
 
-struct dict_entry *dict_find(struct dict *d, const void *key, size_t len)
+/* The entry of 'key' ('len' bytes, hash 'h') in either table, or NULL. */
+static struct dict_entry *dict_lookup(struct dict *d, const void *key,
+                                      size_t len, uint64_t h)
 {
-    if (dict_size(d) == 0) {
-        return NULL;
-    }
-    dict_step(d);
-    uint64_t h = dict_hash(key, len);
     for (int t = 0; t < 2; t++) {
         if (d->size[t] == 0) {
             break;
@@ -300,6 +297,15 @@ struct dict_entry *dict_find(struct dict *d, const void *key, size_t len)
     return NULL;
 }
 
+struct dict_entry *dict_find(struct dict *d, const void *key, size_t len)
+{
+    if (dict_size(d) == 0) {
+        return NULL;
+    }
+    dict_step(d);
+    return dict_lookup(d, key, len, dict_hash(key, len));
+}
+
 struct dict_entry *dict_insert(struct dict *d, char *key)
 {
     dict_step(d);
@@ -312,19 +318,8 @@ struct dict_entry *dict_insert(struct dict *d, char *key)
     }
     size_t len = sds_len(key);
     uint64_t h = dict_hash(key, len);
-    for (int t = 0; t < 2; t++) {
-        if (d->size[t] == 0) {
-            break;
-        }
-        struct dict_entry *e = d->table[t][h & (d->size[t] - 1)];
-        for (; e != NULL; e = e->next) {
-            if (dict_key_eq(e->key, key, len)) {
-                return NULL;
-            }
-        }
-        if (d->rehash_idx == -1) {
-            break;
-        }
+    if (dict_lookup(d, key, len, h) != NULL) {
+        return NULL;
     }
     int t = d->rehash_idx != -1 ? 1 : 0;
     struct dict_entry *e = mem_alloc(

@@ -201,29 +201,9 @@ static struct object *geo_lookup_members(struct client *c, bool *wrong)
     return o != NULL && !*wrong ? o : NULL;
 }
 
-/* GEOHASH key [member ...] */
-void cmd_geohash(struct client *c)
-{
-    bool wrong;
-    struct object *z = geo_lookup_members(c, &wrong);
-    if (wrong) {
-        return;
-    }
-    reply_array(c, c->argc - 2);
-    for (int i = 2; i < c->argc; i++) {
-        double score;
-        if (!geo_score(z, &c->argv[i], &score)) {
-            reply_null(c);
-            continue;
-        }
-        char text[12];
-        geohash_text((uint64_t)score, text);
-        reply_bulk(c, text, 11);
-    }
-}
-
-/* GEOPOS key [member ...] */
-void cmd_geopos(struct client *c)
+/* GEOHASH ('as_pos' false) or GEOPOS key [member ...]: per member, its
+ * 11-character geohash or its [lon, lat]; a null for a missing one. */
+static void geo_reply_members(struct client *c, bool as_pos)
 {
     bool wrong;
     struct object *z = geo_lookup_members(c, &wrong);
@@ -234,14 +214,34 @@ void cmd_geopos(struct client *c)
     for (int i = 2; i < c->argc; i++) {
         double score, lon, lat;
         if (!geo_score(z, &c->argv[i], &score)) {
-            reply_null_array(c);
-            continue;
+            if (as_pos) {
+                reply_null_array(c);
+            } else {
+                reply_null(c);
+            }
+        } else if (as_pos) {
+            geohash_decode((uint64_t)score, &lon, &lat);
+            reply_array(c, 2);
+            geo_reply_coord(c, lon);
+            geo_reply_coord(c, lat);
+        } else {
+            char text[12];
+            geohash_text((uint64_t)score, text);
+            reply_bulk(c, text, 11);
         }
-        geohash_decode((uint64_t)score, &lon, &lat);
-        reply_array(c, 2);
-        geo_reply_coord(c, lon);
-        geo_reply_coord(c, lat);
     }
+}
+
+/* GEOHASH key [member ...] */
+void cmd_geohash(struct client *c)
+{
+    geo_reply_members(c, false);
+}
+
+/* GEOPOS key [member ...] */
+void cmd_geopos(struct client *c)
+{
+    geo_reply_members(c, true);
 }
 
 /* ------------------------------------------------------------------------

@@ -20,6 +20,13 @@
 #define LUA_STRUCT_MAXINTSIZE 32
 #define LUA_STRUCT_MAXALIGN 8
 
+/* An 'f' or 'd' value: its first 'size' bytes (sizeof(float) or
+ * sizeof(double)) are the packed form. */
+union lua_struct_float {
+    float f;
+    double d;
+};
+
 /* Parsing state of a format. */
 struct lua_struct_h {
     bool little;
@@ -112,6 +119,25 @@ static bool lua_struct_control(lua_State *L, char opt, const char **fmt,
     }
 }
 
+/* The next data option of '*fmt' (advanced past it) into '*opt' and its
+ * size into '*size', after applying the control options before it to
+ * 'h'; false at the end of the format. 'pos' is where the option would
+ * start: '*toalign' gets the padding it needs first. */
+static bool lua_struct_next(lua_State *L, const char **fmt,
+                            struct lua_struct_h *h, size_t pos, char *opt,
+                            size_t *size, size_t *toalign)
+{
+    while (**fmt != '\0') {
+        *opt = *(*fmt)++;
+        if (!lua_struct_control(L, *opt, fmt, h)) {
+            *size = lua_struct_optsize(L, *opt, fmt);
+            *toalign = lua_struct_gettoalign(L, pos, h, *opt, *size);
+            return true;
+        }
+    }
+    return false;
+}
+
 static void lua_struct_putint(luaL_Buffer *b, lua_Number n, bool little,
                               size_t size)
 {
@@ -153,13 +179,9 @@ static int lua_struct_pack(lua_State *L)
     size_t total = 0;
     luaL_Buffer b;
     luaL_buffinit(L, &b);
-    while (*fmt != '\0') {
-        char opt = *fmt++;
-        if (lua_struct_control(L, opt, &fmt, &h)) {
-            continue;
-        }
-        size_t size = lua_struct_optsize(L, opt, &fmt);
-        size_t toalign = lua_struct_gettoalign(L, total, &h, opt, size);
+    char opt;
+    size_t size, toalign;
+    while (lua_struct_next(L, &fmt, &h, total, &opt, &size, &toalign)) {
         total += toalign;
         while (toalign-- > 0) {
             luaL_addchar(&b, '\0');
@@ -173,16 +195,16 @@ static int lua_struct_pack(lua_State *L)
         case 'x':
             luaL_addchar(&b, '\0');
             break;
-        case 'f': {
-            float f = (float)luaL_checknumber(L, arg++);
-            lua_struct_correctbytes((char *)&f, size, h.little);
-            luaL_addlstring(&b, (char *)&f, size);
-            break;
-        }
+        case 'f':
         case 'd': {
-            double d = luaL_checknumber(L, arg++);
-            lua_struct_correctbytes((char *)&d, size, h.little);
-            luaL_addlstring(&b, (char *)&d, size);
+            union lua_struct_float v;
+            if (opt == 'f') {
+                v.f = (float)luaL_checknumber(L, arg++);
+            } else {
+                v.d = luaL_checknumber(L, arg++);
+            }
+            lua_struct_correctbytes((char *)&v, size, h.little);
+            luaL_addlstring(&b, (char *)&v, size);
             break;
         }
         case 'c': case 's': {
@@ -234,13 +256,10 @@ static int lua_struct_unpack(lua_State *L)
     size_t pos = (size_t)luaL_optinteger(L, 3, 1) - 1;
     int n = 0;
     luaL_argcheck(L, pos <= ld, 3, "offset must be 1 or greater");
-    while (*fmt != '\0') {
-        char opt = *fmt++;
-        if (lua_struct_control(L, opt, &fmt, &h)) {
-            continue;
-        }
-        size_t size = lua_struct_optsize(L, opt, &fmt);
-        pos += lua_struct_gettoalign(L, pos, &h, opt, size);
+    char opt;
+    size_t size, toalign;
+    while (lua_struct_next(L, &fmt, &h, pos, &opt, &size, &toalign)) {
+        pos += toalign;
         luaL_argcheck(L, size <= ld && pos <= ld - size, 2,
                       "data string too short");
         luaL_checkstack(L, 2, "too many results");
@@ -253,19 +272,12 @@ static int lua_struct_unpack(lua_State *L)
             break;
         case 'x':
             break;
-        case 'f': {
-            float f;
-            memcpy(&f, data + pos, size);
-            lua_struct_correctbytes((char *)&f, sizeof(f), h.little);
-            lua_pushnumber(L, f);
-            n++;
-            break;
-        }
+        case 'f':
         case 'd': {
-            double d;
-            memcpy(&d, data + pos, size);
-            lua_struct_correctbytes((char *)&d, sizeof(d), h.little);
-            lua_pushnumber(L, d);
+            union lua_struct_float v;
+            memcpy(&v, data + pos, size);
+            lua_struct_correctbytes((char *)&v, size, h.little);
+            lua_pushnumber(L, opt == 'f' ? v.f : v.d);
             n++;
             break;
         }
@@ -307,13 +319,10 @@ static int lua_struct_size(lua_State *L)
     struct lua_struct_h h = { lua_struct_native_little(), 1 };
     const char *fmt = luaL_checkstring(L, 1);
     size_t pos = 0;
-    while (*fmt != '\0') {
-        char opt = *fmt++;
-        if (lua_struct_control(L, opt, &fmt, &h)) {
-            continue;
-        }
-        size_t size = lua_struct_optsize(L, opt, &fmt);
-        pos += lua_struct_gettoalign(L, pos, &h, opt, size);
+    char opt;
+    size_t size, toalign;
+    while (lua_struct_next(L, &fmt, &h, pos, &opt, &size, &toalign)) {
+        pos += toalign;
         if (opt == 's') {
             luaL_argerror(L, 1, "options 'c0' - 's' have undefined sizes");
         } else if (opt == 'c' && size == 0) {

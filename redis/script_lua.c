@@ -73,6 +73,16 @@ static int script_lua_ro_error(lua_State *L)
     return lua_error(L);
 }
 
+/* Push the proxies table (proxy -> real table) and what it maps the value
+ * at 'idx' (a table) to: nil unless that value is a proxy. */
+static void script_lua_proxy_lookup(lua_State *L, int idx)
+{
+    lua_pushlightuserdata(L, &script_lua_proxies_key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    lua_pushvalue(L, idx);
+    lua_rawget(L, -2);
+}
+
 /* If the value at 'idx' is a proxy, replace it there by its real table.
  * Returns true if it was one. */
 static bool script_lua_unproxy(lua_State *L, int idx)
@@ -80,10 +90,7 @@ static bool script_lua_unproxy(lua_State *L, int idx)
     if (lua_type(L, idx) != LUA_TTABLE) {
         return false;
     }
-    lua_pushlightuserdata(L, &script_lua_proxies_key);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-    lua_pushvalue(L, idx);
-    lua_rawget(L, -2);
+    script_lua_proxy_lookup(L, idx);
     if (lua_isnil(L, -1)) {
         lua_pop(L, 2);
         return false;
@@ -99,10 +106,7 @@ static bool script_lua_is_protected(lua_State *L, int idx)
     if (lua_type(L, idx) != LUA_TTABLE) {
         return false;
     }
-    lua_pushlightuserdata(L, &script_lua_proxies_key);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-    lua_pushvalue(L, idx);
-    lua_rawget(L, -2);
+    script_lua_proxy_lookup(L, idx);
     bool is_proxy = !lua_isnil(L, -1);
     lua_pop(L, 1);
     bool is_real = false;
@@ -414,17 +418,19 @@ static const char *script_lua_push_resp(lua_State *L, const char *p,
     }
     long long n = 0;
     const char *next = eol + 2;
+    if (p[0] != '\0' && strchr(":$*%~=", p[0]) != NULL) {
+        resp_parse_ll(p + 1, (size_t)(eol - p - 1), &n);
+    }
+    if ((p[0] == '$' || p[0] == '*' || p[0] == '=') &&
+        n < (p[0] == '=' ? 4 : 0)) {
+        lua_pushboolean(L, 0); /* a null, or a verbatim too short */
+        return next;
+    }
     switch (p[0]) {
     case ':':
-        resp_parse_ll(p + 1, (size_t)(eol - p - 1), &n);
         lua_pushnumber(L, (lua_Number)n);
         return next;
     case '$':
-        resp_parse_ll(p + 1, (size_t)(eol - p - 1), &n);
-        if (n < 0) {
-            lua_pushboolean(L, 0);
-            return next;
-        }
         lua_pushlstring(L, next, (size_t)n);
         return next + n + 2;
     case '+':
@@ -435,11 +441,6 @@ static const char *script_lua_push_resp(lua_State *L, const char *p,
         lua_rawset(L, -3);
         return next;
     case '*':
-        resp_parse_ll(p + 1, (size_t)(eol - p - 1), &n);
-        if (n < 0) {
-            lua_pushboolean(L, 0);
-            return next;
-        }
         luaL_checkstack(L, 4, "reached lua stack limit");
         lua_createtable(L, (int)(n > INT_MAX ? 0 : n), 0);
         for (long long i = 1; i <= n; i++) {
@@ -449,7 +450,6 @@ static const char *script_lua_push_resp(lua_State *L, const char *p,
         return next;
     case '%':
     case '~':
-        resp_parse_ll(p + 1, (size_t)(eol - p - 1), &n);
         luaL_checkstack(L, 4, "reached lua stack limit");
         lua_newtable(L);
         for (long long i = 0; i < n; i++) {
@@ -484,11 +484,6 @@ static const char *script_lua_push_resp(lua_State *L, const char *p,
         script_lua_wrap(L, "big_number");
         return next;
     case '=':
-        resp_parse_ll(p + 1, (size_t)(eol - p - 1), &n);
-        if (n < 4) {
-            lua_pushboolean(L, 0);
-            return next;
-        }
         lua_newtable(L);
         lua_pushliteral(L, "format");
         lua_pushlstring(L, next, 3);
@@ -692,16 +687,29 @@ static int script_lua_redis_log(lua_State *L)
     return 0;
 }
 
-static int script_lua_redis_setresp(lua_State *L)
+/* Raise the script error 'msg' (does not return). */
+static int script_lua_raise(lua_State *L, const char *msg)
+{
+    script_lua_push_error(L, msg);
+    return lua_error(L);
+}
+
+/* The one argument of a redis.* setter, as an int; raises 'usage' if
+ * there is not exactly one. */
+static int script_lua_one_int(lua_State *L, const char *usage)
 {
     if (lua_gettop(L) != 1) {
-        script_lua_push_error(L, "redis.setresp() requires one argument.");
-        return lua_error(L);
+        script_lua_raise(L, usage);
     }
-    int resp = (int)lua_tonumber(L, 1);
+    return (int)lua_tonumber(L, 1);
+}
+
+static int script_lua_redis_setresp(lua_State *L)
+{
+    int resp = script_lua_one_int(L, "redis.setresp() requires one "
+                                     "argument.");
     if (resp != 2 && resp != 3) {
-        script_lua_push_error(L, "RESP version must be 2 or 3.");
-        return lua_error(L);
+        return script_lua_raise(L, "RESP version must be 2 or 3.");
     }
     /* The protocol of the replies redis.call gets from now on. */
     if (script_current != NULL) {
@@ -712,16 +720,13 @@ static int script_lua_redis_setresp(lua_State *L)
 
 static int script_lua_redis_set_repl(lua_State *L)
 {
-    if (lua_gettop(L) != 1) {
-        /* Redis's text, though one argument is wanted. */
-        script_lua_push_error(L, "redis.set_repl() requires two arguments.");
-        return lua_error(L);
-    }
-    int flags = (int)lua_tonumber(L, 1);
+    /* Redis's text, though one argument is wanted. */
+    int flags = script_lua_one_int(L, "redis.set_repl() requires two "
+                                      "arguments.");
     if ((flags & ~SCRIPT_REPL_ALL) != 0) {
-        script_lua_push_error(L, "Invalid replication flags. Use REPL_AOF, "
-                                 "REPL_REPLICA, REPL_ALL or REPL_NONE.");
-        return lua_error(L);
+        return script_lua_raise(L, "Invalid replication flags. Use "
+                                   "REPL_AOF, REPL_REPLICA, REPL_ALL or "
+                                   "REPL_NONE.");
     }
     if (script_current != NULL) {
         script_current->repl = flags;
@@ -1058,12 +1063,19 @@ static void script_lua_open(lua_State *L, lua_CFunction fn, const char *name)
     }
 }
 
-/* Set redis.NAME = 'value'. The redis table is on top. */
-static void script_lua_set_int(lua_State *L, const char *name, int value)
-{
-    lua_pushinteger(L, value);
-    lua_setfield(L, -2, name);
-}
+/* The integer constants of the redis table. */
+static const struct {
+    const char *name;
+    int value;
+} script_lua_redis_ints[] = {
+    { "LOG_DEBUG", 0 },        { "LOG_VERBOSE", 1 },
+    { "LOG_NOTICE", 2 },       { "LOG_WARNING", 3 },
+    { "REPL_NONE", 0 },        { "REPL_AOF", SCRIPT_REPL_AOF },
+    { "REPL_SLAVE", SCRIPT_REPL_REPLICA },
+    { "REPL_REPLICA", SCRIPT_REPL_REPLICA },
+    { "REPL_ALL", SCRIPT_REPL_ALL },
+    { "REDIS_VERSION_NUM", 0x07000f },
+};
 
 lua_State *script_lua_new(bool for_functions)
 {
@@ -1099,18 +1111,14 @@ lua_State *script_lua_new(bool for_functions)
 
     lua_newtable(L);
     luaL_register(L, NULL, script_lua_redis_funcs);
-    script_lua_set_int(L, "LOG_DEBUG", 0);
-    script_lua_set_int(L, "LOG_VERBOSE", 1);
-    script_lua_set_int(L, "LOG_NOTICE", 2);
-    script_lua_set_int(L, "LOG_WARNING", 3);
-    script_lua_set_int(L, "REPL_NONE", 0);
-    script_lua_set_int(L, "REPL_AOF", SCRIPT_REPL_AOF);
-    script_lua_set_int(L, "REPL_SLAVE", SCRIPT_REPL_REPLICA);
-    script_lua_set_int(L, "REPL_REPLICA", SCRIPT_REPL_REPLICA);
-    script_lua_set_int(L, "REPL_ALL", SCRIPT_REPL_ALL);
+    for (size_t i = 0; i < sizeof(script_lua_redis_ints) /
+                               sizeof(script_lua_redis_ints[0]);
+         i++) {
+        lua_pushinteger(L, script_lua_redis_ints[i].value);
+        lua_setfield(L, -2, script_lua_redis_ints[i].name);
+    }
     lua_pushstring(L, SERVER_VERSION);
     lua_setfield(L, -2, "REDIS_VERSION");
-    script_lua_set_int(L, "REDIS_VERSION_NUM", 0x07000f);
     if (for_functions) {
         /* Functions have no debugger and always replicate effects. */
         static const char *eval_only[] = { "breakpoint", "debug",

@@ -177,3 +177,12 @@ void sds_free(char *s)
         mem_free((void *)sds_alloc_ptr(s));
     }
 }
+
+int sds_cmp_bytes(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int c = memcmp(a, b, alen < blen ? alen : blen);
+    if (c != 0) {
+        return c;
+    }
+    return alen < blen ? -1 : alen > blen ? 1 : 0;
+}

@@ -157,4 +157,8 @@ char *sds_shrink(char *s);
 /* Free 's'; NULL is fine. */
 void sds_free(char *s);
 
+/* Compare the 'alen' bytes at 'a' with the 'blen' at 'b' as memcmp does,
+ * a shorter prefix first: <0, 0 or >0. */
+int sds_cmp_bytes(const char *a, size_t alen, const char *b, size_t blen);
+
 #endif

@@ -625,17 +625,6 @@ uint64_t stream_trim(struct stream *s, bool by_maxlen, uint64_t maxlen,
 /* ------------------------------------------------------------------------
  * Consumer groups */
 
-/* memcmp order of two byte strings, the shorter first on a tie. */
-static int stream_name_cmp(const char *a, size_t alen, const char *b,
-                           size_t blen)
-{
-    int c = memcmp(a, b, alen < blen ? alen : blen);
-    if (c != 0) {
-        return c;
-    }
-    return alen < blen ? -1 : alen > blen ? 1 : 0;
-}
-
 /* Index of 'name' ('*found') or where it would go in 'arr', 'count'
  * pointers to groups or consumers sorted by name (both structs open with
  * their sds name, which is what is read through each pointer). */
@@ -647,7 +636,7 @@ static size_t stream_name_lower(void *const *arr, size_t count,
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         const char *n = *(char *const *)arr[mid];
-        int c = stream_name_cmp(n, sds_len(n), name, len);
+        int c = sds_cmp_bytes(n, sds_len(n), name, len);
         if (c == 0) {
             *found = true;
             return mid;

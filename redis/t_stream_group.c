@@ -28,17 +28,24 @@ static void stream_subcommand_error(struct client *c)
                    "'%.128s'. Try %s HELP.", c->argv[1].ptr, up);
 }
 
-/* Check a container command's subcommand and its arity (Redis 7 reports
- * them as 'xgroup|create'). 'subs' is {name, arity}..., NULL-terminated.
- * Returns 0, or -1 after replying. */
+/* A container command's subcommands {name, arity}..., NULL-terminated,
+ * and its HELP text. */
 struct stream_sub {
     const char *name;
     int arity;
 };
 
+/* Check a container command's subcommand and its arity (Redis 7 reports
+ * them as 'xgroup|create'), and answer HELP with the 'nhelp' lines of
+ * 'help'. Returns 0 for another subcommand to run, or -1 after replying. */
 static int stream_check_sub(struct client *c, const char *cmd,
-                            const struct stream_sub *subs)
+                            const struct stream_sub *subs,
+                            const char *const *help, size_t nhelp)
 {
+    if (c->argc == 2 && arg_is(&c->argv[1], "help")) {
+        reply_help(c, help, nhelp);
+        return -1;
+    }
     for (const struct stream_sub *s = subs; s->name != NULL; s++) {
         if (!arg_is(&c->argv[1], s->name)) {
             continue;
@@ -62,29 +69,25 @@ static int stream_check_sub(struct client *c, const char *cmd,
     return -1;
 }
 
-static void stream_xgroup_help(struct client *c)
-{
-    static const char *const lines[] = {
-        "XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "CREATE <key> <groupname> <id|$> [option]",
-        "    Create a new consumer group. Options are:",
-        "    * MKSTREAM",
-        "      Create the empty stream if it does not exist.",
-        "    * ENTRIESREAD entries_read",
-        "      Set the group's entries_read counter (internal use).",
-        "CREATECONSUMER <key> <groupname> <consumer>",
-        "    Create a new consumer in the specified group.",
-        "DELCONSUMER <key> <groupname> <consumer>",
-        "    Remove the specified consumer.",
-        "DESTROY <key> <groupname>",
-        "    Remove the specified group.",
-        "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
-        "    Set the current group ID and entries_read counter.",
-        "HELP",
-        "    Prints this help.",
-    };
-    reply_help(c, lines, sizeof(lines) / sizeof(lines[0]));
-}
+static const char *const stream_xgroup_help[] = {
+    "XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "CREATE <key> <groupname> <id|$> [option]",
+    "    Create a new consumer group. Options are:",
+    "    * MKSTREAM",
+    "      Create the empty stream if it does not exist.",
+    "    * ENTRIESREAD entries_read",
+    "      Set the group's entries_read counter (internal use).",
+    "CREATECONSUMER <key> <groupname> <consumer>",
+    "    Create a new consumer in the specified group.",
+    "DELCONSUMER <key> <groupname> <consumer>",
+    "    Remove the specified consumer.",
+    "DESTROY <key> <groupname>",
+    "    Remove the specified group.",
+    "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
+    "    Set the current group ID and entries_read counter.",
+    "HELP",
+    "    Prints this help.",
+};
 
 /* XGROUP CREATE|SETID|DESTROY|CREATECONSUMER|DELCONSUMER|HELP ... */
 void cmd_xgroup(struct client *c)
@@ -94,7 +97,9 @@ void cmd_xgroup(struct client *c)
         { "createconsumer", 5 }, { "delconsumer", 5 }, { "help", 2 },
         { NULL, 0 },
     };
-    if (stream_check_sub(c, "xgroup", subs) != 0) {
+    if (stream_check_sub(c, "xgroup", subs, stream_xgroup_help,
+                         sizeof(stream_xgroup_help) /
+                             sizeof(stream_xgroup_help[0])) != 0) {
         return;
     }
     const struct arg *opt = &c->argv[1];
@@ -150,9 +155,7 @@ void cmd_xgroup(struct client *c)
         }
     }
     const struct arg *key = &c->argv[2];
-    if (c->argc == 2 && arg_is(opt, "help")) {
-        stream_xgroup_help(c);
-    } else if (arg_is(opt, "create") && c->argc >= 5 && c->argc <= 8) {
+    if (arg_is(opt, "create") && c->argc >= 5 && c->argc <= 8) {
         struct stream_id id;
         if (c->argv[4].len == 1 && c->argv[4].ptr[0] == '$') {
             if (s != NULL) {
@@ -684,6 +687,51 @@ static void stream_reply_entries_read(struct client *c,
     }
 }
 
+/* The "name" field of a group or consumer. */
+static void stream_reply_name(struct client *c, const char *name)
+{
+    reply_bulk_str(c, "name");
+    reply_bulk(c, name, sds_len(name));
+}
+
+/* Where group 'g' stands in 's', as XINFO GROUPS and XINFO STREAM FULL
+ * both give it: last-delivered-id, entries-read and lag. */
+static void stream_reply_group_position(struct client *c,
+                                        const struct stream *s,
+                                        const struct stream_group *g)
+{
+    reply_bulk_str(c, "last-delivered-id");
+    stream_reply_id(c, &g->last_id);
+    reply_bulk_str(c, "entries-read");
+    stream_reply_entries_read(c, g);
+    reply_bulk_str(c, "lag");
+    stream_reply_lag(c, s, g);
+}
+
+/* The "pending" field of XINFO STREAM FULL: the first 'count' (0: all)
+ * of the 'n' nacks in 'pel', each id, consumer name when 'with_consumer',
+ * delivery time and count. */
+static void stream_reply_pending(struct client *c,
+                                 struct stream_nack *const *pel, size_t n,
+                                 long long count, bool with_consumer)
+{
+    reply_bulk_str(c, "pending");
+    if (count && (size_t)count < n) {
+        n = (size_t)count;
+    }
+    reply_array(c, (long long)n);
+    for (size_t i = 0; i < n; i++) {
+        const struct stream_nack *nk = pel[i];
+        reply_array(c, with_consumer ? 4 : 3);
+        stream_reply_id(c, &nk->id);
+        if (with_consumer) {
+            reply_bulk(c, nk->consumer->name, sds_len(nk->consumer->name));
+        }
+        reply_integer(c, nk->delivery_time);
+        reply_integer(c, (long long)nk->delivery_count);
+    }
+}
+
 static void stream_xinfo_stream(struct client *c, struct stream *s)
 {
     bool full = false;
@@ -747,72 +795,37 @@ static void stream_xinfo_stream(struct client *c, struct stream *s)
     for (size_t gi = 0; gi < s->group_count; gi++) {
         const struct stream_group *g = s->groups[gi];
         reply_map(c, 7);
-        reply_bulk_str(c, "name");
-        reply_bulk(c, g->name, sds_len(g->name));
-        reply_bulk_str(c, "last-delivered-id");
-        stream_reply_id(c, &g->last_id);
-        reply_bulk_str(c, "entries-read");
-        stream_reply_entries_read(c, g);
-        reply_bulk_str(c, "lag");
-        stream_reply_lag(c, s, g);
+        stream_reply_name(c, g->name);
+        stream_reply_group_position(c, s, g);
         reply_bulk_str(c, "pel-count");
         reply_integer(c, (long long)g->pel_count);
-        reply_bulk_str(c, "pending");
-        size_t np = g->pel_count;
-        if (count && (size_t)count < np) {
-            np = (size_t)count;
-        }
-        reply_array(c, (long long)np);
-        for (size_t i = 0; i < np; i++) {
-            const struct stream_nack *nk = g->pel[i];
-            reply_array(c, 4);
-            stream_reply_id(c, &nk->id);
-            reply_bulk(c, nk->consumer->name, sds_len(nk->consumer->name));
-            reply_integer(c, nk->delivery_time);
-            reply_integer(c, (long long)nk->delivery_count);
-        }
+        stream_reply_pending(c, g->pel, g->pel_count, count, true);
         reply_bulk_str(c, "consumers");
         reply_array(c, (long long)g->consumer_count);
         for (size_t ci = 0; ci < g->consumer_count; ci++) {
             const struct stream_consumer *cn = g->consumers[ci];
             reply_map(c, 4);
-            reply_bulk_str(c, "name");
-            reply_bulk(c, cn->name, sds_len(cn->name));
+            stream_reply_name(c, cn->name);
             reply_bulk_str(c, "seen-time");
             reply_integer(c, cn->seen_time);
             reply_bulk_str(c, "pel-count");
             reply_integer(c, (long long)cn->pel_count);
-            reply_bulk_str(c, "pending");
-            size_t nc = cn->pel_count;
-            if (count && (size_t)count < nc) {
-                nc = (size_t)count;
-            }
-            reply_array(c, (long long)nc);
-            for (size_t i = 0; i < nc; i++) {
-                reply_array(c, 3);
-                stream_reply_id(c, &cn->pel[i]->id);
-                reply_integer(c, cn->pel[i]->delivery_time);
-                reply_integer(c, (long long)cn->pel[i]->delivery_count);
-            }
+            stream_reply_pending(c, cn->pel, cn->pel_count, count, false);
         }
     }
 }
 
-static void stream_xinfo_help(struct client *c)
-{
-    static const char *const lines[] = {
-        "XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "CONSUMERS <key> <groupname>",
-        "    Show consumers of <groupname>.",
-        "GROUPS <key>",
-        "    Show the stream consumer groups.",
-        "STREAM <key> [FULL [COUNT <count>]",
-        "    Show information about the stream.",
-        "HELP",
-        "    Prints this help.",
-    };
-    reply_help(c, lines, sizeof(lines) / sizeof(lines[0]));
-}
+static const char *const stream_xinfo_help[] = {
+    "XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "CONSUMERS <key> <groupname>",
+    "    Show consumers of <groupname>.",
+    "GROUPS <key>",
+    "    Show the stream consumer groups.",
+    "STREAM <key> [FULL [COUNT <count>]",
+    "    Show information about the stream.",
+    "HELP",
+    "    Prints this help.",
+};
 
 /* XINFO CONSUMERS key group | GROUPS key | STREAM key [FULL [COUNT n]] |
  * HELP */
@@ -822,11 +835,9 @@ void cmd_xinfo(struct client *c)
         { "consumers", 4 }, { "groups", 3 }, { "stream", -3 },
         { "help", 2 }, { NULL, 0 },
     };
-    if (stream_check_sub(c, "xinfo", subs) != 0) {
-        return;
-    }
-    if (arg_is(&c->argv[1], "help")) {
-        stream_xinfo_help(c);
+    if (stream_check_sub(c, "xinfo", subs, stream_xinfo_help,
+                         sizeof(stream_xinfo_help) /
+                             sizeof(stream_xinfo_help[0])) != 0) {
         return;
     }
     struct stream *s = stream_lookup_read(c, &c->argv[2],
@@ -848,8 +859,7 @@ void cmd_xinfo(struct client *c)
             const struct stream_consumer *cn = g->consumers[i];
             long long idle = now - cn->seen_time;
             reply_map(c, 3);
-            reply_bulk_str(c, "name");
-            reply_bulk(c, cn->name, sds_len(cn->name));
+            stream_reply_name(c, cn->name);
             reply_bulk_str(c, "pending");
             reply_integer(c, (long long)cn->pel_count);
             reply_bulk_str(c, "idle");
@@ -860,18 +870,12 @@ void cmd_xinfo(struct client *c)
         for (size_t i = 0; i < s->group_count; i++) {
             const struct stream_group *g = s->groups[i];
             reply_map(c, 6);
-            reply_bulk_str(c, "name");
-            reply_bulk(c, g->name, sds_len(g->name));
+            stream_reply_name(c, g->name);
             reply_bulk_str(c, "consumers");
             reply_integer(c, (long long)g->consumer_count);
             reply_bulk_str(c, "pending");
             reply_integer(c, (long long)g->pel_count);
-            reply_bulk_str(c, "last-delivered-id");
-            stream_reply_id(c, &g->last_id);
-            reply_bulk_str(c, "entries-read");
-            stream_reply_entries_read(c, g);
-            reply_bulk_str(c, "lag");
-            stream_reply_lag(c, s, g);
+            stream_reply_group_position(c, s, g);
         }
     } else {
         stream_xinfo_stream(c, s);

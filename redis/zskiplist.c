@@ -52,24 +52,13 @@ static int zsl_random_level(void)
     return level;
 }
 
-/* Compare member bytes like memcmp, a shorter prefix first. */
-static int zsl_cmp_bytes(const char *a, size_t alen, const char *b,
-                         size_t blen)
-{
-    int c = memcmp(a, b, alen < blen ? alen : blen);
-    if (c != 0) {
-        return c;
-    }
-    return alen < blen ? -1 : alen > blen;
-}
-
 /* True if node 'n' sorts before ('score', 'member'). */
 static bool zsl_before(const struct zsl_node *n, double score,
                        const char *member, size_t len)
 {
     return n->score < score ||
            (n->score == score &&
-            zsl_cmp_bytes(n->member, sds_len(n->member), member, len) < 0);
+            sds_cmp_bytes(n->member, sds_len(n->member), member, len) < 0);
 }
 
 struct zsl_node *zsl_insert(struct zsl *zsl, double score,
@@ -163,7 +152,7 @@ bool zsl_delete(struct zsl *zsl, double score, const char *member,
     struct zsl_node *update[ZSL_MAX_LEVEL];
     struct zsl_node *x = zsl_seek(zsl, score, member, len, update);
     if (x == NULL || x->score != score ||
-        zsl_cmp_bytes(x->member, sds_len(x->member), member, len) != 0) {
+        sds_cmp_bytes(x->member, sds_len(x->member), member, len) != 0) {
         return false;
     }
     zsl_unlink(zsl, x, update);
@@ -199,14 +188,14 @@ size_t zsl_rank(const struct zsl *zsl, double score, const char *member,
         while (x->level[i].forward != NULL &&
                (zsl_before(x->level[i].forward, score, member, len) ||
                 (x->level[i].forward->score == score &&
-                 zsl_cmp_bytes(x->level[i].forward->member,
+                 sds_cmp_bytes(x->level[i].forward->member,
                                sds_len(x->level[i].forward->member),
                                member, len) == 0))) {
             rank += x->level[i].span;
             x = x->level[i].forward;
         }
         if (x != zsl->header && x->score == score &&
-            zsl_cmp_bytes(x->member, sds_len(x->member), member, len) == 0) {
+            sds_cmp_bytes(x->member, sds_len(x->member), member, len) == 0) {
             return rank;
         }
     }
@@ -254,20 +243,29 @@ static bool zsl_range_empty(const struct zsl *zsl, const struct zsl_range *r)
            !zsl_score_lte_max(first->score, r);
 }
 
+/* The last node whose score is below range 'r' ('last' false) or within
+ * its max ('last' true); the header when there is none. */
+static struct zsl_node *zsl_walk_range(const struct zsl *zsl,
+                                       const struct zsl_range *r, bool last)
+{
+    struct zsl_node *x = zsl->header;
+    for (int i = zsl->level - 1; i >= 0; i--) {
+        while (x->level[i].forward != NULL &&
+               (last ? zsl_score_lte_max(x->level[i].forward->score, r)
+                     : !zsl_score_gte_min(x->level[i].forward->score, r))) {
+            x = x->level[i].forward;
+        }
+    }
+    return x;
+}
+
 struct zsl_node *zsl_first_in_range(const struct zsl *zsl,
                                     const struct zsl_range *r)
 {
     if (zsl_range_empty(zsl, r)) {
         return NULL;
     }
-    struct zsl_node *x = zsl->header;
-    for (int i = zsl->level - 1; i >= 0; i--) {
-        while (x->level[i].forward != NULL &&
-               !zsl_score_gte_min(x->level[i].forward->score, r)) {
-            x = x->level[i].forward;
-        }
-    }
-    x = x->level[0].forward;
+    struct zsl_node *x = zsl_walk_range(zsl, r, false)->level[0].forward;
     return x != NULL && zsl_score_lte_max(x->score, r) ? x : NULL;
 }
 
@@ -277,13 +275,7 @@ struct zsl_node *zsl_last_in_range(const struct zsl *zsl,
     if (zsl_range_empty(zsl, r)) {
         return NULL;
     }
-    struct zsl_node *x = zsl->header;
-    for (int i = zsl->level - 1; i >= 0; i--) {
-        while (x->level[i].forward != NULL &&
-               zsl_score_lte_max(x->level[i].forward->score, r)) {
-            x = x->level[i].forward;
-        }
-    }
+    struct zsl_node *x = zsl_walk_range(zsl, r, true);
     return x != zsl->header && zsl_score_gte_min(x->score, r) ? x : NULL;
 }
 
@@ -293,7 +285,7 @@ static int zsl_lex_cmp(const char *m, size_t len, const struct zsl_lex_bound *b)
     if (b->inf != 0) {
         return -b->inf;
     }
-    return zsl_cmp_bytes(m, len, b->p, b->len);
+    return sds_cmp_bytes(m, len, b->p, b->len);
 }
 
 bool zsl_lex_gte_min(const char *m, size_t len, const struct zsl_lex_range *r)

@@ -16,3 +16,18 @@ wait_ready() {
         sleep 0.05
     done
 }
+
+# stop_work: stop (TERM) every pid listed in $WORK/pids, wait until each
+# is gone, then remove $WORK. Scripts whose servers start in $(...)
+# subshells record them there and `trap stop_work EXIT INT TERM`.
+stop_work() {
+    for pid in $(cat "$WORK/pids" 2>/dev/null); do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in $(cat "$WORK/pids" 2>/dev/null); do
+        while kill -0 "$pid" 2>/dev/null; do
+            sleep 0.05
+        done
+    done
+    rm -rf "$WORK"
+}

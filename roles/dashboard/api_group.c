@@ -111,12 +111,8 @@ void api_group_get(struct http_request *req, void *arg)
     if (dashboard_param_gid(req, &gid) != 0) {
         return;
     }
-    char err[512];
     struct model_group g;
-    int rc = model_store_load_group(&d->store, (int)gid, &g, err,
-                                    sizeof(err));
-    if (rc != 0) {
-        dashboard_reply_store_error(req, rc, err);
+    if (dashboard_load_group(d, req, NULL, gid, &g) != 0) {
         return;
     }
     cJSON *json = model_group_to_json(&g);
@@ -223,11 +219,16 @@ void api_group_remove(struct http_request *req, void *arg)
     dashboard_unlock_reply(d, req, held, rc, err);
 }
 
-/* Read {"addr": "host:port", ...} from the body into 'addr'; on failure
- * replies 400 and returns NULL. Otherwise returns the body (owned). */
-static cJSON *api_group_server_body(struct http_request *req, char *addr,
+/* Read the group id of the path into '*gid' and {"addr": "host:port",
+ * ...} from the body into 'addr'; on failure replies 400 and returns
+ * NULL. Otherwise returns the body (owned). */
+static cJSON *api_group_server_body(struct http_request *req,
+                                    long long *gid, char *addr,
                                     size_t addrlen)
 {
+    if (dashboard_param_gid(req, gid) != 0) {
+        return NULL;
+    }
     cJSON *body = dashboard_body_object(req);
     if (body == NULL) {
         return NULL;
@@ -299,11 +300,8 @@ void api_group_add_server(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     long long gid;
-    if (dashboard_param_gid(req, &gid) != 0) {
-        return;
-    }
     char addr[MODEL_ADDR_MAX];
-    cJSON *body = api_group_server_body(req, addr, sizeof(addr));
+    cJSON *body = api_group_server_body(req, &gid, addr, sizeof(addr));
     if (body == NULL) {
         return;
     }
@@ -423,11 +421,8 @@ void api_group_remove_server(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     long long gid;
-    if (dashboard_param_gid(req, &gid) != 0) {
-        return;
-    }
     char addr[MODEL_ADDR_MAX];
-    cJSON *body = api_group_server_body(req, addr, sizeof(addr));
+    cJSON *body = api_group_server_body(req, &gid, addr, sizeof(addr));
     if (body == NULL) {
         return;
     }
@@ -436,12 +431,8 @@ void api_group_remove_server(struct http_request *req, void *arg)
     if (dashboard_lock(d, req, "remove server", held, sizeof(held)) != 0) {
         return;
     }
-    char err[512];
     struct model_group g;
-    int rc = model_store_load_group(&d->store, (int)gid, &g, err,
-                                    sizeof(err));
-    if (rc != 0) {
-        dashboard_unlock_reply(d, req, held, rc, err);
+    if (dashboard_load_group(d, req, held, gid, &g) != 0) {
         return;
     }
     const struct model_server *s = model_group_find(&g, addr);
@@ -459,8 +450,9 @@ void api_group_remove_server(struct http_request *req, void *arg)
         }
         return;
     }
-    rc = store_remove_server(&d->store, (int)gid, addr, err,
-                             sizeof(err));
+    char err[512];
+    int rc = store_remove_server(&d->store, (int)gid, addr, err,
+                                 sizeof(err));
     if (rc == 0) {
         api_group_publish(d, (int)gid, MODEL_ACTION_GROUP_CHANGED, false, &rc,
                           err, sizeof(err));
@@ -513,11 +505,8 @@ void api_group_promote(struct http_request *req, void *arg)
 {
     struct dashboard *d = arg;
     long long gid;
-    if (dashboard_param_gid(req, &gid) != 0) {
-        return;
-    }
     char addr[MODEL_ADDR_MAX];
-    cJSON *body = api_group_server_body(req, addr, sizeof(addr));
+    cJSON *body = api_group_server_body(req, &gid, addr, sizeof(addr));
     if (body == NULL) {
         return;
     }

@@ -144,12 +144,8 @@ void api_redis_group_slotinfo(struct http_request *req, void *arg)
         dashboard_param_int(req, 1, "slot id", 0, SLOT_COUNT - 1, &slot)) {
         return;
     }
-    char err[512];
     struct model_group g;
-    int rc = model_store_load_group(&d->store, (int)gid, &g, err,
-                                    sizeof(err));
-    if (rc != 0) {
-        dashboard_reply_store_error(req, rc, err);
+    if (dashboard_load_group(d, req, NULL, gid, &g) != 0) {
         return;
     }
     const struct model_server *m = model_group_master(&g);

@@ -45,8 +45,7 @@ void api_slot_get(struct http_request *req, void *arg)
     struct model_slot slot;
     int rc = model_store_load_slot(&d->store, (int)id, &slot, err,
                                    sizeof(err));
-    if (rc != 0) {
-        dashboard_reply_store_error(req, rc, err);
+    if (dashboard_store_ok(req, rc, err) != 0) {
         return;
     }
     cJSON *json = model_slot_to_json(&slot);
@@ -147,12 +146,10 @@ void api_slot_set(struct http_request *req, void *arg)
         return;
     }
     struct model_group g;
-    int rc = model_store_load_group(&d->store, (int)gid, &g, err,
-                                    sizeof(err));
-    if (rc != 0) {
-        dashboard_unlock_reply(d, req, held, rc, err);
+    if (dashboard_load_group(d, req, held, gid, &g) != 0) {
         return;
     }
+    int rc;
     bool has_master = model_group_master(&g) != NULL;
     model_group_release(&g);
     if (!has_master) {

@@ -44,11 +44,8 @@ void dashboard_unlock_reply(struct dashboard *d, struct http_request *req,
     }
 }
 
-int dashboard_load_groups(struct dashboard *d, struct http_request *req,
-                          struct model_group **groups, size_t *n)
+int dashboard_store_ok(struct http_request *req, int rc, const char *err)
 {
-    char err[512];
-    int rc = model_store_load_groups(&d->store, groups, n, err, sizeof(err));
     if (rc != 0) {
         dashboard_reply_store_error(req, rc, err);
         return -1;
@@ -56,16 +53,34 @@ int dashboard_load_groups(struct dashboard *d, struct http_request *req,
     return 0;
 }
 
+int dashboard_load_groups(struct dashboard *d, struct http_request *req,
+                          struct model_group **groups, size_t *n)
+{
+    char err[512];
+    int rc = model_store_load_groups(&d->store, groups, n, err, sizeof(err));
+    return dashboard_store_ok(req, rc, err);
+}
+
+int dashboard_load_group(struct dashboard *d, struct http_request *req,
+                         const char *held, long long gid,
+                         struct model_group *group)
+{
+    char err[512];
+    int rc = model_store_load_group(&d->store, (int)gid, group, err,
+                                    sizeof(err));
+    if (rc != 0 && held != NULL) {
+        dashboard_unlock_reply(d, req, held, rc, err);
+        return -1;
+    }
+    return dashboard_store_ok(req, rc, err);
+}
+
 int dashboard_load_proxies(struct dashboard *d, struct http_request *req,
                            struct model_proxy **proxies, size_t *n)
 {
     char err[512];
     int rc = store_load_proxies(&d->store, proxies, n, err, sizeof(err));
-    if (rc != 0) {
-        dashboard_reply_store_error(req, rc, err);
-        return -1;
-    }
-    return 0;
+    return dashboard_store_ok(req, rc, err);
 }
 
 int dashboard_param_int(struct http_request *req, size_t index,

@@ -52,11 +52,19 @@ void dashboard_reply_store_error(struct http_request *req, int rc,
 void dashboard_unlock_reply(struct dashboard *d, struct http_request *req,
                             const char *held, int rc, const char *err);
 
+/* 0 when a store call's result 'rc' is 0; else reply it with 'err'
+ * (dashboard_reply_store_error) and return -1. */
+int dashboard_store_ok(struct http_request *req, int rc, const char *err);
+
 /* Every group into '*groups' ('*n' of them, model_store_free_groups) /
- * every proxy into '*proxies' (mem_free). On a store error reply it and
- * return -1. */
+ * group 'gid' into '*group' (model_group_release) / every proxy into
+ * '*proxies' (mem_free). On a store error reply it and return -1 (for
+ * a group, after releasing the lock 'held' when it is not NULL). */
 int dashboard_load_groups(struct dashboard *d, struct http_request *req,
                           struct model_group **groups, size_t *n);
+int dashboard_load_group(struct dashboard *d, struct http_request *req,
+                         const char *held, long long gid,
+                         struct model_group *group);
 int dashboard_load_proxies(struct dashboard *d, struct http_request *req,
                            struct model_proxy **proxies, size_t *n);
 

@@ -83,7 +83,6 @@ static const struct http_route dashboard_routes[] = {
     { "POST", "/api/logout", login_logout, HTTP_PUBLIC },
     { "GET", "/api/overview", api_redis_overview, HTTP_WORKER },
     { "GET", "/metrics", metrics_get, HTTP_WORKER },
-    { "GET", "/metrics", metrics_get, HTTP_WORKER },
     { "GET", "/api/server_groups", api_group_list, HTTP_WORKER },
     { "PUT", "/api/server_groups", api_group_create, HTTP_WORKER },
     { "GET", "/api/server_group/*", api_group_get, HTTP_WORKER },

@@ -606,26 +606,10 @@ int store_load_migrate_task(struct model_store *st, const char *seq,
                             size_t errlen)
 {
     char path[MODEL_PATH_MAX];
-    if (model_path_migrate_task(path, sizeof(path), st->product, seq) != 0) {
-        return model_store_too_long(err, errlen);
-    }
-    cJSON *json;
-    int rc = model_store_get_json(st, path, &json, NULL, err, errlen);
-    if (rc == COORD_NONODE) {
-        snprintf(err, errlen, "migrate task %s does not exist", seq);
-        return rc;
-    }
-    if (rc != COORD_OK) {
-        return rc;
-    }
-    char why[128];
-    rc = model_migrate_task_from_json(json, task, why, sizeof(why));
-    cJSON_Delete(json);
-    if (rc != 0) {
-        snprintf(err, errlen, "migrate task %s: %s", seq, why);
-        return COORD_ERROR;
-    }
-    return COORD_OK;
+    return model_store_load(
+        st, model_path_migrate_task(path, sizeof(path), st->product, seq) != 0,
+        path, NULL, "does not exist", MODEL_STORE_MIGRATE_TASK, task, err,
+        errlen, "migrate task %s", seq);
 }
 
 int store_save_migrate_task(struct model_store *st, const char *seq,

@@ -100,11 +100,17 @@ static inline char *resp_request_base(struct resp_request *req, char *buf)
     return req->is_inline ? req->line : buf;
 }
 
-/* Reply scanner state: finds the end of one (possibly nested) reply. */
+/* Reply scanner state: finds the end of one (possibly nested) reply,
+ * RESP2 or RESP3: every RESP3 type, attributes ('|', which describe the
+ * value after them and end with it), and RESP3's streamed forms: a string
+ * "$?" sent as ";<len>" chunks up to ";0", an aggregate ("*?", "%?",
+ * "~?", ">?") whose elements run up to a "." line. */
 struct resp_scanner {
     size_t pos;                        /* bytes of the reply seen so far */
     int depth;                         /* open arrays */
-    long long remain[RESP_MAX_DEPTH];  /* elements left per open array */
+    long long remain[RESP_MAX_DEPTH];  /* elements left per open array;
+                                          -1: streamed, ends at "." */
+    bool chunks;                       /* inside a streamed string */
     char err[128];
 };
 

@@ -677,6 +677,28 @@ void resp_add_null(struct evbuffer *out)
     evbuffer_add(out, buf, resp_enc_null(buf, RESP_BULK, 2));
 }
 
+void resp_add_null_proto(struct evbuffer *out, enum resp_type as, int proto)
+{
+    char buf[RESP_ENC_MAX];
+    evbuffer_add(out, buf, resp_enc_null(buf, as, proto));
+}
+
+void resp_add_header(struct evbuffer *out, enum resp_type type, long long n,
+                     int proto)
+{
+    char buf[RESP_ENC_MAX];
+    evbuffer_add(out, buf, resp_enc_header(buf, type, n, proto));
+}
+
+void resp_add_verbatim(struct evbuffer *out, const void *data, size_t len,
+                       int proto)
+{
+    char buf[RESP_ENC_MAX];
+    evbuffer_add(out, buf, resp_enc_verbatim(buf, len, "txt", proto));
+    evbuffer_add(out, data, len);
+    evbuffer_add(out, "\r\n", 2);
+}
+
 void resp_add_null_array(struct evbuffer *out)
 {
     char buf[RESP_ENC_MAX];

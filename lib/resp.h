@@ -201,6 +201,16 @@ void resp_add_null(struct evbuffer *out);       /* $-1 */
 void resp_add_null_array(struct evbuffer *out); /* *-1 */
 void resp_add_array(struct evbuffer *out, long long count);
 
+/* Writers for a client of either protocol ('proto' 2 or 3): a null (as
+ * resp_enc_null), the header of an aggregate (as resp_enc_header: a map
+ * of 'n' pairs, a set, a push...), a whole verbatim text string ("=" under
+ * RESP3, a bulk string under RESP2). */
+void resp_add_null_proto(struct evbuffer *out, enum resp_type as, int proto);
+void resp_add_header(struct evbuffer *out, enum resp_type type, long long n,
+                     int proto);
+void resp_add_verbatim(struct evbuffer *out, const void *data, size_t len,
+                       int proto);
+
 /* The one rule for framing an error reply, used by every role: the text
  * carries its own code when it starts with '-' (the caller says so:
  * "-NOMASTERLINK ...") or with one of Redis's codes and a space

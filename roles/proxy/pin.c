@@ -146,6 +146,7 @@ static void pin_send_dropped(struct session *s, struct backend *b,
 {
     struct request *m = request_get(s->worker, REQUEST_PING);
     m->db = s->db;
+    m->proto = s->proto;
     pin_send(s, b, m, wire, n);
 }
 
@@ -400,7 +401,9 @@ void pin_exec(struct session *s, struct request *r, const char *buf,
             mem_free(p->owner);
             p->owner = NULL;
             p->slot = -1;
-            request_reply(r, "*-1\r\n", 5);
+            char null[RESP_ENC_MAX];
+            request_reply(r, null, resp_enc_null(null, RESP_ARRAY,
+                                                 s->proto));
             return;
         }
         b = p->conn;

@@ -405,12 +405,15 @@ static long proxysub_find(const struct proxysub_name *list, size_t n,
 static void proxysub_frame(struct request *r, const char *kind,
                          const char *name, size_t len, size_t count)
 {
-    pbuf_append(&r->saved, "*3\r\n", 4);
+    /* RESP3 frames confirmations as pushes, as messages */
+    pbuf_append(&r->saved, r->proto == 3 ? ">3\r\n" : "*3\r\n", 4);
     pbuf_append_bulk(&r->saved, kind, strlen(kind));
     if (name != NULL) {
         pbuf_append_bulk(&r->saved, name, len);
     } else {
-        pbuf_append(&r->saved, "$-1\r\n", 5);
+        char null[RESP_ENC_MAX];
+        pbuf_append(&r->saved, null, resp_enc_null(null, RESP_BULK,
+                                                   r->proto));
     }
     char num[32];
     int n = snprintf(num, sizeof(num), ":%zu\r\n", count);
@@ -667,7 +670,8 @@ bool proxysub_refuse(struct session *s, struct request *r,
         "subscribe", "unsubscribe", "psubscribe", "punsubscribe",
         "ssubscribe", "sunsubscribe", "ping", "quit", "reset",
     };
-    if (!proxysub_active(s)) {
+    if (!proxysub_active(s) || s->proto == 3) {
+        /* RESP3 carries messages as pushes: any command may run */
         return false;
     }
     for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {

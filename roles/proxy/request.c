@@ -57,6 +57,7 @@ struct request *request_new_part(struct worker *w, struct request *r,
     sub->parent = r;
     sub->cmd = r->cmd;
     sub->db = r->db;
+    sub->proto = r->proto;
     if (r->last_sub != NULL) {
         r->last_sub->next = sub;
     } else {

@@ -42,8 +42,9 @@ enum request_kind {
                        the source of a semi-async migrating slot */
     REQUEST_PING,   /* keep-alive: reply ignored */
     REQUEST_AUTH,   /* backend AUTH: an error is logged */
-    REQUEST_SELECT, /* backend SELECT: an error takes the connection down
-                       (what follows would run in the wrong db) */
+    REQUEST_SELECT, /* backend SELECT or HELLO (protocol switch): an error
+                       takes the connection down (what follows would
+                       run in the wrong db or protocol) */
     REQUEST_SCAN,   /* a client's SCAN: the reply's cursor is rewritten
                        (keyscan_done), then it is a client reply */
     REQUEST_DBCHECK, /* SELECT <databases - 1> on a new connection: until
@@ -81,6 +82,10 @@ struct request {
     uint32_t group;                  /* SCAN: address index scanned */
     int db;                          /* database it runs in (the session's
                                         SELECT when it arrived) */
+    int proto;                       /* RESP version its reply must come
+                                        in (the session's HELLO: 2 or 3);
+                                        0: either (internal requests whose
+                                        reply reads the same in both) */
     uint32_t tries;                  /* backends an any-backend command
                                         (TIME) was sent to */
     long long sum;                   /* merged integer of a split */

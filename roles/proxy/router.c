@@ -179,6 +179,7 @@ static void router_migrate(struct worker *w, struct request *r,
         struct request *m = request_get(w, REQUEST_MGRT);
         m->parent = r;
         m->db = r->db;
+        m->proto = r->proto;
         stats_add(&w->stats, STATS_SLOTSMGRT, 1);
         backend_send(src, m, pbuf_head(&w->cmdbuf), pbuf_size(&w->cmdbuf));
     }
@@ -254,6 +255,7 @@ static void router_wrap(struct worker *w, struct request *r,
     struct request *m = request_get(w, REQUEST_WRAP);
     m->parent = r;
     m->db = r->db;
+    m->proto = r->proto;
     backend_send(src, m, pbuf_head(&w->cmdbuf), pbuf_size(&w->cmdbuf));
 }
 
@@ -456,6 +458,7 @@ void router_dispatch(struct session *s, const char *buf,
     r->cmd = cmd;
     r->start_us = worker_turn_usec(w);
     r->db = s->db;
+    r->proto = s->proto;
     r->id = ((uint64_t)w->id << 48) | ++w->req_seq;
     TAILQ_INSERT_TAIL(&s->requests, r, queue);
     s->nrequests++;

@@ -80,10 +80,10 @@ test_expect_success 'fan-outs and local answers in RESP3: INFO verbatim, DBSIZE,
 	HELLO 3
 	FLUSHALL
 	SET $A1 1
+	RANDOMKEY
 	SET $B1 2
 	DBSIZE
 	KEYS nomatch*
-	RANDOMKEY
 	COMMAND INFO nosuchcommand
 	FLUSHALL
 	RANDOMKEY
@@ -130,6 +130,50 @@ test_expect_success 'HELLO errors as Redis: unknown version, bad option' '
     replay hello.txt $PORT_REF expect &&
     replay hello.txt $PROXY_PORT actual &&
     test_cmp expect actual
+'
+
+test_expect_success 'SELECT, PING, ECHO inside MULTI run in EXEC as on a server; INFO is refused when queued' '
+    cat >txn.txt <<-\EOF &&
+	SELECT 0
+	FLUSHALL
+	MULTI
+	SET {t}k zero
+	SELECT 1
+	SET {t}k one
+	GET {t}k
+	PING
+	ECHO hi
+	EXEC
+	GET {t}k
+	SELECT 0
+	GET {t}k
+	HELLO 3
+	MULTI
+	SELECT 1
+	HSET {t}h a 1
+	HGETALL {t}h
+	SELECT 99
+	EXEC
+	GET {t}k
+	MULTI
+	SELECT 1
+	HGETALL {t}h
+	GET {t}nope
+	EXEC
+	GET {t}k
+	SELECT 0
+	FLUSHALL
+	EOF
+    replay txn.txt $PORT_REF expect &&
+    replay txn.txt $PROXY_PORT actual &&
+    sed -e "/SELECT 99/s/=> .*/=> (refused)/" expect >expect.cmp &&
+    sed -e "/SELECT 99/s/=> .*/=> (refused)/" actual >actual.cmp &&
+    test_cmp expect.cmp actual.cmp &&
+    printf "MULTI\nSET {t}a 1\nINFO\nDBSIZE\nEXEC\nGET {t}a\n" >info.txt &&
+    replay info.txt $PROXY_PORT out &&
+    grep -F "INFO => b\"-ERR handle request, command '"'"'INFO'"'"' cannot be queued in a transaction through the proxy" out &&
+    grep -F "EXEC => b'"'"'-EXECABORT" out &&
+    grep -F "GET {t}a => b'"'"'\$-1" out
 '
 
 # ioredis is installed by t/4033 into the same cache, or here

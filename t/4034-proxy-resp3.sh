@@ -10,6 +10,14 @@ replay() {
     "$PY" "$TEST_DIRECTORY/lib-resp3.py" "$2" <"$1" >"$3"
 }
 
+# same FILE: FILE's replies through the proxy (in 'actual') are those of
+# the lone server (in 'expect')
+same() {
+    replay "$1" $PORT_REF expect &&
+    replay "$1" $PROXY_PORT actual &&
+    test_cmp expect actual
+}
+
 test_expect_success 'two groups behind a proxy, and a lone server to compare with' '
     start_server && PORT_A=$SERVER_PORT &&
     start_server && PORT_B=$SERVER_PORT &&
@@ -67,15 +75,13 @@ test_expect_success 'RESP3 replies through the proxy equal a direct connection' 
 	RESET
 	GET missing
 	EOF
-    replay cmds.txt $PORT_REF expect &&
-    replay cmds.txt $PROXY_PORT actual &&
-    test_cmp expect actual &&
+    same cmds.txt &&
     grep -F "HGETALL $A1:h => b'"'"'%2" actual &&
     grep -F "GET missing => b'"'"'_" actual &&
     grep -F "(push) => b'"'"'>3" actual
 '
 
-test_expect_success 'fan-outs and local answers in RESP3: INFO verbatim, DBSIZE, KEYS, CLIENT, COMMAND INFO' '
+test_expect_success 'fan-outs and local answers in RESP3: INFO verbatim, DBSIZE, KEYS, SCAN, PUBSUB, CLIENT, COMMAND INFO' '
     cat >fan.txt <<-EOF &&
 	HELLO 3
 	FLUSHALL
@@ -87,16 +93,18 @@ test_expect_success 'fan-outs and local answers in RESP3: INFO verbatim, DBSIZE,
 	COMMAND INFO nosuchcommand
 	FLUSHALL
 	RANDOMKEY
+	PUBSUB NUMSUB a b
+	PUBSUB NUMPAT
+	SCRIPT EXISTS abc
 	EOF
-    replay fan.txt $PORT_REF expect &&
-    replay fan.txt $PROXY_PORT actual &&
-    test_cmp expect actual &&
-    printf "HELLO 3\nINFO keyspace\nCLIENT INFO\nINFO proxy\nHELLO 2\nINFO keyspace\n" >info.txt &&
+    same fan.txt &&
+    printf "HELLO 3\nINFO keyspace\nCLIENT INFO\nINFO proxy\nSCAN 0\nHELLO 2\nINFO keyspace\n" >info.txt &&
     replay info.txt $PROXY_PORT out &&
     grep -F "INFO keyspace => b'"'"'=" out &&
     grep -F "CLIENT INFO => b'"'"'=" out &&
     grep "CLIENT INFO.*resp=3" out &&
     grep -F "INFO proxy => b'"'"'=" out &&
+    grep -F "SCAN 0 => b'"'"'*2" out &&
     grep -F "INFO keyspace => b'"'"'\$" out
 '
 
@@ -113,9 +121,7 @@ test_expect_success 'RESP2 and RESP3 sessions take turns on the same backend con
 	@conn 1
 	HGETALL $B2:h
 	EOF
-    replay mix.txt $PORT_REF expect &&
-    replay mix.txt $PROXY_PORT actual &&
-    test_cmp expect actual
+    same mix.txt
 '
 
 test_expect_success 'HELLO errors as Redis: unknown version, bad option' '
@@ -127,9 +133,7 @@ test_expect_success 'HELLO errors as Redis: unknown version, bad option' '
 	HELLO 3 SETNAME conn1
 	CLIENT GETNAME
 	EOF
-    replay hello.txt $PORT_REF expect &&
-    replay hello.txt $PROXY_PORT actual &&
-    test_cmp expect actual
+    same hello.txt
 '
 
 test_expect_success 'SELECT, PING, ECHO inside MULTI run in EXEC as on a server; INFO is refused when queued' '

@@ -52,6 +52,14 @@ test_expect_success 'a subscriber of a channel of slot 5 hears it before and aft
 	    raise AssertionError("no %s on %s" % (kind, channel))
 	def numsub(port):
 	    return redis.Redis(port=port).pubsub_numsub(ch)[0][1]
+	# the proxy confirms once the masters have: wait for both
+	confirmed = set()
+	deadline = time.time() + 20
+	while len(confirmed) < 2:
+	    assert time.time() < deadline, "no confirmations: %r" % confirmed
+	    m = sub.get_message(timeout=0.5)
+	    if m is not None:
+	        confirmed.add(m["type"])
 	pub = redis.Redis(port=pp)
 	assert numsub(s1) == 1 and numsub(s2) == 0
 	assert pub.publish(ch, "before") == 1

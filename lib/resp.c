@@ -364,7 +364,20 @@ void resp_scanner_init(struct resp_scanner *s)
 {
     s->pos = 0;
     s->depth = 0;
+    s->chunks = false;
     s->err[0] = '\0';
+}
+
+/* Open an aggregate of 'n' elements (-1: streamed) in 's'. Returns 0, or
+ * -1 with s->err set when it is nested too deep. */
+static int resp_scanner_open(struct resp_scanner *s, long long n)
+{
+    if (s->depth == RESP_MAX_DEPTH) {
+        snprintf(s->err, sizeof(s->err), "reply nested too deep");
+        return -1;
+    }
+    s->remain[s->depth++] = n;
+    return 0;
 }
 
 enum resp_status resp_scanner_scan(struct resp_scanner *s, const char *buf,
@@ -385,7 +398,12 @@ enum resp_status resp_scanner_scan(struct resp_scanner *s, const char *buf,
         }
         size_t body = s->pos + 1;
         size_t body_len = (size_t)cr - body;
+        bool streamed = body_len == 1 && buf[body] == '?';
         long long n = 0;
+        if (s->chunks && type != ';') {
+            snprintf(s->err, sizeof(s->err), "streamed string lacks a chunk");
+            return RESP_ERROR;
+        }
         switch (type) {
         case '+':
         case '-':
@@ -399,10 +417,26 @@ enum resp_status resp_scanner_scan(struct resp_scanner *s, const char *buf,
         case '$':
         case '!':
         case '=':
-            if (resp_parse_ll(buf + body, body_len, &n) != 0 || n < -1 ||
-                n > RESP_MAX_BULK) {
+        case ';':
+            if (type == '$' && streamed) {
+                s->pos = (size_t)cr + 2;
+                s->chunks = true;
+                continue;
+            }
+            if (type == ';' && !s->chunks) {
+                snprintf(s->err, sizeof(s->err), "chunk outside a string");
+                return RESP_ERROR;
+            }
+            if (resp_parse_ll(buf + body, body_len, &n) != 0 ||
+                n < (type == ';' ? 0 : -1) || n > RESP_MAX_BULK) {
                 snprintf(s->err, sizeof(s->err), "bad bulk length");
                 return RESP_ERROR;
+            }
+            if (type == ';' && n == 0) {
+                /* a streamed string ends with an empty chunk, no data */
+                s->pos = (size_t)cr + 2;
+                s->chunks = false;
+                break;
             }
             if (n >= 0) {
                 if (len - ((size_t)cr + 2) < (size_t)n + 2) {
@@ -412,18 +446,36 @@ enum resp_status resp_scanner_scan(struct resp_scanner *s, const char *buf,
             } else {
                 s->pos = (size_t)cr + 2;
             }
+            if (type == ';') {
+                continue;
+            }
+            break;
+        case '.':
+            if (s->depth == 0 || s->remain[s->depth - 1] >= 0 ||
+                body_len != 0) {
+                snprintf(s->err, sizeof(s->err), "unexpected end marker");
+                return RESP_ERROR;
+            }
+            s->pos = (size_t)cr + 2;
+            s->depth--;
             break;
         case '*':
         case '%':
         case '~':
         case '>':
         case '|':
+            s->pos = (size_t)cr + 2;
+            if (streamed && type != '|') {
+                if (resp_scanner_open(s, -1) != 0) {
+                    return RESP_ERROR;
+                }
+                continue;
+            }
             if (resp_parse_ll(buf + body, body_len, &n) != 0 || n < -1 ||
                 n > RESP_MAX_ARGS) {
                 snprintf(s->err, sizeof(s->err), "bad array length");
                 return RESP_ERROR;
             }
-            s->pos = (size_t)cr + 2;
             /* A map holds pairs; an attribute's pairs come before the
              * value they describe, which completes it. */
             if (type == '%' || type == '|') {
@@ -433,11 +485,9 @@ enum resp_status resp_scanner_scan(struct resp_scanner *s, const char *buf,
                 n++;
             }
             if (n > 0) {
-                if (s->depth == RESP_MAX_DEPTH) {
-                    snprintf(s->err, sizeof(s->err), "reply nested too deep");
+                if (resp_scanner_open(s, n) != 0) {
                     return RESP_ERROR;
                 }
-                s->remain[s->depth++] = n;
                 continue;
             }
             break;
@@ -446,9 +496,11 @@ enum resp_status resp_scanner_scan(struct resp_scanner *s, const char *buf,
                      (unsigned char)type);
             return RESP_ERROR;
         }
-        /* One element is complete: close every array it completes. */
+        /* One element is complete: close every array it completes (a
+         * streamed one stays open until its "." line). */
         while (s->depth > 0) {
-            if (--s->remain[s->depth - 1] > 0) {
+            if (s->remain[s->depth - 1] < 0 ||
+                --s->remain[s->depth - 1] > 0) {
                 break;
             }
             s->depth--;
@@ -623,6 +675,28 @@ void resp_add_null(struct evbuffer *out)
 {
     char buf[RESP_ENC_MAX];
     evbuffer_add(out, buf, resp_enc_null(buf, RESP_BULK, 2));
+}
+
+void resp_add_null_proto(struct evbuffer *out, enum resp_type as, int proto)
+{
+    char buf[RESP_ENC_MAX];
+    evbuffer_add(out, buf, resp_enc_null(buf, as, proto));
+}
+
+void resp_add_header(struct evbuffer *out, enum resp_type type, long long n,
+                     int proto)
+{
+    char buf[RESP_ENC_MAX];
+    evbuffer_add(out, buf, resp_enc_header(buf, type, n, proto));
+}
+
+void resp_add_verbatim(struct evbuffer *out, const void *data, size_t len,
+                       int proto)
+{
+    char buf[RESP_ENC_MAX];
+    evbuffer_add(out, buf, resp_enc_verbatim(buf, len, "txt", proto));
+    evbuffer_add(out, data, len);
+    evbuffer_add(out, "\r\n", 2);
 }
 
 void resp_add_null_array(struct evbuffer *out)

@@ -100,11 +100,17 @@ static inline char *resp_request_base(struct resp_request *req, char *buf)
     return req->is_inline ? req->line : buf;
 }
 
-/* Reply scanner state: finds the end of one (possibly nested) reply. */
+/* Reply scanner state: finds the end of one (possibly nested) reply,
+ * RESP2 or RESP3: every RESP3 type, attributes ('|', which describe the
+ * value after them and end with it), and RESP3's streamed forms: a string
+ * "$?" sent as ";<len>" chunks up to ";0", an aggregate ("*?", "%?",
+ * "~?", ">?") whose elements run up to a "." line. */
 struct resp_scanner {
     size_t pos;                        /* bytes of the reply seen so far */
     int depth;                         /* open arrays */
-    long long remain[RESP_MAX_DEPTH];  /* elements left per open array */
+    long long remain[RESP_MAX_DEPTH];  /* elements left per open array;
+                                          -1: streamed, ends at "." */
+    bool chunks;                       /* inside a streamed string */
     char err[128];
 };
 
@@ -194,6 +200,16 @@ void resp_add_bulk_str(struct evbuffer *out, const char *text);
 void resp_add_null(struct evbuffer *out);       /* $-1 */
 void resp_add_null_array(struct evbuffer *out); /* *-1 */
 void resp_add_array(struct evbuffer *out, long long count);
+
+/* Writers for a client of either protocol ('proto' 2 or 3): a null (as
+ * resp_enc_null), the header of an aggregate (as resp_enc_header: a map
+ * of 'n' pairs, a set, a push...), a whole verbatim text string ("=" under
+ * RESP3, a bulk string under RESP2). */
+void resp_add_null_proto(struct evbuffer *out, enum resp_type as, int proto);
+void resp_add_header(struct evbuffer *out, enum resp_type type, long long n,
+                     int proto);
+void resp_add_verbatim(struct evbuffer *out, const void *data, size_t len,
+                       int proto);
 
 /* The one rule for framing an error reply, used by every role: the text
  * carries its own code when it starts with '-' (the caller says so:

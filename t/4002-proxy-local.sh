@@ -142,9 +142,9 @@ test_expect_success 'an unbalanced quote in an inline command closes the connect
     test_cmp expect out
 '
 
-# The texts are redis-server 7.0.15's; HELLO 3 gets -NOPROTO, on which
-# clients such as ioredis fall back to RESP2. hello_reply prints the
-# reply to HELLO 2 with its client id as ID; mask_id makes a reply so.
+# The texts are redis-server 7.0.15's (HELLO 3 is t/4034's). hello_reply
+# prints the reply to HELLO 2 with its client id as ID; mask_id makes a
+# reply so.
 hello_reply() {
     printf "%s\r\n" "*14" "\$6" server "\$5" redis "\$7" version \
         "\$6" 7.0.15 "\$5" proto ":2" "\$2" id ":ID" "\$4" mode \
@@ -158,7 +158,7 @@ test_expect_success 'HELLO answers as Redis 7 does for RESP2' '
     praw "HELLO 2 SETNAME app\r\n" | mask_id >out &&
     hello_reply >expect &&
     test_cmp expect out &&
-    praw "HELLO 3\r\nHELLO abc\r\nHELLO 4\r\nHELLO 2 foo\r\nHELLO 2 setname\r\nHELLO 2 AUTH default x\r\nHELLO\r\n" |
+    praw "HELLO 1\r\nHELLO abc\r\nHELLO 4\r\nHELLO 2 foo\r\nHELLO 2 setname\r\nHELLO 2 AUTH default x\r\nHELLO\r\n" |
         mask_id >out &&
     printf "%s\r\n" "-NOPROTO unsupported protocol version" \
         "-ERR Protocol version is not an integer or out of range" \

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='codis-proxy with node-redis and ioredis from npm, default settings (ioredis opens with HELLO 3 and falls back to RESP2 on -NOPROTO): SET/GET, pipelines, pub/sub across two proxies'
+test_description='codis-proxy with node-redis and ioredis from npm, default settings (ioredis opens with HELLO 3 and runs in RESP3, t/4034): SET/GET, pipelines, pub/sub across two proxies'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
@@ -28,7 +28,7 @@ test_expect_success 'ioredis 6.1 with defaults: commands, pipeline, pub/sub' '
     grep "^ioredis done" out
 '
 
-test_expect_success 'ioredis opened with HELLO (its RESP3 handshake) and went on in RESP2' '
+test_expect_success 'ioredis opened with HELLO (its RESP3 handshake)' '
     curl -sf "http://$PROXY_HTTP/debug/vars" >vars &&
     "$PY" - vars <<-\EOF
 	import json, sys

@@ -189,7 +189,7 @@ static void backend_selected(struct request *r, const char *p, size_t n,
     if (n > 0 && p[0] == '-') {
         backend_down(b, "%s: %.*s", check ?
                      "the server lacks a db below "
-                     "backend_number_databases" : "SELECT refused",
+                     "backend_number_databases" : "SELECT or HELLO refused",
                      (int)(n > 3 ? n - 3 : 0), p + 1);
         return;
     }
@@ -288,6 +288,7 @@ static void backend_connect(struct backend *b)
     b->connects++;
     metrics_backend_connect(b->metrics);
     b->db = 0;
+    b->proto = 2;
     b->checking = false;
     if (w->cfg->product_auth != NULL) {
         char wire[600];
@@ -327,6 +328,15 @@ void backend_send(struct backend *b, struct request *r, const void *p,
         request_fail(r, "handle response, backend '%s' is down: %s",
                      b->addr, b->last_err);
         return;
+    }
+    if (r->proto != 0 && r->proto != b->proto) {
+        /* a refused HELLO takes the connection down like SELECT */
+        static const char hello2[] = "*2\r\n$5\r\nHELLO\r\n$1\r\n2\r\n";
+        static const char hello3[] = "*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n";
+        backend_send_internal(b, REQUEST_SELECT, backend_on_select,
+                              r->proto == 3 ? hello3 : hello2,
+                              sizeof(hello2) - 1);
+        b->proto = r->proto;
     }
     if (r->db != b->db) {
         char wire[64];

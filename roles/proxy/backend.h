@@ -21,6 +21,15 @@
  * round trip per connect). A refusal takes the connection down and fails
  * what waits, unsent: no request ever runs in the wrong db.
  *
+ * Protocols, the same way: every request carries the RESP version its
+ * session chose with HELLO (internal ones may say "either"), and a
+ * "HELLO 2" or "HELLO 3" goes before a request of the other version; a
+ * refused HELLO takes the connection down. So one connection per address
+ * still serves every session, RESP2 sessions pay nothing, and a worker
+ * whose RESP2 and RESP3 clients alternate pays one pipelined HELLO (no
+ * round trip) per switch. Pinned connections (pin.c) are backends too and
+ * switch the same way, before MULTI, never inside a transaction.
+ *
  * When no slot of the worker's table uses an address any more, its
  * connection is closed as soon as nothing is pending on it
  * (backend_close_unused); it goes back to idle and dials again only if a
@@ -72,6 +81,8 @@ struct backend {
     size_t ninflight;
     int db;                          /* database the queued requests leave
                                         selected (0 on a new connection) */
+    int proto;                       /* RESP version they leave it
+                                        speaking (2 on a new connection) */
     uint64_t retry_ms;               /* when down: earliest redial */
     uint64_t last_read_ms;           /* last reply bytes, for the timeout */
     uint64_t busy_since_ms;          /* when 'ninflight' last left 0 */

@@ -54,14 +54,14 @@ static void clientcmd_line(struct session *s, struct pbuf *out,
                      "id=%llu addr=%s laddr=%s fd=%d name=%s age=%llu "
                      "idle=%llu flags=%s db=%d sub=%u psub=%u multi=-1 "
                      "qbuf=0 qbuf-free=0 argv-mem=0 obl=0 oll=0 omem=0 "
-                     "tot-mem=0 events=r cmd=NULL user=default resp=2\n",
+                     "tot-mem=0 events=r cmd=NULL user=default resp=%d\n",
                      (unsigned long long)s->id, addr, laddr, s->fd,
                      s->name != NULL ? s->name : "",
                      (unsigned long long)((now_ms - s->start_ms) / 1000),
                      (unsigned long long)((now_ms - s->last_active_ms) /
                                           1000),
                      s->nsub + s->npsub > 0 ? "P" : "N", s->db, s->nsub,
-                     s->npsub);
+                     s->npsub, s->proto);
     if (n > 0) {
         pbuf_append(out, line, (size_t)n < sizeof(line) ? (size_t)n
                                                         : sizeof(line) - 1);
@@ -110,7 +110,8 @@ static void clientcmd_list(struct session *self, struct request *r,
         }
     }
     pthread_mutex_unlock(&session_list_lock);
-    resp_add_bulk(me->scratch, pbuf_head(&out), pbuf_size(&out));
+    resp_add_verbatim(me->scratch, pbuf_head(&out), pbuf_size(&out),
+                      self->proto);
     pbuf_release(&out);
     request_reply_scratch(r);
 }
@@ -227,7 +228,7 @@ void clientcmd_client(struct session *s, struct request *r, const char *buf,
         if (s->name != NULL) {
             resp_add_bulk_str(out, s->name);
         } else {
-            resp_add_null(out);
+            resp_add_null_proto(out, RESP_BULK, s->proto);
         }
     } else if (clientcmd_is(buf, sub, "setname") && argc == 3) {
         if (session_set_name(s, buf + argv[2].off, argv[2].len) != 0) {
@@ -240,7 +241,8 @@ void clientcmd_client(struct session *s, struct request *r, const char *buf,
         struct pbuf line;
         memset(&line, 0, sizeof(line));
         clientcmd_line(s, &line, worker_now_ms(s->worker));
-        resp_add_bulk(out, pbuf_head(&line), pbuf_size(&line));
+        resp_add_verbatim(out, pbuf_head(&line), pbuf_size(&line),
+                          s->proto);
         pbuf_release(&line);
     } else if (clientcmd_is(buf, sub, "list")) {
         clientcmd_list(s, r, buf, argv, argc);

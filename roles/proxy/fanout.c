@@ -114,14 +114,20 @@ void fanout_merge_first(struct request *r, struct pbuf *out)
 
 const char *fanout_bulk(const char *p, size_t n, size_t *len)
 {
-    const char *eol = n > 1 && p[0] == '$' ? memchr(p, '\r', n) : NULL;
+    const char *eol = n > 1 && (p[0] == '$' || p[0] == '=') ?
+                      memchr(p, '\r', n) : NULL;
     long long l;
     if (eol == NULL || resp_parse_ll(p + 1, (size_t)(eol - p - 1), &l) != 0
         || l < 0 || (size_t)(eol - p) + 2 + (size_t)l + 2 > n) {
         return NULL;
     }
-    *len = (size_t)l;
-    return eol + 2;
+    /* a RESP3 verbatim string: its text follows the "txt:" format */
+    size_t skip = p[0] == '=' ? 4 : 0;
+    if ((size_t)l < skip) {
+        return NULL;
+    }
+    *len = (size_t)l - skip;
+    return eol + 2 + skip;
 }
 
 void fanout_encode(struct worker *w, const char *name, const char *buf,

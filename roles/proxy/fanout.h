@@ -52,8 +52,9 @@ bool fanout_is_master(const struct slotmap *map, size_t i);
  * SET). */
 void fanout_merge_first(struct request *r, struct pbuf *out);
 
-/* Read a bulk string reply "$len\r\n...\r\n" at 'p' ('n' bytes): returns
- * its bytes and length in '*len', NULL if 'p' is not one (a nil is not). */
+/* Read a bulk string reply "$len\r\n...\r\n" at 'p' ('n' bytes), or a
+ * RESP3 verbatim string (its text, past "txt:"): returns its bytes and
+ * length in '*len', NULL if 'p' is not one (a nil is not). */
 const char *fanout_bulk(const char *p, size_t n, size_t *len);
 
 /* Encode 'argc' arguments (views into 'buf') as a multi-bulk into

@@ -39,7 +39,7 @@ void localcmd_ping(struct session *s, struct request *r, const char *buf,
         request_fail(r, "wrong number of arguments for 'ping' command");
         return;
     }
-    if (proxysub_active(s)) {
+    if (proxysub_active(s) && s->proto == 2) {
         /* subscribed mode answers as a pushed pair (Redis, RESP2) */
         resp_add_array(out, 2);
         resp_add_bulk_str(out, "pong");
@@ -126,22 +126,23 @@ void localcmd_auth(struct session *s, struct request *r, const char *buf,
     request_reply_scratch(r);
 }
 
-/* HELLO [protover [AUTH user pass] [SETNAME name]], as Redis 7 answers it
- * for RESP2. RESP3 is not spoken yet: HELLO 3 gets -NOPROTO, on which
- * clients (ioredis, redis-py) fall back to RESP2. AUTH checks
- * session_auth for the default user (any password when none is set, as
- * Redis's nopass default user). */
+/* HELLO [protover [AUTH user pass] [SETNAME name]], as Redis 7 answers it:
+ * protover 2 or 3 switches the session's protocol (backend.c forwards its
+ * requests on connections speaking that version), and the reply, a map
+ * under RESP3, is in the new one. AUTH checks session_auth for the
+ * default user (any password when none is set, as Redis's nopass
+ * default user). */
 void localcmd_hello(struct session *s, struct request *r, const char *buf,
                     const struct resp_arg *argv, int argc)
 {
-    long long proto;
+    long long proto = s->proto;
     if (argc >= 2) {
         if (resp_parse_ll(buf + argv[1].off, argv[1].len, &proto) != 0) {
             request_fail(r, "Protocol version is not an integer or out of "
                             "range");
             return;
         }
-        if (proto != 2) {
+        if (proto != 2 && proto != 3) {
             request_fail(r, "NOPROTO unsupported protocol version");
             return;
         }
@@ -184,14 +185,15 @@ void localcmd_hello(struct session *s, struct request *r, const char *buf,
                         "special characters.");
         return;
     }
+    s->proto = (int)proto;
     struct evbuffer *out = s->worker->scratch;
-    resp_add_array(out, 14);
+    resp_add_header(out, RESP_MAP, 7, s->proto);
     resp_add_bulk_str(out, "server");
     resp_add_bulk_str(out, "redis");
     resp_add_bulk_str(out, "version");
     resp_add_bulk_str(out, CMDSPEC_REDIS_VERSION);
     resp_add_bulk_str(out, "proto");
-    resp_add_integer(out, 2);
+    resp_add_integer(out, s->proto);
     resp_add_bulk_str(out, "id");
     resp_add_integer(out, (long long)s->id);
     resp_add_bulk_str(out, "mode");
@@ -268,7 +270,7 @@ void localcmd_command(struct session *s, struct request *r, const char *buf,
             if (localcmd_listed(c)) {
                 localcmd_command_entry(out, c);
             } else {
-                resp_add_null_array(out);
+                resp_add_null_proto(out, RESP_ARRAY, s->proto);
             }
         }
     } else if (localcmd_is(buf, &argv[1], "DOCS")) {
@@ -311,7 +313,8 @@ static void localcmd_merge_randomkey(struct request *r, struct pbuf *out)
                             &len) != NULL;
     }
     if (have == 0) {
-        pbuf_append(out, "$-1\r\n", 5);
+        char null[RESP_ENC_MAX];
+        pbuf_append(out, null, resp_enc_null(null, RESP_BULK, r->proto));
         return;
     }
     size_t pick = (size_t)rand_r(&seed) % have;
@@ -461,12 +464,13 @@ void localcmd_sort(struct session *s, struct request *r, const char *buf,
                    buf, argv, keys, nkeys < 0 ? 0 : nkeys);
 }
 
-/* RESET: back to a new connection's state (db 0, no name, no
+/* RESET: back to a new connection's state (db 0, RESP2, no name, no
  * subscriptions, not authenticated when a password is set). */
 void localcmd_reset(struct session *s, struct request *r, const char *buf,
                     const struct resp_arg *argv, int argc)
 {
     s->db = 0;
+    s->proto = 2;
     session_set_name(s, "", 0);
     s->authed = (s->worker->cfg->session_auth == NULL);
     s->admin = false;

@@ -32,6 +32,7 @@ struct pin *pin_get(struct session *s)
     if (s->pin == NULL) {
         s->pin = mem_calloc(1, sizeof(*s->pin));
         s->pin->slot = -1;
+        s->pin->select_db = -1;
         TAILQ_INIT(&s->pin->held);
     }
     return s->pin;
@@ -147,6 +148,7 @@ static void pin_send_dropped(struct session *s, struct backend *b,
     struct request *m = request_get(&s->worker->requests, REQUEST_PING,
                                     request_drop);
     m->db = s->db;
+    m->proto = s->proto;
     pin_send(s, b, m, wire, n);
 }
 
@@ -200,6 +202,7 @@ static void pin_end_multi(struct pin *p)
     p->multi = false;
     p->dirty = false;
     p->nqueued = 0;
+    p->select_db = -1;
     pbuf_clear(&p->queued, PIN_KEEP_BYTES);
     if (!p->watching) {
         p->slot = -1;
@@ -266,7 +269,10 @@ static bool pin_queueable(struct session *s, struct request *r,
         }
         return false;
     case CMDSPEC_ROUTE_LOCAL:
-        ok = local == localcmd_ping || local == localcmd_echo;
+        /* the transaction's server answers these inside EXEC's array;
+         * a SELECT there changes the db of the commands after it */
+        ok = local == localcmd_ping || local == localcmd_echo ||
+             local == localcmd_select;
         break;
     case CMDSPEC_ROUTE_ALL:
     case CMDSPEC_ROUTE_EACH:
@@ -277,8 +283,11 @@ static bool pin_queueable(struct session *s, struct request *r,
         break;
     }
     if (!ok) {
+        /* a command the proxy answers from every group (INFO, DBSIZE,
+         * KEYS...) cannot run on the one server of a transaction */
         request_fail(r, "handle request, command '%s' cannot be queued in a "
-                     "transaction through the proxy", upper);
+                     "transaction through the proxy: it is answered from "
+                     "every group, a transaction runs on one", upper);
         return false;
     }
     int slot = pin_slot(r, buf, req);
@@ -305,6 +314,19 @@ static void pin_queue(struct session *s, struct request *r, const char *buf,
     if (!pin_queueable(s, r, buf, req)) {
         p->dirty = true;
         return;
+    }
+    long long db;
+    if (cmdtable_local(r->cmd) == localcmd_select &&
+        resp_parse_ll(buf + req->argv[1].off, req->argv[1].len, &db) == 0) {
+        if (db >= 0 && db < s->worker->cfg->backend_databases) {
+            p->select_db = (int)db;
+        } else {
+            /* a db the proxy does not serve fails inside EXEC, as on a
+             * server without it (which the server may not be) */
+            static const char bad[] = "*2\r\n$6\r\nSELECT\r\n$2\r\n-1\r\n";
+            wire = bad;
+            n = sizeof(bad) - 1;
+        }
     }
     pbuf_append(&p->queued, wire, n);
     p->nqueued++;
@@ -401,7 +423,9 @@ void pin_exec(struct session *s, struct request *r, const char *buf,
             mem_free(p->owner);
             p->owner = NULL;
             p->slot = -1;
-            request_reply(r, "*-1\r\n", 5);
+            char null[RESP_ENC_MAX];
+            request_reply(r, null, resp_enc_null(null, RESP_ARRAY,
+                                                 s->proto));
             return;
         }
         b = p->conn;
@@ -439,6 +463,13 @@ void pin_exec(struct session *s, struct request *r, const char *buf,
         pin_send_dropped(s, b, "", 0);
     }
     pin_send(s, b, r, pin_exec_wire, sizeof(pin_exec_wire) - 1);
+    if (p->select_db >= 0) {
+        /* the session goes on in the db the transaction selected; the
+         * connection's db is unknown now (EXEC may have been refused),
+         * so its next request selects its own */
+        s->db = p->select_db;
+        b->db = -1;
+    }
     /* EXEC ends the watch on the server */
     p->watching = false;
     mem_free(p->owner);

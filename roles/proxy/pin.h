@@ -16,6 +16,15 @@
  * or locked at EXEC time is never written to: EXEC fails with
  * -EXECABORT and nothing runs.
  *
+ * Of the commands the proxy answers itself, PING, ECHO and SELECT are
+ * queued like the others and answered by the server inside EXEC's array
+ * (a SELECT changes the db of the queued commands after it, and the
+ * session's db once EXEC is sent; one of a db the proxy does not serve
+ * is sent as "SELECT -1", so it fails inside EXEC as Redis fails it).
+ * Those answered from every group (INFO, DBSIZE, KEYS, RANDOMKEY ...)
+ * cannot run on the one server of a transaction: refused when queued,
+ * with an error that says so, which dooms the transaction.
+ *
  *   client           proxy                          master of the slot
  *   MULTI       ──►  +OK (pin: multi)
  *   SET {a}x 1  ──►  +QUEUED (queued bytes)
@@ -83,6 +92,8 @@ struct pin {
     bool readonly;          /* READONLY: reads may go to replicas */
     struct pbuf queued;     /* wire bytes of the queued commands */
     size_t nqueued;
+    int select_db;          /* db of the last SELECT queued, or -1: the
+                               session's db once EXEC is sent */
     TAILQ_HEAD(, request) held; /* for 'conn', bytes in r->saved, waiting
                                    for the session's earlier requests */
 };

@@ -401,7 +401,11 @@ static void proxyinfo_merge(struct request *r, struct pbuf *out)
             }
         }
     }
-    pbuf_append_bulk(out, pbuf_head(&body), pbuf_size(&body));
+    char head[RESP_ENC_MAX];
+    pbuf_append(out, head, resp_enc_verbatim(head, pbuf_size(&body), "txt",
+                                             r->proto));
+    pbuf_append(out, pbuf_head(&body), pbuf_size(&body));
+    pbuf_append(out, "\r\n", 2);
     pbuf_release(&body);
     mem_free(m.fields);
 }
@@ -437,7 +441,8 @@ void proxyinfo_command(struct session *s, struct request *r, const char *buf,
         struct pbuf body;
         memset(&body, 0, sizeof(body));
         proxyinfo_proxy(w, &body);
-        resp_add_bulk(w->scratch, pbuf_head(&body), pbuf_size(&body));
+        resp_add_verbatim(w->scratch, pbuf_head(&body), pbuf_size(&body),
+                          s->proto);
         pbuf_release(&body);
         request_reply_scratch(r);
         return;

@@ -24,7 +24,9 @@
 #include "roles/proxy/slotmap.h"
 #include "roles/proxy/worker.h"
 
-/* A request waiting for 'frames' confirmations on one connection. */
+/* A request waiting for 'frames' confirmations on one connection; 'r'
+ * is NULL for the proxy's own (un)subscribes when a channel's slot
+ * moves (proxysub_adopt), whose confirmations are dropped. */
 struct proxysub_wait {
     struct request *r;
     size_t frames;
@@ -177,7 +179,10 @@ static void proxysub_conn_value(struct proxysub_conn *c, const char *p,
     if (!confirm && n > 0 && p[0] == '-' && c->whead < c->nwaits) {
         /* the master refused the (un)subscribe: the request says why */
         struct request *r = c->waits[c->whead].r;
-        if (!r->failed) {
+        if (r == NULL) {
+            log_warn("pub/sub: '%s' refused a resubscription: %.*s",
+                     c->addr, (int)(n > 3 ? n - 3 : 0), p + 1);
+        } else if (!r->failed) {
             r->failed = true;
             pbuf_clear(&r->reply, 1 << 16);
             pbuf_append(&r->reply, p, n);
@@ -195,7 +200,9 @@ static void proxysub_conn_value(struct proxysub_conn *c, const char *p,
             if (c->whead == c->nwaits) {
                 c->whead = c->nwaits = 0;
             }
-            proxysub_release(r);
+            if (r != NULL) {
+                proxysub_release(r);
+            }
         }
         return;
     }
@@ -329,6 +336,9 @@ static void proxysub_conn_free(struct proxysub_conn *c)
 {
     for (size_t i = c->whead; i < c->nwaits; i++) {
         struct request *r = c->waits[i].r;
+        if (r == NULL) {
+            continue;
+        }
         proxysub_set_failed(r, "handle request, pub/sub connection to the "
                           "server failed");
         proxysub_release(r);
@@ -385,7 +395,9 @@ static void proxysub_conn_send(struct proxysub_conn *c, struct request *r,
     c->waits[c->nwaits].r = r;
     c->waits[c->nwaits].frames = frames;
     c->nwaits++;
-    r->pending++;
+    if (r != NULL) {
+        r->pending++;
+    }
     proxysub_conn_write(c);
 }
 
@@ -405,12 +417,15 @@ static long proxysub_find(const struct proxysub_name *list, size_t n,
 static void proxysub_frame(struct request *r, const char *kind,
                          const char *name, size_t len, size_t count)
 {
-    pbuf_append(&r->saved, "*3\r\n", 4);
+    /* RESP3 frames confirmations as pushes, as messages */
+    pbuf_append(&r->saved, r->proto == 3 ? ">3\r\n" : "*3\r\n", 4);
     pbuf_append_bulk(&r->saved, kind, strlen(kind));
     if (name != NULL) {
         pbuf_append_bulk(&r->saved, name, len);
     } else {
-        pbuf_append(&r->saved, "$-1\r\n", 5);
+        char null[RESP_ENC_MAX];
+        pbuf_append(&r->saved, null, resp_enc_null(null, RESP_BULK,
+                                                   r->proto));
     }
     char num[32];
     int n = snprintf(num, sizeof(num), ":%zu\r\n", count);
@@ -667,7 +682,8 @@ bool proxysub_refuse(struct session *s, struct request *r,
         "subscribe", "unsubscribe", "psubscribe", "punsubscribe",
         "ssubscribe", "sunsubscribe", "ping", "quit", "reset",
     };
-    if (!proxysub_active(s)) {
+    if (!proxysub_active(s) || s->proto == 3) {
+        /* RESP3 carries messages as pushes: any command may run */
         return false;
     }
     for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
@@ -827,4 +843,51 @@ void proxysub_pubsub(struct session *s, struct request *r, const char *buf,
     fanout_encode(w, "PUBSUB", buf, argv, argc);
     fanout_send(w, r, pbuf_head(&w->cmdbuf), pbuf_size(&w->cmdbuf),
                 merge == fanout_merge_first, merge);
+}
+
+/* Move the channels of 'ps' whose slot has another master in 'map' to
+ * that master: subscribe there first, then unsubscribe from the old one,
+ * so that no message published during the move is missed (a PUBLISH
+ * goes to one group, so none is delivered twice either). */
+static void proxysub_move(struct proxysub *ps, const struct slotmap *map)
+{
+    for (size_t i = 0; i < ps->nchannels; i++) {
+        struct proxysub_name *pn = &ps->channels[i];
+        const struct slotmap_slot *e = &map->slots[slot_of_key(pn->name,
+                                                               pn->len)];
+        if (e->backend == SLOTMAP_NONE ||
+            strcmp(map->addrs[e->backend], pn->conn->addr) == 0) {
+            continue;
+        }
+        struct proxysub_conn *c = proxysub_conn_get(ps,
+                                                    map->addrs[e->backend]);
+        if (c == NULL) {
+            /* the old master keeps it; the next table tries again */
+            log_warn("pub/sub: cannot move channel '%.*s' of client %llu to "
+                     "'%s'", (int)(pn->len > 64 ? 64 : pn->len), pn->name,
+                     (unsigned long long)ps->s->id, map->addrs[e->backend]);
+            continue;
+        }
+        const char *names[1] = { pn->name };
+        size_t lens[1] = { pn->len };
+        proxysub_conn_send(c, NULL, "SUBSCRIBE", names, lens, 1, 1);
+        proxysub_conn_send(pn->conn, NULL, "UNSUBSCRIBE", names, lens, 1, 1);
+        log_debug("pub/sub: channel '%.*s' of client %llu moves from '%s' "
+                  "to '%s'", (int)(pn->len > 64 ? 64 : pn->len), pn->name,
+                  (unsigned long long)ps->s->id, pn->conn->addr, c->addr);
+        pn->conn = c;
+    }
+}
+
+void proxysub_adopt(struct worker *w)
+{
+    if (w->map == NULL) {
+        return;
+    }
+    struct session *s;
+    TAILQ_FOREACH(s, &w->sessions, link) {
+        if (s->pubsub != NULL && !s->closed) {
+            proxysub_move(s->pubsub, w->map);
+        }
+    }
 }

@@ -32,6 +32,7 @@
 struct session;
 struct request;
 struct cmdspec;
+struct worker;
 
 /* SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH and PUBSUB
  * (cmdtable_local_fn handlers). */
@@ -53,6 +54,12 @@ void proxysub_pubsub(struct session *s, struct request *r, const char *buf,
 
 /* True if 's' has a subscription (it is in subscribed mode). */
 bool proxysub_active(const struct session *s);
+
+/* After worker 'w' adopted a new slot table: every channel of its
+ * sessions whose slot now has another master (a migration, a failover)
+ * is subscribed there and unsubscribed from the old one. Patterns stay
+ * on the masters they were subscribed on. */
+void proxysub_adopt(struct worker *w);
 
 /* In subscribed mode, refuse 'r' (command 'cmd') unless Redis allows it
  * there: returns true when 'r' was answered with the error. */

@@ -128,7 +128,9 @@ static void replica_on_info(struct request *m, const char *p, size_t n)
 {
     struct worker *w = m->worker;
     request_put(m);
-    if (n == 0 || p[0] != '$') {
+    /* a bulk string, or a verbatim one from a connection left in RESP3
+     * (its "txt:" prefix sits on the first line, which names no slave) */
+    if (n == 0 || (p[0] != '$' && p[0] != '=')) {
         return; /* an error, or the master is down: slaves keep their
                    last state until it is stale */
     }

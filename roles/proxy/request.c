@@ -52,6 +52,7 @@ struct request *request_child(struct request *r, enum request_kind kind,
     c->parent = r;
     c->cmd = r->cmd;
     c->db = r->db;
+    c->proto = r->proto;
     c->start_us = r->start_us;
     c->id = r->id;
     return c;

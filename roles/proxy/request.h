@@ -84,9 +84,9 @@ enum request_kind {
     REQUEST_PING,   /* keep-alive (backend.c), or a command whose reply is
                        not wanted (pin.c): request_drop */
     REQUEST_AUTH,   /* backend AUTH (backend.c): an error is logged */
-    REQUEST_SELECT, /* backend SELECT (backend.c): an error takes the
-                       connection down (what follows would run in the
-                       wrong db) */
+    REQUEST_SELECT, /* backend SELECT or HELLO (backend.c): an error
+                       takes the connection down (what follows would
+                       run in the wrong db or protocol) */
     REQUEST_SCAN,   /* the SCAN sent for a client's SCAN 'parent'
                        (keyscan.c): the reply's cursor is rewritten */
     REQUEST_DBCHECK, /* SELECT <databases - 1> on a new connection
@@ -131,6 +131,10 @@ struct request {
     const struct cmdspec *cmd;
     int db;                          /* database it runs in (the session's
                                         SELECT when it arrived) */
+    int proto;                       /* RESP version its reply must come
+                                        in (the session's HELLO: 2 or 3);
+                                        0: either (internal requests whose
+                                        reply reads the same in both) */
     uint64_t start_us;               /* arrival (worker_turn_usec), for
                                         command timing; a part's is its
                                         parent's */

@@ -446,6 +446,7 @@ void router_dispatch(struct session *s, const char *buf,
     r->cmd = cmd;
     r->start_us = worker_turn_usec(w);
     r->db = s->db;
+    r->proto = s->proto;
     r->id = ((uint64_t)w->id << 48) | ++w->req_seq;
     TAILQ_INSERT_TAIL(&s->requests, r, queue);
     s->nrequests++;

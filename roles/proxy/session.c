@@ -50,6 +50,7 @@ int session_start(struct worker *w, int fd)
     TAILQ_INIT(&s->requests);
     resp_request_init(&s->parser);
     s->authed = (w->cfg->session_auth == NULL);
+    s->proto = 2;
     s->last_active_ms = worker_now_ms(w);
     s->rev = event_new(w->base, fd, EV_READ | EV_PERSIST, session_on_read, s);
     s->wev = event_new(w->base, fd, EV_WRITE | EV_PERSIST, session_on_write,
@@ -276,7 +277,16 @@ void session_push(struct session *s, const char *p, size_t n)
     if (s->closed) {
         return;
     }
+    /* RESP3 frames a pushed message as a push, not an array */
+    bool push = s->proto == 3 && n > 0 && p[0] == '*';
+    if (push) {
+        p++;
+        n--;
+    }
     if (TAILQ_EMPTY(&s->requests)) {
+        if (push) {
+            session_append(s, ">", 1);
+        }
         session_append(s, p, n);
         worker_mark_session(s);
     } else {
@@ -286,10 +296,13 @@ void session_push(struct session *s, const char *p, size_t n)
         r->session = s;
         r->cmd = &cmdtable_unknown;
         r->done = true;
+        if (push) {
+            pbuf_append(&r->reply, ">", 1);
+        }
         pbuf_append(&r->reply, p, n);
         TAILQ_INSERT_TAIL(&s->requests, r, queue);
         s->nrequests++;
-        s->held += n;
+        s->held += n + push;
     }
     session_check_held(s);
 }

@@ -55,6 +55,7 @@ struct session {
     uint64_t last_active_ms;            /* last read, for the idle timeout */
     uint64_t start_ms;                  /* accepted (CLIENT LIST age) */
     int db;                             /* SELECTed database */
+    int proto;                          /* RESP version, 2 or 3 (HELLO) */
     bool authed;                        /* AUTH given (or none needed) */
     bool dirty;                         /* on the flush list */
     bool reading;                       /* 'rev' is added */
@@ -101,8 +102,9 @@ void session_close(struct session *s);
 /* Free a closed session. */
 void session_free(struct session *s);
 
-/* Write the pushed value 'p' ('n' bytes, a pub/sub message) to 's'
- * after the replies still due to it. */
+/* Write the pushed value 'p' ('n' bytes, a pub/sub message framed as a
+ * RESP2 array) to 's' after the replies still due to it; a RESP3 session
+ * gets it as a push ('>'). */
 void session_push(struct session *s, const char *p, size_t n);
 
 /* Mark 's' to close once every reply before now is written. */

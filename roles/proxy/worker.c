@@ -21,6 +21,7 @@
 #include "roles/proxy/backend.h"
 #include "roles/proxy/replica.h"
 #include "roles/proxy/router.h"
+#include "roles/proxy/proxysub.h"
 #include "roles/proxy/slotmap.h"
 
 /* A message on a worker's notify pipe (8 bytes: written atomically). */
@@ -141,6 +142,7 @@ static void worker_adopt(struct worker *w)
         atomic_store(&w->drained_version, map->version);
     }
     atomic_store(&w->seen_version, map->version);
+    proxysub_adopt(w);
     router_retry_waiting(w);
 }
 

@@ -327,6 +327,26 @@ static void test_resp3_scan(void)
     expect_scan(attr, strlen(attr), "an attribute ends with its value");
     const char *empty = "%0\r\n:1\r\n";
     expect_scan(empty, 4, "an empty map is whole");
+    const char *chunks = "$?\r\n;4\r\nHell\r\n;2\r\no!\r\n;0\r\n:9\r\n";
+    expect_scan(chunks, strlen(chunks) - 4, "a streamed string ends at ;0");
+    const char *stream = "*?\r\n:1\r\n%?\r\n+a\r\n:2\r\n.\r\n"
+                         "~1\r\n$?\r\n;1\r\nx\r\n;0\r\n.\r\n+tail\r\n";
+    expect_scan(stream, strlen(stream) - 7,
+                "streamed aggregates nest and end at their '.' line");
+    const char *pushattr = ">3\r\n|1\r\n+ttl\r\n:3\r\n$7\r\nmessage\r\n"
+                           "$1\r\nc\r\n*2\r\n_\r\n,-inf\r\n";
+    expect_scan(pushattr, strlen(pushattr),
+                "an attribute inside a push counts with its value");
+    struct resp_scanner s;
+    resp_scanner_init(&s);
+    tap_int(resp_scanner_scan(&s, ".\r\n", 3), RESP_ERROR,
+            "an end marker outside a streamed aggregate is an error");
+    resp_scanner_init(&s);
+    tap_int(resp_scanner_scan(&s, "*2\r\n:1\r\n.\r\n", 11), RESP_ERROR,
+            "an end marker inside a counted array is an error");
+    resp_scanner_init(&s);
+    tap_int(resp_scanner_scan(&s, "$?\r\n:1\r\n", 9), RESP_ERROR,
+            "a streamed string holds only chunks");
 }
 
 /* The encoder's output for both protocols. */

@@ -1,6 +1,6 @@
 /* The slot migration runner; see migrator.h for the flow. Threads: the
- * runner's own thread takes tasks, publishes slot states and starts one
- * key mover thread per source server of a wave (migrator_mover), which
+ * runner's own thread takes tasks, publishes slot states and starts two
+ * key mover threads per source server of a wave (migrator_mover), which
  * touch only their wave item and, under 'mu', the progress; the event
  * loop's and HTTP workers' threads only call migrator_wake,
  * migrator_progress, migrator_set_paused and migrator_cancel, which
@@ -33,6 +33,8 @@
 #define MIGRATOR_ACK_POLL_MS 5
 /* At most this many key mover threads per wave; more sources share. */
 #define MIGRATOR_MAX_MOVERS 32
+/* Key mover threads (connections) per source server. */
+#define MIGRATOR_MOVERS_PER_SOURCE 2
 /* Codis 3.2 gives each async batch min(5 s, migration_timeout). */
 #define MIGRATOR_ASYNC_STEP_MS 5000
 /* Pauses between tries of a batch the source could not take now (a key
@@ -607,25 +609,49 @@ static void *migrator_mover_thread(void *arg)
     return NULL;
 }
 
-/* Move the keys of every item whose rc is 0: one mover thread per source
- * server (at most MIGRATOR_MAX_MOVERS, sources sharing beyond), each
- * taking its slots in order. */
+/* Move the keys of every item whose rc is 0: MIGRATOR_MOVERS_PER_SOURCE
+ * mover threads per source server (one when a task has a delay, so that
+ * the delay spaces a source's batches), at most MIGRATOR_MAX_MOVERS in
+ * all (sources sharing beyond), each taking its slots in order. Two
+ * connections to a source keep a command queued there while the other's
+ * reply travels back, so the source never waits for our round trip. */
 static void migrator_move_all(struct migrator *m, struct migrator_item *items,
                               size_t n)
 {
     struct migrator_mover movers[MIGRATOR_MAX_MOVERS];
+    int per_source = MIGRATOR_MOVERS_PER_SOURCE;
+    for (size_t i = 0; i < n; i++) {
+        if (items[i].task.delay > 0) {
+            per_source = 1;
+        }
+    }
     int nmovers = 0;
     for (size_t i = 0; i < n; i++) {
-        items[i].mover = -1;
-        for (size_t j = 0; j < i && items[i].mover < 0; j++) {
+        /* the first item of the same source, and how many come before */
+        size_t first = i, before = 0;
+        for (size_t j = 0; j < i; j++) {
             if (strcmp(items[j].source, items[i].source) == 0) {
-                items[i].mover = items[j].mover;
+                if (before++ == 0) {
+                    first = j;
+                }
             }
         }
-        if (items[i].mover < 0) {
+        if (before < (size_t)per_source) {
             items[i].mover = nmovers < MIGRATOR_MAX_MOVERS
                                  ? nmovers++
                                  : (int)(i % MIGRATOR_MAX_MOVERS);
+        } else {
+            /* the source's movers take its slots in turn */
+            size_t k = before % (size_t)per_source;
+            size_t seen = 0;
+            items[i].mover = items[first].mover;
+            for (size_t j = first; j < i; j++) {
+                if (strcmp(items[j].source, items[i].source) == 0 &&
+                    seen++ == k) {
+                    items[i].mover = items[j].mover;
+                    break;
+                }
+            }
         }
     }
     int started = 0;
@@ -749,10 +775,11 @@ static int migrator_prepare(struct migrator *m, struct migrator_item *it,
                                sizeof(it->err)) != 0) {
         return -1;
     }
-    /* The node says "migrating" once, and loses an old error: one write
-     * for a task that runs once (its stage lives in the progress). */
-    if (strcmp(it->task.status, "migrating") != 0 ||
-        it->task.error[0] != '\0') {
+    /* The node loses an old error; otherwise it is not written: the API
+     * shows a task in flight as "migrating" from the progress, so a task
+     * that runs once costs no write for it. */
+    if (it->task.error[0] != '\0' ||
+        strcmp(it->task.status, "error") == 0) {
         snprintf(it->task.status, sizeof(it->task.status), "migrating");
         it->task.error[0] = '\0';
         if (store_save_migrate_task(&m->store, it->seq, &it->task, it->err,

@@ -5,8 +5,8 @@
  *
  *   all online in A --pre_migrate (actions, acked once)--> migrate A->B
  *   (actions, acked once; group_id = B, method = migration_method)
- *   --keys move: one thread per source server, its slots one after
- *   another, SLOTSMGRTTAGSLOT-ASYNC batches (semi-async) or
+ *   --keys move: two threads per source server (one with a --delay),
+ *   each its slots one after another, SLOTSMGRTTAGSLOT-ASYNC batches (semi-async) or
  *   SLOTSMGRTTAGSLOT (sync) until 0 keys are left, --delay ms after
  *   each batch--> online in B (actions, acked once); task nodes deleted
  *

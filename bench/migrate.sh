@@ -22,6 +22,8 @@
 #                                    (about a minute)
 #   KEYS=... LIST=... HASH=... ZSET=... override either.
 #   DASH_CONF="key=value ..." adds lines to the dashboard's config.ini.
+#   NOBENCH=1 runs no redis-benchmark (the CPU counts are then the
+#   migration's own).
 #   CODIS_BIN_DIR=dir runs the binaries of dir (default bin/).
 #   CASES=a (or b, or bc) runs only those cases; KEEP=1 keeps the work
 #   directory (the servers' and the dashboard's logs).
@@ -123,9 +125,17 @@ config() {
     }
 }
 
-# wait_moved SLOT_FROM SLOT_TO GROUP: until no task is left and the
-# slots are online on GROUP.
+# wait_moved SLOT_FROM SLOT_TO GROUP [SOURCE_PORT]: until no task is
+# left and the slots are online on GROUP. Listing the tasks reads every
+# task node under the coordinator's lock, which the migration needs too:
+# with SOURCE_PORT (a source holding only the moving slots), wait for it
+# to be empty first (a cheap DBSIZE), and list the tasks only then.
 wait_moved() {
+    if [ -n "${4:-}" ]; then
+        until [ "$(redis-cli -p "$4" dbsize)" = 0 ]; do
+            sleep 0.05
+        done
+    fi
     while :; do
         tasks=$(curl -sf "http://127.0.0.1:$DASH_PORT/api/migrate/tasks" |
                 tr -d ' \n')
@@ -265,9 +275,12 @@ wait_ready "$PROXY" "$(tail -1 "$WORK/pids")"
 
 # Load through the proxy for the whole run: redis-benchmark SETs random
 # keys (all slots), a few clients.
-redis-benchmark -p "$PROXY" -t set -r 1000000 -n 2000000000 -c 4 -q \
-    >benchmark.out 2>&1 &
-echo $! >>"$WORK/pids"
+# NOBENCH=1 leaves it out (to count the CPU the migration alone takes).
+if [ -z "${NOBENCH:-}" ]; then
+    redis-benchmark -p "$PROXY" -t set -r 1000000 -n 2000000000 -c 4 -q \
+        >benchmark.out 2>&1 &
+    echo $! >>"$WORK/pids"
+fi
 
 row() {
     printf '%-40s %-28s %9s %8s %9s %9s %9s\n' "$@"
@@ -282,7 +295,7 @@ CPU_PIDS="$(cat "pid.$S1") $(cat "pid.$S2") $DASH_PID $PROXY_PID"
 c0=$(for p in $CPU_PIDS; do cpu $p; echo; done)
 t0=$(now)
 config slot migrate 0 511 2
-wait_moved 0 511 2
+wait_moved 0 511 2 "$S1"
 t1=$(now)
 c1=$(for p in $CPU_PIDS; do cpu $p; echo; done)
 echo "$c0" >c0

@@ -10,6 +10,11 @@
  *   SLOTSMGRTTAGSLOT (sync) until 0 keys are left, --delay ms after
  *   each batch--> online in B (actions, acked once); task nodes deleted
  *
+ * Waves overlap: while the keys of one move, the runner ends the one
+ * before (online, task nodes deleted) and begins the next (pre_migrate,
+ * migrate), so up to two waves are past pre_migrate at once; none
+ * begins while the operator holds the queue.
+ *
  * A proxy applies actions in order and acknowledges an action only once
  * it applied it and every earlier one, so the runner posts the actions of
  * a whole wave and waits for the acknowledgements of the last: one round

@@ -21,7 +21,9 @@
 #   SIZE=quick sh bench/migrate.sh   100000 keys, 500000/250000/250000
 #                                    (about a minute)
 #   KEYS=... LIST=... HASH=... ZSET=... override either.
-#   DASH_CONF="key=value ..." adds lines to the dashboard's config.ini.
+#   DASH_CONF="key=value ..." adds lines to the dashboard's config.ini
+#   (migration_parallel_slots, migration_async_numkeys ...).
+#   KEYS=0 CASES=a moves 512 empty slots: the control loop's own cost.
 #   NOBENCH=1 runs no redis-benchmark (the CPU counts are then the
 #   migration's own).
 #   CODIS_BIN_DIR=dir runs the binaries of dir (default bin/).

@@ -21,6 +21,14 @@
 #   SIZE=quick sh bench/migrate.sh   100000 keys, 500000/250000/250000
 #                                    (about a minute)
 #   KEYS=... LIST=... HASH=... ZSET=... override either.
+#   DASH_CONF="key=value ..." adds lines to the dashboard's config.ini
+#   (migration_parallel_slots, migration_async_numkeys ...).
+#   KEYS=0 CASES=a moves 512 empty slots: the control loop's own cost.
+#   NOBENCH=1 runs no redis-benchmark (the CPU counts are then the
+#   migration's own).
+#   CODIS_BIN_DIR=dir runs the binaries of dir (default bin/).
+#   CASES=a (or b, or bc) runs only those cases; KEEP=1 keeps the work
+#   directory (the servers' and the dashboard's logs).
 # Needs redis-cli, redis-benchmark, curl and python3; about 3 GB of memory
 # at full size.
 set -e
@@ -32,7 +40,8 @@ else
     HASH=${HASH:-5000000} ZSET=${ZSET:-5000000}
 fi
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-CODIS=$ROOT/bin/codis
+BIN=${CODIS_BIN_DIR:-$ROOT/bin}
+CODIS=$BIN/codis
 WORK=$(mktemp -d /tmp/codis-bench-migrate.XXXXXX)
 
 cleanup() {
@@ -44,7 +53,11 @@ cleanup() {
             sleep 0.05
         done
     done
-    rm -rf "$WORK"
+    if [ -n "${KEEP:-}" ]; then
+        echo "bench/migrate.sh: logs kept in $WORK" >&2
+    else
+        rm -rf "$WORK"
+    fi
 }
 trap cleanup EXIT INT TERM
 
@@ -58,6 +71,7 @@ start_server() {
     "$CODIS" server --port "$port" --bind 127.0.0.1 --dir "$WORK/s$port" \
         --save "" >"$WORK/s$port.log" 2>&1 &
     echo $! >>"$WORK/pids"
+    echo $! >"$WORK/pid.$port"
     wait_ready "$port" $!
     echo "$port"
 }
@@ -80,6 +94,8 @@ dashboard_addr=127.0.0.1:$DASH_PORT
 action_timeout=15000
 migration_method=$1
 EOF
+    # DASH_CONF: more config.ini lines, e.g. "migration_parallel_slots=512"
+    printf '%s\n' ${DASH_CONF:-} >>config.ini
     "$CODIS" dashboard -c config.ini -L "dashboard-$1.log" \
         --addr=127.0.0.1:$DASH_PORT >"dashboard-$1.out" 2>&1 &
     DASH_PID=$!
@@ -104,16 +120,24 @@ EOF
 }
 
 config() {
-    "$ROOT/bin/codis-config" -c config.ini "$@" >>config.out 2>&1 || {
+    "$BIN/codis-config" -c config.ini "$@" >>config.out 2>&1 || {
         echo "bench/migrate.sh: codis-config $*:" >&2
         tail -3 config.out >&2
         exit 1
     }
 }
 
-# wait_moved SLOT_FROM SLOT_TO GROUP: until no task is left and the
-# slots are online on GROUP.
+# wait_moved SLOT_FROM SLOT_TO GROUP [SOURCE_PORT]: until no task is
+# left and the slots are online on GROUP. Listing the tasks reads every
+# task node under the coordinator's lock, which the migration needs too:
+# with SOURCE_PORT (a source holding only the moving slots), wait for it
+# to be empty first (a cheap DBSIZE), and list the tasks only then.
 wait_moved() {
+    if [ -n "${4:-}" ]; then
+        until [ "$(redis-cli -p "$4" dbsize)" = 0 ]; do
+            sleep 0.05
+        done
+    fi
     while :; do
         tasks=$(curl -sf "http://127.0.0.1:$DASH_PORT/api/migrate/tasks" |
                 tr -d ' \n')
@@ -129,6 +153,14 @@ wait_moved() {
         fi
         sleep 0.1
     done
+}
+
+# cpu PID...: CPU seconds (user + system) the processes used so far.
+cpu() {
+    for pid in "$@"; do
+        cat "/proc/$pid/stat"
+    done | awk -v hz="$(getconf CLK_TCK)" \
+        '{ sub(/^.*\) /, ""); t += $12 + $13 } END { printf "%.2f", t / hz }'
 }
 
 now() {
@@ -229,9 +261,10 @@ proxy_id=p1
 EOF
 "$CODIS" proxy -c proxy.ini --addr=127.0.0.1:$PROXY \
     --http-addr=127.0.0.1:$(free_port) -L proxy.log >proxy.out 2>&1 &
+PROXY_PID=$!
 echo $! >>"$WORK/pids"
 tries=0
-until "$ROOT/bin/codis-config" -c config.ini proxy online p1 >>config.out 2>&1; do
+until "$BIN/codis-config" -c config.ini proxy online p1 >>config.out 2>&1; do
     if [ $tries -ge 200 ]; then
         echo "bench/migrate.sh: the proxy did not register:" >&2
         tail -3 config.out proxy.log >&2
@@ -244,26 +277,41 @@ wait_ready "$PROXY" "$(tail -1 "$WORK/pids")"
 
 # Load through the proxy for the whole run: redis-benchmark SETs random
 # keys (all slots), a few clients.
-redis-benchmark -p "$PROXY" -t set -r 1000000 -n 2000000000 -c 4 -q \
-    >benchmark.out 2>&1 &
-echo $! >>"$WORK/pids"
+# NOBENCH=1 leaves it out (to count the CPU the migration alone takes).
+if [ -z "${NOBENCH:-}" ]; then
+    redis-benchmark -p "$PROXY" -t set -r 1000000 -n 2000000000 -c 4 -q \
+        >benchmark.out 2>&1 &
+    echo $! >>"$WORK/pids"
+fi
 
 row() {
     printf '%-40s %-28s %9s %8s %9s %9s %9s\n' "$@"
 }
 row case method keys seconds keys/s "PING ms" "proxy ms" >table
 
+CASES=${CASES:-abc}
+case $CASES in *a*)
 # (a) KEYS small keys over slots 0-511, group 1 -> group 2.
 python3 keys.py 0 511 "$KEYS" k: | redis-cli -p "$S1" --pipe >/dev/null
+CPU_PIDS="$(cat "pid.$S1") $(cat "pid.$S2") $DASH_PID $PROXY_PID"
+c0=$(for p in $CPU_PIDS; do cpu $p; echo; done)
 t0=$(now)
 config slot migrate 0 511 2
-wait_moved 0 511 2
+wait_moved 0 511 2 "$S1"
 t1=$(now)
+c1=$(for p in $CPU_PIDS; do cpu $p; echo; done)
+echo "$c0" >c0
+echo "$c1" | paste c0 - | awk '{ printf "%.2f ", $2 - $1 }' >cpu.a
 left=$(redis-cli -p "$S1" dbsize)
 row "(a) $KEYS keys, 512 slots, g1->g2" "$METHOD" "$KEYS" \
     "$(python3 -c "print('%.2f' % ($t1 - $t0))")" \
     "$(python3 -c "print('%.0f' % ($KEYS / ($t1 - $t0)))")" - - >>table
 [ "$left" = 0 ] || echo "(a): $left keys left on the source" >>table
+set -- $(cat cpu.a)
+echo "(a) CPU s: source $1, target $2, dashboard $3, proxy $4;" \
+     "load average $(cut -d' ' -f1-3 /proc/loadavg)" >>table
+;; esac
+case $CASES in *b*|*c*)
 
 # The big slot: the slot of tag {big}, owned by group 2; the big values
 # filled on the server by a script, 1000 elements per command.
@@ -316,12 +364,22 @@ big_case() {
         "$(python3 -c "print('%.2f' % ($t1 - $t0))")" - "$2" "$3" >>table
     [ "${4:-0}" = 0 ] || echo "$1: $4 proxied requests failed" >>table
 }
+case $CASES in *b*)
 big_case "(b) big slot $LIST/$HASH/$ZSET, g2->g1" "$S2" 1
+;; esac
+case $CASES in *c*)
+# (c) moves the slot back to group 2 if (b) moved it to group 1
 start_dashboard sync
-big_case "(c) big slot, g1->g2" "$S1" 2
+if grep -q '"group_id":1,' slot.json 2>/dev/null; then
+    big_case "(c) big slot, g1->g2" "$S1" 2
+else
+    big_case "(c) big slot, g2->g1" "$S2" 1
+fi
+;; esac
 for port in "$S1" "$S2"; do
     echo "server $port: $(redis-cli -p "$port" llen '{big}list') list," \
          "$(redis-cli -p "$port" hlen '{big}hash') hash," \
          "$(redis-cli -p "$port" zcard '{big}zset') zset" >>table
 done
+;; esac
 cat table

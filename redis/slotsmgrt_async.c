@@ -48,11 +48,15 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#ifdef MEM_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
 
 #include "lib/log.h"
 #include "lib/mem.h"
 #include "redis/rdb.h"
 #include "redis/server.h"
+#include "redis/quicklist.h"
 #include "redis/slotsmgrt.h"
 /* The dict of a big sorted set, to walk it with a cursor. */
 #include "redis/t_zset.h"
@@ -88,6 +92,11 @@ struct slotsmgrt_async_chunks {
     char *body;           /* element bulks of the chunk being built */
     long long words;      /* bulks in 'body' */
     long long maxbulks;
+    /* A list without compression is walked by one iterator from step to
+     * step (finding an index costs a walk over half the nodes; a list
+     * changed meanwhile has ended the batch, see slotsmgrt_async_cut_step) */
+    struct quicklist_iter iter;
+    bool iterating;       /* 'iter' is set */
 };
 
 /* A client waiting for the batch: the caller, or a FENCE. */
@@ -183,6 +192,16 @@ static void slotsmgrt_async_free_later(struct object *o)
         }
         pthread_detach(tid);
         slotsmgrt_async_free_started = true;
+#ifdef MEM_JEMALLOC
+        /* Gigabytes freed here leave dirty pages that jemalloc would
+         * otherwise return to the system inside whichever thread
+         * allocates next, the event loop's too (Redis runs jemalloc's
+         * background thread for the same reason). */
+        bool on = true;
+        if (mallctl("background_thread", NULL, NULL, &on, sizeof(on)) != 0) {
+            log_warn("jemalloc's background thread did not start");
+        }
+#endif
     }
     pthread_mutex_lock(&slotsmgrt_async_free_lock);
     if (slotsmgrt_async_free_count == slotsmgrt_async_free_cap) {
@@ -346,6 +365,7 @@ static void slotsmgrt_async_chunks_init(struct slotsmgrt_async_chunks *ch,
     ch->body = sds_new_empty(4096);
     ch->words = 0;
     ch->maxbulks = maxbulks;
+    ch->iterating = false;
 }
 
 /* Build the messages that start 'key' (value 'o') on the target: delete,
@@ -396,13 +416,33 @@ static bool slotsmgrt_async_cut_step(struct slotsmgrt_async_chunks *ch,
     long long before = ch->out->messages;
     struct dict *d = slotsmgrt_async_dict(o);
     if (d == NULL) {
+        struct quicklist *ql = o->ptr;
         size_t len = list_type_len(o);
         size_t want = (size_t)(ch->maxbulks - ch->words);
-        list_type_each_range(o, *index, want, slotsmgrt_async_on_elem, ch);
+        if (ql->depth == 0) {
+            /* Nodes are never packed, so the iterator holds no node
+             * unpacked and needs no release; the list cannot change
+             * between steps without ending the batch (its key is in the
+             * batch: any change fails it before the next step). */
+            if (!ch->iterating) {
+                quicklist_iter_init(&ch->iter, ql, *index, true);
+                ch->iterating = true;
+            }
+            const char *p;
+            size_t plen;
+            for (size_t n = 0;
+                 n < want && quicklist_iter_next(&ch->iter, &p, &plen); n++) {
+                slotsmgrt_async_on_elem(ch, p, plen);
+            }
+        } else {
+            list_type_each_range(o, *index, want, slotsmgrt_async_on_elem,
+                                 ch);
+        }
         *index += want;
         if (*index < len) {
             return true;
         }
+        ch->iterating = false;
     } else {
         if (started && *cursor == 0) {
             slotsmgrt_async_chunk_flush(ch);

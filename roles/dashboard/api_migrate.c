@@ -254,8 +254,9 @@ static cJSON *api_migrate_slot_json(const struct migrator_slot *sl)
 }
 
 /* The queued tasks, oldest first, each with its node name as "id", and
- * for those in flight their "stage", "moved" and "remain" (from 'p',
- * which may be NULL). NULL with 'err' and '*rc' set on failure. */
+ * for those in flight status "migrating", their "stage", "moved" and
+ * "remain" (from 'p', which may be NULL). NULL with 'err' and '*rc' set
+ * on failure. */
 static cJSON *api_migrate_tasks_json(struct dashboard *d,
                                      const struct migrator_progress *p,
                                      int *rc, char *err, size_t errlen)
@@ -285,6 +286,11 @@ static cJSON *api_migrate_tasks_json(struct dashboard *d,
         for (size_t k = 0; p != NULL && k < p->nslots; k++) {
             const struct migrator_slot *sl = &p->slots[k];
             if (strcmp(sl->seq, seqs[i]) == 0) {
+                /* the runner does not write "migrating" into the node */
+                if (strcmp(task.status, "error") != 0) {
+                    cJSON_ReplaceItemInObjectCaseSensitive(
+                        t, "status", cJSON_CreateString("migrating"));
+                }
                 cJSON_AddStringToObject(t, "stage", sl->stage);
                 cJSON_AddNumberToObject(t, "moved", (double)sl->moved);
                 cJSON_AddNumberToObject(t, "remain", (double)sl->remain);

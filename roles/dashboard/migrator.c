@@ -1,6 +1,6 @@
 /* The slot migration runner; see migrator.h for the flow. Threads: the
- * runner's own thread takes tasks, publishes slot states and starts one
- * key mover thread per source server of a wave (migrator_mover), which
+ * runner's own thread takes tasks, publishes slot states and starts two
+ * key mover threads per source server of a wave (migrator_mover), which
  * touch only their wave item and, under 'mu', the progress; the event
  * loop's and HTTP workers' threads only call migrator_wake,
  * migrator_progress, migrator_set_paused and migrator_cancel, which
@@ -33,6 +33,8 @@
 #define MIGRATOR_ACK_POLL_MS 5
 /* At most this many key mover threads per wave; more sources share. */
 #define MIGRATOR_MAX_MOVERS 32
+/* Key mover threads (connections) per source server. */
+#define MIGRATOR_MOVERS_PER_SOURCE 2
 /* Codis 3.2 gives each async batch min(5 s, migration_timeout). */
 #define MIGRATOR_ASYNC_STEP_MS 5000
 /* Pauses between tries of a batch the source could not take now (a key
@@ -75,6 +77,16 @@ struct migrator_mover {
     size_t nitems;
     int index;                   /* moves items whose mover is this */
     pthread_t thread;
+};
+
+/* A wave: its items and, while its keys move, their mover threads. */
+struct migrator_run {
+    struct migrator_item *items; /* owned */
+    size_t n;
+    bool begun;                  /* pre_migrate and migrate published */
+    struct migrator_mover movers[MIGRATOR_MAX_MOVERS];
+    int nmovers;
+    int started;                 /* movers running as threads */
 };
 
 /* One runner. */
@@ -607,28 +619,55 @@ static void *migrator_mover_thread(void *arg)
     return NULL;
 }
 
-/* Move the keys of every item whose rc is 0: one mover thread per source
- * server (at most MIGRATOR_MAX_MOVERS, sources sharing beyond), each
- * taking its slots in order. */
-static void migrator_move_all(struct migrator *m, struct migrator_item *items,
-                              size_t n)
+/* Move the keys of every item whose rc is 0: MIGRATOR_MOVERS_PER_SOURCE
+ * mover threads per source server (one when a task has a delay, so that
+ * the delay spaces a source's batches), at most MIGRATOR_MAX_MOVERS in
+ * all (sources sharing beyond), each taking its slots in order, started
+ * here and joined by migrator_movers_join. Two connections to a source
+ * keep a command queued there while the other's reply travels back, so
+ * the source never waits for our round trip. */
+static void migrator_movers_start(struct migrator *m, struct migrator_run *run)
 {
-    struct migrator_mover movers[MIGRATOR_MAX_MOVERS];
+    struct migrator_item *items = run->items;
+    size_t n = run->n;
+    int per_source = MIGRATOR_MOVERS_PER_SOURCE;
+    for (size_t i = 0; i < n; i++) {
+        if (items[i].task.delay > 0) {
+            per_source = 1;
+        }
+    }
     int nmovers = 0;
     for (size_t i = 0; i < n; i++) {
-        items[i].mover = -1;
-        for (size_t j = 0; j < i && items[i].mover < 0; j++) {
+        /* the first item of the same source, and how many come before */
+        size_t first = i, before = 0;
+        for (size_t j = 0; j < i; j++) {
             if (strcmp(items[j].source, items[i].source) == 0) {
-                items[i].mover = items[j].mover;
+                if (before++ == 0) {
+                    first = j;
+                }
             }
         }
-        if (items[i].mover < 0) {
+        if (before < (size_t)per_source) {
             items[i].mover = nmovers < MIGRATOR_MAX_MOVERS
                                  ? nmovers++
                                  : (int)(i % MIGRATOR_MAX_MOVERS);
+        } else {
+            /* the source's movers take its slots in turn */
+            size_t k = before % (size_t)per_source;
+            size_t seen = 0;
+            items[i].mover = items[first].mover;
+            for (size_t j = first; j < i; j++) {
+                if (strcmp(items[j].source, items[i].source) == 0 &&
+                    seen++ == k) {
+                    items[i].mover = items[j].mover;
+                    break;
+                }
+            }
         }
     }
-    int started = 0;
+    struct migrator_mover *movers = run->movers;
+    run->nmovers = nmovers;
+    run->started = 0;
     for (int k = 0; k < nmovers; k++) {
         movers[k].m = m;
         movers[k].items = items;
@@ -636,17 +675,24 @@ static void migrator_move_all(struct migrator *m, struct migrator_item *items,
         movers[k].index = k;
         if (pthread_create(&movers[k].thread, NULL, migrator_mover_thread,
                            &movers[k]) != 0) {
-            /* no thread: this one moves its keys here, after the rest */
+            /* no thread: the rest move their keys at the join */
             break;
         }
-        started++;
+        run->started++;
     }
-    for (int k = started; k < nmovers; k++) {
-        migrator_mover_thread(&movers[k]);
+}
+
+/* Wait for the movers of 'run' (moving here the keys of those that got
+ * no thread). */
+static void migrator_movers_join(struct migrator_run *run)
+{
+    for (int k = run->started; k < run->nmovers; k++) {
+        migrator_mover_thread(&run->movers[k]);
     }
-    for (int k = 0; k < started; k++) {
-        pthread_join(movers[k].thread, NULL);
+    for (int k = 0; k < run->started; k++) {
+        pthread_join(run->movers[k].thread, NULL);
     }
+    run->nmovers = run->started = 0;
 }
 
 /* Record the failure of 'it' in its task node and schedule a retry. */
@@ -749,10 +795,11 @@ static int migrator_prepare(struct migrator *m, struct migrator_item *it,
                                sizeof(it->err)) != 0) {
         return -1;
     }
-    /* The node says "migrating" once, and loses an old error: one write
-     * for a task that runs once (its stage lives in the progress). */
-    if (strcmp(it->task.status, "migrating") != 0 ||
-        it->task.error[0] != '\0') {
+    /* The node loses an old error; otherwise it is not written: the API
+     * shows a task in flight as "migrating" from the progress, so a task
+     * that runs once costs no write for it. */
+    if (it->task.error[0] != '\0' ||
+        strcmp(it->task.status, "error") == 0) {
         snprintf(it->task.status, sizeof(it->task.status), "migrating");
         it->task.error[0] = '\0';
         if (store_save_migrate_task(&m->store, it->seq, &it->task, it->err,
@@ -766,10 +813,13 @@ static int migrator_prepare(struct migrator *m, struct migrator_item *it,
     return 0;
 }
 
-/* Run the wave 'items' (each prepared, rc 0). */
-static void migrator_wave(struct migrator *m, struct migrator_item *items,
-                          size_t n)
+/* Begin the wave 'run' (each item prepared, rc 0): pre_migrate, then
+ * migrate, each published and acknowledged. Sets run->begun unless
+ * every item failed. */
+static void migrator_wave_begin(struct migrator *m, struct migrator_run *run)
 {
+    struct migrator_item *items = run->items;
+    size_t n = run->n;
     char err[1024];
     /* pre_migrate: the slots lock in every proxy, in-flight requests to
      * the old owner drain */
@@ -821,7 +871,19 @@ static void migrator_wave(struct migrator *m, struct migrator_item *items,
         return;
     }
     migrator_set_stage(m, items, n, "moving");
-    migrator_move_all(m, items, n);
+    run->begun = true;
+}
+
+/* End the wave 'run' whose keys moved (movers joined): record failures,
+ * put the moved slots online on their new group, delete their tasks. */
+static void migrator_wave_end(struct migrator *m, struct migrator_run *run)
+{
+    struct migrator_item *items = run->items;
+    size_t n = run->n;
+    char err[1024];
+    if (!run->begun) {
+        return; /* every item failed, and was recorded so */
+    }
     for (size_t i = 0; i < n; i++) {
         if (items[i].rc < 0 && atomic_load(&m->stop)) {
             log_info("migrate slot %d: interrupted by shutdown (%s)",
@@ -889,12 +951,55 @@ static void migrator_note_queue(struct migrator *m, size_t queued)
     pthread_mutex_unlock(&m->mu);
 }
 
+/* True if task 'seq' or slot 'id' belongs to 'run' (may be NULL). */
+static bool migrator_run_has(const struct migrator_run *run, const char *seq,
+                             int id)
+{
+    for (size_t i = 0; run != NULL && i < run->n; i++) {
+        if ((seq != NULL && strcmp(run->items[i].seq, seq) == 0) ||
+            (id >= 0 && run->items[i].slot.id == id)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Forget the progress entries of the items of 'run'. */
+static void migrator_progress_drop(struct migrator *m,
+                                   const struct migrator_run *run)
+{
+    pthread_mutex_lock(&m->mu);
+    struct migrator_progress *p = m->progress;
+    size_t kept = 0;
+    for (size_t i = 0; i < p->nslots; i++) {
+        if (!migrator_run_has(run, p->slots[i].seq, -1)) {
+            p->slots[kept++] = p->slots[i];
+        }
+    }
+    p->nslots = kept;
+    p->running = kept > 0;
+    pthread_mutex_unlock(&m->mu);
+}
+
+static void migrator_run_free(struct migrator_run *run)
+{
+    if (run != NULL) {
+        mem_free(run->items);
+        mem_free(run);
+    }
+}
+
 /* Take up to migration_parallel_slots tasks, the oldest first and one per
- * slot, and run them as a wave. Returns false when there was nothing to
- * do now (the caller sleeps). */
-static bool migrator_step(struct migrator *m)
+ * slot, leaving out the tasks and slots of 'moving' (the wave whose keys
+ * move meanwhile, or NULL), and prepare them as a wave. Returns the wave,
+ * or NULL if there is none now; '*worked' false when there was nothing to
+ * do (the caller sleeps). */
+static struct migrator_run *migrator_take(struct migrator *m,
+                                          const struct migrator_run *moving,
+                                          bool *worked_out)
 {
     char err[1024];
+    *worked_out = false;
     char **seqs;
     size_t n;
     if (store_list_migrate_tasks(&m->store, &seqs, &n, err,
@@ -904,7 +1009,7 @@ static bool migrator_step(struct migrator *m)
             log_warn("migrate: %s", err);
             snprintf(m->list_err, sizeof(m->list_err), "%s", err);
         }
-        return false;
+        return NULL;
     }
     if (m->list_err[0] != '\0') {
         log_info("migrate: the task list is readable again");
@@ -915,6 +1020,9 @@ static bool migrator_step(struct migrator *m)
     struct migrator_item *items = mem_calloc(max, sizeof(*items));
     static bool taken[SLOT_COUNT];
     memset(taken, 0, sizeof(taken));
+    for (size_t i = 0; moving != NULL && i < moving->n; i++) {
+        taken[moving->items[i].slot.id] = true;
+    }
     size_t nitems = 0;
     struct migrator_masters *cache = mem_calloc(1, sizeof(*cache));
     long long now = clock_now_ms();
@@ -922,7 +1030,8 @@ static bool migrator_step(struct migrator *m)
     /* Claim each task before reading it, so migrator_cancel sees it. */
     for (size_t i = 0; i < n && nitems < max; i++) {
         struct migrator_retry *r = migrator_retry_find(m, seqs[i]);
-        if (r != NULL && now < r->at) {
+        if ((r != NULL && now < r->at) ||
+            migrator_run_has(moving, seqs[i], -1)) {
             continue;
         }
         struct migrator_item *it = &items[nitems];
@@ -984,16 +1093,16 @@ static bool migrator_step(struct migrator *m)
     }
     coord_free_names(seqs, n);
     mem_free(cache);
-    if (nitems > 0) {
-        log_info("migrate: %zu slots in this wave", nitems);
-        migrator_wave(m, items, nitems);
+    *worked_out = worked;
+    if (nitems == 0) {
+        mem_free(items);
+        return NULL;
     }
-    mem_free(items);
-    pthread_mutex_lock(&m->mu);
-    m->progress->nslots = 0;
-    m->progress->running = false;
-    pthread_mutex_unlock(&m->mu);
-    return worked;
+    log_info("migrate: %zu slots in this wave", nitems);
+    struct migrator_run *run = mem_calloc(1, sizeof(*run));
+    run->items = items;
+    run->n = nitems;
+    return run;
 }
 
 /* The earliest retry time of a failing task, in ms from now, or 'wait'. */
@@ -1014,13 +1123,52 @@ static long long migrator_next_retry(struct migrator *m, long long wait)
     return wait;
 }
 
+/* Waves overlap: while the keys of one move, the runner ends the wave
+ * before it (online, tasks deleted) and begins the next (pre_migrate,
+ * migrate), so the coordinator's and the proxies' rounds cost no time of
+ * the key movement. No new wave begins while the operator holds the
+ * queue. */
 static void *migrator_thread(void *arg)
 {
     struct migrator *m = arg;
+    struct migrator_run *moving = NULL;
     while (!atomic_load(&m->stop)) {
-        if (!migrator_step(m)) {
+        bool worked = false, paused;
+        pthread_mutex_lock(&m->mu);
+        paused = m->paused && moving != NULL;
+        pthread_mutex_unlock(&m->mu);
+        struct migrator_run *next = paused ? NULL
+                                           : migrator_take(m, moving, &worked);
+        if (next != NULL) {
+            migrator_wave_begin(m, next);
+        }
+        if (moving != NULL) {
+            migrator_movers_join(moving);
+        }
+        if (next != NULL && next->begun) {
+            migrator_movers_start(m, next);
+        }
+        if (moving != NULL) {
+            migrator_wave_end(m, moving);
+            migrator_progress_drop(m, moving);
+            migrator_run_free(moving);
+            worked = true;
+        }
+        moving = next;
+        if (moving != NULL && !moving->begun) {
+            migrator_progress_drop(m, moving);
+            migrator_run_free(moving);
+            moving = NULL;
+        }
+        if (!worked && moving == NULL) {
             migrator_sleep(m, migrator_next_retry(m, MIGRATOR_IDLE_MS));
         }
+    }
+    if (moving != NULL) {
+        migrator_movers_join(moving);
+        migrator_wave_end(m, moving);
+        migrator_progress_drop(m, moving);
+        migrator_run_free(moving);
     }
     return NULL;
 }

@@ -5,10 +5,15 @@
  *
  *   all online in A --pre_migrate (actions, acked once)--> migrate A->B
  *   (actions, acked once; group_id = B, method = migration_method)
- *   --keys move: one thread per source server, its slots one after
- *   another, SLOTSMGRTTAGSLOT-ASYNC batches (semi-async) or
+ *   --keys move: two threads per source server (one with a --delay),
+ *   each its slots one after another, SLOTSMGRTTAGSLOT-ASYNC batches (semi-async) or
  *   SLOTSMGRTTAGSLOT (sync) until 0 keys are left, --delay ms after
  *   each batch--> online in B (actions, acked once); task nodes deleted
+ *
+ * Waves overlap: while the keys of one move, the runner ends the one
+ * before (online, task nodes deleted) and begins the next (pre_migrate,
+ * migrate), so up to two waves are past pre_migrate at once; none
+ * begins while the operator holds the queue.
  *
  * A proxy applies actions in order and acknowledges an action only once
  * it applied it and every earlier one, so the runner posts the actions of

@@ -26,6 +26,13 @@ CODIS_BIN_DIR=${CODIS_BIN_DIR:-$TEST_DIRECTORY/../bin}
 PATH="$CODIS_BIN_DIR:$PATH"
 export PATH CODIS_BIN_DIR TEST_DIRECTORY TRASH_DIRECTORY
 
+# python3 is Debian's when there is one (python3-redis is installed for
+# it): a version manager's shim first on PATH, such as pyenv's, costs
+# about 0.1 CPU-s a start, and the suite starts python a great many times.
+if [ -x /usr/bin/python3 ]; then
+    python3() { /usr/bin/python3 "$@"; }
+fi
+
 test_count=0
 test_failed=0
 test_verbose=${TEST_VERBOSE:-}

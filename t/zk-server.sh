@@ -26,6 +26,9 @@
 # "srvr" allowed.
 
 ZK_JAR=/usr/share/java/zookeeper.jar
+# Debian's python3 when there is one (t/lib.sh says why).
+PYTHON3=python3
+[ -x /usr/bin/python3 ] && PYTHON3=/usr/bin/python3
 
 zk_run() {
     printf '%s\n' "tickTime=500" "dataDir=$1/data" \
@@ -48,7 +51,7 @@ zk_run() {
 }
 
 zk_ask() {
-    python3 -c 'import socket, sys
+    "$PYTHON3" -c 'import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2)
 s.sendall(sys.argv[2].encode())
 out = b""
@@ -69,11 +72,11 @@ zk_serves() {
 
 zk_share() {
     if ! command -v java >/dev/null 2>&1 || ! [ -r "$ZK_JAR" ] ||
-       ! command -v python3 >/dev/null 2>&1; then
+       ! command -v "$PYTHON3" >/dev/null 2>&1; then
         exec "$@"
     fi
     dir=$(mktemp -d "${TMPDIR:-/tmp}/codis-zk.XXXXXX") || exec "$@"
-    port=$(python3 -c 'import socket
+    port=$("$PYTHON3" -c 'import socket
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])')

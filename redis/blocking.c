@@ -97,6 +97,15 @@ size_t blocking_count(void)
     return blocking_client_count;
 }
 
+size_t blocking_timeout_count(void)
+{
+    size_t n = 0;
+    for (const struct client *c = server.clients; c != NULL; c = c->next) {
+        n += c->blocked != NULL && c->blocked->timer != NULL;
+    }
+    return n;
+}
+
 /* Take 'c' off every key it waits on and free its state. */
 static void blocking_unblock(struct client *c)
 {
@@ -280,6 +289,10 @@ static void blocking_log_served(struct client *c, long long usec)
     if (c->last_cmd == NULL) {
         return;
     }
+    /* The command's time in INFO commandstats grows by the serving (its
+     * call was counted when it blocked), as in Redis. */
+    commands_stats_call(c->last_cmd, c->blocked->argc,
+                        c->blocked->argv)->usec += usec;
     usec += c->blocked->usec;
     int argc = c->argc;
     struct arg *argv = c->argv;

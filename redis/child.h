@@ -13,7 +13,13 @@
  * The reaper runs on SIGCHLD (a libevent signal event) and from the cron
  * (child_reap), and calls the function given to child_fork with the wait
  * status. Entry points: child_init, child_fork, child_fork_save, child_pid,
- * child_busy, child_kill, child_forget, child_reap, child_release. */
+ * child_busy, child_kill, child_forget, child_reap, child_release.
+ *
+ * A snapshot child tells its parent how far it got over a pipe, as
+ * Redis's children do: the keys written so far and its copy-on-write size
+ * (the memory it dirtied privately, Private_Dirty of /proc/self/smaps),
+ * at most once a second while it runs and once at its end; the parent
+ * reads the pipe from child_reap and INFO (child_progress). */
 #ifndef CODIS_CHILD_H
 #define CODIS_CHILD_H
 
@@ -77,5 +83,29 @@ void child_reap(void);
 
 /* True if 'status' (a wait status) is a clean exit 0. */
 bool child_ok(int status);
+
+/* What the parent knows of its snapshot children (INFO persistence). The
+ * current_* fields are those of the running one, 0 when none runs. */
+struct child_progress {
+    long long keys_total;     /* keys in the dataset at the fork */
+    long long keys_processed; /* keys the child wrote so far */
+    long long cow_size;       /* its copy-on-write bytes, last measured */
+    long long cow_peak;       /* the largest cow_size seen */
+    long long cow_updated_ms; /* when cow_size came, 0 if not yet */
+    long long last_cow[CHILD_TYPES]; /* the cow size the last child of each
+                                        kind reported at its end (a
+                                        CHILD_REPL's goes to CHILD_RDB) */
+};
+
+/* Read what the running child reported; borrowed, valid until the next
+ * call into child.c. */
+const struct child_progress *child_progress(void);
+
+/* In a snapshot child: 'keys' keys were written so far. Sends a report
+ * when a second passed since the last one (every 1024 keys it looks at
+ * the clock), or at once with 'final'. 'net_bytes' is what the child sent
+ * to replicas' sockets itself (a diskless sync), counted by the parent as
+ * replication output. No-op outside a snapshot child. */
+void child_report(long long keys, long long net_bytes, bool final);
 
 #endif

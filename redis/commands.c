@@ -419,6 +419,10 @@ static const struct {
  * commands this server does not serve. */
 static struct command *commands;
 static struct command_stats *commands_stat;
+/* One per lib/cmdspec subcommand row (same index). */
+static struct command_stats *commands_substat;
+/* Where calls of unknown subcommands count: never shown. */
+static struct command_stats commands_unknown_sub;
 
 int commands_init(char *err, size_t errlen)
 {
@@ -426,6 +430,8 @@ int commands_init(char *err, size_t errlen)
     if (commands == NULL) {
         commands = mem_calloc(cmdspec_count, sizeof(*commands));
         commands_stat = mem_calloc(cmdspec_count, sizeof(*commands_stat));
+        commands_substat = mem_calloc(cmdspec_subcount + 1,
+                                      sizeof(*commands_substat));
     }
     for (size_t i = 0; i < cmdspec_count; i++) {
         commands[i].spec = &cmdspec_table[i];
@@ -464,8 +470,10 @@ void commands_release(void)
 {
     mem_free(commands);
     mem_free(commands_stat);
+    mem_free(commands_substat);
     commands = NULL;
     commands_stat = NULL;
+    commands_substat = NULL;
 }
 
 const struct command *commands_lookup(const char *name, size_t len)
@@ -487,6 +495,32 @@ const struct command *commands_table(size_t *count)
 struct command_stats *commands_stats(const struct command *cmd)
 {
     return &commands_stat[cmd - commands];
+}
+
+struct command_stats *commands_stats_call(const struct command *cmd,
+                                          int argc, const struct arg *argv)
+{
+    size_t n;
+    if (argc < 2 || cmdspec_subcommands(cmd->spec, &n) == NULL) {
+        return commands_stats(cmd);
+    }
+    const struct cmdspec *sub = cmdspec_lookup_sub(cmd->spec, argv[1].ptr,
+                                                   argv[1].len);
+    if (sub == NULL) {
+        return &commands_unknown_sub;
+    }
+    return &commands_substat[sub - cmdspec_subtable];
+}
+
+struct command_stats *commands_substats(size_t i)
+{
+    return &commands_substat[i];
+}
+
+void commands_reset_stats(void)
+{
+    memset(commands_stat, 0, cmdspec_count * sizeof(*commands_stat));
+    memset(commands_substat, 0, cmdspec_subcount * sizeof(*commands_substat));
 }
 
 /* ------------------------------------------------------------------------

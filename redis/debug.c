@@ -186,19 +186,18 @@ static void debug_digest_all(char out[41])
  * Subcommands */
 
 /* DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save (unless NOSAVE), empty
- * (unless NOFLUSH) and load the RDB file again. */
+ * (unless NOFLUSH) and load the RDB file again; with MERGE a key of the
+ * file replaces one that exists (else that is an error). */
 static void debug_reload(struct client *c)
 {
-    bool save = true, flush = true;
+    bool save = true, flush = true, merge = false;
     for (int i = 2; i < c->argc; i++) {
         if (arg_is(&c->argv[i], "nosave")) {
             save = false;
         } else if (arg_is(&c->argv[i], "noflush")) {
             flush = false;
         } else if (arg_is(&c->argv[i], "merge")) {
-            reply_error(c, "DEBUG RELOAD MERGE is not supported: the RDB "
-                           "loader refuses keys that exist");
-            return;
+            merge = true;
         } else {
             reply_error(c, "DEBUG RELOAD only supports the MERGE, NOFLUSH "
                            "and NOSAVE options.");
@@ -206,6 +205,7 @@ static void debug_reload(struct client *c)
         }
     }
     if (save && flush) {
+        /* Nothing is left to merge with. */
         rdb_debug_reload(c);
         return;
     }
@@ -219,7 +219,10 @@ static void debug_reload(struct client *c)
             db_empty(&server.db[i]);
         }
     }
-    if (rdb_load_file(path) != 0) {
+    rdb_state.load_replace = merge;
+    int rc = rdb_load_file(path);
+    rdb_state.load_replace = false;
+    if (rc != 0) {
         reply_error(c, "Error trying to load the RDB dump, check the "
                        "server log");
         return;

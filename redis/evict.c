@@ -214,7 +214,39 @@ static char *evict_choose(size_t policy, struct db **from)
     return best != NULL ? sds_new(best, sds_len(best)) : NULL;
 }
 
+/* Over maxmemory without a way down: since when (us, 0 if not), and the
+ * stretches that ended. */
+static long long evict_exceeded_since;
+static long long evict_exceeded_total;
+
+/* Record the outcome 'rc' of evict_perform. */
+static int evict_outcome(int rc)
+{
+    if (rc != 0 && evict_exceeded_since == 0) {
+        evict_exceeded_since = server_ustime();
+    } else if (rc == 0 && evict_exceeded_since != 0) {
+        evict_exceeded_total += server_ustime() - evict_exceeded_since;
+        evict_exceeded_since = 0;
+    }
+    return rc;
+}
+
+void evict_exceeded_time(long long *total, long long *current)
+{
+    long long now = evict_exceeded_since != 0
+                    ? server_ustime() - evict_exceeded_since : 0;
+    *total = (evict_exceeded_total + now) / 1000;
+    *current = now / 1000;
+}
+
+static int evict_perform_now(void);
+
 int evict_perform(void)
+{
+    return evict_outcome(evict_perform_now());
+}
+
+static int evict_perform_now(void)
 {
     if (server.maxmemory == 0 || server.masterhost != NULL) {
         return 0;

@@ -23,6 +23,11 @@ long long evict_not_counted(void);
  * still above (noeviction, or nothing left to evict). */
 int evict_perform(void);
 
+/* Milliseconds used memory stayed above maxmemory with evict_perform
+ * unable to bring it down: 'total' over the server's life (the current
+ * stretch included), 'current' of the stretch going on now (0 if none). */
+void evict_exceeded_time(long long *total, long long *current);
+
 /* True if maxmemory-policy is allkeys-lfu or volatile-lfu: struct
  * object.lru then holds an access counter, not an access time. */
 bool evict_lfu(void);

@@ -17,7 +17,6 @@
  * become master again). FAILOVER ABORT
  * stops it at any point. The target's side (PSYNC ... FAILOVER) is
  * failover_psync_request below, called from replication.c. */
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -68,7 +67,7 @@ static void failover_reset(void)
     failover.port = 0;
     failover.force = false;
     failover.deadline = 0;
-    client_unpause_all();
+    client_pause_failover(false);
 }
 
 /* Give up: a failover already switched to the target becomes master
@@ -263,7 +262,7 @@ void cmd_failover(struct client *c)
     failover.deadline = timeout > 0 ? server.mstime + timeout : 0;
     failover.state = FAILOVER_WAIT_SYNC;
     /* Writes wait from now on, until the failover ends either way. */
-    server.pause_end = LLONG_MAX;
+    client_pause_failover(true);
     log_info("FAILOVER requested by %s to %s:%lld", c->addr,
              host != NULL ? host : "any replica", port);
     /* Ask the replicas where they are now rather than at their next

@@ -938,6 +938,32 @@ void function_flush_libraries(void)
     function_flush();
 }
 
+void function_totals(size_t *libs, size_t *fns, long long *bytes)
+{
+    *libs = *fns = 0;
+    *bytes = 0;
+    if (function_names != NULL) {
+        *bytes += (long long)(dict_buckets(function_names) *
+                              sizeof(struct dict_entry *) +
+                              dict_size(function_names) *
+                              sizeof(struct dict_entry));
+    }
+    for (const struct function_lib *l = function_libs; l != NULL;
+         l = l->next) {
+        (*libs)++;
+        *fns += l->count;
+        *bytes += (long long)(sizeof(*l) + sds_alloc_size(l->name) +
+                              sds_alloc_size(l->code) +
+                              l->cap * sizeof(*l->fns));
+        for (size_t i = 0; i < l->count; i++) {
+            *bytes += (long long)sds_alloc_size(l->fns[i].name);
+            if (l->fns[i].desc != NULL) {
+                *bytes += (long long)sds_alloc_size(l->fns[i].desc);
+            }
+        }
+    }
+}
+
 long long function_memory(void)
 {
     return script_lua_memory(function_L);

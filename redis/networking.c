@@ -146,11 +146,18 @@ void client_flush(struct client *c)
     if (c->flags & (CLIENT_CLOSE_ASAP | CLIENT_REPL_HOLD)) {
         return;
     }
+    if (c->opos < c->olen) {
+        server.stat_total_writes++;
+    }
     while (c->opos < c->olen) {
         ssize_t n = write(c->fd, c->obuf + c->opos, c->olen - c->opos);
         if (n > 0) {
             c->opos += (size_t)n;
-            server.stat_net_output_bytes += n;
+            if (c->flags & CLIENT_SLAVE) {
+                server.stat_net_repl_output_bytes += n;
+            } else {
+                server.stat_net_output_bytes += n;
+            }
             c->last_interaction = server.mstime;
             continue;
         }
@@ -179,6 +186,7 @@ void client_flush(struct client *c)
         mem_free(c->obuf);
         c->ocap = SERVER_IOBUF_LEN;
         c->obuf = mem_alloc(c->ocap);
+        server.stat_reply_buffer_shrinks++;
     }
     if (c->flags & CLIENT_PENDING_WRITE) {
         event_del(c->write_ev);
@@ -268,22 +276,25 @@ static void client_note_sub(struct client *c)
     }
 }
 
-/* True if CLIENT PAUSE holds the request of 'c' whose command name is the
- * 'len' bytes at 'name': every command of an ordinary client with ALL;
- * with WRITE, the writes and the commands that may write or publish
- * (EVAL, FCALL, PUBLISH, PFCOUNT, WAIT), as Redis. */
+/* True if CLIENT PAUSE or FAILOVER's pause holds the request of 'c' whose
+ * command name is the 'len' bytes at 'name': every command of an
+ * ordinary client with CLIENT PAUSE ALL; with WRITE or a failover, the
+ * writes and the commands that may write or publish (EVAL, FCALL,
+ * PUBLISH, PFCOUNT, WAIT), as Redis. */
 static bool client_pause_holds(struct client *c, const char *name,
                                size_t len)
 {
-    if (server.pause_end == 0 ||
+    if ((server.pause_end == 0 && !server.pause_failover) ||
         (c->flags & (CLIENT_MASTER | CLIENT_SLAVE | CLIENT_LOADER))) {
         return false;
     }
-    if (server.mstime >= server.pause_end) {
+    if (server.pause_end != 0 && server.mstime >= server.pause_end) {
         client_unpause_all();
-        return false;
+        if (!server.pause_failover) {
+            return false;
+        }
     }
-    if (server.pause_all) {
+    if (server.pause_end != 0 && server.pause_all) {
         return true;
     }
     const struct command *cmd = commands_lookup(name, len);
@@ -309,6 +320,14 @@ void client_unpause_all(void)
     server.pause_end = 0;
     server.pause_all = false;
     server.unpause_pending = true;
+}
+
+void client_pause_failover(bool on)
+{
+    if (server.pause_failover && !on) {
+        server.unpause_pending = true;
+    }
+    server.pause_failover = on;
 }
 
 /* After the loop's turn: run the requests CLIENT PAUSE held. Not inside
@@ -411,6 +430,7 @@ static void client_on_read(evutil_socket_t fd, short what, void *arg)
         c->qcap = c->qlen + want;
         c->qbuf = mem_realloc(c->qbuf, c->qcap);
     }
+    server.stat_total_reads++;
     ssize_t n = read(fd, c->qbuf + c->qlen, c->qcap - c->qlen);
     if (n <= 0) {
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
@@ -427,7 +447,11 @@ static void client_on_read(evutil_socket_t fd, short what, void *arg)
     server_update_time();
     c->qlen += (size_t)n;
     c->last_interaction = server.mstime;
-    server.stat_net_input_bytes += n;
+    if (c->flags & CLIENT_MASTER) {
+        server.stat_net_repl_input_bytes += n;
+    } else {
+        server.stat_net_input_bytes += n;
+    }
     if ((long long)c->qlen > server.client_max_querybuf_len) {
         log_warn("closing client %s that reached max query buffer length "
                  "(%zu bytes)", c->addr, c->qlen);
@@ -796,6 +820,7 @@ void client_append(struct client *c, const void *p, size_t len)
         }
         c->obuf = mem_realloc(c->obuf, cap);
         c->ocap = cap;
+        server.stat_reply_buffer_expands++;
     }
     memcpy(c->obuf + c->olen, p, len);
     c->olen += len;

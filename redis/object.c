@@ -346,14 +346,6 @@ static void object_mem_print(void *priv, const char *text)
     *s = sds_cat(*s, text, strlen(text));
 }
 
-/* Reply a name and an integer of MEMORY STATS. */
-static void object_mem_stat(struct client *c, const char *name,
-                            long long v)
-{
-    reply_bulk_str(c, name);
-    reply_integer(c, v);
-}
-
 /* Below this much allocated memory MEMORY DOCTOR has nothing to judge
  * (Redis's threshold). */
 #define OBJECT_DOCTOR_MIN_MEMORY (5LL * 1024 * 1024)
@@ -488,28 +480,7 @@ void cmd_memory(struct client *c)
         return;
     }
     if (arg_is(sub, "stats") && c->argc == 2) {
-        struct mem_stats st;
-        mem_allocator_stats(&st);
-        server_update_memory();
-        long long keys = 0;
-        for (int i = 0; i < server.databases; i++) {
-            keys += (long long)db_size(&server.db[i]);
-        }
-        reply_array(c, 18);
-        object_mem_stat(c, "peak.allocated", server.peak_memory);
-        object_mem_stat(c, "total.allocated", server.used_memory);
-        object_mem_stat(c, "keys.count", keys);
-        object_mem_stat(c, "allocator.allocated", (long long)st.allocated);
-        object_mem_stat(c, "allocator.active", (long long)st.active);
-        object_mem_stat(c, "allocator.resident", (long long)st.resident);
-        reply_bulk_str(c, "allocator-fragmentation.ratio");
-        reply_double(c, st.allocated ? (double)st.active /
-                                           (double)st.allocated : 0);
-        object_mem_stat(c, "rss", server.rss_memory);
-        reply_bulk_str(c, "fragmentation");
-        reply_double(c, server.used_memory ? (double)server.rss_memory /
-                                                 (double)server.used_memory
-                                           : 0);
+        info_memory_stats(c);
         return;
     }
     if (arg_is(sub, "malloc-stats") && c->argc == 2) {

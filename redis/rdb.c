@@ -112,6 +112,7 @@ static void rdb_out_send(struct rdb_out *w, const char *p, size_t len)
         ssize_t n = write(w->fd, p + done, len - done);
         if (n > 0) {
             done += (size_t)n;
+            rdb_state.bytes_written += n;
         } else if (n < 0 && errno == EINTR) {
             continue;
         } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -528,6 +529,7 @@ static void rdb_out_aux_ll(struct rdb_out *w, const char *name, long long v)
 static void rdb_out_snapshot(struct rdb_out *w)
 {
     char magic[16];
+    rdb_state.keys_saved = 0;
     snprintf(magic, sizeof(magic), "REDIS%04d", RDB_VERSION);
     rdb_out_write(w, magic, 9);
     rdb_out_aux(w, "redis-ver", SERVER_VERSION);
@@ -580,6 +582,7 @@ static void rdb_out_snapshot(struct rdb_out *w)
             rdb_out_byte(w, rdb_value_type(e->v.ptr));
             rdb_out_string(w, e->key, klen);
             rdb_value_save(w, e->v.ptr);
+            child_report(++rdb_state.keys_saved, 0, false);
             if (server.rdb_key_save_delay > 0) {
                 usleep((useconds_t)server.rdb_key_save_delay);
             }
@@ -721,6 +724,7 @@ static int rdb_in_snapshot(struct rdb_in *r)
     long long expire = -1;
     long long now = server_mstime();
     rdb_state.keys_loaded = 0;
+    rdb_state.keys_expired = 0;
     rdb_state.repl_id[0] = '\0';
     rdb_state.repl_offset = -1;
     rdb_state.repl_stream_db = -1;
@@ -832,13 +836,18 @@ static int rdb_in_snapshot(struct rdb_in *r)
             } else if (expire >= 0 && expire <= now &&
                        server.masterhost == NULL) {
                 object_decr_ref(val);
-            } else if (db_find(db, key, klen) != NULL) {
+                rdb_state.keys_expired++;
+            } else if (db_find(db, key, klen) != NULL &&
+                       !rdb_state.load_replace) {
                 object_decr_ref(val);
                 rdb_in_fail(r, "duplicate key '%.100s' in db %d", key,
                             db->id);
                 sds_free(key);
                 return -1;
             } else {
+                if (rdb_state.load_replace) {
+                    db_delete(db, key, klen);
+                }
                 db_add(db, key, klen, val);
                 if (expire >= 0) {
                     db_set_expire(db, key, klen, expire);

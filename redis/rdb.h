@@ -36,6 +36,12 @@ struct rdb_state {
     long long saves;            /* successful saves since start */
     long long loading_start;    /* s when the last load started */
     long long keys_loaded;      /* keys read by the last load */
+    long long keys_expired;     /* keys the last load dropped as expired */
+    long long keys_saved;       /* keys written by the snapshot running in
+                                   this process (a child reports them) */
+    long long bytes_written;    /* by rdb_out to its fd since start */
+    bool load_replace;          /* a key loaded replaces one that exists
+                                   (DEBUG RELOAD MERGE), else it fails */
     bool shutdown_done;         /* the shutdown save was decided */
 
     /* The replication position the last loaded RDB recorded (aux fields

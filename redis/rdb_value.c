@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lib/mem.h"
 #include "redis/intset.h"
@@ -560,8 +561,37 @@ bool rdb_value_is_empty(const struct object *o)
     }
 }
 
+/* True if a value loaded now is checked deeply by Redis's rule of
+ * sanitize-dump-payload: "yes" always; "clients" for a RESTORE of a
+ * client that is neither our master nor a user with
+ * skip-sanitize-payload, never while loading a file. */
+static bool rdb_value_deep_check(void)
+{
+    const char *mode = config_stored_get("sanitize-dump-payload");
+    if (mode == NULL || strcasecmp(mode, "no") == 0) {
+        return false;
+    }
+    if (strcasecmp(mode, "yes") == 0) {
+        return true;
+    }
+    const struct client *c = server.in_request;
+    if (server.loading || c == NULL || (c->flags & CLIENT_MASTER)) {
+        return false;
+    }
+    return !acl_skip_sanitize(c);
+}
+
 struct object *rdb_value_load(struct rdb_in *r, uint8_t type)
 {
+    /* Our loaders walk every entry of an encoded value (listpack, ziplist,
+     * intset, zipmap, stream nodes) and rebuild it, so each such value is
+     * fully checked: INFO counts the ones that Redis would sanitize. */
+    if (type != RDB_TYPE_STRING && type != RDB_TYPE_LIST &&
+        type != RDB_TYPE_SET && type != RDB_TYPE_ZSET &&
+        type != RDB_TYPE_ZSET_2 && type != RDB_TYPE_HASH &&
+        rdb_value_deep_check()) {
+        server.stat_dump_payload_sanitizations++;
+    }
     switch (type) {
     case RDB_TYPE_STRING:
         return rdb_string_load(r);

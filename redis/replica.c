@@ -546,6 +546,7 @@ static void replica_on_read(evutil_socket_t fd, short what, void *arg)
         return;
     }
     repl.last_io = server.mstime;
+    server.stat_net_repl_input_bytes += n;
     repl.buf = mem_realloc(repl.buf, repl.buflen + (size_t)n);
     memcpy(repl.buf + repl.buflen, chunk, (size_t)n);
     repl.buflen += (size_t)n;

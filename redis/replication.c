@@ -57,6 +57,7 @@ static size_t replication_wait_cap;
 static bool replication_wait_pending; /* an ACK came: check the WAITs */
 
 static void replication_start_bgsave(void);
+static bool replication_want_diskless(void);
 
 /* ------------------------------------------------------------------------
  * Replica clients */
@@ -92,6 +93,7 @@ static void replication_attach(struct client *c, enum repl_slave_state state)
     }
     c->repl->state = state;
     c->repl->ack_time = server.mstime;
+    c->repl->wait_since = server.mstime;
     if (state != REPL_SLAVE_ONLINE) {
         c->flags |= CLIENT_REPL_HOLD;
     }
@@ -231,6 +233,7 @@ static void replication_on_bulk_write(evutil_socket_t fd, short what,
             return;
         }
         l->bulk_head_sent += (size_t)n;
+        server.stat_net_repl_output_bytes += n;
         return;
     }
     off_t off = (off_t)l->bulk_off;
@@ -246,7 +249,7 @@ static void replication_on_bulk_write(evutil_socket_t fd, short what,
         return;
     }
     l->bulk_off += n;
-    server.stat_net_output_bytes += n;
+    server.stat_net_repl_output_bytes += n;
     if (l->bulk_off == l->bulk_size) {
         replication_slave_online(c);
     }
@@ -322,9 +325,40 @@ static void replication_on_child_done(int status, void *arg)
     replication_start_waiting();
 }
 
+/* A stored integer parameter 'name', or 0. */
+static long long replication_conf_ll(const char *name)
+{
+    const char *v = config_stored_get(name);
+    return v != NULL ? atoll(v) : 0;
+}
+
+/* True if a diskless sync should wait for more replicas, as Redis does:
+ * until the first replica waiting has waited repl-diskless-sync-delay
+ * seconds, or repl-diskless-sync-max-replicas (if not 0) are waiting. */
+static bool replication_diskless_wait(void)
+{
+    long long delay = replication_conf_ll("repl-diskless-sync-delay");
+    if (delay <= 0 || !replication_want_diskless()) {
+        return false;
+    }
+    long long max = replication_conf_ll("repl-diskless-sync-max-replicas");
+    long long waiting = 0, since = server.mstime;
+    for (size_t k = 0; k < repl.slave_count; k++) {
+        const struct repl_link *l = repl.slaves[k]->repl;
+        if (l->state == REPL_SLAVE_WAIT_BGSAVE_START) {
+            waiting++;
+            since = l->wait_since < since ? l->wait_since : since;
+        }
+    }
+    if (waiting == 0 || (max > 0 && waiting >= max)) {
+        return false;
+    }
+    return server.mstime - since < delay * 1000;
+}
+
 void replication_start_waiting(void)
 {
-    if (child_busy(CHILD_REPL)) {
+    if (child_busy(CHILD_REPL) || replication_diskless_wait()) {
         return;
     }
     for (size_t k = 0; k < repl.slave_count; k++) {
@@ -367,6 +401,8 @@ static void replication_diskless_child(void)
         mark[i] = "0123456789abcdef"[dict_random_u64() & 15];
     }
     int failed = 0;
+    long long sent = 0; /* bytes of the header and end marks */
+    rdb_state.bytes_written = 0;
     for (size_t k = 0; k < repl.slave_count; k++) {
         struct client *c = repl.slaves[k];
         if (!c->repl->diskless ||
@@ -380,7 +416,9 @@ static void replication_diskless_child(void)
             replication_child_write(c->fd, mark, REPL_ID_LEN) != 0) {
             failed = 1;
         }
+        sent += n + REPL_ID_LEN;
     }
+    child_report(rdb_state.keys_saved, sent + rdb_state.bytes_written, true);
     _exit(failed);
 }
 

@@ -66,6 +66,7 @@ struct repl_link {
     bool rdb_only;            /* REPLCONF rdb-only 1: the RDB, then close */
     bool diskless;            /* its RDB is written to the socket by the
                                  child, between "$EOF:<mark>" and mark */
+    long long wait_since;     /* ms it began waiting for a snapshot */
 };
 
 /* The replication state of this server (both sides). */

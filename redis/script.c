@@ -684,6 +684,24 @@ size_t script_cached_count(void)
     return script_cache != NULL ? dict_size(script_cache) : 0;
 }
 
+long long script_cache_memory(void)
+{
+    if (script_cache == NULL) {
+        return 0;
+    }
+    long long bytes = (long long)(sizeof(*script_cache) +
+                                  dict_buckets(script_cache) *
+                                  sizeof(struct dict_entry *));
+    struct dict_iter it;
+    struct dict_entry *e;
+    dict_iter_init(&it, script_cache);
+    while ((e = dict_iter_next(&it)) != NULL) {
+        bytes += (long long)(mem_usable(e) + sds_alloc_size(e->key));
+    }
+    dict_iter_release(&it);
+    return bytes;
+}
+
 void script_release(void)
 {
     script_flush();

@@ -174,6 +174,11 @@ bool script_refuse_busy(struct client *c, const struct command *cmd);
 long long script_memory(void);
 size_t script_cached_count(void);
 
+/* Bytes of the script cache itself (its table and sha keys; the compiled
+ * code lives in the Lua state): INFO used_memory_scripts_eval, MEMORY
+ * STATS lua.caches. */
+long long script_cache_memory(void);
+
 /* Free the Lua states (server_release). */
 void script_release(void);
 
@@ -185,6 +190,12 @@ char *function_dump_payload(void);
 
 /* Bytes used by the functions engine. */
 long long function_memory(void);
+
+/* The loaded libraries: their count, their functions' count, and the bytes
+ * of their metadata outside the Lua state (names, descriptions, code, the
+ * name table): INFO used_memory_functions, MEMORY STATS
+ * functions.caches. */
+void function_totals(size_t *libs, size_t *fns, long long *bytes);
 
 /* RDB: the libraries' code, one sds per library (array owned, each sds
  * owned), to save with opcode 245; and load one library's code. */

@@ -210,7 +210,7 @@ void server_before_reply(void)
 void server_call(struct client *c)
 {
     const struct command *cmd = c->cmd;
-    struct command_stats *stats = commands_stats(cmd);
+    struct command_stats *stats = commands_stats_call(cmd, c->argc, c->argv);
     long long dirty = server.dirty;
     long long errors = server.stat_error_replies;
     long long start = server_ustime();
@@ -282,7 +282,8 @@ void server_process_command(struct client *c)
     if (cmd != NULL) {
         /* A command refused before it ran (arity, ACL, OOM ...) counts as
          * a rejected call of it (INFO commandstats). */
-        struct command_stats *st = commands_stats(cmd);
+        struct command_stats *st = commands_stats_call(cmd, c->argc,
+                                                       c->argv);
         long long calls = st->calls, errors = server.stat_error_replies;
         server_dispatch(c, cmd);
         if (st->calls == calls && server.stat_error_replies != errors) {
@@ -584,6 +585,8 @@ int server_init(char *err, size_t errlen)
         snprintf(err, errlen, "cannot watch SIGCHLD");
         return -1;
     }
+    server_update_memory();
+    server.startup_memory = server.used_memory;
     if (server_load_data(err, errlen) != 0 || aof_start(err, errlen) != 0) {
         return -1;
     }

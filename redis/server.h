@@ -539,8 +539,12 @@ bool client_may_protected(const struct client *c, const char *setting);
  * AOF loader. */
 void client_append(struct client *c, const void *p, size_t len);
 /* End CLIENT PAUSE: the clients it held run at the end of this turn of
- * the loop. */
+ * the loop (unless FAILOVER's pause still holds them). */
 void client_unpause_all(void);
+/* Start ('on') or end FAILOVER's pause of writes. It is kept apart from
+ * CLIENT PAUSE, as Redis keeps pause purposes apart: CLIENT UNPAUSE does
+ * not end it, and a CLIENT PAUSE ending does not either. */
+void client_pause_failover(bool on);
 
 /* Continue a client that was blocked: send its reply, then run the
  * requests that arrived meanwhile. */
@@ -586,6 +590,10 @@ void blocking_note_duration(struct client *c, long long usec);
 
 /* Number of blocked clients (INFO). */
 size_t blocking_count(void);
+
+/* How many blocked clients wait with a timeout (INFO's
+ * clients_in_timeout_table). */
+size_t blocking_timeout_count(void);
 
 /* ------------------------------------------------------------------------
  * Client-side caching (tracking.c) */
@@ -633,10 +641,16 @@ void tracking_totals(size_t *clients, size_t *keys, size_t *items,
  * INFO errorstats; 'c' is who gets it (replies to our master or the AOF
  * loader count as unexpected). */
 void info_count_error(const struct client *c, const char *text);
-/* info.c: forget the errorstats counts (CONFIG RESETSTAT). */
+/* info.c: forget the errorstats counts and the counters INFO added with
+ * them (replication bytes, reads, writes, reply buffer resizes, payload
+ * sanitizations), and every command's and subcommand's statistics
+ * (CONFIG RESETSTAT). */
 void info_reset_errors(void);
 /* info.c: sample the network byte counters (server cron). */
 void info_cron(void);
+
+/* MEMORY STATS: the memory counted by part, as INFO memory tells it. */
+void info_memory_stats(struct client *c);
 /* A script of 'caller' ran 'cmd': a read makes a tracking caller remember
  * the keys its own command (EVAL, FCALL ...) declares, as Redis 7.0. */
 void tracking_script_read(struct client *caller, const struct command *cmd);
@@ -863,6 +877,19 @@ const struct command *commands_table(size_t *count);
 /* The statistics of 'cmd' (a row of the table). */
 struct command_stats *commands_stats(const struct command *cmd);
 
+/* The statistics a call of 'cmd' with 'argc' arguments 'argv' counts in:
+ * for a command with subcommands, those of the subcommand argv[1] names
+ * ("config|get"), as Redis 7 counts them; an unknown subcommand counts
+ * nowhere shown (Redis rejects it before lookup). Else commands_stats. */
+struct command_stats *commands_stats_call(const struct command *cmd,
+                                          int argc, const struct arg *argv);
+
+/* The statistics of subcommand row 'i' of lib/cmdspec's subtable. */
+struct command_stats *commands_substats(size_t i);
+
+/* Zero the statistics of every command and subcommand. */
+void commands_reset_stats(void);
+
 /* ------------------------------------------------------------------------
  * Global state */
 
@@ -969,6 +996,8 @@ struct server {
     long long used_memory;    /* refreshed by the cron */
     long long peak_memory;
     long long rss_memory;
+    long long startup_memory; /* used_memory once initialised, before the
+                                 dataset loads */
     bool loading;             /* replaying a dataset: nothing propagates */
 
     /* statistics (CONFIG RESETSTAT zeroes them) */
@@ -977,6 +1006,7 @@ struct server {
     long long stat_rejected_conn;
     long long pause_end;      /* CLIENT PAUSE: ms it ends, 0 if none */
     bool pause_all;           /* ... ALL (else WRITE) */
+    bool pause_failover;      /* FAILOVER holds writes until it ends */
     bool unpause_pending;     /* paused clients to resume (networking.c) */
     struct client *in_request; /* whose request runs now (networking.c),
                                 * across nested calls (EXEC, scripts) */
@@ -985,6 +1015,13 @@ struct server {
     long long stat_keyspace_misses;
     long long stat_net_input_bytes;
     long long stat_net_output_bytes;
+    long long stat_net_repl_input_bytes;  /* from our master */
+    long long stat_net_repl_output_bytes; /* to replicas, RDB included */
+    long long stat_total_reads;  /* read events of clients */
+    long long stat_total_writes; /* flushes of clients' pending output */
+    long long stat_reply_buffer_expands; /* a reply buffer grew */
+    long long stat_reply_buffer_shrinks; /* one went back to its base size */
+    long long stat_dump_payload_sanitizations; /* values checked deeply */
     long long stat_error_replies;
     long long stat_unexpected_error_replies; /* to our master, AOF loader */
     long long stat_evicted_keys;
@@ -1140,6 +1177,8 @@ bool acl_default_nopass(void);
 void cmd_acl(struct client *c);
 /* The name of the user 'c' runs as (static until the user goes). */
 const char *acl_user_name(const struct client *c);
+/* True if the user of 'c' has the skip-sanitize-payload flag. */
+bool acl_skip_sanitize(const struct client *c);
 /* Load the aclfile, or create the users of the config file's "user"
  * lines, at start: 0, or -1 and 'err' (both are refused, as in Redis). */
 int acl_load_at_start(char *err, size_t errlen);

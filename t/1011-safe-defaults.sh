@@ -6,37 +6,6 @@ client from 127.0.0.2 reaches 127.0.0.1 but is not loopback for Redis.'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-# from SRC PORT CMD...: one connection from address SRC (or "local" for
-# 127.0.0.1); print each command's reply, or "closed" once the server
-# closed the connection.
-from() {
-    python3 - "$@" <<\PYEOF
-import os, sys
-exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
-src, port, cmds = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-c = Conn(port, None if src == "local" else src)
-for cmd in cmds:
-    try:
-        c.send(*cmd.split(" "))
-    except OSError:
-        pass  # closed by the server: its last words are still to read
-    try:
-        print(c.read())
-    except (EOFError, OSError):
-        print("closed")
-        break
-PYEOF
-}
-
-# both NAME SRC CMD...: run 'from' against codis-server (NAME.actual) and
-# redis-server (NAME.expect) and compare.
-both() {
-    name=$1 && shift && src=$1 && shift &&
-    from "$src" "$REF_PORT" "$@" >"$name.expect" &&
-    from "$src" "$SERVER_PORT" "$@" >"$name.actual" &&
-    test_cmp "$name.expect" "$name.actual"
-}
-
 test_expect_success 'a source address other than loopback is usable' '
     python3 -c "import socket; s = socket.socket(); s.bind((\"127.0.0.2\", 0))" &&
     test_set_prereq SRC2
@@ -105,10 +74,7 @@ test_expect_success SRC2,REDIS_REF 'CONFIG SET protected-mode no lets non-loopba
 '
 
 test_expect_success REDIS_REF 'restart both with the gates set to local' '
-    stop_pid $SERVER_PID && stop_pid $REF_PID &&
-    start_redis_ref --enable-debug-command local \
-        --enable-protected-configs local --protected-mode no &&
-    start_server --enable-debug-command local \
+    restart_both --enable-debug-command local \
         --enable-protected-configs local --protected-mode no
 '
 
@@ -131,10 +97,7 @@ test_expect_success SRC2,REDIS_REF '"local" still refuses a non-loopback client'
 '
 
 test_expect_success REDIS_REF 'restart both with the gates set to yes' '
-    stop_pid $SERVER_PID && stop_pid $REF_PID &&
-    start_redis_ref --enable-debug-command yes \
-        --enable-protected-configs yes --protected-mode no &&
-    start_server --enable-debug-command yes \
+    restart_both --enable-debug-command yes \
         --enable-protected-configs yes --protected-mode no
 '
 

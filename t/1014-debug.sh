@@ -18,9 +18,7 @@ test_expect_success REDIS_REF 'DEBUG is refused by default, with Redis text' '
 '
 
 test_expect_success REDIS_REF 'enable-debug-command local lets loopback clients in' '
-    stop_pid $SERVER_PID && stop_pid $REF_PID &&
-    start_redis_ref --enable-debug-command local &&
-    start_server --enable-debug-command local &&
+    restart_both --enable-debug-command local &&
     cli debug sleep 0 >actual &&
     echo OK >expect &&
     test_cmp expect actual
@@ -95,9 +93,7 @@ debug log hello
 debug log
 debug jmap
 EOT
-    stop_pid $SERVER_PID && stop_pid $REF_PID &&
-    start_redis_ref --enable-debug-command yes &&
-    start_server --enable-debug-command yes &&
+    restart_both --enable-debug-command yes &&
     compare_with_ref dbg.txt
 '
 

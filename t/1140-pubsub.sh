@@ -5,11 +5,6 @@ the subscribed-mode rules of RESP2, compared with redis-server'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-# scenario FILE PORT: run the Python scenario FILE against PORT.
-scenario() {
-    python3 - "$2" <"$1"
-}
-
 test_expect_success 'start codis-server' '
     start_server
 '
@@ -19,9 +14,6 @@ test_expect_success REDIS_REF 'start the reference redis-server' '
 '
 
 cat >pubsub.py <<\EOF
-import os, sys
-exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
-port = int(sys.argv[1])
 sub, psub, pub = Conn(port), Conn(port), Conn(port)
 print(sub.call("SUBSCRIBE", "news", "sport"))
 print(sub.read())
@@ -62,9 +54,7 @@ print(pub.call("PUBLISH", "a"))
 EOF
 
 test_expect_success REDIS_REF 'subscribe, publish and subscribed mode like Redis' '
-    scenario pubsub.py "$REF_PORT" >expect &&
-    scenario pubsub.py "$SERVER_PORT" >actual &&
-    test_cmp expect actual
+    scenario_with_ref pubsub.py
 '
 
 test_expect_success 'messages reach a redis-cli subscriber' '

@@ -5,11 +5,6 @@ compared with redis-server'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-# scenario FILE PORT: run the Python scenario FILE against PORT.
-scenario() {
-    python3 - "$2" <"$1"
-}
-
 test_expect_success 'start codis-server' '
     start_server
 '
@@ -19,9 +14,6 @@ test_expect_success REDIS_REF 'start the reference redis-server' '
 '
 
 cat >multi.py <<\EOF
-import os, sys
-exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
-port = int(sys.argv[1])
 a, b = Conn(port), Conn(port)
 a.call("FLUSHALL")
 # a plain transaction
@@ -130,9 +122,7 @@ print(b.call("PUBSUB", "NUMSUB", "ch"))
 EOF
 
 test_expect_success REDIS_REF 'transactions behave like Redis' '
-    scenario multi.py "$REF_PORT" >expect &&
-    scenario multi.py "$SERVER_PORT" >actual &&
-    test_cmp expect actual
+    scenario_with_ref multi.py
 '
 
 test_expect_success 'EXEC replies each queued result in order (redis-cli)' '

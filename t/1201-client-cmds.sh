@@ -106,9 +106,6 @@ test_expect_success REDIS_REF 'CLIENT REPLY OFF still delivers pushes' '
 '
 
 cat >pause.py <<\EOF
-import os, sys
-exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
-port = int(sys.argv[1])
 admin, writer, reader = Conn(port), Conn(port), Conn(port)
 print(admin.call("FLUSHALL"))
 print(admin.call("CLIENT", "PAUSE", "1000000", "WRITE"))
@@ -128,7 +125,7 @@ print(reader.call("GET", "p"))
 EOF
 
 test_expect_success 'CLIENT PAUSE WRITE|ALL holds commands until its end' '
-    python3 pause.py "$SERVER_PORT" >actual &&
+    scenario pause.py "$SERVER_PORT" >actual &&
     cat >expect <<-\EOF &&
 	OK
 	OK
@@ -145,9 +142,7 @@ test_expect_success 'CLIENT PAUSE WRITE|ALL holds commands until its end' '
 '
 
 test_expect_success REDIS_REF 'CLIENT PAUSE replay matches Redis' '
-    python3 pause.py "$REF_PORT" >expect &&
-    python3 pause.py "$SERVER_PORT" >actual &&
-    test_cmp expect actual
+    scenario_with_ref pause.py
 '
 
 test_done

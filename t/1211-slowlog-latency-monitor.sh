@@ -14,18 +14,8 @@ test_expect_success REDIS_REF 'start the reference redis-server' '
     start_redis_ref
 '
 
-# both FILE: run the Python scenario FILE against each server; the
-# output of redis-server is FILE.expect, ours FILE.actual.
-both() {
-    python3 "$1" "$REF_PORT" >"$1.expect" 2>&1 &&
-    python3 "$1" "$SERVER_PORT" >"$1.actual" 2>&1 &&
-    test_cmp "$1.expect" "$1.actual"
-}
-
 cat >slowlog.py <<\EOF_PY
-import os, re, sys
-exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
-port = int(sys.argv[1])
+import re
 c = Conn(port)
 def norm(r):
     # ports, times and durations differ between the servers
@@ -69,13 +59,11 @@ print(c.call("CONFIG", "SET", "slowlog-max-len", "128"))
 EOF_PY
 
 test_expect_success REDIS_REF 'SLOWLOG: the same entries as redis-server' '
-    both slowlog.py
+    scenario_with_ref slowlog.py
 '
 
 cat >monitor.py <<\EOF_PY
-import os, re, sys
-exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
-port = int(sys.argv[1])
+import re
 m, c = Conn(port), Conn(port)
 print(m.call("MONITOR"))
 c.call("SET", "q", "a\"b\\c\n\r\t\x07\x08\x01\xff z")
@@ -98,13 +86,10 @@ while True:
 EOF_PY
 
 test_expect_success REDIS_REF 'MONITOR: the same lines as redis-server' '
-    both monitor.py
+    scenario_with_ref monitor.py
 '
 
 cat >latency.py <<\EOF_PY
-import os, sys
-exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
-port = int(sys.argv[1])
 c = Conn(port)
 print(c.call("LATENCY", "RESET"))
 print(c.call("LATENCY", "LATEST"))
@@ -137,7 +122,7 @@ print(c.call("LATENCY", "NOPE"))
 EOF_PY
 
 test_expect_success REDIS_REF 'LATENCY: events, history, reset, histogram' '
-    both latency.py
+    scenario_with_ref latency.py
 '
 
 test_expect_success 'LATENCY DOCTOR and HELP reply text' '

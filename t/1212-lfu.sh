@@ -15,9 +15,6 @@ test_expect_success REDIS_REF 'start the reference redis-server' '
 '
 
 cat >lfu.py <<\EOF_PY
-import os, sys
-exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
-port = int(sys.argv[1])
 c = Conn(port)
 print(c.call("FLUSHALL"))
 print(c.call("OBJECT", "FREQ", "nokey"))
@@ -60,15 +57,10 @@ print(c.call("CONFIG", "SET", "maxmemory-policy", "noeviction"))
 EOF_PY
 
 test_expect_success REDIS_REF 'OBJECT FREQ, RESTORE FREQ / IDLETIME: as redis-server' '
-    python3 lfu.py "$REF_PORT" >lfu.expect 2>&1 &&
-    python3 lfu.py "$SERVER_PORT" >lfu.actual 2>&1 &&
-    test_cmp lfu.expect lfu.actual
+    scenario_with_ref lfu.py
 '
 
 cat >evict.py <<\EOF_PY
-import os, sys
-exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
-port = int(sys.argv[1])
 c = Conn(port)
 c.call("FLUSHALL")
 c.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu")
@@ -91,7 +83,7 @@ print("evicted", evicted > 1000, "hot kept", hot)
 EOF_PY
 
 test_expect_success 'allkeys-lfu evicts cold keys, keeps the used ones' '
-    python3 evict.py "$SERVER_PORT" >evict.out 2>&1 &&
+    scenario evict.py "$SERVER_PORT" >evict.out 2>&1 &&
     echo "evicted True hot kept 10" >evict.expect &&
     test_cmp evict.expect evict.out
 '

@@ -106,9 +106,6 @@ test_expect_success 'GENPASS gives random hex of the asked length' '
 # Each case: connections (by number) send commands; every reply is
 # printed. Run against both servers, the output must match.
 cat >conns.py <<\EOT
-import os, sys
-exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
-port = int(sys.argv[1])
 conns = {}
 def on(n, *cmd):
     if n not in conns:
@@ -186,9 +183,7 @@ on(0, "ACL", "LOG")
 EOT
 
 test_expect_success REDIS_REF 'AUTH, -NOPERM, DELUSER and requirepass behave as in Redis' '
-    python3 conns.py "$REF_PORT" >expect &&
-    python3 conns.py "$SERVER_PORT" >actual &&
-    test_cmp expect actual
+    scenario_with_ref conns.py
 '
 
 cat >file.py <<\EOT

@@ -129,9 +129,7 @@ test_expect_success REDIS_REF 'an aclfile with selectors loads as SETUSER makes 
 	user default on nopass ~* &* +@all
 	user f on nopass ~a* resetchannels -@all +get (~b* resetchannels -@all +set) (%R~c* resetchannels &x -@all +@hash)
 	EOF
-    stop_pid $SERVER_PID && stop_pid $REF_PID &&
-    start_redis_ref --aclfile "$PWD/users.acl" &&
-    start_server --aclfile "$PWD/users.acl" &&
+    restart_both --aclfile "$PWD/users.acl" &&
     cat >load.txt <<-\EOT &&
 	acl list
 	acl getuser f

@@ -107,35 +107,6 @@ test_expect_success 'a bad rule or duplicate user line stops the start' '
     grep -q "Unmatched parenthesis" paren.out
 '
 
-# from SRC PORT CMD...: one connection from address SRC ("local" for
-# 127.0.0.1); each reply, or "closed" once the server closed it.
-from() {
-    python3 - "$@" <<\PYEOF
-import os, sys
-exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
-src, port, cmds = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-c = Conn(port, None if src == "local" else src)
-for cmd in cmds:
-    try:
-        c.send(*cmd.split(" "))
-    except OSError:
-        pass
-    try:
-        print(c.read())
-    except (EOFError, OSError):
-        print("closed")
-        break
-PYEOF
-}
-
-# both NAME SRC CMD...: 'from' against both servers, compared.
-both() {
-    name=$1 && shift && src=$1 && shift &&
-    from "$src" "$REF_PORT" "$@" >"$name.expect" &&
-    from "$src" "$SERVER_PORT" "$@" >"$name.actual" &&
-    test_cmp "$name.expect" "$name.actual"
-}
-
 test_expect_success 'a source address other than loopback is usable' '
     python3 -c "import socket; s = socket.socket(); s.bind((\"127.0.0.2\", 0))" &&
     test_set_prereq SRC2

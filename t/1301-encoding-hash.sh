@@ -67,10 +67,7 @@ test_expect_success REDIS_REF 'a long value converts, and a delete does not conv
 
 test_expect_success REDIS_REF 'the entries threshold converts at 513 fields' '
     {
-        i=0 &&
-        while [ $i -lt 512 ]; do
-            echo "hset big f$i v$i" && i=$((i + 1)) || return 1
-        done &&
+        seq_lines 512 "hset big f%d v%d" &&
         echo "object encoding big" &&
         echo "hlen big" &&
         echo "hset big f512 v" &&

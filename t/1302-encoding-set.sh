@@ -65,10 +65,7 @@ test_expect_success REDIS_REF 'a non-integer or a 513th member converts for good
         echo "object encoding b" &&
         echo "sadd c 1 +2" &&
         echo "object encoding c" &&
-        i=0 &&
-        while [ $i -lt 512 ]; do
-            echo "sadd big $i" && i=$((i + 1)) || return 1
-        done &&
+        seq_lines 512 "sadd big %d" &&
         echo "object encoding big" &&
         echo "sadd big 0" &&
         echo "object encoding big" &&

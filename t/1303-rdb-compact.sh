@@ -9,17 +9,6 @@ ENCODING read the same on both servers.'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-PY=
-for py in /usr/bin/python3 python3; do
-    if "$py" -c "import redis" 2>/dev/null; then
-        PY=$py
-        break
-    fi
-done
-if [ -z "$PY" ]; then
-    skip_all "python3-redis is not installed"
-fi
-
 test_expect_success 'start codis-server with the values' '
     start_server &&
     {
@@ -28,10 +17,7 @@ test_expect_success 'start codis-server with the values' '
         echo "sadd s 1 2 3 -70000 5000000000 -9223372036854775808" &&
         echo "sadd sbig a b c" &&
         echo "rpush l a b c 1 2 -3 4096" &&
-        i=0 &&
-        while [ $i -lt 2000 ]; do
-            echo "rpush bl element-$i" && i=$((i + 1)) || return 1
-        done
+        seq_lines 2000 "rpush bl element-%d"
     } >data.txt &&
     cli <data.txt >/dev/null &&
     cat >check.txt <<-\EOT
@@ -54,55 +40,9 @@ test_expect_success 'start codis-server with the values' '
 '
 
 test_expect_success 'small values are dumped in the compact types' '
-    for k in h s l bl hbig sbig; do
-        cli --no-raw dump $k >dump.$k || return 1
-    done &&
-    grep -q "^\"\\\\x10" dump.h &&
-    grep -q "^\"\\\\x0b" dump.s &&
-    grep -q "^\"\\\\x12" dump.l &&
-    grep -q "^\"\\\\x12" dump.bl &&
-    grep -q "^\"\\\\x04" dump.hbig &&
-    grep -q "^\"\\\\x02" dump.sbig
+    dump_types_are h 10 s 0b l 12 bl 12 hbig 04 sbig 02
 '
 
-test_expect_success REDIS_REF 'redis-server loads our RDB file' '
-    cli save &&
-    mkdir theirs &&
-    cp "$SERVER_DIR/dump.rdb" theirs/ &&
-    start_redis_ref --dir "$PWD/theirs" &&
-    compare_with_ref check.txt
-'
-
-test_expect_success REDIS_REF 'we load the RDB file of redis-server' '
-    redis-cli -p $REF_PORT save &&
-    mkdir ours &&
-    cp theirs/dump.rdb ours/ &&
-    start_server --dir "$PWD/ours" &&
-    compare_with_ref check.txt
-'
-
-# move_dump FROM TO: DUMP each key on port FROM, RESTORE it on port TO
-# under the same name (replacing it).
-move_dump() {
-    "$PY" - "$1" "$2" <<-\PYEOF
-	import sys, redis
-	src = redis.Redis(port=int(sys.argv[1]))
-	dst = redis.Redis(port=int(sys.argv[2]))
-	for k in [b"h", b"hbig", b"s", b"sbig", b"l", b"bl"]:
-	    dst.restore(k, 0, src.dump(k), replace=True)
-	PYEOF
-}
-
-test_expect_success REDIS_REF 'DUMP payloads of redis-server RESTORE here' '
-    cli flushall &&
-    move_dump $REF_PORT $SERVER_PORT &&
-    compare_with_ref check.txt
-'
-
-test_expect_success REDIS_REF 'our DUMP payloads RESTORE in redis-server' '
-    redis-cli -p $REF_PORT flushall &&
-    move_dump $SERVER_PORT $REF_PORT &&
-    compare_with_ref check.txt
-'
+test_rdb_with_ref check.txt "h hbig s sbig l bl"
 
 test_done

@@ -31,10 +31,7 @@ test_expect_success REDIS_REF 'MEMORY errors match redis-server' '
 test_expect_success 'MEMORY USAGE follows the encoding and the size' '
     cli hset small f v >/dev/null &&
     small=$(cli memory usage small) &&
-    i=0 &&
-    while [ $i -lt 600 ]; do
-        echo "hset big f$i value$i" && i=$((i + 1)) || return 1
-    done >big.txt &&
+    seq_lines 600 "hset big f%d value%d" >big.txt &&
     cli <big.txt >/dev/null &&
     test "$(cli object encoding big)" = hashtable &&
     big=$(cli memory usage big samples 0) &&

@@ -11,10 +11,7 @@ test_expect_success 'start codis-server' '
 '
 
 test_expect_success 'load 300 keys over many slots, 60 of them tagged' '
-    i=0 &&
-    while [ $i -lt 240 ]; do
-        echo "set key:$i v$i" && i=$((i + 1)) || return 1
-    done >load.txt &&
+    seq_lines 240 "set key:%d v%d" >load.txt &&
     i=0 &&
     while [ $i -lt 60 ]; do
         echo "sadd {tag$((i % 3))}:s$i m$i" && i=$((i + 1)) || return 1
@@ -65,10 +62,7 @@ test_expect_success 'SLOTSINFO counts add up to DBSIZE' '
 '
 
 test_expect_success 'RANDOMKEY returns existing keys from many slots' '
-    i=0 &&
-    while [ $i -lt 60 ]; do
-        echo randomkey && i=$((i + 1)) || return 1
-    done >rk.txt &&
+    seq_lines 60 randomkey >rk.txt &&
     cli <rk.txt | sort -u >random &&
     comm -23 random all >unknown &&
     test_line_count = 0 unknown &&

@@ -122,10 +122,7 @@ test_expect_success REDIS_REF 'a long member converts, and removals do not conve
 
 test_expect_success REDIS_REF 'the entries threshold converts at 129 members' '
     {
-        i=0 &&
-        while [ $i -lt 128 ]; do
-            echo "zadd big $i m$i" && i=$((i + 1)) || return 1
-        done &&
+        seq_lines 128 "zadd big %d m%d" &&
         echo "zadd dup 1 a 1 a 1 a" &&
         echo "object encoding dup" &&
         echo "object encoding big" &&

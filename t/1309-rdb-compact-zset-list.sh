@@ -55,55 +55,10 @@ test_expect_success 'start codis-server with the values' '
 '
 
 test_expect_success 'values are dumped in the compact types' '
-    for k in z zlong zbig l ls; do
-        cli --no-raw dump $k >dump.$k || return 1
-    done &&
-    grep -q "^\"\\\\x11" dump.z &&
-    grep -q "^\"\\\\x05" dump.zlong &&
-    grep -q "^\"\\\\x05" dump.zbig &&
-    grep -q "^\"\\\\x12" dump.l &&
-    grep -q "^\"\\\\x12" dump.ls
+    dump_types_are z 11 zlong 05 zbig 05 l 12 ls 12
 '
 
-test_expect_success REDIS_REF 'redis-server loads our RDB file' '
-    cli save &&
-    mkdir theirs &&
-    cp "$SERVER_DIR/dump.rdb" theirs/ &&
-    start_redis_ref --dir "$PWD/theirs" $SETTINGS &&
-    compare_with_ref check.txt
-'
-
-test_expect_success REDIS_REF 'we load the RDB file of redis-server' '
-    redis-cli -p $REF_PORT save &&
-    mkdir ours &&
-    cp theirs/dump.rdb ours/ &&
-    start_server --dir "$PWD/ours" $SETTINGS &&
-    compare_with_ref check.txt
-'
-
-# move_dump FROM TO: DUMP each key on port FROM, RESTORE it on port TO
-# under the same name (replacing it).
-move_dump() {
-    "$PY" - "$1" "$2" <<-\PYEOF
-	import sys, redis
-	src = redis.Redis(port=int(sys.argv[1]))
-	dst = redis.Redis(port=int(sys.argv[2]))
-	for k in [b"z", b"zlong", b"zbig", b"l", b"ls"]:
-	    dst.restore(k, 0, src.dump(k), replace=True)
-	PYEOF
-}
-
-test_expect_success REDIS_REF 'DUMP payloads of redis-server RESTORE here' '
-    cli flushall &&
-    move_dump $REF_PORT $SERVER_PORT &&
-    compare_with_ref check.txt
-'
-
-test_expect_success REDIS_REF 'our DUMP payloads RESTORE in redis-server' '
-    redis-cli -p $REF_PORT flushall &&
-    move_dump $SERVER_PORT $REF_PORT &&
-    compare_with_ref check.txt
-'
+test_rdb_with_ref check.txt "z zlong zbig l ls" $SETTINGS
 
 test_expect_success REDIS_REF 'a loaded blob converts by entries, not by member length' '
     "$PY" - $REF_PORT $SERVER_PORT >loaded.out <<-\PYEOF &&

@@ -507,9 +507,7 @@ test_expect_success REDIS_REF 'list replies and errors match redis-server' '
 '
 
 cat >unblock.py <<\EOF
-import os, sys, time
-exec(open(os.environ["TEST_DIRECTORY"] + "/lib-resp.py").read())
-port = int(sys.argv[1])
+import time
 a, b, admin = Conn(port), Conn(port), Conn(port)
 ida, idb = a.call("CLIENT", "ID"), b.call("CLIENT", "ID")
 a.send("BLPOP", "ub1", "0")
@@ -533,9 +531,7 @@ print(admin.call("LLEN", "ub1"))
 EOF
 
 test_expect_success REDIS_REF 'CLIENT UNBLOCK ends a wait like Redis' '
-    python3 - "$REF_PORT" <unblock.py >expect &&
-    python3 - "$SERVER_PORT" <unblock.py >actual &&
-    test_cmp expect actual
+    scenario_with_ref unblock.py
 '
 
 test_expect_success 'every key is still in the slot index' '

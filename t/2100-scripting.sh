@@ -25,9 +25,7 @@ test_expect_success REDIS_REF 'start the reference redis-server' '
 '
 
 test_expect_success REDIS_REF 'helpers, sandbox, libraries and conversions like Redis' '
-    python3 "$TEST_DIRECTORY/lib-script-diff.py" $REF_PORT $OUR_PORT \
-        "$TEST_DIRECTORY/lib-script-cases.txt" >diff.out 2>&1 ||
-    { cat diff.out; false; }
+    script_diff_with_ref "$TEST_DIRECTORY/lib-script-cases.txt"
 '
 
 test_expect_success REDIS_REF 'generated scripts and bad arguments like Redis' '
@@ -35,9 +33,7 @@ test_expect_success REDIS_REF 'generated scripts and bad arguments like Redis' '
     cli flushall >/dev/null &&
     python3 "$TEST_DIRECTORY/lib-script-gen.py" 12 800 >gen.txt &&
     test_line_count = 800 gen.txt &&
-    python3 "$TEST_DIRECTORY/lib-script-diff.py" $REF_PORT $OUR_PORT \
-        gen.txt >gen.out 2>&1 ||
-    { tail -40 gen.out; false; }
+    script_diff_with_ref gen.txt
 '
 
 test_expect_success 'KEYS and ARGV, EVALSHA of a loaded script' '

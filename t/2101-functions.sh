@@ -18,9 +18,7 @@ test_expect_success REDIS_REF 'start the reference redis-server' '
 '
 
 test_expect_success REDIS_REF 'LOAD, LIST, DELETE, FLUSH and FCALL like Redis' '
-    python3 "$TEST_DIRECTORY/lib-script-diff.py" $REF_PORT $OUR_PORT \
-        "$TEST_DIRECTORY/lib-function-cases.txt" >diff.out 2>&1 ||
-    { cat diff.out; false; }
+    script_diff_with_ref "$TEST_DIRECTORY/lib-function-cases.txt"
 '
 
 # dump_restore FROM TO: FUNCTION DUMP on port FROM, FUNCTION RESTORE on TO.

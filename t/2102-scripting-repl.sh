@@ -8,19 +8,6 @@ redis.set_repl picks the targets. FUNCTION LOAD / DELETE reach both.'
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
 
-# info_field PORT SECTION FIELD: print FIELD of INFO SECTION on PORT.
-info_field() {
-    redis-cli -p "$1" info "$2" | tr -d '\r' | sed -n "s/^$3://p"
-}
-
-# synced MASTER REPLICA: the link is up and the replica applied all.
-synced() {
-    test "$(info_field "$2" replication master_link_status)" = up &&
-    m=$(info_field "$1" replication master_repl_offset) &&
-    r=$(info_field "$2" replication slave_repl_offset) &&
-    test -n "$m" && test "$m" = "$r"
-}
-
 # aof_text DIR: the incremental AOF files of DIR, CR removed.
 aof_text() {
     cat "$1"/appendonlydir/*.incr.aof | tr -d '\r'
@@ -51,7 +38,7 @@ test_expect_success 'writes of a script arrive as MULTI ... EXEC of effects' '
     redis-cli -p $M lrange l 0 -1 >m.out &&
     redis-cli -p $R lrange l 0 -1 >r.out &&
     test_cmp m.out r.out &&
-    test "$(info_field $R memory number_of_cached_scripts)" = 0 &&
+    test "$(server_info $R memory number_of_cached_scripts)" = 0 &&
     aof_text "$M_DIR" >aof &&
     ! grep -qi "^eval" aof &&
     grep -A30 "^MULTI" aof >tx &&
@@ -141,7 +128,7 @@ test_expect_success 'the AOF rebuilds data and libraries without running Lua' '
     test "$(redis-cli -p $SERVER_PORT get n)" = 2 &&
     test "$(redis-cli -p $SERVER_PORT get aofonly)" = 1 &&
     test "$(redis-cli -p $SERVER_PORT exists replonly none)" = 0 &&
-    test "$(info_field $SERVER_PORT memory number_of_cached_scripts)" = 0 &&
+    test "$(server_info $SERVER_PORT memory number_of_cached_scripts)" = 0 &&
     test "$(redis-cli -p $SERVER_PORT fcall_ro rget 1 n)" = 2
 '
 

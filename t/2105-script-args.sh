@@ -11,8 +11,7 @@ redis-server 7.0.15.'
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
 test_expect_success 'start codis-server' '
-    start_server &&
-    OUR_PORT=$SERVER_PORT
+    start_server
 '
 
 test_expect_success REDIS_REF 'start the reference redis-server' '
@@ -20,9 +19,7 @@ test_expect_success REDIS_REF 'start the reference redis-server' '
 '
 
 test_expect_success REDIS_REF 'every case answers as redis-server' '
-    python3 "$TEST_DIRECTORY/lib-script-diff.py" $REF_PORT $OUR_PORT \
-        "$TEST_DIRECTORY/lib-script-misc-cases.txt" >diff.out 2>&1 ||
-    { cat diff.out; false; }
+    script_diff_with_ref "$TEST_DIRECTORY/lib-script-misc-cases.txt"
 '
 
 test_done

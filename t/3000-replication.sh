@@ -4,23 +4,6 @@ test_description='replication: full and partial resync, promotion, interop with 
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis.sh"
 
-# info_field PORT SECTION FIELD: print FIELD of INFO SECTION on PORT.
-info_field() {
-    redis-cli -p "$1" info "$2" | tr -d '\r' | sed -n "s/^$3://p"
-}
-
-# link_up PORT: the replica on PORT is connected to its master.
-link_up() {
-    test "$(info_field "$1" replication master_link_status)" = up
-}
-
-# same_offset MASTER REPLICA: the replica applied all the master sent.
-same_offset() {
-    m=$(info_field "$1" replication master_repl_offset) &&
-    r=$(info_field "$2" replication slave_repl_offset) &&
-    test -n "$m" && test "$m" = "$r"
-}
-
 # start_redis_server: a Debian redis-server on a free port, stopped at
 # exit; sets REDIS_PORT.
 start_redis_server() {
@@ -38,11 +21,7 @@ start_redis_server() {
 test_expect_success 'a master with a dataset in several dbs' '
     start_server &&
     M=$SERVER_PORT &&
-    i=0 &&
-    while [ $i -lt 300 ]; do
-        echo "SET key:$i value-$i" || return 1
-        i=$((i + 1))
-    done >load.txt &&
+    seq_lines 300 "SET key:%d value-%d" >load.txt &&
     redis-cli -p $M <load.txt >/dev/null &&
     redis-cli -p $M -n 3 set in-db-3 three >/dev/null &&
     redis-cli -p $M set counter 10 >/dev/null &&
@@ -61,7 +40,7 @@ test_expect_success 'SLAVEOF makes a replica that gets the whole dataset' '
     redis-cli -p $M pexpiretime with-ttl >expect &&
     redis-cli -p $R pexpiretime with-ttl >actual &&
     test_cmp expect actual &&
-    test "$(info_field $M stats sync_full)" = 1
+    test "$(server_info $M stats sync_full)" = 1
 '
 
 test_expect_success 'the live stream reaches the replica, SELECT included' '
@@ -123,7 +102,7 @@ test_expect_success 'the replica refuses writes' '
 '
 
 test_expect_success 'INFO replication and ROLE on both sides' '
-    info_field $M replication role >role &&
+    server_info $M replication role >role &&
     echo master >expect &&
     test_cmp expect role &&
     redis-cli -p $M info replication | tr -d "\r" >info &&
@@ -192,15 +171,15 @@ test_expect_success 'SYNC (redis-cli --rdb) gets an RDB that redis-check-rdb acc
 '
 
 test_expect_success 'a cut link resumes with a partial resync' '
-    full=$(info_field $M stats sync_full) &&
+    full=$(server_info $M stats sync_full) &&
     test "$(redis-cli -p $R client kill type master)" = 1 &&
     redis-cli -p $M set during-cut 1 >/dev/null &&
     redis-cli -p $M -n 5 set during-cut-5 1 >/dev/null &&
-    wait_until "test \"\$(info_field $M stats sync_partial_ok)\" -ge 1" &&
+    wait_until "test \"\$(server_info $M stats sync_partial_ok)\" -ge 1" &&
     wait_until "same_offset $M $R" &&
     test "$(redis-cli -p $R get during-cut)" = 1 &&
     test "$(redis-cli -p $R -n 5 get during-cut-5)" = 1 &&
-    test "$(info_field $M stats sync_full)" = "$full"
+    test "$(server_info $M stats sync_full)" = "$full"
 '
 
 test_expect_success PYREDIS 'cuts under a write load leave the replica equal to the master' '
@@ -242,7 +221,7 @@ test_expect_success 'a replica of the replica gets the stream in the right db' '
     test "$(redis-cli -p $C -n 7 get chain-after)" = 1 &&
     test "$(redis-cli -p $C exists chain-after)" = 0 &&
     stop_pid $SERVER_PID &&
-    wait_until "test \"\$(info_field $R replication connected_slaves)\" = 0"
+    wait_until "test \"\$(server_info $R replication connected_slaves)\" = 0"
 '
 
 test_expect_success 'a second replica, then SLAVEOF NO ONE promotes the first' '
@@ -255,35 +234,35 @@ test_expect_success 'a second replica, then SLAVEOF NO ONE promotes the first' '
     test "$(redis-cli -p $R2 -n 5 get after-second)" = 1 &&
     test "$(redis-cli -p $R2 exists after-second)" = 0 &&
     wait_until "same_offset $M $R" &&
-    old_id=$(info_field $R replication master_replid) &&
+    old_id=$(server_info $R replication master_replid) &&
     test "$(redis-cli -p $R slaveof no one)" = OK &&
-    test "$(info_field $R replication role)" = master &&
-    test "$(info_field $R replication master_replid2)" = "$old_id" &&
-    test "$(info_field $R replication master_replid)" != "$old_id" &&
+    test "$(server_info $R replication role)" = master &&
+    test "$(server_info $R replication master_replid2)" = "$old_id" &&
+    test "$(server_info $R replication master_replid)" != "$old_id" &&
     test "$(redis-cli -p $R get during-cut)" = 1 &&
     test "$(redis-cli -p $R set promoted yes)" = OK
 '
 
 test_expect_success 'the sibling follows the promoted replica with a partial resync' '
-    full=$(info_field $R stats sync_full) &&
-    partial=$(info_field $R stats sync_partial_ok) &&
+    full=$(server_info $R stats sync_full) &&
+    partial=$(server_info $R stats sync_partial_ok) &&
     test "$(redis-cli -p $R2 slaveof 127.0.0.1 $R)" = OK &&
     wait_until "link_up $R2" &&
     wait_until "same_offset $R $R2" &&
     test "$(redis-cli -p $R2 get promoted)" = yes &&
-    test "$(info_field $R stats sync_partial_ok)" = $((partial + 1)) &&
-    test "$(info_field $R stats sync_full)" = "$full" &&
+    test "$(server_info $R stats sync_partial_ok)" = $((partial + 1)) &&
+    test "$(server_info $R stats sync_full)" = "$full" &&
     test "$(redis-cli -p $R2 dbsize)" = "$(redis-cli -p $R dbsize)"
 '
 
 test_expect_success 'CONFIG SET replicaof switches masters at run time' '
     test "$(redis-cli -p $R2 config set replicaof "127.0.0.1 $M")" = OK &&
     wait_until "link_up $R2" &&
-    test "$(info_field $R2 replication master_port)" = $M &&
+    test "$(server_info $R2 replication master_port)" = $M &&
     redis-cli -p $M set via-config 1 >/dev/null &&
     wait_until "test \"\$(redis-cli -p $R2 get via-config)\" = 1" &&
     test "$(redis-cli -p $R2 config set replicaof "no one")" = OK &&
-    test "$(info_field $R2 replication role)" = master &&
+    test "$(server_info $R2 replication role)" = master &&
     test "$(redis-cli -p $R2 get via-config)" = 1 &&
     test "$(redis-cli -p $R2 slaveof 127.0.0.1 $R)" = OK &&
     wait_until "link_up $R2"
@@ -307,7 +286,7 @@ test_expect_success 'a replica authenticates with masterauth' '
     RA=$SERVER_PORT &&
     wait_until "grep -q \"AUTH refused\" \"$SERVER_LOG\"" &&
     ! link_up $RA &&
-    info_field $RA replication master_link_down_since_seconds >down &&
+    server_info $RA replication master_link_down_since_seconds >down &&
     test -s down &&
     test "$(redis-cli -p $RA config set masterauth s3cret)" = OK &&
     wait_until "link_up $RA" &&
@@ -405,7 +384,7 @@ test_expect_success REDIS_SERVER 'our replica follows a redis-server master (dis
 test_expect_success REDIS_SERVER 'our replica of redis-server resumes with PSYNC' '
     test "$(redis-cli -p $R3 client kill type master)" = 1 &&
     redis-cli -p $D set after-cut 1 >/dev/null &&
-    wait_until "test \"\$(info_field $D stats sync_partial_ok)\" -ge 1" &&
+    wait_until "test \"\$(server_info $D stats sync_partial_ok)\" -ge 1" &&
     wait_until "test \"\$(redis-cli -p $R3 get after-cut)\" = 1"
 '
 
@@ -421,10 +400,10 @@ test_expect_success REDIS_SERVER 'a redis-server replica follows our master' '
 '
 
 test_expect_success REDIS_SERVER 'the redis-server replica resumes from our backlog' '
-    ok=$(info_field $M stats sync_partial_ok) &&
+    ok=$(server_info $M stats sync_partial_ok) &&
     test "$(redis-cli -p $D2 client kill type master)" = 1 &&
     redis-cli -p $M set for-redis-after-cut 1 >/dev/null &&
-    wait_until "test \"\$(info_field $M stats sync_partial_ok)\" -gt $ok" &&
+    wait_until "test \"\$(server_info $M stats sync_partial_ok)\" -gt $ok" &&
     wait_until "test \"\$(redis-cli -p $D2 get for-redis-after-cut)\" = 1"
 '
 

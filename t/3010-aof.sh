@@ -12,10 +12,20 @@ run_server() {
     SERVER_LOG="$TRASH_DIRECTORY/$(basename "$run_dir")-$SERVER_PORT.log"
     mkdir -p "$run_dir" || return 1
     codis-server --port "$SERVER_PORT" --bind 127.0.0.1 --dir "$run_dir" \
-        --save "" "$@" >"$SERVER_LOG" 2>&1 &
+        --save "" --repl-diskless-sync-delay 0 "$@" >"$SERVER_LOG" 2>&1 &
     SERVER_PID=$!
     test_atexit "stop_pid $SERVER_PID"
     server_wait_ready "$SERVER_PID" "$SERVER_PORT" "$SERVER_LOG"
+}
+
+# refused LOG ARGS...: codis-server with the AOF of everysec/ (and ARGS)
+# refuses to start: exit 1, its output in LOG.
+refused() {
+    refused_log=$1
+    shift
+    test_expect_code 1 codis-server --port "$(free_port)" --bind 127.0.0.1 \
+        --dir "$TRASH_DIRECTORY/everysec" --save "" --appendonly yes "$@" \
+        >"$refused_log" 2>&1
 }
 
 # crash: kill -9 the server, as a power cut would (for the process).
@@ -135,11 +145,7 @@ test_expect_success 'kill -9 keeps acknowledged writes with appendfsync everysec
 '
 
 test_expect_success 'BGREWRITEAOF shrinks the files and keeps the data' '
-    i=0 &&
-    while [ $i -lt 400 ]; do
-        echo "INCR hits" || return 1
-        i=$((i + 1))
-    done >incr.txt &&
+    seq_lines 400 "INCR hits" >incr.txt &&
     cli <incr.txt >/dev/null &&
     test "$(cli get hits)" = 400 &&
     before=$(aof_bytes everysec) &&
@@ -198,10 +204,7 @@ test_expect_success 'a truncated tail is refused with aof-load-truncated no' '
     incr=$(last_incr everysec) &&
     good=$(wc -c <"$incr") &&
     printf "*3\r\n\$3\r\nSET\r\n\$4\r\nhalf" >>"$incr" &&
-    port=$(free_port) &&
-    test_expect_code 1 codis-server --port $port --bind 127.0.0.1 \
-        --dir "$TRASH_DIRECTORY/everysec" --save "" --appendonly yes \
-        --aof-load-truncated no >refused.log 2>&1 &&
+    refused refused.log --aof-load-truncated no &&
     grep "is truncated at byte $good" refused.log &&
     grep "aof-load-truncated yes" refused.log
 '
@@ -225,10 +228,7 @@ test_expect_success 'a transaction without EXEC at the end is refused or cut' '
     incr=$(last_incr everysec) &&
     good=$(wc -c <"$incr") &&
     printf "*1\r\n\$5\r\nMULTI\r\n*3\r\n\$3\r\nSET\r\n\$8\r\nin-multi\r\n\$1\r\n1\r\n" >>"$incr" &&
-    port=$(free_port) &&
-    test_expect_code 1 codis-server --port $port --bind 127.0.0.1 \
-        --dir "$TRASH_DIRECTORY/everysec" --save "" --appendonly yes \
-        --aof-load-truncated no >multi.log 2>&1 &&
+    refused multi.log --aof-load-truncated no &&
     grep "truncated at byte $good (a transaction without EXEC follows)" \
         multi.log &&
     run_server "$TRASH_DIRECTORY/everysec" --appendonly yes &&
@@ -248,10 +248,7 @@ test_expect_success 'a corrupt AOF is refused' '
     incr=$(last_incr everysec) &&
     cp "$incr" saved.aof &&
     printf "*2\r\n\$3\r\nGET\r\nxx\r\n" >>"$incr" &&
-    port=$(free_port) &&
-    test_expect_code 1 codis-server --port $port --bind 127.0.0.1 \
-        --dir "$TRASH_DIRECTORY/everysec" --save "" --appendonly yes \
-        >corrupt.log 2>&1 &&
+    refused corrupt.log &&
     grep "bad file format reading the append only file" corrupt.log &&
     cp saved.aof "$incr"
 '
@@ -262,10 +259,7 @@ test_expect_success 'a bad AOF manifest is refused' '
     for line in "not a manifest line" "file ../../etc/passwd seq 1 type i" \
                 "file appendonly.aof.1.incr.aof seq 1 type x"; do
         printf "%s\n" "$line" >>"$manifest" &&
-        port=$(free_port) &&
-        test_expect_code 1 codis-server --port $port --bind 127.0.0.1 \
-            --dir "$TRASH_DIRECTORY/everysec" --save "" --appendonly yes \
-            >manifest.log 2>&1 &&
+        refused manifest.log &&
         grep "bad AOF manifest .* line $(( $(wc -l <saved.manifest) + 1 ))$" \
             manifest.log &&
         cp saved.manifest "$manifest" || return 1

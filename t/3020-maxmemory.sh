@@ -32,6 +32,15 @@ limit_to_now() {
     cli config set maxmemory $((used + $1)) >/dev/null
 }
 
+# overflow ROWS MIN [SET-OPTIONS]: cap the memory 100 KB above what is
+# used now, SET ROWS more keys (more:1 ...) and check that more than MIN
+# keys were evicted.
+overflow() {
+    limit_to_now 100000 &&
+    fill more 1 "$1" "$3" &&
+    test "$(info_field stats evicted_keys)" -gt "$2"
+}
+
 # reset POLICY: an empty dataset, no limit, POLICY, evicted_keys 0.
 reset() {
     cli config set maxmemory 0 >/dev/null &&
@@ -102,9 +111,7 @@ test_expect_success 'volatile-random evicts only keys with an expiry' '
     reset volatile-random &&
     fill perm 1 300 &&
     fill vol 1 500 "EX 10000" &&
-    limit_to_now 100000 &&
-    fill more 1 400 "EX 10000" &&
-    test "$(info_field stats evicted_keys)" -gt 200 &&
+    overflow 400 200 "EX 10000" &&
     test "$(count perm)" = 300 &&
     test "$(count vol)" -lt 500
 '
@@ -114,9 +121,7 @@ test_expect_success 'volatile-ttl evicts the keys that expire soonest' '
     fill late 1 300 "EX 900000" &&
     fill soon 1 500 "EX 1000" &&
     fill perm 1 100 &&
-    limit_to_now 100000 &&
-    fill more 1 300 "EX 500000" &&
-    test "$(info_field stats evicted_keys)" -gt 150 &&
+    overflow 300 150 "EX 500000" &&
     test "$(count late)" = 300 &&
     test "$(count perm)" = 100 &&
     test "$(count soon)" -lt 500
@@ -129,9 +134,7 @@ test_expect_success 'allkeys-lru keeps the keys in use' '
     wait_until "cli debug object cold:700 | grep -qv \"lru_seconds_idle:0\$\"" &&
     i=1 && while [ $i -le 50 ]; do echo "GET hot:$i"; i=$((i + 1)); done >gets &&
     cli <gets >/dev/null &&
-    limit_to_now 100000 &&
-    fill more 1 300 &&
-    test "$(info_field stats evicted_keys)" -gt 150 &&
+    overflow 300 150 &&
     test "$(count hot)" = 50 &&
     test "$(count cold)" -lt 700
 '
@@ -143,9 +146,7 @@ test_expect_success 'volatile-lru keeps keys without expiry and the keys in use'
     fill hot 1 50 "EX 10000" &&
     wait_until "cli debug object cold:500 | grep -qv \"lru_seconds_idle:0\$\"" &&
     cli <gets >/dev/null &&
-    limit_to_now 100000 &&
-    fill more 1 300 "EX 10000" &&
-    test "$(info_field stats evicted_keys)" -gt 150 &&
+    overflow 300 150 "EX 10000" &&
     test "$(count perm)" = 200 &&
     test "$(count hot)" = 50 &&
     test "$(count cold)" -lt 500

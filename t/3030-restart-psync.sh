@@ -3,29 +3,13 @@ test_description='a restarted replica continues with PSYNC from its RDB (repl-id
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-server.sh"
 
-# info_field PORT SECTION FIELD: print FIELD of INFO SECTION on PORT.
-info_field() {
-    redis-cli -p "$1" info "$2" | tr -d '\r' | sed -n "s/^$3://p"
-}
-
-# link_up PORT: the replica on PORT is connected to its master.
-link_up() {
-    test "$(info_field "$1" replication master_link_status)" = up
-}
-
-# same_offset MASTER REPLICA: the replica applied all the master sent.
-same_offset() {
-    m=$(info_field "$1" replication master_repl_offset) &&
-    r=$(info_field "$2" replication slave_repl_offset) &&
-    test -n "$m" && test "$m" = "$r"
-}
-
 # restart_replica DIR PORT MASTER_PORT: start codis-server again in DIR
 # on PORT as a replica of MASTER_PORT; sets SERVER_PID.
 restart_replica() {
     SERVER_PORT=$2
     SERVER_LOG="$1.restart.log"
     codis-server --port "$2" --bind 127.0.0.1 --dir "$1" --save "" \
+        --repl-diskless-sync-delay 0 \
         --slaveof 127.0.0.1 "$3" >"$SERVER_LOG" 2>&1 &
     SERVER_PID=$!
     test_atexit "stop_pid $SERVER_PID"
@@ -59,8 +43,8 @@ shutdown_save() {
 restart_cycle() {
     M=$1 &&
     wait_until "same_offset $M $R" &&
-    full=$(info_field $M stats sync_full) &&
-    partial=$(info_field $M stats sync_partial_ok) &&
+    full=$(server_info $M stats sync_full) &&
+    partial=$(server_info $M stats sync_partial_ok) &&
     shutdown_save $R $RPID &&
     test -f "$RDIR/dump.rdb" &&
     redis-cli -p $M -n 5 set while-down 1 >/dev/null &&
@@ -69,8 +53,8 @@ restart_cycle() {
     restart_replica "$RDIR" $R $M &&
     wait_until "link_up $R" &&
     wait_until "same_offset $M $R" &&
-    test "$(info_field $M stats sync_full)" = "$full" &&
-    test "$(info_field $M stats sync_partial_ok)" = $((partial + 1)) &&
+    test "$(server_info $M stats sync_full)" = "$full" &&
+    test "$(server_info $M stats sync_partial_ok)" = $((partial + 1)) &&
     grep -q "partial resync accepted" "$SERVER_LOG" &&
     test "$(redis-cli -p $R -n 5 get while-down)" = 1 &&
     test "$(redis-cli -p $R -n 0 get down-db0)" = 2 &&
@@ -82,11 +66,7 @@ restart_cycle() {
 
 # fill PORT: 200 keys in db 0, then a few in db 5 (selected last).
 fill() {
-    i=0 &&
-    while [ $i -lt 200 ]; do
-        echo "SET key:$i value-$i" || return 1
-        i=$((i + 1))
-    done >load.txt &&
+    seq_lines 200 "SET key:%d value-%d" >load.txt &&
     redis-cli -p "$1" <load.txt >/dev/null &&
     redis-cli -p "$1" -n 5 set in-db-5 five >/dev/null &&
     redis-cli -p "$1" -n 5 rpush list a b c >/dev/null
@@ -127,8 +107,8 @@ test_expect_success 'restarted as the replica of another master, it syncs in ful
     restart_replica "$RDIR" $R $M2 &&
     RPID=$SERVER_PID &&
     wait_until "link_up $R" &&
-    test "$(info_field $M2 stats sync_full)" = 1 &&
-    test "$(info_field $M2 stats sync_partial_ok)" = 0 &&
+    test "$(server_info $M2 stats sync_full)" = 1 &&
+    test "$(server_info $M2 stats sync_partial_ok)" = 0 &&
     test "$(redis-cli -p $R dbsize)" = 1 &&
     test "$(redis-cli -p $R get only-on-m2)" = 1 &&
     shutdown_save $R $RPID &&

@@ -25,16 +25,9 @@ db0() {
 # restore_errors PORT: run bad RESTOREs and print each reply.
 restore_errors() {
     "$KEYS_PYTHON" - "$1" <<-\PYEOF
-	import sys, redis
+	import os, sys, redis
+	exec(open(os.environ["TEST_DIRECTORY"] + "/lib-crc64.py").read())
 	r = redis.Redis(port=int(sys.argv[1]))
-
-	def crc64(data):
-	    crc = 0
-	    for b in data:
-	        crc ^= b
-	        for _ in range(8):
-	            crc = (crc >> 1) ^ 0x95ac9329ac4bc9b5 if crc & 1 else crc >> 1
-	    return crc
 
 	def payload(body, version=10):
 	    head = body + bytes([version & 0xff, version >> 8])
@@ -126,17 +119,10 @@ test_expect_success PYREDIS,REDIS_SERVER 'bad RESTOREs fail as in redis-server' 
 
 test_expect_success PYREDIS,REDIS_SERVER 'corrupt payloads with a valid checksum are refused, never fatal' '
     "$KEYS_PYTHON" - $SERVER_PORT $REDIS_PORT <<-\PYEOF
-	import random, sys, redis
+	import os, random, sys, redis
+	exec(open(os.environ["TEST_DIRECTORY"] + "/lib-crc64.py").read())
 	ours = redis.Redis(port=int(sys.argv[1]))
 	ref = redis.Redis(port=int(sys.argv[2]))
-
-	def crc64(data):
-	    crc = 0
-	    for b in data:
-	        crc ^= b
-	        for _ in range(8):
-	            crc = (crc >> 1) ^ 0x95ac9329ac4bc9b5 if crc & 1 else crc >> 1
-	    return crc
 
 	ref.flushall()
 	ref.rpush("l", *range(20))

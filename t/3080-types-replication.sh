@@ -6,22 +6,9 @@ stores and SORT are propagated in a deterministic form'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis.sh"
 
-# info_field PORT SECTION FIELD: print FIELD of INFO SECTION on PORT.
-info_field() {
-    redis-cli -p "$1" info "$2" | tr -d '\r' | sed -n "s/^$3://p"
-}
-
-# synced MASTER REPLICA: the link is up and the replica applied all.
-synced() {
-    test "$(info_field "$2" replication master_link_status)" = up &&
-    m=$(info_field "$1" replication master_repl_offset) &&
-    r=$(info_field "$2" replication slave_repl_offset) &&
-    test -n "$m" && test "$m" = "$r"
-}
-
 # blocked PORT N: PORT has N blocked clients.
 blocked() {
-    test "$(info_field "$1" clients blocked_clients)" = "$2"
+    test "$(server_info "$1" clients blocked_clients)" = "$2"
 }
 
 test_expect_success PYREDIS 'a master and its replica' '

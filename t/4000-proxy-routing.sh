@@ -1,15 +1,10 @@
 #!/bin/sh
 test_description='codis-proxy data plane over two groups (--fillslots): keys routed by slot, {tag}s kept together, a 10k-command pipeline answered in order'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
 test_expect_success 'two servers behind a proxy: slots 0-511 on A, 512-1023 on B' '
-    start_server && PORT_A=$SERVER_PORT &&
-    start_server && PORT_B=$SERVER_PORT &&
-    pt slots $PORT_A $PORT_B >slots.json &&
-    start_proxy --fillslots=slots.json --cpu=2 &&
+    pt_start --cpu=2 &&
     pcli ping >out && echo PONG >expect && test_cmp expect out
 '
 

@@ -1,25 +1,10 @@
 #!/bin/sh
 test_description='codis-proxy multi-key commands over two groups: MGET/MSET/DEL/UNLINK/EXISTS/TOUCH split and merged; same-slot-only commands forwarded or refused'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
-# refused NAME ARGS...: the proxy refuses the command ARGS because its
-# keys do not share a slot, naming NAME, and the servers never see it.
-refused() {
-    refused_name=$1
-    shift
-    perr "$@" >out &&
-    echo "ERR handle request, keys of '$refused_name' must all hash to one slot (use a {hash tag})" >expect &&
-    test_cmp expect out
-}
-
 test_expect_success 'two servers behind a proxy; keys of each server' '
-    start_server && PORT_A=$SERVER_PORT &&
-    start_server && PORT_B=$SERVER_PORT &&
-    pt slots $PORT_A $PORT_B >slots.json &&
-    start_proxy --fillslots=slots.json --cpu=2 &&
+    pt_start --cpu=2 &&
     set -- $(pt keys a ka 3) && A1=$1 A2=$2 A3=$3 &&
     set -- $(pt keys b kb 3) && B1=$1 B2=$2 B3=$3 &&
     test -n "$B3" &&

@@ -1,8 +1,6 @@
 #!/bin/sh
 test_description='codis-proxy when a backend dies and comes back on the same port, and when a client sends bad RESP'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
 # pq ARGS...: redis-cli to the proxy, given 10 s at most (a hang fails),
@@ -15,10 +13,7 @@ pq() {
 }
 
 test_expect_success 'two servers behind a proxy, a key on each' '
-    start_server && PORT_A=$SERVER_PORT &&
-    start_server && PORT_B=$SERVER_PORT PID_B=$SERVER_PID DIR_B=$SERVER_DIR &&
-    pt slots $PORT_A $PORT_B >slots.json &&
-    start_proxy --fillslots=slots.json --cpu=2 &&
+    pt_start --cpu=2 &&
     KA=$(pt keys a ka 1) && KB=$(pt keys b kb 1) &&
     pcli set $KA va >out && pcli set $KB vb >out &&
     pcli mget $KA $KB >out && printf "va\nvb\n" >expect && test_cmp expect out
@@ -39,11 +34,8 @@ test_expect_success 'commands for the slots of B fail at once with an error' '
 
 test_expect_success 'TIME answers while the server of slot 0 (B here) is down' '
     pt slots $PORT_B $PORT_A >slots-b0.json &&
-    SAVED="$PROXY_PORT $PROXY_PID $PROXY_HTTP $PROXY_LOG" &&
-    start_proxy --fillslots=slots-b0.json --cpu=1 &&
-    P0_PORT=$PROXY_PORT &&
-    set -- $SAVED &&
-    PROXY_PORT=$1 PROXY_PID=$2 PROXY_HTTP=$3 PROXY_LOG=$4 &&
+    start_other_proxy --fillslots=slots-b0.json --cpu=1 &&
+    P0_PORT=$OTHER_PORT &&
     for port in $P0_PORT $P0_PORT $P0_PORT $PROXY_PORT; do
         timeout 10 redis-cli -p $port time >out &&
         test_line_count = 2 out &&
@@ -57,11 +49,8 @@ test_expect_success 'TIME answers while the server of slot 0 (B here) is down' '
 
 test_expect_success 'TIME when every server of the table is down: an error saying why' '
     pt slots $PORT_B $PORT_B >slots-b.json &&
-    SAVED="$PROXY_PORT $PROXY_PID $PROXY_HTTP $PROXY_LOG" &&
-    start_proxy --fillslots=slots-b.json --cpu=1 &&
-    PB_PORT=$PROXY_PORT &&
-    set -- $SAVED &&
-    PROXY_PORT=$1 PROXY_PID=$2 PROXY_HTTP=$3 PROXY_LOG=$4 &&
+    start_other_proxy --fillslots=slots-b.json --cpu=1 &&
+    PB_PORT=$OTHER_PORT &&
     for i in 1 2 3; do
         timeout 10 redis-cli -p $PB_PORT time >out &&
         grep "^ERR handle .*Connection refused" out || { cat out; return 1; }
@@ -93,11 +82,7 @@ test_expect_success 'a pipeline mixing both servers: each command answered, in o
 '
 
 test_expect_success 'B restarts on the same port: its slots work again' '
-    codis-server --port $PORT_B --bind 127.0.0.1 --dir $DIR_B --save "" \
-        >"$DIR_B.log2" 2>&1 &
-    PID_B=$! &&
-    test_atexit "stop_pid $PID_B" &&
-    server_wait_ready $PID_B $PORT_B "$DIR_B.log2" &&
+    restart_server $PORT_B && PID_B=$SERVER_PID &&
     wait_until "pq set $KB again >out && grep -x OK out" 20 &&
     pq get $KB >out && echo again >expect && test_cmp expect out &&
     redis-cli -p $PORT_B get $KB >out && test_cmp expect out &&
@@ -146,11 +131,7 @@ test_expect_success 'B dies with requests waiting on it: they fail, nothing hang
 '
 
 test_expect_success 'B back once more' '
-    codis-server --port $PORT_B --bind 127.0.0.1 --dir $DIR_B --save "" \
-        >"$DIR_B.log4" 2>&1 &
-    PID_B=$! &&
-    test_atexit "stop_pid $PID_B" &&
-    server_wait_ready $PID_B $PORT_B "$DIR_B.log4" &&
+    restart_server $PORT_B && PID_B=$SERVER_PID &&
     wait_until "pq set $KB fourth >out && grep -x OK out" 20
 '
 

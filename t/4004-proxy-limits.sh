@@ -1,15 +1,9 @@
 #!/bin/sh
 test_description='codis-proxy session limits: 1000 clients at once, idle clients closed after session_max_timeout, session_max_bufsize, session_max_pipeline'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
-# 1000 clients, the proxy's backends and the test's own files.
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 4096 ]; then
-    ulimit -n 4096 2>/dev/null ||
-        skip_all "cannot raise the open file limit to 4096"
-fi
+need_open_files 4096
 
 # proxy_clients_are N: the proxy's INFO says N clients are connected
 # (the redis-cli asking included).
@@ -18,11 +12,8 @@ proxy_clients_are() {
 }
 
 test_expect_success 'two servers behind a proxy with a short idle timeout and a small buffer' '
-    start_server && PORT_A=$SERVER_PORT &&
-    start_server && PORT_B=$SERVER_PORT &&
-    pt slots $PORT_A $PORT_B >slots.json &&
     printf "session_max_timeout=2\nsession_max_bufsize=4096\nsession_max_request=4096\nsession_max_pipeline=16\n" >proxy.ini &&
-    start_proxy -c proxy.ini --fillslots=slots.json --cpu=2
+    pt_start -c proxy.ini --cpu=2
 '
 
 test_expect_success '1000 clients connected at once are all served' '

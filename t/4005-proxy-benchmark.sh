@@ -1,18 +1,12 @@
 #!/bin/sh
 test_description='redis-benchmark (set, get, incr, mset, lpush; -P 1 and -P 100; -c 1000) runs against codis-proxy over two groups without errors, and the counts add up'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
 command -v redis-benchmark >/dev/null 2>&1 ||
     skip_all 'redis-benchmark (Debian redis-tools) is missing'
 
-# 1000 benchmark clients and the proxy's side of them.
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 4096 ]; then
-    ulimit -n 4096 2>/dev/null ||
-        skip_all "cannot raise the open file limit to 4096"
-fi
+need_open_files 4096
 
 # bench PIPELINE: run the five tests of 20000 requests each; each must
 # report its rate and nothing may say error.
@@ -29,10 +23,7 @@ bench() {
 }
 
 test_expect_success 'two servers behind a proxy' '
-    start_server && PORT_A=$SERVER_PORT &&
-    start_server && PORT_B=$SERVER_PORT &&
-    pt slots $PORT_A $PORT_B >slots.json &&
-    start_proxy --fillslots=slots.json --cpu=2
+    pt_start --cpu=2
 '
 
 test_expect_success 'redis-benchmark -P 1' '

@@ -7,15 +7,10 @@ LOAD/DELETE/FLUSH/KILL reach every master and are answered once; SCRIPT
 EXISTS says 1 only when every master has the script. redis-py'"'"'s
 register_script and pipeline().eval work through the proxy.'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
 test_expect_success 'two servers behind a proxy; keys of each server' '
-    start_server && PORT_A=$SERVER_PORT &&
-    start_server && PORT_B=$SERVER_PORT &&
-    pt slots $PORT_A $PORT_B >slots.json &&
-    start_proxy --fillslots=slots.json --cpu=2 &&
+    pt_start --cpu=2 &&
     set -- $(pt keys a ka 2) && A1=$1 A2=$2 &&
     set -- $(pt keys b kb 2) && B1=$1 B2=$2 &&
     test -n "$B2"

@@ -3,24 +3,10 @@ test_description='codis-proxy: PFCOUNT/PFMERGE with several keys, BITOP,
 GEOSEARCHSTORE and GEORADIUS ... STORE work within one slot and are
 refused with the multi-key error across slots'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
-# refused NAME ARGS...: the proxy refuses ARGS, naming NAME.
-refused() {
-    refused_name=$1
-    shift
-    perr "$@" >out &&
-    echo "ERR handle request, keys of '$refused_name' must all hash to one slot (use a {hash tag})" >expect &&
-    test_cmp expect out
-}
-
 test_expect_success 'two servers behind a proxy' '
-    start_server && PORT_A=$SERVER_PORT &&
-    start_server && PORT_B=$SERVER_PORT &&
-    pt slots $PORT_A $PORT_B >slots.json &&
-    start_proxy --fillslots=slots.json --cpu=2 &&
+    pt_start --cpu=2 &&
     set -- $(pt keys a ka 1) && A1=$1 &&
     set -- $(pt keys b kb 1) && B1=$1 &&
     test -n "$B1"

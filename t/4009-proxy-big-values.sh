@@ -1,10 +1,7 @@
 #!/bin/sh
 test_description='codis-proxy big values: requests up to session_max_request (no 128 KB cap), 1-100 MB SET/GET through redis-py, replies equal to a single redis-server, buffers given back'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
-. "$TEST_DIRECTORY/lib-redis-ref.sh"
 
 # proxy_rss_kb: the proxy's resident set, in KB.
 proxy_rss_kb() {
@@ -12,10 +9,7 @@ proxy_rss_kb() {
 }
 
 test_expect_success 'two servers behind a proxy with default limits, and a redis-server' '
-    start_server && PORT_A=$SERVER_PORT &&
-    start_server && PORT_B=$SERVER_PORT &&
-    pt slots $PORT_A $PORT_B >slots.json &&
-    start_proxy --fillslots=slots.json --cpu=2 &&
+    pt_start --cpu=2 &&
     start_redis_ref
 '
 

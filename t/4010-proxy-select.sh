@@ -1,43 +1,32 @@
 #!/bin/sh
 test_description='codis-proxy databases: SELECT n below backend_number_databases, per session, on shared backend connections; redis-py Redis(db=1); replies as a single redis-server'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
-. "$TEST_DIRECTORY/lib-redis-ref.sh"
 
 test_expect_success 'two servers behind a proxy (one worker), and a redis-server' '
-    start_server && PORT_A=$SERVER_PORT &&
-    start_server && PORT_B=$SERVER_PORT &&
-    pt slots $PORT_A $PORT_B >slots.json &&
-    start_proxy --fillslots=slots.json --cpu=1 &&
+    pt_start --cpu=1 &&
     start_redis_ref
 '
 
 test_expect_success 'SELECT replies are the bytes a single redis-server sends' '
-    "$PY" - $PROXY_PORT $REF_PORT <<-\EOF
-	import socket, sys
-	def talk(port, payload):
-	    s = socket.create_connection(("127.0.0.1", port))
-	    s.sendall(payload + b"*1\r\n$4\r\nQUIT\r\n")
-	    got = bytearray()
-	    while True:
-	        chunk = s.recv(65536)
-	        if not chunk:
-	            return bytes(got)
-	        got += chunk
-	cmds = [[b"SELECT", b"1"], [b"SET", b"sel:k", b"one"], [b"GET", b"sel:k"],
-	        [b"SELECT", b"0"], [b"GET", b"sel:k"], [b"SELECT", b"15"],
-	        [b"SELECT", b"16"], [b"SELECT", b"-1"], [b"SELECT", b"x"],
-	        [b"SELECT"], [b"SELECT", b"1", b"2"], [b"DEL", b"sel:k"],
-	        [b"SELECT", b"1"], [b"DEL", b"sel:k"], [b"DBSIZE"]]
-	payload = b"".join(b"*%d\r\n" % len(c) +
-	                   b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in c)
-	                   for c in cmds)
-	a = talk(int(sys.argv[1]), payload)
-	b = talk(int(sys.argv[2]), payload)
-	assert a == b, (a, b)
+    cat >cmds <<-\EOF &&
+	SELECT 1
+	SET sel:k one
+	GET sel:k
+	SELECT 0
+	GET sel:k
+	SELECT 15
+	SELECT 16
+	SELECT -1
+	SELECT x
+	SELECT
+	SELECT 1 2
+	DEL sel:k
+	SELECT 1
+	DEL sel:k
+	DBSIZE
 	EOF
+    talk_same cmds
 '
 
 test_expect_success 'redis-py Redis(db=1) and db=0 clients see their own keys, interleaved' '

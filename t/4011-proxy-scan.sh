@@ -1,16 +1,10 @@
 #!/bin/sh
 test_description='codis-proxy key iteration: SCAN over every group (the cursor names the group), KEYS joined over every group, redis-cli --scan and --bigkeys, per db'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
-. "$TEST_DIRECTORY/lib-redis-ref.sh"
 
 test_expect_success 'two servers behind a proxy, 100000 keys through it, and a redis-server' '
-    start_server && PORT_A=$SERVER_PORT &&
-    start_server && PORT_B=$SERVER_PORT &&
-    pt slots $PORT_A $PORT_B >slots.json &&
-    start_proxy --fillslots=slots.json --cpu=2 &&
+    pt_start --cpu=2 &&
     start_redis_ref &&
     "$PY" - $PROXY_PORT <<-\EOF
 	import sys, redis
@@ -63,27 +57,17 @@ test_expect_success 'SCAN with MATCH, COUNT and TYPE; cursors end at 0' '
 '
 
 test_expect_success 'SCAN argument errors are the bytes a single redis-server sends' '
-    "$PY" - $PROXY_PORT $REF_PORT <<-\EOF
-	import socket, sys
-	def talk(port, payload):
-	    s = socket.create_connection(("127.0.0.1", port))
-	    s.sendall(payload + b"*1\r\n$4\r\nQUIT\r\n")
-	    got = bytearray()
-	    while True:
-	        chunk = s.recv(65536)
-	        if not chunk:
-	            return bytes(got)
-	        got += chunk
-	cmds = [[b"SCAN", b"abc"], [b"SCAN", b"-1"], [b"SCAN"],
-	        [b"SCAN", b"0", b"COUNT", b"x"], [b"SCAN", b"0", b"BOGUS", b"1"],
-	        [b"SCAN", b"0", b"COUNT", b"0"], [b"KEYS"], [b"KEYS", b"nomatch*"]]
-	payload = b"".join(b"*%d\r\n" % len(c) +
-	                   b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in c)
-	                   for c in cmds)
-	a = talk(int(sys.argv[1]), payload)
-	b = talk(int(sys.argv[2]), payload)
-	assert a == b, (a, b)
+    cat >cmds <<-\EOF &&
+	SCAN abc
+	SCAN -1
+	SCAN
+	SCAN 0 COUNT x
+	SCAN 0 BOGUS 1
+	SCAN 0 COUNT 0
+	KEYS
+	KEYS nomatch*
 	EOF
+    talk_same cmds
 '
 
 test_expect_success 'KEYS joins the keys of every group' '

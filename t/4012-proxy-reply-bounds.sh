@@ -1,16 +1,11 @@
 #!/bin/sh
 test_description='codis-proxy memory bounds: a client that pipelines big replies and never reads is closed at session_max_reply while others are served (idle-client RSS is measured in bench/proxy.sh)'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
 test_expect_success 'two servers behind a proxy with session_max_reply=8000000' '
-    start_server && PORT_A=$SERVER_PORT &&
-    start_server && PORT_B=$SERVER_PORT &&
-    pt slots $PORT_A $PORT_B >slots.json &&
     printf "session_max_reply=8000000\n" >proxy.ini &&
-    start_proxy -c proxy.ini --fillslots=slots.json --cpu=2
+    pt_start -c proxy.ini --cpu=2
 '
 
 test_expect_success 'a client asking for 200 MB of replies without reading is closed; others are served' '

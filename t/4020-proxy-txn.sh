@@ -1,23 +1,12 @@
 #!/bin/sh
 test_description='codis-proxy transactions: MULTI/EXEC/DISCARD and WATCH on one slot, replies as a single redis-server, redis-py pipelines and WATCH retries, cross-slot and migrating slots refused whole'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
-. "$TEST_DIRECTORY/lib-redis-ref.sh"
 
 test_expect_success 'two servers behind a proxy, and a redis-server' '
-    start_server && PORT_A=$SERVER_PORT &&
-    start_server && PORT_B=$SERVER_PORT &&
-    pt slots $PORT_A $PORT_B >slots.json &&
-    start_proxy --fillslots=slots.json --cpu=1 &&
+    pt_start --cpu=1 &&
     start_redis_ref
 '
-
-# talk PORT < commands: the reply bytes of the commands, escaped.
-talk() {
-    "$PY" "$TEST_DIRECTORY/lib-talk.py" "$@"
-}
 
 test_expect_success 'MULTI, EXEC, DISCARD and WATCH replies are the bytes redis-server sends' '
     cat >cmds <<-\EOF &&
@@ -69,9 +58,7 @@ test_expect_success 'MULTI, EXEC, DISCARD and WATCH replies are the bytes redis-
 	EXEC
 	DEL {t}a
 	EOF
-    talk $REF_PORT <cmds >ref.out &&
-    talk $PROXY_PORT <cmds >proxy.out &&
-    test_cmp ref.out proxy.out
+    talk_same cmds
 '
 
 test_expect_success 'a watched key changed by another client fails EXEC with a null array' '

@@ -1,26 +1,16 @@
 #!/bin/sh
 test_description='codis-proxy blocking commands on one slot: a private backend connection for the wait, timeouts, wake-ups from other clients, a blocked client that goes away'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
-. "$TEST_DIRECTORY/lib-redis-ref.sh"
 
 test_expect_success 'two servers behind a proxy, and a redis-server' '
-    start_server && PORT_A=$SERVER_PORT &&
-    start_server && PORT_B=$SERVER_PORT &&
-    pt slots $PORT_A $PORT_B >slots.json &&
-    start_proxy --fillslots=slots.json --cpu=1 &&
+    pt_start --cpu=1 &&
     start_redis_ref
 '
 
 # blocked PORT: the server's count of blocked clients.
 blocked() {
     redis-cli -p $1 info clients | tr -d "\r" | sed -n "s/^blocked_clients://p"
-}
-
-talk() {
-    "$PY" "$TEST_DIRECTORY/lib-talk.py" "$@"
 }
 
 test_expect_success 'every blocking command answers as redis-server, with data and on timeout' '
@@ -52,9 +42,7 @@ test_expect_success 'every blocking command answers as redis-server, with data a
 	LRANGE {b}l2 0 -1
 	DEL {b}l {b}l2 {b}z {b}s
 	EOF
-    talk $REF_PORT <cmds >expect &&
-    talk $PROXY_PORT <cmds >actual &&
-    test_cmp expect actual
+    talk_same cmds
 '
 
 test_expect_success 'keys of two slots are refused' '

@@ -1,8 +1,6 @@
 #!/bin/sh
 test_description='codis-proxy replica reads (backend_replica_reads, READONLY/READWRITE) reach a healthy slave, /metrics per-backend counters and latency histograms move, debug logs follow a request id'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
 # calls PORT CMD: calls of CMD in the server's INFO commandstats (0 if none).

@@ -1,15 +1,8 @@
 #!/bin/sh
 test_description='codis-proxy transactions across a slot migration: a WATCH held while the slot moves fails EXEC, a queued MULTI runs on the new owner only'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-dashboard.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
-
-test_have_prereq CURL || skip_all 'curl is missing'
-for PY in /usr/bin/python3 python3; do
-    "$PY" -c 'import redis' 2>/dev/null && break
-done
-"$PY" -c 'import redis' 2>/dev/null || skip_all 'python3-redis is missing'
+. "$TEST_DIRECTORY/lib-proxytest.sh"
 proxy_first_server
 server_has_command slotsmgrtslot || skip_all 'codis server lacks slotsmgrtslot'
 
@@ -18,15 +11,7 @@ test_expect_success 'two groups, a proxy online' '
     start_dashboard &&
     ok_json &&
     proxy_two_groups &&
-    cat >proxy.ini <<-EOF_INI &&
-	coordinator=filesystem
-	zk=$TRASH_DIRECTORY/coord
-	product=test
-	proxy_id=p1
-	EOF_INI
-    start_proxy -c proxy.ini --cpu=1 &&
-    codis-config proxy online p1 >out && test_cmp expect_ok out &&
-    wait_until "pcli ping | grep -q PONG"
+    proxy_online p1 --cpu=1
 '
 
 test_expect_success 'WATCH, the slot migrates to group 2, EXEC: nothing runs anywhere' '

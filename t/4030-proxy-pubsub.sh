@@ -1,15 +1,10 @@
 #!/bin/sh
 test_description='codis-proxy pub/sub: a channel lives on the group of its slot, patterns on every group; subscribe on one proxy, publish on another; PUBSUB CHANNELS / NUMSUB / NUMPAT summed over the groups; the subscribed state allows only what Redis allows'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
 test_expect_success 'two groups behind two proxies' '
-    start_server && PORT_A=$SERVER_PORT &&
-    start_server && PORT_B=$SERVER_PORT && PID_B=$SERVER_PID &&
-    pt slots $PORT_A $PORT_B >slots.json &&
-    start_proxy --fillslots=slots.json --cpu=2 && P1=$PROXY_PORT &&
+    pt_start --cpu=2 && P1=$PROXY_PORT &&
     start_proxy --fillslots=slots.json && P2=$PROXY_PORT
 '
 

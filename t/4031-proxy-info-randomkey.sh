@@ -1,15 +1,10 @@
 #!/bin/sh
 test_description='codis-proxy INFO (the Proxy section plus the servers sections merged over the masters: keyspace summed per db, memory summed, redis_version), RANDOMKEY over the groups that have keys, SLOTSSCAN forwarded to the slot master'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
 test_expect_success 'two groups behind a proxy, keys in db 0 and db 2' '
-    start_server && PORT_A=$SERVER_PORT &&
-    start_server && PORT_B=$SERVER_PORT &&
-    pt slots $PORT_A $PORT_B >slots.json &&
-    start_proxy --fillslots=slots.json &&
+    pt_start &&
     "$PY" - $PROXY_PORT <<-\EOF
 	import sys, redis
 	r = redis.Redis(port=int(sys.argv[1]))

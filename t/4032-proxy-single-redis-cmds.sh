@@ -1,16 +1,11 @@
 #!/bin/sh
 test_description='codis-proxy commands a single-Redis client expects, with their cluster meaning: SORT by its key (BY/GET patterns within its {tag}), OBJECT, DUMP/RESTORE, BITOP and GEORADIUS STORE on one slot, CLIENT for the proxy sessions, FLUSHDB/FLUSHALL to every master (proxy_allow_flush), CONFIG GET from a master and CONFIG SET/RESETSTAT for the admin only, ECHO, TIME, QUIT, RESET'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
 test_expect_success 'two groups behind a proxy with an admin password' '
-    start_server && PORT_A=$SERVER_PORT &&
-    start_server && PORT_B=$SERVER_PORT &&
-    pt slots $PORT_A $PORT_B >slots.json &&
     printf "proxy_admin_auth=adm1n\n" >admin.ini &&
-    start_proxy -c admin.ini --fillslots=slots.json --cpu=2
+    pt_start -c admin.ini --cpu=2
 '
 
 test_expect_success 'SORT by its key; BY/GET patterns only with the key tag' '

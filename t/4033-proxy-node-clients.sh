@@ -1,8 +1,6 @@
 #!/bin/sh
 test_description='codis-proxy with node-redis and ioredis from npm, default settings (ioredis opens with HELLO 3 and falls back to RESP2 on -NOPROTO): SET/GET, pipelines, pub/sub across two proxies'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-proxytest.sh"
 
 # The packages are installed once into a cache outside the sources
@@ -20,10 +18,7 @@ fi
 NODE_MODULES=$(cd "$NPM_DIR/node_modules" && pwd)
 
 test_expect_success 'two groups behind two proxies' '
-    start_server && PORT_A=$SERVER_PORT &&
-    start_server && PORT_B=$SERVER_PORT &&
-    pt slots $PORT_A $PORT_B >slots.json &&
-    start_proxy --fillslots=slots.json --cpu=2 && P1=$PROXY_PORT &&
+    pt_start --cpu=2 && P1=$PROXY_PORT &&
     start_proxy --fillslots=slots.json && P2=$PROXY_PORT
 '
 

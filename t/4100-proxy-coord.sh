@@ -1,11 +1,8 @@
 #!/bin/sh
 test_description='codis-proxy in coordinator mode (embedded coordinator): registration, online/offline, routing by the slots and groups the dashboard sets, actions'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-dashboard.sh"
 . "$TEST_DIRECTORY/lib-proxy.sh"
-
-test_have_prereq CURL || skip_all 'curl is missing'
 
 proxy_first_server
 
@@ -33,6 +30,14 @@ EOF_INI
 # proxy_state ID: print the state field of proxy ID's node.
 proxy_state() {
     coord_node $P/proxy/$1 | sed -n -e 's/.*"state":"\([a-z_]*\)".*/\1/p'
+}
+
+# last_action_acks: write the proxies that acknowledged the newest action
+# to the file acks.
+last_action_acks() {
+    coord_children $P/actions >actions &&
+    seq=$(tail -n 1 actions) &&
+    coord_children $P/ActionResponse/$seq >acks
 }
 
 test_expect_success 'a dashboard, two codis servers in two groups, slots split' '
@@ -91,9 +96,7 @@ test_expect_success 'proxy online: the proxy serves, each key on its group' '
 
 test_expect_success 'a slot change is acknowledged only after the proxy applied it' '
     codis-config slot init -f >out && test_cmp expect_ok out &&
-    coord_children $P/actions >actions &&
-    seq=$(tail -n 1 actions) &&
-    coord_children $P/ActionResponse/$seq >acks &&
+    last_action_acks &&
     echo p1 >expect && test_cmp expect acks &&
     pcli get foo >out &&
     grep "slot is not ready" out
@@ -137,9 +140,7 @@ test_expect_success 'a proxy not yet online follows changes unasked, and has no 
     coord_children $P/fence >fences &&
     echo "127.0.0.1:$P1_PORT" >expect && test_cmp expect fences &&
     codis-config slot init -f >out && test_cmp expect_ok out &&
-    coord_children $P/actions >actions &&
-    seq=$(tail -n 1 actions) &&
-    coord_children $P/ActionResponse/$seq >acks &&
+    last_action_acks &&
     echo p1 >expect && test_cmp expect acks &&
     codis-config slot range-set 0 1023 1 online >out &&
     test_cmp expect_ok out &&
@@ -154,9 +155,7 @@ test_expect_success 'a proxy not yet online follows changes unasked, and has no 
 
 test_expect_success 'with two proxies online every action is acknowledged by both' '
     codis-config slot init -f >out && test_cmp expect_ok out &&
-    coord_children $P/actions >actions &&
-    seq=$(tail -n 1 actions) &&
-    coord_children $P/ActionResponse/$seq >acks &&
+    last_action_acks &&
     printf "p1\np2\n" >expect && test_cmp expect acks &&
     codis-config slot range-set 0 511 1 online >out &&
     test_cmp expect_ok out &&

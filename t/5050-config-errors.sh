@@ -17,6 +17,16 @@ role_fails() {
     head -n 1 err.all >err
 }
 
+# proxy_refuses FILE CONTENT MESSAGE: with CONTENT (a printf format) in
+# FILE, `codis proxy -c FILE` exits 1 and its first line of stderr is
+# "codis-proxy: 'FILE' MESSAGE".
+proxy_refuses() {
+    printf "$2" >"$1" &&
+    role_fails proxy -c "$1" &&
+    echo "codis-proxy: '$1' $3" >expect &&
+    test_cmp expect err
+}
+
 # no_log_prefix FILE: FILE's lines without the log's "date time level
 # role[pid] " prefix (ha reports through its log).
 no_log_prefix() {
@@ -62,16 +72,10 @@ test_expect_success 'a bad value names the file, the line and the key' '
     echo "codis-config: '"'"'bad.ini'"'"' line 2: '"'"'coordinator'"'"' must be zookeeper or filesystem, not '"'"'etcd'"'"'" \
         >expect &&
     test_cmp expect err &&
-    printf "product=a/b\n" >bad.ini &&
-    role_fails proxy -c bad.ini &&
-    echo "codis-proxy: '"'"'bad.ini'"'"' line 1: '"'"'product'"'"' must be a name of letters, digits, '"'"'_'"'"', '"'"'.'"'"' and '"'"'-'"'"', not '"'"'a/b'"'"'" \
-        >expect &&
-    test_cmp expect err &&
-    printf "proxy_id=p\nsession_max_pipeline=-1\n" >bad.ini &&
-    role_fails proxy -c bad.ini &&
-    echo "codis-proxy: '"'"'bad.ini'"'"' line 2: '"'"'session_max_pipeline'"'"' must be a non-negative integer, not '"'"'-1'"'"'" \
-        >expect &&
-    test_cmp expect err &&
+    proxy_refuses bad.ini "product=a/b\n" \
+        "line 1: '"'"'product'"'"' must be a name of letters, digits, '"'"'_'"'"', '"'"'.'"'"' and '"'"'-'"'"', not '"'"'a/b'"'"'" &&
+    proxy_refuses bad.ini "proxy_id=p\nsession_max_pipeline=-1\n" \
+        "line 2: '"'"'session_max_pipeline'"'"' must be a non-negative integer, not '"'"'-1'"'"'" &&
     printf "dashboard_addr=nocolon\n" >bad.ini &&
     test_expect_code 1 codis ha -c bad.ini 2>err &&
     no_log_prefix err >actual &&
@@ -136,26 +140,14 @@ test_expect_success 'an unresolvable dashboard host says so' '
 '
 
 test_expect_success 'Codis 3.2 TOML: a bad value names the file, the line and the key' '
-    printf "product_name = \"demo\"\nbackend_ping_period = \"soon\"\n" >bad.toml &&
-    role_fails proxy -c bad.toml &&
-    echo "codis-proxy: '"'"'bad.toml'"'"' line 2: '"'"'backend_ping_period'"'"' must be a duration like \"5s\" or \"30m\", not '"'"'soon'"'"'" \
-        >expect &&
-    test_cmp expect err &&
-    printf "session_max_pipeline = \"many\"\n" >bad.toml &&
-    role_fails proxy -c bad.toml &&
-    echo "codis-proxy: '"'"'bad.toml'"'"' line 1: '"'"'session_max_pipeline'"'"' must be a non-negative integer, not '"'"'many'"'"'" \
-        >expect &&
-    test_cmp expect err &&
-    printf "session_recv_timeout = \"1500ms\"\n" >bad.toml &&
-    role_fails proxy -c bad.toml &&
-    echo "codis-proxy: '"'"'bad.toml'"'"' line 1: '"'"'session_recv_timeout'"'"' must be whole seconds here, not '"'"'1500ms'"'"'" \
-        >expect &&
-    test_cmp expect err &&
-    printf "session_recv_bufsize = \"lots\"\n" >bad.toml &&
-    role_fails proxy -c bad.toml &&
-    echo "codis-proxy: '"'"'bad.toml'"'"' line 1: '"'"'session_recv_bufsize'"'"' must be a size like \"128kb\", not '"'"'lots'"'"'" \
-        >expect &&
-    test_cmp expect err
+    proxy_refuses bad.toml "product_name = \"demo\"\nbackend_ping_period = \"soon\"\n" \
+        "line 2: '"'"'backend_ping_period'"'"' must be a duration like \"5s\" or \"30m\", not '"'"'soon'"'"'" &&
+    proxy_refuses bad.toml "session_max_pipeline = \"many\"\n" \
+        "line 1: '"'"'session_max_pipeline'"'"' must be a non-negative integer, not '"'"'many'"'"'" &&
+    proxy_refuses bad.toml "session_recv_timeout = \"1500ms\"\n" \
+        "line 1: '"'"'session_recv_timeout'"'"' must be whole seconds here, not '"'"'1500ms'"'"'" &&
+    proxy_refuses bad.toml "session_recv_bufsize = \"lots\"\n" \
+        "line 1: '"'"'session_recv_bufsize'"'"' must be a size like \"128kb\", not '"'"'lots'"'"'"
 '
 
 test_expect_success 'Codis 3.2 TOML: a value the role rejects names the key as written' '
@@ -180,21 +172,12 @@ test_expect_success 'Codis 3.2 TOML: syntax errors name the file and the line' '
 '
 
 test_expect_success 'proxy limits and protocol name the file and the key' '
-    printf "proxy_id=p\nsession_max_pipeline=0\n" >bad.ini &&
-    role_fails proxy -c bad.ini &&
-    echo "codis-proxy: '"'"'bad.ini'"'"' line 2: '"'"'session_max_pipeline'"'"' must be at least 1" \
-        >expect &&
-    test_cmp expect err &&
-    printf "session_max_bufsize = \"512b\"\n" >bad.toml &&
-    role_fails proxy -c bad.toml &&
-    echo "codis-proxy: '"'"'bad.toml'"'"' line 1: '"'"'session_max_bufsize'"'"' must be at least 1024" \
-        >expect &&
-    test_cmp expect err &&
-    printf "proxy_id = \"p\"\nproto_type = \"unix\"\n" >bad.toml &&
-    role_fails proxy -c bad.toml &&
-    echo "codis-proxy: '"'"'bad.toml'"'"' line 2: '"'"'proto_type'"'"' must be tcp, tcp4 or tcp6, not '"'"'unix'"'"'" \
-        >expect &&
-    test_cmp expect err
+    proxy_refuses bad.ini "proxy_id=p\nsession_max_pipeline=0\n" \
+        "line 2: '"'"'session_max_pipeline'"'"' must be at least 1" &&
+    proxy_refuses bad.toml "session_max_bufsize = \"512b\"\n" \
+        "line 1: '"'"'session_max_bufsize'"'"' must be at least 1024" &&
+    proxy_refuses bad.toml "proxy_id = \"p\"\nproto_type = \"unix\"\n" \
+        "line 2: '"'"'proto_type'"'"' must be tcp, tcp4 or tcp6, not '"'"'unix'"'"'"
 '
 
 test_expect_success 'codis config warns about typos in a dashboard.toml, not about 3.2 keys' '

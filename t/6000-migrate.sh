@@ -26,15 +26,25 @@ esac
 
 P=/zk/codis/db_test
 
+# held_migration KEYFILE FIRST LAST N DELAY: N keys of each slot
+# FIRST..LAST written on S1 (named in KEYFILE), then, with the queue
+# paused, their migration to group 2 (--delay=DELAY) queued and held by
+# the runner.
+held_migration() {
+    keys_for_slots $2 $3 $4 >"$1" &&
+    fill ${S1#*:} "$1" &&
+    dashboard_api POST /api/migrate/pause >out &&
+    codis-config slot migrate $2 $3 2 --delay=$5 >out &&
+    wait_until migrate_held
+}
+
 # read_while_migrating KEYFILE: until no task is left, read every key of
 # KEYFILE through the proxy and compare with "v-<key>"; at least once.
 read_while_migrating() {
-    sed -e "s/.*/& v-&/" "$1" >expect.read &&
     while :
     do
         if tasks_done; then last_read=yes; else last_read=; fi
-        values $PROXY_PORT "$1" >got.read &&
-        test_cmp expect.read got.read || return 1
+        values_filled $PROXY_PORT "$1" || return 1
         test -n "$last_read" && return 0
     done
 }
@@ -134,9 +144,7 @@ test_expect_success NO_SLOTSMGRT 'without SLOTSMGRTSLOT in the server, migrate i
 '
 
 test_expect_success PROXY 'the proxy serves the keys from group 1' '
-    values $PROXY_PORT moving >actual &&
-    sed -e "s/.*/& v-&/" moving >expect &&
-    test_cmp expect actual
+    values_filled $PROXY_PORT moving
 '
 
 test_expect_success SLOTSMGRT 'slot migrate 0 9 2 moves every key to group 2' '
@@ -151,9 +159,7 @@ test_expect_success SLOTSMGRT 'slot migrate 0 9 2 moves every key to group 2' '
     redis-cli -p ${S1#*:} dbsize >out &&
     echo 5 >expect &&
     test_cmp expect out &&
-    sed -e "s/.*/& v-&/" moving >expect &&
-    values ${S2#*:} moving >actual &&
-    test_cmp expect actual
+    values_filled ${S2#*:} moving
 '
 
 test_expect_success SLOTSMGRT 'a TTL moves with its key' '
@@ -166,12 +172,8 @@ test_expect_success PROXY,SLOTSMGRT 'after the migration the proxy writes and re
     keys_for_slots 0 9 22 | grep -v -x -F -f moving >extra &&
     test_line_count = 20 extra &&
     fill $PROXY_PORT extra &&
-    sed -e "s/.*/& v-&/" extra >expect &&
-    values ${S2#*:} extra >actual &&
-    test_cmp expect actual &&
-    values $PROXY_PORT moving >actual &&
-    sed -e "s/.*/& v-&/" moving >expect &&
-    test_cmp expect actual &&
+    values_filled ${S2#*:} extra &&
+    values_filled $PROXY_PORT moving &&
     redis-cli -p ${S1#*:} slotsinfo 0 10 >s1 &&
     ! grep -q . s1 &&
     sed -e "s/^/DEL /" extra >del.cmds &&
@@ -189,9 +191,7 @@ test_expect_success SLOTSMGRT 'the slots are online in group 2; the others did n
     done &&
     codis-config slot info 10 >out &&
     grep "\"group_id\": 1," out &&
-    values ${S1#*:} staying >actual &&
-    sed -e "s/.*/& v-&/" staying >expect &&
-    test_cmp expect actual &&
+    values_filled ${S1#*:} staying &&
     check_placement
 '
 
@@ -230,11 +230,7 @@ test_expect_success SLOTSMGRT 'migrate status shows nothing running' '
 '
 
 test_expect_success SLOTSMGRT 'a task cut by kill -9 of the dashboard resumes at restart' '
-    keys_for_slots 20 21 30 >slow &&
-    fill ${S1#*:} slow &&
-    dashboard_api POST /api/migrate/pause >out &&
-    codis-config slot migrate 20 21 2 --delay=1 >out &&
-    wait_until migrate_held &&
+    held_migration slow 20 21 30 1 &&
     task_moved_some &&
     kill -9 $DASHBOARD_PID &&
     wait $DASHBOARD_PID;
@@ -244,20 +240,14 @@ test_expect_success SLOTSMGRT 'a task cut by kill -9 of the dashboard resumes at
     wait_until tasks_done 40 &&
     redis-cli -p ${S1#*:} slotsinfo 20 2 >s1 &&
     ! grep -q . s1 &&
-    sed -e "s/.*/& v-&/" slow >expect &&
-    values ${S2#*:} slow >actual &&
-    test_cmp expect actual &&
+    values_filled ${S2#*:} slow &&
     codis-config slot info 21 >out &&
     grep "\"group_id\": 2," out &&
     grep "\"status\": \"online\"" out
 '
 
 test_expect_success SLOTSMGRT 'SIGTERM mid-task exits 0, the task is not failed and resumes at restart' '
-    keys_for_slots 22 23 30 >slow2 &&
-    fill ${S1#*:} slow2 &&
-    dashboard_api POST /api/migrate/pause >out &&
-    codis-config slot migrate 22 23 2 --delay=1 >out &&
-    wait_until migrate_held &&
+    held_migration slow2 22 23 30 1 &&
     task_moved_some &&
     kill $DASHBOARD_PID &&
     wait $DASHBOARD_PID &&
@@ -267,20 +257,12 @@ test_expect_success SLOTSMGRT 'SIGTERM mid-task exits 0, the task is not failed 
     ! coord_node $P/migrate_tasks/$(head -n 1 left) | grep -q "\"status\":\"error\"" &&
     start_dashboard &&
     wait_until tasks_done 40 &&
-    sed -e "s/.*/& v-&/" slow2 >expect &&
-    values ${S2#*:} slow2 >actual &&
-    test_cmp expect actual
+    values_filled ${S2#*:} slow2
 '
 
 test_expect_success PROXY,SLOTSMGRT 'clients of the proxy read every key while its slot migrates' '
-    keys_for_slots 30 31 40 >busy &&
-    fill ${S1#*:} busy &&
-    dashboard_api POST /api/migrate/pause >out &&
-    codis-config slot migrate 30 31 2 --delay=5 >out &&
-    wait_until migrate_held &&
-    sed -e "s/.*/& v-&/" busy >expect &&
-    values $PROXY_PORT busy >actual &&
-    test_cmp expect actual &&
+    held_migration busy 30 31 40 5 &&
+    values_filled $PROXY_PORT busy &&
     dashboard_api POST /api/migrate/resume >out &&
     read_while_migrating busy &&
     codis-config slot info 31 >out &&
@@ -302,15 +284,7 @@ test_expect_success SLOTSMGRT 'rebalance over two groups ends with 512 slots eac
     test_cmp expect before &&
     dashboard_api GET /api/rebalance/status >st &&
     grep "\"is_rebalancing\": false" st &&
-    dashboard_api POST /api/migrate/pause >out &&
-    codis-config slot rebalance >out &&
-    migrate_queued out &&
-    dashboard_api GET /api/rebalance/status >st &&
-    grep "\"is_rebalancing\": true" st &&
-    dashboard_api POST /api/migrate/resume >out &&
-    wait_until tasks_done 40 &&
-    dashboard_api GET /api/rebalance/status >st &&
-    grep "\"is_rebalancing\": false" st &&
+    rebalance_queued_then_done 40 &&
     slot_counts >after &&
     printf "1 512\n2 512\n" >expect &&
     test_cmp expect after &&
@@ -351,11 +325,7 @@ print([t[\"id\"] for t in json.load(open(\"tasks\")) if t[\"slot_id\"] == $1][0]
 test_expect_success SLOTSMGRT 'a queued task can be removed; a group it targets cannot' '
     start_codis_server && S3=$SERVER_ADDR &&
     codis-config server add 3 $S3 master &&
-    keys_for_slots 50 50 40 >slow3 &&
-    fill ${S1#*:} slow3 &&
-    dashboard_api POST /api/migrate/pause >out &&
-    codis-config slot migrate 50 50 2 --delay=1 >out &&
-    wait_until migrate_held &&
+    held_migration slow3 50 50 40 1 &&
     task_moved_some &&
     codis-config slot migrate 51 51 3 >out &&
     test_expect_code 1 codis-config slot init -f 2>err &&

@@ -1,12 +1,8 @@
 #!/bin/sh
 test_description='semi-async migration of many slots at once through the dashboard, while a client writes through a proxy: every key ends with its last acknowledged value'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-dashboard.sh"
 . "$TEST_DIRECTORY/lib-proxy.sh"
-
-test_have_prereq CURL || skip_all 'curl is missing'
-test_have_prereq PYTHON3 || skip_all 'python3 is missing'
 
 proxy_first_server
 server_has_command slotsmgrttagslot-async ||
@@ -117,15 +113,7 @@ test_expect_success 'GET /api/rebalance/status says whether tasks are queued' '
     echo "{\"is_rebalancing\":false}" >expect &&
     tr -d " \n" <st >actual && echo >>actual &&
     test_cmp expect actual &&
-    dashboard_api POST /api/migrate/pause >out &&
-    codis-config slot rebalance >out &&
-    migrate_queued out &&
-    dashboard_api GET /api/rebalance/status >st &&
-    grep "\"is_rebalancing\": true" st &&
-    dashboard_api POST /api/migrate/resume >out &&
-    wait_until tasks_done 60 &&
-    dashboard_api GET /api/rebalance/status >st &&
-    grep "\"is_rebalancing\": false" st
+    rebalance_queued_then_done 60
 '
 
 test_expect_success 'sync and bad migration settings' '

@@ -17,19 +17,7 @@ print(' '.join(t['id'] for t in json.load(open('tasks')) if t['slot_id'] in want
 }
 
 test_expect_success 'setup: dashboard, groups 1 and 2, every slot in group 1' '
-    write_dashboard_config &&
-    start_dashboard &&
-    ok_json &&
-    start_codis_server && S1=$SERVER_PORT &&
-    test_have_prereq SLOTSMGRT || skip_all "codis server lacks slot migration"
-    server_has_command slotsmgrttagslot-async ||
-        skip_all "codis server lacks SLOTSMGRTTAGSLOT-ASYNC"
-    start_codis_server && S2=$SERVER_PORT S2_PID=$SERVER_PID &&
-    codis-config server add 1 127.0.0.1:$S1 master >out &&
-    codis-config server add 2 127.0.0.1:$S2 master >out &&
-    codis-config slot init >out &&
-    codis-config slot range-set 0 1023 1 online >out &&
-    test_cmp expect_ok out &&
+    migrate_two_groups &&
     keys_for_slots 0 3 10 >moving &&
     fill $S1 moving
 '

@@ -1,9 +1,6 @@
 #!/bin/sh
 test_description='fail over only to a slave that was in sync: kill -9 of a master, a restarted empty slave'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-dashboard.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-failover.sh"
 
 

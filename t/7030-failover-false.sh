@@ -1,9 +1,6 @@
 #!/bin/sh
 test_description='false failovers: a master stopped for a while is replaced and fenced, one slow for a second is not replaced'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-dashboard.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-failover.sh"
 
 

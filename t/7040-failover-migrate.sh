@@ -1,9 +1,6 @@
 #!/bin/sh
 test_description='after a failover during a migration: SLOTSRESTORE keeps the newer copy, orphan keys are removed'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-dashboard.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-failover.sh"
 
 server_has_command slotsmgrtone || skip_all 'codis server lacks slotsmgrtone'

@@ -1,9 +1,6 @@
 #!/bin/sh
 test_description='fail over to the freshest slave: a lagging slave is passed over'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-dashboard.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-failover.sh"
 
 

@@ -1,9 +1,6 @@
 #!/bin/sh
 test_description='a dashboard restarted right before a master dies still promotes the slave that was in sync, from what the last one wrote down'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-dashboard.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-failover.sh"
 
 P=/zk/codis/db_test

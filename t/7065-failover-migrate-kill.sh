@@ -1,9 +1,6 @@
 #!/bin/sh
 test_description='the source master of a migration is killed mid-way while its slave lags: the slave takes over, the migration ends, no newer key is overwritten, no orphan key is left'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-dashboard.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-failover.sh"
 
 server_has_command slotsmgrtone || skip_all 'codis server lacks slotsmgrtone'

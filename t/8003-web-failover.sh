@@ -1,9 +1,6 @@
 #!/bin/sh
 test_description='the dashboard page shows each server'"'"'s real role, link and lag, and the failover state of each group'
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIRECTORY/lib-server.sh"
-. "$TEST_DIRECTORY/lib-dashboard.sh"
-. "$TEST_DIRECTORY/lib-proxy.sh"
 . "$TEST_DIRECTORY/lib-page.sh"
 . "$TEST_DIRECTORY/lib-failover.sh"
 

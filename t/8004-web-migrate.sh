@@ -9,18 +9,7 @@ command -v chromium >/dev/null || skip_all 'chromium is missing (apt-get install
 test_have_prereq CURL || skip_all 'curl is missing'
 
 test_expect_success 'setup: two groups, slots 0-1 moved to group 2, the browser' '
-    write_dashboard_config &&
-    start_dashboard &&
-    ok_json &&
-    start_codis_server && S1=$SERVER_PORT &&
-    test_have_prereq SLOTSMGRT || skip_all "codis server lacks slot migration"
-    server_has_command slotsmgrttagslot-async ||
-        skip_all "codis server lacks SLOTSMGRTTAGSLOT-ASYNC"
-    start_codis_server && S2=$SERVER_PORT S2_PID=$SERVER_PID &&
-    codis-config server add 1 127.0.0.1:$S1 master >out &&
-    codis-config server add 2 127.0.0.1:$S2 master >out &&
-    codis-config slot init >out &&
-    codis-config slot range-set 0 1023 1 online >out &&
+    migrate_two_groups &&
     keys_for_slots 0 1 20 >moving &&
     fill $S1 moving &&
     codis-config slot migrate 0 1 2 --wait >out &&

@@ -28,6 +28,16 @@
 #       print N keys for each slot FIRST..LAST, one per line.
 #   fill PORT KEYFILE / values PORT KEYFILE
 #       SET every key of KEYFILE to "v-<key>" / print "key value" for each.
+#   values_filled PORT KEYFILE
+#       every key of KEYFILE reads "v-<key>" on PORT.
+#   ok_json / config_ok ARGS...
+#       write Codis's OK answer to expect_ok / codis-config ARGS answers it.
+#   slots_split_online
+#       slots 0-511 online on group 1, 512-1023 on group 2.
+#   migrate_two_groups
+#       dashboard, S1 in group 1 and S2 in group 2, every slot in group 1.
+#   rebalance_queued_then_done SECONDS
+#       SLOT REBALANCE queues tasks (paused), which then end.
 #   tasks_done / task_moved_some / migrate_held
 #       the dashboard has no migrate task left / a migrate task runs and
 #       has moved keys / the runner holds on POST /api/migrate/pause (for
@@ -178,6 +188,14 @@ values() {
     paste -d ' ' "$2" get.out
 }
 
+# values_filled PORT KEYFILE: every key of KEYFILE reads "v-<key>" (as
+# fill wrote it) on PORT; the difference shows if not.
+values_filled() {
+    sed -e "s/.*/& v-&/" "$2" >expect.values &&
+    values "$1" "$2" >actual.values &&
+    test_cmp expect.values actual.values
+}
+
 # tasks_done: the dashboard has no migrate task left.
 tasks_done() {
     dashboard_api GET /api/migrate/tasks >tasks &&
@@ -200,25 +218,31 @@ migrate_held() {
 # ("/zk/codis/db_test/slots/slot_5") with a newline; fails if the node
 # does not exist. The embedded store is read from its files in ./coord.
 coord_node() {
-    if [ "$COORD_KIND" = zookeeper ]; then
-        coord_tool get "$1"
-        return
-    fi
-    coord_node_dir=$TRASH_DIRECTORY/coord/tree$(echo "$1" | sed -e 's|/|/_|g') &&
-    test -f "$coord_node_dir/@node" &&
-    tail -n +2 "$coord_node_dir/@node" &&
-    echo
+    coord_read get "$1"
 }
 
 # coord_children PATH: list the children of node PATH, one per line.
 coord_children() {
+    coord_read children "$1"
+}
+
+# coord_read get|children PATH: what coord_node / coord_children print,
+# from ZooKeeper through coord_tool or from the embedded store's files.
+coord_read() {
     if [ "$COORD_KIND" = zookeeper ]; then
-        coord_tool children "$1"
+        coord_tool "$1" "$2"
         return
     fi
-    coord_node_dir=$TRASH_DIRECTORY/coord/tree$(echo "$1" | sed -e 's|/|/_|g') &&
-    test -d "$coord_node_dir" &&
-    ls "$coord_node_dir" | sed -n -e 's/^_//p' | sort
+    coord_node_dir=$TRASH_DIRECTORY/coord/tree$(echo "$2" | sed -e 's|/|/_|g')
+    case "$1" in
+    get)
+        test -f "$coord_node_dir/@node" &&
+        tail -n +2 "$coord_node_dir/@node" &&
+        echo ;;
+    children)
+        test -d "$coord_node_dir" &&
+        ls "$coord_node_dir" | sed -n -e 's/^_//p' | sort ;;
+    esac
 }
 
 # coord_tool CMD ARGS...: t/unit/coord_tool on the configured coordinator.
@@ -246,7 +270,55 @@ ok_json() {
     printf '{\n    "msg": "OK",\n    "ret": 0\n}\n' >expect_ok
 }
 
+# config_ok ARGS...: `codis-config ARGS` answers Codis's OK (expect_ok,
+# from ok_json); its answer is in the file 'out'.
+config_ok() {
+    codis-config "$@" >out && test_cmp expect_ok out
+}
+
+# slots_split_online: init the slots and put 0-511 online on group 1 and
+# 512-1023 on group 2 (both groups have a master).
+slots_split_online() {
+    config_ok slot init &&
+    config_ok slot range-set 0 511 1 online &&
+    config_ok slot range-set 512 1023 2 online
+}
+
 . "$TEST_DIRECTORY/lib-server.sh"
+
+# migrate_two_groups: a dashboard (config.ini, expect_ok), codis servers
+# S1 (master of group 1) and S2 (master of group 2, S2_PID) and every
+# slot online in group 1; skips the script when the server cannot
+# migrate slots asynchronously.
+migrate_two_groups() {
+    write_dashboard_config &&
+    start_dashboard &&
+    ok_json &&
+    start_codis_server && S1=$SERVER_PORT || return 1
+    test_have_prereq SLOTSMGRT || skip_all "codis server lacks slot migration"
+    server_has_command slotsmgrttagslot-async ||
+        skip_all "codis server lacks SLOTSMGRTTAGSLOT-ASYNC"
+    start_codis_server && S2=$SERVER_PORT S2_PID=$SERVER_PID &&
+    config_ok server add 1 127.0.0.1:$S1 master &&
+    config_ok server add 2 127.0.0.1:$S2 master &&
+    config_ok slot init &&
+    config_ok slot range-set 0 1023 1 online
+}
+
+# rebalance_queued_then_done SECONDS: with the migration queue paused,
+# SLOT REBALANCE queues tasks and /api/rebalance/status says it is
+# rebalancing; resumed, the tasks end within SECONDS and it says no more.
+rebalance_queued_then_done() {
+    dashboard_api POST /api/migrate/pause >out &&
+    codis-config slot rebalance >out &&
+    migrate_queued out &&
+    dashboard_api GET /api/rebalance/status >st &&
+    grep "\"is_rebalancing\": true" st &&
+    dashboard_api POST /api/migrate/resume >out &&
+    wait_until tasks_done "$1" &&
+    dashboard_api GET /api/rebalance/status >st &&
+    grep "\"is_rebalancing\": false" st
+}
 
 # migrate_queued FILE: FILE holds the dashboard's answer to a queued
 # migration or rebalance: Codis's OK plus the number of tasks queued.

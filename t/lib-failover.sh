@@ -1,7 +1,7 @@
 # t/lib-failover.sh: the cluster and helpers of the fault tests (t/70xx).
-# Source after t/lib-server.sh, t/lib-dashboard.sh and t/lib-proxy.sh; it
-# skips the script without curl or python3 and starts the first codis
-# server (proxy_first_server, which also skips without SLAVEOF).
+# It sources t/lib-dashboard.sh (and with it t/lib-server.sh) and
+# t/lib-proxy.sh and starts the first codis server (proxy_first_server,
+# which skips the script without curl, python3 or SLAVEOF).
 #
 #   failover_cluster [ACTION_TIMEOUT_MS]
 #       a dashboard (filesystem coordinator), group 1 (M1 master, S1
@@ -9,9 +9,9 @@
 #       on group 2, proxy p1 online (PROXY_PORT ...), and codis ha every
 #       second, down after 3 failed rounds (HA_PID, ha.log). Ports in M1
 #       S1 M2 S2, pids in M1_PID ...; each slave in sync with its master.
-#   restart_server PORT
-#       start a new, empty codis server on PORT (its old process must be
-#       gone); sets SERVER_PID.
+#   restart_server PORT (t/lib-server.sh)
+#       start codis server again on PORT (its old process must be gone);
+#       sets SERVER_PID.
 #   start_writer NAME / stop_writer NAME
 #       run t/lib-writer.py through the proxy in the background / stop it;
 #       it watches the servers M1 S1 M2 S2 and $WRITER_EXTRA (ports) to
@@ -39,29 +39,12 @@ failover_cluster() {
     start_server && S1=$SERVER_PORT && S1_PID=$SERVER_PID &&
     start_server && M2=$SERVER_PORT && M2_PID=$SERVER_PID &&
     start_server && S2=$SERVER_PORT && S2_PID=$SERVER_PID &&
-    codis-config server add 1 127.0.0.1:$M1 master >out &&
-    test_cmp expect_ok out &&
-    codis-config server add 1 127.0.0.1:$S1 slave >out &&
-    test_cmp expect_ok out &&
-    codis-config server add 2 127.0.0.1:$M2 master >out &&
-    test_cmp expect_ok out &&
-    codis-config server add 2 127.0.0.1:$S2 slave >out &&
-    test_cmp expect_ok out &&
-    codis-config slot init >out && test_cmp expect_ok out &&
-    codis-config slot range-set 0 511 1 online >out &&
-    test_cmp expect_ok out &&
-    codis-config slot range-set 512 1023 2 online >out &&
-    test_cmp expect_ok out &&
-    cat >proxy.ini <<-EOF_INI &&
-	coordinator=filesystem
-	zk=$TRASH_DIRECTORY/coord
-	product=test
-	proxy_id=p1
-	EOF_INI
-    start_proxy -c proxy.ini --cpu=2 &&
-    P1_PID=$PROXY_PID &&
-    codis-config proxy online p1 >out && test_cmp expect_ok out &&
-    wait_until "redis-cli -p $PROXY_PORT ping | grep -q PONG" &&
+    config_ok server add 1 127.0.0.1:$M1 master &&
+    config_ok server add 1 127.0.0.1:$S1 slave &&
+    config_ok server add 2 127.0.0.1:$M2 master &&
+    config_ok server add 2 127.0.0.1:$S2 slave &&
+    slots_split_online &&
+    proxy_online p1 --cpu=2 && P1_PID=$PROXY_PID &&
     wait_until "test \"\$(server_field 127.0.0.1:$S1 link)\" = up" 60 &&
     wait_until "test \"\$(server_field 127.0.0.1:$S2 link)\" = up" 60 ||
         return 1
@@ -70,15 +53,6 @@ failover_cluster() {
     HA_PID=$! &&
     test_atexit "stop_pid $HA_PID" &&
     wait_until "grep -q watching ha.log"
-}
-
-restart_server() {
-    codis-server --port "$1" --bind 127.0.0.1 \
-        --dir "$TRASH_DIRECTORY/server-$1" --save "" \
-        >>"$TRASH_DIRECTORY/server-$1.log" 2>&1 &
-    SERVER_PID=$!
-    test_atexit "stop_pid $SERVER_PID"
-    server_wait_ready "$SERVER_PID" "$1" "$TRASH_DIRECTORY/server-$1.log"
 }
 
 start_writer() {
@@ -131,6 +105,7 @@ sys.exit(1 if len(slots) != 1024 or bad else 0)' &&
     redis-cli -p $PROXY_PORT set probe-{b} x | grep -q OK
 }
 
-test_have_prereq CURL || skip_all 'curl is missing'
-test_have_prereq PYTHON3 || skip_all 'python3 is missing'
+. "$TEST_DIRECTORY/lib-dashboard.sh"
+. "$TEST_DIRECTORY/lib-proxy.sh"
+
 proxy_first_server

@@ -3,15 +3,9 @@
 // Usage: node lib-npm-ioredis.js NODE_MODULES PORT1 PORT2
 const Redis = require(process.argv[2] + "/ioredis");
 const [p1, p2] = [+process.argv[3], +process.argv[4]];
+const { check, waitFor, run } = require(__dirname + "/lib-npm.js");
 
-function check(what, got, want) {
-    if (JSON.stringify(got) !== JSON.stringify(want)) {
-        throw new Error(what + ": expected " + JSON.stringify(want) +
-                        ", got " + JSON.stringify(got));
-    }
-}
-
-(async () => {
+run("ioredis", async () => {
     const r = new Redis({ port: p1, host: "127.0.0.1" });
     check("set", await r.set("io:k", "v1"), "OK");
     check("get", await r.get("io:k"), "v1");
@@ -27,13 +21,9 @@ function check(what, got, want) {
     check("publish", [await r.publish("io:ch1", "m1"),
                       await r.publish("io:ch2", "m2"),
                       await r.publish("io:p.x", "m3")], [1, 1, 1]);
-    const t0 = Date.now();
-    while (got.length < 3 && Date.now() - t0 < 10000) {
-        await new Promise((ok) => setTimeout(ok, 20));
-    }
+    await waitFor(() => got.length >= 3);
     check("messages", got, [["io:ch1", "m1"], ["io:ch2", "m2"],
                             ["io:p.*", "io:p.x", "m3"]]);
     sub.disconnect();
     r.disconnect();
-    console.log("ioredis done");
-})().catch((e) => { console.error("FAIL", e); process.exit(1); });
+});

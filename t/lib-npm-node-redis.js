@@ -4,15 +4,9 @@
 // Usage: node lib-npm-node-redis.js NODE_MODULES PORT1 PORT2
 const { createClient } = require(process.argv[2] + "/redis");
 const [p1, p2] = [+process.argv[3], +process.argv[4]];
+const { check, waitFor, run } = require(__dirname + "/lib-npm.js");
 
-function check(what, got, want) {
-    if (JSON.stringify(got) !== JSON.stringify(want)) {
-        throw new Error(what + ": expected " + JSON.stringify(want) +
-                        ", got " + JSON.stringify(got));
-    }
-}
-
-(async () => {
+run("node-redis", async () => {
     const r = createClient({ url: "redis://127.0.0.1:" + p1 });
     r.on("error", (e) => { console.error("FAIL client", e); process.exit(1); });
     await r.connect();
@@ -30,10 +24,7 @@ function check(what, got, want) {
     check("publish", [await r.publish("nr:ch1", "m1"),
                       await r.publish("nr:ch2", "m2"),
                       await r.publish("nr:p.x", "m3")], [1, 1, 1]);
-    const t0 = Date.now();
-    while (got.length < 3 && Date.now() - t0 < 10000) {
-        await new Promise((ok) => setTimeout(ok, 20));
-    }
+    await waitFor(() => got.length >= 3);
     check("messages", got, [["nr:ch1", "m1"], ["nr:ch2", "m2"],
                             ["p", "nr:p.x", "m3"]]);
     check("numsub", await r.pubSubNumSub(["nr:ch1", "nr:none"]),
@@ -43,5 +34,4 @@ function check(what, got, want) {
     check("ping after unsubscribe", await sub.ping(), "PONG");
     await sub.quit();
     await r.quit();
-    console.log("node-redis done");
-})().catch((e) => { console.error("FAIL", e); process.exit(1); });
+});

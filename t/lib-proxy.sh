@@ -37,6 +37,19 @@ start_proxy() {
     done
 }
 
+# start_other_proxy ARGS...: start_proxy ARGS, but keep PROXY_PORT,
+# PROXY_ADDR, PROXY_PID, PROXY_HTTP and PROXY_LOG of the current proxy
+# (pcli still talks to it); the new proxy's port is OTHER_PORT.
+start_other_proxy() {
+    other_saved="$PROXY_PORT $PROXY_ADDR $PROXY_PID $PROXY_HTTP $PROXY_LOG"
+    start_proxy "$@"
+    other_rc=$?
+    OTHER_PORT=$PROXY_PORT
+    set -- $other_saved
+    PROXY_PORT=$1 PROXY_ADDR=$2 PROXY_PID=$3 PROXY_HTTP=$4 PROXY_LOG=$5
+    return $other_rc
+}
+
 # pcli ARGS...: redis-cli against the last started proxy.
 pcli() {
     redis-cli -p "$PROXY_PORT" "$@"
@@ -57,13 +70,17 @@ proxy_wait_exit() {
 #   proxy_first_server          # before any test: S1, or skip_all
 #   test_expect_success '...' '
 #       write_dashboard_config && start_dashboard && ok_json &&
-#       proxy_two_groups            # S2; group 1: S1, group 2: S2
+#       proxy_two_groups &&         # S2; group 1: S1, group 2: S2
+#       proxy_online p1 --cpu=2     # proxy p1 online (PROXY_PORT ...)
 #   '
 
 # proxy_first_server: start the first codis server and set S1 to its
-# port; skip the script if the server lacks SLAVEOF, which the dashboard
-# sends to a server added as a master.
+# port; skip the script without curl or python3 (the dashboard's API and
+# free ports need them) or if the server lacks SLAVEOF, which the
+# dashboard sends to a server added as a master.
 proxy_first_server() {
+    test_have_prereq CURL || skip_all 'curl is missing'
+    test_have_prereq PYTHON3 || skip_all 'python3 is missing'
     start_codis_server || exit 1
     test_have_prereq SLAVEOF ||
         skip_all "codis server lacks SLAVEOF, which the dashboard sends to a new master"
@@ -75,15 +92,20 @@ proxy_first_server() {
 # 512-1023 on group 2. Needs the dashboard up and expect_ok (ok_json).
 proxy_two_groups() {
     start_server && S2=$SERVER_PORT &&
-    codis-config server add-group 1 >out && test_cmp expect_ok out &&
-    codis-config server add-group 2 >out && test_cmp expect_ok out &&
-    codis-config server add 1 127.0.0.1:$S1 master >out &&
-    test_cmp expect_ok out &&
-    codis-config server add 2 127.0.0.1:$S2 master >out &&
-    test_cmp expect_ok out &&
-    codis-config slot init >out && test_cmp expect_ok out &&
-    codis-config slot range-set 0 511 1 online >out &&
-    test_cmp expect_ok out &&
-    codis-config slot range-set 512 1023 2 online >out &&
-    test_cmp expect_ok out
+    config_ok server add-group 1 && config_ok server add-group 2 &&
+    config_ok server add 1 127.0.0.1:$S1 master &&
+    config_ok server add 2 127.0.0.1:$S2 master &&
+    slots_split_online
+}
+
+# proxy_online ID [ARGS...]: start proxy ID (start_proxy -c ID.ini ARGS)
+# on the filesystem coordinator of write_dashboard_config, put it online
+# with codis-config (needs expect_ok) and wait until it answers PING.
+proxy_online() {
+    printf "coordinator=filesystem\nzk=%s\nproduct=test\nproxy_id=%s\n" \
+        "$TRASH_DIRECTORY/coord" "$1" >"$1.ini" &&
+    proxy_online_id=$1 && shift &&
+    start_proxy -c "$proxy_online_id.ini" "$@" &&
+    config_ok proxy online "$proxy_online_id" &&
+    wait_until "redis-cli -p $PROXY_PORT ping | grep -q PONG"
 }

@@ -4,12 +4,26 @@
 #   import sys; sys.path.insert(0, TEST_DIRECTORY); from lib_resp import Conn
 # or, as the tests do:  exec(open(os.environ["TEST_DIRECTORY"] +
 #                             "/lib-resp.py").read())
+# or run a scenario file with Conn and 'port' already there:
+#   python3 t/lib-resp.py scenario.py PORT [ARGS...]
+# (scenario_with_ref in t/lib-redis-ref.sh runs one against both servers)
 #
 #   c = Conn(port)               # Conn(port, "127.0.0.2"): another source
 #   c.send("SET", "k", "v")      # one command, not waiting
 #   c.read()                     # one reply, printed form (see show)
 #   c.call("GET", "k")           # send + read
+#   encode("SET", "k", "v")      # the RESP bytes of one command
 import socket
+
+
+def encode(*args):
+    """One command as RESP bytes: an array of bulk strings (str, bytes or
+    anything str() takes)."""
+    out = b"*%d\r\n" % len(args)
+    for a in args:
+        a = a if isinstance(a, bytes) else str(a).encode()
+        out += b"$%d\r\n%s\r\n" % (len(a), a)
+    return out
 
 
 class Conn:
@@ -22,11 +36,7 @@ class Conn:
         self.buf = b""
 
     def send(self, *args):
-        out = b"*%d\r\n" % len(args)
-        for a in args:
-            a = a if isinstance(a, bytes) else str(a).encode()
-            out += b"$%d\r\n%s\r\n" % (len(a), a)
-        self.sock.sendall(out)
+        self.sock.sendall(encode(*args))
 
     def _line(self):
         while b"\r\n" not in self.buf:
@@ -93,3 +103,16 @@ def show(r):
     if isinstance(r, list):
         return "[" + ", ".join(show(x) for x in r) + "]"
     return str(r)
+
+
+if globals().get("__file__", "").endswith("lib-resp.py"):
+    # python3 lib-resp.py SCENARIO PORT [ARGS...]: run the Python file
+    # SCENARIO with Conn, show, socket, sys and port (PORT as a number)
+    # defined, and sys.argv = [SCENARIO, PORT, ARGS...]. (Not when a
+    # script exec()s this file: its __file__ is its own, or none.)
+    import sys
+    sys.argv = sys.argv[1:]
+    scenario = sys.argv[0]
+    exec(compile(open(scenario).read(), scenario, "exec"),
+         {"__name__": "__main__", "Conn": Conn, "show": show,
+          "socket": socket, "sys": sys, "port": int(sys.argv[1])})

@@ -8,8 +8,15 @@
 # Blank lines and lines starting with '#' are skipped. Every difference is
 # printed with both replies; the exit status is 1 if there was any.
 import ast
+import os
 import socket
 import sys
+
+# encode() of t/lib-resp.py (also when a test exec()s this file's text)
+_resp = {}
+exec(open(os.path.join(os.environ["TEST_DIRECTORY"], "lib-resp.py")).read(),
+     _resp)
+encode = _resp["encode"]
 
 
 class Raw:
@@ -51,11 +58,7 @@ class Raw:
         return line
 
     def call(self, *args):
-        out = b"*%d\r\n" % len(args)
-        for a in args:
-            a = a if isinstance(a, bytes) else str(a).encode()
-            out += b"$%d\r\n%s\r\n" % (len(a), a)
-        self.sock.sendall(out)
+        self.sock.sendall(encode(*args))
         return self.reply()
 
 

@@ -9,6 +9,8 @@
 # polls with PING until it answers (failing fast if the process died) and
 # registers a stop by PID at exit. It sets SERVER_PORT, SERVER_PID,
 # SERVER_DIR and SERVER_LOG; extra arguments go to codis-server as is.
+# A diskless full sync starts at once (repl-diskless-sync-delay 0; Redis
+# and our default wait 5 s for more replicas).
 
 # start_server [ARGS...]: start a server; fail if it does not come up.
 start_server() {
@@ -17,10 +19,23 @@ start_server() {
     SERVER_LOG="$SERVER_DIR.log"
     mkdir -p "$SERVER_DIR" || return 1
     codis-server --port "$SERVER_PORT" --bind 127.0.0.1 \
-        --dir "$SERVER_DIR" --save "" "$@" >"$SERVER_LOG" 2>&1 &
+        --dir "$SERVER_DIR" --save "" --repl-diskless-sync-delay 0 "$@" \
+        >"$SERVER_LOG" 2>&1 &
     SERVER_PID=$!
     test_atexit "stop_pid $SERVER_PID"
     server_wait_ready "$SERVER_PID" "$SERVER_PORT" "$SERVER_LOG"
+}
+
+# restart_server PORT: start codis-server again on PORT, in the directory
+# start_server gave it (its old process must be gone), its output added
+# to the same log; sets SERVER_PID.
+restart_server() {
+    codis-server --port "$1" --bind 127.0.0.1 \
+        --dir "$TRASH_DIRECTORY/server-$1" --save "" --repl-diskless-sync-delay 0 \
+        >>"$TRASH_DIRECTORY/server-$1.log" 2>&1 &
+    SERVER_PID=$!
+    test_atexit "stop_pid $SERVER_PID"
+    server_wait_ready "$SERVER_PID" "$1" "$TRASH_DIRECTORY/server-$1.log"
 }
 
 # server_wait_ready PID PORT LOG: poll PORT with PING for 20 s; fail at
@@ -53,6 +68,35 @@ cli() {
 server_alive() {
     kill -0 "$SERVER_PID" 2>/dev/null &&
     redis-cli -p "$SERVER_PORT" ping 2>&1 | grep -qE 'PONG|NOAUTH'
+}
+
+# server_info PORT SECTION FIELD: print FIELD of INFO SECTION on PORT.
+server_info() {
+    redis-cli -p "$1" info "$2" | tr -d '\r' | sed -n "s/^$3://p"
+}
+
+# link_up PORT: the replica on PORT is connected to its master.
+link_up() {
+    test "$(server_info "$1" replication master_link_status)" = up
+}
+
+# same_offset MASTER REPLICA: the replica applied all the master sent.
+same_offset() {
+    m=$(server_info "$1" replication master_repl_offset) &&
+    r=$(server_info "$2" replication slave_repl_offset) &&
+    test -n "$m" && test "$m" = "$r"
+}
+
+# synced MASTER REPLICA: the link is up and the replica applied all.
+synced() {
+    link_up "$2" && same_offset "$1" "$2"
+}
+
+# scenario FILE PORT [ARGS...]: run the Python scenario FILE against PORT
+# (python3 t/lib-resp.py FILE PORT ARGS: Conn, show and port are
+# defined for it).
+scenario() {
+    python3 "$TEST_DIRECTORY/lib-resp.py" "$@"
 }
 
 # raw_send BYTES: send BYTES (printf escapes allowed) on one connection,

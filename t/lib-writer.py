@@ -51,6 +51,13 @@ import time
 import zlib
 
 
+# encode() of t/lib-resp.py (its Conn is another client)
+_resp = {}
+exec(open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                       "lib-resp.py")).read(), _resp)
+encode = _resp["encode"]
+
+
 class Conn:
     """A tiny blocking RESP client: command() returns the reply, raises
     OSError on a broken connection and RuntimeError on an error reply."""
@@ -61,11 +68,7 @@ class Conn:
         self.f = self.s.makefile("rb")
 
     def command(self, *args):
-        out = b"*%d\r\n" % len(args)
-        for a in args:
-            a = a if isinstance(a, bytes) else str(a).encode()
-            out += b"$%d\r\n%s\r\n" % (len(a), a)
-        self.s.sendall(out)
+        self.s.sendall(encode(*args))
         return self.reply()
 
     def reply(self):

@@ -237,12 +237,13 @@ wait_until() {
     return 0
 }
 
-# free_port: print a TCP port on 127.0.0.1 that nothing listens on now.
-free_port() {
-    python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
+. "$TEST_DIRECTORY/lib-port.sh"
+
+# seq_lines N FORMAT: print FORMAT once for each i = 0 .. N-1, every %d in
+# it replaced by i (e.g. the commands of a load: seq_lines 512 "sadd s %d").
+seq_lines() {
+    awk -v n="$1" -v f="$2" \
+        'BEGIN { for (i = 0; i < n; i++) { s = f; gsub(/%d/, i, s); print s } }'
 }
 
 # stop_pid PID: stop a process we started (TERM, then KILL after 10 s).

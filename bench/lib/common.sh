@@ -1,13 +1,8 @@
 # bench/lib/common.sh: what every bench script needs to start servers
 # (sourced, not run: `make bench` runs bench/*.sh only).
 
-# free_port: print a TCP port on 127.0.0.1 that nothing listens on now.
-free_port() {
-    python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
+# free_port, as the tests have it.
+. "$(dirname "$0")/../t/lib-port.sh"
 
 # wait_ready PORT PID: PING until PONG (20 s), exiting if PID died.
 wait_ready() {

@@ -159,10 +159,13 @@ test: deps
 # comments (passing ones print none), so the log of a run says why.
 # Scripts run from the highest number down: the fault, page and
 # end-to-end families take longest, and started last they would run on
-# alone after the rest had finished.
+# alone after the rest had finished. One ZooKeeper serves the whole run
+# (t/zk-server.sh share; each script gets a chroot of its own), instead
+# of a JVM per script.
 TEST_SCRIPTS = $(shell ls -r t/[0-9]*.sh)
 check: all
 	CODIS_BIN_DIR=$(abspath $(BIN)) CODIS_UNIT_DIR=$(abspath $(UNIT_DIR)) \
+	    sh t/zk-server.sh share \
 	    prove -j$(PROVE_JOBS) --timer --comments $(TEST_SCRIPTS) $(UNIT_BIN)
 
 test-stress: deps

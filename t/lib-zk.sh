@@ -2,17 +2,21 @@
 #
 #   . "$(dirname "$0")/lib-zk.sh"
 #   test_have_prereq ZOOKEEPER || skip_all "$ZK_MISSING"
-#   start_zk                      # sets ZK_ADDR (127.0.0.1:port), ZK_PID
+#   start_zk                      # sets ZK_ADDR, ZK_PORT
 #
-# start_zk runs one standalone server in the scratch directory: its own
-# dataDir and config, a free client port on 127.0.0.1, no admin server, no
-# JMX, a tick of 500 ms (sessions of 1 to 10 s: short enough that a killed
-# owner's nodes go soon, long enough to survive a loaded machine) and the
-# four-letter words "ruok" and "srvr" allowed. It waits until the server
-# answers "imok" (failing fast if java died), and stops it by PID when the
-# script ends. Its log is zk.log in the scratch directory.
+# Under `make check`, t/zk-server.sh runs one server for the whole suite
+# (CODIS_TEST_ZK_SHARED=127.0.0.1:port): start_zk then creates a chroot
+# of the script's own, /<script>-<pid>, and ZK_ADDR is
+# 127.0.0.1:port/<script>-<pid>, so the scripts see empty, separate trees
+# and the suite pays for one JVM instead of one per script. Run alone (or
+# when the shared server does not answer), start_zk starts a server in the
+# scratch directory through t/zk-server.sh (config and tick there), waits
+# until it serves (failing fast if java died), stops it by PID when the
+# script ends, and ZK_ADDR is plain 127.0.0.1:port. Its log is zk.log in
+# the scratch directory.
 
 ZK_JAR=/usr/share/java/zookeeper.jar
+ZK_TOOL=${CODIS_UNIT_DIR:-$TEST_DIRECTORY/unit}/coord_tool
 ZK_MISSING=
 if ! command -v java >/dev/null 2>&1; then
     ZK_MISSING="java is not installed (make deps installs zookeeper)"
@@ -20,29 +24,20 @@ elif ! [ -r "$ZK_JAR" ]; then
     ZK_MISSING="$ZK_JAR is missing (make deps installs zookeeper)"
 elif ! test_have_prereq PYTHON3; then
     ZK_MISSING="python3 is needed to ask zookeeper whether it is up"
+elif ! [ -x "$ZK_TOOL" ]; then
+    ZK_MISSING="$ZK_TOOL is not built (make)"
 else
     test_set_prereq ZOOKEEPER
 fi
 
 # zk_ask PORT WORD: send a four-letter word, print the answer.
 zk_ask() {
-    python3 -c 'import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2)
-s.sendall(sys.argv[2].encode())
-out = b""
-while True:
-    b = s.recv(4096)
-    if not b:
-        break
-    out += b
-sys.stdout.write(out.decode())' "$1" "$2"
+    sh "$TEST_DIRECTORY/zk-server.sh" ask "$1" "$2"
 }
 
-# zk_ok PORT: true when the server at PORT serves requests ("imok" only
-# says it runs; srvr names its mode once it serves).
+# zk_ok PORT: true when the server at PORT serves requests.
 zk_ok() {
-    test "$(zk_ask "$1" ruok 2>/dev/null)" = imok &&
-    zk_ask "$1" srvr 2>/dev/null | grep -q "^Mode: "
+    sh "$TEST_DIRECTORY/zk-server.sh" serves "$1"
 }
 
 # zk_alive_and_ok PORT PID: the server answers; fails at once if PID died.
@@ -55,29 +50,26 @@ zk_alive_and_ok() {
     zk_ok "$1"
 }
 
-# start_zk: start a server; sets ZK_PORT, ZK_ADDR and ZK_PID.
+# start_zk: a chroot on the shared server, else a server of our own;
+# sets ZK_PORT and ZK_ADDR (exported).
 start_zk() {
+    if [ -n "$CODIS_TEST_ZK_SHARED" ] && zk_ok "${CODIS_TEST_ZK_SHARED#*:}"
+    then
+        ZK_PORT=${CODIS_TEST_ZK_SHARED#*:} &&
+        zk_root="/$(basename "$0" .sh)-$$" &&
+        "$ZK_TOOL" zookeeper "$CODIS_TEST_ZK_SHARED" 4000 create \
+            "$zk_root" "" &&
+        ZK_ADDR="$CODIS_TEST_ZK_SHARED$zk_root" &&
+        export ZK_ADDR
+        return
+    fi
     ZK_PORT=$(free_port) &&
     zk_dir="$TRASH_DIRECTORY/zk-$ZK_PORT" &&
-    mkdir -p "$zk_dir/data" &&
-    printf '%s\n' "tickTime=500" "dataDir=$zk_dir/data" \
-        "clientPort=$ZK_PORT" "clientPortAddress=127.0.0.1" \
-        "maxClientCnxns=0" "admin.enableServer=false" \
-        "4lw.commands.whitelist=ruok,srvr" >"$zk_dir/zoo.cfg" &&
-    printf '%s\n' "log4j.rootLogger=INFO, FILE" \
-        "log4j.appender.FILE=org.apache.log4j.FileAppender" \
-        "log4j.appender.FILE.File=$TRASH_DIRECTORY/zk.log" \
-        "log4j.appender.FILE.layout=org.apache.log4j.PatternLayout" \
-        "log4j.appender.FILE.layout.ConversionPattern=%d{ISO8601} %-5p %c{1} - %m%n" \
-        >"$zk_dir/log4j.properties" || return 1
-    java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
-        -Dlog4j.configuration="file:$zk_dir/log4j.properties" \
-        -Dzookeeper.jmx.log4j.disable=true \
-        -cp "$ZK_JAR:/usr/share/java/slf4j-log4j12.jar:/usr/share/java/log4j-1.2.jar" \
-        org.apache.zookeeper.server.ZooKeeperServerMain "$zk_dir/zoo.cfg" \
-        >>"$TRASH_DIRECTORY/zk.log" 2>&1 &
+    mkdir -p "$zk_dir" || return 1
+    sh "$TEST_DIRECTORY/zk-server.sh" run "$zk_dir" "$ZK_PORT" &
     ZK_PID=$!
     test_atexit "stop_pid $ZK_PID"
+    ln -sf "$zk_dir/zk.log" "$TRASH_DIRECTORY/zk.log"
     ZK_ADDR="127.0.0.1:$ZK_PORT"
     export ZK_ADDR
     zk_died=

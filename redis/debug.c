@@ -524,7 +524,8 @@ static void debug_listpack(struct client *c)
     for (unsigned char *p = listpack_first(lp); p != NULL;
          p = listpack_next(lp, p), i++) {
         size_t len;
-        const char *v = listpack_get(p, &len);
+        char buf[LISTPACK_INTBUF];
+        const char *v = listpack_get(p, &len, buf);
         log_warn("  [%zu] offset %zu: '%.*s'", i, listpack_offset(lp, p),
                  (int)(len > 200 ? 200 : len), v);
     }

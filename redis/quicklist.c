@@ -206,8 +206,9 @@ static void quicklist_node_insert(struct quicklist *ql,
                                   const char *p, size_t len)
 {
     quicklist_unpack(n); /* a settle of a neighbour may have packed it */
-    size_t off = at == n->count ? listpack_bytes(n->lp)
-                 : listpack_offset(n->lp, listpack_seek(n->lp,
+    size_t off = listpack_offset(n->lp, at == n->count
+                                        ? NULL
+                                        : listpack_seek(n->lp,
                                                         (long long)at));
     n->lp = listpack_insert(n->lp, off, p, len);
     n->raw_bytes = listpack_bytes(n->lp);
@@ -225,7 +226,8 @@ static struct quicklist_node *quicklist_split(struct quicklist *ql,
     unsigned char *from = listpack_seek(n->lp, (long long)at);
     for (unsigned char *e = from; e != NULL; e = listpack_next(n->lp, e)) {
         size_t len;
-        const char *s = listpack_get(e, &len);
+        char buf[LISTPACK_INTBUF];
+        const char *s = listpack_get(e, &len, buf);
         m->lp = listpack_append(m->lp, s, len);
     }
     m->count = n->count - at;
@@ -277,7 +279,8 @@ char *quicklist_pop(struct quicklist *ql, bool head)
     quicklist_unpack(n);
     unsigned char *e = head ? listpack_first(n->lp) : listpack_last(n->lp);
     size_t len;
-    const char *s = listpack_get(e, &len);
+    char buf[LISTPACK_INTBUF];
+    const char *s = listpack_get(e, &len, buf);
     char *out = sds_new(s, len);
     n->lp = listpack_delete(n->lp, listpack_offset(n->lp, e), 1);
     n->raw_bytes = listpack_bytes(n->lp);
@@ -455,7 +458,7 @@ bool quicklist_iter_next(struct quicklist_iter *it, const char **p,
     if (it->p == NULL) {
         return false;
     }
-    *p = listpack_get(it->p, len);
+    *p = listpack_get(it->p, len, it->buf);
     it->p = it->forward ? listpack_next(it->node->lp, it->p)
                         : listpack_prev(it->node->lp, it->p);
     return true;

@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "redis/listpack.h"
+
 /* One node: a listpack, or while 'packed' an LZF blob of one. */
 struct quicklist_node {
     struct quicklist_node *prev;
@@ -74,6 +76,7 @@ struct quicklist_iter {
     struct quicklist_node *node;
     unsigned char *p;      /* next entry to return, or NULL */
     bool forward;
+    char buf[LISTPACK_INTBUF]; /* text of an integer entry returned */
 };
 
 /* Start at entry 'index' (< count; else the walk is empty). */

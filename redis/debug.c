@@ -23,6 +23,7 @@
 #include "lib/sha1.h"
 #include "redis/aof.h"
 #include "redis/listpack.h"
+#include "redis/quicklist.h"
 #include "redis/rdb.h"
 #include "redis/replication.h"
 #include "redis/sds.h"
@@ -615,7 +616,6 @@ static const char *const debug_help[] = {
 };
 
 /* Settings only DEBUG changes (kept for the features that read them). */
-static long long debug_packed_threshold = 1LL << 30;
 static long long debug_peak_reset_ms = 5000;
 static bool debug_reply_resizing = true;
 
@@ -680,12 +680,11 @@ void cmd_debug(struct client *c)
     } else if (arg_is(sub, "quicklist-packed-threshold") && n == 3) {
         long long v;
         if (config_parse_memory(c->argv[2].ptr, &v) != 0 || v < 0 ||
-            v > 4LL * 1024 * 1024 * 1024) {
+            !quicklist_set_packed_threshold((unsigned long long)v)) {
             reply_error(c, "argument must be a memory value bigger than 1 "
                            "and smaller than 4gb");
             return;
         }
-        debug_packed_threshold = v;
         reply_ok(c);
     } else if (arg_is(sub, "listpack") && n == 3) {
         debug_listpack(c);

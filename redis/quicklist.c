@@ -453,9 +453,9 @@ void quicklist_replace(struct quicklist *ql, size_t index, const char *p,
     size_t off = listpack_offset(n->lp, listpack_seek(n->lp, (long long)at));
     n->lp = listpack_replace(n->lp, off, p, len);
     n->raw_bytes = listpack_bytes(n->lp);
-    if (n->count > 1 && ql->fill < 0 && !quicklist_fits(ql, n, 0)) {
-        quicklist_settle(ql, quicklist_split(ql, n, n->count / 2));
-    }
+    /* no split when the node grows past its bound: Redis 7.0 does not
+     * split here either, and the node layouts (so MEMORY USAGE and RDB
+     * files) stay the same as redis-server's */
     quicklist_settle(ql, n);
 }
 

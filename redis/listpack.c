@@ -337,9 +337,9 @@ bool listpack_valid(const void *p, size_t bytes, size_t *count)
         off += body + back;
         n++;
     }
+    /* an unknown count stays unknown after deletes, at any length */
     uint64_t stored = listpack_le(b + 4, 2);
-    if (stored != LISTPACK_COUNT_UNKNOWN ? stored != n
-                                         : n < LISTPACK_COUNT_UNKNOWN) {
+    if (stored != LISTPACK_COUNT_UNKNOWN && stored != n) {
         return false;
     }
     if (count != NULL) {

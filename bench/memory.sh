@@ -6,8 +6,10 @@
 # ports without persistence, loads the same commands into both with
 # redis-cli --pipe, and reads used_memory before and after (bytes per
 # key, or per element for the big collections), the process RSS
-# (/proc/PID/status VmRSS) at the end, and the size of the RDB file SAVE
-# writes. Prints one table: each figure for both servers and the
+# (/proc/PID/status VmRSS) at the end and again after MEMORY PURGE (the
+# freed pages an allocator still holds right after a load differ between
+# the two: see issue 14), and the size of the RDB file SAVE writes.
+# Prints one table: each figure for both servers and the
 # codis/redis ratios. Both servers are stopped by PID after each shape.
 #
 #   string   KEYS keys: SET k:i vi
@@ -181,9 +183,11 @@ for shape in $shapes; do
         fi
         after=$(used_memory "$port")
         resident=$(rss "$pid")
+        redis-cli -p "$port" memory purge >/dev/null
+        purged=$(rss "$pid")
         redis-cli -p "$port" save >/dev/null
         rdb=$(stat -c %s "$dir/dump.rdb" 2>/dev/null || echo 0)
-        line="$line $((after - before)) $resident $rdb"
+        line="$line $((after - before)) $resident $rdb $purged"
         stop_servers
     done
     echo "$line $count" >>"$work/results"
@@ -191,16 +195,20 @@ done
 
 python3 - "$work/results" <<'PYEOF'
 import sys
-print("%-11s %9s %9s %6s  %9s %9s %6s  %10s %10s %6s" % (
+print("%-11s %9s %9s %6s  %9s %9s %6s  %10s %10s %6s  %6s" % (
     "shape", "codis B", "redis B", "ratio", "codis RSS", "redis RSS",
-    "ratio", "codis RDB", "redis RDB", "ratio"))
+    "ratio", "codis RDB", "redis RDB", "ratio", "purged"))
 def r(a, b):
     return a / b if b else 0.0
 for line in open(sys.argv[1]):
-    s, cu, cr, cd, ru, rr, rd, n = line.split()
-    cu, cr, cd, ru, rr, rd, n = map(int, (cu, cr, cd, ru, rr, rd, n))
-    print("%-11s %9.1f %9.1f %6.2f  %8.1fM %8.1fM %6.2f  %10d %10d %6.2f" % (
+    s, cu, cr, cd, cp, ru, rr, rd, rp, n = line.split()
+    cu, cr, cd, cp, ru, rr, rd, rp, n = map(
+        int, (cu, cr, cd, cp, ru, rr, rd, rp, n))
+    print("%-11s %9.1f %9.1f %6.2f  %8.1fM %8.1fM %6.2f  %10d %10d %6.2f"
+          "  %6.2f" % (
         s, cu / n, ru / n, r(cu, ru), cr / 1048576, rr / 1048576, r(cr, rr),
-        cd, rd, r(cd, rd)))
-print("(B: used_memory growth per key, or per element for big*)")
+        cd, rd, r(cd, rd), r(cp, rp)))
+print("(B: used_memory growth per key, or per element for big*; purged:"
+      " the RSS ratio after MEMORY PURGE on both, without the freed pages"
+      " the allocator still held)")
 PYEOF

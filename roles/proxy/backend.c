@@ -164,11 +164,59 @@ static void backend_ready(struct backend *b)
     worker_mark_backend(b);
 }
 
-/* Queue a request of ours (AUTH, PING) on the connection. */
+/* The reply 'p' ('n' bytes) to our AUTH 'r': a refusal is logged. */
+static void backend_on_auth(struct request *r, const char *p, size_t n)
+{
+    if (n > 0 && p[0] == '-') {
+        log_warn("backend refused AUTH: %.*s", (int)(n > 2 ? n - 3 : 0),
+                 p + 1);
+    }
+    request_put(r);
+}
+
+/* The reply 'p' ('n' bytes) to our SELECT 'r' (a db check when 'check'):
+ * a refusal from the server takes the connection down, failing what
+ * waits unsent; an answered db check lets what follows it be written. A
+ * connection already going down failed 'r' itself: nothing to do. */
+static void backend_selected(struct request *r, const char *p, size_t n,
+                             bool check)
+{
+    struct backend *b = r->backend;
+    request_put(r);
+    if (b->state != BACKEND_READY) {
+        return;
+    }
+    if (n > 0 && p[0] == '-') {
+        backend_down(b, "%s: %.*s", check ?
+                     "the server lacks a db below "
+                     "backend_number_databases" : "SELECT refused",
+                     (int)(n > 3 ? n - 3 : 0), p + 1);
+        return;
+    }
+    if (check) {
+        b->checking = false;
+        worker_mark_backend(b);
+    }
+}
+
+static void backend_on_select(struct request *r, const char *p, size_t n)
+{
+    backend_selected(r, p, n, false);
+}
+
+static void backend_on_dbcheck(struct request *r, const char *p, size_t n)
+{
+    backend_selected(r, p, n, true);
+}
+
+/* Queue a request of ours (AUTH, PING, SELECT) on the connection; its
+ * reply goes to 'complete'. */
 static void backend_send_internal(struct backend *b, enum request_kind kind,
+                                  request_complete_fn complete,
                                   const char *wire, size_t n)
 {
-    struct request *r = request_get(b->worker, kind);
+    struct request *r = request_get(&b->worker->requests, kind, complete);
+    r->backend = b;
     STAILQ_INSERT_TAIL(&b->inflight, r, inflight);
     if (b->ninflight == 0) {
         b->busy_since_ms = worker_now_ms(b->worker);
@@ -247,16 +295,17 @@ static void backend_connect(struct backend *b)
         int n = snprintf(wire, sizeof(wire), "*2\r\n$4\r\nAUTH\r\n$%zu\r\n%s"
                          "\r\n", plen, w->cfg->product_auth);
         if (n > 0 && (size_t)n < sizeof(wire)) {
-            backend_send_internal(b, REQUEST_AUTH, wire, (size_t)n);
+            backend_send_internal(b, REQUEST_AUTH, backend_on_auth, wire,
+                                  (size_t)n);
         }
     }
     if (w->cfg->backend_databases > 1) {
         char wire[64];
-        backend_send_internal(b, REQUEST_DBCHECK, wire,
+        backend_send_internal(b, REQUEST_DBCHECK, backend_on_dbcheck, wire,
                               backend_select_wire(
                                   wire, sizeof(wire),
                                   w->cfg->backend_databases - 1));
-        backend_send_internal(b, REQUEST_SELECT, wire,
+        backend_send_internal(b, REQUEST_SELECT, backend_on_select, wire,
                               backend_select_wire(wire, sizeof(wire), 0));
         b->checking = true;
         b->gate = pbuf_size(&b->out);
@@ -281,19 +330,20 @@ void backend_send(struct backend *b, struct request *r, const void *p,
     }
     if (r->db != b->db) {
         char wire[64];
-        backend_send_internal(b, REQUEST_SELECT, wire,
+        backend_send_internal(b, REQUEST_SELECT, backend_on_select, wire,
                               backend_select_wire(wire, sizeof(wire), r->db));
         b->db = r->db;
     }
+    r->backend = b;
     STAILQ_INSERT_TAIL(&b->inflight, r, inflight);
     if (b->ninflight++ == 0) {
         b->busy_since_ms = worker_now_ms(b->worker);
     }
     metrics_backend_sent(b->metrics);
     worker_sent(b->worker, r);
-    if (r->kind == REQUEST_CLIENT && log_get_level() == LOG_DEBUG) {
-        log_debug("req %llu routed to backend '%s'",
-                  (unsigned long long)r->id, b->addr);
+    if (r->id != 0 && log_get_level() == LOG_DEBUG) {
+        log_debug("req %llu%s routed to backend '%s'",
+                  (unsigned long long)r->id, request_label(r), b->addr);
     }
     /* a big request with nothing queued before it is written at once:
      * only what the socket does not take is copied */
@@ -419,25 +469,13 @@ static void backend_on_read(evutil_socket_t fd, short what, void *arg)
         worker_sent_done(b->worker, r);
         size_t len = b->scan.pos;
         metrics_backend_done(b->metrics, head[0] == '-');
-        if (r->kind == REQUEST_CLIENT && log_get_level() == LOG_DEBUG) {
-            log_debug("req %llu reply from backend '%s', %zu bytes",
-                      (unsigned long long)r->id, b->addr, len);
+        if (r->id != 0 && log_get_level() == LOG_DEBUG) {
+            log_debug("req %llu%s reply from backend '%s', %zu bytes",
+                      (unsigned long long)r->id, request_label(r), b->addr,
+                      len);
         }
         resp_scanner_init(&b->scan);
-        if ((r->kind == REQUEST_SELECT || r->kind == REQUEST_DBCHECK) &&
-            head[0] == '-') {
-            bool check = r->kind == REQUEST_DBCHECK;
-            request_put(r);
-            backend_down(b, "%s: %.*s", check ?
-                         "the server lacks a db below "
-                         "backend_number_databases" : "SELECT refused",
-                         (int)(len > 3 ? len - 3 : 0), head + 1);
-            return;
-        }
-        if (r->kind == REQUEST_DBCHECK) {
-            b->checking = false;
-            worker_mark_backend(b);
-        }
+        /* may take the connection down (a refused SELECT) */
         request_reply(r, head, len);
         if (b->state != BACKEND_READY) {
             return;
@@ -457,7 +495,8 @@ void backend_tick(struct backend *b, uint64_t now_ms)
         } else if (cfg->ping_period_ms > 0 && b->ninflight == 0 &&
                    now_ms - b->last_ping_ms >= cfg->ping_period_ms) {
             static const char ping[] = "*1\r\n$4\r\nPING\r\n";
-            backend_send_internal(b, REQUEST_PING, ping, sizeof(ping) - 1);
+            backend_send_internal(b, REQUEST_PING, request_drop, ping,
+                                  sizeof(ping) - 1);
             b->last_ping_ms = now_ms;
             worker_mark_backend(b);
         }

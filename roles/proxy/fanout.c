@@ -10,6 +10,8 @@
 #include "roles/proxy/slotmap.h"
 #include "roles/proxy/worker.h"
 
+static void fanout_on_part(struct request *sub, const char *p, size_t n);
+
 /* One part is over, or the guard taken while sending is released. */
 static void fanout_release(struct request *r)
 {
@@ -27,31 +29,23 @@ static void fanout_release(struct request *r)
         r->merge(r, m);
     }
     /* the parts are done with: give them back before the parent waits */
-    struct request *sub = r->first_sub;
-    while (sub != NULL) {
-        struct request *next = sub->next;
-        sub->next = NULL;
-        request_put(sub);
-        sub = next;
-    }
-    r->first_sub = NULL;
-    r->last_sub = NULL;
+    request_put_parts(r);
     request_reply(r, pbuf_head(m), pbuf_size(m));
 }
 
-void fanout_send(struct worker *w, struct request *r, const char *wire,
-                 size_t n, bool one, fanout_merge_fn merge)
+void fanout_parts(struct request *r, const char *wire, size_t n, bool one,
+                  enum request_kind kind, request_complete_fn complete)
 {
+    struct worker *w = r->worker;
     const struct slotmap *map = w->map;
+    /* The parts all send the same bytes: keep one copy in the parent. */
     pbuf_clear(&r->saved, 1 << 16);
     pbuf_append(&r->saved, wire, n);
-    r->merge = merge;
-    r->pending = 1;
     for (size_t i = 0; i < map->naddrs; i++) {
         if (!fanout_is_master(map, i)) {
             continue;
         }
-        struct request *sub = request_new_part(w, r, REQUEST_FANOUT);
+        struct request *sub = request_new_part(r, kind, complete);
         r->pending++;
         backend_send(worker_route(w, (int32_t)i), sub, pbuf_head(&r->saved),
                      n);
@@ -59,10 +53,19 @@ void fanout_send(struct worker *w, struct request *r, const char *wire,
             break;
         }
     }
+}
+
+void fanout_send(struct worker *w, struct request *r, const char *wire,
+                 size_t n, bool one, fanout_merge_fn merge)
+{
+    r->merge = merge;
+    r->pending = 1;
+    fanout_parts(r, wire, n, one, REQUEST_FANOUT, fanout_on_part);
     fanout_release(r);
 }
 
-void fanout_part_done(struct request *sub, const char *p, size_t n)
+/* The reply 'p' ('n' bytes) of part 'sub': kept for the merge. */
+static void fanout_on_part(struct request *sub, const char *p, size_t n)
 {
     pbuf_clear(&sub->reply, 1 << 16);
     pbuf_append(&sub->reply, p, n);

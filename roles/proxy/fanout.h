@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "roles/proxy/request.h"
+
 struct request;
 struct worker;
 struct pbuf;
@@ -26,8 +28,13 @@ typedef void (*fanout_merge_fn)(struct request *r, struct pbuf *out);
 void fanout_send(struct worker *w, struct request *r, const char *wire,
                  size_t n, bool one, fanout_merge_fn merge);
 
-/* The reply of part 'sub' ('n' bytes at 'p'). */
-void fanout_part_done(struct request *sub, const char *p, size_t n);
+/* Send the 'n' bytes at 'wire' (copied into r->saved) as a part of 'r'
+ * of 'kind', answered to 'complete', to every master that owns a slot of
+ * r's worker's table, or to the first one only when 'one'; each part
+ * adds one to r->pending. The caller finishes 'r' as its parts come
+ * back (fanout_send's merge, multikey_all's). */
+void fanout_parts(struct request *r, const char *wire, size_t n, bool one,
+                  enum request_kind kind, request_complete_fn complete);
 
 /* The first error among the parts of 'r' (a whole "-..." reply), or
  * NULL; '*n' gets its length. */

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/slot.h"
 #include "roles/proxy/backend.h"
+#include "roles/proxy/fanout.h"
 #include "roles/proxy/request.h"
 #include "roles/proxy/session.h"
 #include "roles/proxy/slotmap.h"
@@ -21,10 +21,8 @@
 static int32_t keyscan_owner_from(const struct slotmap *map, size_t from)
 {
     for (size_t i = from; i < map->naddrs; i++) {
-        for (unsigned s = 0; s < SLOT_COUNT; s++) {
-            if (map->slots[s].backend == (int32_t)i) {
-                return (int32_t)i;
-            }
+        if (fanout_is_master(map, i)) {
+            return (int32_t)i;
         }
     }
     return -1;
@@ -50,6 +48,8 @@ static int keyscan_parse(const char *p, size_t n, unsigned long long *out)
     *out = v;
     return 0;
 }
+
+static void keyscan_on_reply(struct request *q, const char *p, size_t n);
 
 void keyscan_scan(struct session *s, struct request *r, const char *buf,
                   const struct resp_arg *argv, int argc)
@@ -81,16 +81,21 @@ void keyscan_scan(struct session *s, struct request *r, const char *buf,
     for (int i = 2; i < argc; i++) {
         pbuf_append_bulk(&w->cmdbuf, buf + argv[i].off, argv[i].len);
     }
-    r->kind = REQUEST_SCAN;
-    r->group = (uint32_t)owner;
-    backend_send(worker_route(w, owner), r, pbuf_head(&w->cmdbuf),
+    struct request *q = request_child(r, REQUEST_SCAN, keyscan_on_reply);
+    q->group = (uint32_t)owner;
+    backend_send(worker_route(w, owner), q, pbuf_head(&w->cmdbuf),
                  pbuf_size(&w->cmdbuf));
 }
 
-void keyscan_done(struct request *r, const char *p, size_t n)
+/* The server's reply 'p' ('n' bytes) to the SCAN 'q' sent for the
+ * client's SCAN: its cursor is rewritten to the cluster cursor and the
+ * reply goes to the client's request. */
+static void keyscan_on_reply(struct request *q, const char *p, size_t n)
 {
-    struct worker *w = r->worker;
-    r->kind = REQUEST_CLIENT;
+    struct worker *w = q->worker;
+    struct request *r = q->parent;
+    uint32_t group = q->group;
+    request_put(q);
     /* "*2\r\n$<len>\r\n<cursor>\r\n" then the array of keys */
     const char *lenp = p + 5;
     const char *eol = n > 5 && memcmp(p, "*2\r\n$", 5) == 0 ?
@@ -109,14 +114,14 @@ void keyscan_done(struct request *r, const char *p, size_t n)
     unsigned long long cursor = 0;
     if (server == 0) {
         int32_t next = w->map != NULL ?
-                       keyscan_owner_from(w->map, (size_t)r->group + 1) : -1;
+                       keyscan_owner_from(w->map, (size_t)group + 1) : -1;
         cursor = next < 0 ? 0 : (unsigned long long)next;
     } else if (server >> (64 - KEYSCAN_GROUP_BITS) != 0) {
         request_fail(r, "handle response, server cursor too large for the "
                      "proxy's SCAN");
         return;
     } else {
-        cursor = server << KEYSCAN_GROUP_BITS | r->group;
+        cursor = server << KEYSCAN_GROUP_BITS | group;
     }
     char num[24];
     int len = snprintf(num, sizeof(num), "%llu", cursor);

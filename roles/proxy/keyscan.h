@@ -27,13 +27,9 @@ struct request;
 #define KEYSCAN_GROUP_BITS 10
 
 /* SCAN cursor [MATCH p] [COUNT n] [TYPE t] of session 's', request 'r'
- * (a cmdtable_local_fn): sent to the group the cursor names with that
- * server's cursor; the reply comes back through keyscan_done. */
+ * (a cmdtable_local_fn): a SCAN with that server's cursor goes to the
+ * group the cursor names; its reply, the cursor rewritten, answers 'r'. */
 void keyscan_scan(struct session *s, struct request *r, const char *buf,
                   const struct resp_arg *argv, int argc);
-
-/* The server's reply 'p' ('n' bytes) to the SCAN of 'r': rewrite its
- * cursor to the cluster cursor and deliver it to the client. */
-void keyscan_done(struct request *r, const char *p, size_t n);
 
 #endif

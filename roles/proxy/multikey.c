@@ -6,14 +6,14 @@
 #include <strings.h>
 
 #include "lib/slot.h"
-#include "roles/proxy/backend.h"
 #include "roles/proxy/cmdtable.h"
+#include "roles/proxy/fanout.h"
 #include "roles/proxy/request.h"
 #include "roles/proxy/router.h"
-#include "roles/proxy/slotmap.h"
 #include "roles/proxy/worker.h"
 
 static void multikey_each_merge(struct request *r, struct pbuf *m);
+static void multikey_on_part(struct request *sub, const char *p, size_t n);
 
 /* Build the merged reply of 'r' and deliver it. */
 static void multikey_finish(struct request *r)
@@ -47,16 +47,7 @@ static void multikey_finish(struct request *r)
         pbuf_append(m, line, (size_t)len);
     }
     /* the parts are done with: give them back before the parent waits */
-    struct request *sub = r->first_sub;
-    while (sub != NULL) {
-        struct request *next = sub->next;
-        sub->first_sub = NULL;
-        sub->next = NULL;
-        request_put(sub);
-        sub = next;
-    }
-    r->first_sub = NULL;
-    r->last_sub = NULL;
+    request_put_parts(r);
     pbuf_clear(&r->reply, 1 << 16);
     request_reply(r, pbuf_head(m), pbuf_size(m));
 }
@@ -79,9 +70,10 @@ static void multikey_fail(struct request *r, const char *p, size_t n)
     }
 }
 
-void multikey_split(struct worker *w, struct request *r, const char *buf,
+void multikey_split(struct request *r, const char *buf,
                     const struct resp_arg *argv, int argc)
 {
+    struct worker *w = r->worker;
     const struct cmdspec *cmd = r->cmd;
     int step = cmd->route == CMDSPEC_ROUTE_MSET ? 2 : 1;
     if ((argc - 1) % step != 0) {
@@ -93,7 +85,8 @@ void multikey_split(struct worker *w, struct request *r, const char *buf,
      * the parent before all are sent. */
     r->pending = (uint32_t)((argc - 1) / step) + 1;
     for (int i = 1; i < argc; i += step) {
-        struct request *sub = request_new_part(w, r, REQUEST_SUB);
+        struct request *sub = request_new_part(r, REQUEST_SUB,
+                                               multikey_on_part);
         pbuf_clear(&w->cmdbuf, 1 << 20);
         pbuf_append_head(&w->cmdbuf, '*', (size_t)(1 + step));
         pbuf_append_bulk(&w->cmdbuf, cmd->name, name_len);
@@ -109,27 +102,10 @@ void multikey_split(struct worker *w, struct request *r, const char *buf,
     multikey_release(r);
 }
 
-void multikey_all(struct worker *w, struct request *r, const char *wire,
-                  size_t n)
+void multikey_all(struct request *r, const char *wire, size_t n)
 {
-    const struct slotmap *map = w->map;
-    /* The parts all send the same bytes: keep one copy in the parent. */
-    pbuf_clear(&r->saved, 1 << 16);
-    pbuf_append(&r->saved, wire, n);
     r->pending = 1;
-    for (size_t i = 0; i < map->naddrs; i++) {
-        bool owner = false;
-        for (unsigned s = 0; s < SLOT_COUNT && !owner; s++) {
-            owner = map->slots[s].backend == (int32_t)i;
-        }
-        if (!owner) {
-            continue;
-        }
-        struct request *sub = request_new_part(w, r, REQUEST_SUB);
-        r->pending++;
-        backend_send(worker_route(w, (int32_t)i), sub, pbuf_head(&r->saved),
-                     n);
-    }
+    fanout_parts(r, wire, n, false, REQUEST_SUB, multikey_on_part);
     multikey_release(r);
 }
 
@@ -246,7 +222,9 @@ static void multikey_join(struct request *r, struct request *sub,
     r->joined = true;
 }
 
-void multikey_part_done(struct request *sub, const char *p, size_t n)
+/* The reply 'p' ('n' bytes) of part 'sub': kept for the merge, or
+ * folded into the parent's count; the last part finishes the parent. */
+static void multikey_on_part(struct request *sub, const char *p, size_t n)
 {
     struct request *r = sub->parent;
     if (r->cmd->route == CMDSPEC_ROUTE_EACH) {

@@ -15,11 +15,10 @@
 #include "lib/resp.h"
 
 struct request;
-struct worker;
 
 /* Split client request 'r' ('argc' arguments 'argv', views into 'buf'),
  * whose command kind is MGET, MSET or SUM. */
-void multikey_split(struct worker *w, struct request *r, const char *buf,
+void multikey_split(struct request *r, const char *buf,
                     const struct resp_arg *argv, int argc);
 
 /* Send client request 'r' (its bytes 'wire', 'n' long) to the master of
@@ -29,15 +28,11 @@ void multikey_split(struct worker *w, struct request *r, const char *buf,
  * FUNCTION KILL answer OK if one master stopped a script (else the
  * most telling error: UNKILLABLE or BUSY before NOTBUSY), the others
  * the first error, else the first reply. */
-void multikey_all(struct worker *w, struct request *r, const char *wire,
-                  size_t n);
+void multikey_all(struct request *r, const char *wire, size_t n);
 
 /* True if the SCRIPT / FUNCTION request in 'argv' only reads (FUNCTION
  * LIST, DUMP, STATS, HELP): one master can answer it. */
 bool multikey_each_reads(const char *buf, const struct resp_arg *argv,
                          int argc);
-
-/* The reply 'p' ('n' bytes) of part 'sub'. */
-void multikey_part_done(struct request *sub, const char *p, size_t n);
 
 #endif

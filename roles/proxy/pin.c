@@ -144,7 +144,8 @@ void pin_kick(struct session *s)
 static void pin_send_dropped(struct session *s, struct backend *b,
                              const char *wire, size_t n)
 {
-    struct request *m = request_get(s->worker, REQUEST_PING);
+    struct request *m = request_get(&s->worker->requests, REQUEST_PING,
+                                    request_drop);
     m->db = s->db;
     pin_send(s, b, m, wire, n);
 }

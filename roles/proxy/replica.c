@@ -32,9 +32,10 @@ static bool replica_healthy(struct worker *w, const struct backend *b)
             (b->state != BACKEND_DOWN && b->last_err[0] == '\0'));
 }
 
-bool replica_route(struct worker *w, struct request *r, unsigned slot,
-                   const char *wire, size_t n)
+bool replica_route(struct request *r, unsigned slot, const char *wire,
+                   size_t n)
 {
+    struct worker *w = r->worker;
     if (!(r->cmd->flags & CMDSPEC_READONLY) || r->kind != REQUEST_CLIENT) {
         return false;
     }
@@ -61,6 +62,8 @@ bool replica_route(struct worker *w, struct request *r, unsigned slot,
     return false;
 }
 
+static void replica_on_info(struct request *m, const char *p, size_t n);
+
 void replica_tick(struct worker *w)
 {
     if (w->map == NULL || (!w->cfg->replica_reads && !w->replica_wanted)) {
@@ -77,7 +80,8 @@ void replica_tick(struct worker *w)
             continue;
         }
         m->replica_poll_ms = now;
-        struct request *q = request_get(w, REQUEST_REPLINFO);
+        struct request *q = request_get(&w->requests, REQUEST_REPLINFO,
+                                        replica_on_info);
         backend_send(m, q, replica_info_wire, sizeof(replica_info_wire) - 1);
     }
 }
@@ -118,7 +122,9 @@ static int replica_field(const char *line, size_t len, const char *name,
     return -1;
 }
 
-void replica_info_done(struct request *m, const char *p, size_t n)
+/* The reply 'p' ('n' bytes) of an INFO replication request 'm': the
+ * health of the master's slaves. */
+static void replica_on_info(struct request *m, const char *p, size_t n)
 {
     struct worker *w = m->worker;
     request_put(m);

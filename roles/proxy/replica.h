@@ -32,15 +32,12 @@ struct worker;
 /* Send 'r' ('n' wire bytes) to a healthy slave of 'slot' if it is a read
  * and replica reads apply to its session; returns false (nothing done)
  * when the master should take it. */
-bool replica_route(struct worker *w, struct request *r, unsigned slot,
-                   const char *wire, size_t n);
+bool replica_route(struct request *r, unsigned slot, const char *wire,
+                   size_t n);
 
 /* Once a second: ask the masters with slaves for their replication
  * state. */
 void replica_tick(struct worker *w);
-
-/* The reply 'p' ('n' bytes) of an INFO replication request 'm'. */
-void replica_info_done(struct request *m, const char *p, size_t n);
 
 /* The LOCAL handlers of READONLY and READWRITE. */
 void replica_readonly(struct session *s, struct request *r, const char *buf,

@@ -1,4 +1,5 @@
-/* Request pool and reply delivery; see request.h for the flow. */
+/* Request pool and reply delivery; see request.h for the flow. This file
+ * knows no maker of requests: each gives its own 'complete' function. */
 #include "roles/proxy/request.h"
 
 #include <stdarg.h>
@@ -7,27 +8,19 @@
 
 #include <event2/buffer.h>
 
-#include "lib/log.h"
 #include "lib/mem.h"
 #include "lib/resp.h"
-#include "roles/proxy/backend.h"
-#include "roles/proxy/fanout.h"
-#include "roles/proxy/keyscan.h"
-#include "roles/proxy/multikey.h"
-#include "roles/proxy/replica.h"
-#include "roles/proxy/router.h"
-#include "roles/proxy/session.h"
-#include "roles/proxy/worker.h"
 
 /* Buffers larger than this are freed when a request is recycled, so one
  * huge reply does not pin memory in the pool. */
 #define REQUEST_KEEP_BYTES (64 * 1024)
 
-struct request *request_get(struct worker *w, enum request_kind kind)
+struct request *request_get(struct request_pool *pool, enum request_kind kind,
+                            request_complete_fn complete)
 {
-    struct request *r = w->pool;
+    struct request *r = pool->free;
     if (r != NULL) {
-        w->pool = r->next;
+        pool->free = r->next;
     } else {
         r = mem_calloc(1, sizeof(*r));
     }
@@ -36,27 +29,38 @@ struct request *request_get(struct worker *w, enum request_kind kind)
     memset(r, 0, sizeof(*r));
     r->reply = reply;
     r->saved = saved;
-    r->worker = w;
+    r->pool = pool;
+    r->worker = pool->worker;
     r->kind = kind;
+    r->complete = complete;
     return r;
 }
 
 static void request_recycle(struct request *r)
 {
-    struct worker *w = r->worker;
+    struct request_pool *pool = r->pool;
     pbuf_clear(&r->reply, REQUEST_KEEP_BYTES);
     pbuf_clear(&r->saved, REQUEST_KEEP_BYTES);
-    r->next = w->pool;
-    w->pool = r;
+    r->next = pool->free;
+    pool->free = r;
 }
 
-struct request *request_new_part(struct worker *w, struct request *r,
-                                 enum request_kind kind)
+struct request *request_child(struct request *r, enum request_kind kind,
+                              request_complete_fn complete)
 {
-    struct request *sub = request_get(w, kind);
-    sub->parent = r;
-    sub->cmd = r->cmd;
-    sub->db = r->db;
+    struct request *c = request_get(r->pool, kind, complete);
+    c->parent = r;
+    c->cmd = r->cmd;
+    c->db = r->db;
+    c->start_us = r->start_us;
+    c->id = r->id;
+    return c;
+}
+
+struct request *request_new_part(struct request *r, enum request_kind kind,
+                                 request_complete_fn complete)
+{
+    struct request *sub = request_child(r, kind, complete);
     if (r->last_sub != NULL) {
         r->last_sub->next = sub;
     } else {
@@ -66,7 +70,7 @@ struct request *request_new_part(struct worker *w, struct request *r,
     return sub;
 }
 
-void request_put(struct request *r)
+void request_put_parts(struct request *r)
 {
     struct request *sub = r->first_sub;
     while (sub != NULL) {
@@ -75,14 +79,20 @@ void request_put(struct request *r)
         sub = next;
     }
     r->first_sub = NULL;
+    r->last_sub = NULL;
+}
+
+void request_put(struct request *r)
+{
+    request_put_parts(r);
     request_recycle(r);
 }
 
-void request_pool_release(struct worker *w)
+void request_pool_release(struct request_pool *pool)
 {
-    while (w->pool != NULL) {
-        struct request *r = w->pool;
-        w->pool = r->next;
+    while (pool->free != NULL) {
+        struct request *r = pool->free;
+        pool->free = r->next;
         pbuf_release(&r->reply);
         pbuf_release(&r->saved);
         mem_free(r);
@@ -91,45 +101,14 @@ void request_pool_release(struct worker *w)
 
 void request_reply(struct request *r, const char *p, size_t n)
 {
-    switch (r->kind) {
-    case REQUEST_CLIENT:
-        if (r->session != NULL) {
-            session_reply(r->session, r, p, n);
-        } else {
-            request_put(r);
-        }
-        break;
-    case REQUEST_SCAN:
-        keyscan_done(r, p, n);
-        break;
-    case REQUEST_SUB:
-        multikey_part_done(r, p, n);
-        break;
-    case REQUEST_MGRT:
-        router_mgrt_done(r, p, n);
-        break;
-    case REQUEST_WRAP:
-        router_wrap_done(r, p, n);
-        break;
-    case REQUEST_FANOUT:
-        fanout_part_done(r, p, n);
-        break;
-    case REQUEST_AUTH:
-        if (n > 0 && p[0] == '-') {
-            log_warn("backend refused AUTH: %.*s", (int)(n > 2 ? n - 3 : 0),
-                     p + 1);
-        }
-        request_put(r);
-        break;
-    case REQUEST_REPLINFO:
-        replica_info_done(r, p, n);
-        break;
-    case REQUEST_PING:
-    case REQUEST_SELECT:
-    case REQUEST_DBCHECK:
-        request_put(r);
-        break;
-    }
+    r->complete(r, p, n);
+}
+
+void request_drop(struct request *r, const char *p, size_t n)
+{
+    (void)p;
+    (void)n;
+    request_put(r);
 }
 
 void request_fail(struct request *r, const char *fmt, ...)
@@ -141,7 +120,7 @@ void request_fail(struct request *r, const char *fmt, ...)
     va_end(ap);
     /* Copied out of the scratch buffer first: delivering may fail other
      * requests (a split's parent), which reuse it. */
-    struct evbuffer *scratch = r->worker->scratch;
+    struct evbuffer *scratch = r->pool->scratch;
     resp_add_error_text(scratch, text);
     char wire[sizeof(text) + 16];
     size_t n = evbuffer_get_length(scratch);
@@ -155,9 +134,27 @@ void request_fail(struct request *r, const char *fmt, ...)
 
 void request_reply_scratch(struct request *r)
 {
-    struct evbuffer *scratch = r->worker->scratch;
+    struct evbuffer *scratch = r->pool->scratch;
     size_t n = evbuffer_get_length(scratch);
     const char *p = (const char *)evbuffer_pullup(scratch, -1);
     request_reply(r, p, n);
     evbuffer_drain(scratch, n);
+}
+
+const char *request_label(const struct request *r)
+{
+    static const char *const labels[] = {
+        [REQUEST_CLIENT] = "",
+        [REQUEST_SUB] = " (part)",
+        [REQUEST_MGRT] = " (slotsmgrttagone)",
+        [REQUEST_WRAP] = " (slotsmgrt-exec-wrapper)",
+        [REQUEST_PING] = " (ping)",
+        [REQUEST_AUTH] = " (auth)",
+        [REQUEST_SELECT] = " (select)",
+        [REQUEST_SCAN] = " (scan)",
+        [REQUEST_DBCHECK] = " (db check)",
+        [REQUEST_REPLINFO] = " (info replication)",
+        [REQUEST_FANOUT] = " (fan-out part)",
+    };
+    return labels[r->kind];
 }

@@ -10,6 +10,7 @@
 #include "lib/slot.h"
 #include "roles/proxy/backend.h"
 #include "roles/proxy/cmdtable.h"
+#include "roles/proxy/fanout.h"
 #include "roles/proxy/localcmd.h"
 #include "roles/proxy/multikey.h"
 #include "roles/proxy/pin.h"
@@ -31,17 +32,6 @@
 #define ROUTER_WRAP_EAGER_TRIES 5
 #define ROUTER_WRAP_MAX_PAUSE_MS 10
 #define ROUTER_WRAP_MAX_WAIT_MS 60000
-
-/* Encode 'argc' arguments as a RESP multi-bulk into w->cmdbuf. */
-static void router_encode(struct worker *w, const char *buf,
-                          const struct resp_arg *argv, int argc)
-{
-    pbuf_clear(&w->cmdbuf, 1 << 20);
-    pbuf_append_head(&w->cmdbuf, '*', (size_t)argc);
-    for (int i = 0; i < argc; i++) {
-        pbuf_append_bulk(&w->cmdbuf, buf + argv[i].off, argv[i].len);
-    }
-}
 
 /* Lower-case copy of a command name for Redis's error texts. */
 static void router_lower(char *dst, size_t dstlen, const char *src,
@@ -151,6 +141,7 @@ static void router_save(struct request *r, const char *wire, size_t n)
 }
 
 static void router_mgrt_release(struct request *r);
+static void router_on_mgrt(struct request *m, const char *p, size_t n);
 
 /* Ask the source to move each key, then send 'r' to 'dst'. */
 static void router_migrate(struct worker *w, struct request *r,
@@ -176,9 +167,7 @@ static void router_migrate(struct worker *w, struct request *r,
         pbuf_append_bulk(&w->cmdbuf, ROUTER_MGRT_TIMEOUT,
                         sizeof(ROUTER_MGRT_TIMEOUT) - 1);
         pbuf_append_bulk(&w->cmdbuf, buf + key->off, key->len);
-        struct request *m = request_get(w, REQUEST_MGRT);
-        m->parent = r;
-        m->db = r->db;
+        struct request *m = request_child(r, REQUEST_MGRT, router_on_mgrt);
         stats_add(&w->stats, STATS_SLOTSMGRT, 1);
         backend_send(src, m, pbuf_head(&w->cmdbuf), pbuf_size(&w->cmdbuf));
     }
@@ -207,7 +196,8 @@ static void router_mgrt_release(struct request *r)
     backend_send(r->target, r, pbuf_head(&r->saved), pbuf_size(&r->saved));
 }
 
-void router_mgrt_done(struct request *m, const char *p, size_t n)
+/* The reply 'p' ('n' bytes) of a SLOTSMGRTTAGONE request 'm'. */
+static void router_on_mgrt(struct request *m, const char *p, size_t n)
 {
     struct request *r = m->parent;
     if (n > 0 && p[0] == '-' && !r->failed) {
@@ -219,8 +209,10 @@ void router_mgrt_done(struct request *m, const char *p, size_t n)
     router_mgrt_release(r);
 }
 
+static void router_on_wrap(struct request *m, const char *p, size_t n);
+
 /* Send 'r' ('n' multi-bulk bytes at 'wire') to 'src' as
- * SLOTSMGRT-EXEC-WRAPPER 'key' <the request>; router_wrap_done acts on
+ * SLOTSMGRT-EXEC-WRAPPER 'key' <the request>; router_on_wrap acts on
  * the answer, going to 'dst' if the key is not on 'src'. */
 static void router_wrap(struct worker *w, struct request *r,
                         struct backend *src, struct backend *dst,
@@ -229,10 +221,6 @@ static void router_wrap(struct worker *w, struct request *r,
 {
     router_save(r, wire, n);
     r->target = dst;
-    if (r->start_us == 0) {
-        /* a part of a split command: its wait is bounded from here */
-        r->start_us = worker_turn_usec(w);
-    }
     const char *p = pbuf_head(&r->saved);
     /* The request is "*<argc>\r\n<bulks>": keep the bulks, count two more
      * arguments in front of them. */
@@ -251,9 +239,7 @@ static void router_wrap(struct worker *w, struct request *r,
     pbuf_append(&w->cmdbuf, "$22\r\nSLOTSMGRT-EXEC-WRAPPER\r\n", 29);
     pbuf_append_bulk(&w->cmdbuf, key, keylen);
     pbuf_append(&w->cmdbuf, p + head, n - head);
-    struct request *m = request_get(w, REQUEST_WRAP);
-    m->parent = r;
-    m->db = r->db;
+    struct request *m = request_child(r, REQUEST_WRAP, router_on_wrap);
     backend_send(src, m, pbuf_head(&w->cmdbuf), pbuf_size(&w->cmdbuf));
 }
 
@@ -336,7 +322,10 @@ static int router_wrap_parse(const char *p, size_t n, long long *code,
     return 0;
 }
 
-void router_wrap_done(struct request *m, const char *p, size_t n)
+/* The reply 'p' ('n' bytes) of a SLOTSMGRT-EXEC-WRAPPER request 'm':
+ * acted on as router.h says; the wait is bounded from the arrival of 'r'
+ * (a part's: of its parent). */
+static void router_on_wrap(struct request *m, const char *p, size_t n)
 {
     struct request *r = m->parent;
     struct worker *w = r->worker;
@@ -438,7 +427,7 @@ static void router_keys(struct worker *w, struct request *r,
             return;
         }
     }
-    if (nkeys > 0 && replica_route(w, r, slot, wire, n)) {
+    if (nkeys > 0 && replica_route(r, slot, wire, n)) {
         return;
     }
     router_forward(w, r, slot, wire, n, buf, req->argv, keys, nkeys);
@@ -451,7 +440,8 @@ void router_dispatch(struct session *s, const char *buf,
     const struct resp_arg *name = &req->argv[0];
     const struct cmdspec *cmd = cmdtable_lookup(buf + name->off,
                                                      name->len);
-    struct request *r = request_get(w, REQUEST_CLIENT);
+    struct request *r = request_get(&w->requests, REQUEST_CLIENT,
+                                    session_reply);
     r->session = s;
     r->cmd = cmd;
     r->start_us = worker_turn_usec(w);
@@ -487,7 +477,7 @@ void router_dispatch(struct session *s, const char *buf,
     bool multi = s->pin != NULL && s->pin->multi;
     if (req->is_inline && (multi || (cmd->route != CMDSPEC_ROUTE_LOCAL &&
                                      cmd->route != CMDSPEC_ROUTE_REFUSED))) {
-        router_encode(w, buf, req->argv, req->argc);
+        fanout_encode(w, NULL, buf, req->argv, req->argc);
         wire = pbuf_head(&w->cmdbuf);
         n = pbuf_size(&w->cmdbuf);
     }
@@ -520,24 +510,24 @@ void router_dispatch(struct session *s, const char *buf,
     case CMDSPEC_ROUTE_MGET:
     case CMDSPEC_ROUTE_SUM:
         if (req->argc > 2) {
-            multikey_split(w, r, buf, req->argv, req->argc);
+            multikey_split(r, buf, req->argv, req->argc);
             return;
         }
         break;
     case CMDSPEC_ROUTE_MSET:
         if (req->argc > 3) {
-            multikey_split(w, r, buf, req->argv, req->argc);
+            multikey_split(r, buf, req->argv, req->argc);
             return;
         }
         break;
     case CMDSPEC_ROUTE_ALL:
-        multikey_all(w, r, wire, n);
+        multikey_all(r, wire, n);
         return;
     case CMDSPEC_ROUTE_EACH:
         if (multikey_each_reads(buf, req->argv, req->argc)) {
             router_any(w, r, wire, n);
         } else {
-            multikey_all(w, r, wire, n);
+            multikey_all(r, wire, n);
         }
         return;
     case CMDSPEC_ROUTE_ANY:

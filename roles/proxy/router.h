@@ -59,12 +59,6 @@ void router_forward(struct worker *w, struct request *r, unsigned slot,
  * caller to fail). */
 bool router_retry_any(struct backend *b, struct request *r);
 
-/* The reply 'p' ('n' bytes) of a SLOTSMGRTTAGONE request 'm'. */
-void router_mgrt_done(struct request *m, const char *p, size_t n);
-
-/* The reply 'p' ('n' bytes) of a SLOTSMGRT-EXEC-WRAPPER request 'm'. */
-void router_wrap_done(struct request *m, const char *p, size_t n);
-
 /* Route again the requests that waited on locked slots (after the worker
  * adopted a new table). */
 void router_retry_waiting(struct worker *w);

@@ -101,7 +101,8 @@ static void session_unpause(struct session *s)
 /* Answer with 'text' as an error in request order, then close. */
 static void session_fail(struct session *s, const char *text)
 {
-    struct request *r = request_get(s->worker, REQUEST_CLIENT);
+    struct request *r = request_get(&s->worker->requests, REQUEST_CLIENT,
+                                    session_reply);
     r->session = s;
     r->cmd = &cmdtable_unknown;
     r->start_us = worker_turn_usec(s->worker);
@@ -229,9 +230,13 @@ static void session_check_held(struct session *s)
     }
 }
 
-void session_reply(struct session *s, struct request *r, const char *p,
-                   size_t n)
+void session_reply(struct request *r, const char *p, size_t n)
 {
+    struct session *s = r->session;
+    if (s == NULL) {
+        request_put(r); /* its client left */
+        return;
+    }
     struct worker *w = s->worker;
     uint64_t usecs = worker_turn_usec(w) - r->start_us;
     stats_record(&w->stats, cmdtable_index(r->cmd), usecs,
@@ -276,7 +281,8 @@ void session_push(struct session *s, const char *p, size_t n)
         worker_mark_session(s);
     } else {
         /* a finished request at the tail keeps the order of replies */
-        struct request *r = request_get(s->worker, REQUEST_CLIENT);
+        struct request *r = request_get(&s->worker->requests,
+                                        REQUEST_CLIENT, session_reply);
         r->session = s;
         r->cmd = &cmdtable_unknown;
         r->done = true;

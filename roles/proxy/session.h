@@ -83,11 +83,11 @@ int session_start(struct worker *w, int fd);
  * for client names); an empty name clears it. */
 int session_set_name(struct session *s, const char *name, size_t len);
 
-/* Called when request 'r' of 's' got its reply 'p' ('n' bytes): write it
- * now if 'r' heads the queue, else keep it; then write every following
- * finished reply. Takes 'r' back to the pool once written. */
-void session_reply(struct session *s, struct request *r, const char *p,
-                   size_t n);
+/* The 'complete' function of a client request 'r' (request.h): its
+ * reply 'p' ('n' bytes) is written now if 'r' heads its session's queue,
+ * else kept; then every following finished reply is written. Takes 'r'
+ * back to the pool once written, or at once if its client left. */
+void session_reply(struct request *r, const char *p, size_t n);
 
 /* Write out what 's' has buffered (called by the worker after each loop
  * turn); closes it if writing failed or it is done. */

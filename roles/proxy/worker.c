@@ -271,7 +271,7 @@ static void worker_free(struct worker *w)
     if (w == NULL) {
         return;
     }
-    request_pool_release(w);
+    request_pool_release(&w->requests);
     if (w->tick != NULL) {
         event_free(w->tick);
     }
@@ -332,6 +332,8 @@ static struct worker *worker_new(const struct worker_config *cfg, int id,
         worker_free(w);
         return NULL;
     }
+    w->requests.worker = w;
+    w->requests.scratch = w->scratch;
     w->notify_ev = event_new(w->base, w->notify_rd, EV_READ | EV_PERSIST,
                              worker_on_notify, w);
     w->tick = event_new(w->base, -1, EV_PERSIST, worker_on_tick, w);

@@ -69,8 +69,12 @@ struct worker_config {
     uint64_t start_ms;            /* wall clock at start */
 };
 
-/* One worker thread. */
+/* One worker thread: what the thread itself owns. A request's own state
+ * (its session, db, arrival time, id, what completes it) is on the
+ * request (request.h); hops come here only for the thread's services
+ * below. */
 struct worker {
+    /* the thread and its event loop */
     int id;
     pthread_t thread;
     const struct worker_config *cfg;
@@ -84,6 +88,7 @@ struct worker {
                                          notify pipe fails */
     uint64_t turn_us;                 /* worker_turn_usec, 0: not read */
 
+    /* routing: the adopted slot table and this thread's connections */
     const struct slotmap *map;        /* adopted table (borrowed) */
     _Atomic uint64_t seen_version;    /* version of 'map' */
     _Atomic uint64_t drained_version; /* no request of an older table is
@@ -93,15 +98,23 @@ struct worker {
     struct backend **route;           /* map->addrs index -> backend */
     size_t nroute;
     struct backend *backends;         /* every backend connection */
+    TAILQ_HEAD(, request) waiting;    /* on locked slots (router.c) */
+    bool replica_wanted;              /* replica reads are on or a
+                                         session said READONLY: poll
+                                         the masters (replica.c) */
 
+    /* clients, and what to write or free after the turn */
     TAILQ_HEAD(, session) sessions;
     size_t nsessions;
     struct session *dirty_sessions;
     struct backend *dirty_backends;
     struct session *dead_sessions;    /* closed, freed after the turn */
-    TAILQ_HEAD(, request) waiting;    /* on locked slots */
+    bool trim;                        /* sessions were freed: give
+                                         memory back at the next tick */
 
-    struct request *pool;             /* free requests */
+    /* per-thread pool and scratch space, valid within one call */
+    struct request_pool requests;     /* free requests (request.h) */
+    uint64_t req_seq;                 /* request ids handed out */
     struct evbuffer *scratch;         /* local replies are built here */
     struct pbuf cmdbuf;               /* sub-requests are encoded here */
     struct pbuf merge;                /* merged replies are built here */
@@ -109,12 +122,6 @@ struct worker {
     int *keys;                        /* key indices of one request */
     size_t keys_cap;
 
-    uint64_t req_seq;                 /* request ids handed out */
-    bool replica_wanted;              /* replica reads are on or a
-                                         session said READONLY: poll
-                                         the masters (replica.c) */
-    bool trim;                        /* sessions were freed: give
-                                         memory back at the next tick */
     struct stats stats;
 };
 

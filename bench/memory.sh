@@ -6,18 +6,22 @@
 # ports without persistence, loads the same commands into both with
 # redis-cli --pipe, and reads used_memory before and after (bytes per
 # key, or per element for the big collections), the process RSS
-# (/proc/PID/status VmRSS) at the end, and the size of the RDB file SAVE
-# writes. Prints one table: each figure for both servers and the
+# (/proc/PID/status VmRSS) at the end and again after MEMORY PURGE (the
+# freed pages an allocator still holds right after a load differ between
+# the two: see issue 14), and the size of the RDB file SAVE writes.
+# Prints one table: each figure for both servers and the
 # codis/redis ratios. Both servers are stopped by PID after each shape.
 #
 #   string   KEYS keys: SET k:i vi
 #   hash     KEYS keys: HSET h:i f0 v0 ... f9 v9
+#   hash-int KEYS keys: HSET h:i f0 N0 ... f9 N9, integer values
 #   set      KEYS keys: SADD s:i of 10 small integers
 #   zset     KEYS keys: ZADD z:i of 10 members with integer scores
 #   list     KEYS keys: RPUSH l:i of 10 short items
 #   bighash  one hash of BIG fields
 #   bigzset  one sorted set of BIG members
 #   biglist  one list of BIG items
+#   biglist-int  one list of the BIG integers 0 .. BIG-1
 #
 # Where a key's bytes go (jemalloc size classes 8, 16, 32, 48...), for
 # SET k:123456 v123456, codis-server as of issue 14 against redis-server:
@@ -41,7 +45,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 codis_server=${CODIS_SERVER:-$here/bin/codis-server}
 keys=${KEYS:-200000}
 big=${BIG:-1000000}
-shapes=${SHAPES:-string hash set zset list bighash bigzset biglist}
+shapes=${SHAPES:-string hash hash-int set zset list bighash bigzset biglist \
+biglist-int}
 
 for tool in redis-server redis-cli python3; do
     if ! command -v $tool >/dev/null 2>&1; then
@@ -107,6 +112,12 @@ elif shape == "hash":
         for j in range(10):
             args += ["f%d" % j, "v%d" % j]
         cmd(*args)
+elif shape == "hash-int":
+    for i in range(keys):
+        args = ["HSET", "h:%d" % i]
+        for j in range(10):
+            args += ["f%d" % j, i * 10 + j]
+        cmd(*args)
 elif shape == "set":
     for i in range(keys):
         cmd("SADD", "s:%d" % i, *[(i + j * 7) % 1000 for j in range(10)])
@@ -131,6 +142,8 @@ else:
             args = ["ZADD", "bigzset"]
             for j in r:
                 args += [j, "member:%d" % j]
+        elif shape == "biglist-int":
+            args = ["RPUSH", "biglist"] + list(r)
         else:
             args = ["RPUSH", "biglist"] + ["item:%d" % j for j in r]
         cmd(*args)
@@ -170,26 +183,32 @@ for shape in $shapes; do
         fi
         after=$(used_memory "$port")
         resident=$(rss "$pid")
+        redis-cli -p "$port" memory purge >/dev/null
+        purged=$(rss "$pid")
         redis-cli -p "$port" save >/dev/null
         rdb=$(stat -c %s "$dir/dump.rdb" 2>/dev/null || echo 0)
-        line="$line $(( (after - before) / count )) $resident $rdb"
+        line="$line $((after - before)) $resident $rdb $purged"
         stop_servers
     done
-    echo "$line" >>"$work/results"
+    echo "$line $count" >>"$work/results"
 done
 
 python3 - "$work/results" <<'PYEOF'
 import sys
-print("%-8s %9s %9s %6s  %9s %9s %6s  %10s %10s %6s" % (
+print("%-11s %9s %9s %6s  %9s %9s %6s  %10s %10s %6s  %6s" % (
     "shape", "codis B", "redis B", "ratio", "codis RSS", "redis RSS",
-    "ratio", "codis RDB", "redis RDB", "ratio"))
+    "ratio", "codis RDB", "redis RDB", "ratio", "purged"))
 def r(a, b):
     return a / b if b else 0.0
 for line in open(sys.argv[1]):
-    s, cu, cr, cd, ru, rr, rd = line.split()
-    cu, cr, cd, ru, rr, rd = map(int, (cu, cr, cd, ru, rr, rd))
-    print("%-8s %9d %9d %6.2f  %8.1fM %8.1fM %6.2f  %10d %10d %6.2f" % (
-        s, cu, ru, r(cu, ru), cr / 1048576, rr / 1048576, r(cr, rr),
-        cd, rd, r(cd, rd)))
-print("(B: used_memory growth per key, or per element for big*)")
+    s, cu, cr, cd, cp, ru, rr, rd, rp, n = line.split()
+    cu, cr, cd, cp, ru, rr, rd, rp, n = map(
+        int, (cu, cr, cd, cp, ru, rr, rd, rp, n))
+    print("%-11s %9.1f %9.1f %6.2f  %8.1fM %8.1fM %6.2f  %10d %10d %6.2f"
+          "  %6.2f" % (
+        s, cu / n, ru / n, r(cu, ru), cr / 1048576, rr / 1048576, r(cr, rr),
+        cd, rd, r(cd, rd), r(cp, rp)))
+print("(B: used_memory growth per key, or per element for big*; purged:"
+      " the RSS ratio after MEMORY PURGE on both, without the freed pages"
+      " the allocator still held)")
 PYEOF

@@ -183,6 +183,18 @@ size_t mem_usable(const void *ptr)
     return ptr != NULL ? malloc_usable_size((void *)ptr) : 0;
 }
 
+int mem_background_purge(bool on)
+{
+#ifdef MEM_JEMALLOC
+    bool v = on;
+    return mallctl("background_thread", NULL, NULL, &v, sizeof(v)) == 0
+           ? 0 : -1;
+#else
+    (void)on;
+    return 0;
+#endif
+}
+
 void mem_purge(void)
 {
 #ifdef MEM_JEMALLOC

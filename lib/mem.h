@@ -5,6 +5,7 @@
 #ifndef CODIS_MEM_H
 #define CODIS_MEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* malloc 'size' bytes; never NULL. Owned: release with mem_free. */
@@ -33,6 +34,12 @@ size_t mem_usable(const void *ptr);
 /* Return unused dirty pages to the system (jemalloc's purge; glibc's
  * malloc_trim). */
 void mem_purge(void);
+
+/* Let a jemalloc background thread return dirty pages to the system as
+ * they age (Redis's jemalloc-bg-thread, on by default there), so an idle
+ * process does not keep freed memory resident. 0, or -1 if the allocator
+ * has no such thread (glibc: nothing to do, returns 0). */
+int mem_background_purge(bool on);
 
 /* Bytes held now by blocks from these functions (their usable sizes). */
 size_t mem_used(void);

@@ -23,6 +23,7 @@
 #include "lib/sha1.h"
 #include "redis/aof.h"
 #include "redis/listpack.h"
+#include "redis/quicklist.h"
 #include "redis/rdb.h"
 #include "redis/replication.h"
 #include "redis/sds.h"
@@ -527,7 +528,8 @@ static void debug_listpack(struct client *c)
     for (unsigned char *p = listpack_first(lp); p != NULL;
          p = listpack_next(lp, p), i++) {
         size_t len;
-        const char *v = listpack_get(p, &len);
+        char buf[LISTPACK_INTBUF];
+        const char *v = listpack_get(p, &len, buf);
         log_warn("  [%zu] offset %zu: '%.*s'", i, listpack_offset(lp, p),
                  (int)(len > 200 ? 200 : len), v);
     }
@@ -617,7 +619,6 @@ static const char *const debug_help[] = {
 };
 
 /* Settings only DEBUG changes (kept for the features that read them). */
-static long long debug_packed_threshold = 1LL << 30;
 static long long debug_peak_reset_ms = 5000;
 static bool debug_reply_resizing = true;
 
@@ -682,12 +683,11 @@ void cmd_debug(struct client *c)
     } else if (arg_is(sub, "quicklist-packed-threshold") && n == 3) {
         long long v;
         if (config_parse_memory(c->argv[2].ptr, &v) != 0 || v < 0 ||
-            v > 4LL * 1024 * 1024 * 1024) {
+            !quicklist_set_packed_threshold((unsigned long long)v)) {
             reply_error(c, "argument must be a memory value bigger than 1 "
                            "and smaller than 4gb");
             return;
         }
-        debug_packed_threshold = v;
         reply_ok(c);
     } else if (arg_is(sub, "listpack") && n == 3) {
         debug_listpack(c);

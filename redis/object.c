@@ -318,7 +318,7 @@ static size_t object_memory(const struct object *o, size_t samples)
         size += object_mem_dict(o->ptr);
         break;
     case OBJ_LIST:
-        return size + quicklist_bytes(o->ptr);
+        return size + quicklist_bytes(o->ptr, samples);
     case OBJ_ZSET: {
         if (o->encoding == OBJ_ENC_LISTPACK) {
             return size + mem_usable(o->ptr);
@@ -469,9 +469,9 @@ void cmd_memory(struct client *c)
             reply_null(c);
             return;
         }
+        /* the entry as Redis counts it: its size, not its allocation */
         size_t size = object_memory(e->v.ptr, (size_t)samples) +
-                      mem_usable(sds_alloc_ptr(e->key)) +
-                      mem_usable(e);
+                      mem_usable(sds_alloc_ptr(e->key)) + sizeof(*e);
         reply_integer(c, (long long)size);
         return;
     }

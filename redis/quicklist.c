@@ -7,10 +7,16 @@
  * at each end (they may have moved closer to an end), packs the nodes
  * just inside those, and packs the changed node if it lies inside: O(d),
  * as Redis does it. A node is packed only if LZF saves 8 bytes or more
- * and the listpack has at least 48 bytes. */
+ * and the listpack has at least 48 bytes.
+ *
+ * Plain nodes (one element of quicklist_packed_threshold bytes or more)
+ * never take another entry: quicklist_fits says no, so every path that
+ * adds to a full node (push, insert, replace) makes a new node, and
+ * quicklist_new_node makes it plain when the element is large. */
 #include "redis/quicklist.h"
 
 #include <assert.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "lib/mem.h"
@@ -20,6 +26,24 @@
 
 #define QUICKLIST_MIN_PACK 48     /* smaller listpacks are not packed */
 #define QUICKLIST_SAFETY_BYTES 8192 /* node size cap for a count fill */
+#define QUICKLIST_BLOB_HDR 4      /* uint32 size before a packed blob */
+
+size_t quicklist_packed_threshold = (size_t)1 << 30;
+
+bool quicklist_set_packed_threshold(unsigned long long bytes)
+{
+    if (bytes > (1ULL << 32) - (1ULL << 20)) {
+        return false;
+    }
+    quicklist_packed_threshold = bytes == 0 ? (size_t)1 << 30
+                                            : (size_t)bytes;
+    return true;
+}
+
+static bool quicklist_is_large(size_t len)
+{
+    return len >= quicklist_packed_threshold;
+}
 
 struct quicklist *quicklist_new(int fill, int depth)
 {
@@ -50,33 +74,60 @@ void quicklist_free(struct quicklist *ql)
 /* ------------------------------------------------------------------------
  * Packing */
 
+/* Size of the LZF blob of packed node 'n'. */
+static size_t quicklist_blob_size(const struct quicklist_node *n)
+{
+    uint32_t size;
+    memcpy(&size, n->lp, sizeof(size));
+    return size;
+}
+
+/* The bytes of packed node 'n', decompressed into a new allocation. */
+static unsigned char *quicklist_unpacked_copy(const struct quicklist_node *n)
+{
+    unsigned char *raw = mem_alloc(n->raw_bytes);
+    size_t got = lzf_decompress(n->lp + QUICKLIST_BLOB_HDR,
+                                quicklist_blob_size(n), raw, n->raw_bytes);
+    assert(got == n->raw_bytes);
+    return raw;
+}
+
 static void quicklist_unpack(struct quicklist_node *n)
 {
-    if (n->packed_bytes == 0) {
+    if (!n->packed) {
         return;
     }
-    unsigned char *lp = mem_alloc(n->raw_bytes);
-    size_t got = lzf_decompress(n->lp, n->packed_bytes, lp, n->raw_bytes);
-    assert(got == n->raw_bytes);
+    unsigned char *raw = quicklist_unpacked_copy(n);
     mem_free(n->lp);
-    n->lp = lp;
-    n->packed_bytes = 0;
+    n->lp = raw;
+    n->packed = false;
 }
 
 static void quicklist_pack(struct quicklist_node *n)
 {
-    if (n->packed_bytes != 0 || n->raw_bytes < QUICKLIST_MIN_PACK) {
+    if (n->packed || n->raw_bytes < QUICKLIST_MIN_PACK) {
         return;
     }
-    unsigned char *blob = mem_alloc(n->raw_bytes);
-    size_t got = lzf_compress(n->lp, n->raw_bytes, blob, n->raw_bytes - 8);
+    unsigned char *blob = mem_alloc(QUICKLIST_BLOB_HDR + n->raw_bytes);
+    size_t got = lzf_compress(n->lp, n->raw_bytes, blob + QUICKLIST_BLOB_HDR,
+                              n->raw_bytes - 8);
     if (got == 0) {
         mem_free(blob);
         return;
     }
+    uint32_t size = (uint32_t)got;
+    memcpy(blob, &size, sizeof(size));
     mem_free(n->lp);
-    n->lp = mem_realloc(blob, got);
-    n->packed_bytes = got;
+    n->lp = mem_realloc(blob, QUICKLIST_BLOB_HDR + got);
+    n->packed = true;
+}
+
+const unsigned char *quicklist_node_data(const struct quicklist_node *n,
+                                         size_t *len, unsigned char **copy)
+{
+    *len = n->raw_bytes;
+    *copy = n->packed ? quicklist_unpacked_copy(n) : NULL;
+    return *copy != NULL ? *copy : n->lp;
 }
 
 /* True if 'n' is within 'depth' nodes of either end. */
@@ -125,6 +176,9 @@ static void quicklist_settle(struct quicklist *ql, struct quicklist_node *n)
 static bool quicklist_fits(const struct quicklist *ql,
                            const struct quicklist_node *n, size_t len)
 {
+    if (n->plain || quicklist_is_large(len)) {
+        return false;
+    }
     size_t bytes = n->raw_bytes + len + 10;
     if (ql->fill < 0) {
         int f = ql->fill < -5 ? 5 : -ql->fill;
@@ -138,6 +192,18 @@ static struct quicklist_node *quicklist_node_new(void)
     struct quicklist_node *n = mem_calloc(1, sizeof(*n));
     n->lp = listpack_new();
     n->raw_bytes = listpack_bytes(n->lp);
+    return n;
+}
+
+/* A plain node holding a copy of 'len' bytes at 'p'. */
+static struct quicklist_node *quicklist_plain_new(const char *p, size_t len)
+{
+    struct quicklist_node *n = mem_calloc(1, sizeof(*n));
+    n->lp = mem_alloc(len > 0 ? len : 1);
+    memcpy(n->lp, p, len);
+    n->raw_bytes = len;
+    n->count = 1;
+    n->plain = true;
     return n;
 }
 
@@ -206,8 +272,9 @@ static void quicklist_node_insert(struct quicklist *ql,
                                   const char *p, size_t len)
 {
     quicklist_unpack(n); /* a settle of a neighbour may have packed it */
-    size_t off = at == n->count ? listpack_bytes(n->lp)
-                 : listpack_offset(n->lp, listpack_seek(n->lp,
+    size_t off = listpack_offset(n->lp, at == n->count
+                                        ? NULL
+                                        : listpack_seek(n->lp,
                                                         (long long)at));
     n->lp = listpack_insert(n->lp, off, p, len);
     n->raw_bytes = listpack_bytes(n->lp);
@@ -225,7 +292,8 @@ static struct quicklist_node *quicklist_split(struct quicklist *ql,
     unsigned char *from = listpack_seek(n->lp, (long long)at);
     for (unsigned char *e = from; e != NULL; e = listpack_next(n->lp, e)) {
         size_t len;
-        const char *s = listpack_get(e, &len);
+        char buf[LISTPACK_INTBUF];
+        const char *s = listpack_get(e, &len, buf);
         m->lp = listpack_append(m->lp, s, len);
     }
     m->count = n->count - at;
@@ -242,6 +310,13 @@ static void quicklist_insert_new_node(struct quicklist *ql,
                                       struct quicklist_node *at,
                                       const char *p, size_t len)
 {
+    if (quicklist_is_large(len)) {
+        struct quicklist_node *m = quicklist_plain_new(p, len);
+        quicklist_link(ql, at, m);
+        ql->count++;
+        quicklist_settle(ql, m);
+        return;
+    }
     struct quicklist_node *m = quicklist_node_new();
     quicklist_link(ql, at, m);
     quicklist_node_insert(ql, m, 0, p, len);
@@ -251,10 +326,19 @@ static void quicklist_insert_new_node(struct quicklist *ql,
 /* ------------------------------------------------------------------------
  * Changes */
 
+void quicklist_delete_range(struct quicklist *ql, size_t index, size_t n);
+
 void quicklist_push(struct quicklist *ql, const char *p, size_t len,
                     bool head)
 {
     struct quicklist_node *n = head ? ql->head : ql->tail;
+    if (quicklist_is_large(len)) {
+        quicklist_insert_new_node(ql, head ? NULL : ql->tail, p, len);
+        if (n != NULL) {
+            quicklist_settle(ql, n);
+        }
+        return;
+    }
     if (n != NULL) {
         quicklist_unpack(n);
     }
@@ -275,13 +359,21 @@ char *quicklist_pop(struct quicklist *ql, bool head)
     struct quicklist_node *n = head ? ql->head : ql->tail;
     assert(n != NULL);
     quicklist_unpack(n);
-    unsigned char *e = head ? listpack_first(n->lp) : listpack_last(n->lp);
-    size_t len;
-    const char *s = listpack_get(e, &len);
-    char *out = sds_new(s, len);
-    n->lp = listpack_delete(n->lp, listpack_offset(n->lp, e), 1);
-    n->raw_bytes = listpack_bytes(n->lp);
-    n->count--;
+    char *out;
+    if (n->plain) {
+        out = sds_new((const char *)n->lp, n->raw_bytes);
+        n->count = 0;
+    } else {
+        unsigned char *e = head ? listpack_first(n->lp)
+                                : listpack_last(n->lp);
+        size_t len;
+        char buf[LISTPACK_INTBUF];
+        const char *s = listpack_get(e, &len, buf);
+        out = sds_new(s, len);
+        n->lp = listpack_delete(n->lp, listpack_offset(n->lp, e), 1);
+        n->raw_bytes = listpack_bytes(n->lp);
+        n->count--;
+    }
     ql->count--;
     if (n->count == 0) {
         quicklist_unlink(ql, n);
@@ -342,12 +434,28 @@ void quicklist_replace(struct quicklist *ql, size_t index, const char *p,
     struct quicklist_node *n = quicklist_find(ql, index, &at);
     assert(n != NULL);
     quicklist_unpack(n);
+    if (n->plain && quicklist_is_large(len)) {
+        mem_free(n->lp);
+        n->lp = mem_alloc(len > 0 ? len : 1);
+        memcpy(n->lp, p, len);
+        n->raw_bytes = len;
+        quicklist_settle(ql, n);
+        return;
+    }
+    if (n->plain || quicklist_is_large(len)) {
+        /* the element changes kind: a node of its own, or into a
+         * listpack next to where it was */
+        quicklist_settle(ql, n);
+        quicklist_delete_range(ql, index, 1);
+        quicklist_insert(ql, index, p, len);
+        return;
+    }
     size_t off = listpack_offset(n->lp, listpack_seek(n->lp, (long long)at));
     n->lp = listpack_replace(n->lp, off, p, len);
     n->raw_bytes = listpack_bytes(n->lp);
-    if (n->count > 1 && ql->fill < 0 && !quicklist_fits(ql, n, 0)) {
-        quicklist_settle(ql, quicklist_split(ql, n, n->count / 2));
-    }
+    /* no split when the node grows past its bound: Redis 7.0 does not
+     * split here either, and the node layouts (so MEMORY USAGE and RDB
+     * files) stay the same as redis-server's */
     quicklist_settle(ql, n);
 }
 
@@ -391,23 +499,44 @@ void quicklist_take(struct quicklist *ql, struct quicklist *from)
     mem_free(from);
 }
 
-size_t quicklist_bytes(const struct quicklist *ql)
+size_t quicklist_bytes(const struct quicklist *ql, size_t samples)
 {
-    size_t bytes = sizeof(*ql);
-    for (const struct quicklist_node *n = ql->head; n != NULL; n = n->next) {
-        bytes += sizeof(*n) + (n->packed_bytes ? n->packed_bytes
-                                               : n->raw_bytes);
+    size_t bytes = 0, seen = 0;
+    for (const struct quicklist_node *n = ql->head;
+         n != NULL && (samples == 0 || seen < samples); n = n->next) {
+        bytes += sizeof(*n) + mem_usable(n->lp);
+        seen++;
     }
-    return bytes;
+    double per = seen > 0 ? (double)bytes / (double)seen : 0;
+    return sizeof(*ql) + (size_t)(per * (double)ql->nodes);
 }
 
 size_t quicklist_packed_nodes(const struct quicklist *ql)
 {
     size_t packed = 0;
     for (const struct quicklist_node *n = ql->head; n != NULL; n = n->next) {
-        packed += n->packed_bytes != 0;
+        packed += n->packed;
     }
     return packed;
+}
+
+void quicklist_append_listpack(struct quicklist *ql, unsigned char *lp)
+{
+    struct quicklist_node *n = mem_calloc(1, sizeof(*n));
+    n->lp = lp;
+    n->raw_bytes = listpack_bytes(lp);
+    n->count = (uint32_t)listpack_count(lp);
+    quicklist_link(ql, ql->tail, n);
+    ql->count += n->count;
+    quicklist_settle(ql, n);
+}
+
+void quicklist_append_plain(struct quicklist *ql, const char *p, size_t len)
+{
+    struct quicklist_node *n = quicklist_plain_new(p, len);
+    quicklist_link(ql, ql->tail, n);
+    ql->count++;
+    quicklist_settle(ql, n);
 }
 
 /* ------------------------------------------------------------------------
@@ -424,7 +553,12 @@ static void quicklist_iter_enter(struct quicklist_iter *it,
     it->node = n;
     if (n != NULL) {
         quicklist_unpack(n);
-        it->p = it->forward ? listpack_first(n->lp) : listpack_last(n->lp);
+        if (n->plain) {
+            it->p = n->lp;
+        } else {
+            it->p = it->forward ? listpack_first(n->lp)
+                                : listpack_last(n->lp);
+        }
     } else {
         it->p = NULL;
     }
@@ -441,7 +575,9 @@ void quicklist_iter_init(struct quicklist_iter *it, struct quicklist *ql,
     struct quicklist_node *n = quicklist_find(ql, index, &at);
     if (n != NULL) {
         quicklist_iter_enter(it, n);
-        it->p = listpack_seek(n->lp, (long long)at);
+        if (!n->plain) {
+            it->p = listpack_seek(n->lp, (long long)at);
+        }
     }
 }
 
@@ -455,7 +591,13 @@ bool quicklist_iter_next(struct quicklist_iter *it, const char **p,
     if (it->p == NULL) {
         return false;
     }
-    *p = listpack_get(it->p, len);
+    if (it->node->plain) {
+        *p = (const char *)it->node->lp;
+        *len = it->node->raw_bytes;
+        it->p = NULL;
+        return true;
+    }
+    *p = listpack_get(it->p, len, it->buf);
     it->p = it->forward ? listpack_next(it->node->lp, it->p)
                         : listpack_prev(it->node->lp, it->p);
     return true;

@@ -6,23 +6,32 @@
  * ones at each end is kept LZF-compressed (lzf.h). Knows nothing of the
  * server.
  *
- * Reading goes through struct quicklist_iter, which decompresses the node
- * it stands on and compresses it again when it leaves. Indexes are
- * 0-based from the head. */
+ * An element of quicklist_packed_threshold bytes or more (1 GB unless
+ * DEBUG QUICKLIST-PACKED-THRESHOLD says otherwise) gets a plain node of
+ * its own, holding its bytes without a listpack around them, as Redis 7
+ * does. Reading goes through struct quicklist_iter, which decompresses
+ * the node it stands on and compresses it again when it leaves. Indexes
+ * are 0-based from the head. */
 #ifndef CODIS_QUICKLIST_H
 #define CODIS_QUICKLIST_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
-/* One node: a listpack, or while 'packed' an LZF blob of one. */
+#include "redis/listpack.h"
+
+/* One node (40 bytes, as Redis's): a listpack or a plain element, or
+ * while 'packed' an LZF blob of either: a uint32 of the blob's size,
+ * then the blob. */
 struct quicklist_node {
     struct quicklist_node *prev;
     struct quicklist_node *next;
-    unsigned char *lp;     /* the listpack, or the compressed blob */
-    size_t count;          /* entries */
-    size_t raw_bytes;      /* listpack_bytes of the listpack */
-    size_t packed_bytes;   /* size of the blob while packed, else 0 */
+    unsigned char *lp;     /* the listpack / element, or the packed blob */
+    size_t raw_bytes;      /* bytes of the listpack / element */
+    uint32_t count;        /* entries (1 for a plain node) */
+    bool packed;           /* 'lp' is the LZF blob */
+    bool plain;            /* one element's bytes, no listpack */
 };
 
 struct quicklist {
@@ -62,8 +71,30 @@ void quicklist_delete_range(struct quicklist *ql, size_t index, size_t n);
 /* Free the entries of 'ql' and give it those of 'from' (then freed). */
 void quicklist_take(struct quicklist *ql, struct quicklist *from);
 
-/* Bytes held, headers included (for MEMORY USAGE and tests). */
-size_t quicklist_bytes(const struct quicklist *ql);
+/* Bytes held as Redis's MEMORY USAGE counts them: the list header, then
+ * the node header and allocation of the first 'samples' nodes (0: all)
+ * scaled to the number of nodes. */
+size_t quicklist_bytes(const struct quicklist *ql, size_t samples);
+
+/* Elements of this many bytes or more go into plain nodes. */
+extern size_t quicklist_packed_threshold;
+
+/* Set quicklist_packed_threshold to 'bytes' (0: 1 GB); false if it is
+ * not below 4 GB - 1 MB. */
+bool quicklist_set_packed_threshold(unsigned long long bytes);
+
+/* Append a node holding listpack 'lp' (taken; valid, not empty) or a
+ * plain node holding a copy of 'len' bytes at 'p' at the tail, as they
+ * came from an RDB file. */
+void quicklist_append_listpack(struct quicklist *ql, unsigned char *lp);
+void quicklist_append_plain(struct quicklist *ql, const char *p,
+                            size_t len);
+
+/* The listpack or plain element of node 'n' and its size; if the node is
+ * packed the bytes are a copy returned in '*copy' too (mem_free it), else
+ * '*copy' is NULL and the bytes are borrowed. */
+const unsigned char *quicklist_node_data(const struct quicklist_node *n,
+                                         size_t *len, unsigned char **copy);
 
 /* Number of nodes packed (compressed) now. */
 size_t quicklist_packed_nodes(const struct quicklist *ql);
@@ -74,6 +105,7 @@ struct quicklist_iter {
     struct quicklist_node *node;
     unsigned char *p;      /* next entry to return, or NULL */
     bool forward;
+    char buf[LISTPACK_INTBUF]; /* text of an integer entry returned */
 };
 
 /* Start at entry 'index' (< count; else the walk is empty). */

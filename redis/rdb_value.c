@@ -16,6 +16,7 @@
 
 #include "lib/mem.h"
 #include "redis/intset.h"
+#include "redis/listpack.h"
 #include "redis/quicklist.h"
 #include "redis/rdb_blob.h"
 #include "redis/rdb_io.h"
@@ -84,41 +85,21 @@ static struct object *rdb_string_load(struct rdb_in *r)
 /* ------------------------------------------------------------------------
  * Lists */
 
-/* Write the finished node 'lp' and free it. */
-static void rdb_list_save_node(struct rdb_out *w, struct rdb_blob_lp *lp)
-{
-    rdb_blob_lp_finish(lp);
-    rdb_out_len(w, RDB_QUICKLIST_NODE_PACKED);
-    rdb_out_string(w, (const char *)lp->buf, lp->len);
-    mem_free(lp->buf);
-}
-
-/* A list is saved as RDB_TYPE_LIST_QUICKLIST_2, Redis 7's form: one
- * packed listpack per node of its quicklist, node by node, each rewritten
- * in Redis's listpack format (a node of ours unpacked for the walk). */
+/* A list is saved as RDB_TYPE_LIST_QUICKLIST_2, Redis 7's form: node by
+ * node, a listpack node as its bytes (our listpacks are Redis's), a plain
+ * node as its one element. */
 static void rdb_list_save(struct rdb_out *w, const struct object *o)
 {
     struct quicklist *ql = o->ptr;
-    struct quicklist_iter it;
-    struct quicklist_node *node = NULL;
-    struct rdb_blob_lp lp;
-    const char *p;
-    size_t len;
     rdb_out_len(w, ql->nodes);
-    quicklist_iter_init(&it, ql, 0, true);
-    while (quicklist_iter_next(&it, &p, &len)) {
-        if (it.node != node) {
-            if (node != NULL) {
-                rdb_list_save_node(w, &lp);
-            }
-            node = it.node;
-            rdb_blob_lp_init(&lp);
-        }
-        rdb_blob_lp_add(&lp, p, len);
-    }
-    quicklist_iter_release(&it);
-    if (node != NULL) {
-        rdb_list_save_node(w, &lp);
+    for (struct quicklist_node *n = ql->head; n != NULL; n = n->next) {
+        unsigned char *copy;
+        size_t len;
+        const unsigned char *p = quicklist_node_data(n, &len, &copy);
+        rdb_out_len(w, n->plain ? RDB_QUICKLIST_NODE_PLAIN
+                                : RDB_QUICKLIST_NODE_PACKED);
+        rdb_out_string(w, (const char *)p, len);
+        mem_free(copy);
     }
 }
 
@@ -159,6 +140,28 @@ static struct object *rdb_list_load_ziplist(struct rdb_in *r)
     return o;
 }
 
+/* One packed node of RDB_TYPE_LIST_QUICKLIST_2: a listpack in Redis's
+ * format, which is ours, so it becomes a node as it is (an empty one is
+ * skipped, as Redis does). Returns 0 or -1. */
+static int rdb_list_load_listpack(struct rdb_in *r, struct object *o)
+{
+    char *blob = rdb_in_string(r);
+    if (blob == NULL) {
+        return -1;
+    }
+    unsigned char *lp = listpack_from_bytes(blob, sds_len(blob));
+    sds_free(blob);
+    if (lp == NULL) {
+        return rdb_in_fail(r, "corrupt listpack");
+    }
+    if (listpack_count(lp) == 0) {
+        listpack_free(lp);
+        return 0;
+    }
+    quicklist_append_listpack(o->ptr, lp);
+    return 0;
+}
+
 /* RDB_TYPE_LIST_QUICKLIST (ziplist nodes) and _QUICKLIST_2 (each node a
  * container kind, then a listpack or one plain element). */
 static struct object *rdb_list_load_quicklist(struct rdb_in *r, bool v2)
@@ -175,18 +178,18 @@ static struct object *rdb_list_load_quicklist(struct rdb_in *r, bool v2)
             return NULL;
         }
         int rc;
-        if (container == RDB_QUICKLIST_NODE_PLAIN) {
+        if (v2 && container == RDB_QUICKLIST_NODE_PLAIN) {
             char *s = rdb_in_string(r);
             rc = s != NULL ? 0 : -1;
             if (s != NULL) {
-                list_type_push(o, s, sds_len(s));
+                quicklist_append_plain(o->ptr, s, sds_len(s));
                 sds_free(s);
             }
+        } else if (v2 && container == RDB_QUICKLIST_NODE_PACKED) {
+            rc = rdb_list_load_listpack(r, o);
         } else if (container == RDB_QUICKLIST_NODE_PACKED) {
-            rc = v2 ? rdb_load_blob(r, rdb_blob_listpack, rdb_list_push, o,
-                                    "listpack")
-                    : rdb_load_blob(r, rdb_blob_ziplist, rdb_list_push, o,
-                                    "ziplist");
+            rc = rdb_load_blob(r, rdb_blob_ziplist, rdb_list_push, o,
+                               "ziplist");
         } else {
             rc = rdb_in_fail(r, "unknown quicklist node container %llu",
                              (unsigned long long)container);
@@ -265,25 +268,12 @@ static int rdb_hash_save_pair(void *priv, const char *field, size_t flen,
     return 0;
 }
 
-static int rdb_hash_lp_pair(void *priv, const char *field, size_t flen,
-                            const char *value, size_t vlen)
-{
-    rdb_blob_lp_add(priv, field, flen);
-    rdb_blob_lp_add(priv, value, vlen);
-    return 0;
-}
-
-/* A listpack hash is saved as one Redis listpack (RDB_TYPE_HASH_LISTPACK),
- * a hash table pair by pair (RDB_TYPE_HASH). */
+/* A listpack hash is saved as its listpack (our listpacks are Redis's:
+ * RDB_TYPE_HASH_LISTPACK), a hash table pair by pair (RDB_TYPE_HASH). */
 static void rdb_hash_save(struct rdb_out *w, const struct object *o)
 {
     if (o->encoding == OBJ_ENC_LISTPACK) {
-        struct rdb_blob_lp lp;
-        rdb_blob_lp_init(&lp);
-        hash_type_each(o, rdb_hash_lp_pair, &lp);
-        rdb_blob_lp_finish(&lp);
-        rdb_out_string(w, (const char *)lp.buf, lp.len);
-        mem_free(lp.buf);
+        rdb_out_string(w, o->ptr, listpack_bytes(o->ptr));
         return;
     }
     rdb_out_len(w, hash_type_len(o));
@@ -370,28 +360,13 @@ static int rdb_zset_save_member(void *priv, const char *member, size_t len,
     return 0;
 }
 
-static int rdb_zset_lp_member(void *priv, const char *member, size_t len,
-                              double score)
-{
-    char buf[ZSET_SCORE_TEXT_SIZE];
-    size_t n = zset_type_score_text(buf, score);
-    rdb_blob_lp_add(priv, member, len);
-    rdb_blob_lp_add(priv, buf, n);
-    return 0;
-}
-
-/* A listpack sorted set is saved as one Redis listpack of member, score
- * (RDB_TYPE_ZSET_LISTPACK; a score as Redis writes it: an integer's
- * digits, else %.17g), a skiplist member by member (RDB_TYPE_ZSET_2). */
+/* A listpack sorted set is saved as its listpack of member, score (our
+ * listpacks are Redis's: RDB_TYPE_ZSET_LISTPACK), a skiplist member by
+ * member (RDB_TYPE_ZSET_2). */
 static void rdb_zset_save(struct rdb_out *w, const struct object *o)
 {
     if (o->encoding == OBJ_ENC_LISTPACK) {
-        struct rdb_blob_lp lp;
-        rdb_blob_lp_init(&lp);
-        zset_type_each(o, rdb_zset_lp_member, &lp);
-        rdb_blob_lp_finish(&lp);
-        rdb_out_string(w, (const char *)lp.buf, lp.len);
-        mem_free(lp.buf);
+        rdb_out_string(w, o->ptr, listpack_bytes(o->ptr));
         return;
     }
     rdb_out_len(w, zset_type_len(o));

@@ -558,6 +558,12 @@ int server_init(char *err, size_t errlen)
         snprintf(server.run_id + i * 2, 3, "%02x", seed[16 + i]);
     }
     server.pid = getpid();
+    /* as redis-server does by default: without it, freed pages stay
+     * resident until the next allocations (biglist RSS 1.11x, issue 14) */
+    if (mem_background_purge(true) != 0) {
+        log_warn("no jemalloc background thread: freed memory is "
+                 "returned to the system only as the server allocates");
+    }
     server_update_time();
     server.start_time = server.mstime;
     server.stat_ops_sample_time = server.mstime;

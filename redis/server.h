@@ -194,9 +194,10 @@ int hash_type_each(const struct object *o, container_pair_fn fn,
                    void *priv);
 
 /* The value of 'field' ('len' bytes) in hash 'o' and its length in
- * '*vlen', or NULL. Borrowed: valid until the hash changes. */
+ * '*vlen', or NULL. Borrowed: valid until the hash changes; an integer
+ * value is written into 'buf' (LISTPACK_INTBUF bytes). */
 const char *hash_type_get(struct object *o, const char *field, size_t len,
-                          size_t *vlen);
+                          size_t *vlen, char *buf);
 
 /* Sets. set_type_add returns true if 'p' was not a member yet. */
 struct object *set_type_new(void);

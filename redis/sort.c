@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lib/mem.h"
+#include "redis/listpack.h"
 #include "redis/notify.h"
 #include "redis/server.h"
 
@@ -95,7 +96,8 @@ static char *sort_lookup(struct db *db, const struct arg *pattern,
             return NULL;
         }
         size_t vlen;
-        const char *v = hash_type_get(o, field, field_len, &vlen);
+        char buf[LISTPACK_INTBUF];
+        const char *v = hash_type_get(o, field, field_len, &vlen, buf);
         return v != NULL ? sds_new(v, vlen) : NULL;
     }
     if (o->type != OBJ_STRING) {

@@ -37,8 +37,9 @@ static void hash_convert(struct object *o)
     for (unsigned char *f = listpack_first(lp); f != NULL;) {
         unsigned char *v = listpack_next(lp, f);
         size_t flen, vlen;
-        const char *fs = listpack_get(f, &flen);
-        const char *vs = listpack_get(v, &vlen);
+        char fbuf[LISTPACK_INTBUF], vbuf[LISTPACK_INTBUF];
+        const char *fs = listpack_get(f, &flen, fbuf);
+        const char *vs = listpack_get(v, &vlen, vbuf);
         struct dict_entry *e = dict_insert(d, sds_new(fs, flen));
         e->v.ptr = sds_new(vs, vlen);
         f = listpack_next(lp, v);
@@ -57,16 +58,17 @@ static unsigned char *hash_lp_find(struct object *o, const char *field,
 }
 
 /* The value of 'field' ('*vlen' bytes), or NULL. Borrowed: valid until
- * the hash changes. */
+ * the hash changes; an integer value is written into 'buf'
+ * (LISTPACK_INTBUF bytes). */
 const char *hash_type_get(struct object *o, const char *field, size_t len,
-                          size_t *vlen)
+                          size_t *vlen, char *buf)
 {
     if (o->encoding == OBJ_ENC_LISTPACK) {
         unsigned char *f = hash_lp_find(o, field, len);
         if (f == NULL) {
             return NULL;
         }
-        return listpack_get(listpack_next(o->ptr, f), vlen);
+        return listpack_get(listpack_next(o->ptr, f), vlen, buf);
     }
     struct dict_entry *e = dict_find(o->ptr, field, len);
     if (e == NULL) {
@@ -98,6 +100,8 @@ static bool hash_del(struct object *o, const char *field, size_t len)
 struct hash_iter {
     struct object *o;
     unsigned char *p;     /* listpack: the next field */
+    char fbuf[LISTPACK_INTBUF]; /* listpack: integer field's text */
+    char vbuf[LISTPACK_INTBUF]; /* listpack: integer value's text */
     struct dict_iter di;  /* dict */
 };
 
@@ -120,8 +124,8 @@ static bool hash_iter_next(struct hash_iter *it, const char **f, size_t *flen,
             return false;
         }
         unsigned char *vp = listpack_next(it->o->ptr, it->p);
-        *f = listpack_get(it->p, flen);
-        *v = listpack_get(vp, vlen);
+        *f = listpack_get(it->p, flen, it->fbuf);
+        *v = listpack_get(vp, vlen, it->vbuf);
         it->p = listpack_next(it->o->ptr, vp);
         return true;
     }
@@ -252,11 +256,12 @@ static struct object *hash_lookup_read(struct client *c,
     return o;
 }
 
-/* The value of 'field' ('*len' bytes), or NULL. */
+/* The value of 'field' ('*len' bytes), or NULL; an integer's text is
+ * written into 'buf' (LISTPACK_INTBUF bytes). */
 static const char *hash_get(struct object *o, const struct arg *field,
-                            size_t *len)
+                            size_t *len, char *buf)
 {
-    return hash_type_get(o, field->ptr, field->len, len);
+    return hash_type_get(o, field->ptr, field->len, len, buf);
 }
 
 static bool hash_set(struct object *o, const struct arg *field,
@@ -318,7 +323,8 @@ void cmd_hsetnx(struct client *c)
             return;
         }
         size_t len;
-        if (hash_get(o, &c->argv[2], &len) != NULL) {
+        char buf[LISTPACK_INTBUF];
+        if (hash_get(o, &c->argv[2], &len, buf) != NULL) {
             reply_integer(c, 0);
             return;
         }
@@ -340,7 +346,8 @@ void cmd_hget(struct client *c)
         return;
     }
     size_t len;
-    const char *v = hash_get(o, &c->argv[2], &len);
+    char buf[LISTPACK_INTBUF];
+    const char *v = hash_get(o, &c->argv[2], &len, buf);
     if (v != NULL) {
         reply_bulk(c, v, len);
     } else {
@@ -358,7 +365,9 @@ void cmd_hmget(struct client *c)
     reply_array(c, c->argc - 2);
     for (int i = 2; i < c->argc; i++) {
         size_t len;
-        const char *v = o != NULL ? hash_get(o, &c->argv[i], &len) : NULL;
+        char buf[LISTPACK_INTBUF];
+        const char *v = o != NULL ? hash_get(o, &c->argv[i], &len, buf)
+                                  : NULL;
         if (v != NULL) {
             reply_bulk(c, v, len);
         } else {
@@ -411,7 +420,8 @@ void cmd_hstrlen(struct client *c)
     struct object *o = hash_lookup_read(c, &c->argv[1], ":0\r\n");
     if (o != NULL) {
         size_t len;
-        const char *v = hash_get(o, &c->argv[2], &len);
+        char buf[LISTPACK_INTBUF];
+        const char *v = hash_get(o, &c->argv[2], &len, buf);
         reply_integer(c, v != NULL ? (long long)len : 0);
     }
 }
@@ -422,7 +432,8 @@ void cmd_hexists(struct client *c)
     struct object *o = hash_lookup_read(c, &c->argv[1], ":0\r\n");
     if (o != NULL) {
         size_t len;
-        reply_integer(c, hash_get(o, &c->argv[2], &len) != NULL);
+        char buf[LISTPACK_INTBUF];
+        reply_integer(c, hash_get(o, &c->argv[2], &len, buf) != NULL);
     }
 }
 
@@ -486,7 +497,9 @@ void cmd_hincrby(struct client *c)
         return;
     }
     size_t old_len = 0;
-    const char *old = o != NULL ? hash_get(o, &c->argv[2], &old_len) : NULL;
+    char obuf[LISTPACK_INTBUF];
+    const char *old = o != NULL ? hash_get(o, &c->argv[2], &old_len, obuf)
+                                : NULL;
     if (old != NULL && util_str2ll(old, old_len, &value) != 0) {
         reply_error(c, "hash value is not an integer");
         return;
@@ -528,7 +541,9 @@ void cmd_hincrbyfloat(struct client *c)
         return;
     }
     size_t old_len = 0;
-    const char *old = o != NULL ? hash_get(o, &c->argv[2], &old_len) : NULL;
+    char buf[LISTPACK_INTBUF];
+    const char *old = o != NULL ? hash_get(o, &c->argv[2], &old_len, buf)
+                                : NULL;
     if (old != NULL && util_str2ld(old, old_len, &value) != 0) {
         reply_error(c, "hash value is not a float");
         return;
@@ -559,13 +574,14 @@ static void hash_lp_reply_pair(struct client *c, unsigned char *lp,
 {
     unsigned char *f = listpack_seek(lp, index * 2);
     size_t len;
+    char buf[LISTPACK_INTBUF];
     if (with_values) {
         reply_pair(c);
     }
-    const char *p = listpack_get(f, &len);
+    const char *p = listpack_get(f, &len, buf);
     reply_bulk(c, p, len);
     if (with_values) {
-        p = listpack_get(listpack_next(lp, f), &len);
+        p = listpack_get(listpack_next(lp, f), &len, buf);
         reply_bulk(c, p, len);
     }
 }

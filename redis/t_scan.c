@@ -138,8 +138,9 @@ void scan_listpack(struct client *c, unsigned char *lp,
     for (unsigned char *m = listpack_first(lp); m != NULL;) {
         unsigned char *v = listpack_next(lp, m);
         size_t len, vlen;
-        const char *mp = listpack_get(m, &len);
-        const char *vp = listpack_get(v, &vlen);
+        char mbuf[LISTPACK_INTBUF], vbuf[LISTPACK_INTBUF];
+        const char *mp = listpack_get(m, &len, mbuf);
+        const char *vp = listpack_get(v, &vlen, vbuf);
         m = listpack_next(lp, v);
         if (!scan_opts_match(&opts, mp, len)) {
             continue;

@@ -498,7 +498,7 @@ static size_t zset_out_begin(struct client *c, const struct zset_range_req *q)
 }
 
 static void zset_out_node(struct client *c, const struct zset_range_req *q,
-                          const struct zset_pos *pos)
+                          struct zset_pos *pos)
 {
     if (q->store != NULL) {
         const char *m;

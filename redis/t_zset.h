@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "redis/listpack.h"
 #include "redis/server.h"
 #include "redis/zskiplist.h"
 
@@ -53,6 +54,7 @@ struct zset_pos {
     struct zsl_node *n;
     unsigned char *lp;
     unsigned char *p;
+    char buf[LISTPACK_INTBUF]; /* text of an integer member (zset_get) */
 };
 
 /* True if 'pos' is on a member (not past either end). */
@@ -69,9 +71,9 @@ void zset_by_rank(struct object *o, size_t rank, struct zset_pos *pos);
 void zset_next(struct zset_pos *pos);
 void zset_prev(struct zset_pos *pos);
 
-/* The member at 'pos' (borrowed, '*len' bytes); returns its score. */
-double zset_get(const struct zset_pos *pos, const char **member,
-                size_t *len);
+/* The member at 'pos' (borrowed, '*len' bytes: valid until the next
+ * zset_get on 'pos' or a change of the set); returns its score. */
+double zset_get(struct zset_pos *pos, const char **member, size_t *len);
 
 /* The 0-based rank of 'pos' in 'o'. */
 size_t zset_pos_rank(struct object *o, const struct zset_pos *pos);
@@ -84,10 +86,10 @@ void zset_last_in(struct object *o, const void *r, bool lex,
                   struct zset_pos *pos);
 
 /* True if the member at 'pos' is within 'r' (as above). */
-bool zset_pos_in(const struct zset_pos *pos, const void *r, bool lex);
+bool zset_pos_in(struct zset_pos *pos, const void *r, bool lex);
 
 /* Reply the member at 'pos', and its score if 'with_scores'. */
-void zset_reply_pos(struct client *c, const struct zset_pos *pos,
+void zset_reply_pos(struct client *c, struct zset_pos *pos,
                     bool with_scores);
 
 /* ZADD's handler (t_zset.c); GEOADD (geo.c) runs it over arguments it

@@ -95,9 +95,13 @@ size_t zset_type_score_text(char *buf, double score)
 /* The score held by listpack entry 'p'. */
 static double zset_lp_score(const unsigned char *p)
 {
-    size_t len;
-    const char *s = listpack_get(p, &len);
     long long ll;
+    if (listpack_get_int(p, &ll)) {
+        return (double)ll;
+    }
+    size_t len;
+    char ibuf[LISTPACK_INTBUF];
+    const char *s = listpack_get(p, &len, ibuf);
     if (util_str2ll(s, len, &ll) == 0) {
         return (double)ll;
     }
@@ -140,7 +144,8 @@ static unsigned char *zset_lp_insert(unsigned char *lp, const char *member,
     unsigned char *p = listpack_first(lp);
     while (p != NULL) {
         size_t ml;
-        const char *m = listpack_get(p, &ml);
+        char mbuf[LISTPACK_INTBUF];
+        const char *m = listpack_get(p, &ml, mbuf);
         unsigned char *sp = listpack_next(lp, p);
         if (zset_cmp(zset_lp_score(sp), m, ml, score, member, len) > 0) {
             break;
@@ -165,7 +170,8 @@ static void zset_to_skiplist(struct object *o)
     struct zset_value *z = zset_value_new();
     for (unsigned char *p = listpack_first(lp); p != NULL;) {
         size_t len;
-        const char *m = listpack_get(p, &len);
+        char mbuf[LISTPACK_INTBUF];
+        const char *m = listpack_get(p, &len, mbuf);
         unsigned char *sp = listpack_next(lp, p);
         zset_value_set(z, m, len, zset_lp_score(sp));
         p = listpack_next(lp, sp);
@@ -434,11 +440,10 @@ void zset_prev(struct zset_pos *pos)
     }
 }
 
-double zset_get(const struct zset_pos *pos, const char **member,
-                size_t *len)
+double zset_get(struct zset_pos *pos, const char **member, size_t *len)
 {
     if (pos->lp != NULL) {
-        *member = listpack_get(pos->p, len);
+        *member = listpack_get(pos->p, len, pos->buf);
         return zset_lp_score(listpack_next(pos->lp, pos->p));
     }
     *member = pos->n->member;
@@ -468,7 +473,7 @@ size_t zset_pos_rank(struct object *o, const struct zset_pos *pos)
 
 /* True if the element at 'pos' is within 'r' (a struct zsl_range with
  * 'lex' false, a struct zsl_lex_range with 'lex' true) at its low end. */
-static bool zset_pos_gte_min(const struct zset_pos *pos, const void *r,
+static bool zset_pos_gte_min(struct zset_pos *pos, const void *r,
                              bool lex)
 {
     const char *m;
@@ -477,7 +482,7 @@ static bool zset_pos_gte_min(const struct zset_pos *pos, const void *r,
     return lex ? zsl_lex_gte_min(m, len, r) : zsl_score_gte_min(score, r);
 }
 
-static bool zset_pos_lte_max(const struct zset_pos *pos, const void *r,
+static bool zset_pos_lte_max(struct zset_pos *pos, const void *r,
                              bool lex)
 {
     const char *m;
@@ -486,7 +491,7 @@ static bool zset_pos_lte_max(const struct zset_pos *pos, const void *r,
     return lex ? zsl_lex_lte_max(m, len, r) : zsl_score_lte_max(score, r);
 }
 
-bool zset_pos_in(const struct zset_pos *pos, const void *r, bool lex)
+bool zset_pos_in(struct zset_pos *pos, const void *r, bool lex)
 {
     return zset_pos_gte_min(pos, r, lex) && zset_pos_lte_max(pos, r, lex);
 }
@@ -529,7 +534,7 @@ void zset_last_in(struct object *o, const void *r, bool lex,
     }
 }
 
-void zset_reply_pos(struct client *c, const struct zset_pos *pos,
+void zset_reply_pos(struct client *c, struct zset_pos *pos,
                     bool with_scores)
 {
     const char *m;

@@ -1,7 +1,8 @@
 /* Unit tests for redis/quicklist: random pushes, pops, inserts,
  * replaces and range deletes checked against a plain array of strings,
- * for byte and count fills and compression depths 0, 1 and 2; node
- * bounds and the packing of inner nodes checked after every step. */
+ * for byte and count fills and compression depths 0, 1 and 2, and with
+ * large elements in plain nodes; node bounds and the packing of inner
+ * nodes checked after every step. */
 #include "t/unit/tap.h"
 
 #include <stdio.h>
@@ -55,6 +56,8 @@ static void make_elem(char *buf, size_t cap, unsigned i)
 
 /* True if 'ql' holds the model, walked both ways, and its nodes respect
  * the fill and the packing invariant. */
+static size_t plain_seen; /* plain nodes ql_matches has met */
+
 static bool ql_matches(struct quicklist *ql)
 {
     if (ql->count != model_len) {
@@ -89,18 +92,19 @@ static bool ql_matches(struct quicklist *ql)
     for (struct quicklist_node *n = ql->head; n != NULL; n = n->next, pos++) {
         total += n->count;
         nodes++;
-        if (n->count == 0) {
+        if (n->count == 0 || (n->plain && n->count != 1)) {
             return false;
         }
+        plain_seen += n->plain;
         if (ql->fill > 0 && n->count > (size_t)ql->fill) {
             return false;
         }
         bool inner = ql->depth > 0 && pos >= (size_t)ql->depth &&
                      pos + (size_t)ql->depth < ql->nodes;
-        if (!inner && n->packed_bytes != 0) {
+        if (!inner && n->packed) {
             return false;
         }
-        if (inner && n->packed_bytes == 0 && n->raw_bytes >= 48) {
+        if (inner && !n->packed && n->raw_bytes >= 48) {
             /* Left plain: only if LZF cannot save 8 bytes */
             unsigned char out[70000];
             if (lzf_compress(n->lp, n->raw_bytes, out,
@@ -182,6 +186,14 @@ int main(void)
     run(5, 2, 6000, "5-entry nodes, depth 2, match an array");
     run(1, 1, 2000, "1-entry nodes, depth 1, match an array");
 
+    /* 300-byte elements over a threshold of 200 take plain nodes */
+    quicklist_set_packed_threshold(200);
+    plain_seen = 0;
+    run(-2, 1, 4000, "plain nodes among 8 KB nodes, depth 1");
+    run(3, 0, 3000, "plain nodes among 3-entry nodes");
+    tap_ok(plain_seen > 0, "the walks met plain nodes");
+    quicklist_set_packed_threshold(0);
+
     /* A long list of repetitive entries: inner nodes packed, smaller. */
     struct quicklist *plain = quicklist_new(-2, 0);
     struct quicklist *packed = quicklist_new(-2, 1);
@@ -194,7 +206,7 @@ int main(void)
     tap_int(quicklist_packed_nodes(plain), 0, "depth 0 packs nothing");
     tap_int(quicklist_packed_nodes(packed), packed->nodes - 2,
             "depth 1 packs every node but the two ends");
-    tap_ok(quicklist_bytes(packed) * 2 < quicklist_bytes(plain),
+    tap_ok(quicklist_bytes(packed, 0) * 2 < quicklist_bytes(plain, 0),
            "packed nodes take less than half the bytes");
     char *s = quicklist_pop(packed, true);
     tap_str(s, "item-98", "the head pops after packing");

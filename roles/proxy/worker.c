@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,9 +210,12 @@ static void worker_on_tick(evutil_socket_t fd, short what, void *arg)
     uint64_t now = worker_now_ms(w);
     if (w->trim) {
         /* closed clients' buffers sit in free lists of the allocator's
-         * arenas; hand them back so RSS falls after a burst of clients */
+         * arenas; hand them back so RSS falls after a burst of clients
+         * (through lib/mem: glibc's malloc_trim on jemalloc's process
+         * walks glibc's never-used arenas, and two workers doing it at
+         * once crashed the proxy) */
         w->trim = false;
-        malloc_trim(0);
+        mem_purge();
     }
     replica_tick(w);
     for (struct backend *b = w->backends; b != NULL; b = b->next) {

@@ -107,9 +107,12 @@ void info_cron(void)
         server.stat_net_repl_input_bytes, server.stat_net_repl_output_bytes,
     };
     for (int i = 0; i < INFO_NET_COUNTERS; i++) {
+        /* a counter below its last sample was zeroed (CONFIG RESETSTAT):
+         * nothing is known of this interval, so it counts as idle */
         if (info_net.time_ms > 0) {
-            info_net.kbps[i] = (double)(now[i] - info_net.last[i]) * 1000 /
-                               (double)elapsed / 1024;
+            long long delta = now[i] >= info_net.last[i]
+                              ? now[i] - info_net.last[i] : 0;
+            info_net.kbps[i] = (double)delta * 1000 / (double)elapsed / 1024;
         }
         info_net.last[i] = now[i];
     }

@@ -6,9 +6,11 @@ parameters, and CONFIG REWRITE, compared with redis-server 7.0'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
+# start_server sets repl-diskless-sync-delay 0 for quick syncs; put
+# Redis's default back so CONFIG GET * compares defaults.
 test_expect_success REDIS_REF 'start both servers' '
     start_redis_ref &&
-    start_server
+    start_server --repl-diskless-sync-delay 5
 '
 
 # Parameters whose value depends on how each server was started.

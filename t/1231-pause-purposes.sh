@@ -18,8 +18,8 @@ test_expect_success 'CLIENT UNPAUSE does not end the failover pause' '
     cli failover >out &&
     echo OK >expect && test_cmp expect out &&
     cli info replication | grep -q master_failover_state:waiting-for-sync &&
-    redis-cli -p "$M_PORT" set paused 1 >paused.out &
-    setter=$!
+    { redis-cli -p "$M_PORT" set paused 1 >paused.out & } &&
+    setter=$! &&
     wait_until "cli client list | grep -q \"qbuf=[1-9]\"" &&
     cli client unpause >out &&
     test_cmp expect out &&
@@ -37,8 +37,9 @@ test_expect_success 'CLIENT UNPAUSE does not end the failover pause' '
 
 test_expect_success 'CLIENT UNPAUSE still ends a CLIENT PAUSE' '
     cli client pause 100000 write >out &&
-    redis-cli -p "$M_PORT" set later 1 >later.out &
-    setter=$!
+    { redis-cli -p "$M_PORT" set later 1 >later.out & } &&
+    setter=$! &&
+    wait_until "cli client list | grep -q \"qbuf=[1-9]\"" &&
     cli ping >/dev/null &&
     test "$(cli exists later)" = 0 &&
     cli client unpause >/dev/null &&

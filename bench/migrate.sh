@@ -44,24 +44,8 @@ BIN=${CODIS_BIN_DIR:-$ROOT/bin}
 CODIS=$BIN/codis
 WORK=$(mktemp -d /tmp/codis-bench-migrate.XXXXXX)
 
-cleanup() {
-    for pid in $(cat "$WORK/pids" 2>/dev/null); do
-        kill "$pid" 2>/dev/null || true
-    done
-    for pid in $(cat "$WORK/pids" 2>/dev/null); do
-        while kill -0 "$pid" 2>/dev/null; do
-            sleep 0.05
-        done
-    done
-    if [ -n "${KEEP:-}" ]; then
-        echo "bench/migrate.sh: logs kept in $WORK" >&2
-    else
-        rm -rf "$WORK"
-    fi
-}
-trap cleanup EXIT INT TERM
-
 . "$(dirname "$0")/lib/common.sh"
+trap stop_work EXIT INT TERM
 cd "$WORK"
 
 # start_server: start a codis server, print its port.

@@ -18,8 +18,9 @@ wait_ready() {
 }
 
 # stop_work: stop (TERM) every pid listed in $WORK/pids, wait until each
-# is gone, then remove $WORK. Scripts whose servers start in $(...)
-# subshells record them there and `trap stop_work EXIT INT TERM`.
+# is gone, then remove $WORK (kept, and said so, when KEEP is set).
+# Scripts whose servers start in $(...) subshells record them there and
+# `trap stop_work EXIT INT TERM`.
 stop_work() {
     for pid in $(cat "$WORK/pids" 2>/dev/null); do
         kill "$pid" 2>/dev/null || true
@@ -29,5 +30,9 @@ stop_work() {
             sleep 0.05
         done
     done
-    rm -rf "$WORK"
+    if [ -n "${KEEP:-}" ]; then
+        echo "$(basename "$0"): logs kept in $WORK" >&2
+    else
+        rm -rf "$WORK"
+    fi
 }

@@ -132,6 +132,7 @@ static int api_migrate_queue(struct dashboard *d, struct http_request *req,
     cJSON_AddNumberToObject(out, "ret", 0);
     cJSON_AddNumberToObject(out, "tasks", (double)n);
     cJSON *ids = cJSON_AddArrayToObject(out, "ids");
+    migrator_queue_begin(d->migrator);
     for (size_t i = 0; i < n; i++) {
         struct model_migrate_task task;
         memset(&task, 0, sizeof(task));
@@ -145,14 +146,14 @@ static int api_migrate_queue(struct dashboard *d, struct http_request *req,
         int rc = store_add_migrate_task(&d->store, &task, seq, sizeof(seq),
                                         err, sizeof(err));
         if (rc != 0) {
-            migrator_wake(d->migrator);
+            migrator_queue_end(d->migrator);
             cJSON_Delete(out);
             dashboard_reply_store_error(req, rc, err);
             return -1;
         }
         cJSON_AddItemToArray(ids, cJSON_CreateString(seq));
     }
-    migrator_wake(d->migrator);
+    migrator_queue_end(d->migrator);
     http_reply_json(req, 200, out);
     cJSON_Delete(out);
     return 0;

@@ -2,7 +2,7 @@
  * runner's own thread takes tasks, publishes slot states and starts two
  * key mover threads per source server of a wave (migrator_mover), which
  * touch only their wave item and, under 'mu', the progress; the event
- * loop's and HTTP workers' threads only call migrator_wake,
+ * loop's and HTTP workers' threads only call migrator_queue_begin/end,
  * migrator_progress, migrator_set_paused and migrator_cancel, which
  * touch the fields under 'mu'. Only the runner's thread uses 'store'. */
 #include "roles/dashboard/migrator.h"
@@ -100,6 +100,7 @@ struct migrator {
     pthread_mutex_t mu;             /* guards the fields below */
     pthread_cond_t cond;            /* 'wake', 'paused' or 'stop' changed */
     bool wake;                      /* tasks were queued */
+    int queueing;                   /* API calls adding tasks right now */
     bool paused;                    /* the operator holds the queue */
     int held;                       /* movers waiting on that hold */
     struct migrator_progress *progress; /* owned */
@@ -1000,6 +1001,14 @@ static struct migrator_run *migrator_take(struct migrator *m,
 {
     char err[1024];
     *worked_out = false;
+    /* a request queueing a range is taken whole, as one wave, once it
+     * has queued its last task (migrator_queue_end wakes us) */
+    pthread_mutex_lock(&m->mu);
+    bool queueing = m->queueing > 0;
+    pthread_mutex_unlock(&m->mu);
+    if (queueing) {
+        return NULL;
+    }
     char **seqs;
     size_t n;
     if (store_list_migrate_tasks(&m->store, &seqs, &n, err,
@@ -1230,9 +1239,17 @@ void migrator_on_moved(struct migrator *m,
     pthread_mutex_unlock(&m->mu);
 }
 
-void migrator_wake(struct migrator *m)
+void migrator_queue_begin(struct migrator *m)
 {
     pthread_mutex_lock(&m->mu);
+    m->queueing++;
+    pthread_mutex_unlock(&m->mu);
+}
+
+void migrator_queue_end(struct migrator *m)
+{
+    pthread_mutex_lock(&m->mu);
+    m->queueing--;
     m->wake = true;
     pthread_cond_broadcast(&m->cond);
     pthread_mutex_unlock(&m->mu);

@@ -31,8 +31,8 @@
  * The thread has its own coordinator handle (the handle of the event loop
  * is not shared across threads); blocking calls (actions, migration
  * commands) happen there and in the key movers, never on the event loop.
- * Entry points: migrator_start, migrator_wake, migrator_set_paused,
- * migrator_progress, migrator_cancel, migrator_stop. */
+ * Entry points: migrator_start, migrator_queue_begin/end,
+ * migrator_set_paused, migrator_progress, migrator_cancel, migrator_stop. */
 #ifndef CODIS_MIGRATOR_H
 #define CODIS_MIGRATOR_H
 
@@ -137,8 +137,11 @@ const struct migrator_config *migrator_config(const struct migrator *m);
 void migrator_on_moved(struct migrator *m,
                        void (*fn)(void *arg, int slot, int from), void *arg);
 
-/* Tell the runner that tasks were queued (it also looks every second). */
-void migrator_wake(struct migrator *m);
+/* Around queueing tasks: the runner takes no new wave between the two
+ * calls (so a range queued by one request moves as one wave), and the
+ * end wakes it (it also looks every second). */
+void migrator_queue_begin(struct migrator *m);
+void migrator_queue_end(struct migrator *m);
 
 /* Hold key movement ('paused' true) or let it go on: every key mover
  * holds after the batch it is on (and its delay) until resumed, its slot

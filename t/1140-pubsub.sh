@@ -5,13 +5,7 @@ the subscribed-mode rules of RESP2, compared with redis-server'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-test_expect_success 'start codis-server' '
-    start_server
-'
-
-test_expect_success REDIS_REF 'start the reference redis-server' '
-    start_redis_ref
-'
+test_start_both
 
 cat >pubsub.py <<\EOF
 sub, psub, pub = Conn(port), Conn(port), Conn(port)

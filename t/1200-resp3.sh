@@ -5,13 +5,7 @@ pub/sub pushes, byte for byte against redis-server over raw sockets'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-test_expect_success 'start codis-server' '
-    start_server
-'
-
-test_expect_success REDIS_REF 'start the reference redis-server' '
-    start_redis_ref
-'
+test_start_both
 
 test_expect_success REDIS_REF 'HELLO: versions, AUTH, SETNAME, errors' '
     cat >hello.txt <<-\EOF &&

@@ -6,13 +6,7 @@ keymiss, expired and evicted, compared with redis-server'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-test_expect_success 'start codis-server' '
-    start_server
-'
-
-test_expect_success REDIS_REF 'start the reference redis-server' '
-    start_redis_ref
-'
+test_start_both
 
 # notify_diff SEED COUNT FLAGS: the generated sequence on both servers,
 # with the replies and the messages a PSUBSCRIBE __key*__:* got.

@@ -6,13 +6,7 @@ used most, compared with redis-server where replies are deterministic'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-test_expect_success 'start codis-server' '
-    start_server
-'
-
-test_expect_success REDIS_REF 'start the reference redis-server' '
-    start_redis_ref
-'
+test_start_both
 
 cat >lfu.py <<\EOF_PY
 c = Conn(port)

@@ -7,13 +7,7 @@ blocked command counted once with the time it took to serve it'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-test_expect_success 'start codis-server' '
-    start_server
-'
-
-test_expect_success REDIS_REF 'start the reference redis-server' '
-    start_redis_ref
-'
+test_start_both
 
 cat >cmds.txt <<\EOF_CMDS
 CONFIG RESETSTAT

@@ -9,13 +9,7 @@ good, CONFIG SET changes the threshold at run time.'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-test_expect_success 'start codis-server' '
-    start_server
-'
-
-test_expect_success REDIS_REF 'start the reference redis-server' '
-    start_redis_ref
-'
+test_start_both
 
 test_expect_success REDIS_REF 'an intset replies in numeric order' '
     cat >small.txt <<-\EOT &&

@@ -9,13 +9,7 @@ and any string changed in place raw.'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-test_expect_success 'start codis-server' '
-    start_server
-'
-
-test_expect_success REDIS_REF 'start the reference redis-server' '
-    start_redis_ref
-'
+test_start_both
 
 test_expect_success REDIS_REF 'encodings and refcounts as Redis' '
     {

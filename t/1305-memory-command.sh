@@ -4,13 +4,7 @@ test_description='MEMORY USAGE, STATS, MALLOC-STATS, PURGE'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-test_expect_success 'start codis-server' '
-    start_server
-'
-
-test_expect_success REDIS_REF 'start the reference redis-server' '
-    start_redis_ref
-'
+test_start_both
 
 test_expect_success REDIS_REF 'MEMORY errors match redis-server' '
     cat >errors.txt <<-\EOT &&

@@ -10,13 +10,7 @@ also after CONFIG SET of both and of their zset-max-ziplist-* aliases.'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-test_expect_success 'start codis-server' '
-    start_server
-'
-
-test_expect_success REDIS_REF 'start the reference redis-server' '
-    start_redis_ref
-'
+test_start_both
 
 test_expect_success REDIS_REF 'every command on a small sorted set (a listpack)' '
     cat >small.txt <<-\EOT &&

@@ -11,13 +11,7 @@ alias at run time.'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-test_expect_success 'start codis-server' '
-    start_server
-'
-
-test_expect_success REDIS_REF 'start the reference redis-server' '
-    start_redis_ref
-'
+test_start_both
 
 # list_script KEY: commands exercising every list command on KEY (and
 # KEY:dst), with elements long enough to fill several 4 KB nodes.

@@ -7,13 +7,7 @@ Debian'"'"'s redis-server and compare the replies byte for byte.'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-test_expect_success 'start codis-server' '
-    start_server
-'
-
-test_expect_success REDIS_REF 'start the reference redis-server' '
-    start_redis_ref
-'
+test_start_both
 
 test_expect_success REDIS_REF 'ZADD flags, ZINCRBY, ZSCORE, ZMSCORE like Redis' '
     cat >zadd.txt <<-\EOT &&

@@ -5,13 +5,7 @@ compared with redis-server'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-test_expect_success 'start codis-server' '
-    start_server
-'
-
-test_expect_success REDIS_REF 'start the reference redis-server' '
-    start_redis_ref
-'
+test_start_both
 
 test_expect_success REDIS_REF 'SORT replies and errors match redis-server' '
     cat >sort.txt <<-\EOT &&

@@ -5,13 +5,7 @@ same replies from codis-server as from redis-server'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-test_expect_success 'start codis-server' '
-    start_server
-'
-
-test_expect_success REDIS_REF 'start the reference redis-server' '
-    start_redis_ref
-'
+test_start_both
 
 for seed in 1 2 3; do
     test_expect_success REDIS_REF "3000 random commands, seed $seed" '

@@ -10,13 +10,7 @@ redis-server 7.0.15.'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-test_expect_success 'start codis-server' '
-    start_server
-'
-
-test_expect_success REDIS_REF 'start the reference redis-server' '
-    start_redis_ref
-'
+test_start_both
 
 test_expect_success REDIS_REF 'every case answers as redis-server' '
     script_diff_with_ref "$TEST_DIRECTORY/lib-script-misc-cases.txt"

@@ -5,13 +5,7 @@ answers like redis-server and keeps serving (no overflow, no hang)'
 . "$TEST_DIRECTORY/lib-server.sh"
 . "$TEST_DIRECTORY/lib-redis-ref.sh"
 
-test_expect_success 'start codis-server' '
-    start_server
-'
-
-test_expect_success REDIS_REF 'start the reference redis-server' '
-    start_redis_ref
-'
+test_start_both
 
 test_expect_success 'SETRANGE at the largest offset is refused, server lives' '
     cli setrange k 9223372036854775807 A >actual &&

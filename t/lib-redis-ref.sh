@@ -166,3 +166,12 @@ both() {
 if command -v redis-server >/dev/null 2>&1; then
     test_set_prereq REDIS_REF
 fi
+
+# test_start_both: the opening tests of a comparison script: start
+# codis-server, then the reference redis-server (skipped without one).
+test_start_both() {
+    test_expect_success 'start codis-server' 'start_server'
+    test_expect_success REDIS_REF 'start the reference redis-server' '
+        start_redis_ref
+    '
+}
